@@ -1,0 +1,178 @@
+/**
+ * The one command vocabulary (model spec §10) and the scenario format, as zod schemas.
+ * Scenario files, the live server, the REST API and the recorded event log all go through these.
+ */
+import { z } from 'zod';
+import { GUEST_FAULTS, HOST_FAULTS, MODE_IDS, VPS_ROLES, WORKLOAD_PROFILES } from './model.js';
+
+const id = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, "-", "_" or "." only');
+
+const fraction = z.number().min(0).max(4);
+
+export const LoadSchema = z.strictObject({
+  cpu: fraction.optional(),
+  mem: fraction.optional(),
+  disk: fraction.optional(),
+  net: fraction.optional(),
+});
+export type Load = z.infer<typeof LoadSchema>;
+
+export const PlanSchema = z.strictObject({
+  vcpus: z.number().int().min(1).max(256).optional(),
+  ramGiB: z.number().positive().max(4096).optional(),
+  diskIops: z.number().positive().max(10_000_000).optional(),
+  netMbps: z.number().positive().max(400_000).optional(),
+  cpuCapCores: z.number().positive().max(256).optional(),
+  weight: z.number().int().min(1).max(65_535).optional(),
+});
+export type PlanPatch = z.infer<typeof PlanSchema>;
+
+export const VpsSpecSchema = z.strictObject({
+  id,
+  vcpus: z.number().int().min(1).max(256),
+  ramGiB: z.number().positive().max(4096),
+  diskIops: z.number().positive().max(10_000_000),
+  netMbps: z.number().positive().max(400_000),
+  cpuCapCores: z.number().positive().max(256).optional(),
+  weight: z.number().int().min(1).max(65_535).optional(),
+  profile: z.enum(WORKLOAD_PROFILES).optional(),
+  load: LoadSchema.optional(),
+  /** Cache/memory-bandwidth sensitivity σ (model spec §6); defaults by role. */
+  sensitivity: z.number().min(0).max(1).optional(),
+  sloMs: z.number().positive().max(600_000).optional(),
+  role: z.enum(VPS_ROLES).optional(),
+});
+export type VpsSpec = z.infer<typeof VpsSpecSchema>;
+
+export const ModeOverridesSchema = z.strictObject({
+  base: z.enum(MODE_IDS),
+  /** Normative: CPU policy, fixed quota or work-conserving share. */
+  cpuPolicy: z.enum(['quota', 'share']).optional(),
+  /** Normative: flat per-vCPU fairness or per-domain weights. */
+  cpuWeighting: z.enum(['vcpu', 'domain']).optional(),
+  /** Containers: cgroup pids.max, memory.max and io.max set from each plan (default true). */
+  containerLimits: z.boolean().optional(),
+  /** Containers: traffic shaping on each veth at the plan's netMbps (default false). */
+  netShaping: z.boolean().optional(),
+  /** Intel CAT/MBA: scales every VPS's cache sensitivity by ~0.3. */
+  cachePartitioning: z.boolean().optional(),
+  /** para: how far Σ plans may exceed host RAM (default 1.5). */
+  memOvercommit: z.number().min(1).max(4).optional(),
+  /** para: Dom0's vCPUs (default 1). */
+  dom0Vcpus: z.number().int().min(1).max(64).optional(),
+  /** Scheduler slice for the wait model, ms. */
+  schedSliceMs: z.number().positive().max(1000).optional(),
+});
+export type ModeOverrides = z.infer<typeof ModeOverridesSchema>;
+
+export const ModeSpecSchema = z.union([z.enum(MODE_IDS), ModeOverridesSchema]);
+export type ModeSpec = z.infer<typeof ModeSpecSchema>;
+
+const durationS = z.number().positive().max(86_400);
+
+export const CommandSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('setLoad'), vps: id, load: LoadSchema }),
+  z.strictObject({ type: z.literal('setProfile'), vps: id, profile: z.enum(WORKLOAD_PROFILES) }),
+  z.strictObject({
+    type: z.literal('startFault'),
+    vps: id,
+    fault: z.enum(GUEST_FAULTS),
+    durationS: durationS.optional(),
+    /** memory_leak: GiB per second; other faults: intensity multiplier. */
+    rate: z.number().positive().max(1000).optional(),
+  }),
+  z.strictObject({ type: z.literal('stopFault'), vps: id, fault: z.enum(GUEST_FAULTS) }),
+  z.strictObject({ type: z.literal('hostFault'), fault: z.enum(HOST_FAULTS), durationS: durationS.optional() }),
+  z.strictObject({ type: z.literal('resizeVps'), vps: id, plan: PlanSchema }),
+  z.strictObject({ type: z.literal('addVps'), vps: VpsSpecSchema }),
+  z.strictObject({ type: z.literal('removeVps'), vps: id }),
+  z.strictObject({ type: z.literal('setMode'), mode: ModeSpecSchema }),
+]);
+export type Command = z.infer<typeof CommandSchema>;
+export type CommandType = Command['type'];
+
+export const HostSpecSchema = z.strictObject({
+  cores: z.number().int().min(1).max(4096).optional(),
+  ramGiB: z.number().positive().max(65_536).optional(),
+  diskIops: z.number().positive().max(100_000_000).optional(),
+  netMbps: z.number().positive().max(4_000_000).optional(),
+  memBwGBs: z.number().positive().max(100_000).optional(),
+});
+export type HostSpec = z.infer<typeof HostSpecSchema>;
+
+/** A scenario event: a command stamped with when it applies (seconds, or an exact tick). */
+export const ScenarioEventSchema = z
+  .intersection(
+    z.object({ atS: z.number().min(0).optional(), atTick: z.number().int().min(0).optional() }),
+    CommandSchema,
+  )
+  .refine((e) => e.atS !== undefined || e.atTick !== undefined, {
+    message: 'an event needs atS or atTick',
+    path: ['atS'],
+  });
+export type ScenarioEvent = Command & { atS?: number; atTick?: number };
+
+export const ScenarioSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  tickMs: z.number().int().min(10).max(10_000).optional(),
+  durationS: z.number().positive().max(7 * 86_400).optional(),
+  mode: ModeSpecSchema,
+  host: HostSpecSchema.optional(),
+  vps: z.array(VpsSpecSchema).min(1).max(8192),
+  events: z.array(ScenarioEventSchema).optional(),
+});
+export type Scenario = z.infer<typeof ScenarioSchema>;
+
+/** A validation failure, naming the JSON path of the first bad field. */
+export interface InputError {
+  code: 'INVALID_INPUT';
+  message: string;
+  path: string;
+}
+
+export type Result<T, E = InputError> = { ok: true; data: T } | { ok: false; error: E };
+
+/** `vps[0].load.cpu` style path, as a person would write it. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out || '(root)';
+}
+
+function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix: string): Result<T> {
+  const r = schema.safeParse(input);
+  if (r.success) return { ok: true, data: r.data };
+  const issue = r.error.issues[0];
+  const path = formatPath(issue.path);
+  const where = prefix ? (path === '(root)' ? prefix : `${prefix}.${path}`) : path;
+  const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
+  return { ok: false, error: { code: 'INVALID_INPUT', message: `${where}: ${issue.message}${keys}`, path: where } };
+}
+
+export function parseCommand(input: unknown): Result<Command> {
+  return parseWith(CommandSchema, input, '');
+}
+
+export function parseScenario(input: unknown): Result<Scenario> {
+  const r = parseWith(ScenarioSchema, input, '');
+  if (!r.ok) return r;
+  const ids = new Set<string>();
+  for (const [i, v] of r.data.vps.entries()) {
+    if (ids.has(v.id)) return bad(`vps[${i}].id`, `duplicate VPS id "${v.id}"`);
+    ids.add(v.id);
+  }
+  return r;
+}
+
+function bad(path: string, message: string): Result<never> {
+  return { ok: false, error: { code: 'INVALID_INPUT', message: `${path}: ${message}`, path } };
+}

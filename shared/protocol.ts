@@ -1,0 +1,130 @@
+/**
+ * The socket.io protocol, typed once for both ends:
+ * server `Server<ClientToServer, ServerToClient>`, client `Socket<ServerToClient, ClientToServer>`.
+ */
+import type { Command, ModeSpec, PlanPatch, Load, VpsSpec } from './commands.js';
+import type { Frame, GuestFault, HostFault, WorkloadProfile } from './model.js';
+
+export const ERROR_CODES = {
+  INVALID_INPUT: 'INVALID_INPUT',
+  UNKNOWN_LAB: 'UNKNOWN_LAB',
+  UNKNOWN_VPS: 'UNKNOWN_VPS',
+  FORBIDDEN: 'FORBIDDEN',
+  RATE_LIMITED: 'RATE_LIMITED',
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  ADMISSION_REFUSED: 'ADMISSION_REFUSED',
+  CONFLICT: 'CONFLICT',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  /** JSON path of the offending field, when one is to blame. */
+  path?: string;
+}
+
+export type Ack<T = unknown> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+/** A guest misbehaviour in progress. */
+export interface ActiveFault {
+  vps: string;
+  fault: GuestFault;
+  sinceTick: number;
+  /** Tick at which it stops by itself, if it carries a duration. */
+  untilTick?: number;
+  rate?: number;
+}
+
+export interface ActiveHostFault {
+  fault: HostFault;
+  sinceTick: number;
+  untilTick?: number;
+}
+
+/** One VPS as it stands now: its plan, sliders and profile. */
+export type VpsState = Required<Pick<VpsSpec, 'id' | 'vcpus' | 'ramGiB' | 'diskIops' | 'netMbps' | 'weight'>> &
+  Pick<VpsSpec, 'cpuCapCores' | 'sensitivity' | 'sloMs' | 'role'> & {
+    profile: WorkloadProfile;
+    load: Required<Load>;
+  };
+
+/** What a lab is right now: enough to draw every control. */
+export interface LabState {
+  id: string;
+  name: string;
+  tick: number;
+  tickMs: number;
+  mode: ModeSpec;
+  /** Second mode when this lab compares two. */
+  compareMode?: ModeSpec;
+  host: { cores: number; ramGiB: number; diskIops: number; netMbps: number; memBwGBs: number };
+  vps: VpsState[];
+  faults: ActiveFault[];
+  hostFaults: ActiveHostFault[];
+  speed: number;
+  paused: boolean;
+}
+
+/** A lab's log entry: who changed what, or when a fault began or ended. */
+export interface LabEvent {
+  tick: number;
+  kind: 'command' | 'faultEnded' | 'admission' | 'oom' | 'reboot' | 'info';
+  /** Who issued it: a socket's short id, "rest", "scenario", or "engine". */
+  by: string;
+  message: string;
+  command?: Command;
+}
+
+/** Frames of a compare lab carry one frame per mode. */
+export interface FrameMessage {
+  lab: string;
+  tick: number;
+  frames: Frame[];
+}
+
+export interface SnapshotMessage {
+  lab: string;
+  state: LabState;
+  /** Bounded recent history, oldest first, one entry per recorded tick. */
+  history: FrameMessage[];
+  events: LabEvent[];
+  /** Whether this connection may steer (has the control token, or none is required). */
+  canControl: boolean;
+}
+
+export interface LabSummary {
+  id: string;
+  name: string;
+  mode: ModeSpec;
+  compareMode?: ModeSpec;
+  tick: number;
+  vpsCount: number;
+  clients: number;
+}
+
+export type LabCommand = Command & { lab: string };
+
+/** Lab-level controls that are not simulation commands (they do not change the numbers). */
+export type ClockCommand =
+  | { lab: string; action: 'pause' }
+  | { lab: string; action: 'resume' }
+  | { lab: string; action: 'step'; ticks?: number }
+  | { lab: string; action: 'speed'; speed: number };
+
+export interface ServerToClient {
+  snapshot: (msg: SnapshotMessage) => void;
+  frame: (msg: FrameMessage) => void;
+  event: (msg: { lab: string; event: LabEvent; state?: LabState }) => void;
+  error: (err: ApiError) => void;
+}
+
+export interface ClientToServer {
+  join: (msg: { lab: string }, ack?: (r: Ack<{ lab: string }>) => void) => void;
+  leave: (msg: { lab: string }, ack?: (r: Ack<{ lab: string }>) => void) => void;
+  command: (msg: LabCommand, ack?: (r: Ack<{ tick: number }>) => void) => void;
+  clock: (msg: ClockCommand, ack?: (r: Ack<{ tick: number; speed: number; paused: boolean }>) => void) => void;
+}
+
+export type { Command, ModeSpec, PlanPatch, Load, VpsSpec };
