@@ -4,6 +4,7 @@
  */
 import type { Command, ModeSpec, PlanPatch, Load, VpsSpec } from './commands.js';
 import type { Frame, GuestFault, HostFault, WorkloadProfile } from './model.js';
+import type { WireFrameMessage } from './wire.js';
 
 export const ERROR_CODES = {
   INVALID_INPUT: 'INVALID_INPUT',
@@ -77,7 +78,10 @@ export interface LabEvent {
   command?: Command;
 }
 
-/** Frames of a compare lab carry one frame per mode. */
+/**
+ * Frames of a compare lab carry one frame per mode. This is the decoded form: on the socket a
+ * frame travels as a `WireFrameMessage` (shared/wire.ts), decoded with `decodeFrameMessage`.
+ */
 export interface FrameMessage {
   lab: string;
   tick: number;
@@ -87,8 +91,11 @@ export interface FrameMessage {
 export interface SnapshotMessage {
   lab: string;
   state: LabState;
-  /** Bounded recent history, oldest first, one entry per recorded tick. */
-  history: FrameMessage[];
+  /**
+   * Bounded recent history, oldest first, one entry per broadcast (compact: decode each with
+   * `decodeFrameMessage`). Longer windows come downsampled from `GET /api/labs/:id/history`.
+   */
+  history: WireFrameMessage[];
   events: LabEvent[];
   /** Whether this connection may steer (has the control token, or none is required). */
   canControl: boolean;
@@ -115,7 +122,8 @@ export type ClockCommand =
 
 export interface ServerToClient {
   snapshot: (msg: SnapshotMessage) => void;
-  frame: (msg: FrameMessage) => void;
+  /** Sent volatile: a slow client may miss some; each carries its tick. Decode with shared/wire.ts. */
+  frame: (msg: WireFrameMessage) => void;
   event: (msg: { lab: string; event: LabEvent; state?: LabState }) => void;
   error: (err: ApiError) => void;
 }
@@ -127,4 +135,4 @@ export interface ClientToServer {
   clock: (msg: ClockCommand, ack?: (r: Ack<{ tick: number; speed: number; paused: boolean }>) => void) => void;
 }
 
-export type { Command, ModeSpec, PlanPatch, Load, VpsSpec };
+export type { Command, ModeSpec, PlanPatch, Load, VpsSpec, WireFrameMessage };
