@@ -1,0 +1,266 @@
+/**
+ * Scenario files: reading, validating (shape, then meaning), the bundled presets, and turning a
+ * recorded command log back into a scenario that replays it.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { parseScenario, type Result, type Scenario, type ScenarioEvent } from '../shared/commands.js';
+import type { ModeSpec } from '../shared/commands.js';
+import type { Frame } from '../shared/model.js';
+import type { AppliedCommand, Engine } from './sim/api.js';
+
+/** Why a scenario could not be used. `path` is a JSON path (`events[2].vps`) or, for file errors, the file. */
+export interface ScenarioError {
+  code: 'INVALID_INPUT' | 'INVALID_JSON' | 'NOT_FOUND' | 'UNREADABLE';
+  message: string;
+  path: string;
+  /** 1-based position of a JSON syntax error. */
+  line?: number;
+  column?: number;
+}
+
+export type ScenarioResult = Result<Scenario, ScenarioError>;
+
+/** What the preset picker shows. `id` is the file name without `.json`. */
+export interface PresetInfo {
+  id: string;
+  name: string;
+  description: string;
+  mode: Scenario['mode'];
+  vpsCount: number;
+  durationS?: number;
+}
+
+/** Folder of the bundled presets (`scenarios/` at the repository root). */
+export const PRESETS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
+
+const PRESET_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/**
+ * Validates an already-parsed value as a scenario: the schema first (unknown fields, ranges, ids),
+ * then its meaning (every event names a VPS that exists at that moment, admission, …).
+ * The error names the JSON path of the first offending field.
+ */
+export function validateScenario(input: unknown): ScenarioResult {
+  const shaped = parseScenario(input);
+  if (!shaped.ok) return shaped;
+  const meaning = semanticCheck(shaped.data);
+  if (meaning) return { ok: false, error: { code: 'INVALID_INPUT', message: `${meaning.path}: ${meaning.message}`, path: meaning.path } };
+  return shaped;
+}
+
+/**
+ * Parses scenario JSON text. A syntax error reports its line and column; a valid document is then
+ * checked by {@link validateScenario}.
+ */
+export function parseScenarioJson(text: string): ScenarioResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const offset = jsonErrorOffset(text);
+    const at = lineColumn(text, offset < 0 ? text.length : offset);
+    const why = text.trim() === '' ? 'the file is empty' : (e as Error).message.replace(/ in JSON at position \d+.*$/, '');
+    return {
+      ok: false,
+      error: { code: 'INVALID_JSON', message: `invalid JSON at line ${at.line}, column ${at.column}: ${why}`, path: '(root)', ...at },
+    };
+  }
+  return validateScenario(value);
+}
+
+/** Reads and validates a scenario file. File errors name the file in `path`. */
+export async function loadScenarioFile(path: string): Promise<ScenarioResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ok: false, error: { code: 'NOT_FOUND', message: `${path}: no such file`, path } };
+    if (code === 'EISDIR') return { ok: false, error: { code: 'UNREADABLE', message: `${path}: is a directory`, path } };
+    return { ok: false, error: { code: 'UNREADABLE', message: `${path}: cannot read (${code ?? 'error'})`, path } };
+  }
+  const r = parseScenarioJson(text);
+  if (!r.ok) return { ok: false, error: { ...r.error, message: `${path}: ${r.error.message}` } };
+  return r;
+}
+
+/** The bundled presets, sorted by id. Files that do not validate are left out (a test keeps them valid). */
+export async function listPresets(dir: string = PRESETS_DIR): Promise<PresetInfo[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const out: PresetInfo[] = [];
+  for (const file of names.filter((f) => f.endsWith('.json')).sort()) {
+    const id = file.slice(0, -5);
+    if (!PRESET_ID.test(id)) continue;
+    const r = await loadScenarioFile(join(dir, file));
+    if (!r.ok) continue;
+    const s = r.data;
+    out.push({ id, name: s.name, description: s.description ?? '', mode: s.mode, vpsCount: s.vps.length, durationS: s.durationS });
+  }
+  return out;
+}
+
+/** Loads one preset by id (the file name without `.json`). An unknown id is `NOT_FOUND`. */
+export async function loadPreset(id: string, dir: string = PRESETS_DIR): Promise<ScenarioResult> {
+  if (!PRESET_ID.test(id)) return { ok: false, error: { code: 'NOT_FOUND', message: `unknown preset "${id}"`, path: 'preset' } };
+  const r = await loadScenarioFile(join(dir, `${id}.json`));
+  if (!r.ok && r.error.code === 'NOT_FOUND') return { ok: false, error: { code: 'NOT_FOUND', message: `unknown preset "${id}"`, path: 'preset' } };
+  return r;
+}
+
+/**
+ * A scenario that replays a recorded run: the starting scenario with its scheduled events replaced by
+ * the applied-command log, each stamped with its exact tick. Running it reproduces the same frames.
+ * `ticks` (how many ticks the run lasted) sets `durationS`; by default the base's duration is kept.
+ */
+export function scenarioFromLog(
+  base: Scenario,
+  log: readonly AppliedCommand[],
+  options: { ticks?: number; name?: string } = {},
+): Scenario {
+  const tickMs = base.tickMs ?? 100;
+  const events: ScenarioEvent[] = log.map(({ tick, command }) => ({ atTick: tick, ...command }));
+  const out: Scenario = { ...base, events };
+  if (options.name !== undefined) out.name = options.name;
+  if (options.ticks !== undefined) out.durationS = Math.max(options.ticks, 1) * (tickMs / 1000);
+  return out;
+}
+
+/** A scenario ready to step under one mode (what the runner and behaviour tests drive). */
+export interface Run {
+  mode: ModeSpec;
+  seed: number;
+  tickMs: number;
+  engine: Engine;
+  step(): Frame;
+}
+
+/** Seed used when a scenario names none. */
+export const DEFAULT_SEED = 1;
+
+interface EngineModule {
+  createEngine(scenario: Scenario, options?: { mode?: ModeSpec }): Engine | Result<Engine, { message: string; path?: string }>;
+}
+
+/**
+ * Builds an engine for `scenario` under `mode` (default: the scenario's own). A scenario the engine
+ * refuses (admission, …) is an `INVALID_INPUT` error naming the path.
+ */
+export async function createRun(scenario: Scenario, mode: ModeSpec = scenario.mode): Promise<Result<Run, ScenarioError>> {
+  const { createEngine } = (await import(ENGINE_MODULE)) as EngineModule;
+  const seed = scenario.seed ?? DEFAULT_SEED;
+  let engine: Engine;
+  try {
+    const made = createEngine({ ...scenario, seed, mode });
+    if ('ok' in made) {
+      if (!made.ok) return { ok: false, error: { code: 'INVALID_INPUT', message: made.error.message, path: made.error.path ?? '(root)' } };
+      engine = made.data;
+    } else engine = made;
+  } catch (e) {
+    return { ok: false, error: { code: 'INVALID_INPUT', message: (e as Error).message, path: '(root)' } };
+  }
+  return { ok: true, data: { mode, seed, tickMs: engine.tickMs, engine, step: () => engine.step() } };
+}
+
+const ENGINE_MODULE = ['.', 'sim', 'index.js'].join('/');
+
+/** The tick an event applies at: `atTick` if given, else `atS` rounded to the nearest tick. */
+export function eventTick(event: { atS?: number; atTick?: number }, tickMs: number): number {
+  return event.atTick ?? Math.round(((event.atS ?? 0) * 1000) / tickMs);
+}
+
+/**
+ * Meaning checks the schema cannot express: walking the events in the order they apply, each one
+ * must name a VPS that exists at that moment (`addVps` and `removeVps` change the set).
+ */
+function semanticCheck(s: Scenario): { path: string; message: string } | undefined {
+  const tickMs = s.tickMs ?? 100;
+  const ids = new Set(s.vps.map((v) => v.id));
+  const order = (s.events ?? []).map((e, i) => ({ e, i, tick: eventTick(e, tickMs) }));
+  order.sort((a, b) => a.tick - b.tick || a.i - b.i);
+  for (const { e, i } of order) {
+    if (e.type === 'addVps') {
+      if (ids.has(e.vps.id)) return { path: `events[${i}].vps.id`, message: `a VPS "${e.vps.id}" already exists at that time` };
+      ids.add(e.vps.id);
+    } else if ('vps' in e && typeof e.vps === 'string') {
+      if (!ids.has(e.vps)) return { path: `events[${i}].vps`, message: `unknown VPS "${e.vps}" at that time (known: ${[...ids].join(', ')})` };
+      if (e.type === 'removeVps') ids.delete(e.vps);
+    }
+  }
+  return undefined;
+}
+
+/** Where the first syntax error in `text` is (0-based offset), or -1 if the text is valid JSON. */
+function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const fail = (): never => {
+    throw new SyntaxAt(i);
+  };
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const expect = (re: RegExp): void => {
+    re.lastIndex = i;
+    const m = re.exec(text);
+    if (!m) fail();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const ch = text[i];
+    if (ch === '{' || ch === '[') {
+      const close = ch === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) return void i++;
+      for (;;) {
+        if (ch === '{') {
+          ws();
+          if (text[i] !== '"') fail();
+          expect(STRING);
+          ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === close) return void i++;
+        else fail();
+      }
+    } else if (ch === '"') expect(STRING);
+    else if (ch === '-' || (ch >= '0' && ch <= '9')) expect(NUMBER);
+    else expect(LITERAL);
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+    return -1;
+  } catch (e) {
+    if (e instanceof SyntaxAt) return Math.min(e.offset, text.length);
+    throw e;
+  }
+}
+
+const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const LITERAL = /true|false|null/y;
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
+}
+
+class SyntaxAt extends Error {
+  constructor(readonly offset: number) {
+    super(`JSON syntax error at offset ${offset}`);
+  }
+}

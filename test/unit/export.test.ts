@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { HOST_METRICS, VPS_METRICS, type Frame, type VpsMetrics, type VpsState } from '../../shared/model.js';
+import { SummaryAccumulator, csvHeader, formatNumber, frameCsvRows, summarize, toCsv } from '../../server/export.js';
+
+// The normative names of model.md §10, written out here so a rename in the code fails this test.
+const NORMATIVE_VPS = [
+  'state', 'cpuDemand', 'cpuGranted', 'cpuUseful', 'cpuSteal', 'cpuThrottled', 'memDemandGiB', 'memResidentGiB',
+  'memSwappedGiB', 'diskDemandIops', 'diskServedIops', 'netDemandMbps', 'netServedMbps', 'latencyMeanMs',
+  'latencyP99Ms', 'throughputRps', 'errorRate', 'goodFraction', 'degradation', 'health',
+];
+const NORMATIVE_HOST = ['cpuUtil', 'memUsedGiB', 'hostSwapGiB', 'diskUtil', 'netUtil', 'dom0CpuUtil', 'fairness', 'running'];
+
+function vps(id: string, over: Partial<VpsMetrics> = {}): VpsMetrics {
+  const v = { id, state: 'running' as VpsState } as VpsMetrics;
+  for (const m of VPS_METRICS) v[m] = 0;
+  return { ...v, demandRps: 100, throughputRps: 100, goodFraction: 1, ...over };
+}
+
+function frame(tick: number, list: VpsMetrics[], host: Partial<Frame['host']> = {}): Frame {
+  const h = {} as Frame['host'];
+  for (const m of HOST_METRICS) h[m] = 0;
+  return { tick, t: (tick + 1) / 10, host: { ...h, ...host }, vps: list, attribution: [] };
+}
+
+describe('CSV export', () => {
+  it('has the normative columns in a stable order', () => {
+    const cols = csvHeader().trim().split(',');
+    expect(cols.slice(0, 4)).toEqual(['tick', 't', 'vps', 'state']);
+    for (const m of NORMATIVE_VPS) expect(cols).toContain(m);
+    for (const m of NORMATIVE_HOST) expect(cols).toContain(`host.${m}`);
+    // VPS columns first, host columns after, each group in the vocabulary's order.
+    const firstHost = cols.findIndex((c) => c.startsWith('host.'));
+    expect(cols.slice(firstHost).every((c) => c.startsWith('host.'))).toBe(true);
+    expect(new Set(cols).size).toBe(cols.length);
+    expect(csvHeader({ mode: true }).split(',').slice(0, 4)).toEqual(['tick', 't', 'mode', 'vps']);
+  });
+
+  it('writes one row per tick and VPS with as many cells as the header', () => {
+    const frames = [
+      frame(0, [vps('web-1', { cpuGranted: 1.5 }), vps('db-1')], { cpuUtil: 0.25 }),
+      frame(1, [vps('web-1', { state: 'dnr' }), vps('db-1')]),
+    ];
+    const lines = toCsv(frames).trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + 4);
+    const header = lines[0].split(',');
+    for (const line of lines.slice(1)) expect(line.split(',')).toHaveLength(header.length);
+    const row = Object.fromEntries(header.map((h, k) => [h, lines[1].split(',')[k]]));
+    expect(row).toMatchObject({ tick: '0', t: '0.1', vps: 'web-1', state: 'running', cpuGranted: '1.5', 'host.cpuUtil': '0.25' });
+    expect(lines[3].split(',')[header.indexOf('state')]).toBe('dnr');
+  });
+
+  it('quotes a JSON mode in the mode column', () => {
+    const rows = frameCsvRows(frame(0, [vps('a')]), { base: 'container', containerLimits: false });
+    expect(rows.startsWith('0,0.1,"{""base"":""container"",""containerLimits"":false}",a,running,')).toBe(true);
+  });
+
+  it('prints numbers reproducibly', () => {
+    expect(formatNumber(0.1 + 0.2)).toBe('0.3');
+    expect(formatNumber(-0)).toBe('0');
+    expect(formatNumber(-1e-9)).toBe('0');
+    expect(formatNumber(1e-7)).toBe('0');
+    expect(formatNumber(123456.1234567)).toBe('123456.123457');
+    expect(formatNumber(Number.NaN)).toBe('');
+    expect(formatNumber(Number.POSITIVE_INFINITY)).toBe('');
+    expect(formatNumber(42)).toBe('42');
+  });
+});
+
+describe('summary', () => {
+  // Four ticks, two VPSs, numbers chosen to be checked by hand.
+  const frames = [
+    frame(0, [vps('a', { latencyP99Ms: 10, degradation: 0 }), vps('b', { latencyP99Ms: 5 })], { cpuUtil: 0.5 }),
+    frame(1, [vps('a', { latencyP99Ms: 20, degradation: 0.2 }), vps('b', { latencyP99Ms: 5 })], { cpuUtil: 0.7 }),
+    frame(2, [vps('a', { latencyP99Ms: 30, degradation: 1, state: 'down', throughputRps: 0 }), vps('b', { latencyP99Ms: 7 })], { cpuUtil: 0.9 }),
+    frame(3, [vps('a', { latencyP99Ms: 40, degradation: 0.6 }), vps('b', { latencyP99Ms: 7 })], { cpuUtil: 0.3 }),
+  ];
+
+  it('averages each metric per VPS and host, and derives degradation and DNR', () => {
+    const s = summarize(frames);
+    expect(s.ticks).toBe(4);
+    expect(s.fromT).toBeCloseTo(0.1);
+    expect(s.toT).toBeCloseTo(0.4);
+    expect(s.vps.a.latencyP99Ms).toBeCloseTo(25);
+    expect(s.vps.a.maxLatencyP99Ms).toBe(40);
+    expect(s.vps.a.throughputRps).toBeCloseTo(75);
+    expect(s.vps.a.degradationPct).toBeCloseTo(45);
+    expect(s.vps.a.states.down).toBeCloseTo(0.25);
+    expect(s.vps.a.noResponseShare).toBeCloseTo(0.25);
+    expect(s.vps.a.dnr).toBe(true);
+    expect(s.vps.b.latencyP99Ms).toBeCloseTo(6);
+    expect(s.vps.b.degradationPct).toBe(0);
+    expect(s.vps.b.dnr).toBe(false);
+    expect(s.host.cpuUtil).toBeCloseTo(0.6);
+  });
+
+  it('counts serving nothing within the SLO as no response, and respects the DNR threshold', () => {
+    const late = [0, 1, 2, 3].map((t) => frame(t, [vps('a', { goodFraction: t === 0 ? 0.005 : 0.9 })]));
+    expect(summarize(late).vps.a.noResponseShare).toBeCloseTo(0.25);
+    expect(summarize(late).vps.a.dnr).toBe(true);
+    expect(summarize(late, { dnrShare: 0.5 }).vps.a.dnr).toBe(false);
+    const idle = [frame(0, [vps('a', { demandRps: 0, throughputRps: 0, goodFraction: 0 })])];
+    expect(summarize(idle).vps.a.noResponseShare).toBe(0);
+  });
+
+  it('summarizes a window of ticks only', () => {
+    const s = summarize(frames, { fromTick: 1, toTick: 3 });
+    expect(s.ticks).toBe(2);
+    expect(s.vps.a.latencyP99Ms).toBeCloseTo(25);
+    expect(s.vps.a.degradationPct).toBeCloseTo(60);
+    expect(s.host.cpuUtil).toBeCloseTo(0.8);
+  });
+
+  it('streams to the same result as summarizing kept frames, and covers VPSs that join late', () => {
+    const joined = [...frames, frame(4, [vps('a'), vps('b'), vps('c', { latencyP99Ms: 3 })])];
+    const acc = new SummaryAccumulator();
+    for (const f of joined) acc.add(f);
+    expect(JSON.stringify(acc.result())).toBe(JSON.stringify(summarize(joined)));
+    expect(acc.result().vps.c.ticks).toBe(1);
+    expect(Object.keys(acc.result().vps)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('leaves non-finite values out of means', () => {
+    const s = summarize([frame(0, [vps('a', { latencyP99Ms: Number.POSITIVE_INFINITY })]), frame(1, [vps('a', { latencyP99Ms: 8 })])]);
+    expect(s.vps.a.latencyP99Ms).toBe(8);
+  });
+});
