@@ -1,0 +1,43 @@
+/**
+ * `window.__contention`: what the charts hold, for browser tests and curious users in the console.
+ */
+import type { LabClient } from './lab.svelte.js';
+import { CHART_METRICS, type ChartMetric } from './series.js';
+
+export interface DebugHook {
+  lab: string;
+  /** Newest tick held. */
+  tick(): number;
+  /** One series as plain arrays (slot 1 is the second mode of a compare lab). */
+  series(vps: string, metric: ChartMetric, slot?: number): { t: number[]; v: number[] };
+  /** Newest value of every charted metric of one VPS. */
+  latest(vps: string, slot?: number): Record<string, number>;
+  vpsIds(slot?: number): readonly string[];
+  markers(): { t: number; kind: string; label: string }[];
+}
+
+declare global {
+  interface Window {
+    __contention?: DebugHook;
+  }
+}
+
+export function installDebugHook(client: LabClient): () => void {
+  if (typeof window === 'undefined') return () => {};
+  const hook: DebugHook = {
+    lab: client.labId,
+    tick: () => client.tables[0].lastTick,
+    series: (vps, metric, slot = 0) => client.tables[slot].toArray(vps, metric),
+    latest: (vps, slot = 0) => {
+      const out: Record<string, number> = {};
+      for (const m of CHART_METRICS) out[m] = client.tables[slot].latest(vps, m);
+      return out;
+    },
+    vpsIds: (slot = 0) => client.tables[slot].vpsIds(),
+    markers: () => client.markers.map((m) => ({ t: m.t, kind: m.kind, label: m.label })),
+  };
+  window.__contention = hook;
+  return () => {
+    if (window.__contention === hook) delete window.__contention;
+  };
+}

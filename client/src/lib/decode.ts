@@ -1,0 +1,22 @@
+/**
+ * Frames travel compact on the socket (shared/wire.ts); the page works with decoded frames.
+ */
+import { decodeFrameMessage as decodeWire } from '../../../shared/wire.js';
+import type { FrameMessage, SnapshotMessage, WireFrameMessage } from '../../../shared/protocol.js';
+
+/** A snapshot whose history is decoded. */
+export type DecodedSnapshot = Omit<SnapshotMessage, 'history'> & { history: FrameMessage[] };
+
+export function decodeFrameMessage(raw: WireFrameMessage): FrameMessage | null {
+  if (!raw || !Array.isArray(raw.frames)) return null;
+  return decodeWire(raw);
+}
+
+export function decodeSnapshot(raw: SnapshotMessage): DecodedSnapshot {
+  const history: FrameMessage[] = [];
+  for (const h of raw.history ?? []) {
+    const fm = decodeFrameMessage(h);
+    if (fm) history.push(fm);
+  }
+  return { ...raw, history };
+}

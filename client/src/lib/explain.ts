@@ -1,0 +1,189 @@
+/**
+ * One line per suffering VPS saying what hurts it and through which mechanism, e.g.
+ * "web-1 p99 ×6: batch-1's cpu_hog holds 62 % of the host CPU under shared scheduling".
+ */
+import type { Attribution, Frame, ModeId, Resource, VpsMetrics } from '../../../shared/model.js';
+import type { ActiveFault, ActiveHostFault, LabState, ModeSpec } from '../../../shared/protocol.js';
+import { ms, pct, times } from './format.js';
+
+export interface ExplainInput {
+  vps: VpsMetrics;
+  frame: Frame;
+  faults: readonly ActiveFault[];
+  hostFaults: readonly ActiveHostFault[];
+  mode: ModeSpec;
+  host: LabState['host'];
+}
+
+/** p99 inflation (vs the same VPS alone) from which a VPS counts as suffering. */
+export const P99_RATIO_THRESHOLD = 1.5;
+/** Degradation (share of good responses lost) from which a VPS counts as suffering. */
+export const DEGRADATION_THRESHOLD = 0.01;
+
+const SHARE_MODES = new Set<ModeId>(['para', 'container']);
+
+/** Relevance of a guest fault to each resource, to name the misbehaviour behind an edge. */
+const FAULT_RESOURCES: Record<string, readonly Resource[]> = {
+  cpu_hog: ['cpu'],
+  fork_bomb: ['cpu', 'kernel'],
+  memory_leak: ['mem'],
+  io_storm: ['disk', 'dom0', 'hostos'],
+  net_flood: ['net', 'dom0', 'hostos'],
+  cache_thrash: ['cache'],
+  kernel_panic: ['kernel'],
+};
+
+function base(mode: ModeSpec): ModeId {
+  return typeof mode === 'string' ? mode : mode.base;
+}
+
+function isShared(mode: ModeSpec): boolean {
+  if (typeof mode !== 'string' && mode.cpuPolicy) return mode.cpuPolicy === 'share';
+  return SHARE_MODES.has(base(mode));
+}
+
+/** p99 against the same VPS alone on the host (1 when unknown). */
+export function p99Ratio(v: VpsMetrics): number {
+  const iso = v.latencyP99IsolatedMs;
+  if (!(iso > 0) || !Number.isFinite(v.latencyP99Ms)) return 1;
+  return v.latencyP99Ms / iso;
+}
+
+/** The explanation line, or null when the VPS is not suffering. */
+export function explain(input: ExplainInput): string | null {
+  const { vps } = input;
+  if (vps.state === 'down' || vps.state === 'rebooting' || vps.state === 'dnr') {
+    const what = vps.state === 'dnr' ? 'does not respond (DNR)' : vps.state === 'down' ? 'is down' : 'is rebooting';
+    return `${vps.id} ${what}: ${outageCause(input)}`;
+  }
+  const ratio = p99Ratio(vps);
+  const degr = vps.degradation;
+  let head: string;
+  if (ratio >= P99_RATIO_THRESHOLD) head = `${vps.id} p99 ${times(ratio)}`;
+  else if (degr >= DEGRADATION_THRESHOLD) head = `${vps.id} loses ${pct(degr, degr < 0.1 ? 1 : 0)} of good responses`;
+  else return null;
+  return `${head}: ${cause(input)}`;
+}
+
+function edgesFor(frame: Frame, victim: string): Attribution[] {
+  return frame.attribution.filter((a) => a.victim === victim && a.share > 0).sort((a, b) => b.share - a.share);
+}
+
+function culpritFault(faults: readonly ActiveFault[], culprit: string, resource: Resource): ActiveFault | undefined {
+  const own = faults.filter((f) => f.vps === culprit);
+  return own.find((f) => FAULT_RESOURCES[f.fault]?.includes(resource)) ?? own[0];
+}
+
+function cause(input: ExplainInput): string {
+  const { vps, frame, faults, mode } = input;
+  const edges = edgesFor(frame, vps.id);
+  if (edges.length) {
+    const top = edges[0];
+    const fault = culpritFault(faults, top.culprit, top.resource);
+    const who = fault ? `${top.culprit}'s ${fault.fault}` : top.culprit;
+    const culprit = frame.vps.find((v) => v.id === top.culprit);
+    let line = `${who} ${holds(top.resource, culprit, input)} ${mechanism(top.resource, mode, vps)}`.trimEnd();
+    if (edges.length > 1) line += ` (${pct(top.share)} of the shortfall; ${edges.length - 1} more)`;
+    return line;
+  }
+  const own = faults.find((f) => f.vps === vps.id);
+  if (vps.cpuThrottled >= 0.05) return `throttled ${pct(vps.cpuThrottled)} of the time by its own CPU cap (fixed quota)`;
+  if (own) return `its own ${own.fault}`;
+  if (vps.memSwappedGiB > 0.01) return `swapping inside the guest (memory demand above its plan)`;
+  if (frame.host.hostSwapGiB > 0.01) return `the host is swapping (${frame.host.hostSwapGiB.toFixed(1)} GiB): every guest slows`;
+  if (vps.cpuSteal >= 0.05) return `${pct(vps.cpuSteal)} CPU steal: neighbours took its CPU ${mechanism('cpu', mode, vps)}`;
+  const thrash = faults.find((f) => f.fault === 'cache_thrash' && f.vps !== vps.id);
+  if (thrash) return `${thrash.vps}'s cache_thrash ${mechanism('cache', mode, vps)}`;
+  if (vps.schedWaitMs >= 1 && isShared(mode)) return `scheduler wait ${ms(vps.schedWaitMs)} on a busy shared CPU`;
+  return 'queueing under its own load';
+}
+
+function holds(resource: Resource, culprit: VpsMetrics | undefined, input: ExplainInput): string {
+  const { host, frame } = input;
+  if (!culprit) return `takes more than its fair share of ${RESOURCE_NAMES[resource]}`;
+  switch (resource) {
+    case 'cpu':
+      return `holds ${pct(culprit.cpuGranted / host.cores)} of the host CPU`;
+    case 'disk':
+      return `holds ${pct(culprit.diskServedIops / host.diskIops)} of the disk`;
+    case 'net':
+      return `holds ${pct(culprit.netServedMbps / host.netMbps)} of the NIC`;
+    case 'mem':
+      return `holds ${pct(culprit.memResidentGiB / host.ramGiB)} of host RAM`;
+    case 'dom0':
+      return `keeps Dom0 ${pct(frame.host.dom0CpuUtil)} busy`;
+    case 'hostos':
+      return `keeps the host OS ${pct(frame.host.hostOsCpuUtil)} busy`;
+    case 'cache':
+      return 'thrashes the shared cache';
+    case 'kernel':
+      return 'exhausts the shared kernel';
+  }
+}
+
+const RESOURCE_NAMES: Record<Resource, string> = {
+  cpu: 'the host CPU',
+  mem: 'host RAM',
+  disk: 'the disk',
+  net: 'the NIC',
+  cache: 'the cache',
+  dom0: 'Dom0',
+  kernel: 'the kernel',
+  hostos: 'the host OS',
+};
+
+/** How the resource reaches the victim under this mode. */
+export function mechanism(resource: Resource, mode: ModeSpec, victim?: VpsMetrics): string {
+  const b = base(mode);
+  switch (resource) {
+    case 'cpu': {
+      if (!isShared(mode)) return 'on the shared host';
+      const wait = victim && victim.schedWaitMs >= 1 ? `, ${ms(victim.schedWaitMs)} scheduler wait` : '';
+      return `under shared scheduling${wait}`;
+    }
+    case 'disk':
+      return b === 'para'
+        ? "through Dom0's shared disk queue"
+        : b === 'container'
+          ? "in the shared kernel's disk queue"
+          : 'on the shared disk';
+    case 'net':
+      return b === 'para' ? "through Dom0's netback" : b === 'container' ? 'on the shared NIC queue' : 'on the shared NIC';
+    case 'mem':
+      return b === 'container' ? 'and the host swaps (no memory.max)' : 'and the host swaps (overcommitted memory)';
+    case 'cache':
+      return 'in the shared last-level cache and memory bandwidth';
+    case 'dom0':
+      return "so Dom0's backends serve everyone's I/O late";
+    case 'kernel':
+      return 'in the one shared kernel';
+    case 'hostos':
+      return 'through the host OS';
+  }
+}
+
+function outageCause(input: ExplainInput): string {
+  const { vps, faults, hostFaults, mode, frame } = input;
+  const hf = hostFaults[0];
+  if (hf) {
+    if (hf.fault === 'dom0_crash') return "Dom0 crashed: every guest's I/O stopped";
+    if (hf.fault === 'host_os_crash') return 'the host OS crashed: every guest went down with it';
+    return 'the host is rebooting';
+  }
+  const own = faults.find((f) => f.vps === vps.id);
+  if (own?.fault === 'kernel_panic') return 'its kernel panicked; it reboots';
+  if (own?.fault === 'memory_leak') return 'its memory_leak ran into the OOM killer';
+  if (base(mode) === 'container') {
+    const shared = faults.find((f) => f.vps !== vps.id && (f.fault === 'kernel_panic' || f.fault === 'fork_bomb'));
+    if (shared?.fault === 'kernel_panic') return `${shared.vps}'s kernel_panic took the one shared kernel down`;
+    if (shared) return `${shared.vps}'s fork_bomb exhausted the shared kernel's process table`;
+  }
+  const edges = edgesFor(frame, vps.id);
+  if (edges.length) {
+    const top = edges[0];
+    const fault = culpritFault(faults, top.culprit, top.resource);
+    return `${fault ? `${top.culprit}'s ${fault.fault}` : top.culprit} starves it of ${RESOURCE_NAMES[top.resource]}`;
+  }
+  if (own) return `its own ${own.fault}`;
+  return vps.state === 'dnr' ? 'requests time out' : 'no fault is active; it is coming back';
+}

@@ -1,0 +1,233 @@
+/**
+ * One lab as the page sees it: the socket, the reactive state the controls read, and the chart
+ * history (plain typed arrays, outside reactivity). Frames go to the series; the UI reads only
+ * the latest frame and the lab state, both replaced (never mutated) so Svelte tracks them cheaply.
+ */
+import type { Frame, GuestFault, HostFault, ModeId } from '../../../shared/model.js';
+import type {
+  Ack,
+  ApiError,
+  ClockCommand,
+  Command,
+  FrameMessage,
+  LabEvent,
+  LabState,
+  ModeSpec,
+} from '../../../shared/protocol.js';
+import type { DecodedSnapshot } from './decode.js';
+import { SeriesTable, SERIES_CAPACITY } from './series.js';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+
+/** A vertical line on the charts: something happened at that simulated time. */
+export interface Marker {
+  tick: number;
+  t: number;
+  kind: 'fault' | 'mode' | 'command' | 'recovery';
+  label: string;
+}
+
+/** The minimal socket surface the lab needs (socket.io's client socket satisfies it). */
+export interface LabSocket {
+  emit(event: 'command', msg: Command & { lab: string }, ack: (r: Ack<{ tick: number }>) => void): unknown;
+  emit(event: 'clock', msg: ClockCommand, ack: (r: Ack<unknown>) => void): unknown;
+  emit(event: 'join' | 'leave', msg: { lab: string }, ack?: (r: Ack<{ lab: string }>) => void): unknown;
+}
+
+export const MAX_EVENTS = 500;
+export const MAX_MARKERS = 400;
+
+export function modeBase(mode: ModeSpec | undefined): ModeId | undefined {
+  if (!mode) return undefined;
+  return typeof mode === 'string' ? mode : mode.base;
+}
+
+export class LabClient {
+  readonly labId: string;
+  status = $state<ConnectionStatus>('connecting');
+  state = $state.raw<LabState | null>(null);
+  /** The newest frames (one per mode of the lab). */
+  latest = $state.raw<Frame[]>([]);
+  events = $state.raw<LabEvent[]>([]);
+  canControl = $state(true);
+  lastError = $state.raw<ApiError | null>(null);
+  /** Tick of the newest frame held (-1 before any). */
+  tick = $state(-1);
+  /** Whether the first snapshot has arrived. */
+  ready = $state(false);
+
+  /** Chart history, one table per mode of the lab. Not reactive: charts subscribe with `onData`. */
+  readonly tables: SeriesTable[];
+  readonly markers: Marker[] = [];
+  private readonly listeners = new Set<() => void>();
+  private socket: LabSocket | null = null;
+
+  constructor(labId: string, capacity = SERIES_CAPACITY) {
+    this.labId = labId;
+    this.tables = [new SeriesTable(capacity), new SeriesTable(capacity)];
+  }
+
+  /** Call `fn` after every change of the chart history; returns the unsubscribe function. */
+  onData(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private notify(): void {
+    for (const fn of this.listeners) fn();
+  }
+
+  get modes(): ModeSpec[] {
+    const s = this.state;
+    if (!s) return [];
+    return s.compareMode ? [s.mode, s.compareMode] : [s.mode];
+  }
+
+  get isCompare(): boolean {
+    return !!this.state?.compareMode;
+  }
+
+  /** Attach a connected socket (or a test double). */
+  attach(socket: LabSocket | null): void {
+    this.socket = socket;
+  }
+
+  setStatus(status: ConnectionStatus): void {
+    this.status = status;
+  }
+
+  /** A full snapshot replaces everything held: state, events, and the whole chart history. */
+  applySnapshot(msg: DecodedSnapshot): void {
+    if (msg.lab !== this.labId) return;
+    for (const t of this.tables) t.clear();
+    for (const fm of msg.history) this.appendFrames(fm);
+    this.state = msg.state;
+    this.canControl = msg.canControl;
+    this.events = msg.events.slice(-MAX_EVENTS);
+    this.markers.length = 0;
+    for (const e of this.events) this.addMarker(e);
+    const last = msg.history[msg.history.length - 1];
+    this.latest = last ? last.frames : [];
+    this.tick = last ? last.tick : -1;
+    this.ready = true;
+    this.notify();
+  }
+
+  /** A live frame; frames from another lab or not newer than what is held are dropped. */
+  applyFrame(msg: FrameMessage): boolean {
+    if (msg.lab !== this.labId || !this.ready) return false;
+    if (msg.tick <= this.tables[0].lastTick) return false;
+    this.appendFrames(msg);
+    this.latest = msg.frames;
+    this.tick = msg.tick;
+    this.notify();
+    return true;
+  }
+
+  applyEvent(msg: { lab: string; event: LabEvent; state?: LabState }): void {
+    if (msg.lab !== this.labId) return;
+    const ev = this.events;
+    this.events = ev.length >= MAX_EVENTS ? [...ev.slice(ev.length - MAX_EVENTS + 1), msg.event] : [...ev, msg.event];
+    if (msg.state) this.state = msg.state;
+    if (this.addMarker(msg.event)) this.notify();
+  }
+
+  private appendFrames(fm: FrameMessage): void {
+    fm.frames.forEach((f, i) => this.tables[i]?.append(f));
+  }
+
+  private addMarker(e: LabEvent): boolean {
+    const m = markerFor(e, this.state?.tickMs ?? 100);
+    if (!m) return false;
+    if (this.markers.length >= MAX_MARKERS) this.markers.shift();
+    this.markers.push(m);
+    return true;
+  }
+
+  /** Send a simulation command; the answer is the server's ack (or an error when offline). */
+  send(cmd: Command): Promise<Ack<{ tick: number }>> {
+    return this.emitAck<{ tick: number }>('command', { ...cmd, lab: this.labId });
+  }
+
+  clock(action: 'pause' | 'resume'): Promise<Ack<unknown>>;
+  clock(action: 'step', ticks?: number): Promise<Ack<unknown>>;
+  clock(action: 'speed', speed: number): Promise<Ack<unknown>>;
+  clock(action: ClockCommand['action'], n?: number): Promise<Ack<unknown>> {
+    const lab = this.labId;
+    const msg: ClockCommand =
+      action === 'step'
+        ? { lab, action, ticks: n ?? 1 }
+        : action === 'speed'
+          ? { lab, action, speed: n ?? 1 }
+          : { lab, action };
+    return this.emitAck('clock', msg).then((r) => {
+      const s = this.state;
+      if (r.ok && s && r.data && typeof r.data === 'object' && 'paused' in r.data) {
+        const d = r.data as { paused: boolean; speed: number };
+        this.state = { ...s, paused: d.paused, speed: d.speed };
+      }
+      return r;
+    });
+  }
+
+  private emitAck<T>(event: 'command' | 'clock', msg: unknown): Promise<Ack<T>> {
+    const socket = this.socket;
+    if (!socket || this.status !== 'connected') {
+      const r: Ack<T> = { ok: false, error: { code: 'INTERNAL', message: 'Not connected to the server' } };
+      this.lastError = r.error;
+      return Promise.resolve(r);
+    }
+    return new Promise((resolve) => {
+      const done = (r: Ack<T>): void => {
+        if (!r.ok) this.lastError = r.error;
+        resolve(r);
+      };
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (socket.emit as any)(event, msg, done);
+    });
+  }
+
+  startFault(vps: string, fault: GuestFault): Promise<Ack<{ tick: number }>> {
+    return this.send({ type: 'startFault', vps, fault });
+  }
+
+  stopFault(vps: string, fault: GuestFault): Promise<Ack<{ tick: number }>> {
+    return this.send({ type: 'stopFault', vps, fault });
+  }
+
+  hostFault(fault: HostFault): Promise<Ack<{ tick: number }>> {
+    return this.send({ type: 'hostFault', fault });
+  }
+}
+
+const QUIET_COMMANDS = new Set(['setLoad', 'setProfile']);
+
+/** Which events become chart markers, and how they read. */
+export function markerFor(e: LabEvent, tickMs: number): Marker | null {
+  const t = (e.tick * tickMs) / 1000;
+  const c = e.command;
+  if (e.kind === 'command' && c) {
+    if (QUIET_COMMANDS.has(c.type)) return null;
+    switch (c.type) {
+      case 'startFault':
+        return { tick: e.tick, t, kind: 'fault', label: `${c.fault} on ${c.vps}` };
+      case 'stopFault':
+        return { tick: e.tick, t, kind: 'recovery', label: `stop ${c.fault} on ${c.vps}` };
+      case 'hostFault':
+        return { tick: e.tick, t, kind: 'fault', label: c.fault.replace('_', ' ') };
+      case 'setMode':
+        return { tick: e.tick, t, kind: 'mode', label: `mode → ${modeBase(c.mode)}` };
+      case 'resizeVps':
+        return { tick: e.tick, t, kind: 'command', label: `resize ${c.vps}` };
+      case 'addVps':
+        return { tick: e.tick, t, kind: 'command', label: `add ${c.vps.id}` };
+      case 'removeVps':
+        return { tick: e.tick, t, kind: 'command', label: `remove ${c.vps}` };
+      default:
+        return null;
+    }
+  }
+  if (e.kind === 'faultEnded') return { tick: e.tick, t, kind: 'recovery', label: e.message };
+  if (e.kind === 'oom' || e.kind === 'reboot') return { tick: e.tick, t, kind: 'fault', label: e.message };
+  return null;
+}
