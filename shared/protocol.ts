@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   ADMISSION_REFUSED: 'ADMISSION_REFUSED',
   CONFLICT: 'CONFLICT',
   INTERNAL: 'INTERNAL',
+  /** No such REST endpoint (or resource other than a lab or VPS). */
+  NOT_FOUND: 'NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -109,6 +111,8 @@ export interface LabSummary {
   tick: number;
   vpsCount: number;
   clients: number;
+  speed?: number;
+  paused?: boolean;
 }
 
 export type LabCommand = Command & { lab: string };

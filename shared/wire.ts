@@ -20,7 +20,7 @@ import {
 
 /**
  * Resolution of each metric on the wire: value × scale, rounded. 1000 keeps fractions to 0.1 %,
- * 10000 keeps degradation and the good share to 0.01 % (the published table has cells that small).
+ * 10000 keeps degradation and the error rate to 0.01 % (the published table has cells that small).
  */
 export const VPS_SCALE: Record<VpsMetricName, number> = {
   cpuDemand: 100,
@@ -37,15 +37,15 @@ export const VPS_SCALE: Record<VpsMetricName, number> = {
   netServedMbps: 10,
   latencyMeanMs: 100,
   latencyP99Ms: 10,
-  throughputRps: 10,
+  throughputRps: 1,
   errorRate: 10000,
-  goodFraction: 10000,
+  goodFraction: 1000,
   degradation: 10000,
-  health: 10,
-  demandRps: 10,
+  health: 1,
+  demandRps: 1,
   schedWaitMs: 100,
   latencyP99IsolatedMs: 10,
-  backlog: 10,
+  backlog: 1,
 };
 
 export const HOST_SCALE: Record<HostMetricName, number> = {
@@ -64,7 +64,7 @@ export const HOST_SCALE: Record<HostMetricName, number> = {
 /** Attribution edges below this share are not sent. */
 export const WIRE_MIN_SHARE = 0.01;
 /** At most this many attribution edges per frame (largest shares first). */
-export const WIRE_MAX_EDGES = 48;
+export const WIRE_MAX_EDGES = 24;
 
 /** A number on the wire: a scaled integer, or null for a value that is not finite. */
 export type WireNumber = number | null;
@@ -72,7 +72,7 @@ export type WireNumber = number | null;
 /**
  * One frame: `[tick, tMs, ids, host, vps, attribution]` where `ids` is the VPS ids joined by ",",
  * `host` follows HOST_METRICS, each `vps` row is `[stateIndex, ...VPS_METRICS]`, and each
- * attribution edge is `[victimIndex, culpritIndex, resourceIndex, share × 1000]`.
+ * attribution edge is `[victimIndex, culpritIndex, resourceIndex, share × 100]`.
  */
 export type WireFrame = [
   tick: number,
@@ -128,7 +128,7 @@ export function encodeFrame(frame: Frame): WireFrame {
       index.get(a.victim) as number,
       index.get(a.culprit) as number,
       RESOURCE_INDEX.get(a.resource) ?? 0,
-      Math.round(a.share * 1000),
+      Math.round(a.share * 100),
     ]);
   return [frame.tick, Math.round(frame.t * 1000), ids.join(','), host, rows, edges];
 }
@@ -148,7 +148,7 @@ export function decodeFrame(wire: WireFrame): Frame {
     victim: ids[victim],
     culprit: ids[culprit],
     resource: RESOURCES[resource] ?? 'cpu',
-    share: share / 1000,
+    share: share / 100,
   }));
   return { tick, t: tMs / 1000, host, vps, attribution };
 }

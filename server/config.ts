@@ -1,0 +1,195 @@
+/**
+ * The server's one typed configuration, from command-line flags and the environment (flags win).
+ * Every value has a default; a bad value is an error naming the variable.
+ */
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** When set, only clients presenting it may steer; required to bind beyond loopback. */
+  controlToken?: string;
+  /** Extra origins allowed for browsers (the server's own origin always is). */
+  allowedOrigins: string[];
+  maxLabs: number;
+  maxVpsPerLab: number;
+  maxClients: number;
+  /** Commands (and clock actions) per second per client, sustained; bursts up to twice that. */
+  commandRate: number;
+  /** Frames per second broadcast to clients at most. */
+  broadcastHz: number;
+  /** Seconds of simulated time each lab keeps at full resolution. */
+  historyS: number;
+  /** Seconds between periodic snapshots of each lab. */
+  snapshotEveryS: number;
+  logLevel: string;
+  /** Folder of the built dashboard, served when it exists. */
+  clientDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+interface Field {
+  env: string;
+  flag: string;
+}
+
+const FIELDS = {
+  port: { env: 'PORT', flag: 'port' },
+  host: { env: 'HOST', flag: 'host' },
+  dataDir: { env: 'DATA_DIR', flag: 'data-dir' },
+  controlToken: { env: 'CONTROL_TOKEN', flag: 'control-token' },
+  allowedOrigins: { env: 'ALLOWED_ORIGINS', flag: 'allowed-origins' },
+  maxLabs: { env: 'MAX_LABS', flag: 'max-labs' },
+  maxVpsPerLab: { env: 'MAX_VPS_PER_LAB', flag: 'max-vps-per-lab' },
+  maxClients: { env: 'MAX_CLIENTS', flag: 'max-clients' },
+  commandRate: { env: 'COMMAND_RATE', flag: 'command-rate' },
+  broadcastHz: { env: 'BROADCAST_HZ', flag: 'broadcast-hz' },
+  historyS: { env: 'HISTORY_S', flag: 'history-s' },
+  snapshotEveryS: { env: 'SNAPSHOT_EVERY_S', flag: 'snapshot-every-s' },
+  logLevel: { env: 'LOG_LEVEL', flag: 'log-level' },
+  clientDir: { env: 'CLIENT_DIR', flag: 'client-dir' },
+} satisfies Record<keyof Config, Field>;
+
+export const DEFAULTS: Config = {
+  port: 3000,
+  host: '127.0.0.1',
+  dataDir: './data',
+  allowedOrigins: [],
+  maxLabs: 16,
+  maxVpsPerLab: 64,
+  maxClients: 2000,
+  commandRate: 10,
+  broadcastHz: 10,
+  historyS: 900,
+  snapshotEveryS: 30,
+  logLevel: 'info',
+  clientDir: './dist/client',
+};
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** `--port 4000`, `--port=4000` → { port: '4000' } */
+function parseFlags(argv: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new ConfigError(a, 'unexpected argument (flags look like --port 3000)');
+    const eq = a.indexOf('=');
+    if (eq > 0) out.set(a.slice(2, eq), a.slice(eq + 1));
+    else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new ConfigError(a, 'needs a value');
+      out.set(a.slice(2), next);
+      i++;
+    }
+  }
+  return out;
+}
+
+function int(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+function num(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new ConfigError(name, `expected a number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Read the configuration. Throws a ConfigError naming the variable on a bad value, and when the
+ * server would listen beyond loopback without a control token.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): Config {
+  const flags = parseFlags(argv);
+  const known = new Set(Object.values(FIELDS).map((f) => f.flag));
+  for (const f of flags.keys()) if (!known.has(f)) throw new ConfigError(`--${f}`, 'unknown flag');
+  const raw = (k: keyof Config): [string, string] | undefined => {
+    const f = FIELDS[k];
+    if (flags.has(f.flag)) return [`--${f.flag}`, flags.get(f.flag) as string];
+    const v = env[f.env];
+    return v === undefined || v === '' ? undefined : [f.env, v];
+  };
+  const c: Config = { ...DEFAULTS, allowedOrigins: [] };
+  const r = {
+    port: raw('port'),
+    host: raw('host'),
+    dataDir: raw('dataDir'),
+    controlToken: raw('controlToken'),
+    allowedOrigins: raw('allowedOrigins'),
+    maxLabs: raw('maxLabs'),
+    maxVpsPerLab: raw('maxVpsPerLab'),
+    maxClients: raw('maxClients'),
+    commandRate: raw('commandRate'),
+    broadcastHz: raw('broadcastHz'),
+    historyS: raw('historyS'),
+    snapshotEveryS: raw('snapshotEveryS'),
+    logLevel: raw('logLevel'),
+    clientDir: raw('clientDir'),
+  };
+  if (r.port) c.port = int(r.port[0], r.port[1], 0, 65_535);
+  if (r.host) {
+    if (!/^[A-Za-z0-9.:-]+$/.test(r.host[1])) throw new ConfigError(r.host[0], `not a host name or address: "${r.host[1]}"`);
+    c.host = r.host[1];
+  }
+  if (r.dataDir) c.dataDir = r.dataDir[1];
+  c.dataDir = path.resolve(c.dataDir);
+  if (r.clientDir) c.clientDir = r.clientDir[1];
+  c.clientDir = path.resolve(c.clientDir);
+  if (r.controlToken) {
+    if (r.controlToken[1].length < 8) throw new ConfigError(r.controlToken[0], 'use at least 8 characters');
+    c.controlToken = r.controlToken[1];
+  }
+  if (r.allowedOrigins) {
+    c.allowedOrigins = r.allowedOrigins[1]
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const o of c.allowedOrigins) {
+      if (!/^https?:\/\/[^/\s]+$/.test(o))
+        throw new ConfigError(r.allowedOrigins[0], `"${o}" is not an origin like http://host:port`);
+    }
+  }
+  if (r.maxLabs) c.maxLabs = int(r.maxLabs[0], r.maxLabs[1], 1, 1000);
+  if (r.maxVpsPerLab) c.maxVpsPerLab = int(r.maxVpsPerLab[0], r.maxVpsPerLab[1], 1, 8192);
+  if (r.maxClients) c.maxClients = int(r.maxClients[0], r.maxClients[1], 1, 100_000);
+  if (r.commandRate) c.commandRate = num(r.commandRate[0], r.commandRate[1], 0.1, 10_000);
+  if (r.broadcastHz) c.broadcastHz = num(r.broadcastHz[0], r.broadcastHz[1], 0.1, 10);
+  if (r.historyS) c.historyS = num(r.historyS[0], r.historyS[1], 10, 86_400);
+  if (r.snapshotEveryS) c.snapshotEveryS = num(r.snapshotEveryS[0], r.snapshotEveryS[1], 1, 86_400);
+  if (r.logLevel) {
+    if (!LOG_LEVELS.includes(r.logLevel[1]))
+      throw new ConfigError(r.logLevel[0], `expected one of ${LOG_LEVELS.join(', ')}, got "${r.logLevel[1]}"`);
+    c.logLevel = r.logLevel[1];
+  }
+  if (!isLoopback(c.host) && !c.controlToken) {
+    throw new ConfigError(
+      FIELDS.controlToken.env,
+      `listening on ${c.host} (beyond this machine) requires a control token: set CONTROL_TOKEN, or HOST=127.0.0.1`,
+    );
+  }
+  return c;
+}
+
+export { isLoopback };

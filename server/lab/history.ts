@@ -1,0 +1,271 @@
+/**
+ * A lab's recent past: a bounded ring of ticks, each packed into typed arrays (no per-metric
+ * objects), with reads that rebuild frames and a min/max/mean downsampler for long windows.
+ */
+import { HOST_METRICS, RESOURCES, VPS_METRICS, VPS_STATES, type Frame, type Resource } from '../../shared/model.js';
+
+interface Packed {
+  /** Shared between consecutive ticks while the VPS set does not change. */
+  ids: string[];
+  /** [t, ...host metrics, ...vps0 metrics, ...vps1 metrics, …] */
+  values: Float64Array;
+  states: Uint8Array;
+  /** [victim, culprit, resource, share] quadruples. */
+  attr: Float64Array | null;
+}
+
+interface Row {
+  tick: number;
+  engines: Packed[];
+  bytes: number;
+}
+
+const H = HOST_METRICS.length;
+const V = VPS_METRICS.length;
+const STATE_INDEX = new Map<string, number>(VPS_STATES.map((s, i) => [s, i]));
+const RESOURCE_INDEX = new Map<string, number>(RESOURCES.map((r, i) => [r, i]));
+const ROW_OVERHEAD = 160;
+
+export interface HistoryLimits {
+  /** Most ticks kept (15 minutes of simulated time by default). */
+  maxTicks: number;
+  /** Most bytes of packed metrics kept; the oldest ticks go first. */
+  maxBytes: number;
+}
+
+/** One downsampled series: per bucket, the min, max and mean (null where the VPS did not exist). */
+export interface Envelope {
+  min: (number | null)[];
+  max: (number | null)[];
+  mean: (number | null)[];
+}
+
+export interface Downsampled {
+  fromTick: number;
+  toTick: number;
+  bucketTicks: number;
+  /** First tick of each bucket. */
+  ticks: number[];
+  host: Record<string, Envelope>;
+  vps: Record<string, Record<string, Envelope>>;
+}
+
+function sameIds(a: string[] | undefined, frame: Frame): boolean {
+  if (!a || a.length !== frame.vps.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== frame.vps[i].id) return false;
+  return true;
+}
+
+/** Bounded per-tick history of a lab (one or two engines per tick). */
+export class FrameHistory {
+  private rows: (Row | undefined)[];
+  private start = 0;
+  private count = 0;
+  private bytes = 0;
+  private lastIds: string[][] = [];
+
+  constructor(private readonly limits: HistoryLimits) {
+    this.rows = new Array(Math.max(1, limits.maxTicks));
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get byteSize(): number {
+    return this.bytes;
+  }
+
+  get firstTick(): number | undefined {
+    return this.rows[this.start]?.tick;
+  }
+
+  get lastTick(): number | undefined {
+    return this.count ? this.rows[(this.start + this.count - 1) % this.rows.length]?.tick : undefined;
+  }
+
+  /** Record one tick (one frame per engine, all with the same tick). */
+  push(frames: readonly Frame[]): void {
+    const engines = frames.map((f, e) => this.pack(f, e));
+    let bytes = ROW_OVERHEAD;
+    for (const p of engines) bytes += p.values.byteLength + p.states.byteLength + (p.attr?.byteLength ?? 0);
+    if (this.count === this.rows.length) this.dropOldest();
+    const row: Row = { tick: frames[0].tick, engines, bytes };
+    this.rows[(this.start + this.count) % this.rows.length] = row;
+    this.count++;
+    this.bytes += bytes;
+    while (this.bytes > this.limits.maxBytes && this.count > 1) this.dropOldest();
+  }
+
+  /** Forget everything (used when a lab is restored without its past). */
+  clear(): void {
+    this.rows = new Array(this.rows.length);
+    this.start = 0;
+    this.count = 0;
+    this.bytes = 0;
+  }
+
+  private dropOldest(): void {
+    const row = this.rows[this.start];
+    if (row) this.bytes -= row.bytes;
+    this.rows[this.start] = undefined;
+    this.start = (this.start + 1) % this.rows.length;
+    this.count--;
+  }
+
+  private pack(frame: Frame, engine: number): Packed {
+    const ids = sameIds(this.lastIds[engine], frame) ? this.lastIds[engine] : frame.vps.map((v) => v.id);
+    this.lastIds[engine] = ids;
+    const n = frame.vps.length;
+    const values = new Float64Array(1 + H + n * V);
+    values[0] = frame.t;
+    for (let i = 0; i < H; i++) values[1 + i] = frame.host[HOST_METRICS[i]];
+    const states = new Uint8Array(n);
+    for (let v = 0; v < n; v++) {
+      const m = frame.vps[v];
+      states[v] = STATE_INDEX.get(m.state) ?? 0;
+      const base = 1 + H + v * V;
+      for (let i = 0; i < V; i++) values[base + i] = m[VPS_METRICS[i]];
+    }
+    let attr: Float64Array | null = null;
+    if (frame.attribution.length) {
+      const index = new Map(ids.map((id, i) => [id, i]));
+      attr = new Float64Array(frame.attribution.length * 4);
+      frame.attribution.forEach((a, k) => {
+        attr![k * 4] = index.get(a.victim) ?? -1;
+        attr![k * 4 + 1] = index.get(a.culprit) ?? -1;
+        attr![k * 4 + 2] = RESOURCE_INDEX.get(a.resource) ?? 0;
+        attr![k * 4 + 3] = a.share;
+      });
+    }
+    return { ids, values, states, attr };
+  }
+
+  private unpack(tick: number, p: Packed): Frame {
+    const host = {} as Frame['host'];
+    for (let i = 0; i < H; i++) host[HOST_METRICS[i]] = p.values[1 + i];
+    const vps = p.ids.map((id, v) => {
+      const m = { id, state: VPS_STATES[p.states[v]] } as Frame['vps'][number];
+      const base = 1 + H + v * V;
+      for (let i = 0; i < V; i++) m[VPS_METRICS[i]] = p.values[base + i];
+      return m;
+    });
+    const attribution: Frame['attribution'] = [];
+    if (p.attr) {
+      for (let k = 0; k < p.attr.length; k += 4) {
+        attribution.push({
+          victim: p.ids[p.attr[k]] ?? '',
+          culprit: p.ids[p.attr[k + 1]] ?? '',
+          resource: RESOURCES[p.attr[k + 2]] as Resource,
+          share: p.attr[k + 3],
+        });
+      }
+    }
+    return { tick, t: p.values[0], host, vps, attribution };
+  }
+
+  private rowAt(i: number): Row {
+    return this.rows[(this.start + i) % this.rows.length] as Row;
+  }
+
+  /** Index of the first kept row whose tick is ≥ `tick`. */
+  private lowerBound(tick: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.rowAt(mid).tick < tick) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Frames of ticks in [fromTick, toTick], every `stride`-th tick counted back from the newest,
+   * oldest first. Each entry holds one frame per engine.
+   */
+  range(fromTick: number, toTick: number, stride = 1): Frame[][] {
+    const out: Frame[][] = [];
+    const lo = this.lowerBound(fromTick);
+    let hi = this.lowerBound(toTick + 1) - 1;
+    for (; hi >= lo; hi -= Math.max(1, Math.floor(stride))) {
+      const row = this.rowAt(hi);
+      out.push(row.engines.map((p) => this.unpack(row.tick, p)));
+    }
+    return out.reverse();
+  }
+
+  /** Every kept tick of one engine, oldest first. */
+  all(engine = 0): Frame[] {
+    const out: Frame[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const row = this.rowAt(i);
+      const p = row.engines[engine];
+      if (p) out.push(this.unpack(row.tick, p));
+    }
+    return out;
+  }
+
+  /**
+   * Downsample ticks [fromTick, toTick] of one engine into at most `points` buckets: min, max and
+   * mean per bucket, for the named metrics (host metrics go to `host`, VPS metrics per VPS).
+   */
+  downsample(fromTick: number, toTick: number, points: number, metrics: readonly string[], engine = 0): Downsampled {
+    const lo = this.lowerBound(fromTick);
+    const hi = this.lowerBound(toTick + 1);
+    const first = lo < hi ? this.rowAt(lo).tick : fromTick;
+    const last = lo < hi ? this.rowAt(hi - 1).tick : fromTick;
+    const span = last - first + 1;
+    const bucketTicks = Math.max(1, Math.ceil(span / Math.max(1, points)));
+    const buckets = lo < hi ? Math.ceil(span / bucketTicks) : 0;
+    const hostIdx = metrics.map((m) => HOST_METRICS.indexOf(m as never)).filter((i) => i >= 0);
+    const vpsIdx = metrics.map((m) => VPS_METRICS.indexOf(m as never)).filter((i) => i >= 0);
+    const ticks = Array.from({ length: buckets }, (_, b) => first + b * bucketTicks);
+    const acc = new Map<string, { min: Float64Array; max: Float64Array; sum: Float64Array; n: Uint32Array }>();
+    const slot = (key: string) => {
+      let a = acc.get(key);
+      if (!a) {
+        a = {
+          min: new Float64Array(buckets).fill(Infinity),
+          max: new Float64Array(buckets).fill(-Infinity),
+          sum: new Float64Array(buckets),
+          n: new Uint32Array(buckets),
+        };
+        acc.set(key, a);
+      }
+      return a;
+    };
+    const add = (key: string, b: number, x: number) => {
+      if (!Number.isFinite(x)) return;
+      const a = slot(key);
+      if (x < a.min[b]) a.min[b] = x;
+      if (x > a.max[b]) a.max[b] = x;
+      a.sum[b] += x;
+      a.n[b]++;
+    };
+    for (let i = lo; i < hi; i++) {
+      const row = this.rowAt(i);
+      const p = row.engines[engine];
+      if (!p) continue;
+      const b = Math.floor((row.tick - first) / bucketTicks);
+      for (const m of hostIdx) add(`h\u0000${HOST_METRICS[m]}`, b, p.values[1 + m]);
+      for (let v = 0; v < p.ids.length; v++) {
+        const base = 1 + H + v * V;
+        for (const m of vpsIdx) add(`v\u0000${p.ids[v]}\u0000${VPS_METRICS[m]}`, b, p.values[base + m]);
+      }
+    }
+    const env = (a: { min: Float64Array; max: Float64Array; sum: Float64Array; n: Uint32Array }): Envelope => ({
+      min: Array.from(a.min, (x, b) => (a.n[b] ? x : null)),
+      max: Array.from(a.max, (x, b) => (a.n[b] ? x : null)),
+      mean: Array.from(a.sum, (x, b) => (a.n[b] ? x / a.n[b] : null)),
+    });
+    const host: Record<string, Envelope> = {};
+    const vps: Record<string, Record<string, Envelope>> = {};
+    for (const [key, a] of acc) {
+      const parts = key.split('\u0000');
+      if (parts[0] === 'h') host[parts[1]] = env(a);
+      else (vps[parts[1]] ??= {})[parts[2]] = env(a);
+    }
+    return { fromTick: first, toTick: last, bucketTicks, ticks, host, vps };
+  }
+}

@@ -1,0 +1,395 @@
+/**
+ * One live lab: one engine (two in a compare lab, one per mode, fed the same commands), paced in
+ * real time by a fixed-timestep accumulator, with a bounded history and event log. Commands wait
+ * in a queue and apply at the next tick boundary. Broadcasts are coalesced to a maximum rate.
+ */
+import type { Logger } from 'pino';
+import { parseCommand, type Command, type ModeSpec, type Scenario } from '../../shared/commands.js';
+import type { Frame } from '../../shared/model.js';
+import type { Ack, ApiError, LabEvent, LabState, LabSummary, SnapshotMessage } from '../../shared/protocol.js';
+import { encodeFrameMessage, type WireFrameMessage } from '../../shared/wire.js';
+import type { Engine } from '../sim/api.js';
+import type { LabSnapshot } from './store.js';
+import { FrameHistory } from './history.js';
+import { describeCommand, modeName } from './describe.js';
+import { endedFaults, nextFaultEnd, StateWatch } from './watch.js';
+
+export const MIN_SPEED = 0.25;
+export const MAX_SPEED = 50;
+/** Most ticks one pump may run to catch up after a stall; the rest of the backlog is dropped. */
+export const MAX_CATCH_UP = 250;
+/** Most ticks one "step" clock action may run. */
+export const MAX_STEP = 600;
+const EVENT_LOG = 200;
+/** Snapshot history: at most this many entries, at the live broadcast cadence. */
+const SNAPSHOT_ENTRIES = 600;
+
+export interface LabLimits {
+  maxVps: number;
+  historyS: number;
+  historyBytes: number;
+  broadcastHz: number;
+}
+
+/** A command as applied and recorded: `seq` orders the lab's live commands across restarts. */
+export interface CommandRecord {
+  seq: number;
+  tick: number;
+  by: string;
+  command: Command;
+}
+
+export interface LabInit {
+  id: string;
+  /** The scenario the lab started from (its events were scheduled into the engines). */
+  scenario: Scenario;
+  /** The two modes of a compare lab. */
+  compare?: [ModeSpec, ModeSpec];
+  engines: Engine[];
+  now: number;
+  logger: Logger;
+  limits: LabLimits;
+  speed?: number;
+  paused?: boolean;
+  seq?: number;
+  events?: LabEvent[];
+  /** Called once per applied command, in order (persistence). */
+  onCommand?: (rec: CommandRecord) => void;
+}
+
+interface Pending {
+  command: Command;
+  by: string;
+  resolve: (r: Ack<{ tick: number }>) => void;
+}
+
+type ClockAck = Ack<{ tick: number; speed: number; paused: boolean }>;
+
+export class Lab {
+  readonly id: string;
+  readonly scenario: Scenario;
+  readonly compare?: [ModeSpec, ModeSpec];
+  readonly engines: Engine[];
+  readonly history: FrameHistory;
+  /** How many clients watch (kept by the socket layer): no encoding while nobody does. */
+  viewers = 0;
+  speed: number;
+  paused: boolean;
+  seq: number;
+
+  private readonly logger: Logger;
+  private readonly limits: LabLimits;
+  private onCommand?: (rec: CommandRecord) => void;
+  private readonly frameListeners = new Set<(msg: WireFrameMessage) => void>();
+  private readonly tickListeners = new Set<(frames: Frame[]) => void>();
+  private readonly eventListeners = new Set<(event: LabEvent, state?: LabState) => void>();
+  private readonly queue: Pending[] = [];
+  private readonly events: LabEvent[];
+  private readonly watches: StateWatch[];
+  private acc = 0;
+  private last: number;
+  private nextBroadcastAt: number;
+  private latest: Frame[] | null = null;
+  private broadcastTick = -1;
+  private faultEndAt = Infinity;
+  private tickErrors = 0;
+  private dropped = 0;
+
+  constructor(init: LabInit) {
+    this.id = init.id;
+    this.scenario = init.scenario;
+    this.compare = init.compare;
+    this.engines = init.engines;
+    this.logger = init.logger.child({ lab: init.id });
+    this.limits = init.limits;
+    this.speed = init.speed ?? 1;
+    this.paused = init.paused ?? false;
+    this.seq = init.seq ?? 0;
+    this.events = init.events?.slice(-EVENT_LOG) ?? [];
+    this.onCommand = init.onCommand;
+    this.last = init.now;
+    this.nextBroadcastAt = init.now;
+    const maxTicks = Math.max(1, Math.ceil((init.limits.historyS * 1000) / this.tickMs));
+    this.history = new FrameHistory({ maxTicks, maxBytes: init.limits.historyBytes });
+    this.watches = this.engines.map((_, i) => new StateWatch(this.compare ? modeName(this.compare[i]) : ''));
+    this.refreshFaultEnd();
+  }
+
+  get tick(): number {
+    return this.engines[0].tick;
+  }
+
+  get tickMs(): number {
+    return this.engines[0].tickMs;
+  }
+
+  /** Ticks coalesced into one broadcast at the current speed (1 at 1× with 100 ms ticks and 10 Hz). */
+  get ticksPerBroadcast(): number {
+    return Math.max(1, Math.round((this.speed * 1000) / this.limits.broadcastHz / this.tickMs));
+  }
+
+  onFrame(fn: (msg: WireFrameMessage) => void): () => void {
+    this.frameListeners.add(fn);
+    return () => this.frameListeners.delete(fn);
+  }
+
+  /** Every computed tick, unencoded (tests, export). */
+  onTick(fn: (frames: Frame[]) => void): () => void {
+    this.tickListeners.add(fn);
+    return () => this.tickListeners.delete(fn);
+  }
+
+  onEvent(fn: (event: LabEvent, state?: LabState) => void): () => void {
+    this.eventListeners.add(fn);
+    return () => this.eventListeners.delete(fn);
+  }
+
+  /**
+   * Advance to wall time `now`: apply queued commands, run the ticks that fell due (at most
+   * MAX_CATCH_UP), and broadcast the newest frame if the broadcast rate allows.
+   */
+  pump(now: number): void {
+    const elapsed = Math.max(0, now - this.last);
+    this.last = now;
+    this.drain();
+    if (!this.paused) {
+      this.acc += elapsed * this.speed;
+      let n = 0;
+      while (this.acc >= this.tickMs && n < MAX_CATCH_UP) {
+        this.runTick();
+        this.acc -= this.tickMs;
+        n++;
+      }
+      if (this.acc >= this.tickMs) {
+        const lost = Math.floor(this.acc / this.tickMs);
+        this.dropped += lost;
+        this.acc -= lost * this.tickMs;
+        this.logger.warn({ lost, total: this.dropped }, 'lab fell behind real time; skipped the backlog');
+      }
+    }
+    if (now >= this.nextBroadcastAt && this.broadcastDue()) {
+      const interval = 1000 / this.limits.broadcastHz;
+      this.broadcast();
+      this.nextBroadcastAt = Math.max(this.nextBroadcastAt + interval, now + interval / 2);
+    }
+  }
+
+  private broadcastDue(): boolean {
+    return this.latest !== null && this.latest[0].tick !== this.broadcastTick;
+  }
+
+  private broadcast(): void {
+    if (!this.latest) return;
+    this.broadcastTick = this.latest[0].tick;
+    if (this.frameListeners.size === 0 || this.viewers === 0) return;
+    const msg = encodeFrameMessage(this.id, this.latest);
+    for (const fn of this.frameListeners) fn(msg);
+  }
+
+  /** One tick: apply what is queued, step every engine, record. An unexpected error is logged once here. */
+  private runTick(): void {
+    this.drain();
+    try {
+      const frames = this.engines.map((e) => e.step());
+      this.latest = frames;
+      this.history.push(frames);
+      for (const fn of this.tickListeners) fn(frames);
+      for (let i = 0; i < frames.length; i++) for (const ev of this.watches[i].check(frames[i])) this.record(ev);
+      if (frames[0].tick + 1 >= this.faultEndAt) this.checkFaultsEnded();
+    } catch (e) {
+      this.tickErrors++;
+      if (this.tickErrors <= 5 || this.tickErrors % 1000 === 0)
+        this.logger.error({ err: e, tick: this.tick, count: this.tickErrors }, 'error inside a tick; the lab keeps running');
+    }
+  }
+
+  private faultsBefore: { faults: LabState['faults']; hostFaults: LabState['hostFaults'] }[] = [];
+
+  private refreshFaultEnd(): void {
+    this.faultsBefore = this.engines.map((e) => {
+      const s = e.state();
+      return { faults: s.faults, hostFaults: s.hostFaults };
+    });
+    this.faultEndAt = Math.min(...this.faultsBefore.map((s) => nextFaultEnd(s.faults, s.hostFaults)));
+  }
+
+  private checkFaultsEnded(): void {
+    const before = this.faultsBefore;
+    this.refreshFaultEnd();
+    let changed = false;
+    this.faultsBefore.forEach((after, i) => {
+      const label = this.compare ? modeName(this.compare[i]) : '';
+      for (const ev of endedFaults(this.tick, before[i], after, label)) {
+        this.record(ev, false);
+        changed = true;
+      }
+    });
+    if (changed) this.emitState();
+  }
+
+  /** Validate and queue a command; resolves when it was applied at a tick boundary (or refused). */
+  submit(input: unknown, by: string): Promise<Ack<{ tick: number }>> {
+    const parsed = parseCommand(input);
+    if (!parsed.ok) return Promise.resolve({ ok: false, error: parsed.error });
+    const command = parsed.data;
+    if (command.type === 'setMode' && this.compare)
+      return Promise.resolve(fail('CONFLICT', 'a compare lab runs two fixed modes; create another lab to try a third', 'mode'));
+    return new Promise((resolve) => this.queue.push({ command, by, resolve }));
+  }
+
+  /** Apply queued commands at the current tick boundary. */
+  private drain(): void {
+    if (!this.queue.length) return;
+    const batch = this.queue.splice(0);
+    for (const p of batch) {
+      let r: Ack<{ tick: number }>;
+      try {
+        r = this.apply(p.command, p.by);
+      } catch (e) {
+        this.logger.error({ err: e, command: p.command }, 'error applying a command');
+        r = fail('INTERNAL', 'the command could not be applied');
+      }
+      p.resolve(r);
+    }
+  }
+
+  private apply(command: Command, by: string): Ack<{ tick: number }> {
+    const tick = this.tick;
+    if (command.type === 'addVps' && this.engines[0].state().vps.length >= this.limits.maxVps)
+      return fail('LIMIT_EXCEEDED', `a lab holds at most ${this.limits.maxVps} VPSs`, 'vps');
+    const first = this.engines[0].apply(command);
+    if (!first.ok) return { ok: false, error: first.error };
+    for (let i = 1; i < this.engines.length; i++) {
+      const r = this.engines[i].apply(command);
+      if (!r.ok && this.compare)
+        this.record({ tick, kind: 'admission', by, message: `[${modeName(this.compare[i])}] refused: ${r.error.message}` }, false);
+    }
+    const rec: CommandRecord = { seq: ++this.seq, tick, by, command };
+    this.onCommand?.(rec);
+    this.refreshFaultEnd();
+    this.record({ tick, kind: 'command', by, message: describeCommand(command), command }, true);
+    return { ok: true, data: { tick } };
+  }
+
+  /** Pause, resume, single-step or change speed. Never changes the numbers, only their pace. */
+  clock(action: { action: 'pause' } | { action: 'resume' } | { action: 'step'; ticks?: number } | { action: 'speed'; speed: number }, by: string): ClockAck {
+    let message: string;
+    switch (action.action) {
+      case 'pause':
+        this.paused = true;
+        message = 'paused';
+        break;
+      case 'resume':
+        this.paused = false;
+        this.acc = 0;
+        message = 'resumed';
+        break;
+      case 'speed':
+        this.speed = action.speed;
+        message = `speed ${action.speed}×`;
+        break;
+      case 'step': {
+        const n = action.ticks ?? 1;
+        this.paused = true;
+        for (let i = 0; i < n; i++) this.runTick();
+        this.broadcast();
+        message = `stepped ${n} tick${n === 1 ? '' : 's'}`;
+        break;
+      }
+    }
+    this.record({ tick: this.tick, kind: 'info', by, message }, true);
+    return { ok: true, data: { tick: this.tick, speed: this.speed, paused: this.paused } };
+  }
+
+  private record(event: LabEvent, withState = false): void {
+    this.events.push(event);
+    if (this.events.length > EVENT_LOG) this.events.splice(0, this.events.length - EVENT_LOG);
+    const state = withState ? this.state() : undefined;
+    for (const fn of this.eventListeners) fn(event, state);
+  }
+
+  private emitState(): void {
+    const state = this.state();
+    const last = this.events[this.events.length - 1];
+    if (last) for (const fn of this.eventListeners) fn(last, state);
+  }
+
+  /** What the lab is now: enough to draw every control. */
+  state(): LabState {
+    const s = this.engines[0].state();
+    const out: LabState = { id: this.id, ...s, speed: this.speed, paused: this.paused };
+    if (this.compare) {
+      out.mode = this.engines[0].state().mode;
+      out.compareMode = this.engines[1].state().mode;
+    }
+    return out;
+  }
+
+  summary(clients = this.viewers): LabSummary {
+    const s = this.engines[0].state();
+    return {
+      id: this.id,
+      name: s.name,
+      mode: s.mode,
+      ...(this.compare ? { compareMode: this.engines[1].state().mode } : {}),
+      tick: this.tick,
+      vpsCount: s.vps.length,
+      clients,
+    };
+  }
+
+  /** Recent log entries, oldest first. */
+  recentEvents(): LabEvent[] {
+    return this.events.slice();
+  }
+
+  /** What a client gets first on (re)join: state, recent frames at the live cadence, the log. */
+  snapshot(canControl: boolean): SnapshotMessage {
+    const stride = this.ticksPerBroadcast;
+    const last = this.history.lastTick ?? -1;
+    const from = Math.max(0, last - stride * (SNAPSHOT_ENTRIES - 1));
+    const history = this.history.range(from, last, stride).map((frames) => encodeFrameMessage(this.id, frames));
+    return { lab: this.id, state: this.state(), history, events: this.recentEvents(), canControl };
+  }
+
+  /**
+   * Re-apply recorded commands after a restore: step to each one's tick, apply it, without
+   * recording it again. Deterministic engines land exactly where the original run was.
+   */
+  replay(records: readonly CommandRecord[]): void {
+    for (const rec of records) {
+      while (this.tick < rec.tick) this.runTick();
+      const onCommand = this.onCommand;
+      this.onCommand = undefined;
+      try {
+        this.apply(rec.command, rec.by);
+      } finally {
+        this.onCommand = onCommand;
+      }
+      this.seq = Math.max(this.seq, rec.seq);
+    }
+  }
+
+  /** What the store keeps: the engines' saved state, the pace and the recent log. */
+  save(): LabSnapshot {
+    this.drain();
+    return {
+      tick: this.tick,
+      seq: this.seq,
+      engines: this.engines.map((e) => e.save()),
+      speed: this.speed,
+      paused: this.paused,
+      events: this.recentEvents(),
+      savedAt: new Date().toISOString(),
+    };
+  }
+
+  /** Frames of the last computed tick, if any. */
+  latestFrames(): Frame[] | null {
+    return this.latest;
+  }
+}
+
+function fail(code: ApiError['code'], message: string, path?: string): { ok: false; error: ApiError } {
+  return { ok: false, error: path ? { code, message, path } : { code, message } };
+}

@@ -1,0 +1,62 @@
+/**
+ * Starts the live lab server: config → labs (restored from DATA_DIR) → app → listen.
+ * A lab "demo" runs from the demo preset when none exists. SIGTERM/SIGINT snapshot and close.
+ */
+import { ConfigError, loadConfig } from './config.js';
+import { createFileStore } from './lab/store.js';
+import { createLogger } from './log.js';
+import { createApp } from './net/app.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`contention-lab: configuration error: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const store = createFileStore(config.dataDir, logger);
+  const server = await createApp({ config, logger, store });
+  if (!server.registry.get('demo') && server.registry.list().length === 0) {
+    const made = await server.registry.create({ id: 'demo', preset: 'demo' });
+    if (!made.ok) logger.error({ error: made.error }, 'could not start the demo lab');
+  }
+  const { url } = await server.listen();
+  logger.info(
+    { url, dataDir: config.dataDir, labs: server.registry.list().map((l) => l.id), control: config.controlToken ? 'token' : 'open' },
+    `Contention Lab at ${url}`,
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: saving labs');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.close().then(
+      () => {
+        logger.info('labs saved; bye');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`contention-lab: could not start: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,179 @@
+/**
+ * The server as a factory: Express 5 (REST, dashboard) and socket.io 4 on one HTTP server, with the
+ * clock, logger, store and engines injected, so tests build it on port 0 with a manual clock.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { Server } from 'socket.io';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { systemClock, type Clock } from '../lab/clock.js';
+import { simEngines, type EngineFactory } from '../lab/engines.js';
+import { Registry } from '../lab/registry.js';
+import type { Store } from '../lab/store.js';
+import { silentLogger } from '../log.js';
+import { originAllowed } from './auth.js';
+import { apiError, sendError } from './errors.js';
+import { labRoutes } from './routes-labs.js';
+import { healthRoute, miscRoutes } from './routes-misc.js';
+import { attachSockets, type IoServer } from './socket.js';
+import { serveDashboard } from './static.js';
+
+/** Largest inbound socket message. */
+export const MAX_SOCKET_MESSAGE = 64 * 1024;
+/** Largest REST body (a posted scenario can be big). */
+export const MAX_BODY = '1mb';
+/** Memory budget of one lab's history. */
+export const HISTORY_BYTES = 64 * 1024 * 1024;
+
+export interface AppDeps {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** Where labs persist; without one, labs live in memory only. */
+  store?: Store;
+  engines?: EngineFactory;
+  /** An already restored registry (else one is built and restored from the store). */
+  registry?: Registry;
+  /** Scorecard computation (defaults to server/scorecard). */
+  scorecard?: () => Promise<unknown>;
+  /** Pump period of the real-time loop, ms. */
+  pumpMs?: number;
+}
+
+export interface LabServer {
+  app: express.Express;
+  http: HttpServer;
+  io: IoServer;
+  registry: Registry;
+  /** Listen on config.host:config.port (0 picks a free port); resolves with the URL. */
+  listen(): Promise<{ port: number; url: string }>;
+  /** Stop accepting, disconnect clients, snapshot every lab and flush the store. */
+  close(): Promise<void>;
+}
+
+/** Build the app. Restores the labs from the store unless a registry is given. */
+export async function createApp(deps: AppDeps): Promise<LabServer> {
+  const { config } = deps;
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? silentLogger();
+  const registry =
+    deps.registry ??
+    new Registry({
+      clock,
+      logger,
+      engines: deps.engines ?? simEngines,
+      store: deps.store,
+      maxLabs: config.maxLabs,
+      limits: {
+        maxVps: config.maxVpsPerLab,
+        historyS: config.historyS,
+        historyBytes: HISTORY_BYTES,
+        broadcastHz: config.broadcastHz,
+      },
+      snapshotEveryS: config.snapshotEveryS,
+      pumpMs: deps.pumpMs,
+    });
+  if (!deps.registry) await registry.restore();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          workerSrc: ["'self'", 'blob:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'self'"],
+          // Plain http on a classroom network must keep working.
+          upgradeInsecureRequests: null,
+        },
+      },
+      strictTransportSecurity: false,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  // Browsers from other origins may not use the API (no CORS, and refused outright).
+  app.use('/api', (req, res, next) => {
+    if (!originAllowed(req.headers.origin, req.headers.host, config))
+      return sendError(res, apiError('FORBIDDEN', 'this origin may not use the API'));
+    next();
+  });
+  app.use('/api', express.json({ limit: MAX_BODY }));
+  app.use(healthRoute(registry, Date.now()));
+  app.use('/api', labRoutes({ registry, config, clock }));
+  app.use('/api', miscRoutes({ registry, logger, scorecard: deps.scorecard }));
+  app.use('/api', (_req, res) => sendError(res, apiError('NOT_FOUND', 'no such endpoint')));
+  app.use(serveDashboard(config.clientDir));
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e?.type === 'entity.parse.failed')
+      return sendError(res, apiError('INVALID_INPUT', 'the request body is not valid JSON', '(root)'));
+    if (e?.type === 'entity.too.large') {
+      res.status(413).json({ error: apiError('LIMIT_EXCEEDED', `the request body is larger than ${MAX_BODY}`) });
+      return;
+    }
+    if (e?.status === 404) return sendError(res, apiError('NOT_FOUND', 'not found'));
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      res.status(e.status).json({ error: apiError('INVALID_INPUT', 'the request could not be read') });
+      return;
+    }
+    logger.error({ err }, 'unexpected error in a request');
+    sendError(res, apiError('INTERNAL', 'internal error'));
+  });
+
+  const http = createServer(app);
+  const io: IoServer = new Server(http, {
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE,
+    perMessageDeflate: false,
+    httpCompression: false,
+    serveClient: false,
+    allowRequest: (req, cb) => cb(null, originAllowed(req.headers.origin, req.headers.host, config)),
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+    connectionStateRecovery: undefined,
+  });
+  const stopSweep = attachSockets(io, { registry, config, clock, logger });
+  registry.start();
+
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    http,
+    io,
+    registry,
+    listen() {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => {
+          http.off('error', reject);
+          const { port } = http.address() as AddressInfo;
+          const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+          resolve({ port, url: `http://${host}:${port}` });
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        registry.stop();
+        stopSweep();
+        io.disconnectSockets(true);
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        http.closeAllConnections?.();
+        await registry.flush();
+      })();
+      return closing;
+    },
+  };
+}

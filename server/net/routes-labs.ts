@@ -1,0 +1,154 @@
+/**
+ * REST for labs: list, create, inspect, delete, steer (commands and clock), and take data out
+ * (metrics CSV from history, downsampled history, the recorded session as a scenario).
+ */
+import { Router, type Request, type Response, type NextFunction } from 'express';
+import type { Ack } from '../../shared/protocol.js';
+import { HOST_METRICS, VPS_METRICS } from '../../shared/model.js';
+import { csvHeader, frameCsvRows } from '../export.js';
+import { scenarioFromLog } from '../scenario.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../lab/clock.js';
+import type { Lab } from '../lab/lab.js';
+import type { Registry } from '../lab/registry.js';
+import { bearer, canControl } from './auth.js';
+import { apiError, HTTP_STATUS, sendError } from './errors.js';
+import { KeyedBuckets } from './rate.js';
+import { check, ClockActionSchema } from './validate.js';
+
+/** Most commands one POST may carry. */
+const MAX_BATCH = 100;
+
+export interface LabRoutesDeps {
+  registry: Registry;
+  config: Config;
+  clock: Clock;
+}
+
+type LabRequest = Request<{ id: string }>;
+
+export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
+  const r = Router();
+  const writes = new KeyedBuckets(config.commandRate, Math.max(2, config.commandRate * 2));
+
+  /** Steering needs the token (when one is set) and stays within the rate. */
+  const control = (req: Request, res: Response, next: NextFunction) => {
+    if (!canControl(config, bearer(req.headers.authorization)))
+      return sendError(res, apiError('FORBIDDEN', 'watch-only: steering needs the control token (Authorization: Bearer …)'));
+    if (!writes.take(req.ip ?? 'unknown', clock.now()))
+      return sendError(res, apiError('RATE_LIMITED', `at most ${config.commandRate} requests per second`));
+    next();
+  };
+
+  const lab = (req: LabRequest, res: Response): Lab | undefined => {
+    const found = registry.get(req.params.id);
+    if (!found) sendError(res, apiError('UNKNOWN_LAB', `no lab "${String(req.params.id).slice(0, 64)}"`, 'lab'));
+    return found;
+  };
+
+  r.get('/labs', (_req, res) => {
+    res.json(registry.list().map((l) => ({ ...l.summary(), speed: l.speed, paused: l.paused })));
+  });
+
+  r.post('/labs', control, async (req, res) => {
+    const made = await registry.create(req.body);
+    if (!made.ok) return sendError(res, made.error);
+    const l = made.data;
+    res.status(201).location(`/api/labs/${l.id}`).json({ ...l.summary(), speed: l.speed, paused: l.paused });
+  });
+
+  r.get('/labs/:id', (req: LabRequest, res) => {
+    const l = lab(req, res);
+    if (l) res.json(l.state());
+  });
+
+  r.delete('/labs/:id', control, async (req: LabRequest, res) => {
+    const done = await registry.remove(req.params.id);
+    if (!done.ok) return sendError(res, done.error);
+    res.json(done.data);
+  });
+
+  r.post('/labs/:id/commands', control, async (req: LabRequest, res) => {
+    const l = lab(req, res);
+    if (!l) return;
+    const body: unknown = req.body;
+    if (Array.isArray(body)) {
+      if (body.length === 0 || body.length > MAX_BATCH)
+        return sendError(res, apiError('INVALID_INPUT', `send 1 to ${MAX_BATCH} commands`, '(root)'));
+      const acks: Ack<{ tick: number }>[] = await Promise.all(body.map((c) => l.submit(c, 'rest')));
+      const bad = acks.find((a) => !a.ok);
+      res.status(bad && !bad.ok ? HTTP_STATUS[bad.error.code] : 200).json(acks);
+      return;
+    }
+    const ack = await l.submit(body, 'rest');
+    res.status(ack.ok ? 200 : HTTP_STATUS[ack.error.code]).json(ack);
+  });
+
+  r.post('/labs/:id/clock', control, (req: LabRequest, res) => {
+    const l = lab(req, res);
+    if (!l) return;
+    const action = check(ClockActionSchema, req.body);
+    if (!action.ok) return res.status(400).json({ ok: false, error: action.error });
+    res.json(l.clock(action.data, 'rest'));
+  });
+
+  r.get('/labs/:id/events', (req: LabRequest, res) => {
+    const l = lab(req, res);
+    if (l) res.json(l.recentEvents());
+  });
+
+  r.get('/labs/:id/metrics.csv', async (req: LabRequest, res) => {
+    const l = lab(req, res);
+    if (!l) return;
+    const from = intParam(req.query.from, 0);
+    const to = intParam(req.query.to, Number.MAX_SAFE_INTEGER);
+    res.type('text/csv').attachment(`${l.id}-metrics.csv`);
+    const modes = l.compare;
+    res.write(csvHeader({ mode: modes !== undefined }));
+    // Stream in chunks of ticks, respecting back-pressure, so a long history never sits in one string.
+    const first = Math.max(from, l.history.firstTick ?? 0);
+    const last = Math.min(to, l.history.lastTick ?? -1);
+    for (let t = first; t <= last; t += 200) {
+      let chunk = '';
+      for (const frames of l.history.range(t, Math.min(last, t + 199)))
+        frames.forEach((f, i) => (chunk += frameCsvRows(f, modes?.[i])));
+      if (!res.write(chunk)) await new Promise((ok) => res.once('drain', ok));
+      if (res.destroyed) return;
+    }
+    res.end();
+  });
+
+  r.get('/labs/:id/history', (req: LabRequest, res) => {
+    const l = lab(req, res);
+    if (!l) return;
+    const last = l.history.lastTick ?? 0;
+    const windowS = Number(req.query.windowS ?? 300);
+    const span = Number.isFinite(windowS) && windowS > 0 ? Math.ceil((windowS * 1000) / l.tickMs) : 3000;
+    const to = intParam(req.query.to, last);
+    const from = intParam(req.query.from, Math.max(0, to - span + 1));
+    const points = Math.min(2000, Math.max(1, intParam(req.query.points, 300)));
+    const side = intParam(req.query.side, 0) === 1 && l.compare ? 1 : 0;
+    const asked = typeof req.query.metrics === 'string' ? req.query.metrics.split(',') : ['latencyP99Ms', 'cpuGranted', 'cpuUtil'];
+    const known = new Set<string>([...VPS_METRICS, ...HOST_METRICS]);
+    const unknown = asked.find((m) => !known.has(m));
+    if (unknown) return sendError(res, apiError('INVALID_INPUT', `metrics: unknown metric "${unknown.slice(0, 40)}"`, 'metrics'));
+    res.json({ lab: l.id, side, tickMs: l.tickMs, ...l.history.downsample(from, to, points, asked, side) });
+  });
+
+  r.get('/labs/:id/scenario', (req: LabRequest, res) => {
+    const l = lab(req, res);
+    if (!l) return;
+    const side = intParam(req.query.side, 0) === 1 && l.compare ? 1 : 0;
+    const base = l.compare ? { ...l.scenario, mode: l.compare[side] } : l.scenario;
+    const scenario = scenarioFromLog(base, l.engines[side].log(), { ticks: l.tick, name: `${l.scenario.name} (recorded)` });
+    if (req.query.download !== undefined) res.attachment(`${l.id}-scenario.json`);
+    res.json(scenario);
+  });
+
+  return r;
+}
+
+function intParam(v: unknown, fallback: number): number {
+  if (typeof v !== 'string' || !/^\d{1,15}$/.test(v)) return fallback;
+  return Number(v);
+}

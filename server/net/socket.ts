@@ -1,0 +1,179 @@
+/**
+ * The socket.io edge: join/leave a lab (snapshot first, then volatile frames and events), steer it
+ * with commands and clock actions. Every inbound message is validated; a client with no control
+ * token may watch only; commands are rate-limited per socket; a client that keeps sending garbage
+ * is disconnected.
+ */
+import type { Server, Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import type { Ack, ApiError, ClientToServer, ServerToClient } from '../../shared/protocol.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../lab/clock.js';
+import type { Lab } from '../lab/lab.js';
+import type { Registry } from '../lab/registry.js';
+import { canControl } from './auth.js';
+import { TokenBucket } from './rate.js';
+import { check, ClockActionSchema, LabRefSchema, splitLab } from './validate.js';
+
+interface SocketData {
+  by: string;
+  canControl: boolean;
+  commands: TokenBucket;
+  garbage: TokenBucket;
+}
+
+export type IoServer = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
+type IoSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
+
+const KNOWN = new Set(['join', 'leave', 'command', 'clock']);
+/** Invalid messages tolerated: a burst of this many, refilling at 2 per second. */
+const GARBAGE_BURST = 20;
+/** Most labs one connection may watch at once. */
+const MAX_JOINED = 4;
+/** A connection with this many packets waiting to be written is not reading: it is dropped. */
+const MAX_BACKLOG = 500;
+
+export const roomOf = (lab: string) => `lab:${lab}`;
+
+export interface SocketDeps {
+  registry: Registry;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Wire the lab registry to socket.io. Returns a function that stops the slow-client sweep. */
+export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
+  const { registry, config, clock, logger } = deps;
+
+  const countViewers = (lab: Lab) => {
+    lab.viewers = io.sockets.adapter.rooms.get(roomOf(lab.id))?.size ?? 0;
+  };
+
+  const wire = (lab: Lab) => {
+    const room = roomOf(lab.id);
+    lab.onFrame((msg) => io.to(room).volatile.emit('frame', msg));
+    lab.onEvent((event, state) => io.to(room).emit('event', state ? { lab: lab.id, event, state } : { lab: lab.id, event }));
+  };
+  for (const lab of registry.list()) wire(lab);
+  registry.onAdded(wire);
+  registry.onRemoved((lab) => {
+    const room = roomOf(lab.id);
+    io.to(room).emit('error', { code: 'UNKNOWN_LAB', message: `lab "${lab.id}" was deleted`, path: 'lab' });
+    io.in(room).socketsLeave(room);
+  });
+
+  io.use((socket, next) => {
+    if (io.engine.clientsCount > config.maxClients) {
+      next(new Error('LIMIT_EXCEEDED: too many clients connected'));
+      return;
+    }
+    const now = clock.now();
+    socket.data = {
+      by: socket.id.slice(0, 6),
+      canControl: canControl(config, (socket.handshake.auth as { token?: unknown } | undefined)?.token),
+      commands: new TokenBucket(config.commandRate, Math.max(1, config.commandRate * 2), now),
+      garbage: new TokenBucket(2, GARBAGE_BURST, now),
+    };
+    next();
+  });
+
+  io.on('connection', (socket: IoSocket) => {
+    const strike = (error: ApiError) => {
+      if (!socket.data.garbage.take(clock.now())) {
+        logger.warn({ client: socket.data.by }, 'client kept sending invalid messages; disconnected');
+        socket.emit('error', { code: 'INVALID_INPUT', message: 'too many invalid messages; disconnected' });
+        socket.disconnect(true);
+      }
+      return error;
+    };
+    /** Answer through the ack if the client gave one, else as an `error` event when it failed. */
+    const reply = <T>(ack: unknown, r: Ack<T>) => {
+      if (typeof ack === 'function') (ack as (r: Ack<T>) => void)(r);
+      else if (!r.ok) socket.emit('error', r.error);
+    };
+    const invalid = (ack: unknown, error: ApiError) => reply(ack, { ok: false, error: strike(error) });
+
+    socket.onAny((event: unknown) => {
+      if (typeof event !== 'string' || !KNOWN.has(event))
+        strike({ code: 'INVALID_INPUT', message: `unknown message "${String(event).slice(0, 40)}"` });
+    });
+
+    const findLab = (id: string, ack: unknown): Lab | undefined => {
+      const lab = registry.get(id);
+      if (!lab) reply(ack, { ok: false, error: { code: 'UNKNOWN_LAB', message: `no lab "${id.slice(0, 64)}"`, path: 'lab' } });
+      return lab;
+    };
+
+    socket.on('join', (msg: unknown, ack?: unknown) => {
+      const r = check(LabRefSchema, msg);
+      if (!r.ok) return invalid(ack, r.error);
+      const lab = findLab(r.data.lab, ack);
+      if (!lab) return;
+      const room = roomOf(lab.id);
+      const joined = [...socket.rooms].filter((x) => x.startsWith('lab:') && x !== room);
+      if (joined.length >= MAX_JOINED)
+        return reply(ack, { ok: false, error: { code: 'LIMIT_EXCEEDED', message: `watch at most ${MAX_JOINED} labs per connection` } });
+      void socket.join(room);
+      countViewers(lab);
+      reply(ack, { ok: true, data: { lab: lab.id } });
+      socket.emit('snapshot', lab.snapshot(socket.data.canControl));
+    });
+
+    socket.on('leave', (msg: unknown, ack?: unknown) => {
+      const r = check(LabRefSchema, msg);
+      if (!r.ok) return invalid(ack, r.error);
+      void socket.leave(roomOf(r.data.lab));
+      const lab = registry.get(r.data.lab);
+      if (lab) countViewers(lab);
+      reply(ack, { ok: true, data: { lab: r.data.lab } });
+    });
+
+    /** The checks every steering message passes: a lab, control, the rate. */
+    const gate = (msg: unknown, ack: unknown): { lab: Lab; rest: Record<string, unknown> } | undefined => {
+      const s = splitLab(msg);
+      if (!s.ok) return void invalid(ack, s.error);
+      const lab = findLab(s.lab, ack);
+      if (!lab) return;
+      if (!socket.data.canControl)
+        return void reply(ack, { ok: false, error: { code: 'FORBIDDEN', message: 'watch-only: steering this lab needs the control token' } });
+      if (!socket.data.commands.take(clock.now()))
+        return void reply(ack, { ok: false, error: { code: 'RATE_LIMITED', message: `at most ${config.commandRate} commands per second` } });
+      return { lab, rest: s.rest };
+    };
+
+    socket.on('command', (msg: unknown, ack?: unknown) => {
+      const g = gate(msg, ack);
+      if (!g) return;
+      void g.lab.submit(g.rest, socket.data.by).then((r) => {
+        if (!r.ok && r.error.code === 'INVALID_INPUT') strike(r.error);
+        reply(ack, r);
+      });
+    });
+
+    socket.on('clock', (msg: unknown, ack?: unknown) => {
+      const g = gate(msg, ack);
+      if (!g) return;
+      const r = check(ClockActionSchema, g.rest);
+      if (!r.ok) return invalid(ack, r.error);
+      reply(ack, g.lab.clock(r.data, socket.data.by));
+    });
+
+    socket.on('disconnect', () => {
+      for (const lab of registry.list()) if (lab.viewers > 0) countViewers(lab);
+    });
+  });
+
+  // A client that stops reading must not grow memory: frames are volatile (dropped while its
+  // transport is busy); what still queues (events) is bounded by dropping the connection.
+  const stopSweep = clock.every(2000, () => {
+    for (const socket of io.sockets.sockets.values()) {
+      const backlog = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+      if (backlog > MAX_BACKLOG) {
+        logger.warn({ client: socket.data.by, backlog }, 'client is not reading; disconnected');
+        socket.disconnect(true);
+      }
+    }
+  });
+  return stopSweep;
+}

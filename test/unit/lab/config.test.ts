@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../server/config.js';
+
+describe('loadConfig', () => {
+  it('defaults to loopback port 3000 with no token', () => {
+    const c = loadConfig({}, []);
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', maxLabs: 16, commandRate: 10 });
+    expect(c.controlToken).toBeUndefined();
+    expect(c.dataDir.endsWith('/data')).toBe(true);
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const c = loadConfig({ PORT: '4000', MAX_LABS: '3' }, ['--port', '5000', '--command-rate=2.5']);
+    expect(c).toMatchObject({ port: 5000, maxLabs: 3, commandRate: 2.5 });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ MAX_LABS: '0' }, 'MAX_LABS'],
+    [{ COMMAND_RATE: '-1' }, 'COMMAND_RATE'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ALLOWED_ORIGINS: 'example.com' }, 'ALLOWED_ORIGINS'],
+    [{ CONTROL_TOKEN: 'short' }, 'CONTROL_TOKEN'],
+  ])('a bad value names its variable: %o', (env, name) => {
+    expect(() => loadConfig(env, [])).toThrow(ConfigError);
+    expect(() => loadConfig(env, [])).toThrow(new RegExp(`^${name}: `));
+  });
+
+  it('refuses to listen beyond loopback without a control token', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' }, [])).toThrow(/CONTROL_TOKEN/);
+    expect(loadConfig({ HOST: '0.0.0.0', CONTROL_TOKEN: 'classroom-2026' }, []).host).toBe('0.0.0.0');
+  });
+
+  it('rejects unknown flags and flags without a value', () => {
+    expect(() => loadConfig({}, ['--prot', '1'])).toThrow(/--prot: unknown flag/);
+    expect(() => loadConfig({}, ['--port'])).toThrow(/--port: needs a value/);
+  });
+});

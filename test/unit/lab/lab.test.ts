@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../server/log.js';
+import { ManualClock } from '../../../server/lab/clock.js';
+import { Lab, MAX_CATCH_UP } from '../../../server/lab/lab.js';
+import type { WireFrameMessage } from '../../../shared/wire.js';
+import { fakeEngines, fakeScenario, FakeEngine } from './fakeEngine.js';
+
+const limits = { maxVps: 8, historyS: 900, historyBytes: 64 * 1024 * 1024, broadcastHz: 10 };
+
+async function makeLab(clock = new ManualClock(), compare = false) {
+  const sc = fakeScenario();
+  const modes = compare ? (['para', 'full'] as const) : [undefined];
+  const engines = [];
+  for (const m of modes) {
+    const r = await fakeEngines.create(sc, m);
+    if (!r.ok) throw new Error('engine');
+    engines.push(r.data);
+  }
+  const lab = new Lab({
+    id: 'l1',
+    scenario: sc,
+    compare: compare ? ['para', 'full'] : undefined,
+    engines,
+    now: clock.now(),
+    logger: silentLogger(),
+    limits,
+  });
+  lab.viewers = 1;
+  const frames: WireFrameMessage[] = [];
+  lab.onFrame((m) => frames.push(m));
+  clock.every(10, () => lab.pump(clock.now()));
+  return { lab, clock, frames };
+}
+
+describe('Lab real-time loop', () => {
+  it('runs one tick per tickMs of wall time at 1×, without drift over a long run', async () => {
+    const { lab, clock } = await makeLab();
+    for (let i = 0; i < 600; i++) clock.advance(16.7); // frame-ish, not a multiple of the tick
+    expect(lab.tick).toBe(Math.floor((600 * 16.7) / 100));
+  });
+
+  it('at 1× broadcasts every tick, each frame carrying its tick', async () => {
+    const { clock, frames } = await makeLab();
+    clock.advance(1000);
+    expect(frames.map((f) => f.tick)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('at 50× coalesces to at most 10 broadcasts per second and keeps every tick in history', async () => {
+    const { lab, clock, frames } = await makeLab();
+    lab.clock({ action: 'speed', speed: 50 }, 't');
+    clock.advance(2000);
+    expect(lab.tick).toBe(1000);
+    expect(frames.length).toBeLessThanOrEqual(21);
+    expect(frames.length).toBeGreaterThanOrEqual(19);
+    expect(frames.at(-1)!.tick).toBeGreaterThan(990);
+    expect(lab.history.size).toBe(1000);
+    expect(lab.history.firstTick).toBe(0);
+  });
+
+  it('runs at a quarter speed', async () => {
+    const { lab, clock } = await makeLab();
+    lab.clock({ action: 'speed', speed: 0.25 }, 't');
+    clock.advance(4000);
+    expect(lab.tick).toBe(10);
+  });
+
+  it('pause stops ticks, step runs exactly n, resume continues from there', async () => {
+    const { lab, clock, frames } = await makeLab();
+    clock.advance(500);
+    lab.clock({ action: 'pause' }, 't');
+    const at = lab.tick;
+    clock.advance(5000);
+    expect(lab.tick).toBe(at);
+    const r = lab.clock({ action: 'step', ticks: 3 }, 't');
+    expect(r).toEqual({ ok: true, data: { tick: at + 3, speed: 1, paused: true } });
+    expect(frames.at(-1)!.tick).toBe(at + 2);
+    lab.clock({ action: 'resume' }, 't');
+    clock.advance(1000);
+    expect(lab.tick).toBe(at + 3 + 10);
+  });
+
+  it('caps catch-up after a stall instead of running the whole backlog', async () => {
+    const clock = new ManualClock();
+    const { lab } = await makeLab(clock);
+    clock.advance(5); // nothing due yet
+    // A long stall: one pump sees a minute at once.
+    lab.pump(clock.now() + 60_000);
+    expect(lab.tick).toBe(MAX_CATCH_UP);
+  });
+
+  it('applies a queued command at the next tick boundary and acks with that tick', async () => {
+    const { lab, clock } = await makeLab();
+    clock.advance(300);
+    const p = lab.submit({ type: 'setLoad', vps: 'vps-1', load: { cpu: 0.9 } }, 'abc');
+    const ticks: number[] = [];
+    lab.onTick((f) => ticks.push(f[0].tick));
+    clock.advance(100);
+    const ack = await p;
+    expect(ack).toEqual({ ok: true, data: { tick: 3 } });
+    expect((lab.engines[0] as FakeEngine).log()).toEqual([{ tick: 3, command: { type: 'setLoad', vps: 'vps-1', load: { cpu: 0.9 } } }]);
+    const ev = lab.recentEvents().find((e) => e.kind === 'command');
+    expect(ev).toMatchObject({ tick: 3, by: 'abc', command: { type: 'setLoad' } });
+  });
+
+  it('refuses an invalid command with a coded error and changes nothing', async () => {
+    const { lab, clock } = await makeLab();
+    clock.advance(200);
+    const before = JSON.stringify(lab.engines[0].save());
+    const bad = await lab.submit({ type: 'setLoad', vps: 'vps-1', load: { cpu: 9 } }, 'x');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error).toMatchObject({ code: 'INVALID_INPUT', path: 'load.cpu' });
+    const p = lab.submit({ type: 'stopFault', vps: 'nope', fault: 'cpu_hog' }, 'x');
+    lab.pump(clock.now());
+    const unknown = await p;
+    expect(unknown.ok).toBe(false);
+    if (!unknown.ok) expect(unknown.error.code).toBe('UNKNOWN_VPS');
+    expect(JSON.stringify(lab.engines[0].save())).toBe(before);
+  });
+
+  it('applies commands while paused, at the current boundary', async () => {
+    const { lab, clock } = await makeLab();
+    clock.advance(200);
+    lab.clock({ action: 'pause' }, 't');
+    const p = lab.submit({ type: 'setLoad', vps: 'vps-0', load: { cpu: 0.1 } }, 'x');
+    clock.advance(20);
+    expect(await p).toEqual({ ok: true, data: { tick: 2 } });
+  });
+
+  it('keeps running after an unexpected error inside a tick', async () => {
+    const { lab, clock } = await makeLab();
+    (lab.engines[0] as FakeEngine).failAt = 3;
+    clock.advance(1000);
+    expect(lab.tick).toBeGreaterThanOrEqual(9);
+  });
+
+  it('a compare lab steps both engines with the same commands and refuses setMode', async () => {
+    const { lab, clock, frames } = await makeLab(new ManualClock(), true);
+    clock.advance(300);
+    const ack = lab.submit({ type: 'setLoad', vps: 'vps-0', load: { cpu: 1 } }, 'x');
+    clock.advance(100);
+    expect((await ack).ok).toBe(true);
+    expect(lab.engines[0].log()).toEqual(lab.engines[1].log());
+    expect(frames.at(-1)!.frames).toHaveLength(2);
+    const mode = await lab.submit({ type: 'setMode', mode: 'full' }, 'x');
+    expect(!mode.ok && mode.error.code).toBe('CONFLICT');
+  });
+
+  it('snapshot history follows the live cadence and ends at the newest tick', async () => {
+    const { lab, clock } = await makeLab();
+    clock.advance(3000);
+    const snap = lab.snapshot(true);
+    expect(snap.history.at(-1)!.tick).toBe(lab.tick - 1);
+    const ticks = snap.history.map((h) => h.tick);
+    expect(ticks).toEqual(Array.from({ length: ticks.length }, (_, i) => lab.tick - ticks.length + i));
+    expect(snap.canControl).toBe(true);
+  });
+});
