@@ -1,3 +1,4 @@
+/// <reference types="svelte" />
 /**
  * One lab as the page sees it: the socket, the reactive state the controls read, and the chart
  * history (plain typed arrays, outside reactivity). Frames go to the series; the UI reads only

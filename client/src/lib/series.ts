@@ -137,6 +137,18 @@ export class SeriesTable {
     return lo;
   }
 
+  /** Logical index of the first sample with time > t (length when none). */
+  upperBound(t: number): number {
+    let lo = 0;
+    let hi = this.len;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.timeAt(mid) <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** Logical index of the sample nearest to t (-1 when empty). */
   nearest(t: number): number {
     if (!this.len) return -1;
@@ -217,7 +229,7 @@ export function envelope(
   }
   // One sample either side so lines reach the chart edges.
   const start = Math.max(0, table.lowerBound(t0) - 1);
-  const endEx = Math.min(n, table.lowerBound(t1) + 1);
+  const endEx = Math.min(n, table.upperBound(t1) + 1);
   const count = endEx - start;
   if (count <= 0) {
     out.view();

@@ -1,3 +1,4 @@
+/// <reference types="svelte" />
 /** Light or dark, defaulting to the system preference; the choice is remembered. */
 export type ThemeName = 'light' | 'dark';
 

@@ -1,3 +1,4 @@
+/// <reference types="svelte" />
 /**
  * The time window every chart shares: its length, whether it follows the newest data, the
  * crosshair position and the drag selection. Hover freezes the window until the pointer leaves;

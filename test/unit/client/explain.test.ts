@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { explain, mechanism, type ExplainInput } from '../../../client/src/lib/explain.js';
+import { frame, hostMetrics, vpsMetrics } from './frames.js';
+
+const host = { cores: 16, ramGiB: 64, diskIops: 100_000, netMbps: 10_000, memBwGBs: 100 };
+
+function input(over: Partial<ExplainInput>): ExplainInput {
+  const web = vpsMetrics('web-1');
+  return { vps: web, frame: frame(10, [web]), faults: [], hostFaults: [], mode: 'para', host, ...over };
+}
+
+describe('explain', () => {
+  it('names the culprit, its fault, its share of the host and the mechanism', () => {
+    const web = vpsMetrics('web-1', { latencyP99Ms: 60, latencyP99IsolatedMs: 10, schedWaitMs: 45 });
+    const batch = vpsMetrics('batch-1', { cpuGranted: 9.92 });
+    const f = frame(10, [web, batch], { attribution: [{ victim: 'web-1', culprit: 'batch-1', resource: 'cpu', share: 0.9 }] });
+    const line = explain(input({ vps: web, frame: f, faults: [{ vps: 'batch-1', fault: 'cpu_hog', sinceTick: 3 }] }));
+    expect(line).toBe("web-1 p99 ×6: batch-1's cpu_hog holds 62 % of the host CPU under shared scheduling, 45.0 ms scheduler wait");
+  });
+
+  it('says nothing about a VPS that is not suffering', () => {
+    const web = vpsMetrics('web-1', { latencyP99Ms: 12, latencyP99IsolatedMs: 10, degradation: 0.002 });
+    expect(explain(input({ vps: web }))).toBeNull();
+  });
+
+  it('reports lost good responses when the tail is not what moved', () => {
+    const web = vpsMetrics('web-1', { degradation: 0.25, diskServedIops: 100 });
+    const batch = vpsMetrics('batch-1', { diskServedIops: 80_000 });
+    const f = frame(1, [web, batch], { attribution: [{ victim: 'web-1', culprit: 'batch-1', resource: 'disk', share: 1 }] });
+    const line = explain(input({ vps: web, frame: f, mode: 'container', faults: [{ vps: 'batch-1', fault: 'io_storm', sinceTick: 0 }] }));
+    expect(line).toBe("web-1 loses 25 % of good responses: batch-1's io_storm holds 80 % of the disk in the shared kernel's disk queue");
+  });
+
+  it('blames the shared kernel when a container neighbour panics', () => {
+    const web = vpsMetrics('web-1', { state: 'down', health: 0 });
+    const line = explain(input({ vps: web, mode: 'container', faults: [{ vps: 'ci-1', fault: 'kernel_panic', sinceTick: 0 }] }));
+    expect(line).toBe("web-1 is down: ci-1's kernel_panic took the one shared kernel down");
+  });
+
+  it('blames Dom0 during a Dom0 crash', () => {
+    const web = vpsMetrics('web-1', { state: 'dnr' });
+    const line = explain(input({ vps: web, hostFaults: [{ fault: 'dom0_crash', sinceTick: 0 }] }));
+    expect(line).toBe("web-1 does not respond (DNR): Dom0 crashed: every guest's I/O stopped");
+  });
+
+  it('separates an own cap from neighbours taking the CPU', () => {
+    const capped = vpsMetrics('batch-1', { latencyP99Ms: 40, latencyP99IsolatedMs: 10, cpuThrottled: 0.4 });
+    expect(explain(input({ vps: capped, mode: 'full', frame: frame(1, [capped], { host: hostMetrics() }) }))).toBe(
+      'batch-1 p99 ×4: throttled 40 % of the time by its own CPU cap (fixed quota)',
+    );
+    const robbed = vpsMetrics('web-1', { latencyP99Ms: 40, latencyP99IsolatedMs: 10, cpuSteal: 0.3 });
+    expect(explain(input({ vps: robbed }))).toMatch(/^web-1 p99 ×4: 30 % CPU steal: neighbours took its CPU under shared scheduling/);
+  });
+});
+
+describe('mechanism', () => {
+  it('depends on the mode', () => {
+    expect(mechanism('disk', 'para')).toBe("through Dom0's shared disk queue");
+    expect(mechanism('net', 'container')).toBe('on the shared NIC queue');
+    expect(mechanism('cpu', 'full')).toBe('on the shared host');
+    expect(mechanism('cpu', { base: 'full', cpuPolicy: 'share' })).toBe('under shared scheduling');
+  });
+});

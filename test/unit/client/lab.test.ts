@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { LabClient, markerFor, MAX_EVENTS, type LabSocket } from '../../../client/src/lib/lab.svelte.js';
+import type { DecodedSnapshot } from '../../../client/src/lib/decode.js';
+import type { FrameMessage, LabEvent, LabState } from '../../../shared/protocol.js';
+import { frame, vpsMetrics } from './frames.js';
+
+function labState(over: Partial<LabState> = {}): LabState {
+  return {
+    id: 'demo',
+    name: 'Demo',
+    tick: 0,
+    tickMs: 100,
+    mode: 'para',
+    host: { cores: 16, ramGiB: 64, diskIops: 100_000, netMbps: 10_000, memBwGBs: 100 },
+    vps: [],
+    faults: [],
+    hostFaults: [],
+    speed: 1,
+    paused: false,
+    ...over,
+  };
+}
+
+function fm(tick: number, p99 = 10, lab = 'demo'): FrameMessage {
+  return { lab, tick, frames: [frame(tick, [vpsMetrics('web-1', { latencyP99Ms: p99 })])] };
+}
+
+function snapshot(ticks: number[], over: Partial<DecodedSnapshot> = {}): DecodedSnapshot {
+  return { lab: 'demo', state: labState(), history: ticks.map((t) => fm(t, t)), events: [], canControl: true, ...over };
+}
+
+describe('LabClient', () => {
+  it('fills the charts from the snapshot and exposes the newest frame', () => {
+    const c = new LabClient('demo');
+    c.applySnapshot(snapshot([0, 1, 2, 3]));
+    expect(c.ready).toBe(true);
+    expect(c.tables[0].length).toBe(4);
+    expect(c.tick).toBe(3);
+    expect(c.latest[0].vps[0].latencyP99Ms).toBe(3);
+  });
+
+  it('appends newer frames and drops old, repeated or foreign ones', () => {
+    const c = new LabClient('demo');
+    let notified = 0;
+    c.onData(() => notified++);
+    c.applySnapshot(snapshot([0, 1, 2]));
+    expect(c.applyFrame(fm(3, 30))).toBe(true);
+    expect(c.applyFrame(fm(3, 99))).toBe(false);
+    expect(c.applyFrame(fm(1, 99))).toBe(false);
+    expect(c.applyFrame(fm(4, 99, 'other'))).toBe(false);
+    expect(c.tables[0].toArray('web-1', 'latencyP99Ms').v).toEqual([0, 1, 2, 30]);
+    expect(c.latest[0].vps[0].latencyP99Ms).toBe(30);
+    expect(notified).toBe(2);
+  });
+
+  it('ignores frames that arrive before the first snapshot', () => {
+    const c = new LabClient('demo');
+    expect(c.applyFrame(fm(5))).toBe(false);
+    expect(c.tables[0].length).toBe(0);
+  });
+
+  it('replaces the whole history on a reconnect snapshot, leaving no gap and no stale tick', () => {
+    const c = new LabClient('demo');
+    c.applySnapshot(snapshot([0, 1, 2]));
+    c.applyFrame(fm(3));
+    // Offline for ticks 4..9; the snapshot on reconnect carries them.
+    c.applySnapshot(snapshot([2, 3, 4, 5, 6, 7, 8, 9]));
+    const ticks = [...Array(c.tables[0].length).keys()].map((i) => c.tables[0].tickAt(i));
+    expect(ticks).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(c.applyFrame(fm(9))).toBe(false);
+    expect(c.applyFrame(fm(10))).toBe(true);
+  });
+
+  it('keeps one table per mode of a compare lab', () => {
+    const c = new LabClient('cmp');
+    const two = (tick: number): FrameMessage => ({
+      lab: 'cmp',
+      tick,
+      frames: [frame(tick, [vpsMetrics('web-1', { latencyP99Ms: 50 })]), frame(tick, [vpsMetrics('web-1', { latencyP99Ms: 5 })])],
+    });
+    c.applySnapshot({ lab: 'cmp', state: labState({ id: 'cmp', mode: 'para', compareMode: 'full' }), history: [two(0)], events: [], canControl: true });
+    c.applyFrame(two(1));
+    expect(c.isCompare).toBe(true);
+    expect(c.modes).toEqual(['para', 'full']);
+    expect(c.tables[0].latest('web-1', 'latencyP99Ms')).toBe(50);
+    expect(c.tables[1].latest('web-1', 'latencyP99Ms')).toBe(5);
+  });
+
+  it('bounds the event log, applies state carried by events, and turns faults into markers', () => {
+    const c = new LabClient('demo');
+    c.applySnapshot(snapshot([0]));
+    const ev = (tick: number): LabEvent => ({
+      tick,
+      kind: 'command',
+      by: 'rest',
+      message: 'cpu_hog on batch-1',
+      command: { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' },
+    });
+    for (let i = 0; i < MAX_EVENTS + 20; i++) c.applyEvent({ lab: 'demo', event: ev(i) });
+    expect(c.events.length).toBe(MAX_EVENTS);
+    expect(c.events[c.events.length - 1].tick).toBe(MAX_EVENTS + 19);
+    c.applyEvent({ lab: 'demo', event: ev(600), state: labState({ paused: true }) });
+    expect(c.state?.paused).toBe(true);
+    expect(c.markers.at(-1)).toMatchObject({ kind: 'fault', t: 60, label: 'cpu_hog on batch-1' });
+  });
+
+  it('shows watch-only state from the snapshot', () => {
+    const c = new LabClient('demo');
+    c.applySnapshot(snapshot([0], { canControl: false }));
+    expect(c.canControl).toBe(false);
+  });
+
+  it('sends commands with the lab id and reports refusals', async () => {
+    const c = new LabClient('demo');
+    const sent: unknown[] = [];
+    const socket = {
+      emit: (_e: string, msg: unknown, ack: (r: unknown) => void) => {
+        sent.push(msg);
+        ack({ ok: false, error: { code: 'FORBIDDEN', message: 'watch-only' } });
+      },
+    } as unknown as LabSocket;
+    c.attach(socket);
+    const offline = await c.startFault('web-1', 'cpu_hog');
+    expect(offline.ok).toBe(false);
+    expect(sent).toEqual([]);
+    c.setStatus('connected');
+    const r = await c.startFault('web-1', 'cpu_hog');
+    expect(sent).toEqual([{ type: 'startFault', vps: 'web-1', fault: 'cpu_hog', lab: 'demo' }]);
+    expect(r.ok).toBe(false);
+    expect(c.lastError?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('markerFor', () => {
+  it('skips slider moves and marks mode switches', () => {
+    const base = { by: 'x', message: '' };
+    expect(markerFor({ ...base, tick: 5, kind: 'command', command: { type: 'setLoad', vps: 'a', load: { cpu: 1 } } }, 100)).toBeNull();
+    expect(markerFor({ ...base, tick: 50, kind: 'command', command: { type: 'setMode', mode: 'full' } }, 100)).toMatchObject({ kind: 'mode', t: 5 });
+    expect(markerFor({ ...base, tick: 50, kind: 'faultEnded', message: 'cpu_hog ended' }, 200)).toMatchObject({ kind: 'recovery', t: 10 });
+  });
+});
