@@ -1,0 +1,180 @@
+/**
+ * Applying one command to the state at a tick boundary. A command that does not fit the current
+ * state (unknown VPS, admission refused) is an error and changes nothing.
+ */
+import type { Command, ModeSpec, VpsSpec } from '../../shared/commands.js';
+import type { ApiError } from '../../shared/protocol.js';
+import { KNOBS } from './knobs.js';
+import { resolveMode, type ModeProfile } from './profiles.js';
+import { cpuCapOf, normalizeVps, pushVps, removeVpsAt, ticksOf, type Host, type SimState } from './state.js';
+import type { VpsState } from '../../shared/protocol.js';
+
+export type ApplyResult = { ok: true; notes: string[] } | { ok: false; error: ApiError };
+
+function err(code: ApiError['code'], message: string, path: string): ApplyResult {
+  return { ok: false, error: { code, message, path } };
+}
+
+/**
+ * Admission control (model spec §2): with a fixed quota, Σ CPU caps must fit the host's cores;
+ * Σ RAM plans must fit the host's RAM times the mode's admission ratio. Returns the first refusal.
+ */
+export function admissionError(
+  profile: ModeProfile,
+  host: Host,
+  vps: readonly Pick<VpsState, 'id' | 'vcpus' | 'cpuCapCores' | 'ramGiB'>[],
+): string | undefined {
+  let cpu = 0;
+  let ram = 0;
+  for (const v of vps) {
+    cpu += cpuCapOf(v);
+    ram += v.ramGiB;
+  }
+  const eps = 1e-9;
+  if (profile.admissionCpu && cpu > host.cores + eps)
+    return `CPU caps would total ${round(cpu)} cores on a ${host.cores}-core host (${profile.id} reserves CPU: set cpuCapCores or fewer vCPUs)`;
+  const ramLimit = host.ramGiB * profile.admissionRam;
+  if (ram > ramLimit + eps)
+    return `RAM plans would total ${round(ram)} GiB; ${profile.id} admits at most ${round(ramLimit)} GiB on this host`;
+  return undefined;
+}
+
+const round = (x: number): string => String(Math.round(x * 100) / 100);
+
+function indexOf(st: SimState, id: string): number {
+  for (let i = 0; i < st.vps.length; i++) if (st.vps[i].id === id) return i;
+  return -1;
+}
+
+function unknown(id: string): ApplyResult {
+  return err('UNKNOWN_VPS', `no VPS "${id}"`, 'vps');
+}
+
+/** Applies `cmd` to `st` in place; on error, `st` is untouched. */
+export function applyCommand(st: SimState, cmd: Command): ApplyResult {
+  switch (cmd.type) {
+    case 'setLoad': {
+      const i = indexOf(st, cmd.vps);
+      if (i < 0) return unknown(cmd.vps);
+      const l = st.vps[i].load;
+      if (cmd.load.cpu !== undefined) l.cpu = cmd.load.cpu;
+      if (cmd.load.mem !== undefined) l.mem = cmd.load.mem;
+      if (cmd.load.disk !== undefined) l.disk = cmd.load.disk;
+      if (cmd.load.net !== undefined) l.net = cmd.load.net;
+      return { ok: true, notes: [] };
+    }
+    case 'setProfile': {
+      const i = indexOf(st, cmd.vps);
+      if (i < 0) return unknown(cmd.vps);
+      st.vps[i].profile = cmd.profile;
+      st.dyn.walk[i] = 1;
+      st.dyn.burstLeft[i] = 0;
+      return { ok: true, notes: [] };
+    }
+    case 'startFault': {
+      const i = indexOf(st, cmd.vps);
+      if (i < 0) return unknown(cmd.vps);
+      st.faults = st.faults.filter((f) => !(f.vps === cmd.vps && f.fault === cmd.fault));
+      const f: SimState['faults'][number] = { vps: cmd.vps, fault: cmd.fault, sinceTick: st.tick };
+      if (cmd.fault === 'kernel_panic') f.untilTick = st.tick + ticksOf(cmd.durationS ?? KNOBS.rebootS, st.tickMs);
+      else if (cmd.durationS !== undefined) f.untilTick = st.tick + ticksOf(cmd.durationS, st.tickMs);
+      if (cmd.rate !== undefined) f.rate = cmd.rate;
+      st.faults.push(f);
+      if (cmd.fault === 'memory_leak') st.dyn.leakGiB[i] = 0;
+      const notes: string[] = [];
+      if (cmd.fault === 'kernel_panic' && st.profile.kernelPanicRadius === 'all')
+        notes.push(`kernel panic in ${cmd.vps}: the shared kernel takes every guest down`);
+      if (cmd.fault === 'fork_bomb' && st.profile.forkBombRadius === 'all')
+        notes.push(`fork bomb in ${cmd.vps}: no pids.max, the shared kernel's process table fills for everyone`);
+      return { ok: true, notes };
+    }
+    case 'stopFault': {
+      const i = indexOf(st, cmd.vps);
+      if (i < 0) return unknown(cmd.vps);
+      const before = st.faults.length;
+      st.faults = st.faults.filter((f) => !(f.vps === cmd.vps && f.fault === cmd.fault));
+      if (cmd.fault === 'memory_leak') st.dyn.leakGiB[i] = 0;
+      return { ok: true, notes: before === st.faults.length ? [`${cmd.fault} was not running on ${cmd.vps}`] : [] };
+    }
+    case 'hostFault': {
+      const relevant = hostFaultApplies(st.profile, cmd.fault);
+      const dflt = cmd.fault === 'dom0_crash' ? KNOBS.dom0RestartS : cmd.fault === 'host_os_crash' ? KNOBS.hostOsRebootS : KNOBS.hostRebootS;
+      if (!relevant) return { ok: true, notes: [`${cmd.fault} has no meaning in ${st.profile.id}: nothing happens`] };
+      st.hostFaults = st.hostFaults.filter((f) => f.fault !== cmd.fault);
+      st.hostFaults.push({ fault: cmd.fault, sinceTick: st.tick, untilTick: st.tick + ticksOf(cmd.durationS ?? dflt, st.tickMs) });
+      return { ok: true, notes: [] };
+    }
+    case 'resizeVps': {
+      const i = indexOf(st, cmd.vps);
+      if (i < 0) return unknown(cmd.vps);
+      const next: VpsState = { ...st.vps[i], ...cmd.plan };
+      if (next.cpuCapCores !== undefined && next.cpuCapCores > next.vcpus)
+        return err('INVALID_INPUT', `cpuCapCores ${next.cpuCapCores} exceeds ${next.vcpus} vCPUs`, 'plan.cpuCapCores');
+      const all = st.vps.map((v, k) => (k === i ? next : v));
+      const refused = admissionError(st.profile, st.host, all);
+      if (refused) return err('ADMISSION_REFUSED', refused, 'plan');
+      st.vps[i] = next;
+      return { ok: true, notes: [] };
+    }
+    case 'addVps': {
+      if (indexOf(st, cmd.vps.id) >= 0) return err('CONFLICT', `a VPS "${cmd.vps.id}" already exists`, 'vps.id');
+      const v = normalizeVps(cmd.vps);
+      const capErr = capError(cmd.vps);
+      if (capErr) return err('INVALID_INPUT', capErr, 'vps.cpuCapCores');
+      const refused = admissionError(st.profile, st.host, [...st.vps, v]);
+      if (refused) return err('ADMISSION_REFUSED', refused, 'vps');
+      pushVps(st, v);
+      return { ok: true, notes: [] };
+    }
+    case 'removeVps': {
+      const i = indexOf(st, cmd.vps);
+      if (i < 0) return unknown(cmd.vps);
+      removeVpsAt(st, i);
+      st.faults = st.faults.filter((f) => f.vps !== cmd.vps);
+      return { ok: true, notes: [] };
+    }
+    case 'setMode': {
+      const profile = resolveMode(cmd.mode);
+      const refused = admissionError(profile, st.host, st.vps);
+      if (refused) return err('ADMISSION_REFUSED', refused, 'mode');
+      const notes: string[] = [];
+      setMode(st, cmd.mode, profile);
+      for (const f of st.hostFaults)
+        if (!hostFaultApplies(profile, f.fault)) notes.push(`${f.fault} ends: it has no meaning in ${profile.id}`);
+      st.hostFaults = st.hostFaults.filter((f) => hostFaultApplies(profile, f.fault));
+      return { ok: true, notes };
+    }
+  }
+}
+
+function setMode(st: SimState, spec: ModeSpec, profile: ModeProfile): void {
+  st.modeSpec = spec;
+  st.profile = profile;
+}
+
+function capError(v: VpsSpec): string | undefined {
+  if (v.cpuCapCores !== undefined && v.cpuCapCores > v.vcpus) return `cpuCapCores ${v.cpuCapCores} exceeds ${v.vcpus} vCPUs`;
+  return undefined;
+}
+
+/** Whether a host fault means anything under a profile (dom0_crash needs a Dom0, host_os_crash a host OS). */
+export function hostFaultApplies(p: ModeProfile, fault: 'dom0_crash' | 'host_os_crash' | 'host_reboot'): boolean {
+  if (fault === 'dom0_crash') return p.dom0;
+  if (fault === 'host_os_crash') return p.hostOs;
+  return true;
+}
+
+/** A deep copy of a command, so later mutation by the caller cannot rewrite the log. */
+export function cloneCommand(cmd: Command): Command {
+  return clonePlain(cmd) as Command;
+}
+
+function clonePlain(x: unknown): unknown {
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) return x.map(clonePlain);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(x)) out[k] = clonePlain((x as Record<string, unknown>)[k]);
+  return out;
+}
+
+export { capError };

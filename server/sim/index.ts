@@ -1,0 +1,238 @@
+/**
+ * The contention engine: `createEngine(scenario)` builds a deterministic simulation of the
+ * scenario's VPSs on one host; `restoreEngine(engine.save())` continues it bit-identically.
+ */
+import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
+import type { Frame, HostMetricName, VpsMetricName } from '../../shared/model.js';
+import type { ApiError, LabEvent } from '../../shared/protocol.js';
+import type { AppliedCommand, Engine, EngineState } from './api.js';
+import { admissionError, applyCommand, capError, cloneCommand } from './commands.js';
+import type { Note } from './faults.js';
+import { buildFrame } from './frame.js';
+import { computeTick } from './step.js';
+import { initialState, snapshotOf, stateFromSnapshot, type SimState, type StateSnapshot } from './state.js';
+import { Work } from './work.js';
+
+export { resolveMode, builtinProfile, type ModeProfile } from './profiles.js';
+export { KNOBS } from './knobs.js';
+export type { Engine, EngineState, AppliedCommand } from './api.js';
+
+interface Scheduled {
+  tick: number;
+  command: Command;
+}
+
+interface EngineSave {
+  format: 'contention-lab/engine';
+  version: 1;
+  state: StateSnapshot;
+  scheduled: Scheduled[];
+  next: number;
+  log: AppliedCommand[];
+}
+
+/** The tick a scenario event applies at: `atTick`, else `atS` rounded to the nearest tick. */
+export function eventTick(e: { atS?: number; atTick?: number }, tickMs: number): number {
+  return e.atTick ?? Math.round(((e.atS ?? 0) * 1000) / tickMs);
+}
+
+function scheduleOf(s: Scenario): Scheduled[] {
+  const tickMs = s.tickMs ?? 100;
+  const out = (s.events ?? []).map((e, i) => {
+    const { atS: _a, atTick: _t, ...command } = e as Command & { atS?: number; atTick?: number };
+    return { tick: eventTick(e, tickMs), i, command: command as Command };
+  });
+  out.sort((a, b) => a.tick - b.tick || a.i - b.i);
+  return out.map(({ tick, command }) => ({ tick, command }));
+}
+
+type ValidationError = { code: 'INVALID_INPUT' | 'ADMISSION_REFUSED'; message: string; path: string };
+
+/**
+ * Checks a (schema-valid) scenario's meaning before anything runs: plans that do not fit the host
+ * under the mode (admission), caps above vCPUs, events naming a VPS that does not exist at that
+ * moment, events the state would refuse. The error names the JSON path (e.g. `events[3].vps`).
+ */
+export function validateScenario(scenario: Scenario, mode?: ModeSpec): { ok: true } | { ok: false; error: ValidationError } {
+  for (const [i, v] of scenario.vps.entries()) {
+    const e = capError(v);
+    if (e) return { ok: false, error: { code: 'INVALID_INPUT', message: `vps[${i}].cpuCapCores: ${e}`, path: `vps[${i}].cpuCapCores` } };
+  }
+  const st = initialState(scenario, mode);
+  for (let k = 1; k <= st.vps.length; k++) {
+    const refused = admissionError(st.profile, st.host, st.vps.slice(0, k));
+    if (refused) return { ok: false, error: { code: 'ADMISSION_REFUSED', message: `vps[${k - 1}]: ${refused}`, path: `vps[${k - 1}]` } };
+  }
+  const tickMs = scenario.tickMs ?? 100;
+  const order = (scenario.events ?? []).map((e, i) => ({ e, i, tick: eventTick(e, tickMs) }));
+  order.sort((a, b) => a.tick - b.tick || a.i - b.i);
+  for (const { e, i, tick } of order) {
+    st.tick = tick;
+    const { atS: _a, atTick: _t, ...command } = e as Command & { atS?: number; atTick?: number };
+    const r = applyCommand(st, command as Command);
+    if (!r.ok) {
+      const sub = r.error.path ?? '';
+      const path = `events[${i}]${sub ? `.${sub}` : ''}`;
+      const code = r.error.code === 'ADMISSION_REFUSED' ? 'ADMISSION_REFUSED' : 'INVALID_INPUT';
+      return { ok: false, error: { code, message: `${path}: ${r.error.message}`, path } };
+    }
+  }
+  return { ok: true };
+}
+
+/** The engine with the extras the runner, the bench and the lab use beyond the shared API. */
+export interface ContentionEngine extends Engine {
+  /** Computes `ticks` ticks (default 1) without building frames. */
+  advance(ticks?: number): void;
+  /** The frame of the last computed tick (built on demand). */
+  frame(): Frame;
+  /** Per-VPS values of one metric for the last tick, in `vpsIds()` order (a live view: do not keep it across add/remove). */
+  metric(name: VpsMetricName): Float64Array;
+  /** One host metric of the last tick. */
+  hostMetric(name: HostMetricName): number;
+  /** VPS state codes of the last tick (index into VPS_STATES). */
+  stateCodes(): Uint8Array;
+  vpsIds(): string[];
+  /** Engine notes (OOM kills, reboots, faults that ended, no-op host faults) since the last call. */
+  takeNotes(): LabEvent[];
+}
+
+class EngineImpl implements ContentionEngine {
+  private st: SimState;
+  private work: Work;
+  private scratch: Float64Array;
+  private scheduled: Scheduled[];
+  private next: number;
+  private applied: AppliedCommand[];
+  private notes: Note[] = [];
+  private computed = false;
+
+  constructor(st: SimState, scheduled: Scheduled[], next: number, log: AppliedCommand[]) {
+    this.st = st;
+    this.scheduled = scheduled;
+    this.next = next;
+    this.applied = log;
+    this.work = new Work(st.vps.length);
+    this.scratch = new Float64Array(st.vps.length + 1);
+  }
+
+  get tick(): number {
+    return this.st.tick;
+  }
+
+  get tickMs(): number {
+    return this.st.tickMs;
+  }
+
+  apply(cmd: Command): { ok: true } | { ok: false; error: ApiError } {
+    const r = applyCommand(this.st, cmd);
+    if (!r.ok) return r;
+    this.applied.push({ tick: this.st.tick, command: cloneCommand(cmd) });
+    for (const message of r.notes) this.notes.push({ tick: this.st.tick, kind: 'info', message });
+    return { ok: true };
+  }
+
+  private applyDue(): void {
+    const t = this.st.tick;
+    while (this.next < this.scheduled.length && this.scheduled[this.next].tick <= t) {
+      const { command } = this.scheduled[this.next++];
+      const r = this.apply(command);
+      if (!r.ok) this.notes.push({ tick: t, kind: 'info', message: `scheduled ${command.type} refused: ${r.error.message}` });
+    }
+  }
+
+  advance(ticks = 1): void {
+    for (let k = 0; k < ticks; k++) {
+      this.applyDue();
+      const n = this.st.vps.length;
+      if (this.work.size !== n) {
+        this.work = new Work(n);
+        this.scratch = new Float64Array(n + 1);
+      }
+      computeTick(this.st, this.work, this.notes);
+      this.computed = true;
+    }
+  }
+
+  step(): Frame {
+    this.advance(1);
+    return this.frame();
+  }
+
+  frame(): Frame {
+    if (!this.computed) throw new Error('no tick computed yet: call step() or advance() first');
+    return buildFrame(this.st, this.work, this.scratch);
+  }
+
+  metric(name: VpsMetricName): Float64Array {
+    return this.work.m[name];
+  }
+
+  hostMetric(name: HostMetricName): number {
+    return this.work.host[name];
+  }
+
+  stateCodes(): Uint8Array {
+    return this.work.stateCode;
+  }
+
+  vpsIds(): string[] {
+    return this.st.vps.map((v) => v.id);
+  }
+
+  takeNotes(): LabEvent[] {
+    const out = this.notes.map((n) => ({ ...n, by: 'engine' }));
+    this.notes = [];
+    return out;
+  }
+
+  state(): EngineState {
+    const st = this.st;
+    return structuredClone({
+      name: st.name,
+      tick: st.tick,
+      tickMs: st.tickMs,
+      mode: st.modeSpec,
+      host: st.host,
+      vps: st.vps,
+      faults: st.faults,
+      hostFaults: st.hostFaults,
+    });
+  }
+
+  log(): readonly AppliedCommand[] {
+    return this.applied;
+  }
+
+  save(): unknown {
+    const out: EngineSave = {
+      format: 'contention-lab/engine',
+      version: 1,
+      state: snapshotOf(this.st),
+      scheduled: this.scheduled.map((e) => ({ tick: e.tick, command: cloneCommand(e.command) })),
+      next: this.next,
+      log: this.applied.map((e) => ({ tick: e.tick, command: cloneCommand(e.command) })),
+    };
+    return out;
+  }
+}
+
+/**
+ * Builds an engine for a schema-valid scenario (`parseScenario`), optionally under another mode.
+ * Throws if the scenario's plans do not fit the host under that mode; call `validateScenario`
+ * first to get the refusal as a result naming the JSON path.
+ */
+export function createEngine(scenario: Scenario, opts: { mode?: ModeSpec } = {}): ContentionEngine {
+  const v = validateScenario({ ...scenario, events: [] }, opts.mode);
+  if (!v.ok) throw new Error(v.error.message);
+  return new EngineImpl(initialState(scenario, opts.mode), scheduleOf(scenario), 0, []);
+}
+
+/** Rebuilds an engine from `engine.save()`; it continues bit-identically. */
+export function restoreEngine(snapshot: unknown): ContentionEngine {
+  const s = snapshot as Partial<EngineSave> | null;
+  if (!s || s.format !== 'contention-lab/engine' || s.version !== 1 || !s.state || !Array.isArray(s.scheduled) || !Array.isArray(s.log))
+    throw new Error('not an engine snapshot (format contention-lab/engine, version 1)');
+  const st = stateFromSnapshot(structuredClone(s.state));
+  return new EngineImpl(st, structuredClone(s.scheduled), s.next ?? 0, structuredClone(s.log));
+}

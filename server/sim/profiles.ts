@@ -1,0 +1,143 @@
+/**
+ * Virtualization modes as data (model spec §2): per-resource policies, overhead factors and
+ * failure domains. The step reads these fields; it never branches on a mode id.
+ */
+import type { ModeSpec } from '../../shared/commands.js';
+import type { ModeId } from '../../shared/model.js';
+import { KNOBS } from './knobs.js';
+
+export type CpuPolicy = 'quota' | 'share';
+export type CpuWeighting = 'vcpu' | 'domain';
+/** How a device is split when the guests want more than it has. */
+export type DeviceSharing = 'maxmin' | 'proportional';
+/** reserved: plans are reserved; overcommit: para pool with ballooning; limited: cgroup memory.max; shared: one host pool. */
+export type MemPolicy = 'reserved' | 'overcommit' | 'limited' | 'shared';
+/** Who a guest fault reaches: only that guest, or every guest on the host. */
+export type BlastRadius = 'guest' | 'all';
+
+export interface ModeProfile {
+  id: ModeId;
+  cpuPolicy: CpuPolicy;
+  cpuWeighting: CpuWeighting;
+  /** Scheduler slice for the wait model, ms. */
+  schedSliceMs: number;
+  /** Effective capacity factors (model spec §2 table). */
+  eCpu: number;
+  eDisk: number;
+  /** Added network round-trip, ms. */
+  netRttMs: number;
+  /** I/O CPU cost charged to the guest itself, × native. */
+  ioCpuFactor: number;
+  /** A privileged driver domain serves all I/O (para). */
+  dom0: boolean;
+  dom0Vcpus: number;
+  /** Dom0 cost per I/O relative to native. */
+  dom0IoFactor: number;
+  /** A host OS under the hypervisor; share of the I/O cost it runs outside the guests' quotas. */
+  hostOs: boolean;
+  hostOsIoShare: number;
+  memPolicy: MemPolicy;
+  memOvercommit: number;
+  /** Per-VPS caps at the plan on each device. */
+  diskCap: boolean;
+  netCap: boolean;
+  diskSharing: DeviceSharing;
+  netSharing: DeviceSharing;
+  /** One kernel for every guest. */
+  sharedKernel: boolean;
+  /** cgroup pids.max / memory.max / io.max from each plan (meaningful with a shared kernel). */
+  containerLimits: boolean;
+  netShaping: boolean;
+  cachePartitioning: boolean;
+  /** Admission: refuse a VPS whose CPU cap or RAM pushes the sums past the host. */
+  admissionCpu: boolean;
+  /** RAM admission ratio (Σ plans ≤ host × ratio); Infinity = none. */
+  admissionRam: number;
+  kernelPanicRadius: BlastRadius;
+  forkBombRadius: BlastRadius;
+}
+
+const base: Record<ModeId, ModeProfile> = {
+  full: {
+    id: 'full', cpuPolicy: 'quota', cpuWeighting: 'domain', schedSliceMs: KNOBS.sliceDomainMs,
+    eCpu: 0.98, eDisk: 0.53, netRttMs: 0.03, ioCpuFactor: 1.5,
+    dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, hostOs: false, hostOsIoShare: 0,
+    memPolicy: 'reserved', memOvercommit: 1,
+    diskCap: true, netCap: true, diskSharing: 'maxmin', netSharing: 'maxmin',
+    sharedKernel: false, containerLimits: true, netShaping: true, cachePartitioning: false,
+    admissionCpu: true, admissionRam: 1, kernelPanicRadius: 'guest', forkBombRadius: 'guest',
+  },
+  hosted: {
+    id: 'hosted', cpuPolicy: 'quota', cpuWeighting: 'domain', schedSliceMs: KNOBS.sliceDomainMs,
+    eCpu: 0.98, eDisk: 0.47, netRttMs: 0.5, ioCpuFactor: 5.5,
+    dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, hostOs: true, hostOsIoShare: 0.1,
+    memPolicy: 'reserved', memOvercommit: 1,
+    diskCap: true, netCap: true, diskSharing: 'maxmin', netSharing: 'maxmin',
+    sharedKernel: false, containerLimits: true, netShaping: true, cachePartitioning: false,
+    admissionCpu: true, admissionRam: 1, kernelPanicRadius: 'guest', forkBombRadius: 'guest',
+  },
+  para: {
+    id: 'para', cpuPolicy: 'share', cpuWeighting: 'domain', schedSliceMs: KNOBS.sliceDomainMs,
+    eCpu: 0.99, eDisk: 0.94, netRttMs: 0.05, ioCpuFactor: 1,
+    dom0: true, dom0Vcpus: 1, dom0IoFactor: KNOBS.dom0IoFactor, hostOs: false, hostOsIoShare: 0,
+    memPolicy: 'overcommit', memOvercommit: 1.5,
+    diskCap: false, netCap: false, diskSharing: 'maxmin', netSharing: 'maxmin',
+    sharedKernel: false, containerLimits: true, netShaping: false, cachePartitioning: false,
+    admissionCpu: false, admissionRam: 1.5, kernelPanicRadius: 'guest', forkBombRadius: 'guest',
+  },
+  container: {
+    id: 'container', cpuPolicy: 'share', cpuWeighting: 'domain', schedSliceMs: KNOBS.sliceVcpuMs,
+    eCpu: 1, eDisk: 1, netRttMs: 0, ioCpuFactor: 1,
+    dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, hostOs: false, hostOsIoShare: 0,
+    memPolicy: 'limited', memOvercommit: 1,
+    diskCap: true, netCap: false, diskSharing: 'proportional', netSharing: 'proportional',
+    sharedKernel: true, containerLimits: true, netShaping: false, cachePartitioning: false,
+    admissionCpu: false, admissionRam: Infinity, kernelPanicRadius: 'all', forkBombRadius: 'guest',
+  },
+};
+
+/** The built-in profile of a mode id. */
+export function builtinProfile(id: ModeId): ModeProfile {
+  return { ...base[id] };
+}
+
+/**
+ * Resolves a scenario `mode` (an id or `{ base, ...overrides }`) into a profile. Overrides change
+ * the fields they name; container limits and shaping then decide the container's isolation.
+ */
+export function resolveMode(spec: ModeSpec): ModeProfile {
+  if (typeof spec === 'string') return builtinProfile(spec);
+  const p = builtinProfile(spec.base);
+  if (spec.cpuPolicy) p.cpuPolicy = spec.cpuPolicy;
+  if (spec.cpuWeighting) {
+    p.cpuWeighting = spec.cpuWeighting;
+    p.schedSliceMs = spec.cpuWeighting === 'vcpu' ? KNOBS.sliceVcpuMs : KNOBS.sliceDomainMs;
+  }
+  if (spec.schedSliceMs !== undefined) p.schedSliceMs = spec.schedSliceMs;
+  if (spec.cachePartitioning !== undefined) p.cachePartitioning = spec.cachePartitioning;
+  if (spec.memOvercommit !== undefined) {
+    p.memOvercommit = spec.memOvercommit;
+    if (p.memPolicy === 'overcommit') p.admissionRam = spec.memOvercommit;
+  }
+  if (spec.dom0Vcpus !== undefined && p.dom0) p.dom0Vcpus = spec.dom0Vcpus;
+  if (spec.netShaping !== undefined) p.netShaping = spec.netShaping;
+  if (spec.containerLimits !== undefined) p.containerLimits = spec.containerLimits;
+  if (p.sharedKernel) {
+    // cgroup limits: memory.max, io.max and pids.max from each plan, or nothing at all.
+    p.memPolicy = p.containerLimits ? 'limited' : 'shared';
+    p.diskCap = p.containerLimits;
+    p.forkBombRadius = p.containerLimits ? 'guest' : 'all';
+    p.netCap = p.netShaping;
+  }
+  // A fixed quota needs admission control to mean anything; a share never refuses CPU.
+  p.admissionCpu = p.cpuPolicy === 'quota';
+  return p;
+}
+
+/** Stable text for a mode spec (used in logs and notes). */
+export function modeLabel(spec: ModeSpec): string {
+  if (typeof spec === 'string') return spec;
+  const { base: b, ...rest } = spec;
+  const keys = Object.keys(rest) as (keyof typeof rest)[];
+  return keys.length ? `${b} (${keys.map((k) => `${k}=${String(rest[k])}`).join(', ')})` : b;
+}

@@ -1,0 +1,144 @@
+/**
+ * The application model of one VPS (model spec §7): requests pass CPU, disk, network and (para)
+ * Dom0 stages. Each stage is M/M/1 with K worker slots (M/M/1/K): W = S/(1−ρ) while ρ is well
+ * below 1, a bounded latency and a loss of 1/(K+1) at saturation. When the bottleneck's ρ ≥ 1 the
+ * excess becomes a fluid backlog: it grows by (λ − μ)·Δt, is bounded (drops → errors), and drains
+ * after the contention ends. Scalar code, no allocation: results go into a reused object.
+ */
+import { KNOBS } from './knobs.js';
+
+export interface ServiceOut {
+  throughput: number;
+  latencyMeanMs: number;
+  latencyP99Ms: number;
+  errorRate: number;
+  goodFraction: number;
+  backlog: number;
+  dnr: boolean;
+}
+
+export function newServiceOut(): ServiceOut {
+  return { throughput: 0, latencyMeanMs: 0, latencyP99Ms: 0, errorRate: 0, goodFraction: 1, backlog: 0, dnr: false };
+}
+
+/** Inputs of one evaluation (reused object). ρ* are own utilizations, u* device utilizations (≤ 1). */
+export interface ServiceIn {
+  lambda: number;
+  rhoCpu: number;
+  rhoDisk: number;
+  rhoNet: number;
+  uDisk: number;
+  uNet: number;
+  uDom0: number;
+  useDisk: boolean;
+  useNet: boolean;
+  useDom0: boolean;
+  /** Added latency outside the stages (scheduler wait, network RTT), ms. */
+  extraMs: number;
+  sloMs: number;
+  backlog: number;
+  dtS: number;
+}
+
+export function newServiceIn(): ServiceIn {
+  return {
+    lambda: 0, rhoCpu: 0, rhoDisk: 0, rhoNet: 0, uDisk: 0, uNet: 0, uDom0: 0,
+    useDisk: false, useNet: false, useDom0: false, extraMs: 0, sloMs: KNOBS.sloMs, backlog: 0, dtS: 0.1,
+  };
+}
+
+const K = KNOBS.stageSlots;
+
+function powK(x: number): number {
+  if (K === 16) {
+    const x2 = x * x, x4 = x2 * x2, x8 = x4 * x4;
+    return x8 * x8;
+  }
+  return Math.pow(x, K);
+}
+
+let stageLoss = 0;
+
+/** Mean sojourn of an M/M/1/K stage in units of its service time; sets `stageLoss` (blocking). */
+function stage(x: number): number {
+  if (x <= 1e-12) {
+    stageLoss = 0;
+    return 1;
+  }
+  if (x >= 1) x = 1;
+  if (1 - x < 1e-7) {
+    stageLoss = 1 / (K + 1);
+    return (K + 1) / 2;
+  }
+  const xk = powK(x);
+  const xk1 = xk * x;
+  const loss = ((1 - x) * xk) / (1 - xk1);
+  const l = x / (1 - x) - ((K + 1) * xk1) / (1 - xk1);
+  stageLoss = loss;
+  return l / (x * (1 - loss));
+}
+
+/** Evaluates the service for one tick; `inp.backlog` is the backlog carried in. */
+export function evaluate(inp: ServiceIn, out: ServiceOut): void {
+  const lambda = inp.lambda;
+  if (lambda <= 0 && inp.backlog <= 0) {
+    out.throughput = 0;
+    out.latencyMeanMs = 0;
+    out.latencyP99Ms = 0;
+    out.errorRate = 0;
+    out.goodFraction = 1;
+    out.backlog = 0;
+    out.dnr = false;
+    return;
+  }
+  const rhoB = Math.max(inp.rhoCpu, inp.useDisk ? inp.rhoDisk : 0, inp.useNet ? inp.rhoNet : 0);
+  let pass = 1;
+  let stagesMs = KNOBS.cpuStageMs * stage(inp.rhoCpu);
+  pass *= 1 - stageLoss;
+  if (inp.useDisk) {
+    stagesMs += KNOBS.diskStageMs * stage(Math.max(inp.rhoDisk, inp.uDisk));
+    pass *= 1 - stageLoss;
+  }
+  if (inp.useNet) {
+    stagesMs += KNOBS.netStageMs * stage(Math.max(inp.rhoNet, inp.uNet));
+    pass *= 1 - stageLoss;
+  }
+  if (inp.useDom0) {
+    stagesMs += KNOBS.dom0StageMs * stage(inp.uDom0);
+    pass *= 1 - stageLoss;
+  }
+  const loss = 1 - pass;
+  const waitMs = stagesMs + inp.extraMs;
+  let throughput: number;
+  let errorRate: number;
+  let delayS = 0;
+  let backlog = 0;
+  let hung = false;
+  if (rhoB < 1 && inp.backlog <= 0) {
+    throughput = lambda * pass;
+    errorRate = loss;
+  } else {
+    // Fluid regime: the bottleneck serves μ = λ/ρ requests per second at most.
+    const mu = rhoB > 0 ? (lambda > 0 ? lambda / rhoB : inp.backlog / inp.dtS) : Infinity;
+    const arrivals = lambda * inp.dtS;
+    let q = inp.backlog + arrivals;
+    const served = Math.min(q, mu * inp.dtS);
+    q -= served;
+    const qMax = KNOBS.queueS * lambda;
+    const dropped = q > qMax ? q - qMax : 0;
+    q -= dropped;
+    backlog = q;
+    throughput = (served / inp.dtS) * pass;
+    errorRate = arrivals > 0 ? Math.min(1, dropped / arrivals + loss) : loss;
+    if (mu > 0) delayS = q / mu;
+    else if (q > 0) hung = true;
+  }
+  const meanMs = waitMs + delayS * 1000;
+  out.throughput = throughput;
+  out.latencyMeanMs = hung ? KNOBS.clientTimeoutMs : meanMs;
+  out.latencyP99Ms = hung ? KNOBS.clientTimeoutMs : 4.6 * waitMs + delayS * 1000;
+  out.errorRate = hung ? 1 : errorRate;
+  out.goodFraction = hung || meanMs <= 0 ? (hung ? 0 : 1) : 1 - Math.exp(-inp.sloMs / meanMs);
+  out.backlog = backlog;
+  out.dnr = hung || meanMs > KNOBS.clientTimeoutMs;
+}
