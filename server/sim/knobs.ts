@@ -51,8 +51,10 @@ export const KNOBS = {
   guestSwapRatio: 0.5,
   /** Page sharing savings under para overcommit (5–30 %, model spec §4). */
   pageSharing: 0.1,
-  /** memory_leak default rate, fraction of the plan per second. knob */
-  leakPlanPerS: 0.05,
+  /** memory_leak default rate, fraction of the plan per second (a memory bomb allocates fast). knob */
+  leakPlanPerS: 0.25,
+  /** How long a shared kernel out of RAM and swap thrashes in reclaim before its OOM killer fires, s. knob */
+  oomLivelockS: 30,
 
   /** io_storm multiplies disk demand by this × rate (model spec §8). */
   ioStormFactor: 20,

@@ -64,6 +64,8 @@ export interface SimState {
   dyn: Record<DynField, Float64Array>;
   /** Warm start of the CPU water level (a cache, saved so restored runs stay bit-identical). */
   cpuLevel: number;
+  /** Tick at which a stalled shared kernel's OOM killer fires; -1 when not stalled. */
+  stallUntil: number;
 }
 
 /** A VPS entry with every default filled in. */
@@ -115,6 +117,7 @@ export function initialState(s: Scenario, mode?: ModeSpec): SimState {
     rng: seedRng(s.seed ?? DEFAULT_SEED),
     dyn: newDyn(vps.length),
     cpuLevel: 0,
+    stallUntil: -1,
   };
 }
 
@@ -170,6 +173,7 @@ export interface StateSnapshot {
   rng: number[];
   dyn: Record<DynField, number[]>;
   cpuLevel: number;
+  stallUntil: number;
 }
 
 export function snapshotOf(st: SimState): StateSnapshot {
@@ -189,6 +193,7 @@ export function snapshotOf(st: SimState): StateSnapshot {
     rng: Array.from(st.rng),
     dyn,
     cpuLevel: Number.isFinite(st.cpuLevel) ? st.cpuLevel : 0,
+    stallUntil: st.stallUntil,
   });
 }
 
@@ -214,5 +219,6 @@ export function stateFromSnapshot(s: StateSnapshot): SimState {
     rng: new Uint32Array(s.rng),
     dyn,
     cpuLevel: s.cpuLevel,
+    stallUntil: s.stallUntil ?? -1,
   };
 }

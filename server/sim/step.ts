@@ -58,7 +58,8 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
     s.serviceFactor[i] = !up ? 0 : s.bomb[i] > 0 ? (p.sharedKernel && p.forkBombRadius === 'guest' ? KNOBS.forkBombLimitedService : 0) : 1;
   }
 
-  memory(st, w, notes);
+  const memStalled = memory(st, w, notes);
+  const hung = flags.kernelHung || memStalled;
 
   // --- I/O and CPU, two passes ---------------------------------------------------------------
   let dom0Got = 0, dom0Work = 0, hostOsCpu = 0, level = Infinity;
@@ -72,14 +73,11 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
     }
     share(p.diskSharing, n, s.diskWant, host.diskIops, s.diskServed, s.cpuFair);
     share(p.netSharing, n, s.netWant, host.netMbps, s.netServed, s.cpuFair);
-    if (dom0Down) {
-      s.diskServed.fill(0, 0, n);
-      s.netServed.fill(0, 0, n);
-    }
+    const ioOn = dom0Down ? 0 : 1;
     dom0Work = 0;
     let hostOsNative = 0;
     for (let i = 0; i < n; i++) {
-      const native = s.diskServed[i] * KNOBS.diskOpCpuS + s.netServed[i] * KNOBS.netMbitCpu;
+      const native = ioOn * (s.diskServed[i] * KNOBS.diskOpCpuS + s.netServed[i] * KNOBS.netMbitCpu);
       s.dom0Cause[i] = p.dom0 ? native * p.dom0IoFactor : 0;
       dom0Work += s.dom0Cause[i];
       hostOsNative += native;
@@ -110,15 +108,19 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
       st.cpuLevel = Number.isFinite(level) ? level : 0;
       dom0Got = s.cpuGot[n] * (dom0Want > 0 ? 1 : 0);
     } else {
-      dom0Got = Math.min(dom0Want, capacity);
-      const guestCap = capacity - dom0Got;
-      let sumCap = 0;
-      for (let i = 0; i < n; i++) sumCap += s.cpuLimit[i];
-      const scale = sumCap > guestCap ? guestCap / sumCap : 1;
+      // Fixed quotas: each VPS gets min(demand, cap). Privileged work (a host OS, a Dom0) runs on
+      // idle cores first; only what idle capacity cannot hold squeezes the guests' quotas.
+      let sumGotQ = 0;
       for (let i = 0; i < n; i++) {
-        const c = s.cpuLimit[i] * scale;
-        s.cpuAvail[i] = c;
-        s.cpuGot[i] = Math.min(s.cpuDemand[i], c);
+        s.cpuGot[i] = Math.min(s.cpuDemand[i], s.cpuLimit[i]);
+        sumGotQ += s.cpuGot[i];
+      }
+      dom0Got = Math.min(dom0Want, host.cores);
+      const deficit = Math.max(0, sumGotQ + dom0Got + hostOsCpu - host.cores);
+      const squeeze = deficit > 0 && sumGotQ > 0 ? Math.max(0, (sumGotQ - deficit) / sumGotQ) : 1;
+      for (let i = 0; i < n; i++) {
+        s.cpuGot[i] *= squeeze;
+        s.cpuAvail[i] = s.cpuLimit[i] * squeeze;
       }
       level = Infinity;
     }
@@ -133,12 +135,27 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
       }
     }
   }
-  // Dom0 saturation: every guest's I/O scales by capacity/work (model spec §5).
-  const dom0Scale = p.dom0 && dom0Work > 0 ? Math.min(1, dom0Got / dom0Work) : 1;
+  // What each VPS could get on each device (its headroom), before Dom0 has its say.
+  let preDisk = 0, preNet = 0;
+  for (let i = 0; i < n; i++) {
+    preDisk += s.diskServed[i];
+    preNet += s.netServed[i];
+  }
+  for (let i = 0; i < n; i++) {
+    const v = st.vps[i];
+    const dPath = p.diskCap ? v.diskIops * p.eDisk : host.diskIops * p.eDisk;
+    const nPath = p.netCap ? v.netMbps : host.netMbps;
+    s.diskAvail[i] = deviceHeadroom(p.diskSharing, s.diskServed[i], s.diskWant[i], dPath, host.diskIops, preDisk);
+    s.netAvail[i] = deviceHeadroom(p.netSharing, s.netServed[i], s.netWant[i], nPath, host.netMbps, preNet);
+  }
+  // Dom0 saturation: every guest's I/O scales by capacity/work (model spec §5); a dead Dom0 serves nothing.
+  const dom0Scale = dom0Down ? 0 : p.dom0 && dom0Work > 0 ? Math.min(1, dom0Got / dom0Work) : 1;
   if (dom0Scale < 1) {
     for (let i = 0; i < n; i++) {
       s.diskServed[i] *= dom0Scale;
       s.netServed[i] *= dom0Scale;
+      s.diskAvail[i] *= dom0Scale;
+      s.netAvail[i] *= dom0Scale;
     }
   }
 
@@ -212,7 +229,7 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
     m.netDemandMbps[i] = s.netBase[i] + s.netFault[i];
     m.netServedMbps[i] = s.netServed[i];
     const sloMs = v.sloMs ?? KNOBS.sloMs;
-    const sf = flags.kernelHung ? 0 : s.serviceFactor[i];
+    const sf = hung ? 0 : s.serviceFactor[i];
     const slowAll = s.memSlow[i];
     const svcCpu = s.appCpu[i] + s.svcIoCpu[i];
 
@@ -248,10 +265,13 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
     // Actual.
     const avail = s.cpuAvail[i] * p.eCpu / s.slow[i];
     sin.rhoCpu = avail > 0 ? (svcCpu * slowAll) / avail : svcCpu > 0 ? Infinity : 0;
-    const dAvail = diskAvail(p.diskSharing, s.diskServed[i], s.diskWant[i], dPath, host.diskIops, sumDisk) * dom0Scale;
-    const nAvail = diskAvail(p.netSharing, s.netServed[i], s.netWant[i], nPath, host.netMbps, sumNet) * dom0Scale;
-    sin.rhoDisk = sin.useDisk ? (dAvail > 0 ? (s.diskBase[i] * slowAll) / dAvail : Infinity) : 0;
-    sin.rhoNet = sin.useNet ? (nAvail > 0 ? (s.netBase[i] * slowAll) / nAvail : Infinity) : 0;
+    const dAvail = s.diskAvail[i];
+    const nAvail = s.netAvail[i];
+    // A storm or flood in the same guest shares the guest's device headroom with its service.
+    const dSvc = dAvail * baseFraction(s.diskBase[i], s.diskFault[i] * s.faultIoScale[i]);
+    const nSvc = nAvail * baseFraction(s.netBase[i], s.netFault[i] * s.faultIoScale[i]);
+    sin.rhoDisk = sin.useDisk ? (dSvc > 0 ? (s.diskBase[i] * slowAll) / dSvc : Infinity) : 0;
+    sin.rhoNet = sin.useNet ? (nSvc > 0 ? (s.netBase[i] * slowAll) / nSvc : Infinity) : 0;
     sin.uDisk = uDisk;
     sin.uNet = uNet;
     sin.uDom0 = uDom0;
@@ -327,6 +347,10 @@ function v_vcpus(st: SimState, i: number): number {
   return st.vps[i].vcpus;
 }
 
+function baseFraction(base: number, fault: number): number {
+  return base + fault > 0 ? base / (base + fault) : 1;
+}
+
 /** CPU the service's own load asks for, without faults or noise. */
 function baseLoadCpu(st: SimState, i: number): number {
   const v = st.vps[i];
@@ -339,11 +363,11 @@ function applyServiceFactor(sf: number): void {
   sin.rhoCpu = sf > 0 ? sin.rhoCpu / sf : Infinity;
 }
 
-/** What a VPS could get on a device: its fair headroom (max-min) or its proportional share. */
-function diskAvail(sharing: 'maxmin' | 'proportional', served: number, want: number, path: number, cap: number, sum: number): number {
-  const free = Math.max(0, cap - sum);
-  if (sharing === 'proportional') return want > served + 1e-12 ? served : Math.min(path, served + free);
-  return Math.min(path, Math.max(served + free, want > served + 1e-12 ? served : served + free));
+/** What a VPS could get on a device: what it is served when it wants more, else served plus the idle rest (up to its path). */
+function deviceHeadroom(sharing: 'maxmin' | 'proportional', served: number, want: number, path: number, cap: number, sum: number): number {
+  void sharing;
+  if (want > served * (1 + 1e-12)) return served;
+  return Math.min(path, served + Math.max(0, cap - sum));
 }
 
 function share(kind: 'maxmin' | 'proportional', n: number, want: Float64Array, capacity: number, out: Float64Array, ones: Float64Array): void {
@@ -356,7 +380,7 @@ function share(kind: 'maxmin' | 'proportional', n: number, want: Float64Array, c
 }
 
 /** Memory (model spec §4): resident, guest swap and OOM, host swap and the host OOM killer. */
-function memory(st: SimState, w: Work, notes: Note[]): void {
+function memory(st: SimState, w: Work, notes: Note[]): boolean {
   const n = st.vps.length;
   const p = st.profile;
   const s = w.s;
@@ -380,12 +404,14 @@ function memory(st: SimState, w: Work, notes: Note[]): void {
     sumRes += s.resident[i];
   }
   let hostSwap = 0;
+  let stalled = false;
   if (p.memPolicy === 'overcommit') hostSwap = Math.max(0, sumRes * (1 - KNOBS.pageSharing) - ram);
   else if (p.memPolicy === 'shared') {
     hostSwap = Math.max(0, sumRes - ram);
     const swapMax = KNOBS.hostSwapRatio * ram;
-    if (hostSwap > swapMax) {
-      // The host OOM killer picks a process, weighted by resident memory (a seeded choice).
+    if (st.stallUntil >= 0 && st.tick >= st.stallUntil) {
+      // The OOM killer finally acts: it picks a process weighted by resident memory (a seeded choice).
+      st.stallUntil = -1;
       let r = nextFloat(st.rng) * sumRes;
       let victim = n - 1;
       for (let i = 0; i < n; i++) {
@@ -401,8 +427,17 @@ function memory(st: SimState, w: Work, notes: Note[]): void {
       s.resident[victim] = 0;
       s.up[victim] = 0;
       zeroDemand(w, victim);
-      hostSwap = Math.min(swapMax, Math.max(0, sumRes - ram));
+      hostSwap = Math.max(0, sumRes - ram);
+    } else if (hostSwap >= swapMax) {
+      // RAM and swap exhausted with no memory.max: the one kernel thrashes in reclaim and every
+      // container stalls until the OOM killer fires (kernel-resource exhaustion, model spec §2).
+      if (st.stallUntil < 0) {
+        st.stallUntil = st.tick + ticksOf(KNOBS.oomLivelockS, st.tickMs);
+        notes.push({ tick: st.tick, kind: 'oom', message: 'host out of memory and swap: the shared kernel stalls in reclaim' });
+      }
+      stalled = true;
     }
+    hostSwap = Math.min(swapMax, hostSwap);
   }
   w.shared.hostSwapGiB = hostSwap;
   const spill = hostSwap / ram;
@@ -424,6 +459,7 @@ function memory(st: SimState, w: Work, notes: Note[]): void {
     if (p.memPolicy === 'shared' && sumRes > 0) s.guestSwap[i] += (hostSwap * s.resident[i]) / sumRes;
   }
   void dyn;
+  return stalled;
 }
 
 function zeroDemand(w: Work, i: number): void {

@@ -6,7 +6,7 @@ import { HOST_METRICS, VPS_METRICS, type HostMetricName, type VpsMetricName } fr
 
 export const SCRATCH = [
   'appCpu', 'bgCpu', 'svcIoCpu', 'faultIoCpu', 'cpuDemand', 'cpuLimit', 'weight', 'cpuGot', 'cpuAvail',
-  'diskBase', 'diskFault', 'diskWant', 'diskServed', 'netBase', 'netFault', 'netWant', 'netServed',
+  'diskBase', 'diskFault', 'diskWant', 'diskServed', 'diskAvail', 'netBase', 'netFault', 'netWant', 'netServed', 'netAvail',
   'memDemand', 'resident', 'guestSwap', 'memSlow', 'memSlowIso', 'pressure', 'slow', 'serviceFactor', 'lambda',
   'faultIoScale', 'cpuFair', 'dom0Cause', 'uDiskIso', 'uNetIso', 'goodIso', 'good',
   'hog', 'storm', 'flood', 'thrash', 'bomb', 'leakRate', 'panic', 'up',
