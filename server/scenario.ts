@@ -5,10 +5,10 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { parseScenario, type Result, type Scenario, type ScenarioEvent } from '../shared/commands.js';
-import type { ModeSpec } from '../shared/commands.js';
+import { parseScenario, type ModeSpec, type Result, type Scenario, type ScenarioEvent } from '../shared/commands.js';
 import type { Frame } from '../shared/model.js';
-import type { AppliedCommand, Engine } from './sim/api.js';
+import type { AppliedCommand } from './sim/api.js';
+import { createEngine, eventTick, validateScenario as checkMeaning, type ContentionEngine } from './sim/index.js';
 
 /** Why a scenario could not be used. `path` is a JSON path (`events[2].vps`) or, for file errors, the file. */
 export interface ScenarioError {
@@ -45,8 +45,8 @@ const PRESET_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export function validateScenario(input: unknown): ScenarioResult {
   const shaped = parseScenario(input);
   if (!shaped.ok) return shaped;
-  const meaning = semanticCheck(shaped.data);
-  if (meaning) return { ok: false, error: { code: 'INVALID_INPUT', message: `${meaning.path}: ${meaning.message}`, path: meaning.path } };
+  const meaning = checkMeaning(shaped.data);
+  if (!meaning.ok) return { ok: false, error: { code: 'INVALID_INPUT', message: meaning.error.message, path: meaning.error.path } };
   return shaped;
 }
 
@@ -132,69 +132,39 @@ export function scenarioFromLog(
   return out;
 }
 
-/** A scenario ready to step under one mode (what the runner and behaviour tests drive). */
+/** A scenario ready to step under one mode (what the runner, the lab and behaviour tests drive). */
 export interface Run {
   mode: ModeSpec;
   seed: number;
   tickMs: number;
-  engine: Engine;
+  engine: ContentionEngine;
   step(): Frame;
 }
 
-/** Seed used when a scenario names none. */
+/** Seed used when a scenario names none (the engine's default). */
 export const DEFAULT_SEED = 1;
 
-interface EngineModule {
-  createEngine(scenario: Scenario, options?: { mode?: ModeSpec }): Engine | Result<Engine, { message: string; path?: string }>;
-}
-
 /**
- * Builds an engine for `scenario` under `mode` (default: the scenario's own). A scenario the engine
- * refuses (admission, …) is an `INVALID_INPUT` error naming the path.
+ * Builds an engine for a schema-valid `scenario` under `mode` (default: the scenario's own). A
+ * scenario the engine refuses under that mode (admission, an event it cannot apply) is an
+ * `INVALID_INPUT` error naming the JSON path. Asynchronous for callers that load engines lazily.
  */
 export async function createRun(scenario: Scenario, mode: ModeSpec = scenario.mode): Promise<Result<Run, ScenarioError>> {
-  const { createEngine } = (await import(ENGINE_MODULE)) as EngineModule;
   const seed = scenario.seed ?? DEFAULT_SEED;
-  let engine: Engine;
+  const full: Scenario = { ...scenario, seed, mode };
+  const v = checkMeaning(full, mode);
+  if (!v.ok) return { ok: false, error: { code: 'INVALID_INPUT', message: v.error.message, path: v.error.path } };
+  let engine: ContentionEngine;
   try {
-    const made = createEngine({ ...scenario, seed, mode });
-    if ('ok' in made) {
-      if (!made.ok) return { ok: false, error: { code: 'INVALID_INPUT', message: made.error.message, path: made.error.path ?? '(root)' } };
-      engine = made.data;
-    } else engine = made;
+    engine = createEngine(full, { mode });
   } catch (e) {
     return { ok: false, error: { code: 'INVALID_INPUT', message: (e as Error).message, path: '(root)' } };
   }
   return { ok: true, data: { mode, seed, tickMs: engine.tickMs, engine, step: () => engine.step() } };
 }
 
-const ENGINE_MODULE = ['.', 'sim', 'index.js'].join('/');
-
 /** The tick an event applies at: `atTick` if given, else `atS` rounded to the nearest tick. */
-export function eventTick(event: { atS?: number; atTick?: number }, tickMs: number): number {
-  return event.atTick ?? Math.round(((event.atS ?? 0) * 1000) / tickMs);
-}
-
-/**
- * Meaning checks the schema cannot express: walking the events in the order they apply, each one
- * must name a VPS that exists at that moment (`addVps` and `removeVps` change the set).
- */
-function semanticCheck(s: Scenario): { path: string; message: string } | undefined {
-  const tickMs = s.tickMs ?? 100;
-  const ids = new Set(s.vps.map((v) => v.id));
-  const order = (s.events ?? []).map((e, i) => ({ e, i, tick: eventTick(e, tickMs) }));
-  order.sort((a, b) => a.tick - b.tick || a.i - b.i);
-  for (const { e, i } of order) {
-    if (e.type === 'addVps') {
-      if (ids.has(e.vps.id)) return { path: `events[${i}].vps.id`, message: `a VPS "${e.vps.id}" already exists at that time` };
-      ids.add(e.vps.id);
-    } else if ('vps' in e && typeof e.vps === 'string') {
-      if (!ids.has(e.vps)) return { path: `events[${i}].vps`, message: `unknown VPS "${e.vps}" at that time (known: ${[...ids].join(', ')})` };
-      if (e.type === 'removeVps') ids.delete(e.vps);
-    }
-  }
-  return undefined;
-}
+export { eventTick };
 
 /** Where the first syntax error in `text` is (0-based offset), or -1 if the text is valid JSON. */
 function jsonErrorOffset(text: string): number {
