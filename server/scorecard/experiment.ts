@@ -117,6 +117,9 @@ export const DEPARTURES: Record<string, string> = {
   'modern/hosted/io_storm':
     'hosted I/O costs 5.5× native CPU, so at 15 k IOPS each web guest already runs at ~86 % of its CPU quota; ' +
     "the stormer's cache pressure (§6) tips them into small losses. [M07]'s guests were far from their limits.",
+  'modern/hosted/net_flood':
+    'the host OS runs 10 % of hosted I/O work outside the quotas (hostOsIoShare, an uncalibrated knob); a 10 Gbit/s ' +
+    'flood at 5.5× native cost needs more than the idle cores, so the host OS squeezes every quota a little.',
   'modern/containerLimits/net_flood':
     'at ~6 µs of CPU per packet (no offloads) one 4-vCPU container cannot push 10 Gbit/s, so the shared NIC never ' +
     'saturates; on the paper host the same flood fills the gigabit NIC and neighbours lose >10 %.',

@@ -125,13 +125,13 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
       level = Infinity;
     }
     if (pass === 0) {
-      // The guest's own service runs first; storm/flood I/O gets what CPU is left (hog shares it).
+      // Inside the guest, storm/flood I/O runs in kernel context and shares the CPU with the
+      // service in proportion to demand; a pure compute hog yields to both (it is background work).
       for (let i = 0; i < n; i++) {
         const svc = s.appCpu[i] + s.svcIoCpu[i];
-        const bg = s.bgCpu[i] + s.faultIoCpu[i];
-        if (s.faultIoCpu[i] <= 0 || bg <= 0) continue;
-        const left = Math.max(0, s.cpuGot[i] - svc);
-        s.faultIoScale[i] = Math.min(1, left / bg);
+        const io = s.faultIoCpu[i];
+        if (io <= 0) continue;
+        s.faultIoScale[i] = Math.min(1, s.cpuGot[i] / (svc + io));
       }
     }
   }
@@ -263,7 +263,8 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
     m.latencyP99IsolatedMs[i] = sout.latencyP99Ms;
 
     // Actual.
-    const avail = s.cpuAvail[i] * p.eCpu / s.slow[i];
+    // The service gets the VPS's CPU headroom minus what its own storm or flood I/O burns.
+    const avail = (Math.max(0, s.cpuAvail[i] - s.faultIoCpu[i]) * p.eCpu) / s.slow[i];
     sin.rhoCpu = avail > 0 ? (svcCpu * slowAll) / avail : svcCpu > 0 ? Infinity : 0;
     const dAvail = s.diskAvail[i];
     const nAvail = s.netAvail[i];
