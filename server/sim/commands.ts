@@ -41,8 +41,18 @@ export function admissionError(
 
 const round = (x: number): string => String(Math.round(x * 100) / 100);
 
+const indexCache = new WeakMap<SimState['vps'], Map<string, number>>();
+
+/** Index of a VPS by id; the map is rebuilt whenever the VPS list changes length or order. */
 function indexOf(st: SimState, id: string): number {
-  for (let i = 0; i < st.vps.length; i++) if (st.vps[i].id === id) return i;
+  let map = indexCache.get(st.vps);
+  if (!map || map.size !== st.vps.length) {
+    map = new Map(st.vps.map((v, i) => [v.id, i]));
+    indexCache.set(st.vps, map);
+  }
+  const i = map.get(id);
+  if (i !== undefined && st.vps[i]?.id === id) return i;
+  for (let k = 0; k < st.vps.length; k++) if (st.vps[k].id === id) return k;
   return -1;
 }
 

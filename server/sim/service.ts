@@ -5,7 +5,10 @@
  * excess becomes a fluid backlog: it grows by (λ − μ)·Δt, is bounded (drops → errors), and drains
  * after the contention ends. Scalar code, no allocation: results go into a reused object.
  */
-import { KNOBS } from './knobs.js';
+import { KNOBS as KNOBS_IMPORT } from './knobs.js';
+
+/** Module-local copy (imported bindings may be getters in some loaders). */
+const KNOBS = { ...KNOBS_IMPORT };
 
 export interface ServiceOut {
   throughput: number;

@@ -4,14 +4,27 @@
  * I/O limited by a guest's own CPU feeds back into Dom0 and the devices) → cache → service →
  * isolated counterfactual → states and host figures.
  */
-import { KNOBS } from './knobs.js';
-import { advanceFaults, faultFlags, type Note } from './faults.js';
-import { waterFillDomain, waterFillVcpu, headroomDomain, headroomVcpu, shareProportional } from './allocate.js';
-import { evaluate, newServiceIn, newServiceOut } from './service.js';
-import { nextFloat } from './rng.js';
-import { cpuCapOf, sensitivityOf, ticksOf, type SimState } from './state.js';
-import { workloadMultiplier } from './workload.js';
-import { STATE_DEGRADED, STATE_DNR, STATE_DOWN, STATE_REBOOTING, STATE_RUNNING, type Work } from './work.js';
+import { KNOBS as KNOBS_IMPORT } from './knobs.js';
+import * as faultsMod from './faults.js';
+import type { Note } from './faults.js';
+import * as allocMod from './allocate.js';
+import * as serviceMod from './service.js';
+import * as rngMod from './rng.js';
+import * as stateMod from './state.js';
+import type { SimState } from './state.js';
+import * as workloadMod from './workload.js';
+import * as codes from './work.js';
+import type { Work } from './work.js';
+
+// Module-local copies: imported bindings are read through getters by some loaders, too slow for the hot loop.
+const KNOBS = { ...KNOBS_IMPORT };
+const { STATE_DEGRADED, STATE_DNR, STATE_DOWN, STATE_REBOOTING, STATE_RUNNING } = codes;
+const { advanceFaults, faultFlags } = faultsMod;
+const { waterFillDomain, waterFillVcpu, headroomDomain, headroomVcpu, shareProportional } = allocMod;
+const { evaluate, newServiceIn, newServiceOut } = serviceMod;
+const { nextFloat } = rngMod;
+const { cpuCapOf, sensitivityOf, ticksOf } = stateMod;
+const { workloadMultiplier } = workloadMod;
 
 const sin = newServiceIn();
 const sout = newServiceOut();
@@ -127,12 +140,16 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
     if (pass === 0) {
       // Inside the guest, storm/flood I/O runs in kernel context and shares the CPU with the
       // service in proportion to demand; a pure compute hog yields to both (it is background work).
+      let changed = false;
       for (let i = 0; i < n; i++) {
         const svc = s.appCpu[i] + s.svcIoCpu[i];
         const io = s.faultIoCpu[i];
         if (io <= 0) continue;
         s.faultIoScale[i] = Math.min(1, s.cpuGot[i] / (svc + io));
+        if (s.faultIoScale[i] < 1) changed = true;
       }
+      // The second pass only matters when some storm or flood was held back by its guest's CPU.
+      if (!changed) break;
     }
   }
   // What each VPS could get on each device (its headroom), before Dom0 has its say.
