@@ -1,0 +1,151 @@
+/**
+ * Journey 1, the lesson: a CPU hog on an oversold host under `para` inflates a neighbour's p99 and
+ * the page names the culprit; under `full` the same hog leaves the neighbour flat; Compare shows
+ * both modes on one time axis.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPage, removeDataDir, startServer, type RunningServer } from './harness.js';
+import { createLab, markers, presetScenario, series, waitChartsPast, waitForState } from './lab.js';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (server) removeDataDir(server.dataDir);
+});
+
+/** The product's own "suffering" threshold for p99 against the same VPS alone (explain.ts). */
+const P99_RATIO = 1.5;
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** web-1's p99 as held by the page: mean before `t`, and every value from `t + settleS` on. */
+async function p99Around(page: Page, t: number, settleS: number): Promise<{ before: number; after: number[] }> {
+  const s = await series(page, 'web-1', 'latencyP99Ms');
+  const before = s.v.filter((_, i) => s.t[i] <= t);
+  const after = s.v.filter((_, i) => s.t[i] >= t + settleS);
+  return { before: mean(before), after };
+}
+
+/** Starts the hog from its button; returns the simulated time its marker sits at. */
+async function startHog(page: Page, lab: string): Promise<number> {
+  await page.getByRole('button', { name: 'Start cpu_hog on batch-1' }).click();
+  await page.getByRole('button', { name: 'Stop cpu_hog on batch-1' }).waitFor({ timeout: 10_000 });
+  const s = await waitForState(server, lab, (st) => st.faults.some((f) => f.vps === 'batch-1' && f.fault === 'cpu_hog'));
+  const fault = s.faults.find((f) => f.vps === 'batch-1' && f.fault === 'cpu_hog')!;
+  await expect.poll(async () => (await markers(page)).some((m) => m.kind === 'fault' && /cpu_hog on batch-1/.test(m.label))).toBe(true);
+  return (fault.sinceTick * s.tickMs) / 1000;
+}
+
+describe('noisy neighbour', () => {
+  it('para: a CPU hog on batch-1 raises web-1 p99 and the page names batch-1 as the culprit', async () => {
+    const lab = await createLab(server, { scenario: presetScenario('cpu-noisy-neighbour-para') });
+    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
+    try {
+      await waitChartsPast(page, 20); // two simulated seconds of baseline
+      expect(await page.getByTestId('explain-web-1').textContent()).not.toMatch(/batch-1/);
+      const hogT = await startHog(page, lab);
+
+      const explain = page.getByTestId('explain-web-1');
+      await expect.poll(() => explain.textContent(), { timeout: 15_000 }).toMatch(/batch-1/);
+      const text = (await explain.textContent()) ?? '';
+      expect(text).toMatch(/^\s*web-1 p99 ×/);
+      expect(text).toMatch(/cpu_hog|CPU/);
+
+      // The plotted p99 itself climbed, not just the text.
+      const tickNow = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
+      await waitChartsPast(page, tickNow + 10, ['chart-p99']);
+      const { before, after } = await p99Around(page, hogT, 0.5);
+      expect(after.length).toBeGreaterThan(5);
+      expect(Math.max(...after)).toBeGreaterThan(before * P99_RATIO);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('full: the same hog on dedicated cores leaves web-1 p99 flat and unexplained', async () => {
+    const lab = await createLab(server, { scenario: presetScenario('cpu-noisy-neighbour-full') });
+    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
+    try {
+      await waitChartsPast(page, 20);
+      await expect.poll(() => page.getByLabel('Virtualization mode').inputValue()).toBe('full');
+      const hogT = await startHog(page, lab);
+      // Watch five simulated seconds of the hog.
+      const t0 = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
+      await waitChartsPast(page, t0 + 50, ['chart-p99']);
+      const { before, after } = await p99Around(page, hogT, 0);
+      expect(after.length).toBeGreaterThan(30);
+      expect(Math.max(...after)).toBeLessThan(before * 1.1);
+      expect(await page.getByTestId('explain-web-1').textContent()).not.toMatch(/batch-1/);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('journey 1: on the demo lab, switching the mode to full while batch-1 hogs leaves web-1 unharmed', async () => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, context } = await openPage(browser, `${server.url}/?lab=${lab}`);
+    try {
+      await waitChartsPast(page, 10);
+      const hogT = await startHog(page, lab);
+      await page.getByLabel('Virtualization mode').selectOption('full');
+      const s = await waitForState(server, lab, (st) => (typeof st.mode === 'string' ? st.mode : st.mode.base) === 'full', 5_000).catch(
+        async (e: Error) => {
+          const refused = await page.getByTestId('error-banner').textContent().catch(() => null);
+          throw new Error(`the server did not switch to full${refused ? `; the page says: ${refused.trim()}` : ''} (${e.message.slice(0, 200)})`);
+        },
+      );
+      const switchT = (s.tick * s.tickMs) / 1000;
+      const t0 = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
+      await waitChartsPast(page, t0 + 30, ['chart-p99']);
+      const { after } = await p99Around(page, switchT, 1);
+      const { before } = await p99Around(page, hogT, 0);
+      expect(after.length).toBeGreaterThan(10);
+      expect(Math.max(...after)).toBeLessThan(before * P99_RATIO);
+      expect(await page.getByTestId('explain-web-1').textContent()).not.toMatch(/batch-1/);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('journey 1: Compare on the demo lab runs it under para and full side by side on one time axis', async () => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
+    try {
+      await waitChartsPast(page, 10);
+      await page.getByRole('button', { name: 'Compare', exact: true }).click();
+      await page.waitForURL(/[?&]view=compare\b/, { timeout: 15_000 }).catch(async () => {
+        throw new Error(`Compare did not open: ${(await page.locator('.banner').allTextContents()).join(' | ')}`);
+      });
+      await page.getByTestId('compare-view').waitFor();
+      await expect.poll(() => page.getByTestId('compare-mode-0').textContent()).toMatch(/Paravirtualization/);
+      await expect.poll(() => page.getByTestId('compare-mode-1').textContent()).toMatch(/Full virtualization/);
+      const pairs = ['compare-p99-para', 'compare-p99-full', 'compare-throughput-para', 'compare-throughput-full'];
+      await waitChartsPast(page, 10, pairs);
+      // One time axis: both sides have drawn the same newest tick at some point.
+      await page.waitForFunction(
+        () => {
+          const a = document.querySelector('[data-testid="compare-p99-para"]')?.getAttribute('data-last-tick');
+          const b = document.querySelector('[data-testid="compare-p99-full"]')?.getAttribute('data-last-tick');
+          return a !== null && a !== undefined && a === b;
+        },
+        null,
+        { timeout: 10_000, polling: 'raf' },
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});

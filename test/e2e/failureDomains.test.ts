@@ -1,0 +1,116 @@
+/**
+ * Journey 3: a kernel panic in one container takes every container down and back; in a VM only
+ * that guest reboots. The scorecard view renders the published table beside ours.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPage, removeDataDir, startServer, type RunningServer } from './harness.js';
+import { createLab, presetScenario, setSpeed, waitChartsPast } from './lab.js';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (server) removeDataDir(server.dataDir);
+});
+
+const IDS = ['web-1', 'db-1', 'cache-1', 'mail-1'];
+const OUT = ['down', 'rebooting'];
+
+/** The state each VPS card shows, by id. */
+function cardStates(page: Page): Promise<Record<string, string>> {
+  return page.evaluate((ids) => {
+    const out: Record<string, string> = {};
+    for (const id of ids) out[id] = document.querySelector(`[data-testid="vps-card-${id}"]`)?.getAttribute('data-state') ?? '';
+    return out;
+  }, IDS);
+}
+
+type CardsWanted = 'allOut' | 'allUp' | 'web1Out';
+
+/** Waits until the cards show what is wanted; returns the states seen then. */
+async function waitCards(page: Page, wanted: CardsWanted, timeout = 20_000): Promise<Record<string, string>> {
+  const h = await page.waitForFunction(
+    ({ ids, out, wanted }) => {
+      const s: Record<string, string> = {};
+      for (const id of ids) s[id] = document.querySelector(`[data-testid="vps-card-${id}"]`)?.getAttribute('data-state') ?? '';
+      const states = Object.values(s);
+      const ok =
+        wanted === 'allOut'
+          ? states.every((x) => out.includes(x))
+          : wanted === 'allUp'
+            ? states.every((x) => x === 'running' || x === 'degraded')
+            : out.includes(s['web-1']);
+      return ok ? s : null;
+    },
+    { ids: IDS, out: OUT, wanted },
+    { timeout, polling: 100 },
+  );
+  return (await h.jsonValue()) as Record<string, string>;
+}
+
+describe('failure domains', () => {
+  it('container: kernel_panic on web-1 takes every container down, then all come back', async () => {
+    const lab = await createLab(server, { scenario: presetScenario('kernel-panic') });
+    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
+    try {
+      await waitChartsPast(page, 5);
+      expect(Object.values(await cardStates(page)).every((s) => !OUT.includes(s))).toBe(true);
+      await page.getByRole('button', { name: 'Start kernel_panic on web-1' }).click();
+      const down = await waitCards(page, 'allOut');
+      expect(Object.keys(down)).toEqual(IDS);
+      await expect.poll(() => page.getByTestId('explain-db-1').textContent()).toMatch(/db-1 (is down|is rebooting)/);
+      // A 30 s reboot, watched at 10×.
+      await setSpeed(server, lab, 10);
+      await waitCards(page, 'allUp', 30_000);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it('full: kernel_panic on web-1 reboots only web-1', async () => {
+    const lab = await createLab(server, { scenario: presetScenario('kernel-panic', { mode: 'full' }) });
+    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
+    try {
+      await waitChartsPast(page, 5);
+      await page.getByRole('button', { name: 'Start kernel_panic on web-1' }).click();
+      const seen = await waitCards(page, 'web1Out');
+      for (const id of IDS.slice(1)) expect(OUT, `${id} stays up`).not.toContain(seen[id]);
+      // Still up a few simulated seconds into web-1's reboot.
+      const t = Number(await page.getByTestId('chart-health').getAttribute('data-last-tick'));
+      await waitChartsPast(page, t + 30, ['chart-health']);
+      const later = await cardStates(page);
+      expect(OUT).toContain(later['web-1']);
+      for (const id of IDS.slice(1)) expect(OUT, `${id} stays up`).not.toContain(later[id]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it('the scorecard view shows modes × stress tests with the published figures', async () => {
+    const { page, context, errors } = await openPage(browser, `${server.url}/?view=scorecard`);
+    try {
+      const view = page.getByTestId('scorecard-view');
+      await view.waitFor({ timeout: 15_000 });
+      const summary = page.getByTestId('scorecard-summary');
+      await summary.waitFor({ timeout: 60_000 });
+      const m = /(\d+) of (\d+)/.exec((await summary.textContent()) ?? '');
+      expect(m).not.toBeNull();
+      expect(Number(m![2])).toBeGreaterThan(0);
+      expect(Number(m![1])).toBeLessThanOrEqual(Number(m![2]));
+      expect(await page.locator('[data-testid^="score-"]').count()).toBeGreaterThanOrEqual(Number(m![2]));
+      await expect.poll(() => view.textContent()).toMatch(/cpu_hog|CPU/);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});

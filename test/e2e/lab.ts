@@ -1,0 +1,145 @@
+/**
+ * What browser tests do to a lab and read from the page: create labs from bundled presets (their
+ * scheduled events removed, so the test triggers faults itself), steer the clock over REST, and read
+ * what the charts last plotted (`data-last-<vps>` on each chart figure, `window.__contention`).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { ModeSpec, Scenario } from '../../shared/commands.js';
+import type { ChartMetricName, DebugView } from './types.js';
+import type { LabState } from '../../shared/protocol.js';
+import { ROOT, api, unwrap, type RunningServer } from './harness.js';
+
+/** A bundled preset as a scenario, without its scheduled events unless asked. */
+export function presetScenario(id: string, patch: Partial<Scenario> = {}, keepEvents = false): Scenario {
+  const s = JSON.parse(readFileSync(join(ROOT, 'scenarios', `${id}.json`), 'utf8')) as Scenario;
+  if (!keepEvents) delete s.events;
+  return { ...s, ...patch };
+}
+
+/** POSTs a lab (scenario, preset or compare) and returns its id. */
+export async function createLab(
+  server: RunningServer,
+  body: { scenario?: Scenario; preset?: string; compare?: [ModeSpec, ModeSpec]; id?: string },
+  token?: string,
+): Promise<string> {
+  const r = await api<{ id: string }>(server, '/api/labs', { body, token });
+  if (r.status >= 300) throw new Error(`creating a lab: ${r.status} ${JSON.stringify(r.body)}`);
+  return unwrap<{ id: string }>(r.body).id;
+}
+
+export async function labState(server: RunningServer, lab: string): Promise<LabState> {
+  const r = await api<LabState>(server, `/api/labs/${encodeURIComponent(lab)}`);
+  if (r.status !== 200) throw new Error(`GET lab ${lab}: ${r.status} ${JSON.stringify(r.body)}`);
+  return unwrap<LabState>(r.body);
+}
+
+/** Clock actions over REST (speed up a lab so a 30 s reboot takes 3 s of wall time). */
+export async function setSpeed(server: RunningServer, lab: string, speed: number, token?: string): Promise<void> {
+  const r = await api(server, `/api/labs/${encodeURIComponent(lab)}/clock`, { body: { action: 'speed', speed }, token });
+  if (r.status !== 200) throw new Error(`speed ${speed}: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+/** Polls the server until `pred` holds for the lab's state. */
+export async function waitForState(
+  server: RunningServer,
+  lab: string,
+  pred: (s: LabState) => boolean,
+  timeoutMs = 15_000,
+): Promise<LabState> {
+  const end = Date.now() + timeoutMs;
+  let last: LabState | undefined;
+  for (;;) {
+    last = await labState(server, lab);
+    if (pred(last)) return last;
+    if (Date.now() > end) throw new Error(`lab state never matched; last: ${JSON.stringify(last).slice(0, 800)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const CHARTS = ['chart-p99', 'chart-throughput', 'chart-steal', 'chart-health'] as const;
+
+/** The newest tick a chart has drawn (-1 before its first redraw). */
+export async function chartTick(page: Page, testid: string): Promise<number> {
+  const v = await page.getAttribute(`[data-testid="${testid}"]`, 'data-last-tick');
+  return v === null || v === '' ? -1 : Number(v);
+}
+
+/** Waits until every chart of the dashboard has drawn past `tick`; returns the lowest drawn tick. */
+export async function waitChartsPast(page: Page, tick: number, testids: readonly string[] = CHARTS, timeout = 20_000): Promise<number> {
+  const h = await page.waitForFunction(
+    ({ ids, tick }) => {
+      let low = Infinity;
+      for (const id of ids) {
+        const el = document.querySelector(`[data-testid="${id}"]`);
+        const t = Number(el?.getAttribute('data-last-tick') ?? NaN);
+        if (!(t > tick)) return null;
+        low = Math.min(low, t);
+      }
+      return low;
+    },
+    { ids: [...testids], tick },
+    { timeout, polling: 100 },
+  );
+  return (await h.jsonValue()) as number;
+}
+
+/** The value a chart last plotted for a VPS (its newest point in the visible window). */
+export async function plotted(page: Page, testid: string, vps: string): Promise<number> {
+  const v = await page.getAttribute(`[data-testid="${testid}"]`, `data-last-${vps}`);
+  return v === null || v === '' ? NaN : Number(v);
+}
+
+/** Bounds for a plotted value: strictly above `above`, strictly below `below`. */
+export interface Bounds {
+  above?: number;
+  below?: number;
+}
+
+/** Waits until a chart's last plotted value for `vps` lies within `bounds`; returns it. */
+export async function waitForPlotted(page: Page, testid: string, vps: string, bounds: Bounds, timeout = 20_000): Promise<number> {
+  const h = await page.waitForFunction(
+    ({ testid, vps, bounds }) => {
+      const raw = document.querySelector(`[data-testid="${testid}"]`)?.getAttribute(`data-last-${vps}`);
+      if (raw === null || raw === undefined || raw === '') return null;
+      const v = Number(raw);
+      if (bounds.above !== undefined && !(v > bounds.above)) return null;
+      if (bounds.below !== undefined && !(v < bounds.below)) return null;
+      return v;
+    },
+    { testid, vps, bounds },
+    { timeout, polling: 100 },
+  );
+  return (await h.jsonValue()) as number;
+}
+
+/** One series the client holds, through the page's debug hook. */
+export async function series(page: Page, vps: string, metric: ChartMetricName, slot = 0): Promise<{ t: number[]; v: number[] }> {
+  return page.evaluate(
+    ({ vps, metric, slot }) => (window as unknown as { __contention: DebugView }).__contention.series(vps, metric, slot),
+    { vps, metric, slot },
+  );
+}
+
+export async function markers(page: Page): Promise<{ t: number; kind: string; label: string }[]> {
+  return page.evaluate(() => (window as unknown as { __contention: DebugView }).__contention.markers());
+}
+
+/** Whether a canvas inside the element has painted something other than one flat colour. */
+export async function canvasHasInk(page: Page, testid: string): Promise<boolean> {
+  return page.evaluate((testid) => {
+    const c = document.querySelector(`[data-testid="${testid}"] canvas`) as HTMLCanvasElement | null;
+    if (!c || !c.width || !c.height) return false;
+    const ctx = c.getContext('2d');
+    if (!ctx) return false;
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 7) {
+      if (data[i + 3] === 0) continue;
+      colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      if (colours.size > 8) return true;
+    }
+    return false;
+  }, testid);
+}

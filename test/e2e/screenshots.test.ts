@@ -1,0 +1,93 @@
+/**
+ * The pictures in docs/screenshots, taken from the real server: the noisy-neighbour story (a CPU
+ * hog starts at 30 s on an oversold para host) in the dashboard at 1280×720, 1920×1080 and dark,
+ * the same lab compared against full virtualization, and the scorecard.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ROOT, launchBrowser, openPage, removeDataDir, startServer, type RunningServer } from './harness.js';
+import { CHARTS, canvasHasInk, createLab, presetScenario, setSpeed, waitChartsPast, waitForState } from './lab.js';
+
+const DIR = join(ROOT, 'docs/screenshots');
+let server: RunningServer;
+let browser: Browser;
+let storyLab = '';
+let compareLab = '';
+
+/** Runs a lab fast up to `tick`, then back to real time. */
+async function advance(lab: string, tick: number): Promise<void> {
+  await setSpeed(server, lab, 10);
+  await waitForState(server, lab, (s) => s.tick >= tick, 30_000);
+  await setSpeed(server, lab, 1);
+}
+
+beforeAll(async () => {
+  mkdirSync(DIR, { recursive: true });
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  const story = presetScenario('cpu-noisy-neighbour-para', {}, true);
+  [storyLab, compareLab] = await Promise.all([
+    createLab(server, { scenario: story }),
+    createLab(server, { scenario: presetScenario('cpu-noisy-neighbour-full', {}, true), compare: ['para', 'full'] }),
+  ]);
+  await Promise.all([advance(storyLab, 480), advance(compareLab, 480)]);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (server) removeDataDir(server.dataDir);
+});
+
+async function settle(page: Page, charts: readonly string[]): Promise<void> {
+  await page.mouse.move(0, 0); // hovering a chart freezes it and shows a readout
+  const t = await waitChartsPast(page, 0, charts);
+  await waitChartsPast(page, t + 2, charts);
+  for (const c of charts) expect(await canvasHasInk(page, c), `${c} drew`).toBe(true);
+}
+
+describe('screenshots', () => {
+  const main: [string, number, number, 'light' | 'dark'][] = [
+    ['dashboard.png', 1280, 720, 'light'],
+    ['dashboard-1920.png', 1920, 1080, 'light'],
+    ['dashboard-dark.png', 1280, 720, 'dark'],
+  ];
+  for (const [file, width, height, colorScheme] of main) {
+    it(`dashboard ${width}×${height} ${colorScheme} → ${file}`, async () => {
+      const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${storyLab}`, { width, height, colorScheme });
+      try {
+        await settle(page, CHARTS);
+        await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(colorScheme);
+        await expect.poll(() => page.getByTestId('explain-web-1').textContent(), { timeout: 15_000 }).toMatch(/batch-1/);
+        await page.screenshot({ path: join(DIR, file) });
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }, 60_000);
+  }
+
+  it('compare 1280×720 → compare.png', async () => {
+    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${compareLab}&view=compare`);
+    try {
+      await page.getByTestId('compare-view').waitFor();
+      await settle(page, ['compare-p99-para', 'compare-p99-full', 'compare-health-para', 'compare-health-full']);
+      await page.screenshot({ path: join(DIR, 'compare.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('scorecard 1280×720 → scorecard.png', async () => {
+    const { page, context, errors } = await openPage(browser, `${server.url}/?view=scorecard`);
+    try {
+      await page.getByTestId('scorecard-summary').waitFor({ timeout: 60_000 });
+      await page.screenshot({ path: join(DIR, 'scorecard.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
