@@ -6,7 +6,7 @@
  * Env: BENCH_SIM_S (simulated seconds, default 600), BENCH_REPS (default 3), BENCH_SIZES (e.g. "16,256").
  */
 import type { Command, Scenario } from '../../shared/commands.js';
-import type { Engine } from '../../server/sim/api.js';
+import { createEngine, type ContentionEngine } from '../../server/sim/index.js';
 
 const SIM_S = Number(process.env.BENCH_SIM_S ?? 600);
 const REPS = Math.max(3, Number(process.env.BENCH_REPS ?? 3));
@@ -16,10 +16,6 @@ const TICK_MS = 100;
 const PEER_S: Record<number, number> = { 256: 0.34, 1024: 2.0 };
 const GOAL_VPS_TICKS_PER_S_AT_1024 = 5e6;
 
-interface EngineModule {
-  createEngine(s: Scenario, o?: object): Engine | { ok: boolean; data?: Engine; error?: { message: string } };
-}
-type Advancing = Engine & { advance?: (ticks: number) => unknown };
 
 /** Deterministic 32-bit LCG (Numerical Recipes) for the demand changes. */
 function lcg(seed: number): () => number {
@@ -51,33 +47,22 @@ function benchScenario(v: number): Scenario {
   };
 }
 
-function make(mod: EngineModule, s: Scenario): Engine {
-  const made = mod.createEngine(s);
-  if ('step' in made) return made as Engine;
-  const r = made as { ok: boolean; data?: Engine; error?: { message: string } };
-  if (!r.ok || !r.data) throw new Error(`engine refused the bench scenario: ${r.error?.message}`);
-  return r.data;
-}
-
 /** One run: returns [seconds including startup, seconds excluding it]. */
-function once(mod: EngineModule, v: number): [number, number] {
+function once(v: number): [number, number] {
   const rand = lcg(v * 7919 + 1);
   const cmds: Command[] = [];
   for (let i = 0; i < v; i++) cmds.push({ type: 'setLoad', vps: `vm-${i}`, load: { cpu: 0 } });
   const t0 = performance.now();
-  const engine = make(mod, benchScenario(v)) as Advancing;
+  const engine: ContentionEngine = createEngine(benchScenario(v));
   const t1 = performance.now();
   const ticksPerS = 1000 / TICK_MS;
-  const advance = typeof engine.advance === 'function' ? (n: number) => engine.advance!(n) : (n: number) => {
-    for (let k = 0; k < n; k++) engine.step();
-  };
   for (let s = 0; s < SIM_S; s++) {
     for (const c of cmds) {
       (c as { load: { cpu: number } }).load.cpu = rand();
       const r = engine.apply(c);
       if (!r.ok) throw new Error(`setLoad refused: ${r.error.message}`);
     }
-    advance(ticksPerS);
+    engine.advance(ticksPerS);
   }
   const t2 = performance.now();
   return [(t2 - t0) / 1000, (t2 - t1) / 1000];
@@ -93,21 +78,19 @@ const fmtRate = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` :
 
 /** Runs the engine bench and prints its figures. */
 export async function run(): Promise<void> {
-  const mod = (await import(['..', '..', 'server', 'sim', 'index.js'].join('/'))) as EngineModule;
   const ticks = (SIM_S * 1000) / TICK_MS;
-  const probe = make(mod, benchScenario(2)) as Advancing;
   console.log(
     `workload: 64-core host, VMs of 1–4 vCPUs, CPU demand re-drawn every simulated second, ${SIM_S} s (${ticks} ticks of ${TICK_MS} ms), para; ` +
-      `API: ${typeof probe.advance === 'function' ? 'advance()' : 'step() (no advance() available)'}; median of ${REPS} runs`,
+      `API: apply(setLoad) each second + advance() (no frames built); median of ${REPS} runs`,
   );
-  once(mod, Math.min(256, SIZES[0] ?? 16)); // warm the JIT
+  once(Math.min(256, SIZES[0] ?? 16)); // warm the JIT
   const rows: { v: number; incl: number; excl: number }[] = [];
   console.log('     V   time incl. startup   VPS-ticks/s incl.   time excl.   VPS-ticks/s excl.   vs SimGrid (time ratio)');
   for (const v of SIZES) {
     const incl: number[] = [];
     const excl: number[] = [];
     for (let r = 0; r < REPS; r++) {
-      const [a, b] = once(mod, v);
+      const [a, b] = once(v);
       incl.push(a);
       excl.push(b);
     }
