@@ -183,9 +183,10 @@ export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x
 
 function formatTick(v: number, unit: string, log: boolean): string | null {
   if (log) {
-    const e = Math.log10(v);
-    if (Math.abs(e - Math.round(e)) > 1e-6) return null;
-    if (unit === 'ms') return v >= 1000 ? `${v / 1000} s` : `${v} ms`;
+    const e = Math.floor(Math.log10(v) + 1e-9);
+    const mantissa = Math.round(v / 10 ** e);
+    if (![1, 2, 5].includes(mantissa) || Math.abs(v / 10 ** e - mantissa) > 1e-6) return null;
+    if (unit === 'ms') return v >= 1000 ? `${+(v / 1000).toPrecision(3)} s` : `${+v.toPrecision(3)} ms`;
   }
   if (unit === '%') return `${v} %`;
   if (unit === 'req/s') return v >= 1000 ? `${v / 1000} k` : `${v}`;

@@ -33,6 +33,8 @@ export class TimeView {
   range(latestT: number): [number, number] {
     if (this.paused) return this.frozen;
     const end = Number.isFinite(latestT) ? latestT : 0;
+    // A young lab fills a fixed axis from 0 instead of showing negative time.
+    if (end < this.windowS) return [0, this.windowS];
     return [end - this.windowS, end];
   }
 
