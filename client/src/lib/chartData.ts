@@ -8,8 +8,8 @@ export type ChartKind = 'p99' | 'throughput' | 'steal' | 'health';
 
 export interface LineSpec {
   metric: ChartMetric;
-  /** Dashed lines are the second quantity of a chart (demand, throttled). */
-  dashed: boolean;
+  /** The second quantity of a chart (demand, throttled), drawn faint. */
+  secondary: boolean;
   /** Multiply stored values by this for display (fractions → %). */
   scale: number;
 }
@@ -18,7 +18,7 @@ export interface ChartSpec {
   kind: ChartKind;
   title: string;
   unit: string;
-  /** What solid and dashed lines mean, for the chart's subtitle. */
+  /** What bold and faint lines mean, for the chart's subtitle. */
   legend: string;
   log: boolean;
   min?: number;
@@ -36,31 +36,31 @@ export const CHART_SPECS: Record<ChartKind, ChartSpec> = {
     unit: 'ms',
     legend: 'log scale',
     log: true,
-    lines: [{ metric: 'latencyP99Ms', dashed: false, scale: 1 }],
+    lines: [{ metric: 'latencyP99Ms', secondary: false, scale: 1 }],
   },
   throughput: {
     kind: 'throughput',
     title: 'Throughput vs demand',
     unit: 'req/s',
-    legend: 'solid: served · dashed: demand',
+    legend: 'bold: served · faint: demand',
     log: false,
     min: 0,
     lines: [
-      { metric: 'throughputRps', dashed: false, scale: 1 },
-      { metric: 'demandRps', dashed: true, scale: 1 },
+      { metric: 'throughputRps', secondary: false, scale: 1 },
+      { metric: 'demandRps', secondary: true, scale: 1 },
     ],
   },
   steal: {
     kind: 'steal',
     title: 'CPU steal and throttling',
     unit: '%',
-    legend: 'solid: steal (others took it) · dashed: throttled (own cap)',
+    legend: 'bold: steal (others took it) · faint: throttled (own cap)',
     log: false,
     min: 0,
     max: 100,
     lines: [
-      { metric: 'cpuSteal', dashed: false, scale: 100 },
-      { metric: 'cpuThrottled', dashed: true, scale: 100 },
+      { metric: 'cpuSteal', secondary: false, scale: 100 },
+      { metric: 'cpuThrottled', secondary: true, scale: 100 },
     ],
   },
   health: {
@@ -71,7 +71,7 @@ export const CHART_SPECS: Record<ChartKind, ChartSpec> = {
     log: false,
     min: 0,
     max: 100,
-    lines: [{ metric: 'health', dashed: false, scale: 1 }],
+    lines: [{ metric: 'health', secondary: false, scale: 1 }],
   },
 };
 

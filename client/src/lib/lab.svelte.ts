@@ -63,8 +63,15 @@ export class LabClient {
   private readonly listeners = new Set<() => void>();
   private socket: LabSocket | null = null;
 
-  constructor(labId: string, capacity = SERIES_CAPACITY) {
+  /** The reactive view of the newest frame is refreshed at most this often (charts get every frame). */
+  private readonly uiIntervalMs: number;
+  private lastPublish = -Infinity;
+  private publishTimer: ReturnType<typeof setTimeout> | null = null;
+  private pendingFrames: Frame[] | null = null;
+
+  constructor(labId: string, capacity = SERIES_CAPACITY, uiIntervalMs = 200) {
     this.labId = labId;
+    this.uiIntervalMs = uiIntervalMs;
     this.tables = [new SeriesTable(capacity), new SeriesTable(capacity)];
   }
 
@@ -101,6 +108,9 @@ export class LabClient {
   applySnapshot(msg: DecodedSnapshot): void {
     if (msg.lab !== this.labId) return;
     for (const t of this.tables) t.clear();
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.publishTimer = null;
+    this.pendingFrames = null;
     for (const fm of msg.history) this.appendFrames(fm);
     this.state = msg.state;
     this.canControl = msg.canControl;
@@ -119,10 +129,28 @@ export class LabClient {
     if (msg.lab !== this.labId || !this.ready) return false;
     if (msg.tick <= this.tables[0].lastTick) return false;
     this.appendFrames(msg);
-    this.latest = msg.frames;
-    this.tick = msg.tick;
+    this.publish(msg.frames);
     this.notify();
     return true;
+  }
+
+  /** Hand the newest frame to the UI, coalescing bursts to one update per `uiIntervalMs`. */
+  private publish(frames: Frame[]): void {
+    this.pendingFrames = frames;
+    if (this.publishTimer) return;
+    const now = Date.now();
+    const wait = this.lastPublish + this.uiIntervalMs - now;
+    const flush = (): void => {
+      this.publishTimer = null;
+      const f = this.pendingFrames;
+      if (!f) return;
+      this.pendingFrames = null;
+      this.lastPublish = Date.now();
+      this.latest = f;
+      this.tick = f[0]?.tick ?? this.tick;
+    };
+    if (wait <= 0) flush();
+    else this.publishTimer = setTimeout(flush, wait);
   }
 
   applyEvent(msg: { lab: string; event: LabEvent; state?: LabState }): void {

@@ -19,7 +19,7 @@ describe('ChartData', () => {
   it('prepares one line per VPS and quantity, in percent where the chart says so', () => {
     const d = new ChartData(CHART_SPECS.steal);
     const lines = d.prepare(table(10), ['a', 'b'], 0, 1, 600);
-    expect(lines.map((l) => `${l.vps}:${l.line.metric}:${l.line.dashed}`)).toEqual([
+    expect(lines.map((l) => `${l.vps}:${l.line.metric}:${l.line.secondary}`)).toEqual([
       'a:cpuSteal:false',
       'a:cpuThrottled:true',
       'b:cpuSteal:false',

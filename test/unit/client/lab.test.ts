@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LabClient, markerFor, MAX_EVENTS, type LabSocket } from '../../../client/src/lib/lab.svelte.js';
 import type { DecodedSnapshot } from '../../../client/src/lib/decode.js';
 import type { FrameMessage, LabEvent, LabState } from '../../../shared/protocol.js';
@@ -51,6 +51,24 @@ describe('LabClient', () => {
     expect(c.tables[0].toArray('web-1', 'latencyP99Ms').v).toEqual([0, 1, 2, 30]);
     expect(c.latest[0].vps[0].latencyP99Ms).toBe(30);
     expect(notified).toBe(2);
+  });
+
+  it('coalesces a burst of frames into one UI update per interval, while the charts get every frame', () => {
+    vi.useFakeTimers();
+    try {
+      const c = new LabClient('demo', 100, 200);
+      c.applySnapshot(snapshot([0]));
+      c.applyFrame(fm(1, 11));
+      expect(c.latest[0].vps[0].latencyP99Ms).toBe(11);
+      for (let t = 2; t <= 5; t++) c.applyFrame(fm(t, t * 10));
+      expect(c.latest[0].vps[0].latencyP99Ms).toBe(11);
+      expect(c.tables[0].length).toBe(6);
+      vi.advanceTimersByTime(200);
+      expect(c.latest[0].vps[0].latencyP99Ms).toBe(50);
+      expect(c.tick).toBe(5);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('ignores frames that arrive before the first snapshot', () => {
