@@ -3,6 +3,7 @@
  * (metrics CSV from history, downsampled history, the recorded session as a scenario).
  */
 import { Router, type Request, type Response, type NextFunction } from 'express';
+import { parseCommand } from '../../shared/commands.js';
 import type { Ack } from '../../shared/protocol.js';
 import { HOST_METRICS, VPS_METRICS } from '../../shared/model.js';
 import { csvHeader, frameCsvRows } from '../export.js';
@@ -31,10 +32,14 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
   const r = Router();
   const writes = new KeyedBuckets(config.commandRate, Math.max(2, config.commandRate * 2));
 
-  /** Steering needs the token (when one is set) and stays within the rate. */
+  /** Changing anything needs the token (when one is set). */
   const control = (req: Request, res: Response, next: NextFunction) => {
     if (!canControl(config, bearer(req.headers.authorization)))
       return sendError(res, apiError('FORBIDDEN', 'watch-only: steering needs the control token (Authorization: Bearer …)'));
+    next();
+  };
+  /** Steering a lab stays within the command rate, per client address. */
+  const rate = (req: Request, res: Response, next: NextFunction) => {
     if (!writes.take(req.ip ?? 'unknown', clock.now()))
       return sendError(res, apiError('RATE_LIMITED', `at most ${config.commandRate} requests per second`));
     next();
@@ -68,13 +73,18 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
     res.json(done.data);
   });
 
-  r.post('/labs/:id/commands', control, async (req: LabRequest, res) => {
+  r.post('/labs/:id/commands', control, rate, async (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
     const body: unknown = req.body;
     if (Array.isArray(body)) {
       if (body.length === 0 || body.length > MAX_BATCH)
         return sendError(res, apiError('INVALID_INPUT', `send 1 to ${MAX_BATCH} commands`, '(root)'));
+      // The whole batch is validated before any of it is queued.
+      for (const [i, c] of body.entries()) {
+        const v = parseCommand(c);
+        if (!v.ok) return void res.status(400).json({ ok: false, error: { ...v.error, message: `[${i}].${v.error.message}`, path: `[${i}].${v.error.path}` } });
+      }
       const acks: Ack<{ tick: number }>[] = await Promise.all(body.map((c) => l.submit(c, 'rest')));
       const bad = acks.find((a) => !a.ok);
       res.status(bad && !bad.ok ? HTTP_STATUS[bad.error.code] : 200).json(acks);
@@ -84,7 +94,7 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
     res.status(ack.ok ? 200 : HTTP_STATUS[ack.error.code]).json(ack);
   });
 
-  r.post('/labs/:id/clock', control, (req: LabRequest, res) => {
+  r.post('/labs/:id/clock', control, rate, (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
     const action = check(ClockActionSchema, req.body);

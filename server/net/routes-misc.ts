@@ -27,8 +27,11 @@ export function miscRoutes({ registry, logger, scorecard = defaultScorecard }: M
   const r = Router();
   let card: Promise<unknown> | null = null;
 
+  // Presets are files shipped with the server: read them at most every few seconds.
+  let presets: { at: number; list: Promise<unknown> } | null = null;
   r.get('/presets', async (_req, res) => {
-    res.json(await listPresets());
+    if (!presets || Date.now() - presets.at > 5000) presets = { at: Date.now(), list: listPresets() };
+    res.json(await presets.list);
   });
 
   r.get('/scorecard', async (_req, res) => {

@@ -35,6 +35,12 @@ const MAX_BACKLOG = 500;
 
 export const roomOf = (lab: string) => `lab:${lab}`;
 
+/** socket.io passes the ack callback last, whatever else a client sent before it. */
+function lastFunction(args: unknown[]): unknown {
+  for (let i = args.length - 1; i >= 0; i--) if (typeof args[i] === 'function') return args[i];
+  return undefined;
+}
+
 export interface SocketDeps {
   registry: Registry;
   config: Config;
@@ -79,24 +85,26 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
   });
 
   io.on('connection', (socket: IoSocket) => {
-    const strike = (error: ApiError) => {
-      if (!socket.data.garbage.take(clock.now())) {
+    /** Count an invalid message; past the tolerance, drop the connection (after any pending reply). */
+    const strike = () => {
+      if (!socket.data.garbage.take(clock.now()) && socket.connected) {
         logger.warn({ client: socket.data.by }, 'client kept sending invalid messages; disconnected');
         socket.emit('error', { code: 'INVALID_INPUT', message: 'too many invalid messages; disconnected' });
         socket.disconnect(true);
       }
-      return error;
     };
     /** Answer through the ack if the client gave one, else as an `error` event when it failed. */
     const reply = <T>(ack: unknown, r: Ack<T>) => {
       if (typeof ack === 'function') (ack as (r: Ack<T>) => void)(r);
       else if (!r.ok) socket.emit('error', r.error);
     };
-    const invalid = (ack: unknown, error: ApiError) => reply(ack, { ok: false, error: strike(error) });
+    const invalid = (ack: unknown, error: ApiError) => {
+      reply(ack, { ok: false, error });
+      strike();
+    };
 
     socket.onAny((event: unknown) => {
-      if (typeof event !== 'string' || !KNOWN.has(event))
-        strike({ code: 'INVALID_INPUT', message: `unknown message "${String(event).slice(0, 40)}"` });
+      if (typeof event !== 'string' || !KNOWN.has(event)) strike();
     });
 
     const findLab = (id: string, ack: unknown): Lab | undefined => {
@@ -105,7 +113,8 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       return lab;
     };
 
-    socket.on('join', (msg: unknown, ack?: unknown) => {
+    socket.on('join', (msg: unknown, ...rest: unknown[]) => {
+      const ack = lastFunction(rest);
       const r = check(LabRefSchema, msg);
       if (!r.ok) return invalid(ack, r.error);
       const lab = findLab(r.data.lab, ack);
@@ -120,7 +129,8 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       socket.emit('snapshot', lab.snapshot(socket.data.canControl));
     });
 
-    socket.on('leave', (msg: unknown, ack?: unknown) => {
+    socket.on('leave', (msg: unknown, ...rest: unknown[]) => {
+      const ack = lastFunction(rest);
       const r = check(LabRefSchema, msg);
       if (!r.ok) return invalid(ack, r.error);
       void socket.leave(roomOf(r.data.lab));
@@ -142,16 +152,18 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       return { lab, rest: s.rest };
     };
 
-    socket.on('command', (msg: unknown, ack?: unknown) => {
+    socket.on('command', (msg: unknown, ...rest: unknown[]) => {
+      const ack = lastFunction(rest);
       const g = gate(msg, ack);
       if (!g) return;
       void g.lab.submit(g.rest, socket.data.by).then((r) => {
-        if (!r.ok && r.error.code === 'INVALID_INPUT') strike(r.error);
         reply(ack, r);
+        if (!r.ok && r.error.code === 'INVALID_INPUT') strike();
       });
     });
 
-    socket.on('clock', (msg: unknown, ack?: unknown) => {
+    socket.on('clock', (msg: unknown, ...rest: unknown[]) => {
+      const ack = lastFunction(rest);
       const g = gate(msg, ack);
       if (!g) return;
       const r = check(ClockActionSchema, g.rest);

@@ -1,0 +1,215 @@
+/**
+ * Fuzz: 10 000+ random and malformed payloads over socket.io and REST (seeded, reproducible).
+ * The process stays up and responsive, a lab's state changes only through commands that were
+ * valid and acknowledged, and memory stays bounded.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCommand } from '../../shared/commands.js';
+import { GUEST_FAULTS, HOST_FAULTS, MODE_IDS } from '../../shared/model.js';
+import type { Ack } from '../../shared/protocol.js';
+import { client, http, removeDir, settle, startServer, type Client, type TestServer } from './helpers.js';
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
+const SOCKET_MESSAGES = Number(process.env.FUZZ_SOCKET ?? 6000);
+const REST_REQUESTS = Number(process.env.FUZZ_REST ?? 4000);
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+  return { next, int, pick };
+}
+type R = ReturnType<typeof rng>;
+
+const NUMBERS = [0, -0, 1, -1, 0.5, 4, 4.0001, 1e308, -1e308, 2 ** 53, 1e-320, 3.14159, 256, 65_536, 1e9];
+const STRINGS = ['', 'web-1', 'batch-1', 'nope', 'f', '__proto__', 'constructor', 'toString', '../../etc/passwd', '💥', 'a'.repeat(300), '<script>', 'null', '{"a":1}'];
+const KEYS = ['type', 'vps', 'load', 'cpu', 'mem', 'fault', 'lab', 'action', 'speed', 'ticks', 'mode', 'plan', 'vcpus', '__proto__', 'constructor', 'prototype', 'x'];
+
+function value(r: R, depth = 0): unknown {
+  const k = r.int(depth > 3 ? 4 : 7);
+  if (k === 0) return r.pick(NUMBERS) * (r.next() < 0.5 ? 1 : r.next());
+  if (k === 1) return r.pick(STRINGS);
+  if (k === 2) return r.pick([true, false, null]);
+  if (k === 3) return r.int(1000) - 500;
+  if (k === 4) return Array.from({ length: r.int(5) }, () => value(r, depth + 1));
+  const o: Record<string, unknown> = {};
+  for (let i = r.int(5); i > 0; i--) o[r.pick(KEYS)] = value(r, depth + 1);
+  return o;
+}
+
+/** A plausible command, sometimes valid, usually broken in one place. */
+function command(r: R): Record<string, unknown> {
+  const vps = r.pick(['web-1', 'db-1', 'batch-1', 'ghost', '', 'x'.repeat(50)]);
+  const base = r.pick<Record<string, unknown>>([
+    { type: 'setLoad', vps, load: { cpu: r.next() * 5 - 0.5, disk: r.next() } },
+    { type: 'setProfile', vps, profile: r.pick(['steady', 'bursty', 'chaotic']) },
+    { type: 'startFault', vps, fault: r.pick([...GUEST_FAULTS, 'meteor']), durationS: r.pick([undefined, 0, 5, -1, 1e9]) },
+    { type: 'stopFault', vps, fault: r.pick(GUEST_FAULTS) },
+    { type: 'hostFault', fault: r.pick([...HOST_FAULTS, 'sun_flare']) },
+    { type: 'resizeVps', vps, plan: { vcpus: r.pick([0, 1, 2.5, 8, 300]), ramGiB: r.pick([-1, 4, 1e6]) } },
+    { type: 'addVps', vps: { id: r.pick(['new-1', 'web-1', '!!']), vcpus: r.int(4), ramGiB: 2, diskIops: 100, netMbps: 10 } },
+    { type: 'removeVps', vps },
+    { type: 'setMode', mode: r.pick([...MODE_IDS, 'quantum', { base: 'para', cpuPolicy: 'lottery' }]) },
+  ]);
+  const mutate = r.int(6);
+  if (mutate === 0) delete base[r.pick(Object.keys(base))];
+  else if (mutate === 1) base[r.pick(KEYS)] = value(r);
+  else if (mutate === 2) base.type = r.pick(['', 'SETLOAD', 'eval', 42]);
+  return base;
+}
+
+function socketPayload(r: R): { event: string; args: unknown[] } {
+  const event = r.next() < 0.9 ? r.pick(['join', 'leave', 'command', 'clock']) : r.pick(['hack', 'snapshot', 'frame', '', 'x'.repeat(100)]);
+  const k = r.int(10);
+  let msg: unknown;
+  if (k < 5) msg = { lab: r.pick(['f', 'f', 'nope', 42, undefined]), ...command(r) };
+  else if (k < 7) msg = { lab: 'f', action: r.pick(['pause', 'resume', 'step', 'speed', 'rewind']), speed: r.pick([0, 0.25, 51, 'fast']), ticks: r.pick([0, 1, 601, -3]) };
+  else if (k < 8) msg = Buffer.alloc(r.int(2000), r.int(256));
+  else if (k < 9) msg = 'x'.repeat(r.pick([10, 1000, 70_000]));
+  else msg = value(r);
+  const args = r.next() < 0.3 ? [msg, value(r), value(r)] : [msg];
+  return { event, args };
+}
+
+function restRequest(r: R): { method: string; path: string; raw?: string; contentType?: string } {
+  const lab = r.pick(['f', 'nope', '%00', '..%2F..', 'x'.repeat(200), '__proto__']);
+  const method = r.pick(['GET', 'POST', 'POST', 'POST', 'DELETE', 'PUT', 'PATCH']);
+  const path = r.pick([
+    '/api/labs',
+    `/api/labs/${lab}`,
+    `/api/labs/${lab}/commands`,
+    `/api/labs/${lab}/clock`,
+    `/api/labs/${lab}/metrics.csv?from=${r.pick(['x', '-1', '99999999999999999999', '3'])}`,
+    `/api/labs/${lab}/history?points=${r.pick(['0', '-5', 'abc', '100000'])}&metrics=${r.pick(['latencyP99Ms', 'bogus', ''])}`,
+    `/api/labs/${lab}/scenario`,
+    '/api/presets',
+    '/api/nothing',
+    '/healthz',
+  ]);
+  // Never delete the lab under test with a well-formed request: that would be a valid change.
+  if (method === 'DELETE' && path === '/api/labs/f') return { method: 'GET', path };
+  const k = r.int(6);
+  let raw: string | undefined;
+  if (k === 0) raw = JSON.stringify(command(r));
+  else if (k === 1) raw = JSON.stringify(Array.from({ length: r.int(4) }, () => command(r)));
+  else if (k === 2) raw = JSON.stringify(value(r));
+  else if (k === 3) raw = JSON.stringify(command(r)).slice(0, r.int(30));
+  else if (k === 4) raw = JSON.stringify({ id: r.pick(['fz', 'bad id', 'f']), preset: r.pick(['demo', 'nope', 42]), compare: r.pick([undefined, ['para'], ['para', 'full'], 'x']) });
+  return { method, path, raw, contentType: r.pick(['application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded']) };
+}
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startServer({ config: { commandRate: 100_000, maxLabs: 3 } });
+  const r = await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 'f', preset: 'demo' } });
+  expect(r.status).toBe(201);
+});
+afterAll(async () => {
+  await t.close();
+  removeDir(t.dataDir);
+});
+
+describe('fuzz', () => {
+  it(`survives ${SOCKET_MESSAGES + REST_REQUESTS} random and malformed payloads (seed ${SEED})`, async () => {
+    const r = rng(SEED);
+    const lab = t.server.registry.get('f')!;
+    /** Valid commands sent to the lab (acknowledged or not), and those acknowledged ok. */
+    const candidates = new Set<string>();
+    const acked: string[] = [];
+    const key = (c: unknown) => {
+      const v = parseCommand(c);
+      return v.ok ? JSON.stringify(v.data) : null;
+    };
+    const sent = (c: unknown) => {
+      const k = key(c);
+      if (k) candidates.add(k);
+    };
+    const heapBefore = process.memoryUsage().heapUsed;
+    const deadline = Date.now() + 55_000;
+    let disconnects = 0;
+
+    let socket: Client = await client(t.url);
+    for (let i = 0; i < SOCKET_MESSAGES && Date.now() < deadline; i++) {
+      if (!socket.connected) {
+        disconnects++;
+        socket.close();
+        socket = await client(t.url);
+      }
+      const { event, args } = socketPayload(r);
+      const first = args[0] as Record<string, unknown> | null;
+      if (event === 'command' && first && typeof first === 'object' && first.lab === 'f') {
+        const { lab: _l, ...cmd } = first;
+        sent(cmd);
+      }
+      const known = ['join', 'leave', 'command', 'clock'].includes(event);
+      const small = JSON.stringify(args[0] ?? null).length < 60_000;
+      const withAck = known && small && r.next() < 0.7;
+      if (withAck) {
+        const s = socket;
+        const reply = new Promise<Ack<unknown> | null>((resolve) => {
+          s.once('disconnect', () => resolve(null));
+          (s.timeout(5000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<Ack<unknown>> })
+            .emitWithAck(event, ...args)
+            .then(resolve, () => resolve(null));
+        });
+        const ack = await settle(t, reply);
+        if (ack && ack.ok && event === 'command') {
+          const { lab: _l, ...cmd } = args[0] as Record<string, unknown>;
+          acked.push(key(cmd) as string);
+        }
+      } else {
+        (socket as unknown as { emit(e: string, ...a: unknown[]): void }).emit(event, ...args);
+      }
+    }
+    socket.close();
+
+    for (let i = 0; i < REST_REQUESTS && Date.now() < deadline; i++) {
+      const q = restRequest(r);
+      const headers: Record<string, string> = {};
+      if (q.contentType) headers['content-type'] = q.contentType;
+      if (q.path === '/api/labs/f/commands' && q.raw) {
+        try {
+          const body: unknown = JSON.parse(q.raw);
+          for (const c of Array.isArray(body) ? body : [body]) sent(c);
+        } catch {
+          /* malformed on purpose */
+        }
+      }
+      const res = await settle(t, fetch(`${t.url}${q.path}`, { method: q.method, headers, body: q.method === 'GET' ? undefined : q.raw, signal: AbortSignal.timeout(10_000) }).catch((e) => {
+        throw new Error(`${q.method} ${q.path} ${q.contentType} ${q.raw?.slice(0, 200)}: ${String(e)}`);
+      }), 2);
+      const text = await res.text();
+      expect(res.status, `${q.method} ${q.path}`).toBeLessThan(500);
+      expect(text).not.toMatch(/\n\s+at .*:\d+:\d+/);
+      if (q.path === '/api/labs/f/commands' && res.status === 200 && q.raw) {
+        const body: unknown = JSON.parse(q.raw);
+        for (const c of Array.isArray(body) ? body : [body]) acked.push(key(c) as string);
+      }
+    }
+    expect(Date.now()).toBeLessThan(deadline);
+
+    // Still up and answering.
+    expect((await http(`${t.url}/healthz`)).status).toBe(200);
+    // The lab changed only through valid commands sent to it, and every acknowledged one applied.
+    const applied = lab.engines[0].log().map((e) => JSON.stringify(e.command));
+    for (const c of applied) expect(candidates.has(c), c).toBe(true);
+    const left = [...applied];
+    for (const a of acked) {
+      const i = left.indexOf(a);
+      expect(i, a).toBeGreaterThanOrEqual(0);
+      left.splice(i, 1);
+    }
+    expect(acked.length).toBeGreaterThan(0);
+    // Memory stays bounded (a generous bound: the heap may hold garbage not yet collected).
+    const grown = process.memoryUsage().heapUsed - heapBefore;
+    expect(grown).toBeLessThan(200 * 1024 * 1024);
+    expect(disconnects).toBeGreaterThan(0); // garbage senders were dropped
+  }, 90_000);
+});

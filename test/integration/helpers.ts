@@ -1,0 +1,145 @@
+/**
+ * Integration helpers: the real app on 127.0.0.1 port 0 with a manual clock and a temp data dir,
+ * real socket.io clients, and waiting for events with a timeout (never sleeping).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import { DEFAULTS, type Config } from '../../server/config.js';
+import { ManualClock } from '../../server/lab/clock.js';
+import type { EngineFactory } from '../../server/lab/engines.js';
+import { createFileStore } from '../../server/lab/store.js';
+import { silentLogger } from '../../server/log.js';
+import { createApp, type LabServer } from '../../server/net/app.js';
+import type { ClientToServer, ServerToClient } from '../../shared/protocol.js';
+import type { WireFrameMessage } from '../../shared/wire.js';
+
+export type Client = Socket<ServerToClient, ClientToServer>;
+
+export interface TestServer {
+  server: LabServer;
+  url: string;
+  clock: ManualClock;
+  dataDir: string;
+  /** Advance the manual clock by `ms` (the labs run the ticks that fall due). */
+  advance(ms: number): void;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  opts: { dataDir?: string; config?: Partial<Config>; engines?: EngineFactory; scorecard?: () => Promise<unknown>; persist?: boolean } = {},
+): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'lab-it-'));
+  const config: Config = { ...DEFAULTS, port: 0, host: '127.0.0.1', dataDir, clientDir: path.join(dataDir, 'no-client'), ...opts.config };
+  const clock = new ManualClock(1000);
+  const logger = silentLogger();
+  const store = opts.persist === false ? undefined : createFileStore(dataDir, logger);
+  const server = await createApp({ config, clock, logger, store, engines: opts.engines, scorecard: opts.scorecard });
+  const { url } = await server.listen();
+  return {
+    server,
+    url,
+    clock,
+    dataDir,
+    advance: (ms) => clock.advance(ms),
+    close: () => server.close(),
+  };
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A connected websocket client. */
+export async function client(url: string, auth?: { token?: string }): Promise<Client> {
+  const s: Client = connect(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('connect timeout')), 5000);
+    s.once('connect', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    s.once('connect_error', (e) => {
+      clearTimeout(t);
+      reject(e);
+    });
+  });
+  return s;
+}
+
+/** The next `event` on `socket` that satisfies `pred`, or a rejection after `ms`. */
+export function waitFor<T = unknown>(socket: Client, event: string, pred: (msg: T) => boolean = () => true, ms = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const anySocket = socket as unknown as { on(e: string, f: (m: T) => void): void; off(e: string, f: (m: T) => void): void };
+    const t = setTimeout(() => {
+      anySocket.off(event, on);
+      reject(new Error(`timed out waiting for "${event}"`));
+    }, ms);
+    const on = (msg: T) => {
+      if (!pred(msg)) return;
+      clearTimeout(t);
+      anySocket.off(event, on);
+      resolve(msg);
+    };
+    anySocket.on(event, on);
+  });
+}
+
+/** Emit with an ack and wait for it. */
+export function request<T>(socket: Client, event: string, msg: unknown, ms = 5000): Promise<T> {
+  return (socket as unknown as { timeout(ms: number): { emitWithAck(e: string, m: unknown): Promise<T> } }).timeout(ms).emitWithAck(event, msg);
+}
+
+/** fetch JSON with an optional bearer token. */
+export async function http(
+  url: string,
+  init: { method?: string; body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; text: string; headers: Headers }> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.body !== undefined || init.raw !== undefined) headers['content-type'] ??= 'application/json';
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  const res = await fetch(url, { method: init.method ?? 'GET', headers, body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)) });
+  const text = await res.text();
+  let body: unknown = undefined;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body, text, headers: res.headers };
+}
+
+/**
+ * Run one tick at a time until the lab has computed `tick`, waiting after each tick until every
+ * socket received its frame (frames are volatile: a client still busy with the last one would miss
+ * the next, exactly as a slow client should). Resolves with each socket's frame of `tick`.
+ */
+export async function stepTo(t: TestServer, labId: string, sockets: Client[], tick: number): Promise<WireFrameMessage[]> {
+  const lab = t.server.registry.get(labId);
+  if (!lab) throw new Error(`no lab ${labId}`);
+  let last: WireFrameMessage[] = [];
+  while (lab.tick <= tick) {
+    const expect = lab.tick;
+    const got = Promise.all(sockets.map((s) => waitFor<WireFrameMessage>(s, 'frame', (m) => m.tick >= expect)));
+    t.advance(lab.tickMs);
+    last = await got;
+  }
+  return last;
+}
+
+/**
+ * Await `p` (an ack that needs a tick boundary) while letting the manual clock move: each turn
+ * yields to I/O once, then advances `stepMs`. Bounded by the ack's own timeout.
+ */
+export async function settle<T>(t: TestServer, p: Promise<T>, stepMs = 10): Promise<T> {
+  let done = false;
+  const out = p.finally(() => {
+    done = true;
+  });
+  while (!done) {
+    await new Promise((r) => setImmediate(r));
+    if (!done) t.advance(stepMs);
+  }
+  return out;
+}

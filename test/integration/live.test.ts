@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Ack, FrameMessage, LabEvent, LabState, SnapshotMessage } from '../../shared/protocol.js';
+import { decodeFrameMessage, type WireFrameMessage } from '../../shared/wire.js';
+import { client, http, removeDir, request, settle, startServer, stepTo, waitFor, type Client, type TestServer } from './helpers.js';
+
+let t: TestServer;
+const LAB = 'live';
+
+beforeAll(async () => {
+  t = await startServer();
+  const made = await http(`${t.url}/api/labs`, { method: 'POST', body: { id: LAB, preset: 'demo' } });
+  expect(made.status).toBe(201);
+});
+
+afterAll(async () => {
+  await t.close();
+  removeDir(t.dataDir);
+});
+
+async function joined(auth?: { token?: string }): Promise<{ socket: Client; snapshot: SnapshotMessage }> {
+  const socket = await client(t.url, auth);
+  const snap = waitFor<SnapshotMessage>(socket, 'snapshot');
+  const ack = await request<Ack<{ lab: string }>>(socket, 'join', { lab: LAB });
+  expect(ack).toEqual({ ok: true, data: { lab: LAB } });
+  return { socket, snapshot: await snap };
+}
+
+/** Collect decoded frames on a socket. */
+function frames(socket: Client): FrameMessage[] {
+  const out: FrameMessage[] = [];
+  socket.on('frame', (m: WireFrameMessage) => out.push(decodeFrameMessage(m)));
+  return out;
+}
+
+/** Step the lab tick by tick until `socket` has seen frame `tick`. */
+async function until(socket: Client, tick: number): Promise<FrameMessage> {
+  return decodeFrameMessage((await stepTo(t, LAB, [socket], tick))[0]);
+}
+
+describe('live lab over socket.io', () => {
+  it('two clients see the same ticks with the same numbers', async () => {
+    const a = await joined();
+    const b = await joined();
+    const fa = frames(a.socket);
+    const fb = frames(b.socket);
+    const start = t.server.registry.get(LAB)!.tick;
+    await stepTo(t, LAB, [a.socket, b.socket], start + 9);
+    expect(fa.map((f) => f.tick)).toEqual(Array.from({ length: 10 }, (_, i) => start + i));
+    expect(fb).toEqual(fa);
+    a.socket.disconnect();
+    b.socket.disconnect();
+  });
+
+  it('a command from one client reaches both within one tick, recorded with who sent it', async () => {
+    const a = await joined();
+    const b = await joined();
+    const evA = waitFor<{ lab: string; event: LabEvent; state?: LabState }>(a.socket, 'event', (m) => m.event.kind === 'command');
+    const evB = waitFor<{ lab: string; event: LabEvent; state?: LabState }>(b.socket, 'event', (m) => m.event.kind === 'command');
+    const ack = await settle(t, request<Ack<{ tick: number }>>(a.socket, 'command', { lab: LAB, type: 'setLoad', vps: 'batch-1', load: { cpu: 1 } }));
+    expect(ack.ok).toBe(true);
+    const tick = ack.ok ? ack.data.tick : -1;
+    const [ea, eb] = await Promise.all([evA, evB]);
+    expect(ea.event).toMatchObject({ tick, by: a.socket.id!.slice(0, 6), command: { type: 'setLoad', vps: 'batch-1' } });
+    expect(eb.event).toEqual(ea.event);
+    expect(ea.state?.vps.find((v) => v.id === 'batch-1')?.load.cpu).toBe(1);
+    const [fa, fb] = (await stepTo(t, LAB, [a.socket, b.socket], tick)).map(decodeFrameMessage);
+    const batch = (f: FrameMessage) => f.frames[0].vps.find((v) => v.id === 'batch-1')!;
+    expect(batch(fa).cpuDemand).toBeCloseTo(4, 1); // 100 % of 4 vCPUs, steady profile
+    expect(batch(fb)).toEqual(batch(fa));
+    a.socket.disconnect();
+    b.socket.disconnect();
+  });
+
+  it('invalid commands get coded errors naming the field and change nothing', async () => {
+    const a = await joined();
+    const lab = t.server.registry.get(LAB)!;
+    t.advance(100);
+    const before = JSON.stringify(lab.engines[0].save());
+    const cases: [unknown, string, string | undefined][] = [
+      [{ lab: LAB, type: 'setLoad', vps: 'web-1', load: { cpu: 7 } }, 'INVALID_INPUT', 'load.cpu'],
+      [{ lab: LAB, type: 'explode' }, 'INVALID_INPUT', 'type'],
+      [{ lab: LAB, type: 'startFault', vps: 'nope-9', fault: 'cpu_hog' }, 'UNKNOWN_VPS', undefined],
+      [{ lab: 'missing', type: 'setLoad', vps: 'web-1', load: { cpu: 1 } }, 'UNKNOWN_LAB', 'lab'],
+      [{ type: 'setLoad', vps: 'web-1', load: { cpu: 1 } }, 'INVALID_INPUT', 'lab'],
+      ['not an object', 'INVALID_INPUT', '(root)'],
+    ];
+    for (const [msg, code, path] of cases) {
+      const r = await settle(t, request<Ack<{ tick: number }>>(a.socket, 'command', msg));
+      expect(r.ok, JSON.stringify(msg)).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe(code);
+        if (path) expect(r.error.path).toBe(path);
+        expect(r.error.message).not.toMatch(/\n\s+at /);
+      }
+    }
+    expect(JSON.stringify(lab.engines[0].save())).toBe(before);
+    a.socket.disconnect();
+  });
+
+  it('clock actions pause, step and set speed, acknowledged with the tick', async () => {
+    const a = await joined();
+    const lab = t.server.registry.get(LAB)!;
+    const paused = await request<Ack<{ tick: number; paused: boolean }>>(a.socket, 'clock', { lab: LAB, action: 'pause' });
+    expect(paused).toMatchObject({ ok: true, data: { paused: true, tick: lab.tick } });
+    const at = lab.tick;
+    t.advance(1000);
+    expect(lab.tick).toBe(at);
+    const stepped = await request<Ack<{ tick: number }>>(a.socket, 'clock', { lab: LAB, action: 'step', ticks: 5 });
+    expect(stepped).toMatchObject({ ok: true, data: { tick: at + 5 } });
+    const bad = await request<Ack<unknown>>(a.socket, 'clock', { lab: LAB, action: 'speed', speed: 500 });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', path: 'speed' } });
+    await request(a.socket, 'clock', { lab: LAB, action: 'speed', speed: 1 });
+    await request(a.socket, 'clock', { lab: LAB, action: 'resume' });
+    a.socket.disconnect();
+  });
+
+  it('a reconnecting client gets a snapshot first and continues without a gap', async () => {
+    const a = await joined();
+    await until(a.socket, t.server.registry.get(LAB)!.tick + 3);
+    a.socket.disconnect();
+    // Ticks go by while it is away.
+    t.advance(2000);
+    const again = await client(t.url);
+    const order: string[] = [];
+    again.onAny((e) => order.push(e));
+    const snap = waitFor<SnapshotMessage>(again, 'snapshot');
+    await request(again, 'join', { lab: LAB });
+    const s = await snap;
+    const lab = t.server.registry.get(LAB)!;
+    expect(s.state.tick).toBe(lab.tick);
+    const last = s.history.at(-1)!.tick;
+    expect(last).toBe(lab.tick - 1);
+    const hist = s.history.map((h) => h.tick);
+    expect(hist).toEqual(Array.from({ length: hist.length }, (_, i) => last - hist.length + 1 + i));
+    const next = waitFor<WireFrameMessage>(again, 'frame');
+    t.advance(100);
+    expect((await next).tick).toBe(last + 1);
+    expect(order[0]).toBe('snapshot');
+    again.disconnect();
+  });
+});
+
+describe('watch-only without the control token', () => {
+  let w: TestServer;
+  beforeAll(async () => {
+    w = await startServer({ config: { controlToken: 'teacher-secret' } });
+    const made = await http(`${w.url}/api/labs`, { method: 'POST', body: { id: 'class', preset: 'demo' }, token: 'teacher-secret' });
+    expect(made.status).toBe(201);
+  });
+  afterAll(async () => {
+    await w.close();
+    removeDir(w.dataDir);
+  });
+
+  it('watchers get frames and canControl false; their commands are FORBIDDEN and change nothing', async () => {
+    const s = await client(w.url);
+    const snap = waitFor<SnapshotMessage>(s, 'snapshot');
+    await request(s, 'join', { lab: 'class' });
+    expect((await snap).canControl).toBe(false);
+    const lab = w.server.registry.get('class')!;
+    const frame = waitFor<WireFrameMessage>(s, 'frame');
+    w.advance(100);
+    await frame;
+    const before = JSON.stringify(lab.engines[0].save());
+    const r = await request<Ack<unknown>>(s, 'command', { lab: 'class', type: 'startFault', vps: 'web-1', fault: 'cpu_hog' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const c = await request<Ack<unknown>>(s, 'clock', { lab: 'class', action: 'pause' });
+    expect(c).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    w.advance(10);
+    expect(JSON.stringify(lab.engines[0].save())).toBe(before);
+    expect(lab.paused).toBe(false);
+    const rest = await http(`${w.url}/api/labs/class/commands`, { method: 'POST', body: { type: 'removeVps', vps: 'web-1' } });
+    expect(rest.status).toBe(403);
+    expect(rest.body.error.code).toBe('FORBIDDEN');
+    const wrong = await http(`${w.url}/api/labs/class/commands`, { method: 'POST', body: { type: 'removeVps', vps: 'web-1' }, token: 'guess-guess' });
+    expect(wrong.status).toBe(403);
+    s.disconnect();
+  });
+
+  it('the teacher with the token steers', async () => {
+    const s = await client(w.url, { token: 'teacher-secret' });
+    const snap = waitFor<SnapshotMessage>(s, 'snapshot');
+    await request(s, 'join', { lab: 'class' });
+    expect((await snap).canControl).toBe(true);
+    const p = request<Ack<{ tick: number }>>(s, 'command', { lab: 'class', type: 'setLoad', vps: 'web-1', load: { cpu: 0.9 } });
+    expect((await settle(w, p)).ok).toBe(true);
+    s.disconnect();
+  });
+});

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Frame } from '../../shared/model.js';
+import type { Ack } from '../../shared/protocol.js';
+import { createRun, validateScenario } from '../../server/scenario.js';
+import { client, http, removeDir, request, settle, startServer, type TestServer } from './helpers.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startServer();
+});
+afterAll(async () => {
+  await t.close();
+  removeDir(t.dataDir);
+});
+
+describe('a recorded session is a scenario', () => {
+  it('the exported session replays headless to the metrics the live lab produced', async () => {
+    await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 'sre', preset: 'demo' } });
+    const lab = t.server.registry.get('sre')!;
+    const live: Frame[] = [];
+    lab.onTick((f) => live.push(f[0]));
+    const s = await client(t.url);
+    await request(s, 'join', { lab: 'sre' });
+    const send = async (cmd: object) => {
+      const r = await settle(t, request<Ack<{ tick: number }>>(s, 'command', { lab: 'sre', ...cmd }));
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+    };
+    t.advance(1500);
+    await send({ type: 'startFault', vps: 'batch-1', fault: 'io_storm' });
+    t.advance(2000);
+    await send({ type: 'setLoad', vps: 'web-1', load: { cpu: 0.9, net: 0.6 } });
+    t.advance(700);
+    await send({ type: 'stopFault', vps: 'batch-1', fault: 'io_storm' });
+    await send({ type: 'setMode', mode: 'container' });
+    t.advance(3000);
+    s.disconnect();
+    lab.clock({ action: 'pause' }, 'test');
+    expect(live.map((f) => f.tick)).toEqual(live.map((_, i) => i));
+
+    const exported = await http(`${t.url}/api/labs/sre/scenario`);
+    expect(exported.status).toBe(200);
+    const scenario = validateScenario(exported.body);
+    expect(scenario.ok).toBe(true);
+    if (!scenario.ok) return;
+    expect(scenario.data.durationS! * 10).toBeCloseTo(lab.tick, 6);
+    expect(scenario.data.events?.filter((e) => 'atTick' in e)).toHaveLength(4);
+
+    const run = await createRun(scenario.data);
+    expect(run.ok).toBe(true);
+    if (!run.ok) return;
+    const replayed = live.map(() => run.data.step());
+    expect(replayed).toEqual(live);
+
+    // And through the runner's CLI, as a user would: the same CSV as the lab's export.
+    const file = path.join(t.dataDir, 'session.json');
+    writeFileSync(file, exported.text);
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/sim.ts', file, '--format', 'csv'], { encoding: 'utf8', timeout: 60_000 });
+    expect(cli.status, cli.stderr).toBe(0);
+    const csv = await http(`${t.url}/api/labs/sre/metrics.csv`);
+    expect(cli.stdout).toBe(csv.text);
+  });
+});

@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VPS_METRICS } from '../../shared/model.js';
+import { http, removeDir, settle, startServer, type TestServer } from './helpers.js';
+
+let t: TestServer;
+let api: string;
+
+beforeAll(async () => {
+  t = await startServer({ config: { maxLabs: 4 }, scorecard: async () => ({ rows: [{ stress: 'cpu_hog' }] }) });
+  api = `${t.url}/api`;
+});
+
+afterAll(async () => {
+  await t.close();
+  removeDir(t.dataDir);
+});
+
+describe('REST API', () => {
+  it('creates a lab from a preset, lists, inspects and deletes it', async () => {
+    const made = await http(`${api}/labs`, { method: 'POST', body: { id: 'r1', preset: 'demo' } });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ id: 'r1', tick: 0, mode: 'para' });
+    expect(made.headers.get('location')).toBe('/api/labs/r1');
+    const list = await http(`${api}/labs`);
+    expect(list.body.map((l: { id: string }) => l.id)).toContain('r1');
+    const one = await http(`${api}/labs/r1`);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ id: 'r1', tickMs: 100, speed: 1, paused: false });
+    expect(Array.isArray(one.body.faults)).toBe(true);
+    const del = await http(`${api}/labs/r1`, { method: 'DELETE' });
+    expect(del.status).toBe(200);
+    expect((await http(`${api}/labs/r1`)).status).toBe(404);
+  });
+
+  it('creates a compare lab running two modes', async () => {
+    const made = await http(`${api}/labs`, { method: 'POST', body: { id: 'cmp', preset: 'demo', compare: ['para', 'container'] } });
+    expect(made.status).toBe(201);
+    const one = await http(`${api}/labs/cmp`);
+    expect(one.body).toMatchObject({ mode: 'para', compareMode: 'container' });
+    await http(`${api}/labs/cmp`, { method: 'DELETE' });
+  });
+
+  it('creates a lab from a posted scenario, and names the bad field of a bad one', async () => {
+    const scenario = {
+      name: 'Two boxes',
+      mode: 'container',
+      vps: [
+        { id: 'a', vcpus: 2, ramGiB: 4, diskIops: 1000, netMbps: 100 },
+        { id: 'b', vcpus: 2, ramGiB: 4, diskIops: 1000, netMbps: 100 },
+      ],
+    };
+    const ok = await http(`${api}/labs`, { method: 'POST', body: { scenario } });
+    expect(ok.status).toBe(201);
+    expect(ok.body.id).toBe('two-boxes');
+    const bad = await http(`${api}/labs`, { method: 'POST', body: { scenario: { ...scenario, vps: [{ ...scenario.vps[0], vcpus: -1 }] } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'INVALID_INPUT', path: 'scenario.vps[0].vcpus' });
+    const both = await http(`${api}/labs`, { method: 'POST', body: { preset: 'demo', scenario } });
+    expect(both.status).toBe(400);
+    const extra = await http(`${api}/labs`, { method: 'POST', body: { preset: 'demo', colour: 'red' } });
+    expect(extra.body.error.code).toBe('INVALID_INPUT');
+    expect(extra.body.error.message).toContain('colour');
+    await http(`${api}/labs/two-boxes`, { method: 'DELETE' });
+  });
+
+  it('answers errors as coded JSON with the right status, never a stack trace', async () => {
+    const cases: [string, { method?: string; body?: unknown; raw?: string }, number, string][] = [
+      ['/labs/nope', {}, 404, 'UNKNOWN_LAB'],
+      ['/labs/nope', { method: 'DELETE' }, 404, 'UNKNOWN_LAB'],
+      ['/labs/nope/commands', { method: 'POST', body: { type: 'removeVps', vps: 'x' } }, 404, 'UNKNOWN_LAB'],
+      ['/labs', { method: 'POST', raw: '{"preset": "demo",' }, 400, 'INVALID_INPUT'],
+      ['/labs', { method: 'POST', body: { preset: 'no-such-preset' } }, 400, 'INVALID_INPUT'],
+      ['/labs', { method: 'POST', body: { id: 'bad id!' } }, 400, 'INVALID_INPUT'],
+      ['/nothing-here', {}, 404, 'NOT_FOUND'],
+      ['/labs', { method: 'POST', raw: JSON.stringify({ scenario: { name: 'x'.repeat(2_000_000) } }) }, 413, 'LIMIT_EXCEEDED'],
+    ];
+    for (const [path, init, status, code] of cases) {
+      const r = await http(`${api}${path}`, init);
+      expect(r.status, path).toBe(status);
+      expect(r.body?.error?.code, path).toBe(code);
+      expect(r.text).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    }
+  });
+
+  it('enforces the lab limit with a coded error', async () => {
+    const ids: string[] = [];
+    for (let i = 0; ; i++) {
+      const r = await http(`${api}/labs`, { method: 'POST', body: { id: `lim-${i}`, preset: 'demo' } });
+      if (r.status !== 201) {
+        expect(r.status).toBe(409);
+        expect(r.body.error.code).toBe('LIMIT_EXCEEDED');
+        break;
+      }
+      ids.push(`lim-${i}`);
+      expect(i).toBeLessThan(10);
+    }
+    expect(t.server.registry.list().length).toBe(4);
+    const dup = await http(`${api}/labs`, { method: 'POST', body: { id: ids[0], preset: 'demo' } });
+    expect(dup.body.error.code).toBe('LIMIT_EXCEEDED');
+    for (const id of ids) await http(`${api}/labs/${id}`, { method: 'DELETE' });
+    await http(`${api}/labs`, { method: 'POST', body: { id: 'dup', preset: 'demo' } });
+    const conflict = await http(`${api}/labs`, { method: 'POST', body: { id: 'dup', preset: 'demo' } });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error).toMatchObject({ code: 'CONFLICT', path: 'id' });
+    await http(`${api}/labs/dup`, { method: 'DELETE' });
+  });
+
+  it('takes commands one at a time or in an array, acknowledged with the tick', async () => {
+    await http(`${api}/labs`, { method: 'POST', body: { id: 'cmd', preset: 'demo' } });
+    t.advance(500);
+    const one = await settle(t, http(`${api}/labs/cmd/commands`, { method: 'POST', body: { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' } }));
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({ ok: true, data: { tick: expect.any(Number) } });
+    const state = await http(`${api}/labs/cmd`);
+    expect(state.body.faults).toEqual([expect.objectContaining({ vps: 'batch-1', fault: 'cpu_hog', sinceTick: one.body.data.tick })]);
+    const many = await settle(
+      t,
+      http(`${api}/labs/cmd/commands`, {
+        method: 'POST',
+        body: [
+          { type: 'setLoad', vps: 'web-1', load: { cpu: 0.8 } },
+          { type: 'stopFault', vps: 'batch-1', fault: 'cpu_hog' },
+        ],
+      }),
+    );
+    expect(many.status).toBe(200);
+    expect(many.body).toHaveLength(2);
+    expect(many.body.every((a: { ok: boolean }) => a.ok)).toBe(true);
+    const bad = await http(`${api}/labs/cmd/commands`, { method: 'POST', body: { type: 'setLoad', vps: 'web-1', load: { disk: 'lots' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', path: 'load.disk' } });
+    const unknownVps = await settle(t, http(`${api}/labs/cmd/commands`, { method: 'POST', body: { type: 'removeVps', vps: 'ghost' } }));
+    expect(unknownVps.status).toBe(404);
+    expect(unknownVps.body.error.code).toBe('UNKNOWN_VPS');
+  });
+
+  it('drives the clock', async () => {
+    const p = await http(`${api}/labs/cmd/clock`, { method: 'POST', body: { action: 'pause' } });
+    expect(p.body).toMatchObject({ ok: true, data: { paused: true } });
+    const tick = p.body.data.tick;
+    const s = await http(`${api}/labs/cmd/clock`, { method: 'POST', body: { action: 'step', ticks: 3 } });
+    expect(s.body.data.tick).toBe(tick + 3);
+    const bad = await http(`${api}/labs/cmd/clock`, { method: 'POST', body: { action: 'rewind' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.path).toBe('action');
+    await http(`${api}/labs/cmd/clock`, { method: 'POST', body: { action: 'resume' } });
+  });
+
+  it('exports metrics as CSV from history, one row per tick and VPS with the model names', async () => {
+    const lab = t.server.registry.get('cmd')!;
+    const r = await http(`${api}/labs/cmd/metrics.csv`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = r.text.trim().split('\n');
+    const header = lines[0].split(',');
+    for (const m of ['tick', 'vps', 'state', ...VPS_METRICS, 'host.cpuUtil']) expect(header).toContain(m);
+    expect(lines.length - 1).toBe(lab.history.size * 6);
+    const first = lines[1].split(',');
+    expect(Number(first[0])).toBe(lab.history.firstTick);
+  });
+
+  it('downsamples history for long windows', async () => {
+    t.advance(20_000);
+    const r = await http(`${api}/labs/cmd/history?points=10&metrics=latencyP99Ms,cpuUtil`);
+    expect(r.status).toBe(200);
+    expect(r.body.ticks.length).toBeLessThanOrEqual(10);
+    expect(r.body.vps['web-1'].latencyP99Ms.max.length).toBe(r.body.ticks.length);
+    expect(r.body.host.cpuUtil.min.length).toBe(r.body.ticks.length);
+    const bad = await http(`${api}/labs/cmd/history?metrics=bogus`);
+    expect(bad.body.error).toMatchObject({ code: 'INVALID_INPUT', path: 'metrics' });
+  });
+
+  it('serves presets, the scorecard, health', async () => {
+    const p = await http(`${api}/presets`);
+    expect(p.body.map((x: { id: string }) => x.id)).toContain('demo');
+    const s = await http(`${api}/scorecard`);
+    expect(s.body).toEqual({ rows: [{ stress: 'cpu_hog' }] });
+    const h = await http(`${t.url}/healthz`);
+    expect(h.body).toMatchObject({ ok: true });
+  });
+
+  it('refuses other browser origins, allows its own', async () => {
+    const other = await http(`${api}/labs`, { headers: { origin: 'http://evil.example' } });
+    expect(other.status).toBe(403);
+    expect(other.body.error.code).toBe('FORBIDDEN');
+    const own = await http(`${api}/labs`, { headers: { origin: t.url } });
+    expect(own.status).toBe(200);
+  });
+
+  it('sends security headers with a CSP that allows the dashboard over plain http', async () => {
+    const r = await http(`${t.url}/`);
+    const csp = r.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(r.headers.get('strict-transport-security')).toBeNull();
+    expect(r.headers.get('x-powered-by')).toBeNull();
+  });
+});
+
+describe('REST admission', () => {
+  it('a compare mode that cannot admit the scenario is refused with its reason', async () => {
+    const r = await http(`${api}/labs`, { method: 'POST', body: { id: 'nofit', preset: 'demo', compare: ['para', 'full'] } });
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('ADMISSION_REFUSED');
+    expect(r.body.error.message).toMatch(/full/);
+    expect(r.body.error.path).toMatch(/^scenario\.vps\[\d+\]$/);
+    expect((await http(`${api}/labs/nofit`)).status).toBe(404);
+  });
+});
