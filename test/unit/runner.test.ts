@@ -179,6 +179,41 @@ describe('sim CLI', () => {
     expect(s.stderr).toContain('web-1');
   });
 
+  it('summarizes a small run whose means can be checked by hand', async () => {
+    // Full virtualization, CPU only: a gets 0.5 × 2 vCPUs = 1 core every tick; b offers 0.75 × 4 = 3
+    // cores against a 2-core cap for the first second, then 0.25 × 4 = 1 core.
+    const hand: Scenario = {
+      name: 'hand',
+      seed: 1,
+      tickMs: 100,
+      durationS: 2,
+      mode: 'full',
+      host: { cores: 8 },
+      vps: [
+        { id: 'a', vcpus: 2, ramGiB: 2, diskIops: 100, netMbps: 10, profile: 'steady', load: { cpu: 0.5, mem: 0.5, disk: 0, net: 0 } },
+        { id: 'b', vcpus: 4, cpuCapCores: 2, ramGiB: 2, diskIops: 100, netMbps: 10, profile: 'steady', load: { cpu: 0.75, mem: 0.5, disk: 0, net: 0 } },
+      ],
+      events: [{ atS: 1, type: 'setLoad', vps: 'b', load: { cpu: 0.25 } }],
+    };
+    const file = join(dir, 'hand.json');
+    writeFileSync(file, JSON.stringify(hand));
+    const [sum, full] = await Promise.all([sim([file, '--format', 'summary']), sim([file])]);
+    expect([sum.code, full.code]).toEqual([0, 0]);
+    const s = JSON.parse(sum.stdout).summary;
+    expect(s.ticks).toBe(20);
+    expect(s.vps.a.cpuGranted).toBeCloseTo(1, 9);
+    expect(s.vps.b.cpuDemand).toBeCloseTo((10 * 3 + 10 * 1) / 20, 9);
+    expect(s.vps.b.cpuGranted).toBeCloseTo((10 * 2 + 10 * 1) / 20, 9);
+    expect(s.vps.b.cpuThrottled).toBeCloseTo((10 * 0.25 + 10 * 0) / 20, 9);
+    expect(s.host.cpuUtil).toBeCloseTo((1 + 1.5) / 8, 9);
+    expect(s.vps.a.dnr).toBe(false);
+    // The streamed summary equals the one written beside the frames, and both match the frames' means.
+    const out = JSON.parse(full.stdout);
+    expect(out.summary).toEqual(s);
+    const p99 = out.frames.reduce((acc: number, f: { vps: { latencyP99Ms: number }[] }) => acc + f.vps[0].latencyP99Ms, 0) / 20;
+    expect(s.vps.a.latencyP99Ms).toBeCloseTo(p99, 9);
+  });
+
   it('runs a bundled preset by id in summary form', async () => {
     const r = await sim(['demo', '--format', 'summary', '--duration', '2']);
     expect(r.code).toBe(0);
