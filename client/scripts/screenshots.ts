@@ -42,6 +42,8 @@ async function dashboard(width: number, height: number, scheme: 'light' | 'dark'
     const hog = page.getByRole('button', { name: 'Start cpu_hog on batch-1' });
     if (await hog.count()) await hog.click();
   }
+  // Park the pointer off the cards and charts so nothing is highlighted or paused.
+  await page.mouse.move(width - 2, height - 2);
   await page.waitForTimeout(settleMs);
   await page.screenshot({ path: file });
   await page.context().close();

@@ -94,7 +94,8 @@ export function overlayPlugin(state: OverlayState): Plugin<'line'> {
         if (m.kind !== 'command') {
           ctx.globalAlpha = 1;
           ctx.fillStyle = color;
-          ctx.fillText(m.label, px + 3, area.top + 2);
+          const w = ctx.measureText(m.label).width;
+          ctx.fillText(m.label, px + 3 + w > area.right ? px - 3 - w : px + 3, area.top + 2);
         }
       }
       ctx.setLineDash([]);
