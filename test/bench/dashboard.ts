@@ -74,7 +74,7 @@ export async function run(): Promise<DashboardBenchResult> {
   let bundle = { files: 0, rawBytes: 0, gzBytes: 0 };
   let buildError = '';
   try {
-    ensureClientBuilt();
+    ensureClientBuilt(true);
     bundle = bundleSize();
   } catch (e) {
     buildError = (e as Error).message;

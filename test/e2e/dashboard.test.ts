@@ -55,7 +55,9 @@ describe('dashboard', () => {
 
       await slider.focus();
       await page.keyboard.press('ArrowRight');
-      await waitForState(server, lab, (s) => Math.abs(s.vps.find((v) => v.id === 'batch-1')!.load.cpu - (startLoad + 0.05)) < 1e-9);
+      const stepped = Number(await slider.inputValue()) / 100;
+      expect(stepped).toBeGreaterThan(startLoad);
+      await waitForState(server, lab, (s) => Math.abs(s.vps.find((v) => v.id === 'batch-1')!.load.cpu - stepped) < 1e-9);
 
       await page.keyboard.press('End');
       const s = await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'batch-1')!.load.cpu === 4);

@@ -24,12 +24,16 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Builds the client once if dist/client is missing (npm test builds it before any test runs). */
-export function ensureClientBuilt(): void {
-  if (existsSync(join(ROOT, 'dist/client/index.html'))) return;
+/**
+ * Builds the client if dist/client is missing (npm test builds it before any test runs), or always
+ * with `force` (the bench measures the current source).
+ */
+export function ensureClientBuilt(force = false): void {
+  if (!force && existsSync(join(ROOT, 'dist/client/index.html'))) return;
+  const build = 'npx vite build --config client/vite.config.ts --logLevel warn';
   const r = spawnSync(
     'flock',
-    ['/tmp/contention-lab-build.lock', 'sh', '-c', 'test -f dist/client/index.html || npx vite build --config client/vite.config.ts --logLevel warn'],
+    ['/tmp/contention-lab-build.lock', 'sh', '-c', force ? build : `test -f dist/client/index.html || ${build}`],
     { cwd: ROOT, stdio: 'inherit' },
   );
   if (r.status !== 0) throw new Error('building the client failed');
@@ -107,7 +111,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const exitPromise = new Promise<void>((res) => child.once('exit', () => ((exited = true), res())));
 
   const port = await new Promise<number>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server did not report a port within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => rej(new Error(`server did not report a port within 60 s:\n${output}`)), 60_000);
     let pending = '';
     const onData = (buf: Buffer): void => {
       const text = buf.toString();

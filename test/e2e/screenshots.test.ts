@@ -1,7 +1,7 @@
 /**
  * The pictures in docs/screenshots, taken from the real server: the noisy-neighbour story (a CPU
- * hog starts at 30 s on an oversold para host) in the dashboard at 1280×720, 1920×1080 and dark,
- * the same lab compared against full virtualization, and the scorecard.
+ * hog starts at 30 s on an oversold para host) in the dashboard at 1280×720, 1920×1080 and dark;
+ * a kernel panic compared between containers and full virtualization; the scorecard.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,9 +29,10 @@ beforeAll(async () => {
   const story = presetScenario('cpu-noisy-neighbour-para', {}, true);
   [storyLab, compareLab] = await Promise.all([
     createLab(server, { scenario: story }),
-    createLab(server, { scenario: presetScenario('cpu-noisy-neighbour-full', {}, true), compare: ['para', 'full'] }),
+    createLab(server, { scenario: presetScenario('kernel-panic', {}, true), compare: ['container', 'full'] }),
   ]);
-  await Promise.all([advance(storyLab, 480), advance(compareLab, 480)]);
+  // The hog starts at 30 s; the panic at 20 s, with everyone (container) or web-1 (full) back at 50 s.
+  await Promise.all([advance(storyLab, 480), advance(compareLab, 560)]);
 }, 90_000);
 
 afterAll(async () => {
@@ -72,7 +73,7 @@ describe('screenshots', () => {
     const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${compareLab}&view=compare`);
     try {
       await page.getByTestId('compare-view').waitFor();
-      await settle(page, ['compare-p99-para', 'compare-p99-full', 'compare-health-para', 'compare-health-full']);
+      await settle(page, ['compare-p99-container', 'compare-p99-full', 'compare-health-container', 'compare-health-full']);
       await page.screenshot({ path: join(DIR, 'compare.png') });
       expect(errors).toEqual([]);
     } finally {
