@@ -92,6 +92,11 @@ export interface SummaryOptions {
 }
 
 const DEAD_STATES: ReadonlySet<string> = new Set<VpsState>(['dnr', 'down', 'rebooting']);
+/** States in which a VPS serves nothing, so it has no latency to average. */
+const OFF_STATES: ReadonlySet<string> = new Set<VpsState>(['down', 'rebooting']);
+const LATENCY_INDEX: ReadonlySet<number> = new Set(
+  (['latencyMeanMs', 'latencyP99Ms', 'latencyP99IsolatedMs'] as const).map((m) => VPS_METRICS.indexOf(m)),
+);
 
 interface VpsAcc {
   ticks: number;
@@ -105,7 +110,8 @@ interface VpsAcc {
 /**
  * Streams frames into a {@link RunSummary} without keeping them, so long runs stay small.
  *
- * Means skip non-finite values (a metric with none is `null`). A tick counts as "no response" when
+ * Means skip non-finite values (a metric with none is `null`); latency means also skip ticks spent
+ * `down` or `rebooting`, when nothing is served and there is no latency to speak of. A tick counts as "no response" when
  * the VPS is `dnr`, `down` or `rebooting`, or when it served less than 1 % of the requests it was
  * offered within its SLO (throughput × good fraction < 1 % of demand). Following [M07], where DNR
  * means the benchmark got no results, a VPS is `dnr` when at least `dnrShare` (default 10 %) of its
@@ -150,9 +156,10 @@ export class SummaryAccumulator {
         this.vps.set(v.id, acc);
       }
       acc.ticks++;
+      const off = OFF_STATES.has(v.state);
       for (let k = 0; k < VPS_METRICS.length; k++) {
         const x = v[VPS_METRICS[k]];
-        if (Number.isFinite(x)) {
+        if (Number.isFinite(x) && !(off && LATENCY_INDEX.has(k))) {
           acc.sums[k] += x;
           acc.counts[k]++;
         }
