@@ -13,7 +13,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
+}, 90_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -12,7 +12,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
+}, 90_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -100,13 +100,18 @@ describe('failure domains', () => {
     try {
       const view = page.getByTestId('scorecard-view');
       await view.waitFor({ timeout: 15_000 });
-      const summary = page.getByTestId('scorecard-summary');
-      await summary.waitFor({ timeout: 60_000 });
-      const m = /(\d+) of (\d+)/.exec((await summary.textContent()) ?? '');
-      expect(m).not.toBeNull();
-      expect(Number(m![2])).toBeGreaterThan(0);
-      expect(Number(m![1])).toBeLessThanOrEqual(Number(m![2]));
-      expect(await page.locator('[data-testid^="score-"]').count()).toBeGreaterThanOrEqual(Number(m![2]));
+      // One summary per host the table is run on (the paper's small host, a modern one).
+      const summaries = page.getByTestId('scorecard-summary');
+      await summaries.first().waitFor({ timeout: 60_000 });
+      let cells = 0;
+      for (const text of await summaries.allTextContents()) {
+        const m = /(\d+) of (\d+)/.exec(text);
+        expect(m, text).not.toBeNull();
+        expect(Number(m![2])).toBeGreaterThan(0);
+        expect(Number(m![1])).toBeLessThanOrEqual(Number(m![2]));
+        cells += Number(m![2]);
+      }
+      expect(await page.locator('[data-testid^="score-"]').count()).toBeGreaterThanOrEqual(cells);
       await expect.poll(() => view.textContent()).toMatch(/cpu_hog|CPU/);
       expect(errors).toEqual([]);
     } finally {

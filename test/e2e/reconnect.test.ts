@@ -14,7 +14,7 @@ let dataDir = '';
 
 beforeAll(async () => {
   browser = await launchBrowser();
-});
+}, 90_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -84,7 +84,7 @@ describe('screenshots', () => {
   it('scorecard 1280×720 → scorecard.png', async () => {
     const { page, context, errors } = await openPage(browser, `${server.url}/?view=scorecard`);
     try {
-      await page.getByTestId('scorecard-summary').waitFor({ timeout: 60_000 });
+      await page.getByTestId('scorecard-summary').first().waitFor({ timeout: 60_000 });
       await page.screenshot({ path: join(DIR, 'scorecard.png') });
       expect(errors).toEqual([]);
     } finally {
