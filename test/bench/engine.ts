@@ -6,6 +6,7 @@
  * Env: BENCH_SIM_S (simulated seconds, default 600), BENCH_REPS (default 3), BENCH_SIZES (e.g. "16,256").
  */
 import type { Command, Scenario } from '../../shared/commands.js';
+import { loadavg } from 'node:os';
 import { createEngine, type ContentionEngine } from '../../server/sim/index.js';
 
 const SIM_S = Number(process.env.BENCH_SIM_S ?? 600);
@@ -109,6 +110,7 @@ export async function run(): Promise<void> {
     const slope = Math.log(b.incl / a.incl) / Math.log(b.v / a.v);
     console.log(`scaling exponent ${a.v}→${b.v}: ${slope.toFixed(2)} (1 = linear in V; SimGrid 256→1024: ${peerSlope().toFixed(2)})`);
   }
+  console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (figures inflate when other work shares the CPUs)`);
   const at1024 = rows.find((r) => r.v === 1024);
   if (at1024) {
     const rate = (1024 * ticks) / at1024.incl;

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 const BENCHES = ['engine', 'fanout', 'dashboard'] as const;
 
@@ -19,7 +19,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const picked = argv.length ? BENCHES.filter((b) => argv.includes(b)) : BENCHES;
-  console.log(`Contention Lab benches — node ${process.version}, ${cpus().length} CPU(s): ${cpus()[0]?.model ?? '?'}`);
+  const load = loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`Contention Lab benches — node ${process.version}, ${cpus().length} CPU(s): ${cpus()[0]?.model ?? '?'}, load average ${load}`);
   console.log('Figures are medians of repeated runs; compare ratios, not absolute times, on a shared machine.\n');
   let failed = 0;
   for (const name of picked) {
