@@ -44,7 +44,7 @@ const round = (x: number): string => String(Math.round(x * 100) / 100);
 const indexCache = new WeakMap<SimState['vps'], Map<string, number>>();
 
 /** Index of a VPS by id; the map is rebuilt whenever the VPS list changes length or order. */
-function indexOf(st: SimState, id: string): number {
+export function indexOf(st: SimState, id: string): number {
   let map = indexCache.get(st.vps);
   if (!map || map.size !== st.vps.length) {
     map = new Map(st.vps.map((v, i) => [v.id, i]));
@@ -62,6 +62,7 @@ function unknown(id: string): ApplyResult {
 
 /** Applies `cmd` to `st` in place; on error, `st` is untouched. */
 export function applyCommand(st: SimState, cmd: Command): ApplyResult {
+  st.planVersion++;
   switch (cmd.type) {
     case 'setLoad': {
       const i = indexOf(st, cmd.vps);

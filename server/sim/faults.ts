@@ -3,6 +3,7 @@
  * intensities plus host-wide flags. Blast radius comes from the profile.
  */
 import type { LabEvent } from '../../shared/protocol.js';
+import { indexOf } from './commands.js';
 import { KNOBS } from './knobs.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
@@ -59,7 +60,16 @@ export function advanceFaults(st: SimState, notes: Note[]): void {
 export function faultFlags(st: SimState, w: Work): FaultFlags {
   const n = st.vps.length;
   const s = w.s;
-  for (const a of [s.hog, s.storm, s.flood, s.thrash, s.bomb, s.leakRate, s.panic]) a.fill(0, 0, n);
+  if (w.faultsSet) {
+    s.hog.fill(0, 0, n);
+    s.storm.fill(0, 0, n);
+    s.flood.fill(0, 0, n);
+    s.thrash.fill(0, 0, n);
+    s.bomb.fill(0, 0, n);
+    s.leakRate.fill(0, 0, n);
+    s.panic.fill(0, 0, n);
+    w.faultsSet = false;
+  }
   flags.hostDown = false;
   flags.dom0Down = false;
   flags.kernelDown = false;
@@ -72,11 +82,10 @@ export function faultFlags(st: SimState, w: Work): FaultFlags {
     else if (f.fault === 'dom0_crash' && p.dom0) flags.dom0Down = true;
   }
   if (!st.faults.length) return flags;
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) index.set(st.vps[i].id, i);
+  w.faultsSet = true;
   for (const f of st.faults) {
-    const i = index.get(f.vps);
-    if (i === undefined) continue;
+    const i = indexOf(st, f.vps);
+    if (i < 0) continue;
     const rate = f.rate ?? 1;
     switch (f.fault) {
       case 'cpu_hog':

@@ -66,6 +66,8 @@ export interface SimState {
   cpuLevel: number;
   /** Tick at which a stalled shared kernel's OOM killer fires; -1 when not stalled. */
   stallUntil: number;
+  /** Bumped by every command that may change plans, sliders or the mode (not saved: a cache stamp). */
+  planVersion: number;
 }
 
 /** A VPS entry with every default filled in. */
@@ -118,6 +120,7 @@ export function initialState(s: Scenario, mode?: ModeSpec): SimState {
     dyn: newDyn(vps.length),
     cpuLevel: 0,
     stallUntil: -1,
+    planVersion: 0,
   };
 }
 
@@ -220,5 +223,6 @@ export function stateFromSnapshot(s: StateSnapshot): SimState {
     dyn,
     cpuLevel: s.cpuLevel,
     stallUntil: s.stallUntil ?? -1,
+    planVersion: 0,
   };
 }

@@ -1,0 +1,188 @@
+/**
+ * I/O and CPU of one tick (model spec §3, §5): devices are shared, their CPU cost lands on the
+ * guests, Dom0 and the host OS, then the CPU is split. Two passes only when some storm or flood
+ * was held back by its own guest's CPU. Then each VPS's device headroom and Dom0 saturation.
+ */
+import { KNOBS as KNOBS_IMPORT } from './knobs.js';
+import * as allocMod from './allocate.js';
+import type { SimState } from './state.js';
+import type { Work } from './work.js';
+
+const KNOBS = { ...KNOBS_IMPORT };
+const { waterFillDomain, waterFillVcpu, shareProportional } = allocMod;
+/** Dom0's weight as a scheduling entity (Xen's default domain weight). */
+const DOM0_WEIGHT = 256;
+
+/** Shares devices and CPU; leaves dom0Got, dom0Work, hostOsCpu and the CPU level in `w.shared`. */
+export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
+  const n = st.vps.length;
+  const p = st.profile;
+  const host = st.host;
+  const s = w.s;
+  const pl = w.plan;
+  const vcpusA = pl.vcpus, dPath = pl.dPath, nPath = pl.nPath;
+  const appCpu = s.appCpu, bgCpu = s.bgCpu, diskBase = s.diskBase, diskFault = s.diskFault, netBase = s.netBase, netFault = s.netFault;
+  const diskWant = s.diskWant, netWant = s.netWant, diskServed = s.diskServed, netServed = s.netServed;
+  const cpuLimit = s.cpuLimit, weight = s.weight, cpuDemand = s.cpuDemand, cpuGot = s.cpuGot, cpuAvail = s.cpuAvail;
+  const faultIoScale = s.faultIoScale, svcIoCpu = s.svcIoCpu, faultIoCpu = s.faultIoCpu, dom0Cause = s.dom0Cause;
+  const diskOpCpuS = KNOBS.diskOpCpuS, netMbitCpu = KNOBS.netMbitCpu;
+  const dom0 = p.dom0;
+  const dom0Factor = p.dom0IoFactor;
+  const ioCpuFactor = p.ioCpuFactor, selfShare = 1 - p.hostOsIoShare;
+  let dom0Got = 0, dom0Work = 0, hostOsCpu = 0, level = Infinity;
+  for (let pass = 0; pass < 2; pass++) {
+    let anyIo = false;
+    for (let i = 0; i < n; i++) {
+      const dw = Math.min(diskBase[i] + diskFault[i] * faultIoScale[i], dPath[i]);
+      const nw = Math.min(netBase[i] + netFault[i] * faultIoScale[i], nPath[i]);
+      diskWant[i] = dw;
+      netWant[i] = nw;
+      if (dw > 0 || nw > 0) anyIo = true;
+    }
+    const ioOn = dom0Down ? 0 : 1;
+    dom0Work = 0;
+    let hostOsNative = 0;
+    if (anyIo) {
+      share(p.diskSharing, n, diskWant, host.diskIops, diskServed, w.ones);
+      share(p.netSharing, n, netWant, host.netMbps, netServed, w.ones);
+      for (let i = 0; i < n; i++) {
+        const native = ioOn * (diskServed[i] * diskOpCpuS + netServed[i] * netMbitCpu);
+        const cause = dom0 ? native * dom0Factor : 0;
+        dom0Cause[i] = cause;
+        dom0Work += cause;
+        hostOsNative += native;
+        // The guest pays its own I/O cost (less what a host OS runs outside its quota).
+        const self = native * ioCpuFactor * selfShare;
+        const scale = faultIoScale[i];
+        const want = diskBase[i] + diskFault[i] * scale + netBase[i] + netFault[i] * scale;
+        const baseShare = want > 0 ? (diskBase[i] + netBase[i]) / want : 1;
+        const svcIo = self * baseShare;
+        const faultIo = self * (1 - baseShare);
+        svcIoCpu[i] = svcIo;
+        faultIoCpu[i] = faultIo;
+        cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i] + svcIo + faultIo);
+      }
+    } else {
+      // Nobody does I/O: nothing is served and no one pays for it.
+      for (let i = 0; i < n; i++) {
+        diskServed[i] = 0;
+        netServed[i] = 0;
+        dom0Cause[i] = 0;
+        svcIoCpu[i] = 0;
+        faultIoCpu[i] = 0;
+        cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i]);
+      }
+    }
+    hostOsCpu = p.hostOs ? Math.min(host.cores, hostOsNative * p.ioCpuFactor * p.hostOsIoShare) : 0;
+    const dom0Want = dom0 && !dom0Down ? Math.min(p.dom0Vcpus, dom0Work) : 0;
+    const capacity = Math.max(0, host.cores - hostOsCpu);
+    if (p.cpuPolicy === 'share') {
+      // Dom0 is one more scheduling entity (slot n), with Xen's default weight.
+      cpuDemand[n] = dom0Want;
+      cpuLimit[n] = Math.max(p.dom0Vcpus, 1);
+      weight[n] = DOM0_WEIGHT;
+      const cnt = dom0Want > 0 ? n + 1 : n;
+      if (dom0Want <= 0) cpuGot[n] = 0;
+      if (p.cpuWeighting === 'domain') {
+        for (let i = 0; i < cnt; i++) cpuAvail[i] = Math.min(cpuDemand[i], cpuLimit[i]);
+        level = waterFillDomain(cnt, cpuAvail, weight, capacity, cpuGot, st.cpuLevel);
+      } else {
+        level = waterFillVcpu(cnt, cpuDemand, cpuLimit, capacity, cpuGot, st.cpuLevel);
+      }
+      st.cpuLevel = Number.isFinite(level) ? level : 0;
+      dom0Got = cpuGot[n] * (dom0Want > 0 ? 1 : 0);
+    } else {
+      // Fixed quotas: each VPS gets min(demand, cap). Privileged work (a host OS, a Dom0) runs on
+      // idle cores first; only what idle capacity cannot hold squeezes the guests' quotas.
+      let sumGotQ = 0;
+      for (let i = 0; i < n; i++) {
+        const g = Math.min(cpuDemand[i], cpuLimit[i]);
+        cpuGot[i] = g;
+        sumGotQ += g;
+      }
+      dom0Got = Math.min(dom0Want, host.cores);
+      const deficit = Math.max(0, sumGotQ + dom0Got + hostOsCpu - host.cores);
+      const squeeze = deficit > 0 && sumGotQ > 0 ? Math.max(0, (sumGotQ - deficit) / sumGotQ) : 1;
+      for (let i = 0; i < n; i++) {
+        cpuGot[i] *= squeeze;
+        cpuAvail[i] = cpuLimit[i] * squeeze;
+      }
+      level = Infinity;
+    }
+    // Inside the guest, storm/flood I/O runs in kernel context and shares the CPU with the
+    // service in proportion to demand; a pure compute hog yields to both (it is background work).
+    // The second pass only matters when some storm or flood was held back by its guest's CPU.
+    if (pass === 0 && (!anyIo || !holdBack(n, appCpu, svcIoCpu, faultIoCpu, cpuGot, faultIoScale))) break;
+  }
+  const sh = w.shared;
+  sh.dom0Got = dom0Got;
+  sh.dom0Work = dom0Work;
+  sh.hostOsCpu = hostOsCpu;
+  sh.level = level;
+}
+
+/** Scales each storm or flood to the CPU its guest can give it; whether any was held back. */
+function holdBack(
+  n: number,
+  appCpu: Float64Array,
+  svcIoCpu: Float64Array,
+  faultIoCpu: Float64Array,
+  cpuGot: Float64Array,
+  faultIoScale: Float64Array,
+): boolean {
+  let changed = false;
+  for (let i = 0; i < n; i++) {
+    const io = faultIoCpu[i];
+    if (io <= 0) continue;
+    const svc = appCpu[i] + svcIoCpu[i];
+    const scale = Math.min(1, cpuGot[i] / (svc + io));
+    faultIoScale[i] = scale;
+    if (scale < 1) changed = true;
+  }
+  return changed;
+}
+
+/**
+ * What each VPS could get on each device (its headroom: what it is served when it wants more, else
+ * served plus the idle rest, up to its path), then Dom0 saturation: every guest's I/O scales by
+ * capacity/work (model spec §5); a dead Dom0 serves nothing. Returns that scale.
+ */
+export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number {
+  const n = st.vps.length;
+  const p = st.profile;
+  const host = st.host;
+  const s = w.s;
+  const dPath = w.plan.dPath, nPath = w.plan.nPath;
+  const diskWant = s.diskWant, netWant = s.netWant, diskServed = s.diskServed, netServed = s.netServed;
+  const diskAvail = s.diskAvail, netAvail = s.netAvail;
+  let preDisk = 0, preNet = 0;
+  for (let i = 0; i < n; i++) {
+    preDisk += diskServed[i];
+    preNet += netServed[i];
+  }
+  const idleDisk = Math.max(0, host.diskIops - preDisk), idleNet = Math.max(0, host.netMbps - preNet);
+  for (let i = 0; i < n; i++) {
+    const ds = diskServed[i], ns = netServed[i];
+    diskAvail[i] = diskWant[i] > ds * (1 + 1e-12) ? ds : Math.min(dPath[i], ds + idleDisk);
+    netAvail[i] = netWant[i] > ns * (1 + 1e-12) ? ns : Math.min(nPath[i], ns + idleNet);
+  }
+  const dom0Work = w.shared.dom0Work;
+  const dom0Scale = dom0Down ? 0 : p.dom0 && dom0Work > 0 ? Math.min(1, w.shared.dom0Got / dom0Work) : 1;
+  if (dom0Scale < 1) {
+    for (let i = 0; i < n; i++) {
+      diskServed[i] *= dom0Scale;
+      netServed[i] *= dom0Scale;
+      diskAvail[i] *= dom0Scale;
+      netAvail[i] *= dom0Scale;
+    }
+  }
+  return dom0Scale;
+}
+
+function share(kind: 'maxmin' | 'proportional', n: number, want: Float64Array, capacity: number, out: Float64Array, ones: Float64Array): void {
+  if (kind === 'proportional') {
+    shareProportional(n, want, capacity, out);
+    return;
+  }
+  waterFillDomain(n, want, ones, capacity, out, 0);
+}

@@ -1,0 +1,106 @@
+/** Memory (model spec §4): resident, guest swap and OOM, host swap and the host OOM killer. */
+import { KNOBS as KNOBS_IMPORT } from './knobs.js';
+import type { Note } from './faults.js';
+import * as rngMod from './rng.js';
+import * as stateMod from './state.js';
+import type { SimState } from './state.js';
+import type { Work } from './work.js';
+
+const KNOBS = { ...KNOBS_IMPORT };
+const { nextFloat } = rngMod;
+const { ticksOf } = stateMod;
+
+/** Resident memory, swap and slowdowns of this tick; returns whether a shared kernel stalls in reclaim. */
+export function memory(st: SimState, w: Work, notes: Note[]): boolean {
+  const n = st.vps.length;
+  const p = st.profile;
+  const s = w.s;
+  const ram = st.host.ramGiB;
+  const ramA = w.plan.ramGiB;
+  const memDemand = s.memDemand, resident = s.resident, guestSwap = s.guestSwap;
+  const capped = p.memPolicy !== 'shared';
+  const swapRatio = KNOBS.guestSwapRatio;
+  let sumRes = 0;
+  for (let i = 0; i < n; i++) {
+    const d = memDemand[i];
+    const r = ramA[i];
+    resident[i] = capped ? Math.min(d, r) : d;
+    const gs = capped ? Math.max(0, d - r) : 0;
+    guestSwap[i] = gs;
+    if (capped && gs > swapRatio * r) {
+      oomRestart(st, i, `out of memory inside ${st.vps[i].id}: its OOM killer restarts the service`, notes);
+      resident[i] = 0;
+      guestSwap[i] = 0;
+      memDemand[i] = 0;
+      s.up[i] = 0;
+      zeroDemand(w, i);
+    }
+    sumRes += resident[i];
+  }
+  let hostSwap = 0;
+  let stalled = false;
+  if (p.memPolicy === 'overcommit') hostSwap = Math.max(0, sumRes * (1 - KNOBS.pageSharing) - ram);
+  else if (p.memPolicy === 'shared') {
+    hostSwap = Math.max(0, sumRes - ram);
+    const swapMax = KNOBS.hostSwapRatio * ram;
+    if (st.stallUntil >= 0 && st.tick >= st.stallUntil) {
+      // The OOM killer finally acts: it picks a process weighted by resident memory (a seeded choice).
+      st.stallUntil = -1;
+      let r = nextFloat(st.rng) * sumRes;
+      let victim = n - 1;
+      for (let i = 0; i < n; i++) {
+        r -= resident[i];
+        if (r < 0) {
+          victim = i;
+          break;
+        }
+      }
+      const v = st.vps[victim];
+      oomRestart(st, victim, `host out of memory: the kernel's OOM killer kills ${v.id}`, notes);
+      sumRes -= resident[victim];
+      resident[victim] = 0;
+      s.up[victim] = 0;
+      zeroDemand(w, victim);
+      hostSwap = Math.max(0, sumRes - ram);
+    } else if (hostSwap >= swapMax) {
+      // RAM and swap exhausted with no memory.max: the one kernel thrashes in reclaim and every
+      // container stalls until the OOM killer fires (kernel-resource exhaustion, model spec §2).
+      if (st.stallUntil < 0) {
+        st.stallUntil = st.tick + ticksOf(KNOBS.oomLivelockS, st.tickMs);
+        notes.push({ tick: st.tick, kind: 'oom', message: 'host out of memory and swap: the shared kernel stalls in reclaim' });
+      }
+      stalled = true;
+    }
+    hostSwap = Math.min(swapMax, hostSwap);
+  }
+  w.shared.hostSwapGiB = hostSwap;
+  const spill = hostSwap / ram;
+  const kappa = KNOBS.swapKappa;
+  const memSlow = s.memSlow;
+  const spillSlow = 1 + kappa * spill;
+  const shared = p.memPolicy === 'shared' && sumRes > 0;
+  for (let i = 0; i < n; i++) {
+    const own = guestSwap[i] / ramA[i];
+    memSlow[i] = (1 + kappa * own) * spillSlow;
+    if (shared) guestSwap[i] += (hostSwap * resident[i]) / sumRes;
+  }
+  return stalled;
+}
+
+function zeroDemand(w: Work, i: number): void {
+  const s = w.s;
+  s.appCpu[i] = 0;
+  s.bgCpu[i] = 0;
+  s.diskBase[i] = 0;
+  s.diskFault[i] = 0;
+  s.netBase[i] = 0;
+  s.netFault[i] = 0;
+  s.serviceFactor[i] = 0;
+}
+
+function oomRestart(st: SimState, i: number, message: string, notes: Note[]): void {
+  st.dyn.downUntil[i] = st.tick + ticksOf(KNOBS.oomRestartS, st.tickMs);
+  st.dyn.leakGiB[i] = 0;
+  st.dyn.backlog[i] = 0;
+  notes.push({ tick: st.tick, kind: 'oom', message });
+}

@@ -1,0 +1,263 @@
+/**
+ * What a tick's allocations mean: CPU metrics and headroom, scheduler wait, cache and memory
+ * bandwidth slowdown, then each VPS's service against its isolated counterfactual, its state and
+ * health, and the host figures.
+ */
+import { KNOBS as KNOBS_IMPORT } from './knobs.js';
+import * as allocMod from './allocate.js';
+import * as serviceMod from './service.js';
+import type { SimState } from './state.js';
+import * as codes from './work.js';
+import type { Work } from './work.js';
+
+const KNOBS = { ...KNOBS_IMPORT };
+const { STATE_DEGRADED, STATE_DNR, STATE_RUNNING } = codes;
+const { headroomDomain, headroomVcpu } = allocMod;
+const { evaluate, newServiceIn, newServiceOut } = serviceMod;
+
+const sin = newServiceIn();
+const sout = newServiceOut();
+
+/** CPU metrics, each VPS's CPU headroom and fair share; returns Σ granted (guests, Dom0, host OS). */
+export function cpuMetrics(st: SimState, w: Work): number {
+  const n = st.vps.length;
+  const p = st.profile;
+  const host = st.host;
+  const s = w.s;
+  const m = w.m;
+  const vcpusA = w.plan.vcpus;
+  const cpuLimit = s.cpuLimit, weight = s.weight, cpuDemand = s.cpuDemand, cpuGot = s.cpuGot, cpuAvail = s.cpuAvail, cpuFair = s.cpuFair;
+  const level = w.shared.level;
+  const dom0Got = w.shared.dom0Got;
+  const share = p.cpuPolicy === 'share';
+  const domainW = p.cpuWeighting === 'domain';
+  let sumGot = dom0Got + w.shared.hostOsCpu;
+  let runnable = dom0Got > 0 ? (domainW ? 1 : Math.ceil(dom0Got)) : 0;
+  let sumW = 0;
+  for (let i = 0; i < n; i++) {
+    sumGot += cpuGot[i];
+    const d = cpuDemand[i];
+    if (d > 0) runnable += domainW ? 1 : Math.ceil(d);
+    sumW += weight[i];
+  }
+  const idle = Math.max(0, host.cores - sumGot);
+  const contended = share && Number.isFinite(level);
+  const waitMs = contended ? Math.max(0, runnable / host.cores - 1) * (p.schedSliceMs / 2) : 0;
+  const mDemand = m.cpuDemand, mGranted = m.cpuGranted, mSteal = m.cpuSteal, mThrottled = m.cpuThrottled, mWait = m.schedWaitMs;
+  const sumW1 = sumW || 1;
+  const cores = host.cores;
+  for (let i = 0; i < n; i++) {
+    const vc = vcpusA[i];
+    const d = cpuDemand[i];
+    const lim = cpuLimit[i];
+    const got = cpuGot[i];
+    const capped = Math.min(d, lim);
+    if (share) {
+      if (!contended) cpuAvail[i] = Math.min(lim, got + idle);
+      else cpuAvail[i] = Math.max(got, domainW ? headroomDomain(weight[i], lim, level) : headroomVcpu(vc, lim, level));
+      cpuFair[i] = (cores * weight[i]) / sumW1;
+    } else cpuFair[i] = cpuAvail[i];
+    mDemand[i] = d;
+    mGranted[i] = got;
+    mSteal[i] = Math.max(0, capped - got) / vc;
+    mThrottled[i] = Math.max(0, d - capped) / vc;
+    mWait[i] = d > 0 ? waitMs : 0;
+  }
+  return sumGot;
+}
+
+/** Cache and memory-bandwidth interference (model spec §6, every mode): each VPS's slowdown. */
+export function cache(st: SimState, w: Work): void {
+  const n = st.vps.length;
+  const p = st.profile;
+  const s = w.s;
+  const cpuGot = s.cpuGot, thrash = s.thrash, up = s.up, pressure = s.pressure, slow = s.slow;
+  const memBw = KNOBS.memBwPerCoreGBs, hostBw = st.host.memBwGBs, thrashP = KNOBS.cacheThrashPressure;
+  let sumP = 0;
+  for (let i = 0; i < n; i++) {
+    const pj = Math.min(1, (cpuGot[i] * memBw) / hostBw + thrash[i] * thrashP);
+    const pr = up[i] ? pj : 0;
+    pressure[i] = pr;
+    sumP += pr;
+  }
+  const sigmaScale = p.cachePartitioning ? KNOBS.cachePartitionScale : 1;
+  const sens = w.plan.sensitivity, mUseful = w.m.cpuUseful, eCpu = p.eCpu;
+  for (let i = 0; i < n; i++) {
+    const sl = 1 + sens[i] * sigmaScale * Math.min(1, Math.max(0, sumP - pressure[i]));
+    slow[i] = sl;
+    mUseful[i] = (cpuGot[i] * eCpu) / sl;
+  }
+}
+
+/** Tick-wide inputs of the service pass. */
+export interface ServiceContext {
+  hung: boolean;
+  uDisk: number;
+  uNet: number;
+  uDom0: number;
+  /** State code of a VPS that is not up (host or shared kernel down: DOWN, else REBOOTING). */
+  downCode: number;
+}
+
+/**
+ * Service, isolated counterfactual, states and health of every VPS. Leaves the running count in
+ * `w.host.running` and Jain's fairness over good throughput relative to isolation in `w.host.fairness`.
+ */
+export function service(st: SimState, w: Work, ctx: ServiceContext): void {
+  const n = st.vps.length;
+  const p = st.profile;
+  const host = st.host;
+  const s = w.s;
+  const m = w.m;
+  const pl = w.plan;
+  const dt = st.tickMs / 1000;
+  const hung = ctx.hung, uDisk = ctx.uDisk, uNet = ctx.uNet, uDom0 = ctx.uDom0, downCode = ctx.downCode;
+  const lambdaA = s.lambda, diskBase = s.diskBase, netBase = s.netBase, diskFault = s.diskFault, netFault = s.netFault;
+  const memDemand = s.memDemand, resident = s.resident, guestSwap = s.guestSwap, diskServed = s.diskServed, netServed = s.netServed;
+  const serviceFactor = s.serviceFactor, memSlow = s.memSlow, appCpu = s.appCpu, svcIoCpu = s.svcIoCpu, up_ = s.up;
+  const cpuLimit = s.cpuLimit, cpuAvail = s.cpuAvail, faultIoCpu = s.faultIoCpu, slow = s.slow, faultIoScale = s.faultIoScale;
+  const diskAvail = s.diskAvail, netAvail = s.netAvail, goodA = s.good, goodIso = s.goodIso;
+  const backlogA = st.dyn.backlog;
+  const stateCode = w.stateCode;
+  const isoReady = w.isoReady;
+  const isoLambda = w.isoLambda, isoDisk = w.isoDisk, isoNet = w.isoNet, isoGoodA = w.isoGood, isoP99 = w.isoP99;
+  const sloA = pl.sloMs, memSlowIso = pl.memSlowIso, baseCpu = pl.baseCpu, dPath = pl.dPath, nPath = pl.nPath;
+  const mDemandRps = m.demandRps, mMemDemand = m.memDemandGiB, mResident = m.memResidentGiB, mSwapped = m.memSwappedGiB;
+  const mDiskDemand = m.diskDemandIops, mDiskServed = m.diskServedIops, mNetDemand = m.netDemandMbps, mNetServed = m.netServedMbps;
+  const mIsoP99 = m.latencyP99IsolatedMs, mWait = m.schedWaitMs, mThroughput = m.throughputRps, mMean = m.latencyMeanMs;
+  const mP99 = m.latencyP99Ms, mError = m.errorRate, mGoodFraction = m.goodFraction, mBacklog = m.backlog;
+  const mDegradation = m.degradation, mHealth = m.health;
+  const dom0 = p.dom0, dom0Factor = p.dom0IoFactor, ioCpuFactor = p.ioCpuFactor, selfShare = 1 - p.hostOsIoShare;
+  const rttMs = p.netRttMs, eCpu = p.eCpu, dom0Vcpus = p.dom0Vcpus;
+  const hostDisk = host.diskIops, hostNet = host.netMbps, cores = host.cores;
+  const diskOpCpuS = KNOBS.diskOpCpuS, netMbitCpu = KNOBS.netMbitCpu;
+  let running = 0, jainSum = 0, jainSq = 0, jainN = 0;
+  for (let i = 0; i < n; i++) {
+    const lambda = lambdaA[i];
+    const db = diskBase[i], nb = netBase[i];
+    mDemandRps[i] = lambda;
+    mMemDemand[i] = memDemand[i];
+    mResident[i] = resident[i];
+    mSwapped[i] = guestSwap[i];
+    mDiskDemand[i] = db + diskFault[i];
+    mDiskServed[i] = diskServed[i];
+    mNetDemand[i] = nb + netFault[i];
+    mNetServed[i] = netServed[i];
+    const sf = hung ? 0 : serviceFactor[i];
+    const slowAll = memSlow[i];
+    const svcCpu = appCpu[i] + svcIoCpu[i];
+    const useDisk = db > 0;
+    const useNet = nb > 0;
+    sin.lambda = lambda;
+    sin.useDisk = useDisk;
+    sin.useNet = useNet;
+    sin.useDom0 = dom0 && (useDisk || useNet);
+    sin.sloMs = sloA[i];
+    sin.dtS = dt;
+
+    // Isolated: alone on the same host, same mode, well-behaved (its baseline, as [M07] measures).
+    // A pure function of the plan, lambda and the base demands: kept while they do not change.
+    let isoGood: number;
+    let isoP: number;
+    if (isoReady && lambda === isoLambda[i] && db === isoDisk[i] && nb === isoNet[i]) {
+      isoGood = isoGoodA[i];
+      isoP = isoP99[i];
+    } else {
+      const dP = dPath[i], nP = nPath[i];
+      const dIso = Math.min(db, dP, hostDisk);
+      const nIso = Math.min(nb, nP, hostNet);
+      const nativeIso = dIso * diskOpCpuS + nIso * netMbitCpu;
+      const dom0Iso = dom0 ? nativeIso * dom0Factor : 0;
+      const isoDom0Scale = dom0Iso > dom0Vcpus ? dom0Vcpus / dom0Iso : 1;
+      const svcIso = baseCpu[i] + nativeIso * ioCpuFactor * selfShare;
+      const isoAvail = Math.min(cpuLimit[i], cores - Math.min(dom0Vcpus, dom0Iso)) * eCpu;
+      const msi = memSlowIso[i];
+      sin.rhoCpu = isoAvail > 0 ? (svcIso * msi) / isoAvail : svcIso > 0 ? Infinity : 0;
+      sin.rhoDisk = useDisk ? (db * msi) / (Math.min(dP, hostDisk) * isoDom0Scale) : 0;
+      sin.rhoNet = useNet ? (nb * msi) / (Math.min(nP, hostNet) * isoDom0Scale) : 0;
+      sin.uDisk = dIso / hostDisk;
+      sin.uNet = nIso / hostNet;
+      sin.uDom0 = dom0 ? Math.min(1, dom0Iso / Math.max(dom0Vcpus, 1e-9)) : 0;
+      sin.extraMs = useNet ? rttMs : 0;
+      sin.backlog = 0;
+      evaluate(sin, sout);
+      isoGood = sout.throughput * sout.goodFraction;
+      isoP = sout.latencyP99Ms;
+      isoLambda[i] = lambda;
+      isoDisk[i] = db;
+      isoNet[i] = nb;
+      isoGoodA[i] = isoGood;
+      isoP99[i] = isoP;
+    }
+    mIsoP99[i] = isoP;
+
+    if (up_[i] > 0) {
+      // Actual. The service gets the VPS's CPU headroom minus what its own storm or flood I/O burns.
+      const avail = (Math.max(0, cpuAvail[i] - faultIoCpu[i]) * eCpu) / slow[i];
+      let rhoCpu = avail > 0 ? (svcCpu * slowAll) / avail : svcCpu > 0 ? Infinity : 0;
+      // A storm or flood in the same guest shares the guest's device headroom with its service.
+      const scale = faultIoScale[i];
+      const dSvc = diskAvail[i] * baseFraction(db, diskFault[i] * scale);
+      const nSvc = netAvail[i] * baseFraction(nb, netFault[i] * scale);
+      sin.rhoDisk = useDisk ? (dSvc > 0 ? (db * slowAll) / dSvc : Infinity) : 0;
+      sin.rhoNet = useNet ? (nSvc > 0 ? (nb * slowAll) / nSvc : Infinity) : 0;
+      sin.uDisk = uDisk;
+      sin.uNet = uNet;
+      sin.uDom0 = uDom0;
+      sin.extraMs = (useNet ? rttMs : 0) + mWait[i];
+      // Fork bomb: the service keeps only a share of its capacity (0: hung).
+      if (sf < 1) rhoCpu = sf > 0 ? rhoCpu / sf : Infinity;
+      sin.rhoCpu = rhoCpu;
+      sin.backlog = backlogA[i];
+      evaluate(sin, sout);
+      const dnr = sout.dnr;
+      const thr = sout.throughput, gf = sout.goodFraction, er = sout.errorRate, p99 = sout.latencyP99Ms, bl = sout.backlog;
+      backlogA[i] = bl;
+      mThroughput[i] = thr;
+      mMean[i] = sout.latencyMeanMs;
+      mP99[i] = p99;
+      mError[i] = er;
+      mGoodFraction[i] = dnr ? 0 : gf;
+      mBacklog[i] = bl;
+      const good = dnr ? 0 : thr * gf;
+      goodA[i] = good;
+      const deg = isoGood > 0 ? Math.min(1, Math.max(0, 1 - good / isoGood)) : 0;
+      mDegradation[i] = deg;
+      let code = STATE_RUNNING;
+      if (dnr) code = STATE_DNR;
+      else if (deg > 0.05 || er > 0.01 || p99 > 2 * Math.max(1, isoP)) code = STATE_DEGRADED;
+      stateCode[i] = code;
+      mHealth[i] =
+        code === STATE_DNR
+          ? 0
+          : Math.round(100 * (1 - deg) * (1 - Math.min(1, er)) * Math.min(1, 0.5 + 0.5 * (1 - Math.min(1, (p99 / Math.max(1, isoP) - 1) / 9))));
+      if (code !== STATE_DNR) running++;
+    } else {
+      backlogA[i] = 0;
+      mThroughput[i] = 0;
+      mMean[i] = 0;
+      mP99[i] = 0;
+      mError[i] = lambda > 0 ? 1 : 0;
+      mGoodFraction[i] = 0;
+      mBacklog[i] = 0;
+      goodA[i] = 0;
+      mDegradation[i] = lambda > 0 ? 1 : 0;
+      mHealth[i] = 0;
+      stateCode[i] = downCode;
+    }
+    goodIso[i] = isoGood;
+    if (isoGood > 0) {
+      const x = goodA[i] / isoGood;
+      jainSum += x;
+      jainSq += x * x;
+      jainN++;
+    }
+  }
+  w.isoReady = true;
+  w.host.running = running;
+  w.host.fairness = jainN > 0 && jainSq > 0 ? (jainSum * jainSum) / (jainN * jainSq) : 1;
+}
+
+function baseFraction(base: number, fault: number): number {
+  return base + fault > 0 ? base / (base + fault) : 1;
+}
