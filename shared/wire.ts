@@ -20,7 +20,8 @@ import {
 
 /**
  * Resolution of each metric on the wire: value × scale, rounded. 1000 keeps fractions to 0.1 %,
- * 10000 keeps degradation and the error rate to 0.01 % (the published table has cells that small).
+ * 10000 keeps degradation to 0.01 % (the published table has cells that small); latencies
+ * travel to 0.1 ms, rates and bandwidths as whole units (the published table has cells that small).
  */
 export const VPS_SCALE: Record<VpsMetricName, number> = {
   cpuDemand: 100,
@@ -33,18 +34,18 @@ export const VPS_SCALE: Record<VpsMetricName, number> = {
   memSwappedGiB: 100,
   diskDemandIops: 1,
   diskServedIops: 1,
-  netDemandMbps: 10,
-  netServedMbps: 10,
-  latencyMeanMs: 100,
+  netDemandMbps: 1,
+  netServedMbps: 1,
+  latencyMeanMs: 10,
   latencyP99Ms: 10,
   throughputRps: 1,
-  errorRate: 10000,
+  errorRate: 1000,
   goodFraction: 1000,
   degradation: 10000,
   health: 1,
   demandRps: 1,
-  schedWaitMs: 100,
-  latencyP99IsolatedMs: 10,
+  schedWaitMs: 10,
+  latencyP99IsolatedMs: 1,
   backlog: 1,
 };
 
@@ -64,7 +65,7 @@ export const HOST_SCALE: Record<HostMetricName, number> = {
 /** Attribution edges below this share are not sent. */
 export const WIRE_MIN_SHARE = 0.01;
 /** At most this many attribution edges per frame (largest shares first). */
-export const WIRE_MAX_EDGES = 24;
+export const WIRE_MAX_EDGES = 16;
 
 /** A number on the wire: a scaled integer, or null for a value that is not finite. */
 export type WireNumber = number | null;

@@ -112,7 +112,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
   app.use('/api', express.json({ limit: MAX_BODY }));
   app.use(healthRoute(registry, Date.now()));
   app.use('/api', labRoutes({ registry, config, clock }));
-  app.use('/api', miscRoutes({ registry, logger, scorecard: deps.scorecard }));
+  app.use('/api', miscRoutes({ logger, scorecard: deps.scorecard }));
   app.use('/api', (_req, res) => sendError(res, apiError('NOT_FOUND', 'no such endpoint')));
   app.use(serveDashboard(config.clientDir));
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -1,4 +1,6 @@
 /** REST beyond labs: presets, the validation scorecard (computed once, on first ask), health. */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import { listPresets } from '../scenario.js';
@@ -6,24 +8,36 @@ import type { Registry } from '../lab/registry.js';
 import { apiError, sendError } from './errors.js';
 
 export interface MiscRoutesDeps {
-  registry: Registry;
   logger: Logger;
   /** Computes the scorecard table; defaults to the scorecard module. */
   scorecard?: () => Promise<unknown>;
 }
 
-const SCORECARD_MODULE = ['..', 'scorecard', 'index.js'].join('/');
+const SCORECARD_CLI = fileURLToPath(new URL('../cli/scorecard.ts', import.meta.url));
 
-/** Find the scorecard module's function that returns the validation table. */
-async function defaultScorecard(): Promise<unknown> {
-  const mod = (await import(SCORECARD_MODULE)) as Record<string, unknown>;
-  const names = ['computeScorecard', 'scorecard', 'buildScorecard', 'runScorecard'];
-  const fn = names.map((n) => mod[n]).find((f) => typeof f === 'function') as (() => unknown) | undefined;
-  if (!fn) throw new Error('the scorecard module exports no scorecard function');
-  return await fn();
+/**
+ * The validation tables (one per experiment host), computed in a child process: it takes a couple
+ * of seconds of CPU, which must not stall the live labs.
+ */
+function defaultScorecard(): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', SCORECARD_CLI, '--json'],
+      { maxBuffer: 32 * 1024 * 1024, timeout: 120_000 },
+      (err, stdout) => {
+        // Exit code 1 only says some cell missed its category: the tables are still the answer.
+        try {
+          resolve(JSON.parse(stdout));
+        } catch {
+          reject(err ?? new Error('the scorecard printed no JSON'));
+        }
+      },
+    );
+  });
 }
 
-export function miscRoutes({ registry, logger, scorecard = defaultScorecard }: MiscRoutesDeps): Router {
+export function miscRoutes({ logger, scorecard = defaultScorecard }: MiscRoutesDeps): Router {
   const r = Router();
   let card: Promise<unknown> | null = null;
 

@@ -95,6 +95,7 @@ export function request<T>(socket: Client, event: string, msg: unknown, ms = 500
 export async function http(
   url: string,
   init: { method?: string; body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
 ): Promise<{ status: number; body: any; text: string; headers: Headers }> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.body !== undefined || init.raw !== undefined) headers['content-type'] ??= 'application/json';

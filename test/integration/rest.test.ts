@@ -207,3 +207,20 @@ describe('REST admission', () => {
     expect((await http(`${api}/labs/nofit`)).status).toBe(404);
   });
 });
+
+describe('scorecard', () => {
+  it('is computed once, on first ask, as one table per experiment host', async () => {
+    const s = await startServer({ persist: false });
+    try {
+      const first = await http(`${s.url}/api/scorecard`);
+      expect(first.status).toBe(200);
+      expect(Array.isArray(first.body)).toBe(true);
+      expect(first.body[0].cells.length).toBeGreaterThan(10);
+      const again = await http(`${s.url}/api/scorecard`);
+      expect(again.text).toBe(first.text);
+    } finally {
+      await s.close();
+      removeDir(s.dataDir);
+    }
+  }, 120_000);
+});

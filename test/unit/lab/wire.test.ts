@@ -48,7 +48,7 @@ describe('wire encoding', () => {
     const top = [...f.attribution].sort((a, b) => b.share - a.share)[0];
     expect(d.attribution[0]).toMatchObject({ victim: top.victim, culprit: top.culprit, resource: top.resource });
     expect(d.attribution[0].share).toBeCloseTo(top.share, 2);
-    expect(d.attribution.length).toBeLessThanOrEqual(24);
+    expect(d.attribution.length).toBeLessThanOrEqual(16);
   });
 
   it('sends a non-finite value as null and decodes it as NaN', () => {
@@ -62,5 +62,44 @@ describe('wire encoding', () => {
   it('handles a frame with no VPS', () => {
     const f = { ...frame(1), vps: [], attribution: [] };
     expect(decodeFrame(JSON.parse(JSON.stringify(encodeFrame(f)))).vps).toEqual([]);
+  });
+});
+
+describe('wire encoding of real engine frames', () => {
+  it('every frame of a busy 16-VPS lab (faults, attribution) is at most 2 KB on the wire', async () => {
+    const { createEngine } = await import('../../../server/sim/index.js');
+    const roles = ['web', 'database', 'cache', 'batch', 'ci', 'mail'] as const;
+    const vps = Array.from({ length: 16 }, (_, i) => ({
+      id: `${roles[i % 6]}-${Math.floor(i / 6) + 1}`,
+      role: roles[i % 6],
+      vcpus: 2 + (i % 3),
+      ramGiB: 8,
+      diskIops: 5000,
+      netMbps: 1000,
+      profile: (i % 2 ? 'bursty' : 'diurnal') as 'bursty' | 'diurnal',
+      load: { cpu: 0.7, mem: 0.6, disk: 0.4, net: 0.4 },
+    }));
+    const engine = createEngine({
+      name: 'busy',
+      seed: 3,
+      mode: 'para',
+      host: { cores: 32, ramGiB: 128, diskIops: 60000, netMbps: 10000 },
+      vps,
+      events: [
+        { atTick: 0, type: 'startFault', vps: vps[3].id, fault: 'io_storm' },
+        { atTick: 0, type: 'startFault', vps: vps[4].id, fault: 'cpu_hog' },
+        { atTick: 100, type: 'startFault', vps: vps[9].id, fault: 'net_flood' },
+        { atTick: 200, type: 'startFault', vps: vps[10].id, fault: 'cache_thrash' },
+      ],
+    });
+    let max = 0;
+    let edges = 0;
+    for (let i = 0; i < 400; i++) {
+      const f = engine.step();
+      edges = Math.max(edges, f.attribution.length);
+      max = Math.max(max, Buffer.byteLength(JSON.stringify(encodeFrameMessage('demo', [f]))));
+    }
+    expect(edges).toBeGreaterThan(0);
+    expect(max).toBeLessThanOrEqual(2048);
   });
 });
