@@ -3,7 +3,15 @@
  * degradation, DNR), computed either from kept frames or by a streaming accumulator.
  */
 import type { ModeSpec } from '../shared/commands.js';
-import { HOST_METRICS, VPS_METRICS, VPS_STATES, type Frame, type HostMetricName, type VpsMetricName, type VpsState } from '../shared/model.js';
+import {
+  HOST_METRICS,
+  VPS_METRICS,
+  VPS_STATES,
+  type Frame,
+  type HostMetricName,
+  type VpsMetricName,
+  type VpsState,
+} from '../shared/model.js';
 
 /** Per-VPS CSV columns after `tick`, `t`, optional `mode` and `vps`: `state` then every VPS metric. */
 export const CSV_VPS_COLUMNS: readonly string[] = ['state', ...VPS_METRICS];
@@ -12,7 +20,14 @@ export const CSV_HOST_COLUMNS: readonly string[] = HOST_METRICS.map((m) => `host
 
 /** The CSV header line (with a trailing newline). `mode: true` adds a `mode` column after `t`. */
 export function csvHeader(options: { mode?: boolean } = {}): string {
-  const cols = ['tick', 't', ...(options.mode ? ['mode'] : []), 'vps', ...CSV_VPS_COLUMNS, ...CSV_HOST_COLUMNS];
+  const cols = [
+    'tick',
+    't',
+    ...(options.mode ? ['mode'] : []),
+    'vps',
+    ...CSV_VPS_COLUMNS,
+    ...CSV_HOST_COLUMNS,
+  ];
   return cols.join(',') + '\n';
 }
 
@@ -192,8 +207,16 @@ export class SummaryAccumulator {
       };
     }
     const host = {} as Record<HostMetricName, number | null>;
-    HOST_METRICS.forEach((m, k) => (host[m] = this.hostCounts[k] ? this.hostSums[k] / this.hostCounts[k] : null));
-    return { ticks: this.ticks, fromT: this.ticks ? this.fromT : 0, toT: this.ticks ? this.toT : 0, vps, host };
+    HOST_METRICS.forEach(
+      (m, k) => (host[m] = this.hostCounts[k] ? this.hostSums[k] / this.hostCounts[k] : null),
+    );
+    return {
+      ticks: this.ticks,
+      fromT: this.ticks ? this.fromT : 0,
+      toT: this.ticks ? this.toT : 0,
+      vps,
+      host,
+    };
   }
 }
 

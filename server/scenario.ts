@@ -5,10 +5,21 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { parseScenario, type ModeSpec, type Result, type Scenario, type ScenarioEvent } from '../shared/commands.js';
+import {
+  parseScenario,
+  type ModeSpec,
+  type Result,
+  type Scenario,
+  type ScenarioEvent,
+} from '../shared/commands.js';
 import type { Frame } from '../shared/model.js';
 import type { AppliedCommand } from './sim/api.js';
-import { createEngine, eventTick, validateScenario as checkMeaning, type ContentionEngine } from './sim/index.js';
+import {
+  createEngine,
+  eventTick,
+  validateScenario as checkMeaning,
+  type ContentionEngine,
+} from './sim/index.js';
 
 /** Why a scenario could not be used. `path` is a JSON path (`events[2].vps`) or, for file errors, the file. */
 export interface ScenarioError {
@@ -46,7 +57,11 @@ export function validateScenario(input: unknown): ScenarioResult {
   const shaped = parseScenario(input);
   if (!shaped.ok) return shaped;
   const meaning = checkMeaning(shaped.data);
-  if (!meaning.ok) return { ok: false, error: { code: 'INVALID_INPUT', message: meaning.error.message, path: meaning.error.path } };
+  if (!meaning.ok)
+    return {
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: meaning.error.message, path: meaning.error.path },
+    };
   return shaped;
 }
 
@@ -61,10 +76,18 @@ export function parseScenarioJson(text: string): ScenarioResult {
   } catch (e) {
     const offset = jsonErrorOffset(text);
     const at = lineColumn(text, offset < 0 ? text.length : offset);
-    const why = text.trim() === '' ? 'the file is empty' : (e as Error).message.replace(/ in JSON at position \d+.*$/, '');
+    const why =
+      text.trim() === ''
+        ? 'the file is empty'
+        : (e as Error).message.replace(/ in JSON at position \d+.*$/, '');
     return {
       ok: false,
-      error: { code: 'INVALID_JSON', message: `invalid JSON at line ${at.line}, column ${at.column}: ${why}`, path: '(root)', ...at },
+      error: {
+        code: 'INVALID_JSON',
+        message: `invalid JSON at line ${at.line}, column ${at.column}: ${why}`,
+        path: '(root)',
+        ...at,
+      },
     };
   }
   return validateScenario(value);
@@ -77,9 +100,14 @@ export async function loadScenarioFile(path: string): Promise<ScenarioResult> {
     text = await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { ok: false, error: { code: 'NOT_FOUND', message: `${path}: no such file`, path } };
-    if (code === 'EISDIR') return { ok: false, error: { code: 'UNREADABLE', message: `${path}: is a directory`, path } };
-    return { ok: false, error: { code: 'UNREADABLE', message: `${path}: cannot read (${code ?? 'error'})`, path } };
+    if (code === 'ENOENT')
+      return { ok: false, error: { code: 'NOT_FOUND', message: `${path}: no such file`, path } };
+    if (code === 'EISDIR')
+      return { ok: false, error: { code: 'UNREADABLE', message: `${path}: is a directory`, path } };
+    return {
+      ok: false,
+      error: { code: 'UNREADABLE', message: `${path}: cannot read (${code ?? 'error'})`, path },
+    };
   }
   const r = parseScenarioJson(text);
   if (!r.ok) return { ok: false, error: { ...r.error, message: `${path}: ${r.error.message}` } };
@@ -101,16 +129,25 @@ export async function listPresets(dir: string = PRESETS_DIR): Promise<PresetInfo
     const r = await loadScenarioFile(join(dir, file));
     if (!r.ok) continue;
     const s = r.data;
-    out.push({ id, name: s.name, description: s.description ?? '', mode: s.mode, vpsCount: s.vps.length, durationS: s.durationS });
+    out.push({
+      id,
+      name: s.name,
+      description: s.description ?? '',
+      mode: s.mode,
+      vpsCount: s.vps.length,
+      durationS: s.durationS,
+    });
   }
   return out;
 }
 
 /** Loads one preset by id (the file name without `.json`). An unknown id is `NOT_FOUND`. */
 export async function loadPreset(id: string, dir: string = PRESETS_DIR): Promise<ScenarioResult> {
-  if (!PRESET_ID.test(id)) return { ok: false, error: { code: 'NOT_FOUND', message: `unknown preset "${id}"`, path: 'preset' } };
+  if (!PRESET_ID.test(id))
+    return { ok: false, error: { code: 'NOT_FOUND', message: `unknown preset "${id}"`, path: 'preset' } };
   const r = await loadScenarioFile(join(dir, `${id}.json`));
-  if (!r.ok && r.error.code === 'NOT_FOUND') return { ok: false, error: { code: 'NOT_FOUND', message: `unknown preset "${id}"`, path: 'preset' } };
+  if (!r.ok && r.error.code === 'NOT_FOUND')
+    return { ok: false, error: { code: 'NOT_FOUND', message: `unknown preset "${id}"`, path: 'preset' } };
   return r;
 }
 
@@ -149,11 +186,15 @@ export const DEFAULT_SEED = 1;
  * scenario the engine refuses under that mode (admission, an event it cannot apply) is an
  * `INVALID_INPUT` error naming the JSON path. Asynchronous for callers that load engines lazily.
  */
-export async function createRun(scenario: Scenario, mode: ModeSpec = scenario.mode): Promise<Result<Run, ScenarioError>> {
+export async function createRun(
+  scenario: Scenario,
+  mode: ModeSpec = scenario.mode,
+): Promise<Result<Run, ScenarioError>> {
   const seed = scenario.seed ?? DEFAULT_SEED;
   const full: Scenario = { ...scenario, seed, mode };
   const v = checkMeaning(full, mode);
-  if (!v.ok) return { ok: false, error: { code: 'INVALID_INPUT', message: v.error.message, path: v.error.path } };
+  if (!v.ok)
+    return { ok: false, error: { code: 'INVALID_INPUT', message: v.error.message, path: v.error.path } };
   let engine: ContentionEngine;
   try {
     engine = createEngine(full, { mode });

@@ -9,7 +9,15 @@ import { pathToFileURL } from 'node:url';
 import { ModeSpecSchema, formatPath, type ModeSpec, type Scenario } from '../../shared/commands.js';
 import { MODE_IDS, type Frame } from '../../shared/model.js';
 import { SummaryAccumulator, csvHeader, frameCsvRows, modeLabel, type RunSummary } from '../export.js';
-import { PRESETS_DIR, createRun, listPresets, loadScenarioFile, parseScenarioJson, type Run, type ScenarioResult } from '../scenario.js';
+import {
+  PRESETS_DIR,
+  createRun,
+  listPresets,
+  loadScenarioFile,
+  parseScenarioJson,
+  type Run,
+  type ScenarioResult,
+} from '../scenario.js';
 
 export const FORMATS = ['json', 'csv', 'summary'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -71,7 +79,8 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
     if (value === undefined || value === '') return bad(flag, 'needs a value');
     value = value.trim();
     if (flag === '--format') {
-      if (!(FORMATS as readonly string[]).includes(value)) return bad(flag, `expected json, csv or summary, got "${value}"`);
+      if (!(FORMATS as readonly string[]).includes(value))
+        return bad(flag, `expected json, csv or summary, got "${value}"`);
       opts.format = value as Format;
     } else if (flag === '--out') {
       opts.out = value;
@@ -81,7 +90,8 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
       opts.mode = m.mode;
     } else if (flag === '--compare') {
       const parts = splitTopLevel(value);
-      if (parts.length < 2) return bad(flag, `expected two or more modes separated by a comma, got "${value}"`);
+      if (parts.length < 2)
+        return bad(flag, `expected two or more modes separated by a comma, got "${value}"`);
       const modes: ModeSpec[] = [];
       for (const p of parts) {
         const m = parseMode(p);
@@ -99,8 +109,10 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
     }
   }
   if (positional.length === 0) return bad('<scenario>', 'missing scenario file or preset id (see --help)');
-  if (positional.length > 1) return bad('<scenario>', `expected one scenario, got ${positional.length}: ${positional.join(' ')}`);
-  if (opts.mode !== undefined && opts.compare) return bad('--mode', 'use either --mode or --compare, not both');
+  if (positional.length > 1)
+    return bad('<scenario>', `expected one scenario, got ${positional.length}: ${positional.join(' ')}`);
+  if (opts.mode !== undefined && opts.compare)
+    return bad('--mode', 'use either --mode or --compare, not both');
   return { ok: true, options: { ...opts, scenario: positional[0] } };
 }
 
@@ -145,13 +157,19 @@ function splitTopLevel(text: string): string[] {
 /** Loads the scenario named on the command line: a file, `-` for stdin, or a bundled preset id. */
 export async function resolveScenario(arg: string): Promise<ScenarioResult> {
   if (arg === '-') return parseScenarioJson(readFileSync(0, 'utf8'));
-  if (!existsSync(arg) && /^[a-z0-9][a-z0-9-]*$/.test(arg) && existsSync(resolve(PRESETS_DIR, `${arg}.json`))) {
+  if (
+    !existsSync(arg) &&
+    /^[a-z0-9][a-z0-9-]*$/.test(arg) &&
+    existsSync(resolve(PRESETS_DIR, `${arg}.json`))
+  ) {
     return loadScenarioFile(resolve(PRESETS_DIR, `${arg}.json`));
   }
   return loadScenarioFile(arg);
 }
 
-const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+const VERSION: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
 const DEFAULT_DURATION_S = 60;
 
 /** Header of every output: what was run. */
@@ -228,13 +246,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`sim: ${loaded.error.message}\n`);
     return 2;
   }
-  const scenario: Scenario = { ...loaded.data, durationS: opts.durationS ?? loaded.data.durationS ?? DEFAULT_DURATION_S };
+  const scenario: Scenario = {
+    ...loaded.data,
+    durationS: opts.durationS ?? loaded.data.durationS ?? DEFAULT_DURATION_S,
+  };
   const modes = opts.compare ?? [opts.mode ?? scenario.mode];
   const runs: Run[] = [];
   for (const mode of modes) {
     const r = await createRun(scenario, mode);
     if (!r.ok) {
-      process.stderr.write(`sim: ${opts.compare ? `--compare ${modeLabel(mode)}: ` : opts.mode ? `--mode: ` : ''}${r.error.message}\n`);
+      process.stderr.write(
+        `sim: ${opts.compare ? `--compare ${modeLabel(mode)}: ` : opts.mode ? `--mode: ` : ''}${r.error.message}\n`,
+      );
       return 2;
     }
     runs.push(r.data);
@@ -326,14 +349,22 @@ export function summaryTable(modes: readonly ModeSpec[], summaries: readonly Run
       const vals = summaries.map((s) => c.get(s, id));
       vals.forEach((v) => row.push(v === null ? '–' : v.toFixed(c.digits)));
       for (const v of vals.slice(1)) {
-        row.push(v === null || vals[0] === null ? '–' : (v - vals[0] >= 0 ? '+' : '') + (v - vals[0]).toFixed(c.digits));
+        row.push(
+          v === null || vals[0] === null
+            ? '–'
+            : (v - vals[0] >= 0 ? '+' : '') + (v - vals[0]).toFixed(c.digits),
+        );
       }
     }
     row.push(summaries.map((s) => (s.vps[id] ? (s.vps[id].dnr ? 'DNR' : 'ok') : '–')).join(' / '));
     rows.push(row);
   }
   const widths = head.map((_, k) => Math.max(...rows.map((r) => r[k].length)));
-  return rows.map((r) => r.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  ')).join('\n') + '\n';
+  return (
+    rows
+      .map((r) => r.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  '))
+      .join('\n') + '\n'
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

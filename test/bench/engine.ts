@@ -17,11 +17,10 @@ const TICK_MS = 100;
 const PEER_S: Record<number, number> = { 256: 0.34, 1024: 2.0 };
 const GOAL_VPS_TICKS_PER_S_AT_1024 = 5e6;
 
-
 /** Deterministic 32-bit LCG (Numerical Recipes) for the demand changes. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function benchScenario(v: number): Scenario {
@@ -86,7 +85,9 @@ export async function run(): Promise<void> {
   );
   once(Math.min(256, SIZES[0] ?? 16)); // warm the JIT
   const rows: { v: number; incl: number; excl: number }[] = [];
-  console.log('     V   time incl. startup   VPS-ticks/s incl.   time excl.   VPS-ticks/s excl.   vs SimGrid (time ratio)');
+  console.log(
+    '     V   time incl. startup   VPS-ticks/s incl.   time excl.   VPS-ticks/s excl.   vs SimGrid (time ratio)',
+  );
   for (const v of SIZES) {
     const incl: number[] = [];
     const excl: number[] = [];
@@ -99,7 +100,10 @@ export async function run(): Promise<void> {
     const me = median(excl);
     rows.push({ v, incl: mi, excl: me });
     const peer = peerSeconds(v);
-    const vs = peer === undefined ? '' : `${(peer / mi).toFixed(2)}× ${PEER_S[v] ? '' : '(peer extrapolated) '}(SimGrid ${peer.toFixed(2)} s)`;
+    const vs =
+      peer === undefined
+        ? ''
+        : `${(peer / mi).toFixed(2)}× ${PEER_S[v] ? '' : '(peer extrapolated) '}(SimGrid ${peer.toFixed(2)} s)`;
     console.log(
       `${String(v).padStart(6)}   ${mi.toFixed(3).padStart(8)} s           ${fmtRate((v * ticks) / mi).padStart(9)}       ${me.toFixed(3).padStart(8)} s   ${fmtRate((v * ticks) / me).padStart(9)}         ${vs}`,
     );
@@ -108,21 +112,32 @@ export async function run(): Promise<void> {
     const a = rows[k - 1];
     const b = rows[k];
     const slope = Math.log(b.incl / a.incl) / Math.log(b.v / a.v);
-    console.log(`scaling exponent ${a.v}→${b.v}: ${slope.toFixed(2)} (1 = linear in V; SimGrid 256→1024: ${peerSlope().toFixed(2)})`);
+    console.log(
+      `scaling exponent ${a.v}→${b.v}: ${slope.toFixed(2)} (1 = linear in V; SimGrid 256→1024: ${peerSlope().toFixed(2)})`,
+    );
   }
-  console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (figures inflate when other work shares the CPUs)`);
+  console.log(
+    `load average after: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (figures inflate when other work shares the CPUs)`,
+  );
   const at1024 = rows.find((r) => r.v === 1024);
   if (at1024) {
     const rate = (1024 * ticks) / at1024.incl;
     console.log(
       `goal: ≥ ${fmtRate(GOAL_VPS_TICKS_PER_S_AT_1024)} VPS-ticks/s at V = 1 024, startup included: ${fmtRate(rate)} → ${rate >= GOAL_VPS_TICKS_PER_S_AT_1024 ? 'MET' : 'NOT MET'} (${(rate / GOAL_VPS_TICKS_PER_S_AT_1024).toFixed(2)}× goal)`,
     );
-    if (SIM_S === 600) console.log(`goal: at least as fast as SimGrid at 1 024: ${at1024.incl <= 2.0 ? 'MET' : 'NOT MET'} (${(2.0 / at1024.incl).toFixed(2)}×)`);
+    if (SIM_S === 600)
+      console.log(
+        `goal: at least as fast as SimGrid at 1 024: ${at1024.incl <= 2.0 ? 'MET' : 'NOT MET'} (${(2.0 / at1024.incl).toFixed(2)}×)`,
+      );
   }
   const at4096 = rows.find((r) => r.v === 4096);
   if (at4096 && SIM_S === 600) {
     const peer = peerSeconds(4096)!;
-    console.log(`goal: twice as fast as SimGrid at 4 096 (extrapolated ${peer.toFixed(1)} s): ${peer / at4096.incl >= 2 ? 'MET' : 'NOT MET'} (${(peer / at4096.incl).toFixed(2)}×)`);
+    console.log(
+      `goal: twice as fast as SimGrid at 4 096 (extrapolated ${peer.toFixed(1)} s): ${peer / at4096.incl >= 2 ? 'MET' : 'NOT MET'} (${(peer / at4096.incl).toFixed(2)}×)`,
+    );
   }
 }
 

@@ -19,9 +19,15 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const picked = argv.length ? BENCHES.filter((b) => argv.includes(b)) : BENCHES;
-  const load = loadavg().map((x) => x.toFixed(1)).join(' ');
-  console.log(`Contention Lab benches — node ${process.version}, ${cpus().length} CPU(s): ${cpus()[0]?.model ?? '?'}, load average ${load}`);
-  console.log('Figures are medians of repeated runs; compare ratios, not absolute times, on a shared machine.\n');
+  const load = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+  console.log(
+    `Contention Lab benches — node ${process.version}, ${cpus().length} CPU(s): ${cpus()[0]?.model ?? '?'}, load average ${load}`,
+  );
+  console.log(
+    'Figures are medians of repeated runs; compare ratios, not absolute times, on a shared machine.\n',
+  );
   let failed = 0;
   for (const name of picked) {
     const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));

@@ -1,14 +1,47 @@
 import { describe, expect, it } from 'vitest';
 import { HOST_METRICS, VPS_METRICS, type Frame, type VpsMetrics, type VpsState } from '../../shared/model.js';
-import { SummaryAccumulator, csvHeader, formatNumber, frameCsvRows, summarize, toCsv } from '../../server/export.js';
+import {
+  SummaryAccumulator,
+  csvHeader,
+  formatNumber,
+  frameCsvRows,
+  summarize,
+  toCsv,
+} from '../../server/export.js';
 
 // The normative names of model.md §10, written out here so a rename in the code fails this test.
 const NORMATIVE_VPS = [
-  'state', 'cpuDemand', 'cpuGranted', 'cpuUseful', 'cpuSteal', 'cpuThrottled', 'memDemandGiB', 'memResidentGiB',
-  'memSwappedGiB', 'diskDemandIops', 'diskServedIops', 'netDemandMbps', 'netServedMbps', 'latencyMeanMs',
-  'latencyP99Ms', 'throughputRps', 'errorRate', 'goodFraction', 'degradation', 'health',
+  'state',
+  'cpuDemand',
+  'cpuGranted',
+  'cpuUseful',
+  'cpuSteal',
+  'cpuThrottled',
+  'memDemandGiB',
+  'memResidentGiB',
+  'memSwappedGiB',
+  'diskDemandIops',
+  'diskServedIops',
+  'netDemandMbps',
+  'netServedMbps',
+  'latencyMeanMs',
+  'latencyP99Ms',
+  'throughputRps',
+  'errorRate',
+  'goodFraction',
+  'degradation',
+  'health',
 ];
-const NORMATIVE_HOST = ['cpuUtil', 'memUsedGiB', 'hostSwapGiB', 'diskUtil', 'netUtil', 'dom0CpuUtil', 'fairness', 'running'];
+const NORMATIVE_HOST = [
+  'cpuUtil',
+  'memUsedGiB',
+  'hostSwapGiB',
+  'diskUtil',
+  'netUtil',
+  'dom0CpuUtil',
+  'fairness',
+  'running',
+];
 
 function vps(id: string, over: Partial<VpsMetrics> = {}): VpsMetrics {
   const v = { id, state: 'running' as VpsState } as VpsMetrics;
@@ -45,13 +78,22 @@ describe('CSV export', () => {
     const header = lines[0].split(',');
     for (const line of lines.slice(1)) expect(line.split(',')).toHaveLength(header.length);
     const row = Object.fromEntries(header.map((h, k) => [h, lines[1].split(',')[k]]));
-    expect(row).toMatchObject({ tick: '0', t: '0.1', vps: 'web-1', state: 'running', cpuGranted: '1.5', 'host.cpuUtil': '0.25' });
+    expect(row).toMatchObject({
+      tick: '0',
+      t: '0.1',
+      vps: 'web-1',
+      state: 'running',
+      cpuGranted: '1.5',
+      'host.cpuUtil': '0.25',
+    });
     expect(lines[3].split(',')[header.indexOf('state')]).toBe('dnr');
   });
 
   it('quotes a JSON mode in the mode column', () => {
     const rows = frameCsvRows(frame(0, [vps('a')]), { base: 'container', containerLimits: false });
-    expect(rows.startsWith('0,0.1,"{""base"":""container"",""containerLimits"":false}",a,running,')).toBe(true);
+    expect(rows.startsWith('0,0.1,"{""base"":""container"",""containerLimits"":false}",a,running,')).toBe(
+      true,
+    );
   });
 
   it('prints numbers reproducibly', () => {
@@ -69,10 +111,23 @@ describe('CSV export', () => {
 describe('summary', () => {
   // Four ticks, two VPSs, numbers chosen to be checked by hand.
   const frames = [
-    frame(0, [vps('a', { latencyP99Ms: 10, degradation: 0 }), vps('b', { latencyP99Ms: 5 })], { cpuUtil: 0.5 }),
-    frame(1, [vps('a', { latencyP99Ms: 20, degradation: 0.2 }), vps('b', { latencyP99Ms: 5 })], { cpuUtil: 0.7 }),
-    frame(2, [vps('a', { latencyP99Ms: 30, degradation: 1, state: 'down', throughputRps: 0 }), vps('b', { latencyP99Ms: 7 })], { cpuUtil: 0.9 }),
-    frame(3, [vps('a', { latencyP99Ms: 40, degradation: 0.6 }), vps('b', { latencyP99Ms: 7 })], { cpuUtil: 0.3 }),
+    frame(0, [vps('a', { latencyP99Ms: 10, degradation: 0 }), vps('b', { latencyP99Ms: 5 })], {
+      cpuUtil: 0.5,
+    }),
+    frame(1, [vps('a', { latencyP99Ms: 20, degradation: 0.2 }), vps('b', { latencyP99Ms: 5 })], {
+      cpuUtil: 0.7,
+    }),
+    frame(
+      2,
+      [
+        vps('a', { latencyP99Ms: 30, degradation: 1, state: 'down', throughputRps: 0 }),
+        vps('b', { latencyP99Ms: 7 }),
+      ],
+      { cpuUtil: 0.9 },
+    ),
+    frame(3, [vps('a', { latencyP99Ms: 40, degradation: 0.6 }), vps('b', { latencyP99Ms: 7 })], {
+      cpuUtil: 0.3,
+    }),
   ];
 
   it('averages each metric per VPS and host, and derives degradation and DNR', () => {
@@ -121,7 +176,10 @@ describe('summary', () => {
   });
 
   it('leaves non-finite values out of means', () => {
-    const s = summarize([frame(0, [vps('a', { latencyP99Ms: Number.POSITIVE_INFINITY })]), frame(1, [vps('a', { latencyP99Ms: 8 })])]);
+    const s = summarize([
+      frame(0, [vps('a', { latencyP99Ms: Number.POSITIVE_INFINITY })]),
+      frame(1, [vps('a', { latencyP99Ms: 8 })]),
+    ]);
     expect(s.vps.a.latencyP99Ms).toBe(8);
   });
 });

@@ -35,7 +35,10 @@ function run(id: string, mode?: ModeSpec): Promise<Ran> {
         for (let t = 0; t < ticks; t++) frames.push(r.data.step());
         const tickMs = r.data.tickMs;
         const win = (fromS: number, toS: number) =>
-          summarize(frames, { fromTick: Math.round((fromS * 1000) / tickMs), toTick: Math.round((toS * 1000) / tickMs) });
+          summarize(frames, {
+            fromTick: Math.round((fromS * 1000) / tickMs),
+            toTick: Math.round((toS * 1000) / tickMs),
+          });
         return { frames, tickMs, win };
       })(),
     );
@@ -81,7 +84,8 @@ describe('preset stories', () => {
     if (!r.ok) throw new Error(r.error.message);
     const frames: Frame[] = [];
     for (let t = 0; t < 600; t++) {
-      if (t === 300) expect(r.data.engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' }).ok).toBe(true);
+      if (t === 300)
+        expect(r.data.engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' }).ok).toBe(true);
       frames.push(r.data.step());
     }
     const before = summarize(frames, { fromTick: 100, toTick: 300 }).vps['web-1'];
@@ -100,7 +104,10 @@ describe('preset stories', () => {
     expect(after.vps['web-1'].throughputRps!).toBeGreaterThan(before.vps['web-1'].throughputRps! * 0.97);
     expect(after.vps['web-1'].degradationPct).toBeLessThan(1);
     expect(after.vps['web-1'].schedWaitMs!).toBeGreaterThan(before.vps['web-1'].schedWaitMs! + 5);
-    const blamed = r.frames.slice(400).flatMap((f) => f.attribution).filter((a) => a.victim === 'web-1');
+    const blamed = r.frames
+      .slice(400)
+      .flatMap((f) => f.attribution)
+      .filter((a) => a.victim === 'web-1');
     expect(blamed.length).toBeGreaterThan(0);
     expect(blamed.every((a) => a.culprit === 'batch-1' && a.resource === 'cpu')).toBe(true);
   });
@@ -155,7 +162,10 @@ describe('preset stories', () => {
       expect(storm.vps[id].dnr, id).toBe(false);
       expect(recovered.vps[id].latencyMeanMs!, id).toBeLessThan(before.vps[id].latencyMeanMs! * 1.2);
     }
-    const blamed = r.frames.slice(300, 600).flatMap((f) => f.attribution).filter((a) => a.victim === 'web-1');
+    const blamed = r.frames
+      .slice(300, 600)
+      .flatMap((f) => f.attribution)
+      .filter((a) => a.victim === 'web-1');
     expect(blamed.length).toBeGreaterThan(0);
     expect(blamed.every((a) => a.culprit === 'batch-1')).toBe(true);
   });
@@ -234,13 +244,20 @@ describe('preset stories', () => {
       expect(storm.vps[id].latencyMeanMs!, id).toBeGreaterThan(before.vps[id].latencyMeanMs! * 1.2);
     }
     for (const id of others(storm, 'batch-1')) {
-      const edges = r.frames.slice(350, 750).flatMap((f) => f.attribution).filter((a) => a.victim === id);
+      const edges = r.frames
+        .slice(350, 750)
+        .flatMap((f) => f.attribution)
+        .filter((a) => a.victim === id);
       const onBatch = edges.filter((a) => a.culprit === 'batch-1');
       expect(onBatch.length, id).toBeGreaterThan(edges.length / 2);
-      expect(onBatch.every((a) => a.resource === 'disk' || a.resource === 'dom0'), id).toBe(true);
+      expect(
+        onBatch.every((a) => a.resource === 'disk' || a.resource === 'dom0'),
+        id,
+      ).toBe(true);
       expect(recovered.vps[id].latencyMeanMs!, id).toBeLessThan(storm.vps[id].latencyMeanMs! / 10);
     }
     // The steady web tier is back to where it was before the storm.
-    for (const id of ['web-1', 'web-2']) expect(recovered.vps[id].latencyMeanMs!, id).toBeLessThan(before.vps[id].latencyMeanMs! * 1.3);
+    for (const id of ['web-1', 'web-2'])
+      expect(recovered.vps[id].latencyMeanMs!, id).toBeLessThan(before.vps[id].latencyMeanMs! * 1.3);
   });
 });

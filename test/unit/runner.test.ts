@@ -44,7 +44,16 @@ const small: Scenario = {
   mode: 'para',
   host: { cores: 6 },
   vps: [
-    { id: 'web-1', role: 'web', vcpus: 2, ramGiB: 4, diskIops: 2000, netMbps: 200, profile: 'bursty', load: { cpu: 0.6, disk: 0.2, net: 0.2 } },
+    {
+      id: 'web-1',
+      role: 'web',
+      vcpus: 2,
+      ramGiB: 4,
+      diskIops: 2000,
+      netMbps: 200,
+      profile: 'bursty',
+      load: { cpu: 0.6, disk: 0.2, net: 0.2 },
+    },
     { id: 'batch-1', role: 'batch', vcpus: 4, ramGiB: 4, diskIops: 2000, netMbps: 200, load: { cpu: 0.3 } },
   ],
   events: [{ atS: 2, type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' }],
@@ -54,13 +63,31 @@ writeFileSync(smallFile, JSON.stringify(small));
 
 describe('sim CLI arguments', () => {
   it('parses every flag, in both spellings', () => {
-    const r = parseArgs(['x.json', '--format=csv', '--out', 'o.csv', '--duration', '12.5', '--mode', '{"base":"container","netShaping":true}']);
+    const r = parseArgs([
+      'x.json',
+      '--format=csv',
+      '--out',
+      'o.csv',
+      '--duration',
+      '12.5',
+      '--mode',
+      '{"base":"container","netShaping":true}',
+    ]);
     expect(r).toEqual({
       ok: true,
-      options: { scenario: 'x.json', format: 'csv', out: 'o.csv', durationS: 12.5, mode: { base: 'container', netShaping: true } },
+      options: {
+        scenario: 'x.json',
+        format: 'csv',
+        out: 'o.csv',
+        durationS: 12.5,
+        mode: { base: 'container', netShaping: true },
+      },
     });
     const c = parseArgs(['x.json', '--compare', 'full,{"base":"container","containerLimits":false}']);
-    expect(c.ok && 'options' in c && c.options.compare).toEqual(['full', { base: 'container', containerLimits: false }]);
+    expect(c.ok && 'options' in c && c.options.compare).toEqual([
+      'full',
+      { base: 'container', containerLimits: false },
+    ]);
   });
 
   it.each([
@@ -114,7 +141,13 @@ describe('sim CLI', () => {
 
   it('exits 2 on a bad scenario, naming the JSON path', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ ...small, events: [...small.events!, { atS: 1, type: 'setLoad', vps: 'web-9', load: { cpu: 1 } }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        ...small,
+        events: [...small.events!, { atS: 1, type: 'setLoad', vps: 'web-9', load: { cpu: 1 } }],
+      }),
+    );
     const r = await sim([bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('events[1].vps');
@@ -132,7 +165,14 @@ describe('sim CLI', () => {
     expect([ra.code, rb.code, ra.stderr]).toEqual([0, 0, '']);
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
     const out = JSON.parse(readFileSync(a, 'utf8'));
-    expect(out.meta).toMatchObject({ scenario: 'small', seed: 5, tickMs: 100, durationS: 5, mode: 'para', ticks: 50 });
+    expect(out.meta).toMatchObject({
+      scenario: 'small',
+      seed: 5,
+      tickMs: 100,
+      durationS: 5,
+      mode: 'para',
+      ticks: 50,
+    });
     expect(typeof out.meta.version).toBe('string');
     expect(out.frames).toHaveLength(50);
     expect(out.frames.map((f: { tick: number }) => f.tick)).toEqual([...Array(50).keys()]);
@@ -190,8 +230,25 @@ describe('sim CLI', () => {
       mode: 'full',
       host: { cores: 8 },
       vps: [
-        { id: 'a', vcpus: 2, ramGiB: 2, diskIops: 100, netMbps: 10, profile: 'steady', load: { cpu: 0.5, mem: 0.5, disk: 0, net: 0 } },
-        { id: 'b', vcpus: 4, cpuCapCores: 2, ramGiB: 2, diskIops: 100, netMbps: 10, profile: 'steady', load: { cpu: 0.75, mem: 0.5, disk: 0, net: 0 } },
+        {
+          id: 'a',
+          vcpus: 2,
+          ramGiB: 2,
+          diskIops: 100,
+          netMbps: 10,
+          profile: 'steady',
+          load: { cpu: 0.5, mem: 0.5, disk: 0, net: 0 },
+        },
+        {
+          id: 'b',
+          vcpus: 4,
+          cpuCapCores: 2,
+          ramGiB: 2,
+          diskIops: 100,
+          netMbps: 10,
+          profile: 'steady',
+          load: { cpu: 0.75, mem: 0.5, disk: 0, net: 0 },
+        },
       ],
       events: [{ atS: 1, type: 'setLoad', vps: 'b', load: { cpu: 0.25 } }],
     };
@@ -210,7 +267,11 @@ describe('sim CLI', () => {
     // The streamed summary equals the one written beside the frames, and both match the frames' means.
     const out = JSON.parse(full.stdout);
     expect(out.summary).toEqual(s);
-    const p99 = out.frames.reduce((acc: number, f: { vps: { latencyP99Ms: number }[] }) => acc + f.vps[0].latencyP99Ms, 0) / 20;
+    const p99 =
+      out.frames.reduce(
+        (acc: number, f: { vps: { latencyP99Ms: number }[] }) => acc + f.vps[0].latencyP99Ms,
+        0,
+      ) / 20;
     expect(s.vps.a.latencyP99Ms).toBeCloseTo(p99, 9);
   });
 

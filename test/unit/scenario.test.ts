@@ -69,7 +69,10 @@ describe('parseScenarioJson', () => {
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error.path).toBe('events[2].vps');
     expect(!r.ok && r.error.message).toContain('db-1');
-    const unknown = validateScenario({ ...base, events: [events[0], events[0], { atS: 0, type: 'stopFault', vps: 'web-9', fault: 'cpu_hog' }] });
+    const unknown = validateScenario({
+      ...base,
+      events: [events[0], events[0], { atS: 0, type: 'stopFault', vps: 'web-9', fault: 'cpu_hog' }],
+    });
     expect(!unknown.ok && unknown.error.path).toBe('events[2].vps');
   });
 
@@ -82,7 +85,10 @@ describe('parseScenarioJson', () => {
     expect(validateScenario({ ...base, tickMs: 100, events }).ok).toBe(true);
     const early = validateScenario({ ...base, tickMs: 100, events: [{ ...events[0], atS: 0.5 }, events[1]] });
     expect(!early.ok && early.error.path).toBe('events[0].vps');
-    const dup = validateScenario({ ...base, events: [{ atS: 1, type: 'addVps', vps: { ...added, id: 'web-1' } }] });
+    const dup = validateScenario({
+      ...base,
+      events: [{ atS: 1, type: 'addVps', vps: { ...added, id: 'web-1' } }],
+    });
     expect(!dup.ok && dup.error.path).toBe('events[0].vps.id');
   });
 });
