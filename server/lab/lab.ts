@@ -347,10 +347,16 @@ export class Lab {
   snapshot(canControl: boolean): SnapshotMessage {
     const stride = this.ticksPerBroadcast;
     const last = this.history.lastTick ?? -1;
-    const from = Math.max(0, last - stride * (SNAPSHOT_ENTRIES - 1));
-    const history = this.history.range(from, last, stride).map((frames) => encodeFrameMessage(this.id, frames));
-    return { lab: this.id, state: this.state(), history, events: this.recentEvents(), canControl };
+    // Clients joining in the same tick (a class opening the page) share one encoding.
+    if (!this.snapshotCache || this.snapshotCache.last !== last || this.snapshotCache.stride !== stride) {
+      const from = Math.max(0, last - stride * (SNAPSHOT_ENTRIES - 1));
+      const history = this.history.range(from, last, stride).map((frames) => encodeFrameMessage(this.id, frames));
+      this.snapshotCache = { last, stride, history };
+    }
+    return { lab: this.id, state: this.state(), history: this.snapshotCache.history, events: this.recentEvents(), canControl };
   }
+
+  private snapshotCache: { last: number; stride: number; history: WireFrameMessage[] } | null = null;
 
   /**
    * Re-apply recorded commands after a restore: step to each one's tick, apply it, without
