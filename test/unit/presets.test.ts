@@ -62,7 +62,7 @@ describe('preset files', () => {
   });
 });
 
-describe('preset stories', () => {
+describe('preset stories', { timeout: 90_000 }, () => {
   it('demo: six named tenants at moderate load, all healthy', async () => {
     const s = (await run('demo')).win(0, 120);
     expect(Object.keys(s.vps)).toEqual(['web-1', 'db-1', 'cache-1', 'batch-1', 'ci-1', 'mail-1']);

@@ -111,7 +111,7 @@ describe('sim CLI arguments', () => {
   });
 });
 
-describe('sim CLI', () => {
+describe('sim CLI', { timeout: 90_000 }, () => {
   it('prints usage with --help', async () => {
     const r = await sim(['--help']);
     expect(r.code).toBe(0);
@@ -285,7 +285,7 @@ describe('sim CLI', () => {
   });
 });
 
-describe('replay', () => {
+describe('replay', { timeout: 90_000 }, () => {
   it('a run exported as a scenario (its log, stamped with ticks) reproduces identical frames', async () => {
     const live = await createRun(small);
     if (!live.ok) throw new Error(live.error.message);
