@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { Ack } from '../../shared/protocol.js';
+import { http, removeDir, settle, startServer, type TestServer } from './helpers.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startServer({ config: { commandRate: 100_000 } });
+  expect((await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 's', preset: 'demo' } })).status).toBe(201);
+});
+afterAll(async () => {
+  await t.close();
+  removeDir(t.dataDir);
+});
+
+/** A socket.io client at the protocol level that joins a lab, then stops reading its socket. */
+async function stalledClient(url: string): Promise<WebSocket> {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+  await new Promise<void>((resolve, reject) => {
+    ws.on('message', (data) => {
+      const text = data.toString();
+      if (text.startsWith('0{')) ws.send('40');
+      else if (text.startsWith('40')) ws.send('42["join",{"lab":"s"}]');
+      else if (text.startsWith('42["snapshot"')) resolve();
+    });
+    ws.once('error', reject);
+  });
+  (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+  return ws;
+}
+
+interface ServerSide {
+  writeBuffer: unknown[];
+  transport: { socket?: { _socket?: { writableLength: number } } };
+}
+
+describe('a client that stops reading', () => {
+  it('costs bounded memory while frames flow, and is dropped once non-frame messages pile up', async () => {
+    const ws = await stalledClient(t.url);
+    const [id] = [...t.server.io.sockets.sockets.keys()];
+    const conn = t.server.io.sockets.sockets.get(id)!.conn as unknown as ServerSide;
+    const lab = t.server.registry.get('s')!;
+    // 15 simulated minutes of frames at 1× (≈ 18 MB, more than the kernel buffers hold), one I/O
+    // turn per frame so every one is offered to the stalled socket.
+    let maxBuffered = 0;
+    for (let i = 0; i < 9000; i++) {
+      t.advance(100);
+      await new Promise((r) => setImmediate(r));
+      maxBuffered = Math.max(maxBuffered, conn.transport.socket?._socket?.writableLength ?? 0);
+      expect(conn.writeBuffer.length).toBeLessThanOrEqual(1);
+    }
+    expect(lab.tick).toBeGreaterThanOrEqual(9000);
+    expect((conn.transport as unknown as { writable: boolean }).writable).toBe(false);
+    // What waits in user space for this client stays around one frame, not thousands.
+    expect(maxBuffered).toBeLessThan(64 * 1024);
+    expect(t.server.io.sockets.sockets.has(id)).toBe(true);
+
+    // Log entries are not volatile: when hundreds wait for it, the client is disconnected.
+    for (let i = 0; i < 6; i++) {
+      const batch = Array.from({ length: 100 }, (_, k) => ({ type: 'setLoad', vps: 'web-1', load: { cpu: ((i * 100 + k) % 90) / 100 } }));
+      const r = await settle(t, http(`${t.url}/api/labs/s/commands`, { method: 'POST', body: batch }));
+      expect((r.body as Ack<unknown>[]).every((a) => a.ok)).toBe(true);
+    }
+    t.advance(2500);
+    expect(t.server.io.sockets.sockets.has(id)).toBe(false);
+    ws.terminate();
+  });
+});
