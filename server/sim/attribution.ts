@@ -71,8 +71,13 @@ export function attribute(st: SimState, w: Work, scratch: Float64Array): Attribu
     for (let i = 0; i < n; i++) if (suffers(i)) emit(out, st, name, scratch, total, top, i);
   };
 
-  if (p.cpuPolicy === 'share')
-    resource('cpu', (i) => s.cpuGot[i] - s.cpuFair[i], (i) => m.cpuSteal[i] > 0.02 || m.schedWaitMs[i] > 1);
+  if (p.cpuPolicy === 'share') {
+    // Fair share: the host's cores split by weight.
+    let sumW = 0;
+    for (let i = 0; i < n; i++) sumW += s.weight[i];
+    const sumW1 = sumW || 1;
+    resource('cpu', (i) => s.cpuGot[i] - (host.cores * s.weight[i]) / sumW1, (i) => m.cpuSteal[i] > 0.02 || m.schedWaitMs[i] > 1);
+  }
   const fairDisk = host.diskIops / n;
   resource('disk', (i) => s.diskServed[i] - fairDisk, (i) => s.diskBase[i] > 0 && (w.shared.diskU > 0.8 || s.diskServed[i] < s.diskWant[i] * 0.99));
   const fairNet = host.netMbps / n;

@@ -39,6 +39,9 @@ export function admissionError(
   return undefined;
 }
 
+/** The result of a command that changed the state and has nothing to say (shared, read-only). */
+const OK_NO_NOTES: ApplyResult = Object.freeze({ ok: true as const, notes: Object.freeze([]) as unknown as string[] });
+
 const round = (x: number): string => String(Math.round(x * 100) / 100);
 
 const indexCache = new WeakMap<SimState['vps'], Map<string, number>>();
@@ -72,7 +75,7 @@ export function applyCommand(st: SimState, cmd: Command): ApplyResult {
       if (cmd.load.mem !== undefined) l.mem = cmd.load.mem;
       if (cmd.load.disk !== undefined) l.disk = cmd.load.disk;
       if (cmd.load.net !== undefined) l.net = cmd.load.net;
-      return { ok: true, notes: [] };
+      return OK_NO_NOTES;
     }
     case 'setProfile': {
       const i = indexOf(st, cmd.vps);

@@ -9,6 +9,7 @@ import type { AppliedCommand, Engine, EngineState } from './api.js';
 import { admissionError, applyCommand, capError, cloneCommand } from './commands.js';
 import type { Note } from './faults.js';
 import { buildFrame } from './frame.js';
+import { CommandLog } from './log.js';
 import { computeTick } from './step.js';
 import { initialState, snapshotOf, stateFromSnapshot, type SimState, type StateSnapshot } from './state.js';
 import { Work } from './work.js';
@@ -103,7 +104,7 @@ class EngineImpl implements ContentionEngine {
   private scratch: Float64Array;
   private scheduled: Scheduled[];
   private next: number;
-  private applied: AppliedCommand[];
+  private applied: CommandLog;
   private notes: Note[] = [];
   private computed = false;
 
@@ -111,7 +112,7 @@ class EngineImpl implements ContentionEngine {
     this.st = st;
     this.scheduled = scheduled;
     this.next = next;
-    this.applied = log;
+    this.applied = new CommandLog(log);
     this.work = new Work(st.vps.length);
     this.scratch = new Float64Array(st.vps.length + 1);
   }
@@ -127,7 +128,7 @@ class EngineImpl implements ContentionEngine {
   apply(cmd: Command): { ok: true } | { ok: false; error: ApiError } {
     const r = applyCommand(this.st, cmd);
     if (!r.ok) return r;
-    this.applied.push({ tick: this.st.tick, command: cloneCommand(cmd) });
+    this.applied.push(this.st.tick, cmd);
     for (const message of r.notes) this.notes.push({ tick: this.st.tick, kind: 'info', message });
     return { ok: true };
   }
@@ -201,7 +202,7 @@ class EngineImpl implements ContentionEngine {
   }
 
   log(): readonly AppliedCommand[] {
-    return this.applied;
+    return this.applied.all();
   }
 
   save(): unknown {
@@ -211,7 +212,7 @@ class EngineImpl implements ContentionEngine {
       state: snapshotOf(this.st),
       scheduled: this.scheduled.map((e) => ({ tick: e.tick, command: cloneCommand(e.command) })),
       next: this.next,
-      log: this.applied.map((e) => ({ tick: e.tick, command: cloneCommand(e.command) })),
+      log: this.applied.all().map((e) => ({ tick: e.tick, command: cloneCommand(e.command) })),
     };
     return out;
   }

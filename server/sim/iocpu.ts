@@ -112,7 +112,9 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     // Inside the guest, storm/flood I/O runs in kernel context and shares the CPU with the
     // service in proportion to demand; a pure compute hog yields to both (it is background work).
     // The second pass only matters when some storm or flood was held back by its guest's CPU.
-    if (pass === 0 && (!anyIo || !holdBack(n, appCpu, svcIoCpu, faultIoCpu, cpuGot, faultIoScale))) break;
+    if (pass > 0 || !anyIo) break;
+    w.ioScaled = true;
+    if (!holdBack(n, appCpu, svcIoCpu, faultIoCpu, cpuGot, faultIoScale)) break;
   }
   const sh = w.shared;
   sh.dom0Got = dom0Got;

@@ -18,7 +18,7 @@ const { evaluate, newServiceIn, newServiceOut } = serviceMod;
 const sin = newServiceIn();
 const sout = newServiceOut();
 
-/** CPU metrics, each VPS's CPU headroom and fair share; returns Σ granted (guests, Dom0, host OS). */
+/** CPU metrics and each VPS's CPU headroom (its fair share is worked out by attribution); returns Σ granted (guests, Dom0, host OS). */
 export function cpuMetrics(st: SimState, w: Work): number {
   const n = st.vps.length;
   const p = st.profile;
@@ -26,26 +26,22 @@ export function cpuMetrics(st: SimState, w: Work): number {
   const s = w.s;
   const m = w.m;
   const vcpusA = w.plan.vcpus;
-  const cpuLimit = s.cpuLimit, weight = s.weight, cpuDemand = s.cpuDemand, cpuGot = s.cpuGot, cpuAvail = s.cpuAvail, cpuFair = s.cpuFair;
+  const cpuLimit = s.cpuLimit, weight = s.weight, cpuDemand = s.cpuDemand, cpuGot = s.cpuGot, cpuAvail = s.cpuAvail;
   const level = w.shared.level;
   const dom0Got = w.shared.dom0Got;
   const share = p.cpuPolicy === 'share';
   const domainW = p.cpuWeighting === 'domain';
   let sumGot = dom0Got + w.shared.hostOsCpu;
   let runnable = dom0Got > 0 ? (domainW ? 1 : Math.ceil(dom0Got)) : 0;
-  let sumW = 0;
   for (let i = 0; i < n; i++) {
     sumGot += cpuGot[i];
     const d = cpuDemand[i];
     if (d > 0) runnable += domainW ? 1 : Math.ceil(d);
-    sumW += weight[i];
   }
   const idle = Math.max(0, host.cores - sumGot);
   const contended = share && Number.isFinite(level);
   const waitMs = contended ? Math.max(0, runnable / host.cores - 1) * (p.schedSliceMs / 2) : 0;
-  const mDemand = m.cpuDemand, mGranted = m.cpuGranted, mSteal = m.cpuSteal, mThrottled = m.cpuThrottled, mWait = m.schedWaitMs;
-  const sumW1 = sumW || 1;
-  const cores = host.cores;
+  const mSteal = m.cpuSteal, mThrottled = m.cpuThrottled, mWait = m.schedWaitMs;
   for (let i = 0; i < n; i++) {
     const vc = vcpusA[i];
     const d = cpuDemand[i];
@@ -55,10 +51,7 @@ export function cpuMetrics(st: SimState, w: Work): number {
     if (share) {
       if (!contended) cpuAvail[i] = Math.min(lim, got + idle);
       else cpuAvail[i] = Math.max(got, domainW ? headroomDomain(weight[i], lim, level) : headroomVcpu(vc, lim, level));
-      cpuFair[i] = (cores * weight[i]) / sumW1;
-    } else cpuFair[i] = cpuAvail[i];
-    mDemand[i] = d;
-    mGranted[i] = got;
+    }
     mSteal[i] = Math.max(0, capped - got) / vc;
     mThrottled[i] = Math.max(0, d - capped) / vc;
     mWait[i] = d > 0 ? waitMs : 0;
@@ -113,7 +106,6 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const dt = st.tickMs / 1000;
   const hung = ctx.hung, uDisk = ctx.uDisk, uNet = ctx.uNet, uDom0 = ctx.uDom0, downCode = ctx.downCode;
   const lambdaA = s.lambda, diskBase = s.diskBase, netBase = s.netBase, diskFault = s.diskFault, netFault = s.netFault;
-  const memDemand = s.memDemand, resident = s.resident, guestSwap = s.guestSwap, diskServed = s.diskServed, netServed = s.netServed;
   const serviceFactor = s.serviceFactor, memSlow = s.memSlow, appCpu = s.appCpu, svcIoCpu = s.svcIoCpu, up_ = s.up;
   const cpuLimit = s.cpuLimit, cpuAvail = s.cpuAvail, faultIoCpu = s.faultIoCpu, slow = s.slow, faultIoScale = s.faultIoScale;
   const diskAvail = s.diskAvail, netAvail = s.netAvail, goodA = s.good, goodIso = s.goodIso;
@@ -122,8 +114,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const isoReady = w.isoReady;
   const isoLambda = w.isoLambda, isoDisk = w.isoDisk, isoNet = w.isoNet, isoGoodA = w.isoGood, isoP99 = w.isoP99;
   const sloA = pl.sloMs, memSlowIso = pl.memSlowIso, baseCpu = pl.baseCpu, dPath = pl.dPath, nPath = pl.nPath;
-  const mDemandRps = m.demandRps, mMemDemand = m.memDemandGiB, mResident = m.memResidentGiB, mSwapped = m.memSwappedGiB;
-  const mDiskDemand = m.diskDemandIops, mDiskServed = m.diskServedIops, mNetDemand = m.netDemandMbps, mNetServed = m.netServedMbps;
+  const mDiskDemand = m.diskDemandIops, mNetDemand = m.netDemandMbps;
   const mIsoP99 = m.latencyP99IsolatedMs, mWait = m.schedWaitMs, mThroughput = m.throughputRps, mMean = m.latencyMeanMs;
   const mP99 = m.latencyP99Ms, mError = m.errorRate, mGoodFraction = m.goodFraction, mBacklog = m.backlog;
   const mDegradation = m.degradation, mHealth = m.health;
@@ -131,18 +122,20 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const rttMs = p.netRttMs, eCpu = p.eCpu, dom0Vcpus = p.dom0Vcpus;
   const hostDisk = host.diskIops, hostNet = host.netMbps, cores = host.cores;
   const diskOpCpuS = KNOBS.diskOpCpuS, netMbitCpu = KNOBS.netMbitCpu;
+  const svcKey = w.svcKey, svcLambda = w.svcLambda, svcRhoCpu = w.svcRhoCpu, svcRhoDisk = w.svcRhoDisk;
+  const svcRhoNet = w.svcRhoNet, svcExtraMs = w.svcExtraMs, svcBacklog = w.svcBacklog;
+  const su = w.svcU;
+  // Kept outcomes hold only while the plan arrays and the device utilizations are those they came from.
+  const keepAll = isoReady && su.disk === uDisk && su.net === uNet && su.dom0 === uDom0;
+  su.disk = uDisk;
+  su.net = uNet;
+  su.dom0 = uDom0;
   let running = 0, jainSum = 0, jainSq = 0, jainN = 0;
   for (let i = 0; i < n; i++) {
     const lambda = lambdaA[i];
     const db = diskBase[i], nb = netBase[i];
-    mDemandRps[i] = lambda;
-    mMemDemand[i] = memDemand[i];
-    mResident[i] = resident[i];
-    mSwapped[i] = guestSwap[i];
     mDiskDemand[i] = db + diskFault[i];
-    mDiskServed[i] = diskServed[i];
     mNetDemand[i] = nb + netFault[i];
-    mNetServed[i] = netServed[i];
     const sf = hung ? 0 : serviceFactor[i];
     const slowAll = memSlow[i];
     const svcCpu = appCpu[i] + svcIoCpu[i];
@@ -159,10 +152,12 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     // A pure function of the plan, lambda and the base demands: kept while they do not change.
     let isoGood: number;
     let isoP: number;
+    let isoKept = true;
     if (isoReady && lambda === isoLambda[i] && db === isoDisk[i] && nb === isoNet[i]) {
       isoGood = isoGoodA[i];
       isoP = isoP99[i];
     } else {
+      isoKept = false;
       const dP = dPath[i], nP = nPath[i];
       const dIso = Math.min(db, dP, hostDisk);
       const nIso = Math.min(nb, nP, hostNet);
@@ -199,40 +194,69 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       const scale = faultIoScale[i];
       const dSvc = diskAvail[i] * baseFraction(db, diskFault[i] * scale);
       const nSvc = netAvail[i] * baseFraction(nb, netFault[i] * scale);
-      sin.rhoDisk = useDisk ? (dSvc > 0 ? (db * slowAll) / dSvc : Infinity) : 0;
-      sin.rhoNet = useNet ? (nSvc > 0 ? (nb * slowAll) / nSvc : Infinity) : 0;
-      sin.uDisk = uDisk;
-      sin.uNet = uNet;
-      sin.uDom0 = uDom0;
-      sin.extraMs = (useNet ? rttMs : 0) + mWait[i];
+      const rhoDisk = useDisk ? (dSvc > 0 ? (db * slowAll) / dSvc : Infinity) : 0;
+      const rhoNet = useNet ? (nSvc > 0 ? (nb * slowAll) / nSvc : Infinity) : 0;
+      const extraMs = (useNet ? rttMs : 0) + mWait[i];
       // Fork bomb: the service keeps only a share of its capacity (0: hung).
       if (sf < 1) rhoCpu = sf > 0 ? rhoCpu / sf : Infinity;
-      sin.rhoCpu = rhoCpu;
-      sin.backlog = backlogA[i];
-      evaluate(sin, sout);
-      const dnr = sout.dnr;
-      const thr = sout.throughput, gf = sout.goodFraction, er = sout.errorRate, p99 = sout.latencyP99Ms, bl = sout.backlog;
-      backlogA[i] = bl;
-      mThroughput[i] = thr;
-      mMean[i] = sout.latencyMeanMs;
-      mP99[i] = p99;
-      mError[i] = er;
-      mGoodFraction[i] = dnr ? 0 : gf;
-      mBacklog[i] = bl;
-      const good = dnr ? 0 : thr * gf;
-      goodA[i] = good;
-      const deg = isoGood > 0 ? Math.min(1, Math.max(0, 1 - good / isoGood)) : 0;
-      mDegradation[i] = deg;
-      let code = STATE_RUNNING;
-      if (dnr) code = STATE_DNR;
-      else if (deg > 0.05 || er > 0.01 || p99 > 2 * Math.max(1, isoP)) code = STATE_DEGRADED;
-      stateCode[i] = code;
-      mHealth[i] =
-        code === STATE_DNR
-          ? 0
-          : Math.round(100 * (1 - deg) * (1 - Math.min(1, er)) * Math.min(1, 0.5 + 0.5 * (1 - Math.min(1, (p99 / Math.max(1, isoP) - 1) / 9))));
-      if (code !== STATE_DNR) running++;
+      const backlog = backlogA[i];
+      const key = 1 | (useDisk ? 2 : 0) | (useNet ? 4 : 0);
+      if (
+        keepAll &&
+        isoKept &&
+        svcKey[i] === key &&
+        svcLambda[i] === lambda &&
+        svcRhoCpu[i] === rhoCpu &&
+        svcRhoDisk[i] === rhoDisk &&
+        svcRhoNet[i] === rhoNet &&
+        svcExtraMs[i] === extraMs &&
+        svcBacklog[i] === backlog &&
+        backlog === mBacklog[i]
+      ) {
+        // Same inputs, same backlog in as out last tick: last tick's outcome stands.
+        if (stateCode[i] !== STATE_DNR) running++;
+      } else {
+        svcKey[i] = key;
+        svcLambda[i] = lambda;
+        svcRhoCpu[i] = rhoCpu;
+        svcRhoDisk[i] = rhoDisk;
+        svcRhoNet[i] = rhoNet;
+        svcExtraMs[i] = extraMs;
+        svcBacklog[i] = backlog;
+        sin.rhoCpu = rhoCpu;
+        sin.rhoDisk = rhoDisk;
+        sin.rhoNet = rhoNet;
+        sin.uDisk = uDisk;
+        sin.uNet = uNet;
+        sin.uDom0 = uDom0;
+        sin.extraMs = extraMs;
+        sin.backlog = backlog;
+        evaluate(sin, sout);
+        const dnr = sout.dnr;
+        const thr = sout.throughput, gf = sout.goodFraction, er = sout.errorRate, p99 = sout.latencyP99Ms, bl = sout.backlog;
+        backlogA[i] = bl;
+        mThroughput[i] = thr;
+        mMean[i] = sout.latencyMeanMs;
+        mP99[i] = p99;
+        mError[i] = er;
+        mGoodFraction[i] = dnr ? 0 : gf;
+        mBacklog[i] = bl;
+        const good = dnr ? 0 : thr * gf;
+        goodA[i] = good;
+        const deg = isoGood > 0 ? Math.min(1, Math.max(0, 1 - good / isoGood)) : 0;
+        mDegradation[i] = deg;
+        let code = STATE_RUNNING;
+        if (dnr) code = STATE_DNR;
+        else if (deg > 0.05 || er > 0.01 || p99 > 2 * Math.max(1, isoP)) code = STATE_DEGRADED;
+        stateCode[i] = code;
+        mHealth[i] =
+          code === STATE_DNR
+            ? 0
+            : Math.round(100 * (1 - deg) * (1 - Math.min(1, er)) * Math.min(1, 0.5 + 0.5 * (1 - Math.min(1, (p99 / Math.max(1, isoP) - 1) / 9))));
+        if (code !== STATE_DNR) running++;
+      }
     } else {
+      svcKey[i] = 0;
       backlogA[i] = 0;
       mThroughput[i] = 0;
       mMean[i] = 0;

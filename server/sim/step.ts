@@ -100,13 +100,17 @@ function demands(st: SimState, w: Work, allDown: boolean): void {
   const tick = st.tick;
   const vcpusA = pl.vcpus, diskIopsA = pl.diskIops, netMbpsA = pl.netMbps, ramA = pl.ramGiB;
   const loadCpu = pl.loadCpu, loadMem = pl.loadMem, loadDisk = pl.loadDisk, loadNet = pl.loadNet;
-  const capA = pl.cap, weightA = pl.weight, code = pl.profileCode;
+  const code = pl.profileCode;
   const up_ = s.up, lambdaA = s.lambda, memDemand = s.memDemand, appCpu = s.appCpu, bgCpu = s.bgCpu;
   const diskBase = s.diskBase, diskFault = s.diskFault, netBase = s.netBase, netFault = s.netFault;
-  const cpuLimit = s.cpuLimit, weight = s.weight, faultIoScale = s.faultIoScale, serviceFactor = s.serviceFactor;
+  const serviceFactor = s.serviceFactor;
   const hog = s.hog, bomb = s.bomb, storm = s.storm, flood = s.flood, leakRate = s.leakRate, panic = s.panic;
   const downUntil = dyn.downUntil, leakGiB = dyn.leakGiB;
   const noisy = pl.noisy > 0;
+  if (w.ioScaled) {
+    s.faultIoScale.fill(1, 0, n);
+    w.ioScaled = false;
+  }
   const rps = KNOBS.rpsPerVcpu, stormFactor = KNOBS.ioStormFactor, hostNet = st.host.netMbps;
   // A fork bomb fills the process table: a guest kernel hangs; a container stopped by its pids.max keeps a little.
   const bombService = p.sharedKernel && p.forkBombRadius === 'guest' ? KNOBS.forkBombLimitedService : 0;
@@ -125,9 +129,6 @@ function demands(st: SimState, w: Work, allDown: boolean): void {
     diskFault[i] = up ? storm[i] * stormFactor * diskIopsA[i] : 0;
     netBase[i] = up ? ln * netMbpsA[i] : 0;
     netFault[i] = up ? Math.min(hostNet, flood[i] * hostNet) : 0;
-    cpuLimit[i] = capA[i];
-    weight[i] = weightA[i];
-    faultIoScale[i] = 1;
     serviceFactor[i] = !up ? 0 : bomb[i] > 0 ? bombService : 1;
   }
 }

@@ -275,8 +275,24 @@ export class Work {
   readonly isoP99: Float64Array;
   /** The kept isolated results belong to the current plan arrays. */
   isoReady = false;
+  /**
+   * The service evaluation is a pure function of its inputs, and a VPS whose inputs (and backlog)
+   * did not change since the last tick keeps last tick's outcome. Per VPS: the inputs it came from;
+   * `svcKey` 0 means none kept, else 1 | useDisk << 1 | useNet << 2.
+   */
+  readonly svcLambda: Float64Array;
+  readonly svcRhoCpu: Float64Array;
+  readonly svcRhoDisk: Float64Array;
+  readonly svcRhoNet: Float64Array;
+  readonly svcExtraMs: Float64Array;
+  readonly svcBacklog: Float64Array;
+  readonly svcKey: Uint8Array;
+  /** Device utilizations the kept outcomes were computed with. */
+  svcU = { disk: 0.5, net: 0.5, dom0: 0.5 };
   /** Some per-VPS fault intensity may be non-zero (the arrays need clearing before the next tick). */
   faultsSet = false;
+  /** Some storm or flood was scaled to its guest's CPU (`s.faultIoScale` needs resetting to 1). */
+  ioScaled = false;
 
   constructor(n: number) {
     this.size = n;
@@ -286,12 +302,33 @@ export class Work {
     this.host = new HostFigures();
     this.shared = new SharedFigures();
     this.plan = new PlanArrays(n);
+    // Plan-derived scratch is the plan array itself (slot n stays Dom0's).
+    this.s.cpuLimit = this.plan.cap;
+    this.s.weight = this.plan.weight;
+    this.s.faultIoScale.fill(1);
+    // Metrics that are a scratch array's final value are views of it, not copies.
+    const m = this.m, sc = this.s;
+    m.cpuDemand = sc.cpuDemand.subarray(0, n);
+    m.cpuGranted = sc.cpuGot.subarray(0, n);
+    m.memDemandGiB = sc.memDemand.subarray(0, n);
+    m.memResidentGiB = sc.resident.subarray(0, n);
+    m.memSwappedGiB = sc.guestSwap.subarray(0, n);
+    m.diskServedIops = sc.diskServed.subarray(0, n);
+    m.netServedMbps = sc.netServed.subarray(0, n);
+    m.demandRps = sc.lambda.subarray(0, n);
     this.ones = new Float64Array(n + 1).fill(1);
     this.isoLambda = new Float64Array(n);
     this.isoDisk = new Float64Array(n);
     this.isoNet = new Float64Array(n);
     this.isoGood = new Float64Array(n);
     this.isoP99 = new Float64Array(n);
+    this.svcLambda = new Float64Array(n);
+    this.svcRhoCpu = new Float64Array(n);
+    this.svcRhoDisk = new Float64Array(n);
+    this.svcRhoNet = new Float64Array(n);
+    this.svcExtraMs = new Float64Array(n);
+    this.svcBacklog = new Float64Array(n);
+    this.svcKey = new Uint8Array(n);
   }
 }
 
