@@ -25,7 +25,24 @@ async function main(): Promise<void> {
     const made = await server.registry.create({ id: 'demo', preset: 'demo' });
     if (!made.ok) logger.error({ error: made.error }, 'could not start the demo lab');
   }
-  const { url } = await server.listen();
+  let url: string;
+  try {
+    ({ url } = await server.listen());
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? `port ${config.port} on ${config.host} is already in use (set PORT to another port)`
+        : code === 'EADDRNOTAVAIL'
+          ? `${config.host} is not an address of this machine (check HOST)`
+          : code === 'EACCES'
+            ? `not allowed to listen on port ${config.port} (use a port above 1023)`
+            : (e as Error).message;
+    logger.fatal({ code }, `cannot listen: ${why}`);
+    process.stderr.write(`contention-lab: cannot listen: ${why}\n`);
+    await server.close();
+    process.exit(1);
+  }
   logger.info(
     { url, dataDir: config.dataDir, labs: server.registry.list().map((l) => l.id), control: config.controlToken ? 'token' : 'open' },
     `Contention Lab at ${url}`,

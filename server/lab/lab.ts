@@ -318,10 +318,7 @@ export class Lab {
   state(): LabState {
     const s = this.engines[0].state();
     const out: LabState = { id: this.id, ...s, speed: this.speed, paused: this.paused };
-    if (this.compare) {
-      out.mode = this.engines[0].state().mode;
-      out.compareMode = this.engines[1].state().mode;
-    }
+    if (this.compare) out.compareMode = this.engines[1].state().mode;
     return out;
   }
 
@@ -362,7 +359,7 @@ export class Lab {
    * Re-apply recorded commands after a restore: step to each one's tick, apply it, without
    * recording it again. Deterministic engines land exactly where the original run was.
    */
-  replay(records: readonly CommandRecord[]): void {
+  replay(records: readonly CommandRecord[], untilTick = -1): void {
     for (const rec of records) {
       while (this.tick < rec.tick) this.runTick();
       const onCommand = this.onCommand;
@@ -374,6 +371,12 @@ export class Lab {
       }
       this.seq = Math.max(this.seq, rec.seq);
     }
+    while (this.tick < untilTick) this.runTick();
+  }
+
+  /** Replace the recent log (a restored lab takes the saved one, not what its replay produced). */
+  setEvents(events: readonly LabEvent[]): void {
+    this.events.splice(0, this.events.length, ...events.slice(-EVENT_LOG));
   }
 
   /** What the store keeps: the engines' saved state, the pace and the recent log. */

@@ -15,6 +15,9 @@ import type { LabSnapshot, Store, StoredLab } from './store.js';
 
 export const LAB_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 
+/** A saved lab up to this many ticks old is re-run from its start on restore, to bring back its history. */
+const REBUILD_TICKS = 36_000;
+
 const CreateLabSchema = z.strictObject({
   id: z.string().regex(LAB_ID, 'letters, digits, "-" or "_", at most 40').optional(),
   preset: z.string().min(1).max(64).optional(),
@@ -33,6 +36,8 @@ export interface RegistryOptions {
   snapshotEveryS: number;
   /** Pump period in ms (how often due ticks run). */
   pumpMs?: number;
+  /** Saved labs up to this many ticks old are re-run on restore to bring back their history. */
+  rebuildTicks?: number;
 }
 
 type Res<T> = Result<T, ApiError>;
@@ -63,20 +68,58 @@ export class Registry {
 
   private async revive(stored: StoredLab): Promise<Res<Lab>> {
     const { meta, snapshot } = stored;
-    const modes: (ModeSpec | undefined)[] = meta.compare ?? [undefined];
-    const engines: Engine[] = [];
-    for (let i = 0; i < modes.length; i++) {
-      const r = snapshot
-        ? await this.o.engines.restore(snapshot.engines[i])
-        : await this.o.engines.create(meta.scenario, modes[i]);
-      if (!r.ok) return r;
-      engines.push(r.data);
+    const replayed = snapshot && snapshot.tick <= (this.o.rebuildTicks ?? REBUILD_TICKS) ? await this.rebuild(stored, snapshot) : null;
+    let lab: Lab;
+    if (replayed) lab = replayed;
+    else {
+      const modes: (ModeSpec | undefined)[] = meta.compare ?? [undefined];
+      const engines: Engine[] = [];
+      for (let i = 0; i < modes.length; i++) {
+        const r = snapshot
+          ? await this.o.engines.restore(snapshot.engines[i])
+          : await this.o.engines.create(meta.scenario, modes[i]);
+        if (!r.ok) return r;
+        engines.push(r.data);
+      }
+      lab = this.makeLab(meta.id, meta.scenario, meta.compare, engines, snapshot);
     }
-    const lab = this.makeLab(meta.id, meta.scenario, meta.compare, engines, snapshot);
     const after = stored.commands.filter((c) => c.seq > (snapshot?.seq ?? 0));
     lab.replay(after);
-    this.o.logger.info({ lab: lab.id, tick: lab.tick, replayed: after.length }, 'lab restored');
+    this.o.logger.info({ lab: lab.id, tick: lab.tick, replayed: after.length, history: lab.history.size }, 'lab restored');
     return { ok: true, data: lab };
+  }
+
+  /**
+   * Re-run a saved lab from its start to its snapshot, so it comes back with its recent history
+   * (charts, CSV) as well as its state. Used only if the re-run lands exactly on the snapshot
+   * (it does: the engine is deterministic); otherwise the snapshot alone is restored.
+   */
+  private async rebuild(stored: StoredLab, snapshot: LabSnapshot): Promise<Lab | null> {
+    const { meta } = stored;
+    const engines: Engine[] = [];
+    for (const mode of meta.compare ?? [undefined]) {
+      const r = await this.o.engines.create(meta.scenario, mode);
+      if (!r.ok) return null;
+      engines.push(r.data);
+    }
+    const lab = this.makeLab(meta.id, meta.scenario, meta.compare, engines, { ...snapshot, seq: 0, events: [] });
+    try {
+      lab.replay(
+        stored.commands.filter((c) => c.seq <= snapshot.seq),
+        snapshot.tick,
+      );
+    } catch (err) {
+      this.o.logger.warn({ err, lab: meta.id }, 'could not re-run a saved lab; restoring its snapshot only');
+      return null;
+    }
+    const same = lab.tick === snapshot.tick && engines.every((e, i) => JSON.stringify(e.save()) === JSON.stringify(snapshot.engines[i]));
+    if (!same) {
+      this.o.logger.warn({ lab: meta.id }, 're-running a saved lab did not reproduce its snapshot; restoring the snapshot only');
+      return null;
+    }
+    lab.seq = snapshot.seq;
+    lab.setEvents(snapshot.events);
+    return lab;
   }
 
   private makeLab(id: string, scenario: Scenario, compare: [ModeSpec, ModeSpec] | undefined, engines: Engine[], snap?: LabSnapshot): Lab {

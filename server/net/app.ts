@@ -41,6 +41,8 @@ export interface AppDeps {
   scorecard?: () => Promise<unknown>;
   /** Pump period of the real-time loop, ms. */
   pumpMs?: number;
+  /** Saved labs up to this many ticks old are re-run on restore to bring back their history. */
+  rebuildTicks?: number;
 }
 
 export interface LabServer {
@@ -75,6 +77,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       },
       snapshotEveryS: config.snapshotEveryS,
       pumpMs: deps.pumpMs,
+      rebuildTicks: deps.rebuildTicks,
     });
   if (!deps.registry) await registry.restore();
 

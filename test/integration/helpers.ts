@@ -28,14 +28,14 @@ export interface TestServer {
 }
 
 export async function startServer(
-  opts: { dataDir?: string; config?: Partial<Config>; engines?: EngineFactory; scorecard?: () => Promise<unknown>; persist?: boolean } = {},
+  opts: { dataDir?: string; config?: Partial<Config>; engines?: EngineFactory; scorecard?: () => Promise<unknown>; persist?: boolean; rebuildTicks?: number } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'lab-it-'));
   const config: Config = { ...DEFAULTS, port: 0, host: '127.0.0.1', dataDir, clientDir: path.join(dataDir, 'no-client'), ...opts.config };
   const clock = new ManualClock(1000);
   const logger = silentLogger();
   const store = opts.persist === false ? undefined : createFileStore(dataDir, logger);
-  const server = await createApp({ config, clock, logger, store, engines: opts.engines, scorecard: opts.scorecard });
+  const server = await createApp({ config, clock, logger, store, engines: opts.engines, scorecard: opts.scorecard, rebuildTicks: opts.rebuildTicks });
   const { url } = await server.listen();
   return {
     server,

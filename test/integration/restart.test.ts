@@ -32,9 +32,10 @@ afterAll(() => dirs.forEach(removeDir));
 
 describe('restart', () => {
   it.each([
-    ['a lab', undefined],
-    ['a compare lab', ['para', 'container']],
-  ])('restores %s at the tick it reached, continuing exactly like an uninterrupted run', async (_name, compare) => {
+    ['a lab', undefined, true],
+    ['a compare lab', ['para', 'container'], true],
+    ['a lab from its snapshot alone (too old to re-run)', undefined, false],
+  ])('restores %s at the tick it reached, continuing exactly like an uninterrupted run', async (_name, compare, rebuild) => {
     const a = await startServer();
     dirs.push(a.dataDir);
     const ref = await startServer({ persist: false });
@@ -48,13 +49,16 @@ describe('restart', () => {
     expect(labA.tick).toBe(40);
     await a.close();
 
-    const b = await startServer({ dataDir: a.dataDir });
+    const b = await startServer({ dataDir: a.dataDir, rebuildTicks: rebuild ? undefined : 0 });
     const labB = b.server.registry.get('p')!;
     const labRef = ref.server.registry.get('p')!;
     expect(labB.tick).toBe(40);
     expect(labB.paused).toBe(true);
     expect(labB.state()).toEqual(labRef.state());
     expect(labB.recentEvents().filter((e) => e.kind === 'command')).toHaveLength(3);
+    // It comes back with its recent history too (charts and CSV continue without a hole).
+    if (rebuild) expect(labB.history.range(0, 39)).toEqual(labRef.history.range(0, 39));
+    else expect(labB.history.size).toBe(0);
     const got = next(labB, 30); // crosses the end of the 3 s fault
     const want = next(labRef, 30);
     expect(got).toEqual(want);
