@@ -71,7 +71,9 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
 
   io.use((socket, next) => {
     if (io.engine.clientsCount > config.maxClients) {
-      next(new Error('LIMIT_EXCEEDED: too many clients connected'));
+      const err = new Error(`too many clients connected (at most ${config.maxClients})`) as Error & { data?: unknown };
+      err.data = { code: 'LIMIT_EXCEEDED' };
+      next(err);
       return;
     }
     const now = clock.now();

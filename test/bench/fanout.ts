@@ -161,19 +161,23 @@ interface Window {
   received: number;
 }
 
-/** Measure WINDOWS windows: latency of each received frame against when its tick was sent. */
-async function measure(c: ChildProcess, sentAt: Map<number, number>, n: number, sent: () => number): Promise<Window[]> {
+/**
+ * Measure WINDOWS windows. `broadcastAt` maps each broadcast frame's tick (or seq) to when it was
+ * computed: latency is receipt minus that; delivery counts, for the frames broadcast well inside
+ * the window, how many of the N clients got each.
+ */
+async function measure(c: ChildProcess, sentAt: Map<number, number>, n: number, broadcastAt: Map<number, number>): Promise<Window[]> {
   const out: Window[] = [];
   await wait(1000); // settle after connecting
   await ask(c, { kind: 'collect' }, 'records');
   for (let w = 0; w < WINDOWS; w++) {
-    const sent0 = sent();
+    const w0 = wallMs();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await wait(WINDOW_S * 1000);
     const used = process.cpuUsage(cpu0);
     const elapsed = performance.now() - t0;
-    const broadcasts = sent() - sent0;
+    const w1 = wallMs();
     const r = (await ask(c, { kind: 'collect' }, 'records')) as Extract<ChildMsg, { kind: 'records' }>;
     const lat: number[] = [];
     for (let i = 0; i < r.ticks.length; i++) {
@@ -194,10 +198,24 @@ async function measure(c: ChildProcess, sentAt: Map<number, number>, n: number, 
       p50: quantile(lat, 0.5),
       p99: quantile(lat, 0.99),
       cpu: (used.user + used.system) / 1000 / elapsed,
-      received: r.ticks.length / (n * broadcasts),
+      received: delivery(r.ticks, broadcastAt, w0 + 500, w1 - 500, n),
     });
   }
   return out;
+}
+
+/** Share of (frame, client) pairs delivered, over frames broadcast between `from` and `to`. */
+function delivery(received: number[], broadcastAt: Map<number, number>, from: number, to: number, n: number): number {
+  const inside = new Set<number>();
+  for (const [tick, at] of broadcastAt) if (at >= from && at <= to) inside.add(tick);
+  let got = 0;
+  const counts = new Map<number, number>();
+  for (const tick of received) if (inside.has(tick)) {
+    got++;
+    counts.set(tick, (counts.get(tick) ?? 0) + 1);
+  }
+  if (process.env.BENCH_FANOUT_DEBUG) console.log('  missing', [...inside].filter((t) => (counts.get(t) ?? 0) < n).map((t) => `${t}:${counts.get(t) ?? 0}`).join(' '));
+  return inside.size ? got / (inside.size * n) : NaN;
 }
 
 function spawnClients(): ChildProcess {
@@ -216,13 +234,16 @@ async function socketIoRun(n: number): Promise<{ windows: Window[]; rss: number;
     sentAt.set(f[0].tick, wallMs());
     if (sentAt.size > 10_000) sentAt.delete(sentAt.keys().next().value as number);
   });
-  let broadcasts = 0;
-  lab.onFrame(() => broadcasts++);
+  const broadcastAt = new Map<number, number>();
+  lab.onFrame((m) => {
+    broadcastAt.set(m.tick, sentAt.get(m.tick) ?? wallMs());
+    if (broadcastAt.size > 10_000) broadcastAt.delete(broadcastAt.keys().next().value as number);
+  });
   const { url } = await app.listen();
   const c = spawnClients();
   try {
     await ask(c, { kind: 'start', mode: 'sio', url, n }, 'ready');
-    const windows = await measure(c, sentAt, n, () => broadcasts);
+    const windows = await measure(c, sentAt, n, broadcastAt);
     const rss = process.memoryUsage().rss;
     const frameBytes = Buffer.byteLength(JSON.stringify(encodeFrameMessage('bench', lab.latestFrames() ?? [])));
     return { windows, rss, frameBytes };
@@ -250,7 +271,7 @@ async function floorRun(n: number): Promise<{ windows: Window[]; rss: number }> 
   const c = spawnClients();
   try {
     await ask(c, { kind: 'start', mode: 'ws', url: `ws://127.0.0.1:${port}`, n }, 'ready');
-    const windows = await measure(c, sentAt, n, () => seq);
+    const windows = await measure(c, sentAt, n, sentAt);
     return { windows, rss: process.memoryUsage().rss };
   } finally {
     clearInterval(timer);
@@ -264,7 +285,7 @@ const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
 
 export async function run(): Promise<void> {
   console.log(`N clients (websocket) in a second process; ${WINDOWS} windows of ${WINDOW_S} s each; medians over windows.`);
-  console.log('  N  | socket.io p50 / p99 ms | server CPU | RSS MB | recv / sent | floor p50 / p99 ms | floor CPU | p99 / floor p99');
+  console.log('  N  | socket.io p50 / p99 ms | server CPU | RSS MB | delivered  | floor p50 / p99 ms | floor CPU | p99 / floor p99');
   let frameBytes = 0;
   for (const n of SIZES) {
     const sio = await socketIoRun(n);

@@ -187,3 +187,20 @@ describe('watch-only without the control token', () => {
     s.disconnect();
   });
 });
+
+describe('client limit', () => {
+  it('refuses connections beyond MAX_CLIENTS with a coded error', async () => {
+    const s = await startServer({ persist: false, config: { maxClients: 2 } });
+    const a = await client(s.url);
+    const b = await client(s.url);
+    const refused = await client(s.url).then(
+      () => null,
+      (e: Error & { data?: { code?: string } }) => e,
+    );
+    expect(refused?.data?.code).toBe('LIMIT_EXCEEDED');
+    a.disconnect();
+    b.disconnect();
+    await s.close();
+    removeDir(s.dataDir);
+  });
+});
