@@ -44,16 +44,14 @@ const OK_NO_NOTES: ApplyResult = Object.freeze({ ok: true as const, notes: Objec
 
 const round = (x: number): string => String(Math.round(x * 100) / 100);
 
-const indexCache = new WeakMap<SimState['vps'], Map<string, number>>();
-
-/** Index of a VPS by id; the map is rebuilt whenever the VPS list changes length or order. */
+/** Index of a VPS by id; the map is rebuilt whenever the VPS list changes length or identity. */
 export function indexOf(st: SimState, id: string): number {
-  let map = indexCache.get(st.vps);
-  if (!map || map.size !== st.vps.length) {
-    map = new Map(st.vps.map((v, i) => [v.id, i]));
-    indexCache.set(st.vps, map);
+  let ix = st.index;
+  if (ix === undefined || ix.vps !== st.vps || ix.size !== st.vps.length) {
+    ix = { vps: st.vps, size: st.vps.length, map: new Map(st.vps.map((v, i) => [v.id, i])) };
+    st.index = ix;
   }
-  const i = map.get(id);
+  const i = ix.map.get(id);
   if (i !== undefined && st.vps[i]?.id === id) return i;
   for (let k = 0; k < st.vps.length; k++) if (st.vps[k].id === id) return k;
   return -1;
@@ -65,11 +63,13 @@ function unknown(id: string): ApplyResult {
 
 /** Applies `cmd` to `st` in place; on error, `st` is untouched. */
 export function applyCommand(st: SimState, cmd: Command): ApplyResult {
-  st.planVersion++;
+  // A slider move marks its VPS; anything else may change plans or the mode.
+  if (cmd.type !== 'setLoad') st.planVersion++;
   switch (cmd.type) {
     case 'setLoad': {
       const i = indexOf(st, cmd.vps);
       if (i < 0) return unknown(cmd.vps);
+      st.loadDirty.push(i);
       const l = st.vps[i].load;
       if (cmd.load.cpu !== undefined) l.cpu = cmd.load.cpu;
       if (cmd.load.mem !== undefined) l.mem = cmd.load.mem;

@@ -30,19 +30,23 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   const dom0Factor = p.dom0IoFactor;
   const ioCpuFactor = p.ioCpuFactor, selfShare = 1 - p.hostOsIoShare;
   let dom0Got = 0, dom0Work = 0, hostOsCpu = 0, level = Infinity;
+  let anyIo = w.ioMaybe;
   for (let pass = 0; pass < 2; pass++) {
-    let anyIo = false;
-    for (let i = 0; i < n; i++) {
-      const dw = Math.min(diskBase[i] + diskFault[i] * faultIoScale[i], dPath[i]);
-      const nw = Math.min(netBase[i] + netFault[i] * faultIoScale[i], nPath[i]);
-      diskWant[i] = dw;
-      netWant[i] = nw;
-      if (dw > 0 || nw > 0) anyIo = true;
-    }
     const ioOn = dom0Down ? 0 : 1;
     dom0Work = 0;
     let hostOsNative = 0;
     if (anyIo) {
+      anyIo = false;
+      for (let i = 0; i < n; i++) {
+        const dw = Math.min(diskBase[i] + diskFault[i] * faultIoScale[i], dPath[i]);
+        const nw = Math.min(netBase[i] + netFault[i] * faultIoScale[i], nPath[i]);
+        diskWant[i] = dw;
+        netWant[i] = nw;
+        if (dw > 0 || nw > 0) anyIo = true;
+      }
+    }
+    if (anyIo) {
+      w.ioQuiet = false;
       share(p.diskSharing, n, diskWant, host.diskIops, diskServed, w.ones);
       share(p.netSharing, n, netWant, host.netMbps, netServed, w.ones);
       for (let i = 0; i < n; i++) {
@@ -63,15 +67,18 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i] + svcIo + faultIo);
       }
     } else {
-      // Nobody does I/O: nothing is served and no one pays for it.
-      for (let i = 0; i < n; i++) {
-        diskServed[i] = 0;
-        netServed[i] = 0;
-        dom0Cause[i] = 0;
-        svcIoCpu[i] = 0;
-        faultIoCpu[i] = 0;
-        cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i]);
+      // Nobody does I/O: nothing is wanted or served and no one pays for it.
+      if (!w.ioQuiet) {
+        diskWant.fill(0, 0, n);
+        netWant.fill(0, 0, n);
+        diskServed.fill(0, 0, n);
+        netServed.fill(0, 0, n);
+        dom0Cause.fill(0, 0, n);
+        svcIoCpu.fill(0, 0, n);
+        faultIoCpu.fill(0, 0, n);
+        w.ioQuiet = true;
       }
+      for (let i = 0; i < n; i++) cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i]);
     }
     hostOsCpu = p.hostOs ? Math.min(host.cores, hostOsNative * p.ioCpuFactor * p.hostOsIoShare) : 0;
     const dom0Want = dom0 && !dom0Down ? Math.min(p.dom0Vcpus, dom0Work) : 0;
@@ -157,6 +164,13 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   const dPath = w.plan.dPath, nPath = w.plan.nPath;
   const diskWant = s.diskWant, netWant = s.netWant, diskServed = s.diskServed, netServed = s.netServed;
   const diskAvail = s.diskAvail, netAvail = s.netAvail;
+  const sh = w.shared;
+  if (w.ioQuiet) {
+    // No I/O: nothing served, and no service reads a device headroom it does not use.
+    sh.sumDisk = 0;
+    sh.sumNet = 0;
+    return dom0Down ? 0 : 1;
+  }
   let preDisk = 0, preNet = 0;
   for (let i = 0; i < n; i++) {
     preDisk += diskServed[i];
@@ -171,12 +185,21 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   const dom0Work = w.shared.dom0Work;
   const dom0Scale = dom0Down ? 0 : p.dom0 && dom0Work > 0 ? Math.min(1, w.shared.dom0Got / dom0Work) : 1;
   if (dom0Scale < 1) {
+    let sumDisk = 0, sumNet = 0;
     for (let i = 0; i < n; i++) {
-      diskServed[i] *= dom0Scale;
-      netServed[i] *= dom0Scale;
+      const ds = diskServed[i] * dom0Scale, ns = netServed[i] * dom0Scale;
+      diskServed[i] = ds;
+      netServed[i] = ns;
       diskAvail[i] *= dom0Scale;
       netAvail[i] *= dom0Scale;
+      sumDisk += ds;
+      sumNet += ns;
     }
+    sh.sumDisk = sumDisk;
+    sh.sumNet = sumNet;
+  } else {
+    sh.sumDisk = preDisk;
+    sh.sumNet = preNet;
   }
   return dom0Scale;
 }

@@ -36,13 +36,20 @@ function compactMask(cmd: Command): number {
   return mask;
 }
 
+/** Slider moves per storage chunk (chunks are never copied when the log grows). */
+const CHUNK = 4096;
+
+interface Chunk {
+  /** Per entry: tick, then the four load values (absent ones 0). */
+  values: Float64Array;
+  masks: Uint8Array;
+  ids: string[];
+}
+
 export class CommandLog {
   private readonly entries: AppliedCommand[];
+  private chunks: Chunk[] = [];
   private count = 0;
-  private ticks = new Float64Array(64);
-  private values = new Float64Array(256);
-  private masks = new Uint8Array(64);
-  private ids: string[] = [];
 
   constructor(entries: AppliedCommand[]) {
     this.entries = entries;
@@ -56,15 +63,16 @@ export class CommandLog {
       this.entries.push({ tick, command: cloneCommand(cmd) });
       return;
     }
-    const k = this.count;
-    if (k === this.masks.length) this.grow();
-    this.ticks[k] = tick;
-    this.masks[k] = mask;
-    this.ids.push((cmd as { vps: string }).vps);
+    const k = this.count % CHUNK;
+    if (k === 0) this.chunks.push({ values: new Float64Array(CHUNK * 5), masks: new Uint8Array(CHUNK), ids: [] });
+    const c = this.chunks[this.chunks.length - 1];
     const load = (cmd as { load: Record<string, number> }).load;
-    const base = k * 4;
-    for (let j = 0; j < 4; j++) this.values[base + j] = mask & (1 << j) ? load[LOAD_KEYS[j]] : 0;
-    this.count = k + 1;
+    const base = k * 5;
+    c.values[base] = tick;
+    for (let j = 0; j < 4; j++) c.values[base + 1 + j] = mask & (1 << j) ? load[LOAD_KEYS[j]] : 0;
+    c.masks[k] = mask;
+    c.ids.push((cmd as { vps: string }).vps);
+    this.count++;
   }
 
   /** Every applied command in order (the same array across calls, as it grows). */
@@ -74,26 +82,18 @@ export class CommandLog {
   }
 
   private flush(): void {
-    for (let k = 0; k < this.count; k++) {
-      const mask = this.masks[k];
-      const load: Record<string, number> = {};
-      for (let j = 0; j < 4; j++) if (mask & (1 << j)) load[LOAD_KEYS[j]] = this.values[k * 4 + j];
-      this.entries.push({ tick: this.ticks[k], command: { type: 'setLoad', vps: this.ids[k], load } });
+    let left = this.count;
+    for (const c of this.chunks) {
+      const m = Math.min(CHUNK, left);
+      for (let k = 0; k < m; k++) {
+        const mask = c.masks[k];
+        const load: Record<string, number> = {};
+        for (let j = 0; j < 4; j++) if (mask & (1 << j)) load[LOAD_KEYS[j]] = c.values[k * 5 + 1 + j];
+        this.entries.push({ tick: c.values[k * 5], command: { type: 'setLoad', vps: c.ids[k], load } });
+      }
+      left -= m;
     }
+    this.chunks = [];
     this.count = 0;
-    this.ids = [];
-  }
-
-  private grow(): void {
-    const cap = this.masks.length * 2;
-    const ticks = new Float64Array(cap);
-    ticks.set(this.ticks);
-    const values = new Float64Array(cap * 4);
-    values.set(this.values);
-    const masks = new Uint8Array(cap);
-    masks.set(this.masks);
-    this.ticks = ticks;
-    this.values = values;
-    this.masks = masks;
   }
 }

@@ -37,6 +37,7 @@ export function memory(st: SimState, w: Work, notes: Note[]): boolean {
     }
     sumRes += resident[i];
   }
+  w.shared.sumResident = sumRes;
   let hostSwap = 0;
   let stalled = false;
   if (p.memPolicy === 'overcommit') hostSwap = Math.max(0, sumRes * (1 - KNOBS.pageSharing) - ram);
@@ -62,6 +63,10 @@ export function memory(st: SimState, w: Work, notes: Note[]): boolean {
       s.up[victim] = 0;
       zeroDemand(w, victim);
       hostSwap = Math.max(0, sumRes - ram);
+      // The published Σ resident is the plain sum in VPS order.
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += resident[i];
+      w.shared.sumResident = sum;
     } else if (hostSwap >= swapMax) {
       // RAM and swap exhausted with no memory.max: the one kernel thrashes in reclaim and every
       // container stalls until the OOM killer fires (kernel-resource exhaustion, model spec §2).

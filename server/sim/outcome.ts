@@ -191,11 +191,16 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       const avail = (Math.max(0, cpuAvail[i] - faultIoCpu[i]) * eCpu) / slow[i];
       let rhoCpu = avail > 0 ? (svcCpu * slowAll) / avail : svcCpu > 0 ? Infinity : 0;
       // A storm or flood in the same guest shares the guest's device headroom with its service.
-      const scale = faultIoScale[i];
-      const dSvc = diskAvail[i] * baseFraction(db, diskFault[i] * scale);
-      const nSvc = netAvail[i] * baseFraction(nb, netFault[i] * scale);
-      const rhoDisk = useDisk ? (dSvc > 0 ? (db * slowAll) / dSvc : Infinity) : 0;
-      const rhoNet = useNet ? (nSvc > 0 ? (nb * slowAll) / nSvc : Infinity) : 0;
+      let rhoDisk = 0;
+      let rhoNet = 0;
+      if (useDisk) {
+        const dSvc = diskAvail[i] * baseFraction(db, diskFault[i] * faultIoScale[i]);
+        rhoDisk = dSvc > 0 ? (db * slowAll) / dSvc : Infinity;
+      }
+      if (useNet) {
+        const nSvc = netAvail[i] * baseFraction(nb, netFault[i] * faultIoScale[i]);
+        rhoNet = nSvc > 0 ? (nb * slowAll) / nSvc : Infinity;
+      }
       const extraMs = (useNet ? rttMs : 0) + mWait[i];
       // Fork bomb: the service keeps only a share of its capacity (0: hung).
       if (sf < 1) rhoCpu = sf > 0 ? rhoCpu / sf : Infinity;

@@ -74,7 +74,6 @@ export function syncPlan(a: PlanArrays, st: SimState): void {
   const n = st.vps.length;
   const p = st.profile;
   const host = st.host;
-  const ram = host.ramGiB;
   let noisy = 0;
   for (let i = 0; i < n; i++) {
     const v = st.vps[i];
@@ -86,30 +85,48 @@ export function syncPlan(a: PlanArrays, st: SimState): void {
     a.cap[i] = cpuCapOf(v);
     a.sensitivity[i] = sensitivityOf(v);
     a.sloMs[i] = v.sloMs ?? KNOBS.sloMs;
-    const l = v.load;
-    a.loadCpu[i] = l.cpu;
-    a.loadMem[i] = l.mem;
-    a.loadDisk[i] = l.disk;
-    a.loadNet[i] = l.net;
     const code = PROFILE_CODES.indexOf(v.profile);
     a.profileCode[i] = code < 0 ? 0 : code;
     if (code > 0) noisy++;
     a.dPath[i] = p.diskCap ? v.diskIops * p.eDisk : host.diskIops * p.eDisk;
     a.nPath[i] = p.netCap ? v.netMbps : host.netMbps;
-    a.baseCpu[i] = Math.min(4, v.load.cpu) * v.vcpus;
-    // Alone and well-behaved: its baseline memory, and only it could make the host swap.
-    const base = v.load.mem * v.ramGiB;
-    const baseRes = p.memPolicy === 'shared' ? base : Math.min(base, v.ramGiB);
-    const ownIso = p.memPolicy === 'shared' ? 0 : Math.max(0, base - v.ramGiB) / v.ramGiB;
-    const aloneSpill =
-      p.memPolicy === 'shared'
-        ? Math.max(0, baseRes - ram) / ram
-        : p.memPolicy === 'overcommit'
-          ? Math.max(0, baseRes * (1 - KNOBS.pageSharing) - ram) / ram
-          : 0;
-    a.memSlowIso[i] = (1 + KNOBS.swapKappa * ownIso) * (1 + KNOBS.swapKappa * aloneSpill);
+    syncLoadAt(a, st, i);
   }
+  st.loadDirty.length = 0;
   a.noisy = noisy;
   a.version = st.planVersion;
   a.profile = p;
+}
+
+/** Re-syncs the sliders of the VPSs whose load changed (`st.loadDirty`); returns their indices' count. */
+export function syncLoads(a: PlanArrays, st: SimState): number {
+  const dirty = st.loadDirty;
+  const k = dirty.length;
+  for (let j = 0; j < k; j++) syncLoadAt(a, st, dirty[j]);
+  dirty.length = 0;
+  return k;
+}
+
+/** The slider-derived entries of VPS i. */
+function syncLoadAt(a: PlanArrays, st: SimState, i: number): void {
+  const v = st.vps[i];
+  const p = st.profile;
+  const ram = st.host.ramGiB;
+  const l = v.load;
+  a.loadCpu[i] = l.cpu;
+  a.loadMem[i] = l.mem;
+  a.loadDisk[i] = l.disk;
+  a.loadNet[i] = l.net;
+  a.baseCpu[i] = Math.min(4, l.cpu) * v.vcpus;
+  // Alone and well-behaved: its baseline memory, and only it could make the host swap.
+  const base = l.mem * v.ramGiB;
+  const baseRes = p.memPolicy === 'shared' ? base : Math.min(base, v.ramGiB);
+  const ownIso = p.memPolicy === 'shared' ? 0 : Math.max(0, base - v.ramGiB) / v.ramGiB;
+  const aloneSpill =
+    p.memPolicy === 'shared'
+      ? Math.max(0, baseRes - ram) / ram
+      : p.memPolicy === 'overcommit'
+        ? Math.max(0, baseRes * (1 - KNOBS.pageSharing) - ram) / ram
+        : 0;
+  a.memSlowIso[i] = (1 + KNOBS.swapKappa * ownIso) * (1 + KNOBS.swapKappa * aloneSpill);
 }

@@ -141,7 +141,9 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   out.latencyMeanMs = hung ? KNOBS.clientTimeoutMs : meanMs;
   out.latencyP99Ms = hung ? KNOBS.clientTimeoutMs : 4.6 * waitMs + delayS * 1000;
   out.errorRate = hung ? 1 : errorRate;
-  out.goodFraction = hung || meanMs <= 0 ? (hung ? 0 : 1) : 1 - Math.exp(-inp.sloMs / meanMs);
+  // Past an SLO of 38 mean latencies, e^(−SLO/mean) < 2^−54 and 1 − it rounds to exactly 1: skip exp.
+  const sloOverMean = inp.sloMs / meanMs;
+  out.goodFraction = hung || meanMs <= 0 ? (hung ? 0 : 1) : sloOverMean > 38 ? 1 : 1 - Math.exp(-sloOverMean);
   out.backlog = backlog;
   out.dnr = hung || meanMs > KNOBS.clientTimeoutMs;
 }

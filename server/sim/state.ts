@@ -66,8 +66,12 @@ export interface SimState {
   cpuLevel: number;
   /** Tick at which a stalled shared kernel's OOM killer fires; -1 when not stalled. */
   stallUntil: number;
-  /** Bumped by every command that may change plans, sliders or the mode (not saved: a cache stamp). */
+  /** Bumped by every command that may change plans or the mode (not saved: a cache stamp). */
   planVersion: number;
+  /** VPS indices whose sliders changed since the plan arrays were last synced (not saved). */
+  loadDirty: number[];
+  /** VPS index by id, for the VPS list it was built from (not saved: a cache). */
+  index?: { vps: VpsState[]; size: number; map: Map<string, number> };
 }
 
 /** A VPS entry with every default filled in. */
@@ -121,6 +125,7 @@ export function initialState(s: Scenario, mode?: ModeSpec): SimState {
     cpuLevel: 0,
     stallUntil: -1,
     planVersion: 0,
+    loadDirty: [],
   };
 }
 
@@ -224,5 +229,6 @@ export function stateFromSnapshot(s: StateSnapshot): SimState {
     cpuLevel: s.cpuLevel,
     stallUntil: s.stallUntil ?? -1,
     planVersion: 0,
+    loadDirty: [],
   };
 }

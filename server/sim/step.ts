@@ -24,7 +24,7 @@ const { advanceFaults, faultFlags } = faultsMod;
 const { ioAndCpu, deviceHeadroom } = iocpuMod;
 const { memory } = memoryMod;
 const { cpuMetrics, cache, service } = outcomeMod;
-const { planStale, syncPlan, PROFILE_CODES } = planMod;
+const { planStale, syncPlan, syncLoads, PROFILE_CODES } = planMod;
 const { workloadMultiplier } = workloadMod;
 
 const ctx: outcomeMod.ServiceContext = { hung: false, uDisk: 0.5, uNet: 0.5, uDom0: 0.5, downCode: 0 };
@@ -37,6 +37,11 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   if (planStale(w.plan, st)) {
     syncPlan(w.plan, st);
     w.isoReady = false;
+  } else if (st.loadDirty.length) {
+    // The isolated result of a VPS whose sliders moved is no longer its own.
+    const dirty = st.loadDirty;
+    for (let j = 0; j < dirty.length; j++) w.isoLambda[dirty[j]] = NaN;
+    syncLoads(w.plan, st);
   }
   advanceFaults(st, notes);
   const flags = faultFlags(st, w);
@@ -51,15 +56,8 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   cache(st, w);
 
   // --- Device utilizations --------------------------------------------------------------------
-  const s = w.s;
-  const diskServed = s.diskServed, netServed = s.netServed, resident = s.resident;
-  let sumDisk = 0, sumNet = 0, res = 0;
-  for (let i = 0; i < n; i++) {
-    sumDisk += diskServed[i];
-    sumNet += netServed[i];
-    res += resident[i];
-  }
   const sh = w.shared;
+  const sumDisk = sh.sumDisk, sumNet = sh.sumNet, res = sh.sumResident;
   const dom0Work = sh.dom0Work;
   const uDisk = Math.min(1, sumDisk / host.diskIops);
   const uNet = Math.min(1, sumNet / host.netMbps);
@@ -114,21 +112,55 @@ function demands(st: SimState, w: Work, allDown: boolean): void {
   const rps = KNOBS.rpsPerVcpu, stormFactor = KNOBS.ioStormFactor, hostNet = st.host.netMbps;
   // A fork bomb fills the process table: a guest kernel hangs; a container stopped by its pids.max keeps a little.
   const bombService = p.sharedKernel && p.forkBombRadius === 'guest' ? KNOBS.forkBombLimitedService : 0;
-  for (let i = 0; i < n; i++) {
-    const up = !allDown && !(panic[i] > 0 || downUntil[i] > tick);
-    up_[i] = up ? 1 : 0;
-    const mult = noisy && code[i] !== 0 ? workloadMultiplier(st, i, PROFILE_CODES[code[i]]) : 1;
-    const vc = vcpusA[i];
-    const lc = Math.min(4, loadCpu[i] * mult), ld = Math.min(4, loadDisk[i] * mult), ln = Math.min(4, loadNet[i] * mult);
-    lambdaA[i] = rps * vc * Math.max(lc, ld, ln);
-    if (leakRate[i] > 0 && up) leakGiB[i] += leakRate[i] * dt;
-    memDemand[i] = up ? loadMem[i] * ramA[i] + leakGiB[i] : 0;
-    appCpu[i] = up ? lc * vc : 0;
-    bgCpu[i] = up && (hog[i] > 0 || bomb[i] > 0) ? vc * Math.max(hog[i], bomb[i] > 0 ? 1 : 0) : 0;
-    diskBase[i] = up ? ld * diskIopsA[i] : 0;
-    diskFault[i] = up ? storm[i] * stormFactor * diskIopsA[i] : 0;
-    netBase[i] = up ? ln * netMbpsA[i] : 0;
-    netFault[i] = up ? Math.min(hostNet, flood[i] * hostNet) : 0;
-    serviceFactor[i] = !up ? 0 : bomb[i] > 0 ? bombService : 1;
+  let io = false;
+  if (w.faultsSet) {
+    for (let i = 0; i < n; i++) {
+      const up = !allDown && !(panic[i] > 0 || downUntil[i] > tick);
+      up_[i] = up ? 1 : 0;
+      const mult = noisy && code[i] !== 0 ? workloadMultiplier(st, i, PROFILE_CODES[code[i]]) : 1;
+      const vc = vcpusA[i];
+      const lc = Math.min(4, loadCpu[i] * mult), ld = Math.min(4, loadDisk[i] * mult), ln = Math.min(4, loadNet[i] * mult);
+      lambdaA[i] = rps * vc * Math.max(lc, ld, ln);
+      if (leakRate[i] > 0 && up) leakGiB[i] += leakRate[i] * dt;
+      memDemand[i] = up ? loadMem[i] * ramA[i] + leakGiB[i] : 0;
+      appCpu[i] = up ? lc * vc : 0;
+      bgCpu[i] = up && (hog[i] > 0 || bomb[i] > 0) ? vc * Math.max(hog[i], bomb[i] > 0 ? 1 : 0) : 0;
+      const d = up ? ld * diskIopsA[i] : 0;
+      const df = up ? storm[i] * stormFactor * diskIopsA[i] : 0;
+      const nt = up ? ln * netMbpsA[i] : 0;
+      const nf = up ? Math.min(hostNet, flood[i] * hostNet) : 0;
+      diskBase[i] = d;
+      diskFault[i] = df;
+      netBase[i] = nt;
+      netFault[i] = nf;
+      if (d > 0 || df > 0 || nt > 0 || nf > 0) io = true;
+      serviceFactor[i] = !up ? 0 : bomb[i] > 0 ? bombService : 1;
+    }
+    w.faultDemandsZero = false;
+  } else {
+    // No fault: no background CPU, storm or flood, and only a reboot or OOM restart keeps a VPS down.
+    if (!w.faultDemandsZero) {
+      bgCpu.fill(0, 0, n);
+      diskFault.fill(0, 0, n);
+      netFault.fill(0, 0, n);
+      w.faultDemandsZero = true;
+    }
+    for (let i = 0; i < n; i++) {
+      const up = !allDown && !(downUntil[i] > tick);
+      up_[i] = up ? 1 : 0;
+      const mult = noisy && code[i] !== 0 ? workloadMultiplier(st, i, PROFILE_CODES[code[i]]) : 1;
+      const vc = vcpusA[i];
+      const lc = Math.min(4, loadCpu[i] * mult), ld = Math.min(4, loadDisk[i] * mult), ln = Math.min(4, loadNet[i] * mult);
+      lambdaA[i] = rps * vc * Math.max(lc, ld, ln);
+      memDemand[i] = up ? loadMem[i] * ramA[i] + leakGiB[i] : 0;
+      appCpu[i] = up ? lc * vc : 0;
+      const d = up ? ld * diskIopsA[i] : 0;
+      const nt = up ? ln * netMbpsA[i] : 0;
+      diskBase[i] = d;
+      netBase[i] = nt;
+      if (d > 0 || nt > 0) io = true;
+      serviceFactor[i] = up ? 1 : 0;
+    }
   }
+  w.ioMaybe = io;
 }

@@ -241,6 +241,10 @@ export class SharedFigures {
   level = 0.5;
   dom0Got = 0.5;
   hostOsCpu = 0.5;
+  /** Σ resident, Σ disk and network served of this tick (exact sums in VPS order). */
+  sumResident = 0.5;
+  sumDisk = 0.5;
+  sumNet = 0.5;
   constructor() {
     this.diskU = 0;
     this.netU = 0;
@@ -250,6 +254,9 @@ export class SharedFigures {
     this.level = Infinity;
     this.dom0Got = 0;
     this.hostOsCpu = 0;
+    this.sumResident = 0;
+    this.sumDisk = 0;
+    this.sumNet = 0;
   }
 }
 
@@ -293,6 +300,12 @@ export class Work {
   faultsSet = false;
   /** Some storm or flood was scaled to its guest's CPU (`s.faultIoScale` needs resetting to 1). */
   ioScaled = false;
+  /** Nobody did any I/O last tick: every I/O array (wants, served, their CPU) holds zeros. */
+  ioQuiet = false;
+  /** This tick's demands include some I/O (set by the demand phase; conservative). */
+  ioMaybe = true;
+  /** No fault last tick: the fault-driven demands (background CPU, storm, flood) hold zeros. */
+  faultDemandsZero = false;
 
   constructor(n: number) {
     this.size = n;
