@@ -171,7 +171,9 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       closing ??= (async () => {
         registry.stop();
         stopSweep();
-        io.disconnectSockets(true);
+        // Close the transports without a "disconnect" packet: clients see the connection drop
+        // and reconnect on their own when the server is back (a server-side disconnect would
+        // tell them not to).
         await new Promise<void>((resolve) => io.close(() => resolve()));
         http.closeAllConnections?.();
         await registry.flush();

@@ -94,3 +94,28 @@ describe('restart', () => {
     await ref.close();
   });
 });
+
+describe('clients across a restart', () => {
+  it('a client with reconnection on comes back by itself and gets a snapshot first', async () => {
+    const { io } = await import('socket.io-client');
+    const a = await startServer();
+    dirs.push(a.dataDir);
+    await http(`${a.url}/api/labs`, { method: 'POST', body: { id: 'r', preset: 'demo' } });
+    const port = Number(new URL(a.url).port);
+    const s = io(a.url, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200 });
+    const events: string[] = [];
+    s.onAny((e) => events.push(e));
+    s.on('connect', () => s.emit('join', { lab: 'r' }));
+    await new Promise<void>((ok) => s.once('snapshot', () => ok()));
+    const gone = new Promise<string>((ok) => s.once('disconnect', ok));
+    await a.close();
+    expect(await gone).not.toBe('io server disconnect');
+    events.length = 0;
+    const back = new Promise<void>((ok) => s.once('snapshot', () => ok()));
+    const b = await startServer({ dataDir: a.dataDir, config: { port } });
+    await back;
+    expect(events[0]).toBe('snapshot');
+    s.close();
+    await b.close();
+  });
+});
