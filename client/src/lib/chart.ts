@@ -1,6 +1,6 @@
 /**
- * chart.js with only the parts the stability charts use, and the overlay plugin that draws
- * event markers, the shared crosshair and the drag-to-zoom selection.
+ * chart.js with only the parts the stability charts use, the plugin that draws event markers,
+ * and the pointer layer (shared crosshair, drag-to-zoom selection) drawn on its own canvas.
  */
 import {
   Chart,
@@ -49,34 +49,26 @@ export function readTheme(el: Element): Theme {
   };
 }
 
-export interface OverlayState {
+export interface MarkerState {
   markers: () => readonly Marker[];
-  view: TimeView;
   theme: Theme;
 }
 
-/** Markers, crosshair and selection, drawn after the datasets. */
-export function overlayPlugin(state: OverlayState): Plugin<'line'> {
+/** Event markers, drawn with the datasets (they move with the data). */
+export function markerPlugin(state: MarkerState): Plugin<'line'> {
   return {
-    id: 'labOverlay',
+    id: 'labMarkers',
     afterDatasetsDraw(chart) {
       const { ctx, chartArea: area, scales } = chart;
       const x = scales.x;
       if (!x || !area) return;
-      const { theme, view } = state;
+      const { theme } = state;
       const min = x.min;
       const max = x.max;
       ctx.save();
       ctx.beginPath();
       ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
       ctx.clip();
-      const sel = view.selection;
-      if (sel) {
-        const a = x.getPixelForValue(Math.min(sel[0], sel[1]));
-        const b = x.getPixelForValue(Math.max(sel[0], sel[1]));
-        ctx.fillStyle = theme.selection;
-        ctx.fillRect(a, area.top, b - a, area.bottom - area.top);
-      }
       ctx.font = '10px system-ui, sans-serif';
       ctx.textBaseline = 'top';
       for (const m of state.markers()) {
@@ -98,22 +90,48 @@ export function overlayPlugin(state: OverlayState): Plugin<'line'> {
           ctx.fillText(m.label, px + 3 + w > area.right ? px - 3 - w : px + 3, area.top + 2);
         }
       }
-      ctx.setLineDash([]);
-      ctx.globalAlpha = 1;
-      const h = view.hoverT;
-      if (h !== null && h >= min && h <= max) {
-        const px = Math.round(x.getPixelForValue(h)) + 0.5;
-        ctx.strokeStyle = theme.crosshair;
-        ctx.globalAlpha = 0.55;
-        ctx.lineWidth = 1;
-        ctx.beginPath();
-        ctx.moveTo(px, area.top);
-        ctx.lineTo(px, area.bottom);
-        ctx.stroke();
-      }
       ctx.restore();
     },
   };
+}
+
+/**
+ * The crosshair and the drag selection, on a transparent canvas laid over the chart: moving the
+ * pointer repaints this layer only, never the chart.
+ */
+export function drawPointerLayer(overlay: HTMLCanvasElement, chart: Chart | undefined, view: TimeView, theme: Theme): void {
+  const ctx = overlay.getContext('2d');
+  if (!ctx) return;
+  const dpr = window.devicePixelRatio || 1;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, overlay.width / dpr, overlay.height / dpr);
+  const x = chart?.scales.x;
+  const area = chart?.chartArea;
+  if (!x || !area) return;
+  const sel = view.selection;
+  const h = view.hoverT;
+  if (!sel && h === null) return;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+  ctx.clip();
+  if (sel) {
+    const a = x.getPixelForValue(Math.min(sel[0], sel[1]));
+    const b = x.getPixelForValue(Math.max(sel[0], sel[1]));
+    ctx.fillStyle = theme.selection;
+    ctx.fillRect(a, area.top, b - a, area.bottom - area.top);
+  }
+  if (h !== null && h >= x.min && h <= x.max) {
+    const px = Math.round(x.getPixelForValue(h)) + 0.5;
+    ctx.strokeStyle = theme.crosshair;
+    ctx.globalAlpha = 0.55;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(px, area.top);
+    ctx.lineTo(px, area.bottom);
+    ctx.stroke();
+  }
+  ctx.restore();
 }
 
 export interface ChartOptionsInput {
@@ -122,7 +140,7 @@ export interface ChartOptionsInput {
   max?: number;
   unit: string;
   theme: Theme;
-  overlay: Plugin<'line'>;
+  markers: Plugin<'line'>;
 }
 
 /** A line chart configured for streaming: no animation, no parsing, linear time axis. */
@@ -131,7 +149,7 @@ export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x
   return {
     type: 'line',
     data: { datasets: [] },
-    plugins: [o.overlay],
+    plugins: [o.markers],
     options: {
       animation: false,
       parsing: false,
@@ -139,11 +157,12 @@ export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x
       responsive: true,
       maintainAspectRatio: false,
       events: [],
-      spanGaps: false,
+      // A number: gaps wider than this (simulated seconds) break the line; set per redraw.
+      spanGaps: 1,
       layout: { padding: { right: 6, top: 4 } },
       elements: {
         point: { radius: 0, hitRadius: 0, hoverRadius: 0 },
-        line: { borderWidth: 1.5, tension: 0, borderJoinStyle: 'round', capBezierPoints: false },
+        line: { borderWidth: 1.5, tension: 0, fill: false, borderJoinStyle: 'bevel', capBezierPoints: false },
       },
       plugins: { legend: { display: false }, tooltip: { enabled: false } },
       scales: {

@@ -1,8 +1,10 @@
 /**
  * What each stability chart plots, and the preparation of its datasets from the series: the
- * visible window cut into at most ~2 points per pixel column, values in display units.
+ * visible window cut into columns about two pixels wide, one point each, values in display units.
  */
-import { envelope, PointBuffer, type ChartMetric, type Point, type SeriesTable } from './series.js';
+import { PointBuffer, type ChartMetric, type Point, type SeriesTable } from './series.js';
+import { ColumnCache } from './columns.js';
+import type { CoarseHistory } from './backfill.js';
 
 export type ChartKind = 'p99' | 'throughput' | 'steal' | 'health';
 
@@ -81,44 +83,114 @@ export interface PreparedLine {
   data: Point[];
 }
 
-/** Holds the pooled point buffers of one chart between redraws. */
+/** How far a value may move before the change shows: half a pixel of the current y axis. */
+export interface Tolerance {
+  /** Axis units per pixel (log10 units on a log axis). */
+  unitsPerPx: number;
+  log: boolean;
+}
+
+/** Columns of about this many pixels: one point each. */
+export const PX_PER_COLUMN = 2;
+
+/**
+ * Holds one chart's column cache and pooled point buffers between redraws, and says whether a
+ * redraw would change anything visible.
+ */
 export class ChartData {
-  private readonly buffers = new Map<string, PointBuffer>();
   readonly spec: ChartSpec;
+  readonly lines: readonly { vps: string; line: LineSpec }[];
+  private readonly cache: ColumnCache;
+  private readonly buffers: PointBuffer[];
+  private prevY: Float64Array[];
+  private prevFirst = NaN;
+  private prevCount: Int32Array;
 
-  constructor(spec: ChartSpec) {
+  /** `vpsIds` in drawing order; `secondary(vps)` says whose faint second line is drawn. */
+  constructor(spec: ChartSpec, vpsIds: readonly string[], secondary: (vps: string) => boolean = () => true) {
     this.spec = spec;
+    const lines: { vps: string; line: LineSpec }[] = [];
+    for (const vps of vpsIds) for (const line of spec.lines) if (!line.secondary || secondary(vps)) lines.push({ vps, line });
+    this.lines = lines;
+    this.cache = new ColumnCache(lines.map((l) => ({ vps: l.vps, metric: l.line.metric, map: this.mapper(l.line) })));
+    this.buffers = lines.map(() => new PointBuffer());
+    this.prevY = lines.map(() => new Float64Array(0));
+    this.prevCount = new Int32Array(lines.length).fill(-1);
   }
 
-  /** One line per (VPS, line spec), in VPS order then line order. */
-  prepare(table: SeriesTable, vpsIds: readonly string[], t0: number, t1: number, columns: number): PreparedLine[] {
+  /** How many columns a plot `plotPx` wide is cut into. */
+  static columnsFor(plotPx: number): number {
+    return Math.max(16, Math.floor(plotPx / PX_PER_COLUMN));
+  }
+
+  /**
+   * Bring every line to the window [t0, t1] (one point per column). Returns the lines and whether
+   * any point moved by more than `tol` (or the window moved) since the last call.
+   */
+  prepare(
+    table: SeriesTable,
+    coarse: CoarseHistory | null,
+    t0: number,
+    t1: number,
+    columns: number,
+    tol: Tolerance | null = null,
+  ): { lines: PreparedLine[]; changed: boolean } {
+    const rebuilt = this.cache.update(table, coarse, t0, t1, columns);
+    let changed = rebuilt || this.cache.first !== this.prevFirst;
+    this.prevFirst = this.cache.first;
     const out: PreparedLine[] = [];
-    const cols = Math.max(16, Math.floor(columns));
-    for (const vps of vpsIds) {
-      for (const line of this.spec.lines) {
-        const k = `${vps}\u0000${line.metric}`;
-        let buf = this.buffers.get(k);
-        if (!buf) this.buffers.set(k, (buf = new PointBuffer()));
-        envelope(table, vps, line.metric, t0, t1, cols, buf, this.mapper(line));
-        out.push({ vps, line, data: buf.data });
-      }
+    for (let j = 0; j < this.lines.length; j++) {
+      const buf = this.buffers[j];
+      this.cache.emit(j, buf);
+      const data = buf.data;
+      if (!changed) changed = this.moved(j, data, tol);
+      this.remember(j, data);
+      out.push({ vps: this.lines[j].vps, line: this.lines[j].line, data });
     }
-    return out;
+    return { lines: out, changed };
   }
 
-  /** Latest plotted value of the first line per VPS (what a reader sees at the right edge). */
-  lastValues(lines: readonly PreparedLine[], t1: number): Map<string, number> {
-    const first = this.spec.lines[0].metric;
+  /** Column width (simulated seconds) of the last prepared window. */
+  get columnWidth(): number {
+    return this.cache.width;
+  }
+
+  private moved(j: number, data: readonly Point[], tol: Tolerance | null): boolean {
+    const prev = this.prevY[j];
+    if (this.prevCount[j] !== data.length) return true;
+    const eps = tol ? tol.unitsPerPx * 0.5 : 0;
+    for (let i = 0; i < data.length; i++) {
+      const a = data[i].y;
+      const b = prev[i];
+      if (a === b) continue;
+      const d = tol?.log ? Math.abs(Math.log10(a) - Math.log10(b)) : Math.abs(a - b);
+      if (!(d <= eps)) return true;
+    }
+    return false;
+  }
+
+  private remember(j: number, data: readonly Point[]): void {
+    if (this.prevY[j].length < data.length) this.prevY[j] = new Float64Array(Math.max(16, data.length * 2));
+    const prev = this.prevY[j];
+    for (let i = 0; i < data.length; i++) prev[i] = data[i].y;
+    this.prevCount[j] = data.length;
+  }
+
+  /**
+   * Newest value of the first line per VPS at or before t1, in display units: what a reader sees
+   * at the right edge of the window.
+   */
+  lastValues(table: SeriesTable, t1: number): Map<string, number> {
+    const first = this.spec.lines[0];
+    const map = this.mapper(first);
     const res = new Map<string, number>();
-    for (const l of lines) {
-      if (l.line.metric !== first) continue;
+    const i = table.upperBound(t1) - 1;
+    for (const l of this.lines) {
+      if (l.line !== first) continue;
       let v = NaN;
-      for (let i = l.data.length - 1; i >= 0; i--) {
-        const p = l.data[i];
-        if (p.x <= t1 && !Number.isNaN(p.y)) {
-          v = p.y;
-          break;
-        }
+      for (let k = i; k >= 0 && k > i - 50; k--) {
+        v = map(table.valueAt(l.vps, first.metric, k));
+        if (!Number.isNaN(v)) break;
       }
       res.set(l.vps, v);
     }

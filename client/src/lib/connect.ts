@@ -5,7 +5,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient } from '../../../shared/protocol.js';
 import type { LabClient, LabSocket } from './lab.svelte.js';
-import { decodeFrameMessage, decodeSnapshot } from './decode.js';
+import { decodeFrameMessage } from './decode.js';
 import { controlToken } from './api.js';
 
 export function connectLab(client: LabClient): () => void {
@@ -27,7 +27,7 @@ export function connectLab(client: LabClient): () => void {
   });
   socket.on('disconnect', () => client.setStatus('disconnected'));
   socket.on('connect_error', () => client.setStatus('disconnected'));
-  socket.on('snapshot', (msg) => client.applySnapshot(decodeSnapshot(msg)));
+  socket.on('snapshot', (msg) => client.applyWireSnapshot(msg));
   socket.on('frame', (msg) => {
     const fm = decodeFrameMessage(msg);
     if (fm) client.applyFrame(fm);

@@ -11,12 +11,3 @@ export function decodeFrameMessage(raw: WireFrameMessage): FrameMessage | null {
   if (!raw || !Array.isArray(raw.frames)) return null;
   return decodeWire(raw);
 }
-
-export function decodeSnapshot(raw: SnapshotMessage): DecodedSnapshot {
-  const history: FrameMessage[] = [];
-  for (const h of raw.history ?? []) {
-    const fm = decodeFrameMessage(h);
-    if (fm) history.push(fm);
-  }
-  return { ...raw, history };
-}

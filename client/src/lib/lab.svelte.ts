@@ -14,9 +14,12 @@ import type {
   LabEvent,
   LabState,
   ModeSpec,
+  SnapshotMessage,
 } from '../../../shared/protocol.js';
+import { decodeFrameMessage, type WireFrameMessage } from '../../../shared/wire.js';
 import type { DecodedSnapshot } from './decode.js';
-import { SeriesTable, SERIES_CAPACITY } from './series.js';
+import { CoarseHistory } from './backfill.js';
+import { CHART_METRICS, SeriesTable, SERIES_CAPACITY } from './series.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -34,6 +37,24 @@ export interface LabSocket {
   emit(event: 'clock', msg: ClockCommand, ack: (r: Ack<unknown>) => void): unknown;
   emit(event: 'join' | 'leave', msg: { lab: string }, ack?: (r: Ack<{ lab: string }>) => void): unknown;
 }
+
+/** Fetches the server's downsampled history of one mode of a lab (its raw JSON answer). */
+export type HistoryFetcher = (lab: string, query: { side: number; toTick: number; windowS: number; points: number }) => Promise<unknown>;
+
+const fetchHistory: HistoryFetcher = async (lab, q) => {
+  const p = new URLSearchParams({
+    side: String(q.side),
+    to: String(q.toTick),
+    windowS: String(q.windowS),
+    points: String(q.points),
+    metrics: CHART_METRICS.join(','),
+  });
+  const res = await fetch(`/api/labs/${encodeURIComponent(lab)}/history?${p}`, { headers: { accept: 'application/json' } });
+  return res.ok ? res.json() : null;
+};
+
+/** Downsampled history is asked for in buckets of about this share of the window. */
+const HISTORY_BUCKETS_PER_WINDOW = 600;
 
 export const MAX_EVENTS = 500;
 export const MAX_MARKERS = 400;
@@ -59,6 +80,13 @@ export class LabClient {
 
   /** Chart history, one table per mode of the lab. Not reactive: charts subscribe with `onData`. */
   readonly tables: SeriesTable[];
+  /** Older history than the tables hold, downsampled by the server (per mode; null until asked). */
+  readonly coarse: (CoarseHistory | null)[] = [null, null];
+  private readonly fetcher: HistoryFetcher;
+  /** The longest window the charts show, seconds: history is fetched to cover it. */
+  private wantS = 60;
+  /** What each mode's coarse history was fetched for: the table's first tick and the window. */
+  private readonly fetched: ({ firstTick: number; windowS: number } | null)[] = [null, null];
   readonly markers: Marker[] = [];
   private readonly listeners = new Set<() => void>();
   private socket: LabSocket | null = null;
@@ -69,10 +97,52 @@ export class LabClient {
   private publishTimer: ReturnType<typeof setTimeout> | null = null;
   private pendingFrames: Frame[] | null = null;
 
-  constructor(labId: string, capacity = SERIES_CAPACITY, uiIntervalMs = 200) {
+  constructor(labId: string, capacity = SERIES_CAPACITY, uiIntervalMs = 400, fetcher: HistoryFetcher = fetchHistory) {
     this.labId = labId;
     this.uiIntervalMs = uiIntervalMs;
+    this.fetcher = fetcher;
     this.tables = [new SeriesTable(capacity), new SeriesTable(capacity)];
+  }
+
+  /**
+   * The charts show the last `windowS` seconds: when the live history is shorter (after a
+   * reload), fetch the older part from the server, downsampled.
+   */
+  needHistory(windowS: number): void {
+    this.wantS = windowS;
+    this.fetchMissing();
+  }
+
+  private fetchMissing(): void {
+    if (!this.ready) return;
+    const modes = this.state?.compareMode ? 2 : 1;
+    for (let side = 0; side < modes; side++) {
+      const t = this.tables[side];
+      if (!t.length) continue;
+      const firstTick = t.tickAt(0);
+      const heldS = t.lastTime() - t.firstTime();
+      // A sliver of the window missing (a snapshot is one broadcast short of it) is not worth a fetch.
+      if (firstTick <= 0 || heldS >= this.wantS * 0.98) continue;
+      const f = this.fetched[side];
+      if (f && f.firstTick === firstTick && f.windowS >= this.wantS) continue;
+      const ask = { firstTick, windowS: this.wantS };
+      this.fetched[side] = ask;
+      const missingS = this.wantS - heldS;
+      const points = Math.min(2000, Math.max(16, Math.ceil((missingS * HISTORY_BUCKETS_PER_WINDOW) / this.wantS)));
+      const query = { side, toTick: firstTick - 1, windowS: Math.ceil(missingS) + 1, points };
+      this.fetcher(this.labId, query)
+        .then((raw) => {
+          if (this.fetched[side] !== ask) return;
+          const h = CoarseHistory.parse(raw);
+          if (!h) return;
+          this.coarse[side] = h;
+          this.notify();
+        })
+        .catch(() => {
+          // Offline: the live history still draws; the next snapshot asks again.
+          if (this.fetched[side] === ask) this.fetched[side] = null;
+        });
+    }
   }
 
   /** Call `fn` after every change of the chart history; returns the unsubscribe function. */
@@ -107,21 +177,45 @@ export class LabClient {
   /** A full snapshot replaces everything held: state, events, and the whole chart history. */
   applySnapshot(msg: DecodedSnapshot): void {
     if (msg.lab !== this.labId) return;
+    this.resetTables();
+    for (const fm of msg.history) this.appendFrames(fm);
+    this.finishSnapshot(msg, msg.history[msg.history.length - 1]);
+  }
+
+  /**
+   * The same, straight from the socket: the history goes into the chart tables without building
+   * per-VPS objects; only the newest entry is decoded for the UI.
+   */
+  applyWireSnapshot(msg: SnapshotMessage): void {
+    if (msg.lab !== this.labId) return;
+    this.resetTables();
+    const history: WireFrameMessage[] = Array.isArray(msg.history) ? msg.history : [];
+    for (const h of history) {
+      if (!h || !Array.isArray(h.frames)) continue;
+      h.frames.forEach((f, i) => this.tables[i]?.appendWire(f));
+    }
+    const last = history[history.length - 1];
+    this.finishSnapshot(msg, last && Array.isArray(last.frames) ? decodeFrameMessage(last) : undefined);
+  }
+
+  private resetTables(): void {
     for (const t of this.tables) t.clear();
     if (this.publishTimer) clearTimeout(this.publishTimer);
     this.publishTimer = null;
     this.pendingFrames = null;
-    for (const fm of msg.history) this.appendFrames(fm);
+  }
+
+  private finishSnapshot(msg: Omit<SnapshotMessage, 'history'>, last: FrameMessage | undefined): void {
     this.state = msg.state;
     this.canControl = msg.canControl;
     this.events = msg.events.slice(-MAX_EVENTS);
     this.markers.length = 0;
     for (const e of this.events) this.addMarker(e);
-    const last = msg.history[msg.history.length - 1];
     this.latest = last ? last.frames : [];
     this.tick = last ? last.tick : -1;
     this.ready = true;
     this.notify();
+    this.fetchMissing();
   }
 
   /** A live frame; frames from another lab or not newer than what is held are dropped. */

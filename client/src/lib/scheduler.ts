@@ -6,7 +6,7 @@
 const pending = new Set<() => void>();
 let scheduled = false;
 /** Milliseconds of jobs per animation frame before the rest are deferred. */
-export const FRAME_BUDGET_MS = 10;
+export const FRAME_BUDGET_MS = 6;
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -38,10 +38,11 @@ export function cancel(job: () => void): void {
 }
 
 /**
- * Wrap a job so data-driven requests run it at most once per `minMs` (trailing), while
- * `now()` on the returned handle schedules it for the next frame regardless (hover, resize).
+ * Wrap a job so data-driven requests run it at most once per `minMs` (trailing; a function is
+ * asked each time), while `now()` on the returned handle schedules it for the next frame
+ * regardless (window change, resize).
  */
-export function throttled(job: () => void, minMs: number): { request(): void; now(): void; cancel(): void } {
+export function throttled(job: () => void, minMs: number | (() => number)): { request(): void; now(): void; cancel(): void } {
   let last = -Infinity;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const run = (): void => {
@@ -51,7 +52,7 @@ export function throttled(job: () => void, minMs: number): { request(): void; no
   return {
     request() {
       if (timer) return;
-      const wait = last + minMs - now();
+      const wait = last + (typeof minMs === 'number' ? minMs : minMs()) - now();
       if (wait <= 0) schedule(run);
       else
         timer = setTimeout(() => {

@@ -3,7 +3,8 @@
  * shared by every series of a frame stream, one value column per (VPS, metric).
  * Appending never allocates once a column exists; the oldest sample falls off when full.
  */
-import type { Frame, VpsMetricName } from '../../../shared/model.js';
+import { VPS_METRICS, type Frame, type VpsMetricName } from '../../../shared/model.js';
+import { VPS_SCALE, type WireFrame } from '../../../shared/wire.js';
 
 /** 15 minutes at 10 Hz. */
 export const SERIES_CAPACITY = 9000;
@@ -36,6 +37,8 @@ export class SeriesTable {
   private len = 0;
   /** Tick of the newest sample, -1 when empty. */
   lastTick = -1;
+  /** Bumped by every `clear`, so caches built on the old contents know to start over. */
+  generation = 0;
 
   constructor(capacity = SERIES_CAPACITY) {
     this.capacity = capacity;
@@ -58,6 +61,7 @@ export class SeriesTable {
     this.lastTick = -1;
     this.cols.clear();
     this.order.length = 0;
+    this.generation++;
   }
 
   /** Append one frame. Returns false (and keeps nothing) when its tick is not newer than the last. */
@@ -84,6 +88,38 @@ export class SeriesTable {
     return true;
   }
 
+  /**
+   * Append one frame straight from its wire form (no per-VPS objects): what a snapshot's history
+   * goes through. Same rules as `append`.
+   */
+  appendWire(wire: WireFrame): boolean {
+    const [tick, tMs, idList, , rows] = wire;
+    if (tick <= this.lastTick) return false;
+    const cap = this.capacity;
+    const slot = (this.head + this.len) % cap;
+    if (this.len < cap) this.len++;
+    else this.head = (this.head + 1) % cap;
+    this.ticks[slot] = tick;
+    this.times[slot] = tMs / 1000;
+    this.lastTick = tick;
+    const ids = idList === '' ? [] : idList.split(',');
+    for (let v = 0; v < ids.length; v++) {
+      const row = rows[v];
+      for (let k = 0; k < CHART_METRICS.length; k++) {
+        const raw = row?.[WIRE_INDEX[k]];
+        this.columnFor(ids[v], CHART_METRICS[k])[slot] = typeof raw === 'number' ? raw / WIRE_SCALE[k] : NaN;
+      }
+    }
+    if (ids.length !== this.order.length || this.order.some((id, i) => id !== ids[i])) {
+      const seen = new Set(ids);
+      for (const id of this.order) {
+        if (seen.has(id)) continue;
+        for (const m of CHART_METRICS) this.cols.get(key(id, m))![slot] = NaN;
+      }
+    }
+    return true;
+  }
+
   private columnFor(id: string, metric: ChartMetric): Float32Array {
     let col = this.cols.get(key(id, metric));
     if (!col) {
@@ -95,8 +131,25 @@ export class SeriesTable {
   }
 
   /** Physical index of logical sample i (0 = oldest). */
-  private phys(i: number): number {
+  phys(i: number): number {
     return (this.head + i) % this.capacity;
+  }
+
+  /** The raw ring of one series (index it with `phys`), or undefined when the VPS never appeared. */
+  column(vps: string, metric: ChartMetric): Float32Array | undefined {
+    return this.cols.get(key(vps, metric));
+  }
+
+  /** Logical index of the first sample whose tick is greater than `tick` (length when none). */
+  afterTick(tick: number): number {
+    let lo = 0;
+    let hi = this.len;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.tickAt(mid) <= tick) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   timeAt(i: number): number {
@@ -170,6 +223,10 @@ export class SeriesTable {
   }
 }
 
+/** Where each chart metric sits in a wire VPS row (after the state), and its wire scale. */
+const WIRE_INDEX = CHART_METRICS.map((m) => VPS_METRICS.indexOf(m) + 1);
+const WIRE_SCALE = CHART_METRICS.map((m) => VPS_SCALE[m]);
+
 function key(id: string, metric: string): string {
   return `${id}\u0000${metric}`;
 }
@@ -203,94 +260,4 @@ export class PointBuffer {
     if (this.data.length !== this.count) this.data.length = this.count;
     return this.data;
   }
-}
-
-/**
- * Min/max envelope of one series over [t0, t1] into at most ~2 points per pixel column.
- * Windows with few samples are copied as they are. A column with only missing values (a VPS
- * that was not there) emits one NaN so the line breaks instead of bridging the gap.
- * `map` transforms each value (unit change, log floor) before min/max.
- */
-export function envelope(
-  table: SeriesTable,
-  vps: string,
-  metric: ChartMetric,
-  t0: number,
-  t1: number,
-  columns: number,
-  out: PointBuffer,
-  map: (v: number) => number = identity,
-): void {
-  out.reset();
-  const n = table.length;
-  if (!n || !(t1 > t0)) {
-    out.view();
-    return;
-  }
-  // One sample either side so lines reach the chart edges.
-  const start = Math.max(0, table.lowerBound(t0) - 1);
-  const endEx = Math.min(n, table.upperBound(t1) + 1);
-  const count = endEx - start;
-  if (count <= 0) {
-    out.view();
-    return;
-  }
-  if (count <= columns * 2) {
-    for (let i = start; i < endEx; i++) out.push(table.timeAt(i), map(table.valueAt(vps, metric, i)));
-    out.view();
-    return;
-  }
-  const width = (t1 - t0) / columns;
-  let bucket = Math.floor((table.timeAt(start) - t0) / width);
-  let minI = -1;
-  let maxI = -1;
-  let minV = Infinity;
-  let maxV = -Infinity;
-  let anyNaN = false;
-  let firstI = start;
-  const flush = (): void => {
-    if (minI < 0) {
-      if (anyNaN) out.push(table.timeAt(firstI), NaN);
-    } else if (minI === maxI) {
-      out.push(table.timeAt(minI), minV);
-    } else if (minI < maxI) {
-      out.push(table.timeAt(minI), minV);
-      out.push(table.timeAt(maxI), maxV);
-    } else {
-      out.push(table.timeAt(maxI), maxV);
-      out.push(table.timeAt(minI), minV);
-    }
-    minI = maxI = -1;
-    minV = Infinity;
-    maxV = -Infinity;
-    anyNaN = false;
-  };
-  for (let i = start; i < endEx; i++) {
-    const t = table.timeAt(i);
-    const b = Math.floor((t - t0) / width);
-    if (b !== bucket) {
-      flush();
-      bucket = b;
-      firstI = i;
-    }
-    const v = map(table.valueAt(vps, metric, i));
-    if (Number.isNaN(v)) {
-      anyNaN = true;
-      continue;
-    }
-    if (v < minV) {
-      minV = v;
-      minI = i;
-    }
-    if (v > maxV) {
-      maxV = v;
-      maxI = i;
-    }
-  }
-  flush();
-  out.view();
-}
-
-function identity(v: number): number {
-  return v;
 }

@@ -29,12 +29,16 @@ export class TimeView {
     for (const fn of this.listeners) fn(windowChanged);
   }
 
-  /** The visible [start, end] given the newest sample's time. */
-  range(latestT: number): [number, number] {
+  /**
+   * The visible [start, end] given the newest sample's time. With a `quantum` (a chart's column
+   * width) the live window moves in whole columns, so columns stay put between steps.
+   */
+  range(latestT: number, quantum = 0): [number, number] {
     if (this.paused) return this.frozen;
-    const end = Number.isFinite(latestT) ? latestT : 0;
+    const latest = Number.isFinite(latestT) ? latestT : 0;
     // A young lab fills a fixed axis from 0 instead of showing negative time.
-    if (end < this.windowS) return [0, this.windowS];
+    if (latest < this.windowS) return [0, this.windowS];
+    const end = quantum > 0 ? (Math.floor(latest / quantum) + 1) * quantum : latest;
     return [end - this.windowS, end];
   }
 
@@ -47,10 +51,10 @@ export class TimeView {
     this.emit(true);
   }
 
-  hover(t: number | null, latestT: number): void {
+  hover(t: number | null, latestT: number, quantum = 0): void {
     this.hoverT = t;
     if (t !== null && !this.paused) {
-      this.frozen = this.range(latestT);
+      this.frozen = this.range(latestT, quantum);
       this.paused = true;
       this.emit(true);
       return;

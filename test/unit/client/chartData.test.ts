@@ -17,31 +17,63 @@ function table(n: number): SeriesTable {
 
 describe('ChartData', () => {
   it('prepares one line per VPS and quantity, in percent where the chart says so', () => {
-    const d = new ChartData(CHART_SPECS.steal);
-    const lines = d.prepare(table(10), ['a', 'b'], 0, 1, 600);
+    const d = new ChartData(CHART_SPECS.steal, ['a', 'b']);
+    const { lines } = d.prepare(table(10), null, 0, 1, 10);
     expect(lines.map((l) => `${l.vps}:${l.line.metric}:${l.line.secondary}`)).toEqual([
       'a:cpuSteal:false',
       'a:cpuThrottled:true',
       'b:cpuSteal:false',
       'b:cpuThrottled:true',
     ]);
+    expect(lines[0].data.length).toBeGreaterThan(0);
     expect(lines[0].data.every((p) => p.y === 25)).toBe(true);
     expect(lines[1].data.every((p) => p.y === 50)).toBe(true);
   });
 
-  it('floors values on the log-scale p99 chart', () => {
-    const d = new ChartData(CHART_SPECS.p99);
-    const [a] = d.prepare(table(10), ['a'], 0, 1, 600);
-    expect(a.data[3].y).toBe(LOG_FLOOR);
-    expect(a.data[4].y).toBe(24);
+  it('draws the faint second line only for the VPSs it is asked to', () => {
+    const d = new ChartData(CHART_SPECS.steal, ['a', 'b'], (vps) => vps === 'b');
+    expect(d.lines.map((l) => `${l.vps}:${l.line.metric}`)).toEqual(['a:cpuSteal', 'b:cpuSteal', 'b:cpuThrottled']);
   });
 
-  it('reports the last plotted value of each VPS inside the window', () => {
-    const d = new ChartData(CHART_SPECS.p99);
+  it('floors values on the log-scale p99 chart', () => {
+    const d = new ChartData(CHART_SPECS.p99, ['a']);
+    // Ten columns over one second, each centred on a sample.
+    const { lines } = d.prepare(table(10), null, 0.05, 1.05, 10);
+    const ys = lines[0].data.map((p) => p.y);
+    expect(ys).toHaveLength(10);
+    expect(Math.min(...ys)).toBeCloseTo(LOG_FLOOR, 6);
+    expect(ys).toContain(24);
+  });
+
+  it('reports the newest value of each VPS inside the window', () => {
+    const d = new ChartData(CHART_SPECS.p99, ['a', 'b']);
     const t = table(20);
-    const lines = d.prepare(t, ['a', 'b'], 0, 1.0, 600);
-    const last = d.lastValues(lines, 1.0);
+    const last = d.lastValues(t, 1.0);
     expect(last.get('a')).toBe(29); // tick 9 ends at t = 1.0
     expect(last.get('b')).toBe(5);
+  });
+
+  it('says a redraw is needed only when a point moves more than half a pixel or the window moves', () => {
+    const d = new ChartData(CHART_SPECS.health, ['a']);
+    const t = new SeriesTable(1000);
+    const add = (tick: number, health: number): void => void t.append(frame(tick, [vpsMetrics('a', { health })]));
+    for (let i = 0; i < 5; i++) add(i, 80);
+    const tol = { unitsPerPx: 0.5, log: false }; // 100 units over 200 px
+    expect(d.prepare(t, null, 0.05, 10.05, 100, tol).changed).toBe(true); // first time
+    add(5, 80.1); // a new column, same height
+    expect(d.prepare(t, null, 0.05, 10.05, 100, tol).changed).toBe(true);
+    expect(d.prepare(t, null, 0.05, 10.05, 100, tol).changed).toBe(false);
+    add(6, 80);
+    add(7, 80.2);
+    expect(d.prepare(t, null, 0.05, 10.05, 100, tol).changed).toBe(true);
+    const e = new ChartData(CHART_SPECS.health, ['a']);
+    const u = new SeriesTable(1000);
+    for (let i = 0; i < 20; i++) u.append(frame(i, [vpsMetrics('a', { health: 80 })]));
+    // One column for the whole window: samples that move its extreme by less than half a pixel do not count.
+    expect(e.prepare(u, null, 0.05, 10.05, 1, tol).changed).toBe(true);
+    u.append(frame(20, [vpsMetrics('a', { health: 80.1 })]));
+    expect(e.prepare(u, null, 0.05, 10.05, 1, tol).changed).toBe(false);
+    u.append(frame(21, [vpsMetrics('a', { health: 99 })]));
+    expect(e.prepare(u, null, 0.05, 10.05, 1, tol).changed).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { LabClient, markerFor, MAX_EVENTS, type LabSocket } from '../../../client/src/lib/lab.svelte.js';
 import type { DecodedSnapshot } from '../../../client/src/lib/decode.js';
 import type { FrameMessage, LabEvent, LabState } from '../../../shared/protocol.js';
+import { encodeFrameMessage } from '../../../shared/wire.js';
 import { frame, vpsMetrics } from './frames.js';
 
 function labState(over: Partial<LabState> = {}): LabState {
@@ -146,6 +147,56 @@ describe('LabClient', () => {
     expect(sent).toEqual([{ type: 'startFault', vps: 'web-1', fault: 'cpu_hog', lab: 'demo' }]);
     expect(r.ok).toBe(false);
     expect(c.lastError?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('LabClient history', () => {
+  it('fills the tables from a snapshot as sent on the socket, decoding only the newest entry', () => {
+    const decoded = new LabClient('demo');
+    const wire = new LabClient('demo');
+    const snap = snapshot([10, 11, 12]);
+    decoded.applySnapshot(snap);
+    wire.applyWireSnapshot({ ...snap, history: snap.history.map((h) => encodeFrameMessage(h.lab, h.frames)) });
+    expect(wire.tables[0].toArray('web-1', 'latencyP99Ms')).toEqual(decoded.tables[0].toArray('web-1', 'latencyP99Ms'));
+    expect(wire.tick).toBe(12);
+    expect(wire.latest[0].vps[0].latencyP99Ms).toBe(12);
+    expect(wire.ready).toBe(true);
+  });
+
+  it('asks the server for the part of a long window the live history lacks, once per snapshot', async () => {
+    const asked: { side: number; toTick: number; windowS: number; points: number }[] = [];
+    const answer = {
+      tickMs: 100,
+      bucketTicks: 10,
+      toTick: 999,
+      ticks: Array.from({ length: 100 }, (_, i) => i * 10),
+      vps: { 'web-1': { latencyP99Ms: { min: Array(100).fill(1), max: Array(100).fill(2), mean: Array(100).fill(1.5) } } },
+    };
+    const c = new LabClient('demo', 9000, 200, async (_lab, q) => {
+      asked.push(q);
+      return answer;
+    });
+    let notified = 0;
+    c.onData(() => notified++);
+    c.applySnapshot(snapshot(Array.from({ length: 600 }, (_, i) => 1000 + i)));
+    c.needHistory(60);
+    expect(asked).toEqual([]); // 60 s held
+    c.needHistory(300);
+    c.needHistory(300);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({ side: 0, toTick: 999 });
+    expect(asked[0].windowS).toBeGreaterThanOrEqual(240);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(c.coarse[0]?.length).toBe(100);
+    expect(notified).toBeGreaterThan(1);
+    c.needHistory(900);
+    expect(asked).toHaveLength(2);
+    // A lab that holds everything since tick 0 needs nothing more.
+    const young = new LabClient('demo', 9000, 200, async (_lab, q) => void asked.push(q));
+    young.applySnapshot(snapshot([0, 1, 2]));
+    young.needHistory(900);
+    expect(asked).toHaveLength(2);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { envelope, PointBuffer, SeriesTable } from '../../../client/src/lib/series.js';
+import { CHART_METRICS, SeriesTable } from '../../../client/src/lib/series.js';
+import { decodeFrame, encodeFrame } from '../../../shared/wire.js';
 import { frame, vpsMetrics } from './frames.js';
 
 function fill(table: SeriesTable, n: number, value: (i: number) => number, from = 0): void {
@@ -46,57 +47,29 @@ describe('SeriesTable', () => {
   });
 });
 
-describe('envelope', () => {
-  it('copies a short window as it is', () => {
-    const t = new SeriesTable(100);
-    fill(t, 20, (i) => i);
-    const out = new PointBuffer();
-    envelope(t, 'a', 'latencyP99Ms', 0.5, 1.5, 100, out);
-    const ys = out.data.map((p) => p.y);
-    // One sample either side of the window is kept so the line reaches the edges.
-    expect(ys[0]).toBe(3);
-    expect(ys[ys.length - 1]).toBe(15);
-    expect(ys).toEqual([...Array(13).keys()].map((i) => i + 3));
-  });
-
-  it('keeps every column’s extremes while drawing at most ~2 points per column', () => {
-    const t = new SeriesTable(9000);
-    // A sawtooth with one spike: the spike must survive the downsampling.
-    fill(t, 9000, (i) => (i === 4321 ? 1000 : i % 7));
-    const out = new PointBuffer();
-    const columns = 300;
-    envelope(t, 'a', 'latencyP99Ms', 0, 900.1, columns, out);
-    expect(out.count).toBeLessThanOrEqual(2 * columns + 4);
-    const ys = out.data.map((p) => p.y);
-    expect(Math.max(...ys)).toBe(1000);
-    expect(Math.min(...ys)).toBe(0);
-    const xs = out.data.map((p) => p.x);
-    expect([...xs].sort((a, b) => a - b)).toEqual(xs);
-  });
-
-  it('breaks the line over a column with no data', () => {
-    const t = new SeriesTable(2000);
-    for (let i = 0; i < 2000; i++) {
-      const vps = i >= 800 && i < 1200 ? [vpsMetrics('b')] : [vpsMetrics('a', { health: 70 }), vpsMetrics('b')];
-      t.append(frame(i, vps));
+describe('SeriesTable.appendWire', () => {
+  it('holds the same chart values as appending the decoded frame', () => {
+    const a = new SeriesTable(10);
+    const b = new SeriesTable(10);
+    for (let i = 0; i < 4; i++) {
+      const f = frame(i, [
+        vpsMetrics('web-1', { latencyP99Ms: 12.3 + i, throughputRps: 400 + i, cpuSteal: 0.125, health: 97 }),
+        ...(i === 2 ? [] : [vpsMetrics('db-1', { demandRps: 50, cpuThrottled: 0.5, latencyP99Ms: Infinity })]),
+      ]);
+      a.append(decodeFrame(encodeFrame(f)));
+      b.appendWire(encodeFrame(f));
     }
-    const out = new PointBuffer();
-    envelope(t, 'a', 'health', 0, 200, 50, out);
-    expect(out.data.some((p) => Number.isNaN(p.y))).toBe(true);
-    expect(out.data.filter((p) => !Number.isNaN(p.y)).every((p) => p.y === 70)).toBe(true);
+    expect(b.vpsIds()).toEqual(a.vpsIds());
+    for (const id of a.vpsIds())
+      for (const m of CHART_METRICS) expect(b.toArray(id, m), `${id} ${m}`).toEqual(a.toArray(id, m));
+    expect(b.appendWire(encodeFrame(frame(3, [vpsMetrics('web-1')])))).toBe(false);
   });
 
-  it('reuses its point objects between redraws', () => {
-    const t = new SeriesTable(100);
-    fill(t, 100, (i) => i);
-    const out = new PointBuffer();
-    envelope(t, 'a', 'latencyP99Ms', 0, 10, 400, out);
-    const first = out.data[5];
-    const arr = out.data;
-    t.append(frame(100, [vpsMetrics('a', { latencyP99Ms: 5 })]));
-    envelope(t, 'a', 'latencyP99Ms', 0.1, 10.1, 400, out);
-    expect(out.data).toBe(arr);
-    expect(out.data[5]).toBe(first);
-    expect(out.data[out.count - 1].y).toBe(5);
+  it('finds the first sample after a tick', () => {
+    const t = new SeriesTable(5);
+    fill(t, 12, (i) => i);
+    expect(t.afterTick(6)).toBe(0);
+    expect(t.afterTick(8)).toBe(2);
+    expect(t.afterTick(11)).toBe(5);
   });
 });
