@@ -24,18 +24,39 @@ export function admissionError(
   host: Host,
   vps: readonly Pick<VpsState, 'id' | 'vcpus' | 'cpuCapCores' | 'ramGiB'>[],
 ): string | undefined {
+  const r = firstRefusal(profile, host, vps, false);
+  return r ? r.message : undefined;
+}
+
+/**
+ * The first prefix vps[0..k] admission refuses (each VPS added in order), in one pass: its index k
+ * and the message `admissionError` gives for that prefix. With `everyPrefix` false only the whole
+ * list is judged.
+ */
+export function firstRefusal(
+  profile: ModeProfile,
+  host: Host,
+  vps: readonly Pick<VpsState, 'id' | 'vcpus' | 'cpuCapCores' | 'ramGiB'>[],
+  everyPrefix = true,
+): { index: number; message: string } | undefined {
   let cpu = 0;
   let ram = 0;
-  for (const v of vps) {
+  const eps = 1e-9;
+  const ramLimit = host.ramGiB * profile.admissionRam;
+  const last = vps.length - 1;
+  for (let k = 0; k <= last; k++) {
+    const v = vps[k];
     cpu += cpuCapOf(v);
     ram += v.ramGiB;
+    if (!everyPrefix && k < last) continue;
+    if (profile.admissionCpu && cpu > host.cores + eps)
+      return {
+        index: k,
+        message: `CPU caps would total ${round(cpu)} cores on a ${host.cores}-core host (${profile.id} reserves CPU: set cpuCapCores or fewer vCPUs)`,
+      };
+    if (ram > ramLimit + eps)
+      return { index: k, message: `RAM plans would total ${round(ram)} GiB; ${profile.id} admits at most ${round(ramLimit)} GiB on this host` };
   }
-  const eps = 1e-9;
-  if (profile.admissionCpu && cpu > host.cores + eps)
-    return `CPU caps would total ${round(cpu)} cores on a ${host.cores}-core host (${profile.id} reserves CPU: set cpuCapCores or fewer vCPUs)`;
-  const ramLimit = host.ramGiB * profile.admissionRam;
-  if (ram > ramLimit + eps)
-    return `RAM plans would total ${round(ram)} GiB; ${profile.id} admits at most ${round(ramLimit)} GiB on this host`;
   return undefined;
 }
 

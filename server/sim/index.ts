@@ -6,7 +6,7 @@ import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
 import type { Frame, HostMetricName, VpsMetricName } from '../../shared/model.js';
 import type { ApiError, LabEvent } from '../../shared/protocol.js';
 import type { AppliedCommand, Engine, EngineState } from './api.js';
-import { admissionError, applyCommand, capError, cloneCommand } from './commands.js';
+import { applyCommand, capError, cloneCommand, firstRefusal } from './commands.js';
 import type { Note } from './faults.js';
 import { buildFrame } from './frame.js';
 import { CommandLog } from './log.js';
@@ -60,9 +60,10 @@ export function validateScenario(scenario: Scenario, mode?: ModeSpec): { ok: tru
     if (e) return { ok: false, error: { code: 'INVALID_INPUT', message: `vps[${i}].cpuCapCores: ${e}`, path: `vps[${i}].cpuCapCores` } };
   }
   const st = initialState(scenario, mode);
-  for (let k = 1; k <= st.vps.length; k++) {
-    const refused = admissionError(st.profile, st.host, st.vps.slice(0, k));
-    if (refused) return { ok: false, error: { code: 'ADMISSION_REFUSED', message: `vps[${k - 1}]: ${refused}`, path: `vps[${k - 1}]` } };
+  const refused = firstRefusal(st.profile, st.host, st.vps);
+  if (refused) {
+    const k = refused.index;
+    return { ok: false, error: { code: 'ADMISSION_REFUSED', message: `vps[${k}]: ${refused.message}`, path: `vps[${k}]` } };
   }
   const tickMs = scenario.tickMs ?? 100;
   const order = (scenario.events ?? []).map((e, i) => ({ e, i, tick: eventTick(e, tickMs) }));
@@ -98,6 +99,9 @@ export interface ContentionEngine extends Engine {
   takeNotes(): LabEvent[];
 }
 
+/** The result of an applied command (shared and frozen: nothing to say beyond ok). */
+const APPLIED: { ok: true } = Object.freeze({ ok: true as const });
+
 class EngineImpl implements ContentionEngine {
   private st: SimState;
   private work: Work;
@@ -129,8 +133,9 @@ class EngineImpl implements ContentionEngine {
     const r = applyCommand(this.st, cmd);
     if (!r.ok) return r;
     this.applied.push(this.st.tick, cmd);
-    for (const message of r.notes) this.notes.push({ tick: this.st.tick, kind: 'info', message });
-    return { ok: true };
+    const msgs = r.notes;
+    for (let k = 0; k < msgs.length; k++) this.notes.push({ tick: this.st.tick, kind: 'info', message: msgs[k] });
+    return APPLIED;
   }
 
   private applyDue(): void {

@@ -18,68 +18,41 @@ const { evaluate, newServiceIn, newServiceOut } = serviceMod;
 const sin = newServiceIn();
 const sout = newServiceOut();
 
-/** CPU metrics and each VPS's CPU headroom (its fair share is worked out by attribution); returns Σ granted (guests, Dom0, host OS). */
-export function cpuMetrics(st: SimState, w: Work): number {
+/**
+ * Tick-wide CPU and cache figures (one pass): Σ granted, runnable entities, idle cores, the
+ * scheduler wait, and each VPS's memory-bandwidth pressure with their sum. Returns Σ granted
+ * (guests, Dom0, host OS); the rest goes into `ctx`.
+ */
+export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
   const n = st.vps.length;
   const p = st.profile;
   const host = st.host;
   const s = w.s;
-  const m = w.m;
-  const vcpusA = w.plan.vcpus;
-  const cpuLimit = s.cpuLimit, weight = s.weight, cpuDemand = s.cpuDemand, cpuGot = s.cpuGot, cpuAvail = s.cpuAvail;
+  const cpuDemand = s.cpuDemand, cpuGot = s.cpuGot, thrash = s.thrash, up = s.up, pressure = s.pressure;
   const level = w.shared.level;
   const dom0Got = w.shared.dom0Got;
-  const share = p.cpuPolicy === 'share';
   const domainW = p.cpuWeighting === 'domain';
+  const memBw = KNOBS.memBwPerCoreGBs, hostBw = host.memBwGBs, thrashP = KNOBS.cacheThrashPressure;
   let sumGot = dom0Got + w.shared.hostOsCpu;
   let runnable = dom0Got > 0 ? (domainW ? 1 : Math.ceil(dom0Got)) : 0;
-  for (let i = 0; i < n; i++) {
-    sumGot += cpuGot[i];
-    const d = cpuDemand[i];
-    if (d > 0) runnable += domainW ? 1 : Math.ceil(d);
-  }
-  const idle = Math.max(0, host.cores - sumGot);
-  const contended = share && Number.isFinite(level);
-  const waitMs = contended ? Math.max(0, runnable / host.cores - 1) * (p.schedSliceMs / 2) : 0;
-  const mSteal = m.cpuSteal, mThrottled = m.cpuThrottled, mWait = m.schedWaitMs;
-  for (let i = 0; i < n; i++) {
-    const vc = vcpusA[i];
-    const d = cpuDemand[i];
-    const lim = cpuLimit[i];
-    const got = cpuGot[i];
-    const capped = Math.min(d, lim);
-    if (share) {
-      if (!contended) cpuAvail[i] = Math.min(lim, got + idle);
-      else cpuAvail[i] = Math.max(got, domainW ? headroomDomain(weight[i], lim, level) : headroomVcpu(vc, lim, level));
-    }
-    mSteal[i] = Math.max(0, capped - got) / vc;
-    mThrottled[i] = Math.max(0, d - capped) / vc;
-    mWait[i] = d > 0 ? waitMs : 0;
-  }
-  return sumGot;
-}
-
-/** Cache and memory-bandwidth interference (model spec §6, every mode): each VPS's slowdown. */
-export function cache(st: SimState, w: Work): void {
-  const n = st.vps.length;
-  const p = st.profile;
-  const s = w.s;
-  const cpuGot = s.cpuGot, thrash = s.thrash, up = s.up, pressure = s.pressure, slow = s.slow;
-  const memBw = KNOBS.memBwPerCoreGBs, hostBw = st.host.memBwGBs, thrashP = KNOBS.cacheThrashPressure;
   let sumP = 0;
   for (let i = 0; i < n; i++) {
-    const pj = Math.min(1, (cpuGot[i] * memBw) / hostBw + thrash[i] * thrashP);
+    const got = cpuGot[i];
+    sumGot += got;
+    const d = cpuDemand[i];
+    if (d > 0) runnable += domainW ? 1 : Math.ceil(d);
+    // Cache and memory-bandwidth interference (model spec §6, every mode).
+    const pj = Math.min(1, (got * memBw) / hostBw + thrash[i] * thrashP);
     const pr = up[i] ? pj : 0;
     pressure[i] = pr;
     sumP += pr;
   }
-  const sigmaScale = p.cachePartitioning ? KNOBS.cachePartitionScale : 1;
-  const sens = w.plan.sensitivity, mUseful = w.m.cpuUseful, eCpu = p.eCpu;
-  for (let i = 0; i < n; i++) {
-    const sl = 1 + sens[i] * sigmaScale * Math.min(1, Math.max(0, sumP - pressure[i]));
-    slow[i] = sl;
-    mUseful[i] = (cpuGot[i] * eCpu) / sl;
-  }
+  const contended = p.cpuPolicy === 'share' && Number.isFinite(level);
+  ctx.contended = contended;
+  ctx.idle = Math.max(0, host.cores - sumGot);
+  ctx.waitMs = contended ? Math.max(0, runnable / host.cores - 1) * (p.schedSliceMs / 2) : 0;
+  ctx.sumP = sumP;
+  return sumGot;
 }
 
 /** Tick-wide inputs of the service pass. */
@@ -90,10 +63,17 @@ export interface ServiceContext {
   uDom0: number;
   /** State code of a VPS that is not up (host or shared kernel down: DOWN, else REBOOTING). */
   downCode: number;
+  /** A work-conserving share whose water level is finite (someone is held back). */
+  contended: boolean;
+  idle: number;
+  waitMs: number;
+  /** Σ memory-bandwidth pressure. */
+  sumP: number;
 }
 
 /**
- * Service, isolated counterfactual, states and health of every VPS. Leaves the running count in
+ * Per VPS: CPU metrics and headroom, cache slowdown, then service, isolated counterfactual,
+ * state and health. Leaves the running count in
  * `w.host.running` and Jain's fairness over good throughput relative to isolation in `w.host.fairness`.
  */
 export function service(st: SimState, w: Work, ctx: ServiceContext): void {
@@ -130,8 +110,33 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   su.disk = uDisk;
   su.net = uNet;
   su.dom0 = uDom0;
+  const vcpusA = pl.vcpus, weight = s.weight, cpuDemand = s.cpuDemand, cpuGot = s.cpuGot, pressure = s.pressure, sens = pl.sensitivity;
+  const mSteal = m.cpuSteal, mThrottled = m.cpuThrottled, mUseful = m.cpuUseful;
+  const share = p.cpuPolicy === 'share', domainW = p.cpuWeighting === 'domain', contended = ctx.contended;
+  const level = w.shared.level, idle = ctx.idle, waitMs = ctx.waitMs, sumP = ctx.sumP;
+  const sigmaScale = p.cachePartitioning ? KNOBS.cachePartitionScale : 1;
+  sin.dtS = dt;
   let running = 0, jainSum = 0, jainSq = 0, jainN = 0;
   for (let i = 0; i < n; i++) {
+    // CPU metrics and headroom.
+    const vc = vcpusA[i];
+    const d = cpuDemand[i];
+    const lim = cpuLimit[i];
+    const got = cpuGot[i];
+    const capped = Math.min(d, lim);
+    if (share) {
+      if (!contended) cpuAvail[i] = Math.min(lim, got + idle);
+      else cpuAvail[i] = Math.max(got, domainW ? headroomDomain(weight[i], lim, level) : headroomVcpu(vc, lim, level));
+    }
+    mSteal[i] = Math.max(0, capped - got) / vc;
+    mThrottled[i] = Math.max(0, d - capped) / vc;
+    const wait = d > 0 ? waitMs : 0;
+    mWait[i] = wait;
+    // Cache slowdown.
+    const sl = 1 + sens[i] * sigmaScale * Math.min(1, Math.max(0, sumP - pressure[i]));
+    slow[i] = sl;
+    mUseful[i] = (got * eCpu) / sl;
+
     const lambda = lambdaA[i];
     const db = diskBase[i], nb = netBase[i];
     mDiskDemand[i] = db + diskFault[i];
@@ -146,7 +151,6 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     sin.useNet = useNet;
     sin.useDom0 = dom0 && (useDisk || useNet);
     sin.sloMs = sloA[i];
-    sin.dtS = dt;
 
     // Isolated: alone on the same host, same mode, well-behaved (its baseline, as [M07] measures).
     // A pure function of the plan, lambda and the base demands: kept while they do not change.
@@ -188,7 +192,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
 
     if (up_[i] > 0) {
       // Actual. The service gets the VPS's CPU headroom minus what its own storm or flood I/O burns.
-      const avail = (Math.max(0, cpuAvail[i] - faultIoCpu[i]) * eCpu) / slow[i];
+      const avail = (Math.max(0, cpuAvail[i] - faultIoCpu[i]) * eCpu) / sl;
       let rhoCpu = avail > 0 ? (svcCpu * slowAll) / avail : svcCpu > 0 ? Infinity : 0;
       // A storm or flood in the same guest shares the guest's device headroom with its service.
       let rhoDisk = 0;
@@ -201,7 +205,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         const nSvc = netAvail[i] * baseFraction(nb, netFault[i] * faultIoScale[i]);
         rhoNet = nSvc > 0 ? (nb * slowAll) / nSvc : Infinity;
       }
-      const extraMs = (useNet ? rttMs : 0) + mWait[i];
+      const extraMs = (useNet ? rttMs : 0) + wait;
       // Fork bomb: the service keeps only a share of its capacity (0: hung).
       if (sf < 1) rhoCpu = sf > 0 ? rhoCpu / sf : Infinity;
       const backlog = backlogA[i];
@@ -209,13 +213,13 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       if (
         keepAll &&
         isoKept &&
+        svcBacklog[i] === backlog &&
+        svcRhoCpu[i] === rhoCpu &&
         svcKey[i] === key &&
         svcLambda[i] === lambda &&
-        svcRhoCpu[i] === rhoCpu &&
         svcRhoDisk[i] === rhoDisk &&
         svcRhoNet[i] === rhoNet &&
         svcExtraMs[i] === extraMs &&
-        svcBacklog[i] === backlog &&
         backlog === mBacklog[i]
       ) {
         // Same inputs, same backlog in as out last tick: last tick's outcome stands.

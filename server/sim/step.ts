@@ -23,11 +23,13 @@ const { STATE_DOWN, STATE_REBOOTING } = codes;
 const { advanceFaults, faultFlags } = faultsMod;
 const { ioAndCpu, deviceHeadroom } = iocpuMod;
 const { memory } = memoryMod;
-const { cpuMetrics, cache, service } = outcomeMod;
+const { totals, service } = outcomeMod;
 const { planStale, syncPlan, syncLoads, PROFILE_CODES } = planMod;
 const { workloadMultiplier } = workloadMod;
 
-const ctx: outcomeMod.ServiceContext = { hung: false, uDisk: 0.5, uNet: 0.5, uDom0: 0.5, downCode: 0 };
+const ctx: outcomeMod.ServiceContext = {
+  hung: false, uDisk: 0.5, uNet: 0.5, uDom0: 0.5, downCode: 0, contended: false, idle: 0.5, waitMs: 0.5, sumP: 0.5,
+};
 
 /** Computes tick `st.tick` into `w`, then advances `st.tick`. Notes (OOM kills, reboots) go to `notes`. */
 export function computeTick(st: SimState, w: Work, notes: Note[]): void {
@@ -52,8 +54,7 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   const memStalled = memory(st, w, notes);
   ioAndCpu(st, w, dom0Down);
   const dom0Scale = deviceHeadroom(st, w, dom0Down);
-  const sumGot = cpuMetrics(st, w);
-  cache(st, w);
+  const sumGot = totals(st, w, ctx);
 
   // --- Device utilizations --------------------------------------------------------------------
   const sh = w.shared;
@@ -78,7 +79,7 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   h.diskUtil = uDisk;
   h.netUtil = uNet;
   h.dom0CpuUtil = p.dom0 && p.dom0Vcpus > 0 ? sh.dom0Got / p.dom0Vcpus : 0;
-  h.cpuIdleCores = Math.max(0, host.cores - sumGot);
+  h.cpuIdleCores = ctx.idle;
   h.hostOsCpuUtil = sh.hostOsCpu / host.cores;
   sh.diskU = uDisk;
   sh.netU = uNet;
