@@ -21,6 +21,8 @@ export const MAX_CATCH_UP = 250;
 /** Most ticks one "step" clock action may run. */
 export const MAX_STEP = 600;
 const EVENT_LOG = 200;
+/** Broadcasts that may go out back to back after a late tick (the average stays at broadcastHz). */
+const BROADCAST_BURST = 2;
 /** Snapshot history: at most this many entries, at the live broadcast cadence. */
 const SNAPSHOT_ENTRIES = 600;
 
@@ -88,7 +90,10 @@ export class Lab {
   private readonly watches: StateWatch[];
   private acc = 0;
   private last: number;
-  private nextBroadcastAt: number;
+  /** Broadcast budget: refills at broadcastHz, holds up to BROADCAST_BURST (a late tick goes out at once). */
+  private broadcastTokens = 1;
+  /** While set, log entries wait so the frame of the same pump goes out first. */
+  private deferred: [LabEvent, LabState | undefined][] | null = null;
   private latest: Frame[] | null = null;
   private broadcastTick = -1;
   private faultEndAt = Infinity;
@@ -108,7 +113,6 @@ export class Lab {
     this.events = init.events?.slice(-EVENT_LOG) ?? [];
     this.onCommand = init.onCommand;
     this.last = init.now;
-    this.nextBroadcastAt = init.now;
     const maxTicks = Math.max(1, Math.ceil((init.limits.historyS * 1000) / this.tickMs));
     this.history = new FrameHistory({ maxTicks, maxBytes: init.limits.historyBytes });
     this.watches = this.engines.map((_, i) => new StateWatch(this.compare ? modeName(this.compare[i]) : ''));
@@ -151,6 +155,30 @@ export class Lab {
   pump(now: number): void {
     const elapsed = Math.max(0, now - this.last);
     this.last = now;
+    this.broadcastTokens = Math.min(BROADCAST_BURST, this.broadcastTokens + (elapsed * this.limits.broadcastHz) / 1000);
+    this.deferred = [];
+    try {
+      this.advance(elapsed);
+      if (this.broadcastTokens >= 1 - 1e-9 && this.broadcastDue()) {
+        this.broadcastTokens -= 1;
+        this.broadcast();
+      }
+    } finally {
+      this.flushEvents();
+    }
+  }
+
+  /**
+   * Log entries of this pump go out after its frame: a volatile frame is dropped for a client
+   * whose connection is still writing, and an entry written just before would be that write.
+   */
+  private flushEvents(): void {
+    const pending = this.deferred ?? [];
+    this.deferred = null;
+    for (const [event, state] of pending) for (const fn of this.eventListeners) fn(event, state);
+  }
+
+  private advance(elapsed: number): void {
     this.drain();
     if (!this.paused) {
       this.acc += elapsed * this.speed;
@@ -166,11 +194,6 @@ export class Lab {
         this.acc -= lost * this.tickMs;
         this.logger.warn({ lost, total: this.dropped }, 'lab fell behind real time; skipped the backlog');
       }
-    }
-    if (now >= this.nextBroadcastAt && this.broadcastDue()) {
-      const interval = 1000 / this.limits.broadcastHz;
-      this.broadcast();
-      this.nextBroadcastAt = Math.max(this.nextBroadcastAt + interval, now + interval / 2);
     }
   }
 
@@ -291,8 +314,13 @@ export class Lab {
       case 'step': {
         const n = action.ticks ?? 1;
         this.paused = true;
-        for (let i = 0; i < n; i++) this.runTick();
-        this.broadcast();
+        this.deferred = [];
+        try {
+          for (let i = 0; i < n; i++) this.runTick();
+          this.broadcast();
+        } finally {
+          this.flushEvents();
+        }
         message = `stepped ${n} tick${n === 1 ? '' : 's'}`;
         break;
       }
@@ -305,13 +333,16 @@ export class Lab {
     this.events.push(event);
     if (this.events.length > EVENT_LOG) this.events.splice(0, this.events.length - EVENT_LOG);
     const state = withState ? this.state() : undefined;
-    for (const fn of this.eventListeners) fn(event, state);
+    if (this.deferred) this.deferred.push([event, state]);
+    else for (const fn of this.eventListeners) fn(event, state);
   }
 
   private emitState(): void {
     const state = this.state();
     const last = this.events[this.events.length - 1];
-    if (last) for (const fn of this.eventListeners) fn(last, state);
+    if (!last) return;
+    if (this.deferred) this.deferred.push([last, state]);
+    else for (const fn of this.eventListeners) fn(last, state);
   }
 
   /** What the lab is now: enough to draw every control. */

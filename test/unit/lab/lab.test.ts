@@ -154,4 +154,30 @@ describe('Lab real-time loop', () => {
     expect(ticks).toEqual(Array.from({ length: ticks.length }, (_, i) => lab.tick - ticks.length + i));
     expect(snap.canControl).toBe(true);
   });
+
+  it('sends a pump\'s frame before its log entries (a write in progress would drop the volatile frame)', async () => {
+    const { lab, clock } = await makeLab();
+    const order: string[] = [];
+    lab.onFrame(() => order.push('frame'));
+    lab.onEvent(() => order.push('event'));
+    clock.advance(250);
+    order.length = 0;
+    const p = lab.submit({ type: 'setLoad', vps: 'vps-0', load: { cpu: 0.2 } }, 'x');
+    lab.pump(clock.now() + 50); // applies the command, then runs a tick, in one pump
+    expect((await p).ok).toBe(true);
+    expect(order).toEqual(['frame', 'event']);
+  });
+
+  it('broadcasts a late tick at once instead of holding it for the next slot', async () => {
+    const clock = new ManualClock();
+    const { lab, frames } = await makeLab(clock);
+    // Irregular pumps, as a busy event loop delivers them: every tick still goes out in its pump.
+    let t = 0;
+    for (const dt of [100, 160, 40, 100, 60, 110, 90]) {
+      t += dt;
+      lab.pump(t);
+      expect(frames.at(-1)?.tick).toBe(lab.tick - 1);
+    }
+  });
 });
+
