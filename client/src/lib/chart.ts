@@ -49,6 +49,72 @@ export function readTheme(el: Element): Theme {
   };
 }
 
+/** One line as the chart draws it. */
+export interface DrawnLine {
+  data: readonly { x: number; y: number }[];
+  color: string;
+  width: number;
+}
+
+export interface SeriesState {
+  /** Lines in drawing order (the last on top). */
+  lines: () => readonly DrawnLine[];
+  /** Gaps between points wider than this (x units) break the line. */
+  gap: () => number;
+  log: boolean;
+}
+
+/**
+ * The series, drawn straight from the prepared point arrays: one path per line, pixel positions
+ * computed inline, no per-point chart elements (chart.js keeps the axes, grid and layout).
+ */
+export function seriesPlugin(state: SeriesState): Plugin<'line'> {
+  return {
+    id: 'labSeries',
+    beforeDatasetsDraw(chart) {
+      const { ctx, chartArea: area, scales } = chart;
+      const xs = scales.x;
+      const ys = scales.y;
+      if (!xs || !ys || !area) return;
+      const x0 = xs.min;
+      const kx = (area.right - area.left) / (xs.max - x0 || 1);
+      const log = state.log;
+      const y0 = log ? Math.log10(ys.min) : ys.min;
+      const y1 = log ? Math.log10(ys.max) : ys.max;
+      const ky = (area.bottom - area.top) / (y1 - y0 || 1);
+      const gap = state.gap();
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(area.left, area.top - 1, area.right - area.left, area.bottom - area.top + 2);
+      ctx.clip();
+      ctx.lineJoin = 'bevel';
+      for (const l of state.lines()) {
+        const d = l.data;
+        if (!d.length) continue;
+        ctx.strokeStyle = l.color;
+        ctx.lineWidth = l.width;
+        ctx.beginPath();
+        let prevX = -Infinity;
+        for (let i = 0; i < d.length; i++) {
+          const p = d[i];
+          const v = log ? Math.log10(p.y) : p.y;
+          if (!Number.isFinite(v)) {
+            prevX = -Infinity;
+            continue;
+          }
+          const px = area.left + (p.x - x0) * kx;
+          const py = area.bottom - (v - y0) * ky;
+          if (p.x - prevX > gap) ctx.moveTo(px, py);
+          else ctx.lineTo(px, py);
+          prevX = p.x;
+        }
+        ctx.stroke();
+      }
+      ctx.restore();
+    },
+  };
+}
+
 export interface MarkerState {
   markers: () => readonly Marker[];
   theme: Theme;
@@ -141,15 +207,19 @@ export interface ChartOptionsInput {
   unit: string;
   theme: Theme;
   markers: Plugin<'line'>;
+  series: Plugin<'line'>;
 }
 
-/** A line chart configured for streaming: no animation, no parsing, linear time axis. */
+/**
+ * A line chart configured for streaming: no animation, no parsing, linear time axis; the series
+ * come through `seriesPlugin`, the y range through `suggestedMin`/`suggestedMax`.
+ */
 export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x: number; y: number }[]> {
   const tickFont = { size: 10, family: 'system-ui, sans-serif' };
   return {
     type: 'line',
     data: { datasets: [] },
-    plugins: [o.markers],
+    plugins: [o.series, o.markers],
     options: {
       animation: false,
       parsing: false,
@@ -157,8 +227,6 @@ export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x
       responsive: true,
       maintainAspectRatio: false,
       events: [],
-      // A number: gaps wider than this (simulated seconds) break the line; set per redraw.
-      spanGaps: 1,
       layout: { padding: { right: 6, top: 4 } },
       elements: {
         point: { radius: 0, hitRadius: 0, hoverRadius: 0 },
@@ -193,7 +261,7 @@ export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x
             font: tickFont,
             padding: 6,
             maxTicksLimit: 6,
-            callback: (v) => formatTick(Number(v), o.unit, o.log),
+            callback: (v, _i, ticks) => formatTick(Number(v), o.unit, o.log, ticks),
           },
         },
       },
@@ -201,11 +269,14 @@ export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x
   };
 }
 
-function formatTick(v: number, unit: string, log: boolean): string | null {
+function formatTick(v: number, unit: string, log: boolean, ticks: readonly { value: number }[]): string | null {
   if (log) {
     const e = Math.floor(Math.log10(v) + 1e-9);
     const mantissa = Math.round(v / 10 ** e);
-    if (![1, 2, 5].includes(mantissa) || Math.abs(v / 10 ** e - mantissa) > 1e-6) return null;
+    // Fewer labels the more decades the axis spans: 1-2-5, or every step within one decade.
+    const decades = ticks.length > 1 ? Math.log10(ticks[ticks.length - 1].value / ticks[0].value) : 3;
+    const keep = decades < 1 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : decades < 2 ? [1, 2, 3, 5] : [1, 2, 5];
+    if (!keep.includes(mantissa) || Math.abs(v / 10 ** e - mantissa) > 1e-6) return null;
     if (unit === 'ms') return v >= 1000 ? `${+(v / 1000).toPrecision(3)} s` : `${+v.toPrecision(3)} ms`;
   }
   if (unit === '%') return `${v} %`;

@@ -56,7 +56,7 @@ export const CHART_SPECS: Record<ChartKind, ChartSpec> = {
     kind: 'steal',
     title: 'CPU steal and throttling',
     unit: '%',
-    legend: 'bold: steal (others took it) · faint: throttled (own cap)',
+    legend: 'bold: steal · faint: throttled (own cap)',
     log: false,
     min: 0,
     max: 100,
