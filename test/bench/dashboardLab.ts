@@ -2,10 +2,9 @@
  * The dashboard half of the drawing bench: a 16-VPS lab on the real server, run fast until it
  * holds 15 minutes of history, then shown in the dashboard at 1× (10 Hz) with the 15-minute window.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Scenario } from '../../shared/commands.js';
 import { api, removeDataDir, startServer, unwrap, type RunningServer } from '../e2e/harness.js';
-import type { SpanFigures } from './drawingMetrics.js';
 
 const HISTORY_TICKS = 9000;
 /** Ticks per clock step request (the server's most). */
@@ -47,68 +46,62 @@ async function fillHistory(server: RunningServer, lab: string, ticks: number): P
   await clock({ action: 'resume' });
 }
 
-/** Picks the 15-minute window if the page offers one; returns the points each series then shows. */
+/** Picks the 15-minute window; returns the points per series the charts then span at 10 Hz. */
 async function chooseLongWindow(page: Page): Promise<number> {
-  const candidates = [
-    page.getByRole('button', { name: /\b15\s*min/i }),
-    page.getByRole('radio', { name: /\b15\s*min/i }),
-    page.getByRole('tab', { name: /\b15\s*min/i }),
-  ];
-  for (const c of candidates) {
-    if ((await c.count()) > 0) {
-      await c.first().click();
-      return HISTORY_TICKS;
-    }
-  }
-  const select = page.getByRole('combobox', { name: /window|time range/i });
-  if ((await select.count()) > 0) {
-    const options = await select.first().locator('option').allTextContents();
-    const long = options.find((o) => /15\s*min|900/.test(o));
-    if (long) {
-      await select.first().selectOption({ label: long });
-      return HISTORY_TICKS;
-    }
-  }
-  return 600;
+  const button = page.getByRole('button', { name: /\b15\s*min/i });
+  if ((await button.count()) === 0) throw new Error('the page offers no 15-minute window');
+  await button.first().click();
+  return HISTORY_TICKS;
 }
 
-/** Measures the dashboard showing the 16-VPS lab; `newPage` installs the probe script. */
-export async function measureDashboard(
-  browser: Browser,
-  newPage: (b: Browser) => Promise<Page>,
-  measure: (p: Page) => Promise<SpanFigures>,
-): Promise<{ points: number; firstChartMs: number; figures: SpanFigures }> {
-  const server = await startServer({ env: { LOG_LEVEL: 'warn', COMMAND_RATE: '100' } });
+export interface DashboardLab {
+  url: string;
+  lab: string;
+  close(): Promise<void>;
+}
+
+/** The real server with the 16-VPS lab holding 15 minutes of history, running at 1×. */
+export async function startDashboardLab(): Promise<DashboardLab> {
+  const server = await startServer({ env: { COMMAND_RATE: '100' } });
   try {
     const created = await api(server, '/api/labs', { body: { scenario: sixteenVpsScenario() } });
     if (created.status >= 300) throw new Error(`creating the lab: ${created.status} ${JSON.stringify(created.body)}`);
     const lab = unwrap<{ id: string }>(created.body).id;
     await fillHistory(server, lab, HISTORY_TICKS);
-
-    const page = await newPage(browser);
-    try {
-      await page.goto(`${server.url}/?lab=${encodeURIComponent(lab)}`);
-      const firstChartMs = (await page
-        .waitForFunction(
-          () => {
-            // A chart marks the newest tick it drew once a redraw with data has run.
-            const fig = document.querySelector('[data-testid="chart-p99"]');
-            return fig && Number(fig.getAttribute('data-last-tick') ?? -1) >= 0 ? performance.now() : null;
-          },
-          null,
-          { polling: 'raf', timeout: 30_000 },
-        )
-        .then((h) => h.jsonValue())) as number;
-      const points = await chooseLongWindow(page);
-      // Keep the pointer off the charts: hovering freezes the window.
-      await page.mouse.move(0, 0);
-      const figures = await measure(page);
-      return { points, firstChartMs, figures };
-    } finally {
-      await page.context().close();
-    }
-  } finally {
+    return {
+      url: server.url,
+      lab,
+      async close() {
+        await server.stop();
+        removeDataDir(server.dataDir);
+      },
+    };
+  } catch (e) {
     await server.stop();
     removeDataDir(server.dataDir);
+    throw e;
   }
+}
+
+/**
+ * Loads the dashboard on the lab and waits for its first chart paint (ms since navigation start);
+ * `longWindow` then switches every chart to the 15-minute window. Returns the points per series shown.
+ */
+export async function openDashboard(page: Page, d: DashboardLab, longWindow: boolean): Promise<{ firstChartMs: number; points: number }> {
+  await page.goto(`${d.url}/?lab=${encodeURIComponent(d.lab)}`);
+  const firstChartMs = (await page
+    .waitForFunction(
+      () => {
+        // A chart marks the newest tick it drew once a redraw with data has run.
+        const fig = document.querySelector('[data-testid="chart-p99"]');
+        return fig && Number(fig.getAttribute('data-last-tick') ?? -1) >= 0 ? performance.now() : null;
+      },
+      null,
+      { polling: 'raf', timeout: 30_000 },
+    )
+    .then((h) => h.jsonValue())) as number;
+  const points = longWindow ? await chooseLongWindow(page) : 600;
+  // Keep the pointer off the charts: hovering freezes the window.
+  await page.mouse.move(0, 0);
+  return { firstChartMs, points };
 }

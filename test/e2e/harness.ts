@@ -98,6 +98,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     NODE_ENV: 'test',
     ...opts.env,
   };
+  if (['warn', 'error', 'fatal', 'silent'].includes(env.LOG_LEVEL)) env.LOG_LEVEL = 'info';
   delete env.CONTROL_TOKEN;
   if (opts.controlToken) env.CONTROL_TOKEN = opts.controlToken;
   // One process (no tsx CLI wrapper), so a signal reaches the server itself.
@@ -110,8 +111,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   let exited = false;
   const exitPromise = new Promise<void>((res) => child.once('exit', () => ((exited = true), res())));
 
+  // The port is read from the server's "Contention Lab at <url>" line, logged at level info.
   const port = await new Promise<number>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server did not report a port within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rej(new Error(`server did not report a port within 60 s:\n${output}`));
+    }, 60_000);
     let pending = '';
     const onData = (buf: Buffer): void => {
       const text = buf.toString();
