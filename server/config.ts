@@ -150,7 +150,8 @@ export function loadConfig(
   };
   if (r.port) c.port = int(r.port[0], r.port[1], 0, 65_535);
   if (r.host) {
-    if (!/^[A-Za-z0-9.:-]+$/.test(r.host[1])) throw new ConfigError(r.host[0], `not a host name or address: "${r.host[1]}"`);
+    if (!/^[A-Za-z0-9.:-]+$/.test(r.host[1]))
+      throw new ConfigError(r.host[0], `not a host name or address: "${r.host[1]}"`);
     c.host = r.host[1];
   }
   if (r.dataDir) c.dataDir = r.dataDir[1];
@@ -180,7 +181,10 @@ export function loadConfig(
   if (r.snapshotEveryS) c.snapshotEveryS = num(r.snapshotEveryS[0], r.snapshotEveryS[1], 1, 86_400);
   if (r.logLevel) {
     if (!LOG_LEVELS.includes(r.logLevel[1]))
-      throw new ConfigError(r.logLevel[0], `expected one of ${LOG_LEVELS.join(', ')}, got "${r.logLevel[1]}"`);
+      throw new ConfigError(
+        r.logLevel[0],
+        `expected one of ${LOG_LEVELS.join(', ')}, got "${r.logLevel[1]}"`,
+      );
     c.logLevel = r.logLevel[1];
   }
   if (!isLoopback(c.host) && !c.controlToken) {

@@ -44,7 +44,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info(
-    { url, dataDir: config.dataDir, labs: server.registry.list().map((l) => l.id), control: config.controlToken ? 'token' : 'open' },
+    {
+      url,
+      dataDir: config.dataDir,
+      labs: server.registry.list().map((l) => l.id),
+      control: config.controlToken ? 'token' : 'open',
+    },
     `Contention Lab at ${url}`,
   );
 

@@ -22,14 +22,18 @@ export const simEngines: EngineFactory = {
       return { ok: false, error: { ...admitted.error, message: `${admitted.error.message}${where}` } };
     }
     const r = await createRun(scenario, mode ?? scenario.mode);
-    if (!r.ok) return { ok: false, error: { code: 'INVALID_INPUT', message: r.error.message, path: r.error.path } };
+    if (!r.ok)
+      return { ok: false, error: { code: 'INVALID_INPUT', message: r.error.message, path: r.error.path } };
     return { ok: true, data: r.data.engine };
   },
   async restore(snapshot) {
     try {
       return { ok: true, data: restoreEngine(snapshot) };
     } catch (e) {
-      return { ok: false, error: { code: 'INTERNAL', message: `cannot restore engine: ${(e as Error).message}` } };
+      return {
+        ok: false,
+        error: { code: 'INTERNAL', message: `cannot restore engine: ${(e as Error).message}` },
+      };
     }
   },
 };

@@ -2,7 +2,14 @@
  * A lab's recent past: a bounded ring of ticks, each packed into typed arrays (no per-metric
  * objects), with reads that rebuild frames and a min/max/mean downsampler for long windows.
  */
-import { HOST_METRICS, RESOURCES, VPS_METRICS, VPS_STATES, type Frame, type Resource } from '../../shared/model.js';
+import {
+  HOST_METRICS,
+  RESOURCES,
+  VPS_METRICS,
+  VPS_STATES,
+  type Frame,
+  type Resource,
+} from '../../shared/model.js';
 
 interface Packed {
   /** Shared between consecutive ticks while the VPS set does not change. */
@@ -210,7 +217,13 @@ export class FrameHistory {
    * Downsample ticks [fromTick, toTick] of one engine into at most `points` buckets: min, max and
    * mean per bucket, for the named metrics (host metrics go to `host`, VPS metrics per VPS).
    */
-  downsample(fromTick: number, toTick: number, points: number, metrics: readonly string[], engine = 0): Downsampled {
+  downsample(
+    fromTick: number,
+    toTick: number,
+    points: number,
+    metrics: readonly string[],
+    engine = 0,
+  ): Downsampled {
     const lo = this.lowerBound(fromTick);
     const hi = this.lowerBound(toTick + 1);
     const first = lo < hi ? this.rowAt(lo).tick : fromTick;
@@ -221,7 +234,10 @@ export class FrameHistory {
     const hostIdx = metrics.map((m) => HOST_METRICS.indexOf(m as never)).filter((i) => i >= 0);
     const vpsIdx = metrics.map((m) => VPS_METRICS.indexOf(m as never)).filter((i) => i >= 0);
     const ticks = Array.from({ length: buckets }, (_, b) => first + b * bucketTicks);
-    const acc = new Map<string, { min: Float64Array; max: Float64Array; sum: Float64Array; n: Uint32Array }>();
+    const acc = new Map<
+      string,
+      { min: Float64Array; max: Float64Array; sum: Float64Array; n: Uint32Array }
+    >();
     const slot = (key: string) => {
       let a = acc.get(key);
       if (!a) {
@@ -254,7 +270,12 @@ export class FrameHistory {
         for (const m of vpsIdx) add(`v\u0000${p.ids[v]}\u0000${VPS_METRICS[m]}`, b, p.values[base + m]);
       }
     }
-    const env = (a: { min: Float64Array; max: Float64Array; sum: Float64Array; n: Uint32Array }): Envelope => ({
+    const env = (a: {
+      min: Float64Array;
+      max: Float64Array;
+      sum: Float64Array;
+      n: Uint32Array;
+    }): Envelope => ({
       min: Array.from(a.min, (x, b) => (a.n[b] ? x : null)),
       max: Array.from(a.max, (x, b) => (a.n[b] ? x : null)),
       mean: Array.from(a.sum, (x, b) => (a.n[b] ? x / a.n[b] : null)),

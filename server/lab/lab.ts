@@ -6,7 +6,14 @@
 import type { Logger } from 'pino';
 import { parseCommand, type Command, type ModeSpec, type Scenario } from '../../shared/commands.js';
 import type { Frame } from '../../shared/model.js';
-import type { Ack, ApiError, LabEvent, LabState, LabSummary, SnapshotMessage } from '../../shared/protocol.js';
+import type {
+  Ack,
+  ApiError,
+  LabEvent,
+  LabState,
+  LabSummary,
+  SnapshotMessage,
+} from '../../shared/protocol.js';
 import { encodeFrameMessage, type WireFrameMessage } from '../../shared/wire.js';
 import type { Engine } from '../sim/api.js';
 import type { LabSnapshot } from './store.js';
@@ -155,7 +162,10 @@ export class Lab {
   pump(now: number): void {
     const elapsed = Math.max(0, now - this.last);
     this.last = now;
-    this.broadcastTokens = Math.min(BROADCAST_BURST, this.broadcastTokens + (elapsed * this.limits.broadcastHz) / 1000);
+    this.broadcastTokens = Math.min(
+      BROADCAST_BURST,
+      this.broadcastTokens + (elapsed * this.limits.broadcastHz) / 1000,
+    );
     this.deferred = [];
     try {
       this.advance(elapsed);
@@ -217,12 +227,16 @@ export class Lab {
       this.latest = frames;
       this.history.push(frames);
       for (const fn of this.tickListeners) fn(frames);
-      for (let i = 0; i < frames.length; i++) for (const ev of this.watches[i].check(frames[i])) this.record(ev);
+      for (let i = 0; i < frames.length; i++)
+        for (const ev of this.watches[i].check(frames[i])) this.record(ev);
       if (frames[0].tick + 1 >= this.faultEndAt) this.checkFaultsEnded();
     } catch (e) {
       this.tickErrors++;
       if (this.tickErrors <= 5 || this.tickErrors % 1000 === 0)
-        this.logger.error({ err: e, tick: this.tick, count: this.tickErrors }, 'error inside a tick; the lab keeps running');
+        this.logger.error(
+          { err: e, tick: this.tick, count: this.tickErrors },
+          'error inside a tick; the lab keeps running',
+        );
     }
   }
 
@@ -256,7 +270,9 @@ export class Lab {
     if (!parsed.ok) return Promise.resolve({ ok: false, error: parsed.error });
     const command = parsed.data;
     if (command.type === 'setMode' && this.compare)
-      return Promise.resolve(fail('CONFLICT', 'a compare lab runs two fixed modes; create another lab to try a third', 'mode'));
+      return Promise.resolve(
+        fail('CONFLICT', 'a compare lab runs two fixed modes; create another lab to try a third', 'mode'),
+      );
     return new Promise((resolve) => this.queue.push({ command, by, resolve }));
   }
 
@@ -285,7 +301,15 @@ export class Lab {
     for (let i = 1; i < this.engines.length; i++) {
       const r = this.engines[i].apply(command);
       if (!r.ok && this.compare)
-        this.record({ tick, kind: 'admission', by, message: `[${modeName(this.compare[i])}] refused: ${r.error.message}` }, false);
+        this.record(
+          {
+            tick,
+            kind: 'admission',
+            by,
+            message: `[${modeName(this.compare[i])}] refused: ${r.error.message}`,
+          },
+          false,
+        );
     }
     const rec: CommandRecord = { seq: ++this.seq, tick, by, command };
     this.onCommand?.(rec);
@@ -295,7 +319,14 @@ export class Lab {
   }
 
   /** Pause, resume, single-step or change speed. Never changes the numbers, only their pace. */
-  clock(action: { action: 'pause' } | { action: 'resume' } | { action: 'step'; ticks?: number } | { action: 'speed'; speed: number }, by: string): ClockAck {
+  clock(
+    action:
+      | { action: 'pause' }
+      | { action: 'resume' }
+      | { action: 'step'; ticks?: number }
+      | { action: 'speed'; speed: number },
+    by: string,
+  ): ClockAck {
     let message: string;
     switch (action.action) {
       case 'pause':
@@ -378,10 +409,18 @@ export class Lab {
     // Clients joining in the same tick (a class opening the page) share one encoding.
     if (!this.snapshotCache || this.snapshotCache.last !== last || this.snapshotCache.stride !== stride) {
       const from = Math.max(0, last - stride * (SNAPSHOT_ENTRIES - 1));
-      const history = this.history.range(from, last, stride).map((frames) => encodeFrameMessage(this.id, frames));
+      const history = this.history
+        .range(from, last, stride)
+        .map((frames) => encodeFrameMessage(this.id, frames));
       this.snapshotCache = { last, stride, history };
     }
-    return { lab: this.id, state: this.state(), history: this.snapshotCache.history, events: this.recentEvents(), canControl };
+    return {
+      lab: this.id,
+      state: this.state(),
+      history: this.snapshotCache.history,
+      events: this.recentEvents(),
+      canControl,
+    };
   }
 
   private snapshotCache: { last: number; stride: number; history: WireFrameMessage[] } | null = null;

@@ -4,7 +4,13 @@
  */
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { formatPath, ModeSpecSchema, type ModeSpec, type Result, type Scenario } from '../../shared/commands.js';
+import {
+  formatPath,
+  ModeSpecSchema,
+  type ModeSpec,
+  type Result,
+  type Scenario,
+} from '../../shared/commands.js';
 import type { ApiError } from '../../shared/protocol.js';
 import { loadPreset, validateScenario } from '../scenario.js';
 import type { Engine } from '../sim/api.js';
@@ -68,7 +74,10 @@ export class Registry {
 
   private async revive(stored: StoredLab): Promise<Res<Lab>> {
     const { meta, snapshot } = stored;
-    const replayed = snapshot && snapshot.tick <= (this.o.rebuildTicks ?? REBUILD_TICKS) ? await this.rebuild(stored, snapshot) : null;
+    const replayed =
+      snapshot && snapshot.tick <= (this.o.rebuildTicks ?? REBUILD_TICKS)
+        ? await this.rebuild(stored, snapshot)
+        : null;
     let lab: Lab;
     if (replayed) lab = replayed;
     else {
@@ -85,7 +94,10 @@ export class Registry {
     }
     const after = stored.commands.filter((c) => c.seq > (snapshot?.seq ?? 0));
     lab.replay(after);
-    this.o.logger.info({ lab: lab.id, tick: lab.tick, replayed: after.length, history: lab.history.size }, 'lab restored');
+    this.o.logger.info(
+      { lab: lab.id, tick: lab.tick, replayed: after.length, history: lab.history.size },
+      'lab restored',
+    );
     return { ok: true, data: lab };
   }
 
@@ -102,7 +114,11 @@ export class Registry {
       if (!r.ok) return null;
       engines.push(r.data);
     }
-    const lab = this.makeLab(meta.id, meta.scenario, meta.compare, engines, { ...snapshot, seq: 0, events: [] });
+    const lab = this.makeLab(meta.id, meta.scenario, meta.compare, engines, {
+      ...snapshot,
+      seq: 0,
+      events: [],
+    });
     try {
       lab.replay(
         stored.commands.filter((c) => c.seq <= snapshot.seq),
@@ -112,9 +128,14 @@ export class Registry {
       this.o.logger.warn({ err, lab: meta.id }, 'could not re-run a saved lab; restoring its snapshot only');
       return null;
     }
-    const same = lab.tick === snapshot.tick && engines.every((e, i) => JSON.stringify(e.save()) === JSON.stringify(snapshot.engines[i]));
+    const same =
+      lab.tick === snapshot.tick &&
+      engines.every((e, i) => JSON.stringify(e.save()) === JSON.stringify(snapshot.engines[i]));
     if (!same) {
-      this.o.logger.warn({ lab: meta.id }, 're-running a saved lab did not reproduce its snapshot; restoring the snapshot only');
+      this.o.logger.warn(
+        { lab: meta.id },
+        're-running a saved lab did not reproduce its snapshot; restoring the snapshot only',
+      );
       return null;
     }
     lab.seq = snapshot.seq;
@@ -122,7 +143,13 @@ export class Registry {
     return lab;
   }
 
-  private makeLab(id: string, scenario: Scenario, compare: [ModeSpec, ModeSpec] | undefined, engines: Engine[], snap?: LabSnapshot): Lab {
+  private makeLab(
+    id: string,
+    scenario: Scenario,
+    compare: [ModeSpec, ModeSpec] | undefined,
+    engines: Engine[],
+    snap?: LabSnapshot,
+  ): Lab {
     const store = this.o.store;
     return new Lab({
       id,
@@ -190,12 +217,20 @@ export class Registry {
         const name = preset ?? 'demo';
         const r = await loadPreset(name);
         if (!r.ok)
-          return err('INVALID_INPUT', r.error.code === 'NOT_FOUND' ? `unknown preset "${name}"` : r.error.message, 'preset');
+          return err(
+            'INVALID_INPUT',
+            r.error.code === 'NOT_FOUND' ? `unknown preset "${name}"` : r.error.message,
+            'preset',
+          );
         scenario = r.data;
         base = name;
       }
       if (scenario.vps.length > this.o.limits.maxVps)
-        return err('LIMIT_EXCEEDED', `a lab holds at most ${this.o.limits.maxVps} VPSs (this one has ${scenario.vps.length})`, 'scenario.vps');
+        return err(
+          'LIMIT_EXCEEDED',
+          `a lab holds at most ${this.o.limits.maxVps} VPSs (this one has ${scenario.vps.length})`,
+          'scenario.vps',
+        );
       const labId = id ?? this.freeId(base);
       if (this.labs.has(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
       const engines: Engine[] = [];
@@ -205,7 +240,13 @@ export class Registry {
         engines.push(r.data);
       }
       if (this.labs.has(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
-      await this.o.store?.create({ version: 1, id: labId, scenario, compare, createdAt: new Date().toISOString() });
+      await this.o.store?.create({
+        version: 1,
+        id: labId,
+        scenario,
+        compare,
+        createdAt: new Date().toISOString(),
+      });
       const lab = this.makeLab(labId, scenario, compare, engines);
       this.add(lab);
       this.o.logger.info({ lab: labId, compare }, 'lab created');

@@ -93,7 +93,9 @@ export function createFileStore(dataDir: string, logger: Logger): Store {
           if (meta.version !== 1 || meta.id !== name) throw new Error('meta.json does not describe this lab');
           let snapshot: LabSnapshot | undefined;
           try {
-            snapshot = JSON.parse(await readFile(path.join(dir(name), 'snapshot.json'), 'utf8')) as LabSnapshot;
+            snapshot = JSON.parse(
+              await readFile(path.join(dir(name), 'snapshot.json'), 'utf8'),
+            ) as LabSnapshot;
           } catch (e) {
             if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
           }

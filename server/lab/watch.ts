@@ -34,12 +34,18 @@ export class StateWatch {
   }
 }
 
-function transition(id: string, from: VpsState, to: VpsState): { kind: LabEvent['kind']; text: string } | null {
+function transition(
+  id: string,
+  from: VpsState,
+  to: VpsState,
+): { kind: LabEvent['kind']; text: string } | null {
   if (DOWN.has(to) && !DOWN.has(from)) return { kind: 'reboot', text: `${id} went down` };
   if (to === 'rebooting' && from === 'down') return { kind: 'reboot', text: `${id} is rebooting` };
-  if (DOWN.has(from) && (to === 'running' || to === 'degraded')) return { kind: 'reboot', text: `${id} is back up` };
+  if (DOWN.has(from) && (to === 'running' || to === 'degraded'))
+    return { kind: 'reboot', text: `${id} is back up` };
   if (to === 'dnr') return { kind: 'info', text: `${id} stopped responding (DNR)` };
-  if (from === 'dnr' && (to === 'running' || to === 'degraded')) return { kind: 'info', text: `${id} responds again` };
+  if (from === 'dnr' && (to === 'running' || to === 'degraded'))
+    return { kind: 'info', text: `${id} responds again` };
   return null;
 }
 
@@ -68,7 +74,8 @@ export function endedFaults(
       out.push({ tick, kind: 'faultEnded', by: 'engine', message: `${prefix}${f.fault} on ${f.vps} ended` });
   }
   for (const f of before.hostFaults) {
-    if (!stillHost.has(f.fault)) out.push({ tick, kind: 'faultEnded', by: 'engine', message: `${prefix}${f.fault} ended` });
+    if (!stillHost.has(f.fault))
+      out.push({ tick, kind: 'faultEnded', by: 'engine', message: `${prefix}${f.fault} ended` });
   }
   return out;
 }

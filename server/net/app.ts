@@ -124,7 +124,9 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
     if (e?.type === 'entity.parse.failed')
       return sendError(res, apiError('INVALID_INPUT', 'the request body is not valid JSON', '(root)'));
     if (e?.type === 'entity.too.large') {
-      res.status(413).json({ error: apiError('LIMIT_EXCEEDED', `the request body is larger than ${MAX_BODY}`) });
+      res
+        .status(413)
+        .json({ error: apiError('LIMIT_EXCEEDED', `the request body is larger than ${MAX_BODY}`) });
       return;
     }
     if (e?.status === 404) return sendError(res, apiError('NOT_FOUND', 'not found'));

@@ -21,7 +21,11 @@ export function bearer(header: string | undefined): string | undefined {
  * Whether a request with this Origin header may proceed: no Origin (not a browser), the server's
  * own origin (same Host), or one of the configured origins.
  */
-export function originAllowed(origin: string | undefined, host: string | undefined, config: Pick<Config, 'allowedOrigins'>): boolean {
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  config: Pick<Config, 'allowedOrigins'>,
+): boolean {
   if (origin === undefined) return true;
   if (config.allowedOrigins.includes(origin)) return true;
   if (!host) return false;

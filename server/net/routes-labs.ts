@@ -35,7 +35,10 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
   /** Changing anything needs the token (when one is set). */
   const control = (req: Request, res: Response, next: NextFunction) => {
     if (!canControl(config, bearer(req.headers.authorization)))
-      return sendError(res, apiError('FORBIDDEN', 'watch-only: steering needs the control token (Authorization: Bearer …)'));
+      return sendError(
+        res,
+        apiError('FORBIDDEN', 'watch-only: steering needs the control token (Authorization: Bearer …)'),
+      );
     next();
   };
   /** Steering a lab stays within the command rate, per client address. */
@@ -47,7 +50,8 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
 
   const lab = (req: LabRequest, res: Response): Lab | undefined => {
     const found = registry.get(req.params.id);
-    if (!found) sendError(res, apiError('UNKNOWN_LAB', `no lab "${String(req.params.id).slice(0, 64)}"`, 'lab'));
+    if (!found)
+      sendError(res, apiError('UNKNOWN_LAB', `no lab "${String(req.params.id).slice(0, 64)}"`, 'lab'));
     return found;
   };
 
@@ -59,7 +63,10 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
     const made = await registry.create(req.body);
     if (!made.ok) return sendError(res, made.error);
     const l = made.data;
-    res.status(201).location(`/api/labs/${l.id}`).json({ ...l.summary(), speed: l.speed, paused: l.paused });
+    res
+      .status(201)
+      .location(`/api/labs/${l.id}`)
+      .json({ ...l.summary(), speed: l.speed, paused: l.paused });
   });
 
   r.get('/labs/:id', (req: LabRequest, res) => {
@@ -83,7 +90,13 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
       // The whole batch is validated before any of it is queued.
       for (const [i, c] of body.entries()) {
         const v = parseCommand(c);
-        if (!v.ok) return void res.status(400).json({ ok: false, error: { ...v.error, message: `[${i}].${v.error.message}`, path: `[${i}].${v.error.path}` } });
+        if (!v.ok)
+          return void res
+            .status(400)
+            .json({
+              ok: false,
+              error: { ...v.error, message: `[${i}].${v.error.message}`, path: `[${i}].${v.error.path}` },
+            });
       }
       const acks: Ack<{ tick: number }>[] = await Promise.all(body.map((c) => l.submit(c, 'rest')));
       const bad = acks.find((a) => !a.ok);
@@ -138,10 +151,17 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
     const from = intParam(req.query.from, Math.max(0, to - span + 1));
     const points = Math.min(2000, Math.max(1, intParam(req.query.points, 300)));
     const side = intParam(req.query.side, 0) === 1 && l.compare ? 1 : 0;
-    const asked = typeof req.query.metrics === 'string' ? req.query.metrics.split(',') : ['latencyP99Ms', 'cpuGranted', 'cpuUtil'];
+    const asked =
+      typeof req.query.metrics === 'string'
+        ? req.query.metrics.split(',')
+        : ['latencyP99Ms', 'cpuGranted', 'cpuUtil'];
     const known = new Set<string>([...VPS_METRICS, ...HOST_METRICS]);
     const unknown = asked.find((m) => !known.has(m));
-    if (unknown) return sendError(res, apiError('INVALID_INPUT', `metrics: unknown metric "${unknown.slice(0, 40)}"`, 'metrics'));
+    if (unknown)
+      return sendError(
+        res,
+        apiError('INVALID_INPUT', `metrics: unknown metric "${unknown.slice(0, 40)}"`, 'metrics'),
+      );
     res.json({ lab: l.id, side, tickMs: l.tickMs, ...l.history.downsample(from, to, points, asked, side) });
   });
 
@@ -150,7 +170,10 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
     if (!l) return;
     const side = intParam(req.query.side, 0) === 1 && l.compare ? 1 : 0;
     const base = l.compare ? { ...l.scenario, mode: l.compare[side] } : l.scenario;
-    const scenario = scenarioFromLog(base, l.engines[side].log(), { ticks: l.tick, name: `${l.scenario.name} (recorded)` });
+    const scenario = scenarioFromLog(base, l.engines[side].log(), {
+      ticks: l.tick,
+      name: `${l.scenario.name} (recorded)`,
+    });
     if (req.query.download !== undefined) res.attachment(`${l.id}-scenario.json`);
     res.json(scenario);
   });

@@ -67,7 +67,11 @@ export function miscRoutes({ logger, scorecard = defaultScorecard }: MiscRoutesD
 export function healthRoute(registry: Registry, startedAt: number): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
-    res.json({ ok: true, labs: registry.list().length, uptimeS: Math.round((Date.now() - startedAt) / 1000) });
+    res.json({
+      ok: true,
+      labs: registry.list().length,
+      uptimeS: Math.round((Date.now() - startedAt) / 1000),
+    });
   });
   return r;
 }

@@ -59,7 +59,9 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
   const wire = (lab: Lab) => {
     const room = roomOf(lab.id);
     lab.onFrame((msg) => io.to(room).volatile.emit('frame', msg));
-    lab.onEvent((event, state) => io.to(room).emit('event', state ? { lab: lab.id, event, state } : { lab: lab.id, event }));
+    lab.onEvent((event, state) =>
+      io.to(room).emit('event', state ? { lab: lab.id, event, state } : { lab: lab.id, event }),
+    );
   };
   for (const lab of registry.list()) wire(lab);
   registry.onAdded(wire);
@@ -71,7 +73,9 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
 
   io.use((socket, next) => {
     if (io.engine.clientsCount > config.maxClients) {
-      const err = new Error(`too many clients connected (at most ${config.maxClients})`) as Error & { data?: unknown };
+      const err = new Error(`too many clients connected (at most ${config.maxClients})`) as Error & {
+        data?: unknown;
+      };
       err.data = { code: 'LIMIT_EXCEEDED' };
       next(err);
       return;
@@ -111,7 +115,11 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
 
     const findLab = (id: string, ack: unknown): Lab | undefined => {
       const lab = registry.get(id);
-      if (!lab) reply(ack, { ok: false, error: { code: 'UNKNOWN_LAB', message: `no lab "${id.slice(0, 64)}"`, path: 'lab' } });
+      if (!lab)
+        reply(ack, {
+          ok: false,
+          error: { code: 'UNKNOWN_LAB', message: `no lab "${id.slice(0, 64)}"`, path: 'lab' },
+        });
       return lab;
     };
 
@@ -124,7 +132,10 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       const room = roomOf(lab.id);
       const joined = [...socket.rooms].filter((x) => x.startsWith('lab:') && x !== room);
       if (joined.length >= MAX_JOINED)
-        return reply(ack, { ok: false, error: { code: 'LIMIT_EXCEEDED', message: `watch at most ${MAX_JOINED} labs per connection` } });
+        return reply(ack, {
+          ok: false,
+          error: { code: 'LIMIT_EXCEEDED', message: `watch at most ${MAX_JOINED} labs per connection` },
+        });
       void socket.join(room);
       countViewers(lab);
       reply(ack, { ok: true, data: { lab: lab.id } });
@@ -148,9 +159,15 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       const lab = findLab(s.lab, ack);
       if (!lab) return;
       if (!socket.data.canControl)
-        return void reply(ack, { ok: false, error: { code: 'FORBIDDEN', message: 'watch-only: steering this lab needs the control token' } });
+        return void reply(ack, {
+          ok: false,
+          error: { code: 'FORBIDDEN', message: 'watch-only: steering this lab needs the control token' },
+        });
       if (!socket.data.commands.take(clock.now()))
-        return void reply(ack, { ok: false, error: { code: 'RATE_LIMITED', message: `at most ${config.commandRate} commands per second` } });
+        return void reply(ack, {
+          ok: false,
+          error: { code: 'RATE_LIMITED', message: `at most ${config.commandRate} commands per second` },
+        });
       return { lab, rest: s.rest };
     };
 

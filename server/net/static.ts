@@ -21,7 +21,15 @@ export function serveDashboard(dir: string): Router {
     }
     return built;
   };
-  r.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
+  r.use(
+    '/assets',
+    express.static(path.join(dir, 'assets'), {
+      immutable: true,
+      maxAge: '1y',
+      index: false,
+      fallthrough: false,
+    }),
+  );
   r.use(express.static(dir, { index: false }));
   r.get('/{*page}', (req, res, next) => {
     if (req.path.startsWith('/api/') || req.path.startsWith('/socket.io')) return next();

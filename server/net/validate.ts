@@ -15,7 +15,10 @@ export const ClockActionSchema = z.discriminatedUnion('action', [
 export type ClockAction = z.infer<typeof ClockActionSchema>;
 
 /** Parse with a schema; the error names the first bad field's path. */
-export function check<T>(schema: z.ZodType<T>, input: unknown): { ok: true; data: T } | { ok: false; error: ApiError } {
+export function check<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+): { ok: true; data: T } | { ok: false; error: ApiError } {
   const r = schema.safeParse(input);
   if (r.success) return { ok: true, data: r.data };
   const issue = r.error.issues[0];
@@ -25,9 +28,14 @@ export function check<T>(schema: z.ZodType<T>, input: unknown): { ok: true; data
 }
 
 /** Split `{ lab, ...rest }` (a socket message) into the lab id and the rest. */
-export function splitLab(msg: unknown): { ok: true; lab: string; rest: Record<string, unknown> } | { ok: false; error: ApiError } {
+export function splitLab(
+  msg: unknown,
+): { ok: true; lab: string; rest: Record<string, unknown> } | { ok: false; error: ApiError } {
   if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
-    return { ok: false, error: { code: 'INVALID_INPUT', message: 'expected an object with "lab"', path: '(root)' } };
+    return {
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'expected an object with "lab"', path: '(root)' },
+    };
   const { lab, ...rest } = msg as Record<string, unknown>;
   if (typeof lab !== 'string' || lab.length === 0 || lab.length > 64)
     return { ok: false, error: { code: 'INVALID_INPUT', message: 'lab: expected a lab id', path: 'lab' } };

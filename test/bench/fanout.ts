@@ -60,8 +60,12 @@ function scenario(): Scenario {
 
 // ---------------------------------------------------------------- child: the N clients
 
-type ChildCmd = { kind: 'start'; mode: 'sio' | 'ws'; url: string; n: number } | { kind: 'collect' } | { kind: 'stop' };
-type ChildMsg = { kind: 'ready'; n: number } | { kind: 'records'; ticks: number[]; times: number[] } | { kind: 'error'; message: string };
+type ChildCmd =
+  { kind: 'start'; mode: 'sio' | 'ws'; url: string; n: number } | { kind: 'collect' } | { kind: 'stop' };
+type ChildMsg =
+  | { kind: 'ready'; n: number }
+  | { kind: 'records'; ticks: number[]; times: number[] }
+  | { kind: 'error'; message: string };
 
 async function child(): Promise<void> {
   let ticks: number[] = [];
@@ -79,7 +83,9 @@ async function child(): Promise<void> {
   // measure the server's fan-out rather than a client library's overhead.
   const connectSio = (url: string) =>
     new Promise<void>((resolve, reject) => {
-      const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false });
+      const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, {
+        perMessageDeflate: false,
+      });
       ws.on('message', (data) => {
         const text = data.toString();
         if (text === '2') return ws.send('3');
@@ -139,7 +145,10 @@ const median = (xs: number[]) => quantile(xs, 0.5);
 
 function ask(c: ChildProcess, cmd: ChildCmd, want: ChildMsg['kind'], timeoutMs = 120_000): Promise<ChildMsg> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`client process: no "${want}" within ${timeoutMs} ms`)), timeoutMs);
+    const t = setTimeout(
+      () => reject(new Error(`client process: no "${want}" within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const on = (m: ChildMsg) => {
       if (m.kind === 'error') reject(new Error(m.message));
       else if (m.kind !== want) return;
@@ -166,7 +175,12 @@ interface Window {
  * computed: latency is receipt minus that; delivery counts, for the frames broadcast well inside
  * the window, how many of the N clients got each.
  */
-async function measure(c: ChildProcess, sentAt: Map<number, number>, n: number, broadcastAt: Map<number, number>): Promise<Window[]> {
+async function measure(
+  c: ChildProcess,
+  sentAt: Map<number, number>,
+  n: number,
+  broadcastAt: Map<number, number>,
+): Promise<Window[]> {
   const out: Window[] = [];
   await wait(1000); // settle after connecting
   await ask(c, { kind: 'collect' }, 'records');
@@ -188,11 +202,14 @@ async function measure(c: ChildProcess, sentAt: Map<number, number>, n: number, 
       const per = new Map<number, number[]>();
       for (let i = 0; i < r.ticks.length; i++) {
         const s = sentAt.get(r.ticks[i]);
-        if (s !== undefined) (per.get(r.ticks[i]) ?? per.set(r.ticks[i], []).get(r.ticks[i])!).push(r.times[i] - s);
+        if (s !== undefined)
+          (per.get(r.ticks[i]) ?? per.set(r.ticks[i], []).get(r.ticks[i])!).push(r.times[i] - s);
       }
       const mins = [...per.values()].map((xs) => Math.min(...xs));
       const spreads = [...per.values()].map((xs) => Math.max(...xs) - Math.min(...xs));
-      console.log(`  first-client latency p50 ${median(mins).toFixed(1)} ms, spread first→last p50 ${median(spreads).toFixed(1)} ms`);
+      console.log(
+        `  first-client latency p50 ${median(mins).toFixed(1)} ms, spread first→last p50 ${median(spreads).toFixed(1)} ms`,
+      );
     }
     out.push({
       p50: quantile(lat, 0.5),
@@ -205,26 +222,49 @@ async function measure(c: ChildProcess, sentAt: Map<number, number>, n: number, 
 }
 
 /** Share of (frame, client) pairs delivered, over frames broadcast between `from` and `to`. */
-function delivery(received: number[], broadcastAt: Map<number, number>, from: number, to: number, n: number): number {
+function delivery(
+  received: number[],
+  broadcastAt: Map<number, number>,
+  from: number,
+  to: number,
+  n: number,
+): number {
   const inside = new Set<number>();
   for (const [tick, at] of broadcastAt) if (at >= from && at <= to) inside.add(tick);
   let got = 0;
   const counts = new Map<number, number>();
-  for (const tick of received) if (inside.has(tick)) {
-    got++;
-    counts.set(tick, (counts.get(tick) ?? 0) + 1);
-  }
-  if (process.env.BENCH_FANOUT_DEBUG) console.log('  missing', [...inside].filter((t) => (counts.get(t) ?? 0) < n).map((t) => `${t}:${counts.get(t) ?? 0}`).join(' '));
+  for (const tick of received)
+    if (inside.has(tick)) {
+      got++;
+      counts.set(tick, (counts.get(tick) ?? 0) + 1);
+    }
+  if (process.env.BENCH_FANOUT_DEBUG)
+    console.log(
+      '  missing',
+      [...inside]
+        .filter((t) => (counts.get(t) ?? 0) < n)
+        .map((t) => `${t}:${counts.get(t) ?? 0}`)
+        .join(' '),
+    );
   return inside.size ? got / (inside.size * n) : NaN;
 }
 
 function spawnClients(): ChildProcess {
-  return fork(SELF, ['--clients'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(SELF, ['--clients'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 }
 
 async function socketIoRun(n: number): Promise<{ windows: Window[]; rss: number; frameBytes: number }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'fanout-'));
-  const config: Config = { ...DEFAULTS, port: 0, dataDir, clientDir: path.join(dataDir, 'none'), maxClients: 5000 };
+  const config: Config = {
+    ...DEFAULTS,
+    port: 0,
+    dataDir,
+    clientDir: path.join(dataDir, 'none'),
+    maxClients: 5000,
+  };
   const app = await createApp({ config, logger: silentLogger() });
   const made = await app.registry.create({ id: 'bench', scenario: scenario() });
   if (!made.ok) throw new Error(made.error.message);
@@ -245,7 +285,9 @@ async function socketIoRun(n: number): Promise<{ windows: Window[]; rss: number;
     await ask(c, { kind: 'start', mode: 'sio', url, n }, 'ready');
     const windows = await measure(c, sentAt, n, broadcastAt);
     const rss = process.memoryUsage().rss;
-    const frameBytes = Buffer.byteLength(JSON.stringify(encodeFrameMessage('bench', lab.latestFrames() ?? [])));
+    const frameBytes = Buffer.byteLength(
+      JSON.stringify(encodeFrameMessage('bench', lab.latestFrames() ?? [])),
+    );
     return { windows, rss, frameBytes };
   } finally {
     c.send({ kind: 'stop' });
@@ -284,8 +326,12 @@ async function floorRun(n: number): Promise<{ windows: Window[]; rss: number }> 
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
 
 export async function run(): Promise<void> {
-  console.log(`N clients (websocket) in a second process; ${WINDOWS} windows of ${WINDOW_S} s each; medians over windows.`);
-  console.log('  N  | socket.io p50 / p99 ms | server CPU | RSS MB | delivered  | floor p50 / p99 ms | floor CPU | p99 / floor p99');
+  console.log(
+    `N clients (websocket) in a second process; ${WINDOWS} windows of ${WINDOW_S} s each; medians over windows.`,
+  );
+  console.log(
+    '  N  | socket.io p50 / p99 ms | server CPU | RSS MB | delivered  | floor p50 / p99 ms | floor CPU | p99 / floor p99',
+  );
   let frameBytes = 0;
   for (const n of SIZES) {
     const sio = await socketIoRun(n);

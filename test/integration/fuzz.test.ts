@@ -29,8 +29,41 @@ function rng(seed: number) {
 type R = ReturnType<typeof rng>;
 
 const NUMBERS = [0, -0, 1, -1, 0.5, 4, 4.0001, 1e308, -1e308, 2 ** 53, 1e-320, 3.14159, 256, 65_536, 1e9];
-const STRINGS = ['', 'web-1', 'batch-1', 'nope', 'f', '__proto__', 'constructor', 'toString', '../../etc/passwd', '💥', 'a'.repeat(300), '<script>', 'null', '{"a":1}'];
-const KEYS = ['type', 'vps', 'load', 'cpu', 'mem', 'fault', 'lab', 'action', 'speed', 'ticks', 'mode', 'plan', 'vcpus', '__proto__', 'constructor', 'prototype', 'x'];
+const STRINGS = [
+  '',
+  'web-1',
+  'batch-1',
+  'nope',
+  'f',
+  '__proto__',
+  'constructor',
+  'toString',
+  '../../etc/passwd',
+  '💥',
+  'a'.repeat(300),
+  '<script>',
+  'null',
+  '{"a":1}',
+];
+const KEYS = [
+  'type',
+  'vps',
+  'load',
+  'cpu',
+  'mem',
+  'fault',
+  'lab',
+  'action',
+  'speed',
+  'ticks',
+  'mode',
+  'plan',
+  'vcpus',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'x',
+];
 
 function value(r: R, depth = 0): unknown {
   const k = r.int(depth > 3 ? 4 : 7);
@@ -50,11 +83,19 @@ function command(r: R): Record<string, unknown> {
   const base = r.pick<Record<string, unknown>>([
     { type: 'setLoad', vps, load: { cpu: r.next() * 5 - 0.5, disk: r.next() } },
     { type: 'setProfile', vps, profile: r.pick(['steady', 'bursty', 'chaotic']) },
-    { type: 'startFault', vps, fault: r.pick([...GUEST_FAULTS, 'meteor']), durationS: r.pick([undefined, 0, 5, -1, 1e9]) },
+    {
+      type: 'startFault',
+      vps,
+      fault: r.pick([...GUEST_FAULTS, 'meteor']),
+      durationS: r.pick([undefined, 0, 5, -1, 1e9]),
+    },
     { type: 'stopFault', vps, fault: r.pick(GUEST_FAULTS) },
     { type: 'hostFault', fault: r.pick([...HOST_FAULTS, 'sun_flare']) },
     { type: 'resizeVps', vps, plan: { vcpus: r.pick([0, 1, 2.5, 8, 300]), ramGiB: r.pick([-1, 4, 1e6]) } },
-    { type: 'addVps', vps: { id: r.pick(['new-1', 'web-1', '!!']), vcpus: r.int(4), ramGiB: 2, diskIops: 100, netMbps: 10 } },
+    {
+      type: 'addVps',
+      vps: { id: r.pick(['new-1', 'web-1', '!!']), vcpus: r.int(4), ramGiB: 2, diskIops: 100, netMbps: 10 },
+    },
     { type: 'removeVps', vps },
     { type: 'setMode', mode: r.pick([...MODE_IDS, 'quantum', { base: 'para', cpuPolicy: 'lottery' }]) },
   ]);
@@ -66,11 +107,20 @@ function command(r: R): Record<string, unknown> {
 }
 
 function socketPayload(r: R): { event: string; args: unknown[] } {
-  const event = r.next() < 0.9 ? r.pick(['join', 'leave', 'command', 'clock']) : r.pick(['hack', 'snapshot', 'frame', '', 'x'.repeat(100)]);
+  const event =
+    r.next() < 0.9
+      ? r.pick(['join', 'leave', 'command', 'clock'])
+      : r.pick(['hack', 'snapshot', 'frame', '', 'x'.repeat(100)]);
   const k = r.int(10);
   let msg: unknown;
   if (k < 5) msg = { lab: r.pick(['f', 'f', 'nope', 42, undefined]), ...command(r) };
-  else if (k < 7) msg = { lab: 'f', action: r.pick(['pause', 'resume', 'step', 'speed', 'rewind']), speed: r.pick([0, 0.25, 51, 'fast']), ticks: r.pick([0, 1, 601, -3]) };
+  else if (k < 7)
+    msg = {
+      lab: 'f',
+      action: r.pick(['pause', 'resume', 'step', 'speed', 'rewind']),
+      speed: r.pick([0, 0.25, 51, 'fast']),
+      ticks: r.pick([0, 1, 601, -3]),
+    };
   else if (k < 8) msg = Buffer.alloc(r.int(2000), r.int(256));
   else if (k < 9) msg = 'x'.repeat(r.pick([10, 1000, 70_000]));
   else msg = value(r);
@@ -101,8 +151,23 @@ function restRequest(r: R): { method: string; path: string; raw?: string; conten
   else if (k === 1) raw = JSON.stringify(Array.from({ length: r.int(4) }, () => command(r)));
   else if (k === 2) raw = JSON.stringify(value(r));
   else if (k === 3) raw = JSON.stringify(command(r)).slice(0, r.int(30));
-  else if (k === 4) raw = JSON.stringify({ id: r.pick(['fz', 'bad id', 'f']), preset: r.pick(['demo', 'nope', 42]), compare: r.pick([undefined, ['para'], ['para', 'full'], 'x']) });
-  return { method, path, raw, contentType: r.pick(['application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded']) };
+  else if (k === 4)
+    raw = JSON.stringify({
+      id: r.pick(['fz', 'bad id', 'f']),
+      preset: r.pick(['demo', 'nope', 42]),
+      compare: r.pick([undefined, ['para'], ['para', 'full'], 'x']),
+    });
+  return {
+    method,
+    path,
+    raw,
+    contentType: r.pick([
+      'application/json',
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+    ]),
+  };
 }
 
 let t: TestServer;
@@ -182,9 +247,18 @@ describe('fuzz', () => {
           /* malformed on purpose */
         }
       }
-      const res = await settle(t, fetch(`${t.url}${q.path}`, { method: q.method, headers, body: q.method === 'GET' ? undefined : q.raw, signal: AbortSignal.timeout(10_000) }).catch((e) => {
-        throw new Error(`${q.method} ${q.path} ${q.contentType} ${q.raw?.slice(0, 200)}: ${String(e)}`);
-      }), 2);
+      const res = await settle(
+        t,
+        fetch(`${t.url}${q.path}`, {
+          method: q.method,
+          headers,
+          body: q.method === 'GET' ? undefined : q.raw,
+          signal: AbortSignal.timeout(10_000),
+        }).catch((e) => {
+          throw new Error(`${q.method} ${q.path} ${q.contentType} ${q.raw?.slice(0, 200)}: ${String(e)}`);
+        }),
+        2,
+      );
       const text = await res.text();
       expect(res.status, `${q.method} ${q.path}`).toBeLessThan(500);
       expect(text).not.toMatch(/\n\s+at .*:\d+:\d+/);

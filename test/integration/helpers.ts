@@ -28,14 +28,36 @@ export interface TestServer {
 }
 
 export async function startServer(
-  opts: { dataDir?: string; config?: Partial<Config>; engines?: EngineFactory; scorecard?: () => Promise<unknown>; persist?: boolean; rebuildTicks?: number } = {},
+  opts: {
+    dataDir?: string;
+    config?: Partial<Config>;
+    engines?: EngineFactory;
+    scorecard?: () => Promise<unknown>;
+    persist?: boolean;
+    rebuildTicks?: number;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'lab-it-'));
-  const config: Config = { ...DEFAULTS, port: 0, host: '127.0.0.1', dataDir, clientDir: path.join(dataDir, 'no-client'), ...opts.config };
+  const config: Config = {
+    ...DEFAULTS,
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    clientDir: path.join(dataDir, 'no-client'),
+    ...opts.config,
+  };
   const clock = new ManualClock(1000);
   const logger = silentLogger();
   const store = opts.persist === false ? undefined : createFileStore(dataDir, logger);
-  const server = await createApp({ config, clock, logger, store, engines: opts.engines, scorecard: opts.scorecard, rebuildTicks: opts.rebuildTicks });
+  const server = await createApp({
+    config,
+    clock,
+    logger,
+    store,
+    engines: opts.engines,
+    scorecard: opts.scorecard,
+    rebuildTicks: opts.rebuildTicks,
+  });
   const { url } = await server.listen();
   return {
     server,
@@ -69,9 +91,17 @@ export async function client(url: string, auth?: { token?: string }): Promise<Cl
 }
 
 /** The next `event` on `socket` that satisfies `pred`, or a rejection after `ms`. */
-export function waitFor<T = unknown>(socket: Client, event: string, pred: (msg: T) => boolean = () => true, ms = 5000): Promise<T> {
+export function waitFor<T = unknown>(
+  socket: Client,
+  event: string,
+  pred: (msg: T) => boolean = () => true,
+  ms = 5000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const anySocket = socket as unknown as { on(e: string, f: (m: T) => void): void; off(e: string, f: (m: T) => void): void };
+    const anySocket = socket as unknown as {
+      on(e: string, f: (m: T) => void): void;
+      off(e: string, f: (m: T) => void): void;
+    };
     const t = setTimeout(() => {
       anySocket.off(event, on);
       reject(new Error(`timed out waiting for "${event}"`));
@@ -88,19 +118,31 @@ export function waitFor<T = unknown>(socket: Client, event: string, pred: (msg: 
 
 /** Emit with an ack and wait for it. */
 export function request<T>(socket: Client, event: string, msg: unknown, ms = 5000): Promise<T> {
-  return (socket as unknown as { timeout(ms: number): { emitWithAck(e: string, m: unknown): Promise<T> } }).timeout(ms).emitWithAck(event, msg);
+  return (socket as unknown as { timeout(ms: number): { emitWithAck(e: string, m: unknown): Promise<T> } })
+    .timeout(ms)
+    .emitWithAck(event, msg);
 }
 
 /** fetch JSON with an optional bearer token. */
 export async function http(
   url: string,
-  init: { method?: string; body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  init: {
+    method?: string;
+    body?: unknown;
+    raw?: string;
+    token?: string;
+    headers?: Record<string, string>;
+  } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
 ): Promise<{ status: number; body: any; text: string; headers: Headers }> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.body !== undefined || init.raw !== undefined) headers['content-type'] ??= 'application/json';
   if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const res = await fetch(url, { method: init.method ?? 'GET', headers, body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)) });
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
+  });
   const text = await res.text();
   let body: unknown = undefined;
   try {
@@ -116,13 +158,20 @@ export async function http(
  * socket received its frame (frames are volatile: a client still busy with the last one would miss
  * the next, exactly as a slow client should). Resolves with each socket's frame of `tick`.
  */
-export async function stepTo(t: TestServer, labId: string, sockets: Client[], tick: number): Promise<WireFrameMessage[]> {
+export async function stepTo(
+  t: TestServer,
+  labId: string,
+  sockets: Client[],
+  tick: number,
+): Promise<WireFrameMessage[]> {
   const lab = t.server.registry.get(labId);
   if (!lab) throw new Error(`no lab ${labId}`);
   let last: WireFrameMessage[] = [];
   while (lab.tick <= tick) {
     const expect = lab.tick;
-    const got = Promise.all(sockets.map((s) => waitFor<WireFrameMessage>(s, 'frame', (m) => m.tick >= expect)));
+    const got = Promise.all(
+      sockets.map((s) => waitFor<WireFrameMessage>(s, 'frame', (m) => m.tick >= expect)),
+    );
     t.advance(lab.tickMs);
     last = await got;
   }

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, FrameMessage, LabEvent, LabState, SnapshotMessage } from '../../shared/protocol.js';
 import { decodeFrameMessage, type WireFrameMessage } from '../../shared/wire.js';
-import { client, http, removeDir, request, settle, startServer, stepTo, waitFor, type Client, type TestServer } from './helpers.js';
+import {
+  client,
+  http,
+  removeDir,
+  request,
+  settle,
+  startServer,
+  stepTo,
+  waitFor,
+  type Client,
+  type TestServer,
+} from './helpers.js';
 
 let t: TestServer;
 const LAB = 'live';
@@ -54,13 +65,33 @@ describe('live lab over socket.io', () => {
   it('a command from one client reaches both within one tick, recorded with who sent it', async () => {
     const a = await joined();
     const b = await joined();
-    const evA = waitFor<{ lab: string; event: LabEvent; state?: LabState }>(a.socket, 'event', (m) => m.event.kind === 'command');
-    const evB = waitFor<{ lab: string; event: LabEvent; state?: LabState }>(b.socket, 'event', (m) => m.event.kind === 'command');
-    const ack = await settle(t, request<Ack<{ tick: number }>>(a.socket, 'command', { lab: LAB, type: 'setLoad', vps: 'batch-1', load: { cpu: 1 } }));
+    const evA = waitFor<{ lab: string; event: LabEvent; state?: LabState }>(
+      a.socket,
+      'event',
+      (m) => m.event.kind === 'command',
+    );
+    const evB = waitFor<{ lab: string; event: LabEvent; state?: LabState }>(
+      b.socket,
+      'event',
+      (m) => m.event.kind === 'command',
+    );
+    const ack = await settle(
+      t,
+      request<Ack<{ tick: number }>>(a.socket, 'command', {
+        lab: LAB,
+        type: 'setLoad',
+        vps: 'batch-1',
+        load: { cpu: 1 },
+      }),
+    );
     expect(ack.ok).toBe(true);
     const tick = ack.ok ? ack.data.tick : -1;
     const [ea, eb] = await Promise.all([evA, evB]);
-    expect(ea.event).toMatchObject({ tick, by: a.socket.id!.slice(0, 6), command: { type: 'setLoad', vps: 'batch-1' } });
+    expect(ea.event).toMatchObject({
+      tick,
+      by: a.socket.id!.slice(0, 6),
+      command: { type: 'setLoad', vps: 'batch-1' },
+    });
     expect(eb.event).toEqual(ea.event);
     expect(ea.state?.vps.find((v) => v.id === 'batch-1')?.load.cpu).toBe(1);
     const [fa, fb] = (await stepTo(t, LAB, [a.socket, b.socket], tick)).map(decodeFrameMessage);
@@ -100,12 +131,19 @@ describe('live lab over socket.io', () => {
   it('clock actions pause, step and set speed, acknowledged with the tick', async () => {
     const a = await joined();
     const lab = t.server.registry.get(LAB)!;
-    const paused = await request<Ack<{ tick: number; paused: boolean }>>(a.socket, 'clock', { lab: LAB, action: 'pause' });
+    const paused = await request<Ack<{ tick: number; paused: boolean }>>(a.socket, 'clock', {
+      lab: LAB,
+      action: 'pause',
+    });
     expect(paused).toMatchObject({ ok: true, data: { paused: true, tick: lab.tick } });
     const at = lab.tick;
     t.advance(1000);
     expect(lab.tick).toBe(at);
-    const stepped = await request<Ack<{ tick: number }>>(a.socket, 'clock', { lab: LAB, action: 'step', ticks: 5 });
+    const stepped = await request<Ack<{ tick: number }>>(a.socket, 'clock', {
+      lab: LAB,
+      action: 'step',
+      ticks: 5,
+    });
     expect(stepped).toMatchObject({ ok: true, data: { tick: at + 5 } });
     const bad = await request<Ack<unknown>>(a.socket, 'clock', { lab: LAB, action: 'speed', speed: 500 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', path: 'speed' } });
@@ -144,7 +182,11 @@ describe('watch-only without the control token', () => {
   let w: TestServer;
   beforeAll(async () => {
     w = await startServer({ config: { controlToken: 'teacher-secret' } });
-    const made = await http(`${w.url}/api/labs`, { method: 'POST', body: { id: 'class', preset: 'demo' }, token: 'teacher-secret' });
+    const made = await http(`${w.url}/api/labs`, {
+      method: 'POST',
+      body: { id: 'class', preset: 'demo' },
+      token: 'teacher-secret',
+    });
     expect(made.status).toBe(201);
   });
   afterAll(async () => {
@@ -162,17 +204,29 @@ describe('watch-only without the control token', () => {
     w.advance(100);
     await frame;
     const before = JSON.stringify(lab.engines[0].save());
-    const r = await request<Ack<unknown>>(s, 'command', { lab: 'class', type: 'startFault', vps: 'web-1', fault: 'cpu_hog' });
+    const r = await request<Ack<unknown>>(s, 'command', {
+      lab: 'class',
+      type: 'startFault',
+      vps: 'web-1',
+      fault: 'cpu_hog',
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const c = await request<Ack<unknown>>(s, 'clock', { lab: 'class', action: 'pause' });
     expect(c).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     w.advance(10);
     expect(JSON.stringify(lab.engines[0].save())).toBe(before);
     expect(lab.paused).toBe(false);
-    const rest = await http(`${w.url}/api/labs/class/commands`, { method: 'POST', body: { type: 'removeVps', vps: 'web-1' } });
+    const rest = await http(`${w.url}/api/labs/class/commands`, {
+      method: 'POST',
+      body: { type: 'removeVps', vps: 'web-1' },
+    });
     expect(rest.status).toBe(403);
     expect(rest.body.error.code).toBe('FORBIDDEN');
-    const wrong = await http(`${w.url}/api/labs/class/commands`, { method: 'POST', body: { type: 'removeVps', vps: 'web-1' }, token: 'guess-guess' });
+    const wrong = await http(`${w.url}/api/labs/class/commands`, {
+      method: 'POST',
+      body: { type: 'removeVps', vps: 'web-1' },
+      token: 'guess-guess',
+    });
     expect(wrong.status).toBe(403);
     s.disconnect();
   });
@@ -182,7 +236,12 @@ describe('watch-only without the control token', () => {
     const snap = waitFor<SnapshotMessage>(s, 'snapshot');
     await request(s, 'join', { lab: 'class' });
     expect((await snap).canControl).toBe(true);
-    const p = request<Ack<{ tick: number }>>(s, 'command', { lab: 'class', type: 'setLoad', vps: 'web-1', load: { cpu: 0.9 } });
+    const p = request<Ack<{ tick: number }>>(s, 'command', {
+      lab: 'class',
+      type: 'setLoad',
+      vps: 'web-1',
+      load: { cpu: 0.9 },
+    });
     expect((await settle(w, p)).ok).toBe(true);
     s.disconnect();
   });

@@ -57,7 +57,11 @@ describe('a recorded session is a scenario', () => {
     // And through the runner's CLI, as a user would: the same CSV as the lab's export.
     const file = path.join(t.dataDir, 'session.json');
     writeFileSync(file, exported.text);
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/sim.ts', file, '--format', 'csv'], { encoding: 'utf8', timeout: 60_000 });
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli/sim.ts', file, '--format', 'csv'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(cli.status, cli.stderr).toBe(0);
     const csv = await http(`${t.url}/api/labs/sre/metrics.csv`);
     expect(cli.stdout).toBe(csv.text);

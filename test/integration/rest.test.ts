@@ -6,7 +6,10 @@ let t: TestServer;
 let api: string;
 
 beforeAll(async () => {
-  t = await startServer({ config: { maxLabs: 4 }, scorecard: async () => ({ rows: [{ stress: 'cpu_hog' }] }) });
+  t = await startServer({
+    config: { maxLabs: 4 },
+    scorecard: async () => ({ rows: [{ stress: 'cpu_hog' }] }),
+  });
   api = `${t.url}/api`;
 });
 
@@ -33,7 +36,10 @@ describe('REST API', () => {
   });
 
   it('creates a compare lab running two modes', async () => {
-    const made = await http(`${api}/labs`, { method: 'POST', body: { id: 'cmp', preset: 'demo', compare: ['para', 'container'] } });
+    const made = await http(`${api}/labs`, {
+      method: 'POST',
+      body: { id: 'cmp', preset: 'demo', compare: ['para', 'container'] },
+    });
     expect(made.status).toBe(201);
     const one = await http(`${api}/labs/cmp`);
     expect(one.body).toMatchObject({ mode: 'para', compareMode: 'container' });
@@ -52,7 +58,10 @@ describe('REST API', () => {
     const ok = await http(`${api}/labs`, { method: 'POST', body: { scenario } });
     expect(ok.status).toBe(201);
     expect(ok.body.id).toBe('two-boxes');
-    const bad = await http(`${api}/labs`, { method: 'POST', body: { scenario: { ...scenario, vps: [{ ...scenario.vps[0], vcpus: -1 }] } } });
+    const bad = await http(`${api}/labs`, {
+      method: 'POST',
+      body: { scenario: { ...scenario, vps: [{ ...scenario.vps[0], vcpus: -1 }] } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'INVALID_INPUT', path: 'scenario.vps[0].vcpus' });
     const both = await http(`${api}/labs`, { method: 'POST', body: { preset: 'demo', scenario } });
@@ -72,7 +81,12 @@ describe('REST API', () => {
       ['/labs', { method: 'POST', body: { preset: 'no-such-preset' } }, 400, 'INVALID_INPUT'],
       ['/labs', { method: 'POST', body: { id: 'bad id!' } }, 400, 'INVALID_INPUT'],
       ['/nothing-here', {}, 404, 'NOT_FOUND'],
-      ['/labs', { method: 'POST', raw: JSON.stringify({ scenario: { name: 'x'.repeat(2_000_000) } }) }, 413, 'LIMIT_EXCEEDED'],
+      [
+        '/labs',
+        { method: 'POST', raw: JSON.stringify({ scenario: { name: 'x'.repeat(2_000_000) } }) },
+        413,
+        'LIMIT_EXCEEDED',
+      ],
     ];
     for (const [path, init, status, code] of cases) {
       const r = await http(`${api}${path}`, init);
@@ -108,11 +122,19 @@ describe('REST API', () => {
   it('takes commands one at a time or in an array, acknowledged with the tick', async () => {
     await http(`${api}/labs`, { method: 'POST', body: { id: 'cmd', preset: 'demo' } });
     t.advance(500);
-    const one = await settle(t, http(`${api}/labs/cmd/commands`, { method: 'POST', body: { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' } }));
+    const one = await settle(
+      t,
+      http(`${api}/labs/cmd/commands`, {
+        method: 'POST',
+        body: { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' },
+      }),
+    );
     expect(one.status).toBe(200);
     expect(one.body).toEqual({ ok: true, data: { tick: expect.any(Number) } });
     const state = await http(`${api}/labs/cmd`);
-    expect(state.body.faults).toEqual([expect.objectContaining({ vps: 'batch-1', fault: 'cpu_hog', sinceTick: one.body.data.tick })]);
+    expect(state.body.faults).toEqual([
+      expect.objectContaining({ vps: 'batch-1', fault: 'cpu_hog', sinceTick: one.body.data.tick }),
+    ]);
     const many = await settle(
       t,
       http(`${api}/labs/cmd/commands`, {
@@ -126,10 +148,16 @@ describe('REST API', () => {
     expect(many.status).toBe(200);
     expect(many.body).toHaveLength(2);
     expect(many.body.every((a: { ok: boolean }) => a.ok)).toBe(true);
-    const bad = await http(`${api}/labs/cmd/commands`, { method: 'POST', body: { type: 'setLoad', vps: 'web-1', load: { disk: 'lots' } } });
+    const bad = await http(`${api}/labs/cmd/commands`, {
+      method: 'POST',
+      body: { type: 'setLoad', vps: 'web-1', load: { disk: 'lots' } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', path: 'load.disk' } });
-    const unknownVps = await settle(t, http(`${api}/labs/cmd/commands`, { method: 'POST', body: { type: 'removeVps', vps: 'ghost' } }));
+    const unknownVps = await settle(
+      t,
+      http(`${api}/labs/cmd/commands`, { method: 'POST', body: { type: 'removeVps', vps: 'ghost' } }),
+    );
     expect(unknownVps.status).toBe(404);
     expect(unknownVps.body.error.code).toBe('UNKNOWN_VPS');
   });
@@ -199,7 +227,10 @@ describe('REST API', () => {
 
 describe('REST admission', () => {
   it('a compare mode that cannot admit the scenario is refused with its reason', async () => {
-    const r = await http(`${api}/labs`, { method: 'POST', body: { id: 'nofit', preset: 'demo', compare: ['para', 'full'] } });
+    const r = await http(`${api}/labs`, {
+      method: 'POST',
+      body: { id: 'nofit', preset: 'demo', compare: ['para', 'full'] },
+    });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('ADMISSION_REFUSED');
     expect(r.body.error.message).toMatch(/full/);

@@ -35,38 +35,44 @@ describe('restart', () => {
     ['a lab', undefined, true],
     ['a compare lab', ['para', 'container'], true],
     ['a lab from its snapshot alone (too old to re-run)', undefined, false],
-  ])('restores %s at the tick it reached, continuing exactly like an uninterrupted run', async (_name, compare, rebuild) => {
-    const a = await startServer();
-    dirs.push(a.dataDir);
-    const ref = await startServer({ persist: false });
-    dirs.push(ref.dataDir);
-    for (const s of [a, ref]) {
-      const r = await http(`${s.url}/api/labs`, { method: 'POST', body: { id: 'p', preset: 'demo', compare } });
-      expect(r.status).toBe(201);
-      await script(s, s.server.registry.get('p')!);
-    }
-    const labA = a.server.registry.get('p')!;
-    expect(labA.tick).toBe(40);
-    await a.close();
+  ])(
+    'restores %s at the tick it reached, continuing exactly like an uninterrupted run',
+    async (_name, compare, rebuild) => {
+      const a = await startServer();
+      dirs.push(a.dataDir);
+      const ref = await startServer({ persist: false });
+      dirs.push(ref.dataDir);
+      for (const s of [a, ref]) {
+        const r = await http(`${s.url}/api/labs`, {
+          method: 'POST',
+          body: { id: 'p', preset: 'demo', compare },
+        });
+        expect(r.status).toBe(201);
+        await script(s, s.server.registry.get('p')!);
+      }
+      const labA = a.server.registry.get('p')!;
+      expect(labA.tick).toBe(40);
+      await a.close();
 
-    const b = await startServer({ dataDir: a.dataDir, rebuildTicks: rebuild ? undefined : 0 });
-    const labB = b.server.registry.get('p')!;
-    const labRef = ref.server.registry.get('p')!;
-    expect(labB.tick).toBe(40);
-    expect(labB.paused).toBe(true);
-    expect(labB.state()).toEqual(labRef.state());
-    expect(labB.recentEvents().filter((e) => e.kind === 'command')).toHaveLength(3);
-    // It comes back with its recent history too (charts and CSV continue without a hole).
-    if (rebuild) expect(labB.history.range(0, 39)).toEqual(labRef.history.range(0, 39));
-    else expect(labB.history.size).toBe(0);
-    const got = next(labB, 30); // crosses the end of the 3 s fault
-    const want = next(labRef, 30);
-    expect(got).toEqual(want);
-    expect(got[0][0].tick).toBe(40);
-    expect(labB.state().faults).toEqual(labRef.state().faults);
-    await b.close();
-    await ref.close();
-  });
+      const b = await startServer({ dataDir: a.dataDir, rebuildTicks: rebuild ? undefined : 0 });
+      const labB = b.server.registry.get('p')!;
+      const labRef = ref.server.registry.get('p')!;
+      expect(labB.tick).toBe(40);
+      expect(labB.paused).toBe(true);
+      expect(labB.state()).toEqual(labRef.state());
+      expect(labB.recentEvents().filter((e) => e.kind === 'command')).toHaveLength(3);
+      // It comes back with its recent history too (charts and CSV continue without a hole).
+      if (rebuild) expect(labB.history.range(0, 39)).toEqual(labRef.history.range(0, 39));
+      else expect(labB.history.size).toBe(0);
+      const got = next(labB, 30); // crosses the end of the 3 s fault
+      const want = next(labRef, 30);
+      expect(got).toEqual(want);
+      expect(got[0][0].tick).toBe(40);
+      expect(labB.state().faults).toEqual(labRef.state().faults);
+      await b.close();
+      await ref.close();
+    },
+  );
 
   it('replays commands recorded after the last snapshot', async () => {
     const a = await startServer({ config: { snapshotEveryS: 3600 } });

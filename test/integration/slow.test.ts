@@ -6,7 +6,9 @@ import { http, removeDir, settle, startServer, type TestServer } from './helpers
 let t: TestServer;
 beforeAll(async () => {
   t = await startServer({ config: { commandRate: 100_000 } });
-  expect((await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 's', preset: 'demo' } })).status).toBe(201);
+  expect(
+    (await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 's', preset: 'demo' } })).status,
+  ).toBe(201);
 });
 afterAll(async () => {
   await t.close();
@@ -57,7 +59,11 @@ describe('a client that stops reading', () => {
 
     // Log entries are not volatile: when hundreds wait for it, the client is disconnected.
     for (let i = 0; i < 6; i++) {
-      const batch = Array.from({ length: 100 }, (_, k) => ({ type: 'setLoad', vps: 'web-1', load: { cpu: ((i * 100 + k) % 90) / 100 } }));
+      const batch = Array.from({ length: 100 }, (_, k) => ({
+        type: 'setLoad',
+        vps: 'web-1',
+        load: { cpu: ((i * 100 + k) % 90) / 100 },
+      }));
       const r = await settle(t, http(`${t.url}/api/labs/s/commands`, { method: 'POST', body: batch }));
       expect((r.body as Ack<unknown>[]).every((a) => a.ok)).toBe(true);
     }

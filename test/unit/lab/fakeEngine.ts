@@ -27,7 +27,10 @@ export class FakeEngine implements Engine {
   }
   apply(cmd: Command) {
     if ('vps' in cmd && typeof cmd.vps === 'string' && !(cmd.vps in this.s.cpu))
-      return { ok: false as const, error: { code: 'UNKNOWN_VPS' as const, message: `unknown VPS "${cmd.vps}"`, path: 'vps' } };
+      return {
+        ok: false as const,
+        error: { code: 'UNKNOWN_VPS' as const, message: `unknown VPS "${cmd.vps}"`, path: 'vps' },
+      };
     if (cmd.type === 'setLoad' && cmd.load.cpu !== undefined) this.s.cpu[cmd.vps] = cmd.load.cpu;
     if (cmd.type === 'setMode') this.s.mode = cmd.mode;
     if (cmd.type === 'addVps') this.s.cpu[cmd.vps.id] = cmd.vps.load?.cpu ?? 0.5;
@@ -73,7 +76,10 @@ export class FakeEngine implements Engine {
 export const fakeEngines: EngineFactory = {
   async create(scenario, mode) {
     const cpu = Object.fromEntries(scenario.vps.map((v) => [v.id, v.load?.cpu ?? 0.5]));
-    return { ok: true, data: new FakeEngine({ tick: 0, scenario, mode: mode ?? scenario.mode, cpu, log: [] }) };
+    return {
+      ok: true,
+      data: new FakeEngine({ tick: 0, scenario, mode: mode ?? scenario.mode, cpu, log: [] }),
+    };
   },
   async restore(snapshot) {
     return { ok: true, data: new FakeEngine(JSON.parse(JSON.stringify(snapshot)) as FakeState) };
@@ -86,6 +92,13 @@ export function fakeScenario(n = 3): Scenario {
     seed: 1,
     tickMs: 100,
     mode: 'para',
-    vps: Array.from({ length: n }, (_, i) => ({ id: `vps-${i}`, vcpus: 2, ramGiB: 4, diskIops: 1000, netMbps: 100, load: { cpu: 0.5 } })),
+    vps: Array.from({ length: n }, (_, i) => ({
+      id: `vps-${i}`,
+      vcpus: 2,
+      ramGiB: 4,
+      diskIops: 1000,
+      netMbps: 100,
+      load: { cpu: 0.5 },
+    })),
   };
 }

@@ -97,7 +97,9 @@ describe('Lab real-time loop', () => {
     clock.advance(100);
     const ack = await p;
     expect(ack).toEqual({ ok: true, data: { tick: 3 } });
-    expect((lab.engines[0] as FakeEngine).log()).toEqual([{ tick: 3, command: { type: 'setLoad', vps: 'vps-1', load: { cpu: 0.9 } } }]);
+    expect((lab.engines[0] as FakeEngine).log()).toEqual([
+      { tick: 3, command: { type: 'setLoad', vps: 'vps-1', load: { cpu: 0.9 } } },
+    ]);
     const ev = lab.recentEvents().find((e) => e.kind === 'command');
     expect(ev).toMatchObject({ tick: 3, by: 'abc', command: { type: 'setLoad' } });
   });
@@ -155,7 +157,7 @@ describe('Lab real-time loop', () => {
     expect(snap.canControl).toBe(true);
   });
 
-  it('sends a pump\'s frame before its log entries (a write in progress would drop the volatile frame)', async () => {
+  it("sends a pump's frame before its log entries (a write in progress would drop the volatile frame)", async () => {
     const { lab, clock } = await makeLab();
     const order: string[] = [];
     lab.onFrame(() => order.push('frame'));
@@ -180,4 +182,3 @@ describe('Lab real-time loop', () => {
     }
   });
 });
-

@@ -21,8 +21,24 @@ describe('file store', () => {
     await store.create({ version: 1, id: 'a', scenario: fakeScenario(), createdAt: 'now' });
     store.appendCommand('a', { seq: 1, tick: 3, by: 'x', command: { type: 'removeVps', vps: 'vps-0' } });
     store.appendCommand('a', { seq: 2, tick: 5, by: 'rest', command: { type: 'removeVps', vps: 'vps-1' } });
-    await store.saveSnapshot('a', { tick: 4, seq: 1, engines: [{ n: 1 }], speed: 2, paused: true, events: [], savedAt: 'then' });
-    await store.saveSnapshot('a', { tick: 6, seq: 2, engines: [{ n: 2 }], speed: 2, paused: true, events: [], savedAt: 'later' });
+    await store.saveSnapshot('a', {
+      tick: 4,
+      seq: 1,
+      engines: [{ n: 1 }],
+      speed: 2,
+      paused: true,
+      events: [],
+      savedAt: 'then',
+    });
+    await store.saveSnapshot('a', {
+      tick: 6,
+      seq: 2,
+      engines: [{ n: 2 }],
+      speed: 2,
+      paused: true,
+      events: [],
+      savedAt: 'later',
+    });
     await store.flush();
     const [lab] = await store.load();
     expect(lab.meta.id).toBe('a');

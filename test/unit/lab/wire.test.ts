@@ -5,20 +5,42 @@ import { decodeFrame, encodeFrame, encodeFrameMessage, HOST_SCALE, VPS_SCALE } f
 /** A frame with realistic magnitudes (seeded, so reproducible). */
 function frame(n: number, seed = 7): Frame {
   let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const mag: Partial<Record<string, number>> = {
-    diskDemandIops: 20000, diskServedIops: 20000, netDemandMbps: 1000, netServedMbps: 1000, latencyMeanMs: 80,
-    latencyP99Ms: 400, throughputRps: 5000, demandRps: 5000, health: 100, latencyP99IsolatedMs: 300, backlog: 2000,
-    cpuDemand: 8, cpuGranted: 8, cpuUseful: 8, memDemandGiB: 16, memResidentGiB: 16, memSwappedGiB: 4, schedWaitMs: 60,
+    diskDemandIops: 20000,
+    diskServedIops: 20000,
+    netDemandMbps: 1000,
+    netServedMbps: 1000,
+    latencyMeanMs: 80,
+    latencyP99Ms: 400,
+    throughputRps: 5000,
+    demandRps: 5000,
+    health: 100,
+    latencyP99IsolatedMs: 300,
+    backlog: 2000,
+    cpuDemand: 8,
+    cpuGranted: 8,
+    cpuUseful: 8,
+    memDemandGiB: 16,
+    memResidentGiB: 16,
+    memSwappedGiB: 4,
+    schedWaitMs: 60,
   };
-  const host = Object.fromEntries(HOST_METRICS.map((m) => [m, rnd() * (m === 'memUsedGiB' ? 64 : m === 'running' ? n : 1)])) as Frame['host'];
+  const host = Object.fromEntries(
+    HOST_METRICS.map((m) => [m, rnd() * (m === 'memUsedGiB' ? 64 : m === 'running' ? n : 1)]),
+  ) as Frame['host'];
   const vps = Array.from({ length: n }, (_, i) => {
-    const v = { id: `vps-${String(i).padStart(2, '0')}`, state: VPS_STATES[i % VPS_STATES.length] } as Frame['vps'][number];
+    const v = {
+      id: `vps-${String(i).padStart(2, '0')}`,
+      state: VPS_STATES[i % VPS_STATES.length],
+    } as Frame['vps'][number];
     for (const m of VPS_METRICS) v[m] = rnd() * (mag[m] ?? 1);
     return v;
   });
   const attribution = vps.flatMap((v, i) =>
-    vps.filter((_, j) => j !== i && j % 5 === 0).map((c, k) => ({ victim: v.id, culprit: c.id, resource: RESOURCES[k % 5], share: rnd() })),
+    vps
+      .filter((_, j) => j !== i && j % 5 === 0)
+      .map((c, k) => ({ victim: v.id, culprit: c.id, resource: RESOURCES[k % 5], share: rnd() })),
   );
   return { tick: 12345, t: 1234.5, host, vps, attribution };
 }
@@ -38,15 +60,21 @@ describe('wire encoding', () => {
     expect(d.t).toBe(f.t);
     expect(d.vps.map((v) => [v.id, v.state])).toEqual(f.vps.map((v) => [v.id, v.state]));
     for (let i = 0; i < f.vps.length; i++)
-      for (const m of VPS_METRICS) expect(Math.abs(d.vps[i][m] - f.vps[i][m])).toBeLessThanOrEqual(0.5 / VPS_SCALE[m] + 1e-12);
-    for (const m of HOST_METRICS) expect(Math.abs(d.host[m] - f.host[m])).toBeLessThanOrEqual(0.5 / HOST_SCALE[m] + 1e-12);
+      for (const m of VPS_METRICS)
+        expect(Math.abs(d.vps[i][m] - f.vps[i][m])).toBeLessThanOrEqual(0.5 / VPS_SCALE[m] + 1e-12);
+    for (const m of HOST_METRICS)
+      expect(Math.abs(d.host[m] - f.host[m])).toBeLessThanOrEqual(0.5 / HOST_SCALE[m] + 1e-12);
   });
 
   it('keeps the largest attribution edges, naming victim, culprit and resource', () => {
     const f = frame(16);
     const d = decodeFrame(encodeFrame(f));
     const top = [...f.attribution].sort((a, b) => b.share - a.share)[0];
-    expect(d.attribution[0]).toMatchObject({ victim: top.victim, culprit: top.culprit, resource: top.resource });
+    expect(d.attribution[0]).toMatchObject({
+      victim: top.victim,
+      culprit: top.culprit,
+      resource: top.resource,
+    });
     expect(d.attribution[0].share).toBeCloseTo(top.share, 2);
     expect(d.attribution.length).toBeLessThanOrEqual(16);
   });
