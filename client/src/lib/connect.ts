@@ -8,7 +8,8 @@ import type { LabClient, LabSocket } from './lab.svelte.js';
 import { decodeFrameMessage } from './decode.js';
 import { controlToken } from './api.js';
 
-export function connectLab(client: LabClient): () => void {
+/** Connect and join; `onJoinSent` runs once the first join request is on the wire. */
+export function connectLab(client: LabClient, onJoinSent?: () => void): () => void {
   const token = controlToken();
   const socket: Socket<ServerToClient, ClientToServer> = io({
     transports: ['websocket'],
@@ -24,6 +25,8 @@ export function connectLab(client: LabClient): () => void {
     socket.emit('join', { lab: client.labId }, (r) => {
       if (!r.ok) client.lastError = r.error;
     });
+    onJoinSent?.();
+    onJoinSent = undefined;
   });
   socket.on('disconnect', () => client.setStatus('disconnected'));
   socket.on('connect_error', () => client.setStatus('disconnected'));

@@ -71,7 +71,8 @@ export class LabClient {
   /** The newest frames (one per mode of the lab). */
   latest = $state.raw<Frame[]>([]);
   events = $state.raw<LabEvent[]>([]);
-  canControl = $state(true);
+  /** Whether this page may steer the lab (known from the first snapshot; false until then). */
+  canControl = $state(false);
   lastError = $state.raw<ApiError | null>(null);
   /** Tick of the newest frame held (-1 before any). */
   tick = $state(-1);
@@ -88,7 +89,7 @@ export class LabClient {
   /** What each mode's coarse history was fetched for: the table's first tick and the window. */
   private readonly fetched: ({ firstTick: number; windowS: number } | null)[] = [null, null];
   readonly markers: Marker[] = [];
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(full: boolean) => void>();
   private socket: LabSocket | null = null;
 
   /** The reactive view of the newest frame is refreshed at most this often (charts get every frame). */
@@ -136,7 +137,7 @@ export class LabClient {
           const h = CoarseHistory.parse(raw);
           if (!h) return;
           this.coarse[side] = h;
-          this.notify();
+          this.notify(true);
         })
         .catch(() => {
           // Offline: the live history still draws; the next snapshot asks again.
@@ -145,14 +146,17 @@ export class LabClient {
     }
   }
 
-  /** Call `fn` after every change of the chart history; returns the unsubscribe function. */
-  onData(fn: () => void): () => void {
+  /**
+   * Call `fn` after every change of the chart history (`full` when it was replaced or extended
+   * into the past, rather than appended to); returns the unsubscribe function.
+   */
+  onData(fn: (full: boolean) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
-  private notify(): void {
-    for (const fn of this.listeners) fn();
+  private notify(full = false): void {
+    for (const fn of this.listeners) fn(full);
   }
 
   get modes(): ModeSpec[] {
@@ -163,6 +167,15 @@ export class LabClient {
 
   get isCompare(): boolean {
     return !!this.state?.compareMode;
+  }
+
+  /**
+   * The lab's state before the first snapshot, from REST: lets the page lay out the dashboard
+   * while the snapshot is on its way. Ignored once a snapshot has arrived.
+   */
+  applyEarlyState(s: LabState): void {
+    if (this.ready || this.state || !s || s.id !== this.labId || !Array.isArray(s.vps)) return;
+    this.state = s;
   }
 
   /** Attach a connected socket (or a test double). */
@@ -214,7 +227,7 @@ export class LabClient {
     this.latest = last ? last.frames : [];
     this.tick = last ? last.tick : -1;
     this.ready = true;
-    this.notify();
+    this.notify(true);
     this.fetchMissing();
   }
 
