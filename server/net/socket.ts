@@ -109,6 +109,30 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       strike();
     };
 
+    /** Every handler gets its ack (wherever the client put it); an unexpected error is answered, not thrown. */
+    const handle = (
+      event: 'join' | 'leave' | 'command' | 'clock',
+      fn: (msg: unknown, ack: unknown) => void,
+    ) => {
+      (socket as unknown as { on(e: string, f: (...args: unknown[]) => void): void }).on(
+        event,
+        (msg, ...rest) => {
+          const ack = lastFunction(rest);
+          try {
+            fn(msg, ack);
+          } catch (err) {
+            logger.error({ err, event, client: socket.data.by }, 'error handling a client message');
+            reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+          }
+        },
+      );
+    };
+
+    logger.debug({ client: socket.data.by, canControl: socket.data.canControl }, 'client connected');
+    socket.on('disconnect', (reason) =>
+      logger.debug({ client: socket.data.by, reason }, 'client disconnected'),
+    );
+
     socket.onAny((event: unknown) => {
       if (typeof event !== 'string' || !KNOWN.has(event)) strike();
     });
@@ -123,8 +147,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       return lab;
     };
 
-    socket.on('join', (msg: unknown, ...rest: unknown[]) => {
-      const ack = lastFunction(rest);
+    handle('join', (msg, ack) => {
       const r = check(LabRefSchema, msg);
       if (!r.ok) return invalid(ack, r.error);
       const lab = findLab(r.data.lab, ack);
@@ -142,8 +165,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       socket.emit('snapshot', lab.snapshot(socket.data.canControl));
     });
 
-    socket.on('leave', (msg: unknown, ...rest: unknown[]) => {
-      const ack = lastFunction(rest);
+    handle('leave', (msg, ack) => {
       const r = check(LabRefSchema, msg);
       if (!r.ok) return invalid(ack, r.error);
       void socket.leave(roomOf(r.data.lab));
@@ -171,18 +193,22 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       return { lab, rest: s.rest };
     };
 
-    socket.on('command', (msg: unknown, ...rest: unknown[]) => {
-      const ack = lastFunction(rest);
+    handle('command', (msg, ack) => {
       const g = gate(msg, ack);
       if (!g) return;
-      void g.lab.submit(g.rest, socket.data.by).then((r) => {
-        reply(ack, r);
-        if (!r.ok && r.error.code === 'INVALID_INPUT') strike();
-      });
+      void g.lab.submit(g.rest, socket.data.by).then(
+        (r) => {
+          reply(ack, r);
+          if (!r.ok && r.error.code === 'INVALID_INPUT') strike();
+        },
+        (err: unknown) => {
+          logger.error({ err, client: socket.data.by }, 'error applying a command');
+          reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+        },
+      );
     });
 
-    socket.on('clock', (msg: unknown, ...rest: unknown[]) => {
-      const ack = lastFunction(rest);
+    handle('clock', (msg, ack) => {
       const g = gate(msg, ack);
       if (!g) return;
       const r = check(ClockActionSchema, g.rest);
