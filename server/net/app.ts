@@ -25,8 +25,10 @@ import { serveDashboard } from './static.js';
 export const MAX_SOCKET_MESSAGE = 64 * 1024;
 /** Largest REST body (a posted scenario can be big). */
 export const MAX_BODY = '1mb';
-/** Memory budget of one lab's history. */
-export const HISTORY_BYTES = 64 * 1024 * 1024;
+/** Memory budget of one lab's history: 64 MB, less when many labs may run (512 MB in all). */
+export function historyBytes(maxLabs: number): number {
+  return Math.min(64 * 1024 * 1024, Math.floor((512 * 1024 * 1024) / maxLabs));
+}
 
 export interface AppDeps {
   config: Config;
@@ -72,7 +74,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       limits: {
         maxVps: config.maxVpsPerLab,
         historyS: config.historyS,
-        historyBytes: HISTORY_BYTES,
+        historyBytes: historyBytes(config.maxLabs),
         broadcastHz: config.broadcastHz,
       },
       snapshotEveryS: config.snapshotEveryS,
