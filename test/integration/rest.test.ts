@@ -255,3 +255,33 @@ describe('scorecard', () => {
     }
   }, 120_000);
 });
+
+describe('dashboard files', () => {
+  it('serves the built dashboard, index.html for page paths, 404 for a missing asset', async () => {
+    const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/client-`);
+    mkdirSync(`${dir}/assets`);
+    writeFileSync(`${dir}/index.html`, '<!doctype html><title>Contention Lab</title><div id="app"></div>');
+    writeFileSync(`${dir}/assets/app-1.js`, 'console.log(1)');
+    const s = await startServer({ persist: false, config: { clientDir: dir } });
+    try {
+      const page = await http(`${s.url}/?lab=demo`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('<div id="app">');
+      const deep = await http(`${s.url}/labs/demo/compare`, { headers: { accept: 'text/html' } });
+      expect(deep.text).toContain('<div id="app">');
+      const js = await http(`${s.url}/assets/app-1.js`);
+      expect(js.headers.get('content-type')).toMatch(/javascript/);
+      expect(js.headers.get('cache-control')).toMatch(/immutable/);
+      const missing = await http(`${s.url}/assets/nope.js`);
+      expect(missing.status).toBe(404);
+      const api = await http(`${s.url}/api/nope`, { headers: { accept: 'text/html' } });
+      expect(api.body.error.code).toBe('NOT_FOUND');
+    } finally {
+      await s.close();
+      removeDir(s.dataDir);
+      removeDir(dir);
+    }
+  });
+});
