@@ -197,11 +197,10 @@ describe('fuzz', () => {
       if (k) candidates.add(k);
     };
     const heapBefore = process.memoryUsage().heapUsed;
-    const deadline = Date.now() + 55_000;
     let disconnects = 0;
 
     let socket: Client = await client(t.url);
-    for (let i = 0; i < SOCKET_MESSAGES && Date.now() < deadline; i++) {
+    for (let i = 0; i < SOCKET_MESSAGES; i++) {
       if (!socket.connected) {
         disconnects++;
         socket.close();
@@ -235,7 +234,7 @@ describe('fuzz', () => {
     }
     socket.close();
 
-    for (let i = 0; i < REST_REQUESTS && Date.now() < deadline; i++) {
+    for (let i = 0; i < REST_REQUESTS; i++) {
       const q = restRequest(r);
       const headers: Record<string, string> = {};
       if (q.contentType) headers['content-type'] = q.contentType;
@@ -267,7 +266,6 @@ describe('fuzz', () => {
         for (const c of Array.isArray(body) ? body : [body]) acked.push(key(c) as string);
       }
     }
-    expect(Date.now()).toBeLessThan(deadline);
 
     // Still up and answering.
     expect((await http(`${t.url}/healthz`)).status).toBe(200);
@@ -285,5 +283,5 @@ describe('fuzz', () => {
     const grown = process.memoryUsage().heapUsed - heapBefore;
     expect(grown).toBeLessThan(200 * 1024 * 1024);
     expect(disconnects).toBeGreaterThan(0); // garbage senders were dropped
-  }, 90_000);
+  }, 120_000); // the bound in time: about 20 s alone on this machine
 });
