@@ -3,11 +3,17 @@
  * living in a second process on loopback, against the floor: a bare `ws` server broadcasting a 2 KB
  * frame at 10 Hz to the same N, measured in the same run.
  *
- * Prints per N: p50 / p99 tick-to-client latency (median over windows), server CPU (share of one
- * core) and RSS, the floor's p50 / p99, and p99 / floor p99; plus the encoded 16-VPS frame size.
+ * Prints per N: p50 / p99 tick-to-client latency (from the tick's computation to its receipt;
+ * median over windows), server CPU (share of one core) and RSS, the share of (frame, client) pairs
+ * delivered (frames are volatile), the floor's p50 / p99, and p99 / floor p99; plus the encoded
+ * 16-VPS frame size. The clients speak the socket.io protocol directly over `ws` (handshake,
+ * namespace, join, pongs, JSON decode of every message): the same per-message work as the floor's
+ * clients, so one process can hold 1 000 and the figures measure the server, not a client library.
+ * Latencies are compared across processes with performance.timeOrigin + now() (same machine).
  * Goal (perf.md): at N = 1 000, p99 < 100 ms and ≤ 1.5× the floor, server under half a core,
  * frames ≤ 2 KB.
- * Env: BENCH_FANOUT_N (e.g. "100,500,1000"), BENCH_FANOUT_WINDOWS (default 3), BENCH_FANOUT_WINDOW_S (default 4).
+ * Env: BENCH_FANOUT_N (e.g. "100,500,1000"), BENCH_FANOUT_WINDOWS (default 3), BENCH_FANOUT_WINDOW_S
+ * (default 4), BENCH_FANOUT_DEBUG=1 (first-client latency, spread, undelivered frames per window).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
