@@ -19,6 +19,8 @@ export interface ExplainInput {
 export const P99_RATIO_THRESHOLD = 1.5;
 /** Degradation (share of good responses lost) from which a VPS counts as suffering. */
 export const DEGRADATION_THRESHOLD = 0.01;
+/** Below the thresholds, a VPS with attribution edges still gets a line; its p99 is named from here. */
+const SLIGHT_RATIO = 1.05;
 
 const SHARE_MODES = new Set<ModeId>(['para', 'container']);
 
@@ -49,7 +51,10 @@ export function p99Ratio(v: VpsMetrics): number {
   return v.latencyP99Ms / iso;
 }
 
-/** The explanation line, or null when the VPS is not suffering. */
+/**
+ * The explanation line, or null when the VPS is not suffering and no neighbour is taking anything
+ * from it (a VPS with attribution edges always gets its culprit and mechanism named).
+ */
 export function explain(input: ExplainInput): string | null {
   const { vps } = input;
   if (vps.state === 'down' || vps.state === 'rebooting' || vps.state === 'dnr') {
@@ -61,7 +66,10 @@ export function explain(input: ExplainInput): string | null {
   let head: string;
   if (ratio >= P99_RATIO_THRESHOLD) head = `${vps.id} p99 ${times(ratio)}`;
   else if (degr >= DEGRADATION_THRESHOLD) head = `${vps.id} loses ${pct(degr, degr < 0.1 ? 1 : 0)} of good responses`;
-  else return null;
+  else if (edgesFor(input.frame, vps.id).length) {
+    // A neighbour is taking something from it, even if the effect is still small: say who and how.
+    head = ratio >= SLIGHT_RATIO ? `${vps.id} p99 ${times(ratio)}` : degr > 0 ? `${vps.id} loses ${pct(degr, 2)} of good responses` : vps.id;
+  } else return null;
   return `${head}: ${cause(input)}`;
 }
 

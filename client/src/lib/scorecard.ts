@@ -2,27 +2,15 @@
  * The validation scorecard as the page draws it: per experiment host, a grid of stress tests ×
  * modes; each cell holds our degradation for the well-behaved neighbours ("good") and the
  * misbehaving guest ("bad"), its category, the categories the validation allows, whether it
- * matches, and the published [M07] figures beside it.
+ * matches, and the published [M07] figures beside it: the server's when its answer carries them,
+ * else the one shared copy (shared/published.ts).
  */
+import { PUBLISHED_COLUMN_SYSTEM, PUBLISHED_M07, PUBLISHED_SYSTEM_LABEL, type PublishedPair } from '../../../shared/published.js';
 
 export type Category = 'zero' | 'small' | 'large' | 'outage';
 export const CATEGORY_LABEL: Record<Category, string> = { zero: '≈0', small: 'small', large: 'large', outage: 'outage' };
 
-type Published = [number | 'DNR', number | 'DNR'];
-type System = 'vmware' | 'xen' | 'openvz';
-
-/** Published % degradation (good, bad) from Matthews et al., ExpCS 2007 (validation spec). */
-export const PUBLISHED: Record<string, Partial<Record<System, Published>>> = {
-  cpu_hog: { vmware: [0, 0], xen: [0.01, 0], openvz: [0, 0] },
-  memory_leak: { vmware: [0, 91.3], xen: [0.03, 'DNR'], openvz: [0, 'DNR'] },
-  io_storm: { vmware: [0, 39.8], xen: [1.67, 11.53], openvz: [2.52, 2.63] },
-  net_flood: { vmware: [0, 52.9], xen: [0, 0.33], openvz: [21.3, 28.97] },
-  fork_bomb: { vmware: [0, 'DNR'], xen: [0.04, 'DNR'], openvz: [0.01, 87.8] },
-};
-
-/** Which published system stands beside each scorecard column. */
-const COLUMN_SYSTEM: Record<string, System> = { hosted: 'vmware', para: 'xen', containerLimits: 'openvz' };
-const SYSTEM_LABEL: Record<System, string> = { vmware: 'VMware Workstation', xen: 'Xen 3.0', openvz: 'OpenVZ' };
+type Published = PublishedPair;
 
 const COLUMN_LABELS: Record<string, string> = {
   full: 'Full virt. (type-1)',
@@ -84,11 +72,27 @@ function side(v: unknown): Side {
   return { pct, dnr: o.dnr === true, category: cat };
 }
 
+const isFigure = (v: unknown): v is number | 'DNR' => (typeof v === 'number' && Number.isFinite(v)) || v === 'DNR';
+
+/** Published figures carried by a cell of the server's answer: `[good, bad]` or `{ good, bad }`. */
+function carried(p: unknown): Published | null {
+  if (Array.isArray(p) && p.length === 2 && isFigure(p[0]) && isFigure(p[1])) return [p[0], p[1]];
+  if (isObj(p) && isFigure(p.good) && isFigure(p.bad)) return [p.good, p.bad];
+  return null;
+}
+
 function publishedOf(o: Obj, stress: string, column: string): Published | null {
+  const fromServer = carried(o.published);
+  if (fromServer) return fromServer;
+  const sys = PUBLISHED_COLUMN_SYSTEM[column];
+  return (sys && PUBLISHED_M07[stress]?.[sys]) || null;
+}
+
+function systemOf(o: Obj, column: string): string | null {
   const p = o.published;
-  if (Array.isArray(p) && p.length === 2) return p as Published;
-  const sys = COLUMN_SYSTEM[column];
-  return (sys && PUBLISHED[stress]?.[sys]) || null;
+  if (isObj(p) && typeof p.system === 'string') return PUBLISHED_SYSTEM_LABEL[p.system as keyof typeof PUBLISHED_SYSTEM_LABEL] ?? p.system;
+  const sys = PUBLISHED_COLUMN_SYSTEM[column];
+  return sys ? PUBLISHED_SYSTEM_LABEL[sys] : null;
 }
 
 function tablesOf(data: unknown): Obj[] {
@@ -127,7 +131,7 @@ export function toTables(data: unknown): ScoreTable[] {
         match: typeof c.matches === 'boolean' ? c.matches : null,
         departure: typeof c.departure === 'string' ? c.departure : null,
         published: publishedOf(c, stress, column),
-        system: COLUMN_SYSTEM[column] ? SYSTEM_LABEL[COLUMN_SYSTEM[column]] : null,
+        system: systemOf(c, column),
       };
       cells.set(`${stress}\u0000${column}`, cell);
       if (cell.expected.length && cell.match !== null) {
@@ -141,7 +145,7 @@ export function toTables(data: unknown): ScoreTable[] {
       columns: colIds.map((id) => ({
         id,
         label: COLUMN_LABELS[id] ?? id,
-        system: COLUMN_SYSTEM[id] ? SYSTEM_LABEL[COLUMN_SYSTEM[id]] : null,
+        system: PUBLISHED_COLUMN_SYSTEM[id] ? PUBLISHED_SYSTEM_LABEL[PUBLISHED_COLUMN_SYSTEM[id]] : null,
       })),
       rows: rowIds.map((id) => ({ id, label: STRESS_LABELS[id] ?? id })),
       cells,

@@ -23,6 +23,17 @@ describe('explain', () => {
     expect(explain(input({ vps: web }))).toBeNull();
   });
 
+  it('names the culprit whenever the frame carries an edge to the VPS, however small the effect', () => {
+    const web = vpsMetrics('web-1', { latencyP99Ms: 12, latencyP99IsolatedMs: 10, degradation: 0.002 });
+    const batch = vpsMetrics('batch-1', { cpuGranted: 4 });
+    const f = frame(10, [web, batch], { attribution: [{ victim: 'web-1', culprit: 'batch-1', resource: 'cpu', share: 0.4 }] });
+    expect(explain(input({ vps: web, frame: f, faults: [{ vps: 'batch-1', fault: 'cpu_hog', sinceTick: 3 }] }))).toBe(
+      "web-1 p99 ×1.2: batch-1's cpu_hog holds 25 % of the host CPU under shared scheduling",
+    );
+    const other = frame(10, [web, batch], { attribution: [{ victim: 'batch-1', culprit: 'web-1', resource: 'cpu', share: 0.4 }] });
+    expect(explain(input({ vps: web, frame: other }))).toBeNull();
+  });
+
   it('reports lost good responses when the tail is not what moved', () => {
     const web = vpsMetrics('web-1', { degradation: 0.25, diskServedIops: 100 });
     const batch = vpsMetrics('batch-1', { diskServedIops: 80_000 });

@@ -51,6 +51,21 @@ describe('scorecard tables', () => {
     expect(t.departures).toBe(1);
   });
 
+  it('prefers the published figures the server sends with a cell', () => {
+    const [t] = toTables([
+      table('paper host', [
+        { ...cell('para', 'io_storm', 5.87, 'small', ['small'], true), published: { system: 'xen', good: 2, bad: 'DNR' } },
+        { ...cell('hosted', 'net_flood', 0, 'zero', ['zero'], true), published: [0.5, 60] },
+        { ...cell('hosted', 'cpu_hog', 0, 'zero', ['zero'], true), published: 'garbled' },
+      ]),
+    ]);
+    expect(t.cells.get('io_storm\u0000para')!.published).toEqual([2, 'DNR']);
+    expect(t.cells.get('io_storm\u0000para')!.system).toBe('Xen 3.0');
+    expect(t.cells.get('net_flood\u0000hosted')!.published).toEqual([0.5, 60]);
+    // Anything else falls back to the shared copy of the published table.
+    expect(t.cells.get('cpu_hog\u0000hosted')!.published).toEqual([0, 0]);
+  });
+
   it('draws nothing from an answer without cells', () => {
     expect(toTables({ error: 'x' })).toEqual([]);
     expect(toTables(null)).toEqual([]);
