@@ -229,7 +229,7 @@ export class Lab {
       for (const fn of this.tickListeners) fn(frames);
       for (let i = 0; i < frames.length; i++)
         for (const ev of this.watches[i].check(frames[i])) this.record(ev);
-      if (frames[0].tick + 1 >= this.faultEndAt) this.checkFaultsEnded();
+      if (frames[0].tick + 1 >= this.faultEndAt) this.checkFaultsEnded(frames[0].tick);
     } catch (e) {
       this.tickErrors++;
       if (this.tickErrors <= 5 || this.tickErrors % 1000 === 0)
@@ -250,18 +250,15 @@ export class Lab {
     this.faultEndAt = Math.min(...this.faultsBefore.map((s) => nextFaultEnd(s.faults, s.hostFaults)));
   }
 
-  private checkFaultsEnded(): void {
+  /** After computing `tick`: faults that were active before it and are gone now ended at it. */
+  private checkFaultsEnded(tick: number): void {
     const before = this.faultsBefore;
     this.refreshFaultEnd();
-    let changed = false;
-    this.faultsBefore.forEach((after, i) => {
-      const label = this.compare ? modeName(this.compare[i]) : '';
-      for (const ev of endedFaults(this.tick, before[i], after, label)) {
-        this.record(ev, false);
-        changed = true;
-      }
-    });
-    if (changed) this.emitState();
+    const ended = this.faultsBefore.flatMap((after, i) =>
+      endedFaults(tick, before[i], after, this.compare ? modeName(this.compare[i]) : ''),
+    );
+    // The last entry carries the new state (faults changed).
+    ended.forEach((ev, k) => this.record(ev, k === ended.length - 1));
   }
 
   /** Validate and queue a command; resolves when it was applied at a tick boundary (or refused). */
@@ -366,14 +363,6 @@ export class Lab {
     const state = withState ? this.state() : undefined;
     if (this.deferred) this.deferred.push([event, state]);
     else for (const fn of this.eventListeners) fn(event, state);
-  }
-
-  private emitState(): void {
-    const state = this.state();
-    const last = this.events[this.events.length - 1];
-    if (!last) return;
-    if (this.deferred) this.deferred.push([last, state]);
-    else for (const fn of this.eventListeners) fn(last, state);
   }
 
   /** What the lab is now: enough to draw every control. */

@@ -178,6 +178,40 @@ describe('live lab over socket.io', () => {
   });
 });
 
+describe('log entries', () => {
+  it('a fault with a duration ends by itself: one faultEnded entry, carrying the new state', async () => {
+    const a = await joined();
+    const ended: { event: LabEvent; state?: LabState }[] = [];
+    a.socket.on('event', (m: { event: LabEvent; state?: LabState }) => {
+      if (m.event.kind === 'faultEnded') ended.push(m);
+    });
+    const ack = await settle(
+      t,
+      request<Ack<{ tick: number }>>(a.socket, 'command', {
+        lab: LAB,
+        type: 'startFault',
+        vps: 'ci-1',
+        fault: 'io_storm',
+        durationS: 1,
+      }),
+    );
+    expect(ack.ok).toBe(true);
+    const start = ack.ok ? ack.data.tick : 0;
+    const got = waitFor<{ event: LabEvent; state?: LabState }>(
+      a.socket,
+      'event',
+      (m) => m.event.kind === 'faultEnded',
+    );
+    await stepTo(t, LAB, [a.socket], start + 12);
+    const m = await got;
+    expect(m.event.message).toMatch(/io_storm on ci-1 ended/);
+    expect(m.event.tick).toBe(start + 10);
+    expect(m.state?.faults.some((f) => f.vps === 'ci-1' && f.fault === 'io_storm')).toBe(false);
+    expect(ended).toHaveLength(1);
+    a.socket.disconnect();
+  });
+});
+
 describe('watch-only without the control token', () => {
   let w: TestServer;
   beforeAll(async () => {
