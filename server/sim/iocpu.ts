@@ -20,16 +20,41 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   const host = st.host;
   const s = w.s;
   const pl = w.plan;
-  const vcpusA = pl.vcpus, dPath = pl.dPath, nPath = pl.nPath;
-  const appCpu = s.appCpu, bgCpu = s.bgCpu, diskBase = s.diskBase, diskFault = s.diskFault, netBase = s.netBase, netFault = s.netFault;
-  const diskWant = s.diskWant, netWant = s.netWant, diskServed = s.diskServed, netServed = s.netServed;
-  const cpuLimit = s.cpuLimit, weight = s.weight, cpuDemand = s.cpuDemand, cpuGot = s.cpuGot, cpuAvail = s.cpuAvail;
-  const faultIoScale = s.faultIoScale, svcIoCpu = s.svcIoCpu, faultIoCpu = s.faultIoCpu, dom0Cause = s.dom0Cause;
-  const diskOpCpuS = KNOBS.diskOpCpuS, netMbitCpu = KNOBS.netMbitCpu;
+  const vcpusA = pl.vcpus,
+    dPath = pl.dPath,
+    nPath = pl.nPath;
+  const appCpu = s.appCpu,
+    bgCpu = s.bgCpu,
+    diskBase = s.diskBase,
+    diskFault = s.diskFault,
+    netBase = s.netBase,
+    netFault = s.netFault;
+  const diskWant = s.diskWant,
+    netWant = s.netWant,
+    diskServed = s.diskServed,
+    netServed = s.netServed;
+  const cpuLimit = s.cpuLimit,
+    weight = s.weight,
+    cpuDemand = s.cpuDemand,
+    cpuGot = s.cpuGot,
+    cpuAvail = s.cpuAvail;
+  const faultIoScale = s.faultIoScale,
+    svcIoCpu = s.svcIoCpu,
+    faultIoCpu = s.faultIoCpu,
+    dom0Cause = s.dom0Cause;
+  const hostOsCause = s.hostOsCause;
+  const hostOs = p.hostOs,
+    hostOsFactor = p.ioCpuFactor * p.hostOsIoShare;
+  const diskOpCpuS = KNOBS.diskOpCpuS,
+    netMbitCpu = KNOBS.netMbitCpu;
   const dom0 = p.dom0;
   const dom0Factor = p.dom0IoFactor;
-  const ioCpuFactor = p.ioCpuFactor, selfShare = 1 - p.hostOsIoShare;
-  let dom0Got = 0, dom0Work = 0, hostOsCpu = 0, level = Infinity;
+  const ioCpuFactor = p.ioCpuFactor,
+    selfShare = 1 - p.hostOsIoShare;
+  let dom0Got = 0,
+    dom0Work = 0,
+    hostOsCpu = 0,
+    level = Infinity;
   let anyIo = w.ioMaybe;
   for (let pass = 0; pass < 2; pass++) {
     const ioOn = dom0Down ? 0 : 1;
@@ -55,6 +80,7 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         dom0Cause[i] = cause;
         dom0Work += cause;
         hostOsNative += native;
+        hostOsCause[i] = hostOs ? native * hostOsFactor : 0;
         // The guest pays its own I/O cost (less what a host OS runs outside its quota).
         const self = native * ioCpuFactor * selfShare;
         const scale = faultIoScale[i];
@@ -76,6 +102,7 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         dom0Cause.fill(0, 0, n);
         svcIoCpu.fill(0, 0, n);
         faultIoCpu.fill(0, 0, n);
+        hostOsCause.fill(0, 0, n);
         w.ioQuiet = true;
       }
       for (let i = 0; i < n; i++) cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i]);
@@ -109,10 +136,14 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
       }
       dom0Got = Math.min(dom0Want, host.cores);
       const deficit = Math.max(0, sumGotQ + dom0Got + hostOsCpu - host.cores);
-      const squeeze = deficit > 0 && sumGotQ > 0 ? Math.max(0, (sumGotQ - deficit) / sumGotQ) : 1;
-      for (let i = 0; i < n; i++) {
-        cpuGot[i] *= squeeze;
-        cpuAvail[i] = cpuLimit[i] * squeeze;
+      if (deficit > 0 && hostOsCpu > 0 && sumGotQ > 0) {
+        hostOsCpu = shareHostOs(n, s, Math.max(0, host.cores - dom0Got));
+      } else {
+        const squeeze = deficit > 0 && sumGotQ > 0 ? Math.max(0, (sumGotQ - deficit) / sumGotQ) : 1;
+        for (let i = 0; i < n; i++) {
+          cpuGot[i] *= squeeze;
+          cpuAvail[i] = cpuLimit[i] * squeeze;
+        }
       }
       level = Infinity;
     }
@@ -128,6 +159,32 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   sh.dom0Work = dom0Work;
   sh.hostOsCpu = hostOsCpu;
   sh.level = level;
+}
+
+/**
+ * A host OS out of cores: under a type-2 hypervisor each VM is a set of host processes (its vCPU
+ * threads and the I/O threads working for it), and the host scheduler shares the cores max-min
+ * fairly among them by weight. So the host-OS work a VM causes counts against that VM: a VM
+ * whose quota grant plus its host-OS work fits its fair share keeps both; one above it is scaled
+ * down, guest and host-OS parts alike. Scales `cpuGot` and `cpuAvail`; returns the host-OS CPU.
+ */
+function shareHostOs(n: number, s: Work['s'], capacity: number): number {
+  const cpuGot = s.cpuGot,
+    cpuAvail = s.cpuAvail,
+    cpuLimit = s.cpuLimit,
+    need = s.vmNeed,
+    cause = s.hostOsCause;
+  for (let i = 0; i < n; i++) need[i] = cpuGot[i] + cause[i];
+  waterFillDomain(n, need, s.weight, capacity, cpuAvail, 0);
+  let hostOsCpu = 0;
+  for (let i = 0; i < n; i++) {
+    const t = need[i];
+    const f = t > 0 ? Math.min(1, cpuAvail[i] / t) : 1;
+    cpuGot[i] *= f;
+    hostOsCpu += cause[i] * f;
+    cpuAvail[i] = cpuLimit[i] * f;
+  }
+  return hostOsCpu;
 }
 
 /** Scales each storm or flood to the CPU its guest can give it; whether any was held back. */
@@ -161,9 +218,14 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   const p = st.profile;
   const host = st.host;
   const s = w.s;
-  const dPath = w.plan.dPath, nPath = w.plan.nPath;
-  const diskWant = s.diskWant, netWant = s.netWant, diskServed = s.diskServed, netServed = s.netServed;
-  const diskAvail = s.diskAvail, netAvail = s.netAvail;
+  const dPath = w.plan.dPath,
+    nPath = w.plan.nPath;
+  const diskWant = s.diskWant,
+    netWant = s.netWant,
+    diskServed = s.diskServed,
+    netServed = s.netServed;
+  const diskAvail = s.diskAvail,
+    netAvail = s.netAvail;
   const sh = w.shared;
   if (w.ioQuiet) {
     // No I/O: nothing served, and no service reads a device headroom it does not use.
@@ -171,23 +233,28 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     sh.sumNet = 0;
     return dom0Down ? 0 : 1;
   }
-  let preDisk = 0, preNet = 0;
+  let preDisk = 0,
+    preNet = 0;
   for (let i = 0; i < n; i++) {
     preDisk += diskServed[i];
     preNet += netServed[i];
   }
-  const idleDisk = Math.max(0, host.diskIops - preDisk), idleNet = Math.max(0, host.netMbps - preNet);
+  const idleDisk = Math.max(0, host.diskIops - preDisk),
+    idleNet = Math.max(0, host.netMbps - preNet);
   for (let i = 0; i < n; i++) {
-    const ds = diskServed[i], ns = netServed[i];
+    const ds = diskServed[i],
+      ns = netServed[i];
     diskAvail[i] = diskWant[i] > ds * (1 + 1e-12) ? ds : Math.min(dPath[i], ds + idleDisk);
     netAvail[i] = netWant[i] > ns * (1 + 1e-12) ? ns : Math.min(nPath[i], ns + idleNet);
   }
   const dom0Work = w.shared.dom0Work;
   const dom0Scale = dom0Down ? 0 : p.dom0 && dom0Work > 0 ? Math.min(1, w.shared.dom0Got / dom0Work) : 1;
   if (dom0Scale < 1) {
-    let sumDisk = 0, sumNet = 0;
+    let sumDisk = 0,
+      sumNet = 0;
     for (let i = 0; i < n; i++) {
-      const ds = diskServed[i] * dom0Scale, ns = netServed[i] * dom0Scale;
+      const ds = diskServed[i] * dom0Scale,
+        ns = netServed[i] * dom0Scale;
       diskServed[i] = ds;
       netServed[i] = ns;
       diskAvail[i] *= dom0Scale;
@@ -204,7 +271,14 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   return dom0Scale;
 }
 
-function share(kind: 'maxmin' | 'proportional', n: number, want: Float64Array, capacity: number, out: Float64Array, ones: Float64Array): void {
+function share(
+  kind: 'maxmin' | 'proportional',
+  n: number,
+  want: Float64Array,
+  capacity: number,
+  out: Float64Array,
+  ones: Float64Array,
+): void {
   if (kind === 'proportional') {
     shareProportional(n, want, capacity, out);
     return;

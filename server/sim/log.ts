@@ -19,12 +19,14 @@ function compactMask(cmd: Command): number {
   if (cmd.type !== 'setLoad' || typeof cmd.vps !== 'string') return -1;
   let k = 0;
   for (const key in cmd) {
-    if ((k === 0 && key !== 'type') || (k === 1 && key !== 'vps') || (k === 2 && key !== 'load') || k > 2) return -1;
+    if ((k === 0 && key !== 'type') || (k === 1 && key !== 'vps') || (k === 2 && key !== 'load') || k > 2)
+      return -1;
     k++;
   }
   if (k !== 3) return -1;
   const load = cmd.load as Record<string, unknown>;
-  if (load === null || typeof load !== 'object' || Object.getPrototypeOf(load) !== Object.prototype) return -1;
+  if (load === null || typeof load !== 'object' || Object.getPrototypeOf(load) !== Object.prototype)
+    return -1;
   let mask = 0;
   let last = -1;
   for (const key in load) {
@@ -64,7 +66,8 @@ export class CommandLog {
       return;
     }
     const k = this.count % CHUNK;
-    if (k === 0) this.chunks.push({ values: new Float64Array(CHUNK * 5), masks: new Uint8Array(CHUNK), ids: [] });
+    if (k === 0)
+      this.chunks.push({ values: new Float64Array(CHUNK * 5), masks: new Uint8Array(CHUNK), ids: [] });
     const c = this.chunks[this.chunks.length - 1];
     const load = (cmd as { load: Record<string, number> }).load;
     const base = k * 5;

@@ -17,7 +17,9 @@ export function memory(st: SimState, w: Work, notes: Note[]): boolean {
   const s = w.s;
   const ram = st.host.ramGiB;
   const ramA = w.plan.ramGiB;
-  const memDemand = s.memDemand, resident = s.resident, guestSwap = s.guestSwap;
+  const memDemand = s.memDemand,
+    resident = s.resident,
+    guestSwap = s.guestSwap;
   const capped = p.memPolicy !== 'shared';
   const swapRatio = KNOBS.guestSwapRatio;
   let sumRes = 0;
@@ -72,7 +74,11 @@ export function memory(st: SimState, w: Work, notes: Note[]): boolean {
       // container stalls until the OOM killer fires (kernel-resource exhaustion, model spec §2).
       if (st.stallUntil < 0) {
         st.stallUntil = st.tick + ticksOf(KNOBS.oomLivelockS, st.tickMs);
-        notes.push({ tick: st.tick, kind: 'oom', message: 'host out of memory and swap: the shared kernel stalls in reclaim' });
+        notes.push({
+          tick: st.tick,
+          kind: 'oom',
+          message: 'host out of memory and swap: the shared kernel stalls in reclaim',
+        });
       }
       stalled = true;
     }

@@ -19,7 +19,7 @@ const sin = newServiceIn();
 const sout = newServiceOut();
 
 /**
- * Tick-wide CPU and cache figures (one pass): Σ granted, runnable entities, idle cores, the
+ * Tick-wide CPU and cache figures (one pass): Σ granted, runnable vCPUs, idle cores, the
  * scheduler wait, and each VPS's memory-bandwidth pressure with their sum. Returns Σ granted
  * (guests, Dom0, host OS); the rest goes into `ctx`.
  */
@@ -28,19 +28,24 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
   const p = st.profile;
   const host = st.host;
   const s = w.s;
-  const cpuDemand = s.cpuDemand, cpuGot = s.cpuGot, thrash = s.thrash, up = s.up, pressure = s.pressure;
+  const cpuDemand = s.cpuDemand,
+    cpuGot = s.cpuGot,
+    thrash = s.thrash,
+    up = s.up,
+    pressure = s.pressure;
   const level = w.shared.level;
   const dom0Got = w.shared.dom0Got;
-  const domainW = p.cpuWeighting === 'domain';
-  const memBw = KNOBS.memBwPerCoreGBs, hostBw = host.memBwGBs, thrashP = KNOBS.cacheThrashPressure;
+  const memBw = KNOBS.memBwPerCoreGBs,
+    hostBw = host.memBwGBs,
+    thrashP = KNOBS.cacheThrashPressure;
   let sumGot = dom0Got + w.shared.hostOsCpu;
-  let runnable = dom0Got > 0 ? (domainW ? 1 : Math.ceil(dom0Got)) : 0;
+  let runnable = dom0Got > 0 ? Math.ceil(dom0Got) : 0;
   let sumP = 0;
   for (let i = 0; i < n; i++) {
     const got = cpuGot[i];
     sumGot += got;
     const d = cpuDemand[i];
-    if (d > 0) runnable += domainW ? 1 : Math.ceil(d);
+    if (d > 0) runnable += Math.ceil(d);
     // Cache and memory-bandwidth interference (model spec §6, every mode).
     const pj = Math.min(1, (got * memBw) / hostBw + thrash[i] * thrashP);
     const pr = up[i] ? pj : 0;
@@ -84,39 +89,102 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const m = w.m;
   const pl = w.plan;
   const dt = st.tickMs / 1000;
-  const hung = ctx.hung, uDisk = ctx.uDisk, uNet = ctx.uNet, uDom0 = ctx.uDom0, downCode = ctx.downCode;
-  const lambdaA = s.lambda, diskBase = s.diskBase, netBase = s.netBase, diskFault = s.diskFault, netFault = s.netFault;
-  const serviceFactor = s.serviceFactor, memSlow = s.memSlow, appCpu = s.appCpu, svcIoCpu = s.svcIoCpu, up_ = s.up;
-  const cpuLimit = s.cpuLimit, cpuAvail = s.cpuAvail, faultIoCpu = s.faultIoCpu, slow = s.slow, faultIoScale = s.faultIoScale;
-  const diskAvail = s.diskAvail, netAvail = s.netAvail, goodA = s.good, goodIso = s.goodIso;
+  const hung = ctx.hung,
+    uDisk = ctx.uDisk,
+    uNet = ctx.uNet,
+    uDom0 = ctx.uDom0,
+    downCode = ctx.downCode;
+  const lambdaA = s.lambda,
+    diskBase = s.diskBase,
+    netBase = s.netBase,
+    diskFault = s.diskFault,
+    netFault = s.netFault;
+  const serviceFactor = s.serviceFactor,
+    memSlow = s.memSlow,
+    appCpu = s.appCpu,
+    svcIoCpu = s.svcIoCpu,
+    up_ = s.up;
+  const cpuLimit = s.cpuLimit,
+    cpuAvail = s.cpuAvail,
+    faultIoCpu = s.faultIoCpu,
+    slow = s.slow,
+    faultIoScale = s.faultIoScale;
+  const diskAvail = s.diskAvail,
+    netAvail = s.netAvail,
+    goodA = s.good,
+    goodIso = s.goodIso;
   const backlogA = st.dyn.backlog;
   const stateCode = w.stateCode;
   const isoReady = w.isoReady;
-  const isoLambda = w.isoLambda, isoDisk = w.isoDisk, isoNet = w.isoNet, isoGoodA = w.isoGood, isoP99 = w.isoP99;
-  const sloA = pl.sloMs, memSlowIso = pl.memSlowIso, baseCpu = pl.baseCpu, dPath = pl.dPath, nPath = pl.nPath;
-  const mDiskDemand = m.diskDemandIops, mNetDemand = m.netDemandMbps;
-  const mIsoP99 = m.latencyP99IsolatedMs, mWait = m.schedWaitMs, mThroughput = m.throughputRps, mMean = m.latencyMeanMs;
-  const mP99 = m.latencyP99Ms, mError = m.errorRate, mGoodFraction = m.goodFraction, mBacklog = m.backlog;
-  const mDegradation = m.degradation, mHealth = m.health;
-  const dom0 = p.dom0, dom0Factor = p.dom0IoFactor, ioCpuFactor = p.ioCpuFactor, selfShare = 1 - p.hostOsIoShare;
-  const rttMs = p.netRttMs, eCpu = p.eCpu, dom0Vcpus = p.dom0Vcpus;
-  const hostDisk = host.diskIops, hostNet = host.netMbps, cores = host.cores;
-  const diskOpCpuS = KNOBS.diskOpCpuS, netMbitCpu = KNOBS.netMbitCpu;
-  const svcKey = w.svcKey, svcLambda = w.svcLambda, svcRhoCpu = w.svcRhoCpu, svcRhoDisk = w.svcRhoDisk;
-  const svcRhoNet = w.svcRhoNet, svcExtraMs = w.svcExtraMs, svcBacklog = w.svcBacklog;
+  const isoLambda = w.isoLambda,
+    isoDisk = w.isoDisk,
+    isoNet = w.isoNet,
+    isoGoodA = w.isoGood,
+    isoP99 = w.isoP99;
+  const sloA = pl.sloMs,
+    memSlowIso = pl.memSlowIso,
+    baseCpu = pl.baseCpu,
+    dPath = pl.dPath,
+    nPath = pl.nPath;
+  const mDiskDemand = m.diskDemandIops,
+    mNetDemand = m.netDemandMbps;
+  const mIsoP99 = m.latencyP99IsolatedMs,
+    mWait = m.schedWaitMs,
+    mThroughput = m.throughputRps,
+    mMean = m.latencyMeanMs;
+  const mP99 = m.latencyP99Ms,
+    mError = m.errorRate,
+    mGoodFraction = m.goodFraction,
+    mBacklog = m.backlog;
+  const mDegradation = m.degradation,
+    mHealth = m.health;
+  const dom0 = p.dom0,
+    dom0Factor = p.dom0IoFactor,
+    ioCpuFactor = p.ioCpuFactor,
+    selfShare = 1 - p.hostOsIoShare;
+  const rttMs = p.netRttMs,
+    eCpu = p.eCpu,
+    dom0Vcpus = p.dom0Vcpus;
+  const hostDisk = host.diskIops,
+    hostNet = host.netMbps,
+    cores = host.cores;
+  const diskOpCpuS = KNOBS.diskOpCpuS,
+    netMbitCpu = KNOBS.netMbitCpu;
+  const svcKey = w.svcKey,
+    svcLambda = w.svcLambda,
+    svcRhoCpu = w.svcRhoCpu,
+    svcRhoDisk = w.svcRhoDisk;
+  const svcRhoNet = w.svcRhoNet,
+    svcExtraMs = w.svcExtraMs,
+    svcBacklog = w.svcBacklog;
   const su = w.svcU;
   // Kept outcomes hold only while the plan arrays and the device utilizations are those they came from.
   const keepAll = isoReady && su.disk === uDisk && su.net === uNet && su.dom0 === uDom0;
   su.disk = uDisk;
   su.net = uNet;
   su.dom0 = uDom0;
-  const vcpusA = pl.vcpus, weight = s.weight, cpuDemand = s.cpuDemand, cpuGot = s.cpuGot, pressure = s.pressure, sens = pl.sensitivity;
-  const mSteal = m.cpuSteal, mThrottled = m.cpuThrottled, mUseful = m.cpuUseful;
-  const share = p.cpuPolicy === 'share', domainW = p.cpuWeighting === 'domain', contended = ctx.contended;
-  const level = w.shared.level, idle = ctx.idle, waitMs = ctx.waitMs, sumP = ctx.sumP;
+  const vcpusA = pl.vcpus,
+    weight = s.weight,
+    cpuDemand = s.cpuDemand,
+    cpuGot = s.cpuGot,
+    pressure = s.pressure,
+    sens = pl.sensitivity;
+  const mSteal = m.cpuSteal,
+    mThrottled = m.cpuThrottled,
+    mUseful = m.cpuUseful;
+  const share = p.cpuPolicy === 'share',
+    domainW = p.cpuWeighting === 'domain',
+    contended = ctx.contended;
+  const level = w.shared.level,
+    idle = ctx.idle,
+    waitMs = ctx.waitMs,
+    sumP = ctx.sumP;
   const sigmaScale = p.cachePartitioning ? KNOBS.cachePartitionScale : 1;
   sin.dtS = dt;
-  let running = 0, jainSum = 0, jainSq = 0, jainN = 0;
+  let running = 0,
+    jainSum = 0,
+    jainSq = 0,
+    jainN = 0;
   for (let i = 0; i < n; i++) {
     // CPU metrics and headroom.
     const vc = vcpusA[i];
@@ -126,7 +194,11 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     const capped = Math.min(d, lim);
     if (share) {
       if (!contended) cpuAvail[i] = Math.min(lim, got + idle);
-      else cpuAvail[i] = Math.max(got, domainW ? headroomDomain(weight[i], lim, level) : headroomVcpu(vc, lim, level));
+      else
+        cpuAvail[i] = Math.max(
+          got,
+          domainW ? headroomDomain(weight[i], lim, level) : headroomVcpu(vc, lim, level),
+        );
     }
     mSteal[i] = Math.max(0, capped - got) / vc;
     mThrottled[i] = Math.max(0, d - capped) / vc;
@@ -138,7 +210,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     mUseful[i] = (got * eCpu) / sl;
 
     const lambda = lambdaA[i];
-    const db = diskBase[i], nb = netBase[i];
+    const db = diskBase[i],
+      nb = netBase[i];
     mDiskDemand[i] = db + diskFault[i];
     mNetDemand[i] = nb + netFault[i];
     const sf = hung ? 0 : serviceFactor[i];
@@ -162,7 +235,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       isoP = isoP99[i];
     } else {
       isoKept = false;
-      const dP = dPath[i], nP = nPath[i];
+      const dP = dPath[i],
+        nP = nPath[i];
       const dIso = Math.min(db, dP, hostDisk);
       const nIso = Math.min(nb, nP, hostNet);
       const nativeIso = dIso * diskOpCpuS + nIso * netMbitCpu;
@@ -242,7 +316,11 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         sin.backlog = backlog;
         evaluate(sin, sout);
         const dnr = sout.dnr;
-        const thr = sout.throughput, gf = sout.goodFraction, er = sout.errorRate, p99 = sout.latencyP99Ms, bl = sout.backlog;
+        const thr = sout.throughput,
+          gf = sout.goodFraction,
+          er = sout.errorRate,
+          p99 = sout.latencyP99Ms,
+          bl = sout.backlog;
         backlogA[i] = bl;
         mThroughput[i] = thr;
         mMean[i] = sout.latencyMeanMs;
@@ -261,7 +339,12 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         mHealth[i] =
           code === STATE_DNR
             ? 0
-            : Math.round(100 * (1 - deg) * (1 - Math.min(1, er)) * Math.min(1, 0.5 + 0.5 * (1 - Math.min(1, (p99 / Math.max(1, isoP) - 1) / 9))));
+            : Math.round(
+                100 *
+                  (1 - deg) *
+                  (1 - Math.min(1, er)) *
+                  Math.min(1, 0.5 + 0.5 * (1 - Math.min(1, (p99 / Math.max(1, isoP) - 1) / 9))),
+              );
         if (code !== STATE_DNR) running++;
       }
     } else {

@@ -28,12 +28,19 @@ const { planStale, syncPlan, syncLoads, PROFILE_CODES } = planMod;
 const { workloadMultiplier } = workloadMod;
 
 const ctx: outcomeMod.ServiceContext = {
-  hung: false, uDisk: 0.5, uNet: 0.5, uDom0: 0.5, downCode: 0, contended: false, idle: 0.5, waitMs: 0.5, sumP: 0.5,
+  hung: false,
+  uDisk: 0.5,
+  uNet: 0.5,
+  uDom0: 0.5,
+  downCode: 0,
+  contended: false,
+  idle: 0.5,
+  waitMs: 0.5,
+  sumP: 0.5,
 };
 
 /** Computes tick `st.tick` into `w`, then advances `st.tick`. Notes (OOM kills, reboots) go to `notes`. */
 export function computeTick(st: SimState, w: Work, notes: Note[]): void {
-  const n = st.vps.length;
   const p = st.profile;
   const host = st.host;
   if (planStale(w.plan, st)) {
@@ -58,7 +65,9 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
 
   // --- Device utilizations --------------------------------------------------------------------
   const sh = w.shared;
-  const sumDisk = sh.sumDisk, sumNet = sh.sumNet, res = sh.sumResident;
+  const sumDisk = sh.sumDisk,
+    sumNet = sh.sumNet,
+    res = sh.sumResident;
   const dom0Work = sh.dom0Work;
   const uDisk = Math.min(1, sumDisk / host.diskIops);
   const uNet = Math.min(1, sumNet / host.netMbps);
@@ -97,20 +106,41 @@ function demands(st: SimState, w: Work, allDown: boolean): void {
   const dyn = st.dyn;
   const dt = st.tickMs / 1000;
   const tick = st.tick;
-  const vcpusA = pl.vcpus, diskIopsA = pl.diskIops, netMbpsA = pl.netMbps, ramA = pl.ramGiB;
-  const loadCpu = pl.loadCpu, loadMem = pl.loadMem, loadDisk = pl.loadDisk, loadNet = pl.loadNet;
+  const vcpusA = pl.vcpus,
+    diskIopsA = pl.diskIops,
+    netMbpsA = pl.netMbps,
+    ramA = pl.ramGiB;
+  const loadCpu = pl.loadCpu,
+    loadMem = pl.loadMem,
+    loadDisk = pl.loadDisk,
+    loadNet = pl.loadNet;
   const code = pl.profileCode;
-  const up_ = s.up, lambdaA = s.lambda, memDemand = s.memDemand, appCpu = s.appCpu, bgCpu = s.bgCpu;
-  const diskBase = s.diskBase, diskFault = s.diskFault, netBase = s.netBase, netFault = s.netFault;
+  const up_ = s.up,
+    lambdaA = s.lambda,
+    memDemand = s.memDemand,
+    appCpu = s.appCpu,
+    bgCpu = s.bgCpu;
+  const diskBase = s.diskBase,
+    diskFault = s.diskFault,
+    netBase = s.netBase,
+    netFault = s.netFault;
   const serviceFactor = s.serviceFactor;
-  const hog = s.hog, bomb = s.bomb, storm = s.storm, flood = s.flood, leakRate = s.leakRate, panic = s.panic;
-  const downUntil = dyn.downUntil, leakGiB = dyn.leakGiB;
+  const hog = s.hog,
+    bomb = s.bomb,
+    storm = s.storm,
+    flood = s.flood,
+    leakRate = s.leakRate,
+    panic = s.panic;
+  const downUntil = dyn.downUntil,
+    leakGiB = dyn.leakGiB;
   const noisy = pl.noisy > 0;
   if (w.ioScaled) {
     s.faultIoScale.fill(1, 0, n);
     w.ioScaled = false;
   }
-  const rps = KNOBS.rpsPerVcpu, stormFactor = KNOBS.ioStormFactor, hostNet = st.host.netMbps;
+  const rps = KNOBS.rpsPerVcpu,
+    stormFactor = KNOBS.ioStormFactor,
+    hostNet = st.host.netMbps;
   // A fork bomb fills the process table: a guest kernel hangs; a container stopped by its pids.max keeps a little.
   const bombService = p.sharedKernel && p.forkBombRadius === 'guest' ? KNOBS.forkBombLimitedService : 0;
   let io = false;
@@ -120,7 +150,9 @@ function demands(st: SimState, w: Work, allDown: boolean): void {
       up_[i] = up ? 1 : 0;
       const mult = noisy && code[i] !== 0 ? workloadMultiplier(st, i, PROFILE_CODES[code[i]]) : 1;
       const vc = vcpusA[i];
-      const lc = Math.min(4, loadCpu[i] * mult), ld = Math.min(4, loadDisk[i] * mult), ln = Math.min(4, loadNet[i] * mult);
+      const lc = Math.min(4, loadCpu[i] * mult),
+        ld = Math.min(4, loadDisk[i] * mult),
+        ln = Math.min(4, loadNet[i] * mult);
       lambdaA[i] = rps * vc * Math.max(lc, ld, ln);
       if (leakRate[i] > 0 && up) leakGiB[i] += leakRate[i] * dt;
       memDemand[i] = up ? loadMem[i] * ramA[i] + leakGiB[i] : 0;
@@ -151,7 +183,9 @@ function demands(st: SimState, w: Work, allDown: boolean): void {
       up_[i] = up ? 1 : 0;
       const mult = noisy && code[i] !== 0 ? workloadMultiplier(st, i, PROFILE_CODES[code[i]]) : 1;
       const vc = vcpusA[i];
-      const lc = Math.min(4, loadCpu[i] * mult), ld = Math.min(4, loadDisk[i] * mult), ln = Math.min(4, loadNet[i] * mult);
+      const lc = Math.min(4, loadCpu[i] * mult),
+        ld = Math.min(4, loadDisk[i] * mult),
+        ln = Math.min(4, loadNet[i] * mult);
       lambdaA[i] = rps * vc * Math.max(lc, ld, ln);
       memDemand[i] = up ? loadMem[i] * ramA[i] + leakGiB[i] : 0;
       appCpu[i] = up ? lc * vc : 0;

@@ -36,10 +36,9 @@ export const SCRATCH = [
   'serviceFactor',
   'lambda',
   'faultIoScale',
-  'cpuFair',
+  'vmNeed',
   'dom0Cause',
-  'uDiskIso',
-  'uNetIso',
+  'hostOsCause',
   'goodIso',
   'good',
   'hog',
@@ -91,10 +90,9 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
   serviceFactor: Float64Array;
   lambda: Float64Array;
   faultIoScale: Float64Array;
-  cpuFair: Float64Array;
+  vmNeed: Float64Array;
   dom0Cause: Float64Array;
-  uDiskIso: Float64Array;
-  uNetIso: Float64Array;
+  hostOsCause: Float64Array;
   goodIso: Float64Array;
   good: Float64Array;
   hog: Float64Array;
@@ -135,10 +133,9 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
     this.serviceFactor = new Float64Array(n + 1);
     this.lambda = new Float64Array(n + 1);
     this.faultIoScale = new Float64Array(n + 1);
-    this.cpuFair = new Float64Array(n + 1);
+    this.vmNeed = new Float64Array(n + 1);
     this.dom0Cause = new Float64Array(n + 1);
-    this.uDiskIso = new Float64Array(n + 1);
-    this.uNetIso = new Float64Array(n + 1);
+    this.hostOsCause = new Float64Array(n + 1);
     this.goodIso = new Float64Array(n + 1);
     this.good = new Float64Array(n + 1);
     this.hog = new Float64Array(n + 1);
@@ -320,7 +317,8 @@ export class Work {
     this.s.weight = this.plan.weight;
     this.s.faultIoScale.fill(1);
     // Metrics that are a scratch array's final value are views of it, not copies.
-    const m = this.m, sc = this.s;
+    const m = this.m,
+      sc = this.s;
     m.cpuDemand = sc.cpuDemand.subarray(0, n);
     m.cpuGranted = sc.cpuGot.subarray(0, n);
     m.memDemandGiB = sc.memDemand.subarray(0, n);
@@ -346,5 +344,7 @@ export class Work {
 }
 
 /** Every published metric name has an array (checked once at load). */
-for (const k of VPS_METRICS) if (!(new MetricArrays(0)[k] instanceof Float64Array)) throw new Error(`work: no array for metric ${k}`);
-for (const k of HOST_METRICS) if (typeof new HostFigures()[k] !== 'number') throw new Error(`work: no host figure ${k}`);
+for (const k of VPS_METRICS)
+  if (!(new MetricArrays(0)[k] instanceof Float64Array)) throw new Error(`work: no array for metric ${k}`);
+for (const k of HOST_METRICS)
+  if (typeof new HostFigures()[k] !== 'number') throw new Error(`work: no host figure ${k}`);

@@ -1,0 +1,71 @@
+/**
+ * Who pays for work done outside a guest's quota (hosted: the host OS) and how long a runnable
+ * vCPU waits for a core under a work-conserving share.
+ */
+import { describe, expect, it } from 'vitest';
+import { make, run, scenario, vpsOf, web } from './helpers.js';
+
+describe('hosted: host-OS work when the host runs out of cores', () => {
+  // Four capped guests whose own I/O nearly fills their quotas: with the host OS's share of that
+  // I/O on top, the 8-core host is out of cores before anyone misbehaves.
+  const busy = () =>
+    scenario({
+      mode: 'hosted',
+      host: { cores: 8 },
+      vps: ['a', 'b', 'c', 'd'].map((id) =>
+        web(id, {
+          vcpus: 4,
+          cpuCapCores: 2,
+          diskIops: 20_000,
+          load: { cpu: 0.1, mem: 0.5, disk: 0.4, net: 0.05 },
+        }),
+      ),
+      events: [{ atTick: 20, type: 'startFault', vps: 'd', fault: 'io_storm' }],
+    });
+
+  it('each VM pays for the host-OS work it causes: a storm does not take CPU from its neighbours', () => {
+    const e = make(busy());
+    const before = run(e, 20).at(-1)!;
+    expect(before.host.cpuUtil).toBeCloseTo(1, 9);
+    expect(before.host.hostOsCpuUtil).toBeGreaterThan(0);
+    const during = run(e, 20).at(-1)!;
+    // The stormer's host-OS work grew, yet the neighbours keep exactly their grant.
+    expect(during.host.hostOsCpuUtil).toBeGreaterThan(before.host.hostOsCpuUtil);
+    for (const id of ['a', 'b', 'c'])
+      expect(vpsOf(during, id).cpuGranted).toBeCloseTo(vpsOf(before, id).cpuGranted, 12);
+    // The stormer, above its fair quarter of the host with its host-OS work, is the one scaled down.
+    expect(vpsOf(during, 'd').cpuGranted).toBeLessThan(2);
+  });
+
+  it('with idle cores left, the host OS takes them and every quota is granted in full', () => {
+    const s = busy();
+    const e = make({ ...s, host: { cores: 16 }, events: [] });
+    const f = run(e, 5).at(-1)!;
+    expect(f.host.cpuIdleCores).toBeGreaterThan(0);
+    for (const v of f.vps) expect(v.cpuGranted).toBe(Math.min(v.cpuDemand, 2));
+  });
+});
+
+describe('scheduler wait under a work-conserving share', () => {
+  it('counts runnable vCPUs, not domains: a many-vCPU hog filling the host delays every neighbour (para)', () => {
+    const e = make(
+      scenario({
+        mode: 'para',
+        host: { cores: 8 },
+        vps: [
+          web('a', { load: { cpu: 0.3, mem: 0.5, disk: 0, net: 0 } }),
+          web('b', { load: { cpu: 0.3, mem: 0.5, disk: 0, net: 0 } }),
+          web('hog', { vcpus: 8, load: { cpu: 0.3, mem: 0.5, disk: 0, net: 0 } }),
+        ],
+        events: [{ atTick: 10, type: 'startFault', vps: 'hog', fault: 'cpu_hog' }],
+      }),
+    );
+    const before = run(e, 10).at(-1)!;
+    const after = run(e, 10).at(-1)!;
+    expect(vpsOf(before, 'a').schedWaitMs).toBe(0);
+    // 8 hog vCPUs + 2 busy vCPUs of each neighbour on 8 cores: 1.5 runnable per core.
+    expect(vpsOf(after, 'a').schedWaitMs).toBeCloseTo(0.5 * 15, 9);
+    expect(vpsOf(after, 'a').latencyP99Ms).toBeGreaterThan(1.5 * vpsOf(before, 'a').latencyP99Ms);
+    expect(vpsOf(after, 'a').degradation).toBeLessThan(0.01);
+  });
+});
