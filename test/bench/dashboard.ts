@@ -10,7 +10,15 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, ensureClientBuilt } from '../e2e/harness.js';
-import { PROBE_SCRIPT, bundleSize, measureSpan, median, serveFloor, summarize, type SpanFigures } from './drawingMetrics.js';
+import {
+  PROBE_SCRIPT,
+  bundleSize,
+  measureSpan,
+  median,
+  serveFloor,
+  summarize,
+  type SpanFigures,
+} from './drawingMetrics.js';
 import { openDashboard, startDashboardLab, type DashboardLab } from './dashboardLab.js';
 
 const SPAN_MS = Number(process.env.BENCH_SPAN_S ?? 10) * 1000;
@@ -144,7 +152,8 @@ export async function run(): Promise<DashboardBenchResult> {
       const d = rows.find((r) => r.name.startsWith('dashboard') && r.points === points);
       if (f && d) ratios.push({ window: points === 600 ? '1 min' : '15 min', ratio: d.busy / f.busy });
     }
-    for (const r of ratios) console.log(`dashboard busy ÷ floor busy, ${r.window} window: ${r.ratio.toFixed(2)} (goal ≤ 1)`);
+    for (const r of ratios)
+      console.log(`dashboard busy ÷ floor busy, ${r.window} window: ${r.ratio.toFixed(2)} (goal ≤ 1)`);
     const dash = rows.filter((r) => r.name.startsWith('dashboard'));
     if (dash.length) {
       const ok = (b: boolean): string => (b ? 'met' : 'MISSED');

@@ -37,7 +37,8 @@ export function sixteenVpsScenario(): Scenario {
 async function fillHistory(server: RunningServer, lab: string, ticks: number): Promise<void> {
   const clock = async (body: unknown): Promise<{ tick: number }> => {
     const r = await api(server, `/api/labs/${encodeURIComponent(lab)}/clock`, { body });
-    if (r.status !== 200) throw new Error(`clock ${JSON.stringify(body)}: ${r.status} ${JSON.stringify(r.body)}`);
+    if (r.status !== 200)
+      throw new Error(`clock ${JSON.stringify(body)}: ${r.status} ${JSON.stringify(r.body)}`);
     return unwrap<{ tick: number }>(r.body);
   };
   let tick = (await clock({ action: 'pause' })).tick;
@@ -65,7 +66,8 @@ export async function startDashboardLab(): Promise<DashboardLab> {
   const server = await startServer({ env: { COMMAND_RATE: '100' } });
   try {
     const created = await api(server, '/api/labs', { body: { scenario: sixteenVpsScenario() } });
-    if (created.status >= 300) throw new Error(`creating the lab: ${created.status} ${JSON.stringify(created.body)}`);
+    if (created.status >= 300)
+      throw new Error(`creating the lab: ${created.status} ${JSON.stringify(created.body)}`);
     const lab = unwrap<{ id: string }>(created.body).id;
     await fillHistory(server, lab, HISTORY_TICKS);
     return {
@@ -87,7 +89,11 @@ export async function startDashboardLab(): Promise<DashboardLab> {
  * Loads the dashboard on the lab and waits for its first chart paint (ms since navigation start);
  * `longWindow` then switches every chart to the 15-minute window. Returns the points per series shown.
  */
-export async function openDashboard(page: Page, d: DashboardLab, longWindow: boolean): Promise<{ firstChartMs: number; points: number }> {
+export async function openDashboard(
+  page: Page,
+  d: DashboardLab,
+  longWindow: boolean,
+): Promise<{ firstChartMs: number; points: number }> {
   await page.goto(`${d.url}/?lab=${encodeURIComponent(d.lab)}`);
   const firstChartMs = (await page
     .waitForFunction(

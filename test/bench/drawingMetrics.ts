@@ -69,7 +69,11 @@ export function summarize(spans: SpanFigures[]): SpanFigures {
 }
 
 /** Size of the client's JavaScript, raw and gzipped (each file gzipped on its own, as served). */
-export function bundleSize(dir = join(ROOT, 'dist/client')): { files: number; rawBytes: number; gzBytes: number } {
+export function bundleSize(dir = join(ROOT, 'dist/client')): {
+  files: number;
+  rawBytes: number;
+  gzBytes: number;
+} {
   let files = 0;
   let rawBytes = 0;
   let gzBytes = 0;

@@ -29,7 +29,11 @@ function mean(xs: number[]): number {
 }
 
 /** web-1's p99 as held by the page: mean before `t`, and every value from `t + settleS` on. */
-async function p99Around(page: Page, t: number, settleS: number): Promise<{ before: number; after: number[] }> {
+async function p99Around(
+  page: Page,
+  t: number,
+  settleS: number,
+): Promise<{ before: number; after: number[] }> {
   const s = await series(page, 'web-1', 'latencyP99Ms');
   const before = s.v.filter((_, i) => s.t[i] <= t);
   const after = s.v.filter((_, i) => s.t[i] >= t + settleS);
@@ -40,9 +44,15 @@ async function p99Around(page: Page, t: number, settleS: number): Promise<{ befo
 async function startHog(page: Page, lab: string): Promise<number> {
   await page.getByRole('button', { name: 'Start cpu_hog on batch-1' }).click();
   await page.getByRole('button', { name: 'Stop cpu_hog on batch-1' }).waitFor({ timeout: 10_000 });
-  const s = await waitForState(server, lab, (st) => st.faults.some((f) => f.vps === 'batch-1' && f.fault === 'cpu_hog'));
+  const s = await waitForState(server, lab, (st) =>
+    st.faults.some((f) => f.vps === 'batch-1' && f.fault === 'cpu_hog'),
+  );
   const fault = s.faults.find((f) => f.vps === 'batch-1' && f.fault === 'cpu_hog')!;
-  await expect.poll(async () => (await markers(page)).some((m) => m.kind === 'fault' && /cpu_hog on batch-1/.test(m.label))).toBe(true);
+  await expect
+    .poll(async () =>
+      (await markers(page)).some((m) => m.kind === 'fault' && /cpu_hog on batch-1/.test(m.label)),
+    )
+    .toBe(true);
   return (fault.sinceTick * s.tickMs) / 1000;
 }
 
@@ -100,12 +110,20 @@ describe('noisy neighbour', () => {
       await waitChartsPast(page, 10);
       const hogT = await startHog(page, lab);
       await page.getByLabel('Virtualization mode').selectOption('full');
-      const s = await waitForState(server, lab, (st) => (typeof st.mode === 'string' ? st.mode : st.mode.base) === 'full', 5_000).catch(
-        async (e: Error) => {
-          const refused = await page.getByTestId('error-banner').textContent().catch(() => null);
-          throw new Error(`the server did not switch to full${refused ? `; the page says: ${refused.trim()}` : ''} (${e.message.slice(0, 200)})`);
-        },
-      );
+      const s = await waitForState(
+        server,
+        lab,
+        (st) => (typeof st.mode === 'string' ? st.mode : st.mode.base) === 'full',
+        5_000,
+      ).catch(async (e: Error) => {
+        const refused = await page
+          .getByTestId('error-banner')
+          .textContent()
+          .catch(() => null);
+        throw new Error(
+          `the server did not switch to full${refused ? `; the page says: ${refused.trim()}` : ''} (${e.message.slice(0, 200)})`,
+        );
+      });
       const switchT = (s.tick * s.tickMs) / 1000;
       const t0 = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
       await waitChartsPast(page, t0 + 30, ['chart-p99']);
@@ -126,24 +144,37 @@ describe('noisy neighbour', () => {
       await waitChartsPast(page, 10);
       await page.getByRole('button', { name: 'Compare', exact: true }).click();
       await page.waitForURL(/[?&]view=compare\b/, { timeout: 15_000 }).catch(async () => {
-        throw new Error(`Compare did not open: ${(await page.locator('.banner').allTextContents()).join(' | ')}`);
+        throw new Error(
+          `Compare did not open: ${(await page.locator('.banner').allTextContents()).join(' | ')}`,
+        );
       });
       await page.getByTestId('compare-view').waitFor();
       // The lab's own mode beside a second one (full when the host can hold every plan, else another).
       await expect.poll(() => page.getByTestId('compare-mode-0').textContent()).toMatch(/Paravirtualization/);
       const other = await page.evaluate(() => {
-        const fig = document.querySelector('[data-testid^="compare-p99-"]:not([data-testid="compare-p99-para"])');
+        const fig = document.querySelector(
+          '[data-testid^="compare-p99-"]:not([data-testid="compare-p99-para"])',
+        );
         return fig?.getAttribute('data-testid')?.replace('compare-p99-', '') ?? null;
       });
       expect(['full', 'hosted', 'container']).toContain(other);
       expect(await page.getByTestId('compare-mode-1').textContent()).not.toMatch(/Paravirtualization/);
-      const pairs = ['compare-p99-para', `compare-p99-${other}`, 'compare-throughput-para', `compare-throughput-${other}`];
+      const pairs = [
+        'compare-p99-para',
+        `compare-p99-${other}`,
+        'compare-throughput-para',
+        `compare-throughput-${other}`,
+      ];
       await waitChartsPast(page, 10, pairs);
       // One time axis: both sides have drawn the same newest tick at some point.
       await page.waitForFunction(
         () => {
-          const a = document.querySelector('[data-testid="compare-p99-para"]')?.getAttribute('data-last-tick');
-          const b = document.querySelector('[data-testid^="compare-p99-"]:not([data-testid="compare-p99-para"])')?.getAttribute('data-last-tick');
+          const a = document
+            .querySelector('[data-testid="compare-p99-para"]')
+            ?.getAttribute('data-last-tick');
+          const b = document
+            .querySelector('[data-testid^="compare-p99-"]:not([data-testid="compare-p99-para"])')
+            ?.getAttribute('data-last-tick');
           return a !== null && a !== undefined && a === b;
         },
         null,

@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openPage, removeDataDir, startServer, type RunningServer } from './harness.js';
-import { CHARTS, canvasHasInk, createLab, plotted, waitChartsPast, waitForPlotted, waitForState } from './lab.js';
+import {
+  CHARTS,
+  canvasHasInk,
+  createLab,
+  plotted,
+  waitChartsPast,
+  waitForPlotted,
+  waitForState,
+} from './lab.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -51,13 +59,18 @@ describe('dashboard', () => {
       await waitChartsPast(page, 10);
       const slider = page.getByRole('slider', { name: 'batch-1 CPU load' });
       const before = await waitForPlotted(page, 'chart-throughput', 'batch-1', { above: 0 });
-      const startLoad = (await waitForState(server, lab, () => true)).vps.find((v) => v.id === 'batch-1')!.load.cpu;
+      const startLoad = (await waitForState(server, lab, () => true)).vps.find((v) => v.id === 'batch-1')!
+        .load.cpu;
 
       await slider.focus();
       await page.keyboard.press('ArrowRight');
       const stepped = Number(await slider.inputValue()) / 100;
       expect(stepped).toBeGreaterThan(startLoad);
-      await waitForState(server, lab, (s) => Math.abs(s.vps.find((v) => v.id === 'batch-1')!.load.cpu - stepped) < 1e-9);
+      await waitForState(
+        server,
+        lab,
+        (s) => Math.abs(s.vps.find((v) => v.id === 'batch-1')!.load.cpu - stepped) < 1e-9,
+      );
 
       await page.keyboard.press('End');
       const s = await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'batch-1')!.load.cpu === 4);

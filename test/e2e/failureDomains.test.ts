@@ -1,11 +1,20 @@
 /**
  * Journey 3: a kernel panic in one container takes every container down and back; in a VM only
- * that guest reboots. The scorecard view renders the published table beside ours.
+ * that guest reboots. A VPS resized live gains headroom without a restart. The scorecard view
+ * renders the published table beside ours.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openPage, removeDataDir, startServer, type RunningServer } from './harness.js';
-import { createLab, presetScenario, setSpeed, waitChartsPast } from './lab.js';
+import {
+  createLab,
+  plotted,
+  presetScenario,
+  setSpeed,
+  waitChartsPast,
+  waitForPlotted,
+  waitForState,
+} from './lab.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -27,7 +36,8 @@ const OUT = ['down', 'rebooting'];
 function cardStates(page: Page): Promise<Record<string, string>> {
   return page.evaluate((ids) => {
     const out: Record<string, string> = {};
-    for (const id of ids) out[id] = document.querySelector(`[data-testid="vps-card-${id}"]`)?.getAttribute('data-state') ?? '';
+    for (const id of ids)
+      out[id] = document.querySelector(`[data-testid="vps-card-${id}"]`)?.getAttribute('data-state') ?? '';
     return out;
   }, IDS);
 }
@@ -39,7 +49,8 @@ async function waitCards(page: Page, wanted: CardsWanted, timeout = 20_000): Pro
   const h = await page.waitForFunction(
     ({ ids, out, wanted }) => {
       const s: Record<string, string> = {};
-      for (const id of ids) s[id] = document.querySelector(`[data-testid="vps-card-${id}"]`)?.getAttribute('data-state') ?? '';
+      for (const id of ids)
+        s[id] = document.querySelector(`[data-testid="vps-card-${id}"]`)?.getAttribute('data-state') ?? '';
       const states = Object.values(s);
       const ok =
         wanted === 'allOut'
@@ -65,7 +76,9 @@ describe('failure domains', () => {
       await page.getByRole('button', { name: 'Start kernel_panic on web-1' }).click();
       const down = await waitCards(page, 'allOut');
       expect(Object.keys(down)).toEqual(IDS);
-      await expect.poll(() => page.getByTestId('explain-db-1').textContent()).toMatch(/db-1 (is down|is rebooting)/);
+      await expect
+        .poll(() => page.getByTestId('explain-db-1').textContent())
+        .toMatch(/db-1 (is down|is rebooting)/);
       // A 30 s reboot, watched at 10×.
       await setSpeed(server, lab, 10);
       await waitCards(page, 'allUp', 30_000);
@@ -94,6 +107,40 @@ describe('failure domains', () => {
       await context.close();
     }
   }, 90_000);
+
+  it('resizing a saturated VPS live (more vCPUs and RAM) raises what it serves without a restart', async () => {
+    const lab = await createLab(server, { scenario: presetScenario('live-resize') });
+    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
+    try {
+      await waitChartsPast(page, 20);
+      const before = await plotted(page, 'chart-throughput', 'shop-1');
+      expect(before).toBeGreaterThan(0);
+      const card = page.getByTestId('vps-card-shop-1');
+      await card.getByText('Resize or remove').click();
+      await card.getByLabel('shop-1 vCPUs').fill('6');
+      await card.getByLabel('shop-1 RAM (GiB)').fill('16');
+      const tickBefore = (await waitForState(server, lab, () => true)).tick;
+      // The browser refuses to submit a form with a field outside its min/step grid.
+      const invalid = await card
+        .locator('form input:invalid')
+        .evaluateAll((els) =>
+          els.map((e) => `${e.getAttribute('aria-label')}: ${(e as HTMLInputElement).validationMessage}`),
+        );
+      expect(invalid, 'resize fields the browser refuses').toEqual([]);
+      await card.getByRole('button', { name: 'Resize shop-1' }).click();
+      const s = await waitForState(server, lab, (st) =>
+        st.vps.some((v) => v.id === 'shop-1' && v.vcpus === 6 && v.ramGiB === 16),
+      );
+      expect(s.tick).toBeGreaterThanOrEqual(tickBefore);
+      await expect.poll(() => card.textContent()).toMatch(/6 vCPUs/);
+      // Three times the cores for the same share of its plan: it serves far more, and never went down.
+      await waitForPlotted(page, 'chart-throughput', 'shop-1', { above: before * 1.5 });
+      expect(['running', 'degraded']).toContain(await card.getAttribute('data-state'));
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 
   it('the scorecard view shows modes × stress tests with the published figures', async () => {
     const { page, context, errors } = await openPage(browser, `${server.url}/?view=scorecard`);

@@ -33,7 +33,12 @@ export function ensureClientBuilt(force = false): void {
   const build = 'npx vite build --config client/vite.config.ts --logLevel warn';
   const r = spawnSync(
     'flock',
-    ['/tmp/contention-lab-build.lock', 'sh', '-c', force ? build : `test -f dist/client/index.html || ${build}`],
+    [
+      '/tmp/contention-lab-build.lock',
+      'sh',
+      '-c',
+      force ? build : `test -f dist/client/index.html || ${build}`,
+    ],
     { cwd: ROOT, stdio: 'inherit' },
   );
   if (r.status !== 0) throw new Error('building the client failed');

@@ -71,7 +71,8 @@ describe('incident', () => {
       await page.getByRole('button', { name: 'Stop io_storm on batch-1' }).click();
       await page.getByRole('button', { name: 'Start io_storm on batch-1' }).waitFor({ timeout: 10_000 });
       // The backlog drains: every guest back near its own baseline.
-      for (const id of VICTIMS) await waitForPlotted(page, 'chart-p99', id, { below: baseline[id] * 1.5 }, 30_000);
+      for (const id of VICTIMS)
+        await waitForPlotted(page, 'chart-p99', id, { below: baseline[id] * 1.5 }, 30_000);
       await expect.poll(() => tileShare(page, 'host-dom0'), { timeout: 15_000 }).toBeLessThan(0.9);
 
       // Export: the CSV of what the lab showed, and the session as a scenario.
@@ -80,7 +81,9 @@ describe('incident', () => {
       const csvRes = await page.request.get(new URL(csvHref!, server.url).href);
       expect(csvRes.status()).toBe(200);
       const live = rowsByKey(await csvRes.text());
-      expect(live.header.split(',')).toEqual(expect.arrayContaining(['tick', 'vps', 'latencyP99Ms', 'diskServedIops', 'host.dom0CpuUtil']));
+      expect(live.header.split(',')).toEqual(
+        expect.arrayContaining(['tick', 'vps', 'latencyP99Ms', 'diskServedIops', 'host.dom0CpuUtil']),
+      );
       const scenarioText = await (await page.request.get(new URL(scenarioHref!, server.url).href)).text();
       const parsed = parseScenario(JSON.parse(scenarioText));
       expect(parsed.ok, JSON.stringify(!parsed.ok && parsed.error)).toBe(true);
@@ -98,7 +101,18 @@ describe('incident', () => {
       const out = join(dir, 'replay.csv');
       const run = spawnSync(
         process.execPath,
-        ['--import', 'tsx', 'server/cli/sim.ts', file, '--format', 'csv', '--duration', String(((lastTick + 1) * 100) / 1000), '--out', out],
+        [
+          '--import',
+          'tsx',
+          'server/cli/sim.ts',
+          file,
+          '--format',
+          'csv',
+          '--duration',
+          String(((lastTick + 1) * 100) / 1000),
+          '--out',
+          out,
+        ],
         { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
       );
       expect(run.status, run.stderr).toBe(0);

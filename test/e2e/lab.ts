@@ -36,8 +36,16 @@ export async function labState(server: RunningServer, lab: string): Promise<LabS
 }
 
 /** Clock actions over REST (speed up a lab so a 30 s reboot takes 3 s of wall time). */
-export async function setSpeed(server: RunningServer, lab: string, speed: number, token?: string): Promise<void> {
-  const r = await api(server, `/api/labs/${encodeURIComponent(lab)}/clock`, { body: { action: 'speed', speed }, token });
+export async function setSpeed(
+  server: RunningServer,
+  lab: string,
+  speed: number,
+  token?: string,
+): Promise<void> {
+  const r = await api(server, `/api/labs/${encodeURIComponent(lab)}/clock`, {
+    body: { action: 'speed', speed },
+    token,
+  });
   if (r.status !== 200) throw new Error(`speed ${speed}: ${r.status} ${JSON.stringify(r.body)}`);
 }
 
@@ -53,7 +61,8 @@ export async function waitForState(
   for (;;) {
     last = await labState(server, lab);
     if (pred(last)) return last;
-    if (Date.now() > end) throw new Error(`lab state never matched; last: ${JSON.stringify(last).slice(0, 800)}`);
+    if (Date.now() > end)
+      throw new Error(`lab state never matched; last: ${JSON.stringify(last).slice(0, 800)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -67,22 +76,59 @@ export async function chartTick(page: Page, testid: string): Promise<number> {
 }
 
 /** Waits until every chart of the dashboard has drawn past `tick`; returns the lowest drawn tick. */
-export async function waitChartsPast(page: Page, tick: number, testids: readonly string[] = CHARTS, timeout = 20_000): Promise<number> {
-  const h = await page.waitForFunction(
-    ({ ids, tick }) => {
-      let low = Infinity;
-      for (const id of ids) {
-        const el = document.querySelector(`[data-testid="${id}"]`);
-        const t = Number(el?.getAttribute('data-last-tick') ?? NaN);
-        if (!(t > tick)) return null;
-        low = Math.min(low, t);
-      }
-      return low;
-    },
-    { ids: [...testids], tick },
-    { timeout, polling: 100 },
-  );
+export async function waitChartsPast(
+  page: Page,
+  tick: number,
+  testids: readonly string[] = CHARTS,
+  timeout = 20_000,
+): Promise<number> {
+  const h = await page
+    .waitForFunction(
+      ({ ids, tick }) => {
+        let low = Infinity;
+        for (const id of ids) {
+          const el = document.querySelector(`[data-testid="${id}"]`);
+          const t = Number(el?.getAttribute('data-last-tick') ?? NaN);
+          if (!(t > tick)) return null;
+          low = Math.min(low, t);
+        }
+        return low;
+      },
+      { ids: [...testids], tick },
+      { timeout, polling: 100 },
+    )
+    .catch(async (e: Error) => {
+      throw new Error(
+        `charts never drew past tick ${tick}: ${await pageDiagnosis(page, testids)} (${e.message.split('\n')[0]})`,
+      );
+    });
   return (await h.jsonValue()) as number;
+}
+
+/** What the page shows when a wait fails: connection, banners, what each chart last drew. */
+export async function pageDiagnosis(page: Page, testids: readonly string[] = CHARTS): Promise<string> {
+  return page
+    .evaluate(
+      (ids) => {
+        const text = (sel: string): string =>
+          (document.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+        const charts = ids.map(
+          (id) =>
+            `${id}=${document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-last-tick') ?? 'absent'}`,
+        );
+        const hook = (window as unknown as { __contention?: { tick(): number } }).__contention;
+        return [
+          `url ${location.pathname}${location.search}`,
+          `status "${text('[data-testid="connection-status"]')}"`,
+          `banners "${Array.from(document.querySelectorAll('.banner')).map((b) => (b.textContent ?? '').trim()).join(' | ')}"`,
+          `main "${text('main').slice(0, 120)}"`,
+          `held tick ${hook ? hook.tick() : 'no hook'}`,
+          charts.join(' '),
+        ].join('; ');
+      },
+      [...testids],
+    )
+    .catch((e: Error) => `page unreadable: ${e.message}`);
 }
 
 /** The value a chart last plotted for a VPS (its newest point in the visible window). */
@@ -98,7 +144,13 @@ export interface Bounds {
 }
 
 /** Waits until a chart's last plotted value for `vps` lies within `bounds`; returns it. */
-export async function waitForPlotted(page: Page, testid: string, vps: string, bounds: Bounds, timeout = 20_000): Promise<number> {
+export async function waitForPlotted(
+  page: Page,
+  testid: string,
+  vps: string,
+  bounds: Bounds,
+  timeout = 20_000,
+): Promise<number> {
   const h = await page.waitForFunction(
     ({ testid, vps, bounds }) => {
       const raw = document.querySelector(`[data-testid="${testid}"]`)?.getAttribute(`data-last-${vps}`);
@@ -115,9 +167,15 @@ export async function waitForPlotted(page: Page, testid: string, vps: string, bo
 }
 
 /** One series the client holds, through the page's debug hook. */
-export async function series(page: Page, vps: string, metric: ChartMetricName, slot = 0): Promise<{ t: number[]; v: number[] }> {
+export async function series(
+  page: Page,
+  vps: string,
+  metric: ChartMetricName,
+  slot = 0,
+): Promise<{ t: number[]; v: number[] }> {
   return page.evaluate(
-    ({ vps, metric, slot }) => (window as unknown as { __contention: DebugView }).__contention.series(vps, metric, slot),
+    ({ vps, metric, slot }) =>
+      (window as unknown as { __contention: DebugView }).__contention.series(vps, metric, slot),
     { vps, metric, slot },
   );
 }

@@ -37,18 +37,24 @@ describe('server restart', () => {
       const banner = page.getByTestId('disconnected-banner');
       await banner.waitFor({ timeout: 10_000 });
       expect(await banner.textContent()).toMatch(/reconnect/i);
-      await expect.poll(() => page.getByTestId('connection-status').textContent()).toMatch(/Offline|Connecting/);
+      await expect
+        .poll(() => page.getByTestId('connection-status').textContent())
+        .toMatch(/Offline|Connecting/);
       const tickWhileDown = await chartTick(page, 'chart-p99');
 
       server = await startServer({ port, dataDir });
       await banner.waitFor({ state: 'detached', timeout: 20_000 });
-      await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 }).toMatch(/Live/);
+      await expect
+        .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 })
+        .toMatch(/Live/);
       // Ticks continue from where the lab was saved, and keep coming.
       const resumed = await waitChartsPast(page, tickWhileDown, ['chart-p99'], 20_000);
       await waitChartsPast(page, resumed + 5, ['chart-p99'], 20_000);
       // The held history runs without a gap across the restart.
       const s = await series(page, 'web-1', 'latencyP99Ms');
-      const gaps = s.t.flatMap((t, i) => (i > 0 && t - s.t[i - 1] > 0.1 + 1e-9 ? [`${s.t[i - 1]}→${t}`] : []));
+      const gaps = s.t.flatMap((t, i) =>
+        i > 0 && t - s.t[i - 1] > 0.1 + 1e-9 ? [`${s.t[i - 1]}→${t}`] : [],
+      );
       expect(gaps, `restart at simulated ${tickWhileDown / 10} s`).toEqual([]);
       expect(s.t.length).toBeGreaterThan(10);
     } finally {

@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT, launchBrowser, openPage, removeDataDir, startServer, type RunningServer } from './harness.js';
-import { CHARTS, canvasHasInk, createLab, presetScenario, setSpeed, waitChartsPast, waitForState } from './lab.js';
+import {
+  CHARTS,
+  canvasHasInk,
+  createLab,
+  presetScenario,
+  setSpeed,
+  waitChartsPast,
+  waitForState,
+} from './lab.js';
 
 const DIR = join(ROOT, 'docs/screenshots');
 let server: RunningServer;
@@ -56,11 +64,17 @@ describe('screenshots', () => {
   ];
   for (const [file, width, height, colorScheme] of main) {
     it(`dashboard ${width}×${height} ${colorScheme} → ${file}`, async () => {
-      const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${storyLab}`, { width, height, colorScheme });
+      const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${storyLab}`, {
+        width,
+        height,
+        colorScheme,
+      });
       try {
         await settle(page, CHARTS);
         await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(colorScheme);
-        await expect.poll(() => page.getByTestId('explain-web-1').textContent(), { timeout: 15_000 }).toMatch(/batch-1/);
+        await expect
+          .poll(() => page.getByTestId('explain-web-1').textContent(), { timeout: 15_000 })
+          .toMatch(/batch-1/);
         await page.screenshot({ path: join(DIR, file) });
         expect(errors).toEqual([]);
       } finally {
@@ -70,10 +84,18 @@ describe('screenshots', () => {
   }
 
   it('compare 1280×720 → compare.png', async () => {
-    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${compareLab}&view=compare`);
+    const { page, context, errors } = await openPage(
+      browser,
+      `${server.url}/?lab=${compareLab}&view=compare`,
+    );
     try {
       await page.getByTestId('compare-view').waitFor();
-      await settle(page, ['compare-p99-container', 'compare-p99-full', 'compare-health-container', 'compare-health-full']);
+      await settle(page, [
+        'compare-p99-container',
+        'compare-p99-full',
+        'compare-health-container',
+        'compare-health-full',
+      ]);
       await page.screenshot({ path: join(DIR, 'compare.png') });
       expect(errors).toEqual([]);
     } finally {

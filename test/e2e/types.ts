@@ -1,5 +1,6 @@
 /** The page's `window.__contention` debug hook, as browser tests read it. */
-export type ChartMetricName = 'latencyP99Ms' | 'throughputRps' | 'demandRps' | 'cpuSteal' | 'cpuThrottled' | 'health';
+export type ChartMetricName =
+  'latencyP99Ms' | 'throughputRps' | 'demandRps' | 'cpuSteal' | 'cpuThrottled' | 'health';
 
 export interface DebugView {
   lab: string;

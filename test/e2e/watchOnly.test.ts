@@ -29,12 +29,16 @@ describe('watch-only without the token', () => {
       const banner = page.getByTestId('watch-only-banner');
       await banner.waitFor({ timeout: 10_000 });
       expect(await banner.textContent()).toMatch(/token/i);
-      await expect.poll(() => page.getByRole('button', { name: 'Start cpu_hog on web-1' }).isDisabled()).toBe(true);
+      await expect
+        .poll(() => page.getByRole('button', { name: 'Start cpu_hog on web-1' }).isDisabled())
+        .toBe(true);
       expect(await page.getByRole('slider', { name: 'web-1 CPU load' }).isDisabled()).toBe(true);
       expect(await page.getByLabel('Virtualization mode').isDisabled()).toBe(true);
       expect(await page.getByRole('button', { name: 'Reboot host' }).isDisabled()).toBe(true);
       // The server refuses too, whatever the page shows.
-      const r = await api(server, '/api/labs/demo/commands', { body: { type: 'startFault', vps: 'web-1', fault: 'cpu_hog' } });
+      const r = await api(server, '/api/labs/demo/commands', {
+        body: { type: 'startFault', vps: 'web-1', fault: 'cpu_hog' },
+      });
       expect(r.status).toBe(403);
       expect((await waitForState(server, 'demo', () => true)).faults).toEqual([]);
       expect(errors.filter((e) => !/403|Forbidden/i.test(e))).toEqual([]);
@@ -53,12 +57,19 @@ describe('watch-only without the token', () => {
       const start = teacher.page.getByRole('button', { name: 'Start cpu_hog on web-1' });
       await expect.poll(() => start.isEnabled()).toBe(true);
       await start.click();
-      await waitForState(server, lab, (s) => s.faults.some((f) => f.vps === 'web-1' && f.fault === 'cpu_hog'));
+      await waitForState(server, lab, (s) =>
+        s.faults.some((f) => f.vps === 'web-1' && f.fault === 'cpu_hog'),
+      );
       await watcher.page.getByRole('button', { name: 'Stop cpu_hog on web-1' }).waitFor({ timeout: 10_000 });
-      expect(await watcher.page.getByRole('button', { name: 'Stop cpu_hog on web-1' }).isDisabled()).toBe(true);
+      expect(await watcher.page.getByRole('button', { name: 'Stop cpu_hog on web-1' }).isDisabled()).toBe(
+        true,
+      );
       expect(teacher.errors).toEqual([]);
       // Checked last: a token left in the address bar travels with every copied link.
-      expect(new URL(teacher.page.url()).searchParams.get('token'), 'the token leaves the address bar').toBeNull();
+      expect(
+        new URL(teacher.page.url()).searchParams.get('token'),
+        'the token leaves the address bar',
+      ).toBeNull();
     } finally {
       await watcher.context.close();
       await teacher.context.close();

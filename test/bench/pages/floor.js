@@ -1,3 +1,4 @@
+/* global Chart */
 // The drawing floor: chart.js 4 as its performance docs advise (animation off, parsing off,
 // decimation, update('none'), persistent arrays), no framework and no socket.
 // Query: ?points=600&series=16&charts=4&hz=10
@@ -21,8 +22,24 @@
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const palette = ['#4e79a7','#f28e2b','#e15759','#76b7b2','#59a14f','#edc948','#b07aa1','#ff9da7',
-                   '#9c755f','#bab0ac','#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b'];
+  const palette = [
+    '#4e79a7',
+    '#f28e2b',
+    '#e15759',
+    '#76b7b2',
+    '#59a14f',
+    '#edc948',
+    '#b07aa1',
+    '#ff9da7',
+    '#9c755f',
+    '#bab0ac',
+    '#1f77b4',
+    '#ff7f0e',
+    '#2ca02c',
+    '#d62728',
+    '#9467bd',
+    '#8c564b',
+  ];
 
   const grid = document.getElementById('grid');
   const charts = [];
@@ -48,28 +65,40 @@
       level.push(v);
       arrays.push(data);
       datasets.push({
-        label: `vps-${i + 1}`, data, borderColor: palette[i % palette.length],
-        borderWidth: 1, pointRadius: 0, fill: false, tension: 0, spanGaps: true,
+        label: `vps-${i + 1}`,
+        data,
+        borderColor: palette[i % palette.length],
+        borderWidth: 1,
+        pointRadius: 0,
+        fill: false,
+        tension: 0,
+        spanGaps: true,
       });
     }
-    charts.push(new Chart(canvas, {
-      type: 'line',
-      data: { datasets },
-      options: {
-        animation: false, parsing: false, normalized: true, responsive: true, maintainAspectRatio: false,
-        interaction: { mode: 'nearest', intersect: false },
-        plugins: {
-          decimation: { enabled: true, algorithm: 'min-max' },
-          legend: { display: true, position: 'right', labels: { boxWidth: 8, font: { size: 9 } } },
-          tooltip: { enabled: false },
-          title: { display: true, text: ['p99 latency', 'throughput', 'steal', 'health'][c % 4] },
+    charts.push(
+      new Chart(canvas, {
+        type: 'line',
+        data: { datasets },
+        options: {
+          animation: false,
+          parsing: false,
+          normalized: true,
+          responsive: true,
+          maintainAspectRatio: false,
+          interaction: { mode: 'nearest', intersect: false },
+          plugins: {
+            decimation: { enabled: true, algorithm: 'min-max' },
+            legend: { display: true, position: 'right', labels: { boxWidth: 8, font: { size: 9 } } },
+            tooltip: { enabled: false },
+            title: { display: true, text: ['p99 latency', 'throughput', 'steal', 'health'][c % 4] },
+          },
+          scales: {
+            x: { type: 'linear', ticks: { sampleSize: 8, maxRotation: 0 } },
+            y: { type: 'linear', min: 0, max: 100, ticks: { sampleSize: 8 } },
+          },
         },
-        scales: {
-          x: { type: 'linear', ticks: { sampleSize: 8, maxRotation: 0 } },
-          y: { type: 'linear', min: 0, max: 100, ticks: { sampleSize: 8 } },
-        },
-      },
-    }));
+      }),
+    );
   }
 
   const step = () => {
