@@ -225,10 +225,12 @@ export class Registry {
         scenario = r.data;
         base = name;
       }
-      if (scenario.vps.length > this.o.limits.maxVps)
+      const added = (scenario.events ?? []).filter((e) => e.type === 'addVps').length;
+      if (scenario.vps.length + added > this.o.limits.maxVps)
         return err(
           'LIMIT_EXCEEDED',
-          `a lab holds at most ${this.o.limits.maxVps} VPSs (this one has ${scenario.vps.length})`,
+          `a lab holds at most ${this.o.limits.maxVps} VPSs (this one has ${scenario.vps.length}` +
+            `${added ? ` and adds ${added}` : ''})`,
           'scenario.vps',
         );
       const labId = id ?? this.freeId(base);

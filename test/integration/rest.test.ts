@@ -225,6 +225,33 @@ describe('REST API', () => {
   });
 });
 
+describe('VPS limit', () => {
+  it('refuses a scenario with more VPSs than a lab may hold, and an addVps beyond it', async () => {
+    const s = await startServer({ persist: false, config: { maxVpsPerLab: 2 } });
+    try {
+      const box = (id: string) => ({ id, vcpus: 1, ramGiB: 1, diskIops: 100, netMbps: 10 });
+      const three = { name: 'three', mode: 'container', vps: [box('a'), box('b'), box('c')] };
+      const r = await http(`${s.url}/api/labs`, { method: 'POST', body: { scenario: three } });
+      expect(r.status).toBe(409);
+      expect(r.body.error).toMatchObject({ code: 'LIMIT_EXCEEDED', path: 'scenario.vps' });
+      const two = { name: 'two', mode: 'container', vps: [box('a'), box('b')] };
+      expect(
+        (await http(`${s.url}/api/labs`, { method: 'POST', body: { id: 'two', scenario: two } })).status,
+      ).toBe(201);
+      const add = await settle(
+        s,
+        http(`${s.url}/api/labs/two/commands`, { method: 'POST', body: { type: 'addVps', vps: box('c') } }),
+      );
+      expect(add.status).toBe(409);
+      expect(add.body.error.code).toBe('LIMIT_EXCEEDED');
+      expect((await http(`${s.url}/api/labs/two`)).body.vps).toHaveLength(2);
+    } finally {
+      await s.close();
+      removeDir(s.dataDir);
+    }
+  });
+});
+
 describe('REST admission', () => {
   it('a compare mode that cannot admit the scenario is refused with its reason', async () => {
     const r = await http(`${api}/labs`, {
