@@ -260,8 +260,11 @@ export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x
             color: o.theme.muted,
             font: tickFont,
             padding: 6,
-            maxTicksLimit: 6,
-            callback: (v, _i, ticks) => formatTick(Number(v), o.unit, o.log, ticks),
+            // A log axis picks its own labels (1-2-5 and the like), so none is skipped blindly.
+            ...(o.log ? { autoSkip: false } : { maxTicksLimit: 6 }),
+            callback(v, _i, ticks) {
+              return formatTick(Number(v), o.unit, o.log, ticks, (this as unknown as { height: number }).height || 200);
+            },
           },
         },
       },
@@ -269,14 +272,43 @@ export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x
   };
 }
 
-function formatTick(v: number, unit: string, log: boolean, ticks: readonly { value: number }[]): string | null {
+/** The nearest 1-2-5 step at or below (`up` false) or at or above (`up` true) a positive value. */
+export function niceLog(v: number, up: boolean): number {
+  const e = Math.floor(Math.log10(v));
+  const steps = [1, 2, 5, 10];
+  const m = v / 10 ** e;
+  const pick = up ? steps.find((s) => s >= m - 1e-9)! : [...steps].reverse().find((s) => s <= m + 1e-9)!;
+  return +(pick * 10 ** e).toPrecision(6);
+}
+
+/** Mantissas a log axis labels, densest first; the densest that fits its height wins. */
+const LOG_MANTISSAS = [[1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 5], [1, 2, 5], [1, 3], [1]];
+/** At most 6 labels, and at least this many pixels between labels. */
+const LOG_LABELS = 6;
+const LOG_LABEL_PX = 24;
+const logKeep = new WeakMap<readonly { value: number }[], number[]>();
+
+function mantissaOf(v: number): number | null {
+  const e = Math.floor(Math.log10(v) + 1e-9);
+  const m = Math.round(v / 10 ** e);
+  return Math.abs(v / 10 ** e - m) > 1e-6 ? null : m;
+}
+
+function logLabels(ticks: readonly { value: number }[], heightPx: number): number[] {
+  let keep = logKeep.get(ticks);
+  if (!keep) {
+    const ms = ticks.map((t) => mantissaOf(t.value));
+    const most = Math.max(2, Math.min(LOG_LABELS, Math.floor(heightPx / LOG_LABEL_PX) + 1));
+    keep = LOG_MANTISSAS.find((set) => ms.filter((m) => m !== null && set.includes(m)).length <= most) ?? [1];
+    logKeep.set(ticks, keep);
+  }
+  return keep;
+}
+
+function formatTick(v: number, unit: string, log: boolean, ticks: readonly { value: number }[], heightPx: number): string | null {
   if (log) {
-    const e = Math.floor(Math.log10(v) + 1e-9);
-    const mantissa = Math.round(v / 10 ** e);
-    // Fewer labels the more decades the axis spans: 1-2-5, or every step within one decade.
-    const decades = ticks.length > 1 ? Math.log10(ticks[ticks.length - 1].value / ticks[0].value) : 3;
-    const keep = decades < 1 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : decades < 2 ? [1, 2, 3, 5] : [1, 2, 5];
-    if (!keep.includes(mantissa) || Math.abs(v / 10 ** e - mantissa) > 1e-6) return null;
+    const m = mantissaOf(v);
+    if (m === null || !logLabels(ticks, heightPx).includes(m)) return null;
     if (unit === 'ms') return v >= 1000 ? `${+(v / 1000).toPrecision(3)} s` : `${+v.toPrecision(3)} ms`;
   }
   if (unit === '%') return `${v} %`;

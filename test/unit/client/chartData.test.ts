@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { niceLog } from '../../../client/src/lib/chart.js';
 import { ChartData, CHART_SPECS, LOG_FLOOR } from '../../../client/src/lib/chartData.js';
 import { SeriesTable } from '../../../client/src/lib/series.js';
 import { frame, vpsMetrics } from './frames.js';
@@ -75,5 +76,17 @@ describe('ChartData', () => {
     expect(e.prepare(u, null, 0.05, 10.05, 1, tol).changed).toBe(false);
     u.append(frame(21, [vpsMetrics('a', { health: 99 })]));
     expect(e.prepare(u, null, 0.05, 10.05, 1, tol).changed).toBe(true);
+  });
+});
+
+describe('niceLog', () => {
+  it('bounds a log axis by 1-2-5 steps around the data', () => {
+    expect(niceLog(116.3, false)).toBe(100);
+    expect(niceLog(123.8, true)).toBe(200);
+    expect(niceLog(0.01, false)).toBe(0.01);
+    expect(niceLog(450, true)).toBe(500);
+    expect(niceLog(5000, true)).toBe(5000);
+    expect(niceLog(7, false)).toBe(5);
+    expect(niceLog(9.9, true)).toBe(10);
   });
 });
