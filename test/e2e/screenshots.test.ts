@@ -1,5 +1,5 @@
 /**
- * The pictures in docs/screenshots, taken from the real server: the noisy-neighbour story (a CPU
+ * The pictures of docs/screenshots (with UPDATE_SCREENSHOTS=1; otherwise in .test-results), taken from the real server: the noisy-neighbour story (a CPU
  * hog starts at 30 s on an oversold para host) in the dashboard at 1280×720, 1920×1080 and dark;
  * a kernel panic compared between containers and full virtualization; the scorecard.
  */
@@ -18,7 +18,8 @@ import {
   waitForState,
 } from './lab.js';
 
-const DIR = join(ROOT, 'docs/screenshots');
+/** Test runs keep their pictures beside the test report; UPDATE_SCREENSHOTS=1 refreshes the README's. */
+const DIR = join(ROOT, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.test-results/screenshots');
 let server: RunningServer;
 let browser: Browser;
 let storyLab = '';
