@@ -12,8 +12,8 @@
  * Latencies are compared across processes with performance.timeOrigin + now() (same machine).
  * Goal (perf.md): at N = 1 000, p99 < 100 ms and ≤ 1.5× the floor, server under half a core,
  * frames ≤ 2 KB.
- * Env: BENCH_FANOUT_N (e.g. "100,500,1000"), BENCH_FANOUT_WINDOWS (default 3), BENCH_FANOUT_WINDOW_S
- * (default 4), BENCH_FANOUT_DEBUG=1 (first-client latency, spread, undelivered frames per window).
+ * Env: BENCH_FANOUT_N (e.g. "100,500,1000"), BENCH_FANOUT_WINDOWS (default 5), BENCH_FANOUT_WINDOW_S
+ * (default 5), BENCH_FANOUT_DEBUG=1 (first-client latency, spread, undelivered frames per window).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,8 +28,8 @@ import { encodeFrameMessage } from '../../shared/wire.js';
 import type { Scenario, VpsSpec } from '../../shared/commands.js';
 
 const SIZES = (process.env.BENCH_FANOUT_N ?? '100,500,1000').split(',').map(Number);
-const WINDOWS = Math.max(3, Number(process.env.BENCH_FANOUT_WINDOWS ?? 3));
-const WINDOW_S = Number(process.env.BENCH_FANOUT_WINDOW_S ?? 4);
+const WINDOWS = Math.max(3, Number(process.env.BENCH_FANOUT_WINDOWS ?? 5));
+const WINDOW_S = Number(process.env.BENCH_FANOUT_WINDOW_S ?? 5);
 const FLOOR_BYTES = 2048;
 const SELF = fileURLToPath(import.meta.url);
 
