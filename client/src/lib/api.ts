@@ -8,15 +8,35 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError 
 export type View = 'dashboard' | 'compare' | 'scorecard';
 const VIEWS: readonly View[] = ['dashboard', 'compare', 'scorecard'];
 
+let rememberedToken: string | undefined;
+
 /** The control token: from `?token=` once, then remembered for this browser tab. */
 export function controlToken(): string | undefined {
   const fromUrl = new URLSearchParams(location.search).get('token');
-  try {
-    if (fromUrl) sessionStorage.setItem('controlToken', fromUrl);
-    return fromUrl ?? sessionStorage.getItem('controlToken') ?? undefined;
-  } catch {
-    return fromUrl ?? undefined;
+  if (fromUrl) {
+    rememberedToken = fromUrl;
+    try {
+      sessionStorage.setItem('controlToken', fromUrl);
+    } catch {
+      // No session storage: kept in memory for this page.
+    }
   }
+  if (rememberedToken) return rememberedToken;
+  try {
+    return sessionStorage.getItem('controlToken') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remember the token for this tab and take it out of the address bar, so copied links do not carry it. */
+export function hideTokenFromUrl(): void {
+  controlToken();
+  const p = new URLSearchParams(location.search);
+  if (!p.has('token')) return;
+  p.delete('token');
+  const q = p.toString();
+  history.replaceState(history.state, '', `${location.pathname}${q ? `?${q}` : ''}${location.hash}`);
 }
 
 export function readLocation(): { lab: string | null; view: View } {

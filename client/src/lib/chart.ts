@@ -272,6 +272,14 @@ export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x
   };
 }
 
+const TIME_STEPS_S = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
+
+/** A clock-friendly tick step (seconds) giving labels at least `minPx` apart over `spanS` in `px`. */
+export function timeStep(spanS: number, px: number, minPx = 60): number {
+  const most = Math.max(1, Math.floor(px / minPx));
+  return TIME_STEPS_S.find((s) => spanS / s <= most) ?? TIME_STEPS_S[TIME_STEPS_S.length - 1];
+}
+
 /** The nearest 1-2-5 step at or below (`up` false) or at or above (`up` true) a positive value. */
 export function niceLog(v: number, up: boolean): number {
   const e = Math.floor(Math.log10(v));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { niceLog } from '../../../client/src/lib/chart.js';
+import { niceLog, timeStep } from '../../../client/src/lib/chart.js';
 import { ChartData, CHART_SPECS, LOG_FLOOR } from '../../../client/src/lib/chartData.js';
 import { SeriesTable } from '../../../client/src/lib/series.js';
 import { frame, vpsMetrics } from './frames.js';
@@ -88,5 +88,15 @@ describe('niceLog', () => {
     expect(niceLog(5000, true)).toBe(5000);
     expect(niceLog(7, false)).toBe(5);
     expect(niceLog(9.9, true)).toBe(10);
+  });
+});
+
+describe('timeStep', () => {
+  it('picks clock-friendly steps that keep labels apart', () => {
+    expect(timeStep(60, 700)).toBe(10);
+    expect(timeStep(300, 700)).toBe(30);
+    expect(timeStep(900, 700)).toBe(120);
+    expect(timeStep(300, 330)).toBe(60);
+    expect(timeStep(15, 330)).toBe(5);
   });
 });
