@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../shared/commands.js';
+import { createRun } from '../../server/scenario.js';
 import { GUEST_FAULTS, HOST_FAULTS, MODE_IDS } from '../../shared/model.js';
 import type { Ack } from '../../shared/protocol.js';
 import { client, http, removeDir, settle, startServer, type Client, type TestServer } from './helpers.js';
@@ -279,6 +280,19 @@ describe('fuzz', () => {
       left.splice(i, 1);
     }
     expect(acked.length).toBeGreaterThan(0);
+    // And nothing else touched it: a fresh engine fed only the applied commands, at their ticks,
+    // lands on exactly the same state (a refused command that half-applied would show here).
+    const fresh = await createRun(lab.scenario);
+    expect(fresh.ok).toBe(true);
+    if (fresh.ok) {
+      const e = fresh.data.engine;
+      for (const { tick, command } of lab.engines[0].log()) {
+        while (e.tick < tick) e.step();
+        expect(e.apply(command).ok).toBe(true);
+      }
+      while (e.tick < lab.tick) e.step();
+      expect(JSON.stringify(e.save())).toBe(JSON.stringify(lab.engines[0].save()));
+    }
     // Memory stays bounded (a generous bound: the heap may hold garbage not yet collected).
     const grown = process.memoryUsage().heapUsed - heapBefore;
     expect(grown).toBeLessThan(200 * 1024 * 1024);
