@@ -42,16 +42,22 @@ function compactMask(cmd: Command): number {
 const CHUNK = 4096;
 
 interface Chunk {
-  /** Per entry: tick, then the four load values (absent ones 0). */
-  values: Float64Array;
+  ticks: Uint32Array;
   masks: Uint8Array;
-  ids: string[];
+  /** Index into the log's table of VPS ids. */
+  ids: Uint32Array;
+  /** The present load values of each move, packed (as many as its mask has bits). */
+  values: Float64Array;
+  /** Values used in `values`. */
+  used: number;
 }
 
 export class CommandLog {
   private readonly entries: AppliedCommand[];
   private chunks: Chunk[] = [];
   private count = 0;
+  private readonly idIndex = new Map<string, number>();
+  private readonly idList: string[] = [];
 
   constructor(entries: AppliedCommand[]) {
     this.entries = entries;
@@ -59,7 +65,7 @@ export class CommandLog {
 
   /** Records `cmd` as applied at `tick` (a copy: later changes to `cmd` do not reach the log). */
   push(tick: number, cmd: Command): void {
-    const mask = compactMask(cmd);
+    const mask = tick >= 0 && tick <= 0xffffffff && Number.isInteger(tick) ? compactMask(cmd) : -1;
     if (mask < 0) {
       this.flush();
       this.entries.push({ tick, command: cloneCommand(cmd) });
@@ -67,14 +73,33 @@ export class CommandLog {
     }
     const k = this.count % CHUNK;
     if (k === 0)
-      this.chunks.push({ values: new Float64Array(CHUNK * 5), masks: new Uint8Array(CHUNK), ids: [] });
+      this.chunks.push({
+        ticks: new Uint32Array(CHUNK),
+        masks: new Uint8Array(CHUNK),
+        ids: new Uint32Array(CHUNK),
+        values: new Float64Array(CHUNK),
+        used: 0,
+      });
     const c = this.chunks[this.chunks.length - 1];
+    if (c.used + 4 > c.values.length) {
+      const values = new Float64Array(c.values.length * 2);
+      values.set(c.values);
+      c.values = values;
+    }
+    const vps = (cmd as { vps: string }).vps;
+    let id = this.idIndex.get(vps);
+    if (id === undefined) {
+      id = this.idList.length;
+      this.idList.push(vps);
+      this.idIndex.set(vps, id);
+    }
     const load = (cmd as { load: Record<string, number> }).load;
-    const base = k * 5;
-    c.values[base] = tick;
-    for (let j = 0; j < 4; j++) c.values[base + 1 + j] = mask & (1 << j) ? load[LOAD_KEYS[j]] : 0;
+    c.ticks[k] = tick;
     c.masks[k] = mask;
-    c.ids.push((cmd as { vps: string }).vps);
+    c.ids[k] = id;
+    let u = c.used;
+    for (let j = 0; j < 4; j++) if (mask & (1 << j)) c.values[u++] = load[LOAD_KEYS[j]];
+    c.used = u;
     this.count++;
   }
 
@@ -88,11 +113,15 @@ export class CommandLog {
     let left = this.count;
     for (const c of this.chunks) {
       const m = Math.min(CHUNK, left);
+      let u = 0;
       for (let k = 0; k < m; k++) {
         const mask = c.masks[k];
         const load: Record<string, number> = {};
-        for (let j = 0; j < 4; j++) if (mask & (1 << j)) load[LOAD_KEYS[j]] = c.values[k * 5 + 1 + j];
-        this.entries.push({ tick: c.values[k * 5], command: { type: 'setLoad', vps: c.ids[k], load } });
+        for (let j = 0; j < 4; j++) if (mask & (1 << j)) load[LOAD_KEYS[j]] = c.values[u++];
+        this.entries.push({
+          tick: c.ticks[k],
+          command: { type: 'setLoad', vps: this.idList[c.ids[k]], load },
+        });
       }
       left -= m;
     }

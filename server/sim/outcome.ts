@@ -111,8 +111,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     faultIoScale = s.faultIoScale;
   const diskAvail = s.diskAvail,
     netAvail = s.netAvail,
-    goodA = s.good,
-    goodIso = s.goodIso;
+    goodA = s.good;
   const backlogA = st.dyn.backlog;
   const stateCode = w.stateCode;
   const isoReady = w.isoReady;
@@ -128,8 +127,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     nPath = pl.nPath;
   const mDiskDemand = m.diskDemandIops,
     mNetDemand = m.netDemandMbps;
-  const mIsoP99 = m.latencyP99IsolatedMs,
-    mWait = m.schedWaitMs,
+  const mWait = m.schedWaitMs,
     mThroughput = m.throughputRps,
     mMean = m.latencyMeanMs;
   const mP99 = m.latencyP99Ms,
@@ -192,14 +190,13 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     const lim = cpuLimit[i];
     const got = cpuGot[i];
     const capped = Math.min(d, lim);
-    if (share) {
-      if (!contended) cpuAvail[i] = Math.min(lim, got + idle);
-      else
-        cpuAvail[i] = Math.max(
-          got,
-          domainW ? headroomDomain(weight[i], lim, level) : headroomVcpu(vc, lim, level),
-        );
-    }
+    // Headroom: under a share what the VPS could get at this level (or with the idle cores); under
+    // a quota its (possibly squeezed) cap, set by the CPU split. Only the service reads it.
+    const cpuHead = !share
+      ? cpuAvail[i]
+      : !contended
+        ? Math.min(lim, got + idle)
+        : Math.max(got, domainW ? headroomDomain(weight[i], lim, level) : headroomVcpu(vc, lim, level));
     mSteal[i] = Math.max(0, capped - got) / vc;
     mThrottled[i] = Math.max(0, d - capped) / vc;
     const wait = d > 0 ? waitMs : 0;
@@ -262,11 +259,10 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       isoGoodA[i] = isoGood;
       isoP99[i] = isoP;
     }
-    mIsoP99[i] = isoP;
 
     if (up_[i] > 0) {
       // Actual. The service gets the VPS's CPU headroom minus what its own storm or flood I/O burns.
-      const avail = (Math.max(0, cpuAvail[i] - faultIoCpu[i]) * eCpu) / sl;
+      const avail = (Math.max(0, cpuHead - faultIoCpu[i]) * eCpu) / sl;
       let rhoCpu = avail > 0 ? (svcCpu * slowAll) / avail : svcCpu > 0 ? Infinity : 0;
       // A storm or flood in the same guest shares the guest's device headroom with its service.
       let rhoDisk = 0;
@@ -361,7 +357,6 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       mHealth[i] = 0;
       stateCode[i] = downCode;
     }
-    goodIso[i] = isoGood;
     if (isoGood > 0) {
       const x = goodA[i] / isoGood;
       jainSum += x;

@@ -39,7 +39,6 @@ export const SCRATCH = [
   'vmNeed',
   'dom0Cause',
   'hostOsCause',
-  'goodIso',
   'good',
   'hog',
   'storm',
@@ -93,7 +92,6 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
   vmNeed: Float64Array;
   dom0Cause: Float64Array;
   hostOsCause: Float64Array;
-  goodIso: Float64Array;
   good: Float64Array;
   hog: Float64Array;
   storm: Float64Array;
@@ -136,7 +134,6 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
     this.vmNeed = new Float64Array(n + 1);
     this.dom0Cause = new Float64Array(n + 1);
     this.hostOsCause = new Float64Array(n + 1);
-    this.goodIso = new Float64Array(n + 1);
     this.good = new Float64Array(n + 1);
     this.hog = new Float64Array(n + 1);
     this.storm = new Float64Array(n + 1);
@@ -333,6 +330,8 @@ export class Work {
     this.isoNet = new Float64Array(n);
     this.isoGood = new Float64Array(n);
     this.isoP99 = new Float64Array(n);
+    // The isolated p99 is the kept isolated result itself (rewritten whenever it is recomputed).
+    this.m.latencyP99IsolatedMs = this.isoP99;
     this.svcLambda = new Float64Array(n);
     this.svcRhoCpu = new Float64Array(n);
     this.svcRhoDisk = new Float64Array(n);
