@@ -1,10 +1,10 @@
-import { mount } from 'svelte';
-import App from './App.svelte';
 import { hideTokenFromUrl, readLocation } from './lib/api.js';
 import { preconnect } from './lib/preconnect.js';
 import './app.css';
 
 hideTokenFromUrl();
-// The lab's snapshot travels while the page mounts.
+// The lab's socket opens first (a small chunk); the page, chart.js included, loads and mounts
+// while the server prepares the snapshot.
 preconnect(readLocation().lab);
+const [{ mount }, { default: App }] = await Promise.all([import('svelte'), import('./App.svelte')]);
 mount(App, { target: document.getElementById('app')! });

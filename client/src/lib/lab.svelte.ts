@@ -89,6 +89,8 @@ export class LabClient {
   /** What each mode's coarse history was fetched for: the table's first tick and the window. */
   private readonly fetched: ({ firstTick: number; windowS: number } | null)[] = [null, null];
   readonly markers: Marker[] = [];
+  // Plain callbacks, not state: nothing renders from this set.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly listeners = new Set<(full: boolean) => void>();
   private socket: LabSocket | null = null;
 

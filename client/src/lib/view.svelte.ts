@@ -17,6 +17,8 @@ export class TimeView {
   hoverT: number | null = null;
   /** Drag selection in progress, in simulated seconds. */
   selection: [number, number] | null = null;
+  // Plain callbacks, not state: nothing renders from this set.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly listeners = new Set<(dataChanged: boolean) => void>();
 
   /** Called when the window (true) or only the overlay (false) changed. */

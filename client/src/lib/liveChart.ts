@@ -1,0 +1,223 @@
+/**
+ * One live stability chart: chart.js for axes and layout, the series drawn from the column cache,
+ * event markers, and the pointer layer on its own canvas. Redraws follow the data at most once
+ * per column (0.2-1 s of wall time), only when something visible moved, and at once when the
+ * window or the whole history changes; the newest drawn tick and values go on the wrapper as
+ * `data-last-tick` and `data-last-<vps>`.
+ */
+import {
+  Chart,
+  drawPointerLayer,
+  lineConfig,
+  markerPlugin,
+  niceLog,
+  readTheme,
+  seriesPlugin,
+  timeStep,
+  type DrawnLine,
+  type Theme,
+} from './chart.js';
+import { ChartData, type ChartSpec, type Tolerance } from './chartData.js';
+import type { LabClient } from './lab.svelte.js';
+import type { TimeView } from './view.svelte.js';
+import { vpsColors } from './colors.js';
+import { throttled } from './scheduler.js';
+
+/** Data redraws at most this often, and at least this rarely while data changes (wall ms). */
+const REDRAW_MIN_MS = 200;
+const REDRAW_MAX_MS = 1000;
+/** Up to this many VPSs every faint second line is drawn; above it only the highlighted VPS's. */
+export const ALL_SECONDARY_MAX = 8;
+
+export interface LiveChartParts {
+  canvas: HTMLCanvasElement;
+  /** Transparent canvas over the chart for the crosshair and selection. */
+  overlay: HTMLCanvasElement;
+  /** Element observed for size and given the data-last-* attributes. */
+  wrapper: HTMLElement;
+}
+
+export interface LiveChartSource {
+  client: LabClient;
+  slot: number;
+  view: TimeView;
+  spec: ChartSpec;
+  vpsIds: readonly string[];
+  focus: string | null;
+}
+
+export interface LiveChart {
+  /** Highlight one VPS (dims the others, draws its faint second line). */
+  setFocus(vps: string | null): void;
+  /** Column width of the last redraw, simulated seconds (the live window moves by it). */
+  readonly quantum: number;
+  destroy(): void;
+}
+
+export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): LiveChart {
+  let focusNow = src.focus;
+  let quantum = 0;
+  const { canvas, overlay, wrapper } = parts;
+  const { client, slot, view, spec: sp, vpsIds: ids } = src;
+  const table = client.tables[slot];
+  const theme_: Theme = readTheme(wrapper);
+  /** What the series plugin draws, in drawing order; `drawOrder[i]` is its prepared line. */
+  let drawn: DrawnLine[] = [];
+  let drawOrder: number[] = [];
+  let gapS = 1;
+  const markers = markerPlugin({ markers: () => client.markers, theme: theme_ });
+  const series = seriesPlugin({ lines: () => drawn, gap: () => gapS, log: sp.log });
+  const chart = new Chart(
+    canvas,
+    lineConfig({ log: sp.log, min: sp.min, max: sp.max, unit: sp.unit, theme: theme_, markers, series }),
+  );
+  let data: ChartData | null = null;
+  let dataFocus: string | null | undefined = undefined;
+  let markerSig = '';
+  let force = true;
+  const lastShown = new Map<string, string>();
+  let lastTickShown = '';
+
+  const build = (focused: string | null): ChartData => {
+    const few = ids.length <= ALL_SECONDARY_MAX;
+    const d = new ChartData(sp, ids, (vps) => few || vps === focused);
+    drawn = d.lines.map((l) => {
+      const c = vpsColors.get(l.vps);
+      const dim = !!focused && focused !== l.vps;
+      return {
+        data: [],
+        // Secondary quantities (demand, throttled) are faint solid lines: dashes are slow to raster.
+        color: dim ? c + '26' : l.line.secondary ? c + '70' : c,
+        // 1 px lines rasterise as hairlines (much cheaper); 1.5 px only where few lines share a chart.
+        width: focused === l.vps ? 2 : !few || l.line.secondary || dim ? 1 : 1.5,
+      };
+    });
+    // The highlighted VPS is drawn last, on top.
+    const order = drawn
+      .map((_, i) => i)
+      .sort((a, b) => Number(d.lines[a].vps === focused) - Number(d.lines[b].vps === focused));
+    drawn = order.map((i) => drawn[i]);
+    drawOrder = order;
+    return d;
+  };
+
+  /** Half a pixel of the current y axis, in axis units: smaller moves do not show. */
+  const tolerance = (): Tolerance | null => {
+    const y = chart.scales.y;
+    const area = chart.chartArea;
+    if (!y || !area || !(area.bottom > area.top)) return null;
+    const log = sp.log;
+    const span = log ? Math.log10(y.max) - Math.log10(y.min) : y.max - y.min;
+    return Number.isFinite(span) && span > 0 ? { unitsPerPx: span / (area.bottom - area.top), log } : null;
+  };
+
+  const redraw = (): void => {
+    if (dataFocus !== focusNow || !data) {
+      dataFocus = focusNow;
+      data = build(focusNow);
+      force = true;
+    }
+    const area = chart.chartArea;
+    const plotPx =
+      area && area.right > area.left
+        ? area.right - area.left
+        : canvas.width / (window.devicePixelRatio || 1) - 60;
+    const columns = ChartData.columnsFor(plotPx || 600);
+    quantum = view.windowS / columns;
+    const [t0, t1] = view.range(table.lastTime(), quantum);
+    const sig = `${client.markers.length}:${client.markers[client.markers.length - 1]?.tick ?? -1}`;
+    if (sig !== markerSig) {
+      markerSig = sig;
+      force = true;
+    }
+    const { lines, changed } = data.prepare(table, client.coarse[slot] ?? null, t0, t1, columns, tolerance());
+    if (changed || force) {
+      force = false;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < drawOrder.length; i++) {
+        const pts = lines[drawOrder[i]].data;
+        drawn[i].data = pts;
+        for (let k = 0; k < pts.length; k++) {
+          const y = pts[k].y;
+          if (y < lo) lo = y;
+          if (y > hi) hi = y;
+        }
+      }
+      const x = chart.options.scales!.x!;
+      x.min = t0;
+      x.max = t1;
+      (x.ticks as { stepSize?: number }).stepSize = timeStep(t1 - t0, plotPx);
+      const y = chart.options.scales!.y!;
+      if (sp.log) {
+        // A log axis is not rounded by chart.js: bound it by 1-2-5 steps around the data.
+        y.min = Number.isFinite(lo) ? niceLog(lo, false) : 1;
+        y.max = Number.isFinite(hi) ? niceLog(hi, true) : 100;
+        if (y.max <= y.min) y.max = niceLog(y.min * 1.01, true);
+      } else {
+        if (sp.min === undefined) y.suggestedMin = Number.isFinite(lo) ? lo : 0;
+        if (sp.max === undefined) y.suggestedMax = Number.isFinite(hi) ? hi : 1;
+      }
+      // Break lines over gaps wider than a few columns or a few samples (fast-forwarded labs).
+      const n = table.length;
+      const step = n > 1 ? table.timeAt(n - 1) - table.timeAt(n - 2) : 0;
+      gapS = Math.max(3 * data.columnWidth, 3 * step);
+      chart.update('none');
+      paintPointer();
+    }
+    for (const [id, v] of data.lastValues(table, t1)) {
+      const text = Number.isFinite(v) ? String(+v.toFixed(4)) : '';
+      if (lastShown.get(id) === text) continue;
+      lastShown.set(id, text);
+      wrapper.setAttribute(`data-last-${id}`, text);
+    }
+    const tickText = String(table.lastTick);
+    if (table.lastTick >= 0 && tickText !== lastTickShown) {
+      lastTickShown = tickText;
+      wrapper.setAttribute('data-last-tick', tickText);
+    }
+  };
+  const paintPointer = (): void => drawPointerLayer(overlay, chart, view, theme_);
+  const interval = (): number => {
+    const speed = client.state?.speed ?? 1;
+    const wallMs = ((data?.columnWidth ?? 0) * 1000) / (speed > 0 ? speed : 1);
+    return Math.min(REDRAW_MAX_MS, Math.max(REDRAW_MIN_MS, wallMs));
+  };
+  const job = throttled(redraw, interval);
+  const offData = client.onData((full) => {
+    // A new snapshot or older history draws at once; live frames wait for the next column.
+    if (full) job.now();
+    else if (!view.paused) job.request();
+  });
+  const offView = view.onChange((windowChanged) => {
+    if (windowChanged) job.now();
+    else paintPointer();
+  });
+  // Data already held is drawn at once, in the frame the chart is built in.
+  if (table.length) redraw();
+  else job.now();
+  const ro = new ResizeObserver(() => {
+    const dpr = window.devicePixelRatio || 1;
+    overlay.width = Math.round(overlay.clientWidth * dpr);
+    overlay.height = Math.round(overlay.clientHeight * dpr);
+    force = true;
+    job.now();
+  });
+  ro.observe(wrapper);
+  return {
+    setFocus(vps) {
+      focusNow = vps;
+      job.now();
+    },
+    get quantum() {
+      return quantum;
+    },
+    destroy() {
+      offData();
+      offView();
+      ro.disconnect();
+      job.cancel();
+      chart.destroy();
+    },
+  };
+}
