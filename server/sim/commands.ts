@@ -90,7 +90,7 @@ export function applyCommand(st: SimState, cmd: Command): ApplyResult {
     case 'setLoad': {
       const i = indexOf(st, cmd.vps);
       if (i < 0) return unknown(cmd.vps);
-      st.loadDirty.push(i);
+      st.loadDirty[st.loadDirtyCount++] = i;
       const l = st.vps[i].load;
       if (cmd.load.cpu !== undefined) l.cpu = cmd.load.cpu;
       if (cmd.load.mem !== undefined) l.mem = cmd.load.mem;

@@ -12,7 +12,7 @@ import type { Work } from './work.js';
 
 const KNOBS = { ...KNOBS_IMPORT };
 const { STATE_DEGRADED, STATE_DNR, STATE_RUNNING } = codes;
-const { headroomDomain, headroomVcpu } = allocMod;
+const { headroomVcpu } = allocMod;
 const { evaluate, newServiceIn, newServiceOut } = serviceMod;
 
 const sin = newServiceIn();
@@ -192,11 +192,14 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     const capped = Math.min(d, lim);
     // Headroom: under a share what the VPS could get at this level (or with the idle cores); under
     // a quota its (possibly squeezed) cap, set by the CPU split. Only the service reads it.
-    const cpuHead = !share
-      ? cpuAvail[i]
-      : !contended
-        ? Math.min(lim, got + idle)
-        : Math.max(got, domainW ? headroomDomain(weight[i], lim, level) : headroomVcpu(vc, lim, level));
+    let cpuHead: number;
+    if (!share) cpuHead = cpuAvail[i];
+    else if (!contended) cpuHead = Math.min(lim, got + idle);
+    else if (domainW) {
+      // What its weight gets at this level, up to its limit (headroomDomain, inline: no boxed doubles).
+      const atLevel = weight[i] * level;
+      cpuHead = Math.max(got, atLevel < lim ? atLevel : lim);
+    } else cpuHead = Math.max(got, headroomVcpu(vc, lim, level));
     mSteal[i] = Math.max(0, capped - got) / vc;
     mThrottled[i] = Math.max(0, d - capped) / vc;
     const wait = d > 0 ? waitMs : 0;
@@ -242,7 +245,10 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       const svcIso = baseCpu[i] + nativeIso * ioCpuFactor * selfShare;
       const isoAvail = Math.min(cpuLimit[i], cores - Math.min(dom0Vcpus, dom0Iso)) * eCpu;
       const msi = memSlowIso[i];
-      sin.rhoCpu = isoAvail > 0 ? (svcIso * msi) / isoAvail : svcIso > 0 ? Infinity : 0;
+      let isoRho = 0;
+      if (isoAvail > 0) isoRho = (svcIso * msi) / isoAvail;
+      else if (svcIso > 0) isoRho = Infinity;
+      sin.rhoCpu = isoRho;
       sin.rhoDisk = useDisk ? (db * msi) / (Math.min(dP, hostDisk) * isoDom0Scale) : 0;
       sin.rhoNet = useNet ? (nb * msi) / (Math.min(nP, hostNet) * isoDom0Scale) : 0;
       sin.uDisk = dIso / hostDisk;
@@ -263,21 +269,30 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     if (up_[i] > 0) {
       // Actual. The service gets the VPS's CPU headroom minus what its own storm or flood I/O burns.
       const avail = (Math.max(0, cpuHead - faultIoCpu[i]) * eCpu) / sl;
-      let rhoCpu = avail > 0 ? (svcCpu * slowAll) / avail : svcCpu > 0 ? Infinity : 0;
+      // Conditionals mixing Infinity and computed doubles are written as statements: as
+      // expressions, V8 boxes the result on the heap every time.
+      let rhoCpu = 0;
+      if (avail > 0) rhoCpu = (svcCpu * slowAll) / avail;
+      else if (svcCpu > 0) rhoCpu = Infinity;
       // A storm or flood in the same guest shares the guest's device headroom with its service.
       let rhoDisk = 0;
       let rhoNet = 0;
       if (useDisk) {
         const dSvc = diskAvail[i] * baseFraction(db, diskFault[i] * faultIoScale[i]);
-        rhoDisk = dSvc > 0 ? (db * slowAll) / dSvc : Infinity;
+        if (dSvc > 0) rhoDisk = (db * slowAll) / dSvc;
+        else rhoDisk = Infinity;
       }
       if (useNet) {
         const nSvc = netAvail[i] * baseFraction(nb, netFault[i] * faultIoScale[i]);
-        rhoNet = nSvc > 0 ? (nb * slowAll) / nSvc : Infinity;
+        if (nSvc > 0) rhoNet = (nb * slowAll) / nSvc;
+        else rhoNet = Infinity;
       }
       const extraMs = (useNet ? rttMs : 0) + wait;
       // Fork bomb: the service keeps only a share of its capacity (0: hung).
-      if (sf < 1) rhoCpu = sf > 0 ? rhoCpu / sf : Infinity;
+      if (sf < 1) {
+        if (sf > 0) rhoCpu = rhoCpu / sf;
+        else rhoCpu = Infinity;
+      }
       const backlog = backlogA[i];
       const key = 1 | (useDisk ? 2 : 0) | (useNet ? 4 : 0);
       if (

@@ -92,18 +92,18 @@ export function syncPlan(a: PlanArrays, st: SimState): void {
     a.nPath[i] = p.netCap ? v.netMbps : host.netMbps;
     syncLoadAt(a, st, i);
   }
-  st.loadDirty.length = 0;
+  st.loadDirtyCount = 0;
   a.noisy = noisy;
   a.version = st.planVersion;
   a.profile = p;
 }
 
-/** Re-syncs the sliders of the VPSs whose load changed (`st.loadDirty`); returns their indices' count. */
+/** Re-syncs the sliders of the VPSs whose load changed (the first `st.loadDirtyCount` of `st.loadDirty`); returns their indices' count. */
 export function syncLoads(a: PlanArrays, st: SimState): number {
   const dirty = st.loadDirty;
-  const k = dirty.length;
+  const k = st.loadDirtyCount;
   for (let j = 0; j < k; j++) syncLoadAt(a, st, dirty[j]);
-  dirty.length = 0;
+  st.loadDirtyCount = 0;
   return k;
 }
 

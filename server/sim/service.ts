@@ -21,7 +21,15 @@ export interface ServiceOut {
 }
 
 export function newServiceOut(): ServiceOut {
-  return { throughput: 0, latencyMeanMs: 0, latencyP99Ms: 0, errorRate: 0, goodFraction: 1, backlog: 0, dnr: false };
+  return {
+    throughput: 0,
+    latencyMeanMs: 0,
+    latencyP99Ms: 0,
+    errorRate: 0,
+    goodFraction: 1,
+    backlog: 0,
+    dnr: false,
+  };
 }
 
 /** Inputs of one evaluation (reused object). ρ* are own utilizations, u* device utilizations (≤ 1). */
@@ -45,8 +53,20 @@ export interface ServiceIn {
 
 export function newServiceIn(): ServiceIn {
   return {
-    lambda: 0, rhoCpu: 0, rhoDisk: 0, rhoNet: 0, uDisk: 0, uNet: 0, uDom0: 0,
-    useDisk: false, useNet: false, useDom0: false, extraMs: 0, sloMs: KNOBS.sloMs, backlog: 0, dtS: 0.1,
+    lambda: 0,
+    rhoCpu: 0,
+    rhoDisk: 0,
+    rhoNet: 0,
+    uDisk: 0,
+    uNet: 0,
+    uDom0: 0,
+    useDisk: false,
+    useNet: false,
+    useDom0: false,
+    extraMs: 0,
+    sloMs: KNOBS.sloMs,
+    backlog: 0,
+    dtS: 0.1,
   };
 }
 
@@ -54,31 +74,41 @@ const K = KNOBS.stageSlots;
 
 function powK(x: number): number {
   if (K === 16) {
-    const x2 = x * x, x4 = x2 * x2, x8 = x4 * x4;
+    const x2 = x * x,
+      x4 = x2 * x2,
+      x8 = x4 * x4;
     return x8 * x8;
   }
   return Math.pow(x, K);
 }
 
-let stageLoss = 0;
+/**
+ * `stage` talks through this array (0: ρ in; 1: mean sojourn in units of the service time, 2: the
+ * blocking probability, out): a double passed to or returned from a call that is not inlined, or
+ * stored in a module variable, is boxed on the heap each time.
+ */
+const stageIo = new Float64Array(3);
 
-/** Mean sojourn of an M/M/1/K stage in units of its service time; sets `stageLoss` (blocking). */
-function stage(x: number): number {
+/** One M/M/1/K stage at ρ = stageIo[0]: its mean sojourn (stageIo[1]) and loss (stageIo[2]). */
+function stage(): void {
+  let x = stageIo[0];
   if (x <= 1e-12) {
-    stageLoss = 0;
-    return 1;
+    stageIo[1] = 1;
+    stageIo[2] = 0;
+    return;
   }
   if (x >= 1) x = 1;
   if (1 - x < 1e-7) {
-    stageLoss = 1 / (K + 1);
-    return (K + 1) / 2;
+    stageIo[1] = (K + 1) / 2;
+    stageIo[2] = 1 / (K + 1);
+    return;
   }
   const xk = powK(x);
   const xk1 = xk * x;
   const loss = ((1 - x) * xk) / (1 - xk1);
   const l = x / (1 - x) - ((K + 1) * xk1) / (1 - xk1);
-  stageLoss = loss;
-  return l / (x * (1 - loss));
+  stageIo[1] = l / (x * (1 - loss));
+  stageIo[2] = loss;
 }
 
 /** Evaluates the service for one tick; `inp.backlog` is the backlog carried in. */
@@ -96,19 +126,27 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   }
   const rhoB = Math.max(inp.rhoCpu, inp.useDisk ? inp.rhoDisk : 0, inp.useNet ? inp.rhoNet : 0);
   let pass = 1;
-  let stagesMs = KNOBS.cpuStageMs * stage(inp.rhoCpu);
-  pass *= 1 - stageLoss;
+  stageIo[0] = inp.rhoCpu;
+  stage();
+  let stagesMs = KNOBS.cpuStageMs * stageIo[1];
+  pass *= 1 - stageIo[2];
   if (inp.useDisk) {
-    stagesMs += KNOBS.diskStageMs * stage(Math.max(inp.rhoDisk, inp.uDisk));
-    pass *= 1 - stageLoss;
+    stageIo[0] = Math.max(inp.rhoDisk, inp.uDisk);
+    stage();
+    stagesMs += KNOBS.diskStageMs * stageIo[1];
+    pass *= 1 - stageIo[2];
   }
   if (inp.useNet) {
-    stagesMs += KNOBS.netStageMs * stage(Math.max(inp.rhoNet, inp.uNet));
-    pass *= 1 - stageLoss;
+    stageIo[0] = Math.max(inp.rhoNet, inp.uNet);
+    stage();
+    stagesMs += KNOBS.netStageMs * stageIo[1];
+    pass *= 1 - stageIo[2];
   }
   if (inp.useDom0) {
-    stagesMs += KNOBS.dom0StageMs * stage(inp.uDom0);
-    pass *= 1 - stageLoss;
+    stageIo[0] = inp.uDom0;
+    stage();
+    stagesMs += KNOBS.dom0StageMs * stageIo[1];
+    pass *= 1 - stageIo[2];
   }
   const loss = 1 - pass;
   const waitMs = stagesMs + inp.extraMs;
@@ -122,7 +160,9 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     errorRate = loss;
   } else {
     // Fluid regime: the bottleneck serves μ = λ/ρ requests per second at most.
-    const mu = rhoB > 0 ? (lambda > 0 ? lambda / rhoB : inp.backlog / inp.dtS) : Infinity;
+    // (Written as a statement: as a nested conditional with Infinity, V8 boxes μ on the heap.)
+    let mu = Infinity;
+    if (rhoB > 0) mu = lambda > 0 ? lambda / rhoB : inp.backlog / inp.dtS;
     const arrivals = lambda * inp.dtS;
     let q = inp.backlog + arrivals;
     const served = Math.min(q, mu * inp.dtS);

@@ -68,8 +68,10 @@ export interface SimState {
   stallUntil: number;
   /** Bumped by every command that may change plans or the mode (not saved: a cache stamp). */
   planVersion: number;
-  /** VPS indices whose sliders changed since the plan arrays were last synced (not saved). */
+  /** VPS indices whose sliders changed since the plan arrays were last synced: the first
+   * `loadDirtyCount` entries (the array is reused, never shrunk; not saved). */
   loadDirty: number[];
+  loadDirtyCount: number;
   /** VPS index by id, for the VPS list it was built from (not saved: a cache). */
   index?: { vps: VpsState[]; size: number; map: Map<string, number> };
 }
@@ -126,6 +128,7 @@ export function initialState(s: Scenario, mode?: ModeSpec): SimState {
     stallUntil: -1,
     planVersion: 0,
     loadDirty: [],
+    loadDirtyCount: 0,
   };
 }
 
@@ -230,5 +233,6 @@ export function stateFromSnapshot(s: StateSnapshot): SimState {
     stallUntil: s.stallUntil ?? -1,
     planVersion: 0,
     loadDirty: [],
+    loadDirtyCount: 0,
   };
 }

@@ -46,10 +46,10 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   if (planStale(w.plan, st)) {
     syncPlan(w.plan, st);
     w.isoReady = false;
-  } else if (st.loadDirty.length) {
+  } else if (st.loadDirtyCount > 0) {
     // The isolated result of a VPS whose sliders moved is no longer its own.
     const dirty = st.loadDirty;
-    for (let j = 0; j < dirty.length; j++) w.isoLambda[dirty[j]] = NaN;
+    for (let j = 0; j < st.loadDirtyCount; j++) w.isoLambda[dirty[j]] = NaN;
     syncLoads(w.plan, st);
   }
   advanceFaults(st, notes);
