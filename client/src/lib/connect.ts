@@ -8,8 +8,7 @@ import type { LabClient, LabSocket } from './lab.svelte.js';
 import { decodeFrameMessage } from './decode.js';
 import { controlToken } from './api.js';
 
-/** Connect and join; `onJoinSent` runs once the first join request is on the wire. */
-export function connectLab(client: LabClient, onJoinSent?: () => void): () => void {
+export function connectLab(client: LabClient): () => void {
   const token = controlToken();
   const socket: Socket<ServerToClient, ClientToServer> = io({
     transports: ['websocket'],
@@ -25,8 +24,6 @@ export function connectLab(client: LabClient, onJoinSent?: () => void): () => vo
     socket.emit('join', { lab: client.labId }, (r) => {
       if (!r.ok) client.lastError = r.error;
     });
-    onJoinSent?.();
-    onJoinSent = undefined;
   });
   socket.on('disconnect', () => client.setStatus('disconnected'));
   socket.on('connect_error', () => client.setStatus('disconnected'));

@@ -171,15 +171,6 @@ export class LabClient {
     return !!this.state?.compareMode;
   }
 
-  /**
-   * The lab's state before the first snapshot, from REST: lets the page lay out the dashboard
-   * while the snapshot is on its way. Ignored once a snapshot has arrived.
-   */
-  applyEarlyState(s: LabState): void {
-    if (this.ready || this.state || !s || s.id !== this.labId || !Array.isArray(s.vps)) return;
-    this.state = s;
-  }
-
   /** Attach a connected socket (or a test double). */
   attach(socket: LabSocket | null): void {
     this.socket = socket;
