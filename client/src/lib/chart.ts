@@ -236,6 +236,14 @@ export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x
       scales: {
         x: {
           type: 'linear',
+          // Ticks on whole multiples of the step (chart.js would start them at the window's edge).
+          afterBuildTicks: (scale) => {
+            const step = (scale.options as { ticks?: { stepSize?: number } }).ticks?.stepSize;
+            if (!step || !(scale.max > scale.min)) return;
+            const ticks: { value: number }[] = [];
+            for (let v = Math.ceil(scale.min / step - 1e-9) * step; v <= scale.max + 1e-9 && ticks.length < 200; v += step) ticks.push({ value: +v.toFixed(6) });
+            scale.ticks = ticks;
+          },
           grid: { color: o.theme.grid, drawTicks: false },
           border: { display: false },
           ticks: {
