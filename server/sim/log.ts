@@ -44,8 +44,8 @@ const CHUNK = 4096;
 interface Chunk {
   ticks: Uint32Array;
   masks: Uint8Array;
-  /** Index into the log's table of VPS ids. */
-  ids: Uint32Array;
+  /** VPS ids (references to the command's own immutable strings). */
+  ids: string[];
   /** The present load values of each move, packed (as many as its mask has bits). */
   values: Float64Array;
   /** Values used in `values`. */
@@ -56,8 +56,6 @@ export class CommandLog {
   private readonly entries: AppliedCommand[];
   private chunks: Chunk[] = [];
   private count = 0;
-  private readonly idIndex = new Map<string, number>();
-  private readonly idList: string[] = [];
 
   constructor(entries: AppliedCommand[]) {
     this.entries = entries;
@@ -76,7 +74,7 @@ export class CommandLog {
       this.chunks.push({
         ticks: new Uint32Array(CHUNK),
         masks: new Uint8Array(CHUNK),
-        ids: new Uint32Array(CHUNK),
+        ids: [],
         values: new Float64Array(CHUNK),
         used: 0,
       });
@@ -86,17 +84,10 @@ export class CommandLog {
       values.set(c.values);
       c.values = values;
     }
-    const vps = (cmd as { vps: string }).vps;
-    let id = this.idIndex.get(vps);
-    if (id === undefined) {
-      id = this.idList.length;
-      this.idList.push(vps);
-      this.idIndex.set(vps, id);
-    }
     const load = (cmd as { load: Record<string, number> }).load;
     c.ticks[k] = tick;
     c.masks[k] = mask;
-    c.ids[k] = id;
+    c.ids.push((cmd as { vps: string }).vps);
     let u = c.used;
     for (let j = 0; j < 4; j++) if (mask & (1 << j)) c.values[u++] = load[LOAD_KEYS[j]];
     c.used = u;
@@ -120,7 +111,7 @@ export class CommandLog {
         for (let j = 0; j < 4; j++) if (mask & (1 << j)) load[LOAD_KEYS[j]] = c.values[u++];
         this.entries.push({
           tick: c.ticks[k],
-          command: { type: 'setLoad', vps: this.idList[c.ids[k]], load },
+          command: { type: 'setLoad', vps: c.ids[k], load },
         });
       }
       left -= m;
