@@ -1,7 +1,7 @@
 /**
  * What a tick's allocations mean: CPU metrics and headroom, scheduler wait, cache and memory
  * bandwidth slowdown, then each VPS's service against its isolated counterfactual, its state and
- * health, and the host figures.
+ * health (the host figures are assembled by step.ts).
  */
 import { KNOBS as KNOBS_IMPORT } from './knobs.js';
 import * as allocMod from './allocate.js';
