@@ -54,6 +54,8 @@ export const ModeOverridesSchema = z.strictObject({
   cpuPolicy: z.enum(['quota', 'share']).optional(),
   /** Normative: flat per-vCPU fairness or per-domain weights. */
   cpuWeighting: z.enum(['vcpu', 'domain']).optional(),
+  /** Share policies: enforce each plan's cpuCapCores (default: para false, as Xen's credit cap 0; container true, cpu.max). */
+  cpuCaps: z.boolean().optional(),
   /** Containers: cgroup pids.max, memory.max and io.max set from each plan (default true). */
   containerLimits: z.boolean().optional(),
   /** Containers: traffic shaping on each veth at the plan's netMbps (default false). */

@@ -82,7 +82,7 @@ export function syncPlan(a: PlanArrays, st: SimState): void {
     a.diskIops[i] = v.diskIops;
     a.netMbps[i] = v.netMbps;
     a.weight[i] = v.weight;
-    a.cap[i] = cpuCapOf(v);
+    a.cap[i] = p.cpuCaps ? cpuCapOf(v) : v.vcpus;
     a.sensitivity[i] = sensitivityOf(v);
     a.sloMs[i] = v.sloMs ?? KNOBS.sloMs;
     const code = PROFILE_CODES.indexOf(v.profile);

@@ -19,6 +19,12 @@ export interface ModeProfile {
   id: ModeId;
   cpuPolicy: CpuPolicy;
   cpuWeighting: CpuWeighting;
+  /**
+   * Under a share policy, whether a plan's `cpuCapCores` is enforced as a hard cap (cgroup
+   * `cpu.max`, Xen credit `cap`). A fixed quota always enforces it. Xen's credit cap defaults to 0
+   * (uncapped): a para guest may use idle capacity up to its vCPUs (model spec §2, para row).
+   */
+  cpuCaps: boolean;
   /** Scheduler slice for the wait model, ms. */
   schedSliceMs: number;
   /** Effective capacity factors (model spec §2 table). */
@@ -59,7 +65,7 @@ export interface ModeProfile {
 
 const base: Record<ModeId, ModeProfile> = {
   full: {
-    id: 'full', cpuPolicy: 'quota', cpuWeighting: 'domain', schedSliceMs: KNOBS.sliceDomainMs,
+    id: 'full', cpuPolicy: 'quota', cpuWeighting: 'domain', cpuCaps: true, schedSliceMs: KNOBS.sliceDomainMs,
     eCpu: 0.98, eDisk: 0.53, netRttMs: 0.03, ioCpuFactor: 1.5,
     dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, hostOs: false, hostOsIoShare: 0,
     memPolicy: 'reserved', memOvercommit: 1,
@@ -68,7 +74,7 @@ const base: Record<ModeId, ModeProfile> = {
     admissionCpu: true, admissionRam: 1, kernelPanicRadius: 'guest', forkBombRadius: 'guest',
   },
   hosted: {
-    id: 'hosted', cpuPolicy: 'quota', cpuWeighting: 'domain', schedSliceMs: KNOBS.sliceDomainMs,
+    id: 'hosted', cpuPolicy: 'quota', cpuWeighting: 'domain', cpuCaps: true, schedSliceMs: KNOBS.sliceDomainMs,
     eCpu: 0.98, eDisk: 0.47, netRttMs: 0.5, ioCpuFactor: 5.5,
     dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, hostOs: true, hostOsIoShare: 0.1,
     memPolicy: 'reserved', memOvercommit: 1,
@@ -77,7 +83,7 @@ const base: Record<ModeId, ModeProfile> = {
     admissionCpu: true, admissionRam: 1, kernelPanicRadius: 'guest', forkBombRadius: 'guest',
   },
   para: {
-    id: 'para', cpuPolicy: 'share', cpuWeighting: 'domain', schedSliceMs: KNOBS.sliceDomainMs,
+    id: 'para', cpuPolicy: 'share', cpuWeighting: 'domain', cpuCaps: false, schedSliceMs: KNOBS.sliceDomainMs,
     eCpu: 0.99, eDisk: 0.94, netRttMs: 0.05, ioCpuFactor: 1,
     dom0: true, dom0Vcpus: 1, dom0IoFactor: KNOBS.dom0IoFactor, hostOs: false, hostOsIoShare: 0,
     memPolicy: 'overcommit', memOvercommit: 1.5,
@@ -86,7 +92,7 @@ const base: Record<ModeId, ModeProfile> = {
     admissionCpu: false, admissionRam: 1.5, kernelPanicRadius: 'guest', forkBombRadius: 'guest',
   },
   container: {
-    id: 'container', cpuPolicy: 'share', cpuWeighting: 'domain', schedSliceMs: KNOBS.sliceVcpuMs,
+    id: 'container', cpuPolicy: 'share', cpuWeighting: 'domain', cpuCaps: true, schedSliceMs: KNOBS.sliceVcpuMs,
     eCpu: 1, eDisk: 1, netRttMs: 0, ioCpuFactor: 1,
     dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, hostOs: false, hostOsIoShare: 0,
     memPolicy: 'limited', memOvercommit: 1,
@@ -113,6 +119,7 @@ export function resolveMode(spec: ModeSpec): ModeProfile {
     p.cpuWeighting = spec.cpuWeighting;
     p.schedSliceMs = spec.cpuWeighting === 'vcpu' ? KNOBS.sliceVcpuMs : KNOBS.sliceDomainMs;
   }
+  if (spec.cpuCaps !== undefined) p.cpuCaps = spec.cpuCaps;
   if (spec.schedSliceMs !== undefined) p.schedSliceMs = spec.schedSliceMs;
   if (spec.cachePartitioning !== undefined) p.cachePartitioning = spec.cachePartitioning;
   if (spec.memOvercommit !== undefined) {
@@ -131,6 +138,7 @@ export function resolveMode(spec: ModeSpec): ModeProfile {
   }
   // A fixed quota needs admission control to mean anything; a share never refuses CPU.
   p.admissionCpu = p.cpuPolicy === 'quota';
+  if (p.cpuPolicy === 'quota') p.cpuCaps = true;
   return p;
 }
 

@@ -11,8 +11,26 @@ const hogged = (mode: ModeSpec) =>
   });
 
 describe('CPU: steal versus throttled', () => {
-  it('a capped hog is throttled by its own cap, not stolen from (para)', () => {
+  it('a capped hog is throttled by its own cap, not stolen from (para with credit caps, containers)', () => {
+    for (const mode of [{ base: 'para', cpuCaps: true }, 'container'] as const) {
+      const f = run(make(hogged(mode)), 5).at(-1)!;
+      const hog = vpsOf(f, 'hog');
+      expect(hog.cpuGranted).toBeCloseTo(2, 9);
+      expect(hog.cpuThrottled).toBeCloseTo(0.5, 9);
+      expect(hog.cpuSteal).toBe(0);
+    }
+  });
+
+  it('para leaves the credit cap off by default: a hog uses idle cores up to its vCPUs', () => {
     const f = run(make(hogged('para')), 5).at(-1)!;
+    const hog = vpsOf(f, 'hog');
+    expect(hog.cpuGranted).toBeGreaterThan(2.5);
+    expect(hog.cpuThrottled).toBe(0);
+  });
+
+  it('under full the same plan cap is the quota: the hog is throttled at it', () => {
+    const s = hogged('full');
+    const f = run(make({ ...s, vps: s.vps.map((v) => ({ ...v, cpuCapCores: 2 })) }), 5).at(-1)!;
     const hog = vpsOf(f, 'hog');
     expect(hog.cpuGranted).toBeCloseTo(2, 9);
     expect(hog.cpuThrottled).toBeCloseTo(0.5, 9);
