@@ -15,7 +15,8 @@ import type {
   SnapshotMessage,
 } from '../../shared/protocol.js';
 import { encodeFrameMessage, type WireFrameMessage } from '../../shared/wire.js';
-import type { Engine } from '../sim/api.js';
+import type { AppliedCommand, Engine } from '../sim/api.js';
+import { eventTick } from '../sim/index.js';
 import type { LabSnapshot } from './store.js';
 import { FrameHistory } from './history.js';
 import { describeCommand, modeName } from './describe.js';
@@ -106,6 +107,10 @@ export class Lab {
   private faultEndAt = Infinity;
   private tickErrors = 0;
   private dropped = 0;
+  /** The scenario's scheduled events, by tick (the engines apply them by themselves in step). */
+  private readonly schedule: { tick: number; command: Command }[];
+  /** Index of the first scheduled event not yet logged. */
+  private scheduleAt = 0;
 
   constructor(init: LabInit) {
     this.id = init.id;
@@ -123,6 +128,10 @@ export class Lab {
     const maxTicks = Math.max(1, Math.ceil((init.limits.historyS * 1000) / this.tickMs));
     this.history = new FrameHistory({ maxTicks, maxBytes: init.limits.historyBytes });
     this.watches = this.engines.map((_, i) => new StateWatch(this.compare ? modeName(this.compare[i]) : ''));
+    this.schedule = scheduleOf(init.scenario);
+    // A restored engine has already applied (and the saved log holds) the events before its tick.
+    while (this.scheduleAt < this.schedule.length && this.schedule[this.scheduleAt].tick < this.tick)
+      this.scheduleAt++;
     this.refreshFaultEnd();
   }
 
@@ -223,13 +232,19 @@ export class Lab {
   private runTick(): void {
     this.drain();
     try {
+      const tick = this.tick;
+      const scheduled =
+        this.scheduleAt < this.schedule.length && this.schedule[this.scheduleAt].tick <= tick;
+      const logBefore = scheduled ? this.engines.map((e) => e.log().length) : null;
       const frames = this.engines.map((e) => e.step());
       this.latest = frames;
       this.history.push(frames);
       for (const fn of this.tickListeners) fn(frames);
+      if (logBefore) this.recordScheduled(tick, logBefore);
       for (let i = 0; i < frames.length; i++)
         for (const ev of this.watches[i].check(frames[i])) this.record(ev);
       if (frames[0].tick + 1 >= this.faultEndAt) this.checkFaultsEnded(frames[0].tick);
+      if (logBefore) this.refreshFaultEnd();
     } catch (e) {
       this.tickErrors++;
       if (this.tickErrors <= 5 || this.tickErrors % 1000 === 0)
@@ -238,6 +253,34 @@ export class Lab {
           'error inside a tick; the lab keeps running',
         );
     }
+  }
+
+  /**
+   * Log the scenario events the engines applied by themselves in the step of `tick` (what each
+   * engine's command log grew by), like live commands; an event an engine refused is logged as such.
+   */
+  private recordScheduled(tick: number, logBefore: number[]): void {
+    const due: Command[] = [];
+    while (this.scheduleAt < this.schedule.length && this.schedule[this.scheduleAt].tick <= tick)
+      due.push(this.schedule[this.scheduleAt++].command);
+    const applied = this.engines.map((e, i) => matchApplied(due, e.log().slice(logBefore[i])));
+    const entries: LabEvent[] = [];
+    due.forEach((command, k) => {
+      if (applied[0][k])
+        entries.push({ tick, kind: 'command', by: 'scenario', message: describeCommand(command), command });
+      for (let i = 0; i < this.engines.length; i++) {
+        if (applied[i][k] || (i > 0 && !applied[0][k])) continue;
+        const where = this.compare ? `[${modeName(this.compare[i])}] ` : '';
+        entries.push({
+          tick,
+          kind: 'admission',
+          by: 'scenario',
+          message: `${where}scheduled ${describeCommand(command)} refused`,
+        });
+      }
+    });
+    // The last entry carries the new state (the scenario changed it).
+    entries.forEach((ev, k) => this.record(ev, k === entries.length - 1));
   }
 
   private faultsBefore: { faults: LabState['faults']; hostFaults: LabState['hostFaults'] }[] = [];
@@ -456,6 +499,30 @@ export class Lab {
   latestFrames(): Frame[] | null {
     return this.latest;
   }
+}
+
+/** The scenario's events as the engine schedules them: by tick, in file order within a tick. */
+function scheduleOf(scenario: Scenario): { tick: number; command: Command }[] {
+  const tickMs = scenario.tickMs ?? 100;
+  const out = (scenario.events ?? []).map((e, i) => {
+    const { atS: _a, atTick: _t, ...command } = e as Command & { atS?: number; atTick?: number };
+    return { tick: eventTick(e, tickMs), i, command: command as Command };
+  });
+  out.sort((a, b) => a.tick - b.tick || a.i - b.i);
+  return out.map(({ tick, command }) => ({ tick, command }));
+}
+
+/** Which of `due` (in order) an engine applied, given what its log grew by in that step. */
+function matchApplied(due: readonly Command[], grew: readonly AppliedCommand[]): boolean[] {
+  if (grew.length >= due.length) return due.map(() => true);
+  const out: boolean[] = [];
+  let j = 0;
+  for (const c of due) {
+    const hit = j < grew.length && JSON.stringify(grew[j].command) === JSON.stringify(c);
+    out.push(hit);
+    if (hit) j++;
+  }
+  return out;
 }
 
 function fail(code: ApiError['code'], message: string, path?: string): { ok: false; error: ApiError } {
