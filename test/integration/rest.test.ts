@@ -256,7 +256,7 @@ describe('REST admission', () => {
   it('a compare mode that cannot admit the scenario is refused with its reason', async () => {
     const r = await http(`${api}/labs`, {
       method: 'POST',
-      body: { id: 'nofit', preset: 'demo', compare: ['para', 'full'] },
+      body: { id: 'nofit', preset: 'memory-bomb-overcommit', compare: ['para', 'full'] },
     });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('ADMISSION_REFUSED');
