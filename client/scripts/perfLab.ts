@@ -8,11 +8,11 @@ const ROLES = ['web', 'database', 'cache', 'batch', 'ci', 'mail'] as const;
 const PROFILES = ['diurnal', 'bursty', 'steady', 'randomWalk'] as const;
 const HISTORY_TICKS = 9000;
 
-async function post(path: string, body: unknown): Promise<any> {
+async function post<T>(path: string, body: unknown): Promise<T> {
   const r = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const j = await r.json();
+  const j = (await r.json()) as { ok?: boolean; data?: T } | T;
   if (r.status >= 300) throw new Error(`${path}: ${r.status} ${JSON.stringify(j)}`);
-  return j && typeof j === 'object' && 'ok' in j ? j.data : j;
+  return j && typeof j === 'object' && 'ok' in j ? (j.data as T) : (j as T);
 }
 
 const scenario = {
@@ -32,8 +32,8 @@ const scenario = {
     load: { cpu: 0.3 + 0.03 * i, mem: 0.5, disk: 0.1 + 0.01 * i, net: 0.1 },
   })),
 };
-const lab = (await post('/api/labs', { scenario })).id as string;
-const clock = (body: unknown): Promise<{ tick: number }> => post(`/api/labs/${lab}/clock`, body);
+const lab = (await post<{ id: string }>('/api/labs', { scenario })).id;
+const clock = (body: unknown): Promise<{ tick: number }> => post<{ tick: number }>(`/api/labs/${lab}/clock`, body);
 let tick = (await clock({ action: 'pause' })).tick;
 while (tick < HISTORY_TICKS) tick = (await clock({ action: 'step', ticks: Math.min(600, HISTORY_TICKS - tick) })).tick;
 await clock({ action: 'speed', speed: 1 });
