@@ -3,8 +3,8 @@
  * server `Server<ClientToServer, ServerToClient>`, client `Socket<ServerToClient, ClientToServer>`.
  */
 import type { Command, ModeSpec, PlanPatch, Load, VpsSpec } from './commands.js';
-import type { Frame, GuestFault, HostFault, WorkloadProfile } from './model.js';
-import type { WireFrameMessage } from './wire.js';
+import type { Frame, GuestFault, HostFault, VpsMetricName, WorkloadProfile } from './model.js';
+import type { WireFrameMessage, WireHistory } from './wire.js';
 
 export const ERROR_CODES = {
   INVALID_INPUT: 'INVALID_INPUT',
@@ -47,7 +47,9 @@ export interface ActiveHostFault {
 }
 
 /** One VPS as it stands now: its plan, sliders and profile. */
-export type VpsState = Required<Pick<VpsSpec, 'id' | 'vcpus' | 'ramGiB' | 'diskIops' | 'netMbps' | 'weight'>> &
+export type VpsState = Required<
+  Pick<VpsSpec, 'id' | 'vcpus' | 'ramGiB' | 'diskIops' | 'netMbps' | 'weight'>
+> &
   Pick<VpsSpec, 'cpuCapCores' | 'sensitivity' | 'sloMs' | 'role'> & {
     profile: WorkloadProfile;
     load: Required<Load>;
@@ -98,6 +100,11 @@ export interface SnapshotMessage {
    * `decodeFrameMessage`). Longer windows come downsampled from `GET /api/labs/:id/history`.
    */
   history: WireFrameMessage[];
+  /**
+   * The same history in columns, sent instead of `history` (which is then empty) when the join
+   * asked for `historyForm: 'columns'`: a fraction of the bytes. `decodeHistory` gives the entries.
+   */
+  historyColumns?: WireHistory;
   events: LabEvent[];
   /** Whether this connection may steer (has the control token, or none is required). */
   canControl: boolean;
@@ -124,6 +131,20 @@ export type ClockCommand =
   | { lab: string; action: 'step'; ticks?: number }
   | { lab: string; action: 'speed'; speed: number };
 
+/** What `join` takes: the lab, and optionally how much history the snapshot carries and in which form. */
+export interface JoinMessage {
+  lab: string;
+  /** Seconds of simulated time the snapshot's history covers (default: its 600 entries). */
+  historyS?: number;
+  /** `'columns'`: the history comes as `historyColumns` (compact) instead of `history`. */
+  historyForm?: 'frames' | 'columns';
+  /**
+   * With `'columns'`: the VPS metrics the history carries (default: all). The VPS state always
+   * travels; the newest entry always travels whole.
+   */
+  metrics?: VpsMetricName[];
+}
+
 export interface ServerToClient {
   snapshot: (msg: SnapshotMessage) => void;
   /** Sent volatile: a slow client may miss some; each carries its tick. Decode with shared/wire.ts. */
@@ -133,10 +154,13 @@ export interface ServerToClient {
 }
 
 export interface ClientToServer {
-  join: (msg: { lab: string }, ack?: (r: Ack<{ lab: string }>) => void) => void;
+  join: (msg: JoinMessage, ack?: (r: Ack<{ lab: string }>) => void) => void;
   leave: (msg: { lab: string }, ack?: (r: Ack<{ lab: string }>) => void) => void;
   command: (msg: LabCommand, ack?: (r: Ack<{ tick: number }>) => void) => void;
-  clock: (msg: ClockCommand, ack?: (r: Ack<{ tick: number; speed: number; paused: boolean }>) => void) => void;
+  clock: (
+    msg: ClockCommand,
+    ack?: (r: Ack<{ tick: number; speed: number; paused: boolean }>) => void,
+  ) => void;
 }
 
-export type { Command, ModeSpec, PlanPatch, Load, VpsSpec, WireFrameMessage };
+export type { Command, ModeSpec, PlanPatch, Load, VpsSpec, WireFrameMessage, WireHistory };

@@ -105,6 +105,29 @@ const HOST_SCALES = HOST_METRICS.map((m) => HOST_SCALE[m]);
 const STATE_INDEX = new Map<string, number>(VPS_STATES.map((s, i) => [s, i]));
 const RESOURCE_INDEX = new Map<string, number>(RESOURCES.map((r, i) => [r, i]));
 
+/**
+ * Attribution edges as sent: those of at least WIRE_MIN_SHARE between known VPSs, largest first,
+ * at most WIRE_MAX_EDGES, share × 100. `quads` holds [victimIndex, culpritIndex, resourceIndex,
+ * share] per edge (index -1: unknown).
+ */
+export function encodeEdgeQuads(quads: ArrayLike<number> | null): number[][] {
+  if (!quads || quads.length === 0) return [];
+  const picked: number[] = [];
+  for (let k = 0; k + 3 < quads.length; k += 4)
+    if (quads[k + 3] >= WIRE_MIN_SHARE && quads[k] >= 0 && quads[k + 1] >= 0) picked.push(k);
+  picked.sort((a, b) => quads[b + 3] - quads[a + 3] || a - b);
+  return picked
+    .slice(0, WIRE_MAX_EDGES)
+    .map((k) => [quads[k], quads[k + 1], quads[k + 2], Math.round(quads[k + 3] * 100)]);
+}
+
+/** A metric value as sent: scaled and rounded, null if not finite. */
+export const encodeValue = enc;
+/** Wire scale of each VPS_METRICS entry, in order. */
+export const VPS_WIRE_SCALES: readonly number[] = VPS_METRICS.map((m) => VPS_SCALE[m]);
+/** Wire scale of each HOST_METRICS entry, in order. */
+export const HOST_WIRE_SCALES: readonly number[] = HOST_METRICS.map((m) => HOST_SCALE[m]);
+
 /** Encode one engine frame. */
 export function encodeFrame(frame: Frame): WireFrame {
   const host: WireNumber[] = new Array(HOST_METRICS.length);
@@ -162,4 +185,206 @@ export function encodeFrameMessage(lab: string, frames: readonly Frame[]): WireF
 /** Decode a `frame` event (or a snapshot history entry) as received. */
 export function decodeFrameMessage(msg: WireFrameMessage): { lab: string; tick: number; frames: Frame[] } {
   return { lab: msg.lab, tick: msg.tick, frames: msg.frames.map(decodeFrame) };
+}
+
+/**
+ * One column of a `WireHistory`: delta-coded (each number is the change from the previous
+ * non-null value) and run-length coded (`[delta, n]` stands for n equal deltas in a row), so
+ * steady series travel as a few numbers. `null` marks a value that is not finite.
+ */
+export type WireColumn = (number | null | [delta: number, count: number])[];
+
+/**
+ * A snapshot's history in columns (what `join` with `historyForm: 'columns'` gets): the same
+ * entries as `WireFrameMessage[]`, transposed so each metric is one column over time. It may carry
+ * only some VPS metrics (`rows`): the others decode as null, except in the newest entry, which
+ * also travels whole (`latest`). With every row index, `decodeHistory(encodeHistory(lab, h))`
+ * deep-equals `h`.
+ */
+export interface WireHistory {
+  lab: string;
+  /** Tick of each entry. */
+  ticks: WireColumn;
+  /** Indices into a VPS row (`[stateIndex, ...VPS_METRICS]`) that have columns, in this order. */
+  rows: number[];
+  /** One per mode: two in a compare lab. */
+  modes: WireHistoryMode[];
+  /** The newest entry whole (cards and tables read every metric of it). */
+  latest: WireFrameMessage | null;
+}
+
+export interface WireHistoryMode {
+  /** Simulated time of each entry in ms. */
+  tMs: WireColumn;
+  /** Consecutive entries with the same VPS set: `[entries, ids joined by ","]`. */
+  runs: [count: number, ids: string][];
+  /** One column per HOST_METRICS entry, over all entries. */
+  host: WireColumn[];
+  /** Per run, per VPS, one column per index of `rows`, over the run. */
+  vps: WireColumn[][][];
+  /** Attribution edges (as in WireFrame), run-length coded: `[entries, edges]`. */
+  attribution: [count: number, edges: number[][]][];
+}
+
+/** Builds one WireColumn value by value. */
+export class ColumnWriter {
+  readonly out: WireColumn = [];
+  private prev = 0;
+  private run: number | null | undefined = undefined;
+  private count = 0;
+
+  push(v: WireNumber | undefined): void {
+    let d: number | null = null;
+    if (typeof v === 'number') {
+      d = v - this.prev;
+      this.prev = v;
+    }
+    if (this.count > 0 && d === this.run) {
+      this.count++;
+      return;
+    }
+    this.flush();
+    this.run = d;
+    this.count = 1;
+  }
+
+  /** Ends the column (call once, after the last value). */
+  done(): WireColumn {
+    this.flush();
+    this.count = 0;
+    return this.out;
+  }
+
+  private flush(): void {
+    if (this.count === 0) return;
+    const d = this.run as number | null;
+    if (this.count >= 3 && d !== null) this.out.push([d, this.count]);
+    else for (let k = 0; k < this.count; k++) this.out.push(d);
+  }
+}
+
+/** The values of a WireColumn (n of them; missing ones are null). */
+function readColumn(col: WireColumn | undefined, n: number): WireNumber[] {
+  const out: WireNumber[] = new Array(n).fill(null);
+  let prev = 0;
+  let i = 0;
+  for (const item of col ?? []) {
+    if (i >= n) break;
+    if (item === null) out[i++] = null;
+    else if (typeof item === 'number') out[i++] = prev += item;
+    else if (Array.isArray(item)) {
+      const [d, count] = item;
+      for (let k = 0; k < count && i < n; k++) out[i++] = prev += d;
+    }
+  }
+  return out;
+}
+
+function sameEdges(a: number[][], b: number[][]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.length !== y.length) return false;
+    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
+  }
+  return true;
+}
+
+/** Every index of a VPS row: the state, then each of VPS_METRICS. */
+export const ALL_ROWS: readonly number[] = Array.from({ length: VPS_METRICS.length + 1 }, (_, k) => k);
+
+/**
+ * Transpose a snapshot's history (entries oldest first, one frame per mode each) into columns,
+ * keeping the VPS row indices `rows` (default: all).
+ */
+export function encodeHistory(
+  lab: string,
+  history: readonly WireFrameMessage[],
+  rows: readonly number[] = ALL_ROWS,
+): WireHistory {
+  const ticks = new ColumnWriter();
+  for (const m of history) ticks.push(m.tick);
+  const modeCount = history.reduce((n, m) => Math.max(n, m.frames.length), 0);
+  const modes: WireHistoryMode[] = [];
+  for (let e = 0; e < modeCount; e++) {
+    const tMs = new ColumnWriter();
+    const host = HOST_METRICS.map(() => new ColumnWriter());
+    const runs: [number, string][] = [];
+    const vps: ColumnWriter[][][] = [];
+    const attribution: [number, number[][]][] = [];
+    let cols: ColumnWriter[][] = [];
+    for (const m of history) {
+      const f = m.frames[e];
+      if (!f) continue;
+      tMs.push(f[1]);
+      for (let i = 0; i < HOST_METRICS.length; i++) host[i].push(f[3][i]);
+      const run = runs[runs.length - 1];
+      if (run && run[1] === f[2]) run[0]++;
+      else {
+        runs.push([1, f[2]]);
+        cols = f[4].map(() => rows.map(() => new ColumnWriter()));
+        vps.push(cols);
+      }
+      for (let v = 0; v < cols.length; v++) {
+        const row = f[4][v];
+        for (let k = 0; k < rows.length; k++) cols[v][k].push(row?.[rows[k]]);
+      }
+      const last = attribution[attribution.length - 1];
+      if (last && sameEdges(last[1], f[5])) last[0]++;
+      else attribution.push([1, f[5]]);
+    }
+    modes.push({
+      tMs: tMs.done(),
+      runs,
+      host: host.map((c) => c.done()),
+      vps: vps.map((run) => run.map((v) => v.map((c) => c.done()))),
+      attribution,
+    });
+  }
+  return { lab, ticks: ticks.done(), rows: [...rows], modes, latest: history[history.length - 1] ?? null };
+}
+
+/**
+ * Back to the frame form, entry by entry, oldest first (each then decodes with
+ * `decodeFrameMessage`, or goes straight into tables that read wire frames).
+ */
+export function decodeHistory(h: WireHistory): WireFrameMessage[] {
+  const first = readColumn(h.ticks, countOf(h.ticks));
+  const n = first.length;
+  const out: WireFrameMessage[] = first.map((tick) => ({ lab: h.lab, tick: tick ?? 0, frames: [] }));
+  const width = VPS_METRICS.length + 1;
+  for (const m of h.modes) {
+    const tMs = readColumn(m.tMs, n);
+    const host = HOST_METRICS.map((_, i) => readColumn(m.host[i], n));
+    let entry = 0;
+    m.runs.forEach(([count, ids], r) => {
+      const cols = (m.vps[r] ?? []).map((vcols) => vcols.map((c) => readColumn(c, count)));
+      for (let j = 0; j < count && entry < n; j++, entry++) {
+        const hostRow: WireNumber[] = new Array(HOST_METRICS.length);
+        for (let i = 0; i < HOST_METRICS.length; i++) hostRow[i] = host[i][entry];
+        const vpsRows: WireNumber[][] = cols.map((c) => {
+          const row: WireNumber[] = new Array(width).fill(null);
+          for (let k = 0; k < h.rows.length; k++) row[h.rows[k]] = c[k][j];
+          return row;
+        });
+        out[entry].frames.push([out[entry].tick, tMs[entry] ?? 0, ids, hostRow, vpsRows, []]);
+      }
+    });
+    entry = 0;
+    for (const [count, edges] of m.attribution)
+      for (let j = 0; j < count && entry < n; j++, entry++) {
+        const f = out[entry].frames[out[entry].frames.length - 1];
+        if (f) f[5] = edges;
+      }
+  }
+  if (h.latest && n > 0 && out[n - 1].tick === h.latest.tick) out[n - 1] = h.latest;
+  return out;
+}
+
+/** How many values a WireColumn holds. */
+function countOf(col: WireColumn): number {
+  let n = 0;
+  for (const item of col) n += Array.isArray(item) ? item[1] : 1;
+  return n;
 }

@@ -10,6 +10,17 @@ import {
   type Frame,
   type Resource,
 } from '../../shared/model.js';
+import {
+  ALL_ROWS,
+  ColumnWriter,
+  encodeEdgeQuads,
+  encodeFrameMessage,
+  encodeValue,
+  HOST_WIRE_SCALES,
+  VPS_WIRE_SCALES,
+  type WireHistory,
+  type WireHistoryMode,
+} from '../../shared/wire.js';
 
 interface Packed {
   /** Shared between consecutive ticks while the VPS set does not change. */
@@ -55,6 +66,22 @@ export interface Downsampled {
   ticks: number[];
   host: Record<string, Envelope>;
   vps: Record<string, Record<string, Envelope>>;
+}
+
+function sameQuads(a: Float64Array | null, b: Float64Array | null): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameEdgeLists(a: number[][], b: number[][]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].length !== b[i].length) return false;
+    for (let k = 0; k < a[i].length; k++) if (a[i][k] !== b[i][k]) return false;
+  }
+  return true;
 }
 
 function sameIds(a: string[] | undefined, frame: Frame): boolean {
@@ -200,6 +227,88 @@ export class FrameHistory {
       out.push(row.engines.map((p) => this.unpack(row.tick, p)));
     }
     return out.reverse();
+  }
+
+  /**
+   * The same entries as `range` (every `stride`-th tick counted back from `toTick`), straight from
+   * the packed rows into the wire's column form, keeping the VPS row indices `rows`: what a
+   * snapshot sends, without building a frame object per entry.
+   */
+  columns(
+    lab: string,
+    fromTick: number,
+    toTick: number,
+    stride = 1,
+    rows: readonly number[] = ALL_ROWS,
+  ): WireHistory {
+    const picked: Row[] = [];
+    const lo = this.lowerBound(fromTick);
+    for (let hi = this.lowerBound(toTick + 1) - 1; hi >= lo; hi -= Math.max(1, Math.floor(stride)))
+      picked.push(this.rowAt(hi));
+    picked.reverse();
+    const ticks = new ColumnWriter();
+    for (const row of picked) ticks.push(row.tick);
+    const modeCount = picked.reduce((n, r) => Math.max(n, r.engines.length), 0);
+    const modes: WireHistoryMode[] = [];
+    for (let e = 0; e < modeCount; e++) {
+      const tMs = new ColumnWriter();
+      const host = HOST_METRICS.map(() => new ColumnWriter());
+      const runs: [number, string][] = [];
+      const vps: ColumnWriter[][][] = [];
+      const attribution: [number, number[][]][] = [];
+      let cols: ColumnWriter[][] = [];
+      let ids: string[] | null = null;
+      let lastEdges: Float64Array | null | undefined;
+      for (const row of picked) {
+        const p = row.engines[e];
+        if (!p) continue;
+        const values = p.values;
+        tMs.push(Math.round(values[0] * 1000));
+        for (let i = 0; i < H; i++) host[i].push(encodeValue(values[1 + i], HOST_WIRE_SCALES[i]));
+        if (p.ids !== ids) {
+          const joined = p.ids.join(',');
+          const run = runs[runs.length - 1];
+          if (!run || run[1] !== joined) {
+            runs.push([0, joined]);
+            cols = p.ids.map(() => rows.map(() => new ColumnWriter()));
+            vps.push(cols);
+          }
+          ids = p.ids;
+        }
+        runs[runs.length - 1][0]++;
+        for (let v = 0; v < cols.length; v++) {
+          const base = 1 + H + v * V;
+          const c = cols[v];
+          for (let k = 0; k < rows.length; k++) {
+            const r = rows[k];
+            c[k].push(r === 0 ? p.states[v] : encodeValue(values[base + r - 1], VPS_WIRE_SCALES[r - 1]));
+          }
+        }
+        const last = attribution[attribution.length - 1];
+        if (last && sameQuads(lastEdges ?? null, p.attr)) last[0]++;
+        else {
+          const edges = encodeEdgeQuads(p.attr);
+          if (last && sameEdgeLists(last[1], edges)) last[0]++;
+          else attribution.push([1, edges]);
+        }
+        lastEdges = p.attr;
+      }
+      modes.push({
+        tMs: tMs.done(),
+        runs,
+        host: host.map((c) => c.done()),
+        vps: vps.map((run) => run.map((v) => v.map((c) => c.done()))),
+        attribution,
+      });
+    }
+    const newest = picked[picked.length - 1];
+    const latest = newest
+      ? encodeFrameMessage(
+          lab,
+          newest.engines.map((p) => this.unpack(newest.tick, p)),
+        )
+      : null;
+    return { lab, ticks: ticks.done(), rows: [...rows], modes, latest };
   }
 
   /** Every kept tick of one engine, oldest first. */

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { parseCommand, type Command, type ModeSpec, type Scenario } from '../../shared/commands.js';
-import type { Frame } from '../../shared/model.js';
+import { VPS_METRICS, type Frame, type VpsMetricName } from '../../shared/model.js';
 import type {
   Ack,
   ApiError,
@@ -14,7 +14,13 @@ import type {
   LabSummary,
   SnapshotMessage,
 } from '../../shared/protocol.js';
-import { encodeFrameMessage, type WireFrameMessage } from '../../shared/wire.js';
+import {
+  ALL_ROWS,
+  decodeHistory,
+  encodeFrameMessage,
+  type WireFrameMessage,
+  type WireHistory,
+} from '../../shared/wire.js';
 import type { AppliedCommand, Engine } from '../sim/api.js';
 import { eventTick } from '../sim/index.js';
 import type { LabSnapshot } from './store.js';
@@ -233,8 +239,7 @@ export class Lab {
     this.drain();
     try {
       const tick = this.tick;
-      const scheduled =
-        this.scheduleAt < this.schedule.length && this.schedule[this.scheduleAt].tick <= tick;
+      const scheduled = this.scheduleAt < this.schedule.length && this.schedule[this.scheduleAt].tick <= tick;
       const logBefore = scheduled ? this.engines.map((e) => e.log().length) : null;
       const frames = this.engines.map((e) => e.step());
       this.latest = frames;
@@ -434,28 +439,56 @@ export class Lab {
     return this.events.slice();
   }
 
-  /** What a client gets first on (re)join: state, recent frames at the live cadence, the log. */
-  snapshot(canControl: boolean): SnapshotMessage {
+  /**
+   * What a client gets first on (re)join: state, recent frames at the live cadence (the last
+   * `historyS` seconds, at most SNAPSHOT_ENTRIES entries; in columns if asked), the log.
+   */
+  snapshot(
+    canControl: boolean,
+    opts: { historyS?: number; form?: 'frames' | 'columns'; metrics?: readonly VpsMetricName[] } = {},
+  ): SnapshotMessage {
     const stride = this.ticksPerBroadcast;
     const last = this.history.lastTick ?? -1;
+    const entries =
+      opts.historyS === undefined
+        ? SNAPSHOT_ENTRIES
+        : Math.min(SNAPSHOT_ENTRIES, Math.ceil((opts.historyS * 1000) / (stride * this.tickMs)) + 1);
+    const form = opts.form ?? 'frames';
     // Clients joining in the same tick (a class opening the page) share one encoding.
-    if (!this.snapshotCache || this.snapshotCache.last !== last || this.snapshotCache.stride !== stride) {
-      const from = Math.max(0, last - stride * (SNAPSHOT_ENTRIES - 1));
-      const history = this.history
-        .range(from, last, stride)
-        .map((frames) => encodeFrameMessage(this.id, frames));
-      this.snapshotCache = { last, stride, history };
+    if (this.snapshotCache.last !== last) this.snapshotCache = { last, byKey: new Map() };
+    const rows =
+      form === 'columns' && opts.metrics
+        ? [
+            0,
+            ...[...new Set(opts.metrics.map((m) => VPS_METRICS.indexOf(m) + 1))]
+              .filter((k) => k > 0)
+              .sort((a, b) => a - b),
+          ]
+        : ALL_ROWS;
+    const key = `${stride}:${entries}:${form}:${rows.join(',')}`;
+    let cached = this.snapshotCache.byKey.get(key);
+    if (!cached) {
+      const from = Math.max(0, last - stride * (entries - 1));
+      // Read straight from the packed history into columns (no frame objects); the frame form
+      // is the same entries decoded back, which is several times cheaper than encoding each frame.
+      const columns = this.history.columns(this.id, from, last, stride, rows);
+      cached = form === 'columns' ? { history: [], columns } : { history: decodeHistory(columns) };
+      this.snapshotCache.byKey.set(key, cached);
     }
     return {
       lab: this.id,
       state: this.state(),
-      history: this.snapshotCache.history,
+      history: cached.history,
+      ...(cached.columns ? { historyColumns: cached.columns } : {}),
       events: this.recentEvents(),
       canControl,
     };
   }
 
-  private snapshotCache: { last: number; stride: number; history: WireFrameMessage[] } | null = null;
+  private snapshotCache: {
+    last: number;
+    byKey: Map<string, { history: WireFrameMessage[]; columns?: WireHistory }>;
+  } = { last: -2, byKey: new Map() };
 
   /**
    * Re-apply recorded commands after a restore: step to each one's tick, apply it, without

@@ -13,7 +13,7 @@ import type { Lab } from '../lab/lab.js';
 import type { Registry } from '../lab/registry.js';
 import { canControl } from './auth.js';
 import { TokenBucket } from './rate.js';
-import { check, ClockActionSchema, LabRefSchema, splitLab } from './validate.js';
+import { check, ClockActionSchema, JoinSchema, LabRefSchema, splitLab } from './validate.js';
 
 interface SocketData {
   by: string;
@@ -148,7 +148,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     };
 
     handle('join', (msg, ack) => {
-      const r = check(LabRefSchema, msg);
+      const r = check(JoinSchema, msg);
       if (!r.ok) return invalid(ack, r.error);
       const lab = findLab(r.data.lab, ack);
       if (!lab) return;
@@ -162,7 +162,14 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       void socket.join(room);
       countViewers(lab);
       reply(ack, { ok: true, data: { lab: lab.id } });
-      socket.emit('snapshot', lab.snapshot(socket.data.canControl));
+      socket.emit(
+        'snapshot',
+        lab.snapshot(socket.data.canControl, {
+          historyS: r.data.historyS,
+          form: r.data.historyForm,
+          metrics: r.data.metrics,
+        }),
+      );
     });
 
     handle('leave', (msg, ack) => {

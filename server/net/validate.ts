@@ -1,10 +1,21 @@
 /** Schemas for inbound messages that are not simulation commands (those live in shared/commands). */
 import { z } from 'zod';
 import { formatPath } from '../../shared/commands.js';
+import { VPS_METRICS } from '../../shared/model.js';
 import type { ApiError } from '../../shared/protocol.js';
 import { MAX_SPEED, MAX_STEP, MIN_SPEED } from '../lab/lab.js';
 
 export const LabRefSchema = z.strictObject({ lab: z.string().min(1).max(64) });
+
+export const JoinSchema = z.strictObject({
+  lab: z.string().min(1).max(64),
+  historyS: z.number().min(0).max(86_400).optional(),
+  historyForm: z.enum(['frames', 'columns']).optional(),
+  metrics: z
+    .array(z.enum(VPS_METRICS))
+    .max(VPS_METRICS.length * 2)
+    .optional(),
+});
 
 export const ClockActionSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('pause') }),

@@ -39,7 +39,7 @@ const wallMs = () => performance.timeOrigin + performance.now();
 const ROLES: VpsSpec['role'][] = ['web', 'database', 'cache', 'batch', 'ci', 'mail'];
 
 /** Sixteen tenants on a modern host, two of them misbehaving so attribution is in every frame. */
-function scenario(): Scenario {
+export function scenario(): Scenario {
   const vps: VpsSpec[] = Array.from({ length: 16 }, (_, i) => ({
     id: `${ROLES[i % ROLES.length]}-${Math.floor(i / ROLES.length) + 1}`,
     role: ROLES[i % ROLES.length],

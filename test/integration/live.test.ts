@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, FrameMessage, LabEvent, LabState, SnapshotMessage } from '../../shared/protocol.js';
-import { decodeFrameMessage, type WireFrameMessage } from '../../shared/wire.js';
+import { decodeFrameMessage, decodeHistory, type WireFrameMessage } from '../../shared/wire.js';
 import {
   client,
   http,
@@ -176,6 +176,46 @@ describe('live lab over socket.io', () => {
     expect((await next).tick).toBe(last + 1);
     expect(order[0]).toBe('snapshot');
     again.disconnect();
+  });
+});
+
+describe('snapshot history forms', () => {
+  async function joinWith(msg: Record<string, unknown>): Promise<SnapshotMessage> {
+    const socket = await client(t.url);
+    const snap = waitFor<SnapshotMessage>(socket, 'snapshot');
+    const ack = await request<Ack<{ lab: string }>>(socket, 'join', { lab: LAB, ...msg });
+    expect(ack.ok).toBe(true);
+    const s = await snap;
+    socket.disconnect();
+    return s;
+  }
+
+  it('in columns, a join gets the same entries as frames; historyS bounds them; the next frame follows', async () => {
+    const lab = t.server.registry.get(LAB)!;
+    t.advance(3000);
+    const frames = await joinWith({});
+    const cols = await joinWith({ historyForm: 'columns' });
+    expect(cols.history).toEqual([]);
+    expect(decodeHistory(cols.historyColumns!)).toEqual(frames.history);
+    expect(JSON.stringify(cols).length * 3).toBeLessThan(JSON.stringify(frames).length);
+    const short = await joinWith({ historyForm: 'columns', historyS: 2, metrics: ['latencyP99Ms'] });
+    const got = decodeHistory(short.historyColumns!);
+    expect(got.map((m) => m.tick)).toEqual(frames.history.slice(-21).map((m) => m.tick));
+    expect(got.at(-1)).toEqual(frames.history.at(-1));
+    expect(got.at(-1)!.tick).toBe(lab.tick - 1);
+  });
+
+  it('refuses an unknown history form or metric, naming the field', async () => {
+    const socket = await client(t.url);
+    for (const [msg, path] of [
+      [{ historyForm: 'csv' }, 'historyForm'],
+      [{ historyForm: 'columns', metrics: ['nope'] }, 'metrics[0]'],
+      [{ historyS: -1 }, 'historyS'],
+    ] as const) {
+      const r = await request<Ack<unknown>>(socket, 'join', { lab: LAB, ...msg });
+      expect(r.ok ? null : r.error).toMatchObject({ code: 'INVALID_INPUT', path });
+    }
+    socket.disconnect();
   });
 });
 

@@ -1,0 +1,124 @@
+/**
+ * Snapshot: what a join costs before the first chart can draw. One 16-VPS lab (the fan-out lab)
+ * with a full minute of history at 1× (600 broadcasts); a real socket.io client joins it again
+ * and again, asking for the history as frames (the original form) or in columns.
+ *
+ * Prints per form: snapshot bytes (JSON), server encode time (history read + encoding, cache
+ * cold), join-to-snapshot time at the client, and the client's decode time back to wire frames.
+ * Medians of REPS joins. Run: `npx tsx test/bench/snapshot.ts`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { io as connect, type Socket } from 'socket.io-client';
+import { DEFAULTS, type Config } from '../../server/config.js';
+import type { Lab } from '../../server/lab/lab.js';
+import { silentLogger } from '../../server/log.js';
+import { createApp } from '../../server/net/app.js';
+import type { ClientToServer, ServerToClient, SnapshotMessage } from '../../shared/protocol.js';
+import { VPS_METRICS } from '../../shared/model.js';
+import { decodeHistory } from '../../shared/wire.js';
+import { scenario } from './fanout.js';
+
+const REPS = Number(process.env.BENCH_SNAPSHOT_REPS ?? 15);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Server-side encode of the whole snapshot history, as `Lab.snapshot` does on a cold cache. */
+function encodeMs(lab: Lab, form: 'frames' | 'columns', rows?: number[]): number {
+  const t0 = performance.now();
+  const last = lab.history.lastTick ?? 0;
+  const from = Math.max(0, last - 599);
+  if (form === 'columns') lab.history.columns('bench', from, last, 1, rows);
+  else decodeHistory(lab.history.columns('bench', from, last, 1));
+  return performance.now() - t0;
+}
+
+export async function run(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'snapshot-'));
+  const config: Config = { ...DEFAULTS, port: 0, dataDir, clientDir: path.join(dataDir, 'none') };
+  const app = await createApp({ config, logger: silentLogger() });
+  try {
+    const made = await app.registry.create({ id: 'bench', scenario: scenario() });
+    if (!made.ok) throw new Error(made.error.message);
+    const lab = made.data;
+    lab.clock({ action: 'pause' }, 'bench');
+    lab.clock({ action: 'step', ticks: 600 }, 'bench');
+    lab.clock({ action: 'step', ticks: 100 }, 'bench');
+    const { url } = await app.listen();
+    const socket: Socket<ServerToClient, ClientToServer> = connect(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
+    await new Promise<void>((ok, fail) => {
+      socket.once('connect', ok);
+      socket.once('connect_error', fail);
+    });
+    console.log('form                entries    bytes   encode ms   join→snapshot ms   decode ms');
+    const CHART = [
+      'latencyP99Ms',
+      'throughputRps',
+      'demandRps',
+      'cpuSteal',
+      'cpuThrottled',
+      'health',
+    ] as const;
+    const forms = [
+      { name: 'frames', join: { historyForm: 'frames' } },
+      { name: 'columns', join: { historyForm: 'columns' } },
+      { name: 'columns, 6 metrics', join: { historyForm: 'columns', metrics: CHART } },
+    ] as const;
+    for (const { name, join: ask } of forms) {
+      const form = ask.historyForm;
+      const enc: number[] = [];
+      const join: number[] = [];
+      const dec: number[] = [];
+      let bytes = 0;
+      let entries = 0;
+      for (let r = 0; r < REPS; r++) {
+        enc.push(
+          encodeMs(
+            lab,
+            form,
+            'metrics' in ask
+              ? [0, ...ask.metrics.map((m) => VPS_METRICS.indexOf(m) + 1).sort((a, b) => a - b)]
+              : undefined,
+          ),
+        );
+        // A new tick each time, so the server encodes afresh (no cached snapshot).
+        lab.clock({ action: 'step', ticks: 1 }, 'bench');
+        const t0 = performance.now();
+        const got = new Promise<SnapshotMessage>((ok) => socket.once('snapshot', ok));
+        socket.emit('join', {
+          lab: 'bench',
+          ...ask,
+          metrics: 'metrics' in ask ? [...ask.metrics] : undefined,
+        });
+        const snap = await got;
+        join.push(performance.now() - t0);
+        const t1 = performance.now();
+        const history = snap.historyColumns ? decodeHistory(snap.historyColumns) : snap.history;
+        dec.push(performance.now() - t1);
+        entries = history.length;
+        bytes = Buffer.byteLength(JSON.stringify(snap));
+        socket.emit('leave', { lab: 'bench' });
+      }
+      console.log(
+        `${name.padEnd(19)} ${String(entries).padStart(7)} ${String(bytes).padStart(8)}` +
+          ` ${median(enc).toFixed(1).padStart(11)} ${median(join).toFixed(1).padStart(18)}` +
+          ` ${median(dec).toFixed(1).padStart(11)}`,
+      );
+    }
+    socket.close();
+  } finally {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void run();
