@@ -8,6 +8,9 @@ import type { LabClient, LabSocket } from './lab.svelte.js';
 import { decodeFrameMessage } from './decode.js';
 import { controlToken } from './api.js';
 
+/** A join answered without a snapshot within this long is asked again (and the page says so). */
+const SNAPSHOT_WAIT_MS = 10_000;
+
 export function connectLab(client: LabClient): () => void {
   const token = controlToken();
   const socket: Socket<ServerToClient, ClientToServer> = io({
@@ -19,15 +22,38 @@ export function connectLab(client: LabClient): () => void {
   client.attach(socket as unknown as LabSocket);
   client.setStatus('connecting');
 
+  let watchdog: ReturnType<typeof setTimeout> | null = null;
+  const stopWatchdog = (): void => {
+    if (watchdog) clearTimeout(watchdog);
+    watchdog = null;
+  };
+  const join = (): void => {
+    stopWatchdog();
+    socket.emit('join', { lab: client.labId }, (r) => {
+      if (!r.ok) {
+        client.lastError = r.error;
+        return;
+      }
+      watchdog = setTimeout(() => {
+        client.lastError = { code: 'INTERNAL', message: 'The server joined this lab but sent no history; asking again' };
+        join();
+      }, SNAPSHOT_WAIT_MS);
+    });
+  };
+
   socket.on('connect', () => {
     client.setStatus('connected');
-    socket.emit('join', { lab: client.labId }, (r) => {
-      if (!r.ok) client.lastError = r.error;
-    });
+    join();
   });
-  socket.on('disconnect', () => client.setStatus('disconnected'));
+  socket.on('disconnect', () => {
+    stopWatchdog();
+    client.setStatus('disconnected');
+  });
   socket.on('connect_error', () => client.setStatus('disconnected'));
-  socket.on('snapshot', (msg) => client.applyWireSnapshot(msg));
+  socket.on('snapshot', (msg) => {
+    stopWatchdog();
+    client.applyWireSnapshot(msg);
+  });
   socket.on('frame', (msg) => {
     const fm = decodeFrameMessage(msg);
     if (fm) client.applyFrame(fm);
@@ -36,6 +62,7 @@ export function connectLab(client: LabClient): () => void {
   socket.on('error', (err) => (client.lastError = err));
 
   return () => {
+    stopWatchdog();
     socket.removeAllListeners();
     socket.disconnect();
     client.attach(null);
