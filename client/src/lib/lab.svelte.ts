@@ -16,7 +16,7 @@ import type {
   ModeSpec,
   SnapshotMessage,
 } from '../../../shared/protocol.js';
-import { decodeFrameMessage, type WireFrameMessage } from '../../../shared/wire.js';
+import { decodeFrameMessage, decodeHistory, type WireFrameMessage } from '../../../shared/wire.js';
 import type { DecodedSnapshot } from './decode.js';
 import { CoarseHistory } from './backfill.js';
 import { CHART_METRICS, SeriesTable, SERIES_CAPACITY } from './series.js';
@@ -189,13 +189,18 @@ export class LabClient {
   }
 
   /**
-   * The same, straight from the socket: the history goes into the chart tables without building
-   * per-VPS objects; only the newest entry is decoded for the UI.
+   * The same, straight from the socket (history as frames or as columns): the history goes into
+   * the chart tables without building per-VPS objects; only the newest entry is decoded for the UI.
    */
   applyWireSnapshot(msg: SnapshotMessage): void {
     if (msg.lab !== this.labId) return;
     this.resetTables();
-    const history: WireFrameMessage[] = Array.isArray(msg.history) ? msg.history : [];
+    const history: WireFrameMessage[] =
+      msg.historyColumns && Array.isArray(msg.historyColumns.ticks)
+        ? decodeHistory(msg.historyColumns)
+        : Array.isArray(msg.history)
+          ? msg.history
+          : [];
     for (const h of history) {
       if (!h || !Array.isArray(h.frames)) continue;
       h.frames.forEach((f, i) => this.tables[i]?.appendWire(f));

@@ -2,7 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { LabClient, markerFor, MAX_EVENTS, type LabSocket } from '../../../client/src/lib/lab.svelte.js';
 import type { DecodedSnapshot } from '../../../client/src/lib/decode.js';
 import type { FrameMessage, LabEvent, LabState } from '../../../shared/protocol.js';
-import { encodeFrameMessage } from '../../../shared/wire.js';
+import { encodeFrameMessage, encodeHistory } from '../../../shared/wire.js';
+import { VPS_METRICS } from '../../../shared/model.js';
+import { CHART_METRICS } from '../../../client/src/lib/series.js';
 import { frame, vpsMetrics } from './frames.js';
 
 function labState(over: Partial<LabState> = {}): LabState {
@@ -161,6 +163,19 @@ describe('LabClient history', () => {
     expect(wire.tick).toBe(12);
     expect(wire.latest[0].vps[0].latencyP99Ms).toBe(12);
     expect(wire.ready).toBe(true);
+  });
+
+  it('takes a snapshot whose history comes as columns of the charted metrics', () => {
+    const frames = new LabClient('demo');
+    const columns = new LabClient('demo');
+    const snap = snapshot([10, 11, 12, 13]);
+    const wire = snap.history.map((h) => encodeFrameMessage(h.lab, h.frames));
+    frames.applyWireSnapshot({ ...snap, history: wire });
+    const rows = [0, ...CHART_METRICS.map((m) => VPS_METRICS.indexOf(m) + 1)];
+    columns.applyWireSnapshot({ ...snap, history: [], historyColumns: encodeHistory('demo', wire, rows) });
+    for (const m of CHART_METRICS) expect(columns.tables[0].toArray('web-1', m), m).toEqual(frames.tables[0].toArray('web-1', m));
+    expect(columns.tick).toBe(13);
+    expect(columns.latest[0].vps[0]).toEqual(frames.latest[0].vps[0]);
   });
 
   it('asks the server for the part of a long window the live history lacks, once per snapshot', async () => {
