@@ -141,6 +141,8 @@ async function child(): Promise<void> {
 
 // ---------------------------------------------------------------- parent: servers and figures
 
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
+
 function quantile(xs: number[], q: number): number {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -281,7 +283,12 @@ async function socketIoRun(n: number): Promise<{ windows: Window[]; rss: number;
     if (sentAt.size > 10_000) sentAt.delete(sentAt.keys().next().value as number);
   });
   const broadcastAt = new Map<number, number>();
+  // This listener runs after the socket layer's: the time since the tick is the server's write
+  // loop over every client (plus the tick's own bookkeeping).
+  const loops: number[] = [];
   lab.onFrame((m) => {
+    const tickAt = sentAt.get(m.tick);
+    if (tickAt !== undefined) loops.push(wallMs() - tickAt);
     broadcastAt.set(m.tick, sentAt.get(m.tick) ?? wallMs());
     if (broadcastAt.size > 10_000) broadcastAt.delete(broadcastAt.keys().next().value as number);
   });
@@ -289,8 +296,12 @@ async function socketIoRun(n: number): Promise<{ windows: Window[]; rss: number;
   const c = spawnClients();
   try {
     await ask(c, { kind: 'start', mode: 'sio', url, n }, 'ready');
+    loops.length = 0;
     const windows = await measure(c, sentAt, n, broadcastAt);
     const rss = process.memoryUsage().rss;
+    console.log(
+      `  N = ${n}: server write loop (tick to last client written) p50 ${f1(quantile(loops, 0.5))} ms, p99 ${f1(quantile(loops, 0.99))} ms`,
+    );
     const frameBytes = Buffer.byteLength(
       JSON.stringify(encodeFrameMessage('bench', lab.latestFrames() ?? [])),
     );
@@ -307,6 +318,7 @@ async function floorRun(n: number): Promise<{ windows: Window[]; rss: number }> 
   await new Promise((r) => wss.once('listening', r));
   const { port } = wss.address() as { port: number };
   const sentAt = new Map<number, number>();
+  const floorLoops: number[] = [];
   let seq = 0;
   const timer = setInterval(() => {
     const head = JSON.stringify({ seq, pad: '' });
@@ -314,12 +326,17 @@ async function floorRun(n: number): Promise<{ windows: Window[]; rss: number }> 
     sentAt.set(seq, wallMs());
     const buf = Buffer.from(msg);
     for (const client of wss.clients) client.send(buf);
+    floorLoops.push(wallMs() - (sentAt.get(seq) ?? 0));
     seq++;
   }, 100);
   const c = spawnClients();
   try {
     await ask(c, { kind: 'start', mode: 'ws', url: `ws://127.0.0.1:${port}`, n }, 'ready');
+    floorLoops.length = 0;
     const windows = await measure(c, sentAt, n, sentAt);
+    console.log(
+      `  N = ${n}: floor write loop p50 ${f1(quantile(floorLoops, 0.5))} ms, p99 ${f1(quantile(floorLoops, 0.99))} ms`,
+    );
     return { windows, rss: process.memoryUsage().rss };
   } finally {
     clearInterval(timer);
@@ -328,8 +345,6 @@ async function floorRun(n: number): Promise<{ windows: Window[]; rss: number }> 
     await new Promise((r) => wss.close(r));
   }
 }
-
-const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
 
 export async function run(): Promise<void> {
   console.log(
