@@ -34,8 +34,10 @@ export function connectLab(client: LabClient): () => void {
     socket.emit('join', { lab: client.labId, historyForm: 'columns', metrics: [...CHART_METRICS] }, (r) => {
       if (!r.ok) {
         client.lastError = r.error;
+        client.joinError = r.error;
         return;
       }
+      client.joinError = null;
       watchdog = setTimeout(() => {
         client.lastError = { code: 'INTERNAL', message: 'The server joined this lab but sent no history; asking again' };
         join();

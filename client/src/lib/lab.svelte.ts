@@ -74,6 +74,8 @@ export class LabClient {
   /** Whether this page may steer the lab (known from the first snapshot; false until then). */
   canControl = $state(false);
   lastError = $state.raw<ApiError | null>(null);
+  /** Why the server refused to let this page join the lab (null once joined). */
+  joinError = $state.raw<ApiError | null>(null);
   /** Tick of the newest frame held (-1 before any). */
   tick = $state(-1);
   /** Whether the first snapshot has arrived. */
