@@ -9,6 +9,7 @@ import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
 import type { GuestFault, HostFault } from '../../shared/model.js';
 import { createEngine, KNOBS } from '../sim/index.js';
 import { resolveMode } from '../sim/profiles.js';
+import { PUBLISHED_COLUMN_SYSTEM, PUBLISHED_M07, type PublishedPair, type PublishedSystem } from '../../shared/published.js';
 
 export type Category = 'zero' | 'small' | 'large' | 'outage';
 export const CATEGORY_LABEL: Record<Category, string> = { zero: '≈0', small: 'small', large: 'large', outage: 'outage' };
@@ -42,14 +43,14 @@ export interface Column {
   label: string;
   mode: ModeSpec;
   /** Which published column stands beside it. */
-  published?: 'vmware' | 'xen' | 'openvz';
+  published?: PublishedSystem;
 }
 
 export const COLUMNS: Column[] = [
   { id: 'full', label: 'full (type-1)', mode: 'full' },
-  { id: 'hosted', label: 'hosted (type-2)', mode: 'hosted', published: 'vmware' },
-  { id: 'para', label: 'para', mode: 'para', published: 'xen' },
-  { id: 'containerLimits', label: 'container, limits', mode: { base: 'container', containerLimits: true }, published: 'openvz' },
+  { id: 'hosted', label: 'hosted (type-2)', mode: 'hosted', published: PUBLISHED_COLUMN_SYSTEM.hosted },
+  { id: 'para', label: 'para', mode: 'para', published: PUBLISHED_COLUMN_SYSTEM.para },
+  { id: 'containerLimits', label: 'container, limits', mode: { base: 'container', containerLimits: true }, published: PUBLISHED_COLUMN_SYSTEM.containerLimits },
   { id: 'containerNoLimits', label: 'container, no limits', mode: { base: 'container', containerLimits: false } },
 ];
 
@@ -59,7 +60,7 @@ export interface Row {
   stress: Stress;
   label: string;
   /** Published [M07] figures (good, bad) per system; 'DNR' for did not respond. */
-  published?: Partial<Record<'vmware' | 'xen' | 'openvz', [number | 'DNR', number | 'DNR']>>;
+  published?: Partial<Record<PublishedSystem, PublishedPair>>;
   /** Categories validation.md allows for the well-behaved guests, per column; absent = no demand. */
   expect: Partial<Record<string, Category[]>>;
 }
@@ -69,31 +70,31 @@ export const ROWS: Row[] = [
   {
     stress: 'cpu_hog',
     label: 'CPU intensive',
-    published: { vmware: [0, 0], xen: [0.01, 0], openvz: [0, 0] },
+    published: PUBLISHED_M07.cpu_hog,
     expect: { full: Z, hosted: Z, para: Z, containerLimits: Z, containerNoLimits: Z },
   },
   {
     stress: 'memory_leak',
     label: 'memory bomb',
-    published: { vmware: [0, 91.3], xen: [0.03, 'DNR'], openvz: [0, 'DNR'] },
+    published: PUBLISHED_M07.memory_leak,
     expect: { full: Z, hosted: Z, para: ['zero', 'small'], containerLimits: Z, containerNoLimits: ['outage'] },
   },
   {
     stress: 'io_storm',
     label: 'disk intensive',
-    published: { vmware: [0, 39.8], xen: [1.67, 11.53], openvz: [2.52, 2.63] },
+    published: PUBLISHED_M07.io_storm,
     expect: { full: ['zero', 'small'], hosted: Z, para: ['small'], containerLimits: ['small'], containerNoLimits: ['large'] },
   },
   {
     stress: 'net_flood',
     label: 'network, server transmits',
-    published: { vmware: [0, 52.9], xen: [0, 0.33], openvz: [21.3, 28.97] },
+    published: PUBLISHED_M07.net_flood,
     expect: { full: Z, hosted: Z, para: ['zero', 'small'], containerLimits: ['large'], containerNoLimits: ['large', 'outage'] },
   },
   {
     stress: 'fork_bomb',
     label: 'fork bomb',
-    published: { vmware: [0, 'DNR'], xen: [0.04, 'DNR'], openvz: [0.01, 87.8] },
+    published: PUBLISHED_M07.fork_bomb,
     expect: { full: Z, hosted: Z, para: Z, containerLimits: Z, containerNoLimits: ['outage'] },
   },
   {
