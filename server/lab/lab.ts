@@ -21,8 +21,8 @@ import {
   type WireFrameMessage,
   type WireHistory,
 } from '../../shared/wire.js';
-import type { AppliedCommand, Engine } from '../sim/api.js';
-import { eventTick } from '../sim/index.js';
+import type { Engine } from '../sim/api.js';
+import { matchApplied, scheduleOf } from './schedule.js';
 import type { LabSnapshot } from './store.js';
 import { FrameHistory } from './history.js';
 import { describeCommand, modeName } from './describe.js';
@@ -532,30 +532,6 @@ export class Lab {
   latestFrames(): Frame[] | null {
     return this.latest;
   }
-}
-
-/** The scenario's events as the engine schedules them: by tick, in file order within a tick. */
-function scheduleOf(scenario: Scenario): { tick: number; command: Command }[] {
-  const tickMs = scenario.tickMs ?? 100;
-  const out = (scenario.events ?? []).map((e, i) => {
-    const { atS: _a, atTick: _t, ...command } = e as Command & { atS?: number; atTick?: number };
-    return { tick: eventTick(e, tickMs), i, command: command as Command };
-  });
-  out.sort((a, b) => a.tick - b.tick || a.i - b.i);
-  return out.map(({ tick, command }) => ({ tick, command }));
-}
-
-/** Which of `due` (in order) an engine applied, given what its log grew by in that step. */
-function matchApplied(due: readonly Command[], grew: readonly AppliedCommand[]): boolean[] {
-  if (grew.length >= due.length) return due.map(() => true);
-  const out: boolean[] = [];
-  let j = 0;
-  for (const c of due) {
-    const hit = j < grew.length && JSON.stringify(grew[j].command) === JSON.stringify(c);
-    out.push(hit);
-    if (hit) j++;
-  }
-  return out;
 }
 
 function fail(code: ApiError['code'], message: string, path?: string): { ok: false; error: ApiError } {
