@@ -54,7 +54,9 @@ describe('scenario events the engine applies by itself', () => {
       message: 'io_storm started on batch-1',
       command: { type: 'startFault', vps: 'batch-1', fault: 'io_storm' },
     });
-    expect(msg.state?.faults.map((f) => [f.vps, f.fault, f.sinceTick])).toEqual([['batch-1', 'io_storm', 200]]);
+    expect(msg.state?.faults.map((f) => [f.vps, f.fault, f.sinceTick])).toEqual([
+      ['batch-1', 'io_storm', 200],
+    ]);
     expect(scenarioEntries(lab).map((e) => e.tick)).toEqual([200]);
     socket.close();
     await t.close();
