@@ -5,7 +5,6 @@
  * is disconnected.
  */
 import type { Server, Socket } from 'socket.io';
-import WebSocket from 'ws';
 import type { Logger } from 'pino';
 import type { Ack, ApiError, ClientToServer, ServerToClient } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
@@ -26,12 +25,6 @@ interface SocketData {
 export type IoServer = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
 type IoSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
 
-/** ws's frame builder (what socket.io's adapter pre-frames broadcasts with), if this ws has it. */
-type FrameBuilder = { frame(data: Buffer, o: Record<string, unknown>): Buffer[] };
-const builder = (WebSocket as unknown as { Sender?: Partial<FrameBuilder> }).Sender;
-const FrameSender: FrameBuilder | null =
-  typeof builder?.frame === 'function' ? (builder as FrameBuilder) : null;
-
 const KNOWN = new Set(['join', 'leave', 'command', 'clock']);
 /** Invalid messages tolerated: a burst of this many, refilling at 2 per second. */
 const GARBAGE_BURST = 20;
@@ -46,57 +39,6 @@ export const roomOf = (lab: string) => `lab:${lab}`;
 function lastFunction(args: unknown[]): unknown {
   for (let i = args.length - 1; i >= 0; i--) if (typeof args[i] === 'function') return args[i];
   return undefined;
-}
-
-/** The parts of an engine.io connection a direct write touches (the adapter uses the same). */
-interface EngineConn {
-  readyState: string;
-  upgrading: boolean;
-  writeBuffer: unknown[];
-  sentCallbackFn: unknown[];
-  transport: {
-    name: string;
-    writable: boolean;
-    send(packets: { type: 'message'; data: string; options: { wsPreEncodedFrame: unknown } }[]): void;
-  };
-}
-
-/**
- * A volatile broadcast to a room, written once: the packet is encoded and framed as a websocket
- * message once, and each idle websocket connection gets that frame straight on its transport
- * (what engine.io's own flush does with it, minus the per-client packet objects and events). A
- * connection still writing skips it (volatile); any other (long-polling, upgrading, queued) gets
- * it through socket.io as usual.
- */
-function broadcastVolatile(io: IoServer, room: string, event: 'frame', msg: unknown): void {
-  const ids = io.sockets.adapter.rooms.get(room);
-  if (!ids || ids.size === 0) return;
-  const encoded = io.encoder.encode({ type: 2, nsp: '/', data: [event, msg] });
-  if (!FrameSender || encoded.length !== 1 || typeof encoded[0] !== 'string') {
-    io.to(room).volatile.emit(event, msg as never);
-    return;
-  }
-  const data = encoded[0];
-  const frame = FrameSender.frame(Buffer.from('4' + data), {
-    readOnly: false,
-    mask: false,
-    rsv1: false,
-    opcode: 1,
-    fin: true,
-  });
-  const packet = { type: 'message' as const, data, options: { wsPreEncodedFrame: frame } };
-  for (const id of ids) {
-    const socket = io.sockets.sockets.get(id);
-    if (!socket) continue;
-    const conn = socket.conn as unknown as EngineConn;
-    const t = conn.transport;
-    if (conn.readyState !== 'open') continue;
-    if (t.name === 'websocket' && !conn.upgrading && conn.writeBuffer.length === 0) {
-      if (!t.writable) continue; // still writing the last one: volatile, skip
-      conn.sentCallbackFn.push(null); // one entry per transport write, as engine.io's flush keeps
-      t.send([packet]);
-    } else socket.volatile.emit(event, msg as never);
-  }
 }
 
 export interface SocketDeps {
@@ -116,7 +58,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
 
   const wire = (lab: Lab) => {
     const room = roomOf(lab.id);
-    lab.onFrame((msg) => broadcastVolatile(io, room, 'frame', msg));
+    lab.onFrame((msg) => io.to(room).volatile.emit('frame', msg));
     lab.onEvent((event, state) =>
       io.to(room).emit('event', state ? { lab: lab.id, event, state } : { lab: lab.id, event }),
     );
