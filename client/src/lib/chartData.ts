@@ -14,6 +14,8 @@ export interface LineSpec {
   secondary: boolean;
   /** Multiply stored values by this for display (fractions → %). */
   scale: number;
+  /** Samples where this metric is not above 0 are gaps (a VPS that served nothing has no latency). */
+  gate?: ChartMetric;
 }
 
 export interface ChartSpec {
@@ -38,7 +40,8 @@ export const CHART_SPECS: Record<ChartKind, ChartSpec> = {
     unit: 'ms',
     legend: 'log scale',
     log: true,
-    lines: [{ metric: 'latencyP99Ms', secondary: false, scale: 1 }],
+    // Down, rebooting or hung (nothing served): a gap, not a floor value that reads as fast.
+    lines: [{ metric: 'latencyP99Ms', secondary: false, scale: 1, gate: 'throughputRps' }],
   },
   throughput: {
     kind: 'throughput',
@@ -112,7 +115,7 @@ export class ChartData {
     const lines: { vps: string; line: LineSpec }[] = [];
     for (const vps of vpsIds) for (const line of spec.lines) if (!line.secondary || secondary(vps)) lines.push({ vps, line });
     this.lines = lines;
-    this.cache = new ColumnCache(lines.map((l) => ({ vps: l.vps, metric: l.line.metric, map: this.mapper(l.line) })));
+    this.cache = new ColumnCache(lines.map((l) => ({ vps: l.vps, metric: l.line.metric, map: this.mapper(l.line), gate: l.line.gate })));
     this.buffers = lines.map(() => new PointBuffer());
     this.prevY = lines.map(() => new Float64Array(0));
     this.prevCount = new Int32Array(lines.length).fill(-1);
@@ -162,7 +165,7 @@ export class ChartData {
     for (let i = 0; i < data.length; i++) {
       const a = data[i].y;
       const b = prev[i];
-      if (a === b) continue;
+      if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
       const d = tol?.log ? Math.abs(Math.log10(a) - Math.log10(b)) : Math.abs(a - b);
       if (!(d <= eps)) return true;
     }

@@ -12,6 +12,11 @@ export interface ColumnSeries {
   metric: ChartMetric;
   /** Display transform applied before min/max (unit change, log floor). */
   map: (v: number) => number;
+  /**
+   * A metric that must be above 0 for a sample to count (p99 of a VPS that served nothing, being
+   * down or hung, is no latency at all): columns holding only such samples become gaps.
+   */
+  gate?: ChartMetric;
 }
 
 /** Per-series column extremes over one window, fed incrementally. */
@@ -28,6 +33,8 @@ export class ColumnCache {
   private bucketOf = new Float64Array(0);
   private mins: Float32Array[] = [];
   private maxs: Float32Array[] = [];
+  /** Per series and slot: a gated-out sample fell in the column. */
+  private gaps: Uint8Array[] = [];
   private doneTick = -Infinity;
   private generation = -1;
   private coarse: CoarseHistory | null = null;
@@ -72,6 +79,7 @@ export class ColumnCache {
       this.bucketOf = new Float64Array(cap);
       this.mins = this.series.map(() => new Float32Array(cap));
       this.maxs = this.series.map(() => new Float32Array(cap));
+      this.gaps = this.series.map(() => new Uint8Array(cap));
     }
     this.bucketOf.fill(NaN);
     this.doneTick = -Infinity;
@@ -85,6 +93,7 @@ export class ColumnCache {
       for (let j = 0; j < this.series.length; j++) {
         this.mins[j][s] = Infinity;
         this.maxs[j][s] = -Infinity;
+        this.gaps[j][s] = 0;
       }
     }
     return s;
@@ -101,6 +110,7 @@ export class ColumnCache {
     if (!coarse || !coarse.length) return;
     const end = Math.min(t1, table.length ? table.firstTime() : Infinity);
     const envs = this.series.map((s) => coarse.envelope(s.vps, s.metric));
+    const gates = this.series.map((s) => (s.gate ? coarse.envelope(s.vps, s.gate) : undefined));
     for (let i = coarse.lowerBound(t0); i < coarse.length && coarse.times[i] < end; i++) {
       const b = Math.floor((coarse.times[i] - this.origin) / this.width);
       if (b < this.first || b > this.last) continue;
@@ -108,6 +118,11 @@ export class ColumnCache {
       for (let j = 0; j < this.series.length; j++) {
         const e = envs[j];
         if (!e) continue;
+        const g = gates[j];
+        if (g && !(g.max[i] > 0)) {
+          if (!Number.isNaN(g.max[i])) this.gaps[j][s] = 1;
+          continue;
+        }
         const map = this.series[j].map;
         this.fold(j, s, map(e.min[i]));
         this.fold(j, s, map(e.max[i]));
@@ -122,6 +137,7 @@ export class ColumnCache {
     const start = this.doneTick === -Infinity ? table.lowerBound(t0) : table.afterTick(this.doneTick);
     if (start >= n) return;
     const cols = this.series.map((s) => table.column(s.vps, s.metric));
+    const gates = this.series.map((s) => (s.gate ? table.column(s.vps, s.gate) : undefined));
     const { origin, width } = this;
     for (let i = start; i < n; i++) {
       const b = Math.floor((table.timeAt(i) - origin) / width);
@@ -130,7 +146,13 @@ export class ColumnCache {
       const p = table.phys(i);
       for (let j = 0; j < cols.length; j++) {
         const col = cols[j];
-        if (col) this.fold(j, s, this.series[j].map(col[p]));
+        if (!col) continue;
+        const g = gates[j];
+        if (g && !(g[p] > 0)) {
+          if (!Number.isNaN(g[p])) this.gaps[j][s] = 1;
+          continue;
+        }
+        this.fold(j, s, this.series[j].map(col[p]));
       }
     }
     this.doneTick = table.tickAt(n - 1);
@@ -139,19 +161,27 @@ export class ColumnCache {
   /**
    * One point per column for series j, at the column's middle: of the column's min and max, the
    * one farther from the previous point, so spikes survive and flat stretches stay flat. Columns
-   * with no data emit nothing (the chart breaks the line over gaps wider than a few columns).
+   * with no data emit nothing (the chart breaks the line over gaps wider than a few columns);
+   * columns whose samples were all gated out emit y = NaN, which always breaks the line.
    */
   emit(j: number, out: PointBuffer): void {
     out.reset();
     const mins = this.mins[j];
     const maxs = this.maxs[j];
+    const gaps = this.gaps[j];
     let prev = NaN;
     for (let b = this.first; b <= this.last; b++) {
       const s = ((b % this.cap) + this.cap) % this.cap;
       if (this.bucketOf[s] !== b) continue;
       const lo = mins[s];
       const hi = maxs[s];
-      if (!(lo <= hi)) continue;
+      if (!(lo <= hi)) {
+        if (gaps[s]) {
+          out.push(this.origin + (b + 0.5) * this.width, NaN);
+          prev = NaN;
+        }
+        continue;
+      }
       const y = Number.isNaN(prev) ? hi : Math.abs(hi - prev) >= Math.abs(lo - prev) ? hi : lo;
       out.push(this.origin + (b + 0.5) * this.width, y);
       prev = y;

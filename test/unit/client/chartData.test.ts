@@ -9,8 +9,8 @@ function table(n: number): SeriesTable {
   for (let i = 0; i < n; i++)
     t.append(
       frame(i, [
-        vpsMetrics('a', { cpuSteal: 0.25, cpuThrottled: 0.5, latencyP99Ms: i === 3 ? 0 : 20 + i }),
-        vpsMetrics('b', { cpuSteal: 0, cpuThrottled: 0, latencyP99Ms: 5 }),
+        vpsMetrics('a', { cpuSteal: 0.25, cpuThrottled: 0.5, latencyP99Ms: i === 3 ? 0 : 20 + i, throughputRps: 100 }),
+        vpsMetrics('b', { cpuSteal: 0, cpuThrottled: 0, latencyP99Ms: 5, throughputRps: 100 }),
       ]),
     );
   return t;
@@ -44,6 +44,51 @@ describe('ChartData', () => {
     expect(ys).toHaveLength(10);
     expect(Math.min(...ys)).toBeCloseTo(LOG_FLOOR, 6);
     expect(ys).toContain(24);
+  });
+
+  it('breaks the p99 line where a VPS served nothing, and keeps throughput and health at their true 0', () => {
+    // Ticks 3-6: down (nothing served, p99 0); tick 8: up but idle-free again.
+    const t = new SeriesTable(1000);
+    for (let i = 0; i < 10; i++) {
+      const down = i >= 3 && i <= 6;
+      t.append(
+        frame(i, [
+          vpsMetrics('a', {
+            state: down ? 'down' : 'running',
+            latencyP99Ms: down ? 0 : 30,
+            throughputRps: down ? 0 : 100,
+            demandRps: 100,
+            health: down ? 0 : 100,
+          }),
+        ]),
+      );
+    }
+    const p99 = new ChartData(CHART_SPECS.p99, ['a']).prepare(t, null, 0.05, 1.05, 10).lines[0].data;
+    expect(p99).toHaveLength(10);
+    const ys = p99.map((p) => p.y);
+    expect(ys.slice(0, 3)).toEqual([30, 30, 30]);
+    expect(ys.slice(3, 7).every((y) => Number.isNaN(y))).toBe(true);
+    expect(ys.slice(7)).toEqual([30, 30, 30]);
+    expect(ys).not.toContain(LOG_FLOOR);
+    const tp = new ChartData(CHART_SPECS.throughput, ['a']).prepare(t, null, 0.05, 1.05, 10).lines[0].data;
+    expect(tp.map((p) => p.y)).toEqual([100, 100, 100, 0, 0, 0, 0, 100, 100, 100]);
+    const health = new ChartData(CHART_SPECS.health, ['a']).prepare(t, null, 0.05, 1.05, 10).lines[0].data;
+    expect(health.filter((p) => p.y === 0)).toHaveLength(4);
+  });
+
+  it('keeps a column where the VPS served part of the time, and does not redraw for a gap that stays', () => {
+    const t = new SeriesTable(1000);
+    // Two samples per column: the second one of column 1 is down.
+    for (let i = 0; i < 8; i++)
+      t.append(frame(i, [vpsMetrics('a', { latencyP99Ms: i === 3 ? 0 : 40, throughputRps: i === 3 ? 0 : 50 })]));
+    const d = new ChartData(CHART_SPECS.p99, ['a']);
+    const first = d.prepare(t, null, 0.05, 0.85, 4);
+    expect(first.lines[0].data.map((p) => p.y)).toEqual([40, 40, 40, 40]);
+    const t2 = new SeriesTable(1000);
+    for (let i = 0; i < 8; i++) t2.append(frame(i, [vpsMetrics('a', { latencyP99Ms: 0, throughputRps: i < 4 ? 0 : 50 })]));
+    const d2 = new ChartData(CHART_SPECS.p99, ['a']);
+    expect(d2.prepare(t2, null, 0.05, 0.85, 4).lines[0].data.map((p) => Number.isNaN(p.y))).toEqual([true, true, false, false]);
+    expect(d2.prepare(t2, null, 0.05, 0.85, 4).changed).toBe(false);
   });
 
   it('reports the newest value of each VPS inside the window', () => {
