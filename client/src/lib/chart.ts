@@ -15,6 +15,7 @@ import {
 import type { Marker } from './lab.svelte.js';
 import type { TimeView } from './view.svelte.js';
 import { clock } from './format.js';
+import { layoutMarkers } from './markers.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale);
 
@@ -120,8 +121,13 @@ export interface MarkerState {
   theme: Theme;
 }
 
-/** Event markers, drawn with the datasets (they move with the data). */
+/**
+ * Event markers, drawn with the datasets (they move with the data): one line per distinct tick,
+ * one label per cluster of nearby lines (see `layoutMarkers`).
+ */
 export function markerPlugin(state: MarkerState): Plugin<'line'> {
+  const colorOf = (m: Marker, theme: Theme): string =>
+    m.kind === 'fault' ? theme.fault : m.kind === 'recovery' ? theme.recovery : m.kind === 'mode' ? theme.mode : theme.command;
   return {
     id: 'labMarkers',
     afterDatasetsDraw(chart) {
@@ -129,32 +135,34 @@ export function markerPlugin(state: MarkerState): Plugin<'line'> {
       const x = scales.x;
       if (!x || !area) return;
       const { theme } = state;
-      const min = x.min;
-      const max = x.max;
       ctx.save();
       ctx.beginPath();
       ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
       ctx.clip();
       ctx.font = '10px system-ui, sans-serif';
       ctx.textBaseline = 'top';
-      for (const m of state.markers()) {
-        if (m.t < min || m.t > max) continue;
-        const px = Math.round(x.getPixelForValue(m.t)) + 0.5;
-        const color = m.kind === 'fault' ? theme.fault : m.kind === 'recovery' ? theme.recovery : m.kind === 'mode' ? theme.mode : theme.command;
-        ctx.strokeStyle = color;
+      const { lines, labels } = layoutMarkers(state.markers(), {
+        min: x.min,
+        max: x.max,
+        toPx: (t) => Math.round(x.getPixelForValue(t)) + 0.5,
+        right: area.right,
+        measure: (s) => ctx.measureText(s).width,
+      });
+      ctx.lineWidth = 1;
+      for (const l of lines) {
+        const m = l.marker;
+        ctx.strokeStyle = colorOf(m, theme);
         ctx.globalAlpha = m.kind === 'command' ? 0.5 : 0.85;
         ctx.setLineDash(m.kind === 'recovery' ? [2, 3] : [4, 3]);
-        ctx.lineWidth = 1;
         ctx.beginPath();
-        ctx.moveTo(px, area.top);
-        ctx.lineTo(px, area.bottom);
+        ctx.moveTo(l.px, area.top);
+        ctx.lineTo(l.px, area.bottom);
         ctx.stroke();
-        if (m.kind !== 'command') {
-          ctx.globalAlpha = 1;
-          ctx.fillStyle = color;
-          const w = ctx.measureText(m.label).width;
-          ctx.fillText(m.label, px + 3 + w > area.right ? px - 3 - w : px + 3, area.top + 2);
-        }
+      }
+      ctx.globalAlpha = 1;
+      for (const l of labels) {
+        ctx.fillStyle = colorOf(l.marker, theme);
+        ctx.fillText(l.text, l.x, area.top + 2);
       }
       ctx.restore();
     },

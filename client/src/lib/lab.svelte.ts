@@ -20,6 +20,7 @@ import { decodeFrameMessage, decodeHistory, type WireFrameMessage } from '../../
 import type { DecodedSnapshot } from './decode.js';
 import { CoarseHistory } from './backfill.js';
 import { CHART_METRICS, SeriesTable, SERIES_CAPACITY } from './series.js';
+import { sideOf } from './markers.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -29,6 +30,10 @@ export interface Marker {
   t: number;
   kind: 'fault' | 'mode' | 'command' | 'recovery';
   label: string;
+  /** The one mode of a compare lab it concerns (undefined: every mode, as commands do). */
+  side?: number;
+  /** A note of what the engine did by itself (a VPS down or back up, a fault ending). */
+  note?: boolean;
 }
 
 /** The minimal socket surface the lab needs (socket.io's client socket satisfies it). */
@@ -273,7 +278,7 @@ export class LabClient {
   }
 
   private addMarker(e: LabEvent): boolean {
-    const m = markerFor(e, this.state?.tickMs ?? 100);
+    const m = markerFor(e, this.state?.tickMs ?? 100, this.modes);
     if (!m) return false;
     if (this.markers.length >= MAX_MARKERS) this.markers.shift();
     this.markers.push(m);
@@ -338,8 +343,11 @@ export class LabClient {
 
 const QUIET_COMMANDS = new Set(['setLoad', 'setProfile']);
 
-/** Which events become chart markers, and how they read. */
-export function markerFor(e: LabEvent, tickMs: number): Marker | null {
+/**
+ * Which events become chart markers, and how they read; `modes` (those of a compare lab) tell
+ * which mode an engine's entry belongs to.
+ */
+export function markerFor(e: LabEvent, tickMs: number, modes: readonly ModeSpec[] = []): Marker | null {
   const t = (e.tick * tickMs) / 1000;
   const c = e.command;
   if (e.kind === 'command' && c) {
@@ -363,7 +371,8 @@ export function markerFor(e: LabEvent, tickMs: number): Marker | null {
         return null;
     }
   }
-  if (e.kind === 'faultEnded') return { tick: e.tick, t, kind: 'recovery', label: e.message };
-  if (e.kind === 'oom' || e.kind === 'reboot') return { tick: e.tick, t, kind: 'fault', label: e.message };
-  return null;
+  if (e.kind !== 'faultEnded' && e.kind !== 'oom' && e.kind !== 'reboot') return null;
+  const { side, text } = sideOf(e.message, modes);
+  const kind = e.kind === 'faultEnded' || /back up$/.test(text) ? 'recovery' : 'fault';
+  return { tick: e.tick, t, kind, label: text, side, note: true };
 }

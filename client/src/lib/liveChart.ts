@@ -21,6 +21,7 @@ import { ChartData, type ChartSpec, type Tolerance } from './chartData.js';
 import type { LabClient } from './lab.svelte.js';
 import type { TimeView } from './view.svelte.js';
 import { vpsColors } from './colors.js';
+import { markersFor } from './markers.js';
 import { throttled } from './scheduler.js';
 
 /** Data redraws at most this often, and at least this rarely while data changes (wall ms). */
@@ -65,7 +66,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
   let drawn: DrawnLine[] = [];
   let drawOrder: number[] = [];
   let gapS = 1;
-  const markers = markerPlugin({ markers: () => client.markers, theme: theme_ });
+  const markers = markerPlugin({ markers: () => markersFor(client.markers, slot), theme: theme_ });
   const series = seriesPlugin({ lines: () => drawn, gap: () => gapS, log: sp.log });
   const chart = new Chart(
     canvas,
