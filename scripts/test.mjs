@@ -6,12 +6,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts });
 
 if (!existsSync('/usr/bin/chromium')) {
-  console.log('Chromium is missing: installing Debian\'s chromium package for the browser tests…');
-  const sudo = process.getuid && process.getuid() !== 0 ? ['sudo'] : [];
-  run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update', '-qq'].filter(Boolean));
-  run(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', 'chromium'], {
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  console.log("Chromium is missing: installing Debian's chromium package for the browser tests…");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const asRoot = (args) => (process.getuid?.() === 0 ? run(args[0], args.slice(1), { env }) : run('sudo', args, { env }));
+  asRoot(['apt-get', 'update', '-qq']);
+  asRoot(['apt-get', 'install', '-y', '-qq', 'chromium']);
 }
 
 const build = run('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn']);
