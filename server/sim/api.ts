@@ -1,6 +1,6 @@
 /**
  * The engine's public surface: what the runner, the live lab and the tests use.
- * The engine is pure: no I/O, no clock, no Math.random. Everything random comes from the seeded
+ * The engine is pure: no I/O, no clock, no unseeded randomness. Everything random comes from the seeded
  * PRNG whose state is part of the engine state, so save() → restore() continues bit-identically.
  */
 import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
