@@ -22,7 +22,8 @@ import {
   type WireHistory,
 } from '../../shared/wire.js';
 import type { Engine } from '../sim/api.js';
-import { matchApplied, scheduleOf } from './schedule.js';
+import { scheduleOf } from '../sim/index.js';
+import { matchApplied } from './schedule.js';
 import type { LabSnapshot } from './store.js';
 import { FrameHistory } from './history.js';
 import { describeCommand, modeName } from './describe.js';

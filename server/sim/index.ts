@@ -37,7 +37,8 @@ export function eventTick(e: { atS?: number; atTick?: number }, tickMs: number):
   return e.atTick ?? Math.round(((e.atS ?? 0) * 1000) / tickMs);
 }
 
-function scheduleOf(s: Scenario): Scheduled[] {
+/** A scenario's events as the engine applies them by itself: by tick, in file order within a tick. */
+export function scheduleOf(s: Scenario): Scheduled[] {
   const tickMs = s.tickMs ?? 100;
   const out = (s.events ?? []).map((e, i) => {
     const { atS: _a, atTick: _t, ...command } = e as Command & { atS?: number; atTick?: number };
