@@ -70,13 +70,17 @@ export interface LabState {
   hostFaults: ActiveHostFault[];
   speed: number;
   paused: boolean;
+  /** Each VPS's colour (removed ones keep theirs), given once by the server: the same in every browser. */
+  colors?: Record<string, string>;
+  /** How many browsers watch this lab now. */
+  viewers?: number;
 }
 
 /** A lab's log entry: who changed what, or when a fault began or ended. */
 export interface LabEvent {
   tick: number;
   kind: 'command' | 'faultEnded' | 'admission' | 'oom' | 'reboot' | 'info';
-  /** Who issued it: a socket's short id, "rest", "scenario", or "engine". */
+  /** Who issued it: a browser ("viewer 3", "teacher"), "rest", "scenario", or "engine". */
   by: string;
   message: string;
   command?: Command;
@@ -108,6 +112,8 @@ export interface SnapshotMessage {
   events: LabEvent[];
   /** Whether this connection may steer (has the control token, or none is required). */
   canControl: boolean;
+  /** This connection's name in the log's `by` ("viewer 3", "teacher"), so the page can say "you". */
+  you?: string;
 }
 
 export interface LabSummary {
@@ -151,6 +157,10 @@ export interface ServerToClient {
   frame: (msg: WireFrameMessage) => void;
   event: (msg: { lab: string; event: LabEvent; state?: LabState }) => void;
   error: (err: ApiError) => void;
+  /** How many browsers watch the lab, sent to its room when one joins or leaves. */
+  viewers: (msg: { lab: string; count: number }) => void;
+  /** The lab went back to its start: join again for a fresh snapshot. */
+  reset: (msg: { lab: string }) => void;
 }
 
 export interface ClientToServer {

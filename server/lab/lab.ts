@@ -21,6 +21,7 @@ import {
   type WireFrameMessage,
   type WireHistory,
 } from '../../shared/wire.js';
+import { assignColors } from '../../shared/colors.js';
 import type { Engine } from '../sim/api.js';
 import { scheduleOf } from '../sim/index.js';
 import { matchApplied } from './schedule.js';
@@ -72,6 +73,10 @@ export interface LabInit {
   events?: LabEvent[];
   /** Called once per applied command, in order (persistence). */
   onCommand?: (rec: CommandRecord) => void;
+  /** The lab's name when not its engines' scenario name (a fork). */
+  name?: string;
+  /** Colours already given (a fork keeps its source's). */
+  colors?: Record<string, string>;
 }
 
 interface Pending {
@@ -118,6 +123,10 @@ export class Lab {
   private readonly schedule: { tick: number; command: Command }[];
   /** Index of the first scheduled event not yet logged. */
   private scheduleAt = 0;
+  /** Each VPS's colour, given once (removed VPSs keep theirs, so no one else takes it). */
+  private readonly colors: Record<string, string>;
+  private readonly resetListeners = new Set<() => void>();
+  private readonly name?: string;
 
   constructor(init: LabInit) {
     this.id = init.id;
@@ -136,6 +145,8 @@ export class Lab {
     this.history = new FrameHistory({ maxTicks, maxBytes: init.limits.historyBytes });
     this.watches = this.engines.map((_, i) => new StateWatch(this.compare ? modeName(this.compare[i]) : ''));
     this.schedule = scheduleOf(init.scenario);
+    this.name = init.name;
+    this.colors = assignColors({ ...init.colors }, init.scenario.vps.map((v) => v.id));
     // A restored engine has already applied (and the saved log holds) the events before its tick.
     while (this.scheduleAt < this.schedule.length && this.schedule[this.scheduleAt].tick < this.tick)
       this.scheduleAt++;
@@ -417,7 +428,16 @@ export class Lab {
   /** What the lab is now: enough to draw every control. */
   state(): LabState {
     const s = this.engines[0].state();
-    const out: LabState = { id: this.id, ...s, speed: this.speed, paused: this.paused };
+    assignColors(this.colors, s.vps.map((v) => v.id));
+    const out: LabState = {
+      id: this.id,
+      ...s,
+      name: this.name ?? s.name,
+      speed: this.speed,
+      paused: this.paused,
+      colors: { ...this.colors },
+      viewers: this.viewers,
+    };
     if (this.compare) out.compareMode = this.engines[1].state().mode;
     return out;
   }
@@ -426,7 +446,7 @@ export class Lab {
     const s = this.engines[0].state();
     return {
       id: this.id,
-      name: s.name,
+      name: this.name ?? s.name,
       mode: s.mode,
       ...(this.compare ? { compareMode: this.engines[1].state().mode } : {}),
       tick: this.tick,
@@ -527,6 +547,41 @@ export class Lab {
       events: this.recentEvents(),
       savedAt: new Date().toISOString(),
     };
+  }
+
+  /** Called after `reset` (the socket layer asks every browser to join again). */
+  onReset(fn: () => void): () => void {
+    this.resetListeners.add(fn);
+    return () => this.resetListeners.delete(fn);
+  }
+
+  /**
+   * Back to the start: fresh engines (built from the starting scenario) replace the running ones;
+   * the history, log and queue are emptied; pace goes back to 1× running. Colours stay.
+   */
+  reset(engines: Engine[], by: string): void {
+    if (engines.length !== this.engines.length) throw new Error('reset needs one engine per mode');
+    for (const p of this.queue.splice(0))
+      p.resolve(fail('CONFLICT', 'the lab was reset before this command applied'));
+    this.engines.splice(0, this.engines.length, ...engines);
+    this.history.clear();
+    this.events.splice(0);
+    this.latest = null;
+    this.broadcastTick = -1;
+    this.acc = 0;
+    this.seq = 0;
+    this.speed = 1;
+    this.paused = false;
+    this.scheduleAt = 0;
+    this.snapshotCache = { last: -2, byKey: new Map() };
+    this.watches.splice(
+      0,
+      this.watches.length,
+      ...this.engines.map((_, i) => new StateWatch(this.compare ? modeName(this.compare[i]) : '')),
+    );
+    this.refreshFaultEnd();
+    this.events.push({ tick: 0, kind: 'info', by, message: 'lab reset to its start' });
+    for (const fn of this.resetListeners) fn();
   }
 
   /** Frames of the last computed tick, if any. */

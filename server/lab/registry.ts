@@ -13,6 +13,7 @@ import {
 } from '../../shared/commands.js';
 import type { ApiError } from '../../shared/protocol.js';
 import { loadPreset, validateScenario } from '../scenario.js';
+import { modeName } from './describe.js';
 import type { Engine } from '../sim/api.js';
 import type { Clock } from './clock.js';
 import type { EngineFactory } from './engines.js';
@@ -29,6 +30,8 @@ const CreateLabSchema = z.strictObject({
   preset: z.string().min(1).max(64).optional(),
   scenario: z.unknown().optional(),
   compare: z.tuple([ModeSpecSchema, ModeSpecSchema]).optional(),
+  /** With `compare`: fork this running lab at its current tick instead of starting from a scenario. */
+  from: z.string().regex(LAB_ID, 'a lab id').optional(),
 });
 export type CreateLabRequest = z.infer<typeof CreateLabSchema>;
 
@@ -59,6 +62,8 @@ export class Registry {
   private readonly removedListeners = new Set<(lab: Lab) => void>();
   private stopTimer: (() => void) | null = null;
   private creating = 0;
+  /** Labs forked from another at a tick (no scenario start to go back to). */
+  private readonly forks = new Set<string>();
 
   constructor(private readonly o: RegistryOptions) {}
 
@@ -75,7 +80,7 @@ export class Registry {
   private async revive(stored: StoredLab): Promise<Res<Lab>> {
     const { meta, snapshot } = stored;
     const replayed =
-      snapshot && snapshot.tick <= (this.o.rebuildTicks ?? REBUILD_TICKS)
+      snapshot && meta.forkedAt === undefined && snapshot.tick <= (this.o.rebuildTicks ?? REBUILD_TICKS)
         ? await this.rebuild(stored, snapshot)
         : null;
     let lab: Lab;
@@ -90,8 +95,17 @@ export class Registry {
         if (!r.ok) return r;
         engines.push(r.data);
       }
-      lab = this.makeLab(meta.id, meta.scenario, meta.compare, engines, snapshot);
+      lab = this.makeLab(
+        meta.id,
+        meta.scenario,
+        meta.compare,
+        engines,
+        snapshot,
+        undefined,
+        meta.forkedAt !== undefined ? meta.scenario.name : undefined,
+      );
     }
+    if (meta.forkedAt !== undefined) this.forks.add(meta.id);
     const after = stored.commands.filter((c) => c.seq > (snapshot?.seq ?? 0));
     lab.replay(after);
     this.o.logger.info(
@@ -149,6 +163,8 @@ export class Registry {
     compare: [ModeSpec, ModeSpec] | undefined,
     engines: Engine[],
     snap?: LabSnapshot,
+    colors?: Record<string, string>,
+    name?: string,
   ): Lab {
     const store = this.o.store;
     return new Lab({
@@ -156,6 +172,8 @@ export class Registry {
       scenario,
       compare,
       engines,
+      colors,
+      name,
       now: this.o.clock.now(),
       logger: this.o.logger,
       limits: this.o.limits,
@@ -198,14 +216,20 @@ export class Registry {
       const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
       return err('INVALID_INPUT', `${p}: ${issue.message}${keys}`, p);
     }
-    const { id, preset, compare } = req.data;
+    const { id, preset, compare, from } = req.data;
     if (preset !== undefined && req.data.scenario !== undefined)
       return err('INVALID_INPUT', 'give either "preset" or "scenario", not both', 'scenario');
+    if (from !== undefined) {
+      if (preset !== undefined || req.data.scenario !== undefined)
+        return err('INVALID_INPUT', 'a fork starts from the running lab: give no "preset" or "scenario"', 'from');
+      if (!compare) return err('INVALID_INPUT', 'a fork compares two modes: give "compare"', 'compare');
+    }
     if (this.labs.size + this.creating >= this.o.maxLabs)
       return err('LIMIT_EXCEEDED', `this server runs at most ${this.o.maxLabs} labs; delete one first`);
     if (id !== undefined && this.labs.has(id)) return err('CONFLICT', `a lab "${id}" already exists`, 'id');
     this.creating++;
     try {
+      if (from !== undefined) return await this.fork(from, compare!, id);
       let scenario: Scenario;
       let base: string;
       if (req.data.scenario !== undefined) {
@@ -233,6 +257,7 @@ export class Registry {
             `${added ? ` and adds ${added}` : ''})`,
           'scenario.vps',
         );
+      scenario = { ...scenario, name: this.freeName(scenario.name) };
       const labId = id ?? this.freeId(base);
       if (this.labs.has(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
       const engines: Engine[] = [];
@@ -258,6 +283,80 @@ export class Registry {
     }
   }
 
+  /**
+   * A compare lab forked from a running one at its current tick: both modes start from that lab's
+   * state (its VPSs, sliders, faults in progress), each keeps its own mode from then on, and they
+   * take the same commands. A mode that cannot admit the current VPSs is refused with the reason.
+   */
+  private async fork(from: string, compare: [ModeSpec, ModeSpec], id?: string): Promise<Res<Lab>> {
+    const source = this.labs.get(from);
+    if (!source) return err('UNKNOWN_LAB', `no lab "${from}" to fork`, 'from');
+    const saved = source.save();
+    const state = source.state();
+    const engines: Engine[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await this.o.engines.restore(saved.engines[0]);
+      if (!r.ok) return err(r.error.code, r.error.message);
+      const set = r.data.apply({ type: 'setMode', mode: compare[i] });
+      if (!set.ok) return err(set.error.code, `${modeName(compare[i])}: ${set.error.message}`, `compare.${i}`);
+      engines.push(r.data);
+    }
+    const name = this.freeName(`${state.name} · ${modeName(compare[0])} vs ${modeName(compare[1])}`);
+    const labId = id ?? this.freeId(`${from.slice(0, 24)}-vs-${modeName(compare[1]).replace(/[^A-Za-z0-9]+/g, '-')}`);
+    if (this.labs.has(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
+    const scenario: Scenario = { ...source.scenario, name };
+    await this.o.store?.create({
+      version: 1,
+      id: labId,
+      scenario,
+      compare,
+      forkedAt: state.tick,
+      createdAt: new Date().toISOString(),
+    });
+    const lab = this.makeLab(labId, scenario, compare, engines, undefined, state.colors, name);
+    // A fork cannot be re-run from its scenario: its starting point is this snapshot.
+    await this.o.store?.saveSnapshot(labId, lab.save());
+    this.forks.add(labId);
+    this.add(lab);
+    this.o.logger.info({ lab: labId, from, tick: state.tick, compare }, 'lab forked');
+    return { ok: true, data: lab };
+  }
+
+  /** Back to the start of its scenario (a fork: to the tick it was forked at). */
+  async reset(id: string, by: string): Promise<Res<{ id: string; tick: number }>> {
+    const lab = this.labs.get(id);
+    if (!lab) return err('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
+    if (this.forks.has(id))
+      return err('CONFLICT', 'a compare lab starts where it was forked: fork the original lab again instead', 'lab');
+    const engines: Engine[] = [];
+    for (const mode of lab.compare ?? [undefined]) {
+      const r = await this.o.engines.create(lab.scenario, mode);
+      if (!r.ok) return err(r.error.code, r.error.message);
+      engines.push(r.data);
+    }
+    if (this.o.store) {
+      await this.o.store.remove(id);
+      await this.o.store.create({
+        version: 1,
+        id,
+        scenario: lab.scenario,
+        compare: lab.compare,
+        createdAt: new Date().toISOString(),
+      });
+    }
+    lab.reset(engines, by);
+    this.lastSnapshot.set(id, this.o.clock.now());
+    this.o.logger.info({ lab: id, by }, 'lab reset to its start');
+    return { ok: true, data: { id, tick: lab.tick } };
+  }
+
+  /** A lab name no running lab has ("Demo lab", then "Demo lab 2", …). */
+  private freeName(name: string): string {
+    const taken = new Set(this.list().map((l) => l.state().name));
+    if (!taken.has(name)) return name;
+    for (let n = 2; ; n++) if (!taken.has(`${name} ${n}`)) return `${name} ${n}`;
+  }
+
   private freeId(base: string): string {
     const stem = base.slice(0, 32) || 'lab';
     if (!this.labs.has(stem)) return stem;
@@ -269,6 +368,7 @@ export class Registry {
     if (!lab) return err('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
     this.labs.delete(id);
     this.lastSnapshot.delete(id);
+    this.forks.delete(id);
     for (const fn of this.removedListeners) fn(lab);
     await this.o.store?.remove(id);
     this.o.logger.info({ lab: id }, 'lab deleted');

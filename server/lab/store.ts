@@ -18,6 +18,8 @@ export interface LabMeta {
   id: string;
   scenario: Scenario;
   compare?: [ModeSpec, ModeSpec];
+  /** Set on a compare lab forked from a running one: the source's tick. Its snapshot is its start. */
+  forkedAt?: number;
   createdAt: string;
 }
 

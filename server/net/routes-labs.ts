@@ -80,6 +80,13 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
     res.json(done.data);
   });
 
+  /** Back to the scenario's start (the page opens on a known lab again). */
+  r.post('/labs/:id/reset', control, rate, async (req: LabRequest, res) => {
+    const done = await registry.reset(req.params.id, 'rest');
+    if (!done.ok) return sendError(res, done.error);
+    res.json(done.data);
+  });
+
   r.post('/labs/:id/commands', control, rate, async (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;

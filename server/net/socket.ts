@@ -53,12 +53,18 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
   const { registry, config, clock, logger } = deps;
 
   const countViewers = (lab: Lab) => {
-    lab.viewers = io.sockets.adapter.rooms.get(roomOf(lab.id))?.size ?? 0;
+    const count = io.sockets.adapter.rooms.get(roomOf(lab.id))?.size ?? 0;
+    if (count === lab.viewers) return;
+    lab.viewers = count;
+    io.to(roomOf(lab.id)).emit('viewers', { lab: lab.id, count });
   };
+  /** Readable names for the log: "viewer 1", "viewer 2", … ("teacher" with the control token when one is set). */
+  let viewerNo = 0;
 
   const wire = (lab: Lab) => {
     const room = roomOf(lab.id);
     lab.onFrame((msg) => io.to(room).volatile.emit('frame', msg));
+    lab.onReset(() => io.to(room).emit('reset', { lab: lab.id }));
     lab.onEvent((event, state) =>
       io.to(room).emit('event', state ? { lab: lab.id, event, state } : { lab: lab.id, event }),
     );
@@ -81,9 +87,10 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       return;
     }
     const now = clock.now();
+    const control = canControl(config, (socket.handshake.auth as { token?: unknown } | undefined)?.token);
     socket.data = {
-      by: socket.id.slice(0, 6),
-      canControl: canControl(config, (socket.handshake.auth as { token?: unknown } | undefined)?.token),
+      by: config.controlToken && control ? 'teacher' : `viewer ${++viewerNo}`,
+      canControl: control,
       commands: new TokenBucket(config.commandRate, Math.max(1, config.commandRate * 2), now),
       garbage: new TokenBucket(2, GARBAGE_BURST, now),
     };
@@ -160,16 +167,18 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
           error: { code: 'LIMIT_EXCEEDED', message: `watch at most ${MAX_JOINED} labs per connection` },
         });
       void socket.join(room);
-      countViewers(lab);
+      lab.viewers = io.sockets.adapter.rooms.get(room)?.size ?? lab.viewers;
       reply(ack, { ok: true, data: { lab: lab.id } });
-      socket.emit(
-        'snapshot',
-        lab.snapshot(socket.data.canControl, {
+      socket.emit('snapshot', {
+        ...lab.snapshot(socket.data.canControl, {
           historyS: r.data.historyS,
           form: r.data.historyForm,
           metrics: r.data.metrics,
         }),
-      );
+        you: socket.data.by,
+      });
+      // The count goes to the others (and this one) after its snapshot: the snapshot comes first.
+      io.to(room).emit('viewers', { lab: lab.id, count: lab.viewers });
     });
 
     handle('leave', (msg, ack) => {

@@ -89,9 +89,11 @@ describe('live lab over socket.io', () => {
     const [ea, eb] = await Promise.all([evA, evB]);
     expect(ea.event).toMatchObject({
       tick,
-      by: a.socket.id!.slice(0, 6),
+      by: a.snapshot.you,
       command: { type: 'setLoad', vps: 'batch-1' },
     });
+    expect(a.snapshot.you).toMatch(/^viewer \d+$/);
+    expect(b.snapshot.you).not.toBe(a.snapshot.you);
     expect(eb.event).toEqual(ea.event);
     expect(ea.state?.vps.find((v) => v.id === 'batch-1')?.load.cpu).toBe(1);
     const [fa, fb] = (await stepTo(t, LAB, [a.socket, b.socket], tick)).map(decodeFrameMessage);
