@@ -26,8 +26,9 @@ async function main(): Promise<void> {
     if (!made.ok) logger.error({ error: made.error }, 'could not start the demo lab');
   }
   let url: string;
+  let port: number;
   try {
-    ({ url } = await server.listen());
+    ({ url, port } = await server.listen());
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
@@ -52,6 +53,9 @@ async function main(): Promise<void> {
     },
     `Contention Lab at ${url}`,
   );
+  // A parent process that started this one with an IPC channel (the browser tests) is handed the
+  // port the listen call chose.
+  process.send?.({ listening: { port, url } });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -3,23 +3,13 @@
  * the page names the culprit; under `full` the same hog leaves the neighbour flat; Compare shows
  * both modes on one time axis.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, removeDataDir, startServer, type RunningServer } from './harness.js';
+import { describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserTest } from './fixture.js';
+import type { RunningServer } from './harness.js';
 import { createLab, markers, presetScenario, series, waitChartsPast, waitForState } from './lab.js';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
+const test = browserTest();
 
 /** The product's own "suffering" threshold for p99 against the same VPS alone (explain.ts). */
 const P99_RATIO = 1.5;
@@ -41,7 +31,7 @@ async function p99Around(
 }
 
 /** Starts the hog from its button; returns the simulated time its marker sits at. */
-async function startHog(page: Page, lab: string): Promise<number> {
+async function startHog(server: RunningServer, page: Page, lab: string): Promise<number> {
   await page.getByRole('button', { name: 'Start cpu_hog on batch-1' }).click();
   await page.getByRole('button', { name: 'Stop cpu_hog on batch-1' }).waitFor({ timeout: 10_000 });
   const s = await waitForState(server, lab, (st) =>
@@ -57,133 +47,127 @@ async function startHog(page: Page, lab: string): Promise<number> {
 }
 
 describe('noisy neighbour', () => {
-  it('para: a CPU hog on batch-1 raises web-1 p99 and the page names batch-1 as the culprit', async () => {
+  test('para: a CPU hog on batch-1 raises web-1 p99 and the page names batch-1 as the culprit', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { scenario: presetScenario('cpu-noisy-neighbour-para') });
-    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
-    try {
-      await waitChartsPast(page, 20); // two simulated seconds of baseline
-      expect(await page.getByTestId('explain-web-1').textContent()).not.toMatch(/batch-1/);
-      const hogT = await startHog(page, lab);
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 20); // two simulated seconds of baseline
+    expect(await page.getByTestId('explain-web-1').textContent()).not.toMatch(/batch-1/);
+    const hogT = await startHog(server, page, lab);
 
-      const explain = page.getByTestId('explain-web-1');
-      await expect.poll(() => explain.textContent(), { timeout: 15_000 }).toMatch(/batch-1/);
-      const text = (await explain.textContent()) ?? '';
-      expect(text).toMatch(/^\s*web-1 p99 ×/);
-      expect(text).toMatch(/cpu_hog|CPU/);
+    const explain = page.getByTestId('explain-web-1');
+    await expect.poll(() => explain.textContent(), { timeout: 15_000 }).toMatch(/batch-1/);
+    const text = (await explain.textContent()) ?? '';
+    expect(text).toMatch(/^\s*web-1 p99 ×/);
+    expect(text).toMatch(/cpu_hog|CPU/);
 
-      // The plotted p99 itself climbed, not just the text.
-      const tickNow = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
-      await waitChartsPast(page, tickNow + 10, ['chart-p99']);
-      const { before, after } = await p99Around(page, hogT, 0.5);
-      expect(after.length).toBeGreaterThan(5);
-      expect(Math.max(...after)).toBeGreaterThan(before * P99_RATIO);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    // The plotted p99 itself climbed, not just the text.
+    const tickNow = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
+    await waitChartsPast(page, tickNow + 10, ['chart-p99']);
+    const { before, after } = await p99Around(page, hogT, 0.5);
+    expect(after.length).toBeGreaterThan(5);
+    expect(Math.max(...after)).toBeGreaterThan(before * P99_RATIO);
+    expect(errors).toEqual([]);
   }, 60_000);
 
-  it('full: the same hog on dedicated cores leaves web-1 p99 flat and unexplained', async () => {
+  test('full: the same hog on dedicated cores leaves web-1 p99 flat and unexplained', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { scenario: presetScenario('cpu-noisy-neighbour-full') });
-    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
-    try {
-      await waitChartsPast(page, 20);
-      await expect.poll(() => page.getByLabel('Virtualization mode').inputValue()).toBe('full');
-      const hogT = await startHog(page, lab);
-      // Watch five simulated seconds of the hog.
-      const t0 = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
-      await waitChartsPast(page, t0 + 50, ['chart-p99']);
-      const { before, after } = await p99Around(page, hogT, 0);
-      expect(after.length).toBeGreaterThan(30);
-      expect(Math.max(...after)).toBeLessThan(before * 1.1);
-      expect(await page.getByTestId('explain-web-1').textContent()).not.toMatch(/batch-1/);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 20);
+    await expect.poll(() => page.getByLabel('Virtualization mode').inputValue()).toBe('full');
+    const hogT = await startHog(server, page, lab);
+    // Watch five simulated seconds of the hog.
+    const t0 = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
+    await waitChartsPast(page, t0 + 50, ['chart-p99']);
+    const { before, after } = await p99Around(page, hogT, 0);
+    expect(after.length).toBeGreaterThan(30);
+    expect(Math.max(...after)).toBeLessThan(before * 1.1);
+    expect(await page.getByTestId('explain-web-1').textContent()).not.toMatch(/batch-1/);
+    expect(errors).toEqual([]);
   }, 60_000);
 
-  it('journey 1: on the demo lab, switching the mode to full while batch-1 hogs leaves web-1 unharmed', async () => {
+  test('journey 1: on the demo lab, switching the mode to full while batch-1 hogs leaves web-1 unharmed', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { preset: 'demo' });
-    const { page, context } = await openPage(browser, `${server.url}/?lab=${lab}`);
-    try {
-      await waitChartsPast(page, 10);
-      const hogT = await startHog(page, lab);
-      await page.getByLabel('Virtualization mode').selectOption('full');
-      const s = await waitForState(
-        server,
-        lab,
-        (st) => (typeof st.mode === 'string' ? st.mode : st.mode.base) === 'full',
-        5_000,
-      ).catch(async (e: Error) => {
-        const refused = await page
-          .getByTestId('error-banner')
-          .textContent()
-          .catch(() => null);
-        throw new Error(
-          `the server did not switch to full${refused ? `; the page says: ${refused.trim()}` : ''} (${e.message.slice(0, 200)})`,
-        );
-      });
-      const switchT = (s.tick * s.tickMs) / 1000;
-      const t0 = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
-      await waitChartsPast(page, t0 + 30, ['chart-p99']);
-      const { after } = await p99Around(page, switchT, 1);
-      const { before } = await p99Around(page, hogT, 0);
-      expect(after.length).toBeGreaterThan(10);
-      expect(Math.max(...after)).toBeLessThan(before * P99_RATIO);
-      expect(await page.getByTestId('explain-web-1').textContent()).not.toMatch(/batch-1/);
-    } finally {
-      await context.close();
-    }
-  }, 60_000);
-
-  it('journey 1: Compare on the demo lab runs it under para and a second mode side by side on one time axis', async () => {
-    const lab = await createLab(server, { preset: 'demo' });
-    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
-    try {
-      await waitChartsPast(page, 10);
-      await page.getByRole('button', { name: 'Compare', exact: true }).click();
-      await page.waitForURL(/[?&]view=compare\b/, { timeout: 15_000 }).catch(async () => {
-        throw new Error(
-          `Compare did not open: ${(await page.locator('.banner').allTextContents()).join(' | ')}`,
-        );
-      });
-      await page.getByTestId('compare-view').waitFor();
-      // The lab's own mode beside a second one (full when the host can hold every plan, else another).
-      await expect.poll(() => page.getByTestId('compare-mode-0').textContent()).toMatch(/Paravirtualization/);
-      const other = await page.evaluate(() => {
-        const fig = document.querySelector(
-          '[data-testid^="compare-p99-"]:not([data-testid="compare-p99-para"])',
-        );
-        return fig?.getAttribute('data-testid')?.replace('compare-p99-', '') ?? null;
-      });
-      expect(['full', 'hosted', 'container']).toContain(other);
-      expect(await page.getByTestId('compare-mode-1').textContent()).not.toMatch(/Paravirtualization/);
-      const pairs = [
-        'compare-p99-para',
-        `compare-p99-${other}`,
-        'compare-throughput-para',
-        `compare-throughput-${other}`,
-      ];
-      await waitChartsPast(page, 10, pairs);
-      // One time axis: both sides have drawn the same newest tick at some point.
-      await page.waitForFunction(
-        () => {
-          const a = document
-            .querySelector('[data-testid="compare-p99-para"]')
-            ?.getAttribute('data-last-tick');
-          const b = document
-            .querySelector('[data-testid^="compare-p99-"]:not([data-testid="compare-p99-para"])')
-            ?.getAttribute('data-last-tick');
-          return a !== null && a !== undefined && a === b;
-        },
-        null,
-        { timeout: 10_000, polling: 'raf' },
+    const { page } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 10);
+    const hogT = await startHog(server, page, lab);
+    await page.getByLabel('Virtualization mode').selectOption('full');
+    const s = await waitForState(
+      server,
+      lab,
+      (st) => (typeof st.mode === 'string' ? st.mode : st.mode.base) === 'full',
+      5_000,
+    ).catch(async (e: Error) => {
+      const refused = await page
+        .getByTestId('error-banner')
+        .textContent()
+        .catch(() => null);
+      throw new Error(
+        `the server did not switch to full${refused ? `; the page says: ${refused.trim()}` : ''} (${e.message.slice(0, 200)})`,
       );
-      // The page tries partner modes in turn; the host refusing one (409) is logged by the browser.
-      expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
+    const switchT = (s.tick * s.tickMs) / 1000;
+    const t0 = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
+    await waitChartsPast(page, t0 + 30, ['chart-p99']);
+    const { after } = await p99Around(page, switchT, 1);
+    const { before } = await p99Around(page, hogT, 0);
+    expect(after.length).toBeGreaterThan(10);
+    expect(Math.max(...after)).toBeLessThan(before * P99_RATIO);
+    expect(await page.getByTestId('explain-web-1').textContent()).not.toMatch(/batch-1/);
+  }, 60_000);
+
+  test('journey 1: Compare on the demo lab runs it under para and a second mode side by side on one time axis', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 10);
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await page.waitForURL(/[?&]view=compare\b/, { timeout: 15_000 }).catch(async () => {
+      throw new Error(
+        `Compare did not open: ${(await page.locator('.banner').allTextContents()).join(' | ')}`,
+      );
+    });
+    await page.getByTestId('compare-view').waitFor();
+    // The lab's own mode beside a second one (full when the host can hold every plan, else another).
+    await expect.poll(() => page.getByTestId('compare-mode-0').textContent()).toMatch(/Paravirtualization/);
+    const other = await page.evaluate(() => {
+      const fig = document.querySelector(
+        '[data-testid^="compare-p99-"]:not([data-testid="compare-p99-para"])',
+      );
+      return fig?.getAttribute('data-testid')?.replace('compare-p99-', '') ?? null;
+    });
+    expect(['full', 'hosted', 'container']).toContain(other);
+    expect(await page.getByTestId('compare-mode-1').textContent()).not.toMatch(/Paravirtualization/);
+    const pairs = [
+      'compare-p99-para',
+      `compare-p99-${other}`,
+      'compare-throughput-para',
+      `compare-throughput-${other}`,
+    ];
+    await waitChartsPast(page, 10, pairs);
+    // One time axis: both sides have drawn the same newest tick at some point.
+    await page.waitForFunction(
+      () => {
+        const a = document.querySelector('[data-testid="compare-p99-para"]')?.getAttribute('data-last-tick');
+        const b = document
+          .querySelector('[data-testid^="compare-p99-"]:not([data-testid="compare-p99-para"])')
+          ?.getAttribute('data-last-tick');
+        return a !== null && a !== undefined && a === b;
+      },
+      null,
+      { timeout: 10_000, polling: 'raf' },
+    );
+    // The page tries partner modes in turn; the host refusing one (409) is logged by the browser.
+    expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
   }, 60_000);
 });

@@ -2,9 +2,8 @@
  * Journey 1, first steps: the demo lab is live on load, and a slider moved with the keyboard
  * changes the server's state and what the charts draw.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, removeDataDir, startServer, type RunningServer } from './harness.js';
+import { describe, expect } from 'vitest';
+import { browserTest } from './fixture.js';
 import {
   CHARTS,
   canvasHasInk,
@@ -15,77 +14,61 @@ import {
   waitForState,
 } from './lab.js';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
+const test = browserTest();
 
 describe('dashboard', () => {
-  it('opens on the demo lab with six named VPSs and four charts that keep painting', async () => {
-    const { page, context, errors } = await openPage(browser, `${server.url}/`);
-    try {
-      await page.waitForURL(/[?&]lab=demo\b/, { timeout: 10_000 });
-      for (const id of ['web-1', 'db-1', 'cache-1', 'batch-1', 'ci-1', 'mail-1']) {
-        await page.getByTestId(`vps-card-${id}`).waitFor({ timeout: 10_000 });
-      }
-      expect(await page.locator('[data-testid^="vps-card-"]').count()).toBe(6);
-      await expect.poll(() => page.getByLabel('Virtualization mode').inputValue()).toBe('para');
-
-      const first = await waitChartsPast(page, 0);
-      // Moving: every chart redraws with newer ticks, not just once.
-      await waitChartsPast(page, first + 5);
-      for (const id of CHARTS) {
-        expect(Number.isFinite(await plotted(page, id, 'web-1')), `${id} plots web-1`).toBe(true);
-        expect(await canvasHasInk(page, id), `${id} has drawn lines`).toBe(true);
-      }
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
+  test('opens on the demo lab with six named VPSs and four charts that keep painting', async ({ open }) => {
+    const { page, errors } = await open(`/`);
+    await page.waitForURL(/[?&]lab=demo\b/, { timeout: 10_000 });
+    for (const id of ['web-1', 'db-1', 'cache-1', 'batch-1', 'ci-1', 'mail-1']) {
+      await page.getByTestId(`vps-card-${id}`).waitFor({ timeout: 10_000 });
     }
+    expect(await page.locator('[data-testid^="vps-card-"]').count()).toBe(6);
+    await expect.poll(() => page.getByLabel('Virtualization mode').inputValue()).toBe('para');
+
+    const first = await waitChartsPast(page, 0);
+    // Moving: every chart redraws with newer ticks, not just once.
+    await waitChartsPast(page, first + 5);
+    for (const id of CHARTS) {
+      expect(Number.isFinite(await plotted(page, id, 'web-1')), `${id} plots web-1`).toBe(true);
+      expect(await canvasHasInk(page, id), `${id} has drawn lines`).toBe(true);
+    }
+    expect(errors).toEqual([]);
   }, 60_000);
 
-  it('moves batch-1 CPU load with the keyboard: the server takes it and the throughput chart follows', async () => {
+  test('moves batch-1 CPU load with the keyboard: the server takes it and the throughput chart follows', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { preset: 'demo' });
-    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
-    try {
-      await waitChartsPast(page, 10);
-      const slider = page.getByRole('slider', { name: 'batch-1 CPU load' });
-      const before = await waitForPlotted(page, 'chart-throughput', 'batch-1', { above: 0 });
-      const startLoad = (await waitForState(server, lab, () => true)).vps.find((v) => v.id === 'batch-1')!
-        .load.cpu;
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 10);
+    const slider = page.getByRole('slider', { name: 'batch-1 CPU load' });
+    const before = await waitForPlotted(page, 'chart-throughput', 'batch-1', { above: 0 });
+    const startLoad = (await waitForState(server, lab, () => true)).vps.find((v) => v.id === 'batch-1')!.load
+      .cpu;
 
-      await slider.focus();
-      await page.keyboard.press('ArrowRight');
-      const stepped = Number(await slider.inputValue()) / 100;
-      expect(stepped).toBeGreaterThan(startLoad);
-      await waitForState(
-        server,
-        lab,
-        (s) => Math.abs(s.vps.find((v) => v.id === 'batch-1')!.load.cpu - stepped) < 1e-9,
-      );
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    const stepped = Number(await slider.inputValue()) / 100;
+    expect(stepped).toBeGreaterThan(startLoad);
+    await waitForState(
+      server,
+      lab,
+      (s) => Math.abs(s.vps.find((v) => v.id === 'batch-1')!.load.cpu - stepped) < 1e-9,
+    );
 
-      await page.keyboard.press('End');
-      const s = await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'batch-1')!.load.cpu === 4);
-      expect(s.vps.find((v) => v.id === 'web-1')!.load.cpu, 'only batch-1 moved').not.toBe(4);
-      await expect.poll(() => slider.getAttribute('aria-valuetext')).toBe('400 % of plan');
-      // Demand far beyond its plan: batch-1 now serves clearly more than before.
-      const after = await waitForPlotted(page, 'chart-throughput', 'batch-1', { above: before * 1.5 });
-      expect(after).toBeGreaterThan(before * 1.5);
+    await page.keyboard.press('End');
+    const s = await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'batch-1')!.load.cpu === 4);
+    expect(s.vps.find((v) => v.id === 'web-1')!.load.cpu, 'only batch-1 moved').not.toBe(4);
+    await expect.poll(() => slider.getAttribute('aria-valuetext')).toBe('400 % of plan');
+    // Demand far beyond its plan: batch-1 now serves clearly more than before.
+    const after = await waitForPlotted(page, 'chart-throughput', 'batch-1', { above: before * 1.5 });
+    expect(after).toBeGreaterThan(before * 1.5);
 
-      await page.keyboard.press('Home');
-      await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'batch-1')!.load.cpu === 0);
-      await waitForPlotted(page, 'chart-throughput', 'batch-1', { below: before * 0.5 });
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    await page.keyboard.press('Home');
+    await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'batch-1')!.load.cpu === 0);
+    await waitForPlotted(page, 'chart-throughput', 'batch-1', { below: before * 0.5 });
+    expect(errors).toEqual([]);
   }, 60_000);
 });

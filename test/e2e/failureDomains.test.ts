@@ -3,9 +3,9 @@
  * that guest reboots. A VPS resized live gains headroom without a restart. The scorecard view
  * renders the published table beside ours.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, removeDataDir, startServer, type RunningServer } from './harness.js';
+import { describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserTest } from './fixture.js';
 import {
   createLab,
   plotted,
@@ -16,18 +16,7 @@ import {
   waitForState,
 } from './lab.js';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
+const test = browserTest();
 
 const IDS = ['web-1', 'db-1', 'cache-1', 'mail-1'];
 const OUT = ['down', 'rebooting'];
@@ -67,102 +56,92 @@ async function waitCards(page: Page, wanted: CardsWanted, timeout = 20_000): Pro
 }
 
 describe('failure domains', () => {
-  it('container: kernel_panic on web-1 takes every container down, then all come back', async () => {
+  test('container: kernel_panic on web-1 takes every container down, then all come back', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { scenario: presetScenario('kernel-panic') });
-    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
-    try {
-      await waitChartsPast(page, 5);
-      expect(Object.values(await cardStates(page)).every((s) => !OUT.includes(s))).toBe(true);
-      await page.getByRole('button', { name: 'Start kernel_panic on web-1' }).click();
-      const down = await waitCards(page, 'allOut');
-      expect(Object.keys(down)).toEqual(IDS);
-      await expect
-        .poll(() => page.getByTestId('explain-db-1').textContent())
-        .toMatch(/db-1 (is down|is rebooting)/);
-      // A 30 s reboot, watched at 10×.
-      await setSpeed(server, lab, 10);
-      await waitCards(page, 'allUp', 30_000);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 5);
+    expect(Object.values(await cardStates(page)).every((s) => !OUT.includes(s))).toBe(true);
+    await page.getByRole('button', { name: 'Start kernel_panic on web-1' }).click();
+    const down = await waitCards(page, 'allOut');
+    expect(Object.keys(down)).toEqual(IDS);
+    await expect
+      .poll(() => page.getByTestId('explain-db-1').textContent())
+      .toMatch(/db-1 (is down|is rebooting)/);
+    // A 30 s reboot, watched at 10×.
+    await setSpeed(server, lab, 10);
+    await waitCards(page, 'allUp', 30_000);
+    expect(errors).toEqual([]);
   }, 90_000);
 
-  it('full: kernel_panic on web-1 reboots only web-1', async () => {
+  test('full: kernel_panic on web-1 reboots only web-1', async ({ server, open }) => {
     const lab = await createLab(server, { scenario: presetScenario('kernel-panic', { mode: 'full' }) });
-    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
-    try {
-      await waitChartsPast(page, 5);
-      await page.getByRole('button', { name: 'Start kernel_panic on web-1' }).click();
-      const seen = await waitCards(page, 'web1Out');
-      for (const id of IDS.slice(1)) expect(OUT, `${id} stays up`).not.toContain(seen[id]);
-      // Still up a few simulated seconds into web-1's reboot.
-      const t = Number(await page.getByTestId('chart-health').getAttribute('data-last-tick'));
-      await waitChartsPast(page, t + 30, ['chart-health']);
-      const later = await cardStates(page);
-      expect(OUT).toContain(later['web-1']);
-      for (const id of IDS.slice(1)) expect(OUT, `${id} stays up`).not.toContain(later[id]);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 5);
+    await page.getByRole('button', { name: 'Start kernel_panic on web-1' }).click();
+    const seen = await waitCards(page, 'web1Out');
+    for (const id of IDS.slice(1)) expect(OUT, `${id} stays up`).not.toContain(seen[id]);
+    // Still up a few simulated seconds into web-1's reboot.
+    const t = Number(await page.getByTestId('chart-health').getAttribute('data-last-tick'));
+    await waitChartsPast(page, t + 30, ['chart-health']);
+    const later = await cardStates(page);
+    expect(OUT).toContain(later['web-1']);
+    for (const id of IDS.slice(1)) expect(OUT, `${id} stays up`).not.toContain(later[id]);
+    expect(errors).toEqual([]);
   }, 90_000);
 
-  it('resizing a saturated VPS live (more vCPUs and RAM) raises what it serves without a restart', async () => {
+  test('resizing a saturated VPS live (more vCPUs and RAM) raises what it serves without a restart', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { scenario: presetScenario('live-resize') });
-    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
-    try {
-      await waitChartsPast(page, 20);
-      const before = await plotted(page, 'chart-throughput', 'shop-1');
-      expect(before).toBeGreaterThan(0);
-      const card = page.getByTestId('vps-card-shop-1');
-      await card.getByText('Resize or remove').click();
-      await card.getByLabel('shop-1 vCPUs').fill('6');
-      await card.getByLabel('shop-1 RAM (GiB)').fill('16');
-      const tickBefore = (await waitForState(server, lab, () => true)).tick;
-      // The browser refuses to submit a form with a field outside its min/step grid.
-      const invalid = await card
-        .locator('form input:invalid')
-        .evaluateAll((els) =>
-          els.map((e) => `${e.getAttribute('aria-label')}: ${(e as HTMLInputElement).validationMessage}`),
-        );
-      expect(invalid, 'resize fields the browser refuses').toEqual([]);
-      await card.getByRole('button', { name: 'Resize shop-1' }).click();
-      const s = await waitForState(server, lab, (st) =>
-        st.vps.some((v) => v.id === 'shop-1' && v.vcpus === 6 && v.ramGiB === 16),
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 20);
+    const before = await plotted(page, 'chart-throughput', 'shop-1');
+    expect(before).toBeGreaterThan(0);
+    const card = page.getByTestId('vps-card-shop-1');
+    await card.getByText('Resize or remove').click();
+    await card.getByLabel('shop-1 vCPUs').fill('6');
+    await card.getByLabel('shop-1 RAM (GiB)').fill('16');
+    const tickBefore = (await waitForState(server, lab, () => true)).tick;
+    // The browser refuses to submit a form with a field outside its min/step grid.
+    const invalid = await card
+      .locator('form input:invalid')
+      .evaluateAll((els) =>
+        els.map((e) => `${e.getAttribute('aria-label')}: ${(e as HTMLInputElement).validationMessage}`),
       );
-      expect(s.tick).toBeGreaterThanOrEqual(tickBefore);
-      await expect.poll(() => card.textContent()).toMatch(/6 vCPUs/);
-      // Three times the cores for the same share of its plan: it serves far more, and never went down.
-      await waitForPlotted(page, 'chart-throughput', 'shop-1', { above: before * 1.5 });
-      expect(['running', 'degraded']).toContain(await card.getAttribute('data-state'));
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    expect(invalid, 'resize fields the browser refuses').toEqual([]);
+    await card.getByRole('button', { name: 'Resize shop-1' }).click();
+    const s = await waitForState(server, lab, (st) =>
+      st.vps.some((v) => v.id === 'shop-1' && v.vcpus === 6 && v.ramGiB === 16),
+    );
+    expect(s.tick).toBeGreaterThanOrEqual(tickBefore);
+    await expect.poll(() => card.textContent()).toMatch(/6 vCPUs/);
+    // Three times the cores for the same share of its plan: it serves far more, and never went down.
+    await waitForPlotted(page, 'chart-throughput', 'shop-1', { above: before * 1.5 });
+    expect(['running', 'degraded']).toContain(await card.getAttribute('data-state'));
+    expect(errors).toEqual([]);
   }, 60_000);
 
-  it('the scorecard view shows modes × stress tests with the published figures', async () => {
-    const { page, context, errors } = await openPage(browser, `${server.url}/?view=scorecard`);
-    try {
-      const view = page.getByTestId('scorecard-view');
-      await view.waitFor({ timeout: 15_000 });
-      // One summary per host the table is run on (the paper's small host, a modern one).
-      const summaries = page.getByTestId('scorecard-summary');
-      await summaries.first().waitFor({ timeout: 60_000 });
-      let cells = 0;
-      for (const text of await summaries.allTextContents()) {
-        const m = /(\d+) of (\d+)/.exec(text);
-        expect(m, text).not.toBeNull();
-        expect(Number(m![2])).toBeGreaterThan(0);
-        expect(Number(m![1])).toBeLessThanOrEqual(Number(m![2]));
-        cells += Number(m![2]);
-      }
-      expect(await page.locator('[data-testid^="score-"]').count()).toBeGreaterThanOrEqual(cells);
-      await expect.poll(() => view.textContent()).toMatch(/cpu_hog|CPU/);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
+  test('the scorecard view shows modes × stress tests with the published figures', async ({ open }) => {
+    const { page, errors } = await open(`/?view=scorecard`);
+    const view = page.getByTestId('scorecard-view');
+    await view.waitFor({ timeout: 15_000 });
+    // One summary per host the table is run on (the paper's small host, a modern one).
+    const summaries = page.getByTestId('scorecard-summary');
+    await summaries.first().waitFor({ timeout: 60_000 });
+    let cells = 0;
+    for (const text of await summaries.allTextContents()) {
+      const m = /(\d+) of (\d+)/.exec(text);
+      expect(m, text).not.toBeNull();
+      expect(Number(m![2])).toBeGreaterThan(0);
+      expect(Number(m![1])).toBeLessThanOrEqual(Number(m![2]));
+      cells += Number(m![2]);
     }
+    expect(await page.locator('[data-testid^="score-"]').count()).toBeGreaterThanOrEqual(cells);
+    await expect.poll(() => view.textContent()).toMatch(/cpu_hog|CPU/);
+    expect(errors).toEqual([]);
   }, 90_000);
 });

@@ -1,6 +1,6 @@
 /**
- * Browser test harness: the real server as a child process on 127.0.0.1 (port 0 or a given port,
- * temp DATA_DIR, fixed seed), the built client from dist/client, and headless Chromium.
+ * Browser test harness: the real server as a child process on 127.0.0.1 (port 0, the chosen port
+ * handed over on IPC; temp DATA_DIR, fixed seed), the built client from dist/client, and headless Chromium.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -53,8 +53,6 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export interface ServerOptions {
-  /** 0 (default) picks a free port; a fixed port restarts a server where it was. */
-  port?: number;
   /** Reuse a data directory (restart); a fresh temp directory otherwise. */
   dataDir?: string;
   controlToken?: string;
@@ -65,37 +63,78 @@ export interface RunningServer {
   port: number;
   url: string;
   dataDir: string;
-  child: ChildProcess;
-  /** Everything the process printed, for failure messages. */
+  /** The current server process. */
+  readonly child: ChildProcess;
+  /** Everything the current process printed, for failure messages. */
   log(): string;
   /** SIGTERM, then SIGKILL if it lingers; resolves once the process has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** After `stop`: starts the server again on the same port with the same data directory. */
+  restart(): Promise<void>;
 }
 
-const PORT_PATTERNS = [
-  /"port"\s*:\s*(\d+)/,
-  /https?:\/\/(?:127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1?\]):(\d+)/,
-  /listening\b[^\n]*?:(\d{2,5})\b/i,
-  /\bport\s+(\d{2,5})\b/i,
-];
-
-function findPort(line: string): number | undefined {
-  if (!/listen|ready|started|serving|http/i.test(line)) return undefined;
-  for (const re of PORT_PATTERNS) {
-    const m = re.exec(line);
-    const p = m ? Number(m[1]) : 0;
-    if (p > 0 && p < 65536) return p;
-  }
-  return undefined;
+/** What server/main.ts sends its parent over IPC once listening. */
+interface ListeningMessage {
+  listening: { port: number; url: string };
 }
 
-/** Starts `server/main.ts` as a child process and resolves once it is listening. */
+function isListening(m: unknown): m is ListeningMessage {
+  const l = (m as Partial<ListeningMessage> | null)?.listening;
+  return typeof l?.port === 'number' && l.port > 0;
+}
+
+interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  exited: Promise<void>;
+  hasExited(): boolean;
+  log(): string;
+}
+
+/** Spawns `server/main.ts` and resolves with the port its listen call hands over on IPC. */
+async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+  // One process (no tsx CLI wrapper), so a signal reaches the server itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let output = '';
+  let exited = false;
+  const exitPromise = new Promise<void>((res) => child.once('exit', () => ((exited = true), res())));
+  const collect = (buf: Buffer): void => {
+    output += buf.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const port = await new Promise<number>((res, rej) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rej(new Error(`server did not start listening within 60 s:\n${output}`));
+    }, 60_000);
+    child.on('message', (m) => {
+      if (!isListening(m)) return;
+      clearTimeout(timer);
+      res(m.listening.port);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`server exited (${code}) before listening:\n${output}`));
+    });
+  });
+  return { child, port, exited: exitPromise, hasExited: () => exited, log: () => output };
+}
+
+/**
+ * Starts `server/main.ts` as a child process and resolves once it is listening, with the port its
+ * listen call chose (handed over on the IPC channel, not read from the log).
+ */
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   ensureClientBuilt();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'contention-e2e-'));
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
-    PORT: String(opts.port ?? 0),
+    PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     SEED: String(SEED),
@@ -103,48 +142,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     NODE_ENV: 'test',
     ...opts.env,
   };
-  if (['warn', 'error', 'fatal', 'silent'].includes(env.LOG_LEVEL)) env.LOG_LEVEL = 'info';
   delete env.CONTROL_TOKEN;
   if (opts.controlToken) env.CONTROL_TOKEN = opts.controlToken;
-  // One process (no tsx CLI wrapper), so a signal reaches the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let exited = false;
-  const exitPromise = new Promise<void>((res) => child.once('exit', () => ((exited = true), res())));
-
-  // The port is read from the server's "Contention Lab at <url>" line, logged at level info.
-  const port = await new Promise<number>((res, rej) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      rej(new Error(`server did not report a port within 60 s:\n${output}`));
-    }, 60_000);
-    let pending = '';
-    const onData = (buf: Buffer): void => {
-      const text = buf.toString();
-      output += text;
-      pending += text;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        const p = findPort(line);
-        if (p !== undefined && (opts.port === undefined || opts.port === 0 || p === opts.port)) {
-          clearTimeout(timer);
-          res(p);
-          return;
-        }
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      rej(new Error(`server exited (${code}) before listening:\n${output}`));
-    });
-  });
+  let proc = await spawnServer(env);
+  const port = proc.port;
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/api/labs`, 20_000);
 
@@ -152,14 +153,21 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     port,
     url,
     dataDir,
-    child,
-    log: () => output,
+    get child() {
+      return proc.child;
+    },
+    log: () => proc.log(),
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (exited) return;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exitPromise;
+      if (proc.hasExited()) return;
+      proc.child.kill(signal);
+      const timer = setTimeout(() => proc.child.kill('SIGKILL'), 5_000);
+      await proc.exited;
       clearTimeout(timer);
+    },
+    async restart() {
+      if (!proc.hasExited()) throw new Error('restart() needs the server stopped first');
+      proc = await spawnServer({ ...env, PORT: String(port) });
+      await waitForHttp(`${url}/api/labs`, 20_000);
     },
   };
 }
@@ -226,12 +234,15 @@ export interface OpenedPage {
   errors: string[];
 }
 
+/** Viewport and colour scheme of a page. */
+export interface PageOptions {
+  width?: number;
+  height?: number;
+  colorScheme?: 'light' | 'dark';
+}
+
 /** A fresh context (own storage) and page at the given viewport, collecting errors. */
-export async function openPage(
-  browser: Browser,
-  url: string,
-  opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
-): Promise<OpenedPage> {
+export async function openPage(browser: Browser, url: string, opts: PageOptions = {}): Promise<OpenedPage> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 720 },
     colorScheme: opts.colorScheme ?? 'light',

@@ -8,24 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
 import { parseScenario } from '../../shared/commands.js';
-import { ROOT, launchBrowser, openPage, removeDataDir, startServer, type RunningServer } from './harness.js';
+import { browserTest } from './fixture.js';
+import { ROOT } from './harness.js';
 import { createLab, plotted, presetScenario, waitChartsPast, waitForPlotted } from './lab.js';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
+const test = browserTest();
 
 const VICTIMS = ['web-1', 'web-2', 'db-1'];
 
@@ -48,9 +38,12 @@ function rowsByKey(csv: string): { header: string; rows: Map<string, string> } {
 }
 
 describe('incident', () => {
-  it('io_storm on batch-1 pins Dom0, hurts every guest, is blamed on batch-1, recovers, and exports to a replayable scenario', async () => {
+  test('io_storm on batch-1 pins Dom0, hurts every guest, is blamed on batch-1, recovers, and exports to a replayable scenario', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { scenario: presetScenario('sre-incident') });
-    const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${lab}`);
+    const { page, errors } = await open(`/?lab=${lab}`);
     const dir = mkdtempSync(join(tmpdir(), 'contention-incident-'));
     try {
       await waitChartsPast(page, 20);
@@ -131,7 +124,6 @@ describe('incident', () => {
       expect(errors).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
-      await context.close();
     }
   }, 120_000);
 });

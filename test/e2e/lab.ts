@@ -120,7 +120,9 @@ export async function pageDiagnosis(page: Page, testids: readonly string[] = CHA
         return [
           `url ${location.pathname}${location.search}`,
           `status "${text('[data-testid="connection-status"]')}"`,
-          `banners "${Array.from(document.querySelectorAll('.banner')).map((b) => (b.textContent ?? '').trim()).join(' | ')}"`,
+          `banners "${Array.from(document.querySelectorAll('.banner'))
+            .map((b) => (b.textContent ?? '').trim())
+            .join(' | ')}"`,
           `main "${text('main').slice(0, 120)}"`,
           `held tick ${hook ? hook.tick() : 'no hook'}`,
           charts.join(' '),

@@ -5,9 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ROOT, launchBrowser, openPage, removeDataDir, startServer, type RunningServer } from './harness.js';
+import { describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserTest } from './fixture.js';
+import { ROOT, type RunningServer } from './harness.js';
 import {
   CHARTS,
   canvasHasInk,
@@ -19,36 +20,31 @@ import {
 } from './lab.js';
 
 /** Test runs keep their pictures beside the test report; UPDATE_SCREENSHOTS=1 refreshes the README's. */
-const DIR = join(ROOT, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.test-results/screenshots');
-let server: RunningServer;
-let browser: Browser;
+const DIR = join(
+  ROOT,
+  process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.test-results/screenshots',
+);
+const test = browserTest();
 let storyLab = '';
 let compareLab = '';
 
 /** Runs a lab fast up to `tick`, then back to real time. */
-async function advance(lab: string, tick: number): Promise<void> {
+async function advance(server: RunningServer, lab: string, tick: number): Promise<void> {
   await setSpeed(server, lab, 10);
   await waitForState(server, lab, (s) => s.tick >= tick, 30_000);
   await setSpeed(server, lab, 1);
 }
 
-beforeAll(async () => {
+test.beforeAll(async ({ server }) => {
   mkdirSync(DIR, { recursive: true });
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   const story = presetScenario('cpu-noisy-neighbour-para', {}, true);
   [storyLab, compareLab] = await Promise.all([
     createLab(server, { scenario: story }),
     createLab(server, { scenario: presetScenario('kernel-panic', {}, true), compare: ['container', 'full'] }),
   ]);
   // The hog starts at 30 s; the panic at 20 s, with everyone (container) or web-1 (full) back at 50 s.
-  await Promise.all([advance(storyLab, 480), advance(compareLab, 560)]);
+  await Promise.all([advance(server, storyLab, 480), advance(server, compareLab, 560)]);
 }, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
 
 async function settle(page: Page, charts: readonly string[]): Promise<void> {
   await page.mouse.move(0, 0); // hovering a chart freezes it and shows a readout
@@ -64,54 +60,39 @@ describe('screenshots', () => {
     ['dashboard-dark.png', 1280, 720, 'dark'],
   ];
   for (const [file, width, height, colorScheme] of main) {
-    it(`dashboard ${width}×${height} ${colorScheme} → ${file}`, async () => {
-      const { page, context, errors } = await openPage(browser, `${server.url}/?lab=${storyLab}`, {
+    test(`dashboard ${width}×${height} ${colorScheme} → ${file}`, async ({ open }) => {
+      const { page, errors } = await open(`/?lab=${storyLab}`, {
         width,
         height,
         colorScheme,
       });
-      try {
-        await settle(page, CHARTS);
-        await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(colorScheme);
-        await expect
-          .poll(() => page.getByTestId('explain-web-1').textContent(), { timeout: 15_000 })
-          .toMatch(/batch-1/);
-        await page.screenshot({ path: join(DIR, file) });
-        expect(errors).toEqual([]);
-      } finally {
-        await context.close();
-      }
+      await settle(page, CHARTS);
+      await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(colorScheme);
+      await expect
+        .poll(() => page.getByTestId('explain-web-1').textContent(), { timeout: 15_000 })
+        .toMatch(/batch-1/);
+      await page.screenshot({ path: join(DIR, file) });
+      expect(errors).toEqual([]);
     }, 60_000);
   }
 
-  it('compare 1280×720 → compare.png', async () => {
-    const { page, context, errors } = await openPage(
-      browser,
-      `${server.url}/?lab=${compareLab}&view=compare`,
-    );
-    try {
-      await page.getByTestId('compare-view').waitFor();
-      await settle(page, [
-        'compare-p99-container',
-        'compare-p99-full',
-        'compare-health-container',
-        'compare-health-full',
-      ]);
-      await page.screenshot({ path: join(DIR, 'compare.png') });
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+  test('compare 1280×720 → compare.png', async ({ open }) => {
+    const { page, errors } = await open(`/?lab=${compareLab}&view=compare`);
+    await page.getByTestId('compare-view').waitFor();
+    await settle(page, [
+      'compare-p99-container',
+      'compare-p99-full',
+      'compare-health-container',
+      'compare-health-full',
+    ]);
+    await page.screenshot({ path: join(DIR, 'compare.png') });
+    expect(errors).toEqual([]);
   }, 60_000);
 
-  it('scorecard 1280×720 → scorecard.png', async () => {
-    const { page, context, errors } = await openPage(browser, `${server.url}/?view=scorecard`);
-    try {
-      await page.getByTestId('scorecard-summary').first().waitFor({ timeout: 60_000 });
-      await page.screenshot({ path: join(DIR, 'scorecard.png') });
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+  test('scorecard 1280×720 → scorecard.png', async ({ open }) => {
+    const { page, errors } = await open(`/?view=scorecard`);
+    await page.getByTestId('scorecard-summary').first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(DIR, 'scorecard.png') });
+    expect(errors).toEqual([]);
   }, 90_000);
 });

@@ -1,0 +1,59 @@
+/**
+ * The one fixture of the browser tests: per test file, the real server (child process on port 0,
+ * its port handed over by its listen call) and headless Chromium; per test, `open(path)` gives
+ * pages on that server whose contexts close when the test ends.
+ *
+ * ```ts
+ * const test = browserTest();                       // or browserTest({ controlToken: 'x' })
+ * test('…', async ({ server, open }) => { const { page, errors } = await open('/?lab=demo'); });
+ * ```
+ */
+import { test as base } from 'vitest';
+import type { Browser } from 'playwright-core';
+import {
+  launchBrowser,
+  openPage,
+  removeDataDir,
+  startServer,
+  type OpenedPage,
+  type PageOptions,
+  type RunningServer,
+  type ServerOptions,
+} from './harness.js';
+
+/** Opens a page at `path` (relative to the server) in a fresh context, closed after the test. */
+export type Open = (path: string, opts?: PageOptions) => Promise<OpenedPage>;
+
+/** The browser-test API for one file; `server` options apply to the file's server. */
+export function browserTest(server: ServerOptions = {}) {
+  return (
+    base
+      // Vitest reads a fixture's dependencies from its first parameter, so `{}` says "none".
+      // eslint-disable-next-line no-empty-pattern
+      .extend('server', { scope: 'file' }, async ({}, { onCleanup }): Promise<RunningServer> => {
+        const s = await startServer(server);
+        onCleanup(async () => {
+          await s.stop();
+          removeDataDir(s.dataDir);
+        });
+        return s;
+      })
+      // eslint-disable-next-line no-empty-pattern
+      .extend('browser', { scope: 'file' }, async ({}, { onCleanup }): Promise<Browser> => {
+        const b = await launchBrowser();
+        onCleanup(() => b.close());
+        return b;
+      })
+      .extend('open', async ({ server, browser }, { onCleanup }): Promise<Open> => {
+        const opened: OpenedPage[] = [];
+        onCleanup(async () => {
+          await Promise.all(opened.map((o) => o.context.close().catch(() => undefined)));
+        });
+        return async (path, opts) => {
+          const o = await openPage(browser, `${server.url}${path}`, opts);
+          opened.push(o);
+          return o;
+        };
+      })
+  );
+}
