@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { categoryOf, magnitudeHolds, meets, ratioTo, VISIBLE_P99_RATIO } from '../../server/scorecard/categories.js';
+import { decide } from '../../server/scorecard/conditions.js';
+import { demandOf, ROWS } from '../../server/scorecard/demands.js';
+import { cellOf } from '../../server/scorecard/experiment.js';
+import { COLUMNS, MODERN_HOST, SMALL_HOST, type ExperimentHost } from '../../server/scorecard/setup.js';
+import type { GuestJson } from '../../shared/scorecard.js';
+
+const col = (id: string) => COLUMNS.find((c) => c.id === id)!;
+const row = (stress: string) => ROWS.find((r) => r.stress === stress)!;
+const guest = (id: string, degradationPct: number, dnr = false): GuestJson => ({ id, degradationPct, dnr, p99Ms: 10, baselineP99Ms: 10 });
+
+describe('scorecard categories and acceptance', () => {
+  it('puts a drop in validation.md’s categories at their edges', () => {
+    expect(categoryOf(0, false)).toBe('zero');
+    expect(categoryOf(0.999, false)).toBe('zero');
+    expect(categoryOf(1, false)).toBe('small');
+    expect(categoryOf(10, false)).toBe('small');
+    expect(categoryOf(10.01, false)).toBe('large');
+    expect(categoryOf(100, false)).toBe('large');
+    expect(categoryOf(0, true)).toBe('outage');
+  });
+
+  it('meets a demand only with an allowed category and, where written, a visible p99 rise', () => {
+    expect(meets({ categories: ['zero'], because: '' }, 'zero', 1)).toBe(true);
+    expect(meets({ categories: ['zero'], because: '' }, 'small', 1)).toBe(false);
+    expect(meets({ categories: ['zero'], p99Up: true, because: '' }, 'zero', VISIBLE_P99_RATIO)).toBe(true);
+    expect(meets({ categories: ['zero'], p99Up: true, because: '' }, 'zero', VISIBLE_P99_RATIO - 0.01)).toBe(false);
+    expect(meets({ categories: ['zero'], p99Up: true, because: '' }, 'zero', NaN)).toBe(false);
+  });
+
+  it('matches magnitudes as the issue writes them: ×2, ±2 points under 4 %, zeros under 1 %, DNR as DNR', () => {
+    expect(magnitudeHolds(39.8, 19.9, false)).toBe(true);
+    expect(magnitudeHolds(39.8, 19.8, false)).toBe(false);
+    expect(magnitudeHolds(39.8, 79.6, false)).toBe(true);
+    expect(magnitudeHolds(39.8, 79.7, false)).toBe(false);
+    expect(magnitudeHolds(1.67, 3.67, false)).toBe(true);
+    expect(magnitudeHolds(1.67, 3.7, false)).toBe(false);
+    expect(magnitudeHolds(1.67, 0, false)).toBe(true);
+    expect(magnitudeHolds(0, 0.99, false)).toBe(true);
+    expect(magnitudeHolds(0, 1, false)).toBe(false);
+    expect(magnitudeHolds('DNR', 100, true)).toBe(true);
+    expect(magnitudeHolds('DNR', 99, false)).toBe(false);
+    expect(magnitudeHolds(87.8, 87.8, true)).toBe(false);
+    expect(ratioTo(21.3, 42.6, false)).toBeCloseTo(2);
+    expect(ratioTo(0, 3, false)).toBeNull();
+    expect(ratioTo('DNR', 3, false)).toBeNull();
+  });
+
+  it('lets the worst-off well-behaved guest decide the category, and prints the mean beside it', () => {
+    const h = SMALL_HOST;
+    const c = cellOf(h, col('full'), row('fork_bomb'), [guest('web-1', 0), guest('web-2', 0), guest('web-3', 30), guest('web-4', 100, true)], false);
+    expect(c.good.category).toBe('large');
+    expect(c.good.worstGuest).toBe('web-3');
+    expect(c.good.degradationPct).toBeCloseTo(10);
+    expect(c.matches).toBe(false);
+    const out = cellOf(h, col('para'), row('io_storm'), [guest('web-1', 2), guest('web-2', 0, true), guest('web-3', 2), guest('web-4', 50)], false);
+    expect(out.good.category).toBe('outage');
+    expect(out.bad.category).toBe('large');
+    expect(out.badMatches).toBe(true);
+  });
+
+  it('decides conditional cells from the setup, never from a run', () => {
+    // The paper's host: a 1-Gbit NIC a flooding container fills; the modern setup scaled the same way fills its 10 Gbit too.
+    expect(decide('floodSaturatesNic', SMALL_HOST, col('containerLimits')).verdict).toBe('yes');
+    expect(demandOf(row('net_flood'), col('containerLimits'), SMALL_HOST)!.categories).toEqual(['large']);
+    // A 25 GbE host whose guests have two vCPUs each: a flooder cannot push the line rate with its CPU.
+    const wide: ExperimentHost = {
+      ...MODERN_HOST,
+      id: 'wide',
+      host: { ...MODERN_HOST.host, netMbps: 25_000 },
+      guests: 8,
+      vcpus: 2,
+      netMbps: 6250,
+    };
+    expect(decide('floodSaturatesNic', wide, col('containerLimits')).verdict).toBe('no');
+    expect(demandOf(row('net_flood'), col('containerLimits'), wide)!.categories).toEqual(['zero', 'small']);
+    expect(demandOf(row('net_flood'), col('containerNoLimits'), wide)!.categories).toEqual(['zero', 'small']);
+    // A hog on a 1-core host leaves it short of CPU: p99 must rise; a small hog on a wide host does not.
+    expect(demandOf(row('cpu_hog'), col('para'), SMALL_HOST)!.p99Up).toBe(true);
+    expect(demandOf(row('cpu_hog'), col('para'), { ...wide, host: { ...wide.host, cores: 64 } })!.p99Up).toBeUndefined();
+    // Para memory bomb: small only where the plans overcommit the RAM.
+    expect(demandOf(row('memory_leak'), col('para'), SMALL_HOST)!.categories).toEqual(['zero']);
+    expect(demandOf(row('memory_leak'), col('para'), { ...SMALL_HOST, ramGiB: 0.5 })!.categories).toEqual(['zero', 'small']);
+    // Para net flood: large only where a fair share of Dom0 cannot carry a neighbour's own traffic.
+    expect(demandOf(row('net_flood'), col('para'), SMALL_HOST)!.categories).toEqual(['zero', 'small']);
+    const busy = { ...SMALL_HOST, load: { ...SMALL_HOST.load, net: 1 }, netMbps: 5000 };
+    expect(decide('dom0FairShareShort', busy, col('para')).verdict).not.toBe('no');
+    expect(demandOf(row('net_flood'), col('para'), busy)!.categories).toContain('large');
+  });
+
+  it('writes no demand where validation.md writes none', () => {
+    expect(demandOf(row('net_receive'), col('para'), SMALL_HOST)).toBeUndefined();
+    expect(demandOf(row('dom0_crash'), col('full'), SMALL_HOST)).toBeUndefined();
+    expect(demandOf(row('host_os_crash'), col('hosted'), SMALL_HOST)!.categories).toEqual(['outage']);
+  });
+});
