@@ -9,10 +9,24 @@ import { ROBUSTNESS_TARGET } from './categories.js';
 import { ROWS } from './demands.js';
 import { runScorecard } from './experiment.js';
 import type { Timing } from './measure.js';
+import { param } from './params.js';
 import type { ExperimentHost } from './setup.js';
 
 /** Shorter than the tables' window; long enough for a reboot (30 s) and a client timeout (10 s) to show. */
 export const ROBUSTNESS_TIMING: Timing = { warmupS: 10, windowS: 60 };
+
+/**
+ * The window on one host: at least ROBUSTNESS_TIMING's, and long enough for a memory bomb to fill
+ * the host's free RAM and swap at its default rate, the shared kernel's reclaim livelock to run
+ * out, and a client to time out (with 10 s to spare), so an outage has the time to happen.
+ */
+export function timingFor(h: ExperimentHost): Timing {
+  const ram = h.host.ramGiB;
+  const free = Math.max(0, ram - h.guests * h.ramGiB * h.load.mem) + param('hostSwapRatio') * ram;
+  const fillS = free / (param('leakPlanPerS') * h.ramGiB);
+  const needS = fillS + param('oomLivelockS') + param('clientTimeoutMs') / 1000 + 10;
+  return { warmupS: ROBUSTNESS_TIMING.warmupS, windowS: Math.max(ROBUSTNESS_TIMING.windowS, Math.ceil(needS / 10) * 10) };
+}
 
 /** Rows with a category demand (the robustness check has nothing to judge elsewhere). */
 export const DEMANDED_ROWS = ROWS.filter((r) => Object.keys(r.rules).length > 0);
@@ -51,7 +65,7 @@ export function runRobustness(
   const failures: Failure[] = [];
   const badFailures: RobustnessReport['badFailures'] = [];
   hosts.forEach((h, k) => {
-    const t = runScorecard(h, { timing: opts.timing ?? ROBUSTNESS_TIMING, rows: DEMANDED_ROWS, magnitudes: false, transform: opts.transform });
+    const t = runScorecard(h, { timing: opts.timing ?? timingFor(h), rows: DEMANDED_ROWS, magnitudes: false, transform: opts.transform });
     for (const c of t.cells) {
       if (!c.expected) continue;
       const key = `${c.column}/${c.stress}`;
