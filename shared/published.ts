@@ -33,3 +33,15 @@ export const PUBLISHED_COLUMN_SYSTEM: Record<string, PublishedSystem> = {
   para: 'xen',
   containerLimits: 'openvz',
 };
+
+/**
+ * Further published figures the scorecard checks beside its own:
+ * [CG05] Cherkasova & Gardner, ATC 2005: Dom0 spends 20–45 % CPU on top of a web guest's own;
+ * [B03] Barham et al., SOSP 2003: a CPU hog raises a neighbour's run-queue wait from 5.4 to 147 ms;
+ * [F15] Felter et al., ISPASS 2015: KVM delivers about half the random IOPS of a container (model.md §2: e_disk 0.53).
+ */
+export const PUBLISHED_CHECKS = {
+  cg05: { range: [0.2, 0.45] as [number, number] },
+  b03: { baseMs: 5.4, hogMs: 147 },
+  f15: { kvmOverContainer: 0.53 },
+} as const;

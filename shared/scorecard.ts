@@ -108,3 +108,20 @@ export interface TableJson {
   cells: CellJson[];
   summary: { demanded: number; inCategory: number; published: number; publishedHolding: number };
 }
+
+/** A further published result checked beside ours ([CG05], [B03], [G06], [F15]). */
+export interface CheckJson {
+  id: string;
+  source: string;
+  what: string;
+  published: string;
+  ours: string;
+  /** null: not judged (its mechanism is missing). */
+  holds: boolean | null;
+}
+
+/** What `npm run scorecard -- --json` prints: the tables and the further checks. */
+export interface ScorecardJson {
+  tables: TableJson[];
+  checks: CheckJson[];
+}

@@ -2,7 +2,8 @@
  * `npm run scorecard`: the [M07] isolation experiment on the paper's small host and on a modern
  * one, printed beside the published figures with each cell's category and verdict, then the
  * other published checks. `--robustness`: the experiment over a seeded host family.
- * `--sensitivity`: each model parameter ×0.5 and ×2, listing the cells that flip. `--json`: data.
+ * `--sensitivity`: each model parameter ×0.5 and ×2, listing the cells that flip. `--json`: data;
+ * `--markdown`: README's tables.
  * Exit 0 when everything demanded holds, 1 when something does not, 2 on a bad flag.
  */
 import { parseScorecardArgs, USAGE } from '../scorecard/args.js';
@@ -12,6 +13,8 @@ import { hostFamily } from '../scorecard/family.js';
 import { formatRobustness, runRobustness } from '../scorecard/robustness.js';
 import { formatSensitivity, runSensitivity } from '../scorecard/sensitivity.js';
 import { formatChecks, runChecks } from '../scorecard/checks.js';
+import { markdownChecks, markdownPublished, markdownRobustness, markdownTable } from '../scorecard/markdown.js';
+import type { ScorecardJson } from '../../shared/scorecard.js';
 
 const parsed = parseScorecardArgs(process.argv.slice(2));
 if (!parsed.ok) {
@@ -28,7 +31,7 @@ const progress = (msg: string): void => {
 if (args.task === 'robustness') {
   const family = hostFamily(args.hosts, args.seed);
   const r = runRobustness(family, { onHost: (h, k) => progress(`[${k + 1}/${family.length}] ${h.label}`) });
-  out(formatRobustness(r), r);
+  out(args.markdown ? markdownRobustness(r) : formatRobustness(r), r);
   process.exitCode = r.overall.share >= r.target ? 0 : 1;
 } else if (args.task === 'sensitivity') {
   const hosts = [SMALL_HOST, MODERN_HOST, ...(args.hosts ? hostFamily(args.hosts, args.seed) : [])];
@@ -45,7 +48,9 @@ if (args.task === 'robustness') {
   const hosts = [SMALL_HOST, MODERN_HOST].filter((h) => !args.host || h.id === args.host);
   const tables = hosts.map((h) => runScorecard(h));
   const checks = runChecks();
-  if (args.json) console.log(JSON.stringify(tables, null, 2));
+  if (args.json) console.log(JSON.stringify({ tables, checks } satisfies ScorecardJson, null, 2));
+  else if (args.markdown)
+    console.log([...tables.flatMap((t) => [markdownTable(t), ...(t.summary.published ? [markdownPublished(t)] : [])]), markdownChecks(checks)].join('\n\n'));
   else console.log([...tables.map(formatScorecard), formatChecks(checks)].join('\n\n'));
   const misses = tables.flatMap((t) => t.cells.filter((c) => c.expected && !c.matches));
   process.exitCode = misses.length ? 1 : 0;

@@ -5,6 +5,8 @@ export interface ScorecardArgs {
   /** Tables: which experiment host (default both). */
   host?: 'paper' | 'modern';
   json: boolean;
+  /** Markdown tables for README (tables and robustness). */
+  markdown: boolean;
   /** Robustness and sensitivity: family size and seed. */
   hosts: number;
   seed: number;
@@ -12,8 +14,8 @@ export interface ScorecardArgs {
   params?: string[];
 }
 
-export const USAGE = `npm run scorecard -- [--host paper|modern] [--json]
-npm run scorecard -- --robustness [--hosts N (≥ 3, default 60)] [--seed S] [--json]
+export const USAGE = `npm run scorecard -- [--host paper|modern] [--json | --markdown]
+npm run scorecard -- --robustness [--hosts N (≥ 3, default 60)] [--seed S] [--json | --markdown]
 npm run scorecard -- --sensitivity [--hosts N (default 2: the paper and modern hosts)] [--params a,b] [--json]`;
 
 export type ParseResult = { ok: true; data: ScorecardArgs } | { ok: false; error: { flag: string; message: string } };
@@ -28,7 +30,7 @@ function intIn(v: string | undefined, lo: number, hi: number): number | undefine
 
 /** Parses argv (without node and the script). */
 export function parseScorecardArgs(argv: string[]): ParseResult {
-  const out: ScorecardArgs = { task: 'tables', json: false, hosts: 60, seed: 1 };
+  const out: ScorecardArgs = { task: 'tables', json: false, markdown: false, hosts: 60, seed: 1 };
   let hostsGiven = false;
   for (let k = 0; k < argv.length; k++) {
     const flag = argv[k];
@@ -41,6 +43,9 @@ export function parseScorecardArgs(argv: string[]): ParseResult {
     switch (flag) {
       case '--json':
         out.json = true;
+        break;
+      case '--markdown':
+        out.markdown = true;
         break;
       case '--robustness':
       case '--sensitivity': {
@@ -78,6 +83,8 @@ export function parseScorecardArgs(argv: string[]): ParseResult {
         return bad(flag, 'unknown flag');
     }
   }
+  if (out.json && out.markdown) return bad('--markdown', 'cannot be combined with --json');
+  if (out.markdown && out.task === 'sensitivity') return bad('--markdown', 'applies to the tables and --robustness');
   if (out.host && out.task !== 'tables') return bad('--host', `applies to the tables, not to --${out.task}`);
   if (out.params && out.task !== 'sensitivity') return bad('--params', 'applies to --sensitivity only');
   if (hostsGiven && out.task === 'tables') return bad('--hosts', 'applies to --robustness and --sensitivity only');

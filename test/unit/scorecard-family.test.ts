@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { toTables } from '../../client/src/lib/scorecard.js';
 import { parseScorecardArgs } from '../../server/scorecard/args.js';
+import { chargingOverride } from '../../server/scorecard/checks.js';
+import type { ScorecardJson } from '../../shared/scorecard.js';
 import { hostFamily, NAMED_HOSTS } from '../../server/scorecard/family.js';
 import { formatRobustness, runRobustness } from '../../server/scorecard/robustness.js';
 
@@ -40,12 +43,12 @@ describe('scorecard host family', () => {
     // A failing cell is out of its categories, or in them without the p99 rise it must show.
     for (const f of r.failures) expect(!f.expected.includes(f.got) || f.p99Up, `${f.host} ${f.column} ${f.stress}`).toBe(true);
     expect(formatRobustness(r)).toContain(`target 98 %`);
-  });
+  }, 300_000);
 });
 
 describe('scorecard command line', () => {
   it('parses the tasks and rejects a bad flag naming it', () => {
-    expect(parseScorecardArgs([])).toEqual({ ok: true, data: { task: 'tables', json: false, hosts: 60, seed: 1 } });
+    expect(parseScorecardArgs([])).toEqual({ ok: true, data: { task: 'tables', json: false, markdown: false, hosts: 60, seed: 1 } });
     const r = parseScorecardArgs(['--robustness', '--hosts', '12', '--seed', '5', '--json']);
     expect(r.ok && r.data).toMatchObject({ task: 'robustness', hosts: 12, seed: 5, json: true });
     for (const [argv, flag] of [
@@ -58,6 +61,7 @@ describe('scorecard command line', () => {
       [['--hosts', '5'], '--hosts'],
       [['--params', 'a'], '--params'],
       [['--robustness', '--sensitivity'], '--sensitivity'],
+      [['--json', '--markdown'], '--markdown'],
     ] as const) {
       const p = parseScorecardArgs([...argv]);
       expect(p.ok, argv.join(' ')).toBe(false);
@@ -69,9 +73,29 @@ describe('scorecard command line', () => {
   });
 
   it('exits 2 on a bad flag, naming it, before running anything', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/scorecard.ts', '--robustnes'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/scorecard.ts', '--robustnes'], { encoding: 'utf8', timeout: 120_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--robustnes: unknown flag');
     expect(r.stdout).toBe('');
-  });
+  }, 120_000);
+
+  it('prints the tables and the further published checks as JSON the dashboard reads', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/scorecard.ts', '--host', 'paper', '--json'], { encoding: 'utf8', timeout: 240_000 });
+    expect(r.stderr).toBe('');
+    const data = JSON.parse(r.stdout) as ScorecardJson;
+    expect(data.tables.map((t) => t.host.id)).toEqual(['paper']);
+    expect(r.status).toBe(data.tables[0].summary.inCategory === data.tables[0].summary.demanded ? 0 : 1);
+    expect(data.checks.map((c) => c.source)).toEqual(['[CG05]', '[CG05]', '[B03]', '[G06]', '[F15]']);
+    for (const c of data.checks) {
+      expect(c.published).not.toBe('');
+      expect(c.ours).not.toBe('');
+    }
+    const g06 = data.checks.find((c) => c.source === '[G06]')!;
+    expect(g06.holds === null).toBe(chargingOverride() === undefined);
+    // The dashboard's reading of it counts the same cells.
+    const [t] = toTables(data);
+    expect(t.total).toBe(data.tables[0].summary.demanded);
+    expect(t.matched).toBe(data.tables[0].summary.inCategory);
+    expect(t.cells.get('io_storm\u0000para')!.published).toEqual([1.67, 11.53]);
+  }, 300_000);
 });

@@ -58,7 +58,7 @@ describe('isolation scorecard (validation.md)', () => {
     expect(text).toContain('published Xen 3.0: 1.67 / 11.53');
     expect(text).toMatch(/published OpenVZ: 21\.3 \/ 28\.97 {3}ours÷published ×\d\.\d\d \/ ×\d\.\d\d/);
     expect(t.summary.published).toBeGreaterThan(0);
-  });
+  }, 300_000);
 
   it('judges the modern host under the same scaling rule; its misses are exactly the known ones, each naming its mechanism', () => {
     const t = runScorecard(MODERN_HOST);
@@ -71,7 +71,7 @@ describe('isolation scorecard (validation.md)', () => {
     // Magnitudes are the paper host's acceptance only.
     expect(t.summary.published).toBe(0);
     expect(formatScorecard(t)).toContain(`${32 - known('modern').length}/32 demanded cells in their category`);
-  });
+  }, 300_000);
 
   it('adds the "network, server receives" row: run where the engine has an inbound flood, else marked as a missing mechanism', () => {
     const t = runScorecard(SMALL_HOST, { columns: undefined, rows: undefined });
@@ -84,5 +84,5 @@ describe('isolation scorecard (validation.md)', () => {
       if (!has) expect(c.missingMechanism).toMatch(/mechanism missing: inbound flood/);
     }
     expect(formatScorecard(t)).toContain('network, server receives (net_receive)');
-  });
+  }, 300_000);
 });
