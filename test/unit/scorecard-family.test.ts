@@ -97,5 +97,11 @@ describe('scorecard command line', () => {
     expect(t.total).toBe(data.tables[0].summary.demanded);
     expect(t.matched).toBe(data.tables[0].summary.inCategory);
     expect(t.cells.get('io_storm\u0000para')!.published).toEqual([1.67, 11.53]);
+    // The receive row has its label; a cell the engine could not run shows no figures and names the mechanism.
+    expect(t.rows.find((r) => r.id === 'net_receive')?.label).toBe('network, server receives');
+    const rx = data.tables[0].cells.find((c) => c.stress === 'net_receive' && c.column === 'para')!;
+    const drawn = t.cells.get('net_receive\u0000para')!;
+    expect(drawn.good.pct === null).toBe(!!rx.notRun);
+    expect(drawn.missingMechanism).toBe(rx.missingMechanism ?? null);
   }, 300_000);
 });

@@ -6,6 +6,7 @@
  * else the one shared copy (shared/published.ts).
  */
 import { PUBLISHED_COLUMN_SYSTEM, PUBLISHED_M07, PUBLISHED_SYSTEM_LABEL, type PublishedPair } from '../../../shared/published.js';
+import { ROW_LABEL } from '../../../shared/scorecard.js';
 
 export type Category = 'zero' | 'small' | 'large' | 'outage';
 export const CATEGORY_LABEL: Record<Category, string> = { zero: '≈0', small: 'small', large: 'large', outage: 'outage' };
@@ -21,15 +22,8 @@ const COLUMN_LABELS: Record<string, string> = {
 };
 
 const STRESS_LABELS: Record<string, string> = {
-  cpu_hog: 'CPU intensive',
-  memory_leak: 'memory bomb',
-  io_storm: 'disk intensive',
-  net_flood: 'network, server transmits',
-  fork_bomb: 'fork bomb',
-  kernel_panic: 'kernel panic',
+  ...ROW_LABEL,
   cache_thrash: 'cache thrash',
-  host_os_crash: 'host-OS crash',
-  dom0_crash: 'Dom0 crash',
   host_reboot: 'host reboot',
 };
 
@@ -48,6 +42,8 @@ export interface ScoreCell {
   expected: Category[];
   match: boolean | null;
   departure: string | null;
+  /** A mechanism the model lacks for this cell (a stress it cannot run, or a published figure out of reach). */
+  missingMechanism: string | null;
   published: Published | null;
   system: string | null;
 }
@@ -121,15 +117,18 @@ export function toTables(data: unknown): ScoreTable[] {
       if (!colIds.includes(column)) colIds.push(column);
       if (!rowIds.includes(stress)) rowIds.push(stress);
       const good = isObj(c.good) ? c.good : {};
+      // A stress the engine cannot run yet carries no figures.
+      const notRun = c.notRun === true;
       const cell: ScoreCell = {
         stress,
         column,
-        good: side(c.good),
-        bad: side(c.bad),
+        good: notRun ? { pct: null, dnr: false, category: null } : side(c.good),
+        bad: notRun ? { pct: null, dnr: false, category: null } : side(c.bad),
         p99Ratio: typeof good.p99Ratio === 'number' ? good.p99Ratio : null,
         expected: Array.isArray(c.expected) ? (c.expected.filter((x) => typeof x === 'string') as Category[]) : [],
         match: typeof c.matches === 'boolean' ? c.matches : null,
         departure: typeof c.departure === 'string' ? c.departure : null,
+        missingMechanism: typeof c.missingMechanism === 'string' ? c.missingMechanism : null,
         published: publishedOf(c, stress, column),
         system: systemOf(c, column),
       };
