@@ -1,6 +1,6 @@
 /**
  * The setup conditions validation.md's conditional cells name, decided from the setup alone (host
- * capacity against the guests' plans and loads, with the model's default parameters), never from
+ * capacity against the guests' plans and loads, with the model's parameters as the run has them), never from
  * what a run observed:
  * - "the hog leaves the host short of CPU" (cpu_hog under shared scheduling),
  * - "the flood saturates the NIC" (net_flood in containers),
@@ -8,7 +8,7 @@
  * - "overcommit" (memory bomb under para).
  */
 import { resolveMode } from '../sim/index.js';
-import { param } from './params.js';
+import { param, type Params } from './params.js';
 import { isQuota, quotaCap, type Column, type ExperimentHost } from './setup.js';
 
 export type Verdict = 'yes' | 'no' | 'borderline';
@@ -37,33 +37,33 @@ function verdictOf(ratio: number): Verdict {
 }
 
 /** CPU a well-behaved guest asks for: its web load plus the native CPU cost of its own I/O, cores. */
-export function neighbourCpu(h: ExperimentHost, column: Column): number {
+export function neighbourCpu(h: ExperimentHost, column: Column, pr?: Params): number {
   const p = resolveMode(column.mode);
-  const io = (h.load.disk * h.diskIops * param('diskOpCpuS') + h.load.net * h.netMbps * param('netMbitCpu')) * p.ioCpuFactor;
+  const io = (h.load.disk * h.diskIops * param('diskOpCpuS', pr) + h.load.net * h.netMbps * param('netMbitCpu', pr)) * p.ioCpuFactor;
   return Math.min(h.vcpus, h.load.cpu * h.vcpus + io);
 }
 
 /** Cores the misbehaving guest can use while its neighbours take what they ask for. */
-function culpritCpu(h: ExperimentHost, column: Column): number {
+function culpritCpu(h: ExperimentHost, column: Column, pr?: Params): number {
   if (isQuota(column)) return quotaCap(h);
-  const others = (h.guests - 1) * neighbourCpu(h, column);
+  const others = (h.guests - 1) * neighbourCpu(h, column, pr);
   const fair = h.host.cores / h.guests;
   return Math.min(h.vcpus, h.host.cores, Math.max(fair, h.host.cores - others));
 }
 
-function cpuShortUnderHog(h: ExperimentHost, column: Column): ConditionResult {
+function cpuShortUnderHog(h: ExperimentHost, column: Column, pr?: Params): ConditionResult {
   const hog = isQuota(column) ? quotaCap(h) : Math.min(h.vcpus, h.host.cores);
-  const want = hog + (h.guests - 1) * neighbourCpu(h, column);
+  const want = hog + (h.guests - 1) * neighbourCpu(h, column, pr);
   const ratio = want / h.host.cores;
   return { verdict: verdictOf(ratio), ratio, text: `hog ${fmt(hog)} + neighbours ${fmt(want - hog)} of ${h.host.cores} cores` };
 }
 
-function floodSaturatesNic(h: ExperimentHost, column: Column): ConditionResult {
+function floodSaturatesNic(h: ExperimentHost, column: Column, pr?: Params): ConditionResult {
   const p = resolveMode(column.mode);
   const line = h.host.netMbps;
   const shaped = p.netCap || p.netShaping ? h.netMbps : line;
-  const cpuForFlood = Math.max(0, culpritCpu(h, column) - h.load.cpu * h.vcpus);
-  const cpuBound = cpuForFlood / (param('netMbitCpu') * Math.max(p.ioCpuFactor, 1e-9));
+  const cpuForFlood = Math.max(0, culpritCpu(h, column, pr) - h.load.cpu * h.vcpus);
+  const cpuBound = cpuForFlood / (param('netMbitCpu', pr) * Math.max(p.ioCpuFactor, 1e-9));
   const flood = Math.min(line, shaped, cpuBound);
   const others = (h.guests - 1) * h.load.net * h.netMbps;
   const ratio = (flood + others) / line;
@@ -74,10 +74,10 @@ function floodSaturatesNic(h: ExperimentHost, column: Column): ConditionResult {
   };
 }
 
-function dom0FairShareShort(h: ExperimentHost, column: Column): ConditionResult {
+function dom0FairShareShort(h: ExperimentHost, column: Column, pr?: Params): ConditionResult {
   const p = resolveMode(column.mode);
   if (!p.dom0) return { verdict: 'no', ratio: 0, text: 'no Dom0' };
-  const need = (h.load.disk * h.diskIops * param('diskOpCpuS') + h.load.net * h.netMbps * param('netMbitCpu')) * p.dom0IoFactor;
+  const need = (h.load.disk * h.diskIops * param('diskOpCpuS', pr) + h.load.net * h.netMbps * param('netMbitCpu', pr)) * p.dom0IoFactor;
   const fair = h.dom0Vcpus / h.guests;
   const ratio = need / fair;
   return { verdict: verdictOf(ratio), ratio, text: `a neighbour needs ${fmt(need)} of a ${fmt(fair)}-core fair share of Dom0` };
@@ -90,15 +90,15 @@ function ramOvercommitted(h: ExperimentHost): ConditionResult {
   return { verdict: ratio > 1 ? 'yes' : 'no', ratio, text: `plans ${fmt(plans)} of ${fmt(h.host.ramGiB)} GiB` };
 }
 
-/** Decides one condition on one setup under one column. */
-export function decide(id: ConditionId, h: ExperimentHost, column: Column): ConditionResult {
+/** Decides one condition on one setup under one column (with the parameter overrides the run carries, if any). */
+export function decide(id: ConditionId, h: ExperimentHost, column: Column, pr?: Params): ConditionResult {
   switch (id) {
     case 'cpuShortUnderHog':
-      return cpuShortUnderHog(h, column);
+      return cpuShortUnderHog(h, column, pr);
     case 'floodSaturatesNic':
-      return floodSaturatesNic(h, column);
+      return floodSaturatesNic(h, column, pr);
     case 'dom0FairShareShort':
-      return dom0FairShareShort(h, column);
+      return dom0FairShareShort(h, column, pr);
     case 'ramOvercommitted':
       return ramOvercommitted(h);
   }

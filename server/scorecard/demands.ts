@@ -7,6 +7,7 @@ import { PUBLISHED_M07, type PublishedPair, type PublishedSystem } from '../../s
 import { ROW_LABEL, type ScorecardColumn, type ScorecardRow } from '../../shared/scorecard.js';
 import type { Category, Demand } from './categories.js';
 import { decide, type ConditionId } from './conditions.js';
+import type { Params } from './params.js';
 import type { Column, ExperimentHost } from './setup.js';
 
 /** A cell's rule: fixed categories, or a setup condition choosing between two sets (both in its borderline band). */
@@ -121,11 +122,11 @@ export const ROWS: Row[] = [
 ];
 
 /** What validation.md demands of a cell on this setup, or undefined where it demands nothing. */
-export function demandOf(row: Row, column: Column, h: ExperimentHost): Demand | undefined {
+export function demandOf(row: Row, column: Column, h: ExperimentHost, pr?: Params): Demand | undefined {
   const rule = row.rules[column.id];
   if (!rule) return undefined;
   if (rule.kind === 'always') return { categories: rule.categories, because: '' };
-  const c = decide(rule.condition, h, column);
+  const c = decide(rule.condition, h, column, pr);
   const union = [...new Set([...rule.yes, ...rule.no])];
   const categories = c.verdict === 'yes' ? rule.yes : c.verdict === 'no' ? rule.no : union;
   const p99Up = rule.p99UpIfYes && c.verdict === 'yes' ? true : undefined;

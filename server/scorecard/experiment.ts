@@ -9,6 +9,7 @@ import type { CellJson, GuestJson, TableJson } from '../../shared/scorecard.js';
 import { categoryOf, magnitudeHolds, meets, ratioTo } from './categories.js';
 import { demandOf, ROWS, type Row } from './demands.js';
 import { KNOWN_MISSES, missingMechanismOf, NOT_RUN_MECHANISM } from './gaps.js';
+import { withParams, type Params } from './params.js';
 import { compareRuns, run, stressCommand, TABLE_TIMING, type RunStats, type Timing } from './measure.js';
 import { COLUMNS, experimentScenario, guestIds, type Column, type ExperimentHost } from './setup.js';
 
@@ -21,8 +22,8 @@ export interface RunOptions {
   rows?: Row[];
   /** Whether the issue's magnitude acceptance applies (the paper's host). Default: the paper's host only. */
   magnitudes?: boolean;
-  /** Applied to every scenario before it runs (e.g. parameter overrides). */
-  transform?: (s: Scenario) => Scenario;
+  /** Model parameter overrides: every run carries them, and the setup conditions read them. */
+  params?: Params;
 }
 
 export type ScorecardTable = TableJson;
@@ -35,7 +36,7 @@ function side(gs: GuestJson[]): { degradationPct: number; dnr: boolean; worst: G
 }
 
 /** One cell from its guests' results (the last guest misbehaves), judged against validation.md's demand on this setup. */
-export function cellOf(h: ExperimentHost, column: Column, row: Row, guests: GuestJson[], magnitudes: boolean): CellJson {
+export function cellOf(h: ExperimentHost, column: Column, row: Row, guests: GuestJson[], magnitudes: boolean, pr?: Params): CellJson {
   const well = guests.slice(0, -1);
   const g = side(well);
   const b = side(guests.slice(-1));
@@ -48,7 +49,7 @@ export function cellOf(h: ExperimentHost, column: Column, row: Row, guests: Gues
     bad: { degradationPct: b.degradationPct, dnr: b.dnr, category: categoryOf(b.degradationPct, b.dnr) },
     guests,
   };
-  const demand = demandOf(row, column, h);
+  const demand = demandOf(row, column, h, pr);
   if (demand) {
     cell.expected = demand.categories;
     if (demand.p99Up) cell.p99Up = true;
@@ -80,7 +81,8 @@ export function cellOf(h: ExperimentHost, column: Column, row: Row, guests: Gues
 export function runScorecard(h: ExperimentHost, opts: RunOptions = {}): ScorecardTable {
   const timing = opts.timing ?? TABLE_TIMING;
   const magnitudes = opts.magnitudes ?? h.id === 'paper';
-  const transform = opts.transform ?? ((s: Scenario) => s);
+  const pr = opts.params;
+  const transform = (s: Scenario): Scenario => (pr ? withParams(s, pr) : s);
   const ids = guestIds(h);
   const badId = ids[ids.length - 1];
   const cells: CellJson[] = [];
@@ -93,17 +95,17 @@ export function runScorecard(h: ExperimentHost, opts: RunOptions = {}): Scorecar
       if (!demanded && !(column.published && row.published?.[column.published])) continue;
       const command = stressCommand(row.stress, badId);
       if (!command) {
-        cells.push(notRunCell(column, row, h));
+        cells.push(notRunCell(column, row, h, pr));
         continue;
       }
       base ??= run(scenario, undefined, timing);
-      cells.push(cellOf(h, column, row, compareRuns(ids, base, run(scenario, command, timing), scenario), magnitudes));
+      cells.push(cellOf(h, column, row, compareRuns(ids, base, run(scenario, command, timing), scenario), magnitudes, pr));
     }
   }
   return { host: { id: h.id, label: h.label }, cells, summary: summaryOf(cells, magnitudes) };
 }
 
-function notRunCell(column: Column, row: Row, h: ExperimentHost): CellJson {
+function notRunCell(column: Column, row: Row, h: ExperimentHost, pr?: Params): CellJson {
   const pub = column.published && row.published?.[column.published];
   const none = { degradationPct: 0, dnr: false, category: 'zero' as const };
   const cell: CellJson = {
@@ -115,7 +117,7 @@ function notRunCell(column: Column, row: Row, h: ExperimentHost): CellJson {
     missingMechanism: NOT_RUN_MECHANISM[row.stress] ?? `the engine cannot start ${row.stress}`,
     guests: [],
   };
-  const demand = demandOf(row, column, h);
+  const demand = demandOf(row, column, h, pr);
   if (demand) {
     cell.expected = demand.categories;
     cell.matches = false;

@@ -20,21 +20,41 @@ export interface Timing {
 /** The scorecard's own tables: the paper's two-minute window. */
 export const TABLE_TIMING: Timing = { warmupS: 10, windowS: 120 };
 
+let inbound: boolean | undefined;
+
 /**
- * The flood aimed at a guest ("network, server receives"): the command that starts it, where the
- * engine has the mechanism (its command vocabulary accepts it), else undefined.
+ * Whether the engine has a flood aimed at a guest: its command vocabulary takes `net_flood` with
+ * `direction: "rx"` AND the engine acts on it (a short probe whose figures differ from the same
+ * flood sent by the guest; a vocabulary that accepts the word but ignores it is a missing mechanism).
  */
+export function inboundFloodSupported(): boolean {
+  if (inbound !== undefined) return inbound;
+  const rx = parseCommand({ type: 'startFault', vps: 'b', fault: 'net_flood', direction: 'rx' });
+  if (!rx.ok) return (inbound = false);
+  const probe = (cmd: Command): number[] => {
+    const plan = { vcpus: 1, ramGiB: 1, diskIops: 100, netMbps: 500, profile: 'steady' as const, load: { cpu: 0.1, mem: 0.5, disk: 0.1, net: 0.1 } };
+    const e = createEngine({
+      name: 'inbound flood probe',
+      seed: 1,
+      tickMs: 100,
+      mode: 'para',
+      host: { cores: 1, ramGiB: 4, diskIops: 200, netMbps: 1000, memBwGBs: 6.4 },
+      vps: [{ id: 'a', ...plan }, { id: 'b', ...plan }],
+      events: [{ atTick: 1, ...cmd }],
+    });
+    e.advance(20);
+    return [...e.metric('netServedMbps'), ...e.metric('throughputRps'), ...e.metric('latencyMeanMs'), e.hostMetric('dom0CpuUtil')];
+  };
+  const a = probe(rx.data);
+  const b = probe({ type: 'startFault', vps: 'b', fault: 'net_flood' });
+  return (inbound = a.some((x, i) => x !== b[i]));
+}
+
+/** The flood aimed at a guest ("network, server receives"), where the engine has the mechanism, else undefined. */
 export function receiveFloodCommand(vps: string): Command | undefined {
-  const candidates: unknown[] = [
-    { type: 'startFault', vps, fault: 'net_flood', direction: 'in' },
-    { type: 'startFault', vps, fault: 'net_flood_in' },
-    { type: 'startFault', vps, fault: 'net_receive' },
-  ];
-  for (const c of candidates) {
-    const r = parseCommand(c);
-    if (r.ok) return r.data;
-  }
-  return undefined;
+  if (!inboundFloodSupported()) return undefined;
+  const r = parseCommand({ type: 'startFault', vps, fault: 'net_flood', direction: 'rx' });
+  return r.ok ? r.data : undefined;
 }
 
 /** The command that starts a stress on the misbehaving guest (a host fault hits the host); undefined where the engine lacks it. */

@@ -15,8 +15,10 @@ export function defaultParams(): Params {
   return out;
 }
 
-/** One parameter's default (throws on an unknown name: a scorecard bug, not an input). */
-export function param(name: string): number {
+/** One parameter: its override if `overrides` has one, else its default (throws on an unknown name: a scorecard bug, not an input). */
+export function param(name: string, overrides?: Params): number {
+  const o = overrides?.[name];
+  if (o !== undefined) return o;
   const v = defaultParams()[name];
   if (v === undefined) throw new Error(`unknown model parameter ${name}`);
   return v;

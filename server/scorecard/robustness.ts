@@ -3,7 +3,6 @@
  * validation.md demands on that host's setup; the share of demanded cells in category per column ×
  * stress and overall, and every failing (host, cell).
  */
-import type { Scenario } from '../../shared/commands.js';
 import { CATEGORY_LABEL, COLUMN_LABEL, type Category, type ScorecardColumn } from '../../shared/scorecard.js';
 import { ROBUSTNESS_TARGET } from './categories.js';
 import { ROWS } from './demands.js';
@@ -59,13 +58,13 @@ export interface RobustnessReport {
 /** Runs the family. `onHost` is told after each host (progress for the CLI). */
 export function runRobustness(
   hosts: ExperimentHost[],
-  opts: { timing?: Timing; transform?: (s: Scenario) => Scenario; onHost?: (h: ExperimentHost, k: number) => void } = {},
+  opts: { timing?: Timing; onHost?: (h: ExperimentHost, k: number) => void } = {},
 ): RobustnessReport {
   const shares: RobustnessReport['shares'] = {};
   const failures: Failure[] = [];
   const badFailures: RobustnessReport['badFailures'] = [];
   hosts.forEach((h, k) => {
-    const t = runScorecard(h, { timing: opts.timing ?? timingFor(h), rows: DEMANDED_ROWS, magnitudes: false, transform: opts.transform });
+    const t = runScorecard(h, { timing: opts.timing ?? timingFor(h), rows: DEMANDED_ROWS, magnitudes: false });
     for (const c of t.cells) {
       if (!c.expected) continue;
       const key = `${c.column}/${c.stress}`;

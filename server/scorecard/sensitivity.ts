@@ -6,7 +6,7 @@
 import { CATEGORY_LABEL, type Category } from '../../shared/scorecard.js';
 import { runScorecard } from './experiment.js';
 import type { Timing } from './measure.js';
-import { defaultParams, paramOverridesSupported, withParams, type Params } from './params.js';
+import { defaultParams, paramOverridesSupported, type Params } from './params.js';
 import { DEMANDED_ROWS, timingFor } from './robustness.js';
 import type { ExperimentHost } from './setup.js';
 import { DECIDING_PARAMS } from './deciding.js';
@@ -55,7 +55,7 @@ export function runSensitivity(
   const hostIds = hosts.map((h) => h.id);
   if (!paramOverridesSupported()) return { supported: false, params: names, hosts: hostIds, flips: [], unexplained: 0 };
   const tables = (overrides: Params) =>
-    hosts.map((h) => runScorecard(h, { timing: opts.timing ?? timingFor(h), rows: DEMANDED_ROWS, magnitudes: false, transform: (s) => withParams(s, overrides) }));
+    hosts.map((h) => runScorecard(h, { timing: opts.timing ?? timingFor(h), rows: DEMANDED_ROWS, magnitudes: false, params: overrides }));
   const base = tables({});
   const flips: Flip[] = [];
   for (const name of names) {
