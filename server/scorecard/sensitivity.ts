@@ -36,6 +36,8 @@ export interface SensitivityReport {
   flips: Flip[];
   /** Flips that change a verdict and carry no written reason. */
   unexplained: number;
+  /** Varied values the engine refused (outside the parameter's range), with its message. */
+  refused: { param: string; factor: number; value: number; message: string }[];
 }
 
 /** The value a parameter is varied to (integers stay integers, at least 1). */
@@ -53,16 +55,23 @@ export function runSensitivity(
   const names = opts.params ?? Object.keys(defaults);
   for (const n of names) if (!(n in defaults)) throw new Error(`--params: unknown parameter "${n}"`);
   const hostIds = hosts.map((h) => h.id);
-  if (!paramOverridesSupported()) return { supported: false, params: names, hosts: hostIds, flips: [], unexplained: 0 };
+  if (!paramOverridesSupported()) return { supported: false, params: names, hosts: hostIds, flips: [], unexplained: 0, refused: [] };
   const tables = (overrides: Params) =>
     hosts.map((h) => runScorecard(h, { timing: opts.timing ?? timingFor(h), rows: DEMANDED_ROWS, magnitudes: false, params: overrides }));
   const base = tables({});
   const flips: Flip[] = [];
+  const refused: SensitivityReport['refused'] = [];
   for (const name of names) {
     for (const factor of FACTORS) {
       const value = variedValue(defaults[name], factor);
       if (value === defaults[name]) continue;
-      const varied = tables({ [name]: value });
+      let varied;
+      try {
+        varied = tables({ [name]: value });
+      } catch (err) {
+        refused.push({ param: name, factor, value, message: (err as Error).message });
+        continue;
+      }
       varied.forEach((t, k) => {
         for (const c of t.cells) {
           const b = base[k].cells.find((x) => x.column === c.column && x.stress === c.stress);
@@ -88,7 +97,7 @@ export function runSensitivity(
     opts.onParam?.(name);
   }
   const unexplained = flips.filter((f) => f.matchedBefore !== f.matchedAfter && !f.why).length;
-  return { supported: true, params: names, hosts: hostIds, flips, unexplained };
+  return { supported: true, params: names, hosts: hostIds, flips, unexplained, refused };
 }
 
 /** The report as text. */
@@ -99,6 +108,7 @@ export function formatSensitivity(r: SensitivityReport): string {
     lines.push('not run: the engine does not read a scenario\'s "params" overrides yet (mechanism missing), so no parameter can be varied');
     return lines.join('\n');
   }
+  if (r.refused.length) lines.push(`not varied (the engine refused the value): ${r.refused.map((x) => `${x.param} ×${x.factor}`).join(', ')}`);
   if (!r.flips.length) {
     lines.push('no cell changes category under any single parameter ×0.5 or ×2');
     return lines.join('\n');

@@ -58,6 +58,11 @@ describe('isolation scorecard (validation.md)', () => {
     expect(text).toContain('published Xen 3.0: 1.67 / 11.53');
     expect(text).toMatch(/published OpenVZ: 21\.3 \/ 28\.97 {3}ours÷published ×\d\.\d\d \/ ×\d\.\d\d/);
     expect(t.summary.published).toBeGreaterThan(0);
+    // Where a published figure is out of reach, the scorecard names the missing mechanism.
+    for (const c of t.cells.filter((x) => x.published && !(x.published.holds.good && x.published.holds.bad))) {
+      expect(c.missingMechanism, `${c.column}/${c.stress}`).toBeTruthy();
+      expect(c.missingMechanism, `${c.column}/${c.stress}`).not.toMatch(/unexplained/);
+    }
   }, 300_000);
 
   it('judges the modern host under the same scaling rule; its misses are exactly the known ones, each naming its mechanism', () => {
