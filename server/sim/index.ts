@@ -3,12 +3,13 @@
  * scenario's VPSs on one host; `restoreEngine(engine.save())` continues it bit-identically.
  */
 import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
-import type { Frame, HostMetricName, VpsMetricName } from '../../shared/model.js';
+import type { Attribution, Frame, HostMetricName, VpsMetricName } from '../../shared/model.js';
 import type { ApiError, LabEvent } from '../../shared/protocol.js';
 import type { AppliedCommand, Engine, EngineState } from './api.js';
 import { applyCommand, capError, cloneCommand, firstRefusal } from './commands.js';
 import type { Note } from './faults.js';
-import { buildFrame } from './frame.js';
+import { attribute } from './attribution.js';
+import { buildFrame, copyHost, copyVps } from './frame.js';
 import { CommandLog } from './log.js';
 import { computeTick } from './step.js';
 import { initialState, snapshotOf, stateFromSnapshot, type SimState, type StateSnapshot } from './state.js';
@@ -95,7 +96,18 @@ export interface ContentionEngine extends Engine {
   hostMetric(name: HostMetricName): number;
   /** VPS state codes of the last tick (index into VPS_STATES). */
   stateCodes(): Uint8Array;
-  vpsIds(): string[];
+  /**
+   * Copies the last tick's per-VPS metrics into `into`, column by column in `VPS_METRICS` order:
+   * metric k of VPS i lands at `k * n + i` (n VPSs, in `vpsIds()` order). `into` needs
+   * `VPS_METRICS.length * n` slots. Returns n.
+   */
+  readVps(into: Float64Array): number;
+  /** Copies the last tick's host metrics into `into` in `HOST_METRICS` order. */
+  readHost(into: Float64Array): void;
+  /** Who hurts whom in the last tick (the frame's `attribution`). */
+  attribution(): Attribution[];
+  /** The VPS ids in order: the same array until a VPS is added or removed. */
+  vpsIds(): readonly string[];
   /** Engine notes (OOM kills, reboots, faults that ended, no-op host faults) since the last call. */
   takeNotes(): LabEvent[];
 }
@@ -112,6 +124,7 @@ class EngineImpl implements ContentionEngine {
   private applied: CommandLog;
   private notes: Note[] = [];
   private computed = false;
+  private ids: readonly string[] | null = null;
 
   constructor(st: SimState, scheduled: Scheduled[], next: number, log: AppliedCommand[]) {
     this.st = st;
@@ -133,6 +146,7 @@ class EngineImpl implements ContentionEngine {
   apply(cmd: Command): { ok: true } | { ok: false; error: ApiError } {
     const r = applyCommand(this.st, cmd);
     if (!r.ok) return r;
+    if (cmd.type === 'addVps' || cmd.type === 'removeVps') this.ids = null;
     this.applied.push(this.st.tick, cmd);
     const msgs = r.notes;
     for (let k = 0; k < msgs.length; k++) this.notes.push({ tick: this.st.tick, kind: 'info', message: msgs[k] });
@@ -183,8 +197,20 @@ class EngineImpl implements ContentionEngine {
     return this.work.stateCode;
   }
 
-  vpsIds(): string[] {
-    return this.st.vps.map((v) => v.id);
+  readVps(into: Float64Array): number {
+    return copyVps(this.work, into);
+  }
+
+  readHost(into: Float64Array): void {
+    copyHost(this.work, into);
+  }
+
+  attribution(): Attribution[] {
+    return attribute(this.st, this.work, this.scratch);
+  }
+
+  vpsIds(): readonly string[] {
+    return (this.ids ??= this.st.vps.map((v) => v.id));
   }
 
   takeNotes(): LabEvent[] {

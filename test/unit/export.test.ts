@@ -5,6 +5,8 @@ import {
   csvHeader,
   formatNumber,
   frameCsvRows,
+  metricUnit,
+  metricsWithoutUnit,
   summarize,
   toCsv,
 } from '../../server/export.js';
@@ -57,7 +59,7 @@ function frame(tick: number, list: VpsMetrics[], host: Partial<Frame['host']> = 
 
 describe('CSV export', () => {
   it('has the normative columns in a stable order', () => {
-    const cols = csvHeader().trim().split(',');
+    const cols = csvHeader({ units: 'none' }).trim().split(',');
     expect(cols.slice(0, 4)).toEqual(['tick', 't', 'vps', 'state']);
     for (const m of NORMATIVE_VPS) expect(cols).toContain(m);
     for (const m of NORMATIVE_HOST) expect(cols).toContain(`host.${m}`);
@@ -65,7 +67,32 @@ describe('CSV export', () => {
     const firstHost = cols.findIndex((c) => c.startsWith('host.'));
     expect(cols.slice(firstHost).every((c) => c.startsWith('host.'))).toBe(true);
     expect(new Set(cols).size).toBe(cols.length);
-    expect(csvHeader({ mode: true }).split(',').slice(0, 4)).toEqual(['tick', 't', 'mode', 'vps']);
+    expect(csvHeader({ mode: true, units: 'none' }).split(',').slice(0, 4)).toEqual(['tick', 't', 'mode', 'vps']);
+    // With units (the default), each name stays recognizable: the bare name, then its unit.
+    const withUnits = csvHeader().trim().split(',');
+    expect(withUnits.map((c) => c.replace(/\[[^\]]*\]$/, ''))).toEqual(cols);
+  });
+
+  it('says the unit of every column: in the name where it is not already there, or on a second line', () => {
+    const head = csvHeader().trim().split(',');
+    expect(head.slice(0, 4)).toEqual(['tick', 't[s]', 'vps', 'state']);
+    for (const c of ['cpuDemand[cores]', 'cpuSteal[0-1]', 'errorRate[0-1]', 'health[0-100]', 'host.cpuUtil[0-1]', 'host.dom0CpuUtil[0-1]'])
+      expect(head).toContain(c);
+    // Names that end in their unit are left alone.
+    for (const c of ['latencyP99Ms', 'memResidentGiB', 'diskServedIops', 'netServedMbps', 'throughputRps', 'host.memUsedGiB'])
+      expect(head).toContain(c);
+    const [names, units] = csvHeader({ units: 'row' }).trimEnd().split('\n').map((l) => l.split(','));
+    expect(names).toEqual(csvHeader({ units: 'none' }).trim().split(','));
+    expect(units).toHaveLength(names.length);
+    expect(units[names.indexOf('latencyP99Ms')]).toBe('ms');
+    expect(units[names.indexOf('host.fairness')]).toBe('0-1');
+    expect(units[names.indexOf('vps')]).toBe('');
+  });
+
+  it('knows a unit for every metric of the vocabulary', () => {
+    expect(metricsWithoutUnit()).toEqual([]);
+    expect(metricUnit('diskLatencyMs')).toEqual({ unit: 'ms', inName: true });
+    expect(metricUnit('mystery')).toBeUndefined();
   });
 
   it('writes one row per tick and VPS with as many cells as the header', () => {
@@ -80,11 +107,11 @@ describe('CSV export', () => {
     const row = Object.fromEntries(header.map((h, k) => [h, lines[1].split(',')[k]]));
     expect(row).toMatchObject({
       tick: '0',
-      t: '0.1',
+      't[s]': '0.1',
       vps: 'web-1',
       state: 'running',
-      cpuGranted: '1.5',
-      'host.cpuUtil': '0.25',
+      'cpuGranted[cores]': '1.5',
+      'host.cpuUtil[0-1]': '0.25',
     });
     expect(lines[3].split(',')[header.indexOf('state')]).toBe('dnr');
   });
@@ -166,13 +193,28 @@ describe('summary', () => {
     expect(s.host.cpuUtil).toBeCloseTo(0.8);
   });
 
-  it('streams to the same result as summarizing kept frames, and covers VPSs that join late', () => {
-    const joined = [...frames, frame(4, [vps('a'), vps('b'), vps('c', { latencyP99Ms: 3 })])];
+  it('follows VPSs that join, leave and change places, by id', () => {
     const acc = new SummaryAccumulator();
-    for (const f of joined) acc.add(f);
-    expect(JSON.stringify(acc.result())).toBe(JSON.stringify(summarize(joined)));
-    expect(acc.result().vps.c.ticks).toBe(1);
-    expect(Object.keys(acc.result().vps)).toEqual(['a', 'b', 'c']);
+    const seq: string[][] = [['a', 'b'], ['a', 'b'], ['b', 'c', 'a'], ['c'], ['d', 'c', 'b', 'e', 'f', 'g', 'a']];
+    const seen = new Map<string, number[]>();
+    seq.forEach((ids, t) => {
+      acc.add(
+        frame(
+          t,
+          ids.map((id, k) => {
+            const x = 10 * t + k + id.charCodeAt(0);
+            seen.set(id, [...(seen.get(id) ?? []), x]);
+            return vps(id, { cpuGranted: x });
+          }),
+        ),
+      );
+    });
+    const r = acc.result();
+    expect(Object.keys(r.vps)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    for (const [id, xs] of seen) {
+      expect(r.vps[id].ticks).toBe(xs.length);
+      expect(r.vps[id].cpuGranted).toBe(xs.reduce((p, q) => p + q, 0) / xs.length);
+    }
   });
 
   it('leaves non-finite values out of means', () => {

@@ -81,8 +81,11 @@ describe('sim CLI arguments', () => {
         out: 'o.csv',
         durationS: 12.5,
         mode: { base: 'container', netShaping: true },
+        units: 'header',
       },
     });
+    const u = parseArgs(['x.json', '--format', 'csv', '--units=row']);
+    expect(u.ok && 'options' in u && u.options.units).toBe('row');
     const c = parseArgs(['x.json', '--compare', 'full,{"base":"container","containerLimits":false}']);
     expect(c.ok && 'options' in c && c.options.compare).toEqual([
       'full',
@@ -102,6 +105,10 @@ describe('sim CLI arguments', () => {
     [['x.json', '--duration', '0'], '--duration'],
     [['x.json', '--duration', '10s'], '--duration'],
     [['x.json', '--mode', 'full', '--compare', 'full,para'], '--mode'],
+    [['x.json', '--format', 'csv', '--units', 'kelvin'], '--units'],
+    [['x.json', '--format', 'csv', '--units'], '--units'],
+    [['x.json', '--units', 'row'], '--units'],
+    [['x.json', '--format', 'summary', '--units', 'none'], '--units'],
     [[], '<scenario>'],
     [['a.json', 'b.json'], '<scenario>'],
   ])('rejects %j naming %s', (argv, flag) => {
@@ -123,6 +130,7 @@ describe('sim CLI', { timeout: 90_000 }, () => {
     [['--mode', 'xen'], '--mode'],
     [['--duration', '-3'], '--duration'],
     [['--bogus'], '--bogus'],
+    [['--units', 'row'], '--units'],
   ])('exits 2 on %j, names the flag and writes nothing', async (flags, flag) => {
     const out = join(dir, `never-${flag.slice(2)}.json`);
     const r = await sim([smallFile, ...flags, '--out', out]);
@@ -162,7 +170,11 @@ describe('sim CLI', { timeout: 90_000 }, () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
     const [ra, rb] = await Promise.all([sim([smallFile, '--out', a]), sim([smallFile, '--out', b])]);
-    expect([ra.code, rb.code, ra.stderr]).toEqual([0, 0, '']);
+    expect([ra.code, rb.code]).toEqual([0, 0]);
+    // With --out, stderr says what ran and how the host and the VPSs fared.
+    expect(ra.stderr).toMatch(/^sim: 2 VPSs × 50 ticks in [\d.]+ s \(.* VPS-ticks\/s\) → /);
+    expect(ra.stderr).toContain('host: cpu ');
+    expect(ra.stderr).toContain('batch-1');
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
     const out = JSON.parse(readFileSync(a, 'utf8'));
     expect(out.meta).toMatchObject({
@@ -182,10 +194,12 @@ describe('sim CLI', { timeout: 90_000 }, () => {
   });
 
   it('writes byte-identical CSV, overrides mode and duration', async () => {
-    const args = [smallFile, '--format', 'csv', '--mode', 'full', '--duration', '3'];
+    const args = [smallFile, '--format', 'csv', '--mode', 'full', '--duration', '3', '--units', 'none'];
     const [x, y] = await Promise.all([sim(args), sim(args)]);
     expect(x.code).toBe(0);
     expect(x.stdout).toBe(y.stdout);
+    // Piped stderr stays silent when the data goes to stdout.
+    expect(x.stderr).toBe('');
     const lines = x.stdout.trimEnd().split('\n');
     const header = lines[0].split(',');
     expect(header.slice(0, 4)).toEqual(['tick', 't', 'vps', 'state']);
@@ -195,6 +209,51 @@ describe('sim CLI', { timeout: 90_000 }, () => {
     // and nobody is granted more than its vCPUs.
     const granted = header.indexOf('cpuGranted');
     for (const l of lines.slice(1)) expect(Number(l.split(',')[granted])).toBeLessThanOrEqual(4);
+  });
+
+  it('puts units in the CSV header by default, or on a second line with --units row', async () => {
+    const [h, r] = await Promise.all([
+      sim([smallFile, '--format', 'csv', '--duration', '1']),
+      sim([smallFile, '--format', 'csv', '--duration', '1', '--units', 'row']),
+    ]);
+    expect([h.code, r.code]).toEqual([0, 0]);
+    const head = h.stdout.split('\n')[0].split(',');
+    expect(head).toEqual(expect.arrayContaining(['t[s]', 'cpuSteal[0-1]', 'latencyP99Ms', 'host.dom0CpuUtil[0-1]']));
+    const [names, units, first] = r.stdout.split('\n').map((l) => l.split(','));
+    expect(names).toContain('cpuSteal');
+    expect(units[names.indexOf('cpuSteal')]).toBe('0-1');
+    expect(units[names.indexOf('t')]).toBe('s');
+    expect(first[0]).toBe('0');
+    // Same rows either way.
+    expect(h.stdout.split('\n').slice(1)).toEqual(r.stdout.split('\n').slice(2));
+  });
+
+  it('with many VPSs, stderr lists the host and the worst few, not one line per VPS', async () => {
+    const many: Scenario = {
+      ...small,
+      name: 'many',
+      host: { cores: 8, ramGiB: 256 },
+      vps: Array.from({ length: 40 }, (_, i) => ({
+        id: `v${i}`,
+        vcpus: 1,
+        ramGiB: 1,
+        diskIops: 100,
+        netMbps: 10,
+        load: { cpu: i === 7 ? 1 : 0.1 },
+      })),
+      events: [{ atS: 1, type: 'startFault', vps: 'v7', fault: 'kernel_panic' }],
+    };
+    const file = join(dir, 'many.json');
+    writeFileSync(file, JSON.stringify(many));
+    const out = join(dir, 'many.csv');
+    const r = await sim([file, '--format', 'csv', '--out', out, '--duration', '4']);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.length).toBeLessThan(16);
+    expect(r.stderr).toContain('worst 8 of 40 VPSs');
+    // The one that panicked is the worst off and comes first.
+    expect(lines.find((l) => /^v\d/.test(l))).toMatch(/^v7 /);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(1 + 40 * 40);
   });
 
   it('compares two modes on the same events, in JSON, CSV and summary forms', async () => {
@@ -210,7 +269,7 @@ describe('sim CLI', { timeout: 90_000 }, () => {
     expect(out.runs[0].frames).toHaveLength(30);
     expect(out.runs[1].summary.vps['web-1']).toBeDefined();
     const rows = c.stdout.trimEnd().split('\n');
-    expect(rows[0].split(',').slice(0, 4)).toEqual(['tick', 't', 'mode', 'vps']);
+    expect(rows[0].split(',').slice(0, 4)).toEqual(['tick', 't[s]', 'mode', 'vps']);
     expect(new Set(rows.slice(1).map((l) => l.split(',')[2]))).toEqual(new Set(['para', 'full']));
     const sum = JSON.parse(s.stdout);
     expect(sum.runs).toHaveLength(2);

@@ -1,0 +1,157 @@
+/** The runner's command line: flags, their checks (errors name the flag) and the usage text. */
+import { ModeSpecSchema, formatPath, type ModeSpec } from '../../shared/commands.js';
+import { MODE_IDS } from '../../shared/model.js';
+import { UNITS_MODES, type UnitsMode } from '../export/units.js';
+
+export const FORMATS = ['json', 'csv', 'summary'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** What the command line asked for. */
+export interface SimOptions {
+  scenario: string;
+  format: Format;
+  out?: string;
+  mode?: ModeSpec;
+  compare?: ModeSpec[];
+  durationS?: number;
+  /** How CSV headers carry units (default `header`). */
+  units: UnitsMode;
+}
+
+export type ArgsResult =
+  | { ok: true; help: true }
+  | { ok: true; list: true }
+  | { ok: true; help?: false; list?: false; options: SimOptions }
+  | { ok: false; error: { flag: string; message: string } };
+
+export const USAGE = `Usage: npm run sim -- <scenario.json | preset id | -> [options]
+
+Runs a scenario headless and prints its frames and summary. Same scenario, seed and options
+give byte-identical output.
+
+Options:
+  --format json|csv|summary  json: { meta, frames, summary } (default); csv: one row per tick
+                             and VPS; summary: { meta, summary } without frames
+  --out FILE                 write to FILE instead of stdout (written only if the run succeeds)
+  --mode M                   run under mode M instead of the scenario's: full, para, container,
+                             hosted, or JSON such as '{"base":"container","containerLimits":false}'
+  --compare M1,M2            run the same scenario and events under each mode and report both
+  --duration S               simulated seconds (overrides durationS; default 60)
+  --units header|row|none    CSV units: header (default) puts them in the names where the
+                             name does not say it already (cpuSteal[0-1], t[s]; fractions
+                             are 0-1, the dashboard shows them as %); row keeps the bare
+                             names and adds a second line of units; none: bare names only
+  --list                     list the bundled presets
+  -h, --help                 this text
+
+Output is written as it is produced (memory does not grow with the run's length). Runs longer
+than about 2 s show progress on stderr when it is a terminal. With --out, or with --format
+summary, stderr gets a short summary: the host and the worst-off VPSs.
+
+Exit codes: 0 done, 1 the run failed, 2 bad options or scenario (nothing is written).`;
+
+/** Parses the command line (without `node` and the script). Errors name the offending flag. */
+export function parseArgs(argv: readonly string[]): ArgsResult {
+  const opts: Partial<SimOptions> & { format: Format; units: UnitsMode } = { format: 'json', units: 'header' };
+  const positional: string[] = [];
+  let unitsGiven = false;
+  const bad = (flag: string, message: string): ArgsResult => ({ ok: false, error: { flag, message } });
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') return { ok: true, help: true };
+    if (arg === '--list') return { ok: true, list: true };
+    if (arg === '-' || !arg.startsWith('-')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!['--format', '--out', '--mode', '--compare', '--duration', '--units'].includes(flag)) {
+      return bad(flag, `unknown option (see --help)`);
+    }
+    let value: string | undefined = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '') return bad(flag, 'needs a value');
+    value = value.trim();
+    if (flag === '--format') {
+      if (!(FORMATS as readonly string[]).includes(value))
+        return bad(flag, `expected json, csv or summary, got "${value}"`);
+      opts.format = value as Format;
+    } else if (flag === '--units') {
+      if (!(UNITS_MODES as readonly string[]).includes(value))
+        return bad(flag, `expected ${UNITS_MODES.join(', ')}, got "${value}"`);
+      opts.units = value as UnitsMode;
+      unitsGiven = true;
+    } else if (flag === '--out') {
+      opts.out = value;
+    } else if (flag === '--mode') {
+      const m = parseMode(value);
+      if (!m.ok) return bad(flag, m.message);
+      opts.mode = m.mode;
+    } else if (flag === '--compare') {
+      const parts = splitTopLevel(value);
+      if (parts.length < 2)
+        return bad(flag, `expected two or more modes separated by a comma, got "${value}"`);
+      const modes: ModeSpec[] = [];
+      for (const p of parts) {
+        const m = parseMode(p);
+        if (!m.ok) return bad(flag, m.message);
+        modes.push(m.mode);
+      }
+      opts.compare = modes;
+    } else {
+      const d = Number(value);
+      if (!/^[0-9.eE+-]+$/.test(value) || !Number.isFinite(d) || d <= 0) {
+        return bad(flag, `expected a positive number of seconds, got "${value}"`);
+      }
+      if (d > 7 * 86_400) return bad(flag, `at most ${7 * 86_400} s (a week), got ${value}`);
+      opts.durationS = d;
+    }
+  }
+  if (positional.length === 0) return bad('<scenario>', 'missing scenario file or preset id (see --help)');
+  if (positional.length > 1)
+    return bad('<scenario>', `expected one scenario, got ${positional.length}: ${positional.join(' ')}`);
+  if (unitsGiven && opts.format !== 'csv')
+    return bad('--units', `applies to --format csv only (format is ${opts.format})`);
+  if (opts.mode !== undefined && opts.compare)
+    return bad('--mode', 'use either --mode or --compare, not both');
+  return { ok: true, options: { ...opts, scenario: positional[0] } };
+}
+
+function parseMode(text: string): { ok: true; mode: ModeSpec } | { ok: false; message: string } {
+  const expected = `expected ${MODE_IDS.join(', ')} or JSON such as {"base":"para"}`;
+  if (!text.startsWith('{')) {
+    if ((MODE_IDS as readonly string[]).includes(text)) return { ok: true, mode: text as ModeSpec };
+    return { ok: false, message: `unknown mode "${text}" (${expected})` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, message: `invalid JSON mode ${text} (${expected})` };
+  }
+  const r = ModeSpecSchema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    return { ok: false, message: `mode ${formatPath(issue.path)}: ${issue.message}` };
+  }
+  return { ok: true, mode: r.data };
+}
+
+/** Splits "a,b" on commas outside braces, so JSON modes may be compared. */
+function splitTopLevel(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') depth--;
+    else if (ch === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start).trim());
+  return out.filter((s) => s !== '');
+}
+

@@ -1,0 +1,122 @@
+/**
+ * What the runner tells a person on stderr: progress while a long run goes (only on a terminal),
+ * and a short summary at the end (the host and the worst-off VPSs, not one line per VPS).
+ */
+import type { ModeSpec } from '../../shared/commands.js';
+import { modeLabel } from '../export/csv.js';
+import type { RunSummary } from '../export/summary.js';
+
+/** Progress on a terminal: ticks done, VPS-ticks per second, ETA; silent for runs under ~2 s. */
+export class Progress {
+  private done = 0;
+  private vpsTicks = 0;
+  private readonly t0 = performance.now();
+  private next = this.t0 + 2000;
+  private shown = false;
+
+  constructor(
+    private readonly total: number,
+    private readonly stream: { write(s: string): unknown; isTTY?: boolean } | null,
+  ) {}
+
+  /** Counts one computed tick of `n` VPSs. */
+  tick(n: number): void {
+    this.done++;
+    this.vpsTicks += n;
+    if (this.stream === null || (this.done & 15) !== 0) return;
+    const now = performance.now();
+    if (now < this.next) return;
+    this.next = now + 250;
+    const s = (now - this.t0) / 1000;
+    const eta = ((this.total - this.done) * s) / this.done;
+    this.shown = true;
+    this.stream.write(
+      `\rsim: ${this.done}/${this.total} ticks (${Math.floor((100 * this.done) / this.total)} %), ` +
+        `${rate(this.vpsTicks / s)} VPS-ticks/s, ETA ${eta.toFixed(0)} s\x1b[K`,
+    );
+  }
+
+  /** Clears the progress line; returns wall seconds and VPS-ticks done. */
+  end(): { seconds: number; vpsTicks: number } {
+    if (this.shown) this.stream?.write('\r\x1b[K');
+    return { seconds: (performance.now() - this.t0) / 1000, vpsTicks: this.vpsTicks };
+  }
+}
+
+/** `1.23 M`, `456 k`. */
+export function rate(x: number): string {
+  return x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(0)} k`;
+}
+
+const pct = (x: number | null | undefined): string => (x == null ? '–' : `${(100 * x).toFixed(1)} %`);
+const fix = (x: number | null | undefined, d: number): string => (x == null ? '–' : x.toFixed(d));
+
+/** One line per mode on the host: CPU, Dom0, memory, swap, fairness. */
+export function hostLines(modes: readonly ModeSpec[], summaries: readonly RunSummary[]): string {
+  return summaries
+    .map((s, r) => {
+      const h = s.host;
+      const who = summaries.length > 1 ? ` (${modeLabel(modes[r])})` : '';
+      return (
+        `host${who}: cpu ${pct(h.cpuUtil)}, dom0 ${pct(h.dom0CpuUtil)}, disk ${pct(h.diskUtil)}, ` +
+        `net ${pct(h.netUtil)}, mem ${fix(h.memUsedGiB, 1)} GiB, swap ${fix(h.hostSwapGiB, 1)} GiB, ` +
+        `fairness ${fix(h.fairness, 3)}, running ${fix(h.running, 1)} (means over ${s.ticks} ticks)\n`
+      );
+    })
+    .join('');
+}
+
+/**
+ * A per-VPS table of the `limit` worst-off VPSs (DNR first, then by degradation in any mode); with
+ * several modes, each beside the first with the difference. All VPSs when there are at most `limit`.
+ */
+export function summaryTable(modes: readonly ModeSpec[], summaries: readonly RunSummary[], limit = 8): string {
+  const all = [...new Set(summaries.flatMap((s) => Object.keys(s.vps)))];
+  const badness = (id: string): number =>
+    Math.max(...summaries.map((s) => (s.vps[id] ? (s.vps[id].dnr ? 1e9 : 0) + s.vps[id].degradationPct : -1)));
+  const ids = all.length <= limit ? all : [...all].sort((a, b) => badness(b) - badness(a)).slice(0, limit);
+  const labels = modes.map(modeLabel);
+  const cols: { title: string; get: (s: RunSummary, id: string) => number | null; digits: number }[] = [
+    { title: 'degr %', get: (s, id) => s.vps[id]?.degradationPct ?? null, digits: 2 },
+    { title: 'p99 ms', get: (s, id) => s.vps[id]?.latencyP99Ms ?? null, digits: 1 },
+    { title: 'rps', get: (s, id) => s.vps[id]?.throughputRps ?? null, digits: 1 },
+  ];
+  const head = ['vps'];
+  for (const c of cols) {
+    labels.forEach((l) => head.push(`${c.title} ${l}`));
+    if (summaries.length > 1) labels.slice(1).forEach((l) => head.push(`Δ ${l}`));
+  }
+  head.push('DNR');
+  const rows = [head];
+  for (const id of ids) {
+    const row = [id];
+    for (const c of cols) {
+      const vals = summaries.map((s) => c.get(s, id));
+      vals.forEach((v) => row.push(v === null ? '–' : v.toFixed(c.digits)));
+      for (const v of vals.slice(1)) {
+        row.push(
+          v === null || vals[0] === null
+            ? '–'
+            : (v - vals[0] >= 0 ? '+' : '') + (v - vals[0]).toFixed(c.digits),
+        );
+      }
+    }
+    row.push(summaries.map((s) => (s.vps[id] ? (s.vps[id].dnr ? 'DNR' : 'ok') : '–')).join(' / '));
+    rows.push(row);
+  }
+  const widths = head.map((_, k) => Math.max(...rows.map((r) => r[k].length)));
+  const title =
+    ids.length < all.length
+      ? `worst ${ids.length} of ${all.length} VPSs (DNR first, then by degradation):\n`
+      : '';
+  const dnr = summaries.map((s) => Object.values(s.vps).filter((v) => v.dnr).length);
+  const tail = ids.length < all.length ? `DNR: ${dnr.join(' / ')} of ${all.length} VPSs\n` : '';
+  return (
+    title +
+    rows
+      .map((r) => r.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  '))
+      .join('\n') +
+    '\n' +
+    tail
+  );
+}

@@ -1,0 +1,246 @@
+/**
+ * The run summary (per-VPS and per-host means, degradation, DNR), accumulated tick by tick from
+ * {@link TickColumns} in memory that grows with the number of VPSs, never with the run's length.
+ */
+import {
+  HOST_METRICS,
+  VPS_METRICS,
+  VPS_STATES,
+  type Frame,
+  type HostMetricName,
+  type VpsMetricName,
+  type VpsState,
+} from '../../shared/model.js';
+import { TickColumns, frameColumns } from './columns.js';
+
+/** Per-VPS summary: the mean of every metric over the ticks it existed, plus the verdicts. */
+export type VpsSummary = { [K in VpsMetricName]: number | null } & {
+  /** Ticks this VPS existed in (within the summary window). */
+  ticks: number;
+  /** Highest per-tick p99 latency seen, ms. */
+  maxLatencyP99Ms: number | null;
+  /** Share of those ticks spent in each state (0..1). */
+  states: Record<VpsState, number>;
+  /** Share of ticks with no good response (see {@link SummaryAccumulator}). */
+  noResponseShare: number;
+  /** Mean per-tick degradation, percent (the [M07] metric: 1 − good / good alone). */
+  degradationPct: number;
+  /** Did not respond for a meaningful share of the run (see {@link SummaryAccumulator}). */
+  dnr: boolean;
+};
+
+export interface RunSummary {
+  /** Ticks summarized, and the simulated span they cover. */
+  ticks: number;
+  fromT: number;
+  toT: number;
+  /** Per VPS, keyed by id, in order of first appearance. */
+  vps: Record<string, VpsSummary>;
+  /** Mean of each host metric. */
+  host: Record<HostMetricName, number | null>;
+}
+
+export interface SummaryOptions {
+  /** Only ticks with `fromTick <= tick < toTick` count. */
+  fromTick?: number;
+  toTick?: number;
+  /** Share of its ticks a VPS must spend not responding to be DNR (default 0.1). */
+  dnrShare?: number;
+}
+
+const M = VPS_METRICS.length;
+const S = VPS_STATES.length;
+const code = (s: VpsState): number => VPS_STATES.indexOf(s);
+/** Per state code: serves nothing (no latency to average) / counts as no response. */
+const OFF = new Uint8Array(256);
+const DEAD = new Uint8Array(256);
+for (const s of ['down', 'rebooting'] as const) OFF[code(s)] = 1;
+for (const s of ['dnr', 'down', 'rebooting'] as const) DEAD[code(s)] = 1;
+const LATENCY = new Uint8Array(M);
+for (const m of ['latencyMeanMs', 'latencyP99Ms', 'latencyP99IsolatedMs'] as const) {
+  const k = VPS_METRICS.indexOf(m);
+  if (k >= 0) LATENCY[k] = 1;
+}
+const P99 = VPS_METRICS.indexOf('latencyP99Ms');
+const THROUGHPUT = VPS_METRICS.indexOf('throughputRps');
+const GOOD = VPS_METRICS.indexOf('goodFraction');
+const OFFERED = VPS_METRICS.indexOf('demandRps');
+const DEGRADATION = VPS_METRICS.indexOf('degradation');
+
+/**
+ * Streams ticks into a {@link RunSummary} without keeping them, so long runs stay small.
+ *
+ * Means skip non-finite values (a metric with none is `null`); latency means also skip ticks spent
+ * `down` or `rebooting`, when nothing is served and there is no latency to speak of. A tick counts as "no response" when
+ * the VPS is `dnr`, `down` or `rebooting`, or when it served less than 1 % of the requests it was
+ * offered within its SLO (throughput × good fraction < 1 % of demand). Following [M07], where DNR
+ * means the benchmark got no results, a VPS is `dnr` when at least `dnrShare` (default 10 %) of its
+ * ticks were "no response": a crash-and-reboot, an OOM loop or a hung service, not a blip.
+ * `degradationPct` is 100 × the mean of the engine's per-tick `degradation` over the same ticks.
+ */
+export class SummaryAccumulator {
+  /** VPS id → slot (slots in order of first appearance). */
+  private readonly slotOfId = new Map<string, number>();
+  private readonly order: string[] = [];
+  private cap = 0;
+  /** Metric-major per slot: Σ of the counted values, and how many ticks were left out. */
+  private sums = new Float64Array(0);
+  private skips = new Uint32Array(0);
+  private ticksOf = new Uint32Array(0);
+  private states = new Uint32Array(0);
+  private noResponse = new Uint32Array(0);
+  private maxP99 = new Float64Array(0);
+  private readonly hostSums = new Float64Array(HOST_METRICS.length);
+  private readonly hostCounts = new Uint32Array(HOST_METRICS.length);
+  /** Slot of each column for the last VPS id list seen. */
+  private lastIds: readonly string[] | null = null;
+  private slots = new Int32Array(0);
+  private readonly scratch = new TickColumns();
+  private ticks = 0;
+  private fromT = NaN;
+  private toT = NaN;
+
+  constructor(private readonly options: SummaryOptions = {}) {}
+
+  /** Adds one frame (ignored when outside the window). */
+  add(frame: Frame): void {
+    this.addColumns(frameColumns(frame, this.scratch));
+  }
+
+  /** Adds one tick read as columns (ignored when outside the window). */
+  addColumns(c: TickColumns): void {
+    const { fromTick = 0, toTick = Infinity } = this.options;
+    if (c.tick < fromTick || c.tick >= toTick) return;
+    this.ticks++;
+    if (Number.isNaN(this.fromT)) this.fromT = c.t;
+    this.toT = c.t;
+    for (let k = 0; k < HOST_METRICS.length; k++) {
+      const x = c.host[k];
+      if (Number.isFinite(x)) {
+        this.hostSums[k] += x;
+        this.hostCounts[k]++;
+      }
+    }
+    if (c.ids !== this.lastIds) this.mapSlots(c.ids);
+    const n = c.n;
+    const slots = this.slots;
+    const cap = this.cap;
+    const v = c.vps;
+    const state = c.state;
+    const { sums, skips, ticksOf, states, noResponse, maxP99 } = this;
+    for (let i = 0; i < n; i++) {
+      const s = slots[i];
+      const st = state[i];
+      ticksOf[s]++;
+      if (st < S) states[st * cap + s]++;
+      if (P99 >= 0) {
+        const p = v[P99 * n + i];
+        if (p - p === 0 && p > maxP99[s]) maxP99[s] = p;
+      }
+      if (DEAD[st]) noResponse[s]++;
+      else {
+        const good = v[THROUGHPUT * n + i] * v[GOOD * n + i];
+        const offered = OFFERED >= 0 ? v[OFFERED * n + i] : NaN;
+        if (offered - offered === 0) {
+          if (offered > 0 && !(good >= 0.01 * offered)) noResponse[s]++;
+        } else if (v[GOOD * n + i] < 0.01) noResponse[s]++;
+      }
+    }
+    for (let k = 0; k < M; k++) {
+      const base = k * n;
+      const sb = k * cap;
+      if (LATENCY[k]) {
+        for (let i = 0; i < n; i++) {
+          const x = v[base + i];
+          if (x - x === 0 && OFF[state[i]] === 0) sums[sb + slots[i]] += x;
+          else skips[sb + slots[i]]++;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const x = v[base + i];
+          if (x - x === 0) sums[sb + slots[i]] += x;
+          else skips[sb + slots[i]]++;
+        }
+      }
+    }
+  }
+
+  private mapSlots(ids: readonly string[]): void {
+    this.lastIds = ids;
+    if (this.slots.length < ids.length) this.slots = new Int32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      let s = this.slotOfId.get(ids[i]);
+      if (s === undefined) {
+        s = this.order.length;
+        this.order.push(ids[i]);
+        this.slotOfId.set(ids[i], s);
+      }
+      this.slots[i] = s;
+    }
+    if (this.order.length > this.cap) this.grow(Math.max(this.order.length, this.cap * 2));
+  }
+
+  private grow(cap: number): void {
+    const old = this.cap;
+    const widen = <T extends Float64Array | Uint32Array>(a: T, rows: number, make: (len: number) => T): T => {
+      const b = make(rows * cap);
+      for (let r = 0; r < rows; r++) b.set(a.subarray(r * old, (r + 1) * old), r * cap);
+      return b;
+    };
+    this.sums = widen(this.sums, M, (l) => new Float64Array(l));
+    this.skips = widen(this.skips, M, (l) => new Uint32Array(l));
+    this.states = widen(this.states, S, (l) => new Uint32Array(l));
+    this.ticksOf = widen(this.ticksOf, 1, (l) => new Uint32Array(l));
+    this.noResponse = widen(this.noResponse, 1, (l) => new Uint32Array(l));
+    const p = new Float64Array(cap).fill(-Infinity);
+    p.set(this.maxP99);
+    this.maxP99 = p;
+    this.cap = cap;
+  }
+
+  /** The summary of everything added so far. */
+  result(): RunSummary {
+    const dnrShare = this.options.dnrShare ?? 0.1;
+    const vps: Record<string, VpsSummary> = {};
+    const cap = this.cap;
+    this.order.forEach((id, s) => {
+      const ticks = this.ticksOf[s];
+      if (ticks === 0) return;
+      const means = {} as Record<VpsMetricName, number | null>;
+      VPS_METRICS.forEach((m, k) => {
+        const count = ticks - this.skips[k * cap + s];
+        means[m] = count ? this.sums[k * cap + s] / count : null;
+      });
+      const states = {} as Record<VpsState, number>;
+      VPS_STATES.forEach((st, k) => (states[st] = this.states[k * cap + s] / ticks));
+      const noResponseShare = this.noResponse[s] / ticks;
+      vps[id] = {
+        ...means,
+        ticks,
+        maxLatencyP99Ms: this.maxP99[s] === -Infinity ? null : this.maxP99[s],
+        states,
+        noResponseShare,
+        degradationPct: 100 * ((DEGRADATION >= 0 ? means.degradation : null) ?? 0),
+        dnr: noResponseShare >= dnrShare,
+      };
+    });
+    const host = {} as Record<HostMetricName, number | null>;
+    HOST_METRICS.forEach(
+      (m, k) => (host[m] = this.hostCounts[k] ? this.hostSums[k] / this.hostCounts[k] : null),
+    );
+    return {
+      ticks: this.ticks,
+      fromT: this.ticks ? this.fromT : 0,
+      toT: this.ticks ? this.toT : 0,
+      vps,
+      host,
+    };
+  }
+}
+
+/** The summary of a list of frames (same rules as {@link SummaryAccumulator}). */
+export function summarize(frames: Iterable<Frame>, options: SummaryOptions = {}): RunSummary {
+  const acc = new SummaryAccumulator(options);
+  for (const f of frames) acc.add(f);
+  return acc.result();
+}
