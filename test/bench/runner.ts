@@ -1,0 +1,151 @@
+/**
+ * The headless runner end to end, process start included: `node scripts/sim.mjs FILE --format
+ * summary --out F` (what `npm run sim` runs, without npm's own start-up) on the workload of perf.md
+ * (V VPSs of 1–4 vCPUs on a 64-core para host, randomWalk demand, light disk and network load,
+ * 600 simulated s), beside the engine alone (a process that only advances the same scenario) and
+ * beside SimGrid 3.32's s4u VM model on the same VM sizes and demand changes (simgrid-peer.cpp,
+ * compiled here with g++ when libsimgrid-dev is installed; else the figures recorded in perf.md).
+ * Medians of BENCH_REPS (default 3) runs, ratios, and the peak RSS of each runner process.
+ * Env: BENCH_SIZES (default "256,1024,4096"), BENCH_SIM_S (default 600), BENCH_REPS.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runnerScenario } from './runnerWorkload.js';
+import { liveBench } from './runnerLive.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SIZES = (process.env.BENCH_SIZES ?? '256,1024,4096').split(',').map(Number);
+const SIM_S = Number(process.env.BENCH_SIM_S ?? 600);
+const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 3));
+const TIME = '/usr/bin/time';
+/** SimGrid 3.32 on this kind of machine, 600 simulated s (perf.md). */
+const RECORDED_PEER_S: Record<number, number> = { 256: 0.34, 1024: 2.0 };
+const GOAL_RATE_4096 = 10e6;
+const GOAL_PEER_RATIO_1024 = 0.5;
+const GOAL_RSS_MB = 300;
+
+interface Measure {
+  wall: number;
+  cpu: number;
+  rssMb: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command under /usr/bin/time -v (wall, CPU, peak RSS) or, without it, timed from here. */
+function measure(cmd: string, args: string[]): Measure {
+  const timed = existsSync(TIME);
+  const t0 = performance.now();
+  const r = timed
+    ? spawnSync(TIME, ['-f', '@@%e %U %S %M', cmd, ...args], { cwd: ROOT, encoding: 'utf8' })
+    : spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const m = timed ? /@@([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr) : null;
+  return m
+    ? { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rssMb: Number(m[4]) / 1024, stdout: r.stdout, stderr: r.stderr }
+    : { wall, cpu: NaN, rssMb: NaN, stdout: r.stdout, stderr: r.stderr };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const rate = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(0)} k`);
+const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : '–');
+
+/** Compiles the SimGrid peer, or says why not. */
+function buildPeer(dir: string): { bin?: string; why?: string } {
+  if (!existsSync('/usr/include/simgrid/s4u.hpp')) return { why: 'libsimgrid-dev is not installed' };
+  const bin = join(dir, 'simgrid-peer');
+  const src = join(ROOT, 'test/bench/simgrid-peer.cpp');
+  const r = spawnSync('g++', ['-O2', '-std=c++17', src, '-lsimgrid', '-o', bin], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) return { why: `g++ failed: ${r.error?.message ?? r.stderr.slice(0, 300)}` };
+  return { bin };
+}
+
+/** Runs the runner bench and prints its figures. */
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-runner-'));
+  try {
+    const ticks = (SIM_S * 1000) / 100;
+    console.log(
+      `workload: V VPSs of 1–4 vCPUs, 64-core para host, randomWalk demand, light disk and network load, ${SIM_S} simulated s (${ticks} ticks); median of ${REPS}`,
+    );
+    console.log(
+      'runner: node scripts/sim.mjs FILE --format summary --out F (what `npm run sim` runs: the runner bundled once per source change), process start included; ' +
+        'engine: a process that loads the same file and only advances it',
+    );
+    const peer = buildPeer(dir);
+    console.log(
+      peer.bin
+        ? 'SimGrid: test/bench/simgrid-peer.cpp built with g++ against the installed libsimgrid-dev, measured in this run'
+        : `SimGrid: ${peer.why}; using the figures recorded in perf.md (${Object.entries(RECORDED_PEER_S)
+            .map(([v, s]) => `V = ${v}: ${s} s`)
+            .join(', ')})`,
+    );
+    console.log(
+      'runner s: wall, process start included (CPU s beside it); loop s: the runner\'s own stepping and writing (from its stderr); ' +
+        'engine s: the engine process\'s advance() alone; SimGrid s: wall (CPU)',
+    );
+    console.log(
+      '     V   runner s  VPS-ticks/s  CPU s  loop s  peak RSS   engine s  loop/engine   SimGrid s (CPU)  runner/SimGrid wall (CPU)',
+    );
+    const rows: { v: number; runner: number; rss: number; peer?: number }[] = [];
+    for (const v of SIZES) {
+      const file = join(dir, `w${v}.json`);
+      writeFileSync(file, JSON.stringify(runnerScenario(v, SIM_S)));
+      const out = join(dir, `out${v}.json`);
+      const runner: Measure[] = [];
+      const engine: Measure[] = [];
+      const sg: Measure[] = [];
+      for (let r = 0; r < REPS; r++) {
+        runner.push(measure(process.execPath, ['scripts/sim.mjs', file, '--format', 'summary', '--out', out]));
+        engine.push(measure(process.execPath, ['--import', 'tsx', 'test/bench/runnerEngine.ts', file]));
+        if (peer.bin) sg.push(measure(peer.bin, [String(v), String(SIM_S)]));
+      }
+      const rw = median(runner.map((m) => m.wall));
+      const rc = median(runner.map((m) => m.cpu));
+      const loop = median(runner.map((m) => Number(/ in ([\d.]+) s/.exec(m.stderr)?.[1] ?? NaN)));
+      const eAdvance = median(engine.map((m) => Number(m.stdout.trim())));
+      const rss = Math.max(...runner.map((m) => m.rssMb));
+      const pw = peer.bin ? median(sg.map((m) => m.wall)) : SIM_S === 600 ? RECORDED_PEER_S[v] : undefined;
+      const pc = peer.bin ? median(sg.map((m) => m.cpu)) : NaN;
+      rows.push({ v, runner: rw, rss, peer: pw });
+      const peerText = pw === undefined ? '–' : peer.bin ? `${f(pw)} (${f(pc)})` : `${f(pw)} recorded`;
+      const ratioText = pw === undefined ? '–' : peer.bin ? `${f(rw / pw)}× (${f(rc / pc)}×)` : `${f(rw / pw)}×`;
+      console.log(
+        `${String(v).padStart(6)}   ${f(rw).padStart(8)}  ${rate((v * ticks) / rw).padStart(11)}  ${f(rc).padStart(5)}  ${f(loop).padStart(6)}  ${f(rss, 0).padStart(5)} MB   ` +
+          `${f(eAdvance).padStart(8)}  ${f(loop / eAdvance).padStart(10)}×   ${peerText.padStart(15)}  ${ratioText}`,
+      );
+    }
+    console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2-core machine shared with other work)`);
+    const at4096 = rows.find((r) => r.v === 4096);
+    if (at4096 && SIM_S === 600) {
+      const r = (4096 * ticks) / at4096.runner;
+      console.log(`goal: ≥ ${rate(GOAL_RATE_4096)} VPS-ticks/s at V = 4 096: ${rate(r)} → ${r >= GOAL_RATE_4096 ? 'MET' : 'NOT MET'}`);
+      console.log(`goal: peak RSS of the summary run at V = 4 096 < ${GOAL_RSS_MB} MB: ${f(at4096.rss, 0)} MB → ${at4096.rss < GOAL_RSS_MB ? 'MET' : 'NOT MET'}`);
+    }
+    const at1024 = rows.find((r) => r.v === 1024);
+    if (at1024?.peer !== undefined)
+      console.log(
+        `goal: ≤ ${GOAL_PEER_RATIO_1024}× SimGrid's time at V = 1 024${peer.bin ? '' : ' (recorded figure)'}: ${f(at1024.runner / at1024.peer)}× → ${at1024.runner / at1024.peer <= GOAL_PEER_RATIO_1024 ? 'MET' : 'NOT MET'}`,
+      );
+    const tiny = join(dir, 'tiny.json');
+    const start = (cmd: string, args: string[]): number =>
+      median([0, 1, 2].map(() => measure(cmd, [...args, 'demo', '--duration', '0.1', '--format', 'summary', '--out', tiny]).wall));
+    const bundled = start(process.execPath, ['scripts/sim.mjs']);
+    const tsx = start(join(ROOT, 'node_modules/.bin/tsx'), ['server/cli/sim.ts']);
+    const bare = median([0, 1, 2].map(() => measure(process.execPath, ['-e', '0']).wall));
+    console.log(
+      `start-up (demo preset, one tick): npm run sim's bundled path ${f(bundled)} s, tsx transpiling at start ${f(tsx)} s, bare node ${f(bare)} s`,
+    );
+    await liveBench();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
