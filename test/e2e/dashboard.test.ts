@@ -61,7 +61,7 @@ describe('dashboard', () => {
     await page.keyboard.press('End');
     const s = await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'batch-1')!.load.cpu === 4);
     expect(s.vps.find((v) => v.id === 'web-1')!.load.cpu, 'only batch-1 moved').not.toBe(4);
-    await expect.poll(() => slider.getAttribute('aria-valuetext')).toBe('400 % of plan');
+    await expect.poll(() => slider.getAttribute('aria-valuetext')).toBe('400 % of plan (overload)');
     // Demand far beyond its plan: batch-1 now serves clearly more than before.
     const after = await waitForPlotted(page, 'chart-throughput', 'batch-1', { above: before * 1.5 });
     expect(after).toBeGreaterThan(before * 1.5);

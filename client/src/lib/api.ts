@@ -88,8 +88,9 @@ export const api = {
   presets: () => call<Preset[]>('GET', '/api/presets'),
   scorecard: () => call<unknown>('GET', '/api/scorecard'),
   scenario: (lab: string) => call<unknown>('GET', `/api/labs/${encodeURIComponent(lab)}/scenario`),
-  createLab: (body: { preset?: string; scenario?: unknown; compare?: [ModeSpec, ModeSpec] }) =>
+  createLab: (body: { preset?: string; scenario?: unknown; from?: string; compare?: [ModeSpec, ModeSpec] }) =>
     call<LabSummary>('POST', '/api/labs', body),
+  resetLab: (lab: string) => call<{ id: string; tick: number }>('POST', `/api/labs/${encodeURIComponent(lab)}/reset`, {}),
 };
 
 export function csvUrl(lab: string): string {

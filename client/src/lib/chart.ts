@@ -31,6 +31,8 @@ export interface Theme {
   command: string;
   crosshair: string;
   selection: string;
+  /** Alpha (two hex digits) of a faded line: stronger on a dark background, where faint lines vanish. */
+  dimAlpha: string;
 }
 
 /** Theme colours from the page's CSS custom properties. */
@@ -47,6 +49,7 @@ export function readTheme(el: Element): Theme {
     command: v('--muted', '#6b7280'),
     crosshair: v('--text', '#111827'),
     selection: v('--selection', 'rgba(59,130,246,0.15)'),
+    dimAlpha: v('--dim-alpha', '33'),
   };
 }
 

@@ -1,23 +1,10 @@
-/** One colour per VPS, the same on cards, legends and every chart, stable while the page lives. */
+/**
+ * One colour per VPS, the same on cards, legends and every chart. The server gives them (in the
+ * lab state, the same in every browser); an id the server has not named yet gets a free one here.
+ */
+import { PALETTE } from '../../../shared/colors.js';
 
-export const PALETTE = [
-  '#3b82f6',
-  '#f59e0b',
-  '#10b981',
-  '#ef4444',
-  '#8b5cf6',
-  '#06b6d4',
-  '#ec4899',
-  '#84cc16',
-  '#f97316',
-  '#14b8a6',
-  '#6366f1',
-  '#eab308',
-  '#a855f7',
-  '#22c55e',
-  '#0ea5e9',
-  '#d946ef',
-] as const;
+export { PALETTE };
 
 export class ColorMap {
   private readonly map = new Map<string, string>();
@@ -30,6 +17,12 @@ export class ColorMap {
     c = PALETTE.find((p) => !used.has(p)) ?? PALETTE[this.map.size % PALETTE.length];
     this.map.set(id, c);
     return c;
+  }
+
+  /** Take the server's colours (they win over any picked here). */
+  adopt(colors: Readonly<Record<string, string>> | undefined): void {
+    if (!colors) return;
+    for (const [id, c] of Object.entries(colors)) if (/^#[0-9a-f]{6}$/i.test(c)) this.map.set(id, c);
   }
 
   /** Assign in the given order (call with the lab's VPS list so colours follow it). */

@@ -8,6 +8,7 @@ import type { LabClient, LabSocket } from './lab.svelte.js';
 import { decodeFrameMessage } from './decode.js';
 import { controlToken } from './api.js';
 import { CHART_METRICS } from './series.js';
+import { vpsColors } from './colors.js';
 
 /** A join answered without a snapshot within this long is asked again (and the page says so). */
 const SNAPSHOT_WAIT_MS = 10_000;
@@ -56,13 +57,25 @@ export function connectLab(client: LabClient): () => void {
   socket.on('connect_error', () => client.setStatus('disconnected'));
   socket.on('snapshot', (msg) => {
     stopWatchdog();
+    // The server's colours are in place before anything draws with them.
+    vpsColors.adopt(msg.state?.colors);
     client.applyWireSnapshot(msg);
   });
   socket.on('frame', (msg) => {
     const fm = decodeFrameMessage(msg);
     if (fm) client.applyFrame(fm);
   });
-  socket.on('event', (msg) => client.applyEvent(msg));
+  socket.on('event', (msg) => {
+    vpsColors.adopt(msg.state?.colors);
+    client.applyEvent(msg);
+  });
+  socket.on('viewers', (msg) => {
+    if (msg.lab === client.labId && Number.isInteger(msg.count)) client.viewers = msg.count;
+  });
+  // The lab went back to its start: a fresh snapshot replaces everything held.
+  socket.on('reset', (msg) => {
+    if (msg.lab === client.labId) join();
+  });
   socket.on('error', (err) => (client.lastError = err));
 
   return () => {

@@ -52,3 +52,19 @@ export function times(r: number): string {
   if (!Number.isFinite(r)) return '×∞';
   return r >= 10 ? `×${Math.round(r)}` : `×${r.toFixed(1).replace(/\.0$/, '')}`;
 }
+
+/** The form's own words for the engine's field names (an error says "CPU cap", not "cpuCapCores"). */
+const FIELD_WORDS: [RegExp, string][] = [
+  [/\b(?:plan\.|vps\.)?cpuCapCores\b/g, 'CPU cap'],
+  [/\b(?:plan\.|vps\.)?vcpus\b/g, 'vCPUs'],
+  [/\b(?:plan\.|vps\.)?ramGiB\b/g, 'RAM (GiB)'],
+  [/\b(?:plan\.|vps\.)?diskIops\b/g, 'disk IOPS'],
+  [/\b(?:plan\.|vps\.)?netMbps\b/g, 'network (Mbit/s)'],
+  [/\b(?:plan\.|vps\.)?weight\b/g, 'weight'],
+];
+
+export function plainWords(message: string): string {
+  let out = message;
+  for (const [re, words] of FIELD_WORDS) out = out.replace(re, words);
+  return out.replace(/^\(root\):\s*/, '');
+}

@@ -85,6 +85,10 @@ export class LabClient {
   tick = $state(-1);
   /** Whether the first snapshot has arrived. */
   ready = $state(false);
+  /** This page's name in the log's `by` ("viewer 3"), from the snapshot. */
+  you = $state<string | null>(null);
+  /** How many browsers watch this lab. */
+  viewers = $state(0);
 
   /** Chart history, one table per mode of the lab. Not reactive: charts subscribe with `onData`. */
   readonly tables: SeriesTable[];
@@ -226,6 +230,8 @@ export class LabClient {
   private finishSnapshot(msg: Omit<SnapshotMessage, 'history'>, last: FrameMessage | undefined): void {
     this.state = msg.state;
     this.canControl = msg.canControl;
+    this.you = msg.you ?? null;
+    this.viewers = msg.state.viewers ?? this.viewers;
     this.events = msg.events.slice(-MAX_EVENTS);
     this.markers.length = 0;
     for (const e of this.events) this.addMarker(e);

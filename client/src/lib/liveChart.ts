@@ -45,11 +45,13 @@ export interface LiveChartSource {
   spec: ChartSpec;
   vpsIds: readonly string[];
   focus: string | null;
+  /** VPSs drawn faded while nothing is focused (those running a fault: their neighbours are the story). */
+  quiet?: readonly string[];
 }
 
 export interface LiveChart {
-  /** Highlight one VPS (dims the others, draws its faint second line). */
-  setFocus(vps: string | null): void;
+  /** Highlight one VPS (dims the others, draws its faint second line); with none, fade `quiet`. */
+  setFocus(vps: string | null, quiet?: readonly string[]): void;
   /** Column width of the last redraw, simulated seconds (the live window moves by it). */
   readonly quantum: number;
   destroy(): void;
@@ -57,6 +59,7 @@ export interface LiveChart {
 
 export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): LiveChart {
   let focusNow = src.focus;
+  let quietNow = (src.quiet ?? []).join('\u0000');
   let quantum = 0;
   const { canvas, overlay, wrapper } = parts;
   const { client, slot, view, spec: sp, vpsIds: ids } = src;
@@ -73,22 +76,22 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     lineConfig({ log: sp.log, min: sp.min, max: sp.max, unit: sp.unit, theme: theme_, markers, series }),
   );
   let data: ChartData | null = null;
-  let dataFocus: string | null | undefined = undefined;
+  let dataFocus: string | undefined = undefined;
   let markerSig = '';
   let force = true;
   const lastShown = new Map<string, string>();
   let lastTickShown = '';
 
-  const build = (focused: string | null): ChartData => {
+  const build = (focused: string | null, quiet: ReadonlySet<string>): ChartData => {
     const few = ids.length <= ALL_SECONDARY_MAX;
     const d = new ChartData(sp, ids, (vps) => few || vps === focused);
     drawn = d.lines.map((l) => {
       const c = vpsColors.get(l.vps);
-      const dim = !!focused && focused !== l.vps;
+      const dim = focused ? focused !== l.vps : quiet.has(l.vps) && quiet.size < ids.length;
       return {
         data: [],
         // Secondary quantities (demand, throttled) are faint solid lines: dashes are slow to raster.
-        color: dim ? c + '26' : l.line.secondary ? c + '70' : c,
+        color: dim ? c + theme_.dimAlpha : l.line.secondary ? c + '70' : c,
         // 1 px lines rasterise as hairlines (much cheaper); 1.5 px only where few lines share a chart.
         width: focused === l.vps ? 2 : !few || l.line.secondary || dim ? 1 : 1.5,
       };
@@ -113,9 +116,10 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
   };
 
   const redraw = (): void => {
-    if (dataFocus !== focusNow || !data) {
-      dataFocus = focusNow;
-      data = build(focusNow);
+    const key = `${focusNow ?? ''}\u0001${quietNow}`;
+    if (dataFocus !== key || !data) {
+      dataFocus = key;
+      data = build(focusNow, new Set(quietNow ? quietNow.split('\u0000') : []));
       force = true;
     }
     const area = chart.chartArea;
@@ -206,8 +210,11 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
   });
   ro.observe(wrapper);
   return {
-    setFocus(vps) {
+    setFocus(vps, quiet = []) {
+      const q = quiet.join('\u0000');
+      if (vps === focusNow && q === quietNow) return;
       focusNow = vps;
+      quietNow = q;
       job.now();
     },
     get quantum() {

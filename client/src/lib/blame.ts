@@ -1,0 +1,74 @@
+/**
+ * Who hurts whom, as the page shows it: the engine's per-tick attribution, smoothed over a few
+ * seconds so the ranking does not flip tick to tick, a VPS never blamed as the victim of its own
+ * misbehaviour, rows grouped by culprit, the strongest first.
+ */
+import type { Attribution, Resource } from '../../../shared/model.js';
+
+export interface BlameVictim {
+  victim: string;
+  share: number;
+}
+
+export interface BlameGroup {
+  culprit: string;
+  resource: Resource;
+  victims: BlameVictim[];
+  /** Sum of the victims' smoothed shares (what the groups are ranked by). */
+  weight: number;
+}
+
+/** Weight of the newest frame in the running average (updates come about 2-3 times a second). */
+const ALPHA = 0.15;
+/** Smoothed shares under this are dropped (and shown as gone). */
+const FLOOR = 0.02;
+
+export class Blame {
+  private readonly avg = new Map<string, { a: Attribution; s: number }>();
+
+  /**
+   * Fold in one frame's edges. `misbehaving`: VPSs with a fault of their own running, never
+   * shown as victims (what they lack is their own doing).
+   */
+  update(edges: readonly Attribution[], misbehaving: ReadonlySet<string>): void {
+    const seen = new Set<string>();
+    for (const e of edges) {
+      if (misbehaving.has(e.victim) || e.victim === e.culprit) continue;
+      const k = `${e.culprit}\u0000${e.resource}\u0000${e.victim}`;
+      seen.add(k);
+      const cur = this.avg.get(k);
+      const share = Math.max(0, Math.min(1, e.share));
+      if (cur) cur.s += ALPHA * (share - cur.s);
+      else this.avg.set(k, { a: e, s: share });
+    }
+    for (const [k, v] of this.avg) {
+      if (seen.has(k)) continue;
+      if (misbehaving.has(v.a.victim)) {
+        this.avg.delete(k);
+        continue;
+      }
+      v.s -= ALPHA * v.s;
+      if (v.s < FLOOR) this.avg.delete(k);
+    }
+  }
+
+  /** Groups by culprit and resource, strongest first; victims strongest first. */
+  groups(): BlameGroup[] {
+    const by = new Map<string, BlameGroup>();
+    for (const { a, s } of this.avg.values()) {
+      if (s < FLOOR) continue;
+      const k = `${a.culprit}\u0000${a.resource}`;
+      let g = by.get(k);
+      if (!g) by.set(k, (g = { culprit: a.culprit, resource: a.resource, victims: [], weight: 0 }));
+      g.victims.push({ victim: a.victim, share: s });
+      g.weight += s;
+    }
+    const out = [...by.values()];
+    for (const g of out) g.victims.sort((x, y) => y.share - x.share || x.victim.localeCompare(y.victim));
+    return out.sort((x, y) => y.weight - x.weight || x.culprit.localeCompare(y.culprit));
+  }
+
+  clear(): void {
+    this.avg.clear();
+  }
+}
