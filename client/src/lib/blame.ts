@@ -39,7 +39,8 @@ export class Blame {
       const cur = this.avg.get(k);
       const share = Math.max(0, Math.min(1, e.share));
       if (cur) cur.s += ALPHA * (share - cur.s);
-      else this.avg.set(k, { a: e, s: share });
+      // A new edge fades in like it fades out: one tick does not reorder the list.
+      else this.avg.set(k, { a: e, s: ALPHA * share });
     }
     for (const [k, v] of this.avg) {
       if (seen.has(k)) continue;

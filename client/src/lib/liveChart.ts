@@ -23,6 +23,7 @@ import type { TimeView } from './view.svelte.js';
 import { vpsColors } from './colors.js';
 import { markersFor } from './markers.js';
 import { throttled } from './scheduler.js';
+import type { SharedScale } from './sharedScale.js';
 
 /** Data redraws at most this often, and at least this rarely while data changes (wall ms). */
 const REDRAW_MIN_MS = 200;
@@ -47,6 +48,8 @@ export interface LiveChartSource {
   focus: string | null;
   /** VPSs drawn faded while nothing is focused (those running a fault: their neighbours are the story). */
   quiet?: readonly string[];
+  /** A y range shared with other charts (both sides of a compare view). */
+  shared?: SharedScale;
 }
 
 export interface LiveChart {
@@ -149,6 +152,10 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
           if (y > hi) hi = y;
         }
       }
+      if (src.shared) {
+        src.shared.report(slot, lo, hi);
+        [lo, hi] = src.shared.union();
+      }
       const x = chart.options.scales!.x!;
       x.min = t0;
       x.max = t1;
@@ -169,6 +176,8 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
       gapS = Math.max(3 * data.columnWidth, 3 * step);
       chart.update('none');
       paintPointer();
+      const ys = chart.scales.y;
+      if (ys) wrapper.setAttribute('data-y-range', `${+ys.min.toPrecision(6)}:${+ys.max.toPrecision(6)}`);
     }
     for (const [id, v] of data.lastValues(table, t1)) {
       const text = Number.isFinite(v) ? String(+v.toFixed(4)) : '';
@@ -193,6 +202,10 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     // A new snapshot or older history draws at once; live frames wait for the next column.
     if (full) job.now();
     else if (!view.paused) job.request();
+  });
+  const offShared = src.shared?.listen(slot, () => {
+    force = true;
+    job.request();
   });
   const offView = view.onChange((windowChanged) => {
     if (windowChanged) job.now();
@@ -223,6 +236,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     destroy() {
       offData();
       offView();
+      offShared?.();
       ro.disconnect();
       job.cancel();
       chart.destroy();

@@ -1,0 +1,192 @@
+/**
+ * The dashboard's second pass, as a user meets it: Compare forks the lab at its current tick with
+ * two fixed modes on shared axes; colours agree across browsers and survive a removal; fault
+ * buttons leave the focus alone; Remove asks and can be undone; Reset lab goes back to the start;
+ * a phone gets one column with no sideways scroll; nothing is cut off at 1280×720.
+ */
+import { describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserTest } from './fixture.js';
+import { api } from './harness.js';
+import { createLab, labState, setSpeed, waitChartsPast, waitForState } from './lab.js';
+
+const test = browserTest();
+
+/** Each card's colour, by VPS id. */
+async function cardColours(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const out: Record<string, string> = {};
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="vps-card-"]')))
+      out[el.dataset.testid!.slice('vps-card-'.length)] = el.style.getPropertyValue('--vps');
+    return out;
+  });
+}
+
+/** Visible text elements whose text overflows their box (cut off or ellipsed). */
+async function clippedText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+      if (el instanceof HTMLCanvasElement || el instanceof HTMLSelectElement || el instanceof HTMLInputElement) continue;
+      const own = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim());
+      if (!own) continue;
+      const cs = getComputedStyle(el);
+      if (cs.display === 'none' || cs.visibility === 'hidden' || cs.overflowX === 'auto' || cs.overflowX === 'scroll') continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.bottom < 0 || r.top > innerHeight) continue;
+      if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0)
+        out.push(`${el.tagName.toLowerCase()} "${el.textContent!.trim().slice(0, 40)}" ${el.scrollWidth}>${el.clientWidth}`);
+    }
+    return out;
+  });
+}
+
+describe('dashboard, second pass', () => {
+  test('Compare forks the lab at its current tick: both modes kept, same state, shared y axes', async ({ server, open }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    await setSpeed(server, lab, 10);
+    await waitForState(server, lab, (s) => s.tick >= 150, 20_000);
+    await setSpeed(server, lab, 1);
+    // A mode switch there and back, and a slider moved: a replay from t = 0 once turned both sides full.
+    for (const body of [
+      { type: 'setMode', mode: 'full' },
+      { type: 'setMode', mode: 'para' },
+      { type: 'setLoad', vps: 'batch-1', load: { cpu: 0.95 } },
+    ])
+      expect((await api(server, `/api/labs/${lab}/commands`, { body })).status).toBe(200);
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 0);
+    const before = await labState(server, lab);
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.waitForURL(/view=compare/, { timeout: 15_000 });
+    const fork = new URL(page.url()).searchParams.get('lab')!;
+    expect(fork).not.toBe(lab);
+    const s = await labState(server, fork);
+    expect([s.mode, s.compareMode]).toEqual(['para', 'full']);
+    expect(s.tick).toBeGreaterThanOrEqual(before.tick);
+    expect(s.vps.find((v) => v.id === 'batch-1')!.load.cpu).toBe(0.95);
+    await expect.poll(() => page.getByTestId('compare-mode-0').textContent()).toMatch(/para/i);
+    await expect.poll(() => page.getByTestId('compare-mode-1').textContent()).toMatch(/full/i);
+    for (const kind of ['p99', 'throughput']) {
+      const left = page.getByTestId(`compare-${kind}-para`);
+      const right = page.getByTestId(`compare-${kind}-full`);
+      await expect
+        .poll(async () => {
+          const [a, b] = [await left.getAttribute('data-y-range'), await right.getAttribute('data-y-range')];
+          return a && a === b ? a : `${a} ≠ ${b}`;
+        }, { timeout: 15_000 })
+        .toMatch(/^[\d.e+-]+:[\d.e+-]+$/);
+    }
+    // A compare lab keeps its modes: the mode menu is locked.
+    expect(await page.getByLabel('Virtualization mode').isDisabled()).toBe(true);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  test('every browser draws each VPS in the same colour, and a removal reshuffles nothing', async ({ server, open }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const a = await open(`/?lab=${lab}`);
+    const b = await open(`/?lab=${lab}`);
+    for (const p of [a.page, b.page]) await p.getByTestId('vps-card-mail-1').waitFor({ timeout: 15_000 });
+    const ca = await cardColours(a.page);
+    expect(Object.keys(ca)).toHaveLength(6);
+    expect(new Set(Object.values(ca)).size).toBe(6);
+    expect(await cardColours(b.page)).toEqual(ca);
+    expect((await api(server, `/api/labs/${lab}/commands`, { body: { type: 'removeVps', vps: 'web-1' } })).status).toBe(200);
+    for (const p of [a.page, b.page]) {
+      await p.getByTestId('vps-card-web-1').waitFor({ state: 'detached', timeout: 10_000 });
+      const { ['web-1']: _gone, ...rest } = ca;
+      expect(await cardColours(p)).toEqual(rest);
+    }
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  }, 60_000);
+
+  test('a fault button leaves the chart focus alone; focus is a chip that says so', async ({ server, open }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 0);
+    await page.getByRole('button', { name: 'Start cpu_hog on batch-1' }).click();
+    await waitForState(server, lab, (s) => s.faults.some((f) => f.vps === 'batch-1'));
+    expect(await page.getByTestId('focus-chip').count()).toBe(0);
+    await page.getByRole('button', { name: 'Focus the charts on web-1' }).click();
+    await expect.poll(() => page.getByTestId('focus-chip').textContent()).toMatch(/Focus: web-1/);
+    await page.getByRole('button', { name: 'Start io_storm on db-1' }).click();
+    await waitForState(server, lab, (s) => s.faults.some((f) => f.vps === 'db-1'));
+    expect(await page.getByTestId('focus-chip').textContent()).toMatch(/Focus: web-1/);
+    await page.getByTestId('focus-chip').click();
+    await expect.poll(() => page.getByTestId('focus-chip').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  test('Remove asks first, and Undo brings the VPS back with its plan and colour', async ({ server, open }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    const card = page.getByTestId('vps-card-mail-1');
+    await card.waitFor({ timeout: 15_000 });
+    const colour = (await cardColours(page))['mail-1'];
+    const plan = (await labState(server, lab)).vps.find((v) => v.id === 'mail-1')!;
+    await card.getByText('Resize or remove').click();
+    await card.getByRole('button', { name: 'Remove mail-1' }).click();
+    // Nothing happens until confirmed.
+    expect((await labState(server, lab)).vps.some((v) => v.id === 'mail-1')).toBe(true);
+    await card.getByRole('button', { name: 'Yes, remove' }).click();
+    await waitForState(server, lab, (s) => !s.vps.some((v) => v.id === 'mail-1'));
+    await page.getByTestId('undo-remove').getByRole('button', { name: 'Undo' }).click();
+    const back = await waitForState(server, lab, (s) => s.vps.some((v) => v.id === 'mail-1'));
+    const again = back.vps.find((v) => v.id === 'mail-1')!;
+    expect({ ...again, load: undefined }).toEqual({ ...plan, load: undefined });
+    await card.waitFor({ timeout: 10_000 });
+    expect((await cardColours(page))['mail-1']).toBe(colour);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  test('Reset lab, once confirmed, goes back to the scenario start', async ({ server, open }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    for (const body of [{ type: 'setMode', mode: 'full' }, { type: 'removeVps', vps: 'db-1' }])
+      expect((await api(server, `/api/labs/${lab}/commands`, { body })).status).toBe(200);
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await expect.poll(() => page.getByLabel('Virtualization mode').inputValue(), { timeout: 15_000 }).toBe('full');
+    const tickBefore = (await labState(server, lab)).tick;
+    await page.getByRole('button', { name: 'Reset lab' }).click();
+    await page.getByRole('group', { name: 'Confirm reset' }).getByRole('button', { name: 'Reset' }).click();
+    const s = await waitForState(server, lab, (s) => s.mode === 'para' && s.vps.some((v) => v.id === 'db-1'));
+    expect(s.tick).toBeLessThan(tickBefore + 10);
+    await expect.poll(() => page.getByLabel('Virtualization mode').inputValue()).toBe('para');
+    await page.getByTestId('vps-card-db-1').waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.getByTestId('event-log').textContent()).toMatch(/lab reset to its start/);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  test('a phone gets one column, the charts before the VPS cards, and no sideways scroll', async ({ server, open }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`, { width: 390, height: 844 });
+    await waitChartsPast(page, 0);
+    await page.getByTestId('vps-card-web-1').waitFor();
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+    expect(widths[0]).toBeLessThanOrEqual(widths[1]);
+    const chartTop = (await page.getByTestId('chart-p99').boundingBox())!.y;
+    const cardTop = (await page.getByTestId('vps-card-web-1').boundingBox())!.y;
+    expect(chartTop).toBeLessThan(cardTop);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  for (const [w, h] of [
+    [1280, 720],
+    [1920, 1080],
+  ]) {
+    test(`at ${w}×${h} no text is cut off and blame and log are on screen`, async ({ server, open }) => {
+      const lab = await createLab(server, { preset: 'demo' });
+      expect((await api(server, `/api/labs/${lab}/commands`, { body: { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' } })).status).toBe(200);
+      const { page, errors } = await open(`/?lab=${lab}`, { width: w, height: h });
+      await waitChartsPast(page, 3);
+      await page.getByTestId('event-log').waitFor();
+      await page.getByTestId('culprit-batch-1').first().waitFor({ timeout: 15_000 });
+      expect(await clippedText(page)).toEqual([]);
+      for (const id of ['who-hurts-whom', 'event-log']) {
+        const box = (await page.getByTestId(id).boundingBox())!;
+        expect(box.y + box.height, `${id} ends on screen`).toBeLessThanOrEqual(h);
+        expect(box.height, `${id} has room to be read`).toBeGreaterThanOrEqual(150);
+      }
+      expect(errors).toEqual([]);
+    }, 60_000);
+  }
+});
