@@ -165,7 +165,8 @@ export function scenarioFromLog(
   const events: ScenarioEvent[] = log.map(({ tick, command }) => ({ atTick: tick, ...command }));
   const out: Scenario = { ...base, events };
   if (options.name !== undefined) out.name = options.name;
-  if (options.ticks !== undefined) out.durationS = Math.max(options.ticks, 1) * (tickMs / 1000);
+  // Integer arithmetic first: 639 ticks of 100 ms is 63.9 s, not 63.900000000000006.
+  if (options.ticks !== undefined) out.durationS = (Math.max(options.ticks, 1) * tickMs) / 1000;
   return out;
 }
 

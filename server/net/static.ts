@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
+import { compressedFiles } from './compressed.js';
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Contention Lab</title>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">
@@ -21,6 +22,13 @@ export function serveDashboard(dir: string): Router {
     }
     return built;
   };
+  // Hashed names: cached for a year, sent compressed where the browser accepts it.
+  r.use(
+    '/assets',
+    compressedFiles(path.join(dir, 'assets'), (res) =>
+      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable'),
+    ),
+  );
   r.use(
     '/assets',
     express.static(path.join(dir, 'assets'), {
