@@ -7,7 +7,12 @@ import type { PublishedFigure, PublishedSystem } from './published.js';
 
 /** validation.md's categories: ≈0 (< 1 %), small (1–10 %), large (> 10 %, still serving), outage (DNR). */
 export type Category = 'zero' | 'small' | 'large' | 'outage';
-export const CATEGORY_LABEL: Record<Category, string> = { zero: '≈0', small: 'small', large: 'large', outage: 'outage' };
+export const CATEGORY_LABEL: Record<Category, string> = {
+  zero: '≈0',
+  small: 'small',
+  large: 'large',
+  outage: 'outage',
+};
 
 /** Scorecard columns (a mode, or a mode with overrides), in table order. */
 export const SCORECARD_COLUMNS = ['full', 'hosted', 'para', 'containerLimits', 'containerNoLimits'] as const;

@@ -13,7 +13,12 @@ import { hostFamily } from '../scorecard/family.js';
 import { formatRobustness, runRobustness } from '../scorecard/robustness.js';
 import { formatSensitivity, runSensitivity } from '../scorecard/sensitivity.js';
 import { formatChecks, runChecks } from '../scorecard/checks.js';
-import { markdownChecks, markdownPublished, markdownRobustness, markdownTable } from '../scorecard/markdown.js';
+import {
+  markdownChecks,
+  markdownPublished,
+  markdownRobustness,
+  markdownTable,
+} from '../scorecard/markdown.js';
 import type { ScorecardJson } from '../../shared/scorecard.js';
 
 const parsed = parseScorecardArgs(process.argv.slice(2));
@@ -23,7 +28,8 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const args = parsed.data;
-const out = (text: string, data: unknown): void => console.log(args.json ? JSON.stringify(data, null, 2) : text);
+const out = (text: string, data: unknown): void =>
+  console.log(args.json ? JSON.stringify(data, null, 2) : text);
 const progress = (msg: string): void => {
   if (!args.json) process.stderr.write(`${msg}\n`);
 };
@@ -50,7 +56,12 @@ if (args.task === 'robustness') {
   const checks = runChecks();
   if (args.json) console.log(JSON.stringify({ tables, checks } satisfies ScorecardJson, null, 2));
   else if (args.markdown)
-    console.log([...tables.flatMap((t) => [markdownTable(t), ...(t.summary.published ? [markdownPublished(t)] : [])]), markdownChecks(checks)].join('\n\n'));
+    console.log(
+      [
+        ...tables.flatMap((t) => [markdownTable(t), ...(t.summary.published ? [markdownPublished(t)] : [])]),
+        markdownChecks(checks),
+      ].join('\n\n'),
+    );
   else console.log([...tables.map(formatScorecard), formatChecks(checks)].join('\n\n'));
   const misses = tables.flatMap((t) => t.cells.filter((c) => c.expected && !c.matches));
   process.exitCode = misses.length ? 1 : 0;

@@ -18,9 +18,13 @@ export const USAGE = `npm run scorecard -- [--host paper|modern] [--json | --mar
 npm run scorecard -- --robustness [--hosts N (≥ 3, default 60)] [--seed S] [--json | --markdown]
 npm run scorecard -- --sensitivity [--hosts N (default 2: the paper and modern hosts)] [--params a,b] [--json]`;
 
-export type ParseResult = { ok: true; data: ScorecardArgs } | { ok: false; error: { flag: string; message: string } };
+export type ParseResult =
+  { ok: true; data: ScorecardArgs } | { ok: false; error: { flag: string; message: string } };
 
-const bad = (flag: string, message: string): ParseResult => ({ ok: false, error: { flag, message: `${flag}: ${message}` } });
+const bad = (flag: string, message: string): ParseResult => ({
+  ok: false,
+  error: { flag, message: `${flag}: ${message}` },
+});
 
 function intIn(v: string | undefined, lo: number, hi: number): number | undefined {
   if (v === undefined || !/^\d+$/.test(v)) return undefined;
@@ -50,13 +54,15 @@ export function parseScorecardArgs(argv: string[]): ParseResult {
       case '--robustness':
       case '--sensitivity': {
         const task = flag.slice(2) as 'robustness' | 'sensitivity';
-        if (out.task !== 'tables' && out.task !== task) return bad(flag, `cannot be combined with --${out.task}`);
+        if (out.task !== 'tables' && out.task !== task)
+          return bad(flag, `cannot be combined with --${out.task}`);
         out.task = task;
         break;
       }
       case '--host': {
         const v = value();
-        if (v !== 'paper' && v !== 'modern') return bad(flag, `expects paper or modern, got ${v === undefined ? 'nothing' : `"${v}"`}`);
+        if (v !== 'paper' && v !== 'modern')
+          return bad(flag, `expects paper or modern, got ${v === undefined ? 'nothing' : `"${v}"`}`);
         out.host = v;
         break;
       }
@@ -84,11 +90,14 @@ export function parseScorecardArgs(argv: string[]): ParseResult {
     }
   }
   if (out.json && out.markdown) return bad('--markdown', 'cannot be combined with --json');
-  if (out.markdown && out.task === 'sensitivity') return bad('--markdown', 'applies to the tables and --robustness');
+  if (out.markdown && out.task === 'sensitivity')
+    return bad('--markdown', 'applies to the tables and --robustness');
   if (out.host && out.task !== 'tables') return bad('--host', `applies to the tables, not to --${out.task}`);
   if (out.params && out.task !== 'sensitivity') return bad('--params', 'applies to --sensitivity only');
-  if (hostsGiven && out.task === 'tables') return bad('--hosts', 'applies to --robustness and --sensitivity only');
-  if (out.task === 'robustness' && out.hosts < 3) return bad('--hosts', 'the family needs at least 3 hosts (the named ones)');
+  if (hostsGiven && out.task === 'tables')
+    return bad('--hosts', 'applies to --robustness and --sensitivity only');
+  if (out.task === 'robustness' && out.hosts < 3)
+    return bad('--hosts', 'the family needs at least 3 hosts (the named ones)');
   if (out.task === 'sensitivity' && !hostsGiven) out.hosts = 0;
   return { ok: true, data: out };
 }

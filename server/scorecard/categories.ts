@@ -1,6 +1,6 @@
 /**
  * The categories of validation.md and the rules that judge a measured cell against them. Every
- * threshold here is written once, from validation.md and the issue's acceptance, never from a run.
+ * threshold here is written once, from validation.md and the model's acceptance criteria, never from a run.
  */
 import type { Category } from '../../shared/scorecard.js';
 
@@ -42,7 +42,7 @@ export function meets(d: Demand, category: Category, p99Ratio: number): boolean 
   return true;
 }
 
-/** Figures from the issue's magnitude acceptance (paper host). */
+/** The magnitude acceptance on the paper's host (validation.md, last section). */
 export const MAGNITUDE = {
   /** A published non-zero figure is matched within this factor… */
   factor: 2,
@@ -70,5 +70,5 @@ export function ratioTo(published: Figure, pct: number, dnr: boolean): number | 
   return pct / published;
 }
 
-/** The product target for the host family: share of demanded cells in category (issue 8's acceptance). */
+/** The product target for the host family: share of demanded cells in category (the model's robustness acceptance). */
 export const ROBUSTNESS_TARGET = 0.98;

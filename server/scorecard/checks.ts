@@ -10,7 +10,14 @@ import { createEngine, type ContentionEngine } from '../sim/index.js';
 import { MAGNITUDE } from './categories.js';
 import { runScorecard } from './experiment.js';
 import { ROWS } from './demands.js';
-import { COLUMNS, experimentScenario, MODERN_HOST, SMALL_HOST, type Column, type ExperimentHost } from './setup.js';
+import {
+  COLUMNS,
+  experimentScenario,
+  MODERN_HOST,
+  SMALL_HOST,
+  type Column,
+  type ExperimentHost,
+} from './setup.js';
 import { PUBLISHED_CHECKS } from '../../shared/published.js';
 
 export type CheckResult = CheckJson;
@@ -18,7 +25,8 @@ export type CheckResult = CheckJson;
 const WARMUP_S = 10;
 const WINDOW_S = 60;
 const col = (id: string): Column => COLUMNS.find((c) => c.id === id)!;
-const within2 = (ours: number, published: number): boolean => ours >= published / MAGNITUDE.factor && ours <= published * MAGNITUDE.factor;
+const within2 = (ours: number, published: number): boolean =>
+  ours >= published / MAGNITUDE.factor && ours <= published * MAGNITUDE.factor;
 
 /** Mean of `read` over the window of a run of `s` (events at their own times). */
 function meanOver(s: Scenario, read: (e: ContentionEngine) => number): number {
@@ -57,7 +65,10 @@ function hogWait(): CheckResult {
   const s = experimentScenario(SMALL_HOST, col('para'));
   const wait = (sc: Scenario) => meanOver(sc, (e) => e.metric('schedWaitMs')[0]);
   const before = wait(s);
-  const after = wait({ ...s, events: [{ atS: WARMUP_S / 2, type: 'startFault', vps: 'web-4', fault: 'cpu_hog' }] });
+  const after = wait({
+    ...s,
+    events: [{ atS: WARMUP_S / 2, type: 'startFault', vps: 'web-4', fault: 'cpu_hog' }],
+  });
   const { baseMs, hogMs } = PUBLISHED_CHECKS.b03;
   return {
     id: 'b03',
@@ -83,14 +94,23 @@ function dom0Charging(): CheckResult {
     what: "neighbours' loss to a para io_storm / net_flood, Dom0 work uncharged → charged to its cause (modern host)",
     published: 'charging cuts the neighbours’ loss',
   };
-  if (!key) return { ...base, ours: 'mechanism missing: no mode override charges Dom0 work to the guest that caused it', holds: null };
+  if (!key)
+    return {
+      ...base,
+      ours: 'mechanism missing: no mode override charges Dom0 work to the guest that caused it',
+      holds: null,
+    };
   const charged: Column = { ...col('para'), mode: { base: 'para', [key]: true } as ModeSpec };
   const rows = ROWS.filter((r) => r.stress === 'io_storm' || r.stress === 'net_flood');
   const without = runScorecard(MODERN_HOST, { columns: [col('para')], rows, magnitudes: false }).cells;
   const withC = runScorecard(MODERN_HOST, { columns: [charged], rows, magnitudes: false }).cells;
-  const parts = without.map((c, k) => `${c.stress} ${c.good.worstPct.toFixed(1)} → ${withC[k].good.worstPct.toFixed(1)} %`);
+  const parts = without.map(
+    (c, k) => `${c.stress} ${c.good.worstPct.toFixed(1)} → ${withC[k].good.worstPct.toFixed(1)} %`,
+  );
   // It cuts the loss where there is one to cut (≥ 1 %), and never adds to it.
-  const holds = without.every((c, k) => withC[k].good.worstPct <= c.good.worstPct + 1e-9) && without.some((c, k) => c.good.worstPct >= 1 && withC[k].good.worstPct < c.good.worstPct);
+  const holds =
+    without.every((c, k) => withC[k].good.worstPct <= c.good.worstPct + 1e-9) &&
+    without.some((c, k) => c.good.worstPct >= 1 && withC[k].good.worstPct < c.good.worstPct);
   return { ...base, ours: parts.join(', '), holds };
 }
 
@@ -103,7 +123,17 @@ function randomIo(): CheckResult {
       tickMs: 100,
       mode,
       host: MODERN_HOST.host,
-      vps: [{ id: 'fio', vcpus: 4, ramGiB: 8, diskIops: MODERN_HOST.host.diskIops, netMbps: 1000, profile: 'steady', load: { cpu: 0.2, mem: 0.5, disk: 1, net: 0 } }],
+      vps: [
+        {
+          id: 'fio',
+          vcpus: 4,
+          ramGiB: 8,
+          diskIops: MODERN_HOST.host.diskIops,
+          netMbps: 1000,
+          profile: 'steady',
+          load: { cpu: 0.2, mem: 0.5, disk: 1, net: 0 },
+        },
+      ],
     };
     return meanOver(s, (e) => e.metric('diskServedIops')[0]);
   };
@@ -128,7 +158,9 @@ export function runChecks(): CheckResult[] {
 
 /** The checks as text. */
 export function formatChecks(checks: CheckResult[]): string {
-  const lines = ['More published results (ours beside the published figure; ✓ within the range, or within ×2)'];
+  const lines = [
+    'More published results (ours beside the published figure; ✓ within the range, or within ×2)',
+  ];
   for (const c of checks) {
     const mark = c.holds === null ? '–' : c.holds ? '✓' : '✗';
     lines.push(`  ${mark} ${c.source} ${c.what}`);

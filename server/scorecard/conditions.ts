@@ -13,7 +13,12 @@ import { isQuota, quotaCap, type Column, type ExperimentHost } from './setup.js'
 
 export type Verdict = 'yes' | 'no' | 'borderline';
 
-export const CONDITIONS = ['cpuShortUnderHog', 'floodSaturatesNic', 'dom0FairShareShort', 'ramOvercommitted'] as const;
+export const CONDITIONS = [
+  'cpuShortUnderHog',
+  'floodSaturatesNic',
+  'dom0FairShareShort',
+  'ramOvercommitted',
+] as const;
 export type ConditionId = (typeof CONDITIONS)[number];
 
 /**
@@ -39,7 +44,9 @@ function verdictOf(ratio: number): Verdict {
 /** CPU a well-behaved guest asks for: its web load plus the native CPU cost of its own I/O, cores. */
 export function neighbourCpu(h: ExperimentHost, column: Column, pr?: Params): number {
   const p = resolveMode(column.mode);
-  const io = (h.load.disk * h.diskIops * param('diskOpCpuS', pr) + h.load.net * h.netMbps * param('netMbitCpu', pr)) * p.ioCpuFactor;
+  const io =
+    (h.load.disk * h.diskIops * param('diskOpCpuS', pr) + h.load.net * h.netMbps * param('netMbitCpu', pr)) *
+    p.ioCpuFactor;
   return Math.min(h.vcpus, h.load.cpu * h.vcpus + io);
 }
 
@@ -55,7 +62,11 @@ function cpuShortUnderHog(h: ExperimentHost, column: Column, pr?: Params): Condi
   const hog = isQuota(column) ? quotaCap(h) : Math.min(h.vcpus, h.host.cores);
   const want = hog + (h.guests - 1) * neighbourCpu(h, column, pr);
   const ratio = want / h.host.cores;
-  return { verdict: verdictOf(ratio), ratio, text: `hog ${fmt(hog)} + neighbours ${fmt(want - hog)} of ${h.host.cores} cores` };
+  return {
+    verdict: verdictOf(ratio),
+    ratio,
+    text: `hog ${fmt(hog)} + neighbours ${fmt(want - hog)} of ${h.host.cores} cores`,
+  };
 }
 
 function floodSaturatesNic(h: ExperimentHost, column: Column, pr?: Params): ConditionResult {
@@ -77,17 +88,27 @@ function floodSaturatesNic(h: ExperimentHost, column: Column, pr?: Params): Cond
 function dom0FairShareShort(h: ExperimentHost, column: Column, pr?: Params): ConditionResult {
   const p = resolveMode(column.mode);
   if (!p.dom0) return { verdict: 'no', ratio: 0, text: 'no Dom0' };
-  const need = (h.load.disk * h.diskIops * param('diskOpCpuS', pr) + h.load.net * h.netMbps * param('netMbitCpu', pr)) * p.dom0IoFactor;
+  const need =
+    (h.load.disk * h.diskIops * param('diskOpCpuS', pr) + h.load.net * h.netMbps * param('netMbitCpu', pr)) *
+    p.dom0IoFactor;
   const fair = h.dom0Vcpus / h.guests;
   const ratio = need / fair;
-  return { verdict: verdictOf(ratio), ratio, text: `a neighbour needs ${fmt(need)} of a ${fmt(fair)}-core fair share of Dom0` };
+  return {
+    verdict: verdictOf(ratio),
+    ratio,
+    text: `a neighbour needs ${fmt(need)} of a ${fmt(fair)}-core fair share of Dom0`,
+  };
 }
 
 function ramOvercommitted(h: ExperimentHost): ConditionResult {
   const plans = h.guests * h.ramGiB;
   const ratio = plans / h.host.ramGiB;
   // Σ plans at or below host RAM is no overcommit at all: no borderline band.
-  return { verdict: ratio > 1 ? 'yes' : 'no', ratio, text: `plans ${fmt(plans)} of ${fmt(h.host.ramGiB)} GiB` };
+  return {
+    verdict: ratio > 1 ? 'yes' : 'no',
+    ratio,
+    text: `plans ${fmt(plans)} of ${fmt(h.host.ramGiB)} GiB`,
+  };
 }
 
 /** Decides one condition on one setup under one column (with the parameter overrides the run carries, if any). */

@@ -13,7 +13,14 @@ import type { Column, ExperimentHost } from './setup.js';
 /** A cell's rule: fixed categories, or a setup condition choosing between two sets (both in its borderline band). */
 export type Rule =
   | { kind: 'always'; categories: Category[] }
-  | { kind: 'if'; condition: ConditionId; yes: Category[]; no: Category[]; p99UpIfYes?: boolean; text: string };
+  | {
+      kind: 'if';
+      condition: ConditionId;
+      yes: Category[];
+      no: Category[];
+      p99UpIfYes?: boolean;
+      text: string;
+    };
 
 export interface Row {
   stress: ScorecardRow;
@@ -40,9 +47,23 @@ export const ROWS: Row[] = [
     published: PUBLISHED_M07.cpu_hog,
     rules: {
       ...Z_ALL,
-      para: { kind: 'if', condition: 'cpuShortUnderHog', yes: Z, no: Z, p99UpIfYes: true, text: 'p99 visibly up wherever the hog leaves the host short of CPU' },
+      para: {
+        kind: 'if',
+        condition: 'cpuShortUnderHog',
+        yes: Z,
+        no: Z,
+        p99UpIfYes: true,
+        text: 'p99 visibly up wherever the hog leaves the host short of CPU',
+      },
       containerLimits: always(Z),
-      containerNoLimits: { kind: 'if', condition: 'cpuShortUnderHog', yes: Z, no: Z, p99UpIfYes: true, text: 'latency up wherever the hog leaves the host short of CPU' },
+      containerNoLimits: {
+        kind: 'if',
+        condition: 'cpuShortUnderHog',
+        yes: Z,
+        no: Z,
+        p99UpIfYes: true,
+        text: 'latency up wherever the hog leaves the host short of CPU',
+      },
     },
     // [M07] published 0 for the hog itself in every system: its web server kept serving.
     badDegrades: false,
@@ -53,7 +74,13 @@ export const ROWS: Row[] = [
     published: PUBLISHED_M07.memory_leak,
     rules: {
       ...Z_ALL,
-      para: { kind: 'if', condition: 'ramOvercommitted', yes: ['zero', 'small'], no: Z, text: '≈0 … small where the plans overcommit the RAM' },
+      para: {
+        kind: 'if',
+        condition: 'ramOvercommitted',
+        yes: ['zero', 'small'],
+        no: Z,
+        text: '≈0 … small where the plans overcommit the RAM',
+      },
       containerLimits: always(Z),
       containerNoLimits: always(['outage']),
     },
@@ -85,7 +112,13 @@ export const ROWS: Row[] = [
         no: CONTAINED,
         text: 'large only where a fair share of Dom0 cannot carry a neighbour’s own traffic',
       },
-      containerLimits: { kind: 'if', condition: 'floodSaturatesNic', yes: ['large'], no: CONTAINED, text: 'large where the flood saturates the NIC, contained where it has headroom' },
+      containerLimits: {
+        kind: 'if',
+        condition: 'floodSaturatesNic',
+        yes: ['large'],
+        no: CONTAINED,
+        text: 'large where the flood saturates the NIC, contained where it has headroom',
+      },
       containerNoLimits: {
         kind: 'if',
         condition: 'floodSaturatesNic',
@@ -114,11 +147,28 @@ export const ROWS: Row[] = [
   {
     stress: 'kernel_panic',
     label: ROW_LABEL.kernel_panic,
-    rules: { ...Z_ALL, para: always(Z), containerLimits: always(['outage']), containerNoLimits: always(['outage']) },
+    rules: {
+      ...Z_ALL,
+      para: always(Z),
+      containerLimits: always(['outage']),
+      containerNoLimits: always(['outage']),
+    },
     badDegrades: true,
   },
-  { stress: 'host_os_crash', label: ROW_LABEL.host_os_crash, rules: { hosted: always(['outage']) }, badDegrades: false, hostFault: true },
-  { stress: 'dom0_crash', label: ROW_LABEL.dom0_crash, rules: { para: always(['outage']) }, badDegrades: false, hostFault: true },
+  {
+    stress: 'host_os_crash',
+    label: ROW_LABEL.host_os_crash,
+    rules: { hosted: always(['outage']) },
+    badDegrades: false,
+    hostFault: true,
+  },
+  {
+    stress: 'dom0_crash',
+    label: ROW_LABEL.dom0_crash,
+    rules: { para: always(['outage']) },
+    badDegrades: false,
+    hostFault: true,
+  },
 ];
 
 /** What validation.md demands of a cell on this setup, or undefined where it demands nothing. */

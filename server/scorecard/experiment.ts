@@ -20,7 +20,7 @@ export interface RunOptions {
   timing?: Timing;
   columns?: Column[];
   rows?: Row[];
-  /** Whether the issue's magnitude acceptance applies (the paper's host). Default: the paper's host only. */
+  /** Whether the magnitude acceptance (validation.md) applies (the paper's host). Default: the paper's host only. */
   magnitudes?: boolean;
   /** Model parameter overrides: every run carries them, and the setup conditions read them. */
   params?: Params;
@@ -31,12 +31,24 @@ export type Cell = CellJson;
 
 function side(gs: GuestJson[]): { degradationPct: number; dnr: boolean; worst: GuestJson } {
   let worst = gs[0];
-  for (const g of gs) if ((g.dnr && !worst.dnr) || (g.dnr === worst.dnr && g.degradationPct > worst.degradationPct)) worst = g;
-  return { degradationPct: gs.reduce((a, g) => a + g.degradationPct, 0) / gs.length, dnr: gs.some((g) => g.dnr), worst };
+  for (const g of gs)
+    if ((g.dnr && !worst.dnr) || (g.dnr === worst.dnr && g.degradationPct > worst.degradationPct)) worst = g;
+  return {
+    degradationPct: gs.reduce((a, g) => a + g.degradationPct, 0) / gs.length,
+    dnr: gs.some((g) => g.dnr),
+    worst,
+  };
 }
 
 /** One cell from its guests' results (the last guest misbehaves), judged against validation.md's demand on this setup. */
-export function cellOf(h: ExperimentHost, column: Column, row: Row, guests: GuestJson[], magnitudes: boolean, pr?: Params): CellJson {
+export function cellOf(
+  h: ExperimentHost,
+  column: Column,
+  row: Row,
+  guests: GuestJson[],
+  magnitudes: boolean,
+  pr?: Params,
+): CellJson {
   const well = guests.slice(0, -1);
   const g = side(well);
   const b = side(guests.slice(-1));
@@ -45,7 +57,14 @@ export function cellOf(h: ExperimentHost, column: Column, row: Row, guests: Gues
   const cell: CellJson = {
     column: column.id,
     stress: row.stress,
-    good: { degradationPct: g.degradationPct, dnr: g.dnr, category: goodCat, worstPct: g.worst.degradationPct, worstGuest: g.worst.id, p99Ratio },
+    good: {
+      degradationPct: g.degradationPct,
+      dnr: g.dnr,
+      category: goodCat,
+      worstPct: g.worst.degradationPct,
+      worstGuest: g.worst.id,
+      p99Ratio,
+    },
     bad: { degradationPct: b.degradationPct, dnr: b.dnr, category: categoryOf(b.degradationPct, b.dnr) },
     guests,
   };
@@ -66,8 +85,14 @@ export function cellOf(h: ExperimentHost, column: Column, row: Row, guests: Gues
       system: column.published,
       good: pub[0],
       bad: pub[1],
-      ratio: { good: ratioTo(pub[0], g.degradationPct, g.dnr), bad: ratioTo(pub[1], b.degradationPct, b.dnr) },
-      holds: { good: magnitudeHolds(pub[0], g.degradationPct, g.dnr), bad: magnitudeHolds(pub[1], b.degradationPct, b.dnr) },
+      ratio: {
+        good: ratioTo(pub[0], g.degradationPct, g.dnr),
+        bad: ratioTo(pub[1], b.degradationPct, b.dnr),
+      },
+      holds: {
+        good: magnitudeHolds(pub[0], g.degradationPct, g.dnr),
+        bad: magnitudeHolds(pub[1], b.degradationPct, b.dnr),
+      },
     };
     if (magnitudes && !(cell.published.holds.good && cell.published.holds.bad)) {
       const gap = missingMechanismOf(row.stress, column.id, cell.published.holds);
@@ -99,7 +124,16 @@ export function runScorecard(h: ExperimentHost, opts: RunOptions = {}): Scorecar
         continue;
       }
       base ??= run(scenario, undefined, timing);
-      cells.push(cellOf(h, column, row, compareRuns(ids, base, run(scenario, command, timing), scenario), magnitudes, pr));
+      cells.push(
+        cellOf(
+          h,
+          column,
+          row,
+          compareRuns(ids, base, run(scenario, command, timing), scenario),
+          magnitudes,
+          pr,
+        ),
+      );
     }
   }
   return { host: { id: h.id, label: h.label }, cells, summary: summaryOf(cells, magnitudes) };
@@ -123,7 +157,13 @@ function notRunCell(column: Column, row: Row, h: ExperimentHost, pr?: Params): C
     cell.matches = false;
   }
   if (pub && column.published) {
-    cell.published = { system: column.published, good: pub[0], bad: pub[1], ratio: { good: null, bad: null }, holds: { good: false, bad: false } };
+    cell.published = {
+      system: column.published,
+      good: pub[0],
+      bad: pub[1],
+      ratio: { good: null, bad: null },
+      holds: { good: false, bad: false },
+    };
   }
   return cell;
 }
@@ -135,6 +175,9 @@ function summaryOf(cells: CellJson[], magnitudes: boolean): TableJson['summary']
     demanded: demanded.length,
     inCategory: demanded.filter((c) => c.matches).length,
     published: pubs.length * 2,
-    publishedHolding: pubs.reduce((a, c) => a + (c.published!.holds.good ? 1 : 0) + (c.published!.holds.bad ? 1 : 0), 0),
+    publishedHolding: pubs.reduce(
+      (a, c) => a + (c.published!.holds.good ? 1 : 0) + (c.published!.holds.bad ? 1 : 0),
+      0,
+    ),
   };
 }

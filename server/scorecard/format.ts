@@ -23,7 +23,9 @@ const mark = (ok: boolean | undefined): string => (ok === undefined ? ' ' : ok ?
 
 function cellLines(c: CellJson, label: string, magnitudes: boolean): string[] {
   if (c.notRun) {
-    const pub = c.published ? `   published ${PUBLISHED_SYSTEM_LABEL[c.published.system]}: ${fig(c.published.good)} / ${fig(c.published.bad)}` : '';
+    const pub = c.published
+      ? `   published ${PUBLISHED_SYSTEM_LABEL[c.published.system]}: ${fig(c.published.good)} / ${fig(c.published.bad)}`
+      : '';
     return [`  ${label.padEnd(21)} not run: ${c.missingMechanism ?? ''}${pub}`];
   }
   const ours = `${pct(c.good.degradationPct, c.good.dnr).padStart(6)} / ${pct(c.bad.degradationPct, c.bad.dnr).padEnd(6)}`;
@@ -51,14 +53,21 @@ export function formatScorecard(t: TableJson): string {
   const magnitudes = t.summary.published > 0;
   const lines: string[] = [];
   lines.push(`Isolation scorecard on the ${t.host.label}`);
-  lines.push('% fewer good responses than the same guest without the stress: well-behaved mean / misbehaving, the worst-off');
-  lines.push('well-behaved guest, its category → what validation.md demands on this setup ✓/✗; the published [M07] figures below.');
+  lines.push(
+    '% fewer good responses than the same guest without the stress: well-behaved mean / misbehaving, the worst-off',
+  );
+  lines.push(
+    'well-behaved guest, its category → what validation.md demands on this setup ✓/✗; the published [M07] figures below.',
+  );
   if (magnitudes)
     lines.push(
       `Magnitudes (✓/✗ good, bad): published non-zero within ×${MAGNITUDE.factor} (±${MAGNITUDE.points} points under ${MAGNITUDE.smallBelowPct} %), published zeros under ${MAGNITUDE.zeroBelowPct} %.`,
     );
   for (const row of ROWS) {
-    const cells = COLUMNS.map((col) => ({ col, c: t.cells.find((x) => x.column === col.id && x.stress === row.stress) })).filter((x) => x.c);
+    const cells = COLUMNS.map((col) => ({
+      col,
+      c: t.cells.find((x) => x.column === col.id && x.stress === row.stress),
+    })).filter((x) => x.c);
     if (!cells.length) continue;
     lines.push('');
     lines.push(`${row.label} (${row.stress})`);

@@ -9,7 +9,8 @@ type Side = 'good' | 'bad';
 
 /** Stresses the engine cannot start yet, and the mechanism that would. */
 export const NOT_RUN_MECHANISM: Partial<Record<ScorecardRow, string>> = {
-  net_receive: 'mechanism missing: inbound flood (a flood aimed at one guest, received through the shared NIC and, under para, Dom0)',
+  net_receive:
+    'mechanism missing: inbound flood (a flood aimed at one guest, received through the shared NIC and, under para, Dom0)',
 };
 
 const OWN_DISK_QUEUE =
@@ -37,9 +38,17 @@ export const MECHANISM_GAPS: Record<string, string> = {
 };
 
 /** The named mechanism(s) behind a cell whose published figure(s) miss. */
-export function missingMechanismOf(stress: ScorecardRow, column: ScorecardColumn, holds: Record<Side, boolean>): string {
+export function missingMechanismOf(
+  stress: ScorecardRow,
+  column: ScorecardColumn,
+  holds: Record<Side, boolean>,
+): string {
   const sides: Side[] = (['good', 'bad'] as const).filter((s) => !holds[s]);
-  return sides.map((s) => `${s}: ${MECHANISM_GAPS[`${stress}/${column}/${s}`] ?? 'unexplained (no mechanism named yet)'}`).join('; ');
+  return sides
+    .map(
+      (s) => `${s}: ${MECHANISM_GAPS[`${stress}/${column}/${s}`] ?? 'unexplained (no mechanism named yet)'}`,
+    )
+    .join('; ');
 }
 
 /**
@@ -49,7 +58,7 @@ export function missingMechanismOf(stress: ScorecardRow, column: ScorecardColumn
  */
 export const KNOWN_MISSES: Record<string, string> = {
   'modern/para/io_storm':
-    'Dom0 saturation scales every guest\'s I/O down in proportion; model.md §5 shares Dom0 max-min fairly among the guests\' backends (a neighbour below its fair share is served in full)',
+    "Dom0 saturation scales every guest's I/O down in proportion; model.md §5 shares Dom0 max-min fairly among the guests' backends (a neighbour below its fair share is served in full)",
   'modern/containerNoLimits/cpu_hog':
-    'scheduler wait counts every vCPU with any demand as a full runnable entity, so the light guests\' baseline already waits and a hog adds little; the wait must follow how busy the run queue is',
+    "scheduler wait counts every vCPU with any demand as a full runnable entity, so the light guests' baseline already waits and a hog adds little; the wait must follow how busy the run queue is",
 };

@@ -1,6 +1,13 @@
 /** The scorecard as Markdown tables, for README's scorecard section (`npm run scorecard -- --markdown`). */
 import { PUBLISHED_SYSTEM_LABEL } from '../../shared/published.js';
-import { CATEGORY_LABEL, COLUMN_LABEL, type CellJson, type CheckJson, type ScorecardColumn, type TableJson } from '../../shared/scorecard.js';
+import {
+  CATEGORY_LABEL,
+  COLUMN_LABEL,
+  type CellJson,
+  type CheckJson,
+  type ScorecardColumn,
+  type TableJson,
+} from '../../shared/scorecard.js';
 import type { Figure } from './categories.js';
 import { ROWS } from './demands.js';
 import { pct } from './format.js';
@@ -13,7 +20,9 @@ const mark = (b: boolean | undefined): string => (b === undefined ? '' : b ? ' �
 function cellText(c: CellJson | undefined): string {
   if (!c) return '';
   if (c.notRun) return 'not run (mechanism missing)';
-  const demand = c.expected ? `${CATEGORY_LABEL[c.good.category]}${mark(c.matches)}` : CATEGORY_LABEL[c.good.category];
+  const demand = c.expected
+    ? `${CATEGORY_LABEL[c.good.category]}${mark(c.matches)}`
+    : CATEGORY_LABEL[c.good.category];
   const p99 = c.p99Up || c.stress === 'cpu_hog' ? ` p99×${c.good.p99Ratio.toFixed(1)}` : '';
   return `${pct(c.good.degradationPct, c.good.dnr)} / ${pct(c.bad.degradationPct, c.bad.dnr)} ${demand}${p99}`;
 }
@@ -46,26 +55,37 @@ export function markdownPublished(t: TableJson): string {
   for (const c of t.cells.filter((x) => x.published)) {
     const p = c.published!;
     const ratio = (r: number | null) => (r === null ? '—' : `×${r.toFixed(2)}`);
-    const ours = c.notRun ? 'not run' : `${pct(c.good.degradationPct, c.good.dnr)} / ${pct(c.bad.degradationPct, c.bad.dnr)}`;
+    const ours = c.notRun
+      ? 'not run'
+      : `${pct(c.good.degradationPct, c.good.dnr)} / ${pct(c.bad.degradationPct, c.bad.dnr)}`;
     lines.push(
       `| ${c.stress} | ${COLUMN_LABEL[c.column]} (${PUBLISHED_SYSTEM_LABEL[p.system]}) | ${fig(p.good)} / ${fig(p.bad)} | ${ours} | ${ratio(p.ratio.good)} / ${ratio(p.ratio.bad)} | ${p.holds.good ? '✓' : '✗'} ${p.holds.bad ? '✓' : '✗'} |`,
     );
   }
-  lines.push('', `${t.summary.publishedHolding}/${t.summary.published} published figures matched in magnitude.`);
+  lines.push(
+    '',
+    `${t.summary.publishedHolding}/${t.summary.published} published figures matched in magnitude.`,
+  );
   return lines.join('\n');
 }
 
 /** The further published checks. */
 export function markdownChecks(checks: CheckJson[]): string {
   const lines = ['| check | published | ours | holds |', '|---|---|---|---|'];
-  for (const c of checks) lines.push(`| ${c.source} ${c.what} | ${c.published} | ${c.ours} | ${c.holds === null ? '–' : c.holds ? '✓' : '✗'} |`);
+  for (const c of checks)
+    lines.push(
+      `| ${c.source} ${c.what} | ${c.published} | ${c.ours} | ${c.holds === null ? '–' : c.holds ? '✓' : '✗'} |`,
+    );
   return lines.join('\n');
 }
 
 /** The robustness grid: share in category per column × stress, and overall. */
 export function markdownRobustness(r: RobustnessReport): string {
   const cols = Object.keys(COLUMN_LABEL) as ScorecardColumn[];
-  const lines = [`| stress | ${cols.map((c) => COLUMN_LABEL[c]).join(' | ')} |`, `|---|${cols.map(() => '---').join('|')}|`];
+  const lines = [
+    `| stress | ${cols.map((c) => COLUMN_LABEL[c]).join(' | ')} |`,
+    `|---|${cols.map(() => '---').join('|')}|`,
+  ];
   const stresses = [...new Set(Object.keys(r.shares).map((k) => k.split('/')[1]))];
   for (const s of ROWS.map((x) => x.stress).filter((x) => stresses.includes(x))) {
     const cells = cols.map((c) => {
@@ -75,6 +95,9 @@ export function markdownRobustness(r: RobustnessReport): string {
     lines.push(`| ${s} | ${cells.join(' | ')} |`);
   }
   const o = r.overall;
-  lines.push('', `Overall ${(100 * o.share).toFixed(1)} % (${o.inCategory}/${o.demanded}) on ${r.hosts.length} hosts; the target is ${(100 * r.target).toFixed(0)} %.`);
+  lines.push(
+    '',
+    `Overall ${(100 * o.share).toFixed(1)} % (${o.inCategory}/${o.demanded}) on ${r.hosts.length} hosts; the target is ${(100 * r.target).toFixed(0)} %.`,
+  );
   return lines.join('\n');
 }

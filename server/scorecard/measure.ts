@@ -32,18 +32,33 @@ export function inboundFloodSupported(): boolean {
   const rx = parseCommand({ type: 'startFault', vps: 'b', fault: 'net_flood', direction: 'rx' });
   if (!rx.ok) return (inbound = false);
   const probe = (cmd: Command): number[] => {
-    const plan = { vcpus: 1, ramGiB: 1, diskIops: 100, netMbps: 500, profile: 'steady' as const, load: { cpu: 0.1, mem: 0.5, disk: 0.1, net: 0.1 } };
+    const plan = {
+      vcpus: 1,
+      ramGiB: 1,
+      diskIops: 100,
+      netMbps: 500,
+      profile: 'steady' as const,
+      load: { cpu: 0.1, mem: 0.5, disk: 0.1, net: 0.1 },
+    };
     const e = createEngine({
       name: 'inbound flood probe',
       seed: 1,
       tickMs: 100,
       mode: 'para',
       host: { cores: 1, ramGiB: 4, diskIops: 200, netMbps: 1000, memBwGBs: 6.4 },
-      vps: [{ id: 'a', ...plan }, { id: 'b', ...plan }],
+      vps: [
+        { id: 'a', ...plan },
+        { id: 'b', ...plan },
+      ],
       events: [{ atTick: 1, ...cmd }],
     });
     e.advance(20);
-    return [...e.metric('netServedMbps'), ...e.metric('throughputRps'), ...e.metric('latencyMeanMs'), e.hostMetric('dom0CpuUtil')];
+    return [
+      ...e.metric('netServedMbps'),
+      ...e.metric('throughputRps'),
+      ...e.metric('latencyMeanMs'),
+      e.hostMetric('dom0CpuUtil'),
+    ];
   };
   const a = probe(rx.data);
   const b = probe({ type: 'startFault', vps: 'b', fault: 'net_flood' });
@@ -60,7 +75,8 @@ export function receiveFloodCommand(vps: string): Command | undefined {
 /** The command that starts a stress on the misbehaving guest (a host fault hits the host); undefined where the engine lacks it. */
 export function stressCommand(stress: StressId, vps: string): Command | undefined {
   if (stress === 'net_receive') return receiveFloodCommand(vps);
-  if (stress === 'dom0_crash' || stress === 'host_os_crash' || stress === 'host_reboot') return { type: 'hostFault', fault: stress };
+  if (stress === 'dom0_crash' || stress === 'host_os_crash' || stress === 'host_reboot')
+    return { type: 'hostFault', fault: stress };
   const r = parseCommand({ type: 'startFault', vps, fault: stress });
   return r.ok ? r.data : undefined;
 }
@@ -104,9 +120,15 @@ export function run(s: Scenario, command: Command | undefined, timing: Timing): 
 }
 
 /** Each guest's drop against the run without the stress. A guest silent for the client timeout (the scenario's, if it overrides it) did not respond (DNR). */
-export function compareRuns(ids: string[], base: RunStats, stressed: RunStats, scenario?: Scenario): GuestJson[] {
+export function compareRuns(
+  ids: string[],
+  base: RunStats,
+  stressed: RunStats,
+  scenario?: Scenario,
+): GuestJson[] {
   const overrides = (scenario as { params?: Record<string, unknown> } | undefined)?.params;
-  const timeoutMs = typeof overrides?.clientTimeoutMs === 'number' ? overrides.clientTimeoutMs : param('clientTimeoutMs');
+  const timeoutMs =
+    typeof overrides?.clientTimeoutMs === 'number' ? overrides.clientTimeoutMs : param('clientTimeoutMs');
   const timeoutS = timeoutMs / 1000;
   return ids.map((id, i) => ({
     id,

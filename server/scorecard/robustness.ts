@@ -24,7 +24,10 @@ export function timingFor(h: ExperimentHost): Timing {
   const free = Math.max(0, ram - h.guests * h.ramGiB * h.load.mem) + param('hostSwapRatio') * ram;
   const fillS = free / (param('leakPlanPerS') * h.ramGiB);
   const needS = fillS + param('oomLivelockS') + param('clientTimeoutMs') / 1000 + 10;
-  return { warmupS: ROBUSTNESS_TIMING.warmupS, windowS: Math.max(ROBUSTNESS_TIMING.windowS, Math.ceil(needS / 10) * 10) };
+  return {
+    warmupS: ROBUSTNESS_TIMING.warmupS,
+    windowS: Math.max(ROBUSTNESS_TIMING.windowS, Math.ceil(needS / 10) * 10),
+  };
 }
 
 /** Rows with a category demand (the robustness check has nothing to judge elsewhere). */
@@ -64,7 +67,11 @@ export function runRobustness(
   const failures: Failure[] = [];
   const badFailures: RobustnessReport['badFailures'] = [];
   hosts.forEach((h, k) => {
-    const t = runScorecard(h, { timing: opts.timing ?? timingFor(h), rows: DEMANDED_ROWS, magnitudes: false });
+    const t = runScorecard(h, {
+      timing: opts.timing ?? timingFor(h),
+      rows: DEMANDED_ROWS,
+      magnitudes: false,
+    });
     for (const c of t.cells) {
       if (!c.expected) continue;
       const key = `${c.column}/${c.stress}`;
@@ -108,7 +115,9 @@ const pctOf = (a: number, b: number): string => (b ? `${((100 * a) / b).toFixed(
 export function formatRobustness(r: RobustnessReport): string {
   const cols = Object.keys(COLUMN_LABEL) as ScorecardColumn[];
   const lines: string[] = [];
-  lines.push(`Robustness: the [M07] experiment on ${r.hosts.length} hosts; share of demanded cells in category`);
+  lines.push(
+    `Robustness: the [M07] experiment on ${r.hosts.length} hosts; share of demanded cells in category`,
+  );
   lines.push('');
   lines.push(`${'stress'.padEnd(16)}${cols.map((c) => COLUMN_LABEL[c].padStart(22)).join('')}`);
   for (const row of DEMANDED_ROWS) {
@@ -121,10 +130,14 @@ export function formatRobustness(r: RobustnessReport): string {
   lines.push('');
   const o = r.overall;
   const verdict = o.share >= r.target ? 'meets' : 'BELOW';
-  lines.push(`overall: ${(100 * o.share).toFixed(1)} % (${o.inCategory}/${o.demanded}) in category; target ${(100 * r.target).toFixed(0)} %: ${verdict}`);
+  lines.push(
+    `overall: ${(100 * o.share).toFixed(1)} % (${o.inCategory}/${o.demanded}) in category; target ${(100 * r.target).toFixed(0)} %: ${verdict}`,
+  );
   if (r.failures.length) {
     lines.push('');
-    lines.push(`failing cells (${r.failures.length}): host, column, stress: got (worst-off / mean %) → demanded`);
+    lines.push(
+      `failing cells (${r.failures.length}): host, column, stress: got (worst-off / mean %) → demanded`,
+    );
     for (const f of r.failures) {
       const p99 = f.p99Up ? ` p99 ×${f.p99Ratio.toFixed(2)} (needs a visible rise)` : '';
       lines.push(
@@ -134,7 +147,8 @@ export function formatRobustness(r: RobustnessReport): string {
     }
     lines.push('');
     lines.push('hosts of the failing cells:');
-    for (const id of [...new Set(r.failures.map((f) => f.host))]) lines.push(`  ${r.failures.find((f) => f.host === id)!.hostLabel}`);
+    for (const id of [...new Set(r.failures.map((f) => f.host))])
+      lines.push(`  ${r.failures.find((f) => f.host === id)!.hostLabel}`);
   }
   if (r.badFailures.length) {
     lines.push('');

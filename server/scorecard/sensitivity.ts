@@ -55,9 +55,17 @@ export function runSensitivity(
   const names = opts.params ?? Object.keys(defaults);
   for (const n of names) if (!(n in defaults)) throw new Error(`--params: unknown parameter "${n}"`);
   const hostIds = hosts.map((h) => h.id);
-  if (!paramOverridesSupported()) return { supported: false, params: names, hosts: hostIds, flips: [], unexplained: 0, refused: [] };
+  if (!paramOverridesSupported())
+    return { supported: false, params: names, hosts: hostIds, flips: [], unexplained: 0, refused: [] };
   const tables = (overrides: Params) =>
-    hosts.map((h) => runScorecard(h, { timing: opts.timing ?? timingFor(h), rows: DEMANDED_ROWS, magnitudes: false, params: overrides }));
+    hosts.map((h) =>
+      runScorecard(h, {
+        timing: opts.timing ?? timingFor(h),
+        rows: DEMANDED_ROWS,
+        magnitudes: false,
+        params: overrides,
+      }),
+    );
   const base = tables({});
   const flips: Flip[] = [];
   const refused: SensitivityReport['refused'] = [];
@@ -105,10 +113,15 @@ export function formatSensitivity(r: SensitivityReport): string {
   const lines: string[] = [];
   lines.push(`Sensitivity: ${r.params.length} model parameters, each ×0.5 and ×2, on ${r.hosts.join(', ')}`);
   if (!r.supported) {
-    lines.push('not run: the engine does not read a scenario\'s "params" overrides yet (mechanism missing), so no parameter can be varied');
+    lines.push(
+      'not run: the engine does not read a scenario\'s "params" overrides yet (mechanism missing), so no parameter can be varied',
+    );
     return lines.join('\n');
   }
-  if (r.refused.length) lines.push(`not varied (the engine refused the value): ${r.refused.map((x) => `${x.param} ×${x.factor}`).join(', ')}`);
+  if (r.refused.length)
+    lines.push(
+      `not varied (the engine refused the value): ${r.refused.map((x) => `${x.param} ×${x.factor}`).join(', ')}`,
+    );
   if (!r.flips.length) {
     lines.push('no cell changes category under any single parameter ×0.5 or ×2');
     return lines.join('\n');
@@ -119,8 +132,15 @@ export function formatSensitivity(r: SensitivityReport): string {
     lines.push('');
     lines.push(`${name}:`);
     for (const f of fs) {
-      const verdict = f.matchedBefore === f.matchedAfter ? 'verdict unchanged' : f.matchedAfter ? 'now in category' : 'now OUT of category';
-      lines.push(`  ×${f.factor} (${f.value}) ${f.host} ${f.column} ${f.stress}: ${CATEGORY_LABEL[f.from]} → ${CATEGORY_LABEL[f.to]} (${verdict})`);
+      const verdict =
+        f.matchedBefore === f.matchedAfter
+          ? 'verdict unchanged'
+          : f.matchedAfter
+            ? 'now in category'
+            : 'now OUT of category';
+      lines.push(
+        `  ×${f.factor} (${f.value}) ${f.host} ${f.column} ${f.stress}: ${CATEGORY_LABEL[f.from]} → ${CATEGORY_LABEL[f.to]} (${verdict})`,
+      );
     }
     const why = fs.find((f) => f.why)?.why;
     lines.push(`  why it decides: ${why ?? 'UNEXPLAINED'}`);

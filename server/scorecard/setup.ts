@@ -59,7 +59,11 @@ export const COLUMNS: Column[] = [
     mode: { base: 'container', containerLimits: true },
     published: PUBLISHED_COLUMN_SYSTEM.containerLimits,
   },
-  { id: 'containerNoLimits', label: COLUMN_LABEL.containerNoLimits, mode: { base: 'container', containerLimits: false } },
+  {
+    id: 'containerNoLimits',
+    label: COLUMN_LABEL.containerNoLimits,
+    mode: { base: 'container', containerLimits: false },
+  },
 ];
 
 /** The paper's steady web load, each a fraction of the guest's plan. */
@@ -120,7 +124,10 @@ export function guestIds(h: ExperimentHost): string[] {
 export function columnMode(h: ExperimentHost, column: Column): ModeSpec {
   const profile = resolveMode(column.mode);
   if (!profile.dom0 || h.dom0Vcpus === profile.dom0Vcpus) return column.mode;
-  return { ...(typeof column.mode === 'string' ? { base: column.mode } : column.mode), dom0Vcpus: h.dom0Vcpus };
+  return {
+    ...(typeof column.mode === 'string' ? { base: column.mode } : column.mode),
+    dom0Vcpus: h.dom0Vcpus,
+  };
 }
 
 /** The scenario of the experiment under one column, without the stress. */
@@ -137,5 +144,12 @@ export function experimentScenario(h: ExperimentHost, column: Column): Scenario 
     profile: 'steady' as const,
     load: { ...h.load },
   }));
-  return { name: `M07 isolation, ${column.id}`, seed: 1, tickMs: 100, mode: columnMode(h, column), host: h.host, vps };
+  return {
+    name: `M07 isolation, ${column.id}`,
+    seed: 1,
+    tickMs: 100,
+    mode: columnMode(h, column),
+    host: h.host,
+    vps,
+  };
 }

@@ -8,7 +8,7 @@ import { hostFamily, NAMED_HOSTS } from '../../server/scorecard/family.js';
 import { formatRobustness, runRobustness } from '../../server/scorecard/robustness.js';
 
 describe('scorecard host family', () => {
-  it('draws the same family from the same seed, led by the named hosts, within the issue’s ranges', () => {
+  it('draws the same family from the same seed, led by the named hosts, within the family’s ranges', () => {
     const a = hostFamily(60, 7);
     expect(hostFamily(60, 7)).toEqual(a);
     expect(hostFamily(60, 8)).not.toEqual(a);
@@ -28,7 +28,9 @@ describe('scorecard host family', () => {
       expect(h.load.cpu).toBeLessThanOrEqual(0.6);
       expect(new Set(a.map((x) => x.id)).size).toBe(60);
     }
-    const disks = new Set(a.map((h) => (h.host.diskIops < 1000 ? 'HDD' : h.host.diskIops < 200_000 ? 'SSD' : 'NVMe')));
+    const disks = new Set(
+      a.map((h) => (h.host.diskIops < 1000 ? 'HDD' : h.host.diskIops < 200_000 ? 'SSD' : 'NVMe')),
+    );
     expect([...disks].sort()).toEqual(['HDD', 'NVMe', 'SSD']);
   });
 
@@ -41,14 +43,18 @@ describe('scorecard host family', () => {
     expect(r.overall.demanded).toBe(32 * hosts.length);
     expect(r.failures).toHaveLength(r.overall.demanded - r.overall.inCategory);
     // A failing cell is out of its categories, or in them without the p99 rise it must show.
-    for (const f of r.failures) expect(!f.expected.includes(f.got) || f.p99Up, `${f.host} ${f.column} ${f.stress}`).toBe(true);
+    for (const f of r.failures)
+      expect(!f.expected.includes(f.got) || f.p99Up, `${f.host} ${f.column} ${f.stress}`).toBe(true);
     expect(formatRobustness(r)).toContain(`target 98 %`);
   }, 300_000);
 });
 
 describe('scorecard command line', () => {
   it('parses the tasks and rejects a bad flag naming it', () => {
-    expect(parseScorecardArgs([])).toEqual({ ok: true, data: { task: 'tables', json: false, markdown: false, hosts: 60, seed: 1 } });
+    expect(parseScorecardArgs([])).toEqual({
+      ok: true,
+      data: { task: 'tables', json: false, markdown: false, hosts: 60, seed: 1 },
+    });
     const r = parseScorecardArgs(['--robustness', '--hosts', '12', '--seed', '5', '--json']);
     expect(r.ok && r.data).toMatchObject({ task: 'robustness', hosts: 12, seed: 5, json: true });
     for (const [argv, flag] of [
@@ -73,14 +79,21 @@ describe('scorecard command line', () => {
   });
 
   it('exits 2 on a bad flag, naming it, before running anything', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/scorecard.ts', '--robustnes'], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/scorecard.ts', '--robustnes'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--robustnes: unknown flag');
     expect(r.stdout).toBe('');
   }, 120_000);
 
   it('prints the tables and the further published checks as JSON the dashboard reads', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/scorecard.ts', '--host', 'paper', '--json'], { encoding: 'utf8', timeout: 240_000 });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli/scorecard.ts', '--host', 'paper', '--json'],
+      { encoding: 'utf8', timeout: 240_000 },
+    );
     expect(r.stderr).toBe('');
     const data = JSON.parse(r.stdout) as ScorecardJson;
     expect(data.tables.map((t) => t.host.id)).toEqual(['paper']);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { categoryOf, magnitudeHolds, meets, ratioTo, VISIBLE_P99_RATIO } from '../../server/scorecard/categories.js';
+import {
+  categoryOf,
+  magnitudeHolds,
+  meets,
+  ratioTo,
+  VISIBLE_P99_RATIO,
+} from '../../server/scorecard/categories.js';
 import { decide } from '../../server/scorecard/conditions.js';
 import { demandOf, ROWS } from '../../server/scorecard/demands.js';
 import { cellOf } from '../../server/scorecard/experiment.js';
@@ -8,7 +14,13 @@ import type { GuestJson } from '../../shared/scorecard.js';
 
 const col = (id: string) => COLUMNS.find((c) => c.id === id)!;
 const row = (stress: string) => ROWS.find((r) => r.stress === stress)!;
-const guest = (id: string, degradationPct: number, dnr = false): GuestJson => ({ id, degradationPct, dnr, p99Ms: 10, baselineP99Ms: 10 });
+const guest = (id: string, degradationPct: number, dnr = false): GuestJson => ({
+  id,
+  degradationPct,
+  dnr,
+  p99Ms: 10,
+  baselineP99Ms: 10,
+});
 
 describe('scorecard categories and acceptance', () => {
   it('puts a drop in validation.md’s categories at their edges', () => {
@@ -25,11 +37,13 @@ describe('scorecard categories and acceptance', () => {
     expect(meets({ categories: ['zero'], because: '' }, 'zero', 1)).toBe(true);
     expect(meets({ categories: ['zero'], because: '' }, 'small', 1)).toBe(false);
     expect(meets({ categories: ['zero'], p99Up: true, because: '' }, 'zero', VISIBLE_P99_RATIO)).toBe(true);
-    expect(meets({ categories: ['zero'], p99Up: true, because: '' }, 'zero', VISIBLE_P99_RATIO - 0.01)).toBe(false);
+    expect(meets({ categories: ['zero'], p99Up: true, because: '' }, 'zero', VISIBLE_P99_RATIO - 0.01)).toBe(
+      false,
+    );
     expect(meets({ categories: ['zero'], p99Up: true, because: '' }, 'zero', NaN)).toBe(false);
   });
 
-  it('matches magnitudes as the issue writes them: ×2, ±2 points under 4 %, zeros under 1 %, DNR as DNR', () => {
+  it('matches magnitudes as validation.md writes them: ×2, ±2 points under 4 %, zeros under 1 %, DNR as DNR', () => {
     expect(magnitudeHolds(39.8, 19.9, false)).toBe(true);
     expect(magnitudeHolds(39.8, 19.8, false)).toBe(false);
     expect(magnitudeHolds(39.8, 79.6, false)).toBe(true);
@@ -49,12 +63,24 @@ describe('scorecard categories and acceptance', () => {
 
   it('lets the worst-off well-behaved guest decide the category, and prints the mean beside it', () => {
     const h = SMALL_HOST;
-    const c = cellOf(h, col('full'), row('fork_bomb'), [guest('web-1', 0), guest('web-2', 0), guest('web-3', 30), guest('web-4', 100, true)], false);
+    const c = cellOf(
+      h,
+      col('full'),
+      row('fork_bomb'),
+      [guest('web-1', 0), guest('web-2', 0), guest('web-3', 30), guest('web-4', 100, true)],
+      false,
+    );
     expect(c.good.category).toBe('large');
     expect(c.good.worstGuest).toBe('web-3');
     expect(c.good.degradationPct).toBeCloseTo(10);
     expect(c.matches).toBe(false);
-    const out = cellOf(h, col('para'), row('io_storm'), [guest('web-1', 2), guest('web-2', 0, true), guest('web-3', 2), guest('web-4', 50)], false);
+    const out = cellOf(
+      h,
+      col('para'),
+      row('io_storm'),
+      [guest('web-1', 2), guest('web-2', 0, true), guest('web-3', 2), guest('web-4', 50)],
+      false,
+    );
     expect(out.good.category).toBe('outage');
     expect(out.bad.category).toBe('large');
     expect(out.badMatches).toBe(true);
@@ -78,10 +104,15 @@ describe('scorecard categories and acceptance', () => {
     expect(demandOf(row('net_flood'), col('containerNoLimits'), wide)!.categories).toEqual(['zero', 'small']);
     // A hog on a 1-core host leaves it short of CPU: p99 must rise; a small hog on a wide host does not.
     expect(demandOf(row('cpu_hog'), col('para'), SMALL_HOST)!.p99Up).toBe(true);
-    expect(demandOf(row('cpu_hog'), col('para'), { ...wide, host: { ...wide.host, cores: 64 } })!.p99Up).toBeUndefined();
+    expect(
+      demandOf(row('cpu_hog'), col('para'), { ...wide, host: { ...wide.host, cores: 64 } })!.p99Up,
+    ).toBeUndefined();
     // Para memory bomb: small only where the plans overcommit the RAM.
     expect(demandOf(row('memory_leak'), col('para'), SMALL_HOST)!.categories).toEqual(['zero']);
-    expect(demandOf(row('memory_leak'), col('para'), { ...SMALL_HOST, ramGiB: 0.5 })!.categories).toEqual(['zero', 'small']);
+    expect(demandOf(row('memory_leak'), col('para'), { ...SMALL_HOST, ramGiB: 0.5 })!.categories).toEqual([
+      'zero',
+      'small',
+    ]);
     // Para net flood: large only where a fair share of Dom0 cannot carry a neighbour's own traffic.
     expect(demandOf(row('net_flood'), col('para'), SMALL_HOST)!.categories).toEqual(['zero', 'small']);
     const busy = { ...SMALL_HOST, load: { ...SMALL_HOST.load, net: 1 }, netMbps: 5000 };

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { KNOWN_MISSES } from '../../server/scorecard/gaps.js';
-import { MODERN_HOST, runScorecard, SMALL_HOST, type ScorecardTable } from '../../server/scorecard/experiment.js';
+import {
+  MODERN_HOST,
+  runScorecard,
+  SMALL_HOST,
+  type ScorecardTable,
+} from '../../server/scorecard/experiment.js';
 import { formatScorecard } from '../../server/scorecard/format.js';
 import { receiveFloodCommand } from '../../server/scorecard/measure.js';
 import { VISIBLE_P99_RATIO } from '../../server/scorecard/categories.js';
@@ -20,7 +25,8 @@ function known(hostId: string): string[] {
     .sort();
 }
 
-const cell = (t: ScorecardTable, column: string, stress: string) => t.cells.find((c) => c.column === column && c.stress === stress)!;
+const cell = (t: ScorecardTable, column: string, stress: string) =>
+  t.cells.find((c) => c.column === column && c.stress === stress)!;
 
 /** Checks shared by both hosts. */
 function commonChecks(t: ScorecardTable): void {
@@ -28,7 +34,8 @@ function commonChecks(t: ScorecardTable): void {
   expect(t.cells.filter((c) => c.expected).length).toBe(32);
   expect(t.summary.demanded).toBe(32);
   // The misbehaving guest itself degrades or is DNR wherever validation.md says so.
-  for (const c of t.cells.filter((x) => x.badMatches !== undefined)) expect(c.badMatches, `${t.host.id}/${c.column}/${c.stress}`).toBe(true);
+  for (const c of t.cells.filter((x) => x.badMatches !== undefined))
+    expect(c.badMatches, `${t.host.id}/${c.column}/${c.stress}`).toBe(true);
   // The worst-off neighbour decides: the category is never milder than the worst guest's own.
   for (const c of t.cells.filter((x) => !x.notRun)) {
     const worst = Math.max(...c.guests.slice(0, -1).map((g) => g.degradationPct));
@@ -59,7 +66,9 @@ describe('isolation scorecard (validation.md)', () => {
     expect(text).toMatch(/published OpenVZ: 21\.3 \/ 28\.97 {3}ours÷published ×\d\.\d\d \/ ×\d\.\d\d/);
     expect(t.summary.published).toBeGreaterThan(0);
     // Where a published figure is out of reach, the scorecard names the missing mechanism.
-    for (const c of t.cells.filter((x) => x.published && !(x.published.holds.good && x.published.holds.bad))) {
+    for (const c of t.cells.filter(
+      (x) => x.published && !(x.published.holds.good && x.published.holds.bad),
+    )) {
       expect(c.missingMechanism, `${c.column}/${c.stress}`).toBeTruthy();
       expect(c.missingMechanism, `${c.column}/${c.stress}`).not.toMatch(/unexplained/);
     }
@@ -75,7 +84,9 @@ describe('isolation scorecard (validation.md)', () => {
     commonChecks(t);
     // Magnitudes are the paper host's acceptance only.
     expect(t.summary.published).toBe(0);
-    expect(formatScorecard(t)).toContain(`${32 - known('modern').length}/32 demanded cells in their category`);
+    expect(formatScorecard(t)).toContain(
+      `${32 - known('modern').length}/32 demanded cells in their category`,
+    );
   }, 300_000);
 
   it('adds the "network, server receives" row: run where the engine has an inbound flood, else marked as a missing mechanism', () => {

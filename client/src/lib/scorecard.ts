@@ -5,11 +5,21 @@
  * matches, and the published [M07] figures beside it: the server's when its answer carries them,
  * else the one shared copy (shared/published.ts).
  */
-import { PUBLISHED_COLUMN_SYSTEM, PUBLISHED_M07, PUBLISHED_SYSTEM_LABEL, type PublishedPair } from '../../../shared/published.js';
+import {
+  PUBLISHED_COLUMN_SYSTEM,
+  PUBLISHED_M07,
+  PUBLISHED_SYSTEM_LABEL,
+  type PublishedPair,
+} from '../../../shared/published.js';
 import { ROW_LABEL } from '../../../shared/scorecard.js';
 
 export type Category = 'zero' | 'small' | 'large' | 'outage';
-export const CATEGORY_LABEL: Record<Category, string> = { zero: '≈0', small: 'small', large: 'large', outage: 'outage' };
+export const CATEGORY_LABEL: Record<Category, string> = {
+  zero: '≈0',
+  small: 'small',
+  large: 'large',
+  outage: 'outage',
+};
 
 type Published = PublishedPair;
 
@@ -64,11 +74,13 @@ const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.i
 function side(v: unknown): Side {
   const o = isObj(v) ? v : {};
   const pct = typeof o.degradationPct === 'number' ? o.degradationPct : null;
-  const cat = typeof o.category === 'string' && o.category in CATEGORY_LABEL ? (o.category as Category) : null;
+  const cat =
+    typeof o.category === 'string' && o.category in CATEGORY_LABEL ? (o.category as Category) : null;
   return { pct, dnr: o.dnr === true, category: cat };
 }
 
-const isFigure = (v: unknown): v is number | 'DNR' => (typeof v === 'number' && Number.isFinite(v)) || v === 'DNR';
+const isFigure = (v: unknown): v is number | 'DNR' =>
+  (typeof v === 'number' && Number.isFinite(v)) || v === 'DNR';
 
 /** Published figures carried by a cell of the server's answer: `[good, bad]` or `{ good, bad }`. */
 function carried(p: unknown): Published | null {
@@ -86,7 +98,8 @@ function publishedOf(o: Obj, stress: string, column: string): Published | null {
 
 function systemOf(o: Obj, column: string): string | null {
   const p = o.published;
-  if (isObj(p) && typeof p.system === 'string') return PUBLISHED_SYSTEM_LABEL[p.system as keyof typeof PUBLISHED_SYSTEM_LABEL] ?? p.system;
+  if (isObj(p) && typeof p.system === 'string')
+    return PUBLISHED_SYSTEM_LABEL[p.system as keyof typeof PUBLISHED_SYSTEM_LABEL] ?? p.system;
   const sys = PUBLISHED_COLUMN_SYSTEM[column];
   return sys ? PUBLISHED_SYSTEM_LABEL[sys] : null;
 }
@@ -125,7 +138,9 @@ export function toTables(data: unknown): ScoreTable[] {
         good: notRun ? { pct: null, dnr: false, category: null } : side(c.good),
         bad: notRun ? { pct: null, dnr: false, category: null } : side(c.bad),
         p99Ratio: typeof good.p99Ratio === 'number' ? good.p99Ratio : null,
-        expected: Array.isArray(c.expected) ? (c.expected.filter((x) => typeof x === 'string') as Category[]) : [],
+        expected: Array.isArray(c.expected)
+          ? (c.expected.filter((x) => typeof x === 'string') as Category[])
+          : [],
         match: typeof c.matches === 'boolean' ? c.matches : null,
         departure: typeof c.departure === 'string' ? c.departure : null,
         missingMechanism: typeof c.missingMechanism === 'string' ? c.missingMechanism : null,
