@@ -35,6 +35,17 @@ export interface ConditionResult {
   text: string;
 }
 
+/** A column's mode profile, with the I/O cost factors a run's parameter overrides set (`ioCpu<Mode>`, `dom0IoFactor`). */
+function profileOf(column: Column, pr?: Params): ReturnType<typeof resolveMode> {
+  const p = resolveMode(column.mode);
+  const io = pr?.[`ioCpu${p.id[0].toUpperCase()}${p.id.slice(1)}`];
+  return {
+    ...p,
+    ioCpuFactor: io ?? p.ioCpuFactor,
+    dom0IoFactor: p.dom0 ? (pr?.dom0IoFactor ?? p.dom0IoFactor) : p.dom0IoFactor,
+  };
+}
+
 function verdictOf(ratio: number): Verdict {
   if (ratio >= 1) return 'yes';
   if (ratio >= BORDERLINE_FROM) return 'borderline';
@@ -43,7 +54,7 @@ function verdictOf(ratio: number): Verdict {
 
 /** CPU a well-behaved guest asks for: its web load plus the native CPU cost of its own I/O, cores. */
 export function neighbourCpu(h: ExperimentHost, column: Column, pr?: Params): number {
-  const p = resolveMode(column.mode);
+  const p = profileOf(column, pr);
   const io =
     (h.load.disk * h.diskIops * param('diskOpCpuS', pr) + h.load.net * h.netMbps * param('netMbitCpu', pr)) *
     p.ioCpuFactor;
@@ -70,7 +81,7 @@ function cpuShortUnderHog(h: ExperimentHost, column: Column, pr?: Params): Condi
 }
 
 function floodSaturatesNic(h: ExperimentHost, column: Column, pr?: Params): ConditionResult {
-  const p = resolveMode(column.mode);
+  const p = profileOf(column, pr);
   const line = h.host.netMbps;
   const shaped = p.netCap || p.netShaping ? h.netMbps : line;
   const cpuForFlood = Math.max(0, culpritCpu(h, column, pr) - h.load.cpu * h.vcpus);
@@ -86,7 +97,7 @@ function floodSaturatesNic(h: ExperimentHost, column: Column, pr?: Params): Cond
 }
 
 function dom0FairShareShort(h: ExperimentHost, column: Column, pr?: Params): ConditionResult {
-  const p = resolveMode(column.mode);
+  const p = profileOf(column, pr);
   if (!p.dom0) return { verdict: 'no', ratio: 0, text: 'no Dom0' };
   const need =
     (h.load.disk * h.diskIops * param('diskOpCpuS', pr) + h.load.net * h.netMbps * param('netMbitCpu', pr)) *

@@ -1,10 +1,49 @@
 /**
  * Parameters that decide a cell: where halving or doubling one moves a cell's category, the
  * reason that parameter is the one that decides it, written per cell (`column/stress`, or `*` for
- * every cell the parameter moves). --sensitivity prints these beside each flip.
+ * every cell the parameter moves). --sensitivity prints these beside each flip; a verdict that
+ * flips without one is reported as unexplained.
  */
+const OUTAGE_LENGTH =
+  'DNR is a silence of at least the client timeout ([M07]: the benchmark gave up on the guest), so an outage shorter than the timeout reads as a loss and a longer one as DNR: the outage length against the timeout decides the cell';
+const QUOTA_HEADROOM =
+  "a fixed quota isolates the grant, not its efficiency: at half the CPU efficiency (or twice the CPU per I/O) a guest's quota barely carries its own web load, so the few percent a misbehaving neighbour adds through the shared cache and memory bandwidth (§6) or the shared device tips it into a backlog";
+const CFS_WAIT =
+  "the neighbours' p99 rise under a hog is the scheduler wait (§3, slice/2 per runnable entity ahead); the cell's visible-rise demand (×1.25) sits close to the model's rise on the paper's host, so the slice, and the other stages' share of the latency, decide whether the rise is visible";
+const DOM0_THROUGHPUT =
+  "Dom0's CPU per op decides how much of a storming guest's I/O Dom0 passes to the device (§5): dearer ops leave the storm less of Dom0 after the neighbours' fair shares, so the device is less busy and the neighbours' loss falls below 1 %";
+
 export const DECIDING_PARAMS: Record<string, Record<string, string>> = {
-  clientTimeoutMs: {
-    '*': 'the client timeout is the definition of DNR ([M07]: the benchmark gave up on a guest): an outage shorter than it reads as a loss, a longer one as DNR',
+  clientTimeoutMs: { '*': OUTAGE_LENGTH },
+  dom0RestartS: { '*': OUTAGE_LENGTH },
+  rebootS: { '*': OUTAGE_LENGTH },
+  hostOsRebootS: { '*': OUTAGE_LENGTH },
+  oomRestartS: { '*': OUTAGE_LENGTH },
+  oomLivelockS: { '*': OUTAGE_LENGTH },
+  stageSlots: {
+    '*': "the worker slots bound a saturated stage (M/M/1/K, §7): with fewer, a neighbour's requests waiting at the device the storm keeps busy overflow sooner and are lost, so the storm's queueing cost to the neighbours crosses a category edge",
+  },
+  eCpuFull: { '*': QUOTA_HEADROOM },
+  eCpuHosted: { '*': QUOTA_HEADROOM },
+  ioCpuFull: { '*': QUOTA_HEADROOM },
+  ioCpuHosted: { '*': QUOTA_HEADROOM },
+  eCpuPara: {
+    '*': "a para guest's CPU efficiency sets how much of its grant is left for its own I/O path beside its web load; at half of it the neighbours run near their own limit, so the storm's extra device queueing pushes them into a backlog",
+  },
+  eDiskHosted: {
+    'hosted/io_storm':
+      "the hosted ≈0 storm cell rests on the type-2 VMM's low random-I/O efficiency ([F15]-like 0.47): a storming guest reaches the shared disk at under half its plan; at twice the efficiency it reaches it as hard as a container does, and the neighbours see the device's queueing",
+  },
+  diskOpCpuS: { 'para/io_storm': DOM0_THROUGHPUT, 'para/cpu_hog': CFS_WAIT },
+  dom0IoFactor: { 'para/io_storm': DOM0_THROUGHPUT, 'para/cpu_hog': CFS_WAIT },
+  sliceVcpuMs: { '*': CFS_WAIT },
+  sliceDomainMs: { '*': CFS_WAIT },
+  diskStageMs: { '*': CFS_WAIT },
+  cpuStageMs: { '*': CFS_WAIT },
+  ioCpuContainer: {
+    '*': "the CPU a container spends per Mbit decides whether the flooder can fill the NIC at all (the setup condition follows it): at twice the cost a flooder with the host's cores cannot, and the neighbours' queue stays short",
+  },
+  netMbitCpu: {
+    '*': 'the CPU per Mbit decides whether the flooder can fill the NIC at all (the setup condition follows it), and how much Dom0 spends on a neighbour’s own traffic under para',
   },
 };

@@ -6,6 +6,9 @@ import { chargingOverride } from '../../server/scorecard/checks.js';
 import type { ScorecardJson } from '../../shared/scorecard.js';
 import { hostFamily, NAMED_HOSTS } from '../../server/scorecard/family.js';
 import { formatRobustness, runRobustness } from '../../server/scorecard/robustness.js';
+import { formatSensitivity, runSensitivity, variedValue } from '../../server/scorecard/sensitivity.js';
+import { paramOverridesSupported } from '../../server/scorecard/params.js';
+import { SMALL_HOST } from '../../server/scorecard/setup.js';
 
 describe('scorecard host family', () => {
   it('draws the same family from the same seed, led by the named hosts, within the family’s ranges', () => {
@@ -46,6 +49,24 @@ describe('scorecard host family', () => {
     for (const f of r.failures)
       expect(!f.expected.includes(f.got) || f.p99Up, `${f.host} ${f.column} ${f.stress}`).toBe(true);
     expect(formatRobustness(r)).toContain(`target 98 %`);
+  }, 300_000);
+});
+
+describe('scorecard sensitivity', () => {
+  it('varies a parameter through the scenario, or says the engine cannot; every verdict it flips carries its reason', () => {
+    expect(variedValue(16, 0.5)).toBe(8);
+    expect(variedValue(1, 0.5)).toBe(1);
+    expect(variedValue(0.25, 2)).toBe(0.5);
+    expect(() => runSensitivity([SMALL_HOST], { params: ['noSuchParam'] })).toThrow(/noSuchParam/);
+    const r = runSensitivity([SMALL_HOST], {
+      params: ['clientTimeoutMs'],
+      timing: { warmupS: 10, windowS: 60 },
+    });
+    expect(r.supported).toBe(paramOverridesSupported());
+    if (!r.supported) expect(formatSensitivity(r)).toMatch(/does not read a scenario's "params"/);
+    for (const f of r.flips.filter((x) => x.matchedBefore !== x.matchedAfter))
+      expect(f.why, `${f.host} ${f.column} ${f.stress}`).toBeTruthy();
+    expect(r.unexplained).toBe(0);
   }, 300_000);
 });
 
