@@ -36,6 +36,7 @@ function intIn(v: string | undefined, lo: number, hi: number): number | undefine
 export function parseScorecardArgs(argv: string[]): ParseResult {
   const out: ScorecardArgs = { task: 'tables', json: false, markdown: false, hosts: 60, seed: 1 };
   let hostsGiven = false;
+  let seedGiven = false;
   for (let k = 0; k < argv.length; k++) {
     const flag = argv[k];
     const value = (): string | undefined => {
@@ -77,6 +78,7 @@ export function parseScorecardArgs(argv: string[]): ParseResult {
         const n = intIn(value(), 0, 2 ** 32 - 1);
         if (n === undefined) return bad(flag, 'expects a whole number, 0 to 4294967295');
         out.seed = n;
+        seedGiven = true;
         break;
       }
       case '--params': {
@@ -94,6 +96,7 @@ export function parseScorecardArgs(argv: string[]): ParseResult {
     return bad('--markdown', 'applies to the tables and --robustness');
   if (out.host && out.task !== 'tables') return bad('--host', `applies to the tables, not to --${out.task}`);
   if (out.params && out.task !== 'sensitivity') return bad('--params', 'applies to --sensitivity only');
+  if (seedGiven && out.task === 'tables') return bad('--seed', 'applies to --robustness and --sensitivity only');
   if (hostsGiven && out.task === 'tables')
     return bad('--hosts', 'applies to --robustness and --sensitivity only');
   if (out.task === 'robustness' && out.hosts < 3)

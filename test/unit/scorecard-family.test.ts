@@ -86,6 +86,7 @@ describe('scorecard command line', () => {
       [['--robustness', '--hosts', '2'], '--hosts'],
       [['--robustness', '--seed', '-1'], '--seed'],
       [['--hosts', '5'], '--hosts'],
+      [['--seed', '5'], '--seed'],
       [['--params', 'a'], '--params'],
       [['--robustness', '--sensitivity'], '--sensitivity'],
       [['--json', '--markdown'], '--markdown'],
