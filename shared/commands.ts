@@ -68,6 +68,8 @@ export const ModeOverridesSchema = z.strictObject({
   dom0Vcpus: z.number().int().min(1).max(64).optional(),
   /** Scheduler slice for the wait model, ms. */
   schedSliceMs: z.number().positive().max(1000).optional(),
+  /** para: charge Dom0's backend work to the guest that caused it ([G06] SEDF-DC; default false). */
+  dom0Charging: z.boolean().optional(),
 });
 export type ModeOverrides = z.infer<typeof ModeOverridesSchema>;
 
@@ -86,6 +88,8 @@ export const CommandSchema = z.discriminatedUnion('type', [
     durationS: durationS.optional(),
     /** memory_leak: GiB per second; other faults: intensity multiplier. */
     rate: z.number().positive().max(1000).optional(),
+    /** net_flood only: `tx` (default) the guest sends at line rate; `rx` the guest is flooded from outside. */
+    direction: z.enum(['tx', 'rx']).optional(),
   }),
   z.strictObject({ type: z.literal('stopFault'), vps: id, fault: z.enum(GUEST_FAULTS) }),
   z.strictObject({ type: z.literal('hostFault'), fault: z.enum(HOST_FAULTS), durationS: durationS.optional() }),
@@ -128,6 +132,11 @@ export const ScenarioSchema = z.strictObject({
   host: HostSpecSchema.optional(),
   vps: z.array(VpsSpecSchema).min(1).max(8192),
   events: z.array(ScenarioEventSchema).optional(),
+  /**
+   * Model parameter overrides by name (server/sim/params.ts lists them with ranges and sources);
+   * names and ranges are checked by the engine, naming `params.<name>`.
+   */
+  params: z.record(z.string(), z.number()).optional(),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
 

@@ -66,6 +66,12 @@ export const VPS_METRICS = [
   'schedWaitMs',
   'latencyP99IsolatedMs',
   'backlog',
+  /** p95 response time (model spec §7: 3.0·W), ms. */
+  'latencyP95Ms',
+  /** Time a request spends at the disk: device queueing, plus Dom0's backend where there is one, ms. */
+  'diskLatencyMs',
+  /** Time a request spends on the network path: NIC queueing, added round trip, Dom0's backend, ms. */
+  'netLatencyMs',
 ] as const;
 export type VpsMetricName = (typeof VPS_METRICS)[number];
 

@@ -38,6 +38,8 @@ export interface ActiveFault {
   /** Tick at which it stops by itself, if it carries a duration. */
   untilTick?: number;
   rate?: number;
+  /** net_flood: `rx` when the guest is flooded from outside (default `tx`: it sends). */
+  direction?: 'tx' | 'rx';
 }
 
 export interface ActiveHostFault {

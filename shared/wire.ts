@@ -47,6 +47,9 @@ export const VPS_SCALE: Record<VpsMetricName, number> = {
   schedWaitMs: 10,
   latencyP99IsolatedMs: 1,
   backlog: 1,
+  latencyP95Ms: 1,
+  diskLatencyMs: 10,
+  netLatencyMs: 10,
 };
 
 export const HOST_SCALE: Record<HostMetricName, number> = {

@@ -4,14 +4,11 @@
  * culprits are found once, and each suffering victim gets at most `attributionTop` edges.
  */
 import type { Attribution, Resource } from '../../shared/model.js';
-import { KNOBS } from './knobs.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
-const TOP = KNOBS.attributionTop;
-
 /** Indices of the TOP + 1 largest positive entries of `excess` (so one can be the victim itself). */
-function topIndices(n: number, excess: Float64Array): number[] {
+function topIndices(n: number, excess: Float64Array, TOP: number): number[] {
   const best: number[] = [];
   for (let i = 0; i < n; i++) {
     const x = excess[i];
@@ -33,13 +30,14 @@ function emit(
   top: number[],
   victim: number,
 ): void {
+  const TOP = st.params.attributionTop;
   const rest = total - (excess[victim] > 0 ? excess[victim] : 0);
   if (rest <= 0) return;
   let k = 0;
   for (const j of top) {
     if (j === victim || k >= TOP) continue;
     const share = excess[j] / rest;
-    if (share < KNOBS.attributionMinShare) continue;
+    if (share < st.params.attributionMinShare) continue;
     out.push({ victim: st.vps[victim].id, culprit: st.vps[j].id, resource, share });
     k++;
   }
@@ -67,7 +65,7 @@ export function attribute(st: SimState, w: Work, scratch: Float64Array): Attribu
       total += x;
     }
     if (total <= 0) return;
-    const top = topIndices(n, scratch);
+    const top = topIndices(n, scratch, st.params.attributionTop);
     for (let i = 0; i < n; i++) if (suffers(i)) emit(out, st, name, scratch, total, top, i);
   };
 

@@ -4,7 +4,6 @@
  */
 import type { Command, ModeSpec, VpsSpec } from '../../shared/commands.js';
 import type { ApiError } from '../../shared/protocol.js';
-import { KNOBS } from './knobs.js';
 import { resolveMode, type ModeProfile } from './profiles.js';
 import { cpuCapOf, normalizeVps, pushVps, removeVpsAt, ticksOf, type Host, type SimState } from './state.js';
 import type { VpsState } from '../../shared/protocol.js';
@@ -109,9 +108,12 @@ export function applyCommand(st: SimState, cmd: Command): ApplyResult {
     case 'startFault': {
       const i = indexOf(st, cmd.vps);
       if (i < 0) return unknown(cmd.vps);
+      if (cmd.direction !== undefined && cmd.fault !== 'net_flood')
+        return err('INVALID_INPUT', `direction applies to net_flood only, not ${cmd.fault}`, 'direction');
       st.faults = st.faults.filter((f) => !(f.vps === cmd.vps && f.fault === cmd.fault));
       const f: SimState['faults'][number] = { vps: cmd.vps, fault: cmd.fault, sinceTick: st.tick };
-      if (cmd.fault === 'kernel_panic') f.untilTick = st.tick + ticksOf(cmd.durationS ?? KNOBS.rebootS, st.tickMs);
+      if (cmd.direction === 'rx') f.direction = 'rx';
+      if (cmd.fault === 'kernel_panic') f.untilTick = st.tick + ticksOf(cmd.durationS ?? st.params.rebootS, st.tickMs);
       else if (cmd.durationS !== undefined) f.untilTick = st.tick + ticksOf(cmd.durationS, st.tickMs);
       if (cmd.rate !== undefined) f.rate = cmd.rate;
       st.faults.push(f);
@@ -133,7 +135,7 @@ export function applyCommand(st: SimState, cmd: Command): ApplyResult {
     }
     case 'hostFault': {
       const relevant = hostFaultApplies(st.profile, cmd.fault);
-      const dflt = cmd.fault === 'dom0_crash' ? KNOBS.dom0RestartS : cmd.fault === 'host_os_crash' ? KNOBS.hostOsRebootS : KNOBS.hostRebootS;
+      const dflt = cmd.fault === 'dom0_crash' ? st.params.dom0RestartS : cmd.fault === 'host_os_crash' ? st.params.hostOsRebootS : st.params.hostRebootS;
       if (!relevant) return { ok: true, notes: [`${cmd.fault} has no meaning in ${st.profile.id}: nothing happens`] };
       st.hostFaults = st.hostFaults.filter((f) => f.fault !== cmd.fault);
       st.hostFaults.push({ fault: cmd.fault, sinceTick: st.tick, untilTick: st.tick + ticksOf(cmd.durationS ?? dflt, st.tickMs) });
@@ -169,7 +171,7 @@ export function applyCommand(st: SimState, cmd: Command): ApplyResult {
       return { ok: true, notes: [] };
     }
     case 'setMode': {
-      const profile = resolveMode(cmd.mode);
+      const profile = resolveMode(cmd.mode, st.params);
       const refused = admissionError(profile, st.host, st.vps);
       if (refused) return err('ADMISSION_REFUSED', refused, 'mode');
       const notes: string[] = [];

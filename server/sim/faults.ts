@@ -4,7 +4,6 @@
  */
 import type { LabEvent } from '../../shared/protocol.js';
 import { indexOf } from './commands.js';
-import { KNOBS } from './knobs.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
@@ -24,7 +23,6 @@ export interface FaultFlags {
   kernelCulprit: number;
 }
 
-const flags: FaultFlags = { hostDown: false, dom0Down: false, kernelDown: false, kernelHung: false, kernelCulprit: -1 };
 
 /** Ends faults whose time is up (before the tick is computed). */
 export function advanceFaults(st: SimState, notes: Note[]): void {
@@ -60,6 +58,7 @@ export function advanceFaults(st: SimState, notes: Note[]): void {
 export function faultFlags(st: SimState, w: Work): FaultFlags {
   const n = st.vps.length;
   const s = w.s;
+  const flags = w.flags;
   if (w.faultsSet) {
     s.hog.fill(0, 0, n);
     s.storm.fill(0, 0, n);
@@ -108,7 +107,7 @@ export function faultFlags(st: SimState, w: Work): FaultFlags {
         }
         break;
       case 'memory_leak':
-        s.leakRate[i] = f.rate ?? KNOBS.leakPlanPerS * st.vps[i].ramGiB;
+        s.leakRate[i] = f.rate ?? st.params.leakPlanPerS * st.vps[i].ramGiB;
         break;
       case 'kernel_panic':
         s.panic[i] = 1;

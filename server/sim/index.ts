@@ -13,10 +13,12 @@ import { buildFrame, copyHost, copyVps } from './frame.js';
 import { CommandLog } from './log.js';
 import { computeTick } from './step.js';
 import { initialState, snapshotOf, stateFromSnapshot, type SimState, type StateSnapshot } from './state.js';
+import { paramsError } from './params.js';
 import { Work } from './work.js';
 
 export { resolveMode, builtinProfile, type ModeProfile } from './profiles.js';
 export { KNOBS } from './knobs.js';
+export { DEFAULT_PARAMS, PARAM_NAMES, PARAM_SPECS, scaledParam, type ParamName, type Params } from './params.js';
 export type { Engine, EngineState, AppliedCommand } from './api.js';
 
 interface Scheduled {
@@ -57,6 +59,8 @@ type ValidationError = { code: 'INVALID_INPUT' | 'ADMISSION_REFUSED'; message: s
  * moment, events the state would refuse. The error names the JSON path (e.g. `events[3].vps`).
  */
 export function validateScenario(scenario: Scenario, mode?: ModeSpec): { ok: true } | { ok: false; error: ValidationError } {
+  const pe = paramsError(scenario.params);
+  if (pe) return { ok: false, error: { code: 'INVALID_INPUT', message: pe.message, path: pe.path } };
   for (const [i, v] of scenario.vps.entries()) {
     const e = capError(v);
     if (e) return { ok: false, error: { code: 'INVALID_INPUT', message: `vps[${i}].cpuCapCores: ${e}`, path: `vps[${i}].cpuCapCores` } };

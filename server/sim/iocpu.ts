@@ -3,15 +3,11 @@
  * guests, Dom0 and the host OS, then the CPU is split. Two passes only when some storm or flood
  * was held back by its own guest's CPU. Then each VPS's device headroom and Dom0 saturation.
  */
-import { KNOBS as KNOBS_IMPORT } from './knobs.js';
 import * as allocMod from './allocate.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
-const KNOBS = { ...KNOBS_IMPORT };
 const { waterFillDomain, waterFillVcpu, shareProportional } = allocMod;
-/** Dom0's weight as a scheduling entity (Xen's default domain weight). */
-const DOM0_WEIGHT = 256;
 
 /** Shares devices and CPU; leaves dom0Got, dom0Work, hostOsCpu and the CPU level in `w.shared`. */
 export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
@@ -45,8 +41,8 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   const hostOsCause = s.hostOsCause;
   const hostOs = p.hostOs,
     hostOsFactor = p.ioCpuFactor * p.hostOsIoShare;
-  const diskOpCpuS = KNOBS.diskOpCpuS,
-    netMbitCpu = KNOBS.netMbitCpu;
+  const diskOpCpuS = st.params.diskOpCpuS,
+    netMbitCpu = st.params.netMbitCpu;
   const dom0 = p.dom0;
   const dom0Factor = p.dom0IoFactor;
   const ioCpuFactor = p.ioCpuFactor,
@@ -114,7 +110,7 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
       // Dom0 is one more scheduling entity (slot n), with Xen's default weight.
       cpuDemand[n] = dom0Want;
       cpuLimit[n] = Math.max(p.dom0Vcpus, 1);
-      weight[n] = DOM0_WEIGHT;
+      weight[n] = st.params.dom0Weight;
       const cnt = dom0Want > 0 ? n + 1 : n;
       if (dom0Want <= 0) cpuGot[n] = 0;
       if (p.cpuWeighting === 'domain') {

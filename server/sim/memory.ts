@@ -1,12 +1,10 @@
 /** Memory (model spec §4): resident, guest swap and OOM, host swap and the host OOM killer. */
-import { KNOBS as KNOBS_IMPORT } from './knobs.js';
 import type { Note } from './faults.js';
 import * as rngMod from './rng.js';
 import * as stateMod from './state.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
-const KNOBS = { ...KNOBS_IMPORT };
 const { nextFloat } = rngMod;
 const { ticksOf } = stateMod;
 
@@ -14,6 +12,7 @@ const { ticksOf } = stateMod;
 export function memory(st: SimState, w: Work, notes: Note[]): boolean {
   const n = st.vps.length;
   const p = st.profile;
+  const KNOBS = st.params;
   const s = w.s;
   const ram = st.host.ramGiB;
   const ramA = w.plan.ramGiB;
@@ -110,7 +109,7 @@ function zeroDemand(w: Work, i: number): void {
 }
 
 function oomRestart(st: SimState, i: number, message: string, notes: Note[]): void {
-  st.dyn.downUntil[i] = st.tick + ticksOf(KNOBS.oomRestartS, st.tickMs);
+  st.dyn.downUntil[i] = st.tick + ticksOf(st.params.oomRestartS, st.tickMs);
   st.dyn.leakGiB[i] = 0;
   st.dyn.backlog[i] = 0;
   notes.push({ tick: st.tick, kind: 'oom', message });

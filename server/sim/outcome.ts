@@ -3,20 +3,15 @@
  * bandwidth slowdown, then each VPS's service against its isolated counterfactual, its state and
  * health (the host figures are assembled by step.ts).
  */
-import { KNOBS as KNOBS_IMPORT } from './knobs.js';
 import * as allocMod from './allocate.js';
 import * as serviceMod from './service.js';
 import type { SimState } from './state.js';
 import * as codes from './work.js';
-import type { Work } from './work.js';
+import type { ServiceContext, Work } from './work.js';
 
-const KNOBS = { ...KNOBS_IMPORT };
 const { STATE_DEGRADED, STATE_DNR, STATE_RUNNING } = codes;
 const { headroomVcpu } = allocMod;
-const { evaluate, newServiceIn, newServiceOut } = serviceMod;
-
-const sin = newServiceIn();
-const sout = newServiceOut();
+const { evaluate } = serviceMod;
 
 /**
  * Tick-wide CPU and cache figures (one pass): Σ granted, runnable vCPUs, idle cores, the
@@ -35,6 +30,7 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
     pressure = s.pressure;
   const level = w.shared.level;
   const dom0Got = w.shared.dom0Got;
+  const KNOBS = st.params;
   const memBw = KNOBS.memBwPerCoreGBs,
     hostBw = host.memBwGBs,
     thrashP = KNOBS.cacheThrashPressure;
@@ -60,21 +56,7 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
   return sumGot;
 }
 
-/** Tick-wide inputs of the service pass. */
-export interface ServiceContext {
-  hung: boolean;
-  uDisk: number;
-  uNet: number;
-  uDom0: number;
-  /** State code of a VPS that is not up (host or shared kernel down: DOWN, else REBOOTING). */
-  downCode: number;
-  /** A work-conserving share whose water level is finite (someone is held back). */
-  contended: boolean;
-  idle: number;
-  waitMs: number;
-  /** Σ memory-bandwidth pressure. */
-  sumP: number;
-}
+export type { ServiceContext } from './work.js';
 
 /**
  * Per VPS: CPU metrics and headroom, cache slowdown, then service, isolated counterfactual,
@@ -130,6 +112,9 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const mWait = m.schedWaitMs,
     mThroughput = m.throughputRps,
     mMean = m.latencyMeanMs;
+  const mP95 = m.latencyP95Ms,
+    mDiskLat = m.diskLatencyMs,
+    mNetLat = m.netLatencyMs;
   const mP99 = m.latencyP99Ms,
     mError = m.errorRate,
     mGoodFraction = m.goodFraction,
@@ -146,6 +131,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const hostDisk = host.diskIops,
     hostNet = host.netMbps,
     cores = host.cores;
+  const KNOBS = st.params;
   const diskOpCpuS = KNOBS.diskOpCpuS,
     netMbitCpu = KNOBS.netMbitCpu;
   const svcKey = w.svcKey,
@@ -178,7 +164,10 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     waitMs = ctx.waitMs,
     sumP = ctx.sumP;
   const sigmaScale = p.cachePartitioning ? KNOBS.cachePartitionScale : 1;
+  const sin = w.sin,
+    sout = w.sout;
   sin.dtS = dt;
+  sin.params = st.params;
   let running = 0,
     jainSum = 0,
     jainSq = 0,
@@ -255,6 +244,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       sin.uNet = nIso / hostNet;
       sin.uDom0 = dom0 ? Math.min(1, dom0Iso / Math.max(dom0Vcpus, 1e-9)) : 0;
       sin.extraMs = useNet ? rttMs : 0;
+      sin.netExtraMs = sin.extraMs;
       sin.backlog = 0;
       evaluate(sin, sout);
       isoGood = sout.throughput * sout.goodFraction;
@@ -324,6 +314,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         sin.uNet = uNet;
         sin.uDom0 = uDom0;
         sin.extraMs = extraMs;
+        sin.netExtraMs = useNet ? rttMs : 0;
         sin.backlog = backlog;
         evaluate(sin, sout);
         const dnr = sout.dnr;
@@ -336,6 +327,9 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         mThroughput[i] = thr;
         mMean[i] = sout.latencyMeanMs;
         mP99[i] = p99;
+        mP95[i] = sout.latencyP95Ms;
+        mDiskLat[i] = sout.diskLatencyMs;
+        mNetLat[i] = sout.netLatencyMs;
         mError[i] = er;
         mGoodFraction[i] = dnr ? 0 : gf;
         mBacklog[i] = bl;
@@ -364,6 +358,9 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       mThroughput[i] = 0;
       mMean[i] = 0;
       mP99[i] = 0;
+      mP95[i] = 0;
+      mDiskLat[i] = 0;
+      mNetLat[i] = 0;
       mError[i] = lambda > 0 ? 1 : 0;
       mGoodFraction[i] = 0;
       mBacklog[i] = 0;

@@ -5,7 +5,6 @@
  * count changed, so the hot loop reads typed arrays instead of per-VPS objects.
  */
 import type { WorkloadProfile } from '../../shared/model.js';
-import { KNOBS } from './knobs.js';
 import { cpuCapOf, sensitivityOf, type SimState } from './state.js';
 import type { ModeProfile } from './profiles.js';
 
@@ -84,7 +83,7 @@ export function syncPlan(a: PlanArrays, st: SimState): void {
     a.weight[i] = v.weight;
     a.cap[i] = p.cpuCaps ? cpuCapOf(v) : v.vcpus;
     a.sensitivity[i] = sensitivityOf(v);
-    a.sloMs[i] = v.sloMs ?? KNOBS.sloMs;
+    a.sloMs[i] = v.sloMs ?? st.params.sloMs;
     const code = PROFILE_CODES.indexOf(v.profile);
     a.profileCode[i] = code < 0 ? 0 : code;
     if (code > 0) noisy++;
@@ -126,7 +125,7 @@ function syncLoadAt(a: PlanArrays, st: SimState, i: number): void {
     p.memPolicy === 'shared'
       ? Math.max(0, baseRes - ram) / ram
       : p.memPolicy === 'overcommit'
-        ? Math.max(0, baseRes * (1 - KNOBS.pageSharing) - ram) / ram
+        ? Math.max(0, baseRes * (1 - st.params.pageSharing) - ram) / ram
         : 0;
-  a.memSlowIso[i] = (1 + KNOBS.swapKappa * ownIso) * (1 + KNOBS.swapKappa * aloneSpill);
+  a.memSlowIso[i] = (1 + st.params.swapKappa * ownIso) * (1 + st.params.swapKappa * aloneSpill);
 }

@@ -4,7 +4,7 @@
  */
 import type { ModeSpec } from '../../shared/commands.js';
 import type { ModeId } from '../../shared/model.js';
-import { KNOBS } from './knobs.js';
+import { DEFAULT_PARAMS, type Params } from './params.js';
 
 export type CpuPolicy = 'quota' | 'share';
 export type CpuWeighting = 'vcpu' | 'domain';
@@ -27,8 +27,9 @@ export interface ModeProfile {
   cpuCaps: boolean;
   /** Scheduler slice for the wait model, ms. */
   schedSliceMs: number;
-  /** Effective capacity factors (model spec §2 table). */
+  /** Effective capacity factors (model spec §2 table); `eSyscall` is e_cpu of syscall-heavy (I/O path) work. */
   eCpu: number;
+  eSyscall: number;
   eDisk: number;
   /** Added network round-trip, ms. */
   netRttMs: number;
@@ -39,6 +40,11 @@ export interface ModeProfile {
   dom0Vcpus: number;
   /** Dom0 cost per I/O relative to native. */
   dom0IoFactor: number;
+  /**
+   * Dom0 work is charged to the guest that caused it ([G06] SEDF-DC): each guest's backend work
+   * counts against that guest's CPU share instead of Dom0's own. Default false (Xen, model spec §2).
+   */
+  dom0Charging: boolean;
   /** A host OS under the hypervisor; share of the I/O cost it runs outside the guests' quotas. */
   hostOs: boolean;
   hostOsIoShare: number;
@@ -63,61 +69,64 @@ export interface ModeProfile {
   forkBombRadius: BlastRadius;
 }
 
-const base: Record<ModeId, ModeProfile> = {
+/** The built-in profiles under a parameter record (overhead factors, slices and Dom0 come from it). */
+function builtins(k: Params): Record<ModeId, ModeProfile> {
+  return {
   full: {
-    id: 'full', cpuPolicy: 'quota', cpuWeighting: 'domain', cpuCaps: true, schedSliceMs: KNOBS.sliceDomainMs,
-    eCpu: 0.98, eDisk: 0.53, netRttMs: 0.03, ioCpuFactor: 1.5,
-    dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, hostOs: false, hostOsIoShare: 0,
+    id: 'full', cpuPolicy: 'quota', cpuWeighting: 'domain', cpuCaps: true, schedSliceMs: k.sliceDomainMs,
+    eCpu: k.eCpuFull, eSyscall: k.eSyscallFull, eDisk: k.eDiskFull, netRttMs: k.netRttFullMs, ioCpuFactor: k.ioCpuFull,
+    dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, dom0Charging: false, hostOs: false, hostOsIoShare: 0,
     memPolicy: 'reserved', memOvercommit: 1,
     diskCap: true, netCap: true, diskSharing: 'maxmin', netSharing: 'maxmin',
     sharedKernel: false, containerLimits: true, netShaping: true, cachePartitioning: false,
     admissionCpu: true, admissionRam: 1, kernelPanicRadius: 'guest', forkBombRadius: 'guest',
   },
   hosted: {
-    id: 'hosted', cpuPolicy: 'quota', cpuWeighting: 'domain', cpuCaps: true, schedSliceMs: KNOBS.sliceDomainMs,
-    eCpu: 0.98, eDisk: 0.47, netRttMs: 0.5, ioCpuFactor: 5.5,
-    dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, hostOs: true, hostOsIoShare: 0.1,
+    id: 'hosted', cpuPolicy: 'quota', cpuWeighting: 'domain', cpuCaps: true, schedSliceMs: k.sliceDomainMs,
+    eCpu: k.eCpuHosted, eSyscall: k.eSyscallHosted, eDisk: k.eDiskHosted, netRttMs: k.netRttHostedMs, ioCpuFactor: k.ioCpuHosted,
+    dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, dom0Charging: false, hostOs: true, hostOsIoShare: k.hostOsIoShare,
     memPolicy: 'reserved', memOvercommit: 1,
     diskCap: true, netCap: true, diskSharing: 'maxmin', netSharing: 'maxmin',
     sharedKernel: false, containerLimits: true, netShaping: true, cachePartitioning: false,
     admissionCpu: true, admissionRam: 1, kernelPanicRadius: 'guest', forkBombRadius: 'guest',
   },
   para: {
-    id: 'para', cpuPolicy: 'share', cpuWeighting: 'domain', cpuCaps: false, schedSliceMs: KNOBS.sliceDomainMs,
-    eCpu: 0.99, eDisk: 0.94, netRttMs: 0.05, ioCpuFactor: 1,
-    dom0: true, dom0Vcpus: 1, dom0IoFactor: KNOBS.dom0IoFactor, hostOs: false, hostOsIoShare: 0,
-    memPolicy: 'overcommit', memOvercommit: 1.5,
+    id: 'para', cpuPolicy: 'share', cpuWeighting: 'domain', cpuCaps: false, schedSliceMs: k.sliceDomainMs,
+    eCpu: k.eCpuPara, eSyscall: k.eSyscallPara, eDisk: k.eDiskPara, netRttMs: k.netRttParaMs, ioCpuFactor: k.ioCpuPara,
+    dom0: true, dom0Vcpus: k.dom0Vcpus, dom0IoFactor: k.dom0IoFactor, dom0Charging: false, hostOs: false, hostOsIoShare: 0,
+    memPolicy: 'overcommit', memOvercommit: k.memOvercommit,
     diskCap: false, netCap: false, diskSharing: 'maxmin', netSharing: 'maxmin',
     sharedKernel: false, containerLimits: true, netShaping: false, cachePartitioning: false,
-    admissionCpu: false, admissionRam: 1.5, kernelPanicRadius: 'guest', forkBombRadius: 'guest',
+    admissionCpu: false, admissionRam: k.memOvercommit, kernelPanicRadius: 'guest', forkBombRadius: 'guest',
   },
   container: {
-    id: 'container', cpuPolicy: 'share', cpuWeighting: 'domain', cpuCaps: true, schedSliceMs: KNOBS.sliceVcpuMs,
-    eCpu: 1, eDisk: 1, netRttMs: 0, ioCpuFactor: 1,
-    dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, hostOs: false, hostOsIoShare: 0,
+    id: 'container', cpuPolicy: 'share', cpuWeighting: 'domain', cpuCaps: true, schedSliceMs: k.sliceVcpuMs,
+    eCpu: k.eCpuContainer, eSyscall: k.eSyscallContainer, eDisk: k.eDiskContainer, netRttMs: k.netRttContainerMs, ioCpuFactor: k.ioCpuContainer,
+    dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, dom0Charging: false, hostOs: false, hostOsIoShare: 0,
     memPolicy: 'limited', memOvercommit: 1,
     diskCap: true, netCap: false, diskSharing: 'proportional', netSharing: 'proportional',
     sharedKernel: true, containerLimits: true, netShaping: false, cachePartitioning: false,
     admissionCpu: false, admissionRam: Infinity, kernelPanicRadius: 'all', forkBombRadius: 'guest',
   },
-};
+  };
+}
 
 /** The built-in profile of a mode id. */
-export function builtinProfile(id: ModeId): ModeProfile {
-  return { ...base[id] };
+export function builtinProfile(id: ModeId, params: Params = DEFAULT_PARAMS): ModeProfile {
+  return builtins(params)[id];
 }
 
 /**
  * Resolves a scenario `mode` (an id or `{ base, ...overrides }`) into a profile. Overrides change
  * the fields they name; container limits and shaping then decide the container's isolation.
  */
-export function resolveMode(spec: ModeSpec): ModeProfile {
-  if (typeof spec === 'string') return builtinProfile(spec);
-  const p = builtinProfile(spec.base);
+export function resolveMode(spec: ModeSpec, params: Params = DEFAULT_PARAMS): ModeProfile {
+  const p = builtinProfile(typeof spec === 'string' ? spec : spec.base, params);
+  if (typeof spec === 'string') return p;
   if (spec.cpuPolicy) p.cpuPolicy = spec.cpuPolicy;
   if (spec.cpuWeighting) {
     p.cpuWeighting = spec.cpuWeighting;
-    p.schedSliceMs = spec.cpuWeighting === 'vcpu' ? KNOBS.sliceVcpuMs : KNOBS.sliceDomainMs;
+    p.schedSliceMs = spec.cpuWeighting === 'vcpu' ? params.sliceVcpuMs : params.sliceDomainMs;
   }
   if (spec.cpuCaps !== undefined) p.cpuCaps = spec.cpuCaps;
   if (spec.schedSliceMs !== undefined) p.schedSliceMs = spec.schedSliceMs;
@@ -128,6 +137,7 @@ export function resolveMode(spec: ModeSpec): ModeProfile {
   }
   if (spec.dom0Vcpus !== undefined && p.dom0) p.dom0Vcpus = spec.dom0Vcpus;
   if (spec.netShaping !== undefined) p.netShaping = spec.netShaping;
+  if (spec.dom0Charging !== undefined && p.dom0) p.dom0Charging = spec.dom0Charging;
   if (spec.containerLimits !== undefined) p.containerLimits = spec.containerLimits;
   if (p.sharedKernel) {
     // cgroup limits: memory.max, io.max and pids.max from each plan, or nothing at all.

@@ -5,15 +5,17 @@
  * excess becomes a fluid backlog: it grows by (λ − μ)·Δt, is bounded (drops → errors), and drains
  * after the contention ends. Scalar code, no allocation: results go into a reused object.
  */
-import { KNOBS as KNOBS_IMPORT } from './knobs.js';
-
-/** Module-local copy (imported bindings may be getters in some loaders). */
-const KNOBS = { ...KNOBS_IMPORT };
+import { DEFAULT_PARAMS, type Params } from './params.js';
 
 export interface ServiceOut {
   throughput: number;
   latencyMeanMs: number;
   latencyP99Ms: number;
+  latencyP95Ms: number;
+  /** Time a request spends at the disk (device queue, plus Dom0's backend where it has one), ms. */
+  diskLatencyMs: number;
+  /** Time a request spends on the network path (NIC queue, added round trip, Dom0's backend), ms. */
+  netLatencyMs: number;
   errorRate: number;
   goodFraction: number;
   backlog: number;
@@ -25,6 +27,9 @@ export function newServiceOut(): ServiceOut {
     throughput: 0,
     latencyMeanMs: 0,
     latencyP99Ms: 0,
+    latencyP95Ms: 0,
+    diskLatencyMs: 0,
+    netLatencyMs: 0,
     errorRate: 0,
     goodFraction: 1,
     backlog: 0,
@@ -46,9 +51,19 @@ export interface ServiceIn {
   useDom0: boolean;
   /** Added latency outside the stages (scheduler wait, network RTT), ms. */
   extraMs: number;
+  /** Of `extraMs`, what lies on the network path (RTT, NIC queueing), ms. */
+  netExtraMs: number;
   sloMs: number;
   backlog: number;
   dtS: number;
+  /** The engine's parameters (stage times, slots, queue, timeout, latency factors). */
+  params: Params;
+  /**
+   * `stage` talks through this array (0: ρ in; 1: mean sojourn in units of the service time, 2: the
+   * blocking probability, out): a double passed to or returned from a call that is not inlined is
+   * boxed on the heap each time.
+   */
+  io: Float64Array;
 }
 
 export function newServiceIn(): ServiceIn {
@@ -64,15 +79,16 @@ export function newServiceIn(): ServiceIn {
     useNet: false,
     useDom0: false,
     extraMs: 0,
-    sloMs: KNOBS.sloMs,
+    netExtraMs: 0,
+    sloMs: DEFAULT_PARAMS.sloMs,
     backlog: 0,
     dtS: 0.1,
+    params: DEFAULT_PARAMS,
+    io: new Float64Array(3),
   };
 }
 
-const K = KNOBS.stageSlots;
-
-function powK(x: number): number {
+function powK(x: number, K: number): number {
   if (K === 16) {
     const x2 = x * x,
       x4 = x2 * x2,
@@ -82,15 +98,8 @@ function powK(x: number): number {
   return Math.pow(x, K);
 }
 
-/**
- * `stage` talks through this array (0: ρ in; 1: mean sojourn in units of the service time, 2: the
- * blocking probability, out): a double passed to or returned from a call that is not inlined, or
- * stored in a module variable, is boxed on the heap each time.
- */
-const stageIo = new Float64Array(3);
-
 /** One M/M/1/K stage at ρ = stageIo[0]: its mean sojourn (stageIo[1]) and loss (stageIo[2]). */
-function stage(): void {
+function stage(stageIo: Float64Array, K: number): void {
   let x = stageIo[0];
   if (x <= 1e-12) {
     stageIo[1] = 1;
@@ -103,7 +112,7 @@ function stage(): void {
     stageIo[2] = 1 / (K + 1);
     return;
   }
-  const xk = powK(x);
+  const xk = powK(x, K);
   const xk1 = xk * x;
   const loss = ((1 - x) * xk) / (1 - xk1);
   const l = x / (1 - x) - ((K + 1) * xk1) / (1 - xk1);
@@ -114,10 +123,16 @@ function stage(): void {
 /** Evaluates the service for one tick; `inp.backlog` is the backlog carried in. */
 export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   const lambda = inp.lambda;
+  const KNOBS = inp.params;
+  const K = KNOBS.stageSlots;
+  const stageIo = inp.io;
   if (lambda <= 0 && inp.backlog <= 0) {
     out.throughput = 0;
     out.latencyMeanMs = 0;
     out.latencyP99Ms = 0;
+    out.latencyP95Ms = 0;
+    out.diskLatencyMs = 0;
+    out.netLatencyMs = 0;
     out.errorRate = 0;
     out.goodFraction = 1;
     out.backlog = 0;
@@ -126,26 +141,32 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   }
   const rhoB = Math.max(inp.rhoCpu, inp.useDisk ? inp.rhoDisk : 0, inp.useNet ? inp.rhoNet : 0);
   let pass = 1;
+  let diskMs = 0,
+    netMs = 0,
+    dom0Ms = 0;
   stageIo[0] = inp.rhoCpu;
-  stage();
+  stage(stageIo, K);
   let stagesMs = KNOBS.cpuStageMs * stageIo[1];
   pass *= 1 - stageIo[2];
   if (inp.useDisk) {
     stageIo[0] = Math.max(inp.rhoDisk, inp.uDisk);
-    stage();
-    stagesMs += KNOBS.diskStageMs * stageIo[1];
+    stage(stageIo, K);
+    diskMs = KNOBS.diskStageMs * stageIo[1];
+    stagesMs += diskMs;
     pass *= 1 - stageIo[2];
   }
   if (inp.useNet) {
     stageIo[0] = Math.max(inp.rhoNet, inp.uNet);
-    stage();
-    stagesMs += KNOBS.netStageMs * stageIo[1];
+    stage(stageIo, K);
+    netMs = KNOBS.netStageMs * stageIo[1];
+    stagesMs += netMs;
     pass *= 1 - stageIo[2];
   }
   if (inp.useDom0) {
     stageIo[0] = inp.uDom0;
-    stage();
-    stagesMs += KNOBS.dom0StageMs * stageIo[1];
+    stage(stageIo, K);
+    dom0Ms = KNOBS.dom0StageMs * stageIo[1];
+    stagesMs += dom0Ms;
     pass *= 1 - stageIo[2];
   }
   const loss = 1 - pass;
@@ -179,7 +200,11 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   const meanMs = waitMs + delayS * 1000;
   out.throughput = throughput;
   out.latencyMeanMs = hung ? KNOBS.clientTimeoutMs : meanMs;
-  out.latencyP99Ms = hung ? KNOBS.clientTimeoutMs : 4.6 * waitMs + delayS * 1000;
+  out.latencyP99Ms = hung ? KNOBS.clientTimeoutMs : KNOBS.p99Factor * waitMs + delayS * 1000;
+  out.latencyP95Ms = hung ? KNOBS.clientTimeoutMs : KNOBS.p95Factor * waitMs + delayS * 1000;
+  // Dom0's backend sits on both device paths; it is counted on each path a request uses.
+  out.diskLatencyMs = inp.useDisk ? diskMs + dom0Ms : 0;
+  out.netLatencyMs = inp.useNet ? netMs + dom0Ms + inp.netExtraMs : 0;
   out.errorRate = hung ? 1 : errorRate;
   // Past an SLO of 38 mean latencies, e^(−SLO/mean) < 2^−54 and 1 − it rounds to exactly 1: skip exp.
   const sloOverMean = inp.sloMs / meanMs;

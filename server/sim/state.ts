@@ -6,7 +6,7 @@
 import type { ModeSpec, Scenario, VpsSpec } from '../../shared/commands.js';
 import type { VpsRole } from '../../shared/model.js';
 import type { ActiveFault, ActiveHostFault, VpsState } from '../../shared/protocol.js';
-import { KNOBS } from './knobs.js';
+import { DEFAULT_PARAMS, resolveParams, type Params } from './params.js';
 import { resolveMode, type ModeProfile } from './profiles.js';
 import { seedRng, type RngState } from './rng.js';
 
@@ -55,6 +55,8 @@ export interface SimState {
   tick: number;
   seed: number;
   modeSpec: ModeSpec;
+  /** The model's parameters: the defaults with the scenario's `params` override (never shared). */
+  params: Params;
   profile: ModeProfile;
   host: Host;
   vps: VpsState[];
@@ -111,13 +113,15 @@ function newDyn(n: number): Record<DynField, Float64Array> {
 export function initialState(s: Scenario, mode?: ModeSpec): SimState {
   const modeSpec = mode ?? s.mode;
   const vps = s.vps.map(normalizeVps);
+  const params = resolveParams(s.params);
   return {
     name: s.name,
     tickMs: s.tickMs ?? DEFAULT_TICK_MS,
     tick: 0,
     seed: s.seed ?? DEFAULT_SEED,
     modeSpec,
-    profile: resolveMode(modeSpec),
+    params,
+    profile: resolveMode(modeSpec, params),
     host: normalizeHost(s.host),
     vps,
     faults: [],
@@ -167,7 +171,6 @@ export function ticksOf(seconds: number, tickMs: number): number {
   return Math.max(1, Math.round((seconds * 1000) / tickMs));
 }
 
-export { KNOBS };
 
 /** Serializable snapshot (numbers round-trip exactly through JSON). */
 export interface StateSnapshot {
@@ -177,6 +180,8 @@ export interface StateSnapshot {
   tick: number;
   seed: number;
   modeSpec: ModeSpec;
+  /** The scenario's parameter overrides (absent: the defaults). */
+  params?: Record<string, number>;
   host: Host;
   vps: VpsState[];
   faults: ActiveFault[];
@@ -197,6 +202,7 @@ export function snapshotOf(st: SimState): StateSnapshot {
     tick: st.tick,
     seed: st.seed,
     modeSpec: st.modeSpec,
+    ...(st.params === DEFAULT_PARAMS ? {} : { params: overridesOf(st.params) }),
     host: st.host,
     vps: st.vps,
     faults: st.faults,
@@ -216,13 +222,15 @@ export function stateFromSnapshot(s: StateSnapshot): SimState {
     if (!Array.isArray(src) || src.length !== n) throw new Error(`snapshot: dyn.${f} must hold ${n} numbers`);
     dyn[f].set(src);
   }
+  const params = resolveParams(s.params);
   return {
     name: s.name,
     tickMs: s.tickMs,
     tick: s.tick,
     seed: s.seed,
     modeSpec: s.modeSpec,
-    profile: resolveMode(s.modeSpec),
+    params,
+    profile: resolveMode(s.modeSpec, params),
     host: { ...s.host },
     vps: structuredClone(s.vps),
     faults: structuredClone(s.faults),
@@ -235,4 +243,11 @@ export function stateFromSnapshot(s: StateSnapshot): SimState {
     loadDirty: [],
     loadDirtyCount: 0,
   };
+}
+
+/** The entries of a parameter record that differ from the defaults. */
+function overridesOf(params: Params): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(params)) if (v !== DEFAULT_PARAMS[k as keyof Params]) out[k] = v;
+  return out;
 }

@@ -5,7 +5,6 @@
  * isolated counterfactual → states and host figures. Each phase is its own small function over
  * typed arrays (plan.ts keeps flat copies of the plans), so each is optimized early and on its own.
  */
-import { KNOBS as KNOBS_IMPORT } from './knobs.js';
 import * as faultsMod from './faults.js';
 import type { Note } from './faults.js';
 import * as iocpuMod from './iocpu.js';
@@ -18,7 +17,6 @@ import * as codes from './work.js';
 import type { Work } from './work.js';
 
 // Module-local copies: imported bindings are read through getters by some loaders, too slow for the hot loop.
-const KNOBS = { ...KNOBS_IMPORT };
 const { STATE_DOWN, STATE_REBOOTING } = codes;
 const { advanceFaults, faultFlags } = faultsMod;
 const { ioAndCpu, deviceHeadroom } = iocpuMod;
@@ -27,22 +25,12 @@ const { totals, service } = outcomeMod;
 const { planStale, syncPlan, syncLoads, PROFILE_CODES } = planMod;
 const { workloadMultiplier } = workloadMod;
 
-const ctx: outcomeMod.ServiceContext = {
-  hung: false,
-  uDisk: 0.5,
-  uNet: 0.5,
-  uDom0: 0.5,
-  downCode: 0,
-  contended: false,
-  idle: 0.5,
-  waitMs: 0.5,
-  sumP: 0.5,
-};
 
 /** Computes tick `st.tick` into `w`, then advances `st.tick`. Notes (OOM kills, reboots) go to `notes`. */
 export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   const p = st.profile;
   const host = st.host;
+  const ctx = w.ctx;
   if (planStale(w.plan, st)) {
     syncPlan(w.plan, st);
     w.isoReady = false;
@@ -138,6 +126,7 @@ function demands(st: SimState, w: Work, allDown: boolean): void {
     s.faultIoScale.fill(1, 0, n);
     w.ioScaled = false;
   }
+  const KNOBS = st.params;
   const rps = KNOBS.rpsPerVcpu,
     stormFactor = KNOBS.ioStormFactor,
     hostNet = st.host.netMbps;

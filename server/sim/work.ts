@@ -5,6 +5,8 @@
  */
 import { HOST_METRICS, VPS_METRICS, type HostMetricName, type VpsMetricName } from '../../shared/model.js';
 import { PlanArrays } from './plan.js';
+import type { FaultFlags } from './faults.js';
+import { newServiceIn, newServiceOut, type ServiceIn, type ServiceOut } from './service.js';
 
 export const SCRATCH = [
   'appCpu',
@@ -171,6 +173,9 @@ export class MetricArrays implements Record<VpsMetricName, Float64Array> {
   schedWaitMs: Float64Array;
   latencyP99IsolatedMs: Float64Array;
   backlog: Float64Array;
+  latencyP95Ms: Float64Array;
+  diskLatencyMs: Float64Array;
+  netLatencyMs: Float64Array;
   constructor(n: number) {
     this.cpuDemand = new Float64Array(n);
     this.cpuGranted = new Float64Array(n);
@@ -195,6 +200,9 @@ export class MetricArrays implements Record<VpsMetricName, Float64Array> {
     this.schedWaitMs = new Float64Array(n);
     this.latencyP99IsolatedMs = new Float64Array(n);
     this.backlog = new Float64Array(n);
+    this.latencyP95Ms = new Float64Array(n);
+    this.diskLatencyMs = new Float64Array(n);
+    this.netLatencyMs = new Float64Array(n);
   }
 }
 
@@ -254,8 +262,39 @@ export class SharedFigures {
   }
 }
 
+/** Tick-wide inputs of the service pass. */
+export interface ServiceContext {
+  hung: boolean;
+  uDisk: number;
+  uNet: number;
+  uDom0: number;
+  /** State code of a VPS that is not up (host or shared kernel down: DOWN, else REBOOTING). */
+  downCode: number;
+  /** A work-conserving share whose water level is finite (someone is held back). */
+  contended: boolean;
+  idle: number;
+  waitMs: number;
+  /** Σ memory-bandwidth pressure. */
+  sumP: number;
+}
+
 export class Work {
   readonly size: number;
+  /** Reused per-tick scratch objects (one set per engine). */
+  readonly ctx: ServiceContext = {
+    hung: false,
+    uDisk: 0.5,
+    uNet: 0.5,
+    uDom0: 0.5,
+    downCode: 0,
+    contended: false,
+    idle: 0.5,
+    waitMs: 0.5,
+    sumP: 0.5,
+  };
+  readonly flags: FaultFlags = { hostDown: false, dom0Down: false, kernelDown: false, kernelHung: false, kernelCulprit: -1 };
+  readonly sin: ServiceIn = newServiceIn();
+  readonly sout: ServiceOut = newServiceOut();
   readonly s: ScratchArrays;
   readonly m: MetricArrays;
   readonly stateCode: Uint8Array;

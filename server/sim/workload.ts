@@ -3,11 +3,11 @@
  * noise); the others draw from the seeded PRNG held in the state.
  */
 import type { WorkloadProfile } from '../../shared/model.js';
-import { KNOBS } from './knobs.js';
 import { nextFloat, nextNormal } from './rng.js';
 import type { SimState } from './state.js';
 
 export function workloadMultiplier(st: SimState, i: number, profile: WorkloadProfile): number {
+  const KNOBS = st.params;
   switch (profile) {
     case 'steady':
       return 1;
@@ -29,7 +29,7 @@ export function workloadMultiplier(st: SimState, i: number, profile: WorkloadPro
     }
     case 'randomWalk': {
       const w = st.dyn.walk[i];
-      const next = w + KNOBS.walkSigma * nextNormal(st.rng) + 0.02 * (1 - w);
+      const next = w + KNOBS.walkSigma * nextNormal(st.rng) + KNOBS.walkReversion * (1 - w);
       const clamped = Math.min(KNOBS.walkMax, Math.max(KNOBS.walkMin, next));
       st.dyn.walk[i] = clamped;
       return clamped;
