@@ -57,8 +57,6 @@ export function missingMechanismOf(
  * that fixes or breaks a cell shows (and updates the list in the same commit). Key: `host/column/stress`.
  */
 export const KNOWN_MISSES: Record<string, string> = {
-  'modern/para/io_storm':
-    "Dom0 saturation scales every guest's I/O down in proportion; model.md §5 shares Dom0 max-min fairly among the guests' backends (a neighbour below its fair share is served in full)",
   'modern/containerNoLimits/cpu_hog':
     "scheduler wait counts every vCPU with any demand as a full runnable entity, so the light guests' baseline already waits and a hog adds little; the wait must follow how busy the run queue is",
 };

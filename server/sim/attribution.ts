@@ -82,7 +82,7 @@ export function attribute(st: SimState, w: Work, scratch: Float64Array): Attribu
   resource('net', (i) => s.netServed[i] - fairNet, (i) => s.netBase[i] > 0 && (w.shared.netU > 0.8 || s.netServed[i] < s.netWant[i] * 0.99));
   if (p.dom0) {
     const fairDom0 = p.dom0Vcpus / n;
-    resource('dom0', (i) => s.dom0Cause[i] - fairDom0, (i) => (s.diskBase[i] > 0 || s.netBase[i] > 0) && w.shared.dom0Scale < 1);
+    resource('dom0', (i) => s.dom0Cause[i] - fairDom0, (i) => (s.diskBase[i] > 0 || s.netBase[i] > 0) && s.dom0Served[i] < s.dom0Cause[i] * 0.99);
   }
   resource('cache', (i) => s.pressure[i] - 1 / n, (i) => s.slow[i] > 1.02);
   if (w.shared.hostSwapGiB > 0) {

@@ -68,8 +68,8 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     }
     if (anyIo) {
       w.ioQuiet = false;
-      share(p.diskSharing, n, diskWant, host.diskIops, diskServed, w.ones);
-      share(p.netSharing, n, netWant, host.netMbps, netServed, w.ones);
+      w.shared.diskLevel = share(p.diskSharing, n, diskWant, host.diskIops, diskServed, w.ones);
+      w.shared.netLevel = share(p.netSharing, n, netWant, host.netMbps, netServed, w.ones);
       for (let i = 0; i < n; i++) {
         const native = ioOn * (diskServed[i] * diskOpCpuS + netServed[i] * netMbitCpu);
         const cause = dom0 ? native * dom0Factor : 0;
@@ -104,7 +104,9 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
       for (let i = 0; i < n; i++) cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i]);
     }
     hostOsCpu = p.hostOs ? Math.min(host.cores, hostOsNative * p.ioCpuFactor * p.hostOsIoShare) : 0;
-    const dom0Want = dom0 && !dom0Down ? Math.min(p.dom0Vcpus, dom0Work) : 0;
+    // [G06] SEDF-DC: each guest's backend work is charged to that guest's own share (domain weighting).
+    const charging = dom0 && p.dom0Charging && p.cpuPolicy === 'share' && p.cpuWeighting === 'domain';
+    const dom0Want = dom0 && !dom0Down && !charging ? Math.min(p.dom0Vcpus, dom0Work) : 0;
     const capacity = Math.max(0, host.cores - hostOsCpu);
     if (p.cpuPolicy === 'share') {
       // Dom0 is one more scheduling entity (slot n), with Xen's default weight.
@@ -115,12 +117,14 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
       if (dom0Want <= 0) cpuGot[n] = 0;
       if (p.cpuWeighting === 'domain') {
         for (let i = 0; i < cnt; i++) cpuAvail[i] = Math.min(cpuDemand[i], cpuLimit[i]);
+        if (charging) for (let i = 0; i < n; i++) cpuAvail[i] += dom0Cause[i];
         level = waterFillDomain(cnt, cpuAvail, weight, capacity, cpuGot, st.cpuLevel);
+        if (charging) dom0Got = chargeDom0(n, s, w.ones, Math.min(p.dom0Vcpus, host.cores));
       } else {
         level = waterFillVcpu(cnt, cpuDemand, cpuLimit, capacity, cpuGot, st.cpuLevel);
       }
       st.cpuLevel = Number.isFinite(level) ? level : 0;
-      dom0Got = cpuGot[n] * (dom0Want > 0 ? 1 : 0);
+      if (!charging) dom0Got = cpuGot[n] * (dom0Want > 0 ? 1 : 0);
     } else {
       // Fixed quotas: each VPS gets min(demand, cap). Privileged work (a host OS, a Dom0) runs on
       // idle cores first; only what idle capacity cannot hold squeezes the guests' quotas.
@@ -183,6 +187,38 @@ function shareHostOs(n: number, s: Work['s'], capacity: number): number {
   return hostOsCpu;
 }
 
+/**
+ * Dom0 charging ([G06]): a guest's grant covered its own work and its backend's work in
+ * proportion; the backend part (at most what Dom0's vCPUs hold, split max-min among the
+ * backends) goes to Dom0 and the rest stays the guest's. Returns Dom0's CPU.
+ */
+function chargeDom0(n: number, s: Work['s'], ones: Float64Array, dom0Cap: number): number {
+  const cpuGot = s.cpuGot,
+    cpuDemand = s.cpuDemand,
+    cause = s.dom0Cause,
+    charge = s.dom0Charge,
+    limit = s.cpuLimit;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const c = cause[i];
+    const own = Math.min(cpuDemand[i], limit[i]);
+    const g = cpuGot[i];
+    const part = c > 0 && own + c > 0 ? (g * c) / (own + c) : 0;
+    charge[i] = part;
+    total += part;
+  }
+  if (total > dom0Cap) {
+    waterFillDomain(n, charge, ones, dom0Cap, s.vmNeed, 0);
+    total = 0;
+    for (let i = 0; i < n; i++) {
+      charge[i] = s.vmNeed[i];
+      total += charge[i];
+    }
+  }
+  for (let i = 0; i < n; i++) cpuGot[i] = Math.min(Math.min(cpuDemand[i], limit[i]), Math.max(0, cpuGot[i] - charge[i]));
+  return total;
+}
+
 /** Scales each storm or flood to the CPU its guest can give it; whether any was held back. */
 function holdBack(
   n: number,
@@ -206,8 +242,11 @@ function holdBack(
 
 /**
  * What each VPS could get on each device (its headroom: what it is served when it wants more, else
- * served plus the idle rest, up to its path), then Dom0 saturation: every guest's I/O scales by
- * capacity/work (model spec §5); a dead Dom0 serves nothing. Returns that scale.
+ * served plus the idle rest, up to its path), then Dom0 (model spec §5): Dom0 works only on what
+ * the devices took, and its CPU is split max-min fairly among the guests' backends, so a guest
+ * asking for less than its fair share is served in full and a storming guest gets what is left.
+ * Each guest's I/O (and its headroom) scales by the share of its backend work Dom0 could do; a
+ * dead Dom0 serves nothing. Returns the smallest such scale (1: Dom0 kept up with everyone).
  */
 export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number {
   const n = st.vps.length;
@@ -230,43 +269,110 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     return dom0Down ? 0 : 1;
   }
   let preDisk = 0,
-    preNet = 0;
+    preNet = 0,
+    kDisk = 0,
+    kNet = 0;
   for (let i = 0; i < n; i++) {
     preDisk += diskServed[i];
     preNet += netServed[i];
+    if (diskWant[i] > 0) kDisk++;
+    if (netWant[i] > 0) kNet++;
   }
   const idleDisk = Math.max(0, host.diskIops - preDisk),
     idleNet = Math.max(0, host.netMbps - preNet);
+  // Headroom: what is served plus the idle rest; shared max-min, at least the fair level and the
+  // guaranteed C/k (a VPS under them could still grow to them); on a full FIFO queue, only what
+  // it is served (everyone's share shrinks as anyone asks for more).
+  const fairDisk = p.diskSharing === 'maxmin' && kDisk > 0 ? host.diskIops / kDisk : 0,
+    fairNet = p.netSharing === 'maxmin' && kNet > 0 ? host.netMbps / kNet : 0;
+  const dLevel = Math.max(sh.diskLevel, fairDisk),
+    nLevel = Math.max(sh.netLevel, fairNet);
   for (let i = 0; i < n; i++) {
     const ds = diskServed[i],
       ns = netServed[i];
-    diskAvail[i] = diskWant[i] > ds * (1 + 1e-12) ? ds : Math.min(dPath[i], ds + idleDisk);
-    netAvail[i] = netWant[i] > ns * (1 + 1e-12) ? ns : Math.min(nPath[i], ns + idleNet);
-  }
-  const dom0Work = w.shared.dom0Work;
-  const dom0Scale = dom0Down ? 0 : p.dom0 && dom0Work > 0 ? Math.min(1, w.shared.dom0Got / dom0Work) : 1;
-  if (dom0Scale < 1) {
-    let sumDisk = 0,
-      sumNet = 0;
-    for (let i = 0; i < n; i++) {
-      const ds = diskServed[i] * dom0Scale,
-        ns = netServed[i] * dom0Scale;
-      diskServed[i] = ds;
-      netServed[i] = ns;
-      diskAvail[i] *= dom0Scale;
-      netAvail[i] *= dom0Scale;
-      sumDisk += ds;
-      sumNet += ns;
+    let da = ds,
+      na = ns;
+    if (!(diskWant[i] > ds * (1 + 1e-12))) {
+      da = ds + idleDisk;
+      if (dLevel > da && Number.isFinite(dLevel)) da = dLevel;
+      da = Math.min(dPath[i], da);
     }
-    sh.sumDisk = sumDisk;
-    sh.sumNet = sumNet;
-  } else {
+    if (!(netWant[i] > ns * (1 + 1e-12))) {
+      na = ns + idleNet;
+      if (nLevel > na && Number.isFinite(nLevel)) na = nLevel;
+      na = Math.min(nPath[i], na);
+    }
+    diskAvail[i] = Math.max(ds, da);
+    netAvail[i] = Math.max(ns, na);
+  }
+  if (!p.dom0) {
     sh.sumDisk = preDisk;
     sh.sumNet = preNet;
+    return 1;
   }
-  return dom0Scale;
+  const cause = s.dom0Cause,
+    served = s.dom0Served;
+  const dom0Work = sh.dom0Work;
+  const charging = p.dom0Charging;
+  // Dom0's CPU for the backends: what the scheduler granted it (or, charged, what each guest paid).
+  const dom0Cpu = dom0Down ? 0 : sh.dom0Got;
+  let minScale = 1;
+  // A backend's fair level when Dom0 is contended (Infinity: Dom0 keeps up with everyone).
+  let level = Infinity;
+  if (charging) {
+    const charge = s.dom0Charge;
+    for (let i = 0; i < n; i++) served[i] = Math.min(cause[i], charge[i]);
+  } else if (dom0Work > dom0Cpu * (1 + 1e-12)) {
+    level = waterFillDomain(n, cause, w.ones, dom0Cpu, served, 0);
+  } else {
+    for (let i = 0; i < n; i++) served[i] = cause[i];
+  }
+  // Headroom through Dom0: the spare Dom0 CPU, at least the backend's fair level and the
+  // guaranteed share of Dom0's vCPUs among the backends at work.
+  const spare = Math.max(0, p.dom0Vcpus - dom0Cpu);
+  let kDom0 = 0;
+  for (let i = 0; i < n; i++) if (cause[i] > 0) kDom0++;
+  const fairDom0 = kDom0 > 0 ? p.dom0Vcpus / kDom0 : 0;
+  let sumDisk = 0,
+    sumNet = 0;
+  for (let i = 0; i < n; i++) {
+    const c = cause[i];
+    if (dom0Down) {
+      // A dead Dom0 serves nothing: every guest's I/O stops.
+      diskServed[i] = 0;
+      netServed[i] = 0;
+      diskAvail[i] = 0;
+      netAvail[i] = 0;
+      minScale = 0;
+      continue;
+    }
+    if (c <= 0) {
+      sumDisk += diskServed[i];
+      sumNet += netServed[i];
+      continue;
+    }
+    const f = dom0Down ? 0 : Math.min(1, served[i] / c);
+    if (f < minScale) minScale = f;
+    const ds = diskServed[i] * f,
+      ns = netServed[i] * f;
+    diskServed[i] = ds;
+    netServed[i] = ns;
+    sumDisk += ds;
+    sumNet += ns;
+    // What Dom0 could carry for this guest: its served work plus the spare, in the guest's own mix.
+    let head = 1;
+    if (f >= 1) head = Math.max(1 + spare / c, fairDom0 / c, Number.isFinite(level) ? level / c : 1);
+    const dh = ds * head,
+      nh = ns * head;
+    if (diskAvail[i] > dh) diskAvail[i] = f < 1 ? ds : Math.max(ds, Math.min(diskAvail[i], dh));
+    if (netAvail[i] > nh) netAvail[i] = f < 1 ? ns : Math.max(ns, Math.min(netAvail[i], nh));
+  }
+  sh.sumDisk = sumDisk;
+  sh.sumNet = sumNet;
+  return minScale;
 }
 
+/** Splits a device; returns the max-min fair level (0 for a FIFO queue, Infinity when all fit). */
 function share(
   kind: 'maxmin' | 'proportional',
   n: number,
@@ -274,10 +380,10 @@ function share(
   capacity: number,
   out: Float64Array,
   ones: Float64Array,
-): void {
+): number {
   if (kind === 'proportional') {
-    shareProportional(n, want, capacity, out);
-    return;
+    const frac = shareProportional(n, want, capacity, out);
+    return frac < 1 ? 0 : Infinity;
   }
-  waterFillDomain(n, want, ones, capacity, out, 0);
+  return waterFillDomain(n, want, ones, capacity, out, 0);
 }

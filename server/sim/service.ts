@@ -148,6 +148,8 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   stage(stageIo, K);
   let stagesMs = KNOBS.cpuStageMs * stageIo[1];
   pass *= 1 - stageIo[2];
+  // Shared devices are one queue (M/M/1/K at the device, model spec §5): the busier of the VPS's
+  // own load on its share and the device's utilization sets the wait there and the share refused.
   if (inp.useDisk) {
     stageIo[0] = Math.max(inp.rhoDisk, inp.uDisk);
     stage(stageIo, K);

@@ -40,6 +40,8 @@ export const SCRATCH = [
   'faultIoScale',
   'vmNeed',
   'dom0Cause',
+  'dom0Served',
+  'dom0Charge',
   'hostOsCause',
   'good',
   'hog',
@@ -93,6 +95,10 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
   faultIoScale: Float64Array;
   vmNeed: Float64Array;
   dom0Cause: Float64Array;
+  /** Dom0 CPU its backend got for this guest (max-min fair among the guests' backends). */
+  dom0Served: Float64Array;
+  /** With dom0Charging: the part of the guest's own grant that paid for its Dom0 work. */
+  dom0Charge: Float64Array;
   hostOsCause: Float64Array;
   good: Float64Array;
   hog: Float64Array;
@@ -135,6 +141,8 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
     this.faultIoScale = new Float64Array(n + 1);
     this.vmNeed = new Float64Array(n + 1);
     this.dom0Cause = new Float64Array(n + 1);
+    this.dom0Served = new Float64Array(n + 1);
+    this.dom0Charge = new Float64Array(n + 1);
     this.hostOsCause = new Float64Array(n + 1);
     this.good = new Float64Array(n + 1);
     this.hog = new Float64Array(n + 1);
@@ -247,6 +255,9 @@ export class SharedFigures {
   sumResident = 0.5;
   sumDisk = 0.5;
   sumNet = 0.5;
+  /** Fair levels of the device split (max-min; 0 for a full FIFO queue; Infinity: all fit). */
+  diskLevel = 0.5;
+  netLevel = 0.5;
   constructor() {
     this.diskU = 0;
     this.netU = 0;
@@ -259,6 +270,8 @@ export class SharedFigures {
     this.sumResident = 0;
     this.sumDisk = 0;
     this.sumNet = 0;
+    this.diskLevel = Infinity;
+    this.netLevel = Infinity;
   }
 }
 
