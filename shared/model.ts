@@ -70,8 +70,6 @@ export const VPS_METRICS = [
   'latencyP95Ms',
   /** Time a request spends at the disk: device queueing, plus Dom0's backend where there is one, ms. */
   'diskLatencyMs',
-  /** Time a request spends on the network path: NIC queueing, added round trip, Dom0's backend, ms. */
-  'netLatencyMs',
 ] as const;
 export type VpsMetricName = (typeof VPS_METRICS)[number];
 

@@ -49,7 +49,6 @@ export const VPS_SCALE: Record<VpsMetricName, number> = {
   backlog: 1,
   latencyP95Ms: 1,
   diskLatencyMs: 10,
-  netLatencyMs: 10,
 };
 
 export const HOST_SCALE: Record<HostMetricName, number> = {

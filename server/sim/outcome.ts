@@ -113,8 +113,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     mThroughput = m.throughputRps,
     mMean = m.latencyMeanMs;
   const mP95 = m.latencyP95Ms,
-    mDiskLat = m.diskLatencyMs,
-    mNetLat = m.netLatencyMs;
+    mDiskLat = m.diskLatencyMs;
   const mP99 = m.latencyP99Ms,
     mError = m.errorRate,
     mGoodFraction = m.goodFraction,
@@ -329,7 +328,6 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         mP99[i] = p99;
         mP95[i] = sout.latencyP95Ms;
         mDiskLat[i] = sout.diskLatencyMs;
-        mNetLat[i] = sout.netLatencyMs;
         mError[i] = er;
         mGoodFraction[i] = dnr ? 0 : gf;
         mBacklog[i] = bl;
@@ -360,7 +358,6 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       mP99[i] = 0;
       mP95[i] = 0;
       mDiskLat[i] = 0;
-      mNetLat[i] = 0;
       mError[i] = lambda > 0 ? 1 : 0;
       mGoodFraction[i] = 0;
       mBacklog[i] = 0;

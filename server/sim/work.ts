@@ -183,7 +183,6 @@ export class MetricArrays implements Record<VpsMetricName, Float64Array> {
   backlog: Float64Array;
   latencyP95Ms: Float64Array;
   diskLatencyMs: Float64Array;
-  netLatencyMs: Float64Array;
   constructor(n: number) {
     this.cpuDemand = new Float64Array(n);
     this.cpuGranted = new Float64Array(n);
@@ -210,7 +209,6 @@ export class MetricArrays implements Record<VpsMetricName, Float64Array> {
     this.backlog = new Float64Array(n);
     this.latencyP95Ms = new Float64Array(n);
     this.diskLatencyMs = new Float64Array(n);
-    this.netLatencyMs = new Float64Array(n);
   }
 }
 

@@ -83,7 +83,6 @@ describe('latency metrics', () => {
     const quiet = createEngine(s).step().vps[0];
     expect(quiet.latencyP95Ms / quiet.latencyP99Ms).toBeCloseTo(3 / 4.6, 12);
     expect(quiet.diskLatencyMs).toBeGreaterThan(0);
-    expect(quiet.netLatencyMs).toBeGreaterThan(0);
     const busy = createEngine({ ...s, events: [{ atTick: 0, type: 'startFault', vps: 'b', fault: 'io_storm' }] }).step().vps[0];
     expect(busy.diskLatencyMs).toBeGreaterThan(2 * quiet.diskLatencyMs);
     const noDisk = createEngine({ ...s, vps: [web('a', { load: { cpu: 0.1, disk: 0 } })] }).step().vps[0];
