@@ -94,7 +94,7 @@ describe('wire encoding', () => {
 });
 
 describe('wire encoding of real engine frames', () => {
-  it('every frame of a busy 16-VPS lab (faults, attribution) is at most 2 KB on the wire', async () => {
+  it('every frame of a busy 16-VPS lab (faults, attribution) is at most 2 KB on the wire, plus its p95 and disk latency', async () => {
     const { createEngine } = await import('../../../server/sim/index.js');
     const roles = ['web', 'database', 'cache', 'batch', 'ci', 'mail'] as const;
     const vps = Array.from({ length: 16 }, (_, i) => ({
@@ -128,6 +128,8 @@ describe('wire encoding of real engine frames', () => {
       max = Math.max(max, Buffer.byteLength(JSON.stringify(encodeFrameMessage('demo', [f]))));
     }
     expect(edges).toBeGreaterThan(0);
-    expect(max).toBeLessThanOrEqual(2048);
+    // 2 KB for the metrics the budget was set with, plus p95 and disk latency: two more numbers per
+    // VPS of at most five digits and a comma each.
+    expect(max).toBeLessThanOrEqual(2048 + 16 * 2 * 6);
   });
 });
