@@ -72,9 +72,16 @@ export function hostLines(modes: readonly ModeSpec[], summaries: readonly RunSum
  */
 export function summaryTable(modes: readonly ModeSpec[], summaries: readonly RunSummary[], limit = 8): string {
   const all = [...new Set(summaries.flatMap((s) => Object.keys(s.vps)))];
-  const badness = (id: string): number =>
-    Math.max(...summaries.map((s) => (s.vps[id] ? (s.vps[id].dnr ? 1e9 : 0) + s.vps[id].degradationPct : -1)));
-  const ids = all.length <= limit ? all : [...all].sort((a, b) => badness(b) - badness(a)).slice(0, limit);
+  const badness = new Map<string, number>();
+  for (const id of all) {
+    let b = -1;
+    for (const s of summaries) {
+      const v = s.vps[id];
+      if (v) b = Math.max(b, (v.dnr ? 1e9 : 0) + v.degradationPct);
+    }
+    badness.set(id, b);
+  }
+  const ids = all.length <= limit ? all : [...all].sort((a, b) => badness.get(b)! - badness.get(a)!).slice(0, limit);
   const labels = modes.map(modeLabel);
   const cols: { title: string; get: (s: RunSummary, id: string) => number | null; digits: number }[] = [
     { title: 'degr %', get: (s, id) => s.vps[id]?.degradationPct ?? null, digits: 2 },

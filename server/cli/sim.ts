@@ -4,7 +4,7 @@
  * flags ⇒ byte-identical output. Exit codes: 0 done, 1 the run failed, 2 bad flags or a bad
  * scenario (nothing written).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Scenario } from '../../shared/commands.js';
@@ -84,6 +84,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (opts.out && !existsSync(dirname(resolve(opts.out)))) {
     process.stderr.write(`sim: --out: folder ${dirname(resolve(opts.out))} does not exist\n`);
+    return 2;
+  }
+  if (opts.out && existsSync(opts.out) && statSync(opts.out).isDirectory()) {
+    process.stderr.write(`sim: --out: ${opts.out} is a folder; name a file\n`);
     return 2;
   }
   const ticks = Math.max(1, Math.round((scenario.durationS! * 1000) / runs[0].tickMs));

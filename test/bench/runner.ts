@@ -90,10 +90,11 @@ export async function run(): Promise<void> {
     );
     console.log(
       'runner s: wall, process start included (CPU s beside it); loop s: the runner\'s own stepping and writing (from its stderr); ' +
-        'engine s: the engine process\'s advance() alone; SimGrid s: wall (CPU)',
+        'engine s: the engine process\'s advance() alone (its whole CPU s beside it); SimGrid s: wall (CPU). ' +
+        'On a busy machine the CPU figures are the steadier ones',
     );
     console.log(
-      '     V   runner s  VPS-ticks/s  CPU s  loop s  peak RSS   engine s  loop/engine   SimGrid s (CPU)  runner/SimGrid wall (CPU)',
+      '     V   runner s  VPS-ticks/s  CPU s  loop s  peak RSS   engine s (CPU)  loop/engine  runner/engine CPU   SimGrid s (CPU)  runner/SimGrid wall (CPU)',
     );
     const rows: { v: number; runner: number; rss: number; peer?: number }[] = [];
     for (const v of SIZES) {
@@ -112,6 +113,7 @@ export async function run(): Promise<void> {
       const rc = median(runner.map((m) => m.cpu));
       const loop = median(runner.map((m) => Number(/ in ([\d.]+) s/.exec(m.stderr)?.[1] ?? NaN)));
       const eAdvance = median(engine.map((m) => Number(m.stdout.trim())));
+      const eCpu = median(engine.map((m) => m.cpu));
       const rss = Math.max(...runner.map((m) => m.rssMb));
       const pw = peer.bin ? median(sg.map((m) => m.wall)) : SIM_S === 600 ? RECORDED_PEER_S[v] : undefined;
       const pc = peer.bin ? median(sg.map((m) => m.cpu)) : NaN;
@@ -120,7 +122,7 @@ export async function run(): Promise<void> {
       const ratioText = pw === undefined ? '–' : peer.bin ? `${f(rw / pw)}× (${f(rc / pc)}×)` : `${f(rw / pw)}×`;
       console.log(
         `${String(v).padStart(6)}   ${f(rw).padStart(8)}  ${rate((v * ticks) / rw).padStart(11)}  ${f(rc).padStart(5)}  ${f(loop).padStart(6)}  ${f(rss, 0).padStart(5)} MB   ` +
-          `${f(eAdvance).padStart(8)}  ${f(loop / eAdvance).padStart(10)}×   ${peerText.padStart(15)}  ${ratioText}`,
+          `${`${f(eAdvance)} (${f(eCpu)})`.padStart(14)}  ${f(loop / eAdvance).padStart(10)}×  ${f(rc / eCpu).padStart(16)}×   ${peerText.padStart(15)}  ${ratioText}`,
       );
     }
     console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2-core machine shared with other work)`);

@@ -140,6 +140,17 @@ describe('sim CLI', { timeout: 90_000 }, () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('exits 2 when --out names a folder or a missing folder, before running', async () => {
+    const [folder, missing] = await Promise.all([
+      sim([smallFile, '--out', dir]),
+      sim([smallFile, '--out', join(dir, 'no-such-folder', 'x.json')]),
+    ]);
+    expect([folder.code, missing.code]).toEqual([2, 2]);
+    expect(folder.stderr).toContain('--out');
+    expect(missing.stderr).toContain('--out');
+    expect(folder.stdout + missing.stdout).toBe('');
+  });
+
   it('exits 2 on a missing file, naming it', async () => {
     const r = await sim([join(dir, 'missing.json')]);
     expect(r.code).toBe(2);
