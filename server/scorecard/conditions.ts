@@ -8,7 +8,7 @@
  * - "overcommit" (memory bomb under para).
  */
 import { resolveMode } from '../sim/index.js';
-import { param, type Params } from './params.js';
+import { param, resolvedParams, type Params } from './params.js';
 import { isQuota, quotaCap, type Column, type ExperimentHost } from './setup.js';
 
 export type Verdict = 'yes' | 'no' | 'borderline';
@@ -35,15 +35,9 @@ export interface ConditionResult {
   text: string;
 }
 
-/** A column's mode profile, with the I/O cost factors a run's parameter overrides set (`ioCpu<Mode>`, `dom0IoFactor`). */
+/** A column's mode profile under the parameters a run has. */
 function profileOf(column: Column, pr?: Params): ReturnType<typeof resolveMode> {
-  const p = resolveMode(column.mode);
-  const io = pr?.[`ioCpu${p.id[0].toUpperCase()}${p.id.slice(1)}`];
-  return {
-    ...p,
-    ioCpuFactor: io ?? p.ioCpuFactor,
-    dom0IoFactor: p.dom0 ? (pr?.dom0IoFactor ?? p.dom0IoFactor) : p.dom0IoFactor,
-  };
+  return resolveMode(column.mode, resolvedParams(pr));
 }
 
 function verdictOf(ratio: number): Verdict {

@@ -6,7 +6,7 @@
 import { CATEGORY_LABEL, type Category } from '../../shared/scorecard.js';
 import { runScorecard } from './experiment.js';
 import type { Timing } from './measure.js';
-import { defaultParams, paramOverridesSupported, type Params } from './params.js';
+import { defaultParams, paramOverridesSupported, variedParam, type Params } from './params.js';
 import { DEMANDED_ROWS, timingFor } from './robustness.js';
 import type { ExperimentHost } from './setup.js';
 import { DECIDING_PARAMS } from './deciding.js';
@@ -40,10 +40,9 @@ export interface SensitivityReport {
   refused: { param: string; factor: number; value: number; message: string }[];
 }
 
-/** The value a parameter is varied to (integers stay integers, at least 1). */
-export function variedValue(def: number, factor: number): number {
-  const v = def * factor;
-  return Number.isInteger(def) ? Math.max(1, Math.round(v)) : v;
+/** The value a parameter is varied to: its default × factor, back in its range (whole where it must be). */
+export function variedValue(name: string, factor: number): number {
+  return variedParam(name, factor);
 }
 
 /** Runs the sensitivity sweep over `hosts` (the paper's and the modern host by default). */
@@ -71,7 +70,7 @@ export function runSensitivity(
   const refused: SensitivityReport['refused'] = [];
   for (const name of names) {
     for (const factor of FACTORS) {
-      const value = variedValue(defaults[name], factor);
+      const value = variedValue(name, factor);
       if (value === defaults[name]) continue;
       let varied;
       try {

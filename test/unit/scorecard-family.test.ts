@@ -54,9 +54,11 @@ describe('scorecard host family', () => {
 
 describe('scorecard sensitivity', () => {
   it('varies a parameter through the scenario, or says the engine cannot; every verdict it flips carries its reason', () => {
-    expect(variedValue(16, 0.5)).toBe(8);
-    expect(variedValue(1, 0.5)).toBe(1);
-    expect(variedValue(0.25, 2)).toBe(0.5);
+    // ×0.5 and ×2 within each parameter's range, whole where it must be.
+    expect(variedValue('stageSlots', 0.5)).toBe(8);
+    expect(variedValue('dom0Vcpus', 0.5)).toBe(1);
+    expect(variedValue('leakPlanPerS', 2)).toBe(0.5);
+    expect(variedValue('eCpuFull', 2)).toBe(1);
     expect(() => runSensitivity([SMALL_HOST], { params: ['noSuchParam'] })).toThrow(/noSuchParam/);
     const r = runSensitivity([SMALL_HOST], {
       params: ['clientTimeoutMs'],
