@@ -13,6 +13,11 @@ const CFS_WAIT =
 const DOM0_THROUGHPUT =
   "Dom0's CPU per op decides how much of a storming guest's I/O Dom0 passes to the device (§5): dearer ops leave the storm less of Dom0 after the neighbours' fair shares, so the device is less busy and the neighbours' loss falls below 1 %";
 
+const DOM0_SHORT =
+  "Dom0 is a scheduling entity beside the guests (§5): at twice the CPU per op the guests' own I/O asks more of Dom0 than a fair share of its vCPUs gives even before any stress (on the modern host 1.3 of 1 core per guest), so anything else that asks Dom0 for work, or takes the host's CPU from it (a storm, a hog, a fork bomb), cuts every guest's I/O, and the baseline's Dom0 queueing swamps the p99 rise a hog adds";
+const STORM_REACH =
+  "the model applies a mode's random-I/O efficiency to what each guest is served, so it sets how hard a storming guest reaches the shared device: at half of it a storming container pushes half the ops into the shared queue, at twice a VM's a storming VM pushes as hard as a container; the storm cells are decided by that reach";
+
 export const DECIDING_PARAMS: Record<string, Record<string, string>> = {
   clientTimeoutMs: { '*': OUTAGE_LENGTH },
   dom0RestartS: { '*': OUTAGE_LENGTH },
@@ -32,10 +37,13 @@ export const DECIDING_PARAMS: Record<string, Record<string, string>> = {
   },
   eDiskHosted: {
     'hosted/io_storm':
-      "the hosted ≈0 storm cell rests on the type-2 VMM's low random-I/O efficiency ([F15]-like 0.47): a storming guest reaches the shared disk at under half its plan; at twice the efficiency it reaches it as hard as a container does, and the neighbours see the device's queueing",
+      "the hosted ≈0 storm cell rests on the type-2 VMM's low random-I/O efficiency (0.47): a storming guest reaches the shared disk at under half its plan; at twice the efficiency it reaches it as hard as a container does, and the neighbours see the device's queueing",
   },
-  diskOpCpuS: { 'para/io_storm': DOM0_THROUGHPUT, 'para/cpu_hog': CFS_WAIT },
-  dom0IoFactor: { 'para/io_storm': DOM0_THROUGHPUT, 'para/cpu_hog': CFS_WAIT },
+  diskOpCpuS: { '*': DOM0_SHORT },
+  dom0IoFactor: { 'para/io_storm': DOM0_THROUGHPUT, '*': DOM0_SHORT },
+  eDiskFull: { '*': STORM_REACH },
+  eDiskContainer: { '*': STORM_REACH },
+  eDiskPara: { '*': STORM_REACH },
   sliceVcpuMs: { '*': CFS_WAIT },
   sliceDomainMs: { '*': CFS_WAIT },
   diskStageMs: { '*': CFS_WAIT },

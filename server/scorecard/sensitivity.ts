@@ -142,7 +142,8 @@ export function formatSensitivity(r: SensitivityReport): string {
       );
     }
     const why = fs.find((f) => f.why)?.why;
-    lines.push(`  why it decides: ${why ?? 'UNEXPLAINED'}`);
+    const verdicts = fs.some((f) => f.matchedBefore !== f.matchedAfter);
+    lines.push(`  why it decides: ${why ?? (verdicts ? 'UNEXPLAINED' : 'not written (no verdict changes)')}`);
   }
   lines.push('');
   lines.push(`${r.flips.length} flip(s); ${r.unexplained} verdict change(s) without a written reason`);
