@@ -57,6 +57,4 @@ export function missingMechanismOf(
  * that fixes or breaks a cell shows (and updates the list in the same commit). Key: `host/column/stress`.
  */
 export const KNOWN_MISSES: Record<string, string> = {
-  'modern/containerNoLimits/cpu_hog':
-    "scheduler wait counts every vCPU with any demand as a full runnable entity, so the light guests' baseline already waits and a hog adds little; the wait must follow how busy the run queue is",
 };

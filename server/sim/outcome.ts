@@ -34,14 +34,21 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
   const memBw = KNOBS.memBwPerCoreGBs,
     hostBw = host.memBwGBs,
     thrashP = KNOBS.cacheThrashPressure;
+  const share = p.cpuPolicy === 'share';
+  const slice = p.schedSliceMs,
+    burst = Math.min(slice, KNOBS.cpuStageMs);
+  const cpuLimit = s.cpuLimit,
+    bgCpu = s.bgCpu;
   let sumGot = dom0Got + w.shared.hostOsCpu;
-  let runnable = dom0Got > 0 ? Math.ceil(dom0Got) : 0;
+  // Σ over running entities of (core time held) × (half its run): what a waking vCPU that finds
+  // its core taken waits, weighted by who holds it. A CPU-bound entity runs a whole slice; one
+  // that mostly waits on requests runs one request's CPU stage.
+  let held = share && dom0Got > 0 ? dom0Got * (dom0Got >= w.shared.dom0Work * 0.999 && w.shared.dom0Work > 0 ? burst : slice) * 0.5 : 0;
   let sumP = 0;
   for (let i = 0; i < n; i++) {
     const got = cpuGot[i];
     sumGot += got;
-    const d = cpuDemand[i];
-    if (d > 0) runnable += Math.ceil(d);
+    if (share && got > 0) held += got * runLength(cpuDemand[i], cpuLimit[i], bgCpu[i], slice, burst) * 0.5;
     // Cache and memory-bandwidth interference (model spec §6, every mode).
     const pj = Math.min(1, (got * memBw) / hostBw + thrash[i] * thrashP);
     const pr = up[i] ? pj : 0;
@@ -51,12 +58,23 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
   const contended = p.cpuPolicy === 'share' && Number.isFinite(level);
   ctx.contended = contended;
   ctx.idle = Math.max(0, host.cores - sumGot);
-  ctx.waitMs = contended ? Math.max(0, runnable / host.cores - 1) * (p.schedSliceMs / 2) : 0;
+  // The chance a waking vCPU finds every core taken: the host's busy fraction to the power of its
+  // cores (one core: its busy fraction; many cores: only near saturation).
+  const u = Math.min(1, sumGot / host.cores);
+  ctx.busyP = share && sumGot > 0 ? (contended ? 1 : Math.pow(u, host.cores)) : 0;
+  ctx.heldMs = held;
+  ctx.sumGot = sumGot;
+  ctx.waitMs = 0;
   ctx.sumP = sumP;
   return sumGot;
 }
 
 export type { ServiceContext } from './work.js';
+
+/** How long one run of an entity lasts: a whole slice when CPU-bound (a hog, or every vCPU busy), else one burst. */
+function runLength(demand: number, limit: number, bg: number, slice: number, burst: number): number {
+  return bg > 0 || demand >= limit * 0.999 ? slice : burst;
+}
 
 /**
  * Per VPS: CPU metrics and headroom, cache slowdown, then service, isolated counterfactual,
@@ -160,9 +178,14 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     contended = ctx.contended;
   const level = w.shared.level,
     idle = ctx.idle,
-    waitMs = ctx.waitMs,
+    busyP = ctx.busyP,
+    heldMs = ctx.heldMs,
+    sumGotAll = ctx.sumGot,
     sumP = ctx.sumP;
   const sigmaScale = p.cachePartitioning ? KNOBS.cachePartitionScale : 1;
+  const slice = p.schedSliceMs,
+    burst = Math.min(slice, KNOBS.cpuStageMs);
+  const bgCpuA = s.bgCpu;
   const sin = w.sin,
     sout = w.sout;
   sin.dtS = dt;
@@ -190,7 +213,12 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     } else cpuHead = Math.max(got, headroomVcpu(vc, lim, level));
     mSteal[i] = Math.max(0, capped - got) / vc;
     mThrottled[i] = Math.max(0, d - capped) / vc;
-    const wait = d > 0 ? waitMs : 0;
+    // Scheduler wait (model spec §3): every core taken, by whom, for how much of its run.
+    let wait = 0;
+    if (d > 0 && busyP > 0 && sumGotAll > 0) {
+      const own = got * runLength(d, lim, bgCpuA[i], slice, burst) * 0.5;
+      wait = (busyP * Math.max(0, heldMs - own)) / sumGotAll;
+    }
     mWait[i] = wait;
     // Cache slowdown.
     const sl = 1 + sens[i] * sigmaScale * Math.min(1, Math.max(0, sumP - pressure[i]));

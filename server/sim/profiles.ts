@@ -100,7 +100,7 @@ function builtins(k: Params): Record<ModeId, ModeProfile> {
     admissionCpu: false, admissionRam: k.memOvercommit, kernelPanicRadius: 'guest', forkBombRadius: 'guest',
   },
   container: {
-    id: 'container', cpuPolicy: 'share', cpuWeighting: 'domain', cpuCaps: true, schedSliceMs: k.sliceVcpuMs,
+    id: 'container', cpuPolicy: 'share', cpuWeighting: 'domain', cpuCaps: true, schedSliceMs: k.sliceDomainMs,
     eCpu: k.eCpuContainer, eSyscall: k.eSyscallContainer, eDisk: k.eDiskContainer, netRttMs: k.netRttContainerMs, ioCpuFactor: k.ioCpuContainer,
     dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, dom0Charging: false, hostOs: false, hostOsIoShare: 0,
     memPolicy: 'limited', memOvercommit: 1,

@@ -285,6 +285,12 @@ export interface ServiceContext {
   contended: boolean;
   idle: number;
   waitMs: number;
+  /** Chance a waking vCPU finds every core taken (shared policies). */
+  busyP: number;
+  /** Σ (core time held × half a run) over running entities, core·ms. */
+  heldMs: number;
+  /** Σ granted CPU (guests, Dom0, host OS). */
+  sumGot: number;
   /** Σ memory-bandwidth pressure. */
   sumP: number;
 }
@@ -301,6 +307,9 @@ export class Work {
     contended: false,
     idle: 0.5,
     waitMs: 0.5,
+    busyP: 0.5,
+    heldMs: 0.5,
+    sumGot: 0.5,
     sumP: 0.5,
   };
   readonly flags: FaultFlags = { hostDown: false, dom0Down: false, kernelDown: false, kernelHung: false, kernelCulprit: -1 };

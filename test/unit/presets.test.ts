@@ -90,7 +90,8 @@ describe('preset stories', { timeout: 90_000 }, () => {
     }
     const before = summarize(frames, { fromTick: 100, toTick: 300 }).vps['web-1'];
     const after = summarize(frames, { fromTick: 320, toTick: 600 }).vps['web-1'];
-    expect(after.latencyP99Ms!).toBeGreaterThan(before.latencyP99Ms! * 1.5);
+    // Visibly up, as the scorecard judges a tail (×1.25).
+    expect(after.latencyP99Ms!).toBeGreaterThan(before.latencyP99Ms! * 1.25);
     expect(after.throughputRps!).toBeGreaterThan(before.throughputRps! * 0.97);
     expect(after.dnr).toBe(false);
   });
