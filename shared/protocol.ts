@@ -4,6 +4,7 @@
  */
 import type { Command, ModeSpec, PlanPatch, Load, VpsSpec } from './commands.js';
 import type { Frame, GuestFault, HostFault, VpsMetricName, WorkloadProfile } from './model.js';
+import type { VpsChange } from './events.js';
 import type { WireFrameMessage, WireHistory } from './wire.js';
 
 export const ERROR_CODES = {
@@ -84,8 +85,17 @@ export interface LabEvent {
   kind: 'command' | 'faultEnded' | 'admission' | 'oom' | 'reboot' | 'info';
   /** Who issued it: a browser ("viewer 3", "teacher"), "rest", "scenario", or "engine". */
   by: string;
+  /** The line of text (shared/events.ts `describeEvent`, `describeCommand`); never parsed back. */
   message: string;
   command?: Command;
+  /** The side of a compare lab it concerns (0: `mode`, 1: `compareMode`); absent: every side. */
+  side?: number;
+  /** The VPS it concerns, if one. */
+  vps?: string;
+  /** The fault it concerns, if one. */
+  fault?: GuestFault | HostFault;
+  /** A VPS's change of state (with `vps`). */
+  change?: VpsChange;
 }
 
 /**

@@ -23,12 +23,9 @@ import {
 } from '../../shared/wire.js';
 import { assignColors } from '../../shared/colors.js';
 import type { Engine } from '../sim/api.js';
-import { scheduleOf } from '../sim/index.js';
-import { matchApplied } from './schedule.js';
 import type { LabSnapshot } from './store.js';
 import { FrameHistory } from './history.js';
-import { describeCommand, modeName } from './describe.js';
-import { endedFaults, nextFaultEnd, StateWatch } from './watch.js';
+import { commandEvent, tickEvents } from './events.js';
 
 export const MIN_SPEED = 0.25;
 export const MAX_SPEED = 50;
@@ -107,7 +104,6 @@ export class Lab {
   private readonly eventListeners = new Set<(event: LabEvent, state?: LabState) => void>();
   private readonly queue: Pending[] = [];
   private readonly events: LabEvent[];
-  private readonly watches: StateWatch[];
   private acc = 0;
   private last: number;
   /** Broadcast budget: refills at broadcastHz, holds up to BROADCAST_BURST (a late tick goes out at once). */
@@ -116,13 +112,8 @@ export class Lab {
   private deferred: [LabEvent, LabState | undefined][] | null = null;
   private latest: Frame[] | null = null;
   private broadcastTick = -1;
-  private faultEndAt = Infinity;
   private tickErrors = 0;
   private dropped = 0;
-  /** The scenario's scheduled events, by tick (the engines apply them by themselves in step). */
-  private readonly schedule: { tick: number; command: Command }[];
-  /** Index of the first scheduled event not yet logged. */
-  private scheduleAt = 0;
   /** Each VPS's colour, given once (removed VPSs keep theirs, so no one else takes it). */
   private readonly colors: Record<string, string>;
   private readonly resetListeners = new Set<() => void>();
@@ -143,14 +134,8 @@ export class Lab {
     this.last = init.now;
     const maxTicks = Math.max(1, Math.ceil((init.limits.historyS * 1000) / this.tickMs));
     this.history = new FrameHistory({ maxTicks, maxBytes: init.limits.historyBytes });
-    this.watches = this.engines.map((_, i) => new StateWatch(this.compare ? modeName(this.compare[i]) : ''));
-    this.schedule = scheduleOf(init.scenario);
     this.name = init.name;
     this.colors = assignColors({ ...init.colors }, init.scenario.vps.map((v) => v.id));
-    // A restored engine has already applied (and the saved log holds) the events before its tick.
-    while (this.scheduleAt < this.schedule.length && this.schedule[this.scheduleAt].tick < this.tick)
-      this.scheduleAt++;
-    this.refreshFaultEnd();
   }
 
   get tick(): number {
@@ -250,18 +235,11 @@ export class Lab {
   private runTick(): void {
     this.drain();
     try {
-      const tick = this.tick;
-      const scheduled = this.scheduleAt < this.schedule.length && this.schedule[this.scheduleAt].tick <= tick;
-      const logBefore = scheduled ? this.engines.map((e) => e.log().length) : null;
       const frames = this.engines.map((e) => e.step());
       this.latest = frames;
       this.history.push(frames);
       for (const fn of this.tickListeners) fn(frames);
-      if (logBefore) this.recordScheduled(tick, logBefore);
-      for (let i = 0; i < frames.length; i++)
-        for (const ev of this.watches[i].check(frames[i])) this.record(ev);
-      if (frames[0].tick + 1 >= this.faultEndAt) this.checkFaultsEnded(frames[0].tick);
-      if (logBefore) this.refreshFaultEnd();
+      this.recordEngineEvents();
     } catch (e) {
       this.tickErrors++;
       if (this.tickErrors <= 5 || this.tickErrors % 1000 === 0)
@@ -273,52 +251,14 @@ export class Lab {
   }
 
   /**
-   * Log the scenario events the engines applied by themselves in the step of `tick` (what each
-   * engine's command log grew by), like live commands; an event an engine refused is logged as such.
+   * Log what the engines did in the tick (or command) just run, drained from each engine so none
+   * keeps a growing list; the last entry carries the new state when something changed it.
    */
-  private recordScheduled(tick: number, logBefore: number[]): void {
-    const due: Command[] = [];
-    while (this.scheduleAt < this.schedule.length && this.schedule[this.scheduleAt].tick <= tick)
-      due.push(this.schedule[this.scheduleAt++].command);
-    const applied = this.engines.map((e, i) => matchApplied(due, e.log().slice(logBefore[i])));
-    const entries: LabEvent[] = [];
-    due.forEach((command, k) => {
-      if (applied[0][k])
-        entries.push({ tick, kind: 'command', by: 'scenario', message: describeCommand(command), command });
-      for (let i = 0; i < this.engines.length; i++) {
-        if (applied[i][k] || (i > 0 && !applied[0][k])) continue;
-        const where = this.compare ? `[${modeName(this.compare[i])}] ` : '';
-        entries.push({
-          tick,
-          kind: 'admission',
-          by: 'scenario',
-          message: `${where}scheduled ${describeCommand(command)} refused`,
-        });
-      }
-    });
-    // The last entry carries the new state (the scenario changed it).
-    entries.forEach((ev, k) => this.record(ev, k === entries.length - 1));
-  }
-
-  private faultsBefore: { faults: LabState['faults']; hostFaults: LabState['hostFaults'] }[] = [];
-
-  private refreshFaultEnd(): void {
-    this.faultsBefore = this.engines.map((e) => {
-      const s = e.state();
-      return { faults: s.faults, hostFaults: s.hostFaults };
-    });
-    this.faultEndAt = Math.min(...this.faultsBefore.map((s) => nextFaultEnd(s.faults, s.hostFaults)));
-  }
-
-  /** After computing `tick`: faults that were active before it and are gone now ended at it. */
-  private checkFaultsEnded(tick: number): void {
-    const before = this.faultsBefore;
-    this.refreshFaultEnd();
-    const ended = this.faultsBefore.flatMap((after, i) =>
-      endedFaults(tick, before[i], after, this.compare ? modeName(this.compare[i]) : ''),
-    );
-    // The last entry carries the new state (faults changed).
-    ended.forEach((ev, k) => this.record(ev, k === ended.length - 1));
+  private recordEngineEvents(): void {
+    const perEngine = this.engines.map((e) => e.takeEvents());
+    if (perEngine.every((es) => es.length === 0)) return;
+    const { entries, lastChange } = tickEvents(perEngine, !!this.compare);
+    entries.forEach((ev, k) => this.record(ev, k === lastChange));
   }
 
   /** Validate and queue a command; resolves when it was applied at a tick boundary (or refused). */
@@ -355,23 +295,16 @@ export class Lab {
       return fail('LIMIT_EXCEEDED', `a lab holds at most ${this.limits.maxVps} VPSs`, 'vps');
     const first = this.engines[0].apply(command);
     if (!first.ok) return { ok: false, error: first.error };
+    const refusedBy: LabEvent[] = [];
     for (let i = 1; i < this.engines.length; i++) {
       const r = this.engines[i].apply(command);
-      if (!r.ok && this.compare)
-        this.record(
-          {
-            tick,
-            kind: 'admission',
-            by,
-            message: `[${modeName(this.compare[i])}] refused: ${r.error.message}`,
-          },
-          false,
-        );
+      if (!r.ok && this.compare) refusedBy.push(commandEvent(tick, by, command, i, r.error.message));
     }
     const rec: CommandRecord = { seq: ++this.seq, tick, by, command };
     this.onCommand?.(rec);
-    this.refreshFaultEnd();
-    this.record({ tick, kind: 'command', by, message: describeCommand(command), command }, true);
+    for (const ev of refusedBy) this.record(ev);
+    this.record(commandEvent(tick, by, command), true);
+    this.recordEngineEvents();
     return { ok: true, data: { tick } };
   }
 
@@ -572,14 +505,7 @@ export class Lab {
     this.seq = 0;
     this.speed = 1;
     this.paused = false;
-    this.scheduleAt = 0;
     this.snapshotCache = { last: -2, byKey: new Map() };
-    this.watches.splice(
-      0,
-      this.watches.length,
-      ...this.engines.map((_, i) => new StateWatch(this.compare ? modeName(this.compare[i]) : '')),
-    );
-    this.refreshFaultEnd();
     this.events.push({ tick: 0, kind: 'info', by, message: 'lab reset to its start' });
     for (const fn of this.resetListeners) fn();
   }

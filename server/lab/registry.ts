@@ -13,7 +13,7 @@ import {
 } from '../../shared/commands.js';
 import type { ApiError } from '../../shared/protocol.js';
 import { loadPreset, validateScenario } from '../scenario.js';
-import { modeName } from './describe.js';
+import { modeLabel } from '../../shared/events.js';
 import type { Engine } from '../sim/api.js';
 import type { Clock } from './clock.js';
 import type { EngineFactory } from './engines.js';
@@ -298,11 +298,11 @@ export class Registry {
       const r = await this.o.engines.restore(saved.engines[0]);
       if (!r.ok) return err(r.error.code, r.error.message);
       const set = r.data.apply({ type: 'setMode', mode: compare[i] });
-      if (!set.ok) return err(set.error.code, `${modeName(compare[i])}: ${set.error.message}`, `compare.${i}`);
+      if (!set.ok) return err(set.error.code, `${modeLabel(compare[i])}: ${set.error.message}`, `compare.${i}`);
       engines.push(r.data);
     }
-    const name = this.freeName(`${state.name} · ${modeName(compare[0])} vs ${modeName(compare[1])}`);
-    const labId = id ?? this.freeId(`${from.slice(0, 24)}-vs-${modeName(compare[1]).replace(/[^A-Za-z0-9]+/g, '-')}`);
+    const name = this.freeName(`${state.name} · ${modeLabel(compare[0])} vs ${modeLabel(compare[1])}`);
+    const labId = id ?? this.freeId(`${from.slice(0, 24)}-vs-${modeLabel(compare[1]).replace(/[^A-Za-z0-9]+/g, '-')}`);
     if (this.labs.has(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
     const scenario: Scenario = { ...source.scenario, name };
     await this.o.store?.create({

@@ -4,6 +4,7 @@
  * PRNG whose state is part of the engine state, so save() → restore() continues bit-identically.
  */
 import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
+import type { EngineEvent } from '../../shared/events.js';
 import type { Frame } from '../../shared/model.js';
 import type { ActiveFault, ActiveHostFault, ApiError, LabState } from '../../shared/protocol.js';
 
@@ -30,8 +31,14 @@ export interface Engine {
   state(): EngineState;
   /** Every command applied so far (scheduled and live), in order: replaying them reproduces the run. */
   log(): readonly AppliedCommand[];
+  /**
+   * What the engine did since the last call, as data (scheduled commands applied or refused,
+   * faults that ended, OOM kills, VPSs going down or back up, notes on commands); the engine keeps
+   * nothing once taken, so a caller drains it every tick.
+   */
+  takeEvents(): EngineEvent[];
   /** A JSON-serializable snapshot; restoreEngine(save()) continues bit-identically. */
   save(): unknown;
 }
 
-export type { ActiveFault, ActiveHostFault, Command, ModeSpec, Scenario, Frame };
+export type { ActiveFault, ActiveHostFault, Command, EngineEvent, ModeSpec, Scenario, Frame };

@@ -2,13 +2,13 @@
  * Faults (model spec §8): timers, and what each active fault means this tick as per-VPS
  * intensities plus host-wide flags. Blast radius comes from the profile.
  */
-import type { LabEvent } from '../../shared/protocol.js';
+import type { EngineEvent } from '../../shared/events.js';
 import { indexOf } from './commands.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
-/** Something the engine itself reports (an OOM kill, a reboot, a fault that ended). */
-export type Note = Pick<LabEvent, 'tick' | 'kind' | 'message'>;
+/** Something the engine itself reports (an OOM kill, a reboot, a fault that ended), as data. */
+export type Note = EngineEvent;
 
 export interface FaultFlags {
   /** Every guest is down (host reboot, host-OS crash under a hosted hypervisor). */
@@ -30,11 +30,7 @@ export function advanceFaults(st: SimState, notes: Note[]): void {
     const keep = [];
     for (const f of st.faults) {
       if (f.untilTick !== undefined && f.untilTick <= st.tick) {
-        notes.push({
-          tick: st.tick,
-          kind: f.fault === 'kernel_panic' ? 'reboot' : 'faultEnded',
-          message: f.fault === 'kernel_panic' ? `${f.vps} rebooted after its kernel panic` : `${f.fault} on ${f.vps} ended`,
-        });
+        notes.push({ type: 'faultEnded', tick: st.tick, fault: f.fault, vps: f.vps });
         if (f.fault === 'memory_leak') {
           const i = st.vps.findIndex((v) => v.id === f.vps);
           if (i >= 0) st.dyn.leakGiB[i] = 0;
@@ -47,7 +43,7 @@ export function advanceFaults(st: SimState, notes: Note[]): void {
     const keep = [];
     for (const f of st.hostFaults) {
       if (f.untilTick !== undefined && f.untilTick <= st.tick)
-        notes.push({ tick: st.tick, kind: 'faultEnded', message: `${f.fault} is over: the host is back` });
+        notes.push({ type: 'faultEnded', tick: st.tick, fault: f.fault });
       else keep.push(f);
     }
     if (keep.length !== st.hostFaults.length) st.hostFaults = keep;

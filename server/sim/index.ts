@@ -3,8 +3,9 @@
  * scenario's VPSs on one host; `restoreEngine(engine.save())` continues it bit-identically.
  */
 import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
-import type { Attribution, Frame, HostMetricName, VpsMetricName } from '../../shared/model.js';
-import type { ApiError, LabEvent } from '../../shared/protocol.js';
+import { vpsChange, type EngineEvent } from '../../shared/events.js';
+import { VPS_STATES, type Attribution, type Frame, type HostMetricName, type VpsMetricName } from '../../shared/model.js';
+import type { ApiError } from '../../shared/protocol.js';
 import type { AppliedCommand, Engine, EngineState } from './api.js';
 import { applyCommand, capError, cloneCommand, firstRefusal } from './commands.js';
 import type { Note } from './faults.js';
@@ -112,8 +113,6 @@ export interface ContentionEngine extends Engine {
   attribution(): Attribution[];
   /** The VPS ids in order: the same array until a VPS is added or removed. */
   vpsIds(): readonly string[];
-  /** Engine notes (OOM kills, reboots, faults that ended, no-op host faults) since the last call. */
-  takeNotes(): LabEvent[];
 }
 
 /** The result of an applied command (shared and frozen: nothing to say beyond ok). */
@@ -127,6 +126,8 @@ class EngineImpl implements ContentionEngine {
   private next: number;
   private applied: CommandLog;
   private notes: Note[] = [];
+  /** Each VPS's state code after the last tick, by id: a change is reported as an event. */
+  private readonly lastState = new Map<string, number>();
   private computed = false;
   private ids: readonly string[] | null = null;
 
@@ -153,7 +154,9 @@ class EngineImpl implements ContentionEngine {
     if (cmd.type === 'addVps' || cmd.type === 'removeVps') this.ids = null;
     this.applied.push(this.st.tick, cmd);
     const msgs = r.notes;
-    for (let k = 0; k < msgs.length; k++) this.notes.push({ tick: this.st.tick, kind: 'info', message: msgs[k] });
+    const vps = 'vps' in cmd && typeof cmd.vps === 'string' ? cmd.vps : undefined;
+    const fault = 'fault' in cmd ? cmd.fault : undefined;
+    for (let k = 0; k < msgs.length; k++) this.notes.push({ type: 'note', tick: this.st.tick, text: msgs[k], vps, fault });
     return APPLIED;
   }
 
@@ -161,8 +164,9 @@ class EngineImpl implements ContentionEngine {
     const t = this.st.tick;
     while (this.next < this.scheduled.length && this.scheduled[this.next].tick <= t) {
       const { command } = this.scheduled[this.next++];
+      const at = this.notes.length;
       const r = this.apply(command);
-      if (!r.ok) this.notes.push({ tick: t, kind: 'info', message: `scheduled ${command.type} refused: ${r.error.message}` });
+      this.notes.splice(at, 0, { type: 'scheduled', tick: t, command, ...(r.ok ? {} : { refused: r.error.message }) });
     }
   }
 
@@ -176,6 +180,28 @@ class EngineImpl implements ContentionEngine {
       }
       computeTick(this.st, this.work, this.notes);
       this.computed = true;
+      this.noteStateChanges();
+    }
+  }
+
+  /** VPSs whose state changed in the tick just computed (down, back up, hung, …). */
+  private noteStateChanges(): void {
+    const vps = this.st.vps;
+    const codes = this.work.stateCode;
+    const tick = this.st.tick - 1;
+    for (let i = 0; i < vps.length; i++) {
+      const id = vps[i].id;
+      const before = this.lastState.get(id);
+      const now = codes[i];
+      if (before === now) continue;
+      this.lastState.set(id, now);
+      if (before === undefined) continue;
+      const change = vpsChange(VPS_STATES[before], VPS_STATES[now]);
+      if (change) this.notes.push({ type: 'vps', tick, vps: id, change });
+    }
+    if (this.lastState.size > vps.length) {
+      const ids = new Set(vps.map((v) => v.id));
+      for (const id of this.lastState.keys()) if (!ids.has(id)) this.lastState.delete(id);
     }
   }
 
@@ -217,8 +243,8 @@ class EngineImpl implements ContentionEngine {
     return (this.ids ??= this.st.vps.map((v) => v.id));
   }
 
-  takeNotes(): LabEvent[] {
-    const out = this.notes.map((n) => ({ ...n, by: 'engine' }));
+  takeEvents(): EngineEvent[] {
+    const out = this.notes;
     this.notes = [];
     return out;
   }

@@ -29,7 +29,7 @@ export function memory(st: SimState, w: Work, notes: Note[]): boolean {
     const gs = capped ? Math.max(0, d - r) : 0;
     guestSwap[i] = gs;
     if (capped && gs > swapRatio * r) {
-      oomRestart(st, i, `out of memory inside ${st.vps[i].id}: its OOM killer restarts the service`, notes);
+      oomRestart(st, i, 'guest', notes);
       resident[i] = 0;
       guestSwap[i] = 0;
       memDemand[i] = 0;
@@ -57,8 +57,7 @@ export function memory(st: SimState, w: Work, notes: Note[]): boolean {
           break;
         }
       }
-      const v = st.vps[victim];
-      oomRestart(st, victim, `host out of memory: the kernel's OOM killer kills ${v.id}`, notes);
+      oomRestart(st, victim, 'host', notes);
       sumRes -= resident[victim];
       resident[victim] = 0;
       s.up[victim] = 0;
@@ -73,11 +72,7 @@ export function memory(st: SimState, w: Work, notes: Note[]): boolean {
       // container stalls until the OOM killer fires (kernel-resource exhaustion, model spec §2).
       if (st.stallUntil < 0) {
         st.stallUntil = st.tick + ticksOf(KNOBS.oomLivelockS, st.tickMs);
-        notes.push({
-          tick: st.tick,
-          kind: 'oom',
-          message: 'host out of memory and swap: the shared kernel stalls in reclaim',
-        });
+        notes.push({ type: 'oomStall', tick: st.tick });
       }
       stalled = true;
     }
@@ -108,9 +103,9 @@ function zeroDemand(w: Work, i: number): void {
   s.serviceFactor[i] = 0;
 }
 
-function oomRestart(st: SimState, i: number, message: string, notes: Note[]): void {
+function oomRestart(st: SimState, i: number, scope: 'guest' | 'host', notes: Note[]): void {
   st.dyn.downUntil[i] = st.tick + ticksOf(st.params.oomRestartS, st.tickMs);
   st.dyn.leakGiB[i] = 0;
   st.dyn.backlog[i] = 0;
-  notes.push({ tick: st.tick, kind: 'oom', message });
+  notes.push({ type: 'oomKill', tick: st.tick, vps: st.vps[i].id, scope });
 }

@@ -20,7 +20,6 @@ import { decodeFrameMessage, decodeHistory, type WireFrameMessage } from '../../
 import type { DecodedSnapshot } from './decode.js';
 import { CoarseHistory } from './backfill.js';
 import { CHART_METRICS, SeriesTable, SERIES_CAPACITY } from './series.js';
-import { sideOf } from './markers.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -284,7 +283,7 @@ export class LabClient {
   }
 
   private addMarker(e: LabEvent): boolean {
-    const m = markerFor(e, this.state?.tickMs ?? 100, this.modes);
+    const m = markerFor(e, this.state?.tickMs ?? 100);
     if (!m) return false;
     if (this.markers.length >= MAX_MARKERS) this.markers.shift();
     this.markers.push(m);
@@ -349,11 +348,8 @@ export class LabClient {
 
 const QUIET_COMMANDS = new Set(['setLoad', 'setProfile']);
 
-/**
- * Which events become chart markers, and how they read; `modes` (those of a compare lab) tell
- * which mode an engine's entry belongs to.
- */
-export function markerFor(e: LabEvent, tickMs: number, modes: readonly ModeSpec[] = []): Marker | null {
+/** Which events become chart markers, and how they read: from the entry's fields, never its text. */
+export function markerFor(e: LabEvent, tickMs: number): Marker | null {
   const t = (e.tick * tickMs) / 1000;
   const c = e.command;
   if (e.kind === 'command' && c) {
@@ -378,7 +374,6 @@ export function markerFor(e: LabEvent, tickMs: number, modes: readonly ModeSpec[
     }
   }
   if (e.kind !== 'faultEnded' && e.kind !== 'oom' && e.kind !== 'reboot') return null;
-  const { side, text } = sideOf(e.message, modes);
-  const kind = e.kind === 'faultEnded' || /back up$/.test(text) ? 'recovery' : 'fault';
-  return { tick: e.tick, t, kind, label: text, side, note: true };
+  const kind = e.kind === 'faultEnded' || e.change === 'up' ? 'recovery' : 'fault';
+  return { tick: e.tick, t, kind, label: e.message, side: e.side, note: true };
 }

@@ -1,33 +1,9 @@
 /**
- * Event markers as the charts draw them: which mode of a compare lab an entry belongs to, and the
+ * Event markers as the charts draw them: which side of a compare lab shows an entry, and the
  * layout of lines and labels (one line per distinct tick, one label per cluster of nearby lines,
  * labels that would overlap dropped, long ones cut with an ellipsis).
  */
-import type { ModeSpec } from '../../../shared/protocol.js';
 import type { Marker } from './lab.svelte.js';
-
-/** How the server names a mode in log entries of a compare lab (`[name] …`). */
-export function modeLabel(mode: ModeSpec): string {
-  if (typeof mode === 'string') return mode;
-  const extra = Object.entries(mode)
-    .filter(([k]) => k !== 'base')
-    .map(([k, v]) => `${k}=${String(v)}`);
-  return extra.length ? `${mode.base} (${extra.join(', ')})` : mode.base;
-}
-
-/**
- * Which mode a log message belongs to: entries of one mode of a compare lab start with
- * `[mode name] `. Returns the side (undefined when it concerns every mode) and the message
- * without that prefix.
- */
-export function sideOf(message: string, modes: readonly ModeSpec[]): { side: number | undefined; text: string } {
-  if (modes.length < 2 || !message.startsWith('[')) return { side: undefined, text: message };
-  for (let i = 0; i < modes.length; i++) {
-    const prefix = `[${modeLabel(modes[i])}] `;
-    if (message.startsWith(prefix)) return { side: i, text: message.slice(prefix.length) };
-  }
-  return { side: undefined, text: message };
-}
 
 /** The markers one side of the lab shows: its own, and those of every side. */
 export function markersFor(markers: readonly Marker[], side: number): Marker[] {

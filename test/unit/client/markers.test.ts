@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { layoutMarkers, markersFor, sideOf, truncate } from '../../../client/src/lib/markers.js';
+import { layoutMarkers, markersFor, truncate } from '../../../client/src/lib/markers.js';
+import { modeLabel } from '../../../shared/events.js';
 import { markerFor, type Marker } from '../../../client/src/lib/lab.svelte.js';
 
 /** 6 px per character; 1 px per tick of time. */
@@ -45,14 +46,19 @@ describe('markers of a compare lab', () => {
   const base = { by: 'engine' } as const;
 
   it('gives an engine note to its own side and a command to both', () => {
-    const down = markerFor({ ...base, tick: 10, kind: 'reboot', message: '[container] web-1 went down' }, 100, [...modes]);
+    const down = markerFor(
+      { ...base, tick: 10, kind: 'reboot', message: 'web-1 went down', side: 0, vps: 'web-1', change: 'down' },
+      100,
+    );
     expect(down).toMatchObject({ side: 0, label: 'web-1 went down', note: true, kind: 'fault' });
-    const up = markerFor({ ...base, tick: 20, kind: 'reboot', message: '[full] web-1 is back up' }, 100, [...modes]);
+    const up = markerFor(
+      { ...base, tick: 20, kind: 'reboot', message: 'web-1 is back up', side: 1, vps: 'web-1', change: 'up' },
+      100,
+    );
     expect(up).toMatchObject({ side: 1, kind: 'recovery' });
     const panic = markerFor(
       { by: 'rest', tick: 10, kind: 'command', message: 'kernel panic', command: { type: 'startFault', vps: 'web-1', fault: 'kernel_panic' } },
       100,
-      [...modes],
     );
     expect(panic?.side).toBeUndefined();
     const all = [down!, up!, panic!];
@@ -60,11 +66,10 @@ describe('markers of a compare lab', () => {
     expect(markersFor(all, 1)).toEqual([up, panic]);
   });
 
-  it('reads a mode with options the way the server names it, and leaves single-mode messages whole', () => {
-    expect(sideOf('[container (cpuMax=0.5)] a went down', [{ base: 'full' }, { base: 'container', cpuMax: 0.5 } as never])).toEqual({
-      side: 1,
-      text: 'a went down',
-    });
-    expect(sideOf('[x] a went down', ['full'])).toEqual({ side: undefined, text: '[x] a went down' });
+  it('names a mode with options one way, and never reads a side out of the text', () => {
+    expect(modeLabel({ base: 'container', cpuMax: 0.5 } as never)).toBe('container (cpuMax=0.5)');
+    expect(modeLabel(modes[1])).toBe('full');
+    const m = markerFor({ ...base, tick: 5, kind: 'reboot', message: '[full] a went down', vps: 'a', change: 'down' }, 100);
+    expect(m).toMatchObject({ side: undefined, label: '[full] a went down', kind: 'fault' });
   });
 });

@@ -68,6 +68,9 @@ export class FakeEngine implements Engine {
   log() {
     return this.s.log;
   }
+  takeEvents() {
+    return [];
+  }
   save(): unknown {
     return JSON.parse(JSON.stringify(this.s));
   }

@@ -116,7 +116,7 @@ describe('fault blast radius', () => {
       const frames = run(e, 200);
       expect(frames.some((f) => vpsOf(f, 'd').state === 'rebooting')).toBe(true);
       expect(Math.max(...frames.map((f) => vpsOf(f, 'a').degradation))).toBeLessThan(0.01);
-      expect(e.takeNotes().some((n) => n.kind === 'oom')).toBe(true);
+      expect(e.takeEvents().some((n) => n.type === 'oomKill' && n.vps === 'd')).toBe(true);
     }
   });
 });

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { createEngine, restoreEngine, validateScenario } from '../../../server/sim/index.js';
 import { HOST_METRICS, VPS_METRICS } from '../../../shared/model.js';
 import type { Command } from '../../../shared/commands.js';
+import { describeEvent } from '../../../shared/events.js';
 import { make, run, scenario, vpsOf, web } from './helpers.js';
 
 const busy = scenario({
@@ -93,7 +94,7 @@ describe('engine', () => {
     const a = make(scenario({ mode: 'full' }));
     const b = make(scenario({ mode: 'full' }));
     expect(a.apply({ type: 'hostFault', fault: 'dom0_crash' }).ok).toBe(true);
-    expect(a.takeNotes().some((n) => /no meaning/.test(n.message))).toBe(true);
+    expect(a.takeEvents().some((n) => n.type === 'note' && /no meaning/.test(describeEvent(n)))).toBe(true);
     expect(JSON.stringify(run(a, 5))).toBe(JSON.stringify(run(b, 5)));
   });
 

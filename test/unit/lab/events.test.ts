@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { Command } from '../../../shared/commands.js';
+import type { EngineEvent } from '../../../shared/events.js';
+import { tickEvents } from '../../../server/lab/events.js';
+
+const storm: Command = { type: 'startFault', vps: 'b', fault: 'io_storm' };
+
+describe('a tick of engine events as log entries', () => {
+  it('logs a scheduled command once for both sides, and a refusal on the side that refused', () => {
+    const applied: EngineEvent = { type: 'scheduled', tick: 7, command: storm };
+    const refused: EngineEvent = { ...applied, refused: 'no VPS "b"' };
+    const both = tickEvents([[applied], [applied]], true);
+    expect(both.entries).toEqual([
+      {
+        tick: 7,
+        kind: 'command',
+        by: 'scenario',
+        message: 'io_storm started on b',
+        command: storm,
+        vps: 'b',
+        fault: 'io_storm',
+      },
+    ]);
+    expect(both.lastChange).toBe(0);
+    const second = tickEvents([[applied], [refused]], true).entries;
+    expect(second.map((e) => [e.kind, e.side])).toEqual([
+      ['command', undefined],
+      ['admission', 1],
+    ]);
+    // Refused everywhere: one entry, on the first side.
+    expect(tickEvents([[refused], [refused]], true).entries.map((e) => [e.kind, e.side])).toEqual([
+      ['admission', 0],
+    ]);
+    expect(tickEvents([[refused]], false).entries[0].side).toBeUndefined();
+  });
+
+  it('carries the side, the VPS, the fault and the change as fields; the state rides on the last change', () => {
+    const { entries, lastChange } = tickEvents(
+      [
+        [{ type: 'faultEnded', tick: 3, fault: 'cpu_hog', vps: 'a' }],
+        [
+          { type: 'vps', tick: 3, vps: 'a', change: 'down' },
+          { type: 'oomKill', tick: 3, vps: 'c', scope: 'host' },
+        ],
+      ],
+      true,
+    );
+    expect(entries).toMatchObject([
+      { kind: 'faultEnded', side: 0, vps: 'a', fault: 'cpu_hog', message: 'cpu_hog on a ended' },
+      { kind: 'reboot', side: 1, vps: 'a', change: 'down', message: 'a went down' },
+      { kind: 'oom', side: 1, vps: 'c' },
+    ]);
+    expect(lastChange).toBe(0);
+    expect(tickEvents([[{ type: 'vps', tick: 1, vps: 'a', change: 'up' }]], false).lastChange).toBe(-1);
+  });
+});
