@@ -77,13 +77,16 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         dom0Work += cause;
         hostOsNative += native;
         hostOsCause[i] = hostOs ? native * hostOsFactor : 0;
-        // The guest pays its own I/O cost (less what a host OS runs outside its quota).
-        const self = native * ioCpuFactor * selfShare;
+        // The guest pays its own I/O cost (less what a host OS runs outside its quota), split
+        // between its service and its storm or flood per device (IOPS and Mbit/s never summed).
+        const own = ioOn * ioCpuFactor * selfShare;
         const scale = faultIoScale[i];
-        const want = diskBase[i] + diskFault[i] * scale + netBase[i] + netFault[i] * scale;
-        const baseShare = want > 0 ? (diskBase[i] + netBase[i]) / want : 1;
-        const svcIo = self * baseShare;
-        const faultIo = self * (1 - baseShare);
+        const dTot = diskBase[i] + diskFault[i] * scale,
+          nTot = netBase[i] + netFault[i] * scale;
+        const selfDisk = own * diskServed[i] * diskOpCpuS,
+          selfNet = own * netServed[i] * netMbitCpu;
+        const svcIo = (dTot > 0 ? (selfDisk * diskBase[i]) / dTot : 0) + (nTot > 0 ? (selfNet * netBase[i]) / nTot : 0);
+        const faultIo = Math.max(0, selfDisk + selfNet - svcIo);
         svcIoCpu[i] = svcIo;
         faultIoCpu[i] = faultIo;
         cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i] + svcIo + faultIo);

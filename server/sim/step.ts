@@ -45,7 +45,7 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   const hostDown = flags.hostDown;
   const dom0Down = flags.dom0Down;
 
-  demands(st, w, hostDown || flags.kernelDown);
+  demands(st, w, hostDown || flags.kernelDown, dom0Down && p.dom0);
   const memStalled = memory(st, w, notes);
   ioAndCpu(st, w, dom0Down);
   const dom0Scale = deviceHeadroom(st, w, dom0Down);
@@ -86,7 +86,7 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
 }
 
 /** Per-VPS demands of this tick: requests, memory, CPU, devices, fault intensities. */
-function demands(st: SimState, w: Work, allDown: boolean): void {
+function demands(st: SimState, w: Work, allDown: boolean, ioStopped: boolean): void {
   const n = st.vps.length;
   const p = st.profile;
   const s = w.s;
@@ -145,7 +145,8 @@ function demands(st: SimState, w: Work, allDown: boolean): void {
       lambdaA[i] = rps * vc * Math.max(lc, ld, ln);
       if (leakRate[i] > 0 && up) leakGiB[i] += leakRate[i] * dt;
       memDemand[i] = up ? loadMem[i] * ramA[i] + leakGiB[i] : 0;
-      appCpu[i] = up ? lc * vc : 0;
+      // A service whose requests need I/O blocks while its I/O is stopped: it burns no CPU.
+      appCpu[i] = up && !(ioStopped && (ld > 0 || ln > 0)) ? lc * vc : 0;
       bgCpu[i] = up && (hog[i] > 0 || bomb[i] > 0) ? vc * Math.max(hog[i], bomb[i] > 0 ? 1 : 0) : 0;
       const d = up ? ld * diskIopsA[i] : 0;
       const df = up ? storm[i] * stormFactor * diskIopsA[i] : 0;
@@ -177,7 +178,7 @@ function demands(st: SimState, w: Work, allDown: boolean): void {
         ln = Math.min(4, loadNet[i] * mult);
       lambdaA[i] = rps * vc * Math.max(lc, ld, ln);
       memDemand[i] = up ? loadMem[i] * ramA[i] + leakGiB[i] : 0;
-      appCpu[i] = up ? lc * vc : 0;
+      appCpu[i] = up && !(ioStopped && (ld > 0 || ln > 0)) ? lc * vc : 0;
       const d = up ? ld * diskIopsA[i] : 0;
       const nt = up ? ln * netMbpsA[i] : 0;
       diskBase[i] = d;
