@@ -1,0 +1,127 @@
+/**
+ * Physical invariants of the engine as properties over random scenarios and commands (fast-check,
+ * seeded): what is served never exceeds what is asked or what the host has, the shared splits
+ * never hand out more than the capacity, and a guest that is down or whose I/O is stopped serves
+ * nothing good and burns no application CPU.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Command, Scenario, VpsSpec } from '../../../shared/commands.js';
+import { GUEST_FAULTS, MODE_IDS } from '../../../shared/model.js';
+import { createEngine, validateScenario } from '../../../server/sim/index.js';
+
+const EPS = 1e-6;
+
+const load = fc.record({
+  cpu: fc.double({ min: 0, max: 1.5, noNaN: true }),
+  mem: fc.double({ min: 0, max: 1, noNaN: true }),
+  disk: fc.double({ min: 0, max: 1.5, noNaN: true }),
+  net: fc.double({ min: 0, max: 1.5, noNaN: true }),
+});
+
+const vpsArb = (i: number): fc.Arbitrary<VpsSpec> =>
+  fc.record({
+    vcpus: fc.integer({ min: 1, max: 8 }),
+    ramGiB: fc.integer({ min: 1, max: 8 }),
+    diskIops: fc.integer({ min: 100, max: 20_000 }),
+    netMbps: fc.integer({ min: 10, max: 2_000 }),
+    load,
+  }).map((v) => ({ id: `v${i}`, role: 'web' as const, profile: 'steady' as const, ...v }));
+
+const scenarioArb: fc.Arbitrary<Scenario> = fc
+  .record({
+    mode: fc.constantFrom(...MODE_IDS),
+    cores: fc.integer({ min: 1, max: 32 }),
+    ramGiB: fc.integer({ min: 16, max: 128 }),
+    diskIops: fc.integer({ min: 200, max: 200_000 }),
+    netMbps: fc.constantFrom(1000, 10_000, 25_000),
+    n: fc.integer({ min: 1, max: 6 }),
+    seed: fc.integer({ min: 0, max: 1000 }),
+  })
+  .chain((h) =>
+    fc.tuple(...Array.from({ length: h.n }, (_, i) => vpsArb(i))).map(
+      (vps): Scenario => ({
+        name: 'prop',
+        seed: h.seed,
+        mode: h.mode,
+        host: { cores: h.cores, ramGiB: h.ramGiB, diskIops: h.diskIops, netMbps: h.netMbps },
+        // Fixed quotas admit only what fits: cap each plan at its share of the host.
+        vps: vps.map((v) => (h.mode === 'full' || h.mode === 'hosted' ? { ...v, cpuCapCores: h.cores / h.n, ramGiB: Math.max(0.5, h.ramGiB / h.n / 2) } : v)),
+      }),
+    ),
+  );
+
+const commandArb = (n: number): fc.Arbitrary<{ at: number; cmd: Command }> =>
+  fc.record({
+    at: fc.integer({ min: 0, max: 30 }),
+    vps: fc.integer({ min: 0, max: n - 1 }),
+    fault: fc.constantFrom(...GUEST_FAULTS),
+    host: fc.constantFrom('dom0_crash', 'host_reboot', undefined),
+  }).map(({ at, vps, fault, host }) => ({
+    at,
+    cmd: host ? ({ type: 'hostFault', fault: host, durationS: 1 } as Command) : ({ type: 'startFault', vps: `v${vps}`, fault } as Command),
+  }));
+
+const caseArb = scenarioArb.chain((s) => fc.tuple(fc.constant(s), fc.array(commandArb(s.vps.length), { maxLength: 4 })));
+
+describe('physical invariants (random scenarios and commands)', () => {
+  it('served ≤ demand and ≤ capacity; Σ grants ≤ capacity; a down or I/O-stopped guest serves nothing good and burns no application CPU', () => {
+    fc.assert(
+      fc.property(caseArb, ([s, cmds]) => {
+        if (!validateScenario(s).ok) return;
+        const e = createEngine(s);
+        const host = s.host!;
+        for (let t = 0; t < 40; t++) {
+          for (const c of cmds) if (c.at === t) e.apply(c.cmd);
+          const f = e.step();
+          let disk = 0,
+            net = 0,
+            cpu = 0;
+          const dom0Down = e.state().hostFaults.some((h) => h.fault === 'dom0_crash') && s.mode === 'para';
+          for (const v of f.vps) {
+            expect(v.diskServedIops).toBeLessThanOrEqual(v.diskDemandIops * (1 + EPS) + EPS);
+            expect(v.netServedMbps).toBeLessThanOrEqual(v.netDemandMbps * (1 + EPS) + EPS);
+            expect(v.cpuGranted).toBeLessThanOrEqual(v.cpuDemand * (1 + EPS) + EPS);
+            expect(v.goodFraction).toBeGreaterThanOrEqual(0);
+            expect(v.goodFraction).toBeLessThanOrEqual(1);
+            disk += v.diskServedIops;
+            net += v.netServedMbps;
+            cpu += v.cpuGranted;
+            if (v.state === 'down' || v.state === 'rebooting') {
+              expect(v.throughputRps * v.goodFraction).toBe(0);
+              expect(v.cpuGranted).toBe(0);
+            }
+            if (dom0Down) {
+              // No I/O at all: a web guest's requests all need the network, so nothing good.
+              expect(v.diskServedIops + v.netServedMbps).toBe(0);
+              expect(v.throughputRps * v.goodFraction).toBe(0);
+            }
+          }
+          expect(disk).toBeLessThanOrEqual(host.diskIops! * (1 + EPS));
+          expect(net).toBeLessThanOrEqual(host.netMbps! * (1 + EPS));
+          expect(cpu).toBeLessThanOrEqual(host.cores! * (1 + EPS));
+          expect(f.host.cpuUtil).toBeLessThanOrEqual(1 + EPS);
+          expect(f.host.dom0CpuUtil).toBeLessThanOrEqual(1 + EPS);
+        }
+      }),
+      { seed: 20261130, numRuns: 60 },
+    );
+  });
+
+  it('a guest whose I/O is stopped by a Dom0 crash burns no application CPU', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s0) => {
+        const s: Scenario = { ...s0, mode: 'para', vps: s0.vps.map((v) => ({ ...v, cpuCapCores: undefined, load: { ...v.load, net: Math.max(0.01, v.load?.net ?? 0) } })) };
+        if (!validateScenario(s).ok) return;
+        const e = createEngine({ ...s, events: [{ atTick: 2, type: 'hostFault', fault: 'dom0_crash', durationS: 5 }] });
+        e.advance(5);
+        const f = e.step();
+        for (const v of f.vps) {
+          expect(v.cpuGranted, v.id).toBe(0);
+          expect(v.throughputRps * v.goodFraction, v.id).toBe(0);
+        }
+      }),
+      { seed: 7, numRuns: 40 },
+    );
+  });
+});
