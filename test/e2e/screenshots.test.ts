@@ -58,6 +58,7 @@ describe('screenshots', () => {
     ['dashboard.png', 1280, 720, 'light'],
     ['dashboard-1920.png', 1920, 1080, 'light'],
     ['dashboard-dark.png', 1280, 720, 'dark'],
+    ['dashboard-phone.png', 390, 844, 'light'],
   ];
   for (const [file, width, height, colorScheme] of main) {
     test(`dashboard ${width}×${height} ${colorScheme} → ${file}`, async ({ open }) => {

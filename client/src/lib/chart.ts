@@ -121,6 +121,8 @@ export function seriesPlugin(state: SeriesState): Plugin<'line'> {
 
 export interface MarkerState {
   markers: () => readonly Marker[];
+  /** Spans of simulated time a fault ran, shaded under the lines. */
+  windows?: () => readonly { t0: number; t1: number }[];
   theme: Theme;
 }
 
@@ -133,6 +135,22 @@ export function markerPlugin(state: MarkerState): Plugin<'line'> {
     m.kind === 'fault' ? theme.fault : m.kind === 'recovery' ? theme.recovery : m.kind === 'mode' ? theme.mode : theme.command;
   return {
     id: 'labMarkers',
+    beforeDatasetsDraw(chart) {
+      const { ctx, chartArea: area, scales } = chart;
+      const x = scales.x;
+      const windows = state.windows?.() ?? [];
+      if (!x || !area || !windows.length) return;
+      ctx.save();
+      ctx.fillStyle = state.theme.fault;
+      ctx.globalAlpha = 0.07;
+      for (const w of windows) {
+        if (w.t1 < x.min || w.t0 > x.max) continue;
+        const a = Math.max(area.left, x.getPixelForValue(Math.max(w.t0, x.min)));
+        const b = Math.min(area.right, x.getPixelForValue(Math.min(w.t1, x.max)));
+        if (b > a) ctx.fillRect(a, area.top, b - a, area.bottom - area.top);
+      }
+      ctx.restore();
+    },
     afterDatasetsDraw(chart) {
       const { ctx, chartArea: area, scales } = chart;
       const x = scales.x;

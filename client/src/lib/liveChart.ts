@@ -22,6 +22,7 @@ import type { LabClient } from './lab.svelte.js';
 import type { TimeView } from './view.svelte.js';
 import { vpsColors } from './colors.js';
 import { markersFor } from './markers.js';
+import { faultWindows, type FaultWindow } from './faultWindows.js';
 import { throttled } from './scheduler.js';
 import type { SharedScale } from './sharedScale.js';
 
@@ -72,7 +73,13 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
   let drawn: DrawnLine[] = [];
   let drawOrder: number[] = [];
   let gapS = 1;
-  const markers = markerPlugin({ markers: () => markersFor(client.markers, slot), theme: theme_ });
+  let windowsOf: { events: unknown; state: unknown; windows: FaultWindow[] } = { events: null, state: null, windows: [] };
+  const windows = (): FaultWindow[] => {
+    if (windowsOf.events !== client.events || windowsOf.state !== client.state)
+      windowsOf = { events: client.events, state: client.state, windows: faultWindows(client.events, client.state) };
+    return windowsOf.windows;
+  };
+  const markers = markerPlugin({ markers: () => markersFor(client.markers, slot), windows, theme: theme_ });
   const series = seriesPlugin({ lines: () => drawn, gap: () => gapS, log: sp.log });
   const chart = new Chart(
     canvas,
