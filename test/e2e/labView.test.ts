@@ -8,7 +8,16 @@ import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { api } from './harness.js';
-import { createLab, labState, setSpeed, waitChartsPast, waitForState } from './lab.js';
+import {
+  createLab,
+  labState,
+  plotted,
+  presetScenario,
+  setSpeed,
+  waitChartsPast,
+  waitForPlotted,
+  waitForState,
+} from './lab.js';
 
 const test = browserTest();
 
@@ -189,4 +198,22 @@ describe('dashboard, second pass', () => {
       expect(errors).toEqual([]);
     }, 60_000);
   }
+});
+
+describe('disk latency', () => {
+  test('its chart climbs for every neighbour under an io_storm on batch-1', async ({ server, open }) => {
+    const lab = await createLab(server, { scenario: presetScenario('sre-incident') });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 10, ['chart-disk']);
+    const neighbours = ['web-1', 'web-2', 'db-1'];
+    const before: Record<string, number> = {};
+    for (const id of neighbours) {
+      before[id] = await plotted(page, 'chart-disk', id);
+      expect(Number.isFinite(before[id]), `${id} plotted`).toBe(true);
+    }
+    await page.getByRole('button', { name: 'Start io_storm on batch-1' }).click();
+    for (const id of neighbours)
+      await waitForPlotted(page, 'chart-disk', id, { above: Math.max(before[id] * 2, before[id] + 1) }, 20_000);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

@@ -6,7 +6,7 @@ import { PointBuffer, type ChartMetric, type Point, type SeriesTable } from './s
 import { ColumnCache } from './columns.js';
 import type { CoarseHistory } from './backfill.js';
 
-export type ChartKind = 'p99' | 'throughput' | 'steal' | 'health';
+export type ChartKind = 'p99' | 'throughput' | 'disk' | 'steal' | 'health';
 
 export interface LineSpec {
   metric: ChartMetric;
@@ -45,15 +45,23 @@ export const CHART_SPECS: Record<ChartKind, ChartSpec> = {
   },
   throughput: {
     kind: 'throughput',
-    title: 'Throughput vs demand',
+    title: 'Throughput',
     unit: 'req/s',
-    legend: 'bold: served · faint: demand',
+    legend: 'faint: demand',
     log: false,
     min: 0,
     lines: [
       { metric: 'throughputRps', secondary: false, scale: 1 },
       { metric: 'demandRps', secondary: true, scale: 1 },
     ],
+  },
+  disk: {
+    kind: 'disk',
+    title: 'Disk latency',
+    unit: 'ms',
+    legend: 'log scale',
+    log: true,
+    lines: [{ metric: 'diskLatencyMs', secondary: false, scale: 1 }],
   },
   steal: {
     kind: 'steal',

@@ -17,6 +17,7 @@ export const CHART_METRICS = [
   'cpuSteal',
   'cpuThrottled',
   'health',
+  'diskLatencyMs',
 ] as const satisfies readonly VpsMetricName[];
 export type ChartMetric = (typeof CHART_METRICS)[number];
 
