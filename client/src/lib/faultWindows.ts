@@ -33,6 +33,8 @@ export function faultWindows(events: readonly LabEvent[], state: LabState | null
     else if (c?.type === 'stopFault') close(`${c.fault} on ${c.vps}`, e.tick);
     else if (c?.type === 'removeVps') {
       for (const k of [...open.keys()]) if (k.endsWith(` on ${c.vps}`)) close(k, e.tick);
+    } else if (e.kind === 'faultEnded' && e.fault) {
+      close(e.vps ? `${e.fault} on ${e.vps}` : e.fault, e.tick);
     } else if (e.kind === 'faultEnded') {
       const m = ENDED.exec(e.message);
       if (m) close(m[2] ? `${m[1]} on ${m[2]}` : m[1], e.tick);

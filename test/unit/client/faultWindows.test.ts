@@ -37,3 +37,16 @@ describe('fault windows', () => {
     ]);
   });
 });
+
+describe('fault windows from typed entries', () => {
+  it('a faultEnded entry with vps and fault fields closes its window', () => {
+    const w = faultWindows(
+      [
+        { tick: 10, kind: 'command', by: 'you', message: '', command: { type: 'startFault', vps: 'db-1', fault: 'io_storm' } },
+        { tick: 30, kind: 'faultEnded', by: 'engine', message: 'io_storm stopped by itself', vps: 'db-1', fault: 'io_storm' },
+      ],
+      { tickMs: 100, faults: [], hostFaults: [] } as unknown as LabState,
+    );
+    expect(w).toEqual([{ t0: 1, t1: 3.1, label: 'io_storm on db-1' }]);
+  });
+});
