@@ -104,8 +104,10 @@ function dec(v: WireNumber | undefined, scale: number): number {
 
 const VPS_SCALES = VPS_METRICS.map((m) => VPS_SCALE[m]);
 const HOST_SCALES = HOST_METRICS.map((m) => HOST_SCALE[m]);
-const STATE_INDEX = new Map<string, number>(VPS_STATES.map((s, i) => [s, i]));
-const RESOURCE_INDEX = new Map<string, number>(RESOURCES.map((r, i) => [r, i]));
+/** Index of a VPS state in VPS_STATES, as a wire row and the server's packed history store it. */
+export const STATE_INDEX: ReadonlyMap<string, number> = new Map(VPS_STATES.map((s, i) => [s, i]));
+/** Index of a resource in RESOURCES, as attribution edges store it. */
+export const RESOURCE_INDEX: ReadonlyMap<string, number> = new Map(RESOURCES.map((r, i) => [r, i]));
 
 /**
  * Attribution edges as sent: those of at least WIRE_MIN_SHARE between known VPSs, largest first,
@@ -200,8 +202,8 @@ export type WireColumn = (number | null | [delta: number, count: number])[];
  * A snapshot's history in columns (what `join` with `historyForm: 'columns'` gets): the same
  * entries as `WireFrameMessage[]`, transposed so each metric is one column over time. It may carry
  * only some VPS metrics (`rows`): the others decode as null, except in the newest entry, which
- * also travels whole (`latest`). With every row index, `decodeHistory(encodeHistory(lab, h))`
- * deep-equals `h`.
+ * also travels whole (`latest`). The server's history writes it
+ * (server/lab/history.ts `columns`); `decodeHistory` reads it back.
  */
 export interface WireHistory {
   lab: string;
@@ -282,70 +284,8 @@ function readColumn(col: WireColumn | undefined, n: number): WireNumber[] {
   return out;
 }
 
-function sameEdges(a: number[][], b: number[][]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x.length !== y.length) return false;
-    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
-  }
-  return true;
-}
-
 /** Every index of a VPS row: the state, then each of VPS_METRICS. */
 export const ALL_ROWS: readonly number[] = Array.from({ length: VPS_METRICS.length + 1 }, (_, k) => k);
-
-/**
- * Transpose a snapshot's history (entries oldest first, one frame per mode each) into columns,
- * keeping the VPS row indices `rows` (default: all).
- */
-export function encodeHistory(
-  lab: string,
-  history: readonly WireFrameMessage[],
-  rows: readonly number[] = ALL_ROWS,
-): WireHistory {
-  const ticks = new ColumnWriter();
-  for (const m of history) ticks.push(m.tick);
-  const modeCount = history.reduce((n, m) => Math.max(n, m.frames.length), 0);
-  const modes: WireHistoryMode[] = [];
-  for (let e = 0; e < modeCount; e++) {
-    const tMs = new ColumnWriter();
-    const host = HOST_METRICS.map(() => new ColumnWriter());
-    const runs: [number, string][] = [];
-    const vps: ColumnWriter[][][] = [];
-    const attribution: [number, number[][]][] = [];
-    let cols: ColumnWriter[][] = [];
-    for (const m of history) {
-      const f = m.frames[e];
-      if (!f) continue;
-      tMs.push(f[1]);
-      for (let i = 0; i < HOST_METRICS.length; i++) host[i].push(f[3][i]);
-      const run = runs[runs.length - 1];
-      if (run && run[1] === f[2]) run[0]++;
-      else {
-        runs.push([1, f[2]]);
-        cols = f[4].map(() => rows.map(() => new ColumnWriter()));
-        vps.push(cols);
-      }
-      for (let v = 0; v < cols.length; v++) {
-        const row = f[4][v];
-        for (let k = 0; k < rows.length; k++) cols[v][k].push(row?.[rows[k]]);
-      }
-      const last = attribution[attribution.length - 1];
-      if (last && sameEdges(last[1], f[5])) last[0]++;
-      else attribution.push([1, f[5]]);
-    }
-    modes.push({
-      tMs: tMs.done(),
-      runs,
-      host: host.map((c) => c.done()),
-      vps: vps.map((run) => run.map((v) => v.map((c) => c.done()))),
-      attribution,
-    });
-  }
-  return { lab, ticks: ticks.done(), rows: [...rows], modes, latest: history[history.length - 1] ?? null };
-}
 
 /**
  * Back to the frame form, entry by entry, oldest first (each then decodes with

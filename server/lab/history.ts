@@ -11,6 +11,8 @@ import {
   type Resource,
 } from '../../shared/model.js';
 import {
+  RESOURCE_INDEX,
+  STATE_INDEX,
   ALL_ROWS,
   ColumnWriter,
   encodeEdgeQuads,
@@ -40,8 +42,6 @@ interface Row {
 
 const H = HOST_METRICS.length;
 const V = VPS_METRICS.length;
-const STATE_INDEX = new Map<string, number>(VPS_STATES.map((s, i) => [s, i]));
-const RESOURCE_INDEX = new Map<string, number>(RESOURCES.map((r, i) => [r, i]));
 const ROW_OVERHEAD = 160;
 
 export interface HistoryLimits {

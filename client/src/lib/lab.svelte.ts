@@ -17,7 +17,6 @@ import type {
   SnapshotMessage,
 } from '../../../shared/protocol.js';
 import { decodeFrameMessage, decodeHistory, type WireFrameMessage } from '../../../shared/wire.js';
-import type { DecodedSnapshot } from './decode.js';
 import { CoarseHistory } from './backfill.js';
 import { CHART_METRICS, SeriesTable, SERIES_CAPACITY } from './series.js';
 
@@ -190,17 +189,10 @@ export class LabClient {
     this.status = status;
   }
 
-  /** A full snapshot replaces everything held: state, events, and the whole chart history. */
-  applySnapshot(msg: DecodedSnapshot): void {
-    if (msg.lab !== this.labId) return;
-    this.resetTables();
-    for (const fm of msg.history) this.appendFrames(fm);
-    this.finishSnapshot(msg, msg.history[msg.history.length - 1]);
-  }
-
   /**
-   * The same, straight from the socket (history as frames or as columns): the history goes into
-   * the chart tables without building per-VPS objects; only the newest entry is decoded for the UI.
+   * A full snapshot, as the socket carries it, replaces everything held: state, events, and the
+   * whole chart history (as frames or as columns), which goes into the chart tables without
+   * building per-VPS objects; only the newest entry is decoded for the UI.
    */
   applyWireSnapshot(msg: SnapshotMessage): void {
     if (msg.lab !== this.labId) return;

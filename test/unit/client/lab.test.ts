@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LabClient, markerFor, MAX_EVENTS, type LabSocket } from '../../../client/src/lib/lab.svelte.js';
-import type { DecodedSnapshot } from '../../../client/src/lib/decode.js';
-import type { FrameMessage, LabEvent, LabState } from '../../../shared/protocol.js';
-import { encodeFrameMessage, encodeHistory } from '../../../shared/wire.js';
+import type { FrameMessage, LabEvent, LabState, SnapshotMessage } from '../../../shared/protocol.js';
+import { encodeFrameMessage } from '../../../shared/wire.js';
+import { FrameHistory } from '../../../server/lab/history.js';
 import { VPS_METRICS } from '../../../shared/model.js';
 import { CHART_METRICS } from '../../../client/src/lib/series.js';
 import { frame, vpsMetrics } from './frames.js';
@@ -28,14 +28,16 @@ function fm(tick: number, p99 = 10, lab = 'demo'): FrameMessage {
   return { lab, tick, frames: [frame(tick, [vpsMetrics('web-1', { latencyP99Ms: p99 })])] };
 }
 
-function snapshot(ticks: number[], over: Partial<DecodedSnapshot> = {}): DecodedSnapshot {
-  return { lab: 'demo', state: labState(), history: ticks.map((t) => fm(t, t)), events: [], canControl: true, ...over };
+/** A snapshot as the socket carries it (frames encoded for the wire). */
+function snapshot(ticks: number[], over: Partial<SnapshotMessage> = {}): SnapshotMessage {
+  const history = ticks.map((t) => fm(t, t)).map((m) => encodeFrameMessage(m.lab, m.frames));
+  return { lab: 'demo', state: labState(), history, events: [], canControl: true, ...over };
 }
 
 describe('LabClient', () => {
   it('fills the charts from the snapshot and exposes the newest frame', () => {
     const c = new LabClient('demo');
-    c.applySnapshot(snapshot([0, 1, 2, 3]));
+    c.applyWireSnapshot(snapshot([0, 1, 2, 3]));
     expect(c.ready).toBe(true);
     expect(c.tables[0].length).toBe(4);
     expect(c.tick).toBe(3);
@@ -46,7 +48,7 @@ describe('LabClient', () => {
     const c = new LabClient('demo');
     let notified = 0;
     c.onData(() => notified++);
-    c.applySnapshot(snapshot([0, 1, 2]));
+    c.applyWireSnapshot(snapshot([0, 1, 2]));
     expect(c.applyFrame(fm(3, 30))).toBe(true);
     expect(c.applyFrame(fm(3, 99))).toBe(false);
     expect(c.applyFrame(fm(1, 99))).toBe(false);
@@ -60,7 +62,7 @@ describe('LabClient', () => {
     vi.useFakeTimers();
     try {
       const c = new LabClient('demo', 100, 200);
-      c.applySnapshot(snapshot([0]));
+      c.applyWireSnapshot(snapshot([0]));
       c.applyFrame(fm(1, 11));
       expect(c.latest[0].vps[0].latencyP99Ms).toBe(11);
       for (let t = 2; t <= 5; t++) c.applyFrame(fm(t, t * 10));
@@ -82,10 +84,10 @@ describe('LabClient', () => {
 
   it('replaces the whole history on a reconnect snapshot, leaving no gap and no stale tick', () => {
     const c = new LabClient('demo');
-    c.applySnapshot(snapshot([0, 1, 2]));
+    c.applyWireSnapshot(snapshot([0, 1, 2]));
     c.applyFrame(fm(3));
     // Offline for ticks 4..9; the snapshot on reconnect carries them.
-    c.applySnapshot(snapshot([2, 3, 4, 5, 6, 7, 8, 9]));
+    c.applyWireSnapshot(snapshot([2, 3, 4, 5, 6, 7, 8, 9]));
     const ticks = [...Array(c.tables[0].length).keys()].map((i) => c.tables[0].tickAt(i));
     expect(ticks).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
     expect(c.applyFrame(fm(9))).toBe(false);
@@ -97,9 +99,18 @@ describe('LabClient', () => {
     const two = (tick: number): FrameMessage => ({
       lab: 'cmp',
       tick,
-      frames: [frame(tick, [vpsMetrics('web-1', { latencyP99Ms: 50 })]), frame(tick, [vpsMetrics('web-1', { latencyP99Ms: 5 })])],
+      frames: [
+        frame(tick, [vpsMetrics('web-1', { latencyP99Ms: 50 })]),
+        frame(tick, [vpsMetrics('web-1', { latencyP99Ms: 5 })]),
+      ],
     });
-    c.applySnapshot({ lab: 'cmp', state: labState({ id: 'cmp', mode: 'para', compareMode: 'full' }), history: [two(0)], events: [], canControl: true });
+    c.applyWireSnapshot({
+      lab: 'cmp',
+      state: labState({ id: 'cmp', mode: 'para', compareMode: 'full' }),
+      history: [encodeFrameMessage('cmp', two(0).frames)],
+      events: [],
+      canControl: true,
+    });
     c.applyFrame(two(1));
     expect(c.isCompare).toBe(true);
     expect(c.modes).toEqual(['para', 'full']);
@@ -109,7 +120,7 @@ describe('LabClient', () => {
 
   it('bounds the event log, applies state carried by events, and turns faults into markers', () => {
     const c = new LabClient('demo');
-    c.applySnapshot(snapshot([0]));
+    c.applyWireSnapshot(snapshot([0]));
     const ev = (tick: number): LabEvent => ({
       tick,
       kind: 'command',
@@ -127,7 +138,7 @@ describe('LabClient', () => {
 
   it('shows watch-only state from the snapshot', () => {
     const c = new LabClient('demo');
-    c.applySnapshot(snapshot([0], { canControl: false }));
+    c.applyWireSnapshot(snapshot([0], { canControl: false }));
     expect(c.canControl).toBe(false);
   });
 
@@ -154,12 +165,9 @@ describe('LabClient', () => {
 
 describe('LabClient history', () => {
   it('fills the tables from a snapshot as sent on the socket, decoding only the newest entry', () => {
-    const decoded = new LabClient('demo');
     const wire = new LabClient('demo');
-    const snap = snapshot([10, 11, 12]);
-    decoded.applySnapshot(snap);
-    wire.applyWireSnapshot({ ...snap, history: snap.history.map((h) => encodeFrameMessage(h.lab, h.frames)) });
-    expect(wire.tables[0].toArray('web-1', 'latencyP99Ms')).toEqual(decoded.tables[0].toArray('web-1', 'latencyP99Ms'));
+    wire.applyWireSnapshot(snapshot([10, 11, 12]));
+    expect(wire.tables[0].toArray('web-1', 'latencyP99Ms').v).toEqual([10, 11, 12]);
     expect(wire.tick).toBe(12);
     expect(wire.latest[0].vps[0].latencyP99Ms).toBe(12);
     expect(wire.ready).toBe(true);
@@ -169,11 +177,18 @@ describe('LabClient history', () => {
     const frames = new LabClient('demo');
     const columns = new LabClient('demo');
     const snap = snapshot([10, 11, 12, 13]);
-    const wire = snap.history.map((h) => encodeFrameMessage(h.lab, h.frames));
-    frames.applyWireSnapshot({ ...snap, history: wire });
+    frames.applyWireSnapshot(snap);
     const rows = [0, ...CHART_METRICS.map((m) => VPS_METRICS.indexOf(m) + 1)];
-    columns.applyWireSnapshot({ ...snap, history: [], historyColumns: encodeHistory('demo', wire, rows) });
-    for (const m of CHART_METRICS) expect(columns.tables[0].toArray('web-1', m), m).toEqual(frames.tables[0].toArray('web-1', m));
+    // The columns as the server reads them from its history.
+    const held = new FrameHistory({ maxTicks: 100, maxBytes: 1e6 });
+    for (const t of [10, 11, 12, 13]) held.push(fm(t, t).frames);
+    columns.applyWireSnapshot({
+      ...snap,
+      history: [],
+      historyColumns: held.columns('demo', 10, 13, 1, rows),
+    });
+    for (const m of CHART_METRICS)
+      expect(columns.tables[0].toArray('web-1', m), m).toEqual(frames.tables[0].toArray('web-1', m));
     expect(columns.tick).toBe(13);
     expect(columns.latest[0].vps[0]).toEqual(frames.latest[0].vps[0]);
   });
@@ -185,7 +200,11 @@ describe('LabClient history', () => {
       bucketTicks: 10,
       toTick: 999,
       ticks: Array.from({ length: 100 }, (_, i) => i * 10),
-      vps: { 'web-1': { latencyP99Ms: { min: Array(100).fill(1), max: Array(100).fill(2), mean: Array(100).fill(1.5) } } },
+      vps: {
+        'web-1': {
+          latencyP99Ms: { min: Array(100).fill(1), max: Array(100).fill(2), mean: Array(100).fill(1.5) },
+        },
+      },
     };
     const c = new LabClient('demo', 9000, 200, async (_lab, q) => {
       asked.push(q);
@@ -193,7 +212,7 @@ describe('LabClient history', () => {
     });
     let notified = 0;
     c.onData(() => notified++);
-    c.applySnapshot(snapshot(Array.from({ length: 600 }, (_, i) => 1000 + i)));
+    c.applyWireSnapshot(snapshot(Array.from({ length: 600 }, (_, i) => 1000 + i)));
     c.needHistory(60);
     expect(asked).toEqual([]); // 60 s held
     c.needHistory(300);
@@ -209,7 +228,7 @@ describe('LabClient history', () => {
     expect(asked).toHaveLength(2);
     // A lab that holds everything since tick 0 needs nothing more.
     const young = new LabClient('demo', 9000, 200, async (_lab, q) => void asked.push(q));
-    young.applySnapshot(snapshot([0, 1, 2]));
+    young.applyWireSnapshot(snapshot([0, 1, 2]));
     young.needHistory(900);
     expect(asked).toHaveLength(2);
   });
@@ -218,8 +237,17 @@ describe('LabClient history', () => {
 describe('markerFor', () => {
   it('skips slider moves and marks mode switches', () => {
     const base = { by: 'x', message: '' };
-    expect(markerFor({ ...base, tick: 5, kind: 'command', command: { type: 'setLoad', vps: 'a', load: { cpu: 1 } } }, 100)).toBeNull();
-    expect(markerFor({ ...base, tick: 50, kind: 'command', command: { type: 'setMode', mode: 'full' } }, 100)).toMatchObject({ kind: 'mode', t: 5 });
-    expect(markerFor({ ...base, tick: 50, kind: 'faultEnded', message: 'cpu_hog ended' }, 200)).toMatchObject({ kind: 'recovery', t: 10 });
+    expect(
+      markerFor(
+        { ...base, tick: 5, kind: 'command', command: { type: 'setLoad', vps: 'a', load: { cpu: 1 } } },
+        100,
+      ),
+    ).toBeNull();
+    expect(
+      markerFor({ ...base, tick: 50, kind: 'command', command: { type: 'setMode', mode: 'full' } }, 100),
+    ).toMatchObject({ kind: 'mode', t: 5 });
+    expect(markerFor({ ...base, tick: 50, kind: 'faultEnded', message: 'cpu_hog ended' }, 200)).toMatchObject(
+      { kind: 'recovery', t: 10 },
+    );
   });
 });
