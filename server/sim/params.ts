@@ -51,7 +51,6 @@ export const PARAM_SPECS = {
   dom0Vcpus: p(1, 1, 64, 'vCPUs', "Dom0's vCPUs (para)", 'model spec §5', true),
   hostOsIoShare: p(0.1, 0, 1, 'share', 'share of hosted I/O work the host OS runs outside the quotas', 'knob'),
   ioStormFactor: p(20, 0.1, 1000, '× plan', 'io_storm multiplies disk demand by this × rate', 'model spec §8'),
-  nicQueueMs: p(2, 0, 1000, 'ms', 'depth of a shared FIFO NIC/device queue kept full by a flooder, in ms of line rate (txqueuelen 1000 × 1 500 B at 1 Gbit/s ≈ 12 ms; with BQL ≈ 2 ms)', 'knob'),
 
   // --- Overhead factors per mode (§2 table) ------------------------------------------------------
   eCpuFull: p(0.98, 0.01, 1, 'factor', 'effective CPU, full (tuned KVM)', '[F15]'),
@@ -86,8 +85,6 @@ export const PARAM_SPECS = {
 
   // --- Memory (§4) -------------------------------------------------------------------------------
   swapKappa: p(10, 0, 1000, 'factor', 'swap slowdown: throughput × 1/(1 + κ·spill)', 'model spec §4, knob'),
-  swapFaultMs: p(8, 0, 1000, 'ms', 'latency of one major page fault served from swap (a disk seek)', 'knob'),
-  swapTouch: p(1, 0, 100, 'faults', 'swapped pages a request touches at a swapped share of 1 (faults per request = touch × swapped share)', 'knob'),
   hostSwapRatio: p(1, 0.01, 100, '× RAM', 'host swap size as a fraction of host RAM', 'knob'),
   guestSwapRatio: p(0.5, 0.01, 100, '× plan', "guest swap before the guest's OOM killer fires", 'knob'),
   pageSharing: p(0.1, 0, 0.9, 'share', 'page sharing savings under para overcommit (5–30 %)', 'model spec §4'),
