@@ -45,6 +45,7 @@ export const DECIDING_PARAMS: Record<string, Record<string, string>> = {
   eDiskContainer: { '*': STORM_REACH },
   eDiskPara: { '*': STORM_REACH },
   sliceVcpuMs: { '*': CFS_WAIT },
+  ioCpuPara: { 'para/cpu_hog': CFS_WAIT },
   sliceDomainMs: { '*': CFS_WAIT },
   diskStageMs: { '*': CFS_WAIT },
   cpuStageMs: { '*': CFS_WAIT },
