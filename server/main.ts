@@ -1,9 +1,11 @@
 /**
- * Starts the live lab server: config → labs (restored from DATA_DIR) → app → listen.
- * A lab "demo" runs from the demo preset when none exists. SIGTERM/SIGINT snapshot and close.
+ * Starts the live lab server: config → DATA_DIR (locked) → app → listen at once, while the saved
+ * labs are restored in the background. A lab "demo" runs from the demo preset on a first start
+ * (DATA_DIR holds no lab). SIGTERM/SIGINT snapshot and close.
  */
 import { ConfigError, loadConfig } from './config.js';
-import { createFileStore } from './lab/store.js';
+import { openFileStore } from './lab/fileStore.js';
+import { StoreLockedError } from './lab/store.js';
 import { createLogger } from './log.js';
 import { createApp } from './net/app.js';
 
@@ -19,12 +21,19 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
-  const store = createFileStore(config.dataDir, logger);
-  const server = await createApp({ config, logger, store });
-  if (!server.registry.get('demo') && server.registry.list().length === 0) {
-    const made = await server.registry.create({ id: 'demo', preset: 'demo' });
-    if (!made.ok) logger.error({ error: made.error }, 'could not start the demo lab');
+  let store;
+  try {
+    store = await openFileStore(config.dataDir, logger);
+  } catch (e) {
+    const why =
+      e instanceof StoreLockedError
+        ? e.message
+        : `cannot use DATA_DIR ${config.dataDir}: ${(e as Error).message}`;
+    logger.fatal(why);
+    process.stderr.write(`contention-lab: ${why}\n`);
+    process.exit(1);
   }
+  const server = await createApp({ config, logger, store });
   let url: string;
   let port: number;
   try {
@@ -45,17 +54,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info(
-    {
-      url,
-      dataDir: config.dataDir,
-      labs: server.registry.list().map((l) => l.id),
-      control: config.controlToken ? 'token' : 'open',
-    },
+    { url, dataDir: config.dataDir, control: config.controlToken ? 'token' : 'open' },
     `Contention Lab at ${url}`,
   );
-  // A parent process that started this one with an IPC channel (the browser tests) is handed the
-  // port the listen call chose.
-  process.send?.({ listening: { port, url } });
+  void server.restored.then(async (saved) => {
+    if (saved === 0 && !server.registry.get('demo')) {
+      const made = await server.registry.create({ id: 'demo', preset: 'demo' });
+      if (!made.ok) logger.error({ error: made.error }, 'could not start the demo lab');
+    }
+    logger.info({ labs: server.registry.list().map((l) => l.id) }, 'labs ready');
+    // A parent process that started this one with an IPC channel (the browser tests) is handed the
+    // port the listen call chose, once the saved labs are back.
+    process.send?.({ listening: { port, url } });
+  });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -23,6 +23,7 @@ import {
 } from '../../shared/wire.js';
 import { assignColors } from '../../shared/colors.js';
 import type { Engine } from '../sim/api.js';
+import { restoreEngine } from '../sim/index.js';
 import type { LabSnapshot } from './store.js';
 import { FrameHistory } from './history.js';
 import { commandEvent, tickEvents } from './events.js';
@@ -68,8 +69,11 @@ export interface LabInit {
   paused?: boolean;
   seq?: number;
   events?: LabEvent[];
-  /** Called once per applied command, in order (persistence). */
-  onCommand?: (rec: CommandRecord) => void;
+  /**
+   * Called once per applied command, in order (persistence). When it returns a promise, the
+   * command is acknowledged only once that promise settles (once the record is durable).
+   */
+  onCommand?: (rec: CommandRecord) => Promise<void> | void;
   /** The lab's name when not its engines' scenario name (a fork). */
   name?: string;
   /** Colours already given (a fork keeps its source's). */
@@ -77,7 +81,8 @@ export interface LabInit {
 }
 
 interface Pending {
-  command: Command;
+  /** One command, or a batch applied all together or not at all. */
+  commands: Command[];
   by: string;
   resolve: (r: Ack<{ tick: number }>) => void;
 }
@@ -98,7 +103,11 @@ export class Lab {
 
   private readonly logger: Logger;
   private readonly limits: LabLimits;
-  private onCommand?: (rec: CommandRecord) => void;
+  private onCommand?: (rec: CommandRecord) => Promise<void> | void;
+  /** Persistence of the commands applied by the current apply() call. */
+  private saving: Promise<void>[] = [];
+  /** Set once the lab is deleted: queued and later commands answer UNKNOWN_LAB. */
+  private closed = false;
   private readonly frameListeners = new Set<(msg: WireFrameMessage) => void>();
   private readonly tickListeners = new Set<(frames: Frame[]) => void>();
   private readonly eventListeners = new Set<(event: LabEvent, state?: LabState) => void>();
@@ -135,11 +144,19 @@ export class Lab {
     const maxTicks = Math.max(1, Math.ceil((init.limits.historyS * 1000) / this.tickMs));
     this.history = new FrameHistory({ maxTicks, maxBytes: init.limits.historyBytes });
     this.name = init.name;
-    this.colors = assignColors({ ...init.colors }, init.scenario.vps.map((v) => v.id));
+    this.colors = assignColors(
+      { ...init.colors },
+      init.scenario.vps.map((v) => v.id),
+    );
   }
 
   get tick(): number {
     return this.engines[0].tick;
+  }
+
+  /** Commands waiting for the next tick boundary. */
+  get queued(): number {
+    return this.queue.length;
   }
 
   get tickMs(): number {
@@ -263,36 +280,112 @@ export class Lab {
 
   /** Validate and queue a command; resolves when it was applied at a tick boundary (or refused). */
   submit(input: unknown, by: string): Promise<Ack<{ tick: number }>> {
-    const parsed = parseCommand(input);
-    if (!parsed.ok) return Promise.resolve({ ok: false, error: parsed.error });
-    const command = parsed.data;
-    if (command.type === 'setMode' && this.compare)
-      return Promise.resolve(
-        fail('CONFLICT', 'a compare lab runs two fixed modes; create another lab to try a third', 'mode'),
-      );
-    return new Promise((resolve) => this.queue.push({ command, by, resolve }));
+    return this.submitAll([input], by, false);
   }
 
-  /** Apply queued commands at the current tick boundary. */
+  /**
+   * Validate and queue a batch that applies all together at one tick boundary, or not at all: each
+   * command is checked against the state the earlier ones leave, before any of them applies. An
+   * error names `commands[i].field`.
+   */
+  submitBatch(inputs: readonly unknown[], by: string): Promise<Ack<{ tick: number }>> {
+    return this.submitAll(inputs, by, true);
+  }
+
+  private submitAll(inputs: readonly unknown[], by: string, batch: boolean): Promise<Ack<{ tick: number }>> {
+    if (this.closed) return Promise.resolve(this.goneError());
+    const commands: Command[] = [];
+    const where = (i: number, path: string) =>
+      batch ? `commands[${i}]${path === '(root)' ? '' : `.${path}`}` : path;
+    for (const [i, input] of inputs.entries()) {
+      const parsed = parseCommand(input);
+      if (!parsed.ok) {
+        const path = where(i, parsed.error.path);
+        const why = parsed.error.message.slice(parsed.error.path.length + 2);
+        return Promise.resolve(fail('INVALID_INPUT', `${path}: ${why}`, path));
+      }
+      if (parsed.data.type === 'setMode' && this.compare)
+        return Promise.resolve(
+          fail(
+            'CONFLICT',
+            'a compare lab runs two fixed modes; create another lab to try a third',
+            where(i, 'mode'),
+          ),
+        );
+      commands.push(parsed.data);
+    }
+    return new Promise((resolve) => this.queue.push({ commands, by, resolve }));
+  }
+
+  private goneError(): { ok: false; error: ApiError } {
+    return fail('UNKNOWN_LAB', `lab "${this.id}" was deleted`, 'lab');
+  }
+
+  /** The lab is deleted: every queued command, and any sent later, answers UNKNOWN_LAB. */
+  close(): void {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.resolve(this.goneError());
+  }
+
+  /** Apply queued commands at the current tick boundary; each is acknowledged once it is saved. */
   private drain(): void {
     if (!this.queue.length) return;
     const batch = this.queue.splice(0);
     for (const p of batch) {
       let r: Ack<{ tick: number }>;
+      this.saving = [];
       try {
-        r = this.apply(p.command, p.by);
+        r = p.commands.length === 1 ? this.apply(p.commands[0], p.by) : this.applyBatch(p.commands, p.by);
       } catch (e) {
-        this.logger.error({ err: e, command: p.command }, 'error applying a command');
+        this.logger.error({ err: e, commands: p.commands }, 'error applying a command');
         r = fail('INTERNAL', 'the command could not be applied');
       }
-      p.resolve(r);
+      const saving = this.saving;
+      this.saving = [];
+      if (!saving.length) p.resolve(r);
+      else
+        Promise.all(saving).then(
+          () => p.resolve(r),
+          (err: unknown) => {
+            this.logger.error({ err }, 'an applied command could not be saved');
+            p.resolve(fail('INTERNAL', 'the command applied but could not be saved to disk'));
+          },
+        );
     }
+  }
+
+  /** A batch: checked in order on a copy of the first engine, then applied only if all pass. */
+  private applyBatch(commands: Command[], by: string): Ack<{ tick: number }> {
+    const trial = restoreEngine(this.engines[0].save());
+    for (const [i, command] of commands.entries()) {
+      const refused = this.refuse(trial, command) ?? trial.apply(command);
+      if (!refused.ok) {
+        const path = `commands[${i}]${refused.error.path ? `.${refused.error.path}` : ''}`;
+        return fail(refused.error.code, `${path}: ${refused.error.message}`, path);
+      }
+    }
+    let r: Ack<{ tick: number }> = { ok: true, data: { tick: this.tick } };
+    for (const command of commands) {
+      const one = this.apply(command, by);
+      if (!one.ok) {
+        this.logger.error({ command, error: one.error }, 'a checked batch command was refused');
+        r = one;
+      }
+    }
+    return r;
+  }
+
+  /** The lab's own limits on a command (the engine checks the rest). */
+  private refuse(engine: Engine, command: Command): { ok: false; error: ApiError } | null {
+    if (command.type === 'addVps' && engine.state().vps.length >= this.limits.maxVps)
+      return fail('LIMIT_EXCEEDED', `a lab holds at most ${this.limits.maxVps} VPSs`, 'vps');
+    return null;
   }
 
   private apply(command: Command, by: string): Ack<{ tick: number }> {
     const tick = this.tick;
-    if (command.type === 'addVps' && this.engines[0].state().vps.length >= this.limits.maxVps)
-      return fail('LIMIT_EXCEEDED', `a lab holds at most ${this.limits.maxVps} VPSs`, 'vps');
+    const refused = this.refuse(this.engines[0], command);
+    if (refused) return refused;
     const first = this.engines[0].apply(command);
     if (!first.ok) return { ok: false, error: first.error };
     const refusedBy: LabEvent[] = [];
@@ -301,7 +394,8 @@ export class Lab {
       if (!r.ok && this.compare) refusedBy.push(commandEvent(tick, by, command, i, r.error.message));
     }
     const rec: CommandRecord = { seq: ++this.seq, tick, by, command };
-    this.onCommand?.(rec);
+    const saving = this.onCommand?.(rec);
+    if (saving) this.saving.push(saving);
     for (const ev of refusedBy) this.record(ev);
     this.record(commandEvent(tick, by, command), true);
     this.recordEngineEvents();
@@ -361,7 +455,10 @@ export class Lab {
   /** What the lab is now: enough to draw every control. */
   state(): LabState {
     const s = this.engines[0].state();
-    assignColors(this.colors, s.vps.map((v) => v.id));
+    assignColors(
+      this.colors,
+      s.vps.map((v) => v.id),
+    );
     const out: LabState = {
       id: this.id,
       ...s,

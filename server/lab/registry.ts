@@ -18,12 +18,16 @@ import type { Engine } from '../sim/api.js';
 import type { Clock } from './clock.js';
 import type { EngineFactory } from './engines.js';
 import { Lab, type LabLimits } from './lab.js';
-import type { LabSnapshot, Store, StoredLab } from './store.js';
+import { reviveLab } from './restore.js';
+import { LabExistsError, type LabMeta, type LabSnapshot, type Store } from './store.js';
+import { parseStoredLab } from './stored.js';
 
 export const LAB_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 
 /** A saved lab up to this many ticks old is re-run from its start on restore, to bring back its history. */
 const REBUILD_TICKS = 36_000;
+/** How often each lab's latest tick is recorded (so a crash resumes there), ms. */
+const PROGRESS_MS = 1000;
 
 const CreateLabSchema = z.strictObject({
   id: z.string().regex(LAB_ID, 'letters, digits, "-" or "_", at most 40').optional(),
@@ -60,6 +64,9 @@ export class Registry {
   private readonly lastSnapshot = new Map<string, number>();
   private readonly addedListeners = new Set<(lab: Lab) => void>();
   private readonly removedListeners = new Set<(lab: Lab) => void>();
+  private readonly settledListeners = new Set<(id: string) => void>();
+  private readonly restoring = new Set<string>();
+  private readonly lastProgress = new Map<string, { at: number; tick: number }>();
   private stopTimer: (() => void) | null = null;
   private creating = 0;
   /** Labs forked from another at a tick (no scenario start to go back to). */
@@ -67,94 +74,64 @@ export class Registry {
 
   constructor(private readonly o: RegistryOptions) {}
 
-  /** Bring back every lab in the store, each at the tick and state it had reached. */
-  async restore(): Promise<void> {
-    if (!this.o.store) return;
-    for (const stored of await this.o.store.load()) {
-      const r = await this.revive(stored);
-      if (r.ok) this.add(r.data);
-      else this.o.logger.error({ lab: stored.meta.id, error: r.error }, 'could not restore a lab');
-    }
-  }
-
-  private async revive(stored: StoredLab): Promise<Res<Lab>> {
-    const { meta, snapshot } = stored;
-    const replayed =
-      snapshot && meta.forkedAt === undefined && snapshot.tick <= (this.o.rebuildTicks ?? REBUILD_TICKS)
-        ? await this.rebuild(stored, snapshot)
-        : null;
-    let lab: Lab;
-    if (replayed) lab = replayed;
-    else {
-      const modes: (ModeSpec | undefined)[] = meta.compare ?? [undefined];
-      const engines: Engine[] = [];
-      for (let i = 0; i < modes.length; i++) {
-        const r = snapshot
-          ? await this.o.engines.restore(snapshot.engines[i])
-          : await this.o.engines.create(meta.scenario, modes[i]);
-        if (!r.ok) return r;
-        engines.push(r.data);
-      }
-      lab = this.makeLab(
-        meta.id,
-        meta.scenario,
-        meta.compare,
-        engines,
-        snapshot,
-        undefined,
-        meta.forkedAt !== undefined ? meta.scenario.name : undefined,
-      );
-    }
-    if (meta.forkedAt !== undefined) this.forks.add(meta.id);
-    const after = stored.commands.filter((c) => c.seq > (snapshot?.seq ?? 0));
-    lab.replay(after);
-    this.o.logger.info(
-      { lab: lab.id, tick: lab.tick, replayed: after.length, history: lab.history.size },
-      'lab restored',
-    );
-    return { ok: true, data: lab };
-  }
-
   /**
-   * Re-run a saved lab from its start to its snapshot, so it comes back with its recent history
-   * (charts, CSV) as well as its state. Used only if the re-run lands exactly on the snapshot
-   * (it does: the engine is deterministic); otherwise the snapshot alone is restored.
+   * Bring back every lab in the store, one after the other, each at the latest tick it reached.
+   * A lab that cannot be restored is quarantined (moved aside with the reason) and the others go
+   * on. Until a lab is back, `isRestoring(id)` says so. Resolves with how many labs the store held.
    */
-  private async rebuild(stored: StoredLab, snapshot: LabSnapshot): Promise<Lab | null> {
-    const { meta } = stored;
-    const engines: Engine[] = [];
-    for (const mode of meta.compare ?? [undefined]) {
-      const r = await this.o.engines.create(meta.scenario, mode);
-      if (!r.ok) return null;
-      engines.push(r.data);
+  async restore(): Promise<number> {
+    const store = this.o.store;
+    if (!store) return 0;
+    const ids = await store.list();
+    for (const id of ids) this.restoring.add(id);
+    for (const id of ids) {
+      try {
+        await this.restoreOne(store, id);
+      } catch (err) {
+        this.o.logger.error(
+          { err, lab: id },
+          'could not read a saved lab; it is left on disk and not started',
+        );
+      } finally {
+        this.restoring.delete(id);
+        for (const fn of this.settledListeners) fn(id);
+      }
     }
-    const lab = this.makeLab(meta.id, meta.scenario, meta.compare, engines, {
-      ...snapshot,
-      seq: 0,
-      events: [],
-    });
-    try {
-      lab.replay(
-        stored.commands.filter((c) => c.seq <= snapshot.seq),
-        snapshot.tick,
-      );
-    } catch (err) {
-      this.o.logger.warn({ err, lab: meta.id }, 'could not re-run a saved lab; restoring its snapshot only');
-      return null;
-    }
-    const same =
-      lab.tick === snapshot.tick &&
-      engines.every((e, i) => JSON.stringify(e.save()) === JSON.stringify(snapshot.engines[i]));
-    if (!same) {
-      this.o.logger.warn(
-        { lab: meta.id },
-        're-running a saved lab did not reproduce its snapshot; restoring the snapshot only',
-      );
-      return null;
-    }
-    lab.seq = snapshot.seq;
-    lab.setEvents(snapshot.events);
-    return lab;
+    return ids.length;
+  }
+
+  private async restoreOne(store: Store, id: string): Promise<void> {
+    const raw = await store.load(id);
+    if (!raw) return;
+    const parsed = parseStoredLab(id, raw);
+    if (!parsed.ok) return store.quarantine(id, parsed.error);
+    for (const note of parsed.data.notes)
+      this.o.logger.warn({ lab: id, note }, 'part of a saved lab set aside');
+    const r = await reviveLab(
+      {
+        engines: this.o.engines,
+        logger: this.o.logger,
+        rebuildTicks: this.o.rebuildTicks ?? REBUILD_TICKS,
+        snapshotEveryS: this.o.snapshotEveryS,
+        makeLab: (...a) => this.makeLab(...a),
+      },
+      parsed.data,
+    );
+    if (!r.ok) return store.quarantine(id, r.error);
+    if (parsed.data.meta.forkedAt !== undefined) this.forks.add(id);
+    this.add(r.data);
+    // A snapshot set aside is replaced at once by a good one.
+    if (!parsed.data.snapshot) await this.snapshot(r.data);
+  }
+
+  /** Whether a saved lab of this id is still being restored. */
+  isRestoring(id: string): boolean {
+    return this.restoring.has(id);
+  }
+
+  /** Called once a saved lab's restore ended (restored, or quarantined). */
+  onSettled(fn: (id: string) => void): void {
+    this.settledListeners.add(fn);
   }
 
   private makeLab(
@@ -181,7 +158,7 @@ export class Registry {
       paused: snap?.paused,
       seq: snap?.seq,
       events: snap?.events,
-      onCommand: store ? (rec) => store.appendCommand(id, rec) : undefined,
+      onCommand: store ? (rec) => store.append(id, rec) : undefined,
     });
   }
 
@@ -221,12 +198,16 @@ export class Registry {
       return err('INVALID_INPUT', 'give either "preset" or "scenario", not both', 'scenario');
     if (from !== undefined) {
       if (preset !== undefined || req.data.scenario !== undefined)
-        return err('INVALID_INPUT', 'a fork starts from the running lab: give no "preset" or "scenario"', 'from');
+        return err(
+          'INVALID_INPUT',
+          'a fork starts from the running lab: give no "preset" or "scenario"',
+          'from',
+        );
       if (!compare) return err('INVALID_INPUT', 'a fork compares two modes: give "compare"', 'compare');
     }
     if (this.labs.size + this.creating >= this.o.maxLabs)
       return err('LIMIT_EXCEEDED', `this server runs at most ${this.o.maxLabs} labs; delete one first`);
-    if (id !== undefined && this.labs.has(id)) return err('CONFLICT', `a lab "${id}" already exists`, 'id');
+    if (id !== undefined && this.taken(id)) return err('CONFLICT', `a lab "${id}" already exists`, 'id');
     this.creating++;
     try {
       if (from !== undefined) return await this.fork(from, compare!, id);
@@ -259,21 +240,22 @@ export class Registry {
         );
       scenario = { ...scenario, name: this.freeName(scenario.name) };
       const labId = id ?? this.freeId(base);
-      if (this.labs.has(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
+      if (this.taken(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
       const engines: Engine[] = [];
       for (const mode of compare ?? [undefined]) {
         const r = await this.o.engines.create(scenario, mode);
         if (!r.ok) return err(r.error.code, r.error.message, r.error.path && `scenario.${r.error.path}`);
         engines.push(r.data);
       }
-      if (this.labs.has(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
-      await this.o.store?.create({
+      if (this.taken(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
+      const made = await this.record({
         version: 1,
         id: labId,
         scenario,
         compare,
         createdAt: new Date().toISOString(),
       });
+      if (made) return made;
       const lab = this.makeLab(labId, scenario, compare, engines);
       this.add(lab);
       this.o.logger.info({ lab: labId, compare }, 'lab created');
@@ -298,14 +280,16 @@ export class Registry {
       const r = await this.o.engines.restore(saved.engines[0]);
       if (!r.ok) return err(r.error.code, r.error.message);
       const set = r.data.apply({ type: 'setMode', mode: compare[i] });
-      if (!set.ok) return err(set.error.code, `${modeLabel(compare[i])}: ${set.error.message}`, `compare.${i}`);
+      if (!set.ok)
+        return err(set.error.code, `${modeLabel(compare[i])}: ${set.error.message}`, `compare.${i}`);
       engines.push(r.data);
     }
     const name = this.freeName(`${state.name} · ${modeLabel(compare[0])} vs ${modeLabel(compare[1])}`);
-    const labId = id ?? this.freeId(`${from.slice(0, 24)}-vs-${modeLabel(compare[1]).replace(/[^A-Za-z0-9]+/g, '-')}`);
-    if (this.labs.has(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
+    const labId =
+      id ?? this.freeId(`${from.slice(0, 24)}-vs-${modeLabel(compare[1]).replace(/[^A-Za-z0-9]+/g, '-')}`);
+    if (this.taken(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
     const scenario: Scenario = { ...source.scenario, name };
-    await this.o.store?.create({
+    const made = await this.record({
       version: 1,
       id: labId,
       scenario,
@@ -313,6 +297,7 @@ export class Registry {
       forkedAt: state.tick,
       createdAt: new Date().toISOString(),
     });
+    if (made) return made;
     const lab = this.makeLab(labId, scenario, compare, engines, undefined, state.colors, name);
     // A fork cannot be re-run from its scenario: its starting point is this snapshot.
     await this.o.store?.saveSnapshot(labId, lab.save());
@@ -327,7 +312,11 @@ export class Registry {
     const lab = this.labs.get(id);
     if (!lab) return err('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
     if (this.forks.has(id))
-      return err('CONFLICT', 'a compare lab starts where it was forked: fork the original lab again instead', 'lab');
+      return err(
+        'CONFLICT',
+        'a compare lab starts where it was forked: fork the original lab again instead',
+        'lab',
+      );
     const engines: Engine[] = [];
     for (const mode of lab.compare ?? [undefined]) {
       const r = await this.o.engines.create(lab.scenario, mode);
@@ -357,10 +346,27 @@ export class Registry {
     for (let n = 2; ; n++) if (!taken.has(`${name} ${n}`)) return `${name} ${n}`;
   }
 
+  /** Save a new lab's meta; a refusal when its id holds another lab's data (never written over). */
+  private async record(meta: LabMeta): Promise<{ ok: false; error: ApiError } | null> {
+    try {
+      await this.o.store?.create(meta);
+      return null;
+    } catch (e) {
+      if (e instanceof LabExistsError)
+        return err('CONFLICT', `"${meta.id}" holds the saved data of another lab; pick another id`, 'id');
+      throw e;
+    }
+  }
+
+  /** An id in use: a running lab, or a saved one still being restored. */
+  private taken(id: string): boolean {
+    return this.labs.has(id) || this.restoring.has(id);
+  }
+
   private freeId(base: string): string {
     const stem = base.slice(0, 32) || 'lab';
-    if (!this.labs.has(stem)) return stem;
-    for (let n = 2; ; n++) if (!this.labs.has(`${stem}-${n}`)) return `${stem}-${n}`;
+    if (!this.taken(stem)) return stem;
+    for (let n = 2; ; n++) if (!this.taken(`${stem}-${n}`)) return `${stem}-${n}`;
   }
 
   async remove(id: string): Promise<Res<{ id: string }>> {
@@ -368,6 +374,8 @@ export class Registry {
     if (!lab) return err('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
     this.labs.delete(id);
     this.lastSnapshot.delete(id);
+    this.lastProgress.delete(id);
+    lab.close();
     this.forks.delete(id);
     for (const fn of this.removedListeners) fn(lab);
     await this.o.store?.remove(id);
@@ -392,9 +400,15 @@ export class Registry {
     for (const lab of this.labs.values()) {
       lab.pump(now);
       const last = this.lastSnapshot.get(lab.id) ?? now;
-      if (this.o.store && now - last >= this.o.snapshotEveryS * 1000) {
+      if (!this.o.store) continue;
+      if (now - last >= this.o.snapshotEveryS * 1000) {
         this.lastSnapshot.set(lab.id, now);
         void this.snapshot(lab);
+      }
+      const p = this.lastProgress.get(lab.id);
+      if (!p || (now - p.at >= PROGRESS_MS && p.tick !== lab.tick)) {
+        this.lastProgress.set(lab.id, { at: now, tick: lab.tick });
+        this.o.store.saveProgress(lab.id, lab.tick).catch(() => undefined);
       }
     }
   }
@@ -402,7 +416,7 @@ export class Registry {
   private snapshot(lab: Lab): Promise<void> {
     if (!this.o.store) return Promise.resolve();
     try {
-      return this.o.store.saveSnapshot(lab.id, lab.save());
+      return this.o.store.saveSnapshot(lab.id, lab.save()).catch(() => undefined);
     } catch (e) {
       this.o.logger.error({ err: e, lab: lab.id }, 'could not snapshot a lab');
       return Promise.resolve();

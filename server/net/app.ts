@@ -52,6 +52,11 @@ export interface LabServer {
   http: HttpServer;
   io: IoServer;
   registry: Registry;
+  /**
+   * Settles once every saved lab is restored (or quarantined), with how many the store held. The
+   * server answers meanwhile: a lab still being restored says so.
+   */
+  restored: Promise<number>;
   /** Listen on config.host:config.port (0 picks a free port); resolves with the URL. */
   listen(): Promise<{ port: number; url: string }>;
   /** Stop accepting, disconnect clients, snapshot every lab and flush the store. */
@@ -81,7 +86,12 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       pumpMs: deps.pumpMs,
       rebuildTicks: deps.rebuildTicks,
     });
-  if (!deps.registry) await registry.restore();
+  const restored = deps.registry
+    ? Promise.resolve(0)
+    : registry.restore().catch((err: unknown) => {
+        logger.error({ err }, 'could not restore the saved labs');
+        return 0;
+      });
 
   const app = express();
   app.disable('x-powered-by');
@@ -160,6 +170,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
     http,
     io,
     registry,
+    restored,
     listen() {
       return new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -173,6 +184,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
     },
     close() {
       closing ??= (async () => {
+        await restored;
         registry.stop();
         stopSweep();
         // Close the transports without a "disconnect" packet: clients see the connection drop
@@ -181,6 +193,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
         await new Promise<void>((resolve) => io.close(() => resolve()));
         http.closeAllConnections?.();
         await registry.flush();
+        await deps.store?.close();
       })();
       return closing;
     },

@@ -9,7 +9,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { DEFAULTS, type Config } from '../../server/config.js';
 import { ManualClock } from '../../server/lab/clock.js';
 import type { EngineFactory } from '../../server/lab/engines.js';
-import { createFileStore } from '../../server/lab/store.js';
+import { openFileStore } from '../../server/lab/fileStore.js';
 import { silentLogger } from '../../server/log.js';
 import { createApp, type LabServer } from '../../server/net/app.js';
 import type { ClientToServer, ServerToClient } from '../../shared/protocol.js';
@@ -48,7 +48,7 @@ export async function startServer(
   };
   const clock = new ManualClock(1000);
   const logger = silentLogger();
-  const store = opts.persist === false ? undefined : createFileStore(dataDir, logger);
+  const store = opts.persist === false ? undefined : await openFileStore(dataDir, logger);
   const server = await createApp({
     config,
     clock,
@@ -59,6 +59,7 @@ export async function startServer(
     rebuildTicks: opts.rebuildTicks,
   });
   const { url } = await server.listen();
+  await server.restored;
   return {
     server,
     url,
@@ -180,7 +181,9 @@ export async function stepTo(
 
 /**
  * Await `p` (an ack that needs a tick boundary) while letting the manual clock move: each turn
- * yields to I/O once, then advances `stepMs`. Bounded by the ack's own timeout.
+ * yields to I/O once, then advances `stepMs` if a lab has commands waiting for a tick boundary
+ * (an applied command waiting for its record to reach the disk does not move the clock).
+ * Bounded by the ack's own timeout.
  */
 export async function settle<T>(t: TestServer, p: Promise<T>, stepMs = 10): Promise<T> {
   let done = false;
@@ -189,7 +192,7 @@ export async function settle<T>(t: TestServer, p: Promise<T>, stepMs = 10): Prom
   });
   while (!done) {
     await new Promise((r) => setImmediate(r));
-    if (!done) t.advance(stepMs);
+    if (!done && t.server.registry.list().some((l) => l.queued > 0)) t.advance(stepMs);
   }
   return out;
 }

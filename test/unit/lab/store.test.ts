@@ -1,35 +1,53 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFileStore, writeAtomic } from '../../../server/lab/store.js';
+import { openFileStore, writeAtomic } from '../../../server/lab/fileStore.js';
+import { LabExistsError, StoreLockedError, type Store } from '../../../server/lab/store.js';
+import { parseStoredLab } from '../../../server/lab/stored.js';
 import { silentLogger } from '../../../server/log.js';
 import { fakeScenario } from './fakeEngine.js';
 
 const dirs: string[] = [];
+const stores: Store[] = [];
 const tmp = () => {
   const d = mkdtempSync(path.join(tmpdir(), 'store-'));
   dirs.push(d);
   return d;
 };
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const open = async (dir: string) => {
+  const s = await openFileStore(dir, silentLogger());
+  stores.push(s);
+  return s;
+};
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+
+const rec = (seq: number, tick: number) => ({
+  seq,
+  tick,
+  by: 'x',
+  command: { type: 'removeVps' as const, vps: `vps-${seq}` },
+});
 
 describe('file store', () => {
   it('keeps meta, appended commands and the latest snapshot, in order', async () => {
     const dir = tmp();
-    const store = createFileStore(dir, silentLogger());
+    const store = await open(dir);
     await store.create({ version: 1, id: 'a', scenario: fakeScenario(), createdAt: 'now' });
-    store.appendCommand('a', { seq: 1, tick: 3, by: 'x', command: { type: 'removeVps', vps: 'vps-0' } });
-    store.appendCommand('a', { seq: 2, tick: 5, by: 'rest', command: { type: 'removeVps', vps: 'vps-1' } });
-    await store.saveSnapshot('a', {
-      tick: 4,
-      seq: 1,
-      engines: [{ n: 1 }],
-      speed: 2,
-      paused: true,
-      events: [],
-      savedAt: 'then',
-    });
+    void store.append('a', rec(1, 3));
+    void store.append('a', rec(2, 5));
     await store.saveSnapshot('a', {
       tick: 6,
       seq: 2,
@@ -40,33 +58,92 @@ describe('file store', () => {
       savedAt: 'later',
     });
     await store.flush();
-    const [lab] = await store.load();
-    expect(lab.meta.id).toBe('a');
-    expect(lab.commands.map((c) => c.seq)).toEqual([1, 2]);
-    expect(lab.snapshot).toMatchObject({ tick: 6, engines: [{ n: 2 }] });
+    expect(await store.list()).toEqual(['a']);
+    const raw = (await store.load('a'))!;
+    const lab = parseStoredLab('a', raw);
+    expect(lab.ok).toBe(true);
+    if (!lab.ok) return;
+    expect(lab.data.meta.id).toBe('a');
+    expect(lab.data.commands.map((c) => c.seq)).toEqual([1, 2]);
+    expect(lab.data.snapshot).toMatchObject({ tick: 6, engines: [{ n: 2 }] });
     expect(readdirSync(path.join(dir, 'labs', 'a')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('ignores a torn last line of the command log and skips a lab it cannot read', async () => {
+  it('resolves an append only once its record is in the file', async () => {
     const dir = tmp();
-    const store = createFileStore(dir, silentLogger());
-    await store.create({ version: 1, id: 'ok', scenario: fakeScenario(), createdAt: 'now' });
-    store.appendCommand('ok', { seq: 1, tick: 1, by: 'x', command: { type: 'removeVps', vps: 'vps-0' } });
-    await store.flush();
-    appendFileSync(path.join(dir, 'labs', 'ok', 'commands.ndjson'), '{"seq":2,"tick":');
-    mkdirSync(path.join(dir, 'labs', 'broken'));
-    writeFileSync(path.join(dir, 'labs', 'broken', 'meta.json'), '{ not json');
-    const labs = await store.load();
-    expect(labs.map((l) => l.meta.id)).toEqual(['ok']);
-    expect(labs[0].commands).toHaveLength(1);
+    const store = await open(dir);
+    await store.create({ version: 1, id: 'a', scenario: fakeScenario(), createdAt: 'now' });
+    const file = path.join(dir, 'labs', 'a', 'commands.ndjson');
+    const seen: number[] = [];
+    // Appends of one turn go as one group; each resolves after the whole group is written.
+    await Promise.all(
+      [1, 2, 3].map((i) =>
+        store.append('a', rec(i, i)).then(() => {
+          const lines = readFileSync(file, 'utf8').trim().split('\n');
+          seen.push(lines.length);
+        }),
+      ),
+    );
+    expect(seen).toEqual([3, 3, 3]);
   });
 
-  it('removes a lab folder', async () => {
+  it('cuts a torn last line back to the last whole record, on disk too', async () => {
     const dir = tmp();
-    const store = createFileStore(dir, silentLogger());
+    const store = await open(dir);
+    await store.create({ version: 1, id: 'ok', scenario: fakeScenario(), createdAt: 'now' });
+    await store.append('ok', rec(1, 1));
+    await store.close();
+    const file = path.join(dir, 'labs', 'ok', 'commands.ndjson');
+    appendFileSync(file, '{"seq":2,"tick":');
+    const again = await open(dir);
+    const raw = (await again.load('ok'))!;
+    expect(raw.commands).toHaveLength(1);
+    expect(readFileSync(file, 'utf8').endsWith('}\n')).toBe(true);
+    // The next record starts on a line of its own.
+    await again.append('ok', rec(2, 2));
+    const back = parseStoredLab('ok', (await again.load('ok'))!);
+    expect(back.ok && back.data.commands.map((c) => c.seq)).toEqual([1, 2]);
+  });
+
+  it('never creates a lab over a folder that holds data', async () => {
+    const dir = tmp();
+    const store = await open(dir);
+    mkdirSync(path.join(dir, 'labs', 'demo'));
+    writeFileSync(path.join(dir, 'labs', 'demo', 'commands.ndjson'), JSON.stringify(rec(1, 1)) + '\n');
+    await expect(
+      store.create({ version: 1, id: 'demo', scenario: fakeScenario(), createdAt: 'now' }),
+    ).rejects.toBeInstanceOf(LabExistsError);
+    expect(existsSync(path.join(dir, 'labs', 'demo', 'meta.json'))).toBe(false);
+  });
+
+  it('moves a lab to quarantine with the reason, and forgets a removed one', async () => {
+    const dir = tmp();
+    const store = await open(dir);
+    await store.create({ version: 1, id: 'bad', scenario: fakeScenario(), createdAt: 'now' });
     await store.create({ version: 1, id: 'gone', scenario: fakeScenario(), createdAt: 'now' });
+    await store.quarantine('bad', 'meta.json: id: wrong');
     await store.remove('gone');
-    expect(await store.load()).toEqual([]);
+    expect(await store.list()).toEqual([]);
+    const [q] = readdirSync(path.join(dir, 'quarantine'));
+    expect(q).toMatch(/^bad-/);
+    expect(readFileSync(path.join(dir, 'quarantine', q, 'reason.txt'), 'utf8')).toMatch(
+      /meta\.json: id: wrong/,
+    );
+    expect(existsSync(path.join(dir, 'quarantine', q, 'meta.json'))).toBe(true);
+  });
+
+  it('is locked while open: a second opener is refused; a lock left by a dead process is replaced', async () => {
+    const dir = tmp();
+    const store = await open(dir);
+    await expect(openFileStore(dir, silentLogger())).rejects.toBeInstanceOf(StoreLockedError);
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    // A pid that cannot be alive (above the kernel's pid_max).
+    writeFileSync(path.join(dir, 'server.lock'), JSON.stringify({ pid: 2 ** 30 }));
+    const next = await open(dir);
+    expect(JSON.parse(readFileSync(path.join(dir, 'server.lock'), 'utf8')).pid).toBe(process.pid);
+    await next.close();
+    expect(existsSync(path.join(dir, 'server.lock'))).toBe(false);
   });
 
   it('writes atomically: the target is either the old or the new content', async () => {
@@ -74,8 +151,61 @@ describe('file store', () => {
     const file = path.join(dir, 'x.json');
     await writeAtomic(file, 'old');
     await Promise.all(Array.from({ length: 20 }, (_, i) => writeAtomic(file, `new-${i}`)));
-    const { readFileSync } = await import('node:fs');
     expect(readFileSync(file, 'utf8')).toMatch(/^new-\d+$/);
     expect(readdirSync(dir)).toEqual(['x.json']);
+  });
+});
+
+describe('what is read back is validated', () => {
+  const meta = JSON.stringify({ version: 1, id: 'a', scenario: fakeScenario(), createdAt: 'now' });
+  it.each([
+    ['a meta of the wrong shape', { meta: '{}', commands: [] }, /^meta\.json: version/],
+    ['no meta', { commands: [] }, /meta\.json is missing/],
+    ['a meta of another lab', { meta: meta.replace('"id":"a"', '"id":"b"'), commands: [] }, /meta\.json: id/],
+    [
+      'a record with a bad seq',
+      { meta, commands: ['{"seq":-1,"tick":1,"by":"x","command":{}}'] },
+      /line 1: seq/,
+    ],
+    [
+      'a record with a tick beyond safe integers',
+      { meta, commands: [JSON.stringify({ ...rec(1, 1), tick: 2 ** 60 })] },
+      /line 1: tick/,
+    ],
+    [
+      'a record with a command that does not parse',
+      { meta, commands: [JSON.stringify({ ...rec(1, 1), command: { type: 'eval' } })] },
+      /line 1: command\.type/,
+    ],
+    [
+      'records out of order',
+      { meta, commands: [JSON.stringify(rec(2, 5)), JSON.stringify(rec(1, 6))] },
+      /line 2: seq: 1 does not follow 2/,
+    ],
+    [
+      'garbage in the middle of the log',
+      { meta, commands: ['{"seq":1', JSON.stringify(rec(2, 2))] },
+      /line 1: not valid JSON/,
+    ],
+  ])('refuses %s, naming the file and field', (_name, raw, why) => {
+    const r = parseStoredLab('a', raw);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(why);
+  });
+
+  it.each([
+    ['{}', /snapshot\.json: tick/],
+    [
+      JSON.stringify({ tick: 1e12, seq: 0.5, engines: [], speed: 1, paused: false, events: [], savedAt: '' }),
+      /seq/,
+    ],
+    ['not json', /not valid JSON/],
+  ])('sets a damaged snapshot aside (%s) and keeps meta and log', (snapshot, why) => {
+    const r = parseStoredLab('a', { meta, snapshot, commands: [JSON.stringify(rec(1, 1))] });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.data.snapshot).toBeUndefined();
+    expect(r.data.commands).toHaveLength(1);
+    expect(r.data.notes.join('\n')).toMatch(why);
   });
 });

@@ -1,0 +1,249 @@
+/**
+ * The store on disk, one folder per lab under DATA_DIR/labs/<id>/:
+ *   meta.json         the starting scenario and modes (written once)
+ *   commands.ndjson   every applied command, one JSON record a line, appended and fdatasync'ed
+ *   snapshot.json     the engines' saved state at a tick, with pace and recent log (rewritten)
+ *   progress.json     the latest tick reached (rewritten every second or so, not flushed)
+ * Whole files go to a temporary file first and are renamed into place, so a crash leaves the old
+ * or the new file, never half of one. DATA_DIR/server.lock holds the owner's pid; a lab that
+ * cannot be restored moves to DATA_DIR/quarantine/<id>-<time>/ with a reason.txt.
+ */
+import { constants } from 'node:fs';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  truncate,
+  unlink,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { LabExistsError, StoreLockedError, type CommandRecord, type RawLab, type Store } from './store.js';
+
+/** A folder name that can be a lab id (anything else under labs/ is ignored). */
+export const LAB_DIR = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+const LOCK = 'server.lock';
+
+/** Write `data` to `file` atomically: a temporary file (flushed to disk when `sync`), renamed into place. */
+export async function writeAtomic(file: string, data: string, sync = true): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(data);
+    if (sync) await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Take DATA_DIR/server.lock (a stale one, whose pid is dead, is replaced); returns its release. */
+async function lock(dataDir: string, logger: Logger): Promise<() => Promise<void>> {
+  const file = path.join(dataDir, LOCK);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fh = await open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
+      try {
+        await fh.writeFile(JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      return () => unlink(file).catch(() => undefined);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
+    }
+    let pid = NaN;
+    try {
+      pid = Number((JSON.parse(await readFile(file, 'utf8')) as { pid?: unknown }).pid);
+    } catch {
+      /* unreadable: a lock torn by a crash, stale */
+    }
+    if (Number.isSafeInteger(pid) && pid > 0 && isAlive(pid))
+      throw new StoreLockedError(
+        `${dataDir} is in use by another server (pid ${pid}, see ${file}); stop it or use another DATA_DIR`,
+      );
+    logger.warn(
+      { file, pid: Number.isNaN(pid) ? undefined : pid },
+      'replacing a stale lock left by a server that is gone',
+    );
+    await unlink(file).catch(() => undefined);
+  }
+}
+
+interface LogFile {
+  fh: FileHandle | null;
+  /** Bytes known to be whole records; a failed write is cut back to this. */
+  size: number;
+  pending: { line: string; resolve: () => void; reject: (e: unknown) => void }[];
+  queued: boolean;
+}
+
+/** Open the store in `dataDir` (created if missing), taking its lock. Rejects with StoreLockedError when another server holds it. */
+export async function openFileStore(dataDir: string, logger: Logger): Promise<Store> {
+  const root = path.join(dataDir, 'labs');
+  await mkdir(root, { recursive: true });
+  const release = await lock(dataDir, logger);
+  const chains = new Map<string, Promise<void>>();
+  const logs = new Map<string, LogFile>();
+  const dir = (id: string) => path.join(root, id);
+
+  /** Run `job` after the lab's earlier writes; its failure is logged and rethrown to the caller only. */
+  const enqueue = (id: string, job: () => Promise<void>): Promise<void> => {
+    const prev = chains.get(id) ?? Promise.resolve();
+    const run = prev.then(job);
+    const next = run.catch((err: unknown) => logger.error({ err, lab: id }, 'could not write lab data'));
+    chains.set(id, next);
+    void next.then(() => {
+      if (chains.get(id) === next) chains.delete(id);
+    });
+    return run;
+  };
+
+  const closeLog = async (id: string) => {
+    const log = logs.get(id);
+    logs.delete(id);
+    await log?.fh?.close().catch(() => undefined);
+  };
+
+  /** Write every record waiting for this lab in one write and one fdatasync, then resolve them all. */
+  const writeGroup = async (id: string, log: LogFile) => {
+    log.queued = false;
+    const group = log.pending.splice(0);
+    if (!group.length) return;
+    const data = Buffer.from(group.map((p) => p.line).join(''));
+    try {
+      if (!log.fh) {
+        log.fh = await open(path.join(dir(id), 'commands.ndjson'), 'a');
+        log.size = (await log.fh.stat()).size;
+      }
+      await log.fh.write(data);
+      await log.fh.datasync();
+      log.size += data.length;
+    } catch (err) {
+      await log.fh?.truncate(log.size).catch(() => undefined);
+      for (const p of group) p.reject(err);
+      throw err;
+    }
+    for (const p of group) p.resolve();
+  };
+
+  let closed = false;
+  const store: Store = {
+    async list() {
+      const names = await readdir(root, { withFileTypes: true });
+      return names
+        .filter((d) => d.isDirectory() && LAB_DIR.test(d.name))
+        .map((d) => d.name)
+        .sort();
+    },
+    async load(id) {
+      if (!LAB_DIR.test(id)) return undefined;
+      const read = async (name: string) => {
+        try {
+          return await readFile(path.join(dir(id), name), 'utf8');
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+          throw e;
+        }
+      };
+      const [meta, snapshot, progress, log] = await Promise.all([
+        read('meta.json'),
+        read('snapshot.json'),
+        read('progress.json'),
+        read('commands.ndjson'),
+      ]);
+      if (meta === undefined && snapshot === undefined && log === undefined) return undefined;
+      let text = log ?? '';
+      if (text && !text.endsWith('\n')) {
+        const keep = text.lastIndexOf('\n') + 1;
+        const cut = Buffer.byteLength(text.slice(keep));
+        text = text.slice(0, keep);
+        await truncate(path.join(dir(id), 'commands.ndjson'), Buffer.byteLength(text));
+        logger.warn(
+          { lab: id, bytes: cut },
+          'cut a torn last line from the command log (a write interrupted by a crash; it was never acknowledged)',
+        );
+      }
+      const commands = text.split('\n');
+      commands.pop();
+      return { meta, snapshot, progress, commands } satisfies RawLab;
+    },
+    create(meta) {
+      return enqueue(meta.id, async () => {
+        try {
+          await mkdir(dir(meta.id));
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+          if ((await readdir(dir(meta.id))).length > 0) throw new LabExistsError(meta.id);
+        }
+        await writeAtomic(path.join(dir(meta.id), 'meta.json'), JSON.stringify(meta));
+      });
+    },
+    append(id, rec: CommandRecord) {
+      if (closed) return Promise.reject(new Error('the store is closed'));
+      let log = logs.get(id);
+      if (!log) logs.set(id, (log = { fh: null, size: 0, pending: [], queued: false }));
+      const l = log;
+      const done = new Promise<void>((resolve, reject) =>
+        l.pending.push({ line: JSON.stringify(rec) + '\n', resolve, reject }),
+      );
+      if (!l.queued) {
+        l.queued = true;
+        enqueue(id, () => writeGroup(id, l)).catch(() => undefined);
+      }
+      return done;
+    },
+    saveSnapshot(id, snapshot) {
+      const text = JSON.stringify(snapshot);
+      return enqueue(id, () => writeAtomic(path.join(dir(id), 'snapshot.json'), text));
+    },
+    saveProgress(id, tick) {
+      const text = JSON.stringify({ tick });
+      return enqueue(id, () => writeAtomic(path.join(dir(id), 'progress.json'), text, false));
+    },
+    quarantine(id, reason) {
+      return enqueue(id, async () => {
+        await closeLog(id);
+        const qdir = path.join(dataDir, 'quarantine');
+        await mkdir(qdir, { recursive: true });
+        const to = path.join(qdir, `${id}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+        await rename(dir(id), to);
+        await writeFile(path.join(to, 'reason.txt'), `${reason}\n`);
+        logger.error({ lab: id, movedTo: to, reason }, 'a saved lab cannot be restored; moved to quarantine');
+      });
+    },
+    remove(id) {
+      return enqueue(id, async () => {
+        await closeLog(id);
+        await rm(dir(id), { recursive: true, force: true });
+      });
+    },
+    async flush() {
+      while (chains.size) await Promise.all([...chains.values()]);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await store.flush();
+      for (const id of [...logs.keys()]) await closeLog(id);
+      await release();
+    },
+  };
+  return store;
+}

@@ -1,0 +1,175 @@
+/**
+ * Bringing a saved lab back to the latest tick it reached: from its snapshot, re-run from its start
+ * when young enough (which also brings back its history), or rebuilt from meta + log when the
+ * snapshot is damaged; then its later commands replayed up to the last tick it is known to have
+ * reached. The re-runs go in slices that yield to the event loop, so a server restoring big labs
+ * keeps answering. Ticks a lab cannot have reached (a damaged log) make it fail, naming why.
+ */
+import type { Logger } from 'pino';
+import type { ModeSpec, Result, Scenario } from '../../shared/commands.js';
+import type { Engine } from '../sim/api.js';
+import type { EngineFactory } from './engines.js';
+import { MAX_SPEED, type CommandRecord, type Lab } from './lab.js';
+import type { LabSnapshot } from './store.js';
+import type { StoredLab } from './stored.js';
+
+/** Ticks replayed between two turns of the event loop. */
+const SLICE_TICKS = 50;
+/** Seconds beyond the snapshot period a lab may have run past its last saved tick (slack). */
+const SLACK_S = 60;
+
+export interface ReviveDeps {
+  engines: EngineFactory;
+  logger: Logger;
+  /** Saved labs up to this many ticks old are re-run from their start, to bring back their history. */
+  rebuildTicks: number;
+  snapshotEveryS: number;
+  makeLab(
+    id: string,
+    scenario: Scenario,
+    compare: [ModeSpec, ModeSpec] | undefined,
+    engines: Engine[],
+    snap?: LabSnapshot,
+    colors?: Record<string, string>,
+    name?: string,
+  ): Lab;
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Replay `records` and run on to `untilTick`, a slice of ticks per event-loop turn. */
+export async function replaySliced(
+  lab: Lab,
+  records: readonly CommandRecord[],
+  untilTick: number,
+): Promise<void> {
+  let i = 0;
+  const end = Math.max(untilTick, records.at(-1)?.tick ?? 0);
+  for (;;) {
+    const stop = Math.min(end, lab.tick + SLICE_TICKS);
+    let j = i;
+    while (j < records.length && records[j].tick <= stop) j++;
+    lab.replay(records.slice(i, j), stop);
+    i = j;
+    if (i >= records.length && lab.tick >= end) return;
+    await turn();
+  }
+}
+
+async function fresh(d: ReviveDeps, stored: StoredLab): Promise<Result<Engine[], string>> {
+  const engines: Engine[] = [];
+  for (const mode of stored.meta.compare ?? [undefined]) {
+    const r = await d.engines.create(stored.meta.scenario, mode);
+    if (!r.ok) return { ok: false, error: `meta.json: scenario: ${r.error.message}` };
+    engines.push(r.data);
+  }
+  return { ok: true, data: engines };
+}
+
+/** Re-run from the start to the snapshot; the lab if it lands exactly on it, else null. */
+async function rerun(d: ReviveDeps, stored: StoredLab, snap: LabSnapshot): Promise<Lab | null> {
+  const { meta } = stored;
+  const engines = await fresh(d, stored);
+  if (!engines.ok) return null;
+  const lab = d.makeLab(meta.id, meta.scenario, meta.compare, engines.data, { ...snap, seq: 0, events: [] });
+  try {
+    await replaySliced(
+      lab,
+      stored.commands.filter((c) => c.seq <= snap.seq),
+      snap.tick,
+    );
+  } catch (err) {
+    d.logger.warn({ err, lab: meta.id }, 'could not re-run a saved lab; restoring its snapshot only');
+    return null;
+  }
+  const same =
+    lab.tick === snap.tick &&
+    engines.data.every((e, i) => JSON.stringify(e.save()) === JSON.stringify(snap.engines[i]));
+  if (!same) {
+    d.logger.warn(
+      { lab: meta.id },
+      're-running a saved lab did not reproduce its snapshot; restoring the snapshot only',
+    );
+    return null;
+  }
+  lab.seq = snap.seq;
+  lab.setEvents(snap.events);
+  return lab;
+}
+
+/** Bring one validated lab back, or say why it cannot be. */
+export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Result<Lab, string>> {
+  const { meta } = stored;
+  const tickMs = meta.scenario.tickMs ?? 100;
+  const ticksIn = (s: number) => Math.ceil((s * 1000 * MAX_SPEED) / tickMs);
+  let snap = stored.snapshot;
+  let lab: Lab | null = null;
+  // A fork starts at its snapshot: it can neither be re-run nor rebuilt from its scenario.
+  const fork = meta.forkedAt !== undefined;
+  if (fork && !snap)
+    return { ok: false, error: 'a forked lab without a usable snapshot.json cannot be rebuilt' };
+
+  if (snap && !fork && snap.tick <= d.rebuildTicks) lab = await rerun(d, stored, snap);
+  if (!lab && snap) {
+    const engines: Engine[] = [];
+    for (const saved of snap.engines) {
+      const r = await d.engines.restore(saved);
+      if (!r.ok || r.data.tick !== snap.tick) break;
+      engines.push(r.data);
+    }
+    const name = fork ? meta.scenario.name : undefined;
+    if (engines.length === snap.engines.length)
+      lab = d.makeLab(meta.id, meta.scenario, meta.compare, engines, snap, undefined, name);
+    else if (fork)
+      return {
+        ok: false,
+        error: 'snapshot.json does not hold engines at its tick (a forked lab cannot be rebuilt)',
+      };
+    else {
+      d.logger.warn(
+        { lab: meta.id },
+        'snapshot.json does not hold engines at its tick; rebuilding from meta and log',
+      );
+      snap = undefined;
+    }
+  }
+  // Without a snapshot the lab is re-run from its start: possible only if it is young enough.
+  const base = snap?.tick ?? 0;
+  const reach = snap
+    ? ticksIn(d.snapshotEveryS + SLACK_S)
+    : Math.max(d.rebuildTicks, ticksIn(d.snapshotEveryS + SLACK_S));
+  const limit = base + reach;
+  const after = stored.commands.filter((c) => c.seq > (snap?.seq ?? 0));
+  const far = after.find((c) => c.tick > limit);
+  if (far)
+    return {
+      ok: false,
+      error:
+        `commands.ndjson: seq ${far.seq}: tick ${far.tick} is beyond what the lab can have reached ` +
+        `(${snap ? `snapshot at tick ${base}` : 'no usable snapshot'}, at most tick ${limit})`,
+    };
+  let target = after.at(-1)?.tick ?? base;
+  if (stored.progress !== undefined) {
+    if (stored.progress > limit)
+      d.logger.warn(
+        { lab: meta.id, progress: stored.progress, limit },
+        'progress.json: tick beyond reach; ignored',
+      );
+    else target = Math.max(target, stored.progress);
+  }
+  if (!lab) {
+    const engines = await fresh(d, stored);
+    if (!engines.ok) return engines;
+    lab = d.makeLab(meta.id, meta.scenario, meta.compare, engines.data);
+  }
+  try {
+    await replaySliced(lab, after, target);
+  } catch (err) {
+    return { ok: false, error: `replaying the command log failed: ${(err as Error).message}` };
+  }
+  d.logger.info(
+    { lab: lab.id, tick: lab.tick, replayed: after.length, history: lab.history.size },
+    'lab restored',
+  );
+  return { ok: true, data: lab };
+}

@@ -1,0 +1,144 @@
+/**
+ * What a store gives back, validated with the wire's own schemas before anything uses it: the
+ * meta's scenario through the scenario validator, every logged command through the command parser,
+ * ticks and sequence numbers as safe integers in order. A lab whose meta or log is damaged cannot
+ * be restored (the caller quarantines it, naming the reason); a damaged snapshot or progress file
+ * is only noted and set aside (the lab is rebuilt from its meta and log).
+ */
+import { z } from 'zod';
+import { formatPath, ModeSpecSchema, parseCommand, type Result } from '../../shared/commands.js';
+import { validateScenario } from '../scenario.js';
+import { MAX_SPEED, MIN_SPEED, type CommandRecord } from './lab.js';
+import type { LabMeta, LabSnapshot, RawLab } from './store.js';
+
+const tick = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+const MetaSchema = z.strictObject({
+  version: z.literal(1),
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/),
+  scenario: z.unknown(),
+  compare: z.tuple([ModeSpecSchema, ModeSpecSchema]).optional(),
+  forkedAt: tick.optional(),
+  createdAt: z.string().max(64),
+});
+
+const EventSchema = z.strictObject({
+  tick,
+  kind: z.enum(['command', 'faultEnded', 'admission', 'oom', 'reboot', 'info']),
+  by: z.string().max(64),
+  message: z.string().max(4000),
+  command: z.unknown().optional(),
+});
+
+const SnapshotSchema = z.strictObject({
+  tick,
+  seq: tick,
+  engines: z.array(z.unknown()).min(1).max(2),
+  speed: z.number().min(MIN_SPEED).max(MAX_SPEED),
+  paused: z.boolean(),
+  events: z.array(EventSchema).max(1000),
+  savedAt: z.string().max(64),
+});
+
+const RecordSchema = z.strictObject({
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  tick,
+  by: z.string().max(64),
+  command: z.unknown(),
+});
+
+const ProgressSchema = z.strictObject({ tick });
+
+/** A lab read back and validated. */
+export interface StoredLab {
+  meta: LabMeta;
+  snapshot?: LabSnapshot;
+  /** The latest tick the lab is known to have reached (from its progress file). */
+  progress?: number;
+  commands: CommandRecord[];
+  /** What was set aside (a damaged snapshot or progress file), for the log. */
+  notes: string[];
+}
+
+function parseJson<T>(file: string, text: string, schema: z.ZodType<T>): Result<T, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `${file}: not valid JSON (${(e as Error).message.slice(0, 120)})` };
+  }
+  const r = schema.safeParse(value);
+  if (r.success) return { ok: true, data: r.data };
+  const issue = r.error.issues[0];
+  return { ok: false, error: `${file}: ${formatPath(issue.path)}: ${issue.message}` };
+}
+
+function parseEvents(events: z.infer<typeof EventSchema>[]): Result<LabSnapshot['events'], string> {
+  for (const [i, e] of events.entries()) {
+    if (e.command === undefined) continue;
+    const c = parseCommand(e.command);
+    if (!c.ok) return { ok: false, error: `snapshot.json: events[${i}].command.${c.error.message}` };
+  }
+  return { ok: true, data: events as LabSnapshot['events'] };
+}
+
+/** Validate one lab's raw parts (`id` is the name the store holds it under). */
+export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, string> {
+  const notes: string[] = [];
+  if (raw.meta === undefined) return { ok: false, error: 'meta.json is missing' };
+  const m = parseJson('meta.json', raw.meta, MetaSchema);
+  if (!m.ok) return m;
+  if (m.data.id !== id)
+    return { ok: false, error: `meta.json: id: "${m.data.id}" is not this lab's folder "${id}"` };
+  const scenario = validateScenario(m.data.scenario);
+  if (!scenario.ok) return { ok: false, error: `meta.json: scenario.${scenario.error.message}` };
+  const meta: LabMeta = { ...m.data, version: 1, scenario: scenario.data };
+  const engines = meta.compare ? 2 : 1;
+
+  let snapshot: LabSnapshot | undefined;
+  if (raw.snapshot !== undefined) {
+    const s = parseJson('snapshot.json', raw.snapshot, SnapshotSchema);
+    const ev = s.ok ? parseEvents(s.data.events) : s;
+    if (!s.ok || !ev.ok) notes.push(`${s.ok ? (ev as { error: string }).error : s.error}; set aside`);
+    else if (s.data.engines.length !== engines)
+      notes.push(
+        `snapshot.json: engines: ${s.data.engines.length} saved, the lab runs ${engines}; set aside`,
+      );
+    else snapshot = { ...s.data, events: ev.data };
+  }
+
+  let progress: number | undefined;
+  if (raw.progress !== undefined) {
+    const p = parseJson('progress.json', raw.progress, ProgressSchema);
+    if (p.ok) progress = p.data.tick;
+    else notes.push(`${p.error}; ignored`);
+  }
+
+  const commands: CommandRecord[] = [];
+  let prev: CommandRecord | undefined;
+  for (const [i, line] of raw.commands.entries()) {
+    const where = `commands.ndjson line ${i + 1}`;
+    const r = parseJson(where, line, RecordSchema);
+    if (!r.ok) return r;
+    const c = parseCommand(r.data.command);
+    if (!c.ok) return { ok: false, error: `${where}: command.${c.error.message}` };
+    if (prev && r.data.seq <= prev.seq)
+      return { ok: false, error: `${where}: seq: ${r.data.seq} does not follow ${prev.seq}` };
+    if (prev && r.data.tick < prev.tick)
+      return {
+        ok: false,
+        error: `${where}: tick: ${r.data.tick} is before the previous record's ${prev.tick}`,
+      };
+    prev = { seq: r.data.seq, tick: r.data.tick, by: r.data.by, command: c.data };
+    commands.push(prev);
+  }
+  const snap = snapshot;
+  const first = snap && commands.find((c) => c.seq > snap.seq);
+  if (snap && first && first.tick < snap.tick) {
+    notes.push(
+      `snapshot.json: tick ${snap.tick} is past command ${first.seq} logged at tick ${first.tick}; set aside`,
+    );
+    snapshot = undefined;
+  }
+  return { ok: true, data: { meta, snapshot, progress, commands, notes } };
+}
