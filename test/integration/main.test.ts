@@ -25,12 +25,12 @@ function start(env: Record<string, string>): {
   return { child, out: () => text, exited };
 }
 
-/** The URL the server printed once it listens (or a rejection if it exits first). */
+/** The URL the server printed once it listens and its saved labs are back (or a rejection if it exits first). */
 function listening(p: ReturnType<typeof start>): Promise<string> {
   return new Promise((resolve, reject) => {
     const look = () => {
       const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(p.out());
-      if (m) {
+      if (m && p.out().includes('"msg":"labs ready"')) {
         resolve(m[1]);
         return true;
       }
