@@ -12,9 +12,16 @@ export interface Config {
   controlToken?: string;
   /** Extra origins allowed for browsers (the server's own origin always is). */
   allowedOrigins: string[];
+  /**
+   * Host names the server answers to besides IP addresses, loopback names and `host` (a request
+   * naming another host is refused: DNS rebinding).
+   */
+  allowedHosts: string[];
   maxLabs: number;
   maxVpsPerLab: number;
   maxClients: number;
+  /** Connections (handshaken or not) from one address at once. */
+  maxClientsPerAddress: number;
   /** Commands (and clock actions) per second per client, sustained; bursts up to twice that. */
   commandRate: number;
   /** Frames per second broadcast to clients at most. */
@@ -49,9 +56,11 @@ const FIELDS = {
   dataDir: { env: 'DATA_DIR', flag: 'data-dir' },
   controlToken: { env: 'CONTROL_TOKEN', flag: 'control-token' },
   allowedOrigins: { env: 'ALLOWED_ORIGINS', flag: 'allowed-origins' },
+  allowedHosts: { env: 'ALLOWED_HOSTS', flag: 'allowed-hosts' },
   maxLabs: { env: 'MAX_LABS', flag: 'max-labs' },
   maxVpsPerLab: { env: 'MAX_VPS_PER_LAB', flag: 'max-vps-per-lab' },
   maxClients: { env: 'MAX_CLIENTS', flag: 'max-clients' },
+  maxClientsPerAddress: { env: 'MAX_CLIENTS_PER_ADDRESS', flag: 'max-clients-per-address' },
   commandRate: { env: 'COMMAND_RATE', flag: 'command-rate' },
   broadcastHz: { env: 'BROADCAST_HZ', flag: 'broadcast-hz' },
   historyS: { env: 'HISTORY_S', flag: 'history-s' },
@@ -65,9 +74,11 @@ export const DEFAULTS: Config = {
   host: '127.0.0.1',
   dataDir: './data',
   allowedOrigins: [],
+  allowedHosts: [],
   maxLabs: 16,
   maxVpsPerLab: 64,
   maxClients: 2000,
+  maxClientsPerAddress: 256,
   commandRate: 10,
   broadcastHz: 10,
   historyS: 900,
@@ -131,16 +142,18 @@ export function loadConfig(
     const v = env[f.env];
     return v === undefined || v === '' ? undefined : [f.env, v];
   };
-  const c: Config = { ...DEFAULTS, allowedOrigins: [] };
+  const c: Config = { ...DEFAULTS, allowedOrigins: [], allowedHosts: [] };
   const r = {
     port: raw('port'),
     host: raw('host'),
     dataDir: raw('dataDir'),
     controlToken: raw('controlToken'),
     allowedOrigins: raw('allowedOrigins'),
+    allowedHosts: raw('allowedHosts'),
     maxLabs: raw('maxLabs'),
     maxVpsPerLab: raw('maxVpsPerLab'),
     maxClients: raw('maxClients'),
+    maxClientsPerAddress: raw('maxClientsPerAddress'),
     commandRate: raw('commandRate'),
     broadcastHz: raw('broadcastHz'),
     historyS: raw('historyS'),
@@ -172,9 +185,21 @@ export function loadConfig(
         throw new ConfigError(r.allowedOrigins[0], `"${o}" is not an origin like http://host:port`);
     }
   }
+  if (r.allowedHosts) {
+    c.allowedHosts = r.allowedHosts[1]
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+    for (const h of c.allowedHosts) {
+      if (!/^[a-z0-9]([a-z0-9.-]{0,252})$/.test(h))
+        throw new ConfigError(r.allowedHosts[0], `"${h}" is not a host name like lab.example.org`);
+    }
+  }
   if (r.maxLabs) c.maxLabs = int(r.maxLabs[0], r.maxLabs[1], 1, 1000);
   if (r.maxVpsPerLab) c.maxVpsPerLab = int(r.maxVpsPerLab[0], r.maxVpsPerLab[1], 1, 8192);
   if (r.maxClients) c.maxClients = int(r.maxClients[0], r.maxClients[1], 1, 100_000);
+  if (r.maxClientsPerAddress)
+    c.maxClientsPerAddress = int(r.maxClientsPerAddress[0], r.maxClientsPerAddress[1], 1, 100_000);
   if (r.commandRate) c.commandRate = num(r.commandRate[0], r.commandRate[1], 0.1, 10_000);
   if (r.broadcastHz) c.broadcastHz = num(r.broadcastHz[0], r.broadcastHz[1], 0.1, 10);
   if (r.historyS) c.historyS = num(r.historyS[0], r.historyS[1], 10, 86_400);

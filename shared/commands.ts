@@ -92,7 +92,11 @@ export const CommandSchema = z.discriminatedUnion('type', [
     direction: z.enum(['tx', 'rx']).optional(),
   }),
   z.strictObject({ type: z.literal('stopFault'), vps: id, fault: z.enum(GUEST_FAULTS) }),
-  z.strictObject({ type: z.literal('hostFault'), fault: z.enum(HOST_FAULTS), durationS: durationS.optional() }),
+  z.strictObject({
+    type: z.literal('hostFault'),
+    fault: z.enum(HOST_FAULTS),
+    durationS: durationS.optional(),
+  }),
   z.strictObject({ type: z.literal('resizeVps'), vps: id, plan: PlanSchema }),
   z.strictObject({ type: z.literal('addVps'), vps: VpsSpecSchema }),
   z.strictObject({ type: z.literal('removeVps'), vps: id }),
@@ -110,10 +114,18 @@ export const HostSpecSchema = z.strictObject({
 });
 export type HostSpec = z.infer<typeof HostSpecSchema>;
 
+/** Latest time a scenario event may name: a week (the longest scenario), in seconds and in ticks. */
+export const MAX_EVENT_S = 7 * 86_400;
+export const MAX_EVENT_TICK = (MAX_EVENT_S * 1000) / 10;
+
 /** A scenario event: a command stamped with when it applies (seconds, or an exact tick). */
 export const ScenarioEventSchema = z
   .intersection(
-    z.object({ atS: z.number().min(0).optional(), atTick: z.number().int().min(0).optional() }),
+    // Finite and within a week at the coarsest tick, so every event lands on a safe-integer tick.
+    z.object({
+      atS: z.number().min(0).max(MAX_EVENT_S).optional(),
+      atTick: z.number().int().min(0).max(MAX_EVENT_TICK).optional(),
+    }),
     CommandSchema,
   )
   .refine((e) => e.atS !== undefined || e.atTick !== undefined, {
@@ -125,9 +137,18 @@ export type ScenarioEvent = Command & { atS?: number; atTick?: number };
 export const ScenarioSchema = z.strictObject({
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional(),
   tickMs: z.number().int().min(10).max(10_000).optional(),
-  durationS: z.number().positive().max(7 * 86_400).optional(),
+  durationS: z
+    .number()
+    .positive()
+    .max(7 * 86_400)
+    .optional(),
   mode: ModeSpecSchema,
   host: HostSpecSchema.optional(),
   vps: z.array(VpsSpecSchema).min(1).max(8192),
@@ -166,7 +187,10 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix: string): Res
   const path = formatPath(issue.path);
   const where = prefix ? (path === '(root)' ? prefix : `${prefix}.${path}`) : path;
   const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
-  return { ok: false, error: { code: 'INVALID_INPUT', message: `${where}: ${issue.message}${keys}`, path: where } };
+  return {
+    ok: false,
+    error: { code: 'INVALID_INPUT', message: `${where}: ${issue.message}${keys}`, path: where },
+  };
 }
 
 export function parseCommand(input: unknown): Result<Command> {

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   INTERNAL: 'INTERNAL',
   /** No such REST endpoint (or resource other than a lab or VPS). */
   NOT_FOUND: 'NOT_FOUND',
+  /** The lab is being restored after a restart: ask again in a moment. */
+  RESTORING: 'RESTORING',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -176,7 +178,8 @@ export interface ServerToClient {
 }
 
 export interface ClientToServer {
-  join: (msg: JoinMessage, ack?: (r: Ack<{ lab: string }>) => void) => void;
+  /** `restoring: true`: the lab is being restored after a restart; its snapshot follows when it is back. */
+  join: (msg: JoinMessage, ack?: (r: Ack<{ lab: string; restoring?: boolean }>) => void) => void;
   leave: (msg: { lab: string }, ack?: (r: Ack<{ lab: string }>) => void) => void;
   command: (msg: LabCommand, ack?: (r: Ack<{ tick: number }>) => void) => void;
   clock: (

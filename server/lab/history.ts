@@ -389,12 +389,13 @@ export class FrameHistory {
       max: Array.from(a.max, (x, b) => (a.n[b] ? x : null)),
       mean: Array.from(a.sum, (x, b) => (a.n[b] ? x / a.n[b] : null)),
     });
-    const host: Record<string, Envelope> = {};
-    const vps: Record<string, Record<string, Envelope>> = {};
+    // Null-prototype objects: a VPS named "constructor" or "toString" is a key like any other.
+    const host = Object.create(null) as Record<string, Envelope>;
+    const vps = Object.create(null) as Record<string, Record<string, Envelope>>;
     for (const [key, a] of acc) {
       const parts = key.split('\u0000');
       if (parts[0] === 'h') host[parts[1]] = env(a);
-      else (vps[parts[1]] ??= {})[parts[2]] = env(a);
+      else (vps[parts[1]] ??= Object.create(null) as Record<string, Envelope>)[parts[2]] = env(a);
     }
     return { fromTick: first, toTick: last, bucketTicks, ticks, host, vps };
   }

@@ -214,6 +214,9 @@ export class Registry {
       let scenario: Scenario;
       let base: string;
       if (req.data.scenario !== undefined) {
+        // The VPS count first: a huge scenario is refused before its whole validation runs.
+        const over = this.tooManyVps(req.data.scenario);
+        if (over) return over;
         const r = validateScenario(req.data.scenario);
         if (!r.ok) return err('INVALID_INPUT', `scenario.${r.error.message}`, `scenario.${r.error.path}`);
         scenario = r.data;
@@ -356,6 +359,24 @@ export class Registry {
         return err('CONFLICT', `"${meta.id}" holds the saved data of another lab; pick another id`, 'id');
       throw e;
     }
+  }
+
+  /** A refusal when a posted scenario names more VPSs (at start plus added by events) than a lab holds. */
+  private tooManyVps(input: unknown): { ok: false; error: ApiError } | null {
+    if (typeof input !== 'object' || input === null) return null;
+    const { vps, events } = input as { vps?: unknown; events?: unknown };
+    const start = Array.isArray(vps) ? vps.length : 0;
+    const added = Array.isArray(events)
+      ? events.filter(
+          (e) => typeof e === 'object' && e !== null && (e as { type?: unknown }).type === 'addVps',
+        ).length
+      : 0;
+    if (start + added <= this.o.limits.maxVps) return null;
+    return err(
+      'LIMIT_EXCEEDED',
+      `a lab holds at most ${this.o.limits.maxVps} VPSs (this one has ${start}${added ? ` and adds ${added}` : ''})`,
+      'scenario.vps',
+    );
   }
 
   /** An id in use: a running lab, or a saved one still being restored. */

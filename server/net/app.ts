@@ -14,7 +14,8 @@ import { simEngines, type EngineFactory } from '../lab/engines.js';
 import { Registry } from '../lab/registry.js';
 import type { Store } from '../lab/store.js';
 import { silentLogger } from '../log.js';
-import { originAllowed } from './auth.js';
+import { admission } from './admission.js';
+import { hostAllowed, originAllowed } from './auth.js';
 import { apiError, sendError } from './errors.js';
 import { labRoutes } from './routes-labs.js';
 import { healthRoute, miscRoutes } from './routes-misc.js';
@@ -96,6 +97,18 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Only requests naming this server: a page that made its own name resolve here (DNS rebinding)
+  // is refused before anything else.
+  app.use((req, res, next) => {
+    if (hostAllowed(req.headers.host, config)) return next();
+    sendError(
+      res,
+      apiError(
+        'FORBIDDEN',
+        `unknown host name "${String(req.headers.host ?? '').slice(0, 100)}" (add it to ALLOWED_HOSTS)`,
+      ),
+    );
+  });
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -151,16 +164,20 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
   });
 
   const http = createServer(app);
+  const admit = admission(config, logger);
   const io: IoServer = new Server(http, {
     maxHttpBufferSize: MAX_SOCKET_MESSAGE,
     perMessageDeflate: false,
     httpCompression: false,
     serveClient: false,
-    allowRequest: (req, cb) => cb(null, originAllowed(req.headers.origin, req.headers.host, config)),
+    allowRequest: (req, cb) => admit.allowRequest(req, cb),
+    // A connection that never sends CONNECT is closed after this long (it counts meanwhile).
+    connectTimeout: 10_000,
     pingInterval: 10_000,
     pingTimeout: 10_000,
     connectionStateRecovery: undefined,
   });
+  admit.attach(io);
   const stopSweep = attachSockets(io, { registry, config, clock, logger });
   registry.start();
 

@@ -1,5 +1,9 @@
-/** Who may steer (the control token) and which browser origins may talk to the server at all. */
+/**
+ * Who may steer (the control token), which Host names the server answers to, and which browser
+ * origins may talk to it at all.
+ */
 import { timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { Config } from '../config.js';
 
 /** Whether `presented` grants control: always when no token is configured. */
@@ -35,4 +39,29 @@ export function originAllowed(
   } catch {
     return false;
   }
+}
+
+/** The name part of a Host header: `example.org:3000` → `example.org`, `[::1]:3000` → `::1`. */
+function hostName(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(1, h.indexOf(']') > 0 ? h.indexOf(']') : undefined);
+  const colon = h.indexOf(':');
+  return (colon >= 0 && h.indexOf(':', colon + 1) < 0 ? h.slice(0, colon) : h).replace(/\.$/, '');
+}
+
+/**
+ * Whether a request's Host header names this server: an IP address (a page whose origin is an
+ * address is this server's own origin), a loopback name, the configured HOST, or one of
+ * ALLOWED_HOSTS. Any other name is a page that made its own name resolve here (DNS rebinding).
+ */
+export function hostAllowed(
+  host: string | undefined,
+  config: Pick<Config, 'host' | 'allowedHosts'>,
+): boolean {
+  if (!host || host.length > 300) return false;
+  const name = hostName(host);
+  if (isIP(name)) return true;
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  if (name === config.host.toLowerCase()) return true;
+  return config.allowedHosts.some((h) => h.toLowerCase() === name);
 }

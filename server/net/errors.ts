@@ -13,6 +13,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   INTERNAL: 500,
   NOT_FOUND: 404,
+  RESTORING: 503,
 };
 
 export function apiError(code: ErrorCode, message: string, path?: string): ApiError {

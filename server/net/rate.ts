@@ -12,12 +12,12 @@ export class TokenBucket {
     this.last = now;
   }
 
-  /** Take one token if there is one. */
-  take(now: number): boolean {
+  /** Take `n` tokens if there are that many (else none). */
+  take(now: number, n = 1): boolean {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < n) return false;
+    this.tokens -= n;
     return true;
   }
 }
@@ -32,7 +32,7 @@ export class KeyedBuckets {
     private readonly maxKeys = 10_000,
   ) {}
 
-  take(key: string, now: number): boolean {
+  take(key: string, now: number, n = 1): boolean {
     let entry = this.buckets.get(key);
     if (!entry) {
       if (this.buckets.size >= this.maxKeys) this.prune(now);
@@ -40,7 +40,7 @@ export class KeyedBuckets {
       this.buckets.set(key, entry);
     }
     entry.seen = now;
-    return entry.bucket.take(now);
+    return entry.bucket.take(now, n);
   }
 
   private prune(now: number): void {

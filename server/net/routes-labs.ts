@@ -3,7 +3,6 @@
  * (metrics CSV from history, downsampled history, the recorded session as a scenario).
  */
 import { Router, type Request, type Response, type NextFunction } from 'express';
-import { parseCommand } from '../../shared/commands.js';
 import type { Ack } from '../../shared/protocol.js';
 import { HOST_METRICS, VPS_METRICS } from '../../shared/model.js';
 import { csvHeader, frameCsvRows } from '../export.js';
@@ -30,7 +29,8 @@ type LabRequest = Request<{ id: string }>;
 
 export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
   const r = Router();
-  const writes = new KeyedBuckets(config.commandRate, Math.max(2, config.commandRate * 2));
+  const burst = Math.max(2, config.commandRate * 2);
+  const writes = new KeyedBuckets(config.commandRate, burst);
 
   /** Changing anything needs the token (when one is set). */
   const control = (req: Request, res: Response, next: NextFunction) => {
@@ -41,18 +41,32 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
       );
     next();
   };
-  /** Steering a lab stays within the command rate, per client address. */
+  /** Steering a lab stays within the command rate, per client address: each command of a batch counts. */
   const rate = (req: Request, res: Response, next: NextFunction) => {
-    if (!writes.take(req.ip ?? 'unknown', clock.now()))
-      return sendError(res, apiError('RATE_LIMITED', `at most ${config.commandRate} requests per second`));
+    // (A batch over MAX_BATCH is refused as invalid, below, without taking tokens.)
+    const n = Array.isArray(req.body) && req.body.length <= MAX_BATCH ? Math.max(1, req.body.length) : 1;
+    if (!writes.take(req.ip ?? 'unknown', clock.now(), n))
+      return sendError(
+        res,
+        apiError(
+          'RATE_LIMITED',
+          `at most ${config.commandRate} commands per second (bursts of ${burst}); this request carries ${n}`,
+        ),
+      );
     next();
   };
 
   const lab = (req: LabRequest, res: Response): Lab | undefined => {
     const found = registry.get(req.params.id);
-    if (!found)
-      sendError(res, apiError('UNKNOWN_LAB', `no lab "${String(req.params.id).slice(0, 64)}"`, 'lab'));
-    return found;
+    if (found) return found;
+    const id = String(req.params.id).slice(0, 64);
+    if (registry.isRestoring(id))
+      sendError(
+        res,
+        apiError('RESTORING', `lab "${id}" is being restored after a restart; ask again in a moment`, 'lab'),
+      );
+    else sendError(res, apiError('UNKNOWN_LAB', `no lab "${id}"`, 'lab'));
+    return undefined;
   };
 
   r.get('/labs', (_req, res) => {
@@ -94,20 +108,12 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
     if (Array.isArray(body)) {
       if (body.length === 0 || body.length > MAX_BATCH)
         return sendError(res, apiError('INVALID_INPUT', `send 1 to ${MAX_BATCH} commands`, '(root)'));
-      // The whole batch is validated before any of it is queued.
-      for (const [i, c] of body.entries()) {
-        const v = parseCommand(c);
-        if (!v.ok)
-          return void res
-            .status(400)
-            .json({
-              ok: false,
-              error: { ...v.error, message: `[${i}].${v.error.message}`, path: `[${i}].${v.error.path}` },
-            });
-      }
-      const acks: Ack<{ tick: number }>[] = await Promise.all(body.map((c) => l.submit(c, 'rest')));
-      const bad = acks.find((a) => !a.ok);
-      res.status(bad && !bad.ok ? HTTP_STATUS[bad.error.code] : 200).json(acks);
+      // All or nothing: the whole batch is checked (shape, then against the lab's state) before
+      // any of it applies; a refusal names `commands[i].field` and nothing changes.
+      const ack = await l.submitBatch(body, 'rest');
+      if (!ack.ok) return void res.status(HTTP_STATUS[ack.error.code]).json(ack);
+      const acks: Ack<{ tick: number }>[] = body.map(() => ack);
+      res.json(acks);
       return;
     }
     const ack = await l.submit(body, 'rest');

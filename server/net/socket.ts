@@ -6,12 +6,13 @@
  */
 import type { Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import type { Ack, ApiError, ClientToServer, ServerToClient } from '../../shared/protocol.js';
+import type { Ack, ApiError, ClientToServer, JoinMessage, ServerToClient } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../lab/clock.js';
 import type { Lab } from '../lab/lab.js';
 import type { Registry } from '../lab/registry.js';
 import { canControl } from './auth.js';
+import { DROP_BYTES, DROP_PACKETS, SEND_BUDGET, waiting } from './buffered.js';
 import { TokenBucket } from './rate.js';
 import { check, ClockActionSchema, JoinSchema, LabRefSchema, splitLab } from './validate.js';
 
@@ -19,6 +20,7 @@ interface SocketData {
   by: string;
   canControl: boolean;
   commands: TokenBucket;
+  joins: TokenBucket;
   garbage: TokenBucket;
 }
 
@@ -26,12 +28,17 @@ export type IoServer = Server<ClientToServer, ServerToClient, Record<string, nev
 type IoSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
 
 const KNOWN = new Set(['join', 'leave', 'command', 'clock']);
-/** Invalid messages tolerated: a burst of this many, refilling at 2 per second. */
+/** Invalid or refused messages tolerated: a burst of this many, refilling at 2 per second. */
 const GARBAGE_BURST = 20;
+/** Refusals that count against that tolerance (a client that keeps being refused is dropped). */
+const STRIKES = new Set(['INVALID_INPUT', 'FORBIDDEN', 'RATE_LIMITED', 'LIMIT_EXCEEDED', 'UNKNOWN_LAB']);
+/** Joins (and re-joins) per second per connection, sustained; bursts of JOIN_BURST. */
+const JOIN_RATE = 1;
+const JOIN_BURST = 5;
 /** Most labs one connection may watch at once. */
 const MAX_JOINED = 4;
-/** A connection with this many packets waiting to be written is not reading: it is dropped. */
-const MAX_BACKLOG = 500;
+/** Connections whose buffers are past the send budget: no frames for them. */
+const STALLED = 'stalled';
 
 export const roomOf = (lab: string) => `lab:${lab}`;
 
@@ -63,7 +70,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
 
   const wire = (lab: Lab) => {
     const room = roomOf(lab.id);
-    lab.onFrame((msg) => io.to(room).volatile.emit('frame', msg));
+    lab.onFrame((msg) => io.to(room).except(STALLED).volatile.emit('frame', msg));
     lab.onReset(() => io.to(room).emit('reset', { lab: lab.id }));
     lab.onEvent((event, state) =>
       io.to(room).emit('event', state ? { lab: lab.id, event, state } : { lab: lab.id, event }),
@@ -75,6 +82,24 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     const room = roomOf(lab.id);
     io.to(room).emit('error', { code: 'UNKNOWN_LAB', message: `lab "${lab.id}" was deleted`, path: 'lab' });
     io.in(room).socketsLeave(room);
+  });
+
+  /** Joins waiting for a lab being restored, and how each connection joins a lab. */
+  const waitingFor = new Map<string, { socket: IoSocket; join: JoinMessage }>();
+  const joiners = new Map<string, (lab: Lab, join: JoinMessage) => void>();
+  registry.onSettled((id) => {
+    const lab = registry.get(id);
+    for (const [sid, w] of waitingFor) {
+      if (w.join.lab !== id) continue;
+      waitingFor.delete(sid);
+      if (lab) joiners.get(sid)?.(lab, w.join);
+      else
+        w.socket.emit('error', {
+          code: 'UNKNOWN_LAB',
+          message: `lab "${id}" could not be restored`,
+          path: 'lab',
+        });
+    }
   });
 
   io.use((socket, next) => {
@@ -92,6 +117,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       by: config.controlToken && control ? 'teacher' : `viewer ${++viewerNo}`,
       canControl: control,
       commands: new TokenBucket(config.commandRate, Math.max(1, config.commandRate * 2), now),
+      joins: new TokenBucket(JOIN_RATE, JOIN_BURST, now),
       garbage: new TokenBucket(2, GARBAGE_BURST, now),
     };
     next();
@@ -110,11 +136,10 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     const reply = <T>(ack: unknown, r: Ack<T>) => {
       if (typeof ack === 'function') (ack as (r: Ack<T>) => void)(r);
       else if (!r.ok) socket.emit('error', r.error);
+      // A refusal counts like garbage: a client that keeps being refused is dropped.
+      if (!r.ok && STRIKES.has(r.error.code)) strike();
     };
-    const invalid = (ack: unknown, error: ApiError) => {
-      reply(ack, { ok: false, error });
-      strike();
-    };
+    const invalid = (ack: unknown, error: ApiError) => reply(ack, { ok: false, error });
 
     /** Every handler gets its ack (wherever the client put it); an unexpected error is answered, not thrown. */
     const handle = (
@@ -154,11 +179,8 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       return lab;
     };
 
-    handle('join', (msg, ack) => {
-      const r = check(JoinSchema, msg);
-      if (!r.ok) return invalid(ack, r.error);
-      const lab = findLab(r.data.lab, ack);
-      if (!lab) return;
+    /** Join a lab that is running: the room, then the snapshot (unless this connection is not reading). */
+    const joinLab = (lab: Lab, opts: JoinMessage, ack: unknown) => {
       const room = roomOf(lab.id);
       const joined = [...socket.rooms].filter((x) => x.startsWith('lab:') && x !== room);
       if (joined.length >= MAX_JOINED)
@@ -166,20 +188,47 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
           ok: false,
           error: { code: 'LIMIT_EXCEEDED', message: `watch at most ${MAX_JOINED} labs per connection` },
         });
+      const { bytes } = waiting(socket);
+      if (bytes > SEND_BUDGET)
+        return reply(ack, {
+          ok: false,
+          error: {
+            code: 'LIMIT_EXCEEDED',
+            message: `${bytes} bytes already wait for this connection: read them before joining again`,
+          },
+        });
       void socket.join(room);
       lab.viewers = io.sockets.adapter.rooms.get(room)?.size ?? lab.viewers;
       reply(ack, { ok: true, data: { lab: lab.id } });
       socket.emit('snapshot', {
         ...lab.snapshot(socket.data.canControl, {
-          historyS: r.data.historyS,
-          form: r.data.historyForm,
-          metrics: r.data.metrics,
+          historyS: opts.historyS,
+          form: opts.historyForm,
+          metrics: opts.metrics,
         }),
         you: socket.data.by,
       });
       // The count goes to the others (and this one) after its snapshot: the snapshot comes first.
       io.to(room).emit('viewers', { lab: lab.id, count: lab.viewers });
+    };
+
+    handle('join', (msg, ack) => {
+      const r = check(JoinSchema, msg);
+      if (!r.ok) return invalid(ack, r.error);
+      if (!socket.data.joins.take(clock.now()))
+        return reply(ack, {
+          ok: false,
+          error: { code: 'RATE_LIMITED', message: `at most ${JOIN_RATE} join per second` },
+        });
+      // A saved lab still being restored: the join is answered now, the snapshot follows when it is back.
+      if (registry.isRestoring(r.data.lab)) {
+        waitingFor.set(socket.id, { socket, join: r.data });
+        return reply(ack, { ok: true, data: { lab: r.data.lab, restoring: true } });
+      }
+      const lab = findLab(r.data.lab, ack);
+      if (lab) joinLab(lab, r.data, ack);
     });
+    joiners.set(socket.id, (lab, join) => joinLab(lab, join, undefined));
 
     handle('leave', (msg, ack) => {
       const r = check(LabRefSchema, msg);
@@ -213,10 +262,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       const g = gate(msg, ack);
       if (!g) return;
       void g.lab.submit(g.rest, socket.data.by).then(
-        (r) => {
-          reply(ack, r);
-          if (!r.ok && r.error.code === 'INVALID_INPUT') strike();
-        },
+        (r) => reply(ack, r),
         (err: unknown) => {
           logger.error({ err, client: socket.data.by }, 'error applying a command');
           reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
@@ -233,19 +279,23 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     });
 
     socket.on('disconnect', () => {
+      waitingFor.delete(socket.id);
+      joiners.delete(socket.id);
       for (const lab of registry.list()) if (lab.viewers > 0) countViewers(lab);
     });
   });
 
   // A client that stops reading must not grow memory: frames are volatile (dropped while its
-  // transport is busy); what still queues (events) is bounded by dropping the connection.
-  const stopSweep = clock.every(2000, () => {
+  // transport is busy) and stop past the send budget; what still queues (events) is bounded by
+  // dropping the connection.
+  const stopSweep = clock.every(500, () => {
     for (const socket of io.sockets.sockets.values()) {
-      const backlog = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
-      if (backlog > MAX_BACKLOG) {
-        logger.warn({ client: socket.data.by, backlog }, 'client is not reading; disconnected');
+      const { bytes, packets } = waiting(socket);
+      if (bytes > DROP_BYTES || packets > DROP_PACKETS) {
+        logger.warn({ client: socket.data.by, bytes, packets }, 'client is not reading; disconnected');
         socket.disconnect(true);
-      }
+      } else if (bytes > SEND_BUDGET) void socket.join(STALLED);
+      else if (socket.rooms.has(STALLED)) void socket.leave(STALLED);
     }
   });
   return stopSweep;

@@ -272,6 +272,7 @@ async function socketIoRun(n: number): Promise<{ windows: Window[]; rss: number;
     dataDir,
     clientDir: path.join(dataDir, 'none'),
     maxClients: 5000,
+    maxClientsPerAddress: 5000,
   };
   const app = await createApp({ config, logger: silentLogger() });
   const made = await app.registry.create({ id: 'bench', scenario: scenario() });

@@ -1,0 +1,57 @@
+/**
+ * The real server as a child process (`node --import tsx server/main.ts`), on 127.0.0.1 port 0
+ * with its own DATA_DIR: for tests with real signals (SIGKILL), real files and its own memory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface Child {
+  child: ChildProcess;
+  /** Everything it printed so far. */
+  out(): string;
+  exited: Promise<number | null>;
+  /** Resident memory now, bytes (Linux /proc). */
+  rss(): number;
+}
+
+export function spawnServer(env: Record<string, string>): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'info', CONTROL_TOKEN: '', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.on('data', (d) => (text += d));
+  child.stderr!.on('data', (d) => (text += d));
+  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+  return {
+    child,
+    out: () => text,
+    exited,
+    rss() {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) * 1024 : NaN;
+    },
+  };
+}
+
+/** Resolves with the URL once the server listens (`ready`: and its saved labs are back). */
+export function listening(p: Child, ready = true): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const look = () => {
+      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(p.out());
+      if (m && (!ready || p.out().includes('"msg":"labs ready"'))) {
+        p.child.stdout!.off('data', look);
+        resolve(m[1]);
+      }
+    };
+    p.child.stdout!.on('data', look);
+    look();
+    void p.exited.then((code) => reject(new Error(`exited with ${code}: ${p.out().slice(-2000)}`)));
+  });
+}
+
+/** Kill with `signal` and wait for the exit. */
+export async function stop(p: Child, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
+  return p.exited;
+}

@@ -1,0 +1,88 @@
+/**
+ * "Acknowledged" means saved: the real server in a child process is SIGKILLed right after its
+ * acknowledgements, and every acknowledged command is there after a restart. One DATA_DIR, one
+ * server: a second one refuses to start.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { http, removeDir } from './helpers.js';
+import { listening, spawnServer, stop, type Child } from './child.js';
+
+const dirs: string[] = [];
+const children: Child[] = [];
+afterAll(async () => {
+  for (const c of children) await stop(c, 'SIGKILL');
+  dirs.forEach(removeDir);
+});
+
+function start(dataDir: string): Child {
+  const c = spawnServer({ DATA_DIR: dataDir, COMMAND_RATE: '1000' });
+  children.push(c);
+  return c;
+}
+
+const setLoad = (k: number) => ({ type: 'setLoad', vps: 'web-1', load: { cpu: k / 1000 } });
+
+/** The web-1 CPU loads the lab has applied, in order (from its recorded session). */
+async function appliedLoads(url: string): Promise<number[]> {
+  const s = await http(`${url}/api/labs/demo/scenario`);
+  expect(s.status).toBe(200);
+  return (s.body.events as { type: string; vps?: string; load?: { cpu?: number } }[])
+    .filter((e) => e.type === 'setLoad' && e.vps === 'web-1')
+    .map((e) => e.load?.cpu as number);
+}
+
+describe('durability', () => {
+  it('loses no acknowledged command when the server is SIGKILLed right after the acknowledgement', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'durable-'));
+    dirs.push(dataDir);
+    const first = start(dataDir);
+    const url = await listening(first);
+    // Single commands, one after the other, then a batch; SIGKILL as soon as the last ack arrives.
+    const acked: number[] = [];
+    let lastTick = 0;
+    for (let k = 1; k <= 8; k++) {
+      const r = await http(`${url}/api/labs/demo/commands`, { method: 'POST', body: setLoad(k) });
+      expect(r.body.ok).toBe(true);
+      acked.push(k / 1000);
+      lastTick = r.body.data.tick;
+    }
+    const batch = Array.from({ length: 50 }, (_, i) => setLoad(100 + i));
+    const r = await http(`${url}/api/labs/demo/commands`, { method: 'POST', body: batch });
+    first.child.kill('SIGKILL');
+    expect(r.status).toBe(200);
+    expect(r.body).toHaveLength(50);
+    acked.push(...batch.map((c) => c.load.cpu));
+    lastTick = Math.max(lastTick, r.body[0].data.tick);
+    await first.exited;
+
+    const second = start(dataDir);
+    const url2 = await listening(second);
+    expect(await appliedLoads(url2)).toEqual(acked);
+    const state = await http(`${url2}/api/labs/demo`);
+    expect(state.body.tick).toBeGreaterThanOrEqual(lastTick);
+    expect(state.body.vps.find((v: { id: string }) => v.id === 'web-1').load.cpu).toBe(0.149);
+    await stop(second);
+  }, 90_000);
+
+  it('refuses to start a second server on the same DATA_DIR, naming the owner', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'locked-'));
+    dirs.push(dataDir);
+    const first = start(dataDir);
+    await listening(first);
+    const second = start(dataDir);
+    expect(await second.exited).toBe(1);
+    expect(second.out()).toMatch(new RegExp(`in use by another server \\(pid ${first.child.pid}`));
+    // The first keeps serving.
+    const url = await listening(first);
+    expect((await http(`${url}/healthz`)).status).toBe(200);
+    // After a SIGKILL the lock is stale (its pid is gone): the next server takes it.
+    await stop(first, 'SIGKILL');
+    const third = start(dataDir);
+    await listening(third);
+    expect(third.out()).toMatch(/stale lock/);
+    await stop(third);
+  }, 90_000);
+});
