@@ -1,7 +1,8 @@
 /**
- * Fuzz: 10 000+ random and malformed payloads over socket.io and REST (seeded, reproducible).
- * The process stays up and responsive, a lab's state changes only through commands that were
- * valid and acknowledged, and memory stays bounded.
+ * Fuzz: 10 000+ random and malformed payloads over socket.io and REST, batches among them
+ * (seeded, reproducible). The process stays up and responsive, a lab's state changes only through
+ * commands that were valid and acknowledged, and memory stays bounded. Then a DATA_DIR of randomly
+ * damaged labs: the server starts, and each lab is restored or quarantined.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../shared/commands.js';
@@ -13,6 +14,7 @@ import { client, http, removeDir, settle, startServer, type Client, type TestSer
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
 const SOCKET_MESSAGES = Number(process.env.FUZZ_SOCKET ?? 6000);
 const REST_REQUESTS = Number(process.env.FUZZ_REST ?? 4000);
+const DATA_LABS = Number(process.env.FUZZ_DATA_LABS ?? 40);
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -297,5 +299,99 @@ describe('fuzz', () => {
     const grown = process.memoryUsage().heapUsed - heapBefore;
     expect(grown).toBeLessThan(200 * 1024 * 1024);
     expect(disconnects).toBeGreaterThan(0); // garbage senders were dropped
-  }, 120_000); // the bound in time: about 20 s alone on this machine
+  }, 300_000); // the bound in time: about 20 s alone on a quiet machine (each acknowledged command waits for its fsync)
+});
+
+/** One random damage to a file's text: cut, garbage, a field's value swapped, or gone entirely. */
+function damage(r: R, text: string): string | null {
+  const k = r.int(5);
+  if (k === 0) return text.slice(0, r.int(text.length));
+  if (k === 1) {
+    const at = r.int(text.length);
+    return (
+      text.slice(0, at) +
+      String.fromCharCode(...Array.from({ length: 1 + r.int(8) }, () => r.int(256))) +
+      text.slice(at)
+    );
+  }
+  if (k === 2) return null;
+  // Swap one value somewhere in the JSON (each line of a log is its own document).
+  const lines = text.split('\n');
+  const i = r.int(Math.max(1, lines.length - 1));
+  try {
+    const doc: unknown = JSON.parse(lines[i]);
+    const walk = (x: unknown, depth: number): void => {
+      if (typeof x !== 'object' || x === null) return;
+      const keys = Object.keys(x);
+      if (!keys.length) return;
+      const key = r.pick(keys);
+      if (depth > 3 || r.next() < 0.4)
+        (x as Record<string, unknown>)[key] = k === 3 ? r.pick(NUMBERS) : value(r);
+      else walk((x as Record<string, unknown>)[key], depth + 1);
+    };
+    walk(doc, 0);
+    lines[i] = JSON.stringify(doc);
+    return lines.join('\n');
+  } catch {
+    return text + '\n{';
+  }
+}
+
+describe('fuzz: DATA_DIR contents', () => {
+  it(`starts on ${DATA_LABS} randomly damaged labs; each is restored or quarantined, never both or lost`, async () => {
+    const { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } =
+      await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const r = rng(SEED + 1);
+    const a = await startServer({ config: { commandRate: 1000 } });
+    await http(`${a.url}/api/labs`, { method: 'POST', body: { id: 'seed', preset: 'demo' } });
+    const lab = a.server.registry.get('seed')!;
+    for (const cmd of [
+      { type: 'setLoad', vps: 'web-1', load: { cpu: 0.9 } },
+      { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog', durationS: 5 },
+    ]) {
+      a.advance(500);
+      expect((await settle(a, lab.submit(cmd, 'fuzz'))).ok).toBe(true);
+    }
+    a.advance(1500);
+    await a.close();
+    const seedDir = path.join(a.dataDir, 'labs', 'seed');
+    const files = readdirSync(seedDir);
+    const original = Object.fromEntries(files.map((f) => [f, readFileSync(path.join(seedDir, f), 'utf8')]));
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'fuzz-data-'));
+    const ids: string[] = [];
+    for (let i = 0; i < DATA_LABS; i++) {
+      const id = `lab-${i}`;
+      ids.push(id);
+      mkdirSync(path.join(dataDir, 'labs', id), { recursive: true });
+      const hits = new Set(Array.from({ length: 1 + r.int(2) }, () => r.pick(files)));
+      for (const f of files) {
+        let text: string | null = original[f];
+        if (f === 'meta.json') text = text.replace('"id":"seed"', `"id":"${id}"`);
+        if (hits.has(f)) text = damage(r, text);
+        if (text !== null) writeFileSync(path.join(dataDir, 'labs', id, f), text);
+      }
+    }
+    const b = await startServer({ dataDir, config: { maxLabs: DATA_LABS } });
+    expect((await http(`${b.url}/healthz`)).status).toBe(200);
+    const quarantined = existsSync(path.join(dataDir, 'quarantine'))
+      ? readdirSync(path.join(dataDir, 'quarantine')).map((d) => d.replace(/-\d{4}-\d\d-\d\dT.*$/, ''))
+      : [];
+    for (const id of ids) {
+      const running = b.server.registry.get(id) !== undefined;
+      const moved = quarantined.includes(id);
+      const empty = readdirSync(path.join(dataDir, 'labs')).includes(id)
+        ? readdirSync(path.join(dataDir, 'labs', id)).length === 0
+        : false;
+      expect(running !== moved || (!running && empty), id).toBe(true);
+      if (running) expect(existsSync(path.join(dataDir, 'labs', id))).toBe(true);
+    }
+    // Both outcomes happen: damage that can be rebuilt from, and damage that cannot.
+    expect(quarantined.length).toBeGreaterThan(0);
+    expect(b.server.registry.list().length).toBeGreaterThan(0);
+    await b.close();
+    removeDir(dataDir);
+    removeDir(a.dataDir);
+  }, 120_000);
 });
