@@ -22,7 +22,7 @@ const MetaSchema = z.strictObject({
   createdAt: z.string().max(64),
 });
 
-const EventSchema = z.strictObject({
+const EventSchema = z.looseObject({
   tick,
   kind: z.enum(['command', 'faultEnded', 'admission', 'oom', 'reboot', 'info']),
   by: z.string().max(64),
