@@ -141,10 +141,8 @@ describe('sim CLI', { timeout: 90_000 }, () => {
   });
 
   it('exits 2 when --out names a folder or a missing folder, before running', async () => {
-    const [folder, missing] = await Promise.all([
-      sim([smallFile, '--out', dir]),
-      sim([smallFile, '--out', join(dir, 'no-such-folder', 'x.json')]),
-    ]);
+    const folder = await sim([smallFile, '--out', dir]);
+    const missing = await sim([smallFile, '--out', join(dir, 'no-such-folder', 'x.json')]);
     expect([folder.code, missing.code]).toEqual([2, 2]);
     expect(folder.stderr).toContain('--out');
     expect(missing.stderr).toContain('--out');
