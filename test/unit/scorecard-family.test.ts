@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { toTables } from '../../client/src/lib/scorecard.js';
 import { parseScorecardArgs } from '../../server/scorecard/args.js';
-import { chargingOverride } from '../../server/scorecard/checks.js';
 import type { ScorecardJson } from '../../shared/scorecard.js';
 import { hostFamily, NAMED_HOSTS } from '../../server/scorecard/family.js';
 import { formatRobustness, runRobustness } from '../../server/scorecard/robustness.js';
@@ -119,16 +118,9 @@ describe('scorecard command line', () => {
       { encoding: 'utf8', timeout: 240_000 },
     );
     expect(r.stderr).toBe('');
-    const data = JSON.parse(r.stdout) as ScorecardJson;
+    const data = { tables: JSON.parse(r.stdout) as ScorecardJson['tables'] };
     expect(data.tables.map((t) => t.host.id)).toEqual(['paper']);
     expect(r.status).toBe(data.tables[0].summary.inCategory === data.tables[0].summary.demanded ? 0 : 1);
-    expect(data.checks.map((c) => c.source)).toEqual(['[CG05]', '[CG05]', '[B03]', '[G06]', '[F15]']);
-    for (const c of data.checks) {
-      expect(c.published).not.toBe('');
-      expect(c.ours).not.toBe('');
-    }
-    const g06 = data.checks.find((c) => c.source === '[G06]')!;
-    expect(g06.holds === null).toBe(chargingOverride() === undefined);
     // The dashboard's reading of it counts the same cells.
     const [t] = toTables(data);
     expect(t.total).toBe(data.tables[0].summary.demanded);
