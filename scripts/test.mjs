@@ -5,12 +5,18 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts });
 
-if (!existsSync('/usr/bin/chromium')) {
-  console.log("Chromium is missing: installing Debian's chromium package for the browser tests…");
+// Debian packages the suites need: chromium for the browser tests, redis-server for the cluster tests.
+const missing = [
+  ['/usr/bin/chromium', 'chromium'],
+  ['/usr/bin/redis-server', 'redis-server'],
+].filter(([bin]) => !existsSync(bin));
+if (missing.length) {
+  const names = missing.map(([, pkg]) => pkg);
+  console.log(`Installing Debian's ${names.join(' and ')} for the tests…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const asRoot = (args) => (process.getuid?.() === 0 ? run(args[0], args.slice(1), { env }) : run('sudo', args, { env }));
   asRoot(['apt-get', 'update', '-qq']);
-  asRoot(['apt-get', 'install', '-y', '-qq', 'chromium']);
+  asRoot(['apt-get', 'install', '-y', '-qq', ...names]);
 }
 
 const build = run('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn']);

@@ -33,6 +33,10 @@ export interface Config {
   logLevel: string;
   /** Folder of the built dashboard, served when it exists. */
   clientDir: string;
+  /** When set, this process is one of a cluster joined through this Redis (labs live there, not in dataDir). */
+  redisUrl?: string;
+  /** How the other processes of a cluster reach this one's API (default http://HOST:PORT). */
+  advertiseUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +71,8 @@ const FIELDS = {
   snapshotEveryS: { env: 'SNAPSHOT_EVERY_S', flag: 'snapshot-every-s' },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level' },
   clientDir: { env: 'CLIENT_DIR', flag: 'client-dir' },
+  redisUrl: { env: 'REDIS_URL', flag: 'redis-url' },
+  advertiseUrl: { env: 'ADVERTISE_URL', flag: 'advertise-url' },
 } satisfies Record<keyof Config, Field>;
 
 export const DEFAULTS: Config = {
@@ -160,6 +166,8 @@ export function loadConfig(
     snapshotEveryS: raw('snapshotEveryS'),
     logLevel: raw('logLevel'),
     clientDir: raw('clientDir'),
+    redisUrl: raw('redisUrl'),
+    advertiseUrl: raw('advertiseUrl'),
   };
   if (r.port) c.port = int(r.port[0], r.port[1], 0, 65_535);
   if (r.host) {
@@ -211,6 +219,22 @@ export function loadConfig(
         `expected one of ${LOG_LEVELS.join(', ')}, got "${r.logLevel[1]}"`,
       );
     c.logLevel = r.logLevel[1];
+  }
+  if (r.redisUrl) {
+    if (!/^rediss?:\/\/[^\s]+$/.test(r.redisUrl[1]))
+      throw new ConfigError(
+        r.redisUrl[0],
+        `expected a URL like redis://127.0.0.1:6379, got "${r.redisUrl[1]}"`,
+      );
+    c.redisUrl = r.redisUrl[1];
+  }
+  if (r.advertiseUrl) {
+    if (!/^https?:\/\/[^/\s]+$/.test(r.advertiseUrl[1]))
+      throw new ConfigError(
+        r.advertiseUrl[0],
+        `expected a URL like http://10.0.0.5:3000, got "${r.advertiseUrl[1]}"`,
+      );
+    c.advertiseUrl = r.advertiseUrl[1];
   }
   if (!isLoopback(c.host) && !c.controlToken) {
     throw new ConfigError(

@@ -2,10 +2,13 @@
  * Starts the live lab server: config → DATA_DIR (locked) → app → listen at once, while the saved
  * labs are restored in the background. A lab "demo" runs from the demo preset on a first start
  * (DATA_DIR holds no lab). SIGTERM/SIGINT snapshot and close.
+ * With REDIS_URL the process joins a cluster instead: labs live in Redis and are owned by one
+ * process each (server/cluster); DATA_DIR is not used.
  */
+import { ClusterNode } from './cluster/node.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openFileStore } from './lab/fileStore.js';
-import { StoreLockedError } from './lab/store.js';
+import { StoreLockedError, type Store } from './lab/store.js';
 import { createLogger } from './log.js';
 import { createApp } from './net/app.js';
 
@@ -21,19 +24,32 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
-  let store;
-  try {
-    store = await openFileStore(config.dataDir, logger);
-  } catch (e) {
-    const why =
-      e instanceof StoreLockedError
-        ? e.message
-        : `cannot use DATA_DIR ${config.dataDir}: ${(e as Error).message}`;
-    logger.fatal(why);
-    process.stderr.write(`contention-lab: ${why}\n`);
-    process.exit(1);
+  let cluster: ClusterNode | undefined;
+  let store: Store;
+  if (config.redisUrl) {
+    cluster = new ClusterNode({ redisUrl: config.redisUrl, logger });
+    try {
+      await cluster.connect();
+    } catch (e) {
+      logger.fatal({ err: e }, 'cannot reach Redis');
+      process.stderr.write(`contention-lab: cannot reach Redis at REDIS_URL: ${(e as Error).message}\n`);
+      process.exit(1);
+    }
+    store = cluster.store;
+  } else {
+    try {
+      store = await openFileStore(config.dataDir, logger);
+    } catch (e) {
+      const why =
+        e instanceof StoreLockedError
+          ? e.message
+          : `cannot use DATA_DIR ${config.dataDir}: ${(e as Error).message}`;
+      logger.fatal(why);
+      process.stderr.write(`contention-lab: ${why}\n`);
+      process.exit(1);
+    }
   }
-  const server = await createApp({ config, logger, store });
+  const server = await createApp({ config, logger, store, cluster });
   let url: string;
   let port: number;
   try {
@@ -53,14 +69,22 @@ async function main(): Promise<void> {
     await server.close();
     process.exit(1);
   }
+  cluster?.start(config.advertiseUrl ?? url);
   logger.info(
-    { url, dataDir: config.dataDir, control: config.controlToken ? 'token' : 'open' },
+    {
+      url,
+      ...(cluster ? { process: cluster.id } : { dataDir: config.dataDir }),
+      control: config.controlToken ? 'token' : 'open',
+    },
     `Contention Lab at ${url}`,
   );
   void server.restored.then(async (saved) => {
-    if (saved === 0 && !server.registry.get('demo')) {
+    const empty = cluster ? (await cluster.labIds()).length === 0 : saved === 0;
+    if (empty && !server.registry.get('demo')) {
       const made = await server.registry.create({ id: 'demo', preset: 'demo' });
-      if (!made.ok) logger.error({ error: made.error }, 'could not start the demo lab');
+      // In a cluster, processes starting together race for the demo: one creates it.
+      if (!made.ok && !(cluster && made.error.code === 'CONFLICT'))
+        logger.error({ error: made.error }, 'could not start the demo lab');
     }
     logger.info({ labs: server.registry.list().map((l) => l.id) }, 'labs ready');
     // A parent process that started this one with an IPC channel (the browser tests) is handed the

@@ -558,6 +558,8 @@ export class Lab {
       this.seq = Math.max(this.seq, rec.seq);
     }
     while (this.tick < untilTick) this.runTick();
+    // What was re-run was broadcast by the run that first computed it.
+    if (this.latest) this.broadcastTick = this.latest[0].tick;
   }
 
   /** Replace the recent log (a restored lab takes the saved one, not what its replay produced). */

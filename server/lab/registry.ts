@@ -18,9 +18,9 @@ import type { Engine } from '../sim/api.js';
 import type { Clock } from './clock.js';
 import type { EngineFactory } from './engines.js';
 import { Lab, type LabLimits } from './lab.js';
-import { reviveLab } from './restore.js';
+import { reviveLab, type ReviveDeps } from './restore.js';
 import { LabExistsError, type LabMeta, type LabSnapshot, type Store } from './store.js';
-import { parseStoredLab } from './stored.js';
+import { parseStoredLab, type StoredLab } from './stored.js';
 
 export const LAB_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 
@@ -51,6 +51,10 @@ export interface RegistryOptions {
   pumpMs?: number;
   /** Saved labs up to this many ticks old are re-run on restore to bring back their history. */
   rebuildTicks?: number;
+  /** Ids taken elsewhere (by other processes of a cluster), avoided when naming a new lab. */
+  taken?: (id: string) => boolean;
+  /** Whether this process may step the lab now (a cluster process only while it owns it). */
+  mayStep?: (lab: Lab) => boolean;
 }
 
 type Res<T> = Result<T, ApiError>;
@@ -107,21 +111,48 @@ export class Registry {
     if (!parsed.ok) return store.quarantine(id, parsed.error);
     for (const note of parsed.data.notes)
       this.o.logger.warn({ lab: id, note }, 'part of a saved lab set aside');
-    const r = await reviveLab(
-      {
-        engines: this.o.engines,
-        logger: this.o.logger,
-        rebuildTicks: this.o.rebuildTicks ?? REBUILD_TICKS,
-        snapshotEveryS: this.o.snapshotEveryS,
-        makeLab: (...a) => this.makeLab(...a),
-      },
-      parsed.data,
-    );
+    const r = await reviveLab(this.reviveDeps(), parsed.data);
     if (!r.ok) return store.quarantine(id, r.error);
     if (parsed.data.meta.forkedAt !== undefined) this.forks.add(id);
     this.add(r.data);
     // A snapshot set aside is replaced at once by a good one.
     if (!parsed.data.snapshot) await this.snapshot(r.data);
+  }
+
+  /**
+   * Bring back one stored lab here (a cluster process taking it over) and run it up to
+   * `untilTick` (the tick its previous owner had reached), then keep pacing it.
+   */
+  async adopt(stored: StoredLab, untilTick = -1): Promise<Res<Lab>> {
+    const id = stored.meta.id;
+    if (this.labs.has(id)) return err('CONFLICT', `lab "${id}" already runs here`);
+    const progress = Math.max(untilTick, stored.progress ?? -1);
+    const r = await reviveLab(this.reviveDeps(), progress >= 0 ? { ...stored, progress } : stored);
+    if (!r.ok) return err('INTERNAL', `lab "${id}" could not be taken over: ${r.error}`);
+    if (stored.meta.forkedAt !== undefined) this.forks.add(id);
+    this.add(r.data);
+    return { ok: true, data: r.data };
+  }
+
+  /** Stop running a lab here without deleting it (another process owns it now). */
+  evict(id: string): Lab | undefined {
+    const lab = this.labs.get(id);
+    if (!lab) return undefined;
+    this.labs.delete(id);
+    this.lastSnapshot.delete(id);
+    this.lastProgress.delete(id);
+    this.o.logger.info({ lab: id }, 'lab left this process');
+    return lab;
+  }
+
+  private reviveDeps(): ReviveDeps {
+    return {
+      engines: this.o.engines,
+      logger: this.o.logger,
+      rebuildTicks: this.o.rebuildTicks ?? REBUILD_TICKS,
+      snapshotEveryS: this.o.snapshotEveryS,
+      makeLab: (...a) => this.makeLab(...a),
+    };
   }
 
   /** Whether a saved lab of this id is still being restored. */
@@ -357,6 +388,8 @@ export class Registry {
     } catch (e) {
       if (e instanceof LabExistsError)
         return err('CONFLICT', `"${meta.id}" holds the saved data of another lab; pick another id`, 'id');
+      // A cluster's store answers an id another process took with a CONFLICT-coded error.
+      if ((e as { code?: unknown }).code === 'CONFLICT') return err('CONFLICT', (e as Error).message, 'id');
       throw e;
     }
   }
@@ -386,8 +419,9 @@ export class Registry {
 
   private freeId(base: string): string {
     const stem = base.slice(0, 32) || 'lab';
-    if (!this.taken(stem)) return stem;
-    for (let n = 2; ; n++) if (!this.taken(`${stem}-${n}`)) return `${stem}-${n}`;
+    const free = (x: string) => !this.taken(x) && !this.o.taken?.(x);
+    if (free(stem)) return stem;
+    for (let n = 2; ; n++) if (free(`${stem}-${n}`)) return `${stem}-${n}`;
   }
 
   async remove(id: string): Promise<Res<{ id: string }>> {
@@ -419,6 +453,7 @@ export class Registry {
   pumpAll(): void {
     const now = this.o.clock.now();
     for (const lab of this.labs.values()) {
+      if (this.o.mayStep && !this.o.mayStep(lab)) continue;
       lab.pump(now);
       const last = this.lastSnapshot.get(lab.id) ?? now;
       if (!this.o.store) continue;

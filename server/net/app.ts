@@ -13,6 +13,8 @@ import { systemClock, type Clock } from '../lab/clock.js';
 import { simEngines, type EngineFactory } from '../lab/engines.js';
 import { Registry } from '../lab/registry.js';
 import type { Store } from '../lab/store.js';
+import type { ClusterNode } from '../cluster/node.js';
+import { clusterRoutes } from '../cluster/routes.js';
 import { silentLogger } from '../log.js';
 import { admission } from './admission.js';
 import { hostAllowed, originAllowed } from './auth.js';
@@ -46,6 +48,8 @@ export interface AppDeps {
   pumpMs?: number;
   /** Saved labs up to this many ticks old are re-run on restore to bring back their history. */
   rebuildTicks?: number;
+  /** This process's place in a cluster (REDIS_URL): its store is `cluster.store`. */
+  cluster?: ClusterNode;
 }
 
 export interface LabServer {
@@ -86,6 +90,8 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       snapshotEveryS: config.snapshotEveryS,
       pumpMs: deps.pumpMs,
       rebuildTicks: deps.rebuildTicks,
+      taken: deps.cluster?.taken,
+      mayStep: deps.cluster?.mayStep,
     });
   const restored = deps.registry
     ? Promise.resolve(0)
@@ -138,6 +144,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
     next();
   });
   app.use('/api', express.json({ limit: MAX_BODY }));
+  if (deps.cluster) app.use(clusterRoutes(deps.cluster, registry, Date.now()));
   app.use(healthRoute(registry, Date.now()));
   app.use('/api', labRoutes({ registry, config, clock }));
   app.use('/api', miscRoutes({ logger, scorecard: deps.scorecard }));
@@ -178,7 +185,8 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
     connectionStateRecovery: undefined,
   });
   admit.attach(io);
-  const stopSweep = attachSockets(io, { registry, config, clock, logger });
+  deps.cluster?.attach(io, registry);
+  const stopSweep = attachSockets(io, { registry, config, clock, logger, remote: deps.cluster });
   registry.start();
 
   let closing: Promise<void> | null = null;
@@ -211,6 +219,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
         http.closeAllConnections?.();
         await registry.flush();
         await deps.store?.close();
+        await deps.cluster?.close();
       })();
       return closing;
     },

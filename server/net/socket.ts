@@ -6,7 +6,15 @@
  */
 import type { Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import type { Ack, ApiError, ClientToServer, JoinMessage, ServerToClient } from '../../shared/protocol.js';
+import type { VpsMetricName } from '../../shared/model.js';
+import type {
+  Ack,
+  ApiError,
+  ClientToServer,
+  JoinMessage,
+  ServerToClient,
+  SnapshotMessage,
+} from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../lab/clock.js';
 import type { Lab } from '../lab/lab.js';
@@ -48,28 +56,54 @@ function lastFunction(args: unknown[]): unknown {
   return undefined;
 }
 
+export interface SnapshotOptions {
+  historyS?: number;
+  form?: 'frames' | 'columns';
+  metrics?: readonly VpsMetricName[];
+}
+
+export type ClockAction = Parameters<Lab['clock']>[0];
+
+/** Labs run by other processes of a cluster: what a viewer connected here may ask of them. */
+export interface RemoteLabs {
+  exists(id: string): Promise<boolean>;
+  snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>>;
+  command(id: string, command: unknown, by: string): Promise<Ack<{ tick: number }>>;
+  clock(
+    id: string,
+    action: ClockAction,
+    by: string,
+  ): Promise<Ack<{ tick: number; speed: number; paused: boolean }>>;
+}
+
 export interface SocketDeps {
   registry: Registry;
   config: Config;
   clock: Clock;
   logger: Logger;
+  /** In a cluster: labs of other processes (their frames reach this process's rooms through the adapter). */
+  remote?: RemoteLabs;
 }
 
 /** Wire the lab registry to socket.io. Returns a function that stops the slow-client sweep. */
 export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
-  const { registry, config, clock, logger } = deps;
+  const { registry, config, clock, logger, remote } = deps;
 
+  // In a cluster, viewers on other processes are not counted here: a lab always broadcasts.
   const countViewers = (lab: Lab) => {
     const count = io.sockets.adapter.rooms.get(roomOf(lab.id))?.size ?? 0;
-    if (count === lab.viewers) return;
-    lab.viewers = count;
-    io.to(roomOf(lab.id)).emit('viewers', { lab: lab.id, count });
+    const viewers = remote ? Math.max(1, count) : count;
+    if (viewers === lab.viewers) return;
+    lab.viewers = viewers;
+    // A process of a cluster knows its own viewers only: the service-wide count is in GET /api/labs.
+    if (!remote) io.to(roomOf(lab.id)).emit('viewers', { lab: lab.id, count });
   };
   /** Readable names for the log: "viewer 1", "viewer 2", … ("teacher" with the control token when one is set). */
   let viewerNo = 0;
 
   const wire = (lab: Lab) => {
     const room = roomOf(lab.id);
+    countViewers(lab);
     lab.onFrame((msg) => io.to(room).except(STALLED).volatile.emit('frame', msg));
     lab.onReset(() => io.to(room).emit('reset', { lab: lab.id }));
     lab.onEvent((event, state) =>
@@ -169,25 +203,42 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       if (typeof event !== 'string' || !KNOWN.has(event)) strike();
     });
 
+    const unknownLab = (id: string, ack: unknown) =>
+      reply(ack, {
+        ok: false,
+        error: { code: 'UNKNOWN_LAB', message: `no lab "${id.slice(0, 64)}"`, path: 'lab' },
+      });
     const findLab = (id: string, ack: unknown): Lab | undefined => {
       const lab = registry.get(id);
-      if (!lab)
-        reply(ack, {
-          ok: false,
-          error: { code: 'UNKNOWN_LAB', message: `no lab "${id.slice(0, 64)}"`, path: 'lab' },
-        });
+      if (!lab) unknownLab(id, ack);
       return lab;
+    };
+    const maxJoined = (room: string, ack: unknown): boolean => {
+      const joined = [...socket.rooms].filter((x) => x.startsWith('lab:') && x !== room);
+      if (joined.length < MAX_JOINED) return false;
+      reply(ack, {
+        ok: false,
+        error: { code: 'LIMIT_EXCEEDED', message: `watch at most ${MAX_JOINED} labs per connection` },
+      });
+      return true;
+    };
+
+    /** A lab another process runs: join its room here (its frames come through the adapter), snapshot from its owner. */
+    const joinRemote = async (id: string, opts: SnapshotOptions, ack: unknown) => {
+      if (!remote || !(await remote.exists(id))) return unknownLab(id, ack);
+      const room = roomOf(id);
+      if (maxJoined(room, ack)) return;
+      await socket.join(room);
+      reply(ack, { ok: true, data: { lab: id } });
+      const snap = await remote.snapshot(id, socket.data.canControl, opts);
+      if (snap.ok) socket.emit('snapshot', snap.data);
+      else socket.emit('error', snap.error);
     };
 
     /** Join a lab that is running: the room, then the snapshot (unless this connection is not reading). */
     const joinLab = (lab: Lab, opts: JoinMessage, ack: unknown) => {
       const room = roomOf(lab.id);
-      const joined = [...socket.rooms].filter((x) => x.startsWith('lab:') && x !== room);
-      if (joined.length >= MAX_JOINED)
-        return reply(ack, {
-          ok: false,
-          error: { code: 'LIMIT_EXCEEDED', message: `watch at most ${MAX_JOINED} labs per connection` },
-        });
+      if (maxJoined(room, ack)) return;
       const { bytes } = waiting(socket);
       if (bytes > SEND_BUDGET)
         return reply(ack, {
@@ -225,7 +276,14 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
         waitingFor.set(socket.id, { socket, join: r.data });
         return reply(ack, { ok: true, data: { lab: r.data.lab, restoring: true } });
       }
-      const lab = findLab(r.data.lab, ack);
+      const lab = remote ? registry.get(r.data.lab) : findLab(r.data.lab, ack);
+      if (!lab && remote) {
+        const opts = { historyS: r.data.historyS, form: r.data.historyForm, metrics: r.data.metrics };
+        return void joinRemote(r.data.lab, opts, ack).catch((err: unknown) => {
+          logger.error({ err, client: socket.data.by }, 'error joining a lab of another process');
+          reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+        });
+      }
       if (lab) joinLab(lab, r.data, ack);
     });
     joiners.set(socket.id, (lab, join) => joinLab(lab, join, undefined));
@@ -240,11 +298,15 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     });
 
     /** The checks every steering message passes: a lab, control, the rate. */
-    const gate = (msg: unknown, ack: unknown): { lab: Lab; rest: Record<string, unknown> } | undefined => {
+    const gate = (
+      msg: unknown,
+      ack: unknown,
+    ): { lab: Lab | undefined; id: string; rest: Record<string, unknown> } | undefined => {
       const s = splitLab(msg);
       if (!s.ok) return void invalid(ack, s.error);
-      const lab = findLab(s.lab, ack);
-      if (!lab) return;
+      // In a cluster a lab not run here goes to its owner, which answers UNKNOWN_LAB if there is none.
+      const lab = remote ? registry.get(s.lab) : findLab(s.lab, ack);
+      if (!lab && !remote) return;
       if (!socket.data.canControl)
         return void reply(ack, {
           ok: false,
@@ -255,19 +317,20 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
           ok: false,
           error: { code: 'RATE_LIMITED', message: `at most ${config.commandRate} commands per second` },
         });
-      return { lab, rest: s.rest };
+      return { lab, id: s.lab, rest: s.rest };
+    };
+    const failed = (ack: unknown) => (err: unknown) => {
+      logger.error({ err, client: socket.data.by }, 'error applying a command');
+      reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
     };
 
     handle('command', (msg, ack) => {
       const g = gate(msg, ack);
       if (!g) return;
-      void g.lab.submit(g.rest, socket.data.by).then(
-        (r) => reply(ack, r),
-        (err: unknown) => {
-          logger.error({ err, client: socket.data.by }, 'error applying a command');
-          reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
-        },
-      );
+      const applied = g.lab
+        ? g.lab.submit(g.rest, socket.data.by)
+        : (remote as RemoteLabs).command(g.id, g.rest, socket.data.by);
+      void applied.then((r) => reply(ack, r), failed(ack));
     });
 
     handle('clock', (msg, ack) => {
@@ -275,7 +338,8 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       if (!g) return;
       const r = check(ClockActionSchema, g.rest);
       if (!r.ok) return invalid(ack, r.error);
-      reply(ack, g.lab.clock(r.data, socket.data.by));
+      if (g.lab) return reply(ack, g.lab.clock(r.data, socket.data.by));
+      void (remote as RemoteLabs).clock(g.id, r.data, socket.data.by).then((a) => reply(ack, a), failed(ack));
     });
 
     socket.on('disconnect', () => {

@@ -1,0 +1,25 @@
+/** Where the cluster keeps things in Redis (all keys under one prefix). */
+export const PREFIX = 'contention:';
+
+export const keys = {
+  /** Hash: lab id → its meta (starting scenario and modes), the lab list of the service. */
+  labs: `${PREFIX}labs`,
+  /** String: "<process>:<epoch>" of the lab's owner, expiring unless renewed. */
+  lease: (id: string) => `${PREFIX}lease:${id}`,
+  /** Counter: bumped on every change of owner (the fencing epoch). */
+  epoch: (id: string) => `${PREFIX}epoch:${id}`,
+  /** Stream: the lab's command log, one entry `r` = a command record (JSON) each. */
+  log: (id: string) => `${PREFIX}log:${id}`,
+  /** String: the lab's last snapshot (JSON). */
+  snapshot: (id: string) => `${PREFIX}snapshot:${id}`,
+  /** Hash: lab id → why it was set aside and its meta (labs that cannot be restored). */
+  quarantined: `${PREFIX}quarantined`,
+  /** String: the last tick the owner computed (a new owner re-runs up to it). */
+  tick: (id: string) => `${PREFIX}tick:${id}`,
+  /** Set: ids of processes that announced themselves. */
+  procs: `${PREFIX}procs`,
+  /** String: one process's load record (JSON), expiring unless refreshed. */
+  proc: (id: string) => `${PREFIX}proc:${id}`,
+  /** The socket.io adapter's stream. */
+  stream: `${PREFIX}socket.io`,
+};

@@ -1,0 +1,348 @@
+/**
+ * One process of a cluster (REDIS_URL set): holds leases on the labs it steps, renews them, takes
+ * over labs whose owner is gone (at their last snapshot plus the logged commands, run up to the
+ * tick the owner had reached), publishes its load, and answers other processes' requests for the
+ * labs it owns (a viewer's snapshot, a command, a clock action) through socket.io's server-side
+ * events. While Redis is away its labs keep running; a lab whose lease it cannot have lost is
+ * stepped only while the lease is fresh.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Server } from 'socket.io';
+import type { Ack, SnapshotMessage } from '../../shared/protocol.js';
+import type { Lab } from '../lab/lab.js';
+import type { Registry } from '../lab/registry.js';
+import { parseStoredLab } from '../lab/stored.js';
+import type { ClockAction, RemoteLabs, SnapshotOptions } from '../net/socket.js';
+import { roomOf } from '../net/socket.js';
+import { joinCluster } from './adapter.js';
+import { keys } from './keys.js';
+import { Leases } from './leases.js';
+import { leastLoaded, loadOf, Members, type Member } from './members.js';
+import { connectRedis, redisReady, waitForRedis } from './redis.js';
+import { RedisLabStore } from './store.js';
+
+/** A lease lives this long unless renewed; renewed every third of it. */
+export const LEASE_TTL_MS = 3000;
+const RENEW_MS = 1000;
+const SCAN_MS = 500;
+const PUBLISH_MS = 1000;
+/** How long a request to another process waits for the owner's answer. */
+const ASK_MS = 4000;
+
+type Answer = (json: string | null) => void;
+
+export interface ClusterOptions {
+  redisUrl: string;
+  logger: Logger;
+}
+
+export class ClusterNode implements RemoteLabs {
+  readonly id = `${hostname().slice(0, 24)}-${process.pid}-${randomBytes(2).toString('hex')}`;
+  readonly redis: Redis;
+  readonly leases: Leases;
+  readonly store: RedisLabStore;
+  readonly members: Members;
+  private readonly logger: Logger;
+  private io: Server | null = null;
+  private registry: Registry | null = null;
+  private url = '';
+  private known = new Set<string>();
+  /** When each lab was first seen without an owner (the least-loaded process takes it at once, others a moment later). */
+  private readonly orphanSince = new Map<string, number>();
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private readonly busy = new Set<string>();
+  private live: Member[] = [];
+  private closed = false;
+
+  constructor(o: ClusterOptions) {
+    this.logger = o.logger.child({ process: this.id });
+    this.redis = connectRedis(o.redisUrl, this.logger, this.id);
+    this.leases = new Leases(this.redis, this.id, LEASE_TTL_MS);
+    this.store = new RedisLabStore(this.redis, this.leases, this.logger, (id) => this.lost(id));
+    this.members = new Members(this.redis);
+  }
+
+  /** Wait until Redis answers (a process of a cluster does not start without it). */
+  async connect(timeoutMs = 10_000): Promise<void> {
+    await waitForRedis(this.redis, timeoutMs);
+    this.known = new Set(await this.store.ids());
+  }
+
+  /** For the registry: ids used by labs elsewhere in the service. */
+  taken = (id: string): boolean => this.known.has(id);
+
+  /** For the registry: step a lab only while this process surely owns it, or while Redis is away. */
+  mayStep = (lab: Lab): boolean => this.leases.fresh(lab.id) || !redisReady(this.redis);
+
+  /** Every lab id of the service, as last read. */
+  async labIds(): Promise<string[]> {
+    this.known = new Set(await this.store.ids());
+    return [...this.known];
+  }
+
+  /** Wire the socket.io server and the registry in, and start holding and taking leases. */
+  attach(io: Server, registry: Registry): void {
+    this.io = io;
+    this.registry = registry;
+    joinCluster(io, this.redis);
+    // Requests travel as JSON text: the adapter's msgpack would turn an absent field into null.
+    const on = (ev: string, fn: (msg: never, answer: Answer) => void) =>
+      (io.on.bind(io) as unknown as (ev: string, fn: (raw: unknown, answer: Answer) => void) => void)(
+        ev,
+        (raw, answer) => {
+          let msg: unknown;
+          try {
+            msg = JSON.parse(String(raw));
+          } catch {
+            return answer(null);
+          }
+          fn(msg as never, answer);
+        },
+      );
+    on('lab:snapshot', (msg: { lab: string; canControl: boolean; opts: SnapshotOptions }, answer) => {
+      const lab = this.owned(msg?.lab);
+      if (!lab) return answer(null);
+      const r: Ack<SnapshotMessage> = {
+        ok: true,
+        data: lab.snapshot(msg.canControl === true, msg.opts ?? {}),
+      };
+      answer(JSON.stringify(r));
+    });
+    on('lab:command', (msg: { lab: string; command: unknown; by: string }, answer) => {
+      const lab = this.owned(msg?.lab);
+      if (!lab) return answer(null);
+      void lab.submit(msg.command, String(msg.by).slice(0, 16)).then((r) => answer(JSON.stringify(r)));
+    });
+    on('lab:clock', (msg: { lab: string; action: ClockAction; by: string }, answer) => {
+      const lab = this.owned(msg?.lab);
+      if (!lab) return answer(null);
+      answer(JSON.stringify(lab.clock(msg.action, String(msg.by).slice(0, 16))));
+    });
+    registry.onAdded((lab) => {
+      this.known.add(lab.id);
+      lab.onTick((frames) => this.store.saveTick(lab.id, frames[0].tick));
+    });
+    registry.onRemoved((lab) => this.known.delete(lab.id));
+    this.every('renew', RENEW_MS, () => this.renewAll());
+    this.every('takeover', SCAN_MS, () => this.takeOver());
+  }
+
+  /** Announce this process (its URL and load) and keep doing so. */
+  start(url: string): void {
+    this.url = url;
+    this.every('publish', PUBLISH_MS, () => this.publish());
+    void this.publish();
+  }
+
+  private owned(id: unknown): Lab | undefined {
+    return typeof id === 'string' && this.leases.holds(id) ? this.registry?.get(id) : undefined;
+  }
+
+  private every(name: string, ms: number, job: () => Promise<void>): void {
+    const t = setInterval(() => {
+      // One run at a time: while Redis is away a run waits, and runs must not pile up.
+      if (this.busy.has(name) || this.closed) return;
+      this.busy.add(name);
+      job()
+        .catch((err: unknown) => this.logger.warn({ err }, 'cluster upkeep failed; retrying'))
+        .finally(() => this.busy.delete(name));
+    }, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  /** A write found another owner: stop running the lab here. */
+  private lost(id: string): void {
+    this.leases.forget(id);
+    if (this.registry?.evict(id))
+      this.logger.warn({ lab: id }, 'another process owns this lab now; stopped it here');
+  }
+
+  private async renewAll(): Promise<void> {
+    if (!this.registry) return;
+    for (const lab of this.registry.list()) {
+      // A lab between delete and create (a reset) holds no lease for a moment.
+      if (!this.leases.holds(lab.id)) continue;
+      const r = await this.leases.renew(lab.id);
+      if (r === 'lost') this.lost(lab.id);
+      else if (r === 'unlisted') {
+        this.logger.warn({ lab: lab.id }, 'Redis lost this lab; publishing it again');
+        await this.store.republish(lab.id, lab.save());
+        this.known.add(lab.id);
+      }
+    }
+  }
+
+  private async takeOver(): Promise<void> {
+    const registry = this.registry;
+    if (!registry || !redisReady(this.redis)) return;
+    const ids = await this.labIds();
+    if (!ids.length) return;
+    const owners = await this.redis.mget(ids.map((id) => keys.lease(id)));
+    const now = Date.now();
+    const first = leastLoaded(this.live)?.id ?? this.id;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (owners[i] || registry.get(id)) {
+        this.orphanSince.delete(id);
+        continue;
+      }
+      const since = this.orphanSince.get(id) ?? now;
+      this.orphanSince.set(id, since);
+      if (first !== this.id && now - since < 1000) continue;
+      if (!(await this.leases.acquire(id))) continue;
+      this.orphanSince.delete(id);
+      await this.adopt(id);
+    }
+  }
+
+  private async adopt(id: string): Promise<void> {
+    const registry = this.registry;
+    const raw = registry ? await this.store.load(id) : undefined;
+    if (!registry || !raw) {
+      await this.leases.release(id);
+      return;
+    }
+    const parsed = parseStoredLab(id, raw);
+    if (!parsed.ok) {
+      await this.store.quarantine(id, parsed.error);
+      await this.leases.release(id);
+      return;
+    }
+    const stored = parsed.data;
+    for (const note of stored.notes) this.logger.warn({ lab: id, note }, 'part of a lab in Redis set aside');
+    const last = await this.store.lastTick(id);
+    const r = await registry.adopt(stored, last === undefined ? -1 : last + 1);
+    if (!r.ok) {
+      this.logger.error({ lab: id, error: r.error }, 'could not take a lab over');
+      await this.leases.release(id);
+      return;
+    }
+    this.store.metas.set(id, stored.meta);
+    this.logger.info({ lab: id, tick: r.data.tick }, 'took the lab over');
+  }
+
+  /** Local viewers of a lab (sockets of this process in its room). */
+  localViewers(id: string): number {
+    return this.io?.of('/').adapter.rooms.get(roomOf(id))?.size ?? 0;
+  }
+
+  private async publish(): Promise<void> {
+    if (!this.registry || !this.io || !redisReady(this.redis)) return;
+    const labs = this.registry
+      .list()
+      .map((l) => ({ ...l.summary(this.localViewers(l.id)), speed: l.speed, paused: l.paused }));
+    const viewers: Record<string, number> = {};
+    for (const [room, sockets] of this.io.of('/').adapter.rooms)
+      if (room.startsWith('lab:')) viewers[room.slice(4)] = sockets.size;
+    const engines = (id: string) => this.registry?.get(id)?.engines.length ?? 1;
+    const me: Member = {
+      id: this.id,
+      url: this.url,
+      at: Date.now(),
+      labs,
+      viewers,
+      load: loadOf(labs, this.io.engine.clientsCount, engines),
+    };
+    await this.members.publish(me);
+    this.live = await this.members.live();
+  }
+
+  /** The live processes as last read (this one included once it has published). */
+  async processes(): Promise<Member[]> {
+    this.live = await this.members.live();
+    return this.live;
+  }
+
+  /** Ask the other processes; the owner of the lab answers, the others say null. */
+  private ask<T>(event: string, payload: unknown, ms = ASK_MS): Promise<T | null> {
+    const io = this.io;
+    if (!io || !redisReady(this.redis)) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(null), ms);
+      const emit = io.serverSideEmit.bind(io) as unknown as (
+        ev: string,
+        msg: unknown,
+        cb: (err: unknown, answers: (string | null)[]) => void,
+      ) => void;
+      emit(event, JSON.stringify(payload), (_err, answers) => {
+        clearTimeout(timer);
+        const hit = (answers ?? []).find((a) => typeof a === 'string');
+        resolve(hit ? (JSON.parse(hit) as T) : null);
+      });
+    });
+  }
+
+  async exists(id: string): Promise<boolean> {
+    if (!redisReady(this.redis)) return this.known.has(id);
+    return (await this.redis.hexists(keys.labs, id)) === 1;
+  }
+
+  async snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>> {
+    // While a lab changes owner there is none to answer for a few seconds: keep asking.
+    const until = Date.now() + 2 * ASK_MS;
+    while (!this.closed) {
+      const r = await this.ask<Ack<SnapshotMessage>>('lab:snapshot', { lab: id, canControl, opts });
+      if (r) return r;
+      const local = this.registry?.get(id);
+      if (local) return { ok: true, data: local.snapshot(canControl, opts) };
+      if (Date.now() > until || !(await this.exists(id))) break;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    return this.unreachable(id);
+  }
+
+  async command(id: string, command: unknown, by: string): Promise<Ack<{ tick: number }>> {
+    return (
+      (await this.ask<Ack<{ tick: number }>>('lab:command', { lab: id, command, by })) ?? this.unreachable(id)
+    );
+  }
+
+  async clock(
+    id: string,
+    action: ClockAction,
+    by: string,
+  ): Promise<Ack<{ tick: number; speed: number; paused: boolean }>> {
+    return (
+      (await this.ask<Ack<{ tick: number; speed: number; paused: boolean }>>('lab:clock', {
+        lab: id,
+        action,
+        by,
+      })) ?? this.unreachable(id)
+    );
+  }
+
+  private async unreachable(
+    id: string,
+  ): Promise<{ ok: false; error: { code: 'UNKNOWN_LAB' | 'INTERNAL'; message: string; path?: string } }> {
+    if (redisReady(this.redis) && !(await this.exists(id)))
+      return {
+        ok: false,
+        error: { code: 'UNKNOWN_LAB', message: `no lab "${id.slice(0, 64)}"`, path: 'lab' },
+      };
+    return {
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: `no answer from the process running lab "${id.slice(0, 64)}" (it is changing process, or Redis is away); try again`,
+      },
+    };
+  }
+
+  /** Stop upkeep, give the leases up (after the labs were saved) and leave. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    await this.store.flush();
+    if (redisReady(this.redis)) {
+      await Promise.allSettled(this.leases.held().map((id) => this.leases.release(id)));
+      await this.members.leave(this.id).catch(() => undefined);
+      await this.redis.quit().catch(() => undefined);
+    }
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The Redis connection of a cluster process (ioredis). Commands issued while Redis is away wait in
+ * ioredis' offline queue and go out when it is back (never failed after a retry count), so a write
+ * acknowledged to a client is one Redis accepted.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** Connect to `url` (redis://host:port/db). Connection errors are logged, at most once per outage. */
+export function connectRedis(url: string, logger: Logger, name: string): Redis {
+  const redis = new Redis(url, {
+    connectionName: name,
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    retryStrategy: (attempt) => Math.min(100 * attempt, 1000),
+  });
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn(
+      { err: err.message },
+      'Redis is unreachable; labs keep running here, cross-process delivery waits',
+    );
+  });
+  redis.on('ready', () => {
+    if (down) logger.info('Redis is back');
+    down = false;
+  });
+  return redis;
+}
+
+/** Resolves once `redis` answers PING, rejects after `ms`. */
+export async function waitForRedis(redis: Redis, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      redis.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Whether commands currently reach Redis. */
+export const redisReady = (redis: Redis): boolean => redis.status === 'ready';

@@ -1,0 +1,143 @@
+/**
+ * REST in a cluster, in front of the one-process routes: `/healthz` names the process and the labs
+ * it owns; `GET /api/labs` lists every lab of the service; a new lab is created on the least-loaded
+ * live process; a request about a lab another process owns is forwarded to that process's API
+ * (and its answer passed back as is). While a lab changes owner the request waits for the new one.
+ */
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { LabSummary } from '../../shared/protocol.js';
+import type { LabMeta } from '../lab/store.js';
+import type { Registry } from '../lab/registry.js';
+import { apiError, sendError } from '../net/errors.js';
+import { keys } from './keys.js';
+import { leastLoaded, type Member } from './members.js';
+import type { ClusterNode } from './node.js';
+import { redisReady } from './redis.js';
+
+/** Set on a request one process forwards to another (it is then answered there, never forwarded again). */
+export const FORWARDED = 'x-contention-forwarded';
+/** How long a request waits for a lab that is changing owner. */
+const OWNER_WAIT_MS = 6000;
+const PASSED_HEADERS = ['content-type', 'content-disposition', 'location', 'cache-control'];
+
+export function clusterRoutes(node: ClusterNode, registry: Registry, startedAt: number): Router {
+  const r = Router();
+
+  r.get('/healthz', (_req, res) => {
+    res.json({
+      ok: true,
+      labs: registry.list().length,
+      uptimeS: Math.round((Date.now() - startedAt) / 1000),
+      process: node.id,
+      owns: registry.list().map((l) => l.id),
+      redis: node.redis.status,
+    });
+  });
+
+  r.get('/api/labs', async (_req, res, next) => {
+    if (!redisReady(node.redis)) return next();
+    try {
+      res.json(await listAll(node, registry));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  r.post('/api/labs', async (req, res, next) => {
+    if (req.headers[FORWARDED] || !redisReady(node.redis)) return next();
+    try {
+      // A fork runs where the lab it forks runs; anything else on the least-loaded process.
+      const from = (req.body as { from?: unknown } | undefined)?.from;
+      const live = await node.processes();
+      const target =
+        typeof from === 'string' ? await node.members.ownerOf(from, live) : leastLoaded(live);
+      if (!target || target.id === node.id) return next();
+      await forward(req, res, node, target);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  const toOwner = async (req: Request<{ id: string }>, res: Response, next: NextFunction) => {
+    const id = req.params.id;
+    if (registry.get(id) || req.headers[FORWARDED] || !redisReady(node.redis)) return next();
+    try {
+      const until = Date.now() + OWNER_WAIT_MS;
+      for (;;) {
+        const owner = await node.members.ownerOf(id, await node.processes());
+        if (owner && owner.id !== node.id) return await forward(req, res, node, owner);
+        if (registry.get(id) || !(await node.exists(id))) return next();
+        if (Date.now() > until)
+          return sendError(
+            res,
+            apiError('INTERNAL', `lab "${id.slice(0, 64)}" is changing process; try again`),
+          );
+        await new Promise((w) => setTimeout(w, 250));
+      }
+    } catch (err) {
+      next(err);
+    }
+  };
+  r.all('/api/labs/:id', toOwner);
+  r.all('/api/labs/:id/*rest', toOwner);
+  return r;
+}
+
+/** Pass a request to another process and its answer back. */
+async function forward(req: Request, res: Response, node: ClusterNode, to: Member): Promise<void> {
+  const headers: Record<string, string> = { [FORWARDED]: node.id };
+  if (req.headers.authorization) headers.authorization = req.headers.authorization;
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== undefined;
+  if (hasBody) headers['content-type'] = 'application/json';
+  let answer: globalThis.Response;
+  try {
+    answer = await fetch(`${to.url}${req.originalUrl}`, {
+      method: req.method,
+      headers,
+      body: hasBody ? JSON.stringify(req.body) : undefined,
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch {
+    return sendError(res, apiError('INTERNAL', `the process running this lab did not answer; try again`));
+  }
+  res.status(answer.status);
+  for (const h of PASSED_HEADERS) {
+    const v = answer.headers.get(h);
+    if (v) res.setHeader(h, v);
+  }
+  res.send(Buffer.from(await answer.arrayBuffer()));
+}
+
+/** Every lab of the service: owners' published summaries, fresher local ones, and labs between owners. */
+async function listAll(node: ClusterNode, registry: Registry): Promise<LabSummary[]> {
+  const [live, ids] = await Promise.all([node.processes(), node.labIds()]);
+  const leases = ids.length ? await node.redis.mget(ids.map((id) => keys.lease(id))) : [];
+  const ownerOf = new Map(ids.map((id, i) => [id, leases[i]?.slice(0, leases[i].lastIndexOf(':'))]));
+  const byId = new Map<string, LabSummary>();
+  for (const m of live) for (const l of m.labs) if (ownerOf.get(l.id) === m.id) byId.set(l.id, l);
+  for (const lab of registry.list())
+    byId.set(lab.id, { ...lab.summary(), speed: lab.speed, paused: lab.paused });
+  const missing = ids.filter((id) => !byId.has(id));
+  if (missing.length) {
+    const metas = await node.redis.hmget(keys.labs, ...missing);
+    for (let i = 0; i < missing.length; i++) {
+      const raw = metas[i];
+      if (!raw) continue;
+      const meta = JSON.parse(raw) as LabMeta;
+      byId.set(missing[i], {
+        id: missing[i],
+        name: meta.scenario.name,
+        mode: meta.compare?.[0] ?? meta.scenario.mode,
+        ...(meta.compare ? { compareMode: meta.compare[1] } : {}),
+        tick: (await node.store.lastTick(missing[i])) ?? 0,
+        vpsCount: meta.scenario.vps.length,
+        clients: 0,
+      });
+    }
+  }
+  const clients = (id: string) =>
+    live.reduce((sum, m) => sum + (m.id === node.id ? 0 : (m.viewers[id] ?? 0)), node.localViewers(id));
+  return ids
+    .filter((id) => byId.has(id))
+    .map((id) => ({ ...(byId.get(id) as LabSummary), clients: clients(id) }));
+}

@@ -1,0 +1,160 @@
+/**
+ * Labs in Redis, shared by every process of the service: the lab list (hash of metas), each lab's
+ * command log (a stream), its last snapshot and last computed tick. Every write for a lab goes
+ * through its lease (see leases.ts): only the owner writes. Writes of one lab are ordered.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { CommandRecord } from '../lab/lab.js';
+import type { LabMeta, LabSnapshot, RawLab, Store } from '../lab/store.js';
+import { keys } from './keys.js';
+import { LeaseLost, type Leases } from './leases.js';
+
+/** Thrown by `create` when the id is already a lab of the service. */
+export class LabIdTaken extends Error {
+  readonly code = 'CONFLICT';
+  constructor(id: string) {
+    super(`a lab "${id}" already exists`);
+  }
+}
+
+export class RedisLabStore implements Store {
+  private readonly chains = new Map<string, Promise<void>>();
+  /** Metas of the labs this process created or took over (re-published if Redis loses them). */
+  readonly metas = new Map<string, LabMeta>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly leases: Leases,
+    private readonly logger: Logger,
+    /** Called when a write finds that another process owns the lab now. */
+    private readonly onLost: (id: string) => void,
+  ) {}
+
+  /**
+   * A cluster process starts with no lab (it takes labs over through their leases), so the
+   * registry's start-up restore finds none here; `ids()` lists the labs of the service.
+   */
+  list(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
+  /** Every lab id of the service. */
+  async ids(): Promise<string[]> {
+    return (await this.redis.hkeys(keys.labs)).sort();
+  }
+
+  /** One lab's raw parts as Redis holds them (validated by the caller); undefined when not a lab. */
+  async load(id: string): Promise<RawLab | undefined> {
+    const [meta, snap, log] = await Promise.all([
+      this.redis.hget(keys.labs, id),
+      this.redis.get(keys.snapshot(id)),
+      this.redis.xrange(keys.log(id), '-', '+'),
+    ]);
+    if (meta === null) return undefined;
+    return {
+      meta,
+      snapshot: snap ?? undefined,
+      commands: log.map(([, fields]) => fields[1] ?? ''),
+    };
+  }
+
+  /** The last tick the lab's owner computed, if it said. */
+  async lastTick(id: string): Promise<number | undefined> {
+    const t = Number(await this.redis.get(keys.tick(id)));
+    return Number.isSafeInteger(t) && t >= 0 ? t : undefined;
+  }
+
+  async create(meta: LabMeta): Promise<void> {
+    if (!(await this.leases.create(meta.id, JSON.stringify(meta)))) throw new LabIdTaken(meta.id);
+    this.metas.set(meta.id, meta);
+  }
+
+  /** Write the lab's meta and a snapshot again (Redis lost its data). */
+  async republish(id: string, snapshot: LabSnapshot): Promise<void> {
+    const meta = this.metas.get(id);
+    if (!meta) return;
+    await this.redis.hset(keys.labs, id, JSON.stringify(meta));
+    await this.saveSnapshot(id, snapshot);
+  }
+
+  /** Append a command record; resolves once Redis holds it (rejects if the lab moved away). */
+  append(id: string, rec: CommandRecord): Promise<void> {
+    return this.enqueue(id, () => this.leases.xadd(id, keys.log(id), JSON.stringify(rec)));
+  }
+
+  /** Save a snapshot (skipped while Redis is away: the lab runs on here, the next one will do). */
+  saveSnapshot(id: string, snapshot: LabSnapshot): Promise<void> {
+    if (this.redis.status !== 'ready') return Promise.resolve();
+    const text = JSON.stringify(snapshot);
+    return this.enqueue(id, () => this.leases.set(id, keys.snapshot(id), text)).catch((err: unknown) => {
+      if (!(err instanceof LeaseLost)) this.logger.error({ err, lab: id }, 'could not save a snapshot');
+    });
+  }
+
+  /** Say which tick the lab reached (best effort, skipped while Redis is away). */
+  saveTick(id: string, tick: number): void {
+    void this.saveProgress(id, tick);
+  }
+
+  /** Record the latest tick the lab reached (best effort: never rejects). */
+  saveProgress(id: string, tick: number): Promise<void> {
+    if (this.redis.status !== 'ready') return Promise.resolve();
+    return this.enqueue(id, () => this.leases.set(id, keys.tick(id), String(tick))).catch(() => undefined);
+  }
+
+  /** A lab that cannot be taken over leaves the lab list, its data kept, the reason recorded. */
+  async quarantine(id: string, reason: string): Promise<void> {
+    this.logger.error({ lab: id, reason }, 'a lab in Redis cannot be restored; set aside');
+    this.metas.delete(id);
+    const meta = await this.redis.hget(keys.labs, id);
+    await this.redis
+      .multi()
+      .hset(keys.quarantined, id, JSON.stringify({ reason, meta }))
+      .hdel(keys.labs, id)
+      .exec();
+  }
+
+  async remove(id: string): Promise<void> {
+    this.metas.delete(id);
+    await this.enqueue(id, async () => {
+      await this.redis
+        .multi()
+        .hdel(keys.labs, id)
+        .del(keys.log(id), keys.snapshot(id), keys.tick(id), keys.lease(id))
+        .exec();
+      this.leases.forget(id);
+    });
+  }
+
+  /** Wait for every queued write (at most `ms`: while Redis is away they cannot finish). */
+  async flush(ms = 5000): Promise<void> {
+    const until = Date.now() + ms;
+    while (this.chains.size && Date.now() < until)
+      await Promise.race([
+        Promise.allSettled([...this.chains.values()]),
+        new Promise((r) => setTimeout(r, Math.max(1, until - Date.now()))),
+      ]);
+  }
+
+  /** Wait for the queued writes (the Redis connection is the cluster node's to close). */
+  close(): Promise<void> {
+    return this.flush();
+  }
+
+  private enqueue(id: string, job: () => Promise<void>): Promise<void> {
+    const prev = this.chains.get(id) ?? Promise.resolve();
+    const next = prev.then(job, job);
+    const settled = next.then(
+      () => undefined,
+      (err: unknown) => {
+        if (err instanceof LeaseLost) this.onLost(id);
+      },
+    );
+    this.chains.set(id, settled);
+    void settled.then(() => {
+      if (this.chains.get(id) === settled) this.chains.delete(id);
+    });
+    return next;
+  }
+}

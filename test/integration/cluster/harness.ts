@@ -1,0 +1,154 @@
+/**
+ * Cluster test harness: a real redis-server on a free loopback port with its own temporary dir (no
+ * persistence), and server processes (`server/main.ts` as child processes, each on its own port)
+ * joined through it. Everything started here is stopped by `stopAll()`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REDIS_SERVER = '/usr/bin/redis-server';
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const MAIN = path.join(ROOT, 'server/main.ts');
+
+const children = new Set<ChildProcess>();
+const dirs = new Set<string>();
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves when `child` printed a line matching `re` (with the match), rejects on exit or after `ms`. */
+function waitForLine(child: ChildProcess, re: RegExp, ms: number, what: string): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const done = (fn: () => void) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+      fn();
+    };
+    const onData = (b: Buffer) => {
+      seen = (seen + b.toString()).slice(-20_000);
+      const m = seen.match(re);
+      if (m) done(() => resolve(m));
+    };
+    const onExit = (code: number | null) =>
+      done(() => reject(new Error(`${what} exited (${code}) before it was ready:\n${seen.slice(-2000)}`)));
+    const timer = setTimeout(
+      () => done(() => reject(new Error(`${what} not ready within ${ms} ms:\n${seen.slice(-2000)}`))),
+      ms,
+    );
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
+export interface RedisHandle {
+  port: number;
+  url: string;
+  proc: ChildProcess;
+  /** Kill it (SIGKILL: it loses everything, it keeps nothing on disk). */
+  kill(): Promise<void>;
+  /** Start it again on the same port, empty. */
+  restart(): Promise<void>;
+}
+
+async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
+  const proc = spawn(
+    REDIS_SERVER,
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  await waitForLine(proc, /Ready to accept connections/, 10_000, 'redis-server');
+  return proc;
+}
+
+export async function startRedis(): Promise<RedisHandle> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'lab-redis-'));
+  dirs.add(dir);
+  const h: RedisHandle = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    proc: await spawnRedis(port, dir),
+    kill: () => kill(h.proc, 'SIGKILL'),
+    restart: async () => {
+      h.proc = await spawnRedis(port, dir);
+    },
+  };
+  return h;
+}
+
+export interface ServerProcess {
+  url: string;
+  proc: ChildProcess;
+  /** The id the process names itself with (`/healthz` → process). */
+  id: string;
+  /** Everything it printed (pino JSON lines). */
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Start `server/main.ts` with REDIS_URL on a free port; resolves once it listens. */
+export async function startServer(
+  redisUrl: string,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lab-cluster-'));
+  dirs.add(dataDir);
+  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      REDIS_URL: redisUrl,
+      DATA_DIR: dataDir,
+      CLIENT_DIR: path.join(dataDir, 'no-client'),
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  let out = '';
+  proc.stdout?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-200_000)));
+  proc.stderr?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-200_000)));
+  const m = await waitForLine(
+    proc,
+    /"url":"(http:\/\/127\.0\.0\.1:\d+)".*?"process":"([^"]+)"/,
+    30_000,
+    'server',
+  );
+  return { url: m[1], id: m[2], proc, output: () => out, kill: (signal = 'SIGKILL') => kill(proc, signal) };
+}
+
+function kill(proc: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    proc.once('exit', () => resolve());
+    proc.kill(signal);
+  });
+}
+
+/** Stop every process started here and remove their folders. */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((c) => kill(c, 'SIGKILL')));
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs.clear();
+}
