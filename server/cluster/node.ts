@@ -2,8 +2,7 @@
  * One process of a cluster (REDIS_URL set): holds leases on the labs it steps, renews them, takes
  * over labs whose owner is gone (at their last snapshot plus the logged commands, run up to the
  * tick the owner had reached), publishes its load, and answers other processes' requests for the
- * labs it owns (a viewer's snapshot, a command, a clock action) through socket.io's server-side
- * events. While Redis is away its labs keep running; a lab whose lease it cannot have lost is
+ * labs it owns (a viewer's snapshot, a command, a clock action) over Redis (requests.ts). While Redis is away its labs keep running; a lab whose lease it cannot have lost is
  * stepped only while the lease is fresh.
  */
 import { hostname } from 'node:os';
@@ -22,6 +21,7 @@ import { keys } from './keys.js';
 import { Leases } from './leases.js';
 import { leastLoaded, loadOf, Members, type Member } from './members.js';
 import { connectRedis, redisReady, waitForRedis } from './redis.js';
+import { Requests } from './requests.js';
 import { RedisLabStore } from './store.js';
 
 /** A lease lives this long unless renewed; renewed every third of it. */
@@ -30,9 +30,9 @@ const RENEW_MS = 1000;
 const SCAN_MS = 500;
 const PUBLISH_MS = 1000;
 /** How long a request to another process waits for the owner's answer. */
-const ASK_MS = 4000;
-
-type Answer = (json: string | null) => void;
+const ASK_MS = 10_000;
+/** A snapshot request is asked again this often while a lab changes owner. */
+const SNAPSHOT_ASK_MS = 3000;
 
 export interface ClusterOptions {
   redisUrl: string;
@@ -55,6 +55,11 @@ export class ClusterNode implements RemoteLabs {
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private readonly busy = new Set<string>();
   private live: Member[] = [];
+  private requests: Requests | null = null;
+  /** The last snapshot answer, as text. */
+  private snapshotText: { key: string; text: string } | null = null;
+  /** Snapshot requests in flight, by lab and options: joins arriving together share one. */
+  private readonly snapshotsAsked = new Map<string, Promise<Ack<SnapshotMessage>>>();
   private closed = false;
 
   constructor(o: ClusterOptions) {
@@ -88,39 +93,7 @@ export class ClusterNode implements RemoteLabs {
     this.io = io;
     this.registry = registry;
     joinCluster(io, this.redis);
-    // Requests travel as JSON text: the adapter's msgpack would turn an absent field into null.
-    const on = (ev: string, fn: (msg: never, answer: Answer) => void) =>
-      (io.on.bind(io) as unknown as (ev: string, fn: (raw: unknown, answer: Answer) => void) => void)(
-        ev,
-        (raw, answer) => {
-          let msg: unknown;
-          try {
-            msg = JSON.parse(String(raw));
-          } catch {
-            return answer(null);
-          }
-          fn(msg as never, answer);
-        },
-      );
-    on('lab:snapshot', (msg: { lab: string; canControl: boolean; opts: SnapshotOptions }, answer) => {
-      const lab = this.owned(msg?.lab);
-      if (!lab) return answer(null);
-      const r: Ack<SnapshotMessage> = {
-        ok: true,
-        data: lab.snapshot(msg.canControl === true, msg.opts ?? {}),
-      };
-      answer(JSON.stringify(r));
-    });
-    on('lab:command', (msg: { lab: string; command: unknown; by: string }, answer) => {
-      const lab = this.owned(msg?.lab);
-      if (!lab) return answer(null);
-      void lab.submit(msg.command, String(msg.by).slice(0, 16)).then((r) => answer(JSON.stringify(r)));
-    });
-    on('lab:clock', (msg: { lab: string; action: ClockAction; by: string }, answer) => {
-      const lab = this.owned(msg?.lab);
-      if (!lab) return answer(null);
-      answer(JSON.stringify(lab.clock(msg.action, String(msg.by).slice(0, 16))));
-    });
+    this.requests = new Requests(this.redis, this.id, (kind, msg) => this.answer(kind, msg), this.logger);
     registry.onAdded((lab) => {
       this.known.add(lab.id);
       lab.onTick((frames) => this.store.saveTick(lab.id, frames[0].tick));
@@ -135,6 +108,39 @@ export class ClusterNode implements RemoteLabs {
     this.url = url;
     this.every('publish', PUBLISH_MS, () => this.publish());
     void this.publish();
+  }
+
+  /** Answer another process about a lab this one owns (null: not ours). */
+  private async answer(kind: string, payload: unknown): Promise<string | null> {
+    const msg = (payload ?? {}) as {
+      lab?: unknown;
+      canControl?: unknown;
+      opts?: SnapshotOptions;
+      command?: unknown;
+      action?: ClockAction;
+      by?: unknown;
+    };
+    const lab = this.owned(msg.lab);
+    if (!lab) return null;
+    const by = String(msg.by).slice(0, 16);
+    switch (kind) {
+      case 'snapshot': {
+        // Viewers joining together (a class opening the page) share one encoding per tick.
+        const key = `${lab.id}:${lab.history.lastTick}:${JSON.stringify([msg.canControl === true, msg.opts ?? {}])}`;
+        if (this.snapshotText?.key !== key)
+          this.snapshotText = {
+            key,
+            text: JSON.stringify({ ok: true, data: lab.snapshot(msg.canControl === true, msg.opts ?? {}) }),
+          };
+        return this.snapshotText.text;
+      }
+      case 'command':
+        return JSON.stringify(await lab.submit(msg.command, by));
+      case 'clock':
+        return msg.action ? JSON.stringify(lab.clock(msg.action, by)) : null;
+      default:
+        return null;
+    }
   }
 
   private owned(id: unknown): Lab | undefined {
@@ -257,23 +263,22 @@ export class ClusterNode implements RemoteLabs {
     return this.live;
   }
 
-  /** Ask the other processes; the owner of the lab answers, the others say null. */
-  private ask<T>(event: string, payload: unknown, ms = ASK_MS): Promise<T | null> {
-    const io = this.io;
-    if (!io || !redisReady(this.redis)) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(null), ms);
-      const emit = io.serverSideEmit.bind(io) as unknown as (
-        ev: string,
-        msg: unknown,
-        cb: (err: unknown, answers: (string | null)[]) => void,
-      ) => void;
-      emit(event, JSON.stringify(payload), (_err, answers) => {
-        clearTimeout(timer);
-        const hit = (answers ?? []).find((a) => typeof a === 'string');
-        resolve(hit ? (JSON.parse(hit) as T) : null);
-      });
-    });
+  /** Ask the owner of lab `id` (found from its lease); null when there is none or it does not answer. */
+  private async ask<T>(
+    kind: string,
+    id: string,
+    payload: Record<string, unknown>,
+    ms = ASK_MS,
+  ): Promise<T | null> {
+    if (!this.requests || !redisReady(this.redis)) return null;
+    const lease = await this.redis.get(keys.lease(id));
+    if (!lease) return null;
+    const owner = lease.slice(0, lease.lastIndexOf(':'));
+    const local = owner === this.id;
+    const text = local
+      ? await this.answer(kind, { ...payload, lab: id })
+      : await this.requests.ask(owner, kind, { ...payload, lab: id }, ms);
+    return text ? (JSON.parse(text) as T) : null;
   }
 
   async exists(id: string): Promise<boolean> {
@@ -281,11 +286,25 @@ export class ClusterNode implements RemoteLabs {
     return (await this.redis.hexists(keys.labs, id)) === 1;
   }
 
-  async snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>> {
+  snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>> {
+    const key = JSON.stringify([id, canControl, opts]);
+    let asked = this.snapshotsAsked.get(key);
+    if (!asked) {
+      asked = this.askSnapshot(id, canControl, opts).finally(() => this.snapshotsAsked.delete(key));
+      this.snapshotsAsked.set(key, asked);
+    }
+    return asked;
+  }
+
+  private async askSnapshot(
+    id: string,
+    canControl: boolean,
+    opts: SnapshotOptions,
+  ): Promise<Ack<SnapshotMessage>> {
     // While a lab changes owner there is none to answer for a few seconds: keep asking.
-    const until = Date.now() + 2 * ASK_MS;
+    const until = Date.now() + ASK_MS;
     while (!this.closed) {
-      const r = await this.ask<Ack<SnapshotMessage>>('lab:snapshot', { lab: id, canControl, opts });
+      const r = await this.ask<Ack<SnapshotMessage>>('snapshot', id, { canControl, opts }, SNAPSHOT_ASK_MS);
       if (r) return r;
       const local = this.registry?.get(id);
       if (local) return { ok: true, data: local.snapshot(canControl, opts) };
@@ -296,9 +315,7 @@ export class ClusterNode implements RemoteLabs {
   }
 
   async command(id: string, command: unknown, by: string): Promise<Ack<{ tick: number }>> {
-    return (
-      (await this.ask<Ack<{ tick: number }>>('lab:command', { lab: id, command, by })) ?? this.unreachable(id)
-    );
+    return (await this.ask<Ack<{ tick: number }>>('command', id, { command, by })) ?? this.unreachable(id);
   }
 
   async clock(
@@ -307,11 +324,8 @@ export class ClusterNode implements RemoteLabs {
     by: string,
   ): Promise<Ack<{ tick: number; speed: number; paused: boolean }>> {
     return (
-      (await this.ask<Ack<{ tick: number; speed: number; paused: boolean }>>('lab:clock', {
-        lab: id,
-        action,
-        by,
-      })) ?? this.unreachable(id)
+      (await this.ask<Ack<{ tick: number; speed: number; paused: boolean }>>('clock', id, { action, by })) ??
+      this.unreachable(id)
     );
   }
 
@@ -337,6 +351,7 @@ export class ClusterNode implements RemoteLabs {
     if (this.closed) return;
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
+    this.requests?.close();
     await this.store.flush();
     if (redisReady(this.redis)) {
       await Promise.allSettled(this.leases.held().map((id) => this.leases.release(id)));

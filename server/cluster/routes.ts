@@ -49,8 +49,7 @@ export function clusterRoutes(node: ClusterNode, registry: Registry, startedAt: 
       // A fork runs where the lab it forks runs; anything else on the least-loaded process.
       const from = (req.body as { from?: unknown } | undefined)?.from;
       const live = await node.processes();
-      const target =
-        typeof from === 'string' ? await node.members.ownerOf(from, live) : leastLoaded(live);
+      const target = typeof from === 'string' ? await node.members.ownerOf(from, live) : leastLoaded(live);
       if (!target || target.id === node.id) return next();
       await forward(req, res, node, target);
     } catch (err) {

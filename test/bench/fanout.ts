@@ -34,7 +34,7 @@ const FLOOR_BYTES = 2048;
 const SELF = fileURLToPath(import.meta.url);
 
 /** Wall-clock milliseconds comparable across processes on this machine. */
-const wallMs = () => performance.timeOrigin + performance.now();
+export const wallMs = () => performance.timeOrigin + performance.now();
 
 const ROLES: VpsSpec['role'][] = ['web', 'database', 'cache', 'batch', 'ci', 'mail'];
 
@@ -66,9 +66,9 @@ export function scenario(): Scenario {
 
 // ---------------------------------------------------------------- child: the N clients
 
-type ChildCmd =
+export type ChildCmd =
   { kind: 'start'; mode: 'sio' | 'ws'; url: string; n: number } | { kind: 'collect' } | { kind: 'stop' };
-type ChildMsg =
+export type ChildMsg =
   | { kind: 'ready'; n: number }
   | { kind: 'records'; ticks: number[]; times: number[] }
   | { kind: 'error'; message: string };
@@ -141,17 +141,22 @@ async function child(): Promise<void> {
 
 // ---------------------------------------------------------------- parent: servers and figures
 
-const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
+export const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
 
-function quantile(xs: number[], q: number): number {
+export function quantile(xs: number[], q: number): number {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
-const median = (xs: number[]) => quantile(xs, 0.5);
+export const median = (xs: number[]) => quantile(xs, 0.5);
 
-function ask(c: ChildProcess, cmd: ChildCmd, want: ChildMsg['kind'], timeoutMs = 120_000): Promise<ChildMsg> {
+export function ask(
+  c: ChildProcess,
+  cmd: ChildCmd,
+  want: ChildMsg['kind'],
+  timeoutMs = 120_000,
+): Promise<ChildMsg> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(
       () => reject(new Error(`client process: no "${want}" within ${timeoutMs} ms`)),
@@ -230,7 +235,7 @@ async function measure(
 }
 
 /** Share of (frame, client) pairs delivered, over frames broadcast between `from` and `to`. */
-function delivery(
+export function delivery(
   received: number[],
   broadcastAt: Map<number, number>,
   from: number,
@@ -257,7 +262,7 @@ function delivery(
   return inside.size ? got / (inside.size * n) : NaN;
 }
 
-function spawnClients(): ChildProcess {
+export function spawnClients(): ChildProcess {
   return fork(SELF, ['--clients'], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -355,6 +360,7 @@ export async function run(): Promise<void> {
     '  N  | socket.io p50 / p99 ms | server CPU | RSS MB | delivered  | floor p50 / p99 ms | floor CPU | p99 / floor p99',
   );
   let frameBytes = 0;
+  const single = new Map<number, { p50: number; p99: number; cpu: number }>();
   for (const n of SIZES) {
     const sio = await socketIoRun(n);
     const floor = await floorRun(n);
@@ -366,12 +372,17 @@ export async function run(): Promise<void> {
     const fp50 = median(floor.windows.map((w) => w.p50));
     const fp99 = median(floor.windows.map((w) => w.p99));
     const fcpu = median(floor.windows.map((w) => w.cpu));
+    single.set(n, { p50, p99, cpu });
     console.log(
       `${String(n).padStart(5)} | ${f1(p50).padStart(8)} / ${f1(p99).padEnd(8)}     | ${(cpu * 100).toFixed(0).padStart(5)} %    | ${String(Math.round(sio.rss / 2 ** 20)).padStart(6)} | ${(recv * 100).toFixed(1).padStart(8)} %  | ${f1(fp50).padStart(8)} / ${f1(fp99).padEnd(8)} | ${(fcpu * 100).toFixed(0).padStart(5)} %   | ${(p99 / fp99).toFixed(2)}×`,
     );
   }
   console.log(`16-VPS frame (with attribution) on the wire: ${frameBytes} bytes (goal ≤ 2048)`);
   console.log('Goal at N = 1 000: p99 < 100 ms and ≤ 1.5× floor p99; server CPU < 50 % of a core.');
+  if (process.env.BENCH_FANOUT_CLUSTER !== '0') {
+    const { clusterRow } = await import('./fanoutCluster.js');
+    await clusterRow(single);
+  }
 }
 
 if (process.argv.includes('--clients')) void child();

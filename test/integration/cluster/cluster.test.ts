@@ -4,7 +4,7 @@
  * the lab at once would interleave or repeat ticks).
  */
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent, SnapshotMessage } from '../../../shared/protocol.js';
 import type { WireFrameMessage } from '../../../shared/wire.js';
 import { client, http, request, waitFor, type Client } from '../helpers.js';
@@ -43,6 +43,10 @@ async function watch(on: ServerProcess, lab = LAB): Promise<Viewer> {
 const frameAtLeast = (v: Viewer, tick: number, ms = 5000) =>
   waitFor<WireFrameMessage>(v.socket, 'frame', (m) => m.tick >= tick, ms);
 
+/** Send a command and wait for its ack (generously: processes share a busy machine). */
+const steer = (socket: Client, msg: Record<string, unknown>) =>
+  request<{ ok: boolean; data: { tick: number } }>(socket, 'command', msg, 15_000);
+
 function expectIncreasing(v: Viewer): void {
   for (let i = 1; i < v.ticks.length; i++)
     if (v.ticks[i] <= v.ticks[i - 1])
@@ -73,7 +77,22 @@ beforeAll(async () => {
   const made = await http(`${procs[0].url}/api/labs`, { method: 'POST', body: { id: LAB, preset: 'demo' } });
   expect(made.status, made.text).toBe(201);
   viewers = await Promise.all(procs.map((p) => watch(p)));
-}, 90_000);
+}, 150_000);
+
+// A failure says what the processes logged beyond info (lease changes, Redis outages, errors).
+afterEach((ctx) => {
+  if (ctx.task.result?.state !== 'fail') return;
+  for (const p of procs)
+    console.log(
+      `--- ${p.id}\n` +
+        p
+          .output()
+          .split('\n')
+          .filter((l) => /"level":(40|50|60)|took the lab/.test(l))
+          .slice(-30)
+          .join('\n'),
+    );
+});
 
 afterAll(async () => {
   for (const v of viewers) v.socket.disconnect();
@@ -108,7 +127,7 @@ describe('three processes on one Redis', () => {
     const [owner] = await ownerOf(procs);
     const sender = viewers.find((v) => v.on !== owner) as Viewer;
     const control = await client(sender.on.url);
-    const ack = await request<{ ok: boolean; data: { tick: number } }>(control, 'command', {
+    const ack = await steer(control, {
       lab: LAB,
       type: 'setLoad',
       vps: 'web-1',
@@ -157,7 +176,7 @@ describe('three processes on one Redis', () => {
     const sender = await client(survivors[0].url);
     const acked: { tick: number; cpu: number }[] = [];
     for (const cpu of [0.11, 0.22, 0.33, 0.44, 0.55]) {
-      const a = await request<{ ok: boolean; data: { tick: number } }>(sender, 'command', {
+      const a = await steer(sender, {
         lab: LAB,
         type: 'setLoad',
         vps: 'db-1',
@@ -222,7 +241,7 @@ describe('three processes on one Redis', () => {
     const control = await client(remote.on.url);
     let ack: { ok: boolean; data?: { tick: number } } = { ok: false };
     for (let i = 0; i < 20 && !ack.ok; i++) {
-      ack = await request(control, 'command', {
+      ack = await steer(control, {
         lab: LAB,
         type: 'setLoad',
         vps: 'web-1',

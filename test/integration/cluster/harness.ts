@@ -132,7 +132,7 @@ export async function startServer(
   const m = await waitForLine(
     proc,
     /"url":"(http:\/\/127\.0\.0\.1:\d+)".*?"process":"([^"]+)"/,
-    30_000,
+    60_000,
     'server',
   );
   return { url: m[1], id: m[2], proc, output: () => out, kill: (signal = 'SIGKILL') => kill(proc, signal) };
