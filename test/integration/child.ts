@@ -3,7 +3,11 @@
  * with its own DATA_DIR: for tests with real signals (SIGKILL), real files and its own memory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { removeDir } from './helpers.js';
 
 export interface Child {
   child: ChildProcess;
@@ -54,4 +58,29 @@ export function listening(p: Child, ready = true): Promise<string> {
 export async function stop(p: Child, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
   return p.exited;
+}
+
+/**
+ * Child servers for one test file, each on a DATA_DIR of the file's own: `dataDir()` makes one,
+ * `start(dataDir)` spawns a server on it; after the file, every child is SIGKILLed and every dir removed.
+ */
+export function childServers(prefix: string): { dataDir(): string; start(dataDir: string): Child } {
+  const dirs: string[] = [];
+  const children: Child[] = [];
+  afterAll(async () => {
+    for (const c of children) await stop(c, 'SIGKILL');
+    dirs.forEach(removeDir);
+  });
+  return {
+    dataDir() {
+      const d = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+      dirs.push(d);
+      return d;
+    },
+    start(dataDir) {
+      const c = spawnServer({ DATA_DIR: dataDir, COMMAND_RATE: '1000' });
+      children.push(c);
+      return c;
+    },
+  };
 }

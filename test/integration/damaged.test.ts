@@ -3,25 +3,13 @@
  * is moved to DATA_DIR/quarantine with the reason, one with a damaged snapshot is rebuilt from its
  * meta and log, a torn last log line is cut, and no lab is ever created over an old one's data.
  */
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { http, removeDir } from './helpers.js';
-import { listening, spawnServer, stop, type Child } from './child.js';
+import { describe, expect, it } from 'vitest';
+import { http } from './helpers.js';
+import { childServers, listening, stop } from './child.js';
 
-const dirs: string[] = [];
-const children: Child[] = [];
-afterAll(async () => {
-  for (const c of children) await stop(c, 'SIGKILL');
-  dirs.forEach(removeDir);
-});
-
-function start(dataDir: string): Child {
-  const c = spawnServer({ DATA_DIR: dataDir, COMMAND_RATE: '1000' });
-  children.push(c);
-  return c;
-}
+const { dataDir: newDataDir, start } = childServers('damaged');
 
 const LABS = ['good', 'meta', 'snap', 'far', 'seq', 'torn'];
 const cpu = (i: number) => (i + 1) / 100;
@@ -30,8 +18,7 @@ const loadOf = async (url: string, id: string) =>
 
 describe('a damaged DATA_DIR', () => {
   it('starts, quarantines what cannot be restored with the reason, and rebuilds the rest', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'damaged-'));
-    dirs.push(dataDir);
+    const dataDir = newDataDir();
     const first = start(dataDir);
     const url = await listening(first);
     const ticks: Record<string, number> = {};

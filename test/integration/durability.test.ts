@@ -3,25 +3,11 @@
  * acknowledgements, and every acknowledged command is there after a restart. One DATA_DIR, one
  * server: a second one refuses to start.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { http, removeDir } from './helpers.js';
-import { listening, spawnServer, stop, type Child } from './child.js';
+import { describe, expect, it } from 'vitest';
+import { http } from './helpers.js';
+import { childServers, listening, stop } from './child.js';
 
-const dirs: string[] = [];
-const children: Child[] = [];
-afterAll(async () => {
-  for (const c of children) await stop(c, 'SIGKILL');
-  dirs.forEach(removeDir);
-});
-
-function start(dataDir: string): Child {
-  const c = spawnServer({ DATA_DIR: dataDir, COMMAND_RATE: '1000' });
-  children.push(c);
-  return c;
-}
+const { dataDir: newDataDir, start } = childServers('durable');
 
 const setLoad = (k: number) => ({ type: 'setLoad', vps: 'web-1', load: { cpu: k / 1000 } });
 
@@ -36,8 +22,7 @@ async function appliedLoads(url: string): Promise<number[]> {
 
 describe('durability', () => {
   it('loses no acknowledged command when the server is SIGKILLed right after the acknowledgement', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'durable-'));
-    dirs.push(dataDir);
+    const dataDir = newDataDir();
     const first = start(dataDir);
     const url = await listening(first);
     // Single commands, one after the other, then a batch; SIGKILL as soon as the last ack arrives.
@@ -68,8 +53,7 @@ describe('durability', () => {
   }, 90_000);
 
   it('refuses to start a second server on the same DATA_DIR, naming the owner', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'locked-'));
-    dirs.push(dataDir);
+    const dataDir = newDataDir();
     const first = start(dataDir);
     await listening(first);
     const second = start(dataDir);
