@@ -11,15 +11,9 @@ import {
   PUBLISHED_SYSTEM_LABEL,
   type PublishedPair,
 } from '../../../shared/published.js';
-import { ROW_LABEL } from '../../../shared/scorecard.js';
+import { CATEGORY_LABEL, ROW_LABEL, type Category } from '../../../shared/scorecard.js';
 
-export type Category = 'zero' | 'small' | 'large' | 'outage';
-export const CATEGORY_LABEL: Record<Category, string> = {
-  zero: '≈0',
-  small: 'small',
-  large: 'large',
-  outage: 'outage',
-};
+export { CATEGORY_LABEL, type Category };
 
 type Published = PublishedPair;
 
