@@ -79,7 +79,15 @@ export interface LabState {
   colors?: Record<string, string>;
   /** How many browsers watch this lab now. */
   viewers?: number;
+  /**
+   * The scenario's scheduled events not applied yet, soonest first (at most UPCOMING_MAX): the
+   * charts show them on the time axis before they fire.
+   */
+  upcoming?: { tick: number; command: Command }[];
 }
+
+/** Most scheduled events a lab state lists ahead. */
+export const UPCOMING_MAX = 20;
 
 /** A lab's log entry: who changed what, or when a fault began or ended. */
 export interface LabEvent {

@@ -6,13 +6,14 @@
 import type { Logger } from 'pino';
 import { parseCommand, type Command, type ModeSpec, type Scenario } from '../../shared/commands.js';
 import { VPS_METRICS, type Frame, type VpsMetricName } from '../../shared/model.js';
-import type {
-  Ack,
-  ApiError,
-  LabEvent,
-  LabState,
-  LabSummary,
-  SnapshotMessage,
+import {
+  UPCOMING_MAX,
+  type Ack,
+  type ApiError,
+  type LabEvent,
+  type LabState,
+  type LabSummary,
+  type SnapshotMessage,
 } from '../../shared/protocol.js';
 import {
   ALL_ROWS,
@@ -23,7 +24,7 @@ import {
 } from '../../shared/wire.js';
 import { assignColors } from '../../shared/colors.js';
 import type { Engine } from '../sim/api.js';
-import { restoreEngine } from '../sim/index.js';
+import { restoreEngine, scheduleOf } from '../sim/index.js';
 import type { LabSnapshot } from './store.js';
 import { FrameHistory } from './history.js';
 import { commandEvent, tickEvents } from './events.js';
@@ -127,10 +128,13 @@ export class Lab {
   private readonly colors: Record<string, string>;
   private readonly resetListeners = new Set<() => void>();
   private readonly name?: string;
+  /** The scenario's events by tick (what the engines apply by themselves). */
+  private readonly schedule: { tick: number; command: Command }[];
 
   constructor(init: LabInit) {
     this.id = init.id;
     this.scenario = init.scenario;
+    this.schedule = scheduleOf(init.scenario);
     this.compare = init.compare;
     this.engines = init.engines;
     this.logger = init.logger.child({ lab: init.id });
@@ -469,6 +473,9 @@ export class Lab {
       viewers: this.viewers,
     };
     if (this.compare) out.compareMode = this.engines[1].state().mode;
+    // Events at the engine's current tick are applied by its next step: still ahead.
+    const upcoming = this.schedule.filter((e) => e.tick >= s.tick).slice(0, UPCOMING_MAX);
+    if (upcoming.length) out.upcoming = upcoming;
     return out;
   }
 

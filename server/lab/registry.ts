@@ -333,6 +333,8 @@ export class Registry {
     });
     if (made) return made;
     const lab = this.makeLab(labId, scenario, compare, engines, undefined, state.colors, name);
+    // Both modes share the source's past up to the fork: the charts start with it, not blank.
+    for (const [frame] of source.history.range(0, state.tick)) lab.history.push([frame, frame]);
     // A fork cannot be re-run from its scenario: its starting point is this snapshot.
     await this.o.store?.saveSnapshot(labId, lab.save());
     this.forks.add(labId);
