@@ -117,6 +117,8 @@ export interface ContentionEngine extends Engine {
 
 /** The result of an applied command (shared and frozen: nothing to say beyond ok). */
 const APPLIED: { ok: true } = Object.freeze({ ok: true as const });
+/** A state code no VPS has: "not seen yet". */
+const UNSEEN = 255;
 
 class EngineImpl implements ContentionEngine {
   private st: SimState;
@@ -126,8 +128,12 @@ class EngineImpl implements ContentionEngine {
   private next: number;
   private applied: CommandLog;
   private notes: Note[] = [];
-  /** Each VPS's state code after the last tick, by id: a change is reported as an event. */
-  private readonly lastState = new Map<string, number>();
+  /**
+   * Each VPS's state code after the last tick, in `lastIds` order (255: not seen yet): a change is
+   * reported as an event. Re-keyed by id only when the VPS list changes.
+   */
+  private lastCodes = new Uint8Array(0);
+  private lastIds: readonly string[] = [];
   private computed = false;
   private ids: readonly string[] | null = null;
 
@@ -186,23 +192,30 @@ class EngineImpl implements ContentionEngine {
 
   /** VPSs whose state changed in the tick just computed (down, back up, hung, …). */
   private noteStateChanges(): void {
-    const vps = this.st.vps;
+    const ids = this.vpsIds();
+    if (ids !== this.lastIds) this.rekeyLastCodes(ids);
+    const last = this.lastCodes;
     const codes = this.work.stateCode;
     const tick = this.st.tick - 1;
-    for (let i = 0; i < vps.length; i++) {
-      const id = vps[i].id;
-      const before = this.lastState.get(id);
+    for (let i = 0; i < ids.length; i++) {
+      const before = last[i];
       const now = codes[i];
       if (before === now) continue;
-      this.lastState.set(id, now);
-      if (before === undefined) continue;
+      last[i] = now;
+      if (before === UNSEEN) continue;
       const change = vpsChange(VPS_STATES[before], VPS_STATES[now]);
-      if (change) this.notes.push({ type: 'vps', tick, vps: id, change });
+      if (change) this.notes.push({ type: 'vps', tick, vps: ids[i], change });
     }
-    if (this.lastState.size > vps.length) {
-      const ids = new Set(vps.map((v) => v.id));
-      for (const id of this.lastState.keys()) if (!ids.has(id)) this.lastState.delete(id);
-    }
+  }
+
+  /** Carries each kept VPS's last state code over to a new VPS list (a VPS that left is forgotten). */
+  private rekeyLastCodes(ids: readonly string[]): void {
+    const before = new Map<string, number>();
+    for (let i = 0; i < this.lastIds.length; i++) if (this.lastCodes[i] !== UNSEEN) before.set(this.lastIds[i], this.lastCodes[i]);
+    const next = new Uint8Array(ids.length).fill(UNSEEN);
+    for (let i = 0; i < ids.length; i++) next[i] = before.get(ids[i]) ?? UNSEEN;
+    this.lastCodes = next;
+    this.lastIds = ids;
   }
 
   step(): Frame {

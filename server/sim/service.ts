@@ -88,16 +88,6 @@ export function newServiceIn(): ServiceIn {
   };
 }
 
-function powK(x: number, K: number): number {
-  if (K === 16) {
-    const x2 = x * x,
-      x4 = x2 * x2,
-      x8 = x4 * x4;
-    return x8 * x8;
-  }
-  return Math.pow(x, K);
-}
-
 /** One M/M/1/K stage at ρ = stageIo[0]: its mean sojourn (stageIo[1]) and loss (stageIo[2]). */
 function stage(stageIo: Float64Array, K: number): void {
   let x = stageIo[0];
@@ -112,7 +102,15 @@ function stage(stageIo: Float64Array, K: number): void {
     stageIo[2] = 1 / (K + 1);
     return;
   }
-  const xk = powK(x, K);
+  // x^K: four squarings for the default K = 16 (written inline: a double returned from a call
+  // that is not inlined is boxed on the heap).
+  let xk: number;
+  if (K === 16) {
+    const x2 = x * x,
+      x4 = x2 * x2,
+      x8 = x4 * x4;
+    xk = x8 * x8;
+  } else xk = Math.pow(x, K);
   const xk1 = xk * x;
   const loss = ((1 - x) * xk) / (1 - xk1);
   const l = x / (1 - x) - ((K + 1) * xk1) / (1 - xk1);

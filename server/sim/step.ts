@@ -7,8 +7,11 @@
  */
 import * as faultsMod from './faults.js';
 import type { Note } from './faults.js';
+import * as headroomMod from './headroom.js';
 import * as iocpuMod from './iocpu.js';
 import * as memoryMod from './memory.js';
+import * as cpuviewMod from './cpuview.js';
+import * as isolatedMod from './isolated.js';
 import * as outcomeMod from './outcome.js';
 import * as planMod from './plan.js';
 import type { SimState } from './state.js';
@@ -19,11 +22,14 @@ import type { Work } from './work.js';
 // Module-local copies: imported bindings are read through getters by some loaders, too slow for the hot loop.
 const { STATE_DOWN, STATE_REBOOTING } = codes;
 const { advanceFaults, faultFlags } = faultsMod;
-const { ioAndCpu, deviceHeadroom } = iocpuMod;
+const { ioAndCpu } = iocpuMod;
+const { deviceHeadroom } = headroomMod;
 const { memory } = memoryMod;
-const { totals, service } = outcomeMod;
-const { planStale, syncPlan, syncLoads, PROFILE_CODES } = planMod;
-const { workloadMultiplier } = workloadMod;
+const { totals, cpuOutcome } = cpuviewMod;
+const { isolated } = isolatedMod;
+const { service } = outcomeMod;
+const { planStale, syncPlan, syncLoads } = planMod;
+const { workloadMultipliers } = workloadMod;
 
 
 /** Computes tick `st.tick` into `w`, then advances `st.tick`. Notes (OOM kills, reboots) go to `notes`. */
@@ -66,6 +72,8 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   ctx.uNet = uNet;
   ctx.uDom0 = uDom0;
   ctx.downCode = hostDown || flags.kernelDown ? STATE_DOWN : STATE_REBOOTING;
+  cpuOutcome(st, w, ctx);
+  isolated(st, w);
   service(st, w, ctx);
 
   // --- Host -----------------------------------------------------------------------------------
@@ -121,7 +129,14 @@ function demands(st: SimState, w: Work, allDown: boolean, ioStopped: boolean): v
     panic = s.panic;
   const downUntil = dyn.downUntil,
     leakGiB = dyn.leakGiB;
-  const noisy = pl.noisy > 0;
+  const mults = s.mult;
+  if (pl.noisy > 0) {
+    workloadMultipliers(st, code, n, mults);
+    w.multsOne = false;
+  } else if (!w.multsOne) {
+    mults.fill(1, 0, n);
+    w.multsOne = true;
+  }
   if (w.ioScaled) {
     s.faultIoScale.fill(1, 0, n);
     w.ioScaled = false;
@@ -137,7 +152,7 @@ function demands(st: SimState, w: Work, allDown: boolean, ioStopped: boolean): v
     for (let i = 0; i < n; i++) {
       const up = !allDown && !(panic[i] > 0 || downUntil[i] > tick);
       up_[i] = up ? 1 : 0;
-      const mult = noisy && code[i] !== 0 ? workloadMultiplier(st, i, PROFILE_CODES[code[i]]) : 1;
+      const mult = mults[i];
       const vc = vcpusA[i];
       const lc = Math.min(4, loadCpu[i] * mult),
         ld = Math.min(4, loadDisk[i] * mult),
@@ -171,7 +186,7 @@ function demands(st: SimState, w: Work, allDown: boolean, ioStopped: boolean): v
     for (let i = 0; i < n; i++) {
       const up = !allDown && !(downUntil[i] > tick);
       up_[i] = up ? 1 : 0;
-      const mult = noisy && code[i] !== 0 ? workloadMultiplier(st, i, PROFILE_CODES[code[i]]) : 1;
+      const mult = mults[i];
       const vc = vcpusA[i];
       const lc = Math.min(4, loadCpu[i] * mult),
         ld = Math.min(4, loadDisk[i] * mult),

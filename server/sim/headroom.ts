@@ -1,0 +1,141 @@
+/**
+ * Device headroom (model spec §5): after devices and CPU are shared, what each VPS could still get
+ * on the disk and the network, and what Dom0 could carry for its backend.
+ */
+import * as allocMod from './allocate.js';
+import type { SimState } from './state.js';
+import type { Work } from './work.js';
+
+const { waterFillDomain } = allocMod;
+
+/**
+ * What each VPS could get on each device (its headroom: what it is served when it wants more, else
+ * served plus the idle rest, up to its path), then Dom0 (model spec §5): Dom0 works only on what
+ * the devices took, and its CPU is split max-min fairly among the guests' backends, so a guest
+ * asking for less than its fair share is served in full and a storming guest gets what is left.
+ * Each guest's I/O (and its headroom) scales by the share of its backend work Dom0 could do; a
+ * dead Dom0 serves nothing. Returns the smallest such scale (1: Dom0 kept up with everyone).
+ */
+export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number {
+  const n = st.vps.length;
+  const p = st.profile;
+  const host = st.host;
+  const s = w.s;
+  const dPath = w.plan.dPath,
+    nPath = w.plan.nPath;
+  const diskWant = s.diskWant,
+    netWant = s.netWant,
+    diskServed = s.diskServed,
+    netServed = s.netServed;
+  const diskAvail = s.diskAvail,
+    netAvail = s.netAvail;
+  const sh = w.shared;
+  if (w.ioQuiet) {
+    // No I/O: nothing served, and no service reads a device headroom it does not use.
+    sh.sumDisk = 0;
+    sh.sumNet = 0;
+    return dom0Down ? 0 : 1;
+  }
+  let preDisk = 0,
+    preNet = 0,
+    kDisk = 0,
+    kNet = 0;
+  for (let i = 0; i < n; i++) {
+    preDisk += diskServed[i];
+    preNet += netServed[i];
+    if (diskWant[i] > 0) kDisk++;
+    if (netWant[i] > 0) kNet++;
+  }
+  const idleDisk = Math.max(0, host.diskIops - preDisk),
+    idleNet = Math.max(0, host.netMbps - preNet);
+  // Headroom: what is served plus the idle rest; shared max-min, at least the fair level and the
+  // guaranteed C/k (a VPS under them could still grow to them); on a full FIFO queue, only what
+  // it is served (everyone's share shrinks as anyone asks for more).
+  const fairDisk = p.diskSharing === 'maxmin' && kDisk > 0 ? host.diskIops / kDisk : 0,
+    fairNet = p.netSharing === 'maxmin' && kNet > 0 ? host.netMbps / kNet : 0;
+  const dLevel = Math.max(sh.diskLevel, fairDisk),
+    nLevel = Math.max(sh.netLevel, fairNet);
+  for (let i = 0; i < n; i++) {
+    const ds = diskServed[i],
+      ns = netServed[i];
+    let da = ds,
+      na = ns;
+    if (!(diskWant[i] > ds * (1 + 1e-12))) {
+      da = ds + idleDisk;
+      if (dLevel > da && Number.isFinite(dLevel)) da = dLevel;
+      da = Math.min(dPath[i], da);
+    }
+    if (!(netWant[i] > ns * (1 + 1e-12))) {
+      na = ns + idleNet;
+      if (nLevel > na && Number.isFinite(nLevel)) na = nLevel;
+      na = Math.min(nPath[i], na);
+    }
+    diskAvail[i] = Math.max(ds, da);
+    netAvail[i] = Math.max(ns, na);
+  }
+  if (!p.dom0) {
+    sh.sumDisk = preDisk;
+    sh.sumNet = preNet;
+    return 1;
+  }
+  const cause = s.dom0Cause,
+    served = s.dom0Served;
+  const dom0Work = sh.dom0Work;
+  const charging = p.dom0Charging;
+  // Dom0's CPU for the backends: what the scheduler granted it (or, charged, what each guest paid).
+  const dom0Cpu = dom0Down ? 0 : sh.dom0Got;
+  let minScale = 1;
+  // A backend's fair level when Dom0 is contended (Infinity: Dom0 keeps up with everyone).
+  let level = Infinity;
+  if (charging) {
+    const charge = s.dom0Charge;
+    for (let i = 0; i < n; i++) served[i] = Math.min(cause[i], charge[i]);
+  } else if (dom0Work > dom0Cpu * (1 + 1e-12)) {
+    level = waterFillDomain(n, cause, w.ones, dom0Cpu, served, 0);
+  } else {
+    for (let i = 0; i < n; i++) served[i] = cause[i];
+  }
+  // Headroom through Dom0: the spare Dom0 CPU, at least the backend's fair level and the
+  // guaranteed share of Dom0's vCPUs among the backends at work.
+  const spare = Math.max(0, p.dom0Vcpus - dom0Cpu);
+  let kDom0 = 0;
+  for (let i = 0; i < n; i++) if (cause[i] > 0) kDom0++;
+  const fairDom0 = kDom0 > 0 ? p.dom0Vcpus / kDom0 : 0;
+  let sumDisk = 0,
+    sumNet = 0;
+  for (let i = 0; i < n; i++) {
+    const c = cause[i];
+    if (dom0Down) {
+      // A dead Dom0 serves nothing: every guest's I/O stops.
+      diskServed[i] = 0;
+      netServed[i] = 0;
+      diskAvail[i] = 0;
+      netAvail[i] = 0;
+      minScale = 0;
+      continue;
+    }
+    if (c <= 0) {
+      sumDisk += diskServed[i];
+      sumNet += netServed[i];
+      continue;
+    }
+    const f = dom0Down ? 0 : Math.min(1, served[i] / c);
+    if (f < minScale) minScale = f;
+    const ds = diskServed[i] * f,
+      ns = netServed[i] * f;
+    diskServed[i] = ds;
+    netServed[i] = ns;
+    sumDisk += ds;
+    sumNet += ns;
+    // What Dom0 could carry for this guest: its served work plus the spare, in the guest's own mix.
+    let head = 1;
+    if (f >= 1) head = Math.max(1 + spare / c, fairDom0 / c, Number.isFinite(level) ? level / c : 1);
+    const dh = ds * head,
+      nh = ns * head;
+    if (diskAvail[i] > dh) diskAvail[i] = f < 1 ? ds : Math.max(ds, Math.min(diskAvail[i], dh));
+    if (netAvail[i] > nh) netAvail[i] = f < 1 ? ns : Math.max(ns, Math.min(netAvail[i], nh));
+  }
+  sh.sumDisk = sumDisk;
+  sh.sumNet = sumNet;
+  return minScale;
+}
