@@ -23,7 +23,7 @@ import {
 
 /** Why a scenario could not be used. `path` is a JSON path (`events[2].vps`) or, for file errors, the file. */
 export interface ScenarioError {
-  code: 'INVALID_INPUT' | 'INVALID_JSON' | 'NOT_FOUND' | 'UNREADABLE';
+  code: 'INVALID_INPUT' | 'ADMISSION_REFUSED' | 'INVALID_JSON' | 'NOT_FOUND' | 'UNREADABLE';
   message: string;
   path: string;
   /** 1-based position of a JSON syntax error. */
@@ -185,7 +185,8 @@ export const DEFAULT_SEED = 1;
 /**
  * Builds an engine for a schema-valid `scenario` under `mode` (default: the scenario's own). A
  * scenario the engine refuses under that mode (admission, an event it cannot apply) is an
- * `INVALID_INPUT` error naming the JSON path. Asynchronous for callers that load engines lazily.
+ * `ADMISSION_REFUSED` or `INVALID_INPUT` error naming the JSON path. Asynchronous for callers that
+ * load engines lazily.
  */
 export async function createRun(
   scenario: Scenario,
@@ -194,8 +195,7 @@ export async function createRun(
   const seed = scenario.seed ?? DEFAULT_SEED;
   const full: Scenario = { ...scenario, seed, mode };
   const v = checkMeaning(full, mode);
-  if (!v.ok)
-    return { ok: false, error: { code: 'INVALID_INPUT', message: v.error.message, path: v.error.path } };
+  if (!v.ok) return { ok: false, error: v.error };
   let engine: ContentionEngine;
   try {
     engine = createEngine(full, { mode });

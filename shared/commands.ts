@@ -180,12 +180,20 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix: string): Result<T> {
+/**
+ * Parse input with a schema: the data, or an INVALID_INPUT error naming the first bad field's path
+ * (under `prefix`, as in `commands[1].load.cpu`).
+ */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): Result<T> {
   const r = schema.safeParse(input);
   if (r.success) return { ok: true, data: r.data };
   const issue = r.error.issues[0];
   const path = formatPath(issue.path);
-  const where = prefix ? (path === '(root)' ? prefix : `${prefix}.${path}`) : path;
+  const where = !prefix
+    ? path
+    : path === '(root)'
+      ? prefix
+      : `${prefix}${path.startsWith('[') ? '' : '.'}${path}`;
   const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
   return {
     ok: false,
@@ -194,11 +202,11 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix: string): Res
 }
 
 export function parseCommand(input: unknown): Result<Command> {
-  return parseWith(CommandSchema, input, '');
+  return parseInput(CommandSchema, input);
 }
 
 export function parseScenario(input: unknown): Result<Scenario> {
-  const r = parseWith(ScenarioSchema, input, '');
+  const r = parseInput(ScenarioSchema, input);
   if (!r.ok) return r;
   const ids = new Set<string>();
   for (const [i, v] of r.data.vps.entries()) {

@@ -3,9 +3,10 @@
  * server `Server<ClientToServer, ServerToClient>`, client `Socket<ServerToClient, ClientToServer>`.
  */
 import type { Command, ModeSpec, PlanPatch, Load, VpsSpec } from './commands.js';
-import type { Frame, GuestFault, HostFault, VpsMetricName, WorkloadProfile } from './model.js';
+import type { Frame, GuestFault, HostFault, WorkloadProfile } from './model.js';
 import type { VpsChange } from './events.js';
 import type { WireFrameMessage, WireHistory } from './wire.js';
+import type { ClockCommand, JoinMessage, LabCommand, LabRef } from './inbound.js';
 
 export const ERROR_CODES = {
   INVALID_INPUT: 'INVALID_INPUT',
@@ -150,27 +151,11 @@ export interface LabSummary {
   paused?: boolean;
 }
 
-export type LabCommand = Command & { lab: string };
-
-/** Lab-level controls that are not simulation commands (they do not change the numbers). */
-export type ClockCommand =
-  | { lab: string; action: 'pause' }
-  | { lab: string; action: 'resume' }
-  | { lab: string; action: 'step'; ticks?: number }
-  | { lab: string; action: 'speed'; speed: number };
-
-/** What `join` takes: the lab, and optionally how much history the snapshot carries and in which form. */
-export interface JoinMessage {
-  lab: string;
-  /** Seconds of simulated time the snapshot's history covers (default: its 600 entries). */
-  historyS?: number;
-  /** `'columns'`: the history comes as `historyColumns` (compact) instead of `history`. */
-  historyForm?: 'frames' | 'columns';
-  /**
-   * With `'columns'`: the VPS metrics the history carries (default: all). The VPS state always
-   * travels; the newest entry always travels whole.
-   */
-  metrics?: VpsMetricName[];
+/** What a clock action answers: the lab's tick and pace after it. */
+export interface ClockResult {
+  tick: number;
+  speed: number;
+  paused: boolean;
 }
 
 export interface ServerToClient {
@@ -188,12 +173,10 @@ export interface ServerToClient {
 export interface ClientToServer {
   /** `restoring: true`: the lab is being restored after a restart; its snapshot follows when it is back. */
   join: (msg: JoinMessage, ack?: (r: Ack<{ lab: string; restoring?: boolean }>) => void) => void;
-  leave: (msg: { lab: string }, ack?: (r: Ack<{ lab: string }>) => void) => void;
+  leave: (msg: LabRef, ack?: (r: Ack<{ lab: string }>) => void) => void;
   command: (msg: LabCommand, ack?: (r: Ack<{ tick: number }>) => void) => void;
-  clock: (
-    msg: ClockCommand,
-    ack?: (r: Ack<{ tick: number; speed: number; paused: boolean }>) => void,
-  ) => void;
+  clock: (msg: ClockCommand, ack?: (r: Ack<ClockResult>) => void) => void;
 }
 
 export type { Command, ModeSpec, PlanPatch, Load, VpsSpec, WireFrameMessage, WireHistory };
+export type { ClockCommand, JoinMessage, LabCommand, LabRef };

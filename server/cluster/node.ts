@@ -14,7 +14,9 @@ import type { Ack, SnapshotMessage } from '../../shared/protocol.js';
 import type { Lab } from '../lab/lab.js';
 import type { Registry } from '../lab/registry.js';
 import { parseStoredLab } from '../lab/stored.js';
-import type { ClockAction, RemoteLabs, SnapshotOptions } from '../net/socket.js';
+import type { Command } from '../../shared/commands.js';
+import type { ClockAction } from '../../shared/inbound.js';
+import type { RemoteLabs, SnapshotOptions } from '../net/socket.js';
 import { roomOf } from '../net/socket.js';
 import { joinCluster } from './adapter.js';
 import { keys } from './keys.js';
@@ -116,7 +118,8 @@ export class ClusterNode implements RemoteLabs {
       lab?: unknown;
       canControl?: unknown;
       opts?: SnapshotOptions;
-      command?: unknown;
+      /** Checked at the edge of the process the viewer is connected to. */
+      command?: Command;
       action?: ClockAction;
       by?: unknown;
     };
@@ -135,7 +138,7 @@ export class ClusterNode implements RemoteLabs {
         return this.snapshotText.text;
       }
       case 'command':
-        return JSON.stringify(await lab.submit(msg.command, by));
+        return msg.command ? JSON.stringify(await lab.submit(msg.command, by)) : null;
       case 'clock':
         return msg.action ? JSON.stringify(lab.clock(msg.action, by)) : null;
       default:
@@ -314,7 +317,7 @@ export class ClusterNode implements RemoteLabs {
     return this.unreachable(id);
   }
 
-  async command(id: string, command: unknown, by: string): Promise<Ack<{ tick: number }>> {
+  async command(id: string, command: Command, by: string): Promise<Ack<{ tick: number }>> {
     return (await this.ask<Ack<{ tick: number }>>('command', id, { command, by })) ?? this.unreachable(id);
   }
 

@@ -4,12 +4,14 @@
  * in a queue and apply at the next tick boundary. Broadcasts are coalesced to a maximum rate.
  */
 import type { Logger } from 'pino';
-import { parseCommand, type Command, type ModeSpec, type Scenario } from '../../shared/commands.js';
+import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
+import type { ClockAction } from '../../shared/inbound.js';
 import { VPS_METRICS, type Frame, type VpsMetricName } from '../../shared/model.js';
 import {
   UPCOMING_MAX,
   type Ack,
   type ApiError,
+  type ClockResult,
   type LabEvent,
   type LabState,
   type LabSummary,
@@ -29,12 +31,8 @@ import type { LabSnapshot } from './store.js';
 import { FrameHistory } from './history.js';
 import { commandEvent, tickEvents } from './events.js';
 
-export const MIN_SPEED = 0.25;
-export const MAX_SPEED = 50;
 /** Most ticks one pump may run to catch up after a stall; the rest of the backlog is dropped. */
 export const MAX_CATCH_UP = 250;
-/** Most ticks one "step" clock action may run. */
-export const MAX_STEP = 600;
 const EVENT_LOG = 200;
 /** Broadcasts that may go out back to back after a late tick (the average stays at broadcastHz). */
 const BROADCAST_BURST = 2;
@@ -88,7 +86,7 @@ interface Pending {
   resolve: (r: Ack<{ tick: number }>) => void;
 }
 
-type ClockAck = Ack<{ tick: number; speed: number; paused: boolean }>;
+type ClockAck = Ack<ClockResult>;
 
 export class Lab {
   readonly id: string;
@@ -282,43 +280,36 @@ export class Lab {
     entries.forEach((ev, k) => this.record(ev, k === lastChange));
   }
 
-  /** Validate and queue a command; resolves when it was applied at a tick boundary (or refused). */
-  submit(input: unknown, by: string): Promise<Ack<{ tick: number }>> {
-    return this.submitAll([input], by, false);
+  /** Queue a command (checked at the edge); resolves when it was applied at a tick boundary (or refused). */
+  submit(command: Command, by: string): Promise<Ack<{ tick: number }>> {
+    return this.submitAll([command], by, false);
   }
 
   /**
-   * Validate and queue a batch that applies all together at one tick boundary, or not at all: each
-   * command is checked against the state the earlier ones leave, before any of them applies. An
-   * error names `commands[i].field`.
+   * Queue a batch that applies all together at one tick boundary, or not at all: each command is
+   * checked against the state the earlier ones leave, before any of them applies. An error names
+   * `commands[i].field`.
    */
-  submitBatch(inputs: readonly unknown[], by: string): Promise<Ack<{ tick: number }>> {
-    return this.submitAll(inputs, by, true);
+  submitBatch(commands: readonly Command[], by: string): Promise<Ack<{ tick: number }>> {
+    return this.submitAll(commands, by, true);
   }
 
-  private submitAll(inputs: readonly unknown[], by: string, batch: boolean): Promise<Ack<{ tick: number }>> {
+  private submitAll(
+    commands: readonly Command[],
+    by: string,
+    batch: boolean,
+  ): Promise<Ack<{ tick: number }>> {
     if (this.closed) return Promise.resolve(this.goneError());
-    const commands: Command[] = [];
-    const where = (i: number, path: string) =>
-      batch ? `commands[${i}]${path === '(root)' ? '' : `.${path}`}` : path;
-    for (const [i, input] of inputs.entries()) {
-      const parsed = parseCommand(input);
-      if (!parsed.ok) {
-        const path = where(i, parsed.error.path);
-        const why = parsed.error.message.slice(parsed.error.path.length + 2);
-        return Promise.resolve(fail('INVALID_INPUT', `${path}: ${why}`, path));
-      }
-      if (parsed.data.type === 'setMode' && this.compare)
-        return Promise.resolve(
-          fail(
-            'CONFLICT',
-            'a compare lab runs two fixed modes; create another lab to try a third',
-            where(i, 'mode'),
-          ),
-        );
-      commands.push(parsed.data);
-    }
-    return new Promise((resolve) => this.queue.push({ commands, by, resolve }));
+    const i = commands.findIndex((c) => c.type === 'setMode');
+    if (i >= 0 && this.compare)
+      return Promise.resolve(
+        fail(
+          'CONFLICT',
+          'a compare lab runs two fixed modes; create another lab to try a third',
+          batch ? `commands[${i}].mode` : 'mode',
+        ),
+      );
+    return new Promise((resolve) => this.queue.push({ commands: [...commands], by, resolve }));
   }
 
   private goneError(): { ok: false; error: ApiError } {
@@ -407,14 +398,7 @@ export class Lab {
   }
 
   /** Pause, resume, single-step or change speed. Never changes the numbers, only their pace. */
-  clock(
-    action:
-      | { action: 'pause' }
-      | { action: 'resume' }
-      | { action: 'step'; ticks?: number }
-      | { action: 'speed'; speed: number },
-    by: string,
-  ): ClockAck {
+  clock(action: ClockAction, by: string): ClockAck {
     let message: string;
     switch (action.action) {
       case 'pause':

@@ -2,17 +2,11 @@
  * The labs of this server: create (from a preset or a posted scenario, optionally comparing two
  * modes), list, get, delete, within limits; restored from the store at start; paced by one timer.
  */
-import { z } from 'zod';
 import type { Logger } from 'pino';
-import {
-  formatPath,
-  ModeSpecSchema,
-  type ModeSpec,
-  type Result,
-  type Scenario,
-} from '../../shared/commands.js';
+import type { ModeSpec, Result, Scenario } from '../../shared/commands.js';
+import type { CreateLabRequest } from '../../shared/inbound.js';
 import type { ApiError } from '../../shared/protocol.js';
-import { loadPreset, validateScenario } from '../scenario.js';
+import { loadPreset } from '../scenario.js';
 import { modeLabel } from '../../shared/events.js';
 import type { Engine } from '../sim/api.js';
 import type { Clock } from './clock.js';
@@ -22,22 +16,27 @@ import { reviveLab, type ReviveDeps } from './restore.js';
 import { LabExistsError, type LabMeta, type LabSnapshot, type Store } from './store.js';
 import { parseStoredLab, type StoredLab } from './stored.js';
 
-export const LAB_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
-
 /** A saved lab up to this many ticks old is re-run from its start on restore, to bring back its history. */
 const REBUILD_TICKS = 36_000;
 /** How often each lab's latest tick is recorded (so a crash resumes there), ms. */
 const PROGRESS_MS = 1000;
 
-const CreateLabSchema = z.strictObject({
-  id: z.string().regex(LAB_ID, 'letters, digits, "-" or "_", at most 40').optional(),
-  preset: z.string().min(1).max(64).optional(),
-  scenario: z.unknown().optional(),
-  compare: z.tuple([ModeSpecSchema, ModeSpecSchema]).optional(),
-  /** With `compare`: fork this running lab at its current tick instead of starting from a scenario. */
-  from: z.string().regex(LAB_ID, 'a lab id').optional(),
-});
-export type CreateLabRequest = z.infer<typeof CreateLabSchema>;
+/** A lab to create, as checked at the edge: a posted scenario has its shape checked (its meaning is checked when its engines are built). */
+export type NewLab = Omit<CreateLabRequest, 'scenario'> & { scenario?: Scenario };
+
+/** A refusal when a scenario names more VPSs (at start, plus added by its events) than a lab holds. */
+export function vpsOverLimit(
+  start: number,
+  added: number,
+  maxVps: number,
+): { ok: false; error: ApiError } | null {
+  if (start + added <= maxVps) return null;
+  return err(
+    'LIMIT_EXCEEDED',
+    `a lab holds at most ${maxVps} VPSs (this one has ${start}${added ? ` and adds ${added}` : ''})`,
+    'scenario.vps',
+  );
+}
 
 export interface RegistryOptions {
   clock: Clock;
@@ -215,27 +214,9 @@ export class Registry {
     return typeof id === 'string' ? this.labs.get(id) : undefined;
   }
 
-  /** Create a lab from `{ id?, preset?, scenario?, compare? }` (neither preset nor scenario: the demo). */
-  async create(input: unknown): Promise<Res<Lab>> {
-    const req = CreateLabSchema.safeParse(input ?? {});
-    if (!req.success) {
-      const issue = req.error.issues[0];
-      const p = formatPath(issue.path);
-      const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
-      return err('INVALID_INPUT', `${p}: ${issue.message}${keys}`, p);
-    }
-    const { id, preset, compare, from } = req.data;
-    if (preset !== undefined && req.data.scenario !== undefined)
-      return err('INVALID_INPUT', 'give either "preset" or "scenario", not both', 'scenario');
-    if (from !== undefined) {
-      if (preset !== undefined || req.data.scenario !== undefined)
-        return err(
-          'INVALID_INPUT',
-          'a fork starts from the running lab: give no "preset" or "scenario"',
-          'from',
-        );
-      if (!compare) return err('INVALID_INPUT', 'a fork compares two modes: give "compare"', 'compare');
-    }
+  /** Create a lab from `{ id?, preset?, scenario?, compare?, from? }` (neither preset nor scenario: the demo). */
+  async create(req: NewLab): Promise<Res<Lab>> {
+    const { id, preset, compare, from } = req;
     if (this.labs.size + this.creating >= this.o.maxLabs)
       return err('LIMIT_EXCEEDED', `this server runs at most ${this.o.maxLabs} labs; delete one first`);
     if (id !== undefined && this.taken(id)) return err('CONFLICT', `a lab "${id}" already exists`, 'id');
@@ -244,13 +225,8 @@ export class Registry {
       if (from !== undefined) return await this.fork(from, compare!, id);
       let scenario: Scenario;
       let base: string;
-      if (req.data.scenario !== undefined) {
-        // The VPS count first: a huge scenario is refused before its whole validation runs.
-        const over = this.tooManyVps(req.data.scenario);
-        if (over) return over;
-        const r = validateScenario(req.data.scenario);
-        if (!r.ok) return err('INVALID_INPUT', `scenario.${r.error.message}`, `scenario.${r.error.path}`);
-        scenario = r.data;
+      if (req.scenario !== undefined) {
+        scenario = req.scenario;
         base = slug(scenario.name);
       } else {
         const name = preset ?? 'demo';
@@ -263,22 +239,20 @@ export class Registry {
           );
         scenario = r.data;
         base = name;
+        const added = (scenario.events ?? []).filter((e) => e.type === 'addVps').length;
+        const over = vpsOverLimit(scenario.vps.length, added, this.o.limits.maxVps);
+        if (over) return over;
       }
-      const added = (scenario.events ?? []).filter((e) => e.type === 'addVps').length;
-      if (scenario.vps.length + added > this.o.limits.maxVps)
-        return err(
-          'LIMIT_EXCEEDED',
-          `a lab holds at most ${this.o.limits.maxVps} VPSs (this one has ${scenario.vps.length}` +
-            `${added ? ` and adds ${added}` : ''})`,
-          'scenario.vps',
-        );
       scenario = { ...scenario, name: this.freeName(scenario.name) };
       const labId = id ?? this.freeId(base);
       if (this.taken(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
       const engines: Engine[] = [];
       for (const mode of compare ?? [undefined]) {
         const r = await this.o.engines.create(scenario, mode);
-        if (!r.ok) return err(r.error.code, r.error.message, r.error.path && `scenario.${r.error.path}`);
+        if (!r.ok)
+          return !r.error.path || r.error.path === '(root)'
+            ? err(r.error.code, `scenario: ${r.error.message}`, 'scenario')
+            : err(r.error.code, `scenario.${r.error.message}`, `scenario.${r.error.path}`);
         engines.push(r.data);
       }
       if (this.taken(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
@@ -394,24 +368,6 @@ export class Registry {
       if ((e as { code?: unknown }).code === 'CONFLICT') return err('CONFLICT', (e as Error).message, 'id');
       throw e;
     }
-  }
-
-  /** A refusal when a posted scenario names more VPSs (at start plus added by events) than a lab holds. */
-  private tooManyVps(input: unknown): { ok: false; error: ApiError } | null {
-    if (typeof input !== 'object' || input === null) return null;
-    const { vps, events } = input as { vps?: unknown; events?: unknown };
-    const start = Array.isArray(vps) ? vps.length : 0;
-    const added = Array.isArray(events)
-      ? events.filter(
-          (e) => typeof e === 'object' && e !== null && (e as { type?: unknown }).type === 'addVps',
-        ).length
-      : 0;
-    if (start + added <= this.o.limits.maxVps) return null;
-    return err(
-      'LIMIT_EXCEEDED',
-      `a lab holds at most ${this.o.limits.maxVps} VPSs (this one has ${start}${added ? ` and adds ${added}` : ''})`,
-      'scenario.vps',
-    );
   }
 
   /** An id in use: a running lab, or a saved one still being restored. */

@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import type { ModeSpec, Result, Scenario } from '../../shared/commands.js';
 import type { Engine } from '../sim/api.js';
 import type { EngineFactory } from './engines.js';
-import { MAX_SPEED, type CommandRecord, type Lab } from './lab.js';
+import { MAX_SPEED } from '../../shared/inbound.js';
+import type { CommandRecord, Lab } from './lab.js';
 import type { LabSnapshot } from './store.js';
 import type { StoredLab } from './stored.js';
 

@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { formatPath, ModeSpecSchema, parseCommand, type Result } from '../../shared/commands.js';
 import { validateScenario } from '../scenario.js';
-import { MAX_SPEED, MIN_SPEED, type CommandRecord } from './lab.js';
+import { MAX_SPEED, MIN_SPEED } from '../../shared/inbound.js';
+import type { CommandRecord } from './lab.js';
 import type { LabMeta, LabSnapshot, RawLab } from './store.js';
 
 const tick = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

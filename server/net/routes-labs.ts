@@ -14,10 +14,9 @@ import type { Registry } from '../lab/registry.js';
 import { bearer, canControl } from './auth.js';
 import { apiError, HTTP_STATUS, sendError } from './errors.js';
 import { KeyedBuckets } from './rate.js';
-import { check, ClockActionSchema } from './validate.js';
-
-/** Most commands one POST may carry. */
-const MAX_BATCH = 100;
+import { parseInput } from '../../shared/commands.js';
+import { ClockActionSchema, MAX_BATCH, parseCommandBody } from '../../shared/inbound.js';
+import { readNewLab } from './newLab.js';
 
 export interface LabRoutesDeps {
   registry: Registry;
@@ -74,7 +73,9 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
   });
 
   r.post('/labs', control, async (req, res) => {
-    const made = await registry.create(req.body);
+    const body = readNewLab(req.body, config.maxVpsPerLab);
+    if (!body.ok) return sendError(res, body.error);
+    const made = await registry.create(body.data);
     if (!made.ok) return sendError(res, made.error);
     const l = made.data;
     res
@@ -104,27 +105,22 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
   r.post('/labs/:id/commands', control, rate, async (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
-    const body: unknown = req.body;
-    if (Array.isArray(body)) {
-      if (body.length === 0 || body.length > MAX_BATCH)
-        return sendError(res, apiError('INVALID_INPUT', `send 1 to ${MAX_BATCH} commands`, '(root)'));
-      // All or nothing: the whole batch is checked (shape, then against the lab's state) before
-      // any of it applies; a refusal names `commands[i].field` and nothing changes.
-      const ack = await l.submitBatch(body, 'rest');
-      if (!ack.ok) return void res.status(HTTP_STATUS[ack.error.code]).json(ack);
-      const acks: Ack<{ tick: number }>[] = body.map(() => ack);
-      res.json(acks);
-      return;
-    }
-    const ack = await l.submit(body, 'rest');
-    res.status(ack.ok ? 200 : HTTP_STATUS[ack.error.code]).json(ack);
+    const body = parseCommandBody(req.body);
+    if (!body.ok) return void res.status(400).json(body);
+    const { commands, batch } = body.data;
+    // All or nothing: the whole batch is checked against the lab's state before any of it
+    // applies; a refusal names `commands[i].field` and nothing changes.
+    const ack = batch ? await l.submitBatch(commands, 'rest') : await l.submit(commands[0], 'rest');
+    if (!ack.ok) return void res.status(HTTP_STATUS[ack.error.code]).json(ack);
+    const acks: Ack<{ tick: number }>[] = commands.map(() => ack);
+    res.json(batch ? acks : ack);
   });
 
   r.post('/labs/:id/clock', control, rate, (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
-    const action = check(ClockActionSchema, req.body);
-    if (!action.ok) return res.status(400).json({ ok: false, error: action.error });
+    const action = parseInput(ClockActionSchema, req.body);
+    if (!action.ok) return res.status(400).json(action);
     res.json(l.clock(action.data, 'rest'));
   });
 

@@ -6,12 +6,21 @@
  */
 import type { Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
+import { parseInput, type Command } from '../../shared/commands.js';
+import {
+  ClockCommandSchema,
+  JoinSchema,
+  LabRefSchema,
+  parseLabCommand,
+  type ClockAction,
+  type JoinMessage,
+} from '../../shared/inbound.js';
 import type { VpsMetricName } from '../../shared/model.js';
 import type {
   Ack,
   ApiError,
   ClientToServer,
-  JoinMessage,
+  ClockResult,
   ServerToClient,
   SnapshotMessage,
 } from '../../shared/protocol.js';
@@ -22,7 +31,6 @@ import type { Registry } from '../lab/registry.js';
 import { canControl } from './auth.js';
 import { DROP_BYTES, DROP_PACKETS, SEND_BUDGET, waiting } from './buffered.js';
 import { TokenBucket } from './rate.js';
-import { check, ClockActionSchema, JoinSchema, LabRefSchema, splitLab } from './validate.js';
 
 interface SocketData {
   by: string;
@@ -62,18 +70,12 @@ export interface SnapshotOptions {
   metrics?: readonly VpsMetricName[];
 }
 
-export type ClockAction = Parameters<Lab['clock']>[0];
-
 /** Labs run by other processes of a cluster: what a viewer connected here may ask of them. */
 export interface RemoteLabs {
   exists(id: string): Promise<boolean>;
   snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>>;
-  command(id: string, command: unknown, by: string): Promise<Ack<{ tick: number }>>;
-  clock(
-    id: string,
-    action: ClockAction,
-    by: string,
-  ): Promise<Ack<{ tick: number; speed: number; paused: boolean }>>;
+  command(id: string, command: Command, by: string): Promise<Ack<{ tick: number }>>;
+  clock(id: string, action: ClockAction, by: string): Promise<Ack<ClockResult>>;
 }
 
 export interface SocketDeps {
@@ -176,22 +178,17 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     const invalid = (ack: unknown, error: ApiError) => reply(ack, { ok: false, error });
 
     /** Every handler gets its ack (wherever the client put it); an unexpected error is answered, not thrown. */
-    const handle = (
-      event: 'join' | 'leave' | 'command' | 'clock',
-      fn: (msg: unknown, ack: unknown) => void,
-    ) => {
-      (socket as unknown as { on(e: string, f: (...args: unknown[]) => void): void }).on(
-        event,
-        (msg, ...rest) => {
-          const ack = lastFunction(rest);
-          try {
-            fn(msg, ack);
-          } catch (err) {
-            logger.error({ err, event, client: socket.data.by }, 'error handling a client message');
-            reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
-          }
-        },
-      );
+    const handle = (event: keyof ClientToServer, fn: (msg: unknown, ack: unknown) => void) => {
+      // What arrives is whatever a client sent: read as unknown, parsed by `fn`.
+      socket.on(event, (msg: unknown, ...rest: unknown[]) => {
+        const ack = lastFunction(rest);
+        try {
+          fn(msg, ack);
+        } catch (err) {
+          logger.error({ err, event, client: socket.data.by }, 'error handling a client message');
+          reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+        }
+      });
     };
 
     logger.debug({ client: socket.data.by, canControl: socket.data.canControl }, 'client connected');
@@ -264,7 +261,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     };
 
     handle('join', (msg, ack) => {
-      const r = check(JoinSchema, msg);
+      const r = parseInput(JoinSchema, msg);
       if (!r.ok) return invalid(ack, r.error);
       if (!socket.data.joins.take(clock.now()))
         return reply(ack, {
@@ -289,7 +286,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     joiners.set(socket.id, (lab, join) => joinLab(lab, join, undefined));
 
     handle('leave', (msg, ack) => {
-      const r = check(LabRefSchema, msg);
+      const r = parseInput(LabRefSchema, msg);
       if (!r.ok) return invalid(ack, r.error);
       void socket.leave(roomOf(r.data.lab));
       const lab = registry.get(r.data.lab);
@@ -297,15 +294,10 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       reply(ack, { ok: true, data: { lab: r.data.lab } });
     });
 
-    /** The checks every steering message passes: a lab, control, the rate. */
-    const gate = (
-      msg: unknown,
-      ack: unknown,
-    ): { lab: Lab | undefined; id: string; rest: Record<string, unknown> } | undefined => {
-      const s = splitLab(msg);
-      if (!s.ok) return void invalid(ack, s.error);
+    /** The checks every steering message passes (once parsed): a lab, control, the rate. */
+    const gate = (id: string, ack: unknown): { lab: Lab | undefined } | undefined => {
       // In a cluster a lab not run here goes to its owner, which answers UNKNOWN_LAB if there is none.
-      const lab = remote ? registry.get(s.lab) : findLab(s.lab, ack);
+      const lab = remote ? registry.get(id) : findLab(id, ack);
       if (!lab && !remote) return;
       if (!socket.data.canControl)
         return void reply(ack, {
@@ -317,7 +309,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
           ok: false,
           error: { code: 'RATE_LIMITED', message: `at most ${config.commandRate} commands per second` },
         });
-      return { lab, id: s.lab, rest: s.rest };
+      return { lab };
     };
     const failed = (ack: unknown) => (err: unknown) => {
       logger.error({ err, client: socket.data.by }, 'error applying a command');
@@ -325,21 +317,24 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     };
 
     handle('command', (msg, ack) => {
-      const g = gate(msg, ack);
+      const r = parseLabCommand(msg);
+      if (!r.ok) return invalid(ack, r.error);
+      const g = gate(r.data.lab, ack);
       if (!g) return;
       const applied = g.lab
-        ? g.lab.submit(g.rest, socket.data.by)
-        : (remote as RemoteLabs).command(g.id, g.rest, socket.data.by);
-      void applied.then((r) => reply(ack, r), failed(ack));
+        ? g.lab.submit(r.data.command, socket.data.by)
+        : (remote as RemoteLabs).command(r.data.lab, r.data.command, socket.data.by);
+      void applied.then((a) => reply(ack, a), failed(ack));
     });
 
     handle('clock', (msg, ack) => {
-      const g = gate(msg, ack);
-      if (!g) return;
-      const r = check(ClockActionSchema, g.rest);
+      const r = parseInput(ClockCommandSchema, msg);
       if (!r.ok) return invalid(ack, r.error);
-      if (g.lab) return reply(ack, g.lab.clock(r.data, socket.data.by));
-      void (remote as RemoteLabs).clock(g.id, r.data, socket.data.by).then((a) => reply(ack, a), failed(ack));
+      const { lab: id, ...action } = r.data;
+      const g = gate(id, ack);
+      if (!g) return;
+      if (g.lab) return reply(ack, g.lab.clock(action, socket.data.by));
+      void (remote as RemoteLabs).clock(id, action, socket.data.by).then((a) => reply(ack, a), failed(ack));
     });
 
     socket.on('disconnect', () => {

@@ -5,7 +5,7 @@
  * damaged labs: the server starts, and each lab is restored or quarantined.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommand } from '../../shared/commands.js';
+import { parseCommand, type Command } from '../../shared/commands.js';
 import { createRun } from '../../server/scenario.js';
 import { GUEST_FAULTS, HOST_FAULTS, MODE_IDS } from '../../shared/model.js';
 import type { Ack } from '../../shared/protocol.js';
@@ -347,10 +347,11 @@ describe('fuzz: DATA_DIR contents', () => {
     const a = await startServer({ config: { commandRate: 1000 } });
     await http(`${a.url}/api/labs`, { method: 'POST', body: { id: 'seed', preset: 'demo' } });
     const lab = a.server.registry.get('seed')!;
-    for (const cmd of [
+    const commands: Command[] = [
       { type: 'setLoad', vps: 'web-1', load: { cpu: 0.9 } },
       { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog', durationS: 5 },
-    ]) {
+    ];
+    for (const cmd of commands) {
       a.advance(500);
       expect((await settle(a, lab.submit(cmd, 'fuzz'))).ok).toBe(true);
     }

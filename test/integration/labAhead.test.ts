@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabState, SnapshotMessage } from '../../shared/protocol.js';
 import { decodeHistory } from '../../shared/wire.js';
+import type { NewLab } from '../../server/lab/registry.js';
 import { client, removeDir, request, startServer, waitFor, type TestServer } from './helpers.js';
 
 let t: TestServer;
@@ -19,7 +20,7 @@ afterAll(async () => {
   removeDir(t.dataDir);
 });
 
-async function create(body: unknown): Promise<string> {
+async function create(body: NewLab): Promise<string> {
   const r = await t.server.registry.create(body);
   if (!r.ok) throw new Error(r.error.message);
   return r.data.id;

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Command } from '../../shared/commands.js';
 import type { Frame } from '../../shared/model.js';
 import type { Lab } from '../../server/lab/lab.js';
 import { http, removeDir, settle, startServer, type TestServer } from './helpers.js';
@@ -6,7 +7,7 @@ import { http, removeDir, settle, startServer, type TestServer } from './helpers
 /** A fixed script of commands at exact ticks, driven through the lab's own controls. */
 async function script(t: TestServer, lab: Lab): Promise<void> {
   lab.clock({ action: 'pause' }, 'test');
-  const at = async (cmd: unknown) => {
+  const at = async (cmd: Command) => {
     const r = await settle(t, lab.submit(cmd, 'test'));
     expect(r.ok, JSON.stringify(r)).toBe(true);
   };

@@ -4,7 +4,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient } from '../../../shared/protocol.js';
-import type { LabClient, LabSocket } from './lab.svelte.js';
+import type { LabClient } from './lab.svelte.js';
 import { decodeFrameMessage } from './decode.js';
 import { controlToken } from './api.js';
 import { CHART_METRICS } from './series.js';
@@ -21,7 +21,7 @@ export function connectLab(client: LabClient): () => void {
     reconnectionDelay: 500,
     reconnectionDelayMax: 4000,
   });
-  client.attach(socket as unknown as LabSocket);
+  client.attach(socket);
   client.setStatus('connecting');
 
   let watchdog: ReturnType<typeof setTimeout> | null = null;

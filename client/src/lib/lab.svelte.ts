@@ -8,14 +8,18 @@ import type { Frame, GuestFault, HostFault, ModeId } from '../../../shared/model
 import type {
   Ack,
   ApiError,
+  ClientToServer,
   ClockCommand,
+  ClockResult,
   Command,
   FrameMessage,
   LabEvent,
   LabState,
   ModeSpec,
+  ServerToClient,
   SnapshotMessage,
 } from '../../../shared/protocol.js';
+import type { Socket } from 'socket.io-client';
 import { decodeFrameMessage, decodeHistory, type WireFrameMessage } from '../../../shared/wire.js';
 import { CoarseHistory } from './backfill.js';
 import { CHART_METRICS, SeriesTable, SERIES_CAPACITY } from './series.js';
@@ -34,15 +38,17 @@ export interface Marker {
   note?: boolean;
 }
 
-/** The minimal socket surface the lab needs (socket.io's client socket satisfies it). */
-export interface LabSocket {
-  emit(event: 'command', msg: Command & { lab: string }, ack: (r: Ack<{ tick: number }>) => void): unknown;
-  emit(event: 'clock', msg: ClockCommand, ack: (r: Ack<unknown>) => void): unknown;
-  emit(event: 'join' | 'leave', msg: { lab: string }, ack?: (r: Ack<{ lab: string }>) => void): unknown;
-}
+/** The socket surface the lab needs: sending, typed by the shared event map. */
+export type LabSocket = Pick<Socket<ServerToClient, ClientToServer>, 'emit'>;
+
+/** What the server answers a clock action with. */
+export type ClockAck = Ack<ClockResult>;
 
 /** Fetches the server's downsampled history of one mode of a lab (its raw JSON answer). */
-export type HistoryFetcher = (lab: string, query: { side: number; toTick: number; windowS: number; points: number }) => Promise<unknown>;
+export type HistoryFetcher = (
+  lab: string,
+  query: { side: number; toTick: number; windowS: number; points: number },
+) => Promise<unknown>;
 
 const fetchHistory: HistoryFetcher = async (lab, q) => {
   const p = new URLSearchParams({
@@ -52,7 +58,9 @@ const fetchHistory: HistoryFetcher = async (lab, q) => {
     points: String(q.points),
     metrics: CHART_METRICS.join(','),
   });
-  const res = await fetch(`/api/labs/${encodeURIComponent(lab)}/history?${p}`, { headers: { accept: 'application/json' } });
+  const res = await fetch(`/api/labs/${encodeURIComponent(lab)}/history?${p}`, {
+    headers: { accept: 'application/json' },
+  });
   return res.ok ? res.json() : null;
 };
 
@@ -109,7 +117,12 @@ export class LabClient {
   private publishTimer: ReturnType<typeof setTimeout> | null = null;
   private pendingFrames: Frame[] | null = null;
 
-  constructor(labId: string, capacity = SERIES_CAPACITY, uiIntervalMs = 400, fetcher: HistoryFetcher = fetchHistory) {
+  constructor(
+    labId: string,
+    capacity = SERIES_CAPACITY,
+    uiIntervalMs = 400,
+    fetcher: HistoryFetcher = fetchHistory,
+  ) {
     this.labId = labId;
     this.uiIntervalMs = uiIntervalMs;
     this.fetcher = fetcher;
@@ -140,7 +153,10 @@ export class LabClient {
       const ask = { firstTick, windowS: this.wantS };
       this.fetched[side] = ask;
       const missingS = this.wantS - heldS;
-      const points = Math.min(2000, Math.max(16, Math.ceil((missingS * HISTORY_BUCKETS_PER_WINDOW) / this.wantS)));
+      const points = Math.min(
+        2000,
+        Math.max(16, Math.ceil((missingS * HISTORY_BUCKETS_PER_WINDOW) / this.wantS)),
+      );
       const query = { side, toTick: firstTick - 1, windowS: Math.ceil(missingS) + 1, points };
       this.fetcher(this.labId, query)
         .then((raw) => {
@@ -265,7 +281,8 @@ export class LabClient {
   applyEvent(msg: { lab: string; event: LabEvent; state?: LabState }): void {
     if (msg.lab !== this.labId) return;
     const ev = this.events;
-    this.events = ev.length >= MAX_EVENTS ? [...ev.slice(ev.length - MAX_EVENTS + 1), msg.event] : [...ev, msg.event];
+    this.events =
+      ev.length >= MAX_EVENTS ? [...ev.slice(ev.length - MAX_EVENTS + 1), msg.event] : [...ev, msg.event];
     if (msg.state) this.state = msg.state;
     if (this.addMarker(msg.event)) this.notify();
   }
@@ -284,13 +301,15 @@ export class LabClient {
 
   /** Send a simulation command; the answer is the server's ack (or an error when offline). */
   send(cmd: Command): Promise<Ack<{ tick: number }>> {
-    return this.emitAck<{ tick: number }>('command', { ...cmd, lab: this.labId });
+    return this.request<{ tick: number }>((socket, done) =>
+      socket.emit('command', { ...cmd, lab: this.labId }, done),
+    );
   }
 
-  clock(action: 'pause' | 'resume'): Promise<Ack<unknown>>;
-  clock(action: 'step', ticks?: number): Promise<Ack<unknown>>;
-  clock(action: 'speed', speed: number): Promise<Ack<unknown>>;
-  clock(action: ClockCommand['action'], n?: number): Promise<Ack<unknown>> {
+  clock(action: 'pause' | 'resume'): Promise<ClockAck>;
+  clock(action: 'step', ticks?: number): Promise<ClockAck>;
+  clock(action: 'speed', speed: number): Promise<ClockAck>;
+  clock(action: ClockCommand['action'], n?: number): Promise<ClockAck> {
     const lab = this.labId;
     const msg: ClockCommand =
       action === 'step'
@@ -298,31 +317,27 @@ export class LabClient {
         : action === 'speed'
           ? { lab, action, speed: n ?? 1 }
           : { lab, action };
-    return this.emitAck('clock', msg).then((r) => {
+    return this.request<ClockResult>((socket, done) => socket.emit('clock', msg, done)).then((r) => {
       const s = this.state;
-      if (r.ok && s && r.data && typeof r.data === 'object' && 'paused' in r.data) {
-        const d = r.data as { paused: boolean; speed: number };
-        this.state = { ...s, paused: d.paused, speed: d.speed };
-      }
+      if (r.ok && s) this.state = { ...s, paused: r.data.paused, speed: r.data.speed };
       return r;
     });
   }
 
-  private emitAck<T>(event: 'command' | 'clock', msg: unknown): Promise<Ack<T>> {
+  /** Send through the socket and wait for its ack; offline, an error at once. A refusal is kept in `lastError`. */
+  private request<T>(send: (socket: LabSocket, done: (r: Ack<T>) => void) => void): Promise<Ack<T>> {
     const socket = this.socket;
     if (!socket || this.status !== 'connected') {
       const r: Ack<T> = { ok: false, error: { code: 'INTERNAL', message: 'Not connected to the server' } };
       this.lastError = r.error;
       return Promise.resolve(r);
     }
-    return new Promise((resolve) => {
-      const done = (r: Ack<T>): void => {
+    return new Promise((resolve) =>
+      send(socket, (r) => {
         if (!r.ok) this.lastError = r.error;
         resolve(r);
-      };
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      (socket.emit as any)(event, msg, done);
-    });
+      }),
+    );
   }
 
   startFault(vps: string, fault: GuestFault): Promise<Ack<{ tick: number }>> {

@@ -1,0 +1,38 @@
+/** The body of `POST /api/labs`, read once at the edge into what the registry creates. */
+import { parseInput, parseScenario, type Result } from '../../shared/commands.js';
+import { CreateLabSchema } from '../../shared/inbound.js';
+import type { ApiError } from '../../shared/protocol.js';
+import { vpsOverLimit, type NewLab } from '../lab/registry.js';
+
+/**
+ * The request's fields, then a posted scenario's VPS count (before the rest of it is read: a huge
+ * one is refused at once), then its shape. Its meaning is checked when its engines are built.
+ */
+export function readNewLab(body: unknown, maxVps: number): Result<NewLab, ApiError> {
+  const req = parseInput(CreateLabSchema, body ?? {});
+  if (!req.ok) return req;
+  const { scenario: raw, ...rest } = req.data;
+  if (raw === undefined) return { ok: true, data: rest };
+  const over = vpsOverLimit(...countVps(raw), maxVps);
+  if (over) return over;
+  const scenario = parseScenario(raw);
+  if (!scenario.ok) {
+    const path = scenario.error.path === '(root)' ? 'scenario' : `scenario.${scenario.error.path}`;
+    return {
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: `scenario.${scenario.error.message}`, path },
+    };
+  }
+  return { ok: true, data: { ...rest, scenario: scenario.data } };
+}
+
+/** VPSs a scenario starts with, and those its events add, counted without reading the rest. */
+function countVps(input: unknown): [start: number, added: number] {
+  if (typeof input !== 'object' || input === null) return [0, 0];
+  const { vps, events } = input as { vps?: unknown; events?: unknown };
+  const added = Array.isArray(events)
+    ? events.filter((e) => typeof e === 'object' && e !== null && (e as { type?: unknown }).type === 'addVps')
+        .length
+    : 0;
+  return [Array.isArray(vps) ? vps.length : 0, added];
+}
