@@ -1,8 +1,8 @@
 /**
- * One tick of a run as columns: every per-VPS metric in `VPS_METRICS` order, metric-major
- * (metric k of VPS i at `k * n + i`), the host metrics in `HOST_METRICS` order and the state codes.
- * The runner fills it straight from the engine's arrays; a kept `Frame` converts to the same form,
- * so every writer (summary, CSV, JSON) has one input and no per-VPS object per tick.
+ * One tick of a run as columns: every per-VPS metric in `VPS_METRICS` order (`col[k][i]` is metric
+ * k of VPS i), the host metrics in `HOST_METRICS` order and the state codes. The runner points the
+ * columns straight at the engine's own arrays (nothing copied); a kept `Frame` converts to the same
+ * form, so every writer (summary, CSV, JSON) has one input and no per-VPS object per tick.
  */
 import {
   HOST_METRICS,
@@ -22,8 +22,13 @@ export class TickColumns {
   n = 0;
   /** VPS ids in column order: the same array while the set of VPSs does not change. */
   ids: readonly string[] = [];
-  /** Per-VPS metrics, metric-major (`VPS_METRICS.length * n` values in use). */
-  vps = new Float64Array(0);
+  /**
+   * Per-VPS metrics, one column per metric in `VPS_METRICS` order, each with at least `n` values.
+   * Read from an engine, they are its live arrays: valid until it computes its next tick.
+   */
+  readonly col: Float64Array[] = VPS_METRICS.map(() => new Float64Array(0));
+  /** Backing store of the columns when they are filled here (from a frame). */
+  private own = new Float64Array(0);
   /** Host metrics in `HOST_METRICS` order. */
   readonly host = new Float64Array(HOST_METRICS.length);
   /** State codes (index into `VPS_STATES`). */
@@ -34,11 +39,17 @@ export class TickColumns {
   /** Makes room for `n` VPSs. */
   resize(n: number): void {
     this.n = n;
-    if (this.state.length < n) {
-      const cap = Math.max(n, this.state.length * 2);
-      this.vps = new Float64Array(VPS_METRICS.length * cap);
-      this.state = new Uint8Array(cap);
-    }
+    if (this.state.length < n) this.state = new Uint8Array(Math.max(n, this.state.length * 2));
+  }
+
+  /** Points every column at this buffer's own storage (room for `n` VPSs), for filling here. */
+  ownColumns(n: number): Float64Array[] {
+    const M = VPS_METRICS.length;
+    if (this.own.length < M * n) this.own = new Float64Array(M * Math.max(n, this.own.length / M * 2));
+    const cap = this.own.length / M;
+    for (let k = 0; k < M; k++) if (this.col[k].buffer !== this.own.buffer || this.col[k].byteOffset !== k * cap * 8)
+      this.col[k] = this.own.subarray(k * cap, (k + 1) * cap);
+    return this.col;
   }
 }
 
@@ -53,7 +64,7 @@ export function readEngineTick(
   cols.ids = ids;
   cols.tick = engine.tick - 1;
   cols.t = (engine.tick * engine.tickMs) / 1000;
-  engine.readVps(cols.vps);
+  for (let k = 0; k < VPS_METRICS.length; k++) cols.col[k] = engine.metric(VPS_METRICS[k]);
   engine.readHost(cols.host);
   cols.state.set(engine.stateCodes().subarray(0, ids.length));
   cols.attribution = withAttribution ? engine.attribution() : [];
@@ -75,13 +86,13 @@ export function frameColumns(frame: Frame, cols: TickColumns = new TickColumns()
   if (!same) cols.ids = frame.vps.map((v) => v.id);
   cols.tick = frame.tick;
   cols.t = frame.t;
-  const out = cols.vps;
+  const col = cols.ownColumns(n);
   for (let k = 0; k < VPS_METRICS.length; k++) {
     const name = VPS_METRICS[k];
-    const base = k * n;
+    const out = col[k];
     for (let i = 0; i < n; i++) {
       const x = frame.vps[i][name];
-      out[base + i] = x === undefined ? NaN : x;
+      out[i] = x === undefined ? NaN : x;
     }
   }
   for (let k = 0; k < HOST_METRICS.length; k++) {

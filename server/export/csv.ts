@@ -67,12 +67,12 @@ export class CsvRowWriter {
     for (let k = 0; k < HOST_METRICS.length; k++) host += ',' + formatNumber(c.host[k]);
     host += '\n';
     const n = c.n;
-    const v = c.vps;
+    const col = c.col;
     const M = VPS_METRICS.length;
     let out = '';
     for (let i = 0; i < n; i++) {
       let row = head + this.idCells[i] + STATE_TEXT[c.state[i]];
-      for (let k = 0; k < M; k++) row += ',' + formatNumber(v[k * n + i]);
+      for (let k = 0; k < M; k++) row += ',' + formatNumber(col[k][i]);
       out += row + host;
     }
     return out;

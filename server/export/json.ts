@@ -32,10 +32,10 @@ export class JsonFrameWriter {
     for (let k = 0; k < HOST_KEYS.length; k++) out += HOST_KEYS[k] + num(c.host[k]);
     out += '},"vps":[';
     const n = c.n;
-    const v = c.vps;
+    const col = c.col;
     for (let i = 0; i < n; i++) {
       let row = (i ? ',' : '') + this.idJson[i] + STATE_JSON[c.state[i]];
-      for (let k = 0; k < VPS_KEYS.length; k++) row += VPS_KEYS[k] + num(v[k * n + i]);
+      for (let k = 0; k < VPS_KEYS.length; k++) row += VPS_KEYS[k] + num(col[k][i]);
       out += row + '}';
     }
     return out + '],"attribution":' + JSON.stringify(c.attribution) + '}';

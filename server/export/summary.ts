@@ -95,6 +95,8 @@ export class SummaryAccumulator {
   /** Slot of each column for the last VPS id list seen. */
   private lastIds: readonly string[] | null = null;
   private slots = new Int32Array(0);
+  /** `slots[i] === i` for every column of the last id list. */
+  private identity = false;
   private readonly scratch = new TickColumns();
   private ticks = 0;
   private fromT = NaN;
@@ -125,39 +127,47 @@ export class SummaryAccumulator {
     const n = c.n;
     const slots = this.slots;
     const cap = this.cap;
-    const v = c.vps;
+    const col = c.col;
     const state = c.state;
     const { sums, skips, ticksOf, states, noResponse, maxP99 } = this;
+    const p99 = P99 >= 0 ? col[P99] : null;
+    const thr = col[THROUGHPUT],
+      goodF = col[GOOD];
+    const offeredCol = OFFERED >= 0 ? col[OFFERED] : null;
     for (let i = 0; i < n; i++) {
       const s = slots[i];
       const st = state[i];
       ticksOf[s]++;
       if (st < S) states[st * cap + s]++;
-      if (P99 >= 0) {
-        const p = v[P99 * n + i];
+      if (p99) {
+        const p = p99[i];
         if (p - p === 0 && p > maxP99[s]) maxP99[s] = p;
       }
       if (DEAD[st]) noResponse[s]++;
       else {
-        const good = v[THROUGHPUT * n + i] * v[GOOD * n + i];
-        const offered = OFFERED >= 0 ? v[OFFERED * n + i] : NaN;
+        const good = thr[i] * goodF[i];
+        const offered = offeredCol ? offeredCol[i] : NaN;
         if (offered - offered === 0) {
           if (offered > 0 && !(good >= 0.01 * offered)) noResponse[s]++;
-        } else if (v[GOOD * n + i] < 0.01) noResponse[s]++;
+        } else if (goodF[i] < 0.01) noResponse[s]++;
       }
     }
     for (let k = 0; k < M; k++) {
-      const base = k * n;
+      const v = col[k];
       const sb = k * cap;
-      if (LATENCY[k]) {
+      if (this.identity) {
+        // Slot i is column i (no VPS came or went): no indirection.
+        if (LATENCY[k]) sumServing(n, v, state, sums, skips, sb);
+        else sumFinite(n, v, sums, skips, sb);
+      } else if (LATENCY[k]) {
         for (let i = 0; i < n; i++) {
-          const x = v[base + i];
+          const x = v[i];
           if (x - x === 0 && OFF[state[i]] === 0) sums[sb + slots[i]] += x;
           else skips[sb + slots[i]]++;
         }
       } else {
         for (let i = 0; i < n; i++) {
-          const x = v[base + i];
+          const x = v[i];
           if (x - x === 0) sums[sb + slots[i]] += x;
           else skips[sb + slots[i]]++;
         }
@@ -177,6 +187,9 @@ export class SummaryAccumulator {
       }
       this.slots[i] = s;
     }
+    let identity = true;
+    for (let i = 0; i < ids.length && identity; i++) identity = this.slots[i] === i;
+    this.identity = identity;
     if (this.order.length > this.cap) this.grow(Math.max(this.order.length, this.cap * 2));
   }
 
@@ -235,6 +248,24 @@ export class SummaryAccumulator {
       vps,
       host,
     };
+  }
+}
+
+/** Adds each finite value of column `v` to `sums[base + i]`, else counts it in `skips`. */
+function sumFinite(n: number, v: Float64Array, sums: Float64Array, skips: Uint32Array, base: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (x - x === 0) sums[base + i] += x;
+    else skips[base + i]++;
+  }
+}
+
+/** As {@link sumFinite}, skipping also the VPSs that serve nothing this tick (down, rebooting). */
+function sumServing(n: number, v: Float64Array, state: Uint8Array, sums: Float64Array, skips: Uint32Array, base: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (x - x === 0 && OFF[state[i]] === 0) sums[base + i] += x;
+    else skips[base + i]++;
   }
 }
 

@@ -60,8 +60,8 @@ export interface ServiceIn {
   params: Params;
   /**
    * `stage` talks through this array (0: ρ in; 1: mean sojourn in units of the service time, 2: the
-   * blocking probability, out): a double passed to or returned from a call that is not inlined is
-   * boxed on the heap each time.
+   * blocking probability, out; then each stage kind's last ρ, K and result): a double passed to or
+   * returned from a call that is not inlined is boxed on the heap each time.
    */
   io: Float64Array;
 }
@@ -84,12 +84,37 @@ export function newServiceIn(): ServiceIn {
     backlog: 0,
     dtS: 0.1,
     params: DEFAULT_PARAMS,
-    io: new Float64Array(3),
+    io: new Float64Array(3 + 4 * 4).fill(NaN),
   };
 }
 
-/** One M/M/1/K stage at ρ = stageIo[0]: its mean sojourn (stageIo[1]) and loss (stageIo[2]). */
-function stage(stageIo: Float64Array, K: number): void {
+/** Stage slots of the memo in `ServiceIn.io` (see {@link stage}). */
+const CPU = 0,
+  DISK = 1,
+  NET = 2,
+  DOM0 = 3;
+
+/**
+ * One M/M/1/K stage at ρ = stageIo[0]: its mean sojourn (stageIo[1]) and loss (stageIo[2]). A pure
+ * function of ρ and K, so each stage kind keeps its last ρ and result (stageIo[3 + 4·slot …]): a
+ * device or Dom0 every VPS shares gives the same ρ to VPS after VPS.
+ */
+function stage(stageIo: Float64Array, K: number, slot: number): void {
+  const rho = stageIo[0];
+  const memo = 3 + slot * 4;
+  if (stageIo[memo] === rho && stageIo[memo + 1] === K) {
+    stageIo[1] = stageIo[memo + 2];
+    stageIo[2] = stageIo[memo + 3];
+    return;
+  }
+  stageIo[memo] = rho;
+  stageIo[memo + 1] = K;
+  sojournAndLoss(stageIo, K);
+  stageIo[memo + 2] = stageIo[1];
+  stageIo[memo + 3] = stageIo[2];
+}
+
+function sojournAndLoss(stageIo: Float64Array, K: number): void {
   let x = stageIo[0];
   if (x <= 1e-12) {
     stageIo[1] = 1;
@@ -143,28 +168,28 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     netMs = 0,
     dom0Ms = 0;
   stageIo[0] = inp.rhoCpu;
-  stage(stageIo, K);
+  stage(stageIo, K, CPU);
   let stagesMs = KNOBS.cpuStageMs * stageIo[1];
   pass *= 1 - stageIo[2];
   // Shared devices are one queue (M/M/1/K at the device, model spec §5): the busier of the VPS's
   // own load on its share and the device's utilization sets the wait there and the share refused.
   if (inp.useDisk) {
     stageIo[0] = Math.max(inp.rhoDisk, inp.uDisk);
-    stage(stageIo, K);
+    stage(stageIo, K, DISK);
     diskMs = KNOBS.diskStageMs * stageIo[1];
     stagesMs += diskMs;
     pass *= 1 - stageIo[2];
   }
   if (inp.useNet) {
     stageIo[0] = Math.max(inp.rhoNet, inp.uNet);
-    stage(stageIo, K);
+    stage(stageIo, K, NET);
     netMs = KNOBS.netStageMs * stageIo[1];
     stagesMs += netMs;
     pass *= 1 - stageIo[2];
   }
   if (inp.useDom0) {
     stageIo[0] = inp.uDom0;
-    stage(stageIo, K);
+    stage(stageIo, K, DOM0);
     dom0Ms = KNOBS.dom0StageMs * stageIo[1];
     stagesMs += dom0Ms;
     pass *= 1 - stageIo[2];
