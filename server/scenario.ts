@@ -48,13 +48,18 @@ export const PRESETS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.ur
 
 const PRESET_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
+/** How a scenario is read: `runner` allows the headless runner's larger VPS count. */
+export interface ReadOptions {
+  runner?: boolean;
+}
+
 /**
  * Validates an already-parsed value as a scenario: the schema first (unknown fields, ranges, ids),
  * then its meaning (every event names a VPS that exists at that moment, admission, …).
  * The error names the JSON path of the first offending field.
  */
-export function validateScenario(input: unknown): ScenarioResult {
-  const shaped = parseScenario(input);
+export function validateScenario(input: unknown, opts: ReadOptions = {}): ScenarioResult {
+  const shaped = parseScenario(input, opts);
   if (!shaped.ok) return shaped;
   const meaning = checkMeaning(shaped.data);
   if (!meaning.ok)
@@ -69,7 +74,7 @@ export function validateScenario(input: unknown): ScenarioResult {
  * Parses scenario JSON text. A syntax error reports its line and column; a valid document is then
  * checked by {@link validateScenario}.
  */
-export function parseScenarioJson(text: string): ScenarioResult {
+export function parseScenarioJson(text: string, opts: ReadOptions = {}): ScenarioResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -90,11 +95,11 @@ export function parseScenarioJson(text: string): ScenarioResult {
       },
     };
   }
-  return validateScenario(value);
+  return validateScenario(value, opts);
 }
 
 /** Reads and validates a scenario file. File errors name the file in `path`. */
-export async function loadScenarioFile(path: string): Promise<ScenarioResult> {
+export async function loadScenarioFile(path: string, opts: ReadOptions = {}): Promise<ScenarioResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -109,7 +114,7 @@ export async function loadScenarioFile(path: string): Promise<ScenarioResult> {
       error: { code: 'UNREADABLE', message: `${path}: cannot read (${code ?? 'error'})`, path },
     };
   }
-  const r = parseScenarioJson(text);
+  const r = parseScenarioJson(text, opts);
   if (!r.ok) return { ok: false, error: { ...r.error, message: `${path}: ${r.error.message}` } };
   return r;
 }

@@ -134,6 +134,11 @@ export const ScenarioEventSchema = z
   });
 export type ScenarioEvent = Command & { atS?: number; atTick?: number };
 
+/** Most VPSs a scenario may hold (what the live server accepts; a lab's own limit is lower). */
+export const MAX_SCENARIO_VPS = 8192;
+/** Most VPSs a scenario may hold when the headless runner reads it (`parseScenario(x, { runner: true })`). */
+export const MAX_RUNNER_VPS = 100_000;
+
 export const ScenarioSchema = z.strictObject({
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
@@ -151,7 +156,13 @@ export const ScenarioSchema = z.strictObject({
     .optional(),
   mode: ModeSpecSchema,
   host: HostSpecSchema.optional(),
-  vps: z.array(VpsSpecSchema).min(1).max(8192),
+  vps: z
+    .array(VpsSpecSchema)
+    .min(1)
+    .max(
+      MAX_SCENARIO_VPS,
+      `at most ${MAX_SCENARIO_VPS} VPSs (the headless runner reads up to ${MAX_RUNNER_VPS})`,
+    ),
   events: z.array(ScenarioEventSchema).optional(),
   /**
    * Model parameter overrides by name (server/sim/params.ts lists them with ranges and sources);
@@ -160,6 +171,12 @@ export const ScenarioSchema = z.strictObject({
   params: z.record(z.string(), z.number()).optional(),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
+const RunnerScenarioSchema = ScenarioSchema.extend({
+  vps: z
+    .array(VpsSpecSchema)
+    .min(1)
+    .max(MAX_RUNNER_VPS, `at most ${MAX_RUNNER_VPS} VPSs in a runner scenario`),
+});
 
 /** A validation failure, naming the JSON path of the first bad field. */
 export interface InputError {
@@ -205,8 +222,12 @@ export function parseCommand(input: unknown): Result<Command> {
   return parseInput(CommandSchema, input);
 }
 
-export function parseScenario(input: unknown): Result<Scenario> {
-  const r = parseInput(ScenarioSchema, input);
+/**
+ * Checks a scenario's shape. `runner: true` is the headless runner's reading: the same rules, but
+ * up to {@link MAX_RUNNER_VPS} VPSs instead of {@link MAX_SCENARIO_VPS}.
+ */
+export function parseScenario(input: unknown, opts: { runner?: boolean } = {}): Result<Scenario> {
+  const r = parseInput(opts.runner ? RunnerScenarioSchema : ScenarioSchema, input);
   if (!r.ok) return r;
   const ids = new Set<string>();
   for (const [i, v] of r.data.vps.entries()) {

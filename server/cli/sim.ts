@@ -27,17 +27,20 @@ export { FORMATS, USAGE, parseArgs, type ArgsResult, type Format, type SimOption
 export { summaryTable } from './report.js';
 export type { RunMeta } from './write.js';
 
+/** The runner reads scenarios with its own, larger VPS limit (the live server keeps its per-lab one). */
+const RUNNER = { runner: true } as const;
+
 /** Loads the scenario named on the command line: a file, `-` for stdin, or a bundled preset id. */
 export async function resolveScenario(arg: string): Promise<ScenarioResult> {
-  if (arg === '-') return parseScenarioJson(readFileSync(0, 'utf8'));
+  if (arg === '-') return parseScenarioJson(readFileSync(0, 'utf8'), RUNNER);
   if (
     !existsSync(arg) &&
     /^[a-z0-9][a-z0-9-]*$/.test(arg) &&
     existsSync(resolve(PRESETS_DIR, `${arg}.json`))
   ) {
-    return loadScenarioFile(resolve(PRESETS_DIR, `${arg}.json`));
+    return loadScenarioFile(resolve(PRESETS_DIR, `${arg}.json`), RUNNER);
   }
-  return loadScenarioFile(arg);
+  return loadScenarioFile(arg, RUNNER);
 }
 
 const VERSION: string = JSON.parse(

@@ -7,7 +7,7 @@ import { parseScenarioJson } from '../../server/scenario.js';
 import { createEngine } from '../../server/sim/index.js';
 import { readFileSync } from 'node:fs';
 
-const loaded = parseScenarioJson(readFileSync(process.argv[2], 'utf8'));
+const loaded = parseScenarioJson(readFileSync(process.argv[2], 'utf8'), { runner: true });
 if (!loaded.ok) throw new Error(loaded.error.message);
 const s = loaded.data;
 const engine = createEngine(s);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Scenario } from '../../shared/commands.js';
+import { MAX_RUNNER_VPS, MAX_SCENARIO_VPS, type Scenario } from '../../shared/commands.js';
 import {
   eventTick,
   listPresets,
@@ -27,6 +27,32 @@ describe('parseScenarioJson', () => {
   it('accepts a valid scenario', () => {
     const r = parseScenarioJson(JSON.stringify(base));
     expect(r.ok && r.data.vps.map((v) => v.id)).toEqual(['web-1', 'db-1']);
+  });
+
+  it('reads more VPSs for the headless runner than for the live server, naming vps either way', () => {
+    const many = (n: number): Scenario => ({
+      name: 'many',
+      mode: 'para',
+      host: { cores: 1024, ramGiB: 65_536, diskIops: 10_000_000, netMbps: 1_000_000 },
+      vps: Array.from({ length: n }, (_, i) => ({ id: `v-${i}`, vcpus: 1, ramGiB: 1, diskIops: 10, netMbps: 1 })),
+    });
+    const text = JSON.stringify(many(MAX_SCENARIO_VPS + 1));
+    const live = parseScenarioJson(text);
+    expect(live.ok).toBe(false);
+    if (!live.ok) {
+      expect(live.error.path).toBe('vps');
+      expect(live.error.message).toContain(`at most ${MAX_SCENARIO_VPS} VPSs`);
+    }
+    const runner = parseScenarioJson(text, { runner: true });
+    expect(runner.ok && runner.data.vps.length).toBe(MAX_SCENARIO_VPS + 1);
+    // Past the runner's own cap: refused, naming the field (the array is not read further).
+    const over = { ...many(1), vps: Array.from({ length: MAX_RUNNER_VPS + 1 }, () => ({})) };
+    const r = parseScenarioJson(JSON.stringify(over), { runner: true });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.path).toBe('vps');
+      expect(r.error.message).toContain(`at most ${MAX_RUNNER_VPS} VPSs`);
+    }
   });
 
   it('reports the line and column of a syntax error', () => {
