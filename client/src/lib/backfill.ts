@@ -3,7 +3,7 @@
  * (`GET /api/labs/:id/history`): per bucket of ticks, the min and max of each chart metric.
  * The charts draw it for the part of a long window the live ring does not hold yet.
  */
-import { CHART_METRICS, type ChartMetric } from './series.js';
+import { CHART_METRICS, HOST_CHART_METRICS, HOST_SERIES, type ChartMetric } from './series.js';
 
 interface Envelope {
   min: Float32Array;
@@ -46,7 +46,7 @@ export class CoarseHistory {
   /** Read the server's answer; null when it is not the expected shape. */
   static parse(raw: unknown): CoarseHistory | null {
     if (!raw || typeof raw !== 'object') return null;
-    const r = raw as { tickMs?: unknown; bucketTicks?: unknown; toTick?: unknown; ticks?: unknown; vps?: unknown };
+    const r = raw as { tickMs?: unknown; bucketTicks?: unknown; toTick?: unknown; ticks?: unknown; vps?: unknown; host?: unknown };
     const tickMs = Number(r.tickMs);
     const bucketTicks = Number(r.bucketTicks);
     if (!(tickMs > 0) || !(bucketTicks >= 1) || !Array.isArray(r.ticks) || !r.vps || typeof r.vps !== 'object') return null;
@@ -54,9 +54,14 @@ export class CoarseHistory {
     const times = new Float64Array(n);
     for (let i = 0; i < n; i++) times[i] = ((Number(r.ticks[i]) + (bucketTicks - 1) / 2) * tickMs) / 1000;
     const h = new CoarseHistory(times, Number.isFinite(Number(r.toTick)) ? Number(r.toTick) : -1);
-    for (const [vps, metrics] of Object.entries(r.vps as Record<string, unknown>)) {
+    const series: [string, unknown, readonly ChartMetric[]][] = Object.entries(r.vps as Record<string, unknown>).map(
+      ([vps, metrics]) => [vps, metrics, CHART_METRICS],
+    );
+    // The host's envelopes, where the answer has them, go under the host series.
+    if (r.host && typeof r.host === 'object') series.push([HOST_SERIES, r.host, HOST_CHART_METRICS]);
+    for (const [vps, metrics, names] of series) {
       if (!metrics || typeof metrics !== 'object') continue;
-      for (const m of CHART_METRICS) {
+      for (const m of names) {
         const e = (metrics as Record<string, { min?: unknown; max?: unknown } | undefined>)[m];
         if (!e || !Array.isArray(e.min) || !Array.isArray(e.max)) continue;
         const min = new Float32Array(n);

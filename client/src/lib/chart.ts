@@ -1,5 +1,5 @@
 /**
- * chart.js with only the parts the stability charts use, the plugin that draws event markers,
+ * chart.js with only the parts the stability charts use, the plugin that draws the series,
  * and the pointer layer (shared crosshair, drag-to-zoom selection) drawn on its own canvas.
  */
 import {
@@ -12,10 +12,8 @@ import {
   type ChartConfiguration,
   type Plugin,
 } from 'chart.js';
-import type { Marker } from './lab.svelte.js';
 import type { TimeView } from './view.svelte.js';
 import { clock } from './format.js';
-import { layoutMarkers } from './markers.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale);
 
@@ -31,6 +29,8 @@ export interface Theme {
   command: string;
   crosshair: string;
   selection: string;
+  /** The plot's background (behind marker labels). */
+  background: string;
   /** Alpha (two hex digits) of a faded line: stronger on a dark background, where faint lines vanish. */
   dimAlpha: string;
 }
@@ -49,6 +49,7 @@ export function readTheme(el: Element): Theme {
     command: v('--muted', '#6b7280'),
     crosshair: v('--text', '#111827'),
     selection: v('--selection', 'rgba(59,130,246,0.15)'),
+    background: v('--panel', '#ffffff'),
     dimAlpha: v('--dim-alpha', '33'),
   };
 }
@@ -113,77 +114,6 @@ export function seriesPlugin(state: SeriesState): Plugin<'line'> {
           prevX = p.x;
         }
         ctx.stroke();
-      }
-      ctx.restore();
-    },
-  };
-}
-
-export interface MarkerState {
-  markers: () => readonly Marker[];
-  /** Spans of simulated time a fault ran, shaded under the lines. */
-  windows?: () => readonly { t0: number; t1: number }[];
-  theme: Theme;
-}
-
-/**
- * Event markers, drawn with the datasets (they move with the data): one line per distinct tick,
- * one label per cluster of nearby lines (see `layoutMarkers`).
- */
-export function markerPlugin(state: MarkerState): Plugin<'line'> {
-  const colorOf = (m: Marker, theme: Theme): string =>
-    m.kind === 'fault' ? theme.fault : m.kind === 'recovery' ? theme.recovery : m.kind === 'mode' ? theme.mode : theme.command;
-  return {
-    id: 'labMarkers',
-    beforeDatasetsDraw(chart) {
-      const { ctx, chartArea: area, scales } = chart;
-      const x = scales.x;
-      const windows = state.windows?.() ?? [];
-      if (!x || !area || !windows.length) return;
-      ctx.save();
-      ctx.fillStyle = state.theme.fault;
-      ctx.globalAlpha = 0.07;
-      for (const w of windows) {
-        if (w.t1 < x.min || w.t0 > x.max) continue;
-        const a = Math.max(area.left, x.getPixelForValue(Math.max(w.t0, x.min)));
-        const b = Math.min(area.right, x.getPixelForValue(Math.min(w.t1, x.max)));
-        if (b > a) ctx.fillRect(a, area.top, b - a, area.bottom - area.top);
-      }
-      ctx.restore();
-    },
-    afterDatasetsDraw(chart) {
-      const { ctx, chartArea: area, scales } = chart;
-      const x = scales.x;
-      if (!x || !area) return;
-      const { theme } = state;
-      ctx.save();
-      ctx.beginPath();
-      ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
-      ctx.clip();
-      ctx.font = '10px system-ui, sans-serif';
-      ctx.textBaseline = 'top';
-      const { lines, labels } = layoutMarkers(state.markers(), {
-        min: x.min,
-        max: x.max,
-        toPx: (t) => Math.round(x.getPixelForValue(t)) + 0.5,
-        right: area.right,
-        measure: (s) => ctx.measureText(s).width,
-      });
-      ctx.lineWidth = 1;
-      for (const l of lines) {
-        const m = l.marker;
-        ctx.strokeStyle = colorOf(m, theme);
-        ctx.globalAlpha = m.kind === 'command' ? 0.5 : 0.85;
-        ctx.setLineDash(m.kind === 'recovery' ? [2, 3] : [4, 3]);
-        ctx.beginPath();
-        ctx.moveTo(l.px, area.top);
-        ctx.lineTo(l.px, area.bottom);
-        ctx.stroke();
-      }
-      ctx.globalAlpha = 1;
-      for (const l of labels) {
-        ctx.fillStyle = colorOf(l.marker, theme);
-        ctx.fillText(l.text, l.x, area.top + 2);
       }
       ctx.restore();
     },

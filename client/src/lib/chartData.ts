@@ -2,11 +2,12 @@
  * What each stability chart plots, and the preparation of its datasets from the series: the
  * visible window cut into columns about two pixels wide, one point each, values in display units.
  */
-import { PointBuffer, type ChartMetric, type Point, type SeriesTable } from './series.js';
+import { HOST_SERIES, PointBuffer, type ChartMetric, type Point, type SeriesTable } from './series.js';
 import { ColumnCache } from './columns.js';
 import type { CoarseHistory } from './backfill.js';
+import type { ModeId } from '../../../shared/model.js';
 
-export type ChartKind = 'p99' | 'throughput' | 'disk' | 'steal' | 'health';
+export type ChartKind = 'p99' | 'throughput' | 'disk' | 'steal' | 'health' | 'host';
 
 export interface LineSpec {
   metric: ChartMetric;
@@ -16,6 +17,11 @@ export interface LineSpec {
   scale: number;
   /** Samples where this metric is not above 0 are gaps (a VPS that served nothing has no latency). */
   gate?: ChartMetric;
+  /** A host chart's line: its name and colour (VPS lines take the VPS's). */
+  name?: string;
+  color?: string;
+  /** The modes that have this quantity (a host chart names only those lines). */
+  modes?: readonly ModeId[];
 }
 
 export interface ChartSpec {
@@ -28,6 +34,8 @@ export interface ChartSpec {
   min?: number;
   max?: number;
   lines: LineSpec[];
+  /** One line per entry of `lines`, from the host's series (not one per VPS). */
+  host?: boolean;
 }
 
 /** Floor for log-scale values (a p99 of 0 cannot be drawn on a log axis). */
@@ -65,9 +73,9 @@ export const CHART_SPECS: Record<ChartKind, ChartSpec> = {
   },
   steal: {
     kind: 'steal',
-    title: 'CPU steal and throttling',
+    title: 'CPU steal',
     unit: '%',
-    legend: 'bold: steal · faint: throttled (own cap)',
+    legend: 'faint: throttled (own cap)',
     log: false,
     min: 0,
     max: 100,
@@ -86,7 +94,28 @@ export const CHART_SPECS: Record<ChartKind, ChartSpec> = {
     max: 100,
     lines: [{ metric: 'health', secondary: false, scale: 1 }],
   },
+  host: {
+    kind: 'host',
+    title: 'Dom0 / host OS CPU',
+    unit: '%',
+    legend: 'and the whole host',
+    log: false,
+    min: 0,
+    max: 100,
+    host: true,
+    lines: [
+      // Only paravirtualization has a Dom0 and only hosted virtualization a host OS: a 0 is no line.
+      { metric: 'dom0CpuUtil', secondary: false, scale: 100, gate: 'dom0CpuUtil', name: 'Dom0', color: '#d97706', modes: ['para'] },
+      { metric: 'hostOsCpuUtil', secondary: false, scale: 100, gate: 'hostOsCpuUtil', name: 'host OS', color: '#8b5cf6', modes: ['hosted'] },
+      { metric: 'cpuUtil', secondary: true, scale: 100, name: 'all cores', color: '#64748b' },
+    ],
+  },
 };
+
+/** The host chart's title under a mode: what runs beside the guests there. */
+export function hostTitle(mode: ModeId | undefined): string {
+  return mode === 'para' ? 'Dom0 CPU' : mode === 'hosted' ? 'Host OS CPU' : 'Host CPU';
+}
 
 export interface PreparedLine {
   vps: string;
@@ -121,7 +150,8 @@ export class ChartData {
   constructor(spec: ChartSpec, vpsIds: readonly string[], secondary: (vps: string) => boolean = () => true) {
     this.spec = spec;
     const lines: { vps: string; line: LineSpec }[] = [];
-    for (const vps of vpsIds) for (const line of spec.lines) if (!line.secondary || secondary(vps)) lines.push({ vps, line });
+    if (spec.host) for (const line of spec.lines) lines.push({ vps: HOST_SERIES, line });
+    else for (const vps of vpsIds) for (const line of spec.lines) if (!line.secondary || secondary(vps)) lines.push({ vps, line });
     this.lines = lines;
     this.cache = new ColumnCache(lines.map((l) => ({ vps: l.vps, metric: l.line.metric, map: this.mapper(l.line), gate: l.line.gate })));
     this.buffers = lines.map(() => new PointBuffer());
@@ -193,17 +223,18 @@ export class ChartData {
    */
   lastValues(table: SeriesTable, t1: number): Map<string, number> {
     const first = this.spec.lines[0];
-    const map = this.mapper(first);
     const res = new Map<string, number>();
     const i = table.upperBound(t1) - 1;
     for (const l of this.lines) {
-      if (l.line !== first) continue;
+      // A host chart gives every line's, by metric; a VPS chart its first line's, by VPS.
+      if (!this.spec.host && l.line !== first) continue;
+      const map = this.mapper(l.line);
       let v = NaN;
       for (let k = i; k >= 0 && k > i - 50; k--) {
-        v = map(table.valueAt(l.vps, first.metric, k));
+        v = map(table.valueAt(l.vps, l.line.metric, k));
         if (!Number.isNaN(v)) break;
       }
-      res.set(l.vps, v);
+      res.set(this.spec.host ? l.line.metric : l.vps, v);
     }
     return res;
   }

@@ -22,7 +22,7 @@ import type {
 import type { Socket } from 'socket.io-client';
 import { decodeFrameMessage, decodeHistory, type WireFrameMessage } from '../../../shared/wire.js';
 import { CoarseHistory } from './backfill.js';
-import { CHART_METRICS, SeriesTable, SERIES_CAPACITY } from './series.js';
+import { CHART_METRICS, HOST_CHART_METRICS, SeriesTable, SERIES_CAPACITY } from './series.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -56,7 +56,7 @@ const fetchHistory: HistoryFetcher = async (lab, q) => {
     to: String(q.toTick),
     windowS: String(q.windowS),
     points: String(q.points),
-    metrics: CHART_METRICS.join(','),
+    metrics: [...CHART_METRICS, ...HOST_CHART_METRICS].join(','),
   });
   const res = await fetch(`/api/labs/${encodeURIComponent(lab)}/history?${p}`, {
     headers: { accept: 'application/json' },

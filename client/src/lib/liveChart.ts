@@ -9,7 +9,6 @@ import {
   Chart,
   drawPointerLayer,
   lineConfig,
-  markerPlugin,
   niceLog,
   readTheme,
   seriesPlugin,
@@ -21,7 +20,8 @@ import { ChartData, type ChartSpec, type Tolerance } from './chartData.js';
 import type { LabClient } from './lab.svelte.js';
 import type { TimeView } from './view.svelte.js';
 import { vpsColors } from './colors.js';
-import { markersFor } from './markers.js';
+import { markersFor, upcomingMarkers, type ChartMarker } from './markers.js';
+import { markerPlugin, type DrawnLabel } from './markerPlugin.js';
 import { faultWindows, type FaultWindow } from './faultWindows.js';
 import { throttled } from './scheduler.js';
 import type { SharedScale } from './sharedScale.js';
@@ -79,7 +79,24 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
       windowsOf = { events: client.events, state: client.state, windows: faultWindows(client.events, client.state) };
     return windowsOf.windows;
   };
-  const markers = markerPlugin({ markers: () => markersFor(client.markers, slot), windows, theme: theme_ });
+  let aheadOf: { state: unknown; markers: ChartMarker[] } = { state: null, markers: [] };
+  const shown = (): ChartMarker[] => {
+    if (aheadOf.state !== client.state) aheadOf = { state: client.state, markers: upcomingMarkers(client.state) };
+    const past = markersFor(client.markers, slot);
+    return aheadOf.markers.length ? [...past, ...aheadOf.markers] : past;
+  };
+  let layoutShown = '';
+  const onLayout = (labels: readonly DrawnLabel[], area: { left: number; top: number; right: number; bottom: number }): void => {
+    const r = (v: number): number => Math.round(v * 10) / 10;
+    const text = JSON.stringify({
+      area: [r(area.left), r(area.top), r(area.right), r(area.bottom)],
+      labels: labels.map((l) => ({ ...l, x: r(l.x), y: r(l.y), w: r(l.w) })),
+    });
+    if (text === layoutShown) return;
+    layoutShown = text;
+    wrapper.setAttribute('data-markers', text);
+  };
+  const markers = markerPlugin({ markers: shown, now: () => table.lastTime(), windows, theme: theme_, onLayout });
   const series = seriesPlugin({ lines: () => drawn, gap: () => gapS, log: sp.log });
   const chart = new Chart(
     canvas,
@@ -96,14 +113,15 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     const few = ids.length <= ALL_SECONDARY_MAX;
     const d = new ChartData(sp, ids, (vps) => few || vps === focused);
     drawn = d.lines.map((l) => {
-      const c = vpsColors.get(l.vps);
-      const dim = focused ? focused !== l.vps : quiet.has(l.vps) && quiet.size < ids.length;
+      const c = l.line.color ?? vpsColors.get(l.vps);
+      // Focus and faults fade VPS lines; a host chart's lines are never faded.
+      const dim = sp.host ? false : focused ? focused !== l.vps : quiet.has(l.vps) && quiet.size < ids.length;
       return {
         data: [],
         // Secondary quantities (demand, throttled) are faint solid lines: dashes are slow to raster.
         color: dim ? c + theme_.dimAlpha : l.line.secondary ? c + '70' : c,
         // 1 px lines rasterise as hairlines (much cheaper); 1.5 px only where few lines share a chart.
-        width: focused === l.vps ? 2 : !few || l.line.secondary || dim ? 1 : 1.5,
+        width: sp.host ? (l.line.secondary ? 1 : 2) : focused === l.vps ? 2 : !few || l.line.secondary || dim ? 1 : 1.5,
       };
     });
     // The highlighted VPS is drawn last, on top.
@@ -140,7 +158,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     const columns = ChartData.columnsFor(plotPx || 600);
     quantum = view.windowS / columns;
     const [t0, t1] = view.range(table.lastTime(), quantum);
-    const sig = `${client.markers.length}:${client.markers[client.markers.length - 1]?.tick ?? -1}`;
+    const sig = `${client.markers.length}:${client.markers[client.markers.length - 1]?.tick ?? -1}:${client.state?.upcoming?.length ?? 0}`;
     if (sig !== markerSig) {
       markerSig = sig;
       force = true;

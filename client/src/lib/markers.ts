@@ -1,37 +1,58 @@
 /**
- * Event markers as the charts draw them: which side of a compare lab shows an entry, and the
- * layout of lines and labels (one line per distinct tick, one label per cluster of nearby lines,
- * labels that would overlap dropped, long ones cut with an ellipsis).
+ * Event markers as the charts draw them: which side of a compare lab shows an entry, the
+ * scenario's events still ahead, and the layout of lines and labels (one line per distinct tick,
+ * one label per cluster of nearby lines, every mode switch labelled on its own, labels stacked in
+ * rows so none overlaps another, long ones cut with an ellipsis).
  */
-import type { Marker } from './lab.svelte.js';
+import type { LabState } from '../../../shared/protocol.js';
+import { markerFor, type Marker } from './lab.svelte.js';
+
+/** A chart marker: something that happened, or (`ahead`) a scheduled event that has not fired yet. */
+export type ChartMarker = Marker & { ahead?: boolean };
 
 /** The markers one side of the lab shows: its own, and those of every side. */
 export function markersFor(markers: readonly Marker[], side: number): Marker[] {
   return markers.filter((m) => m.side === undefined || m.side === side);
 }
 
+/** The scenario's events still ahead, as markers (from the lab state the server sends). */
+export function upcomingMarkers(state: LabState | null): ChartMarker[] {
+  const out: ChartMarker[] = [];
+  for (const e of state?.upcoming ?? []) {
+    const m = markerFor({ tick: e.tick, kind: 'command', by: 'scenario', message: '', command: e.command }, state!.tickMs);
+    if (m) out.push({ ...m, ahead: true });
+  }
+  return out;
+}
+
 /** Lines at most this many pixels apart form one cluster, under one label. */
 export const CLUSTER_PX = 6;
 /** Labels longer than this are cut with an ellipsis. */
 export const MAX_LABEL_PX = 140;
-/** Space kept between two labels. */
+/** Space kept between two labels of a row. */
 export const LABEL_GAP_PX = 6;
 /** Near the right edge, a label is cut to the room left down to this width. */
 const MIN_LABEL_PX = 60;
+/** A label pinned to the right edge may be this much longer (it carries the time left). */
+const PINNED_EXTRA_PX = 80;
 /** Space between a line and its label. */
 const LABEL_PAD_PX = 3;
 
 export interface MarkerLine {
   px: number;
   /** The marker that gives the line its colour and dash. */
-  marker: Marker;
+  marker: ChartMarker;
 }
 
 export interface MarkerLabel {
   /** Left edge of the text. */
   x: number;
+  /** Width of the text. */
+  w: number;
+  /** Row, 0 at the top of the plot. */
+  row: number;
   text: string;
-  marker: Marker;
+  marker: ChartMarker;
 }
 
 export interface MarkerLayoutInput {
@@ -40,10 +61,18 @@ export interface MarkerLayoutInput {
   max: number;
   /** Pixel of a time. */
   toPx: (t: number) => number;
-  /** Plot area's right edge (labels that would cross it go left of their line). */
+  /** Plot area's left and right edges (labels stay between them). */
+  left?: number;
   right: number;
   /** Width of a text in pixels. */
   measure: (text: string) => number;
+  /** Rows of labels the plot has room for (default 1). */
+  rows?: number;
+  /**
+   * Newest simulated time: events ahead beyond the window are named at its right edge with how
+   * long until they fire (default: the window's end).
+   */
+  now?: number;
   clusterPx?: number;
   maxLabelPx?: number;
 }
@@ -54,7 +83,7 @@ function rank(m: Marker): number {
   return m.kind === 'command' ? 1 : 0;
 }
 
-function pick(ms: readonly Marker[]): Marker {
+function pick<M extends Marker>(ms: readonly M[]): M {
   let best = ms[0];
   for (const m of ms) if (rank(m) < rank(best)) best = m;
   return best;
@@ -73,51 +102,96 @@ export function truncate(text: string, maxPx: number, measure: (s: string) => nu
   return text.slice(0, lo).trimEnd() + '…';
 }
 
+/** "0:12" for a span of seconds. */
+function span(s: number): string {
+  const t = Math.max(0, Math.round(s));
+  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
+}
+
+interface Candidate {
+  /** Pixel of the line it names. */
+  px: number;
+  head: ChartMarker;
+  /** Text before any cut, and what is added after it ("+2"). */
+  label: string;
+  suffix: string;
+  /** Placed first: mode switches, then events ahead, then the rest. */
+  order: number;
+  /** Drawn from its right edge leftwards (events ahead beyond the window, pinned to the edge). */
+  pinned?: boolean;
+}
+
 /**
  * Lines and labels for the visible markers: one line per distinct tick; lines within
  * `clusterPx` of the previous one join its cluster, labelled once with its first command or fault
- * (else its first entry) and "+N" for the others; a label that would overlap the one before it is
- * left out.
+ * (else its first entry) and "+N" for the others, except mode switches, each labelled on its own.
+ * Labels go in the first of `rows` rows where they overlap no other (mode switches placed first);
+ * one that fits nowhere is left out. Events ahead past the window's end are named at its right
+ * edge ("▸ io_storm on batch-1 in 0:12").
  */
-export function layoutMarkers(markers: readonly Marker[], o: MarkerLayoutInput): { lines: MarkerLine[]; labels: MarkerLabel[] } {
+export function layoutMarkers(markers: readonly ChartMarker[], o: MarkerLayoutInput): { lines: MarkerLine[]; labels: MarkerLabel[] } {
   const clusterPx = o.clusterPx ?? CLUSTER_PX;
   const maxLabelPx = o.maxLabelPx ?? MAX_LABEL_PX;
+  const left = o.left ?? -Infinity;
+  const rows = Math.max(1, Math.floor(o.rows ?? 1));
   const visible = markers.filter((m) => m.t >= o.min && m.t <= o.max).sort((a, b) => a.tick - b.tick);
   // One group per distinct tick, in time order (markers arrive in order; the sort is stable).
-  const ticks: Marker[][] = [];
+  const ticks: ChartMarker[][] = [];
   for (const m of visible) {
     const last = ticks[ticks.length - 1];
-    if (last && last[0].tick === m.tick) last.push(m);
+    if (last && last[0].tick === m.tick && !!last[0].ahead === !!m.ahead) last.push(m);
     else ticks.push([m]);
   }
   const lines: MarkerLine[] = ticks.map((ms) => ({ px: o.toPx(ms[0].t), marker: pick(ms) }));
-  const clusters: { start: number; members: Marker[] }[] = [];
+  const clusters: { px: number; members: ChartMarker[] }[] = [];
   let prevPx = -Infinity;
   ticks.forEach((ms, i) => {
     const px = lines[i].px;
     const c = clusters[clusters.length - 1];
-    if (c && px - prevPx <= clusterPx) c.members.push(...ms);
-    else clusters.push({ start: i, members: [...ms] });
+    if (c && px - prevPx <= clusterPx && !!c.members[0].ahead === !!ms[0].ahead) c.members.push(...ms);
+    else clusters.push({ px, members: [...ms] });
     prevPx = px;
   });
-  const labels: MarkerLabel[] = [];
-  let lastRight = -Infinity;
+  const candidates: Candidate[] = [];
   for (const c of clusters) {
-    const head = pick(c.members);
-    const more = c.members.length - 1;
-    const suffix = more > 0 ? ` +${more}` : '';
-    const px = lines[c.start].px;
-    let x = px + LABEL_PAD_PX;
-    // Near the right edge a label is cut to the room left, or goes left of its line when too little.
-    const room = o.right - x;
-    const fit = (max: number): string => truncate(head.label, max - (suffix ? o.measure(suffix) : 0), o.measure) + suffix;
-    let text = fit(maxLabelPx);
-    if (o.measure(text) > room && room >= MIN_LABEL_PX) text = fit(room);
-    const w = o.measure(text);
-    if (x + w > o.right) x = px - LABEL_PAD_PX - w;
-    if (x < lastRight + LABEL_GAP_PX) continue;
-    labels.push({ x, text, marker: head });
-    lastRight = x + w;
+    const modes = c.members.filter((m) => m.kind === 'mode');
+    const rest = c.members.filter((m) => m.kind !== 'mode');
+    for (const m of modes) candidates.push({ px: o.toPx(m.t), head: m, label: m.label, suffix: '', order: 0 });
+    if (!rest.length) continue;
+    const head = pick(rest);
+    const more = rest.length - 1;
+    const label = head.ahead ? `▸ ${head.label}` : head.label;
+    candidates.push({ px: c.px, head, label, suffix: more > 0 ? ` +${more}` : '', order: head.ahead ? 1 : 2 });
   }
+  const beyond = markers.filter((m) => m.ahead && m.t > o.max).sort((a, b) => a.t - b.t);
+  if (beyond.length) {
+    const head = beyond[0];
+    const more = beyond.length - 1;
+    // The time left is kept whole; a long name is what gets cut.
+    const suffix = ` in ${span(head.t - (o.now ?? o.max))}${more > 0 ? ` +${more}` : ''}`;
+    candidates.push({ px: o.right, head, label: `▸ ${head.label}`, suffix, order: 1, pinned: true });
+  }
+  candidates.sort((a, b) => a.order - b.order || a.px - b.px);
+  const taken: [number, number][][] = Array.from({ length: rows }, () => []);
+  const labels: MarkerLabel[] = [];
+  for (const c of candidates) {
+    const suffixW = c.suffix ? o.measure(c.suffix) : 0;
+    const fit = (max: number): string => truncate(c.label, max - suffixW, o.measure) + c.suffix;
+    let x = c.pinned ? c.px : c.px + LABEL_PAD_PX;
+    // Near the right edge a label goes left of its line; where neither side has room, it is cut
+    // to the room on the right (down to a minimum), else it goes left of the line as it is.
+    let text = fit(c.pinned ? maxLabelPx + PINNED_EXTRA_PX : maxLabelPx);
+    const room = o.right - x;
+    const leftRoom = c.px - LABEL_PAD_PX - left;
+    if (!c.pinned && o.measure(text) > room && o.measure(text) > leftRoom && room >= MIN_LABEL_PX) text = fit(room);
+    const w = o.measure(text);
+    if (x + w > o.right) x = (c.pinned ? c.px : c.px - LABEL_PAD_PX) - w;
+    if (x < left) x = left;
+    const row = taken.findIndex((spans) => spans.every(([a, b]) => x + w + LABEL_GAP_PX <= a || x >= b + LABEL_GAP_PX));
+    if (row < 0) continue;
+    taken[row].push([x, x + w]);
+    labels.push({ x, w, row, text, marker: c.head });
+  }
+  labels.sort((a, b) => a.row - b.row || a.x - b.x);
   return { lines, labels };
 }

@@ -3,8 +3,8 @@
  * shared by every series of a frame stream, one value column per (VPS, metric).
  * Appending never allocates once a column exists; the oldest sample falls off when full.
  */
-import { VPS_METRICS, type Frame, type VpsMetricName } from '../../../shared/model.js';
-import { VPS_SCALE, type WireFrame } from '../../../shared/wire.js';
+import { HOST_METRICS, VPS_METRICS, type Frame, type HostMetricName, type VpsMetricName } from '../../../shared/model.js';
+import { HOST_SCALE, VPS_SCALE, type WireFrame } from '../../../shared/wire.js';
 
 /** 15 minutes at 10 Hz. */
 export const SERIES_CAPACITY = 9000;
@@ -19,7 +19,11 @@ export const CHART_METRICS = [
   'health',
   'diskLatencyMs',
 ] as const satisfies readonly VpsMetricName[];
-export type ChartMetric = (typeof CHART_METRICS)[number];
+/** The host metrics the charts draw (Dom0 and host OS CPU beside the whole host's). */
+export const HOST_CHART_METRICS = ['cpuUtil', 'dom0CpuUtil', 'hostOsCpuUtil'] as const satisfies readonly HostMetricName[];
+/** The series id of host metrics (no VPS id is empty). */
+export const HOST_SERIES = '';
+export type ChartMetric = (typeof CHART_METRICS)[number] | (typeof HOST_CHART_METRICS)[number];
 
 /** One plotted point; objects are pooled and rewritten, never reallocated per frame. */
 export interface Point {
@@ -75,6 +79,7 @@ export class SeriesTable {
     this.ticks[slot] = frame.tick;
     this.times[slot] = frame.t;
     this.lastTick = frame.tick;
+    for (const m of HOST_CHART_METRICS) this.hostColumn(m)[slot] = frame.host[m];
     const seen = new Set<string>();
     for (const v of frame.vps) {
       seen.add(v.id);
@@ -94,7 +99,7 @@ export class SeriesTable {
    * goes through. Same rules as `append`.
    */
   appendWire(wire: WireFrame): boolean {
-    const [tick, tMs, idList, , rows] = wire;
+    const [tick, tMs, idList, host, rows] = wire;
     if (tick <= this.lastTick) return false;
     const cap = this.capacity;
     const slot = (this.head + this.len) % cap;
@@ -103,6 +108,10 @@ export class SeriesTable {
     this.ticks[slot] = tick;
     this.times[slot] = tMs / 1000;
     this.lastTick = tick;
+    for (let k = 0; k < HOST_CHART_METRICS.length; k++) {
+      const raw = host?.[HOST_INDEX[k]];
+      this.hostColumn(HOST_CHART_METRICS[k])[slot] = typeof raw === 'number' ? raw / HOST_WIRE_SCALE[k] : NaN;
+    }
     const ids = idList === '' ? [] : idList.split(',');
     for (let v = 0; v < ids.length; v++) {
       const row = rows[v];
@@ -119,6 +128,13 @@ export class SeriesTable {
       }
     }
     return true;
+  }
+
+  private hostColumn(metric: ChartMetric): Float32Array {
+    const k = key(HOST_SERIES, metric);
+    let col = this.cols.get(k);
+    if (!col) this.cols.set(k, (col = new Float32Array(this.capacity).fill(NaN)));
+    return col;
   }
 
   private columnFor(id: string, metric: ChartMetric): Float32Array {
@@ -227,6 +243,8 @@ export class SeriesTable {
 /** Where each chart metric sits in a wire VPS row (after the state), and its wire scale. */
 const WIRE_INDEX = CHART_METRICS.map((m) => VPS_METRICS.indexOf(m) + 1);
 const WIRE_SCALE = CHART_METRICS.map((m) => VPS_SCALE[m]);
+const HOST_INDEX = HOST_CHART_METRICS.map((m) => HOST_METRICS.indexOf(m));
+const HOST_WIRE_SCALE = HOST_CHART_METRICS.map((m) => HOST_SCALE[m]);
 
 function key(id: string, metric: string): string {
   return `${id}\u0000${metric}`;

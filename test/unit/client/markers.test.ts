@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { layoutMarkers, markersFor, truncate } from '../../../client/src/lib/markers.js';
+import { layoutMarkers, markersFor, truncate, upcomingMarkers, type ChartMarker } from '../../../client/src/lib/markers.js';
+import type { LabState } from '../../../shared/protocol.js';
 import { modeLabel } from '../../../shared/events.js';
-import { markerFor, type Marker } from '../../../client/src/lib/lab.svelte.js';
+import { markerFor } from '../../../client/src/lib/lab.svelte.js';
 
 /** 6 px per character; 1 px per tick of time. */
 const measure = (s: string): number => s.length * 6;
 const input = { min: 0, max: 1000, toPx: (t: number) => t, right: 1000, measure };
-const m = (tick: number, label: string, over: Partial<Marker> = {}): Marker => ({ tick, t: tick, kind: 'fault', label, ...over });
+const m = (tick: number, label: string, over: Partial<ChartMarker> = {}): ChartMarker => ({ tick, t: tick, kind: 'fault', label, ...over });
+
+/** No two labels of one row closer than the gap, none outside [left, right]. */
+function expectNoOverlap(labels: { x: number; w: number; row: number }[], left: number, right: number): void {
+  for (const a of labels) {
+    expect(a.x).toBeGreaterThanOrEqual(left);
+    expect(a.x + a.w).toBeLessThanOrEqual(right);
+    for (const b of labels) if (a !== b && a.row === b.row) expect(a.x + a.w <= b.x || b.x + b.w <= a.x).toBe(true);
+  }
+}
 
 describe('layoutMarkers', () => {
   it('draws one line per distinct tick and labels a cluster once, naming the command before state notes', () => {
@@ -25,7 +35,7 @@ describe('layoutMarkers', () => {
     expect(labels[1].marker.kind).toBe('recovery');
   });
 
-  it('drops a label that would overlap the one before it and cuts long labels with an ellipsis', () => {
+  it('with one row, drops a label that would overlap the one before it and cuts long labels with an ellipsis', () => {
     const long = 'memory_leak on a-very-long-vps-name-indeed';
     const { labels } = layoutMarkers([m(10, long), m(40, 'cpu_hog on b'), m(300, 'io_storm on c')], input);
     expect(labels.map((l) => l.text)).toEqual([truncate(long, 140, measure), 'io_storm on c']);
@@ -38,6 +48,81 @@ describe('layoutMarkers', () => {
     const { lines, labels } = layoutMarkers([m(5, 'early'), m(990, 'late')], { ...input, min: 10 });
     expect(lines).toHaveLength(1);
     expect(labels[0].x + measure('late')).toBeLessThanOrEqual(990);
+  });
+});
+
+describe('labels in rows', () => {
+  it('stacks overlapping labels in the next free row, and drops what fits in no row', () => {
+    const ms = [m(10, 'cpu_hog on a'), m(30, 'cpu_hog on b'), m(50, 'cpu_hog on c'), m(300, 'io_storm on d')];
+    const two = layoutMarkers(ms, { ...input, rows: 2 });
+    expect(two.labels.map((l) => [l.text, l.row])).toEqual([
+      ['cpu_hog on a', 0],
+      ['io_storm on d', 0],
+      ['cpu_hog on b', 1],
+    ]);
+    expectNoOverlap(two.labels, 0, 1000);
+    expect(layoutMarkers(ms, { ...input, rows: 3 }).labels).toHaveLength(4);
+  });
+
+  it('labels every mode switch on its own, even inside a cluster and before faults that would take its room', () => {
+    const ms = [
+      m(100, 'kernel panic'),
+      m(102, 'mode → full', { kind: 'mode' }),
+      m(110, 'memory_leak on web-1'),
+      m(115, 'mode → para', { kind: 'mode' }),
+      m(140, 'mode → full', { kind: 'mode' }),
+      m(150, 'mode → para', { kind: 'mode' }),
+    ];
+    const { labels } = layoutMarkers(ms, { ...input, rows: 4 });
+    const modes = labels.filter((l) => l.marker.kind === 'mode');
+    expect(modes.map((l) => l.text)).toEqual(['mode → full', 'mode → para', 'mode → full', 'mode → para']);
+    expectNoOverlap(labels, 0, 1000);
+    // The rows are full there: the earlier faults give way, never a mode switch.
+    expect(labels.some((l) => l.marker.kind === 'fault')).toBe(false);
+    expect(layoutMarkers(ms, { ...input, rows: 6 }).labels.filter((l) => l.marker.kind === 'fault')).toHaveLength(2);
+  });
+
+  it('keeps labels inside the plot at both edges', () => {
+    const { labels } = layoutMarkers([m(2, 'mode → hosted', { kind: 'mode' }), m(998, 'mode → para', { kind: 'mode' })], {
+      ...input,
+      left: 0,
+      rows: 2,
+    });
+    expect(labels).toHaveLength(2);
+    expectNoOverlap(labels, 0, 1000);
+  });
+});
+
+describe('scheduled events ahead', () => {
+  const state = {
+    tickMs: 100,
+    upcoming: [
+      { tick: 300, command: { type: 'startFault', vps: 'batch-1', fault: 'io_storm' } },
+      { tick: 750, command: { type: 'stopFault', vps: 'batch-1', fault: 'io_storm' } },
+    ],
+  } as unknown as LabState;
+
+  it('become faint markers named like the events they will be', () => {
+    const ahead = upcomingMarkers(state);
+    expect(ahead.map((a) => [a.t, a.kind, a.label, a.ahead])).toEqual([
+      [30, 'fault', 'io_storm on batch-1', true],
+      [75, 'recovery', 'stop io_storm on batch-1', true],
+    ]);
+    expect(upcomingMarkers(null)).toEqual([]);
+  });
+
+  it('show on the axis inside the window, and past its end as one label at the right edge with the time left', () => {
+    const ahead = upcomingMarkers(state);
+    const { lines, labels } = layoutMarkers(ahead, { min: 0, max: 60, toPx: (t) => t * 10, left: 0, right: 600, measure, rows: 2, now: 12 });
+    expect(lines.map((l) => l.px)).toEqual([300]);
+    expect(labels.map((l) => l.text)).toEqual(['▸ io_storm on batch-1', '▸ stop io_storm on batch-1 in 1:03']);
+    const pinned = labels[1];
+    expect(pinned.x + pinned.w).toBe(600);
+    expectNoOverlap(labels, 0, 600);
+    // Later on, both are past the window's end: the sooner is named, with "+1".
+    const later = layoutMarkers(ahead, { min: -40, max: 20, toPx: (t) => (t + 40) * 10, left: 0, right: 600, measure, rows: 2, now: 20 });
+    expect(later.lines).toEqual([]);
+    expect(later.labels.map((l) => l.text)).toEqual(['▸ io_storm on batch-1 in 0:10 +1']);
   });
 });
 
