@@ -13,6 +13,7 @@ import {
   labState,
   plotted,
   presetScenario,
+  series,
   setSpeed,
   waitChartsPast,
   waitForPlotted,
@@ -85,6 +86,11 @@ describe('dashboard, second pass', () => {
           return a && a === b ? a : `${a} ≠ ${b}`;
         }, { timeout: 15_000 })
         .toMatch(/^[\d.e+-]+:[\d.e+-]+$/);
+    }
+    // Both sides start with the source's past up to the fork, not a blank chart.
+    for (const slot of [0, 1]) {
+      const held = await series(page, 'web-1', 'latencyP99Ms', slot);
+      expect(held.t[0], `side ${slot} starts before the fork`).toBeLessThan(before.tick / 10 - 10);
     }
     // A compare lab keeps its modes: the mode menu is locked.
     expect(await page.getByLabel('Virtualization mode').isDisabled()).toBe(true);
@@ -172,6 +178,7 @@ describe('dashboard, second pass', () => {
     await page.getByTestId('vps-card-web-1').waitFor();
     const widths = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
     expect(widths[0]).toBeLessThanOrEqual(widths[1]);
+    expect(await clippedText(page)).toEqual([]);
     const chartTop = (await page.getByTestId('chart-p99').boundingBox())!.y;
     const cardTop = (await page.getByTestId('vps-card-web-1').boundingBox())!.y;
     expect(chartTop).toBeLessThan(cardTop);
@@ -190,6 +197,12 @@ describe('dashboard, second pass', () => {
       await page.getByTestId('event-log').waitFor();
       await page.getByTestId('culprit-batch-1').first().waitFor({ timeout: 15_000 });
       expect(await clippedText(page)).toEqual([]);
+      // Six charts, none squashed: each keeps a readable height.
+      for (const id of ['chart-p99', 'chart-throughput', 'chart-disk', 'chart-steal', 'chart-health', 'chart-host']) {
+        const box = (await page.getByTestId(id).boundingBox())!;
+        expect(box.height, `${id} height`).toBeGreaterThanOrEqual(h >= 1000 ? 240 : 145);
+        expect(box.x + box.width, `${id} ends on screen`).toBeLessThanOrEqual(w);
+      }
       for (const id of ['who-hurts-whom', 'event-log']) {
         const box = (await page.getByTestId(id).boundingBox())!;
         expect(box.y + box.height, `${id} ends on screen`).toBeLessThanOrEqual(h);

@@ -17,6 +17,8 @@ const MAX_ROWS = 6;
 /** A label as drawn, in canvas pixels. */
 export interface DrawnLabel {
   text: string;
+  /** Simulated time of the (first) marker it names. */
+  t: number;
   kind: ChartMarker['kind'];
   ahead: boolean;
   x: number;
@@ -107,7 +109,7 @@ export function markerPlugin(state: MarkerState): Plugin<'line'> {
         ctx.globalAlpha = l.marker.ahead ? 0.75 : 1;
         ctx.fillStyle = colorOf(l.marker, theme);
         ctx.fillText(l.text, l.x, y);
-        drawn.push({ text: l.text, kind: l.marker.kind, ahead: !!l.marker.ahead, x: l.x, y, w: l.w, h: ROW_PX - 2 });
+        drawn.push({ text: l.text, t: l.marker.t, kind: l.marker.kind, ahead: !!l.marker.ahead, x: l.x, y, w: l.w, h: ROW_PX - 2 });
       }
       ctx.restore();
       state.onLayout?.(drawn, { left: area.left, top: area.top, right: area.right, bottom: area.bottom });

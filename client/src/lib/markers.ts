@@ -31,8 +31,6 @@ export const CLUSTER_PX = 6;
 export const MAX_LABEL_PX = 140;
 /** Space kept between two labels of a row. */
 export const LABEL_GAP_PX = 6;
-/** Near the right edge, a label is cut to the room left down to this width. */
-const MIN_LABEL_PX = 60;
 /** A label pinned to the right edge may be this much longer (it carries the time left). */
 const PINNED_EXTRA_PX = 80;
 /** Space between a line and its label. */
@@ -108,6 +106,26 @@ function span(s: number): string {
   return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
 }
 
+/**
+ * Mode switches, each named: one label per switch, or where the next switch comes before the
+ * label would end, one label for the run ("mode → full → para → full"), never cut.
+ */
+function modeChains(visible: readonly ChartMarker[], o: MarkerLayoutInput): Candidate[] {
+  const out: Candidate[] = [];
+  for (const m of visible) {
+    if (m.kind !== 'mode' || m.ahead) continue;
+    const px = o.toPx(m.t);
+    const last = out[out.length - 1];
+    const to = m.label.replace(/^mode → /, '');
+    const longer = last ? `${last.label} → ${to}` : '';
+    // A run wider than the plot goes on in a new label (which takes the next row).
+    const fits = o.left === undefined || o.measure(longer) <= o.right - o.left;
+    if (last && fits && px <= last.px + LABEL_PAD_PX + o.measure(last.label) + LABEL_GAP_PX) last.label = longer;
+    else out.push({ px, head: m, label: m.label, suffix: '', order: 0, whole: true });
+  }
+  return out;
+}
+
 interface Candidate {
   /** Pixel of the line it names. */
   px: number;
@@ -119,6 +137,8 @@ interface Candidate {
   order: number;
   /** Drawn from its right edge leftwards (events ahead beyond the window, pinned to the edge). */
   pinned?: boolean;
+  /** Never cut (mode switches). */
+  whole?: boolean;
 }
 
 /**
@@ -152,11 +172,9 @@ export function layoutMarkers(markers: readonly ChartMarker[], o: MarkerLayoutIn
     else clusters.push({ px, members: [...ms] });
     prevPx = px;
   });
-  const candidates: Candidate[] = [];
+  const candidates: Candidate[] = modeChains(visible, o);
   for (const c of clusters) {
-    const modes = c.members.filter((m) => m.kind === 'mode');
     const rest = c.members.filter((m) => m.kind !== 'mode');
-    for (const m of modes) candidates.push({ px: o.toPx(m.t), head: m, label: m.label, suffix: '', order: 0 });
     if (!rest.length) continue;
     const head = pick(rest);
     const more = rest.length - 1;
@@ -177,15 +195,20 @@ export function layoutMarkers(markers: readonly ChartMarker[], o: MarkerLayoutIn
   for (const c of candidates) {
     const suffixW = c.suffix ? o.measure(c.suffix) : 0;
     const fit = (max: number): string => truncate(c.label, max - suffixW, o.measure) + c.suffix;
-    let x = c.pinned ? c.px : c.px + LABEL_PAD_PX;
-    // Near the right edge a label goes left of its line; where neither side has room, it is cut
-    // to the room on the right (down to a minimum), else it goes left of the line as it is.
-    let text = fit(c.pinned ? maxLabelPx + PINNED_EXTRA_PX : maxLabelPx);
-    const room = o.right - x;
-    const leftRoom = c.px - LABEL_PAD_PX - left;
-    if (!c.pinned && o.measure(text) > room && o.measure(text) > leftRoom && room >= MIN_LABEL_PX) text = fit(room);
-    const w = o.measure(text);
-    if (x + w > o.right) x = (c.pinned ? c.px : c.px - LABEL_PAD_PX) - w;
+    // Right of its line; else left of it; else as far right as it fits, across its line; a
+    // label wider than the whole plot is cut to it.
+    let text = c.whole ? c.label : fit(c.pinned ? maxLabelPx + PINNED_EXTRA_PX : maxLabelPx);
+    let w = o.measure(text);
+    const span = o.right - (Number.isFinite(left) ? left : o.right - Math.max(w, 1));
+    if (w > span && !c.whole) {
+      text = fit(span);
+      w = o.measure(text);
+    }
+    let x: number;
+    if (c.pinned) x = c.px - w;
+    else if (c.px + LABEL_PAD_PX + w <= o.right) x = c.px + LABEL_PAD_PX;
+    else if (c.px - LABEL_PAD_PX - w >= left) x = c.px - LABEL_PAD_PX - w;
+    else x = o.right - w;
     if (x < left) x = left;
     const row = taken.findIndex((spans) => spans.every(([a, b]) => x + w + LABEL_GAP_PX <= a || x >= b + LABEL_GAP_PX));
     if (row < 0) continue;

@@ -64,7 +64,7 @@ describe('labels in rows', () => {
     expect(layoutMarkers(ms, { ...input, rows: 3 }).labels).toHaveLength(4);
   });
 
-  it('labels every mode switch on its own, even inside a cluster and before faults that would take its room', () => {
+  it('names every mode switch, a quick run of them in one label, placed before faults that would take its room', () => {
     const ms = [
       m(100, 'kernel panic'),
       m(102, 'mode → full', { kind: 'mode' }),
@@ -72,14 +72,21 @@ describe('labels in rows', () => {
       m(115, 'mode → para', { kind: 'mode' }),
       m(140, 'mode → full', { kind: 'mode' }),
       m(150, 'mode → para', { kind: 'mode' }),
+      m(600, 'mode → hosted', { kind: 'mode' }),
     ];
-    const { labels } = layoutMarkers(ms, { ...input, rows: 4 });
-    const modes = labels.filter((l) => l.marker.kind === 'mode');
-    expect(modes.map((l) => l.text)).toEqual(['mode → full', 'mode → para', 'mode → full', 'mode → para']);
-    expectNoOverlap(labels, 0, 1000);
-    // The rows are full there: the earlier faults give way, never a mode switch.
-    expect(labels.some((l) => l.marker.kind === 'fault')).toBe(false);
-    expect(layoutMarkers(ms, { ...input, rows: 6 }).labels.filter((l) => l.marker.kind === 'fault')).toHaveLength(2);
+    const { labels } = layoutMarkers(ms, { ...input, rows: 1 });
+    expect(labels.map((l) => l.text)).toEqual(['mode → full → para → full → para', 'mode → hosted']);
+    expect(labels.every((l) => l.marker.kind === 'mode')).toBe(true);
+    const three = layoutMarkers(ms, { ...input, rows: 3 }).labels;
+    expect(three.filter((l) => l.marker.kind === 'fault').map((l) => l.text)).toEqual(['kernel panic', 'memory_leak on web-1']);
+    expectNoOverlap(three, 0, 1000);
+  });
+
+  it('never cuts a run of mode switches near the right edge: it goes left of its line', () => {
+    const ms = [m(950, 'mode → full', { kind: 'mode' }), m(955, 'mode → para', { kind: 'mode' })];
+    const [l] = layoutMarkers(ms, { ...input, left: 0, rows: 1 }).labels;
+    expect(l.text).toBe('mode → full → para');
+    expect(l.x + l.w).toBeLessThanOrEqual(1000);
   });
 
   it('keeps labels inside the plot at both edges', () => {
@@ -90,6 +97,19 @@ describe('labels in rows', () => {
     });
     expect(labels).toHaveLength(2);
     expectNoOverlap(labels, 0, 1000);
+  });
+});
+
+describe('a label with room on neither side of its line', () => {
+  it('stays whole, as far right as it fits, and is cut only when wider than the plot', () => {
+    const narrow = { min: 0, max: 110, toPx: (t: number) => 450 + t, left: 450, right: 560, measure };
+    const [l] = layoutMarkers([m(50, 'cpu_hog on web-1')], narrow).labels;
+    expect(l.text).toBe('cpu_hog on web-1');
+    expect([l.x, l.x + l.w]).toEqual([560 - 96, 560]);
+    const [cut] = layoutMarkers([m(50, 'memory_leak on web-1 and more')], narrow).labels;
+    expect(cut.text.endsWith('…')).toBe(true);
+    expect(cut.x).toBeGreaterThanOrEqual(450);
+    expect(cut.x + cut.w).toBeLessThanOrEqual(560);
   });
 });
 
