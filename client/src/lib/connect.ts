@@ -2,7 +2,7 @@
  * The live link: a socket.io client that joins one lab, feeds the LabClient, and rejoins after
  * every reconnect (the server then sends a fresh snapshot, which replaces the chart history).
  */
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { ClientToServer, ServerToClient } from '../../../shared/protocol.js';
 import type { LabClient } from './lab.svelte.js';
 import { decodeFrameMessage } from './decode.js';
@@ -12,10 +12,21 @@ import { vpsColors } from './colors.js';
 
 /** A join answered without a snapshot within this long is asked again (and the page says so). */
 const SNAPSHOT_WAIT_MS = 10_000;
+/** While the lab is being restored, the join is asked again this often (quietly). */
+const RESTORING_RECHECK_MS = 10_000;
 
-export function connectLab(client: LabClient): () => void {
-  const token = controlToken();
-  const socket: Socket<ServerToClient, ClientToServer> = io({
+type LabIo = Socket<ServerToClient, ClientToServer>;
+
+export interface ConnectOptions {
+  /** Opens the socket (default: socket.io to this page's origin). */
+  open?: (opts: Partial<ManagerOptions & SocketOptions>) => LabIo;
+  /** The control token (default: from the page's URL or session). */
+  token?: string;
+}
+
+export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => void {
+  const token = 'token' in opts ? opts.token : controlToken();
+  const socket: LabIo = (opts.open ?? ((o) => io(o)))({
     transports: ['websocket'],
     auth: token ? { token } : {},
     reconnectionDelay: 500,
@@ -39,6 +50,13 @@ export function connectLab(client: LabClient): () => void {
         return;
       }
       client.joinError = null;
+      if (r.data?.restoring) {
+        // Not an error: the server sends the snapshot once the lab is back. Asked again now and
+        // then in case that moment passed while this page was offline.
+        client.restoring = true;
+        watchdog = setTimeout(join, RESTORING_RECHECK_MS);
+        return;
+      }
       watchdog = setTimeout(() => {
         client.lastError = { code: 'INTERNAL', message: 'The server joined this lab but sent no history; asking again' };
         join();
@@ -59,6 +77,7 @@ export function connectLab(client: LabClient): () => void {
     stopWatchdog();
     // The server's colours are in place before anything draws with them.
     vpsColors.adopt(msg.state?.colors);
+    client.restoring = false;
     client.applyWireSnapshot(msg);
   });
   socket.on('frame', (msg) => {
@@ -76,7 +95,15 @@ export function connectLab(client: LabClient): () => void {
   socket.on('reset', (msg) => {
     if (msg.lab === client.labId) join();
   });
-  socket.on('error', (err) => (client.lastError = err));
+  socket.on('error', (err) => {
+    client.lastError = err;
+    // The lab this page waited for could not be restored: say so instead of waiting on.
+    if (client.restoring && err?.path === 'lab') {
+      stopWatchdog();
+      client.restoring = false;
+      client.joinError = err;
+    }
+  });
 
   return () => {
     stopWatchdog();

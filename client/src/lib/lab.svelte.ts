@@ -91,6 +91,8 @@ export class LabClient {
   tick = $state(-1);
   /** Whether the first snapshot has arrived. */
   ready = $state(false);
+  /** The server is restoring this lab after a restart: its snapshot follows when it is back. */
+  restoring = $state(false);
   /** This page's name in the log's `by` ("viewer 3"), from the snapshot. */
   you = $state<string | null>(null);
   /** How many browsers watch this lab. */

@@ -1,0 +1,86 @@
+/**
+ * The page's live link meets a lab being restored after a restart: the real client code
+ * (connectLab + LabClient) against the real server, whose restore is held until the test lets it
+ * go. The page shows "restoring", not an error, and opens the lab by itself once it is back.
+ */
+import path from 'node:path';
+import { io } from 'socket.io-client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULTS, type Config } from '../../server/config.js';
+import { ManualClock } from '../../server/lab/clock.js';
+import { simEngines, type EngineFactory } from '../../server/lab/engines.js';
+import { openFileStore } from '../../server/lab/fileStore.js';
+import { silentLogger } from '../../server/log.js';
+import { createApp, type LabServer } from '../../server/net/app.js';
+import { LabClient } from '../../client/src/lib/lab.svelte.js';
+import { connectLab } from '../../client/src/lib/connect.js';
+import { removeDir, startServer } from './helpers.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const fn of cleanup.reverse()) await fn();
+});
+
+/** Resolves once `pred` holds, checking after each turn of the event loop (bounded). */
+async function until(pred: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('a page joining a lab still being restored', () => {
+  it('shows it restoring (no error), then gets its snapshot when the lab is back', async () => {
+    const first = await startServer();
+    cleanup.push(() => removeDir(first.dataDir));
+    const made = await first.server.registry.create({ id: 'keep', preset: 'demo' });
+    expect(made.ok).toBe(true);
+    first.advance(2000);
+    await first.close();
+
+    // The same data directory, with every engine build held until `release`.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const engines: EngineFactory = {
+      create: async (s, m) => (await gate, simEngines.create(s, m)),
+      restore: async (snap) => (await gate, simEngines.restore(snap)),
+    };
+    const config: Config = {
+      ...DEFAULTS,
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: first.dataDir,
+      clientDir: path.join(first.dataDir, 'no-client'),
+    };
+    const logger = silentLogger();
+    const server: LabServer = await createApp({
+      config,
+      clock: new ManualClock(1000),
+      logger,
+      store: await openFileStore(first.dataDir, logger),
+      engines,
+    });
+    const { url } = await server.listen();
+    cleanup.push(async () => {
+      release();
+      await server.close();
+    });
+
+    const client = new LabClient('keep');
+    const disconnect = connectLab(client, { open: (o) => io(url, o), token: undefined });
+    cleanup.push(disconnect);
+    await until(() => client.restoring, 'the restoring answer');
+    expect(client.ready).toBe(false);
+    expect(client.joinError).toBeNull();
+    expect(client.lastError).toBeNull();
+
+    release();
+    await server.restored;
+    await until(() => client.ready, 'the snapshot');
+    expect(client.restoring).toBe(false);
+    expect(client.state?.id).toBe('keep');
+    expect(client.state?.vps.length).toBe(6);
+    expect(client.joinError).toBeNull();
+  });
+});
