@@ -49,7 +49,6 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const backlogA = st.dyn.backlog;
   const stateCode = w.stateCode;
   const isoGoodA = w.isoGood,
-    isoP99 = w.isoP99,
     isoKept = w.isoKept;
   const sloA = w.plan.sloMs;
   const mDiskDemand = m.diskDemandIops,
@@ -115,13 +114,20 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       // A storm or flood in the same guest shares the guest's device headroom with its service.
       let rhoDisk = 0;
       let rhoNet = 0;
+      // (The base share of each device is written inline: a double returned from a call is boxed.)
       if (useDisk) {
-        const dSvc = diskAvail[i] * baseFraction(db, diskFault[i] * faultIoScale[i]);
+        const df = diskFault[i] * faultIoScale[i];
+        let share = 1;
+        if (db + df > 0) share = db / (db + df);
+        const dSvc = diskAvail[i] * share;
         if (dSvc > 0) rhoDisk = (db * slowAll) / dSvc;
         else rhoDisk = Infinity;
       }
       if (useNet) {
-        const nSvc = netAvail[i] * baseFraction(nb, netFault[i] * faultIoScale[i]);
+        const nf = netFault[i] * faultIoScale[i];
+        let share = 1;
+        if (nb + nf > 0) share = nb / (nb + nf);
+        const nSvc = netAvail[i] * share;
         if (nSvc > 0) rhoNet = (nb * slowAll) / nSvc;
         else rhoNet = Infinity;
       }
@@ -168,7 +174,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         sin.netExtraMs = useNet ? rttMs : 0;
         sin.backlog = backlog;
         evaluate(sin, sout);
-        const code = verdict(sout, isoGood, isoP99[i], i, w);
+        const code = verdict(sout, i, w);
         backlogA[i] = sout.backlog;
         if (code !== STATE_DNR) running++;
       }
@@ -202,10 +208,13 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
 
 /**
  * Publishes VPS i's evaluated service (`sout`) and judges it against its isolated counterfactual:
- * degradation, state (running, degraded, DNR) and health. Returns the state code.
+ * degradation, state (running, degraded, DNR) and health. Returns the state code. (Takes no
+ * double arguments: a double passed to a call that is not inlined is boxed on the heap.)
  */
-function verdict(sout: Work['sout'], isoGood: number, isoP: number, i: number, w: Work): number {
+function verdict(sout: Work['sout'], i: number, w: Work): number {
   const m = w.m;
+  const isoGood = w.isoGood[i],
+    isoP = w.isoP99[i];
   const dnr = sout.dnr;
   const thr = sout.throughput,
     gf = sout.goodFraction,
@@ -237,8 +246,4 @@ function verdict(sout: Work['sout'], isoGood: number, isoP: number, i: number, w
             Math.min(1, 0.5 + 0.5 * (1 - Math.min(1, (p99 / Math.max(1, isoP) - 1) / 9))),
         );
   return code;
-}
-
-function baseFraction(base: number, fault: number): number {
-  return base + fault > 0 ? base / (base + fault) : 1;
 }
