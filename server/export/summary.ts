@@ -216,27 +216,28 @@ export class SummaryAccumulator {
     const dnrShare = this.options.dnrShare ?? 0.1;
     const vps: Record<string, VpsSummary> = {};
     const cap = this.cap;
-    this.order.forEach((id, s) => {
+    const order = this.order;
+    for (let s = 0; s < order.length; s++) {
       const ticks = this.ticksOf[s];
-      if (ticks === 0) return;
-      const means = {} as Record<VpsMetricName, number | null>;
-      VPS_METRICS.forEach((m, k) => {
+      if (ticks === 0) continue;
+      // Keys in the order the summary has always had: the metric means, then the verdicts.
+      const row: Record<string, unknown> = {};
+      for (let k = 0; k < M; k++) {
         const count = ticks - this.skips[k * cap + s];
-        means[m] = count ? this.sums[k * cap + s] / count : null;
-      });
+        row[VPS_METRICS[k]] = count ? this.sums[k * cap + s] / count : null;
+      }
       const states = {} as Record<VpsState, number>;
-      VPS_STATES.forEach((st, k) => (states[st] = this.states[k * cap + s] / ticks));
+      for (let k = 0; k < S; k++) states[VPS_STATES[k]] = this.states[k * cap + s] / ticks;
       const noResponseShare = this.noResponse[s] / ticks;
-      vps[id] = {
-        ...means,
-        ticks,
-        maxLatencyP99Ms: this.maxP99[s] === -Infinity ? null : this.maxP99[s],
-        states,
-        noResponseShare,
-        degradationPct: 100 * ((DEGRADATION >= 0 ? means.degradation : null) ?? 0),
-        dnr: noResponseShare >= dnrShare,
-      };
-    });
+      const degradation = DEGRADATION >= 0 ? (row.degradation as number | null) : null;
+      row.ticks = ticks;
+      row.maxLatencyP99Ms = this.maxP99[s] === -Infinity ? null : this.maxP99[s];
+      row.states = states;
+      row.noResponseShare = noResponseShare;
+      row.degradationPct = 100 * (degradation ?? 0);
+      row.dnr = noResponseShare >= dnrShare;
+      vps[order[s]] = row as VpsSummary;
+    }
     const host = {} as Record<HostMetricName, number | null>;
     HOST_METRICS.forEach(
       (m, k) => (host[m] = this.hostCounts[k] ? this.hostSums[k] / this.hostCounts[k] : null),
