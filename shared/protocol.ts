@@ -32,7 +32,21 @@ export interface ApiError {
   path?: string;
 }
 
+/**
+ * The one answer shape: every REST response body (with an HTTP status that matches the error's
+ * code) and every socket ack.
+ */
 export type Ack<T = unknown> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+/** A success answer. */
+export function ok<T>(data: T): { ok: true; data: T } {
+  return { ok: true, data };
+}
+
+/** A refusal answer; `path` names the offending field, when one is to blame. */
+export function fail(code: ErrorCode, message: string, path?: string): { ok: false; error: ApiError } {
+  return { ok: false, error: path ? { code, message, path } : { code, message } };
+}
 
 /** A guest misbehaviour in progress. */
 export interface ActiveFault {

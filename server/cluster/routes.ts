@@ -8,7 +8,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { LabSummary } from '../../shared/protocol.js';
 import type { LabMeta } from '../lab/store.js';
 import type { Registry } from '../lab/registry.js';
-import { apiError, sendError } from '../net/errors.js';
+import { apiError, sendData, sendError } from '../net/errors.js';
 import { keys } from './keys.js';
 import { leastLoaded, type Member } from './members.js';
 import type { ClusterNode } from './node.js';
@@ -24,8 +24,7 @@ export function clusterRoutes(node: ClusterNode, registry: Registry, startedAt: 
   const r = Router();
 
   r.get('/healthz', (_req, res) => {
-    res.json({
-      ok: true,
+    sendData(res, {
       labs: registry.list().length,
       uptimeS: Math.round((Date.now() - startedAt) / 1000),
       process: node.id,
@@ -37,7 +36,7 @@ export function clusterRoutes(node: ClusterNode, registry: Registry, startedAt: 
   r.get('/api/labs', async (_req, res, next) => {
     if (!redisReady(node.redis)) return next();
     try {
-      res.json(await listAll(node, registry));
+      sendData(res, await listAll(node, registry));
     } catch (err) {
       next(err);
     }

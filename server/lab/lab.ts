@@ -8,6 +8,7 @@ import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
 import type { ClockAction } from '../../shared/inbound.js';
 import { VPS_METRICS, type Frame, type VpsMetricName } from '../../shared/model.js';
 import {
+  fail,
   UPCOMING_MAX,
   type Ack,
   type ApiError,
@@ -604,8 +605,4 @@ export class Lab {
   latestFrames(): Frame[] | null {
     return this.latest;
   }
-}
-
-function fail(code: ApiError['code'], message: string, path?: string): { ok: false; error: ApiError } {
-  return { ok: false, error: path ? { code, message, path } : { code, message } };
 }

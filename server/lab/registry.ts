@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { ModeSpec, Result, Scenario } from '../../shared/commands.js';
 import type { CreateLabRequest } from '../../shared/inbound.js';
-import type { ApiError } from '../../shared/protocol.js';
+import { fail, type ApiError } from '../../shared/protocol.js';
 import { loadPreset } from '../scenario.js';
 import { modeLabel } from '../../shared/events.js';
 import type { Engine } from '../sim/api.js';
@@ -31,7 +31,7 @@ export function vpsOverLimit(
   maxVps: number,
 ): { ok: false; error: ApiError } | null {
   if (start + added <= maxVps) return null;
-  return err(
+  return fail(
     'LIMIT_EXCEEDED',
     `a lab holds at most ${maxVps} VPSs (this one has ${start}${added ? ` and adds ${added}` : ''})`,
     'scenario.vps',
@@ -57,10 +57,6 @@ export interface RegistryOptions {
 }
 
 type Res<T> = Result<T, ApiError>;
-
-function err(code: ApiError['code'], message: string, path?: string): { ok: false; error: ApiError } {
-  return { ok: false, error: path ? { code, message, path } : { code, message } };
-}
 
 export class Registry {
   private readonly labs = new Map<string, Lab>();
@@ -124,10 +120,10 @@ export class Registry {
    */
   async adopt(stored: StoredLab, untilTick = -1): Promise<Res<Lab>> {
     const id = stored.meta.id;
-    if (this.labs.has(id)) return err('CONFLICT', `lab "${id}" already runs here`);
+    if (this.labs.has(id)) return fail('CONFLICT', `lab "${id}" already runs here`);
     const progress = Math.max(untilTick, stored.progress ?? -1);
     const r = await reviveLab(this.reviveDeps(), progress >= 0 ? { ...stored, progress } : stored);
-    if (!r.ok) return err('INTERNAL', `lab "${id}" could not be taken over: ${r.error}`);
+    if (!r.ok) return fail('INTERNAL', `lab "${id}" could not be taken over: ${r.error}`);
     if (stored.meta.forkedAt !== undefined) this.forks.add(id);
     this.add(r.data);
     return { ok: true, data: r.data };
@@ -218,8 +214,8 @@ export class Registry {
   async create(req: NewLab): Promise<Res<Lab>> {
     const { id, preset, compare, from } = req;
     if (this.labs.size + this.creating >= this.o.maxLabs)
-      return err('LIMIT_EXCEEDED', `this server runs at most ${this.o.maxLabs} labs; delete one first`);
-    if (id !== undefined && this.taken(id)) return err('CONFLICT', `a lab "${id}" already exists`, 'id');
+      return fail('LIMIT_EXCEEDED', `this server runs at most ${this.o.maxLabs} labs; delete one first`);
+    if (id !== undefined && this.taken(id)) return fail('CONFLICT', `a lab "${id}" already exists`, 'id');
     this.creating++;
     try {
       if (from !== undefined) return await this.fork(from, compare!, id);
@@ -232,7 +228,7 @@ export class Registry {
         const name = preset ?? 'demo';
         const r = await loadPreset(name);
         if (!r.ok)
-          return err(
+          return fail(
             'INVALID_INPUT',
             r.error.code === 'NOT_FOUND' ? `unknown preset "${name}"` : r.error.message,
             'preset',
@@ -245,17 +241,17 @@ export class Registry {
       }
       scenario = { ...scenario, name: this.freeName(scenario.name) };
       const labId = id ?? this.freeId(base);
-      if (this.taken(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
+      if (this.taken(labId)) return fail('CONFLICT', `a lab "${labId}" already exists`, 'id');
       const engines: Engine[] = [];
       for (const mode of compare ?? [undefined]) {
         const r = await this.o.engines.create(scenario, mode);
         if (!r.ok)
           return !r.error.path || r.error.path === '(root)'
-            ? err(r.error.code, `scenario: ${r.error.message}`, 'scenario')
-            : err(r.error.code, `scenario.${r.error.message}`, `scenario.${r.error.path}`);
+            ? fail(r.error.code, `scenario: ${r.error.message}`, 'scenario')
+            : fail(r.error.code, `scenario.${r.error.message}`, `scenario.${r.error.path}`);
         engines.push(r.data);
       }
-      if (this.taken(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
+      if (this.taken(labId)) return fail('CONFLICT', `a lab "${labId}" already exists`, 'id');
       const made = await this.record({
         version: 1,
         id: labId,
@@ -280,22 +276,22 @@ export class Registry {
    */
   private async fork(from: string, compare: [ModeSpec, ModeSpec], id?: string): Promise<Res<Lab>> {
     const source = this.labs.get(from);
-    if (!source) return err('UNKNOWN_LAB', `no lab "${from}" to fork`, 'from');
+    if (!source) return fail('UNKNOWN_LAB', `no lab "${from}" to fork`, 'from');
     const saved = source.save();
     const state = source.state();
     const engines: Engine[] = [];
     for (let i = 0; i < 2; i++) {
       const r = await this.o.engines.restore(saved.engines[0]);
-      if (!r.ok) return err(r.error.code, r.error.message);
+      if (!r.ok) return fail(r.error.code, r.error.message);
       const set = r.data.apply({ type: 'setMode', mode: compare[i] });
       if (!set.ok)
-        return err(set.error.code, `${modeLabel(compare[i])}: ${set.error.message}`, `compare.${i}`);
+        return fail(set.error.code, `${modeLabel(compare[i])}: ${set.error.message}`, `compare.${i}`);
       engines.push(r.data);
     }
     const name = this.freeName(`${state.name} · ${modeLabel(compare[0])} vs ${modeLabel(compare[1])}`);
     const labId =
       id ?? this.freeId(`${from.slice(0, 24)}-vs-${modeLabel(compare[1]).replace(/[^A-Za-z0-9]+/g, '-')}`);
-    if (this.taken(labId)) return err('CONFLICT', `a lab "${labId}" already exists`, 'id');
+    if (this.taken(labId)) return fail('CONFLICT', `a lab "${labId}" already exists`, 'id');
     const scenario: Scenario = { ...source.scenario, name };
     const made = await this.record({
       version: 1,
@@ -320,9 +316,9 @@ export class Registry {
   /** Back to the start of its scenario (a fork: to the tick it was forked at). */
   async reset(id: string, by: string): Promise<Res<{ id: string; tick: number }>> {
     const lab = this.labs.get(id);
-    if (!lab) return err('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
+    if (!lab) return fail('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
     if (this.forks.has(id))
-      return err(
+      return fail(
         'CONFLICT',
         'a compare lab starts where it was forked: fork the original lab again instead',
         'lab',
@@ -330,7 +326,7 @@ export class Registry {
     const engines: Engine[] = [];
     for (const mode of lab.compare ?? [undefined]) {
       const r = await this.o.engines.create(lab.scenario, mode);
-      if (!r.ok) return err(r.error.code, r.error.message);
+      if (!r.ok) return fail(r.error.code, r.error.message);
       engines.push(r.data);
     }
     if (this.o.store) {
@@ -363,9 +359,9 @@ export class Registry {
       return null;
     } catch (e) {
       if (e instanceof LabExistsError)
-        return err('CONFLICT', `"${meta.id}" holds the saved data of another lab; pick another id`, 'id');
+        return fail('CONFLICT', `"${meta.id}" holds the saved data of another lab; pick another id`, 'id');
       // A cluster's store answers an id another process took with a CONFLICT-coded error.
-      if ((e as { code?: unknown }).code === 'CONFLICT') return err('CONFLICT', (e as Error).message, 'id');
+      if ((e as { code?: unknown }).code === 'CONFLICT') return fail('CONFLICT', (e as Error).message, 'id');
       throw e;
     }
   }
@@ -384,7 +380,7 @@ export class Registry {
 
   async remove(id: string): Promise<Res<{ id: string }>> {
     const lab = this.labs.get(id);
-    if (!lab) return err('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
+    if (!lab) return fail('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
     this.labs.delete(id);
     this.lastSnapshot.delete(id);
     this.lastProgress.delete(id);

@@ -156,15 +156,11 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
     if (e?.type === 'entity.parse.failed')
       return sendError(res, apiError('INVALID_INPUT', 'the request body is not valid JSON', '(root)'));
     if (e?.type === 'entity.too.large') {
-      res
-        .status(413)
-        .json({ error: apiError('LIMIT_EXCEEDED', `the request body is larger than ${MAX_BODY}`) });
-      return;
+      return sendError(res, apiError('LIMIT_EXCEEDED', `the request body is larger than ${MAX_BODY}`), 413);
     }
     if (e?.status === 404) return sendError(res, apiError('NOT_FOUND', 'not found'));
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-      res.status(e.status).json({ error: apiError('INVALID_INPUT', 'the request could not be read') });
-      return;
+      return sendError(res, apiError('INVALID_INPUT', 'the request could not be read'), e.status);
     }
     logger.error({ err }, 'unexpected error in a request');
     sendError(res, apiError('INTERNAL', 'internal error'));

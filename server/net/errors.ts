@@ -1,6 +1,6 @@
-/** Coded API errors and the HTTP status each maps to. */
+/** Answers over HTTP in the one shape (shared/protocol.ts `Ack`), with the status of their code. */
 import type { Response } from 'express';
-import type { ApiError, ErrorCode } from '../../shared/protocol.js';
+import type { Ack, ApiError, ErrorCode } from '../../shared/protocol.js';
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_INPUT: 400,
@@ -20,7 +20,18 @@ export function apiError(code: ErrorCode, message: string, path?: string): ApiEr
   return path ? { code, message, path } : { code, message };
 }
 
-/** Answer `{ error: { code, message, path? } }` with the status of its code. */
-export function sendError(res: Response, error: ApiError): void {
-  res.status(HTTP_STATUS[error.code] ?? 500).json({ error });
+/** Answer `{ ok: false, error: { code, message, path? } }` with the status of its code (or `status`). */
+export function sendError(res: Response, error: ApiError, status = HTTP_STATUS[error.code] ?? 500): void {
+  res.status(status).json({ ok: false, error });
+}
+
+/** Answer `{ ok: true, data }` (status 200 unless given). */
+export function sendData(res: Response, data: unknown, status = 200): void {
+  res.status(status).json({ ok: true, data });
+}
+
+/** Answer a result as it stands: its data, or its error with the status of its code. */
+export function sendAck(res: Response, ack: Ack, status = 200): void {
+  if (ack.ok) sendData(res, ack.data, status);
+  else sendError(res, ack.error);
 }

@@ -3,7 +3,6 @@
  * (metrics CSV from history, downsampled history, the recorded session as a scenario).
  */
 import { Router, type Request, type Response, type NextFunction } from 'express';
-import type { Ack } from '../../shared/protocol.js';
 import { HOST_METRICS, VPS_METRICS } from '../../shared/model.js';
 import { csvHeader, frameCsvRows } from '../export.js';
 import { scenarioFromLog } from '../scenario.js';
@@ -12,7 +11,7 @@ import type { Clock } from '../lab/clock.js';
 import type { Lab } from '../lab/lab.js';
 import type { Registry } from '../lab/registry.js';
 import { bearer, canControl } from './auth.js';
-import { apiError, HTTP_STATUS, sendError } from './errors.js';
+import { apiError, sendAck, sendData, sendError } from './errors.js';
 import { KeyedBuckets } from './rate.js';
 import { parseInput } from '../../shared/commands.js';
 import { ClockActionSchema, MAX_BATCH, parseCommandBody } from '../../shared/inbound.js';
@@ -69,7 +68,10 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
   };
 
   r.get('/labs', (_req, res) => {
-    res.json(registry.list().map((l) => ({ ...l.summary(), speed: l.speed, paused: l.paused })));
+    sendData(
+      res,
+      registry.list().map((l) => ({ ...l.summary(), speed: l.speed, paused: l.paused })),
+    );
   });
 
   r.post('/labs', control, async (req, res) => {
@@ -78,55 +80,47 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
     const made = await registry.create(body.data);
     if (!made.ok) return sendError(res, made.error);
     const l = made.data;
-    res
-      .status(201)
-      .location(`/api/labs/${l.id}`)
-      .json({ ...l.summary(), speed: l.speed, paused: l.paused });
+    res.location(`/api/labs/${l.id}`);
+    sendData(res, { ...l.summary(), speed: l.speed, paused: l.paused }, 201);
   });
 
   r.get('/labs/:id', (req: LabRequest, res) => {
     const l = lab(req, res);
-    if (l) res.json(l.state());
+    if (l) sendData(res, l.state());
   });
 
   r.delete('/labs/:id', control, async (req: LabRequest, res) => {
-    const done = await registry.remove(req.params.id);
-    if (!done.ok) return sendError(res, done.error);
-    res.json(done.data);
+    sendAck(res, await registry.remove(req.params.id));
   });
 
   /** Back to the scenario's start (the page opens on a known lab again). */
   r.post('/labs/:id/reset', control, rate, async (req: LabRequest, res) => {
-    const done = await registry.reset(req.params.id, 'rest');
-    if (!done.ok) return sendError(res, done.error);
-    res.json(done.data);
+    sendAck(res, await registry.reset(req.params.id, 'rest'));
   });
 
   r.post('/labs/:id/commands', control, rate, async (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
     const body = parseCommandBody(req.body);
-    if (!body.ok) return void res.status(400).json(body);
+    if (!body.ok) return sendError(res, body.error);
     const { commands, batch } = body.data;
     // All or nothing: the whole batch is checked against the lab's state before any of it
-    // applies; a refusal names `commands[i].field` and nothing changes.
-    const ack = batch ? await l.submitBatch(commands, 'rest') : await l.submit(commands[0], 'rest');
-    if (!ack.ok) return void res.status(HTTP_STATUS[ack.error.code]).json(ack);
-    const acks: Ack<{ tick: number }>[] = commands.map(() => ack);
-    res.json(batch ? acks : ack);
+    // applies (one answer, the tick it applied at); a refusal names `commands[i].field` and
+    // nothing changes.
+    sendAck(res, batch ? await l.submitBatch(commands, 'rest') : await l.submit(commands[0], 'rest'));
   });
 
   r.post('/labs/:id/clock', control, rate, (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
     const action = parseInput(ClockActionSchema, req.body);
-    if (!action.ok) return res.status(400).json(action);
-    res.json(l.clock(action.data, 'rest'));
+    if (!action.ok) return sendError(res, action.error);
+    sendAck(res, l.clock(action.data, 'rest'));
   });
 
   r.get('/labs/:id/events', (req: LabRequest, res) => {
     const l = lab(req, res);
-    if (l) res.json(l.recentEvents());
+    if (l) sendData(res, l.recentEvents());
   });
 
   r.get('/labs/:id/metrics.csv', async (req: LabRequest, res) => {
@@ -171,7 +165,12 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
         res,
         apiError('INVALID_INPUT', `metrics: unknown metric "${unknown.slice(0, 40)}"`, 'metrics'),
       );
-    res.json({ lab: l.id, side, tickMs: l.tickMs, ...l.history.downsample(from, to, points, asked, side) });
+    sendData(res, {
+      lab: l.id,
+      side,
+      tickMs: l.tickMs,
+      ...l.history.downsample(from, to, points, asked, side),
+    });
   });
 
   r.get('/labs/:id/scenario', (req: LabRequest, res) => {
@@ -183,8 +182,9 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
       ticks: l.tick,
       name: `${l.scenario.name} (recorded)`,
     });
-    if (req.query.download !== undefined) res.attachment(`${l.id}-scenario.json`);
-    res.json(scenario);
+    // A download is the scenario file itself (the runner and POST /api/labs read it as is).
+    if (req.query.download === undefined) return sendData(res, scenario);
+    res.attachment(`${l.id}-scenario.json`).json(scenario);
   });
 
   return r;

@@ -5,7 +5,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { listPresets } from '../scenario.js';
 import type { Registry } from '../lab/registry.js';
-import { apiError, sendError } from './errors.js';
+import { apiError, sendData, sendError } from './errors.js';
 
 export interface MiscRoutesDeps {
   logger: Logger;
@@ -45,7 +45,7 @@ export function miscRoutes({ logger, scorecard = defaultScorecard }: MiscRoutesD
   let presets: { at: number; list: Promise<unknown> } | null = null;
   r.get('/presets', async (_req, res) => {
     if (!presets || Date.now() - presets.at > 5000) presets = { at: Date.now(), list: listPresets() };
-    res.json(await presets.list);
+    sendData(res, await presets.list);
   });
 
   r.get('/scorecard', async (_req, res) => {
@@ -54,7 +54,7 @@ export function miscRoutes({ logger, scorecard = defaultScorecard }: MiscRoutesD
       throw err;
     });
     try {
-      res.json(await card);
+      sendData(res, await card);
     } catch (err) {
       logger.error({ err }, 'scorecard failed');
       sendError(res, apiError('INTERNAL', 'the scorecard could not be computed'));
@@ -67,11 +67,7 @@ export function miscRoutes({ logger, scorecard = defaultScorecard }: MiscRoutesD
 export function healthRoute(registry: Registry, startedAt: number): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
-    res.json({
-      ok: true,
-      labs: registry.list().length,
-      uptimeS: Math.round((Date.now() - startedAt) / 1000),
-    });
+    sendData(res, { labs: registry.list().length, uptimeS: Math.round((Date.now() - startedAt) / 1000) });
   });
   return r;
 }

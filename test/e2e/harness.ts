@@ -217,14 +217,11 @@ export async function api<T = unknown>(
   return { status: r.status, body: body as T };
 }
 
-/** Unwraps `{ ok, data }` results and bare payloads alike. */
+/** The data of a `{ ok: true, data }` answer (every REST answer has that shape); throws on anything else. */
 export function unwrap<T>(body: unknown): T {
-  if (body && typeof body === 'object' && 'ok' in body) {
-    const b = body as { ok: boolean; data?: T; error?: unknown };
-    if (!b.ok) throw new Error(`API error: ${JSON.stringify(b.error)}`);
-    return b.data as T;
-  }
-  return body as T;
+  const b = body as { ok?: unknown; data?: T; error?: unknown } | null;
+  if (b?.ok !== true || !('data' in b)) throw new Error(`API error: ${JSON.stringify(body)}`);
+  return b.data as T;
 }
 
 export interface OpenedPage {

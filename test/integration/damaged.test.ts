@@ -14,7 +14,7 @@ const { dataDir: newDataDir, start } = childServers('damaged');
 const LABS = ['good', 'meta', 'snap', 'far', 'seq', 'torn'];
 const cpu = (i: number) => (i + 1) / 100;
 const loadOf = async (url: string, id: string) =>
-  (await http(`${url}/api/labs/${id}`)).body.vps?.find((v: { id: string }) => v.id === 'web-1')?.load.cpu;
+  (await http(`${url}/api/labs/${id}`)).body.data?.vps?.find((v: { id: string }) => v.id === 'web-1')?.load.cpu;
 
 describe('a damaged DATA_DIR', () => {
   it('starts, quarantines what cannot be restored with the reason, and rebuilds the rest', async () => {
@@ -53,7 +53,7 @@ describe('a damaged DATA_DIR', () => {
 
     const second = start(dataDir);
     const url2 = await listening(second);
-    const ids = (await http(`${url2}/api/labs`)).body.map((l: { id: string }) => l.id).sort();
+    const ids = (await http(`${url2}/api/labs`)).body.data.map((l: { id: string }) => l.id).sort();
     expect(ids).toEqual(['demo', 'good', 'snap', 'torn']);
     // Quarantined with the reason, all their files kept.
     const quarantine = path.join(dataDir, 'quarantine');
@@ -75,7 +75,7 @@ describe('a damaged DATA_DIR', () => {
     for (const [i, id] of ['demo', ...LABS].entries()) {
       if (!ids.includes(id)) continue;
       expect(await loadOf(url2, id), id).toBe(cpu(i));
-      expect((await http(`${url2}/api/labs/${id}`)).body.tick).toBeGreaterThanOrEqual(ticks[id]);
+      expect((await http(`${url2}/api/labs/${id}`)).body.data.tick).toBeGreaterThanOrEqual(ticks[id]);
     }
     expect(second.out()).toMatch(/cut a torn last line/);
     expect(second.out()).toMatch(/snapshot\.json: tick: .*set aside/);

@@ -175,8 +175,8 @@ describe('bad input', () => {
     expect(made.status).toBe(201);
     t.advance(1000);
     const h = await http(`${t.url}/api/labs/proto/history?metrics=cpuGranted`);
-    expect(Object.keys(h.body.vps).sort()).toEqual(['constructor', 'toString', 'valueOf']);
-    expect(h.body.vps.constructor.cpuGranted.mean.length).toBeGreaterThan(0);
+    expect(Object.keys(h.body.data.vps).sort()).toEqual(['constructor', 'toString', 'valueOf']);
+    expect(h.body.data.vps.constructor.cpuGranted.mean.length).toBeGreaterThan(0);
     await http(`${t.url}/api/labs/proto`, { method: 'DELETE' });
   });
 });

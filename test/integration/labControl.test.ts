@@ -21,11 +21,11 @@ afterAll(async () => {
 
 async function create(body: unknown): Promise<{ status: number; id: string; body: { ok?: boolean; error?: { code: string; message: string; path?: string } } }> {
   const r = await http(`${t.url}/api/labs`, { method: 'POST', body });
-  return { status: r.status, id: r.body?.id, body: r.body };
+  return { status: r.status, id: r.body?.data?.id, body: r.body };
 }
 
 async function state(id: string): Promise<LabState> {
-  return (await http(`${t.url}/api/labs/${id}`)).body as LabState;
+  return (await http(`${t.url}/api/labs/${id}`)).body.data as LabState;
 }
 
 async function command(id: string, body: unknown): Promise<Ack<{ tick: number }>> {
@@ -124,7 +124,7 @@ describe('reset and names', () => {
     expect(s.tick).toBe(0);
     expect(s.mode).toBe('para');
     expect(s.vps.map((v) => v.id)).toContain('db-1');
-    const events = (await http(`${t.url}/api/labs/resettable/events`)).body as { message: string }[];
+    const events = (await http(`${t.url}/api/labs/resettable/events`)).body.data as { message: string }[];
     expect(events.map((e) => e.message)).toEqual(['lab reset to its start']);
     t.advance(1000);
     expect((await state('resettable')).tick).toBeGreaterThan(0);

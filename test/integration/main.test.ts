@@ -59,7 +59,7 @@ describe('server/main.ts', () => {
     const first = start({ PORT: '0', DATA_DIR: dataDir });
     const url = await listening(first);
     const labs = await http(`${url}/api/labs`);
-    expect(labs.body.map((l: { id: string }) => l.id)).toEqual(['demo']);
+    expect(labs.body.data.map((l: { id: string }) => l.id)).toEqual(['demo']);
     const cmd = await http(`${url}/api/labs/demo/commands`, {
       method: 'POST',
       body: { type: 'setLoad', vps: 'web-1', load: { cpu: 0.9 } },
@@ -74,8 +74,8 @@ describe('server/main.ts', () => {
     const second = start({ PORT: '0', DATA_DIR: dataDir });
     const url2 = await listening(second);
     const state = await http(`${url2}/api/labs/demo`);
-    expect(state.body.tick).toBeGreaterThanOrEqual(snap.tick);
-    expect(state.body.vps.find((v: { id: string }) => v.id === 'web-1').load.cpu).toBe(0.9);
+    expect(state.body.data.tick).toBeGreaterThanOrEqual(snap.tick);
+    expect(state.body.data.vps.find((v: { id: string }) => v.id === 'web-1').load.cpu).toBe(0.9);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   }, 60_000);

@@ -40,7 +40,8 @@ describe('a recorded session is a scenario', () => {
     lab.clock({ action: 'pause' }, 'test');
     expect(live.map((f) => f.tick)).toEqual(live.map((_, i) => i));
 
-    const exported = await http(`${t.url}/api/labs/sre/scenario`);
+    // The file a download saves is the scenario itself.
+    const exported = await http(`${t.url}/api/labs/sre/scenario?download`);
     expect(exported.status).toBe(200);
     const scenario = validateScenario(exported.body);
     expect(scenario.ok).toBe(true);

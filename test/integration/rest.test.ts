@@ -22,16 +22,17 @@ describe('REST API', () => {
   it('creates a lab from a preset, lists, inspects and deletes it', async () => {
     const made = await http(`${api}/labs`, { method: 'POST', body: { id: 'r1', preset: 'demo' } });
     expect(made.status).toBe(201);
-    expect(made.body).toMatchObject({ id: 'r1', tick: 0, mode: 'para' });
+    expect(made.body).toMatchObject({ ok: true, data: { id: 'r1', tick: 0, mode: 'para' } });
     expect(made.headers.get('location')).toBe('/api/labs/r1');
     const list = await http(`${api}/labs`);
-    expect(list.body.map((l: { id: string }) => l.id)).toContain('r1');
+    expect(list.body.data.map((l: { id: string }) => l.id)).toContain('r1');
     const one = await http(`${api}/labs/r1`);
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ id: 'r1', tickMs: 100, speed: 1, paused: false });
-    expect(Array.isArray(one.body.faults)).toBe(true);
+    expect(one.body.data).toMatchObject({ id: 'r1', tickMs: 100, speed: 1, paused: false });
+    expect(Array.isArray(one.body.data.faults)).toBe(true);
     const del = await http(`${api}/labs/r1`, { method: 'DELETE' });
     expect(del.status).toBe(200);
+    expect(del.body).toEqual({ ok: true, data: { id: 'r1' } });
     expect((await http(`${api}/labs/r1`)).status).toBe(404);
   });
 
@@ -42,7 +43,7 @@ describe('REST API', () => {
     });
     expect(made.status).toBe(201);
     const one = await http(`${api}/labs/cmp`);
-    expect(one.body).toMatchObject({ mode: 'para', compareMode: 'container' });
+    expect(one.body.data).toMatchObject({ mode: 'para', compareMode: 'container' });
     await http(`${api}/labs/cmp`, { method: 'DELETE' });
   });
 
@@ -57,7 +58,7 @@ describe('REST API', () => {
     };
     const ok = await http(`${api}/labs`, { method: 'POST', body: { scenario } });
     expect(ok.status).toBe(201);
-    expect(ok.body.id).toBe('two-boxes');
+    expect(ok.body.data.id).toBe('two-boxes');
     const bad = await http(`${api}/labs`, {
       method: 'POST',
       body: { scenario: { ...scenario, vps: [{ ...scenario.vps[0], vcpus: -1 }] } },
@@ -91,6 +92,7 @@ describe('REST API', () => {
     for (const [path, init, status, code] of cases) {
       const r = await http(`${api}${path}`, init);
       expect(r.status, path).toBe(status);
+      expect(r.body?.ok, path).toBe(false);
       expect(r.body?.error?.code, path).toBe(code);
       expect(r.text).not.toMatch(/\bat .*\.(ts|js):\d+/);
     }
@@ -132,7 +134,7 @@ describe('REST API', () => {
     expect(one.status).toBe(200);
     expect(one.body).toEqual({ ok: true, data: { tick: expect.any(Number) } });
     const state = await http(`${api}/labs/cmd`);
-    expect(state.body.faults).toEqual([
+    expect(state.body.data.faults).toEqual([
       expect.objectContaining({ vps: 'batch-1', fault: 'cpu_hog', sinceTick: one.body.data.tick }),
     ]);
     const many = await settle(
@@ -146,8 +148,9 @@ describe('REST API', () => {
       }),
     );
     expect(many.status).toBe(200);
-    expect(many.body).toHaveLength(2);
-    expect(many.body.every((a: { ok: boolean }) => a.ok)).toBe(true);
+    // One answer for the batch: the tick all of it applied at.
+    expect(many.body).toEqual({ ok: true, data: { tick: expect.any(Number) } });
+    expect(many.body.data.tick).toBeGreaterThanOrEqual(one.body.data.tick);
     const bad = await http(`${api}/labs/cmd/commands`, {
       method: 'POST',
       body: { type: 'setLoad', vps: 'web-1', load: { disk: 'lots' } },
@@ -191,20 +194,21 @@ describe('REST API', () => {
     t.advance(20_000);
     const r = await http(`${api}/labs/cmd/history?points=10&metrics=latencyP99Ms,cpuUtil`);
     expect(r.status).toBe(200);
-    expect(r.body.ticks.length).toBeLessThanOrEqual(10);
-    expect(r.body.vps['web-1'].latencyP99Ms.max.length).toBe(r.body.ticks.length);
-    expect(r.body.host.cpuUtil.min.length).toBe(r.body.ticks.length);
+    const h = r.body.data;
+    expect(h.ticks.length).toBeLessThanOrEqual(10);
+    expect(h.vps['web-1'].latencyP99Ms.max.length).toBe(h.ticks.length);
+    expect(h.host.cpuUtil.min.length).toBe(h.ticks.length);
     const bad = await http(`${api}/labs/cmd/history?metrics=bogus`);
     expect(bad.body.error).toMatchObject({ code: 'INVALID_INPUT', path: 'metrics' });
   });
 
   it('serves presets, the scorecard, health', async () => {
     const p = await http(`${api}/presets`);
-    expect(p.body.map((x: { id: string }) => x.id)).toContain('demo');
+    expect(p.body.data.map((x: { id: string }) => x.id)).toContain('demo');
     const s = await http(`${api}/scorecard`);
-    expect(s.body).toEqual({ rows: [{ stress: 'cpu_hog' }] });
+    expect(s.body).toEqual({ ok: true, data: { rows: [{ stress: 'cpu_hog' }] } });
     const h = await http(`${t.url}/healthz`);
-    expect(h.body).toMatchObject({ ok: true });
+    expect(h.body).toMatchObject({ ok: true, data: { labs: expect.any(Number) } });
   });
 
   it('refuses other browser origins, allows its own', async () => {
@@ -244,7 +248,7 @@ describe('VPS limit', () => {
       );
       expect(add.status).toBe(409);
       expect(add.body.error.code).toBe('LIMIT_EXCEEDED');
-      expect((await http(`${s.url}/api/labs/two`)).body.vps).toHaveLength(2);
+      expect((await http(`${s.url}/api/labs/two`)).body.data.vps).toHaveLength(2);
     } finally {
       await s.close();
       removeDir(s.dataDir);
@@ -272,8 +276,8 @@ describe('scorecard', () => {
     try {
       const first = await http(`${s.url}/api/scorecard`);
       expect(first.status).toBe(200);
-      expect(Array.isArray(first.body)).toBe(true);
-      expect(first.body[0].cells.length).toBeGreaterThan(10);
+      expect(Array.isArray(first.body.data)).toBe(true);
+      expect(first.body.data[0].cells.length).toBeGreaterThan(10);
       const again = await http(`${s.url}/api/scorecard`);
       expect(again.text).toBe(first.text);
     } finally {

@@ -65,7 +65,7 @@ describe('a client that stops reading', () => {
         load: { cpu: ((i * 100 + k) % 90) / 100 },
       }));
       const r = await settle(t, http(`${t.url}/api/labs/s/commands`, { method: 'POST', body: batch }));
-      expect((r.body as Ack<unknown>[]).every((a) => a.ok)).toBe(true);
+      expect((r.body as Ack<unknown>).ok).toBe(true);
     }
     t.advance(2500);
     expect(t.server.io.sockets.sockets.has(id)).toBe(false);

@@ -1,9 +1,10 @@
 /**
  * REST calls and the page URL (which lab, which view). Every call answers with a result, never throws.
  */
-import type { ApiError, LabSummary, ModeSpec } from '../../../shared/protocol.js';
+import type { Ack, LabSummary, ModeSpec } from '../../../shared/protocol.js';
 
-export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+/** Every REST answer is the shared answer shape. */
+export type ApiResult<T> = Ack<T>;
 
 export type View = 'dashboard' | 'compare' | 'scorecard';
 const VIEWS: readonly View[] = ['dashboard', 'compare', 'scorecard'];
@@ -66,15 +67,18 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   try {
     const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const json = (await res.json().catch(() => null)) as unknown;
-    if (json && typeof json === 'object' && 'ok' in json) return json as ApiResult<T>;
-    if (!res.ok) {
-      const err = (json as { error?: ApiError } | null)?.error;
-      return { ok: false, error: err ?? { code: 'INTERNAL', message: `${res.status} ${res.statusText}` } };
-    }
-    return { ok: true, data: json as T };
+    if (isAnswer<T>(json)) return json;
+    return { ok: false, error: { code: 'INTERNAL', message: `${res.status} ${res.statusText}` } };
   } catch (e) {
     return { ok: false, error: { code: 'INTERNAL', message: `Server unreachable (${(e as Error).message})` } };
   }
+}
+
+/** Whether a response body is the answer shape (`{ ok: true, data }` or `{ ok: false, error }`). */
+export function isAnswer<T>(json: unknown): json is ApiResult<T> {
+  if (!json || typeof json !== 'object') return false;
+  const a = json as { ok?: unknown; data?: unknown; error?: unknown };
+  return a.ok === true ? 'data' in a : a.ok === false && typeof a.error === 'object' && a.error !== null;
 }
 
 export interface Preset {
@@ -97,6 +101,7 @@ export function csvUrl(lab: string): string {
   return `/api/labs/${encodeURIComponent(lab)}/metrics.csv`;
 }
 
+/** The recorded session as a scenario file to save (what the runner and a new lab read). */
 export function scenarioUrl(lab: string): string {
-  return `/api/labs/${encodeURIComponent(lab)}/scenario`;
+  return `/api/labs/${encodeURIComponent(lab)}/scenario?download`;
 }

@@ -21,6 +21,7 @@ import type {
 } from '../../../shared/protocol.js';
 import type { Socket } from 'socket.io-client';
 import { decodeFrameMessage, decodeHistory, type WireFrameMessage } from '../../../shared/wire.js';
+import { isAnswer } from './api.js';
 import { CoarseHistory } from './backfill.js';
 import { CHART_METRICS, HOST_CHART_METRICS, SeriesTable, SERIES_CAPACITY } from './series.js';
 
@@ -61,7 +62,8 @@ const fetchHistory: HistoryFetcher = async (lab, q) => {
   const res = await fetch(`/api/labs/${encodeURIComponent(lab)}/history?${p}`, {
     headers: { accept: 'application/json' },
   });
-  return res.ok ? res.json() : null;
+  const answer: unknown = await res.json();
+  return isAnswer(answer) && answer.ok ? answer.data : null;
 };
 
 /** Downsampled history is asked for in buckets of about this share of the window. */

@@ -54,7 +54,7 @@ function expectIncreasing(v: Viewer): void {
 }
 
 async function health(p: ServerProcess): Promise<{ process: string; owns: string[] }> {
-  return (await http(`${p.url}/healthz`)).body as { process: string; owns: string[] };
+  return (await http(`${p.url}/healthz`)).body.data as { process: string; owns: string[] };
 }
 
 async function ownerOf(procs: ServerProcess[], lab = LAB): Promise<ServerProcess[]> {
@@ -106,7 +106,7 @@ describe('three processes on one Redis', () => {
     expect(owners).toHaveLength(1);
     expect((await health(owners[0])).process).toBe(owners[0].id);
     for (const p of procs) {
-      const list = (await http(`${p.url}/api/labs`)).body as { id: string; clients: number }[];
+      const list = (await http(`${p.url}/api/labs`)).body.data as { id: string; clients: number }[];
       expect(list.map((l) => l.id).sort()).toEqual(['demo', LAB]);
     }
   });
@@ -211,7 +211,7 @@ describe('three processes on one Redis', () => {
     const byTick = new Map(snap.history.map((m) => [m.tick, m]));
     for (const t of seen) expect(byTick.get(t)).toEqual(watcher.frames.get(t));
     // Every acknowledged command is in the lab's record, at its tick.
-    const scenario = (await http(`${survivors[1].url}/api/labs/${LAB}/scenario`)).body as {
+    const scenario = (await http(`${survivors[1].url}/api/labs/${LAB}/scenario`)).body.data as {
       events: { atTick?: number; type: string; vps?: string; load?: { cpu?: number } }[];
     };
     for (const a of acked)
@@ -256,7 +256,7 @@ describe('three processes on one Redis', () => {
     if (!seen()) await waitFor(remote.socket, 'event', seen);
     // The lab is listed again everywhere, owned once.
     for (const p of procs) {
-      const list = (await http(`${p.url}/api/labs`)).body as { id: string }[];
+      const list = (await http(`${p.url}/api/labs`)).body.data as { id: string }[];
       expect(list.map((l) => l.id)).toContain(LAB);
     }
     expect(await ownerOf(procs)).toHaveLength(1);
