@@ -145,6 +145,7 @@ export class Registry {
       engines: this.o.engines,
       logger: this.o.logger,
       rebuildTicks: this.o.rebuildTicks ?? REBUILD_TICKS,
+      historyS: this.o.limits.historyS,
       snapshotEveryS: this.o.snapshotEveryS,
       makeLab: (...a) => this.makeLab(...a),
     };

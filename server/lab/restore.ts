@@ -16,6 +16,10 @@ import type { StoredLab } from './stored.js';
 
 /** Ticks replayed between two turns of the event loop. */
 const SLICE_TICKS = 50;
+/** Ticks computed without frames (fast-forward) between two turns of the event loop. */
+const FAST_SLICE_TICKS = 400;
+/** Ticks re-run in full before the history window starts, so the window is recorded exactly as the first run did. */
+const WINDOW_MARGIN = 600;
 /** Seconds beyond the snapshot period a lab may have run past its last saved tick (slack). */
 const SLACK_S = 60;
 
@@ -24,6 +28,8 @@ export interface ReviveDeps {
   logger: Logger;
   /** Saved labs up to this many ticks old are re-run from their start, to bring back their history. */
   rebuildTicks: number;
+  /** Simulated seconds of history a lab keeps (the re-run builds frames only for those). */
+  historyS: number;
   snapshotEveryS: number;
   makeLab(
     id: string,
@@ -57,6 +63,46 @@ export async function replaySliced(
   }
 }
 
+/** An engine that can compute ticks without building their frames (the sim engine can). */
+interface FastEngine {
+  readonly tick: number;
+  advance(ticks: number): void;
+  takeEvents(): unknown[];
+}
+const canAdvance = (e: Engine): e is Engine & FastEngine =>
+  typeof (e as Partial<FastEngine>).advance === 'function';
+
+/**
+ * Re-run `records` up to `untilTick` without building frames: for the part of a re-run that falls
+ * before the history window (nothing of it is kept), the engines compute their ticks and nothing
+ * else. Commands apply at their ticks through the lab as usual. Returns the records left.
+ */
+async function fastForward(
+  lab: Lab,
+  records: readonly CommandRecord[],
+  untilTick: number,
+): Promise<readonly CommandRecord[]> {
+  const engines = lab.engines;
+  if (!engines.every(canAdvance)) return records;
+  const run = async (to: number) => {
+    while (lab.tick < to) {
+      const n = Math.min(FAST_SLICE_TICKS, to - lab.tick);
+      for (const e of engines) {
+        e.advance(n);
+        e.takeEvents(); // what the first run logged is restored with the snapshot's log
+      }
+      await turn();
+    }
+  };
+  let i = 0;
+  for (; i < records.length && records[i].tick < untilTick; i++) {
+    await run(records[i].tick);
+    lab.replay([records[i]], records[i].tick);
+  }
+  await run(untilTick);
+  return records.slice(i);
+}
+
 async function fresh(d: ReviveDeps, stored: StoredLab): Promise<Result<Engine[], string>> {
   const engines: Engine[] = [];
   for (const mode of stored.meta.compare ?? [undefined]) {
@@ -74,11 +120,11 @@ async function rerun(d: ReviveDeps, stored: StoredLab, snap: LabSnapshot): Promi
   if (!engines.ok) return null;
   const lab = d.makeLab(meta.id, meta.scenario, meta.compare, engines.data, { ...snap, seq: 0, events: [] });
   try {
-    await replaySliced(
-      lab,
-      stored.commands.filter((c) => c.seq <= snap.seq),
-      snap.tick,
-    );
+    // Frames are built only for the ticks the history keeps (and a margin before them).
+    const window = Math.ceil((d.historyS * 1000) / lab.tickMs) + WINDOW_MARGIN;
+    const before = stored.commands.filter((c) => c.seq <= snap.seq);
+    const rest = await fastForward(lab, before, snap.tick - window);
+    await replaySliced(lab, rest, snap.tick);
   } catch (err) {
     d.logger.warn({ err, lab: meta.id }, 'could not re-run a saved lab; restoring its snapshot only');
     return null;

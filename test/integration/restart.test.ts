@@ -75,6 +75,38 @@ describe('restart', () => {
     },
   );
 
+  it('re-runs a long lab without frames before its history window, and the window exactly', async () => {
+    // 3 s of history at 100 ms ticks: 30 ticks kept; the re-run builds frames for the last 630.
+    const config = { historyS: 3 };
+    const a = await startServer({ config });
+    dirs.push(a.dataDir);
+    const ref = await startServer({ persist: false, config });
+    dirs.push(ref.dataDir);
+    for (const s of [a, ref]) {
+      await http(`${s.url}/api/labs`, { method: 'POST', body: { id: 'long', preset: 'demo' } });
+      const lab = s.server.registry.get('long')!;
+      lab.clock({ action: 'pause' }, 'test');
+      for (const [i, cpu] of [0.9, 0.2, 0.6].entries()) {
+        lab.clock({ action: 'step', ticks: 500 }, 'test');
+        const r = settle(s, lab.submit({ type: 'setLoad', vps: 'web-1', load: { cpu } }, 'test'));
+        lab.clock({ action: 'step', ticks: i === 2 ? 23 : 1 }, 'test');
+        expect((await r).ok).toBe(true);
+      }
+    }
+    await a.close();
+    const b = await startServer({ dataDir: a.dataDir, config });
+    const labB = b.server.registry.get('long')!;
+    const labRef = ref.server.registry.get('long')!;
+    expect(labRef.tick).toBe(1525);
+    expect(labB.tick).toBe(1525);
+    expect(labB.state()).toEqual(labRef.state());
+    expect(labB.history.size).toBe(30);
+    expect(labB.history.range(1495, 1524)).toEqual(labRef.history.range(1495, 1524));
+    expect(next(labB, 40)).toEqual(next(labRef, 40));
+    await b.close();
+    await ref.close();
+  });
+
   it('replays commands recorded after the last snapshot', async () => {
     const a = await startServer({ config: { snapshotEveryS: 3600 } });
     dirs.push(a.dataDir);
