@@ -84,6 +84,8 @@ interface Pending {
   /** One command, or a batch applied all together or not at all. */
   commands: Command[];
   by: string;
+  /** Sent as an array (even of one): a refusal names `commands[i]`. */
+  batch: boolean;
   resolve: (r: Ack<{ tick: number }>) => void;
 }
 
@@ -310,7 +312,7 @@ export class Lab {
           batch ? `commands[${i}].mode` : 'mode',
         ),
       );
-    return new Promise((resolve) => this.queue.push({ commands: [...commands], by, resolve }));
+    return new Promise((resolve) => this.queue.push({ commands: [...commands], by, batch, resolve }));
   }
 
   private goneError(): { ok: false; error: ApiError } {
@@ -331,7 +333,7 @@ export class Lab {
       let r: Ack<{ tick: number }>;
       this.saving = [];
       try {
-        r = p.commands.length === 1 ? this.apply(p.commands[0], p.by) : this.applyBatch(p.commands, p.by);
+        r = p.batch ? this.applyBatch(p.commands, p.by) : this.apply(p.commands[0], p.by);
       } catch (e) {
         this.logger.error({ err: e, commands: p.commands }, 'error applying a command');
         r = fail('INTERNAL', 'the command could not be applied');

@@ -1,20 +1,25 @@
 /**
  * Fuzz: 10 000+ random and malformed payloads over socket.io and REST, batches among them
  * (seeded, reproducible). The process stays up and responsive, a lab's state changes only through
- * commands that were valid and acknowledged, and memory stays bounded. Then a DATA_DIR of randomly
- * damaged labs: the server starts, and each lab is restored or quarantined.
+ * commands that were valid and acknowledged, and memory stays bounded. Then REST batches on their
+ * own (all or nothing, the error naming `commands[i]`), join floods of random payloads at random
+ * rates, and a DATA_DIR of randomly damaged labs: the server starts, and each lab is restored or
+ * quarantined.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand, type Command } from '../../shared/commands.js';
 import { createRun } from '../../server/scenario.js';
 import { GUEST_FAULTS, HOST_FAULTS, MODE_IDS } from '../../shared/model.js';
 import type { Ack } from '../../shared/protocol.js';
+import { VPS_METRICS } from '../../shared/model.js';
 import { client, http, removeDir, settle, startServer, type Client, type TestServer } from './helpers.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
 const SOCKET_MESSAGES = Number(process.env.FUZZ_SOCKET ?? 6000);
 const REST_REQUESTS = Number(process.env.FUZZ_REST ?? 4000);
 const DATA_LABS = Number(process.env.FUZZ_DATA_LABS ?? 40);
+const BATCHES = Number(process.env.FUZZ_BATCHES ?? 300);
+const JOINERS = Number(process.env.FUZZ_JOINERS ?? 20);
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -175,7 +180,7 @@ function restRequest(r: R): { method: string; path: string; raw?: string; conten
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startServer({ config: { commandRate: 100_000, maxLabs: 3 } });
+  t = await startServer({ config: { commandRate: 100_000, maxLabs: 4 } });
   const r = await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 'f', preset: 'demo' } });
   expect(r.status).toBe(201);
 });
@@ -300,6 +305,146 @@ describe('fuzz', () => {
     expect(grown).toBeLessThan(200 * 1024 * 1024);
     expect(disconnects).toBeGreaterThan(0); // garbage senders were dropped
   }, 300_000); // the bound in time: about 20 s alone on a quiet machine (each acknowledged command waits for its fsync)
+});
+
+/** A batch of 1…20 well-formed commands; in half the batches one of them is replaced by a random, usually broken, one. */
+function batch(r: R): unknown[] {
+  const out: unknown[] = Array.from({ length: 1 + r.int(20) }, () =>
+    r.pick<Record<string, unknown>>([
+      { type: 'setLoad', vps: r.pick(['web-1', 'db-1', 'batch-1']), load: { cpu: r.int(11) / 10 } },
+      { type: 'setProfile', vps: r.pick(['web-1', 'db-1']), profile: r.pick(['steady', 'bursty']) },
+      { type: 'setLoad', vps: r.pick(['web-1', 'batch-1']), load: { mem: r.int(9) / 10, disk: r.next() } },
+    ]),
+  );
+  if (r.next() < 0.5) out[r.int(out.length)] = command(r);
+  return out;
+}
+
+describe('fuzz: REST batches', () => {
+  it(`${BATCHES} random batches apply all together or not at all, and an error names commands[i]`, async () => {
+    const r = rng(SEED + 2);
+    // A lab of its own, with the demo's VPSs (the first fuzz may have removed some from "f", and
+    // created labs up to the limit).
+    for (const l of t.server.registry.list())
+      if (l.id !== 'f') await http(`${t.url}/api/labs/${l.id}`, { method: 'DELETE' });
+    const made = await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 'fb', preset: 'demo' } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const lab = t.server.registry.get('fb')!;
+    let applied = 0;
+    let refused = 0;
+    for (let n = 0; n < BATCHES; n++) {
+      const body = batch(r);
+      const before = lab.engines[0].log().length;
+      const tickBefore = lab.tick;
+      const res = await settle(t, http(`${t.url}/api/labs/fb/commands`, { method: 'POST', body }), 2);
+      const log = lab.engines[0].log();
+      // The first command that does not even parse: the refusal names it or one before it.
+      const firstBad = body.findIndex((c) => !parseCommand(c).ok);
+      if (res.status === 200) {
+        applied++;
+        expect(firstBad).toBe(-1);
+        expect(res.body).toHaveLength(body.length);
+        const ticks = new Set((res.body as Ack<{ tick: number }>[]).map((a) => (a.ok ? a.data.tick : -1)));
+        expect(ticks.size).toBe(1);
+        const [tick] = [...ticks];
+        expect(tick).toBeGreaterThanOrEqual(tickBefore);
+        // Every command of the batch, in order, at that one tick.
+        const added = log.slice(before);
+        expect(added.map((e) => e.tick)).toEqual(body.map(() => tick));
+        expect(added.map((e) => JSON.stringify(e.command))).toEqual(
+          body.map((c) => JSON.stringify((parseCommand(c) as { data: unknown }).data)),
+        );
+      } else {
+        refused++;
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(log.length, JSON.stringify(body)).toBe(before); // nothing of it applied
+        const m = /^commands\[(\d+)\]/.exec(String(res.body.error?.path));
+        expect(m, `${JSON.stringify(res.body)} for ${JSON.stringify(body)}`).not.toBeNull();
+        const at = Number(m![1]);
+        expect(at).toBeLessThan(body.length);
+        if (firstBad >= 0) expect(at).toBeLessThanOrEqual(firstBad);
+        for (const c of body.slice(0, at)) expect(parseCommand(c).ok).toBe(true);
+      }
+    }
+    // Both outcomes happen, and the server still answers.
+    expect(applied).toBeGreaterThan(BATCHES / 10);
+    expect(refused).toBeGreaterThan(BATCHES / 10);
+    expect((await http(`${t.url}/healthz`)).status).toBe(200);
+    expect((await http(`${t.url}/api/labs/fb`, { method: 'DELETE' })).status).toBe(200);
+  }, 300_000);
+});
+
+/** A join payload: usually well-formed, sometimes for an unknown lab, sometimes broken. */
+function joinPayload(r: R): unknown {
+  const k = r.int(10);
+  if (k < 5)
+    return {
+      lab: 'f',
+      ...(r.next() < 0.5 ? { historyS: r.pick([0, 1, 60, 600, 86_400]) } : {}),
+      ...(r.next() < 0.3 ? { historyForm: 'columns', metrics: [r.pick(VPS_METRICS)] } : {}),
+    };
+  if (k < 7) return { lab: r.pick(['nope', 'x'.repeat(64), '__proto__']) };
+  if (k < 8) return { lab: 'f', historyS: r.pick([-1, 1e9, 'x', null]) };
+  if (k < 9) return { lab: 'f', historyForm: r.pick(['rows', 42]), metrics: r.pick([['bogus'], 'cpu']) };
+  return value(r);
+}
+
+describe('fuzz: join floods', () => {
+  it(`${JOINERS} connections sending random joins at random rates: each is answered, rate-limited, snapshot first; the server stays up`, async () => {
+    const r = rng(SEED + 3);
+    const heapBefore = process.memoryUsage().heapUsed;
+    const codes = new Set(['INVALID_INPUT', 'RATE_LIMITED', 'UNKNOWN_LAB', 'LIMIT_EXCEEDED']);
+    const results = await Promise.all(
+      Array.from({ length: JOINERS }, async (_, j) => {
+        const s = await client(t.url);
+        const firstOf = new Map<string, string>();
+        s.onAny((event: string, msg: { lab?: string }) => {
+          if (msg && typeof msg.lab === 'string' && !firstOf.has(msg.lab)) firstOf.set(msg.lab, event);
+        });
+        const sends = 10 + r.int(40);
+        const gap = r.pick([0, 0, 1, 5, 20]);
+        let ok = 0;
+        let dropped = false;
+        s.once('disconnect', () => (dropped = true));
+        for (let i = 0; i < sends && !dropped; i++) {
+          const payload = joinPayload(r);
+          const ack = await new Promise<Ack<{ lab: string }> | null>((resolve) => {
+            s.once('disconnect', () => resolve(null));
+            s.timeout(5000)
+              .emitWithAck('join', payload as never)
+              .then(
+                (a: unknown) => resolve(a as Ack<{ lab: string }>),
+                () => resolve(null),
+              );
+          });
+          if (!ack) break;
+          if (ack.ok) {
+            ok++;
+            expect(ack.data.lab).toBe('f');
+          } else {
+            expect(codes.has(ack.error.code), JSON.stringify(ack)).toBe(true);
+            if (ack.error.code === 'INVALID_INPUT') expect(typeof ack.error.path).toBe('string');
+          }
+          if (gap) await new Promise((res) => setTimeout(res, gap));
+        }
+        if (ok > 0) {
+          // The snapshot is the first message of the lab this connection gets.
+          for (let w = 0; w < 100 && !firstOf.has('f'); w++) await new Promise((res) => setTimeout(res, 20));
+          expect(firstOf.get('f'), `joiner ${j}`).toBe('snapshot');
+        }
+        s.close();
+        return { ok, dropped };
+      }),
+    );
+    // The server clock did not move: no connection got more than the join burst (5).
+    for (const x of results) expect(x.ok).toBeLessThanOrEqual(5);
+    expect(results.some((x) => x.ok > 0)).toBe(true);
+    // Connections that kept being refused were dropped.
+    expect(results.some((x) => x.dropped)).toBe(true);
+    expect((await http(`${t.url}/healthz`)).status).toBe(200);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024);
+  }, 120_000);
 });
 
 /** One random damage to a file's text: cut, garbage, a field's value swapped, or gone entirely. */

@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { client, http, removeDir, request, settle, startServer, type TestServer } from './helpers.js';
+import {
+  client,
+  http,
+  removeDir,
+  request,
+  settle,
+  startServer,
+  waitFor,
+  type TestServer,
+} from './helpers.js';
 import { listening, spawnServer, stop, type Child } from './child.js';
 
 /** The RSS bound stated in docs/api.md for the floods below. */
@@ -73,6 +82,40 @@ describe('DNS rebinding', () => {
     const good = await handshake(t.url, { host: `localhost:${port}` });
     expect(good.ok).toBe(true);
     good.ws.terminate();
+  });
+});
+
+describe('refused again and again', () => {
+  it('a watcher without the control token that keeps steering is disconnected', async () => {
+    const guarded = await startServer({ config: { controlToken: 'teacher-secret' } });
+    try {
+      await http(`${guarded.url}/api/labs`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer teacher-secret' },
+        body: { id: 'g', preset: 'demo' },
+      });
+      const s = await client(guarded.url);
+      const gone = new Promise<string>((ok) => s.once('disconnect', ok));
+      const codes = new Set<string>();
+      for (let i = 0; i < 40 && s.connected; i++) {
+        const ack = await Promise.race([
+          request<{ ok: boolean; error?: { code: string } }>(s, 'command', {
+            lab: 'g',
+            type: 'setLoad',
+            vps: 'web-1',
+            load: { cpu: 0.5 },
+          }),
+          gone.then(() => null),
+        ]);
+        if (ack?.error) codes.add(ack.error.code);
+      }
+      expect([...codes]).toEqual(['FORBIDDEN']);
+      expect(await gone).toBe('io server disconnect');
+      expect(guarded.server.registry.get('g')!.engines[0].log()).toHaveLength(0);
+    } finally {
+      await guarded.close();
+      removeDir(guarded.dataDir);
+    }
   });
 });
 
@@ -204,7 +247,12 @@ describe('floods against the real server', () => {
   beforeAll(async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'flood-'));
     dirs.push(dataDir);
-    server = spawnServer({ DATA_DIR: dataDir, MAX_CLIENTS_PER_ADDRESS: '100', MAX_CLIENTS: '150' });
+    server = spawnServer({
+      DATA_DIR: dataDir,
+      MAX_CLIENTS_PER_ADDRESS: '100',
+      MAX_CLIENTS: '150',
+      COMMAND_RATE: '1000',
+    });
     url = await listening(server);
     const r = await http(`${url}/api/labs`, { method: 'POST', body: { id: 'big', scenario: bigScenario() } });
     expect(r.status).toBe(201);
@@ -263,4 +311,83 @@ describe('floods against the real server', () => {
     expect(s?.connected).toBe(true);
     s?.close();
   }, 60_000);
+
+  it('a connection that never sends CONNECT is closed by the server (after 10 s)', async () => {
+    const { ws, ok } = await handshake(url);
+    expect(ok).toBe(true);
+    // It answers pings, so only the missing CONNECT can end it.
+    ws.on('message', (d) => {
+      if (d.toString() === '2') ws.send('3');
+    });
+    const code = await new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
+    expect(code).toBeGreaterThan(0);
+    expect((await http(`${url}/healthz`)).status).toBe(200);
+  }, 30_000);
+
+  it('a viewer that stops reading gets no more frames past the byte budget and is dropped (past 8 MiB or 500 packets); others keep getting ticks', async () => {
+    // The stalled viewer: a raw engine.io websocket that joins, then stops reading its socket.
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+    const received: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      ws.on('message', (d) => {
+        const text = d.toString();
+        received.push(text);
+        if (text.startsWith('0{')) ws.send('40');
+        else if (text === '2') ws.send('3');
+        else if (text.startsWith('40')) ws.send('42["join",{"lab":"big"}]');
+        else if (text.startsWith('42["snapshot"')) resolve();
+      });
+      ws.once('error', reject);
+    });
+    (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const closed = new Promise<void>((ok) => ws.once('close', () => ok()));
+    // A reading viewer of the same lab, counting its frames.
+    const reader = await client(url);
+    const ticks: number[] = [];
+    reader.on('frame', (m) => ticks.push(m.tick));
+    await request(reader, 'join', { lab: 'big' });
+    // Events (each with the 64-VPS state) flow to every viewer: 100 commands every 100 ms.
+    let peak = server.rss();
+    let rounds = 0;
+    const mark = server.out().length;
+    const dropped = () => server.out().slice(mark).includes('client is not reading; disconnected');
+    for (; rounds < 300 && !dropped(); rounds++) {
+      const batch = Array.from({ length: 100 }, (_, i) => ({
+        type: 'setLoad',
+        vps: `v-${i % 64}`,
+        load: { cpu: ((rounds + i) % 10) / 10 },
+      }));
+      const r = await http(`${url}/api/labs/big/commands`, { method: 'POST', body: batch });
+      expect(r.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+      peak = Math.max(peak, server.rss());
+    }
+    expect(dropped()).toBe(true);
+    const line = server
+      .out()
+      .slice(mark)
+      .split('\n')
+      .find((l) => l.includes('client is not reading'))!;
+    const { bytes, packets } = JSON.parse(line) as { bytes: number; packets: number };
+    expect(bytes > 8 * 1024 * 1024 || packets > 500).toBe(true);
+    // The reader got ticks all along and still does.
+    const before = ticks.length;
+    const last = ticks.at(-1) ?? 0;
+    await waitFor(reader, 'frame', (m: { tick: number }) => m.tick > last, 20_000);
+    expect(before).toBeGreaterThan(rounds / 2);
+    // What reached the stalled viewer: once it reads what was sent before, it sees the close. Its
+    // frames stopped long before it was dropped, while the reader kept getting every broadcast.
+    (ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await closed;
+    const stalled = received
+      .filter((m) => m.startsWith('42["frame"'))
+      .map((m) => (JSON.parse(m.slice(2)) as [string, { tick: number }])[1].tick);
+    expect(stalled.length).toBeGreaterThan(0);
+    const afterStall = ticks.filter((t) => t > (stalled.at(-1) as number) && t <= last);
+    expect(afterStall.length).toBeGreaterThanOrEqual(10);
+    peak = Math.max(peak, server.rss());
+    expect(peak).toBeLessThan(RSS_BOUND);
+    expect((await http(`${url}/healthz`)).status).toBe(200);
+    reader.close();
+  }, 90_000);
 });

@@ -2,7 +2,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Command } from '../../shared/commands.js';
 import type { Frame } from '../../shared/model.js';
 import type { Lab } from '../../server/lab/lab.js';
-import { http, removeDir, settle, startServer, type TestServer } from './helpers.js';
+import { DEFAULTS } from '../../server/config.js';
+import { ManualClock } from '../../server/lab/clock.js';
+import { simEngines, type EngineFactory } from '../../server/lab/engines.js';
+import { openFileStore } from '../../server/lab/fileStore.js';
+import { silentLogger } from '../../server/log.js';
+import { createApp } from '../../server/net/app.js';
+import { client, http, removeDir, request, settle, startServer, type TestServer } from './helpers.js';
 
 /** A fixed script of commands at exact ticks, driven through the lab's own controls. */
 async function script(t: TestServer, lab: Lab): Promise<void> {
@@ -156,5 +162,56 @@ describe('clients across a restart', () => {
     expect(events[0]).toBe('snapshot');
     s.close();
     await b.close();
+  });
+});
+
+describe('while saved labs are being restored', () => {
+  it('the port is open at once: a join answers restoring and gets its snapshot when the lab is back, REST answers RESTORING', async () => {
+    const a = await startServer();
+    dirs.push(a.dataDir);
+    await http(`${a.url}/api/labs`, { method: 'POST', body: { id: 'slow', preset: 'demo' } });
+    a.advance(3000);
+    await a.close();
+    // Engines for restored labs wait for the test to let them through: the restore is under way.
+    let release!: () => void;
+    const gate = new Promise<void>((ok) => (release = ok));
+    const engines: EngineFactory = {
+      create: async (...args) => (await gate, simEngines.create(...args)),
+      restore: async (snap) => (await gate, simEngines.restore(snap)),
+    };
+    const logger = silentLogger();
+    const config = { ...DEFAULTS, port: 0, host: '127.0.0.1', dataDir: a.dataDir, clientDir: a.dataDir };
+    const b = await createApp({
+      config,
+      clock: new ManualClock(1000),
+      logger,
+      store: await openFileStore(a.dataDir, logger),
+      engines,
+    });
+    const { url } = await b.listen();
+    try {
+      const rest = await http(`${url}/api/labs/slow`);
+      expect(rest.status).toBe(503);
+      expect(rest.body.error).toMatchObject({ code: 'RESTORING', path: 'lab' });
+      expect((await http(`${url}/healthz`)).status).toBe(200);
+      const s = await client(url);
+      const first: string[] = [];
+      s.onAny((e) => first.push(e));
+      const snapshot = new Promise<{ lab: string; state: { tick: number } }>((ok) => s.once('snapshot', ok));
+      const ack = await request<{ ok: boolean; data: { lab: string; restoring?: boolean } }>(s, 'join', {
+        lab: 'slow',
+      });
+      expect(ack).toEqual({ ok: true, data: { lab: 'slow', restoring: true } });
+      release();
+      const snap = await snapshot;
+      expect(snap.lab).toBe('slow');
+      expect(snap.state.tick).toBeGreaterThanOrEqual(30);
+      expect(first[0]).toBe('snapshot');
+      expect((await http(`${url}/api/labs/slow`)).status).toBe(200);
+      s.close();
+    } finally {
+      release();
+      await b.close();
+    }
   });
 });
