@@ -51,7 +51,7 @@ describe('server/main.ts', () => {
     const p = start({ ...env, DATA_DIR: path.join(tmpdir(), 'never-used') });
     expect(await p.exited).toBe(2);
     expect(p.out()).toMatch(message);
-  });
+  }, 90_000);
 
   it('starts the demo lab, saves it on SIGTERM, and resumes it on the next start', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'main-'));
