@@ -16,7 +16,8 @@ import type { Registry } from '../lab/registry.js';
 import { parseStoredLab } from '../lab/stored.js';
 import type { Command } from '../../shared/commands.js';
 import type { ClockAction } from '../../shared/inbound.js';
-import type { RemoteLabs, SnapshotOptions } from '../net/socket.js';
+import type { RemoteLabs } from '../net/socket.js';
+import { snapshotOf, type SnapshotOptions } from '../net/snapshot.js';
 import { roomOf } from '../net/socket.js';
 import { joinCluster } from './adapter.js';
 import { keys } from './keys.js';
@@ -98,7 +99,8 @@ export class ClusterNode implements RemoteLabs {
     this.requests = new Requests(this.redis, this.id, (kind, msg) => this.answer(kind, msg), this.logger);
     registry.onAdded((lab) => {
       this.known.add(lab.id);
-      lab.onTick((frames) => this.store.saveTick(lab.id, frames[0].tick));
+      // The tick each broadcast reached: where a process taking the lab over resumes.
+      lab.onFrames((frames) => this.store.saveTick(lab.id, frames[0].tick));
     });
     registry.onRemoved((lab) => this.known.delete(lab.id));
     this.every('renew', RENEW_MS, () => this.renewAll());
@@ -133,7 +135,10 @@ export class ClusterNode implements RemoteLabs {
         if (this.snapshotText?.key !== key)
           this.snapshotText = {
             key,
-            text: JSON.stringify({ ok: true, data: lab.snapshot(msg.canControl === true, msg.opts ?? {}) }),
+            text: JSON.stringify({
+              ok: true,
+              data: snapshotOf(lab, msg.canControl === true, this.localViewers(lab.id), msg.opts ?? {}),
+            }),
           };
         return this.snapshotText.text;
       }
@@ -241,9 +246,7 @@ export class ClusterNode implements RemoteLabs {
 
   private async publish(): Promise<void> {
     if (!this.registry || !this.io || !redisReady(this.redis)) return;
-    const labs = this.registry
-      .list()
-      .map((l) => ({ ...l.summary(this.localViewers(l.id)), speed: l.speed, paused: l.paused }));
+    const labs = this.registry.list().map((l) => l.summary(this.localViewers(l.id)));
     const viewers: Record<string, number> = {};
     for (const [room, sockets] of this.io.of('/').adapter.rooms)
       if (room.startsWith('lab:')) viewers[room.slice(4)] = sockets.size;
@@ -310,7 +313,7 @@ export class ClusterNode implements RemoteLabs {
       const r = await this.ask<Ack<SnapshotMessage>>('snapshot', id, { canControl, opts }, SNAPSHOT_ASK_MS);
       if (r) return r;
       const local = this.registry?.get(id);
-      if (local) return { ok: true, data: local.snapshot(canControl, opts) };
+      if (local) return { ok: true, data: snapshotOf(local, canControl, this.localViewers(id), opts) };
       if (Date.now() > until || !(await this.exists(id))) break;
       await new Promise((res) => setTimeout(res, 250));
     }

@@ -113,8 +113,7 @@ async function listAll(node: ClusterNode, registry: Registry): Promise<LabSummar
   const ownerOf = new Map(ids.map((id, i) => [id, leases[i]?.slice(0, leases[i].lastIndexOf(':'))]));
   const byId = new Map<string, LabSummary>();
   for (const m of live) for (const l of m.labs) if (ownerOf.get(l.id) === m.id) byId.set(l.id, l);
-  for (const lab of registry.list())
-    byId.set(lab.id, { ...lab.summary(), speed: lab.speed, paused: lab.paused });
+  for (const lab of registry.list()) byId.set(lab.id, lab.summary(node.localViewers(lab.id)));
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length) {
     const metas = await node.redis.hmget(keys.labs, ...missing);

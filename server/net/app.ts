@@ -22,6 +22,7 @@ import { apiError, sendError } from './errors.js';
 import { labRoutes } from './routes-labs.js';
 import { healthRoute, miscRoutes } from './routes-misc.js';
 import { attachSockets, type IoServer } from './socket.js';
+import { Broadcaster } from './broadcast.js';
 import { serveDashboard } from './static.js';
 
 /** Largest inbound socket message. */
@@ -146,7 +147,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
   app.use('/api', express.json({ limit: MAX_BODY }));
   if (deps.cluster) app.use(clusterRoutes(deps.cluster, registry, Date.now()));
   app.use(healthRoute(registry, Date.now()));
-  app.use('/api', labRoutes({ registry, config, clock }));
+  app.use('/api', labRoutes({ registry, config, clock, viewers: (id) => broadcast.viewers(id) }));
   app.use('/api', miscRoutes({ logger, scorecard: deps.scorecard }));
   app.use('/api', (_req, res) => sendError(res, apiError('NOT_FOUND', 'no such endpoint')));
   app.use(serveDashboard(config.clientDir));
@@ -182,7 +183,8 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
   });
   admit.attach(io);
   deps.cluster?.attach(io, registry);
-  const stopSweep = attachSockets(io, { registry, config, clock, logger, remote: deps.cluster });
+  const broadcast = new Broadcaster(io, !!deps.cluster);
+  const stopSweep = attachSockets(io, { registry, config, clock, logger, broadcast, remote: deps.cluster });
   registry.start();
 
   let closing: Promise<void> | null = null;

@@ -21,11 +21,13 @@ export interface LabRoutesDeps {
   registry: Registry;
   config: Config;
   clock: Clock;
+  /** How many connections watch a lab. */
+  viewers: (id: string) => number;
 }
 
 type LabRequest = Request<{ id: string }>;
 
-export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
+export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): Router {
   const r = Router();
   const burst = Math.max(2, config.commandRate * 2);
   const writes = new KeyedBuckets(config.commandRate, burst);
@@ -70,7 +72,7 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
   r.get('/labs', (_req, res) => {
     sendData(
       res,
-      registry.list().map((l) => ({ ...l.summary(), speed: l.speed, paused: l.paused })),
+      registry.list().map((l) => l.summary(viewers(l.id))),
     );
   });
 
@@ -81,12 +83,12 @@ export function labRoutes({ registry, config, clock }: LabRoutesDeps): Router {
     if (!made.ok) return sendError(res, made.error);
     const l = made.data;
     res.location(`/api/labs/${l.id}`);
-    sendData(res, { ...l.summary(), speed: l.speed, paused: l.paused }, 201);
+    sendData(res, l.summary(viewers(l.id)), 201);
   });
 
   r.get('/labs/:id', (req: LabRequest, res) => {
     const l = lab(req, res);
-    if (l) sendData(res, l.state());
+    if (l) sendData(res, { ...l.state(), viewers: viewers(l.id) });
   });
 
   r.delete('/labs/:id', control, async (req: LabRequest, res) => {

@@ -15,7 +15,6 @@ import {
   type ClockAction,
   type JoinMessage,
 } from '../../shared/inbound.js';
-import type { VpsMetricName } from '../../shared/model.js';
 import type {
   Ack,
   ApiError,
@@ -31,6 +30,8 @@ import type { Registry } from '../lab/registry.js';
 import { canControl } from './auth.js';
 import { DROP_BYTES, DROP_PACKETS, SEND_BUDGET, waiting } from './buffered.js';
 import { TokenBucket } from './rate.js';
+import { Broadcaster, roomOf, STALLED } from './broadcast.js';
+import { snapshotOf, type SnapshotOptions } from './snapshot.js';
 
 interface SocketData {
   by: string;
@@ -53,10 +54,7 @@ const JOIN_RATE = 1;
 const JOIN_BURST = 5;
 /** Most labs one connection may watch at once. */
 const MAX_JOINED = 4;
-/** Connections whose buffers are past the send budget: no frames for them. */
-const STALLED = 'stalled';
-
-export const roomOf = (lab: string) => `lab:${lab}`;
+export { roomOf };
 
 /** socket.io passes the ack callback last, whatever else a client sent before it. */
 function lastFunction(args: unknown[]): unknown {
@@ -64,11 +62,7 @@ function lastFunction(args: unknown[]): unknown {
   return undefined;
 }
 
-export interface SnapshotOptions {
-  historyS?: number;
-  form?: 'frames' | 'columns';
-  metrics?: readonly VpsMetricName[];
-}
+export type { SnapshotOptions };
 
 /** Labs run by other processes of a cluster: what a viewer connected here may ask of them. */
 export interface RemoteLabs {
@@ -83,41 +77,26 @@ export interface SocketDeps {
   config: Config;
   clock: Clock;
   logger: Logger;
+  /** Sends the labs' frames, log entries and viewer counts to their rooms. */
+  broadcast: Broadcaster;
   /** In a cluster: labs of other processes (their frames reach this process's rooms through the adapter). */
   remote?: RemoteLabs;
 }
 
 /** Wire the lab registry to socket.io. Returns a function that stops the slow-client sweep. */
 export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
-  const { registry, config, clock, logger, remote } = deps;
+  const { registry, config, clock, logger, broadcast, remote } = deps;
 
-  // In a cluster, viewers on other processes are not counted here: a lab always broadcasts.
-  const countViewers = (lab: Lab) => {
-    const count = io.sockets.adapter.rooms.get(roomOf(lab.id))?.size ?? 0;
-    const viewers = remote ? Math.max(1, count) : count;
-    if (viewers === lab.viewers) return;
-    lab.viewers = viewers;
-    // A process of a cluster knows its own viewers only: the service-wide count is in GET /api/labs.
-    if (!remote) io.to(roomOf(lab.id)).emit('viewers', { lab: lab.id, count });
-  };
   /** Readable names for the log: "viewer 1", "viewer 2", … ("teacher" with the control token when one is set). */
   let viewerNo = 0;
 
-  const wire = (lab: Lab) => {
-    const room = roomOf(lab.id);
-    countViewers(lab);
-    lab.onFrame((msg) => io.to(room).except(STALLED).volatile.emit('frame', msg));
-    lab.onReset(() => io.to(room).emit('reset', { lab: lab.id }));
-    lab.onEvent((event, state) =>
-      io.to(room).emit('event', state ? { lab: lab.id, event, state } : { lab: lab.id, event }),
-    );
-  };
-  for (const lab of registry.list()) wire(lab);
-  registry.onAdded(wire);
+  for (const lab of registry.list()) broadcast.attach(lab);
+  registry.onAdded((lab) => broadcast.attach(lab));
   registry.onRemoved((lab) => {
     const room = roomOf(lab.id);
     io.to(room).emit('error', { code: 'UNKNOWN_LAB', message: `lab "${lab.id}" was deleted`, path: 'lab' });
     io.in(room).socketsLeave(room);
+    broadcast.detach(lab.id);
   });
 
   /** Joins waiting for a lab being restored, and how each connection joins a lab. */
@@ -246,18 +225,15 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
           },
         });
       void socket.join(room);
-      lab.viewers = io.sockets.adapter.rooms.get(room)?.size ?? lab.viewers;
       reply(ack, { ok: true, data: { lab: lab.id } });
-      socket.emit('snapshot', {
-        ...lab.snapshot(socket.data.canControl, {
-          historyS: opts.historyS,
-          form: opts.historyForm,
-          metrics: opts.metrics,
-        }),
-        you: socket.data.by,
+      const snapshot = snapshotOf(lab, socket.data.canControl, broadcast.viewers(lab.id), {
+        historyS: opts.historyS,
+        form: opts.historyForm,
+        metrics: opts.metrics,
       });
+      socket.emit('snapshot', { ...snapshot, you: socket.data.by });
       // The count goes to the others (and this one) after its snapshot: the snapshot comes first.
-      io.to(room).emit('viewers', { lab: lab.id, count: lab.viewers });
+      broadcast.tellViewers(lab.id, true);
     };
 
     handle('join', (msg, ack) => {
@@ -289,8 +265,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       const r = parseInput(LabRefSchema, msg);
       if (!r.ok) return invalid(ack, r.error);
       void socket.leave(roomOf(r.data.lab));
-      const lab = registry.get(r.data.lab);
-      if (lab) countViewers(lab);
+      if (registry.get(r.data.lab)) broadcast.tellViewers(r.data.lab);
       reply(ack, { ok: true, data: { lab: r.data.lab } });
     });
 
@@ -340,7 +315,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     socket.on('disconnect', () => {
       waitingFor.delete(socket.id);
       joiners.delete(socket.id);
-      for (const lab of registry.list()) if (lab.viewers > 0) countViewers(lab);
+      broadcast.tellAllViewers();
     });
   });
 

@@ -26,6 +26,7 @@ import { silentLogger } from '../../server/log.js';
 import { createApp } from '../../server/net/app.js';
 import { encodeFrameMessage } from '../../shared/wire.js';
 import type { Scenario, VpsSpec } from '../../shared/commands.js';
+import type { Frame } from '../../shared/model.js';
 
 const SIZES = (process.env.BENCH_FANOUT_N ?? '100,500,1000').split(',').map(Number);
 const WINDOWS = Math.max(3, Number(process.env.BENCH_FANOUT_WINDOWS ?? 5));
@@ -284,18 +285,25 @@ async function socketIoRun(n: number): Promise<{ windows: Window[]; rss: number;
   if (!made.ok) throw new Error(made.error.message);
   const lab = made.data;
   const sentAt = new Map<number, number>();
-  lab.onTick((f) => {
-    sentAt.set(f[0].tick, wallMs());
-    if (sentAt.size > 10_000) sentAt.delete(sentAt.keys().next().value as number);
-  });
+  // When each pump started: the tick it runs is computed, then broadcast, within it.
+  let pumpAt = wallMs();
+  const pump = lab.pump.bind(lab);
+  lab.pump = (now) => {
+    pumpAt = wallMs();
+    pump(now);
+  };
   const broadcastAt = new Map<number, number>();
-  // This listener runs after the socket layer's: the time since the tick is the server's write
-  // loop over every client (plus the tick's own bookkeeping).
+  // This listener runs after the broadcaster's: the time since the pump started is the tick and
+  // the server's write loop over every client.
   const loops: number[] = [];
-  lab.onFrame((m) => {
-    const tickAt = sentAt.get(m.tick);
-    if (tickAt !== undefined) loops.push(wallMs() - tickAt);
-    broadcastAt.set(m.tick, sentAt.get(m.tick) ?? wallMs());
+  let latest: readonly Frame[] = [];
+  lab.onFrames((frames) => {
+    const tick = frames[0].tick;
+    latest = frames;
+    sentAt.set(tick, pumpAt);
+    if (sentAt.size > 10_000) sentAt.delete(sentAt.keys().next().value as number);
+    loops.push(wallMs() - pumpAt);
+    broadcastAt.set(tick, pumpAt);
     if (broadcastAt.size > 10_000) broadcastAt.delete(broadcastAt.keys().next().value as number);
   });
   const { url } = await app.listen();
@@ -308,9 +316,7 @@ async function socketIoRun(n: number): Promise<{ windows: Window[]; rss: number;
     console.log(
       `  N = ${n}: server write loop (tick to last client written) p50 ${f1(quantile(loops, 0.5))} ms, p99 ${f1(quantile(loops, 0.99))} ms`,
     );
-    const frameBytes = Buffer.byteLength(
-      JSON.stringify(encodeFrameMessage('bench', lab.latestFrames() ?? [])),
-    );
+    const frameBytes = Buffer.byteLength(JSON.stringify(encodeFrameMessage('bench', latest)));
     return { windows, rss, frameBytes };
   } finally {
     c.send({ kind: 'stop' });

@@ -80,7 +80,7 @@ export async function clusterRow(
     if (lab === hooked) return;
     if (hooked) moves++;
     hooked = lab;
-    lab?.onTick((f) => {
+    lab?.onFrames((f) => {
       sentAt.set(f[0].tick, wallMs());
       if (sentAt.size > 10_000) sentAt.delete(sentAt.keys().next().value as number);
     });

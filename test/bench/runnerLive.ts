@@ -8,6 +8,7 @@ import { createEngine } from '../../server/sim/index.js';
 import { Lab } from '../../server/lab/lab.js';
 import { silentLogger } from '../../server/log.js';
 import { runnerScenario } from './runnerWorkload.js';
+import { encodeFrameMessage } from '../../shared/wire.js';
 
 const V = Number(process.env.BENCH_LIVE_VPS ?? 256);
 const TICKS = Number(process.env.BENCH_LIVE_TICKS ?? 1200);
@@ -40,8 +41,8 @@ function once(): { engine: number; lab: number; bytes: number } {
     limits: { maxVps: V, historyS: 900, historyBytes: 256 * 2 ** 20, broadcastHz: 10 },
   });
   let bytes = 0;
-  lab.viewers = 1;
-  lab.onFrame((msg) => (bytes = JSON.stringify(msg).length));
+  // Encoded as the broadcaster does for a lab someone watches.
+  lab.onFrames((frames) => (bytes = JSON.stringify(encodeFrameMessage('bench', frames)).length));
   for (let k = 0; k < WARM; k++) lab.pump((now += 100));
   t0 = performance.now();
   for (let k = 0; k < TICKS; k++) lab.pump((now += 100));

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../server/log.js';
 import { ManualClock } from '../../../server/lab/clock.js';
 import { Lab, MAX_CATCH_UP } from '../../../server/lab/lab.js';
-import type { WireFrameMessage } from '../../../shared/wire.js';
+import type { Frame } from '../../../shared/model.js';
+import { snapshotOf } from '../../../server/net/snapshot.js';
 import { fakeEngines, fakeScenario, FakeEngine } from './fakeEngine.js';
 
 const limits = { maxVps: 8, historyS: 900, historyBytes: 64 * 1024 * 1024, broadcastHz: 10 };
@@ -25,9 +26,8 @@ async function makeLab(clock = new ManualClock(), compare = false) {
     logger: silentLogger(),
     limits,
   });
-  lab.viewers = 1;
-  const frames: WireFrameMessage[] = [];
-  lab.onFrame((m) => frames.push(m));
+  const frames: { tick: number; frames: readonly Frame[] }[] = [];
+  lab.onFrames((f) => frames.push({ tick: f[0].tick, frames: f }));
   clock.every(10, () => lab.pump(clock.now()));
   return { lab, clock, frames };
 }
@@ -92,8 +92,6 @@ describe('Lab real-time loop', () => {
     const { lab, clock } = await makeLab();
     clock.advance(300);
     const p = lab.submit({ type: 'setLoad', vps: 'vps-1', load: { cpu: 0.9 } }, 'abc');
-    const ticks: number[] = [];
-    lab.onTick((f) => ticks.push(f[0].tick));
     clock.advance(100);
     const ack = await p;
     expect(ack).toEqual({ ok: true, data: { tick: 3 } });
@@ -149,7 +147,7 @@ describe('Lab real-time loop', () => {
   it('snapshot history follows the live cadence and ends at the newest tick', async () => {
     const { lab, clock } = await makeLab();
     clock.advance(3000);
-    const snap = lab.snapshot(true);
+    const snap = snapshotOf(lab, true, 1);
     expect(snap.history.at(-1)!.tick).toBe(lab.tick - 1);
     const ticks = snap.history.map((h) => h.tick);
     expect(ticks).toEqual(Array.from({ length: ticks.length }, (_, i) => lab.tick - ticks.length + i));
@@ -159,7 +157,7 @@ describe('Lab real-time loop', () => {
   it("sends a pump's frame before its log entries (a write in progress would drop the volatile frame)", async () => {
     const { lab, clock } = await makeLab();
     const order: string[] = [];
-    lab.onFrame(() => order.push('frame'));
+    lab.onFrames(() => order.push('frame'));
     lab.onEvent(() => order.push('event'));
     clock.advance(250);
     order.length = 0;

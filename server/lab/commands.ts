@@ -1,0 +1,174 @@
+/**
+ * A lab's commands: queued until the next tick boundary, then applied to every engine (a batch all
+ * together or not at all), recorded for persistence, and acknowledged once the record is saved.
+ */
+import type { Logger } from 'pino';
+import type { Command } from '../../shared/commands.js';
+import { fail, type Ack, type ApiError, type LabEvent } from '../../shared/protocol.js';
+import type { Engine } from '../sim/api.js';
+import { restoreEngine } from '../sim/index.js';
+import { commandEvent } from './events.js';
+
+/** A command as applied and recorded: `seq` orders the lab's live commands across restarts. */
+export interface CommandRecord {
+  seq: number;
+  tick: number;
+  by: string;
+  command: Command;
+}
+
+export type CommandAck = Ack<{ tick: number }>;
+
+/** What applying commands needs of its lab. */
+export interface CommandTarget {
+  readonly engines: Engine[];
+  readonly compare: boolean;
+  readonly maxVps: number;
+  /** Log an entry (with the new state when `withState`). */
+  record(event: LabEvent, withState?: boolean): void;
+  /** Log what the engines did while applying. */
+  recordEngineEvents(): void;
+  /** Record an applied command (persistence); a promise settles once it is durable. */
+  persist(command: Command, by: string, tick: number): Promise<void> | void;
+}
+
+interface Pending {
+  /** One command, or a batch applied all together or not at all. */
+  commands: Command[];
+  by: string;
+  /** Sent as an array (even of one): a refusal names `commands[i]`. */
+  batch: boolean;
+  resolve: (r: CommandAck) => void;
+}
+
+export class CommandQueue {
+  private readonly pending: Pending[] = [];
+  /** Set once the lab is deleted: queued and later commands answer UNKNOWN_LAB. */
+  private closed = false;
+
+  constructor(
+    private readonly labId: string,
+    private readonly target: CommandTarget,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Commands waiting for the next tick boundary. */
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Queue commands (checked at the edge); resolves once they applied at a tick boundary, or were refused. */
+  submit(commands: readonly Command[], by: string, batch: boolean): Promise<CommandAck> {
+    if (this.closed) return Promise.resolve(this.gone());
+    const i = commands.findIndex((c) => c.type === 'setMode');
+    if (i >= 0 && this.target.compare)
+      return Promise.resolve(
+        fail(
+          'CONFLICT',
+          'a compare lab runs two fixed modes; create another lab to try a third',
+          batch ? `commands[${i}].mode` : 'mode',
+        ),
+      );
+    return new Promise((resolve) => this.pending.push({ commands: [...commands], by, batch, resolve }));
+  }
+
+  private gone(): { ok: false; error: ApiError } {
+    return fail('UNKNOWN_LAB', `lab "${this.labId}" was deleted`, 'lab');
+  }
+
+  /** The lab is deleted: every queued command, and any sent later, answers UNKNOWN_LAB. */
+  close(): void {
+    this.closed = true;
+    for (const p of this.pending.splice(0)) p.resolve(this.gone());
+  }
+
+  /** Refuse every queued command with `error` (the lab went back to its start). */
+  cancel(error: ApiError): void {
+    for (const p of this.pending.splice(0)) p.resolve({ ok: false, error });
+  }
+
+  /** Apply queued commands at the current tick boundary; each is acknowledged once it is saved. */
+  drain(): void {
+    if (!this.pending.length) return;
+    for (const p of this.pending.splice(0)) {
+      const saving: Promise<void>[] = [];
+      let r: CommandAck;
+      try {
+        r = p.batch
+          ? this.applyBatch(p.commands, p.by, saving)
+          : applyCommand(this.target, p.commands[0], p.by, saving);
+      } catch (e) {
+        this.logger.error({ err: e, commands: p.commands }, 'error applying a command');
+        r = fail('INTERNAL', 'the command could not be applied');
+      }
+      if (!saving.length) p.resolve(r);
+      else
+        Promise.all(saving).then(
+          () => p.resolve(r),
+          (err: unknown) => {
+            this.logger.error({ err }, 'an applied command could not be saved');
+            p.resolve(fail('INTERNAL', 'the command applied but could not be saved to disk'));
+          },
+        );
+    }
+  }
+
+  /** A batch: checked in order on a copy of the first engine, then applied only if all pass. */
+  private applyBatch(commands: Command[], by: string, saving: Promise<void>[]): CommandAck {
+    const trial = restoreEngine(this.target.engines[0].save());
+    for (const [i, command] of commands.entries()) {
+      const refused = refuse(trial, command, this.target.maxVps) ?? trial.apply(command);
+      if (!refused.ok) {
+        const path = `commands[${i}]${refused.error.path ? `.${refused.error.path}` : ''}`;
+        return fail(refused.error.code, `${path}: ${refused.error.message}`, path);
+      }
+    }
+    let r: CommandAck = { ok: true, data: { tick: this.target.engines[0].tick } };
+    for (const command of commands) {
+      const one = applyCommand(this.target, command, by, saving);
+      if (!one.ok) {
+        this.logger.error({ command, error: one.error }, 'a checked batch command was refused');
+        r = one;
+      }
+    }
+    return r;
+  }
+}
+
+/** The lab's own limits on a command (the engine checks the rest). */
+function refuse(engine: Engine, command: Command, maxVps: number): { ok: false; error: ApiError } | null {
+  if (command.type === 'addVps' && engine.state().vps.length >= maxVps)
+    return fail('LIMIT_EXCEEDED', `a lab holds at most ${maxVps} VPSs`, 'vps');
+  return null;
+}
+
+/**
+ * Apply one command to every engine of the lab at the current tick, log it (and, in a compare lab,
+ * a side that refused it), and record it; its record's save joins `saving`.
+ */
+export function applyCommand(
+  lab: CommandTarget,
+  command: Command,
+  by: string,
+  saving: Promise<void>[] | null,
+): CommandAck {
+  const [first, ...others] = lab.engines;
+  const tick = first.tick;
+  const refused = refuse(first, command, lab.maxVps);
+  if (refused) return refused;
+  const applied = first.apply(command);
+  if (!applied.ok) return { ok: false, error: applied.error };
+  const refusedBy: LabEvent[] = [];
+  others.forEach((engine, k) => {
+    const r = engine.apply(command);
+    if (!r.ok && lab.compare) refusedBy.push(commandEvent(tick, by, command, k + 1, r.error.message));
+  });
+  if (saving) {
+    const saved = lab.persist(command, by, tick);
+    if (saved) saving.push(saved);
+  }
+  for (const ev of refusedBy) lab.record(ev);
+  lab.record(commandEvent(tick, by, command), true);
+  lab.recordEngineEvents();
+  return { ok: true, data: { tick } };
+}

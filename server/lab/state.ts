@@ -1,0 +1,71 @@
+/** What a lab says about itself: its state (enough to draw every control) and its line in a list. */
+import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
+import { UPCOMING_MAX, type LabState, type LabSummary } from '../../shared/protocol.js';
+import { assignColors } from '../../shared/colors.js';
+import type { Engine } from '../sim/api.js';
+import { scheduleOf } from '../sim/index.js';
+
+/** The parts of a lab its state is read from. */
+export interface LabView {
+  readonly id: string;
+  readonly engines: readonly Engine[];
+  readonly compare?: [ModeSpec, ModeSpec];
+  readonly speed: number;
+  readonly paused: boolean;
+}
+
+export class LabFacts {
+  /** Each VPS's colour, given once (removed VPSs keep theirs, so no one else takes it). */
+  private readonly colors: Record<string, string>;
+  /** The scenario's events by tick (what the engines apply by themselves). */
+  private readonly schedule: { tick: number; command: Command }[];
+
+  /** `name`: the lab's name when not its engines' scenario name (a fork); `colors`: those already given. */
+  constructor(
+    scenario: Scenario,
+    colors: Record<string, string> | undefined,
+    private readonly name: string | undefined,
+  ) {
+    this.schedule = scheduleOf(scenario);
+    this.colors = assignColors(
+      { ...colors },
+      scenario.vps.map((v) => v.id),
+    );
+  }
+
+  state(lab: LabView): LabState {
+    const s = lab.engines[0].state();
+    assignColors(
+      this.colors,
+      s.vps.map((v) => v.id),
+    );
+    const out: LabState = {
+      id: lab.id,
+      ...s,
+      name: this.name ?? s.name,
+      speed: lab.speed,
+      paused: lab.paused,
+      colors: { ...this.colors },
+    };
+    if (lab.compare) out.compareMode = lab.engines[1].state().mode;
+    // Events at the engine's current tick are applied by its next step: still ahead.
+    const upcoming = this.schedule.filter((e) => e.tick >= s.tick).slice(0, UPCOMING_MAX);
+    if (upcoming.length) out.upcoming = upcoming;
+    return out;
+  }
+
+  summary(lab: LabView, clients: number): LabSummary {
+    const s = lab.engines[0].state();
+    return {
+      id: lab.id,
+      name: this.name ?? s.name,
+      mode: s.mode,
+      ...(lab.compare ? { compareMode: lab.engines[1].state().mode } : {}),
+      tick: s.tick,
+      vpsCount: s.vps.length,
+      clients,
+      speed: lab.speed,
+      paused: lab.paused,
+    };
+  }
+}
