@@ -9,7 +9,7 @@
  */
 import { resolveMode } from '../sim/index.js';
 import { param, resolvedParams, type Params } from './params.js';
-import { isQuota, quotaCap, type Column, type ExperimentHost } from './setup.js';
+import { guestCpuNeed, isQuota, quotaCap, type Column, type ExperimentHost } from './setup.js';
 
 export type Verdict = 'yes' | 'no' | 'borderline';
 
@@ -48,11 +48,7 @@ function verdictOf(ratio: number): Verdict {
 
 /** CPU a well-behaved guest asks for: its web load plus the native CPU cost of its own I/O, cores. */
 export function neighbourCpu(h: ExperimentHost, column: Column, pr?: Params): number {
-  const p = profileOf(column, pr);
-  const io =
-    (h.load.disk * h.diskIops * param('diskOpCpuS', pr) + h.load.net * h.netMbps * param('netMbitCpu', pr)) *
-    p.ioCpuFactor;
-  return Math.min(h.vcpus, h.load.cpu * h.vcpus + io);
+  return guestCpuNeed(h, column, pr);
 }
 
 /** Cores the misbehaving guest can use while its neighbours take what they ask for. */

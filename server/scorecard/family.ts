@@ -5,7 +5,7 @@
  */
 import { nextFloat, seedRng, type RngState } from '../sim/rng.js';
 import { param } from './params.js';
-import type { ExperimentHost, HostSpec, Load } from './setup.js';
+import { fitBaseline, MAX_BASELINE_CPU, type ExperimentHost, type HostSpec, type Load } from './setup.js';
 
 export type DiskKind = 'HDD' | 'SATA SSD' | 'NVMe';
 /** Random IOPS ranges per disk kind (a 7200 rpm disk; SATA and NVMe flash at queue depth). */
@@ -20,10 +20,11 @@ export const OVERSELL: [number, number] = [0.5, 2];
 export const WEB_LOAD_RANGE: [number, number] = [0.1, 0.6];
 /**
  * A reasonable host is not overloaded before any stress: the web load is drawn so the guests'
- * CPU wants at most this share of the cores (vCPUs oversold 2× with every guest at 0.6 would ask
- * 120 % of the host, and every cell would measure an overload, not a neighbour).
+ * CPU wants at most MAX_BASELINE_CPU of the cores (vCPUs oversold 2× with every guest at 0.6 would
+ * ask 120 % of the host, and every cell would measure an overload, not a neighbour), and
+ * fitBaseline scales it down where a mode's I/O cost would still overload a guest on its own.
  */
-export const MAX_BASELINE_CPU = 0.8;
+export { MAX_BASELINE_CPU };
 
 /** A web request's device work in the paper's mix (60 req/s per guest: 30 IOPS and 25 Mbit/s). */
 export const DISK_OPS_PER_REQUEST = 0.5;
@@ -77,7 +78,7 @@ export function familyHost(
     `${spec.guests}×${spec.vcpus} vCPU (${oversell.toFixed(2)}×), load ${spec.webLoad.toFixed(2)}`;
   const diskIops = (2 * host.diskIops) / spec.guests;
   const netMbps = Math.min(host.netMbps, (2 * host.netMbps) / spec.guests);
-  return {
+  return fitBaseline({
     id,
     label,
     host,
@@ -88,7 +89,7 @@ export function familyHost(
     diskIops,
     netMbps,
     load: webLoad(spec.webLoad, spec.vcpus, diskIops, netMbps),
-  };
+  });
 }
 
 /** The three hosts where the model was first seen to miss cells. */

@@ -9,7 +9,19 @@ import {
 import { decide } from '../../server/scorecard/conditions.js';
 import { demandOf, ROWS } from '../../server/scorecard/demands.js';
 import { cellOf } from '../../server/scorecard/experiment.js';
-import { COLUMNS, MODERN_HOST, SMALL_HOST, type ExperimentHost } from '../../server/scorecard/setup.js';
+import {
+  COLUMNS,
+  fitBaseline,
+  guestCpuNeed,
+  MAX_BASELINE_CPU,
+  MODERN_HOST,
+  quotaCap,
+  SMALL_HOST,
+  type ExperimentHost,
+} from '../../server/scorecard/setup.js';
+import { hostFamily } from '../../server/scorecard/family.js';
+import { createEngine } from '../../server/sim/index.js';
+import { experimentScenario } from '../../server/scorecard/setup.js';
 import type { GuestJson } from '../../shared/scorecard.js';
 
 const col = (id: string) => COLUMNS.find((c) => c.id === id)!;
@@ -124,5 +136,26 @@ describe('scorecard categories and acceptance', () => {
     expect(demandOf(row('net_receive'), col('para'), SMALL_HOST)).toBeUndefined();
     expect(demandOf(row('dom0_crash'), col('full'), SMALL_HOST)).toBeUndefined();
     expect(demandOf(row('host_os_crash'), col('hosted'), SMALL_HOST)!.categories).toEqual(['outage']);
+  });
+
+  it('fits each setup so no well-behaved guest is overloaded by its own load in any column (validation.md)', () => {
+    for (const h of [SMALL_HOST, MODERN_HOST, ...hostFamily(20, 1)])
+      for (const c of COLUMNS)
+        expect(guestCpuNeed(h, c), `${h.id} ${c.id}`).toBeLessThanOrEqual(MAX_BASELINE_CPU * quotaCap(h) + 1e-9);
+    // An overloaded setup is scaled down, CPU, disk and network alike; one that fits is left alone.
+    const heavy: ExperimentHost = { ...MODERN_HOST, load: { cpu: 0.2, mem: 0.5, disk: 0.3, net: 0.05 } };
+    const fit = fitBaseline(heavy);
+    const k = fit.load.cpu / heavy.load.cpu;
+    expect(k).toBeLessThan(1);
+    expect(fit.load.disk / heavy.load.disk).toBeCloseTo(k, 12);
+    expect(fit.load.net / heavy.load.net).toBeCloseTo(k, 12);
+    expect(fit.load.mem).toBe(heavy.load.mem);
+    expect(fitBaseline(fit)).toBe(fit);
+    // The engine agrees: without any stress, every guest of the modern host answers all it is asked, in every column.
+    for (const c of COLUMNS) {
+      const e = createEngine(experimentScenario(MODERN_HOST, c));
+      e.advance(100);
+      for (const gf of e.metric('goodFraction')) expect(gf, c.id).toBeGreaterThan(0.999);
+    }
   });
 });
