@@ -1,7 +1,9 @@
 /**
  * The isolated counterfactual (model spec §7): each VPS alone on the same host, same mode,
- * well-behaved (its [M07] baseline): its good throughput and p99. A pure function of the plan, the
- * request rate and the base device demands, so it is kept per VPS and recomputed only when they change.
+ * well-behaved (its [M07] baseline): its good throughput and p99. Alone, a VPS may still be
+ * overloaded by its own load, so the counterfactual carries its own backlog (and its oldest
+ * request's age). Without a backlog it is a pure function of the plan, the request rate and the
+ * base device demands, so it is kept per VPS and recomputed only when they change.
  */
 import * as serviceMod from './service.js';
 import type { SimState } from './state.js';
@@ -45,16 +47,20 @@ export function isolated(st: SimState, w: Work): void {
   const KNOBS = st.params;
   const diskOpCpuS = KNOBS.diskOpCpuS,
     netMbitCpu = KNOBS.netMbitCpu;
+  const share = p.cpuPolicy === 'share',
+    slice = p.schedSliceMs,
+    burst = Math.min(slice, KNOBS.cpuStageMs);
+  const isoBacklogA = st.dyn.isoBacklog,
+    isoAgeA = st.dyn.isoBacklogAge;
   const sin = w.sin,
     sout = w.sout;
   sin.dtS = st.tickMs / 1000;
   sin.params = KNOBS;
-  sin.backlog = 0;
   for (let i = 0; i < n; i++) {
     const lambda = lambdaA[i];
     const db = diskBase[i],
       nb = netBase[i];
-    if (isoReady && lambda === isoLambda[i] && db === isoDisk[i] && nb === isoNet[i]) {
+    if (isoReady && lambda === isoLambda[i] && db === isoDisk[i] && nb === isoNet[i] && isoBacklogA[i] === 0) {
       isoKept[i] = 1;
       continue;
     }
@@ -67,7 +73,6 @@ export function isolated(st: SimState, w: Work): void {
     const nIso = Math.min(nb, nP, hostNet);
     const nativeIso = dIso * diskOpCpuS + nIso * netMbitCpu;
     const dom0Iso = dom0 ? nativeIso * dom0Factor : 0;
-    const isoDom0Scale = dom0Iso > dom0Vcpus ? dom0Vcpus / dom0Iso : 1;
     const svcIso = baseCpu[i] + nativeIso * ioCpuFactor * selfShare;
     const isoAvail = Math.min(cpuLimit[i], cores - Math.min(dom0Vcpus, dom0Iso)) * eCpu;
     const msi = memSlowIso[i];
@@ -80,18 +85,43 @@ export function isolated(st: SimState, w: Work): void {
     sin.useDom0 = dom0 && (useDisk || useNet);
     sin.sloMs = sloA[i];
     sin.rhoCpu = isoRho;
-    sin.rhoDisk = useDisk ? (db * msi) / (Math.min(dP, hostDisk) * isoDom0Scale) : 0;
-    sin.rhoNet = useNet ? (nb * msi) / (Math.min(nP, hostNet) * isoDom0Scale) : 0;
+    // Headroom on each device alone: the whole device up to the plan's path; through Dom0, what
+    // Dom0's vCPUs can carry in the guest's own mix (as deviceHeadroom gives the shared run).
+    let dHead = Math.min(dP, hostDisk),
+      nHead = Math.min(nP, hostNet);
+    if (dom0Iso > 0) {
+      const head = dom0Vcpus / dom0Iso;
+      dHead = head >= 1 ? Math.min(dHead, dIso * head) : dIso * head;
+      nHead = head >= 1 ? Math.min(nHead, nIso * head) : nIso * head;
+    }
+    sin.rhoDisk = useDisk ? (dHead > 0 ? (db * msi) / dHead : Infinity) : 0;
+    sin.rhoNet = useNet ? (nHead > 0 ? (nb * msi) / nHead : Infinity) : 0;
     sin.uDisk = dIso / hostDisk;
     sin.uNet = nIso / hostNet;
     sin.uDom0 = dom0 ? Math.min(1, dom0Iso / Math.max(dom0Vcpus, 1e-9)) : 0;
-    sin.extraMs = useNet ? rttMs : 0;
-    sin.netExtraMs = sin.extraMs;
+    // Alone, the VPS still shares the cores with the Dom0 work its own I/O causes: the same
+    // scheduler wait as in the shared run, with Dom0 the only other entity (model spec §3).
+    let isoWait = 0;
+    const dom0IsoGot = Math.min(dom0Vcpus, dom0Iso);
+    if (share && dom0IsoGot > 0 && svcIso > 0) {
+      const own = Math.min(svcIso, isoAvail / eCpu);
+      const sumIso = own + dom0IsoGot;
+      const heldIso = dom0IsoGot * (dom0IsoGot >= dom0Iso * 0.999 ? burst : slice) * 0.5;
+      const busyIso = sumIso >= cores ? 1 : Math.pow(sumIso / cores, cores);
+      isoWait = (busyIso * heldIso) / sumIso;
+    }
+    sin.extraMs = (useNet ? rttMs : 0) + isoWait;
+    sin.netExtraMs = useNet ? rttMs : 0;
+    sin.backlog = isoBacklogA[i];
+    sin.backlogAgeS = isoAgeA[i];
     evaluate(sin, sout);
-    isoLambda[i] = lambda;
+    isoBacklogA[i] = sout.backlog;
+    isoAgeA[i] = sout.backlogAgeS;
+    // An outcome that drained a backlog this tick is no steady state: evaluate again next tick.
+    isoLambda[i] = sin.backlog > 0 ? NaN : lambda;
     isoDisk[i] = db;
     isoNet[i] = nb;
-    isoGoodA[i] = sout.throughput * sout.goodFraction;
+    isoGoodA[i] = sout.dnr ? 0 : sout.throughput * sout.goodFraction;
     isoP99[i] = sout.latencyP99Ms;
   }
 }

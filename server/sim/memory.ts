@@ -107,5 +107,6 @@ function oomRestart(st: SimState, i: number, scope: 'guest' | 'host', notes: Not
   st.dyn.downUntil[i] = st.tick + ticksOf(st.params.oomRestartS, st.tickMs);
   st.dyn.leakGiB[i] = 0;
   st.dyn.backlog[i] = 0;
+  st.dyn.backlogAge[i] = 0;
   notes.push({ type: 'oomKill', tick: st.tick, vps: st.vps[i].id, scope });
 }

@@ -46,7 +46,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const diskAvail = s.diskAvail,
     netAvail = s.netAvail,
     goodA = s.good;
-  const backlogA = st.dyn.backlog;
+  const backlogA = st.dyn.backlog,
+    backlogAgeA = st.dyn.backlogAge;
   const stateCode = w.stateCode;
   const isoGoodA = w.isoGood,
     isoKept = w.isoKept;
@@ -173,14 +174,17 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         sin.extraMs = extraMs;
         sin.netExtraMs = useNet ? rttMs : 0;
         sin.backlog = backlog;
+        sin.backlogAgeS = backlogAgeA[i];
         evaluate(sin, sout);
         const code = verdict(sout, i, w);
         backlogA[i] = sout.backlog;
+        backlogAgeA[i] = sout.backlogAgeS;
         if (code !== STATE_DNR) running++;
       }
     } else {
       svcKey[i] = 0;
       backlogA[i] = 0;
+      backlogAgeA[i] = 0;
       mThroughput[i] = 0;
       mMean[i] = 0;
       mP99[i] = 0;

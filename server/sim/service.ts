@@ -19,6 +19,8 @@ export interface ServiceOut {
   errorRate: number;
   goodFraction: number;
   backlog: number;
+  /** Age of the oldest request left in the backlog, s. */
+  backlogAgeS: number;
   dnr: boolean;
 }
 
@@ -33,6 +35,7 @@ export function newServiceOut(): ServiceOut {
     errorRate: 0,
     goodFraction: 1,
     backlog: 0,
+    backlogAgeS: 0,
     dnr: false,
   };
 }
@@ -55,6 +58,8 @@ export interface ServiceIn {
   netExtraMs: number;
   sloMs: number;
   backlog: number;
+  /** Age of the oldest request in the backlog carried in, s. */
+  backlogAgeS: number;
   dtS: number;
   /** The engine's parameters (stage times, slots, queue, timeout, latency factors). */
   params: Params;
@@ -82,6 +87,7 @@ export function newServiceIn(): ServiceIn {
     netExtraMs: 0,
     sloMs: DEFAULT_PARAMS.sloMs,
     backlog: 0,
+    backlogAgeS: 0,
     dtS: 0.1,
     params: DEFAULT_PARAMS,
     io: new Float64Array(3 + 4 * 4).fill(NaN),
@@ -159,6 +165,7 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     out.errorRate = 0;
     out.goodFraction = 1;
     out.backlog = 0;
+    out.backlogAgeS = 0;
     out.dnr = false;
     return;
   }
@@ -196,10 +203,13 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   }
   const loss = 1 - pass;
   const waitMs = stagesMs + inp.extraMs;
+  const timeoutS = KNOBS.clientTimeoutMs / 1000;
   let throughput: number;
   let errorRate: number;
+  // Wait in the backlog of the requests answered this tick (FIFO: they are its oldest), s.
   let delayS = 0;
   let backlog = 0;
+  let ageS = 0;
   let hung = false;
   if (rhoB < 1 && inp.backlog <= 0) {
     throughput = lambda * pass;
@@ -209,31 +219,54 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     // (Written as a statement: as a nested conditional with Infinity, V8 boxes μ on the heap.)
     let mu = Infinity;
     if (rhoB > 0) mu = lambda > 0 ? lambda / rhoB : inp.backlog / inp.dtS;
-    const arrivals = lambda * inp.dtS;
-    let q = inp.backlog + arrivals;
-    const served = Math.min(q, mu * inp.dtS);
-    q -= served;
+    const dt = inp.dtS;
+    const arrivals = lambda * dt;
+    const total = inp.backlog + arrivals;
+    // Ages spread from the head's (the oldest carried in, one tick older now) down to 0.
+    const head = inp.backlog > 0 ? inp.backlogAgeS + dt : dt;
+    const served = Math.min(total, mu * dt);
+    let q = total - served;
+    // The answered requests are the oldest: their mean wait is the middle of the served slice.
+    if (served > 0) delayS = head * (1 - served / (2 * total));
+    ageS = q > 0 ? (head * q) / total : 0;
+    // Clients give up on requests older than their timeout: those leave the backlog as errors.
+    let abandoned = 0;
+    if (ageS > timeoutS) {
+      abandoned = (q * (ageS - timeoutS)) / ageS;
+      q -= abandoned;
+      ageS = timeoutS;
+    }
     const qMax = KNOBS.queueS * lambda;
     const dropped = q > qMax ? q - qMax : 0;
     q -= dropped;
     backlog = q;
-    throughput = (served / inp.dtS) * pass;
-    errorRate = arrivals > 0 ? Math.min(1, dropped / arrivals + loss) : loss;
-    if (mu > 0) delayS = q / mu;
-    else if (q > 0) hung = true;
+    throughput = (served / dt) * pass;
+    errorRate = arrivals > 0 ? Math.min(1, (dropped + abandoned) / arrivals + loss) : loss;
+    if (!(mu > 0) && q > 0) hung = true;
   }
   const meanMs = waitMs + delayS * 1000;
+  const timeoutMs = KNOBS.clientTimeoutMs;
   out.throughput = throughput;
-  out.latencyMeanMs = hung ? KNOBS.clientTimeoutMs : meanMs;
-  out.latencyP99Ms = hung ? KNOBS.clientTimeoutMs : KNOBS.p99Factor * waitMs + delayS * 1000;
-  out.latencyP95Ms = hung ? KNOBS.clientTimeoutMs : KNOBS.p95Factor * waitMs + delayS * 1000;
+  // A client measures at most its timeout.
+  out.latencyMeanMs = hung ? timeoutMs : Math.min(meanMs, timeoutMs);
+  out.latencyP99Ms = hung ? timeoutMs : Math.min(KNOBS.p99Factor * waitMs + delayS * 1000, timeoutMs);
+  out.latencyP95Ms = hung ? timeoutMs : Math.min(KNOBS.p95Factor * waitMs + delayS * 1000, timeoutMs);
   // Dom0's backend sits on both device paths; it is counted on each path a request uses.
   out.diskLatencyMs = inp.useDisk ? diskMs + dom0Ms : 0;
   out.netLatencyMs = inp.useNet ? netMs + dom0Ms + inp.netExtraMs : 0;
   out.errorRate = hung ? 1 : errorRate;
-  // Past an SLO of 38 mean latencies, e^(−SLO/mean) < 2^−54 and 1 − it rounds to exactly 1: skip exp.
-  const sloOverMean = inp.sloMs / meanMs;
-  out.goodFraction = hung || meanMs <= 0 ? (hung ? 0 : 1) : sloOverMean > 38 ? 1 : 1 - Math.exp(-sloOverMean);
+  // Good: answered within the SLO, and never after the client gave up. A request that already
+  // waited d in the backlog is good with probability 1 − e^(−(SLO − d)/W) (W: the stages' mean).
+  const budgetMs = Math.min(inp.sloMs, timeoutMs) - delayS * 1000;
+  let gf = 0;
+  if (!hung && budgetMs > 0 && waitMs <= 0) gf = 1;
+  else if (!hung && budgetMs > 0) {
+    // Past 38 mean latencies, e^(−x) < 2^−54 and 1 − it rounds to exactly 1: skip exp.
+    const x = budgetMs / waitMs;
+    gf = x > 38 ? 1 : 1 - Math.exp(-x);
+  }
+  out.goodFraction = gf;
   out.backlog = backlog;
-  out.dnr = hung || meanMs > KNOBS.clientTimeoutMs;
+  out.backlogAgeS = ageS;
+  out.dnr = hung || meanMs > timeoutMs;
 }

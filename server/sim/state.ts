@@ -38,6 +38,11 @@ export const ROLE_SENSITIVITY: Record<VpsRole, number> = {
 export const DYN_FIELDS = [
   /** Requests waiting beyond the stage queues. */
   'backlog',
+  /** Age of the oldest of them, s. */
+  'backlogAge',
+  /** The isolated counterfactual's own backlog and its oldest request's age (alone, a VPS may still be overloaded by its own load). */
+  'isoBacklog',
+  'isoBacklogAge',
   /** GiB leaked so far by a memory_leak. */
   'leakGiB',
   /** Tick until which the VPS's own service is down (kernel panic reboot, OOM restart); -1 none. */
@@ -219,6 +224,8 @@ export function stateFromSnapshot(s: StateSnapshot): SimState {
   const dyn = newDyn(n);
   for (const f of DYN_FIELDS) {
     const src = s.dyn[f];
+    // Snapshots from before the backlog ages were kept start them at zero.
+    if (src === undefined && (f === 'backlogAge' || f === 'isoBacklog' || f === 'isoBacklogAge')) continue;
     if (!Array.isArray(src) || src.length !== n) throw new Error(`snapshot: dyn.${f} must hold ${n} numbers`);
     dyn[f].set(src);
   }

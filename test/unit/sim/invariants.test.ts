@@ -124,4 +124,51 @@ describe('physical invariants (random scenarios and commands)', () => {
       { seed: 7, numRuns: 40 },
     );
   });
+
+  it('no request older than the client timeout is good, whatever the SLO allows', () => {
+    fc.assert(
+      fc.property(
+        scenarioArb,
+        fc.double({ min: 1.5, max: 4, noNaN: true }),
+        fc.integer({ min: 500, max: 4000 }),
+        (s0, over, timeoutMs) => {
+          // One guest asks `over` times what its vCPUs can serve, with an SLO far past the timeout
+          // and a queue long enough to keep requests past it.
+          const v = { ...s0.vps[0], sloMs: 600_000, load: { cpu: over, mem: 0.2, disk: 0, net: 0 } };
+          const s: Scenario = { ...s0, vps: [v], params: { clientTimeoutMs: timeoutMs, queueS: 600 } };
+          if (!validateScenario(s).ok) return;
+          const e = createEngine(s);
+          // The oldest request's age grows by (1 − μ/λ) ≥ 1/3 s per second: past the timeout by then.
+          e.advance(Math.ceil((4 * timeoutMs) / 100) + 20);
+          for (let k = 0; k < 10; k++) {
+            const f = e.step();
+            const g = f.vps[0];
+            expect(g.throughputRps).toBeGreaterThan(0);
+            expect(g.goodFraction, `over ${over}, timeout ${timeoutMs}`).toBeLessThan(0.05);
+          }
+        },
+      ),
+      { seed: 11, numRuns: 30 },
+    );
+  });
+
+  it('a VPS alone on the host has zero degradation whatever its own load', () => {
+    fc.assert(
+      fc.property(scenarioArb, load, fc.double({ min: 0, max: 4, noNaN: true }), (s0, l, cpu) => {
+        // Sliders as a user sets them (no subnormal demands, whose rounding is not physics).
+        const r = (x: number) => Math.round(x * 1e6) / 1e6;
+        const s: Scenario = {
+          ...s0,
+          vps: [{ ...s0.vps[0], load: { cpu: r(cpu), mem: r(l.mem), disk: r(l.disk), net: r(l.net) } }],
+        };
+        if (!validateScenario(s).ok) return;
+        const e = createEngine(s);
+        for (let t = 0; t < 60; t++) {
+          const f = e.step();
+          expect(f.vps[0].degradation, `tick ${t}, ${s.mode}, cpu ${cpu}`).toBeLessThan(1e-9);
+        }
+      }),
+      { seed: 5, numRuns: 150 },
+    );
+  });
 });
