@@ -125,8 +125,9 @@ export interface CheckJson {
   holds: boolean | null;
 }
 
-/** What `npm run scorecard -- --json` prints: the tables and the further checks. */
-export interface ScorecardJson {
-  tables: TableJson[];
-  checks: CheckJson[];
-}
+/**
+ * What `npm run scorecard -- --json` prints and GET /api/scorecard serves: the array of tables, one
+ * per host. The further checks ([CG05], [B03], [G06], [F15], each a CheckJson) are printed in the
+ * text and Markdown output only.
+ */
+export type ScorecardJson = TableJson[];

@@ -54,7 +54,7 @@ if (args.task === 'robustness') {
   const hosts = [SMALL_HOST, MODERN_HOST].filter((h) => !args.host || h.id === args.host);
   const tables = hosts.map((h) => runScorecard(h));
   const checks = runChecks();
-  if (args.json) console.log(JSON.stringify(tables satisfies ScorecardJson['tables'], null, 2));
+  if (args.json) console.log(JSON.stringify(tables satisfies ScorecardJson, null, 2));
   else if (args.markdown)
     console.log(
       [

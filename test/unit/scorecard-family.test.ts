@@ -111,14 +111,16 @@ describe('scorecard command line', () => {
     expect(r.stdout).toBe('');
   }, 120_000);
 
-  it('prints the tables and the further published checks as JSON the dashboard reads', () => {
+  it('prints the array of tables (ScorecardJson) as JSON the dashboard reads', () => {
     const r = spawnSync(
       process.execPath,
       ['--import', 'tsx', 'server/cli/scorecard.ts', '--host', 'paper', '--json'],
       { encoding: 'utf8', timeout: 240_000 },
     );
     expect(r.stderr).toBe('');
-    const data = { tables: JSON.parse(r.stdout) as ScorecardJson['tables'] };
+    const tables: ScorecardJson = JSON.parse(r.stdout);
+    expect(Array.isArray(tables)).toBe(true);
+    const data = { tables };
     expect(data.tables.map((t) => t.host.id)).toEqual(['paper']);
     expect(r.status).toBe(data.tables[0].summary.inCategory === data.tables[0].summary.demanded ? 0 : 1);
     // The dashboard's reading of it counts the same cells.
