@@ -216,6 +216,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
  * double arguments: a double passed to a call that is not inlined is boxed on the heap.)
  */
 function verdict(sout: Work['sout'], i: number, w: Work): number {
+  // The state and health thresholds (presentation parameters, params.ts).
+  const k = w.sin.params;
   const m = w.m;
   const isoGood = w.isoGood[i],
     isoP = w.isoP99[i];
@@ -238,7 +240,8 @@ function verdict(sout: Work['sout'], i: number, w: Work): number {
   m.degradation[i] = deg;
   let code = STATE_RUNNING;
   if (dnr) code = STATE_DNR;
-  else if (deg > 0.05 || er > 0.01 || p99 > 2 * Math.max(1, isoP)) code = STATE_DEGRADED;
+  else if (deg > k.degradedAbove || er > k.degradedErrorRate || p99 > k.degradedP99Ratio * Math.max(1, isoP))
+    code = STATE_DEGRADED;
   w.stateCode[i] = code;
   m.health[i] =
     code === STATE_DNR
@@ -247,7 +250,7 @@ function verdict(sout: Work['sout'], i: number, w: Work): number {
           100 *
             (1 - deg) *
             (1 - Math.min(1, er)) *
-            Math.min(1, 0.5 + 0.5 * (1 - Math.min(1, (p99 / Math.max(1, isoP) - 1) / 9))),
+            Math.min(1, 0.5 + 0.5 * (1 - Math.min(1, (p99 / Math.max(1, isoP) - 1) / k.healthP99Span))),
         );
   return code;
 }

@@ -57,6 +57,30 @@ describe('model parameters as data', () => {
     expect(b.demandRps).toBe(60);
   });
 
+  it('the state and health thresholds are parameters the engine reads', () => {
+    // A CPU hog on a neighbour of a 1-core para host: web-1 keeps its throughput, but its p99 rises.
+    const s = scenario({
+      host: { cores: 1 },
+      vps: [web('a', { vcpus: 1, load: { cpu: 0.4, mem: 0.2, disk: 0, net: 0 } }), web('b', { vcpus: 1 })],
+      events: [{ atS: 0, type: 'startFault', vps: 'b', fault: 'cpu_hog' }],
+    });
+    const at = (params?: Record<string, number>) => {
+      const e = createEngine({ ...s, ...(params ? { params } : {}) });
+      e.advance(20);
+      return e.step().vps[0];
+    };
+    const plain = at();
+    expect(plain.state).toBe('degraded');
+    expect(plain.degradation).toBeLessThan(0.05);
+    // The same run, judged with a looser p99 ratio and error rate: it is running.
+    const loose = at({ degradedP99Ratio: 1000, degradedErrorRate: 1, degradedAbove: 1 });
+    expect(loose.state).toBe('running');
+    expect(loose.latencyP99Ms).toBe(plain.latencyP99Ms);
+    // Health loses its latency half faster with a shorter span.
+    const strict = at({ healthP99Span: 0.1 });
+    expect(strict.health).toBeLessThan(plain.health);
+  });
+
   it('overhead factors are parameters: a lower para e_disk serves fewer IOPS to a capped storm', () => {
     const s = scenario({ vps: [web('a', { load: { cpu: 0.1, disk: 4 } })], host: { diskIops: 1000 }, mode: 'para' });
     const base = createEngine(s).step().vps[0].diskServedIops;
