@@ -6,7 +6,10 @@
  * beside SimGrid 3.32's s4u VM model on the same VM sizes and demand changes (simgrid-peer.cpp,
  * compiled here with g++ when libsimgrid-dev is installed; else the figures recorded in perf.md).
  * Medians of BENCH_REPS (default 3) runs, ratios, and the peak RSS of each runner process.
- * Env: BENCH_SIZES (default "256,1024,4096"), BENCH_SIM_S (default 600), BENCH_REPS.
+ * Then a 10 000-VPS summary run (beyond the live server's scenario cap: the runner reads up to
+ * 100 000) at two durations, to show its memory does not grow with the run's length.
+ * Env: BENCH_SIZES (default "256,1024,4096"), BENCH_SIM_S (default 600), BENCH_REPS,
+ * BENCH_LONG_S (the longer of the two durations, default 600; 3600 for the 1 h case), BENCH_LONG_VPS.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +28,9 @@ const RECORDED_PEER_S: Record<number, number> = { 256: 0.34, 1024: 2.0 };
 const GOAL_RATE_4096 = 10e6;
 const GOAL_PEER_RATIO_1024 = 0.5;
 const GOAL_RSS_MB = 300;
+const LONG_VPS = Number(process.env.BENCH_LONG_VPS ?? 10_000);
+const LONG_S = Number(process.env.BENCH_LONG_S ?? 600);
+const SHORT_S = 60;
 
 interface Measure {
   wall: number;
@@ -137,6 +143,19 @@ export async function run(): Promise<void> {
       console.log(
         `goal: ≤ ${GOAL_PEER_RATIO_1024}× SimGrid's time at V = 1 024${peer.bin ? '' : ' (recorded figure)'}: ${f(at1024.runner / at1024.peer)}× → ${at1024.runner / at1024.peer <= GOAL_PEER_RATIO_1024 ? 'MET' : 'NOT MET'}`,
       );
+    // Memory against duration: the same 10 000 VPSs for SHORT_S and LONG_S simulated seconds.
+    const longFile = join(dir, 'long.json');
+    writeFileSync(longFile, JSON.stringify(runnerScenario(LONG_VPS, LONG_S)));
+    const byDuration = [SHORT_S, LONG_S].map((s) => {
+      const m = measure(process.execPath, ['scripts/sim.mjs', longFile, '--duration', String(s), '--format', 'summary', '--out', join(dir, 'long-out.json')]);
+      return { s, m };
+    });
+    const [short, long] = byDuration;
+    console.log(
+      `${LONG_VPS} VPSs, summary: ${short.s} simulated s → peak RSS ${f(short.m.rssMb, 0)} MB (${f(short.m.wall)} s, CPU ${f(short.m.cpu)} s); ` +
+        `${long.s} s → ${f(long.m.rssMb, 0)} MB (${f(long.m.wall)} s, CPU ${f(long.m.cpu)} s, ` +
+        `${rate((LONG_VPS * long.s * 10) / long.m.wall)} VPS-ticks/s): ${f(long.m.rssMb / short.m.rssMb)}× the memory for ${f(long.s / short.s, 0)}× the duration`,
+    );
     const tiny = join(dir, 'tiny.json');
     const start = (cmd: string, args: string[]): number =>
       median([0, 1, 2].map(() => measure(cmd, [...args, 'demo', '--duration', '0.1', '--format', 'summary', '--out', tiny]).wall));
