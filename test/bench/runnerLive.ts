@@ -7,6 +7,7 @@
 import { createEngine } from '../../server/sim/index.js';
 import { Lab } from '../../server/lab/lab.js';
 import { silentLogger } from '../../server/log.js';
+import { MAX_SPEED } from '../../shared/inbound.js';
 import { runnerScenario } from './runnerWorkload.js';
 import { encodeFrameMessage } from '../../shared/wire.js';
 
@@ -58,6 +59,7 @@ export async function liveBench(): Promise<void> {
     `live path, lab of ${V} VPSs (${TICKS} ticks after ${WARM} warm-up, median of 3): engine step ${engine.toFixed(2)} ms/tick, ` +
       `lab tick (step + history + state watch + frame encode) ${lab.toFixed(2)} ms/tick → ${(lab / engine).toFixed(2)}× the engine ` +
       `(goal ≤ ${GOAL_RATIO}×: ${lab / engine <= GOAL_RATIO ? 'MET' : 'NOT MET'}); frame message ${(runs[0].bytes / 1024).toFixed(1)} KB; ` +
-      `${((100 * lab) / TICK_BUDGET_MS).toFixed(1)} % of a 100 ms tick at 1× speed`,
+      `${((100 * lab) / TICK_BUDGET_MS).toFixed(1)} % of a 100 ms tick at 1× speed, ${((100 * lab * MAX_SPEED) / TICK_BUDGET_MS).toFixed(0)} % of a core at the ` +
+      `top speed (${MAX_SPEED}×) — what a default per-lab limit of ${V} VPSs would cost each such lab`,
   );
 }
