@@ -11,7 +11,7 @@ export {
   csvHeader,
   formatNumber,
   frameCsvRows,
-  modeLabel,
+  modeCell,
   toCsv,
 } from './export/csv.js';
 export { JsonFrameWriter } from './export/json.js';

@@ -3,7 +3,7 @@
  * and a short summary at the end (the host and the worst-off VPSs, not one line per VPS).
  */
 import type { ModeSpec } from '../../shared/commands.js';
-import { modeLabel } from '../export/csv.js';
+import { modeLabel } from '../../shared/events.js';
 import type { RunSummary } from '../export/summary.js';
 
 /** Progress on a terminal: ticks done, VPS-ticks per second, ETA; silent for runs under ~2 s. */

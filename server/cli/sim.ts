@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Scenario } from '../../shared/commands.js';
-import { modeLabel } from '../export/csv.js';
+import { modeLabel } from '../../shared/events.js';
 import {
   PRESETS_DIR,
   createRun,

@@ -34,8 +34,11 @@ export function formatNumber(x: number | undefined): string {
   return r === 0 ? '0' : String(r);
 }
 
-/** A mode as one cell of text: its id, or its JSON form when it carries overrides. */
-export function modeLabel(mode: ModeSpec): string {
+/**
+ * A mode as one CSV cell: its id, or its JSON form when it carries overrides (read back as a mode
+ * spec; shared/events.ts `modeLabel` is the text for people).
+ */
+export function modeCell(mode: ModeSpec): string {
   return typeof mode === 'string' ? mode : JSON.stringify(mode);
 }
 
@@ -53,7 +56,7 @@ export class CsvRowWriter {
 
   /** `mode` fills the mode column (compare runs). */
   constructor(mode?: ModeSpec) {
-    this.modeCell = mode === undefined ? '' : ',' + csvCell(modeLabel(mode));
+    this.modeCell = mode === undefined ? '' : ',' + csvCell(modeCell(mode));
   }
 
   /** The rows of one tick, one per VPS, each ending in a newline. */

@@ -311,17 +311,6 @@ export class FrameHistory {
     return { lab, ticks: ticks.done(), rows: [...rows], modes, latest };
   }
 
-  /** Every kept tick of one engine, oldest first. */
-  all(engine = 0): Frame[] {
-    const out: Frame[] = [];
-    for (let i = 0; i < this.count; i++) {
-      const row = this.rowAt(i);
-      const p = row.engines[engine];
-      if (p) out.push(this.unpack(row.tick, p));
-    }
-    return out;
-  }
-
   /**
    * Downsample ticks [fromTick, toTick] of one engine into at most `points` buckets: min, max and
    * mean per bucket, for the named metrics (host metrics go to `host`, VPS metrics per VPS).

@@ -151,11 +151,3 @@ export function resolveMode(spec: ModeSpec, params: Params = DEFAULT_PARAMS): Mo
   if (p.cpuPolicy === 'quota') p.cpuCaps = true;
   return p;
 }
-
-/** Stable text for a mode spec (used in logs and notes). */
-export function modeLabel(spec: ModeSpec): string {
-  if (typeof spec === 'string') return spec;
-  const { base: b, ...rest } = spec;
-  const keys = Object.keys(rest) as (keyof typeof rest)[];
-  return keys.length ? `${b} (${keys.map((k) => `${k}=${String(rest[k])}`).join(', ')})` : b;
-}

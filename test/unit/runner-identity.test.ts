@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModeSpec, Scenario } from '../../shared/commands.js';
 import { HOST_METRICS, VPS_METRICS, type Frame } from '../../shared/model.js';
-import { formatNumber, modeLabel, summarize, csvHeader } from '../../server/export.js';
+import { formatNumber, modeCell, summarize, csvHeader } from '../../server/export.js';
 import { Progress } from '../../server/cli/report.js';
 import { writeRuns, type RunMeta } from '../../server/cli/write.js';
 import { PRESETS_DIR, createRun, listPresets, loadScenarioFile, type Run } from '../../server/scenario.js';
@@ -78,7 +78,7 @@ function csvOfFrames(perMode: Frame[][], modes?: ModeSpec[]): string {
       const f = fs[t];
       for (const v of f.vps) {
         const cells = [String(f.tick), formatNumber(f.t)];
-        if (modes) cells.push(cell(modeLabel(modes[k])));
+        if (modes) cells.push(cell(modeCell(modes[k])));
         cells.push(cell(v.id), v.state, ...VPS_METRICS.map((m) => formatNumber(v[m])));
         cells.push(...HOST_METRICS.map((m) => formatNumber(f.host[m])));
         out += cells.join(',') + '\n';
