@@ -4,39 +4,22 @@
  */
 import type { Logger } from 'pino';
 import type { ModeSpec, Result, Scenario } from '../../shared/commands.js';
-import type { CreateLabRequest } from '../../shared/inbound.js';
 import { fail, type ApiError } from '../../shared/protocol.js';
-import { loadPreset } from '../scenario.js';
 import { modeLabel } from '../../shared/events.js';
 import type { Engine } from '../sim/api.js';
 import type { Clock } from './clock.js';
 import type { EngineFactory } from './engines.js';
 import { Lab, type LabLimits } from './lab.js';
 import { reviveLab, type ReviveDeps } from './restore.js';
-import { LabExistsError, type LabMeta, type LabSnapshot, type Store } from './store.js';
+import type { LabSnapshot, Store } from './store.js';
 import { parseStoredLab, type StoredLab } from './stored.js';
+import { LabSaver } from './saving.js';
+import { forkEngines, startingScenario, type NewLab } from './starting.js';
+
+export type { NewLab };
 
 /** A saved lab up to this many ticks old is re-run from its start on restore, to bring back its history. */
 const REBUILD_TICKS = 36_000;
-/** How often each lab's latest tick is recorded (so a crash resumes there), ms. */
-const PROGRESS_MS = 1000;
-
-/** A lab to create, as checked at the edge: a posted scenario has its shape checked (its meaning is checked when its engines are built). */
-export type NewLab = Omit<CreateLabRequest, 'scenario'> & { scenario?: Scenario };
-
-/** A refusal when a scenario names more VPSs (at start, plus added by its events) than a lab holds. */
-export function vpsOverLimit(
-  start: number,
-  added: number,
-  maxVps: number,
-): { ok: false; error: ApiError } | null {
-  if (start + added <= maxVps) return null;
-  return fail(
-    'LIMIT_EXCEEDED',
-    `a lab holds at most ${maxVps} VPSs (this one has ${start}${added ? ` and adds ${added}` : ''})`,
-    'scenario.vps',
-  );
-}
 
 export interface RegistryOptions {
   clock: Clock;
@@ -60,18 +43,20 @@ type Res<T> = Result<T, ApiError>;
 
 export class Registry {
   private readonly labs = new Map<string, Lab>();
-  private readonly lastSnapshot = new Map<string, number>();
   private readonly addedListeners = new Set<(lab: Lab) => void>();
   private readonly removedListeners = new Set<(lab: Lab) => void>();
   private readonly settledListeners = new Set<(id: string) => void>();
   private readonly restoring = new Set<string>();
-  private readonly lastProgress = new Map<string, { at: number; tick: number }>();
   private stopTimer: (() => void) | null = null;
   private creating = 0;
   /** Labs forked from another at a tick (no scenario start to go back to). */
   private readonly forks = new Set<string>();
 
-  constructor(private readonly o: RegistryOptions) {}
+  private readonly saver: LabSaver;
+
+  constructor(private readonly o: RegistryOptions) {
+    this.saver = new LabSaver(o.store, o.logger, o.snapshotEveryS * 1000);
+  }
 
   /**
    * Bring back every lab in the store, one after the other, each at the latest tick it reached.
@@ -111,7 +96,7 @@ export class Registry {
     if (parsed.data.meta.forkedAt !== undefined) this.forks.add(id);
     this.add(r.data);
     // A snapshot set aside is replaced at once by a good one.
-    if (!parsed.data.snapshot) await this.snapshot(r.data);
+    if (!parsed.data.snapshot) await this.saver.snapshot(r.data);
   }
 
   /**
@@ -134,8 +119,7 @@ export class Registry {
     const lab = this.labs.get(id);
     if (!lab) return undefined;
     this.labs.delete(id);
-    this.lastSnapshot.delete(id);
-    this.lastProgress.delete(id);
+    this.saver.forget(id);
     this.o.logger.info({ lab: id }, 'lab left this process');
     return lab;
   }
@@ -191,7 +175,7 @@ export class Registry {
 
   private add(lab: Lab): void {
     this.labs.set(lab.id, lab);
-    this.lastSnapshot.set(lab.id, this.o.clock.now());
+    this.saver.started(lab.id, this.o.clock.now());
     for (const fn of this.addedListeners) fn(lab);
   }
 
@@ -213,33 +197,17 @@ export class Registry {
 
   /** Create a lab from `{ id?, preset?, scenario?, compare?, from? }` (neither preset nor scenario: the demo). */
   async create(req: NewLab): Promise<Res<Lab>> {
-    const { id, preset, compare, from } = req;
+    const { id, compare, from } = req;
     if (this.labs.size + this.creating >= this.o.maxLabs)
       return fail('LIMIT_EXCEEDED', `this server runs at most ${this.o.maxLabs} labs; delete one first`);
     if (id !== undefined && this.taken(id)) return fail('CONFLICT', `a lab "${id}" already exists`, 'id');
     this.creating++;
     try {
       if (from !== undefined) return await this.fork(from, compare!, id);
-      let scenario: Scenario;
-      let base: string;
-      if (req.scenario !== undefined) {
-        scenario = req.scenario;
-        base = slug(scenario.name);
-      } else {
-        const name = preset ?? 'demo';
-        const r = await loadPreset(name);
-        if (!r.ok)
-          return fail(
-            'INVALID_INPUT',
-            r.error.code === 'NOT_FOUND' ? `unknown preset "${name}"` : r.error.message,
-            'preset',
-          );
-        scenario = r.data;
-        base = name;
-        const added = (scenario.events ?? []).filter((e) => e.type === 'addVps').length;
-        const over = vpsOverLimit(scenario.vps.length, added, this.o.limits.maxVps);
-        if (over) return over;
-      }
+      const start = await startingScenario(req, this.o.limits.maxVps);
+      if (!start.ok) return start;
+      const { base } = start.data;
+      let { scenario } = start.data;
       scenario = { ...scenario, name: this.freeName(scenario.name) };
       const labId = id ?? this.freeId(base);
       if (this.taken(labId)) return fail('CONFLICT', `a lab "${labId}" already exists`, 'id');
@@ -253,7 +221,7 @@ export class Registry {
         engines.push(r.data);
       }
       if (this.taken(labId)) return fail('CONFLICT', `a lab "${labId}" already exists`, 'id');
-      const made = await this.record({
+      const made = await this.saver.create({
         version: 1,
         id: labId,
         scenario,
@@ -280,21 +248,15 @@ export class Registry {
     if (!source) return fail('UNKNOWN_LAB', `no lab "${from}" to fork`, 'from');
     const saved = source.save();
     const state = source.state();
-    const engines: Engine[] = [];
-    for (let i = 0; i < 2; i++) {
-      const r = await this.o.engines.restore(saved.engines[0]);
-      if (!r.ok) return fail(r.error.code, r.error.message);
-      const set = r.data.apply({ type: 'setMode', mode: compare[i] });
-      if (!set.ok)
-        return fail(set.error.code, `${modeLabel(compare[i])}: ${set.error.message}`, `compare.${i}`);
-      engines.push(r.data);
-    }
+    const forked = await forkEngines(this.o.engines, saved.engines[0], compare);
+    if (!forked.ok) return forked;
+    const engines = forked.data;
     const name = this.freeName(`${state.name} · ${modeLabel(compare[0])} vs ${modeLabel(compare[1])}`);
     const labId =
       id ?? this.freeId(`${from.slice(0, 24)}-vs-${modeLabel(compare[1]).replace(/[^A-Za-z0-9]+/g, '-')}`);
     if (this.taken(labId)) return fail('CONFLICT', `a lab "${labId}" already exists`, 'id');
     const scenario: Scenario = { ...source.scenario, name };
-    const made = await this.record({
+    const made = await this.saver.create({
       version: 1,
       id: labId,
       scenario,
@@ -341,7 +303,7 @@ export class Registry {
       });
     }
     lab.reset(engines, by);
-    this.lastSnapshot.set(id, this.o.clock.now());
+    this.saver.started(id, this.o.clock.now());
     this.o.logger.info({ lab: id, by }, 'lab reset to its start');
     return { ok: true, data: { id, tick: lab.tick } };
   }
@@ -351,20 +313,6 @@ export class Registry {
     const taken = new Set(this.list().map((l) => l.state().name));
     if (!taken.has(name)) return name;
     for (let n = 2; ; n++) if (!taken.has(`${name} ${n}`)) return `${name} ${n}`;
-  }
-
-  /** Save a new lab's meta; a refusal when its id holds another lab's data (never written over). */
-  private async record(meta: LabMeta): Promise<{ ok: false; error: ApiError } | null> {
-    try {
-      await this.o.store?.create(meta);
-      return null;
-    } catch (e) {
-      if (e instanceof LabExistsError)
-        return fail('CONFLICT', `"${meta.id}" holds the saved data of another lab; pick another id`, 'id');
-      // A cluster's store answers an id another process took with a CONFLICT-coded error.
-      if ((e as { code?: unknown }).code === 'CONFLICT') return fail('CONFLICT', (e as Error).message, 'id');
-      throw e;
-    }
   }
 
   /** An id in use: a running lab, or a saved one still being restored. */
@@ -383,8 +331,7 @@ export class Registry {
     const lab = this.labs.get(id);
     if (!lab) return fail('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
     this.labs.delete(id);
-    this.lastSnapshot.delete(id);
-    this.lastProgress.delete(id);
+    this.saver.forget(id);
     lab.close();
     this.forks.delete(id);
     for (const fn of this.removedListeners) fn(lab);
@@ -410,43 +357,12 @@ export class Registry {
     for (const lab of this.labs.values()) {
       if (this.o.mayStep && !this.o.mayStep(lab)) continue;
       lab.pump(now);
-      const last = this.lastSnapshot.get(lab.id) ?? now;
-      if (!this.o.store) continue;
-      if (now - last >= this.o.snapshotEveryS * 1000) {
-        this.lastSnapshot.set(lab.id, now);
-        void this.snapshot(lab);
-      }
-      const p = this.lastProgress.get(lab.id);
-      if (!p || (now - p.at >= PROGRESS_MS && p.tick !== lab.tick)) {
-        this.lastProgress.set(lab.id, { at: now, tick: lab.tick });
-        this.o.store.saveProgress(lab.id, lab.tick).catch(() => undefined);
-      }
-    }
-  }
-
-  private snapshot(lab: Lab): Promise<void> {
-    if (!this.o.store) return Promise.resolve();
-    try {
-      return this.o.store.saveSnapshot(lab.id, lab.save()).catch(() => undefined);
-    } catch (e) {
-      this.o.logger.error({ err: e, lab: lab.id }, 'could not snapshot a lab');
-      return Promise.resolve();
+      this.saver.due(lab, now);
     }
   }
 
   /** Snapshot every lab and wait for all writes. */
-  async flush(): Promise<void> {
-    await Promise.all(this.list().map((lab) => this.snapshot(lab)));
-    await this.o.store?.flush();
+  flush(): Promise<void> {
+    return this.saver.flush(this.list());
   }
-}
-
-function slug(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 32) || 'lab'
-  );
 }

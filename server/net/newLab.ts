@@ -2,7 +2,7 @@
 import { parseInput, parseScenario, type Result } from '../../shared/commands.js';
 import { CreateLabSchema } from '../../shared/inbound.js';
 import type { ApiError } from '../../shared/protocol.js';
-import { vpsOverLimit, type NewLab } from '../lab/registry.js';
+import { vpsOverLimit, type NewLab } from '../lab/starting.js';
 
 /**
  * The request's fields, then a posted scenario's VPS count (before the rest of it is read: a huge

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabState, SnapshotMessage } from '../../shared/protocol.js';
 import { decodeHistory } from '../../shared/wire.js';
-import type { NewLab } from '../../server/lab/registry.js';
+import type { NewLab } from '../../server/lab/starting.js';
 import { client, removeDir, request, startServer, waitFor, type TestServer } from './helpers.js';
 
 let t: TestServer;

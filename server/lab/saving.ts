@@ -1,0 +1,79 @@
+/**
+ * Keeping running labs saved: a snapshot of each every snapshotEveryS, the latest tick it reached
+ * about every second (so a crash resumes there), and all of them on shutdown.
+ */
+import type { Logger } from 'pino';
+import { fail, type ApiError } from '../../shared/protocol.js';
+import type { Lab } from './lab.js';
+import { LabExistsError, type LabMeta, type Store } from './store.js';
+
+/** How often each lab's latest tick is recorded, ms. */
+const PROGRESS_MS = 1000;
+
+export class LabSaver {
+  private readonly lastSnapshot = new Map<string, number>();
+  private readonly lastProgress = new Map<string, { at: number; tick: number }>();
+
+  constructor(
+    private readonly store: Store | undefined,
+    private readonly logger: Logger,
+    private readonly snapshotEveryMs: number,
+  ) {}
+
+  /** Save a new lab's meta; a refusal when its id holds another lab's data (never written over). */
+  async create(meta: LabMeta): Promise<{ ok: false; error: ApiError } | null> {
+    try {
+      await this.store?.create(meta);
+      return null;
+    } catch (e) {
+      if (e instanceof LabExistsError)
+        return fail('CONFLICT', `"${meta.id}" holds the saved data of another lab; pick another id`, 'id');
+      // A cluster's store answers an id another process took with a CONFLICT-coded error.
+      if ((e as { code?: unknown }).code === 'CONFLICT') return fail('CONFLICT', (e as Error).message, 'id');
+      throw e;
+    }
+  }
+
+  /** A lab's snapshot period starts now (it was added, or went back to its start). */
+  started(id: string, now: number): void {
+    this.lastSnapshot.set(id, now);
+  }
+
+  /** A lab left this process or was deleted. */
+  forget(id: string): void {
+    this.lastSnapshot.delete(id);
+    this.lastProgress.delete(id);
+  }
+
+  /** After a pump: take the lab's snapshot and record its tick, when due. */
+  due(lab: Lab, now: number): void {
+    if (!this.store) return;
+    const last = this.lastSnapshot.get(lab.id) ?? now;
+    if (now - last >= this.snapshotEveryMs) {
+      this.lastSnapshot.set(lab.id, now);
+      void this.snapshot(lab);
+    }
+    const p = this.lastProgress.get(lab.id);
+    if (!p || (now - p.at >= PROGRESS_MS && p.tick !== lab.tick)) {
+      this.lastProgress.set(lab.id, { at: now, tick: lab.tick });
+      this.store.saveProgress(lab.id, lab.tick).catch(() => undefined);
+    }
+  }
+
+  /** Save a lab's snapshot now (a failed write is logged by the store, never thrown). */
+  snapshot(lab: Lab): Promise<void> {
+    if (!this.store) return Promise.resolve();
+    try {
+      return this.store.saveSnapshot(lab.id, lab.save()).catch(() => undefined);
+    } catch (e) {
+      this.logger.error({ err: e, lab: lab.id }, 'could not snapshot a lab');
+      return Promise.resolve();
+    }
+  }
+
+  /** Snapshot every lab and wait for all writes. */
+  async flush(labs: readonly Lab[]): Promise<void> {
+    await Promise.all(labs.map((lab) => this.snapshot(lab)));
+    await this.store?.flush();
+  }
+}
