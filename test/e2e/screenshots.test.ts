@@ -67,7 +67,7 @@ describe('screenshots', () => {
         height,
         colorScheme,
       });
-      await settle(page, CHARTS);
+      await settle(page, [...CHARTS, 'chart-disk', 'chart-host']);
       await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(colorScheme);
       await expect
         .poll(() => page.getByTestId('explain-web-1').textContent(), { timeout: 15_000 })

@@ -174,7 +174,8 @@ export function layoutMarkers(markers: readonly ChartMarker[], o: MarkerLayoutIn
   });
   const candidates: Candidate[] = modeChains(visible, o);
   for (const c of clusters) {
-    const rest = c.members.filter((m) => m.kind !== 'mode');
+    // Mode switches already have their labels (one ahead is named like any event ahead).
+    const rest = c.members.filter((m) => m.kind !== 'mode' || m.ahead);
     if (!rest.length) continue;
     const head = pick(rest);
     const more = rest.length - 1;

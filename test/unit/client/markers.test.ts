@@ -82,6 +82,11 @@ describe('labels in rows', () => {
     expectNoOverlap(three, 0, 1000);
   });
 
+  it('names a scheduled mode switch ahead like any event ahead', () => {
+    const { labels } = layoutMarkers([m(500, 'mode → full', { kind: 'mode', ahead: true })], { ...input, rows: 1 });
+    expect(labels.map((l) => l.text)).toEqual(['▸ mode → full']);
+  });
+
   it('never cuts a run of mode switches near the right edge: it goes left of its line', () => {
     const ms = [m(950, 'mode → full', { kind: 'mode' }), m(955, 'mode → para', { kind: 'mode' })];
     const [l] = layoutMarkers(ms, { ...input, left: 0, rows: 1 }).labels;
