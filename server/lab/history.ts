@@ -1,6 +1,6 @@
 /**
  * A lab's recent past: a bounded ring of ticks, each packed into typed arrays (no per-metric
- * objects), with reads that rebuild frames and a min/max/mean downsampler for long windows.
+ * objects), with reads that rebuild frames or write the wire's columns.
  */
 import {
   HOST_METRICS,
@@ -49,23 +49,6 @@ export interface HistoryLimits {
   maxTicks: number;
   /** Most bytes of packed metrics kept; the oldest ticks go first. */
   maxBytes: number;
-}
-
-/** One downsampled series: per bucket, the min, max and mean (null where the VPS did not exist). */
-export interface Envelope {
-  min: (number | null)[];
-  max: (number | null)[];
-  mean: (number | null)[];
-}
-
-export interface Downsampled {
-  fromTick: number;
-  toTick: number;
-  bucketTicks: number;
-  /** First tick of each bucket. */
-  ticks: number[];
-  host: Record<string, Envelope>;
-  vps: Record<string, Record<string, Envelope>>;
 }
 
 function sameQuads(a: Float64Array | null, b: Float64Array | null): boolean {
@@ -311,81 +294,28 @@ export class FrameHistory {
     return { lab, ticks: ticks.done(), rows: [...rows], modes, latest };
   }
 
-  /**
-   * Downsample ticks [fromTick, toTick] of one engine into at most `points` buckets: min, max and
-   * mean per bucket, for the named metrics (host metrics go to `host`, VPS metrics per VPS).
-   */
-  downsample(
-    fromTick: number,
-    toTick: number,
-    points: number,
-    metrics: readonly string[],
-    engine = 0,
-  ): Downsampled {
+  /** The first and last kept ticks in [fromTick, toTick], or null when none is kept there. */
+  span(fromTick: number, toTick: number): { first: number; last: number } | null {
     const lo = this.lowerBound(fromTick);
     const hi = this.lowerBound(toTick + 1);
-    const first = lo < hi ? this.rowAt(lo).tick : fromTick;
-    const last = lo < hi ? this.rowAt(hi - 1).tick : fromTick;
-    const span = last - first + 1;
-    const bucketTicks = Math.max(1, Math.ceil(span / Math.max(1, points)));
-    const buckets = lo < hi ? Math.ceil(span / bucketTicks) : 0;
-    const hostIdx = metrics.map((m) => HOST_METRICS.indexOf(m as never)).filter((i) => i >= 0);
-    const vpsIdx = metrics.map((m) => VPS_METRICS.indexOf(m as never)).filter((i) => i >= 0);
-    const ticks = Array.from({ length: buckets }, (_, b) => first + b * bucketTicks);
-    const acc = new Map<
-      string,
-      { min: Float64Array; max: Float64Array; sum: Float64Array; n: Uint32Array }
-    >();
-    const slot = (key: string) => {
-      let a = acc.get(key);
-      if (!a) {
-        a = {
-          min: new Float64Array(buckets).fill(Infinity),
-          max: new Float64Array(buckets).fill(-Infinity),
-          sum: new Float64Array(buckets),
-          n: new Uint32Array(buckets),
-        };
-        acc.set(key, a);
-      }
-      return a;
-    };
-    const add = (key: string, b: number, x: number) => {
-      if (!Number.isFinite(x)) return;
-      const a = slot(key);
-      if (x < a.min[b]) a.min[b] = x;
-      if (x > a.max[b]) a.max[b] = x;
-      a.sum[b] += x;
-      a.n[b]++;
-    };
-    for (let i = lo; i < hi; i++) {
+    return lo < hi ? { first: this.rowAt(lo).tick, last: this.rowAt(hi - 1).tick } : null;
+  }
+
+  /**
+   * Each kept tick in [fromTick, toTick] of one engine, oldest first: its tick, its VPS ids and its
+   * packed values (`[t, ...HOST_METRICS, ...VPS_METRICS of the first VPS, …]`; read, never keep).
+   */
+  forEach(
+    fromTick: number,
+    toTick: number,
+    engine: number,
+    fn: (tick: number, ids: readonly string[], values: Float64Array) => void,
+  ): void {
+    const hi = this.lowerBound(toTick + 1);
+    for (let i = this.lowerBound(fromTick); i < hi; i++) {
       const row = this.rowAt(i);
       const p = row.engines[engine];
-      if (!p) continue;
-      const b = Math.floor((row.tick - first) / bucketTicks);
-      for (const m of hostIdx) add(`h\u0000${HOST_METRICS[m]}`, b, p.values[1 + m]);
-      for (let v = 0; v < p.ids.length; v++) {
-        const base = 1 + H + v * V;
-        for (const m of vpsIdx) add(`v\u0000${p.ids[v]}\u0000${VPS_METRICS[m]}`, b, p.values[base + m]);
-      }
+      if (p) fn(row.tick, p.ids, p.values);
     }
-    const env = (a: {
-      min: Float64Array;
-      max: Float64Array;
-      sum: Float64Array;
-      n: Uint32Array;
-    }): Envelope => ({
-      min: Array.from(a.min, (x, b) => (a.n[b] ? x : null)),
-      max: Array.from(a.max, (x, b) => (a.n[b] ? x : null)),
-      mean: Array.from(a.sum, (x, b) => (a.n[b] ? x / a.n[b] : null)),
-    });
-    // Null-prototype objects: a VPS named "constructor" or "toString" is a key like any other.
-    const host = Object.create(null) as Record<string, Envelope>;
-    const vps = Object.create(null) as Record<string, Record<string, Envelope>>;
-    for (const [key, a] of acc) {
-      const parts = key.split('\u0000');
-      if (parts[0] === 'h') host[parts[1]] = env(a);
-      else (vps[parts[1]] ??= Object.create(null) as Record<string, Envelope>)[parts[2]] = env(a);
-    }
-    return { fromTick: first, toTick: last, bucketTicks, ticks, host, vps };
   }
 }

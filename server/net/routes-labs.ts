@@ -16,6 +16,7 @@ import { KeyedBuckets } from './rate.js';
 import { parseInput } from '../../shared/commands.js';
 import { ClockActionSchema, MAX_BATCH, parseCommandBody } from '../../shared/inbound.js';
 import { readNewLab } from './newLab.js';
+import { downsample } from '../lab/downsample.js';
 
 export interface LabRoutesDeps {
   registry: Registry;
@@ -171,7 +172,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
       lab: l.id,
       side,
       tickMs: l.tickMs,
-      ...l.history.downsample(from, to, points, asked, side),
+      ...downsample(l.history, from, to, points, asked, side),
     });
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FrameHistory } from '../../../server/lab/history.js';
+import { downsample } from '../../../server/lab/downsample.js';
 import { fakeEngines, fakeScenario } from './fakeEngine.js';
 
 async function frames(n: number, vps = 3) {
@@ -38,7 +39,7 @@ describe('FrameHistory', () => {
     const all = await frames(1000);
     const h = new FrameHistory({ maxTicks: 2000, maxBytes: 1e9 });
     for (const f of all) h.push([f]);
-    const d = h.downsample(0, 999, 100, ['latencyP99Ms', 'cpuUtil']);
+    const d = downsample(h, 0, 999, 100, ['latencyP99Ms', 'cpuUtil']);
     expect(d.bucketTicks).toBe(10);
     expect(d.ticks).toHaveLength(100);
     const s = d.vps['vps-1'].latencyP99Ms;
