@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   let cluster: ClusterNode | undefined;
   let store: Store;
   if (config.redisUrl) {
-    cluster = new ClusterNode({ redisUrl: config.redisUrl, logger });
+    cluster = new ClusterNode({ redisUrl: config.redisUrl, logger, maxLabs: config.maxLabs });
     try {
       await cluster.connect();
     } catch (e) {

@@ -22,6 +22,13 @@ export interface Member {
   viewers: Record<string, number>;
   /** Load: VPSs stepped (engines × VPSs) plus a hundredth per connected client. */
   load: number;
+  /** Most labs it runs (MAX_LABS). */
+  maxLabs?: number;
+}
+
+/** The members that can run one more lab. */
+export function withRoom(members: readonly Member[]): Member[] {
+  return members.filter((m) => m.labs.length < (m.maxLabs ?? Number.MAX_SAFE_INTEGER));
 }
 
 export function loadOf(

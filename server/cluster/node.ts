@@ -2,8 +2,11 @@
  * One process of a cluster (REDIS_URL set): holds leases on the labs it steps, renews them, takes
  * over labs whose owner is gone (at their last snapshot plus the logged commands, run up to the
  * tick the owner had reached), publishes its load, and answers other processes' requests for the
- * labs it owns (a viewer's snapshot, a command, a clock action) over Redis (requests.ts). While Redis is away its labs keep running; a lab whose lease it cannot have lost is
- * stepped only while the lease is fresh.
+ * labs it owns (a viewer's snapshot, a command, a clock action) over Redis (requests.ts), and
+ * sends the viewers of each lab it owns their count over every process. Asking other processes is
+ * remote.ts. While Redis is away its labs keep running; a lab whose lease it cannot have lost is
+ * stepped only while the lease is fresh. A process runs at most `maxLabs` labs: it takes no more
+ * over, and placement skips it.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -22,8 +25,9 @@ import { roomOf } from '../net/socket.js';
 import { joinCluster } from './adapter.js';
 import { keys } from './keys.js';
 import { Leases } from './leases.js';
-import { leastLoaded, loadOf, Members, type Member } from './members.js';
+import { leastLoaded, loadOf, Members, withRoom, type Member } from './members.js';
 import { connectRedis, redisReady, waitForRedis } from './redis.js';
+import { RemoteAsker } from './remote.js';
 import { Requests } from './requests.js';
 import { RedisLabStore } from './store.js';
 
@@ -32,14 +36,12 @@ export const LEASE_TTL_MS = 3000;
 const RENEW_MS = 1000;
 const SCAN_MS = 500;
 const PUBLISH_MS = 1000;
-/** How long a request to another process waits for the owner's answer. */
-const ASK_MS = 10_000;
-/** A snapshot request is asked again this often while a lab changes owner. */
-const SNAPSHOT_ASK_MS = 3000;
 
 export interface ClusterOptions {
   redisUrl: string;
   logger: Logger;
+  /** Most labs this process runs (MAX_LABS); default unlimited. */
+  maxLabs?: number;
 }
 
 export class ClusterNode implements RemoteLabs {
@@ -61,16 +63,31 @@ export class ClusterNode implements RemoteLabs {
   private requests: Requests | null = null;
   /** The last snapshot answer, as text. */
   private snapshotText: { key: string; text: string } | null = null;
-  /** Snapshot requests in flight, by lab and options: joins arriving together share one. */
-  private readonly snapshotsAsked = new Map<string, Promise<Ack<SnapshotMessage>>>();
+  /** The viewer count last sent for each owned lab. */
+  private readonly viewerCounts = new Map<string, number>();
+  private readonly maxLabs: number;
+  private readonly remote: RemoteAsker;
   private closed = false;
 
   constructor(o: ClusterOptions) {
     this.logger = o.logger.child({ process: this.id });
+    this.maxLabs = o.maxLabs ?? Number.MAX_SAFE_INTEGER;
     this.redis = connectRedis(o.redisUrl, this.logger, this.id);
     this.leases = new Leases(this.redis, this.id, LEASE_TTL_MS);
     this.store = new RedisLabStore(this.redis, this.leases, this.logger, (id) => this.lost(id));
     this.members = new Members(this.redis);
+    this.remote = new RemoteAsker({
+      redis: this.redis,
+      processId: this.id,
+      requests: () => this.requests,
+      answer: (kind, payload) => this.answer(kind, payload),
+      localSnapshot: (id, canControl, opts) => {
+        const lab = this.registry?.get(id);
+        return lab && snapshotOf(lab, canControl, this.localViewers(id), opts);
+      },
+      known: () => this.known,
+      closed: () => this.closed,
+    });
   }
 
   /** Wait until Redis answers (a process of a cluster does not start without it). */
@@ -197,13 +214,15 @@ export class ClusterNode implements RemoteLabs {
     if (!ids.length) return;
     const owners = await this.redis.mget(ids.map((id) => keys.lease(id)));
     const now = Date.now();
-    const first = leastLoaded(this.live)?.id ?? this.id;
+    const first = leastLoaded(withRoom(this.live))?.id ?? this.id;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (owners[i] || registry.get(id)) {
         this.orphanSince.delete(id);
         continue;
       }
+      // A process at MAX_LABS takes no lab over (one with room will).
+      if (registry.list().length >= this.maxLabs) return;
       const since = this.orphanSince.get(id) ?? now;
       this.orphanSince.set(id, since);
       if (first !== this.id && now - since < 1000) continue;
@@ -232,6 +251,8 @@ export class ClusterNode implements RemoteLabs {
     const r = await registry.adopt(stored, last === undefined ? -1 : last + 1);
     if (!r.ok) {
       this.logger.error({ lab: id, error: r.error }, 'could not take a lab over');
+      // A lab whose data cannot be brought back is set aside (else every process would retry it).
+      if (r.error.code !== 'CONFLICT') await this.store.quarantine(id, r.error.message);
       await this.leases.release(id);
       return;
     }
@@ -258,9 +279,27 @@ export class ClusterNode implements RemoteLabs {
       labs,
       viewers,
       load: loadOf(labs, this.io.engine.clientsCount, engines),
+      maxLabs: this.maxLabs,
     };
     await this.members.publish(me);
     this.live = await this.members.live();
+    this.sendViewerCounts();
+  }
+
+  /** Tell the viewers of each lab owned here (on every process) how many they are, when it changed. */
+  private sendViewerCounts(): void {
+    if (!this.registry || !this.io) return;
+    for (const lab of this.registry.list()) {
+      if (!this.leases.holds(lab.id)) continue;
+      const count = this.live.reduce(
+        (sum, m) => sum + (m.id === this.id ? 0 : (m.viewers[lab.id] ?? 0)),
+        this.localViewers(lab.id),
+      );
+      if (this.viewerCounts.get(lab.id) === count) continue;
+      this.viewerCounts.set(lab.id, count);
+      this.io.to(roomOf(lab.id)).emit('viewers', { lab: lab.id, count });
+    }
+    for (const id of this.viewerCounts.keys()) if (!this.registry.get(id)) this.viewerCounts.delete(id);
   }
 
   /** The live processes as last read (this one included once it has published). */
@@ -269,87 +308,24 @@ export class ClusterNode implements RemoteLabs {
     return this.live;
   }
 
-  /** Ask the owner of lab `id` (found from its lease); null when there is none or it does not answer. */
-  private async ask<T>(
-    kind: string,
-    id: string,
-    payload: Record<string, unknown>,
-    ms = ASK_MS,
-  ): Promise<T | null> {
-    if (!this.requests || !redisReady(this.redis)) return null;
-    const lease = await this.redis.get(keys.lease(id));
-    if (!lease) return null;
-    const owner = lease.slice(0, lease.lastIndexOf(':'));
-    const local = owner === this.id;
-    const text = local
-      ? await this.answer(kind, { ...payload, lab: id })
-      : await this.requests.ask(owner, kind, { ...payload, lab: id }, ms);
-    return text ? (JSON.parse(text) as T) : null;
-  }
-
-  async exists(id: string): Promise<boolean> {
-    if (!redisReady(this.redis)) return this.known.has(id);
-    return (await this.redis.hexists(keys.labs, id)) === 1;
+  exists(id: string): Promise<boolean> {
+    return this.remote.exists(id);
   }
 
   snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>> {
-    const key = JSON.stringify([id, canControl, opts]);
-    let asked = this.snapshotsAsked.get(key);
-    if (!asked) {
-      asked = this.askSnapshot(id, canControl, opts).finally(() => this.snapshotsAsked.delete(key));
-      this.snapshotsAsked.set(key, asked);
-    }
-    return asked;
+    return this.remote.snapshot(id, canControl, opts);
   }
 
-  private async askSnapshot(
-    id: string,
-    canControl: boolean,
-    opts: SnapshotOptions,
-  ): Promise<Ack<SnapshotMessage>> {
-    // While a lab changes owner there is none to answer for a few seconds: keep asking.
-    const until = Date.now() + ASK_MS;
-    while (!this.closed) {
-      const r = await this.ask<Ack<SnapshotMessage>>('snapshot', id, { canControl, opts }, SNAPSHOT_ASK_MS);
-      if (r) return r;
-      const local = this.registry?.get(id);
-      if (local) return { ok: true, data: snapshotOf(local, canControl, this.localViewers(id), opts) };
-      if (Date.now() > until || !(await this.exists(id))) break;
-      await new Promise((res) => setTimeout(res, 250));
-    }
-    return this.unreachable(id);
+  command(id: string, command: Command, by: string): Promise<Ack<{ tick: number }>> {
+    return this.remote.command(id, command, by);
   }
 
-  async command(id: string, command: Command, by: string): Promise<Ack<{ tick: number }>> {
-    return (await this.ask<Ack<{ tick: number }>>('command', id, { command, by })) ?? this.unreachable(id);
-  }
-
-  async clock(
+  clock(
     id: string,
     action: ClockAction,
     by: string,
   ): Promise<Ack<{ tick: number; speed: number; paused: boolean }>> {
-    return (
-      (await this.ask<Ack<{ tick: number; speed: number; paused: boolean }>>('clock', id, { action, by })) ??
-      this.unreachable(id)
-    );
-  }
-
-  private async unreachable(
-    id: string,
-  ): Promise<{ ok: false; error: { code: 'UNKNOWN_LAB' | 'INTERNAL'; message: string; path?: string } }> {
-    if (redisReady(this.redis) && !(await this.exists(id)))
-      return {
-        ok: false,
-        error: { code: 'UNKNOWN_LAB', message: `no lab "${id.slice(0, 64)}"`, path: 'lab' },
-      };
-    return {
-      ok: false,
-      error: {
-        code: 'INTERNAL',
-        message: `no answer from the process running lab "${id.slice(0, 64)}" (it is changing process, or Redis is away); try again`,
-      },
-    };
+    return this.remote.clock(id, action, by);
   }
 
   /** Stop upkeep, give the leases up (after the labs were saved) and leave. */

@@ -10,7 +10,7 @@ import type { LabMeta } from '../lab/store.js';
 import type { Registry } from '../lab/registry.js';
 import { apiError, sendData, sendError } from '../net/errors.js';
 import { keys } from './keys.js';
-import { leastLoaded, type Member } from './members.js';
+import { leastLoaded, withRoom, type Member } from './members.js';
 import type { ClusterNode } from './node.js';
 import { redisReady } from './redis.js';
 
@@ -48,7 +48,9 @@ export function clusterRoutes(node: ClusterNode, registry: Registry, startedAt: 
       // A fork runs where the lab it forks runs; anything else on the least-loaded process.
       const from = (req.body as { from?: unknown } | undefined)?.from;
       const live = await node.processes();
-      const target = typeof from === 'string' ? await node.members.ownerOf(from, live) : leastLoaded(live);
+      // A process at MAX_LABS gets no new lab; when all are full this one answers (it refuses).
+      const target =
+        typeof from === 'string' ? await node.members.ownerOf(from, live) : leastLoaded(withRoom(live));
       if (!target || target.id === node.id) return next();
       await forward(req, res, node, target);
     } catch (err) {

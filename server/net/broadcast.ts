@@ -54,12 +54,12 @@ export class Broadcaster {
 
   /**
    * Tell a lab's room how many watch it: always after a join (the joining page learns it), else
-   * only when it changed. In a cluster a process knows its own viewers only, so it tells them only
-   * on join; the service-wide count is in GET /api/labs.
+   * only when it changed. In a cluster a process knows its own viewers only: the lab's owner adds
+   * up every process's count and tells the room (server/cluster/node.ts).
    */
   tellViewers(id: string, joined = false): void {
     const count = this.viewers(id);
-    if (!joined && (this.clustered || this.told.get(id) === count)) return;
+    if (this.clustered || (!joined && this.told.get(id) === count)) return;
     this.told.set(id, count);
     this.io.to(roomOf(id)).emit('viewers', { lab: id, count });
   }

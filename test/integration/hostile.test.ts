@@ -389,5 +389,5 @@ describe('floods against the real server', () => {
     expect(peak).toBeLessThan(RSS_BOUND);
     expect((await http(`${url}/healthz`)).status).toBe(200);
     reader.close();
-  }, 90_000);
+  }, 180_000);
 });

@@ -1,0 +1,121 @@
+/**
+ * Asking the owner of a lab (found from its lease) for what a viewer connected here wants: its
+ * snapshot, a command, a clock action. The owner answers over Redis (requests.ts); when this
+ * process is the owner it answers itself. Joins arriving together share one snapshot request; while
+ * a lab changes owner there is none to answer for a few seconds, so a snapshot is asked again.
+ */
+import type { Redis } from 'ioredis';
+import type { Command } from '../../shared/commands.js';
+import type { ClockAction } from '../../shared/inbound.js';
+import type { Ack, SnapshotMessage } from '../../shared/protocol.js';
+import type { RemoteLabs } from '../net/socket.js';
+import type { SnapshotOptions } from '../net/snapshot.js';
+import { keys } from './keys.js';
+import { redisReady } from './redis.js';
+import type { Requests } from './requests.js';
+
+/** How long a request to another process waits for the owner's answer. */
+const ASK_MS = 10_000;
+/** A snapshot request is asked again this often while a lab changes owner. */
+const SNAPSHOT_ASK_MS = 3000;
+
+type ClockAck = Ack<{ tick: number; speed: number; paused: boolean }>;
+
+export interface RemoteDeps {
+  redis: Redis;
+  /** This process's id (as in the leases). */
+  processId: string;
+  /** The request channel, once the process is attached. */
+  requests(): Requests | null;
+  /** This process's own answer (it owns the lab); null when it does not. */
+  answer(kind: string, payload: unknown): Promise<string | null>;
+  /** The snapshot of a lab running here (undefined when it does not run here). */
+  localSnapshot(id: string, canControl: boolean, opts: SnapshotOptions): SnapshotMessage | undefined;
+  /** Lab ids of the service as last read (used while Redis is away). */
+  known(): ReadonlySet<string>;
+  closed(): boolean;
+}
+
+export class RemoteAsker implements RemoteLabs {
+  /** Snapshot requests in flight, by lab and options: joins arriving together share one. */
+  private readonly snapshotsAsked = new Map<string, Promise<Ack<SnapshotMessage>>>();
+
+  constructor(private readonly d: RemoteDeps) {}
+
+  /** Ask the owner of lab `id`; null when there is none or it does not answer. */
+  private async ask<T>(
+    kind: string,
+    id: string,
+    payload: Record<string, unknown>,
+    ms = ASK_MS,
+  ): Promise<T | null> {
+    const requests = this.d.requests();
+    if (!requests || !redisReady(this.d.redis)) return null;
+    const lease = await this.d.redis.get(keys.lease(id));
+    if (!lease) return null;
+    const owner = lease.slice(0, lease.lastIndexOf(':'));
+    const text =
+      owner === this.d.processId
+        ? await this.d.answer(kind, { ...payload, lab: id })
+        : await requests.ask(owner, kind, { ...payload, lab: id }, ms);
+    return text ? (JSON.parse(text) as T) : null;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    if (!redisReady(this.d.redis)) return this.d.known().has(id);
+    return (await this.d.redis.hexists(keys.labs, id)) === 1;
+  }
+
+  snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>> {
+    const key = JSON.stringify([id, canControl, opts]);
+    let asked = this.snapshotsAsked.get(key);
+    if (!asked) {
+      asked = this.askSnapshot(id, canControl, opts).finally(() => this.snapshotsAsked.delete(key));
+      this.snapshotsAsked.set(key, asked);
+    }
+    return asked;
+  }
+
+  private async askSnapshot(
+    id: string,
+    canControl: boolean,
+    opts: SnapshotOptions,
+  ): Promise<Ack<SnapshotMessage>> {
+    // While a lab changes owner there is none to answer for a few seconds: keep asking.
+    const until = Date.now() + ASK_MS;
+    while (!this.d.closed()) {
+      const r = await this.ask<Ack<SnapshotMessage>>('snapshot', id, { canControl, opts }, SNAPSHOT_ASK_MS);
+      if (r) return r;
+      const local = this.d.localSnapshot(id, canControl, opts);
+      if (local) return { ok: true, data: local };
+      if (Date.now() > until || !(await this.exists(id))) break;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    return this.unreachable(id);
+  }
+
+  async command(id: string, command: Command, by: string): Promise<Ack<{ tick: number }>> {
+    return (await this.ask<Ack<{ tick: number }>>('command', id, { command, by })) ?? this.unreachable(id);
+  }
+
+  async clock(id: string, action: ClockAction, by: string): Promise<ClockAck> {
+    return (await this.ask<ClockAck>('clock', id, { action, by })) ?? this.unreachable(id);
+  }
+
+  private async unreachable(
+    id: string,
+  ): Promise<{ ok: false; error: { code: 'UNKNOWN_LAB' | 'INTERNAL'; message: string; path?: string } }> {
+    if (redisReady(this.d.redis) && !(await this.exists(id)))
+      return {
+        ok: false,
+        error: { code: 'UNKNOWN_LAB', message: `no lab "${id.slice(0, 64)}"`, path: 'lab' },
+      };
+    return {
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: `no answer from the process running lab "${id.slice(0, 64)}" (it is changing process, or Redis is away); try again`,
+      },
+    };
+  }
+}
