@@ -21,9 +21,11 @@ import type {
 } from '../../../shared/protocol.js';
 import type { Socket } from 'socket.io-client';
 import { decodeFrameMessage, decodeHistory, type WireFrameMessage } from '../../../shared/wire.js';
-import { isAnswer } from './api.js';
-import { CoarseHistory } from './backfill.js';
-import { CHART_METRICS, HOST_CHART_METRICS, SeriesTable, SERIES_CAPACITY } from './series.js';
+import type { CoarseHistory } from './backfill.js';
+import { fetchHistory, OlderHistory, type HistoryFetcher } from './older.js';
+import { SeriesTable, SERIES_CAPACITY } from './series.js';
+
+export type { HistoryFetcher };
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -44,30 +46,6 @@ export type LabSocket = Pick<Socket<ServerToClient, ClientToServer>, 'emit'>;
 
 /** What the server answers a clock action with. */
 export type ClockAck = Ack<ClockResult>;
-
-/** Fetches the server's downsampled history of one mode of a lab (its raw JSON answer). */
-export type HistoryFetcher = (
-  lab: string,
-  query: { side: number; toTick: number; windowS: number; points: number },
-) => Promise<unknown>;
-
-const fetchHistory: HistoryFetcher = async (lab, q) => {
-  const p = new URLSearchParams({
-    side: String(q.side),
-    to: String(q.toTick),
-    windowS: String(q.windowS),
-    points: String(q.points),
-    metrics: [...CHART_METRICS, ...HOST_CHART_METRICS].join(','),
-  });
-  const res = await fetch(`/api/labs/${encodeURIComponent(lab)}/history?${p}`, {
-    headers: { accept: 'application/json' },
-  });
-  const answer: unknown = await res.json();
-  return isAnswer(answer) && answer.ok ? answer.data : null;
-};
-
-/** Downsampled history is asked for in buckets of about this share of the window. */
-const HISTORY_BUCKETS_PER_WINDOW = 600;
 
 export const MAX_EVENTS = 500;
 export const MAX_MARKERS = 400;
@@ -103,12 +81,8 @@ export class LabClient {
   /** Chart history, one table per mode of the lab. Not reactive: charts subscribe with `onData`. */
   readonly tables: SeriesTable[];
   /** Older history than the tables hold, downsampled by the server (per mode; null until asked). */
-  readonly coarse: (CoarseHistory | null)[] = [null, null];
-  private readonly fetcher: HistoryFetcher;
-  /** The longest window the charts show, seconds: history is fetched to cover it. */
-  private wantS = 60;
-  /** What each mode's coarse history was fetched for: the table's first tick and the window. */
-  private readonly fetched: ({ firstTick: number; windowS: number } | null)[] = [null, null];
+  readonly coarse: (CoarseHistory | null)[];
+  private readonly older: OlderHistory;
   readonly markers: Marker[] = [];
   // Plain callbacks, not state: nothing renders from this set.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -129,7 +103,8 @@ export class LabClient {
   ) {
     this.labId = labId;
     this.uiIntervalMs = uiIntervalMs;
-    this.fetcher = fetcher;
+    this.older = new OlderHistory(labId, fetcher, () => this.notify(true));
+    this.coarse = this.older.coarse;
     this.tables = [new SeriesTable(capacity), new SeriesTable(capacity)];
   }
 
@@ -138,43 +113,12 @@ export class LabClient {
    * reload), fetch the older part from the server, downsampled.
    */
   needHistory(windowS: number): void {
-    this.wantS = windowS;
+    this.older.want(windowS);
     this.fetchMissing();
   }
 
   private fetchMissing(): void {
-    if (!this.ready) return;
-    const modes = this.state?.compareMode ? 2 : 1;
-    for (let side = 0; side < modes; side++) {
-      const t = this.tables[side];
-      if (!t.length) continue;
-      const firstTick = t.tickAt(0);
-      const heldS = t.lastTime() - t.firstTime();
-      // A sliver of the window missing (a snapshot is one broadcast short of it) is not worth a fetch.
-      if (firstTick <= 0 || heldS >= this.wantS * 0.98) continue;
-      const f = this.fetched[side];
-      if (f && f.firstTick === firstTick && f.windowS >= this.wantS) continue;
-      const ask = { firstTick, windowS: this.wantS };
-      this.fetched[side] = ask;
-      const missingS = this.wantS - heldS;
-      const points = Math.min(
-        2000,
-        Math.max(16, Math.ceil((missingS * HISTORY_BUCKETS_PER_WINDOW) / this.wantS)),
-      );
-      const query = { side, toTick: firstTick - 1, windowS: Math.ceil(missingS) + 1, points };
-      this.fetcher(this.labId, query)
-        .then((raw) => {
-          if (this.fetched[side] !== ask) return;
-          const h = CoarseHistory.parse(raw);
-          if (!h) return;
-          this.coarse[side] = h;
-          this.notify(true);
-        })
-        .catch(() => {
-          // Offline: the live history still draws; the next snapshot asks again.
-          if (this.fetched[side] === ask) this.fetched[side] = null;
-        });
-    }
+    if (this.ready) this.older.fetchMissing(this.tables, this.state?.compareMode ? 2 : 1);
   }
 
   /**
