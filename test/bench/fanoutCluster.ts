@@ -62,6 +62,7 @@ export async function clusterRow(
     dataDir,
     clientDir: path.join(dataDir, 'none'),
     maxClients: 5000,
+    maxClientsPerAddress: 5000,
     redisUrl: redis.url,
   };
   const app = await createApp({ config, logger: silentLogger(), store: node.store, cluster: node });
@@ -69,7 +70,7 @@ export async function clusterRow(
   if (!made.ok) throw new Error(made.error.message);
   const { url } = await app.listen();
   node.start(url);
-  const b = await startServer(redis.url, { MAX_CLIENTS: '5000' });
+  const b = await startServer(redis.url, { MAX_CLIENTS: '5000', MAX_CLIENTS_PER_ADDRESS: '5000' });
   // A join burst can stall A past its lease and the lab moves (to B, or back to A as a new Lab):
   // tick times are taken from whichever process runs it here, and a move is reported.
   const sentAt = new Map<number, number>();
