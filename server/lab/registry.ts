@@ -5,7 +5,6 @@
 import type { Logger } from 'pino';
 import type { ModeSpec, Result, Scenario } from '../../shared/commands.js';
 import { fail, type ApiError } from '../../shared/protocol.js';
-import { modeLabel } from '../../shared/events.js';
 import type { Engine } from '../sim/api.js';
 import type { Clock } from './clock.js';
 import type { EngineFactory } from './engines.js';
@@ -14,7 +13,8 @@ import { reviveLab, type ReviveDeps } from './restore.js';
 import type { LabSnapshot, Store } from './store.js';
 import { parseStoredLab, type StoredLab } from './stored.js';
 import { LabSaver } from './saving.js';
-import { forkEngines, startingScenario, type NewLab } from './starting.js';
+import { forkEngines, scenarioEngines, startingScenario, type NewLab } from './starting.js';
+import { forkIdBase, forkName, freeId, freeName } from './naming.js';
 
 export type { NewLab };
 
@@ -211,15 +211,8 @@ export class Registry {
       scenario = { ...scenario, name: this.freeName(scenario.name) };
       const labId = id ?? this.freeId(base);
       if (this.taken(labId)) return fail('CONFLICT', `a lab "${labId}" already exists`, 'id');
-      const engines: Engine[] = [];
-      for (const mode of compare ?? [undefined]) {
-        const r = await this.o.engines.create(scenario, mode);
-        if (!r.ok)
-          return !r.error.path || r.error.path === '(root)'
-            ? fail(r.error.code, `scenario: ${r.error.message}`, 'scenario')
-            : fail(r.error.code, `scenario.${r.error.message}`, `scenario.${r.error.path}`);
-        engines.push(r.data);
-      }
+      const engines = await scenarioEngines(this.o.engines, scenario, compare);
+      if (!engines.ok) return engines;
       if (this.taken(labId)) return fail('CONFLICT', `a lab "${labId}" already exists`, 'id');
       const made = await this.saver.create({
         version: 1,
@@ -229,7 +222,7 @@ export class Registry {
         createdAt: new Date().toISOString(),
       });
       if (made) return made;
-      const lab = this.makeLab(labId, scenario, compare, engines);
+      const lab = this.makeLab(labId, scenario, compare, engines.data);
       this.add(lab);
       this.o.logger.info({ lab: labId, compare }, 'lab created');
       return { ok: true, data: lab };
@@ -251,9 +244,8 @@ export class Registry {
     const forked = await forkEngines(this.o.engines, saved.engines[0], compare);
     if (!forked.ok) return forked;
     const engines = forked.data;
-    const name = this.freeName(`${state.name} · ${modeLabel(compare[0])} vs ${modeLabel(compare[1])}`);
-    const labId =
-      id ?? this.freeId(`${from.slice(0, 24)}-vs-${modeLabel(compare[1]).replace(/[^A-Za-z0-9]+/g, '-')}`);
+    const name = this.freeName(forkName(state.name, compare));
+    const labId = id ?? this.freeId(forkIdBase(from, compare));
     if (this.taken(labId)) return fail('CONFLICT', `a lab "${labId}" already exists`, 'id');
     const scenario: Scenario = { ...source.scenario, name };
     const made = await this.saver.create({
@@ -286,12 +278,8 @@ export class Registry {
         'a compare lab starts where it was forked: fork the original lab again instead',
         'lab',
       );
-    const engines: Engine[] = [];
-    for (const mode of lab.compare ?? [undefined]) {
-      const r = await this.o.engines.create(lab.scenario, mode);
-      if (!r.ok) return fail(r.error.code, r.error.message);
-      engines.push(r.data);
-    }
+    const engines = await scenarioEngines(this.o.engines, lab.scenario, lab.compare);
+    if (!engines.ok) return engines;
     if (this.o.store) {
       await this.o.store.remove(id);
       await this.o.store.create({
@@ -302,17 +290,15 @@ export class Registry {
         createdAt: new Date().toISOString(),
       });
     }
-    lab.reset(engines, by);
+    lab.reset(engines.data, by);
     this.saver.started(id, this.o.clock.now());
     this.o.logger.info({ lab: id, by }, 'lab reset to its start');
     return { ok: true, data: { id, tick: lab.tick } };
   }
 
-  /** A lab name no running lab has ("Demo lab", then "Demo lab 2", …). */
+  /** A lab name no running lab has. */
   private freeName(name: string): string {
-    const taken = new Set(this.list().map((l) => l.state().name));
-    if (!taken.has(name)) return name;
-    for (let n = 2; ; n++) if (!taken.has(`${name} ${n}`)) return `${name} ${n}`;
+    return freeName(name, new Set(this.list().map((l) => l.state().name)));
   }
 
   /** An id in use: a running lab, or a saved one still being restored. */
@@ -320,11 +306,9 @@ export class Registry {
     return this.labs.has(id) || this.restoring.has(id);
   }
 
+  /** An id no lab here or on another process uses. */
   private freeId(base: string): string {
-    const stem = base.slice(0, 32) || 'lab';
-    const free = (x: string) => !this.taken(x) && !this.o.taken?.(x);
-    if (free(stem)) return stem;
-    for (let n = 2; ; n++) if (free(`${stem}-${n}`)) return `${stem}-${n}`;
+    return freeId(base, (x) => !this.taken(x) && !this.o.taken?.(x));
   }
 
   async remove(id: string): Promise<Res<{ id: string }>> {

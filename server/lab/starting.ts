@@ -69,6 +69,27 @@ export async function forkEngines(
   return { ok: true, data: engines };
 }
 
+/**
+ * One engine per mode (one for a single lab) started from `scenario`; a scenario the engine refuses
+ * names the field under `scenario`.
+ */
+export async function scenarioEngines(
+  factory: EngineFactory,
+  scenario: Scenario,
+  compare: [ModeSpec, ModeSpec] | undefined,
+): Promise<Result<Engine[], ApiError>> {
+  const engines: Engine[] = [];
+  for (const mode of compare ?? [undefined]) {
+    const r = await factory.create(scenario, mode);
+    if (!r.ok)
+      return !r.error.path || r.error.path === '(root)'
+        ? fail(r.error.code, `scenario: ${r.error.message}`, 'scenario')
+        : fail(r.error.code, `scenario.${r.error.message}`, `scenario.${r.error.path}`);
+    engines.push(r.data);
+  }
+  return { ok: true, data: engines };
+}
+
 function slug(name: string): string {
   return (
     name

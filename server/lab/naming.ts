@@ -1,0 +1,25 @@
+import type { ModeSpec } from '../../shared/commands.js';
+import { modeLabel } from '../../shared/events.js';
+
+/** The first of `name`, `name 2`, `name 3`, … that `taken` does not hold ("Demo lab", then "Demo lab 2"). */
+export function freeName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  for (let n = 2; ; n++) if (!taken.has(`${name} ${n}`)) return `${name} ${n}`;
+}
+
+/** The first of `base`, `base-2`, `base-3`, … (base cut to 32 characters, `lab` if empty) that is `free`. */
+export function freeId(base: string, free: (id: string) => boolean): string {
+  const stem = base.slice(0, 32) || 'lab';
+  if (free(stem)) return stem;
+  for (let n = 2; ; n++) if (free(`${stem}-${n}`)) return `${stem}-${n}`;
+}
+
+/** A compare lab forked from `name`: "Demo lab · Cgroups vs Nothing", before making it free. */
+export function forkName(name: string, compare: readonly [ModeSpec, ModeSpec]): string {
+  return `${name} · ${modeLabel(compare[0])} vs ${modeLabel(compare[1])}`;
+}
+
+/** The id base of a compare lab forked from lab `from` ("demo-vs-Nothing"), before making it free. */
+export function forkIdBase(from: string, compare: readonly [ModeSpec, ModeSpec]): string {
+  return `${from.slice(0, 24)}-vs-${modeLabel(compare[1]).replace(/[^A-Za-z0-9]+/g, '-')}`;
+}
