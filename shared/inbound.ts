@@ -29,9 +29,9 @@ export const JoinSchema = z.strictObject({
   lab: labRef,
   /** Seconds of simulated time the snapshot's history covers (default: its 600 entries). */
   historyS: z.number().min(0).max(86_400).optional(),
-  /** `'columns'`: the history comes as `historyColumns` (compact) instead of `history`. */
-  historyForm: z.enum(['frames', 'columns']).optional(),
-  /** With `'columns'`: the VPS metrics the history carries (default: all). */
+  /** Accepted for older pages: the history always comes as `historyColumns`; no other form exists. */
+  historyForm: z.literal('columns').optional(),
+  /** The VPS metrics the history's columns carry (default: all). */
   metrics: z
     .array(z.enum(VPS_METRICS))
     .max(VPS_METRICS.length * 2)

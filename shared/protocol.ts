@@ -137,15 +137,11 @@ export interface SnapshotMessage {
   lab: string;
   state: LabState;
   /**
-   * Bounded recent history, oldest first, one entry per broadcast (compact: decode each with
-   * `decodeFrameMessage`). Longer windows come downsampled from `GET /api/labs/:id/history`.
+   * Bounded recent history, oldest first, one entry per broadcast, in columns (each metric one
+   * delta- and run-length-coded column over time); its newest entry also travels whole (`latest`).
+   * Longer windows come downsampled from `GET /api/labs/:id/history`.
    */
-  history: WireFrameMessage[];
-  /**
-   * The same history in columns, sent instead of `history` (which is then empty) when the join
-   * asked for `historyForm: 'columns'`: a fraction of the bytes. `decodeHistory` gives the entries.
-   */
-  historyColumns?: WireHistory;
+  historyColumns: WireHistory;
   events: LabEvent[];
   /** Whether this connection may steer (has the control token, or none is required). */
   canControl: boolean;

@@ -199,11 +199,11 @@ export function decodeFrameMessage(msg: WireFrameMessage): { lab: string; tick: 
 export type WireColumn = (number | null | [delta: number, count: number])[];
 
 /**
- * A snapshot's history in columns (what `join` with `historyForm: 'columns'` gets): the same
+ * A snapshot's history in columns: the same
  * entries as `WireFrameMessage[]`, transposed so each metric is one column over time. It may carry
  * only some VPS metrics (`rows`): the others decode as null, except in the newest entry, which
  * also travels whole (`latest`). The server's history writes it
- * (server/lab/history.ts `columns`); `decodeHistory` reads it back.
+ * (server/lab/history.ts `columns`); the page's chart tables read it as it is (client/src/lib/series.ts).
  */
 export interface WireHistory {
   lab: string;
@@ -268,7 +268,7 @@ export class ColumnWriter {
 }
 
 /** The values of a WireColumn (n of them; missing ones are null). */
-function readColumn(col: WireColumn | undefined, n: number): WireNumber[] {
+export function readColumn(col: WireColumn | undefined, n: number): WireNumber[] {
   const out: WireNumber[] = new Array(n).fill(null);
   let prev = 0;
   let i = 0;
@@ -287,45 +287,8 @@ function readColumn(col: WireColumn | undefined, n: number): WireNumber[] {
 /** Every index of a VPS row: the state, then each of VPS_METRICS. */
 export const ALL_ROWS: readonly number[] = Array.from({ length: VPS_METRICS.length + 1 }, (_, k) => k);
 
-/**
- * Back to the frame form, entry by entry, oldest first (each then decodes with
- * `decodeFrameMessage`, or goes straight into tables that read wire frames).
- */
-export function decodeHistory(h: WireHistory): WireFrameMessage[] {
-  const first = readColumn(h.ticks, countOf(h.ticks));
-  const n = first.length;
-  const out: WireFrameMessage[] = first.map((tick) => ({ lab: h.lab, tick: tick ?? 0, frames: [] }));
-  const width = VPS_METRICS.length + 1;
-  for (const m of h.modes) {
-    const tMs = readColumn(m.tMs, n);
-    const host = HOST_METRICS.map((_, i) => readColumn(m.host[i], n));
-    let entry = 0;
-    m.runs.forEach(([count, ids], r) => {
-      const cols = (m.vps[r] ?? []).map((vcols) => vcols.map((c) => readColumn(c, count)));
-      for (let j = 0; j < count && entry < n; j++, entry++) {
-        const hostRow: WireNumber[] = new Array(HOST_METRICS.length);
-        for (let i = 0; i < HOST_METRICS.length; i++) hostRow[i] = host[i][entry];
-        const vpsRows: WireNumber[][] = cols.map((c) => {
-          const row: WireNumber[] = new Array(width).fill(null);
-          for (let k = 0; k < h.rows.length; k++) row[h.rows[k]] = c[k][j];
-          return row;
-        });
-        out[entry].frames.push([out[entry].tick, tMs[entry] ?? 0, ids, hostRow, vpsRows, []]);
-      }
-    });
-    entry = 0;
-    for (const [count, edges] of m.attribution)
-      for (let j = 0; j < count && entry < n; j++, entry++) {
-        const f = out[entry].frames[out[entry].frames.length - 1];
-        if (f) f[5] = edges;
-      }
-  }
-  if (h.latest && n > 0 && out[n - 1].tick === h.latest.tick) out[n - 1] = h.latest;
-  return out;
-}
-
 /** How many values a WireColumn holds. */
-function countOf(col: WireColumn): number {
+export function countOf(col: WireColumn): number {
   let n = 0;
   for (const item of col) n += Array.isArray(item) ? item[1] : 1;
   return n;

@@ -5,7 +5,7 @@
  */
 import { VPS_METRICS, type VpsMetricName } from '../../shared/model.js';
 import type { SnapshotMessage } from '../../shared/protocol.js';
-import { ALL_ROWS, decodeHistory, type WireFrameMessage, type WireHistory } from '../../shared/wire.js';
+import { ALL_ROWS, type WireHistory } from '../../shared/wire.js';
 import type { Lab } from '../lab/lab.js';
 
 /** Snapshot history: at most this many entries, at the live broadcast cadence. */
@@ -14,20 +14,14 @@ export const SNAPSHOT_ENTRIES = 600;
 export interface SnapshotOptions {
   /** Seconds of simulated time the history covers (default: SNAPSHOT_ENTRIES entries). */
   historyS?: number;
-  form?: 'frames' | 'columns';
-  /** With columns: the VPS metrics carried (default: all). */
+  /** The VPS metrics the columns carry (default: all). */
   metrics?: readonly VpsMetricName[];
 }
 
-interface Encoded {
-  history: WireFrameMessage[];
-  columns?: WireHistory;
-}
-
 /** Per lab: the tick the cached encodings are of, and each by shape. */
-const caches = new WeakMap<Lab, { last: number; byKey: Map<string, Encoded> }>();
+const caches = new WeakMap<Lab, { last: number; byKey: Map<string, WireHistory> }>();
 
-function cacheOf(lab: Lab, last: number): Map<string, Encoded> {
+function cacheOf(lab: Lab, last: number): Map<string, WireHistory> {
   let cache = caches.get(lab);
   if (!cache) lab.onReset(() => caches.delete(lab));
   if (!cache || cache.last !== last) {
@@ -53,30 +47,26 @@ export function snapshotOf(
     opts.historyS === undefined
       ? SNAPSHOT_ENTRIES
       : Math.min(SNAPSHOT_ENTRIES, Math.ceil((opts.historyS * 1000) / (stride * lab.tickMs)) + 1);
-  const form = opts.form ?? 'frames';
-  const rows =
-    form === 'columns' && opts.metrics
-      ? [
-          0,
-          ...[...new Set(opts.metrics.map((m) => VPS_METRICS.indexOf(m) + 1))]
-            .filter((k) => k > 0)
-            .sort((a, b) => a - b),
-        ]
-      : ALL_ROWS;
-  const key = `${stride}:${entries}:${form}:${rows.join(',')}`;
+  const rows = opts.metrics
+    ? [
+        0,
+        ...[...new Set(opts.metrics.map((m) => VPS_METRICS.indexOf(m) + 1))]
+          .filter((k) => k > 0)
+          .sort((a, b) => a - b),
+      ]
+    : ALL_ROWS;
+  const key = `${stride}:${entries}:${rows.join(',')}`;
   const cache = cacheOf(lab, last);
   let cached = cache.get(key);
   if (!cached) {
     const from = Math.max(0, last - stride * (entries - 1));
-    const columns = lab.history.columns(lab.id, from, last, stride, rows);
-    cached = form === 'columns' ? { history: [], columns } : { history: decodeHistory(columns) };
+    cached = lab.history.columns(lab.id, from, last, stride, rows);
     cache.set(key, cached);
   }
   return {
     lab: lab.id,
     state: { ...lab.state(), viewers },
-    history: cached.history,
-    ...(cached.columns ? { historyColumns: cached.columns } : {}),
+    historyColumns: cached,
     events: lab.recentEvents(),
     canControl,
   };

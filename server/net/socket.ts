@@ -228,7 +228,6 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       reply(ack, { ok: true, data: { lab: lab.id } });
       const snapshot = snapshotOf(lab, socket.data.canControl, broadcast.viewers(lab.id), {
         historyS: opts.historyS,
-        form: opts.historyForm,
         metrics: opts.metrics,
       });
       socket.emit('snapshot', { ...snapshot, you: socket.data.by });
@@ -251,7 +250,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       }
       const lab = remote ? registry.get(r.data.lab) : findLab(r.data.lab, ack);
       if (!lab && remote) {
-        const opts = { historyS: r.data.historyS, form: r.data.historyForm, metrics: r.data.metrics };
+        const opts = { historyS: r.data.historyS, metrics: r.data.metrics };
         return void joinRemote(r.data.lab, opts, ack).catch((err: unknown) => {
           logger.error({ err, client: socket.data.by }, 'error joining a lab of another process');
           reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });

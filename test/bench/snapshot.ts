@@ -1,10 +1,11 @@
 /**
  * Snapshot: what a join costs before the first chart can draw. One 16-VPS lab (the fan-out lab)
  * with a full minute of history at 1× (600 broadcasts); a real socket.io client joins it again
- * and again, asking for the history as frames (the original form) or in columns.
+ * and again, its history in columns carrying every VPS metric or only the charted ones.
  *
  * Prints per form: snapshot bytes (JSON), server encode time (history read + encoding, cache
- * cold), join-to-snapshot time at the client, and the client's decode time back to wire frames.
+ * cold), join-to-snapshot time at the client, and the time the page's chart table takes to fill
+ * from the columns.
  * Medians of REPS joins. Run: `npx tsx test/bench/snapshot.ts`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +19,8 @@ import { silentLogger } from '../../server/log.js';
 import { createApp } from '../../server/net/app.js';
 import type { ClientToServer, ServerToClient, SnapshotMessage } from '../../shared/protocol.js';
 import { VPS_METRICS } from '../../shared/model.js';
-import { decodeHistory } from '../../shared/wire.js';
+import { SeriesTable } from '../../client/src/lib/series.js';
+import { countOf } from '../../shared/wire.js';
 import { scenario } from './fanout.js';
 
 const REPS = Number(process.env.BENCH_SNAPSHOT_REPS ?? 15);
@@ -29,12 +31,11 @@ function median(xs: number[]): number {
 }
 
 /** Server-side encode of the whole snapshot history, as `Lab.snapshot` does on a cold cache. */
-function encodeMs(lab: Lab, form: 'frames' | 'columns', rows?: number[]): number {
+function encodeMs(lab: Lab, rows?: number[]): number {
   const t0 = performance.now();
   const last = lab.history.lastTick ?? 0;
   const from = Math.max(0, last - 599);
-  if (form === 'columns') lab.history.columns('bench', from, last, 1, rows);
-  else decodeHistory(lab.history.columns('bench', from, last, 1));
+  lab.history.columns('bench', from, last, 1, rows);
   return performance.now() - t0;
 }
 
@@ -59,7 +60,7 @@ export async function run(): Promise<void> {
       socket.once('connect', ok);
       socket.once('connect_error', fail);
     });
-    console.log('form                entries    bytes   encode ms   join→snapshot ms   decode ms');
+    console.log('form                entries    bytes   encode ms   join→snapshot ms    fill ms');
     const CHART = [
       'latencyP99Ms',
       'throughputRps',
@@ -69,12 +70,10 @@ export async function run(): Promise<void> {
       'health',
     ] as const;
     const forms = [
-      { name: 'frames', join: { historyForm: 'frames' } },
-      { name: 'columns', join: { historyForm: 'columns' } },
-      { name: 'columns, 6 metrics', join: { historyForm: 'columns', metrics: CHART } },
+      { name: 'columns', join: {} },
+      { name: 'columns, 6 metrics', join: { metrics: CHART } },
     ] as const;
     for (const { name, join: ask } of forms) {
-      const form = ask.historyForm;
       const enc: number[] = [];
       const join: number[] = [];
       const dec: number[] = [];
@@ -84,7 +83,6 @@ export async function run(): Promise<void> {
         enc.push(
           encodeMs(
             lab,
-            form,
             'metrics' in ask
               ? [0, ...ask.metrics.map((m) => VPS_METRICS.indexOf(m) + 1).sort((a, b) => a - b)]
               : undefined,
@@ -102,9 +100,9 @@ export async function run(): Promise<void> {
         const snap = await got;
         join.push(performance.now() - t0);
         const t1 = performance.now();
-        const history = snap.historyColumns ? decodeHistory(snap.historyColumns) : snap.history;
+        new SeriesTable().appendColumns(snap.historyColumns, 0);
         dec.push(performance.now() - t1);
-        entries = history.length;
+        entries = countOf(snap.historyColumns.ticks);
         bytes = Buffer.byteLength(JSON.stringify(snap));
         socket.emit('leave', { lab: 'bench' });
       }

@@ -14,7 +14,8 @@ const { dataDir: newDataDir, start } = childServers('damaged');
 const LABS = ['good', 'meta', 'snap', 'far', 'seq', 'torn'];
 const cpu = (i: number) => (i + 1) / 100;
 const loadOf = async (url: string, id: string) =>
-  (await http(`${url}/api/labs/${id}`)).body.data?.vps?.find((v: { id: string }) => v.id === 'web-1')?.load.cpu;
+  (await http(`${url}/api/labs/${id}`)).body.data?.vps?.find((v: { id: string }) => v.id === 'web-1')?.load
+    .cpu;
 
 describe('a damaged DATA_DIR', () => {
   it('starts, quarantines what cannot be restored with the reason, and rebuilds the rest', async () => {

@@ -386,7 +386,7 @@ function joinPayload(r: R): unknown {
     };
   if (k < 7) return { lab: r.pick(['nope', 'x'.repeat(64), '__proto__']) };
   if (k < 8) return { lab: 'f', historyS: r.pick([-1, 1e9, 'x', null]) };
-  if (k < 9) return { lab: 'f', historyForm: r.pick(['rows', 42]), metrics: r.pick([['bogus'], 'cpu']) };
+  if (k < 9) return { lab: 'f', historyForm: r.pick(['rows', 'frames', 42]), metrics: r.pick([['bogus'], 'cpu']) };
   return value(r);
 }
 

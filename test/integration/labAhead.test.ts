@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabState, SnapshotMessage } from '../../shared/protocol.js';
-import { decodeHistory } from '../../shared/wire.js';
+import { decodeHistory } from '../wireHistory.js';
 import type { NewLab } from '../../server/lab/starting.js';
 import { client, removeDir, request, startServer, waitFor, type TestServer } from './helpers.js';
 
@@ -53,7 +53,12 @@ describe('scheduled events ahead', () => {
       { tick: 750, command: { type: 'stopFault', vps: 'batch-1', fault: 'io_storm' } },
     ]);
     runTo(lab, 299);
-    expect(t.server.registry.get(lab)!.state().upcoming?.map((e) => e.tick)).toEqual([300, 750]);
+    expect(
+      t.server.registry
+        .get(lab)!
+        .state()
+        .upcoming?.map((e) => e.tick),
+    ).toEqual([300, 750]);
     runTo(lab, 300);
     const s1: LabState = (await snapshotOf(lab)).state;
     expect(s1.upcoming?.map((e) => e.tick)).toEqual([750]);
@@ -70,10 +75,20 @@ describe('scheduled events ahead', () => {
   it('Reset lab brings the schedule back', async () => {
     const lab = await create({ preset: 'sre-incident' });
     runTo(lab, 320);
-    expect(t.server.registry.get(lab)!.state().upcoming?.map((e) => e.tick)).toEqual([750]);
+    expect(
+      t.server.registry
+        .get(lab)!
+        .state()
+        .upcoming?.map((e) => e.tick),
+    ).toEqual([750]);
     const r = await t.server.registry.reset(lab, 'test');
     expect(r.ok).toBe(true);
-    expect(t.server.registry.get(lab)!.state().upcoming?.map((e) => e.tick)).toEqual([300, 750]);
+    expect(
+      t.server.registry
+        .get(lab)!
+        .state()
+        .upcoming?.map((e) => e.tick),
+    ).toEqual([300, 750]);
   });
 });
 
@@ -96,7 +111,7 @@ describe('a fork starts with the source history', () => {
     expect(lab.state().upcoming?.map((e) => e.tick)).toEqual([750]);
     runTo(fork, forkTick + 20);
     const snap = await snapshotOf(fork);
-    const entries = decodeHistory(snap.historyColumns!);
+    const entries = decodeHistory(snap.historyColumns);
     const ticks = entries.map((e) => e.tick);
     expect(ticks[0]).toBeLessThan(forkTick - 100);
     expect(ticks[ticks.length - 1]).toBeGreaterThanOrEqual(forkTick + 20);

@@ -6,7 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PALETTE } from '../../shared/colors.js';
 import type { Ack, LabState, SnapshotMessage } from '../../shared/protocol.js';
-import { client, http, removeDir, request, settle, startServer, waitFor, type Client, type TestServer } from './helpers.js';
+import {
+  client,
+  http,
+  removeDir,
+  request,
+  settle,
+  startServer,
+  waitFor,
+  type Client,
+  type TestServer,
+} from './helpers.js';
 
 let t: TestServer;
 
@@ -19,7 +29,13 @@ afterAll(async () => {
   removeDir(t.dataDir);
 });
 
-async function create(body: unknown): Promise<{ status: number; id: string; body: { ok?: boolean; error?: { code: string; message: string; path?: string } } }> {
+async function create(
+  body: unknown,
+): Promise<{
+  status: number;
+  id: string;
+  body: { ok?: boolean; error?: { code: string; message: string; path?: string } };
+}> {
   const r = await http(`${t.url}/api/labs`, { method: 'POST', body });
   return { status: r.status, id: r.body?.data?.id, body: r.body };
 }
@@ -45,8 +61,12 @@ describe('compare forked from a running lab', () => {
     const src = await create({ id: 'fork-src', preset: 'demo' });
     expect(src.status).toBe(201);
     t.advance(3000);
-    expect((await command('fork-src', { type: 'setLoad', vps: 'batch-1', load: { cpu: 0.9 } })).ok).toBe(true);
-    expect((await command('fork-src', { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' })).ok).toBe(true);
+    expect((await command('fork-src', { type: 'setLoad', vps: 'batch-1', load: { cpu: 0.9 } })).ok).toBe(
+      true,
+    );
+    expect((await command('fork-src', { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' })).ok).toBe(
+      true,
+    );
     expect((await command('fork-src', { type: 'removeVps', vps: 'mail-1' })).ok).toBe(true);
     t.advance(500);
     const before = await state('fork-src');
@@ -73,7 +93,11 @@ describe('compare forked from a running lab', () => {
 
   it('refuses a partner mode that cannot admit the VPSs, with the reason, and creates nothing', async () => {
     await create({ id: 'fork-big', preset: 'demo' });
-    const resized = await command('fork-big', { type: 'resizeVps', vps: 'web-1', plan: { vcpus: 12, cpuCapCores: 12 } });
+    const resized = await command('fork-big', {
+      type: 'resizeVps',
+      vps: 'web-1',
+      plan: { vcpus: 12, cpuCapCores: 12 },
+    });
     expect(resized.ok).toBe(true);
     const count = t.server.registry.list().length;
     const r = await create({ from: 'fork-big', compare: ['para', 'full'] });
@@ -87,7 +111,9 @@ describe('compare forked from a running lab', () => {
   it('rejects a fork of an unknown lab or without two modes', async () => {
     expect((await create({ from: 'nope', compare: ['para', 'full'] })).body.error!.code).toBe('UNKNOWN_LAB');
     expect((await create({ from: 'fork-src' })).body.error!.path).toBe('compare');
-    expect((await create({ from: 'fork-src', preset: 'demo', compare: ['para', 'full'] })).body.error!.path).toBe('from');
+    expect(
+      (await create({ from: 'fork-src', preset: 'demo', compare: ['para', 'full'] })).body.error!.path,
+    ).toBe('from');
   });
 });
 
@@ -135,7 +161,9 @@ describe('reset and names', () => {
     const fork = await create({ from: 'fork-src', compare: ['para', 'container'] });
     expect(fork.status).toBe(201);
     expect((await http(`${t.url}/api/labs/${fork.id}/reset`, { method: 'POST' })).status).toBe(409);
-    expect((await http(`${t.url}/api/labs/nope/reset`, { method: 'POST' })).body.error.code).toBe('UNKNOWN_LAB');
+    expect((await http(`${t.url}/api/labs/nope/reset`, { method: 'POST' })).body.error.code).toBe(
+      'UNKNOWN_LAB',
+    );
   });
 
   it('a second lab from the same preset gets its own name', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, FrameMessage, LabEvent, LabState, SnapshotMessage } from '../../shared/protocol.js';
-import { decodeFrameMessage, decodeHistory, type WireFrameMessage } from '../../shared/wire.js';
+import { decodeFrameMessage, type WireFrameMessage } from '../../shared/wire.js';
+import { decodeHistory } from '../wireHistory.js';
 import {
   client,
   http,
@@ -169,9 +170,10 @@ describe('live lab over socket.io', () => {
     const s = await snap;
     const lab = t.server.registry.get(LAB)!;
     expect(s.state.tick).toBe(lab.tick);
-    const last = s.history.at(-1)!.tick;
+    const entries = decodeHistory(s.historyColumns);
+    const last = entries.at(-1)!.tick;
     expect(last).toBe(lab.tick - 1);
-    const hist = s.history.map((h) => h.tick);
+    const hist = entries.map((h) => h.tick);
     expect(hist).toEqual(Array.from({ length: hist.length }, (_, i) => last - hist.length + 1 + i));
     const next = waitFor<WireFrameMessage>(again, 'frame');
     t.advance(100);
@@ -223,18 +225,19 @@ describe('snapshot history forms', () => {
     return s;
   }
 
-  it('in columns, a join gets the same entries as frames; historyS bounds them; the next frame follows', async () => {
+  it('in columns, a join gets the entries as frames would be; historyS and metrics bound them; the next frame follows', async () => {
     const lab = t.server.registry.get(LAB)!;
     t.advance(3000);
-    const frames = await joinWith({});
+    const plain = await joinWith({});
+    // An older page still naming the (only) form gets the same.
     const cols = await joinWith({ historyForm: 'columns' });
-    expect(cols.history).toEqual([]);
-    expect(decodeHistory(cols.historyColumns!)).toEqual(frames.history);
-    expect(JSON.stringify(cols).length * 3).toBeLessThan(JSON.stringify(frames).length);
-    const short = await joinWith({ historyForm: 'columns', historyS: 2, metrics: ['latencyP99Ms'] });
-    const got = decodeHistory(short.historyColumns!);
-    expect(got.map((m) => m.tick)).toEqual(frames.history.slice(-21).map((m) => m.tick));
-    expect(got.at(-1)).toEqual(frames.history.at(-1));
+    expect(cols.historyColumns).toEqual(plain.historyColumns);
+    const entries = decodeHistory(plain.historyColumns);
+    expect(JSON.stringify(cols).length * 3).toBeLessThan(JSON.stringify(entries).length);
+    const short = await joinWith({ historyS: 2, metrics: ['latencyP99Ms'] });
+    const got = decodeHistory(short.historyColumns);
+    expect(got.map((m) => m.tick)).toEqual(entries.slice(-21).map((m) => m.tick));
+    expect(got.at(-1)).toEqual(entries.at(-1));
     expect(got.at(-1)!.tick).toBe(lab.tick - 1);
   });
 
@@ -242,6 +245,7 @@ describe('snapshot history forms', () => {
     const socket = await client(t.url);
     for (const [msg, path] of [
       [{ historyForm: 'csv' }, 'historyForm'],
+      [{ historyForm: 'frames' }, 'historyForm'],
       [{ historyForm: 'columns', metrics: ['nope'] }, 'metrics[0]'],
       [{ historyS: -1 }, 'historyS'],
     ] as const) {

@@ -47,11 +47,15 @@ describe('server/main.ts', () => {
     [{ HOST: '0.0.0.0' }, /CONTROL_TOKEN/],
     [{ PORT: 'abc' }, /PORT: expected a whole number/],
     [{ MAX_LABS: '-3' }, /MAX_LABS/],
-  ])('refuses to start on bad configuration %o, naming the variable', async (env, message) => {
-    const p = start({ ...env, DATA_DIR: path.join(tmpdir(), 'never-used') });
-    expect(await p.exited).toBe(2);
-    expect(p.out()).toMatch(message);
-  }, 90_000);
+  ])(
+    'refuses to start on bad configuration %o, naming the variable',
+    async (env, message) => {
+      const p = start({ ...env, DATA_DIR: path.join(tmpdir(), 'never-used') });
+      expect(await p.exited).toBe(2);
+      expect(p.out()).toMatch(message);
+    },
+    90_000,
+  );
 
   it('starts the demo lab, saves it on SIGTERM, and resumes it on the next start', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'main-'));

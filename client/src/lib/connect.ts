@@ -42,8 +42,8 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
   };
   const join = (): void => {
     stopWatchdog();
-    // The history comes as columns of the charted metrics only: a tenth of the bytes of whole frames.
-    socket.emit('join', { lab: client.labId, historyForm: 'columns', metrics: [...CHART_METRICS] }, (r) => {
+    // The history's columns carry the charted metrics only: a tenth of the bytes of whole frames.
+    socket.emit('join', { lab: client.labId, metrics: [...CHART_METRICS] }, (r) => {
       if (!r.ok) {
         client.lastError = r.error;
         client.joinError = r.error;

@@ -20,7 +20,7 @@ import type {
   SnapshotMessage,
 } from '../../../shared/protocol.js';
 import type { Socket } from 'socket.io-client';
-import { decodeFrameMessage, decodeHistory, type WireFrameMessage } from '../../../shared/wire.js';
+import { decodeFrameMessage } from '../../../shared/wire.js';
 import type { CoarseHistory } from './backfill.js';
 import { fetchHistory, OlderHistory, type HistoryFetcher } from './older.js';
 import { SeriesTable, SERIES_CAPACITY } from './series.js';
@@ -155,24 +155,17 @@ export class LabClient {
 
   /**
    * A full snapshot, as the socket carries it, replaces everything held: state, events, and the
-   * whole chart history (as frames or as columns), which goes into the chart tables without
-   * building per-VPS objects; only the newest entry is decoded for the UI.
+   * whole chart history, whose columns go straight into the chart tables (no rows, no per-VPS
+   * objects); only the newest entry is decoded for the UI.
    */
   applyWireSnapshot(msg: SnapshotMessage): void {
     if (msg.lab !== this.labId) return;
     this.resetTables();
-    const history: WireFrameMessage[] =
-      msg.historyColumns && Array.isArray(msg.historyColumns.ticks)
-        ? decodeHistory(msg.historyColumns)
-        : Array.isArray(msg.history)
-          ? msg.history
-          : [];
-    for (const h of history) {
-      if (!h || !Array.isArray(h.frames)) continue;
-      h.frames.forEach((f, i) => this.tables[i]?.appendWire(f));
-    }
-    const last = history[history.length - 1];
-    this.finishSnapshot(msg, last && Array.isArray(last.frames) ? decodeFrameMessage(last) : undefined);
+    const h = msg.historyColumns;
+    const ok = h && Array.isArray(h.ticks) && Array.isArray(h.modes) && Array.isArray(h.rows);
+    if (ok) this.tables.forEach((t, i) => t.appendColumns(h, i));
+    const last = ok && h.latest && Array.isArray(h.latest.frames) ? h.latest : undefined;
+    this.finishSnapshot(msg, last ? decodeFrameMessage(last) : undefined);
   }
 
   private resetTables(): void {
@@ -182,7 +175,7 @@ export class LabClient {
     this.pendingFrames = null;
   }
 
-  private finishSnapshot(msg: Omit<SnapshotMessage, 'history'>, last: FrameMessage | undefined): void {
+  private finishSnapshot(msg: Omit<SnapshotMessage, 'historyColumns'>, last: FrameMessage | undefined): void {
     this.state = msg.state;
     this.canControl = msg.canControl;
     this.you = msg.you ?? null;

@@ -3,8 +3,21 @@
  * shared by every series of a frame stream, one value column per (VPS, metric).
  * Appending never allocates once a column exists; the oldest sample falls off when full.
  */
-import { HOST_METRICS, VPS_METRICS, type Frame, type HostMetricName, type VpsMetricName } from '../../../shared/model.js';
-import { HOST_SCALE, VPS_SCALE, type WireFrame } from '../../../shared/wire.js';
+import {
+  HOST_METRICS,
+  VPS_METRICS,
+  type Frame,
+  type HostMetricName,
+  type VpsMetricName,
+} from '../../../shared/model.js';
+import {
+  countOf,
+  HOST_SCALE,
+  readColumn,
+  VPS_SCALE,
+  type WireFrame,
+  type WireHistory,
+} from '../../../shared/wire.js';
 
 /** 15 minutes at 10 Hz. */
 export const SERIES_CAPACITY = 9000;
@@ -20,7 +33,11 @@ export const CHART_METRICS = [
   'diskLatencyMs',
 ] as const satisfies readonly VpsMetricName[];
 /** The host metrics the charts draw (Dom0 and host OS CPU beside the whole host's). */
-export const HOST_CHART_METRICS = ['cpuUtil', 'dom0CpuUtil', 'hostOsCpuUtil'] as const satisfies readonly HostMetricName[];
+export const HOST_CHART_METRICS = [
+  'cpuUtil',
+  'dom0CpuUtil',
+  'hostOsCpuUtil',
+] as const satisfies readonly HostMetricName[];
 /** The series id of host metrics (no VPS id is empty). */
 export const HOST_SERIES = '';
 export type ChartMetric = (typeof CHART_METRICS)[number] | (typeof HOST_CHART_METRICS)[number];
@@ -72,42 +89,22 @@ export class SeriesTable {
   /** Append one frame. Returns false (and keeps nothing) when its tick is not newer than the last. */
   append(frame: Frame): boolean {
     if (frame.tick <= this.lastTick) return false;
-    const cap = this.capacity;
-    const slot = (this.head + this.len) % cap;
-    if (this.len < cap) this.len++;
-    else this.head = (this.head + 1) % cap;
-    this.ticks[slot] = frame.tick;
-    this.times[slot] = frame.t;
-    this.lastTick = frame.tick;
+    const slot = this.nextSlot(frame.tick, frame.t);
     for (const m of HOST_CHART_METRICS) this.hostColumn(m)[slot] = frame.host[m];
-    const seen = new Set<string>();
-    for (const v of frame.vps) {
-      seen.add(v.id);
-      for (const m of CHART_METRICS) this.columnFor(v.id, m)[slot] = v[m];
-    }
-    if (seen.size !== this.order.length) {
-      for (const id of this.order) {
-        if (seen.has(id)) continue;
-        for (const m of CHART_METRICS) this.cols.get(key(id, m))![slot] = NaN;
-      }
-    }
+    for (const v of frame.vps) for (const m of CHART_METRICS) this.columnFor(v.id, m)[slot] = v[m];
+    if (frame.vps.length !== this.order.length)
+      this.blankOthers(
+        frame.vps.map((v) => v.id),
+        slot,
+      );
     return true;
   }
 
-  /**
-   * Append one frame straight from its wire form (no per-VPS objects): what a snapshot's history
-   * goes through. Same rules as `append`.
-   */
+  /** Append one frame straight from its wire form (no per-VPS objects). Same rules as `append`. */
   appendWire(wire: WireFrame): boolean {
     const [tick, tMs, idList, host, rows] = wire;
     if (tick <= this.lastTick) return false;
-    const cap = this.capacity;
-    const slot = (this.head + this.len) % cap;
-    if (this.len < cap) this.len++;
-    else this.head = (this.head + 1) % cap;
-    this.ticks[slot] = tick;
-    this.times[slot] = tMs / 1000;
-    this.lastTick = tick;
+    const slot = this.nextSlot(tick, tMs / 1000);
     for (let k = 0; k < HOST_CHART_METRICS.length; k++) {
       const raw = host?.[HOST_INDEX[k]];
       this.hostColumn(HOST_CHART_METRICS[k])[slot] = typeof raw === 'number' ? raw / HOST_WIRE_SCALE[k] : NaN;
@@ -120,14 +117,68 @@ export class SeriesTable {
         this.columnFor(ids[v], CHART_METRICS[k])[slot] = typeof raw === 'number' ? raw / WIRE_SCALE[k] : NaN;
       }
     }
-    if (ids.length !== this.order.length || this.order.some((id, i) => id !== ids[i])) {
-      const seen = new Set(ids);
-      for (const id of this.order) {
-        if (seen.has(id)) continue;
-        for (const m of CHART_METRICS) this.cols.get(key(id, m))![slot] = NaN;
-      }
-    }
+    this.blankOthers(ids, slot);
     return true;
+  }
+
+  /**
+   * Append one mode of a snapshot's history straight from its columns (no rows built): entries not
+   * newer than the last are skipped. The newest entry is taken whole from `latest` when it is that
+   * entry (it carries every metric, the columns perhaps only some).
+   */
+  appendColumns(h: WireHistory, mode: number): void {
+    const m = h.modes[mode];
+    if (!m || !Array.isArray(m.runs)) return;
+    const ticks = readColumn(h.ticks, countOf(h.ticks));
+    const latest = h.latest?.frames[mode];
+    const whole = latest !== undefined && ticks.length > 0 && h.latest!.tick === ticks[ticks.length - 1];
+    const n = whole ? ticks.length - 1 : ticks.length;
+    const tMs = readColumn(m.tMs, n);
+    const host = HOST_INDEX.map((i) => readColumn(m.host[i], n));
+    const at = WIRE_INDEX.map((w) => h.rows.indexOf(w));
+    let entry = 0;
+    m.runs.forEach(([count, idList], r) => {
+      const ids = idList === '' ? [] : idList.split(',');
+      const cols = ids.map((_, v) => at.map((k) => (k < 0 ? null : readColumn(m.vps[r]?.[v]?.[k], count))));
+      for (let j = 0; j < count && entry < n; j++, entry++) {
+        const tick = ticks[entry];
+        if (tick === null || tick <= this.lastTick) continue;
+        const slot = this.nextSlot(tick, (tMs[entry] ?? 0) / 1000);
+        for (let k = 0; k < HOST_CHART_METRICS.length; k++) {
+          const raw = host[k][entry];
+          this.hostColumn(HOST_CHART_METRICS[k])[slot] = raw === null ? NaN : raw / HOST_WIRE_SCALE[k];
+        }
+        for (let v = 0; v < ids.length; v++)
+          for (let k = 0; k < CHART_METRICS.length; k++) {
+            const raw = cols[v][k]?.[j] ?? null;
+            this.columnFor(ids[v], CHART_METRICS[k])[slot] = raw === null ? NaN : raw / WIRE_SCALE[k];
+          }
+        this.blankOthers(ids, slot);
+      }
+    });
+    if (whole) this.appendWire(latest);
+  }
+
+  /** Take the next ring slot for a sample at `tick`, `t` seconds. */
+  private nextSlot(tick: number, t: number): number {
+    const cap = this.capacity;
+    const slot = (this.head + this.len) % cap;
+    if (this.len < cap) this.len++;
+    else this.head = (this.head + 1) % cap;
+    this.ticks[slot] = tick;
+    this.times[slot] = t;
+    this.lastTick = tick;
+    return slot;
+  }
+
+  /** Known VPSs absent from `ids` have no value in this slot. */
+  private blankOthers(ids: readonly string[], slot: number): void {
+    if (ids.length === this.order.length && this.order.every((id, i) => id === ids[i])) return;
+    const seen = new Set(ids);
+    for (const id of this.order) {
+      if (seen.has(id)) continue;
+      for (const m of CHART_METRICS) this.cols.get(key(id, m))![slot] = NaN;
+    }
   }
 
   private hostColumn(metric: ChartMetric): Float32Array {

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent, SnapshotMessage } from '../../../shared/protocol.js';
 import type { WireFrameMessage } from '../../../shared/wire.js';
 import { client, http, request, waitFor, type Client } from '../helpers.js';
+import { decodeHistory } from '../../wireHistory.js';
 import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
 
 const LAB = 'shared';
@@ -201,14 +202,15 @@ describe('three processes on one Redis', () => {
     // The viewer of the dead process comes back on another one and gets a snapshot without a gap.
     const back = await watch(survivors[0]);
     const snap = back.snapshots[0];
-    const ticks = snap.history.map((m) => m.tick);
+    const entries = decodeHistory(snap.historyColumns);
+    const ticks = entries.map((m) => m.tick);
     for (let i = 1; i < ticks.length; i++) expect(ticks[i]).toBe(ticks[i - 1] + 1);
     expect(ticks[0]).toBeLessThanOrEqual(acked[0].tick);
     expect(ticks.at(-1)).toBeGreaterThan(before);
     // The re-run history is the history the viewers saw (same numbers, tick by tick).
     const seen = [...watcher.frames.keys()].filter((t) => t >= ticks[0] && t <= before);
     expect(seen.length).toBeGreaterThan(5);
-    const byTick = new Map(snap.history.map((m) => [m.tick, m]));
+    const byTick = new Map(entries.map((m) => [m.tick, m]));
     for (const t of seen) expect(byTick.get(t)).toEqual(watcher.frames.get(t));
     // Every acknowledged command is in the lab's record, at its tick.
     const scenario = (await http(`${survivors[1].url}/api/labs/${LAB}/scenario`)).body.data as {

@@ -1,10 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LabClient, markerFor, MAX_EVENTS, type LabSocket } from '../../../client/src/lib/lab.svelte.js';
 import type { FrameMessage, LabEvent, LabState, SnapshotMessage } from '../../../shared/protocol.js';
-import { encodeFrameMessage } from '../../../shared/wire.js';
+import { ALL_ROWS } from '../../../shared/wire.js';
 import { FrameHistory } from '../../../server/lab/history.js';
 import { VPS_METRICS } from '../../../shared/model.js';
-import { CHART_METRICS } from '../../../client/src/lib/series.js';
+import {
+  CHART_METRICS,
+  HOST_CHART_METRICS,
+  HOST_SERIES,
+  SeriesTable,
+} from '../../../client/src/lib/series.js';
 import { frame, vpsMetrics } from './frames.js';
 
 function labState(over: Partial<LabState> = {}): LabState {
@@ -28,10 +33,17 @@ function fm(tick: number, p99 = 10, lab = 'demo'): FrameMessage {
   return { lab, tick, frames: [frame(tick, [vpsMetrics('web-1', { latencyP99Ms: p99 })])] };
 }
 
-/** A snapshot as the socket carries it (frames encoded for the wire). */
+/** Consecutive ticks' frames in columns, as the server reads them from its history. */
+function columnsOf(msgs: FrameMessage[], rows: readonly number[] = ALL_ROWS) {
+  const held = new FrameHistory({ maxTicks: 10_000, maxBytes: 1e8 });
+  for (const m of msgs) held.push(m.frames);
+  return held.columns(msgs[0].lab, msgs[0].tick, msgs[msgs.length - 1].tick, 1, rows);
+}
+
+/** A snapshot as the socket carries it (history in columns). */
 function snapshot(ticks: number[], over: Partial<SnapshotMessage> = {}): SnapshotMessage {
-  const history = ticks.map((t) => fm(t, t)).map((m) => encodeFrameMessage(m.lab, m.frames));
-  return { lab: 'demo', state: labState(), history, events: [], canControl: true, ...over };
+  const historyColumns = columnsOf(ticks.map((t) => fm(t, t)));
+  return { lab: 'demo', state: labState(), historyColumns, events: [], canControl: true, ...over };
 }
 
 describe('LabClient', () => {
@@ -107,7 +119,7 @@ describe('LabClient', () => {
     c.applyWireSnapshot({
       lab: 'cmp',
       state: labState({ id: 'cmp', mode: 'para', compareMode: 'full' }),
-      history: [encodeFrameMessage('cmp', two(0).frames)],
+      historyColumns: columnsOf([two(0)]),
       events: [],
       canControl: true,
     });
@@ -173,24 +185,24 @@ describe('LabClient history', () => {
     expect(wire.ready).toBe(true);
   });
 
-  it('takes a snapshot whose history comes as columns of the charted metrics', () => {
-    const frames = new LabClient('demo');
-    const columns = new LabClient('demo');
-    const snap = snapshot([10, 11, 12, 13]);
-    frames.applyWireSnapshot(snap);
+  it('takes a snapshot whose columns carry only the charted metrics: the charts hold what the frames said', () => {
+    const all = new LabClient('demo');
+    const charted = new LabClient('demo');
+    const msgs = [10, 11, 12, 13].map((t) => fm(t, t));
+    all.applyWireSnapshot(snapshot([10, 11, 12, 13]));
     const rows = [0, ...CHART_METRICS.map((m) => VPS_METRICS.indexOf(m) + 1)];
-    // The columns as the server reads them from its history.
-    const held = new FrameHistory({ maxTicks: 100, maxBytes: 1e6 });
-    for (const t of [10, 11, 12, 13]) held.push(fm(t, t).frames);
-    columns.applyWireSnapshot({
-      ...snap,
-      history: [],
-      historyColumns: held.columns('demo', 10, 13, 1, rows),
-    });
-    for (const m of CHART_METRICS)
-      expect(columns.tables[0].toArray('web-1', m), m).toEqual(frames.tables[0].toArray('web-1', m));
-    expect(columns.tick).toBe(13);
-    expect(columns.latest[0].vps[0]).toEqual(frames.latest[0].vps[0]);
+    charted.applyWireSnapshot({ ...snapshot([10, 11, 12, 13]), historyColumns: columnsOf(msgs, rows) });
+    // What the same frames give appended one by one, live.
+    const live = new SeriesTable();
+    for (const m of msgs) live.append(m.frames[0]);
+    for (const c of [all, charted]) {
+      for (const m of CHART_METRICS)
+        expect(c.tables[0].toArray('web-1', m), m).toEqual(live.toArray('web-1', m));
+      for (const m of HOST_CHART_METRICS)
+        expect(c.tables[0].toArray(HOST_SERIES, m), m).toEqual(live.toArray(HOST_SERIES, m));
+      expect(c.tick).toBe(13);
+    }
+    expect(charted.latest[0].vps[0]).toEqual(all.latest[0].vps[0]);
   });
 
   it('asks the server for the part of a long window the live history lacks, once per snapshot', async () => {

@@ -3,7 +3,8 @@ import { FrameHistory } from '../../../server/lab/history.js';
 import { createEngine } from '../../../server/sim/index.js';
 import type { Scenario } from '../../../shared/commands.js';
 import { VPS_METRICS, type Frame } from '../../../shared/model.js';
-import { decodeHistory, encodeFrameMessage, type WireHistory } from '../../../shared/wire.js';
+import { encodeFrameMessage, type WireHistory } from '../../../shared/wire.js';
+import { decodeHistory } from '../../wireHistory.js';
 
 /** Two modes of one busy scenario (faults, so attribution), a VPS added and one removed midway. */
 function history(ticks: number): FrameHistory {

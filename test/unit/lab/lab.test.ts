@@ -4,6 +4,7 @@ import { ManualClock } from '../../../server/lab/clock.js';
 import { Lab, MAX_CATCH_UP } from '../../../server/lab/lab.js';
 import type { Frame } from '../../../shared/model.js';
 import { snapshotOf } from '../../../server/net/snapshot.js';
+import { decodeHistory } from '../../wireHistory.js';
 import { fakeEngines, fakeScenario, FakeEngine } from './fakeEngine.js';
 
 const limits = { maxVps: 8, historyS: 900, historyBytes: 64 * 1024 * 1024, broadcastHz: 10 };
@@ -148,8 +149,9 @@ describe('Lab real-time loop', () => {
     const { lab, clock } = await makeLab();
     clock.advance(3000);
     const snap = snapshotOf(lab, true, 1);
-    expect(snap.history.at(-1)!.tick).toBe(lab.tick - 1);
-    const ticks = snap.history.map((h) => h.tick);
+    const entries = decodeHistory(snap.historyColumns);
+    expect(entries.at(-1)!.tick).toBe(lab.tick - 1);
+    const ticks = entries.map((h) => h.tick);
     expect(ticks).toEqual(Array.from({ length: ticks.length }, (_, i) => lab.tick - ticks.length + i));
     expect(snap.canControl).toBe(true);
   });
