@@ -5,12 +5,11 @@
 import type { Logger } from 'pino';
 import type { ModeSpec, Result, Scenario } from '../../shared/commands.js';
 import { fail, type ApiError } from '../../shared/protocol.js';
-import type { Engine } from '../sim/api.js';
 import type { Clock } from './clock.js';
 import type { EngineFactory } from './engines.js';
 import { Lab, type LabLimits } from './lab.js';
-import { reviveLab, type ReviveDeps } from './restore.js';
-import type { LabSnapshot, Store } from './store.js';
+import { reviveLab, type MakeLab, type ReviveDeps } from './restore.js';
+import type { Store } from './store.js';
 import { parseStoredLab, type StoredLab } from './stored.js';
 import { LabSaver } from './saving.js';
 import { forkEngines, scenarioEngines, startingScenario, type NewLab } from './starting.js';
@@ -145,15 +144,7 @@ export class Registry {
     this.settledListeners.add(fn);
   }
 
-  private makeLab(
-    id: string,
-    scenario: Scenario,
-    compare: [ModeSpec, ModeSpec] | undefined,
-    engines: Engine[],
-    snap?: LabSnapshot,
-    colors?: Record<string, string>,
-    name?: string,
-  ): Lab {
+  private makeLab(...[id, scenario, compare, engines, snap, colors, name]: Parameters<MakeLab>): Lab {
     const store = this.o.store;
     return new Lab({
       id,

@@ -31,16 +31,19 @@ export interface ReviveDeps {
   /** Simulated seconds of history a lab keeps (the re-run builds frames only for those). */
   historyS: number;
   snapshotEveryS: number;
-  makeLab(
-    id: string,
-    scenario: Scenario,
-    compare: [ModeSpec, ModeSpec] | undefined,
-    engines: Engine[],
-    snap?: LabSnapshot,
-    colors?: Record<string, string>,
-    name?: string,
-  ): Lab;
+  makeLab: MakeLab;
 }
+
+/** Builds a Lab from its saved parts (the registry's own constructor of labs). */
+export type MakeLab = (
+  id: string,
+  scenario: Scenario,
+  compare: [ModeSpec, ModeSpec] | undefined,
+  engines: Engine[],
+  snap?: LabSnapshot,
+  colors?: Record<string, string>,
+  name?: string,
+) => Lab;
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
