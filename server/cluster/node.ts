@@ -265,14 +265,15 @@ export class ClusterNode implements RemoteLabs {
     return this.io?.of('/').adapter.rooms.get(roomOf(id))?.size ?? 0;
   }
 
-  private async publish(): Promise<void> {
-    if (!this.registry || !this.io || !redisReady(this.redis)) return;
+  /** This process as it stands now (what it publishes, and how it sees itself between publishes). */
+  private self(): Member | undefined {
+    if (!this.registry || !this.io) return undefined;
     const labs = this.registry.list().map((l) => l.summary(this.localViewers(l.id)));
     const viewers: Record<string, number> = {};
     for (const [room, sockets] of this.io.of('/').adapter.rooms)
       if (room.startsWith('lab:')) viewers[room.slice(4)] = sockets.size;
     const engines = (id: string) => this.registry?.get(id)?.engines.length ?? 1;
-    const me: Member = {
+    return {
       id: this.id,
       url: this.url,
       at: Date.now(),
@@ -281,6 +282,11 @@ export class ClusterNode implements RemoteLabs {
       load: loadOf(labs, this.io.engine.clientsCount, engines),
       maxLabs: this.maxLabs,
     };
+  }
+
+  private async publish(): Promise<void> {
+    const me = this.self();
+    if (!me || !redisReady(this.redis)) return;
     await this.members.publish(me);
     this.live = await this.members.live();
     this.sendViewerCounts();
@@ -303,9 +309,11 @@ export class ClusterNode implements RemoteLabs {
   }
 
   /** The live processes as last read (this one included once it has published). */
+  /** The live processes, this one as it stands now (its published record may be a second old). */
   async processes(): Promise<Member[]> {
     this.live = await this.members.live();
-    return this.live;
+    const me = this.self();
+    return me ? this.live.map((m) => (m.id === me.id ? me : m)) : this.live;
   }
 
   exists(id: string): Promise<boolean> {
