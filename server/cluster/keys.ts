@@ -14,7 +14,7 @@ export const keys = {
   snapshot: (id: string) => `${PREFIX}snapshot:${id}`,
   /** Hash: lab id → why it was set aside and its meta (labs that cannot be restored). */
   quarantined: `${PREFIX}quarantined`,
-  /** String: the last tick the owner computed (a new owner re-runs up to it). */
+  /** String: how many ticks the owner has computed (a new owner re-runs up to there). */
   tick: (id: string) => `${PREFIX}tick:${id}`,
   /** Set: ids of processes that announced themselves. */
   procs: `${PREFIX}procs`,

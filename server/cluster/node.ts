@@ -114,14 +114,19 @@ export class ClusterNode implements RemoteLabs {
     this.registry = registry;
     joinCluster(io, this.redis);
     this.requests = new Requests(this.redis, this.id, (kind, msg) => this.answer(kind, msg), this.logger);
-    registry.onAdded((lab) => {
-      this.known.add(lab.id);
-      // The tick each broadcast reached: where a process taking the lab over resumes.
-      lab.onFrames((frames) => this.store.saveTick(lab.id, frames[0].tick));
-    });
+    registry.onAdded((lab) => this.known.add(lab.id));
     registry.onRemoved((lab) => this.known.delete(lab.id));
     this.every('renew', RENEW_MS, () => this.renewAll());
     this.every('takeover', SCAN_MS, () => this.takeOver());
+  }
+
+  /**
+   * For the broadcaster, before it publishes a lab's frames: the ticks computed so far, sent to
+   * Redis ahead of the frames on the same connection, so Redis holds them first. A process taking
+   * the lab over resumes there and never steps a tick a viewer already saw.
+   */
+  reached(id: string, ticks: number): void {
+    this.store.saveTick(id, ticks);
   }
 
   /** Announce this process (its URL and load) and keep doing so. */
@@ -247,8 +252,8 @@ export class ClusterNode implements RemoteLabs {
     }
     const stored = parsed.data;
     for (const note of stored.notes) this.logger.warn({ lab: id, note }, 'part of a lab in Redis set aside');
-    const last = await this.store.lastTick(id);
-    const r = await registry.adopt(stored, last === undefined ? -1 : last + 1);
+    const reached = await this.store.ticksReached(id);
+    const r = await registry.adopt(stored, reached ?? -1);
     if (!r.ok) {
       this.logger.error({ lab: id, error: r.error }, 'could not take a lab over');
       // A lab whose data cannot be brought back is set aside (else every process would retry it).

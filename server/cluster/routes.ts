@@ -128,7 +128,7 @@ async function listAll(node: ClusterNode, registry: Registry): Promise<LabSummar
         name: meta.scenario.name,
         mode: meta.compare?.[0] ?? meta.scenario.mode,
         ...(meta.compare ? { compareMode: meta.compare[1] } : {}),
-        tick: (await node.store.lastTick(missing[i])) ?? 0,
+        tick: (await node.store.ticksReached(missing[i])) ?? 0,
         vpsCount: meta.scenario.vps.length,
         clients: 0,
       });

@@ -59,8 +59,8 @@ export class RedisLabStore implements Store {
     };
   }
 
-  /** The last tick the lab's owner computed, if it said. */
-  async lastTick(id: string): Promise<number | undefined> {
+  /** How many ticks the lab's owner had computed, if it said. */
+  async ticksReached(id: string): Promise<number | undefined> {
     const t = Number(await this.redis.get(keys.tick(id)));
     return Number.isSafeInteger(t) && t >= 0 ? t : undefined;
   }
@@ -92,15 +92,23 @@ export class RedisLabStore implements Store {
     });
   }
 
-  /** Say which tick the lab reached (best effort, skipped while Redis is away). */
-  saveTick(id: string, tick: number): void {
-    void this.saveProgress(id, tick);
+  /**
+   * Record how many ticks the lab has computed (best effort, skipped while Redis is away). Sent at
+   * once, not behind the lab's queued writes: the write is on the wire before this returns, ahead
+   * of anything sent after it on this connection (the frames of those ticks), and every tick
+   * write goes the same way, so Redis sees them in the order they were made.
+   */
+  saveTick(id: string, ticks: number): void {
+    if (this.redis.status !== 'ready') return;
+    this.leases.set(id, keys.tick(id), String(ticks)).catch((err: unknown) => {
+      if (err instanceof LeaseLost) this.onLost(id);
+    });
   }
 
-  /** Record the latest tick the lab reached (best effort: never rejects). */
-  saveProgress(id: string, tick: number): Promise<void> {
-    if (this.redis.status !== 'ready') return Promise.resolve();
-    return this.enqueue(id, () => this.leases.set(id, keys.tick(id), String(tick))).catch(() => undefined);
+  /** The registry's periodic record of the ticks computed (never rejects). */
+  saveProgress(id: string, ticks: number): Promise<void> {
+    this.saveTick(id, ticks);
+    return Promise.resolve();
   }
 
   /** A lab that cannot be taken over leaves the lab list, its data kept, the reason recorded. */

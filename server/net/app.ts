@@ -183,7 +183,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
   });
   admit.attach(io);
   deps.cluster?.attach(io, registry);
-  const broadcast = new Broadcaster(io, !!deps.cluster);
+  const broadcast = new Broadcaster(io, deps.cluster);
   const stopSweep = attachSockets(io, { registry, config, clock, logger, broadcast, remote: deps.cluster });
   registry.start();
 

@@ -16,18 +16,29 @@ export const roomOf = (lab: string) => `lab:${lab}`;
 /** The socket.io server, as far as broadcasting goes. */
 type Io = Pick<Server<ClientToServer, ServerToClient>, 'to' | 'sockets'>;
 
+/** A cluster process: told how far a lab has stepped before frames of that far go out. */
+export interface TickRecorder {
+  /** Record that lab `id` has computed `ticks` ticks; must be on its way to the shared store on return. */
+  reached(id: string, ticks: number): void;
+}
+
 export class Broadcaster {
   /** The count each lab's room was last told. */
   private readonly told = new Map<string, number>();
 
   /**
-   * `clustered`: viewers on other processes of a cluster get this process's frames through the
-   * adapter and are not in the local room, so a lab always sends.
+   * `cluster`: viewers on other processes of a cluster get this process's frames through the
+   * adapter and are not in the local room, so a lab always sends. Each broadcast first records
+   * the tick reached, so a process taking the lab over resumes after every frame a viewer saw.
    */
   constructor(
     private readonly io: Io,
-    private readonly clustered: boolean,
+    private readonly cluster?: TickRecorder,
   ) {}
+
+  private get clustered(): boolean {
+    return this.cluster !== undefined;
+  }
 
   /** How many connections of this process watch a lab. */
   viewers(id: string): number {
@@ -39,6 +50,7 @@ export class Broadcaster {
     const room = roomOf(lab.id);
     lab.onFrames((frames) => {
       if (!this.clustered && this.viewers(lab.id) === 0) return;
+      this.cluster?.reached(lab.id, frames[0].tick + 1);
       this.io.to(room).except(STALLED).volatile.emit('frame', encodeFrameMessage(lab.id, frames));
     });
     lab.onReset(() => this.io.to(room).emit('reset', { lab: lab.id }));
