@@ -250,6 +250,8 @@ export class SharedFigures {
   sumResident = 0.5;
   sumDisk = 0.5;
   sumNet = 0.5;
+  /** Σ traffic offered to the NIC's transmit queue (after plan caps and Dom0), Mbit/s. */
+  sumNetOffered = 0.5;
   /** Fair levels of the device split (max-min; 0 for a full FIFO queue; Infinity: all fit). */
   diskLevel = 0.5;
   netLevel = 0.5;
@@ -265,6 +267,7 @@ export class SharedFigures {
     this.sumResident = 0;
     this.sumDisk = 0;
     this.sumNet = 0;
+    this.sumNetOffered = 0;
     this.diskLevel = Infinity;
     this.netLevel = Infinity;
   }

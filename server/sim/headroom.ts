@@ -34,10 +34,12 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     // No I/O: nothing served, and no service reads a device headroom it does not use.
     sh.sumDisk = 0;
     sh.sumNet = 0;
+    sh.sumNetOffered = 0;
     return dom0Down ? 0 : 1;
   }
   let preDisk = 0,
     preNet = 0,
+    offered = 0,
     kDisk = 0,
     kNet = 0;
   for (let i = 0; i < n; i++) {
@@ -45,6 +47,7 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     preNet += netServed[i];
     if (diskWant[i] > 0) kDisk++;
     if (netWant[i] > 0) kNet++;
+    offered += netWant[i];
   }
   const idleDisk = Math.max(0, host.diskIops - preDisk),
     idleNet = Math.max(0, host.netMbps - preNet);
@@ -76,6 +79,7 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   if (!p.dom0) {
     sh.sumDisk = preDisk;
     sh.sumNet = preNet;
+    sh.sumNetOffered = offered;
     return 1;
   }
   const cause = s.dom0Cause,
@@ -103,6 +107,8 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   const fairDom0 = kDom0 > 0 ? p.dom0Vcpus / kDom0 : 0;
   let sumDisk = 0,
     sumNet = 0;
+  // What reaches the NIC's transmit queue: each guest's wanted traffic, as far as Dom0's backend carried it.
+  offered = 0;
   for (let i = 0; i < n; i++) {
     const c = cause[i];
     if (dom0Down) {
@@ -117,9 +123,11 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     if (c <= 0) {
       sumDisk += diskServed[i];
       sumNet += netServed[i];
+      offered += netWant[i];
       continue;
     }
     const f = dom0Down ? 0 : Math.min(1, served[i] / c);
+    offered += netWant[i] * f;
     if (f < minScale) minScale = f;
     const ds = diskServed[i] * f,
       ns = netServed[i] * f;
@@ -137,5 +145,6 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   }
   sh.sumDisk = sumDisk;
   sh.sumNet = sumNet;
+  sh.sumNetOffered = offered;
   return minScale;
 }

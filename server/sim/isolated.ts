@@ -5,11 +5,13 @@
  * request's age). Without a backlog it is a pure function of the plan, the request rate and the
  * base device demands, so it is kept per VPS and recomputed only when they change.
  */
+import * as nicMod from './nicqueue.js';
 import * as serviceMod from './service.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
 const { evaluate } = serviceMod;
+const { nicQueueDelayMs } = nicMod;
 
 /** Fills `w.isoGood` and `w.isoP99` for this tick; `w.isoKept[i]` says VPS i's result was reused. */
 export function isolated(st: SimState, w: Work): void {
@@ -110,8 +112,10 @@ export function isolated(st: SimState, w: Work): void {
       const busyIso = sumIso >= cores ? 1 : Math.pow(sumIso / cores, cores);
       isoWait = (busyIso * heldIso) / sumIso;
     }
-    sin.extraMs = (useNet ? rttMs : 0) + isoWait;
-    sin.netExtraMs = useNet ? rttMs : 0;
+    // Alone, its replies wait only behind its own traffic in the NIC's transmit queue.
+    const netMs = useNet ? rttMs + nicQueueDelayMs(nIso, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes) : 0;
+    sin.extraMs = netMs + isoWait;
+    sin.netExtraMs = netMs;
     sin.backlog = isoBacklogA[i];
     sin.backlogAgeS = isoAgeA[i];
     evaluate(sin, sout);

@@ -28,6 +28,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     uDisk = ctx.uDisk,
     uNet = ctx.uNet,
     uDom0 = ctx.uDom0,
+    netQueueMs = ctx.netQueueMs,
     downCode = ctx.downCode;
   const lambdaA = s.lambda,
     diskBase = s.diskBase,
@@ -132,7 +133,9 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         if (nSvc > 0) rhoNet = (nb * slowAll) / nSvc;
         else rhoNet = Infinity;
       }
-      const extraMs = (useNet ? rttMs : 0) + mWait[i];
+      // Its replies wait behind whatever fills the NIC's transmit FIFO (§5).
+      const netMs = useNet ? rttMs + netQueueMs : 0;
+      const extraMs = netMs + mWait[i];
       // Fork bomb: the service keeps only a share of its capacity (0: hung).
       const sf = hung ? 0 : serviceFactor[i];
       if (sf < 1) {
@@ -172,7 +175,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         sin.rhoDisk = rhoDisk;
         sin.rhoNet = rhoNet;
         sin.extraMs = extraMs;
-        sin.netExtraMs = useNet ? rttMs : 0;
+        sin.netExtraMs = netMs;
         sin.backlog = backlog;
         sin.backlogAgeS = backlogAgeA[i];
         evaluate(sin, sout);

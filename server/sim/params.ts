@@ -35,6 +35,8 @@ export const PARAM_SPECS = {
   cpuStageMs: p(4, 0.001, 1000, 'ms', 'CPU stage service time per request', 'knob'),
   diskStageMs: p(5, 0.001, 1000, 'ms', 'disk stage service time per request', 'knob'),
   netStageMs: p(0.5, 0.001, 1000, 'ms', 'network stage service time per request', 'knob'),
+  nicQueuePackets: p(1000, 1, 1e6, 'packets', "the NIC's transmit FIFO (one per link, shared by every guest): a flood keeps it full, and a neighbour's packets wait behind it", 'Linux txqueuelen default', true),
+  netPacketBytes: p(1500, 64, 65_536, 'bytes', 'size of a packet in the transmit queue', 'Ethernet MTU'),
   dom0StageMs: p(0.05, 0.001, 1000, 'ms', 'Dom0 backend stage service time per request', 'knob'),
   stageSlots: p(16, 1, 1024, 'slots', 'worker slots per stage (K of M/M/1/K): loss and latency cap of a saturated stage', 'knob', true),
   queueS: p(2, 0.01, 600, 's', 'bounded request queue, in seconds of nominal arrivals (listen backlog)', 'knob'),

@@ -23,6 +23,8 @@ export interface ServiceContext {
   uDisk: number;
   uNet: number;
   uDom0: number;
+  /** Wait behind the bytes queued in the NIC's shared transmit FIFO, ms (§5). */
+  netQueueMs: number;
   /** State code of a VPS that is not up (host or shared kernel down: DOWN, else REBOOTING). */
   downCode: number;
   /** A work-conserving share whose water level is finite (someone is held back). */
@@ -47,6 +49,7 @@ export class Work {
     uDisk: 0.5,
     uNet: 0.5,
     uDom0: 0.5,
+    netQueueMs: 0.5,
     downCode: 0,
     contended: false,
     idle: 0.5,
