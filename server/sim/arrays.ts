@@ -27,6 +27,7 @@ export const SCRATCH = [
   'memDemand',
   'resident',
   'guestSwap',
+  'swapFrac',
   'memSlow',
   'memSlowIso',
   'pressure',
@@ -77,6 +78,8 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
   memDemand: Float64Array;
   resident: Float64Array;
   guestSwap: Float64Array;
+  /** Share of the VPS's memory that is swapped out (its own swap and its part of the host's). */
+  swapFrac: Float64Array;
   memSlow: Float64Array;
   memSlowIso: Float64Array;
   pressure: Float64Array;
@@ -127,6 +130,7 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
     this.memDemand = new Float64Array(n + 1);
     this.resident = new Float64Array(n + 1);
     this.guestSwap = new Float64Array(n + 1);
+    this.swapFrac = new Float64Array(n + 1);
     this.memSlow = new Float64Array(n + 1);
     this.memSlowIso = new Float64Array(n + 1);
     this.pressure = new Float64Array(n + 1);
@@ -252,6 +256,10 @@ export class SharedFigures {
   sumNet = 0.5;
   /** Σ traffic offered to the NIC's transmit queue (after plan caps and Dom0), Mbit/s. */
   sumNetOffered = 0.5;
+  /** Σ over VPSs of request rate × swapped share: how often requests reach for swapped memory, per page touched. */
+  swapTouch = 0.5;
+  /** Pages written out to swap per second (leaks growing into swap). */
+  swapOutPagesPerS = 0.5;
   /** Fair levels of the device split (max-min; 0 for a full FIFO queue; Infinity: all fit). */
   diskLevel = 0.5;
   netLevel = 0.5;
@@ -268,6 +276,8 @@ export class SharedFigures {
     this.sumDisk = 0;
     this.sumNet = 0;
     this.sumNetOffered = 0;
+    this.swapTouch = 0;
+    this.swapOutPagesPerS = 0;
     this.diskLevel = Infinity;
     this.netLevel = Infinity;
   }

@@ -7,11 +7,13 @@
  */
 import * as nicMod from './nicqueue.js';
 import * as serviceMod from './service.js';
+import * as swapMod from './swapfault.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
 const { evaluate } = serviceMod;
 const { nicQueueDelayMs } = nicMod;
+const { swapFaultMs } = swapMod;
 
 /** Fills `w.isoGood` and `w.isoP99` for this tick; `w.isoKept[i]` says VPS i's result was reused. */
 export function isolated(st: SimState, w: Work): void {
@@ -114,7 +116,11 @@ export function isolated(st: SimState, w: Work): void {
     }
     // Alone, its replies wait only behind its own traffic in the NIC's transmit queue.
     const netMs = useNet ? rttMs + nicQueueDelayMs(nIso, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes) : 0;
-    sin.extraMs = netMs + isoWait;
+    // Alone, only its own swapped pages fault, queueing at the disk behind its own I/O (§4).
+    const fIso = pl.swapFracIso[i];
+    const pages = KNOBS.swapPagesPerRequest;
+    const swapMs = fIso > 0 ? fIso * pages * swapFaultMs(lambda * fIso * pages, hostDisk, dIso / hostDisk, KNOBS.swapReadMs, KNOBS.stageSlots) : 0;
+    sin.extraMs = netMs + isoWait + swapMs;
     sin.netExtraMs = netMs;
     sin.backlog = isoBacklogA[i];
     sin.backlogAgeS = isoAgeA[i];

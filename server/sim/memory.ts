@@ -6,6 +6,9 @@ import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
 const { nextFloat } = rngMod;
+
+/** 4 KiB pages per GiB (x86). */
+const PAGES_PER_GIB = 262_144;
 const { ticksOf } = stateMod;
 
 /** Resident memory, swap and slowdowns of this tick; returns whether a shared kernel stalls in reclaim. */
@@ -84,11 +87,28 @@ export function memory(st: SimState, w: Work, notes: Note[]): boolean {
   const memSlow = s.memSlow;
   const spillSlow = 1 + kappa * spill;
   const shared = p.memPolicy === 'shared' && sumRes > 0;
+  // The host's swapped pages belong to the guests in proportion to what they hold (§4).
+  const hostShare = hostSwap > 0 && sumRes > 0 ? hostSwap / sumRes : 0;
+  const swapFrac = s.swapFrac,
+    lambda = s.lambda,
+    leakRate = s.leakRate;
+  let touch = 0,
+    swapOut = 0;
   for (let i = 0; i < n; i++) {
     const own = guestSwap[i] / ramA[i];
+    // A leak that grows into swap (its guest's own, or the host's once it swaps) is written out as it grows.
+    if (leakRate[i] > 0 && s.up[i] > 0 && (guestSwap[i] > 0 || hostSwap > 0)) swapOut += leakRate[i];
     memSlow[i] = (1 + kappa * own) * spillSlow;
-    if (shared) guestSwap[i] += (hostSwap * resident[i]) / sumRes;
+    const fromHost = resident[i] * hostShare;
+    if (shared) guestSwap[i] += fromHost;
+    const swapped = shared ? guestSwap[i] : guestSwap[i] + fromHost;
+    const d = memDemand[i];
+    const f = d > 0 && swapped > 0 ? Math.min(1, swapped / d) : 0;
+    swapFrac[i] = f;
+    if (f > 0 && s.up[i] > 0) touch += lambda[i] * f;
   }
+  w.shared.swapTouch = touch;
+  w.shared.swapOutPagesPerS = swapOut * PAGES_PER_GIB;
   return stalled;
 }
 

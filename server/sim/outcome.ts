@@ -29,6 +29,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     uNet = ctx.uNet,
     uDom0 = ctx.uDom0,
     netQueueMs = ctx.netQueueMs,
+    swapWaitMs = ctx.swapFaultMs * st.params.swapPagesPerRequest,
     downCode = ctx.downCode;
   const lambdaA = s.lambda,
     diskBase = s.diskBase,
@@ -36,6 +37,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     diskFault = s.diskFault,
     netFault = s.netFault;
   const serviceFactor = s.serviceFactor,
+    swapFrac = s.swapFrac,
     memSlow = s.memSlow,
     appCpu = s.appCpu,
     svcIoCpu = s.svcIoCpu,
@@ -135,7 +137,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       }
       // Its replies wait behind whatever fills the NIC's transmit FIFO (§5).
       const netMs = useNet ? rttMs + netQueueMs : 0;
-      const extraMs = netMs + mWait[i];
+      // Each page it touches is swapped out with its swapped share, and each such page is a fault (§4).
+      const extraMs = netMs + mWait[i] + swapFrac[i] * swapWaitMs;
       // Fork bomb: the service keeps only a share of its capacity (0: hung).
       const sf = hung ? 0 : serviceFactor[i];
       if (sf < 1) {

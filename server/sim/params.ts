@@ -86,6 +86,8 @@ export const PARAM_SPECS = {
   cachePartitionScale: p(0.3, 0, 1, 'factor', 'CAT/MBA partitioning scales sensitivity by this', 'model spec §6'),
 
   // --- Memory (§4) -------------------------------------------------------------------------------
+  swapPagesPerRequest: p(64, 0, 1e5, 'pages', 'memory pages one request touches (heap, stack, buffers); each is swapped out with its guest\'s swapped share and then costs a fault', 'knob'),
+  swapReadMs: p(0.1, 0.001, 1000, 'ms', "one swap-in read on a flash device; a disk slower than that takes 1/its IOPS", 'SATA SSD random read ≈ 0.1 ms'),
   swapKappa: p(10, 0, 1000, 'factor', 'swap slowdown: throughput × 1/(1 + κ·spill)', 'model spec §4, knob'),
   hostSwapRatio: p(1, 0.01, 100, '× RAM', 'host swap size as a fraction of host RAM', 'knob'),
   guestSwapRatio: p(0.5, 0.01, 100, '× plan', "guest swap before the guest's OOM killer fires", 'knob'),

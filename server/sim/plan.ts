@@ -39,6 +39,8 @@ export class PlanArrays {
   readonly baseCpu: Float64Array;
   /** Memory slowdown of the VPS alone and well-behaved. */
   readonly memSlowIso: Float64Array;
+  /** Share of its memory swapped out when alone and well-behaved. */
+  readonly swapFracIso: Float64Array;
 
   constructor(n: number) {
     this.size = n;
@@ -60,6 +62,7 @@ export class PlanArrays {
     this.nPath = f();
     this.baseCpu = f();
     this.memSlowIso = f();
+    this.swapFracIso = f();
   }
 }
 
@@ -128,4 +131,5 @@ function syncLoadAt(a: PlanArrays, st: SimState, i: number): void {
         ? Math.max(0, baseRes * (1 - st.params.pageSharing) - ram) / ram
         : 0;
   a.memSlowIso[i] = (1 + st.params.swapKappa * ownIso) * (1 + st.params.swapKappa * aloneSpill);
+  a.swapFracIso[i] = base > 0 ? Math.min(1, (ownIso * v.ramGiB + aloneSpill * ram) / base) : 0;
 }

@@ -25,6 +25,8 @@ export interface ServiceContext {
   uDom0: number;
   /** Wait behind the bytes queued in the NIC's shared transmit FIFO, ms (§5). */
   netQueueMs: number;
+  /** Wait of one swap fault at the host's disk, ms (0 while nothing is swapped out, §4). */
+  swapFaultMs: number;
   /** State code of a VPS that is not up (host or shared kernel down: DOWN, else REBOOTING). */
   downCode: number;
   /** A work-conserving share whose water level is finite (someone is held back). */
@@ -50,6 +52,7 @@ export class Work {
     uNet: 0.5,
     uDom0: 0.5,
     netQueueMs: 0.5,
+    swapFaultMs: 0.5,
     downCode: 0,
     contended: false,
     idle: 0.5,
