@@ -95,7 +95,8 @@ export interface WireFrameMessage {
 }
 
 function enc(v: number, scale: number): WireNumber {
-  return Number.isFinite(v) ? Math.round(v * scale) : null;
+  // + 0: a negative zero travels as 0 (JSON writes it so anyway), kept a small integer.
+  return Number.isFinite(v) ? Math.round(v * scale) + 0 : null;
 }
 
 function dec(v: WireNumber | undefined, scale: number): number {

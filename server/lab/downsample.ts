@@ -30,7 +30,6 @@ interface Acc {
 }
 
 const H = HOST_METRICS.length;
-const V = VPS_METRICS.length;
 
 /**
  * Downsample ticks [fromTick, toTick] of one engine into at most `points` buckets: min, max and
@@ -74,10 +73,9 @@ export function downsample(
   history.forEach(fromTick, toTick, engine, (tick, ids, values) => {
     const b = Math.floor((tick - first) / bucketTicks);
     for (const m of hostIdx) add(`h\u0000${HOST_METRICS[m]}`, b, values[1 + m]);
-    for (let v = 0; v < ids.length; v++) {
-      const base = 1 + H + v * V;
-      for (const m of vpsIdx) add(`v\u0000${ids[v]}\u0000${VPS_METRICS[m]}`, b, values[base + m]);
-    }
+    const n = ids.length;
+    for (let v = 0; v < n; v++)
+      for (const m of vpsIdx) add(`v\u0000${ids[v]}\u0000${VPS_METRICS[m]}`, b, values[1 + H + m * n + v]);
   });
   const env = (a: Acc): Envelope => ({
     min: Array.from(a.min, (x, b) => (a.n[b] ? x : null)),

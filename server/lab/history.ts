@@ -1,47 +1,52 @@
 /**
  * A lab's recent past: a bounded ring of ticks, each packed into typed arrays (no per-metric
- * objects), with reads that rebuild frames or write the wire's columns.
+ * objects; server/lab/packed.ts), with reads that rebuild frames or write the wire's columns.
  */
+import { HOST_METRICS, type Frame } from '../../shared/model.js';
 import {
-  HOST_METRICS,
-  RESOURCES,
-  VPS_METRICS,
-  VPS_STATES,
-  type Frame,
-  type Resource,
-} from '../../shared/model.js';
-import {
-  RESOURCE_INDEX,
-  STATE_INDEX,
   ALL_ROWS,
   ColumnWriter,
   encodeEdgeQuads,
-  encodeFrameMessage,
   encodeValue,
   HOST_WIRE_SCALES,
   VPS_WIRE_SCALES,
+  type WireFrameMessage,
   type WireHistory,
   type WireHistoryMode,
 } from '../../shared/wire.js';
+import {
+  H,
+  isColumnSource,
+  packColumns,
+  packedBytes,
+  packFrame,
+  unpack,
+  wireFrame,
+  type ColumnSource,
+  type Packed,
+} from './packed.js';
 
-interface Packed {
-  /** Shared between consecutive ticks while the VPS set does not change. */
-  ids: string[];
-  /** [t, ...host metrics, ...vps0 metrics, ...vps1 metrics, …] */
-  values: Float64Array;
-  states: Uint8Array;
-  /** [victim, culprit, resource, share] quadruples. */
-  attr: Float64Array | null;
+export type { ColumnSource };
+
+/** One broadcast: its tick, its frames as objects and as the wire sends them, each built on first ask. */
+export interface LabBroadcast {
+  readonly tick: number;
+  frames(): readonly Frame[];
+  message(): WireFrameMessage;
 }
 
 interface Row {
   tick: number;
   engines: Packed[];
   bytes: number;
+  /** Dropped: its arrays may be filled by a later tick. */
+  gone?: boolean;
 }
 
-const H = HOST_METRICS.length;
-const V = VPS_METRICS.length;
+function messageOf(lab: string, row: Row): WireFrameMessage {
+  return { lab, tick: row.tick, frames: row.engines.map((p) => wireFrame(row.tick, p)) };
+}
+
 const ROW_OVERHEAD = 160;
 
 export interface HistoryLimits {
@@ -67,7 +72,7 @@ function sameEdgeLists(a: number[][], b: number[][]): boolean {
   return true;
 }
 
-function sameIds(a: string[] | undefined, frame: Frame): boolean {
+function sameIds(a: readonly string[] | undefined, frame: Frame): boolean {
   if (!a || a.length !== frame.vps.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== frame.vps[i].id) return false;
   return true;
@@ -79,7 +84,9 @@ export class FrameHistory {
   private start = 0;
   private count = 0;
   private bytes = 0;
-  private lastIds: string[][] = [];
+  private lastIds: (readonly string[])[] = [];
+  /** The arrays of the tick dropped last, per engine, for the next tick to fill. */
+  private spare: (Packed | undefined)[] = [];
 
   constructor(private readonly limits: HistoryLimits) {
     this.rows = new Array(Math.max(1, limits.maxTicks));
@@ -101,13 +108,18 @@ export class FrameHistory {
     return this.count ? this.rows[(this.start + this.count - 1) % this.rows.length]?.tick : undefined;
   }
 
-  /** Record one tick (one frame per engine, all with the same tick). */
-  push(frames: readonly Frame[]): void {
-    const engines = frames.map((f, e) => this.pack(f, e));
+  /**
+   * Record one tick: per engine, read straight from its columns after its step, or its frame (an
+   * engine that only gives frames). All of the same tick.
+   */
+  push(sources: readonly (Frame | ColumnSource)[]): void {
+    const engines = sources.map((src, e) => this.pack(src, e));
     let bytes = ROW_OVERHEAD;
-    for (const p of engines) bytes += p.values.byteLength + p.states.byteLength + (p.attr?.byteLength ?? 0);
+    for (const p of engines) bytes += packedBytes(p);
     if (this.count === this.rows.length) this.dropOldest();
-    const row: Row = { tick: frames[0].tick, engines, bytes };
+    const first = sources[0];
+    const tick = isColumnSource(first) ? first.tick - 1 : first.tick;
+    const row: Row = { tick, engines, bytes };
     this.rows[(this.start + this.count) % this.rows.length] = row;
     this.count++;
     this.bytes += bytes;
@@ -120,65 +132,52 @@ export class FrameHistory {
     this.start = 0;
     this.count = 0;
     this.bytes = 0;
+    this.spare = [];
   }
 
   private dropOldest(): void {
     const row = this.rows[this.start];
-    if (row) this.bytes -= row.bytes;
+    if (row) {
+      row.gone = true;
+      this.bytes -= row.bytes;
+      // Nothing outside keeps a row's arrays (reads copy them): the next tick may fill them.
+      this.spare = row.engines;
+    }
     this.rows[this.start] = undefined;
     this.start = (this.start + 1) % this.rows.length;
     this.count--;
   }
 
-  private pack(frame: Frame, engine: number): Packed {
-    const ids = sameIds(this.lastIds[engine], frame) ? this.lastIds[engine] : frame.vps.map((v) => v.id);
+  private pack(src: Frame | ColumnSource, engine: number): Packed {
+    const spare = this.spare[engine];
+    this.spare[engine] = undefined;
+    if (isColumnSource(src)) {
+      const p = packColumns(src, spare);
+      this.lastIds[engine] = p.ids;
+      return p;
+    }
+    const ids = sameIds(this.lastIds[engine], src) ? this.lastIds[engine] : src.vps.map((v) => v.id);
     this.lastIds[engine] = ids;
-    const n = frame.vps.length;
-    const values = new Float64Array(1 + H + n * V);
-    values[0] = frame.t;
-    for (let i = 0; i < H; i++) values[1 + i] = frame.host[HOST_METRICS[i]];
-    const states = new Uint8Array(n);
-    for (let v = 0; v < n; v++) {
-      const m = frame.vps[v];
-      states[v] = STATE_INDEX.get(m.state) ?? 0;
-      const base = 1 + H + v * V;
-      for (let i = 0; i < V; i++) values[base + i] = m[VPS_METRICS[i]];
-    }
-    let attr: Float64Array | null = null;
-    if (frame.attribution.length) {
-      const index = new Map(ids.map((id, i) => [id, i]));
-      attr = new Float64Array(frame.attribution.length * 4);
-      frame.attribution.forEach((a, k) => {
-        attr![k * 4] = index.get(a.victim) ?? -1;
-        attr![k * 4 + 1] = index.get(a.culprit) ?? -1;
-        attr![k * 4 + 2] = RESOURCE_INDEX.get(a.resource) ?? 0;
-        attr![k * 4 + 3] = a.share;
-      });
-    }
-    return { ids, values, states, attr };
+    return packFrame(src, ids, spare);
   }
 
-  private unpack(tick: number, p: Packed): Frame {
-    const host = {} as Frame['host'];
-    for (let i = 0; i < H; i++) host[HOST_METRICS[i]] = p.values[1 + i];
-    const vps = p.ids.map((id, v) => {
-      const m = { id, state: VPS_STATES[p.states[v]] } as Frame['vps'][number];
-      const base = 1 + H + v * V;
-      for (let i = 0; i < V; i++) m[VPS_METRICS[i]] = p.values[base + i];
-      return m;
-    });
-    const attribution: Frame['attribution'] = [];
-    if (p.attr) {
-      for (let k = 0; k < p.attr.length; k += 4) {
-        attribution.push({
-          victim: p.ids[p.attr[k]] ?? '',
-          culprit: p.ids[p.attr[k + 1]] ?? '',
-          resource: RESOURCES[p.attr[k + 2]] as Resource,
-          share: p.attr[k + 3],
-        });
-      }
-    }
-    return { tick, t: p.values[0], host, vps, attribution };
+  /**
+   * The newest tick as lab `lab` broadcasts it, read from that tick's arrays: ask for its frames or
+   * message before the history drops the tick (during the listener's call; what they give is free to keep).
+   */
+  broadcast(lab: string): LabBroadcast {
+    const row = this.count ? this.rowAt(this.count - 1) : undefined;
+    const kept = (): Row => {
+      if (!row || row.gone) throw new Error('broadcast read after its tick left the history');
+      return row;
+    };
+    let frames: readonly Frame[] | undefined;
+    let message: WireFrameMessage | undefined;
+    return {
+      tick: row?.tick ?? -1,
+      frames: () => (frames ??= kept().engines.map((p) => unpack(kept().tick, p))),
+      message: () => (message ??= messageOf(lab, kept())),
+    };
   }
 
   private rowAt(i: number): Row {
@@ -207,7 +206,7 @@ export class FrameHistory {
     let hi = this.lowerBound(toTick + 1) - 1;
     for (; hi >= lo; hi -= Math.max(1, Math.floor(stride))) {
       const row = this.rowAt(hi);
-      out.push(row.engines.map((p) => this.unpack(row.tick, p)));
+      out.push(row.engines.map((p) => unpack(row.tick, p)));
     }
     return out.reverse();
   }
@@ -240,7 +239,7 @@ export class FrameHistory {
       const vps: ColumnWriter[][][] = [];
       const attribution: [number, number[][]][] = [];
       let cols: ColumnWriter[][] = [];
-      let ids: string[] | null = null;
+      let ids: readonly string[] | null = null;
       let lastEdges: Float64Array | null | undefined;
       for (const row of picked) {
         const p = row.engines[e];
@@ -259,12 +258,12 @@ export class FrameHistory {
           ids = p.ids;
         }
         runs[runs.length - 1][0]++;
-        for (let v = 0; v < cols.length; v++) {
-          const base = 1 + H + v * V;
+        const n = cols.length;
+        for (let v = 0; v < n; v++) {
           const c = cols[v];
           for (let k = 0; k < rows.length; k++) {
             const r = rows[k];
-            c[k].push(r === 0 ? p.states[v] : encodeValue(values[base + r - 1], VPS_WIRE_SCALES[r - 1]));
+            c[k].push(r === 0 ? p.states[v] : encodeValue(values[1 + H + (r - 1) * n + v], VPS_WIRE_SCALES[r - 1]));
           }
         }
         const last = attribution[attribution.length - 1];
@@ -285,12 +284,7 @@ export class FrameHistory {
       });
     }
     const newest = picked[picked.length - 1];
-    const latest = newest
-      ? encodeFrameMessage(
-          lab,
-          newest.engines.map((p) => this.unpack(newest.tick, p)),
-        )
-      : null;
+    const latest = newest ? messageOf(lab, newest) : null;
     return { lab, ticks: ticks.done(), rows: [...rows], modes, latest };
   }
 
@@ -303,7 +297,8 @@ export class FrameHistory {
 
   /**
    * Each kept tick in [fromTick, toTick] of one engine, oldest first: its tick, its VPS ids and its
-   * packed values (`[t, ...HOST_METRICS, ...VPS_METRICS of the first VPS, …]`; read, never keep).
+   * packed values (`[t, ...HOST_METRICS, then VPS_METRICS column by column]`: metric k of VPS i
+   * of n at `1 + H + k * n + i`; read, never keep: a later tick may reuse them).
    */
   forEach(
     fromTick: number,

@@ -11,7 +11,8 @@ import type { Frame } from '../../shared/model.js';
 import type { Ack, ClockResult, LabEvent, LabState, LabSummary } from '../../shared/protocol.js';
 import type { Engine } from '../sim/api.js';
 import type { LabSnapshot } from './store.js';
-import { FrameHistory } from './history.js';
+import { FrameHistory, type LabBroadcast } from './history.js';
+import { stepOnce } from './packed.js';
 import { tickEvents } from './events.js';
 import {
   applyCommand,
@@ -24,7 +25,7 @@ import { LabLog, type EventListener } from './log.js';
 import { Pacer } from './pace.js';
 import { LabFacts } from './state.js';
 
-export type { CommandRecord };
+export type { CommandRecord, LabBroadcast };
 export { MAX_CATCH_UP } from './pace.js';
 
 export interface LabLimits {
@@ -78,8 +79,10 @@ export class Lab {
   private readonly log: LabLog;
   private readonly pace: Pacer;
   private readonly frameListeners = new Set<(frames: readonly Frame[]) => void>();
+  private readonly broadcastListeners = new Set<(b: LabBroadcast) => void>();
   private readonly resetListeners = new Set<() => void>();
-  private latest: Frame[] | null = null;
+  /** The newest tick computed (the history's newest), -1 before the first. */
+  private latest = -1;
   private broadcastTick = -1;
   private tickErrors = 0;
   private readonly facts: LabFacts;
@@ -135,6 +138,15 @@ export class Lab {
     return () => this.frameListeners.delete(fn);
   }
 
+  /**
+   * The same broadcasts as `onFrames`, for a listener that may want them encoded for the wire
+   * only (encoded once, straight from the history's arrays, no frame objects).
+   */
+  onBroadcast(fn: (b: LabBroadcast) => void): () => void {
+    this.broadcastListeners.add(fn);
+    return () => this.broadcastListeners.delete(fn);
+  }
+
   onEvent(fn: EventListener): () => void {
     return this.log.listen(fn);
   }
@@ -170,22 +182,24 @@ export class Lab {
   }
 
   private broadcastDue(): boolean {
-    return this.latest !== null && this.latest[0].tick !== this.broadcastTick;
+    return this.latest >= 0 && this.latest !== this.broadcastTick;
   }
 
   private broadcast(): void {
-    if (!this.latest) return;
-    this.broadcastTick = this.latest[0].tick;
-    for (const fn of this.frameListeners) fn(this.latest);
+    if (this.latest < 0) return;
+    this.broadcastTick = this.latest;
+    const b = this.history.broadcast(this.id);
+    for (const fn of this.frameListeners) fn(b.frames());
+    for (const fn of this.broadcastListeners) fn(b);
   }
 
   /** One tick: apply what is queued, step every engine, record. An unexpected error is logged once here. */
   private runTick(): void {
     this.queue.drain();
     try {
-      const frames = this.engines.map((e) => e.step());
-      this.latest = frames;
-      this.history.push(frames);
+      const ticks = this.engines.map(stepOnce);
+      this.history.push(ticks);
+      this.latest = this.history.lastTick ?? -1;
       this.recordEngineEvents();
     } catch (e) {
       this.tickErrors++;
@@ -293,7 +307,7 @@ export class Lab {
     }
     while (this.tick < untilTick) this.runTick();
     // What was re-run was broadcast by the run that first computed it.
-    if (this.latest) this.broadcastTick = this.latest[0].tick;
+    this.broadcastTick = this.latest;
   }
 
   /** Replace the recent log (a restored lab takes the saved one, not what its replay produced). */
@@ -324,7 +338,7 @@ export class Lab {
     this.queue.cancel({ code: 'CONFLICT', message: 'the lab was reset before this command applied' });
     this.engines.splice(0, this.engines.length, ...engines);
     this.history.clear();
-    this.latest = null;
+    this.latest = -1;
     this.broadcastTick = -1;
     this.pace.clear();
     this.seq = 0;

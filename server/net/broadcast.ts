@@ -5,7 +5,6 @@
  */
 import type { Server } from 'socket.io';
 import type { ClientToServer, ServerToClient } from '../../shared/protocol.js';
-import { encodeFrameMessage } from '../../shared/wire.js';
 import type { Lab } from '../lab/lab.js';
 
 /** Connections whose buffers are past the send budget: no frames for them. */
@@ -48,10 +47,10 @@ export class Broadcaster {
   /** Send a lab's frames (encoded once per broadcast, none while nobody watches), log entries and resets to its room. */
   attach(lab: Lab): void {
     const room = roomOf(lab.id);
-    lab.onFrames((frames) => {
+    lab.onBroadcast((b) => {
       if (!this.clustered && this.viewers(lab.id) === 0) return;
-      this.cluster?.reached(lab.id, frames[0].tick + 1);
-      this.io.to(room).except(STALLED).volatile.emit('frame', encodeFrameMessage(lab.id, frames));
+      this.cluster?.reached(lab.id, b.tick + 1);
+      this.io.to(room).except(STALLED).volatile.emit('frame', b.message());
     });
     lab.onReset(() => this.io.to(room).emit('reset', { lab: lab.id }));
     lab.onEvent((event, state) =>

@@ -43,7 +43,19 @@ function emit(
   }
 }
 
-/** The attribution edges of the tick just computed into `w`. */
+/** Sum of `scratch[0..n)` (each already clamped at 0), in index order. */
+function sum(n: number, scratch: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) total += scratch[i];
+  return total;
+}
+
+/**
+ * The attribution edges of the tick just computed into `w`. Each resource fills `scratch` with
+ * every VPS's use above its fair share (at least 0), then splits each suffering victim's shortfall
+ * among the top culprits. Written as plain loops per resource (no callback per VPS): this runs
+ * every tick of a live lab.
+ */
 export function attribute(st: SimState, w: Work, scratch: Float64Array): Attribution[] {
   const out: Attribution[] = [];
   const n = st.vps.length;
@@ -52,42 +64,60 @@ export function attribute(st: SimState, w: Work, scratch: Float64Array): Attribu
   const m = w.m;
   const host = st.host;
   const p = st.profile;
-
-  const resource = (
-    name: Resource,
-    excessOf: (i: number) => number,
-    suffers: (i: number) => boolean,
-  ): void => {
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const x = Math.max(0, excessOf(i));
-      scratch[i] = x;
-      total += x;
-    }
-    if (total <= 0) return;
-    const top = topIndices(n, scratch, st.params.attributionTop);
-    for (let i = 0; i < n; i++) if (suffers(i)) emit(out, st, name, scratch, total, top, i);
-  };
+  const TOP = st.params.attributionTop;
+  let total: number;
 
   if (p.cpuPolicy === 'share') {
     // Fair share: the host's cores split by weight.
     let sumW = 0;
     for (let i = 0; i < n; i++) sumW += s.weight[i];
     const sumW1 = sumW || 1;
-    resource('cpu', (i) => s.cpuGot[i] - (host.cores * s.weight[i]) / sumW1, (i) => m.cpuSteal[i] > 0.02 || m.schedWaitMs[i] > 1);
+    for (let i = 0; i < n; i++) scratch[i] = Math.max(0, s.cpuGot[i] - (host.cores * s.weight[i]) / sumW1);
+    if (!((total = sum(n, scratch)) <= 0)) {
+      const top = topIndices(n, scratch, TOP);
+      for (let i = 0; i < n; i++)
+        if (m.cpuSteal[i] > 0.02 || m.schedWaitMs[i] > 1) emit(out, st, 'cpu', scratch, total, top, i);
+    }
   }
   const fairDisk = host.diskIops / n;
-  resource('disk', (i) => s.diskServed[i] - fairDisk, (i) => s.diskBase[i] > 0 && (w.shared.diskU > 0.8 || s.diskServed[i] < s.diskWant[i] * 0.99));
+  for (let i = 0; i < n; i++) scratch[i] = Math.max(0, s.diskServed[i] - fairDisk);
+  if (!((total = sum(n, scratch)) <= 0)) {
+    const top = topIndices(n, scratch, TOP);
+    const busy = w.shared.diskU > 0.8;
+    for (let i = 0; i < n; i++)
+      if (s.diskBase[i] > 0 && (busy || s.diskServed[i] < s.diskWant[i] * 0.99)) emit(out, st, 'disk', scratch, total, top, i);
+  }
   const fairNet = host.netMbps / n;
-  resource('net', (i) => s.netServed[i] - fairNet, (i) => s.netBase[i] > 0 && (w.shared.netU > 0.8 || s.netServed[i] < s.netWant[i] * 0.99));
+  for (let i = 0; i < n; i++) scratch[i] = Math.max(0, s.netServed[i] - fairNet);
+  if (!((total = sum(n, scratch)) <= 0)) {
+    const top = topIndices(n, scratch, TOP);
+    const busy = w.shared.netU > 0.8;
+    for (let i = 0; i < n; i++)
+      if (s.netBase[i] > 0 && (busy || s.netServed[i] < s.netWant[i] * 0.99)) emit(out, st, 'net', scratch, total, top, i);
+  }
   if (p.dom0) {
     const fairDom0 = p.dom0Vcpus / n;
-    resource('dom0', (i) => s.dom0Cause[i] - fairDom0, (i) => (s.diskBase[i] > 0 || s.netBase[i] > 0) && s.dom0Served[i] < s.dom0Cause[i] * 0.99);
+    for (let i = 0; i < n; i++) scratch[i] = Math.max(0, s.dom0Cause[i] - fairDom0);
+    if (!((total = sum(n, scratch)) <= 0)) {
+      const top = topIndices(n, scratch, TOP);
+      for (let i = 0; i < n; i++)
+        if ((s.diskBase[i] > 0 || s.netBase[i] > 0) && s.dom0Served[i] < s.dom0Cause[i] * 0.99)
+          emit(out, st, 'dom0', scratch, total, top, i);
+    }
   }
-  resource('cache', (i) => s.pressure[i] - 1 / n, (i) => s.slow[i] > 1.02);
+  const fairCache = 1 / n;
+  for (let i = 0; i < n; i++) scratch[i] = Math.max(0, s.pressure[i] - fairCache);
+  if (!((total = sum(n, scratch)) <= 0)) {
+    const top = topIndices(n, scratch, TOP);
+    for (let i = 0; i < n; i++) if (s.slow[i] > 1.02) emit(out, st, 'cache', scratch, total, top, i);
+  }
   if (w.shared.hostSwapGiB > 0) {
     const fairMem = host.ramGiB / n;
-    resource('mem', (i) => s.resident[i] - fairMem, (i) => s.up[i] > 0 || s.memDemand[i] > 0);
+    for (let i = 0; i < n; i++) scratch[i] = Math.max(0, s.resident[i] - fairMem);
+    if (!((total = sum(n, scratch)) <= 0)) {
+      const top = topIndices(n, scratch, TOP);
+      for (let i = 0; i < n; i++) if (s.up[i] > 0 || s.memDemand[i] > 0) emit(out, st, 'mem', scratch, total, top, i);
+    }
   }
   const k = w.shared.kernelCulprit;
   if (k >= 0) {

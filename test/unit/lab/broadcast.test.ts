@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../../shared/model.js';
-import type { Lab } from '../../../server/lab/lab.js';
+import type { Lab, LabBroadcast } from '../../../server/lab/lab.js';
+import { encodeFrameMessage } from '../../../shared/wire.js';
 import { Broadcaster, type TickRecorder } from '../../../server/net/broadcast.js';
 import { fakeEngines, fakeScenario } from './fakeEngine.js';
 
@@ -16,6 +17,10 @@ async function framesUpTo(n: number): Promise<Frame[]> {
 }
 const FRAMES = await framesUpTo(50);
 
+function broadcastOf(frame: Frame): LabBroadcast {
+  return { tick: frame.tick, frames: () => [frame], message: () => encodeFrameMessage('a', [frame]) };
+}
+
 function fakes(viewers: number) {
   const seen: string[] = [];
   const emitter = { emit: (ev: string) => void seen.push(`emit ${ev}`) };
@@ -24,14 +29,14 @@ function fakes(viewers: number) {
     to: () => chain,
     sockets: { adapter: { rooms: new Map(viewers ? [['lab:a', new Set(['s1'])]] : []) } },
   };
-  let onFrames: (frames: readonly Frame[]) => void = () => undefined;
+  let onBroadcast: (b: LabBroadcast) => void = () => undefined;
   const lab = {
     id: 'a',
-    onFrames: (fn: typeof onFrames) => ((onFrames = fn), () => true),
+    onBroadcast: (fn: typeof onBroadcast) => ((onBroadcast = fn), () => true),
     onReset: () => () => true,
     onEvent: () => () => true,
   };
-  return { seen, io, lab: lab as unknown as Lab, frames: (tick: number) => onFrames([FRAMES[tick]]) };
+  return { seen, io, lab: lab as unknown as Lab, frames: (tick: number) => onBroadcast(broadcastOf(FRAMES[tick])) };
 }
 
 describe('Broadcaster', () => {

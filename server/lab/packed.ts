@@ -1,0 +1,204 @@
+/**
+ * One tick of one engine as a lab's history keeps it: typed arrays, no object per VPS. Filled
+ * straight from the engine's columns after its step (or from a frame, for an engine that only
+ * gives frames), read back as a frame on demand, or encoded straight to the wire.
+ */
+import {
+  HOST_METRICS,
+  RESOURCES,
+  VPS_METRICS,
+  VPS_STATES,
+  type Attribution,
+  type Frame,
+  type Resource,
+} from '../../shared/model.js';
+import {
+  RESOURCE_INDEX,
+  STATE_INDEX,
+  encodeEdgeQuads,
+  encodeValue,
+  HOST_WIRE_SCALES,
+  VPS_WIRE_SCALES,
+  type WireFrame,
+  type WireNumber,
+} from '../../shared/wire.js';
+
+export const H = HOST_METRICS.length;
+export const V = VPS_METRICS.length;
+
+export interface Packed {
+  /** Shared between consecutive ticks while the VPS set does not change. */
+  ids: readonly string[];
+  /**
+   * `[t, ...HOST_METRICS, then VPS_METRICS column by column]`: metric k of VPS i (of n) at
+   * `1 + H + k * n + i`, the layout the engine's `readVps` writes.
+   */
+  values: Float64Array;
+  /** Index into VPS_STATES of each VPS. */
+  states: Uint8Array;
+  /** [victim, culprit, resource, share] quadruples. */
+  attr: Float64Array | null;
+}
+
+/** What a history reads of an engine after its step: the columnar read of server/sim's engine. */
+export interface ColumnSource {
+  /** Index of the next tick (the tick just computed is `tick - 1`). */
+  readonly tick: number;
+  readonly tickMs: number;
+  vpsIds(): readonly string[];
+  readHost(into: Float64Array): void;
+  readVps(into: Float64Array): number;
+  stateCodes(): Uint8Array;
+  attribution(): Attribution[];
+}
+
+/** An engine that can be read column by column (else the lab asks it for frames). */
+export function isColumnSource(x: unknown): x is ColumnSource {
+  const s = x as Partial<ColumnSource> | null;
+  return (
+    typeof s?.readVps === 'function' &&
+    typeof s.readHost === 'function' &&
+    typeof s.stateCodes === 'function' &&
+    typeof s.vpsIds === 'function' &&
+    typeof s.attribution === 'function'
+  );
+}
+
+/**
+ * Steps an engine one tick: one that can be read column by column only computes (the history
+ * reads its arrays); any other gives its frame.
+ */
+export function stepOnce(e: { step(): Frame }): Frame | ColumnSource {
+  const advance = (e as { advance?: unknown }).advance;
+  if (typeof advance === 'function' && isColumnSource(e)) {
+    advance.call(e, 1);
+    return e;
+  }
+  return e.step();
+}
+
+/** A wire row of zeros, packed (built by push). */
+const ROW: number[] = [];
+for (let k = 0; k <= V; k++) ROW.push(0);
+
+/** Position of each id, kept per ids array (the same array while the VPS set does not change). */
+const indexCache = new WeakMap<readonly string[], Map<string, number>>();
+function indexOf(ids: readonly string[]): Map<string, number> {
+  let index = indexCache.get(ids);
+  if (!index) {
+    index = new Map(ids.map((id, i) => [id, i]));
+    indexCache.set(ids, index);
+  }
+  return index;
+}
+
+/** The ids joined by ",", as a wire frame carries them, kept per ids array. */
+const joinedCache = new WeakMap<readonly string[], string>();
+function joined(ids: readonly string[]): string {
+  let s = joinedCache.get(ids);
+  if (s === undefined) {
+    s = ids.join(',');
+    joinedCache.set(ids, s);
+  }
+  return s;
+}
+
+function packAttribution(list: readonly Attribution[], ids: readonly string[]): Float64Array | null {
+  if (!list.length) return null;
+  const index = indexOf(ids);
+  const attr = new Float64Array(list.length * 4);
+  for (let k = 0; k < list.length; k++) {
+    const a = list[k];
+    attr[k * 4] = index.get(a.victim) ?? -1;
+    attr[k * 4 + 1] = index.get(a.culprit) ?? -1;
+    attr[k * 4 + 2] = RESOURCE_INDEX.get(a.resource) ?? 0;
+    attr[k * 4 + 3] = a.share;
+  }
+  return attr;
+}
+
+/** Arrays for n VPSs: `spare`'s when they have that size (a dropped tick's), else new ones. */
+function arrays(n: number, spare: Packed | undefined): { values: Float64Array; states: Uint8Array } {
+  const len = 1 + H + n * V;
+  if (spare && spare.values.length === len && spare.states.length === n)
+    return { values: spare.values, states: spare.states };
+  return { values: new Float64Array(len), states: new Uint8Array(n) };
+}
+
+/** The tick an engine just computed, read from its columns (every slot written). `spare`: a dropped tick whose arrays may be reused. */
+export function packColumns(e: ColumnSource, spare?: Packed): Packed {
+  const ids = e.vpsIds();
+  const n = ids.length;
+  const { values, states } = arrays(n, spare);
+  values[0] = (e.tick * e.tickMs) / 1000;
+  e.readHost(values.subarray(1, 1 + H));
+  e.readVps(values.subarray(1 + H));
+  const codes = e.stateCodes();
+  states.set(codes.length === n ? codes : codes.subarray(0, n));
+  return { ids, values, states, attr: packAttribution(e.attribution(), ids) };
+}
+
+/** One engine's frame (`ids`: the same array as the last tick's when the VPS set is the same). */
+export function packFrame(frame: Frame, ids: readonly string[], spare?: Packed): Packed {
+  const n = frame.vps.length;
+  const { values, states } = arrays(n, spare);
+  values[0] = frame.t;
+  for (let i = 0; i < H; i++) values[1 + i] = frame.host[HOST_METRICS[i]];
+  for (let v = 0; v < n; v++) {
+    const m = frame.vps[v];
+    states[v] = STATE_INDEX.get(m.state) ?? 0;
+    for (let k = 0; k < V; k++) values[1 + H + k * n + v] = m[VPS_METRICS[k]];
+  }
+  return { ids, values, states, attr: packAttribution(frame.attribution, ids) };
+}
+
+/** The frame of one packed tick (a new object, free to keep). */
+export function unpack(tick: number, p: Packed): Frame {
+  const host = {} as Frame['host'];
+  for (let i = 0; i < H; i++) host[HOST_METRICS[i]] = p.values[1 + i];
+  const n = p.ids.length;
+  const vps = p.ids.map((id, v) => {
+    const m = { id, state: VPS_STATES[p.states[v]] } as Frame['vps'][number];
+    for (let k = 0; k < V; k++) m[VPS_METRICS[k]] = p.values[1 + H + k * n + v];
+    return m;
+  });
+  const attribution: Frame['attribution'] = [];
+  if (p.attr) {
+    for (let k = 0; k < p.attr.length; k += 4) {
+      attribution.push({
+        victim: p.ids[p.attr[k]] ?? '',
+        culprit: p.ids[p.attr[k + 1]] ?? '',
+        resource: RESOURCES[p.attr[k + 2]] as Resource,
+        share: p.attr[k + 3],
+      });
+    }
+  }
+  return { tick, t: p.values[0], host, vps, attribution };
+}
+
+/** One packed tick as the wire sends it: the same as `encodeFrame(unpack(tick, p))`, without the frame. */
+export function wireFrame(tick: number, p: Packed): WireFrame {
+  // Every array packed (grown by push or copied from a packed one, never preallocated): a holey
+  // array takes JSON.stringify's slow path, several times slower.
+  const values = p.values;
+  const host: WireNumber[] = [];
+  for (let i = 0; i < H; i++) host.push(encodeValue(values[1 + i], HOST_WIRE_SCALES[i]));
+  const n = p.ids.length;
+  const rows: WireNumber[][] = [];
+  for (let v = 0; v < n; v++) {
+    const row: WireNumber[] = ROW.slice();
+    row[0] = p.states[v];
+    rows.push(row);
+  }
+  for (let k = 0; k < V; k++) {
+    const scale = VPS_WIRE_SCALES[k];
+    const base = 1 + H + k * n;
+    for (let v = 0; v < n; v++) rows[v][k + 1] = encodeValue(values[base + v], scale);
+  }
+  return [tick, Math.round(values[0] * 1000), joined(p.ids), host, rows, encodeEdgeQuads(p.attr)];
+}
+
+/** Bytes a packed tick holds (what the history's budget counts). */
+export function packedBytes(p: Packed): number {
+  return p.values.byteLength + p.states.byteLength + (p.attr?.byteLength ?? 0);
+}
