@@ -1,12 +1,13 @@
 /**
  * Snapshot: what a join costs before the first chart can draw. One 16-VPS lab (the fan-out lab)
- * with a full minute of history at 1× (600 broadcasts); a real socket.io client joins it again
- * and again, its history in columns carrying every VPS metric or only the charted ones.
+ * with a full minute of history at 1× (600 broadcasts); real socket.io clients join it again and
+ * again (a new connection each: one may join only a few times a second), the history in columns
+ * carrying every VPS metric or only the charted ones.
  *
  * Prints per form: snapshot bytes (JSON), server encode time (history read + encoding, cache
  * cold), join-to-snapshot time at the client, and the time the page's chart table takes to fill
  * from the columns.
- * Medians of REPS joins. Run: `npx tsx test/bench/snapshot.ts`.
+ * Medians of REPS joins. Run: `npm run bench -- snapshot` (or `npx tsx test/bench/snapshot.ts`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import type { Lab } from '../../server/lab/lab.js';
 import { silentLogger } from '../../server/log.js';
 import { createApp } from '../../server/net/app.js';
 import type { ClientToServer, ServerToClient, SnapshotMessage } from '../../shared/protocol.js';
-import { VPS_METRICS } from '../../shared/model.js';
+import { VPS_METRICS, type VpsMetricName } from '../../shared/model.js';
 import { SeriesTable } from '../../client/src/lib/series.js';
 import { countOf } from '../../shared/wire.js';
 import { scenario } from './fanout.js';
@@ -39,6 +40,37 @@ function encodeMs(lab: Lab, rows?: number[]): number {
   return performance.now() - t0;
 }
 
+/**
+ * One page joining: a new connection (a connection may join only a few times a second), then the
+ * time from its `join` to its snapshot. A refused join fails the bench rather than waiting forever.
+ */
+async function joinOnce(
+  url: string,
+  metrics?: VpsMetricName[],
+): Promise<{ snap: SnapshotMessage; ms: number }> {
+  const socket: Socket<ServerToClient, ClientToServer> = connect(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+  });
+  try {
+    await new Promise<void>((ok, fail) => {
+      socket.once('connect', ok);
+      socket.once('connect_error', fail);
+    });
+    const t0 = performance.now();
+    const snap = await new Promise<SnapshotMessage>((ok, fail) => {
+      socket.once('snapshot', ok);
+      socket.emit('join', { lab: 'bench', metrics }, (r) => {
+        if (!r.ok) fail(new Error(`join refused: ${r.error.code} ${r.error.message}`));
+      });
+    });
+    return { snap, ms: performance.now() - t0 };
+  } finally {
+    socket.close();
+  }
+}
+
 export async function run(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'snapshot-'));
   const config: Config = { ...DEFAULTS, port: 0, dataDir, clientDir: path.join(dataDir, 'none') };
@@ -51,15 +83,6 @@ export async function run(): Promise<void> {
     lab.clock({ action: 'step', ticks: 600 }, 'bench');
     lab.clock({ action: 'step', ticks: 100 }, 'bench');
     const { url } = await app.listen();
-    const socket: Socket<ServerToClient, ClientToServer> = connect(url, {
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-    });
-    await new Promise<void>((ok, fail) => {
-      socket.once('connect', ok);
-      socket.once('connect_error', fail);
-    });
     console.log('form                entries    bytes   encode ms   join→snapshot ms    fill ms');
     const CHART = [
       'latencyP99Ms',
@@ -90,21 +113,13 @@ export async function run(): Promise<void> {
         );
         // A new tick each time, so the server encodes afresh (no cached snapshot).
         lab.clock({ action: 'step', ticks: 1 }, 'bench');
-        const t0 = performance.now();
-        const got = new Promise<SnapshotMessage>((ok) => socket.once('snapshot', ok));
-        socket.emit('join', {
-          lab: 'bench',
-          ...ask,
-          metrics: 'metrics' in ask ? [...ask.metrics] : undefined,
-        });
-        const snap = await got;
-        join.push(performance.now() - t0);
+        const { snap, ms } = await joinOnce(url, 'metrics' in ask ? [...ask.metrics] : undefined);
+        join.push(ms);
         const t1 = performance.now();
         new SeriesTable().appendColumns(snap.historyColumns, 0);
         dec.push(performance.now() - t1);
         entries = countOf(snap.historyColumns.ticks);
         bytes = Buffer.byteLength(JSON.stringify(snap));
-        socket.emit('leave', { lab: 'bench' });
       }
       console.log(
         `${name.padEnd(19)} ${String(entries).padStart(7)} ${String(bytes).padStart(8)}` +
@@ -112,7 +127,6 @@ export async function run(): Promise<void> {
           ` ${median(dec).toFixed(1).padStart(11)}`,
       );
     }
-    socket.close();
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
