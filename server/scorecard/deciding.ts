@@ -9,7 +9,7 @@ const OUTAGE_LENGTH =
 const QUOTA_HEADROOM =
   "a fixed quota isolates the grant, not its efficiency: at half the CPU efficiency (or twice the CPU per I/O) a guest's quota barely carries its own web load, so the few percent a misbehaving neighbour adds through the shared cache and memory bandwidth (§6) or the shared device tips it into a backlog";
 const CFS_WAIT =
-  "the neighbours' p99 rise under a hog is the scheduler wait (§3, slice/2 per runnable entity ahead); the cell's visible-rise demand (×1.25) sits close to the model's rise on the paper's host, so the slice, and the other stages' share of the latency, decide whether the rise is visible";
+  "the neighbours' p99 rise under a hog is the scheduler wait (§3, slice/2 per runnable entity ahead); the cell's visible-rise demand (×1.25) sits close to the model's rise on the paper's host, so the slice, and the other stages' share of the latency (the device, the network and, on a shared kernel, the journal's commit), decide whether the rise is visible";
 const DOM0_THROUGHPUT =
   "Dom0's CPU per op decides how much of a storming guest's I/O Dom0 passes to the device (§5): dearer ops leave the storm less of Dom0 after the neighbours' fair shares, so the device is less busy and the neighbours' loss falls below 1 %";
 

@@ -6,6 +6,7 @@
  * base device demands, so it is kept per VPS and recomputed only when they change.
  */
 import * as nicMod from './nicqueue.js';
+import * as journalMod from './journal.js';
 import * as serviceMod from './service.js';
 import * as swapMod from './swapfault.js';
 import type { SimState } from './state.js';
@@ -14,6 +15,7 @@ import type { Work } from './work.js';
 const { evaluate } = serviceMod;
 const { nicQueueDelayMs } = nicMod;
 const { swapFaultMs } = swapMod;
+const { journalWaitMs } = journalMod;
 
 /** Fills `w.isoGood` and `w.isoP99` for this tick; `w.isoKept[i]` says VPS i's result was reused. */
 export function isolated(st: SimState, w: Work): void {
@@ -44,7 +46,8 @@ export function isolated(st: SimState, w: Work): void {
     selfShare = 1 - p.hostOsIoShare;
   const rttMs = p.netRttMs,
     eCpu = p.eCpu,
-    dom0Vcpus = p.dom0Vcpus;
+    dom0Vcpus = p.dom0Vcpus,
+    sharedKernel = p.sharedKernel;
   const hostDisk = host.diskIops,
     hostNet = host.netMbps,
     cores = host.cores;
@@ -122,6 +125,8 @@ export function isolated(st: SimState, w: Work): void {
     const swapMs = fIso > 0 ? fIso * pages * swapFaultMs(lambda * fIso * pages, hostDisk, dIso / hostDisk, KNOBS.swapReadMs, KNOBS.stageSlots) : 0;
     sin.extraMs = netMs + isoWait + swapMs;
     sin.netExtraMs = netMs;
+    // Alone, the journal carries only its own writes.
+    sin.journalMs = sharedKernel ? journalWaitMs(p, KNOBS, hostDisk, KNOBS.webWriteShare * db) : 0;
     sin.backlog = isoBacklogA[i];
     sin.backlogAgeS = isoAgeA[i];
     evaluate(sin, sout);

@@ -80,7 +80,9 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     svcBacklog = w.svcBacklog;
   const su = w.svcU;
   // Kept outcomes hold only while the plan arrays and the device utilizations are those they came from.
-  const keepAll = w.isoReady && su.disk === uDisk && su.net === uNet && su.dom0 === uDom0;
+  const journalMs = ctx.journalMs;
+  const keepAll = w.isoReady && su.disk === uDisk && su.net === uNet && su.dom0 === uDom0 && su.journal === journalMs;
+  su.journal = journalMs;
   su.disk = uDisk;
   su.net = uNet;
   su.dom0 = uDom0;
@@ -91,6 +93,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   sin.uDisk = uDisk;
   sin.uNet = uNet;
   sin.uDom0 = uDom0;
+  sin.journalMs = journalMs;
   let running = 0,
     jainSum = 0,
     jainSq = 0,

@@ -54,6 +54,11 @@ export const PARAM_SPECS = {
   hostOsIoShare: p(0.1, 0, 1, 'share', 'share of hosted I/O work the host OS runs outside the quotas', 'knob'),
   ioStormFactor: p(20, 0.1, 1000, '× plan', 'io_storm multiplies disk demand by this × rate', 'model spec §8'),
 
+  // --- The shared kernel's I/O path (§5, container) -----------------------------------------------
+  journalCommitS: p(5, 0.01, 600, 's', "filesystem journal commit interval: without limits, a write waiting behind a full host dirty pool waits about one commit of others' ordered data", 'ext4 `commit=` default (Documentation/admin-guide/ext4.rst)'),
+  journalCommitOps: p(2, 0, 1000, 'device ops', "a journal commit's own device work (journal blocks and a cache flush), at the device's speed", 'knob'),
+  webWriteShare: p(0.2, 0, 1, 'share', "share of a web request's disk work that is a durable write (access and session logs, fsync'd state) and so waits for the journal", 'knob'),
+
   // --- Overhead factors per mode (§2 table) ------------------------------------------------------
   eCpuFull: p(0.98, 0.01, 1, 'factor', 'effective CPU, full (tuned KVM)', '[F15]'),
   eCpuHosted: p(0.98, 0.01, 1, 'factor', 'effective CPU, hosted', '[F15]'),

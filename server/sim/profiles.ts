@@ -104,7 +104,7 @@ function builtins(k: Params): Record<ModeId, ModeProfile> {
     eCpu: k.eCpuContainer, eSyscall: k.eSyscallContainer, eDisk: k.eDiskContainer, netRttMs: k.netRttContainerMs, ioCpuFactor: k.ioCpuContainer,
     dom0: false, dom0Vcpus: 0, dom0IoFactor: 0, dom0Charging: false, hostOs: false, hostOsIoShare: 0,
     memPolicy: 'limited', memOvercommit: 1,
-    diskCap: true, netCap: false, diskSharing: 'proportional', netSharing: 'proportional',
+    diskCap: true, netCap: false, diskSharing: 'maxmin', netSharing: 'proportional',
     sharedKernel: true, containerLimits: true, netShaping: false, cachePartitioning: false,
     admissionCpu: false, admissionRam: Infinity, kernelPanicRadius: 'all', forkBombRadius: 'guest',
   },
@@ -143,6 +143,9 @@ export function resolveMode(spec: ModeSpec, params: Params = DEFAULT_PARAMS): Mo
     // cgroup limits: memory.max, io.max and pids.max from each plan, or nothing at all.
     p.memPolicy = p.containerLimits ? 'limited' : 'shared';
     p.diskCap = p.containerLimits;
+    // With limits the block layer also queues per cgroup (io.weight under BFQ; OpenVZ's per-container
+    // CFQ priority), so the device is shared fairly as under `full`; without them it is one FIFO queue.
+    p.diskSharing = p.containerLimits ? 'maxmin' : 'proportional';
     p.forkBombRadius = p.containerLimits ? 'guest' : 'all';
     p.netCap = p.netShaping;
   }

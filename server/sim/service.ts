@@ -56,6 +56,11 @@ export interface ServiceIn {
   extraMs: number;
   /** Of `extraMs`, what lies on the network path (RTT, NIC queueing), ms. */
   netExtraMs: number;
+  /**
+   * Wait of a request whose disk work includes a durable write for the filesystem journal's commit
+   * (one kernel for all: containers), ms; the share `webWriteShare` of disk-using requests pays it.
+   */
+  journalMs: number;
   sloMs: number;
   backlog: number;
   /** Age of the oldest request in the backlog carried in, s. */
@@ -85,6 +90,7 @@ export function newServiceIn(): ServiceIn {
     useDom0: false,
     extraMs: 0,
     netExtraMs: 0,
+    journalMs: 0,
     sloMs: DEFAULT_PARAMS.sloMs,
     backlog: 0,
     backlogAgeS: 0,
@@ -244,15 +250,23 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     errorRate = arrivals > 0 ? Math.min(1, (dropped + abandoned) / arrivals + loss) : loss;
     if (!(mu > 0) && q > 0) hung = true;
   }
-  const meanMs = waitMs + delayS * 1000;
+  // Requests with a durable write (share ws of those using the disk) also wait the journal's commit.
+  let ws = 0;
+  const jMs = inp.useDisk ? inp.journalMs : 0;
+  if (jMs > 0) ws = KNOBS.webWriteShare;
+  let tailJ = 0,
+    tailJ95 = 0;
+  if (ws >= 0.01) tailJ = jMs;
+  if (ws >= 0.05) tailJ95 = jMs;
+  const meanMs = waitMs + ws * jMs + delayS * 1000;
   const timeoutMs = KNOBS.clientTimeoutMs;
   out.throughput = throughput;
   // A client measures at most its timeout.
   out.latencyMeanMs = hung ? timeoutMs : Math.min(meanMs, timeoutMs);
-  out.latencyP99Ms = hung ? timeoutMs : Math.min(KNOBS.p99Factor * waitMs + delayS * 1000, timeoutMs);
-  out.latencyP95Ms = hung ? timeoutMs : Math.min(KNOBS.p95Factor * waitMs + delayS * 1000, timeoutMs);
+  out.latencyP99Ms = hung ? timeoutMs : Math.min(KNOBS.p99Factor * waitMs + tailJ + delayS * 1000, timeoutMs);
+  out.latencyP95Ms = hung ? timeoutMs : Math.min(KNOBS.p95Factor * waitMs + tailJ95 + delayS * 1000, timeoutMs);
   // Dom0's backend sits on both device paths; it is counted on each path a request uses.
-  out.diskLatencyMs = inp.useDisk ? diskMs + dom0Ms : 0;
+  out.diskLatencyMs = inp.useDisk ? diskMs + dom0Ms + ws * jMs : 0;
   out.netLatencyMs = inp.useNet ? netMs + dom0Ms + inp.netExtraMs : 0;
   out.errorRate = hung ? 1 : errorRate;
   // Good: answered within the SLO, and never after the client gave up. A request that already
@@ -264,6 +278,17 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     // Past 38 mean latencies, e^(−x) < 2^−54 and 1 − it rounds to exactly 1: skip exp.
     const x = budgetMs / waitMs;
     gf = x > 38 ? 1 : 1 - Math.exp(-x);
+  }
+  if (ws > 0 && !hung) {
+    // The writing share waits jMs first: good only within what is left of the budget.
+    const bJ = budgetMs - jMs;
+    let gJ = 0;
+    if (bJ > 0 && waitMs <= 0) gJ = 1;
+    else if (bJ > 0) {
+      const xJ = bJ / waitMs;
+      gJ = xJ > 38 ? 1 : 1 - Math.exp(-xJ);
+    }
+    gf = (1 - ws) * gf + ws * gJ;
   }
   out.goodFraction = gf;
   out.backlog = backlog;

@@ -14,6 +14,7 @@ import * as nicMod from './nicqueue.js';
 import * as swapMod from './swapfault.js';
 import * as cpuviewMod from './cpuview.js';
 import * as isolatedMod from './isolated.js';
+import * as journalMod from './journal.js';
 import * as outcomeMod from './outcome.js';
 import * as planMod from './plan.js';
 import type { SimState } from './state.js';
@@ -31,6 +32,7 @@ const { nicQueueDelayMs } = nicMod;
 const { swapFaultMs } = swapMod;
 const { totals, cpuOutcome } = cpuviewMod;
 const { isolated } = isolatedMod;
+const { journalWaitMs } = journalMod;
 const { service } = outcomeMod;
 const { planStale, syncPlan, syncLoads } = planMod;
 const { workloadMultipliers } = workloadMod;
@@ -79,6 +81,7 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   const kp = st.params;
   const faultsPerS = sh.swapTouch * kp.swapPagesPerRequest;
   ctx.swapFaultMs = faultsPerS > 0 ? swapFaultMs(faultsPerS + sh.swapOutPagesPerS, host.diskIops, uDisk, kp.swapReadMs, kp.stageSlots) : 0;
+  ctx.journalMs = p.sharedKernel && !w.ioQuiet ? journalWaitMs(p, st.params, host.diskIops, dirtying(w, st.vps.length, st.params.webWriteShare)) : 0;
   ctx.downCode = hostDown || flags.kernelDown ? STATE_DOWN : STATE_REBOOTING;
   cpuOutcome(st, w, ctx);
   isolated(st, w);
@@ -99,6 +102,18 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   sh.dom0Scale = dom0Down ? 0 : dom0Scale;
   sh.kernelCulprit = flags.kernelCulprit;
   st.tick++;
+}
+
+/**
+ * What the guests dirty this tick, ops/s: the writing share of each service's disk work and every
+ * storm's whole demand (a storm writes; buffered writes run at memory speed, whatever the device).
+ */
+function dirtying(w: Work, n: number, writeShare: number): number {
+  const base = w.s.diskBase,
+    fault = w.s.diskFault;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += writeShare * base[i] + fault[i];
+  return sum;
 }
 
 /** Per-VPS demands of this tick: requests, memory, CPU, devices, fault intensities. */

@@ -41,6 +41,8 @@ export interface ServiceContext {
   sumGot: number;
   /** Σ memory-bandwidth pressure. */
   sumP: number;
+  /** Wait of a durable write for the shared kernel's journal (journal.ts), ms. */
+  journalMs: number;
 }
 
 export class Work {
@@ -61,6 +63,7 @@ export class Work {
     heldMs: 0.5,
     sumGot: 0.5,
     sumP: 0.5,
+    journalMs: 0.5,
   };
   readonly flags: FaultFlags = { hostDown: false, dom0Down: false, kernelDown: false, kernelHung: false, kernelCulprit: -1 };
   readonly sin: ServiceIn = newServiceIn();
@@ -100,7 +103,7 @@ export class Work {
   readonly svcBacklog: Float64Array;
   readonly svcKey: Uint8Array;
   /** Device utilizations the kept outcomes were computed with. */
-  svcU = { disk: 0.5, net: 0.5, dom0: 0.5 };
+  svcU = { disk: 0.5, net: 0.5, dom0: 0.5, journal: 0.5 };
   /** Some per-VPS fault intensity may be non-zero (the arrays need clearing before the next tick). */
   faultsSet = false;
   /** Some storm or flood was scaled to its guest's CPU (`s.faultIoScale` needs resetting to 1). */
