@@ -1,6 +1,6 @@
 /**
- * REST in a cluster, in front of the one-process routes: `/healthz` names the process and the labs
- * it owns; `GET /api/labs` lists every lab of the service; a new lab is created on the least-loaded
+ * REST in a cluster, in front of the one-process routes: `GET /api/labs` lists every lab of the
+ * service; a new lab is created on the least-loaded
  * live process; a request about a lab another process owns is forwarded to that process's API
  * (and its answer passed back as is). While a lab changes owner the request waits for the new one.
  */
@@ -9,6 +9,7 @@ import type { LabSummary } from '../../shared/protocol.js';
 import type { LabMeta } from '../lab/store.js';
 import type { Registry } from '../lab/registry.js';
 import { apiError, sendData, sendError } from '../net/errors.js';
+import type { ClusterHealth } from '../net/routes-misc.js';
 import { keys } from './keys.js';
 import { leastLoaded, withRoom, type Member } from './members.js';
 import type { ClusterNode } from './node.js';
@@ -20,18 +21,13 @@ export const FORWARDED = 'x-contention-forwarded';
 const OWNER_WAIT_MS = 6000;
 const PASSED_HEADERS = ['content-type', 'content-disposition', 'location', 'cache-control'];
 
-export function clusterRoutes(node: ClusterNode, registry: Registry, startedAt: number): Router {
-  const r = Router();
+/** What `/healthz` adds in a cluster: the process that answered, the labs it owns, its Redis link. */
+export function clusterHealth(node: ClusterNode, registry: Registry): () => ClusterHealth {
+  return () => ({ process: node.id, owns: registry.list().map((l) => l.id), redis: node.redis.status });
+}
 
-  r.get('/healthz', (_req, res) => {
-    sendData(res, {
-      labs: registry.list().length,
-      uptimeS: Math.round((Date.now() - startedAt) / 1000),
-      process: node.id,
-      owns: registry.list().map((l) => l.id),
-      redis: node.redis.status,
-    });
-  });
+export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
+  const r = Router();
 
   r.get('/api/labs', async (_req, res, next) => {
     if (!redisReady(node.redis)) return next();

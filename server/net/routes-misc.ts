@@ -64,10 +64,22 @@ export function miscRoutes({ logger, scorecard = defaultScorecard }: MiscRoutesD
   return r;
 }
 
-export function healthRoute(registry: Registry, startedAt: number): Router {
+/** What a process of a cluster adds to `/healthz`: itself, the labs it owns, its Redis connection. */
+export interface ClusterHealth {
+  process: string;
+  owns: string[];
+  redis: string;
+}
+
+/** `/healthz`: the labs this process runs and its uptime, plus `cluster()`'s fields in a cluster. */
+export function healthRoute(registry: Registry, startedAt: number, cluster?: () => ClusterHealth): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
-    sendData(res, { labs: registry.list().length, uptimeS: Math.round((Date.now() - startedAt) / 1000) });
+    sendData(res, {
+      labs: registry.list().length,
+      uptimeS: Math.round((Date.now() - startedAt) / 1000),
+      ...cluster?.(),
+    });
   });
   return r;
 }
