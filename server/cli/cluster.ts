@@ -5,14 +5,13 @@
  * LOG_LEVEL, …) pass through the environment to every process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startRedisServer } from '../cluster/redisServer.js';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
-const REDIS = existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : 'redis-server';
 
 function usage(message: string): never {
   process.stderr.write(`cluster: ${message}\nusage: npm run cluster -- --workers N [--port 3000]\n`);
@@ -36,17 +35,6 @@ function parse(argv: string[]): { workers: number; port: number } {
     }
   }
   return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function main(): Promise<void> {
@@ -81,17 +69,15 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop(0));
 
   // Its own process group: Ctrl-C reaches the servers, and Redis stays until they have stopped.
-  redis = spawn(
-    REDIS,
-    ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'ignore', 'inherit'], detached: true },
-  );
-  redis.once('error', (e) => {
-    process.stderr.write(
-      `cluster: cannot start redis-server (${e.message}); install Debian's redis-server\n`,
-    );
-    stop(1);
-  });
+  const started = startRedisServer({ port: redisPort, dir, detached: true });
+  redis = started.proc;
+  try {
+    await started.ready;
+  } catch (e) {
+    process.stderr.write(`cluster: ${(e as Error).message}\n`);
+    return stop(1);
+  }
+  if (stopping) return;
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   console.log(`redis-server on ${redisUrl} (data in ${dir}, not saved)`);
   for (let i = 0; i < workers; i++) {

@@ -5,29 +5,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startRedisServer } from '../../../server/cluster/redisServer.js';
 
-export const REDIS_SERVER = '/usr/bin/redis-server';
+export { REDIS_SERVER } from '../../../server/cluster/redisServer.js';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const MAIN = path.join(ROOT, 'server/main.ts');
 
 const children = new Set<ChildProcess>();
 const dirs = new Set<string>();
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves when `child` printed a line matching `re` (with the match), rejects on exit or after `ms`. */
 function waitForLine(child: ChildProcess, re: RegExp, ms: number, what: string): Promise<RegExpMatchArray> {
@@ -66,14 +54,10 @@ export interface RedisHandle {
 }
 
 async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
-  const proc = spawn(
-    REDIS_SERVER,
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const { proc, ready } = startRedisServer({ port, dir });
   children.add(proc);
   proc.once('exit', () => children.delete(proc));
-  await waitForLine(proc, /Ready to accept connections/, 10_000, 'redis-server');
+  await ready;
   return proc;
 }
 
