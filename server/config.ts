@@ -82,7 +82,7 @@ export const DEFAULTS: Config = {
   allowedOrigins: [],
   allowedHosts: [],
   maxLabs: 16,
-  maxVpsPerLab: 64,
+  maxVpsPerLab: 256,
   maxClients: 2000,
   maxClientsPerAddress: 256,
   commandRate: 10,

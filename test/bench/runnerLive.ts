@@ -35,17 +35,20 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-/**
- * ms per tick (CPU time) of the engine alone, and of the lab's tick (step, history, watch, encode),
- * measured in alternating chunks of CHUNK ticks so both sides see the same load of a busy machine.
- */
-function once(): { engine: number; lab: number; bytes: number; kept: number } {
-  const scenario = runnerScenario(V, 3600);
-  const alone = createEngine(scenario);
-  alone.advance(WARM);
+interface Once {
+  /** CPU ms per tick: the engine alone, a lab at 1× (a broadcast every tick), a lab at the top speed. */
+  engine: number;
+  lab: number;
+  top: number;
+  /** Of the 1× lab's tick, CPU ms spent encoding the message and serializing it. */
+  encode: number;
+  serialize: number;
+  bytes: number;
+  kept: number;
+}
 
-  let now = 0;
-  const lab = new Lab({
+function newLab(scenario: ReturnType<typeof runnerScenario>, now: number): Lab {
+  return new Lab({
     id: 'bench',
     scenario,
     engines: [createEngine(scenario)],
@@ -53,14 +56,45 @@ function once(): { engine: number; lab: number; bytes: number; kept: number } {
     logger: silentLogger(),
     limits: { maxVps: V, historyS: DEFAULTS.historyS, historyBytes: HISTORY_BYTES, broadcastHz: 10 },
   });
+}
+
+/**
+ * ms per tick (CPU time) of the engine alone and of a watched lab's tick (step, history, watch,
+ * encode and serialize each broadcast) at 1× and at the top speed, measured in alternating chunks
+ * of CHUNK ticks so all three see the same load of a busy machine.
+ */
+function once(): Once {
+  const scenario = runnerScenario(V, 3600);
+  const alone = createEngine(scenario);
+  alone.advance(WARM);
+  let now = 0;
+  const lab = newLab(scenario, now);
+  const top = newLab(scenario, now);
+  top.clock({ action: 'speed', speed: MAX_SPEED }, 'bench');
   let bytes = 0;
+  let encode = 0;
+  let serialize = 0;
   // Serialized as socket.io does for a lab someone watches (the message encoded once per broadcast).
-  lab.onBroadcast((b) => (bytes = JSON.stringify(b.message()).length));
-  // Warm until the history holds its budget: the steady state of a lab running for a while
+  lab.onBroadcast((b) => {
+    const t0 = cpuMs();
+    const msg = b.message();
+    const t1 = cpuMs();
+    bytes = JSON.stringify(msg).length;
+    encode += t1 - t0;
+    serialize += cpuMs() - t1;
+  });
+  top.onBroadcast((b) => JSON.stringify(b.message()).length);
+  // Warm until the histories hold their budget: the steady state of a lab running for a while
   // (each new tick then takes the arrays of the tick it drops).
+  const topStep = scenario.tickMs! / MAX_SPEED;
+  let nowTop = 0;
   while (lab.tick < WARM || lab.history.byteSize < HISTORY_BYTES * 0.95) lab.pump((now += 100));
+  while (top.tick < WARM || top.history.byteSize < HISTORY_BYTES * 0.95) top.pump((nowTop += topStep));
+  encode = serialize = 0;
   let engine = 0;
   let labMs = 0;
+  let topMs = 0;
+  let topTicks = 0;
   for (let done = 0; done < TICKS; done += CHUNK) {
     let t0 = cpuMs();
     alone.advance(CHUNK);
@@ -68,20 +102,37 @@ function once(): { engine: number; lab: number; bytes: number; kept: number } {
     t0 = cpuMs();
     for (let k = 0; k < CHUNK; k++) lab.pump((now += 100));
     labMs += cpuMs() - t0;
+    const before = top.tick;
+    t0 = cpuMs();
+    for (let k = 0; k < CHUNK; k++) top.pump((nowTop += topStep));
+    topMs += cpuMs() - t0;
+    topTicks += top.tick - before;
   }
-  return { engine: engine / TICKS, lab: labMs / TICKS, bytes, kept: lab.history.size };
+  return {
+    engine: engine / TICKS,
+    lab: labMs / TICKS,
+    top: topMs / Math.max(1, topTicks),
+    encode: encode / TICKS,
+    serialize: serialize / TICKS,
+    bytes,
+    kept: lab.history.size,
+  };
 }
 
 /** Prints the live path's cost per tick beside the engine's. */
 export async function liveBench(): Promise<void> {
   const runs = [once(), once(), once()];
-  const engine = median(runs.map((r) => r.engine));
-  const lab = median(runs.map((r) => r.lab));
+  const med = (f: (r: Once) => number) => median(runs.map(f));
+  const engine = med((r) => r.engine);
+  const lab = med((r) => r.lab);
+  const top = med((r) => r.top);
+  const topCore = (top * 1000 * MAX_SPEED) / TICK_BUDGET_MS / 1000;
   console.log(
-    `live path, lab of ${V} VPSs (${TICKS} ticks, history full at ${(HISTORY_BYTES / 2 ** 20).toFixed(0)} MB = ${runs[0].kept} ticks, CPU time, median of 3): engine step ${engine.toFixed(2)} ms/tick, ` +
-      `lab tick (step + history + state watch + frame encode) ${lab.toFixed(2)} ms/tick → ${(lab / engine).toFixed(2)}× the engine ` +
-      `(goal ≤ ${GOAL_RATIO}×: ${lab / engine <= GOAL_RATIO ? 'MET' : 'NOT MET'}); frame message ${(runs[0].bytes / 1024).toFixed(1)} KB; ` +
-      `${((100 * lab) / TICK_BUDGET_MS).toFixed(1)} % of a 100 ms tick at 1× speed, ${((100 * lab * MAX_SPEED) / TICK_BUDGET_MS).toFixed(0)} % of a core at the ` +
-      `top speed (${MAX_SPEED}×) — what a default per-lab limit of ${V} VPSs would cost each such lab`,
+    `live path, lab of ${V} VPSs (${TICKS} ticks, history full at ${(HISTORY_BYTES / 2 ** 20).toFixed(0)} MB = ${runs[0].kept} ticks, CPU time, median of 3): ` +
+      `engine step ${engine.toFixed(3)} ms/tick; lab tick at 1× (step + history + state watch + frame encode and serialization, a broadcast every tick) ` +
+      `${lab.toFixed(3)} ms → ${(lab / engine).toFixed(2)}× the engine (goal ≤ ${GOAL_RATIO}×: ${lab / engine <= GOAL_RATIO ? 'MET' : 'NOT MET'}); ` +
+      `of it the message's encoding ${med((r) => r.encode).toFixed(3)} ms and its JSON serialization ${med((r) => r.serialize).toFixed(3)} ms; ` +
+      `frame message ${(runs[0].bytes / 1024).toFixed(1)} KB; at the top speed (${MAX_SPEED}×, a broadcast every ${MAX_SPEED} ticks) ${top.toFixed(3)} ms/tick → ` +
+      `${(top / engine).toFixed(2)}× the engine, ${(100 * topCore).toFixed(0)} % of a core per such lab`,
   );
 }
