@@ -37,7 +37,10 @@ describe('per-lab VPS limit', () => {
     const t = await startServer({ persist: false });
     const socket = await client(t.url);
     try {
-      const over = await http(`${t.url}/api/labs`, { method: 'POST', body: { scenario: scenario(LIMIT + 1) } });
+      const over = await http(`${t.url}/api/labs`, {
+        method: 'POST',
+        body: { scenario: scenario(LIMIT + 1) },
+      });
       expect(over.status).toBe(409);
       expect(over.body.error).toMatchObject({ code: 'LIMIT_EXCEEDED', path: 'scenario.vps' });
 
