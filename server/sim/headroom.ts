@@ -51,6 +51,16 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   }
   const idleDisk = Math.max(0, host.diskIops - preDisk),
     idleNet = Math.max(0, host.netMbps - preNet);
+  // A service draining a backlog answers it with work beyond what it asked for this tick's arrivals:
+  // the idle capacity, split among the services draining on the device (outcome.ts books it as served).
+  const backlog = st.dyn.backlog;
+  let drainDisk = 0,
+    drainNet = 0;
+  for (let i = 0; i < n; i++) {
+    if (!(backlog[i] > 0)) continue;
+    if (diskWant[i] > 0 && !(diskWant[i] > diskServed[i] * (1 + 1e-12))) drainDisk++;
+    if (netWant[i] > 0 && !(netWant[i] > netServed[i] * (1 + 1e-12))) drainNet++;
+  }
   // Headroom: what is served plus the idle rest; shared max-min, at least the fair level and the
   // guaranteed C/k (a VPS under them could still grow to them); on a full FIFO queue, only what
   // it is served (everyone's share shrinks as anyone asks for more).
@@ -63,12 +73,16 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
       ns = netServed[i];
     let da = ds,
       na = ns;
-    if (!(diskWant[i] > ds * (1 + 1e-12))) {
+    const draining = backlog[i] > 0;
+    if (draining) {
+      if (!(diskWant[i] > ds * (1 + 1e-12)) && drainDisk > 0) da = Math.min(dPath[i], ds + idleDisk / drainDisk);
+      if (!(netWant[i] > ns * (1 + 1e-12)) && drainNet > 0) na = Math.min(nPath[i], ns + idleNet / drainNet);
+    } else if (!(diskWant[i] > ds * (1 + 1e-12))) {
       da = ds + idleDisk;
       if (dLevel > da && Number.isFinite(dLevel)) da = dLevel;
       da = Math.min(dPath[i], da);
     }
-    if (!(netWant[i] > ns * (1 + 1e-12))) {
+    if (!draining && !(netWant[i] > ns * (1 + 1e-12))) {
       na = ns + idleNet;
       if (nLevel > na && Number.isFinite(nLevel)) na = nLevel;
       na = Math.min(nPath[i], na);

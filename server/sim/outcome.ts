@@ -190,6 +190,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         backlogAgeA[i] = sout.backlogAgeS;
         if (code !== STATE_DNR) running++;
       }
+      // A drained backlog's device work is served too (from the idle share deviceHeadroom gave it).
+      if (backlog > 0 && lambda > 0) drainServed(w, i, lambda);
     } else {
       svcKey[i] = 0;
       backlogA[i] = 0;
@@ -217,6 +219,37 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   w.isoReady = true;
   w.host.running = running;
   w.host.fairness = jainN > 0 && jainSq > 0 ? (jainSum * jainSum) / (jainN * jainSq) : 1;
+}
+
+/**
+ * Books the device work of the requests VPS i answered beyond what its base demand was served
+ * (a draining backlog) as demanded and served, and adds it to the host's device totals.
+ */
+function drainServed(w: Work, i: number, lambda: number): void {
+  const s = w.s;
+  const thr = w.m.throughputRps[i];
+  const db = s.diskBase[i],
+    nb = s.netBase[i];
+  if (db > 0) {
+    const df = s.diskFault[i] * s.faultIoScale[i];
+    const part = s.diskServed[i] * (db / (db + df));
+    const extra = (thr * db) / lambda - part;
+    if (extra > 0) {
+      s.diskServed[i] += extra;
+      w.m.diskDemandIops[i] += extra;
+      w.shared.sumDisk += extra;
+    }
+  }
+  if (nb > 0) {
+    const nf = s.netFault[i] * s.faultIoScale[i];
+    const part = s.netServed[i] * (nb / (nb + nf));
+    const extra = (thr * nb) / lambda - part;
+    if (extra > 0) {
+      s.netServed[i] += extra;
+      w.m.netDemandMbps[i] += extra;
+      w.shared.sumNet += extra;
+    }
+  }
 }
 
 /**

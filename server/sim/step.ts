@@ -92,8 +92,9 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   h.cpuUtil = Math.min(1, sumGot / host.cores);
   h.memUsedGiB = Math.min(res, host.ramGiB);
   h.hostSwapGiB = sh.hostSwapGiB;
-  h.diskUtil = uDisk;
-  h.netUtil = uNet;
+  // (The service pass added what draining backlogs were served to the device totals.)
+  h.diskUtil = Math.min(1, sh.sumDisk / host.diskIops);
+  h.netUtil = Math.min(1, sh.sumNet / host.netMbps);
   h.dom0CpuUtil = p.dom0 && p.dom0Vcpus > 0 ? sh.dom0Got / p.dom0Vcpus : 0;
   h.cpuIdleCores = ctx.idle;
   h.hostOsCpuUtil = sh.hostOsCpu / host.cores;
