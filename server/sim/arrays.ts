@@ -44,6 +44,9 @@ export const SCRATCH = [
   'hog',
   'storm',
   'flood',
+  'floodRx',
+  'netRx',
+  'rxCpu',
   'thrash',
   'bomb',
   'leakRate',
@@ -98,6 +101,12 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
   hog: Float64Array;
   storm: Float64Array;
   flood: Float64Array;
+  /** 1 where the VPS's flood is aimed at it from outside (`direction: "rx"`). */
+  floodRx: Float64Array;
+  /** Inbound flood arriving for the VPS, Mbit/s (its receive side of the link, not its transmit). */
+  netRx: Float64Array;
+  /** CPU the guest's own kernel spends taking an inbound flood in (it yields to the service: TCP flow control). */
+  rxCpu: Float64Array;
   thrash: Float64Array;
   bomb: Float64Array;
   leakRate: Float64Array;
@@ -147,6 +156,9 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
     this.hog = new Float64Array(n + 1);
     this.storm = new Float64Array(n + 1);
     this.flood = new Float64Array(n + 1);
+    this.floodRx = new Float64Array(n + 1);
+    this.netRx = new Float64Array(n + 1);
+    this.rxCpu = new Float64Array(n + 1);
     this.thrash = new Float64Array(n + 1);
     this.bomb = new Float64Array(n + 1);
     this.leakRate = new Float64Array(n + 1);

@@ -59,6 +59,7 @@ export function faultFlags(st: SimState, w: Work): FaultFlags {
     s.hog.fill(0, 0, n);
     s.storm.fill(0, 0, n);
     s.flood.fill(0, 0, n);
+    s.floodRx.fill(0, 0, n);
     s.thrash.fill(0, 0, n);
     s.bomb.fill(0, 0, n);
     s.leakRate.fill(0, 0, n);
@@ -91,6 +92,7 @@ export function faultFlags(st: SimState, w: Work): FaultFlags {
         break;
       case 'net_flood':
         s.flood[i] = Math.min(1, rate);
+        s.floodRx[i] = f.direction === 'rx' ? 1 : 0;
         break;
       case 'cache_thrash':
         s.thrash[i] = Math.min(1, rate);

@@ -39,7 +39,10 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     svcIoCpu = s.svcIoCpu,
     faultIoCpu = s.faultIoCpu,
     dom0Cause = s.dom0Cause;
-  const hostOsCause = s.hostOsCause;
+  const hostOsCause = s.hostOsCause,
+    netRx = s.netRx,
+    rxCpu = s.rxCpu;
+  const sharedKernel = p.sharedKernel;
   const hostOs = p.hostOs,
     hostOsFactor = p.ioCpuFactor * p.hostOsIoShare;
   const diskOpCpuS = st.params.diskOpCpuS,
@@ -56,6 +59,8 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   for (let pass = 0; pass < 2; pass++) {
     const ioOn = dom0Down ? 0 : 1;
     dom0Work = 0;
+    // A shared kernel's receive softirq for inbound floods, cores.
+    let kernelRx = 0;
     let hostOsNative = 0;
     if (anyIo) {
       anyIo = false;
@@ -64,7 +69,7 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         const nw = Math.min(netBase[i] + netFault[i] * faultIoScale[i], nPath[i]);
         diskWant[i] = dw;
         netWant[i] = nw;
-        if (dw > 0 || nw > 0) anyIo = true;
+        if (dw > 0 || nw > 0 || netRx[i] > 0) anyIo = true;
       }
     }
     if (anyIo) {
@@ -72,7 +77,12 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
       w.shared.diskLevel = share(p.diskSharing, n, diskWant, host.diskIops, diskServed, w.ones);
       w.shared.netLevel = share(p.netSharing, n, netWant, host.netMbps, netServed, w.ones);
       for (let i = 0; i < n; i++) {
-        const native = ioOn * (diskServed[i] * diskOpCpuS + netServed[i] * netMbitCpu);
+        // An inbound flood, as far as its guest takes it in: receive processing, native cost.
+        const rxNative = ioOn * netRx[i] * faultIoScale[i] * netMbitCpu;
+        // On a shared kernel it runs in softirq, charged to no container: off the top of the cores.
+        const rxElsewhere = sharedKernel ? 0 : rxNative;
+        kernelRx += sharedKernel ? rxNative * ioCpuFactor : 0;
+        const native = ioOn * (diskServed[i] * diskOpCpuS + netServed[i] * netMbitCpu) + rxElsewhere;
         const cause = dom0 ? native * dom0Factor : 0;
         dom0Cause[i] = cause;
         dom0Work += cause;
@@ -88,9 +98,13 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
           selfNet = own * netServed[i] * netMbitCpu;
         const svcIo = (dTot > 0 ? (selfDisk * diskBase[i]) / dTot : 0) + (nTot > 0 ? (selfNet * netBase[i]) / nTot : 0);
         const faultIo = Math.max(0, selfDisk + selfNet - svcIo);
+        // In a VM its own kernel (netfront, virtio) takes the inbound flood in, for a receiver that
+        // reads only what the CPU left after the service allows (TCP flow control): it yields.
+        const rxOwn = own * rxElsewhere;
+        rxCpu[i] = rxOwn;
         svcIoCpu[i] = svcIo;
         faultIoCpu[i] = faultIo;
-        cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i] + svcIo + faultIo);
+        cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i] + svcIo + faultIo + rxOwn);
       }
     } else {
       // Nobody does I/O: nothing is wanted or served and no one pays for it.
@@ -103,11 +117,14 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         svcIoCpu.fill(0, 0, n);
         faultIoCpu.fill(0, 0, n);
         hostOsCause.fill(0, 0, n);
+        s.rxCpu.fill(0, 0, n);
         w.ioQuiet = true;
       }
       for (let i = 0; i < n; i++) cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i]);
     }
     hostOsCpu = p.hostOs ? Math.min(host.cores, hostOsNative * p.ioCpuFactor * p.hostOsIoShare) : 0;
+    // A shared kernel's receive softirq preempts whoever runs: it comes off the cores before any share.
+    if (kernelRx > 0) hostOsCpu = Math.min(host.cores, hostOsCpu + kernelRx);
     // [G06] SEDF-DC: each guest's backend work is charged to that guest's own share (domain weighting).
     const charging = dom0 && p.dom0Charging && p.cpuPolicy === 'share' && p.cpuWeighting === 'domain';
     const dom0Want = dom0 && !dom0Down && !charging ? Math.min(p.dom0Vcpus, dom0Work) : 0;
@@ -140,7 +157,7 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
       }
       dom0Got = Math.min(dom0Want, host.cores);
       const deficit = Math.max(0, sumGotQ + dom0Got + hostOsCpu - host.cores);
-      if (deficit > 0 && hostOsCpu > 0 && sumGotQ > 0) {
+      if (deficit > 0 && hostOsCpu > 0 && sumGotQ > 0 && kernelRx <= 0) {
         hostOsCpu = shareHostOs(n, s, Math.max(0, host.cores - dom0Got));
       } else {
         const squeeze = deficit > 0 && sumGotQ > 0 ? Math.max(0, (sumGotQ - deficit) / sumGotQ) : 1;
@@ -156,7 +173,7 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     // The second pass only matters when some storm or flood was held back by its guest's CPU.
     if (pass > 0 || !anyIo) break;
     w.ioScaled = true;
-    if (!holdBack(n, appCpu, svcIoCpu, faultIoCpu, cpuGot, faultIoScale)) break;
+    if (!holdBack(n, appCpu, svcIoCpu, faultIoCpu, rxCpu, cpuGot, faultIoScale)) break;
   }
   const sh = w.shared;
   sh.dom0Got = dom0Got;
@@ -223,21 +240,28 @@ function chargeDom0(n: number, s: Work['s'], ones: Float64Array, dom0Cap: number
   return total;
 }
 
-/** Scales each storm or flood to the CPU its guest can give it; whether any was held back. */
+/**
+ * Scales each storm or flood to the CPU its guest can give it; whether any was held back. A storm
+ * or a sent flood shares the guest's CPU with its service in proportion; an inbound flood gets what
+ * the service and the rest leave (its receiver reads no faster: TCP flow control).
+ */
 function holdBack(
   n: number,
   appCpu: Float64Array,
   svcIoCpu: Float64Array,
   faultIoCpu: Float64Array,
+  rxCpu: Float64Array,
   cpuGot: Float64Array,
   faultIoScale: Float64Array,
 ): boolean {
   let changed = false;
   for (let i = 0; i < n; i++) {
-    const io = faultIoCpu[i];
-    if (io <= 0) continue;
+    const io = faultIoCpu[i],
+      rx = rxCpu[i];
+    if (io <= 0 && rx <= 0) continue;
     const svc = appCpu[i] + svcIoCpu[i];
-    const scale = Math.min(1, cpuGot[i] / (svc + io));
+    let scale = io > 0 ? Math.min(1, cpuGot[i] / (svc + io)) : 1;
+    if (rx > 0) scale = Math.min(scale, Math.max(0, cpuGot[i] - svc - io) / rx);
     faultIoScale[i] = scale;
     if (scale < 1) changed = true;
   }

@@ -120,6 +120,7 @@ function zeroDemand(w: Work, i: number): void {
   s.diskFault[i] = 0;
   s.netBase[i] = 0;
   s.netFault[i] = 0;
+  s.netRx[i] = 0;
   s.serviceFactor[i] = 0;
 }
 

@@ -149,6 +149,8 @@ function demands(st: SimState, w: Work, allDown: boolean, ioStopped: boolean): v
     bomb = s.bomb,
     storm = s.storm,
     flood = s.flood,
+    floodRx = s.floodRx,
+    netRx = s.netRx,
     leakRate = s.leakRate,
     panic = s.panic;
   const downUntil = dyn.downUntil,
@@ -190,12 +192,16 @@ function demands(st: SimState, w: Work, allDown: boolean, ioStopped: boolean): v
       const d = up ? ld * diskIopsA[i] : 0;
       const df = up ? storm[i] * stormFactor * diskIopsA[i] : 0;
       const nt = up ? ln * netMbpsA[i] : 0;
-      const nf = up ? Math.min(hostNet, flood[i] * hostNet) : 0;
+      // A flood the guest sends takes its transmit side; one aimed at it arrives on the receive side.
+      const nFlood = up ? Math.min(hostNet, flood[i] * hostNet) : 0;
+      const rx = floodRx[i] > 0;
+      const nf = rx ? 0 : nFlood;
       diskBase[i] = d;
       diskFault[i] = df;
       netBase[i] = nt;
       netFault[i] = nf;
-      if (d > 0 || df > 0 || nt > 0 || nf > 0) io = true;
+      netRx[i] = rx ? nFlood : 0;
+      if (d > 0 || df > 0 || nt > 0 || nFlood > 0) io = true;
       serviceFactor[i] = !up ? 0 : bomb[i] > 0 ? bombService : 1;
     }
     w.faultDemandsZero = false;
@@ -205,6 +211,7 @@ function demands(st: SimState, w: Work, allDown: boolean, ioStopped: boolean): v
       bgCpu.fill(0, 0, n);
       diskFault.fill(0, 0, n);
       netFault.fill(0, 0, n);
+      s.netRx.fill(0, 0, n);
       w.faultDemandsZero = true;
     }
     for (let i = 0; i < n; i++) {

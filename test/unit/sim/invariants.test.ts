@@ -57,9 +57,13 @@ const commandArb = (n: number): fc.Arbitrary<{ at: number; cmd: Command }> =>
     vps: fc.integer({ min: 0, max: n - 1 }),
     fault: fc.constantFrom(...GUEST_FAULTS),
     host: fc.constantFrom('dom0_crash', 'host_reboot', undefined),
-  }).map(({ at, vps, fault, host }) => ({
+    // A flood either sent by the guest or aimed at it from outside.
+    rx: fc.boolean(),
+  }).map(({ at, vps, fault, host, rx }) => ({
     at,
-    cmd: host ? ({ type: 'hostFault', fault: host, durationS: 1 } as Command) : ({ type: 'startFault', vps: `v${vps}`, fault } as Command),
+    cmd: host
+      ? ({ type: 'hostFault', fault: host, durationS: 1 } as Command)
+      : ({ type: 'startFault', vps: `v${vps}`, fault, ...(fault === 'net_flood' && rx ? { direction: 'rx' } : {}) } as Command),
   }));
 
 const caseArb = scenarioArb.chain((s) => fc.tuple(fc.constant(s), fc.array(commandArb(s.vps.length), { maxLength: 4 })));
