@@ -131,6 +131,8 @@ export interface FrameMessage {
   lab: string;
   tick: number;
   frames: Frame[];
+  /** Ticks since the previous broadcast it did not carry (at 1×), oldest first: see WireFrameMessage. */
+  missed?: Frame[][];
 }
 
 export interface SnapshotMessage {

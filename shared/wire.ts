@@ -92,6 +92,12 @@ export interface WireFrameMessage {
   tick: number;
   /** One frame per mode: two in a compare lab. */
   frames: WireFrame[];
+  /**
+   * At 1× only: the ticks computed since the previous broadcast that it did not carry (the server
+   * ran several at once after a late timer), oldest first, one frame per mode each; so a page's
+   * charts run on without a gap. At higher speeds broadcasts skip ticks by design and this is absent.
+   */
+  missed?: WireFrame[][];
 }
 
 function enc(v: number, scale: number): WireNumber {
@@ -188,8 +194,14 @@ export function encodeFrameMessage(lab: string, frames: readonly Frame[]): WireF
 }
 
 /** Decode a `frame` event (or a snapshot history entry) as received. */
-export function decodeFrameMessage(msg: WireFrameMessage): { lab: string; tick: number; frames: Frame[] } {
-  return { lab: msg.lab, tick: msg.tick, frames: msg.frames.map(decodeFrame) };
+export function decodeFrameMessage(msg: WireFrameMessage): {
+  lab: string;
+  tick: number;
+  frames: Frame[];
+  missed?: Frame[][];
+} {
+  const out = { lab: msg.lab, tick: msg.tick, frames: msg.frames.map(decodeFrame) };
+  return msg.missed ? { ...out, missed: msg.missed.map((fs) => fs.map(decodeFrame)) } : out;
 }
 
 /**

@@ -43,9 +43,15 @@ interface Row {
   gone?: boolean;
 }
 
-function messageOf(lab: string, row: Row): WireFrameMessage {
-  return { lab, tick: row.tick, frames: row.engines.map((p) => wireFrame(row.tick, p)) };
+function messageOf(lab: string, row: Row, missed: readonly Row[] = []): WireFrameMessage {
+  const frames = (r: Row) => r.engines.map((p) => wireFrame(r.tick, p));
+  const msg: WireFrameMessage = { lab, tick: row.tick, frames: frames(row) };
+  if (missed.length) msg.missed = missed.map(frames);
+  return msg;
 }
+
+/** Most ticks a broadcast carries besides its own: a second at 10 ticks a second. */
+export const MAX_MISSED = 10;
 
 const ROW_OVERHEAD = 160;
 
@@ -164,9 +170,18 @@ export class FrameHistory {
   /**
    * The newest tick as lab `lab` broadcasts it, read from that tick's arrays: ask for its frames or
    * message before the history drops the tick (during the listener's call; what they give is free to keep).
+   * With `since` (the previous broadcast's tick), the message also carries the kept ticks after it
+   * (at most MAX_MISSED, the newest of them).
    */
-  broadcast(lab: string): LabBroadcast {
+  broadcast(lab: string, since?: number): LabBroadcast {
     const row = this.count ? this.rowAt(this.count - 1) : undefined;
+    const missed = (): Row[] => {
+      if (since === undefined || !row) return [];
+      const from = Math.max(this.lowerBound(since + 1), this.count - 1 - MAX_MISSED);
+      const out: Row[] = [];
+      for (let i = from; i < this.count - 1; i++) out.push(this.rowAt(i));
+      return out;
+    };
     const kept = (): Row => {
       if (!row || row.gone) throw new Error('broadcast read after its tick left the history');
       return row;
@@ -176,7 +191,7 @@ export class FrameHistory {
     return {
       tick: row?.tick ?? -1,
       frames: () => (frames ??= kept().engines.map((p) => unpack(kept().tick, p))),
-      message: () => (message ??= messageOf(lab, kept())),
+      message: () => (message ??= messageOf(lab, kept(), missed())),
     };
   }
 

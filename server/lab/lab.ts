@@ -187,8 +187,10 @@ export class Lab {
 
   private broadcast(): void {
     if (this.latest < 0) return;
+    // At 1× every tick is charted: one that a late timer ran without its own broadcast rides along.
+    const since = this.ticksPerBroadcast === 1 ? this.broadcastTick : undefined;
     this.broadcastTick = this.latest;
-    const b = this.history.broadcast(this.id);
+    const b = this.history.broadcast(this.id, since);
     for (const fn of this.frameListeners) fn(b.frames());
     for (const fn of this.broadcastListeners) fn(b);
   }

@@ -194,6 +194,8 @@ export class LabClient {
   applyFrame(msg: FrameMessage): boolean {
     if (msg.lab !== this.labId || !this.ready) return false;
     if (msg.tick <= this.tables[0].lastTick) return false;
+    for (const frames of msg.missed ?? [])
+      if ((frames[0]?.tick ?? -1) > this.tables[0].lastTick) this.appendFrames({ ...msg, frames });
     this.appendFrames(msg);
     this.publish(msg.frames);
     this.notify();

@@ -88,6 +88,16 @@ describe('LabClient', () => {
     }
   });
 
+  it('charts the ticks a broadcast carries along (a late server timer at 1×) in order, skipping those it holds', () => {
+    const c = new LabClient('demo');
+    c.applyWireSnapshot(snapshot([0, 1, 2]));
+    const missed = [2, 3, 4].map((t) => fm(t, t * 10).frames);
+    expect(c.applyFrame({ ...fm(5, 50), missed })).toBe(true);
+    const s = c.tables[0].toArray('web-1', 'latencyP99Ms');
+    expect(s.t.map((t) => Math.round(t * 10))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(s.v).toEqual([0, 1, 2, 30, 40, 50]);
+  });
+
   it('ignores frames that arrive before the first snapshot', () => {
     const c = new LabClient('demo');
     expect(c.applyFrame(fm(5))).toBe(false);

@@ -6,6 +6,8 @@ import type { Frame } from '../../../shared/model.js';
 import { snapshotOf } from '../../../server/net/snapshot.js';
 import { decodeHistory } from '../../wireHistory.js';
 import { fakeEngines, fakeScenario, FakeEngine } from './fakeEngine.js';
+import { MAX_MISSED } from '../../../server/lab/history.js';
+import { decodeFrame, decodeFrameMessage, encodeFrame, type WireFrameMessage } from '../../../shared/wire.js';
 
 const limits = { maxVps: 8, historyS: 900, historyBytes: 64 * 1024 * 1024, broadcastHz: 10 };
 
@@ -44,6 +46,36 @@ describe('Lab real-time loop', () => {
     const { clock, frames } = await makeLab();
     clock.advance(1000);
     expect(frames.map((f) => f.tick)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('at 1×, a pump that ran several ticks (a late timer) sends the ones without a broadcast along with the newest', async () => {
+    const { lab, clock } = await makeLab(new ManualClock(), true);
+    const sent: WireFrameMessage[] = [];
+    lab.onBroadcast((b) => sent.push(b.message()));
+    clock.advance(200); // ticks 0, 1 on time
+    lab.pump(clock.now() + 350); // a timer 350 ms late: ticks 2, 3, 4 in one pump
+    clock.advance(100);
+    expect(sent.map((m) => m.tick)).toEqual([0, 1, 4, 5]);
+    expect(sent[2].missed?.map((fs) => fs.map((f) => f[0]))).toEqual([
+      [2, 2],
+      [3, 3],
+    ]);
+    expect(sent[3].missed).toBeUndefined();
+    expect(decodeFrameMessage(sent[2]).missed?.[1][1]).toEqual(decodeFrame(encodeFrame(lab.history.range(3, 3)[0][1])));
+  });
+
+  it('at 1×, a late timer past the history sends at most MAX_MISSED ticks along; faster, none', async () => {
+    const { lab, clock } = await makeLab();
+    const sent: WireFrameMessage[] = [];
+    lab.onBroadcast((b) => sent.push(b.message()));
+    clock.advance(100);
+    lab.pump(clock.now() + 3000);
+    expect(sent.at(-1)!.missed?.map((fs) => fs[0][0])).toEqual(
+      Array.from({ length: MAX_MISSED }, (_, i) => sent.at(-1)!.tick - MAX_MISSED + i),
+    );
+    lab.clock({ action: 'speed', speed: 10 }, 't');
+    clock.advance(1000);
+    expect(sent.slice(-5).every((m) => m.missed === undefined)).toBe(true);
   });
 
   it('at 50× coalesces to at most 10 broadcasts per second and keeps every tick in history', async () => {
