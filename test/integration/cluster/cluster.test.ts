@@ -27,7 +27,12 @@ interface Viewer {
 async function watch(on: ServerProcess, lab = LAB): Promise<Viewer> {
   const socket = await client(on.url);
   const v: Viewer = { on, socket, ticks: [], frames: new Map(), events: [], snapshots: [] };
-  socket.on('frame', (m) => {
+  // A broadcast at 1× carries along the ticks that had none of their own: each is a tick seen.
+  socket.on('frame', ({ missed, ...m }) => {
+    for (const frames of missed ?? []) {
+      v.ticks.push(frames[0][0]);
+      v.frames.set(frames[0][0], { ...m, tick: frames[0][0], frames });
+    }
     v.ticks.push(m.tick);
     v.frames.set(m.tick, m);
   });
