@@ -8,6 +8,7 @@ import type { ModeSpec, Scenario } from '../../shared/commands.js';
 import { COLUMN_LABEL, type ScorecardColumn } from '../../shared/scorecard.js';
 import { PUBLISHED_COLUMN_SYSTEM, type PublishedSystem } from '../../shared/published.js';
 import { resolveMode } from '../sim/index.js';
+import { DEFAULT_WEIGHT } from '../sim/state.js';
 import { param, resolvedParams, type Params } from './params.js';
 
 export interface HostSpec {
@@ -85,16 +86,32 @@ export function guestCpuNeed(h: ExperimentHost, column: Column, pr?: Params): nu
 }
 
 /**
+ * CPU a well-behaved guest is sure to get under a column, cores: its quota; under a share, its
+ * weighted share of the cores among every entity that may want them at once: the guests and,
+ * where the mode has a Dom0, Dom0 itself (a scheduling entity with its own weight, at most its
+ * vCPUs), which any guest's I/O may keep busy (model spec §3, §5).
+ */
+export function sureCpu(h: ExperimentHost, column: Column, pr?: Params): number {
+  if (isQuota(column) || !resolveMode(column.mode, resolvedParams(pr)).dom0) return quotaCap(h);
+  const cores = h.host.cores;
+  const wGuests = h.guests * DEFAULT_WEIGHT,
+    wDom0 = param('dom0Weight', pr);
+  let share = (cores * DEFAULT_WEIGHT) / (wGuests + wDom0);
+  // Dom0 cannot use more than its vCPUs: what its weight would give beyond them stays with the guests.
+  if ((cores * wDom0) / (wGuests + wDom0) > h.dom0Vcpus) share = (cores - h.dom0Vcpus) / h.guests;
+  return Math.min(h.vcpus, share);
+}
+
+/**
  * The setup with its web load scaled down (CPU, disk and network alike: fewer requests, each with
  * the same work) where, in some column, a guest's own load would ask more than MAX_BASELINE_CPU
- * of the CPU it is sure to get (its quota, or its equal share of the cores). One load per host, the
- * same in every column, as in [M07].
+ * of the CPU it is sure to get (sureCpu). One load per host, the same in every column, as in [M07].
  */
 export function fitBaseline(h: ExperimentHost): ExperimentHost {
   let k = 1;
   for (const column of COLUMNS) {
     const need = guestCpuNeed(h, column) / resolveMode(column.mode).eCpu;
-    const sure = quotaCap(h);
+    const sure = sureCpu(h, column);
     if (need > MAX_BASELINE_CPU * sure) k = Math.min(k, (MAX_BASELINE_CPU * sure) / need);
   }
   if (k >= 1) return h;

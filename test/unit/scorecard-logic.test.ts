@@ -8,7 +8,7 @@ import {
 } from '../../server/scorecard/categories.js';
 import { decide } from '../../server/scorecard/conditions.js';
 import { demandOf, ROWS } from '../../server/scorecard/demands.js';
-import { cellOf } from '../../server/scorecard/experiment.js';
+import { cellOf, runScorecard } from '../../server/scorecard/experiment.js';
 import {
   COLUMNS,
   fitBaseline,
@@ -17,9 +17,10 @@ import {
   MODERN_HOST,
   quotaCap,
   SMALL_HOST,
+  sureCpu,
   type ExperimentHost,
 } from '../../server/scorecard/setup.js';
-import { hostFamily } from '../../server/scorecard/family.js';
+import { familyHost, hostFamily } from '../../server/scorecard/family.js';
 import { createEngine } from '../../server/sim/index.js';
 import { experimentScenario } from '../../server/scorecard/setup.js';
 import type { GuestJson } from '../../shared/scorecard.js';
@@ -138,10 +139,49 @@ describe('scorecard categories and acceptance', () => {
     expect(demandOf(row('host_os_crash'), col('hosted'), SMALL_HOST)!.categories).toEqual(['outage']);
   });
 
+  it('counts Dom0 among the entities sharing the cores where a mode has one (model spec §3, §5)', () => {
+    // A 1-core host with two guests: under para each guest is sure of a third (Dom0 has the same weight).
+    const one = { ...SMALL_HOST, guests: 2, host: { ...SMALL_HOST.host, cores: 1 }, vcpus: 1, dom0Vcpus: 1 };
+    expect(sureCpu(one, col('para'))).toBeCloseTo(1 / 3, 12);
+    expect(sureCpu(one, col('containerNoLimits'))).toBeCloseTo(1 / 2, 12);
+    expect(sureCpu(one, col('full'))).toBe(quotaCap(one));
+    // Dom0 cannot take more than its vCPUs: 16 cores, two guests, one Dom0 vCPU leaves 7.5 cores each.
+    const wide = { ...one, host: { ...one.host, cores: 16 }, vcpus: 16 };
+    expect(sureCpu(wide, col('para'))).toBeCloseTo(7.5, 12);
+    // A heavier Dom0 weight leaves the guests less.
+    expect(sureCpu(one, col('para'), { dom0Weight: 512 })).toBeCloseTo(1 / 4, 12);
+  });
+
+  it('keeps a para neighbour inside its share when a storm or flood keeps Dom0 and the culprit busy on a 1-core host', () => {
+    // Two guests on one core with an NVMe disk and 10 GbE: the storm (or flood) and the Dom0 work it
+    // causes are two busy entities, so a neighbour is sure of a third of the core, not a half.
+    const h = familyHost('core1nvme', {
+      cores: 1,
+      ramPerCore: 4,
+      disk: 'NVMe',
+      diskIops: 600_000,
+      netMbps: 10_000,
+      guests: 2,
+      vcpus: 1,
+      webLoad: 0.4,
+    });
+    expect(guestCpuNeed(h, col('para')) / 0.99).toBeLessThanOrEqual(
+      MAX_BASELINE_CPU * sureCpu(h, col('para')) + 1e-9,
+    );
+    const rows = ROWS.filter((r) => r.stress === 'io_storm' || r.stress === 'net_flood');
+    const cells = runScorecard(h, { columns: [col('para')], rows, magnitudes: false }).cells;
+    for (const c of cells) {
+      expect(c.matches, `${c.stress}: ${c.good.worstPct.toFixed(1)} %`).toBe(true);
+      expect(c.good.worstPct, c.stress).toBeLessThan(10);
+    }
+  });
+
   it('fits each setup so no well-behaved guest is overloaded by its own load in any column (validation.md)', () => {
     for (const h of [SMALL_HOST, MODERN_HOST, ...hostFamily(20, 1)])
       for (const c of COLUMNS)
-        expect(guestCpuNeed(h, c), `${h.id} ${c.id}`).toBeLessThanOrEqual(MAX_BASELINE_CPU * quotaCap(h) + 1e-9);
+        expect(guestCpuNeed(h, c), `${h.id} ${c.id}`).toBeLessThanOrEqual(
+          MAX_BASELINE_CPU * sureCpu(h, c) + 1e-9,
+        );
     // An overloaded setup is scaled down, CPU, disk and network alike; one that fits is left alone.
     const heavy: ExperimentHost = { ...MODERN_HOST, load: { cpu: 0.2, mem: 0.5, disk: 0.3, net: 0.05 } };
     const fit = fitBaseline(heavy);
