@@ -21,6 +21,7 @@ import {
   type ExperimentHost,
 } from '../../server/scorecard/setup.js';
 import { familyHost, hostFamily } from '../../server/scorecard/family.js';
+import { dom0ChargingCheck } from '../../server/scorecard/checks.js';
 import { createEngine } from '../../server/sim/index.js';
 import { experimentScenario } from '../../server/scorecard/setup.js';
 import type { GuestJson } from '../../shared/scorecard.js';
@@ -197,5 +198,16 @@ describe('scorecard categories and acceptance', () => {
       e.advance(100);
       for (const gf of e.metric('goodFraction')) expect(gf, c.id).toBeGreaterThan(0.999);
     }
+  });
+});
+
+describe('[G06] check', () => {
+  it('finds charging Dom0 work to its cause cutting a neighbour’s loss where it is CPU the uncharged work took, and worsening none', () => {
+    const c = dom0ChargingCheck();
+    expect(c.holds).toBe(true);
+    const m = /cut on (\d+) of (\d+) cells with a loss ≥ 1 %, worse category on (\d+)/.exec(c.ours);
+    expect(m, c.ours).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0);
+    expect(Number(m![3])).toBe(0);
   });
 });
