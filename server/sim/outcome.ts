@@ -11,6 +11,9 @@ import type { ServiceContext, Work } from './work.js';
 
 const { STATE_DEGRADED, STATE_DNR, STATE_RUNNING } = codes;
 const { evaluate } = serviceMod;
+// Infinity is a global: read in a branch that never ran, V8 cannot fold it to a constant and boxes
+// every double merged with it on the heap. A module constant folds.
+const INF = Infinity;
 
 export type { ServiceContext } from './work.js';
 
@@ -113,11 +116,9 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       const svcCpu = appCpu[i] + svcIoCpu[i];
       // Actual. The service gets the VPS's CPU headroom minus what its own storm or flood I/O burns.
       const avail = (Math.max(0, cpuHeadA[i] - faultIoCpu[i]) * eCpu) / sl;
-      // Conditionals mixing Infinity and computed doubles are written as statements: as
-      // expressions, V8 boxes the result on the heap every time.
       let rhoCpu = 0;
       if (avail > 0) rhoCpu = (svcCpu * slowAll) / avail;
-      else if (svcCpu > 0) rhoCpu = Infinity;
+      else if (svcCpu > 0) rhoCpu = INF;
       // A storm or flood in the same guest shares the guest's device headroom with its service.
       let rhoDisk = 0;
       let rhoNet = 0;
@@ -128,7 +129,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         if (db + df > 0) share = db / (db + df);
         const dSvc = diskAvail[i] * share;
         if (dSvc > 0) rhoDisk = (db * slowAll) / dSvc;
-        else rhoDisk = Infinity;
+        else rhoDisk = INF;
       }
       if (useNet) {
         const nf = netFault[i] * faultIoScale[i];
@@ -136,7 +137,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         if (nb + nf > 0) share = nb / (nb + nf);
         const nSvc = netAvail[i] * share;
         if (nSvc > 0) rhoNet = (nb * slowAll) / nSvc;
-        else rhoNet = Infinity;
+        else rhoNet = INF;
       }
       // Its replies wait behind whatever fills the NIC's transmit FIFO (§5).
       const netMs = useNet ? rttMs + netQueueMs : 0;
@@ -146,7 +147,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       const sf = hung ? 0 : serviceFactor[i];
       if (sf < 1) {
         if (sf > 0) rhoCpu = rhoCpu / sf;
-        else rhoCpu = Infinity;
+        else rhoCpu = INF;
       }
       const backlog = backlogA[i];
       const key = 1 | (useDisk ? 2 : 0) | (useNet ? 4 : 0);
