@@ -96,7 +96,7 @@ export function newServiceIn(): ServiceIn {
     backlogAgeS: 0,
     dtS: 0.1,
     params: DEFAULT_PARAMS,
-    io: new Float64Array(3 + 4 * 4).fill(NaN),
+    io: new Float64Array(3 + 4 * 5).fill(NaN),
   };
 }
 
@@ -104,7 +104,8 @@ export function newServiceIn(): ServiceIn {
 const CPU = 0,
   DISK = 1,
   NET = 2,
-  DOM0 = 3;
+  DOM0 = 3,
+  NET_OWN = 4;
 
 /**
  * One M/M/1/K stage at ρ = stageIo[0]: its mean sojourn (stageIo[1]) and loss (stageIo[2]). A pure
@@ -198,6 +199,13 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     stage(stageIo, K, NET);
     netMs = KNOBS.netStageMs * stageIo[1];
     stagesMs += netMs;
+    // A busy link delays a reply (its bandwidth is shared, and its transmit FIFO holds what waits:
+    // nicqueue.ts) but has no worker slots to refuse a request with: only the VPS's own share of
+    // the link (its plan, its part of a shared queue) refuses, as any stage of its own does.
+    if (inp.uNet > inp.rhoNet) {
+      stageIo[0] = inp.rhoNet;
+      stage(stageIo, K, NET_OWN);
+    }
     pass *= 1 - stageIo[2];
   }
   if (inp.useDom0) {

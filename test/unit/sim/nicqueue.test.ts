@@ -39,7 +39,10 @@ describe('NIC transmit queue delay', () => {
     const host = { cores: 16, ramGiB: 64, diskIops: 100_000, netMbps: 1000 };
     // 1 000 packets of 1 500 bytes on 1 Gbit/s: 12 ms.
     const drainMs = (1000 * 1500 * 8) / (1000 * 1000);
-    const vps = [web('a', { netMbps: 100, load: { cpu: 0.1, mem: 0.3, disk: 0, net: 0.1 } }), web('f', { netMbps: 400, load: { cpu: 0.1, mem: 0.3, disk: 0, net: 0 } })];
+    const vps = [
+      web('a', { netMbps: 100, load: { cpu: 0.1, mem: 0.3, disk: 0, net: 0.1 } }),
+      web('f', { netMbps: 400, load: { cpu: 0.1, mem: 0.3, disk: 0, net: 0 } }),
+    ];
     const latency = (mode: 'container' | 'para' | 'full', flood: boolean) => {
       const e = createEngine(
         scenario({
@@ -56,5 +59,47 @@ describe('NIC transmit queue delay', () => {
       expect(latency(mode, true) - latency(mode, false), mode).toBeGreaterThanOrEqual(drainMs * 0.999);
     // Full virtualization caps the flood at its 400 Mbit/s plan: the link keeps headroom, the queue stays short.
     expect(latency('full', true) - latency('full', false)).toBeLessThan(drainMs / 10);
+  });
+
+  it('a busy link delays a neighbour’s replies but refuses none of its requests: only its own share of the link does', () => {
+    const host = { cores: 16, ramGiB: 64, diskIops: 100_000, netMbps: 1000 };
+    // Full virtualization: the flood is capped at its 900 Mbit/s plan, so the link runs ~92 % busy, never over.
+    const vps = [
+      web('a', { netMbps: 100, load: { cpu: 0.1, mem: 0.3, disk: 0, net: 0.2 } }),
+      web('f', { netMbps: 900, load: { cpu: 0.1, mem: 0.3, disk: 0, net: 0 } }),
+    ];
+    const frames = (flood: boolean) =>
+      run(
+        createEngine(
+          scenario({
+            mode: 'full',
+            host,
+            vps,
+            events: flood ? [{ atS: 0, type: 'startFault', vps: 'f', fault: 'net_flood' }] : [],
+          }),
+        ),
+        20,
+      ).slice(5);
+    const quiet = frames(false),
+      busy = frames(true);
+    const util = busy.reduce((a, f) => a + f.host.netUtil, 0) / busy.length;
+    expect(util).toBeGreaterThan(0.9);
+    expect(util).toBeLessThan(1);
+    // Its own traffic is served in full: nothing of its own share refuses it.
+    expect(mean(busy, 'a', 'netServedMbps')).toBeCloseTo(mean(busy, 'a', 'netDemandMbps'), 9);
+    expect(mean(busy, 'a', 'errorRate')).toBeLessThan(1e-6);
+    expect(mean(busy, 'a', 'latencyMeanMs')).toBeGreaterThan(mean(quiet, 'a', 'latencyMeanMs'));
+    // Held under its own share of the link (its plan), the same VPS is refused some requests.
+    const capped = run(
+      createEngine(
+        scenario({
+          mode: 'full',
+          host,
+          vps: [web('a', { netMbps: 20, load: { cpu: 0.1, mem: 0.3, disk: 0, net: 1 } })],
+        }),
+      ),
+      20,
+    ).slice(5);
+    expect(mean(capped, 'a', 'errorRate')).toBeGreaterThan(0.01);
   });
 });
