@@ -17,9 +17,8 @@ const { nicQueueDelayMs } = nicMod;
 const { swapFaultMs } = swapMod;
 const { journalWaitMs } = journalMod;
 // Infinity and NaN are globals: read in a branch that never ran, V8 cannot fold them to constants
-// and boxes every double merged with them on the heap. Module constants fold.
-const INF = Infinity;
-const NOT_A_NUMBER = NaN;
+// and boxes every double merged with them on the heap. Hence 1 / 0 and 0 / 0 below: constant
+// divisions fold (a module constant would not survive bundling, which makes it a mutable var).
 
 /** Fills `w.isoGood` and `w.isoP99` for this tick; `w.isoKept[i]` says VPS i's result was reused. */
 export function isolated(st: SimState, w: Work): void {
@@ -89,7 +88,7 @@ export function isolated(st: SimState, w: Work): void {
     const msi = memSlowIso[i];
     let isoRho = 0;
     if (isoAvail > 0) isoRho = (svcIso * msi) / isoAvail;
-    else if (svcIso > 0) isoRho = INF;
+    else if (svcIso > 0) isoRho = 1 / 0;
     sin.lambda = lambda;
     sin.useDisk = useDisk;
     sin.useNet = useNet;
@@ -105,8 +104,8 @@ export function isolated(st: SimState, w: Work): void {
       dHead = head >= 1 ? Math.min(dHead, dIso * head) : dIso * head;
       nHead = head >= 1 ? Math.min(nHead, nIso * head) : nIso * head;
     }
-    sin.rhoDisk = useDisk ? (dHead > 0 ? (db * msi) / dHead : INF) : 0;
-    sin.rhoNet = useNet ? (nHead > 0 ? (nb * msi) / nHead : INF) : 0;
+    sin.rhoDisk = useDisk ? (dHead > 0 ? (db * msi) / dHead : 1 / 0) : 0;
+    sin.rhoNet = useNet ? (nHead > 0 ? (nb * msi) / nHead : 1 / 0) : 0;
     sin.uDisk = dIso / hostDisk;
     sin.uNet = nIso / hostNet;
     sin.uDom0 = dom0 ? Math.min(1, dom0Iso / Math.max(dom0Vcpus, 1e-9)) : 0;
@@ -138,7 +137,7 @@ export function isolated(st: SimState, w: Work): void {
     isoBacklogA[i] = sout.backlog;
     isoAgeA[i] = sout.backlogAgeS;
     // An outcome that drained a backlog this tick is no steady state: evaluate again next tick.
-    isoLambda[i] = sin.backlog > 0 ? NOT_A_NUMBER : lambda;
+    isoLambda[i] = sin.backlog > 0 ? 0 / 0 : lambda;
     isoDisk[i] = db;
     isoNet[i] = nb;
     isoGoodA[i] = sout.dnr ? 0 : sout.throughput * sout.goodFraction;

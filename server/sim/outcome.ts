@@ -12,8 +12,8 @@ import type { ServiceContext, Work } from './work.js';
 const { STATE_DEGRADED, STATE_DNR, STATE_RUNNING } = codes;
 const { evaluate } = serviceMod;
 // Infinity is a global: read in a branch that never ran, V8 cannot fold it to a constant and boxes
-// every double merged with it on the heap. A module constant folds.
-const INF = Infinity;
+// every double merged with it on the heap. Hence 1 / 0 below: a constant division folds (a module
+// constant would not survive bundling, which makes it a mutable var).
 
 export type { ServiceContext } from './work.js';
 
@@ -118,7 +118,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       const avail = (Math.max(0, cpuHeadA[i] - faultIoCpu[i]) * eCpu) / sl;
       let rhoCpu = 0;
       if (avail > 0) rhoCpu = (svcCpu * slowAll) / avail;
-      else if (svcCpu > 0) rhoCpu = INF;
+      else if (svcCpu > 0) rhoCpu = 1 / 0;
       // A storm or flood in the same guest shares the guest's device headroom with its service.
       let rhoDisk = 0;
       let rhoNet = 0;
@@ -129,7 +129,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         if (db + df > 0) share = db / (db + df);
         const dSvc = diskAvail[i] * share;
         if (dSvc > 0) rhoDisk = (db * slowAll) / dSvc;
-        else rhoDisk = INF;
+        else rhoDisk = 1 / 0;
       }
       if (useNet) {
         const nf = netFault[i] * faultIoScale[i];
@@ -137,7 +137,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         if (nb + nf > 0) share = nb / (nb + nf);
         const nSvc = netAvail[i] * share;
         if (nSvc > 0) rhoNet = (nb * slowAll) / nSvc;
-        else rhoNet = INF;
+        else rhoNet = 1 / 0;
       }
       // Its replies wait behind whatever fills the NIC's transmit FIFO (§5).
       const netMs = useNet ? rttMs + netQueueMs : 0;
@@ -147,7 +147,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       const sf = hung ? 0 : serviceFactor[i];
       if (sf < 1) {
         if (sf > 0) rhoCpu = rhoCpu / sf;
-        else rhoCpu = INF;
+        else rhoCpu = 1 / 0;
       }
       const backlog = backlogA[i];
       const key = 1 | (useDisk ? 2 : 0) | (useNet ? 4 : 0);
