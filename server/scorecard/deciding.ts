@@ -18,8 +18,13 @@ const DOM0_SHORT =
 const STORM_REACH =
   "the model applies a mode's random-I/O efficiency to what each guest is served, so it sets how hard a storming guest reaches the shared device: at half of it a storming container pushes half the ops into the shared queue, at twice a VM's a storming VM pushes as hard as a container; the storm cells are decided by that reach";
 
+const JOURNAL_TAIL =
+  "with limits a storm costs a neighbour what its durable writes wait in the one journal for the storm's writeback chunk, dispatched at the storm's io.max (journal.ts): an exponential wait with a mean of one chunk, so the chunk against the SLO decides the share of those writes past it. At half the chunk (or twice the SLO) the tail past the SLO holds under 1 % of the requests, and the cell reads ≈0";
+
 export const DECIDING_PARAMS: Record<string, Record<string, string>> = {
   clientTimeoutMs: { '*': OUTAGE_LENGTH },
+  writebackChunkS: { 'containerLimits/io_storm': JOURNAL_TAIL },
+  sloMs: { 'containerLimits/io_storm': JOURNAL_TAIL },
   dom0RestartS: { '*': OUTAGE_LENGTH },
   rebootS: { '*': OUTAGE_LENGTH },
   hostOsRebootS: { '*': OUTAGE_LENGTH },

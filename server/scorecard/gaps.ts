@@ -60,7 +60,4 @@ export function missingMechanismOf(
  * fault. They print ✗ and count as misses; the scorecard test pins this list, so a model change
  * that fixes or breaks a cell shows (and updates the list in the same commit). Key: `host/column/stress`.
  */
-export const KNOWN_MISSES: Record<string, string> = {
-  'modern/containerLimits/io_storm':
-    "with limits each container's dirty pages are throttled and written back inside its own cgroup (memory.max, io.max), so the shared write path (journal.ts) costs a neighbour only its own journal commit, and a storm capped at its plan leaves a fast device with headroom: the neighbours lose nothing. Missing: the one journal waiting on the capped storm's ordered data, written at the storm's io.max rate (a priority inversion whose size depends on the filesystem's delayed allocation and writeback chunking), which on a real kernel costs a neighbour's durable writes up to about half a second of the storm's writeback (inside a 1 s SLO mostly a latency cost: what cost OpenVZ's neighbours 2.5 % is not pinned down)",
-};
+export const KNOWN_MISSES: Record<string, string> = {};

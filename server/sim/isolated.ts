@@ -15,7 +15,7 @@ import type { Work } from './work.js';
 const { evaluate } = serviceMod;
 const { nicQueueDelayMs } = nicMod;
 const { swapFaultMs } = swapMod;
-const { journalWaitMs } = journalMod;
+const { journalWaitMs, ownDrainMs } = journalMod;
 // Infinity and NaN are globals: read in a branch that never ran, V8 cannot fold them to constants
 // and boxes every double merged with them on the heap. Hence 1 / 0 and 0 / 0 below: constant
 // divisions fold (a module constant would not survive bundling, which makes it a mutable var).
@@ -131,6 +131,8 @@ export function isolated(st: SimState, w: Work): void {
     sin.netExtraMs = netMs;
     // Alone, the journal carries only its own writes.
     sin.journalMs = sharedKernel ? journalWaitMs(p, KNOBS, hostDisk, KNOBS.webWriteShare * db) : 0;
+    // ... and, with limits, its own ordered data through its own throttle.
+    sin.journalDrainMs = sharedKernel && p.containerLimits ? ownDrainMs(KNOBS, KNOBS.webWriteShare * db, dP) : 0;
     sin.backlog = isoBacklogA[i];
     sin.backlogAgeS = isoAgeA[i];
     evaluate(sin, sout);

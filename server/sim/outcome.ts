@@ -84,8 +84,11 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const su = w.svcU;
   // Kept outcomes hold only while the plan arrays and the device utilizations are those they came from.
   const journalMs = ctx.journalMs;
-  const keepAll = w.isoReady && su.disk === uDisk && su.net === uNet && su.dom0 === uDom0 && su.journal === journalMs;
+  const drainMs = ctx.journalDrainMs;
+  const keepAll =
+    w.isoReady && su.disk === uDisk && su.net === uNet && su.dom0 === uDom0 && su.journal === journalMs && su.drain === drainMs;
   su.journal = journalMs;
+  su.drain = drainMs;
   su.disk = uDisk;
   su.net = uNet;
   su.dom0 = uDom0;
@@ -97,6 +100,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   sin.uNet = uNet;
   sin.uDom0 = uDom0;
   sin.journalMs = journalMs;
+  sin.journalDrainMs = drainMs;
   let running = 0,
     jainSum = 0,
     jainSq = 0,

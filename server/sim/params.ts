@@ -57,6 +57,7 @@ export const PARAM_SPECS = {
   // --- The shared kernel's I/O path (§5, container) -----------------------------------------------
   journalCommitS: p(5, 0.01, 600, 's', "filesystem journal commit interval: without limits, a write waiting behind a full host dirty pool waits about one commit of others' ordered data", 'ext4 `commit=` default (Documentation/admin-guide/ext4.rst)'),
   journalCommitOps: p(2, 0, 1000, 'device ops', "a journal commit's own device work (journal blocks and a cache flush), at the device's speed", 'knob'),
+  writebackChunkS: p(0.5, 0.01, 60, 's', "with limits, the ordered data a throttled writer has in flight: its flusher submits this much of its write bandwidth at a time, and blk-throttle dispatches it at the writer's io.max, so a shared journal commit waits for it (ext4 data=ordered; the cgroup writeback priority inversion)", 'Linux fs/fs-writeback.c writeback_chunk_size(): avg_write_bandwidth / 2; inversion: Yang et al., Split-level I/O scheduling, SOSP 2015; Heo et al., IOCost, ASPLOS 2022'),
   webWriteShare: p(0.2, 0, 1, 'share', "share of a web request's disk work that is a durable write (access and session logs, fsync'd state) and so waits for the journal", 'knob'),
 
   // --- Overhead factors per mode (§2 table) ------------------------------------------------------

@@ -61,6 +61,11 @@ export interface ServiceIn {
    * (one kernel for all: containers), ms; the share `webWriteShare` of disk-using requests pays it.
    */
   journalMs: number;
+  /**
+   * Mean of the part of that wait spent on throttled writers' ordered data (containers with limits,
+   * journal.ts `orderedDrainMs`), ms: exponential, as every stage of §7, on top of `journalMs`.
+   */
+  journalDrainMs: number;
   sloMs: number;
   backlog: number;
   /** Age of the oldest request in the backlog carried in, s. */
@@ -91,6 +96,7 @@ export function newServiceIn(): ServiceIn {
     extraMs: 0,
     netExtraMs: 0,
     journalMs: 0,
+    journalDrainMs: 0,
     sloMs: DEFAULT_PARAMS.sloMs,
     backlog: 0,
     backlogAgeS: 0,
@@ -258,15 +264,18 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     errorRate = arrivals > 0 ? Math.min(1, (dropped + abandoned) / arrivals + loss) : loss;
     if (!(mu > 0) && q > 0) hung = true;
   }
-  // Requests with a durable write (share ws of those using the disk) also wait the journal's commit.
+  // Requests with a durable write (share ws of those using the disk) also wait the journal's commit:
+  // jMs, plus an exponential wait of mean xMs for throttled writers' ordered data.
   let ws = 0;
   const jMs = inp.useDisk ? inp.journalMs : 0;
-  if (jMs > 0) ws = KNOBS.webWriteShare;
+  const xMs = inp.useDisk ? inp.journalDrainMs : 0;
+  if (jMs > 0 || xMs > 0) ws = KNOBS.webWriteShare;
   let tailJ = 0,
     tailJ95 = 0;
-  if (ws >= 0.01) tailJ = jMs;
-  if (ws >= 0.05) tailJ95 = jMs;
-  const meanMs = waitMs + ws * jMs + delayS * 1000;
+  // The writers' exponential tail past jMs holds 1 % (5 %) of all requests at xMs·ln(ws / 1 %).
+  if (ws >= 0.01) tailJ = jMs + xMs * Math.log(ws / 0.01);
+  if (ws >= 0.05) tailJ95 = jMs + xMs * Math.log(ws / 0.05);
+  const meanMs = waitMs + ws * (jMs + xMs) + delayS * 1000;
   const timeoutMs = KNOBS.clientTimeoutMs;
   out.throughput = throughput;
   // A client measures at most its timeout.
@@ -274,7 +283,7 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   out.latencyP99Ms = hung ? timeoutMs : Math.min(KNOBS.p99Factor * waitMs + tailJ + delayS * 1000, timeoutMs);
   out.latencyP95Ms = hung ? timeoutMs : Math.min(KNOBS.p95Factor * waitMs + tailJ95 + delayS * 1000, timeoutMs);
   // Dom0's backend sits on both device paths; it is counted on each path a request uses.
-  out.diskLatencyMs = inp.useDisk ? diskMs + dom0Ms + ws * jMs : 0;
+  out.diskLatencyMs = inp.useDisk ? diskMs + dom0Ms + ws * (jMs + xMs) : 0;
   out.netLatencyMs = inp.useNet ? netMs + dom0Ms + inp.netExtraMs : 0;
   out.errorRate = hung ? 1 : errorRate;
   // Good: answered within the SLO, and never after the client gave up. A request that already
@@ -291,7 +300,8 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     // The writing share waits jMs first: good only within what is left of the budget.
     const bJ = budgetMs - jMs;
     let gJ = 0;
-    if (bJ > 0 && waitMs <= 0) gJ = 1;
+    if (bJ > 0 && xMs > 0) gJ = 1 - pastBoth(bJ, waitMs, xMs);
+    else if (bJ > 0 && waitMs <= 0) gJ = 1;
     else if (bJ > 0) {
       const xJ = bJ / waitMs;
       gJ = xJ > 38 ? 1 : 1 - Math.exp(-xJ);
@@ -302,4 +312,15 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   out.backlog = backlog;
   out.backlogAgeS = ageS;
   out.dnr = hung || meanMs > timeoutMs;
+}
+
+/**
+ * P(S + X > b) for independent exponentials S (mean w ≥ 0) and X (mean x > 0): the chance a
+ * durable write's stages and its wait for ordered data together pass b.
+ */
+function pastBoth(b: number, w: number, x: number): number {
+  if (!(w > 0)) return Math.exp(-b / x);
+  const d = x - w;
+  if (Math.abs(d) < 1e-6 * x) return Math.exp(-b / x) * (1 + b / x);
+  return (x * Math.exp(-b / x) - w * Math.exp(-b / w)) / d;
 }

@@ -20,6 +20,7 @@ export const STATE_REBOOTING = 4;
 /** Tick-wide inputs of the service pass. */
 export interface ServiceContext {
   hung: boolean;
+  /** Utilization of the disk a request's synchronous I/O queues behind (journal.ts `syncDiskLoad`). */
   uDisk: number;
   uNet: number;
   uDom0: number;
@@ -43,6 +44,8 @@ export interface ServiceContext {
   sumP: number;
   /** Wait of a durable write for the shared kernel's journal (journal.ts), ms. */
   journalMs: number;
+  /** Mean wait of a durable write for throttled writers' ordered data (journal.ts `orderedDrainMs`), ms. */
+  journalDrainMs: number;
 }
 
 export class Work {
@@ -64,6 +67,7 @@ export class Work {
     sumGot: 0.5,
     sumP: 0.5,
     journalMs: 0.5,
+    journalDrainMs: 0.5,
   };
   readonly flags: FaultFlags = { hostDown: false, dom0Down: false, kernelDown: false, kernelHung: false, kernelCulprit: -1 };
   readonly sin: ServiceIn = newServiceIn();
@@ -103,7 +107,7 @@ export class Work {
   readonly svcBacklog: Float64Array;
   readonly svcKey: Uint8Array;
   /** Device utilizations the kept outcomes were computed with. */
-  svcU = { disk: 0.5, net: 0.5, dom0: 0.5, journal: 0.5 };
+  svcU = { disk: 0.5, net: 0.5, dom0: 0.5, journal: 0.5, drain: 0.5 };
   /** Some per-VPS fault intensity may be non-zero (the arrays need clearing before the next tick). */
   faultsSet = false;
   /** Some storm or flood was scaled to its guest's CPU (`s.faultIoScale` needs resetting to 1). */

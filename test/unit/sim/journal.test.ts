@@ -1,7 +1,8 @@
 /**
  * The shared kernel's write path (server/sim/journal.ts): containers share the host's dirty pool
  * and the filesystem journal, so a storm without limits costs a neighbour its durable writes even
- * on a disk far faster than the storm can use; with limits each container's writeback is its own.
+ * on a disk far faster than the storm can use; with limits each container's writeback is its own,
+ * but a commit still waits for the ordered data a storm held at its io.max has in flight.
  */
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../shared/commands.js';
@@ -72,10 +73,39 @@ describe('shared kernel write path', () => {
     expect(more).toBeGreaterThan(some + 0.2);
   });
 
-  it('with limits, each container writes back inside its own cgroup: the storm leaves the neighbour alone', () => {
-    const s = nvme(true);
-    const loss = 1 - neighbour(s).good / neighbour(calm(s)).good;
-    expect(loss).toBeLessThan(0.01);
+  it('with limits, a neighbour waits on the storm held at its io.max: a few percent, whatever the device', () => {
+    // The same host at three device speeds, each guest's io.max half the device: the throttled
+    // storm's chunk takes writebackChunkS to reach the disk, so the loss does not follow the device.
+    const losses = [400_000, 80_000, 400].map((diskIops) => {
+      const s = nvme(true);
+      const sized: Scenario = {
+        ...s,
+        host: { ...s.host, diskIops },
+        vps: s.vps.map((v) => ({ ...v, diskIops: diskIops / 2, load: { ...v.load, disk: 0.1 } })),
+      };
+      return 1 - neighbour(sized).good / neighbour(calm(sized)).good;
+    });
+    for (const loss of losses) {
+      expect(loss).toBeGreaterThan(0.01);
+      expect(loss).toBeLessThan(0.1);
+    }
+    expect(Math.max(...losses) / Math.min(...losses)).toBeLessThan(1.5);
+  });
+
+  it('with limits, the loss follows the durable writes and the chunk in flight, and needs a writer held at its cap', () => {
+    const lossAt = (params: Record<string, number>) => {
+      const s = nvme(true, params);
+      return 1 - neighbour(s).good / neighbour(calm(s)).good;
+    };
+    const base = lossAt({});
+    // No durable writes: nothing waits on the journal, and the storm's writeback (asynchronous)
+    // does not queue ahead of the neighbour's own requests at the device.
+    expect(lossAt({ webWriteShare: 0 })).toBeLessThan(0.001);
+    expect(lossAt({ webWriteShare: 0.4 })).toBeGreaterThan(1.5 * base);
+    expect(lossAt({ writebackChunkS: 1 })).toBeGreaterThan(2 * base);
+    expect(lossAt({ writebackChunkS: 0.25 })).toBeLessThan(base / 2);
+    // A storm that stays under its io.max is not throttled: its writeback goes as it comes.
+    expect(lossAt({ ioStormFactor: 0.5 })).toBeLessThan(0.001);
   });
 
   it('a commit shorter than the SLO costs latency, not good responses; other modes have no shared journal', () => {
