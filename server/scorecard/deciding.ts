@@ -20,11 +20,13 @@ const STORM_REACH =
 
 const JOURNAL_TAIL =
   "with limits a storm costs a neighbour what its durable writes wait in the one journal for the storm's writeback chunk, dispatched at the storm's io.max (journal.ts): an exponential wait with a mean of one chunk, so the chunk against the SLO decides the share of those writes past it. At half the chunk (or twice the SLO) the tail past the SLO holds under 1 % of the requests, and the cell reads ≈0";
+const HOG_SLO =
+  "beside a hog (a fork bomb is one to its neighbours) a para neighbour's requests carry the run-queue wait of every wake-up on their path (§3: the guest's and Dom0's backends', about 90 ms on the paper's host, where [B03] measured 147 ms); under §7's exponential response time the share past the SLO is e^(−SLO/W): about 0.01 % at the default 1 s ([M07]: 0.01 %), over 1 % at 500 ms, so a halved SLO carries the hog's latency cost across the 1 % edge";
 
 export const DECIDING_PARAMS: Record<string, Record<string, string>> = {
   clientTimeoutMs: { '*': OUTAGE_LENGTH },
   writebackChunkS: { 'containerLimits/io_storm': JOURNAL_TAIL },
-  sloMs: { 'containerLimits/io_storm': JOURNAL_TAIL },
+  sloMs: { 'containerLimits/io_storm': JOURNAL_TAIL, 'para/cpu_hog': HOG_SLO, 'para/fork_bomb': HOG_SLO },
   dom0RestartS: { '*': OUTAGE_LENGTH },
   rebootS: { '*': OUTAGE_LENGTH },
   hostOsRebootS: { '*': OUTAGE_LENGTH },

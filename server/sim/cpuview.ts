@@ -1,18 +1,20 @@
 /**
- * What a tick's CPU split means (model spec §3, §6): tick-wide totals (Σ granted, idle cores, the
- * chance a waking vCPU finds every core taken, memory-bandwidth pressure), then per VPS its CPU
- * metrics, its CPU headroom, its scheduler wait and its cache slowdown.
+ * What a tick's CPU split means (model spec §3, §6): tick-wide totals (Σ granted, idle cores, what
+ * the run queue holds, memory-bandwidth pressure), then per VPS its CPU metrics, its CPU headroom,
+ * its scheduler wait and its cache slowdown.
  */
 import * as allocMod from './allocate.js';
+import * as waitMod from './schedwait.js';
 import type { SimState } from './state.js';
 import type { ServiceContext, Work } from './work.js';
 
 const { headroomVcpu } = allocMod;
+const { wakeWaitMs, guestWakes, dom0Wakes } = waitMod;
 
 /**
- * Tick-wide CPU and cache figures (one pass): Σ granted, runnable vCPUs, idle cores, the
- * scheduler wait, and each VPS's memory-bandwidth pressure with their sum. Returns Σ granted
- * (guests, Dom0, host OS); the rest goes into `ctx`.
+ * Tick-wide CPU and cache figures (one pass): Σ granted, idle cores, what the run queue holds for
+ * the scheduler wait (schedwait.ts), Dom0's wake-up wait, and each VPS's memory-bandwidth pressure
+ * with their sum. Returns Σ granted (guests, Dom0, host OS); the rest goes into `ctx`.
  */
 export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
   const n = st.vps.length;
@@ -23,45 +25,101 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
     cpuGot = s.cpuGot,
     thrash = s.thrash,
     up = s.up,
-    pressure = s.pressure;
+    pressure = s.pressure,
+    weight = s.weight,
+    vcpusA = w.plan.vcpus;
   const level = w.shared.level;
-  const dom0Got = w.shared.dom0Got;
+  const dom0Got = w.shared.dom0Got,
+    dom0Work = w.shared.dom0Work,
+    hostOsCpu = w.shared.hostOsCpu;
   const KNOBS = st.params;
   const memBw = KNOBS.memBwPerCoreGBs,
     hostBw = host.memBwGBs,
     thrashP = KNOBS.cacheThrashPressure;
-  const share = p.cpuPolicy === 'share';
+  const share = p.cpuPolicy === 'share',
+    domainW = p.cpuWeighting === 'domain';
   const slice = p.schedSliceMs,
     burst = Math.min(slice, KNOBS.cpuStageMs);
   const cpuLimit = s.cpuLimit,
     bgCpu = s.bgCpu;
-  let sumGot = dom0Got + w.shared.hostOsCpu;
-  // Σ over running entities of (core time held) × (half its run): what a waking vCPU that finds
-  // its core taken waits, weighted by who holds it. A CPU-bound entity runs a whole slice; one
-  // that mostly waits on requests runs one request's CPU stage.
-  let held = share && dom0Got > 0 ? dom0Got * (dom0Got >= w.shared.dom0Work * 0.999 && w.shared.dom0Work > 0 ? burst : slice) * 0.5 : 0;
+  const contended = share && Number.isFinite(level);
+  // Credits are shared among the active entities by weight (per vCPU under flat weighting): an
+  // entity's fair share is its part of the cores the share splits.
+  let active = 0;
+  if (share) {
+    for (let i = 0; i < n; i++) if (cpuDemand[i] > 0) active += domainW ? weight[i] : vcpusA[i];
+    if (dom0Got > 0) active += domainW ? KNOBS.dom0Weight : p.dom0Vcpus;
+  }
+  const unit = active > 0 ? Math.max(0, host.cores - hostOsCpu) / active : 0;
+  // Dom0 as a scheduling entity: a whole slice when it cannot keep up with its work, else a burst.
+  const dom0Run = dom0Got >= dom0Work * 0.999 && dom0Work > 0 ? burst : slice;
+  const dom0Fair = Math.min(Math.max(p.dom0Vcpus, 1), unit * (domainW ? KNOBS.dom0Weight : p.dom0Vcpus));
+  const dom0Over = dom0Run === slice && dom0Got > dom0Fair * (1 + 1e-9);
+  let sumGot = dom0Got + hostOsCpu;
+  // The run queue: Σ core time × half its run, cores held by CPU-bound entities, cores used by
+  // entities that are not OVER (a light waker queues behind them), runnable vCPUs. A shared
+  // kernel's receive softirq (host OS CPU here) runs in bursts and preempts: it is ahead of all.
+  let held = 0,
+    bound = 0,
+    ahead = hostOsCpu,
+    overW = 0,
+    entities = 0;
+  if (share) {
+    held = hostOsCpu * burst * 0.5;
+    if (dom0Got > 0) {
+      held += dom0Got * dom0Run * 0.5;
+      if (dom0Run === slice) bound += dom0Got;
+      if (!dom0Over) ahead += dom0Got;
+      else overW += domainW ? KNOBS.dom0Weight : p.dom0Vcpus;
+      entities += Math.ceil(dom0Got - 1e-9);
+    }
+  }
   let sumP = 0;
   for (let i = 0; i < n; i++) {
     const got = cpuGot[i];
     sumGot += got;
-    if (share && got > 0) held += got * runLength(cpuDemand[i], cpuLimit[i], bgCpu[i], slice, burst) * 0.5;
+    if (share && got > 0) {
+      const d = cpuDemand[i];
+      const run = runLength(d, cpuLimit[i], bgCpu[i], slice, burst);
+      held += got * run * 0.5;
+      if (run === slice) {
+        bound += got;
+        const fair = Math.min(cpuLimit[i], unit * (domainW ? weight[i] : vcpusA[i]));
+        if (got <= fair * (1 + 1e-9)) ahead += got;
+        else overW += domainW ? weight[i] : vcpusA[i];
+      } else ahead += got;
+      entities += Math.ceil(d - 1e-9);
+    }
     // Cache and memory-bandwidth interference (model spec §6, every mode).
     const pj = Math.min(1, (got * memBw) / hostBw + thrash[i] * thrashP);
     const pr = up[i] ? pj : 0;
     pressure[i] = pr;
     sumP += pr;
   }
-  const contended = p.cpuPolicy === 'share' && Number.isFinite(level);
   ctx.contended = contended;
   ctx.idle = Math.max(0, host.cores - sumGot);
-  // The chance a waking vCPU finds every core taken: the host's busy fraction to the power of its
-  // cores (one core: its busy fraction; many cores: only near saturation).
-  const u = Math.min(1, sumGot / host.cores);
-  ctx.busyP = share && sumGot > 0 ? (contended ? 1 : Math.pow(u, host.cores)) : 0;
+  ctx.fairUnit = unit;
   ctx.heldMs = held;
+  ctx.boundCores = bound;
+  ctx.aheadCores = ahead;
+  ctx.overWeight = overW;
+  ctx.runnable = entities;
   ctx.sumGot = sumGot;
   ctx.waitMs = 0;
   ctx.sumP = sumP;
+  // A wake-up of Dom0's backend, for the requests whose path passes through it.
+  ctx.dom0WaitMs =
+    share && p.dom0
+      ? wakeWaitMs(
+          host.cores,
+          contended,
+          sumGot - dom0Got,
+          bound - (dom0Run === slice ? dom0Got : 0),
+          held - dom0Got * dom0Run * 0.5,
+          ahead - (dom0Over ? 0 : dom0Got),
+          entities - (dom0Got > 0 ? Math.ceil(dom0Got - 1e-9) : 0),
+        )
+      : 0;
   return sumGot;
 }
 
@@ -99,11 +157,20 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     contended = ctx.contended;
   const level = w.shared.level,
     idle = ctx.idle,
-    busyP = ctx.busyP,
+    unit = ctx.fairUnit,
     heldMs = ctx.heldMs,
+    boundAll = ctx.boundCores,
+    aheadAll = ctx.aheadCores,
+    overW = ctx.overWeight,
+    runnable = ctx.runnable,
     sumGotAll = ctx.sumGot,
-    sumP = ctx.sumP;
-  const eCpu = p.eCpu;
+    sumP = ctx.sumP,
+    dom0WaitMs = ctx.dom0WaitMs;
+  const cores = st.host.cores;
+  const diskBase = s.diskBase,
+    netBase = s.netBase;
+  const eCpu = p.eCpu,
+    dom0 = p.dom0;
   const KNOBS = st.params;
   const sigmaScale = p.cachePartitioning ? KNOBS.cachePartitionScale : 1;
   const slice = p.schedSliceMs,
@@ -116,9 +183,17 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     const capped = Math.min(d, lim);
     // Headroom: under a share what the VPS could get at this level (or with the idle cores); under
     // a quota its (possibly squeezed) cap, set by the CPU split. Only the service reads it.
+    // Its weighted share of the cores, and what it could take back from the entities above theirs
+    // (they yield down to the level it would reach beside them): the headroom of an idle share.
+    const wi = domainW ? weight[i] : vc;
+    const fair = Math.min(lim, unit * wi);
     let cpuHead: number;
     if (!share) cpuHead = cpuAvail[i];
-    else if (!contended) cpuHead = Math.min(lim, got + idle);
+    else if (!contended) {
+      const overI = got > fair * (1 + 1e-9) && runLength(d, lim, bgCpuA[i], slice, burst) === slice;
+      const back = overW > 0 && !overI ? ((cores - aheadAll + got) * wi) / (wi + overW) : 0;
+      cpuHead = Math.min(lim, Math.max(got + idle, back));
+    }
     else if (domainW) {
       // What its weight gets at this level, up to its limit (headroomDomain, inline: no boxed doubles).
       const atLevel = weight[i] * level;
@@ -127,11 +202,25 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     cpuHeadA[i] = cpuHead;
     mSteal[i] = Math.max(0, capped - got) / vc;
     mThrottled[i] = Math.max(0, d - capped) / vc;
-    // Scheduler wait (model spec §3): every core taken, by whom, for how much of its run.
+    // Scheduler wait (model spec §3, schedwait.ts): at each wake-up on a request's path, every core
+    // taken, by whom, for how much of its run, and who is queued ahead; its own runs do not count.
     let wait = 0;
-    if (d > 0 && busyP > 0 && sumGotAll > 0) {
-      const own = got * runLength(d, lim, bgCpuA[i], slice, burst) * 0.5;
-      wait = (busyP * Math.max(0, heldMs - own)) / sumGotAll;
+    if (share && d > 0) {
+      const run = runLength(d, lim, bgCpuA[i], slice, burst);
+      const isBound = run === slice;
+      const ahead = isBound && got > fair * (1 + 1e-9) ? aheadAll : aheadAll - got;
+      const wake = wakeWaitMs(
+        cores,
+        contended,
+        sumGotAll - got,
+        isBound ? boundAll - got : boundAll,
+        heldMs - got * run * 0.5,
+        ahead,
+        runnable - Math.ceil(d - 1e-9),
+      );
+      const useDisk = diskBase[i] > 0,
+        useNet = netBase[i] > 0;
+      wait = guestWakes(useDisk) * wake + (dom0 ? dom0Wakes(useDisk, useNet) * dom0WaitMs : 0);
     }
     mWait[i] = wait;
     // Cache slowdown.

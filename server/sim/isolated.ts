@@ -9,6 +9,7 @@ import * as nicMod from './nicqueue.js';
 import * as journalMod from './journal.js';
 import * as serviceMod from './service.js';
 import * as swapMod from './swapfault.js';
+import * as waitMod from './schedwait.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
@@ -16,6 +17,7 @@ const { evaluate } = serviceMod;
 const { nicQueueDelayMs } = nicMod;
 const { swapFaultMs } = swapMod;
 const { journalWaitMs, ownDrainMs } = journalMod;
+const { wakeWaitMs, guestWakes, dom0Wakes } = waitMod;
 // Infinity and NaN are globals: read in a branch that never ran, V8 cannot fold them to constants
 // and boxes every double merged with them on the heap. Hence 1 / 0 and 0 / 0 below: constant
 // divisions fold (a module constant would not survive bundling, which makes it a mutable var).
@@ -58,6 +60,9 @@ export function isolated(st: SimState, w: Work): void {
   const diskOpCpuS = KNOBS.diskOpCpuS,
     netMbitCpu = KNOBS.netMbitCpu;
   const share = p.cpuPolicy === 'share',
+    domainW = p.cpuWeighting === 'domain',
+    dom0Weight = KNOBS.dom0Weight,
+    weight = s.weight,
     slice = p.schedSliceMs,
     burst = Math.min(slice, KNOBS.cpuStageMs);
   const isoBacklogA = st.dyn.isoBacklog,
@@ -116,16 +121,39 @@ export function isolated(st: SimState, w: Work): void {
     const pages = KNOBS.swapPagesPerRequest;
     const swapMs = fIso > 0 ? fIso * pages * swapFaultMs(lambda * fIso * pages, hostDisk, dIso / hostDisk, KNOBS.swapReadMs, KNOBS.stageSlots) : 0;
     // Alone, the VPS still shares the cores with the Dom0 work its own I/O causes: the same
-    // scheduler wait as in the shared run, with Dom0 the only other entity (model spec §3).
+    // scheduler wait as in the shared run (schedwait.ts), with Dom0 the only other entity.
     let isoWait = 0;
     const dom0IsoGot = Math.min(dom0Vcpus, dom0Iso);
     if (share && dom0IsoGot > 0 && svcIso > 0) {
       const own = Math.min(svcIso, isoAvail / eCpu);
-      const sumIso = own + dom0IsoGot;
-      const heldIso = dom0IsoGot * (dom0IsoGot >= dom0Iso * 0.999 ? burst : slice) * 0.5;
-      if (sumIso >= cores) isoWait = heldIso / sumIso;
-      else if (!belowRounding(sumIso / cores, cores, heldIso / sumIso, netMs > 0 ? netMs : swapMs))
-        isoWait = (Math.pow(sumIso / cores, cores) * heldIso) / sumIso;
+      const ownRun = own >= cpuLimit[i] * 0.999 ? slice : burst;
+      const dom0Run = dom0IsoGot >= dom0Iso * 0.999 ? burst : slice;
+      const contended = own + dom0IsoGot > cores;
+      // Fair shares of the two: the cores in proportion to their weights (per vCPU under flat weighting).
+      const wOwn = domainW ? weight[i] : pl.vcpus[i],
+        wDom0 = domainW ? dom0Weight : dom0Vcpus;
+      const unit = cores / (wOwn + wDom0);
+      const ownOver = ownRun === slice && own > Math.min(cpuLimit[i], unit * wOwn) * (1 + 1e-9);
+      const dom0Over = dom0Run === slice && dom0IsoGot > Math.min(dom0Vcpus, unit * wDom0) * (1 + 1e-9);
+      const wGuest = wakeWaitMs(
+        cores,
+        contended,
+        dom0IsoGot,
+        dom0Run === slice ? dom0IsoGot : 0,
+        dom0IsoGot * dom0Run * 0.5,
+        dom0Over ? 0 : dom0IsoGot,
+        Math.ceil(dom0IsoGot - 1e-9),
+      );
+      const wDom0Wake = wakeWaitMs(
+        cores,
+        contended,
+        own,
+        ownRun === slice ? own : 0,
+        own * ownRun * 0.5,
+        ownOver ? 0 : own,
+        Math.ceil(own - 1e-9),
+      );
+      isoWait = guestWakes(useDisk) * wGuest + dom0Wakes(useDisk, useNet) * wDom0Wake;
     }
     sin.extraMs = netMs + isoWait + swapMs;
     sin.netExtraMs = netMs;
@@ -147,18 +175,3 @@ export function isolated(st: SimState, w: Work): void {
   }
 }
 
-/**
- * True when x^cores · heldPerSum (the wait above, with x < 1) is provably too small to change
- * `floor + wait` in double precision (under a quarter of an ulp of `floor`, with a factor 2 to
- * spare), so extraMs comes out bit for bit as without it and Math.pow (slow) need not run. Bounds
- * x^cores by x^16 (cores ≥ 16, 0 ≤ x < 1), four exact-enough squarings. (Returns a boolean and
- * takes the doubles it needs: inlined, nothing is boxed.)
- */
-function belowRounding(x: number, cores: number, heldPerSum: number, floor: number): boolean {
-  if (!(cores >= 16 && x >= 0 && x < 1 && floor > 0 && heldPerSum >= 0)) return false;
-  const x2 = x * x,
-    x4 = x2 * x2,
-    x8 = x4 * x4;
-  const bound = 2 * x8 * x8 * heldPerSum + 1e-300;
-  return bound < floor * 2 ** -55;
-}

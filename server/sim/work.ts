@@ -34,10 +34,20 @@ export interface ServiceContext {
   contended: boolean;
   idle: number;
   waitMs: number;
-  /** Chance a waking vCPU finds every core taken (shared policies). */
-  busyP: number;
+  /** A VPS's fair share of the cores per unit of weight (per vCPU under flat weighting). */
+  fairUnit: number;
   /** Σ (core time held × half a run) over running entities, core·ms. */
   heldMs: number;
+  /** Cores held by CPU-bound entities (whole slices). */
+  boundCores: number;
+  /** Cores used by entities not above their fair share (a light waker queues behind them). */
+  aheadCores: number;
+  /** Σ weight (vCPUs under flat weighting) of the entities above their fair share (OVER). */
+  overWeight: number;
+  /** Runnable vCPUs (Dom0's included). */
+  runnable: number;
+  /** Wait of one wake-up of Dom0's backend (para), ms. */
+  dom0WaitMs: number;
   /** Σ granted CPU (guests, Dom0, host OS). */
   sumGot: number;
   /** Σ memory-bandwidth pressure. */
@@ -62,8 +72,13 @@ export class Work {
     contended: false,
     idle: 0.5,
     waitMs: 0.5,
-    busyP: 0.5,
+    fairUnit: 0.5,
     heldMs: 0.5,
+    boundCores: 0.5,
+    aheadCores: 0.5,
+    overWeight: 0.5,
+    runnable: 0.5,
+    dom0WaitMs: 0.5,
     sumGot: 0.5,
     sumP: 0.5,
     journalMs: 0.5,
