@@ -86,8 +86,6 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         const cause = dom0 ? native * dom0Factor : 0;
         dom0Cause[i] = cause;
         dom0Work += cause;
-        hostOsNative += native;
-        hostOsCause[i] = hostOs ? native * hostOsFactor : 0;
         // The guest pays its own I/O cost (less what a host OS runs outside its quota), split
         // between its service and its storm or flood per device (IOPS and Mbit/s never summed).
         const own = ioOn * ioCpuFactor * selfShare;
@@ -98,6 +96,17 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
           selfNet = own * netServed[i] * netMbitCpu;
         const svcIo = (dTot > 0 ? (selfDisk * diskBase[i]) / dTot : 0) + (nTot > 0 ? (selfNet * netBase[i]) / nTot : 0);
         const faultIo = Math.max(0, selfDisk + selfNet - svcIo);
+        // A host OS works on the I/O its guest submits, and a guest cannot submit a storm or flood
+        // faster than its own CPU cap drives it (with its service beside it, in proportion). The
+        // first pass has not held the storm back to its guest's CPU yet: count only what the cap
+        // can drive, or the host-OS work of a storm never submitted squeezes its guest's grant.
+        let hostNative = native;
+        if (pass === 0 && hostOs && faultIo > 0 && own > 0) {
+          const drive = Math.min(1, cpuLimit[i] / (appCpu[i] + bgCpu[i] + svcIo + faultIo));
+          hostNative = native - (faultIo / own) * (1 - drive);
+        }
+        hostOsNative += hostNative;
+        hostOsCause[i] = hostOs ? hostNative * hostOsFactor : 0;
         // In a VM its own kernel (netfront, virtio) takes the inbound flood in, for a receiver that
         // reads only what the CPU left after the service allows (TCP flow control): it yields.
         const rxOwn = own * rxElsewhere;

@@ -37,6 +37,34 @@ describe('hosted: host-OS work when the host runs out of cores', () => {
     expect(vpsOf(during, 'd').cpuGranted).toBeLessThan(2);
   });
 
+  it('a flood far beyond what its guest can drive asks the host OS only for what the guest submits: the flooder pays with its own service', () => {
+    // One core, two VMs capped at half of it, 10 GbE: a flood at line rate would cost the host OS
+    // far more than the core, but the guest can only submit what its half-core drives.
+    const e = make(
+      scenario({
+        mode: 'hosted',
+        host: { cores: 1, ramGiB: 8, diskIops: 600_000, netMbps: 10_000 },
+        vps: ['a', 'f'].map((id) =>
+          web(id, {
+            vcpus: 1,
+            ramGiB: 2,
+            cpuCapCores: 0.5,
+            netMbps: 10_000,
+            load: { cpu: 0.25, mem: 0.5, disk: 0, net: 0.002 },
+          }),
+        ),
+        events: [{ atTick: 20, type: 'startFault', vps: 'f', fault: 'net_flood' }],
+      }),
+    );
+    const before = run(e, 20).at(-1)!;
+    const during = run(e, 40).at(-1)!;
+    // The flooder's grant stays its whole cap, and its flood takes most of it from its own service.
+    expect(vpsOf(during, 'f').cpuGranted).toBeCloseTo(0.5, 9);
+    expect(vpsOf(during, 'f').throughputRps).toBeLessThan(0.5 * vpsOf(before, 'f').throughputRps);
+    // Its neighbour keeps what it had.
+    expect(vpsOf(during, 'a').throughputRps).toBeGreaterThan(0.99 * vpsOf(before, 'a').throughputRps);
+  });
+
   it('with idle cores left, the host OS takes them and every quota is granted in full', () => {
     const s = busy();
     const e = make({ ...s, host: { cores: 16 }, events: [] });
