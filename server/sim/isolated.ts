@@ -75,7 +75,13 @@ export function isolated(st: SimState, w: Work): void {
     const lambda = lambdaA[i];
     const db = diskBase[i],
       nb = netBase[i];
-    if (isoReady && lambda === isoLambda[i] && db === isoDisk[i] && nb === isoNet[i] && isoBacklogA[i] === 0) {
+    if (
+      isoReady &&
+      lambda === isoLambda[i] &&
+      db === isoDisk[i] &&
+      nb === isoNet[i] &&
+      isoBacklogA[i] === 0
+    ) {
       isoKept[i] = 1;
       continue;
     }
@@ -115,11 +121,18 @@ export function isolated(st: SimState, w: Work): void {
     sin.uNet = nIso / hostNet;
     sin.uDom0 = dom0 ? Math.min(1, dom0Iso / Math.max(dom0Vcpus, 1e-9)) : 0;
     // Alone, its replies wait only behind its own traffic in the NIC's transmit queue.
-    const netMs = useNet ? rttMs + nicQueueDelayMs(nIso, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes) : 0;
+    const netMs = useNet
+      ? rttMs + nicQueueDelayMs(nIso, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes)
+      : 0;
     // Alone, only its own swapped pages fault, queueing at the disk behind its own I/O (§4).
     const fIso = pl.swapFracIso[i];
     const pages = KNOBS.swapPagesPerRequest;
-    const swapMs = fIso > 0 ? fIso * pages * swapFaultMs(lambda * fIso * pages, hostDisk, dIso / hostDisk, KNOBS.swapReadMs, KNOBS.stageSlots) : 0;
+    const swapMs =
+      fIso > 0
+        ? fIso *
+          pages *
+          swapFaultMs(lambda * fIso * pages, hostDisk, dIso / hostDisk, KNOBS.swapReadMs, KNOBS.stageSlots)
+        : 0;
     // Alone, the VPS still shares the cores with the Dom0 work its own I/O causes: the same
     // scheduler wait as in the shared run (schedwait.ts), with Dom0 the only other entity.
     let isoWait = 0;
@@ -135,24 +148,8 @@ export function isolated(st: SimState, w: Work): void {
       const unit = cores / (wOwn + wDom0);
       const ownOver = ownRun === slice && own > Math.min(cpuLimit[i], unit * wOwn) * (1 + 1e-9);
       const dom0Over = dom0Run === slice && dom0IsoGot > Math.min(dom0Vcpus, unit * wDom0) * (1 + 1e-9);
-      const wGuest = wakeWaitMs(
-        cores,
-        contended,
-        dom0IsoGot,
-        dom0Run === slice ? dom0IsoGot : 0,
-        dom0IsoGot * dom0Run * 0.5,
-        dom0Over ? 0 : dom0IsoGot,
-        Math.ceil(dom0IsoGot - 1e-9),
-      );
-      const wDom0Wake = wakeWaitMs(
-        cores,
-        contended,
-        own,
-        ownRun === slice ? own : 0,
-        own * ownRun * 0.5,
-        ownOver ? 0 : own,
-        Math.ceil(own - 1e-9),
-      );
+      const wGuest = waitBehind(cores, contended, dom0IsoGot, dom0Run === slice, dom0Run, dom0Over);
+      const wDom0Wake = waitBehind(cores, contended, own, ownRun === slice, ownRun, ownOver);
       isoWait = guestWakes(useDisk) * wGuest + dom0Wakes(useDisk, useNet) * wDom0Wake;
     }
     sin.extraMs = netMs + isoWait + swapMs;
@@ -160,7 +157,8 @@ export function isolated(st: SimState, w: Work): void {
     // Alone, the journal carries only its own writes.
     sin.journalMs = sharedKernel ? journalWaitMs(p, KNOBS, hostDisk, KNOBS.webWriteShare * db) : 0;
     // ... and, with limits, its own ordered data through its own throttle.
-    sin.journalDrainMs = sharedKernel && p.containerLimits ? ownDrainMs(KNOBS, KNOBS.webWriteShare * db, dP) : 0;
+    sin.journalDrainMs =
+      sharedKernel && p.containerLimits ? ownDrainMs(KNOBS, KNOBS.webWriteShare * db, dP) : 0;
     sin.backlog = isoBacklogA[i];
     sin.backlogAgeS = isoAgeA[i];
     evaluate(sin, sout);
@@ -175,3 +173,22 @@ export function isolated(st: SimState, w: Work): void {
   }
 }
 
+/** A waking vCPU's wait, alone with one other entity holding `got` cores in runs of `runMs` (§3). */
+function waitBehind(
+  cores: number,
+  contended: boolean,
+  got: number,
+  cpuBound: boolean,
+  runMs: number,
+  over: boolean,
+): number {
+  return wakeWaitMs(
+    cores,
+    contended,
+    got,
+    cpuBound ? got : 0,
+    got * runMs * 0.5,
+    over ? 0 : got,
+    Math.ceil(got - 1e-9),
+  );
+}
