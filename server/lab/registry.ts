@@ -46,6 +46,8 @@ export class Registry {
   private readonly removedListeners = new Set<(lab: Lab) => void>();
   private readonly settledListeners = new Set<(id: string) => void>();
   private readonly restoring = new Set<string>();
+  /** Pending while the store's list of saved labs is being read (just after start). */
+  private listing: Promise<void> | null = null;
   private stopTimer: (() => void) | null = null;
   private creating = 0;
   /** Labs forked from another at a tick (no scenario start to go back to). */
@@ -65,8 +67,16 @@ export class Registry {
   async restore(): Promise<number> {
     const store = this.o.store;
     if (!store) return 0;
-    const ids = await store.list();
-    for (const id of ids) this.restoring.add(id);
+    let listed!: () => void;
+    this.listing = new Promise((ok) => (listed = ok));
+    let ids: string[];
+    try {
+      ids = await store.list();
+      for (const id of ids) this.restoring.add(id);
+    } finally {
+      this.listing = null;
+      listed();
+    }
     for (const id of ids) {
       try {
         await this.restoreOne(store, id);
@@ -134,9 +144,17 @@ export class Registry {
     };
   }
 
-  /** Whether a saved lab of this id is still being restored. */
+  /**
+   * Whether a saved lab of this id is still being restored, or may be: while the store's list is
+   * still being read just after start, any lab not running yet may be one of the saved ones.
+   */
   isRestoring(id: string): boolean {
-    return this.restoring.has(id);
+    return this.listing !== null ? !this.labs.has(id) : this.restoring.has(id);
+  }
+
+  /** While the list of saved labs is still being read: resolves once it is (then null). */
+  whenListed(): Promise<void> | null {
+    return this.listing;
   }
 
   /** Called once a saved lab's restore ended (restored, or quarantined). */

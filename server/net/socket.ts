@@ -182,7 +182,13 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     const unknownLab = (id: string, ack: unknown) =>
       reply(ack, {
         ok: false,
-        error: { code: 'UNKNOWN_LAB', message: `no lab "${id.slice(0, 64)}"`, path: 'lab' },
+        error: registry.isRestoring(id)
+          ? {
+              code: 'RESTORING',
+              message: `lab "${id.slice(0, 64)}" is being restored after a restart; ask again in a moment`,
+              path: 'lab',
+            }
+          : { code: 'UNKNOWN_LAB', message: `no lab "${id.slice(0, 64)}"`, path: 'lab' },
       });
     const findLab = (id: string, ack: unknown): Lab | undefined => {
       const lab = registry.get(id);
@@ -235,6 +241,27 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       broadcast.tellViewers(lab.id, true);
     };
 
+    /** A parsed join: a running lab, one being restored, or one another process runs. */
+    const join = (msg: JoinMessage, ack: unknown): void => {
+      // Just after start the saved labs are still being listed: answer once it is known which.
+      const listed = registry.whenListed();
+      if (listed) return void listed.then(() => join(msg, ack));
+      // A saved lab still being restored: the join is answered now, the snapshot follows when it is back.
+      if (registry.isRestoring(msg.lab)) {
+        waitingFor.set(socket.id, { socket, join: msg });
+        return reply(ack, { ok: true, data: { lab: msg.lab, restoring: true } });
+      }
+      const lab = remote ? registry.get(msg.lab) : findLab(msg.lab, ack);
+      if (!lab && remote) {
+        const opts = { historyS: msg.historyS, metrics: msg.metrics };
+        return void joinRemote(msg.lab, opts, ack).catch((err: unknown) => {
+          logger.error({ err, client: socket.data.by }, 'error joining a lab of another process');
+          reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+        });
+      }
+      if (lab) joinLab(lab, msg, ack);
+    };
+
     handle('join', (msg, ack) => {
       const r = parseInput(JoinSchema, msg);
       if (!r.ok) return invalid(ack, r.error);
@@ -243,20 +270,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
           ok: false,
           error: { code: 'RATE_LIMITED', message: `at most ${JOIN_RATE} join per second` },
         });
-      // A saved lab still being restored: the join is answered now, the snapshot follows when it is back.
-      if (registry.isRestoring(r.data.lab)) {
-        waitingFor.set(socket.id, { socket, join: r.data });
-        return reply(ack, { ok: true, data: { lab: r.data.lab, restoring: true } });
-      }
-      const lab = remote ? registry.get(r.data.lab) : findLab(r.data.lab, ack);
-      if (!lab && remote) {
-        const opts = { historyS: r.data.historyS, metrics: r.data.metrics };
-        return void joinRemote(r.data.lab, opts, ack).catch((err: unknown) => {
-          logger.error({ err, client: socket.data.by }, 'error joining a lab of another process');
-          reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
-        });
-      }
-      if (lab) joinLab(lab, r.data, ack);
+      join(r.data, ack);
     });
     joiners.set(socket.id, (lab, join) => joinLab(lab, join, undefined));
 

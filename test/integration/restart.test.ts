@@ -213,3 +213,49 @@ describe('while saved labs are being restored', () => {
     }
   });
 });
+
+describe('just after start, while the saved labs are still being listed', () => {
+  it('REST and socket commands answer RESTORING, not UNKNOWN_LAB, and a join waits for the list', async () => {
+    const a = await startServer();
+    dirs.push(a.dataDir);
+    await http(`${a.url}/api/labs`, { method: 'POST', body: { id: 'kept', preset: 'demo' } });
+    a.advance(1000);
+    await a.close();
+    // The real store, whose listing waits for the test: the port is open before the list is read.
+    const logger = silentLogger();
+    const store = await openFileStore(a.dataDir, logger);
+    let release!: () => void;
+    const gate = new Promise<void>((ok) => (release = ok));
+    const list = store.list.bind(store);
+    store.list = async () => (await gate, list());
+    const config = { ...DEFAULTS, port: 0, host: '127.0.0.1', dataDir: a.dataDir, clientDir: a.dataDir };
+    const b = await createApp({ config, clock: new ManualClock(1000), logger, store });
+    const { url } = await b.listen();
+    try {
+      const rest = await http(`${url}/api/labs/kept`);
+      expect(rest.status).toBe(503);
+      expect(rest.body.error).toMatchObject({ code: 'RESTORING', path: 'lab' });
+      const s = await client(url);
+      const cmd = await request<{ ok: boolean; error?: { code: string } }>(s, 'command', {
+        lab: 'kept',
+        type: 'setLoad',
+        vps: 'web-1',
+        load: { cpu: 0.5 },
+      });
+      expect(cmd.ok).toBe(false);
+      expect(cmd.error?.code).toBe('RESTORING');
+      // A join sent now is answered once the list is read: the saved lab, then a lab that is not there.
+      const joined = request<{ ok: boolean; data?: { lab: string } }>(s, 'join', { lab: 'kept' });
+      const other = request<{ ok: boolean; error?: { code: string } }>(s, 'join', { lab: 'nowhere' });
+      release();
+      expect((await joined).ok).toBe(true);
+      expect((await other).error?.code).toBe('UNKNOWN_LAB');
+      await expect.poll(async () => (await http(`${url}/api/labs/kept`)).status).toBe(200);
+      expect((await http(`${url}/api/labs/nowhere`)).status).toBe(404);
+      s.close();
+    } finally {
+      release();
+      await b.close();
+    }
+  });
+});
