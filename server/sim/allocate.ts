@@ -41,26 +41,139 @@ function vcpuSlope(demand: number, cap: number, level: number): number {
 
 type At = (x: number, y: number, level: number) => number;
 
-function solve(n: number, xs: Float64Array, ys: Float64Array, capacity: number, warm: number, at: At, slope: At): number {
+/**
+ * The level the solver last left in `out` (NaN: none). Each pass of the solver that evaluates
+ * every entity at a level also writes those values to `out`, so the caller need not redo the pass
+ * that ends on the root (the values are the same expressions, so the result is unchanged).
+ */
+let outLevel = 0 / 0;
+
+/**
+ * Whether the last solve, run again on the same inputs warm-started from the level it returned,
+ * returns that same level by the same steps: it found everyone's limit fitting, or it stopped on
+ * the root with G(λ) ≤ C (the rerun stops at once), or it had restarted from 0 (the rerun restarts too).
+ */
+let repeats = false;
+
+/** Whether the last water-filling would give the same result if run again on the same inputs from its own level. */
+export function lastFillRepeats(): boolean {
+  return repeats;
+}
+
+/**
+ * Weighted max-min level under domain weighting, gᵢ(λ) = min(xᵢ, yᵢ·λ): the generic Newton solve
+ * below written out for this gᵢ (no call through a function value), each pass also summing the
+ * slope the next step needs and writing the allocation at its level into `out`.
+ */
+function solveDomain(n: number, xs: Float64Array, ys: Float64Array, capacity: number, warm: number, out: Float64Array): number {
   let total = 0;
-  for (let i = 0; i < n; i++) total += at(xs[i], ys[i], Infinity);
-  if (total <= capacity) return Infinity;
-  let level = warm > 0 && Number.isFinite(warm) ? warm : 0;
-  let g = 0;
-  for (let i = 0; i < n; i++) g += at(xs[i], ys[i], level);
+  for (let i = 0; i < n; i++) {
+    const x = xs[i];
+    const v = ys[i] * (1 / 0);
+    const a = v < x ? v : x;
+    total += a;
+    out[i] = a;
+  }
+  outLevel = 1 / 0;
+  repeats = true;
+  if (total <= capacity) return 1 / 0;
+  repeats = false;
+  const w0 = warm > 0 && Number.isFinite(warm) ? warm : 0;
+  let gw = 0,
+    sw = 0,
+    s0 = 0;
+  for (let i = 0; i < n; i++) {
+    const x = xs[i],
+      y = ys[i];
+    const v = y * w0;
+    if (v < x) {
+      gw += v;
+      sw += y;
+    } else gw += x;
+    if (y * 0 < x) s0 += y;
+  }
+  let level = w0;
+  let g = gw;
+  let s = sw;
+  let restarted = false;
   if (g > capacity) {
     level = 0;
     g = 0;
+    s = s0;
+    restarted = true;
   }
   for (let it = 0; it < MAX_NEWTON; it++) {
     const gap = capacity - g;
-    if (gap <= capacity * REL_EPS) return level;
+    if (gap <= capacity * REL_EPS) {
+      repeats = level > 0 && level < 1 / 0 && (g <= capacity || restarted);
+      return level;
+    }
+    if (s <= 0) return level;
+    const next = level + gap / s;
+    let gn = 0,
+      sn = 0;
+    for (let i = 0; i < n; i++) {
+      const x = xs[i],
+        y = ys[i];
+      const v = y * next;
+      if (v < x) {
+        gn += v;
+        sn += y;
+        out[i] = v;
+      } else {
+        gn += x;
+        out[i] = x;
+      }
+    }
+    outLevel = next;
+    if (gn > capacity * (1 + REL_EPS)) {
+      // Rounding pushed us just past the root: the root lies on this segment, so bisect the sliver.
+      return bisect(n, xs, ys, capacity, level, next, domainAt);
+    }
+    level = next;
+    g = gn;
+    s = sn;
+  }
+  return exactBySort(n, xs, ys, capacity, domainAt, domainSlope);
+}
+
+function solve(n: number, xs: Float64Array, ys: Float64Array, capacity: number, warm: number, at: At, slope: At, out: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const a = at(xs[i], ys[i], 1 / 0);
+    total += a;
+    out[i] = a;
+  }
+  outLevel = 1 / 0;
+  repeats = true;
+  if (total <= capacity) return 1 / 0;
+  repeats = false;
+  let level = warm > 0 && Number.isFinite(warm) ? warm : 0;
+  let g = 0;
+  for (let i = 0; i < n; i++) g += at(xs[i], ys[i], level);
+  let restarted = false;
+  if (g > capacity) {
+    level = 0;
+    g = 0;
+    restarted = true;
+  }
+  for (let it = 0; it < MAX_NEWTON; it++) {
+    const gap = capacity - g;
+    if (gap <= capacity * REL_EPS) {
+      repeats = level > 0 && level < 1 / 0 && (g <= capacity || restarted);
+      return level;
+    }
     let s = 0;
     for (let i = 0; i < n; i++) s += slope(xs[i], ys[i], level);
     if (s <= 0) return level;
     const next = level + gap / s;
     let gn = 0;
-    for (let i = 0; i < n; i++) gn += at(xs[i], ys[i], next);
+    for (let i = 0; i < n; i++) {
+      const a = at(xs[i], ys[i], next);
+      gn += a;
+      out[i] = a;
+    }
+    outLevel = next;
     if (gn > capacity * (1 + REL_EPS)) {
       // Rounding pushed us just past the root: the root lies on this segment, so bisect the sliver.
       return bisect(n, xs, ys, capacity, level, next, at);
@@ -122,8 +235,9 @@ export function waterFillDomain(
   out: Float64Array,
   warm = 0,
 ): number {
-  const level = solve(n, limit, weight, capacity, warm, domainAt, domainSlope);
-  for (let i = 0; i < n; i++) out[i] = domainAt(limit[i], weight[i], level);
+  if (out === limit || out === weight) throw new Error('waterFillDomain: out must not alias its inputs');
+  const level = solveDomain(n, limit, weight, capacity, warm, out);
+  if (level !== outLevel) for (let i = 0; i < n; i++) out[i] = domainAt(limit[i], weight[i], level);
   return level;
 }
 
@@ -140,8 +254,9 @@ export function waterFillVcpu(
   out: Float64Array,
   warm = 0,
 ): number {
-  const level = solve(n, demand, cap, capacity, warm, vcpuAt, vcpuSlope);
-  for (let i = 0; i < n; i++) out[i] = vcpuAt(demand[i], cap[i], level);
+  if (out === demand || out === cap) throw new Error('waterFillVcpu: out must not alias its inputs');
+  const level = solve(n, demand, cap, capacity, warm, vcpuAt, vcpuSlope, out);
+  if (level !== outLevel) for (let i = 0; i < n; i++) out[i] = vcpuAt(demand[i], cap[i], level);
   return level;
 }
 

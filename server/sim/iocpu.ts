@@ -8,7 +8,7 @@ import * as allocMod from './allocate.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
-const { waterFillDomain, waterFillVcpu, shareProportional } = allocMod;
+const { waterFillDomain, waterFillVcpu, shareProportional, lastFillRepeats } = allocMod;
 
 /** Shares devices and CPU; leaves dom0Got, dom0Work, hostOsCpu and the CPU level in `w.shared`. */
 export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
@@ -56,13 +56,23 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     hostOsCpu = 0,
     level = Infinity;
   let anyIo = w.ioMaybe;
+  // No storm, flood or background CPU this tick (every fault intensity is zero) and no host OS:
+  // a second pass would redo the first one's I/O exactly (the scales it applies multiply zeros).
+  const noFaultIo = w.faultDemandsZero && !hostOs;
+  const ioOn = dom0Down ? 0 : 1;
+  let kernelRx = 0;
+  let hostOsNative = 0;
+  let fillRepeats = false;
   for (let pass = 0; pass < 2; pass++) {
-    const ioOn = dom0Down ? 0 : 1;
-    dom0Work = 0;
-    // A shared kernel's receive softirq for inbound floods, cores.
-    let kernelRx = 0;
-    let hostOsNative = 0;
-    if (anyIo) {
+    const redoIo = pass === 0 || !noFaultIo;
+    if (redoIo) {
+      dom0Work = 0;
+      // A shared kernel's receive softirq for inbound floods, cores.
+      kernelRx = 0;
+      hostOsNative = 0;
+    }
+    if (anyIo && pass === 0 && w.wantsReady) anyIo = w.wantsAny;
+    else if (anyIo && redoIo) {
       anyIo = false;
       for (let i = 0; i < n; i++) {
         const dw = Math.min(diskBase[i] + diskFault[i] * faultIoScale[i], dPath[i]);
@@ -72,7 +82,37 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         if (dw > 0 || nw > 0 || netRx[i] > 0) anyIo = true;
       }
     }
-    if (anyIo) {
+    if (anyIo && !redoIo) {
+      // The first pass's I/O stands as it is.
+    } else if (anyIo && noFaultIo) {
+      w.ioQuiet = false;
+      w.shared.diskLevel = share(p.diskSharing, n, diskWant, host.diskIops, diskServed, w.ones);
+      w.shared.netLevel = share(p.netSharing, n, netWant, host.netMbps, netServed, w.ones);
+      // The loop below without faults: no inbound flood, storm or flood to scale, no background CPU.
+      const own = ioOn * ioCpuFactor * selfShare;
+      for (let i = 0; i < n; i++) {
+        const ds = diskServed[i],
+          ns = netServed[i];
+        const native = ioOn * (ds * diskOpCpuS + ns * netMbitCpu) + 0;
+        const cause = dom0 ? native * dom0Factor : 0;
+        dom0Cause[i] = cause;
+        dom0Work += cause;
+        const db = diskBase[i],
+          nb = netBase[i];
+        const dTot = db + 0,
+          nTot = nb + 0;
+        const selfDisk = own * ds * diskOpCpuS,
+          selfNet = own * ns * netMbitCpu;
+        const svcIo = (dTot > 0 ? (selfDisk * db) / dTot : 0) + (nTot > 0 ? (selfNet * nb) / nTot : 0);
+        const faultIo = Math.max(0, selfDisk + selfNet - svcIo);
+        hostOsNative += native;
+        hostOsCause[i] = 0;
+        rxCpu[i] = 0;
+        svcIoCpu[i] = svcIo;
+        faultIoCpu[i] = faultIo;
+        cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + 0 + svcIo + faultIo + 0);
+      }
+    } else if (anyIo) {
       w.ioQuiet = false;
       w.shared.diskLevel = share(p.diskSharing, n, diskWant, host.diskIops, diskServed, w.ones);
       w.shared.netLevel = share(p.netSharing, n, netWant, host.netMbps, netServed, w.ones);
@@ -149,9 +189,11 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         for (let i = 0; i < cnt; i++) cpuAvail[i] = Math.min(cpuDemand[i], cpuLimit[i]);
         if (charging) for (let i = 0; i < n; i++) cpuAvail[i] += dom0Cause[i];
         level = waterFillDomain(cnt, cpuAvail, weight, capacity, cpuGot, st.cpuLevel);
+        fillRepeats = lastFillRepeats();
         if (charging) dom0Got = chargeDom0(n, s, w.ones, Math.min(p.dom0Vcpus, host.cores));
       } else {
         level = waterFillVcpu(cnt, cpuDemand, cpuLimit, capacity, cpuGot, st.cpuLevel);
+        fillRepeats = lastFillRepeats();
       }
       st.cpuLevel = Number.isFinite(level) ? level : 0;
       if (!charging) dom0Got = cpuGot[n] * (dom0Want > 0 ? 1 : 0);
@@ -183,6 +225,9 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     if (pass > 0 || !anyIo) break;
     w.ioScaled = true;
     if (!holdBack(n, appCpu, svcIoCpu, faultIoCpu, rxCpu, cpuGot, faultIoScale)) break;
+    // Without faults the second pass would rerun the same CPU split on the same demands from the
+    // level it just found: when that rerun is known to land on the same level, it is skipped.
+    if (noFaultIo && p.cpuPolicy === 'share' && !charging && fillRepeats) break;
   }
   const sh = w.shared;
   sh.dom0Got = dom0Got;

@@ -114,6 +114,8 @@ export function memory(st: SimState, w: Work, notes: Note[]): boolean {
 
 function zeroDemand(w: Work, i: number): void {
   const s = w.s;
+  // Its device wants, if already worked out, are stale: the I/O phase works them out again.
+  w.wantsReady = false;
   s.appCpu[i] = 0;
   s.bgCpu[i] = 0;
   s.diskBase[i] = 0;

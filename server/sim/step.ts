@@ -218,6 +218,13 @@ function demands(st: SimState, w: Work, allDown: boolean, ioStopped: boolean): v
       s.netRx.fill(0, 0, n);
       w.faultDemandsZero = true;
     }
+    // What each VPS asks of the devices (the I/O phase's first pass reads it): its base demand up
+    // to its path, as `diskBase + diskFault × scale` is with no storm or flood.
+    const diskWant = s.diskWant,
+      netWant = s.netWant,
+      dPath = pl.dPath,
+      nPath = pl.nPath;
+    let wants = false;
     for (let i = 0; i < n; i++) {
       const up = !allDown && !(downUntil[i] > tick);
       up_[i] = up ? 1 : 0;
@@ -235,7 +242,14 @@ function demands(st: SimState, w: Work, allDown: boolean, ioStopped: boolean): v
       netBase[i] = nt;
       if (d > 0 || nt > 0) io = true;
       serviceFactor[i] = up ? 1 : 0;
+      const dw = Math.min(d + 0, dPath[i]),
+        nw = Math.min(nt + 0, nPath[i]);
+      diskWant[i] = dw;
+      netWant[i] = nw;
+      if (dw > 0 || nw > 0) wants = true;
     }
+    w.wantsAny = wants;
   }
+  w.wantsReady = !w.faultsSet;
   w.ioMaybe = io;
 }

@@ -131,6 +131,10 @@ export class Work {
   ioQuiet = false;
   /** This tick's demands include some I/O (set by the demand phase; conservative). */
   ioMaybe = true;
+  /** The demand phase left this tick's device wants (first pass, no fault) in `s.diskWant`/`s.netWant`. */
+  wantsReady = false;
+  /** Some VPS wants a device this tick (with `wantsReady`). */
+  wantsAny = false;
   /** Every workload multiplier in `s.mult` is 1 (no noisy profile last tick). */
   multsOne = true;
   /** No fault last tick: the fault-driven demands (background CPU, storm, flood) hold zeros. */
