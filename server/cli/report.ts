@@ -6,11 +6,14 @@ import type { ModeSpec } from '../../shared/commands.js';
 import { modeLabel } from '../../shared/events.js';
 import type { RunSummary } from '../export/summary.js';
 
+/** Milliseconds on a monotonic clock (process.hrtime: no perf_hooks to load at start). */
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
 /** Progress on a terminal: ticks done, VPS-ticks per second, ETA; silent for runs under ~2 s. */
 export class Progress {
   private done = 0;
   private vpsTicks = 0;
-  private readonly t0 = performance.now();
+  private readonly t0 = now();
   private next = this.t0 + 2000;
   private shown = false;
 
@@ -24,10 +27,10 @@ export class Progress {
     this.done++;
     this.vpsTicks += n;
     if (this.stream === null || (this.done & 15) !== 0) return;
-    const now = performance.now();
-    if (now < this.next) return;
-    this.next = now + 250;
-    const s = (now - this.t0) / 1000;
+    const t = now();
+    if (t < this.next) return;
+    this.next = t + 250;
+    const s = (t - this.t0) / 1000;
     const eta = ((this.total - this.done) * s) / this.done;
     this.shown = true;
     this.stream.write(
@@ -39,7 +42,7 @@ export class Progress {
   /** Clears the progress line; returns wall seconds and VPS-ticks done. */
   end(): { seconds: number; vpsTicks: number } {
     if (this.shown) this.stream?.write('\r\x1b[K');
-    return { seconds: (performance.now() - this.t0) / 1000, vpsTicks: this.vpsTicks };
+    return { seconds: (now() - this.t0) / 1000, vpsTicks: this.vpsTicks };
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { isatty } from 'node:tty';
 import { pathToFileURL } from 'node:url';
 import type { Scenario } from '../../shared/commands.js';
 import { modeLabel } from '../../shared/events.js';
@@ -20,7 +21,7 @@ import {
 } from '../scenario.js';
 import { USAGE, parseArgs, type SimOptions } from './args.js';
 import { Progress, hostLines, rate, summaryTable } from './report.js';
-import { Sink } from './sink.js';
+import { Sink, say } from './sink.js';
 import { writeRuns, type RunMeta } from './write.js';
 
 export { FORMATS, USAGE, parseArgs, type ArgsResult, type Format, type SimOptions } from './args.js';
@@ -52,7 +53,7 @@ const DEFAULT_DURATION_S = 60;
 export async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv);
   if (!parsed.ok) {
-    process.stderr.write(`sim: ${parsed.error.flag}: ${parsed.error.message}\n`);
+    say(`sim: ${parsed.error.flag}: ${parsed.error.message}\n`);
     return 2;
   }
   if ('help' in parsed && parsed.help) {
@@ -66,7 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const opts = (parsed as { options: SimOptions }).options;
   const loaded = await resolveScenario(opts.scenario);
   if (!loaded.ok) {
-    process.stderr.write(`sim: ${loaded.error.message}\n`);
+    say(`sim: ${loaded.error.message}\n`);
     return 2;
   }
   const scenario: Scenario = {
@@ -78,7 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const mode of modes) {
     const r = await createRun(scenario, mode);
     if (!r.ok) {
-      process.stderr.write(
+      say(
         `sim: ${opts.compare ? `--compare ${modeLabel(mode)}: ` : opts.mode ? `--mode: ` : ''}${r.error.message}\n`,
       );
       return 2;
@@ -86,11 +87,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     runs.push(r.data);
   }
   if (opts.out && !existsSync(dirname(resolve(opts.out)))) {
-    process.stderr.write(`sim: --out: folder ${dirname(resolve(opts.out))} does not exist\n`);
+    say(`sim: --out: folder ${dirname(resolve(opts.out))} does not exist\n`);
     return 2;
   }
   if (opts.out && existsSync(opts.out) && statSync(opts.out).isDirectory()) {
-    process.stderr.write(`sim: --out: ${opts.out} is a folder; name a file\n`);
+    say(`sim: --out: ${opts.out} is a folder; name a file\n`);
     return 2;
   }
   const ticks = Math.max(1, Math.round((scenario.durationS! * 1000) / runs[0].tickMs));
@@ -105,7 +106,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     version: VERSION,
   };
   const sink = new Sink(opts.out);
-  const progress = new Progress(ticks * runs.length, process.stderr.isTTY ? process.stderr : null);
+  const progress = new Progress(ticks * runs.length, isatty(2) ? process.stderr : null);
   try {
     const summaries = writeRuns(
       sink,
@@ -119,7 +120,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { seconds, vpsTicks } = progress.end();
     if (opts.out || opts.format === 'summary') {
       const n = Object.keys(summaries[0].vps).length;
-      process.stderr.write(
+      say(
         `sim: ${n} VPSs × ${ticks} ticks${runs.length > 1 ? ` × ${runs.length} modes` : ''} in ${seconds.toFixed(2)} s ` +
           `(${rate(vpsTicks / Math.max(seconds, 1e-9))} VPS-ticks/s)${opts.out ? ` → ${opts.out}` : ''}\n` +
           hostLines(modes, summaries) +
@@ -130,7 +131,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     progress.end();
     sink.abort();
-    process.stderr.write(`sim: the run failed: ${(e as Error).stack ?? String(e)}\n`);
+    say(`sim: the run failed: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   }
 }
@@ -139,7 +140,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (e: unknown) => {
-      process.stderr.write(`sim: ${(e as Error).stack ?? String(e)}\n`);
+      say(`sim: ${(e as Error).stack ?? String(e)}\n`);
       process.exitCode = 1;
     },
   );

@@ -2,6 +2,25 @@
 import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
+/** Writes all of `b` to `fd`, waiting out a non-blocking pipe that is full. */
+export function writeAll(fd: number, b: Buffer): void {
+  while (b.length) {
+    try {
+      b = b.subarray(writeSync(fd, b));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
+/**
+ * A message on stderr, written straight to its file descriptor: a run that only reports at the
+ * end does not pay for building `process.stderr` at start.
+ */
+export function say(text: string): void {
+  writeAll(2, Buffer.from(text, 'utf8'));
+}
+
 /** Buffers text and writes it in chunks of about 1 MB, so output streams and memory stays flat. */
 export class Sink {
   private fd: number;
@@ -18,15 +37,9 @@ export class Sink {
     if (this.buf.length > 1 << 20) this.flush();
   }
   private flush(): void {
-    let b = Buffer.from(this.buf, 'utf8');
+    const b = Buffer.from(this.buf, 'utf8');
     this.buf = '';
-    while (b.length) {
-      try {
-        b = b.subarray(writeSync(this.fd, b));
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      }
-    }
+    writeAll(this.fd, b);
   }
   close(): void {
     this.flush();
