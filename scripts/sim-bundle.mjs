@@ -82,8 +82,12 @@ export async function buildBundle(cache = DEFAULT_CACHE, entry = ENTRY) {
         name: 'inline-only-listed-packages',
         setup(b) {
           b.onResolve({ filter: /^[^./]/ }, (args) => {
-            const pkg = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-            return args.path.startsWith('node:') || !INLINE.has(pkg) ? { path: args.path, external: true } : undefined;
+            const pkg = args.path.startsWith('@')
+              ? args.path.split('/').slice(0, 2).join('/')
+              : args.path.split('/')[0];
+            return args.path.startsWith('node:') || !INLINE.has(pkg)
+              ? { path: args.path, external: true }
+              : undefined;
           });
         },
       },
@@ -92,7 +96,9 @@ export async function buildBundle(cache = DEFAULT_CACHE, entry = ENTRY) {
         name: 'zod-english-only',
         setup(b) {
           b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-            args.importer.includes('/node_modules/zod/') ? { path: join(dirname(args.importer), '../locales/en.js'), namespace: 'zod-en' } : undefined,
+            args.importer.includes('/node_modules/zod/')
+              ? { path: join(dirname(args.importer), '../locales/en.js'), namespace: 'zod-en' }
+              : undefined,
           );
           b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({
             contents: `export { default as en } from ${JSON.stringify(args.path)};`,
@@ -105,7 +111,10 @@ export async function buildBundle(cache = DEFAULT_CACHE, entry = ENTRY) {
         name: 'own-import-meta-url',
         setup(b) {
           b.onLoad({ filter: /\.ts$/ }, (args) => ({
-            contents: readFileSync(args.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+            contents: readFileSync(args.path, 'utf8').replaceAll(
+              'import.meta.url',
+              JSON.stringify(pathToFileURL(args.path).href),
+            ),
             loader: 'ts',
           }));
         },
@@ -116,15 +125,19 @@ export async function buildBundle(cache = DEFAULT_CACHE, entry = ENTRY) {
   const name = `sim-${createHash('sha1').update(code).digest('hex').slice(0, 16)}.cjs`;
   mkdirSync(cache, { recursive: true });
   writeAtomic(join(cache, name), code);
-  const paths = Object.keys(r.metafile.inputs).map((p) => relative(ROOT, resolve(ROOT, standIn(p.replace(/^[a-z-]+:/, '')))));
+  const paths = Object.keys(r.metafile.inputs).map((p) =>
+    relative(ROOT, resolve(ROOT, standIn(p.replace(/^[a-z-]+:/, '')))),
+  );
   const inputs = [...new Set(paths)].sort().map((p) => {
     const s = statSync(resolve(ROOT, p));
     return [p, s.size, s.mtimeMs];
   });
   // A source saved while the bundle was being built may not be in it: leave no manifest, build again next time.
-  if (inputs.every(([, , mtimeMs]) => mtimeMs < started - 1000)) writeAtomic(join(cache, MANIFEST), JSON.stringify({ node: process.version, bundle: name, inputs }));
+  if (inputs.every(([, , mtimeMs]) => mtimeMs < started - 1000))
+    writeAtomic(join(cache, MANIFEST), JSON.stringify({ node: process.version, bundle: name, inputs }));
   for (const f of readdirSync(cache))
-    if (/^sim-[0-9a-f]+\.(c?mjs|cjs\.v8|cjs)$/.test(f) && !f.startsWith(name)) rmSync(join(cache, f), { force: true });
+    if (/^sim-[0-9a-f]+\.(c?mjs|cjs\.v8|cjs)$/.test(f) && !f.startsWith(name))
+      rmSync(join(cache, f), { force: true });
   return join(cache, name);
 }
 

@@ -61,6 +61,10 @@ for (const m of ['latencyMeanMs', 'latencyP99Ms', 'latencyP99IsolatedMs'] as con
   const k = VPS_METRICS.indexOf(m);
   if (k >= 0) LATENCY[k] = 1;
 }
+/** Metric indices, latency ones apart (they also skip VPSs that serve nothing this tick). */
+const ALL = VPS_METRICS.map((_, k) => k);
+const PLAIN = ALL.filter((k) => !LATENCY[k]);
+const LATENCIES = ALL.filter((k) => LATENCY[k]);
 const P99 = VPS_METRICS.indexOf('latencyP99Ms');
 const THROUGHPUT = VPS_METRICS.indexOf('throughputRps');
 const GOOD = VPS_METRICS.indexOf('goodFraction');
@@ -86,6 +90,9 @@ export class SummaryAccumulator {
   /** Metric-major per slot: Σ of the counted values, and how many ticks were left out. */
   private sums = new Float64Array(0);
   private skips = new Uint32Array(0);
+  /** Each metric's row of `sums` and `skips` (views, remade when the slots grow). */
+  private sumRows: Float64Array[] = [];
+  private skipRows: Uint32Array[] = [];
   private ticksOf = new Uint32Array(0);
   private states = new Uint32Array(0);
   private noResponse = new Uint32Array(0);
@@ -124,19 +131,31 @@ export class SummaryAccumulator {
       }
     }
     if (c.ids !== this.lastIds) this.mapSlots(c.ids);
+    const anyOff = this.countVps(c);
+    if (this.identity) {
+      // Slot i is column i (no VPS came or went): no indirection, four metrics per pass.
+      sumGroups(c.n, c.col, anyOff ? PLAIN : ALL, this.sumRows, this.skipRows);
+      if (anyOff) for (const k of LATENCIES) sumServing(c.n, c.col[k], c.state, this.sumRows[k], this.skipRows[k]);
+    } else this.sumMapped(c);
+  }
+
+  /** Per VPS: ticks, states, highest p99 and "no response"; returns whether any VPS served nothing. */
+  private countVps(c: TickColumns): boolean {
     const n = c.n;
     const slots = this.slots;
     const cap = this.cap;
     const col = c.col;
     const state = c.state;
-    const { sums, skips, ticksOf, states, noResponse, maxP99 } = this;
+    const { ticksOf, states, noResponse, maxP99 } = this;
     const p99 = P99 >= 0 ? col[P99] : null;
     const thr = col[THROUGHPUT],
       goodF = col[GOOD];
     const offeredCol = OFFERED >= 0 ? col[OFFERED] : null;
+    let off = 0;
     for (let i = 0; i < n; i++) {
       const s = slots[i];
       const st = state[i];
+      off |= OFF[st];
       ticksOf[s]++;
       if (st < S) states[st * cap + s]++;
       if (p99) {
@@ -152,25 +171,23 @@ export class SummaryAccumulator {
         } else if (goodF[i] < 0.01) noResponse[s]++;
       }
     }
+    return off !== 0;
+  }
+
+  /** The metric sums when columns and slots differ (a VPS came or went during the run). */
+  private sumMapped(c: TickColumns): void {
+    const n = c.n;
+    const slots = this.slots;
+    const state = c.state;
     for (let k = 0; k < M; k++) {
-      const v = col[k];
-      const sb = k * cap;
-      if (this.identity) {
-        // Slot i is column i (no VPS came or went): no indirection.
-        if (LATENCY[k]) sumServing(n, v, state, sums, skips, sb);
-        else sumFinite(n, v, sums, skips, sb);
-      } else if (LATENCY[k]) {
-        for (let i = 0; i < n; i++) {
-          const x = v[i];
-          if (x - x === 0 && OFF[state[i]] === 0) sums[sb + slots[i]] += x;
-          else skips[sb + slots[i]]++;
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const x = v[i];
-          if (x - x === 0) sums[sb + slots[i]] += x;
-          else skips[sb + slots[i]]++;
-        }
+      const v = c.col[k];
+      const sums = this.sumRows[k];
+      const skips = this.skipRows[k];
+      const latency = LATENCY[k] === 1;
+      for (let i = 0; i < n; i++) {
+        const x = v[i];
+        if (x - x === 0 && (!latency || OFF[state[i]] === 0)) sums[slots[i]] += x;
+        else skips[slots[i]]++;
       }
     }
   }
@@ -209,6 +226,8 @@ export class SummaryAccumulator {
     p.set(this.maxP99);
     this.maxP99 = p;
     this.cap = cap;
+    this.sumRows = ALL.map((k) => this.sums.subarray(k * cap, (k + 1) * cap));
+    this.skipRows = ALL.map((k) => this.skips.subarray(k * cap, (k + 1) * cap));
   }
 
   /** The summary of everything added so far. */
@@ -252,21 +271,62 @@ export class SummaryAccumulator {
   }
 }
 
-/** Adds each finite value of column `v` to `sums[base + i]`, else counts it in `skips`. */
-function sumFinite(n: number, v: Float64Array, sums: Float64Array, skips: Uint32Array, base: number): void {
+/**
+ * For each metric k of `ks` (four at a time: one pass reads four columns), adds each finite value
+ * of column k to `sums[k][i]`, else counts it in `skips[k][i]`. Every cell still gets its values
+ * one tick after the other, so the sums are the same to the last bit.
+ */
+function sumGroups(n: number, col: readonly Float64Array[], ks: readonly number[], sums: Float64Array[], skips: Uint32Array[]): void {
+  let j = 0;
+  for (; j + 4 <= ks.length; j += 4) {
+    const a = ks[j], b = ks[j + 1], c = ks[j + 2], d = ks[j + 3];
+    sum4(n, col[a], col[b], col[c], col[d], sums[a], sums[b], sums[c], sums[d], skips[a], skips[b], skips[c], skips[d]);
+  }
+  for (; j < ks.length; j++) sumFinite(n, col[ks[j]], sums[ks[j]], skips[ks[j]]);
+}
+
+/** Four columns at once: the common case (all four finite) takes one test. */
+function sum4(
+  n: number,
+  va: Float64Array, vb: Float64Array, vc: Float64Array, vd: Float64Array,
+  sa: Float64Array, sb: Float64Array, sc: Float64Array, sd: Float64Array,
+  ka: Uint32Array, kb: Uint32Array, kc: Uint32Array, kd: Uint32Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const a = va[i], b = vb[i], c = vc[i], d = vd[i];
+    if (a - a + (b - b) + (c - c) + (d - d) === 0) {
+      sa[i] += a;
+      sb[i] += b;
+      sc[i] += c;
+      sd[i] += d;
+    } else {
+      if (a - a === 0) sa[i] += a;
+      else ka[i]++;
+      if (b - b === 0) sb[i] += b;
+      else kb[i]++;
+      if (c - c === 0) sc[i] += c;
+      else kc[i]++;
+      if (d - d === 0) sd[i] += d;
+      else kd[i]++;
+    }
+  }
+}
+
+/** Adds each finite value of column `v` to `sums[i]`, else counts it in `skips[i]`. */
+function sumFinite(n: number, v: Float64Array, sums: Float64Array, skips: Uint32Array): void {
   for (let i = 0; i < n; i++) {
     const x = v[i];
-    if (x - x === 0) sums[base + i] += x;
-    else skips[base + i]++;
+    if (x - x === 0) sums[i] += x;
+    else skips[i]++;
   }
 }
 
 /** As {@link sumFinite}, skipping also the VPSs that serve nothing this tick (down, rebooting). */
-function sumServing(n: number, v: Float64Array, state: Uint8Array, sums: Float64Array, skips: Uint32Array, base: number): void {
+function sumServing(n: number, v: Float64Array, state: Uint8Array, sums: Float64Array, skips: Uint32Array): void {
   for (let i = 0; i < n; i++) {
     const x = v[i];
-    if (x - x === 0 && OFF[state[i]] === 0) sums[base + i] += x;
-    else skips[base + i]++;
+    if (x - x === 0 && OFF[state[i]] === 0) sums[i] += x;
+    else skips[i]++;
   }
 }
 

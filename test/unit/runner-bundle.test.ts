@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +21,10 @@ const dir = mkdtempSync(join(tmpdir(), 'sim-bundle-'));
 function program(word: string): string {
   const src = join(dir, 'src');
   mkdirSync(src, { recursive: true });
-  writeFileSync(join(src, 'entry.ts'), `import { word } from './dep.js';\nexport async function main(argv: string[]): Promise<string> { return word + ':' + argv.join(','); }\n`);
+  writeFileSync(
+    join(src, 'entry.ts'),
+    `import { word } from './dep.js';\nexport async function main(argv: string[]): Promise<string> { return word + ':' + argv.join(','); }\n`,
+  );
   writeFileSync(join(src, 'dep.ts'), `export const word: string = ${JSON.stringify(word)};\n`);
   // Sources older than the build, as a tree checked out earlier is.
   const past = new Date(Date.now() - 60_000);
@@ -80,8 +92,15 @@ describe('the runner start-up bundle', { timeout: 90_000 }, () => {
   it('npm run sim (scripts/sim.mjs) writes what the runner run by tsx writes, byte for byte', () => {
     const outs = ['bundled', 'tsx'].map((how) => join(dir, `${how}.json`));
     const args = ['sre-incident', '--format', 'summary', '--duration', '20'];
-    const bundled = spawnSync(process.execPath, ['scripts/sim.mjs', ...args, '--out', outs[0]], { cwd: ROOT, encoding: 'utf8' });
-    const tsx = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['server/cli/sim.ts', ...args, '--out', outs[1]], { cwd: ROOT, encoding: 'utf8' });
+    const bundled = spawnSync(process.execPath, ['scripts/sim.mjs', ...args, '--out', outs[0]], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    const tsx = spawnSync(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      ['server/cli/sim.ts', ...args, '--out', outs[1]],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(bundled.status, bundled.stderr).toBe(0);
     expect(tsx.status, tsx.stderr).toBe(0);
     expect(readFileSync(outs[0], 'utf8')).toBe(readFileSync(outs[1], 'utf8'));
@@ -89,7 +108,10 @@ describe('the runner start-up bundle', { timeout: 90_000 }, () => {
     // Bad flags: the same message and exit code either way.
     const bad = ['sre-incident', '--format', 'xml'];
     const b = spawnSync(process.execPath, ['scripts/sim.mjs', ...bad], { cwd: ROOT, encoding: 'utf8' });
-    const t = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['server/cli/sim.ts', ...bad], { cwd: ROOT, encoding: 'utf8' });
+    const t = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['server/cli/sim.ts', ...bad], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(b.status).toBe(2);
     expect(b.stderr).toBe(t.stderr);
     expect(b.stderr).toMatch(/--format/);
