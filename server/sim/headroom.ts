@@ -37,30 +37,40 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     sh.sumNetOffered = 0;
     return dom0Down ? 0 : 1;
   }
+  const dom0 = p.dom0;
+  const cause = s.dom0Cause,
+    served = s.dom0Served;
+  // A service draining a backlog answers it with work beyond what it asked for this tick's arrivals:
+  // the idle capacity, split among the services draining on the device (outcome.ts books it as served).
+  const backlog = st.dyn.backlog;
+  // One pass for the tick-wide figures: Σ served, who wants each device, who drains a backlog on
+  // it, whose backend works in Dom0.
   let preDisk = 0,
     preNet = 0,
     offered = 0,
     kDisk = 0,
-    kNet = 0;
+    kNet = 0,
+    drainDisk = 0,
+    drainNet = 0,
+    kDom0 = 0;
   for (let i = 0; i < n; i++) {
-    preDisk += diskServed[i];
-    preNet += netServed[i];
-    if (diskWant[i] > 0) kDisk++;
-    if (netWant[i] > 0) kNet++;
-    offered += netWant[i];
+    const ds = diskServed[i],
+      ns = netServed[i],
+      dw = diskWant[i],
+      nw = netWant[i];
+    preDisk += ds;
+    preNet += ns;
+    if (dw > 0) kDisk++;
+    if (nw > 0) kNet++;
+    offered += nw;
+    if (backlog[i] > 0) {
+      if (dw > 0 && !(dw > ds * (1 + 1e-12))) drainDisk++;
+      if (nw > 0 && !(nw > ns * (1 + 1e-12))) drainNet++;
+    }
+    if (cause[i] > 0) kDom0++;
   }
   const idleDisk = Math.max(0, host.diskIops - preDisk),
     idleNet = Math.max(0, host.netMbps - preNet);
-  // A service draining a backlog answers it with work beyond what it asked for this tick's arrivals:
-  // the idle capacity, split among the services draining on the device (outcome.ts books it as served).
-  const backlog = st.dyn.backlog;
-  let drainDisk = 0,
-    drainNet = 0;
-  for (let i = 0; i < n; i++) {
-    if (!(backlog[i] > 0)) continue;
-    if (diskWant[i] > 0 && !(diskWant[i] > diskServed[i] * (1 + 1e-12))) drainDisk++;
-    if (netWant[i] > 0 && !(netWant[i] > netServed[i] * (1 + 1e-12))) drainNet++;
-  }
   // Headroom: what is served plus the idle rest; shared max-min, at least the fair level and the
   // guaranteed C/k (a VPS under them could still grow to them); on a full FIFO queue, only what
   // it is served (everyone's share shrinks as anyone asks for more).
@@ -68,94 +78,99 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     fairNet = p.netSharing === 'maxmin' && kNet > 0 ? host.netMbps / kNet : 0;
   const dLevel = Math.max(sh.diskLevel, fairDisk),
     nLevel = Math.max(sh.netLevel, fairNet);
-  for (let i = 0; i < n; i++) {
-    const ds = diskServed[i],
-      ns = netServed[i];
-    let da = ds,
-      na = ns;
-    const draining = backlog[i] > 0;
-    if (draining) {
-      if (!(diskWant[i] > ds * (1 + 1e-12)) && drainDisk > 0) da = Math.min(dPath[i], ds + idleDisk / drainDisk);
-      if (!(netWant[i] > ns * (1 + 1e-12)) && drainNet > 0) na = Math.min(nPath[i], ns + idleNet / drainNet);
-    } else if (!(diskWant[i] > ds * (1 + 1e-12))) {
-      da = ds + idleDisk;
-      if (dLevel > da && Number.isFinite(dLevel)) da = dLevel;
-      da = Math.min(dPath[i], da);
-    }
-    if (!draining && !(netWant[i] > ns * (1 + 1e-12))) {
-      na = ns + idleNet;
-      if (nLevel > na && Number.isFinite(nLevel)) na = nLevel;
-      na = Math.min(nPath[i], na);
-    }
-    diskAvail[i] = Math.max(ds, da);
-    netAvail[i] = Math.max(ns, na);
-  }
-  if (!p.dom0) {
-    sh.sumDisk = preDisk;
-    sh.sumNet = preNet;
-    sh.sumNetOffered = offered;
-    return 1;
-  }
-  const cause = s.dom0Cause,
-    served = s.dom0Served;
+  const dLevelFinite = Number.isFinite(dLevel),
+    nLevelFinite = Number.isFinite(nLevel);
+  // Dom0 (model spec §5): its CPU for the backends is what the scheduler granted it (or, charged,
+  // what each guest paid); a backend's fair level when Dom0 is contended (Infinity: Dom0 keeps up).
   const dom0Work = sh.dom0Work;
-  const charging = p.dom0Charging;
-  // Dom0's CPU for the backends: what the scheduler granted it (or, charged, what each guest paid).
   const dom0Cpu = dom0Down ? 0 : sh.dom0Got;
-  let minScale = 1;
-  // A backend's fair level when Dom0 is contended (Infinity: Dom0 keeps up with everyone).
-  let level = Infinity;
-  if (charging) {
+  let level = 1 / 0;
+  let copyServed = false;
+  if (!dom0) {
+    // No Dom0: nothing below reads these.
+  } else if (p.dom0Charging) {
     const charge = s.dom0Charge;
     for (let i = 0; i < n; i++) served[i] = Math.min(cause[i], charge[i]);
   } else if (dom0Work > dom0Cpu * (1 + 1e-12)) {
     level = waterFillDomain(n, cause, w.ones, dom0Cpu, served, 0);
-  } else {
-    for (let i = 0; i < n; i++) served[i] = cause[i];
-  }
+  } else copyServed = true;
+  const levelFinite = Number.isFinite(level);
   // Headroom through Dom0: the spare Dom0 CPU, at least the backend's fair level and the
   // guaranteed share of Dom0's vCPUs among the backends at work.
   const spare = Math.max(0, p.dom0Vcpus - dom0Cpu);
-  let kDom0 = 0;
-  for (let i = 0; i < n; i++) if (cause[i] > 0) kDom0++;
   const fairDom0 = kDom0 > 0 ? p.dom0Vcpus / kDom0 : 0;
+  let minScale = 1;
   let sumDisk = 0,
     sumNet = 0;
   // What reaches the NIC's transmit queue: each guest's wanted traffic, as far as Dom0's backend carried it.
-  offered = 0;
+  if (dom0) offered = 0;
   for (let i = 0; i < n; i++) {
-    const c = cause[i];
-    if (dom0Down) {
-      // A dead Dom0 serves nothing: every guest's I/O stops.
-      diskServed[i] = 0;
-      netServed[i] = 0;
-      diskAvail[i] = 0;
-      netAvail[i] = 0;
-      minScale = 0;
-      continue;
+    const ds0 = diskServed[i],
+      ns0 = netServed[i],
+      dw = diskWant[i],
+      nw = netWant[i];
+    let da = ds0,
+      na = ns0;
+    const draining = backlog[i] > 0;
+    if (draining) {
+      if (!(dw > ds0 * (1 + 1e-12)) && drainDisk > 0) da = Math.min(dPath[i], ds0 + idleDisk / drainDisk);
+      if (!(nw > ns0 * (1 + 1e-12)) && drainNet > 0) na = Math.min(nPath[i], ns0 + idleNet / drainNet);
+    } else if (!(dw > ds0 * (1 + 1e-12))) {
+      da = ds0 + idleDisk;
+      if (dLevel > da && dLevelFinite) da = dLevel;
+      da = Math.min(dPath[i], da);
     }
-    if (c <= 0) {
-      sumDisk += diskServed[i];
-      sumNet += netServed[i];
-      offered += netWant[i];
-      continue;
+    if (!draining && !(nw > ns0 * (1 + 1e-12))) {
+      na = ns0 + idleNet;
+      if (nLevel > na && nLevelFinite) na = nLevel;
+      na = Math.min(nPath[i], na);
     }
-    const f = dom0Down ? 0 : Math.min(1, served[i] / c);
-    offered += netWant[i] * f;
-    if (f < minScale) minScale = f;
-    const ds = diskServed[i] * f,
-      ns = netServed[i] * f;
-    diskServed[i] = ds;
-    netServed[i] = ns;
-    sumDisk += ds;
-    sumNet += ns;
-    // What Dom0 could carry for this guest: its served work plus the spare, in the guest's own mix.
-    let head = 1;
-    if (f >= 1) head = Math.max(1 + spare / c, fairDom0 / c, Number.isFinite(level) ? level / c : 1);
-    const dh = ds * head,
-      nh = ns * head;
-    if (diskAvail[i] > dh) diskAvail[i] = f < 1 ? ds : Math.max(ds, Math.min(diskAvail[i], dh));
-    if (netAvail[i] > nh) netAvail[i] = f < 1 ? ns : Math.max(ns, Math.min(netAvail[i], nh));
+    let availD = Math.max(ds0, da),
+      availN = Math.max(ns0, na);
+    if (dom0) {
+      // Each guest's I/O (and its headroom) scales by the share of its backend work Dom0 could do.
+      const c = cause[i];
+      if (copyServed) served[i] = c;
+      if (dom0Down) {
+        // A dead Dom0 serves nothing: every guest's I/O stops.
+        diskServed[i] = 0;
+        netServed[i] = 0;
+        diskAvail[i] = 0;
+        netAvail[i] = 0;
+        minScale = 0;
+        continue;
+      }
+      if (c > 0) {
+        const f = Math.min(1, served[i] / c);
+        offered += nw * f;
+        if (f < minScale) minScale = f;
+        const ds = ds0 * f,
+          ns = ns0 * f;
+        diskServed[i] = ds;
+        netServed[i] = ns;
+        sumDisk += ds;
+        sumNet += ns;
+        // What Dom0 could carry for this guest: its served work plus the spare, in the guest's own mix.
+        let head = 1;
+        if (f >= 1) head = Math.max(1 + spare / c, fairDom0 / c, levelFinite ? level / c : 1);
+        const dh = ds * head,
+          nh = ns * head;
+        if (availD > dh) availD = f < 1 ? ds : Math.max(ds, Math.min(availD, dh));
+        if (availN > nh) availN = f < 1 ? ns : Math.max(ns, Math.min(availN, nh));
+      } else {
+        sumDisk += ds0;
+        sumNet += ns0;
+        offered += nw;
+      }
+    }
+    diskAvail[i] = availD;
+    netAvail[i] = availN;
+  }
+  if (!dom0) {
+    sh.sumDisk = preDisk;
+    sh.sumNet = preNet;
+    sh.sumNetOffered = offered;
+    return 1;
   }
   sh.sumDisk = sumDisk;
   sh.sumNet = sumNet;
