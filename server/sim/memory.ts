@@ -25,6 +25,7 @@ export function memory(st: SimState, w: Work, notes: Note[]): boolean {
   const capped = p.memPolicy !== 'shared';
   const swapRatio = KNOBS.guestSwapRatio;
   let sumRes = 0;
+  let anySwap = false;
   for (let i = 0; i < n; i++) {
     const d = memDemand[i];
     const r = ramA[i];
@@ -40,6 +41,7 @@ export function memory(st: SimState, w: Work, notes: Note[]): boolean {
       zeroDemand(w, i);
     }
     sumRes += resident[i];
+    if (guestSwap[i] > 0) anySwap = true;
   }
   w.shared.sumResident = sumRes;
   let hostSwap = 0;
@@ -82,6 +84,19 @@ export function memory(st: SimState, w: Work, notes: Note[]): boolean {
     hostSwap = Math.min(swapMax, hostSwap);
   }
   w.shared.hostSwapGiB = hostSwap;
+  if (!anySwap && hostSwap === 0) {
+    // Nothing is swapped out anywhere: every memory slowdown is 1, no one's memory is swapped, and
+    // no request touches swap nor any leak writes to it (what the loop below gives in this case).
+    if (!w.memCalm) {
+      s.memSlow.fill(1, 0, n);
+      s.swapFrac.fill(0, 0, n);
+      w.memCalm = true;
+    }
+    w.shared.swapTouch = 0;
+    w.shared.swapOutPagesPerS = 0;
+    return stalled;
+  }
+  w.memCalm = false;
   const spill = hostSwap / ram;
   const kappa = KNOBS.swapKappa;
   const memSlow = s.memSlow;

@@ -135,6 +135,8 @@ export class Work {
   wantsReady = false;
   /** Some VPS wants a device this tick (with `wantsReady`). */
   wantsAny = false;
+  /** Nothing was swapped out last tick: `s.memSlow` holds 1 and `s.swapFrac` 0 for every VPS. */
+  memCalm = false;
   /** Every workload multiplier in `s.mult` is 1 (no noisy profile last tick). */
   multsOne = true;
   /** No fault last tick: the fault-driven demands (background CPU, storm, flood) hold zeros. */
