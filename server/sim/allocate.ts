@@ -66,31 +66,45 @@ export function lastFillRepeats(): boolean {
  * slope the next step needs and writing the allocation at its level into `out`.
  */
 function solveDomain(n: number, xs: Float64Array, ys: Float64Array, capacity: number, warm: number, out: Float64Array): number {
-  let total = 0;
+  const w0 = warm > 0 && Number.isFinite(warm) ? warm : 0;
+  let total = 0,
+    gw = 0,
+    sw = 0,
+    s0 = 0;
+  // A warm start means the last split was contended and this one likely is: its sums at the warm
+  // level and at 0 come in the same pass as Σ at ∞ (otherwise in a second pass, only if needed).
+  const early = w0 > 0;
   for (let i = 0; i < n; i++) {
-    const x = xs[i];
-    const v = ys[i] * (1 / 0);
+    const x = xs[i],
+      y = ys[i];
+    const v = y * (1 / 0);
     const a = v < x ? v : x;
     total += a;
     out[i] = a;
+    if (early) {
+      const vw = y * w0;
+      if (vw < x) {
+        gw += vw;
+        sw += y;
+      } else gw += x;
+      if (y * 0 < x) s0 += y;
+    }
   }
   outLevel = 1 / 0;
   repeats = true;
   if (total <= capacity) return 1 / 0;
   repeats = false;
-  const w0 = warm > 0 && Number.isFinite(warm) ? warm : 0;
-  let gw = 0,
-    sw = 0,
-    s0 = 0;
-  for (let i = 0; i < n; i++) {
-    const x = xs[i],
-      y = ys[i];
-    const v = y * w0;
-    if (v < x) {
-      gw += v;
-      sw += y;
-    } else gw += x;
-    if (y * 0 < x) s0 += y;
+  if (!early) {
+    for (let i = 0; i < n; i++) {
+      const x = xs[i],
+        y = ys[i];
+      const v = y * w0;
+      if (v < x) {
+        gw += v;
+        sw += y;
+      } else gw += x;
+      if (y * 0 < x) s0 += y;
+    }
   }
   let level = w0;
   let g = gw;

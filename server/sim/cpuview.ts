@@ -42,6 +42,8 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
     burst = Math.min(slice, KNOBS.cpuStageMs);
   const cpuLimit = s.cpuLimit,
     bgCpu = s.bgCpu;
+  // No fault this tick: no hog's background CPU, no cache thrashing (both arrays hold zeros).
+  const quiet = w.faultDemandsZero;
   const contended = share && Number.isFinite(level);
   // Credits are shared among the active entities by weight (per vCPU under flat weighting): an
   // entity's fair share is its part of the cores the share splits.
@@ -80,7 +82,7 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
     sumGot += got;
     if (share && got > 0) {
       const d = cpuDemand[i];
-      const run = runLength(d, cpuLimit[i], bgCpu[i], slice, burst);
+      const run = runLength(d, cpuLimit[i], quiet ? 0 : bgCpu[i], slice, burst);
       held += got * run * 0.5;
       if (run === slice) {
         bound += got;
@@ -91,7 +93,7 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
       entities += Math.ceil(d - 1e-9);
     }
     // Cache and memory-bandwidth interference (model spec §6, every mode).
-    const pj = Math.min(1, (got * memBw) / hostBw + thrash[i] * thrashP);
+    const pj = Math.min(1, (got * memBw) / hostBw + (quiet ? 0 : thrash[i]) * thrashP);
     const pr = up[i] ? pj : 0;
     pressure[i] = pr;
     sumP += pr;
@@ -148,6 +150,7 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     bgCpuA = s.bgCpu,
     slow = s.slow,
     cpuHeadA = s.cpuHead;
+  const quiet = w.faultDemandsZero;
   const mSteal = m.cpuSteal,
     mThrottled = m.cpuThrottled,
     mUseful = m.cpuUseful,
@@ -190,7 +193,7 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     let cpuHead: number;
     if (!share) cpuHead = cpuAvail[i];
     else if (!contended) {
-      const overI = got > fair * (1 + 1e-9) && runLength(d, lim, bgCpuA[i], slice, burst) === slice;
+      const overI = got > fair * (1 + 1e-9) && runLength(d, lim, quiet ? 0 : bgCpuA[i], slice, burst) === slice;
       const back = overW > 0 && !overI ? ((cores - aheadAll + got) * wi) / (wi + overW) : 0;
       cpuHead = Math.min(lim, Math.max(got + idle, back));
     }
@@ -206,7 +209,7 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     // taken, by whom, for how much of its run, and who is queued ahead; its own runs do not count.
     let wait = 0;
     if (share && d > 0) {
-      const run = runLength(d, lim, bgCpuA[i], slice, burst);
+      const run = runLength(d, lim, quiet ? 0 : bgCpuA[i], slice, burst);
       const isBound = run === slice;
       const ahead = isBound && got > fair * (1 + 1e-9) ? aheadAll : aheadAll - got;
       const wake = wakeWaitMs(

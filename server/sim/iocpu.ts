@@ -65,6 +65,8 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   let fillRepeats = false;
   for (let pass = 0; pass < 2; pass++) {
     const redoIo = pass === 0 || !noFaultIo;
+    // cpuAvail[0, availDone) already holds min(demand, limit) for this pass's split.
+    let availDone = 0;
     if (redoIo) {
       dom0Work = 0;
       // A shared kernel's receive softirq for inbound floods, cores.
@@ -89,7 +91,10 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
       w.shared.diskLevel = share(p.diskSharing, n, diskWant, host.diskIops, diskServed, w.ones);
       w.shared.netLevel = share(p.netSharing, n, netWant, host.netMbps, netServed, w.ones);
       // The loop below without faults: no inbound flood, storm or flood to scale, no background CPU.
+      // Under a domain-weighted share it also caps each demand at its limit for the CPU split.
       const own = ioOn * ioCpuFactor * selfShare;
+      const avail = p.cpuPolicy === 'share' && p.cpuWeighting === 'domain';
+      if (avail) availDone = n;
       for (let i = 0; i < n; i++) {
         const ds = diskServed[i],
           ns = netServed[i];
@@ -110,7 +115,9 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         rxCpu[i] = 0;
         svcIoCpu[i] = svcIo;
         faultIoCpu[i] = faultIo;
-        cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + 0 + svcIo + faultIo + 0);
+        const cd = Math.min(vcpusA[i], appCpu[i] + 0 + svcIo + faultIo + 0);
+        cpuDemand[i] = cd;
+        if (avail) cpuAvail[i] = Math.min(cd, cpuLimit[i]);
       }
     } else if (anyIo) {
       w.ioQuiet = false;
@@ -186,7 +193,7 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
       const cnt = dom0Want > 0 ? n + 1 : n;
       if (dom0Want <= 0) cpuGot[n] = 0;
       if (p.cpuWeighting === 'domain') {
-        for (let i = 0; i < cnt; i++) cpuAvail[i] = Math.min(cpuDemand[i], cpuLimit[i]);
+        for (let i = availDone; i < cnt; i++) cpuAvail[i] = Math.min(cpuDemand[i], cpuLimit[i]);
         if (charging) for (let i = 0; i < n; i++) cpuAvail[i] += dom0Cause[i];
         level = waterFillDomain(cnt, cpuAvail, weight, capacity, cpuGot, st.cpuLevel);
         fillRepeats = lastFillRepeats();
