@@ -65,15 +65,23 @@ export function lastFillRepeats(): boolean {
  * below written out for this gᵢ (no call through a function value), each pass also summing the
  * slope the next step needs and writing the allocation at its level into `out`.
  */
-function solveDomain(n: number, xs: Float64Array, ys: Float64Array, capacity: number, warm: number, out: Float64Array): number {
+function solveDomain(
+  n: number,
+  xs: Float64Array,
+  ys: Float64Array,
+  capacity: number,
+  warm: number,
+  out: Float64Array,
+  contended: boolean,
+): number {
   const w0 = warm > 0 && Number.isFinite(warm) ? warm : 0;
   let total = 0,
     gw = 0,
     sw = 0,
     s0 = 0;
-  // A warm start means the last split was contended and this one likely is: its sums at the warm
-  // level and at 0 come in the same pass as Σ at ∞ (otherwise in a second pass, only if needed).
-  const early = w0 > 0;
+  // A split known or likely to be contended (a warm start: the last one was) takes its sums at the
+  // warm level and at 0 in the same pass as Σ at ∞ (otherwise in a second pass, only if needed).
+  const early = contended || w0 > 0;
   for (let i = 0; i < n; i++) {
     const x = xs[i],
       y = ys[i];
@@ -240,6 +248,7 @@ function exactBySort(n: number, xs: Float64Array, ys: Float64Array, capacity: nu
 /**
  * Weighted max-min fair split of `capacity` (domain weighting: Xen credit, cgroup cpu.weight):
  * out[i] = min(limit[i], weight[i]·λ). Returns λ (Infinity when everyone's limit fits).
+ * `contended`: the caller knows Σ limit exceeds the capacity (a hint for speed; same result).
  */
 export function waterFillDomain(
   n: number,
@@ -248,9 +257,10 @@ export function waterFillDomain(
   capacity: number,
   out: Float64Array,
   warm = 0,
+  contended = false,
 ): number {
   if (out === limit || out === weight) throw new Error('waterFillDomain: out must not alias its inputs');
-  const level = solveDomain(n, limit, weight, capacity, warm, out);
+  const level = solveDomain(n, limit, weight, capacity, warm, out, contended);
   if (level !== outLevel) for (let i = 0; i < n; i++) out[i] = domainAt(limit[i], weight[i], level);
   return level;
 }

@@ -92,7 +92,7 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     const charge = s.dom0Charge;
     for (let i = 0; i < n; i++) served[i] = Math.min(cause[i], charge[i]);
   } else if (dom0Work > dom0Cpu * (1 + 1e-12)) {
-    level = waterFillDomain(n, cause, w.ones, dom0Cpu, served, 0);
+    level = waterFillDomain(n, cause, w.ones, dom0Cpu, served, 0, true);
   } else copyServed = true;
   const levelFinite = Number.isFinite(level);
   // Headroom through Dom0: the spare Dom0 CPU, at least the backend's fair level and the

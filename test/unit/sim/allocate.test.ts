@@ -167,6 +167,12 @@ describe('the allocator’s fused passes', () => {
         const level = waterFillDomain(es.length, lim, w, cap, out, warm);
         expect(Object.is(level, ref.level)).toBe(true);
         ref.out.forEach((x, i) => expect(Object.is(out[i], x)).toBe(true));
+        // The caller's hint that the split is contended changes nothing but the order of the passes.
+        if (lim.reduce((a, b) => a + b, 0) > cap) {
+          const hinted = new Float64Array(es.length);
+          expect(Object.is(waterFillDomain(es.length, lim, w, cap, hinted, warm, true), ref.level)).toBe(true);
+          ref.out.forEach((x, i) => expect(Object.is(hinted[i], x)).toBe(true));
+        }
       }),
       { numRuns: 400 },
     );
