@@ -74,9 +74,8 @@ export interface ServiceIn {
   /** The engine's parameters (stage times, slots, queue, timeout, latency factors). */
   params: Params;
   /**
-   * `stage` talks through this array (0: ρ in; 1: mean sojourn in units of the service time, 2: the
-   * blocking probability, out; then each stage kind's last ρ, K and result): a double passed to or
-   * returned from a call that is not inlined is boxed on the heap each time.
+   * What `evaluate` keeps between calls: each stage kind's last ρ, K and result, and the constants
+   * of the parameters (its slots are listed there).
    */
   io: Float64Array;
 }
@@ -102,73 +101,22 @@ export function newServiceIn(): ServiceIn {
     backlogAgeS: 0,
     dtS: 0.1,
     params: DEFAULT_PARAMS,
-    io: new Float64Array(3 + 4 * 5).fill(NaN),
+    io: new Float64Array(25).fill(NaN),
   };
 }
 
-/** Stage slots of the memo in `ServiceIn.io` (see {@link stage}). */
-const CPU = 0,
-  DISK = 1,
-  NET = 2,
-  DOM0 = 3,
-  NET_OWN = 4;
-
 /**
- * One M/M/1/K stage at ρ = stageIo[0]: its mean sojourn (stageIo[1]) and loss (stageIo[2]). A pure
- * function of ρ and K, so each stage kind keeps its last ρ and result (stageIo[3 + 4·slot …]): a
- * device or Dom0 every VPS shares gives the same ρ to VPS after VPS.
+ * Evaluates the service for one tick; `inp.backlog` is the backlog carried in. Each stage is an
+ * M/M/1/K queue at its ρ: its mean sojourn in units of its service time, and its loss. That is a
+ * pure function of ρ and K, so each stage kind keeps its last ρ, K and result in `inp.io` (a device
+ * or Dom0 every VPS shares gives the same ρ to VPS after VPS). The stages run as one loop so that
+ * their arithmetic is written once and stays in registers (a double passed to or returned from a
+ * call that is not inlined is boxed on the heap).
  */
-function stage(stageIo: Float64Array, K: number, slot: number): void {
-  const rho = stageIo[0];
-  const memo = 3 + slot * 4;
-  if (stageIo[memo] === rho && stageIo[memo + 1] === K) {
-    stageIo[1] = stageIo[memo + 2];
-    stageIo[2] = stageIo[memo + 3];
-    return;
-  }
-  stageIo[memo] = rho;
-  stageIo[memo + 1] = K;
-  sojournAndLoss(stageIo, K);
-  stageIo[memo + 2] = stageIo[1];
-  stageIo[memo + 3] = stageIo[2];
-}
-
-function sojournAndLoss(stageIo: Float64Array, K: number): void {
-  let x = stageIo[0];
-  if (x <= 1e-12) {
-    stageIo[1] = 1;
-    stageIo[2] = 0;
-    return;
-  }
-  if (x >= 1) x = 1;
-  if (1 - x < 1e-7) {
-    stageIo[1] = (K + 1) / 2;
-    stageIo[2] = 1 / (K + 1);
-    return;
-  }
-  // x^K: four squarings for the default K = 16 (written inline: a double returned from a call
-  // that is not inlined is boxed on the heap).
-  let xk: number;
-  if (K === 16) {
-    const x2 = x * x,
-      x4 = x2 * x2,
-      x8 = x4 * x4;
-    xk = x8 * x8;
-  } else xk = Math.pow(x, K);
-  const xk1 = xk * x;
-  const loss = ((1 - x) * xk) / (1 - xk1);
-  const l = x / (1 - x) - ((K + 1) * xk1) / (1 - xk1);
-  stageIo[1] = l / (x * (1 - loss));
-  stageIo[2] = loss;
-}
-
-/** Evaluates the service for one tick; `inp.backlog` is the backlog carried in. */
 export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   const lambda = inp.lambda;
-  const KNOBS = inp.params;
-  const K = KNOBS.stageSlots;
-  const stageIo = inp.io;
-  if (lambda <= 0 && inp.backlog <= 0) {
+  const backlogIn = inp.backlog;
+  if (lambda <= 0 && backlogIn <= 0) {
     out.throughput = 0;
     out.latencyMeanMs = 0;
     out.latencyP99Ms = 0;
@@ -182,48 +130,130 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     out.dnr = false;
     return;
   }
-  const rhoB = Math.max(inp.rhoCpu, inp.useDisk ? inp.rhoDisk : 0, inp.useNet ? inp.rhoNet : 0);
+  const KNOBS = inp.params;
+  const K = KNOBS.stageSlots;
+  const io = inp.io;
+  // Slots of `io` (function-local constants: a bundler turns module constants into mutable vars).
+  // Per stage kind k (0 CPU, 1 disk, 2 network, 3 the VPS's own share of the link, 4 Dom0) the memo
+  // at 4k … 4k + 3 (ρ, K, sojourn, loss); then what depends only on the parameters.
+  const SAT_K = 20,
+    SAT_SOJOURN = 21,
+    SAT_LOSS = 22,
+    TIMEOUT_MS = 23,
+    TIMEOUT_S = 24;
+  if (io[SAT_K] !== K) {
+    io[SAT_K] = K;
+    io[SAT_SOJOURN] = (K + 1) / 2;
+    io[SAT_LOSS] = 1 / (K + 1);
+  }
+  const timeoutMs = KNOBS.clientTimeoutMs;
+  if (io[TIMEOUT_MS] !== timeoutMs) {
+    io[TIMEOUT_MS] = timeoutMs;
+    io[TIMEOUT_S] = timeoutMs / 1000;
+  }
+  // (Compared with true: a read of a boolean field is otherwise a generic truthiness test.)
+  const useDisk = inp.useDisk === true,
+    useNet = inp.useNet === true,
+    useDom0 = inp.useDom0 === true;
+  const rhoCpu = inp.rhoCpu,
+    rhoDisk = inp.rhoDisk,
+    rhoNet = inp.rhoNet,
+    uNet = inp.uNet;
+  const rhoB = Math.max(rhoCpu, useDisk ? rhoDisk : 0, useNet ? rhoNet : 0);
   let pass = 1;
-  let diskMs = 0,
+  let stagesMs = 0,
+    diskMs = 0,
     netMs = 0,
-    dom0Ms = 0;
-  stageIo[0] = inp.rhoCpu;
-  stage(stageIo, K, CPU);
-  let stagesMs = KNOBS.cpuStageMs * stageIo[1];
-  pass *= 1 - stageIo[2];
-  // Shared devices are one queue (M/M/1/K at the device, model spec §5): the busier of the VPS's
-  // own load on its share and the device's utilization sets the wait there and the share refused.
-  if (inp.useDisk) {
-    stageIo[0] = Math.max(inp.rhoDisk, inp.uDisk);
-    stage(stageIo, K, DISK);
-    diskMs = KNOBS.diskStageMs * stageIo[1];
-    stagesMs += diskMs;
-    pass *= 1 - stageIo[2];
-  }
-  if (inp.useNet) {
-    stageIo[0] = Math.max(inp.rhoNet, inp.uNet);
-    stage(stageIo, K, NET);
-    netMs = KNOBS.netStageMs * stageIo[1];
-    stagesMs += netMs;
-    // A busy link delays a reply (its bandwidth is shared, and its transmit FIFO holds what waits:
-    // nicqueue.ts) but has no worker slots to refuse a request with: only the VPS's own share of
-    // the link (its plan, its part of a shared queue) refuses, as any stage of its own does.
-    if (inp.uNet > inp.rhoNet) {
-      stageIo[0] = inp.rhoNet;
-      stage(stageIo, K, NET_OWN);
+    dom0Ms = 0,
+    netLoss = 0;
+  for (let k = 0; k < 5; k++) {
+    let rho: number;
+    if (k === 0) rho = rhoCpu;
+    // Shared devices are one queue (M/M/1/K at the device, model spec §5): the busier of the VPS's
+    // own load on its share and the device's utilization sets the wait there and the share refused.
+    else if (k === 1) {
+      if (!useDisk) continue;
+      rho = Math.max(rhoDisk, inp.uDisk);
+    } else if (k === 2) {
+      if (!useNet) continue;
+      rho = Math.max(rhoNet, uNet);
+    } else if (k === 3) {
+      // A busy link delays a reply (its bandwidth is shared, and its transmit FIFO holds what waits:
+      // nicqueue.ts) but has no worker slots to refuse a request with: only the VPS's own share of
+      // the link (its plan, its part of a shared queue) refuses, as any stage of its own does.
+      if (!useNet || !(uNet > rhoNet)) continue;
+      rho = rhoNet;
+    } else {
+      if (useNet) pass *= 1 - netLoss;
+      if (!useDom0) break;
+      rho = inp.uDom0;
     }
-    pass *= 1 - stageIo[2];
-  }
-  if (inp.useDom0) {
-    stageIo[0] = inp.uDom0;
-    stage(stageIo, K, DOM0);
-    dom0Ms = KNOBS.dom0StageMs * stageIo[1];
-    stagesMs += dom0Ms;
-    pass *= 1 - stageIo[2];
+    const memo = 4 * k;
+    let sojourn: number, loss: number;
+    if (io[memo] === rho && io[memo + 1] === K) {
+      sojourn = io[memo + 2];
+      loss = io[memo + 3];
+    } else {
+      let x = rho;
+      if (x <= 1e-12) {
+        sojourn = 1;
+        loss = 0;
+      } else {
+        if (x >= 1) x = 1;
+        if (1 - x < 1e-7) {
+          sojourn = io[SAT_SOJOURN];
+          loss = io[SAT_LOSS];
+        } else {
+          // x^K: four squarings for the default K = 16.
+          let xk: number;
+          if (K === 16) {
+            const x2 = x * x,
+              x4 = x2 * x2,
+              x8 = x4 * x4;
+            xk = x8 * x8;
+          } else xk = Math.pow(x, K);
+          const xk1 = xk * x;
+          // A light stage's x^(K+1) is below half an ulp of 1, and so is its loss: 1 − them is
+          // exactly 1, and a division or product by exactly 1 is skipped (the same value, bit for bit).
+          const free = 1 - xk1;
+          let l: number;
+          if (free === 1) {
+            loss = (1 - x) * xk;
+            l = x / (1 - x) - (K + 1) * xk1;
+          } else {
+            loss = ((1 - x) * xk) / free;
+            l = x / (1 - x) - ((K + 1) * xk1) / free;
+          }
+          const kept = 1 - loss;
+          sojourn = kept === 1 ? l / x : l / (x * kept);
+        }
+      }
+      io[memo] = rho;
+      io[memo + 1] = K;
+      io[memo + 2] = sojourn;
+      io[memo + 3] = loss;
+    }
+    if (k === 0) {
+      stagesMs = KNOBS.cpuStageMs * sojourn;
+      pass *= 1 - loss;
+    } else if (k === 1) {
+      diskMs = KNOBS.diskStageMs * sojourn;
+      stagesMs += diskMs;
+      pass *= 1 - loss;
+    } else if (k === 2) {
+      netMs = KNOBS.netStageMs * sojourn;
+      stagesMs += netMs;
+      netLoss = loss;
+    } else if (k === 3) netLoss = loss;
+    else {
+      dom0Ms = KNOBS.dom0StageMs * sojourn;
+      stagesMs += dom0Ms;
+      pass *= 1 - loss;
+    }
   }
   const loss = 1 - pass;
   const waitMs = stagesMs + inp.extraMs;
-  const timeoutS = KNOBS.clientTimeoutMs / 1000;
+  const timeoutS = io[TIMEOUT_S];
   let throughput: number;
   let errorRate: number;
   // Wait in the backlog of the requests answered this tick (FIFO: they are its oldest), s.
@@ -231,19 +261,19 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   let backlog = 0;
   let ageS = 0;
   let hung = false;
-  if (rhoB < 1 && inp.backlog <= 0) {
+  if (rhoB < 1 && backlogIn <= 0) {
     throughput = lambda * pass;
     errorRate = loss;
   } else {
     // Fluid regime: the bottleneck serves μ = λ/ρ requests per second at most.
     // (Written as a statement: as a nested conditional with Infinity, V8 boxes μ on the heap.)
     let mu = Infinity;
-    if (rhoB > 0) mu = lambda > 0 ? lambda / rhoB : inp.backlog / inp.dtS;
+    if (rhoB > 0) mu = lambda > 0 ? lambda / rhoB : backlogIn / inp.dtS;
     const dt = inp.dtS;
     const arrivals = lambda * dt;
-    const total = inp.backlog + arrivals;
+    const total = backlogIn + arrivals;
     // Ages spread from the head's (the oldest carried in, one tick older now) down to 0.
-    const head = inp.backlog > 0 ? inp.backlogAgeS + dt : dt;
+    const head = backlogIn > 0 ? inp.backlogAgeS + dt : dt;
     const served = Math.min(total, mu * dt);
     let q = total - served;
     // The answered requests are the oldest: their mean wait is the middle of the served slice.
@@ -267,8 +297,8 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   // Requests with a durable write (share ws of those using the disk) also wait the journal's commit:
   // jMs, plus an exponential wait of mean xMs for throttled writers' ordered data.
   let ws = 0;
-  const jMs = inp.useDisk ? inp.journalMs : 0;
-  const xMs = inp.useDisk ? inp.journalDrainMs : 0;
+  const jMs = useDisk ? inp.journalMs : 0;
+  const xMs = useDisk ? inp.journalDrainMs : 0;
   if (jMs > 0 || xMs > 0) ws = KNOBS.webWriteShare;
   let tailJ = 0,
     tailJ95 = 0;
@@ -276,15 +306,14 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   if (ws >= 0.01) tailJ = jMs + xMs * Math.log(ws / 0.01);
   if (ws >= 0.05) tailJ95 = jMs + xMs * Math.log(ws / 0.05);
   const meanMs = waitMs + ws * (jMs + xMs) + delayS * 1000;
-  const timeoutMs = KNOBS.clientTimeoutMs;
   out.throughput = throughput;
   // A client measures at most its timeout.
   out.latencyMeanMs = hung ? timeoutMs : Math.min(meanMs, timeoutMs);
   out.latencyP99Ms = hung ? timeoutMs : Math.min(KNOBS.p99Factor * waitMs + tailJ + delayS * 1000, timeoutMs);
   out.latencyP95Ms = hung ? timeoutMs : Math.min(KNOBS.p95Factor * waitMs + tailJ95 + delayS * 1000, timeoutMs);
   // Dom0's backend sits on both device paths; it is counted on each path a request uses.
-  out.diskLatencyMs = inp.useDisk ? diskMs + dom0Ms + ws * (jMs + xMs) : 0;
-  out.netLatencyMs = inp.useNet ? netMs + dom0Ms + inp.netExtraMs : 0;
+  out.diskLatencyMs = useDisk ? diskMs + dom0Ms + ws * (jMs + xMs) : 0;
+  out.netLatencyMs = useNet ? netMs + dom0Ms + inp.netExtraMs : 0;
   out.errorRate = hung ? 1 : errorRate;
   // Good: answered within the SLO, and never after the client gave up. A request that already
   // waited d in the backlog is good with probability 1 − e^(−(SLO − d)/W) (W: the stages' mean).
