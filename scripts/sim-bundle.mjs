@@ -125,7 +125,8 @@ export async function buildBundle(cache = DEFAULT_CACHE, entry = ENTRY) {
   const name = `sim-${createHash('sha1').update(code).digest('hex').slice(0, 16)}.cjs`;
   mkdirSync(cache, { recursive: true });
   writeAtomic(join(cache, name), code);
-  const paths = Object.keys(r.metafile.inputs).map((p) =>
+  // This file too: a change of how the bundle is built is a change of the bundle.
+  const paths = [relative(ROOT, fileURLToPath(import.meta.url)), ...Object.keys(r.metafile.inputs)].map((p) =>
     relative(ROOT, resolve(ROOT, standIn(p.replace(/^[a-z-]+:/, '')))),
   );
   const inputs = [...new Set(paths)].sort().map((p) => {

@@ -82,6 +82,8 @@ describe('the runner start-up bundle', { timeout: 90_000 }, () => {
     expect(inputs).toContain('server/export/summary.ts');
     expect(inputs).toContain('shared/commands.ts');
     expect(inputs).toContain('node_modules/zod/package.json');
+    // How the bundle is built is one of its inputs too.
+    expect(inputs).toContain('scripts/sim-bundle.mjs');
     expect(inputs.filter((p: string) => p.includes('node_modules/zod/v4'))).toEqual([]);
     // zod is inside: the bundle requires no package, only Node's own modules.
     const requires = [...readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
