@@ -33,7 +33,7 @@ export function isolated(st: SimState, w: Work): void {
     diskBase = s.diskBase,
     netBase = s.netBase,
     cpuLimit = s.cpuLimit;
-  const isoReady = w.isoReady;
+  const isoReady = w.isoReady === true;
   const isoLambda = w.isoLambda,
     isoDisk = w.isoDisk,
     isoNet = w.isoNet,
@@ -45,14 +45,15 @@ export function isolated(st: SimState, w: Work): void {
     baseCpu = pl.baseCpu,
     dPath = pl.dPath,
     nPath = pl.nPath;
-  const dom0 = p.dom0,
+  // (Booleans compared with true: a read of a boolean is otherwise a generic truthiness test.)
+  const dom0 = p.dom0 === true,
     dom0Factor = p.dom0IoFactor,
     ioCpuFactor = p.ioCpuFactor,
     selfShare = 1 - p.hostOsIoShare;
   const rttMs = p.netRttMs,
     eCpu = p.eCpu,
     dom0Vcpus = p.dom0Vcpus,
-    sharedKernel = p.sharedKernel;
+    sharedKernel = p.sharedKernel === true;
   const hostDisk = host.diskIops,
     hostNet = host.netMbps,
     cores = host.cores;
@@ -158,7 +159,7 @@ export function isolated(st: SimState, w: Work): void {
     sin.journalMs = sharedKernel ? journalWaitMs(p, KNOBS, hostDisk, KNOBS.webWriteShare * db) : 0;
     // ... and, with limits, its own ordered data through its own throttle.
     sin.journalDrainMs =
-      sharedKernel && p.containerLimits ? ownDrainMs(KNOBS, KNOBS.webWriteShare * db, dP) : 0;
+      sharedKernel && p.containerLimits === true ? ownDrainMs(KNOBS, KNOBS.webWriteShare * db, dP) : 0;
     sin.backlog = isoBacklogA[i];
     sin.backlogAgeS = isoAgeA[i];
     evaluate(sin, sout);

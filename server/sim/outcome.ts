@@ -27,7 +27,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const p = st.profile;
   const s = w.s;
   const m = w.m;
-  const hung = ctx.hung,
+  // (Booleans compared with true: a read of a boolean is otherwise a generic truthiness test.)
+  const hung = ctx.hung === true,
     uDisk = ctx.uDisk,
     uNet = ctx.uNet,
     uDom0 = ctx.uDom0,
@@ -71,7 +72,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     mBacklog = m.backlog;
   const mDegradation = m.degradation,
     mHealth = m.health;
-  const dom0 = p.dom0,
+  const dom0 = p.dom0 === true,
     rttMs = p.netRttMs,
     eCpu = p.eCpu;
   const svcKey = w.svcKey,
@@ -86,7 +87,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const journalMs = ctx.journalMs;
   const drainMs = ctx.journalDrainMs;
   const keepAll =
-    w.isoReady && su.disk === uDisk && su.net === uNet && su.dom0 === uDom0 && su.journal === journalMs && su.drain === drainMs;
+    w.isoReady === true && su.disk === uDisk && su.net === uNet && su.dom0 === uDom0 && su.journal === journalMs && su.drain === drainMs;
   su.journal = journalMs;
   su.drain = drainMs;
   su.disk = uDisk;

@@ -160,6 +160,13 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     rhoNet = inp.rhoNet,
     uNet = inp.uNet;
   const rhoB = Math.max(rhoCpu, useDisk ? rhoDisk : 0, useNet ? rhoNet : 0);
+  // (Read once: inside the loop each read would check the parameters' shape again.)
+  const satSojourn = io[SAT_SOJOURN],
+    satLoss = io[SAT_LOSS],
+    cpuStageMs = KNOBS.cpuStageMs,
+    diskStageMs = KNOBS.diskStageMs,
+    netStageMs = KNOBS.netStageMs,
+    dom0StageMs = KNOBS.dom0StageMs;
   let pass = 1;
   let stagesMs = 0,
     diskMs = 0,
@@ -201,8 +208,8 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
       } else {
         if (x >= 1) x = 1;
         if (1 - x < 1e-7) {
-          sojourn = io[SAT_SOJOURN];
-          loss = io[SAT_LOSS];
+          sojourn = satSojourn;
+          loss = satLoss;
         } else {
           // x^K: four squarings for the default K = 16.
           let xk: number;
@@ -234,19 +241,19 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
       io[memo + 3] = loss;
     }
     if (k === 0) {
-      stagesMs = KNOBS.cpuStageMs * sojourn;
+      stagesMs = cpuStageMs * sojourn;
       pass *= 1 - loss;
     } else if (k === 1) {
-      diskMs = KNOBS.diskStageMs * sojourn;
+      diskMs = diskStageMs * sojourn;
       stagesMs += diskMs;
       pass *= 1 - loss;
     } else if (k === 2) {
-      netMs = KNOBS.netStageMs * sojourn;
+      netMs = netStageMs * sojourn;
       stagesMs += netMs;
       netLoss = loss;
     } else if (k === 3) netLoss = loss;
     else {
-      dom0Ms = KNOBS.dom0StageMs * sojourn;
+      dom0Ms = dom0StageMs * sojourn;
       stagesMs += dom0Ms;
       pass *= 1 - loss;
     }
