@@ -21,7 +21,7 @@ import {
 } from '../scenario.js';
 import { USAGE, parseArgs, type SimOptions } from './args.js';
 import { Progress, hostLines, rate, summaryTable } from './report.js';
-import { Sink, say } from './sink.js';
+import { OutputClosed, Sink, say } from './sink.js';
 import { writeRuns, type RunMeta } from './write.js';
 
 export { FORMATS, USAGE, parseArgs, type ArgsResult, type Format, type SimOptions } from './args.js';
@@ -131,6 +131,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     progress.end();
     sink.abort();
+    // The reader took what it wanted (`| head`) and left: the run stops there, as a Unix filter does.
+    if (e instanceof OutputClosed) return 0;
     say(`sim: the run failed: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   }

@@ -2,13 +2,22 @@
 import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
+/** The reader of the runner's standard output went away (`sim … | head`): nothing more to write. */
+export class OutputClosed extends Error {
+  constructor() {
+    super('the reader of the output closed it');
+  }
+}
+
 /** Writes all of `b` to `fd`, waiting out a non-blocking pipe that is full. */
 export function writeAll(fd: number, b: Buffer): void {
   while (b.length) {
     try {
       b = b.subarray(writeSync(fd, b));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') throw new OutputClosed();
+      if (code !== 'EAGAIN') throw e;
     }
   }
 }
@@ -18,7 +27,12 @@ export function writeAll(fd: number, b: Buffer): void {
  * end does not pay for building `process.stderr` at start.
  */
 export function say(text: string): void {
-  writeAll(2, Buffer.from(text, 'utf8'));
+  try {
+    writeAll(2, Buffer.from(text, 'utf8'));
+  } catch (e) {
+    // Nobody reads the messages any more: the run's outcome is its exit code.
+    if (!(e instanceof OutputClosed)) throw e;
+  }
 }
 
 /** Buffers text and writes it in chunks of about 1 MB, so output streams and memory stays flat. */
