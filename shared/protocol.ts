@@ -5,7 +5,8 @@
 import type { Command, ModeSpec, PlanPatch, Load, VpsSpec } from './commands.js';
 import type { Frame, GuestFault, HostFault, WorkloadProfile } from './model.js';
 import type { VpsChange } from './events.js';
-import type { WireFrameMessage, WireHistory } from './wire.js';
+import type { WireHistory } from './wire.js';
+import type { WireFrameMessage } from './wireFrame.js';
 import type { ClockCommand, JoinMessage, LabCommand, LabRef } from './inbound.js';
 
 export const ERROR_CODES = {
@@ -125,7 +126,7 @@ export interface LabEvent {
 
 /**
  * Frames of a compare lab carry one frame per mode. This is the decoded form: on the socket a
- * frame travels as a `WireFrameMessage` (shared/wire.ts), decoded with `decodeFrameMessage`.
+ * frame travels as a `WireFrameMessage` (shared/wireFrame.ts), decoded with `decodeFrameMessage`.
  */
 export interface FrameMessage {
   lab: string;
@@ -172,7 +173,7 @@ export interface ClockResult {
 
 export interface ServerToClient {
   snapshot: (msg: SnapshotMessage) => void;
-  /** Sent volatile: a slow client may miss some; each carries its tick. Decode with shared/wire.ts. */
+  /** Sent volatile: a slow client may miss some; each carries its tick. Decode with shared/wireFrame.ts. */
   frame: (msg: WireFrameMessage) => void;
   event: (msg: { lab: string; event: LabEvent; state?: LabState }) => void;
   error: (err: ApiError) => void;

@@ -1,22 +1,18 @@
 /**
- * Compact frame encoding for the socket: fixed metric order, numbers as scaled integers, VPS state
- * as a small int, attribution as index tuples. Both ends use this module: the server encodes once
- * per room per broadcast, the dashboard decodes.
- *
- * A 16-VPS frame encodes to well under 2 KB of JSON (see the fan-out bench).
+ * What the socket carries besides the frame message itself (shared/wireFrame.ts): each metric's
+ * wire resolution (numbers travel as scaled integers), VPS states and resources as small ints,
+ * attribution as index tuples, and a snapshot's history in delta- and run-length-coded columns.
+ * Both ends use this module: the server encodes, the dashboard decodes.
  */
 import {
   HOST_METRICS,
   RESOURCES,
   VPS_METRICS,
   VPS_STATES,
-  type Attribution,
-  type Frame,
   type HostMetricName,
-  type HostMetrics,
   type VpsMetricName,
-  type VpsMetrics,
 } from './model.js';
+import type { WireFrameMessage } from './wireFrame.js';
 
 /**
  * Resolution of each metric on the wire: value × scale, rounded. 1000 keeps fractions to 0.1 %,
@@ -72,45 +68,17 @@ export const WIRE_MAX_EDGES = 16;
 /** A number on the wire: a scaled integer, or null for a value that is not finite. */
 export type WireNumber = number | null;
 
-/**
- * One frame: `[tick, tMs, ids, host, vps, attribution]` where `ids` is the VPS ids joined by ",",
- * `host` follows HOST_METRICS, each `vps` row is `[stateIndex, ...VPS_METRICS]`, and each
- * attribution edge is `[victimIndex, culpritIndex, resourceIndex, share × 100]`.
- */
-export type WireFrame = [
-  tick: number,
-  tMs: number,
-  ids: string,
-  host: WireNumber[],
-  vps: WireNumber[][],
-  attribution: number[][],
-];
-
-/** A broadcast as sent on the socket (`frame` event, and each entry of a snapshot's history). */
-export interface WireFrameMessage {
-  lab: string;
-  tick: number;
-  /** One frame per mode: two in a compare lab. */
-  frames: WireFrame[];
-  /**
-   * At 1× only: the ticks computed since the previous broadcast that it did not carry (the server
-   * ran several at once after a late timer), oldest first, one frame per mode each; so a page's
-   * charts run on without a gap. At higher speeds broadcasts skip ticks by design and this is absent.
-   */
-  missed?: WireFrame[][];
-}
+/** Largest magnitude of a scaled value on the wire: beyond it a value is sent as ±WIRE_INT_MAX. */
+export const WIRE_INT_MAX = 0x7fffffff;
 
 function enc(v: number, scale: number): WireNumber {
+  const y = v * scale;
   // + 0: a negative zero travels as 0 (JSON writes it so anyway), kept a small integer.
-  return Number.isFinite(v) ? Math.round(v * scale) + 0 : null;
+  if (y >= -WIRE_INT_MAX && y <= WIRE_INT_MAX) return Math.round(y) + 0;
+  if (!Number.isFinite(v)) return null;
+  return y > 0 ? WIRE_INT_MAX : -WIRE_INT_MAX;
 }
 
-function dec(v: WireNumber | undefined, scale: number): number {
-  return typeof v === 'number' ? v / scale : Number.NaN;
-}
-
-const VPS_SCALES = VPS_METRICS.map((m) => VPS_SCALE[m]);
-const HOST_SCALES = HOST_METRICS.map((m) => HOST_SCALE[m]);
 /** Index of a VPS state in VPS_STATES, as a wire row and the server's packed history store it. */
 export const STATE_INDEX: ReadonlyMap<string, number> = new Map(VPS_STATES.map((s, i) => [s, i]));
 /** Index of a resource in RESOURCES, as attribution edges store it. */
@@ -132,77 +100,12 @@ export function encodeEdgeQuads(quads: ArrayLike<number> | null): number[][] {
     .map((k) => [quads[k], quads[k + 1], quads[k + 2], Math.round(quads[k + 3] * 100)]);
 }
 
-/** A metric value as sent: scaled and rounded, null if not finite. */
+/** A metric value as sent: scaled and rounded (clamped to ±WIRE_INT_MAX), null if not finite. */
 export const encodeValue = enc;
 /** Wire scale of each VPS_METRICS entry, in order. */
 export const VPS_WIRE_SCALES: readonly number[] = VPS_METRICS.map((m) => VPS_SCALE[m]);
 /** Wire scale of each HOST_METRICS entry, in order. */
 export const HOST_WIRE_SCALES: readonly number[] = HOST_METRICS.map((m) => HOST_SCALE[m]);
-
-/** Encode one engine frame. */
-export function encodeFrame(frame: Frame): WireFrame {
-  const host: WireNumber[] = new Array(HOST_METRICS.length);
-  for (let i = 0; i < HOST_METRICS.length; i++) host[i] = enc(frame.host[HOST_METRICS[i]], HOST_SCALES[i]);
-  const index = new Map<string, number>();
-  const ids: string[] = new Array(frame.vps.length);
-  const rows: WireNumber[][] = new Array(frame.vps.length);
-  for (let v = 0; v < frame.vps.length; v++) {
-    const vps = frame.vps[v];
-    ids[v] = vps.id;
-    index.set(vps.id, v);
-    const row: WireNumber[] = new Array(VPS_METRICS.length + 1);
-    row[0] = STATE_INDEX.get(vps.state) ?? 0;
-    for (let i = 0; i < VPS_METRICS.length; i++) row[i + 1] = enc(vps[VPS_METRICS[i]], VPS_SCALES[i]);
-    rows[v] = row;
-  }
-  const edges = frame.attribution
-    .filter((a) => a.share >= WIRE_MIN_SHARE && index.has(a.victim) && index.has(a.culprit))
-    .sort((a, b) => b.share - a.share)
-    .slice(0, WIRE_MAX_EDGES)
-    .map((a) => [
-      index.get(a.victim) as number,
-      index.get(a.culprit) as number,
-      RESOURCE_INDEX.get(a.resource) ?? 0,
-      Math.round(a.share * 100),
-    ]);
-  return [frame.tick, Math.round(frame.t * 1000), ids.join(','), host, rows, edges];
-}
-
-/** Decode one wire frame back into an engine-shaped frame (values at wire resolution). */
-export function decodeFrame(wire: WireFrame): Frame {
-  const [tick, tMs, idList, hostRow, rows, edges] = wire;
-  const host = {} as HostMetrics;
-  for (let i = 0; i < HOST_METRICS.length; i++) host[HOST_METRICS[i]] = dec(hostRow[i], HOST_SCALES[i]);
-  const ids = idList === '' ? [] : idList.split(',');
-  const vps: VpsMetrics[] = rows.map((row, v) => {
-    const m = { id: ids[v], state: VPS_STATES[row[0] ?? 0] ?? 'running' } as VpsMetrics;
-    for (let i = 0; i < VPS_METRICS.length; i++) m[VPS_METRICS[i]] = dec(row[i + 1], VPS_SCALES[i]);
-    return m;
-  });
-  const attribution: Attribution[] = edges.map(([victim, culprit, resource, share]) => ({
-    victim: ids[victim],
-    culprit: ids[culprit],
-    resource: RESOURCES[resource] ?? 'cpu',
-    share: share / 100,
-  }));
-  return { tick, t: tMs / 1000, host, vps, attribution };
-}
-
-/** Encode a broadcast: the lab, its tick and one frame per mode. */
-export function encodeFrameMessage(lab: string, frames: readonly Frame[]): WireFrameMessage {
-  return { lab, tick: frames[0]?.tick ?? 0, frames: frames.map(encodeFrame) };
-}
-
-/** Decode a `frame` event (or a snapshot history entry) as received. */
-export function decodeFrameMessage(msg: WireFrameMessage): {
-  lab: string;
-  tick: number;
-  frames: Frame[];
-  missed?: Frame[][];
-} {
-  const out = { lab: msg.lab, tick: msg.tick, frames: msg.frames.map(decodeFrame) };
-  return msg.missed ? { ...out, missed: msg.missed.map((fs) => fs.map(decodeFrame)) } : out;
-}
 
 /**
  * One column of a `WireHistory`: delta-coded (each number is the change from the previous
@@ -213,7 +116,7 @@ export type WireColumn = (number | null | [delta: number, count: number])[];
 
 /**
  * A snapshot's history in columns: the same
- * entries as `WireFrameMessage[]`, transposed so each metric is one column over time. It may carry
+ * entries as the `frame` messages viewers were sent, transposed so each metric is one column over time. It may carry
  * only some VPS metrics (`rows`): the others decode as null, except in the newest entry, which
  * also travels whole (`latest`). The server's history writes it
  * (server/lab/history.ts `columns`); the page's chart tables read it as it is (client/src/lib/series.ts).
@@ -239,7 +142,7 @@ export interface WireHistoryMode {
   host: WireColumn[];
   /** Per run, per VPS, one column per index of `rows`, over the run. */
   vps: WireColumn[][][];
-  /** Attribution edges (as in WireFrame), run-length coded: `[entries, edges]`. */
+  /** Attribution edges (as in a frame's header), run-length coded: `[entries, edges]`. */
   attribution: [count: number, edges: number[][]][];
 }
 

@@ -1,20 +1,54 @@
 import { HOST_METRICS, VPS_METRICS } from '../shared/model.js';
+import { countOf, readColumn, type WireHistory, type WireNumber } from '../shared/wire.js';
 import {
-  countOf,
-  readColumn,
+  blockHost,
+  blockVps,
+  frameBlocks,
+  type WireBlock,
   type WireFrameMessage,
-  type WireHistory,
-  type WireNumber,
-} from '../shared/wire.js';
+} from '../shared/wireFrame.js';
+
+/** One frame with its numbers in rows: `[tick, tMs, ids, host, vps rows ([state, ...VPS_METRICS]), attribution]`. */
+export type RowFrame = [
+  tick: number,
+  tMs: number,
+  ids: string,
+  host: WireNumber[],
+  vps: WireNumber[][],
+  attribution: number[][],
+];
+/** A frame message (or a snapshot entry) with each frame in rows: what tests compare. */
+export interface RowMessage {
+  lab: string;
+  tick: number;
+  frames: RowFrame[];
+  missed?: RowFrame[][];
+}
+
+function rowFrame(b: WireBlock): RowFrame {
+  const host = HOST_METRICS.map((_, i) => blockHost(b, i));
+  const rows = b.ids.map((_, v) =>
+    Array.from({ length: VPS_METRICS.length + 1 }, (_, r) => blockVps(b, v, r)),
+  );
+  return [b.tick, b.tMs, b.ids.join(','), host, rows, b.attribution];
+}
+
+/** A frame message as received (binary data or its JSON array) with its numbers in rows. */
+export function rowsOf(msg: WireFrameMessage): RowMessage {
+  const { frames, missed } = frameBlocks(msg);
+  const out: RowMessage = { lab: msg.lab, tick: msg.tick, frames: frames.map(rowFrame) };
+  if (msg.missed) out.missed = missed.map((fs) => fs.map(rowFrame));
+  return out;
+}
 
 /**
- * A snapshot's history columns back to wire frames, entry by entry, oldest first: tests and
- * benches compare them with the frames viewers were sent. The product never builds these rows.
+ * A snapshot's history columns back to frames in rows, entry by entry, oldest first: tests and
+ * benches compare them with the frames viewers were sent (`rowsOf`). The product never builds these rows.
  */
-export function decodeHistory(h: WireHistory): WireFrameMessage[] {
+export function decodeHistory(h: WireHistory): RowMessage[] {
   const first = readColumn(h.ticks, countOf(h.ticks));
   const n = first.length;
-  const out: WireFrameMessage[] = first.map((tick) => ({ lab: h.lab, tick: tick ?? 0, frames: [] }));
+  const out: RowMessage[] = first.map((tick) => ({ lab: h.lab, tick: tick ?? 0, frames: [] }));
   const width = VPS_METRICS.length + 1;
   for (const m of h.modes) {
     const tMs = readColumn(m.tMs, n);
@@ -40,6 +74,6 @@ export function decodeHistory(h: WireHistory): WireFrameMessage[] {
         if (f) f[5] = edges;
       }
   }
-  if (h.latest && n > 0 && out[n - 1].tick === h.latest.tick) out[n - 1] = h.latest;
+  if (h.latest && n > 0 && out[n - 1].tick === h.latest.tick) out[n - 1] = rowsOf(h.latest);
   return out;
 }

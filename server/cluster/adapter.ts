@@ -26,7 +26,8 @@ export function joinCluster(io: Server, redis: Redis): void {
       channelPrefix: `${keys.stream}#`,
       maxLen: 10_000,
       blockTimeInMs: 1000,
-      onlyPlaintext: true,
+      // Frames carry binary data: the adapter forwards such packets msgpack-encoded (binary kept).
+      onlyPlaintext: false,
     }),
   );
   const adapter = io.of('/').adapter as unknown as Publishing;

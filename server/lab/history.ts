@@ -10,18 +10,20 @@ import {
   encodeValue,
   HOST_WIRE_SCALES,
   VPS_WIRE_SCALES,
-  type WireFrameMessage,
   type WireHistory,
   type WireHistoryMode,
 } from '../../shared/wire.js';
+import { blockSize, WIRE_VERSION, wireBytes, type WireFrameMessage } from '../../shared/wireFrame.js';
+import { uninitializedInts } from './slab.js';
 import {
   H,
   isColumnSource,
   packColumns,
   packedBytes,
   packFrame,
+  frameHeader,
   unpack,
-  wireFrame,
+  writeBlock,
   type ColumnSource,
   type Packed,
 } from './packed.js';
@@ -43,10 +45,26 @@ interface Row {
   gone?: boolean;
 }
 
-function messageOf(lab: string, row: Row, missed: readonly Row[] = []): WireFrameMessage {
-  const frames = (r: Row) => r.engines.map((p) => wireFrame(r.tick, p));
-  const msg: WireFrameMessage = { lab, tick: row.tick, frames: frames(row) };
+/**
+ * A frame message of `row` (and the `missed` rows after it), written straight from their packed
+ * arrays: headers as JSON, every number in one int32 block per frame. `binary`: `data` as bytes
+ * (a live broadcast), else as an array of the same integers (a snapshot's JSON).
+ */
+function messageOf(lab: string, row: Row, missed: readonly Row[], binary: boolean): WireFrameMessage {
+  let size = 0;
+  for (const r of [row, ...missed]) for (const p of r.engines) size += blockSize(p.ids.length);
+  const ints = binary ? uninitializedInts(size) : new Int32Array(size);
+  let at = 0;
+  const frames = (r: Row) =>
+    r.engines.map((p) => {
+      at = writeBlock(p, ints, at);
+      return frameHeader(r.tick, p);
+    });
+  const msg: WireFrameMessage = { lab, tick: row.tick, v: WIRE_VERSION, frames: frames(row), data: [] };
   if (missed.length) msg.missed = missed.map(frames);
+  // Every slot written: nothing of a slab's earlier content can go out.
+  if (at !== size) throw new Error(`frame message: wrote ${at} of ${size} int32s`);
+  msg.data = binary ? wireBytes(ints) : Array.from(ints);
   return msg;
 }
 
@@ -191,7 +209,7 @@ export class FrameHistory {
     return {
       tick: row?.tick ?? -1,
       frames: () => (frames ??= kept().engines.map((p) => unpack(kept().tick, p))),
-      message: () => (message ??= messageOf(lab, kept(), missed())),
+      message: () => (message ??= messageOf(lab, kept(), missed(), true)),
     };
   }
 
@@ -299,7 +317,7 @@ export class FrameHistory {
       });
     }
     const newest = picked[picked.length - 1];
-    const latest = newest ? messageOf(lab, newest) : null;
+    const latest = newest ? messageOf(lab, newest, [], false) : null;
     return { lab, ticks: ticks.done(), rows: [...rows], modes, latest };
   }
 

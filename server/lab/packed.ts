@@ -16,12 +16,11 @@ import {
   RESOURCE_INDEX,
   STATE_INDEX,
   encodeEdgeQuads,
-  encodeValue,
   HOST_WIRE_SCALES,
   VPS_WIRE_SCALES,
-  type WireFrame,
-  type WireNumber,
+  WIRE_INT_MAX,
 } from '../../shared/wire.js';
+import { WIRE_NULL, type WireFrame } from '../../shared/wireFrame.js';
 
 export const H = HOST_METRICS.length;
 export const V = VPS_METRICS.length;
@@ -76,10 +75,6 @@ export function stepOnce(e: { step(): Frame }): Frame | ColumnSource {
   }
   return e.step();
 }
-
-/** A wire row of zeros, packed (built by push). */
-const ROW: number[] = [];
-for (let k = 0; k <= V; k++) ROW.push(0);
 
 /** Position of each id, kept per ids array (the same array while the VPS set does not change). */
 const indexCache = new WeakMap<readonly string[], Map<string, number>>();
@@ -176,26 +171,40 @@ export function unpack(tick: number, p: Packed): Frame {
   return { tick, t: p.values[0], host, vps, attribution };
 }
 
-/** One packed tick as the wire sends it: the same as `encodeFrame(unpack(tick, p))`, without the frame. */
-export function wireFrame(tick: number, p: Packed): WireFrame {
-  // Every array packed (grown by push or copied from a packed one, never preallocated): a holey
-  // array takes JSON.stringify's slow path, several times slower.
+/** One packed tick's header in a frame message (its numbers go in the message's data, `writeBlock`). */
+export function frameHeader(tick: number, p: Packed): WireFrame {
+  return [tick, Math.round(p.values[0] * 1000), joined(p.ids), encodeEdgeQuads(p.attr)];
+}
+
+const HOST_SCALES = Float64Array.from(HOST_WIRE_SCALES);
+const VPS_SCALES = Float64Array.from(VPS_WIRE_SCALES);
+
+/**
+ * Writes one packed tick's block of a frame message into `out` at `at` (shared/wireFrame.ts:
+ * host metrics, states, then VPS metrics column by column, the packed layout's own order) and
+ * returns where the next block starts. The same integers as `encodeValue`, in one loop.
+ */
+export function writeBlock(p: Packed, out: Int32Array, at: number): number {
   const values = p.values;
-  const host: WireNumber[] = [];
-  for (let i = 0; i < H; i++) host.push(encodeValue(values[1 + i], HOST_WIRE_SCALES[i]));
+  for (let i = 0; i < H; i++) out[at + i] = toInt32(values[1 + i], HOST_SCALES[i]);
   const n = p.ids.length;
-  const rows: WireNumber[][] = [];
-  for (let v = 0; v < n; v++) {
-    const row: WireNumber[] = ROW.slice();
-    row[0] = p.states[v];
-    rows.push(row);
-  }
+  const states = p.states;
+  let j = at + H;
+  for (let v = 0; v < n; v++) out[j++] = states[v];
+  let src = 1 + H;
   for (let k = 0; k < V; k++) {
-    const scale = VPS_WIRE_SCALES[k];
-    const base = 1 + H + k * n;
-    for (let v = 0; v < n; v++) rows[v][k + 1] = encodeValue(values[base + v], scale);
+    const scale = VPS_SCALES[k];
+    for (let v = 0; v < n; v++) out[j++] = toInt32(values[src++], scale);
   }
-  return [tick, Math.round(values[0] * 1000), joined(p.ids), host, rows, encodeEdgeQuads(p.attr)];
+  return j;
+}
+
+/** `encodeValue` as an int32 of the wire (WIRE_NULL for a value that is not finite). */
+function toInt32(x: number, scale: number): number {
+  const y = x * scale;
+  if (y >= -WIRE_INT_MAX && y <= WIRE_INT_MAX) return Math.round(y);
+  if (y !== y || x === Infinity || x === -Infinity) return WIRE_NULL;
+  return y > 0 ? WIRE_INT_MAX : -WIRE_INT_MAX;
 }
 
 /** Bytes a packed tick holds (what the history's budget counts). */

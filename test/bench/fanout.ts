@@ -7,8 +7,8 @@
  * median over windows), server CPU (share of one core) and RSS, the share of (frame, client) pairs
  * delivered (frames are volatile), the floor's p50 / p99, and p99 / floor p99; plus the encoded
  * 16-VPS frame size. The clients speak the socket.io protocol directly over `ws` (handshake,
- * namespace, join, pongs, JSON decode of every message): the same per-message work as the floor's
- * clients, so one process can hold 1 000 and the figures measure the server, not a client library.
+ * namespace, join, pongs, JSON decode of every text message, a frame's binary data taken as it
+ * comes): about the floor's clients' per-message work, so one process can hold 1 000 and the figures measure the server, not a client library.
  * Latencies are compared across processes with performance.timeOrigin + now() (same machine).
  * Goal (perf.md): at N = 1 000, p99 < 100 ms and ≤ 1.5× the floor, server under half a core,
  * frames ≤ 2 KB.
@@ -24,7 +24,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import { DEFAULTS, type Config } from '../../server/config.js';
 import { silentLogger } from '../../server/log.js';
 import { createApp } from '../../server/net/app.js';
-import { encodeFrameMessage } from '../../shared/wire.js';
+import { encodeFrameMessage } from '../../shared/wireFrame.js';
 import type { Scenario, VpsSpec } from '../../shared/commands.js';
 import type { Frame } from '../../shared/model.js';
 
@@ -33,6 +33,8 @@ const WINDOWS = Math.max(3, Number(process.env.BENCH_FANOUT_WINDOWS ?? 5));
 const WINDOW_S = Number(process.env.BENCH_FANOUT_WINDOW_S ?? 5);
 const FLOOR_BYTES = 2048;
 const SELF = fileURLToPath(import.meta.url);
+/** socket.io-parser's EVENT packet type (its encoder makes it a binary event when the data holds binary). */
+const EVENT = 2;
 
 /** Wall-clock milliseconds comparable across processes on this machine. */
 export const wallMs = () => performance.timeOrigin + performance.now();
@@ -93,15 +95,25 @@ async function child(): Promise<void> {
       const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, {
         perMessageDeflate: false,
       });
-      ws.on('message', (data) => {
+      // A frame is a binary event: its JSON header (`451-["frame",…]`), then its data as one
+      // binary message; it counts as received with its data.
+      let pending = -1;
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) {
+          if (pending >= 0) record(pending);
+          pending = -1;
+          return;
+        }
         const text = data.toString();
         if (text === '2') return ws.send('3');
         if (text.startsWith('0{')) return ws.send('40');
         if (text.startsWith('40')) return ws.send('42["join",{"lab":"bench"}]');
-        if (text.startsWith('42')) {
-          const [event, payload] = JSON.parse(text.slice(2)) as [string, { tick: number }];
-          if (event === 'frame') record(payload.tick);
-          else if (event === 'snapshot') resolve();
+        if (text.startsWith('451-')) {
+          const [event, payload] = JSON.parse(text.slice(4)) as [string, { tick: number }];
+          if (event === 'frame') pending = payload.tick;
+        } else if (text.startsWith('42')) {
+          const [event] = JSON.parse(text.slice(2)) as [string];
+          if (event === 'snapshot') resolve();
         }
       });
       ws.once('error', reject);
@@ -316,7 +328,16 @@ async function socketIoRun(n: number): Promise<{ windows: Window[]; rss: number;
     console.log(
       `  N = ${n}: server write loop (tick to last client written) p50 ${f1(quantile(loops, 0.5))} ms, p99 ${f1(quantile(loops, 0.99))} ms`,
     );
-    const frameBytes = Buffer.byteLength(JSON.stringify(encodeFrameMessage('bench', latest)));
+    // What socket.io sends per frame: the event's JSON header and its binary data.
+    const parts = app.io.encoder.encode({
+      type: EVENT,
+      data: ['frame', encodeFrameMessage('bench', latest)],
+      nsp: '/',
+    });
+    const frameBytes = (parts as (string | Uint8Array)[]).reduce(
+      (sum, part) => sum + (typeof part === 'string' ? Buffer.byteLength(part) : part.byteLength),
+      0,
+    );
     return { windows, rss, frameBytes };
   } finally {
     c.send({ kind: 'stop' });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../server/config.js';
 import { createEngine } from '../../server/sim/index.js';
 import type { Scenario } from '../../shared/commands.js';
-import { encodeFrameMessage } from '../../shared/wire.js';
+import { encodeFrameMessage } from '../../shared/wireFrame.js';
+import { rowsOf } from '../wireHistory.js';
 import { client, http, removeDir, request, settle, startServer, stepTo } from './helpers.js';
 
 const LIMIT = DEFAULTS.maxVpsPerLab;
@@ -52,8 +53,8 @@ describe('per-lab VPS limit', () => {
       const twin = createEngine({ ...sc, seed: made.body.data.seed ?? sc.seed });
       let want = twin.step();
       while (want.tick < frame.tick) want = twin.step();
-      expect(frame.frames[0][4]).toHaveLength(LIMIT);
-      expect(frame).toEqual(encodeFrameMessage('big', [want]));
+      expect(rowsOf(frame).frames[0][4]).toHaveLength(LIMIT);
+      expect(rowsOf(frame)).toEqual(rowsOf(encodeFrameMessage('big', [want])));
 
       const add = await settle(
         t,

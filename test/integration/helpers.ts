@@ -13,7 +13,7 @@ import { openFileStore } from '../../server/lab/fileStore.js';
 import { silentLogger } from '../../server/log.js';
 import { createApp, type LabServer } from '../../server/net/app.js';
 import type { ClientToServer, ServerToClient } from '../../shared/protocol.js';
-import type { WireFrameMessage } from '../../shared/wire.js';
+import type { WireFrameMessage } from '../../shared/wireFrame.js';
 
 export type Client = Socket<ServerToClient, ClientToServer>;
 

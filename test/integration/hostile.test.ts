@@ -379,9 +379,10 @@ describe('floods against the real server', () => {
     // frames stopped long before it was dropped, while the reader kept getting every broadcast.
     (ws as unknown as { _socket: { resume(): void } })._socket.resume();
     await closed;
+    // A frame is a binary event: its JSON header `451-["frame",…]`, then its data as a binary message.
     const stalled = received
-      .filter((m) => m.startsWith('42["frame"'))
-      .map((m) => (JSON.parse(m.slice(2)) as [string, { tick: number }])[1].tick);
+      .filter((m) => m.startsWith('451-["frame"'))
+      .map((m) => (JSON.parse(m.slice(4)) as [string, { tick: number }])[1].tick);
     expect(stalled.length).toBeGreaterThan(0);
     const afterStall = ticks.filter((t) => t > (stalled.at(-1) as number) && t <= last);
     expect(afterStall.length).toBeGreaterThanOrEqual(10);

@@ -20,7 +20,7 @@ import type {
   SnapshotMessage,
 } from '../../../shared/protocol.js';
 import type { Socket } from 'socket.io-client';
-import { decodeFrameMessage } from '../../../shared/wire.js';
+import { decodeFrameMessage } from './decode.js';
 import type { CoarseHistory } from './backfill.js';
 import { fetchHistory, OlderHistory, type HistoryFetcher } from './older.js';
 import { SeriesTable, SERIES_CAPACITY } from './series.js';
@@ -164,8 +164,8 @@ export class LabClient {
     const h = msg.historyColumns;
     const ok = h && Array.isArray(h.ticks) && Array.isArray(h.modes) && Array.isArray(h.rows);
     if (ok) this.tables.forEach((t, i) => t.appendColumns(h, i));
-    const last = ok && h.latest && Array.isArray(h.latest.frames) ? h.latest : undefined;
-    this.finishSnapshot(msg, last ? decodeFrameMessage(last) : undefined);
+    const last = ok && h.latest ? decodeFrameMessage(h.latest) : null;
+    this.finishSnapshot(msg, last ?? undefined);
   }
 
   private resetTables(): void {

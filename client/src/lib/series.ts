@@ -10,14 +10,9 @@ import {
   type HostMetricName,
   type VpsMetricName,
 } from '../../../shared/model.js';
-import {
-  countOf,
-  HOST_SCALE,
-  readColumn,
-  VPS_SCALE,
-  type WireFrame,
-  type WireHistory,
-} from '../../../shared/wire.js';
+import { countOf, HOST_SCALE, readColumn, VPS_SCALE, type WireHistory } from '../../../shared/wire.js';
+import { blockHost, blockVps, type WireBlock } from '../../../shared/wireFrame.js';
+import { readFrames } from './decode.js';
 
 /** 15 minutes at 10 Hz. */
 export const SERIES_CAPACITY = 9000;
@@ -100,23 +95,20 @@ export class SeriesTable {
     return true;
   }
 
-  /** Append one frame straight from its wire form (no per-VPS objects). Same rules as `append`. */
-  appendWire(wire: WireFrame): boolean {
-    const [tick, tMs, idList, host, rows] = wire;
-    if (tick <= this.lastTick) return false;
-    const slot = this.nextSlot(tick, tMs / 1000);
+  /** Append one frame straight from its wire form, read in place (no per-VPS objects). Same rules as `append`. */
+  appendWire(b: WireBlock): boolean {
+    if (b.tick <= this.lastTick) return false;
+    const slot = this.nextSlot(b.tick, b.tMs / 1000);
     for (let k = 0; k < HOST_CHART_METRICS.length; k++) {
-      const raw = host?.[HOST_INDEX[k]];
-      this.hostColumn(HOST_CHART_METRICS[k])[slot] = typeof raw === 'number' ? raw / HOST_WIRE_SCALE[k] : NaN;
+      const raw = blockHost(b, HOST_INDEX[k]);
+      this.hostColumn(HOST_CHART_METRICS[k])[slot] = raw === null ? NaN : raw / HOST_WIRE_SCALE[k];
     }
-    const ids = idList === '' ? [] : idList.split(',');
-    for (let v = 0; v < ids.length; v++) {
-      const row = rows[v];
+    const ids = b.ids;
+    for (let v = 0; v < ids.length; v++)
       for (let k = 0; k < CHART_METRICS.length; k++) {
-        const raw = row?.[WIRE_INDEX[k]];
-        this.columnFor(ids[v], CHART_METRICS[k])[slot] = typeof raw === 'number' ? raw / WIRE_SCALE[k] : NaN;
+        const raw = blockVps(b, v, WIRE_INDEX[k]);
+        this.columnFor(ids[v], CHART_METRICS[k])[slot] = raw === null ? NaN : raw / WIRE_SCALE[k];
       }
-    }
     this.blankOthers(ids, slot);
     return true;
   }
@@ -130,7 +122,7 @@ export class SeriesTable {
     const m = h.modes[mode];
     if (!m || !Array.isArray(m.runs)) return;
     const ticks = readColumn(h.ticks, countOf(h.ticks));
-    const latest = h.latest?.frames[mode];
+    const latest = readFrames(h.latest)?.[mode];
     const whole = latest !== undefined && ticks.length > 0 && h.latest!.tick === ticks[ticks.length - 1];
     const n = whole ? ticks.length - 1 : ticks.length;
     const tMs = readColumn(m.tMs, n);

@@ -6,9 +6,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent, SnapshotMessage } from '../../../shared/protocol.js';
-import type { WireFrameMessage } from '../../../shared/wire.js';
+import type { WireFrameMessage } from '../../../shared/wireFrame.js';
 import { client, http, request, waitFor, type Client } from '../helpers.js';
-import { decodeHistory } from '../../wireHistory.js';
+import { decodeHistory, rowsOf, type RowFrame } from '../../wireHistory.js';
 import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
 
 const LAB = 'shared';
@@ -18,7 +18,8 @@ interface Viewer {
   socket: Client;
   /** Every frame tick received, in order. */
   ticks: number[];
-  frames: Map<number, WireFrameMessage>;
+  /** Each tick's frames (one per mode), in rows. */
+  frames: Map<number, RowFrame[]>;
   /** Each `event` received, with the newest frame tick held when it arrived. */
   events: { event: LabEvent; heldTick: number }[];
   snapshots: SnapshotMessage[];
@@ -28,13 +29,14 @@ async function watch(on: ServerProcess, lab = LAB): Promise<Viewer> {
   const socket = await client(on.url);
   const v: Viewer = { on, socket, ticks: [], frames: new Map(), events: [], snapshots: [] };
   // A broadcast at 1× carries along the ticks that had none of their own: each is a tick seen.
-  socket.on('frame', ({ missed, ...m }) => {
-    for (const frames of missed ?? []) {
+  socket.on('frame', (msg) => {
+    const m = rowsOf(msg);
+    for (const frames of m.missed ?? []) {
       v.ticks.push(frames[0][0]);
-      v.frames.set(frames[0][0], { ...m, tick: frames[0][0], frames });
+      v.frames.set(frames[0][0], frames);
     }
     v.ticks.push(m.tick);
-    v.frames.set(m.tick, m);
+    v.frames.set(m.tick, m.frames);
   });
   socket.on('event', (m) => v.events.push({ event: m.event, heldTick: v.ticks.at(-1) ?? -1 }));
   socket.on('snapshot', (m) => v.snapshots.push(m));
@@ -216,7 +218,7 @@ describe('three processes on one Redis', () => {
     const seen = [...watcher.frames.keys()].filter((t) => t >= ticks[0] && t <= before);
     expect(seen.length).toBeGreaterThan(5);
     const byTick = new Map(entries.map((m) => [m.tick, m]));
-    for (const t of seen) expect(byTick.get(t)).toEqual(watcher.frames.get(t));
+    for (const t of seen) expect(byTick.get(t)?.frames).toEqual(watcher.frames.get(t));
     // Every acknowledged command is in the lab's record, at its tick.
     const scenario = (await http(`${survivors[1].url}/api/labs/${LAB}/scenario`)).body.data as {
       events: { atTick?: number; type: string; vps?: string; load?: { cpu?: number } }[];

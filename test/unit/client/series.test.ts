@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHART_METRICS, SeriesTable } from '../../../client/src/lib/series.js';
-import { decodeFrame, encodeFrame } from '../../../shared/wire.js';
+import { decodeFrameMessage, encodeFrameMessage, frameBlocks } from '../../../shared/wireFrame.js';
 import { frame, vpsMetrics } from './frames.js';
 
 function fill(table: SeriesTable, n: number, value: (i: number) => number, from = 0): void {
@@ -56,13 +56,14 @@ describe('SeriesTable.appendWire', () => {
         vpsMetrics('web-1', { latencyP99Ms: 12.3 + i, throughputRps: 400 + i, cpuSteal: 0.125, health: 97 }),
         ...(i === 2 ? [] : [vpsMetrics('db-1', { demandRps: 50, cpuThrottled: 0.5, latencyP99Ms: Infinity })]),
       ]);
-      a.append(decodeFrame(encodeFrame(f)));
-      b.appendWire(encodeFrame(f));
+      const wire = encodeFrameMessage('x', [f]);
+      a.append(decodeFrameMessage(wire).frames[0]);
+      b.appendWire(frameBlocks(wire).frames[0]);
     }
     expect(b.vpsIds()).toEqual(a.vpsIds());
     for (const id of a.vpsIds())
       for (const m of CHART_METRICS) expect(b.toArray(id, m), `${id} ${m}`).toEqual(a.toArray(id, m));
-    expect(b.appendWire(encodeFrame(frame(3, [vpsMetrics('web-1')])))).toBe(false);
+    expect(b.appendWire(frameBlocks(encodeFrameMessage('x', [frame(3, [vpsMetrics('web-1')])])).frames[0])).toBe(false);
   });
 
   it('finds the first sample after a tick', () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../../shared/model.js';
 import type { Lab, LabBroadcast } from '../../../server/lab/lab.js';
-import { encodeFrameMessage } from '../../../shared/wire.js';
+import { encodeFrameMessage } from '../../../shared/wireFrame.js';
 import { Broadcaster, type TickRecorder } from '../../../server/net/broadcast.js';
 import { fakeEngines, fakeScenario } from './fakeEngine.js';
 

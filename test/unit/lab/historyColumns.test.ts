@@ -3,8 +3,9 @@ import { FrameHistory } from '../../../server/lab/history.js';
 import { createEngine } from '../../../server/sim/index.js';
 import type { Scenario } from '../../../shared/commands.js';
 import { VPS_METRICS, type Frame } from '../../../shared/model.js';
-import { encodeFrameMessage, type WireHistory } from '../../../shared/wire.js';
-import { decodeHistory } from '../../wireHistory.js';
+import type { WireHistory } from '../../../shared/wire.js';
+import { encodeFrameMessage } from '../../../shared/wireFrame.js';
+import { decodeHistory, rowsOf } from '../../wireHistory.js';
 
 /** Two modes of one busy scenario (faults, so attribution), a VPS added and one removed midway. */
 function history(ticks: number): FrameHistory {
@@ -41,7 +42,7 @@ function history(ticks: number): FrameHistory {
 }
 
 const frames = (h: FrameHistory, from: number, to: number, stride = 1) =>
-  h.range(from, to, stride).map((f: Frame[]) => encodeFrameMessage('x', f));
+  h.range(from, to, stride).map((f: Frame[]) => rowsOf(encodeFrameMessage('x', f)));
 
 describe('snapshot history in columns', () => {
   const h = history(200);

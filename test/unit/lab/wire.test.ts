@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { HOST_METRICS, RESOURCES, VPS_METRICS, VPS_STATES, type Frame } from '../../../shared/model.js';
-import { decodeFrame, encodeFrame, encodeFrameMessage, HOST_SCALE, VPS_SCALE } from '../../../shared/wire.js';
+import { HOST_SCALE, VPS_SCALE, WIRE_INT_MAX } from '../../../shared/wire.js';
+import {
+  blockVps,
+  decodeFrameMessage,
+  encodeFrameMessage,
+  frameBlocks,
+  WIRE_NULL,
+  type WireFrameMessage,
+} from '../../../shared/wireFrame.js';
 
 /** A frame with realistic magnitudes (seeded, so reproducible). */
 function frame(n: number, seed = 7): Frame {
@@ -45,17 +53,22 @@ function frame(n: number, seed = 7): Frame {
   return { tick: 12345, t: 1234.5, host, vps, attribution };
 }
 
+/** Bytes a frame message takes on the socket: its JSON header and its binary data. */
+function wireSize(msg: WireFrameMessage): number {
+  const { data, ...head } = msg;
+  return Buffer.byteLength(JSON.stringify(head)) + (data as Uint8Array).byteLength;
+}
+
 describe('wire encoding', () => {
   it('even with every metric busy, a 16-VPS frame is several times smaller than plain JSON', () => {
     const f = frame(16);
-    const wire = Buffer.byteLength(JSON.stringify(encodeFrameMessage('demo', [f])));
     const plain = Buffer.byteLength(JSON.stringify({ lab: 'demo', tick: f.tick, frames: [f] }));
-    expect(wire * 4).toBeLessThan(plain);
+    expect(wireSize(encodeFrameMessage('demo', [f])) * 4).toBeLessThan(plain);
   });
 
   it('round-trips every metric within its wire resolution, with states and ids exact', () => {
     const f = frame(16);
-    const d = decodeFrame(encodeFrame(f));
+    const d = decodeFrameMessage(encodeFrameMessage('demo', [f])).frames[0];
     expect(d.tick).toBe(f.tick);
     expect(d.t).toBe(f.t);
     expect(d.vps.map((v) => [v.id, v.state])).toEqual(f.vps.map((v) => [v.id, v.state]));
@@ -68,7 +81,7 @@ describe('wire encoding', () => {
 
   it('keeps the largest attribution edges, naming victim, culprit and resource', () => {
     const f = frame(16);
-    const d = decodeFrame(encodeFrame(f));
+    const d = decodeFrameMessage(encodeFrameMessage('demo', [f])).frames[0];
     const top = [...f.attribution].sort((a, b) => b.share - a.share)[0];
     expect(d.attribution[0]).toMatchObject({
       victim: top.victim,
@@ -79,22 +92,77 @@ describe('wire encoding', () => {
     expect(d.attribution.length).toBeLessThanOrEqual(16);
   });
 
-  it('sends a non-finite value as null and decodes it as NaN', () => {
+  it('sends a non-finite value as the null sentinel and decodes it as NaN; a huge one is clamped', () => {
     const f = frame(2);
     f.vps[1].latencyP99Ms = Infinity;
-    const w = encodeFrame(f);
-    expect(JSON.parse(JSON.stringify(w))[4][1][1 + VPS_METRICS.indexOf('latencyP99Ms')]).toBeNull();
-    expect(decodeFrame(w).vps[1].latencyP99Ms).toBeNaN();
+    f.vps[0].cpuSteal = Number.NaN;
+    f.vps[0].backlog = 1e12;
+    f.host.cpuUtil = -1e12;
+    const msg = encodeFrameMessage('demo', [f]);
+    const b = frameBlocks(msg).frames[0];
+    expect(b.ints[b.at + HOST_METRICS.length + (1 + VPS_METRICS.indexOf('latencyP99Ms')) * 2 + 1]).toBe(
+      WIRE_NULL,
+    );
+    expect(blockVps(b, 1, 1 + VPS_METRICS.indexOf('latencyP99Ms'))).toBeNull();
+    const d = decodeFrameMessage(msg).frames[0];
+    expect(d.vps[1].latencyP99Ms).toBeNaN();
+    expect(d.vps[0].cpuSteal).toBeNaN();
+    expect(d.vps[0].backlog).toBe(WIRE_INT_MAX / VPS_SCALE.backlog);
+    expect(d.host.cpuUtil).toBe(-WIRE_INT_MAX / HOST_SCALE.cpuUtil);
+    // The snapshot's JSON form carries the same integers.
+    const json = JSON.parse(
+      JSON.stringify(encodeFrameMessage('demo', [f], undefined, false)),
+    ) as WireFrameMessage;
+    expect(decodeFrameMessage(json)).toEqual(decodeFrameMessage(msg));
+  });
+
+  it('lays a block out as documented: host, states, then each VPS metric column by column, little-endian', () => {
+    const f = frame(3);
+    const bytes = encodeFrameMessage('demo', [f]).data as Uint8Array;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const int = (i: number) => view.getInt32(i * 4, true);
+    const H = HOST_METRICS.length;
+    expect(bytes.byteLength).toBe(4 * (H + 3 * (VPS_METRICS.length + 1)));
+    expect(int(0)).toBe(Math.round(f.host.cpuUtil * HOST_SCALE.cpuUtil));
+    expect(int(H + 2)).toBe(VPS_STATES.indexOf(f.vps[2].state));
+    const k = VPS_METRICS.indexOf('latencyP99Ms');
+    expect(int(H + (k + 1) * 3 + 1)).toBe(Math.round(f.vps[1].latencyP99Ms * VPS_SCALE.latencyP99Ms));
+  });
+
+  it('reads data as it arrives: an ArrayBuffer (a browser), an unaligned Buffer slice (node), or a JSON array', () => {
+    const f = frame(5);
+    const msg = encodeFrameMessage('demo', [f], [[frame(5, 9)], [frame(4, 11)]]);
+    const bytes = msg.data as Uint8Array;
+    const want = decodeFrameMessage(msg);
+    expect(want.missed?.map((fs) => fs[0].vps.length)).toEqual([5, 4]);
+    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    expect(decodeFrameMessage({ ...msg, data: ab })).toEqual(want);
+    const padded = Buffer.alloc(bytes.byteLength + 1);
+    Buffer.from(bytes).copy(padded, 1);
+    expect(decodeFrameMessage({ ...msg, data: padded.subarray(1) })).toEqual(want);
+    expect(decodeFrameMessage({ ...msg, data: Array.from(new Int32Array(ab)) })).toEqual(want);
+  });
+
+  it('refuses a message it cannot read, naming what is wrong', () => {
+    const msg = encodeFrameMessage('demo', [frame(3)]);
+    const bytes = msg.data as Uint8Array;
+    expect(() => decodeFrameMessage({ ...msg, v: 1 })).toThrow(/v must be 2/);
+    expect(() => decodeFrameMessage({ ...msg, data: bytes.subarray(0, bytes.byteLength - 4) })).toThrow(
+      /data holds/,
+    );
+    expect(() => decodeFrameMessage({ ...msg, data: bytes.subarray(0, 5) })).toThrow(/not whole int32s/);
+    expect(() => decodeFrameMessage({ ...msg, frames: [[1, 2] as never] })).toThrow(/frames\[0\]/);
+    expect(() => decodeFrameMessage({ ...msg, data: 'x' as never })).toThrow(/data must be binary/);
   });
 
   it('handles a frame with no VPS', () => {
     const f = { ...frame(1), vps: [], attribution: [] };
-    expect(decodeFrame(JSON.parse(JSON.stringify(encodeFrame(f)))).vps).toEqual([]);
+    expect(decodeFrameMessage(encodeFrameMessage('demo', [f])).frames[0].vps).toEqual([]);
   });
 });
 
 describe('wire encoding of real engine frames', () => {
-  it('every frame of a busy 16-VPS lab (faults, attribution) is at most 2 KB on the wire, plus its p95 and disk latency', async () => {
+  it('every frame of a busy 16-VPS lab (faults, attribution) is at most 2 KB on the wire (header and data), plus its p95 and disk latency', async () => {
     const { createEngine } = await import('../../../server/sim/index.js');
     const roles = ['web', 'database', 'cache', 'batch', 'ci', 'mail'] as const;
     const vps = Array.from({ length: 16 }, (_, i) => ({
@@ -125,11 +193,10 @@ describe('wire encoding of real engine frames', () => {
     for (let i = 0; i < 400; i++) {
       const f = engine.step();
       edges = Math.max(edges, f.attribution.length);
-      max = Math.max(max, Buffer.byteLength(JSON.stringify(encodeFrameMessage('demo', [f]))));
+      max = Math.max(max, wireSize(encodeFrameMessage('demo', [f])));
     }
     expect(edges).toBeGreaterThan(0);
-    // 2 KB for the metrics the budget was set with, plus p95 and disk latency: two more numbers per
-    // VPS of at most five digits and a comma each.
-    expect(max).toBeLessThanOrEqual(2048 + 16 * 2 * 6);
+    // 2 KB for the metrics the budget was set with, plus p95 and disk latency: two more int32s per VPS.
+    expect(max).toBeLessThanOrEqual(2048 + 16 * 2 * 4);
   });
 });
