@@ -3,8 +3,9 @@
  * attribution) and every number of the message in one binary attachment of little-endian int32s
  * (socket.io sends it as a binary websocket message, no JSON for it). The server writes the
  * attachment in one loop straight from its history's arrays (server/lab/packed.ts); the dashboard
- * and tests read it here. A snapshot's `latest` has the same shape with `data` as a JSON array of
- * the same integers (snapshots travel as JSON between the processes of a cluster).
+ * and tests read it here. A small message (at most WIRE_BINARY_MIN_INTS int32s) and a snapshot's
+ * `latest` carry `data` as a JSON array of the same integers (snapshots travel as JSON between the
+ * processes of a cluster).
  *
  * One frame's block of `data`: the HOST_METRICS values, then n VPS states (index into
  * VPS_STATES), then VPS_METRICS column by column (metric k of VPS i at `H + (k + 1) × n + i`).
@@ -33,6 +34,12 @@ import {
 
 /** The frame message's layout version (`v`). Version 1 sent every number as JSON rows. */
 export const WIRE_VERSION = 2;
+/**
+ * A message of more int32s than this (8 KB; a frame of about 75 VPSs) carries them as binary;
+ * a smaller one as a JSON array, so it stays one websocket message that socket.io frames once for
+ * every viewer (small labs have the most viewers).
+ */
+export const WIRE_BINARY_MIN_INTS = 2048;
 /** The int32 that stands for a value that is not finite (null). */
 export const WIRE_NULL = -0x80000000;
 
@@ -252,7 +259,7 @@ export function encodeFrameMessage(
     tick: frames[0]?.tick ?? 0,
     v: WIRE_VERSION,
     frames: headers[0],
-    data: binary ? wireBytes(ints) : Array.from(ints),
+    data: binary && size > WIRE_BINARY_MIN_INTS ? wireBytes(ints) : Array.from(ints),
   };
   if (missed?.length) msg.missed = headers.slice(1);
   return msg;

@@ -13,7 +13,13 @@ import {
   type WireHistory,
   type WireHistoryMode,
 } from '../../shared/wire.js';
-import { blockSize, WIRE_VERSION, wireBytes, type WireFrameMessage } from '../../shared/wireFrame.js';
+import {
+  blockSize,
+  WIRE_BINARY_MIN_INTS,
+  WIRE_VERSION,
+  wireBytes,
+  type WireFrameMessage,
+} from '../../shared/wireFrame.js';
 import { uninitializedInts } from './slab.js';
 import {
   H,
@@ -48,11 +54,13 @@ interface Row {
 /**
  * A frame message of `row` (and the `missed` rows after it), written straight from their packed
  * arrays: headers as JSON, every number in one int32 block per frame. `binary`: `data` as bytes
- * (a live broadcast), else as an array of the same integers (a snapshot's JSON).
+ * (a live broadcast past WIRE_BINARY_MIN_INTS), else as an array of the same integers (a small
+ * broadcast, a snapshot's JSON).
  */
 function messageOf(lab: string, row: Row, missed: readonly Row[], binary: boolean): WireFrameMessage {
   let size = 0;
   for (const r of [row, ...missed]) for (const p of r.engines) size += blockSize(p.ids.length);
+  binary &&= size > WIRE_BINARY_MIN_INTS;
   const ints = binary ? uninitializedInts(size) : new Int32Array(size);
   let at = 0;
   const frames = (r: Row) =>
@@ -296,7 +304,9 @@ export class FrameHistory {
           const c = cols[v];
           for (let k = 0; k < rows.length; k++) {
             const r = rows[k];
-            c[k].push(r === 0 ? p.states[v] : encodeValue(values[1 + H + (r - 1) * n + v], VPS_WIRE_SCALES[r - 1]));
+            c[k].push(
+              r === 0 ? p.states[v] : encodeValue(values[1 + H + (r - 1) * n + v], VPS_WIRE_SCALES[r - 1]),
+            );
           }
         }
         const last = attribution[attribution.length - 1];

@@ -95,8 +95,8 @@ async function child(): Promise<void> {
       const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, {
         perMessageDeflate: false,
       });
-      // A frame is a binary event: its JSON header (`451-["frame",…]`), then its data as one
-      // binary message; it counts as received with its data.
+      // A small frame is one text message (`42["frame",…]`); a large one a binary event: its JSON
+      // header (`451-["frame",…]`), then its data as one binary message, received with its data.
       let pending = -1;
       ws.on('message', (data, isBinary) => {
         if (isBinary) {
@@ -112,8 +112,9 @@ async function child(): Promise<void> {
           const [event, payload] = JSON.parse(text.slice(4)) as [string, { tick: number }];
           if (event === 'frame') pending = payload.tick;
         } else if (text.startsWith('42')) {
-          const [event] = JSON.parse(text.slice(2)) as [string];
-          if (event === 'snapshot') resolve();
+          const [event, payload] = JSON.parse(text.slice(2)) as [string, { tick: number }];
+          if (event === 'frame') record(payload.tick);
+          else if (event === 'snapshot') resolve();
         }
       });
       ws.once('error', reject);

@@ -6,6 +6,7 @@ import {
   decodeFrameMessage,
   encodeFrameMessage,
   frameBlocks,
+  WIRE_BINARY_MIN_INTS,
   WIRE_NULL,
   type WireFrameMessage,
 } from '../../../shared/wireFrame.js';
@@ -56,6 +57,7 @@ function frame(n: number, seed = 7): Frame {
 /** Bytes a frame message takes on the socket: its JSON header and its binary data. */
 function wireSize(msg: WireFrameMessage): number {
   const { data, ...head } = msg;
+  if (Array.isArray(data)) return Buffer.byteLength(JSON.stringify(msg));
   return Buffer.byteLength(JSON.stringify(head)) + (data as Uint8Array).byteLength;
 }
 
@@ -116,25 +118,35 @@ describe('wire encoding', () => {
     expect(decodeFrameMessage(json)).toEqual(decodeFrameMessage(msg));
   });
 
-  it('lays a block out as documented: host, states, then each VPS metric column by column, little-endian', () => {
-    const f = frame(3);
-    const bytes = encodeFrameMessage('demo', [f]).data as Uint8Array;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const int = (i: number) => view.getInt32(i * 4, true);
+  it('lays a block out as documented: host, states, then each VPS metric column by column, little-endian when binary', () => {
     const H = HOST_METRICS.length;
-    expect(bytes.byteLength).toBe(4 * (H + 3 * (VPS_METRICS.length + 1)));
-    expect(int(0)).toBe(Math.round(f.host.cpuUtil * HOST_SCALE.cpuUtil));
-    expect(int(H + 2)).toBe(VPS_STATES.indexOf(f.vps[2].state));
     const k = VPS_METRICS.indexOf('latencyP99Ms');
-    expect(int(H + (k + 1) * 3 + 1)).toBe(Math.round(f.vps[1].latencyP99Ms * VPS_SCALE.latencyP99Ms));
+    // 3 VPSs: a small message, its int32s as a JSON array; 100 VPSs: past WIRE_BINARY_MIN_INTS, bytes.
+    for (const n of [3, 100]) {
+      const f = frame(n);
+      const data = encodeFrameMessage('demo', [f]).data;
+      const size = H + n * (VPS_METRICS.length + 1);
+      expect(Array.isArray(data)).toBe(size <= WIRE_BINARY_MIN_INTS);
+      let int = (i: number) => (data as number[])[i];
+      if (!Array.isArray(data)) {
+        const bytes = data as Uint8Array;
+        expect(bytes.byteLength).toBe(4 * size);
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        int = (i: number) => view.getInt32(i * 4, true);
+      } else expect(data).toHaveLength(size);
+      expect(int(0)).toBe(Math.round(f.host.cpuUtil * HOST_SCALE.cpuUtil));
+      expect(int(H + 2)).toBe(VPS_STATES.indexOf(f.vps[2].state));
+      expect(int(H + (k + 1) * n + 1)).toBe(Math.round(f.vps[1].latencyP99Ms * VPS_SCALE.latencyP99Ms));
+    }
   });
 
   it('reads data as it arrives: an ArrayBuffer (a browser), an unaligned Buffer slice (node), or a JSON array', () => {
-    const f = frame(5);
-    const msg = encodeFrameMessage('demo', [f], [[frame(5, 9)], [frame(4, 11)]]);
+    const f = frame(80);
+    const msg = encodeFrameMessage('demo', [f], [[frame(80, 9)], [frame(79, 11)]]);
     const bytes = msg.data as Uint8Array;
+    expect(bytes).toBeInstanceOf(Uint8Array);
     const want = decodeFrameMessage(msg);
-    expect(want.missed?.map((fs) => fs[0].vps.length)).toEqual([5, 4]);
+    expect(want.missed?.map((fs) => fs[0].vps.length)).toEqual([80, 79]);
     const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     expect(decodeFrameMessage({ ...msg, data: ab })).toEqual(want);
     const padded = Buffer.alloc(bytes.byteLength + 1);
@@ -144,7 +156,7 @@ describe('wire encoding', () => {
   });
 
   it('refuses a message it cannot read, naming what is wrong', () => {
-    const msg = encodeFrameMessage('demo', [frame(3)]);
+    const msg = encodeFrameMessage('demo', [frame(100)]);
     const bytes = msg.data as Uint8Array;
     expect(() => decodeFrameMessage({ ...msg, v: 1 })).toThrow(/v must be 2/);
     expect(() => decodeFrameMessage({ ...msg, data: bytes.subarray(0, bytes.byteLength - 4) })).toThrow(
