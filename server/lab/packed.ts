@@ -49,6 +49,8 @@ export interface ColumnSource {
   readVps(into: Float64Array): number;
   stateCodes(): Uint8Array;
   attribution(): Attribution[];
+  /** The same edges as `[victim, culprit, resource, share]` quads, when the engine can give them so. */
+  readAttribution?(): Float64Array | null;
 }
 
 /** An engine that can be read column by column (else the lab asks it for frames). */
@@ -130,7 +132,8 @@ export function packColumns(e: ColumnSource, spare?: Packed): Packed {
   e.readVps(values.subarray(1 + H));
   const codes = e.stateCodes();
   states.set(codes.length === n ? codes : codes.subarray(0, n));
-  return { ids, values, states, attr: packAttribution(e.attribution(), ids) };
+  const attr = e.readAttribution ? e.readAttribution() : packAttribution(e.attribution(), ids);
+  return { ids, values, states, attr };
 }
 
 /** One engine's frame (`ids`: the same array as the last tick's when the VPS set is the same). */

@@ -3,7 +3,7 @@
  * neighbours in proportion to their use above their fair share. O(n) per resource: the top few
  * culprits are found once, and each suffering victim gets at most `attributionTop` edges.
  */
-import type { Attribution, Resource } from '../../shared/model.js';
+import { RESOURCES, type Attribution } from '../../shared/model.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
@@ -21,10 +21,45 @@ function topIndices(n: number, excess: Float64Array, TOP: number): number[] {
   return best;
 }
 
+/** The edges of one tick as `[victim, culprit, resource, share]` quads (VPS indices, index into RESOURCES). */
+export class EdgeQuads {
+  data = new Float64Array(64);
+  count = 0;
+  push(victim: number, culprit: number, resource: number, share: number): void {
+    const at = this.count * 4;
+    if (at + 4 > this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[at] = victim;
+    this.data[at + 1] = culprit;
+    this.data[at + 2] = resource;
+    this.data[at + 3] = share;
+    this.count++;
+  }
+  /** The edges as objects, in the order they were found. */
+  toList(st: SimState): Attribution[] {
+    const out: Attribution[] = [];
+    const d = this.data;
+    for (let k = 0; k < this.count * 4; k += 4)
+      out.push({ victim: st.vps[d[k]].id, culprit: st.vps[d[k + 1]].id, resource: RESOURCES[d[k + 2]], share: d[k + 3] });
+    return out;
+  }
+}
+
+const CPU = RESOURCES.indexOf('cpu');
+const DISK = RESOURCES.indexOf('disk');
+const NET = RESOURCES.indexOf('net');
+const DOM0 = RESOURCES.indexOf('dom0');
+const CACHE = RESOURCES.indexOf('cache');
+const MEM = RESOURCES.indexOf('mem');
+const KERNEL = RESOURCES.indexOf('kernel');
+
 function emit(
-  out: Attribution[],
+  out: EdgeQuads,
   st: SimState,
-  resource: Resource,
+  resource: number,
   excess: Float64Array,
   total: number,
   top: number[],
@@ -38,16 +73,41 @@ function emit(
     if (j === victim || k >= TOP) continue;
     const share = excess[j] / rest;
     if (share < st.params.attributionMinShare) continue;
-    out.push({ victim: st.vps[victim].id, culprit: st.vps[j].id, resource, share });
+    out.push(victim, j, resource, share);
     k++;
   }
 }
 
-/** Sum of `scratch[0..n)` (each already clamped at 0), in index order. */
-function sum(n: number, scratch: Float64Array): number {
+/**
+ * Fills `scratch[i]` with each VPS's use above an equal share (`use[i] − fair`, at least 0) and
+ * returns their sum, added in index order.
+ */
+function excessOver(n: number, use: Float64Array, fair: number, scratch: Float64Array): number {
   let total = 0;
-  for (let i = 0; i < n; i++) total += scratch[i];
+  for (let i = 0; i < n; i++) {
+    const x = Math.max(0, use[i] - fair);
+    scratch[i] = x;
+    total += x;
+  }
   return total;
+}
+
+/** Index of the first VPS short of a device it uses (served under 99 % of its want, or the device busy), else n. */
+function firstShortOfDevice(n: number, base: Float64Array, served: Float64Array, want: Float64Array, busy: boolean): number {
+  for (let i = 0; i < n; i++) if (base[i] > 0 && (busy || served[i] < want[i] * 0.99)) return i;
+  return n;
+}
+
+/** Index of the first VPS doing I/O whose Dom0 backend work is served under 99 %, else n. */
+function firstDom0Victim(n: number, disk: Float64Array, net: Float64Array, served: Float64Array, cause: Float64Array): number {
+  for (let i = 0; i < n; i++) if ((disk[i] > 0 || net[i] > 0) && served[i] < cause[i] * 0.99) return i;
+  return n;
+}
+
+/** Index of the first entry above `limit`, else n. */
+function firstAbove(n: number, xs: Float64Array, limit: number): number {
+  for (let i = 0; i < n; i++) if (xs[i] > limit) return i;
+  return n;
 }
 
 /**
@@ -56,73 +116,88 @@ function sum(n: number, scratch: Float64Array): number {
  * among the top culprits. Written as plain loops per resource (no callback per VPS): this runs
  * every tick of a live lab.
  */
-export function attribute(st: SimState, w: Work, scratch: Float64Array): Attribution[] {
-  const out: Attribution[] = [];
+export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out: EdgeQuads): void {
+  out.count = 0;
   const n = st.vps.length;
-  if (n < 2) return out;
+  if (n < 2) return;
   const s = w.s;
   const m = w.m;
   const host = st.host;
   const p = st.profile;
   const TOP = st.params.attributionTop;
-  let total: number;
 
   if (p.cpuPolicy === 'share') {
     // Fair share: the host's cores split by weight.
     let sumW = 0;
     for (let i = 0; i < n; i++) sumW += s.weight[i];
     const sumW1 = sumW || 1;
-    for (let i = 0; i < n; i++) scratch[i] = Math.max(0, s.cpuGot[i] - (host.cores * s.weight[i]) / sumW1);
-    if (!((total = sum(n, scratch)) <= 0)) {
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const x = Math.max(0, s.cpuGot[i] - (host.cores * s.weight[i]) / sumW1);
+      scratch[i] = x;
+      total += x;
+    }
+    if (!(total <= 0)) {
       const top = topIndices(n, scratch, TOP);
       for (let i = 0; i < n; i++)
-        if (m.cpuSteal[i] > 0.02 || m.schedWaitMs[i] > 1) emit(out, st, 'cpu', scratch, total, top, i);
+        if (m.cpuSteal[i] > 0.02 || m.schedWaitMs[i] > 1) emit(out, st, CPU, scratch, total, top, i);
     }
   }
-  const fairDisk = host.diskIops / n;
-  for (let i = 0; i < n; i++) scratch[i] = Math.max(0, s.diskServed[i] - fairDisk);
-  if (!((total = sum(n, scratch)) <= 0)) {
-    const top = topIndices(n, scratch, TOP);
-    const busy = w.shared.diskU > 0.8;
-    for (let i = 0; i < n; i++)
-      if (s.diskBase[i] > 0 && (busy || s.diskServed[i] < s.diskWant[i] * 0.99)) emit(out, st, 'disk', scratch, total, top, i);
+  // Each resource below first looks for one victim: with none there is nothing to split, and the
+  // excess pass over every VPS is skipped (most ticks of a calm lab).
+  const diskBusy = w.shared.diskU > 0.8;
+  if (firstShortOfDevice(n, s.diskBase, s.diskServed, s.diskWant, diskBusy) < n) {
+    const total = excessOver(n, s.diskServed, host.diskIops / n, scratch);
+    if (!(total <= 0)) {
+      const top = topIndices(n, scratch, TOP);
+      for (let i = 0; i < n; i++)
+        if (s.diskBase[i] > 0 && (diskBusy || s.diskServed[i] < s.diskWant[i] * 0.99))
+          emit(out, st, DISK, scratch, total, top, i);
+    }
   }
-  const fairNet = host.netMbps / n;
-  for (let i = 0; i < n; i++) scratch[i] = Math.max(0, s.netServed[i] - fairNet);
-  if (!((total = sum(n, scratch)) <= 0)) {
-    const top = topIndices(n, scratch, TOP);
-    const busy = w.shared.netU > 0.8;
-    for (let i = 0; i < n; i++)
-      if (s.netBase[i] > 0 && (busy || s.netServed[i] < s.netWant[i] * 0.99)) emit(out, st, 'net', scratch, total, top, i);
+  const netBusy = w.shared.netU > 0.8;
+  if (firstShortOfDevice(n, s.netBase, s.netServed, s.netWant, netBusy) < n) {
+    const total = excessOver(n, s.netServed, host.netMbps / n, scratch);
+    if (!(total <= 0)) {
+      const top = topIndices(n, scratch, TOP);
+      for (let i = 0; i < n; i++)
+        if (s.netBase[i] > 0 && (netBusy || s.netServed[i] < s.netWant[i] * 0.99))
+          emit(out, st, NET, scratch, total, top, i);
+    }
   }
-  if (p.dom0) {
-    const fairDom0 = p.dom0Vcpus / n;
-    for (let i = 0; i < n; i++) scratch[i] = Math.max(0, s.dom0Cause[i] - fairDom0);
-    if (!((total = sum(n, scratch)) <= 0)) {
+  if (p.dom0 && firstDom0Victim(n, s.diskBase, s.netBase, s.dom0Served, s.dom0Cause) < n) {
+    const total = excessOver(n, s.dom0Cause, p.dom0Vcpus / n, scratch);
+    if (!(total <= 0)) {
       const top = topIndices(n, scratch, TOP);
       for (let i = 0; i < n; i++)
         if ((s.diskBase[i] > 0 || s.netBase[i] > 0) && s.dom0Served[i] < s.dom0Cause[i] * 0.99)
-          emit(out, st, 'dom0', scratch, total, top, i);
+          emit(out, st, DOM0, scratch, total, top, i);
     }
   }
-  const fairCache = 1 / n;
-  for (let i = 0; i < n; i++) scratch[i] = Math.max(0, s.pressure[i] - fairCache);
-  if (!((total = sum(n, scratch)) <= 0)) {
-    const top = topIndices(n, scratch, TOP);
-    for (let i = 0; i < n; i++) if (s.slow[i] > 1.02) emit(out, st, 'cache', scratch, total, top, i);
+  if (firstAbove(n, s.slow, 1.02) < n) {
+    const total = excessOver(n, s.pressure, 1 / n, scratch);
+    if (!(total <= 0)) {
+      const top = topIndices(n, scratch, TOP);
+      for (let i = 0; i < n; i++) if (s.slow[i] > 1.02) emit(out, st, CACHE, scratch, total, top, i);
+    }
   }
   if (w.shared.hostSwapGiB > 0) {
-    const fairMem = host.ramGiB / n;
-    for (let i = 0; i < n; i++) scratch[i] = Math.max(0, s.resident[i] - fairMem);
-    if (!((total = sum(n, scratch)) <= 0)) {
+    const total = excessOver(n, s.resident, host.ramGiB / n, scratch);
+    if (!(total <= 0)) {
       const top = topIndices(n, scratch, TOP);
-      for (let i = 0; i < n; i++) if (s.up[i] > 0 || s.memDemand[i] > 0) emit(out, st, 'mem', scratch, total, top, i);
+      for (let i = 0; i < n; i++) if (s.up[i] > 0 || s.memDemand[i] > 0) emit(out, st, MEM, scratch, total, top, i);
     }
   }
   const k = w.shared.kernelCulprit;
   if (k >= 0) {
     for (let i = 0; i < n; i++)
-      if (i !== k) out.push({ victim: st.vps[i].id, culprit: st.vps[k].id, resource: 'kernel', share: 1 });
+      if (i !== k) out.push(i, k, KERNEL, 1);
   }
-  return out;
+}
+
+/** The attribution edges of the tick just computed into `w`, as objects (the frame's `attribution`). */
+export function attribute(st: SimState, w: Work, scratch: Float64Array): Attribution[] {
+  const q = new EdgeQuads();
+  attributeInto(st, w, scratch, q);
+  return q.toList(st);
 }

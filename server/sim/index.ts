@@ -9,7 +9,7 @@ import type { ApiError } from '../../shared/protocol.js';
 import type { AppliedCommand, Engine, EngineState } from './api.js';
 import { applyCommand, capError, cloneCommand, firstRefusal } from './commands.js';
 import type { Note } from './faults.js';
-import { attribute } from './attribution.js';
+import { EdgeQuads, attributeInto } from './attribution.js';
 import { buildFrame, copyHost, copyVps } from './frame.js';
 import { CommandLog } from './log.js';
 import { computeTick } from './step.js';
@@ -111,6 +111,11 @@ export interface ContentionEngine extends Engine {
   readHost(into: Float64Array): void;
   /** Who hurts whom in the last tick (the frame's `attribution`). */
   attribution(): Attribution[];
+  /**
+   * The same edges as `[victim, culprit, resource, share]` quads: VPS indices in `vpsIds()` order,
+   * the resource's index in RESOURCES. A new array the caller keeps; null when there is none.
+   */
+  readAttribution(): Float64Array | null;
   /** The VPS ids in order: the same array until a VPS is added or removed. */
   vpsIds(): readonly string[];
 }
@@ -124,6 +129,7 @@ class EngineImpl implements ContentionEngine {
   private st: SimState;
   private work: Work;
   private scratch: Float64Array;
+  private readonly edges = new EdgeQuads();
   private scheduled: Scheduled[];
   private next: number;
   private applied: CommandLog;
@@ -249,7 +255,14 @@ class EngineImpl implements ContentionEngine {
   }
 
   attribution(): Attribution[] {
-    return attribute(this.st, this.work, this.scratch);
+    attributeInto(this.st, this.work, this.scratch, this.edges);
+    return this.edges.toList(this.st);
+  }
+
+  readAttribution(): Float64Array | null {
+    const q = this.edges;
+    attributeInto(this.st, this.work, this.scratch, q);
+    return q.count ? q.data.slice(0, q.count * 4) : null;
   }
 
   vpsIds(): readonly string[] {
