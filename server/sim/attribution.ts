@@ -13,10 +13,16 @@ function topIndices(n: number, excess: Float64Array, TOP: number): number[] {
   for (let i = 0; i < n; i++) {
     const x = excess[i];
     if (!(x > 0)) continue;
-    if (best.length <= TOP) best.push(i);
-    else if (x > excess[best[best.length - 1]]) best[best.length - 1] = i;
+    let j: number;
+    if (best.length <= TOP) j = best.push(i) - 1;
+    else if (x > excess[best[best.length - 1]]) j = best.length - 1;
     else continue;
-    best.sort((a, b) => excess[b] - excess[a]);
+    // Kept largest first; an entry goes after the ones as large as it (they came first).
+    while (j > 0 && excess[best[j - 1]] < x) {
+      best[j] = best[j - 1];
+      j--;
+    }
+    best[j] = i;
   }
   return best;
 }
