@@ -185,6 +185,27 @@ describe('dashboard, second pass', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  test('a lab of 64 VPSs keeps its charts on screen at 1280×720: the legend scrolls, every VPS in it', async ({ server, open }) => {
+    const base = presetScenario('demo');
+    const vps = Array.from({ length: 64 }, (_, i) => ({ ...base.vps[i % base.vps.length], id: `vm-${i}` }));
+    const host = { ...base.host, cores: 64, ramGiB: 512, diskIops: 200_000, netMbps: 40_000 };
+    const lab = await createLab(server, { scenario: { ...base, name: 'big lab', mode: 'container', host, vps } });
+    const { page, errors } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
+    await waitChartsPast(page, 1);
+    const legend = page.getByRole('list', { name: /VPS colours/ });
+    expect(await legend.getByRole('button').count()).toBe(64);
+    expect((await legend.boundingBox())!.height).toBeLessThanOrEqual(50);
+    // The last VPS is reached by scrolling the legend, and focusing it works.
+    await legend.getByRole('button', { name: 'Focus on vm-63 on the charts' }).click();
+    await page.getByTestId('focus-chip').waitFor();
+    for (const id of ['chart-p99', 'chart-throughput', 'chart-steal']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.y + box.height, `${id} ends on screen`).toBeLessThanOrEqual(720);
+      expect(box.height, `${id} height`).toBeGreaterThanOrEqual(145);
+    }
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   for (const [w, h] of [
     [1280, 720],
     [1920, 1080],
