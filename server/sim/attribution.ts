@@ -104,6 +104,30 @@ function firstShortOfDevice(n: number, base: Float64Array, served: Float64Array,
   return n;
 }
 
+/**
+ * A device's edges: each VPS using it and short of it (served under 99 % of its want, or the
+ * device busy) is hurt by the VPSs served above an equal share of the device's capacity.
+ */
+function deviceEdges(
+  out: EdgeQuads,
+  st: SimState,
+  resource: number,
+  base: Float64Array,
+  served: Float64Array,
+  want: Float64Array,
+  capacity: number,
+  busy: boolean,
+  scratch: Float64Array,
+): void {
+  const n = st.vps.length;
+  if (firstShortOfDevice(n, base, served, want, busy) === n) return;
+  const total = excessOver(n, served, capacity / n, scratch);
+  if (total <= 0) return;
+  const top = topIndices(n, scratch, st.params.attributionTop);
+  for (let i = 0; i < n; i++)
+    if (base[i] > 0 && (busy || served[i] < want[i] * 0.99)) emit(out, st, resource, scratch, total, top, i);
+}
+
 /** Index of the first VPS doing I/O whose Dom0 backend work is served under 99 %, else n. */
 function firstDom0Victim(n: number, disk: Float64Array, net: Float64Array, served: Float64Array, cause: Float64Array): number {
   for (let i = 0; i < n; i++) if ((disk[i] > 0 || net[i] > 0) && served[i] < cause[i] * 0.99) return i;
@@ -151,26 +175,8 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
   }
   // Each resource below first looks for one victim: with none there is nothing to split, and the
   // excess pass over every VPS is skipped (most ticks of a calm lab).
-  const diskBusy = w.shared.diskU > 0.8;
-  if (firstShortOfDevice(n, s.diskBase, s.diskServed, s.diskWant, diskBusy) < n) {
-    const total = excessOver(n, s.diskServed, host.diskIops / n, scratch);
-    if (!(total <= 0)) {
-      const top = topIndices(n, scratch, TOP);
-      for (let i = 0; i < n; i++)
-        if (s.diskBase[i] > 0 && (diskBusy || s.diskServed[i] < s.diskWant[i] * 0.99))
-          emit(out, st, DISK, scratch, total, top, i);
-    }
-  }
-  const netBusy = w.shared.netU > 0.8;
-  if (firstShortOfDevice(n, s.netBase, s.netServed, s.netWant, netBusy) < n) {
-    const total = excessOver(n, s.netServed, host.netMbps / n, scratch);
-    if (!(total <= 0)) {
-      const top = topIndices(n, scratch, TOP);
-      for (let i = 0; i < n; i++)
-        if (s.netBase[i] > 0 && (netBusy || s.netServed[i] < s.netWant[i] * 0.99))
-          emit(out, st, NET, scratch, total, top, i);
-    }
-  }
+  deviceEdges(out, st, DISK, s.diskBase, s.diskServed, s.diskWant, host.diskIops, w.shared.diskU > 0.8, scratch);
+  deviceEdges(out, st, NET, s.netBase, s.netServed, s.netWant, host.netMbps, w.shared.netU > 0.8, scratch);
   if (p.dom0 && firstDom0Victim(n, s.diskBase, s.netBase, s.dom0Served, s.dom0Cause) < n) {
     const total = excessOver(n, s.dom0Cause, p.dom0Vcpus / n, scratch);
     if (!(total <= 0)) {
