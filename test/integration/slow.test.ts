@@ -16,13 +16,13 @@ afterAll(async () => {
 });
 
 /** A socket.io client at the protocol level that joins a lab, then stops reading its socket. */
-async function stalledClient(url: string): Promise<WebSocket> {
+async function stalledClient(url: string, lab = 's'): Promise<WebSocket> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
   await new Promise<void>((resolve, reject) => {
     ws.on('message', (data) => {
       const text = data.toString();
       if (text.startsWith('0{')) ws.send('40');
-      else if (text.startsWith('40')) ws.send('42["join",{"lab":"s"}]');
+      else if (text.startsWith('40')) ws.send(`42["join",{"lab":"${lab}"}]`);
       else if (text.startsWith('42["snapshot"')) resolve();
     });
     ws.once('error', reject);
@@ -69,6 +69,33 @@ describe('a client that stops reading', () => {
     }
     t.advance(2500);
     expect(t.server.io.sockets.sockets.has(id)).toBe(false);
+    ws.terminate();
+  });
+
+  it('costs bounded memory on a big lab too, whose frames travel as binary attachments', async () => {
+    const demo = (await http(`${t.url}/api/labs/s/scenario`)).body as { data: Record<string, unknown> & { vps: { id: string }[] } };
+    const base = demo.data;
+    const vps = Array.from({ length: 128 }, (_, i) => ({ ...base.vps[i % base.vps.length], id: `vm-${i}` }));
+    const scenario = { ...base, name: 'big', events: [], durationS: undefined, mode: 'container', vps, host: { cores: 64, ramGiB: 1024, diskIops: 200_000, netMbps: 40_000, memBwGBs: 100 } };
+    const made = await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 'big', scenario } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const before = new Set(t.server.io.sockets.sockets.keys());
+    const ws = await stalledClient(t.url, 'big');
+    const id = [...t.server.io.sockets.sockets.keys()].find((k) => !before.has(k))!;
+    const conn = t.server.io.sockets.sockets.get(id)!.conn as unknown as ServerSide;
+    let maxBuffered = 0;
+    let maxQueued = 0;
+    for (let i = 0; i < 3000; i++) {
+      t.advance(100);
+      await new Promise((r) => setImmediate(r));
+      maxBuffered = Math.max(maxBuffered, conn.transport.socket?._socket?.writableLength ?? 0);
+      maxQueued = Math.max(maxQueued, conn.writeBuffer.length);
+    }
+    expect(t.server.registry.get('big')!.tick).toBeGreaterThanOrEqual(3000);
+    // A frame's JSON header and its attachment go together: at most one frame waits in user space.
+    expect(maxQueued).toBeLessThanOrEqual(2);
+    expect(maxBuffered).toBeLessThan(128 * 1024);
+    expect(t.server.io.sockets.sockets.has(id)).toBe(true);
     ws.terminate();
   });
 });
