@@ -163,13 +163,13 @@ export class SummaryAccumulator {
         if (p - p === 0 && p > maxP99[s]) maxP99[s] = p;
       }
       if (DEAD[st]) noResponse[s]++;
-      else {
-        const good = thr[i] * goodF[i];
-        const offered = offeredCol ? offeredCol[i] : NaN;
+      else if (offeredCol !== null) {
+        // (No NaN stand-in for a missing column: merged with a read, V8 would box each value.)
+        const offered = offeredCol[i];
         if (offered - offered === 0) {
-          if (offered > 0 && !(good >= 0.01 * offered)) noResponse[s]++;
+          if (offered > 0 && !(thr[i] * goodF[i] >= 0.01 * offered)) noResponse[s]++;
         } else if (goodF[i] < 0.01) noResponse[s]++;
-      }
+      } else if (goodF[i] < 0.01) noResponse[s]++;
     }
     return off !== 0;
   }
