@@ -81,7 +81,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     svcRhoDisk = w.svcRhoDisk;
   const svcRhoNet = w.svcRhoNet,
     svcExtraMs = w.svcExtraMs,
-    svcBacklog = w.svcBacklog;
+    svcBacklog = w.svcBacklog,
+    svcBacklogAge = w.svcBacklogAge;
   const su = w.svcU;
   // Kept outcomes hold only while the plan arrays and the device utilizations are those they came from.
   const journalMs = ctx.journalMs;
@@ -160,6 +161,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         keepAll &&
         isoKept[i] === 1 &&
         svcBacklog[i] === backlog &&
+        svcBacklogAge[i] === backlogAgeA[i] &&
         svcRhoCpu[i] === rhoCpu &&
         svcKey[i] === key &&
         svcLambda[i] === lambda &&
@@ -168,7 +170,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         svcExtraMs[i] === extraMs &&
         backlog === mBacklog[i]
       ) {
-        // Same inputs, same backlog in as out last tick: last tick's outcome stands.
+        // Same inputs, same backlog (size and age) in as out last tick: last tick's outcome stands.
         if (stateCode[i] !== STATE_DNR) running++;
       } else {
         svcKey[i] = key;
@@ -178,6 +180,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         svcRhoNet[i] = rhoNet;
         svcExtraMs[i] = extraMs;
         svcBacklog[i] = backlog;
+        svcBacklogAge[i] = backlogAgeA[i];
         sin.lambda = lambda;
         sin.useDisk = useDisk;
         sin.useNet = useNet;

@@ -120,6 +120,8 @@ export class Work {
   readonly svcRhoNet: Float64Array;
   readonly svcExtraMs: Float64Array;
   readonly svcBacklog: Float64Array;
+  /** Age of the oldest request in the backlog carried in (a full queue keeps its size while its requests age). */
+  readonly svcBacklogAge: Float64Array;
   readonly svcKey: Uint8Array;
   /** Device utilizations the kept outcomes were computed with. */
   svcU = { disk: 0.5, net: 0.5, dom0: 0.5, journal: 0.5, drain: 0.5 };
@@ -180,6 +182,7 @@ export class Work {
     this.svcRhoNet = new Float64Array(n);
     this.svcExtraMs = new Float64Array(n);
     this.svcBacklog = new Float64Array(n);
+    this.svcBacklogAge = new Float64Array(n);
     this.svcKey = new Uint8Array(n);
   }
 }
