@@ -236,6 +236,8 @@ export interface PageOptions {
   width?: number;
   height?: number;
   colorScheme?: 'light' | 'dark';
+  /** A touch screen (a phone): touch events, and pointers of type touch. */
+  touch?: boolean;
 }
 
 /** A fresh context (own storage) and page at the given viewport, collecting errors. */
@@ -243,6 +245,7 @@ export async function openPage(browser: Browser, url: string, opts: PageOptions 
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 720 },
     colorScheme: opts.colorScheme ?? 'light',
+    hasTouch: opts.touch ?? false,
     reducedMotion: 'reduce',
   });
   const page = await context.newPage();

@@ -171,9 +171,9 @@ describe('dashboard, second pass', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
-  test('a phone gets one column, the charts before the VPS cards, and no sideways scroll', async ({ server, open }) => {
+  test('a phone gets one column, the charts before the VPS cards, and no sideways scroll; a swipe on a chart scrolls', async ({ server, open }) => {
     const lab = await createLab(server, { preset: 'demo' });
-    const { page, errors } = await open(`/?lab=${lab}`, { width: 390, height: 844 });
+    const { page, errors } = await open(`/?lab=${lab}`, { width: 390, height: 844, touch: true });
     await waitChartsPast(page, 0);
     await page.getByTestId('vps-card-web-1').waitFor();
     const widths = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
@@ -182,6 +182,18 @@ describe('dashboard, second pass', () => {
     const chartTop = (await page.getByTestId('chart-p99').boundingBox())!.y;
     const cardTop = (await page.getByTestId('vps-card-web-1').boundingBox())!.y;
     expect(chartTop).toBeLessThan(cardTop);
+    // A vertical swipe that starts on a chart scrolls the page: most of a phone's screen is charts.
+    await page.evaluate(() => scrollTo(0, 0));
+    await expect.poll(() => page.evaluate(() => scrollY)).toBe(0);
+    const box = (await page.getByTestId('chart-p99').locator('[role="img"]').boundingBox())!;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
+    for (let i = 1; i <= 8; i++)
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y: y - i * 20 }] });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await expect.poll(() => page.evaluate(() => scrollY), { timeout: 5_000 }).toBeGreaterThan(60);
     expect(errors).toEqual([]);
   }, 60_000);
 
