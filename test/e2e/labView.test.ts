@@ -171,7 +171,7 @@ describe('dashboard, second pass', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
-  test('a phone gets one column, the charts before the VPS cards, and no sideways scroll; a swipe on a chart scrolls', async ({ server, open }) => {
+  test('a phone gets one column, the charts before the VPS cards, no sideways scroll, every VPS named in full, a swipe on a chart scrolls', async ({ server, open }) => {
     const lab = await createLab(server, { preset: 'demo' });
     const { page, errors } = await open(`/?lab=${lab}`, { width: 390, height: 844, touch: true });
     await waitChartsPast(page, 0);
@@ -182,6 +182,12 @@ describe('dashboard, second pass', () => {
     const chartTop = (await page.getByTestId('chart-p99').boundingBox())!.y;
     const cardTop = (await page.getByTestId('vps-card-web-1').boundingBox())!.y;
     expect(chartTop).toBeLessThan(cardTop);
+    // Below the fold too: no card cuts its VPS's name short ("d…" for db-1).
+    for (const id of ['web-1', 'db-1', 'cache-1', 'batch-1', 'ci-1', 'mail-1']) {
+      const name = page.getByTestId(`vps-card-${id}`).getByRole('heading', { name: id });
+      await name.scrollIntoViewIfNeeded();
+      expect(await name.evaluate((h) => h.scrollWidth <= h.clientWidth), `${id} named in full`).toBe(true);
+    }
     // A vertical swipe that starts on a chart scrolls the page: most of a phone's screen is charts.
     await page.evaluate(() => scrollTo(0, 0));
     await expect.poll(() => page.evaluate(() => scrollY)).toBe(0);
