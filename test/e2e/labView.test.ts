@@ -132,9 +132,11 @@ describe('dashboard, second pass', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
-  test('Remove asks first, and Undo brings the VPS back with its plan and colour', async ({ server, open }) => {
+  test('Remove asks first, and Undo, offered until used or dismissed, brings the VPS back with its plan and colour', async ({ server, open }) => {
     const lab = await createLab(server, { preset: 'demo' });
     const { page, errors } = await open(`/?lab=${lab}`);
+    // The page's own clock, run ahead below: the offer to undo must not expire while the user reads.
+    await page.clock.install();
     const card = page.getByTestId('vps-card-mail-1');
     await card.waitFor({ timeout: 15_000 });
     const colour = (await cardColours(page))['mail-1'];
@@ -143,14 +145,21 @@ describe('dashboard, second pass', () => {
     await card.getByRole('button', { name: 'Remove mail-1' }).click();
     // Nothing happens until confirmed.
     expect((await labState(server, lab)).vps.some((v) => v.id === 'mail-1')).toBe(true);
-    await card.getByRole('button', { name: 'Yes, remove' }).click();
+    await card.getByRole('button', { name: 'Yes, remove' }).press('Enter');
     await waitForState(server, lab, (s) => !s.vps.some((v) => v.id === 'mail-1'));
-    await page.getByTestId('undo-remove').getByRole('button', { name: 'Undo' }).click();
+    const undo = page.getByTestId('undo-remove').getByRole('button', { name: 'Undo' });
+    await undo.waitFor({ timeout: 10_000 });
+    await page.clock.fastForward(30_000);
+    expect(await undo.isVisible(), 'the offer is still there 30 s later').toBe(true);
+    // The confirm button went with the card; the focus went to Undo, so Enter undoes.
+    await expect.poll(() => undo.evaluate((b) => b === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
     const back = await waitForState(server, lab, (s) => s.vps.some((v) => v.id === 'mail-1'));
     const again = back.vps.find((v) => v.id === 'mail-1')!;
     expect({ ...again, load: undefined }).toEqual({ ...plan, load: undefined });
     await card.waitFor({ timeout: 10_000 });
     expect((await cardColours(page))['mail-1']).toBe(colour);
+    await page.getByTestId('undo-remove').waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
   }, 60_000);
 
