@@ -62,6 +62,7 @@ describe('dashboard, second pass', () => {
       { type: 'setMode', mode: 'full' },
       { type: 'setMode', mode: 'para' },
       { type: 'setLoad', vps: 'batch-1', load: { cpu: 0.95 } },
+      { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' },
     ])
       expect((await api(server, `/api/labs/${lab}/commands`, { body })).status).toBe(200);
     const { page, errors } = await open(`/?lab=${lab}`);
@@ -94,6 +95,20 @@ describe('dashboard, second pass', () => {
     }
     // A compare lab keeps its modes: the mode menu is locked.
     expect(await page.getByLabel('Virtualization mode').isDisabled()).toBe(true);
+    // The side-by-side table fits its panel at 1280 px, a state apart from its health figure.
+    const row = page.getByTestId('compare-row-batch-1');
+    await expect.poll(() => row.innerText(), { timeout: 15_000 }).toMatch(/degraded|dnr|down/);
+    expect(await row.innerText()).not.toMatch(/\d(degraded|dnr|down|rebooting)/);
+    const table = page.getByRole('region', { name: 'Side by side, now' });
+    const [wide, room] = await table.evaluate((t) => [t.scrollWidth, t.clientWidth]);
+    expect(wide, `table ${wide} px in a panel of ${room}`).toBeLessThanOrEqual(room);
+    // On a phone the two modes stay side by side with charts wide enough to read, nothing sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(async () => (await page.getByTestId('compare-p99-full').boundingBox())!.width)
+      .toBeGreaterThanOrEqual(150);
+    expect((await page.getByTestId('compare-p99-full').boundingBox())!.height).toBeGreaterThanOrEqual(150);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
     expect(errors).toEqual([]);
   }, 60_000);
 
