@@ -4,11 +4,13 @@
  * its scheduler wait and its cache slowdown.
  */
 import * as allocMod from './allocate.js';
+import * as headMod from './cpuheadroom.js';
 import * as waitMod from './schedwait.js';
 import type { SimState } from './state.js';
 import type { ServiceContext, Work } from './work.js';
 
 const { headroomVcpu } = allocMod;
+const { domainHeadroom } = headMod;
 const { wakeWaitMs, guestWakes, dom0Wakes } = waitMod;
 
 /**
@@ -178,6 +180,14 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
   const sigmaScale = p.cachePartitioning ? KNOBS.cachePartitionScale : 1;
   const slice = p.schedSliceMs,
     burst = Math.min(slice, KNOBS.cpuStageMs);
+  // Under domain weighting: what each VPS would get asking for its whole limit (max-min, exact).
+  const exactHead = share && domainW;
+  if (exactHead) {
+    const charging = p.dom0Charging && p.dom0;
+    const cnt = !charging && s.cpuDemand[n] > 0 ? n + 1 : n;
+    const capacity = Math.max(0, cores - w.shared.hostOsCpu);
+    domainHeadroom(n, cnt, cpuAvail, weight, cpuLimit, capacity, contended ? level : 1 / 0, cpuHeadA, w.headroom);
+  }
   for (let i = 0; i < n; i++) {
     const vc = vcpusA[i];
     const d = cpuDemand[i];
@@ -192,16 +202,13 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     const fair = Math.min(lim, unit * wi);
     let cpuHead: number;
     if (!share) cpuHead = cpuAvail[i];
+    else if (exactHead) cpuHead = Math.max(got, cpuHeadA[i]);
     else if (!contended) {
       const overI = got > fair * (1 + 1e-9) && runLength(d, lim, quiet ? 0 : bgCpuA[i], slice, burst) === slice;
       const back = overW > 0 && !overI ? ((cores - aheadAll + got) * wi) / (wi + overW) : 0;
       cpuHead = Math.min(lim, Math.max(got + idle, back));
     }
-    else if (domainW) {
-      // What its weight gets at this level, up to its limit (headroomDomain, inline: no boxed doubles).
-      const atLevel = weight[i] * level;
-      cpuHead = Math.max(got, atLevel < lim ? atLevel : lim);
-    } else cpuHead = Math.max(got, headroomVcpu(vc, lim, level));
+    else cpuHead = Math.max(got, headroomVcpu(vc, lim, level));
     cpuHeadA[i] = cpuHead;
     mSteal[i] = Math.max(0, capped - got) / vc;
     mThrottled[i] = Math.max(0, d - capped) / vc;

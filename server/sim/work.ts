@@ -4,6 +4,7 @@
  * results. Sized once per VPS count; the published metric arrays are views a caller may read.
  */
 import { HostFigures, MetricArrays, ScratchArrays, SharedFigures } from './arrays.js';
+import { HeadroomScratch } from './cpuheadroom.js';
 import { PlanArrays } from './plan.js';
 import type { FaultFlags } from './faults.js';
 import { newServiceIn, newServiceOut, type ServiceIn, type ServiceOut } from './service.js';
@@ -94,6 +95,8 @@ export class Work {
   readonly shared: SharedFigures;
   /** Flat plan arrays (see plan.ts). */
   readonly plan: PlanArrays;
+  /** Scratch of the CPU headroom under a domain-weighted share. */
+  readonly headroom: HeadroomScratch;
   /** Unit weights for max-min device sharing. */
   readonly ones: Float64Array;
   /**
@@ -168,6 +171,7 @@ export class Work {
     m.netServedMbps = sc.netServed.subarray(0, n);
     m.demandRps = sc.lambda.subarray(0, n);
     this.ones = new Float64Array(n + 1).fill(1);
+    this.headroom = new HeadroomScratch(n);
     this.isoLambda = new Float64Array(n);
     this.isoDisk = new Float64Array(n);
     this.isoNet = new Float64Array(n);

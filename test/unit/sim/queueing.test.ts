@@ -60,3 +60,55 @@ describe('a full request queue', () => {
     );
   });
 });
+
+describe('a victim beside busier neighbours', () => {
+  it('never answers more requests when its neighbours ask for more CPU (work-conserving share)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<ModeSpec>('para', 'container', { base: 'container', containerLimits: false }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.double({ min: 0.05, max: 0.9, noNaN: true }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 6, maxLength: 6 }),
+        (mode, cores, neighbours, vcpus, ask, nVcpus) => {
+          // The victim asks `ask` of its vCPUs; its neighbours ask more and more of theirs. Its own
+          // requests (and so its arrivals) stay the same: what it answers can only stay or fall.
+          const at = (nLoad: number) => {
+            const s: Scenario = {
+              name: 'busier neighbours',
+              seed: 1,
+              mode,
+              host: { cores },
+              vps: [
+                { id: 'victim', vcpus, ramGiB: 1, diskIops: 1000, netMbps: 100, profile: 'steady', load: { cpu: ask, mem: 0.2, disk: 0, net: 0 } },
+                ...Array.from({ length: neighbours }, (_, k) => ({
+                  id: `n${k}`,
+                  vcpus: nVcpus[k],
+                  ramGiB: 1,
+                  diskIops: 1000,
+                  netMbps: 100,
+                  profile: 'steady' as const,
+                  load: { cpu: nLoad, mem: 0.2, disk: 0, net: 0 },
+                })),
+              ],
+            };
+            const e = createEngine(s);
+            e.advance(5);
+            return e.step().vps[0];
+          };
+          let last = at(0);
+          for (let nLoad = 0.1; nLoad <= 1.5; nLoad += 0.1) {
+            const v = at(nLoad);
+            // Past its bound the victim queues: that is a different regime (it answers at its capacity).
+            if (v.backlog > 0) break;
+            const where = `${JSON.stringify(mode)}, ${cores} cores, victim ${vcpus} vCPUs asking ${ask}, neighbours at ${nLoad.toFixed(1)}`;
+            expect(v.throughputRps, where).toBeLessThanOrEqual(last.throughputRps * (1 + 1e-12));
+            last = v;
+          }
+        },
+      ),
+      { seed: 4242, numRuns: 80 },
+    );
+  });
+});
