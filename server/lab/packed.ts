@@ -185,11 +185,16 @@ const VPS_SCALES = Float64Array.from(VPS_WIRE_SCALES);
 /**
  * Writes one packed tick's block of a frame message into `out` at `at` (shared/wireFrame.ts:
  * host metrics, states, then VPS metrics column by column, the packed layout's own order) and
- * returns where the next block starts. The same integers as `encodeValue`, in one loop.
+ * returns where the next block starts. The same integers as `encodeValue`, in one loop per column:
+ * a value in range is rounded in place, the rare other one goes through `outOfRange`.
  */
 export function writeBlock(p: Packed, out: Int32Array, at: number): number {
   const values = p.values;
-  for (let i = 0; i < H; i++) out[at + i] = toInt32(values[1 + i], HOST_SCALES[i]);
+  for (let i = 0; i < H; i++) {
+    const x = values[1 + i];
+    const y = x * HOST_SCALES[i];
+    out[at + i] = y >= -WIRE_INT_MAX && y <= WIRE_INT_MAX ? Math.round(y) : outOfRange(x, y);
+  }
   const n = p.ids.length;
   const states = p.states;
   let j = at + H;
@@ -197,15 +202,17 @@ export function writeBlock(p: Packed, out: Int32Array, at: number): number {
   let src = 1 + H;
   for (let k = 0; k < V; k++) {
     const scale = VPS_SCALES[k];
-    for (let v = 0; v < n; v++) out[j++] = toInt32(values[src++], scale);
+    for (const end = src + n; src < end; src++) {
+      const x = values[src];
+      const y = x * scale;
+      out[j++] = y >= -WIRE_INT_MAX && y <= WIRE_INT_MAX ? Math.round(y) : outOfRange(x, y);
+    }
   }
   return j;
 }
 
-/** `encodeValue` as an int32 of the wire (WIRE_NULL for a value that is not finite). */
-function toInt32(x: number, scale: number): number {
-  const y = x * scale;
-  if (y >= -WIRE_INT_MAX && y <= WIRE_INT_MAX) return Math.round(y);
+/** `encodeValue` of `x` (scaled: `y`) past ±WIRE_INT_MAX: clamped, or WIRE_NULL when not finite. */
+function outOfRange(x: number, y: number): number {
   if (y !== y || x === Infinity || x === -Infinity) return WIRE_NULL;
   return y > 0 ? WIRE_INT_MAX : -WIRE_INT_MAX;
 }

@@ -85,6 +85,19 @@ function emit(
 }
 
 /**
+ * Whether any victim can get an edge from `top` (indices into `excess`, largest first): the largest
+ * share any victim can be given is the largest excess over the total without it, and a share below
+ * `attributionMinShare` is never reported. Rounding is monotone, so when that bound is below the
+ * minimum every share `emit` would compute is too: skipping the victims gives the same edges.
+ */
+function canEmit(st: SimState, excess: Float64Array, total: number, top: number[]): boolean {
+  if (!top.length) return false;
+  const largest = excess[top[0]];
+  const rest = total - largest;
+  return !(rest > 0 && largest / rest < st.params.attributionMinShare);
+}
+
+/**
  * Fills `scratch[i]` with each VPS's use above an equal share (`use[i] − fair`, at least 0) and
  * returns their sum, added in index order.
  */
@@ -124,6 +137,7 @@ function deviceEdges(
   const total = excessOver(n, served, capacity / n, scratch);
   if (total <= 0) return;
   const top = topIndices(n, scratch, st.params.attributionTop);
+  if (!canEmit(st, scratch, total, top)) return;
   for (let i = 0; i < n; i++)
     if (base[i] > 0 && (busy || served[i] < want[i] * 0.99)) emit(out, st, resource, scratch, total, top, i);
 }
@@ -169,8 +183,9 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
     }
     if (!(total <= 0)) {
       const top = topIndices(n, scratch, TOP);
-      for (let i = 0; i < n; i++)
-        if (m.cpuSteal[i] > 0.02 || m.schedWaitMs[i] > 1) emit(out, st, CPU, scratch, total, top, i);
+      if (canEmit(st, scratch, total, top))
+        for (let i = 0; i < n; i++)
+          if (m.cpuSteal[i] > 0.02 || m.schedWaitMs[i] > 1) emit(out, st, CPU, scratch, total, top, i);
     }
   }
   // Each resource below first looks for one victim: with none there is nothing to split, and the
@@ -181,23 +196,26 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
     const total = excessOver(n, s.dom0Cause, p.dom0Vcpus / n, scratch);
     if (!(total <= 0)) {
       const top = topIndices(n, scratch, TOP);
-      for (let i = 0; i < n; i++)
-        if ((s.diskBase[i] > 0 || s.netBase[i] > 0) && s.dom0Served[i] < s.dom0Cause[i] * 0.99)
-          emit(out, st, DOM0, scratch, total, top, i);
+      if (canEmit(st, scratch, total, top))
+        for (let i = 0; i < n; i++)
+          if ((s.diskBase[i] > 0 || s.netBase[i] > 0) && s.dom0Served[i] < s.dom0Cause[i] * 0.99)
+            emit(out, st, DOM0, scratch, total, top, i);
     }
   }
   if (firstAbove(n, s.slow, 1.02) < n) {
     const total = excessOver(n, s.pressure, 1 / n, scratch);
     if (!(total <= 0)) {
       const top = topIndices(n, scratch, TOP);
-      for (let i = 0; i < n; i++) if (s.slow[i] > 1.02) emit(out, st, CACHE, scratch, total, top, i);
+      if (canEmit(st, scratch, total, top))
+        for (let i = 0; i < n; i++) if (s.slow[i] > 1.02) emit(out, st, CACHE, scratch, total, top, i);
     }
   }
   if (w.shared.hostSwapGiB > 0) {
     const total = excessOver(n, s.resident, host.ramGiB / n, scratch);
     if (!(total <= 0)) {
       const top = topIndices(n, scratch, TOP);
-      for (let i = 0; i < n; i++) if (s.up[i] > 0 || s.memDemand[i] > 0) emit(out, st, MEM, scratch, total, top, i);
+      if (canEmit(st, scratch, total, top))
+        for (let i = 0; i < n; i++) if (s.up[i] > 0 || s.memDemand[i] > 0) emit(out, st, MEM, scratch, total, top, i);
     }
   }
   const k = w.shared.kernelCulprit;
