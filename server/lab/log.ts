@@ -27,7 +27,8 @@ export class LabLog {
   /** Keep an entry; its listeners get it now, or at `release` while held. */
   record(event: LabEvent, state?: LabState): void {
     this.entries.push(event);
-    if (this.entries.length > EVENT_LOG) this.entries.splice(0, this.entries.length - EVENT_LOG);
+    // Trimmed in batches (a busy lab logs every tick): at most 2 × EVENT_LOG held, EVENT_LOG read.
+    if (this.entries.length > 2 * EVENT_LOG) this.entries.splice(0, this.entries.length - EVENT_LOG);
     if (this.held) this.held.push([event, state]);
     else for (const fn of this.listeners) fn(event, state);
   }
@@ -46,7 +47,7 @@ export class LabLog {
 
   /** Recent entries, oldest first. */
   recent(): LabEvent[] {
-    return this.entries.slice();
+    return this.entries.slice(-EVENT_LOG);
   }
 
   /** Replace every entry (a restored lab takes its saved log), telling no one. */

@@ -46,15 +46,17 @@ export class Broadcaster {
 
   /** Send a lab's frames (encoded once per broadcast, none while nobody watches), log entries and resets to its room. */
   attach(lab: Lab): void {
-    const room = roomOf(lab.id);
+    // socket.io's broadcast operators are immutable: built once per lab, not once per message.
+    const everyone = this.io.to(roomOf(lab.id));
+    const keepingUp = everyone.except(STALLED).volatile;
     lab.onBroadcast((b) => {
       if (!this.clustered && this.viewers(lab.id) === 0) return;
       this.cluster?.reached(lab.id, b.tick + 1);
-      this.io.to(room).except(STALLED).volatile.emit('frame', b.message());
+      keepingUp.emit('frame', b.message());
     });
-    lab.onReset(() => this.io.to(room).emit('reset', { lab: lab.id }));
+    lab.onReset(() => everyone.emit('reset', { lab: lab.id }));
     lab.onEvent((event, state) =>
-      this.io.to(room).emit('event', state ? { lab: lab.id, event, state } : { lab: lab.id, event }),
+      everyone.emit('event', state ? { lab: lab.id, event, state } : { lab: lab.id, event }),
     );
   }
 
