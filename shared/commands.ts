@@ -204,18 +204,45 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function parseInput<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): Result<T> {
   const r = schema.safeParse(input);
   if (r.success) return { ok: true, data: r.data };
-  const issue = r.error.issues[0];
+  const issue = explain(r.error.issues[0]);
   const path = formatPath(issue.path);
   const where = !prefix
     ? path
     : path === '(root)'
       ? prefix
       : `${prefix}${path.startsWith('[') ? '' : '.'}${path}`;
-  const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
   return {
     ok: false,
-    error: { code: 'INVALID_INPUT', message: `${where}: ${issue.message}${keys}`, path: where },
+    error: { code: 'INVALID_INPUT', message: `${where}: ${issue.message}`, path: where },
   };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * The issue as a person needs it: an unknown field is named in the path (`vps[0].ramMiB`), and a
+ * value that matches no form of a union (`mode`) gets the reason of the form it came closest to:
+ * the one that failed deepest inside the value, else one that did not fail on the value's type.
+ */
+function explain(issue: Issue): { path: PropertyKey[]; message: string } {
+  if (issue.code === 'unrecognized_keys' && issue.keys.length)
+    return {
+      path: [...issue.path, issue.keys[0]],
+      message: issue.keys.length === 1 ? 'unknown field' : `unknown fields ${issue.keys.join(', ')}`,
+    };
+  if (issue.code === 'invalid_union' && issue.errors.length) {
+    const firsts = issue.errors.map((branch) => branch[0]).filter((i): i is Issue => i !== undefined);
+    const deepest = firsts.reduce<Issue | undefined>(
+      (best, i) => (i.path.length > (best?.path.length ?? 0) ? i : best),
+      undefined,
+    );
+    const pick = deepest ?? firsts.find((i) => i.code !== 'invalid_type') ?? firsts[0];
+    if (pick) {
+      const inner = explain(pick);
+      return { path: [...issue.path, ...inner.path], message: inner.message };
+    }
+  }
+  return { path: issue.path, message: issue.message };
 }
 
 export function parseCommand(input: unknown): Result<Command> {

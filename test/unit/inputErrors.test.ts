@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand, parseScenario } from '../../shared/commands.js';
+import { parseCommandBody } from '../../shared/inbound.js';
+
+const vps = { id: 'a', vcpus: 1, ramGiB: 1, diskIops: 1, netMbps: 1 };
+const scenario = { name: 's', mode: 'para', vps: [vps] };
+
+function failure(r: { ok: boolean; error?: { path: string; message: string } }) {
+  expect(r.ok).toBe(false);
+  return r.error!;
+}
+
+describe('an input error names the field', () => {
+  it('an unknown field is named in the path, wherever it is', () => {
+    expect(failure(parseCommand({ type: 'removeVps', vps: 'a', extra: 1 }))).toEqual(
+      expect.objectContaining({ path: 'extra', message: 'extra: unknown field' }),
+    );
+    const nested = failure(parseScenario({ ...scenario, vps: [{ ...vps, ramMiB: 1024 }] }));
+    expect(nested.path).toBe('vps[0].ramMiB');
+    const two = failure(parseScenario({ ...scenario, host: { cores: 2, ram: 1, disk: 2 } }));
+    expect(two.path).toBe('host.ram');
+    expect(two.message).toBe('host.ram: unknown fields ram, disk');
+    const inBatch = failure(parseCommandBody([{ type: 'removeVps', vps: 'a' }, { type: 'removeVps', vps: 'a', x: 1 }]));
+    expect(inBatch.path).toBe('commands[1].x');
+  });
+
+  it('a mode that matches no form says what a mode may be, or which of its fields is wrong', () => {
+    const name = failure(parseScenario({ ...scenario, mode: 'fuul' }));
+    expect(name.path).toBe('mode');
+    expect(name.message).toMatch(/^mode: .*"full".*"para".*"container".*"hosted"/);
+    const number = failure(parseScenario({ ...scenario, mode: 5 }));
+    expect(number.message).toMatch(/"full"/);
+    const base = failure(parseScenario({ ...scenario, mode: { base: 'x' } }));
+    expect(base.path).toBe('mode.base');
+    expect(base.message).toMatch(/"para"/);
+    const field = failure(parseScenario({ ...scenario, mode: { base: 'para', dom0Vcpus: 'two' } }));
+    expect(field.path).toBe('mode.dom0Vcpus');
+    expect(field.message).toMatch(/expected number/);
+    const unknown = failure(parseCommand({ type: 'setMode', mode: { base: 'para', bogus: true } }));
+    expect(unknown.path).toBe('mode.bogus');
+  });
+
+  it('a missing mode is named, with what it may be', () => {
+    const { vps: only } = scenario;
+    const r = failure(parseScenario({ name: 's', vps: only }));
+    expect(r.path).toBe('mode');
+    expect(r.message).not.toBe('mode: Invalid input');
+  });
+});
