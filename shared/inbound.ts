@@ -115,3 +115,52 @@ export function parseCommandBody(input: unknown): Result<{ commands: Command[]; 
   const all = parseInput(CommandBatchSchema, input, 'commands');
   return all.ok ? { ok: true, data: { commands: all.data, batch: true } } : all;
 }
+
+/** Longest window `GET /history` looks back, seconds (a week, as for scenario events). */
+const MAX_WINDOW_S = 7 * 86_400;
+
+/** A query parameter holding a whole number (a tick), as written in a URL. */
+const tickParam = z
+  .string()
+  .regex(/^\d{1,15}$/, 'expected a tick: a whole number from 0')
+  .transform(Number);
+/** `side=0|1`: which mode of a compare lab. */
+const sideParam = z.enum(['0', '1']).transform(Number).optional();
+
+/** `GET /api/labs/:id/metrics.csv?from=&to=`: a range of ticks. */
+export const CsvQuerySchema = z
+  .strictObject({ from: tickParam.optional(), to: tickParam.optional() })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: '"to" is before "from"',
+    path: ['to'],
+  });
+
+/** `GET /api/labs/:id/history`: the window (or a range of ticks), how many points, which metrics, which side. */
+export const HistoryQuerySchema = z
+  .strictObject({
+    windowS: z
+      .string()
+      .regex(/^\d{1,9}(\.\d{1,9})?$/, 'expected seconds: a number above 0')
+      .transform(Number)
+      .pipe(z.number().positive('expected seconds: a number above 0').max(MAX_WINDOW_S))
+      .optional(),
+    from: tickParam.optional(),
+    to: tickParam.optional(),
+    points: z
+      .string()
+      .regex(/^\d{1,9}$/, 'expected a whole number of points')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(2000))
+      .optional(),
+    /** Comma-separated metric names (checked against the model's names by the route). */
+    metrics: z.string().max(4000).optional(),
+    side: sideParam,
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: '"to" is before "from"',
+    path: ['to'],
+  });
+export type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
+
+/** `GET /api/labs/:id/scenario?side=1&download`. */
+export const ScenarioQuerySchema = z.strictObject({ side: sideParam, download: z.string().optional() });

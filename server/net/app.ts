@@ -145,6 +145,17 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
     next();
   });
   app.use('/api', express.json({ limit: MAX_BODY }));
+  // A body in another format would otherwise read as no body at all ("expected object, received undefined").
+  app.use('/api', (req, res, next) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
+    if (!hasBody || req.is('application/json')) return next();
+    const sent = String(req.headers['content-type'] ?? 'no Content-Type').slice(0, 60);
+    sendError(
+      res,
+      apiError('INVALID_INPUT', `the body must be JSON sent with Content-Type: application/json (got ${sent})`, '(root)'),
+      415,
+    );
+  });
   if (deps.cluster) app.use(clusterRoutes(deps.cluster, registry));
   app.use(healthRoute(registry, Date.now(), deps.cluster && clusterHealth(deps.cluster, registry)));
   app.use('/api', labRoutes({ registry, config, clock, viewers: (id) => broadcast.viewers(id) }));
@@ -155,7 +166,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
     if (res.headersSent) return next(err);
     const e = err as { type?: string; status?: number; message?: string };
     if (e?.type === 'entity.parse.failed')
-      return sendError(res, apiError('INVALID_INPUT', 'the request body is not valid JSON', '(root)'));
+      return sendError(res, apiError('INVALID_INPUT', 'the request body is not valid JSON (an object, or an array of commands)', '(root)'));
     if (e?.type === 'entity.too.large') {
       return sendError(res, apiError('LIMIT_EXCEEDED', `the request body is larger than ${MAX_BODY}`), 413);
     }

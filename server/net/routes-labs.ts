@@ -14,7 +14,14 @@ import { bearer, canControl } from './auth.js';
 import { apiError, sendAck, sendData, sendError } from './errors.js';
 import { KeyedBuckets } from './rate.js';
 import { parseInput } from '../../shared/commands.js';
-import { ClockActionSchema, MAX_BATCH, parseCommandBody } from '../../shared/inbound.js';
+import {
+  ClockActionSchema,
+  CsvQuerySchema,
+  HistoryQuerySchema,
+  MAX_BATCH,
+  ScenarioQuerySchema,
+  parseCommandBody,
+} from '../../shared/inbound.js';
 import { readNewLab } from './newLab.js';
 import { downsample } from '../lab/downsample.js';
 
@@ -129,8 +136,9 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   r.get('/labs/:id/metrics.csv', async (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
-    const from = intParam(req.query.from, 0);
-    const to = intParam(req.query.to, Number.MAX_SAFE_INTEGER);
+    const q = parseInput(CsvQuerySchema, req.query);
+    if (!q.ok) return sendError(res, q.error);
+    const { from = 0, to = Number.MAX_SAFE_INTEGER } = q.data;
     res.type('text/csv').attachment(`${l.id}-metrics.csv`);
     const modes = l.compare;
     res.write(csvHeader({ mode: modes !== undefined }));
@@ -150,17 +158,16 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   r.get('/labs/:id/history', (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
+    const q = parseInput(HistoryQuerySchema, req.query);
+    if (!q.ok) return sendError(res, q.error);
+    const side = pickSide(l, q.data.side, res);
+    if (side === undefined) return;
     const last = l.history.lastTick ?? 0;
-    const windowS = Number(req.query.windowS ?? 300);
-    const span = Number.isFinite(windowS) && windowS > 0 ? Math.ceil((windowS * 1000) / l.tickMs) : 3000;
-    const to = intParam(req.query.to, last);
-    const from = intParam(req.query.from, Math.max(0, to - span + 1));
-    const points = Math.min(2000, Math.max(1, intParam(req.query.points, 300)));
-    const side = intParam(req.query.side, 0) === 1 && l.compare ? 1 : 0;
-    const asked =
-      typeof req.query.metrics === 'string'
-        ? req.query.metrics.split(',')
-        : ['latencyP99Ms', 'cpuGranted', 'cpuUtil'];
+    const span = Math.ceil(((q.data.windowS ?? 300) * 1000) / l.tickMs);
+    const to = q.data.to ?? last;
+    const from = q.data.from ?? Math.max(0, to - span + 1);
+    const points = q.data.points ?? 300;
+    const asked = q.data.metrics?.split(',') ?? ['latencyP99Ms', 'cpuGranted', 'cpuUtil'];
     const known = new Set<string>([...VPS_METRICS, ...HOST_METRICS]);
     const unknown = asked.find((m) => !known.has(m));
     if (unknown)
@@ -179,21 +186,27 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   r.get('/labs/:id/scenario', (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
-    const side = intParam(req.query.side, 0) === 1 && l.compare ? 1 : 0;
+    const q = parseInput(ScenarioQuerySchema, req.query);
+    if (!q.ok) return sendError(res, q.error);
+    const side = pickSide(l, q.data.side, res);
+    if (side === undefined) return;
     const base = l.compare ? { ...l.scenario, mode: l.compare[side] } : l.scenario;
     const scenario = scenarioFromLog(base, l.engines[side].log(), {
       ticks: l.tick,
       name: `${l.scenario.name} (recorded)`,
     });
     // A download is the scenario file itself (the runner and POST /api/labs read it as is).
-    if (req.query.download === undefined) return sendData(res, scenario);
+    if (q.data.download === undefined) return sendData(res, scenario);
     res.attachment(`${l.id}-scenario.json`).json(scenario);
   });
 
   return r;
 }
 
-function intParam(v: unknown, fallback: number): number {
-  if (typeof v !== 'string' || !/^\d{1,15}$/.test(v)) return fallback;
-  return Number(v);
+/** Which mode of the lab a query means: side 1 exists only in a compare lab (else the answer is sent, undefined). */
+function pickSide(l: Lab, side: number | undefined, res: Response): 0 | 1 | undefined {
+  if (side !== 1) return 0;
+  if (l.compare) return 1;
+  sendError(res, apiError('INVALID_INPUT', `side: lab "${l.id}" runs one mode; side=1 is a compare lab's second`, 'side'));
+  return undefined;
 }

@@ -20,7 +20,12 @@ describe('an input error names the field', () => {
     const two = failure(parseScenario({ ...scenario, host: { cores: 2, ram: 1, disk: 2 } }));
     expect(two.path).toBe('host.ram');
     expect(two.message).toBe('host.ram: unknown fields ram, disk');
-    const inBatch = failure(parseCommandBody([{ type: 'removeVps', vps: 'a' }, { type: 'removeVps', vps: 'a', x: 1 }]));
+    const inBatch = failure(
+      parseCommandBody([
+        { type: 'removeVps', vps: 'a' },
+        { type: 'removeVps', vps: 'a', x: 1 },
+      ]),
+    );
     expect(inBatch.path).toBe('commands[1].x');
   });
 

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http, removeDir, startServer, type TestServer } from './helpers.js';
+
+let t: TestServer;
+let api: string;
+
+beforeAll(async () => {
+  t = await startServer({ config: { maxLabs: 4 } });
+  api = `${t.url}/api`;
+  expect((await http(`${api}/labs`, { method: 'POST', body: { id: 'q', preset: 'demo' } })).status).toBe(201);
+  for (let i = 0; i < 30; i++) t.advance(100);
+});
+
+afterAll(async () => {
+  await t.close();
+  removeDir(t.dataDir);
+});
+
+/** The lab as it stands: what a refused request must leave unchanged. */
+async function labState() {
+  return (await http(`${api}/labs/q`)).body.data;
+}
+
+describe('query parameters are checked like bodies', () => {
+  it.each([
+    ['history?windowS=NaN', 'windowS'],
+    ['history?windowS=1e309', 'windowS'],
+    ['history?windowS=0', 'windowS'],
+    ['history?windowS=-5', 'windowS'],
+    ['history?points=-5', 'points'],
+    ['history?points=0', 'points'],
+    ['history?points=100000000', 'points'],
+    ['history?points=2.5', 'points'],
+    ['history?from=abc', 'from'],
+    ['history?from=5&to=2', 'to'],
+    ['history?windowS=1&windowS=2', 'windowS'],
+    ['history?side=7', 'side'],
+    ['history?side=1', 'side'],
+    ['history?windwS=300', 'windwS'],
+    ['metrics.csv?from=abc', 'from'],
+    ['metrics.csv?to=-1', 'to'],
+    ['metrics.csv?from=9&to=3', 'to'],
+    ['metrics.csv?form=3', 'form'],
+    ['scenario?side=1', 'side'],
+    ['scenario?side=one', 'side'],
+  ])('GET /labs/q/%s is a 400 naming %s', async (query, field) => {
+    const r = await http(`${api}/labs/q/${query}`);
+    expect(r.status, r.text.slice(0, 200)).toBe(400);
+    expect(r.body.ok).toBe(false);
+    expect(r.body.error).toMatchObject({ code: 'INVALID_INPUT', path: field });
+    expect(r.body.error.message.startsWith(`${field}: `)).toBe(true);
+  });
+
+  it('well-formed queries still answer', async () => {
+    const h = await http(`${api}/labs/q/history?windowS=2.5&points=10&metrics=latencyP99Ms&side=0`);
+    expect(h.status).toBe(200);
+    expect(h.body.data.toTick - h.body.data.fromTick).toBeLessThanOrEqual(25);
+    const csv = await http(`${api}/labs/q/metrics.csv?from=3&to=4`);
+    expect(csv.status).toBe(200);
+    expect(
+      csv.text
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+    ).toEqual([...Array(6).fill('3'), ...Array(6).fill('4')]);
+    const sc = await http(`${api}/labs/q/scenario?download`);
+    expect(sc.status).toBe(200);
+    expect(sc.headers.get('content-disposition')).toContain('attachment');
+  });
+});
+
+describe('bodies in another format', () => {
+  it('a command sent as text/plain or form data is refused naming the content type, and changes nothing', async () => {
+    const before = await labState();
+    const command = JSON.stringify({ type: 'setLoad', vps: 'web-1', load: { cpu: 0.99 } });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const r = await http(`${api}/labs/q/commands`, {
+        method: 'POST',
+        raw: command,
+        headers: { 'content-type': type },
+      });
+      expect(r.status).toBe(415);
+      expect(r.body.error.code).toBe('INVALID_INPUT');
+      expect(r.body.error.message).toContain('application/json');
+      expect(r.body.error.message).toContain(type);
+    }
+    t.advance(100);
+    const after = await labState();
+    expect(after.vps.find((v: { id: string }) => v.id === 'web-1').load).toEqual(
+      before.vps.find((v: { id: string }) => v.id === 'web-1').load,
+    );
+  });
+
+  it('JSON that is not an object or an array says what is expected', async () => {
+    const r = await http(`${api}/labs/q/commands`, { method: 'POST', raw: 'null' });
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toMatch(/an object, or an array/);
+  });
+});
