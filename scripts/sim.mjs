@@ -25,5 +25,11 @@ async function load() {
 }
 
 const { exports, done } = await load();
-process.exitCode = await exports.main(process.argv.slice(2));
+try {
+  process.exitCode = await exports.main(process.argv.slice(2));
+} catch (e) {
+  // Whatever went wrong is said in one line: a stack trace tells a user nothing.
+  process.stderr.write(`sim: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+}
 done();

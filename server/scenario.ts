@@ -75,6 +75,8 @@ export function validateScenario(input: unknown, opts: ReadOptions = {}): Scenar
  * checked by {@link validateScenario}.
  */
 export function parseScenarioJson(text: string, opts: ReadOptions = {}): ScenarioResult {
+  // A byte-order mark (as some Windows editors save UTF-8) is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let value: unknown;
   try {
     value = JSON.parse(text);

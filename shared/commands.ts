@@ -128,9 +128,11 @@ export const ScenarioEventSchema = z
     }),
     CommandSchema,
   )
-  .refine((e) => e.atS !== undefined || e.atTick !== undefined, {
-    message: 'an event needs atS or atTick',
-    path: ['atS'],
+  .superRefine((e, ctx) => {
+    if (e.atS === undefined && e.atTick === undefined)
+      ctx.addIssue({ code: 'custom', message: 'an event needs atS or atTick', path: ['atS'] });
+    else if (e.atS !== undefined && e.atTick !== undefined)
+      ctx.addIssue({ code: 'custom', message: 'give atS or atTick, not both', path: ['atTick'] });
   });
 export type ScenarioEvent = Command & { atS?: number; atTick?: number };
 

@@ -1,5 +1,5 @@
 /** The runner's command line: flags, their checks (errors name the flag) and the usage text. */
-import { ModeSpecSchema, formatPath, type ModeSpec } from '../../shared/commands.js';
+import { ModeSpecSchema, parseInput, type ModeSpec } from '../../shared/commands.js';
 import { MODE_IDS } from '../../shared/model.js';
 import { UNITS_MODES, type UnitsMode } from '../export/units.js';
 
@@ -129,12 +129,8 @@ function parseMode(text: string): { ok: true; mode: ModeSpec } | { ok: false; me
   } catch {
     return { ok: false, message: `invalid JSON mode ${text} (${expected})` };
   }
-  const r = ModeSpecSchema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    return { ok: false, message: `mode ${formatPath(issue.path)}: ${issue.message}` };
-  }
-  return { ok: true, mode: r.data };
+  const r = parseInput(ModeSpecSchema, value, 'mode');
+  return r.ok ? { ok: true, mode: r.data } : { ok: false, message: r.error.message };
 }
 
 /** Splits "a,b" on commas outside braces, so JSON modes may be compared. */

@@ -13,6 +13,7 @@ import { modeLabel } from '../../shared/events.js';
 import {
   PRESETS_DIR,
   createRun,
+  eventTick,
   listPresets,
   loadScenarioFile,
   parseScenarioJson,
@@ -21,7 +22,7 @@ import {
 } from '../scenario.js';
 import { USAGE, parseArgs, type SimOptions } from './args.js';
 import { Progress, hostLines, rate, summaryTable } from './report.js';
-import { OutputClosed, Sink, say } from './sink.js';
+import { OutputClosed, OutputFailed, Sink, say } from './sink.js';
 import { writeRuns, type RunMeta } from './write.js';
 
 export { FORMATS, USAGE, parseArgs, type ArgsResult, type Format, type SimOptions } from './args.js';
@@ -95,6 +96,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const ticks = Math.max(1, Math.round((scenario.durationS! * 1000) / runs[0].tickMs));
+  const late = (scenario.events ?? []).findIndex((e) => eventTick(e, runs[0].tickMs) >= ticks);
+  if (late >= 0) {
+    const n = scenario.events!.filter((e) => eventTick(e, runs[0].tickMs) >= ticks).length;
+    say(
+      `sim: warning: events[${late}] (${scenario.events![late].type}) comes after the run's end ` +
+        `(${scenario.durationS} s${opts.durationS !== undefined ? ', --duration' : loaded.data.durationS === undefined ? ', the default' : ''}) and never applies` +
+        `${n > 1 ? `; so do ${n - 1} more` : ''}\n`,
+    );
+  }
   const meta: RunMeta = {
     scenario: scenario.name,
     seed: runs[0].seed,
@@ -105,7 +115,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     ticks,
     version: VERSION,
   };
-  const sink = new Sink(opts.out);
+  let sink: Sink;
+  try {
+    sink = new Sink(opts.out);
+  } catch (e) {
+    if (!(e instanceof OutputFailed)) throw e;
+    say(`sim: ${e.message}\n`);
+    return 2;
+  }
   const progress = new Progress(ticks * runs.length, isatty(2) ? process.stderr : null);
   try {
     const summaries = writeRuns(
@@ -133,7 +150,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     sink.abort();
     // The reader took what it wanted (`| head`) and left: the run stops there, as a Unix filter does.
     if (e instanceof OutputClosed) return 0;
-    say(`sim: the run failed: ${(e as Error).stack ?? String(e)}\n`);
+    say(`sim: ${e instanceof OutputFailed ? '' : 'the run failed: '}${(e as Error).message ?? String(e)}\n`);
     return 1;
   }
 }
@@ -142,7 +159,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (e: unknown) => {
-      say(`sim: ${(e as Error).stack ?? String(e)}\n`);
+      say(`sim: ${(e as Error).message ?? String(e)}\n`);
       process.exitCode = 1;
     },
   );

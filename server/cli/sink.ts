@@ -9,6 +9,16 @@ export class OutputClosed extends Error {
   }
 }
 
+/** The output could not be written (a full disk, a read-only folder, …): `message` says where and why. */
+export class OutputFailed extends Error {}
+
+/** `ENOSPC: no space left on device, write` → `no space left on device (ENOSPC)`. */
+export function reason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const text = String(err?.message ?? e).replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
+  return err?.code ? `${text} (${err.code})` : text;
+}
+
 /** Writes all of `b` to `fd`, waiting out a non-blocking pipe that is full. */
 export function writeAll(fd: number, b: Buffer): void {
   while (b.length) {
@@ -40,11 +50,19 @@ export class Sink {
   private fd: number;
   private tmp?: string;
   private buf = '';
+  /** Opens the output; an `--out` whose folder cannot take a file throws {@link OutputFailed}. */
   constructor(private readonly out?: string) {
     if (out) {
       this.tmp = resolve(dirname(out), `.${process.pid}.sim.tmp`);
-      this.fd = openSync(this.tmp, 'w');
+      try {
+        this.fd = openSync(this.tmp, 'w');
+      } catch (e) {
+        throw new OutputFailed(`--out: cannot create a file in ${dirname(resolve(out))}: ${reason(e)}`);
+      }
     } else this.fd = 1;
+  }
+  private get where(): string {
+    return this.out ? `--out ${this.out}` : 'the standard output';
   }
   write(s: string): void {
     this.buf += s;
@@ -53,18 +71,33 @@ export class Sink {
   private flush(): void {
     const b = Buffer.from(this.buf, 'utf8');
     this.buf = '';
-    writeAll(this.fd, b);
+    try {
+      writeAll(this.fd, b);
+    } catch (e) {
+      if (e instanceof OutputClosed) throw e;
+      throw new OutputFailed(`cannot write to ${this.where}: ${reason(e)}`);
+    }
   }
   close(): void {
     this.flush();
     if (this.tmp) {
-      closeSync(this.fd);
-      renameSync(this.tmp, this.out!);
+      try {
+        closeSync(this.fd);
+        renameSync(this.tmp, this.out!);
+      } catch (e) {
+        throw new OutputFailed(`cannot write to ${this.where}: ${reason(e)}`);
+      }
+      this.tmp = undefined;
     }
   }
+  /** Drops what was written to a temporary file (a failed run leaves no partial `--out`). */
   abort(): void {
     if (this.tmp) {
-      closeSync(this.fd);
+      try {
+        closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
       if (existsSync(this.tmp)) unlinkSync(this.tmp);
     }
   }

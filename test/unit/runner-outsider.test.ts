@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Scenario } from '../../shared/commands.js';
+
+// What a user runs: `npm run sim` is `node scripts/sim.mjs`.
+const ROOT = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'sim-outsider-'));
+const opened: number[] = [];
+afterAll(() => opened.forEach((fd) => closeSync(fd)));
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the runner in a child process (stdout to `stdoutFd` when given), killed after 60 s at most. */
+function sim(args: string[], stdoutFd?: number): Promise<Ran> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['scripts/sim.mjs', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+const small: Scenario = {
+  name: 'small',
+  seed: 5,
+  durationS: 2,
+  mode: 'para',
+  vps: [
+    { id: 'a', vcpus: 1, ramGiB: 1, diskIops: 100, netMbps: 10 },
+    { id: 'b', vcpus: 1, ramGiB: 1, diskIops: 100, netMbps: 10 },
+  ],
+};
+function file(name: string, text: string): string {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+}
+const smallFile = file('small.json', JSON.stringify(small));
+
+/** One line on stderr, no stack trace. */
+function oneLine(stderr: string): void {
+  expect(stderr).not.toMatch(/^\s+at /m);
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+}
+
+describe('the runner facing a clumsy user', { timeout: 120_000 }, () => {
+  it('an --out whose folder cannot take a file: exit 2, one line naming --out', async () => {
+    const notAFolder = file('plain-file', 'x');
+    const r = await sim([smallFile, '--out', join(notAFolder, 'out.csv'), '--format', 'csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--out');
+    expect(r.stderr).toContain('ENOTDIR');
+    oneLine(r.stderr);
+  });
+
+  it('a full disk on the output: exit 1, one line saying where and why', async () => {
+    const full = openSync('/dev/full', 'w');
+    opened.push(full);
+    const r = await sim([smallFile, '--format', 'csv'], full);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot write to the standard output: .*ENOSPC/);
+    oneLine(r.stderr);
+  });
+
+  it('a file saved with a byte-order mark runs like the same file without it', async () => {
+    const bom = file('bom.json', '\ufeff' + JSON.stringify(small));
+    const [a, b] = await Promise.all([sim([bom, '--format', 'csv']), sim([smallFile, '--format', 'csv'])]);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  it('an event giving both atS and atTick is refused, naming it', async () => {
+    const both = file(
+      'both.json',
+      JSON.stringify({ ...small, events: [{ atS: 1, atTick: 5, type: 'removeVps', vps: 'b' }] }),
+    );
+    const r = await sim([both]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('events[0].atTick');
+    expect(r.stdout).toBe('');
+  });
+
+  it('an event after the end of the run is named in a warning (it never applies)', async () => {
+    const late = file(
+      'late.json',
+      JSON.stringify({
+        ...small,
+        events: [
+          { atS: 1, type: 'startFault', vps: 'a', fault: 'cpu_hog' },
+          { atS: 100, type: 'removeVps', vps: 'b' },
+        ],
+      }),
+    );
+    const r = await sim([late, '--format', 'csv']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: events\[1\] \(removeVps\) comes after the run's end \(2 s\)/);
+    const longer = await sim([late, '--format', 'csv', '--duration', '101']);
+    expect(longer.stderr).toBe('');
+  });
+
+  it('a mode given as JSON names the bad field inside it, and writes nothing', async () => {
+    const sub = mkdtempSync(join(dir, 'mode-'));
+    const r = await sim([smallFile, '--mode', '{"base":"x"}', '--out', join(sub, 'never.csv')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('mode.base');
+    oneLine(r.stderr);
+    const unknown = await sim([smallFile, '--mode', '{"base":"para","bogus":1}']);
+    expect(unknown.stderr).toContain('mode.bogus');
+    expect(readdirSync(sub)).toEqual([]);
+  });
+});
