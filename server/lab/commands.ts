@@ -107,7 +107,14 @@ export class CommandQueue {
           () => p.resolve(r),
           (err: unknown) => {
             this.logger.error({ err }, 'an applied command could not be saved');
-            p.resolve(fail('INTERNAL', 'the command applied but could not be saved to disk'));
+            const code = (err as NodeJS.ErrnoException)?.code;
+            p.resolve(
+              fail(
+                'INTERNAL',
+                `the command applied but could not be saved${code ? ` (${code})` : ''}; ` +
+                  'it is saved with the next write that succeeds, and lost if the server stops before',
+              ),
+            );
           },
         );
     }

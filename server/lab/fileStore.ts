@@ -36,12 +36,18 @@ export async function writeAtomic(file: string, data: string, sync = true): Prom
   const tmp = `${file}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.tmp`;
   const fh = await open(tmp, 'w');
   try {
-    await fh.writeFile(data);
-    if (sync) await fh.sync();
-  } finally {
-    await fh.close();
+    try {
+      await fh.writeFile(data);
+      if (sync) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (e) {
+    // A full disk must not fill up with half-written temporary files.
+    await unlink(tmp).catch(() => undefined);
+    throw e;
   }
-  await rename(tmp, file);
 }
 
 function isAlive(pid: number): boolean {
@@ -94,6 +100,11 @@ interface LogFile {
   progress: FileHandle | null;
   /** Bytes known to be whole records; a failed write is cut back to this. */
   size: number;
+  /**
+   * Records whose write failed (their commands applied in memory, answered "not saved"): written
+   * first, in order, by the next write of the log, so the log never misses a command the lab holds.
+   */
+  unsaved: string[];
   pending: { line: string; resolve: () => void; reject: (e: unknown) => void }[];
   queued: boolean;
 }
@@ -130,8 +141,9 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
   const writeGroup = async (id: string, log: LogFile) => {
     log.queued = false;
     const group = log.pending.splice(0);
-    if (!group.length) return;
-    const data = Buffer.from(group.map((p) => p.line).join(''));
+    if (!group.length && !log.unsaved.length) return;
+    const lines = [...log.unsaved, ...group.map((p) => p.line)];
+    const data = Buffer.from(lines.join(''));
     try {
       if (!log.fh) {
         log.fh = await open(path.join(dir(id), 'commands.ndjson'), 'a');
@@ -142,15 +154,18 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
       log.size += data.length;
     } catch (err) {
       await log.fh?.truncate(log.size).catch(() => undefined);
+      log.unsaved = lines;
       for (const p of group) p.reject(err);
       throw err;
     }
+    log.unsaved = [];
     for (const p of group) p.resolve();
   };
 
   const logOf = (id: string): LogFile => {
     let log = logs.get(id);
-    if (!log) logs.set(id, (log = { fh: null, progress: null, size: 0, pending: [], queued: false }));
+    if (!log)
+      logs.set(id, (log = { fh: null, progress: null, size: 0, unsaved: [], pending: [], queued: false }));
     return log;
   };
 
@@ -197,13 +212,21 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
     },
     create(meta) {
       return enqueue(meta.id, async () => {
+        let made = false;
         try {
           await mkdir(dir(meta.id));
+          made = true;
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
           if ((await readdir(dir(meta.id))).length > 0) throw new LabExistsError(meta.id);
         }
-        await writeAtomic(path.join(dir(meta.id), 'meta.json'), JSON.stringify(meta));
+        try {
+          await writeAtomic(path.join(dir(meta.id), 'meta.json'), JSON.stringify(meta));
+        } catch (e) {
+          // Nothing was created: the id stays free for when the disk takes writes again.
+          if (made) await rm(dir(meta.id), { recursive: true, force: true }).catch(() => undefined);
+          throw e;
+        }
       });
     },
     append(id, rec: CommandRecord) {
@@ -220,7 +243,13 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
     },
     saveSnapshot(id, snapshot) {
       const text = JSON.stringify(snapshot);
-      return enqueue(id, () => writeAtomic(path.join(dir(id), 'snapshot.json'), text));
+      return enqueue(id, async () => {
+        // A snapshot holds every command applied so far: it waits until the log holds them too,
+        // or a restart could not re-run the log to it.
+        const log = logs.get(id);
+        if (log?.unsaved.length) await writeGroup(id, log);
+        await writeAtomic(path.join(dir(id), 'snapshot.json'), text);
+      });
     },
     saveProgress(id, tick) {
       // A fixed-width record written over itself at offset 0: one small write, no fsync (a torn

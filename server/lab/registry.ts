@@ -270,7 +270,8 @@ export class Registry {
     // Both modes share the source's past up to the fork: the charts start with it, not blank.
     for (const [frame] of source.history.range(0, state.tick)) lab.history.push([frame, frame]);
     // A fork cannot be re-run from its scenario: its starting point is this snapshot.
-    await this.o.store?.saveSnapshot(labId, lab.save());
+    const first = await this.saver.firstSnapshot(lab);
+    if (first) return first;
     this.forks.add(labId);
     this.add(lab);
     this.o.logger.info({ lab: labId, from, tick: state.tick, compare }, 'lab forked');

@@ -30,7 +30,18 @@ export class LabSaver {
         return fail('CONFLICT', `"${meta.id}" holds the saved data of another lab; pick another id`, 'id');
       // A cluster's store answers an id another process took with a CONFLICT-coded error.
       if ((e as { code?: unknown }).code === 'CONFLICT') return fail('CONFLICT', (e as Error).message, 'id');
-      throw e;
+      return notSaved(e);
+    }
+  }
+
+  /** A fork's first snapshot (its starting point); when it cannot be written the fork is forgotten. */
+  async firstSnapshot(lab: Lab): Promise<{ ok: false; error: ApiError } | null> {
+    try {
+      await this.store?.saveSnapshot(lab.id, lab.save());
+      return null;
+    } catch (e) {
+      await this.store?.remove(lab.id).catch(() => undefined);
+      return notSaved(e);
     }
   }
 
@@ -76,4 +87,10 @@ export class LabSaver {
     await Promise.all(labs.map((lab) => this.snapshot(lab)));
     await this.store?.flush();
   }
+}
+
+/** A new lab that could not be written (a full or read-only disk): nothing was created, and the answer says why. */
+function notSaved(e: unknown): { ok: false; error: ApiError } {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return fail('INTERNAL', `the lab could not be saved${code ? ` (${code})` : ''}; nothing was created`);
 }

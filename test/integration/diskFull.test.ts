@@ -1,0 +1,132 @@
+/**
+ * A full disk under DATA_DIR (a small tmpfs, mounted when this machine lets the test mount one):
+ * the real server in a child process keeps running, says what could not be saved, leaves no
+ * debris, and once the disk has room again its log holds every command the lab applied, so a
+ * SIGKILL and a restart re-run the lab exactly (nothing is lost, the history comes back).
+ */
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { http } from './helpers.js';
+import { listening, spawnServer, stop, type Child } from './child.js';
+
+const mountPoint = mkdtempSync(path.join(tmpdir(), 'full-disk-'));
+/** Whether a 4 MB tmpfs could be mounted (root with the right to mount); else the test is skipped. */
+const mounted = (() => {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const children: Child[] = [];
+afterAll(async () => {
+  for (const c of children) await stop(c, 'SIGKILL');
+  if (mounted) execFileSync('umount', [mountPoint]);
+  rmSync(mountPoint, { recursive: true, force: true });
+});
+
+const dataDir = path.join(mountPoint, 'data');
+const filler = path.join(mountPoint, 'filler');
+const start = () => {
+  const c = spawnServer({ DATA_DIR: dataDir, COMMAND_RATE: '1000', SNAPSHOT_EVERY_S: '1' });
+  children.push(c);
+  return c;
+};
+const setLoad = (cpu: number) => ({ type: 'setLoad', vps: 'web-1', load: { cpu } });
+
+/** Writes to `filler` until the disk refuses (ENOSPC). */
+function fillDisk(): void {
+  const fd = openSync(filler, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (e) {
+    expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Resolves once `p` has logged `text` at least `times` times (bounded by the test's timeout). */
+async function logged(p: Child, text: string, times: number): Promise<void> {
+  while (p.out().split(text).length - 1 < times) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** Resolves once the demo lab's snapshot on disk is at `tick` or later. */
+async function snapshotAt(tick: number): Promise<void> {
+  const file = path.join(dataDir, 'labs', 'demo', 'snapshot.json');
+  for (;;) {
+    try {
+      if ((JSON.parse(readFileSync(file, 'utf8')) as { tick: number }).tick >= tick) return;
+    } catch {
+      /* not written yet, or being replaced */
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The web-1 CPU loads the lab has applied, in order (from its recorded session). */
+async function appliedLoads(url: string): Promise<number[]> {
+  const s = await http(`${url}/api/labs/demo/scenario`);
+  return (s.body.data.events as { type: string; load?: { cpu?: number } }[])
+    .filter((e) => e.type === 'setLoad')
+    .map((e) => e.load?.cpu as number);
+}
+
+describe.skipIf(!mounted)('a full disk under DATA_DIR', () => {
+  it('refuses what it cannot save with the reason, leaves no debris, and loses nothing once there is room', async () => {
+    const first = start();
+    const url = await listening(first);
+    fillDisk();
+
+    // A new lab cannot be saved: refused with the reason, and its id is not left taken by an empty folder.
+    const made = await http(`${url}/api/labs`, { method: 'POST', body: { id: 'newlab', preset: 'demo' } });
+    expect(made.body.ok).toBe(false);
+    expect(made.body.error.code).toBe('INTERNAL');
+    expect(made.body.error.message).toMatch(/ENOSPC.*nothing was created/);
+    expect(readdirSync(path.join(dataDir, 'labs'))).toEqual(['demo']);
+
+    // A command applies in memory but its record cannot be written: the answer says so.
+    const refused = await http(`${url}/api/labs/demo/commands`, { method: 'POST', body: setLoad(0.777) });
+    expect(refused.body.ok).toBe(false);
+    expect(refused.body.error.message).toMatch(/could not be saved \(ENOSPC\)/);
+    // Snapshots fall due meanwhile (every second) and fail too, leaving no temporary files.
+    const failures = first.out().split('could not write lab data').length - 1;
+    await logged(first, 'could not write lab data', failures + 2);
+    expect(readdirSync(path.join(dataDir, 'labs', 'demo')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect((await http(`${url}/healthz`)).status).toBe(200);
+
+    // Room again: the next command is saved, and the one that was not is saved before it.
+    unlinkSync(filler);
+    const again = await http(`${url}/api/labs/demo/commands`, { method: 'POST', body: setLoad(0.555) });
+    expect(again.body.ok).toBe(true);
+    const created = await http(`${url}/api/labs`, { method: 'POST', body: { id: 'newlab', preset: 'demo' } });
+    expect(created.status).toBe(201);
+    // A snapshot taken after the freed disk (it holds every command so far), then a crash.
+    await snapshotAt(again.body.data.tick);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = start();
+    const url2 = await listening(second);
+    expect(second.out()).toContain('"lab":"demo"');
+    expect(second.out()).not.toContain('did not reproduce its snapshot');
+    expect(await appliedLoads(url2)).toEqual([0.777, 0.555]);
+    const state = await http(`${url2}/api/labs/demo`);
+    expect(state.body.data.vps.find((v: { id: string }) => v.id === 'web-1').load.cpu).toBe(0.555);
+    await stop(second);
+  }, 120_000);
+});
