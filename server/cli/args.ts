@@ -46,9 +46,11 @@ Options:
 
 Output is written as it is produced (memory does not grow with the run's length). Runs longer
 than about 2 s show progress on stderr when it is a terminal. With --out, or with --format
-summary, stderr gets a short summary: the host and the worst-off VPSs.
+summary, stderr gets a short summary: the host and the worst-off VPSs. An event scheduled after
+the run's end never applies: stderr names it in a warning.
 
-Exit codes: 0 done, 1 the run failed, 2 bad options or scenario (nothing is written).`;
+Exit codes: 0 done, 1 the run failed (the output could not be written: one line says where and
+why), 2 bad options or scenario (nothing is written).`;
 
 /** Parses the command line (without `node` and the script). Errors name the offending flag. */
 export function parseArgs(argv: readonly string[]): ArgsResult {
