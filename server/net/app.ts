@@ -167,6 +167,8 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
     const e = err as { type?: string; status?: number; message?: string };
     if (e?.type === 'entity.parse.failed')
       return sendError(res, apiError('INVALID_INPUT', 'the request body is not valid JSON (an object, or an array of commands)', '(root)'));
+    if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
+      return sendError(res, apiError('INVALID_INPUT', `the body must be JSON in UTF-8, not encoded: ${e.message}`, '(root)'), 415);
     if (e?.type === 'entity.too.large') {
       return sendError(res, apiError('LIMIT_EXCEEDED', `the request body is larger than ${MAX_BODY}`), 413);
     }

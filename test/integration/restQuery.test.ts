@@ -92,6 +92,23 @@ describe('bodies in another format', () => {
     );
   });
 
+  it('a body in another charset or encoding is refused saying so', async () => {
+    const latin = await http(`${api}/labs/q/clock`, {
+      method: 'POST',
+      raw: '{"action":"resume"}',
+      headers: { 'content-type': 'application/json; charset=latin1' },
+    });
+    expect(latin.status).toBe(415);
+    expect(latin.body.error.message).toMatch(/UTF-8.*latin1/i);
+    const packed = await http(`${api}/labs/q/clock`, {
+      method: 'POST',
+      raw: '{"action":"resume"}',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'br2' },
+    });
+    expect(packed.status).toBe(415);
+    expect(packed.body.error.message).toMatch(/br2/);
+  });
+
   it('JSON that is not an object or an array says what is expected', async () => {
     const r = await http(`${api}/labs/q/commands`, { method: 'POST', raw: 'null' });
     expect(r.status).toBe(400);
