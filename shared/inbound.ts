@@ -4,7 +4,14 @@
  * edge (server/net), and hands the typed result inward.
  */
 import { z } from 'zod';
-import { CommandSchema, ModeSpecSchema, parseInput, type Command, type Result } from './commands.js';
+import {
+  CommandSchema,
+  ModeSpecSchema,
+  parseInput,
+  type Command,
+  type ModeSpec,
+  type Result,
+} from './commands.js';
 import { VPS_METRICS } from './model.js';
 
 /** Slowest and fastest pace of a lab, × real time. */
@@ -89,8 +96,17 @@ export const CreateLabSchema = z
       issue('from', 'a fork starts from the running lab: give no "preset" or "scenario"');
     else if (r.from !== undefined && !r.compare)
       issue('compare', 'a fork compares two modes: give "compare"');
+    else if (r.compare && sameMode(r.compare[0], r.compare[1]))
+      issue('compare', 'compare two different modes (both are the same)');
   });
 export type CreateLabRequest = z.infer<typeof CreateLabSchema>;
+
+/** Whether two mode specs name the same mode (`"para"` and `{ "base": "para" }` do). */
+function sameMode(a: ModeSpec, b: ModeSpec): boolean {
+  const norm = (m: ModeSpec) =>
+    JSON.stringify(typeof m === 'string' ? { base: m } : Object.fromEntries(Object.entries(m).sort()));
+  return norm(a) === norm(b);
+}
 
 /** Split a socket `command` into its lab and the command, both checked. */
 export function parseLabCommand(input: unknown): Result<{ lab: string; command: Command }> {

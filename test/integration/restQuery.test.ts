@@ -115,3 +115,27 @@ describe('bodies in another format', () => {
     expect(r.body.error.message).toMatch(/an object, or an array/);
   });
 });
+
+describe('creating a lab', () => {
+  it('a compare of one mode with itself is refused naming compare, and creates nothing', async () => {
+    const before = (await http(`${api}/labs`)).body.data.length;
+    for (const compare of [
+      ['para', 'para'],
+      ['para', { base: 'para' }],
+      [
+        { base: 'container', netShaping: true, containerLimits: false },
+        { containerLimits: false, base: 'container', netShaping: true },
+      ],
+    ]) {
+      const r = await http(`${api}/labs`, { method: 'POST', body: { preset: 'demo', compare } });
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ code: 'INVALID_INPUT', path: 'compare' });
+    }
+    expect((await http(`${api}/labs`)).body.data.length).toBe(before);
+    const differ = await http(`${api}/labs`, {
+      method: 'POST',
+      body: { id: 'q2', preset: 'demo', compare: ['para', { base: 'para', dom0Charging: true }] },
+    });
+    expect(differ.status).toBe(201);
+  });
+});
