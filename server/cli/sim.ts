@@ -42,7 +42,11 @@ export async function resolveScenario(arg: string): Promise<ScenarioResult> {
   ) {
     return loadScenarioFile(resolve(PRESETS_DIR, `${arg}.json`), RUNNER);
   }
-  return loadScenarioFile(arg, RUNNER);
+  const r = await loadScenarioFile(arg, RUNNER);
+  // A mistyped preset id is not a file either: say both, and where the presets are listed.
+  if (!r.ok && r.error.code === 'NOT_FOUND' && /^[a-z0-9][a-z0-9-]*$/.test(arg))
+    return { ok: false, error: { ...r.error, message: `${arg}: no such file, nor a preset (see --list)` } };
+  return r;
 }
 
 const VERSION: string = JSON.parse(

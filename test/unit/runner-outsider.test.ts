@@ -79,6 +79,13 @@ describe('the runner facing a clumsy user', { timeout: 120_000 }, () => {
     oneLine(r.stderr);
   });
 
+  it('a mistyped preset id says it is neither a file nor a preset, and where presets are listed', async () => {
+    const r = await sim(['demo-lab']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('demo-lab: no such file, nor a preset (see --list)');
+    oneLine(r.stderr);
+  });
+
   it('a file saved with a byte-order mark runs like the same file without it', async () => {
     const bom = file('bom.json', '\ufeff' + JSON.stringify(small));
     const [a, b] = await Promise.all([sim([bom, '--format', 'csv']), sim([smallFile, '--format', 'csv'])]);
