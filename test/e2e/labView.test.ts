@@ -271,6 +271,16 @@ describe('dashboard, second pass', () => {
         expect(box.y + box.height, `${id} ends on screen`).toBeLessThanOrEqual(h);
         expect(box.height, `${id} has room to be read`).toBeGreaterThanOrEqual(150);
       }
+      // Under fixed quotas the host shows the idle cores nobody may use: one tile more, none cut.
+      expect((await api(server, `/api/labs/${lab}/commands`, { body: { type: 'setMode', mode: 'full' } })).status).toBe(200);
+      await page.getByTestId('host-idle').waitFor({ timeout: 15_000 });
+      expect(await clippedText(page)).toEqual([]);
+      const spill = await page.getByTestId('host-panel').evaluate((p) =>
+        Array.from(p.querySelectorAll<HTMLElement>('[data-testid^="host-"]'))
+          .filter((t) => t.scrollWidth > t.clientWidth + 1)
+          .map((t) => `${t.dataset.testid} ${t.scrollWidth}>${t.clientWidth}`),
+      );
+      expect(spill).toEqual([]);
       expect(errors).toEqual([]);
     }, 60_000);
   }
