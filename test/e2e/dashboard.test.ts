@@ -71,4 +71,19 @@ describe('dashboard', () => {
     await waitForPlotted(page, 'chart-throughput', 'batch-1', { below: before * 0.5 });
     expect(errors).toEqual([]);
   }, 60_000);
+
+  test('a keyboard gets past the VPS cards to the host and its faults in three key presses', async ({ server, open }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await page.getByTestId('vps-card-mail-1').waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('button', { name: 'Skip to the host and charts' });
+    await expect.poll(() => skip.evaluate((b) => b === document.activeElement)).toBe(true);
+    const box = (await skip.boundingBox())!;
+    expect(box.y, 'the skip button shows once focused').toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Crash Dom0');
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
