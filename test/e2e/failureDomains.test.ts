@@ -92,6 +92,18 @@ describe('failure domains', () => {
     expect(errors).toEqual([]);
   }, 90_000);
 
+  test('para: a Dom0 crash stops every guest, and who-hurts-whom blames the host, not a spread of neighbours', async ({ server, open }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 5);
+    await page.getByRole('button', { name: 'Crash Dom0' }).click();
+    await waitForState(server, lab, (s) => s.hostFaults.some((f) => f.fault === 'dom0_crash'));
+    const who = page.getByTestId('who-hurts-whom');
+    await expect.poll(() => who.textContent(), { timeout: 15_000 }).toMatch(/Dom0 has crashed/);
+    expect(await who.textContent()).not.toMatch(/spread across many/);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   test('resizing a saturated VPS live (more vCPUs and RAM) raises what it serves without a restart', async ({
     server,
     open,
