@@ -26,12 +26,22 @@ describe('server restart', () => {
       .poll(() => page.getByTestId('connection-status').textContent())
       .toMatch(/Offline|Connecting/);
     const tickWhileDown = await chartTick(page, 'chart-p99');
+    // Nothing offers to steer while nothing can be sent, and the charts do not claim to be live.
+    const hog = page.getByRole('button', { name: 'Start cpu_hog on web-1' });
+    const slider = page.getByRole('slider', { name: 'web-1 CPU load' });
+    expect(await hog.isDisabled(), 'fault button while disconnected').toBe(true);
+    expect(await slider.isDisabled(), 'slider while disconnected').toBe(true);
+    expect(await page.getByRole('button', { name: 'Crash Dom0' }).isDisabled()).toBe(true);
+    expect(await page.getByTestId('follow-status').textContent()).not.toMatch(/Live/);
 
     await server.restart();
     await banner.waitFor({ state: 'detached', timeout: 20_000 });
     await expect
       .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 })
       .toMatch(/Live/);
+    await expect.poll(() => hog.isEnabled(), { timeout: 10_000 }).toBe(true);
+    expect(await slider.isEnabled()).toBe(true);
+    expect(await page.getByTestId('follow-status').textContent()).toMatch(/Live/);
     // Ticks continue from where the lab was saved, and keep coming.
     const resumed = await waitChartsPast(page, tickWhileDown, ['chart-p99'], 20_000);
     await waitChartsPast(page, resumed + 5, ['chart-p99'], 20_000);

@@ -267,13 +267,14 @@ export class LabClient {
     });
   }
 
-  /** Send through the socket and wait for its ack; offline, an error at once. A refusal is kept in `lastError`. */
+  /**
+   * Send through the socket and wait for its ack; offline, an error at once (not kept in `lastError`:
+   * the server refused nothing, and the page already says it is disconnected). A refusal is kept in `lastError`.
+   */
   private request<T>(send: (socket: LabSocket, done: (r: Ack<T>) => void) => void): Promise<Ack<T>> {
     const socket = this.socket;
     if (!socket || this.status !== 'connected') {
-      const r: Ack<T> = { ok: false, error: { code: 'INTERNAL', message: 'Not connected to the server' } };
-      this.lastError = r.error;
-      return Promise.resolve(r);
+      return Promise.resolve({ ok: false, error: { code: 'INTERNAL', message: 'Not connected to the server' } });
     }
     return new Promise((resolve) =>
       send(socket, (r) => {
