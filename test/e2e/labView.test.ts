@@ -212,6 +212,15 @@ describe('dashboard, second pass', () => {
       await name.scrollIntoViewIfNeeded();
       expect(await name.evaluate((h) => h.scrollWidth <= h.clientWidth), `${id} named in full`).toBe(true);
     }
+    // A finger's targets: no control under 24 px high (WCAG 2.2 target size; the desktop's are 17–22 px).
+    const small = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('button, select, input, summary'))
+        .filter((e) => e.offsetParent !== null)
+        .map((e) => [e.getAttribute('aria-label') ?? e.textContent!.trim().slice(0, 24), e.getBoundingClientRect().height] as const)
+        .filter(([, h]) => h < 24)
+        .map(([n, h]) => `${n} ${Math.round(h)} px`),
+    );
+    expect(small).toEqual([]);
     // A vertical swipe that starts on a chart scrolls the page: most of a phone's screen is charts.
     await page.evaluate(() => scrollTo(0, 0));
     await expect.poll(() => page.evaluate(() => scrollY)).toBe(0);
