@@ -88,6 +88,10 @@ export class LabClient {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly listeners = new Set<(full: boolean) => void>();
   private socket: LabSocket | null = null;
+  /** Requests sent and not yet answered: a dropped connection answers them with an error. */
+  // Bookkeeping, not state: nothing on the page reads it.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private pending = new Set<(r: Ack<never>) => void>();
 
   /** The reactive view of the newest frame is refreshed at most this often (charts get every frame). */
   private readonly uiIntervalMs: number;
@@ -151,6 +155,9 @@ export class LabClient {
 
   setStatus(status: ConnectionStatus): void {
     this.status = status;
+    if (status === 'connected') return;
+    // The server will not answer what it was sent before the drop: answer it here, so nothing waits on.
+    for (const answer of [...this.pending]) answer({ ok: false, error: { code: 'INTERNAL', message: 'The connection dropped before the server answered' } });
   }
 
   /**
@@ -276,12 +283,18 @@ export class LabClient {
     if (!socket || this.status !== 'connected') {
       return Promise.resolve({ ok: false, error: { code: 'INTERNAL', message: 'Not connected to the server' } });
     }
-    return new Promise((resolve) =>
+    return new Promise((resolve) => {
+      const answer = (r: Ack<never>): void => {
+        if (this.pending.delete(answer)) resolve(r);
+      };
+      this.pending.add(answer);
       send(socket, (r) => {
+        if (!this.pending.has(answer)) return;
         if (!r.ok) this.lastError = r.error;
+        this.pending.delete(answer);
         resolve(r);
-      }),
-    );
+      });
+    });
   }
 
   startFault(vps: string, fault: GuestFault): Promise<Ack<{ tick: number }>> {

@@ -185,6 +185,35 @@ describe('LabClient', () => {
   });
 });
 
+describe('LabClient requests', () => {
+  it('answers a command the server never acknowledged once the connection drops, so no control waits forever', async () => {
+    const c = new LabClient('demo');
+    c.attach({ emit: () => undefined } as unknown as LabSocket);
+    c.setStatus('connected');
+    const answered = vi.fn();
+    const p = c.send({ type: 'setLoad', vps: 'web-1', load: { cpu: 0.5 } }).then(answered);
+    await Promise.resolve();
+    expect(answered).not.toHaveBeenCalled();
+    c.setStatus('disconnected');
+    await p;
+    expect(answered.mock.calls[0][0]).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    // Not a refusal by the server: nothing for the page's "server refused" banner.
+    expect(c.lastError).toBeNull();
+  });
+
+  it('keeps the first answer: an ack arriving after the drop changes nothing', async () => {
+    const c = new LabClient('demo');
+    let ack: ((r: unknown) => void) | null = null;
+    c.attach({ emit: (_e: string, _m: unknown, a: (r: unknown) => void) => (ack = a) } as unknown as LabSocket);
+    c.setStatus('connected');
+    const p = c.startFault('web-1', 'cpu_hog');
+    c.setStatus('disconnected');
+    ack!({ ok: false, error: { code: 'FORBIDDEN', message: 'late' } });
+    expect((await p).ok).toBe(false);
+    expect(c.lastError).toBeNull();
+  });
+});
+
 describe('LabClient history', () => {
   it('fills the tables from a snapshot as sent on the socket, decoding only the newest entry', () => {
     const wire = new LabClient('demo');
