@@ -257,6 +257,17 @@ describe('dashboard, second pass', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  test('at 1024×768 the header wraps rather than pushing the page sideways', async ({ server, open }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`, { width: 1024, height: 768 });
+    await page.getByTestId('sim-time').waitFor({ timeout: 15_000 });
+    await waitChartsPast(page, 0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
+    const box = (await page.getByRole('button', { name: 'Export charts as PNG' }).boundingBox())!;
+    expect(box.x + box.width, 'the last header button is on screen').toBeLessThanOrEqual(1024);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   for (const [w, h] of [
     [1280, 720],
     [1920, 1080],
