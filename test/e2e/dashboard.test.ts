@@ -72,6 +72,27 @@ describe('dashboard', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  test('a drag of batch-1 CPU slider onto its 100 % mark sets exactly 100 % of the plan', async ({ server, open }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    const slider = page.getByRole('slider', { name: 'batch-1 CPU load' });
+    await slider.waitFor({ timeout: 15_000 });
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'batch-1')!.load.cpu === 0);
+    const track = (await slider.boundingBox())!;
+    const mark = (await slider.locator('xpath=following-sibling::i[contains(@class, "zone")]').boundingBox())!;
+    const y = track.y + track.height / 2;
+    // The thumb stands at 0: its centre 8 px in. Drag it by its centre onto the middle of the mark's 2 px line.
+    await page.mouse.move(track.x + 8, y);
+    await page.mouse.down();
+    await page.mouse.move(mark.x + 1, y, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => slider.getAttribute('aria-valuetext')).toBe('100 % of plan');
+    await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'batch-1')!.load.cpu === 1);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   test('a keyboard gets past the VPS cards to the host and its faults in three key presses', async ({ server, open }) => {
     const lab = await createLab(server, { preset: 'demo' });
     const { page, errors } = await open(`/?lab=${lab}`);
