@@ -7,4 +7,7 @@ hideTokenFromUrl();
 // while the server prepares the snapshot.
 preconnect(readLocation().lab);
 const [{ mount }, { default: App }] = await Promise.all([import('svelte'), import('./App.svelte')]);
-mount(App, { target: document.getElementById('app')! });
+const target = document.getElementById('app')!;
+// The page's "Loading…" line stands until the app takes its place.
+target.replaceChildren();
+mount(App, { target });

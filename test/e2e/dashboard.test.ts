@@ -98,6 +98,32 @@ describe('dashboard', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  test('on a slow network the page says it is loading instead of staying blank, then the lab takes its place', async ({
+    server,
+    browser,
+  }) => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const page = await context.newPage();
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      // The app's code is held back until the page has been looked at.
+      await page.route('**/assets/*.js', async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto(`${server.url}/`, { waitUntil: 'commit' });
+      const boot = page.getByRole('status').filter({ hasText: 'Loading Contention Lab' });
+      await boot.waitFor({ timeout: 10_000 });
+      expect(await boot.isVisible()).toBe(true);
+      release();
+      await page.getByTestId('vps-card-web-1').waitFor({ timeout: 20_000 });
+      expect(await page.getByText('Loading Contention Lab').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   test('a keyboard gets past the VPS cards to the host and its faults in three key presses', async ({ server, open }) => {
     const lab = await createLab(server, { preset: 'demo' });
     const { page, errors } = await open(`/?lab=${lab}`);
