@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '../../shared/commands.js';
+import { runProcess, type Ran } from './runProcess.js';
 
 // What a user runs: `npm run sim` is `node scripts/sim.mjs`.
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -11,30 +11,9 @@ const dir = mkdtempSync(join(tmpdir(), 'sim-outsider-'));
 const opened: number[] = [];
 afterAll(() => opened.forEach((fd) => closeSync(fd)));
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the runner in a child process (stdout to `stdoutFd` when given), killed after 60 s at most. */
 function sim(args: string[], stdoutFd?: number): Promise<Ran> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['scripts/sim.mjs', ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => (stdout += d));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+  return runProcess(process.execPath, ['scripts/sim.mjs', ...args], ROOT, stdoutFd);
 }
 
 const small: Scenario = {

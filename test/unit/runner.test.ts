@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,33 +6,16 @@ import type { Scenario } from '../../shared/commands.js';
 import { VPS_METRICS } from '../../shared/model.js';
 import { parseArgs } from '../../server/cli/sim.js';
 import { createRun, scenarioFromLog } from '../../server/scenario.js';
+import { runProcess, type Ran } from './runProcess.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const CLI = join(ROOT, 'server/cli/sim.ts');
 const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI in a child process, killed after 60 s at most. */
 function sim(args: string[]): Promise<Ran> {
-  return new Promise((done, fail) => {
-    const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+  return runProcess(TSX, [CLI, ...args], ROOT);
 }
 
 const small: Scenario = {
