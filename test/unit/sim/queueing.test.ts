@@ -15,6 +15,33 @@ const SHARED_MODES: ModeSpec[] = [
   { base: 'para', cpuWeighting: 'vcpu' },
 ];
 
+/** A victim asking `ask` of its vCPUs beside neighbours asking `nLoad` of theirs (CPU only, steady). */
+function victimBeside(
+  mode: ModeSpec,
+  cores: number,
+  vcpus: number,
+  ask: number,
+  nVcpus: number[],
+  nLoad: number,
+): Scenario {
+  const vps = (id: string, v: number, cpu: number) => ({
+    id,
+    vcpus: v,
+    ramGiB: 1,
+    diskIops: 1000,
+    netMbps: 100,
+    profile: 'steady' as const,
+    load: { cpu, mem: 0.2, disk: 0, net: 0 },
+  });
+  return {
+    name: 'victim and neighbours',
+    seed: 3,
+    mode,
+    host: { cores },
+    vps: [vps('victim', vcpus, ask), ...nVcpus.map((v, k) => vps(`n${k}`, v, nLoad))],
+  };
+}
+
 describe('a full request queue', () => {
   it('answers what waited backlog ÷ throughput (Little’s law), however long it stays full', () => {
     fc.assert(
@@ -27,24 +54,7 @@ describe('a full request queue', () => {
           // A victim asking `ask` of its vCPUs beside CPU-bound neighbours: alone it keeps up, shared
           // it gets less than it asks, so its queue fills to its bound and stays there.
           const vcpus = cores;
-          const s: Scenario = {
-            name: 'full queue',
-            seed: 3,
-            mode,
-            host: { cores },
-            vps: [
-              { id: 'victim', vcpus, ramGiB: 1, diskIops: 1000, netMbps: 100, profile: 'steady', load: { cpu: ask, mem: 0.2, disk: 0, net: 0 } },
-              ...Array.from({ length: neighbours }, (_, k) => ({
-                id: `n${k}`,
-                vcpus,
-                ramGiB: 1,
-                diskIops: 1000,
-                netMbps: 100,
-                profile: 'steady' as const,
-                load: { cpu: 1, mem: 0.2, disk: 0, net: 0 },
-              })),
-            ],
-          };
+          const s = victimBeside(mode, cores, vcpus, ask, Array<number>(neighbours).fill(vcpus), 1);
           const e = createEngine(s);
           e.advance(1200);
           const f = e.step();
@@ -75,24 +85,7 @@ describe('a victim beside busier neighbours', () => {
           // The victim asks `ask` of its vCPUs; its neighbours ask more and more of theirs. Its own
           // requests (and so its arrivals) stay the same: what it answers can only stay or fall.
           const at = (nLoad: number) => {
-            const s: Scenario = {
-              name: 'busier neighbours',
-              seed: 1,
-              mode,
-              host: { cores },
-              vps: [
-                { id: 'victim', vcpus, ramGiB: 1, diskIops: 1000, netMbps: 100, profile: 'steady', load: { cpu: ask, mem: 0.2, disk: 0, net: 0 } },
-                ...Array.from({ length: neighbours }, (_, k) => ({
-                  id: `n${k}`,
-                  vcpus: nVcpus[k],
-                  ramGiB: 1,
-                  diskIops: 1000,
-                  netMbps: 100,
-                  profile: 'steady' as const,
-                  load: { cpu: nLoad, mem: 0.2, disk: 0, net: 0 },
-                })),
-              ],
-            };
+            const s = victimBeside(mode, cores, vcpus, ask, nVcpus.slice(0, neighbours), nLoad);
             const e = createEngine(s);
             e.advance(5);
             return e.step().vps[0];
