@@ -23,14 +23,23 @@ export const PALETTE = [
 
 /**
  * Give every id of `ids` not yet in `colors` the first palette colour nobody holds (a colour is
- * reused only once all are taken). Mutates and returns `colors`.
+ * reused only once all are taken: then the colour at the count of ids held, modulo the palette).
+ * Mutates and returns `colors`. Linear in the ids held and given: colours only ever get taken, so
+ * the search for a free one resumes where the last stopped.
  */
 export function assignColors(colors: Record<string, string>, ids: readonly string[]): Record<string, string> {
+  const used = new Set(Object.values(colors));
+  let held = Object.keys(colors).length;
+  let free = 0;
   for (const id of ids) {
     if (Object.hasOwn(colors, id)) continue;
-    const used = new Set(Object.values(colors));
-    const n = Object.keys(colors).length;
-    colors[id] = PALETTE.find((p) => !used.has(p)) ?? PALETTE[n % PALETTE.length];
+    while (free < PALETTE.length && used.has(PALETTE[free])) free++;
+    const c = free < PALETTE.length ? PALETTE[free] : PALETTE[held % PALETTE.length];
+    colors[id] = c;
+    // An id the object cannot hold as its own key ("__proto__") takes nothing.
+    if (!Object.hasOwn(colors, id)) continue;
+    used.add(c);
+    held++;
   }
   return colors;
 }

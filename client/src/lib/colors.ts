@@ -8,26 +8,35 @@ export { PALETTE };
 
 export class ColorMap {
   private readonly map = new Map<string, string>();
+  /** How many ids hold each colour (a colour held by none is free). */
+  private readonly holders = new Map<string, number>();
 
   /** The VPS's colour; a new id takes the first palette colour not in use. */
   get(id: string): string {
-    let c = this.map.get(id);
-    if (c) return c;
-    const used = new Set(this.map.values());
-    c = PALETTE.find((p) => !used.has(p)) ?? PALETTE[this.map.size % PALETTE.length];
-    this.map.set(id, c);
+    const held = this.map.get(id);
+    if (held) return held;
+    const c = PALETTE.find((p) => !this.holders.get(p)) ?? PALETTE[this.map.size % PALETTE.length];
+    this.set(id, c);
     return c;
   }
 
   /** Take the server's colours (they win over any picked here). */
   adopt(colors: Readonly<Record<string, string>> | undefined): void {
     if (!colors) return;
-    for (const [id, c] of Object.entries(colors)) if (/^#[0-9a-f]{6}$/i.test(c)) this.map.set(id, c);
+    for (const [id, c] of Object.entries(colors)) if (/^#[0-9a-f]{6}$/i.test(c)) this.set(id, c);
   }
 
   /** Assign in the given order (call with the lab's VPS list so colours follow it). */
   assign(ids: readonly string[]): void {
     for (const id of ids) this.get(id);
+  }
+
+  private set(id: string, c: string): void {
+    const old = this.map.get(id);
+    if (old === c) return;
+    if (old !== undefined) this.holders.set(old, (this.holders.get(old) ?? 1) - 1);
+    this.holders.set(c, (this.holders.get(c) ?? 0) + 1);
+    this.map.set(id, c);
   }
 }
 
