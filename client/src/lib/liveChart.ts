@@ -51,6 +51,11 @@ export interface LiveChartSource {
   quiet?: readonly string[];
   /** A y range shared with other charts (both sides of a compare view). */
   shared?: SharedScale;
+  /**
+   * A host chart's lines that have a point in the drawn window (metric names, in spec order),
+   * told when that set changes: a line drawn must keep its legend key after a mode switch.
+   */
+  onInked?: (metrics: readonly string[]) => void;
 }
 
 export interface LiveChart {
@@ -108,6 +113,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
   let force = true;
   const lastShown = new Map<string, string>();
   let lastTickShown = '';
+  let inkedShown = '';
 
   const build = (focused: string | null, quiet: ReadonlySet<string>): ChartData => {
     const few = ids.length <= ALL_SECONDARY_MAX;
@@ -177,6 +183,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
           if (y > hi) hi = y;
         }
       }
+      if (sp.host && src.onInked) reportInk(lines);
       if (src.shared) {
         src.shared.report(slot, lo, hi);
         [lo, hi] = src.shared.union();
@@ -215,6 +222,13 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
       lastTickShown = tickText;
       wrapper.setAttribute('data-last-tick', tickText);
     }
+  };
+  const reportInk = (lines: readonly { line: { metric: string }; data: readonly { y: number }[] }[]): void => {
+    const inked = lines.filter((l) => l.data.some((p) => Number.isFinite(p.y))).map((l) => l.line.metric);
+    const text = inked.join(',');
+    if (text === inkedShown) return;
+    inkedShown = text;
+    src.onInked?.(inked);
   };
   const paintPointer = (): void => drawPointerLayer(overlay, chart, view, theme_);
   const interval = (): number => {
