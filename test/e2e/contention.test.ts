@@ -47,7 +47,7 @@ async function startHog(server: RunningServer, page: Page, lab: string): Promise
 }
 
 describe('noisy neighbour', () => {
-  test('para: a CPU hog on batch-1 raises web-1 p99 and the page names batch-1 as the culprit', async ({
+  test('para: a CPU hog on batch-1 raises web-1 p99, the page names batch-1 as the culprit and says so for the VPS in focus', async ({
     server,
     open,
   }) => {
@@ -62,6 +62,16 @@ describe('noisy neighbour', () => {
     const text = (await explain.textContent()) ?? '';
     expect(text).toMatch(/^\s*web-1 p99 ×/);
     expect(text).toMatch(/cpu_hog|CPU/);
+
+    // A screen reader hears one region, about the VPS in focus, not every card's line on every tick.
+    const live = '[aria-live]:not([aria-live="off"]), [role="status"], [role="log"], [role="alert"]';
+    expect(await page.locator(`[data-testid^="vps-card-"] :is(${live})`).count()).toBe(0);
+    const announcer = page.getByTestId('focus-announcer');
+    expect(await announcer.textContent()).toBe('');
+    await page.getByRole('button', { name: 'Focus the charts on web-1' }).click();
+    await expect.poll(() => announcer.textContent()).toMatch(/^web-1 p99 ×.*batch-1/);
+    await page.getByRole('button', { name: 'Stop focusing on web-1' }).first().click();
+    await expect.poll(() => announcer.textContent()).toBe('');
 
     // The plotted p99 itself climbed, not just the text.
     const tickNow = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
