@@ -66,6 +66,15 @@ const FENCED_SET = `${FENCE}
 redis.call('SET', KEYS[3], ARGV[3])
 return 1`;
 
+/**
+ * Start a lab's data again under the fence (a reset), in one step: its meta replaced, its log,
+ * snapshot and tick deleted. KEYS lease, epoch, labs, log, snapshot, tick; ARGV token, ttl, meta, epoch, id.
+ */
+const FENCED_REPLACE = `${FENCE}
+redis.call('HSET', KEYS[3], ARGV[5], ARGV[3])
+redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
+return 1`;
+
 const epochOf = (token: string) => token.slice(token.lastIndexOf(':') + 1);
 
 type Script = (...args: (string | number)[]) => Promise<number>;
@@ -76,6 +85,7 @@ interface Scripts {
   labRelease: Script;
   labFencedXadd: Script;
   labFencedSet: Script;
+  labFencedReplace: Script;
 }
 
 /** Thrown by a fenced write when another process owns the lab now. */
@@ -106,6 +116,7 @@ export class Leases {
     define('labRelease', RELEASE, 1);
     define('labFencedXadd', FENCED_XADD, 3);
     define('labFencedSet', FENCED_SET, 3);
+    define('labFencedReplace', FENCED_REPLACE, 6);
     this.s = redis as unknown as Scripts;
   }
 
@@ -207,6 +218,25 @@ export class Leases {
   async set(id: string, key: string, value: string): Promise<void> {
     await this.fenced(id, (token) =>
       this.s.labFencedSet(keys.lease(id), keys.epoch(id), key, token, this.ttlMs, value, epochOf(token)),
+    );
+  }
+
+  /** Replace lab `id`'s data by `meta` alone (a reset) under its lease; throws LeaseLost when another process owns it. */
+  async replace(id: string, meta: string): Promise<void> {
+    await this.fenced(id, (token) =>
+      this.s.labFencedReplace(
+        keys.lease(id),
+        keys.epoch(id),
+        keys.labs,
+        keys.log(id),
+        keys.snapshot(id),
+        keys.tick(id),
+        token,
+        this.ttlMs,
+        meta,
+        epochOf(token),
+        id,
+      ),
     );
   }
 

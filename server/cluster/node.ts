@@ -200,7 +200,7 @@ export class ClusterNode implements RemoteLabs {
   private async renewAll(): Promise<void> {
     if (!this.registry) return;
     for (const lab of this.registry.list()) {
-      // A lab between delete and create (a reset) holds no lease for a moment.
+      // A lab whose lease this process gave up or lost is not renewed.
       if (!this.leases.holds(lab.id)) continue;
       const r = await this.leases.renew(lab.id);
       if (r === 'lost') this.lost(lab.id);

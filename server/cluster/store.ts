@@ -70,6 +70,19 @@ export class RedisLabStore implements Store {
     this.metas.set(meta.id, meta);
   }
 
+  /**
+   * A reset: the lab's meta, log, snapshot and tick replaced in one script under its lease.
+   * Refused at once while Redis is away (it would wait for it), changing nothing.
+   */
+  replace(meta: LabMeta): Promise<void> {
+    if (this.redis.status !== 'ready')
+      return Promise.reject(new Error('Redis is unreachable; nothing was reset, try again'));
+    return this.enqueue(meta.id, async () => {
+      await this.leases.replace(meta.id, JSON.stringify(meta));
+      this.metas.set(meta.id, meta);
+    });
+  }
+
   /** Write the lab's meta and a snapshot again (Redis lost its data). */
   async republish(id: string, snapshot: LabSnapshot): Promise<void> {
     const meta = this.metas.get(id);

@@ -5,7 +5,8 @@
  *   snapshot.json     the engines' saved state at a tick, with pace and recent log (rewritten)
  *   progress.json     the latest tick reached (rewritten every second or so, not flushed)
  * Whole files go to a temporary file first and are renamed into place, so a crash leaves the old
- * or the new file, never half of one. DATA_DIR/server.lock holds the owner's pid; a lab that
+ * or the new file, never half of one; a reset replaces the lab's folder whole (fileSwap.ts).
+ * DATA_DIR/server.lock holds the owner's pid; a lab that
  * cannot be restored moves to DATA_DIR/quarantine/<id>-<time>/ with a reason.txt.
  */
 import { constants } from 'node:fs';
@@ -23,6 +24,7 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { settleSwaps, swapFolder } from './fileSwap.js';
 import { LabExistsError, StoreLockedError, type CommandRecord, type RawLab, type Store } from './store.js';
 
 /** A folder name that can be a lab id (anything else under labs/ is ignored). */
@@ -114,6 +116,12 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
   const root = path.join(dataDir, 'labs');
   await mkdir(root, { recursive: true });
   const release = await lock(dataDir, logger);
+  try {
+    await settleSwaps(root, (id) => LAB_DIR.test(id), logger);
+  } catch (e) {
+    await release();
+    throw e;
+  }
   const chains = new Map<string, Promise<void>>();
   const logs = new Map<string, LogFile>();
   const dir = (id: string) => path.join(root, id);
@@ -227,6 +235,18 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
           if (made) await rm(dir(meta.id), { recursive: true, force: true }).catch(() => undefined);
           throw e;
         }
+      });
+    },
+    replace(meta) {
+      return enqueue(meta.id, async () => {
+        await swapFolder(
+          root,
+          meta.id,
+          (to) => writeAtomic(path.join(to, 'meta.json'), JSON.stringify(meta)),
+          logger,
+        );
+        // The handles (and records not yet written) were the old data's.
+        await closeLog(meta.id);
       });
     },
     append(id, rec: CommandRecord) {

@@ -10,6 +10,7 @@ import type { EngineFactory } from './engines.js';
 import { Lab, type LabLimits } from './lab.js';
 import { reviveLab, type MakeLab, type ReviveDeps } from './restore.js';
 import type { Store } from './store.js';
+import { Resets } from './resetting.js';
 import { parseStoredLab, type StoredLab } from './stored.js';
 import { LabSaver } from './saving.js';
 import { forkEngines, scenarioEngines, startingScenario, type NewLab } from './starting.js';
@@ -50,6 +51,8 @@ export class Registry {
   private listing: Promise<void> | null = null;
   private stopTimer: (() => void) | null = null;
   private creating = 0;
+  /** Labs whose reset is being saved (they do not run meanwhile). */
+  private readonly resets = new Resets();
   /** Labs forked from another at a tick (no scenario start to go back to). */
   private readonly forks = new Set<string>();
 
@@ -178,7 +181,7 @@ export class Registry {
       paused: snap?.paused,
       seq: snap?.seq,
       events: snap?.events,
-      onCommand: store ? (rec) => store.append(id, rec) : undefined,
+      onCommand: store ? (rec) => this.resets.persist(store, id, rec) : undefined,
     });
   }
 
@@ -278,7 +281,11 @@ export class Registry {
     return { ok: true, data: lab };
   }
 
-  /** Back to the start of its scenario (a fork: to the tick it was forked at). */
+  /**
+   * Back to the start of its scenario (a fork cannot be: it has no start of its own). The store
+   * replaces the lab's data first, and only once that holds does the lab go back to its start: a
+   * failed write (a full disk, Redis away) answers an error and changes nothing, stored or running.
+   */
   async reset(id: string, by: string): Promise<Res<{ id: string; tick: number }>> {
     const lab = this.labs.get(id);
     if (!lab) return fail('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
@@ -290,20 +297,19 @@ export class Registry {
       );
     const engines = await scenarioEngines(this.o.engines, lab.scenario, lab.compare);
     if (!engines.ok) return engines;
-    if (this.o.store) {
-      await this.o.store.remove(id);
-      await this.o.store.create({
-        version: 1,
-        id,
-        scenario: lab.scenario,
-        compare: lab.compare,
-        createdAt: new Date().toISOString(),
-      });
-    }
-    lab.reset(engines.data, by);
-    this.saver.started(id, this.o.clock.now());
-    this.o.logger.info({ lab: id, by }, 'lab reset to its start');
-    return { ok: true, data: { id, tick: lab.tick } };
+    if (this.labs.get(id) !== lab) return fail('UNKNOWN_LAB', `lab "${id}" was deleted`, 'lab');
+    if (this.resets.has(id)) return fail('CONFLICT', `lab "${id}" is being reset already`, 'lab');
+    const meta = { version: 1 as const, id, scenario: lab.scenario, compare: lab.compare };
+    return this.resets.hold<Res<{ id: string; tick: number }>>(id, async () => {
+      const failed = await this.saver.replace({ ...meta, createdAt: new Date().toISOString() });
+      if (failed) return { held: false, result: failed };
+      if (this.labs.get(id) !== lab)
+        return { held: true, result: fail('UNKNOWN_LAB', `lab "${id}" was deleted`, 'lab') };
+      lab.reset(engines.data, by);
+      this.saver.started(id, this.o.clock.now());
+      this.o.logger.info({ lab: id, by }, 'lab reset to its start');
+      return { held: true, result: { ok: true, data: { id, tick: lab.tick } } };
+    });
   }
 
   /** A lab name no running lab has. */
@@ -349,7 +355,7 @@ export class Registry {
   pumpAll(): void {
     const now = this.o.clock.now();
     for (const lab of this.labs.values()) {
-      if (this.o.mayStep && !this.o.mayStep(lab)) continue;
+      if (this.resets.has(lab.id) || (this.o.mayStep && !this.o.mayStep(lab))) continue;
       lab.pump(now);
       this.saver.due(lab, now);
     }
@@ -357,6 +363,7 @@ export class Registry {
 
   /** Snapshot every lab and wait for all writes. */
   flush(): Promise<void> {
-    return this.saver.flush(this.list());
+    // A lab being reset is saved by its reset (its running state is about to go).
+    return this.saver.flush(this.list().filter((l) => !this.resets.has(l.id)));
   }
 }

@@ -34,6 +34,19 @@ export class LabSaver {
     }
   }
 
+  /** Replace a lab's saved data by a new start (a reset); a refusal, with the reason, when it cannot be. */
+  async replace(meta: LabMeta): Promise<{ ok: false; error: ApiError } | null> {
+    try {
+      await this.store?.replace(meta);
+      return null;
+    } catch (e) {
+      this.logger.error({ err: e, lab: meta.id }, 'could not save a reset; the lab goes on as it was');
+      const code = (e as NodeJS.ErrnoException)?.code;
+      const why = typeof code === 'string' ? code : (e as Error)?.message;
+      return fail('INTERNAL', `the reset could not be saved (${why}); nothing changed`);
+    }
+  }
+
   /** A fork's first snapshot (its starting point); when it cannot be written the fork is forgotten. */
   async firstSnapshot(lab: Lab): Promise<{ ok: false; error: ApiError } | null> {
     try {

@@ -73,6 +73,12 @@ export interface Store {
   /** Record a new lab. Rejects with LabExistsError when the id already holds data. */
   create(meta: LabMeta): Promise<void>;
   /**
+   * Start a lab's stored data again from `meta` (a reset): an empty log, no snapshot, no progress.
+   * All or nothing: the new data is written beside the old and swapped in, so a failure (a full
+   * disk, a lost store) rejects and leaves the old data whole, and a crash leaves the old or the new.
+   */
+  replace(meta: LabMeta): Promise<void>;
+  /**
    * Append one command record to the lab's log. Resolves only once the record is durable (on disk
    * and flushed); records appended in the same turn are written and flushed together.
    */

@@ -146,6 +146,59 @@ describe('file store', () => {
     expect(existsSync(path.join(dir, 'server.lock'))).toBe(false);
   });
 
+  it('replaces a lab whole on reset: new meta, empty log, no snapshot or progress; later records go to the new log', async () => {
+    const dir = tmp();
+    const store = await open(dir);
+    await store.create({ version: 1, id: 'a', scenario: fakeScenario(), createdAt: 'first' });
+    await store.append('a', rec(1, 3));
+    await store.saveSnapshot('a', { tick: 6, seq: 1, engines: [{}], speed: 1, paused: false, events: [], savedAt: 'x' });
+    await store.saveProgress('a', 9);
+    await store.replace({ version: 1, id: 'a', scenario: fakeScenario(), createdAt: 'second' });
+    const raw = (await store.load('a'))!;
+    expect(JSON.parse(raw.meta!).createdAt).toBe('second');
+    expect(raw).toMatchObject({ snapshot: undefined, progress: undefined, commands: [] });
+    await store.append('a', rec(1, 2));
+    await store.saveProgress('a', 4);
+    await store.flush();
+    const back = parseStoredLab('a', (await store.load('a'))!);
+    expect(back.ok && [back.data.commands.map((c) => c.tick), back.data.progress]).toEqual([[2], 4]);
+    expect(readdirSync(path.join(dir, 'labs'))).toEqual(['a']);
+  });
+
+  it('settles a reset a crash interrupted: before the swap the old data stays, after it the new', async () => {
+    const dir = tmp();
+    const labs = path.join(dir, 'labs');
+    const folder = (name: string, createdAt: string, log = '') => {
+      mkdirSync(path.join(labs, name), { recursive: true });
+      writeFileSync(
+        path.join(labs, name, 'meta.json'),
+        JSON.stringify({ version: 1, id: name.replace(/^\.(new|old)-/, ''), scenario: fakeScenario(), createdAt }),
+      );
+      if (log) writeFileSync(path.join(labs, name, 'commands.ndjson'), log);
+    };
+    const line = JSON.stringify(rec(1, 1)) + '\n';
+    // Crashed with the new data written, before the lab's folder moved: the old stays.
+    folder('a', 'old', line);
+    folder('.new-a', 'new');
+    // Crashed between the two renames: the lab's folder is put back.
+    folder('.old-b', 'old', line);
+    folder('.new-b', 'new');
+    // Crashed after the swap, before the old folder was deleted: the new stays.
+    folder('c', 'new');
+    folder('.old-c', 'old', line);
+    const store = await open(dir);
+    expect(await store.list()).toEqual(['a', 'b', 'c']);
+    expect(readdirSync(labs).sort()).toEqual(['a', 'b', 'c']);
+    for (const [id, createdAt, records] of [
+      ['a', 'old', 1],
+      ['b', 'old', 1],
+      ['c', 'new', 0],
+    ] as const) {
+      const raw = (await store.load(id))!;
+      expect([id, JSON.parse(raw.meta!).createdAt, raw.commands.length]).toEqual([id, createdAt, records]);
+    }
+  });
+
   it('writes atomically: the target is either the old or the new content', async () => {
     const dir = tmp();
     const file = path.join(dir, 'x.json');

@@ -1,0 +1,97 @@
+/**
+ * Replacing one lab's folder under DATA_DIR/labs/ whole (a reset), all or nothing. The new data is
+ * written to `.new-<id>/` beside the lab's folder; then the folder moves to `.old-<id>/` and the new
+ * one takes its name; then the old one is deleted. Names starting with "." are never lab ids, so
+ * the store's listing skips them. A crash between two steps is settled when the store next opens
+ * (`settleSwaps`): before the new folder took the name, the old data is put back; after, the old is
+ * deleted. A failure before the swap deletes only the new folder, leaving the lab as it was.
+ */
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+
+const NEW = '.new-';
+const OLD = '.old-';
+
+/** Flush a folder's entries (a rename in it) to disk. */
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return false;
+      throw e;
+    },
+  );
+
+/**
+ * Replace `root/<id>/` by a folder holding what `fill` writes into it. Rejects, with the lab's
+ * folder as it was, when `fill` or the swap fails.
+ */
+export async function swapFolder(
+  root: string,
+  id: string,
+  fill: (dir: string) => Promise<void>,
+  logger: Logger,
+): Promise<void> {
+  const live = path.join(root, id);
+  const staged = path.join(root, `${NEW}${id}`);
+  const old = path.join(root, `${OLD}${id}`);
+  await rm(staged, { recursive: true, force: true });
+  await rm(old, { recursive: true, force: true });
+  let hadLive = true;
+  try {
+    await mkdir(staged);
+    await fill(staged);
+    await syncDir(staged);
+    await rename(live, old).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+      hadLive = false;
+    });
+  } catch (e) {
+    await rm(staged, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+  try {
+    await rename(staged, live);
+  } catch (e) {
+    if (hadLive) await rename(old, live);
+    await rm(staged, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+  // From here the new data is the lab's; what is left is tidying up.
+  await syncDir(root).catch(() => undefined);
+  if (hadLive)
+    await rm(old, { recursive: true, force: true }).catch((err: unknown) =>
+      logger.warn({ err, lab: id, folder: old }, 'could not delete the data a reset replaced'),
+    );
+}
+
+/** Settle the swaps a crash interrupted (see the file's comment), before the labs are listed. */
+export async function settleSwaps(root: string, isId: (id: string) => boolean, logger: Logger): Promise<void> {
+  const names = await readdir(root);
+  for (const name of names) {
+    const prefix = name.startsWith(NEW) ? NEW : name.startsWith(OLD) ? OLD : null;
+    const id = prefix && name.slice(prefix.length);
+    if (!prefix || !id || !isId(id)) continue;
+    const live = path.join(root, id);
+    const here = path.join(root, name);
+    const liveThere = await exists(live);
+    if (prefix === OLD && !liveThere) {
+      // The crash came between the two renames: the reset never answered; the old data stays.
+      await rename(here, live);
+      logger.warn({ lab: id }, 'a reset interrupted by a crash was undone; the lab keeps its data');
+    } else {
+      await rm(here, { recursive: true, force: true });
+      if (prefix === NEW && liveThere) logger.warn({ lab: id }, 'a reset interrupted by a crash was dropped');
+    }
+  }
+}

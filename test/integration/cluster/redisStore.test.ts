@@ -1,0 +1,100 @@
+/**
+ * The Redis lab store against a real redis-server: a reset replaces a lab's meta, log, snapshot
+ * and tick in one step under its lease; a process that lost the lease, or that cannot reach Redis,
+ * is refused and nothing changes.
+ */
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../../server/cluster/keys.js';
+import { LeaseLost, Leases } from '../../../server/cluster/leases.js';
+import { connectRedis } from '../../../server/cluster/redis.js';
+import { RedisLabStore } from '../../../server/cluster/store.js';
+import type { LabMeta } from '../../../server/lab/store.js';
+import { parseStoredLab } from '../../../server/lab/stored.js';
+import { silentLogger } from '../../../server/log.js';
+import { fakeScenario } from '../../unit/lab/fakeEngine.js';
+import { startRedis, stopAll, type RedisHandle } from './harness.js';
+
+let redis: RedisHandle;
+const conns: Redis[] = [];
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  for (const c of conns) c.disconnect();
+  await stopAll();
+});
+
+/** A store as one process of the cluster holds it (its own connection and leases). */
+function processStore(name: string): { store: RedisLabStore; leases: Leases; conn: Redis } {
+  const conn = connectRedis(redis.url, silentLogger(), name);
+  conns.push(conn);
+  const leases = new Leases(conn, name, 3000);
+  return { store: new RedisLabStore(conn, leases, silentLogger(), () => undefined), leases, conn };
+}
+
+const meta = (id: string, createdAt: string): LabMeta => ({
+  version: 1,
+  id,
+  scenario: fakeScenario(),
+  createdAt,
+});
+const rec = (seq: number, tick: number) => ({
+  seq,
+  tick,
+  by: 'x',
+  command: { type: 'removeVps' as const, vps: `vps-${seq}` },
+});
+const snapshot = { tick: 6, seq: 2, engines: [{}], speed: 1, paused: false, events: [], savedAt: 'x' };
+
+describe('Redis lab store: reset', () => {
+  it('replaces meta, log, snapshot and tick in one step, and keeps the lease for what follows', async () => {
+    const { store, conn } = processStore('p1');
+    await store.create(meta('a', 'first'));
+    await store.append('a', rec(1, 3));
+    await store.append('a', rec(2, 5));
+    await store.saveSnapshot('a', snapshot);
+    store.saveTick('a', 9);
+    expect(await store.ticksReached('a')).toBe(9);
+
+    await store.replace(meta('a', 'second'));
+    const raw = (await store.load('a'))!;
+    expect(JSON.parse(raw.meta!).createdAt).toBe('second');
+    expect(raw.snapshot).toBeUndefined();
+    expect(raw.commands).toEqual([]);
+    expect(await conn.exists(keys.log('a'), keys.snapshot('a'), keys.tick('a'))).toBe(0);
+
+    await store.append('a', rec(1, 2));
+    const back = parseStoredLab('a', (await store.load('a'))!);
+    expect(back.ok && back.data.commands.map((c) => c.tick)).toEqual([2]);
+  });
+
+  it('is refused to a process that lost the lease, leaving the data as it was', async () => {
+    const first = processStore('p2');
+    const second = processStore('p3');
+    await first.store.create(meta('b', 'first'));
+    await first.store.append('b', rec(1, 3));
+    // The lease runs out (the first process stalled) and another process takes the lab.
+    await first.conn.del(keys.lease('b'));
+    expect(await second.leases.acquire('b')).toBe(true);
+
+    await expect(first.store.replace(meta('b', 'second'))).rejects.toBeInstanceOf(LeaseLost);
+    const raw = (await second.store.load('b'))!;
+    expect(JSON.parse(raw.meta!).createdAt).toBe('first');
+    expect(raw.commands).toHaveLength(1);
+  });
+
+  it('is refused at once while Redis is away, and is not sent once Redis is back', async () => {
+    const { store, conn } = processStore('p4');
+    await store.create(meta('c', 'first'));
+    await store.append('c', rec(1, 3));
+    await redis.kill();
+    while (conn.status === 'ready') await new Promise((w) => setTimeout(w, 20));
+    await expect(store.replace(meta('c', 'second'))).rejects.toThrow(/Redis is unreachable; nothing was reset/);
+    await redis.restart();
+    while (conn.status !== 'ready') await new Promise((w) => setTimeout(w, 20));
+    // The restarted Redis is empty (it keeps nothing on disk): the refused reset never reached it.
+    expect(await conn.exists(keys.log('c'))).toBe(0);
+    expect(await conn.hget(keys.labs, 'c')).toBeNull();
+  });
+});
