@@ -71,6 +71,9 @@ export type ClockCommand = z.infer<typeof ClockCommandSchema>;
 /** The socket's `command`: a simulation command naming its lab. */
 export type LabCommand = Command & { lab: string };
 
+/** REST `POST /api/labs/:id/reset`: no body, or an empty object (it takes no options). */
+export const ResetSchema = z.strictObject({});
+
 /** REST `POST /api/labs/:id/commands` with an array: applied all together, or not at all. */
 export const CommandBatchSchema = z.array(CommandSchema).min(1).max(MAX_BATCH);
 

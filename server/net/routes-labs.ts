@@ -19,6 +19,7 @@ import {
   CsvQuerySchema,
   HistoryQuerySchema,
   MAX_BATCH,
+  ResetSchema,
   ScenarioQuerySchema,
   parseCommandBody,
 } from '../../shared/inbound.js';
@@ -100,12 +101,14 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   });
 
   r.delete('/labs/:id', control, async (req: LabRequest, res) => {
-    sendAck(res, await registry.remove(req.params.id));
+    if (lab(req, res)) sendAck(res, await registry.remove(req.params.id));
   });
 
   /** Back to the scenario's start (the page opens on a known lab again). */
   r.post('/labs/:id/reset', control, rate, async (req: LabRequest, res) => {
-    sendAck(res, await registry.reset(req.params.id, 'rest'));
+    const body = parseInput(ResetSchema, req.body ?? {});
+    if (!body.ok) return sendError(res, body.error);
+    if (lab(req, res)) sendAck(res, await registry.reset(req.params.id, 'rest'));
   });
 
   r.post('/labs/:id/commands', control, rate, async (req: LabRequest, res) => {

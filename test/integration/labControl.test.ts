@@ -157,6 +157,25 @@ describe('reset and names', () => {
     w.socket.disconnect();
   });
 
+  it('reset takes no options: an unknown field or a body of another shape is refused, naming it, and nothing changes', async () => {
+    await create({ id: 'strict-reset', preset: 'demo' });
+    t.advance(1000);
+    const tick = (await state('strict-reset')).tick;
+    expect(tick).toBeGreaterThan(0);
+    for (const [body, path] of [
+      [{ hard: true }, 'hard'],
+      [[], '(root)'],
+      ['now', '(root)'],
+    ] as const) {
+      const r = await http(`${t.url}/api/labs/strict-reset/reset`, { method: 'POST', body });
+      expect([r.status, r.body.error.code, r.body.error.path]).toEqual([400, 'INVALID_INPUT', path]);
+      if (path === 'hard') expect(r.body.error.message).toBe('hard: unknown field');
+    }
+    expect((await state('strict-reset')).tick).toBe(tick);
+    const ok = await http(`${t.url}/api/labs/strict-reset/reset`, { method: 'POST', body: {} });
+    expect([ok.status, ok.body.data]).toEqual([200, { id: 'strict-reset', tick: 0 }]);
+  });
+
   it('a fork cannot be reset; an unknown lab is named', async () => {
     const fork = await create({ from: 'fork-src', compare: ['para', 'container'] });
     expect(fork.status).toBe(201);

@@ -92,7 +92,7 @@ describe('Redis lab store: reset', () => {
     while (conn.status === 'ready') await new Promise((w) => setTimeout(w, 20));
     await expect(store.replace(meta('c', 'second'))).rejects.toThrow(/Redis is unreachable; nothing was reset/);
     await redis.restart();
-    while (conn.status !== 'ready') await new Promise((w) => setTimeout(w, 20));
+    while ((conn.status as string) !== 'ready') await new Promise((w) => setTimeout(w, 20));
     // The restarted Redis is empty (it keeps nothing on disk): the refused reset never reached it.
     expect(await conn.exists(keys.log('c'))).toBe(0);
     expect(await conn.hget(keys.labs, 'c')).toBeNull();
