@@ -289,8 +289,14 @@ export function headroomDomain(weight: number, ceiling: number, level: number): 
   return domainAt(ceiling, weight, level);
 }
 
-export function headroomVcpu(vcpus: number, cap: number, level: number): number {
-  return vcpuAt(vcpus, cap, level);
+/** What an entity asking `demand` cores, capped at `cap`, gets at level λ under vCPU weighting. */
+export function vcpuShareAt(demand: number, cap: number, level: number): number {
+  return vcpuAt(demand, cap, level);
+}
+
+/** The right derivative of `vcpuShareAt` in λ. */
+export function vcpuShareSlope(demand: number, cap: number, level: number): number {
+  return vcpuSlope(demand, cap, level);
 }
 
 /**

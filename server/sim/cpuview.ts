@@ -3,14 +3,14 @@
  * the run queue holds, memory-bandwidth pressure), then per VPS its CPU metrics, its CPU headroom,
  * its scheduler wait and its cache slowdown.
  */
-import * as allocMod from './allocate.js';
 import * as headMod from './cpuheadroom.js';
+import * as vcpuHeadMod from './vcpuheadroom.js';
 import * as waitMod from './schedwait.js';
 import type { SimState } from './state.js';
 import type { ServiceContext, Work } from './work.js';
 
-const { headroomVcpu } = allocMod;
 const { domainHeadroom } = headMod;
+const { vcpuHeadroom } = vcpuHeadMod;
 const { wakeWaitMs, guestWakes, dom0Wakes } = waitMod;
 
 /**
@@ -66,7 +66,6 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
   let held = 0,
     bound = 0,
     ahead = hostOsCpu,
-    overW = 0,
     entities = 0;
   if (share) {
     held = hostOsCpu * burst * 0.5;
@@ -74,7 +73,6 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
       held += dom0Got * dom0Run * 0.5;
       if (dom0Run === slice) bound += dom0Got;
       if (!dom0Over) ahead += dom0Got;
-      else overW += domainW ? KNOBS.dom0Weight : p.dom0Vcpus;
       entities += Math.ceil(dom0Got - 1e-9);
     }
   }
@@ -90,7 +88,6 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
         bound += got;
         const fair = Math.min(cpuLimit[i], unit * (domainW ? weight[i] : vcpusA[i]));
         if (got <= fair * (1 + 1e-9)) ahead += got;
-        else overW += domainW ? weight[i] : vcpusA[i];
       } else ahead += got;
       entities += Math.ceil(d - 1e-9);
     }
@@ -106,7 +103,6 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
   ctx.heldMs = held;
   ctx.boundCores = bound;
   ctx.aheadCores = ahead;
-  ctx.overWeight = overW;
   ctx.runnable = entities;
   ctx.sumGot = sumGot;
   ctx.waitMs = 0;
@@ -161,12 +157,10 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     domainW = p.cpuWeighting === 'domain',
     contended = ctx.contended;
   const level = w.shared.level,
-    idle = ctx.idle,
     unit = ctx.fairUnit,
     heldMs = ctx.heldMs,
     boundAll = ctx.boundCores,
     aheadAll = ctx.aheadCores,
-    overW = ctx.overWeight,
     runnable = ctx.runnable,
     sumGotAll = ctx.sumGot,
     sumP = ctx.sumP,
@@ -180,13 +174,13 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
   const sigmaScale = p.cachePartitioning ? KNOBS.cachePartitionScale : 1;
   const slice = p.schedSliceMs,
     burst = Math.min(slice, KNOBS.cpuStageMs);
-  // Under domain weighting: what each VPS would get asking for its whole limit (max-min, exact).
-  const exactHead = share && domainW;
-  if (exactHead) {
-    const charging = p.dom0Charging && p.dom0;
+  // Under a share: what each VPS would get asking for its whole limit (max-min, exact).
+  if (share) {
+    const charging = domainW && p.dom0Charging && p.dom0;
     const cnt = !charging && s.cpuDemand[n] > 0 ? n + 1 : n;
     const capacity = Math.max(0, cores - w.shared.hostOsCpu);
-    domainHeadroom(n, cnt, cpuAvail, weight, cpuLimit, capacity, contended ? level : 1 / 0, cpuHeadA, w.headroom);
+    if (domainW) domainHeadroom(n, cnt, cpuAvail, weight, cpuLimit, capacity, contended ? level : 1 / 0, cpuHeadA, w.headroom);
+    else vcpuHeadroom(n, cnt, cpuDemand, cpuLimit, vcpusA, capacity, cpuHeadA, w.vcpuHeadroom);
   }
   for (let i = 0; i < n; i++) {
     const vc = vcpusA[i];
@@ -194,22 +188,12 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     const lim = cpuLimit[i];
     const got = cpuGot[i];
     const capped = Math.min(d, lim);
-    // Headroom: under a share what the VPS could get at this level (or with the idle cores); under
-    // a quota its (possibly squeezed) cap, set by the CPU split. Only the service reads it.
-    // Its weighted share of the cores, and what it could take back from the entities above theirs
-    // (they yield down to the level it would reach beside them): the headroom of an idle share.
+    // Headroom: under a share what max-min gives the VPS asking for its whole limit (above);
+    // under a quota its (possibly squeezed) cap, set by the CPU split. Only the service reads it.
+    // Its weighted share of the cores (per vCPU under flat weighting), for the scheduler wait.
     const wi = domainW ? weight[i] : vc;
     const fair = Math.min(lim, unit * wi);
-    let cpuHead: number;
-    if (!share) cpuHead = cpuAvail[i];
-    else if (exactHead) cpuHead = Math.max(got, cpuHeadA[i]);
-    else if (!contended) {
-      const overI = got > fair * (1 + 1e-9) && runLength(d, lim, quiet ? 0 : bgCpuA[i], slice, burst) === slice;
-      const back = overW > 0 && !overI ? ((cores - aheadAll + got) * wi) / (wi + overW) : 0;
-      cpuHead = Math.min(lim, Math.max(got + idle, back));
-    }
-    else cpuHead = Math.max(got, headroomVcpu(vc, lim, level));
-    cpuHeadA[i] = cpuHead;
+    cpuHeadA[i] = share ? Math.max(got, cpuHeadA[i]) : cpuAvail[i];
     mSteal[i] = Math.max(0, capped - got) / vc;
     mThrottled[i] = Math.max(0, d - capped) / vc;
     // Scheduler wait (model spec §3, schedwait.ts): at each wake-up on a request's path, every core

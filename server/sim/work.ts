@@ -5,6 +5,7 @@
  */
 import { HostFigures, MetricArrays, ScratchArrays, SharedFigures } from './arrays.js';
 import { HeadroomScratch } from './cpuheadroom.js';
+import { VcpuHeadroomScratch } from './vcpuheadroom.js';
 import { PlanArrays } from './plan.js';
 import type { FaultFlags } from './faults.js';
 import { newServiceIn, newServiceOut, type ServiceIn, type ServiceOut } from './service.js';
@@ -43,8 +44,6 @@ export interface ServiceContext {
   boundCores: number;
   /** Cores used by entities not above their fair share (a light waker queues behind them). */
   aheadCores: number;
-  /** Σ weight (vCPUs under flat weighting) of the entities above their fair share (OVER). */
-  overWeight: number;
   /** Runnable vCPUs (Dom0's included). */
   runnable: number;
   /** Wait of one wake-up of Dom0's backend (para), ms. */
@@ -77,7 +76,6 @@ export class Work {
     heldMs: 0.5,
     boundCores: 0.5,
     aheadCores: 0.5,
-    overWeight: 0.5,
     runnable: 0.5,
     dom0WaitMs: 0.5,
     sumGot: 0.5,
@@ -97,6 +95,8 @@ export class Work {
   readonly plan: PlanArrays;
   /** Scratch of the CPU headroom under a domain-weighted share. */
   readonly headroom: HeadroomScratch;
+  /** Scratch of the CPU headroom under flat vCPU weighting. */
+  readonly vcpuHeadroom: VcpuHeadroomScratch;
   /** Unit weights for max-min device sharing. */
   readonly ones: Float64Array;
   /**
@@ -172,6 +172,7 @@ export class Work {
     m.demandRps = sc.lambda.subarray(0, n);
     this.ones = new Float64Array(n + 1).fill(1);
     this.headroom = new HeadroomScratch(n);
+    this.vcpuHeadroom = new VcpuHeadroomScratch(n);
     this.isoLambda = new Float64Array(n);
     this.isoDisk = new Float64Array(n);
     this.isoNet = new Float64Array(n);

@@ -75,7 +75,13 @@ describe('a victim beside busier neighbours', () => {
   it('never answers more requests when its neighbours ask for more CPU (work-conserving share)', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom<ModeSpec>('para', 'container', { base: 'container', containerLimits: false }),
+        fc.constantFrom<ModeSpec>(
+          'para',
+          'container',
+          { base: 'container', containerLimits: false },
+          { base: 'para', cpuWeighting: 'vcpu' },
+          { base: 'container', cpuWeighting: 'vcpu' },
+        ),
         fc.integer({ min: 1, max: 16 }),
         fc.integer({ min: 1, max: 6 }),
         fc.integer({ min: 1, max: 4 }),
