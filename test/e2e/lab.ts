@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import type { ModeSpec, Scenario } from '../../shared/commands.js';
 import type { ChartMetricName, DebugView } from './types.js';
 import type { LabState } from '../../shared/protocol.js';
+import { MAX_STEP } from '../../shared/inbound.js';
 import { ROOT, api, unwrap, type RunningServer } from './harness.js';
 
 /** A bundled preset as a scenario, without its scheduled events unless asked. */
@@ -47,6 +48,23 @@ export async function setSpeed(
     token,
   });
   if (r.status !== 200) throw new Error(`speed ${speed}: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+/**
+ * Brings a lab to `tick` at once with the clock's step action (exactly those ticks, however loaded
+ * the machine), then lets it run on in real time. Returns the tick reached.
+ */
+export async function advanceTo(server: RunningServer, lab: string, tick: number, token?: string): Promise<number> {
+  let at = (await labState(server, lab)).tick;
+  while (at < tick) {
+    const ticks = Math.min(MAX_STEP, tick - at);
+    const r = await api<unknown>(server, `/api/labs/${encodeURIComponent(lab)}/clock`, { body: { action: 'step', ticks }, token });
+    if (r.status !== 200) throw new Error(`step ${ticks}: ${r.status} ${JSON.stringify(r.body)}`);
+    at = unwrap<{ tick: number }>(r.body).tick;
+  }
+  const r = await api(server, `/api/labs/${encodeURIComponent(lab)}/clock`, { body: { action: 'resume' }, token });
+  if (r.status !== 200) throw new Error(`resume: ${r.status} ${JSON.stringify(r.body)}`);
+  return at;
 }
 
 /** Polls the server until `pred` holds for the lab's state. */
