@@ -141,6 +141,12 @@ export const MAX_SCENARIO_VPS = 8192;
 /** Most VPSs a scenario may hold when the headless runner reads it (`parseScenario(x, { runner: true })`). */
 export const MAX_RUNNER_VPS = 100_000;
 
+/** Most events a scenario may hold (what the live server accepts), and when the headless runner reads it. */
+export const MAX_SCENARIO_EVENTS = 100_000;
+export const MAX_RUNNER_EVENTS = 1_000_000;
+/** Most model parameters a scenario may override (the engine knows fewer; it names any it does not). */
+export const MAX_SCENARIO_PARAMS = 256;
+
 export const ScenarioSchema = z.strictObject({
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
@@ -165,12 +171,21 @@ export const ScenarioSchema = z.strictObject({
       MAX_SCENARIO_VPS,
       `at most ${MAX_SCENARIO_VPS} VPSs (the headless runner reads up to ${MAX_RUNNER_VPS})`,
     ),
-  events: z.array(ScenarioEventSchema).optional(),
+  events: z
+    .array(ScenarioEventSchema)
+    .max(
+      MAX_SCENARIO_EVENTS,
+      `at most ${MAX_SCENARIO_EVENTS} events (the headless runner reads up to ${MAX_RUNNER_EVENTS})`,
+    )
+    .optional(),
   /**
    * Model parameter overrides by name (server/sim/params.ts lists them with ranges and sources);
    * names and ranges are checked by the engine, naming `params.<name>`.
    */
-  params: z.record(z.string(), z.number()).optional(),
+  params: z
+    .record(z.string().max(64), z.number())
+    .refine((p) => Object.keys(p).length <= MAX_SCENARIO_PARAMS, `at most ${MAX_SCENARIO_PARAMS} parameters`)
+    .optional(),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
 const RunnerScenarioSchema = ScenarioSchema.extend({
@@ -178,6 +193,10 @@ const RunnerScenarioSchema = ScenarioSchema.extend({
     .array(VpsSpecSchema)
     .min(1)
     .max(MAX_RUNNER_VPS, `at most ${MAX_RUNNER_VPS} VPSs in a runner scenario`),
+  events: z
+    .array(ScenarioEventSchema)
+    .max(MAX_RUNNER_EVENTS, `at most ${MAX_RUNNER_EVENTS} events in a runner scenario`)
+    .optional(),
 });
 
 /** A validation failure, naming the JSON path of the first bad field. */

@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_RUNNER_VPS, MAX_SCENARIO_VPS, type Scenario } from '../../shared/commands.js';
+import {
+  MAX_RUNNER_EVENTS,
+  MAX_RUNNER_VPS,
+  MAX_SCENARIO_EVENTS,
+  MAX_SCENARIO_PARAMS,
+  MAX_SCENARIO_VPS,
+  type Scenario,
+} from '../../shared/commands.js';
 import {
   eventTick,
   listPresets,
@@ -53,6 +60,33 @@ describe('parseScenarioJson', () => {
       expect(r.error.path).toBe('vps');
       expect(r.error.message).toContain(`at most ${MAX_RUNNER_VPS} VPSs`);
     }
+  });
+
+  it('caps the events and the parameter overrides, more events for the runner, naming the field', () => {
+    const ev = { atTick: 0, type: 'setLoad', vps: 'web-1', load: { cpu: 0.5 } };
+    const withEvents = (n: number) => JSON.stringify({ ...base, events: Array.from({ length: n }, () => ev) });
+    const live = parseScenarioJson(withEvents(MAX_SCENARIO_EVENTS + 1));
+    expect(!live.ok && [live.error.path, live.error.message]).toEqual([
+      'events',
+      `events: at most ${MAX_SCENARIO_EVENTS} events (the headless runner reads up to ${MAX_RUNNER_EVENTS})`,
+    ]);
+    const runner = parseScenarioJson(withEvents(MAX_SCENARIO_EVENTS + 1), { runner: true });
+    expect(runner.ok && runner.data.events?.length).toBe(MAX_SCENARIO_EVENTS + 1);
+    // Past the runner's cap the list is refused as a whole, before its events are read.
+    const over = parseScenarioJson(
+      JSON.stringify({ ...base, events: Array.from({ length: MAX_RUNNER_EVENTS + 1 }, () => 0) }),
+      { runner: true },
+    );
+    expect(!over.ok && [over.error.path, over.error.message]).toEqual([
+      'events',
+      `events: at most ${MAX_RUNNER_EVENTS} events in a runner scenario`,
+    ]);
+    const params = Object.fromEntries(Array.from({ length: MAX_SCENARIO_PARAMS + 1 }, (_, i) => [`p${i}`, 1]));
+    const p = parseScenarioJson(JSON.stringify({ ...base, params }), { runner: true });
+    expect(!p.ok && [p.error.path, p.error.message]).toEqual([
+      'params',
+      `params: at most ${MAX_SCENARIO_PARAMS} parameters`,
+    ]);
   });
 
   it('reports the line and column of a syntax error', () => {
