@@ -48,13 +48,17 @@ export function firstRefusal(
     cpu += cpuCapOf(v);
     ram += v.ramGiB;
     if (!everyPrefix && k < last) continue;
-    if (profile.admissionCpu && cpu > host.cores + eps)
+    if (profile.admissionCpu && cpu > host.cores + eps) {
+      const [total, cores] = apart(cpu, host.cores);
       return {
         index: k,
-        message: `CPU caps would total ${round(cpu)} cores on a ${host.cores}-core host (${profile.id} reserves CPU: set cpuCapCores or fewer vCPUs)`,
+        message: `CPU caps would total ${total} cores on a ${cores}-core host (${profile.id} reserves CPU: set cpuCapCores or fewer vCPUs)`,
       };
-    if (ram > ramLimit + eps)
-      return { index: k, message: `RAM plans would total ${round(ram)} GiB; ${profile.id} admits at most ${round(ramLimit)} GiB on this host` };
+    }
+    if (ram > ramLimit + eps) {
+      const [total, limit] = apart(ram, ramLimit);
+      return { index: k, message: `RAM plans would total ${total} GiB; ${profile.id} admits at most ${limit} GiB on this host` };
+    }
   }
   return undefined;
 }
@@ -62,7 +66,18 @@ export function firstRefusal(
 /** The result of a command that changed the state and has nothing to say (shared, read-only). */
 const OK_NO_NOTES: ApplyResult = Object.freeze({ ok: true as const, notes: Object.freeze([]) as unknown as string[] });
 
-const round = (x: number): string => String(Math.round(x * 100) / 100);
+/** `x` to 2 decimals, or to `digits` significant digits when that shows more of it (a tiny amount). */
+const shown = (x: number, digits: number): string =>
+  String(Math.abs(x) >= 10 ** (digits - 3) ? Math.round(x * 100) / 100 : Number(x.toPrecision(digits)));
+
+/** Two amounts as text with as many digits as it takes to tell them apart (0.0012 GiB is not 0). */
+function apart(a: number, b: number): [string, string] {
+  for (let digits = 3; digits <= 17; digits++) {
+    const [x, y] = [shown(a, digits), shown(b, digits)];
+    if (x !== y || digits === 17) return [x, y];
+  }
+  return [String(a), String(b)];
+}
 
 /** Index of a VPS by id; the map is rebuilt whenever the VPS list changes length or identity. */
 export function indexOf(st: SimState, id: string): number {

@@ -89,6 +89,28 @@ describe('parseScenarioJson', () => {
     ]);
   });
 
+  it('an admission refusal shows the amounts with the digits that tell them apart', () => {
+    const refusal = (host: Scenario['host'], ramGiB: number[], cpuCapCores?: number) => {
+      const r = validateScenario({
+        ...base,
+        mode: 'full',
+        host,
+        vps: ramGiB.map((ram, i) => ({ id: `v${i}`, vcpus: 1, ramGiB: ram, diskIops: 10, netMbps: 10, cpuCapCores })),
+      });
+      return r.ok ? 'admitted' : r.error.message;
+    };
+    expect(refusal({ cores: 4, ramGiB: 0.001 }, [0.002])).toBe(
+      'vps[0]: RAM plans would total 0.002 GiB; full admits at most 0.001 GiB on this host',
+    );
+    expect(refusal({ cores: 4, ramGiB: 8 }, [4, 4.0001])).toBe(
+      'vps[1]: RAM plans would total 8.0001 GiB; full admits at most 8 GiB on this host',
+    );
+    expect(refusal({ cores: 4, ramGiB: 4096 }, [4000, 100.456])).toBe(
+      'vps[1]: RAM plans would total 4100.46 GiB; full admits at most 4096 GiB on this host',
+    );
+    expect(refusal({ cores: 1, ramGiB: 64 }, [1, 1], 0.5000001)).toMatch(/^vps\[1\]: CPU caps would total 1\.0000002 cores on a 1-core host/);
+  });
+
   it('reports the line and column of a syntax error', () => {
     const text = '{\n  "name": "x",\n  "seed": 1\n  "mode": "para"\n}';
     const r = parseScenarioJson(text);
