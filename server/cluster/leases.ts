@@ -9,9 +9,15 @@
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
 
-/** Create a lab and take its lease in one step; 0 when the id is taken. KEYS labs, lease, epoch. */
+/**
+ * Create a lab and take its lease in one step; 0 when the id is taken, in any case ("Demo" and
+ * "demo" are one id). KEYS labs, lease, epoch.
+ */
 const CREATE = `
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+local low = string.lower(ARGV[1])
+for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.lower(k) == low then return 0 end
+end
 local e = redis.call('INCR', KEYS[3])
 redis.call('SET', KEYS[2], ARGV[3] .. ':' .. e, 'PX', ARGV[4])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])

@@ -16,6 +16,7 @@ import type { Server } from 'socket.io';
 import type { Ack, SnapshotMessage } from '../../shared/protocol.js';
 import type { Lab } from '../lab/lab.js';
 import type { Registry } from '../lab/registry.js';
+import { sameIgnoringCase } from '../lab/naming.js';
 import { parseStoredLab } from '../lab/stored.js';
 import type { Command } from '../../shared/commands.js';
 import type { ClockAction } from '../../shared/inbound.js';
@@ -96,8 +97,8 @@ export class ClusterNode implements RemoteLabs {
     this.known = new Set(await this.store.ids());
   }
 
-  /** For the registry: ids used by labs elsewhere in the service. */
-  taken = (id: string): boolean => this.known.has(id);
+  /** For the registry: ids used by labs elsewhere in the service (in any case). */
+  taken = (id: string): boolean => this.known.has(id) || sameIgnoringCase(id, this.known) !== undefined;
 
   /** For the registry: step a lab only while this process surely owns it, or while Redis is away. */
   mayStep = (lab: Lab): boolean => this.leases.fresh(lab.id) || !redisReady(this.redis);

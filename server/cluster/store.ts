@@ -14,7 +14,7 @@ import { LeaseLost, type Leases } from './leases.js';
 export class LabIdTaken extends Error {
   readonly code = 'CONFLICT';
   constructor(id: string) {
-    super(`a lab "${id}" already exists`);
+    super(`a lab "${id}" already exists, or one whose id differs only in case`);
   }
 }
 

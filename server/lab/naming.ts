@@ -23,3 +23,10 @@ export function forkName(name: string, compare: readonly [ModeSpec, ModeSpec]): 
 export function forkIdBase(from: string, compare: readonly [ModeSpec, ModeSpec]): string {
   return `${from.slice(0, 24)}-vs-${modeLabel(compare[1]).replace(/[^A-Za-z0-9]+/g, '-')}`;
 }
+
+/** The first of `ids` equal to `id` ignoring case (lab ids are unique that way), if any. */
+export function sameIgnoringCase(id: string, ids: Iterable<string>): string | undefined {
+  const low = id.toLowerCase();
+  for (const other of ids) if (other.toLowerCase() === low) return other;
+  return undefined;
+}

@@ -14,7 +14,7 @@ import { Resets } from './resetting.js';
 import { parseStoredLab, type StoredLab } from './stored.js';
 import { LabSaver } from './saving.js';
 import { forkEngines, scenarioEngines, startingScenario, type NewLab } from './starting.js';
-import { forkIdBase, forkName, freeId, freeName } from './naming.js';
+import { forkIdBase, forkName, freeId, freeName, sameIgnoringCase } from './naming.js';
 
 export type { NewLab };
 
@@ -212,7 +212,8 @@ export class Registry {
     const { id, compare, from } = req;
     if (this.labs.size + this.creating >= this.o.maxLabs)
       return fail('LIMIT_EXCEEDED', `this server runs at most ${this.o.maxLabs} labs; delete one first`);
-    if (id !== undefined && this.taken(id)) return fail('CONFLICT', `a lab "${id}" already exists`, 'id');
+    const clash = id === undefined ? null : this.clash(id);
+    if (clash) return clash;
     this.creating++;
     try {
       if (from !== undefined) return await this.fork(from, compare!, id);
@@ -222,10 +223,10 @@ export class Registry {
       let { scenario } = start.data;
       scenario = { ...scenario, name: this.freeName(scenario.name) };
       const labId = id ?? this.freeId(base);
-      if (this.taken(labId)) return fail('CONFLICT', `a lab "${labId}" already exists`, 'id');
       const engines = await scenarioEngines(this.o.engines, scenario, compare);
       if (!engines.ok) return engines;
-      if (this.taken(labId)) return fail('CONFLICT', `a lab "${labId}" already exists`, 'id');
+      const late = this.clash(labId);
+      if (late) return late;
       const made = await this.saver.create({
         version: 1,
         id: labId,
@@ -258,7 +259,8 @@ export class Registry {
     const engines = forked.data;
     const name = this.freeName(forkName(state.name, compare));
     const labId = id ?? this.freeId(forkIdBase(from, compare));
-    if (this.taken(labId)) return fail('CONFLICT', `a lab "${labId}" already exists`, 'id');
+    const clash = this.clash(labId);
+    if (clash) return clash;
     const scenario: Scenario = { ...source.scenario, name };
     const made = await this.saver.create({
       version: 1,
@@ -317,14 +319,26 @@ export class Registry {
     return freeName(name, new Set(this.list().map((l) => l.state().name)));
   }
 
-  /** An id in use: a running lab, or a saved one still being restored. */
-  private taken(id: string): boolean {
-    return this.labs.has(id) || this.restoring.has(id);
+  /**
+   * The lab holding an id, ignoring case: a running lab, or a saved one still being restored.
+   * "Demo" and "demo" would be one folder on a case-insensitive disk, and look alike in an address.
+   */
+  private holder(id: string): string | undefined {
+    return this.labs.has(id) ? id : sameIgnoringCase(id, [...this.labs.keys(), ...this.restoring]);
+  }
+
+  /** The refusal of a new lab's id that a lab here holds (in any case), else null. */
+  private clash(id: string): { ok: false; error: ApiError } | null {
+    const held = this.holder(id);
+    if (held === undefined) return null;
+    return held === id
+      ? fail('CONFLICT', `a lab "${id}" already exists`, 'id')
+      : fail('CONFLICT', `a lab "${held}" already exists (ids that differ only in case are one id)`, 'id');
   }
 
   /** An id no lab here or on another process uses. */
   private freeId(base: string): string {
-    return freeId(base, (x) => !this.taken(x) && !this.o.taken?.(x));
+    return freeId(base, (x) => this.holder(x) === undefined && !this.o.taken?.(x));
   }
 
   async remove(id: string): Promise<Res<{ id: string }>> {

@@ -118,7 +118,16 @@ describe('REST API', () => {
     const conflict = await http(`${api}/labs`, { method: 'POST', body: { id: 'dup', preset: 'demo' } });
     expect(conflict.status).toBe(409);
     expect(conflict.body.error).toMatchObject({ code: 'CONFLICT', path: 'id' });
+    // Ids are one id whatever their case ("Dup" and "dup" would be one folder on some disks).
+    const cased = await http(`${api}/labs`, { method: 'POST', body: { id: 'DUP', preset: 'demo' } });
+    expect([cased.status, cased.body.error]).toEqual([
+      409,
+      { code: 'CONFLICT', path: 'id', message: 'a lab "dup" already exists (ids that differ only in case are one id)' },
+    ]);
+    expect((await http(`${api}/labs/DUP`)).status).toBe(404);
     await http(`${api}/labs/dup`, { method: 'DELETE' });
+    expect((await http(`${api}/labs`, { method: 'POST', body: { id: 'DUP', preset: 'demo' } })).status).toBe(201);
+    await http(`${api}/labs/DUP`, { method: 'DELETE' });
   });
 
   it('takes commands one at a time or in an array, acknowledged with the tick', async () => {

@@ -47,6 +47,19 @@ const rec = (seq: number, tick: number) => ({
 });
 const snapshot = { tick: 6, seq: 2, engines: [{}], speed: 1, paused: false, events: [], savedAt: 'x' };
 
+describe('Redis lab store: ids', () => {
+  it('refuses a lab whose id differs from a lab of the service only in case', async () => {
+    const one = processStore('p5');
+    const other = processStore('p6');
+    await one.store.create(meta('Shared', 'first'));
+    await expect(other.store.create(meta('shared', 'second'))).rejects.toThrow(
+      'a lab "shared" already exists, or one whose id differs only in case',
+    );
+    expect(JSON.parse((await other.conn.hget(keys.labs, 'Shared'))!).createdAt).toBe('first');
+    expect(await other.conn.hexists(keys.labs, 'shared')).toBe(0);
+  });
+});
+
 describe('Redis lab store: reset', () => {
   it('replaces meta, log, snapshot and tick in one step, and keeps the lease for what follows', async () => {
     const { store, conn } = processStore('p1');
