@@ -1,5 +1,6 @@
 import type { ModeSpec } from '../../shared/commands.js';
 import { modeLabel } from '../../shared/events.js';
+import { fail, type ApiError } from '../../shared/protocol.js';
 
 /** The first of `name`, `name 2`, `name 3`, … that `taken` does not hold ("Demo lab", then "Demo lab 2"). */
 export function freeName(name: string, taken: ReadonlySet<string>): string {
@@ -29,4 +30,16 @@ export function sameIgnoringCase(id: string, ids: Iterable<string>): string | un
   const low = id.toLowerCase();
   for (const other of ids) if (other.toLowerCase() === low) return other;
   return undefined;
+}
+
+/**
+ * The refusal of a new lab's id that one of `ids` holds in any case, else null: "Demo" and "demo"
+ * would be one folder on a case-insensitive disk, and look alike in an address.
+ */
+export function idClash(id: string, ids: readonly string[]): { ok: false; error: ApiError } | null {
+  const held = ids.includes(id) ? id : sameIgnoringCase(id, ids);
+  if (held === undefined) return null;
+  return held === id
+    ? fail('CONFLICT', `a lab "${id}" already exists`, 'id')
+    : fail('CONFLICT', `a lab "${held}" already exists (ids that differ only in case are one id)`, 'id');
 }

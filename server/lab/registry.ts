@@ -11,10 +11,11 @@ import { Lab, type LabLimits } from './lab.js';
 import { reviveLab, type MakeLab, type ReviveDeps } from './restore.js';
 import type { Store } from './store.js';
 import { Resets } from './resetting.js';
+import { Restoring } from './restoring.js';
 import { parseStoredLab, type StoredLab } from './stored.js';
 import { LabSaver } from './saving.js';
 import { forkEngines, scenarioEngines, startingScenario, type NewLab } from './starting.js';
-import { forkIdBase, forkName, freeId, freeName, sameIgnoringCase } from './naming.js';
+import { forkIdBase, forkName, freeId, freeName, idClash } from './naming.js';
 
 export type { NewLab };
 
@@ -45,10 +46,7 @@ export class Registry {
   private readonly labs = new Map<string, Lab>();
   private readonly addedListeners = new Set<(lab: Lab) => void>();
   private readonly removedListeners = new Set<(lab: Lab) => void>();
-  private readonly settledListeners = new Set<(id: string) => void>();
-  private readonly restoring = new Set<string>();
-  /** Pending while the store's list of saved labs is being read (just after start). */
-  private listing: Promise<void> | null = null;
+  private readonly restoring = new Restoring();
   private stopTimer: (() => void) | null = null;
   private creating = 0;
   /** Labs whose reset is being saved (they do not run meanwhile). */
@@ -70,16 +68,7 @@ export class Registry {
   async restore(): Promise<number> {
     const store = this.o.store;
     if (!store) return 0;
-    let listed!: () => void;
-    this.listing = new Promise((ok) => (listed = ok));
-    let ids: string[];
-    try {
-      ids = await store.list();
-      for (const id of ids) this.restoring.add(id);
-    } finally {
-      this.listing = null;
-      listed();
-    }
+    const ids = await this.restoring.list(() => store.list());
     for (const id of ids) {
       try {
         await this.restoreOne(store, id);
@@ -89,8 +78,7 @@ export class Registry {
           'could not read a saved lab; it is left on disk and not started',
         );
       } finally {
-        this.restoring.delete(id);
-        for (const fn of this.settledListeners) fn(id);
+        this.restoring.settled(id);
       }
     }
     return ids.length;
@@ -152,17 +140,17 @@ export class Registry {
    * still being read just after start, any lab not running yet may be one of the saved ones.
    */
   isRestoring(id: string): boolean {
-    return this.listing !== null ? !this.labs.has(id) : this.restoring.has(id);
+    return this.restoring.pending(id, this.labs.has(id));
   }
 
   /** While the list of saved labs is still being read: resolves once it is (then null). */
   whenListed(): Promise<void> | null {
-    return this.listing;
+    return this.restoring.whenListed();
   }
 
   /** Called once a saved lab's restore ended (restored, or quarantined). */
   onSettled(fn: (id: string) => void): void {
-    this.settledListeners.add(fn);
+    this.restoring.onSettled(fn);
   }
 
   private makeLab(...[id, scenario, compare, engines, snap, colors, name]: Parameters<MakeLab>): Lab {
@@ -319,26 +307,19 @@ export class Registry {
     return freeName(name, new Set(this.list().map((l) => l.state().name)));
   }
 
-  /**
-   * The lab holding an id, ignoring case: a running lab, or a saved one still being restored.
-   * "Demo" and "demo" would be one folder on a case-insensitive disk, and look alike in an address.
-   */
-  private holder(id: string): string | undefined {
-    return this.labs.has(id) ? id : sameIgnoringCase(id, [...this.labs.keys(), ...this.restoring]);
+  /** Ids of the labs here, running or saved and still being restored. */
+  private ids(): string[] {
+    return [...this.labs.keys(), ...this.restoring.waiting()];
   }
 
-  /** The refusal of a new lab's id that a lab here holds (in any case), else null. */
+  /** The refusal of a new lab's id that a lab here holds, in any case; else null. */
   private clash(id: string): { ok: false; error: ApiError } | null {
-    const held = this.holder(id);
-    if (held === undefined) return null;
-    return held === id
-      ? fail('CONFLICT', `a lab "${id}" already exists`, 'id')
-      : fail('CONFLICT', `a lab "${held}" already exists (ids that differ only in case are one id)`, 'id');
+    return idClash(id, this.ids());
   }
 
   /** An id no lab here or on another process uses. */
   private freeId(base: string): string {
-    return freeId(base, (x) => this.holder(x) === undefined && !this.o.taken?.(x));
+    return freeId(base, (x) => !idClash(x, this.ids()) && !this.o.taken?.(x));
   }
 
   async remove(id: string): Promise<Res<{ id: string }>> {
