@@ -14,72 +14,25 @@ import {
   type WireHistoryMode,
 } from '../../shared/wire.js';
 import {
-  blockSize,
-  WIRE_BINARY_MIN_INTS,
-  WIRE_VERSION,
-  wireBytes,
-  type WireFrameMessage,
-} from '../../shared/wireFrame.js';
-import { uninitializedInts } from './slab.js';
-import {
   H,
   isColumnSource,
   packColumns,
   packedBytes,
   packFrame,
-  frameHeader,
   unpack,
-  writeBlock,
   type ColumnSource,
   type Packed,
 } from './packed.js';
+import { broadcastOf, MessageMemory, messageOf, type LabBroadcast, type Row } from './message.js';
 
-export type { ColumnSource };
-
-/** One broadcast: its tick, its frames as objects and as the wire sends them, each built on first ask. */
-export interface LabBroadcast {
-  readonly tick: number;
-  frames(): readonly Frame[];
-  message(): WireFrameMessage;
-}
-
-interface Row {
-  tick: number;
-  engines: Packed[];
-  bytes: number;
-  /** Dropped: its arrays may be filled by a later tick. */
-  gone?: boolean;
-}
-
-/**
- * A frame message of `row` (and the `missed` rows after it), written straight from their packed
- * arrays: headers as JSON, every number in one int32 block per frame. `binary`: `data` as bytes
- * (a live broadcast past WIRE_BINARY_MIN_INTS), else as an array of the same integers (a small
- * broadcast, a snapshot's JSON).
- */
-function messageOf(lab: string, row: Row, missed: readonly Row[], binary: boolean): WireFrameMessage {
-  let size = 0;
-  for (const r of [row, ...missed]) for (const p of r.engines) size += blockSize(p.ids.length);
-  binary &&= size > WIRE_BINARY_MIN_INTS;
-  const ints = binary ? uninitializedInts(size) : new Int32Array(size);
-  let at = 0;
-  const frames = (r: Row) =>
-    r.engines.map((p) => {
-      at = writeBlock(p, ints, at);
-      return frameHeader(r.tick, p);
-    });
-  const msg: WireFrameMessage = { lab, tick: row.tick, v: WIRE_VERSION, frames: frames(row), data: [] };
-  if (missed.length) msg.missed = missed.map(frames);
-  // Every slot written: nothing of a slab's earlier content can go out.
-  if (at !== size) throw new Error(`frame message: wrote ${at} of ${size} int32s`);
-  msg.data = binary ? wireBytes(ints) : Array.from(ints);
-  return msg;
-}
+export type { ColumnSource, LabBroadcast };
 
 /** Most ticks a broadcast carries besides its own: a second at 10 ticks a second. */
 export const MAX_MISSED = 10;
 
 const ROW_OVERHEAD = 160;
+/** Dropped ticks whose arrays are kept for the next ones, per engine. */
+const MAX_SPARE = 4;
 
 export interface HistoryLimits {
   /** Most ticks kept (15 minutes of simulated time by default). */
@@ -117,8 +70,13 @@ export class FrameHistory {
   private count = 0;
   private bytes = 0;
   private lastIds: (readonly string[])[] = [];
-  /** The arrays of the tick dropped last, per engine, for the next tick to fill. */
-  private spare: (Packed | undefined)[] = [];
+  /**
+   * The arrays of the last few ticks dropped, per engine, for the next ticks to fill: a tick may
+   * drop none or two (the byte budget), and a lab running for a while then allocates nothing.
+   */
+  private spare: Packed[][] = [];
+  /** The memory of this lab's binary messages, lent to the sender and given back. */
+  private readonly memory = new MessageMemory();
 
   constructor(private readonly limits: HistoryLimits) {
     this.rows = new Array(Math.max(1, limits.maxTicks));
@@ -172,8 +130,11 @@ export class FrameHistory {
     if (row) {
       row.gone = true;
       this.bytes -= row.bytes;
-      // Nothing outside keeps a row's arrays (reads copy them): the next tick may fill them.
-      this.spare = row.engines;
+      // Nothing outside keeps a row's arrays (reads copy them): the next ticks may fill them.
+      row.engines.forEach((p, e) => {
+        const spare = (this.spare[e] ??= []);
+        if (spare.length < MAX_SPARE) spare.push(p);
+      });
     }
     this.rows[this.start] = undefined;
     this.start = (this.start + 1) % this.rows.length;
@@ -181,8 +142,7 @@ export class FrameHistory {
   }
 
   private pack(src: Frame | ColumnSource, engine: number): Packed {
-    const spare = this.spare[engine];
-    this.spare[engine] = undefined;
+    const spare = this.spare[engine]?.pop();
     if (isColumnSource(src)) {
       const p = packColumns(src, spare);
       this.lastIds[engine] = p.ids;
@@ -195,7 +155,8 @@ export class FrameHistory {
 
   /**
    * The newest tick as lab `lab` broadcasts it, read from that tick's arrays: ask for its frames or
-   * message before the history drops the tick (during the listener's call; what they give is free to keep).
+   * message before the history drops the tick (during the listener's call; what they give is free
+   * to keep, except a lent message's data once its loans are released).
    * With `since` (the previous broadcast's tick), the message also carries the kept ticks after it
    * (at most MAX_MISSED, the newest of them).
    */
@@ -212,13 +173,7 @@ export class FrameHistory {
       if (!row || row.gone) throw new Error('broadcast read after its tick left the history');
       return row;
     };
-    let frames: readonly Frame[] | undefined;
-    let message: WireFrameMessage | undefined;
-    return {
-      tick: row?.tick ?? -1,
-      frames: () => (frames ??= kept().engines.map((p) => unpack(kept().tick, p))),
-      message: () => (message ??= messageOf(lab, kept(), missed(), true)),
-    };
+    return broadcastOf(lab, row?.tick ?? -1, kept, missed, this.memory);
   }
 
   private rowAt(i: number): Row {
@@ -327,7 +282,7 @@ export class FrameHistory {
       });
     }
     const newest = picked[picked.length - 1];
-    const latest = newest ? messageOf(lab, newest, [], false) : null;
+    const latest = newest ? messageOf(lab, newest, [], null).msg : null;
     return { lab, ticks: ticks.done(), rows: [...rows], modes, latest };
   }
 

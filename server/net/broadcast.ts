@@ -2,10 +2,17 @@
  * What the labs send to their rooms: each broadcast's frames encoded once and sent volatile to
  * every viewer that is keeping up, log entries, resets, and how many watch (the room's size, read
  * from socket.io, never kept in the lab).
+ *
+ * A frame message's binary data is the lab's memory, lent (server/lab/message.ts): given back once
+ * every connection it was written to has written it out (its write buffer empty and its transport
+ * writable again, which engine.io sets when the socket's write completed) or has closed. A
+ * connection that stops reading keeps the one message it last took; the others get new ones
+ * written into memory already freed.
  */
+import { EventEmitter } from 'node:events';
 import type { Server } from 'socket.io';
 import type { ClientToServer, ServerToClient } from '../../shared/protocol.js';
-import type { Lab } from '../lab/lab.js';
+import type { Lab, LabBroadcast } from '../lab/lab.js';
 
 /** Connections whose buffers are past the send budget: no frames for them. */
 export const STALLED = 'stalled';
@@ -14,6 +21,41 @@ export const roomOf = (lab: string) => `lab:${lab}`;
 
 /** The socket.io server, as far as broadcasting goes. */
 type Io = Pick<Server<ClientToServer, ServerToClient>, 'to' | 'sockets'>;
+
+/** What is read of an engine.io connection to tell whether it may still hold a message. */
+interface Conn {
+  readyState: string;
+  writeBuffer: unknown[];
+  transport: { writable: boolean };
+}
+
+/** A lent message and the connections it was written to. */
+interface Out {
+  release(): void;
+  holders: Conn[];
+}
+
+/** Lent messages followed at once; past this the oldest is left to the garbage collector. */
+const MAX_OUT = 64;
+
+/** Whether a connection has written out everything it was given (or is gone). */
+function done(c: Conn): boolean {
+  return c.readyState === 'closed' || (c.transport.writable && c.writeBuffer.length === 0);
+}
+
+/**
+ * Whether an emit writes to this process's connections before it returns: socket.io's in-memory
+ * adapter does; a cluster's adapter writes them after publishing (and a session-keeping one keeps
+ * the packets), so its messages are never lent.
+ */
+function writesAtOnce(adapter: unknown): boolean {
+  const proto: unknown = adapter ? Object.getPrototypeOf(adapter) : null;
+  return (
+    !!proto &&
+    Object.getPrototypeOf(proto) === EventEmitter.prototype &&
+    (proto as { constructor: { name: string } }).constructor.name === 'Adapter'
+  );
+}
 
 /** A cluster process: told how far a lab has stepped before frames of that far go out. */
 export interface TickRecorder {
@@ -24,6 +66,9 @@ export interface TickRecorder {
 export class Broadcaster {
   /** The count each lab's room was last told. */
   private readonly told = new Map<string, number>();
+  /** Lent messages some connection may still hold, oldest first. */
+  private out: Out[] = [];
+  private readonly lends: boolean;
 
   /**
    * `cluster`: viewers on other processes of a cluster get this process's frames through the
@@ -33,7 +78,9 @@ export class Broadcaster {
   constructor(
     private readonly io: Io,
     private readonly cluster?: TickRecorder,
-  ) {}
+  ) {
+    this.lends = writesAtOnce(io.sockets.adapter);
+  }
 
   private get clustered(): boolean {
     return this.cluster !== undefined;
@@ -52,12 +99,45 @@ export class Broadcaster {
     lab.onBroadcast((b) => {
       if (!this.clustered && this.viewers(lab.id) === 0) return;
       this.cluster?.reached(lab.id, b.tick + 1);
-      keepingUp.emit('frame', b.message());
+      if (this.lends) this.send(lab.id, b, keepingUp);
+      else keepingUp.emit('frame', b.message());
     });
     lab.onReset(() => everyone.emit('reset', { lab: lab.id }));
     lab.onEvent((event, state) =>
       everyone.emit('event', state ? { lab: lab.id, event, state } : { lab: lab.id, event }),
     );
+  }
+
+  /**
+   * Emit a lent message and follow it: the viewers whose transport is writable get it (a volatile
+   * emit skips the others), and it goes back once each of them has written it out.
+   */
+  private send(id: string, b: LabBroadcast, to: { emit(ev: 'frame', m: ReturnType<LabBroadcast['message']>): unknown }): void {
+    const loan = b.lend();
+    const holders: Conn[] = [];
+    const sockets = this.io.sockets.sockets;
+    for (const sid of this.io.sockets.adapter.rooms.get(roomOf(id)) ?? []) {
+      const conn = sockets.get(sid)?.conn as unknown as Conn | undefined;
+      if (conn && conn.readyState !== 'closed' && conn.transport.writable) holders.push(conn);
+    }
+    to.emit('frame', loan.message);
+    this.settle();
+    if (holders.every(done)) loan.release();
+    else {
+      this.out.push({ release: loan.release, holders });
+      if (this.out.length > MAX_OUT) this.out.shift();
+    }
+  }
+
+  /** Give back each lent message whose connections have all written it out. */
+  private settle(): void {
+    if (!this.out.length) return;
+    this.out = this.out.filter((o) => {
+      o.holders = o.holders.filter((c) => !done(c));
+      if (o.holders.length) return true;
+      o.release();
+      return false;
+    });
   }
 
   /** A lab is gone: forget what its room was told. */

@@ -18,7 +18,8 @@ async function framesUpTo(n: number): Promise<Frame[]> {
 const FRAMES = await framesUpTo(50);
 
 function broadcastOf(frame: Frame): LabBroadcast {
-  return { tick: frame.tick, frames: () => [frame], message: () => encodeFrameMessage('a', [frame]) };
+  const message = () => encodeFrameMessage('a', [frame]);
+  return { tick: frame.tick, frames: () => [frame], message, lend: () => ({ message: message(), release: () => undefined }) };
 }
 
 function fakes(viewers: number) {
