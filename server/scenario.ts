@@ -13,6 +13,7 @@ import {
   type ScenarioEvent,
 } from '../shared/commands.js';
 import type { Frame } from '../shared/model.js';
+import { duplicateKeyMessage, findDuplicateKey } from './jsonKeys.js';
 import type { AppliedCommand } from './sim/api.js';
 import {
   createEngine,
@@ -95,6 +96,14 @@ export function parseScenarioJson(text: string, opts: ReadOptions = {}): Scenari
         path: '(root)',
         ...at,
       },
+    };
+  }
+  const dup = findDuplicateKey(text);
+  if (dup) {
+    const at = lineColumn(text, dup.offset);
+    return {
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: duplicateKeyMessage(dup.path, at), path: dup.path, ...at },
     };
   }
   return validateScenario(value, opts);
@@ -264,6 +273,8 @@ function jsonErrorOffset(text: string): number {
     return -1;
   } catch (e) {
     if (e instanceof SyntaxAt) return Math.min(e.offset, text.length);
+    // Nested deeper than this scanner's stack: the parser's own message stands, placed at the end.
+    if (e instanceof RangeError) return -1;
     throw e;
   }
 }

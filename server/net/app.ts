@@ -16,6 +16,7 @@ import type { Store } from '../lab/store.js';
 import type { ClusterNode } from '../cluster/node.js';
 import { clusterHealth, clusterRoutes } from '../cluster/routes.js';
 import { silentLogger } from '../log.js';
+import { duplicateKeyMessage, findDuplicateKey } from '../jsonKeys.js';
 import { admission } from './admission.js';
 import { hostAllowed, originAllowed } from './auth.js';
 import { apiError, sendError } from './errors.js';
@@ -144,7 +145,17 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       return sendError(res, apiError('FORBIDDEN', 'this origin may not use the API'));
     next();
   });
-  app.use('/api', express.json({ limit: MAX_BODY }));
+  app.use(
+    '/api',
+    express.json({
+      limit: MAX_BODY,
+      // JSON.parse would keep the last of two equal keys without a word: refused, naming it.
+      verify: (_req, _res, buf) => {
+        const dup = findDuplicateKey(buf.toString('utf8'));
+        if (dup) throw Object.assign(new Error(duplicateKeyMessage(dup.path)), { type: 'duplicate.key', path: dup.path });
+      },
+    }),
+  );
   // A body in another format would otherwise read as no body at all ("expected object, received undefined").
   app.use('/api', (req, res, next) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
@@ -165,6 +176,8 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const e = err as { type?: string; status?: number; message?: string };
+    if (e?.type === 'duplicate.key' && e.message)
+      return sendError(res, apiError('INVALID_INPUT', e.message, (err as { path?: string }).path));
     if (e?.type === 'entity.parse.failed')
       return sendError(res, apiError('INVALID_INPUT', 'the request body is not valid JSON (an object, or an array of commands)', '(root)'));
     if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')

@@ -73,6 +73,33 @@ describe('REST API', () => {
     await http(`${api}/labs/two-boxes`, { method: 'DELETE' });
   });
 
+  it('refuses a key given twice in a body, naming it, and creates or applies nothing', async () => {
+    const twice = async (path: string, raw: string) => {
+      const r = await http(`${api}${path}`, { method: 'POST', raw });
+      expect(r.status, raw).toBe(400);
+      return r.body.error;
+    };
+    expect(await twice('/labs', '{"id":"twice-a","preset":"demo","id":"twice-b"}')).toEqual({
+      code: 'INVALID_INPUT',
+      path: 'id',
+      message: 'id: duplicate key: give it once (JSON would silently keep only the last)',
+    });
+    const scenario = JSON.stringify({
+      name: 'twice',
+      mode: 'para',
+      vps: [{ id: 'a', vcpus: 2, ramGiB: 1, diskIops: 10, netMbps: 10 }],
+    }).replace('"vcpus":2', '"vcpus":2,"vcpus":64');
+    expect((await twice('/labs', `{"scenario":${scenario}}`)).path).toBe('scenario.vps[0].vcpus');
+    expect((await http(`${api}/labs`)).body.data.map((l: { id: string }) => l.id)).not.toContain('twice');
+    await http(`${api}/labs`, { method: 'POST', body: { id: 'twice', preset: 'demo' } });
+    const cmd = '{"type":"setLoad","vps":"web-1","load":{"cpu":0.25,"cpu":0.75}}';
+    expect((await twice('/labs/twice/commands', cmd)).path).toBe('load.cpu');
+    expect((await http(`${api}/labs/twice/events`)).body.data.some((e: { kind: string }) => e.kind === 'command')).toBe(
+      false,
+    );
+    await http(`${api}/labs/twice`, { method: 'DELETE' });
+  });
+
   it('answers errors as coded JSON with the right status, never a stack trace', async () => {
     const cases: [string, { method?: string; body?: unknown; raw?: string }, number, string][] = [
       ['/labs/nope', {}, 404, 'UNKNOWN_LAB'],

@@ -83,6 +83,22 @@ describe('the runner facing a clumsy user', { timeout: 120_000 }, () => {
     expect(r.stdout).toBe('');
   });
 
+  it('a key given twice is refused, naming it and where, instead of the last one silently winning', async () => {
+    const text = JSON.stringify(small, null, 2).replace('"vcpus": 1,', '"vcpus": 4,\n      "vcpus": 1,');
+    const r = await sim([file('twice.json', text)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/vps\[0\]\.vcpus: duplicate key \(line \d+, column \d+\): give it once/);
+    oneLine(r.stderr);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a file nested deeper than any scenario is refused in one line, not with a stack overflow', async () => {
+    const r = await sim([file('deep.json', '['.repeat(200_000))]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid JSON at line 1, column 200001/);
+    oneLine(r.stderr);
+  });
+
   it('an event after the end of the run is named in a warning (it never applies)', async () => {
     const late = file(
       'late.json',
