@@ -69,7 +69,14 @@ export class Registry {
     const store = this.o.store;
     if (!store) return 0;
     const ids = await this.restoring.list(() => store.list());
+    const left: string[] = [];
     for (const id of ids) {
+      // Within MAX_LABS (each lab's history budget assumes it): the rest stay on disk, untouched.
+      if (this.labs.size >= this.o.maxLabs) {
+        left.push(id);
+        this.restoring.settled(id);
+        continue;
+      }
       try {
         await this.restoreOne(store, id);
       } catch (err) {
@@ -81,6 +88,11 @@ export class Registry {
         this.restoring.settled(id);
       }
     }
+    if (left.length)
+      this.o.logger.warn(
+        { labs: left, maxLabs: this.o.maxLabs },
+        'the store holds more labs than MAX_LABS; these stay saved and are not started (raise MAX_LABS to start them)',
+      );
     return ids.length;
   }
 

@@ -259,3 +259,27 @@ describe('just after start, while the saved labs are still being listed', () => 
     }
   });
 });
+
+describe('restart with fewer labs allowed', () => {
+  it('starts at most MAX_LABS of the saved labs; the others stay saved, untouched, and their ids are not reused', async () => {
+    const a = await startServer({ config: { maxLabs: 3 } });
+    dirs.push(a.dataDir);
+    for (const id of ['l1', 'l2', 'l3'])
+      expect((await http(`${a.url}/api/labs`, { method: 'POST', body: { id, preset: 'demo' } })).status).toBe(201);
+    await a.close();
+    const b = await startServer({ dataDir: a.dataDir, config: { maxLabs: 2 } });
+    expect(b.server.registry.list().map((l) => l.id)).toEqual(['l1', 'l2']);
+    expect((await http(`${b.url}/api/labs/l3`)).body.error.code).toBe('UNKNOWN_LAB');
+    await http(`${b.url}/api/labs/l2`, { method: 'DELETE' });
+    const reuse = await http(`${b.url}/api/labs`, { method: 'POST', body: { id: 'l3', preset: 'kernel-panic' } });
+    expect([reuse.status, reuse.body.error.code, reuse.body.error.path]).toEqual([409, 'CONFLICT', 'id']);
+    await b.close();
+    // Allowed again, it comes back as it was.
+    const c = await startServer({ dataDir: a.dataDir, config: { maxLabs: 3 } });
+    expect(c.server.registry.list().map((l) => [l.id, l.scenario.name])).toEqual([
+      ['l1', 'Demo lab'],
+      ['l3', 'Demo lab 3'],
+    ]);
+    await c.close();
+  });
+});
