@@ -116,9 +116,8 @@ async function listAll(node: ClusterNode, registry: Registry): Promise<LabSummar
   if (missing.length) {
     const metas = await node.redis.hmget(keys.labs, ...missing);
     for (let i = 0; i < missing.length; i++) {
-      const raw = metas[i];
-      if (!raw) continue;
-      const meta = JSON.parse(raw) as LabMeta;
+      const meta = readMeta(metas[i]);
+      if (!meta) continue;
       byId.set(missing[i], {
         id: missing[i],
         name: meta.scenario.name,
@@ -135,4 +134,20 @@ async function listAll(node: ClusterNode, registry: Registry): Promise<LabSummar
   return ids
     .filter((id) => byId.has(id))
     .map((id) => ({ ...(byId.get(id) as LabSummary), clients: clients(id) }));
+}
+
+/**
+ * A lab's meta as Redis holds it, enough to list the lab; undefined when it is damaged (the lab is
+ * then left out of the list until a process taking it over sets it aside, naming why).
+ */
+function readMeta(raw: string | null): LabMeta | undefined {
+  if (!raw) return undefined;
+  try {
+    const meta = JSON.parse(raw) as Partial<LabMeta> | null;
+    const s = meta?.scenario;
+    if (typeof s?.name !== 'string' || !Array.isArray(s.vps) || s.mode === undefined) return undefined;
+    return meta as LabMeta;
+  } catch {
+    return undefined;
+  }
 }
