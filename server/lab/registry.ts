@@ -13,7 +13,7 @@ import type { Store } from './store.js';
 import { Resets } from './resetting.js';
 import { Restoring } from './restoring.js';
 import { parseStoredLab, type StoredLab } from './stored.js';
-import { LabSaver } from './saving.js';
+import { LabSaver, labMeta } from './saving.js';
 import { forkEngines, scenarioEngines, startingScenario, type NewLab } from './starting.js';
 import { forkIdBase, forkName, freeId, freeName, idClash } from './naming.js';
 
@@ -227,13 +227,7 @@ export class Registry {
       if (!engines.ok) return engines;
       const late = this.clash(labId);
       if (late) return late;
-      const made = await this.saver.create({
-        version: 1,
-        id: labId,
-        scenario,
-        compare,
-        createdAt: new Date().toISOString(),
-      });
+      const made = await this.saver.create(labMeta(labId, scenario, compare));
       if (made) return made;
       const lab = this.makeLab(labId, scenario, compare, engines.data);
       this.add(lab);
@@ -262,14 +256,7 @@ export class Registry {
     const clash = this.clash(labId);
     if (clash) return clash;
     const scenario: Scenario = { ...source.scenario, name };
-    const made = await this.saver.create({
-      version: 1,
-      id: labId,
-      scenario,
-      compare,
-      forkedAt: state.tick,
-      createdAt: new Date().toISOString(),
-    });
+    const made = await this.saver.create(labMeta(labId, scenario, compare, state.tick));
     if (made) return made;
     const lab = this.makeLab(labId, scenario, compare, engines, undefined, state.colors, name);
     // Both modes share the source's past up to the fork: the charts start with it, not blank.
@@ -301,9 +288,8 @@ export class Registry {
     if (!engines.ok) return engines;
     if (this.labs.get(id) !== lab) return fail('UNKNOWN_LAB', `lab "${id}" was deleted`, 'lab');
     if (this.resets.has(id)) return fail('CONFLICT', `lab "${id}" is being reset already`, 'lab');
-    const meta = { version: 1 as const, id, scenario: lab.scenario, compare: lab.compare };
     return this.resets.hold<Res<{ id: string; tick: number }>>(id, async () => {
-      const failed = await this.saver.replace({ ...meta, createdAt: new Date().toISOString() });
+      const failed = await this.saver.replace(labMeta(id, lab.scenario, lab.compare));
       if (failed) return { held: false, result: failed };
       if (this.labs.get(id) !== lab)
         return { held: true, result: fail('UNKNOWN_LAB', `lab "${id}" was deleted`, 'lab') };

@@ -3,6 +3,7 @@
  * about every second (so a crash resumes there), and all of them on shutdown.
  */
 import type { Logger } from 'pino';
+import type { ModeSpec, Scenario } from '../../shared/commands.js';
 import { fail, type ApiError } from '../../shared/protocol.js';
 import type { Lab } from './lab.js';
 import { LabExistsError, type LabMeta, type Store } from './store.js';
@@ -100,6 +101,18 @@ export class LabSaver {
     await Promise.all(labs.map((lab) => this.snapshot(lab)));
     await this.store?.flush();
   }
+}
+
+/** What the store keeps of a lab's start, stamped now (`forkedAt`: a fork's tick). */
+export function labMeta(
+  id: string,
+  scenario: Scenario,
+  compare: [ModeSpec, ModeSpec] | undefined,
+  forkedAt?: number,
+): LabMeta {
+  const meta: LabMeta = { version: 1, id, scenario, compare, createdAt: new Date().toISOString() };
+  if (forkedAt !== undefined) meta.forkedAt = forkedAt;
+  return meta;
 }
 
 /** A new lab that could not be written (a full or read-only disk): nothing was created, and the answer says why. */
