@@ -9,6 +9,7 @@ import { decodeFrameMessage } from './decode.js';
 import { controlToken } from './api.js';
 import { CHART_METRICS } from './series.js';
 import { vpsColors } from './colors.js';
+import { leavesHole } from './holes.js';
 
 /** A join answered without a snapshot within this long is asked again (and the page says so). */
 const SNAPSHOT_WAIT_MS = 10_000;
@@ -36,6 +37,8 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
   client.setStatus('connecting');
 
   let watchdog: ReturnType<typeof setTimeout> | null = null;
+  /** A snapshot was asked for to fill a hole in the live stream, and has not come yet. */
+  let refilling = false;
   const stopWatchdog = (): void => {
     if (watchdog) clearTimeout(watchdog);
     watchdog = null;
@@ -45,6 +48,7 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
     // The history's columns carry the charted metrics only: a tenth of the bytes of whole frames.
     socket.emit('join', { lab: client.labId, metrics: [...CHART_METRICS] }, (r) => {
       if (!r.ok) {
+        refilling = false;
         client.lastError = r.error;
         client.joinError = r.error;
         return;
@@ -70,11 +74,13 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
   });
   socket.on('disconnect', () => {
     stopWatchdog();
+    refilling = false;
     client.setStatus('disconnected');
   });
   socket.on('connect_error', () => client.setStatus('disconnected'));
   socket.on('snapshot', (msg) => {
     stopWatchdog();
+    refilling = false;
     // The server's colours are in place before anything draws with them.
     vpsColors.adopt(msg.state?.colors);
     client.restoring = false;
@@ -82,7 +88,13 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
   });
   socket.on('frame', (msg) => {
     const fm = decodeFrameMessage(msg);
-    if (fm) client.applyFrame(fm);
+    if (!fm) return;
+    const hole = client.ready && leavesHole(client.tables[0], fm);
+    // Ticks skipped by a many-tick step are in the server's history: a fresh snapshot brings them.
+    if (client.applyFrame(fm) && hole && !refilling) {
+      refilling = true;
+      join();
+    }
   });
   socket.on('event', (msg) => {
     vpsColors.adopt(msg.state?.colors);
