@@ -25,39 +25,47 @@ export function commandEvent(tick: number, by: string, command: Command, side?: 
   return { tick, kind: 'admission', by, message: `refused: ${refused}`, side, ...commandFacts(command) };
 }
 
+/**
+ * An entry's first fields, in the order every entry has them. Built as literals and then added to
+ * (no object spread: a busy lab logs an entry for most ticks, and spreading was most of its cost).
+ */
+function entryOf(e: EngineEvent, by: string, side: number | undefined, kind: LabEvent['kind']): LabEvent {
+  const message = describeEvent(e);
+  return side === undefined ? { tick: e.tick, by, message, kind } : { tick: e.tick, by, message, side, kind };
+}
+
 /** One engine event as a log entry; `side` is set on a compare lab's one-sided facts. */
 export function labEvent(e: EngineEvent, side: number | undefined): LabEvent {
-  const base = { tick: e.tick, by: 'engine', message: describeEvent(e), ...(side === undefined ? {} : { side }) };
   switch (e.type) {
     case 'scheduled':
       return e.refused
-        ? { ...base, kind: 'admission', by: 'scenario', ...commandFacts(e.command) }
+        ? Object.assign(entryOf(e, 'scenario', side, 'admission'), commandFacts(e.command))
         : commandEvent(e.tick, 'scenario', e.command);
-    case 'faultEnded':
-      return {
-        ...base,
-        kind: e.fault === 'kernel_panic' ? 'reboot' : 'faultEnded',
-        fault: e.fault,
-        ...(e.vps === undefined ? {} : { vps: e.vps }),
-      };
-    case 'oomKill':
-      return { ...base, kind: 'oom', vps: e.vps };
+    case 'faultEnded': {
+      const out = entryOf(e, 'engine', side, e.fault === 'kernel_panic' ? 'reboot' : 'faultEnded');
+      out.fault = e.fault;
+      if (e.vps !== undefined) out.vps = e.vps;
+      return out;
+    }
+    case 'oomKill': {
+      const out = entryOf(e, 'engine', side, 'oom');
+      out.vps = e.vps;
+      return out;
+    }
     case 'oomStall':
-      return { ...base, kind: 'oom' };
-    case 'vps':
-      return {
-        ...base,
-        kind: e.change === 'hung' || e.change === 'responding' ? 'info' : 'reboot',
-        vps: e.vps,
-        change: e.change,
-      };
-    case 'note':
-      return {
-        ...base,
-        kind: 'info',
-        ...(e.vps === undefined ? {} : { vps: e.vps }),
-        ...(e.fault === undefined ? {} : { fault: e.fault }),
-      };
+      return entryOf(e, 'engine', side, 'oom');
+    case 'vps': {
+      const out = entryOf(e, 'engine', side, e.change === 'hung' || e.change === 'responding' ? 'info' : 'reboot');
+      out.vps = e.vps;
+      out.change = e.change;
+      return out;
+    }
+    case 'note': {
+      const out = entryOf(e, 'engine', side, 'info');
+      if (e.vps !== undefined) out.vps = e.vps;
+      if (e.fault !== undefined) out.fault = e.fault;
+      return out;
+    }
   }
 }
 

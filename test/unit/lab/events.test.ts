@@ -53,4 +53,21 @@ describe('a tick of engine events as log entries', () => {
     expect(lastChange).toBe(0);
     expect(tickEvents([[{ type: 'vps', tick: 1, vps: 'a', change: 'up' }]], false).lastChange).toBe(-1);
   });
+
+  it('writes every entry with its fields in one order (what browsers get and saved labs hold)', () => {
+    const json = (e: EngineEvent, compare = false) =>
+      tickEvents(compare ? [[], [e]] : [[e]], compare).entries.map((x) => JSON.stringify(x));
+    expect(json({ type: 'vps', tick: 2, vps: 'a', change: 'hung' }, true)).toEqual([
+      '{"tick":2,"by":"engine","message":"a stopped responding (DNR)","side":1,"kind":"info","vps":"a","change":"hung"}',
+    ]);
+    expect(json({ type: 'faultEnded', tick: 4, fault: 'kernel_panic' })).toEqual([
+      '{"tick":4,"by":"engine","message":"kernel_panic is over: the host is back","kind":"reboot","fault":"kernel_panic"}',
+    ]);
+    expect(json({ type: 'scheduled', tick: 5, command: storm, refused: 'no VPS "b"' })).toEqual([
+      '{"tick":5,"by":"scenario","message":"scheduled io_storm started on b refused","kind":"admission","vps":"b","fault":"io_storm"}',
+    ]);
+    expect(json({ type: 'note', tick: 6, text: 'hello', vps: 'c' })).toEqual([
+      '{"tick":6,"by":"engine","message":"hello","kind":"info","vps":"c"}',
+    ]);
+  });
 });
