@@ -181,5 +181,8 @@ export const HistoryQuerySchema = z
   });
 export type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
 
+/** The query of a request that changes something (POST, DELETE): none. */
+export const NoQuerySchema = z.strictObject({});
+
 /** `GET /api/labs/:id/scenario?side=1&download`. */
 export const ScenarioQuerySchema = z.strictObject({ side: sideParam, download: z.string().optional() });

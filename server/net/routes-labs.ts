@@ -19,6 +19,7 @@ import {
   CsvQuerySchema,
   HistoryQuerySchema,
   MAX_BATCH,
+  NoQuerySchema,
   ResetSchema,
   ScenarioQuerySchema,
   parseCommandBody,
@@ -64,6 +65,16 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
       );
     next();
   };
+
+  /** Requests that change something take no query parameters: one sent is refused, named, not ignored. */
+  const noQuery = (req: Request, res: Response, next: NextFunction) => {
+    const q = parseInput(NoQuerySchema, req.query);
+    if (!q.ok) return sendError(res, q.error);
+    next();
+  };
+  r.post('/labs', noQuery);
+  r.delete('/labs/:id', noQuery);
+  r.post('/labs/:id/*rest', noQuery);
 
   const lab = (req: LabRequest, res: Response): Lab | undefined => {
     const found = registry.get(req.params.id);

@@ -51,6 +51,24 @@ describe('query parameters are checked like bodies', () => {
     expect(r.body.error.message.startsWith(`${field}: `)).toBe(true);
   });
 
+  it.each([
+    ['POST', 'commands?x=1', { type: 'setLoad', vps: 'web-1', load: { cpu: 0.9 } }, 'x'],
+    ['POST', 'clock?action=pause', { action: 'pause' }, 'action'],
+    ['POST', 'reset?hard=1', undefined, 'hard'],
+    ['DELETE', '?force=true', undefined, 'force'],
+  ])('%s /labs/q/%s takes no query: a 400 naming it, and nothing changes', async (method, path, body, field) => {
+    const before = await labState();
+    const r = await http(`${api}/labs/q${path.startsWith('?') ? '' : '/'}${path}`, { method, body });
+    expect([r.status, r.body.error]).toEqual([400, { code: 'INVALID_INPUT', path: field, message: `${field}: unknown field` }]);
+    expect(await labState()).toEqual(before);
+  });
+
+  it('POST /labs takes no query either, and creates nothing', async () => {
+    const r = await http(`${api}/labs?id=other`, { method: 'POST', body: { id: 'qq', preset: 'demo' } });
+    expect([r.status, r.body.error?.path]).toEqual([400, 'id']);
+    expect((await http(`${api}/labs/qq`)).status).toBe(404);
+  });
+
   it('well-formed queries still answer', async () => {
     const h = await http(`${api}/labs/q/history?windowS=2.5&points=10&metrics=latencyP99Ms&side=0`);
     expect(h.status).toBe(200);
