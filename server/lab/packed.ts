@@ -186,7 +186,9 @@ const VPS_SCALES = Float64Array.from(VPS_WIRE_SCALES);
  * Writes one packed tick's block of a frame message into `out` at `at` (shared/wireFrame.ts:
  * host metrics, states, then VPS metrics column by column, the packed layout's own order) and
  * returns where the next block starts. The same integers as `encodeValue`, in one loop per column:
- * a value in range is rounded in place, the rare other one goes through `outOfRange`.
+ * a value in range is rounded in place, the rare other one goes through `outOfRange`. A VPS value
+ * is rounded as `r = floor(y)`, plus one when `y - r >= 0.5`: exactly `Math.round(y)` for any
+ * |y| < 2^52 (`y - r` is computed exactly there), and cheaper in V8.
  */
 export function writeBlock(p: Packed, out: Int32Array, at: number): number {
   const values = p.values;
@@ -205,7 +207,10 @@ export function writeBlock(p: Packed, out: Int32Array, at: number): number {
     for (const end = src + n; src < end; src++) {
       const x = values[src];
       const y = x * scale;
-      out[j++] = y >= -WIRE_INT_MAX && y <= WIRE_INT_MAX ? Math.round(y) : outOfRange(x, y);
+      if (y >= -WIRE_INT_MAX && y <= WIRE_INT_MAX) {
+        const r = Math.floor(y);
+        out[j++] = y - r >= 0.5 ? r + 1 : r;
+      } else out[j++] = outOfRange(x, y);
     }
   }
   return j;
