@@ -154,6 +154,18 @@ describe('failure domains', () => {
     }
     expect(await page.locator('[data-testid^="score-"]').count()).toBeGreaterThanOrEqual(cells);
     await expect.poll(() => view.textContent()).toMatch(/cpu_hog|CPU/);
+    // On a phone the table scrolls in its panel: each cell's figures stay on one line, the page does not scroll sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const wrapped = (): Promise<string[]> =>
+      page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="score-"] :is(.nums, .pub)')).flatMap((el) => {
+          const cs = getComputedStyle(el);
+          const line = parseFloat(cs.lineHeight) || parseFloat(cs.fontSize) * 1.3;
+          return el.getBoundingClientRect().height > line * 1.6 ? [(el.textContent ?? '').trim()] : [];
+        }),
+      );
+    await expect.poll(wrapped).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
     expect(errors).toEqual([]);
   }, 90_000);
 });
