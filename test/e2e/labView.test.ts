@@ -220,6 +220,15 @@ describe('dashboard, second pass', () => {
         .map(([n, h]) => `${n} ${Math.round(h)} px`),
     );
     expect(small).toEqual([]);
+    // The colour legend shows whole chips: none cut by the bottom of its box (touch chips are taller).
+    const cut = await page.getByRole('list', { name: /VPS colours/ }).evaluate((ul) => {
+      const box = ul.getBoundingClientRect();
+      return Array.from(ul.querySelectorAll('button'))
+        .map((b) => [b.textContent!.trim(), b.getBoundingClientRect()] as const)
+        .filter(([, r]) => r.top < box.bottom - 0.5 && r.bottom > box.bottom + 0.5)
+        .map(([name]) => name);
+    });
+    expect(cut).toEqual([]);
     // A vertical swipe that starts on a chart scrolls the page: most of a phone's screen is charts.
     await page.evaluate(() => scrollTo(0, 0));
     await expect.poll(() => page.evaluate(() => scrollY)).toBe(0);
