@@ -166,7 +166,9 @@ export function isolated(st: SimState, w: Work): void {
     isoBacklogA[i] = sout.backlog;
     isoAgeA[i] = sout.backlogAgeS;
     // An outcome that drained a backlog this tick is no steady state: evaluate again next tick.
-    isoLambda[i] = sin.backlog > 0 ? 0 / 0 : lambda;
+    // (An if statement: NaN and λ merged in a conditional expression box λ on the heap.)
+    if (sin.backlog > 0) isoLambda[i] = 0 / 0;
+    else isoLambda[i] = lambda;
     isoDisk[i] = db;
     isoNet[i] = nb;
     isoGoodA[i] = sout.dnr ? 0 : sout.throughput * sout.goodFraction;
