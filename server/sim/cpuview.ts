@@ -194,8 +194,15 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     const wi = domainW ? weight[i] : vc;
     const fair = Math.min(lim, unit * wi);
     cpuHeadA[i] = share ? Math.max(got, cpuHeadA[i]) : cpuAvail[i];
-    mSteal[i] = Math.max(0, capped - got) / vc;
-    mThrottled[i] = Math.max(0, d - capped) / vc;
+    // (0 / vc is 0: the division is skipped when nothing is stolen or throttled.)
+    const stolen = capped - got,
+      over = d - capped;
+    let steal = 0,
+      throttled = 0;
+    if (!(stolen <= 0)) steal = Math.max(0, stolen) / vc;
+    if (!(over <= 0)) throttled = Math.max(0, over) / vc;
+    mSteal[i] = steal;
+    mThrottled[i] = throttled;
     // Scheduler wait (model spec §3, schedwait.ts): at each wake-up on a request's path, every core
     // taken, by whom, for how much of its run, and who is queued ahead; its own runs do not count.
     let wait = 0;

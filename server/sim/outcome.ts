@@ -124,11 +124,12 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       // A storm or flood in the same guest shares the guest's device headroom with its service.
       let rhoDisk = 0;
       let rhoNet = 0;
-      // (The base share of each device is written inline: a double returned from a call is boxed.)
+      // (The base share of each device is written inline: a double returned from a call is boxed.
+      // Without a storm or flood it is db / db, exactly 1: the division is skipped.)
       if (useDisk) {
         const df = diskFault[i] * faultIoScale[i];
         let share = 1;
-        if (db + df > 0) share = db / (db + df);
+        if (df !== 0 && db + df > 0) share = db / (db + df);
         const dSvc = diskAvail[i] * share;
         if (dSvc > 0) rhoDisk = (db * slowAll) / dSvc;
         else rhoDisk = 1 / 0;
@@ -136,7 +137,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       if (useNet) {
         const nf = netFault[i] * faultIoScale[i];
         let share = 1;
-        if (nb + nf > 0) share = nb / (nb + nf);
+        if (nf !== 0 && nb + nf > 0) share = nb / (nb + nf);
         const nSvc = netAvail[i] * share;
         if (nSvc > 0) rhoNet = (nb * slowAll) / nSvc;
         else rhoNet = 1 / 0;
@@ -153,19 +154,31 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       }
       const backlog = backlogA[i];
       const key = 1 | (useDisk ? 2 : 0) | (useNet ? 4 : 0);
-      if (
-        keepAll &&
-        isoKept[i] === 1 &&
-        svcBacklog[i] === backlog &&
-        svcBacklogAge[i] === backlogAgeA[i] &&
-        svcRhoCpu[i] === rhoCpu &&
-        svcKey[i] === key &&
-        svcLambda[i] === lambda &&
-        svcRhoDisk[i] === rhoDisk &&
-        svcRhoNet[i] === rhoNet &&
-        svcExtraMs[i] === extraMs &&
-        backlog === mBacklog[i]
-      ) {
+      // (Every kept input is read and compared, whatever the others say: a read or a comparison V8
+      // never saw run when it optimized this loop throws the optimized code away when it first runs.)
+      const keptIso = isoKept[i],
+        keptBacklog = svcBacklog[i],
+        keptAge = svcBacklogAge[i],
+        keptRhoCpu = svcRhoCpu[i],
+        keptKey = svcKey[i],
+        keptLambda = svcLambda[i],
+        keptRhoDisk = svcRhoDisk[i],
+        keptRhoNet = svcRhoNet[i],
+        keptExtra = svcExtraMs[i],
+        published = mBacklog[i],
+        ageIn = backlogAgeA[i];
+      const same =
+        (keptIso === 1 ? 1 : 0) *
+        (keptBacklog === backlog ? 1 : 0) *
+        (keptAge === ageIn ? 1 : 0) *
+        (keptRhoCpu === rhoCpu ? 1 : 0) *
+        (keptKey === key ? 1 : 0) *
+        (keptLambda === lambda ? 1 : 0) *
+        (keptRhoDisk === rhoDisk ? 1 : 0) *
+        (keptRhoNet === rhoNet ? 1 : 0) *
+        (keptExtra === extraMs ? 1 : 0) *
+        (backlog === published ? 1 : 0);
+      if (keepAll && same === 1) {
         // Same inputs, same backlog (size and age) in as out last tick: last tick's outcome stands.
         if (stateCode[i] !== STATE_DNR) running++;
       } else {
@@ -252,7 +265,9 @@ function drainServed(w: Work, i: number, lambda: number): void {
     nb = s.netBase[i];
   if (db > 0) {
     const df = s.diskFault[i] * s.faultIoScale[i];
-    const part = s.diskServed[i] * (db / (db + df));
+    // (Without a storm its share is db / db, exactly 1.)
+    let part = s.diskServed[i];
+    if (df !== 0) part *= db / (db + df);
     const extra = (thr * db) / lambda - part;
     if (extra > 0) {
       s.diskServed[i] += extra;
@@ -262,7 +277,8 @@ function drainServed(w: Work, i: number, lambda: number): void {
   }
   if (nb > 0) {
     const nf = s.netFault[i] * s.faultIoScale[i];
-    const part = s.netServed[i] * (nb / (nb + nf));
+    let part = s.netServed[i];
+    if (nf !== 0) part *= nb / (nb + nf);
     const extra = (thr * nb) / lambda - part;
     if (extra > 0) {
       s.netServed[i] += extra;

@@ -116,6 +116,9 @@ export function newServiceIn(): ServiceIn {
 export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   const lambda = inp.lambda;
   const backlogIn = inp.backlog;
+  // (Read here, not where a backlog first needs it: V8 throws away optimized code at the first run
+  // of a read it never saw run.)
+  const ageIn = inp.backlogAgeS;
   if (lambda <= 0 && backlogIn <= 0) {
     out.throughput = 0;
     out.latencyMeanMs = 0;
@@ -280,22 +283,32 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     const arrivals = lambda * dt;
     const total = backlogIn + arrivals;
     // Ages spread from the head's (the oldest carried in, one tick older now) down to 0.
-    const head = backlogIn > 0 ? inp.backlogAgeS + dt : dt;
+    const aged = ageIn + dt;
+    const head = backlogIn > 0 ? aged : dt;
     const served = Math.min(total, mu * dt);
     let q = total - served;
     // The answered requests are the oldest: their mean wait is the middle of the served slice.
     if (served > 0) delayS = head * (1 - served / (2 * total));
     ageS = q > 0 ? (head * q) / total : 0;
     // Clients give up on requests older than their timeout: those leave the backlog as errors.
+    // (Worked out before it is known to apply: V8 throws away optimized code at the first run of
+    // arithmetic it never saw run, and clients first give up ten simulated seconds into a backlog.)
+    const abandonedIf = (q * (ageS - timeoutS)) / ageS,
+      keptIf = q - abandonedIf;
     let abandoned = 0;
     if (ageS > timeoutS) {
-      abandoned = (q * (ageS - timeoutS)) / ageS;
-      q -= abandoned;
+      abandoned = abandonedIf;
+      q = keptIf;
       ageS = timeoutS;
     }
     const qMax = KNOBS.queueS * lambda;
-    const dropped = q > qMax ? q - qMax : 0;
-    q -= dropped;
+    const excess = q - qMax,
+      cappedQ = q - excess;
+    let dropped = 0;
+    if (q > qMax) {
+      dropped = excess;
+      q = cappedQ;
+    }
     backlog = q;
     throughput = (served / dt) * pass;
     errorRate = arrivals > 0 ? Math.min(1, (dropped + abandoned) / arrivals + loss) : loss;
