@@ -49,6 +49,8 @@ export class Registry {
   private readonly restoring = new Restoring();
   private stopTimer: (() => void) | null = null;
   private creating = 0;
+  /** Saved labs left on disk at start (past MAX_LABS): their ids stay taken. */
+  private readonly parked = new Set<string>();
   /** Labs whose reset is being saved (they do not run meanwhile). */
   private readonly resets = new Resets();
   /** Labs forked from another at a tick (no scenario start to go back to). */
@@ -69,11 +71,11 @@ export class Registry {
     const store = this.o.store;
     if (!store) return 0;
     const ids = await this.restoring.list(() => store.list());
-    const left: string[] = [];
+    const left = this.parked;
     for (const id of ids) {
       // Within MAX_LABS (each lab's history budget assumes it): the rest stay on disk, untouched.
       if (this.labs.size >= this.o.maxLabs) {
-        left.push(id);
+        left.add(id);
         this.restoring.settled(id);
         continue;
       }
@@ -88,9 +90,9 @@ export class Registry {
         this.restoring.settled(id);
       }
     }
-    if (left.length)
+    if (left.size)
       this.o.logger.warn(
-        { labs: left, maxLabs: this.o.maxLabs },
+        { labs: [...left], maxLabs: this.o.maxLabs },
         'the store holds more labs than MAX_LABS; these stay saved and are not started (raise MAX_LABS to start them)',
       );
     return ids.length;
@@ -305,9 +307,9 @@ export class Registry {
     return freeName(name, new Set(this.list().map((l) => l.state().name)));
   }
 
-  /** Ids of the labs here, running or saved and still being restored. */
+  /** Ids of the labs here: running, saved and still being restored, or saved and left on disk. */
   private ids(): string[] {
-    return [...this.labs.keys(), ...this.restoring.waiting()];
+    return [...this.labs.keys(), ...this.restoring.waiting(), ...this.parked];
   }
 
   /** The refusal of a new lab's id that a lab here holds, in any case; else null. */

@@ -273,6 +273,12 @@ describe('restart with fewer labs allowed', () => {
     await http(`${b.url}/api/labs/l2`, { method: 'DELETE' });
     const reuse = await http(`${b.url}/api/labs`, { method: 'POST', body: { id: 'l3', preset: 'kernel-panic' } });
     expect([reuse.status, reuse.body.error.code, reuse.body.error.path]).toEqual([409, 'CONFLICT', 'id']);
+    // In another case too (on a case-insensitive disk it would be the same folder).
+    const cased = await http(`${b.url}/api/labs`, { method: 'POST', body: { id: 'L3', preset: 'demo' } });
+    expect([cased.status, cased.body.error.message]).toEqual([
+      409,
+      'a lab "l3" already exists (ids that differ only in case are one id)',
+    ]);
     await b.close();
     // Allowed again, it comes back as it was.
     const c = await startServer({ dataDir: a.dataDir, config: { maxLabs: 3 } });
