@@ -16,7 +16,7 @@ import {
   type DrawnLine,
   type Theme,
 } from './chart.js';
-import { ChartData, type ChartSpec, type Tolerance } from './chartData.js';
+import { ChartData, type ChartSpec, type LineSpec, type Tolerance } from './chartData.js';
 import type { LabClient } from './lab.svelte.js';
 import type { TimeView } from './view.svelte.js';
 import { vpsColors } from './colors.js';
@@ -183,7 +183,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
           if (y > hi) hi = y;
         }
       }
-      if (sp.host && src.onInked) reportInk(lines);
+      if (sp.host) hostInk(lines);
       if (src.shared) {
         src.shared.report(slot, lo, hi);
         [lo, hi] = src.shared.union();
@@ -223,12 +223,24 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
       wrapper.setAttribute('data-last-tick', tickText);
     }
   };
-  const reportInk = (lines: readonly { line: { metric: string }; data: readonly { y: number }[] }[]): void => {
-    const inked = lines.filter((l) => l.data.some((p) => Number.isFinite(p.y))).map((l) => l.line.metric);
-    const text = inked.join(',');
+  /**
+   * A host chart's lines with a point in the window, told to `onInked`; with no Dom0 or host-OS
+   * line drawn (full virtualization, containers), the whole host's line is the chart's one line and
+   * is drawn bold rather than faint.
+   */
+  const hostInk = (lines: readonly { line: LineSpec; data: readonly { y: number }[] }[]): void => {
+    const inked = lines.filter((l) => l.data.some((p) => Number.isFinite(p.y)));
+    const alone = !inked.some((l) => !l.line.secondary);
+    for (let i = 0; i < drawOrder.length; i++) {
+      const { line } = lines[drawOrder[i]];
+      if (!line.secondary || !line.color) continue;
+      drawn[i].color = alone ? line.color : line.color + '70';
+      drawn[i].width = alone ? 2 : 1;
+    }
+    const text = inked.map((l) => l.line.metric).join(',');
     if (text === inkedShown) return;
     inkedShown = text;
-    src.onInked?.(inked);
+    src.onInked?.(inked.map((l) => l.line.metric));
   };
   const paintPointer = (): void => drawPointerLayer(overlay, chart, view, theme_);
   const interval = (): number => {
