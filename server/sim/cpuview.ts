@@ -84,11 +84,13 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
       const d = cpuDemand[i];
       const run = runLength(d, cpuLimit[i], quiet ? 0 : bgCpu[i], slice, burst);
       held += got * run * 0.5;
-      if (run === slice) {
-        bound += got;
-        const fair = Math.min(cpuLimit[i], unit * (domainW ? weight[i] : vcpusA[i]));
-        if (got <= fair * (1 + 1e-9)) ahead += got;
-      } else ahead += got;
+      // (Worked out whether or not it runs whole slices: V8 throws away optimized code at the first
+      // run of arithmetic it never saw run, and the first CPU-bound VPS may come late in a run.)
+      const fair = Math.min(cpuLimit[i], unit * (domainW ? weight[i] : vcpusA[i]));
+      const boundIf = bound + got,
+        underFair = got <= fair * (1 + 1e-9);
+      if (run === slice) bound = boundIf;
+      if (run !== slice || underFair) ahead += got;
       entities += Math.ceil(d - 1e-9);
     }
     // Cache and memory-bandwidth interference (model spec §6, every mode).
@@ -209,12 +211,16 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     if (share && d > 0) {
       const run = runLength(d, lim, quiet ? 0 : bgCpuA[i], slice, burst);
       const isBound = run === slice;
-      const ahead = isBound && got > fair * (1 + 1e-9) ? aheadAll : aheadAll - got;
+      // (Both sides worked out, CPU-bound or not: V8 throws away optimized code at the first run of
+      // arithmetic it never saw run.)
+      const aboveFair = got > fair * (1 + 1e-9),
+        boundOthers = boundAll - got;
+      const ahead = isBound && aboveFair ? aheadAll : aheadAll - got;
       const wake = wakeWaitMs(
         cores,
         contended,
         sumGotAll - got,
-        isBound ? boundAll - got : boundAll,
+        isBound ? boundOthers : boundAll,
         heldMs - got * run * 0.5,
         ahead,
         runnable - Math.ceil(d - 1e-9),

@@ -199,10 +199,16 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
       rho = inp.uDom0;
     }
     const memo = 4 * k;
+    // (The memo is read whether or not it holds this ρ: V8 throws away optimized code at the first
+    // run of a read it never saw run, and the isolated run, which rarely repeats a ρ, runs first.)
+    const memoRho = io[memo],
+      memoK = io[memo + 1],
+      memoSojourn = io[memo + 2],
+      memoLoss = io[memo + 3];
     let sojourn: number, loss: number;
-    if (io[memo] === rho && io[memo + 1] === K) {
-      sojourn = io[memo + 2];
-      loss = io[memo + 3];
+    if (memoRho === rho && memoK === K) {
+      sojourn = memoSojourn;
+      loss = memoLoss;
     } else {
       let x = rho;
       if (x <= 1e-12) {
