@@ -4,38 +4,19 @@
  * debris, and once the disk has room again its log holds every command the lab applied, so a
  * SIGKILL and a restart re-run the lab exactly (nothing is lost, the history comes back).
  */
-import { execFileSync } from 'node:child_process';
-import {
-  closeSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { http } from './helpers.js';
+import { appliedLoads, smallTmpfs } from './disk.js';
 import { listening, spawnServer, stop, type Child } from './child.js';
 
-const mountPoint = mkdtempSync(path.join(tmpdir(), 'full-disk-'));
-/** Whether a 4 MB tmpfs could be mounted (root with the right to mount); else the test is skipped. */
-const mounted = (() => {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const disk = smallTmpfs('full-disk-');
+const mountPoint = disk.dir;
 const children: Child[] = [];
 afterAll(async () => {
   for (const c of children) await stop(c, 'SIGKILL');
-  if (mounted) execFileSync('umount', [mountPoint]);
-  rmSync(mountPoint, { recursive: true, force: true });
+  disk.release();
 });
 
 const dataDir = path.join(mountPoint, 'data');
@@ -78,15 +59,7 @@ async function snapshotAt(tick: number): Promise<void> {
   }
 }
 
-/** The web-1 CPU loads the lab has applied, in order (from its recorded session). */
-async function appliedLoads(url: string): Promise<number[]> {
-  const s = await http(`${url}/api/labs/demo/scenario`);
-  return (s.body.data.events as { type: string; load?: { cpu?: number } }[])
-    .filter((e) => e.type === 'setLoad')
-    .map((e) => e.load?.cpu as number);
-}
-
-describe.skipIf(!mounted)('a full disk under DATA_DIR', () => {
+describe.skipIf(!disk.mounted)('a full disk under DATA_DIR', () => {
   it('refuses what it cannot save with the reason, leaves no debris, and loses nothing once there is room', async () => {
     const first = start();
     const url = await listening(first);

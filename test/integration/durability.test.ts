@@ -5,20 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { http } from './helpers.js';
+import { appliedLoads } from './disk.js';
 import { childServers, listening, stop } from './child.js';
 
 const { dataDir: newDataDir, start } = childServers('durable');
 
 const setLoad = (k: number) => ({ type: 'setLoad', vps: 'web-1', load: { cpu: k / 1000 } });
-
-/** The web-1 CPU loads the lab has applied, in order (from its recorded session). */
-async function appliedLoads(url: string): Promise<number[]> {
-  const s = await http(`${url}/api/labs/demo/scenario`);
-  expect(s.status).toBe(200);
-  return (s.body.data.events as { type: string; vps?: string; load?: { cpu?: number } }[])
-    .filter((e) => e.type === 'setLoad' && e.vps === 'web-1')
-    .map((e) => e.load?.cpu as number);
-}
 
 describe('durability', () => {
   it('loses no acknowledged command when the server is SIGKILLed right after the acknowledgement', async () => {

@@ -4,26 +4,16 @@
  * tmpfs, when this machine lets the test mount one) is refused naming the reason, and the lab, its
  * running state and its saved history are as they were, also after a restart.
  */
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { http } from './helpers.js';
+import { appliedLoads, smallTmpfs } from './disk.js';
 import { childServers, listening, spawnServer, stop, type Child } from './child.js';
 
 const { dataDir: newDataDir, start } = childServers('reset');
 
 const setLoad = (cpu: number) => ({ type: 'setLoad', vps: 'web-1', load: { cpu } });
-
-/** The web-1 CPU loads the demo lab has applied, in order (from its recorded session). */
-async function appliedLoads(url: string): Promise<number[]> {
-  const s = await http(`${url}/api/labs/demo/scenario`);
-  expect(s.status).toBe(200);
-  return (s.body.data.events as { type: string; vps?: string; load?: { cpu?: number } }[])
-    .filter((e) => e.type === 'setLoad' && e.vps === 'web-1')
-    .map((e) => e.load?.cpu as number);
-}
 
 const webLoad = async (url: string): Promise<number> =>
   (await http(`${url}/api/labs/demo`)).body.data.vps.find((v: { id: string }) => v.id === 'web-1').load.cpu;
@@ -52,24 +42,15 @@ describe('a reset survives a crash', () => {
   }, 90_000);
 });
 
-const mountPoint = mkdtempSync(path.join(tmpdir(), 'reset-full-'));
-/** Whether a 4 MB tmpfs could be mounted (root with the right to mount); else that test is skipped. */
-const mounted = (() => {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const disk = smallTmpfs('reset-full-');
+const mountPoint = disk.dir;
 const children: Child[] = [];
 afterAll(async () => {
   for (const c of children) await stop(c, 'SIGKILL');
-  if (mounted) execFileSync('umount', [mountPoint]);
-  rmSync(mountPoint, { recursive: true, force: true });
+  disk.release();
 });
 
-describe.skipIf(!mounted)('a reset on a full disk', () => {
+describe.skipIf(!disk.mounted)('a reset on a full disk', () => {
   const dataDir = path.join(mountPoint, 'data');
   const filler = path.join(mountPoint, 'filler');
   const startFull = () => {

@@ -1,0 +1,38 @@
+/**
+ * Disk-side helpers of the durability tests: a small tmpfs to fill (where this machine lets a
+ * test mount one), and what a lab's recorded session says it applied.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { http } from './helpers.js';
+
+/** A 4 MB tmpfs at a new folder; `mounted` false where it cannot be mounted (then the test is skipped). */
+export function smallTmpfs(prefix: string): { dir: string; mounted: boolean; release(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  let mounted = false;
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', dir], { stdio: 'ignore' });
+    mounted = true;
+  } catch {
+    mounted = false;
+  }
+  return {
+    dir,
+    mounted,
+    release() {
+      if (mounted) execFileSync('umount', [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The web-1 CPU loads the demo lab has applied, in order (from its recorded session). */
+export async function appliedLoads(url: string): Promise<number[]> {
+  const s = await http(`${url}/api/labs/demo/scenario`);
+  if (s.status !== 200) throw new Error(`scenario of demo: HTTP ${s.status}`);
+  return (s.body.data.events as { type: string; vps?: string; load?: { cpu?: number } }[])
+    .filter((e) => e.type === 'setLoad' && e.vps === 'web-1')
+    .map((e) => e.load?.cpu as number);
+}
