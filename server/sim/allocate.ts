@@ -284,11 +284,6 @@ export function waterFillVcpu(
   return level;
 }
 
-/** What entity i would get at level λ with unlimited demand up to `ceiling` (its headroom). */
-export function headroomDomain(weight: number, ceiling: number, level: number): number {
-  return domainAt(ceiling, weight, level);
-}
-
 /** What an entity asking `demand` cores, capped at `cap`, gets at level λ under vCPU weighting. */
 export function vcpuShareAt(demand: number, cap: number, level: number): number {
   return vcpuAt(demand, cap, level);

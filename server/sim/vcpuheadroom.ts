@@ -2,10 +2,10 @@
  * CPU headroom under flat vCPU weighting (model spec §3, §7): what each VPS would get if all its
  * vCPUs asked for a whole core (up to its cap) while everyone else keeps asking what they do.
  * Each entity's share at water level λ is gⱼ(λ) (allocate.ts `vcpuAt`: ⌊d⌋ busy vCPUs and the
- * fractional one at min(their demand, λ), capped); VPS i's raised share is hᵢ(λ) = min(capᵢ,
- * vcpusᵢ·min(λ, 1)). Max-min gives it hᵢ(λ′) at the λ′ where Σ_{j≠i} gⱼ(λ′) + hᵢ(λ′) fills the
- * cores. Σ gⱼ is tabulated once a tick at its breakpoints (sorted), so each VPS's λ′ is a binary
- * search: a neighbour asking for more can only lower a VPS's headroom, never raise it.
+ * fractional one at min(their demand, λ), capped); VPS i's raised share is the same function with
+ * every vCPU busy, hᵢ(λ) = min(capᵢ, vcpusᵢ·min(λ, 1)). Max-min gives it hᵢ(λ′) at the λ′ where
+ * Σ_{j≠i} gⱼ(λ′) + hᵢ(λ′) fills the cores. Σ gⱼ is tabulated once a tick at its breakpoints
+ * (sorted), so each VPS's λ′ is a binary search: a neighbour asking for more can only lower a VPS's headroom, never raise it.
  */
 import * as allocMod from './allocate.js';
 
@@ -107,7 +107,7 @@ export function vcpuHeadroom(
     while (lo < hi) {
       const k = (lo + hi) >> 1;
       const l = lev[k];
-      if (sum[k] - vcpuShareAt(d, c, l) + raised(vc, c, l) <= capacity) lo = k + 1;
+      if (sum[k] - vcpuShareAt(d, c, l) + vcpuShareAt(vc, c, l) <= capacity) lo = k + 1;
       else hi = k;
     }
     // On [λ_{lo−1}, λ_lo) the others' sum is linear and its raised share grows at vc up to its
@@ -115,15 +115,9 @@ export function vcpuHeadroom(
     const l0 = lo > 0 ? lev[lo - 1] : 0;
     const base = (lo > 0 ? sum[lo - 1] : 0) - vcpuShareAt(d, c, l0);
     const others = (lo > 0 ? slope[lo - 1] : slope0) - vcpuShareSlope(d, c, l0);
-    const l = l0 + (capacity - base - raised(vc, c, l0)) / (others + vc);
-    out[i] = raised(vc, c, l);
+    const l = l0 + (capacity - base - vcpuShareAt(vc, c, l0)) / (others + vc);
+    out[i] = vcpuShareAt(vc, c, l);
   }
-}
-
-/** VPS i's share at level λ with every vCPU asking a whole core: min(cap, vcpus·min(λ, 1)). */
-function raised(vc: number, cap: number, level: number): number {
-  const v = vc * (level < 1 ? level : 1);
-  return v < cap ? v : cap;
 }
 
 function push(at: Float64Array, drop: Float64Array, m: number, level: number, by: number): number {
