@@ -5,7 +5,8 @@
  * fractional one at min(their demand, λ), capped); VPS i's raised share is the same function with
  * every vCPU busy, hᵢ(λ) = min(capᵢ, vcpusᵢ·min(λ, 1)). Max-min gives it hᵢ(λ′) at the λ′ where
  * Σ_{j≠i} gⱼ(λ′) + hᵢ(λ′) fills the cores. Σ gⱼ is tabulated once a tick at its breakpoints
- * (sorted), so each VPS's λ′ is a binary search: a neighbour asking for more can only lower a VPS's headroom, never raise it.
+ * (sorted), so each VPS's λ′ is a binary search: a neighbour asking for more can only lower a
+ * VPS's headroom, never raise it.
  */
 import * as allocMod from './allocate.js';
 
