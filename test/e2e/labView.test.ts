@@ -133,8 +133,19 @@ describe('dashboard, second pass', () => {
     const lab = await createLab(server, { preset: 'demo' });
     const { page, errors } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 0);
+    // Where each card's controls sit: they must hold still while the reasons above them change.
+    const controls = () =>
+      page.evaluate(() =>
+        Array.from(document.querySelectorAll('[data-testid^="vps-card-"]')).map((c) => {
+          const b = c.querySelector('[role="group"][aria-label^="Misbehaviours"]')!.getBoundingClientRect();
+          return [c.getAttribute('data-testid'), Math.round(b.top - c.getBoundingClientRect().top), Math.round(c.getBoundingClientRect().height)];
+        }),
+      );
+    const quiet = await controls();
     await page.getByRole('button', { name: 'Start cpu_hog on batch-1' }).click();
     await waitForState(server, lab, (s) => s.faults.some((f) => f.vps === 'batch-1'));
+    await expect.poll(() => page.getByTestId('explain-db-1').getAttribute('class'), { timeout: 10_000 }).not.toMatch(/quiet/);
+    expect(await controls(), 'the controls moved when the reasons changed').toEqual(quiet);
     expect(await page.getByTestId('focus-chip').count()).toBe(0);
     await page.getByRole('button', { name: 'Focus the charts on web-1' }).click();
     await expect.poll(() => page.getByTestId('focus-chip').textContent()).toMatch(/Focus: web-1/);
