@@ -1,21 +1,23 @@
 /**
- * The labs of this server: create (from a preset or a posted scenario, optionally comparing two
- * modes), list, get, delete, within limits; restored from the store at start; paced by one timer.
+ * The labs of this server: create (creating.ts), list, get, reset, delete, within limits; restored
+ * from the store at start (savedLabs.ts); paced by one timer.
  */
 import type { Logger } from 'pino';
-import type { ModeSpec, Result, Scenario } from '../../shared/commands.js';
+import type { Result } from '../../shared/commands.js';
 import { fail, type ApiError } from '../../shared/protocol.js';
 import type { Clock } from './clock.js';
 import type { EngineFactory } from './engines.js';
 import { Lab, type LabLimits } from './lab.js';
-import { reviveLab, type MakeLab, type ReviveDeps } from './restore.js';
+import type { MakeLab, ReviveDeps } from './restore.js';
 import type { Store } from './store.js';
 import { Resets } from './resetting.js';
 import { Restoring } from './restoring.js';
-import { parseStoredLab, type StoredLab } from './stored.js';
+import type { StoredLab } from './stored.js';
 import { LabSaver, labMeta } from './saving.js';
-import { forkEngines, scenarioEngines, startingScenario, type NewLab } from './starting.js';
-import { forkIdBase, forkName, freeId, freeName, idClash } from './naming.js';
+import { scenarioEngines, type NewLab } from './starting.js';
+import { freeId, freeName, idClash } from './naming.js';
+import { createLab, forkLab, type Creator } from './creating.js';
+import { adoptLab, restoreSaved, type Reviver } from './savedLabs.js';
 
 export type { NewLab };
 
@@ -68,64 +70,28 @@ export class Registry {
    * on. Until a lab is back, `isRestoring(id)` says so. Resolves with how many labs the store held.
    */
   async restore(): Promise<number> {
-    const store = this.o.store;
-    if (!store) return 0;
-    const ids = await this.restoring.list(() => store.list());
-    const left = this.parked;
-    for (const id of ids) {
-      // Within MAX_LABS (each lab's history budget assumes it): the rest stay on disk, untouched.
-      if (this.labs.size >= this.o.maxLabs) {
-        left.add(id);
-        this.restoring.settled(id);
-        continue;
-      }
-      try {
-        await this.restoreOne(store, id);
-      } catch (err) {
-        this.o.logger.error(
-          { err, lab: id },
-          'could not read a saved lab; it is left on disk and not started',
-        );
-      } finally {
-        this.restoring.settled(id);
-      }
-    }
-    if (left.size)
-      this.o.logger.warn(
-        { labs: [...left], maxLabs: this.o.maxLabs },
-        'the store holds more labs than MAX_LABS; these stay saved and are not started (raise MAX_LABS to start them)',
-      );
-    return ids.length;
-  }
-
-  private async restoreOne(store: Store, id: string): Promise<void> {
-    const raw = await store.load(id);
-    if (!raw) return;
-    const parsed = parseStoredLab(id, raw);
-    if (!parsed.ok) return store.quarantine(id, parsed.error);
-    for (const note of parsed.data.notes)
-      this.o.logger.warn({ lab: id, note }, 'part of a saved lab set aside');
-    const r = await reviveLab(this.reviveDeps(), parsed.data);
-    if (!r.ok) return store.quarantine(id, r.error);
-    if (parsed.data.meta.forkedAt !== undefined) this.forks.add(id);
-    this.add(r.data);
-    // A snapshot set aside is replaced at once by a good one.
-    if (!parsed.data.snapshot) await this.saver.snapshot(r.data);
+    return this.o.store ? restoreSaved(this.reviver(), this.o.store, this.parked) : 0;
   }
 
   /**
    * Bring back one stored lab here (a cluster process taking it over) and run it up to
    * `untilTick` (the tick its previous owner had reached), then keep pacing it.
    */
-  async adopt(stored: StoredLab, untilTick = -1): Promise<Res<Lab>> {
-    const id = stored.meta.id;
-    if (this.labs.has(id)) return fail('CONFLICT', `lab "${id}" already runs here`);
-    const progress = Math.max(untilTick, stored.progress ?? -1);
-    const r = await reviveLab(this.reviveDeps(), progress >= 0 ? { ...stored, progress } : stored);
-    if (!r.ok) return fail('INTERNAL', `lab "${id}" could not be taken over: ${r.error}`);
-    if (stored.meta.forkedAt !== undefined) this.forks.add(id);
-    this.add(r.data);
-    return { ok: true, data: r.data };
+  adopt(stored: StoredLab, untilTick = -1): Promise<Res<Lab>> {
+    return adoptLab(this.reviver(), stored, untilTick);
+  }
+
+  private reviver(): Reviver {
+    return {
+      logger: this.o.logger,
+      saver: this.saver,
+      maxLabs: this.o.maxLabs,
+      restoring: this.restoring,
+      count: () => this.labs.size,
+      has: (id) => this.labs.has(id),
+      deps: () => this.reviveDeps(),
+      add: (lab, fork) => this.add(lab, fork),
+    };
   }
 
   /** Stop running a lab here without deleting it (another process owns it now). */
@@ -187,7 +153,8 @@ export class Registry {
     });
   }
 
-  private add(lab: Lab): void {
+  private add(lab: Lab, fork = false): void {
+    if (fork) this.forks.add(lab.id);
     this.labs.set(lab.id, lab);
     this.saver.started(lab.id, this.o.clock.now());
     for (const fn of this.addedListeners) fn(lab);
@@ -218,58 +185,27 @@ export class Registry {
     if (clash) return clash;
     this.creating++;
     try {
-      if (from !== undefined) return await this.fork(from, compare!, id);
-      const start = await startingScenario(req, this.o.limits.maxVps);
-      if (!start.ok) return start;
-      const { base } = start.data;
-      let { scenario } = start.data;
-      scenario = { ...scenario, name: this.freeName(scenario.name) };
-      const labId = id ?? this.freeId(base);
-      const engines = await scenarioEngines(this.o.engines, scenario, compare);
-      if (!engines.ok) return engines;
-      const late = this.clash(labId);
-      if (late) return late;
-      const made = await this.saver.create(labMeta(labId, scenario, compare));
-      if (made) return made;
-      const lab = this.makeLab(labId, scenario, compare, engines.data);
-      this.add(lab);
-      this.o.logger.info({ lab: labId, compare }, 'lab created');
-      return { ok: true, data: lab };
+      return from !== undefined
+        ? await forkLab(this.creator(), from, compare!, id)
+        : await createLab(this.creator(), req);
     } finally {
       this.creating--;
     }
   }
 
-  /**
-   * A compare lab forked from a running one at its current tick: both modes start from that lab's
-   * state (its VPSs, sliders, faults in progress), each keeps its own mode from then on, and they
-   * take the same commands. A mode that cannot admit the current VPSs is refused with the reason.
-   */
-  private async fork(from: string, compare: [ModeSpec, ModeSpec], id?: string): Promise<Res<Lab>> {
-    const source = this.labs.get(from);
-    if (!source) return fail('UNKNOWN_LAB', `no lab "${from}" to fork`, 'from');
-    const saved = source.save();
-    const state = source.state();
-    const forked = await forkEngines(this.o.engines, saved.engines[0], compare);
-    if (!forked.ok) return forked;
-    const engines = forked.data;
-    const name = this.freeName(forkName(state.name, compare));
-    const labId = id ?? this.freeId(forkIdBase(from, compare));
-    const clash = this.clash(labId);
-    if (clash) return clash;
-    const scenario: Scenario = { ...source.scenario, name };
-    const made = await this.saver.create(labMeta(labId, scenario, compare, state.tick));
-    if (made) return made;
-    const lab = this.makeLab(labId, scenario, compare, engines, undefined, state.colors, name);
-    // Both modes share the source's past up to the fork: the charts start with it, not blank.
-    for (const [frame] of source.history.range(0, state.tick)) lab.history.push([frame, frame]);
-    // A fork cannot be re-run from its scenario: its starting point is this snapshot.
-    const first = await this.saver.firstSnapshot(lab);
-    if (first) return first;
-    this.forks.add(labId);
-    this.add(lab);
-    this.o.logger.info({ lab: labId, from, tick: state.tick, compare }, 'lab forked');
-    return { ok: true, data: lab };
+  private creator(): Creator {
+    return {
+      engines: this.o.engines,
+      logger: this.o.logger,
+      saver: this.saver,
+      maxVps: this.o.limits.maxVps,
+      get: (id) => this.labs.get(id),
+      makeLab: (...a) => this.makeLab(...a),
+      add: (lab, fork) => this.add(lab, fork),
+      clash: (id) => this.clash(id),
+      freeId: (base) => this.freeId(base),
+      freeName: (name) => this.freeName(name),
+    };
   }
 
   /**

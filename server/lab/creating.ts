@@ -1,0 +1,89 @@
+/**
+ * New labs of a registry: from a preset or a posted scenario (optionally comparing two modes), or
+ * forked from a running lab at its tick. Each is saved before it runs, and refused with the reason
+ * when it cannot be (limits, a taken id, a mode that cannot admit it, a store that cannot save it).
+ */
+import type { Logger } from 'pino';
+import type { ModeSpec, Result, Scenario } from '../../shared/commands.js';
+import { fail, type ApiError } from '../../shared/protocol.js';
+import type { EngineFactory } from './engines.js';
+import type { Lab } from './lab.js';
+import type { MakeLab } from './restore.js';
+import { labMeta, type LabSaver } from './saving.js';
+import { forkEngines, scenarioEngines, startingScenario, type NewLab } from './starting.js';
+import { forkIdBase, forkName } from './naming.js';
+
+type Res<T> = Result<T, ApiError>;
+
+/** What creating a lab needs of its registry. */
+export interface Creator {
+  readonly engines: EngineFactory;
+  readonly logger: Logger;
+  readonly saver: LabSaver;
+  readonly maxVps: number;
+  get(id: string): Lab | undefined;
+  makeLab: MakeLab;
+  /** Run a lab here (it was saved). */
+  add(lab: Lab, fork: boolean): void;
+  /** The refusal of a new lab's id that a lab here holds; else null. */
+  clash(id: string): { ok: false; error: ApiError } | null;
+  freeId(base: string): string;
+  freeName(name: string): string;
+}
+
+/** A lab from `{ id?, preset?, scenario?, compare? }` (neither preset nor scenario: the demo). */
+export async function createLab(c: Creator, req: NewLab): Promise<Res<Lab>> {
+  const { id, compare } = req;
+  const start = await startingScenario(req, c.maxVps);
+  if (!start.ok) return start;
+  const { base } = start.data;
+  let { scenario } = start.data;
+  scenario = { ...scenario, name: c.freeName(scenario.name) };
+  const labId = id ?? c.freeId(base);
+  const engines = await scenarioEngines(c.engines, scenario, compare);
+  if (!engines.ok) return engines;
+  const late = c.clash(labId);
+  if (late) return late;
+  const made = await c.saver.create(labMeta(labId, scenario, compare));
+  if (made) return made;
+  const lab = c.makeLab(labId, scenario, compare, engines.data);
+  c.add(lab, false);
+  c.logger.info({ lab: labId, compare }, 'lab created');
+  return { ok: true, data: lab };
+}
+
+/**
+ * A compare lab forked from a running one at its current tick: both modes start from that lab's
+ * state (its VPSs, sliders, faults in progress), each keeps its own mode from then on, and they
+ * take the same commands. A mode that cannot admit the current VPSs is refused with the reason.
+ */
+export async function forkLab(
+  c: Creator,
+  from: string,
+  compare: [ModeSpec, ModeSpec],
+  id?: string,
+): Promise<Res<Lab>> {
+  const source = c.get(from);
+  if (!source) return fail('UNKNOWN_LAB', `no lab "${from}" to fork`, 'from');
+  const saved = source.save();
+  const state = source.state();
+  const forked = await forkEngines(c.engines, saved.engines[0], compare);
+  if (!forked.ok) return forked;
+  const engines = forked.data;
+  const name = c.freeName(forkName(state.name, compare));
+  const labId = id ?? c.freeId(forkIdBase(from, compare));
+  const clash = c.clash(labId);
+  if (clash) return clash;
+  const scenario: Scenario = { ...source.scenario, name };
+  const made = await c.saver.create(labMeta(labId, scenario, compare, state.tick));
+  if (made) return made;
+  const lab = c.makeLab(labId, scenario, compare, engines, undefined, state.colors, name);
+  // Both modes share the source's past up to the fork: the charts start with it, not blank.
+  for (const [frame] of source.history.range(0, state.tick)) lab.history.push([frame, frame]);
+  // A fork cannot be re-run from its scenario: its starting point is this snapshot.
+  const first = await c.saver.firstSnapshot(lab);
+  if (first) return first;
+  c.add(lab, true);
+  c.logger.info({ lab: labId, from, tick: state.tick, compare }, 'lab forked');
+  return { ok: true, data: lab };
+}

@@ -1,0 +1,85 @@
+/**
+ * Saved labs coming back into a registry: every lab of the store at start, one after the other,
+ * each at the latest tick it reached (within MAX_LABS; the rest stay saved and untouched), and one
+ * lab taken over from another process of a cluster. A lab that cannot be restored is quarantined
+ * (moved aside with the reason) and the others go on.
+ */
+import type { Logger } from 'pino';
+import type { Result } from '../../shared/commands.js';
+import { fail, type ApiError } from '../../shared/protocol.js';
+import type { Lab } from './lab.js';
+import { reviveLab, type ReviveDeps } from './restore.js';
+import type { Restoring } from './restoring.js';
+import type { LabSaver } from './saving.js';
+import type { Store } from './store.js';
+import { parseStoredLab, type StoredLab } from './stored.js';
+
+/** What bringing saved labs back needs of its registry. */
+export interface Reviver {
+  readonly logger: Logger;
+  readonly saver: LabSaver;
+  readonly maxLabs: number;
+  readonly restoring: Restoring;
+  /** Labs running here. */
+  count(): number;
+  has(id: string): boolean;
+  deps(): ReviveDeps;
+  /** Run a restored lab here. */
+  add(lab: Lab, fork: boolean): void;
+}
+
+/**
+ * Bring back every lab in the store; `parked` receives the ids left saved past MAX_LABS.
+ * Resolves with how many labs the store held.
+ */
+export async function restoreSaved(r: Reviver, store: Store, parked: Set<string>): Promise<number> {
+  const ids = await r.restoring.list(() => store.list());
+  for (const id of ids) {
+    // Within MAX_LABS (each lab's history budget assumes it): the rest stay on disk, untouched.
+    if (r.count() >= r.maxLabs) {
+      parked.add(id);
+      r.restoring.settled(id);
+      continue;
+    }
+    try {
+      await restoreOne(r, store, id);
+    } catch (err) {
+      r.logger.error({ err, lab: id }, 'could not read a saved lab; it is left on disk and not started');
+    } finally {
+      r.restoring.settled(id);
+    }
+  }
+  if (parked.size)
+    r.logger.warn(
+      { labs: [...parked], maxLabs: r.maxLabs },
+      'the store holds more labs than MAX_LABS; these stay saved and are not started (raise MAX_LABS to start them)',
+    );
+  return ids.length;
+}
+
+async function restoreOne(r: Reviver, store: Store, id: string): Promise<void> {
+  const raw = await store.load(id);
+  if (!raw) return;
+  const parsed = parseStoredLab(id, raw);
+  if (!parsed.ok) return store.quarantine(id, parsed.error);
+  for (const note of parsed.data.notes) r.logger.warn({ lab: id, note }, 'part of a saved lab set aside');
+  const revived = await reviveLab(r.deps(), parsed.data);
+  if (!revived.ok) return store.quarantine(id, revived.error);
+  r.add(revived.data, parsed.data.meta.forkedAt !== undefined);
+  // A snapshot set aside is replaced at once by a good one.
+  if (!parsed.data.snapshot) await r.saver.snapshot(revived.data);
+}
+
+/**
+ * Bring back one stored lab here (a cluster process taking it over) and run it up to
+ * `untilTick` (the tick its previous owner had reached).
+ */
+export async function adoptLab(r: Reviver, stored: StoredLab, untilTick: number): Promise<Result<Lab, ApiError>> {
+  const id = stored.meta.id;
+  if (r.has(id)) return fail('CONFLICT', `lab "${id}" already runs here`);
+  const progress = Math.max(untilTick, stored.progress ?? -1);
+  const revived = await reviveLab(r.deps(), progress >= 0 ? { ...stored, progress } : stored);
+  if (!revived.ok) return fail('INTERNAL', `lab "${id}" could not be taken over: ${revived.error}`);
+  r.add(revived.data, stored.meta.forkedAt !== undefined);
+  return revived;
+}
