@@ -25,13 +25,36 @@ import {
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { settleSwaps, swapFolder } from './fileSwap.js';
-import { LabExistsError, StoreLockedError, type CommandRecord, type RawLab, type Store } from './store.js';
+import {
+  LabExistsError,
+  StoreLockedError,
+  type CommandRecord,
+  type LabPart,
+  type RawLab,
+  type Store,
+} from './store.js';
 
 /** A folder name that can be a lab id (anything else under labs/ is ignored). */
 export const LAB_DIR = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 const LOCK = 'server.lock';
 /** progress.json's fixed size (a safe integer tick fits). */
 const PROGRESS_BYTES = 40;
+/** Each part of a lab, by file. */
+const FILES: Record<LabPart, string> = {
+  meta: 'meta.json',
+  snapshot: 'snapshot.json',
+  progress: 'progress.json',
+  commands: 'commands.ndjson',
+};
+
+/** A time stamp that is a file name. */
+const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+
+/** Why a file could not be read, short ("EISDIR: illegal operation on a directory"). */
+const readError = (e: unknown) => {
+  const { code, message } = e as NodeJS.ErrnoException;
+  return code ? `${code}: ${message.replace(/^[A-Z]+: /, '').replace(/, [a-z]+ '.*'$/, '')}` : String(e);
+};
 
 /** Write `data` to `file` atomically: a temporary file (flushed to disk when `sync`), renamed into place. */
 export async function writeAtomic(file: string, data: string, sync = true): Promise<void> {
@@ -181,6 +204,12 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
   const store: Store = {
     async list() {
       const names = await readdir(root, { withFileTypes: true });
+      const odd = names.filter((d) => !d.isDirectory() && LAB_DIR.test(d.name)).map((d) => d.name);
+      if (odd.length)
+        logger.warn(
+          { files: odd.map((n) => path.join(root, n)) },
+          'DATA_DIR/labs holds files where lab folders belong; they are left alone, and their names are not free for new labs',
+        );
       return names
         .filter((d) => d.isDirectory() && LAB_DIR.test(d.name))
         .map((d) => d.name)
@@ -188,21 +217,25 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
     },
     async load(id) {
       if (!LAB_DIR.test(id)) return undefined;
-      const read = async (name: string) => {
+      const unreadable: RawLab['unreadable'] = {};
+      // A part that is there but cannot be read (a folder, an I/O error) is reported, not thrown:
+      // the lab may still be rebuilt from the others.
+      const read = async (part: LabPart) => {
         try {
-          return await readFile(path.join(dir(id), name), 'utf8');
+          return await readFile(path.join(dir(id), FILES[part]), 'utf8');
         } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-          throw e;
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') unreadable[part] = readError(e);
+          return undefined;
         }
       };
       const [meta, snapshot, progress, log] = await Promise.all([
-        read('meta.json'),
-        read('snapshot.json'),
-        read('progress.json'),
-        read('commands.ndjson'),
+        read('meta'),
+        read('snapshot'),
+        read('progress'),
+        read('commands'),
       ]);
-      if (meta === undefined && snapshot === undefined && log === undefined) return undefined;
+      const damaged = Object.keys(unreadable).length > 0;
+      if (meta === undefined && snapshot === undefined && log === undefined && !damaged) return undefined;
       let text = log ?? '';
       if (text && !text.endsWith('\n')) {
         const keep = text.lastIndexOf('\n') + 1;
@@ -216,7 +249,7 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
       }
       const commands = text.split('\n');
       commands.pop();
-      return { meta, snapshot, progress, commands } satisfies RawLab;
+      return { meta, snapshot, progress, commands, ...(damaged && { unreadable }) } satisfies RawLab;
     },
     create(meta) {
       return enqueue(meta.id, async () => {
@@ -226,7 +259,12 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
           made = true;
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-          if ((await readdir(dir(meta.id))).length > 0) throw new LabExistsError(meta.id);
+          // A folder holding anything, or a file under that name: never written over.
+          const held = await readdir(dir(meta.id)).then(
+            (names) => names.length > 0,
+            () => true,
+          );
+          if (held) throw new LabExistsError(meta.id);
         }
         try {
           await writeAtomic(path.join(dir(meta.id), 'meta.json'), JSON.stringify(meta));
@@ -287,10 +325,22 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
         await closeLog(id);
         const qdir = path.join(dataDir, 'quarantine');
         await mkdir(qdir, { recursive: true });
-        const to = path.join(qdir, `${id}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+        const to = path.join(qdir, `${id}-${stamp()}`);
         await rename(dir(id), to);
         await writeFile(path.join(to, 'reason.txt'), `${reason}\n`);
         logger.error({ lab: id, movedTo: to, reason }, 'a saved lab cannot be restored; moved to quarantine');
+      });
+    },
+    setAside(id, part, reason) {
+      return enqueue(id, async () => {
+        const qdir = path.join(dataDir, 'quarantine', `${id}-${stamp()}-${part}`);
+        await mkdir(qdir, { recursive: true });
+        await rename(path.join(dir(id), FILES[part]), path.join(qdir, FILES[part]));
+        await writeFile(path.join(qdir, 'reason.txt'), `${reason}\n`);
+        logger.warn(
+          { lab: id, movedTo: qdir, reason },
+          `${FILES[part]} of a saved lab is damaged; moved aside, kept whole`,
+        );
       });
     },
     remove(id) {

@@ -65,6 +65,9 @@ async function restoreOne(r: Reviver, store: Store, id: string): Promise<void> {
   for (const note of parsed.data.notes) r.logger.warn({ lab: id, note }, 'part of a saved lab set aside');
   const revived = await reviveLab(r.deps(), parsed.data);
   if (!revived.ok) return store.quarantine(id, revived.error);
+  // A damaged part is moved out of the way, kept, before anything is saved in its place; when it
+  // cannot be, the lab is not started (its data stays as it is).
+  for (const { part, reason } of parsed.data.setAside) await store.setAside?.(id, part, reason);
   r.add(revived.data, parsed.data.meta.forkedAt !== undefined);
   // A snapshot set aside is replaced at once by a good one.
   if (!parsed.data.snapshot) await r.saver.snapshot(revived.data);

@@ -43,7 +43,12 @@ export interface RawLab {
   progress?: string;
   /** The command log, one JSON record per entry, in append order (a torn last line already cut). */
   commands: string[];
+  /** Parts that are there but cannot be read (a folder where a file belongs, an I/O error): why, by part. */
+  unreadable?: Partial<Record<LabPart, string>>;
 }
+
+/** The parts of a stored lab. */
+export type LabPart = 'meta' | 'snapshot' | 'progress' | 'commands';
 
 /** A lab id already holds data in the store: a new lab may not be created over it. */
 export class LabExistsError extends Error {
@@ -89,6 +94,12 @@ export interface Store {
   saveProgress(id: string, tick: number): Promise<void>;
   /** Move a lab that cannot be restored out of the live set, keeping all its data, with the reason. */
   quarantine(id: string, reason: string): Promise<void>;
+  /**
+   * Move one damaged part of a lab (its snapshot or progress) out of the lab's way, kept whole
+   * with the reason, so that the lab, rebuilt without it, saves that part anew beside it and never
+   * over it. A store whose damaged parts are simply replaced (Redis) has none.
+   */
+  setAside?(id: string, part: 'snapshot' | 'progress', reason: string): Promise<void>;
   /** Forget a lab and its data. */
   remove(id: string): Promise<void>;
   /** Wait for every queued write. */

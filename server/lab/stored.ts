@@ -3,7 +3,8 @@
  * meta's scenario through the scenario validator, every logged command through the command parser,
  * ticks and sequence numbers as safe integers in order. A lab whose meta or log is damaged cannot
  * be restored (the caller quarantines it, naming the reason); a damaged snapshot or progress file
- * is only noted and set aside (the lab is rebuilt from its meta and log).
+ * is only noted and set aside (the lab is rebuilt from its meta and log). A part the store could
+ * not read at all counts as damaged the same way.
  */
 import { z } from 'zod';
 import { formatPath, ModeSpecSchema, parseCommand, type Result } from '../../shared/commands.js';
@@ -59,6 +60,8 @@ export interface StoredLab {
   commands: CommandRecord[];
   /** What was set aside (a damaged snapshot or progress file), for the log. */
   notes: string[];
+  /** Damaged parts to move out of the lab's way (they would be saved over), with the reason. */
+  setAside: { part: 'snapshot' | 'progress'; reason: string }[];
 }
 
 function parseJson<T>(file: string, text: string, schema: z.ZodType<T>): Result<T, string> {
@@ -86,6 +89,11 @@ function parseEvents(events: z.infer<typeof EventSchema>[]): Result<LabSnapshot[
 /** Validate one lab's raw parts (`id` is the name the store holds it under). */
 export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, string> {
   const notes: string[] = [];
+  const setAside: StoredLab['setAside'] = [];
+  const unreadable = raw.unreadable ?? {};
+  if (unreadable.meta) return { ok: false, error: `meta.json: cannot be read (${unreadable.meta})` };
+  if (unreadable.commands)
+    return { ok: false, error: `commands.ndjson: cannot be read (${unreadable.commands})` };
   if (raw.meta === undefined) return { ok: false, error: 'meta.json is missing' };
   const m = parseJson('meta.json', raw.meta, MetaSchema);
   if (!m.ok) return m;
@@ -96,20 +104,28 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
   const meta: LabMeta = { ...m.data, version: 1, scenario: scenario.data };
   const engines = meta.compare ? 2 : 1;
 
+  const damagedSnapshot = (why: string) => {
+    notes.push(`${why}; set aside`);
+    setAside.push({ part: 'snapshot', reason: why });
+  };
   let snapshot: LabSnapshot | undefined;
-  if (raw.snapshot !== undefined) {
+  if (unreadable.snapshot) damagedSnapshot(`snapshot.json: cannot be read (${unreadable.snapshot})`);
+  else if (raw.snapshot !== undefined) {
     const s = parseJson('snapshot.json', raw.snapshot, SnapshotSchema);
     const ev = s.ok ? parseEvents(s.data.events) : s;
-    if (!s.ok || !ev.ok) notes.push(`${s.ok ? (ev as { error: string }).error : s.error}; set aside`);
+    if (!s.ok || !ev.ok) damagedSnapshot(s.ok ? (ev as { error: string }).error : s.error);
     else if (s.data.engines.length !== engines)
-      notes.push(
-        `snapshot.json: engines: ${s.data.engines.length} saved, the lab runs ${engines}; set aside`,
-      );
+      damagedSnapshot(`snapshot.json: engines: ${s.data.engines.length} saved, the lab runs ${engines}`);
     else snapshot = { ...s.data, events: ev.data };
   }
 
   let progress: number | undefined;
-  if (raw.progress !== undefined) {
+  if (unreadable.progress) {
+    const why = `progress.json: cannot be read (${unreadable.progress})`;
+    notes.push(`${why}; set aside`);
+    setAside.push({ part: 'progress', reason: why });
+  } else if (raw.progress !== undefined) {
+    // Written often and never flushed: a torn one after a crash is expected, and simply rewritten.
     const p = parseJson('progress.json', raw.progress, ProgressSchema);
     if (p.ok) progress = p.data.tick;
     else notes.push(`${p.error}; ignored`);
@@ -136,10 +152,8 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
   const snap = snapshot;
   const first = snap && commands.find((c) => c.seq > snap.seq);
   if (snap && first && first.tick < snap.tick) {
-    notes.push(
-      `snapshot.json: tick ${snap.tick} is past command ${first.seq} logged at tick ${first.tick}; set aside`,
-    );
+    damagedSnapshot(`snapshot.json: tick ${snap.tick} is past command ${first.seq} logged at tick ${first.tick}`);
     snapshot = undefined;
   }
-  return { ok: true, data: { meta, snapshot, progress, commands, notes } };
+  return { ok: true, data: { meta, snapshot, progress, commands, notes, setAside } };
 }

@@ -58,18 +58,23 @@ describe('a damaged DATA_DIR', () => {
     expect(ids).toEqual(['demo', 'good', 'snap', 'torn']);
     // Quarantined with the reason, all their files kept.
     const quarantine = path.join(dataDir, 'quarantine');
+    const folders = readdirSync(quarantine);
+    const whole = folders.filter((d) => !d.endsWith('-snapshot'));
     const reasons = Object.fromEntries(
-      readdirSync(quarantine).map((d) => [
-        d.replace(/-\d{4}-.*$/, ''),
-        readFileSync(path.join(quarantine, d, 'reason.txt'), 'utf8'),
-      ]),
+      whole.map((d) => [d.replace(/-\d{4}-.*$/, ''), readFileSync(path.join(quarantine, d, 'reason.txt'), 'utf8')]),
     );
     expect(Object.keys(reasons).sort()).toEqual(['far', 'meta', 'seq']);
     expect(reasons.meta).toMatch(/meta\.json: version/);
     expect(reasons.far).toMatch(/tick 1000000000000 is beyond/);
     expect(reasons.seq).toMatch(/commands\.ndjson line 2: seq/);
-    for (const d of readdirSync(quarantine))
-      expect(existsSync(path.join(quarantine, d, 'commands.ndjson'))).toBe(true);
+    for (const d of whole) expect(existsSync(path.join(quarantine, d, 'commands.ndjson'))).toBe(true);
+    // A damaged snapshot is set aside as it was (not written over), with the reason.
+    const snapshots = Object.fromEntries(
+      folders
+        .filter((d) => d.endsWith('-snapshot'))
+        .map((d) => [d.replace(/-\d{4}-.*$/, ''), readFileSync(path.join(quarantine, d, 'snapshot.json'), 'utf8')]),
+    );
+    expect(snapshots).toEqual({ snap: '{}', demo: '{"tick": 12, "engines": [' });
     expect(second.out()).toMatch(/moved to quarantine/);
     // A damaged snapshot is rebuilt from meta and log, at the tick the lab reached; demo is that
     // same lab, not a new one created over its records.
