@@ -144,14 +144,22 @@ export class CommandQueue {
 
 /** The lab's own limits on a command (the engine checks the rest). */
 function refuse(engine: Engine, command: Command, maxVps: number): { ok: false; error: ApiError } | null {
-  if (command.type === 'addVps' && engine.state().vps.length >= maxVps)
-    return fail('LIMIT_EXCEEDED', `a lab holds at most ${maxVps} VPSs`, 'vps');
+  if (command.type !== 'addVps') return null;
+  const count = engine.state().vps.length;
+  if (count >= maxVps)
+    return fail(
+      'LIMIT_EXCEEDED',
+      `a lab holds at most ${maxVps} VPSs${count > maxVps ? ` (this one has ${count}: remove some first)` : ''}`,
+      'vps',
+    );
   return null;
 }
 
 /**
  * Apply one command to every engine of the lab at the current tick, log it (and, in a compare lab,
- * a side that refused it), and record it; its record's save joins `saving`.
+ * a side that refused it), and record it; its record's save joins `saving`. `saving` null is a
+ * replay of the lab's log: what it holds was accepted under the limits of its time (a lab saved
+ * with more VPSs than a lowered MAX_VPS_PER_LAB comes back as it was), so only the engine judges.
  */
 export function applyCommand(
   lab: CommandTarget,
@@ -161,7 +169,7 @@ export function applyCommand(
 ): CommandAck {
   const [first, ...others] = lab.engines;
   const tick = first.tick;
-  const refused = refuse(first, command, lab.maxVps);
+  const refused = saving ? refuse(first, command, lab.maxVps) : null;
   if (refused) return refused;
   const applied = first.apply(command);
   if (!applied.ok) return { ok: false, error: applied.error };

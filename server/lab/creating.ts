@@ -10,7 +10,7 @@ import type { EngineFactory } from './engines.js';
 import type { Lab } from './lab.js';
 import type { MakeLab } from './restore.js';
 import { labMeta, type LabSaver } from './saving.js';
-import { forkEngines, scenarioEngines, startingScenario, type NewLab } from './starting.js';
+import { forkEngines, scenarioEngines, startingScenario, vpsOverLimit, type NewLab } from './starting.js';
 import { forkIdBase, forkName } from './naming.js';
 
 type Res<T> = Result<T, ApiError>;
@@ -65,6 +65,9 @@ export async function forkLab(
 ): Promise<Res<Lab>> {
   const source = c.get(from);
   if (!source) return fail('UNKNOWN_LAB', `no lab "${from}" to fork`, 'from');
+  // A fork is a new lab: held to the VPS limit (its source may be over a lowered one).
+  const over = vpsOverLimit(source.state().vps.length, 0, c.maxVps);
+  if (over) return fail('LIMIT_EXCEEDED', over.error.message, 'from');
   const saved = source.save();
   const state = source.state();
   const forked = await forkEngines(c.engines, saved.engines[0], compare);

@@ -86,6 +86,7 @@ export class Registry {
       logger: this.o.logger,
       saver: this.saver,
       maxLabs: this.o.maxLabs,
+      maxVps: this.o.limits.maxVps,
       restoring: this.restoring,
       count: () => this.labs.size,
       has: (id) => this.labs.has(id),

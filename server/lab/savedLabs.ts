@@ -19,6 +19,7 @@ export interface Reviver {
   readonly logger: Logger;
   readonly saver: LabSaver;
   readonly maxLabs: number;
+  readonly maxVps: number;
   readonly restoring: Restoring;
   /** Labs running here. */
   count(): number;
@@ -69,6 +70,7 @@ async function restoreOne(r: Reviver, store: Store, id: string): Promise<void> {
   // cannot be, the lab is not started (its data stays as it is).
   for (const { part, reason } of parsed.data.setAside) await store.setAside?.(id, part, reason);
   r.add(revived.data, parsed.data.meta.forkedAt !== undefined);
+  overLimit(r, revived.data);
   // A snapshot set aside is replaced at once by a good one.
   if (!parsed.data.snapshot) await r.saver.snapshot(revived.data);
 }
@@ -84,5 +86,16 @@ export async function adoptLab(r: Reviver, stored: StoredLab, untilTick: number)
   const revived = await reviveLab(r.deps(), progress >= 0 ? { ...stored, progress } : stored);
   if (!revived.ok) return fail('INTERNAL', `lab "${id}" could not be taken over: ${revived.error}`);
   r.add(revived.data, stored.meta.forkedAt !== undefined);
+  overLimit(r, revived.data);
   return revived;
+}
+
+/** A lab saved under a higher MAX_VPS_PER_LAB runs as it was: said once, as adding VPSs is refused. */
+function overLimit(r: Reviver, lab: Lab): void {
+  const vps = Math.max(...lab.engines.map((e) => e.state().vps.length));
+  if (vps > r.maxVps)
+    r.logger.warn(
+      { lab: lab.id, vps, maxVps: r.maxVps },
+      'a saved lab holds more VPSs than MAX_VPS_PER_LAB; it runs as it was, and adding VPSs is refused until it holds fewer',
+    );
 }

@@ -62,9 +62,12 @@ export async function stop(p: Child, signal: NodeJS.Signals = 'SIGTERM'): Promis
 
 /**
  * Child servers for one test file, each on a DATA_DIR of the file's own: `dataDir()` makes one,
- * `start(dataDir)` spawns a server on it; after the file, every child is SIGKILLed and every dir removed.
+ * `start(dataDir, env?)` spawns a server on it; after the file, every child is SIGKILLed and every dir removed.
  */
-export function childServers(prefix: string): { dataDir(): string; start(dataDir: string): Child } {
+export function childServers(prefix: string): {
+  dataDir(): string;
+  start(dataDir: string, env?: Record<string, string>): Child;
+} {
   const dirs: string[] = [];
   const children: Child[] = [];
   afterAll(async () => {
@@ -77,8 +80,8 @@ export function childServers(prefix: string): { dataDir(): string; start(dataDir
       dirs.push(d);
       return d;
     },
-    start(dataDir) {
-      const c = spawnServer({ DATA_DIR: dataDir, COMMAND_RATE: '1000' });
+    start(dataDir, env = {}) {
+      const c = spawnServer({ DATA_DIR: dataDir, COMMAND_RATE: '1000', ...env });
       children.push(c);
       return c;
     },
