@@ -1,7 +1,9 @@
 /**
  * Who hurts whom, as the page shows it: the engine's per-tick attribution, smoothed over a few
  * seconds so the ranking does not flip tick to tick, a VPS never blamed as the victim of its own
- * misbehaviour, rows grouped by culprit, the strongest first.
+ * misbehaviour, rows grouped by culprit, the strongest first. A new situation (another mode, a VPS
+ * added or removed, the lab reset) starts the smoothing afresh: the old situation's blame is
+ * dropped at once and the average is seeded from the frames that follow.
  */
 import type { Attribution, Resource } from '../../../shared/model.js';
 
@@ -23,14 +25,36 @@ const ALPHA = 0.15;
 /** Smoothed shares under this are dropped (and shown as gone). */
 const FLOOR = 0.02;
 
+/** What the smoothing belongs to: when it changes, the average starts again. */
+export interface BlameScope {
+  /** The situation (mode, VPS membership): another value drops what was averaged. */
+  key: string;
+  /** Tick of the frame: one older than the last folded in means the lab went back (a reset). */
+  tick: number;
+}
+
 export class Blame {
   private readonly avg = new Map<string, { a: Attribution; s: number }>();
+  /** Frames folded in since the smoothing (re)started. */
+  private frames = 0;
+  private scope: BlameScope | null = null;
 
   /**
    * Fold in one frame's edges. `misbehaving`: VPSs with a fault of their own running, never
-   * shown as victims (what they lack is their own doing).
+   * shown as victims (what they lack is their own doing). `scope`: the situation the frame
+   * belongs to; a frame of another situation (or an older tick) restarts the smoothing.
    */
-  update(edges: readonly Attribution[], misbehaving: ReadonlySet<string>): void {
+  update(edges: readonly Attribution[], misbehaving: ReadonlySet<string>, scope?: BlameScope): void {
+    if (scope) {
+      const last = this.scope;
+      if (last && (last.key !== scope.key || scope.tick < last.tick)) this.clear();
+      else if (last && scope.tick === last.tick) return;
+      this.scope = scope;
+    }
+    // Right after a restart the average is a plain mean of the frames seen so far (the first
+    // frame counts in full), then settles into the running average.
+    const w = Math.max(ALPHA, 1 / (this.frames + 1));
+    this.frames++;
     const seen = new Set<string>();
     for (const e of edges) {
       if (misbehaving.has(e.victim) || e.victim === e.culprit) continue;
@@ -38,9 +62,9 @@ export class Blame {
       seen.add(k);
       const cur = this.avg.get(k);
       const share = Math.max(0, Math.min(1, e.share));
-      if (cur) cur.s += ALPHA * (share - cur.s);
+      if (cur) cur.s += w * (share - cur.s);
       // A new edge fades in like it fades out: one tick does not reorder the list.
-      else this.avg.set(k, { a: e, s: ALPHA * share });
+      else this.avg.set(k, { a: e, s: w * share });
     }
     for (const [k, v] of this.avg) {
       if (seen.has(k)) continue;
@@ -48,7 +72,7 @@ export class Blame {
         this.avg.delete(k);
         continue;
       }
-      v.s -= ALPHA * v.s;
+      v.s -= w * v.s;
       if (v.s < FLOOR) this.avg.delete(k);
     }
   }
@@ -69,7 +93,10 @@ export class Blame {
     return out.sort((x, y) => y.weight - x.weight || x.culprit.localeCompare(y.culprit));
   }
 
+  /** Forgets everything averaged: the next frame seeds the smoothing. */
   clear(): void {
     this.avg.clear();
+    this.frames = 0;
+    this.scope = null;
   }
 }
