@@ -70,6 +70,21 @@ export interface SeriesState {
 }
 
 /**
+ * Where the series may paint: the plot area, and above and below it half the widest line (plus
+ * a pixel for its anti-aliased edge), so a line at the scale's top or bottom (health 100, a
+ * utilization of 0) shows its whole width instead of half. Left and right stay at the axes.
+ */
+export function seriesClip(
+  area: { left: number; top: number; right: number; bottom: number },
+  lines: readonly Pick<DrawnLine, 'width'>[],
+): { left: number; top: number; right: number; bottom: number } {
+  let widest = 1;
+  for (const l of lines) if (l.width > widest) widest = l.width;
+  const pad = widest / 2 + 1;
+  return { left: area.left, top: area.top - pad, right: area.right, bottom: area.bottom + pad };
+}
+
+/**
  * The series, drawn straight from the prepared point arrays: one path per line, pixel positions
  * computed inline, no per-point chart elements (chart.js keeps the axes, grid and layout).
  */
@@ -88,12 +103,14 @@ export function seriesPlugin(state: SeriesState): Plugin<'line'> {
       const y1 = log ? Math.log10(ys.max) : ys.max;
       const ky = (area.bottom - area.top) / (y1 - y0 || 1);
       const gap = state.gap();
+      const lines = state.lines();
+      const clip = seriesClip(area, lines);
       ctx.save();
       ctx.beginPath();
-      ctx.rect(area.left, area.top - 1, area.right - area.left, area.bottom - area.top + 2);
+      ctx.rect(clip.left, clip.top, clip.right - clip.left, clip.bottom - clip.top);
       ctx.clip();
       ctx.lineJoin = 'bevel';
-      for (const l of state.lines()) {
+      for (const l of lines) {
         const d = l.data;
         if (!d.length) continue;
         ctx.strokeStyle = l.color;
