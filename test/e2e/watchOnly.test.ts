@@ -3,6 +3,7 @@
  * and every watcher sees the steering.
  */
 import { describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { api } from './harness.js';
 import { createLab, waitChartsPast, waitForState } from './lab.js';
@@ -10,6 +11,38 @@ import { createLab, waitChartsPast, waitForState } from './lab.js';
 const TOKEN = 'front-of-class-42';
 
 const test = browserTest({ controlToken: TOKEN });
+
+/**
+ * The contrast of each header control's words against the header, as painted (opacity blended
+ * in), WCAG's ratio: 21 black on white, 1 invisible.
+ */
+function headerContrast(page: Page): Promise<Record<string, { disabled: boolean; contrast: number }>> {
+  return page.evaluate(() => {
+    const rgba = (c: string): number[] => {
+      const v = (c.match(/[\d.]+/g) ?? []).map(Number);
+      return [v[0], v[1], v[2], v[3] ?? 1];
+    };
+    const over = (top: number[], under: number[], a: number): number[] => [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a));
+    const lum = (c: number[]): number => {
+      const f = (v: number): number => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+    };
+    const header = document.querySelector('header.top')!;
+    const ground = rgba(getComputedStyle(header).backgroundColor);
+    const out: Record<string, { disabled: boolean; contrast: number }> = {};
+    for (const el of Array.from(header.querySelectorAll<HTMLButtonElement | HTMLSelectElement>('button, select'))) {
+      if (!el.getClientRects().length) continue;
+      const cs = getComputedStyle(el);
+      const op = Number(cs.opacity);
+      const bg = rgba(cs.backgroundColor);
+      const box = over(over(bg, ground, bg[3]), ground, op);
+      const ink = over(rgba(cs.color), box, op);
+      const [hi, lo] = [lum(ink), lum(ground)].sort((a, b) => b - a);
+      out[el.getAttribute('aria-label') ?? el.textContent!.trim()] = { disabled: el.disabled, contrast: (hi + 0.05) / (lo + 0.05) };
+    }
+    return out;
+  });
+}
 
 describe('watch-only without the token', () => {
   test('shows the lab live, disables every control and says why', async ({ server, open }) => {
@@ -24,6 +57,20 @@ describe('watch-only without the token', () => {
     expect(await page.getByRole('slider', { name: 'web-1 CPU load' }).isDisabled()).toBe(true);
     expect(await page.getByLabel('Virtualization mode').isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Reboot host' }).isDisabled()).toBe(true);
+    // Disabled looks disabled in both themes: every disabled control dimmer than every enabled one, all alike.
+    for (const theme of ['light', 'dark']) {
+      if (theme === 'dark') await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+      const look = await headerContrast(page);
+      const off = Object.entries(look).filter(([, l]) => l.disabled);
+      const on = Object.entries(look).filter(([, l]) => !l.disabled);
+      expect(off.map(([k]) => k), theme).toEqual(expect.arrayContaining(['Pause simulation', 'Step one tick', 'Simulation speed', 'Virtualization mode']));
+      expect(on.length, theme).toBeGreaterThan(0);
+      for (const [name, l] of off) expect(l.contrast, `${theme}: disabled ${name} reads dim`).toBeLessThan(3);
+      for (const [name, l] of on) expect(l.contrast, `${theme}: enabled ${name} reads clearly`).toBeGreaterThan(4.5);
+      const c = off.map(([, l]) => l.contrast);
+      expect(Math.max(...c) - Math.min(...c), `${theme}: every disabled control alike ${JSON.stringify(off)}`).toBeLessThan(0.05);
+    }
     // The server refuses too, whatever the page shows.
     const r = await api(server, '/api/labs/demo/commands', {
       body: { type: 'startFault', vps: 'web-1', fault: 'cpu_hog' },
