@@ -154,31 +154,22 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       }
       const backlog = backlogA[i];
       const key = 1 | (useDisk ? 2 : 0) | (useNet ? 4 : 0);
-      // (Every kept input is read and compared, whatever the others say: a read or a comparison V8
-      // never saw run when it optimized this loop throws the optimized code away when it first runs.)
-      const keptIso = isoKept[i],
-        keptBacklog = svcBacklog[i],
-        keptAge = svcBacklogAge[i],
-        keptRhoCpu = svcRhoCpu[i],
-        keptKey = svcKey[i],
-        keptLambda = svcLambda[i],
-        keptRhoDisk = svcRhoDisk[i],
-        keptRhoNet = svcRhoNet[i],
-        keptExtra = svcExtraMs[i],
-        published = mBacklog[i],
-        ageIn = backlogAgeA[i];
-      const same =
-        (keptIso === 1 ? 1 : 0) *
-        (keptBacklog === backlog ? 1 : 0) *
-        (keptAge === ageIn ? 1 : 0) *
-        (keptRhoCpu === rhoCpu ? 1 : 0) *
-        (keptKey === key ? 1 : 0) *
-        (keptLambda === lambda ? 1 : 0) *
-        (keptRhoDisk === rhoDisk ? 1 : 0) *
-        (keptRhoNet === rhoNet ? 1 : 0) *
-        (keptExtra === extraMs ? 1 : 0) *
-        (backlog === published ? 1 : 0);
-      if (keepAll && same === 1) {
+      // Last tick's outcome stands when every input is the one it came from; the kept inputs are
+      // read only when the tick-wide ones (device utilizations, isolated results) are unchanged.
+      let same = 0;
+      if (keepAll)
+        same =
+          (isoKept[i] === 1 ? 1 : 0) *
+          (svcBacklog[i] === backlog ? 1 : 0) *
+          (svcBacklogAge[i] === backlogAgeA[i] ? 1 : 0) *
+          (svcRhoCpu[i] === rhoCpu ? 1 : 0) *
+          (svcKey[i] === key ? 1 : 0) *
+          (svcLambda[i] === lambda ? 1 : 0) *
+          (svcRhoDisk[i] === rhoDisk ? 1 : 0) *
+          (svcRhoNet[i] === rhoNet ? 1 : 0) *
+          (svcExtraMs[i] === extraMs ? 1 : 0) *
+          (backlog === mBacklog[i] ? 1 : 0);
+      if (same === 1) {
         // Same inputs, same backlog (size and age) in as out last tick: last tick's outcome stands.
         if (stateCode[i] !== STATE_DNR) running++;
       } else {
