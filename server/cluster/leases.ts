@@ -74,9 +74,15 @@ return 1`;
 
 /**
  * Start a lab's data again under the fence (a reset), in one step: its meta replaced, its log,
- * snapshot and tick deleted. KEYS lease, epoch, labs, log, snapshot, tick; ARGV token, ttl, meta, epoch, id.
+ * snapshot and tick deleted; -2 and nothing done when it runs after its deadline (Redis's own clock,
+ * ms), as a script held up by a stalled Redis, or sent again after a reconnect, would: its sender
+ * has answered that nothing was reset by then. KEYS lease, epoch, labs, log, snapshot, tick;
+ * ARGV token, ttl, meta, epoch, id, deadline.
  */
-const FENCED_REPLACE = `${FENCE}
+const FENCED_REPLACE = `
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[6]) then return -2 end
+${FENCE}
 redis.call('HSET', KEYS[3], ARGV[5], ARGV[3])
 redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
 return 1`;
@@ -99,6 +105,14 @@ export class LeaseLost extends Error {
   constructor(readonly lab: string) {
     super(`this process no longer owns lab "${lab}"`);
     this.name = 'LeaseLost';
+  }
+}
+
+/** A reset's script reached Redis after its deadline, and did nothing. */
+export class ResetTooLate extends Error {
+  constructor() {
+    super('Redis ran the reset too late; nothing was reset, try again');
+    this.name = 'ResetTooLate';
   }
 }
 
@@ -227,9 +241,13 @@ export class Leases {
     );
   }
 
-  /** Replace lab `id`'s data by `meta` alone (a reset) under its lease; throws LeaseLost when another process owns it. */
-  async replace(id: string, meta: string): Promise<void> {
-    await this.fenced(id, (token) =>
+  /**
+   * Replace lab `id`'s data by `meta` alone (a reset) under its lease, if Redis runs it by
+   * `deadline` (ms on Redis's clock); throws LeaseLost when another process owns it, and
+   * ResetTooLate when it ran later (it did nothing).
+   */
+  async replace(id: string, meta: string, deadline: number): Promise<void> {
+    const r = await this.fenced(id, (token) =>
       this.s.labFencedReplace(
         keys.lease(id),
         keys.epoch(id),
@@ -242,15 +260,25 @@ export class Leases {
         meta,
         epochOf(token),
         id,
+        deadline,
       ),
     );
+    if (r === -2) throw new ResetTooLate();
   }
 
-  private async fenced(id: string, run: (token: string) => Promise<number>): Promise<void> {
+  /** Redis's clock now, ms. */
+  async redisNow(): Promise<number> {
+    const [s, us] = await this.redis.time();
+    return Number(s) * 1000 + Math.floor(Number(us) / 1000);
+  }
+
+  private async fenced(id: string, run: (token: string) => Promise<number>): Promise<number> {
     const token = this.tokens.get(id);
-    if (!token || !(await run(token))) {
+    const r = token ? await run(token) : 0;
+    if (!r) {
       if (this.tokens.get(id) === token) this.forget(id);
       throw new LeaseLost(id);
     }
+    return r;
   }
 }

@@ -75,7 +75,10 @@ export class ClusterNode implements RemoteLabs {
     this.maxLabs = o.maxLabs ?? Number.MAX_SAFE_INTEGER;
     this.redis = connectRedis(o.redisUrl, this.logger, this.id);
     this.leases = new Leases(this.redis, this.id, LEASE_TTL_MS);
-    this.store = new RedisLabStore(this.redis, this.leases, this.logger, (id) => this.lost(id));
+    this.store = new RedisLabStore(this.redis, this.leases, this.logger, (id) => this.lost(id), (id) => {
+      const lab = this.registry?.get(id);
+      if (lab) void this.store.republish(id, lab.save());
+    });
     this.members = new Members(this.redis);
     this.remote = new RemoteAsker({
       redis: this.redis,

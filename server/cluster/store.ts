@@ -8,7 +8,12 @@ import type { Logger } from 'pino';
 import type { CommandRecord } from '../lab/lab.js';
 import type { LabMeta, LabSnapshot, RawLab, Store } from '../lab/store.js';
 import { keys } from './keys.js';
-import { LeaseLost, type Leases } from './leases.js';
+import { LeaseLost, ResetTooLate, type Leases } from './leases.js';
+
+/** How long a reset waits for Redis before it answers that nothing was reset, ms. */
+export const RESET_WAIT_MS = 5000;
+/** The reset's script must have run in Redis this long before that answer (its reply's way back), ms. */
+const RESET_REPLY_MS = 1500;
 
 /** Thrown by `create` when the id is already a lab of the service. */
 export class LabIdTaken extends Error {
@@ -29,6 +34,11 @@ export class RedisLabStore implements Store {
     private readonly logger: Logger,
     /** Called when a write finds that another process owns the lab now. */
     private readonly onLost: (id: string) => void,
+    /**
+     * Called when a reset answered as failed did reach Redis after all (its reply came later than
+     * the wait): the lab's saved data was started again while the lab runs on, so it is saved again.
+     */
+    private readonly onLateReset: (id: string) => void = () => undefined,
   ) {}
 
   /**
@@ -72,14 +82,45 @@ export class RedisLabStore implements Store {
 
   /**
    * A reset: the lab's meta, log, snapshot and tick replaced in one script under its lease.
-   * Refused at once while Redis is away (it would wait for it), changing nothing.
+   * Refused at once while Redis is away (it would wait for it), changing nothing; when Redis stops
+   * answering meanwhile, refused after RESET_WAIT_MS, and the script, sent with a deadline on
+   * Redis's own clock that falls before that answer, does nothing if Redis runs it later.
    */
   replace(meta: LabMeta): Promise<void> {
     if (this.redis.status !== 'ready')
       return Promise.reject(new Error('Redis is unreachable; nothing was reset, try again'));
-    return this.enqueue(meta.id, async () => {
-      await this.leases.replace(meta.id, JSON.stringify(meta));
+    const until = Date.now() + RESET_WAIT_MS;
+    let gaveUp = false;
+    const job = this.enqueue(meta.id, async () => {
+      const now = gaveUp ? 0 : await this.leases.redisNow();
+      // Measured after Redis's clock was read, so the deadline falls before `until` here.
+      const budget = until - Date.now() - RESET_REPLY_MS;
+      if (gaveUp || budget <= 0) throw new ResetTooLate();
+      await this.leases.replace(meta.id, JSON.stringify(meta), now + budget);
       this.metas.set(meta.id, meta);
+    });
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        gaveUp = true;
+        reject(new Error(`Redis did not answer within ${RESET_WAIT_MS / 1000} s; nothing was reset, try again`));
+        job.then(
+          () => {
+            this.logger.error({ lab: meta.id }, 'a reset answered as failed reached Redis late; saving the lab again');
+            this.onLateReset(meta.id);
+          },
+          () => undefined,
+        );
+      }, RESET_WAIT_MS);
+      job.then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err as Error);
+        },
+      );
     });
   }
 

@@ -79,7 +79,11 @@ async function restoreOne(r: Reviver, store: Store, id: string): Promise<void> {
  * Bring back one stored lab here (a cluster process taking it over) and run it up to
  * `untilTick` (the tick its previous owner had reached).
  */
-export async function adoptLab(r: Reviver, stored: StoredLab, untilTick: number): Promise<Result<Lab, ApiError>> {
+export async function adoptLab(
+  r: Reviver,
+  stored: StoredLab,
+  untilTick: number,
+): Promise<Result<Lab, ApiError>> {
   const id = stored.meta.id;
   if (r.has(id)) return fail('CONFLICT', `lab "${id}" already runs here`);
   const progress = Math.max(untilTick, stored.progress ?? -1);

@@ -32,7 +32,9 @@ describe('a DATA_DIR with parts that cannot be read', () => {
     const url = await listening(first);
     const ticks: Record<string, number> = {};
     for (const [i, id] of LABS.entries()) {
-      expect((await http(`${url}/api/labs`, { method: 'POST', body: { id, preset: 'demo' } })).status).toBe(201);
+      expect((await http(`${url}/api/labs`, { method: 'POST', body: { id, preset: 'demo' } })).status).toBe(
+        201,
+      );
       const r = await http(`${url}/api/labs/${id}/commands`, {
         method: 'POST',
         body: { type: 'setLoad', vps: 'web-1', load: { cpu: cpu(i) } },
@@ -66,7 +68,9 @@ describe('a DATA_DIR with parts that cannot be read', () => {
 
     // What could not be read is in quarantine, whole: the folders with what they held, the reason beside.
     const quarantine = path.join(dataDir, 'quarantine');
-    const aside = Object.fromEntries(readdirSync(quarantine).map((d) => [d.replace(/-\d{4}-\d\d-.*?Z(-|$)/, '$1'), d]));
+    const aside = Object.fromEntries(
+      readdirSync(quarantine).map((d) => [d.replace(/-\d{4}-\d\d-.*?Z(-|$)/, '$1'), d]),
+    );
     expect(Object.keys(aside).sort()).toEqual([
       'emptysnap-snapshot',
       'logdir',
@@ -76,13 +80,21 @@ describe('a DATA_DIR with parts that cannot be read', () => {
     ]);
     const q = (key: string, ...names: string[]) => path.join(quarantine, aside[key], ...names);
     expect(readFileSync(q('snapdir-snapshot', 'snapshot.json', 'inside.txt'), 'utf8')).toBe('kept');
-    expect(readFileSync(q('snapdir-snapshot', 'reason.txt'), 'utf8')).toMatch(/snapshot\.json: cannot be read \(EISDIR/);
+    expect(readFileSync(q('snapdir-snapshot', 'reason.txt'), 'utf8')).toMatch(
+      /snapshot\.json: cannot be read \(EISDIR/,
+    );
     expect(readFileSync(q('progdir-progress', 'progress.json', 'inside.txt'), 'utf8')).toBe('kept');
-    expect(readFileSync(q('progdir-progress', 'reason.txt'), 'utf8')).toMatch(/progress\.json: cannot be read \(EISDIR/);
+    expect(readFileSync(q('progdir-progress', 'reason.txt'), 'utf8')).toMatch(
+      /progress\.json: cannot be read \(EISDIR/,
+    );
     expect(statSync(q('emptysnap-snapshot', 'snapshot.json')).size).toBe(0);
-    expect(readFileSync(q('emptysnap-snapshot', 'reason.txt'), 'utf8')).toMatch(/snapshot\.json: not valid JSON/);
+    expect(readFileSync(q('emptysnap-snapshot', 'reason.txt'), 'utf8')).toMatch(
+      /snapshot\.json: not valid JSON/,
+    );
     expect(readFileSync(q('logdir', 'commands.ndjson', 'inside.txt'), 'utf8')).toBe('kept');
-    expect(readFileSync(q('logdir', 'reason.txt'), 'utf8')).toMatch(/commands\.ndjson: cannot be read \(EISDIR/);
+    expect(readFileSync(q('logdir', 'reason.txt'), 'utf8')).toMatch(
+      /commands\.ndjson: cannot be read \(EISDIR/,
+    );
     expect(existsSync(q('logdir', 'snapshot.json'))).toBe(true);
     expect(readFileSync(q('metadir', 'meta.json', 'inside.txt'), 'utf8')).toBe('kept');
     expect(readFileSync(q('metadir', 'reason.txt'), 'utf8')).toMatch(/meta\.json: cannot be read \(EISDIR/);

@@ -24,14 +24,16 @@ describe('a saved lab over a lowered MAX_VPS_PER_LAB', () => {
       const dataDir = newDataDir();
       const first = start(dataDir, { MAX_VPS_PER_LAB: '8' });
       const url = await listening(first);
-      expect((await http(`${url}/api/labs`, { method: 'POST', body: { id: 'big', preset: 'demo' } })).status).toBe(
-        201,
-      );
+      expect(
+        (await http(`${url}/api/labs`, { method: 'POST', body: { id: 'big', preset: 'demo' } })).status,
+      ).toBe(201);
       const demoVps = (await ids(url)).length;
       expect(demoVps).toBe(6);
       for (const id of ['extra-1', 'extra-2'])
         expect((await command(url, { type: 'addVps', vps: vps(id) })).body.ok).toBe(true);
-      expect((await command(url, { type: 'setLoad', vps: 'extra-2', load: { cpu: 0.42 } })).body.ok).toBe(true);
+      expect((await command(url, { type: 'setLoad', vps: 'extra-2', load: { cpu: 0.42 } })).body.ok).toBe(
+        true,
+      );
       const before = await ids(url);
       expect(before).toHaveLength(8);
       // SIGKILL before any periodic snapshot: the lab is rebuilt from its meta and log alone.
@@ -55,14 +57,20 @@ describe('a saved lab over a lowered MAX_VPS_PER_LAB', () => {
         method: 'POST',
         body: { id: 'big-fork', from: 'big', compare: ['para', 'container'] },
       });
-      expect([fork.status, fork.body.error?.code, fork.body.error?.path]).toEqual([409, 'LIMIT_EXCEEDED', 'from']);
+      expect([fork.status, fork.body.error?.code, fork.body.error?.path]).toEqual([
+        409,
+        'LIMIT_EXCEEDED',
+        'from',
+      ]);
       expect(await ids(url2)).toEqual(before);
 
       // Under the limit again, it takes VPSs up to it.
       for (const id of ['extra-1', 'extra-2', 'web-1'])
         expect((await command(url2, { type: 'removeVps', vps: id })).body.ok).toBe(true);
       expect((await command(url2, { type: 'addVps', vps: vps('extra-3') })).body.ok).toBe(true);
-      expect((await command(url2, { type: 'addVps', vps: vps('extra-4') })).body.error?.code).toBe('LIMIT_EXCEEDED');
+      expect((await command(url2, { type: 'addVps', vps: vps('extra-4') })).body.error?.code).toBe(
+        'LIMIT_EXCEEDED',
+      );
       expect(await ids(url2)).toHaveLength(6);
       await stop(second);
     }, 90_000);

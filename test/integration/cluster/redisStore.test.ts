@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
-import { LeaseLost, Leases } from '../../../server/cluster/leases.js';
+import { LeaseLost, Leases, ResetTooLate } from '../../../server/cluster/leases.js';
 import { connectRedis } from '../../../server/cluster/redis.js';
 import { RedisLabStore } from '../../../server/cluster/store.js';
 import type { LabMeta } from '../../../server/lab/store.js';
@@ -95,6 +95,23 @@ describe('Redis lab store: reset', () => {
     const raw = (await second.store.load('b'))!;
     expect(JSON.parse(raw.meta!).createdAt).toBe('first');
     expect(raw.commands).toHaveLength(1);
+  });
+
+  it('does nothing when Redis runs its script after the deadline its sender gave up at', async () => {
+    const { store, leases } = processStore('p7');
+    await store.create(meta('d', 'first'));
+    await store.append('d', rec(1, 3));
+    await store.saveSnapshot('d', snapshot);
+    // As a script held up by a stalled Redis, or sent again after a reconnect, would arrive.
+    const late = leases.replace('d', JSON.stringify(meta('d', 'second')), (await leases.redisNow()) - 1);
+    await expect(late).rejects.toBeInstanceOf(ResetTooLate);
+    const raw = (await store.load('d'))!;
+    expect(JSON.parse(raw.meta!).createdAt).toBe('first');
+    expect(raw.commands).toHaveLength(1);
+    expect(raw.snapshot).toBe(JSON.stringify(snapshot));
+    // In time, the same script resets.
+    await leases.replace('d', JSON.stringify(meta('d', 'third')), (await leases.redisNow()) + 5000);
+    expect(JSON.parse((await store.load('d'))!.meta!).createdAt).toBe('third');
   });
 
   it('is refused at once while Redis is away, and is not sent once Redis is back', async () => {
