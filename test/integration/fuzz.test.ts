@@ -521,9 +521,16 @@ describe('fuzz: DATA_DIR contents', () => {
     }
     const b = await startServer({ dataDir, config: { maxLabs: DATA_LABS } });
     expect((await http(`${b.url}/healthz`)).status).toBe(200);
-    const quarantined = existsSync(path.join(dataDir, 'quarantine'))
-      ? readdirSync(path.join(dataDir, 'quarantine')).map((d) => d.replace(/-\d{4}-\d\d-\d\dT.*$/, ''))
-      : [];
+    const aside = existsSync(path.join(dataDir, 'quarantine')) ? readdirSync(path.join(dataDir, 'quarantine')) : [];
+    const idOf = (d: string) => d.replace(/-\d{4}-\d\d-\d\dT.*$/, '');
+    // A whole lab moved aside, or one damaged part of a lab that was rebuilt without it.
+    const quarantined = aside.filter((d) => !/-(snapshot|progress)$/.test(d)).map(idOf);
+    for (const d of aside.filter((x) => /-(snapshot|progress)$/.test(x))) {
+      expect(b.server.registry.get(idOf(d)), d).toBeDefined();
+      expect(readdirSync(path.join(dataDir, 'quarantine', d)).sort(), d).toEqual(
+        [d.endsWith('-snapshot') ? 'snapshot.json' : 'progress.json', 'reason.txt'].sort(),
+      );
+    }
     for (const id of ids) {
       const running = b.server.registry.get(id) !== undefined;
       const moved = quarantined.includes(id);
