@@ -25,6 +25,7 @@ import { healthRoute, miscRoutes } from './routes-misc.js';
 import { attachSockets, type IoServer } from './socket.js';
 import { Broadcaster } from './broadcast.js';
 import { serveDashboard } from './static.js';
+import { checkedParser } from './parser.js';
 
 /** Largest inbound socket message. */
 export const MAX_SOCKET_MESSAGE = 64 * 1024;
@@ -196,6 +197,8 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
   const http = createServer(app);
   const admit = admission(config, logger);
   const io: IoServer = new Server(http, {
+    // socket.io's parser, refusing a key given twice in a message as the REST API does.
+    parser: checkedParser,
     maxHttpBufferSize: MAX_SOCKET_MESSAGE,
     perMessageDeflate: false,
     httpCompression: false,

@@ -32,6 +32,7 @@ import { DROP_BYTES, DROP_PACKETS, SEND_BUDGET, waiting } from './buffered.js';
 import { TokenBucket } from './rate.js';
 import { Broadcaster, roomOf, STALLED } from './broadcast.js';
 import { snapshotOf, type SnapshotOptions } from './snapshot.js';
+import { DuplicateKeyPayload } from './parser.js';
 
 interface SocketData {
   by: string;
@@ -161,6 +162,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       // What arrives is whatever a client sent: read as unknown, parsed by `fn`.
       socket.on(event, (msg: unknown, ...rest: unknown[]) => {
         const ack = lastFunction(rest);
+        if (msg instanceof DuplicateKeyPayload) return invalid(ack, msg.error);
         try {
           fn(msg, ack);
         } catch (err) {
