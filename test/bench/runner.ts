@@ -1,6 +1,7 @@
 /**
- * The headless runner end to end, process start included: `node scripts/sim.mjs FILE --format
- * summary --out F` (what `npm run sim` runs, without npm's own start-up) on the workload of perf.md
+ * The headless runner end to end, process start included: `node [flags] scripts/sim.mjs FILE
+ * --format summary --out F` (what `npm run sim` runs, its node flags included, without npm's own
+ * start-up) on the workload of perf.md
  * (V VPSs of 1–4 vCPUs on a 64-core para host, randomWalk demand, light disk and network load,
  * 600 simulated s), beside the engine alone (a process, bundled like the runner, that only advances
  * the same scenario) and
@@ -15,7 +16,7 @@
  * BENCH_LONG_S (the longer of the two durations, default 600; 3600 for the 1 h case), BENCH_LONG_VPS.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildBundle } from '../../scripts/sim-bundle.mjs';
@@ -27,6 +28,12 @@ const SIZES = (process.env.BENCH_SIZES ?? '256,1024,4096').split(',').map(Number
 const SIM_S = Number(process.env.BENCH_SIM_S ?? 600);
 const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 3));
 const TIME = '/usr/bin/time';
+/** The node flags `npm run sim` starts the runner with (package.json), given to the engine alone too. */
+const NODE_FLAGS: string[] = (() => {
+  const script: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.sim;
+  const words = script.trim().split(/\s+/);
+  return words.slice(1, words.indexOf('scripts/sim.mjs'));
+})();
 /** SimGrid 3.32 on this kind of machine, 600 simulated s (perf.md). */
 const RECORDED_PEER_S: Record<number, number> = { 256: 0.34, 1024: 2.0 };
 const GOAL_RATE_4096 = 10e6;
@@ -87,11 +94,11 @@ export async function run(): Promise<void> {
       `workload: V VPSs of 1–4 vCPUs, 64-core para host, randomWalk demand, light disk and network load, ${SIM_S} simulated s (${ticks} ticks); median of ${REPS}`,
     );
     console.log(
-      'runner: node scripts/sim.mjs FILE --format summary --out F (what `npm run sim` runs: the runner bundled once per source change), process start included; ' +
+      `runner: node ${NODE_FLAGS.map((x) => `${x} `).join('')}scripts/sim.mjs FILE --format summary --out F (what \`npm run sim\` runs: the runner bundled once per source change), process start included; ` +
         'engine: a process (bundled the same way) that loads the same file and only advances it',
     );
     // What a user's second run pays: the runner's bundle (and its code cache) exist before timing.
-    const warm = measure(process.execPath, ['scripts/sim.mjs', 'demo', '--duration', '0.1', '--format', 'summary', '--out', join(dir, 'warm.json')]);
+    const warm = measure(process.execPath, [...NODE_FLAGS, 'scripts/sim.mjs', 'demo', '--duration', '0.1', '--format', 'summary', '--out', join(dir, 'warm.json')]);
     // The engine alone runs from a bundle too, so its process start is comparable to the runner's.
     const engineBundle = await buildBundle(join(dir, 'engine-cache'), join(ROOT, 'test/bench/runnerEngine.ts'));
     const peer = buildPeer(dir);
@@ -119,8 +126,8 @@ export async function run(): Promise<void> {
       const engine: Measure[] = [];
       const sg: Measure[] = [];
       for (let r = 0; r < REPS; r++) {
-        runner.push(measure(process.execPath, ['scripts/sim.mjs', file, '--format', 'summary', '--out', out]));
-        engine.push(measure(process.execPath, [engineBundle, file]));
+        runner.push(measure(process.execPath, [...NODE_FLAGS, 'scripts/sim.mjs', file, '--format', 'summary', '--out', out]));
+        engine.push(measure(process.execPath, [...NODE_FLAGS, engineBundle, file]));
         if (peer.bin) sg.push(measure(peer.bin, [String(v), String(SIM_S)]));
       }
       const rw = median(runner.map((m) => m.wall));
@@ -156,7 +163,7 @@ export async function run(): Promise<void> {
     const longFile = join(dir, 'long.json');
     writeFileSync(longFile, JSON.stringify(runnerScenario(LONG_VPS, LONG_S)));
     const byDuration = [SHORT_S, LONG_S].map((s) => {
-      const m = measure(process.execPath, ['scripts/sim.mjs', longFile, '--duration', String(s), '--format', 'summary', '--out', join(dir, 'long-out.json')]);
+      const m = measure(process.execPath, [...NODE_FLAGS, 'scripts/sim.mjs', longFile, '--duration', String(s), '--format', 'summary', '--out', join(dir, 'long-out.json')]);
       return { s, m };
     });
     const [short, long] = byDuration;
@@ -169,7 +176,7 @@ export async function run(): Promise<void> {
     const FIVE = [0, 1, 2, 3, 4];
     const start = (cmd: string, args: string[]): number =>
       median(FIVE.map(() => measure(cmd, [...args, 'demo', '--duration', '0.1', '--format', 'summary', '--out', tiny]).wall));
-    const bundled = start(process.execPath, ['scripts/sim.mjs']);
+    const bundled = start(process.execPath, [...NODE_FLAGS, 'scripts/sim.mjs']);
     const tsx = start(join(ROOT, 'node_modules/.bin/tsx'), ['server/cli/sim.ts']);
     const bare = median(FIVE.map(() => measure(process.execPath, ['-e', '0']).wall));
     console.log(
