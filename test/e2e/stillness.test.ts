@@ -1,0 +1,123 @@
+/**
+ * What a finger aims at stays where it is while the lab runs: nothing above the VPS cards (or
+ * their controls) grows or shrinks with the live figures, at a phone's, a laptop's and a wide
+ * screen's size.
+ */
+import { describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserTest } from './fixture.js';
+import { api } from './harness.js';
+import { createLab, waitChartsPast, waitForState } from './lab.js';
+
+const test = browserTest();
+
+/** Where each control a user aims at sits on the page (document coordinates, whole pixels). */
+function targets(page: Page): Promise<Record<string, [number, number]>> {
+  return page.evaluate(() => {
+    const out: Record<string, [number, number]> = {};
+    const at = (name: string, el: Element | null): void => {
+      if (!el) return;
+      const r = el.getBoundingClientRect();
+      out[name] = [Math.round(r.left + scrollX), Math.round(r.top + scrollY)];
+    };
+    for (const card of Array.from(document.querySelectorAll('[data-testid^="vps-card-"]'))) {
+      const id = card.getAttribute('data-testid')!;
+      at(id, card);
+      at(`${id} focus`, card.querySelector('button[aria-label^="Focus the charts"]'));
+      at(`${id} faults`, card.querySelector('[role="group"][aria-label^="Misbehaviours"]'));
+      at(`${id} sliders`, card.querySelector('input[type="range"]'));
+      at(`${id} resize`, card.querySelector('summary'));
+    }
+    at('mode', document.querySelector('[aria-label="Virtualization mode"]'));
+    at('pause', document.querySelector('[aria-label="Pause simulation"]'));
+    at('reboot host', Array.from(document.querySelectorAll('button')).find((b) => b.textContent === 'Reboot host') ?? null);
+    at('time window', document.querySelector('[data-testid="host-panel"] ~ * button'));
+    return out;
+  });
+}
+
+/** The height of what the event log holds (whatever box it is shown in). */
+function logContent(page: Page): Promise<number> {
+  return page.getByTestId('event-log').locator('ol').evaluate((ol) => Array.from(ol.children).reduce((h, li) => h + li.getBoundingClientRect().height, 0));
+}
+
+/** Each page counts the animation frames in which any target stood elsewhere than at `base`. */
+function watchMoves(page: Page, base: Record<string, [number, number]>): Promise<void> {
+  return page.evaluate((base) => {
+    const w = window as unknown as { __moves: string[]; __frames: number };
+    w.__moves = [];
+    w.__frames = 0;
+    const names = Object.keys(base);
+    const sel: Record<string, () => Element | null> = {
+      mode: () => document.querySelector('[aria-label="Virtualization mode"]'),
+      pause: () => document.querySelector('[aria-label="Pause simulation"]'),
+    };
+    const frame = (): void => {
+      w.__frames++;
+      for (const card of Array.from(document.querySelectorAll('[data-testid^="vps-card-"]'))) {
+        const id = card.getAttribute('data-testid')!;
+        sel[id] = () => card;
+        sel[`${id} faults`] = () => card.querySelector('[role="group"][aria-label^="Misbehaviours"]');
+      }
+      for (const n of names) {
+        const el = sel[n]?.();
+        if (!el) continue;
+        const r = el.getBoundingClientRect();
+        const y = Math.round(r.top + scrollY);
+        if (y !== base[n][1] && w.__moves.length < 20) w.__moves.push(`${n} ${base[n][1]} → ${y}`);
+      }
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }, base);
+}
+
+describe('a page that holds still', () => {
+  test('while the lab runs (faults, mode switches, blame and log filling) no card, card control or header control moves, at 390×844, 1280×720 and 1920×1080', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const pages = [
+      await open(`/?lab=${lab}`, { width: 390, height: 844, touch: true }),
+      await open(`/?lab=${lab}`, { width: 1280, height: 720 }),
+      await open(`/?lab=${lab}`, { width: 1920, height: 1080 }),
+    ];
+    const base: Record<string, [number, number]>[] = [];
+    const logHeight: number[] = [];
+    for (const { page } of pages) {
+      await waitChartsPast(page, 0);
+      await page.getByTestId('vps-card-mail-1').getByRole('group', { name: /Misbehaviours/ }).waitFor({ timeout: 15_000 });
+      base.push(await targets(page));
+      logHeight.push(await logContent(page));
+      await watchMoves(page, base[base.length - 1]);
+    }
+    for (const body of [
+      { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' },
+      { type: 'setMode', mode: 'full' },
+      { type: 'startFault', vps: 'db-1', fault: 'io_storm' },
+      { type: 'setMode', mode: 'hosted' },
+      { type: 'setMode', mode: 'container' },
+    ]) {
+      expect((await api(server, `/api/labs/${lab}/commands`, { body })).status).toBe(200);
+    }
+    await waitForState(server, lab, (s) => s.mode === 'container');
+    for (const [i, { page, errors }] of pages.entries()) {
+      const size = `${page.viewportSize()!.width}×${page.viewportSize()!.height}`;
+      // The live parts have changed: five entries in the log, a reason on a card, a VPS no longer running well.
+      await expect.poll(() => page.getByTestId('event-log').locator('li:not(.empty)').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
+      await expect.poll(() => page.locator('[data-testid^="explain-"]:not(.quiet)').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+      await expect.poll(() => page.locator('[data-testid^="state-"]').filter({ hasText: /degraded|dnr/i }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+      expect(await logContent(page), `${size}: the log grew`).toBeGreaterThan(logHeight[i]);
+      await expect.poll(() => page.getByLabel('Virtualization mode').inputValue()).toBe('container');
+      expect(await targets(page), `${size}: controls moved`).toEqual(base[i]);
+      const seen = await page.evaluate(() => {
+        const w = window as unknown as { __moves: string[]; __frames: number };
+        return { moves: w.__moves, frames: w.__frames };
+      });
+      expect(seen.frames, `${size}: frames watched`).toBeGreaterThan(0);
+      expect(seen.moves, `${size}: moved on the way`).toEqual([]);
+      expect(errors).toEqual([]);
+    }
+  }, 120_000);
+});
