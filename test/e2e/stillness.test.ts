@@ -1,7 +1,7 @@
 /**
  * What a finger aims at stays where it is while the lab runs: nothing above the VPS cards (or
  * their controls) grows or shrinks with the live figures, at a phone's, a laptop's and a wide
- * screen's size.
+ * screen's size; and a phone's header is compact, with everything else one menu away.
  */
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -120,4 +120,47 @@ describe('a page that holds still', () => {
       expect(errors).toEqual([]);
     }
   }, 120_000);
+
+  test('a phone header takes three rows; the theme, reset, presets and exports are in its menu, labelled, and work', async ({ server, open }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`, { width: 390, height: 844, touch: true });
+    await waitChartsPast(page, 0);
+    const header = page.getByTestId('header');
+    expect((await header.boundingBox())!.height, 'header height').toBeLessThanOrEqual(140);
+    // What a watcher uses is on the header itself.
+    for (const name of ['Lab', 'Virtualization mode', 'Simulation speed']) expect(await page.getByLabel(name, { exact: true }).isVisible(), name).toBe(true);
+    for (const name of ['Dashboard', 'Compare', 'Scorecard', 'Pause simulation', 'Step one tick'])
+      expect(await page.getByRole('button', { name, exact: true }).isVisible(), name).toBe(true);
+    expect(await page.getByTestId('connection-status').textContent()).toMatch(/Live/);
+    expect(await page.getByTestId('sim-time').textContent()).toMatch(/t = \d/);
+    // The rest is one tap away.
+    const more = page.getByRole('button', { name: 'More controls' });
+    const theme = page.getByRole('button', { name: 'Switch to dark theme' });
+    expect(await theme.isVisible()).toBe(false);
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    await more.click();
+    expect(await more.getAttribute('aria-expanded')).toBe('true');
+    const menu = page.getByRole('group', { name: 'More controls' });
+    for (const name of ['Reset lab', 'Create lab', 'Export charts as PNG']) expect(await menu.getByRole('button', { name }).isVisible(), name).toBe(true);
+    for (const name of ['Export metrics as CSV', 'Export scenario']) expect(await menu.getByRole('link', { name }).isVisible(), name).toBe(true);
+    expect(await menu.getByLabel('Preset', { exact: true }).isVisible()).toBe(true);
+    expect(await menu.getByTestId('viewers').textContent()).toMatch(/1 watching/);
+    await theme.click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    // Escape closes it and gives the focus back to its button; a tap elsewhere closes it too.
+    await page.keyboard.press('Escape');
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    expect(await more.evaluate((b) => b === document.activeElement)).toBe(true);
+    await more.click();
+    await page.getByRole('img', { name: 'Contention Lab' }).click();
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    // Reset from the menu asks first, like on a wide screen.
+    await more.click();
+    await menu.getByRole('button', { name: 'Reset lab' }).click();
+    await menu.getByRole('group', { name: 'Confirm reset' }).getByRole('button', { name: 'Keep' }).click();
+    expect(await menu.getByRole('button', { name: 'Reset lab' }).isVisible()).toBe(true);
+    expect((await header.boundingBox())!.height, 'header height with the menu open').toBeLessThanOrEqual(140);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
