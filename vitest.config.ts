@@ -10,5 +10,8 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    // expect.poll waits on a server, a socket or a browser: on a loaded 2-core machine the
+    // default second is not enough for a lab to switch modes or a page to receive its snapshot.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
