@@ -288,6 +288,10 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     const dt = inp.dtS;
     const arrivals = lambda * dt;
     const total = backlogIn + arrivals;
+    // (Zero as a double, where a literal 0 is a small integer: V8 compiles an addition for the kind
+    // of numbers it saw, and `dropped + abandoned` below, 0 + 0 until a queue first overflows, would
+    // be compiled for small integers and thrown away at that first overflow.)
+    const none = total - total;
     // Ages spread from the head's (the oldest carried in, one tick older now) down to 0.
     const aged = ageIn + dt;
     const head = backlogIn > 0 ? aged : dt;
@@ -301,7 +305,7 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     // arithmetic it never saw run, and clients first give up ten simulated seconds into a backlog.)
     const abandonedIf = (q * (ageS - timeoutS)) / ageS,
       keptIf = q - abandonedIf;
-    let abandoned = 0;
+    let abandoned = none;
     if (ageS > timeoutS) {
       abandoned = abandonedIf;
       q = keptIf;
@@ -310,7 +314,7 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     const qMax = KNOBS.queueS * lambda;
     const excess = q - qMax,
       cappedQ = q - excess;
-    let dropped = 0;
+    let dropped = none;
     if (q > qMax) {
       dropped = excess;
       q = cappedQ;
