@@ -11,7 +11,7 @@ import type { ServiceContext, Work } from './work.js';
 
 const { domainHeadroom } = headMod;
 const { vcpuHeadroom } = vcpuHeadMod;
-const { wakeWaitMs, guestWakes, dom0Wakes } = waitMod;
+const { wakeWaitMs, guestWakes, dom0Wakes, credited } = waitMod;
 
 /**
  * Tick-wide CPU and cache figures (one pass): Σ granted, idle cores, what the run queue holds for
@@ -47,32 +47,30 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
   // No fault this tick: no hog's background CPU, no cache thrashing (both arrays hold zeros).
   const quiet = w.faultDemandsZero;
   const contended = share && Number.isFinite(level);
-  // Credits are shared among the active entities by weight (per vCPU under flat weighting): an
-  // entity's fair share is its part of the cores the share splits.
-  let active = 0;
+  // Credits are shared by weight (per vCPU under flat weighting) among the guests that are up and
+  // Dom0, whatever each asks: an entity's fair share of the cores the share splits is its weight's
+  // part of them, so one neighbour asking for more never lowers another's.
+  let weights = 0;
   if (share) {
-    for (let i = 0; i < n; i++) if (cpuDemand[i] > 0) active += domainW ? weight[i] : vcpusA[i];
-    if (dom0Got > 0) active += domainW ? KNOBS.dom0Weight : p.dom0Vcpus;
+    for (let i = 0; i < n; i++) if (up[i]) weights += domainW ? weight[i] : vcpusA[i];
+    if (p.dom0) weights += domainW ? KNOBS.dom0Weight : p.dom0Vcpus;
   }
-  const unit = active > 0 ? Math.max(0, host.cores - hostOsCpu) / active : 0;
+  const unit = weights > 0 ? Math.max(0, host.cores - hostOsCpu) / weights : 0;
   // Dom0 as a scheduling entity: a whole slice when it cannot keep up with its work, else a burst.
   const dom0Run = dom0Got >= dom0Work * 0.999 && dom0Work > 0 ? burst : slice;
-  const dom0Fair = Math.min(Math.max(p.dom0Vcpus, 1), unit * (domainW ? KNOBS.dom0Weight : p.dom0Vcpus));
-  const dom0Over = dom0Run === slice && dom0Got > dom0Fair * (1 + 1e-9);
+  const dom0Credit = credited(domainW, dom0Got, cpuDemand[n], cpuLimit[n], domainW ? KNOBS.dom0Weight : p.dom0Vcpus, unit);
   let sumGot = dom0Got + hostOsCpu;
-  // The run queue: Σ core time × half its run, cores held by CPU-bound entities, cores used by
-  // entities that are not OVER (a light waker queues behind them), runnable vCPUs. A shared
-  // kernel's receive softirq (host OS CPU here) runs in bursts and preempts: it is ahead of all.
+  // The run queue: Σ core time × half its run, cores used with credit left (each entity's use up
+  // to its fair share: a light waker queues behind that part), runnable vCPUs. A shared kernel's
+  // receive softirq (host OS CPU here) runs in bursts and preempts: it is ahead of all.
   let held = 0,
-    bound = 0,
     ahead = hostOsCpu,
     entities = 0;
   if (share) {
     held = hostOsCpu * burst * 0.5;
     if (dom0Got > 0) {
       held += dom0Got * dom0Run * 0.5;
-      if (dom0Run === slice) bound += dom0Got;
-      if (!dom0Over) ahead += dom0Got;
+      ahead += dom0Credit;
       entities += Math.ceil(dom0Got - 1e-9);
     }
   }
@@ -84,13 +82,7 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
       const d = cpuDemand[i];
       const run = runLength(d, cpuLimit[i], quiet ? 0 : bgCpu[i], slice, burst);
       held += got * run * 0.5;
-      // (Worked out whether or not it runs whole slices: V8 throws away optimized code at the first
-      // run of arithmetic it never saw run, and the first CPU-bound VPS may come late in a run.)
-      const fair = Math.min(cpuLimit[i], unit * (domainW ? weight[i] : vcpusA[i]));
-      const boundIf = bound + got,
-        underFair = got <= fair * (1 + 1e-9);
-      if (run === slice) bound = boundIf;
-      if (run !== slice || underFair) ahead += got;
+      ahead += credited(domainW, got, d, cpuLimit[i], domainW ? weight[i] : vcpusA[i], unit);
       entities += Math.ceil(d - 1e-9);
     }
     // Cache and memory-bandwidth interference (model spec §6, every mode).
@@ -103,7 +95,6 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
   ctx.idle = Math.max(0, host.cores - sumGot);
   ctx.fairUnit = unit;
   ctx.heldMs = held;
-  ctx.boundCores = bound;
   ctx.aheadCores = ahead;
   ctx.runnable = entities;
   ctx.sumGot = sumGot;
@@ -116,9 +107,8 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
           host.cores,
           contended,
           sumGot - dom0Got,
-          bound - (dom0Run === slice ? dom0Got : 0),
           held - dom0Got * dom0Run * 0.5,
-          ahead - (dom0Over ? 0 : dom0Got),
+          ahead - dom0Credit,
           entities - (dom0Got > 0 ? Math.ceil(dom0Got - 1e-9) : 0),
         )
       : 0;
@@ -161,7 +151,6 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
   const level = w.shared.level,
     unit = ctx.fairUnit,
     heldMs = ctx.heldMs,
-    boundAll = ctx.boundCores,
     aheadAll = ctx.aheadCores,
     runnable = ctx.runnable,
     sumGotAll = ctx.sumGot,
@@ -192,9 +181,6 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     const capped = Math.min(d, lim);
     // Headroom: under a share what max-min gives the VPS asking for its whole limit (above);
     // under a quota its (possibly squeezed) cap, set by the CPU split. Only the service reads it.
-    // Its weighted share of the cores (per vCPU under flat weighting), for the scheduler wait.
-    const wi = domainW ? weight[i] : vc;
-    const fair = Math.min(lim, unit * wi);
     cpuHeadA[i] = share ? Math.max(got, cpuHeadA[i]) : cpuAvail[i];
     // (0 / vc is 0: the division is skipped when nothing is stolen or throttled.)
     const stolen = capped - got,
@@ -210,17 +196,11 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     let wait = 0;
     if (share && d > 0) {
       const run = runLength(d, lim, quiet ? 0 : bgCpuA[i], slice, burst);
-      const isBound = run === slice;
-      // (Both sides worked out, CPU-bound or not: V8 throws away optimized code at the first run of
-      // arithmetic it never saw run.)
-      const aboveFair = got > fair * (1 + 1e-9),
-        boundOthers = boundAll - got;
-      const ahead = isBound && aboveFair ? aheadAll : aheadAll - got;
+      const ahead = aheadAll - credited(domainW, got, d, lim, domainW ? weight[i] : vc, unit);
       const wake = wakeWaitMs(
         cores,
         contended,
         sumGotAll - got,
-        isBound ? boundOthers : boundAll,
         heldMs - got * run * 0.5,
         ahead,
         runnable - Math.ceil(d - 1e-9),

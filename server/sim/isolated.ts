@@ -17,7 +17,7 @@ const { evaluate } = serviceMod;
 const { nicQueueDelayMs } = nicMod;
 const { swapFaultMs } = swapMod;
 const { journalWaitMs, ownDrainMs } = journalMod;
-const { wakeWaitMs, guestWakes, dom0Wakes } = waitMod;
+const { wakeWaitMs, guestWakes, dom0Wakes, credited } = waitMod;
 // Infinity and NaN are globals: read in a branch that never ran, V8 cannot fold them to constants
 // and boxes every double merged with them on the heap. Hence 1 / 0 and 0 / 0 below: constant
 // divisions fold (a module constant would not survive bundling, which makes it a mutable var).
@@ -151,10 +151,10 @@ export function isolated(st: SimState, w: Work): void {
       const wOwn = domainW ? weight[i] : pl.vcpus[i],
         wDom0 = domainW ? dom0Weight : dom0Vcpus;
       const unit = cores / (wOwn + wDom0);
-      const ownOver = ownRun === slice && own > Math.min(cpuLimit[i], unit * wOwn) * (1 + 1e-9);
-      const dom0Over = dom0Run === slice && dom0IsoGot > Math.min(dom0Vcpus, unit * wDom0) * (1 + 1e-9);
-      const wGuest = waitBehind(cores, contended, dom0IsoGot, dom0Run === slice, dom0Run, dom0Over);
-      const wDom0Wake = waitBehind(cores, contended, own, ownRun === slice, ownRun, ownOver);
+      const ownCredit = credited(domainW, own, own, cpuLimit[i], wOwn, unit),
+        dom0Credit = credited(domainW, dom0IsoGot, dom0IsoGot, dom0Vcpus, wDom0, unit);
+      const wGuest = waitBehind(cores, contended, dom0IsoGot, dom0Run, dom0Credit);
+      const wDom0Wake = waitBehind(cores, contended, own, ownRun, ownCredit);
       isoWait = guestWakes(useDisk) * wGuest + dom0Wakes(useDisk, useNet) * wDom0Wake;
     }
     sin.extraMs = netMs + isoWait + swapMs;
@@ -180,22 +180,10 @@ export function isolated(st: SimState, w: Work): void {
   }
 }
 
-/** A waking vCPU's wait, alone with one other entity holding `got` cores in runs of `runMs` (§3). */
-function waitBehind(
-  cores: number,
-  contended: boolean,
-  got: number,
-  cpuBound: boolean,
-  runMs: number,
-  over: boolean,
-): number {
-  return wakeWaitMs(
-    cores,
-    contended,
-    got,
-    cpuBound ? got : 0,
-    got * runMs * 0.5,
-    over ? 0 : got,
-    Math.ceil(got - 1e-9),
-  );
+/**
+ * A waking vCPU's wait, alone with one other entity holding `got` cores in runs of `runMs` (§3),
+ * `credit` of them run with credit left (queued ahead of the waker).
+ */
+function waitBehind(cores: number, contended: boolean, got: number, runMs: number, credit: number): number {
+  return wakeWaitMs(cores, contended, got, got * runMs * 0.5, credit, Math.ceil(got - 1e-9));
 }

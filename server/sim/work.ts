@@ -40,9 +40,7 @@ export interface ServiceContext {
   fairUnit: number;
   /** Σ (core time held × half a run) over running entities, core·ms. */
   heldMs: number;
-  /** Cores held by CPU-bound entities (whole slices). */
-  boundCores: number;
-  /** Cores used by entities not above their fair share (a light waker queues behind them). */
+  /** Cores used with credit left: each entity's use up to its fair share (a light waker queues behind them). */
   aheadCores: number;
   /** Runnable vCPUs (Dom0's included). */
   runnable: number;
@@ -74,7 +72,6 @@ export class Work {
     waitMs: 0.5,
     fairUnit: 0.5,
     heldMs: 0.5,
-    boundCores: 0.5,
     aheadCores: 0.5,
     runnable: 0.5,
     dom0WaitMs: 0.5,

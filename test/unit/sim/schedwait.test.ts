@@ -2,6 +2,7 @@
  * The run-queue wait (model spec §3): how busy the run queue is, who holds the core and for how
  * long, how many are queued ahead, and what a CPU hog leaves its neighbours.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dom0Wakes, guestWakes, wakeWaitMs } from '../../../server/sim/schedwait.js';
 import { make, mean, run, scenario, vpsOf, web } from './helpers.js';
@@ -9,26 +10,56 @@ import { make, mean, run, scenario, vpsOf, web } from './helpers.js';
 describe('one wake-up (wakeWaitMs)', () => {
   it('entities at one priority each holding whole slices: (runnable per core − 1) half slices, as §3 says', () => {
     // Four CPU-bound entities at their fair quarter of one core; the waker sees the other three.
-    expect(wakeWaitMs(1, true, 0.75, 0.75, 0.75 * 15, 0.75, 3)).toBeCloseTo(3 * 15, 12);
+    expect(wakeWaitMs(1, true, 0.75, 0.75 * 15, 0.75, 3)).toBeCloseTo(3 * 15, 12);
     // Eight such on two cores: the other seven, 3.5 per core.
-    expect(wakeWaitMs(2, true, 2 - 0.25, 2 - 0.25, (2 - 0.25) * 15, 2 - 0.25, 7)).toBeCloseTo(3.5 * 15, 12);
+    expect(wakeWaitMs(2, true, 2 - 0.25, (2 - 0.25) * 15, 2 - 0.25, 7)).toBeCloseTo(3.5 * 15, 12);
   });
 
-  it('a light waker is queued ahead of an OVER hog, but the hog keeps the rest of its slice', () => {
-    // One core: a hog holding 0.6 of it (OVER), light neighbours 0.3 (4 ms runs).
+  it('a light waker is queued ahead of the OVER part of a hog, but the hog keeps the rest of its slice', () => {
+    // One core: a hog holding 0.6 of it, 0.25 of it with credit left; light neighbours 0.3 (4 ms runs).
     const held = 0.6 * 15 + 0.3 * 2;
-    const overHog = wakeWaitMs(1, true, 0.9, 0.6, held, 0.3, 4);
-    expect(overHog).toBeCloseTo((held / 0.9) / (1 - 0.3), 12);
-    // The same hog at its fair share (UNDER) is queued ahead too: the waker waits longer.
-    expect(wakeWaitMs(1, true, 0.9, 0.6, held, 0.9, 4)).toBeGreaterThan(overHog);
+    const overHog = wakeWaitMs(1, true, 0.9, held, 0.3 + 0.25, 4);
+    expect(overHog).toBeCloseTo(held / 0.9 / (1 - 0.55), 12);
+    // The same hog entirely within its credit is queued ahead in full: the waker waits longer.
+    expect(wakeWaitMs(1, true, 0.9, held, 0.9, 4)).toBeGreaterThan(overHog);
   });
 
-  it('idle cores: no wait unless every core is taken; the cores a hog holds are taken for sure', () => {
+  it('idle cores: no wait unless every core is taken, each as busy as the others keep the host', () => {
     // 16 cores, light work on 2.4 of them: all sixteen taken with chance 0.15^16.
-    expect(wakeWaitMs(16, false, 2.4, 0, 2.4 * 2, 2.4, 40)).toBeLessThan(1e-12);
-    // One core free beside a hog holding 15 of 16: taken as often as the light work keeps it busy.
-    const w = wakeWaitMs(16, false, 15.5, 15, 15 * 15 + 0.5 * 2, 0.5, 20);
-    expect(w).toBeCloseTo(0.5 * ((15 * 15 + 0.5 * 2) / 15.5) / (1 - 0.5 / 16), 12);
+    expect(wakeWaitMs(16, false, 2.4, 2.4 * 2, 2.4, 40)).toBeLessThan(1e-12);
+    // A hog on 15 of 16 cores and light work on 0.5: every core taken with chance (15.5/16)^16.
+    const held = 15 * 15 + 0.5 * 2;
+    const w = wakeWaitMs(16, false, 15.5, held, 0.5, 20);
+    expect(w).toBeCloseTo((15.5 / 16) ** 16 * (held / 15.5) / (1 - 0.5 / 16), 12);
+  });
+
+  it('never falls when the others hold more core time in runs no shorter than theirs, or more are ahead or runnable', () => {
+    const args = fc.record({
+      cores: fc.integer({ min: 1, max: 64 }),
+      contended: fc.boolean(),
+      got: fc.double({ min: 0, max: 64, noNaN: true }),
+      runMs: fc.double({ min: 0.5, max: 30, noNaN: true }),
+      ahead: fc.double({ min: 0, max: 1, noNaN: true }),
+      entities: fc.integer({ min: 0, max: 200 }),
+    });
+    const more = fc.record({
+      got: fc.double({ min: 0, max: 4, noNaN: true }),
+      runMs: fc.double({ min: 0, max: 30, noNaN: true }),
+      ahead: fc.double({ min: 0, max: 1, noNaN: true }),
+      entities: fc.integer({ min: 0, max: 8 }),
+    });
+    fc.assert(
+      fc.property(args, more, (a, m) => {
+        // The added core time brings its own runs (held) and may be queued ahead in part.
+        const before = wakeWaitMs(a.cores, a.contended, a.got, a.got * a.runMs * 0.5, a.got * a.ahead, a.entities);
+        const got = a.got + m.got;
+        const held = a.got * a.runMs * 0.5 + m.got * (a.runMs + m.runMs) * 0.5;
+        const ahead = Math.min(got, a.got * a.ahead + m.got * m.ahead);
+        const after = wakeWaitMs(a.cores, a.contended, got, held, ahead, a.entities + m.entities);
+        expect(after).toBeGreaterThanOrEqual(before * (1 - 1e-9));
+      }),
+      { seed: 31, numRuns: 2000 },
+    );
   });
 
   it('a request wakes the guest on arrival and on its disk completion; Dom0 on each I/O hop', () => {
