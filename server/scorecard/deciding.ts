@@ -21,7 +21,9 @@ const STORM_REACH =
 const JOURNAL_TAIL =
   "with limits a storm costs a neighbour what its durable writes wait in the one journal for the storm's writeback chunk, dispatched at the storm's io.max (journal.ts): an exponential wait with a mean of one chunk, so the chunk against the SLO decides the share of those writes past it. At half the chunk (or twice the SLO) the tail past the SLO holds under 1 % of the requests, and the cell reads ≈0";
 const HOG_SLO =
-  "beside a hog (a fork bomb is one to its neighbours) a para neighbour's requests carry the run-queue wait of every wake-up on their path (§3: the guest's and Dom0's backends', about 90 ms on the paper's host, where [B03] measured 147 ms); under §7's exponential response time the share past the SLO is e^(−SLO/W): about 0.01 % at the default 1 s ([M07]: 0.01 %), over 1 % at 500 ms, so a halved SLO carries the hog's latency cost across the 1 % edge";
+  "beside a hog (a fork bomb is one to its neighbours) a para neighbour's requests carry the run-queue wait of every wake-up on their path (§3: the guest's and Dom0's backends', about 130 ms on the paper's host, where [B03] measured 147 ms); under §7's exponential response time the share past the SLO is e^(−SLO/W): about 0.1 % at the default 1 s ([M07]: 0.01 %), over 1 % at 500 ms, so a halved SLO carries the hog's latency cost across the 1 % edge";
+const HOG_SLICE =
+  "beside a hog (a fork bomb is one to its neighbours) a para neighbour's requests wait at every wake-up for what is left of the hog's slice (§3), so the wait they carry (about 130 ms per request on the paper's host at 30 ms) grows with the slice; under §7's exponential response time the share past a 1 s SLO grows as e^(−SLO/W), from about 0.1 % to over 1 % at a 60 ms slice, so a doubled slice carries the hog's latency cost across the 1 % edge";
 
 export const DECIDING_PARAMS: Record<string, Record<string, string>> = {
   clientTimeoutMs: { '*': OUTAGE_LENGTH },
@@ -53,7 +55,7 @@ export const DECIDING_PARAMS: Record<string, Record<string, string>> = {
   eDiskPara: { '*': STORM_REACH },
   sliceVcpuMs: { '*': CFS_WAIT },
   ioCpuPara: { 'para/cpu_hog': CFS_WAIT },
-  sliceDomainMs: { '*': CFS_WAIT },
+  sliceDomainMs: { '*': CFS_WAIT, 'para/cpu_hog': HOG_SLICE, 'para/fork_bomb': HOG_SLICE },
   diskStageMs: { '*': CFS_WAIT },
   cpuStageMs: { '*': CFS_WAIT },
   ioCpuContainer: {
