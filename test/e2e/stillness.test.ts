@@ -50,6 +50,7 @@ function watchMoves(page: Page, base: Record<string, [number, number]>): Promise
     const names = Object.keys(base);
     const sel: Record<string, () => Element | null> = {
       mode: () => document.querySelector('[aria-label="Virtualization mode"]'),
+      'time window': () => document.querySelector('[data-testid="host-panel"] ~ * button'),
       pause: () => document.querySelector('[aria-label="Pause simulation"]'),
     };
     const frame = (): void => {
@@ -92,14 +93,18 @@ describe('a page that holds still', () => {
       logHeight.push(await logContent(page));
       await watchMoves(page, base[base.length - 1]);
     }
-    for (const body of [
-      { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' },
-      { type: 'setMode', mode: 'full' },
-      { type: 'startFault', vps: 'db-1', fault: 'io_storm' },
-      { type: 'setMode', mode: 'hosted' },
-      { type: 'setMode', mode: 'container' },
-    ]) {
+    // One change at a time, each seen by every page before the next: hosted virtualization (eight
+    // host tiles, the most) is on screen for a while, not skipped between two ticks.
+    const steps: [object, (page: Page) => Promise<unknown>][] = [
+      [{ type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' }, (p) => p.getByRole('button', { name: 'Stop cpu_hog on batch-1' }).waitFor()],
+      [{ type: 'setMode', mode: 'full' }, (p) => p.getByTestId('host-idle').waitFor()],
+      [{ type: 'startFault', vps: 'db-1', fault: 'io_storm' }, (p) => p.getByRole('button', { name: 'Stop io_storm on db-1' }).waitFor()],
+      [{ type: 'setMode', mode: 'hosted' }, (p) => p.getByTestId('host-hostos').waitFor()],
+      [{ type: 'setMode', mode: 'container' }, (p) => p.getByTestId('host-idle').waitFor({ state: 'detached' })],
+    ];
+    for (const [body, seen] of steps) {
       expect((await api(server, `/api/labs/${lab}/commands`, { body })).status).toBe(200);
+      for (const { page } of pages) await seen(page);
     }
     await waitForState(server, lab, (s) => s.mode === 'container');
     for (const [i, { page, errors }] of pages.entries()) {
