@@ -6,10 +6,9 @@
  *   progress.json     the latest tick reached (rewritten every second or so, not flushed)
  * Whole files go to a temporary file first and are renamed into place, so a crash leaves the old
  * or the new file, never half of one; a reset replaces the lab's folder whole (fileSwap.ts).
- * DATA_DIR/server.lock holds the owner's pid; a lab that
+ * DATA_DIR/server.lock holds the owner's pid (lock.ts); a lab that
  * cannot be restored moves to DATA_DIR/quarantine/<id>-<time>/ with a reason.txt.
  */
-import { constants } from 'node:fs';
 import {
   mkdir,
   open,
@@ -25,9 +24,9 @@ import {
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { settleSwaps, swapFolder } from './fileSwap.js';
+import { lockDataDir } from './lock.js';
 import {
   LabExistsError,
-  StoreLockedError,
   type CommandRecord,
   type LabPart,
   type RawLab,
@@ -36,7 +35,6 @@ import {
 
 /** A folder name that can be a lab id (anything else under labs/ is ignored). */
 export const LAB_DIR = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
-const LOCK = 'server.lock';
 /** progress.json's fixed size (a safe integer tick fits). */
 const PROGRESS_BYTES = 40;
 /** Each part of a lab, by file. */
@@ -75,50 +73,6 @@ export async function writeAtomic(file: string, data: string, sync = true): Prom
   }
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Take DATA_DIR/server.lock (a stale one, whose pid is dead, is replaced); returns its release. */
-async function lock(dataDir: string, logger: Logger): Promise<() => Promise<void>> {
-  const file = path.join(dataDir, LOCK);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fh = await open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
-      try {
-        await fh.writeFile(JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      return () => unlink(file).catch(() => undefined);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
-    }
-    let pid = NaN;
-    try {
-      pid = Number((JSON.parse(await readFile(file, 'utf8')) as { pid?: unknown }).pid);
-    } catch {
-      /* unreadable: a lock torn by a crash, stale */
-    }
-    if (Number.isSafeInteger(pid) && pid > 0 && isAlive(pid))
-      throw new StoreLockedError(
-        `${dataDir} is in use by another server (pid ${pid}, see ${file}); stop it or use another DATA_DIR`,
-      );
-    logger.warn(
-      { file, pid: Number.isNaN(pid) ? undefined : pid },
-      'replacing a stale lock left by a server that is gone',
-    );
-    await unlink(file).catch(() => undefined);
-  }
-}
-
 interface LogFile {
   fh: FileHandle | null;
   /** progress.json, kept open: rewritten in place with one small write. */
@@ -138,7 +92,7 @@ interface LogFile {
 export async function openFileStore(dataDir: string, logger: Logger): Promise<Store> {
   const root = path.join(dataDir, 'labs');
   await mkdir(root, { recursive: true });
-  const release = await lock(dataDir, logger);
+  const release = await lockDataDir(dataDir, logger);
   try {
     await settleSwaps(root, (id) => LAB_DIR.test(id), logger);
   } catch (e) {

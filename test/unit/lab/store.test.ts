@@ -146,6 +146,30 @@ describe('file store', () => {
     expect(existsSync(path.join(dir, 'server.lock'))).toBe(false);
   });
 
+  it('replaces a lock whose pid names another process than the one that wrote it (a restart under the same pid)', async () => {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    const parentStart = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const lock = path.join(tmp(), 'server.lock');
+    const dir = path.dirname(lock);
+    const attempt = async (rec: object) => {
+      writeFileSync(lock, JSON.stringify(rec));
+      const s = await openFileStore(dir, silentLogger());
+      await s.close();
+    };
+    // This very pid, not held by this process: the server before a container restart, say.
+    await attempt({ pid: process.pid, boot });
+    expect(existsSync(lock)).toBe(false);
+    // A live pid that started at another time than the lock's owner, or a lock from another boot.
+    await attempt({ pid: process.ppid, boot, start: String(Number(parentStart) + 1) });
+    await attempt({ pid: process.ppid, boot: 'another-boot', start: parentStart });
+    // The live owner itself, as it wrote its lock: refused, naming it.
+    writeFileSync(lock, JSON.stringify({ pid: process.ppid, boot, start: parentStart }));
+    await expect(openFileStore(dir, silentLogger())).rejects.toThrow(
+      new RegExp(`in use by another server \\(pid ${process.ppid}`),
+    );
+  });
+
   it('replaces a lab whole on reset: new meta, empty log, no snapshot or progress; later records go to the new log', async () => {
     const dir = tmp();
     const store = await open(dir);

@@ -1,0 +1,105 @@
+/**
+ * DATA_DIR/server.lock: which live server owns a DATA_DIR. It holds the owner's pid and, on Linux,
+ * what tells that process apart from a later one given the same pid: the boot it ran in and its
+ * start time. A lock is stale, and replaced, when its process is gone, when the machine booted
+ * since, or when its pid now names another process (a container restarting its server often gets
+ * the very same pid, this process's own).
+ */
+import { constants, readFileSync } from 'node:fs';
+import { open, readFile, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { StoreLockedError } from './store.js';
+
+const LOCK = 'server.lock';
+/** The DATA_DIRs this process holds the lock of. */
+const heldHere = new Set<string>();
+
+interface LockRecord {
+  pid?: unknown;
+  boot?: unknown;
+  start?: unknown;
+}
+
+/** This boot's id (Linux), else undefined. */
+function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** When process `pid` started, in clock ticks since boot (Linux /proc), else undefined. */
+function startOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses): state is field 3, start time 22.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether the process a lock names still runs (and is that process, not a later one with its pid). */
+function ownerLives(dir: string, rec: LockRecord): boolean {
+  const pid = Number(rec.pid);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return heldHere.has(dir);
+  const boot = bootId();
+  if (typeof rec.boot === 'string' && boot !== undefined && rec.boot !== boot) return false;
+  const start = startOf(pid);
+  if (typeof rec.start === 'string' && start !== undefined && rec.start !== start) return false;
+  return isAlive(pid);
+}
+
+/** Take `dataDir`'s lock (a stale one is replaced); returns its release. Rejects with StoreLockedError when a live server holds it. */
+export async function lockDataDir(dataDir: string, logger: Logger): Promise<() => Promise<void>> {
+  const dir = path.resolve(dataDir);
+  const file = path.join(dataDir, LOCK);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fh = await open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
+      try {
+        const rec = {
+          pid: process.pid,
+          startedAt: new Date().toISOString(),
+          boot: bootId(),
+          start: startOf(process.pid),
+        };
+        await fh.writeFile(JSON.stringify(rec));
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      heldHere.add(dir);
+      return async () => {
+        heldHere.delete(dir);
+        await unlink(file).catch(() => undefined);
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
+    }
+    let rec: LockRecord = {};
+    try {
+      rec = JSON.parse(await readFile(file, 'utf8')) as LockRecord;
+    } catch {
+      /* unreadable: a lock torn by a crash, stale */
+    }
+    if (ownerLives(dir, rec ?? {}))
+      throw new StoreLockedError(
+        `${dataDir} is in use by another server (pid ${String(rec.pid)}, see ${file}); stop it or use another DATA_DIR`,
+      );
+    logger.warn({ file, pid: rec?.pid }, 'replacing a stale lock left by a server that is gone');
+    await unlink(file).catch(() => undefined);
+  }
+}
