@@ -25,10 +25,10 @@ export interface Creator {
   makeLab: MakeLab;
   /** Run a lab here (it was saved). */
   add(lab: Lab, fork: boolean): void;
-  /** The refusal of a new lab's id that a lab here holds; else null. */
-  clash(id: string): { ok: false; error: ApiError } | null;
-  freeId(base: string): string;
-  freeName(name: string): string;
+  /** An id no lab has, held for this creation (a given id was checked and held already). */
+  takeId(base: string): string;
+  /** A name no lab has, held for this creation. */
+  takeName(name: string): string;
 }
 
 /** A lab from `{ id?, preset?, scenario?, compare? }` (neither preset nor scenario: the demo). */
@@ -38,12 +38,10 @@ export async function createLab(c: Creator, req: NewLab): Promise<Res<Lab>> {
   if (!start.ok) return start;
   const { base } = start.data;
   let { scenario } = start.data;
-  scenario = { ...scenario, name: c.freeName(scenario.name) };
-  const labId = id ?? c.freeId(base);
+  scenario = { ...scenario, name: c.takeName(scenario.name) };
+  const labId = id ?? c.takeId(base);
   const engines = await scenarioEngines(c.engines, scenario, compare);
   if (!engines.ok) return engines;
-  const late = c.clash(labId);
-  if (late) return late;
   const made = await c.saver.create(labMeta(labId, scenario, compare));
   if (made) return made;
   const lab = c.makeLab(labId, scenario, compare, engines.data);
@@ -73,10 +71,8 @@ export async function forkLab(
   const forked = await forkEngines(c.engines, saved.engines[0], compare);
   if (!forked.ok) return forked;
   const engines = forked.data;
-  const name = c.freeName(forkName(state.name, compare));
-  const labId = id ?? c.freeId(forkIdBase(from, compare));
-  const clash = c.clash(labId);
-  if (clash) return clash;
+  const name = c.takeName(forkName(state.name, compare));
+  const labId = id ?? c.takeId(forkIdBase(from, compare));
   const scenario: Scenario = { ...source.scenario, name };
   const made = await c.saver.create(labMeta(labId, scenario, compare, state.tick));
   if (made) return made;

@@ -51,6 +51,9 @@ export class Registry {
   private readonly restoring = new Restoring();
   private stopTimer: (() => void) | null = null;
   private creating = 0;
+  /** Ids and names taken by labs being created. */
+  private readonly claimed = new Set<string>();
+  private readonly claimedNames = new Set<string>();
   /** Saved labs left on disk at start (past MAX_LABS): their ids stay taken. */
   private readonly parked = new Set<string>();
   /** Labs whose reset is being saved (they do not run meanwhile). */
@@ -185,16 +188,30 @@ export class Registry {
     const clash = id === undefined ? null : this.clash(id);
     if (clash) return clash;
     this.creating++;
+    // The id and name a creation takes are held until it ends: concurrent ones pick others.
+    const ids: string[] = [];
+    const names: string[] = [];
+    const hold = <T>(set: Set<T>, list: T[], x: T): T => {
+      set.add(x);
+      list.push(x);
+      return x;
+    };
+    if (id !== undefined) hold(this.claimed, ids, id);
     try {
-      return from !== undefined
-        ? await forkLab(this.creator(), from, compare!, id)
-        : await createLab(this.creator(), req);
+      const c: Creator = {
+        ...this.creator(),
+        takeId: (base) => hold(this.claimed, ids, this.freeId(base)),
+        takeName: (name) => hold(this.claimedNames, names, this.freeName(name)),
+      };
+      return from !== undefined ? await forkLab(c, from, compare!, id) : await createLab(c, req);
     } finally {
       this.creating--;
+      for (const x of ids) this.claimed.delete(x);
+      for (const x of names) this.claimedNames.delete(x);
     }
   }
 
-  private creator(): Creator {
+  private creator(): Omit<Creator, 'takeId' | 'takeName'> {
     return {
       engines: this.o.engines,
       logger: this.o.logger,
@@ -203,9 +220,6 @@ export class Registry {
       get: (id) => this.labs.get(id),
       makeLab: (...a) => this.makeLab(...a),
       add: (lab, fork) => this.add(lab, fork),
-      clash: (id) => this.clash(id),
-      freeId: (base) => this.freeId(base),
-      freeName: (name) => this.freeName(name),
     };
   }
 
@@ -239,14 +253,14 @@ export class Registry {
     });
   }
 
-  /** A lab name no running lab has. */
+  /** A lab name no running lab, nor one being created, has. */
   private freeName(name: string): string {
-    return freeName(name, new Set(this.list().map((l) => l.state().name)));
+    return freeName(name, new Set([...this.list().map((l) => l.state().name), ...this.claimedNames]));
   }
 
-  /** Ids of the labs here: running, saved and still being restored, or saved and left on disk. */
+  /** Ids of the labs here: running, being created, saved and still being restored, or saved and left on disk. */
   private ids(): string[] {
-    return [...this.labs.keys(), ...this.restoring.waiting(), ...this.parked];
+    return [...this.labs.keys(), ...this.claimed, ...this.restoring.waiting(), ...this.parked];
   }
 
   /** The refusal of a new lab's id that a lab here holds, in any case; else null. */
