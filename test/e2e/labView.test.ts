@@ -173,7 +173,9 @@ describe('dashboard, second pass', () => {
     await card.getByRole('button', { name: 'Yes, remove' }).press('Enter');
     await waitForState(server, lab, (s) => !s.vps.some((v) => v.id === 'mail-1'));
     const undo = page.getByTestId('undo-remove').getByRole('button', { name: 'Undo' });
-    await undo.waitFor({ timeout: 10_000 });
+    // Undo is offered once the removal is acknowledged, which is after it is on disk: on a loaded
+    // machine the flush can take seconds after the lab's state already shows the VPS gone.
+    await undo.waitFor({ timeout: 30_000 });
     await page.clock.fastForward(30_000);
     expect(await undo.isVisible(), 'the offer is still there 30 s later').toBe(true);
     // The confirm button went with the card; the focus went to Undo, so Enter undoes.
