@@ -1,16 +1,9 @@
-#!/usr/bin/env -S node --no-concurrent-recompilation
+#!/usr/bin/env node
 /**
  * `npm run sim`: starts the headless runner (server/cli/sim.ts) from a bundle built once per change
  * of its sources (scripts/sim-bundle.mjs), so a run pays neither for transpiling TypeScript nor for
  * resolving modules at every start. Falls back to tsx when the bundler is not installed or the
  * bundle cannot be built or loaded. Flags and exit codes are the runner's own.
- *
- * `npm run sim` (and this file's shebang) start node with `--no-concurrent-recompilation`: V8 then
- * optimizes a hot function on the thread that runs it, which from then on runs the optimized code,
- * instead of going on interpreting it while a background thread compiles. A run is one long
- * computation on one thread, so nothing is left to overlap with the compiling, and on a machine whose
- * cores are all busy the background compile waits for a core while the interpreter runs ~80× slower.
- * The flag changes when code is optimized, never what it computes (outputs are byte-identical).
  */
 import { pathToFileURL } from 'node:url';
 import { ENTRY, buildBundle, freshBundle, loadBundle } from './sim-bundle.mjs';

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '../../shared/commands.js';
 import { runProcess, type Ran } from './runProcess.js';
 
-// What a user runs: `npm run sim` is `node --no-concurrent-recompilation scripts/sim.mjs` (the flag changes no output).
+// What a user runs: `npm run sim` is `node scripts/sim.mjs`.
 const ROOT = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'sim-outsider-'));
 const opened: number[] = [];
