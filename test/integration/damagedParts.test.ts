@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { http } from './helpers.js';
 import { childServers, listening, stop } from './child.js';
+import { labsWithOwnLoads } from './disk.js';
 
 const { dataDir: newDataDir, start } = childServers('damaged-parts');
 
@@ -30,18 +31,7 @@ describe('a DATA_DIR with parts that cannot be read', () => {
     const dataDir = newDataDir();
     const first = start(dataDir);
     const url = await listening(first);
-    const ticks: Record<string, number> = {};
-    for (const [i, id] of LABS.entries()) {
-      expect((await http(`${url}/api/labs`, { method: 'POST', body: { id, preset: 'demo' } })).status).toBe(
-        201,
-      );
-      const r = await http(`${url}/api/labs/${id}/commands`, {
-        method: 'POST',
-        body: { type: 'setLoad', vps: 'web-1', load: { cpu: cpu(i) } },
-      });
-      expect(r.body.ok).toBe(true);
-      ticks[id] = r.body.data.tick;
-    }
+    const ticks = await labsWithOwnLoads(url, LABS, cpu);
     expect(await stop(first)).toBe(0);
 
     const file = (id: string, name: string) => path.join(dataDir, 'labs', id, name);

@@ -1,6 +1,7 @@
 /**
  * Disk-side helpers of the durability tests: a small tmpfs to fill (where this machine lets a
- * test mount one), and what a lab's recorded session says it applied.
+ * test mount one), labs each given a load of their own, and what a lab's recorded session says it
+ * applied.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,4 +36,22 @@ export async function appliedLoads(url: string): Promise<number[]> {
   return (s.body.data.events as { type: string; vps?: string; load?: { cpu?: number } }[])
     .filter((e) => e.type === 'setLoad' && e.vps === 'web-1')
     .map((e) => e.load?.cpu as number);
+}
+
+/**
+ * Gives each lab of `ids` its own web-1 CPU load, `cpu(i)`, creating it from the demo preset first
+ * unless it is the server's own demo lab; returns the tick each load was applied at.
+ */
+export async function labsWithOwnLoads(url: string, ids: readonly string[], cpu: (i: number) => number): Promise<Record<string, number>> {
+  const ticks: Record<string, number> = {};
+  for (const [i, id] of ids.entries()) {
+    if (id !== 'demo') {
+      const created = await http(`${url}/api/labs`, { method: 'POST', body: { id, preset: 'demo' } });
+      if (created.status !== 201) throw new Error(`creating ${id}: ${created.status} ${JSON.stringify(created.body)}`);
+    }
+    const r = await http(`${url}/api/labs/${id}/commands`, { method: 'POST', body: { type: 'setLoad', vps: 'web-1', load: { cpu: cpu(i) } } });
+    if (!r.body.ok) throw new Error(`setLoad on ${id}: ${JSON.stringify(r.body)}`);
+    ticks[id] = r.body.data.tick;
+  }
+  return ticks;
 }
