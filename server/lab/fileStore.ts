@@ -73,6 +73,20 @@ export async function writeAtomic(file: string, data: string, sync = true): Prom
   }
 }
 
+/**
+ * Delete the temporary files of writes a crash interrupted (their rename never happened, so nothing
+ * reads them). Run when the store opens, before this process writes anything.
+ */
+async function dropTempFiles(root: string, logger: Logger): Promise<void> {
+  for (const lab of await readdir(root, { withFileTypes: true })) {
+    if (!lab.isDirectory() || !LAB_DIR.test(lab.name)) continue;
+    const names = await readdir(path.join(root, lab.name)).catch(() => [] as string[]);
+    const temps = names.filter((n) => n.endsWith('.tmp'));
+    for (const n of temps) await rm(path.join(root, lab.name, n), { recursive: true, force: true });
+    if (temps.length) logger.info({ lab: lab.name, files: temps }, 'deleted temporary files an interrupted write left');
+  }
+}
+
 interface LogFile {
   fh: FileHandle | null;
   /** progress.json, kept open: rewritten in place with one small write. */
@@ -95,6 +109,7 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
   const release = await lockDataDir(dataDir, logger);
   try {
     await settleSwaps(root, (id) => LAB_DIR.test(id), logger);
+    await dropTempFiles(root, logger);
   } catch (e) {
     await release();
     throw e;

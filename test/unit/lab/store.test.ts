@@ -116,6 +116,21 @@ describe('file store', () => {
     expect(existsSync(path.join(dir, 'labs', 'demo', 'meta.json'))).toBe(false);
   });
 
+  it('deletes on opening the temporary files of writes a crash interrupted, and nothing else', async () => {
+    const dir = tmp();
+    const first = await open(dir);
+    await first.create({ version: 1, id: 'a', scenario: fakeScenario(), createdAt: 'now' });
+    await first.close();
+    const lab = path.join(dir, 'labs', 'a');
+    // What a kill -9 in the middle of writeAtomic leaves: the half-written file beside the whole one.
+    writeFileSync(path.join(lab, 'snapshot.json.4242.m0abc1x2y.tmp'), '{"tick": 12, "engi');
+    writeFileSync(path.join(lab, 'meta.json.77.m0abc1z9q.tmp'), '');
+    writeFileSync(path.join(lab, 'notes.txt'), 'kept');
+    const store = await open(dir);
+    expect(readdirSync(lab).sort()).toEqual(['meta.json', 'notes.txt']);
+    expect(await store.load('a')).toBeDefined();
+  });
+
   it('moves a lab to quarantine with the reason, and forgets a removed one', async () => {
     const dir = tmp();
     const store = await open(dir);
