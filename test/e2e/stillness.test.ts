@@ -165,6 +165,14 @@ describe('a page that holds still', () => {
     await menu.getByRole('group', { name: 'Confirm reset' }).getByRole('button', { name: 'Keep' }).click();
     expect(await menu.getByRole('button', { name: 'Reset lab' }).isVisible()).toBe(true);
     expect((await header.boundingBox())!.height, 'header height with the menu open').toBeLessThanOrEqual(140);
+    // Escape closes the menu and does nothing else: the charts' focus on a VPS stays.
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Focus the charts on web-1' }).click();
+    await expect.poll(() => page.getByTestId('focus-chip').count()).toBe(1);
+    await more.click();
+    await page.keyboard.press('Escape');
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByTestId('focus-chip').count(), 'the focus chip after Escape closed the menu').toBe(1);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
     expect(errors).toEqual([]);
   }, 60_000);
