@@ -91,6 +91,8 @@ interface LogFile {
   fh: FileHandle | null;
   /** progress.json, kept open: rewritten in place with one small write. */
   progress: FileHandle | null;
+  /** The last progress write failed (logged once, not again every second until one succeeds). */
+  progressFailing?: boolean;
   /** Bytes known to be whole records; a failed write is cut back to this. */
   size: number;
   /**
@@ -285,8 +287,17 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
       if (closed) return Promise.resolve();
       const log = logOf(id);
       return enqueue(id, async () => {
-        log.progress ??= await open(path.join(dir(id), 'progress.json'), 'w');
-        await log.progress.write(text, 0, text.length, 0);
+        try {
+          log.progress ??= await open(path.join(dir(id), 'progress.json'), 'w');
+          await log.progress.write(text, 0, text.length, 0);
+        } catch (e) {
+          // Logged once (by enqueue); the same failure again a second later says nothing new.
+          if (log.progressFailing) return;
+          log.progressFailing = true;
+          throw e;
+        }
+        if (log.progressFailing) logger.info({ lab: id }, 'progress.json is written again');
+        log.progressFailing = false;
       });
     },
     quarantine(id, reason) {

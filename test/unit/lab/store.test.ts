@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFileStore, writeAtomic } from '../../../server/lab/fileStore.js';
 import { LabExistsError, StoreLockedError, type Store } from '../../../server/lab/store.js';
@@ -129,6 +130,23 @@ describe('file store', () => {
     const store = await open(dir);
     expect(readdirSync(lab).sort()).toEqual(['meta.json', 'notes.txt']);
     expect(await store.load('a')).toBeDefined();
+  });
+
+  it('logs a progress write that keeps failing once, not every second, and says when it works again', async () => {
+    const dir = tmp();
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const store = await openFileStore(dir, logger);
+    stores.push(store);
+    await store.create({ version: 1, id: 'a', scenario: fakeScenario(), createdAt: 'now' });
+    const progress = path.join(dir, 'labs', 'a', 'progress.json');
+    mkdirSync(progress);
+    for (let tick = 1; tick <= 5; tick++) await store.saveProgress('a', tick).catch(() => undefined);
+    expect(lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual(['could not write lab data']);
+    rmSync(progress, { recursive: true });
+    await store.saveProgress('a', 6);
+    expect(lines.at(-1)!.msg).toBe('progress.json is written again');
+    expect(JSON.parse(readFileSync(progress, 'utf8')).tick).toBe(6);
   });
 
   it('moves a lab to quarantine with the reason, and forgets a removed one', async () => {
