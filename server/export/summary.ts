@@ -8,54 +8,16 @@ import {
   VPS_STATES,
   type Frame,
   type HostMetricName,
-  type VpsMetricName,
   type VpsState,
 } from '../../shared/model.js';
 import { TickColumns, frameColumns } from './columns.js';
+import { DEAD, OFF, sumGroups, sumServing } from './summarySums.js';
+import type { RunSummary, SummaryOptions, VpsSummary } from './summaryTypes.js';
 
-/** Per-VPS summary: the mean of every metric over the ticks it existed, plus the verdicts. */
-export type VpsSummary = { [K in VpsMetricName]: number | null } & {
-  /** Ticks this VPS existed in (within the summary window). */
-  ticks: number;
-  /** Highest per-tick p99 latency seen, ms. */
-  maxLatencyP99Ms: number | null;
-  /** Share of those ticks spent in each state (0..1). */
-  states: Record<VpsState, number>;
-  /** Share of ticks with no good response (see {@link SummaryAccumulator}). */
-  noResponseShare: number;
-  /** Mean per-tick degradation, percent (the [M07] metric: 1 − good / good alone). */
-  degradationPct: number;
-  /** Did not respond for a meaningful share of the run (see {@link SummaryAccumulator}). */
-  dnr: boolean;
-};
-
-export interface RunSummary {
-  /** Ticks summarized, and the simulated span they cover. */
-  ticks: number;
-  fromT: number;
-  toT: number;
-  /** Per VPS, keyed by id, in order of first appearance. */
-  vps: Record<string, VpsSummary>;
-  /** Mean of each host metric. */
-  host: Record<HostMetricName, number | null>;
-}
-
-export interface SummaryOptions {
-  /** Only ticks with `fromTick <= tick < toTick` count. */
-  fromTick?: number;
-  toTick?: number;
-  /** Share of its ticks a VPS must spend not responding to be DNR (default 0.1). */
-  dnrShare?: number;
-}
+export type { RunSummary, SummaryOptions, VpsSummary } from './summaryTypes.js';
 
 const M = VPS_METRICS.length;
 const S = VPS_STATES.length;
-const code = (s: VpsState): number => VPS_STATES.indexOf(s);
-/** Per state code: serves nothing (no latency to average) / counts as no response. */
-const OFF = new Uint8Array(256);
-const DEAD = new Uint8Array(256);
-for (const s of ['down', 'rebooting'] as const) OFF[code(s)] = 1;
-for (const s of ['dnr', 'down', 'rebooting'] as const) DEAD[code(s)] = 1;
 const LATENCY = new Uint8Array(M);
 for (const m of ['latencyMeanMs', 'latencyP99Ms', 'latencyP99IsolatedMs'] as const) {
   const k = VPS_METRICS.indexOf(m);
@@ -135,7 +97,8 @@ export class SummaryAccumulator {
     if (this.identity) {
       // Slot i is column i (no VPS came or went): no indirection, four metrics per pass.
       sumGroups(c.n, c.col, anyOff ? PLAIN : ALL, this.sumRows, this.skipRows);
-      if (anyOff) for (const k of LATENCIES) sumServing(c.n, c.col[k], c.state, this.sumRows[k], this.skipRows[k]);
+      if (anyOff)
+        for (const k of LATENCIES) sumServing(c.n, c.col[k], c.state, this.sumRows[k], this.skipRows[k]);
     } else this.sumMapped(c);
   }
 
@@ -268,65 +231,6 @@ export class SummaryAccumulator {
       vps,
       host,
     };
-  }
-}
-
-/**
- * For each metric k of `ks` (four at a time: one pass reads four columns), adds each finite value
- * of column k to `sums[k][i]`, else counts it in `skips[k][i]`. Every cell still gets its values
- * one tick after the other, so the sums are the same to the last bit.
- */
-function sumGroups(n: number, col: readonly Float64Array[], ks: readonly number[], sums: Float64Array[], skips: Uint32Array[]): void {
-  let j = 0;
-  for (; j + 4 <= ks.length; j += 4) {
-    const a = ks[j], b = ks[j + 1], c = ks[j + 2], d = ks[j + 3];
-    sum4(n, col[a], col[b], col[c], col[d], sums[a], sums[b], sums[c], sums[d], skips[a], skips[b], skips[c], skips[d]);
-  }
-  for (; j < ks.length; j++) sumFinite(n, col[ks[j]], sums[ks[j]], skips[ks[j]]);
-}
-
-/** Four columns at once: the common case (all four finite) takes one test. */
-function sum4(
-  n: number,
-  va: Float64Array, vb: Float64Array, vc: Float64Array, vd: Float64Array,
-  sa: Float64Array, sb: Float64Array, sc: Float64Array, sd: Float64Array,
-  ka: Uint32Array, kb: Uint32Array, kc: Uint32Array, kd: Uint32Array,
-): void {
-  for (let i = 0; i < n; i++) {
-    const a = va[i], b = vb[i], c = vc[i], d = vd[i];
-    if (a - a + (b - b) + (c - c) + (d - d) === 0) {
-      sa[i] += a;
-      sb[i] += b;
-      sc[i] += c;
-      sd[i] += d;
-    } else {
-      if (a - a === 0) sa[i] += a;
-      else ka[i]++;
-      if (b - b === 0) sb[i] += b;
-      else kb[i]++;
-      if (c - c === 0) sc[i] += c;
-      else kc[i]++;
-      if (d - d === 0) sd[i] += d;
-      else kd[i]++;
-    }
-  }
-}
-
-/** Adds each finite value of column `v` to `sums[i]`, else counts it in `skips[i]`. */
-function sumFinite(n: number, v: Float64Array, sums: Float64Array, skips: Uint32Array): void {
-  for (let i = 0; i < n; i++) {
-    const x = v[i];
-    if (x - x === 0) sums[i] += x;
-    else skips[i]++;
-  }
-}
-
-/** As {@link sumFinite}, skipping also the VPSs that serve nothing this tick (down, rebooting). */
-function sumServing(n: number, v: Float64Array, state: Uint8Array, sums: Float64Array, skips: Uint32Array): void {
-  for (let i = 0; i < n; i++) {
-    const x = v[i];
-    if (x - x === 0 && OFF[state[i]] === 0) sums[i] += x;
-    else skips[i]++;
   }
 }
 
