@@ -7,25 +7,21 @@ import { vpsChange, type EngineEvent } from '../../shared/events.js';
 import { VPS_STATES, type Attribution, type Frame, type HostMetricName, type VpsMetricName } from '../../shared/model.js';
 import type { ApiError } from '../../shared/protocol.js';
 import type { AppliedCommand, Engine, EngineState } from './api.js';
-import { applyCommand, capError, cloneCommand, firstRefusal } from './commands.js';
+import { applyCommand, cloneCommand } from './commands.js';
+import { scheduleOf, validateScenario, type Scheduled } from './schedule.js';
 import type { Note } from './faults.js';
 import { EdgeQuads, attributeInto } from './attribution.js';
 import { buildFrame, copyHost, copyVps } from './frame.js';
 import { CommandLog } from './log.js';
 import { computeTick } from './step.js';
 import { initialState, snapshotOf, stateFromSnapshot, type SimState, type StateSnapshot } from './state.js';
-import { paramsError } from './params.js';
 import { Work } from './work.js';
 
 export { resolveMode, builtinProfile, type ModeProfile } from './profiles.js';
 export { KNOBS } from './knobs.js';
 export { DEFAULT_PARAMS, PARAM_NAMES, PARAM_SPECS, scaledParam, type ParamName, type Params } from './params.js';
 export type { Engine, EngineState, AppliedCommand } from './api.js';
-
-interface Scheduled {
-  tick: number;
-  command: Command;
-}
+export { eventTick, scheduleOf, validateScenario } from './schedule.js';
 
 interface EngineSave {
   format: 'contention-lab/engine';
@@ -34,59 +30,6 @@ interface EngineSave {
   scheduled: Scheduled[];
   next: number;
   log: AppliedCommand[];
-}
-
-/** The tick a scenario event applies at: `atTick`, else `atS` rounded to the nearest tick. */
-export function eventTick(e: { atS?: number; atTick?: number }, tickMs: number): number {
-  return e.atTick ?? Math.round(((e.atS ?? 0) * 1000) / tickMs);
-}
-
-/** A scenario's events as the engine applies them by itself: by tick, in file order within a tick. */
-export function scheduleOf(s: Scenario): Scheduled[] {
-  const tickMs = s.tickMs ?? 100;
-  const out = (s.events ?? []).map((e, i) => {
-    const { atS: _a, atTick: _t, ...command } = e as Command & { atS?: number; atTick?: number };
-    return { tick: eventTick(e, tickMs), i, command: command as Command };
-  });
-  out.sort((a, b) => a.tick - b.tick || a.i - b.i);
-  return out.map(({ tick, command }) => ({ tick, command }));
-}
-
-type ValidationError = { code: 'INVALID_INPUT' | 'ADMISSION_REFUSED'; message: string; path: string };
-
-/**
- * Checks a (schema-valid) scenario's meaning before anything runs: plans that do not fit the host
- * under the mode (admission), caps above vCPUs, events naming a VPS that does not exist at that
- * moment, events the state would refuse. The error names the JSON path (e.g. `events[3].vps`).
- */
-export function validateScenario(scenario: Scenario, mode?: ModeSpec): { ok: true } | { ok: false; error: ValidationError } {
-  const pe = paramsError(scenario.params);
-  if (pe) return { ok: false, error: { code: 'INVALID_INPUT', message: pe.message, path: pe.path } };
-  for (const [i, v] of scenario.vps.entries()) {
-    const e = capError(v);
-    if (e) return { ok: false, error: { code: 'INVALID_INPUT', message: `vps[${i}].cpuCapCores: ${e}`, path: `vps[${i}].cpuCapCores` } };
-  }
-  const st = initialState(scenario, mode);
-  const refused = firstRefusal(st.profile, st.host, st.vps);
-  if (refused) {
-    const k = refused.index;
-    return { ok: false, error: { code: 'ADMISSION_REFUSED', message: `vps[${k}]: ${refused.message}`, path: `vps[${k}]` } };
-  }
-  const tickMs = scenario.tickMs ?? 100;
-  const order = (scenario.events ?? []).map((e, i) => ({ e, i, tick: eventTick(e, tickMs) }));
-  order.sort((a, b) => a.tick - b.tick || a.i - b.i);
-  for (const { e, i, tick } of order) {
-    st.tick = tick;
-    const { atS: _a, atTick: _t, ...command } = e as Command & { atS?: number; atTick?: number };
-    const r = applyCommand(st, command as Command);
-    if (!r.ok) {
-      const sub = r.error.path ?? '';
-      const path = `events[${i}]${sub ? `.${sub}` : ''}`;
-      const code = r.error.code === 'ADMISSION_REFUSED' ? 'ADMISSION_REFUSED' : 'INVALID_INPUT';
-      return { ok: false, error: { code, message: `${path}: ${r.error.message}`, path } };
-    }
-  }
-  return { ok: true };
 }
 
 /** The engine with the extras the runner, the bench and the lab use beyond the shared API. */
