@@ -8,7 +8,7 @@ import { HeadroomScratch } from './cpuheadroom.js';
 import { VcpuHeadroomScratch } from './vcpuheadroom.js';
 import { PlanArrays } from './plan.js';
 import type { FaultFlags } from './faults.js';
-import { newServiceIn, newServiceOut, type ServiceIn, type ServiceOut } from './service.js';
+import { newServiceIn, newServiceOut, type ServiceIn, type ServiceOut } from './serviceIo.js';
 
 export { HostFigures, MetricArrays, SCRATCH, ScratchArrays, SharedFigures, type ScratchName } from './arrays.js';
 
