@@ -13,17 +13,24 @@ import { freePort, startRedisServer } from '../cluster/redisServer.js';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
+const USAGE = 'usage: npm run cluster -- --workers N (1 to 32, default 2) [--port P (default 3000)] [--help]';
+
 function usage(message: string): never {
-  process.stderr.write(`cluster: ${message}\nusage: npm run cluster -- --workers N [--port 3000]\n`);
+  process.stderr.write(`cluster: ${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
 function parse(argv: string[]): { workers: number; port: number } {
   const out = { workers: 2, port: 3000 };
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
+    if (argv[i] === '--help' || argv[i] === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    const arg = argv[i];
+    const [flag, inline] = arg.split('=', 2);
+    if (flag !== '--workers' && flag !== '--port') usage(`unknown argument "${arg}"`);
     const value = inline ?? argv[++i];
-    if (flag !== '--workers' && flag !== '--port') usage(`unknown argument "${argv[i]}"`);
     const n = Number(value);
     if (value === undefined || !Number.isInteger(n)) usage(`${flag} needs a whole number`);
     if (flag === '--workers') {

@@ -4,7 +4,7 @@
  * other published checks. `--robustness`: the experiment over a seeded host family.
  * `--sensitivity`: each model parameter ×0.5 and ×2, listing the cells that flip. `--json`: data;
  * `--markdown`: README's tables.
- * Exit 0 when everything demanded holds, 1 when something does not, 2 on a bad flag.
+ * `--help`: the usage. Exit 0 when everything demanded holds, 1 when something does not, 2 on a bad flag.
  */
 import { parseScorecardArgs, USAGE } from '../scorecard/args.js';
 import { MODERN_HOST, runScorecard, SMALL_HOST } from '../scorecard/experiment.js';
@@ -28,6 +28,10 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const args = parsed.data;
+if (args.task === 'help') {
+  console.log(USAGE);
+  process.exit(0);
+}
 const out = (text: string, data: unknown): void =>
   console.log(args.json ? JSON.stringify(data, null, 2) : text);
 const progress = (msg: string): void => {

@@ -1,7 +1,8 @@
 /** Command-line flags of `npm run scorecard`, parsed into options or an error naming the flag. */
 
 export interface ScorecardArgs {
-  task: 'tables' | 'robustness' | 'sensitivity';
+  /** `help`: print the usage and stop. */
+  task: 'tables' | 'robustness' | 'sensitivity' | 'help';
   /** Tables: which experiment host (default both). */
   host?: 'paper' | 'modern';
   json: boolean;
@@ -14,7 +15,7 @@ export interface ScorecardArgs {
   params?: string[];
 }
 
-export const USAGE = `npm run scorecard -- [--host paper|modern] [--json | --markdown]
+export const USAGE = `npm run scorecard -- [--host paper|modern] [--json | --markdown] [--help]
 npm run scorecard -- --robustness [--hosts N (≥ 3, default 60)] [--seed S] [--json | --markdown]
 npm run scorecard -- --sensitivity [--hosts N (default 2: the paper and modern hosts)] [--params a,b] [--json]`;
 
@@ -46,6 +47,9 @@ export function parseScorecardArgs(argv: string[]): ParseResult {
       return v;
     };
     switch (flag) {
+      case '-h':
+      case '--help':
+        return { ok: true, data: { ...out, task: 'help' } };
       case '--json':
         out.json = true;
         break;
