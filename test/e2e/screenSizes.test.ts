@@ -190,6 +190,11 @@ describe('the dashboard on each screen', () => {
           .map((t) => `${t.dataset.testid} ${t.scrollWidth}>${t.clientWidth}`),
       );
       expect(spill).toEqual([]);
+      // Below the fold too: each card, scrolled to, shows its name and role whole ("ba…" for batch).
+      for (const id of ['web-1', 'db-1', 'cache-1', 'batch-1', 'ci-1', 'mail-1']) {
+        await page.getByTestId(`vps-card-${id}`).scrollIntoViewIfNeeded();
+        expect(await clippedText(page), `${id}'s card`).toEqual([]);
+      }
       expect(errors).toEqual([]);
     }, 60_000);
   }
