@@ -162,6 +162,36 @@ describe('dashboard, second pass', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  test('the colour legend says which VPS the charts fade for running a fault, and stops saying it when the fault ends', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 0);
+    const legend = page.getByRole('list', { name: /VPS colours/ });
+    const chip = (id: string, faded: boolean) =>
+      legend.getByRole('button', {
+        name: `Focus on ${id} on the charts${faded ? '; faded there while it runs a fault' : ''}`,
+        exact: true,
+      });
+    await chip('batch-1', false).waitFor();
+    await page.getByRole('button', { name: 'Start cpu_hog on batch-1' }).click();
+    // batch-1's steal is the one line its chart draws above 0: faded, it must not read as "faint: throttled".
+    await chip('batch-1', true).waitFor({ timeout: 10_000 });
+    for (const id of ['web-1', 'db-1', 'cache-1', 'ci-1', 'mail-1'])
+      expect(await chip(id, false).count(), id).toBe(1);
+    // Focused on batch-1, the charts draw it bold: the chip no longer calls it faded.
+    await chip('batch-1', true).click();
+    await page.getByTestId('focus-chip').waitFor();
+    expect(await legend.getByRole('button', { name: /faded there/ }).count()).toBe(0);
+    await page.getByTestId('focus-chip').click();
+    await chip('batch-1', true).waitFor();
+    await page.getByRole('button', { name: 'Stop cpu_hog on batch-1' }).click();
+    await chip('batch-1', false).waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   test('Remove asks first, and Undo, offered until used or dismissed, brings the VPS back with its plan and colour', async ({
     server,
     open,
