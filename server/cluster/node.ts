@@ -17,20 +17,20 @@ import type { Ack, SnapshotMessage } from '../../shared/protocol.js';
 import type { Lab } from '../lab/lab.js';
 import type { Registry } from '../lab/registry.js';
 import { sameIgnoringCase } from '../lab/naming.js';
-import { parseStoredLab } from '../lab/stored.js';
 import type { Command } from '../../shared/commands.js';
 import type { ClockAction } from '../../shared/inbound.js';
-import type { RemoteLabs } from '../net/socket.js';
+import { roomOf } from '../net/broadcast.js';
+import type { RemoteLabs } from '../net/io.js';
 import { snapshotOf, type SnapshotOptions } from '../net/snapshot.js';
-import { roomOf } from '../net/socket.js';
 import { joinCluster } from './adapter.js';
-import { keys } from './keys.js';
+import { Answers } from './answer.js';
 import { Leases } from './leases.js';
-import { leastLoaded, loadOf, Members, withRoom, type Member } from './members.js';
+import { loadOf, Members, type Member } from './members.js';
 import { connectRedis, redisReady, waitForRedis } from './redis.js';
 import { RemoteAsker } from './remote.js';
 import { Requests } from './requests.js';
 import { RedisLabStore } from './store.js';
+import { Takeover } from './takeover.js';
 
 /** A lease lives this long unless renewed; renewed every third of it. */
 export const LEASE_TTL_MS = 3000;
@@ -56,18 +56,16 @@ export class ClusterNode implements RemoteLabs {
   private registry: Registry | null = null;
   private url = '';
   private known = new Set<string>();
-  /** When each lab was first seen without an owner (the least-loaded process takes it at once, others a moment later). */
-  private readonly orphanSince = new Map<string, number>();
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private readonly busy = new Set<string>();
   private live: Member[] = [];
   private requests: Requests | null = null;
-  /** The last snapshot answer, as text. */
-  private snapshotText: { key: string; text: string } | null = null;
   /** The viewer count last sent for each owned lab. */
   private readonly viewerCounts = new Map<string, number>();
   private readonly maxLabs: number;
   private readonly remote: RemoteAsker;
+  private readonly answers: Answers;
+  private readonly takeover: Takeover;
   private closed = false;
 
   constructor(o: ClusterOptions) {
@@ -75,16 +73,36 @@ export class ClusterNode implements RemoteLabs {
     this.maxLabs = o.maxLabs ?? Number.MAX_SAFE_INTEGER;
     this.redis = connectRedis(o.redisUrl, this.logger, this.id);
     this.leases = new Leases(this.redis, this.id, LEASE_TTL_MS);
-    this.store = new RedisLabStore(this.redis, this.leases, this.logger, (id) => this.lost(id), (id) => {
-      const lab = this.registry?.get(id);
-      if (lab) void this.store.republish(id, lab.save());
-    });
+    this.store = new RedisLabStore(
+      this.redis,
+      this.leases,
+      this.logger,
+      (id) => this.lost(id),
+      (id) => {
+        const lab = this.registry?.get(id);
+        if (lab) void this.store.republish(id, lab.save());
+      },
+    );
     this.members = new Members(this.redis);
+    this.answers = new Answers({
+      owned: (id) => this.owned(id),
+      localViewers: (id) => this.localViewers(id),
+    });
+    this.takeover = new Takeover({
+      processId: this.id,
+      redis: this.redis,
+      leases: this.leases,
+      store: this.store,
+      logger: this.logger,
+      maxLabs: this.maxLabs,
+      labIds: () => this.labIds(),
+      live: () => this.live,
+    });
     this.remote = new RemoteAsker({
       redis: this.redis,
       processId: this.id,
       requests: () => this.requests,
-      answer: (kind, payload) => this.answer(kind, payload),
+      answer: (kind, payload) => this.answers.answer(kind, payload),
       localSnapshot: (id, canControl, opts) => {
         const lab = this.registry?.get(id);
         return lab && snapshotOf(lab, canControl, this.localViewers(id), opts);
@@ -117,11 +135,16 @@ export class ClusterNode implements RemoteLabs {
     this.io = io;
     this.registry = registry;
     joinCluster(io, this.redis);
-    this.requests = new Requests(this.redis, this.id, (kind, msg) => this.answer(kind, msg), this.logger);
+    this.requests = new Requests(
+      this.redis,
+      this.id,
+      (kind, msg) => this.answers.answer(kind, msg),
+      this.logger,
+    );
     registry.onAdded((lab) => this.known.add(lab.id));
     registry.onRemoved((lab) => this.known.delete(lab.id));
     this.every('renew', RENEW_MS, () => this.renewAll());
-    this.every('takeover', SCAN_MS, () => this.takeOver());
+    this.every('takeover', SCAN_MS, () => this.takeover.scan(registry));
   }
 
   /**
@@ -138,43 +161,6 @@ export class ClusterNode implements RemoteLabs {
     this.url = url;
     this.every('publish', PUBLISH_MS, () => this.publish());
     void this.publish();
-  }
-
-  /** Answer another process about a lab this one owns (null: not ours). */
-  private async answer(kind: string, payload: unknown): Promise<string | null> {
-    const msg = (payload ?? {}) as {
-      lab?: unknown;
-      canControl?: unknown;
-      opts?: SnapshotOptions;
-      /** Checked at the edge of the process the viewer is connected to. */
-      command?: Command;
-      action?: ClockAction;
-      by?: unknown;
-    };
-    const lab = this.owned(msg.lab);
-    if (!lab) return null;
-    const by = String(msg.by).slice(0, 16);
-    switch (kind) {
-      case 'snapshot': {
-        // Viewers joining together (a class opening the page) share one encoding per tick.
-        const key = `${lab.id}:${lab.history.lastTick}:${JSON.stringify([msg.canControl === true, msg.opts ?? {}])}`;
-        if (this.snapshotText?.key !== key)
-          this.snapshotText = {
-            key,
-            text: JSON.stringify({
-              ok: true,
-              data: snapshotOf(lab, msg.canControl === true, this.localViewers(lab.id), msg.opts ?? {}),
-            }),
-          };
-        return this.snapshotText.text;
-      }
-      case 'command':
-        return msg.command ? JSON.stringify(await lab.submit(msg.command, by)) : null;
-      case 'clock':
-        return msg.action ? JSON.stringify(lab.clock(msg.action, by)) : null;
-      default:
-        return null;
-    }
   }
 
   private owned(id: unknown): Lab | undefined {
@@ -214,59 +200,6 @@ export class ClusterNode implements RemoteLabs {
         this.known.add(lab.id);
       }
     }
-  }
-
-  private async takeOver(): Promise<void> {
-    const registry = this.registry;
-    if (!registry || !redisReady(this.redis)) return;
-    const ids = await this.labIds();
-    if (!ids.length) return;
-    const owners = await this.redis.mget(ids.map((id) => keys.lease(id)));
-    const now = Date.now();
-    const first = leastLoaded(withRoom(this.live))?.id ?? this.id;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
-      if (owners[i] || registry.get(id)) {
-        this.orphanSince.delete(id);
-        continue;
-      }
-      // A process at MAX_LABS takes no lab over (one with room will).
-      if (registry.list().length >= this.maxLabs) return;
-      const since = this.orphanSince.get(id) ?? now;
-      this.orphanSince.set(id, since);
-      if (first !== this.id && now - since < 1000) continue;
-      if (!(await this.leases.acquire(id))) continue;
-      this.orphanSince.delete(id);
-      await this.adopt(id);
-    }
-  }
-
-  private async adopt(id: string): Promise<void> {
-    const registry = this.registry;
-    const raw = registry ? await this.store.load(id) : undefined;
-    if (!registry || !raw) {
-      await this.leases.release(id);
-      return;
-    }
-    const parsed = parseStoredLab(id, raw);
-    if (!parsed.ok) {
-      await this.store.quarantine(id, parsed.error);
-      await this.leases.release(id);
-      return;
-    }
-    const stored = parsed.data;
-    for (const note of stored.notes) this.logger.warn({ lab: id, note }, 'part of a lab in Redis set aside');
-    const reached = await this.store.ticksReached(id);
-    const r = await registry.adopt(stored, reached ?? -1);
-    if (!r.ok) {
-      this.logger.error({ lab: id, error: r.error }, 'could not take a lab over');
-      // A lab whose data cannot be brought back is set aside (else every process would retry it).
-      if (r.error.code !== 'CONFLICT') await this.store.quarantine(id, r.error.message);
-      await this.leases.release(id);
-      return;
-    }
-    this.store.metas.set(id, stored.meta);
-    this.logger.info({ lab: id, tick: r.data.tick }, 'took the lab over');
   }
 
   /** Local viewers of a lab (sockets of this process in its room). */
@@ -317,7 +250,6 @@ export class ClusterNode implements RemoteLabs {
     for (const id of this.viewerCounts.keys()) if (!this.registry.get(id)) this.viewerCounts.delete(id);
   }
 
-  /** The live processes as last read (this one included once it has published). */
   /** The live processes, this one as it stands now (its published record may be a second old). */
   async processes(): Promise<Member[]> {
     this.live = await this.members.live();

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Command } from '../../shared/commands.js';
 import type { ClockAction } from '../../shared/inbound.js';
 import type { Ack, SnapshotMessage } from '../../shared/protocol.js';
-import type { RemoteLabs } from '../net/socket.js';
+import type { RemoteLabs } from '../net/io.js';
 import type { SnapshotOptions } from '../net/snapshot.js';
 import { keys } from './keys.js';
 import { redisReady } from './redis.js';

@@ -1,0 +1,37 @@
+/**
+ * The socket.io server as this product types it: what each connection carries, and what a viewer
+ * connected here may ask of labs another process of a cluster runs.
+ */
+import type { Server, Socket } from 'socket.io';
+import type { Command } from '../../shared/commands.js';
+import type { ClockAction } from '../../shared/inbound.js';
+import type {
+  Ack,
+  ClientToServer,
+  ClockResult,
+  ServerToClient,
+  SnapshotMessage,
+} from '../../shared/protocol.js';
+import type { TokenBucket } from './rate.js';
+import type { SnapshotOptions } from './snapshot.js';
+
+/** What the server keeps on each connection. */
+export interface SocketData {
+  /** Its name in the event log ("teacher", "viewer 3"). */
+  by: string;
+  canControl: boolean;
+  commands: TokenBucket;
+  joins: TokenBucket;
+  garbage: TokenBucket;
+}
+
+export type IoServer = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
+export type IoSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
+
+/** Labs run by other processes of a cluster: what a viewer connected here may ask of them. */
+export interface RemoteLabs {
+  exists(id: string): Promise<boolean>;
+  snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>>;
+  command(id: string, command: Command, by: string): Promise<Ack<{ tick: number }>>;
+  clock(id: string, action: ClockAction, by: string): Promise<Ack<ClockResult>>;
+}

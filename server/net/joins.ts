@@ -1,0 +1,153 @@
+/**
+ * Joining and leaving a lab: the room, then the snapshot (unless the connection is not reading),
+ * then the viewer count. A lab still being restored after a restart answers the join at once and
+ * sends its snapshot once it is back; in a cluster, a lab another process runs is joined here (its
+ * frames come through the adapter) with its snapshot asked of its owner.
+ */
+import type { Logger } from 'pino';
+import { parseInput } from '../../shared/commands.js';
+import { JoinSchema, LabRefSchema, type JoinMessage } from '../../shared/inbound.js';
+import type { Clock } from '../lab/clock.js';
+import type { Lab } from '../lab/lab.js';
+import type { Registry } from '../lab/registry.js';
+import { Broadcaster, roomOf } from './broadcast.js';
+import { SEND_BUDGET, waiting } from './buffered.js';
+import type { IoSocket, RemoteLabs } from './io.js';
+import { missingLab, type Replies } from './replies.js';
+import { snapshotOf, type SnapshotOptions } from './snapshot.js';
+
+/** Joins (and re-joins) per second per connection, sustained; bursts of JOIN_BURST. */
+export const JOIN_RATE = 1;
+export const JOIN_BURST = 5;
+/** Most labs one connection may watch at once. */
+const MAX_JOINED = 4;
+
+export interface JoinDeps {
+  registry: Registry;
+  clock: Clock;
+  logger: Logger;
+  broadcast: Broadcaster;
+  remote?: RemoteLabs;
+}
+
+export class Joins {
+  /** Joins waiting for a lab being restored, by connection. */
+  private readonly waitingFor = new Map<string, { socket: IoSocket; join: JoinMessage; r: Replies }>();
+
+  constructor(private readonly d: JoinDeps) {
+    d.registry.onSettled((id) => {
+      const lab = d.registry.get(id);
+      for (const [sid, w] of this.waitingFor) {
+        if (w.join.lab !== id) continue;
+        this.waitingFor.delete(sid);
+        if (lab) this.joinLab(w.socket, w.r, lab, w.join, undefined);
+        else
+          w.socket.emit('error', {
+            code: 'UNKNOWN_LAB',
+            message: `lab "${id}" could not be restored`,
+            path: 'lab',
+          });
+      }
+    });
+  }
+
+  /** Handle `join` and `leave` on a new connection. */
+  connect(socket: IoSocket, r: Replies): void {
+    const { registry, broadcast, clock } = this.d;
+    r.handle('join', (msg, ack) => {
+      const p = parseInput(JoinSchema, msg);
+      if (!p.ok) return r.invalid(ack, p.error);
+      if (!socket.data.joins.take(clock.now()))
+        return r.reply(ack, {
+          ok: false,
+          error: { code: 'RATE_LIMITED', message: `at most ${JOIN_RATE} join per second` },
+        });
+      this.join(socket, r, p.data, ack);
+    });
+    r.handle('leave', (msg, ack) => {
+      const p = parseInput(LabRefSchema, msg);
+      if (!p.ok) return r.invalid(ack, p.error);
+      void socket.leave(roomOf(p.data.lab));
+      if (registry.get(p.data.lab)) broadcast.tellViewers(p.data.lab);
+      r.reply(ack, { ok: true, data: { lab: p.data.lab } });
+    });
+    socket.on('disconnect', () => this.waitingFor.delete(socket.id));
+  }
+
+  /** A parsed join: a running lab, one being restored, or one another process runs. */
+  private join(socket: IoSocket, r: Replies, msg: JoinMessage, ack: unknown): void {
+    const { registry, remote, logger } = this.d;
+    // Just after start the saved labs are still being listed: answer once it is known which.
+    const listed = registry.whenListed();
+    if (listed) return void listed.then(() => this.join(socket, r, msg, ack));
+    // A saved lab still being restored: the join is answered now, the snapshot follows when it is back.
+    if (registry.isRestoring(msg.lab)) {
+      this.waitingFor.set(socket.id, { socket, join: msg, r });
+      return r.reply(ack, { ok: true, data: { lab: msg.lab, restoring: true } });
+    }
+    const lab = registry.get(msg.lab);
+    if (lab) return this.joinLab(socket, r, lab, msg, ack);
+    if (!remote) return r.reply(ack, { ok: false, error: missingLab(registry, msg.lab) });
+    const opts = { historyS: msg.historyS, metrics: msg.metrics };
+    void this.joinRemote(socket, r, remote, msg.lab, opts, ack).catch((err: unknown) => {
+      logger.error({ err, client: socket.data.by }, 'error joining a lab of another process');
+      r.reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+    });
+  }
+
+  /** Whether this connection already watches as many other labs as it may (and was told so). */
+  private maxJoined(socket: IoSocket, r: Replies, room: string, ack: unknown): boolean {
+    const joined = [...socket.rooms].filter((x) => x.startsWith('lab:') && x !== room);
+    if (joined.length < MAX_JOINED) return false;
+    r.reply(ack, {
+      ok: false,
+      error: { code: 'LIMIT_EXCEEDED', message: `watch at most ${MAX_JOINED} labs per connection` },
+    });
+    return true;
+  }
+
+  /** Join a lab that is running here: the room, then the snapshot (unless this connection is not reading). */
+  private joinLab(socket: IoSocket, r: Replies, lab: Lab, opts: JoinMessage, ack: unknown): void {
+    const { broadcast } = this.d;
+    const room = roomOf(lab.id);
+    if (this.maxJoined(socket, r, room, ack)) return;
+    const { bytes } = waiting(socket);
+    if (bytes > SEND_BUDGET)
+      return r.reply(ack, {
+        ok: false,
+        error: {
+          code: 'LIMIT_EXCEEDED',
+          message: `${bytes} bytes already wait for this connection: read them before joining again`,
+        },
+      });
+    void socket.join(room);
+    r.reply(ack, { ok: true, data: { lab: lab.id } });
+    const snapshot = snapshotOf(lab, socket.data.canControl, broadcast.viewers(lab.id), {
+      historyS: opts.historyS,
+      metrics: opts.metrics,
+    });
+    socket.emit('snapshot', { ...snapshot, you: socket.data.by });
+    // The count goes to the others (and this one) after its snapshot: the snapshot comes first.
+    broadcast.tellViewers(lab.id, true);
+  }
+
+  /** A lab another process runs: join its room here (its frames come through the adapter), snapshot from its owner. */
+  private async joinRemote(
+    socket: IoSocket,
+    r: Replies,
+    remote: RemoteLabs,
+    id: string,
+    opts: SnapshotOptions,
+    ack: unknown,
+  ): Promise<void> {
+    if (!(await remote.exists(id)))
+      return r.reply(ack, { ok: false, error: missingLab(this.d.registry, id) });
+    const room = roomOf(id);
+    if (this.maxJoined(socket, r, room, ack)) return;
+    await socket.join(room);
+    r.reply(ack, { ok: true, data: { lab: id } });
+    const snap = await remote.snapshot(id, socket.data.canControl, opts);
+    if (snap.ok) socket.emit('snapshot', snap.data);
+    else socket.emit('error', snap.error);
+  }
+}
