@@ -102,6 +102,10 @@ function cause(input: ExplainInput): string {
   if (vps.cpuSteal >= 0.05) return `${pct(vps.cpuSteal)} CPU steal: neighbours took its CPU ${mechanism('cpu', mode, vps)}`;
   const thrash = faults.find((f) => f.fault === 'cache_thrash' && f.vps !== vps.id);
   if (thrash) return `${thrash.vps}'s cache_thrash ${mechanism('cache', mode, vps)}`;
+  // No measured share, but a neighbour floods the disk this VPS uses: say what it waits there, and beside whom.
+  const storm = faults.find((f) => f.fault === 'io_storm' && f.vps !== vps.id);
+  if (storm && vps.diskServedIops > 0)
+    return `${ms(vps.diskLatencyMs)} at the disk while ${storm.vps}'s io_storm runs ${mechanism('disk', mode, vps)}`;
   if (vps.schedWaitMs >= 1 && isShared(mode)) return `scheduler wait ${ms(vps.schedWaitMs)} on a busy shared CPU`;
   return 'queueing under its own load';
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { explain, mechanism, type ExplainInput } from '../../../client/src/lib/explain.js';
 import { frame, hostMetrics, vpsMetrics } from './frames.js';
+import { readFileSync } from 'node:fs';
+import { createEngine } from '../../../server/sim/index.js';
+import type { Scenario } from '../../../shared/commands.js';
 
 const host = { cores: 16, ramGiB: 64, diskIops: 100_000, netMbps: 10_000, memBwGBs: 100 };
 
@@ -40,6 +43,23 @@ describe('explain', () => {
     const f = frame(1, [web, batch], { attribution: [{ victim: 'web-1', culprit: 'batch-1', resource: 'disk', share: 1 }] });
     const line = explain(input({ vps: web, frame: f, mode: 'container', faults: [{ vps: 'batch-1', fault: 'io_storm', sinceTick: 0 }] }));
     expect(line).toBe("web-1 loses 25 % of good responses: batch-1's io_storm holds 80 % of the disk in the shared kernel's disk queue");
+  });
+
+  it("names a neighbour's io_storm and the disk wait it causes where the engine measures no share (containers)", () => {
+    const demo = JSON.parse(readFileSync(new URL('../../../scenarios/demo.json', import.meta.url), 'utf8')) as Scenario;
+    const engine = createEngine({ ...demo, events: [], mode: 'container' });
+    engine.advance(50);
+    expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'io_storm' }).ok).toBe(true);
+    engine.advance(100);
+    const f = engine.frame();
+    const { faults, hostFaults, mode, host } = engine.state();
+    const web = f.vps.find((v) => v.id === 'web-1')!;
+    const line = explain({ vps: web, frame: f, faults, hostFaults, mode, host });
+    // web-1 suffers (its p99 many times its own alone) with no edge to name: it was "queueing under its own load".
+    expect(line).toMatch(/^web-1 p99 ×\d+: \d+ ms at the disk while batch-1's io_storm runs in the shared kernel's disk queue$/);
+    // batch-1 itself is not told its neighbour's story.
+    const batch = f.vps.find((v) => v.id === 'batch-1')!;
+    expect(explain({ vps: batch, frame: f, faults, hostFaults, mode, host })).not.toMatch(/while/);
   });
 
   it('blames the shared kernel when a container neighbour panics', () => {
