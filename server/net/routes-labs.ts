@@ -25,7 +25,7 @@ import {
   parseCommandBody,
 } from '../../shared/inbound.js';
 import { readNewLab } from './newLab.js';
-import { downsample } from '../lab/downsample.js';
+import { downsample, maxPoints, MAX_SERIES_POINTS } from '../lab/downsample.js';
 
 export interface LabRoutesDeps {
   registry: Registry;
@@ -181,13 +181,27 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     const to = q.data.to ?? last;
     const from = q.data.from ?? Math.max(0, to - span + 1);
     const points = q.data.points ?? 300;
-    const asked = q.data.metrics?.split(',') ?? ['latencyP99Ms', 'cpuGranted', 'cpuUtil'];
+    // A metric named twice is one series (each name would otherwise cost a pass over the history).
+    const asked = [...new Set(q.data.metrics?.split(',') ?? ['latencyP99Ms', 'cpuGranted', 'cpuUtil'])];
     const known = new Set<string>([...VPS_METRICS, ...HOST_METRICS]);
     const unknown = asked.find((m) => !known.has(m));
     if (unknown)
       return sendError(
         res,
         apiError('INVALID_INPUT', `metrics: unknown metric "${unknown.slice(0, 40)}"`, 'metrics'),
+      );
+    const vpsCount = l.engines[side].state().vps.length;
+    const vpsMetrics = asked.filter((m) => (VPS_METRICS as readonly string[]).includes(m)).length;
+    const most = maxPoints(vpsCount, vpsMetrics, asked.length - vpsMetrics);
+    if (points > most)
+      return sendError(
+        res,
+        apiError(
+          'LIMIT_EXCEEDED',
+          `points: at most ${most} for ${vpsCount} VPSs × ${vpsMetrics} metrics and ${asked.length - vpsMetrics} host ` +
+            `metrics (${MAX_SERIES_POINTS} series points per answer); ask for fewer points or metrics`,
+          'points',
+        ),
       );
     sendData(res, {
       lab: l.id,
