@@ -19,6 +19,8 @@ describe('server restart', () => {
     const { page } = await open(`/?lab=demo`);
     await waitChartsPast(page, 10);
     expect(await page.getByTestId('disconnected-banner').count()).toBe(0);
+    const viewers = page.getByTestId('viewers');
+    await expect.poll(() => viewers.textContent()).toBe('1 watching');
 
     await server.stop('SIGTERM');
     const banner = page.getByTestId('disconnected-banner');
@@ -35,6 +37,8 @@ describe('server restart', () => {
     expect(await slider.isDisabled(), 'slider while disconnected').toBe(true);
     expect(await page.getByRole('button', { name: 'Crash Dom0' }).isDisabled()).toBe(true);
     expect(await page.getByTestId('follow-status').textContent()).not.toMatch(/Live/);
+    // Nor does it say who watches a room it has left ("1 watching" beside "Offline").
+    expect(await viewers.count(), 'viewer count while disconnected').toBe(0);
 
     await server.restart();
     await banner.waitFor({ state: 'detached', timeout: 20_000 });
@@ -44,6 +48,7 @@ describe('server restart', () => {
     await expect.poll(() => hog.isEnabled(), { timeout: 10_000 }).toBe(true);
     expect(await slider.isEnabled()).toBe(true);
     expect(await page.getByTestId('follow-status').textContent()).toMatch(/Live/);
+    await expect.poll(() => viewers.textContent()).toBe('1 watching');
     // Ticks continue from where the lab was saved, and keep coming.
     const resumed = await waitChartsPast(page, tickWhileDown, ['chart-p99'], 20_000);
     await waitChartsPast(page, resumed + 5, ['chart-p99'], 20_000);
