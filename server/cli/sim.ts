@@ -32,16 +32,30 @@ export type { RunMeta } from './write.js';
 /** The runner reads scenarios with its own, larger VPS limit (the live server keeps its per-lab one). */
 const RUNNER = { runner: true } as const;
 
+/** The file the scenario argument names: itself, or a bundled preset's file; null for stdin (`-`). */
+function scenarioFile(arg: string): string | null {
+  if (arg === '-') return null;
+  const preset = resolve(PRESETS_DIR, `${arg}.json`);
+  return !existsSync(arg) && /^[a-z0-9][a-z0-9-]*$/.test(arg) && existsSync(preset) ? preset : arg;
+}
+
+/** Whether both paths name one existing file (through links too). */
+function sameFile(a: string, b: string | null): boolean {
+  if (b === null) return false;
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
 /** Loads the scenario named on the command line: a file, `-` for stdin, or a bundled preset id. */
 export async function resolveScenario(arg: string): Promise<ScenarioResult> {
   if (arg === '-') return parseScenarioJson(readFileSync(0, 'utf8'), RUNNER);
-  if (
-    !existsSync(arg) &&
-    /^[a-z0-9][a-z0-9-]*$/.test(arg) &&
-    existsSync(resolve(PRESETS_DIR, `${arg}.json`))
-  ) {
-    return loadScenarioFile(resolve(PRESETS_DIR, `${arg}.json`), RUNNER);
-  }
+  const file = scenarioFile(arg);
+  if (file !== arg) return loadScenarioFile(file!, RUNNER);
   const r = await loadScenarioFile(arg, RUNNER);
   // A mistyped preset id is not a file either: say both, and where the presets are listed.
   if (!r.ok && r.error.code === 'NOT_FOUND' && /^[a-z0-9][a-z0-9-]*$/.test(arg))
@@ -97,6 +111,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (opts.out && existsSync(opts.out) && statSync(opts.out).isDirectory()) {
     say(`sim: --out: ${opts.out} is a folder; name a file\n`);
+    return 2;
+  }
+  if (opts.out && sameFile(opts.out, scenarioFile(opts.scenario))) {
+    say(`sim: --out: ${opts.out} is the scenario file itself; name another file\n`);
     return 2;
   }
   const ticks = Math.max(1, Math.round((scenario.durationS! * 1000) / runs[0].tickMs));

@@ -1,6 +1,17 @@
-/** Where the runner's output goes: stdout, or a temporary file renamed into place only on success. */
-import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+/** Where the runner's output goes: stdout, or `--out` (see {@link Sink}). */
+import {
+  closeSync,
+  existsSync,
+  fchmodSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** The reader of the runner's standard output went away (`sim … | head`): nothing more to write. */
 export class OutputClosed extends Error {
@@ -15,7 +26,9 @@ export class OutputFailed extends Error {}
 /** `ENOSPC: no space left on device, write` → `no space left on device (ENOSPC)`. */
 export function reason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  const text = String(err?.message ?? e).replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
+  const text = String(err?.message ?? e)
+    .replace(/^[A-Z]+: /, '')
+    .replace(/, \w+( '.*')?$/, '');
   return err?.code ? `${text} (${err.code})` : text;
 }
 
@@ -45,24 +58,46 @@ export function say(text: string): void {
   }
 }
 
-/** Buffers text and writes it in chunks of about 1 MB, so output streams and memory stays flat. */
+/**
+ * Buffers text and writes it in chunks of about 1 MB, so output streams and memory stays flat.
+ * An `--out` file is written to a temporary file beside it and renamed into place only on success
+ * (its mode kept; through a symbolic link, the link's target is replaced); an `--out` that is a
+ * device or a pipe (`/dev/null`, a FIFO) is written straight, never replaced by a file.
+ */
 export class Sink {
   private fd: number;
   private tmp?: string;
+  /** Where the temporary file goes once complete: `--out`, or the file a link of that name points to. */
+  private target?: string;
   private buf = '';
   /** Opens the output; an `--out` whose folder cannot take a file throws {@link OutputFailed}. */
   constructor(private readonly out?: string) {
-    if (out) {
-      this.tmp = resolve(dirname(out), `.${process.pid}.sim.tmp`);
-      try {
-        this.fd = openSync(this.tmp, 'w');
-      } catch (e) {
-        throw new OutputFailed(`--out: cannot create a file in ${dirname(resolve(out))}: ${reason(e)}`);
+    if (!out) {
+      this.fd = 1;
+      return;
+    }
+    const existing = statOrNull(out);
+    try {
+      if (existing && !existing.isFile()) {
+        this.fd = openSync(out, 'w');
+        return;
       }
-    } else this.fd = 1;
+      this.target = existing ? realpathSync(out) : resolve(out);
+      this.tmp = join(dirname(this.target), `.${basename(this.target)}.${process.pid}.tmp`);
+      this.fd = openSync(this.tmp, 'w', existing ? existing.mode & 0o7777 : 0o666);
+      if (existing) fchmodSync(this.fd, existing.mode & 0o7777);
+    } catch (e) {
+      this.tmp = undefined;
+      const where = existing ? out : `a file in ${dirname(resolve(out))}`;
+      throw new OutputFailed(`--out: cannot create ${where}: ${reason(e)}`);
+    }
   }
   private get where(): string {
     return this.out ? `--out ${this.out}` : 'the standard output';
+  }
+  /** Whether the output is a temporary file renamed into place at the end (an `--out` file). */
+  get replaces(): boolean {
+    return this.tmp !== undefined;
   }
   write(s: string): void {
     this.buf += s;
@@ -80,10 +115,10 @@ export class Sink {
   }
   close(): void {
     this.flush();
-    if (this.tmp) {
+    if (this.out) {
       try {
         closeSync(this.fd);
-        renameSync(this.tmp, this.out!);
+        if (this.tmp) renameSync(this.tmp, this.target!);
       } catch (e) {
         throw new OutputFailed(`cannot write to ${this.where}: ${reason(e)}`);
       }
@@ -92,13 +127,21 @@ export class Sink {
   }
   /** Drops what was written to a temporary file (a failed run leaves no partial `--out`). */
   abort(): void {
-    if (this.tmp) {
-      try {
-        closeSync(this.fd);
-      } catch {
-        /* already closed */
-      }
-      if (existsSync(this.tmp)) unlinkSync(this.tmp);
+    if (!this.out) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
     }
+    if (this.tmp && existsSync(this.tmp)) unlinkSync(this.tmp);
+    this.tmp = undefined;
+  }
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
   }
 }

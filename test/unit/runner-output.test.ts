@@ -1,0 +1,117 @@
+/**
+ * The runner's `--out` as an outsider uses it, through `node scripts/sim.mjs` in a child process on
+ * real files: never onto the scenario it reads, never replacing a device or a pipe by a file,
+ * writing through a link and keeping a file's mode.
+ */
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  createReadStream,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../shared/commands.js';
+import { runProcess, type Ran } from './runProcess.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const base = mkdtempSync(join(tmpdir(), 'sim-output-'));
+let folders = 0;
+/** A folder of its own per test: what is left in it is what the runner left. */
+const folder = (): string => mkdtempSync(join(base, `t${folders++}-`));
+
+function sim(args: string[]): Promise<Ran> {
+  return runProcess(process.execPath, ['scripts/sim.mjs', ...args], ROOT);
+}
+
+const small: Scenario = {
+  name: 'small',
+  seed: 5,
+  durationS: 2,
+  mode: 'para',
+  vps: [
+    { id: 'a', vcpus: 1, ramGiB: 1, diskIops: 100, netMbps: 10 },
+    { id: 'b', vcpus: 1, ramGiB: 1, diskIops: 100, netMbps: 10 },
+  ],
+};
+
+function scenarioIn(dir: string, name = 'small.json'): string {
+  const f = join(dir, name);
+  writeFileSync(f, JSON.stringify(small, null, 2));
+  return f;
+}
+
+/** One line on stderr, no stack trace. */
+function oneLine(stderr: string): void {
+  expect(stderr).not.toMatch(/^\s+at /m);
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+}
+
+describe('the runner writing --out', { timeout: 120_000 }, () => {
+  it('refuses to write over the scenario it reads, named directly or through a link: exit 2, the file untouched', async () => {
+    const dir = folder();
+    const f = scenarioIn(dir);
+    const before = readFileSync(f);
+    const link = join(dir, 'link.json');
+    symlinkSync(f, link);
+    for (const out of [f, link]) {
+      const r = await sim([f, '--format', 'summary', '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--out');
+      expect(r.stderr).toContain('scenario');
+      oneLine(r.stderr);
+      expect(readFileSync(f).equals(before)).toBe(true);
+    }
+    // Read through the link, written onto the file itself: the same refusal.
+    const r = await sim([link, '--out', f]);
+    expect(r.code).toBe(2);
+    expect(readFileSync(f).equals(before)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['link.json', 'small.json']);
+  });
+
+  it('writes into a named pipe as it is, without putting a file in its place', async () => {
+    const dir = folder();
+    const f = scenarioIn(dir);
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const chunks: Buffer[] = [];
+    const reader = createReadStream(fifo);
+    reader.on('data', (b) => chunks.push(b as Buffer));
+    const read = new Promise<void>((ok, fail) => {
+      reader.on('close', ok);
+      reader.on('error', fail);
+    });
+    const r = await sim([f, '--format', 'csv', '--out', fifo]);
+    expect(r.code).toBe(0);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    await read;
+    const direct = await sim([f, '--format', 'csv']);
+    expect(Buffer.concat(chunks).toString()).toBe(direct.stdout);
+    expect(direct.stdout.split('\n').length).toBeGreaterThan(20);
+    expect(readdirSync(dir).sort()).toEqual(['pipe', 'small.json']);
+  });
+
+  it('writes through a link to the file it points to, keeping the link and the file’s mode', async () => {
+    const dir = folder();
+    const f = scenarioIn(dir);
+    const target = join(dir, 'target.csv');
+    writeFileSync(target, 'old\n');
+    chmodSync(target, 0o600);
+    const link = join(dir, 'out.csv');
+    symlinkSync(target, link);
+    const r = await sim([f, '--format', 'csv', '--out', link]);
+    expect(r.code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    const text = readFileSync(target, 'utf8');
+    expect(text.startsWith('tick,')).toBe(true);
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).sort()).toEqual(['out.csv', 'small.json', 'target.csv']);
+  });
+});
