@@ -51,11 +51,12 @@ the run's end never applies: stderr names it in a warning.
 
 A scenario holds at most 100 000 VPSs, 1 000 000 events and 256 parameter overrides. --out is
 written to a temporary file beside it and renamed into place when the run is done: a run that
-fails leaves an existing file as it was. A device or a pipe (/dev/null, a FIFO) is written as
+fails or is stopped leaves an existing file as it was. A device or a pipe (/dev/null, a FIFO) is written as
 it is; never the scenario file itself.
 
 Exit codes: 0 done, 1 the run failed (the output could not be written: one line says where and
-why), 2 bad options or scenario (nothing is written).`;
+why), 2 bad options or scenario (nothing is written), 130 / 143 / 129 stopped by SIGINT (Ctrl-C),
+SIGTERM or SIGHUP (--out not written).`;
 
 /** Parses the command line (without `node` and the script). Errors name the offending flag. */
 export function parseArgs(argv: readonly string[]): ArgsResult {

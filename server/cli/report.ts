@@ -11,7 +11,7 @@ const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 /** Progress on a terminal: ticks done, VPS-ticks per second, ETA; silent for runs under ~2 s. */
 export class Progress {
-  private done = 0;
+  private count = 0;
   private vpsTicks = 0;
   private readonly t0 = now();
   private next = this.t0 + 2000;
@@ -22,19 +22,24 @@ export class Progress {
     private readonly stream: { write(s: string): unknown; isTTY?: boolean } | null,
   ) {}
 
+  /** Ticks computed so far. */
+  get done(): number {
+    return this.count;
+  }
+
   /** Counts one computed tick of `n` VPSs. */
   tick(n: number): void {
-    this.done++;
+    this.count++;
     this.vpsTicks += n;
-    if (this.stream === null || (this.done & 15) !== 0) return;
+    if (this.stream === null || (this.count & 15) !== 0) return;
     const t = now();
     if (t < this.next) return;
     this.next = t + 250;
     const s = (t - this.t0) / 1000;
-    const eta = ((this.total - this.done) * s) / this.done;
+    const eta = ((this.total - this.count) * s) / this.count;
     this.shown = true;
     this.stream.write(
-      `\rsim: ${this.done}/${this.total} ticks (${Math.floor((100 * this.done) / this.total)} %), ` +
+      `\rsim: ${this.count}/${this.total} ticks (${Math.floor((100 * this.count) / this.total)} %), ` +
         `${rate(this.vpsTicks / s)} VPS-ticks/s, ETA ${eta.toFixed(0)} s\x1b[K`,
     );
   }

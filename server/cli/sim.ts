@@ -2,7 +2,7 @@
  * Headless runner: `npm run sim -- <scenario.json | preset> [--format json|csv|summary] [--out FILE]
  * [--mode M] [--compare M1,M2] [--duration S] [--units header|row|none]`. Same scenario, seed and
  * flags ⇒ byte-identical output. Exit codes: 0 done, 1 the run failed, 2 bad flags or a bad
- * scenario (nothing written).
+ * scenario (nothing written), 128 + n stopped by signal n (SIGINT, SIGTERM, SIGHUP).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -21,6 +21,7 @@ import {
   type ScenarioResult,
 } from '../scenario.js';
 import { USAGE, parseArgs, type SimOptions } from './args.js';
+import { Breaks, Interrupted } from './breaks.js';
 import { Progress, hostLines, rate, summaryTable } from './report.js';
 import { OutputClosed, OutputFailed, Sink, say } from './sink.js';
 import { writeRuns, type RunMeta } from './write.js';
@@ -146,14 +147,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const progress = new Progress(ticks * runs.length, isatty(2) ? process.stderr : null);
+  const breaks = new Breaks().listen();
   try {
-    const summaries = writeRuns(
+    const summaries = await writeRuns(
       sink,
       { format: opts.format, compare: opts.compare !== undefined, units: opts.units },
       meta,
       runs,
       ticks,
       progress,
+      breaks,
     );
     sink.close();
     const { seconds, vpsTicks } = progress.end();
@@ -169,11 +172,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (e) {
     progress.end();
+    const replaces = sink.replaces;
     sink.abort();
     // The reader took what it wanted (`| head`) and left: the run stops there, as a Unix filter does.
     if (e instanceof OutputClosed) return 0;
+    if (e instanceof Interrupted) {
+      const kept = replaces ? `; --out ${opts.out} not written` : '';
+      say(`sim: ${e.message} after ${progress.done} of ${ticks * runs.length} ticks${kept}\n`);
+      return e.exitCode;
+    }
     say(`sim: ${e instanceof OutputFailed ? '' : 'the run failed: '}${(e as Error).message ?? String(e)}\n`);
     return 1;
+  } finally {
+    breaks.close();
   }
 }
 

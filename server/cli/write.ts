@@ -10,6 +10,7 @@ import { JsonFrameWriter } from '../export/json.js';
 import { SummaryAccumulator, type RunSummary } from '../export/summary.js';
 import type { UnitsMode } from '../export/units.js';
 import type { Run } from '../scenario.js';
+import type { Breaks } from './breaks.js';
 import type { Progress } from './report.js';
 
 /** Header of every output: what was run. */
@@ -40,16 +41,20 @@ function drainEvents(run: Run, t: number): void {
   if ((t & 255) === 255) run.engine.takeEvents();
 }
 
-/** Runs `ticks` ticks of every run, writing the chosen format; returns each run's summary. */
-export function writeRuns(
+/**
+ * Runs `ticks` ticks of every run, writing the chosen format; returns each run's summary. With
+ * `breaks`, the loop pauses now and then so a signal can stop it (it then rejects with `Interrupted`).
+ */
+export async function writeRuns(
   out: TextOut,
   opts: WriteOptions,
   meta: RunMeta,
   runs: readonly Run[],
   ticks: number,
   progress: Progress,
-): RunSummary[] {
-  if (opts.format === 'json') return writeJson(out, opts.compare, meta, runs, ticks, progress);
+  breaks?: Breaks,
+): Promise<RunSummary[]> {
+  if (opts.format === 'json') return writeJson(out, opts.compare, meta, runs, ticks, progress, breaks);
   const accs = runs.map(() => new SummaryAccumulator());
   const cols = runs.map(() => new TickColumns());
   const csv = opts.format === 'csv' ? runs.map((r) => new CsvRowWriter(opts.compare ? r.mode : undefined)) : null;
@@ -63,6 +68,7 @@ export function writeRuns(
       if (csv) out.write(csv[r].rows(c));
       progress.tick(c.n);
     }
+    if (breaks?.due()) await breaks.pause();
   }
   const summaries = accs.map((a) => a.result());
   if (opts.format === 'summary') {
@@ -78,18 +84,20 @@ export function writeRuns(
  * `{ meta, frames, summary }`, or with several modes `{ meta, runs: [{ mode, frames, summary }] }`:
  * the runs go one after the other, each frame written as soon as its tick is computed.
  */
-function writeJson(
+async function writeJson(
   out: TextOut,
   compare: boolean,
   meta: RunMeta,
   runs: readonly Run[],
   ticks: number,
   progress: Progress,
-): RunSummary[] {
+  breaks?: Breaks,
+): Promise<RunSummary[]> {
   out.write(`{"meta":${JSON.stringify(meta)},\n`);
   if (compare) out.write('"runs":[\n');
   const summaries: RunSummary[] = [];
-  runs.forEach((run, r) => {
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r];
     const acc = new SummaryAccumulator();
     const cols = new TickColumns();
     const json = new JsonFrameWriter();
@@ -102,11 +110,12 @@ function writeJson(
       acc.addColumns(c);
       out.write((t ? ',\n' : '') + json.frame(c));
       progress.tick(c.n);
+      if (breaks?.due()) await breaks.pause();
     }
     const summary = acc.result();
     summaries.push(summary);
     out.write(compare ? `\n],"summary":${JSON.stringify(summary)}}` : `\n],\n"summary":${JSON.stringify(summary)}}\n`);
-  });
+  }
   if (compare) out.write('\n]}\n');
   return summaries;
 }

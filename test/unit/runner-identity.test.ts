@@ -45,7 +45,7 @@ async function columnar(s: Scenario, format: 'json' | 'csv', modes: ModeSpec[]):
   const ticks = Math.round((s.durationS! * 1000) / rs[0].tickMs);
   let text = '';
   const compare = modes.length > 1;
-  writeRuns(
+  await writeRuns(
     { write: (x) => (text += x) },
     { format, compare, units: 'header' },
     metaOf(s, rs[0], ticks, compare ? modes : undefined),

@@ -1,9 +1,10 @@
 /**
  * The runner's `--out` as an outsider uses it, through `node scripts/sim.mjs` in a child process on
  * real files: never onto the scenario it reads, never replacing a device or a pipe by a file,
- * writing through a link and keeping a file's mode.
+ * writing through a link and keeping a file's mode, and leaving an existing file as it was when a
+ * run is stopped by a signal.
  */
-import { execFileSync } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import {
   chmodSync,
   createReadStream,
@@ -114,4 +115,38 @@ describe('the runner writing --out', { timeout: 120_000 }, () => {
     expect(statSync(target).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).sort()).toEqual(['out.csv', 'small.json', 'target.csv']);
   });
+
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`stopped by ${signal} mid-run: exit ${code}, one line, the existing --out as it was and no temporary file left`, async () => {
+      const dir = folder();
+      const out = join(dir, 'keep.csv');
+      writeFileSync(out, 'what was there before\n');
+      const child = spawn(
+        process.execPath,
+        ['scripts/sim.mjs', 'demo', '--format', 'csv', '--duration', '604800', '--out', out],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      const exited = new Promise<number | null>((ok) => child.on('exit', ok));
+      // Mid-run: once the runner has started writing its temporary file.
+      const started = Date.now();
+      while (readdirSync(dir).length < 2 && Date.now() - started < 60_000)
+        await new Promise((ok) => setTimeout(ok, 50));
+      expect(readdirSync(dir).length).toBe(2);
+      try {
+        child.kill(signal);
+        expect(await exited).toBe(code);
+      } finally {
+        child.kill('SIGKILL');
+      }
+      expect(readFileSync(out, 'utf8')).toBe('what was there before\n');
+      expect(readdirSync(dir)).toEqual(['keep.csv']);
+      expect(stderr).toContain(signal);
+      oneLine(stderr);
+    });
+  }
 });

@@ -49,7 +49,7 @@ describe('runner loop', () => {
         version: 'test',
       };
       let bytes = 0;
-      writeRuns(
+      await writeRuns(
         { write: (s) => void (bytes += s.length) },
         { format, compare: false, units: 'none' },
         meta,
