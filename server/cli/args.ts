@@ -49,9 +49,10 @@ than about 2 s show progress on stderr when it is a terminal. With --out, or wit
 summary, stderr gets a short summary: the host and the worst-off VPSs. An event scheduled after
 the run's end never applies: stderr names it in a warning.
 
-A scenario holds at most 100 000 VPSs, 1 000 000 events and 256 parameter overrides. --out is
-written to a temporary file beside it and renamed into place when the run is done: a run that
-fails or is stopped leaves an existing file as it was. A device or a pipe (/dev/null, a FIFO) is written as
+A scenario holds at most 100 000 VPSs, 1 000 000 events and 256 parameter overrides; a
+scenario file (or standard input) at most 256 MiB. --out is written to a temporary file beside
+it and renamed into place when the run is done: a run that fails or is stopped leaves an
+existing file as it was. A device or a pipe (/dev/null, a FIFO) is written as
 it is; never the scenario file itself.
 
 Exit codes: 0 done, 1 the run failed (the output could not be written: one line says where and

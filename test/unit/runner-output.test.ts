@@ -7,13 +7,16 @@
 import { spawn, execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  closeSync,
   createReadStream,
   lstatSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   statSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -149,4 +152,34 @@ describe('the runner writing --out', { timeout: 120_000 }, () => {
       oneLine(stderr);
     });
   }
+
+  it('refuses a scenario file too big to read, in one line naming its size and the limit, before reading it', async () => {
+    const dir = folder();
+    const f = join(dir, 'huge.json');
+    writeFileSync(f, '');
+    truncateSync(f, 700 * 2 ** 20); // sparse: no disk used
+    const out = join(dir, 'out.json');
+    const r = await sim([f, '--format', 'summary', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('huge.json: 700 MiB');
+    expect(r.stderr).toMatch(/at most 256 MiB/);
+    oneLine(r.stderr);
+    expect(readdirSync(dir)).toEqual(['huge.json']);
+    // The same on standard input (`-`): read up to the limit, not to the end.
+    const fd = openSync(f, 'r');
+    try {
+      const child = spawn(process.execPath, ['scripts/sim.mjs', '-', '--format', 'summary', '--out', out], {
+        cwd: ROOT,
+        stdio: [fd, 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+      expect(await new Promise((ok) => child.on('close', ok))).toBe(2);
+      expect(stderr).toContain('-: more than 256 MiB');
+      oneLine(stderr);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readdirSync(dir)).toEqual(['huge.json']);
+  });
 });
