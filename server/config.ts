@@ -229,7 +229,7 @@ export function loadConfig(
     c.redisUrl = r.redisUrl[1];
   }
   if (r.advertiseUrl) {
-    if (!/^https?:\/\/[^/\s]+$/.test(r.advertiseUrl[1]))
+    if (!/^https?:\/\/[^/\s]+$/.test(r.advertiseUrl[1]) || !URL.canParse(r.advertiseUrl[1]))
       throw new ConfigError(
         r.advertiseUrl[0],
         `expected a URL like http://10.0.0.5:3000, got "${r.advertiseUrl[1]}"`,

@@ -21,7 +21,7 @@ export interface Admission {
 
 type Limits = Pick<
   Config,
-  'maxClients' | 'maxClientsPerAddress' | 'host' | 'allowedHosts' | 'allowedOrigins'
+  'maxClients' | 'maxClientsPerAddress' | 'host' | 'allowedHosts' | 'advertiseUrl' | 'allowedOrigins'
 >;
 
 export function admission(config: Limits, logger: Logger): Admission {

@@ -51,17 +51,19 @@ function hostName(host: string): string {
 
 /**
  * Whether a request's Host header names this server: an IP address (a page whose origin is an
- * address is this server's own origin), a loopback name, the configured HOST, or one of
+ * address is this server's own origin), a loopback name, the configured HOST, the name in
+ * ADVERTISE_URL (other processes of a cluster send their forwarded requests there), or one of
  * ALLOWED_HOSTS. Any other name is a page that made its own name resolve here (DNS rebinding).
  */
 export function hostAllowed(
   host: string | undefined,
-  config: Pick<Config, 'host' | 'allowedHosts'>,
+  config: Pick<Config, 'host' | 'allowedHosts' | 'advertiseUrl'>,
 ): boolean {
   if (!host || host.length > 300) return false;
   const name = hostName(host);
   if (isIP(name)) return true;
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   if (name === config.host.toLowerCase()) return true;
+  if (config.advertiseUrl && name === hostName(new URL(config.advertiseUrl).host)) return true;
   return config.allowedHosts.some((h) => h.toLowerCase() === name);
 }

@@ -36,4 +36,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, ['--prot', '1'])).toThrow(/--prot: unknown flag/);
     expect(() => loadConfig({}, ['--port'])).toThrow(/--port: needs a value/);
   });
+
+  it('refuses an ADVERTISE_URL a URL parser cannot read, naming it', () => {
+    expect(() => loadConfig({ ADVERTISE_URL: 'http://[::1' }, [])).toThrow(/^ADVERTISE_URL: expected a URL/);
+    expect(loadConfig({ ADVERTISE_URL: 'http://lab-2.internal:3000' }, []).advertiseUrl).toBe(
+      'http://lab-2.internal:3000',
+    );
+  });
 });
