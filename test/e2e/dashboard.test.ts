@@ -3,6 +3,7 @@
  * changes the server's state and what the charts draw.
  */
 import { describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import {
   CHARTS,
@@ -34,6 +35,26 @@ describe('dashboard', () => {
       expect(await canvasHasInk(page, id), `${id} has drawn lines`).toBe(true);
     }
     expect(errors).toEqual([]);
+  }, 60_000);
+
+  test('nothing moves by itself for a user who asked for reduced motion; the Live dot pulses for the others', async ({
+    open,
+  }) => {
+    // The CSS animations running now, by name and element.
+    const running = (page: Page) =>
+      page.evaluate(() =>
+        document
+          .getAnimations()
+          .filter((a) => a.playState === 'running')
+          .map((a) => `${(a as CSSAnimation).animationName} on ${(a.effect as KeyframeEffect).target?.className}`),
+      );
+    const still = await open('/?lab=demo', { reducedMotion: 'reduce' });
+    await still.page.getByTestId('follow-status').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
+    expect(await running(still.page)).toEqual([]);
+    const moving = await open('/?lab=demo', { reducedMotion: 'no-preference' });
+    await moving.page.getByTestId('follow-status').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => running(moving.page)).toContainEqual(expect.stringMatching(/pulse/));
+    expect([...still.errors, ...moving.errors]).toEqual([]);
   }, 60_000);
 
   test('moves batch-1 CPU load with the keyboard: the server takes it and the throughput chart follows', async ({

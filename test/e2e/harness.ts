@@ -238,6 +238,8 @@ export interface PageOptions {
   colorScheme?: 'light' | 'dark';
   /** A touch screen (a phone): touch events, and pointers of type touch. */
   touch?: boolean;
+  /** What the user asked of motion ('reduce' unless said). */
+  reducedMotion?: 'reduce' | 'no-preference';
 }
 
 /** A fresh context (own storage) and page at the given viewport, collecting errors. */
@@ -246,7 +248,7 @@ export async function openPage(browser: Browser, url: string, opts: PageOptions 
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 720 },
     colorScheme: opts.colorScheme ?? 'light',
     hasTouch: opts.touch ?? false,
-    reducedMotion: 'reduce',
+    reducedMotion: opts.reducedMotion ?? 'reduce',
   });
   const page = await context.newPage();
   const errors: string[] = [];
