@@ -2,7 +2,8 @@
  * Asking the owner of a lab (found from its lease) for what a viewer connected here wants: its
  * snapshot, a command, a clock action. The owner answers over Redis (requests.ts); when this
  * process is the owner it answers itself. Joins arriving together share one snapshot request; while
- * a lab changes owner there is none to answer for a few seconds, so a snapshot is asked again.
+ * a lab changes owner there is none to answer for a few seconds, so a snapshot is asked again, and
+ * so is any request that surely changed nothing (it reached no process).
  */
 import type { Redis } from 'ioredis';
 import type { Command } from '../../shared/commands.js';
@@ -12,12 +13,14 @@ import type { RemoteLabs } from '../net/io.js';
 import type { SnapshotOptions } from '../net/snapshot.js';
 import { keys } from './keys.js';
 import { redisReady } from './redis.js';
-import type { Requests } from './requests.js';
+import { NO_ANSWER, type Requests } from './requests.js';
 
 /** How long a request to another process waits for the owner's answer. */
 const ASK_MS = 10_000;
 /** A snapshot request is asked again this often while a lab changes owner. */
 const SNAPSHOT_ASK_MS = 3000;
+/** A request that reached no owner is asked again after this long. */
+const RETRY_MS = 250;
 
 type ClockAck = Ack<{ tick: number; speed: number; paused: boolean }>;
 
@@ -42,23 +45,37 @@ export class RemoteAsker implements RemoteLabs {
 
   constructor(private readonly d: RemoteDeps) {}
 
-  /** Ask the owner of lab `id`; null when there is none or it does not answer. */
+  /**
+   * Ask the owner of lab `id`; null when there is none or it does not answer. A request that
+   * changed nothing (it reached no process: the owner died; or the owner answered that the lab is
+   * not yet its own: it is taking it over; or no process holds the lab right now) is asked again,
+   * of the new owner once there is one, until `ms` has passed. A request that went out and got no
+   * answer may have been applied: it is never sent again.
+   */
   private async ask<T>(
     kind: string,
     id: string,
     payload: Record<string, unknown>,
     ms = ASK_MS,
   ): Promise<T | null> {
-    const requests = this.d.requests();
-    if (!requests || !redisReady(this.d.redis)) return null;
-    const lease = await this.d.redis.get(keys.lease(id));
-    if (!lease) return null;
-    const owner = lease.slice(0, lease.lastIndexOf(':'));
-    const text =
-      owner === this.d.processId
-        ? await this.d.answer(kind, { ...payload, lab: id })
-        : await requests.ask(owner, kind, { ...payload, lab: id }, ms);
-    return text ? (JSON.parse(text) as T) : null;
+    const until = Date.now() + ms;
+    for (;;) {
+      const requests = this.d.requests();
+      if (!requests || !redisReady(this.d.redis)) return null;
+      const lease = await this.d.redis.get(keys.lease(id));
+      if (lease) {
+        const owner = lease.slice(0, lease.lastIndexOf(':'));
+        const left = Math.max(1, until - Date.now());
+        const text =
+          owner === this.d.processId
+            ? await this.d.answer(kind, { ...payload, lab: id })
+            : await requests.ask(owner, kind, { ...payload, lab: id }, left);
+        if (typeof text === 'string') return JSON.parse(text) as T;
+        if (text === NO_ANSWER) return null;
+      }
+      if (Date.now() + RETRY_MS > until || this.d.closed() || !(await this.exists(id))) return null;
+      await new Promise((res) => setTimeout(res, RETRY_MS));
+    }
   }
 
   async exists(id: string): Promise<boolean> {

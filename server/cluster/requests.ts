@@ -21,11 +21,16 @@ interface Answer {
   answer: string | null;
 }
 
+/** What `ask` resolves with when the request reached no process. */
+export const NOBODY = Symbol('nobody');
+/** What `ask` resolves with when the request went out but no answer came back in time. */
+export const NO_ANSWER = Symbol('no answer');
+
 export type Handler = (kind: string, payload: unknown) => Promise<string | null>;
 
 export class Requests {
   private readonly sub: Redis;
-  private readonly waiting = new Map<number, (answer: string | null) => void>();
+  private readonly waiting = new Map<number, (answer: string | null | typeof NO_ANSWER) => void>();
   private next = 1;
 
   constructor(
@@ -64,24 +69,41 @@ export class Requests {
     });
   }
 
-  /** Ask process `to`; resolves with its answer, or null after `ms` without one. */
-  ask(to: string, kind: string, payload: unknown, ms: number): Promise<string | null> {
+  /**
+   * Ask process `to`; resolves with its answer (null: "not mine"), NO_ANSWER after `ms` without
+   * one, or NOBODY at once when no process listens on its channel (it is gone: the request
+   * reached nobody, so nothing was done for it).
+   */
+  ask(
+    to: string,
+    kind: string,
+    payload: unknown,
+    ms: number,
+  ): Promise<string | null | typeof NOBODY | typeof NO_ANSWER> {
     const id = this.next++;
     return new Promise((resolve) => {
-      const done = (answer: string | null) => {
+      const done = (answer: string | null | typeof NO_ANSWER) => {
         clearTimeout(timer);
         this.waiting.delete(id);
         resolve(answer);
       };
-      const timer = setTimeout(() => done(null), ms);
+      const timer = setTimeout(() => done(NO_ANSWER), ms);
       this.waiting.set(id, done);
       const req: Request = { from: this.me, id, kind, payload };
-      this.redis.publish(channel(to), JSON.stringify(req)).catch(() => done(null));
+      this.redis.publish(channel(to), JSON.stringify(req)).then(
+        (receivers) => {
+          if (receivers > 0) return;
+          clearTimeout(timer);
+          this.waiting.delete(id);
+          resolve(NOBODY);
+        },
+        () => done(NO_ANSWER),
+      );
     });
   }
 
   close(): void {
-    for (const done of this.waiting.values()) done(null);
+    for (const done of this.waiting.values()) done(NO_ANSWER);
     this.sub.disconnect();
   }
 }

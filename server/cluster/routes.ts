@@ -48,7 +48,8 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
       const target =
         typeof from === 'string' ? await node.members.ownerOf(from, live) : leastLoaded(withRoom(live));
       if (!target || target.id === node.id) return next();
-      await forward(req, res, node, target);
+      // A process that died since its last record got nothing: the lab is made here instead.
+      if ((await forward(req, res, node, target)) === REFUSED) next();
     } catch (err) {
       next(err);
     }
@@ -61,7 +62,8 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
       const until = Date.now() + OWNER_WAIT_MS;
       for (;;) {
         const owner = await node.members.ownerOf(id, await node.processes());
-        if (owner && owner.id !== node.id) return await forward(req, res, node, owner);
+        // An owner that refuses the connection (it died, its record not yet expired) got nothing: wait for the next.
+        if (owner && owner.id !== node.id && (await forward(req, res, node, owner)) !== REFUSED) return;
         if (registry.get(id) || !(await node.exists(id))) return next();
         if (Date.now() > until)
           return sendError(
@@ -79,8 +81,16 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
   return r;
 }
 
-/** Pass a request to another process and its answer back. */
-async function forward(req: Request, res: Response, node: ClusterNode, to: Member): Promise<void> {
+/** What `forward` returns when the process refused the connection: nothing was sent, nothing answered. */
+const REFUSED = Symbol('refused');
+
+/** Pass a request to another process and its answer back (or REFUSED, with no answer sent). */
+async function forward(
+  req: Request,
+  res: Response,
+  node: ClusterNode,
+  to: Member,
+): Promise<void | typeof REFUSED> {
   const headers: Record<string, string> = { [FORWARDED]: node.id };
   if (req.headers.authorization) headers.authorization = req.headers.authorization;
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== undefined;
@@ -93,7 +103,8 @@ async function forward(req: Request, res: Response, node: ClusterNode, to: Membe
       body: hasBody ? JSON.stringify(req.body) : undefined,
       signal: AbortSignal.timeout(15_000),
     });
-  } catch {
+  } catch (err) {
+    if ((err as { cause?: { code?: unknown } }).cause?.code === 'ECONNREFUSED') return REFUSED;
     return sendError(res, apiError('INTERNAL', `the process running this lab did not answer; try again`));
   }
   res.status(answer.status);
