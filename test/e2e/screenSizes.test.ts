@@ -105,6 +105,49 @@ describe('the dashboard on each screen', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  test('at 1280×720 hovering a chart reads every VPS whole, one line each, wherever the pointer is', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
+    await waitChartsPast(page, 20);
+    for (const id of ['chart-p99', 'chart-health']) {
+      const chart = page.getByTestId(id);
+      const box = (await chart.locator('[role="img"]').boundingBox())!;
+      for (const at of [0.25, 0.6, 0.9]) {
+        await page.mouse.move(box.x + box.width * at, box.y + box.height / 2);
+        const readout = chart.getByTestId('readout');
+        await readout.waitFor();
+        const seen = await readout.evaluate((r) => ({
+          clipped: r.scrollHeight > r.clientHeight + 1,
+          box: r.getBoundingClientRect().toJSON() as DOMRect,
+          rows: Array.from(r.querySelectorAll<HTMLElement>('.row')).map((row) => ({
+            text: row.innerText.replace(/\s+/g, ' ').trim(),
+            lines: Math.round(
+              row.getBoundingClientRect().height / parseFloat(getComputedStyle(row).lineHeight),
+            ),
+          })),
+        }));
+        const where = `${id} at ${at * 100} %`;
+        expect(seen.clipped, `${where}: rows cut off`).toBe(false);
+        expect(
+          seen.rows.map((r) => r.text.split(' ')[0]),
+          where,
+        ).toEqual(['web-1', 'db-1', 'cache-1', 'batch-1', 'ci-1', 'mail-1']);
+        expect(
+          seen.rows.filter((r) => r.lines !== 1),
+          `${where}: rows on more than one line`,
+        ).toEqual([]);
+        expect(seen.box.left, `${where}: on screen`).toBeGreaterThanOrEqual(0);
+        expect(seen.box.right, `${where}: on screen`).toBeLessThanOrEqual(1280);
+        expect(seen.box.bottom, `${where}: on screen`).toBeLessThanOrEqual(720);
+      }
+      await page.mouse.move(0, 0);
+    }
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   test('a lab of 64 VPSs keeps its charts on screen at 1280×720: the legend scrolls, every VPS in it', async ({
     server,
     open,
