@@ -99,6 +99,23 @@ describe('dashboard, second pass', () => {
       .toBeGreaterThanOrEqual(150);
     expect((await page.getByTestId('compare-p99-full').boundingBox())!.height).toBeGreaterThanOrEqual(150);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    // Each row's two plots start level and are as tall, however differently their captions wrap.
+    const uneven = () =>
+      page.evaluate(() =>
+        ['p99', 'throughput', 'disk', 'steal', 'health'].flatMap((kind) => {
+          const [a, b] = ['para', 'full'].map((m) =>
+            document
+              .querySelector(`[data-testid="compare-${kind}-${m}"] [role="img"]`)!
+              .getBoundingClientRect(),
+          );
+          return Math.abs(a.top - b.top) > 1 || Math.abs(a.height - b.height) > 1
+            ? [
+                `${kind}: para ${Math.round(a.top)}+${Math.round(a.height)}, full ${Math.round(b.top)}+${Math.round(b.height)}`,
+              ]
+            : [];
+        }),
+      );
+    await expect.poll(uneven).toEqual([]);
     expect(errors).toEqual([]);
   }, 60_000);
 
