@@ -96,7 +96,8 @@ export class ClusterNode implements RemoteLabs {
       logger: this.logger,
       maxLabs: this.maxLabs,
       labIds: () => this.labIds(),
-      live: () => this.live,
+      processes: () => this.processes(),
+      adopted: () => void this.publish(),
     });
     this.remote = new RemoteAsker({
       redis: this.redis,

@@ -1,6 +1,7 @@
 /**
  * Taking over labs whose owner is gone: a lab listed in Redis with no lease is claimed (the
- * least-loaded live process at once, the others a second later), then brought back at its last
+ * least-loaded live process at once, each lab counted in its load as it is taken, the others two
+ * seconds later), then brought back at its last
  * snapshot plus the logged commands, run up to the tick its owner had reached. A lab whose data
  * cannot be brought back is set aside, so no process retries it for ever. A process at its
  * MAX_LABS takes none over.
@@ -15,8 +16,11 @@ import { leastLoaded, withRoom, type Member } from './members.js';
 import { redisReady } from './redis.js';
 import type { RedisLabStore } from './store.js';
 
-/** How long a process other than the least-loaded one waits before claiming an orphan lab. */
-const DEFER_MS = 1000;
+/**
+ * How long a process other than the least-loaded one waits before claiming an orphan lab (the
+ * least-loaded may be gone too, or stalled).
+ */
+const DEFER_MS = 2000;
 
 export interface TakeoverDeps {
   processId: string;
@@ -27,8 +31,10 @@ export interface TakeoverDeps {
   maxLabs: number;
   /** Every lab id of the service (read again). */
   labIds(): Promise<string[]>;
-  /** The live processes as last read. */
-  live(): readonly Member[];
+  /** The live processes, read again, this one as it stands now. */
+  processes(): Promise<Member[]>;
+  /** A lab was taken over here (this process's load changed). */
+  adopted(): void;
 }
 
 export class Takeover {
@@ -44,8 +50,9 @@ export class Takeover {
     const ids = await this.d.labIds();
     if (!ids.length) return;
     const owners = await redis.mget(ids.map((id) => keys.lease(id)));
+    if (owners.every((o, i) => o || registry.get(ids[i]))) return void this.orphanSince.clear();
     const now = Date.now();
-    const first = leastLoaded(withRoom(this.d.live()))?.id ?? processId;
+    let live = await this.d.processes();
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (owners[i] || registry.get(id)) {
@@ -56,26 +63,32 @@ export class Takeover {
       if (registry.list().length >= this.d.maxLabs) return;
       const since = this.orphanSince.get(id) ?? now;
       this.orphanSince.set(id, since);
+      // Each lab goes to the least-loaded process as it stands after the labs taken before it, so
+      // the labs of a process that died spread over the others instead of all going to one.
+      const first = leastLoaded(withRoom(live))?.id ?? processId;
       if (first !== processId && now - since < DEFER_MS) continue;
       if (!(await this.d.leases.acquire(id))) continue;
       this.orphanSince.delete(id);
-      await this.adopt(registry, id);
+      if (await this.adopt(registry, id)) {
+        this.d.adopted();
+        live = await this.d.processes();
+      }
     }
   }
 
-  /** Bring a lab whose lease was just taken back here (or give the lease up). */
-  private async adopt(registry: Registry, id: string): Promise<void> {
+  /** Bring a lab whose lease was just taken back here (or give the lease up); whether it runs here now. */
+  private async adopt(registry: Registry, id: string): Promise<boolean> {
     const { store, leases, logger } = this.d;
     const raw = await store.load(id);
     if (!raw) {
       await leases.release(id);
-      return;
+      return false;
     }
     const parsed = parseStoredLab(id, raw);
     if (!parsed.ok) {
       await store.quarantine(id, parsed.error);
       await leases.release(id);
-      return;
+      return false;
     }
     const stored = parsed.data;
     for (const note of stored.notes) logger.warn({ lab: id, note }, 'part of a lab in Redis set aside');
@@ -86,9 +99,10 @@ export class Takeover {
       // A lab whose data cannot be brought back is set aside (else every process would retry it).
       if (r.error.code !== 'CONFLICT') await store.quarantine(id, r.error.message);
       await leases.release(id);
-      return;
+      return false;
     }
     store.metas.set(id, stored.meta);
     logger.info({ lab: id, tick: r.data.tick }, 'took the lab over');
+    return true;
   }
 }
