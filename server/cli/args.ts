@@ -52,7 +52,8 @@ the run's end never applies: stderr names it in a warning.
 A scenario holds at most 100 000 VPSs, 1 000 000 events and 256 parameter overrides; a
 scenario file (or standard input) at most 256 MiB. --out is written to a temporary file beside
 it and renamed into place when the run is done: a run that fails or is stopped leaves an
-existing file as it was. A device or a pipe (/dev/null, a FIFO) is written as
+existing file as it was, and a run whose --out would not fit on its disk (estimated from its
+first tick) is refused before it fills it. A device or a pipe (/dev/null, a FIFO) is written as
 it is; never the scenario file itself.
 
 Exit codes: 0 done, 1 the run failed (the output could not be written: one line says where and

@@ -6,6 +6,7 @@ import {
   openSync,
   realpathSync,
   renameSync,
+  statfsSync,
   statSync,
   unlinkSync,
   writeSync,
@@ -70,6 +71,7 @@ export class Sink {
   /** Where the temporary file goes once complete: `--out`, or the file a link of that name points to. */
   private target?: string;
   private buf = '';
+  private written = 0;
   /** Opens the output; an `--out` whose folder cannot take a file throws {@link OutputFailed}. */
   constructor(private readonly out?: string) {
     if (!out) {
@@ -99,6 +101,30 @@ export class Sink {
   get replaces(): boolean {
     return this.tmp !== undefined;
   }
+  /**
+   * Refuses (throws {@link OutputFailed}) an `--out` file that would not fit on its disk: what was
+   * given so far is `share` of the run's output, the rest is estimated at the same rate.
+   */
+  plan(share: number): void {
+    if (!this.tmp || !(share > 0)) return;
+    const total = this.bytes / share;
+    let free: number;
+    try {
+      const fs = statfsSync(dirname(this.tmp));
+      free = fs.bavail * fs.bsize;
+    } catch {
+      return;
+    }
+    if (total - this.written > free)
+      throw new OutputFailed(
+        `--out ${this.out}: the run would write about ${bytes(total)}, more than the ${bytes(free)} free ` +
+          `on its disk (shorten --duration, or use --format summary)`,
+      );
+  }
+  /** Bytes given so far (written or buffered). */
+  private get bytes(): number {
+    return this.written + Buffer.byteLength(this.buf, 'utf8');
+  }
   write(s: string): void {
     this.buf += s;
     if (this.buf.length > 1 << 20) this.flush();
@@ -108,6 +134,7 @@ export class Sink {
     this.buf = '';
     try {
       writeAll(this.fd, b);
+      this.written += b.length;
     } catch (e) {
       if (e instanceof OutputClosed) throw e;
       throw new OutputFailed(`cannot write to ${this.where}: ${reason(e)}`);
@@ -136,6 +163,17 @@ export class Sink {
     if (this.tmp && existsSync(this.tmp)) unlinkSync(this.tmp);
     this.tmp = undefined;
   }
+}
+
+/** `3.2 GB`, `410 TB`: decimal units, as disks are sold and `df -H` shows them. */
+function bytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+  let k = 0;
+  while (n >= 1000 && k < units.length - 1) {
+    n /= 1000;
+    k++;
+  }
+  return `${n.toFixed(n < 10 && k > 0 ? 1 : 0)} ${units[k]}`;
 }
 
 function statOrNull(path: string): Stats | null {

@@ -28,6 +28,11 @@ export interface RunMeta {
 /** Where the text goes (see `Sink`). */
 export interface TextOut {
   write(s: string): void;
+  /**
+   * Told once the run's first tick is written, with the share of the whole run's output that tick
+   * stands for: may refuse (throw) a run whose output would not fit where it goes.
+   */
+  plan?(share: number): void;
 }
 
 export interface WriteOptions {
@@ -68,6 +73,7 @@ export async function writeRuns(
       if (csv) out.write(csv[r].rows(c));
       progress.tick(c.n);
     }
+    if (csv && t === 0) out.plan?.(1 / ticks);
     if (breaks?.due()) await breaks.pause();
   }
   const summaries = accs.map((a) => a.result());
@@ -110,6 +116,7 @@ async function writeJson(
       acc.addColumns(c);
       out.write((t ? ',\n' : '') + json.frame(c));
       progress.tick(c.n);
+      if (t === 0 && r === 0) out.plan?.(1 / (ticks * runs.length));
       if (breaks?.due()) await breaks.pause();
     }
     const summary = acc.result();

@@ -14,6 +14,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  statfsSync,
   statSync,
   symlinkSync,
   truncateSync,
@@ -23,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../shared/commands.js';
+import { runnerScenario } from '../bench/runnerWorkload.js';
 import { runProcess, type Ran } from './runProcess.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -181,5 +183,26 @@ describe('the runner writing --out', { timeout: 120_000 }, () => {
       closeSync(fd);
     }
     expect(readdirSync(dir)).toEqual(['huge.json']);
+  });
+
+  it('refuses, after its first tick, a run whose --out would not fit on its disk: one line with both sizes, nothing left', async () => {
+    const dir = folder();
+    // A week of frames from enough VPSs to need ten times the disk's free space (a JSON or CSV row
+    // of one VPS at one tick takes well over 50 bytes): 1 024 VPSs, more on a disk with more room.
+    const { bavail, bsize } = statfsSync(dir);
+    const vps = Math.min(100_000, Math.max(1024, Math.ceil((10 * bavail * bsize) / (50 * 7 * 864_000))));
+    const f = join(dir, 'big.json');
+    writeFileSync(f, JSON.stringify(runnerScenario(vps, 7 * 86_400)));
+    const out = join(dir, 'frames.json');
+    writeFileSync(out, 'kept\n');
+    for (const format of ['json', 'csv']) {
+      const r = await sim([f, '--format', format, '--out', out]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`--out ${out}: the run would write about`);
+      expect(r.stderr).toMatch(/about [\d.]+ [kMGTPE]?B, more than the [\d.]+ [kMGTPE]?B free on its disk/);
+      oneLine(r.stderr);
+      expect(readFileSync(out, 'utf8')).toBe('kept\n');
+      expect(readdirSync(dir).sort()).toEqual(['big.json', 'frames.json']);
+    }
   });
 });
