@@ -56,6 +56,11 @@ export class Breaks {
   /** Yields to the event loop; rejects with {@link Interrupted} once a signal came. */
   async pause(): Promise<void> {
     await new Promise((ok) => setImmediate(ok));
+    this.check();
+  }
+
+  /** Throws {@link Interrupted} if a signal came (heard at the last pause). */
+  check(): void {
     if (this.signal) throw new Interrupted(this.signal);
   }
 }

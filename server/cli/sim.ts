@@ -196,16 +196,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     ticks,
     version: VERSION,
   };
+  // Signals are heard from before the output is opened: none can end the process between the
+  // temporary file's creation and the handlers that remove it.
+  const breaks = new Breaks().listen();
   let sink: Sink;
   try {
     sink = new Sink(opts.out);
   } catch (e) {
+    breaks.close();
     if (!(e instanceof OutputFailed)) throw e;
     say(`sim: ${e.message}\n`);
     return 2;
   }
   const progress = new Progress(ticks * runs.length, isatty(2) ? process.stderr : null);
-  const breaks = new Breaks().listen();
   try {
     const summaries = await writeRuns(
       sink,
@@ -216,6 +219,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       progress,
       breaks,
     );
+    breaks.check();
     sink.close();
     const { seconds, vpsTicks } = progress.end();
     if (opts.out || opts.format === 'summary') {
