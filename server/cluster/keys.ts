@@ -20,6 +20,8 @@ export const keys = {
   procs: `${PREFIX}procs`,
   /** String: one process's load record (JSON), expiring unless refreshed. */
   proc: (id: string) => `${PREFIX}proc:${id}`,
+  /** Counter: the last viewer number given out in the service. */
+  viewers: `${PREFIX}viewers`,
   /** The socket.io adapter's stream. */
   stream: `${PREFIX}socket.io`,
 };

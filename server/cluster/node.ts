@@ -23,6 +23,7 @@ import { roomOf } from '../net/broadcast.js';
 import type { RemoteLabs } from '../net/io.js';
 import { snapshotOf, type SnapshotOptions } from '../net/snapshot.js';
 import { joinCluster } from './adapter.js';
+import { keys } from './keys.js';
 import { Answers } from './answer.js';
 import { Leases } from './leases.js';
 import { loadOf, Members, type Member } from './members.js';
@@ -260,6 +261,10 @@ export class ClusterNode implements RemoteLabs {
 
   exists(id: string): Promise<boolean> {
     return this.remote.exists(id);
+  }
+
+  async viewerNumber(): Promise<number | undefined> {
+    return redisReady(this.redis) ? await this.redis.incr(keys.viewers) : undefined;
   }
 
   snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>> {

@@ -39,7 +39,7 @@ export interface RemoteDeps {
   closed(): boolean;
 }
 
-export class RemoteAsker implements RemoteLabs {
+export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber'> {
   /** Snapshot requests in flight, by lab and options: joins arriving together share one. */
   private readonly snapshotsAsked = new Map<string, Promise<Ack<SnapshotMessage>>>();
 

@@ -214,7 +214,15 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
   admit.attach(io);
   deps.cluster?.attach(io, registry);
   const broadcast = new Broadcaster(io, deps.cluster);
-  const stopSweep = attachSockets(io, { registry, config, clock, logger, broadcast, remote: deps.cluster });
+  const stopSweep = attachSockets(io, {
+    registry,
+    config,
+    clock,
+    logger,
+    broadcast,
+    remote: deps.cluster,
+    processTag: deps.cluster?.id.slice(-4),
+  });
   registry.start();
 
   let closing: Promise<void> | null = null;

@@ -34,4 +34,9 @@ export interface RemoteLabs {
   snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>>;
   command(id: string, command: Command, by: string): Promise<Ack<{ tick: number }>>;
   clock(id: string, action: ClockAction, by: string): Promise<Ack<ClockResult>>;
+  /**
+   * The next viewer number of the whole service (viewers on different processes must not share a
+   * name in a lab's log); undefined when it cannot be had now (Redis away).
+   */
+  viewerNumber(): Promise<number | undefined>;
 }

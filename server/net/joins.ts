@@ -147,7 +147,7 @@ export class Joins {
     await socket.join(room);
     r.reply(ack, { ok: true, data: { lab: id } });
     const snap = await remote.snapshot(id, socket.data.canControl, opts);
-    if (snap.ok) socket.emit('snapshot', snap.data);
+    if (snap.ok) socket.emit('snapshot', { ...snap.data, you: socket.data.by });
     else socket.emit('error', snap.error);
   }
 }

@@ -28,6 +28,8 @@ export interface SocketDeps {
   broadcast: Broadcaster;
   /** In a cluster: labs of other processes (their frames reach this process's rooms through the adapter). */
   remote?: RemoteLabs;
+  /** In a cluster: a short tag of this process, for names given while Redis is away. */
+  processTag?: string;
 }
 
 /** Wire the lab registry to socket.io. Returns a function that stops the slow-client sweep. */
@@ -36,6 +38,13 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
 
   /** Readable names for the log: "viewer 1", "viewer 2", … ("teacher" with the control token when one is set). */
   let viewerNo = 0;
+  // In a cluster the number comes from the whole service; while Redis is away this process's own
+  // count goes on, marked with its id (so it cannot be another process's viewer of the same number).
+  const viewerName = async (): Promise<string> => {
+    if (!deps.remote) return `viewer ${++viewerNo}`;
+    const n = await deps.remote.viewerNumber().catch(() => undefined);
+    return n !== undefined ? `viewer ${n}` : `viewer ${++viewerNo}-${deps.processTag ?? ''}`;
+  };
 
   for (const lab of registry.list()) broadcast.attach(lab);
   registry.onAdded((lab) => broadcast.attach(lab));
@@ -47,7 +56,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
   });
   const joins = new Joins(deps);
 
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     if (io.engine.clientsCount > config.maxClients) {
       const err = new Error(`too many clients connected (at most ${config.maxClients})`) as Error & {
         data?: unknown;
@@ -56,10 +65,11 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       next(err);
       return;
     }
-    const now = clock.now();
     const control = canControl(config, (socket.handshake.auth as { token?: unknown } | undefined)?.token);
+    const by = config.controlToken && control ? 'teacher' : await viewerName();
+    const now = clock.now();
     socket.data = {
-      by: config.controlToken && control ? 'teacher' : `viewer ${++viewerNo}`,
+      by,
       canControl: control,
       commands: new TokenBucket(config.commandRate, Math.max(1, config.commandRate * 2), now),
       joins: new TokenBucket(JOIN_RATE, JOIN_BURST, now),
