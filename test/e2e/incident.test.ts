@@ -2,7 +2,8 @@
  * Journey 2, the SRE reconstructing an incident: an I/O storm on the batch box under `para` pins
  * Dom0 and raises every guest's latency, the who-hurts-whom view blames the batch box, stopping the
  * storm lets latency recover; the CSV and the recorded scenario export, and the headless runner
- * replays the scenario to the same numbers the live lab showed.
+ * replays the scenario to the same numbers the live lab showed. The disk latency chart climbs for
+ * every neighbour of the storm.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -127,4 +128,28 @@ describe('incident', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('disk latency', () => {
+  test('its chart climbs for every neighbour under an io_storm on batch-1', async ({ server, open }) => {
+    const lab = await createLab(server, { scenario: presetScenario('sre-incident') });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 10, ['chart-disk']);
+    const neighbours = ['web-1', 'web-2', 'db-1'];
+    const before: Record<string, number> = {};
+    for (const id of neighbours) {
+      before[id] = await plotted(page, 'chart-disk', id);
+      expect(Number.isFinite(before[id]), `${id} plotted`).toBe(true);
+    }
+    await page.getByRole('button', { name: 'Start io_storm on batch-1' }).click();
+    for (const id of neighbours)
+      await waitForPlotted(
+        page,
+        'chart-disk',
+        id,
+        { above: Math.max(before[id] * 2, before[id] + 1) },
+        20_000,
+      );
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
