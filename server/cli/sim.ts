@@ -168,6 +168,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     say(`sim: --out: folder ${dirname(resolve(opts.out))} does not exist\n`);
     return 2;
   }
+  if (opts.out && /[/\\]$/.test(opts.out) && !existsSync(opts.out)) {
+    say(`sim: --out: ${opts.out} names a folder (it ends in ${opts.out.slice(-1)}); name a file\n`);
+    return 2;
+  }
   if (opts.out && existsSync(opts.out) && statSync(opts.out).isDirectory()) {
     say(`sim: --out: ${opts.out} is a folder; name a file\n`);
     return 2;

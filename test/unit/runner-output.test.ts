@@ -82,6 +82,17 @@ describe('the runner writing --out', { timeout: 120_000 }, () => {
     expect(readdirSync(dir).sort()).toEqual(['link.json', 'small.json']);
   });
 
+  it('refuses an --out ending in a slash that names no folder (it wrote a file of that name): exit 2, nothing written', async () => {
+    const dir = folder();
+    const f = scenarioIn(dir);
+    const r = await sim([f, '--format', 'csv', '--out', join(dir, 'results') + '/']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--out');
+    expect(r.stderr).toContain('names a folder');
+    oneLine(r.stderr);
+    expect(readdirSync(dir)).toEqual(['small.json']);
+  });
+
   it('writes into a named pipe as it is, without putting a file in its place', async () => {
     const dir = folder();
     const f = scenarioIn(dir);
