@@ -36,6 +36,7 @@ Options:
   --mode M                   run under mode M instead of the scenario's: full, para, container,
                              hosted, or JSON such as '{"base":"container","containerLimits":false}'
   --compare M1,M2            run the same scenario and events under each mode and report both
+                             (two or more different modes)
   --duration S               simulated seconds (overrides durationS; default 60)
   --units header|row|none    CSV units: header (default) puts them in the names where the
                              name does not say it already (cpuSteal[0-1], t[s]; fractions
@@ -43,6 +44,8 @@ Options:
                              names and adds a second line of units; none: bare names only
   --list                     list the bundled presets
   -h, --help                 this text
+
+Each option is given at most once.
 
 Output is written as it is produced (memory does not grow with the run's length). Runs longer
 than about 2 s show progress on stderr when it is a terminal. With --out, or with --format
@@ -65,6 +68,7 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
   const opts: Partial<SimOptions> & { format: Format; units: UnitsMode } = { format: 'json', units: 'header' };
   const positional: string[] = [];
   let unitsGiven = false;
+  const seen = new Set<string>();
   const bad = (flag: string, message: string): ArgsResult => ({ ok: false, error: { flag, message } });
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -79,6 +83,8 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
     if (!['--format', '--out', '--mode', '--compare', '--duration', '--units'].includes(flag)) {
       return bad(flag, `unknown option (see --help)`);
     }
+    if (seen.has(flag)) return bad(flag, 'given twice (give each option once)');
+    seen.add(flag);
     let value: string | undefined = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '') return bad(flag, 'needs a value');
     value = value.trim();
@@ -105,6 +111,8 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
       for (const p of parts) {
         const m = parseMode(p);
         if (!m.ok) return bad(flag, m.message);
+        const same = modes.findIndex((other) => modeKey(other) === modeKey(m.mode));
+        if (same >= 0) return bad(flag, `mode ${modes.length + 1} is the same as mode ${same + 1} ("${p.trim()}")`);
         modes.push(m.mode);
       }
       opts.compare = modes;
@@ -125,6 +133,14 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
   if (opts.mode !== undefined && opts.compare)
     return bad('--mode', 'use either --mode or --compare, not both');
   return { ok: true, options: { ...opts, scenario: positional[0] } };
+}
+
+/** A mode's identity whatever its spelling: its base, then its overrides in name order. */
+function modeKey(mode: ModeSpec): string {
+  if (typeof mode === 'string') return JSON.stringify([mode, []]);
+  const { base, ...rest } = mode;
+  const overrides = Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([base, overrides]);
 }
 
 function parseMode(text: string): { ok: true; mode: ModeSpec } | { ok: false; message: string } {

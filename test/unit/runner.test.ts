@@ -93,6 +93,11 @@ describe('sim CLI arguments', () => {
     [['x.json', '--format', 'summary', '--units', 'none'], '--units'],
     [[], '<scenario>'],
     [['a.json', 'b.json'], '<scenario>'],
+    [['x.json', '--out', 'a.json', '--out', 'b.json'], '--out'],
+    [['x.json', '--format=csv', '--format', 'json'], '--format'],
+    [['x.json', '--compare', 'para,full,para'], '--compare'],
+    [['x.json', '--compare', 'para,{"base":"para"}'], '--compare'],
+    [['x.json', '--compare', '{"base":"para","cpuCaps":true},{"cpuCaps":true,"base":"para"}'], '--compare'],
   ])('rejects %j naming %s', (argv, flag) => {
     const r = parseArgs(argv);
     expect(r.ok).toBe(false);
