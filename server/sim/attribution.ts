@@ -4,6 +4,7 @@
  * culprits are found once, and each suffering victim gets at most `attributionTop` edges.
  */
 import { RESOURCES, type Attribution } from '../../shared/model.js';
+import { journalWaitMs, ownDrainMs } from './journal.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
@@ -142,6 +143,43 @@ function deviceEdges(
     if (base[i] > 0 && (busy || served[i] < want[i] * 0.99)) emit(out, st, resource, scratch, total, top, i);
 }
 
+/**
+ * The shared kernel's journal (containers, journal.ts): a durable write waits for the running
+ * transaction's commit and, with limits, for the throttled writers' ordered data in it. A VPS using
+ * the disk that waits there longer than its own writes alone would make it is hurt by the VPSs
+ * dirtying above an equal share of the device (without limits: the dirty pool is the host's) or
+ * held at their `io.max` (with limits: the chunk in flight a commit waits for).
+ */
+function journalEdges(out: EdgeQuads, st: SimState, w: Work, scratch: Float64Array): void {
+  const p = st.profile;
+  const shared = w.ctx.journalMs + w.ctx.journalDrainMs;
+  if (!p.sharedKernel || !(shared > 0)) return;
+  const n = st.vps.length;
+  const k = st.params;
+  const ws = k.webWriteShare;
+  const base = w.s.diskBase,
+    storm = w.s.diskFault,
+    cap = w.plan.dPath;
+  const limits = p.containerLimits === true;
+  const fair = (st.host.diskIops * p.eDisk) / n;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const dirty = ws * base[i] + storm[i];
+    const x = limits ? (dirty > 0 && dirty >= cap[i] ? dirty : 0) : Math.max(0, dirty - fair);
+    scratch[i] = x;
+    total += x;
+  }
+  if (!(total > 0)) return;
+  const top = topIndices(n, scratch, st.params.attributionTop);
+  if (!canEmit(st, scratch, total, top)) return;
+  for (let i = 0; i < n; i++) {
+    if (!(base[i] > 0)) continue;
+    const own = ws * base[i];
+    const alone = journalWaitMs(p, k, st.host.diskIops, own) + (limits ? ownDrainMs(k, own, cap[i]) : 0);
+    if (shared > alone * 1.01) emit(out, st, DISK, scratch, total, top, i);
+  }
+}
+
 /** Index of the first VPS doing I/O whose Dom0 backend work is served under 99 %, else n. */
 function firstDom0Victim(n: number, disk: Float64Array, net: Float64Array, served: Float64Array, cause: Float64Array): number {
   for (let i = 0; i < n; i++) if ((disk[i] > 0 || net[i] > 0) && served[i] < cause[i] * 0.99) return i;
@@ -190,7 +228,10 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
   }
   // Each resource below first looks for one victim: with none there is nothing to split, and the
   // excess pass over every VPS is skipped (most ticks of a calm lab).
+  const beforeDisk = out.count;
   deviceEdges(out, st, DISK, s.diskBase, s.diskServed, s.diskWant, host.diskIops, w.shared.diskU > 0.8, scratch);
+  // Where the device itself already names who holds the disk, the journal adds no other culprit.
+  if (out.count === beforeDisk) journalEdges(out, st, w, scratch);
   deviceEdges(out, st, NET, s.netBase, s.netServed, s.netWant, host.netMbps, w.shared.netU > 0.8, scratch);
   if (p.dom0 && firstDom0Victim(n, s.diskBase, s.netBase, s.dom0Served, s.dom0Cause) < n) {
     const total = excessOver(n, s.dom0Cause, p.dom0Vcpus / n, scratch);

@@ -116,8 +116,14 @@ function holds(resource: Resource, culprit: VpsMetrics | undefined, input: Expla
   switch (resource) {
     case 'cpu':
       return `holds ${pct(culprit.cpuGranted / host.cores)} of the host CPU`;
-    case 'disk':
-      return `holds ${pct(culprit.diskServedIops / host.diskIops)} of the disk`;
+    case 'disk': {
+      // Held back at its own limit, it takes no more than an equal share of the device: what it holds
+      // is the shared journal's commits, and what the victim sees is the wait.
+      const share = culprit.diskServedIops / host.diskIops;
+      if (share <= 1 / frame.vps.length && input.vps.diskServedIops > 0)
+        return `keeps the disk waiting (${ms(input.vps.diskLatencyMs)} there)`;
+      return `holds ${pct(share)} of the disk`;
+    }
     case 'net':
       return `holds ${pct(culprit.netServedMbps / host.netMbps)} of the NIC`;
     case 'mem':
