@@ -14,7 +14,8 @@ if (missing.length) {
   const names = missing.map(([, pkg]) => pkg);
   console.log(`Installing Debian's ${names.join(' and ')} for the tests…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const asRoot = (args) => (process.getuid?.() === 0 ? run(args[0], args.slice(1), { env }) : run('sudo', args, { env }));
+  const asRoot = (args) =>
+    process.getuid?.() === 0 ? run(args[0], args.slice(1), { env }) : run('sudo', args, { env });
   asRoot(['apt-get', 'update', '-qq']);
   asRoot(['apt-get', 'install', '-y', '-qq', ...names]);
 }
@@ -29,7 +30,14 @@ mkdirSync('.test-results', { recursive: true });
 const out = '.test-results/vitest.json';
 rmSync(out, { force: true });
 const extra = process.argv.slice(2);
-const res = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra]);
+const res = run('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${out}`,
+  ...extra,
+]);
 
 let passed = 0;
 let failed = 1;
@@ -39,18 +47,24 @@ if (existsSync(out)) {
   failed = report.numFailedTests ?? 0;
   // A file that failed before any of its tests ran (import error, failing hook) counts once.
   for (const suite of report.testResults ?? []) {
-    if (suite.status === 'failed' && (suite.assertionResults ?? []).every((a) => a.status !== 'failed')) failed += 1;
+    if (suite.status === 'failed' && (suite.assertionResults ?? []).every((a) => a.status !== 'failed'))
+      failed += 1;
   }
 }
 if (res.status !== 0 && failed === 0) failed = 1;
 
-// Static checks count as one test each: the types of both ends, and the lint rules (among them:
-// no clock and no Math.random in the engine).
+// Static checks count as one test each: the types of both ends, the lint rules (among them: no
+// clock and no Math.random in the engine), and the formatting (`npm run format` fixes it).
 if (extra.length === 0) {
   for (const [name, cmd, args] of [
     ['typecheck (tsc)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
-    ['typecheck (svelte-check)', 'npx', ['svelte-check', '--tsconfig', 'client/tsconfig.json', '--threshold', 'error']],
+    [
+      'typecheck (svelte-check)',
+      'npx',
+      ['svelte-check', '--tsconfig', 'client/tsconfig.json', '--threshold', 'error'],
+    ],
     ['lint (eslint)', 'npx', ['eslint', '.']],
+    ['format (prettier --check)', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']],
   ]) {
     const r = run(cmd, args);
     console.log(`${r.status === 0 ? '✓' : '✗'} ${name}`);

@@ -95,7 +95,9 @@ export function describeEvent(e: EngineEvent): string {
       return e.refused ? `scheduled ${describeCommand(e.command)} refused` : describeCommand(e.command);
     case 'faultEnded':
       if (e.vps === undefined) return `${e.fault} is over: the host is back`;
-      return e.fault === 'kernel_panic' ? `${e.vps} rebooted after its kernel panic` : `${e.fault} on ${e.vps} ended`;
+      return e.fault === 'kernel_panic'
+        ? `${e.vps} rebooted after its kernel panic`
+        : `${e.fault} on ${e.vps} ended`;
     case 'oomKill':
       return e.scope === 'guest'
         ? `out of memory inside ${e.vps}: its OOM killer restarts the service`

@@ -10,7 +10,13 @@
  * Environment: SPAN_S (default 10), REPS (default 3), FLOOR=0 to skip the floor.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { PROBE_SCRIPT, measureSpan, serveFloor, summarize, type SpanFigures } from '../../test/bench/drawingMetrics.js';
+import {
+  PROBE_SCRIPT,
+  measureSpan,
+  serveFloor,
+  summarize,
+  type SpanFigures,
+} from '../../test/bench/drawingMetrics.js';
 
 const win = process.argv[2] ?? '15 min';
 const lab = process.argv[3] ?? 'demo';
@@ -21,7 +27,16 @@ const POINTS: Record<string, number> = { '1 min': 600, '5 min': 3000, '15 min': 
 
 const browser: Browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 
 async function page(): Promise<Page> {
@@ -44,10 +59,14 @@ try {
   const p = await page();
   await p.goto(`${base}/?lab=${encodeURIComponent(lab)}`);
   const firstMs = (await p
-    .waitForFunction(() => {
-      const fig = document.querySelector('[data-testid="chart-p99"]');
-      return fig && Number(fig.getAttribute('data-last-tick') ?? -1) >= 0 ? performance.now() : null;
-    }, null, { polling: 'raf', timeout: 30_000 })
+    .waitForFunction(
+      () => {
+        const fig = document.querySelector('[data-testid="chart-p99"]');
+        return fig && Number(fig.getAttribute('data-last-tick') ?? -1) >= 0 ? performance.now() : null;
+      },
+      null,
+      { polling: 'raf', timeout: 30_000 },
+    )
     .then((h) => h.jsonValue())) as number;
   console.log(`first chart painted ${firstMs.toFixed(0)} ms after navigation start`);
   await p.getByRole('button', { name: `Show the last ${win}` }).click();

@@ -24,18 +24,36 @@ const settleMs = Number(opt('--settle', '8000'));
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 
 async function open(url: string, width: number, height: number, scheme: 'light' | 'dark'): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width, height }, colorScheme: scheme, deviceScaleFactor: 1 });
+  const ctx = await browser.newContext({
+    viewport: { width, height },
+    colorScheme: scheme,
+    deviceScaleFactor: 1,
+  });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(url);
   return page;
 }
 
-async function dashboard(width: number, height: number, scheme: 'light' | 'dark', file: string, story: boolean): Promise<void> {
+async function dashboard(
+  width: number,
+  height: number,
+  scheme: 'light' | 'dark',
+  file: string,
+  story: boolean,
+): Promise<void> {
   const page = await open(`${base}/?lab=${lab}`, width, height, scheme);
   await page.getByTestId('chart-p99').waitFor();
   if (story) {
@@ -59,10 +77,20 @@ async function compare(width: number, height: number, scheme: 'light' | 'dark', 
   await page.context().close();
 }
 
-async function scorecard(width: number, height: number, scheme: 'light' | 'dark', file: string): Promise<void> {
+async function scorecard(
+  width: number,
+  height: number,
+  scheme: 'light' | 'dark',
+  file: string,
+): Promise<void> {
   const page = await open(`${base}/?lab=${lab}&view=scorecard`, width, height, scheme);
   await page.getByTestId('scorecard-view').waitFor();
-  await page.locator('[data-testid="scorecard-view"] table, [data-testid="scorecard-view"] .err, [data-testid="scorecard-view"] .empty').first().waitFor({ timeout: 120_000 });
+  await page
+    .locator(
+      '[data-testid="scorecard-view"] table, [data-testid="scorecard-view"] .err, [data-testid="scorecard-view"] .empty',
+    )
+    .first()
+    .waitFor({ timeout: 120_000 });
   await page.screenshot({ path: file });
   await page.context().close();
 }

@@ -65,7 +65,10 @@ SIGTERM or SIGHUP (--out not written).`;
 
 /** Parses the command line (without `node` and the script). Errors name the offending flag. */
 export function parseArgs(argv: readonly string[]): ArgsResult {
-  const opts: Partial<SimOptions> & { format: Format; units: UnitsMode } = { format: 'json', units: 'header' };
+  const opts: Partial<SimOptions> & { format: Format; units: UnitsMode } = {
+    format: 'json',
+    units: 'header',
+  };
   const positional: string[] = [];
   let unitsGiven = false;
   const seen = new Set<string>();
@@ -112,7 +115,8 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
         const m = parseMode(p);
         if (!m.ok) return bad(flag, m.message);
         const same = modes.findIndex((other) => modeKey(other) === modeKey(m.mode));
-        if (same >= 0) return bad(flag, `mode ${modes.length + 1} is the same as mode ${same + 1} ("${p.trim()}")`);
+        if (same >= 0)
+          return bad(flag, `mode ${modes.length + 1} is the same as mode ${same + 1} ("${p.trim()}")`);
         modes.push(m.mode);
       }
       opts.compare = modes;
@@ -176,4 +180,3 @@ function splitTopLevel(text: string): string[] {
   out.push(text.slice(start).trim());
   return out.filter((s) => s !== '');
 }
-

@@ -78,7 +78,11 @@ export function hostLines(modes: readonly ModeSpec[], summaries: readonly RunSum
  * A per-VPS table of the `limit` worst-off VPSs (DNR first, then by degradation in any mode); with
  * several modes, each beside the first with the difference. All VPSs when there are at most `limit`.
  */
-export function summaryTable(modes: readonly ModeSpec[], summaries: readonly RunSummary[], limit = 8): string {
+export function summaryTable(
+  modes: readonly ModeSpec[],
+  summaries: readonly RunSummary[],
+  limit = 8,
+): string {
   const all = [...new Set(summaries.flatMap((s) => Object.keys(s.vps)))];
   const badness = new Map<string, number>();
   for (const id of all) {
@@ -89,7 +93,8 @@ export function summaryTable(modes: readonly ModeSpec[], summaries: readonly Run
     }
     badness.set(id, b);
   }
-  const ids = all.length <= limit ? all : [...all].sort((a, b) => badness.get(b)! - badness.get(a)!).slice(0, limit);
+  const ids =
+    all.length <= limit ? all : [...all].sort((a, b) => badness.get(b)! - badness.get(a)!).slice(0, limit);
   const labels = modes.map(modeLabel);
   const cols: { title: string; get: (s: RunSummary, id: string) => number | null; digits: number }[] = [
     { title: 'degr %', get: (s, id) => s.vps[id]?.degradationPct ?? null, digits: 2 },

@@ -62,7 +62,8 @@ export async function writeRuns(
   if (opts.format === 'json') return writeJson(out, opts.compare, meta, runs, ticks, progress, breaks);
   const accs = runs.map(() => new SummaryAccumulator());
   const cols = runs.map(() => new TickColumns());
-  const csv = opts.format === 'csv' ? runs.map((r) => new CsvRowWriter(opts.compare ? r.mode : undefined)) : null;
+  const csv =
+    opts.format === 'csv' ? runs.map((r) => new CsvRowWriter(opts.compare ? r.mode : undefined)) : null;
   if (csv) out.write(csvHeader({ mode: opts.compare, units: opts.units }));
   for (let t = 0; t < ticks; t++) {
     for (let r = 0; r < runs.length; r++) {
@@ -121,7 +122,9 @@ async function writeJson(
     }
     const summary = acc.result();
     summaries.push(summary);
-    out.write(compare ? `\n],"summary":${JSON.stringify(summary)}}` : `\n],\n"summary":${JSON.stringify(summary)}}\n`);
+    out.write(
+      compare ? `\n],"summary":${JSON.stringify(summary)}}` : `\n],\n"summary":${JSON.stringify(summary)}}\n`,
+    );
   }
   if (compare) out.write('\n]}\n');
   return summaries;

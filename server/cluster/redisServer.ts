@@ -42,7 +42,12 @@ export interface RedisServer {
 }
 
 /** Starts redis-server on 127.0.0.1:`port` without persistence. */
-export function startRedisServer({ port, dir, detached = false, readyMs = 10_000 }: RedisServerOptions): RedisServer {
+export function startRedisServer({
+  port,
+  dir,
+  detached = false,
+  readyMs = 10_000,
+}: RedisServerOptions): RedisServer {
   const proc = spawn(
     REDIS_SERVER,
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],

@@ -102,10 +102,15 @@ export class RedisLabStore implements Store {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         gaveUp = true;
-        reject(new Error(`Redis did not answer within ${RESET_WAIT_MS / 1000} s; nothing was reset, try again`));
+        reject(
+          new Error(`Redis did not answer within ${RESET_WAIT_MS / 1000} s; nothing was reset, try again`),
+        );
         job.then(
           () => {
-            this.logger.error({ lab: meta.id }, 'a reset answered as failed reached Redis late; saving the lab again');
+            this.logger.error(
+              { lab: meta.id },
+              'a reset answered as failed reached Redis late; saving the lab again',
+            );
             this.onLateReset(meta.id);
           },
           () => undefined,

@@ -4,13 +4,7 @@
  * columns straight at the engine's own arrays (nothing copied); a kept `Frame` converts to the same
  * form, so every writer (summary, CSV, JSON) has one input and no per-VPS object per tick.
  */
-import {
-  HOST_METRICS,
-  VPS_METRICS,
-  VPS_STATES,
-  type Attribution,
-  type Frame,
-} from '../../shared/model.js';
+import { HOST_METRICS, VPS_METRICS, VPS_STATES, type Attribution, type Frame } from '../../shared/model.js';
 import type { ContentionEngine } from '../sim/index.js';
 
 /** A reusable buffer for one tick; grows when the VPS count does, never shrinks. */
@@ -45,10 +39,11 @@ export class TickColumns {
   /** Points every column at this buffer's own storage (room for `n` VPSs), for filling here. */
   ownColumns(n: number): Float64Array[] {
     const M = VPS_METRICS.length;
-    if (this.own.length < M * n) this.own = new Float64Array(M * Math.max(n, this.own.length / M * 2));
+    if (this.own.length < M * n) this.own = new Float64Array(M * Math.max(n, (this.own.length / M) * 2));
     const cap = this.own.length / M;
-    for (let k = 0; k < M; k++) if (this.col[k].buffer !== this.own.buffer || this.col[k].byteOffset !== k * cap * 8)
-      this.col[k] = this.own.subarray(k * cap, (k + 1) * cap);
+    for (let k = 0; k < M; k++)
+      if (this.col[k].buffer !== this.own.buffer || this.col[k].byteOffset !== k * cap * 8)
+        this.col[k] = this.own.subarray(k * cap, (k + 1) * cap);
     return this.col;
   }
 }

@@ -19,7 +19,14 @@ export const CSV_HOST_COLUMNS: readonly string[] = HOST_METRICS.map((m) => `host
  */
 export function csvHeader(options: { mode?: boolean; units?: UnitsMode } = {}): string {
   const units = options.units ?? 'header';
-  const cols = ['tick', 't', ...(options.mode ? ['mode'] : []), 'vps', ...CSV_VPS_COLUMNS, ...CSV_HOST_COLUMNS];
+  const cols = [
+    'tick',
+    't',
+    ...(options.mode ? ['mode'] : []),
+    'vps',
+    ...CSV_VPS_COLUMNS,
+    ...CSV_HOST_COLUMNS,
+  ];
   const head = cols.map((c) => headerCell(c, units)).join(',') + '\n';
   return units === 'row' ? head + cols.map(unitCell).join(',') + '\n' : head;
 }
@@ -90,7 +97,10 @@ export function frameCsvRows(frame: Frame, mode?: ModeSpec): string {
 }
 
 /** A whole run as CSV: header plus one row per tick and VPS, in tick order then VPS order. */
-export function toCsv(frames: readonly Frame[], options: { mode?: ModeSpec; units?: UnitsMode } = {}): string {
+export function toCsv(
+  frames: readonly Frame[],
+  options: { mode?: ModeSpec; units?: UnitsMode } = {},
+): string {
   const w = new CsvRowWriter(options.mode);
   const cols = new TickColumns();
   let out = csvHeader({ mode: options.mode !== undefined, units: options.units });

@@ -19,9 +19,22 @@ function commandFacts(c: Command): Pick<LabEvent, 'vps' | 'fault'> {
  * A command's log entry: applied (on every side), or refused by one side of a compare lab
  * (`side` and `refused` given) while the other applied it.
  */
-export function commandEvent(tick: number, by: string, command: Command, side?: number, refused?: string): LabEvent {
+export function commandEvent(
+  tick: number,
+  by: string,
+  command: Command,
+  side?: number,
+  refused?: string,
+): LabEvent {
   if (refused === undefined)
-    return { tick, kind: 'command', by, message: describeCommand(command), command, ...commandFacts(command) };
+    return {
+      tick,
+      kind: 'command',
+      by,
+      message: describeCommand(command),
+      command,
+      ...commandFacts(command),
+    };
   return { tick, kind: 'admission', by, message: `refused: ${refused}`, side, ...commandFacts(command) };
 }
 
@@ -55,7 +68,12 @@ export function labEvent(e: EngineEvent, side: number | undefined): LabEvent {
     case 'oomStall':
       return entryOf(e, 'engine', side, 'oom');
     case 'vps': {
-      const out = entryOf(e, 'engine', side, e.change === 'hung' || e.change === 'responding' ? 'info' : 'reboot');
+      const out = entryOf(
+        e,
+        'engine',
+        side,
+        e.change === 'hung' || e.change === 'responding' ? 'info' : 'reboot',
+      );
       out.vps = e.vps;
       out.change = e.change;
       return out;

@@ -25,13 +25,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { settleSwaps, swapFolder } from './fileSwap.js';
 import { lockDataDir } from './lock.js';
-import {
-  LabExistsError,
-  type CommandRecord,
-  type LabPart,
-  type RawLab,
-  type Store,
-} from './store.js';
+import { LabExistsError, type CommandRecord, type LabPart, type RawLab, type Store } from './store.js';
 
 /** A folder name that can be a lab id (anything else under labs/ is ignored). */
 export const LAB_DIR = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
@@ -83,7 +77,8 @@ async function dropTempFiles(root: string, logger: Logger): Promise<void> {
     const names = await readdir(path.join(root, lab.name)).catch(() => [] as string[]);
     const temps = names.filter((n) => n.endsWith('.tmp'));
     for (const n of temps) await rm(path.join(root, lab.name, n), { recursive: true, force: true });
-    if (temps.length) logger.info({ lab: lab.name, files: temps }, 'deleted temporary files an interrupted write left');
+    if (temps.length)
+      logger.info({ lab: lab.name, files: temps }, 'deleted temporary files an interrupted write left');
   }
 }
 

@@ -76,7 +76,11 @@ export async function swapFolder(
 }
 
 /** Settle the swaps a crash interrupted (see the file's comment), before the labs are listed. */
-export async function settleSwaps(root: string, isId: (id: string) => boolean, logger: Logger): Promise<void> {
+export async function settleSwaps(
+  root: string,
+  isId: (id: string) => boolean,
+  logger: Logger,
+): Promise<void> {
   const names = await readdir(root);
   for (const name of names) {
     const prefix = name.startsWith(NEW) ? NEW : name.startsWith(OLD) ? OLD : null;

@@ -152,7 +152,9 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
   const snap = snapshot;
   const first = snap && commands.find((c) => c.seq > snap.seq);
   if (snap && first && first.tick < snap.tick) {
-    damagedSnapshot(`snapshot.json: tick ${snap.tick} is past command ${first.seq} logged at tick ${first.tick}`);
+    damagedSnapshot(
+      `snapshot.json: tick ${snap.tick} is past command ${first.seq} logged at tick ${first.tick}`,
+    );
     snapshot = undefined;
   }
   return { ok: true, data: { meta, snapshot, progress, commands, notes, setAside } };

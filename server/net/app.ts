@@ -154,18 +154,27 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       // JSON.parse would keep the last of two equal keys without a word: refused, naming it.
       verify: (_req, _res, buf) => {
         const dup = findDuplicateKey(buf.toString('utf8'));
-        if (dup) throw Object.assign(new Error(duplicateKeyMessage(dup.path)), { type: 'duplicate.key', path: dup.path });
+        if (dup)
+          throw Object.assign(new Error(duplicateKeyMessage(dup.path)), {
+            type: 'duplicate.key',
+            path: dup.path,
+          });
       },
     }),
   );
   // A body in another format would otherwise read as no body at all ("expected object, received undefined").
   app.use('/api', (req, res, next) => {
-    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
     if (!hasBody || req.is('application/json')) return next();
     const sent = String(req.headers['content-type'] ?? 'no Content-Type').slice(0, 60);
     sendError(
       res,
-      apiError('INVALID_INPUT', `the body must be JSON sent with Content-Type: application/json (got ${sent})`, '(root)'),
+      apiError(
+        'INVALID_INPUT',
+        `the body must be JSON sent with Content-Type: application/json (got ${sent})`,
+        '(root)',
+      ),
       415,
     );
   });
@@ -181,9 +190,20 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
     if (e?.type === 'duplicate.key' && e.message)
       return sendError(res, apiError('INVALID_INPUT', e.message, (err as { path?: string }).path));
     if (e?.type === 'entity.parse.failed')
-      return sendError(res, apiError('INVALID_INPUT', 'the request body is not valid JSON (an object, or an array of commands)', '(root)'));
+      return sendError(
+        res,
+        apiError(
+          'INVALID_INPUT',
+          'the request body is not valid JSON (an object, or an array of commands)',
+          '(root)',
+        ),
+      );
     if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
-      return sendError(res, apiError('INVALID_INPUT', `the body must be JSON in UTF-8, not encoded: ${e.message}`, '(root)'), 415);
+      return sendError(
+        res,
+        apiError('INVALID_INPUT', `the body must be JSON in UTF-8, not encoded: ${e.message}`, '(root)'),
+        415,
+      );
     if (e?.type === 'entity.too.large') {
       return sendError(res, apiError('LIMIT_EXCEEDED', `the request body is larger than ${MAX_BODY}`), 413);
     }

@@ -112,7 +112,11 @@ export class Broadcaster {
    * Emit a lent message and follow it: the viewers whose transport is writable get it (a volatile
    * emit skips the others), and it goes back once each of them has written it out.
    */
-  private send(id: string, b: LabBroadcast, to: { emit(ev: 'frame', m: ReturnType<LabBroadcast['message']>): unknown }): void {
+  private send(
+    id: string,
+    b: LabBroadcast,
+    to: { emit(ev: 'frame', m: ReturnType<LabBroadcast['message']>): unknown },
+  ): void {
     const loan = b.lend();
     const holders: Conn[] = [];
     const sockets = this.io.sockets.sockets;

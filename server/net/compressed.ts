@@ -65,7 +65,12 @@ export function compressedFiles(root: string, headers: (res: Response) => void) 
         if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
         const body = readFile(file).then((raw) =>
           encoding === 'br'
-            ? brotli(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+            ? brotli(raw, {
+                params: {
+                  [zlib.constants.BROTLI_PARAM_QUALITY]: 9,
+                  [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+                },
+              })
             : gzip(raw, { level: 9 }),
         );
         entry = { mtimeMs: st.mtimeMs, size: st.size, body };

@@ -235,6 +235,9 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
 function pickSide(l: Lab, side: number | undefined, res: Response): 0 | 1 | undefined {
   if (side !== 1) return 0;
   if (l.compare) return 1;
-  sendError(res, apiError('INVALID_INPUT', `side: lab "${l.id}" runs one mode; side=1 is a compare lab's second`, 'side'));
+  sendError(
+    res,
+    apiError('INVALID_INPUT', `side: lab "${l.id}" runs one mode; side=1 is a compare lab's second`, 'side'),
+  );
   return undefined;
 }

@@ -100,7 +100,8 @@ export function parseScorecardArgs(argv: string[]): ParseResult {
     return bad('--markdown', 'applies to the tables and --robustness');
   if (out.host && out.task !== 'tables') return bad('--host', `applies to the tables, not to --${out.task}`);
   if (out.params && out.task !== 'sensitivity') return bad('--params', 'applies to --sensitivity only');
-  if (seedGiven && out.task === 'tables') return bad('--seed', 'applies to --robustness and --sensitivity only');
+  if (seedGiven && out.task === 'tables')
+    return bad('--seed', 'applies to --robustness and --sensitivity only');
   if (hostsGiven && out.task === 'tables')
     return bad('--hosts', 'applies to --robustness and --sensitivity only');
   if (out.task === 'robustness' && out.hosts < 3)

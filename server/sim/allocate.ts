@@ -159,7 +159,16 @@ function solveDomain(
   return exactBySort(n, xs, ys, capacity, domainAt, domainSlope);
 }
 
-function solve(n: number, xs: Float64Array, ys: Float64Array, capacity: number, warm: number, at: At, slope: At, out: Float64Array): number {
+function solve(
+  n: number,
+  xs: Float64Array,
+  ys: Float64Array,
+  capacity: number,
+  warm: number,
+  at: At,
+  slope: At,
+  out: Float64Array,
+): number {
   let total = 0;
   for (let i = 0; i < n; i++) {
     const a = at(xs[i], ys[i], 1 / 0);
@@ -206,7 +215,15 @@ function solve(n: number, xs: Float64Array, ys: Float64Array, capacity: number, 
   return exactBySort(n, xs, ys, capacity, at, slope);
 }
 
-function bisect(n: number, xs: Float64Array, ys: Float64Array, capacity: number, lo: number, hi: number, at: At): number {
+function bisect(
+  n: number,
+  xs: Float64Array,
+  ys: Float64Array,
+  capacity: number,
+  lo: number,
+  hi: number,
+  at: At,
+): number {
   for (let k = 0; k < 60 && hi - lo > lo * 1e-15; k++) {
     const mid = (lo + hi) / 2;
     let g = 0;
@@ -218,11 +235,19 @@ function bisect(n: number, xs: Float64Array, ys: Float64Array, capacity: number,
 }
 
 /** O(n log n): walk the sorted breakpoints until the segment holding the root. */
-function exactBySort(n: number, xs: Float64Array, ys: Float64Array, capacity: number, at: At, slope: At): number {
+function exactBySort(
+  n: number,
+  xs: Float64Array,
+  ys: Float64Array,
+  capacity: number,
+  at: At,
+  slope: At,
+): number {
   const points: number[] = [];
   for (let i = 0; i < n; i++) {
     // Breakpoints of each entity: where its slope changes (candidates: f, 1, cap point, limit/weight).
-    const x = xs[i], y = ys[i];
+    const x = xs[i],
+      y = ys[i];
     if (at === domainAt) {
       if (y > 0) points.push(x / y);
     } else if (x > 0) {
@@ -299,7 +324,12 @@ export function vcpuShareSlope(demand: number, cap: number, level: number): numb
  * A closed-loop submitter cannot keep more than the device's worth in flight, so each demand
  * counts at most `capacity`. Returns the served fraction.
  */
-export function shareProportional(n: number, demand: Float64Array, capacity: number, out: Float64Array): number {
+export function shareProportional(
+  n: number,
+  demand: Float64Array,
+  capacity: number,
+  out: Float64Array,
+): number {
   let total = 0;
   for (let i = 0; i < n; i++) total += demand[i] < capacity ? demand[i] : capacity;
   const frac = total > capacity ? capacity / total : 1;

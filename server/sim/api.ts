@@ -15,7 +15,10 @@ export interface AppliedCommand {
 }
 
 /** The simulation part of a lab's state (no pacing, no id). */
-export type EngineState = Pick<LabState, 'name' | 'tick' | 'tickMs' | 'mode' | 'host' | 'vps' | 'faults' | 'hostFaults'>;
+export type EngineState = Pick<
+  LabState,
+  'name' | 'tick' | 'tickMs' | 'mode' | 'host' | 'vps' | 'faults' | 'hostFaults'
+>;
 
 export interface Engine {
   /** Index of the next tick to compute (0 before the first step). */

@@ -50,7 +50,12 @@ export class EdgeQuads {
     const out: Attribution[] = [];
     const d = this.data;
     for (let k = 0; k < this.count * 4; k += 4)
-      out.push({ victim: st.vps[d[k]].id, culprit: st.vps[d[k + 1]].id, resource: RESOURCES[d[k + 2]], share: d[k + 3] });
+      out.push({
+        victim: st.vps[d[k]].id,
+        culprit: st.vps[d[k + 1]].id,
+        resource: RESOURCES[d[k + 2]],
+        share: d[k + 3],
+      });
     return out;
   }
 }
@@ -113,7 +118,13 @@ function excessOver(n: number, use: Float64Array, fair: number, scratch: Float64
 }
 
 /** Index of the first VPS short of a device it uses (served under 99 % of its want, or the device busy), else n. */
-function firstShortOfDevice(n: number, base: Float64Array, served: Float64Array, want: Float64Array, busy: boolean): number {
+function firstShortOfDevice(
+  n: number,
+  base: Float64Array,
+  served: Float64Array,
+  want: Float64Array,
+  busy: boolean,
+): number {
   for (let i = 0; i < n; i++) if (base[i] > 0 && (busy || served[i] < want[i] * 0.99)) return i;
   return n;
 }
@@ -181,7 +192,13 @@ function journalEdges(out: EdgeQuads, st: SimState, w: Work, scratch: Float64Arr
 }
 
 /** Index of the first VPS doing I/O whose Dom0 backend work is served under 99 %, else n. */
-function firstDom0Victim(n: number, disk: Float64Array, net: Float64Array, served: Float64Array, cause: Float64Array): number {
+function firstDom0Victim(
+  n: number,
+  disk: Float64Array,
+  net: Float64Array,
+  served: Float64Array,
+  cause: Float64Array,
+): number {
   for (let i = 0; i < n; i++) if ((disk[i] > 0 || net[i] > 0) && served[i] < cause[i] * 0.99) return i;
   return n;
 }
@@ -229,7 +246,17 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
   // Each resource below first looks for one victim: with none there is nothing to split, and the
   // excess pass over every VPS is skipped (most ticks of a calm lab).
   const beforeDisk = out.count;
-  deviceEdges(out, st, DISK, s.diskBase, s.diskServed, s.diskWant, host.diskIops, w.shared.diskU > 0.8, scratch);
+  deviceEdges(
+    out,
+    st,
+    DISK,
+    s.diskBase,
+    s.diskServed,
+    s.diskWant,
+    host.diskIops,
+    w.shared.diskU > 0.8,
+    scratch,
+  );
   // Where the device itself already names who holds the disk, the journal adds no other culprit.
   if (out.count === beforeDisk) journalEdges(out, st, w, scratch);
   deviceEdges(out, st, NET, s.netBase, s.netServed, s.netWant, host.netMbps, w.shared.netU > 0.8, scratch);
@@ -256,13 +283,13 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
     if (!(total <= 0)) {
       const top = topIndices(n, scratch, TOP);
       if (canEmit(st, scratch, total, top))
-        for (let i = 0; i < n; i++) if (s.up[i] > 0 || s.memDemand[i] > 0) emit(out, st, MEM, scratch, total, top, i);
+        for (let i = 0; i < n; i++)
+          if (s.up[i] > 0 || s.memDemand[i] > 0) emit(out, st, MEM, scratch, total, top, i);
     }
   }
   const k = w.shared.kernelCulprit;
   if (k >= 0) {
-    for (let i = 0; i < n; i++)
-      if (i !== k) out.push(i, k, KERNEL, 1);
+    for (let i = 0; i < n; i++) if (i !== k) out.push(i, k, KERNEL, 1);
   }
 }
 

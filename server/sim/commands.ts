@@ -57,14 +57,20 @@ export function firstRefusal(
     }
     if (ram > ramLimit + eps) {
       const [total, limit] = apart(ram, ramLimit);
-      return { index: k, message: `RAM plans would total ${total} GiB; ${profile.id} admits at most ${limit} GiB on this host` };
+      return {
+        index: k,
+        message: `RAM plans would total ${total} GiB; ${profile.id} admits at most ${limit} GiB on this host`,
+      };
     }
   }
   return undefined;
 }
 
 /** The result of a command that changed the state and has nothing to say (shared, read-only). */
-const OK_NO_NOTES: ApplyResult = Object.freeze({ ok: true as const, notes: Object.freeze([]) as unknown as string[] });
+const OK_NO_NOTES: ApplyResult = Object.freeze({
+  ok: true as const,
+  notes: Object.freeze([]) as unknown as string[],
+});
 
 /** `x` to 2 decimals, or to `digits` significant digits when that shows more of it (a tiny amount). */
 const shown = (x: number, digits: number): string =>
@@ -128,7 +134,8 @@ export function applyCommand(st: SimState, cmd: Command): ApplyResult {
       st.faults = st.faults.filter((f) => !(f.vps === cmd.vps && f.fault === cmd.fault));
       const f: SimState['faults'][number] = { vps: cmd.vps, fault: cmd.fault, sinceTick: st.tick };
       if (cmd.direction === 'rx') f.direction = 'rx';
-      if (cmd.fault === 'kernel_panic') f.untilTick = st.tick + ticksOf(cmd.durationS ?? st.params.rebootS, st.tickMs);
+      if (cmd.fault === 'kernel_panic')
+        f.untilTick = st.tick + ticksOf(cmd.durationS ?? st.params.rebootS, st.tickMs);
       else if (cmd.durationS !== undefined) f.untilTick = st.tick + ticksOf(cmd.durationS, st.tickMs);
       if (cmd.rate !== undefined) f.rate = cmd.rate;
       st.faults.push(f);
@@ -137,7 +144,9 @@ export function applyCommand(st: SimState, cmd: Command): ApplyResult {
       if (cmd.fault === 'kernel_panic' && st.profile.kernelPanicRadius === 'all')
         notes.push(`kernel panic in ${cmd.vps}: the shared kernel takes every guest down`);
       if (cmd.fault === 'fork_bomb' && st.profile.forkBombRadius === 'all')
-        notes.push(`fork bomb in ${cmd.vps}: no pids.max, the shared kernel's process table fills for everyone`);
+        notes.push(
+          `fork bomb in ${cmd.vps}: no pids.max, the shared kernel's process table fills for everyone`,
+        );
       return { ok: true, notes };
     }
     case 'stopFault': {
@@ -146,14 +155,27 @@ export function applyCommand(st: SimState, cmd: Command): ApplyResult {
       const before = st.faults.length;
       st.faults = st.faults.filter((f) => !(f.vps === cmd.vps && f.fault === cmd.fault));
       if (cmd.fault === 'memory_leak') st.dyn.leakGiB[i] = 0;
-      return { ok: true, notes: before === st.faults.length ? [`${cmd.fault} was not running on ${cmd.vps}`] : [] };
+      return {
+        ok: true,
+        notes: before === st.faults.length ? [`${cmd.fault} was not running on ${cmd.vps}`] : [],
+      };
     }
     case 'hostFault': {
       const relevant = hostFaultApplies(st.profile, cmd.fault);
-      const dflt = cmd.fault === 'dom0_crash' ? st.params.dom0RestartS : cmd.fault === 'host_os_crash' ? st.params.hostOsRebootS : st.params.hostRebootS;
-      if (!relevant) return { ok: true, notes: [`${cmd.fault} has no meaning in ${st.profile.id}: nothing happens`] };
+      const dflt =
+        cmd.fault === 'dom0_crash'
+          ? st.params.dom0RestartS
+          : cmd.fault === 'host_os_crash'
+            ? st.params.hostOsRebootS
+            : st.params.hostRebootS;
+      if (!relevant)
+        return { ok: true, notes: [`${cmd.fault} has no meaning in ${st.profile.id}: nothing happens`] };
       st.hostFaults = st.hostFaults.filter((f) => f.fault !== cmd.fault);
-      st.hostFaults.push({ fault: cmd.fault, sinceTick: st.tick, untilTick: st.tick + ticksOf(cmd.durationS ?? dflt, st.tickMs) });
+      st.hostFaults.push({
+        fault: cmd.fault,
+        sinceTick: st.tick,
+        untilTick: st.tick + ticksOf(cmd.durationS ?? dflt, st.tickMs),
+      });
       return { ok: true, notes: [] };
     }
     case 'resizeVps': {
@@ -161,7 +183,11 @@ export function applyCommand(st: SimState, cmd: Command): ApplyResult {
       if (i < 0) return unknown(cmd.vps);
       const next: VpsState = { ...st.vps[i], ...cmd.plan };
       if (next.cpuCapCores !== undefined && next.cpuCapCores > next.vcpus)
-        return err('INVALID_INPUT', `cpuCapCores ${next.cpuCapCores} exceeds ${next.vcpus} vCPUs`, 'plan.cpuCapCores');
+        return err(
+          'INVALID_INPUT',
+          `cpuCapCores ${next.cpuCapCores} exceeds ${next.vcpus} vCPUs`,
+          'plan.cpuCapCores',
+        );
       const all = st.vps.map((v, k) => (k === i ? next : v));
       const refused = admissionError(st.profile, st.host, all);
       if (refused) return err('ADMISSION_REFUSED', refused, 'plan');
@@ -169,7 +195,8 @@ export function applyCommand(st: SimState, cmd: Command): ApplyResult {
       return { ok: true, notes: [] };
     }
     case 'addVps': {
-      if (indexOf(st, cmd.vps.id) >= 0) return err('CONFLICT', `a VPS "${cmd.vps.id}" already exists`, 'vps.id');
+      if (indexOf(st, cmd.vps.id) >= 0)
+        return err('CONFLICT', `a VPS "${cmd.vps.id}" already exists`, 'vps.id');
       const v = normalizeVps(cmd.vps);
       const capErr = capError(cmd.vps);
       if (capErr) return err('INVALID_INPUT', capErr, 'vps.cpuCapCores');
@@ -192,7 +219,8 @@ export function applyCommand(st: SimState, cmd: Command): ApplyResult {
       const notes: string[] = [];
       setMode(st, cmd.mode, profile);
       for (const f of st.hostFaults)
-        if (!hostFaultApplies(profile, f.fault)) notes.push(`${f.fault} ends: it has no meaning in ${profile.id}`);
+        if (!hostFaultApplies(profile, f.fault))
+          notes.push(`${f.fault} ends: it has no meaning in ${profile.id}`);
       st.hostFaults = st.hostFaults.filter((f) => hostFaultApplies(profile, f.fault));
       return { ok: true, notes };
     }
@@ -205,12 +233,16 @@ function setMode(st: SimState, spec: ModeSpec, profile: ModeProfile): void {
 }
 
 function capError(v: VpsSpec): string | undefined {
-  if (v.cpuCapCores !== undefined && v.cpuCapCores > v.vcpus) return `cpuCapCores ${v.cpuCapCores} exceeds ${v.vcpus} vCPUs`;
+  if (v.cpuCapCores !== undefined && v.cpuCapCores > v.vcpus)
+    return `cpuCapCores ${v.cpuCapCores} exceeds ${v.vcpus} vCPUs`;
   return undefined;
 }
 
 /** Whether a host fault means anything under a profile (dom0_crash needs a Dom0, host_os_crash a host OS). */
-export function hostFaultApplies(p: ModeProfile, fault: 'dom0_crash' | 'host_os_crash' | 'host_reboot'): boolean {
+export function hostFaultApplies(
+  p: ModeProfile,
+  fault: 'dom0_crash' | 'host_os_crash' | 'host_reboot',
+): boolean {
   if (fault === 'dom0_crash') return p.dom0;
   if (fault === 'host_os_crash') return p.hostOs;
   return true;

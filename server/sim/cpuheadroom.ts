@@ -94,7 +94,13 @@ export function domainHeadroom(
 }
 
 /** Sorts D by the level at which each member stops growing, with its prefix takes and suffix weights. */
-function sortBelowLevel(cnt: number, take: Float64Array, weight: Float64Array, m: number, sc: HeadroomScratch): void {
+function sortBelowLevel(
+  cnt: number,
+  take: Float64Array,
+  weight: Float64Array,
+  m: number,
+  sc: HeadroomScratch,
+): void {
   const order = sc.order,
     pos = sc.pos,
     key = sc.key,
@@ -116,7 +122,16 @@ function sortBelowLevel(cnt: number, take: Float64Array, weight: Float64Array, m
  * The level L′ ≥ aᵢ/wᵢ where Σ_{j≠i} min(aⱼ, wⱼ·L′) + (W_B + wᵢ)·L′ = capacity, found on the
  * sorted breakpoints: the first k past i's own position where the sum at breakpoint k reaches it.
  */
-function levelWithout(i: number, a: number, w: number, wB: number, capacity: number, level: number, m: number, sc: HeadroomScratch): number {
+function levelWithout(
+  i: number,
+  a: number,
+  w: number,
+  wB: number,
+  capacity: number,
+  level: number,
+  m: number,
+  sc: HeadroomScratch,
+): number {
   const order = sc.order,
     key = sc.key,
     pre = sc.pre,

@@ -58,7 +58,14 @@ export function totals(st: SimState, w: Work, ctx: ServiceContext): number {
   const unit = weights > 0 ? Math.max(0, host.cores - hostOsCpu) / weights : 0;
   // Dom0 as a scheduling entity: a whole slice when it cannot keep up with its work, else a burst.
   const dom0Run = dom0Got >= dom0Work * 0.999 && dom0Work > 0 ? burst : slice;
-  const dom0Credit = credited(domainW, dom0Got, cpuDemand[n], cpuLimit[n], domainW ? KNOBS.dom0Weight : p.dom0Vcpus, unit);
+  const dom0Credit = credited(
+    domainW,
+    dom0Got,
+    cpuDemand[n],
+    cpuLimit[n],
+    domainW ? KNOBS.dom0Weight : p.dom0Vcpus,
+    unit,
+  );
   let sumGot = dom0Got + hostOsCpu;
   // The run queue: Σ core time × half its run, cores used with credit left (each entity's use up
   // to its fair share: a light waker queues behind that part), runnable vCPUs. A shared kernel's
@@ -170,7 +177,18 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     const charging = domainW && p.dom0Charging && p.dom0;
     const cnt = !charging && s.cpuDemand[n] > 0 ? n + 1 : n;
     const capacity = Math.max(0, cores - w.shared.hostOsCpu);
-    if (domainW) domainHeadroom(n, cnt, cpuAvail, weight, cpuLimit, capacity, contended ? level : 1 / 0, cpuHeadA, w.headroom);
+    if (domainW)
+      domainHeadroom(
+        n,
+        cnt,
+        cpuAvail,
+        weight,
+        cpuLimit,
+        capacity,
+        contended ? level : 1 / 0,
+        cpuHeadA,
+        w.headroom,
+      );
     else vcpuHeadroom(n, cnt, cpuDemand, cpuLimit, vcpusA, capacity, cpuHeadA, w.vcpuHeadroom);
   }
   for (let i = 0; i < n; i++) {

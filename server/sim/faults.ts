@@ -23,7 +23,6 @@ export interface FaultFlags {
   kernelCulprit: number;
 }
 
-
 /** Ends faults whose time is up (before the tick is computed). */
 export function advanceFaults(st: SimState, notes: Note[]): void {
   if (st.faults.length) {

@@ -1,5 +1,12 @@
 /** Reading the last tick's metrics: as a `Frame` (on demand), or copied column by column. */
-import { HOST_METRICS, VPS_METRICS, VPS_STATES, type Frame, type HostMetrics, type VpsMetrics } from '../../shared/model.js';
+import {
+  HOST_METRICS,
+  VPS_METRICS,
+  VPS_STATES,
+  type Frame,
+  type HostMetrics,
+  type VpsMetrics,
+} from '../../shared/model.js';
 import { attribute } from './attribution.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';

@@ -4,7 +4,13 @@
  */
 import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
 import { vpsChange, type EngineEvent } from '../../shared/events.js';
-import { VPS_STATES, type Attribution, type Frame, type HostMetricName, type VpsMetricName } from '../../shared/model.js';
+import {
+  VPS_STATES,
+  type Attribution,
+  type Frame,
+  type HostMetricName,
+  type VpsMetricName,
+} from '../../shared/model.js';
 import type { ApiError } from '../../shared/protocol.js';
 import type { AppliedCommand, Engine, EngineState } from './api.js';
 import { applyCommand, cloneCommand } from './commands.js';
@@ -19,7 +25,14 @@ import { Work } from './work.js';
 
 export { resolveMode, builtinProfile, type ModeProfile } from './profiles.js';
 export { KNOBS } from './knobs.js';
-export { DEFAULT_PARAMS, PARAM_NAMES, PARAM_SPECS, scaledParam, type ParamName, type Params } from './params.js';
+export {
+  DEFAULT_PARAMS,
+  PARAM_NAMES,
+  PARAM_SPECS,
+  scaledParam,
+  type ParamName,
+  type Params,
+} from './params.js';
 export type { Engine, EngineState, AppliedCommand } from './api.js';
 export { eventTick, scheduleOf, validateScenario } from './schedule.js';
 
@@ -111,7 +124,8 @@ class EngineImpl implements ContentionEngine {
     const msgs = r.notes;
     const vps = 'vps' in cmd && typeof cmd.vps === 'string' ? cmd.vps : undefined;
     const fault = 'fault' in cmd ? cmd.fault : undefined;
-    for (let k = 0; k < msgs.length; k++) this.notes.push({ type: 'note', tick: this.st.tick, text: msgs[k], vps, fault });
+    for (let k = 0; k < msgs.length; k++)
+      this.notes.push({ type: 'note', tick: this.st.tick, text: msgs[k], vps, fault });
     return APPLIED;
   }
 
@@ -121,7 +135,12 @@ class EngineImpl implements ContentionEngine {
       const { command } = this.scheduled[this.next++];
       const at = this.notes.length;
       const r = this.apply(command);
-      this.notes.splice(at, 0, { type: 'scheduled', tick: t, command, ...(r.ok ? {} : { refused: r.error.message }) });
+      this.notes.splice(at, 0, {
+        type: 'scheduled',
+        tick: t,
+        command,
+        ...(r.ok ? {} : { refused: r.error.message }),
+      });
     }
   }
 
@@ -160,7 +179,8 @@ class EngineImpl implements ContentionEngine {
   /** Carries each kept VPS's last state code over to a new VPS list (a VPS that left is forgotten). */
   private rekeyLastCodes(ids: readonly string[]): void {
     const before = new Map<string, number>();
-    for (let i = 0; i < this.lastIds.length; i++) if (this.lastCodes[i] !== UNSEEN) before.set(this.lastIds[i], this.lastCodes[i]);
+    for (let i = 0; i < this.lastIds.length; i++)
+      if (this.lastCodes[i] !== UNSEEN) before.set(this.lastIds[i], this.lastCodes[i]);
     const next = new Uint8Array(ids.length).fill(UNSEEN);
     for (let i = 0; i < ids.length; i++) next[i] = before.get(ids[i]) ?? UNSEEN;
     this.lastCodes = next;
@@ -263,7 +283,14 @@ export function createEngine(scenario: Scenario, opts: { mode?: ModeSpec } = {})
 /** Rebuilds an engine from `engine.save()`; it continues bit-identically. */
 export function restoreEngine(snapshot: unknown): ContentionEngine {
   const s = snapshot as Partial<EngineSave> | null;
-  if (!s || s.format !== 'contention-lab/engine' || s.version !== 1 || !s.state || !Array.isArray(s.scheduled) || !Array.isArray(s.log))
+  if (
+    !s ||
+    s.format !== 'contention-lab/engine' ||
+    s.version !== 1 ||
+    !s.state ||
+    !Array.isArray(s.scheduled) ||
+    !Array.isArray(s.log)
+  )
     throw new Error('not an engine snapshot (format contention-lab/engine, version 1)');
   const st = stateFromSnapshot(structuredClone(s.state));
   return new EngineImpl(st, structuredClone(s.scheduled), s.next ?? 0, structuredClone(s.log));

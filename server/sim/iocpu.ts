@@ -141,7 +141,8 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
           nTot = netBase[i] + netFault[i] * scale;
         const selfDisk = own * diskServed[i] * diskOpCpuS,
           selfNet = own * netServed[i] * netMbitCpu;
-        const svcIo = (dTot > 0 ? (selfDisk * diskBase[i]) / dTot : 0) + (nTot > 0 ? (selfNet * netBase[i]) / nTot : 0);
+        const svcIo =
+          (dTot > 0 ? (selfDisk * diskBase[i]) / dTot : 0) + (nTot > 0 ? (selfNet * netBase[i]) / nTot : 0);
         const faultIo = Math.max(0, selfDisk + selfNet - svcIo);
         // A host OS works on the I/O its guest submits, and a guest cannot submit a storm or flood
         // faster than its own CPU cap drives it (with its service beside it, in proportion). The
@@ -297,7 +298,8 @@ function chargeDom0(n: number, s: Work['s'], ones: Float64Array, dom0Cap: number
       total += charge[i];
     }
   }
-  for (let i = 0; i < n; i++) cpuGot[i] = Math.min(Math.min(cpuDemand[i], limit[i]), Math.max(0, cpuGot[i] - charge[i]));
+  for (let i = 0; i < n; i++)
+    cpuGot[i] = Math.min(Math.min(cpuDemand[i], limit[i]), Math.max(0, cpuGot[i] - charge[i]));
   return total;
 }
 

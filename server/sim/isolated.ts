@@ -84,7 +84,10 @@ export function isolated(st: SimState, w: Work): void {
       keptNet = isoNet[i],
       isoBacklog = isoBacklogA[i];
     const same =
-      (lambda === keptLambda ? 1 : 0) * (db === keptDisk ? 1 : 0) * (nb === keptNet ? 1 : 0) * (isoBacklog === 0 ? 1 : 0);
+      (lambda === keptLambda ? 1 : 0) *
+      (db === keptDisk ? 1 : 0) *
+      (nb === keptNet ? 1 : 0) *
+      (isoBacklog === 0 ? 1 : 0);
     const kept = isoReady && same === 1 ? 1 : 0;
     isoKept[i] = kept;
     if (kept === 1) continue;

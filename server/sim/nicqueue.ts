@@ -12,7 +12,12 @@
  * `packetBytes` in front of a `linkMbps` link offered `offeredMbps`: the packets ahead of it
  * (u/(1−u) at utilization u < 1, the whole queue from u ≥ 1 on) times one packet's time on the wire.
  */
-export function nicQueueDelayMs(offeredMbps: number, linkMbps: number, queuePackets: number, packetBytes: number): number {
+export function nicQueueDelayMs(
+  offeredMbps: number,
+  linkMbps: number,
+  queuePackets: number,
+  packetBytes: number,
+): number {
   if (!(offeredMbps > 0) || !(linkMbps > 0)) return 0;
   const u = offeredMbps / linkMbps;
   const ahead = u >= 1 ? queuePackets : Math.min(queuePackets, u / (1 - u));

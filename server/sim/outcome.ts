@@ -88,7 +88,12 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const journalMs = ctx.journalMs;
   const drainMs = ctx.journalDrainMs;
   const keepAll =
-    w.isoReady === true && su.disk === uDisk && su.net === uNet && su.dom0 === uDom0 && su.journal === journalMs && su.drain === drainMs;
+    w.isoReady === true &&
+    su.disk === uDisk &&
+    su.net === uNet &&
+    su.dom0 === uDom0 &&
+    su.journal === journalMs &&
+    su.drain === drainMs;
   su.journal = journalMs;
   su.drain = drainMs;
   su.disk = uDisk;

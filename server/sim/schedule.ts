@@ -36,18 +36,32 @@ type ValidationError = { code: 'INVALID_INPUT' | 'ADMISSION_REFUSED'; message: s
  * under the mode (admission), caps above vCPUs, events naming a VPS that does not exist at that
  * moment, events the state would refuse. The error names the JSON path (e.g. `events[3].vps`).
  */
-export function validateScenario(scenario: Scenario, mode?: ModeSpec): { ok: true } | { ok: false; error: ValidationError } {
+export function validateScenario(
+  scenario: Scenario,
+  mode?: ModeSpec,
+): { ok: true } | { ok: false; error: ValidationError } {
   const pe = paramsError(scenario.params);
   if (pe) return { ok: false, error: { code: 'INVALID_INPUT', message: pe.message, path: pe.path } };
   for (const [i, v] of scenario.vps.entries()) {
     const e = capError(v);
-    if (e) return { ok: false, error: { code: 'INVALID_INPUT', message: `vps[${i}].cpuCapCores: ${e}`, path: `vps[${i}].cpuCapCores` } };
+    if (e)
+      return {
+        ok: false,
+        error: {
+          code: 'INVALID_INPUT',
+          message: `vps[${i}].cpuCapCores: ${e}`,
+          path: `vps[${i}].cpuCapCores`,
+        },
+      };
   }
   const st = initialState(scenario, mode);
   const refused = firstRefusal(st.profile, st.host, st.vps);
   if (refused) {
     const k = refused.index;
-    return { ok: false, error: { code: 'ADMISSION_REFUSED', message: `vps[${k}]: ${refused.message}`, path: `vps[${k}]` } };
+    return {
+      ok: false,
+      error: { code: 'ADMISSION_REFUSED', message: `vps[${k}]: ${refused.message}`, path: `vps[${k}]` },
+    };
   }
   const tickMs = scenario.tickMs ?? 100;
   const order = (scenario.events ?? []).map((e, i) => ({ e, i, tick: eventTick(e, tickMs) }));

@@ -79,7 +79,14 @@ export function wakeWaitMs(
  * of its vCPUs' use up to `unit`. A share that holds anyone back has a level at or above `unit`,
  * so what a neighbour asks never changes anyone else's part.
  */
-export function credited(domainW: boolean, got: number, demand: number, limit: number, wgt: number, unit: number): number {
+export function credited(
+  domainW: boolean,
+  got: number,
+  demand: number,
+  limit: number,
+  wgt: number,
+  unit: number,
+): number {
   const fair = domainW ? Math.min(limit, unit * wgt) : vcpuShareAt(demand, limit, unit);
   return got < fair ? got : fair;
 }

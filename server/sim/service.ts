@@ -242,7 +242,9 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   // A client measures at most its timeout.
   out.latencyMeanMs = hung ? timeoutMs : Math.min(meanMs, timeoutMs);
   out.latencyP99Ms = hung ? timeoutMs : Math.min(KNOBS.p99Factor * waitMs + tailJ + delayS * 1000, timeoutMs);
-  out.latencyP95Ms = hung ? timeoutMs : Math.min(KNOBS.p95Factor * waitMs + tailJ95 + delayS * 1000, timeoutMs);
+  out.latencyP95Ms = hung
+    ? timeoutMs
+    : Math.min(KNOBS.p95Factor * waitMs + tailJ95 + delayS * 1000, timeoutMs);
   // Dom0's backend sits on both device paths; it is counted on each path a request uses.
   out.diskLatencyMs = useDisk ? diskMs + dom0Ms + ws * (jMs + xMs) : 0;
   out.netLatencyMs = useNet ? netMs + dom0Ms + inp.netExtraMs : 0;

@@ -18,7 +18,13 @@ export interface Host {
   memBwGBs: number;
 }
 
-export const DEFAULT_HOST: Host = { cores: 16, ramGiB: 64, diskIops: 100_000, netMbps: 10_000, memBwGBs: 100 };
+export const DEFAULT_HOST: Host = {
+  cores: 16,
+  ramGiB: 64,
+  diskIops: 100_000,
+  netMbps: 10_000,
+  memBwGBs: 100,
+};
 export const DEFAULT_SEED = 1;
 export const DEFAULT_TICK_MS = 100;
 export const DEFAULT_WEIGHT = 256;
@@ -175,7 +181,6 @@ export function cpuCapOf(v: Pick<VpsState, 'cpuCapCores' | 'vcpus'>): number {
 export function ticksOf(seconds: number, tickMs: number): number {
   return Math.max(1, Math.round((seconds * 1000) / tickMs));
 }
-
 
 /** Serializable snapshot (numbers round-trip exactly through JSON). */
 export interface StateSnapshot {

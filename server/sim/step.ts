@@ -37,7 +37,6 @@ const { service } = outcomeMod;
 const { planStale, syncPlan, syncLoads } = planMod;
 const { workloadMultipliers } = workloadMod;
 
-
 /** Computes tick `st.tick` into `w`, then advances `st.tick`. Notes (OOM kills, reboots) go to `notes`. */
 export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   const p = st.profile;
@@ -71,7 +70,15 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   const dom0Work = sh.dom0Work;
   const uDisk = Math.min(1, sumDisk / host.diskIops);
   const sc = w.s;
-  const syncDisk = syncDiskLoad(p, st.vps.length, sumDisk, sc.diskServed, sc.diskBase, sc.diskFault, sc.faultIoScale);
+  const syncDisk = syncDiskLoad(
+    p,
+    st.vps.length,
+    sumDisk,
+    sc.diskServed,
+    sc.diskBase,
+    sc.diskFault,
+    sc.faultIoScale,
+  );
   const uNet = Math.min(1, sumNet / host.netMbps);
   const uDom0 = p.dom0 && p.dom0Vcpus > 0 ? Math.min(1, dom0Work / p.dom0Vcpus) : 0;
 
@@ -79,13 +86,26 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   ctx.uDisk = Math.min(1, syncDisk / host.diskIops);
   ctx.uNet = uNet;
   ctx.uDom0 = uDom0;
-  ctx.netQueueMs = nicQueueDelayMs(sh.sumNetOffered, host.netMbps, st.params.nicQueuePackets, st.params.netPacketBytes);
+  ctx.netQueueMs = nicQueueDelayMs(
+    sh.sumNetOffered,
+    host.netMbps,
+    st.params.nicQueuePackets,
+    st.params.netPacketBytes,
+  );
   const kp = st.params;
   const faultsPerS = sh.swapTouch * kp.swapPagesPerRequest;
-  ctx.swapFaultMs = faultsPerS > 0 ? swapFaultMs(faultsPerS + sh.swapOutPagesPerS, host.diskIops, uDisk, kp.swapReadMs, kp.stageSlots) : 0;
-  ctx.journalMs = p.sharedKernel && !w.ioQuiet ? journalWaitMs(p, st.params, host.diskIops, dirtying(w, st.vps.length, st.params.webWriteShare)) : 0;
+  ctx.swapFaultMs =
+    faultsPerS > 0
+      ? swapFaultMs(faultsPerS + sh.swapOutPagesPerS, host.diskIops, uDisk, kp.swapReadMs, kp.stageSlots)
+      : 0;
+  ctx.journalMs =
+    p.sharedKernel && !w.ioQuiet
+      ? journalWaitMs(p, st.params, host.diskIops, dirtying(w, st.vps.length, st.params.webWriteShare))
+      : 0;
   ctx.journalDrainMs =
-    p.sharedKernel && !w.ioQuiet ? orderedDrainMs(p, st.params, st.vps.length, w.s.diskBase, w.s.diskFault, w.plan.dPath) : 0;
+    p.sharedKernel && !w.ioQuiet
+      ? orderedDrainMs(p, st.params, st.vps.length, w.s.diskBase, w.s.diskFault, w.plan.dPath)
+      : 0;
   ctx.downCode = hostDown || flags.kernelDown ? STATE_DOWN : STATE_REBOOTING;
   cpuOutcome(st, w, ctx);
   isolated(st, w);

@@ -11,7 +11,13 @@
  * I/O `uDisk` plus `swapOpsPerS` page reads and writes against its IOPS), M/M/1 below saturation
  * and bounded, like every stage, by the (K+1)/2 of a full queue of `slots`.
  */
-export function swapFaultMs(swapOpsPerS: number, diskIops: number, uDisk: number, readMs: number, slots: number): number {
+export function swapFaultMs(
+  swapOpsPerS: number,
+  diskIops: number,
+  uDisk: number,
+  readMs: number,
+  slots: number,
+): number {
   if (!(swapOpsPerS > 0) || !(diskIops > 0)) return 0;
   const readTime = Math.max(readMs, 1000 / diskIops);
   const u = Math.min(1, uDisk + swapOpsPerS / diskIops);

@@ -10,7 +10,14 @@ import { PlanArrays } from './plan.js';
 import type { FaultFlags } from './faults.js';
 import { newServiceIn, newServiceOut, type ServiceIn, type ServiceOut } from './serviceIo.js';
 
-export { HostFigures, MetricArrays, SCRATCH, ScratchArrays, SharedFigures, type ScratchName } from './arrays.js';
+export {
+  HostFigures,
+  MetricArrays,
+  SCRATCH,
+  ScratchArrays,
+  SharedFigures,
+  type ScratchName,
+} from './arrays.js';
 
 /** VPS states as codes (index into VPS_STATES). */
 export const STATE_RUNNING = 0;
@@ -80,7 +87,13 @@ export class Work {
     journalMs: 0.5,
     journalDrainMs: 0.5,
   };
-  readonly flags: FaultFlags = { hostDown: false, dom0Down: false, kernelDown: false, kernelHung: false, kernelCulprit: -1 };
+  readonly flags: FaultFlags = {
+    hostDown: false,
+    dom0Down: false,
+    kernelDown: false,
+    kernelHung: false,
+    kernelCulprit: -1,
+  };
   readonly sin: ServiceIn = newServiceIn();
   readonly sout: ServiceOut = newServiceOut();
   readonly s: ScratchArrays;
@@ -188,4 +201,3 @@ export class Work {
     this.svcKey = new Uint8Array(n);
   }
 }
-

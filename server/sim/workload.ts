@@ -27,7 +27,9 @@ export function workloadMultipliers(st: SimState, code: Uint8Array, n: number, o
   const burstFactor = KNOBS.burstFactor,
     burstProbability = KNOBS.burstProbability,
     burstTicks = KNOBS.burstTicks;
-  const diurnal = 1 + KNOBS.diurnalAmplitude * Math.sin((2 * Math.PI * ((st.tick * st.tickMs) / 1000)) / KNOBS.diurnalPeriodS);
+  const diurnal =
+    1 +
+    KNOBS.diurnalAmplitude * Math.sin((2 * Math.PI * ((st.tick * st.tickMs) / 1000)) / KNOBS.diurnalPeriodS);
   const rng = st.rng;
   let a = rng[0],
     b = rng[1],

@@ -62,7 +62,13 @@ function measure(cmd: string, args: string[]): Measure {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   const m = timed ? /@@([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr) : null;
   return m
-    ? { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rssMb: Number(m[4]) / 1024, stdout: r.stdout, stderr: r.stderr }
+    ? {
+        wall: Number(m[1]),
+        cpu: Number(m[2]) + Number(m[3]),
+        rssMb: Number(m[4]) / 1024,
+        stdout: r.stdout,
+        stderr: r.stderr,
+      }
     : { wall, cpu: NaN, rssMb: NaN, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -98,9 +104,22 @@ export async function run(): Promise<void> {
         'engine: a process (bundled the same way) that loads the same file and only advances it',
     );
     // What a user's second run pays: the runner's bundle (and its code cache) exist before timing.
-    const warm = measure(process.execPath, [...NODE_FLAGS, 'scripts/sim.mjs', 'demo', '--duration', '0.1', '--format', 'summary', '--out', join(dir, 'warm.json')]);
+    const warm = measure(process.execPath, [
+      ...NODE_FLAGS,
+      'scripts/sim.mjs',
+      'demo',
+      '--duration',
+      '0.1',
+      '--format',
+      'summary',
+      '--out',
+      join(dir, 'warm.json'),
+    ]);
     // The engine alone runs from a bundle too, so its process start is comparable to the runner's.
-    const engineBundle = await buildBundle(join(dir, 'engine-cache'), join(ROOT, 'test/bench/runnerEngine.ts'));
+    const engineBundle = await buildBundle(
+      join(dir, 'engine-cache'),
+      join(ROOT, 'test/bench/runnerEngine.ts'),
+    );
     const peer = buildPeer(dir);
     console.log(
       peer.bin
@@ -110,8 +129,8 @@ export async function run(): Promise<void> {
             .join(', ')})`,
     );
     console.log(
-      'runner s: wall, process start included (CPU s beside it); loop s: the runner\'s own stepping and writing (from its stderr); ' +
-        'engine s: the engine process\'s advance() alone (its whole CPU s beside it); SimGrid s: wall (CPU). ' +
+      "runner s: wall, process start included (CPU s beside it); loop s: the runner's own stepping and writing (from its stderr); " +
+        "engine s: the engine process's advance() alone (its whole CPU s beside it); SimGrid s: wall (CPU). " +
         'On a busy machine the CPU figures are the steadier ones',
     );
     console.log(
@@ -126,7 +145,17 @@ export async function run(): Promise<void> {
       const engine: Measure[] = [];
       const sg: Measure[] = [];
       for (let r = 0; r < REPS; r++) {
-        runner.push(measure(process.execPath, [...NODE_FLAGS, 'scripts/sim.mjs', file, '--format', 'summary', '--out', out]));
+        runner.push(
+          measure(process.execPath, [
+            ...NODE_FLAGS,
+            'scripts/sim.mjs',
+            file,
+            '--format',
+            'summary',
+            '--out',
+            out,
+          ]),
+        );
         engine.push(measure(process.execPath, [...NODE_FLAGS, engineBundle, file]));
         if (peer.bin) sg.push(measure(peer.bin, [String(v), String(SIM_S)]));
       }
@@ -140,19 +169,28 @@ export async function run(): Promise<void> {
       const pc = peer.bin ? median(sg.map((m) => m.cpu)) : NaN;
       rows.push({ v, runner: rw, rss, peer: pw });
       const peerText = pw === undefined ? '–' : peer.bin ? `${f(pw)} (${f(pc)})` : `${f(pw)} recorded`;
-      const ratioText = pw === undefined ? '–' : peer.bin ? `${f(rw / pw)}× (${f(rc / pc)}×)` : `${f(rw / pw)}×`;
+      const ratioText =
+        pw === undefined ? '–' : peer.bin ? `${f(rw / pw)}× (${f(rc / pc)}×)` : `${f(rw / pw)}×`;
       console.log(
         `${String(v).padStart(6)}   ${f(rw).padStart(8)}  ${rate((v * ticks) / rw).padStart(11)}  ${f(rc).padStart(5)}  ${f(loop).padStart(6)}  ${f(rss, 0).padStart(5)} MB   ` +
           `${`${f(eAdvance)} (${f(eCpu)})`.padStart(14)}  ${f(loop / eAdvance).padStart(10)}×  ${f(rc / eCpu).padStart(16)}×   ${peerText.padStart(15)}  ${ratioText}`,
       );
     }
     console.log(`(warm-up run before timing: ${f(warm.wall)} s)`);
-    console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2-core machine shared with other work)`);
+    console.log(
+      `load average after: ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')} (2-core machine shared with other work)`,
+    );
     const at4096 = rows.find((r) => r.v === 4096);
     if (at4096 && SIM_S === 600) {
       const r = (4096 * ticks) / at4096.runner;
-      console.log(`goal: ≥ ${rate(GOAL_RATE_4096)} VPS-ticks/s at V = 4 096: ${rate(r)} → ${r >= GOAL_RATE_4096 ? 'MET' : 'NOT MET'}`);
-      console.log(`goal: peak RSS of the summary run at V = 4 096 < ${GOAL_RSS_MB} MB: ${f(at4096.rss, 0)} MB → ${at4096.rss < GOAL_RSS_MB ? 'MET' : 'NOT MET'}`);
+      console.log(
+        `goal: ≥ ${rate(GOAL_RATE_4096)} VPS-ticks/s at V = 4 096: ${rate(r)} → ${r >= GOAL_RATE_4096 ? 'MET' : 'NOT MET'}`,
+      );
+      console.log(
+        `goal: peak RSS of the summary run at V = 4 096 < ${GOAL_RSS_MB} MB: ${f(at4096.rss, 0)} MB → ${at4096.rss < GOAL_RSS_MB ? 'MET' : 'NOT MET'}`,
+      );
     }
     const at1024 = rows.find((r) => r.v === 1024);
     if (at1024?.peer !== undefined)
@@ -163,7 +201,17 @@ export async function run(): Promise<void> {
     const longFile = join(dir, 'long.json');
     writeFileSync(longFile, JSON.stringify(runnerScenario(LONG_VPS, LONG_S)));
     const byDuration = [SHORT_S, LONG_S].map((s) => {
-      const m = measure(process.execPath, [...NODE_FLAGS, 'scripts/sim.mjs', longFile, '--duration', String(s), '--format', 'summary', '--out', join(dir, 'long-out.json')]);
+      const m = measure(process.execPath, [
+        ...NODE_FLAGS,
+        'scripts/sim.mjs',
+        longFile,
+        '--duration',
+        String(s),
+        '--format',
+        'summary',
+        '--out',
+        join(dir, 'long-out.json'),
+      ]);
       return { s, m };
     });
     const [short, long] = byDuration;
@@ -175,7 +223,12 @@ export async function run(): Promise<void> {
     const tiny = join(dir, 'tiny.json');
     const FIVE = [0, 1, 2, 3, 4];
     const start = (cmd: string, args: string[]): number =>
-      median(FIVE.map(() => measure(cmd, [...args, 'demo', '--duration', '0.1', '--format', 'summary', '--out', tiny]).wall));
+      median(
+        FIVE.map(
+          () =>
+            measure(cmd, [...args, 'demo', '--duration', '0.1', '--format', 'summary', '--out', tiny]).wall,
+        ),
+      );
     const bundled = start(process.execPath, [...NODE_FLAGS, 'scripts/sim.mjs']);
     const tsx = start(join(ROOT, 'node_modules/.bin/tsx'), ['server/cli/sim.ts']);
     const bare = median(FIVE.map(() => measure(process.execPath, ['-e', '0']).wall));

@@ -25,7 +25,13 @@ export function runnerScenario(v: number, durationS: number): Scenario {
     tickMs: 100,
     durationS,
     mode: 'para',
-    host: { cores: 64, ramGiB: Math.max(64, v * 2), diskIops: 100_000 + v * 100, netMbps: 10_000 + v * 10, memBwGBs: 100 },
+    host: {
+      cores: 64,
+      ramGiB: Math.max(64, v * 2),
+      diskIops: 100_000 + v * 100,
+      netMbps: 10_000 + v * 10,
+      memBwGBs: 100,
+    },
     vps,
   };
 }

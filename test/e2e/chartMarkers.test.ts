@@ -8,14 +8,39 @@ import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { api } from './harness.js';
-import { createLab, labState, plotted, presetScenario, setSpeed, waitChartsPast, waitForPlotted, waitForState } from './lab.js';
+import {
+  createLab,
+  labState,
+  plotted,
+  presetScenario,
+  setSpeed,
+  waitChartsPast,
+  waitForPlotted,
+  waitForState,
+} from './lab.js';
 
 const test = browserTest();
-const ALL_CHARTS = ['chart-p99', 'chart-throughput', 'chart-disk', 'chart-steal', 'chart-health', 'chart-host'];
+const ALL_CHARTS = [
+  'chart-p99',
+  'chart-throughput',
+  'chart-disk',
+  'chart-steal',
+  'chart-health',
+  'chart-host',
+];
 
 interface Drawn {
   area: [number, number, number, number];
-  labels: { text: string; t: number; kind: string; ahead: boolean; x: number; y: number; w: number; h: number }[];
+  labels: {
+    text: string;
+    t: number;
+    kind: string;
+    ahead: boolean;
+    x: number;
+    y: number;
+    w: number;
+    h: number;
+  }[];
 }
 
 async function drawn(page: Page, testid: string): Promise<Drawn | null> {
@@ -24,7 +49,12 @@ async function drawn(page: Page, testid: string): Promise<Drawn | null> {
 }
 
 /** Waits until `pred` holds for what a chart drew; returns it. */
-async function waitDrawn(page: Page, testid: string, pred: (d: Drawn) => boolean, what: string): Promise<Drawn> {
+async function waitDrawn(
+  page: Page,
+  testid: string,
+  pred: (d: Drawn) => boolean,
+  what: string,
+): Promise<Drawn> {
   let last: Drawn | null = null;
   await expect
     .poll(
@@ -58,7 +88,10 @@ function expectReadable(d: Drawn, testid: string): void {
 }
 
 describe('chart markers', () => {
-  test("a preset's scheduled events show on the time axis before they fire, then as what happened", async ({ server, open }) => {
+  test("a preset's scheduled events show on the time axis before they fire, then as what happened", async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { scenario: presetScenario('sre-incident', {}, true) });
     await waitForState(server, lab, (s) => s.tick >= 20);
     expect((await api(server, `/api/labs/${lab}/clock`, { body: { action: 'pause' } })).status).toBe(200);
@@ -68,8 +101,14 @@ describe('chart markers', () => {
     await waitChartsPast(page, 0, ALL_CHARTS);
     for (const id of ALL_CHARTS) {
       // io_storm at 0:30 sits in the first minute's window; its stop at 1:15 is past the window's end.
-      const d = await waitDrawn(page, id, (d) => d.labels.some((l) => l.ahead && l.text === '▸ io_storm on batch-1'), 'io_storm ahead');
-      const stop = d.labels.find((l) => l.ahead && l.text.startsWith('▸ stop io_storm on batch-1 in '))?.text ?? '';
+      const d = await waitDrawn(
+        page,
+        id,
+        (d) => d.labels.some((l) => l.ahead && l.text === '▸ io_storm on batch-1'),
+        'io_storm ahead',
+      );
+      const stop =
+        d.labels.find((l) => l.ahead && l.text.startsWith('▸ stop io_storm on batch-1 in '))?.text ?? '';
       const [, mm, ss] = /in (\d+):(\d\d)$/.exec(stop) ?? [];
       // The time left to its tick (750 at 100 ms), from the newest time the page holds.
       expect(Math.abs(Number(mm) * 60 + Number(ss) - (75 - s.tick / 10)), stop).toBeLessThanOrEqual(1.5);
@@ -82,14 +121,19 @@ describe('chart markers', () => {
     const after = await waitDrawn(
       page,
       'chart-p99',
-      (d) => d.labels.some((l) => !l.ahead && l.text.startsWith('io_storm on batch-1')) && !d.labels.some((l) => l.ahead && l.text.startsWith('▸ io_storm')),
+      (d) =>
+        d.labels.some((l) => !l.ahead && l.text.startsWith('io_storm on batch-1')) &&
+        !d.labels.some((l) => l.ahead && l.text.startsWith('▸ io_storm')),
       'io_storm fired',
     );
     expect(after.labels.some((l) => l.ahead && l.text.startsWith('▸ stop io_storm on batch-1'))).toBe(true);
     expect(errors).toEqual([]);
   }, 90_000);
 
-  test('every mode switch is labelled on every chart, no label cut or overlapping another', async ({ server, open }) => {
+  test('every mode switch is labelled on every chart, no label cut or overlapping another', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { preset: 'demo' });
     const { page, errors } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
     await waitChartsPast(page, 0, ALL_CHARTS);
@@ -108,9 +152,15 @@ describe('chart markers', () => {
         .sort((a, b) => a.t - b.t)
         .flatMap((l) => l.text.replace(/^mode → /, '').split(' → '));
     for (const id of ALL_CHARTS) {
-      const d = await waitDrawn(page, id, (d) => named(d).length >= modes.length, `${modes.length} mode switches named`);
+      const d = await waitDrawn(
+        page,
+        id,
+        (d) => named(d).length >= modes.length,
+        `${modes.length} mode switches named`,
+      );
       expect(named(d), id).toEqual(modes);
-      for (const l of d.labels.filter((l) => l.kind === 'mode')) expect(l.text).toMatch(/^mode( → (full|para))+$/);
+      for (const l of d.labels.filter((l) => l.kind === 'mode'))
+        expect(l.text).toMatch(/^mode( → (full|para))+$/);
       expectReadable(d, id);
     }
     expect(errors).toEqual([]);
@@ -118,7 +168,10 @@ describe('chart markers', () => {
 });
 
 describe('Dom0 / host OS chart', () => {
-  test('draws Dom0 CPU rising under an io_storm in para, and keys every line it draws across a mode switch', async ({ server, open }) => {
+  test('draws Dom0 CPU rising under an io_storm in para, and keys every line it draws across a mode switch', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { scenario: presetScenario('sre-incident') });
     const { page, errors } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 5, ['chart-host']);
@@ -130,13 +183,17 @@ describe('Dom0 / host OS chart', () => {
     await waitForPlotted(page, 'chart-host', 'dom0CpuUtil', { above: before + 10 }, 20_000);
     // The chart draws from a history, not one number: the samples before the storm are held, lower.
     const held = await page.evaluate(() =>
-      (window as unknown as { __contention: { series(v: string, m: string): { t: number[]; v: number[] } } }).__contention.series('', 'dom0CpuUtil'),
+      (
+        window as unknown as { __contention: { series(v: string, m: string): { t: number[]; v: number[] } } }
+      ).__contention.series('', 'dom0CpuUtil'),
     );
     expect(held.v.length).toBeGreaterThan(10);
     expect(held.v[0] * 100).toBeLessThan(before + 5);
     expect(Math.max(...held.v) * 100).toBeGreaterThan(before + 10);
     await page.getByLabel('Virtualization mode').selectOption('hosted');
-    await expect.poll(() => host.locator('figcaption .title').textContent(), { timeout: 15_000 }).toBe('Host OS CPU');
+    await expect
+      .poll(() => host.locator('figcaption .title').textContent(), { timeout: 15_000 })
+      .toBe('Host OS CPU');
     await waitForPlotted(page, 'chart-host', 'hostOsCpuUtil', { above: 0 }, 20_000);
     // Dom0's past is still drawn in the last minute, so its key stays beside the host OS's.
     const keys = (): Promise<string[]> => host.locator('figcaption .key').allTextContents();

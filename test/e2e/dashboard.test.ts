@@ -46,7 +46,10 @@ describe('dashboard', () => {
         document
           .getAnimations()
           .filter((a) => a.playState === 'running')
-          .map((a) => `${(a as CSSAnimation).animationName} on ${(a.effect as KeyframeEffect).target?.className}`),
+          .map(
+            (a) =>
+              `${(a as CSSAnimation).animationName} on ${(a.effect as KeyframeEffect).target?.className}`,
+          ),
       );
     const still = await open('/?lab=demo', { reducedMotion: 'reduce' });
     await still.page.getByTestId('follow-status').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
@@ -93,7 +96,10 @@ describe('dashboard', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
-  test('a drag of batch-1 CPU slider onto its 100 % mark sets exactly 100 % of the plan', async ({ server, open }) => {
+  test('a drag of batch-1 CPU slider onto its 100 % mark sets exactly 100 % of the plan', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { preset: 'demo' });
     const { page, errors } = await open(`/?lab=${lab}`);
     const slider = page.getByRole('slider', { name: 'batch-1 CPU load' });
@@ -102,7 +108,9 @@ describe('dashboard', () => {
     await page.keyboard.press('Home');
     await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'batch-1')!.load.cpu === 0);
     const track = (await slider.boundingBox())!;
-    const mark = (await slider.locator('xpath=following-sibling::i[contains(@class, "zone")]').boundingBox())!;
+    const mark = (await slider
+      .locator('xpath=following-sibling::i[contains(@class, "zone")]')
+      .boundingBox())!;
     const y = track.y + track.height / 2;
     // The thumb stands at 0: its centre 8 px in. Drag it by its centre onto the middle of the mark's 2 px line.
     await page.mouse.move(track.x + 8, y);
@@ -145,7 +153,10 @@ describe('dashboard', () => {
     }
   }, 60_000);
 
-  test('a keyboard gets past the VPS cards to the host and its faults in three key presses', async ({ server, open }) => {
+  test('a keyboard gets past the VPS cards to the host and its faults in three key presses', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { preset: 'demo' });
     const { page, errors } = await open(`/?lab=${lab}`);
     await page.getByTestId('vps-card-mail-1').waitFor({ timeout: 15_000 });

@@ -92,7 +92,10 @@ describe('failure domains', () => {
     expect(errors).toEqual([]);
   }, 90_000);
 
-  test('para: a Dom0 crash stops every guest, and who-hurts-whom blames the host, not a spread of neighbours', async ({ server, open }) => {
+  test('para: a Dom0 crash stops every guest, and who-hurts-whom blames the host, not a spread of neighbours', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { preset: 'demo' });
     const { page, errors } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 5);
@@ -158,7 +161,9 @@ describe('failure domains', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const wrapped = (): Promise<string[]> =>
       page.evaluate(() =>
-        Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="score-"] :is(.nums, .pub)')).flatMap((el) => {
+        Array.from(
+          document.querySelectorAll<HTMLElement>('[data-testid^="score-"] :is(.nums, .pub)'),
+        ).flatMap((el) => {
           const cs = getComputedStyle(el);
           const line = parseFloat(cs.lineHeight) || parseFloat(cs.fontSize) * 1.3;
           return el.getBoundingClientRect().height > line * 1.6 ? [(el.textContent ?? '').trim()] : [];

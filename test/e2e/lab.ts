@@ -54,15 +54,26 @@ export async function setSpeed(
  * Brings a lab to `tick` at once with the clock's step action (exactly those ticks, however loaded
  * the machine), then lets it run on in real time. Returns the tick reached.
  */
-export async function advanceTo(server: RunningServer, lab: string, tick: number, token?: string): Promise<number> {
+export async function advanceTo(
+  server: RunningServer,
+  lab: string,
+  tick: number,
+  token?: string,
+): Promise<number> {
   let at = (await labState(server, lab)).tick;
   while (at < tick) {
     const ticks = Math.min(MAX_STEP, tick - at);
-    const r = await api<unknown>(server, `/api/labs/${encodeURIComponent(lab)}/clock`, { body: { action: 'step', ticks }, token });
+    const r = await api<unknown>(server, `/api/labs/${encodeURIComponent(lab)}/clock`, {
+      body: { action: 'step', ticks },
+      token,
+    });
     if (r.status !== 200) throw new Error(`step ${ticks}: ${r.status} ${JSON.stringify(r.body)}`);
     at = unwrap<{ tick: number }>(r.body).tick;
   }
-  const r = await api(server, `/api/labs/${encodeURIComponent(lab)}/clock`, { body: { action: 'resume' }, token });
+  const r = await api(server, `/api/labs/${encodeURIComponent(lab)}/clock`, {
+    body: { action: 'resume' },
+    token,
+  });
   if (r.status !== 200) throw new Error(`resume: ${r.status} ${JSON.stringify(r.body)}`);
   return at;
 }

@@ -74,8 +74,12 @@ describe('server restart', () => {
     const whole = async (): Promise<string> => {
       const s = await series(page, 'web-1', 'latencyP99Ms');
       const since = s.t.filter((t) => t > (from * tickMs) / 1000);
-      const gaps = since.flatMap((t, i) => (i > 0 && t - since[i - 1] > tickMs / 1000 + 1e-9 ? [`${since[i - 1]}→${t}`] : []));
-      return gaps.length === 0 && since.length >= 300 ? 'whole' : `${since.length} samples, gaps ${gaps.slice(0, 3).join(' ')}`;
+      const gaps = since.flatMap((t, i) =>
+        i > 0 && t - since[i - 1] > tickMs / 1000 + 1e-9 ? [`${since[i - 1]}→${t}`] : [],
+      );
+      return gaps.length === 0 && since.length >= 300
+        ? 'whole'
+        : `${since.length} samples, gaps ${gaps.slice(0, 3).join(' ')}`;
     };
     await expect.poll(whole, { timeout: 20_000 }).toBe('whole');
     await waitChartsPast(page, to - 2, ['chart-p99']);

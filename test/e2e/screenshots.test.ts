@@ -28,7 +28,10 @@ let scorecard: Promise<number> = Promise.resolve(0);
 
 test.beforeAll(async ({ server }) => {
   mkdirSync(DIR, { recursive: true });
-  scorecard = api(server, '/api/scorecard').then((r) => r.status, () => -1);
+  scorecard = api(server, '/api/scorecard').then(
+    (r) => r.status,
+    () => -1,
+  );
   const story = presetScenario('cpu-noisy-neighbour-para', {}, true);
   [storyLab, compareLab] = await Promise.all([
     createLab(server, { scenario: story }),

@@ -30,7 +30,10 @@ function targets(page: Page): Promise<Record<string, [number, number]>> {
     }
     at('mode', document.querySelector('[aria-label="Virtualization mode"]'));
     at('pause', document.querySelector('[aria-label="Pause simulation"]'));
-    at('reboot host', Array.from(document.querySelectorAll('button')).find((b) => b.textContent === 'Reboot host') ?? null);
+    at(
+      'reboot host',
+      Array.from(document.querySelectorAll('button')).find((b) => b.textContent === 'Reboot host') ?? null,
+    );
     at('time window', document.querySelector('[data-testid="host-panel"] ~ * button'));
     return out;
   });
@@ -38,7 +41,10 @@ function targets(page: Page): Promise<Record<string, [number, number]>> {
 
 /** The height of what the event log holds (whatever box it is shown in). */
 function logContent(page: Page): Promise<number> {
-  return page.getByTestId('event-log').locator('ol').evaluate((ol) => Array.from(ol.children).reduce((h, li) => h + li.getBoundingClientRect().height, 0));
+  return page
+    .getByTestId('event-log')
+    .locator('ol')
+    .evaluate((ol) => Array.from(ol.children).reduce((h, li) => h + li.getBoundingClientRect().height, 0));
 }
 
 /** Each page counts the animation frames in which any target stood elsewhere than at `base`. */
@@ -88,7 +94,10 @@ describe('a page that holds still', () => {
     const logHeight: number[] = [];
     for (const { page } of pages) {
       await waitChartsPast(page, 0);
-      await page.getByTestId('vps-card-mail-1').getByRole('group', { name: /Misbehaviours/ }).waitFor({ timeout: 15_000 });
+      await page
+        .getByTestId('vps-card-mail-1')
+        .getByRole('group', { name: /Misbehaviours/ })
+        .waitFor({ timeout: 15_000 });
       base.push(await targets(page));
       logHeight.push(await logContent(page));
       await watchMoves(page, base[base.length - 1]);
@@ -96,11 +105,20 @@ describe('a page that holds still', () => {
     // One change at a time, each seen by every page before the next: hosted virtualization (eight
     // host tiles, the most) is on screen for a while, not skipped between two ticks.
     const steps: [object, (page: Page) => Promise<unknown>][] = [
-      [{ type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' }, (p) => p.getByRole('button', { name: 'Stop cpu_hog on batch-1' }).waitFor()],
+      [
+        { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' },
+        (p) => p.getByRole('button', { name: 'Stop cpu_hog on batch-1' }).waitFor(),
+      ],
       [{ type: 'setMode', mode: 'full' }, (p) => p.getByTestId('host-idle').waitFor()],
-      [{ type: 'startFault', vps: 'db-1', fault: 'io_storm' }, (p) => p.getByRole('button', { name: 'Stop io_storm on db-1' }).waitFor()],
+      [
+        { type: 'startFault', vps: 'db-1', fault: 'io_storm' },
+        (p) => p.getByRole('button', { name: 'Stop io_storm on db-1' }).waitFor(),
+      ],
       [{ type: 'setMode', mode: 'hosted' }, (p) => p.getByTestId('host-hostos').waitFor()],
-      [{ type: 'setMode', mode: 'container' }, (p) => p.getByTestId('host-idle').waitFor({ state: 'detached' })],
+      [
+        { type: 'setMode', mode: 'container' },
+        (p) => p.getByTestId('host-idle').waitFor({ state: 'detached' }),
+      ],
     ];
     for (const [body, seen] of steps) {
       expect((await api(server, `/api/labs/${lab}/commands`, { body })).status).toBe(200);
@@ -110,9 +128,22 @@ describe('a page that holds still', () => {
     for (const [i, { page, errors }] of pages.entries()) {
       const size = `${page.viewportSize()!.width}×${page.viewportSize()!.height}`;
       // The live parts have changed: five entries in the log, a reason on a card, a VPS no longer running well.
-      await expect.poll(() => page.getByTestId('event-log').locator('li:not(.empty)').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
-      await expect.poll(() => page.locator('[data-testid^="explain-"]:not(.quiet)').count(), { timeout: 20_000 }).toBeGreaterThan(0);
-      await expect.poll(() => page.locator('[data-testid^="state-"]').filter({ hasText: /degraded|dnr/i }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => page.getByTestId('event-log').locator('li:not(.empty)').count(), { timeout: 20_000 })
+        .toBeGreaterThanOrEqual(5);
+      await expect
+        .poll(() => page.locator('[data-testid^="explain-"]:not(.quiet)').count(), { timeout: 20_000 })
+        .toBeGreaterThan(0);
+      await expect
+        .poll(
+          () =>
+            page
+              .locator('[data-testid^="state-"]')
+              .filter({ hasText: /degraded|dnr/i })
+              .count(),
+          { timeout: 20_000 },
+        )
+        .toBeGreaterThan(0);
       expect(await logContent(page), `${size}: the log grew`).toBeGreaterThan(logHeight[i]);
       await expect.poll(() => page.getByLabel('Virtualization mode').inputValue()).toBe('container');
       expect(await targets(page), `${size}: controls moved`).toEqual(base[i]);
@@ -126,14 +157,18 @@ describe('a page that holds still', () => {
     }
   }, 120_000);
 
-  test('a phone header takes three rows; the theme, reset, presets and exports are in its menu, labelled, and work', async ({ server, open }) => {
+  test('a phone header takes three rows; the theme, reset, presets and exports are in its menu, labelled, and work', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { preset: 'demo' });
     const { page, errors } = await open(`/?lab=${lab}`, { width: 390, height: 844, touch: true });
     await waitChartsPast(page, 0);
     const header = page.getByTestId('header');
     expect((await header.boundingBox())!.height, 'header height').toBeLessThanOrEqual(140);
     // What a watcher uses is on the header itself.
-    for (const name of ['Lab', 'Virtualization mode', 'Simulation speed']) expect(await page.getByLabel(name, { exact: true }).isVisible(), name).toBe(true);
+    for (const name of ['Lab', 'Virtualization mode', 'Simulation speed'])
+      expect(await page.getByLabel(name, { exact: true }).isVisible(), name).toBe(true);
     for (const name of ['Dashboard', 'Compare', 'Scorecard', 'Pause simulation', 'Step one tick'])
       expect(await page.getByRole('button', { name, exact: true }).isVisible(), name).toBe(true);
     expect(await page.getByTestId('connection-status').textContent()).toMatch(/Live/);
@@ -146,8 +181,10 @@ describe('a page that holds still', () => {
     await more.click();
     expect(await more.getAttribute('aria-expanded')).toBe('true');
     const menu = page.getByRole('group', { name: 'More controls' });
-    for (const name of ['Reset lab', 'Create lab', 'Export charts as PNG']) expect(await menu.getByRole('button', { name }).isVisible(), name).toBe(true);
-    for (const name of ['Export metrics as CSV', 'Export scenario']) expect(await menu.getByRole('link', { name }).isVisible(), name).toBe(true);
+    for (const name of ['Reset lab', 'Create lab', 'Export charts as PNG'])
+      expect(await menu.getByRole('button', { name }).isVisible(), name).toBe(true);
+    for (const name of ['Export metrics as CSV', 'Export scenario'])
+      expect(await menu.getByRole('link', { name }).isVisible(), name).toBe(true);
     expect(await menu.getByLabel('Preset', { exact: true }).isVisible()).toBe(true);
     expect(await menu.getByTestId('viewers').textContent()).toMatch(/1 watching/);
     await theme.click();
@@ -172,7 +209,9 @@ describe('a page that holds still', () => {
     await more.click();
     await page.keyboard.press('Escape');
     expect(await more.getAttribute('aria-expanded')).toBe('false');
-    expect(await page.getByTestId('focus-chip').count(), 'the focus chip after Escape closed the menu').toBe(1);
+    expect(await page.getByTestId('focus-chip').count(), 'the focus chip after Escape closed the menu').toBe(
+      1,
+    );
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
     expect(errors).toEqual([]);
   }, 60_000);

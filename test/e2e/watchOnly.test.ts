@@ -22,7 +22,8 @@ function headerContrast(page: Page): Promise<Record<string, { disabled: boolean;
       const v = (c.match(/[\d.]+/g) ?? []).map(Number);
       return [v[0], v[1], v[2], v[3] ?? 1];
     };
-    const over = (top: number[], under: number[], a: number): number[] => [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a));
+    const over = (top: number[], under: number[], a: number): number[] =>
+      [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a));
     const lum = (c: number[]): number => {
       const f = (v: number): number => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
       return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
@@ -30,7 +31,9 @@ function headerContrast(page: Page): Promise<Record<string, { disabled: boolean;
     const header = document.querySelector('header.top')!;
     const ground = rgba(getComputedStyle(header).backgroundColor);
     const out: Record<string, { disabled: boolean; contrast: number }> = {};
-    for (const el of Array.from(header.querySelectorAll<HTMLButtonElement | HTMLSelectElement>('button, select'))) {
+    for (const el of Array.from(
+      header.querySelectorAll<HTMLButtonElement | HTMLSelectElement>('button, select'),
+    )) {
       if (!el.getClientRects().length) continue;
       const cs = getComputedStyle(el);
       const op = Number(cs.opacity);
@@ -38,7 +41,10 @@ function headerContrast(page: Page): Promise<Record<string, { disabled: boolean;
       const box = over(over(bg, ground, bg[3]), ground, op);
       const ink = over(rgba(cs.color), box, op);
       const [hi, lo] = [lum(ink), lum(ground)].sort((a, b) => b - a);
-      out[el.getAttribute('aria-label') ?? el.textContent!.trim()] = { disabled: el.disabled, contrast: (hi + 0.05) / (lo + 0.05) };
+      out[el.getAttribute('aria-label') ?? el.textContent!.trim()] = {
+        disabled: el.disabled,
+        contrast: (hi + 0.05) / (lo + 0.05),
+      };
     }
     return out;
   });
@@ -64,12 +70,26 @@ describe('watch-only without the token', () => {
       const look = await headerContrast(page);
       const off = Object.entries(look).filter(([, l]) => l.disabled);
       const on = Object.entries(look).filter(([, l]) => !l.disabled);
-      expect(off.map(([k]) => k), theme).toEqual(expect.arrayContaining(['Pause simulation', 'Step one tick', 'Simulation speed', 'Virtualization mode']));
+      expect(
+        off.map(([k]) => k),
+        theme,
+      ).toEqual(
+        expect.arrayContaining([
+          'Pause simulation',
+          'Step one tick',
+          'Simulation speed',
+          'Virtualization mode',
+        ]),
+      );
       expect(on.length, theme).toBeGreaterThan(0);
       for (const [name, l] of off) expect(l.contrast, `${theme}: disabled ${name} reads dim`).toBeLessThan(3);
-      for (const [name, l] of on) expect(l.contrast, `${theme}: enabled ${name} reads clearly`).toBeGreaterThan(4.5);
+      for (const [name, l] of on)
+        expect(l.contrast, `${theme}: enabled ${name} reads clearly`).toBeGreaterThan(4.5);
       const c = off.map(([, l]) => l.contrast);
-      expect(Math.max(...c) - Math.min(...c), `${theme}: every disabled control alike ${JSON.stringify(off)}`).toBeLessThan(0.05);
+      expect(
+        Math.max(...c) - Math.min(...c),
+        `${theme}: every disabled control alike ${JSON.stringify(off)}`,
+      ).toBeLessThan(0.05);
     }
     // The server refuses too, whatever the page shows.
     const r = await api(server, '/api/labs/demo/commands', {

@@ -50,7 +50,10 @@ describe('a damaged DATA_DIR', () => {
     const folders = readdirSync(quarantine);
     const whole = folders.filter((d) => !d.endsWith('-snapshot'));
     const reasons = Object.fromEntries(
-      whole.map((d) => [d.replace(/-\d{4}-.*$/, ''), readFileSync(path.join(quarantine, d, 'reason.txt'), 'utf8')]),
+      whole.map((d) => [
+        d.replace(/-\d{4}-.*$/, ''),
+        readFileSync(path.join(quarantine, d, 'reason.txt'), 'utf8'),
+      ]),
     );
     expect(Object.keys(reasons).sort()).toEqual(['far', 'meta', 'seq']);
     expect(reasons.meta).toMatch(/meta\.json: version/);
@@ -61,7 +64,10 @@ describe('a damaged DATA_DIR', () => {
     const snapshots = Object.fromEntries(
       folders
         .filter((d) => d.endsWith('-snapshot'))
-        .map((d) => [d.replace(/-\d{4}-.*$/, ''), readFileSync(path.join(quarantine, d, 'snapshot.json'), 'utf8')]),
+        .map((d) => [
+          d.replace(/-\d{4}-.*$/, ''),
+          readFileSync(path.join(quarantine, d, 'snapshot.json'), 'utf8'),
+        ]),
     );
     expect(snapshots).toEqual({ snap: '{}', demo: '{"tick": 12, "engines": [' });
     expect(second.out()).toMatch(/moved to quarantine/);

@@ -42,14 +42,22 @@ export async function appliedLoads(url: string): Promise<number[]> {
  * Gives each lab of `ids` its own web-1 CPU load, `cpu(i)`, creating it from the demo preset first
  * unless it is the server's own demo lab; returns the tick each load was applied at.
  */
-export async function labsWithOwnLoads(url: string, ids: readonly string[], cpu: (i: number) => number): Promise<Record<string, number>> {
+export async function labsWithOwnLoads(
+  url: string,
+  ids: readonly string[],
+  cpu: (i: number) => number,
+): Promise<Record<string, number>> {
   const ticks: Record<string, number> = {};
   for (const [i, id] of ids.entries()) {
     if (id !== 'demo') {
       const created = await http(`${url}/api/labs`, { method: 'POST', body: { id, preset: 'demo' } });
-      if (created.status !== 201) throw new Error(`creating ${id}: ${created.status} ${JSON.stringify(created.body)}`);
+      if (created.status !== 201)
+        throw new Error(`creating ${id}: ${created.status} ${JSON.stringify(created.body)}`);
     }
-    const r = await http(`${url}/api/labs/${id}/commands`, { method: 'POST', body: { type: 'setLoad', vps: 'web-1', load: { cpu: cpu(i) } } });
+    const r = await http(`${url}/api/labs/${id}/commands`, {
+      method: 'POST',
+      body: { type: 'setLoad', vps: 'web-1', load: { cpu: cpu(i) } },
+    });
     if (!r.body.ok) throw new Error(`setLoad on ${id}: ${JSON.stringify(r.body)}`);
     ticks[id] = r.body.data.tick;
   }

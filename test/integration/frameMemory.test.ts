@@ -21,7 +21,10 @@ afterAll(async () => {
 
 /** A lab of `n` VPSs (binary frames of about 27 KB at 256). */
 async function bigLab(id: string, n: number): Promise<void> {
-  const made = await http(`${t.url}/api/labs`, { method: 'POST', body: { id: `${id}-seed`, preset: 'demo' } });
+  const made = await http(`${t.url}/api/labs`, {
+    method: 'POST',
+    body: { id: `${id}-seed`, preset: 'demo' },
+  });
   expect(made.status).toBe(201);
   const demo = (await http(`${t.url}/api/labs/${id}-seed/scenario`)).body as {
     data: Record<string, unknown> & { vps: { id: string }[] };
@@ -66,7 +69,8 @@ async function rawViewer(url: string, lab: string) {
       else if (text.startsWith('0{')) ws.send('40');
       else if (text.startsWith('40')) ws.send(`42["join",{"lab":"${lab}"}]`);
       else if (text.startsWith('42["snapshot"')) resolve();
-      else if (text.startsWith('451-["frame",')) header = (JSON.parse(text.slice(4)) as [string, Got['header']])[1];
+      else if (text.startsWith('451-["frame",'))
+        header = (JSON.parse(text.slice(4)) as [string, Got['header']])[1];
     });
     ws.once('error', reject);
   });
@@ -90,7 +94,9 @@ describe('frame memory written again', () => {
     const lab = t.server.registry.get('big')!;
     // What each tick's frame message must hold, built apart from the server's sending path.
     const expected = new Map<number, WireFrameMessage>();
-    lab.onFrames((frames: readonly Frame[]) => expected.set(frames[0].tick, encodeFrameMessage('big', frames)));
+    lab.onFrames((frames: readonly Frame[]) =>
+      expected.set(frames[0].tick, encodeFrameMessage('big', frames)),
+    );
 
     const before = new Set(t.server.io.sockets.sockets.keys());
     const slow = await rawViewer(t.url, 'big');

@@ -29,9 +29,7 @@ afterAll(async () => {
   removeDir(t.dataDir);
 });
 
-async function create(
-  body: unknown,
-): Promise<{
+async function create(body: unknown): Promise<{
   status: number;
   id: string;
   body: { ok?: boolean; error?: { code: string; message: string; path?: string } };

@@ -25,9 +25,9 @@ describe('a reset survives a crash', () => {
     const url = await listening(first);
     const startLoad = await webLoad(url);
     for (const cpu of [0.777, 0.555])
-      expect((await http(`${url}/api/labs/demo/commands`, { method: 'POST', body: setLoad(cpu) })).body.ok).toBe(
-        true,
-      );
+      expect(
+        (await http(`${url}/api/labs/demo/commands`, { method: 'POST', body: setLoad(cpu) })).body.ok,
+      ).toBe(true);
     const r = await http(`${url}/api/labs/demo/reset`, { method: 'POST' });
     first.child.kill('SIGKILL');
     expect(r.status).toBe(200);
@@ -62,9 +62,9 @@ describe.skipIf(!disk.mounted)('a reset on a full disk', () => {
   it('is refused with the reason, and the lab and its saved history stay as they were', async () => {
     const first = startFull();
     const url = await listening(first);
-    expect((await http(`${url}/api/labs/demo/commands`, { method: 'POST', body: setLoad(0.777) })).body.ok).toBe(
-      true,
-    );
+    expect(
+      (await http(`${url}/api/labs/demo/commands`, { method: 'POST', body: setLoad(0.777) })).body.ok,
+    ).toBe(true);
     const before = (await http(`${url}/api/labs/demo`)).body.data.tick as number;
     const fd = openSync(filler, 'w');
     try {

@@ -94,9 +94,9 @@ describe('REST API', () => {
     await http(`${api}/labs`, { method: 'POST', body: { id: 'twice', preset: 'demo' } });
     const cmd = '{"type":"setLoad","vps":"web-1","load":{"cpu":0.25,"cpu":0.75}}';
     expect((await twice('/labs/twice/commands', cmd)).path).toBe('load.cpu');
-    expect((await http(`${api}/labs/twice/events`)).body.data.some((e: { kind: string }) => e.kind === 'command')).toBe(
-      false,
-    );
+    expect(
+      (await http(`${api}/labs/twice/events`)).body.data.some((e: { kind: string }) => e.kind === 'command'),
+    ).toBe(false);
     await http(`${api}/labs/twice`, { method: 'DELETE' });
   });
 
@@ -149,11 +149,17 @@ describe('REST API', () => {
     const cased = await http(`${api}/labs`, { method: 'POST', body: { id: 'DUP', preset: 'demo' } });
     expect([cased.status, cased.body.error]).toEqual([
       409,
-      { code: 'CONFLICT', path: 'id', message: 'a lab "dup" already exists (ids that differ only in case are one id)' },
+      {
+        code: 'CONFLICT',
+        path: 'id',
+        message: 'a lab "dup" already exists (ids that differ only in case are one id)',
+      },
     ]);
     expect((await http(`${api}/labs/DUP`)).status).toBe(404);
     await http(`${api}/labs/dup`, { method: 'DELETE' });
-    expect((await http(`${api}/labs`, { method: 'POST', body: { id: 'DUP', preset: 'demo' } })).status).toBe(201);
+    expect((await http(`${api}/labs`, { method: 'POST', body: { id: 'DUP', preset: 'demo' } })).status).toBe(
+      201,
+    );
     await http(`${api}/labs/DUP`, { method: 'DELETE' });
   });
 

@@ -56,12 +56,18 @@ describe('query parameters are checked like bodies', () => {
     ['POST', 'clock?action=pause', { action: 'pause' }, 'action'],
     ['POST', 'reset?hard=1', undefined, 'hard'],
     ['DELETE', '?force=true', undefined, 'force'],
-  ])('%s /labs/q/%s takes no query: a 400 naming it, and nothing changes', async (method, path, body, field) => {
-    const before = await labState();
-    const r = await http(`${api}/labs/q${path.startsWith('?') ? '' : '/'}${path}`, { method, body });
-    expect([r.status, r.body.error]).toEqual([400, { code: 'INVALID_INPUT', path: field, message: `${field}: unknown field` }]);
-    expect(await labState()).toEqual(before);
-  });
+  ])(
+    '%s /labs/q/%s takes no query: a 400 naming it, and nothing changes',
+    async (method, path, body, field) => {
+      const before = await labState();
+      const r = await http(`${api}/labs/q${path.startsWith('?') ? '' : '/'}${path}`, { method, body });
+      expect([r.status, r.body.error]).toEqual([
+        400,
+        { code: 'INVALID_INPUT', path: field, message: `${field}: unknown field` },
+      ]);
+      expect(await labState()).toEqual(before);
+    },
+  );
 
   it('POST /labs takes no query either, and creates nothing', async () => {
     const r = await http(`${api}/labs?id=other`, { method: 'POST', body: { id: 'qq', preset: 'demo' } });

@@ -265,13 +265,18 @@ describe('restart with fewer labs allowed', () => {
     const a = await startServer({ config: { maxLabs: 3 } });
     dirs.push(a.dataDir);
     for (const id of ['l1', 'l2', 'l3'])
-      expect((await http(`${a.url}/api/labs`, { method: 'POST', body: { id, preset: 'demo' } })).status).toBe(201);
+      expect((await http(`${a.url}/api/labs`, { method: 'POST', body: { id, preset: 'demo' } })).status).toBe(
+        201,
+      );
     await a.close();
     const b = await startServer({ dataDir: a.dataDir, config: { maxLabs: 2 } });
     expect(b.server.registry.list().map((l) => l.id)).toEqual(['l1', 'l2']);
     expect((await http(`${b.url}/api/labs/l3`)).body.error.code).toBe('UNKNOWN_LAB');
     await http(`${b.url}/api/labs/l2`, { method: 'DELETE' });
-    const reuse = await http(`${b.url}/api/labs`, { method: 'POST', body: { id: 'l3', preset: 'kernel-panic' } });
+    const reuse = await http(`${b.url}/api/labs`, {
+      method: 'POST',
+      body: { id: 'l3', preset: 'kernel-panic' },
+    });
     expect([reuse.status, reuse.body.error.code, reuse.body.error.path]).toEqual([409, 'CONFLICT', 'id']);
     // In another case too (on a case-insensitive disk it would be the same folder).
     const cased = await http(`${b.url}/api/labs`, { method: 'POST', body: { id: 'L3', preset: 'demo' } });

@@ -73,10 +73,20 @@ describe('a client that stops reading', () => {
   });
 
   it('costs bounded memory on a big lab too, whose frames travel as binary attachments', async () => {
-    const demo = (await http(`${t.url}/api/labs/s/scenario`)).body as { data: Record<string, unknown> & { vps: { id: string }[] } };
+    const demo = (await http(`${t.url}/api/labs/s/scenario`)).body as {
+      data: Record<string, unknown> & { vps: { id: string }[] };
+    };
     const base = demo.data;
     const vps = Array.from({ length: 128 }, (_, i) => ({ ...base.vps[i % base.vps.length], id: `vm-${i}` }));
-    const scenario = { ...base, name: 'big', events: [], durationS: undefined, mode: 'container', vps, host: { cores: 64, ramGiB: 1024, diskIops: 200_000, netMbps: 40_000, memBwGBs: 100 } };
+    const scenario = {
+      ...base,
+      name: 'big',
+      events: [],
+      durationS: undefined,
+      mode: 'container',
+      vps,
+      host: { cores: 64, ramGiB: 1024, diskIops: 200_000, netMbps: 40_000, memBwGBs: 100 },
+    };
     const made = await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 'big', scenario } });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     const before = new Set(t.server.io.sockets.sockets.keys());

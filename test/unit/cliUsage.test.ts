@@ -15,13 +15,17 @@ describe.each([
   ['scorecard', 'npm run scorecard --'],
   ['cluster', 'usage: npm run cluster --'],
 ])('%s command line', (cli, usage) => {
-  it.each([['--help'], ['-h']])('%s prints the usage and exits 0', (flag) => {
-    const r = run(cli, [flag]);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain(usage);
-    expect(r.stdout).toContain('--help');
-    expect(r.stderr).toBe('');
-  }, 60_000);
+  it.each([['--help'], ['-h']])(
+    '%s prints the usage and exits 0',
+    (flag) => {
+      const r = run(cli, [flag]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(usage);
+      expect(r.stdout).toContain('--help');
+      expect(r.stderr).toBe('');
+    },
+    60_000,
+  );
 
   it('names an unknown flag and exits 2', () => {
     const r = run(cli, ['--bogus']);

@@ -67,7 +67,12 @@ describe('CSV export', () => {
     const firstHost = cols.findIndex((c) => c.startsWith('host.'));
     expect(cols.slice(firstHost).every((c) => c.startsWith('host.'))).toBe(true);
     expect(new Set(cols).size).toBe(cols.length);
-    expect(csvHeader({ mode: true, units: 'none' }).split(',').slice(0, 4)).toEqual(['tick', 't', 'mode', 'vps']);
+    expect(csvHeader({ mode: true, units: 'none' }).split(',').slice(0, 4)).toEqual([
+      'tick',
+      't',
+      'mode',
+      'vps',
+    ]);
     // With units (the default), each name stays recognizable: the bare name, then its unit.
     const withUnits = csvHeader().trim().split(',');
     expect(withUnits.map((c) => c.replace(/\[[^\]]*\]$/, ''))).toEqual(cols);
@@ -76,12 +81,29 @@ describe('CSV export', () => {
   it('says the unit of every column: in the name where it is not already there, or on a second line', () => {
     const head = csvHeader().trim().split(',');
     expect(head.slice(0, 4)).toEqual(['tick', 't[s]', 'vps', 'state']);
-    for (const c of ['cpuDemand[cores]', 'cpuSteal[0-1]', 'errorRate[0-1]', 'health[0-100]', 'host.cpuUtil[0-1]', 'host.dom0CpuUtil[0-1]'])
+    for (const c of [
+      'cpuDemand[cores]',
+      'cpuSteal[0-1]',
+      'errorRate[0-1]',
+      'health[0-100]',
+      'host.cpuUtil[0-1]',
+      'host.dom0CpuUtil[0-1]',
+    ])
       expect(head).toContain(c);
     // Names that end in their unit are left alone.
-    for (const c of ['latencyP99Ms', 'memResidentGiB', 'diskServedIops', 'netServedMbps', 'throughputRps', 'host.memUsedGiB'])
+    for (const c of [
+      'latencyP99Ms',
+      'memResidentGiB',
+      'diskServedIops',
+      'netServedMbps',
+      'throughputRps',
+      'host.memUsedGiB',
+    ])
       expect(head).toContain(c);
-    const [names, units] = csvHeader({ units: 'row' }).trimEnd().split('\n').map((l) => l.split(','));
+    const [names, units] = csvHeader({ units: 'row' })
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(','));
     expect(names).toEqual(csvHeader({ units: 'none' }).trim().split(','));
     expect(units).toHaveLength(names.length);
     expect(units[names.indexOf('latencyP99Ms')]).toBe('ms');
@@ -195,7 +217,13 @@ describe('summary', () => {
 
   it('follows VPSs that join, leave and change places, by id', () => {
     const acc = new SummaryAccumulator();
-    const seq: string[][] = [['a', 'b'], ['a', 'b'], ['b', 'c', 'a'], ['c'], ['d', 'c', 'b', 'e', 'f', 'g', 'a']];
+    const seq: string[][] = [
+      ['a', 'b'],
+      ['a', 'b'],
+      ['b', 'c', 'a'],
+      ['c'],
+      ['d', 'c', 'b', 'e', 'f', 'g', 'a'],
+    ];
     const seen = new Map<string, number[]>();
     seq.forEach((ids, t) => {
       acc.add(

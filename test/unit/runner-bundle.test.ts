@@ -120,13 +120,19 @@ describe('the runner start-up bundle', { timeout: 90_000 }, () => {
   });
 
   it('stops quietly with exit 0 when the reader of its output leaves (`npm run sim … | head`)', async () => {
-    const child = spawn(process.execPath, ['scripts/sim.mjs', 'demo', '--format', 'csv', '--duration', '3600'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['scripts/sim.mjs', 'demo', '--format', 'csv', '--duration', '3600'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const first = await new Promise<string>((ok) => child.stdout.once('data', (b: Buffer) => ok(b.toString())));
+    const first = await new Promise<string>((ok) =>
+      child.stdout.once('data', (b: Buffer) => ok(b.toString())),
+    );
     child.stdout.destroy();
     const code = await new Promise<number | null>((ok) => child.on('exit', ok));
     expect(first.startsWith('tick,')).toBe(true);

@@ -28,7 +28,11 @@ const churn: Scenario = {
   })),
   events: [
     { atS: 4, type: 'removeVps', vps: 'v2' },
-    { atS: 6, type: 'addVps', vps: { id: 'n1', vcpus: 4, ramGiB: 4, diskIops: 500, netMbps: 50, load: { cpu: 1 } } },
+    {
+      atS: 6,
+      type: 'addVps',
+      vps: { id: 'n1', vcpus: 4, ramGiB: 4, diskIops: 500, netMbps: 50, load: { cpu: 1 } },
+    },
     { atS: 9, type: 'startFault', vps: 'v3', fault: 'kernel_panic' },
     { atS: 15, type: 'removeVps', vps: 'v0' },
     { atS: 17, type: 'addVps', vps: { id: 'v2', vcpus: 1, ramGiB: 1, diskIops: 100, netMbps: 10 } },
@@ -41,11 +45,24 @@ const SERVES_NOTHING = new Set(['down', 'rebooting']);
 
 /** The summary's means, states and highest p99, restated value by value. */
 function naive(frames: Frame[]) {
-  const per = new Map<string, { ticks: number; sum: number[]; n: number[]; states: Record<string, number>; maxP99: number }>();
+  const per = new Map<
+    string,
+    { ticks: number; sum: number[]; n: number[]; states: Record<string, number>; maxP99: number }
+  >();
   for (const f of frames)
     for (const v of f.vps) {
       let p = per.get(v.id);
-      if (!p) per.set(v.id, (p = { ticks: 0, sum: VPS_METRICS.map(() => 0), n: VPS_METRICS.map(() => 0), states: {}, maxP99: -Infinity }));
+      if (!p)
+        per.set(
+          v.id,
+          (p = {
+            ticks: 0,
+            sum: VPS_METRICS.map(() => 0),
+            n: VPS_METRICS.map(() => 0),
+            states: {},
+            maxP99: -Infinity,
+          }),
+        );
       p.ticks++;
       p.states[v.state] = (p.states[v.state] ?? 0) + 1;
       if (Number.isFinite(v.latencyP99Ms)) p.maxP99 = Math.max(p.maxP99, v.latencyP99Ms);

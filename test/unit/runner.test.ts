@@ -214,7 +214,9 @@ describe('sim CLI', { timeout: 90_000 }, () => {
     ]);
     expect([h.code, r.code]).toEqual([0, 0]);
     const head = h.stdout.split('\n')[0].split(',');
-    expect(head).toEqual(expect.arrayContaining(['t[s]', 'cpuSteal[0-1]', 'latencyP99Ms', 'host.dom0CpuUtil[0-1]']));
+    expect(head).toEqual(
+      expect.arrayContaining(['t[s]', 'cpuSteal[0-1]', 'latencyP99Ms', 'host.dom0CpuUtil[0-1]']),
+    );
     const [names, units, first] = r.stdout.split('\n').map((l) => l.split(','));
     expect(names).toContain('cpuSteal');
     expect(units[names.indexOf('cpuSteal')]).toBe('0-1');

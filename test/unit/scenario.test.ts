@@ -41,7 +41,13 @@ describe('parseScenarioJson', () => {
       name: 'many',
       mode: 'para',
       host: { cores: 1024, ramGiB: 65_536, diskIops: 10_000_000, netMbps: 1_000_000 },
-      vps: Array.from({ length: n }, (_, i) => ({ id: `v-${i}`, vcpus: 1, ramGiB: 1, diskIops: 10, netMbps: 1 })),
+      vps: Array.from({ length: n }, (_, i) => ({
+        id: `v-${i}`,
+        vcpus: 1,
+        ramGiB: 1,
+        diskIops: 10,
+        netMbps: 1,
+      })),
     });
     const text = JSON.stringify(many(MAX_SCENARIO_VPS + 1));
     const live = parseScenarioJson(text);
@@ -64,7 +70,8 @@ describe('parseScenarioJson', () => {
 
   it('caps the events and the parameter overrides, more events for the runner, naming the field', () => {
     const ev = { atTick: 0, type: 'setLoad', vps: 'web-1', load: { cpu: 0.5 } };
-    const withEvents = (n: number) => JSON.stringify({ ...base, events: Array.from({ length: n }, () => ev) });
+    const withEvents = (n: number) =>
+      JSON.stringify({ ...base, events: Array.from({ length: n }, () => ev) });
     const live = parseScenarioJson(withEvents(MAX_SCENARIO_EVENTS + 1));
     expect(!live.ok && [live.error.path, live.error.message]).toEqual([
       'events',
@@ -81,7 +88,9 @@ describe('parseScenarioJson', () => {
       'events',
       `events: at most ${MAX_RUNNER_EVENTS} events in a runner scenario`,
     ]);
-    const params = Object.fromEntries(Array.from({ length: MAX_SCENARIO_PARAMS + 1 }, (_, i) => [`p${i}`, 1]));
+    const params = Object.fromEntries(
+      Array.from({ length: MAX_SCENARIO_PARAMS + 1 }, (_, i) => [`p${i}`, 1]),
+    );
     const p = parseScenarioJson(JSON.stringify({ ...base, params }), { runner: true });
     expect(!p.ok && [p.error.path, p.error.message]).toEqual([
       'params',
@@ -95,7 +104,14 @@ describe('parseScenarioJson', () => {
         ...base,
         mode: 'full',
         host,
-        vps: ramGiB.map((ram, i) => ({ id: `v${i}`, vcpus: 1, ramGiB: ram, diskIops: 10, netMbps: 10, cpuCapCores })),
+        vps: ramGiB.map((ram, i) => ({
+          id: `v${i}`,
+          vcpus: 1,
+          ramGiB: ram,
+          diskIops: 10,
+          netMbps: 10,
+          cpuCapCores,
+        })),
       });
       return r.ok ? 'admitted' : r.error.message;
     };
@@ -108,7 +124,9 @@ describe('parseScenarioJson', () => {
     expect(refusal({ cores: 4, ramGiB: 4096 }, [4000, 100.456])).toBe(
       'vps[1]: RAM plans would total 4100.46 GiB; full admits at most 4096 GiB on this host',
     );
-    expect(refusal({ cores: 1, ramGiB: 64 }, [1, 1], 0.5000001)).toMatch(/^vps\[1\]: CPU caps would total 1\.0000002 cores on a 1-core host/);
+    expect(refusal({ cores: 1, ramGiB: 64 }, [1, 1], 0.5000001)).toMatch(
+      /^vps\[1\]: CPU caps would total 1\.0000002 cores on a 1-core host/,
+    );
   });
 
   it('reports the line and column of a syntax error', () => {

@@ -65,12 +65,19 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   try {
-    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = (await res.json().catch(() => null)) as unknown;
     if (isAnswer<T>(json)) return json;
     return { ok: false, error: { code: 'INTERNAL', message: `${res.status} ${res.statusText}` } };
   } catch (e) {
-    return { ok: false, error: { code: 'INTERNAL', message: `Server unreachable (${(e as Error).message})` } };
+    return {
+      ok: false,
+      error: { code: 'INTERNAL', message: `Server unreachable (${(e as Error).message})` },
+    };
   }
 }
 
@@ -94,7 +101,8 @@ export const api = {
   scenario: (lab: string) => call<unknown>('GET', `/api/labs/${encodeURIComponent(lab)}/scenario`),
   createLab: (body: { preset?: string; scenario?: unknown; from?: string; compare?: [ModeSpec, ModeSpec] }) =>
     call<LabSummary>('POST', '/api/labs', body),
-  resetLab: (lab: string) => call<{ id: string; tick: number }>('POST', `/api/labs/${encodeURIComponent(lab)}/reset`, {}),
+  resetLab: (lab: string) =>
+    call<{ id: string; tick: number }>('POST', `/api/labs/${encodeURIComponent(lab)}/reset`, {}),
 };
 
 export function csvUrl(lab: string): string {

@@ -46,17 +46,31 @@ export class CoarseHistory {
   /** Read the server's answer; null when it is not the expected shape. */
   static parse(raw: unknown): CoarseHistory | null {
     if (!raw || typeof raw !== 'object') return null;
-    const r = raw as { tickMs?: unknown; bucketTicks?: unknown; toTick?: unknown; ticks?: unknown; vps?: unknown; host?: unknown };
+    const r = raw as {
+      tickMs?: unknown;
+      bucketTicks?: unknown;
+      toTick?: unknown;
+      ticks?: unknown;
+      vps?: unknown;
+      host?: unknown;
+    };
     const tickMs = Number(r.tickMs);
     const bucketTicks = Number(r.bucketTicks);
-    if (!(tickMs > 0) || !(bucketTicks >= 1) || !Array.isArray(r.ticks) || !r.vps || typeof r.vps !== 'object') return null;
+    if (
+      !(tickMs > 0) ||
+      !(bucketTicks >= 1) ||
+      !Array.isArray(r.ticks) ||
+      !r.vps ||
+      typeof r.vps !== 'object'
+    )
+      return null;
     const n = r.ticks.length;
     const times = new Float64Array(n);
     for (let i = 0; i < n; i++) times[i] = ((Number(r.ticks[i]) + (bucketTicks - 1) / 2) * tickMs) / 1000;
     const h = new CoarseHistory(times, Number.isFinite(Number(r.toTick)) ? Number(r.toTick) : -1);
-    const series: [string, unknown, readonly ChartMetric[]][] = Object.entries(r.vps as Record<string, unknown>).map(
-      ([vps, metrics]) => [vps, metrics, CHART_METRICS],
-    );
+    const series: [string, unknown, readonly ChartMetric[]][] = Object.entries(
+      r.vps as Record<string, unknown>,
+    ).map(([vps, metrics]) => [vps, metrics, CHART_METRICS]);
     // The host's envelopes, where the answer has them, go under the host series.
     if (r.host && typeof r.host === 'object') series.push([HOST_SERIES, r.host, HOST_CHART_METRICS]);
     for (const [vps, metrics, names] of series) {

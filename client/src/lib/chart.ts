@@ -141,7 +141,12 @@ export function seriesPlugin(state: SeriesState): Plugin<'line'> {
  * The crosshair and the drag selection, on a transparent canvas laid over the chart: moving the
  * pointer repaints this layer only, never the chart.
  */
-export function drawPointerLayer(overlay: HTMLCanvasElement, chart: Chart | undefined, view: TimeView, theme: Theme): void {
+export function drawPointerLayer(
+  overlay: HTMLCanvasElement,
+  chart: Chart | undefined,
+  view: TimeView,
+  theme: Theme,
+): void {
   const ctx = overlay.getContext('2d');
   if (!ctx) return;
   const dpr = window.devicePixelRatio || 1;
@@ -217,7 +222,12 @@ export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x
             const step = (scale.options as { ticks?: { stepSize?: number } }).ticks?.stepSize;
             if (!step || !(scale.max > scale.min)) return;
             const ticks: { value: number }[] = [];
-            for (let v = Math.ceil(scale.min / step - 1e-9) * step; v <= scale.max + 1e-9 && ticks.length < 200; v += step) ticks.push({ value: +v.toFixed(6) });
+            for (
+              let v = Math.ceil(scale.min / step - 1e-9) * step;
+              v <= scale.max + 1e-9 && ticks.length < 200;
+              v += step
+            )
+              ticks.push({ value: +v.toFixed(6) });
             scale.ticks = ticks;
           },
           grid: { color: o.theme.grid, drawTicks: false },
@@ -247,7 +257,13 @@ export function lineConfig(o: ChartOptionsInput): ChartConfiguration<'line', { x
             // A log axis picks its own labels (1-2-5 and the like), so none is skipped blindly.
             ...(o.log ? { autoSkip: false } : { maxTicksLimit: 6 }),
             callback(v, _i, ticks) {
-              return formatTick(Number(v), o.unit, o.log, ticks, (this as unknown as { height: number }).height || 200);
+              return formatTick(
+                Number(v),
+                o.unit,
+                o.log,
+                ticks,
+                (this as unknown as { height: number }).height || 200,
+              );
             },
           },
         },
@@ -297,7 +313,13 @@ function logLabels(ticks: readonly { value: number }[], heightPx: number): numbe
   return keep;
 }
 
-function formatTick(v: number, unit: string, log: boolean, ticks: readonly { value: number }[], heightPx: number): string | null {
+function formatTick(
+  v: number,
+  unit: string,
+  log: boolean,
+  ticks: readonly { value: number }[],
+  heightPx: number,
+): string | null {
   if (log) {
     const m = mantissaOf(v);
     if (m === null || !logLabels(ticks, heightPx).includes(m)) return null;

@@ -105,8 +105,24 @@ export const CHART_SPECS: Record<ChartKind, ChartSpec> = {
     host: true,
     lines: [
       // Only paravirtualization has a Dom0 and only hosted virtualization a host OS: a 0 is no line.
-      { metric: 'dom0CpuUtil', secondary: false, scale: 100, gate: 'dom0CpuUtil', name: 'Dom0', color: '#d97706', modes: ['para'] },
-      { metric: 'hostOsCpuUtil', secondary: false, scale: 100, gate: 'hostOsCpuUtil', name: 'host OS', color: '#8b5cf6', modes: ['hosted'] },
+      {
+        metric: 'dom0CpuUtil',
+        secondary: false,
+        scale: 100,
+        gate: 'dom0CpuUtil',
+        name: 'Dom0',
+        color: '#d97706',
+        modes: ['para'],
+      },
+      {
+        metric: 'hostOsCpuUtil',
+        secondary: false,
+        scale: 100,
+        gate: 'hostOsCpuUtil',
+        name: 'host OS',
+        color: '#8b5cf6',
+        modes: ['hosted'],
+      },
       { metric: 'cpuUtil', secondary: true, scale: 100, name: 'all cores', color: '#64748b' },
     ],
   },
@@ -151,9 +167,13 @@ export class ChartData {
     this.spec = spec;
     const lines: { vps: string; line: LineSpec }[] = [];
     if (spec.host) for (const line of spec.lines) lines.push({ vps: HOST_SERIES, line });
-    else for (const vps of vpsIds) for (const line of spec.lines) if (!line.secondary || secondary(vps)) lines.push({ vps, line });
+    else
+      for (const vps of vpsIds)
+        for (const line of spec.lines) if (!line.secondary || secondary(vps)) lines.push({ vps, line });
     this.lines = lines;
-    this.cache = new ColumnCache(lines.map((l) => ({ vps: l.vps, metric: l.line.metric, map: this.mapper(l.line), gate: l.line.gate })));
+    this.cache = new ColumnCache(
+      lines.map((l) => ({ vps: l.vps, metric: l.line.metric, map: this.mapper(l.line), gate: l.line.gate })),
+    );
     this.buffers = lines.map(() => new PointBuffer());
     this.prevY = lines.map(() => new Float64Array(0));
     this.prevCount = new Int32Array(lines.length).fill(-1);
@@ -241,7 +261,8 @@ export class ChartData {
 
   private mapper(line: LineSpec): (v: number) => number {
     const s = line.scale;
-    if (this.spec.log) return (v) => (Number.isNaN(v) ? v : Math.max(LOG_FLOOR, Number.isFinite(v) ? v * s : 1e7));
+    if (this.spec.log)
+      return (v) => (Number.isNaN(v) ? v : Math.max(LOG_FLOOR, Number.isFinite(v) ? v * s : 1e7));
     return s === 1 ? (v) => v : (v) => v * s;
   }
 }

@@ -58,7 +58,11 @@ export class ColumnCache {
     const k = t0 / width;
     const origin = Math.abs(k - Math.round(k)) < 1e-6 ? 0 : t0;
     const rebuild =
-      width !== this.width || origin !== this.origin || table.generation !== this.generation || coarse !== this.coarse || cols + 2 > this.cap;
+      width !== this.width ||
+      origin !== this.origin ||
+      table.generation !== this.generation ||
+      coarse !== this.coarse ||
+      cols + 2 > this.cap;
     this.first = Math.round((t0 - origin) / width);
     this.last = this.first + cols - 1;
     if (rebuild) {

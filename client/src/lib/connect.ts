@@ -62,7 +62,10 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
         return;
       }
       watchdog = setTimeout(() => {
-        client.lastError = { code: 'INTERNAL', message: 'The server joined this lab but sent no history; asking again' };
+        client.lastError = {
+          code: 'INTERNAL',
+          message: 'The server joined this lab but sent no history; asking again',
+        };
         join();
       }, SNAPSHOT_WAIT_MS);
     });

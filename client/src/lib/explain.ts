@@ -58,26 +58,39 @@ export function p99Ratio(v: VpsMetrics): number {
 export function explain(input: ExplainInput): string | null {
   const { vps } = input;
   if (vps.state === 'down' || vps.state === 'rebooting' || vps.state === 'dnr') {
-    const what = vps.state === 'dnr' ? 'does not respond (DNR)' : vps.state === 'down' ? 'is down' : 'is rebooting';
+    const what =
+      vps.state === 'dnr' ? 'does not respond (DNR)' : vps.state === 'down' ? 'is down' : 'is rebooting';
     return `${vps.id} ${what}: ${outageCause(input)}`;
   }
   const ratio = p99Ratio(vps);
   const degr = vps.degradation;
   let head: string;
   if (ratio >= P99_RATIO_THRESHOLD) head = `${vps.id} p99 ${times(ratio)}`;
-  else if (degr >= DEGRADATION_THRESHOLD) head = `${vps.id} loses ${pct(degr, degr < 0.1 ? 1 : 0)} of good responses`;
+  else if (degr >= DEGRADATION_THRESHOLD)
+    head = `${vps.id} loses ${pct(degr, degr < 0.1 ? 1 : 0)} of good responses`;
   else if (edgesFor(input.frame, vps.id).length) {
     // A neighbour is taking something from it, even if the effect is still small: say who and how.
-    head = ratio >= SLIGHT_RATIO ? `${vps.id} p99 ${times(ratio)}` : degr > 0 ? `${vps.id} loses ${pct(degr, 2)} of good responses` : vps.id;
+    head =
+      ratio >= SLIGHT_RATIO
+        ? `${vps.id} p99 ${times(ratio)}`
+        : degr > 0
+          ? `${vps.id} loses ${pct(degr, 2)} of good responses`
+          : vps.id;
   } else return null;
   return `${head}: ${cause(input)}`;
 }
 
 function edgesFor(frame: Frame, victim: string): Attribution[] {
-  return frame.attribution.filter((a) => a.victim === victim && a.share > 0).sort((a, b) => b.share - a.share);
+  return frame.attribution
+    .filter((a) => a.victim === victim && a.share > 0)
+    .sort((a, b) => b.share - a.share);
 }
 
-function culpritFault(faults: readonly ActiveFault[], culprit: string, resource: Resource): ActiveFault | undefined {
+function culpritFault(
+  faults: readonly ActiveFault[],
+  culprit: string,
+  resource: Resource,
+): ActiveFault | undefined {
   const own = faults.filter((f) => f.vps === culprit);
   return own.find((f) => FAULT_RESOURCES[f.fault]?.includes(resource)) ?? own[0];
 }
@@ -90,23 +103,28 @@ function cause(input: ExplainInput): string {
     const fault = culpritFault(faults, top.culprit, top.resource);
     const who = fault ? `${top.culprit}'s ${fault.fault}` : top.culprit;
     const culprit = frame.vps.find((v) => v.id === top.culprit);
-    let line = `${who} ${holds(top.resource, culprit, input)} ${mechanism(top.resource, mode, vps)}`.trimEnd();
+    let line =
+      `${who} ${holds(top.resource, culprit, input)} ${mechanism(top.resource, mode, vps)}`.trimEnd();
     if (edges.length > 1) line += ` (${pct(top.share)} of the shortfall; ${edges.length - 1} more)`;
     return line;
   }
   const own = faults.find((f) => f.vps === vps.id);
-  if (vps.cpuThrottled >= 0.05) return `throttled ${pct(vps.cpuThrottled)} of the time by its own CPU cap (fixed quota)`;
+  if (vps.cpuThrottled >= 0.05)
+    return `throttled ${pct(vps.cpuThrottled)} of the time by its own CPU cap (fixed quota)`;
   if (own) return `its own ${own.fault}`;
   if (vps.memSwappedGiB > 0.01) return `swapping inside the guest (memory demand above its plan)`;
-  if (frame.host.hostSwapGiB > 0.01) return `the host is swapping (${frame.host.hostSwapGiB.toFixed(1)} GiB): every guest slows`;
-  if (vps.cpuSteal >= 0.05) return `${pct(vps.cpuSteal)} CPU steal: neighbours took its CPU ${mechanism('cpu', mode, vps)}`;
+  if (frame.host.hostSwapGiB > 0.01)
+    return `the host is swapping (${frame.host.hostSwapGiB.toFixed(1)} GiB): every guest slows`;
+  if (vps.cpuSteal >= 0.05)
+    return `${pct(vps.cpuSteal)} CPU steal: neighbours took its CPU ${mechanism('cpu', mode, vps)}`;
   const thrash = faults.find((f) => f.fault === 'cache_thrash' && f.vps !== vps.id);
   if (thrash) return `${thrash.vps}'s cache_thrash ${mechanism('cache', mode, vps)}`;
   // No measured share, but a neighbour floods the disk this VPS uses: say what it waits there, and beside whom.
   const storm = faults.find((f) => f.fault === 'io_storm' && f.vps !== vps.id);
   if (storm && vps.diskServedIops > 0)
     return `${ms(vps.diskLatencyMs)} at the disk while ${storm.vps}'s io_storm runs ${mechanism('disk', mode, vps)}`;
-  if (vps.schedWaitMs >= 1 && isShared(mode)) return `scheduler wait ${ms(vps.schedWaitMs)} on a busy shared CPU`;
+  if (vps.schedWaitMs >= 1 && isShared(mode))
+    return `scheduler wait ${ms(vps.schedWaitMs)} on a busy shared CPU`;
   return 'queueing under its own load';
 }
 
@@ -166,9 +184,15 @@ export function mechanism(resource: Resource, mode: ModeSpec, victim?: VpsMetric
           ? "in the shared kernel's disk queue"
           : 'on the shared disk';
     case 'net':
-      return b === 'para' ? "through Dom0's netback" : b === 'container' ? 'on the shared NIC queue' : 'on the shared NIC';
+      return b === 'para'
+        ? "through Dom0's netback"
+        : b === 'container'
+          ? 'on the shared NIC queue'
+          : 'on the shared NIC';
     case 'mem':
-      return b === 'container' ? 'and the host swaps (no memory.max)' : 'and the host swaps (overcommitted memory)';
+      return b === 'container'
+        ? 'and the host swaps (no memory.max)'
+        : 'and the host swaps (overcommitted memory)';
     case 'cache':
       return 'in the shared last-level cache and memory bandwidth';
     case 'dom0':
@@ -192,8 +216,11 @@ function outageCause(input: ExplainInput): string {
   if (own?.fault === 'kernel_panic') return 'its kernel panicked; it reboots';
   if (own?.fault === 'memory_leak') return 'its memory_leak ran into the OOM killer';
   if (base(mode) === 'container') {
-    const shared = faults.find((f) => f.vps !== vps.id && (f.fault === 'kernel_panic' || f.fault === 'fork_bomb'));
-    if (shared?.fault === 'kernel_panic') return `${shared.vps}'s kernel_panic took the one shared kernel down`;
+    const shared = faults.find(
+      (f) => f.vps !== vps.id && (f.fault === 'kernel_panic' || f.fault === 'fork_bomb'),
+    );
+    if (shared?.fault === 'kernel_panic')
+      return `${shared.vps}'s kernel_panic took the one shared kernel down`;
     if (shared) return `${shared.vps}'s fork_bomb exhausted the shared kernel's process table`;
   }
   const edges = edgesFor(frame, vps.id);

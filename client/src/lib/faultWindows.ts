@@ -41,7 +41,8 @@ export function faultWindows(events: readonly LabEvent[], state: LabState | null
     }
   }
   // Still running: the state is the truth (also for faults that began before the log's oldest entry).
-  for (const f of state.faults) out.push({ t0: f.sinceTick * s, t1: Infinity, label: `${f.fault} on ${f.vps}` });
+  for (const f of state.faults)
+    out.push({ t0: f.sinceTick * s, t1: Infinity, label: `${f.fault} on ${f.vps}` });
   for (const f of state.hostFaults) out.push({ t0: f.sinceTick * s, t1: Infinity, label: f.fault });
   return out;
 }

@@ -157,7 +157,11 @@ export class LabClient {
     this.status = status;
     if (status === 'connected') return;
     // The server will not answer what it was sent before the drop: answer it here, so nothing waits on.
-    for (const answer of [...this.pending]) answer({ ok: false, error: { code: 'INTERNAL', message: 'The connection dropped before the server answered' } });
+    for (const answer of [...this.pending])
+      answer({
+        ok: false,
+        error: { code: 'INTERNAL', message: 'The connection dropped before the server answered' },
+      });
   }
 
   /**
@@ -281,7 +285,10 @@ export class LabClient {
   private request<T>(send: (socket: LabSocket, done: (r: Ack<T>) => void) => void): Promise<Ack<T>> {
     const socket = this.socket;
     if (!socket || this.status !== 'connected') {
-      return Promise.resolve({ ok: false, error: { code: 'INTERNAL', message: 'Not connected to the server' } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'INTERNAL', message: 'Not connected to the server' },
+      });
     }
     return new Promise((resolve) => {
       const answer = (r: Ack<never>): void => {

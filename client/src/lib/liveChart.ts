@@ -78,20 +78,32 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
   let drawn: DrawnLine[] = [];
   let drawOrder: number[] = [];
   let gapS = 1;
-  let windowsOf: { events: unknown; state: unknown; windows: FaultWindow[] } = { events: null, state: null, windows: [] };
+  let windowsOf: { events: unknown; state: unknown; windows: FaultWindow[] } = {
+    events: null,
+    state: null,
+    windows: [],
+  };
   const windows = (): FaultWindow[] => {
     if (windowsOf.events !== client.events || windowsOf.state !== client.state)
-      windowsOf = { events: client.events, state: client.state, windows: faultWindows(client.events, client.state) };
+      windowsOf = {
+        events: client.events,
+        state: client.state,
+        windows: faultWindows(client.events, client.state),
+      };
     return windowsOf.windows;
   };
   let aheadOf: { state: unknown; markers: ChartMarker[] } = { state: null, markers: [] };
   const shown = (): ChartMarker[] => {
-    if (aheadOf.state !== client.state) aheadOf = { state: client.state, markers: upcomingMarkers(client.state) };
+    if (aheadOf.state !== client.state)
+      aheadOf = { state: client.state, markers: upcomingMarkers(client.state) };
     const past = markersFor(client.markers, slot);
     return aheadOf.markers.length ? [...past, ...aheadOf.markers] : past;
   };
   let layoutShown = '';
-  const onLayout = (labels: readonly DrawnLabel[], area: { left: number; top: number; right: number; bottom: number }): void => {
+  const onLayout = (
+    labels: readonly DrawnLabel[],
+    area: { left: number; top: number; right: number; bottom: number },
+  ): void => {
     const r = (v: number): number => Math.round(v * 10) / 10;
     const text = JSON.stringify({
       area: [r(area.left), r(area.top), r(area.right), r(area.bottom)],
@@ -101,7 +113,13 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     layoutShown = text;
     wrapper.setAttribute('data-markers', text);
   };
-  const markers = markerPlugin({ markers: shown, now: () => table.lastTime(), windows, theme: theme_, onLayout });
+  const markers = markerPlugin({
+    markers: shown,
+    now: () => table.lastTime(),
+    windows,
+    theme: theme_,
+    onLayout,
+  });
   const series = seriesPlugin({ lines: () => drawn, gap: () => gapS, log: sp.log });
   const chart = new Chart(
     canvas,
@@ -127,7 +145,15 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
         // Secondary quantities (demand, throttled) are faint solid lines: dashes are slow to raster.
         color: dim ? c + theme_.dimAlpha : l.line.secondary ? c + '70' : c,
         // 1 px lines rasterise as hairlines (much cheaper); 1.5 px only where few lines share a chart.
-        width: sp.host ? (l.line.secondary ? 1 : 2) : focused === l.vps ? 2 : !few || l.line.secondary || dim ? 1 : 1.5,
+        width: sp.host
+          ? l.line.secondary
+            ? 1
+            : 2
+          : focused === l.vps
+            ? 2
+            : !few || l.line.secondary || dim
+              ? 1
+              : 1.5,
       };
     });
     // The highlighted VPS is drawn last, on top.

@@ -35,11 +35,20 @@ export interface MarkerState {
   windows?: () => readonly { t0: number; t1: number }[];
   theme: Theme;
   /** Told the labels and the plot area after each draw. */
-  onLayout?: (labels: readonly DrawnLabel[], area: { left: number; top: number; right: number; bottom: number }) => void;
+  onLayout?: (
+    labels: readonly DrawnLabel[],
+    area: { left: number; top: number; right: number; bottom: number },
+  ) => void;
 }
 
 function colorOf(m: ChartMarker, theme: Theme): string {
-  return m.kind === 'fault' ? theme.fault : m.kind === 'recovery' ? theme.recovery : m.kind === 'mode' ? theme.mode : theme.command;
+  return m.kind === 'fault'
+    ? theme.fault
+    : m.kind === 'recovery'
+      ? theme.recovery
+      : m.kind === 'mode'
+        ? theme.mode
+        : theme.command;
 }
 
 function shadeWindows(chart: Chart, state: MarkerState): void {
@@ -109,7 +118,16 @@ export function markerPlugin(state: MarkerState): Plugin<'line'> {
         ctx.globalAlpha = l.marker.ahead ? 0.75 : 1;
         ctx.fillStyle = colorOf(l.marker, theme);
         ctx.fillText(l.text, l.x, y);
-        drawn.push({ text: l.text, t: l.marker.t, kind: l.marker.kind, ahead: !!l.marker.ahead, x: l.x, y, w: l.w, h: ROW_PX - 2 });
+        drawn.push({
+          text: l.text,
+          t: l.marker.t,
+          kind: l.marker.kind,
+          ahead: !!l.marker.ahead,
+          x: l.x,
+          y,
+          w: l.w,
+          h: ROW_PX - 2,
+        });
       }
       ctx.restore();
       state.onLayout?.(drawn, { left: area.left, top: area.top, right: area.right, bottom: area.bottom });

@@ -19,7 +19,10 @@ export function markersFor(markers: readonly Marker[], side: number): Marker[] {
 export function upcomingMarkers(state: LabState | null): ChartMarker[] {
   const out: ChartMarker[] = [];
   for (const e of state?.upcoming ?? []) {
-    const m = markerFor({ tick: e.tick, kind: 'command', by: 'scenario', message: '', command: e.command }, state!.tickMs);
+    const m = markerFor(
+      { tick: e.tick, kind: 'command', by: 'scenario', message: '', command: e.command },
+      state!.tickMs,
+    );
     if (m) out.push({ ...m, ahead: true });
   }
   return out;
@@ -120,7 +123,8 @@ function modeChains(visible: readonly ChartMarker[], o: MarkerLayoutInput): Cand
     const longer = last ? `${last.label} → ${to}` : '';
     // A run wider than the plot goes on in a new label (which takes the next row).
     const fits = o.left === undefined || o.measure(longer) <= o.right - o.left;
-    if (last && fits && px <= last.px + LABEL_PAD_PX + o.measure(last.label) + LABEL_GAP_PX) last.label = longer;
+    if (last && fits && px <= last.px + LABEL_PAD_PX + o.measure(last.label) + LABEL_GAP_PX)
+      last.label = longer;
     else out.push({ px, head: m, label: m.label, suffix: '', order: 0, whole: true });
   }
   return out;
@@ -149,7 +153,10 @@ interface Candidate {
  * one that fits nowhere is left out. Events ahead past the window's end are named at its right
  * edge ("▸ io_storm on batch-1 in 0:12").
  */
-export function layoutMarkers(markers: readonly ChartMarker[], o: MarkerLayoutInput): { lines: MarkerLine[]; labels: MarkerLabel[] } {
+export function layoutMarkers(
+  markers: readonly ChartMarker[],
+  o: MarkerLayoutInput,
+): { lines: MarkerLine[]; labels: MarkerLabel[] } {
   const clusterPx = o.clusterPx ?? CLUSTER_PX;
   const maxLabelPx = o.maxLabelPx ?? MAX_LABEL_PX;
   const left = o.left ?? -Infinity;
@@ -180,7 +187,13 @@ export function layoutMarkers(markers: readonly ChartMarker[], o: MarkerLayoutIn
     const head = pick(rest);
     const more = rest.length - 1;
     const label = head.ahead ? `▸ ${head.label}` : head.label;
-    candidates.push({ px: c.px, head, label, suffix: more > 0 ? ` +${more}` : '', order: head.ahead ? 1 : 2 });
+    candidates.push({
+      px: c.px,
+      head,
+      label,
+      suffix: more > 0 ? ` +${more}` : '',
+      order: head.ahead ? 1 : 2,
+    });
   }
   const beyond = markers.filter((m) => m.ahead && m.t > o.max).sort((a, b) => a.t - b.t);
   if (beyond.length) {
@@ -211,7 +224,9 @@ export function layoutMarkers(markers: readonly ChartMarker[], o: MarkerLayoutIn
     else if (c.px - LABEL_PAD_PX - w >= left) x = c.px - LABEL_PAD_PX - w;
     else x = o.right - w;
     if (x < left) x = left;
-    const row = taken.findIndex((spans) => spans.every(([a, b]) => x + w + LABEL_GAP_PX <= a || x >= b + LABEL_GAP_PX));
+    const row = taken.findIndex((spans) =>
+      spans.every(([a, b]) => x + w + LABEL_GAP_PX <= a || x >= b + LABEL_GAP_PX),
+    );
     if (row < 0) continue;
     taken[row].push([x, x + w]);
     labels.push({ x, w, row, text, marker: c.head });

@@ -18,7 +18,14 @@ export type Measure = (text: string) => number;
  */
 export function captionOf(parts: readonly (string | readonly string[])[]): string {
   return parts
-    .map((p) => (typeof p === 'string' ? p : p.map((k) => k.trim()).filter(Boolean).join(', ')))
+    .map((p) =>
+      typeof p === 'string'
+        ? p
+        : p
+            .map((k) => k.trim())
+            .filter(Boolean)
+            .join(', '),
+    )
     .map((p) => p.replace(/\s+/g, ' ').trim())
     .filter(Boolean)
     .join(' · ');
@@ -39,7 +46,13 @@ export function fitText(text: string, max: number, measure: Measure): string {
 }
 
 /** The legend's entries in rows that fit `width`: every VPS appears, however many there are. */
-export function legendRows<T extends { id: string }>(entries: readonly T[], width: number, measure: Measure, swatch: number, gap: number): T[][] {
+export function legendRows<T extends { id: string }>(
+  entries: readonly T[],
+  width: number,
+  measure: Measure,
+  swatch: number,
+  gap: number,
+): T[][] {
   const rows: T[][] = [];
   let row: T[] = [];
   let x = 0;
@@ -90,20 +103,28 @@ export function renderChartsPng(root: ParentNode, info: PngInfo): HTMLCanvasElem
   const fg = cs.getPropertyValue('--text').trim() || '#111111';
   const muted = cs.getPropertyValue('--muted').trim() || '#6b7280';
   const dpr = window.devicePixelRatio || 1;
-  const font = (px: number, weight = 400): string => `${weight} ${Math.round(px * dpr)}px system-ui, sans-serif`;
+  const font = (px: number, weight = 400): string =>
+    `${weight} ${Math.round(px * dpr)}px system-ui, sans-serif`;
   const probe = document.createElement('canvas').getContext('2d');
   if (!probe) return null;
-  const measureIn = (f: string): Measure => (t) => {
-    probe.font = f;
-    return probe.measureText(t).width;
-  };
+  const measureIn =
+    (f: string): Measure =>
+    (t) => {
+      probe.font = f;
+      return probe.measureText(t).width;
+    };
   const pad = 12 * dpr;
   const cols = Math.min(2, items.length);
   const w = Math.max(...items.map((i) => i.canvas.width));
   const h = Math.max(...items.map((i) => i.canvas.height));
   // Wide enough for the title lines as well as the charts.
   const width = Math.ceil(
-    Math.max(cols * w, 480 * dpr, measureIn(font(18, 650))(info.title) + 2 * pad, measureIn(font(13))(info.subtitle) + 2 * pad),
+    Math.max(
+      cols * w,
+      480 * dpr,
+      measureIn(font(18, 650))(info.title) + 2 * pad,
+      measureIn(font(13))(info.subtitle) + 2 * pad,
+    ),
   );
   const legendFont = font(12);
   const swatch = 14 * dpr;

@@ -42,7 +42,10 @@ export function cancel(job: () => void): void {
  * asked each time), while `now()` on the returned handle schedules it for the next frame
  * regardless (window change, resize).
  */
-export function throttled(job: () => void, minMs: number | (() => number)): { request(): void; now(): void; cancel(): void } {
+export function throttled(
+  job: () => void,
+  minMs: number | (() => number),
+): { request(): void; now(): void; cancel(): void } {
   let last = -Infinity;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const run = (): void => {

@@ -9,7 +9,9 @@ function initial(): ThemeName {
   } catch {
     /* storage unavailable: follow the system */
   }
-  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches
+    ? 'dark'
+    : 'light';
 }
 
 export class ThemeState {

@@ -123,11 +123,20 @@ describe('a cluster with MAX_LABS=2 per process', () => {
 
   it('lists the labs while one in Redis has a damaged meta that no process can take over yet', async () => {
     // Every process is full: nobody takes these over (and sets them aside), so the list must cope.
-    await peek.multi().hset(keys.labs, 'torn-meta', '{"scenario": {"na').hset(keys.labs, 'odd-meta', '{"x":1}').exec();
+    await peek
+      .multi()
+      .hset(keys.labs, 'torn-meta', '{"scenario": {"na')
+      .hset(keys.labs, 'odd-meta', '{"x":1}')
+      .exec();
     for (const p of procs) {
       const r = await http(`${p.url}/api/labs`);
       expect(r.status, r.text).toBe(200);
-      expect((r.body.data as { id: string }[]).map((l) => l.id).sort()).toEqual(['bad-snap', 'demo', 'p1', 'p2']);
+      expect((r.body.data as { id: string }[]).map((l) => l.id).sort()).toEqual([
+        'bad-snap',
+        'demo',
+        'p1',
+        'p2',
+      ]);
     }
   }, 60_000);
 });

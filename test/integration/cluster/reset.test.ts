@@ -31,7 +31,13 @@ const owns = async (p: ServerProcess): Promise<string[]> =>
   ((await http(`${p.url}/healthz`)).body.data as { owns: string[] }).owns;
 
 const webLoads = async (p: ServerProcess): Promise<number[]> =>
-  ((await http(`${p.url}/api/labs/demo/scenario`)).body.data.events as { type: string; vps?: string; load?: { cpu: number } }[])
+  (
+    (await http(`${p.url}/api/labs/demo/scenario`)).body.data.events as {
+      type: string;
+      vps?: string;
+      load?: { cpu: number };
+    }[]
+  )
     .filter((e) => e.type === 'setLoad' && e.vps === 'web-1')
     .map((e) => e.load!.cpu);
 
@@ -47,7 +53,9 @@ describe('reset in a cluster', () => {
       (v: { id: string }) => v.id === 'web-1',
     ).load.cpu as number;
     const cmd = { type: 'setLoad', vps: 'web-1', load: { cpu: 0.777 } };
-    expect((await http(`${other.url}/api/labs/demo/commands`, { method: 'POST', body: cmd })).status).toBe(200);
+    expect((await http(`${other.url}/api/labs/demo/commands`, { method: 'POST', body: cmd })).status).toBe(
+      200,
+    );
     expect(await webLoads(other)).toEqual([0.777]);
 
     const r = await http(`${other.url}/api/labs/demo/reset`, { method: 'POST' });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Attribution } from '../../../shared/model.js';
 import { Blame } from '../../../client/src/lib/blame.js';
 
-const edge = (victim: string, culprit: string, share: number, resource: Attribution['resource'] = 'cpu'): Attribution => ({
+const edge = (
+  victim: string,
+  culprit: string,
+  share: number,
+  resource: Attribution['resource'] = 'cpu',
+): Attribution => ({
   victim,
   culprit,
   resource,
@@ -20,7 +25,10 @@ describe('blame as shown', () => {
 
   it('groups victims under their culprit, strongest group first', () => {
     const b = new Blame();
-    b.update([edge('web-1', 'batch-1', 0.5), edge('db-1', 'batch-1', 0.4), edge('web-1', 'ci-1', 0.3)], new Set());
+    b.update(
+      [edge('web-1', 'batch-1', 0.5), edge('db-1', 'batch-1', 0.4), edge('web-1', 'ci-1', 0.3)],
+      new Set(),
+    );
     expect(b.groups().map((g) => [g.culprit, g.victims.map((v) => v.victim)])).toEqual([
       ['batch-1', ['web-1', 'db-1']],
       ['ci-1', ['web-1']],
@@ -38,13 +46,14 @@ describe('blame as shown', () => {
     expect(b.groups().some((g) => g.culprit === 'batch-1')).toBe(false);
   });
 
-  it('a mode switch restarts the smoothing: the old mode\'s culprit is gone at the first frame of the new one', () => {
+  it("a mode switch restarts the smoothing: the old mode's culprit is gone at the first frame of the new one", () => {
     const b = new Blame();
     let tick = 0;
     for (; tick < 40; tick++) b.update([edge('web-1', 'batch-1', 0.6)], new Set(), { key: 'para', tick });
     // Still in para, a frame naming another culprit only nudges the average.
     const sameMode = new Blame();
-    for (let t = 0; t < 40; t++) sameMode.update([edge('web-1', 'batch-1', 0.6)], new Set(), { key: 'para', tick: t });
+    for (let t = 0; t < 40; t++)
+      sameMode.update([edge('web-1', 'batch-1', 0.6)], new Set(), { key: 'para', tick: t });
     sameMode.update([edge('web-1', 'db-1', 0.3, 'disk')], new Set(), { key: 'para', tick: 40 });
     expect(sameMode.groups()[0].culprit).toBe('batch-1');
     // Under full, the first frame's blame is the whole story, at its own share.
@@ -61,21 +70,24 @@ describe('blame as shown', () => {
     b.update([edge('web-1', 'batch-1', 0.3)], new Set(), { key: 'full', tick: 2 });
     expect(b.groups()[0].victims[0].share).toBeCloseTo(0.4, 12);
     // Long after the restart, one frame moves the average by ALPHA of the difference only.
-    for (let t = 3; t < 60; t++) b.update([edge('web-1', 'batch-1', 0.4)], new Set(), { key: 'full', tick: t });
+    for (let t = 3; t < 60; t++)
+      b.update([edge('web-1', 'batch-1', 0.4)], new Set(), { key: 'full', tick: t });
     b.update([edge('web-1', 'batch-1', 1)], new Set(), { key: 'full', tick: 60 });
     expect(b.groups()[0].victims[0].share).toBeLessThan(0.6);
   });
 
   it('a reset (the tick going back) and a VPS leaving restart it too; the same frame twice counts once', () => {
     const b = new Blame();
-    for (let t = 100; t < 140; t++) b.update([edge('web-1', 'batch-1', 0.7)], new Set(), { key: 'para|web-1,batch-1', tick: t });
+    for (let t = 100; t < 140; t++)
+      b.update([edge('web-1', 'batch-1', 0.7)], new Set(), { key: 'para|web-1,batch-1', tick: t });
     b.update([edge('web-1', 'ci-1', 0.2)], new Set(), { key: 'para|web-1,batch-1', tick: 3 });
     expect(b.groups().map((g) => g.culprit)).toEqual(['ci-1']);
     b.update([edge('web-1', 'ci-1', 0.2)], new Set(), { key: 'para|web-1,batch-1', tick: 3 });
     b.update([edge('web-1', 'ci-1', 0.6)], new Set(), { key: 'para|web-1,batch-1', tick: 4 });
     expect(b.groups()[0].victims[0].share).toBeCloseTo(0.4, 12);
     // batch-1 removed: nothing it was blamed for stays on the list.
-    for (let t = 5; t < 40; t++) b.update([edge('web-1', 'batch-1', 0.7)], new Set(), { key: 'para|web-1,batch-1', tick: t });
+    for (let t = 5; t < 40; t++)
+      b.update([edge('web-1', 'batch-1', 0.7)], new Set(), { key: 'para|web-1,batch-1', tick: t });
     b.update([], new Set(), { key: 'para|web-1', tick: 40 });
     expect(b.groups()).toEqual([]);
   });

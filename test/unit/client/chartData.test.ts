@@ -9,7 +9,12 @@ function table(n: number): SeriesTable {
   for (let i = 0; i < n; i++)
     t.append(
       frame(i, [
-        vpsMetrics('a', { cpuSteal: 0.25, cpuThrottled: 0.5, latencyP99Ms: i === 3 ? 0 : 20 + i, throughputRps: 100 }),
+        vpsMetrics('a', {
+          cpuSteal: 0.25,
+          cpuThrottled: 0.5,
+          latencyP99Ms: i === 3 ? 0 : 20 + i,
+          throughputRps: 100,
+        }),
         vpsMetrics('b', { cpuSteal: 0, cpuThrottled: 0, latencyP99Ms: 5, throughputRps: 100 }),
       ]),
     );
@@ -33,7 +38,11 @@ describe('ChartData', () => {
 
   it('draws the faint second line only for the VPSs it is asked to', () => {
     const d = new ChartData(CHART_SPECS.steal, ['a', 'b'], (vps) => vps === 'b');
-    expect(d.lines.map((l) => `${l.vps}:${l.line.metric}`)).toEqual(['a:cpuSteal', 'b:cpuSteal', 'b:cpuThrottled']);
+    expect(d.lines.map((l) => `${l.vps}:${l.line.metric}`)).toEqual([
+      'a:cpuSteal',
+      'b:cpuSteal',
+      'b:cpuThrottled',
+    ]);
   });
 
   it('floors values on the log-scale p99 chart', () => {
@@ -80,14 +89,22 @@ describe('ChartData', () => {
     const t = new SeriesTable(1000);
     // Two samples per column: the second one of column 1 is down.
     for (let i = 0; i < 8; i++)
-      t.append(frame(i, [vpsMetrics('a', { latencyP99Ms: i === 3 ? 0 : 40, throughputRps: i === 3 ? 0 : 50 })]));
+      t.append(
+        frame(i, [vpsMetrics('a', { latencyP99Ms: i === 3 ? 0 : 40, throughputRps: i === 3 ? 0 : 50 })]),
+      );
     const d = new ChartData(CHART_SPECS.p99, ['a']);
     const first = d.prepare(t, null, 0.05, 0.85, 4);
     expect(first.lines[0].data.map((p) => p.y)).toEqual([40, 40, 40, 40]);
     const t2 = new SeriesTable(1000);
-    for (let i = 0; i < 8; i++) t2.append(frame(i, [vpsMetrics('a', { latencyP99Ms: 0, throughputRps: i < 4 ? 0 : 50 })]));
+    for (let i = 0; i < 8; i++)
+      t2.append(frame(i, [vpsMetrics('a', { latencyP99Ms: 0, throughputRps: i < 4 ? 0 : 50 })]));
     const d2 = new ChartData(CHART_SPECS.p99, ['a']);
-    expect(d2.prepare(t2, null, 0.05, 0.85, 4).lines[0].data.map((p) => Number.isNaN(p.y))).toEqual([true, true, false, false]);
+    expect(d2.prepare(t2, null, 0.05, 0.85, 4).lines[0].data.map((p) => Number.isNaN(p.y))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(d2.prepare(t2, null, 0.05, 0.85, 4).changed).toBe(false);
   });
 
@@ -102,7 +119,8 @@ describe('ChartData', () => {
   it('says a redraw is needed only when a point moves more than half a pixel or the window moves', () => {
     const d = new ChartData(CHART_SPECS.health, ['a']);
     const t = new SeriesTable(1000);
-    const add = (tick: number, health: number): void => void t.append(frame(tick, [vpsMetrics('a', { health })]));
+    const add = (tick: number, health: number): void =>
+      void t.append(frame(tick, [vpsMetrics('a', { health })]));
     for (let i = 0; i < 5; i++) add(i, 80);
     const tol = { unitsPerPx: 0.5, log: false }; // 100 units over 200 px
     expect(d.prepare(t, null, 0.05, 10.05, 100, tol).changed).toBe(true); // first time

@@ -57,7 +57,12 @@ function randomColour(r: () => number): string {
   const x = r();
   if (x < 0.8) return PALETTE[Math.floor(r() * PALETTE.length)];
   if (x < 0.9) return '#123456';
-  return '#' + Math.floor(r() * 0xffffff).toString(16).padStart(6, '0');
+  return (
+    '#' +
+    Math.floor(r() * 0xffffff)
+      .toString(16)
+      .padStart(6, '0')
+  );
 }
 
 /** Colours already given (some palette, some not, repeats allowed) and ids to add (repeats allowed). */
@@ -119,7 +124,8 @@ describe('ColorMap', () => {
       for (let op = 0; op < 200; op++) {
         if (r() < 0.1) {
           const colors: Record<string, string> = {};
-          for (let k = Math.floor(r() * 10); k > 0; k--) colors[randomId(r, 50)] = r() < 0.1 ? 'red' : randomColour(r);
+          for (let k = Math.floor(r() * 10); k > 0; k--)
+            colors[randomId(r, 50)] = r() < 0.1 ? 'red' : randomColour(r);
           a.adopt(colors);
           b.adopt(colors);
         } else {

@@ -33,29 +33,33 @@ describe('ColumnCache', () => {
 
   it('extending a sliding window gives the same points as building it afresh', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 20, max: 90 }), (steps, columns) => {
-        const windowS = 30;
-        const quantum = windowS / columns;
-        const live = new SeriesTable(2000);
-        const cache = new ColumnCache([{ vps: 'a', metric: 'latencyP99Ms', map: same }]);
-        let tick = 0;
-        const range = (): [number, number] => {
-          const latest = live.lastTime();
-          if (latest < windowS) return [0, windowS];
-          const end = (Math.floor(latest / quantum) + 1) * quantum;
-          return [end - windowS, end];
-        };
-        for (const n of steps) {
-          fill(live, n, (i) => Math.sin(i * 0.7) * 50 + 60, tick);
-          tick += n;
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 20, max: 90 }),
+        (steps, columns) => {
+          const windowS = 30;
+          const quantum = windowS / columns;
+          const live = new SeriesTable(2000);
+          const cache = new ColumnCache([{ vps: 'a', metric: 'latencyP99Ms', map: same }]);
+          let tick = 0;
+          const range = (): [number, number] => {
+            const latest = live.lastTime();
+            if (latest < windowS) return [0, windowS];
+            const end = (Math.floor(latest / quantum) + 1) * quantum;
+            return [end - windowS, end];
+          };
+          for (const n of steps) {
+            fill(live, n, (i) => Math.sin(i * 0.7) * 50 + 60, tick);
+            tick += n;
+            const [t0, t1] = range();
+            cache.update(live, null, t0, t1, columns);
+          }
           const [t0, t1] = range();
-          cache.update(live, null, t0, t1, columns);
-        }
-        const [t0, t1] = range();
-        const fresh = new ColumnCache([{ vps: 'a', metric: 'latencyP99Ms', map: same }]);
-        fresh.update(live, null, t0, t1, columns);
-        expect(points(cache)).toEqual(points(fresh));
-      }),
+          const fresh = new ColumnCache([{ vps: 'a', metric: 'latencyP99Ms', map: same }]);
+          fresh.update(live, null, t0, t1, columns);
+          expect(points(cache)).toEqual(points(fresh));
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -63,7 +67,8 @@ describe('ColumnCache', () => {
   it('leaves columns without data empty, so the line breaks there', () => {
     const t = new SeriesTable(2000);
     for (let i = 0; i < 2000; i++) {
-      const vps = i >= 800 && i < 1200 ? [vpsMetrics('b')] : [vpsMetrics('a', { health: 70 }), vpsMetrics('b')];
+      const vps =
+        i >= 800 && i < 1200 ? [vpsMetrics('b')] : [vpsMetrics('a', { health: 70 }), vpsMetrics('b')];
       t.append(frame(i, vps));
     }
     const c = new ColumnCache([{ vps: 'a', metric: 'health', map: same }]);
@@ -82,7 +87,9 @@ describe('ColumnCache', () => {
       bucketTicks: 10,
       toTick: 1099,
       ticks: Array.from({ length: 110 }, (_, i) => i * 10),
-      vps: { a: { latencyP99Ms: { min: Array(110).fill(1), max: Array(110).fill(9), mean: Array(110).fill(5) } } },
+      vps: {
+        a: { latencyP99Ms: { min: Array(110).fill(1), max: Array(110).fill(9), mean: Array(110).fill(5) } },
+      },
     });
     expect(coarse).not.toBeNull();
     const c = new ColumnCache([{ vps: 'a', metric: 'latencyP99Ms', map: same }]);

@@ -16,9 +16,15 @@ describe('explain', () => {
   it('names the culprit, its fault, its share of the host and the mechanism', () => {
     const web = vpsMetrics('web-1', { latencyP99Ms: 60, latencyP99IsolatedMs: 10, schedWaitMs: 45 });
     const batch = vpsMetrics('batch-1', { cpuGranted: 9.92 });
-    const f = frame(10, [web, batch], { attribution: [{ victim: 'web-1', culprit: 'batch-1', resource: 'cpu', share: 0.9 }] });
-    const line = explain(input({ vps: web, frame: f, faults: [{ vps: 'batch-1', fault: 'cpu_hog', sinceTick: 3 }] }));
-    expect(line).toBe("web-1 p99 ×6: batch-1's cpu_hog holds 62 % of the host CPU under shared scheduling, 45.0 ms scheduler wait");
+    const f = frame(10, [web, batch], {
+      attribution: [{ victim: 'web-1', culprit: 'batch-1', resource: 'cpu', share: 0.9 }],
+    });
+    const line = explain(
+      input({ vps: web, frame: f, faults: [{ vps: 'batch-1', fault: 'cpu_hog', sinceTick: 3 }] }),
+    );
+    expect(line).toBe(
+      "web-1 p99 ×6: batch-1's cpu_hog holds 62 % of the host CPU under shared scheduling, 45.0 ms scheduler wait",
+    );
   });
 
   it('says nothing about a VPS that is not suffering', () => {
@@ -29,24 +35,41 @@ describe('explain', () => {
   it('names the culprit whenever the frame carries an edge to the VPS, however small the effect', () => {
     const web = vpsMetrics('web-1', { latencyP99Ms: 12, latencyP99IsolatedMs: 10, degradation: 0.002 });
     const batch = vpsMetrics('batch-1', { cpuGranted: 4 });
-    const f = frame(10, [web, batch], { attribution: [{ victim: 'web-1', culprit: 'batch-1', resource: 'cpu', share: 0.4 }] });
-    expect(explain(input({ vps: web, frame: f, faults: [{ vps: 'batch-1', fault: 'cpu_hog', sinceTick: 3 }] }))).toBe(
-      "web-1 p99 ×1.2: batch-1's cpu_hog holds 25 % of the host CPU under shared scheduling",
-    );
-    const other = frame(10, [web, batch], { attribution: [{ victim: 'batch-1', culprit: 'web-1', resource: 'cpu', share: 0.4 }] });
+    const f = frame(10, [web, batch], {
+      attribution: [{ victim: 'web-1', culprit: 'batch-1', resource: 'cpu', share: 0.4 }],
+    });
+    expect(
+      explain(input({ vps: web, frame: f, faults: [{ vps: 'batch-1', fault: 'cpu_hog', sinceTick: 3 }] })),
+    ).toBe("web-1 p99 ×1.2: batch-1's cpu_hog holds 25 % of the host CPU under shared scheduling");
+    const other = frame(10, [web, batch], {
+      attribution: [{ victim: 'batch-1', culprit: 'web-1', resource: 'cpu', share: 0.4 }],
+    });
     expect(explain(input({ vps: web, frame: other }))).toBeNull();
   });
 
   it('reports lost good responses when the tail is not what moved', () => {
     const web = vpsMetrics('web-1', { degradation: 0.25, diskServedIops: 100 });
     const batch = vpsMetrics('batch-1', { diskServedIops: 80_000 });
-    const f = frame(1, [web, batch], { attribution: [{ victim: 'web-1', culprit: 'batch-1', resource: 'disk', share: 1 }] });
-    const line = explain(input({ vps: web, frame: f, mode: 'container', faults: [{ vps: 'batch-1', fault: 'io_storm', sinceTick: 0 }] }));
-    expect(line).toBe("web-1 loses 25 % of good responses: batch-1's io_storm holds 80 % of the disk in the shared kernel's disk queue");
+    const f = frame(1, [web, batch], {
+      attribution: [{ victim: 'web-1', culprit: 'batch-1', resource: 'disk', share: 1 }],
+    });
+    const line = explain(
+      input({
+        vps: web,
+        frame: f,
+        mode: 'container',
+        faults: [{ vps: 'batch-1', fault: 'io_storm', sinceTick: 0 }],
+      }),
+    );
+    expect(line).toBe(
+      "web-1 loses 25 % of good responses: batch-1's io_storm holds 80 % of the disk in the shared kernel's disk queue",
+    );
   });
 
   it("names a neighbour's io_storm and the disk wait it causes through the shared journal (containers)", () => {
-    const demo = JSON.parse(readFileSync(new URL('../../../scenarios/demo.json', import.meta.url), 'utf8')) as Scenario;
+    const demo = JSON.parse(
+      readFileSync(new URL('../../../scenarios/demo.json', import.meta.url), 'utf8'),
+    ) as Scenario;
     const engine = createEngine({ ...demo, events: [], mode: 'container' });
     engine.advance(50);
     expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'io_storm' }).ok).toBe(true);
@@ -67,7 +90,9 @@ describe('explain', () => {
 
   it('blames the shared kernel when a container neighbour panics', () => {
     const web = vpsMetrics('web-1', { state: 'down', health: 0 });
-    const line = explain(input({ vps: web, mode: 'container', faults: [{ vps: 'ci-1', fault: 'kernel_panic', sinceTick: 0 }] }));
+    const line = explain(
+      input({ vps: web, mode: 'container', faults: [{ vps: 'ci-1', fault: 'kernel_panic', sinceTick: 0 }] }),
+    );
     expect(line).toBe("web-1 is down: ci-1's kernel_panic took the one shared kernel down");
   });
 
@@ -79,11 +104,13 @@ describe('explain', () => {
 
   it('separates an own cap from neighbours taking the CPU', () => {
     const capped = vpsMetrics('batch-1', { latencyP99Ms: 40, latencyP99IsolatedMs: 10, cpuThrottled: 0.4 });
-    expect(explain(input({ vps: capped, mode: 'full', frame: frame(1, [capped], { host: hostMetrics() }) }))).toBe(
-      'batch-1 p99 ×4: throttled 40 % of the time by its own CPU cap (fixed quota)',
-    );
+    expect(
+      explain(input({ vps: capped, mode: 'full', frame: frame(1, [capped], { host: hostMetrics() }) })),
+    ).toBe('batch-1 p99 ×4: throttled 40 % of the time by its own CPU cap (fixed quota)');
     const robbed = vpsMetrics('web-1', { latencyP99Ms: 40, latencyP99IsolatedMs: 10, cpuSteal: 0.3 });
-    expect(explain(input({ vps: robbed }))).toMatch(/^web-1 p99 ×4: 30 % CPU steal: neighbours took its CPU under shared scheduling/);
+    expect(explain(input({ vps: robbed }))).toMatch(
+      /^web-1 p99 ×4: 30 % CPU steal: neighbours took its CPU under shared scheduling/,
+    );
   });
 });
 

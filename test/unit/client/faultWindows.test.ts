@@ -4,7 +4,13 @@ import { faultWindows } from '../../../client/src/lib/faultWindows.js';
 
 const state = (faults: LabState['faults'] = [], hostFaults: LabState['hostFaults'] = []): LabState =>
   ({ tickMs: 100, faults, hostFaults }) as unknown as LabState;
-const cmd = (tick: number, command: LabEvent['command']): LabEvent => ({ tick, kind: 'command', by: 'you', message: '', command });
+const cmd = (tick: number, command: LabEvent['command']): LabEvent => ({
+  tick,
+  kind: 'command',
+  by: 'you',
+  message: '',
+  command,
+});
 
 describe('fault windows', () => {
   it('a stopped fault spans start to stop; one that ended by itself closes at its end entry', () => {
@@ -42,8 +48,21 @@ describe('fault windows from typed entries', () => {
   it('a faultEnded entry with vps and fault fields closes its window', () => {
     const w = faultWindows(
       [
-        { tick: 10, kind: 'command', by: 'you', message: '', command: { type: 'startFault', vps: 'db-1', fault: 'io_storm' } },
-        { tick: 30, kind: 'faultEnded', by: 'engine', message: 'io_storm stopped by itself', vps: 'db-1', fault: 'io_storm' },
+        {
+          tick: 10,
+          kind: 'command',
+          by: 'you',
+          message: '',
+          command: { type: 'startFault', vps: 'db-1', fault: 'io_storm' },
+        },
+        {
+          tick: 30,
+          kind: 'faultEnded',
+          by: 'engine',
+          message: 'io_storm stopped by itself',
+          vps: 'db-1',
+          fault: 'io_storm',
+        },
       ],
       { tickMs: 100, faults: [], hostFaults: [] } as unknown as LabState,
     );

@@ -1,5 +1,11 @@
 /** Builders of engine-shaped frames for the dashboard's unit tests. */
-import { HOST_METRICS, VPS_METRICS, type Frame, type HostMetrics, type VpsMetrics } from '../../../shared/model.js';
+import {
+  HOST_METRICS,
+  VPS_METRICS,
+  type Frame,
+  type HostMetrics,
+  type VpsMetrics,
+} from '../../../shared/model.js';
 
 export function vpsMetrics(id: string, over: Partial<VpsMetrics> = {}): VpsMetrics {
   const m = { id, state: 'running' } as VpsMetrics;

@@ -204,7 +204,9 @@ describe('LabClient requests', () => {
   it('keeps the first answer: an ack arriving after the drop changes nothing', async () => {
     const c = new LabClient('demo');
     let ack: ((r: unknown) => void) | null = null;
-    c.attach({ emit: (_e: string, _m: unknown, a: (r: unknown) => void) => (ack = a) } as unknown as LabSocket);
+    c.attach({
+      emit: (_e: string, _m: unknown, a: (r: unknown) => void) => (ack = a),
+    } as unknown as LabSocket);
     c.setStatus('connected');
     const p = c.startFault('web-1', 'cpu_hog');
     c.setStatus('disconnected');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { layoutMarkers, markersFor, truncate, upcomingMarkers, type ChartMarker } from '../../../client/src/lib/markers.js';
+import {
+  layoutMarkers,
+  markersFor,
+  truncate,
+  upcomingMarkers,
+  type ChartMarker,
+} from '../../../client/src/lib/markers.js';
 import type { LabState } from '../../../shared/protocol.js';
 import { modeLabel } from '../../../shared/events.js';
 import { markerFor } from '../../../client/src/lib/lab.svelte.js';
@@ -7,14 +13,21 @@ import { markerFor } from '../../../client/src/lib/lab.svelte.js';
 /** 6 px per character; 1 px per tick of time. */
 const measure = (s: string): number => s.length * 6;
 const input = { min: 0, max: 1000, toPx: (t: number) => t, right: 1000, measure };
-const m = (tick: number, label: string, over: Partial<ChartMarker> = {}): ChartMarker => ({ tick, t: tick, kind: 'fault', label, ...over });
+const m = (tick: number, label: string, over: Partial<ChartMarker> = {}): ChartMarker => ({
+  tick,
+  t: tick,
+  kind: 'fault',
+  label,
+  ...over,
+});
 
 /** No two labels of one row closer than the gap, none outside [left, right]. */
 function expectNoOverlap(labels: { x: number; w: number; row: number }[], left: number, right: number): void {
   for (const a of labels) {
     expect(a.x).toBeGreaterThanOrEqual(left);
     expect(a.x + a.w).toBeLessThanOrEqual(right);
-    for (const b of labels) if (a !== b && a.row === b.row) expect(a.x + a.w <= b.x || b.x + b.w <= a.x).toBe(true);
+    for (const b of labels)
+      if (a !== b && a.row === b.row) expect(a.x + a.w <= b.x || b.x + b.w <= a.x).toBe(true);
   }
 }
 
@@ -41,7 +54,8 @@ describe('layoutMarkers', () => {
     expect(labels.map((l) => l.text)).toEqual([truncate(long, 140, measure), 'io_storm on c']);
     expect(labels[0].text.endsWith('…')).toBe(true);
     expect(measure(labels[0].text)).toBeLessThanOrEqual(140);
-    for (let i = 1; i < labels.length; i++) expect(labels[i].x).toBeGreaterThan(labels[i - 1].x + measure(labels[i - 1].text));
+    for (let i = 1; i < labels.length; i++)
+      expect(labels[i].x).toBeGreaterThan(labels[i - 1].x + measure(labels[i - 1].text));
   });
 
   it('puts a label left of its line at the right edge, and ignores markers outside the window', () => {
@@ -78,12 +92,18 @@ describe('labels in rows', () => {
     expect(labels.map((l) => l.text)).toEqual(['mode → full → para → full → para', 'mode → hosted']);
     expect(labels.every((l) => l.marker.kind === 'mode')).toBe(true);
     const three = layoutMarkers(ms, { ...input, rows: 3 }).labels;
-    expect(three.filter((l) => l.marker.kind === 'fault').map((l) => l.text)).toEqual(['kernel panic', 'memory_leak on web-1']);
+    expect(three.filter((l) => l.marker.kind === 'fault').map((l) => l.text)).toEqual([
+      'kernel panic',
+      'memory_leak on web-1',
+    ]);
     expectNoOverlap(three, 0, 1000);
   });
 
   it('names a scheduled mode switch ahead like any event ahead', () => {
-    const { labels } = layoutMarkers([m(500, 'mode → full', { kind: 'mode', ahead: true })], { ...input, rows: 1 });
+    const { labels } = layoutMarkers([m(500, 'mode → full', { kind: 'mode', ahead: true })], {
+      ...input,
+      rows: 1,
+    });
     expect(labels.map((l) => l.text)).toEqual(['▸ mode → full']);
   });
 
@@ -95,11 +115,14 @@ describe('labels in rows', () => {
   });
 
   it('keeps labels inside the plot at both edges', () => {
-    const { labels } = layoutMarkers([m(2, 'mode → hosted', { kind: 'mode' }), m(998, 'mode → para', { kind: 'mode' })], {
-      ...input,
-      left: 0,
-      rows: 2,
-    });
+    const { labels } = layoutMarkers(
+      [m(2, 'mode → hosted', { kind: 'mode' }), m(998, 'mode → para', { kind: 'mode' })],
+      {
+        ...input,
+        left: 0,
+        rows: 2,
+      },
+    );
     expect(labels).toHaveLength(2);
     expectNoOverlap(labels, 0, 1000);
   });
@@ -138,14 +161,35 @@ describe('scheduled events ahead', () => {
 
   it('show on the axis inside the window, and past its end as one label at the right edge with the time left', () => {
     const ahead = upcomingMarkers(state);
-    const { lines, labels } = layoutMarkers(ahead, { min: 0, max: 60, toPx: (t) => t * 10, left: 0, right: 600, measure, rows: 2, now: 12 });
+    const { lines, labels } = layoutMarkers(ahead, {
+      min: 0,
+      max: 60,
+      toPx: (t) => t * 10,
+      left: 0,
+      right: 600,
+      measure,
+      rows: 2,
+      now: 12,
+    });
     expect(lines.map((l) => l.px)).toEqual([300]);
-    expect(labels.map((l) => l.text)).toEqual(['▸ io_storm on batch-1', '▸ stop io_storm on batch-1 in 1:03']);
+    expect(labels.map((l) => l.text)).toEqual([
+      '▸ io_storm on batch-1',
+      '▸ stop io_storm on batch-1 in 1:03',
+    ]);
     const pinned = labels[1];
     expect(pinned.x + pinned.w).toBe(600);
     expectNoOverlap(labels, 0, 600);
     // Later on, both are past the window's end: the sooner is named, with "+1".
-    const later = layoutMarkers(ahead, { min: -40, max: 20, toPx: (t) => (t + 40) * 10, left: 0, right: 600, measure, rows: 2, now: 20 });
+    const later = layoutMarkers(ahead, {
+      min: -40,
+      max: 20,
+      toPx: (t) => (t + 40) * 10,
+      left: 0,
+      right: 600,
+      measure,
+      rows: 2,
+      now: 20,
+    });
     expect(later.lines).toEqual([]);
     expect(later.labels.map((l) => l.text)).toEqual(['▸ io_storm on batch-1 in 0:10 +1']);
   });
@@ -157,7 +201,15 @@ describe('markers of a compare lab', () => {
 
   it('gives an engine note to its own side and a command to both', () => {
     const down = markerFor(
-      { ...base, tick: 10, kind: 'reboot', message: 'web-1 went down', side: 0, vps: 'web-1', change: 'down' },
+      {
+        ...base,
+        tick: 10,
+        kind: 'reboot',
+        message: 'web-1 went down',
+        side: 0,
+        vps: 'web-1',
+        change: 'down',
+      },
       100,
     );
     expect(down).toMatchObject({ side: 0, label: 'web-1 went down', note: true, kind: 'fault' });
@@ -167,7 +219,13 @@ describe('markers of a compare lab', () => {
     );
     expect(up).toMatchObject({ side: 1, kind: 'recovery' });
     const panic = markerFor(
-      { by: 'rest', tick: 10, kind: 'command', message: 'kernel panic', command: { type: 'startFault', vps: 'web-1', fault: 'kernel_panic' } },
+      {
+        by: 'rest',
+        tick: 10,
+        kind: 'command',
+        message: 'kernel panic',
+        command: { type: 'startFault', vps: 'web-1', fault: 'kernel_panic' },
+      },
       100,
     );
     expect(panic?.side).toBeUndefined();
@@ -179,7 +237,10 @@ describe('markers of a compare lab', () => {
   it('names a mode with options one way, and never reads a side out of the text', () => {
     expect(modeLabel({ base: 'container', cpuMax: 0.5 } as never)).toBe('container (cpuMax=0.5)');
     expect(modeLabel(modes[1])).toBe('full');
-    const m = markerFor({ ...base, tick: 5, kind: 'reboot', message: '[full] a went down', vps: 'a', change: 'down' }, 100);
+    const m = markerFor(
+      { ...base, tick: 5, kind: 'reboot', message: '[full] a went down', vps: 'a', change: 'down' },
+      100,
+    );
     expect(m).toMatchObject({ side: undefined, label: '[full] a went down', kind: 'fault' });
   });
 });

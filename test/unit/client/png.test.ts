@@ -7,7 +7,9 @@ const mono = (t: string): number => t.length * 7;
 describe('PNG export layout', () => {
   it('a caption keeps its parts apart, line keys listed', () => {
     expect(captionOf(['Dom0 CPU', '%', ['Dom0', 'all cores']])).toBe('Dom0 CPU · % · Dom0, all cores');
-    expect(captionOf(['Health', 'score 0–100', '100 = meets\n  its SLO'])).toBe('Health · score 0–100 · 100 = meets its SLO');
+    expect(captionOf(['Health', 'score 0–100', '100 = meets\n  its SLO'])).toBe(
+      'Health · score 0–100 · 100 = meets its SLO',
+    );
     expect(captionOf(['p99 latency', '', 'log scale'])).toBe('p99 latency · log scale');
   });
 

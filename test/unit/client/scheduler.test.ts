@@ -41,7 +41,10 @@ describe('scheduler', () => {
   it('throttles data-driven runs to the interval it is given, asking it each time', () => {
     let runs = 0;
     let interval = 200;
-    const h = throttled(() => void runs++, () => interval);
+    const h = throttled(
+      () => void runs++,
+      () => interval,
+    );
     h.request();
     vi.advanceTimersByTime(20);
     expect(runs).toBe(1);

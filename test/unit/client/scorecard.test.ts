@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { fmtSide, toTables } from '../../../client/src/lib/scorecard.js';
 
-const cell = (column: string, stress: string, good: number, category: string, expected: string[], matches: boolean, departure?: string) => ({
+const cell = (
+  column: string,
+  stress: string,
+  good: number,
+  category: string,
+  expected: string[],
+  matches: boolean,
+  departure?: string,
+) => ({
   column,
   stress,
   good: { degradationPct: good, dnr: false, category, p99Ratio: 3.2 },
@@ -54,7 +62,10 @@ describe('scorecard tables', () => {
   it('prefers the published figures the server sends with a cell', () => {
     const [t] = toTables([
       table('paper host', [
-        { ...cell('para', 'io_storm', 5.87, 'small', ['small'], true), published: { system: 'xen', good: 2, bad: 'DNR' } },
+        {
+          ...cell('para', 'io_storm', 5.87, 'small', ['small'], true),
+          published: { system: 'xen', good: 2, bad: 'DNR' },
+        },
         { ...cell('hosted', 'net_flood', 0, 'zero', ['zero'], true), published: [0.5, 60] },
         { ...cell('hosted', 'cpu_hog', 0, 'zero', ['zero'], true), published: 'garbled' },
       ]),

@@ -54,7 +54,9 @@ describe('SeriesTable.appendWire', () => {
     for (let i = 0; i < 4; i++) {
       const f = frame(i, [
         vpsMetrics('web-1', { latencyP99Ms: 12.3 + i, throughputRps: 400 + i, cpuSteal: 0.125, health: 97 }),
-        ...(i === 2 ? [] : [vpsMetrics('db-1', { demandRps: 50, cpuThrottled: 0.5, latencyP99Ms: Infinity })]),
+        ...(i === 2
+          ? []
+          : [vpsMetrics('db-1', { demandRps: 50, cpuThrottled: 0.5, latencyP99Ms: Infinity })]),
       ]);
       const wire = encodeFrameMessage('x', [f]);
       a.append(decodeFrameMessage(wire).frames[0]);
@@ -63,7 +65,9 @@ describe('SeriesTable.appendWire', () => {
     expect(b.vpsIds()).toEqual(a.vpsIds());
     for (const id of a.vpsIds())
       for (const m of CHART_METRICS) expect(b.toArray(id, m), `${id} ${m}`).toEqual(a.toArray(id, m));
-    expect(b.appendWire(frameBlocks(encodeFrameMessage('x', [frame(3, [vpsMetrics('web-1')])])).frames[0])).toBe(false);
+    expect(
+      b.appendWire(frameBlocks(encodeFrameMessage('x', [frame(3, [vpsMetrics('web-1')])])).frames[0]),
+    ).toBe(false);
   });
 
   it('finds the first sample after a tick', () => {

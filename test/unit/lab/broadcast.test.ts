@@ -19,7 +19,12 @@ const FRAMES = await framesUpTo(50);
 
 function broadcastOf(frame: Frame): LabBroadcast {
   const message = () => encodeFrameMessage('a', [frame]);
-  return { tick: frame.tick, frames: () => [frame], message, lend: () => ({ message: message(), release: () => undefined }) };
+  return {
+    tick: frame.tick,
+    frames: () => [frame],
+    message,
+    lend: () => ({ message: message(), release: () => undefined }),
+  };
 }
 
 function fakes(viewers: number) {
@@ -37,7 +42,12 @@ function fakes(viewers: number) {
     onReset: () => () => true,
     onEvent: () => () => true,
   };
-  return { seen, io, lab: lab as unknown as Lab, frames: (tick: number) => onBroadcast(broadcastOf(FRAMES[tick])) };
+  return {
+    seen,
+    io,
+    lab: lab as unknown as Lab,
+    frames: (tick: number) => onBroadcast(broadcastOf(FRAMES[tick])),
+  };
 }
 
 describe('Broadcaster', () => {

@@ -30,7 +30,12 @@ async function storeWithLab(): Promise<Store> {
   return store;
 }
 
-const rec = (seq: number, tick: number) => ({ seq, tick, by: 'x', command: { type: 'removeVps' as const, vps: 'vps-0' } });
+const rec = (seq: number, tick: number) => ({
+  seq,
+  tick,
+  by: 'x',
+  command: { type: 'removeVps' as const, vps: 'vps-0' },
+});
 const logged = async (store: Store) => (await store.load('a'))!.commands.map((l) => JSON.parse(l).seq);
 
 describe('records of a lab being reset', () => {

@@ -208,7 +208,15 @@ describe('file store', () => {
     const store = await open(dir);
     await store.create({ version: 1, id: 'a', scenario: fakeScenario(), createdAt: 'first' });
     await store.append('a', rec(1, 3));
-    await store.saveSnapshot('a', { tick: 6, seq: 1, engines: [{}], speed: 1, paused: false, events: [], savedAt: 'x' });
+    await store.saveSnapshot('a', {
+      tick: 6,
+      seq: 1,
+      engines: [{}],
+      speed: 1,
+      paused: false,
+      events: [],
+      savedAt: 'x',
+    });
     await store.saveProgress('a', 9);
     await store.replace({ version: 1, id: 'a', scenario: fakeScenario(), createdAt: 'second' });
     const raw = (await store.load('a'))!;
@@ -229,7 +237,12 @@ describe('file store', () => {
       mkdirSync(path.join(labs, name), { recursive: true });
       writeFileSync(
         path.join(labs, name, 'meta.json'),
-        JSON.stringify({ version: 1, id: name.replace(/^\.(new|old)-/, ''), scenario: fakeScenario(), createdAt }),
+        JSON.stringify({
+          version: 1,
+          id: name.replace(/^\.(new|old)-/, ''),
+          scenario: fakeScenario(),
+          createdAt,
+        }),
       );
       if (log) writeFileSync(path.join(labs, name, 'commands.ndjson'), log);
     };

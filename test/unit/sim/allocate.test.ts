@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lastFillRepeats, shareProportional, waterFillDomain, waterFillVcpu } from '../../../server/sim/allocate.js';
+import {
+  lastFillRepeats,
+  shareProportional,
+  waterFillDomain,
+  waterFillVcpu,
+} from '../../../server/sim/allocate.js';
 
 /** Slow reference: progressive filling. Raise every unfrozen entity at the same per-weight rate; freeze at its limit. */
 function referenceDomain(limit: number[], weight: number[], capacity: number): number[] {
@@ -33,7 +38,10 @@ function referenceVcpu(demand: number[], cap: number[], capacity: number): numbe
       const entities: number[] = [];
       for (let k = 0; k < Math.floor(d); k++) entities.push(1);
       if (d - Math.floor(d) > 0) entities.push(d - Math.floor(d));
-      return Math.min(cap[i], entities.reduce((a, e) => a + Math.min(e, level), 0));
+      return Math.min(
+        cap[i],
+        entities.reduce((a, e) => a + Math.min(e, level), 0),
+      );
     });
   const total = (level: number) => perVps(level).reduce((a, b) => a + b, 0);
   if (total(1) <= capacity) return perVps(1);
@@ -57,7 +65,13 @@ const capacity = fc.double({ min: 0.01, max: 64, noNaN: true });
 function runDomain(es: { limit: number; weight: number }[], cap: number): number[] {
   const n = es.length;
   const out = new Float64Array(n);
-  waterFillDomain(n, Float64Array.from(es.map((e) => e.limit)), Float64Array.from(es.map((e) => e.weight)), cap, out);
+  waterFillDomain(
+    n,
+    Float64Array.from(es.map((e) => e.limit)),
+    Float64Array.from(es.map((e) => e.weight)),
+    cap,
+    out,
+  );
   return Array.from(out);
 }
 
@@ -83,7 +97,11 @@ describe('weighted max-min water-filling (domain weighting)', () => {
     fc.assert(
       fc.property(entities, capacity, (es, cap) => {
         const got = runDomain(es, cap);
-        const ref = referenceDomain(es.map((e) => e.limit), es.map((e) => e.weight), cap);
+        const ref = referenceDomain(
+          es.map((e) => e.limit),
+          es.map((e) => e.weight),
+          cap,
+        );
         got.forEach((g, i) => expect(g).toBeCloseTo(ref[i], 6));
       }),
       { numRuns: 400 },
@@ -92,12 +110,18 @@ describe('weighted max-min water-filling (domain weighting)', () => {
 
   it('is monotone in an entity’s own demand', () => {
     fc.assert(
-      fc.property(entities, capacity, fc.nat(), fc.double({ min: 0, max: 4, noNaN: true }), (es, cap, pick, extra) => {
-        const i = pick % es.length;
-        const before = runDomain(es, cap)[i];
-        const more = es.map((e, k) => (k === i ? { ...e, limit: e.limit + extra } : e));
-        expect(runDomain(more, cap)[i]).toBeGreaterThanOrEqual(before - 1e-9);
-      }),
+      fc.property(
+        entities,
+        capacity,
+        fc.nat(),
+        fc.double({ min: 0, max: 4, noNaN: true }),
+        (es, cap, pick, extra) => {
+          const i = pick % es.length;
+          const before = runDomain(es, cap)[i];
+          const more = es.map((e, k) => (k === i ? { ...e, limit: e.limit + extra } : e));
+          expect(runDomain(more, cap)[i]).toBeGreaterThanOrEqual(before - 1e-9);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -123,7 +147,12 @@ describe('weighted max-min water-filling (domain weighting)', () => {
  * warm start, the slope, G at the next level), then one pass writing the split at the level found.
  * The engine's output is pinned to it bit for bit.
  */
-function plainNewtonDomain(limit: Float64Array, weight: Float64Array, capacity: number, warm: number): { level: number; out: number[] } {
+function plainNewtonDomain(
+  limit: Float64Array,
+  weight: Float64Array,
+  capacity: number,
+  warm: number,
+): { level: number; out: number[] } {
   const n = limit.length;
   const at = (i: number, l: number) => Math.min(limit[i], weight[i] * l);
   const g = (l: number) => {
@@ -170,7 +199,9 @@ describe('the allocator’s fused passes', () => {
         // The caller's hint that the split is contended changes nothing but the order of the passes.
         if (lim.reduce((a, b) => a + b, 0) > cap) {
           const hinted = new Float64Array(es.length);
-          expect(Object.is(waterFillDomain(es.length, lim, w, cap, hinted, warm, true), ref.level)).toBe(true);
+          expect(Object.is(waterFillDomain(es.length, lim, w, cap, hinted, warm, true), ref.level)).toBe(
+            true,
+          );
           ref.out.forEach((x, i) => expect(Object.is(hinted[i], x)).toBe(true));
         }
       }),
@@ -237,14 +268,20 @@ describe('flat vCPU fairness with nested per-VPS caps', () => {
 describe('proportional (FIFO) device sharing', () => {
   it('serves in proportion to demand and never above capacity', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1000, noNaN: true }), { minLength: 1, maxLength: 30 }), capacity, (ds, cap) => {
-        const out = new Float64Array(ds.length);
-        shareProportional(ds.length, Float64Array.from(ds), cap, out);
-        const sum = Array.from(out).reduce((a, b) => a + b, 0);
-        expect(sum).toBeLessThanOrEqual(cap * (1 + 1e-9));
-        const ratios = ds.map((d, i) => (d > 1e-3 ? out[i] / Math.min(d, cap) : undefined)).filter((r) => r !== undefined);
-        for (const r of ratios) expect(r).toBeCloseTo(ratios[0]!, 9);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1000, noNaN: true }), { minLength: 1, maxLength: 30 }),
+        capacity,
+        (ds, cap) => {
+          const out = new Float64Array(ds.length);
+          shareProportional(ds.length, Float64Array.from(ds), cap, out);
+          const sum = Array.from(out).reduce((a, b) => a + b, 0);
+          expect(sum).toBeLessThanOrEqual(cap * (1 + 1e-9));
+          const ratios = ds
+            .map((d, i) => (d > 1e-3 ? out[i] / Math.min(d, cap) : undefined))
+            .filter((r) => r !== undefined);
+          for (const r of ratios) expect(r).toBeCloseTo(ratios[0]!, 9);
+        },
+      ),
     );
   });
 });

@@ -42,10 +42,18 @@ describe('CPU: steal versus throttled', () => {
       scenario({
         mode,
         host: { cores: 8 },
-        vps: [web('a', { cpuCapCores: 2 }), web('b', { cpuCapCores: 2 }), web('c', { cpuCapCores: 2 }), web('hog', { cpuCapCores: 2 })],
+        vps: [
+          web('a', { cpuCapCores: 2 }),
+          web('b', { cpuCapCores: 2 }),
+          web('c', { cpuCapCores: 2 }),
+          web('hog', { cpuCapCores: 2 }),
+        ],
         events: [{ atTick: 10, type: 'startFault', vps: 'hog', fault: 'cpu_hog' }],
       });
-    const para = make({ ...s('para'), vps: s('para').vps.map((v) => ({ ...v, cpuCapCores: undefined, load: { ...v.load, cpu: 0.6 } })) });
+    const para = make({
+      ...s('para'),
+      vps: s('para').vps.map((v) => ({ ...v, cpuCapCores: undefined, load: { ...v.load, cpu: 0.6 } })),
+    });
     const before = run(para, 10).at(-1)!;
     const after = run(para, 10).at(-1)!;
     expect(vpsOf(after, 'a').cpuSteal).toBeGreaterThan(0);
@@ -63,7 +71,12 @@ describe('CPU: steal versus throttled', () => {
 
 describe('fault blast radius', () => {
   const panic = (mode: ModeSpec) => {
-    const e = make(scenario({ mode, events: [{ atS: 1, type: 'startFault', vps: 'd', fault: 'kernel_panic', durationS: 5 }] }));
+    const e = make(
+      scenario({
+        mode,
+        events: [{ atS: 1, type: 'startFault', vps: 'd', fault: 'kernel_panic', durationS: 5 }],
+      }),
+    );
     const frames = run(e, 100);
     return { during: frames[30], after: frames[99] };
   };
@@ -79,12 +92,17 @@ describe('fault blast radius', () => {
     for (const v of during.vps) expect(v.state).toMatch(/down|rebooting/);
     expect(during.host.running).toBe(0);
     expect(vpsOf(after, 'a').throughputRps).toBeGreaterThan(0);
-    expect(during.attribution.some((e) => e.victim === 'a' && e.culprit === 'd' && e.resource === 'kernel')).toBe(true);
+    expect(
+      during.attribution.some((e) => e.victim === 'a' && e.culprit === 'd' && e.resource === 'kernel'),
+    ).toBe(true);
   });
 
   it('a fork bomb hangs only its own VM; without pids.max it hangs every container; with it, only its own service suffers', () => {
     const bomb = (mode: ModeSpec) =>
-      run(make(scenario({ mode, events: [{ atTick: 0, type: 'startFault', vps: 'd', fault: 'fork_bomb' }] })), 40).at(-1)!;
+      run(
+        make(scenario({ mode, events: [{ atTick: 0, type: 'startFault', vps: 'd', fault: 'fork_bomb' }] })),
+        40,
+      ).at(-1)!;
     for (const mode of ['full', 'para'] as const) {
       const f = bomb(mode);
       expect(vpsOf(f, 'd').goodFraction).toBe(0);
@@ -98,21 +116,42 @@ describe('fault blast radius', () => {
   });
 
   it('host faults: dom0_crash stops all I/O under para; host_os_crash downs all under hosted; host_reboot downs all anywhere', () => {
-    const dom0 = run(make(scenario({ mode: 'para', events: [{ atTick: 0, type: 'hostFault', fault: 'dom0_crash', durationS: 3 }] })), 20).at(-1)!;
+    const dom0 = run(
+      make(
+        scenario({
+          mode: 'para',
+          events: [{ atTick: 0, type: 'hostFault', fault: 'dom0_crash', durationS: 3 }],
+        }),
+      ),
+      20,
+    ).at(-1)!;
     for (const v of dom0.vps) {
       expect(v.diskServedIops).toBe(0);
       expect(v.netServedMbps).toBe(0);
     }
-    const hosted = run(make(scenario({ mode: 'hosted', events: [{ atTick: 0, type: 'hostFault', fault: 'host_os_crash' }] })), 5).at(-1)!;
+    const hosted = run(
+      make(scenario({ mode: 'hosted', events: [{ atTick: 0, type: 'hostFault', fault: 'host_os_crash' }] })),
+      5,
+    ).at(-1)!;
     for (const v of hosted.vps) expect(v.state).toBe('down');
-    const reboot = run(make(scenario({ mode: 'container', events: [{ atTick: 0, type: 'hostFault', fault: 'host_reboot', durationS: 1 }] })), 30);
+    const reboot = run(
+      make(
+        scenario({
+          mode: 'container',
+          events: [{ atTick: 0, type: 'hostFault', fault: 'host_reboot', durationS: 1 }],
+        }),
+      ),
+      30,
+    );
     for (const v of reboot[5].vps) expect(v.state).toBe('down');
     for (const v of reboot[29].vps) expect(v.state).not.toBe('down');
   });
 
   it('a memory leak restarts only its own guest where memory is reserved or limited', () => {
     for (const mode of ['full', 'para', { base: 'container', containerLimits: true }] as ModeSpec[]) {
-      const e = make(scenario({ mode, events: [{ atTick: 0, type: 'startFault', vps: 'd', fault: 'memory_leak' }] }));
+      const e = make(
+        scenario({ mode, events: [{ atTick: 0, type: 'startFault', vps: 'd', fault: 'memory_leak' }] }),
+      );
       const frames = run(e, 200);
       expect(frames.some((f) => vpsOf(f, 'd').state === 'rebooting')).toBe(true);
       expect(Math.max(...frames.map((f) => vpsOf(f, 'a').degradation))).toBeLessThan(0.01);
@@ -126,7 +165,9 @@ describe('Dom0 and devices', () => {
     const s = (dom0Vcpus: number) =>
       scenario({
         mode: { base: 'para', dom0Vcpus },
-        vps: ['a', 'b', 'c', 'd'].map((id) => web(id, { load: { cpu: 0.2, mem: 0.3, disk: 0.5, net: 0.5 }, netMbps: 2500 })),
+        vps: ['a', 'b', 'c', 'd'].map((id) =>
+          web(id, { load: { cpu: 0.2, mem: 0.3, disk: 0.5, net: 0.5 }, netMbps: 2500 }),
+        ),
       });
     const roomy = make(s(8)).step();
     const tight = make(s(1)).step();
@@ -143,14 +184,18 @@ describe('Dom0 and devices', () => {
       scenario({
         mode: { base: 'container', netShaping },
         host: { netMbps: 2000 },
-        vps: ['a', 'b', 'c', 'd'].map((id) => web(id, { load: { cpu: 0.1, mem: 0.3, disk: 0.1, net: 0.3 }, netMbps: 500 })),
+        vps: ['a', 'b', 'c', 'd'].map((id) =>
+          web(id, { load: { cpu: 0.1, mem: 0.3, disk: 0.1, net: 0.3 }, netMbps: 500 }),
+        ),
         events: [{ atTick: 0, type: 'startFault', vps: 'd', fault: 'net_flood' }],
       });
     const open = run(make(s(false)), 20).at(-1)!;
     const shaped = run(make(s(true)), 20).at(-1)!;
     expect(vpsOf(open, 'a').netServedMbps).toBeLessThan(vpsOf(open, 'a').netDemandMbps * 0.95);
     expect(vpsOf(shaped, 'a').netServedMbps).toBeCloseTo(vpsOf(shaped, 'a').netDemandMbps, 6);
-    expect(open.attribution.some((e) => e.victim === 'a' && e.culprit === 'd' && e.resource === 'net')).toBe(true);
+    expect(open.attribution.some((e) => e.victim === 'a' && e.culprit === 'd' && e.resource === 'net')).toBe(
+      true,
+    );
   });
 });
 
@@ -160,7 +205,9 @@ describe('backlog', () => {
       scenario({
         mode: 'container',
         host: { netMbps: 2000 },
-        vps: ['a', 'b', 'c', 'd'].map((id) => web(id, { load: { cpu: 0.1, mem: 0.3, disk: 0, net: 0.4 }, netMbps: 1000 })),
+        vps: ['a', 'b', 'c', 'd'].map((id) =>
+          web(id, { load: { cpu: 0.1, mem: 0.3, disk: 0, net: 0.4 }, netMbps: 1000 }),
+        ),
         events: [
           { atS: 1, type: 'startFault', vps: 'd', fault: 'net_flood' },
           { atS: 4, type: 'stopFault', vps: 'd', fault: 'net_flood' },
@@ -178,6 +225,8 @@ describe('backlog', () => {
     expect(backlog[41]).toBeGreaterThan(0);
     expect(vpsOf(frames[41], 'a').throughputRps).toBeGreaterThan(vpsOf(frames[41], 'a').demandRps);
     expect(backlog[119]).toBe(0);
-    expect(mean(frames.slice(100), 'a', 'latencyMeanMs')).toBeLessThan(mean(frames.slice(30, 39), 'a', 'latencyMeanMs'));
+    expect(mean(frames.slice(100), 'a', 'latencyMeanMs')).toBeLessThan(
+      mean(frames.slice(30, 39), 'a', 'latencyMeanMs'),
+    );
   });
 });

@@ -59,27 +59,35 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
   .chain((h) => {
     const base = typeof h.mode === 'string' ? h.mode : h.mode.base;
     const quota = resolveMode(h.mode).cpuPolicy === 'quota';
-    return fc.array(vpsArb, { minLength: h.n, maxLength: h.n }).map(
-      (vs): Scenario => ({
-        name: 'conservation',
-        seed: h.seed,
-        mode: h.mode,
-        host: { cores: h.cores, ramGiB: h.ramGiB, diskIops: h.diskIops, netMbps: h.netMbps, memBwGBs: h.memBwGBs },
-        vps: vs.map((v, i): VpsSpec => {
-          const { cap, sloMs, weight, ...rest } = v;
-          // Fixed quotas admit only plans that fit: cap each at its share of the host.
-          const cpuCapCores = quota ? Math.min(v.vcpus, h.cores / h.n) : cap !== undefined ? Math.min(v.vcpus, cap) : undefined;
-          return {
-            id: `v${i}`,
-            ...rest,
-            ramGiB: quota || base === 'para' ? h.ramGiB / h.n : v.ramGiB,
-            ...(cpuCapCores !== undefined ? { cpuCapCores } : {}),
-            ...(sloMs !== undefined ? { sloMs } : {}),
-            ...(weight !== undefined ? { weight } : {}),
-          };
-        }),
+    return fc.array(vpsArb, { minLength: h.n, maxLength: h.n }).map((vs): Scenario => ({
+      name: 'conservation',
+      seed: h.seed,
+      mode: h.mode,
+      host: {
+        cores: h.cores,
+        ramGiB: h.ramGiB,
+        diskIops: h.diskIops,
+        netMbps: h.netMbps,
+        memBwGBs: h.memBwGBs,
+      },
+      vps: vs.map((v, i): VpsSpec => {
+        const { cap, sloMs, weight, ...rest } = v;
+        // Fixed quotas admit only plans that fit: cap each at its share of the host.
+        const cpuCapCores = quota
+          ? Math.min(v.vcpus, h.cores / h.n)
+          : cap !== undefined
+            ? Math.min(v.vcpus, cap)
+            : undefined;
+        return {
+          id: `v${i}`,
+          ...rest,
+          ramGiB: quota || base === 'para' ? h.ramGiB / h.n : v.ramGiB,
+          ...(cpuCapCores !== undefined ? { cpuCapCores } : {}),
+          ...(sloMs !== undefined ? { sloMs } : {}),
+          ...(weight !== undefined ? { weight } : {}),
+        };
       }),
-    );
+    }));
   });
 
 const commandArb = (n: number): fc.Arbitrary<Command> =>
@@ -91,20 +99,45 @@ const commandArb = (n: number): fc.Arbitrary<Command> =>
       durationS: fc.constantFrom(0.1, 1, 5),
       rate: fc.constantFrom(0.01, 1, 10),
     }),
-    fc.record({ type: fc.constant('hostFault' as const), fault: fc.constantFrom('dom0_crash' as const, 'host_os_crash' as const, 'host_reboot' as const), durationS: fc.constantFrom(0.1, 1, 3) }),
+    fc.record({
+      type: fc.constant('hostFault' as const),
+      fault: fc.constantFrom('dom0_crash' as const, 'host_os_crash' as const, 'host_reboot' as const),
+      durationS: fc.constantFrom(0.1, 1, 3),
+    }),
     fc.record({
       type: fc.constant('resizeVps' as const),
       vps: fc.nat(n - 1).map((i) => `v${i}`),
-      plan: fc.record({ vcpus: fc.constantFrom(1, 2, 8), diskIops: fc.constantFrom(1, 1000), ramGiB: fc.constantFrom(0.25, 1, 4) }),
+      plan: fc.record({
+        vcpus: fc.constantFrom(1, 2, 8),
+        diskIops: fc.constantFrom(1, 1000),
+        ramGiB: fc.constantFrom(0.25, 1, 4),
+      }),
     }),
-    fc.record({ type: fc.constant('setLoad' as const), vps: fc.nat(n - 1).map((i) => `v${i}`), load: loadArb }),
+    fc.record({
+      type: fc.constant('setLoad' as const),
+      vps: fc.nat(n - 1).map((i) => `v${i}`),
+      load: loadArb,
+    }),
     fc.record({ type: fc.constant('setMode' as const), mode: fc.constantFrom(...MODE_IDS) }),
     fc.record({ type: fc.constant('removeVps' as const), vps: fc.nat(n - 1).map((i) => `v${i}`) }),
-    fc.constant<Command>({ type: 'addVps', vps: { id: 'added', vcpus: 2, ramGiB: 1, diskIops: 100, netMbps: 100, load: { cpu: 1, mem: 1, disk: 1, net: 1 } } }),
+    fc.constant<Command>({
+      type: 'addVps',
+      vps: {
+        id: 'added',
+        vcpus: 2,
+        ramGiB: 1,
+        diskIops: 100,
+        netMbps: 100,
+        load: { cpu: 1, mem: 1, disk: 1, net: 1 },
+      },
+    }),
   );
 
 const caseArb = scenarioArb.chain((s) =>
-  fc.tuple(fc.constant(s), fc.array(fc.record({ at: fc.nat(29), cmd: commandArb(s.vps.length) }), { maxLength: 5 })),
+  fc.tuple(
+    fc.constant(s),
+    fc.array(fc.record({ at: fc.nat(29), cmd: commandArb(s.vps.length) }), { maxLength: 5 }),
+  ),
 );
 
 /** The first check that fails, as a message (expect() per value is too slow for 256 VPSs). */
@@ -116,7 +149,12 @@ class Checks {
 }
 
 /** Every check of one frame; `carried` is each VPS's backlog at the start of the tick. */
-function checkFrame(f: Frame, e: ReturnType<typeof createEngine>, carried: Map<string, number>, at: string): void {
+function checkFrame(
+  f: Frame,
+  e: ReturnType<typeof createEngine>,
+  carried: Map<string, number>,
+  at: string,
+): void {
   const expect = (x: number | boolean | string, what: string) => ({
     toBe: (y: unknown) => c.that(x === y, `${what}: ${String(x)}`),
     toBeGreaterThanOrEqual: (y: number) => c.that((x as number) >= y, `${what}: ${String(x)} < ${y}`),
@@ -126,7 +164,8 @@ function checkFrame(f: Frame, e: ReturnType<typeof createEngine>, carried: Map<s
   const plans = new Map(st.vps.map((v) => [v.id, v]));
   const p = resolveMode(st.mode);
   const dt = st.tickMs / 1000;
-  for (const k of HOST_METRICS) expect(Number.isFinite(f.host[k]), `${at} host.${k} = ${f.host[k]}`).toBe(true);
+  for (const k of HOST_METRICS)
+    expect(Number.isFinite(f.host[k]), `${at} host.${k} = ${f.host[k]}`).toBe(true);
   for (const k of ['cpuUtil', 'diskUtil', 'netUtil', 'dom0CpuUtil', 'fairness', 'hostOsCpuUtil'] as const) {
     expect(f.host[k], `${at} host.${k}`).toBeGreaterThanOrEqual(-EPS);
     expect(within(f.host[k], 1), `${at} host.${k} = ${f.host[k]}`).toBe(true);
@@ -146,19 +185,30 @@ function checkFrame(f: Frame, e: ReturnType<typeof createEngine>, carried: Map<s
       expect(within(v[k], 1), `${who}.${k} = ${v[k]}`).toBe(true);
     expect(within(v.cpuSteal + v.cpuThrottled, 1), `${who} steal + throttled`).toBe(true);
     expect(within(v.health, 100), `${who}.health`).toBe(true);
-    expect(within(v.cpuGranted, Math.min(plan.vcpus, v.cpuDemand)), `${who} granted ${v.cpuGranted} of ${v.cpuDemand}, ${plan.vcpus} vCPUs`).toBe(true);
-    if (plan.cpuCapCores !== undefined && p.cpuCaps) expect(within(v.cpuGranted, plan.cpuCapCores), `${who} granted past its cap`).toBe(true);
+    expect(
+      within(v.cpuGranted, Math.min(plan.vcpus, v.cpuDemand)),
+      `${who} granted ${v.cpuGranted} of ${v.cpuDemand}, ${plan.vcpus} vCPUs`,
+    ).toBe(true);
+    if (plan.cpuCapCores !== undefined && p.cpuCaps)
+      expect(within(v.cpuGranted, plan.cpuCapCores), `${who} granted past its cap`).toBe(true);
     expect(within(v.cpuUseful, v.cpuGranted), `${who} useful > granted`).toBe(true);
     expect(within(v.diskServedIops, v.diskDemandIops), `${who} disk served > asked`).toBe(true);
     expect(within(v.netServedMbps, v.netDemandMbps), `${who} net served > asked`).toBe(true);
     if (p.diskCap) expect(within(v.diskServedIops, plan.diskIops), `${who} disk past its plan`).toBe(true);
     if (p.netCap) expect(within(v.netServedMbps, plan.netMbps), `${who} net past its plan`).toBe(true);
     expect(within(v.memResidentGiB, v.memDemandGiB), `${who} resident > demand`).toBe(true);
-    if (p.memPolicy !== 'shared') expect(within(v.memResidentGiB, plan.ramGiB), `${who} resident past its plan`).toBe(true);
-    expect(within(v.latencyMeanMs, v.latencyP95Ms) && within(v.latencyP95Ms, v.latencyP99Ms), `${who} mean ≤ p95 ≤ p99`).toBe(true);
+    if (p.memPolicy !== 'shared')
+      expect(within(v.memResidentGiB, plan.ramGiB), `${who} resident past its plan`).toBe(true);
+    expect(
+      within(v.latencyMeanMs, v.latencyP95Ms) && within(v.latencyP95Ms, v.latencyP99Ms),
+      `${who} mean ≤ p95 ≤ p99`,
+    ).toBe(true);
     // What it answers came in this tick or waited in its backlog.
     const before = carried.get(v.id) ?? 0;
-    expect(within(v.throughputRps * dt, v.demandRps * dt + before), `${who} answers ${v.throughputRps} req/s`).toBe(true);
+    expect(
+      within(v.throughputRps * dt, v.demandRps * dt + before),
+      `${who} answers ${v.throughputRps} req/s`,
+    ).toBe(true);
     cpu += v.cpuGranted;
     disk += v.diskServedIops;
     net += v.netServedMbps;
@@ -166,7 +216,8 @@ function checkFrame(f: Frame, e: ReturnType<typeof createEngine>, carried: Map<s
   expect(within(cpu, st.host.cores), `${at} Σ CPU ${cpu} of ${st.host.cores} cores`).toBe(true);
   expect(within(disk, st.host.diskIops), `${at} Σ disk`).toBe(true);
   expect(within(net, st.host.netMbps), `${at} Σ net`).toBe(true);
-  for (const a of f.attribution) expect(a.share >= 0 && within(a.share, 1), `${at} attribution ${JSON.stringify(a)}`).toBe(true);
+  for (const a of f.attribution)
+    expect(a.share >= 0 && within(a.share, 1), `${at} attribution ${JSON.stringify(a)}`).toBe(true);
   if (c.first !== undefined) throw new Error(c.first);
 }
 
@@ -206,7 +257,19 @@ describe('conservation and sanity of every metric', () => {
         ),
         (s0, fault) => {
           // Steady sliders within the plans: the host has a steady state to come back to.
-          const s: Scenario = { ...s0, vps: s0.vps.map((v) => ({ ...v, profile: 'steady', load: { cpu: Math.min(0.6, v.load?.cpu ?? 0), mem: 0.4, disk: Math.min(0.3, v.load?.disk ?? 0), net: Math.min(0.3, v.load?.net ?? 0) } })) };
+          const s: Scenario = {
+            ...s0,
+            vps: s0.vps.map((v) => ({
+              ...v,
+              profile: 'steady',
+              load: {
+                cpu: Math.min(0.6, v.load?.cpu ?? 0),
+                mem: 0.4,
+                disk: Math.min(0.3, v.load?.disk ?? 0),
+                net: Math.min(0.3, v.load?.net ?? 0),
+              },
+            })),
+          };
           if (!validateScenario(s).ok) return;
           const quiet = createEngine(s);
           const hit = createEngine({ ...s, events: [{ atS: 5, ...fault }] });
@@ -217,10 +280,16 @@ describe('conservation and sanity of every metric', () => {
           a.vps.forEach((v, i) => {
             expect(b.vps[i].state, `${v.id} after ${JSON.stringify(fault)}`).toBe(v.state);
             for (const k of VPS_METRICS)
-              expect(Math.abs(b.vps[i][k] - v[k]), `${v.id}.${k} after ${JSON.stringify(fault)} (${JSON.stringify(s.mode)}): ${b.vps[i][k]} vs ${v[k]}`).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(v[k])));
+              expect(
+                Math.abs(b.vps[i][k] - v[k]),
+                `${v.id}.${k} after ${JSON.stringify(fault)} (${JSON.stringify(s.mode)}): ${b.vps[i][k]} vs ${v[k]}`,
+              ).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(v[k])));
           });
           for (const k of HOST_METRICS)
-            expect(Math.abs(b.host[k] - a.host[k]), `host.${k} after ${JSON.stringify(fault)}: ${b.host[k]} vs ${a.host[k]}`).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(a.host[k])));
+            expect(
+              Math.abs(b.host[k] - a.host[k]),
+              `host.${k} after ${JSON.stringify(fault)}: ${b.host[k]} vs ${a.host[k]}`,
+            ).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(a.host[k])));
         },
       ),
       { seed: 77, numRuns: 25 },

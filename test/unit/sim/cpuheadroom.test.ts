@@ -42,28 +42,46 @@ function both(es: { demand: number; limit: number; weight: number }[], capacity:
 describe('CPU headroom under a domain-weighted share', () => {
   it('is what the split gives a VPS asking for its whole limit, the others unchanged', () => {
     fc.assert(
-      fc.property(entities, fc.double({ min: 0.5, max: 64, noNaN: true }), fc.boolean(), (es, capacity, dom0) => {
-        const { out, ref, got } = both(es, capacity, dom0);
-        out.forEach((h, i) => {
-          expect(h, `entity ${i}`).toBeCloseTo(ref[i], 9);
-          expect(h + 1e-12).toBeGreaterThanOrEqual(Math.min(got[i], es[i].limit));
-        });
-      }),
+      fc.property(
+        entities,
+        fc.double({ min: 0.5, max: 64, noNaN: true }),
+        fc.boolean(),
+        (es, capacity, dom0) => {
+          const { out, ref, got } = both(es, capacity, dom0);
+          out.forEach((h, i) => {
+            expect(h, `entity ${i}`).toBeCloseTo(ref[i], 9);
+            expect(h + 1e-12).toBeGreaterThanOrEqual(Math.min(got[i], es[i].limit));
+          });
+        },
+      ),
       { seed: 99, numRuns: 400 },
     );
   });
 
   it('never grows when a neighbour asks for more', () => {
     fc.assert(
-      fc.property(entities, fc.double({ min: 0.5, max: 64, noNaN: true }), fc.nat(), fc.double({ min: 0.01, max: 8, noNaN: true }), (es, capacity, pick, more) => {
-        if (es.length < 2) return;
-        const j = pick % es.length;
-        const before = both(es, capacity, false).out;
-        const after = both(es.map((e, k) => (k === j ? { ...e, demand: e.demand + more } : e)), capacity, false).out;
-        before.forEach((h, i) => {
-          if (i !== j) expect(after[i], `entity ${i}, neighbour ${j} asks ${more} more`).toBeLessThanOrEqual(h * (1 + 1e-9) + 1e-12);
-        });
-      }),
+      fc.property(
+        entities,
+        fc.double({ min: 0.5, max: 64, noNaN: true }),
+        fc.nat(),
+        fc.double({ min: 0.01, max: 8, noNaN: true }),
+        (es, capacity, pick, more) => {
+          if (es.length < 2) return;
+          const j = pick % es.length;
+          const before = both(es, capacity, false).out;
+          const after = both(
+            es.map((e, k) => (k === j ? { ...e, demand: e.demand + more } : e)),
+            capacity,
+            false,
+          ).out;
+          before.forEach((h, i) => {
+            if (i !== j)
+              expect(after[i], `entity ${i}, neighbour ${j} asks ${more} more`).toBeLessThanOrEqual(
+                h * (1 + 1e-9) + 1e-12,
+              );
+          });
+        },
+      ),
       { seed: 7, numRuns: 300 },
     );
   });
@@ -102,13 +120,18 @@ function bothVcpu(es: { vcpus: number; load: number; cap?: number }[], capacity:
 describe('CPU headroom under flat vCPU weighting', () => {
   it('is what the split gives a VPS whose every vCPU asks a whole core, the others unchanged', () => {
     fc.assert(
-      fc.property(vcpuEntities, fc.double({ min: 0.5, max: 64, noNaN: true }), fc.boolean(), (es, capacity, dom0) => {
-        const { out, ref, got } = bothVcpu(es, capacity, dom0);
-        out.forEach((h, i) => {
-          expect(h, `VPS ${i}`).toBeCloseTo(ref[i], 9);
-          expect(h + 1e-9).toBeGreaterThanOrEqual(got[i]);
-        });
-      }),
+      fc.property(
+        vcpuEntities,
+        fc.double({ min: 0.5, max: 64, noNaN: true }),
+        fc.boolean(),
+        (es, capacity, dom0) => {
+          const { out, ref, got } = bothVcpu(es, capacity, dom0);
+          out.forEach((h, i) => {
+            expect(h, `VPS ${i}`).toBeCloseTo(ref[i], 9);
+            expect(h + 1e-9).toBeGreaterThanOrEqual(got[i]);
+          });
+        },
+      ),
       { seed: 1201, numRuns: 500 },
     );
   });
@@ -127,7 +150,10 @@ describe('CPU headroom under flat vCPU weighting', () => {
           const busier = es.map((e, k) => (k === j ? { ...e, load: Math.min(1, e.load + more) } : e));
           const after = bothVcpu(busier, capacity, false).out;
           before.forEach((h, i) => {
-            if (i !== j) expect(after[i], `VPS ${i}, neighbour ${j} asks ${more} more`).toBeLessThanOrEqual(h * (1 + 1e-9) + 1e-12);
+            if (i !== j)
+              expect(after[i], `VPS ${i}, neighbour ${j} asks ${more} more`).toBeLessThanOrEqual(
+                h * (1 + 1e-9) + 1e-12,
+              );
           });
         },
       ),

@@ -99,18 +99,36 @@ describe('engine', () => {
   });
 
   it('validates a scenario semantically, naming the JSON path', () => {
-    const unknown = validateScenario(scenario({ events: [{ atS: 1, type: 'setLoad', vps: 'a', load: {} }, { atS: 2, type: 'setLoad', vps: 'zz', load: {} }] }));
+    const unknown = validateScenario(
+      scenario({
+        events: [
+          { atS: 1, type: 'setLoad', vps: 'a', load: {} },
+          { atS: 2, type: 'setLoad', vps: 'zz', load: {} },
+        ],
+      }),
+    );
     expect(unknown.ok).toBe(false);
     if (!unknown.ok) expect(unknown.error.path).toBe('events[1].vps');
     const removed = validateScenario(
-      scenario({ events: [{ atS: 3, type: 'setLoad', vps: 'a', load: {} }, { atS: 1, type: 'removeVps', vps: 'a' }] }),
+      scenario({
+        events: [
+          { atS: 3, type: 'setLoad', vps: 'a', load: {} },
+          { atS: 1, type: 'removeVps', vps: 'a' },
+        ],
+      }),
     );
     expect(!removed.ok && removed.error.path).toBe('events[0].vps');
-    const admission = validateScenario(scenario({ mode: 'full', vps: [web('a', { vcpus: 12 }), web('b', { vcpus: 8 })] }));
+    const admission = validateScenario(
+      scenario({ mode: 'full', vps: [web('a', { vcpus: 12 }), web('b', { vcpus: 8 })] }),
+    );
     expect(!admission.ok && admission.error.code).toBe('ADMISSION_REFUSED');
     expect(!admission.ok && admission.error.path).toBe('vps[1]');
-    expect(validateScenario(scenario({ mode: 'para', vps: [web('a', { vcpus: 12 }), web('b', { vcpus: 8 })] })).ok).toBe(true);
-    expect(() => createEngine(scenario({ mode: 'full', vps: [web('a', { vcpus: 12 }), web('b', { vcpus: 8 })] }))).toThrow(/CPU caps/);
+    expect(
+      validateScenario(scenario({ mode: 'para', vps: [web('a', { vcpus: 12 }), web('b', { vcpus: 8 })] })).ok,
+    ).toBe(true);
+    expect(() =>
+      createEngine(scenario({ mode: 'full', vps: [web('a', { vcpus: 12 }), web('b', { vcpus: 8 })] })),
+    ).toThrow(/CPU caps/);
   });
 
   it('advance() then frame() equals step()', () => {

@@ -20,13 +20,15 @@ const load = fc.record({
 });
 
 const vpsArb = (i: number): fc.Arbitrary<VpsSpec> =>
-  fc.record({
-    vcpus: fc.integer({ min: 1, max: 8 }),
-    ramGiB: fc.integer({ min: 1, max: 8 }),
-    diskIops: fc.integer({ min: 100, max: 20_000 }),
-    netMbps: fc.integer({ min: 10, max: 2_000 }),
-    load,
-  }).map((v) => ({ id: `v${i}`, role: 'web' as const, profile: 'steady' as const, ...v }));
+  fc
+    .record({
+      vcpus: fc.integer({ min: 1, max: 8 }),
+      ramGiB: fc.integer({ min: 1, max: 8 }),
+      diskIops: fc.integer({ min: 100, max: 20_000 }),
+      netMbps: fc.integer({ min: 10, max: 2_000 }),
+      load,
+    })
+    .map((v) => ({ id: `v${i}`, role: 'web' as const, profile: 'steady' as const, ...v }));
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc
   .record({
@@ -39,34 +41,45 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     seed: fc.integer({ min: 0, max: 1000 }),
   })
   .chain((h) =>
-    fc.tuple(...Array.from({ length: h.n }, (_, i) => vpsArb(i))).map(
-      (vps): Scenario => ({
-        name: 'prop',
-        seed: h.seed,
-        mode: h.mode,
-        host: { cores: h.cores, ramGiB: h.ramGiB, diskIops: h.diskIops, netMbps: h.netMbps },
-        // Fixed quotas admit only what fits: cap each plan at its share of the host.
-        vps: vps.map((v) => (h.mode === 'full' || h.mode === 'hosted' ? { ...v, cpuCapCores: h.cores / h.n, ramGiB: Math.max(0.5, h.ramGiB / h.n / 2) } : v)),
-      }),
-    ),
+    fc.tuple(...Array.from({ length: h.n }, (_, i) => vpsArb(i))).map((vps): Scenario => ({
+      name: 'prop',
+      seed: h.seed,
+      mode: h.mode,
+      host: { cores: h.cores, ramGiB: h.ramGiB, diskIops: h.diskIops, netMbps: h.netMbps },
+      // Fixed quotas admit only what fits: cap each plan at its share of the host.
+      vps: vps.map((v) =>
+        h.mode === 'full' || h.mode === 'hosted'
+          ? { ...v, cpuCapCores: h.cores / h.n, ramGiB: Math.max(0.5, h.ramGiB / h.n / 2) }
+          : v,
+      ),
+    })),
   );
 
 const commandArb = (n: number): fc.Arbitrary<{ at: number; cmd: Command }> =>
-  fc.record({
-    at: fc.integer({ min: 0, max: 30 }),
-    vps: fc.integer({ min: 0, max: n - 1 }),
-    fault: fc.constantFrom(...GUEST_FAULTS),
-    host: fc.constantFrom('dom0_crash', 'host_reboot', undefined),
-    // A flood either sent by the guest or aimed at it from outside.
-    rx: fc.boolean(),
-  }).map(({ at, vps, fault, host, rx }) => ({
-    at,
-    cmd: host
-      ? ({ type: 'hostFault', fault: host, durationS: 1 } as Command)
-      : ({ type: 'startFault', vps: `v${vps}`, fault, ...(fault === 'net_flood' && rx ? { direction: 'rx' } : {}) } as Command),
-  }));
+  fc
+    .record({
+      at: fc.integer({ min: 0, max: 30 }),
+      vps: fc.integer({ min: 0, max: n - 1 }),
+      fault: fc.constantFrom(...GUEST_FAULTS),
+      host: fc.constantFrom('dom0_crash', 'host_reboot', undefined),
+      // A flood either sent by the guest or aimed at it from outside.
+      rx: fc.boolean(),
+    })
+    .map(({ at, vps, fault, host, rx }) => ({
+      at,
+      cmd: host
+        ? ({ type: 'hostFault', fault: host, durationS: 1 } as Command)
+        : ({
+            type: 'startFault',
+            vps: `v${vps}`,
+            fault,
+            ...(fault === 'net_flood' && rx ? { direction: 'rx' } : {}),
+          } as Command),
+    }));
 
-const caseArb = scenarioArb.chain((s) => fc.tuple(fc.constant(s), fc.array(commandArb(s.vps.length), { maxLength: 4 })));
+const caseArb = scenarioArb.chain((s) =>
+  fc.tuple(fc.constant(s), fc.array(commandArb(s.vps.length), { maxLength: 4 })),
+);
 
 describe('physical invariants (random scenarios and commands)', () => {
   it('served ≤ demand and ≤ capacity; Σ grants ≤ capacity; a down or I/O-stopped guest serves nothing good and burns no application CPU', () => {
@@ -115,9 +128,20 @@ describe('physical invariants (random scenarios and commands)', () => {
   it('a guest whose I/O is stopped by a Dom0 crash burns no application CPU', () => {
     fc.assert(
       fc.property(scenarioArb, (s0) => {
-        const s: Scenario = { ...s0, mode: 'para', vps: s0.vps.map((v) => ({ ...v, cpuCapCores: undefined, load: { ...v.load, net: Math.max(0.01, v.load?.net ?? 0) } })) };
+        const s: Scenario = {
+          ...s0,
+          mode: 'para',
+          vps: s0.vps.map((v) => ({
+            ...v,
+            cpuCapCores: undefined,
+            load: { ...v.load, net: Math.max(0.01, v.load?.net ?? 0) },
+          })),
+        };
         if (!validateScenario(s).ok) return;
-        const e = createEngine({ ...s, events: [{ atTick: 2, type: 'hostFault', fault: 'dom0_crash', durationS: 5 }] });
+        const e = createEngine({
+          ...s,
+          events: [{ atTick: 2, type: 'hostFault', fault: 'dom0_crash', durationS: 5 }],
+        });
         e.advance(5);
         const f = e.step();
         for (const v of f.vps) {
@@ -187,7 +211,9 @@ describe('throughput against the resources served', () => {
         const work = s.vps.map((v) => {
           const l = v.load!;
           const lambda = rps * v.vcpus * Math.max(l.cpu ?? 0, l.disk ?? 0, l.net ?? 0);
-          return lambda > 0 ? { disk: ((l.disk ?? 0) * v.diskIops) / lambda, net: ((l.net ?? 0) * v.netMbps) / lambda } : { disk: 0, net: 0 };
+          return lambda > 0
+            ? { disk: ((l.disk ?? 0) * v.diskIops) / lambda, net: ((l.net ?? 0) * v.netMbps) / lambda }
+            : { disk: 0, net: 0 };
         });
         const e = createEngine(s);
         for (let t = 0; t < 60; t++) {
@@ -195,8 +221,14 @@ describe('throughput against the resources served', () => {
           const f = e.step();
           f.vps.forEach((v, i) => {
             const at = `tick ${t}, ${v.id} (${s.mode}), ${v.throughputRps} req/s`;
-            expect(v.throughputRps * work[i].disk, `disk: ${at}, served ${v.diskServedIops} IOPS`).toBeLessThanOrEqual(v.diskServedIops * (1 + EPS) + EPS);
-            expect(v.throughputRps * work[i].net, `net: ${at}, served ${v.netServedMbps} Mbit/s`).toBeLessThanOrEqual(v.netServedMbps * (1 + EPS) + EPS);
+            expect(
+              v.throughputRps * work[i].disk,
+              `disk: ${at}, served ${v.diskServedIops} IOPS`,
+            ).toBeLessThanOrEqual(v.diskServedIops * (1 + EPS) + EPS);
+            expect(
+              v.throughputRps * work[i].net,
+              `net: ${at}, served ${v.netServedMbps} Mbit/s`,
+            ).toBeLessThanOrEqual(v.netServedMbps * (1 + EPS) + EPS);
           });
         }
       }),

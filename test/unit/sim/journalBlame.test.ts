@@ -9,9 +9,12 @@ import { describe, expect, it } from 'vitest';
 import type { ModeSpec, Scenario } from '../../../shared/commands.js';
 import { createEngine } from '../../../server/sim/index.js';
 
-const demo = JSON.parse(readFileSync(new URL('../../../scenarios/demo.json', import.meta.url), 'utf8')) as Scenario;
+const demo = JSON.parse(
+  readFileSync(new URL('../../../scenarios/demo.json', import.meta.url), 'utf8'),
+) as Scenario;
 
-const diskEdges = (e: ReturnType<typeof createEngine>) => e.attribution().filter((a) => a.resource === 'disk');
+const diskEdges = (e: ReturnType<typeof createEngine>) =>
+  e.attribution().filter((a) => a.resource === 'disk');
 
 describe.each<[string, ModeSpec]>([
   ['with limits', 'container'],

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, restoreEngine, validateScenario, DEFAULT_PARAMS, PARAM_NAMES, PARAM_SPECS, scaledParam } from '../../../server/sim/index.js';
+import {
+  createEngine,
+  restoreEngine,
+  validateScenario,
+  DEFAULT_PARAMS,
+  PARAM_NAMES,
+  PARAM_SPECS,
+  scaledParam,
+} from '../../../server/sim/index.js';
 import { validateScenario as validateFile } from '../../../server/scenario.js';
 import { KNOBS } from '../../../server/sim/knobs.js';
 import { scenario, web } from './helpers.js';
@@ -82,7 +90,11 @@ describe('model parameters as data', () => {
   });
 
   it('overhead factors are parameters: a lower para e_disk serves fewer IOPS to a capped storm', () => {
-    const s = scenario({ vps: [web('a', { load: { cpu: 0.1, disk: 4 } })], host: { diskIops: 1000 }, mode: 'para' });
+    const s = scenario({
+      vps: [web('a', { load: { cpu: 0.1, disk: 4 } })],
+      host: { diskIops: 1000 },
+      mode: 'para',
+    });
     const base = createEngine(s).step().vps[0].diskServedIops;
     const low = createEngine({ ...s, params: { eDiskPara: 0.5 } }).step().vps[0].diskServedIops;
     expect(low).toBeLessThan(base);
@@ -96,7 +108,9 @@ describe('net_flood direction', () => {
     );
     expect(r).toMatchObject({ ok: false, error: { path: 'events[0].direction' } });
     const e = createEngine(scenario());
-    expect(e.apply({ type: 'startFault', vps: 'a', fault: 'net_flood', direction: 'rx' })).toEqual({ ok: true });
+    expect(e.apply({ type: 'startFault', vps: 'a', fault: 'net_flood', direction: 'rx' })).toEqual({
+      ok: true,
+    });
     expect(e.state().faults[0]).toMatchObject({ fault: 'net_flood', direction: 'rx' });
   });
 });
@@ -110,12 +124,18 @@ describe('latency metrics', () => {
       mode: { base: 'container', containerLimits: false },
       host: { diskIops: 4000 },
       params: { webWriteShare: 0 },
-      vps: [web('a', { load: { cpu: 0.1, disk: 0.1, net: 0.1 } }), web('b', { load: { cpu: 0.1, disk: 0.1, net: 0.1 } })],
+      vps: [
+        web('a', { load: { cpu: 0.1, disk: 0.1, net: 0.1 } }),
+        web('b', { load: { cpu: 0.1, disk: 0.1, net: 0.1 } }),
+      ],
     });
     const quiet = createEngine(s).step().vps[0];
     expect(quiet.latencyP95Ms / quiet.latencyP99Ms).toBeCloseTo(3 / 4.6, 12);
     expect(quiet.diskLatencyMs).toBeGreaterThan(0);
-    const busy = createEngine({ ...s, events: [{ atTick: 0, type: 'startFault', vps: 'b', fault: 'io_storm' }] }).step().vps[0];
+    const busy = createEngine({
+      ...s,
+      events: [{ atTick: 0, type: 'startFault', vps: 'b', fault: 'io_storm' }],
+    }).step().vps[0];
     expect(busy.diskLatencyMs).toBeGreaterThan(2 * quiet.diskLatencyMs);
     const noDisk = createEngine({ ...s, vps: [web('a', { load: { cpu: 0.1, disk: 0 } })] }).step().vps[0];
     expect(noDisk.diskLatencyMs).toBe(0);

@@ -30,7 +30,7 @@ describe('one wake-up (wakeWaitMs)', () => {
     // A hog on 15 of 16 cores and light work on 0.5: every core taken with chance (15.5/16)^16.
     const held = 15 * 15 + 0.5 * 2;
     const w = wakeWaitMs(16, false, 15.5, held, 0.5, 20);
-    expect(w).toBeCloseTo((15.5 / 16) ** 16 * (held / 15.5) / (1 - 0.5 / 16), 12);
+    expect(w).toBeCloseTo(((15.5 / 16) ** 16 * (held / 15.5)) / (1 - 0.5 / 16), 12);
   });
 
   it('never falls when the others hold more core time in runs no shorter than theirs, or more are ahead or runnable', () => {
@@ -51,7 +51,14 @@ describe('one wake-up (wakeWaitMs)', () => {
     fc.assert(
       fc.property(args, more, (a, m) => {
         // The added core time brings its own runs (held) and may be queued ahead in part.
-        const before = wakeWaitMs(a.cores, a.contended, a.got, a.got * a.runMs * 0.5, a.got * a.ahead, a.entities);
+        const before = wakeWaitMs(
+          a.cores,
+          a.contended,
+          a.got,
+          a.got * a.runMs * 0.5,
+          a.got * a.ahead,
+          a.entities,
+        );
         const got = a.got + m.got;
         const held = a.got * a.runMs * 0.5 + m.got * (a.runMs + m.runMs) * 0.5;
         const ahead = Math.min(got, a.got * a.ahead + m.got * m.ahead);

@@ -42,7 +42,16 @@ describe('swap fault latency', () => {
         (mode, cpu, mem) => {
           const host = { cores: 16, ramGiB: 64, diskIops: 200, netMbps: 10_000 };
           const latency = (m: number) => {
-            const e = createEngine(scenario({ mode, host, vps: [web('a', { load: { cpu, mem: m, disk: 0, net: 0.05 } }), web('b', { load: { cpu: 0.1, mem: 0.5, disk: 0, net: 0.05 } })] }));
+            const e = createEngine(
+              scenario({
+                mode,
+                host,
+                vps: [
+                  web('a', { load: { cpu, mem: m, disk: 0, net: 0.05 } }),
+                  web('b', { load: { cpu: 0.1, mem: 0.5, disk: 0, net: 0.05 } }),
+                ],
+              }),
+            );
             return mean(run(e, 3), 'a', 'latencyMeanMs');
           };
           // Its own swap: the excess over its plan, a share (mem − 1)/mem of its memory.
@@ -52,9 +61,30 @@ describe('swap fault latency', () => {
           const without = latency(0.5);
           expect(latency(mem) - without, mode).toBeGreaterThanOrEqual(faultsMs * 0.999);
           // Neighbour b has nothing swapped out (plans are reserved or the host has RAM to spare).
-          const e = createEngine(scenario({ mode, host, vps: [web('a', { load: { cpu, mem, disk: 0, net: 0.05 } }), web('b', { load: { cpu: 0.1, mem: 0.5, disk: 0, net: 0.05 } })] }));
-          const e0 = createEngine(scenario({ mode, host, vps: [web('a', { load: { cpu, mem: 0.5, disk: 0, net: 0.05 } }), web('b', { load: { cpu: 0.1, mem: 0.5, disk: 0, net: 0.05 } })] }));
-          expect(mean(run(e, 3), 'b', 'latencyMeanMs')).toBeCloseTo(mean(run(e0, 3), 'b', 'latencyMeanMs'), 6);
+          const e = createEngine(
+            scenario({
+              mode,
+              host,
+              vps: [
+                web('a', { load: { cpu, mem, disk: 0, net: 0.05 } }),
+                web('b', { load: { cpu: 0.1, mem: 0.5, disk: 0, net: 0.05 } }),
+              ],
+            }),
+          );
+          const e0 = createEngine(
+            scenario({
+              mode,
+              host,
+              vps: [
+                web('a', { load: { cpu, mem: 0.5, disk: 0, net: 0.05 } }),
+                web('b', { load: { cpu: 0.1, mem: 0.5, disk: 0, net: 0.05 } }),
+              ],
+            }),
+          );
+          expect(mean(run(e, 3), 'b', 'latencyMeanMs')).toBeCloseTo(
+            mean(run(e0, 3), 'b', 'latencyMeanMs'),
+            6,
+          );
         },
       ),
       { seed: 5, numRuns: 40 },

@@ -58,10 +58,19 @@ function probe(cores: number, mode: Mode, guests: VpsSpec[]): { wait: number; p9
   return { wait: f.vps[0].schedWaitMs, p99: f.vps[0].latencyP99Ms, idle: f.host.cpuIdleCores };
 }
 
-function guests(cores: number, mode: Mode, gs: (typeof guestArb extends fc.Arbitrary<infer G> ? G : never)[]): VpsSpec[] {
+function guests(
+  cores: number,
+  mode: Mode,
+  gs: (typeof guestArb extends fc.Arbitrary<infer G> ? G : never)[],
+): VpsSpec[] {
   return gs.map((g, k) => {
     // A fixed quota admits only caps that fit the host: an equal part of the cores each.
-    const cap = mode.kind === 'quota' ? Math.min(g.vcpus, cores / gs.length) : g.capFrac === undefined ? undefined : g.vcpus * g.capFrac;
+    const cap =
+      mode.kind === 'quota'
+        ? Math.min(g.vcpus, cores / gs.length)
+        : g.capFrac === undefined
+          ? undefined
+          : g.vcpus * g.capFrac;
     return {
       id: `g${k}`,
       vcpus: g.vcpus,
@@ -86,10 +95,18 @@ describe('scheduler wait and p99 against a neighbour’s CPU demand', () => {
         const j = 1 + (pick % (gs.length - 1));
         for (const mode of MODES) {
           const base = guests(cores, mode, gs);
-          let prev = probe(cores, mode, base.map((v, k) => (k === j ? { ...v, load: { ...v.load!, cpu: 0 } } : v)));
+          let prev = probe(
+            cores,
+            mode,
+            base.map((v, k) => (k === j ? { ...v, load: { ...v.load!, cpu: 0 } } : v)),
+          );
           for (let step = 1; step <= STEPS; step++) {
             const cpu = step * STEP;
-            const cur = probe(cores, mode, base.map((v, k) => (k === j ? { ...v, load: { ...v.load!, cpu } } : v)));
+            const cur = probe(
+              cores,
+              mode,
+              base.map((v, k) => (k === j ? { ...v, load: { ...v.load!, cpu } } : v)),
+            );
             if (mode.kind !== 'domain' || cur.idle > 1e-9) {
               asserted++;
               const where = `${cores} cores, ${JSON.stringify(mode.spec)}, neighbour g${j} cpu ${(cpu - STEP).toFixed(2)} → ${cpu.toFixed(2)}`;
