@@ -21,32 +21,15 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Scenario } from '../../shared/commands.js';
 import { runnerScenario } from '../bench/runnerWorkload.js';
-import { runProcess, type Ran } from './runProcess.js';
+import { ROOT, sim, small } from './runProcess.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const base = mkdtempSync(join(tmpdir(), 'sim-output-'));
 let folders = 0;
 /** A folder of its own per test: what is left in it is what the runner left. */
 const folder = (): string => mkdtempSync(join(base, `t${folders++}-`));
-
-function sim(args: string[]): Promise<Ran> {
-  return runProcess(process.execPath, ['scripts/sim.mjs', ...args], ROOT);
-}
-
-const small: Scenario = {
-  name: 'small',
-  seed: 5,
-  durationS: 2,
-  mode: 'para',
-  vps: [
-    { id: 'a', vcpus: 1, ramGiB: 1, diskIops: 100, netMbps: 10 },
-    { id: 'b', vcpus: 1, ramGiB: 1, diskIops: 100, netMbps: 10 },
-  ],
-};
 
 function scenarioIn(dir: string, name = 'small.json'): string {
   const f = join(dir, name);

@@ -1,31 +1,14 @@
 import { closeSync, mkdtempSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Scenario } from '../../shared/commands.js';
-import { runProcess, type Ran } from './runProcess.js';
+import { sim, small } from './runProcess.js';
 
 // What a user runs: `npm run sim` is `node scripts/sim.mjs`.
-const ROOT = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'sim-outsider-'));
 const opened: number[] = [];
 afterAll(() => opened.forEach((fd) => closeSync(fd)));
 
-/** Runs the runner in a child process (stdout to `stdoutFd` when given), killed after 60 s at most. */
-function sim(args: string[], stdoutFd?: number): Promise<Ran> {
-  return runProcess(process.execPath, ['scripts/sim.mjs', ...args], ROOT, stdoutFd);
-}
-
-const small: Scenario = {
-  name: 'small',
-  seed: 5,
-  durationS: 2,
-  mode: 'para',
-  vps: [
-    { id: 'a', vcpus: 1, ramGiB: 1, diskIops: 100, netMbps: 10 },
-    { id: 'b', vcpus: 1, ramGiB: 1, diskIops: 100, netMbps: 10 },
-  ],
-};
 function file(name: string, text: string): string {
   const f = join(dir, name);
   writeFileSync(f, text);
