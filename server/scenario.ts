@@ -6,6 +6,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import {
+  countScenario,
   parseScenario,
   type ModeSpec,
   type Result,
@@ -98,6 +99,9 @@ export function parseScenarioJson(text: string, opts: ReadOptions = {}): Scenari
       },
     };
   }
+  // A scenario with far too many VPSs or events is refused before its text is scanned key by key.
+  const tooMany = countScenario(value, opts);
+  if (!tooMany.ok) return tooMany;
   const dup = findDuplicateKey(text);
   if (dup) {
     const at = lineColumn(text, dup.offset);

@@ -275,6 +275,8 @@ export function parseCommand(input: unknown): Result<Command> {
  * up to {@link MAX_RUNNER_VPS} VPSs instead of {@link MAX_SCENARIO_VPS}.
  */
 export function parseScenario(input: unknown, opts: { runner?: boolean } = {}): Result<Scenario> {
+  const tooMany = countScenario(input, opts);
+  if (!tooMany.ok) return tooMany;
   const r = parseInput(opts.runner ? RunnerScenarioSchema : ScenarioSchema, input);
   if (!r.ok) return r;
   const ids = new Set<string>();
@@ -283,6 +285,31 @@ export function parseScenario(input: unknown, opts: { runner?: boolean } = {}): 
     ids.add(v.id);
   }
   return r;
+}
+
+/**
+ * Refuses a scenario holding more VPSs or events than it may, before anything is checked one by
+ * one: a file of a million VPSs is refused at once, not after each of them was validated. The
+ * messages are the schemas' own.
+ */
+export function countScenario(input: unknown, opts: { runner?: boolean } = {}): Result<null> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: true, data: null };
+  const { vps, events } = input as { vps?: unknown; events?: unknown };
+  if (Array.isArray(vps) && vps.length > (opts.runner ? MAX_RUNNER_VPS : MAX_SCENARIO_VPS))
+    return bad(
+      'vps',
+      opts.runner
+        ? `at most ${MAX_RUNNER_VPS} VPSs in a runner scenario`
+        : `at most ${MAX_SCENARIO_VPS} VPSs (the headless runner reads up to ${MAX_RUNNER_VPS})`,
+    );
+  if (Array.isArray(events) && events.length > (opts.runner ? MAX_RUNNER_EVENTS : MAX_SCENARIO_EVENTS))
+    return bad(
+      'events',
+      opts.runner
+        ? `at most ${MAX_RUNNER_EVENTS} events in a runner scenario`
+        : `at most ${MAX_SCENARIO_EVENTS} events (the headless runner reads up to ${MAX_RUNNER_EVENTS})`,
+    );
+  return { ok: true, data: null };
 }
 
 function bad(path: string, message: string): Result<never> {

@@ -68,6 +68,23 @@ describe('parseScenarioJson', () => {
     }
   });
 
+  it('refuses too many VPSs before reading them one by one, so a huge file is refused at once', () => {
+    // The count is checked before each VPS's keys and fields: the first VPS's duplicate key is
+    // never reached (a file of 10^6 VPSs used to be scanned and validated whole, about 20 s).
+    const vps = Array.from({ length: MAX_RUNNER_VPS + 1 }, (_, i) => `{"id":"v-${i}","vcpus":1,"ramGiB":1}`);
+    vps[0] = '{"id":"v-0","vcpus":1,"vcpus":2,"ramGiB":1}';
+    const text = `{"name":"huge","mode":"para","vps":[${vps.join(',')}]}`;
+    const r = parseScenarioJson(text, { runner: true });
+    expect(!r.ok && [r.error.path, r.error.message]).toEqual([
+      'vps',
+      `vps: at most ${MAX_RUNNER_VPS} VPSs in a runner scenario`,
+    ]);
+    // Within the cap, the same duplicate key is what is refused.
+    const fine = `{"name":"huge","mode":"para","vps":[${vps.slice(0, 10).join(',')}]}`;
+    const d = parseScenarioJson(fine, { runner: true });
+    expect(!d.ok && d.error.path).toBe('vps[0].vcpus');
+  });
+
   it('caps the events and the parameter overrides, more events for the runner, naming the field', () => {
     const ev = { atTick: 0, type: 'setLoad', vps: 'web-1', load: { cpu: 0.5 } };
     const withEvents = (n: number) =>
