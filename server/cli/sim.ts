@@ -22,7 +22,7 @@ import {
 } from '../scenario.js';
 import { USAGE, parseArgs, type SimOptions } from './args.js';
 import { Breaks, Interrupted } from './breaks.js';
-import { Progress, hostLines, rate, summaryTable } from './report.js';
+import { Progress, hostLines, summaryTable, timing } from './report.js';
 import { OutputClosed, OutputFailed, Sink, say } from './sink.js';
 import { writeRuns, type RunMeta } from './write.js';
 
@@ -225,12 +225,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     breaks.check();
     sink.close();
-    const { seconds, vpsTicks } = progress.end();
+    const took = progress.end();
     if (opts.out || opts.format === 'summary') {
       const n = Object.keys(summaries[0].vps).length;
       say(
-        `sim: ${n} VPSs × ${ticks} ticks${runs.length > 1 ? ` × ${runs.length} modes` : ''} in ${seconds.toFixed(2)} s ` +
-          `(${rate(vpsTicks / Math.max(seconds, 1e-9))} VPS-ticks/s)${opts.out ? ` → ${opts.out}` : ''}\n` +
+        `sim: ${n} VPSs × ${ticks} ticks${runs.length > 1 ? ` × ${runs.length} modes` : ''} ${timing(took)}` +
+          `${opts.out ? ` → ${opts.out}` : ''}\n` +
           hostLines(modes, summaries) +
           summaryTable(modes, summaries),
       );
