@@ -317,14 +317,24 @@ function verdict(sout: Work['sout'], i: number, w: Work): number {
   else if (deg > k.degradedAbove || er > k.degradedErrorRate || p99 > k.degradedP99Ratio * Math.max(1, isoP))
     code = STATE_DEGRADED;
   w.stateCode[i] = code;
-  m.health[i] =
-    code === STATE_DNR
-      ? 0
-      : Math.round(
-          100 *
-            (1 - deg) *
-            (1 - Math.min(1, er)) *
-            Math.min(1, 0.5 + 0.5 * (1 - Math.min(1, (p99 / Math.max(1, isoP) - 1) / k.healthP99Span))),
-        );
+  // Health (model spec §7): SLO compliance, errors and latency, placed in the band of the state.
+  // A VPS that does not respond has 0, and only it: a degraded VPS still answers (at least 1), and
+  // ranks below any running one (under the health a running VPS has at worst, every threshold met).
+  let health = 0;
+  if (code !== STATE_DNR) {
+    health = Math.round(100 * (1 - deg) * (1 - Math.min(1, er)) * latencyHalf(p99 / Math.max(1, isoP), k));
+    if (code === STATE_DEGRADED) {
+      const worstRunning = Math.round(
+        100 * (1 - k.degradedAbove) * (1 - k.degradedErrorRate) * latencyHalf(k.degradedP99Ratio, k),
+      );
+      health = Math.max(1, Math.min(health, worstRunning - 1));
+    }
+  }
+  m.health[i] = health;
   return code;
+}
+
+/** Health's latency factor at a p99 `ratio` times the isolated one: 1 at ×1, ½ from 1 + `healthP99Span` on. */
+function latencyHalf(ratio: number, k: Work['sin']['params']): number {
+  return Math.min(1, 0.5 + 0.5 * (1 - Math.min(1, (ratio - 1) / k.healthP99Span)));
 }
