@@ -179,6 +179,10 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
       }
       for (let i = 0; i < n; i++) cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i]);
     }
+    // Dom0 carries at most its vCPUs of backend work, split max-min among the backends (§5): a guest
+    // pays its own I/O cost only for the ops Dom0 carries; the rest wait in its ring and cost nothing.
+    if (dom0 && anyIo && redoIo && !dom0Down && dom0Work > p.dom0Vcpus)
+      dom0Carry(n, s, w.ones, vcpusA, p.dom0Vcpus, availDone === n);
     hostOsCpu = p.hostOs ? Math.min(host.cores, hostOsNative * p.ioCpuFactor * p.hostOsIoShare) : 0;
     // A shared kernel's receive softirq preempts whoever runs: it comes off the cores before any share.
     if (kernelRx > 0) hostOsCpu = Math.min(host.cores, hostOsCpu + kernelRx);
@@ -242,6 +246,37 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   sh.dom0Work = dom0Work;
   sh.hostOsCpu = hostOsCpu;
   sh.level = level;
+}
+
+/**
+ * Scales each guest's own I/O CPU (its service's, its storm's or flood's, its inbound flood's) to
+ * the share of its backend work Dom0's vCPUs can carry, split max-min among the backends (an upper
+ * bound: headroom.ts splits what the scheduler then grants Dom0), and its CPU demand with it.
+ * `avail`: the CPU split's capped demands are already filled and follow.
+ */
+function dom0Carry(
+  n: number,
+  s: Work['s'],
+  ones: Float64Array,
+  vcpus: Float64Array,
+  dom0Vcpus: number,
+  avail: boolean,
+): void {
+  const cause = s.dom0Cause,
+    carried = s.vmNeed;
+  waterFillDomain(n, cause, ones, dom0Vcpus, carried, 0);
+  for (let i = 0; i < n; i++) {
+    const c = cause[i];
+    if (!(c > 0)) continue;
+    const f = carried[i] / c;
+    if (!(f < 1)) continue;
+    s.svcIoCpu[i] *= f;
+    s.faultIoCpu[i] *= f;
+    s.rxCpu[i] *= f;
+    const cd = Math.min(vcpus[i], s.appCpu[i] + s.bgCpu[i] + s.svcIoCpu[i] + s.faultIoCpu[i] + s.rxCpu[i]);
+    s.cpuDemand[i] = cd;
+    if (avail) s.cpuAvail[i] = Math.min(cd, s.cpuLimit[i]);
+  }
 }
 
 /**
