@@ -45,6 +45,13 @@ export class EdgeQuads {
     this.data[at + 3] = share;
     this.count++;
   }
+  /** Whether edges [from, to) hold one from `culprit` to `victim` on `resource`. */
+  has(from: number, to: number, victim: number, culprit: number, resource: number): boolean {
+    const d = this.data;
+    for (let k = from * 4; k < to * 4; k += 4)
+      if (d[k] === victim && d[k + 1] === culprit && d[k + 2] === resource) return true;
+    return false;
+  }
   /** The edges as objects, in the order they were found. */
   toList(st: SimState): Attribution[] {
     const out: Attribution[] = [];
@@ -63,7 +70,6 @@ export class EdgeQuads {
 const CPU = RESOURCES.indexOf('cpu');
 const DISK = RESOURCES.indexOf('disk');
 const NET = RESOURCES.indexOf('net');
-const DOM0 = RESOURCES.indexOf('dom0');
 const CACHE = RESOURCES.indexOf('cache');
 const MEM = RESOURCES.indexOf('mem');
 const KERNEL = RESOURCES.indexOf('kernel');
@@ -191,16 +197,54 @@ function journalEdges(out: EdgeQuads, st: SimState, w: Work, scratch: Float64Arr
   }
 }
 
-/** Index of the first VPS doing I/O whose Dom0 backend work is served under 99 %, else n. */
-function firstDom0Victim(
-  n: number,
-  disk: Float64Array,
-  net: Float64Array,
-  served: Float64Array,
-  cause: Float64Array,
-): number {
-  for (let i = 0; i < n; i++) if ((disk[i] > 0 || net[i] > 0) && served[i] < cause[i] * 0.99) return i;
-  return n;
+/** Whether VPS i is short on Dom0's path: it does I/O and Dom0 is busy or carries under 99 % of its work. */
+function dom0Victim(w: Work, i: number, busy: boolean): boolean {
+  const s = w.s;
+  return (
+    s.up[i] > 0 &&
+    (s.diskBase[i] > 0 || s.netBase[i] > 0) &&
+    (busy || s.dom0Served[i] < s.dom0Cause[i] * 0.99)
+  );
+}
+
+/**
+ * Dom0's path (para, model spec §5): every guest's disk and network I/O passes Dom0's backends, so
+ * when Dom0 is busy (or cannot carry a guest's own backend work) each VPS doing I/O waits there,
+ * hurt by the guests whose backend work is above an equal share of Dom0. The edge names the device
+ * whose rings the culprit fills (blkback: the disk, netback: the network), not Dom0's CPU: the
+ * culprit's storm or flood is what an operator throttles. An edge the device already reported
+ * (same victim, culprit and device) is not repeated.
+ */
+function dom0PathEdges(out: EdgeQuads, st: SimState, w: Work, scratch: Float64Array): void {
+  const n = st.vps.length;
+  const s = w.s;
+  const busy = w.ctx.uDom0 > 0.8;
+  let victim = -1;
+  for (let i = 0; i < n && victim < 0; i++) if (dom0Victim(w, i, busy)) victim = i;
+  if (victim < 0) return;
+  const total = excessOver(n, s.dom0Cause, st.profile.dom0Vcpus / n, scratch);
+  if (!(total > 0)) return;
+  const TOP = st.params.attributionTop;
+  const top = topIndices(n, scratch, TOP);
+  if (!canEmit(st, scratch, total, top)) return;
+  const k = st.params;
+  const from = out.count;
+  for (let i = victim; i < n; i++) {
+    if (!dom0Victim(w, i, busy)) continue;
+    const rest = total - (scratch[i] > 0 ? scratch[i] : 0);
+    if (!(rest > 0)) continue;
+    let c = 0;
+    for (const j of top) {
+      if (j === i || c >= TOP) continue;
+      const share = scratch[j] / rest;
+      if (share < k.attributionMinShare) continue;
+      c++;
+      const disk = s.diskServed[j] * k.diskOpCpuS;
+      const net = (s.netServed[j] + s.netRx[j] * s.faultIoScale[j]) * k.netMbitCpu;
+      const resource = disk >= net ? DISK : NET;
+      if (!out.has(0, from, i, j, resource)) out.push(i, j, resource, share);
+    }
+  }
 }
 
 /** Index of the first entry above `limit`, else n. */
@@ -260,16 +304,7 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
   // Where the device itself already names who holds the disk, the journal adds no other culprit.
   if (out.count === beforeDisk) journalEdges(out, st, w, scratch);
   deviceEdges(out, st, NET, s.netBase, s.netServed, s.netWant, host.netMbps, w.shared.netU > 0.8, scratch);
-  if (p.dom0 && firstDom0Victim(n, s.diskBase, s.netBase, s.dom0Served, s.dom0Cause) < n) {
-    const total = excessOver(n, s.dom0Cause, p.dom0Vcpus / n, scratch);
-    if (!(total <= 0)) {
-      const top = topIndices(n, scratch, TOP);
-      if (canEmit(st, scratch, total, top))
-        for (let i = 0; i < n; i++)
-          if ((s.diskBase[i] > 0 || s.netBase[i] > 0) && s.dom0Served[i] < s.dom0Cause[i] * 0.99)
-            emit(out, st, DOM0, scratch, total, top, i);
-    }
-  }
+  if (p.dom0) dom0PathEdges(out, st, w, scratch);
   if (firstAbove(n, s.slow, 1.02) < n) {
     const total = excessOver(n, s.pressure, 1 / n, scratch);
     if (!(total <= 0)) {

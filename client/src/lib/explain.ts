@@ -80,10 +80,20 @@ export function explain(input: ExplainInput): string | null {
   return `${head}: ${cause(input)}`;
 }
 
-function edgesFor(frame: Frame, victim: string): Attribution[] {
+/**
+ * A victim's edges, largest share first. At equal shares (each resource's shares are its own split)
+ * an edge on the resource its culprit's running fault acts on comes first, then one from a culprit
+ * running any fault, then one from a culprit that is only busy (`faults`: the faults running).
+ */
+function edgesFor(frame: Frame, victim: string, faults: readonly ActiveFault[] = []): Attribution[] {
+  const faulty = (a: Attribution) => {
+    const own = faults.filter((f) => f.vps === a.culprit);
+    if (own.some((f) => FAULT_RESOURCES[f.fault]?.includes(a.resource))) return 2;
+    return own.length ? 1 : 0;
+  };
   return frame.attribution
     .filter((a) => a.victim === victim && a.share > 0)
-    .sort((a, b) => b.share - a.share);
+    .sort((a, b) => b.share - a.share || faulty(b) - faulty(a));
 }
 
 function culpritFault(
@@ -97,14 +107,14 @@ function culpritFault(
 
 function cause(input: ExplainInput): string {
   const { vps, frame, faults, mode } = input;
-  const edges = edgesFor(frame, vps.id);
+  const edges = edgesFor(frame, vps.id, faults);
   if (edges.length) {
     const top = edges[0];
     const fault = culpritFault(faults, top.culprit, top.resource);
     const who = fault ? `${top.culprit}'s ${fault.fault}` : top.culprit;
     const culprit = frame.vps.find((v) => v.id === top.culprit);
     let line =
-      `${who} ${holds(top.resource, culprit, input)} ${mechanism(top.resource, mode, vps)}`.trimEnd();
+      `${who} ${throughDom0(top.resource, input) ?? `${holds(top.resource, culprit, input)} ${mechanism(top.resource, mode, vps)}`}`.trimEnd();
     if (edges.length > 1) line += ` (${pct(top.share)} of the shortfall; ${edges.length - 1} more)`;
     return line;
   }
@@ -127,6 +137,25 @@ function cause(input: ExplainInput): string {
     return `scheduler wait ${ms(vps.schedWaitMs)} on a busy shared CPU`;
   return 'queueing under its own load';
 }
+
+/**
+ * Under para every guest's disk and network I/O passes Dom0's backends: where Dom0 is busy and the
+ * device is not, the culprit's disk or network I/O fills Dom0, and that is what its neighbours wait
+ * for (their own share of the device is free), so the line says so instead of the device share.
+ */
+function throughDom0(resource: Resource, input: ExplainInput): string | null {
+  const { frame, mode, vps } = input;
+  if (base(mode) !== 'para' || (resource !== 'disk' && resource !== 'net')) return null;
+  const h = frame.host;
+  const device = resource === 'disk' ? h.diskUtil : h.netUtil;
+  if (!(h.dom0CpuUtil >= BUSY) || device >= BUSY) return null;
+  const what = resource === 'disk' ? 'disk' : 'network';
+  const wait = vps.diskServedIops > 0 ? ` (${ms(vps.diskLatencyMs)} at the disk)` : '';
+  return `keeps Dom0 ${pct(h.dom0CpuUtil)} busy with its ${what} I/O: every guest's I/O waits in Dom0's backends${wait}`;
+}
+
+/** Utilization from which a device or Dom0 counts as busy (as the engine's attribution counts it). */
+const BUSY = 0.8;
 
 function holds(resource: Resource, culprit: VpsMetrics | undefined, input: ExplainInput): string {
   const { host, frame } = input;
@@ -223,7 +252,7 @@ function outageCause(input: ExplainInput): string {
       return `${shared.vps}'s kernel_panic took the one shared kernel down`;
     if (shared) return `${shared.vps}'s fork_bomb exhausted the shared kernel's process table`;
   }
-  const edges = edgesFor(frame, vps.id);
+  const edges = edgesFor(frame, vps.id, faults);
   if (edges.length) {
     const top = edges[0];
     const fault = culpritFault(faults, top.culprit, top.resource);

@@ -5,6 +5,10 @@ import { readFileSync } from 'node:fs';
 import { createEngine } from '../../../server/sim/index.js';
 import type { Scenario } from '../../../shared/commands.js';
 
+const demo = JSON.parse(
+  readFileSync(new URL('../../../scenarios/demo.json', import.meta.url), 'utf8'),
+) as Scenario;
+
 const host = { cores: 16, ramGiB: 64, diskIops: 100_000, netMbps: 10_000, memBwGBs: 100 };
 
 function input(over: Partial<ExplainInput>): ExplainInput {
@@ -67,9 +71,6 @@ describe('explain', () => {
   });
 
   it("names a neighbour's io_storm and the disk wait it causes through the shared journal (containers)", () => {
-    const demo = JSON.parse(
-      readFileSync(new URL('../../../scenarios/demo.json', import.meta.url), 'utf8'),
-    ) as Scenario;
     const engine = createEngine({ ...demo, events: [], mode: 'container' });
     engine.advance(50);
     expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'io_storm' }).ok).toBe(true);
@@ -86,6 +87,26 @@ describe('explain', () => {
     // batch-1 itself is not told its neighbour's story.
     const batch = f.vps.find((v) => v.id === 'batch-1')!;
     expect(explain({ vps: batch, frame: f, faults, hostFaults, mode, host })).not.toMatch(/while/);
+  });
+
+  it("says a para neighbour's io_storm fills Dom0, not a share of the idle disk or the CPU", () => {
+    const engine = createEngine({ ...demo, events: [] }, { mode: 'para' });
+    engine.advance(50);
+    expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'io_storm' }).ok).toBe(true);
+    const { faults, hostFaults, mode, host } = engine.state();
+    for (let t = 0; t < 100; t++) {
+      const f = engine.step();
+      if (t < 10) continue;
+      for (const v of f.vps) {
+        if (v.id === 'batch-1') continue;
+        const line = explain({ vps: v, frame: f, faults, hostFaults, mode, host });
+        expect(line, `tick ${f.tick}`).toMatch(
+          new RegExp(
+            `^${v.id} [^:]+: batch-1's io_storm keeps Dom0 100 % busy with its disk I/O: every guest's I/O waits in Dom0's backends \\(\\d+(\\.\\d+)? ms at the disk\\)( \\(\\d+ % of the shortfall; \\d+ more\\))?$`,
+          ),
+        );
+      }
+    }
   });
 
   it('blames the shared kernel when a container neighbour panics', () => {

@@ -16,6 +16,7 @@ const demo = JSON.parse(
 ) as Scenario;
 
 const vps = (f: Frame, id: string) => f.vps.find((v) => v.id === id)!;
+const onBatch = (f: Frame) => f.attribution.filter((a) => a.culprit === 'batch-1');
 
 /**
  * The demo under para: 100 calm ticks, then batch-1 storms for `ticks`; beside it the same run
@@ -54,5 +55,24 @@ describe('an io_storm through Dom0', () => {
       fs.reduce((a, f) => a + vps(f, id).schedWaitMs, 0) / fs.length;
     for (const v of last.vps)
       if (v.id !== 'batch-1') expect(meanWait(storm, v.id), v.id).toBeLessThan(meanWait(without, v.id) + 2);
+  });
+
+  it('is blamed on batch-1 via the disk for every neighbour doing I/O, its largest edge', () => {
+    const { e, calm, storm } = stormRun(200);
+    expect(onBatch(calm)).toEqual([]);
+    for (const f of storm.slice(10)) {
+      const users = f.vps.filter((v) => v.id !== 'batch-1' && v.diskServedIops > 0).map((v) => v.id);
+      expect(users.length).toBe(5);
+      const onDisk = onBatch(f).filter((a) => a.resource === 'disk');
+      expect(onDisk.map((a) => a.victim).sort(), `tick ${f.tick}`).toEqual([...users].sort());
+      for (const a of onDisk) {
+        expect(a.share).toBeGreaterThan(0.5);
+        const largest = Math.max(...f.attribution.filter((b) => b.victim === a.victim).map((b) => b.share));
+        expect(a.share, `tick ${f.tick} ${a.victim}`).toBe(largest);
+      }
+    }
+    expect(e.apply({ type: 'stopFault', vps: 'batch-1', fault: 'io_storm' }).ok).toBe(true);
+    e.advance(600);
+    expect(onBatch(e.frame())).toEqual([]);
   });
 });
