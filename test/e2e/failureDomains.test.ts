@@ -70,6 +70,11 @@ describe('failure domains', () => {
     await expect
       .poll(() => page.getByTestId('explain-db-1').textContent())
       .toMatch(/db-1 (is down|is rebooting)/);
+    // Who hurts whom shows the blast radius, not a share fading in: every container down, by web-1.
+    const row = page.getByTestId('culprit-web-1');
+    await expect.poll(() => row.textContent()).toMatch(/via the shared kernel takes down/);
+    for (const id of IDS.filter((x) => x !== 'web-1'))
+      expect(await page.getByTestId(`edge-${id}-web-1`).textContent(), id).toMatch(/down$/);
     // A 30 s reboot, watched at 10×.
     await setSpeed(server, lab, 10);
     await waitCards(page, 'allUp', 30_000);

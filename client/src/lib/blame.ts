@@ -1,9 +1,10 @@
 /**
  * Who hurts whom, as the page shows it: the engine's per-tick attribution, smoothed over a few
  * seconds so the ranking does not flip tick to tick, a VPS never blamed as the victim of its own
- * misbehaviour, rows grouped by culprit, the strongest first. A new situation (another mode, a VPS
- * added or removed, the lab reset) starts the smoothing afresh: the old situation's blame is
- * dropped at once and the average is seeded from the frames that follow.
+ * misbehaviour, rows grouped by culprit, the strongest first. A shared kernel's outage is shown
+ * whole while it lasts (every container is down because of one), not faded in and out. A new
+ * situation (another mode, a VPS added or removed, the lab reset) starts the smoothing afresh: the
+ * old situation's blame is dropped at once and the average is seeded from the frames that follow.
  */
 import type { Attribution, Resource } from '../../../shared/model.js';
 
@@ -62,13 +63,16 @@ export class Blame {
       seen.add(k);
       const cur = this.avg.get(k);
       const share = Math.max(0, Math.min(1, e.share));
-      if (cur) cur.s += w * (share - cur.s);
+      // The shared kernel's blast radius is no share to average: everyone is down because of the
+      // culprit from the first frame that says so to the last.
+      if (e.resource === 'kernel') this.avg.set(k, { a: e, s: share });
+      else if (cur) cur.s += w * (share - cur.s);
       // A new edge fades in like it fades out: one tick does not reorder the list.
       else this.avg.set(k, { a: e, s: w * share });
     }
     for (const [k, v] of this.avg) {
       if (seen.has(k)) continue;
-      if (misbehaving.has(v.a.victim)) {
+      if (misbehaving.has(v.a.victim) || v.a.resource === 'kernel') {
         this.avg.delete(k);
         continue;
       }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Attribution } from '../../../shared/model.js';
+import { readFileSync } from 'node:fs';
+import type { Scenario } from '../../../shared/commands.js';
+import type { Attribution, Frame } from '../../../shared/model.js';
 import { Blame } from '../../../client/src/lib/blame.js';
+import { createEngine } from '../../../server/sim/index.js';
 
 const edge = (
   victim: string,
@@ -90,5 +93,45 @@ describe('blame as shown', () => {
       b.update([edge('web-1', 'batch-1', 0.7)], new Set(), { key: 'para|web-1,batch-1', tick: t });
     b.update([], new Set(), { key: 'para|web-1', tick: 40 });
     expect(b.groups()).toEqual([]);
+  });
+});
+
+describe('blame as shown, when the shared kernel goes down', () => {
+  it("names every neighbour as down because of the panicking container, whole from the panic's first frame until the kernel is back", () => {
+    const demo = JSON.parse(
+      readFileSync(new URL('../../../scenarios/demo.json', import.meta.url), 'utf8'),
+    ) as Scenario;
+    const e = createEngine({ ...demo, events: [] }, { mode: 'container' });
+    const b = new Blame();
+    const show = (f: Frame) => {
+      const faults = new Set(e.state().faults.map((x) => x.vps));
+      b.update(f.attribution, faults, { key: 'container', tick: f.tick });
+      return b.groups();
+    };
+    // Long enough for the smoothing to run at its running average.
+    for (let t = 0; t < 200; t++) show(e.step());
+    expect(e.apply({ type: 'startFault', vps: 'mail-1', fault: 'kernel_panic' }).ok).toBe(true);
+    let down = 0;
+    let after = 0;
+    for (let t = 0; t < 600; t++) {
+      const f = e.step();
+      const g = show(f);
+      const out = f.vps.filter((v) => v.id !== 'mail-1' && (v.state === 'down' || v.state === 'rebooting'));
+      const onKernel = g.filter((x) => x.resource === 'kernel');
+      if (f.attribution.some((a) => a.resource === 'kernel')) {
+        down++;
+        expect(out.length, `tick ${f.tick}`).toBe(5);
+        expect(onKernel.map((x) => x.culprit)).toEqual(['mail-1']);
+        expect(g[0]).toBe(onKernel[0]);
+        expect(onKernel[0].victims.map((v) => [v.victim, v.share]).sort()).toEqual(
+          out.map((v) => [v.id, 1]).sort(),
+        );
+      } else if (down > 0) {
+        after++;
+        expect(onKernel, `tick ${f.tick}`).toEqual([]);
+      }
+    }
+    expect(down).toBeGreaterThan(100);
+    expect(after).toBeGreaterThan(0);
   });
 });
