@@ -181,7 +181,15 @@ export interface ServerToClient {
   viewers: (msg: { lab: string; count: number }) => void;
   /** The lab went back to its start: join again for a fresh snapshot. */
   reset: (msg: { lab: string }) => void;
+  /**
+   * The list of labs changed (one was created, removed, or is back after a restart): ask
+   * `GET /api/labs` again. Sent only to connections whose handshake asked for it (`LABS_QUERY`).
+   */
+  labs: () => void;
 }
+
+/** The handshake query (`?labs=1`) of a connection that wants `labs` when the list of labs changes. */
+export const LABS_QUERY = { labs: '1' } as const;
 
 export interface ClientToServer {
   /** `restoring: true`: the lab is being restored after a restart; its snapshot follows when it is back. */

@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { parseInput } from '../../shared/commands.js';
+import { LABS_QUERY } from '../../shared/protocol.js';
 import { ClockCommandSchema, parseLabCommand } from '../../shared/inbound.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../lab/clock.js';
@@ -46,9 +47,18 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     return n !== undefined ? `viewer ${n}` : `viewer ${++viewerNo}-${deps.processTag ?? ''}`;
   };
 
+  /** Connections that list the labs (a page's lab menu): told when a lab comes or goes. */
+  const listeners = 'labs';
+  const labsChanged = (): void => {
+    io.to(listeners).emit('labs');
+  };
   for (const lab of registry.list()) broadcast.attach(lab);
-  registry.onAdded((lab) => broadcast.attach(lab));
+  registry.onAdded((lab) => {
+    broadcast.attach(lab);
+    labsChanged();
+  });
   registry.onRemoved((lab) => {
+    labsChanged();
     const room = roomOf(lab.id);
     io.to(room).emit('error', { code: 'UNKNOWN_LAB', message: `lab "${lab.id}" was deleted`, path: 'lab' });
     io.in(room).socketsLeave(room);
@@ -83,6 +93,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     socket.on('disconnect', (reason) =>
       logger.debug({ client: socket.data.by, reason }, 'client disconnected'),
     );
+    if (socket.handshake.query.labs === LABS_QUERY.labs) void socket.join(listeners);
     const r = repliesFor(socket, clock, logger);
     joins.connect(socket, r);
     steering(socket, r, deps);

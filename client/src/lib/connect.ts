@@ -3,13 +3,14 @@
  * every reconnect (the server then sends a fresh snapshot, which replaces the chart history).
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import type { ClientToServer, ServerToClient } from '../../../shared/protocol.js';
+import { LABS_QUERY, type ClientToServer, type ServerToClient } from '../../../shared/protocol.js';
 import type { LabClient } from './lab.svelte.js';
 import { decodeFrameMessage } from './decode.js';
 import { controlToken } from './api.js';
 import { CHART_METRICS } from './series.js';
 import { vpsColors } from './colors.js';
 import { leavesHole } from './holes.js';
+import { labList } from './labList.svelte.js';
 
 /** A join answered without a snapshot within this long is asked again (and the page says so). */
 const SNAPSHOT_WAIT_MS = 10_000;
@@ -30,6 +31,8 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
   const socket: LabIo = (opts.open ?? ((o) => io(o)))({
     transports: ['websocket'],
     auth: token ? { token } : {},
+    // Told when the list of labs changes, for the lab menu.
+    query: { ...LABS_QUERY },
     reconnectionDelay: 500,
     reconnectionDelayMax: 4000,
   });
@@ -74,7 +77,10 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
   socket.on('connect', () => {
     client.setStatus('connected');
     join();
+    // Back after an outage (a server restart): labs may have come or gone meanwhile.
+    void labList.refresh();
   });
+  socket.on('labs', () => void labList.refresh());
   socket.on('disconnect', () => {
     stopWatchdog();
     refilling = false;
