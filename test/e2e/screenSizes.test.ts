@@ -4,46 +4,12 @@
  * off at 1280×720 or 1920×1080, with blame and log on screen.
  */
 import { describe, expect } from 'vitest';
-import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { api } from './harness.js';
 import { createLab, presetScenario, waitChartsPast } from './lab.js';
+import { clippedText } from './clipped.js';
 
 const test = browserTest();
-
-/** Visible text elements whose text overflows their box (cut off or ellipsed). */
-async function clippedText(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
-      if (
-        el instanceof HTMLCanvasElement ||
-        el instanceof HTMLSelectElement ||
-        el instanceof HTMLInputElement
-      )
-        continue;
-      const own = Array.from(el.childNodes).some(
-        (n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim(),
-      );
-      if (!own) continue;
-      const cs = getComputedStyle(el);
-      if (
-        cs.display === 'none' ||
-        cs.visibility === 'hidden' ||
-        cs.overflowX === 'auto' ||
-        cs.overflowX === 'scroll'
-      )
-        continue;
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.bottom < 0 || r.top > innerHeight) continue;
-      if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0)
-        out.push(
-          `${el.tagName.toLowerCase()} "${el.textContent!.trim().slice(0, 40)}" ${el.scrollWidth}>${el.clientWidth}`,
-        );
-    }
-    return out;
-  });
-}
 
 describe('the dashboard on each screen', () => {
   test('a phone gets one column, the charts before the VPS cards, no sideways scroll, every VPS named in full, a swipe on a chart scrolls', async ({

@@ -1,0 +1,59 @@
+/** What a screen shows cut off, as browser tests check it. */
+import type { Page } from 'playwright-core';
+
+/** Visible text elements whose text overflows their box (cut off or ellipsed). */
+export async function clippedText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+      if (
+        el instanceof HTMLCanvasElement ||
+        el instanceof HTMLSelectElement ||
+        el instanceof HTMLInputElement
+      )
+        continue;
+      const own = Array.from(el.childNodes).some(
+        (n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim(),
+      );
+      if (!own) continue;
+      const cs = getComputedStyle(el);
+      if (
+        cs.display === 'none' ||
+        cs.visibility === 'hidden' ||
+        cs.overflowX === 'auto' ||
+        cs.overflowX === 'scroll'
+      )
+        continue;
+      const r = el.getBoundingClientRect();
+      // (A 1 px box is text for screen readers only, hidden on purpose.)
+      if (r.width <= 1 || r.bottom < 0 || r.top > innerHeight) continue;
+      if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0)
+        out.push(
+          `${el.tagName.toLowerCase()} "${el.textContent!.trim().slice(0, 40)}" ${el.scrollWidth}>${el.clientWidth}`,
+        );
+    }
+    return out;
+  });
+}
+
+/**
+ * Parts of chart captions (title, unit, legend, line keys) that reach past their caption's edge:
+ * a caption hides what overflows, so its parts are measured against it.
+ */
+export async function cutCaptions(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const cap of Array.from(document.querySelectorAll<HTMLElement>('figure figcaption'))) {
+      const box = cap.getBoundingClientRect();
+      if (box.width === 0) continue;
+      for (const el of Array.from(cap.querySelectorAll<HTMLElement>('*'))) {
+        const r = el.getBoundingClientRect();
+        const cut =
+          r.width > 0 &&
+          (r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5 || el.scrollWidth > el.clientWidth + 1);
+        if (cut) out.push(`${cap.parentElement?.dataset.testid}: "${el.textContent!.trim()}"`);
+      }
+    }
+    return out;
+  });
+}
