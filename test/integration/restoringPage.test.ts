@@ -68,9 +68,16 @@ describe('a page joining a lab still being restored', () => {
     });
 
     const client = new LabClient('keep');
-    const disconnect = connectLab(client, { open: (o) => io(url, o), token: undefined });
+    let labsTold = 0;
+    const disconnect = connectLab(client, {
+      open: (o) => io(url, o),
+      token: undefined,
+      onLabs: () => labsTold++,
+    });
     cleanup.push(disconnect);
     await until(() => client.restoring, 'the restoring answer');
+    // Connected: the lab menu is told to ask for the list again.
+    expect(labsTold).toBeGreaterThanOrEqual(1);
     expect(client.ready).toBe(false);
     expect(client.joinError).toBeNull();
     expect(client.lastError).toBeNull();

@@ -24,10 +24,16 @@ export interface ConnectOptions {
   open?: (opts: Partial<ManagerOptions & SocketOptions>) => LabIo;
   /** The control token (default: from the page's URL or session). */
   token?: string;
+  /**
+   * Called when the list of labs may have changed: on every (re)connect, and when the server says
+   * so (default: the page's lab menu asks the server again).
+   */
+  onLabs?: () => void;
 }
 
 export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => void {
   const token = 'token' in opts ? opts.token : controlToken();
+  const labsChanged = opts.onLabs ?? (() => void labList.refresh());
   const socket: LabIo = (opts.open ?? ((o) => io(o)))({
     transports: ['websocket'],
     auth: token ? { token } : {},
@@ -78,9 +84,9 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
     client.setStatus('connected');
     join();
     // Back after an outage (a server restart): labs may have come or gone meanwhile.
-    void labList.refresh();
+    labsChanged();
   });
-  socket.on('labs', () => void labList.refresh());
+  socket.on('labs', labsChanged);
   socket.on('disconnect', () => {
     stopWatchdog();
     refilling = false;
