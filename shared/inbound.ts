@@ -28,6 +28,16 @@ export const LAB_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 /** A lab named in a message (any id the server might run, checked against what runs afterwards). */
 const labRef = z.string().min(1).max(64);
 
+/**
+ * A request id a client may give a command or clock action (socket `requestId`, REST header
+ * `Idempotency-Key`): sent again with the same id, it is answered as the first was and never
+ * applied twice. Letters, digits and `_ . : -`, at most 64 (a UUID fits).
+ */
+export const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+export const RequestIdSchema = z
+  .string()
+  .regex(REQUEST_ID, 'letters, digits, "_", ".", ":" or "-", at most 64 (a UUID fits)');
+
 export const LabRefSchema = z.strictObject({ lab: labRef });
 export type LabRef = z.infer<typeof LabRefSchema>;
 
@@ -64,12 +74,12 @@ function clockActions<T extends z.ZodRawShape>(extra: T) {
 export const ClockActionSchema = clockActions({});
 export type ClockAction = z.infer<typeof ClockActionSchema>;
 
-/** The socket's `clock`: a clock action naming its lab. */
-export const ClockCommandSchema = clockActions({ lab: labRef });
+/** The socket's `clock`: a clock action naming its lab, and optionally its request id. */
+export const ClockCommandSchema = clockActions({ lab: labRef, requestId: RequestIdSchema.optional() });
 export type ClockCommand = z.infer<typeof ClockCommandSchema>;
 
-/** The socket's `command`: a simulation command naming its lab. */
-export type LabCommand = Command & { lab: string };
+/** The socket's `command`: a simulation command naming its lab, and optionally its request id. */
+export type LabCommand = Command & { lab: string; requestId?: string };
 
 /** REST `POST /api/labs/:id/reset`: no body, or an empty object (it takes no options). */
 export const ResetSchema = z.strictObject({});
@@ -111,13 +121,15 @@ function sameMode(a: ModeSpec, b: ModeSpec): boolean {
   return norm(a) === norm(b);
 }
 
-/** Split a socket `command` into its lab and the command, both checked. */
-export function parseLabCommand(input: unknown): Result<{ lab: string; command: Command }> {
-  const ref = parseInput(LabRefSchema.loose(), input);
+/** Split a socket `command` into its lab, its request id and the command, all checked. */
+export function parseLabCommand(
+  input: unknown,
+): Result<{ lab: string; requestId?: string; command: Command }> {
+  const ref = parseInput(LabRefSchema.extend({ requestId: RequestIdSchema.optional() }).loose(), input);
   if (!ref.ok) return ref;
-  const { lab, ...rest } = ref.data;
+  const { lab, requestId, ...rest } = ref.data;
   const command = parseInput(CommandSchema, rest);
-  return command.ok ? { ok: true, data: { lab, command: command.data } } : command;
+  return command.ok ? { ok: true, data: { lab, requestId, command: command.data } } : command;
 }
 
 /** A REST commands body: one command, or a batch whose errors name `commands[i].field`. */

@@ -23,6 +23,8 @@ interface Asked {
   command?: Command;
   action?: ClockAction;
   by?: unknown;
+  /** The request id (checked where the request came in). */
+  rid?: unknown;
 }
 
 export class Answers {
@@ -37,13 +39,14 @@ export class Answers {
     const lab = this.d.owned(msg.lab);
     if (!lab) return null;
     const by = String(msg.by).slice(0, 16);
+    const rid = typeof msg.rid === 'string' ? msg.rid : undefined;
     switch (kind) {
       case 'snapshot':
         return this.snapshot(lab, msg.canControl === true, msg.opts ?? {});
       case 'command':
-        return msg.command ? JSON.stringify(await lab.submit(msg.command, by)) : null;
+        return msg.command ? JSON.stringify(await lab.submit(msg.command, by, rid)) : null;
       case 'clock':
-        return msg.action ? JSON.stringify(lab.clock(msg.action, by)) : null;
+        return msg.action ? JSON.stringify(lab.clock(msg.action, by, rid)) : null;
       default:
         return null;
     }

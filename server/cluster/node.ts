@@ -271,16 +271,17 @@ export class ClusterNode implements RemoteLabs {
     return this.remote.snapshot(id, canControl, opts);
   }
 
-  command(id: string, command: Command, by: string): Promise<Ack<{ tick: number }>> {
-    return this.remote.command(id, command, by);
+  command(id: string, command: Command, by: string, rid: string): Promise<Ack<{ tick: number }>> {
+    return this.remote.command(id, command, by, rid);
   }
 
   clock(
     id: string,
     action: ClockAction,
     by: string,
+    rid: string,
   ): Promise<Ack<{ tick: number; speed: number; paused: boolean }>> {
-    return this.remote.clock(id, action, by);
+    return this.remote.clock(id, action, by, rid);
   }
 
   /** Stop upkeep, give the leases up (after the labs were saved) and leave. */

@@ -3,7 +3,9 @@
  * snapshot, a command, a clock action. The owner answers over Redis (requests.ts); when this
  * process is the owner it answers itself. Joins arriving together share one snapshot request; while
  * a lab changes owner there is none to answer for a few seconds, so a snapshot is asked again, and
- * so is any request that surely changed nothing (it reached no process).
+ * so is any request that surely changed nothing (it reached no process). A command carries its
+ * request id, which its owner (and any owner after it) applies once: one that went out and got no
+ * answer (its owner died with it) is sent again, to the new owner once there is one.
  */
 import type { Redis } from 'ioredis';
 import type { Command } from '../../shared/commands.js';
@@ -21,6 +23,13 @@ const ASK_MS = 10_000;
 const SNAPSHOT_ASK_MS = 3000;
 /** A request that reached no owner is asked again after this long. */
 const RETRY_MS = 250;
+/**
+ * How long a command (safe to send again: it carries its request id) waits for an answer, over
+ * every owner it is sent to: long enough for a lease to run out and another process to take over.
+ */
+const RESEND_ASK_MS = 30_000;
+/** A command safe to send again is sent again after this long without an answer. */
+const RESEND_MS = 2000;
 
 type ClockAck = Ack<{ tick: number; speed: number; paused: boolean }>;
 
@@ -50,30 +59,37 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber'> {
    * changed nothing (it reached no process: the owner died; or the owner answered that the lab is
    * not yet its own: it is taking it over; or no process holds the lab right now) is asked again,
    * of the new owner once there is one, until `ms` has passed. A request that went out and got no
-   * answer may have been applied: it is never sent again.
+   * answer may have been applied: it is sent again only when `resend` (the owner applies it once,
+   * by its request id), every RESEND_MS, to whichever process holds the lab then.
    */
   private async ask<T>(
     kind: string,
     id: string,
     payload: Record<string, unknown>,
     ms = ASK_MS,
+    resend = false,
   ): Promise<T | null> {
-    const until = Date.now() + ms;
+    const until = performance.now() + ms;
     for (;;) {
       const requests = this.d.requests();
       if (!requests || !redisReady(this.d.redis)) return null;
       const lease = await this.d.redis.get(keys.lease(id));
       if (lease) {
         const owner = lease.slice(0, lease.lastIndexOf(':'));
-        const left = Math.max(1, until - Date.now());
+        const left = Math.max(1, until - performance.now());
         const text =
           owner === this.d.processId
             ? await this.d.answer(kind, { ...payload, lab: id })
-            : await requests.ask(owner, kind, { ...payload, lab: id }, left);
+            : await requests.ask(
+                owner,
+                kind,
+                { ...payload, lab: id },
+                resend ? Math.min(RESEND_MS, left) : left,
+              );
         if (typeof text === 'string') return JSON.parse(text) as T;
-        if (text === NO_ANSWER) return null;
+        if (text === NO_ANSWER && !resend) return null;
       }
-      if (Date.now() + RETRY_MS > until || this.d.closed() || !(await this.exists(id))) return null;
+      if (performance.now() + RETRY_MS > until || this.d.closed() || !(await this.exists(id))) return null;
       await new Promise((res) => setTimeout(res, RETRY_MS));
     }
   }
@@ -99,24 +115,43 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber'> {
     opts: SnapshotOptions,
   ): Promise<Ack<SnapshotMessage>> {
     // While a lab changes owner there is none to answer for a few seconds: keep asking.
-    const until = Date.now() + ASK_MS;
+    const until = performance.now() + ASK_MS;
     while (!this.d.closed()) {
       const r = await this.ask<Ack<SnapshotMessage>>('snapshot', id, { canControl, opts }, SNAPSHOT_ASK_MS);
       if (r) return r;
       const local = this.d.localSnapshot(id, canControl, opts);
       if (local) return { ok: true, data: local };
-      if (Date.now() > until || !(await this.exists(id))) break;
+      if (performance.now() > until || !(await this.exists(id))) break;
       await new Promise((res) => setTimeout(res, 250));
     }
     return this.unreachable(id);
   }
 
-  async command(id: string, command: Command, by: string): Promise<Ack<{ tick: number }>> {
-    return (await this.ask<Ack<{ tick: number }>>('command', id, { command, by })) ?? this.unreachable(id);
+  async command(id: string, command: Command, by: string, rid: string): Promise<Ack<{ tick: number }>> {
+    const asked = await this.ask<Ack<{ tick: number }>>(
+      'command',
+      id,
+      { command, by, rid },
+      RESEND_ASK_MS,
+      true,
+    );
+    return asked ?? this.unreachable(id);
   }
 
-  async clock(id: string, action: ClockAction, by: string): Promise<ClockAck> {
-    return (await this.ask<ClockAck>('clock', id, { action, by })) ?? this.unreachable(id);
+  /**
+   * A clock action; pause, resume and a speed set a value, so one whose owner died unanswered is
+   * sent again (to the new owner, which may not know its id); a step is not.
+   */
+  async clock(id: string, action: ClockAction, by: string, rid: string): Promise<ClockAck> {
+    const resend = action.action !== 'step';
+    const asked = await this.ask<ClockAck>(
+      'clock',
+      id,
+      { action, by, rid },
+      resend ? RESEND_ASK_MS : ASK_MS,
+      resend,
+    );
+    return asked ?? this.unreachable(id);
   }
 
   private async unreachable(

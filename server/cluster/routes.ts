@@ -3,13 +3,18 @@
  * service; a new lab is created on the least-loaded
  * live process; a request about a lab another process owns is forwarded to that process's API
  * (and its answer passed back as is). While a lab changes owner the request waits for the new one.
+ * A command or clock action goes with its request id (`Idempotency-Key`, given here when the client
+ * gave none), so one whose owner died before answering is sent again to the new owner, which
+ * applies it only if the old one had not.
  */
+import { randomUUID } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { LabSummary } from '../../shared/protocol.js';
 import type { LabMeta } from '../lab/store.js';
 import type { Registry } from '../lab/registry.js';
 import { apiError, sendData, sendError } from '../net/errors.js';
 import type { ClusterHealth } from '../net/routes-misc.js';
+import { REQUEST_ID_HEADER } from '../net/routes-labs.js';
 import { keys } from './keys.js';
 import { leastLoaded, withRoom, type Member } from './members.js';
 import type { ClusterNode } from './node.js';
@@ -19,6 +24,11 @@ import { redisReady } from './redis.js';
 export const FORWARDED = 'x-contention-forwarded';
 /** How long a request waits for a lab that is changing owner. */
 const OWNER_WAIT_MS = 6000;
+/**
+ * How long a request safe to send again (a command or a value-setting clock action, with its
+ * request id) waits over every owner it is sent to: a lease running out and a takeover fit in it.
+ */
+const RESEND_WAIT_MS = 30_000;
 const PASSED_HEADERS = ['content-type', 'content-disposition', 'location', 'cache-control'];
 
 /** What `/healthz` adds in a cluster: the process that answered, the labs it owns, its Redis link. */
@@ -59,13 +69,19 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
     const id = req.params.id;
     if (registry.get(id) || req.headers[FORWARDED] || !redisReady(node.redis)) return next();
     try {
-      const until = Date.now() + OWNER_WAIT_MS;
+      const resend = resendable(req);
+      if (resend) req.headers[REQUEST_ID_HEADER] ??= randomUUID();
+      const until = performance.now() + (resend ? RESEND_WAIT_MS : OWNER_WAIT_MS);
       for (;;) {
         const owner = await node.members.ownerOf(id, await node.processes());
-        // An owner that refuses the connection (it died, its record not yet expired) got nothing: wait for the next.
-        if (owner && owner.id !== node.id && (await forward(req, res, node, owner)) !== REFUSED) return;
+        // An owner that refuses the connection (it died, its record not yet expired) got nothing:
+        // wait for the next. One that took the request and broke off is asked again when that is safe.
+        if (owner && owner.id !== node.id) {
+          const sent = await forward(req, res, node, owner, resend && performance.now() < until);
+          if (sent !== REFUSED) return;
+        }
         if (registry.get(id) || !(await node.exists(id))) return next();
-        if (Date.now() > until)
+        if (performance.now() > until)
           return sendError(
             res,
             apiError('INTERNAL', `lab "${id.slice(0, 64)}" is changing process; try again`),
@@ -81,7 +97,21 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
   return r;
 }
 
-/** What `forward` returns when the process refused the connection: nothing was sent, nothing answered. */
+/**
+ * Whether a request may be sent again after its owner took it and died: a command (applied once per
+ * request id) or a clock action that sets a value (pause, resume, a speed), not a step.
+ */
+function resendable(req: Request): boolean {
+  if (req.method !== 'POST') return false;
+  const what = req.path.slice(req.path.lastIndexOf('/') + 1);
+  if (what === 'commands') return true;
+  return what === 'clock' && (req.body as { action?: unknown } | undefined)?.action !== 'step';
+}
+
+/**
+ * What `forward` returns when nothing was answered: the process refused the connection (nothing
+ * was sent), or, when `resend` was allowed, it broke off before answering.
+ */
 const REFUSED = Symbol('refused');
 
 /** Pass a request to another process and its answer back (or REFUSED, with no answer sent). */
@@ -90,9 +120,12 @@ async function forward(
   res: Response,
   node: ClusterNode,
   to: Member,
+  resend = false,
 ): Promise<void | typeof REFUSED> {
   const headers: Record<string, string> = { [FORWARDED]: node.id };
   if (req.headers.authorization) headers.authorization = req.headers.authorization;
+  const rid = req.headers[REQUEST_ID_HEADER];
+  if (typeof rid === 'string') headers[REQUEST_ID_HEADER] = rid;
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== undefined;
   if (hasBody) headers['content-type'] = 'application/json';
   let answer: globalThis.Response;
@@ -104,7 +137,7 @@ async function forward(
       signal: AbortSignal.timeout(15_000),
     });
   } catch (err) {
-    if ((err as { cause?: { code?: unknown } }).cause?.code === 'ECONNREFUSED') return REFUSED;
+    if (resend || (err as { cause?: { code?: unknown } }).cause?.code === 'ECONNREFUSED') return REFUSED;
     return sendError(res, apiError('INTERNAL', `the process running this lab did not answer; try again`));
   }
   res.status(answer.status);

@@ -15,6 +15,8 @@ export interface CommandRecord {
   tick: number;
   by: string;
   command: Command;
+  /** The request id it was sent with: a command sent again with it is not applied twice. */
+  rid?: string;
 }
 
 export type CommandAck = Ack<{ tick: number }>;
@@ -29,7 +31,9 @@ export interface CommandTarget {
   /** Log what the engines did while applying. */
   recordEngineEvents(): void;
   /** Record an applied command (persistence); a promise settles once it is durable. */
-  persist(command: Command, by: string, tick: number): Promise<void> | void;
+  persist(command: Command, by: string, tick: number, rid?: string): Promise<void> | void;
+  /** Commands sent with request id `rid` applied at `tick` (and are recorded with it). */
+  applied(rid: string, tick: number, commands: readonly Command[]): void;
 }
 
 interface Pending {
@@ -38,6 +42,8 @@ interface Pending {
   by: string;
   /** Sent as an array (even of one): a refusal names `commands[i]`. */
   batch: boolean;
+  /** Its request id, recorded with each of its commands. */
+  rid?: string;
   resolve: (r: CommandAck) => void;
 }
 
@@ -58,7 +64,7 @@ export class CommandQueue {
   }
 
   /** Queue commands (checked at the edge); resolves once they applied at a tick boundary, or were refused. */
-  submit(commands: readonly Command[], by: string, batch: boolean): Promise<CommandAck> {
+  submit(commands: readonly Command[], by: string, batch: boolean, rid?: string): Promise<CommandAck> {
     if (this.closed) return Promise.resolve(this.gone());
     const i = commands.findIndex((c) => c.type === 'setMode');
     if (i >= 0 && this.target.compare)
@@ -69,7 +75,7 @@ export class CommandQueue {
           batch ? `commands[${i}].mode` : 'mode',
         ),
       );
-    return new Promise((resolve) => this.pending.push({ commands: [...commands], by, batch, resolve }));
+    return new Promise((resolve) => this.pending.push({ commands: [...commands], by, batch, rid, resolve }));
   }
 
   private gone(): { ok: false; error: ApiError } {
@@ -95,8 +101,9 @@ export class CommandQueue {
       let r: CommandAck;
       try {
         r = p.batch
-          ? this.applyBatch(p.commands, p.by, saving)
-          : applyCommand(this.target, p.commands[0], p.by, saving);
+          ? this.applyBatch(p.commands, p.by, saving, p.rid)
+          : applyCommand(this.target, p.commands[0], p.by, saving, p.rid);
+        if (r.ok && p.rid !== undefined) this.target.applied(p.rid, r.data.tick, p.commands);
       } catch (e) {
         this.logger.error({ err: e, commands: p.commands }, 'error applying a command');
         r = fail('INTERNAL', 'the command could not be applied');
@@ -121,7 +128,7 @@ export class CommandQueue {
   }
 
   /** A batch: checked in order on a copy of the first engine, then applied only if all pass. */
-  private applyBatch(commands: Command[], by: string, saving: Promise<void>[]): CommandAck {
+  private applyBatch(commands: Command[], by: string, saving: Promise<void>[], rid?: string): CommandAck {
     const trial = restoreEngine(this.target.engines[0].save());
     for (const [i, command] of commands.entries()) {
       const refused = refuse(trial, command, this.target.maxVps) ?? trial.apply(command);
@@ -132,7 +139,7 @@ export class CommandQueue {
     }
     let r: CommandAck = { ok: true, data: { tick: this.target.engines[0].tick } };
     for (const command of commands) {
-      const one = applyCommand(this.target, command, by, saving);
+      const one = applyCommand(this.target, command, by, saving, rid);
       if (!one.ok) {
         this.logger.error({ command, error: one.error }, 'a checked batch command was refused');
         r = one;
@@ -166,6 +173,7 @@ export function applyCommand(
   command: Command,
   by: string,
   saving: Promise<void>[] | null,
+  rid?: string,
 ): CommandAck {
   const [first, ...others] = lab.engines;
   const tick = first.tick;
@@ -179,7 +187,7 @@ export function applyCommand(
     if (!r.ok && lab.compare) refusedBy.push(commandEvent(tick, by, command, k + 1, r.error.message));
   });
   if (saving) {
-    const saved = lab.persist(command, by, tick);
+    const saved = lab.persist(command, by, tick, rid);
     if (saved) saving.push(saved);
   }
   for (const ev of refusedBy) lab.record(ev);

@@ -24,6 +24,7 @@ import {
 import { LabLog, type EventListener } from './log.js';
 import { Pacer } from './pace.js';
 import { LabFacts } from './state.js';
+import { digestOf, RequestIds, type SavedRequest } from './requestIds.js';
 
 export type { CommandRecord, LabBroadcast };
 export { MAX_CATCH_UP } from './pace.js';
@@ -58,6 +59,8 @@ export interface LabInit {
   name?: string;
   /** Colours already given (a fork keeps its source's). */
   colors?: Record<string, string>;
+  /** Request ids already applied (from the snapshot it was restored from). */
+  requests?: readonly SavedRequest[];
 }
 
 export class Lab {
@@ -86,6 +89,8 @@ export class Lab {
   private broadcastTick = -1;
   private tickErrors = 0;
   private readonly facts: LabFacts;
+  /** The request ids seen, so a command sent again with its id is not applied twice. */
+  private readonly ids: RequestIds;
 
   constructor(init: LabInit) {
     this.id = init.id;
@@ -103,13 +108,16 @@ export class Lab {
     const maxTicks = Math.max(1, Math.ceil((init.limits.historyS * 1000) / this.tickMs));
     this.history = new FrameHistory({ maxTicks, maxBytes: init.limits.historyBytes });
     this.facts = new LabFacts(init.scenario, init.colors, init.name);
+    this.ids = new RequestIds(init.requests);
     this.target = {
       engines: this.engines,
       compare: !!this.compare,
       maxVps: this.limits.maxVps,
       record: (event, withState) => this.record(event, withState),
       recordEngineEvents: () => this.recordEngineEvents(),
-      persist: (command, by, tick) => this.onCommand?.({ seq: ++this.seq, tick, by, command }),
+      persist: (command, by, tick, rid) =>
+        this.onCommand?.({ seq: ++this.seq, tick, by, command, ...(rid === undefined ? {} : { rid }) }),
+      applied: (rid, tick, commands) => this.ids.applied(rid, tick, digestOf(commands)),
     };
     this.queue = new CommandQueue(this.id, this.target, this.logger);
   }
@@ -228,9 +236,12 @@ export class Lab {
     this.log.record(event, withState ? this.state() : undefined);
   }
 
-  /** Queue a command (checked at the edge); resolves when it was applied at a tick boundary (or refused). */
-  submit(command: Command, by: string): Promise<CommandAck> {
-    return this.queue.submit([command], by, false);
+  /**
+   * Queue a command (checked at the edge); resolves when it was applied at a tick boundary (or
+   * refused). Sent again with the same request id `rid`, it gets the first answer, applied once.
+   */
+  submit(command: Command, by: string, rid?: string): Promise<CommandAck> {
+    return this.ids.once(rid, digestOf([command]), () => this.queue.submit([command], by, false, rid));
   }
 
   /**
@@ -238,8 +249,8 @@ export class Lab {
    * checked against the state the earlier ones leave, before any of them applies. An error names
    * `commands[i].field`.
    */
-  submitBatch(commands: readonly Command[], by: string): Promise<CommandAck> {
-    return this.queue.submit(commands, by, true);
+  submitBatch(commands: readonly Command[], by: string, rid?: string): Promise<CommandAck> {
+    return this.ids.once(rid, digestOf(commands), () => this.queue.submit(commands, by, true, rid));
   }
 
   /** The lab is deleted: every queued command, and any sent later, answers UNKNOWN_LAB. */
@@ -247,8 +258,15 @@ export class Lab {
     this.queue.close();
   }
 
-  /** Pause, resume, single-step or change speed. Never changes the numbers, only their pace. */
-  clock(action: ClockAction, by: string): Ack<ClockResult> {
+  /**
+   * Pause, resume, single-step or change speed. Never changes the numbers, only their pace. Sent
+   * again with the same request id `rid`, it gets the first answer (while this process runs the lab).
+   */
+  clock(action: ClockAction, by: string, rid?: string): Ack<ClockResult> {
+    return this.ids.onceNow(rid, digestOf({ clock: action }), () => this.runClock(action, by));
+  }
+
+  private runClock(action: ClockAction, by: string): Ack<ClockResult> {
     let message: string;
     switch (action.action) {
       case 'pause':
@@ -305,6 +323,7 @@ export class Lab {
     for (const rec of records) {
       while (this.tick < rec.tick) this.runTick();
       applyCommand(this.target, rec.command, rec.by, null);
+      this.ids.replayed(rec.rid, rec.tick, rec.command);
       this.seq = Math.max(this.seq, rec.seq);
     }
     while (this.tick < untilTick) this.runTick();
@@ -320,7 +339,9 @@ export class Lab {
   /** What the store keeps: the engines' saved state, the pace and the recent log. */
   save(): LabSnapshot {
     this.queue.drain();
+    const requests = this.ids.saved();
     return {
+      ...(requests.length ? { requests } : {}),
       tick: this.tick,
       seq: this.seq,
       engines: this.engines.map((e) => e.save()),

@@ -153,6 +153,7 @@ export class Registry {
       paused: snap?.paused,
       seq: snap?.seq,
       events: snap?.events,
+      requests: snap?.requests,
       onCommand: store ? (rec) => this.resets.persist(store, id, rec) : undefined,
     });
   }

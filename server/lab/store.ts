@@ -11,6 +11,7 @@
 import type { ModeSpec, Scenario } from '../../shared/commands.js';
 import type { LabEvent } from '../../shared/protocol.js';
 import type { CommandRecord } from './lab.js';
+import type { SavedRequest } from './requestIds.js';
 
 export type { CommandRecord };
 
@@ -34,6 +35,8 @@ export interface LabSnapshot {
   paused: boolean;
   events: LabEvent[];
   savedAt: string;
+  /** Request ids of the commands applied before it (the newest REMEMBERED_IDS). */
+  requests?: SavedRequest[];
 }
 
 /** One lab as a store holds it, unparsed: each part as the text that was written (absent if never written). */

@@ -9,7 +9,8 @@
 import { z } from 'zod';
 import { formatPath, ModeSpecSchema, parseCommand, type Result } from '../../shared/commands.js';
 import { validateScenario } from '../scenario.js';
-import { MAX_SPEED, MIN_SPEED } from '../../shared/inbound.js';
+import { MAX_SPEED, MIN_SPEED, RequestIdSchema } from '../../shared/inbound.js';
+import { REMEMBERED_IDS } from './requestIds.js';
 import type { CommandRecord } from './lab.js';
 import type { LabMeta, LabSnapshot, RawLab } from './store.js';
 
@@ -40,6 +41,10 @@ const SnapshotSchema = z.strictObject({
   paused: z.boolean(),
   events: z.array(EventSchema).max(1000),
   savedAt: z.string().max(64),
+  requests: z
+    .array(z.tuple([RequestIdSchema, tick, z.string().max(64)]))
+    .max(REMEMBERED_IDS)
+    .optional(),
 });
 
 const RecordSchema = z.strictObject({
@@ -47,6 +52,7 @@ const RecordSchema = z.strictObject({
   tick,
   by: z.string().max(64),
   command: z.unknown(),
+  rid: RequestIdSchema.optional(),
 });
 
 const ProgressSchema = z.strictObject({ tick });
@@ -147,6 +153,7 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
         error: `${where}: tick: ${r.data.tick} is before the previous record's ${prev.tick}`,
       };
     prev = { seq: r.data.seq, tick: r.data.tick, by: r.data.by, command: c.data };
+    if (r.data.rid !== undefined) prev.rid = r.data.rid;
     commands.push(prev);
   }
   const snap = snapshot;

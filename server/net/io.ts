@@ -32,8 +32,9 @@ export type IoSocket = Socket<ClientToServer, ServerToClient, Record<string, nev
 export interface RemoteLabs {
   exists(id: string): Promise<boolean>;
   snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>>;
-  command(id: string, command: Command, by: string): Promise<Ack<{ tick: number }>>;
-  clock(id: string, action: ClockAction, by: string): Promise<Ack<ClockResult>>;
+  /** Apply a command at the lab's owner; `rid` (its request id) makes sending it again safe. */
+  command(id: string, command: Command, by: string, rid: string): Promise<Ack<{ tick: number }>>;
+  clock(id: string, action: ClockAction, by: string, rid: string): Promise<Ack<ClockResult>>;
   /**
    * The next viewer number of the whole service (viewers on different processes must not share a
    * name in a lab's log); undefined when it cannot be had now (Redis away).

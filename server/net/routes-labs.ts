@@ -21,6 +21,7 @@ import {
   MAX_BATCH,
   NoQuerySchema,
   ResetSchema,
+  RequestIdSchema,
   ScenarioQuerySchema,
   parseCommandBody,
 } from '../../shared/inbound.js';
@@ -36,6 +37,19 @@ export interface LabRoutesDeps {
 }
 
 type LabRequest = Request<{ id: string }>;
+
+/** The header naming a command's or clock action's request id (sent again, it is applied once). */
+export const REQUEST_ID_HEADER = 'idempotency-key';
+
+/** The request id a request carries, checked (undefined: none; null: refused, answered here). */
+function requestIdOf(req: Request, res: Response): string | undefined | null {
+  const raw = req.headers[REQUEST_ID_HEADER];
+  if (raw === undefined) return undefined;
+  const id = parseInput(RequestIdSchema, raw, 'Idempotency-Key');
+  if (id.ok) return id.data;
+  sendError(res, id.error);
+  return null;
+}
 
 export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): Router {
   const r = Router();
@@ -127,11 +141,16 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     if (!l) return;
     const body = parseCommandBody(req.body);
     if (!body.ok) return sendError(res, body.error);
+    const rid = requestIdOf(req, res);
+    if (rid === null) return;
     const { commands, batch } = body.data;
     // All or nothing: the whole batch is checked against the lab's state before any of it
     // applies (one answer, the tick it applied at); a refusal names `commands[i].field` and
     // nothing changes.
-    sendAck(res, batch ? await l.submitBatch(commands, 'rest') : await l.submit(commands[0], 'rest'));
+    sendAck(
+      res,
+      batch ? await l.submitBatch(commands, 'rest', rid) : await l.submit(commands[0], 'rest', rid),
+    );
   });
 
   r.post('/labs/:id/clock', control, rate, (req: LabRequest, res) => {
@@ -139,7 +158,9 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     if (!l) return;
     const action = parseInput(ClockActionSchema, req.body);
     if (!action.ok) return sendError(res, action.error);
-    sendAck(res, l.clock(action.data, 'rest'));
+    const rid = requestIdOf(req, res);
+    if (rid === null) return;
+    sendAck(res, l.clock(action.data, 'rest', rid));
   });
 
   r.get('/labs/:id/events', (req: LabRequest, res) => {

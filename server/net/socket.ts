@@ -4,6 +4,7 @@
  * token may watch only; commands are rate-limited per socket; a client that keeps sending garbage
  * is disconnected.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { parseInput } from '../../shared/commands.js';
 import { LABS_QUERY } from '../../shared/protocol.js';
@@ -133,19 +134,25 @@ function steering(socket: IoSocket, r: Replies, deps: SocketDeps): void {
     if (!p.ok) return r.invalid(ack, p.error);
     const g = gate(p.data.lab, ack);
     if (!g) return;
+    // Every command has a request id (given here when the client gave none): the owner applies it
+    // once however many times it is sent, so one whose owner died unanswered is sent again.
+    const rid = p.data.requestId ?? randomUUID();
     const applied = g.lab
-      ? g.lab.submit(p.data.command, socket.data.by)
-      : (remote as RemoteLabs).command(p.data.lab, p.data.command, socket.data.by);
+      ? g.lab.submit(p.data.command, socket.data.by, rid)
+      : (remote as RemoteLabs).command(p.data.lab, p.data.command, socket.data.by, rid);
     void applied.then((a) => r.reply(ack, a), failed(ack));
   });
 
   r.handle('clock', (msg, ack) => {
     const p = parseInput(ClockCommandSchema, msg);
     if (!p.ok) return r.invalid(ack, p.error);
-    const { lab: id, ...action } = p.data;
+    const { lab: id, requestId, ...action } = p.data;
     const g = gate(id, ack);
     if (!g) return;
-    if (g.lab) return r.reply(ack, g.lab.clock(action, socket.data.by));
-    void (remote as RemoteLabs).clock(id, action, socket.data.by).then((a) => r.reply(ack, a), failed(ack));
+    const rid = requestId ?? randomUUID();
+    if (g.lab) return r.reply(ack, g.lab.clock(action, socket.data.by, rid));
+    void (remote as RemoteLabs)
+      .clock(id, action, socket.data.by, rid)
+      .then((a) => r.reply(ack, a), failed(ack));
   });
 }

@@ -1,0 +1,114 @@
+/**
+ * A lab's memory of request ids, so that a command sent again with the id it was first sent with
+ * (its sender got no answer: the process running the lab died, or the connection broke) is answered
+ * as the first was and never applied twice. A command's id is noted when it applies, in its log
+ * record, and the lab's snapshot carries the ids noted before it; a lab restored or taken over
+ * rebuilds the memory from both, so it knows what the process before it applied and saved. Clock
+ * actions and refusals are remembered here only (they change nothing that is replayed).
+ */
+import { createHash } from 'node:crypto';
+import { fail, type Ack } from '../../shared/protocol.js';
+
+/** How many request ids a lab remembers (the oldest go first). */
+export const REMEMBERED_IDS = 1000;
+
+/** A request id applied and saved, as a snapshot keeps it: [id, tick it applied at, digest of what it carried]. */
+export type SavedRequest = [id: string, tick: number, digest: string];
+
+/** What a request carried, as a short digest: an id sent again with other content is refused. */
+export function digestOf(what: unknown): string {
+  return createHash('sha256').update(JSON.stringify(what)).digest('base64url').slice(0, 16);
+}
+
+interface Known {
+  digest: string;
+  /** The answer given, or being worked out. */
+  answer: Promise<Ack<unknown>>;
+  /** Applied and recorded with the command's log record (kept in snapshots). */
+  saved?: number;
+  /** The answer of an action answered at once. */
+  now?: Ack<unknown>;
+}
+
+export class RequestIds {
+  private readonly known = new Map<string, Known>();
+  /** The id of the last record replayed, and what its commands carried (a batch is several records). */
+  private replaying: { id: string; commands: unknown[] } | null = null;
+
+  constructor(saved: readonly SavedRequest[] = []) {
+    for (const [id, tick, digest] of saved) this.remember(id, { digest, answer: ok(tick), saved: tick });
+  }
+
+  /**
+   * Run `apply` once for request `id` (undefined: no id, always run): an id seen before gets the
+   * answer it got then (or the same answer, when it is still being worked out); an id seen before
+   * with another `digest` is refused, naming `requestId`.
+   */
+  once<T extends Ack<unknown>>(id: string | undefined, digest: string, apply: () => Promise<T>): Promise<T> {
+    if (id === undefined) return apply();
+    const seen = this.known.get(id);
+    if (seen)
+      return seen.digest === digest && !seen.now
+        ? (seen.answer as Promise<T>)
+        : Promise.resolve(conflict(id) as T);
+    const answer = apply();
+    this.remember(id, { digest, answer });
+    return answer;
+  }
+
+  /**
+   * A command sent with `id` applied at `tick` and was recorded (its record carries the id). Its
+   * answer stays the one being worked out, if any: it is given once the record is durable.
+   */
+  applied(id: string, tick: number, digest: string): void {
+    const seen = this.known.get(id);
+    if (seen?.digest === digest) seen.saved = tick;
+    else this.remember(id, { digest, answer: ok(tick), saved: tick });
+  }
+
+  /** Like `once`, for an action answered at once (a clock action). */
+  onceNow<T extends Ack<unknown>>(id: string | undefined, digest: string, apply: () => T): T {
+    if (id === undefined) return apply();
+    const seen = this.known.get(id);
+    if (seen) return seen.digest === digest && seen.now ? (seen.now as T) : (conflict(id) as T);
+    const now = apply();
+    this.remember(id, { digest, answer: Promise.resolve(now), now });
+    return now;
+  }
+
+  /**
+   * A record replayed from the log: consecutive records of one id are one batch, and its digest is
+   * that of all their commands.
+   */
+  replayed(id: string | undefined, tick: number, command: unknown): void {
+    if (id === undefined) return void (this.replaying = null);
+    if (this.replaying?.id === id) this.replaying.commands.push(command);
+    else this.replaying = { id, commands: [command] };
+    this.applied(id, tick, digestOf(this.replaying.commands));
+  }
+
+  /** The ids applied and recorded, oldest first, for a snapshot. */
+  saved(): SavedRequest[] {
+    const out: SavedRequest[] = [];
+    for (const [id, k] of this.known) if (k.saved !== undefined) out.push([id, k.saved, k.digest]);
+    return out;
+  }
+
+  private remember(id: string, k: Known): void {
+    this.known.delete(id);
+    this.known.set(id, k);
+    if (this.known.size > REMEMBERED_IDS) this.known.delete(this.known.keys().next().value as string);
+  }
+}
+
+function conflict(id: string): Ack<never> {
+  return fail(
+    'CONFLICT',
+    `request id "${id}" was already used for another request; give each request its own id`,
+    'requestId',
+  );
+}
+
+function ok(tick: number): Promise<Ack<{ tick: number }>> {
+  return Promise.resolve({ ok: true, data: { tick } });
+}
