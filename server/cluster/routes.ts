@@ -22,13 +22,11 @@ import { redisReady } from './redis.js';
 
 /** Set on a request one process forwards to another (it is then answered there, never forwarded again). */
 export const FORWARDED = 'x-contention-forwarded';
-/** How long a request waits for a lab that is changing owner. */
-const OWNER_WAIT_MS = 6000;
 /**
- * How long a request safe to send again (a command or a value-setting clock action, with its
- * request id) waits over every owner it is sent to: a lease running out and a takeover fit in it.
+ * How long a request waits for a lab that is changing owner (over every owner it is sent to): a
+ * lease running out and the new owner re-running a big lab up to where the old one was fit in it.
  */
-const RESEND_WAIT_MS = 30_000;
+const OWNER_WAIT_MS = 30_000;
 const PASSED_HEADERS = ['content-type', 'content-disposition', 'location', 'cache-control'];
 
 /** What `/healthz` adds in a cluster: the process that answered, the labs it owns, its Redis link. */
@@ -67,17 +65,23 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
 
   const toOwner = async (req: Request<{ id: string }>, res: Response, next: NextFunction) => {
     const id = req.params.id;
+    // Sent here as this process's while it is still taking the lab over: nothing is done, the sender waits.
+    if (req.headers[FORWARDED] && !registry.get(id) && node.leases.holds(id))
+      return sendError(
+        res,
+        apiError('RESTORING', `lab "${id.slice(0, 64)}" is changing process; ask again in a moment`, 'lab'),
+      );
     if (registry.get(id) || req.headers[FORWARDED] || !redisReady(node.redis)) return next();
     try {
       const resend = resendable(req);
       if (resend) req.headers[REQUEST_ID_HEADER] ??= randomUUID();
-      const until = performance.now() + (resend ? RESEND_WAIT_MS : OWNER_WAIT_MS);
+      const until = performance.now() + OWNER_WAIT_MS;
       for (;;) {
         const owner = await node.members.ownerOf(id, await node.processes());
         // An owner that refuses the connection (it died, its record not yet expired) got nothing:
         // wait for the next. One that took the request and broke off is asked again when that is safe.
         if (owner && owner.id !== node.id) {
-          const sent = await forward(req, res, node, owner, resend && performance.now() < until);
+          const sent = await forward(req, res, node, owner, performance.now() < until, resend);
           if (sent !== REFUSED) return;
         }
         if (registry.get(id) || !(await node.exists(id))) return next();
@@ -110,16 +114,21 @@ function resendable(req: Request): boolean {
 
 /**
  * What `forward` returns when nothing was answered: the process refused the connection (nothing
- * was sent), or, when `resend` was allowed, it broke off before answering.
+ * was sent), or, when asking again is allowed, it answered that it is still taking the lab over
+ * (nothing was done) or, for a request safe to send again, it broke off before answering.
  */
 const REFUSED = Symbol('refused');
 
-/** Pass a request to another process and its answer back (or REFUSED, with no answer sent). */
+/**
+ * Pass a request to another process and its answer back (or REFUSED, with no answer sent, when
+ * `again` allows asking again; `resend`: the request is safe to send again after a broken answer).
+ */
 async function forward(
   req: Request,
   res: Response,
   node: ClusterNode,
   to: Member,
+  again = false,
   resend = false,
 ): Promise<void | typeof REFUSED> {
   const headers: Record<string, string> = { [FORWARDED]: node.id };
@@ -129,6 +138,7 @@ async function forward(
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== undefined;
   if (hasBody) headers['content-type'] = 'application/json';
   let answer: globalThis.Response;
+  let body: Buffer;
   try {
     answer = await fetch(`${to.url}${req.originalUrl}`, {
       method: req.method,
@@ -136,16 +146,28 @@ async function forward(
       body: hasBody ? JSON.stringify(req.body) : undefined,
       signal: AbortSignal.timeout(15_000),
     });
+    body = Buffer.from(await answer.arrayBuffer());
   } catch (err) {
-    if (resend || (err as { cause?: { code?: unknown } }).cause?.code === 'ECONNREFUSED') return REFUSED;
+    if ((again && resend) || (err as { cause?: { code?: unknown } }).cause?.code === 'ECONNREFUSED')
+      return REFUSED;
     return sendError(res, apiError('INTERNAL', `the process running this lab did not answer; try again`));
   }
+  if (again && answer.status === 503 && changingProcess(body)) return REFUSED;
   res.status(answer.status);
   for (const h of PASSED_HEADERS) {
     const v = answer.headers.get(h);
     if (v) res.setHeader(h, v);
   }
-  res.send(Buffer.from(await answer.arrayBuffer()));
+  res.send(body);
+}
+
+/** Whether an answer says the lab is still being taken over there (RESTORING): nothing was done. */
+function changingProcess(body: Buffer): boolean {
+  try {
+    return (JSON.parse(body.toString()) as { error?: { code?: unknown } }).error?.code === 'RESTORING';
+  } catch {
+    return false;
+  }
 }
 
 /** Every lab of the service: owners' published summaries, fresher local ones, and labs between owners. */

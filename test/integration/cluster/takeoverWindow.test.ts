@@ -1,0 +1,88 @@
+/**
+ * While a process is taking a lab over (it holds the lease and is still re-running the lab up to
+ * where its dead owner was), a REST request about the lab sent to a third process is forwarded to
+ * it: the request waits and gets the lab, never 404 "no lab" for a lab that exists.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PREFIX } from '../../../server/cluster/keys.js';
+import { http } from '../helpers.js';
+import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+
+const FORWARDED = { 'x-contention-forwarded': 'test' };
+/** No periodic snapshot: a takeover re-runs the lab from its start, which takes a while. */
+const ENV = { SNAPSHOT_EVERY_S: '3600' };
+let redis: RedisHandle;
+let peek: Redis;
+let owner: ServerProcess;
+let taker: ServerProcess;
+/** Runs a lab of its own with MAX_LABS=1: it never takes the big lab over, it only forwards. */
+let entry: ServerProcess;
+
+function big(n: number) {
+  return {
+    name: 'big',
+    seed: 3,
+    tickMs: 100,
+    mode: 'para',
+    host: { cores: 128, ramGiB: 2 * n + 64, diskIops: 200_000, netMbps: 20_000, memBwGBs: 200 },
+    vps: Array.from({ length: n }, (_, i) => ({
+      id: `vm-${i}`,
+      vcpus: 1,
+      ramGiB: 1,
+      diskIops: 500,
+      netMbps: 50,
+      profile: 'randomWalk',
+      load: { cpu: 0.5, mem: 0.5, disk: 0.1, net: 0.1 },
+    })),
+  };
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  entry = await startServer(redis.url, { ...ENV, MAX_LABS: '1' });
+  if (!(await http(`${entry.url}/healthz`)).body.data.owns.length) {
+    const made = await http(`${entry.url}/api/labs`, {
+      method: 'POST',
+      body: { id: 'anchor', preset: 'demo' },
+      headers: FORWARDED,
+    });
+    expect(made.status, made.text).toBe(201);
+  }
+  owner = await startServer(redis.url, ENV);
+  const made = await http(`${owner.url}/api/labs`, {
+    method: 'POST',
+    body: { id: 'big', scenario: big(256) },
+    headers: FORWARDED,
+  });
+  expect(made.status, made.text).toBe(201);
+  const fast = await http(`${owner.url}/api/labs/big/clock`, {
+    method: 'POST',
+    body: { action: 'speed', speed: 50 },
+  });
+  expect(fast.status, fast.text).toBe(200);
+  taker = await startServer(redis.url, ENV);
+  peek = new Redis(redis.url, { maxRetriesPerRequest: null });
+  peek.on('error', () => undefined);
+}, 180_000);
+
+afterAll(async () => {
+  peek?.disconnect();
+  await stopAll();
+});
+
+describe('a lab being taken over', () => {
+  it('answers REST requests sent to another process once it runs, never "no lab"', async () => {
+    // Far enough that re-running it takes the new owner a noticeable time.
+    while (Number(await peek.get(`${PREFIX}tick:big`)) < 2000) await new Promise((w) => setTimeout(w, 200));
+    await owner.kill('SIGKILL');
+    const answers: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const r = await http(`${entry.url}/api/labs/big`);
+      answers.push(r.status);
+      expect(r.status, r.text).toBe(200);
+      if ((await http(`${taker.url}/healthz`)).body.data.owns.includes('big')) break;
+    }
+    expect((await http(`${taker.url}/healthz`)).body.data.owns).toContain('big');
+  }, 120_000);
+});
