@@ -119,7 +119,10 @@ export class ResetTooLate extends Error {
 /** The leases this process holds, and the scripts that take, renew, check and drop them. */
 export class Leases {
   private readonly tokens = new Map<string, string>();
-  /** Wall time (ms) until which each held lease is surely still ours. */
+  /**
+   * Monotonic time (performance.now(), ms) until which each held lease is surely still ours. Never
+   * wall time: a clock stepped backwards (NTP) during a stall would make an expired lease look fresh.
+   */
   private readonly validUntil = new Map<string, number>();
   private readonly s: Scripts;
 
@@ -149,7 +152,7 @@ export class Leases {
   }
 
   /** Whether the lease of `id` was renewed recently enough that it cannot have passed to another process. */
-  fresh(id: string, now = Date.now()): boolean {
+  fresh(id: string, now = performance.now()): boolean {
     return (this.validUntil.get(id) ?? 0) > now;
   }
 
@@ -161,7 +164,7 @@ export class Leases {
 
   /** Register a new lab (meta JSON) and own it; false when the id is taken in the service. */
   async create(id: string, meta: string): Promise<boolean> {
-    const at = Date.now();
+    const at = performance.now();
     const epoch = await this.s.labCreate(
       keys.labs,
       keys.lease(id),
@@ -178,7 +181,7 @@ export class Leases {
 
   /** Take the lease of a listed lab nobody holds. */
   async acquire(id: string): Promise<boolean> {
-    const at = Date.now();
+    const at = performance.now();
     const epoch = await this.s.labAcquire(
       keys.labs,
       keys.lease(id),
@@ -196,7 +199,7 @@ export class Leases {
   async renew(id: string): Promise<'ok' | 'unlisted' | 'lost'> {
     const token = this.tokens.get(id);
     if (!token) return 'lost';
-    const at = Date.now();
+    const at = performance.now();
     const r = await this.s.labRenew(
       keys.lease(id),
       keys.epoch(id),

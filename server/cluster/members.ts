@@ -14,7 +14,7 @@ export interface Member {
   id: string;
   /** Where its REST API answers (requests for its labs are forwarded there). */
   url: string;
-  /** Wall time of the record (ms). */
+  /** Wall time of the record (ms), for people reading Redis; nothing decides on it. */
   at: number;
   /** Summaries of the labs it owns. */
   labs: LabSummary[];

@@ -220,6 +220,7 @@ export class ClusterNode implements RemoteLabs {
     return {
       id: this.id,
       url: this.url,
+      // Wall time, for people reading Redis: no decision reads it (a record expires by Redis's own PX).
       at: Date.now(),
       labs,
       viewers,

@@ -89,12 +89,12 @@ export class RedisLabStore implements Store {
   replace(meta: LabMeta): Promise<void> {
     if (this.redis.status !== 'ready')
       return Promise.reject(new Error('Redis is unreachable; nothing was reset, try again'));
-    const until = Date.now() + RESET_WAIT_MS;
+    const until = performance.now() + RESET_WAIT_MS;
     let gaveUp = false;
     const job = this.enqueue(meta.id, async () => {
       const now = gaveUp ? 0 : await this.leases.redisNow();
       // Measured after Redis's clock was read, so the deadline falls before `until` here.
-      const budget = until - Date.now() - RESET_REPLY_MS;
+      const budget = until - performance.now() - RESET_REPLY_MS;
       if (gaveUp || budget <= 0) throw new ResetTooLate();
       await this.leases.replace(meta.id, JSON.stringify(meta), now + budget);
       this.metas.set(meta.id, meta);
@@ -196,11 +196,11 @@ export class RedisLabStore implements Store {
 
   /** Wait for every queued write (at most `ms`: while Redis is away they cannot finish). */
   async flush(ms = 5000): Promise<void> {
-    const until = Date.now() + ms;
-    while (this.chains.size && Date.now() < until)
+    const until = performance.now() + ms;
+    while (this.chains.size && performance.now() < until)
       await Promise.race([
         Promise.allSettled([...this.chains.values()]),
-        new Promise((r) => setTimeout(r, Math.max(1, until - Date.now()))),
+        new Promise((r) => setTimeout(r, Math.max(1, until - performance.now()))),
       ]);
   }
 

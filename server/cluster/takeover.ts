@@ -38,7 +38,7 @@ export interface TakeoverDeps {
 }
 
 export class Takeover {
-  /** When each lab was first seen without an owner. */
+  /** When each lab was first seen without an owner (monotonic ms). */
   private readonly orphanSince = new Map<string, number>();
 
   constructor(private readonly d: TakeoverDeps) {}
@@ -51,7 +51,7 @@ export class Takeover {
     if (!ids.length) return;
     const owners = await redis.mget(ids.map((id) => keys.lease(id)));
     if (owners.every((o, i) => o || registry.get(ids[i]))) return void this.orphanSince.clear();
-    const now = Date.now();
+    const now = performance.now();
     let live = await this.d.processes();
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];

@@ -179,7 +179,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
     );
   });
   if (deps.cluster) app.use(clusterRoutes(deps.cluster, registry));
-  app.use(healthRoute(registry, Date.now(), deps.cluster && clusterHealth(deps.cluster, registry)));
+  app.use(healthRoute(registry, performance.now(), deps.cluster && clusterHealth(deps.cluster, registry)));
   app.use('/api', labRoutes({ registry, config, clock, viewers: (id) => broadcast.viewers(id) }));
   app.use('/api', miscRoutes({ logger, scorecard: deps.scorecard }));
   app.use('/api', (_req, res) => sendError(res, apiError('NOT_FOUND', 'no such endpoint')));

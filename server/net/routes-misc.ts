@@ -44,7 +44,8 @@ export function miscRoutes({ logger, scorecard = defaultScorecard }: MiscRoutesD
   // Presets are files shipped with the server: read them at most every few seconds.
   let presets: { at: number; list: Promise<unknown> } | null = null;
   r.get('/presets', async (_req, res) => {
-    if (!presets || Date.now() - presets.at > 5000) presets = { at: Date.now(), list: listPresets() };
+    if (!presets || performance.now() - presets.at > 5000)
+      presets = { at: performance.now(), list: listPresets() };
     sendData(res, await presets.list);
   });
 
@@ -71,13 +72,16 @@ export interface ClusterHealth {
   redis: string;
 }
 
-/** `/healthz`: the labs this process runs and its uptime, plus `cluster()`'s fields in a cluster. */
+/**
+ * `/healthz`: the labs this process runs and its uptime (from `startedAt`, performance.now() ms, so a
+ * clock stepped by NTP does not change it), plus `cluster()`'s fields in a cluster.
+ */
 export function healthRoute(registry: Registry, startedAt: number, cluster?: () => ClusterHealth): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     sendData(res, {
       labs: registry.list().length,
-      uptimeS: Math.round((Date.now() - startedAt) / 1000),
+      uptimeS: Math.round((performance.now() - startedAt) / 1000),
       ...cluster?.(),
     });
   });

@@ -12,10 +12,10 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Contention Lab</t
 export function serveDashboard(dir: string): Router {
   const r = Router();
   const index = path.join(dir, 'index.html');
-  let checked = 0;
+  let checked = -Infinity;
   let built = false;
   const isBuilt = () => {
-    const now = Date.now();
+    const now = performance.now();
     if (now - checked > 5000) {
       built = existsSync(index);
       checked = now;
