@@ -22,7 +22,7 @@ import type { ClockAction } from '../../shared/inbound.js';
 import { roomOf } from '../net/broadcast.js';
 import type { RemoteLabs } from '../net/io.js';
 import { snapshotOf, type SnapshotOptions } from '../net/snapshot.js';
-import { joinCluster } from './adapter.js';
+import { joinCluster, trimStream } from './adapter.js';
 import { keys } from './keys.js';
 import { Answers } from './answer.js';
 import { Leases } from './leases.js';
@@ -38,6 +38,7 @@ export const LEASE_TTL_MS = 3000;
 const RENEW_MS = 1000;
 const SCAN_MS = 500;
 const PUBLISH_MS = 1000;
+const TRIM_MS = 1000;
 
 export interface ClusterOptions {
   redisUrl: string;
@@ -147,6 +148,7 @@ export class ClusterNode implements RemoteLabs {
     registry.onRemoved((lab) => this.known.delete(lab.id));
     this.every('renew', RENEW_MS, () => this.renewAll());
     this.every('takeover', SCAN_MS, () => this.takeover.scan(registry));
+    this.every('trim', TRIM_MS, () => (redisReady(this.redis) ? trimStream(this.redis) : Promise.resolve()));
   }
 
   /**
