@@ -35,6 +35,7 @@ export function isolated(st: SimState, w: Work): void {
     cpuLimit = s.cpuLimit;
   const isoReady = w.isoReady === true;
   const isoLambda = w.isoLambda,
+    isoCpu = w.isoCpu,
     isoDisk = w.isoDisk,
     isoNet = w.isoNet,
     isoGoodA = w.isoGood,
@@ -42,7 +43,9 @@ export function isolated(st: SimState, w: Work): void {
     isoKept = w.isoKept;
   const sloA = pl.sloMs,
     memSlowIso = pl.memSlowIso,
-    baseCpu = pl.baseCpu,
+    loadCpu = pl.loadCpu,
+    vcpusA = pl.vcpus,
+    mults = s.mult,
     dPath = pl.dPath,
     nPath = pl.nPath;
   // (Booleans compared with true: a read of a boolean is otherwise a generic truthiness test.)
@@ -77,14 +80,18 @@ export function isolated(st: SimState, w: Work): void {
     const lambda = lambdaA[i];
     const db = diskBase[i],
       nb = netBase[i];
+    // Its own CPU load as this tick's workload profile makes it (a burst asks more CPU alone too).
+    const cpu = Math.min(4, loadCpu[i] * mults[i]) * vcpusA[i];
     // (Each kept input is read and compared whatever the others say: a read or a comparison V8 never
     // saw run when it optimized this loop would throw the optimized code away when it first runs.)
     const keptLambda = isoLambda[i],
+      keptCpu = isoCpu[i],
       keptDisk = isoDisk[i],
       keptNet = isoNet[i],
       isoBacklog = isoBacklogA[i];
     const same =
       (lambda === keptLambda ? 1 : 0) *
+      (cpu === keptCpu ? 1 : 0) *
       (db === keptDisk ? 1 : 0) *
       (nb === keptNet ? 1 : 0) *
       (isoBacklog === 0 ? 1 : 0);
@@ -99,7 +106,7 @@ export function isolated(st: SimState, w: Work): void {
     const nIso = Math.min(nb, nP, hostNet);
     const nativeIso = dIso * diskOpCpuS + nIso * netMbitCpu;
     const dom0Iso = dom0 ? nativeIso * dom0Factor : 0;
-    const svcIso = baseCpu[i] + nativeIso * ioCpuFactor * selfShare;
+    const svcIso = cpu + nativeIso * ioCpuFactor * selfShare;
     const isoAvail = Math.min(cpuLimit[i], cores - Math.min(dom0Vcpus, dom0Iso)) * eCpu;
     const msi = memSlowIso[i];
     let isoRho = 0;
@@ -176,6 +183,7 @@ export function isolated(st: SimState, w: Work): void {
     // (An if statement: NaN and λ merged in a conditional expression box λ on the heap.)
     if (sin.backlog > 0) isoLambda[i] = 0 / 0;
     else isoLambda[i] = lambda;
+    isoCpu[i] = cpu;
     isoDisk[i] = db;
     isoNet[i] = nb;
     isoGoodA[i] = sout.dnr ? 0 : sout.throughput * sout.goodFraction;

@@ -35,8 +35,6 @@ export class PlanArrays {
   /** Device paths: what one VPS can reach on each device (its plan, or the host, × efficiency). */
   readonly dPath: Float64Array;
   readonly nPath: Float64Array;
-  /** CPU the service's own load asks for, without faults or noise. */
-  readonly baseCpu: Float64Array;
   /** Memory slowdown of the VPS alone and well-behaved. */
   readonly memSlowIso: Float64Array;
   /** Share of its memory swapped out when alone and well-behaved. */
@@ -60,7 +58,6 @@ export class PlanArrays {
     this.profileCode = new Uint8Array(n + 1);
     this.dPath = f();
     this.nPath = f();
-    this.baseCpu = f();
     this.memSlowIso = f();
     this.swapFracIso = f();
   }
@@ -119,7 +116,6 @@ function syncLoadAt(a: PlanArrays, st: SimState, i: number): void {
   a.loadMem[i] = l.mem;
   a.loadDisk[i] = l.disk;
   a.loadNet[i] = l.net;
-  a.baseCpu[i] = Math.min(4, l.cpu) * v.vcpus;
   // Alone and well-behaved: its baseline memory, and only it could make the host swap.
   const base = l.mem * v.ramGiB;
   const baseRes = p.memPolicy === 'shared' ? base : Math.min(base, v.ramGiB);

@@ -110,10 +110,12 @@ export class Work {
   /** Unit weights for max-min device sharing. */
   readonly ones: Float64Array;
   /**
-   * The isolated counterfactual is a pure function of the plan, lambda and base demands: its
+   * The isolated counterfactual is a pure function of the plan, lambda and base demands (CPU, disk,
+   * network, with this tick's workload multiplier): its
    * result is kept per VPS with the inputs it came from, and reused while they do not change.
    */
   readonly isoLambda: Float64Array;
+  readonly isoCpu: Float64Array;
   readonly isoDisk: Float64Array;
   readonly isoNet: Float64Array;
   readonly isoGood: Float64Array;
@@ -184,6 +186,7 @@ export class Work {
     this.headroom = new HeadroomScratch(n);
     this.vcpuHeadroom = new VcpuHeadroomScratch(n);
     this.isoLambda = new Float64Array(n);
+    this.isoCpu = new Float64Array(n);
     this.isoDisk = new Float64Array(n);
     this.isoNet = new Float64Array(n);
     this.isoGood = new Float64Array(n);

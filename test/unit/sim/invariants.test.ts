@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Command, Scenario, VpsSpec } from '../../../shared/commands.js';
-import { GUEST_FAULTS, MODE_IDS } from '../../../shared/model.js';
+import { GUEST_FAULTS, MODE_IDS, WORKLOAD_PROFILES } from '../../../shared/model.js';
 import { createEngine, DEFAULT_PARAMS, validateScenario } from '../../../server/sim/index.js';
 
 const EPS = 1e-6;
@@ -197,6 +197,38 @@ describe('physical invariants (random scenarios and commands)', () => {
         }
       }),
       { seed: 5, numRuns: 150 },
+    );
+  });
+});
+
+describe('the isolated counterfactual of a noisy workload', () => {
+  it('a VPS alone on the host has zero degradation through its own bursts, waves and walks', () => {
+    fc.assert(
+      fc.property(
+        scenarioArb,
+        load,
+        fc.constantFrom(...WORKLOAD_PROFILES.filter((x) => x !== 'steady')),
+        (s0, l, profile) => {
+          const r = (x: number) => Math.round(x * 1e6) / 1e6;
+          const s: Scenario = {
+            ...s0,
+            vps: [
+              {
+                ...s0.vps[0],
+                profile,
+                load: { cpu: r(l.cpu), mem: r(l.mem), disk: r(l.disk), net: r(l.net) },
+              },
+            ],
+          };
+          if (!validateScenario(s).ok) return;
+          const e = createEngine(s);
+          for (let t = 0; t < 300; t++) {
+            const f = e.step();
+            expect(f.vps[0].degradation, `tick ${t}, ${s.mode}, ${profile}`).toBeLessThan(1e-9);
+          }
+        },
+      ),
+      { seed: 11, numRuns: 60 },
     );
   });
 });
