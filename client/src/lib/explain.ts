@@ -135,7 +135,9 @@ function cause(input: ExplainInput): string {
     return `${ms(vps.diskLatencyMs)} at the disk while ${storm.vps}'s io_storm runs ${mechanism('disk', mode, vps)}`;
   if (vps.schedWaitMs >= 1 && isShared(mode))
     return `scheduler wait ${ms(vps.schedWaitMs)} on a busy shared CPU`;
-  return 'queueing under its own load';
+  // Its p99 and good responses are measured against itself alone on the host: what it lost, its
+  // neighbours cost it together, none above its fair share (so no edge names one).
+  return "its neighbours' combined load on the shared host, none above its fair share";
 }
 
 /**

@@ -109,6 +109,21 @@ describe('explain', () => {
     }
   });
 
+  it('does not call a loss against itself alone its own load: no neighbour above its share, all of them together', () => {
+    // Under hosted, db-1 runs at its quota; its neighbours' small cache pressure, each under its fair
+    // share, costs it a few percent of its good responses against itself alone.
+    const engine = createEngine({ ...demo, events: [] }, { mode: 'hosted' });
+    engine.advance(100);
+    const f = engine.frame();
+    const { faults, hostFaults, mode, host } = engine.state();
+    const db = f.vps.find((v) => v.id === 'db-1')!;
+    expect(db.degradation).toBeGreaterThan(0.01);
+    expect(f.attribution.filter((a) => a.victim === 'db-1')).toEqual([]);
+    expect(explain({ vps: db, frame: f, faults, hostFaults, mode, host })).toMatch(
+      /^db-1 (p99 ×[\d.]+|loses [\d.]+ % of good responses): its neighbours' combined load on the shared host, none above its fair share$/,
+    );
+  });
+
   it('blames the shared kernel when a container neighbour panics', () => {
     const web = vpsMetrics('web-1', { state: 'down', health: 0 });
     const line = explain(
