@@ -123,6 +123,29 @@ function excessOver(n: number, use: Float64Array, fair: number, scratch: Float64
   return total;
 }
 
+/**
+ * Fills `scratch[i]` with each VPS's resident memory above its fair share of host RAM and returns
+ * their sum: its plan's part of the host (its reservation, as a weight is its part of the CPU), so
+ * a large plan used as sized is not blamed beside a leak that pushed the host into swap.
+ */
+function ramExcess(
+  n: number,
+  resident: Float64Array,
+  plan: Float64Array,
+  hostRam: number,
+  scratch: Float64Array,
+): number {
+  let planned = 0;
+  for (let i = 0; i < n; i++) planned += plan[i];
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const x = Math.max(0, resident[i] - (planned > 0 ? (hostRam * plan[i]) / planned : hostRam / n));
+    scratch[i] = x;
+    total += x;
+  }
+  return total;
+}
+
 /** Index of the first VPS short of a device it uses (served under 99 % of its want, or the device busy), else n. */
 function firstShortOfDevice(
   n: number,
@@ -314,7 +337,7 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
     }
   }
   if (w.shared.hostSwapGiB > 0) {
-    const total = excessOver(n, s.resident, host.ramGiB / n, scratch);
+    const total = ramExcess(n, s.resident, w.plan.ramGiB, host.ramGiB, scratch);
     if (!(total <= 0)) {
       const top = topIndices(n, scratch, TOP);
       if (canEmit(st, scratch, total, top))
