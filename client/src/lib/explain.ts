@@ -73,7 +73,7 @@ export function explain(input: ExplainInput): string | null {
     head =
       ratio >= SLIGHT_RATIO
         ? `${vps.id} p99 ${times(ratio)}`
-        : degr > 0
+        : degr >= 0.00005
           ? `${vps.id} loses ${pct(degr, 2)} of good responses`
           : vps.id;
   } else return null;
@@ -182,7 +182,7 @@ function holds(resource: Resource, culprit: VpsMetrics | undefined, input: Expla
     case 'hostos':
       return `keeps the host OS ${pct(frame.host.hostOsCpuUtil)} busy`;
     case 'cache':
-      return 'thrashes the shared cache';
+      return 'contends with it';
     case 'kernel':
       return 'exhausts the shared kernel';
   }
@@ -235,6 +235,9 @@ export function mechanism(resource: Resource, mode: ModeSpec, victim?: VpsMetric
   }
 }
 
+/** Faults that take a shared kernel, and every container on it, down. */
+const SHARED_KERNEL = new Set<string>(['kernel_panic', 'fork_bomb']);
+
 function outageCause(input: ExplainInput): string {
   const { vps, faults, hostFaults, mode, frame } = input;
   const hf = hostFaults[0];
@@ -246,10 +249,14 @@ function outageCause(input: ExplainInput): string {
   const own = faults.find((f) => f.vps === vps.id);
   if (own?.fault === 'kernel_panic') return 'its kernel panicked; it reboots';
   if (own?.fault === 'memory_leak') return 'its memory_leak ran into the OOM killer';
+  // Its own fault silences it before any neighbour it also waits for (a storm past its own timeout).
+  if (
+    own &&
+    !(base(mode) === 'container' && faults.some((f) => f.vps !== vps.id && SHARED_KERNEL.has(f.fault)))
+  )
+    return `its own ${own.fault}`;
   if (base(mode) === 'container') {
-    const shared = faults.find(
-      (f) => f.vps !== vps.id && (f.fault === 'kernel_panic' || f.fault === 'fork_bomb'),
-    );
+    const shared = faults.find((f) => f.vps !== vps.id && SHARED_KERNEL.has(f.fault));
     if (shared?.fault === 'kernel_panic')
       return `${shared.vps}'s kernel_panic took the one shared kernel down`;
     if (shared) return `${shared.vps}'s fork_bomb exhausted the shared kernel's process table`;

@@ -124,6 +124,43 @@ describe('explain', () => {
     );
   });
 
+  it('tells a guest silenced by its own storm that its own storm did it, not the neighbour it also waits for', () => {
+    const engine = createEngine({ ...demo, events: [] }, { mode: 'para' });
+    engine.advance(50);
+    expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'io_storm' }).ok).toBe(true);
+    const { faults, hostFaults, mode, host } = engine.state();
+    let dnr = 0;
+    for (let t = 0; t < 300; t++) {
+      const f = engine.step();
+      const batch = f.vps.find((v) => v.id === 'batch-1')!;
+      if (batch.state !== 'dnr') continue;
+      dnr++;
+      expect(explain({ vps: batch, frame: f, faults, hostFaults, mode, host }), `tick ${f.tick}`).toBe(
+        'batch-1 does not respond (DNR): its own io_storm',
+      );
+    }
+    expect(dnr).toBeGreaterThan(10);
+  });
+
+  it("words a neighbour's cache_thrash once, and never a loss that rounds to nothing", () => {
+    const engine = createEngine({ ...demo, events: [] }, { mode: 'full' });
+    engine.advance(50);
+    expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'cache_thrash' }).ok).toBe(true);
+    const { faults, hostFaults, mode, host } = engine.state();
+    let lines = 0;
+    for (let t = 0; t < 100; t++) {
+      const f = engine.step();
+      for (const v of f.vps) {
+        const line = explain({ vps: v, frame: f, faults, hostFaults, mode, host });
+        if (!line) continue;
+        lines++;
+        expect(line, `tick ${f.tick}`).not.toMatch(/ 0\.00 %/);
+        expect(line, `tick ${f.tick}`).not.toMatch(/the shared cache in the shared last-level cache/);
+      }
+    }
+    expect(lines).toBeGreaterThan(100);
+  });
+
   it('blames the shared kernel when a container neighbour panics', () => {
     const web = vpsMetrics('web-1', { state: 'down', health: 0 });
     const line = explain(
