@@ -214,9 +214,57 @@ function journalEdges(out: EdgeQuads, st: SimState, w: Work, scratch: Float64Arr
   if (!canEmit(st, scratch, total, top)) return;
   for (let i = 0; i < n; i++) {
     if (!(base[i] > 0)) continue;
-    const own = ws * base[i];
-    const alone = journalWaitMs(p, k, st.host.diskIops, own) + (limits ? ownDrainMs(k, own, cap[i]) : 0);
-    if (shared > alone * 1.01) emit(out, st, DISK, scratch, total, top, i);
+    if (shared > journalAloneMs(st, w, i) * 1.01) emit(out, st, DISK, scratch, total, top, i);
+  }
+}
+
+/** The journal wait VPS i's durable writes would have alone (its own writes, its own throttle), ms. */
+function journalAloneMs(st: SimState, w: Work, i: number): number {
+  const p = st.profile;
+  const k = st.params;
+  const own = k.webWriteShare * w.s.diskBase[i];
+  return (
+    journalWaitMs(p, k, st.host.diskIops, own) +
+    (p.containerLimits === true ? ownDrainMs(k, own, w.plan.dPath[i]) : 0)
+  );
+}
+
+/** The journal's edges of a tick whose device edges are already out (reused: attribution runs to completion). */
+const journalQuads = new EdgeQuads();
+
+/**
+ * A victim hurt both at the device and through the journal waits for both, so its disk edges are
+ * the two splits weighted by what each costs it per request: the journal's extra wait (its writing
+ * share of the commit wait above what its own writes alone would make) and the rest of its disk
+ * latency (the device). Rewrites the device edges from `from` on; victims with one kind keep it.
+ */
+function mergeJournal(out: EdgeQuads, from: number, jq: EdgeQuads, st: SimState, w: Work): void {
+  const TOP = st.params.attributionTop;
+  const min = st.params.attributionMinShare;
+  const ws = st.params.webWriteShare;
+  const shared = w.ctx.journalMs + w.ctx.journalDrainMs;
+  const byVictim = new Map<number, { dev: Map<number, number>; jour: Map<number, number> }>();
+  const add = (q: EdgeQuads, lo: number, hi: number, kind: 'dev' | 'jour') => {
+    for (let k = lo * 4; k < hi * 4; k += 4) {
+      const v = q.data[k];
+      let e = byVictim.get(v);
+      if (!e) byVictim.set(v, (e = { dev: new Map(), jour: new Map() }));
+      e[kind].set(q.data[k + 1], q.data[k + 3]);
+    }
+  };
+  add(out, from, out.count, 'dev');
+  add(jq, 0, jq.count, 'jour');
+  out.count = from;
+  for (const v of [...byVictim.keys()].sort((a, b) => a - b)) {
+    const { dev, jour } = byVictim.get(v)!;
+    const jw = ws * Math.max(0, shared - journalAloneMs(st, w, v));
+    const dw = Math.max(0, w.m.diskLatencyMs[v] - ws * shared);
+    const wj = !dev.size ? 1 : !jour.size ? 0 : jw + dw > 0 ? jw / (jw + dw) : 0.5;
+    const merged = new Map<number, number>();
+    for (const [c, x] of dev) merged.set(c, x * (1 - wj));
+    for (const [c, x] of jour) merged.set(c, (merged.get(c) ?? 0) + x * wj);
+    const ranked = [...merged].filter(([, x]) => x >= min).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    for (const [c, x] of ranked.slice(0, TOP)) out.push(v, c, DISK, x);
   }
 }
 
@@ -324,8 +372,14 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
     w.shared.diskU > 0.8,
     scratch,
   );
-  // Where the device itself already names who holds the disk, the journal adds no other culprit.
+  // A busy device and the shared journal are both the disk: where both hurt a victim, each split
+  // counts in proportion to the wait it costs the victim.
   if (out.count === beforeDisk) journalEdges(out, st, w, scratch);
+  else if (p.sharedKernel && w.ctx.journalMs + w.ctx.journalDrainMs > 0) {
+    journalQuads.count = 0;
+    journalEdges(journalQuads, st, w, scratch);
+    if (journalQuads.count > 0) mergeJournal(out, beforeDisk, journalQuads, st, w);
+  }
   deviceEdges(out, st, NET, s.netBase, s.netServed, s.netWant, host.netMbps, w.shared.netU > 0.8, scratch);
   if (p.dom0) dom0PathEdges(out, st, w, scratch);
   if (firstAbove(n, s.slow, 1.02) < n) {

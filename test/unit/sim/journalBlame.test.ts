@@ -44,3 +44,26 @@ describe.each<[string, ModeSpec]>([
     expect(diskEdges(e)).toEqual([]);
   });
 });
+
+describe('journal blame beside a busy device (sre-incident, containers with limits)', () => {
+  it("names the storm's VPS first for the web tier, whose wait is the journal's, though db-1 holds more of the disk", () => {
+    const preset = JSON.parse(
+      readFileSync(new URL('../../../scenarios/sre-incident.json', import.meta.url), 'utf8'),
+    ) as Scenario;
+    const e = createEngine(preset, { mode: 'container' });
+    e.advance(310);
+    let checked = 0;
+    for (let t = 310; t < 740; t++) {
+      const f = e.step();
+      for (const id of ['web-1', 'web-2']) {
+        const edges = f.attribution.filter((a) => a.victim === id && a.resource === 'disk');
+        if (!edges.length) continue;
+        checked++;
+        const top = edges.reduce((a, b) => (b.share > a.share ? b : a));
+        expect(top.culprit, `tick ${f.tick} ${id}: ${JSON.stringify(edges)}`).toBe('batch-1');
+        expect(top.share).toBeGreaterThan(0.5);
+      }
+    }
+    expect(checked).toBeGreaterThan(400);
+  });
+});
