@@ -119,9 +119,10 @@ function cause(input: ExplainInput): string {
     return line;
   }
   const own = faults.find((f) => f.vps === vps.id);
-  if (vps.cpuThrottled >= 0.05)
-    return `throttled ${pct(vps.cpuThrottled)} of the time by its own CPU cap (fixed quota)`;
+  // Its own fault first: what its cap holds back is that fault's doing.
   if (own) return `its own ${own.fault}`;
+  if (vps.cpuThrottled >= 0.05)
+    return `throttled ${pct(vps.cpuThrottled)} of the time by its own CPU cap (${capName(mode)})`;
   if (vps.memSwappedGiB > 0.01) return `swapping inside the guest (memory demand above its plan)`;
   if (frame.host.hostSwapGiB > 0.01)
     return `the host is swapping (${frame.host.hostSwapGiB.toFixed(1)} GiB): every guest slows`;
@@ -233,6 +234,12 @@ export function mechanism(resource: Resource, mode: ModeSpec, victim?: VpsMetric
     case 'hostos':
       return 'through the host OS';
   }
+}
+
+/** What enforces a VPS's CPU cap under this mode. */
+function capName(mode: ModeSpec): string {
+  if (!isShared(mode)) return 'fixed quota';
+  return base(mode) === 'container' ? 'cpu.max' : 'Xen credit cap';
 }
 
 /** Faults that take a shared kernel, and every container on it, down. */

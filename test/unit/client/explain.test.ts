@@ -161,6 +161,24 @@ describe('explain', () => {
     expect(lines).toBeGreaterThan(100);
   });
 
+  it('tells a container flooding the network that its own flood holds it back, not only its cap', () => {
+    const engine = createEngine({ ...demo, events: [] }, { mode: 'container' });
+    engine.advance(50);
+    expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'net_flood' }).ok).toBe(true);
+    const { faults, hostFaults, mode, host } = engine.state();
+    let throttled = 0;
+    for (let t = 0; t < 100; t++) {
+      const f = engine.step();
+      const batch = f.vps.find((v) => v.id === 'batch-1')!;
+      const line = explain({ vps: batch, frame: f, faults, hostFaults, mode, host });
+      if (batch.cpuThrottled >= 0.05 && line) {
+        throttled++;
+        expect(line, `tick ${f.tick}`).toMatch(/^batch-1 [^:]+: its own net_flood$/);
+      }
+    }
+    expect(throttled).toBeGreaterThan(10);
+  });
+
   it('blames the shared kernel when a container neighbour panics', () => {
     const web = vpsMetrics('web-1', { state: 'down', health: 0 });
     const line = explain(
@@ -180,6 +198,10 @@ describe('explain', () => {
     expect(
       explain(input({ vps: capped, mode: 'full', frame: frame(1, [capped], { host: hostMetrics() }) })),
     ).toBe('batch-1 p99 ×4: throttled 40 % of the time by its own CPU cap (fixed quota)');
+    // A container's cap is its cpu.max, not a fixed quota.
+    expect(
+      explain(input({ vps: capped, mode: 'container', frame: frame(1, [capped], { host: hostMetrics() }) })),
+    ).toBe('batch-1 p99 ×4: throttled 40 % of the time by its own CPU cap (cpu.max)');
     const robbed = vpsMetrics('web-1', { latencyP99Ms: 40, latencyP99IsolatedMs: 10, cpuSteal: 0.3 });
     expect(explain(input({ vps: robbed }))).toMatch(
       /^web-1 p99 ×4: 30 % CPU steal: neighbours took its CPU under shared scheduling/,
