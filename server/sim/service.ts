@@ -223,7 +223,9 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     }
     backlog = q;
     throughput = (served / dt) * pass;
-    errorRate = arrivals > 0 ? Math.min(1, (dropped + abandoned) / arrivals + loss) : loss;
+    // Failed: dropped from a full queue, abandoned past the timeout, and the stages' loss of the
+    // requests served (not of every arrival: those still queued have not met a stage yet).
+    errorRate = arrivals > 0 ? Math.min(1, (dropped + abandoned + served * loss) / arrivals) : loss;
     if (!(mu > 0) && q > 0) hung = true;
   }
   // Requests with a durable write (share ws of those using the disk) also wait the journal's commit:
