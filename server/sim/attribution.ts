@@ -283,10 +283,16 @@ function dom0Victim(w: Work, i: number, busy: boolean): boolean {
  * when Dom0 is busy (or cannot carry a guest's own backend work) each VPS doing I/O waits there,
  * hurt by the guests whose backend work is above an equal share of Dom0. The edge names the device
  * whose rings the culprit fills (blkback: the disk, netback: the network), not Dom0's CPU: the
- * culprit's storm or flood is what an operator throttles. An edge the device already reported
- * (same victim, culprit and device) is not repeated.
+ * culprit's storm or flood is what an operator throttles. An edge the devices already reported
+ * (edges from `deviceFrom` on: same victim, culprit and device) is not repeated.
  */
-function dom0PathEdges(out: EdgeQuads, st: SimState, w: Work, scratch: Float64Array): void {
+function dom0PathEdges(
+  out: EdgeQuads,
+  st: SimState,
+  w: Work,
+  scratch: Float64Array,
+  deviceFrom: number,
+): void {
   const n = st.vps.length;
   const s = w.s;
   const busy = w.ctx.uDom0 > 0.8;
@@ -313,7 +319,7 @@ function dom0PathEdges(out: EdgeQuads, st: SimState, w: Work, scratch: Float64Ar
       const disk = s.diskServed[j] * k.diskOpCpuS;
       const net = (s.netServed[j] + s.netRx[j] * s.faultIoScale[j]) * k.netMbitCpu;
       const resource = disk >= net ? DISK : NET;
-      if (!out.has(0, from, i, j, resource)) out.push(i, j, resource, share);
+      if (!out.has(deviceFrom, from, i, j, resource)) out.push(i, j, resource, share);
     }
   }
 }
@@ -381,7 +387,7 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
     if (journalQuads.count > 0) mergeJournal(out, beforeDisk, journalQuads, st, w);
   }
   deviceEdges(out, st, NET, s.netBase, s.netServed, s.netWant, host.netMbps, w.shared.netU > 0.8, scratch);
-  if (p.dom0) dom0PathEdges(out, st, w, scratch);
+  if (p.dom0) dom0PathEdges(out, st, w, scratch, beforeDisk);
   if (firstAbove(n, s.slow, 1.02) < n) {
     const total = excessOver(n, s.pressure, 1 / n, scratch);
     if (!(total <= 0)) {
