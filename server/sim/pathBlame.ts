@@ -1,0 +1,150 @@
+/**
+ * Who hurts whom along a shared I/O path (model spec §5, §7): a shared kernel's journal, where every
+ * durable write waits for the running commit (containers), and Dom0's backends, which every para
+ * guest's disk and network I/O passes.
+ */
+import { DISK, EdgeQuads, NET, canEmit, emit, excessOver, topIndices } from './edges.js';
+import { journalWaitMs, ownDrainMs } from './journal.js';
+import type { SimState } from './state.js';
+import type { Work } from './work.js';
+
+/**
+ * The shared kernel's journal (containers, journal.ts): a durable write waits for the running
+ * transaction's commit and, with limits, for the throttled writers' ordered data in it. A VPS using
+ * the disk that waits there longer than its own writes alone would make it is hurt by the VPSs
+ * dirtying above an equal share of the device (without limits: the dirty pool is the host's) or
+ * held at their `io.max` (with limits: the chunk in flight a commit waits for).
+ */
+export function journalEdges(out: EdgeQuads, st: SimState, w: Work, scratch: Float64Array): void {
+  const p = st.profile;
+  const shared = w.ctx.journalMs + w.ctx.journalDrainMs;
+  if (!p.sharedKernel || !(shared > 0)) return;
+  const n = st.vps.length;
+  const k = st.params;
+  const ws = k.webWriteShare;
+  const base = w.s.diskBase,
+    storm = w.s.diskFault,
+    cap = w.plan.dPath;
+  const limits = p.containerLimits === true;
+  const fair = (st.host.diskIops * p.eDisk) / n;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const dirty = ws * base[i] + storm[i];
+    const x = limits ? (dirty > 0 && dirty >= cap[i] ? dirty : 0) : Math.max(0, dirty - fair);
+    scratch[i] = x;
+    total += x;
+  }
+  if (!(total > 0)) return;
+  const top = topIndices(n, scratch, st.params.attributionTop);
+  if (!canEmit(st, scratch, total, top)) return;
+  for (let i = 0; i < n; i++) {
+    if (!(base[i] > 0)) continue;
+    if (shared > journalAloneMs(st, w, i) * 1.01) emit(out, st, DISK, scratch, total, top, i);
+  }
+}
+
+/** The journal wait VPS i's durable writes would have alone (its own writes, its own throttle), ms. */
+function journalAloneMs(st: SimState, w: Work, i: number): number {
+  const p = st.profile;
+  const k = st.params;
+  const own = k.webWriteShare * w.s.diskBase[i];
+  return (
+    journalWaitMs(p, k, st.host.diskIops, own) +
+    (p.containerLimits === true ? ownDrainMs(k, own, w.plan.dPath[i]) : 0)
+  );
+}
+
+/** The journal's edges of a tick whose device edges are already out (reused: attribution runs to completion). */
+export const journalQuads = new EdgeQuads();
+
+/**
+ * A victim hurt both at the device and through the journal waits for both, so its disk edges are
+ * the two splits weighted by what each costs it per request: the journal's extra wait (its writing
+ * share of the commit wait above what its own writes alone would make) and the rest of its disk
+ * latency (the device). Rewrites the device edges from `from` on; victims with one kind keep it.
+ */
+export function mergeJournal(out: EdgeQuads, from: number, jq: EdgeQuads, st: SimState, w: Work): void {
+  const TOP = st.params.attributionTop;
+  const min = st.params.attributionMinShare;
+  const ws = st.params.webWriteShare;
+  const shared = w.ctx.journalMs + w.ctx.journalDrainMs;
+  const byVictim = new Map<number, { dev: Map<number, number>; jour: Map<number, number> }>();
+  const add = (q: EdgeQuads, lo: number, hi: number, kind: 'dev' | 'jour') => {
+    for (let k = lo * 4; k < hi * 4; k += 4) {
+      const v = q.data[k];
+      let e = byVictim.get(v);
+      if (!e) byVictim.set(v, (e = { dev: new Map(), jour: new Map() }));
+      e[kind].set(q.data[k + 1], q.data[k + 3]);
+    }
+  };
+  add(out, from, out.count, 'dev');
+  add(jq, 0, jq.count, 'jour');
+  out.count = from;
+  for (const v of [...byVictim.keys()].sort((a, b) => a - b)) {
+    const { dev, jour } = byVictim.get(v)!;
+    const jw = ws * Math.max(0, shared - journalAloneMs(st, w, v));
+    const dw = Math.max(0, w.m.diskLatencyMs[v] - ws * shared);
+    const wj = !dev.size ? 1 : !jour.size ? 0 : jw + dw > 0 ? jw / (jw + dw) : 0.5;
+    const merged = new Map<number, number>();
+    for (const [c, x] of dev) merged.set(c, x * (1 - wj));
+    for (const [c, x] of jour) merged.set(c, (merged.get(c) ?? 0) + x * wj);
+    const ranked = [...merged].filter(([, x]) => x >= min).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    for (const [c, x] of ranked.slice(0, TOP)) out.push(v, c, DISK, x);
+  }
+}
+
+/** Whether VPS i is short on Dom0's path: it does I/O and Dom0 is busy or carries under 99 % of its work. */
+function dom0Victim(w: Work, i: number, busy: boolean): boolean {
+  const s = w.s;
+  return (
+    s.up[i] > 0 &&
+    (s.diskBase[i] > 0 || s.netBase[i] > 0) &&
+    (busy || s.dom0Served[i] < s.dom0Cause[i] * 0.99)
+  );
+}
+
+/**
+ * Dom0's path (para, model spec §5): every guest's disk and network I/O passes Dom0's backends, so
+ * when Dom0 is busy (or cannot carry a guest's own backend work) each VPS doing I/O waits there,
+ * hurt by the guests whose backend work is above an equal share of Dom0. The edge names the device
+ * whose rings the culprit fills (blkback: the disk, netback: the network), not Dom0's CPU: the
+ * culprit's storm or flood is what an operator throttles. An edge the devices already reported
+ * (edges from `deviceFrom` on: same victim, culprit and device) is not repeated.
+ */
+export function dom0PathEdges(
+  out: EdgeQuads,
+  st: SimState,
+  w: Work,
+  scratch: Float64Array,
+  deviceFrom: number,
+): void {
+  const n = st.vps.length;
+  const s = w.s;
+  const busy = w.ctx.uDom0 > 0.8;
+  let victim = -1;
+  for (let i = 0; i < n && victim < 0; i++) if (dom0Victim(w, i, busy)) victim = i;
+  if (victim < 0) return;
+  const total = excessOver(n, s.dom0Cause, st.profile.dom0Vcpus / n, scratch);
+  if (!(total > 0)) return;
+  const TOP = st.params.attributionTop;
+  const top = topIndices(n, scratch, TOP);
+  if (!canEmit(st, scratch, total, top)) return;
+  const k = st.params;
+  const from = out.count;
+  for (let i = victim; i < n; i++) {
+    if (!dom0Victim(w, i, busy)) continue;
+    const rest = total - (scratch[i] > 0 ? scratch[i] : 0);
+    if (!(rest > 0)) continue;
+    let c = 0;
+    for (const j of top) {
+      if (j === i || c >= TOP) continue;
+      const share = scratch[j] / rest;
+      if (share < k.attributionMinShare) continue;
+      c++;
+      const disk = s.diskServed[j] * k.diskOpCpuS;
+      const net = (s.netServed[j] + s.netRx[j] * s.faultIoScale[j]) * k.netMbitCpu;
+      const resource = disk >= net ? DISK : NET;
+      if (!out.has(deviceFrom, from, i, j, resource)) out.push(i, j, resource, share);
+    }
+  }
+}
