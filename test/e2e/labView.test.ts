@@ -72,6 +72,15 @@ describe('dashboard, second pass', () => {
       const held = await series(page, 'web-1', 'latencyP99Ms', slot);
       expect(held.t[0], `side ${slot} starts before the fork`).toBeLessThan(before.tick / 10 - 10);
     }
+    // At 1280×720 every plot is tall enough to read (its y labels apart), the column scrolling instead.
+    const short = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="compare-"] [role="img"]'))
+        .map(
+          (p) => [p.closest('figure')!.dataset.testid, Math.round(p.getBoundingClientRect().height)] as const,
+        )
+        .filter(([, h]) => h < 100),
+    );
+    expect(short).toEqual([]);
     // A compare lab keeps its modes: the mode menu is locked.
     expect(await page.getByLabel('Virtualization mode').isDisabled()).toBe(true);
     // The side-by-side table fits its panel at 1280 px, a state apart from its health figure.

@@ -82,7 +82,8 @@ export function exportChartsPng(root: ParentNode, fileName: string, info: PngInf
 
 /** The caption parts of one chart figure, as the page shows them. */
 function figureParts(f: HTMLElement): (string | string[])[] {
-  const cap = f.querySelector('figcaption');
+  // The caption's parts sit in its one row box.
+  const cap = f.querySelector('figcaption .cap') ?? f.querySelector('figcaption');
   if (!cap) return [];
   return Array.from(cap.children).map((c) =>
     c.children.length && c.querySelector('.key')
