@@ -7,6 +7,7 @@ import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import {
+  chartTick,
   createLab,
   plotted,
   presetScenario,
@@ -75,6 +76,12 @@ describe('failure domains', () => {
     await expect.poll(() => row.textContent()).toMatch(/via the shared kernel takes down/);
     for (const id of IDS.filter((x) => x !== 'web-1'))
       expect(await page.getByTestId(`edge-${id}-web-1`).textContent(), id).toMatch(/down$/);
+    // A guest that is down does no disk I/O: its disk latency is a gap, not a plunge to the log
+    // scale's floor (which read as a disk gone a thousand times faster and squashed the axis).
+    const downAt = await chartTick(page, 'chart-disk');
+    await waitChartsPast(page, downAt + 10, ['chart-disk']);
+    const range = (await page.getByTestId('chart-disk').getAttribute('data-y-range'))!;
+    expect(Number(range.split(':')[0]), `disk latency axis ${range}`).toBeGreaterThanOrEqual(0.1);
     // A 30 s reboot, watched at 10×.
     await setSpeed(server, lab, 10);
     await waitCards(page, 'allUp', 30_000);

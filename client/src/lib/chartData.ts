@@ -69,7 +69,8 @@ export const CHART_SPECS: Record<ChartKind, ChartSpec> = {
     unit: 'ms',
     legend: 'log scale',
     log: true,
-    lines: [{ metric: 'diskLatencyMs', secondary: false, scale: 1 }],
+    // No disk request served (down, rebooting, idle disk): a gap, not the log scale's floor.
+    lines: [{ metric: 'diskLatencyMs', secondary: false, scale: 1, gate: 'diskLatencyMs' }],
   },
   steal: {
     kind: 'steal',

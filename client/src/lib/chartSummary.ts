@@ -57,7 +57,7 @@ function vpsNow(spec: ChartSpec, table: SeriesTable, i: number, vpsIds: readonly
   for (const id of vpsIds) {
     const v = table.valueAt(id, line.metric, i) * line.scale;
     if (!Number.isFinite(v)) continue;
-    // A VPS that served nothing (down, rebooting, hung) has no latency: said apart.
+    // A VPS that served nothing (down, rebooting, hung; no disk request) has no latency: said apart.
     if (line.gate !== undefined && !(table.valueAt(id, line.gate, i) > 0)) idle.push(id);
     else values.push({ id, v });
   }
@@ -79,7 +79,8 @@ function vpsNow(spec: ChartSpec, table: SeriesTable, i: number, vpsIds: readonly
             : [say('highest', high), say('lowest', low)];
     out.push(ends.join('; '));
   }
-  if (idle.length) out.push(`serving nothing: ${idle.join(', ')}`);
+  if (idle.length)
+    out.push(`${spec.kind === 'disk' ? 'no disk I/O' : 'serving nothing'}: ${idle.join(', ')}`);
   const second = spec.lines.find((l) => l.secondary);
   if (second && spec.kind === 'steal') {
     // Throttling is the steal chart's other story (fixed quotas): named when someone is held.

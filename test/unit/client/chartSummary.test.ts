@@ -20,7 +20,13 @@ function table(): SeriesTable {
       [
         vpsMetrics('web-1', { latencyP99Ms: 412.3, throughputRps: 80, health: 41, cpuSteal: 0.3 }),
         vpsMetrics('db-1', { latencyP99Ms: 9, throughputRps: 0, health: 0, cpuThrottled: 0.25 }),
-        vpsMetrics('batch-1', { latencyP99Ms: 20.04, throughputRps: 300, health: 97, cpuSteal: 0.02 }),
+        vpsMetrics('batch-1', {
+          latencyP99Ms: 20.04,
+          throughputRps: 300,
+          health: 97,
+          cpuSteal: 0.02,
+          diskLatencyMs: 6.1,
+        }),
       ],
       { host: hostMetrics({ dom0CpuUtil: 0.345, cpuUtil: 0.63 }) },
     ),
@@ -66,6 +72,12 @@ describe('chart summaries', () => {
         mode: 'para',
       }),
     ).toBe('Dom0 CPU over simulated time, in %. At 1:00: Dom0 34.5 %, all cores 63.0 %.');
+  });
+
+  it('name a VPS with no disk request apart on the disk chart', () => {
+    expect(say('disk')).toBe(
+      'Disk latency of each VPS over simulated time, in ms. At 1:00: only batch-1, 6.10 ms; no disk I/O: web-1, db-1.',
+    );
   });
 
   it('say so when every VPS stands at one value, instead of naming a highest and a lowest', () => {
