@@ -63,6 +63,9 @@ describe('watch-only without the token', () => {
     expect(await page.getByRole('slider', { name: 'web-1 CPU load' }).isDisabled()).toBe(true);
     expect(await page.getByLabel('Virtualization mode').isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Reboot host' }).isDisabled()).toBe(true);
+    // Nor does it offer to start a lab (a comparison forks one), which the server would refuse.
+    expect(await page.getByRole('button', { name: 'Compare', exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByRole('combobox', { name: 'Preset', exact: true }).isDisabled()).toBe(true);
     // Disabled looks disabled in both themes: every disabled control dimmer than every enabled one, all alike.
     for (const theme of ['light', 'dark']) {
       if (theme === 'dark') await page.getByRole('button', { name: 'Switch to dark theme' }).click();
@@ -108,6 +111,8 @@ describe('watch-only without the token', () => {
     expect(await teacher.page.getByTestId('watch-only-banner').count()).toBe(0);
     const start = teacher.page.getByRole('button', { name: 'Start cpu_hog on web-1' });
     await expect.poll(() => start.isEnabled()).toBe(true);
+    expect(await teacher.page.getByRole('button', { name: 'Compare', exact: true }).isEnabled()).toBe(true);
+    expect(await teacher.page.getByRole('combobox', { name: 'Preset', exact: true }).isEnabled()).toBe(true);
     await start.click();
     await waitForState(server, lab, (s) => s.faults.some((f) => f.vps === 'web-1' && f.fault === 'cpu_hog'));
     await watcher.page.getByRole('button', { name: 'Stop cpu_hog on web-1' }).waitFor({ timeout: 10_000 });
