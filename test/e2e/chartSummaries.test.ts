@@ -48,7 +48,7 @@ describe('chart summaries', () => {
     expect(hog.status).toBe(200);
     const { page, errors } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 20);
-    const said = page.getByTestId('chart-p99-summary');
+    const said = page.getByTestId('summary-chart-p99');
     await expect.poll(() => said.textContent(), { timeout: 20_000 }).toMatch(/highest/);
 
     // Each chart's image is described by its summary (what a screen reader reads with it).
@@ -85,7 +85,7 @@ describe('chart summaries', () => {
       w.__changes = ids.map(() => 0);
       w.__since = performance.now();
       ids.forEach((id, i) => {
-        const el = document.querySelector(`[data-testid="${id}-summary"]`)!;
+        const el = document.querySelector(`[data-testid="summary-${id}"]`)!;
         new MutationObserver(() => w.__changes[i]++).observe(el, {
           characterData: true,
           childList: true,
