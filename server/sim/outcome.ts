@@ -71,7 +71,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     mGoodFraction = m.goodFraction,
     mBacklog = m.backlog;
   const mDegradation = m.degradation,
-    mHealth = m.health;
+    mHealth = m.health,
+    mIsoP99 = m.latencyP99IsolatedMs;
   const dom0 = p.dom0 === true,
     rttMs = p.netRttMs,
     eCpu = p.eCpu;
@@ -215,6 +216,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       mP99[i] = 0;
       mP95[i] = 0;
       mDiskLat[i] = 0;
+      // Nothing runs, so there is nothing to compare with alone either: a gap, as its own p99.
+      mIsoP99[i] = 0;
       mError[i] = lambda > 0 ? 1 : 0;
       mGoodFraction[i] = 0;
       mBacklog[i] = 0;
@@ -305,6 +308,8 @@ function verdict(sout: Work['sout'], i: number, w: Work): number {
   m.latencyP99Ms[i] = p99;
   m.latencyP95Ms[i] = sout.latencyP95Ms;
   m.diskLatencyMs[i] = sout.diskLatencyMs;
+  // (Written with the outcome: a kept outcome keeps it, as its isolated result is kept too.)
+  m.latencyP99IsolatedMs[i] = isoP;
   m.errorRate[i] = er;
   m.goodFraction[i] = dnr ? 0 : gf;
   m.backlog[i] = sout.backlog;

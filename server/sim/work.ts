@@ -192,8 +192,6 @@ export class Work {
     this.isoGood = new Float64Array(n);
     this.isoP99 = new Float64Array(n);
     this.isoKept = new Uint8Array(n);
-    // The isolated p99 is the kept isolated result itself (rewritten whenever it is recomputed).
-    this.m.latencyP99IsolatedMs = this.isoP99;
     this.svcLambda = new Float64Array(n);
     this.svcRhoCpu = new Float64Array(n);
     this.svcRhoDisk = new Float64Array(n);
