@@ -19,7 +19,13 @@ export type { RunSummary, SummaryOptions, VpsSummary } from './summaryTypes.js';
 const M = VPS_METRICS.length;
 const S = VPS_STATES.length;
 const LATENCY = new Uint8Array(M);
-for (const m of ['latencyMeanMs', 'latencyP99Ms', 'latencyP99IsolatedMs'] as const) {
+for (const m of [
+  'latencyMeanMs',
+  'latencyP99Ms',
+  'latencyP95Ms',
+  'diskLatencyMs',
+  'latencyP99IsolatedMs',
+] as const) {
   const k = VPS_METRICS.indexOf(m);
   if (k >= 0) LATENCY[k] = 1;
 }
@@ -36,7 +42,8 @@ const DEGRADATION = VPS_METRICS.indexOf('degradation');
 /**
  * Streams ticks into a {@link RunSummary} without keeping them, so long runs stay small.
  *
- * Means skip non-finite values (a metric with none is `null`); latency means also skip ticks spent
+ * Means skip non-finite values (a metric with none is `null`); latency means (mean, p95, p99, the
+ * isolated p99, the disk's) also skip ticks spent
  * `down` or `rebooting`, when nothing is served and there is no latency to speak of. A tick counts as "no response" when
  * the VPS is `dnr`, `down` or `rebooting`, or when it served less than 1 % of the requests it was
  * offered within its SLO (throughput × good fraction < 1 % of demand). Following [M07], where DNR

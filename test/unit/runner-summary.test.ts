@@ -40,7 +40,13 @@ const churn: Scenario = {
   ],
 };
 
-const LATENCY = new Set(['latencyMeanMs', 'latencyP99Ms', 'latencyP99IsolatedMs']);
+const LATENCY = new Set([
+  'latencyMeanMs',
+  'latencyP99Ms',
+  'latencyP95Ms',
+  'diskLatencyMs',
+  'latencyP99IsolatedMs',
+]);
 const SERVES_NOTHING = new Set(['down', 'rebooting']);
 
 /** The summary's means, states and highest p99, restated value by value. */
