@@ -104,3 +104,23 @@ export class Blame {
     this.scope = null;
   }
 }
+
+/** What a shared kernel's outage does to the containers it takes with it, in words. */
+export interface KernelBlast {
+  /** What the culprit does to them through the kernel ("takes down", "hangs"). */
+  verb: string;
+  /** The state they are in, as their cards say it ("down", "DNR"). */
+  state: string;
+}
+
+/**
+ * A shared kernel's blast radius as its culprit's fault makes it: a panic takes every container
+ * down (they reboot with the kernel); a fork bomb fills the one process table, so every container
+ * still runs but none can fork a worker: hung, they do not respond (DNR). `faults`: those running.
+ */
+export function kernelBlast(culprit: string, faults: readonly { vps: string; fault: string }[]): KernelBlast {
+  const own = faults.filter((f) => f.vps === culprit);
+  const panic = own.some((f) => f.fault === 'kernel_panic');
+  if (!panic && own.some((f) => f.fault === 'fork_bomb')) return { verb: 'hangs', state: 'DNR' };
+  return { verb: 'takes down', state: 'down' };
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Scenario } from '../../../shared/commands.js';
 import type { Attribution, Frame } from '../../../shared/model.js';
-import { Blame } from '../../../client/src/lib/blame.js';
+import { Blame, kernelBlast } from '../../../client/src/lib/blame.js';
 import { createEngine } from '../../../server/sim/index.js';
 
 const edge = (
@@ -133,5 +133,34 @@ describe('blame as shown, when the shared kernel goes down', () => {
     }
     expect(down).toBeGreaterThan(100);
     expect(after).toBeGreaterThan(0);
+  });
+});
+
+describe("a shared kernel's blast radius, in words", () => {
+  // The panel's word for the victims' state beside the state each victim's card shows.
+  const CARD: Record<string, string> = { down: 'down', rebooting: 'down', dnr: 'DNR' };
+  it.each([
+    ['kernel_panic', 'takes down', 'down'],
+    ['fork_bomb', 'hangs', 'DNR'],
+  ] as const)('%s: the panel says what every victim is, as its card does', (fault, verb, state) => {
+    const demo = JSON.parse(
+      readFileSync(new URL('../../../scenarios/demo.json', import.meta.url), 'utf8'),
+    ) as Scenario;
+    const e = createEngine({ ...demo, events: [] }, { mode: { base: 'container', containerLimits: false } });
+    for (let t = 0; t < 20; t++) e.step();
+    expect(e.apply({ type: 'startFault', vps: 'mail-1', fault }).ok).toBe(true);
+    let seen = 0;
+    for (let t = 0; t < 100; t++) {
+      const f = e.step();
+      const victims = new Set(f.attribution.filter((a) => a.resource === 'kernel').map((a) => a.victim));
+      if (!victims.size) continue;
+      const blast = kernelBlast('mail-1', e.state().faults);
+      expect([blast.verb, blast.state]).toEqual([verb, state]);
+      for (const v of f.vps.filter((x) => victims.has(x.id))) {
+        expect(CARD[v.state], `tick ${f.tick} ${v.id} ${v.state}`).toBe(blast.state);
+        seen++;
+      }
+    }
+    expect(seen).toBeGreaterThan(100);
   });
 });
