@@ -83,6 +83,26 @@ function deviceEdges(
     if (base[i] > 0 && (busy || served[i] < want[i] * 0.99)) emit(out, st, resource, scratch, total, top, i);
 }
 
+/**
+ * Whether VPS i is short of the CPU (model spec §7: a shortfall on a shared resource): it lost more
+ * than 2 % of its vCPU time to others (steal), or its requests wait for others' runs long enough
+ * for its health to show it. The wait adds `p99Factor` × itself to its p99, and health loses half
+ * its latency factor over `healthP99Span` isolated p99s above the isolated one (outcome.ts): a wait
+ * costing less than one point of health is not a shortfall worth naming (a well-behaved neighbour's
+ * burst that keeps every core busy for a moment).
+ */
+function shortOfCpu(st: SimState, w: Work, i: number): boolean {
+  const m = w.m;
+  if (m.cpuSteal[i] > 0.02) return true;
+  const wait = m.schedWaitMs[i],
+    iso = w.isoP99[i];
+  // (A VPS serving no requests has no isolated p99, and no latency a wait could hurt.)
+  if (!(wait > 0) || !(iso > 0)) return false;
+  const k = st.params;
+  const healthPoints = (50 * (k.p99Factor * wait)) / (iso * k.healthP99Span);
+  return healthPoints >= 1;
+}
+
 /** Index of the first entry above `limit`, else n. */
 function firstAbove(n: number, xs: Float64Array, limit: number): number {
   for (let i = 0; i < n; i++) if (xs[i] > limit) return i;
@@ -100,7 +120,6 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
   const n = st.vps.length;
   if (n < 2) return;
   const s = w.s;
-  const m = w.m;
   const host = st.host;
   const p = st.profile;
   const TOP = st.params.attributionTop;
@@ -119,8 +138,7 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
     if (!(total <= 0)) {
       const top = topIndices(n, scratch, TOP);
       if (canEmit(st, scratch, total, top))
-        for (let i = 0; i < n; i++)
-          if (m.cpuSteal[i] > 0.02 || m.schedWaitMs[i] > 1) emit(out, st, CPU, scratch, total, top, i);
+        for (let i = 0; i < n; i++) if (shortOfCpu(st, w, i)) emit(out, st, CPU, scratch, total, top, i);
     }
   }
   // Each resource below first looks for one victim: with none there is nothing to split, and the
