@@ -5,6 +5,7 @@
  */
 import { DISK, EdgeQuads, NET, canEmit, emit, excessOver, topIndices } from './edges.js';
 import { journalWaitMs, ownDrainMs } from './journal.js';
+import { sojourn } from './stagewait.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
@@ -103,13 +104,16 @@ function dom0Victim(w: Work, i: number, busy: boolean): boolean {
   );
 }
 
+/** Dom0's edges of a tick (reused: attribution runs to completion). */
+const dom0Quads = new EdgeQuads();
+
 /**
  * Dom0's path (para, model spec §5): every guest's disk and network I/O passes Dom0's backends, so
  * when Dom0 is busy (or cannot carry a guest's own backend work) each VPS doing I/O waits there,
  * hurt by the guests whose backend work is above an equal share of Dom0. The edge names the device
  * whose rings the culprit fills (blkback: the disk, netback: the network), not Dom0's CPU: the
- * culprit's storm or flood is what an operator throttles. An edge the devices already reported
- * (edges from `deviceFrom` on: same victim, culprit and device) is not repeated.
+ * culprit's storm or flood is what an operator throttles. A victim the device (edges from
+ * `deviceFrom` on) also hurts on the same resource waits at both: see {@link mergeDom0}.
  */
 export function dom0PathEdges(
   out: EdgeQuads,
@@ -130,7 +134,8 @@ export function dom0PathEdges(
   const top = topIndices(n, scratch, TOP);
   if (!canEmit(st, scratch, total, top)) return;
   const k = st.params;
-  const from = out.count;
+  const dq = out.count > deviceFrom ? dom0Quads : out;
+  dom0Quads.count = 0;
   for (let i = victim; i < n; i++) {
     if (!dom0Victim(w, i, busy)) continue;
     const rest = total - (scratch[i] > 0 ? scratch[i] : 0);
@@ -143,8 +148,70 @@ export function dom0PathEdges(
       c++;
       const disk = s.diskServed[j] * k.diskOpCpuS;
       const net = (s.netServed[j] + s.netRx[j] * s.faultIoScale[j]) * k.netMbitCpu;
-      const resource = disk >= net ? DISK : NET;
-      if (!out.has(deviceFrom, from, i, j, resource)) out.push(i, j, resource, share);
+      dq.push(i, j, disk >= net ? DISK : NET, share);
     }
+  }
+  if (dq === dom0Quads && dom0Quads.count > 0) mergeDom0(out, deviceFrom, dom0Quads, st, w);
+}
+
+/**
+ * What VPS i waits per request on a device's path, split by cause (ms): at the device's queue (its
+ * utilization, plus the NIC's transmit FIFO), and in Dom0 (the backend's stage, and where Dom0
+ * cannot carry its backend work, the queueing its headroom through Dom0 adds above the device's).
+ */
+function pathWaits(st: SimState, w: Work, i: number, resource: number): { device: number; dom0: number } {
+  const k = st.params;
+  const K = k.stageSlots;
+  const ctx = w.ctx;
+  const disk = resource === DISK;
+  const stageMs = disk ? k.diskStageMs : k.netStageMs;
+  const u = disk ? ctx.uDisk : ctx.uNet;
+  const own = disk ? w.svcRhoDisk[i] : w.svcRhoNet[i];
+  const atDevice = stageMs * sojourn(u, K);
+  const above = own > u ? stageMs * (sojourn(own, K) - sojourn(u, K)) : 0;
+  const dom0Short = w.s.dom0Served[i] < w.s.dom0Cause[i] * 0.99;
+  return {
+    device: atDevice + (disk ? 0 : ctx.netQueueMs) + (dom0Short ? 0 : above),
+    dom0: k.dom0StageMs * sojourn(ctx.uDom0, K) + (dom0Short ? above : 0),
+  };
+}
+
+/**
+ * A victim hurt on a device both at the device's queue and in Dom0 waits at both, so its edges on
+ * that device are the two splits weighted by the wait each costs it per request (`pathWaits`), as a
+ * shared kernel's journal is weighed against the device. Rewrites the edges from `from` on; a
+ * victim with one kind on a device keeps it.
+ */
+function mergeDom0(out: EdgeQuads, from: number, dq: EdgeQuads, st: SimState, w: Work): void {
+  const TOP = st.params.attributionTop;
+  const min = st.params.attributionMinShare;
+  const byKey = new Map<number, { dev: Map<number, number>; dom0: Map<number, number> }>();
+  const add = (q: EdgeQuads, lo: number, hi: number, kind: 'dev' | 'dom0') => {
+    for (let k = lo * 4; k < hi * 4; k += 4) {
+      const key = q.data[k] * 8 + q.data[k + 2];
+      let e = byKey.get(key);
+      if (!e) byKey.set(key, (e = { dev: new Map(), dom0: new Map() }));
+      e[kind].set(q.data[k + 1], q.data[k + 3]);
+    }
+  };
+  add(out, from, out.count, 'dev');
+  add(dq, 0, dq.count, 'dom0');
+  out.count = from;
+  for (const key of [...byKey.keys()].sort((a, b) => a - b)) {
+    const { dev, dom0 } = byKey.get(key)!;
+    const v = Math.floor(key / 8),
+      resource = key % 8;
+    let wd = 0;
+    if (!dev.size) wd = 1;
+    else if (dom0.size) {
+      const waits = pathWaits(st, w, v, resource);
+      const sum = waits.device + waits.dom0;
+      wd = sum > 0 ? waits.dom0 / sum : 0.5;
+    }
+    const merged = new Map<number, number>();
+    for (const [c, x] of dev) merged.set(c, x * (1 - wd));
+    for (const [c, x] of dom0) merged.set(c, (merged.get(c) ?? 0) + x * wd);
+    const ranked = [...merged].filter(([, x]) => x >= min).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    for (const [c, x] of ranked.slice(0, TOP)) out.push(v, c, resource, x);
   }
 }
