@@ -248,7 +248,12 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     ? timeoutMs
     : Math.min(KNOBS.p95Factor * waitMs + tailJ95 + delayS * 1000, timeoutMs);
   // Dom0's backend sits on both device paths; it is counted on each path a request uses.
-  out.diskLatencyMs = useDisk ? diskMs + dom0Ms + ws * (jMs + xMs) : 0;
+  let diskLatencyMs = 0;
+  if (useDisk) diskLatencyMs = diskMs + dom0Ms + ws * (jMs + xMs);
+  // A disk path that serves nothing (Dom0 down) holds a request there until its client gives up:
+  // the full queue's wait would read as a slow disk that still answers.
+  if (hung && useDisk && rhoDisk > 1e300) diskLatencyMs = timeoutMs;
+  out.diskLatencyMs = diskLatencyMs;
   out.netLatencyMs = useNet ? netMs + dom0Ms + inp.netExtraMs : 0;
   out.errorRate = hung ? 1 : errorRate;
   // Good: answered within the SLO, and never after the client gave up. A request that already

@@ -69,3 +69,42 @@ describe('a VPS that is not running', () => {
     }
   });
 });
+
+describe('a VPS that does not respond (DNR)', () => {
+  it("whose disk path serves nothing (Dom0 down) reads its client's timeout at the disk, as in its p99", () => {
+    const e = make({ ...scenario({ mode: 'para' }), vps: [web('a'), web('b'), web('c')] });
+    for (let t = 0; t < 20; t++) e.step();
+    expect(e.apply({ type: 'hostFault', fault: 'dom0_crash', durationS: 5 }).ok).toBe(true);
+    let hung = 0;
+    for (let t = 0; t < 40; t++) {
+      const f = e.step();
+      for (const v of f.vps) {
+        if (v.state !== 'dnr') continue;
+        hung++;
+        expect(v.diskServedIops).toBe(0);
+        expect(v.diskLatencyMs, `tick ${f.tick} ${v.id}`).toBe(v.latencyP99Ms);
+      }
+    }
+    expect(hung).toBeGreaterThan(60);
+  });
+
+  it('hung by the shared kernel (fork bomb), it still reads the wait at a disk that works', () => {
+    const e = make({
+      ...scenario({ mode: { base: 'container', containerLimits: false } }),
+      vps: [web('a'), web('b'), web('c')],
+    });
+    for (let t = 0; t < 20; t++) e.step();
+    expect(e.apply({ type: 'startFault', vps: 'b', fault: 'fork_bomb' }).ok).toBe(true);
+    let hung = 0;
+    for (let t = 0; t < 40; t++) {
+      const f = e.step();
+      for (const v of f.vps) {
+        if (v.state !== 'dnr' || v.id === 'b') continue;
+        hung++;
+        expect(v.diskLatencyMs).toBeGreaterThan(0);
+        expect(v.diskLatencyMs).toBeLessThan(100);
+      }
+    }
+    expect(hung).toBeGreaterThan(40);
+  });
+});
