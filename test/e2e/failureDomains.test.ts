@@ -88,6 +88,33 @@ describe('failure domains', () => {
     expect(errors).toEqual([]);
   }, 90_000);
 
+  test('container without limits: fork_bomb on ci-1 hangs every other container, and who hurts whom says DNR', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { scenario: presetScenario('fork-bomb-containers-nolimits') });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await waitChartsPast(page, 3);
+    await page.getByRole('button', { name: 'Start fork_bomb on ci-1' }).click();
+    const victims = ['web-1', 'web-2', 'db-1'];
+    await page.waitForFunction(
+      (ids) =>
+        ids.every(
+          (id) =>
+            document.querySelector(`[data-testid="vps-card-${id}"]`)?.getAttribute('data-state') === 'dnr',
+        ),
+      victims,
+      { timeout: 20_000, polling: 100 },
+    );
+    const row = page.getByTestId('culprit-ci-1');
+    await expect.poll(() => row.textContent()).toMatch(/via the shared kernel hangs/);
+    for (const id of victims) {
+      expect(await page.getByTestId(`vps-card-${id}`).getAttribute('data-state'), id).toBe('dnr');
+      expect(await page.getByTestId(`edge-${id}-ci-1`).textContent(), id).toMatch(/DNR$/);
+    }
+    expect(errors).toEqual([]);
+  }, 90_000);
+
   test('full: kernel_panic on web-1 reboots only web-1', async ({ server, open }) => {
     const lab = await createLab(server, { scenario: presetScenario('kernel-panic', { mode: 'full' }) });
     const { page, errors } = await open(`/?lab=${lab}`);
