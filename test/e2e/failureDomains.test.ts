@@ -128,6 +128,21 @@ describe('failure domains', () => {
     const later = await cardStates(page);
     expect(OUT).toContain(later['web-1']);
     for (const id of IDS.slice(1)) expect(OUT, `${id} stays up`).not.toContain(later[id]);
+    // Down, web-1 serves nothing and does no disk I/O: its p99 and disk latency lines end in a gap,
+    // and what the charts say they plotted last is nothing, not the value from before the panic.
+    for (const chart of ['chart-p99', 'chart-disk']) {
+      await waitChartsPast(page, t + 30, [chart]);
+      const last = await page.evaluate((c) => {
+        const fig = document.querySelector(`[data-testid="${c}"]`)!;
+        return { web: fig.getAttribute('data-last-web-1'), db: fig.getAttribute('data-last-db-1') };
+      }, chart);
+      expect(last.web, `${chart}: web-1, down, is a gap`).toBeNull();
+      expect(Number.isFinite(Number(last.db ?? NaN)), `${chart}: db-1 is drawn`).toBe(true);
+    }
+    // Back up, its lines and the values said to be drawn come back.
+    await setSpeed(server, lab, 10);
+    await waitCards(page, 'allUp', 30_000);
+    await waitForPlotted(page, 'chart-p99', 'web-1', { above: 0 }, 30_000);
     expect(errors).toEqual([]);
   }, 90_000);
 

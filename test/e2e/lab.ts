@@ -162,7 +162,10 @@ export async function pageDiagnosis(page: Page, testids: readonly string[] = CHA
     .catch((e: Error) => `page unreadable: ${e.message}`);
 }
 
-/** The value a chart last plotted for a VPS (its newest point in the visible window). */
+/**
+ * The value a chart last plotted for a VPS (its newest point in the visible window); NaN where the
+ * chart draws a gap there (the attribute is absent).
+ */
 export async function plotted(page: Page, testid: string, vps: string): Promise<number> {
   const v = await page.getAttribute(`[data-testid="${testid}"]`, `data-last-${vps}`);
   return v === null || v === '' ? NaN : Number(v);
