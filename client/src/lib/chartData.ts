@@ -240,7 +240,8 @@ export class ChartData {
 
   /**
    * Newest value of the first line per VPS at or before t1, in display units: what a reader sees
-   * at the right edge of the window.
+   * at the right edge of the window. NaN where the chart draws a gap there (the newest sample gated
+   * out, as for a VPS that is down, or missing), not an older value the line no longer shows.
    */
   lastValues(table: SeriesTable, t1: number): Map<string, number> {
     const first = this.spec.lines[0];
@@ -249,12 +250,10 @@ export class ChartData {
     for (const l of this.lines) {
       // A host chart gives every line's, by metric; a VPS chart its first line's, by VPS.
       if (!this.spec.host && l.line !== first) continue;
-      const map = this.mapper(l.line);
       let v = NaN;
-      for (let k = i; k >= 0 && k > i - 50; k--) {
-        v = map(table.valueAt(l.vps, l.line.metric, k));
-        if (!Number.isNaN(v)) break;
-      }
+      const gate = l.line.gate;
+      if (i >= 0 && (!gate || table.valueAt(l.vps, gate, i) > 0))
+        v = this.mapper(l.line)(table.valueAt(l.vps, l.line.metric, i));
       res.set(this.spec.host ? l.line.metric : l.vps, v);
     }
     return res;

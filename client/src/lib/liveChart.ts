@@ -3,7 +3,7 @@
  * event markers, and the pointer layer on its own canvas. Redraws follow the data at most once
  * per column (0.2-1 s of wall time), only when something visible moved, and at once when the
  * window or the whole history changes; the newest drawn tick and values go on the wrapper as
- * `data-last-tick` and `data-last-<vps>`.
+ * `data-last-tick` and `data-last-<vps>` (absent where the line has a gap at the window's right edge).
  */
 import {
   Chart,
@@ -129,7 +129,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
   let dataFocus: string | undefined = undefined;
   let markerSig = '';
   let force = true;
-  const lastShown = new Map<string, string>();
+  const lastShown = new Map<string, string | null>();
   let lastTickShown = '';
   let inkedShown = '';
 
@@ -238,10 +238,12 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
       if (ys) wrapper.setAttribute('data-y-range', `${+ys.min.toPrecision(6)}:${+ys.max.toPrecision(6)}`);
     }
     for (const [id, v] of data.lastValues(table, t1)) {
-      const text = Number.isFinite(v) ? String(+v.toFixed(4)) : '';
+      // Absent where the line has a gap at the right edge: the attribute says what is drawn.
+      const text = Number.isFinite(v) ? String(+v.toFixed(4)) : null;
       if (lastShown.get(id) === text) continue;
       lastShown.set(id, text);
-      wrapper.setAttribute(`data-last-${id}`, text);
+      if (text === null) wrapper.removeAttribute(`data-last-${id}`);
+      else wrapper.setAttribute(`data-last-${id}`, text);
     }
     const tickText = String(table.lastTick);
     if (table.lastTick >= 0 && tickText !== lastTickShown) {

@@ -116,6 +116,15 @@ describe('ChartData', () => {
     expect(last.get('b')).toBe(5);
   });
 
+  it('reports no value where the newest sample is a gap (a VPS that served nothing has no p99)', () => {
+    const t = new SeriesTable(1000);
+    for (let i = 0; i < 8; i++)
+      t.append(frame(i, [vpsMetrics('a', { latencyP99Ms: 40, throughputRps: i < 6 ? 50 : 0 })]));
+    const d = new ChartData(CHART_SPECS.p99, ['a']);
+    expect(d.lastValues(t, 0.55).get('a')).toBe(40);
+    expect(d.lastValues(t, 0.85).get('a')).toBeNaN();
+  });
+
   it('says a redraw is needed only when a point moves more than half a pixel or the window moves', () => {
     const d = new ChartData(CHART_SPECS.health, ['a']);
     const t = new SeriesTable(1000);
