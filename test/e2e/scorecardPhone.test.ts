@@ -18,12 +18,14 @@ describe('the scorecard on a phone', () => {
         .filter((e) => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
         .filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
         .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${e.scrollWidth}>${e.clientWidth}`);
-      const cells = Array.from(v.querySelectorAll<HTMLElement>('td[data-testid^="score-"]')).map((td) => {
-        const r = td.getBoundingClientRect();
-        const col = td.closest('table')!.querySelectorAll('thead th')[td.cellIndex];
-        const mode = col.childNodes[0].textContent!.trim();
-        return { id: td.dataset.testid!, left: r.left, right: r.right, mode, text: td.innerText };
-      });
+      const cells = Array.from(v.querySelectorAll<HTMLTableCellElement>('td[data-testid^="score-"]')).map(
+        (td) => {
+          const r = td.getBoundingClientRect();
+          const col = td.closest('table')!.querySelectorAll('thead th')[td.cellIndex];
+          const mode = col.childNodes[0].textContent!.trim();
+          return { id: td.dataset.testid!, left: r.left, right: r.right, mode, text: td.innerText };
+        },
+      );
       return { sideways, cells, page: document.documentElement.scrollWidth };
     });
     expect(seen.page, 'no sideways scroll of the page').toBeLessThanOrEqual(390);
