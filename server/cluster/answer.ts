@@ -46,7 +46,7 @@ export class Answers {
       case 'command':
         return msg.command ? JSON.stringify(await lab.submit(msg.command, by, rid)) : null;
       case 'clock':
-        return msg.action ? JSON.stringify(lab.clock(msg.action, by, rid)) : null;
+        return msg.action ? JSON.stringify(await lab.clock(msg.action, by, rid)) : null;
       default:
         return null;
     }

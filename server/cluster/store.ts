@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { CommandRecord } from '../lab/lab.js';
+import type { LogRecord } from '../lab/lab.js';
 import type { LabMeta, LabSnapshot, RawLab, Store } from '../lab/store.js';
 import { keys } from './keys.js';
 import { LeaseLost, ResetTooLate, type Leases } from './leases.js';
@@ -137,8 +137,8 @@ export class RedisLabStore implements Store {
     await this.saveSnapshot(id, snapshot);
   }
 
-  /** Append a command record; resolves once Redis holds it (rejects if the lab moved away). */
-  append(id: string, rec: CommandRecord): Promise<void> {
+  /** Append a log record (a command, or a clock action's pace); resolves once Redis holds it (rejects if the lab moved away). */
+  append(id: string, rec: LogRecord): Promise<void> {
     return this.enqueue(id, () => this.leases.xadd(id, keys.log(id), JSON.stringify(rec)));
   }
 

@@ -25,7 +25,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { settleSwaps, swapFolder } from './fileSwap.js';
 import { lockDataDir } from './lock.js';
-import { LabExistsError, type CommandRecord, type LabPart, type RawLab, type Store } from './store.js';
+import { LabExistsError, type LogRecord, type LabPart, type RawLab, type Store } from './store.js';
 
 /** A folder name that can be a lab id (anything else under labs/ is ignored). */
 export const LAB_DIR = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
@@ -253,7 +253,7 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
         await closeLog(meta.id);
       });
     },
-    append(id, rec: CommandRecord) {
+    append(id, rec: LogRecord) {
       if (closed) return Promise.reject(new Error('the store is closed'));
       const l = logOf(id);
       const done = new Promise<void>((resolve, reject) =>

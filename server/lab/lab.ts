@@ -25,8 +25,9 @@ import { LabLog, type EventListener } from './log.js';
 import { Pacer } from './pace.js';
 import { LabFacts } from './state.js';
 import { digestOf, RequestIds, type SavedRequest } from './requestIds.js';
+import { clockTargetOf, isClockRecord, runClock, type ClockTarget, type LogRecord } from './clockActions.js';
 
-export type { CommandRecord, LabBroadcast };
+export type { CommandRecord, LabBroadcast, LogRecord };
 export { MAX_CATCH_UP } from './pace.js';
 
 export interface LabLimits {
@@ -51,10 +52,10 @@ export interface LabInit {
   seq?: number;
   events?: LabEvent[];
   /**
-   * Called once per applied command, in order (persistence). When it returns a promise, the
+   * Called once per applied command or clock action, in order (persistence). When it returns a promise, the
    * command is acknowledged only once that promise settles (once the record is durable).
    */
-  onCommand?: (rec: CommandRecord) => Promise<void> | void;
+  onCommand?: (rec: LogRecord) => Promise<void> | void;
   /** The lab's name when not its engines' scenario name (a fork). */
   name?: string;
   /** Colours already given (a fork keeps its source's). */
@@ -75,10 +76,12 @@ export class Lab {
 
   private readonly logger: Logger;
   private readonly limits: LabLimits;
-  private readonly onCommand?: (rec: CommandRecord) => Promise<void> | void;
+  private readonly onCommand?: (rec: LogRecord) => Promise<void> | void;
   private readonly queue: CommandQueue;
   /** What applying a command touches of this lab. */
   private readonly target: CommandTarget;
+  /** What a clock action touches of this lab. */
+  private readonly clockTarget: ClockTarget;
   private readonly log: LabLog;
   private readonly pace: Pacer;
   private readonly frameListeners = new Set<(frames: readonly Frame[]) => void>();
@@ -120,6 +123,12 @@ export class Lab {
       applied: (rid, tick, commands) => this.ids.applied(rid, tick, digestOf(commands)),
     };
     this.queue = new CommandQueue(this.id, this.target, this.logger);
+    this.clockTarget = clockTargetOf(this, {
+      clearPace: () => this.pace.clear(),
+      step: (n) => this.step(n),
+      record: (event, withState) => this.record(event, withState),
+      persist: (tick, by, clock) => this.onCommand?.({ seq: ++this.seq, tick, by, clock }),
+    });
   }
 
   get tick(): number {
@@ -221,6 +230,17 @@ export class Lab {
     }
   }
 
+  /** Run `n` ticks at once (a clock step), their log entries after the frame. */
+  private step(n: number): void {
+    this.log.hold();
+    try {
+      for (let i = 0; i < n; i++) this.runTick();
+      this.broadcast();
+    } finally {
+      this.log.release();
+    }
+  }
+
   /**
    * Log what the engines did in the tick (or command) just run, drained from each engine so none
    * keeps a growing list; the last entry carries the new state when something changed it.
@@ -259,45 +279,16 @@ export class Lab {
   }
 
   /**
-   * Pause, resume, single-step or change speed. Never changes the numbers, only their pace. Sent
+   * Pause, resume, single-step or change speed. Never changes the numbers, only their pace; the
+   * pace left is recorded with the commands and the answer given once that record is durable. Sent
    * again with the same request id `rid`, it gets the first answer (while this process runs the lab).
    */
-  clock(action: ClockAction, by: string, rid?: string): Ack<ClockResult> {
-    return this.ids.onceNow(rid, digestOf({ clock: action }), () => this.runClock(action, by));
-  }
-
-  private runClock(action: ClockAction, by: string): Ack<ClockResult> {
-    let message: string;
-    switch (action.action) {
-      case 'pause':
-        this.paused = true;
-        message = 'paused';
-        break;
-      case 'resume':
-        this.paused = false;
-        this.pace.clear();
-        message = 'resumed';
-        break;
-      case 'speed':
-        this.speed = action.speed;
-        message = `speed ${action.speed}×`;
-        break;
-      case 'step': {
-        const n = action.ticks ?? 1;
-        this.paused = true;
-        this.log.hold();
-        try {
-          for (let i = 0; i < n; i++) this.runTick();
-          this.broadcast();
-        } finally {
-          this.log.release();
-        }
-        message = `stepped ${n} tick${n === 1 ? '' : 's'}`;
-        break;
-      }
-    }
-    this.record({ tick: this.tick, kind: 'info', by, message }, true);
-    return { ok: true, data: { tick: this.tick, speed: this.speed, paused: this.paused } };
+  clock(action: ClockAction, by: string, rid?: string): Promise<Ack<ClockResult>> {
+    return this.ids.onceNow(rid, digestOf({ clock: action }), () =>
+      runClock(this.clockTarget, action, by, (err) =>
+        this.logger.error({ err }, 'an applied clock action could not be saved'),
+      ),
+    );
   }
 
   /** What the lab is now: enough to draw every control. */
@@ -316,14 +307,19 @@ export class Lab {
   }
 
   /**
-   * Re-apply recorded commands after a restore: step to each one's tick, apply it, without
-   * recording it again. Deterministic engines land exactly where the original run was.
+   * Re-apply recorded commands (and clock records' pace) after a restore: step to each one's
+   * tick, apply it, without recording it again. Deterministic engines land exactly where the original run was.
    */
-  replay(records: readonly CommandRecord[], untilTick = -1): void {
+  replay(records: readonly LogRecord[], untilTick = -1): void {
     for (const rec of records) {
       while (this.tick < rec.tick) this.runTick();
-      applyCommand(this.target, rec.command, rec.by, null);
-      this.ids.replayed(rec.rid, rec.tick, rec.command);
+      if (isClockRecord(rec)) {
+        this.paused = rec.clock.paused;
+        this.speed = rec.clock.speed;
+      } else {
+        applyCommand(this.target, rec.command, rec.by, null);
+        this.ids.replayed(rec.rid, rec.tick, rec.command);
+      }
       this.seq = Math.max(this.seq, rec.seq);
     }
     while (this.tick < untilTick) this.runTick();

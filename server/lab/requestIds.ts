@@ -27,7 +27,7 @@ interface Known {
   /** Applied and recorded with the command's log record (kept in snapshots). */
   saved?: number;
   /** The answer of an action answered at once. */
-  now?: Ack<unknown>;
+  now?: Promise<Ack<unknown>>;
 }
 
 export class RequestIds {
@@ -66,13 +66,14 @@ export class RequestIds {
     else this.remember(id, { digest, answer: ok(tick), saved: tick });
   }
 
-  /** Like `once`, for an action answered at once (a clock action). */
-  onceNow<T extends Ack<unknown>>(id: string | undefined, digest: string, apply: () => T): T {
+  /** Like `once`, for an action not replayed from the log (a clock action). */
+  onceNow<T extends Promise<Ack<unknown>>>(id: string | undefined, digest: string, apply: () => T): T {
     if (id === undefined) return apply();
     const seen = this.known.get(id);
-    if (seen) return seen.digest === digest && seen.now ? (seen.now as T) : (conflict(id) as T);
+    if (seen)
+      return seen.digest === digest && seen.now ? (seen.now as T) : (Promise.resolve(conflict(id)) as T);
     const now = apply();
-    this.remember(id, { digest, answer: Promise.resolve(now), now });
+    this.remember(id, { digest, answer: now, now });
     return now;
   }
 

@@ -3,7 +3,7 @@
  * command applied to it anyway (a clock step) has its record held: written once the reset failed
  * (the lab goes on from where it was, its log whole), dropped once it held (that past is gone).
  */
-import type { CommandRecord, Store } from './store.js';
+import type { LogRecord, Store } from './store.js';
 
 export class Resets {
   /** Resolves true once the reset held (or the lab is gone), false once it failed. */
@@ -31,8 +31,8 @@ export class Resets {
     }
   }
 
-  /** Save an applied command's record, unless a reset of its lab is being saved (see above). */
-  persist(store: Store, id: string, rec: CommandRecord): Promise<void> {
+  /** Save an applied command's (or clock action's) record, unless a reset of its lab is being saved (see above). */
+  persist(store: Store, id: string, rec: LogRecord): Promise<void> {
     const reset = this.pending.get(id);
     if (!reset) return store.append(id, rec);
     return reset.then((held) => (held ? undefined : store.append(id, rec)));

@@ -10,7 +10,7 @@ import type { ModeSpec, Result, Scenario } from '../../shared/commands.js';
 import type { Engine } from '../sim/api.js';
 import type { EngineFactory } from './engines.js';
 import { MAX_SPEED } from '../../shared/inbound.js';
-import type { CommandRecord, Lab } from './lab.js';
+import type { LogRecord, Lab } from './lab.js';
 import type { LabSnapshot } from './store.js';
 import type { StoredLab } from './stored.js';
 
@@ -50,7 +50,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Replay `records` and run on to `untilTick`, a slice of ticks per event-loop turn. */
 export async function replaySliced(
   lab: Lab,
-  records: readonly CommandRecord[],
+  records: readonly LogRecord[],
   untilTick: number,
 ): Promise<void> {
   let i = 0;
@@ -82,9 +82,9 @@ const canAdvance = (e: Engine): e is Engine & FastEngine =>
  */
 async function fastForward(
   lab: Lab,
-  records: readonly CommandRecord[],
+  records: readonly LogRecord[],
   untilTick: number,
-): Promise<readonly CommandRecord[]> {
+): Promise<readonly LogRecord[]> {
   const engines = lab.engines;
   if (!engines.every(canAdvance)) return records;
   const run = async (to: number) => {

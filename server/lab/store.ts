@@ -3,17 +3,17 @@
  * (fileStore.ts) implements it on DATA_DIR, and other backends can implement it too.
  *
  * A lab is four things: its meta (starting scenario and modes, written once), its command log
- * (records appended as commands apply), its latest snapshot (engines' state at a tick, rewritten),
+ * (records appended as commands and clock actions apply), its latest snapshot (engines' state at a tick, rewritten),
  * and its progress (the latest tick it reached, rewritten often, best effort).
  * What a store gives back is raw text: server/lab/stored.ts validates it with the wire's schemas,
  * so every backend is held to the same checks.
  */
 import type { ModeSpec, Scenario } from '../../shared/commands.js';
 import type { LabEvent } from '../../shared/protocol.js';
-import type { CommandRecord } from './lab.js';
+import type { CommandRecord, LogRecord } from './lab.js';
 import type { SavedRequest } from './requestIds.js';
 
-export type { CommandRecord };
+export type { CommandRecord, LogRecord };
 
 export interface LabMeta {
   version: 1;
@@ -87,10 +87,10 @@ export interface Store {
    */
   replace(meta: LabMeta): Promise<void>;
   /**
-   * Append one command record to the lab's log. Resolves only once the record is durable (on disk
+   * Append one record (a command, or the pace a clock action left) to the lab's log. Resolves only once the record is durable (on disk
    * and flushed); records appended in the same turn are written and flushed together.
    */
-  append(id: string, rec: CommandRecord): Promise<void>;
+  append(id: string, rec: LogRecord): Promise<void>;
   /** Replace the lab's snapshot (atomically: a crash leaves the old or the new one). */
   saveSnapshot(id: string, snapshot: LabSnapshot): Promise<void>;
   /** Record the latest tick the lab reached (best effort, not flushed: a crash may lose the last). */

@@ -11,7 +11,8 @@ import { formatPath, ModeSpecSchema, parseCommand, type Result } from '../../sha
 import { validateScenario } from '../scenario.js';
 import { MAX_SPEED, MIN_SPEED, RequestIdSchema } from '../../shared/inbound.js';
 import { REMEMBERED_IDS } from './requestIds.js';
-import type { CommandRecord } from './lab.js';
+import type { LogRecord } from './lab.js';
+import type { ClockRecord } from './clockActions.js';
 import type { LabMeta, LabSnapshot, RawLab } from './store.js';
 
 const tick = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -47,13 +48,23 @@ const SnapshotSchema = z.strictObject({
     .optional(),
 });
 
-const RecordSchema = z.strictObject({
+const recordFields = {
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   tick,
   by: z.string().max(64),
+};
+const CommandRecordSchema = z.strictObject({
+  ...recordFields,
   command: z.unknown(),
   rid: RequestIdSchema.optional(),
 });
+const ClockRecordSchema = z.strictObject({
+  ...recordFields,
+  clock: z.strictObject({ paused: z.boolean(), speed: z.number().min(MIN_SPEED).max(MAX_SPEED) }),
+});
+/** A record with a `clock` is a clock record, any other a command's (so an error names its field). */
+const recordSchema = (v: unknown) =>
+  typeof v === 'object' && v !== null && 'clock' in v ? ClockRecordSchema : CommandRecordSchema;
 
 const ProgressSchema = z.strictObject({ tick });
 
@@ -63,20 +74,25 @@ export interface StoredLab {
   snapshot?: LabSnapshot;
   /** The latest tick the lab is known to have reached (from its progress file). */
   progress?: number;
-  commands: CommandRecord[];
+  commands: LogRecord[];
   /** What was set aside (a damaged snapshot or progress file), for the log. */
   notes: string[];
   /** Damaged parts to move out of the lab's way (they would be saved over), with the reason. */
   setAside: { part: 'snapshot' | 'progress'; reason: string }[];
 }
 
-function parseJson<T>(file: string, text: string, schema: z.ZodType<T>): Result<T, string> {
+function parseJson<T>(
+  file: string,
+  text: string,
+  schemaOf: z.ZodType<T> | ((value: unknown) => z.ZodType<T>),
+): Result<T, string> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
     return { ok: false, error: `${file}: not valid JSON (${(e as Error).message.slice(0, 120)})` };
   }
+  const schema = typeof schemaOf === 'function' ? schemaOf(value) : schemaOf;
   const r = schema.safeParse(value);
   if (r.success) return { ok: true, data: r.data };
   const issue = r.error.issues[0];
@@ -137,14 +153,18 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
     else notes.push(`${p.error}; ignored`);
   }
 
-  const commands: CommandRecord[] = [];
-  let prev: CommandRecord | undefined;
+  const commands: LogRecord[] = [];
+  let prev: LogRecord | undefined;
   for (const [i, line] of raw.commands.entries()) {
     const where = `commands.ndjson line ${i + 1}`;
-    const r = parseJson(where, line, RecordSchema);
+    const r = parseJson<z.infer<typeof CommandRecordSchema> | z.infer<typeof ClockRecordSchema>>(
+      where,
+      line,
+      recordSchema,
+    );
     if (!r.ok) return r;
-    const c = parseCommand(r.data.command);
-    if (!c.ok) return { ok: false, error: `${where}: command.${c.error.message}` };
+    const c = 'clock' in r.data ? null : parseCommand(r.data.command);
+    if (c && !c.ok) return { ok: false, error: `${where}: command.${c.error.message}` };
     if (prev && r.data.seq <= prev.seq)
       return { ok: false, error: `${where}: seq: ${r.data.seq} does not follow ${prev.seq}` };
     if (prev && r.data.tick < prev.tick)
@@ -152,8 +172,12 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
         ok: false,
         error: `${where}: tick: ${r.data.tick} is before the previous record's ${prev.tick}`,
       };
-    prev = { seq: r.data.seq, tick: r.data.tick, by: r.data.by, command: c.data };
-    if (r.data.rid !== undefined) prev.rid = r.data.rid;
+    const { seq, tick, by } = r.data;
+    if (!c) prev = { seq, tick, by, clock: (r.data as { clock: ClockRecord['clock'] }).clock };
+    else {
+      const rid = (r.data as { rid?: string }).rid;
+      prev = { seq, tick, by, command: c.data, ...(rid === undefined ? {} : { rid }) };
+    }
     commands.push(prev);
   }
   const snap = snapshot;

@@ -153,14 +153,14 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     );
   });
 
-  r.post('/labs/:id/clock', control, rate, (req: LabRequest, res) => {
+  r.post('/labs/:id/clock', control, rate, async (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
     const action = parseInput(ClockActionSchema, req.body);
     if (!action.ok) return sendError(res, action.error);
     const rid = requestIdOf(req, res);
     if (rid === null) return;
-    sendAck(res, l.clock(action.data, 'rest', rid));
+    sendAck(res, await l.clock(action.data, 'rest', rid));
   });
 
   r.get('/labs/:id/events', (req: LabRequest, res) => {

@@ -150,9 +150,9 @@ function steering(socket: IoSocket, r: Replies, deps: SocketDeps): void {
     const g = gate(id, ack);
     if (!g) return;
     const rid = requestId ?? randomUUID();
-    if (g.lab) return r.reply(ack, g.lab.clock(action, socket.data.by, rid));
-    void (remote as RemoteLabs)
-      .clock(id, action, socket.data.by, rid)
-      .then((a) => r.reply(ack, a), failed(ack));
+    const done = g.lab
+      ? g.lab.clock(action, socket.data.by, rid)
+      : (remote as RemoteLabs).clock(id, action, socket.data.by, rid);
+    void done.then((a) => r.reply(ack, a), failed(ack));
   });
 }

@@ -105,7 +105,7 @@ describe('Lab real-time loop', () => {
     const at = lab.tick;
     clock.advance(5000);
     expect(lab.tick).toBe(at);
-    const r = lab.clock({ action: 'step', ticks: 3 }, 't');
+    const r = await lab.clock({ action: 'step', ticks: 3 }, 't');
     expect(r).toEqual({ ok: true, data: { tick: at + 3, speed: 1, paused: true } });
     expect(frames.at(-1)!.tick).toBe(at + 2);
     lab.clock({ action: 'resume' }, 't');
