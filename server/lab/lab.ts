@@ -24,45 +24,12 @@ import {
 import { LabLog, type EventListener } from './log.js';
 import { Pacer } from './pace.js';
 import { LabFacts } from './state.js';
-import { digestOf, RequestIds, type SavedRequest } from './requestIds.js';
+import { digestOf, RequestIds } from './requestIds.js';
+import type { LabInit, LabLimits } from './labInit.js';
 import { clockTargetOf, isClockRecord, runClock, type ClockTarget, type LogRecord } from './clockActions.js';
 
-export type { CommandRecord, LabBroadcast, LogRecord };
+export type { CommandRecord, LabBroadcast, LabInit, LabLimits, LogRecord };
 export { MAX_CATCH_UP } from './pace.js';
-
-export interface LabLimits {
-  maxVps: number;
-  historyS: number;
-  historyBytes: number;
-  broadcastHz: number;
-}
-
-export interface LabInit {
-  id: string;
-  /** The scenario the lab started from (its events were scheduled into the engines). */
-  scenario: Scenario;
-  /** The two modes of a compare lab. */
-  compare?: [ModeSpec, ModeSpec];
-  engines: Engine[];
-  now: number;
-  logger: Logger;
-  limits: LabLimits;
-  speed?: number;
-  paused?: boolean;
-  seq?: number;
-  events?: LabEvent[];
-  /**
-   * Called once per applied command or clock action, in order (persistence). When it returns a promise, the
-   * command is acknowledged only once that promise settles (once the record is durable).
-   */
-  onCommand?: (rec: LogRecord) => Promise<void> | void;
-  /** The lab's name when not its engines' scenario name (a fork). */
-  name?: string;
-  /** Colours already given (a fork keeps its source's). */
-  colors?: Record<string, string>;
-  /** Request ids already applied (from the snapshot it was restored from). */
-  requests?: readonly SavedRequest[];
-}
 
 export class Lab {
   readonly id: string;
