@@ -62,9 +62,13 @@ if cur == false then
   if e == false then redis.call('SET', KEYS[2], ARGV[4]) end
 elseif cur ~= ARGV[1] then return 0 end`;
 
-/** Append one entry to a stream under the fence. KEYS lease, epoch, stream; ARGV token, ttl, value, epoch. */
+/**
+ * Append entries to a stream under the fence, all in one step (a batch is whole or absent). KEYS
+ * lease, epoch, stream; ARGV token, ttl, first value, epoch, further values.
+ */
 const FENCED_XADD = `${FENCE}
 redis.call('XADD', KEYS[3], '*', 'r', ARGV[3])
+for i = 5, #ARGV do redis.call('XADD', KEYS[3], '*', 'r', ARGV[i]) end
 return 1`;
 
 /** Set a string under the fence. KEYS lease, epoch, key; ARGV token, ttl, value, epoch. */
@@ -230,10 +234,23 @@ export class Leases {
     this.validUntil.delete(id);
   }
 
-  /** Append to a stream of lab `id` under its lease; throws LeaseLost when another process owns it. */
-  async xadd(id: string, stream: string, value: string): Promise<void> {
+  /**
+   * Append `values` to a stream of lab `id` under its lease, in one step: Redis holds all or none.
+   * Throws LeaseLost when another process owns it.
+   */
+  async xadd(id: string, stream: string, ...values: [string, ...string[]]): Promise<void> {
+    const [first, ...more] = values;
     await this.fenced(id, (token) =>
-      this.s.labFencedXadd(keys.lease(id), keys.epoch(id), stream, token, this.ttlMs, value, epochOf(token)),
+      this.s.labFencedXadd(
+        keys.lease(id),
+        keys.epoch(id),
+        stream,
+        token,
+        this.ttlMs,
+        first,
+        epochOf(token),
+        ...more,
+      ),
     );
   }
 

@@ -25,6 +25,8 @@ export class LabIdTaken extends Error {
 
 export class RedisLabStore implements Store {
   private readonly chains = new Map<string, Promise<void>>();
+  /** Per lab, the records appended in this turn, not yet sent: they go to Redis in one step. */
+  private readonly appending = new Map<string, { values: string[]; done: Promise<void> }>();
   /** Metas of the labs this process created or took over (re-published if Redis loses them). */
   readonly metas = new Map<string, LabMeta>();
 
@@ -137,9 +139,24 @@ export class RedisLabStore implements Store {
     await this.saveSnapshot(id, snapshot);
   }
 
-  /** Append a log record (a command, or a clock action's pace); resolves once Redis holds it (rejects if the lab moved away). */
+  /**
+   * Append a log record (a command, or a clock action's pace); resolves once Redis holds it
+   * (rejects if the lab moved away). Records appended in one turn (a batch's commands) are written
+   * in one step, so a process killed meanwhile leaves all of them or none.
+   */
   append(id: string, rec: LogRecord): Promise<void> {
-    return this.enqueue(id, () => this.leases.xadd(id, keys.log(id), JSON.stringify(rec)));
+    const waiting = this.appending.get(id);
+    if (waiting) {
+      waiting.values.push(JSON.stringify(rec));
+      return waiting.done;
+    }
+    const values: [string, ...string[]] = [JSON.stringify(rec)];
+    const done = this.enqueue(id, () => {
+      this.appending.delete(id);
+      return this.leases.xadd(id, keys.log(id), ...values);
+    });
+    this.appending.set(id, { values, done });
+    return done;
   }
 
   /** Save a snapshot (skipped while Redis is away: the lab runs on here, the next one will do). */
