@@ -301,6 +301,16 @@ describe('what is read back is validated', () => {
       /line 1: command\.type/,
     ],
     [
+      'a clock record with a speed out of range',
+      { meta, commands: ['{"seq":1,"tick":1,"by":"x","clock":{"paused":true,"speed":999}}'] },
+      /line 1: clock\.speed/,
+    ],
+    [
+      'a clock record that also carries a command',
+      { meta, commands: [JSON.stringify({ ...rec(1, 1), clock: { paused: true, speed: 1 } })] },
+      /line 1: \(root\): Unrecognized key: "command"/,
+    ],
+    [
       'records out of order',
       { meta, commands: [JSON.stringify(rec(2, 5)), JSON.stringify(rec(1, 6))] },
       /line 2: seq: 1 does not follow 2/,
