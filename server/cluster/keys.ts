@@ -8,7 +8,7 @@ export const keys = {
   lease: (id: string) => `${PREFIX}lease:${id}`,
   /** Counter: bumped on every change of owner (the fencing epoch). */
   epoch: (id: string) => `${PREFIX}epoch:${id}`,
-  /** Stream: the lab's command log, one entry `r` = a command record (JSON) each. */
+  /** Stream: the lab's command log, one entry `r` = a command or clock record (JSON) each. */
   log: (id: string) => `${PREFIX}log:${id}`,
   /** String: the lab's last snapshot (JSON). */
   snapshot: (id: string) => `${PREFIX}snapshot:${id}`,

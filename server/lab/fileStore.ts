@@ -1,7 +1,8 @@
 /**
  * The store on disk, one folder per lab under DATA_DIR/labs/<id>/:
  *   meta.json         the starting scenario and modes (written once)
- *   commands.ndjson   every applied command, one JSON record a line, appended and fdatasync'ed
+ *   commands.ndjson   every applied command (and the pace each clock action left), one JSON
+ *                     record a line, appended and fdatasync'ed
  *   snapshot.json     the engines' saved state at a tick, with pace and recent log (rewritten)
  *   progress.json     the latest tick reached (rewritten every second or so, not flushed)
  * Whole files go to a temporary file first and are renamed into place, so a crash leaves the old
