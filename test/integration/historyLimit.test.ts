@@ -8,25 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SERIES_POINTS } from '../../server/lab/downsample.js';
 import { HOST_METRICS, VPS_METRICS } from '../../shared/model.js';
 import { CHART_METRICS, HOST_CHART_METRICS } from '../../client/src/lib/series.js';
+import { bigScenario } from './bigScenario.js';
 import { http, startServer, type TestServer } from './helpers.js';
 
 const N = 256;
-const scenario = {
-  name: 'big',
-  seed: 3,
-  tickMs: 100,
-  mode: 'para',
-  host: { cores: 128, ramGiB: 2 * N + 64, diskIops: 200_000, netMbps: 20_000, memBwGBs: 200 },
-  vps: Array.from({ length: N }, (_, i) => ({
-    id: `vm-${i}`,
-    vcpus: 1,
-    ramGiB: 1,
-    diskIops: 500,
-    netMbps: 50,
-    profile: 'randomWalk',
-    load: { cpu: 0.5, mem: 0.5, disk: 0.1, net: 0.1 },
-  })),
-};
+const scenario = bigScenario(N, 3);
 
 let t: TestServer;
 const history = (query: string) => http(`${t.url}/api/labs/big/history?windowS=86400&${query}`);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { client, http, request, waitFor, type Client } from '../helpers.js';
 import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { bigScenario } from '../bigScenario.js';
 
 /** Stalled clients on the process that does not run the lab, and on the one that does. */
 const STALLED_REMOTE = 8;
@@ -26,26 +27,6 @@ let owner: ServerProcess;
 let other: ServerProcess;
 const stalled: WebSocket[] = [];
 const readers: Client[] = [];
-
-/** A scenario of `n` VPSs. */
-function big(n: number) {
-  return {
-    name: 'big',
-    seed: 4,
-    tickMs: 100,
-    mode: 'para',
-    host: { cores: 128, ramGiB: 2 * n + 64, diskIops: 200_000, netMbps: 20_000, memBwGBs: 200 },
-    vps: Array.from({ length: n }, (_, i) => ({
-      id: `vm-${i}`,
-      vcpus: 1,
-      ramGiB: 1,
-      diskIops: 500,
-      netMbps: 50,
-      profile: 'randomWalk',
-      load: { cpu: 0.5, mem: 0.5, disk: 0.1, net: 0.1 },
-    })),
-  };
-}
 
 /** A socket.io client at the protocol level that joins the labs (and, when `stall`, stops reading). */
 async function rawClient(url: string, stall = true): Promise<WebSocket> {
@@ -78,7 +59,7 @@ beforeAll(async () => {
   for (const id of LABS) {
     const made = await http(`${owner.url}/api/labs`, {
       method: 'POST',
-      body: { id, scenario: big(256), compare: ['para', 'container'] },
+      body: { id, scenario: bigScenario(256, 4), compare: ['para', 'container'] },
       headers: { 'x-contention-forwarded': 'test' },
     });
     expect(made.status, made.text).toBe(201);

@@ -9,6 +9,7 @@ import { STREAM_KEEP_MS } from '../../../server/cluster/adapter.js';
 import { keys } from '../../../server/cluster/keys.js';
 import { client, http, request, waitFor, type Client } from '../helpers.js';
 import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { bigScenario } from '../bigScenario.js';
 
 let redis: RedisHandle;
 let peek: Redis;
@@ -16,31 +17,12 @@ let owner: ServerProcess;
 let other: ServerProcess;
 let viewer: Client;
 
-function big(n: number) {
-  return {
-    name: 'big',
-    seed: 9,
-    tickMs: 100,
-    mode: 'para',
-    host: { cores: 128, ramGiB: 2 * n + 64, diskIops: 200_000, netMbps: 20_000, memBwGBs: 200 },
-    vps: Array.from({ length: n }, (_, i) => ({
-      id: `vm-${i}`,
-      vcpus: 1,
-      ramGiB: 1,
-      diskIops: 500,
-      netMbps: 50,
-      profile: 'randomWalk',
-      load: { cpu: 0.5, mem: 0.5, disk: 0.1, net: 0.1 },
-    })),
-  };
-}
-
 beforeAll(async () => {
   redis = await startRedis();
   [owner, other] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
   const made = await http(`${owner.url}/api/labs`, {
     method: 'POST',
-    body: { id: 'big', scenario: big(256) },
+    body: { id: 'big', scenario: bigScenario(256, 9) },
     headers: { 'x-contention-forwarded': 'test' },
   });
   expect(made.status, made.text).toBe(201);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFIX } from '../../../server/cluster/keys.js';
 import { http } from '../helpers.js';
 import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { bigScenario } from '../bigScenario.js';
 
 const FORWARDED = { 'x-contention-forwarded': 'test' };
 /** No periodic snapshot: a takeover re-runs the lab from its start, which takes a while. */
@@ -18,25 +19,6 @@ let owner: ServerProcess;
 let taker: ServerProcess;
 /** Runs a lab of its own with MAX_LABS=1: it never takes the big lab over, it only forwards. */
 let entry: ServerProcess;
-
-function big(n: number) {
-  return {
-    name: 'big',
-    seed: 3,
-    tickMs: 100,
-    mode: 'para',
-    host: { cores: 128, ramGiB: 2 * n + 64, diskIops: 200_000, netMbps: 20_000, memBwGBs: 200 },
-    vps: Array.from({ length: n }, (_, i) => ({
-      id: `vm-${i}`,
-      vcpus: 1,
-      ramGiB: 1,
-      diskIops: 500,
-      netMbps: 50,
-      profile: 'randomWalk',
-      load: { cpu: 0.5, mem: 0.5, disk: 0.1, net: 0.1 },
-    })),
-  };
-}
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -52,7 +34,7 @@ beforeAll(async () => {
   owner = await startServer(redis.url, ENV);
   const made = await http(`${owner.url}/api/labs`, {
     method: 'POST',
-    body: { id: 'big', scenario: big(256) },
+    body: { id: 'big', scenario: bigScenario(256, 3) },
     headers: FORWARDED,
   });
   expect(made.status, made.text).toBe(201);
