@@ -8,6 +8,7 @@
 import { Redis } from 'ioredis';
 import { io as connect } from 'socket.io-client';
 import { keys } from '../../server/cluster/keys.js';
+import { bigScenario } from '../integration/bigScenario.js';
 import { startRedis, startServer, stopAll } from '../integration/cluster/harness.js';
 
 const LABS = Number(process.env.BENCH_REDIS_LABS ?? 3);
@@ -16,25 +17,6 @@ const RUN_S = Number(process.env.BENCH_REDIS_RUN_S ?? 60);
 const SAMPLE_S = Number(process.env.BENCH_REDIS_SAMPLE_S ?? 10);
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-
-function scenario(n: number, seed: number) {
-  return {
-    name: `big ${seed}`,
-    seed,
-    tickMs: 100,
-    mode: 'para',
-    host: { cores: 128, ramGiB: 2 * n + 64, diskIops: 200_000, netMbps: 20_000, memBwGBs: 200 },
-    vps: Array.from({ length: n }, (_, i) => ({
-      id: `vm-${i}`,
-      vcpus: 1 + (i % 2),
-      ramGiB: 1,
-      diskIops: 500,
-      netMbps: 50,
-      profile: 'randomWalk',
-      load: { cpu: 0.5, mem: 0.5, disk: 0.1, net: 0.1 },
-    })),
-  };
-}
 
 async function post(url: string, body: unknown): Promise<{ status: number; text: string }> {
   const r = await fetch(url, {
@@ -57,7 +39,7 @@ export async function run(): Promise<void> {
   try {
     const ids = Array.from({ length: LABS }, (_, i) => `big-${i}`);
     for (const [i, id] of ids.entries()) {
-      const made = await post(`${a.url}/api/labs`, { id, scenario: scenario(256, i + 1) });
+      const made = await post(`${a.url}/api/labs`, { id, scenario: bigScenario(256, i + 1, 2) });
       if (made.status !== 201) throw new Error(`could not create ${id}: ${made.text}`);
       const sped = await post(`${a.url}/api/labs/${id}/clock`, { action: 'speed', speed: SPEED });
       if (sped.status !== 200) throw new Error(`could not speed ${id} up: ${sped.text}`);

@@ -6,31 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../server/config.js';
 import { createEngine } from '../../server/sim/index.js';
-import type { Scenario } from '../../shared/commands.js';
 import { encodeFrameMessage } from '../../shared/wireFrame.js';
 import { rowsOf } from '../wireHistory.js';
+import { bigScenario } from './bigScenario.js';
 import { client, http, removeDir, request, settle, startServer, stepTo } from './helpers.js';
 
 const LIMIT = DEFAULTS.maxVpsPerLab;
-
-function scenario(n: number): Scenario {
-  return {
-    name: `big ${n}`,
-    seed: 5,
-    tickMs: 100,
-    mode: 'para',
-    host: { cores: 128, ramGiB: 2 * n + 64, diskIops: 200_000, netMbps: 20_000, memBwGBs: 200 },
-    vps: Array.from({ length: n }, (_, i) => ({
-      id: `vm-${i}`,
-      vcpus: 1 + (i % 2),
-      ramGiB: 1,
-      diskIops: 500,
-      netMbps: 50,
-      profile: 'randomWalk' as const,
-      load: { cpu: 0.5, mem: 0.5, disk: 0.1, net: 0.1 },
-    })),
-  };
-}
 
 describe('per-lab VPS limit', () => {
   it(`holds and streams a lab of ${LIMIT} VPSs, refuses one more`, async () => {
@@ -40,12 +21,12 @@ describe('per-lab VPS limit', () => {
     try {
       const over = await http(`${t.url}/api/labs`, {
         method: 'POST',
-        body: { scenario: scenario(LIMIT + 1) },
+        body: { scenario: bigScenario(LIMIT + 1, 5, 2) },
       });
       expect(over.status).toBe(409);
       expect(over.body.error).toMatchObject({ code: 'LIMIT_EXCEEDED', path: 'scenario.vps' });
 
-      const sc = scenario(LIMIT);
+      const sc = bigScenario(LIMIT, 5, 2);
       const made = await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 'big', scenario: sc } });
       expect(made.status).toBe(201);
       await request(socket, 'join', { lab: 'big' });
