@@ -148,17 +148,23 @@ describe('dashboard, second pass', () => {
     const { page, errors } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 0);
     // Where each card's controls sit: they must hold still while the reasons above them change.
+    // Each card is measured on screen: one scrolled out of view is not laid out (content-visibility),
+    // and what a forced layout of it gives is not what a user scrolling to it sees.
     const controls = () =>
-      page.evaluate(() =>
-        Array.from(document.querySelectorAll('[data-testid^="vps-card-"]')).map((c) => {
+      page.evaluate(async () => {
+        const out: [string | null, number, number][] = [];
+        for (const c of Array.from(document.querySelectorAll('[data-testid^="vps-card-"]'))) {
+          c.scrollIntoView({ block: 'nearest' });
+          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
           const b = c.querySelector('[role="group"][aria-label^="Misbehaviours"]')!.getBoundingClientRect();
-          return [
+          out.push([
             c.getAttribute('data-testid'),
             Math.round(b.top - c.getBoundingClientRect().top),
             Math.round(c.getBoundingClientRect().height),
-          ];
-        }),
-      );
+          ]);
+        }
+        return out;
+      });
     const quiet = await controls();
     await page.getByRole('button', { name: 'Start cpu_hog on batch-1' }).click();
     await waitForState(server, lab, (s) => s.faults.some((f) => f.vps === 'batch-1'));
