@@ -9,7 +9,8 @@
  *
  * Environment: SPAN_S (default 10), REPS (default 3), FLOOR=0 to skip the floor.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../../test/e2e/chromium.js';
 import {
   PROBE_SCRIPT,
   measureSpan,
@@ -25,19 +26,7 @@ const SPAN_MS = Number(process.env.SPAN_S ?? 10) * 1000;
 const REPS = Number(process.env.REPS ?? 3);
 const POINTS: Record<string, number> = { '1 min': 600, '5 min': 3000, '15 min': 9000 };
 
-const browser: Browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser: Browser = await launchBrowser();
 
 async function page(): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });

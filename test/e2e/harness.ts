@@ -7,22 +7,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const CHROMIUM = '/usr/bin/chromium';
 export const SEED = 42;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM, launchBrowser } from './chromium.js';
 
 /**
  * Builds the client if dist/client is missing (npm test builds it before any test runs), or always
@@ -42,14 +31,6 @@ export function ensureClientBuilt(force = false): void {
     { cwd: ROOT, stdio: 'inherit' },
   );
   if (r.status !== 0) throw new Error('building the client failed');
-}
-
-/** Headless Chromium from Debian's package; each launch gets a fresh temporary profile. */
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (npm test does it)`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 export interface ServerOptions {
