@@ -1,15 +1,18 @@
 /**
- * Screenshots of the dashboard for the README and for review: dashboard, compare and scorecard,
- * at 1280×720 and 1920×1080, light and dark.
+ * Pictures of a running server for review: dashboard, compare and scorecard, each the whole page
+ * (a phone's scrolled through, every card drawn), at the sizes users have, light and dark.
  *
- *   npx tsx client/scripts/screenshots.ts [--base http://127.0.0.1:3000] [--out docs/screenshots] [--all]
+ *   npx tsx client/scripts/screenshots.ts [--base http://127.0.0.1:3000] [--lab demo]
+ *       [--out .test-results/review] [--sizes 1280x720,390x844] [--settle 8000]
  *
- * Without --all only the three README images are written (dashboard.png, compare.png,
- * scorecard.png at 1920×1080, light); with --all every size × theme goes to <out>/review/.
+ * The README's pictures (docs/screenshots) come from the browser tests, on a lab at a known tick:
+ * `npm run screenshots`.
  */
-import { chromium, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../../test/e2e/chromium.js';
+import { wholePageShot } from '../../test/e2e/capture.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -17,101 +20,65 @@ const opt = (name: string, dflt: string): string => {
   return i >= 0 && args[i + 1] ? args[i + 1] : dflt;
 };
 const base = opt('--base', 'http://127.0.0.1:3000');
-const out = opt('--out', 'docs/screenshots');
-const all = args.includes('--all');
+const out = opt('--out', '.test-results/review');
 const lab = opt('--lab', 'demo');
 const settleMs = Number(opt('--settle', '8000'));
+const sizes = opt('--sizes', '1280x720,1366x768,1440x900,1920x1080,390x844,844x390')
+  .split(',')
+  .map((s) => s.split('x').map(Number) as [number, number]);
+for (const [w, h] of sizes)
+  if (!(w > 0 && h > 0)) throw new Error(`--sizes: "${w}x${h}" is not WIDTHxHEIGHT (e.g. 1280x720)`);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+type Scheme = 'light' | 'dark';
 
-async function open(url: string, width: number, height: number, scheme: 'light' | 'dark'): Promise<Page> {
+async function open(browser: Browser, path: string, w: number, h: number, scheme: Scheme): Promise<Page> {
   const ctx = await browser.newContext({
-    viewport: { width, height },
+    viewport: { width: w, height: h },
     colorScheme: scheme,
     deviceScaleFactor: 1,
+    hasTouch: w < 900,
   });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(url);
+  await page.goto(`${base}/${path}`);
   return page;
 }
 
-async function dashboard(
-  width: number,
-  height: number,
-  scheme: 'light' | 'dark',
-  file: string,
-  story: boolean,
-): Promise<void> {
-  const page = await open(`${base}/?lab=${lab}`, width, height, scheme);
-  await page.getByTestId('chart-p99').waitFor();
-  if (story) {
-    const hog = page.getByRole('button', { name: 'Start cpu_hog on batch-1' });
-    if (await hog.count()) await hog.click();
-  }
-  // Park the pointer off the cards and charts so nothing is highlighted or paused.
+/** Waits for the view to be drawn, parks the pointer (a hovered chart pauses), then captures. */
+async function shoot(page: Page, ready: string, file: string): Promise<void> {
+  await page.getByTestId(ready).first().waitFor({ timeout: 120_000 });
+  const { width, height } = page.viewportSize()!;
   await page.mouse.move(width - 2, height - 2);
   await page.waitForTimeout(settleMs);
-  await page.screenshot({ path: file });
+  await wholePageShot(page, file);
   await page.context().close();
+  console.log(file);
 }
 
-async function compare(width: number, height: number, scheme: 'light' | 'dark', file: string): Promise<void> {
-  const page = await open(`${base}/?lab=${lab}`, width, height, scheme);
+/** The lab to compare: the lab itself if it is one, else a fork made once by the Compare button. */
+async function compareLab(browser: Browser): Promise<string> {
+  const page = await open(browser, `?lab=${encodeURIComponent(lab)}`, 1280, 720, 'light');
   await page.getByTestId('chart-p99').waitFor();
   await page.getByRole('button', { name: 'Compare', exact: true }).click();
   await page.getByTestId('compare-view').waitFor();
-  await page.waitForTimeout(settleMs);
-  await page.screenshot({ path: file });
+  const id = new URL(page.url()).searchParams.get('lab') ?? lab;
   await page.context().close();
-}
-
-async function scorecard(
-  width: number,
-  height: number,
-  scheme: 'light' | 'dark',
-  file: string,
-): Promise<void> {
-  const page = await open(`${base}/?lab=${lab}&view=scorecard`, width, height, scheme);
-  await page.getByTestId('scorecard-view').waitFor();
-  await page
-    .locator(
-      '[data-testid="scorecard-view"] table, [data-testid="scorecard-view"] .err, [data-testid="scorecard-view"] .empty',
-    )
-    .first()
-    .waitFor({ timeout: 120_000 });
-  await page.screenshot({ path: file });
-  await page.context().close();
+  return id;
 }
 
 mkdirSync(out, { recursive: true });
-if (all) {
-  const dir = join(out, 'review');
-  mkdirSync(dir, { recursive: true });
-  for (const [w, h] of [
-    [1280, 720],
-    [1920, 1080],
-  ] as const)
+const browser = await launchBrowser();
+try {
+  const compared = await compareLab(browser);
+  for (const [w, h] of sizes)
     for (const s of ['light', 'dark'] as const) {
-      await dashboard(w, h, s, join(dir, `dashboard-${w}-${s}.png`), false);
-      await compare(w, h, s, join(dir, `compare-${w}-${s}.png`));
-      await scorecard(w, h, s, join(dir, `scorecard-${w}-${s}.png`));
+      const name = (view: string): string => join(out, `${view}-${w}x${h}-${s}.png`);
+      const d = `?lab=${encodeURIComponent(lab)}`;
+      await shoot(await open(browser, d, w, h, s), 'chart-p99', name('dashboard'));
+      const c = `?lab=${encodeURIComponent(compared)}&view=compare`;
+      await shoot(await open(browser, c, w, h, s), 'compare-view', name('compare'));
+      await shoot(await open(browser, '?view=scorecard', w, h, s), 'scorecard-summary', name('scorecard'));
     }
-} else {
-  await dashboard(1920, 1080, 'light', join(out, 'dashboard.png'), true);
-  await compare(1920, 1080, 'light', join(out, 'compare.png'));
-  await scorecard(1920, 1080, 'light', join(out, 'scorecard.png'));
+} finally {
+  await browser.close();
 }
-await browser.close();
-console.log(`screenshots written to ${out}`);

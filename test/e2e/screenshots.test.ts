@@ -1,7 +1,9 @@
 /**
- * The pictures of docs/screenshots (with UPDATE_SCREENSHOTS=1; otherwise in .test-results), taken from the real server: the noisy-neighbour story (a CPU
- * hog starts at 30 s on an oversold para host) in the dashboard at 1280×720, 1920×1080 and dark;
- * a kernel panic compared between containers and full virtualization; the scorecard.
+ * The pictures of docs/screenshots (with UPDATE_SCREENSHOTS=1; otherwise in .test-results), taken
+ * from the real server, each the whole page: the noisy-neighbour story (a CPU hog starts at 30 s on
+ * an oversold para host) in the dashboard at 1280×720, 1920×1080, dark and on a phone (scrolled
+ * through, every card drawn); a kernel panic compared between containers and full virtualization;
+ * the scorecard.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { ROOT, api } from './harness.js';
 import { CHARTS, advanceTo, canvasHasInk, createLab, presetScenario, waitChartsPast } from './lab.js';
+import { inkShare, wholePageShot } from './capture.js';
 
 /** Test runs keep their pictures beside the test report; UPDATE_SCREENSHOTS=1 refreshes the README's. */
 const DIR = join(
@@ -68,7 +71,26 @@ describe('screenshots', () => {
       await expect
         .poll(() => page.getByTestId('explain-web-1').textContent(), { timeout: 15_000 })
         .toMatch(/batch-1/);
-      await page.screenshot({ path: join(DIR, file) });
+      const png = await wholePageShot(page, join(DIR, file));
+      // Every card the picture holds shows its contents, those below the fold included (they were
+      // empty boxes: the browser skips painting cards off screen).
+      const cards = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('[data-testid^="vps-card-"]')).map((c) => {
+          const r = c.getBoundingClientRect();
+          const clip = c.parentElement!.getBoundingClientRect();
+          return {
+            id: c.getAttribute('data-testid')!,
+            x: r.x + scrollX,
+            y: r.y + scrollY,
+            width: r.width,
+            height: Math.min(r.bottom, clip.bottom) - r.y,
+          };
+        }),
+      );
+      const pictured = cards.filter((c) => c.height > 100 && c.y + c.height <= png.readUInt32BE(20));
+      if (width < 761) expect(pictured.length, 'a phone picture holds every card').toBe(cards.length);
+      for (const c of pictured)
+        expect(await inkShare(page, png, c), `${c.id} drawn in ${file}`).toBeGreaterThan(0.05);
       expect(errors).toEqual([]);
     }, 60_000);
   }
@@ -84,7 +106,7 @@ describe('screenshots', () => {
       'compare-health-container',
       'compare-health-full',
     ]);
-    await page.screenshot({ path: join(DIR, 'compare.png') });
+    await wholePageShot(page, join(DIR, 'compare.png'));
     expect(errors).toEqual([]);
   }, 60_000);
 
@@ -95,7 +117,7 @@ describe('screenshots', () => {
     await summaries.first().waitFor({ timeout: 15_000 });
     // One table per experiment host, each with its summary.
     expect(await summaries.count()).toBeGreaterThanOrEqual(2);
-    await page.screenshot({ path: join(DIR, 'scorecard.png') });
+    await wholePageShot(page, join(DIR, 'scorecard.png'));
     expect(errors).toEqual([]);
   }, 60_000);
 });
