@@ -1,0 +1,50 @@
+/**
+ * Keyboard only: what opens closes with Escape, the focus goes back to what opened it, and one
+ * Escape closes one thing (the innermost), not also the charts' focus on a VPS behind it.
+ */
+import { describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserTest } from './fixture.js';
+import { createLab } from './lab.js';
+
+const test = browserTest();
+
+function focused(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const e = document.activeElement as HTMLElement | null;
+    if (!e || e === document.body) return null;
+    return e.getAttribute('aria-label') ?? e.textContent?.trim() ?? e.tagName;
+  });
+}
+
+describe('keyboard only', () => {
+  test('Escape closes the New VPS form, back on its button, and the next Escape ends the charts’ focus', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await page.getByTestId('vps-card-web-1').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Focus the charts on web-1' }).focus();
+    await page.keyboard.press('Enter');
+    const chip = page.getByTestId('focus-chip');
+    await chip.waitFor();
+    await page.getByRole('button', { name: '+ New VPS' }).focus();
+    await page.keyboard.press('Enter');
+    const form = page.getByRole('form', { name: 'New VPS' });
+    await form.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('New VPS name');
+    await page.keyboard.type('edge-1');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => form.count(), { message: 'Escape closes the form' }).toBe(0);
+    expect(await focused(page), 'the focus is back on the button that opened it').toBe('+ New VPS');
+    expect(await chip.count(), 'that Escape closed the form only').toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => chip.count(), { message: 'the next Escape ends the focus on web-1' }).toBe(0);
+    // Opened again, it still holds what was typed.
+    await page.keyboard.press('Enter');
+    expect(await page.getByRole('textbox', { name: 'New VPS name' }).inputValue()).toBe('edge-1');
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
