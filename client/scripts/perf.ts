@@ -1,5 +1,5 @@
 /**
- * Drawing check of a running lab in headless Chromium at 1920×1080: time to the first painted
+ * Drawing check of a running lab in headless Chromium (1920×1080 unless SIZE says): time to the first painted
  * chart, then, with the chosen window, medians over several spans of fps, main-thread busy share
  * and long tasks, beside the bare chart.js floor (4 charts × 16 series) for the same window
  * measured in the same run.
@@ -7,7 +7,8 @@
  *   npx tsx client/scripts/perfLab.ts http://127.0.0.1:3218          # makes the 16-VPS lab, prints its id
  *   npx tsx client/scripts/perf.ts ['1 min'|'5 min'|'15 min'] [lab] [base URL]
  *
- * Environment: SPAN_S (default 10), REPS (default 3), FLOOR=0 to skip the floor.
+ * Environment: SPAN_S (default 10), REPS (default 3), FLOOR=0 to skip the floor, SIZE=1280x720
+ * for another window size.
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../test/e2e/chromium.js';
@@ -25,11 +26,14 @@ const base = process.argv[4] ?? 'http://127.0.0.1:3000';
 const SPAN_MS = Number(process.env.SPAN_S ?? 10) * 1000;
 const REPS = Number(process.env.REPS ?? 3);
 const POINTS: Record<string, number> = { '1 min': 600, '5 min': 3000, '15 min': 9000 };
+const [width, height] = (process.env.SIZE ?? '1920x1080').split('x').map(Number);
+if (!(width > 0 && height > 0))
+  throw new Error(`SIZE: "${process.env.SIZE}" is not WIDTHxHEIGHT (e.g. 1280x720)`);
 
 const browser: Browser = await launchBrowser();
 
 async function page(): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const ctx = await browser.newContext({ viewport: { width, height } });
   await ctx.addInitScript({ content: PROBE_SCRIPT });
   return ctx.newPage();
 }
