@@ -79,6 +79,12 @@ describe('a resize keeps what the user started', () => {
     await page.keyboard.press('Escape');
     expect(await menu.getAttribute('aria-expanded')).toBe('false');
     expect(await focused(page)).toBe('More controls');
+    // Turned while on a control that the phone keeps in its menu: the menu opens, the focus in it.
+    await resize(page, 844, 390);
+    await page.getByRole('link', { name: 'Export metrics as CSV' }).focus();
+    await resize(page, 390, 844);
+    await expect.poll(() => focused(page)).toBe('Export metrics as CSV');
+    expect(await menu.getAttribute('aria-expanded'), 'the menu opened to hold the focus').toBe('true');
     expect(errors).toEqual([]);
   }, 60_000);
 });
