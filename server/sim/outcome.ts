@@ -229,28 +229,34 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   }
   w.isoReady = true;
   w.host.running = running;
-  w.host.fairness = fairness(n, goodA, isoGoodA);
+  w.host.fairness = fairness(n, goodA, isoGoodA, stateCode);
 }
 
 /**
- * Jain's fairness over good throughput relative to isolation (VPSs with an isolated good
- * throughput). A pass of its own: as loop-carried sums of the pass above, which calls out per VPS,
- * V8 kept them boxed on the heap.
+ * Jain's fairness over good throughput relative to isolation, among the VPSs that answer (running
+ * or degraded) and have an isolated good throughput. A VPS that does not answer (down, rebooting,
+ * DNR) has no result, as [M07] reports DNR instead of a degradation (model spec §7), so it is left
+ * out; `running` counts those that answer. With none of them, or no good answer among them, there
+ * is nothing to compare: NaN (null in frames and exports, a gap in a chart, skipped by a mean).
+ * A pass of its own: as loop-carried sums of the pass above, which calls out per VPS, V8 kept them
+ * boxed on the heap.
  */
-function fairness(n: number, goodA: Float64Array, isoGoodA: Float64Array): number {
+function fairness(n: number, goodA: Float64Array, isoGoodA: Float64Array, stateCode: Uint8Array): number {
   let sum = 0,
     sq = 0,
     k = 0;
   for (let i = 0; i < n; i++) {
     const isoGood = isoGoodA[i];
-    if (isoGood > 0) {
+    const code = stateCode[i];
+    if (isoGood > 0 && (code === STATE_RUNNING || code === STATE_DEGRADED)) {
       const x = goodA[i] / isoGood;
       sum += x;
       sq += x * x;
       k++;
     }
   }
-  return k > 0 && sq > 0 ? (sum * sum) / (k * sq) : 1;
+  if (k > 0 && sq > 0) return (sum * sum) / (k * sq);
+  return 0 / 0;
 }
 
 /**
