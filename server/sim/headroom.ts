@@ -142,10 +142,13 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
       }
       if (c > 0) {
         const f = Math.min(1, served[i] / c);
-        offered += nw * f;
         if (f < minScale) minScale = f;
         const ds = ds0 * f,
           ns = ns0 * f;
+        // A backend Dom0 holds back forwards what it carried, its link share scaled: the rest of a
+        // flood waits in the guest's ring, not in the NIC's queue. One Dom0 keeps up with sends all
+        // the guest wants (a flood past its link share fills the queue).
+        offered += f < 1 ? ns : nw;
         diskServed[i] = ds;
         netServed[i] = ns;
         sumDisk += ds;
