@@ -75,4 +75,19 @@ describe('a net_flood Dom0 holds back, with the NIC busy', () => {
     }
     expect(both).toBe(55);
   });
+
+  it('leaves the neighbours the same headroom on the link when the flood asks exactly the share left to it', () => {
+    // At 0.45 of the line rate every sender's want fits the link exactly (no one is capped, none of
+    // it idle); a hair more and the link's max-min level caps the flood. Either way a web could
+    // still grow to its equal share of the link: the same replies, the same waits, no refusals.
+    const exact = flood(0.45);
+    const past = flood(0.5);
+    for (let t = 20; t < 60; t++)
+      for (const i of [0, 1]) {
+        const a = exact[t].vps[i],
+          b = past[t].vps[i];
+        expect(a.errorRate, `tick ${t} ${a.id}`).toBeCloseTo(b.errorRate, 9);
+        expect(a.latencyP99Ms, `tick ${t} ${a.id}`).toBeCloseTo(b.latencyP99Ms, 6);
+      }
+  });
 });
