@@ -76,8 +76,10 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   // it is served (everyone's share shrinks as anyone asks for more).
   const fairDisk = p.diskSharing === 'maxmin' && kDisk > 0 ? host.diskIops / kDisk : 0,
     fairNet = p.netSharing === 'maxmin' && kNet > 0 ? host.netMbps / kNet : 0;
-  const dLevel = Math.max(sh.diskLevel, fairDisk),
-    nLevel = Math.max(sh.netLevel, fairNet);
+  // (Where every want fits, the split has no level, Infinity: the floor is still C/k, or a VPS
+  // whose want fits exactly, nothing idle, would read no headroom beyond it.)
+  const dLevel = Math.max(Number.isFinite(sh.diskLevel) ? sh.diskLevel : 0, fairDisk),
+    nLevel = Math.max(Number.isFinite(sh.netLevel) ? sh.netLevel : 0, fairNet);
   const dLevelFinite = Number.isFinite(dLevel),
     nLevelFinite = Number.isFinite(nLevel);
   // Dom0 (model spec §5): its CPU for the backends is what the scheduler granted it (or, charged,
