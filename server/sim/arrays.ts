@@ -261,6 +261,8 @@ export class SharedFigures {
   kernelCulprit = -1;
   level = 0.5;
   dom0Got = 0.5;
+  /** What Dom0 can carry of the backends' work: its vCPUs, or its grant where the cores held it below its want. */
+  dom0Cap = 0.5;
   hostOsCpu = 0.5;
   /** Σ resident, Σ disk and network served of this tick (exact sums in VPS order). */
   sumResident = 0.5;
@@ -283,6 +285,7 @@ export class SharedFigures {
     this.hostSwapGiB = 0;
     this.level = Infinity;
     this.dom0Got = 0;
+    this.dom0Cap = 0;
     this.hostOsCpu = 0;
     this.sumResident = 0;
     this.sumDisk = 0;

@@ -10,21 +10,22 @@ const { waterFillDomain } = allocMod;
 
 /**
  * Scales each guest's own I/O CPU (its service's, its storm's or flood's, its inbound flood's) to
- * the share of its backend work Dom0's vCPUs can carry, split max-min among the backends (an upper
- * bound: headroom.ts splits what the scheduler then grants Dom0), and its CPU demand with it.
- * `avail`: the CPU split's capped demands are already filled and follow.
+ * the share of its backend work Dom0 can carry, `capacity` (its vCPUs, or the grant of a Dom0 the
+ * host's cores held below its want) split max-min among the backends, and its CPU demand with it.
+ * (headroom.ts splits what the scheduler then grants Dom0.) `avail`: the CPU split's capped demands
+ * are already filled and follow.
  */
 export function dom0Carry(
   n: number,
   s: Work['s'],
   ones: Float64Array,
   vcpus: Float64Array,
-  dom0Vcpus: number,
+  capacity: number,
   avail: boolean,
 ): void {
   const cause = s.dom0Cause,
     carried = s.vmNeed;
-  waterFillDomain(n, cause, ones, dom0Vcpus, carried, 0);
+  waterFillDomain(n, cause, ones, capacity, carried, 0);
   for (let i = 0; i < n; i++) {
     const c = cause[i];
     if (!(c > 0)) continue;

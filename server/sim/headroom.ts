@@ -98,9 +98,11 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   } else copyServed = true;
   const levelFinite = Number.isFinite(level);
   // Headroom through Dom0: the spare Dom0 CPU, at least the backend's fair level and the
-  // guaranteed share of Dom0's vCPUs among the backends at work.
-  const spare = Math.max(0, p.dom0Vcpus - dom0Cpu);
-  const fairDom0 = kDom0 > 0 ? p.dom0Vcpus / kDom0 : 0;
+  // guaranteed share of what Dom0 can carry among the backends at work.
+  // (What Dom0 can carry: its vCPUs, or its grant where the cores held it below its want.)
+  const dom0Cap = sh.dom0Cap;
+  const spare = Math.max(0, dom0Cap - dom0Cpu);
+  const fairDom0 = kDom0 > 0 ? dom0Cap / kDom0 : 0;
   let minScale = 1;
   let sumDisk = 0,
     sumNet = 0;

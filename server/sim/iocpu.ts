@@ -64,8 +64,12 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   let kernelRx = 0;
   let hostOsNative = 0;
   let fillRepeats = false;
-  for (let pass = 0; pass < 2; pass++) {
-    const redoIo = pass === 0 || !noFaultIo;
+  // What Dom0 can carry of the backends' work (§5): its vCPUs, or, where the host scheduler granted it
+  // less than it asked (the cores are short), that grant: one more pass (2) carries at it.
+  let dom0Cap = p.dom0Vcpus;
+  let dom0Held = false;
+  for (let pass = 0; pass < 3; pass++) {
+    const redoIo = pass !== 1 || !noFaultIo;
     // cpuAvail[0, availDone) already holds min(demand, limit) for this pass's split.
     let availDone = 0;
     if (redoIo) {
@@ -180,10 +184,10 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
       }
       for (let i = 0; i < n; i++) cpuDemand[i] = Math.min(vcpusA[i], appCpu[i] + bgCpu[i]);
     }
-    // Dom0 carries at most its vCPUs of backend work, split max-min among the backends (§5): a guest
+    // Dom0 carries at most its capacity of backend work, split max-min among the backends (§5): a guest
     // pays its own I/O cost only for the ops Dom0 carries; the rest wait in its ring and cost nothing.
-    if (dom0 && anyIo && redoIo && !dom0Down && dom0Work > p.dom0Vcpus)
-      dom0Carry(n, s, w.ones, vcpusA, p.dom0Vcpus, availDone === n);
+    if (dom0 && anyIo && redoIo && !dom0Down && dom0Work > dom0Cap)
+      dom0Carry(n, s, w.ones, vcpusA, dom0Cap, availDone === n);
     hostOsCpu = p.hostOs ? Math.min(host.cores, hostOsNative * p.ioCpuFactor * p.hostOsIoShare) : 0;
     // A shared kernel's receive softirq preempts whoever runs: it comes off the cores before any share.
     if (kernelRx > 0) hostOsCpu = Math.min(host.cores, hostOsCpu + kernelRx);
@@ -235,15 +239,27 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     // Inside the guest, storm/flood I/O runs in kernel context and shares the CPU with the
     // service in proportion to demand; a pure compute hog yields to both (it is background work).
     // The second pass only matters when some storm or flood was held back by its guest's CPU.
-    if (pass > 0 || !anyIo) break;
-    w.ioScaled = true;
-    if (!holdBack(n, appCpu, svcIoCpu, faultIoCpu, rxCpu, cpuGot, faultIoScale)) break;
-    // Without faults the second pass would rerun the same CPU split on the same demands from the
-    // level it just found: when that rerun is known to land on the same level, it is skipped.
-    if (noFaultIo && p.cpuPolicy === 'share' && !charging && fillRepeats) break;
+    dom0Held = dom0Want > 0 && dom0Got < dom0Want * (1 - 1e-9) && p.cpuPolicy === 'share' && !charging;
+    if (pass === 2 || !anyIo) break;
+    if (pass === 0) {
+      w.ioScaled = true;
+      // Without faults the second pass would rerun the same CPU split on the same demands from the
+      // level it just found: when that rerun is known to land on the same level, it is skipped.
+      if (
+        holdBack(n, appCpu, svcIoCpu, faultIoCpu, rxCpu, cpuGot, faultIoScale) &&
+        !(noFaultIo && p.cpuPolicy === 'share' && !charging && fillRepeats)
+      )
+        continue;
+    }
+    // Dom0 held below what it asks (share policy: one more entity on the cores) carries its grant:
+    // once more with each guest paying its own I/O CPU for what that grant carries (pass 2).
+    if (!dom0Held) break;
+    dom0Cap = dom0Got;
+    pass = 1;
   }
   const sh = w.shared;
   sh.dom0Got = dom0Got;
+  sh.dom0Cap = dom0Held ? dom0Got : p.dom0Vcpus;
   sh.dom0Work = dom0Work;
   sh.hostOsCpu = hostOsCpu;
   sh.level = level;
