@@ -8,6 +8,7 @@ export const SCRATCH = [
   'appCpu',
   'bgCpu',
   'svcIoCpu',
+  'svcIoNeed',
   'faultIoCpu',
   'cpuDemand',
   'cpuLimit',
@@ -62,6 +63,8 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
   appCpu: Float64Array;
   bgCpu: Float64Array;
   svcIoCpu: Float64Array;
+  /** Own I/O CPU its service's requests need (what its plan and the device let them ask, served or not). */
+  svcIoNeed: Float64Array;
   faultIoCpu: Float64Array;
   cpuDemand: Float64Array;
   cpuLimit: Float64Array;
@@ -120,6 +123,7 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
     this.appCpu = new Float64Array(n + 1);
     this.bgCpu = new Float64Array(n + 1);
     this.svcIoCpu = new Float64Array(n + 1);
+    this.svcIoNeed = new Float64Array(n + 1);
     this.faultIoCpu = new Float64Array(n + 1);
     this.cpuDemand = new Float64Array(n + 1);
     this.cpuLimit = new Float64Array(n + 1);

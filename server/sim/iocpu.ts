@@ -38,6 +38,7 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     cpuAvail = s.cpuAvail;
   const faultIoScale = s.faultIoScale,
     svcIoCpu = s.svcIoCpu,
+    svcIoNeed = s.svcIoNeed,
     faultIoCpu = s.faultIoCpu,
     dom0Cause = s.dom0Cause;
   const hostOsCause = s.hostOsCause,
@@ -115,6 +116,18 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
           selfNet = own * ns * netMbitCpu;
         const svcIo = (dTot > 0 ? (selfDisk * db) / dTot : 0) + (nTot > 0 ? (selfNet * nb) / nTot : 0);
         const faultIo = Math.max(0, selfDisk + selfNet - svcIo);
+        svcIoNeed[i] = serviceNeed(
+          own,
+          db,
+          nb,
+          dPath[i],
+          nPath[i],
+          host.diskIops,
+          host.netMbps,
+          svcIo,
+          diskOpCpuS,
+          netMbitCpu,
+        );
         hostOsNative += native;
         hostOsCause[i] = 0;
         rxCpu[i] = 0;
@@ -149,6 +162,18 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         const svcIo =
           (dTot > 0 ? (selfDisk * diskBase[i]) / dTot : 0) + (nTot > 0 ? (selfNet * netBase[i]) / nTot : 0);
         const faultIo = Math.max(0, selfDisk + selfNet - svcIo);
+        svcIoNeed[i] = serviceNeed(
+          own,
+          diskBase[i],
+          netBase[i],
+          dPath[i],
+          nPath[i],
+          host.diskIops,
+          host.netMbps,
+          svcIo,
+          diskOpCpuS,
+          netMbitCpu,
+        );
         // A host OS works on the I/O its guest submits, and a guest cannot submit a storm or flood
         // faster than its own CPU cap drives it (with its service beside it, in proportion). The
         // first pass has not held the storm back to its guest's CPU yet: count only what the cap
@@ -177,6 +202,7 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         netServed.fill(0, 0, n);
         dom0Cause.fill(0, 0, n);
         svcIoCpu.fill(0, 0, n);
+        svcIoNeed.fill(0, 0, n);
         faultIoCpu.fill(0, 0, n);
         hostOsCause.fill(0, 0, n);
         s.rxCpu.fill(0, 0, n);
@@ -263,6 +289,29 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   sh.dom0Work = dom0Work;
   sh.hostOsCpu = hostOsCpu;
   sh.level = level;
+}
+
+/**
+ * The own I/O CPU a service's requests need (model spec §7: ρ = demand ÷ grant): each request's
+ * I/O as far as its plan and the device let it ask, whether the device or Dom0 then served it or
+ * not. What a device or Dom0 serves of it (`svcIo`, the CPU the guest burns) is less where they are
+ * contended; counted as the need, a neighbour taking more of a device would lighten the victim's
+ * CPU stage. `svcIo` itself where the two agree (to the last bits: no contention, nothing moves).
+ */
+function serviceNeed(
+  own: number,
+  db: number,
+  nb: number,
+  dPath: number,
+  nPath: number,
+  hostDisk: number,
+  hostNet: number,
+  svcIo: number,
+  diskOpCpuS: number,
+  netMbitCpu: number,
+): number {
+  const need = own * (Math.min(db, dPath, hostDisk) * diskOpCpuS + Math.min(nb, nPath, hostNet) * netMbitCpu);
+  return need > svcIo * (1 + 1e-9) ? need : svcIo;
 }
 
 /**

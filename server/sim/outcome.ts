@@ -44,7 +44,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     swapFrac = s.swapFrac,
     memSlow = s.memSlow,
     appCpu = s.appCpu,
-    svcIoCpu = s.svcIoCpu,
+    svcIoNeed = s.svcIoNeed,
     up_ = s.up;
   const cpuHeadA = s.cpuHead,
     faultIoCpu = s.faultIoCpu,
@@ -121,7 +121,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       const useNet = nb > 0;
       const sl = slow[i];
       const slowAll = memSlow[i];
-      const svcCpu = appCpu[i] + svcIoCpu[i];
+      // (Its requests' own I/O CPU, served or not: a device that serves less is its own stage's ρ.)
+      const svcCpu = appCpu[i] + svcIoNeed[i];
       // Actual. The service gets the VPS's CPU headroom minus what its own storm or flood I/O burns.
       const avail = (Math.max(0, cpuHeadA[i] - faultIoCpu[i]) * eCpu) / sl;
       let rhoCpu = 0;
