@@ -48,3 +48,32 @@ describe('keyboard only', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 });
+
+describe('keyboard only: a question', () => {
+  test('takes the focus on its safe answer, and Escape answers it so, back on the button that asked', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await page.getByTestId('vps-card-web-1').waitFor({ timeout: 15_000 });
+    // Remove web-1?
+    await page.getByText('Resize or remove').first().focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Remove web-1' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page), { message: 'the question takes the focus' }).toBe('Keep web-1');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('button', { name: 'Yes, remove web-1' }).count()).toBe(0);
+    expect(await focused(page)).toBe('Remove web-1');
+    // Back to the start?
+    await page.getByRole('button', { name: 'Reset lab' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page)).toBe('Keep');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('group', { name: 'Confirm reset' }).count()).toBe(0);
+    expect(await focused(page)).toBe('Reset lab');
+    expect(await page.getByTestId('vps-card-web-1').count(), 'nothing was removed').toBe(1);
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
