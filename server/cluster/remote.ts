@@ -3,9 +3,9 @@
  * snapshot, a command, a clock action. The owner answers over Redis (requests.ts); when this
  * process is the owner it answers itself. Joins arriving together share one snapshot request; while
  * a lab changes owner there is none to answer for a few seconds, so a snapshot is asked again, and
- * so is any request that surely changed nothing (it reached no process). A command carries its
- * request id, which its owner (and any owner after it) applies once: one that went out and got no
- * answer (its owner died with it) is sent again, to the new owner once there is one.
+ * so is any request that surely changed nothing (it reached no process). A command or clock action
+ * carries its request id, which its owner (and any owner after it) applies once: one that went out
+ * and got no answer (its owner died with it) is sent again, to the new owner once there is one.
  */
 import type { Redis } from 'ioredis';
 import type { Command } from '../../shared/commands.js';
@@ -139,18 +139,12 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber'> {
   }
 
   /**
-   * A clock action; pause, resume and a speed set a value, so one whose owner died unanswered is
-   * sent again (to the new owner, which may not know its id); a step is not.
+   * A clock action: like a command, it carries its request id, which its owner (and any owner
+   * after it, from the lab's log) applies once, so one whose owner died unanswered is sent again
+   * (a step too: it is not stepped twice).
    */
   async clock(id: string, action: ClockAction, by: string, rid: string): Promise<ClockAck> {
-    const resend = action.action !== 'step';
-    const asked = await this.ask<ClockAck>(
-      'clock',
-      id,
-      { action, by, rid },
-      resend ? RESEND_ASK_MS : ASK_MS,
-      resend,
-    );
+    const asked = await this.ask<ClockAck>('clock', id, { action, by, rid }, RESEND_ASK_MS, true);
     return asked ?? this.unreachable(id);
   }
 

@@ -14,6 +14,15 @@ export interface ClockRecord {
   tick: number;
   by: string;
   clock: { paused: boolean; speed: number };
+  /** The request id it was sent with, and the action: sent again with it, it is not applied twice. */
+  rid?: string;
+  action?: ClockAction;
+}
+
+/** A clock action's request id and what it asked (both recorded, or neither). */
+export interface ClockRequest {
+  rid: string;
+  action: ClockAction;
 }
 
 /** One entry of a lab's log: an applied command, or the pace a clock action left. */
@@ -31,16 +40,22 @@ export interface ClockTarget {
   /** Run `n` ticks at once and hand on the newest frames. */
   step(n: number): void;
   record(event: LabEvent, withState?: boolean): void;
-  /** Record the pace left (persistence); a promise settles once it is durable. */
-  persist(tick: number, by: string, clock: ClockRecord['clock']): Promise<void> | void;
+  /** Record the pace left, with the request it answers (persistence); a promise settles once it is durable. */
+  persist(
+    tick: number,
+    by: string,
+    clock: ClockRecord['clock'],
+    request?: ClockRequest,
+  ): Promise<void> | void;
 }
 
-/** Apply `action`; resolves once the pace it left is saved (or could not be). */
+/** Apply `action` (sent with request id `rid`); resolves once the pace it left is saved (or could not be). */
 export function runClock(
   lab: ClockTarget,
   action: ClockAction,
   by: string,
   onError: (err: unknown) => void,
+  rid?: string,
 ): Promise<Ack<ClockResult>> {
   let message: string;
   switch (action.action) {
@@ -67,7 +82,8 @@ export function runClock(
   }
   lab.record({ tick: lab.tick, kind: 'info', by, message }, true);
   const r: Ack<ClockResult> = { ok: true, data: { tick: lab.tick, speed: lab.speed, paused: lab.paused } };
-  const saved = lab.persist(lab.tick, by, { paused: lab.paused, speed: lab.speed });
+  const pace = { paused: lab.paused, speed: lab.speed };
+  const saved = lab.persist(lab.tick, by, pace, rid === undefined ? undefined : { rid, action });
   if (!saved) return Promise.resolve(r);
   return saved.then(
     () => r,

@@ -94,7 +94,10 @@ export class Lab {
       clearPace: () => this.pace.clear(),
       step: (n) => this.step(n),
       record: (event, withState) => this.record(event, withState),
-      persist: (tick, by, clock) => this.onCommand?.({ seq: ++this.seq, tick, by, clock }),
+      persist: (tick, by, clock, req) => {
+        if (req) this.ids.clockApplied(req.rid, tick, digestOf({ clock: req.action }), clock);
+        return this.onCommand?.({ seq: ++this.seq, tick, by, clock, ...req });
+      },
     });
   }
 
@@ -247,13 +250,18 @@ export class Lab {
 
   /**
    * Pause, resume, single-step or change speed. Never changes the numbers, only their pace; the
-   * pace left is recorded with the commands and the answer given once that record is durable. Sent
-   * again with the same request id `rid`, it gets the first answer (while this process runs the lab).
+   * pace left is recorded with the commands (with its request id `rid`) and the answer given once
+   * that record is durable. Sent again with the same `rid`, it gets the first answer and is applied
+   * once, also by a process that restored or took the lab over.
    */
   clock(action: ClockAction, by: string, rid?: string): Promise<Ack<ClockResult>> {
     return this.ids.onceNow(rid, digestOf({ clock: action }), () =>
-      runClock(this.clockTarget, action, by, (err) =>
-        this.logger.error({ err }, 'an applied clock action could not be saved'),
+      runClock(
+        this.clockTarget,
+        action,
+        by,
+        (err) => this.logger.error({ err }, 'an applied clock action could not be saved'),
+        rid,
       ),
     );
   }
@@ -283,6 +291,8 @@ export class Lab {
       if (isClockRecord(rec)) {
         this.paused = rec.clock.paused;
         this.speed = rec.clock.speed;
+        if (rec.rid !== undefined && rec.action)
+          this.ids.replayedClock(rec.rid, rec.tick, digestOf({ clock: rec.action }), rec.clock);
       } else {
         applyCommand(this.target, rec.command, rec.by, null);
         this.ids.replayed(rec.rid, rec.tick, rec.command);

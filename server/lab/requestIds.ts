@@ -3,8 +3,9 @@
  * (its sender got no answer: the process running the lab died, or the connection broke) is answered
  * as the first was and never applied twice. A command's id is noted when it applies, in its log
  * record, and the lab's snapshot carries the ids noted before it; a lab restored or taken over
- * rebuilds the memory from both, so it knows what the process before it applied and saved. Clock
- * actions and refusals are remembered here only (they change nothing that is replayed).
+ * rebuilds the memory from both, so it knows what the process before it applied and saved. A clock
+ * action's id is kept the same way, with the pace it left (its answer); refusals are remembered
+ * here only (they change nothing that is replayed).
  */
 import { createHash } from 'node:crypto';
 import { fail, type Ack } from '../../shared/protocol.js';
@@ -12,8 +13,18 @@ import { fail, type Ack } from '../../shared/protocol.js';
 /** How many request ids a lab remembers (the oldest go first). */
 export const REMEMBERED_IDS = 1000;
 
-/** A request id applied and saved, as a snapshot keeps it: [id, tick it applied at, digest of what it carried]. */
-export type SavedRequest = [id: string, tick: number, digest: string];
+/** The pace a clock action left (with its tick, its answer). */
+export interface Pace {
+  paused: boolean;
+  speed: number;
+}
+
+/**
+ * A request id applied and saved, as a snapshot keeps it: [id, tick it applied at, digest of what
+ * it carried], and for a clock action the pace it left.
+ */
+export type SavedRequest =
+  [id: string, tick: number, digest: string] | [id: string, tick: number, digest: string, pace: Pace];
 
 /** What a request carried, as a short digest: an id sent again with other content is refused. */
 export function digestOf(what: unknown): string {
@@ -28,6 +39,8 @@ interface Known {
   saved?: number;
   /** The answer of an action answered at once. */
   now?: Promise<Ack<unknown>>;
+  /** The pace a clock action left (kept in snapshots with `saved`). */
+  pace?: Pace;
 }
 
 export class RequestIds {
@@ -36,7 +49,9 @@ export class RequestIds {
   private replaying: { id: string; commands: unknown[] } | null = null;
 
   constructor(saved: readonly SavedRequest[] = []) {
-    for (const [id, tick, digest] of saved) this.remember(id, { digest, answer: ok(tick), saved: tick });
+    for (const [id, tick, digest, pace] of saved)
+      if (pace) this.replayedClock(id, tick, digest, pace);
+      else this.remember(id, { digest, answer: ok(tick), saved: tick });
   }
 
   /**
@@ -72,9 +87,31 @@ export class RequestIds {
     const seen = this.known.get(id);
     if (seen)
       return seen.digest === digest && seen.now ? (seen.now as T) : (Promise.resolve(conflict(id)) as T);
+    // Known before it applies: applying notes what it recorded (`clockApplied`) in this entry.
+    const k = { digest } as Known;
+    this.remember(id, k);
     const now = apply();
-    this.remember(id, { digest, answer: now, now });
+    k.answer = k.now = now;
     return now;
+  }
+
+  /**
+   * A clock action sent with `id` applied at `tick`, leaving `pace`, and is recorded with it. Its
+   * answer stays the one being worked out: it is given once the record is durable.
+   */
+  clockApplied(id: string, tick: number, digest: string, pace: Pace): void {
+    const seen = this.known.get(id);
+    if (seen?.digest === digest) Object.assign(seen, { saved: tick, pace: { ...pace } });
+    else this.replayedClock(id, tick, digest, pace);
+  }
+
+  /** A clock record replayed from the log (or a snapshot's): sent again, its id gets this answer. */
+  replayedClock(id: string, tick: number, digest: string, pace: Pace): void {
+    const now = Promise.resolve({
+      ok: true as const,
+      data: { tick, speed: pace.speed, paused: pace.paused },
+    });
+    this.remember(id, { digest, answer: now, now, saved: tick, pace: { ...pace } });
   }
 
   /**
@@ -91,7 +128,8 @@ export class RequestIds {
   /** The ids applied and recorded, oldest first, for a snapshot. */
   saved(): SavedRequest[] {
     const out: SavedRequest[] = [];
-    for (const [id, k] of this.known) if (k.saved !== undefined) out.push([id, k.saved, k.digest]);
+    for (const [id, k] of this.known)
+      if (k.saved !== undefined) out.push(k.pace ? [id, k.saved, k.digest, k.pace] : [id, k.saved, k.digest]);
     return out;
   }
 

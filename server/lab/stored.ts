@@ -9,13 +9,14 @@
 import { z } from 'zod';
 import { formatPath, ModeSpecSchema, parseCommand, type Result } from '../../shared/commands.js';
 import { validateScenario } from '../scenario.js';
-import { MAX_SPEED, MIN_SPEED, RequestIdSchema } from '../../shared/inbound.js';
+import { ClockActionSchema, MAX_SPEED, MIN_SPEED, RequestIdSchema } from '../../shared/inbound.js';
 import { REMEMBERED_IDS } from './requestIds.js';
 import type { LogRecord } from './lab.js';
 import type { ClockRecord } from './clockActions.js';
 import type { LabMeta, LabSnapshot, RawLab } from './store.js';
 
 const tick = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const pace = z.strictObject({ paused: z.boolean(), speed: z.number().min(MIN_SPEED).max(MAX_SPEED) });
 
 const MetaSchema = z.strictObject({
   version: z.literal(1),
@@ -43,7 +44,12 @@ const SnapshotSchema = z.strictObject({
   events: z.array(EventSchema).max(1000),
   savedAt: z.string().max(64),
   requests: z
-    .array(z.tuple([RequestIdSchema, tick, z.string().max(64)]))
+    .array(
+      z.union([
+        z.tuple([RequestIdSchema, tick, z.string().max(64)]),
+        z.tuple([RequestIdSchema, tick, z.string().max(64), pace]),
+      ]),
+    )
     .max(REMEMBERED_IDS)
     .optional(),
 });
@@ -58,10 +64,17 @@ const CommandRecordSchema = z.strictObject({
   command: z.unknown(),
   rid: RequestIdSchema.optional(),
 });
-const ClockRecordSchema = z.strictObject({
-  ...recordFields,
-  clock: z.strictObject({ paused: z.boolean(), speed: z.number().min(MIN_SPEED).max(MAX_SPEED) }),
-});
+const ClockRecordSchema = z
+  .strictObject({
+    ...recordFields,
+    clock: pace,
+    rid: RequestIdSchema.optional(),
+    action: ClockActionSchema.optional(),
+  })
+  .refine((r) => (r.rid === undefined) === (r.action === undefined), {
+    message: 'a clock record carries its request id and its action together, or neither',
+    path: ['rid'],
+  });
 /** A record with a `clock` is a clock record, any other a command's (so an error names its field). */
 const recordSchema = (v: unknown) =>
   typeof v === 'object' && v !== null && 'clock' in v ? ClockRecordSchema : CommandRecordSchema;
@@ -173,8 +186,10 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
         error: `${where}: tick: ${r.data.tick} is before the previous record's ${prev.tick}`,
       };
     const { seq, tick, by } = r.data;
-    if (!c) prev = { seq, tick, by, clock: (r.data as { clock: ClockRecord['clock'] }).clock };
-    else {
+    if (!c) {
+      const { clock, rid, action } = r.data as ClockRecord;
+      prev = { seq, tick, by, clock, ...(rid !== undefined && action ? { rid, action } : {}) };
+    } else {
       const rid = (r.data as { rid?: string }).rid;
       prev = { seq, tick, by, command: c.data, ...(rid === undefined ? {} : { rid }) };
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../server/log.js';
 import { ManualClock } from '../../../server/lab/clock.js';
-import { Lab, MAX_CATCH_UP } from '../../../server/lab/lab.js';
+import { Lab, MAX_CATCH_UP, type LogRecord } from '../../../server/lab/lab.js';
 import type { Frame } from '../../../shared/model.js';
 import { snapshotOf } from '../../../server/net/snapshot.js';
 import { decodeHistory } from '../../wireHistory.js';
@@ -212,5 +212,58 @@ describe('Lab real-time loop', () => {
       lab.pump(t);
       expect(frames.at(-1)?.tick).toBe(lab.tick - 1);
     }
+  });
+});
+
+describe('a clock action sent again with its request id', () => {
+  it('is answered as the first and steps once, also by a lab rebuilt from its snapshot or its log', async () => {
+    const records: LogRecord[] = [];
+    const { lab, clock } = await makeLab();
+    const engine = async () => {
+      const r = await fakeEngines.create(lab.scenario);
+      if (!r.ok) throw new Error('engine');
+      return r.data;
+    };
+    const persisted = new Lab({
+      id: 'l1',
+      scenario: lab.scenario,
+      engines: [await engine()],
+      now: clock.now(),
+      logger: silentLogger(),
+      limits,
+      onCommand: (rec) => void records.push(rec),
+    });
+    await persisted.clock({ action: 'pause' }, 't', 'p-1');
+    const first = await persisted.clock({ action: 'step', ticks: 4 }, 't', 's-1');
+    expect(first).toEqual({ ok: true, data: { tick: 4, speed: 1, paused: true } });
+    expect(await persisted.clock({ action: 'step', ticks: 4 }, 't', 's-1')).toEqual(first);
+    expect(persisted.tick).toBe(4);
+    expect(records.at(-1)).toMatchObject({ rid: 's-1', action: { action: 'step', ticks: 4 } });
+
+    // Rebuilt from the snapshot alone (the ids it carries), and from the log alone.
+    const snap = persisted.save();
+    const restore = async (requests = snap.requests) =>
+      new Lab({
+        id: 'l1',
+        scenario: lab.scenario,
+        engines: [await engine()],
+        now: clock.now(),
+        logger: silentLogger(),
+        limits,
+        requests,
+      });
+    const fromSnapshot = await restore();
+    expect(await fromSnapshot.clock({ action: 'step', ticks: 4 }, 't', 's-1')).toEqual(first);
+    expect(fromSnapshot.tick).toBe(0);
+    const fromLog = await restore([]);
+    fromLog.replay(records);
+    expect(fromLog.tick).toBe(4);
+    expect(await fromLog.clock({ action: 'step', ticks: 4 }, 't', 's-1')).toEqual(first);
+    expect(fromLog.tick).toBe(4);
+    // Another action under that id is refused, naming it.
+    expect(await fromLog.clock({ action: 'step', ticks: 5 }, 't', 's-1')).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', path: 'requestId' },
+    });
   });
 });

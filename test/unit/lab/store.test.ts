@@ -311,6 +311,21 @@ describe('what is read back is validated', () => {
       /line 1: \(root\): Unrecognized key: "command"/,
     ],
     [
+      'a clock record with a request id but not the action it answers',
+      { meta, commands: ['{"seq":1,"tick":1,"by":"x","clock":{"paused":true,"speed":1},"rid":"r-1"}'] },
+      /line 1: rid: a clock record carries its request id and its action together/,
+    ],
+    [
+      'a clock record whose action is not one',
+      {
+        meta,
+        commands: [
+          '{"seq":1,"tick":1,"by":"x","clock":{"paused":true,"speed":1},"rid":"r-1","action":{"action":"rewind"}}',
+        ],
+      },
+      /line 1: action/,
+    ],
+    [
       'records out of order',
       { meta, commands: [JSON.stringify(rec(2, 5)), JSON.stringify(rec(1, 6))] },
       /line 2: seq: 1 does not follow 2/,
