@@ -8,7 +8,6 @@ import type { Frame, GuestFault, HostFault, ModeId } from '../../../shared/model
 import type {
   Ack,
   ApiError,
-  ClientToServer,
   ClockCommand,
   ClockResult,
   Command,
@@ -16,14 +15,13 @@ import type {
   LabEvent,
   LabState,
   ModeSpec,
-  ServerToClient,
   SnapshotMessage,
 } from '../../../shared/protocol.js';
-import type { Socket } from 'socket.io-client';
 import { decodeFrameMessage } from './decode.js';
 import type { CoarseHistory } from './backfill.js';
 import { fetchHistory, OlderHistory, type HistoryFetcher } from './older.js';
 import { SeriesTable, SERIES_CAPACITY } from './series.js';
+import { Requests, type RequestSocket } from './requests.js';
 
 export type { HistoryFetcher };
 
@@ -42,7 +40,7 @@ export interface Marker {
 }
 
 /** The socket surface the lab needs: sending, typed by the shared event map. */
-export type LabSocket = Pick<Socket<ServerToClient, ClientToServer>, 'emit'>;
+export type LabSocket = RequestSocket;
 
 /** What the server answers a clock action with. */
 export type ClockAck = Ack<ClockResult>;
@@ -87,11 +85,8 @@ export class LabClient {
   // Plain callbacks, not state: nothing renders from this set.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly listeners = new Set<(full: boolean) => void>();
-  private socket: LabSocket | null = null;
-  /** Requests sent and not yet answered: a dropped connection answers them with an error. */
-  // Bookkeeping, not state: nothing on the page reads it.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private pending = new Set<(r: Ack<never>) => void>();
+  /** Commands and clock actions sent and not yet answered (sent again, same id, after a drop). */
+  private readonly requests = new Requests((e) => (this.lastError = e));
 
   /** The reactive view of the newest frame is refreshed at most this often (charts get every frame). */
   private readonly uiIntervalMs: number;
@@ -150,18 +145,16 @@ export class LabClient {
 
   /** Attach a connected socket (or a test double). */
   attach(socket: LabSocket | null): void {
-    this.socket = socket;
+    this.requests.attach(socket);
   }
 
+  /**
+   * The connection's state. What was sent before a drop and not answered is sent again (same
+   * request id, applied once) when it is back, and answered then; see requests.ts.
+   */
   setStatus(status: ConnectionStatus): void {
     this.status = status;
-    if (status === 'connected') return;
-    // The server will not answer what it was sent before the drop: answer it here, so nothing waits on.
-    for (const answer of [...this.pending])
-      answer({
-        ok: false,
-        error: { code: 'INTERNAL', message: 'The connection dropped before the server answered' },
-      });
+    this.requests.setConnected(status === 'connected');
   }
 
   /**
@@ -253,10 +246,13 @@ export class LabClient {
     return true;
   }
 
-  /** Send a simulation command; the answer is the server's ack (or an error when offline). */
+  /**
+   * Send a simulation command; the answer is the server's ack (or an error when offline). One
+   * request id per call: sent again after a drop, it is applied once.
+   */
   send(cmd: Command): Promise<Ack<{ tick: number }>> {
-    return this.request<{ tick: number }>((socket, done) =>
-      socket.emit('command', { ...cmd, lab: this.labId }, done),
+    return this.requests.ask<{ tick: number }>((socket, requestId, done) =>
+      socket.emit('command', { ...cmd, lab: this.labId, requestId }, done),
     );
   }
 
@@ -271,37 +267,13 @@ export class LabClient {
         : action === 'speed'
           ? { lab, action, speed: n ?? 1 }
           : { lab, action };
-    return this.request<ClockResult>((socket, done) => socket.emit('clock', msg, done)).then((r) => {
-      const s = this.state;
-      if (r.ok && s) this.state = { ...s, paused: r.data.paused, speed: r.data.speed };
-      return r;
-    });
-  }
-
-  /**
-   * Send through the socket and wait for its ack; offline, an error at once (not kept in `lastError`:
-   * the server refused nothing, and the page already says it is disconnected). A refusal is kept in `lastError`.
-   */
-  private request<T>(send: (socket: LabSocket, done: (r: Ack<T>) => void) => void): Promise<Ack<T>> {
-    const socket = this.socket;
-    if (!socket || this.status !== 'connected') {
-      return Promise.resolve({
-        ok: false,
-        error: { code: 'INTERNAL', message: 'Not connected to the server' },
+    return this.requests
+      .ask<ClockResult>((socket, requestId, done) => socket.emit('clock', { ...msg, requestId }, done))
+      .then((r) => {
+        const s = this.state;
+        if (r.ok && s) this.state = { ...s, paused: r.data.paused, speed: r.data.speed };
+        return r;
       });
-    }
-    return new Promise((resolve) => {
-      const answer = (r: Ack<never>): void => {
-        if (this.pending.delete(answer)) resolve(r);
-      };
-      this.pending.add(answer);
-      send(socket, (r) => {
-        if (!this.pending.has(answer)) return;
-        if (!r.ok) this.lastError = r.error;
-        this.pending.delete(answer);
-        resolve(r);
-      });
-    });
   }
 
   startFault(vps: string, fault: GuestFault): Promise<Ack<{ tick: number }>> {

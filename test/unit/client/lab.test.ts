@@ -11,6 +11,7 @@ import {
   SeriesTable,
 } from '../../../client/src/lib/series.js';
 import { frame, vpsMetrics } from './frames.js';
+import { GIVE_UP_MS, RESTORING_RETRY_MS } from '../../../client/src/lib/requests.js';
 
 function labState(over: Partial<LabState> = {}): LabState {
   return {
@@ -179,40 +180,102 @@ describe('LabClient', () => {
     expect(sent).toEqual([]);
     c.setStatus('connected');
     const r = await c.startFault('web-1', 'cpu_hog');
-    expect(sent).toEqual([{ type: 'startFault', vps: 'web-1', fault: 'cpu_hog', lab: 'demo' }]);
+    expect(sent).toEqual([
+      { type: 'startFault', vps: 'web-1', fault: 'cpu_hog', lab: 'demo', requestId: expect.any(String) },
+    ]);
     expect(r.ok).toBe(false);
     expect(c.lastError?.code).toBe('FORBIDDEN');
   });
 });
 
 describe('LabClient requests', () => {
-  it('answers a command the server never acknowledged once the connection drops, so no control waits forever', async () => {
+  /** A socket that records what is sent and answers nothing until told. */
+  function quietSocket() {
+    const sent: { event: string; msg: { requestId?: string }; ack: (r: unknown) => void }[] = [];
+    const socket = {
+      emit: (event: string, msg: { requestId?: string }, ack: (r: unknown) => void) =>
+        void sent.push({ event, msg, ack }),
+    } as unknown as LabSocket;
+    return { sent, socket };
+  }
+
+  it('gives each action its own request id', async () => {
     const c = new LabClient('demo');
-    c.attach({ emit: () => undefined } as unknown as LabSocket);
+    const { sent, socket } = quietSocket();
+    c.attach(socket);
+    c.setStatus('connected');
+    void c.send({ type: 'setLoad', vps: 'web-1', load: { cpu: 0.5 } });
+    void c.clock('step', 2);
+    const ids = sent.map((s) => s.msg.requestId);
+    expect(ids.every((id) => typeof id === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it('sends an action whose answer was lost again, with the same id, once connected again, and answers with the server’s answer', async () => {
+    const c = new LabClient('demo');
+    const { sent, socket } = quietSocket();
+    c.attach(socket);
     c.setStatus('connected');
     const answered = vi.fn();
     const p = c.send({ type: 'setLoad', vps: 'web-1', load: { cpu: 0.5 } }).then(answered);
+    c.setStatus('disconnected');
     await Promise.resolve();
     expect(answered).not.toHaveBeenCalled();
-    c.setStatus('disconnected');
+    expect(sent).toHaveLength(1);
+    c.setStatus('connected');
+    expect(sent).toHaveLength(2);
+    expect(sent[1].msg).toEqual(sent[0].msg);
+    sent[1].ack({ ok: true, data: { tick: 7 } });
+    // A late answer to the first send changes nothing: one answer per action.
+    sent[0].ack({ ok: false, error: { code: 'FORBIDDEN', message: 'late' } });
     await p;
-    expect(answered.mock.calls[0][0]).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
-    // Not a refusal by the server: nothing for the page's "server refused" banner.
+    expect(answered.mock.calls).toEqual([[{ ok: true, data: { tick: 7 } }]]);
     expect(c.lastError).toBeNull();
   });
 
-  it('keeps the first answer: an ack arriving after the drop changes nothing', async () => {
-    const c = new LabClient('demo');
-    let ack: ((r: unknown) => void) | null = null;
-    c.attach({
-      emit: (_e: string, _m: unknown, a: (r: unknown) => void) => (ack = a),
-    } as unknown as LabSocket);
-    c.setStatus('connected');
-    const p = c.startFault('web-1', 'cpu_hog');
-    c.setStatus('disconnected');
-    ack!({ ok: false, error: { code: 'FORBIDDEN', message: 'late' } });
-    expect((await p).ok).toBe(false);
-    expect(c.lastError).toBeNull();
+  it('stops waiting when the connection stays down, saying it cannot tell whether it applied', async () => {
+    vi.useFakeTimers();
+    try {
+      const c = new LabClient('demo');
+      const { sent, socket } = quietSocket();
+      c.attach(socket);
+      c.setStatus('connected');
+      const p = c.startFault('web-1', 'cpu_hog');
+      c.setStatus('disconnected');
+      vi.advanceTimersByTime(GIVE_UP_MS - 1);
+      c.setStatus('disconnected'); // reconnection attempts fail; the wait is not extended
+      vi.advanceTimersByTime(1);
+      const r = await p;
+      expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+      expect(r.ok || r.error.message).toMatch(/not known whether it applied/);
+      // Not a refusal by the server: nothing for the page's "server refused" banner; nothing resent.
+      expect(c.lastError).toBeNull();
+      c.setStatus('connected');
+      expect(sent).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('sends again to a server still restoring the lab until it answers', async () => {
+    vi.useFakeTimers();
+    try {
+      const c = new LabClient('demo');
+      const { sent, socket } = quietSocket();
+      c.attach(socket);
+      c.setStatus('connected');
+      const p = c.clock('pause');
+      c.setStatus('disconnected');
+      c.setStatus('connected');
+      sent[1].ack({ ok: false, error: { code: 'RESTORING', message: 'being restored' } });
+      vi.advanceTimersByTime(RESTORING_RETRY_MS);
+      expect(sent).toHaveLength(3);
+      expect(sent[2].msg).toEqual(sent[0].msg);
+      sent[2].ack({ ok: true, data: { tick: 3, speed: 1, paused: true } });
+      expect(await p).toEqual({ ok: true, data: { tick: 3, speed: 1, paused: true } });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
