@@ -75,10 +75,10 @@ export function removeDir(dir: string): void {
 }
 
 /** A connected websocket client. */
-export async function client(url: string, auth?: { token?: string }): Promise<Client> {
+export async function client(url: string, auth?: { token?: string }, ms = 5000): Promise<Client> {
   const s: Client = connect(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('connect timeout')), 5000);
+    const t = setTimeout(() => reject(new Error(`no connection within ${ms} ms`)), ms);
     s.once('connect', () => {
       clearTimeout(t);
       resolve();
