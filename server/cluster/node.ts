@@ -23,7 +23,6 @@ import { roomOf } from '../net/broadcast.js';
 import type { RemoteLabs } from '../net/io.js';
 import { snapshotOf, type SnapshotOptions } from '../net/snapshot.js';
 import { joinCluster, trimStream } from './adapter.js';
-import { keys } from './keys.js';
 import { Answers } from './answer.js';
 import { Leases } from './leases.js';
 import { loadOf, Members, type Member } from './members.js';
@@ -32,6 +31,7 @@ import { RemoteAsker } from './remote.js';
 import { Requests } from './requests.js';
 import { RedisLabStore } from './store.js';
 import { Takeover } from './takeover.js';
+import { ViewerNumbers } from './viewers.js';
 
 /** A lease lives this long unless renewed; renewed every third of it. */
 export const LEASE_TTL_MS = 3000;
@@ -68,6 +68,7 @@ export class ClusterNode implements RemoteLabs {
   private readonly remote: RemoteAsker;
   private readonly answers: Answers;
   private readonly takeover: Takeover;
+  private readonly viewerNumbers: ViewerNumbers;
   private closed = false;
 
   constructor(o: ClusterOptions) {
@@ -86,6 +87,7 @@ export class ClusterNode implements RemoteLabs {
       },
     );
     this.members = new Members(this.redis);
+    this.viewerNumbers = new ViewerNumbers(this.redis);
     this.answers = new Answers({
       owned: (id) => this.owned(id),
       localViewers: (id) => this.localViewers(id),
@@ -235,6 +237,7 @@ export class ClusterNode implements RemoteLabs {
     const me = this.self();
     if (!me || !redisReady(this.redis)) return;
     await this.members.publish(me);
+    await this.viewerNumbers.raise();
     this.live = await this.members.live();
     this.sendViewerCounts();
   }
@@ -266,8 +269,8 @@ export class ClusterNode implements RemoteLabs {
     return this.remote.exists(id);
   }
 
-  async viewerNumber(): Promise<number | undefined> {
-    return redisReady(this.redis) ? await this.redis.incr(keys.viewers) : undefined;
+  viewerNumber(): Promise<number | undefined> {
+    return this.viewerNumbers.next();
   }
 
   snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>> {

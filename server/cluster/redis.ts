@@ -47,3 +47,20 @@ export async function waitForRedis(redis: Redis, ms: number): Promise<void> {
 
 /** Whether commands currently reach Redis. */
 export const redisReady = (redis: Redis): boolean => redis.status === 'ready';
+
+/** What `within` resolves with when Redis did not answer in time. */
+export const LATE = Symbol('late');
+
+/**
+ * `reply`, or LATE after `ms`: a Redis that stopped answering with its connection still open
+ * (frozen, or cut off by the network) never fails a command, it holds it; what a viewer waits on
+ * must not wait that long. A reply that comes later is dropped (its error too).
+ */
+export function within<T>(reply: Promise<T>, ms: number): Promise<T | typeof LATE> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<typeof LATE>((resolve) => {
+    timer = setTimeout(() => resolve(LATE), ms);
+  });
+  reply.catch(() => undefined);
+  return Promise.race([reply, late]).finally(() => clearTimeout(timer));
+}

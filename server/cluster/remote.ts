@@ -14,7 +14,7 @@ import type { Ack, SnapshotMessage } from '../../shared/protocol.js';
 import type { RemoteLabs } from '../net/io.js';
 import type { SnapshotOptions } from '../net/snapshot.js';
 import { keys } from './keys.js';
-import { redisReady } from './redis.js';
+import { LATE, redisReady, within } from './redis.js';
 import { NO_ANSWER, type Requests } from './requests.js';
 
 /** How long a request to another process waits for the owner's answer. */
@@ -30,6 +30,8 @@ const RETRY_MS = 250;
 const RESEND_ASK_MS = 30_000;
 /** A command safe to send again is sent again after this long without an answer. */
 const RESEND_MS = 2000;
+/** How long asking Redis whether a lab exists may take (else the list as last read answers). */
+const EXISTS_WAIT_MS = 1000;
 
 type ClockAck = Ack<{ tick: number; speed: number; paused: boolean }>;
 
@@ -43,8 +45,8 @@ export interface RemoteDeps {
   answer(kind: string, payload: unknown): Promise<string | null>;
   /** The snapshot of a lab running here (undefined when it does not run here). */
   localSnapshot(id: string, canControl: boolean, opts: SnapshotOptions): SnapshotMessage | undefined;
-  /** Lab ids of the service as last read (used while Redis is away). */
-  known(): ReadonlySet<string>;
+  /** Lab ids of the service as last read (used while Redis is away or does not answer). */
+  known(): Set<string>;
   closed(): boolean;
 }
 
@@ -73,7 +75,9 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber'> {
     for (;;) {
       const requests = this.d.requests();
       if (!requests || !redisReady(this.d.redis)) return null;
-      const lease = await this.d.redis.get(keys.lease(id));
+      // Bounded: a frozen Redis holds a command for as long as it is frozen.
+      const lease = await within(this.d.redis.get(keys.lease(id)), Math.max(1, until - performance.now()));
+      if (lease === LATE) return null;
       if (lease) {
         const owner = lease.slice(0, lease.lastIndexOf(':'));
         const left = Math.max(1, until - performance.now());
@@ -94,9 +98,14 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber'> {
     }
   }
 
+  /** Whether lab `id` is one of the service's (as last read, when Redis does not answer in time). */
   async exists(id: string): Promise<boolean> {
     if (!redisReady(this.d.redis)) return this.d.known().has(id);
-    return (await this.d.redis.hexists(keys.labs, id)) === 1;
+    const listed = await within(this.d.redis.hexists(keys.labs, id), EXISTS_WAIT_MS);
+    if (listed === LATE) return this.d.known().has(id);
+    // What Redis answered is the newest read of the list (a lab created since the last one is in it).
+    if (listed === 1) this.d.known().add(id);
+    return listed === 1;
   }
 
   snapshot(id: string, canControl: boolean, opts: SnapshotOptions): Promise<Ack<SnapshotMessage>> {
