@@ -72,10 +72,27 @@ describe.skipIf(!disk.mounted)('a full disk under DATA_DIR', () => {
     expect(made.body.error.message).toMatch(/ENOSPC.*nothing was created/);
     expect(readdirSync(path.join(dataDir, 'labs'))).toEqual(['demo']);
 
-    // A command applies in memory but its record cannot be written: the answer says so.
+    // A command applies in memory but its record cannot be written: the answer says both, in a
+    // code of its own (not a bug's INTERNAL): applied at its tick, not saved, and what becomes of it.
     const refused = await http(`${url}/api/labs/demo/commands`, { method: 'POST', body: setLoad(0.777) });
+    expect(refused.status).toBe(507);
     expect(refused.body.ok).toBe(false);
-    expect(refused.body.error.message).toMatch(/could not be saved \(ENOSPC\)/);
+    expect(refused.body.error.code).toBe('NOT_SAVED');
+    expect(refused.body.error.message).toMatch(
+      /applied at tick \d+ .*could not be saved \(ENOSPC\).*lost if the server stops before/,
+    );
+    const appliedAt = Number(/tick (\d+)/.exec(refused.body.error.message)![1]);
+    const live = await http(`${url}/api/labs/demo`);
+    expect(live.body.data.vps.find((v: { id: string }) => v.id === 'web-1').load.cpu).toBe(0.777);
+    expect(live.body.data.tick).toBeGreaterThanOrEqual(appliedAt);
+    // A clock action the same way: it applied (the lab is paused) and says it is not saved.
+    const paused = await http(`${url}/api/labs/demo/clock`, { method: 'POST', body: { action: 'pause' } });
+    expect(paused.status).toBe(507);
+    expect(paused.body.error).toMatchObject({ code: 'NOT_SAVED' });
+    expect(paused.body.error.message).toMatch(/applied at tick \d+ .*could not be saved \(ENOSPC\)/);
+    expect((await http(`${url}/api/labs/demo`)).body.data.paused).toBe(true);
+    const resumed = await http(`${url}/api/labs/demo/clock`, { method: 'POST', body: { action: 'resume' } });
+    expect(resumed.body.error?.code).toBe('NOT_SAVED');
     // Snapshots fall due meanwhile (every second) and fail too, leaving no temporary files.
     const failures = first.out().split('could not write lab data').length - 1;
     await logged(first, 'could not write lab data', failures + 2);
