@@ -23,6 +23,12 @@ export const ERROR_CODES = {
   NOT_FOUND: 'NOT_FOUND',
   /** The lab is being restored after a restart: ask again in a moment. */
   RESTORING: 'RESTORING',
+  /**
+   * A command or clock action applied (at the tick its message names) and runs in the lab, but its
+   * record could not be saved (a full disk): saved with the next write that succeeds, lost if the
+   * server stops before. Sending it again does not apply it again.
+   */
+  NOT_SAVED: 'NOT_SAVED',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

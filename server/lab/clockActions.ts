@@ -5,8 +5,8 @@
  * durable, so a restart or a takeover restores it exactly.
  */
 import type { ClockAction } from '../../shared/inbound.js';
-import { fail, type Ack, type ClockResult, type LabEvent } from '../../shared/protocol.js';
-import type { CommandRecord } from './commands.js';
+import type { Ack, ClockResult, LabEvent } from '../../shared/protocol.js';
+import { notSaved, type CommandRecord } from './commands.js';
 
 /** The pace a clock action left, as the lab's log records it. */
 export interface ClockRecord {
@@ -89,12 +89,7 @@ export function runClock(
     () => r,
     (err: unknown) => {
       onError(err);
-      const code = (err as NodeJS.ErrnoException)?.code;
-      return fail(
-        'INTERNAL',
-        `the clock action applied but could not be saved${code ? ` (${code})` : ''}; ` +
-          'a restart may bring the lab back at its former pace',
-      );
+      return notSaved('clock action', r.data.tick, err);
     },
   );
 }

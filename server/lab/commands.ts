@@ -114,14 +114,7 @@ export class CommandQueue {
           () => p.resolve(r),
           (err: unknown) => {
             this.logger.error({ err }, 'an applied command could not be saved');
-            const code = (err as NodeJS.ErrnoException)?.code;
-            p.resolve(
-              fail(
-                'INTERNAL',
-                `the command applied but could not be saved${code ? ` (${code})` : ''}; ` +
-                  'it is saved with the next write that succeeds, and lost if the server stops before',
-              ),
-            );
+            p.resolve(r.ok ? notSaved('command', r.data.tick, err) : r);
           },
         );
     }
@@ -147,6 +140,23 @@ export class CommandQueue {
     }
     return r;
   }
+}
+
+/**
+ * The answer to a command or clock action that applied at `tick` but whose record could not be
+ * saved (`err`, a full disk): it runs in the lab, and is saved with the next write that succeeds.
+ */
+export function notSaved(what: string, tick: number, err: unknown): { ok: false; error: ApiError } {
+  // In a cluster: another process owns the lab now (its lease moved); this process drops it.
+  if ((err as Error)?.name === 'LeaseLost')
+    return fail('INTERNAL', `the ${what} was not saved: another process runs the lab now; send it again`);
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return fail(
+    'NOT_SAVED',
+    `the ${what} applied at tick ${tick} and runs in the lab, but could not be saved` +
+      `${code ? ` (${code})` : ''}; it is saved with the next write that succeeds, ` +
+      'and lost if the server stops before',
+  );
 }
 
 /** The lab's own limits on a command (the engine checks the rest). */

@@ -14,6 +14,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   NOT_FOUND: 404,
   RESTORING: 503,
+  /** Insufficient Storage: it applied, its record could not be stored. */
+  NOT_SAVED: 507,
 };
 
 export function apiError(code: ErrorCode, message: string, path?: string): ApiError {
