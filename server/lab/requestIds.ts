@@ -90,9 +90,13 @@ export class RequestIds {
     // Known before it applies: applying notes what it recorded (`clockApplied`) in this entry.
     const k = { digest } as Known;
     this.remember(id, k);
-    const now = apply();
-    k.answer = k.now = now;
-    return now;
+    try {
+      k.answer = k.now = apply();
+    } catch (e) {
+      this.known.delete(id);
+      throw e;
+    }
+    return k.now as T;
   }
 
   /**
