@@ -13,10 +13,13 @@ let redis: RedisHandle;
 let owner: ServerProcess;
 let other: ServerProcess;
 let sender: Client;
+/** Every server process started, in order. */
+const started: ServerProcess[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
   [owner, other] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
+  started.push(owner, other);
   // Made on the process it is sent to (the header says it was forwarded there already).
   const made = await http(`${owner.url}/api/labs`, {
     method: 'POST',
@@ -49,6 +52,13 @@ async function waitOwner(p: ServerProcess): Promise<void> {
 const clock = (socket: Client, requestId: string, action: object) =>
   request<ClockAck>(socket, 'clock', { lab: 'class', requestId, ...action }, 60_000);
 
+/** The process that runs the lab now, among those started here. */
+async function ownerProcess(): Promise<ServerProcess> {
+  for (const p of started)
+    if (p.proc.exitCode === null && p.proc.signalCode === null && (await owns(p))) return p;
+  throw new Error('no process runs the lab');
+}
+
 const labTick = async (p: ServerProcess) => (await http(`${p.url}/api/labs/class`)).body.data.tick as number;
 
 describe('a clock action sent again with its request id', () => {
@@ -75,6 +85,7 @@ describe('a clock action sent again with its request id', () => {
 
   it('a step whose owner dies unanswered is answered by the new owner, applied once', async () => {
     const third = await startServer(redis.url);
+    started.push(third);
     const viewer = await client(third.url);
     try {
       const before = await labTick(other);
@@ -94,5 +105,34 @@ describe('a clock action sent again with its request id', () => {
     } finally {
       viewer.disconnect();
     }
+  }, 120_000);
+
+  it('a step over REST forwarded to an owner that dies without answering is applied by the new owner', async () => {
+    // The lab runs on `third` now (the last test's new owner); a fourth process forwards to it.
+    const owner = await ownerProcess();
+    const fourth = await startServer(redis.url);
+    const before = await labTick(owner);
+    // Frozen: it takes the connection (the kernel does) but never answers; then it dies.
+    owner.proc.kill('SIGSTOP');
+    const step = http(`${fourth.url}/api/labs/class/clock`, {
+      method: 'POST',
+      body: { action: 'step', ticks: 2 },
+      headers: { 'Idempotency-Key': 'rest-step-1' },
+    });
+    await new Promise((w) => setTimeout(w, 500));
+    await owner.kill('SIGKILL');
+    const answer = await step;
+    expect(answer.body, answer.text).toMatchObject({ ok: true, data: { paused: true } });
+    expect(answer.body.data.tick).toBe(before + 2);
+    await waitOwner(fourth);
+    expect(await labTick(fourth)).toBe(before + 2);
+    // Sent again with its key: the same answer, stepped once.
+    const again = await http(`${fourth.url}/api/labs/class/clock`, {
+      method: 'POST',
+      body: { action: 'step', ticks: 2 },
+      headers: { 'Idempotency-Key': 'rest-step-1' },
+    });
+    expect(again.body).toEqual(answer.body);
+    expect(await labTick(fourth)).toBe(before + 2);
   }, 120_000);
 });
