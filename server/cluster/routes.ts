@@ -102,14 +102,13 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
 }
 
 /**
- * Whether a request may be sent again after its owner took it and died: a command (applied once per
- * request id) or a clock action that sets a value (pause, resume, a speed), not a step.
+ * Whether a request may be sent again after its owner took it and died: a command or a clock action
+ * (a step too), each applied once per request id, also by the owner after it (from the lab's log).
  */
 function resendable(req: Request): boolean {
   if (req.method !== 'POST') return false;
   const what = req.path.slice(req.path.lastIndexOf('/') + 1);
-  if (what === 'commands') return true;
-  return what === 'clock' && (req.body as { action?: unknown } | undefined)?.action !== 'step';
+  return what === 'commands' || what === 'clock';
 }
 
 /**
