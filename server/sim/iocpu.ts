@@ -6,10 +6,12 @@
  */
 import * as allocMod from './allocate.js';
 import { chargeDom0, dom0Carry } from './dom0cpu.js';
+import * as guestioMod from './guestio.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
 const { waterFillDomain, waterFillVcpu, shareProportional, lastFillRepeats } = allocMod;
+const { holdBack, serviceNeed } = guestioMod;
 
 /** Shares devices and CPU; leaves dom0Got, dom0Work, hostOsCpu and the CPU level in `w.shared`. */
 export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
@@ -292,29 +294,6 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
 }
 
 /**
- * The own I/O CPU a service's requests need (model spec §7: ρ = demand ÷ grant): each request's
- * I/O as far as its plan and the device let it ask, whether the device or Dom0 then served it or
- * not. What a device or Dom0 serves of it (`svcIo`, the CPU the guest burns) is less where they are
- * contended; counted as the need, a neighbour taking more of a device would lighten the victim's
- * CPU stage. `svcIo` itself where the two agree (to the last bits: no contention, nothing moves).
- */
-function serviceNeed(
-  own: number,
-  db: number,
-  nb: number,
-  dPath: number,
-  nPath: number,
-  hostDisk: number,
-  hostNet: number,
-  svcIo: number,
-  diskOpCpuS: number,
-  netMbitCpu: number,
-): number {
-  const need = own * (Math.min(db, dPath, hostDisk) * diskOpCpuS + Math.min(nb, nPath, hostNet) * netMbitCpu);
-  return need > svcIo * (1 + 1e-9) ? need : svcIo;
-}
-
-/**
  * A host OS out of cores: under a type-2 hypervisor each VM is a set of host processes (its vCPU
  * threads and the I/O threads working for it), and the host scheduler shares the cores max-min
  * fairly among them by weight. So the host-OS work a VM causes counts against that VM: a VM
@@ -338,34 +317,6 @@ function shareHostOs(n: number, s: Work['s'], capacity: number): number {
     cpuAvail[i] = cpuLimit[i] * f;
   }
   return hostOsCpu;
-}
-
-/**
- * Scales each storm or flood to the CPU its guest can give it; whether any was held back. A storm
- * or a sent flood shares the guest's CPU with its service in proportion; an inbound flood gets what
- * the service and the rest leave (its receiver reads no faster: TCP flow control).
- */
-function holdBack(
-  n: number,
-  appCpu: Float64Array,
-  svcIoCpu: Float64Array,
-  faultIoCpu: Float64Array,
-  rxCpu: Float64Array,
-  cpuGot: Float64Array,
-  faultIoScale: Float64Array,
-): boolean {
-  let changed = false;
-  for (let i = 0; i < n; i++) {
-    const io = faultIoCpu[i],
-      rx = rxCpu[i];
-    if (io <= 0 && rx <= 0) continue;
-    const svc = appCpu[i] + svcIoCpu[i];
-    let scale = io > 0 ? Math.min(1, cpuGot[i] / (svc + io)) : 1;
-    if (rx > 0) scale = Math.min(scale, Math.max(0, cpuGot[i] - svc - io) / rx);
-    faultIoScale[i] = scale;
-    if (scale < 1) changed = true;
-  }
-  return changed;
 }
 
 /** Splits a device; returns the max-min fair level (0 for a FIFO queue, Infinity when all fit). */
