@@ -234,13 +234,10 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
 }
 
 /**
- * Jain's fairness over good throughput relative to isolation, among the VPSs that answer (running
- * or degraded) and have an isolated good throughput. A VPS that does not answer (down, rebooting,
- * DNR) has no result, as [M07] reports DNR instead of a degradation (model spec §7), so it is left
- * out; `running` counts those that answer. With none of them, or no good answer among them, there
- * is nothing to compare: NaN (null in frames and exports, a gap in a chart, skipped by a mean).
- * A pass of its own: as loop-carried sums of the pass above, which calls out per VPS, V8 kept them
- * boxed on the heap.
+ * Jain's fairness over good throughput relative to isolation, among the VPSs that answer (a down,
+ * rebooting or DNR VPS has no result, model spec §7) with an isolated good throughput; NaN with none
+ * of them or no good answer among them (null in frames, a gap in a chart). A pass of its own: as
+ * sums of the pass above, which calls out per VPS, V8 kept them boxed on the heap.
  */
 function fairness(n: number, goodA: Float64Array, isoGoodA: Float64Array, stateCode: Uint8Array): number {
   let sum = 0,
