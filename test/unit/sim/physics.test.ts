@@ -1,10 +1,11 @@
 /**
  * What a physicist demands of the engine on every tick, as seeded properties over random hosts
  * (1–64 cores, small and large RAM, HDD to NVMe disks, 1–25 GbE NICs), every mode and override,
- * 1–40 VPSs with random workloads, faults and live resizes: a request takes at least the service
- * time of the stages it passes, steal exists only where the CPU is shared and something waits for
- * it, and a neighbour asking for more never makes a victim faster where VPSs share the CPU and the
- * devices, while under fixed quotas a neighbour's CPU changes nothing of a victim's CPU.
+ * 1–40 VPSs with random workloads, faults and live resizes: the VPSs, Dom0 and the host OS never
+ * run on more cores than there are, a request takes at least the service time of the stages it
+ * passes, steal exists only where the CPU is shared and something waits for it, and a neighbour
+ * asking for more never makes a victim faster where VPSs share the CPU and the devices, while under
+ * fixed quotas a neighbour's CPU changes nothing of a victim's CPU.
  * (Conservation and ranges of every metric: conservation.test.ts; the invariants of served work:
  * invariants.test.ts.)
  */
@@ -113,10 +114,13 @@ const caseArb = scenarioArb().chain((s) =>
 const answering = (state: string) => state === 'running' || state === 'degraded';
 
 /** The first broken invariant of one frame, or undefined. */
-function broken(f: Frame, quota: boolean, at: string): string | undefined {
+function broken(f: Frame, quota: boolean, cores: number, dom0Vcpus: number, at: string): string | undefined {
   const h = f.host;
   for (const k of ['cpuUtil', 'diskUtil', 'netUtil', 'dom0CpuUtil', 'hostOsCpuUtil'] as const)
     if (!(h[k] >= 0 && h[k] <= 1 + EPS)) return `${at} host.${k} = ${h[k]}`;
+  // The VPSs, Dom0 and the host OS together never run on more cores than the host has.
+  const cpu = f.vps.reduce((a, v) => a + v.cpuGranted, h.dom0CpuUtil * dom0Vcpus + h.hostOsCpuUtil * cores);
+  if (!(cpu <= cores * (1 + EPS) + EPS)) return `${at} VPSs + Dom0 + host OS run ${cpu} of ${cores} cores`;
   for (const v of f.vps) {
     const who = `${at} ${v.id} (${v.state})`;
     // A fixed quota shares the cores with no one, unless a host OS or a Dom0 runs beside the VMs.
@@ -140,16 +144,17 @@ function broken(f: Frame, quota: boolean, at: string): string | undefined {
 }
 
 describe('physics on every tick (random hosts, workloads, faults, resizes)', () => {
-  it('latency ≥ service time; steal only where the CPU is shared and no core is idle; utilizations are shares', () => {
+  it('CPU conserved; latency ≥ service time; steal only where the CPU is shared and no core is idle; utilizations are shares', () => {
     fc.assert(
       fc.property(caseArb, ([s, cmds]) => {
         if (!validateScenario(s).ok) return;
         const e = createEngine(s);
-        const quota = resolveMode(s.mode!).cpuPolicy === 'quota';
+        const p = resolveMode(s.mode!);
+        const quota = p.cpuPolicy === 'quota';
         for (let t = 0; t < 40; t++) {
           for (const c of cmds) if (c.at === t) e.apply(c.cmd);
           const f = e.step();
-          const bad = broken(f, quota, `tick ${t} ${JSON.stringify(s.mode)}:`);
+          const bad = broken(f, quota, s.host!.cores!, p.dom0Vcpus, `tick ${t} ${JSON.stringify(s.mode)}:`);
           if (bad) throw new Error(bad);
         }
       }),
