@@ -71,8 +71,11 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   // less than it asked (the cores are short), that grant: one more pass (2) carries at it.
   let dom0Cap = p.dom0Vcpus;
   let dom0Held = false;
+  // Whether the own I/O CPU in the arrays was scaled to what Dom0 carries (pass 2 then starts over).
+  let carryScaled = false;
   for (let pass = 0; pass < 3; pass++) {
-    const redoIo = pass !== 1 || !noFaultIo;
+    const redoIo = pass === 0 || (pass === 1 && !noFaultIo) || (pass === 2 && carryScaled);
+    if (redoIo) carryScaled = false;
     // cpuAvail[0, availDone) already holds min(demand, limit) for this pass's split.
     let availDone = 0;
     if (redoIo) {
@@ -214,8 +217,10 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     }
     // Dom0 carries at most its capacity of backend work, split max-min among the backends (§5): a guest
     // pays its own I/O cost only for the ops Dom0 carries; the rest wait in its ring and cost nothing.
-    if (dom0 && anyIo && redoIo && !dom0Down && dom0Work > dom0Cap)
+    if (dom0 && anyIo && (redoIo || pass === 2) && !dom0Down && dom0Work > dom0Cap) {
       dom0Carry(n, s, w.ones, vcpusA, dom0Cap, availDone === n);
+      carryScaled = true;
+    }
     hostOsCpu = p.hostOs ? Math.min(host.cores, hostOsNative * p.ioCpuFactor * p.hostOsIoShare) : 0;
     // A shared kernel's receive softirq preempts whoever runs: it comes off the cores before any share.
     if (kernelRx > 0) hostOsCpu = Math.min(host.cores, hostOsCpu + kernelRx);
