@@ -84,16 +84,19 @@ function deviceEdges(
 }
 
 /**
- * Whether VPS i is short of the CPU (model spec §7: a shortfall on a shared resource): it lost more
- * than 2 % of its vCPU time to others (steal), or its requests wait for others' runs long enough
- * for its health to show it. The wait adds `p99Factor` × itself to its p99, and health loses half
+ * Whether VPS i is short of the CPU (model spec §7: a shortfall on a shared resource): the share
+ * held its demand back by more than 2 % of its vCPU time, or its requests wait for others' runs
+ * long enough for its health to show it. (Steal counts both; the part that is its wake-ups' wait is
+ * judged by that wait, so a burst that barely delays anyone names no one.) The wait adds `p99Factor` × itself to its p99, and health loses half
  * its latency factor over `healthP99Span` isolated p99s above the isolated one (outcome.ts): a wait
  * costing less than one point of health is not a shortfall worth naming (a well-behaved neighbour's
  * burst that keeps every core busy for a moment).
  */
 function shortOfCpu(st: SimState, w: Work, i: number): boolean {
-  const m = w.m;
-  if (m.cpuSteal[i] > 0.02) return true;
+  const m = w.m,
+    s = w.s;
+  const short = Math.min(s.cpuDemand[i], s.cpuLimit[i]) - s.cpuGot[i];
+  if (short / w.plan.vcpus[i] > 0.02) return true;
   const wait = m.schedWaitMs[i],
     iso = w.isoP99[i];
   // (A VPS serving no requests has no isolated p99, and no latency a wait could hurt.)

@@ -128,7 +128,7 @@ function runLength(demand: number, limit: number, bg: number, slice: number, bur
 }
 
 /**
- * Per VPS: steal, throttling, useful CPU, the CPU headroom the service may use (`s.cpuHead`), the
+ * Per VPS: steal (its share's shortfall, and its wake-ups' scheduler wait), throttling, useful CPU, the CPU headroom the service may use (`s.cpuHead`), the
  * scheduler wait (`schedWaitMs`) and the cache slowdown (`s.slow`).
  */
 export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
@@ -146,7 +146,8 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     pressure = s.pressure,
     bgCpuA = s.bgCpu,
     slow = s.slow,
-    cpuHeadA = s.cpuHead;
+    cpuHeadA = s.cpuHead,
+    lambdaA = s.lambda;
   const quiet = w.faultDemandsZero;
   const mSteal = m.cpuSteal,
     mThrottled = m.cpuThrottled,
@@ -207,26 +208,38 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
       throttled = 0;
     if (!(stolen <= 0)) steal = Math.max(0, stolen) / vc;
     if (!(over <= 0)) throttled = Math.max(0, over) / vc;
-    mSteal[i] = steal;
-    mThrottled[i] = throttled;
     // Scheduler wait (model spec §3, schedwait.ts): at each wake-up on a request's path, every core
     // taken, by whom, for how much of its run, and who is queued ahead; its own runs do not count.
     let wait = 0;
     if (share && d > 0) {
       const run = runLength(d, lim, quiet ? 0 : bgCpuA[i], slice, burst);
       const ahead = aheadAll - credited(domainW, got, d, lim, domainW ? weight[i] : vc, unit);
+      const active = Math.ceil(d - 1e-9);
       const wake = wakeWaitMs(
         cores,
         contended,
         sumGotAll - got,
         heldMs - got * run * 0.5,
         ahead,
-        runnable - Math.ceil(d - 1e-9),
+        runnable - active,
       );
       const useDisk = diskBase[i] > 0,
         useNet = netBase[i] > 0;
-      wait = guestWakes(useDisk) * wake + (dom0 ? dom0Wakes(useDisk, useNet) * dom0WaitMs : 0);
+      const gw = guestWakes(useDisk);
+      wait = gw * wake + (dom0 ? dom0Wakes(useDisk, useNet) * dom0WaitMs : 0);
+      // That wait is steal too (§3: runnable, not running, because of others): a blocked vCPU woken
+      // by a request waits `wake` before it runs. Its ⌈d⌉ busy vCPUs are blocked for ⌈d⌉ − d of
+      // their time; wake-ups arrive at λ × guest wake-ups, and only one that finds its vCPU blocked
+      // makes it wait, so the waiting part is x ÷ (1 + x) of the blocked time, x the wake-ups
+      // during one wait. (Dom0's wake-ups wait in Dom0, while the guest's vCPU sleeps on its I/O.)
+      const blocked = (active < vc ? active : vc) - d;
+      if (wake > 0 && blocked > 0) {
+        const x = (lambdaA[i] * gw * wake) / (1000 * active);
+        steal += (blocked * x) / (1 + x) / vc;
+      }
     }
+    mSteal[i] = steal;
+    mThrottled[i] = throttled;
     mWait[i] = wait;
     // Cache slowdown.
     const sl = 1 + sens[i] * sigmaScale * Math.min(1, Math.max(0, sumP - pressure[i]));

@@ -126,9 +126,11 @@ function broken(f: Frame, quota: boolean, cores: number, dom0Vcpus: number, at: 
     // A fixed quota shares the cores with no one, unless a host OS or a Dom0 runs beside the VMs.
     if (quota && h.hostOsCpuUtil === 0 && h.dom0CpuUtil === 0 && v.cpuSteal !== 0)
       return `${who}: steal ${v.cpuSteal} under a fixed quota`;
-    // Steal is time runnable but not running because of others: none while cores stand idle.
-    if (h.cpuIdleCores > 1e-6 && v.cpuSteal > EPS)
-      return `${who}: steal ${v.cpuSteal} beside ${h.cpuIdleCores} idle cores`;
+    // Steal is time runnable but not running because of others. While cores stand idle the share
+    // holds no one back: what is left is a wake-up finding every core taken for a moment, so none
+    // where its requests meet no scheduler wait.
+    if (h.cpuIdleCores > 1e-6 && v.cpuSteal > EPS && !(v.schedWaitMs > 0))
+      return `${who}: steal ${v.cpuSteal} beside ${h.cpuIdleCores} idle cores, with no scheduler wait`;
     if (!answering(v.state) || !(v.throughputRps > 0)) continue;
     // Every answered request passed its CPU stage, and the disk and network stages it uses.
     let floor = K.cpuStageMs;
