@@ -40,7 +40,6 @@ export const SCRATCH = [
   'dom0Cause',
   'dom0Served',
   'dom0Charge',
-  'dom0Rho',
   'hostOsCause',
   'good',
   'hog',
@@ -100,8 +99,6 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
   dom0Served: Float64Array;
   /** With dom0Charging: the part of the guest's own grant that paid for its Dom0 work. */
   dom0Charge: Float64Array;
-  /** Load of the guest's own backend stage in Dom0 (≤ Dom0's utilization): headroom.ts. */
-  dom0Rho: Float64Array;
   hostOsCause: Float64Array;
   good: Float64Array;
   hog: Float64Array;
@@ -158,7 +155,6 @@ export class ScratchArrays implements Record<ScratchName, Float64Array> {
     this.dom0Cause = new Float64Array(n + 1);
     this.dom0Served = new Float64Array(n + 1);
     this.dom0Charge = new Float64Array(n + 1);
-    this.dom0Rho = new Float64Array(n + 1);
     this.hostOsCause = new Float64Array(n + 1);
     this.good = new Float64Array(n + 1);
     this.hog = new Float64Array(n + 1);

@@ -103,12 +103,6 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   const dom0Cap = sh.dom0Cap;
   const spare = Math.max(0, dom0Cap - dom0Cpu);
   const fairDom0 = kDom0 > 0 ? dom0Cap / kDom0 : 0;
-  // A guest's Dom0 stage (model spec §5): its backend is one entity in Dom0's max-min split, so its
-  // requests queue on what Dom0 carries for it (its work plus the spare, at least its fair share),
-  // never busier than Dom0 as a whole. Only a guest asking past that (held below its want) finds
-  // its backend saturated; the others wait for a busy Dom0 but are not refused (outcome.ts).
-  const uDom0 = dom0 && p.dom0Vcpus > 0 ? Math.min(1, dom0Work / p.dom0Vcpus) : 0;
-  const rhoDom0 = s.dom0Rho;
   let minScale = 1;
   let sumDisk = 0,
     sumNet = 0;
@@ -141,12 +135,6 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
       // Each guest's I/O (and its headroom) scales by the share of its backend work Dom0 could do.
       const c = cause[i];
       if (copyServed) served[i] = c;
-      let own = 0;
-      if (c > 0) {
-        const carry = c + spare > fairDom0 ? c + spare : fairDom0;
-        own = carry > 0 ? c / carry : 1;
-      }
-      rhoDom0[i] = own < uDom0 ? own : uDom0;
       if (dom0Down) {
         // A dead Dom0 serves nothing: every guest's I/O stops.
         diskServed[i] = 0;

@@ -135,8 +135,6 @@ export function isolated(st: SimState, w: Work): void {
     let uDom0 = 0;
     if (dom0) uDom0 = Math.min(1, dom0Div === 1 ? dom0Iso : dom0Iso / dom0Div);
     sin.uDom0 = uDom0;
-    // Alone, its backend has Dom0 to itself.
-    sin.dom0Busy = 0;
     // Alone, its replies wait only behind its own traffic in the NIC's transmit queue.
     const netMs = useNet
       ? rttMs + nicQueueDelayMs(nIso, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes)

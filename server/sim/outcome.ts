@@ -81,8 +81,6 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     svcRhoCpu = w.svcRhoCpu,
     svcRhoDisk = w.svcRhoDisk;
   const svcRhoNet = w.svcRhoNet,
-    svcRhoDom0 = w.svcRhoDom0,
-    rhoDom0A = s.dom0Rho,
     svcExtraMs = w.svcExtraMs,
     svcBacklog = w.svcBacklog,
     svcBacklogAge = w.svcBacklogAge;
@@ -108,6 +106,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   sin.params = st.params;
   sin.uDisk = uDisk;
   sin.uNet = uNet;
+  sin.uDom0 = uDom0;
   sin.journalMs = journalMs;
   sin.journalDrainMs = drainMs;
   let running = 0;
@@ -162,7 +161,6 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
       }
       const backlog = backlogA[i];
       const key = 1 | (useDisk ? 2 : 0) | (useNet ? 4 : 0);
-      const rhoDom0 = dom0 ? rhoDom0A[i] : 0;
       // Last tick's outcome stands when every input is the one it came from; the kept inputs are
       // read only when the tick-wide ones (device utilizations, isolated results) are unchanged.
       let same = 0;
@@ -176,7 +174,6 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
           (svcLambda[i] === lambda ? 1 : 0) *
           (svcRhoDisk[i] === rhoDisk ? 1 : 0) *
           (svcRhoNet[i] === rhoNet ? 1 : 0) *
-          (svcRhoDom0[i] === rhoDom0 ? 1 : 0) *
           (svcExtraMs[i] === extraMs ? 1 : 0) *
           (backlog === mBacklog[i] ? 1 : 0);
       if (same === 1) {
@@ -188,7 +185,6 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         svcRhoCpu[i] = rhoCpu;
         svcRhoDisk[i] = rhoDisk;
         svcRhoNet[i] = rhoNet;
-        svcRhoDom0[i] = rhoDom0;
         svcExtraMs[i] = extraMs;
         svcBacklog[i] = backlog;
         svcBacklogAge[i] = backlogAgeA[i];
@@ -200,8 +196,6 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         sin.rhoCpu = rhoCpu;
         sin.rhoDisk = rhoDisk;
         sin.rhoNet = rhoNet;
-        sin.uDom0 = rhoDom0;
-        sin.dom0Busy = uDom0 - rhoDom0;
         sin.extraMs = extraMs;
         sin.netExtraMs = netMs;
         sin.backlog = backlog;

@@ -170,11 +170,9 @@ function pathWaits(st: SimState, w: Work, i: number, resource: number): { device
   const atDevice = stageMs * sojourn(u, K);
   const above = own > u ? stageMs * (sojourn(own, K) - sojourn(u, K)) : 0;
   const dom0Short = w.s.dom0Served[i] < w.s.dom0Cause[i] * 0.99;
-  const rhoDom0 = w.s.dom0Rho[i];
   return {
     device: atDevice + (disk ? 0 : ctx.netQueueMs) + (dom0Short ? 0 : above),
-    // Its backend's own stage in Dom0, and the rest of a busy Dom0 (as outcome.ts evaluates it).
-    dom0: k.dom0StageMs * (sojourn(rhoDom0, K) + (ctx.uDom0 - rhoDom0)) + (dom0Short ? above : 0),
+    dom0: k.dom0StageMs * sojourn(ctx.uDom0, K) + (dom0Short ? above : 0),
   };
 }
 

@@ -71,8 +71,7 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
     cpuStageMs = KNOBS.cpuStageMs,
     diskStageMs = KNOBS.diskStageMs,
     netStageMs = KNOBS.netStageMs,
-    dom0StageMs = KNOBS.dom0StageMs,
-    dom0Busy = inp.dom0Busy;
+    dom0StageMs = KNOBS.dom0StageMs;
   let pass = 1;
   let stagesMs = 0,
     diskMs = 0,
@@ -165,8 +164,7 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
       netLoss = loss;
     } else if (k === 3) netLoss = loss;
     else {
-      // Its backend's own queue, and the op of another backend a busy Dom0 is running (model spec §5).
-      dom0Ms = dom0StageMs * (sojourn + dom0Busy);
+      dom0Ms = dom0StageMs * sojourn;
       stagesMs += dom0Ms;
       pass *= 1 - loss;
     }

@@ -46,8 +46,6 @@ export interface ServiceIn {
   uDisk: number;
   uNet: number;
   uDom0: number;
-  /** Chance a request finds Dom0 busy with other backends' work beyond its own stage's load. */
-  dom0Busy: number;
   useDisk: boolean;
   useNet: boolean;
   useDom0: boolean;
@@ -88,7 +86,6 @@ export function newServiceIn(): ServiceIn {
     uDisk: 0,
     uNet: 0,
     uDom0: 0,
-    dom0Busy: 0,
     useDisk: false,
     useNet: false,
     useDom0: false,

@@ -134,7 +134,6 @@ export class Work {
   readonly svcRhoDisk: Float64Array;
   readonly svcRhoNet: Float64Array;
   readonly svcExtraMs: Float64Array;
-  readonly svcRhoDom0: Float64Array;
   readonly svcBacklog: Float64Array;
   /** Age of the oldest request in the backlog carried in (a full queue keeps its size while its requests age). */
   readonly svcBacklogAge: Float64Array;
@@ -198,7 +197,6 @@ export class Work {
     this.svcRhoDisk = new Float64Array(n);
     this.svcRhoNet = new Float64Array(n);
     this.svcExtraMs = new Float64Array(n);
-    this.svcRhoDom0 = new Float64Array(n);
     this.svcBacklog = new Float64Array(n);
     this.svcBacklogAge = new Float64Array(n);
     this.svcKey = new Uint8Array(n);
