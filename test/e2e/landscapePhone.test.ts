@@ -1,0 +1,133 @@
+/**
+ * A phone turned to landscape (844×390, 667×375): the header keeps to one line (two halves on the
+ * narrowest), the rest of its controls in its menu and on screen there, and a row of charts is
+ * most of the screen, whole below the time bar; nothing cut, nothing pushing the page sideways.
+ */
+import { describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserTest } from './fixture.js';
+import { CHARTS, createLab, waitChartsPast } from './lab.js';
+import { clippedText } from './clipped.js';
+
+const test = browserTest();
+
+interface Box {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+  height: number;
+}
+
+function box(page: Page, selector: string): Promise<Box> {
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height };
+    });
+}
+
+/** The header's visible controls, each with its name and box. */
+function headerControls(page: Page): Promise<(Box & { name: string })[]> {
+  return page.getByTestId('header').evaluate((h) =>
+    Array.from(h.querySelectorAll<HTMLElement>('button, select, a'))
+      .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().width > 1)
+      .map((e) => {
+        const r = e.getBoundingClientRect();
+        return {
+          name: e.getAttribute('aria-label') ?? e.textContent!.trim(),
+          top: r.top,
+          bottom: r.bottom,
+          left: r.left,
+          right: r.right,
+          height: r.height,
+        };
+      }),
+  );
+}
+
+function rows(controls: { top: number }[]): number {
+  const tops: number[] = [];
+  for (const c of [...controls].sort((a, b) => a.top - b.top))
+    if (!tops.some((y) => Math.abs(y - c.top) <= 12)) tops.push(c.top);
+  return tops.length;
+}
+
+describe('a phone turned to landscape', () => {
+  const phones: [number, number, number][] = [
+    // width, height, header rows at most
+    [844, 390, 1],
+    [932, 430, 1],
+    [667, 375, 2],
+  ];
+  for (const [width, height, maxRows] of phones)
+    test(`${width}×${height}: the charts get the height, the header ${maxRows} row(s), nothing cut`, async ({
+      server,
+      open,
+    }) => {
+      const lab = await createLab(server, { preset: 'demo' });
+      const { page, errors } = await open(`/?lab=${lab}`, { width, height, touch: true });
+      await waitChartsPast(page, 2);
+      const header = await box(page, '[data-testid="header"]');
+      const controls = await headerControls(page);
+      const where = controls.map((c) => `${c.name}@${Math.round(c.top)}`).join(', ');
+      expect(rows(controls), `header rows (${where})`).toBeLessThanOrEqual(maxRows);
+      expect(header.height, 'header height').toBeLessThanOrEqual(maxRows * 44 + 8);
+      for (const name of [
+        'Lab',
+        'Dashboard',
+        'Compare',
+        'Scorecard',
+        'Virtualization mode',
+        'Pause simulation',
+      ])
+        expect(
+          controls.some((c) => c.name === name),
+          `${name} in the header`,
+        ).toBe(true);
+      expect(
+        controls.filter((c) => c.right > width + 0.5 || c.left < 0).map((c) => c.name),
+        'header controls past an edge',
+      ).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(await clippedText(page), 'text cut').toEqual([]);
+
+      // Each chart is most of the screen's height; with the time bar at the top, a row of charts
+      // is whole on screen under it.
+      for (const c of CHARTS) {
+        const b = await box(page, `[data-testid="${c}"]`);
+        expect(b.height, `${c} height of ${height}`).toBeGreaterThanOrEqual(height * 0.6);
+      }
+      await page.getByTestId('follow-status').evaluate((e) => e.closest('div')!.scrollIntoView());
+      const first = await box(page, `[data-testid="${CHARTS[0]}"]`);
+      expect(first.bottom, 'the first row of charts is whole under the time bar').toBeLessThanOrEqual(height);
+
+      // The menu holds the rest, every control of it on screen.
+      await page.evaluate(() => scrollTo(0, 0));
+      await page.getByRole('button', { name: 'More controls' }).tap();
+      const panel = page.locator('#header-menu');
+      await panel.waitFor();
+      const inMenu = await panel.evaluate((p) =>
+        Array.from(p.querySelectorAll<HTMLElement>('button, select, a')).map((e) => {
+          const r = e.getBoundingClientRect();
+          return {
+            name: e.getAttribute('aria-label') ?? e.textContent!.trim(),
+            bottom: r.bottom,
+            right: r.right,
+          };
+        }),
+      );
+      for (const name of ['Reset lab', 'Export metrics as CSV', 'Export scenario', 'Export charts as PNG'])
+        expect(
+          inMenu.some((c) => c.name === name),
+          `${name} in the menu`,
+        ).toBe(true);
+      expect(
+        inMenu.filter((c) => c.bottom > height || c.right > width).map((c) => c.name),
+        'menu controls off screen',
+      ).toEqual([]);
+      expect(errors).toEqual([]);
+    }, 60_000);
+});
