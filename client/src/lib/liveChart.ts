@@ -56,6 +56,8 @@ export interface LiveChartSource {
    * told when that set changes: a line drawn must keep its legend key after a mode switch.
    */
   onInked?: (metrics: readonly string[]) => void;
+  /** Told the marker labels as drawn (canvas px), when they change. */
+  onMarkers?: (labels: readonly DrawnLabel[]) => void;
 }
 
 export interface LiveChart {
@@ -112,6 +114,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     if (text === layoutShown) return;
     layoutShown = text;
     wrapper.setAttribute('data-markers', text);
+    src.onMarkers?.(labels);
   };
   const markers = markerPlugin({
     markers: shown,

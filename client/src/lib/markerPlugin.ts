@@ -21,6 +21,8 @@ export interface DrawnLabel {
   t: number;
   kind: ChartMarker['kind'];
   ahead: boolean;
+  /** What it names, whole: one line per marker. */
+  full: readonly string[];
   x: number;
   y: number;
   w: number;
@@ -123,6 +125,7 @@ export function markerPlugin(state: MarkerState): Plugin<'line'> {
           t: l.marker.t,
           kind: l.marker.kind,
           ahead: !!l.marker.ahead,
+          full: l.full,
           x: l.x,
           y,
           w: l.w,

@@ -54,6 +54,8 @@ export interface MarkerLabel {
   row: number;
   text: string;
   marker: ChartMarker;
+  /** What the label stands for, whole: one line per marker it names (it may be cut, or "+N"). */
+  full: readonly string[];
 }
 
 export interface MarkerLayoutInput {
@@ -143,6 +145,8 @@ interface Candidate {
   pinned?: boolean;
   /** Never cut (mode switches). */
   whole?: boolean;
+  /** The markers it names, whole (its own label and suffix when absent). */
+  full?: string[];
 }
 
 /**
@@ -193,6 +197,7 @@ export function layoutMarkers(
       label,
       suffix: more > 0 ? ` +${more}` : '',
       order: head.ahead ? 1 : 2,
+      full: [head, ...rest.filter((m) => m !== head)].map((m) => (m.ahead ? `▸ ${m.label}` : m.label)),
     });
   }
   const beyond = markers.filter((m) => m.ahead && m.t > o.max).sort((a, b) => a.t - b.t);
@@ -201,7 +206,8 @@ export function layoutMarkers(
     const more = beyond.length - 1;
     // The time left is kept whole; a long name is what gets cut.
     const suffix = ` in ${span(head.t - (o.now ?? o.max))}${more > 0 ? ` +${more}` : ''}`;
-    candidates.push({ px: o.right, head, label: `▸ ${head.label}`, suffix, order: 1, pinned: true });
+    const full = beyond.map((m) => `▸ ${m.label} in ${span(m.t - (o.now ?? o.max))}`);
+    candidates.push({ px: o.right, head, label: `▸ ${head.label}`, suffix, order: 1, pinned: true, full });
   }
   candidates.sort((a, b) => a.order - b.order || a.px - b.px);
   const taken: [number, number][][] = Array.from({ length: rows }, () => []);
@@ -229,7 +235,7 @@ export function layoutMarkers(
     );
     if (row < 0) continue;
     taken[row].push([x, x + w]);
-    labels.push({ x, w, row, text, marker: c.head });
+    labels.push({ x, w, row, text, marker: c.head, full: c.full ?? [c.label + c.suffix] });
   }
   labels.sort((a, b) => a.row - b.row || a.x - b.x);
   return { lines, labels };
