@@ -130,4 +130,23 @@ describe('a phone turned to landscape', () => {
       ).toEqual([]);
       expect(errors).toEqual([]);
     }, 60_000);
+  test('844×390: the compare view gives each pair of charts most of the screen, the table below', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { preset: 'demo', compare: ['para', 'full'] });
+    const { page, errors } = await open(`/?lab=${lab}&view=compare`, {
+      width: 844,
+      height: 390,
+      touch: true,
+    });
+    await page.getByTestId('compare-view').waitFor({ timeout: 15_000 });
+    const fig = await box(page, '[data-testid="compare-p99-para"]');
+    expect(fig.height, 'a compare chart’s height of 390').toBeGreaterThanOrEqual(390 * 0.6);
+    const table = await box(page, '[data-testid="compare-row-web-1"]');
+    expect(table.left, 'the side-by-side table spans the page below the charts').toBeLessThan(100);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(844);
+    expect(await clippedText(page), 'text cut').toEqual([]);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
