@@ -1,0 +1,107 @@
+/**
+ * A lab whose owner cannot step it: a real redis-server frozen (SIGSTOP) under a cluster process
+ * that runs the lab, a real Chromium page watching it. The owner stops stepping once its lease is
+ * unsure; the page must say so (not "Live" over standing charts), a page joining meanwhile too,
+ * and once Redis answers again the lab goes on from where it stood, without running the held
+ * seconds in one burst, and the page is live again.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { ensureClientBuilt, launchBrowser, openPage, ROOT } from './harness.js';
+import { client, http, request, waitFor, type Client } from '../integration/helpers.js';
+import {
+  startRedis,
+  startServer,
+  stopAll,
+  type RedisHandle,
+  type ServerProcess,
+} from '../integration/cluster/harness.js';
+
+let redis: RedisHandle;
+let owner: ServerProcess;
+let browser: Browser;
+let viewer: Client;
+/** Ticks of the frames the socket viewer got, and what it was told of the lab's holding, in order. */
+const seen: ({ tick: number } | { held: string | null })[] = [];
+
+const sleep = (ms: number) => new Promise((w) => setTimeout(w, ms));
+
+beforeAll(async () => {
+  ensureClientBuilt();
+  [redis, browser] = await Promise.all([startRedis(), launchBrowser()]);
+  owner = await startServer(redis.url, { CLIENT_DIR: path.join(ROOT, 'dist/client') });
+  const made = await http(`${owner.url}/api/labs`, {
+    method: 'POST',
+    body: { id: 'held', preset: 'demo' },
+    headers: { 'x-contention-forwarded': 'test' },
+  });
+  expect(made.status, made.text).toBe(201);
+  viewer = await client(owner.url);
+  viewer.on('frame', (m: { lab: string; tick: number }) => {
+    if (m.lab === 'held') seen.push({ tick: m.tick });
+  });
+  viewer.on('held', (m: { lab: string; held: string | null }) => {
+    if (m.lab === 'held') seen.push({ held: m.held });
+  });
+  await request(viewer, 'join', { lab: 'held' }, 15_000);
+}, 120_000);
+
+afterAll(async () => {
+  if (redis?.proc.signalCode === null) redis.proc.kill('SIGCONT');
+  viewer?.disconnect();
+  await browser?.close();
+  await stopAll();
+});
+
+const ticksOf = (from: number, to = seen.length) =>
+  seen.slice(from, to).flatMap((s) => ('tick' in s ? [s.tick] : []));
+
+describe('a lab its owner cannot step while Redis does not answer', () => {
+  it('the page says the lab is held, and once Redis answers it is live again without a burst', async () => {
+    const { page, errors } = await openPage(browser, `${owner.url}/?lab=held`);
+    const status = page.getByTestId('connection-status');
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/Live/);
+    await waitFor(viewer, 'frame', () => true, 15_000);
+
+    redis.proc.kill('SIGSTOP');
+    // Within the lease's life (3 s) and a little more, the owner holds the lab and says so.
+    const heldMsg = waitFor<{ held: string | null }>(viewer, 'held', (m) => m.held !== null, 15_000);
+    expect((await heldMsg).held).toBe('store');
+    const heldAt = seen.findIndex((s) => 'held' in s && s.held === 'store');
+    const lastTick = Math.max(...ticksOf(0, heldAt));
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/Held/);
+    const banner = page.getByTestId('held-banner');
+    await banner.waitFor({ timeout: 10_000 });
+    expect(await banner.textContent()).toMatch(/held.*store \(Redis\) does not answer.*stopped stepping/);
+    expect(await page.getByTestId('follow-status').textContent()).not.toMatch(/Live/);
+
+    // A page opened meanwhile learns it from its snapshot.
+    const late = await openPage(browser, `${owner.url}/?lab=held`);
+    await expect
+      .poll(() => late.page.getByTestId('connection-status').textContent(), { timeout: 30_000 })
+      .toMatch(/Held/);
+    await late.page.getByTestId('held-banner').waitFor({ timeout: 10_000 });
+
+    // Held for several seconds more: nothing is stepped meanwhile.
+    await sleep(6000);
+    expect(ticksOf(heldAt), 'frames while held').toEqual([]);
+    expect(redis.proc.signalCode, 'Redis is still frozen').toBeNull();
+
+    redis.proc.kill('SIGCONT');
+    const released = () => seen.findIndex((s, i) => i > heldAt && 'held' in s && s.held === null);
+    await expect.poll(released, { timeout: 30_000 }).toBeGreaterThan(heldAt);
+    await expect.poll(() => ticksOf(released()).length, { timeout: 15_000 }).toBeGreaterThan(0);
+    const next = ticksOf(released())[0];
+    // Held at least 6 s (60 ticks at 1×): caught up, the first frame would be that far ahead.
+    expect(next - lastTick, `first frame after the hold (tick ${lastTick} before it)`).toBeLessThan(15);
+    for (const p of [page, late.page]) {
+      await expect
+        .poll(() => p.getByTestId('connection-status').textContent(), { timeout: 15_000 })
+        .toMatch(/Live/);
+      await p.getByTestId('held-banner').waitFor({ state: 'detached', timeout: 10_000 });
+    }
+    await late.context.close();
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
