@@ -142,8 +142,18 @@ export interface FrameMessage {
   missed?: Frame[][];
 }
 
+/**
+ * Why the process running a lab does not step it for now: `store`, the cluster's store (Redis) does
+ * not answer, so that process cannot be sure it still owns the lab (its lease may have passed to
+ * another). The lab goes on from where it stood once the store answers: the held time is skipped,
+ * never run in a burst.
+ */
+export type HeldReason = 'store';
+
 export interface SnapshotMessage {
   lab: string;
+  /** The lab is held (not stepped) for this reason; absent while it runs. */
+  held?: HeldReason;
   state: LabState;
   /**
    * Bounded recent history, oldest first, one entry per broadcast, in columns (each metric one
@@ -185,6 +195,8 @@ export interface ServerToClient {
   error: (err: ApiError) => void;
   /** How many browsers watch the lab, sent to its room when one joins or leaves. */
   viewers: (msg: { lab: string; count: number }) => void;
+  /** The lab stopped being stepped for a while (`held`: why), or steps again (`held: null`). */
+  held: (msg: { lab: string; held: HeldReason | null }) => void;
   /** The lab went back to its start: join again for a fresh snapshot. */
   reset: (msg: { lab: string }) => void;
   /**

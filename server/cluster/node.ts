@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
-import type { Ack, SnapshotMessage } from '../../shared/protocol.js';
+import type { Ack, HeldReason, SnapshotMessage } from '../../shared/protocol.js';
 import type { Lab } from '../lab/lab.js';
 import type { Registry } from '../lab/registry.js';
 import { sameIgnoringCase } from '../lab/naming.js';
@@ -126,8 +126,12 @@ export class ClusterNode implements RemoteLabs {
   /** For the registry: ids used by labs elsewhere in the service (in any case). */
   taken = (id: string): boolean => this.known.has(id) || sameIgnoringCase(id, this.known) !== undefined;
 
-  /** For the registry: step a lab only while this process surely owns it, or while Redis is away. */
-  mayStep = (lab: Lab): boolean => this.leases.fresh(lab.id) || !redisReady(this.redis);
+  /**
+   * For the registry: a lab is stepped only while this process surely owns it, or while Redis is
+   * away (unreachable: no other process can take it over either); else it is held, its lease unsure.
+   */
+  heldBy = (lab: Lab): HeldReason | null =>
+    this.leases.fresh(lab.id) || !redisReady(this.redis) ? null : 'store';
 
   /** Every lab id of the service, as last read. */
   async labIds(): Promise<string[]> {

@@ -24,6 +24,7 @@ import {
 import { LabLog, type EventListener } from './log.js';
 import { Pacer } from './pace.js';
 import { LabFacts } from './state.js';
+import { Holding } from './holding.js';
 import { digestOf, RequestIds } from './requestIds.js';
 import type { LabInit, LabLimits } from './labInit.js';
 import { clockTargetOf, isClockRecord, runClock, type ClockTarget, type LogRecord } from './clockActions.js';
@@ -40,6 +41,8 @@ export class Lab {
   speed: number;
   paused: boolean;
   seq: number;
+  /** Whether the lab is held (not stepped for now), and why; see `skip`. */
+  readonly holding = new Holding();
 
   private readonly logger: Logger;
   private readonly limits: LabLimits;
@@ -166,6 +169,14 @@ export class Lab {
     } finally {
       this.log.release();
     }
+  }
+
+  /**
+   * Wall time moved on to `now` while the lab may not step (held): that time is not owed, so once
+   * it steps again it goes on from where it stood instead of running the held seconds in a burst.
+   */
+  skip(now: number): void {
+    this.pace.advance(now, this.speed, true);
   }
 
   private broadcastDue(): boolean {

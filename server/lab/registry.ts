@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Result } from '../../shared/commands.js';
-import { fail, type ApiError } from '../../shared/protocol.js';
+import { fail, type ApiError, type HeldReason } from '../../shared/protocol.js';
 import type { Clock } from './clock.js';
 import type { EngineFactory } from './engines.js';
 import { Lab, type LabLimits } from './lab.js';
@@ -38,8 +38,11 @@ export interface RegistryOptions {
   rebuildTicks?: number;
   /** Ids taken elsewhere (by other processes of a cluster), avoided when naming a new lab. */
   taken?: (id: string) => boolean;
-  /** Whether this process may step the lab now (a cluster process only while it owns it). */
-  mayStep?: (lab: Lab) => boolean;
+  /**
+   * Why this process may not step the lab now, or null when it may (a cluster process steps a lab
+   * only while it surely owns it).
+   */
+  heldBy?: (lab: Lab) => HeldReason | null;
 }
 
 type Res<T> = Result<T, ApiError>;
@@ -298,11 +301,20 @@ export class Registry {
     this.stopTimer = null;
   }
 
-  /** Run every lab up to now, and take the periodic snapshots that are due. */
+  /**
+   * Run every lab up to now, and take the periodic snapshots that are due. A lab held (heldBy) is
+   * not stepped, and the time it is held is skipped, not caught up later.
+   */
   pumpAll(): void {
     const now = this.o.clock.now();
     for (const lab of this.labs.values()) {
-      if (this.resets.has(lab.id) || (this.o.mayStep && !this.o.mayStep(lab))) continue;
+      if (this.resets.has(lab.id)) continue;
+      const held = this.o.heldBy?.(lab) ?? null;
+      lab.holding.set(held);
+      if (held) {
+        lab.skip(now);
+        continue;
+      }
       lab.pump(now);
       this.saver.due(lab, now);
     }

@@ -95,7 +95,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       pumpMs: deps.pumpMs,
       rebuildTicks: deps.rebuildTicks,
       taken: deps.cluster?.taken,
-      mayStep: deps.cluster?.mayStep,
+      heldBy: deps.cluster?.heldBy,
     });
   const restored = deps.registry
     ? Promise.resolve(0)

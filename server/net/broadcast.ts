@@ -103,6 +103,8 @@ export class Broadcaster {
       else keepingUp.emit('frame', b.message());
     });
     lab.onReset(() => everyone.emit('reset', { lab: lab.id }));
+    // Written to this process's viewers at once, even while Redis does not answer (adapter.ts).
+    lab.holding.listen((held) => everyone.emit('held', { lab: lab.id, held }));
     lab.onEvent((event, state) =>
       everyone.emit('event', state ? { lab: lab.id, event, state } : { lab: lab.id, event }),
     );

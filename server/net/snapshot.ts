@@ -63,8 +63,10 @@ export function snapshotOf(
     cached = lab.history.columns(lab.id, from, last, stride, rows);
     cache.set(key, cached);
   }
+  const held = lab.holding.reason;
   return {
     lab: lab.id,
+    ...(held ? { held } : {}),
     state: { ...lab.state(), viewers },
     historyColumns: cached,
     events: lab.recentEvents(),

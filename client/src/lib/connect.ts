@@ -106,7 +106,10 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
     if (!fm) return;
     const hole = client.ready && leavesHole(client.tables[0], fm);
     // Ticks skipped by a many-tick step are in the server's history: a fresh snapshot brings them.
-    if (client.applyFrame(fm) && hole && !refilling) {
+    const applied = client.applyFrame(fm);
+    // A new frame: the lab steps (its `held: null` may have been lost on the way between processes).
+    if (applied) client.held = null;
+    if (applied && hole && !refilling) {
       refilling = true;
       join();
     }
@@ -117,6 +120,9 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
   });
   socket.on('viewers', (msg) => {
     if (msg.lab === client.labId && Number.isInteger(msg.count)) client.viewers = msg.count;
+  });
+  socket.on('held', (msg) => {
+    if (msg.lab === client.labId) client.held = msg.held ?? null;
   });
   // The lab went back to its start: a fresh snapshot replaces everything held.
   socket.on('reset', (msg) => {

@@ -12,6 +12,7 @@ import type {
   ClockResult,
   Command,
   FrameMessage,
+  HeldReason,
   LabEvent,
   LabState,
   ModeSpec,
@@ -71,6 +72,8 @@ export class LabClient {
   ready = $state(false);
   /** The server is restoring this lab after a restart: its snapshot follows when it is back. */
   restoring = $state(false);
+  /** The server running the lab does not step it for now, and why (null while it steps). */
+  held = $state<HeldReason | null>(null);
   /** This page's name in the log's `by` ("viewer 3"), from the snapshot. */
   you = $state<string | null>(null);
   /** How many browsers watch this lab. */
@@ -181,6 +184,7 @@ export class LabClient {
 
   private finishSnapshot(msg: Omit<SnapshotMessage, 'historyColumns'>, last: FrameMessage | undefined): void {
     this.state = msg.state;
+    this.held = msg.held ?? null;
     this.canControl = msg.canControl;
     this.you = msg.you ?? null;
     this.viewers = msg.state.viewers ?? this.viewers;

@@ -7,6 +7,7 @@ import type { Frame } from '../../../shared/model.js';
 import type { Lab, LabBroadcast } from '../../../server/lab/lab.js';
 import { encodeFrameMessage } from '../../../shared/wireFrame.js';
 import { Broadcaster, type TickRecorder } from '../../../server/net/broadcast.js';
+import { Holding } from '../../../server/lab/holding.js';
 import { fakeEngines, fakeScenario } from './fakeEngine.js';
 
 /** Real frames of ticks 0…n-1, from the test engine. */
@@ -41,6 +42,7 @@ function fakes(viewers: number) {
     onBroadcast: (fn: typeof onBroadcast) => ((onBroadcast = fn), () => true),
     onReset: () => () => true,
     onEvent: () => () => true,
+    holding: new Holding(),
   };
   return {
     seen,

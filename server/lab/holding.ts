@@ -1,0 +1,24 @@
+/**
+ * Whether a lab is held: run by this process but not stepped for now (a cluster process whose
+ * lease on it is unsure while the cluster's store does not answer). Its viewers are told when it
+ * becomes held and when it steps again; a page joining meanwhile finds it in the snapshot.
+ */
+import type { HeldReason } from '../../shared/protocol.js';
+
+export class Holding {
+  /** Why the lab is held now; null while it steps. */
+  reason: HeldReason | null = null;
+  private readonly listeners = new Set<(reason: HeldReason | null) => void>();
+
+  /** Held for `reason`, or stepping again (null); listeners hear of a change only. */
+  set(reason: HeldReason | null): void {
+    if (reason === this.reason) return;
+    this.reason = reason;
+    for (const fn of this.listeners) fn(reason);
+  }
+
+  listen(fn: (reason: HeldReason | null) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+}
