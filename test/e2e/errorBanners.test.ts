@@ -1,0 +1,76 @@
+/**
+ * What the page says of an answer that is not a success, in a real Chromium against the real
+ * server: a clock action that applied on a full disk (a real tmpfs DATA_DIR, filled) is said to
+ * have applied and not be saved yet, not "refused"; a click over the command rate is said not to
+ * have applied, and to be done again after a moment.
+ */
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { api, launchBrowser, openPage, startServer, type RunningServer } from './harness.js';
+import { smallTmpfs } from '../integration/disk.js';
+
+const disk = smallTmpfs('banner-disk-');
+const filler = path.join(disk.dir, 'filler');
+let server: RunningServer | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  if (!disk.mounted) return;
+  [server, browser] = await Promise.all([
+    // One command a second (bursts of two): a third quick click is over the rate.
+    startServer({ dataDir: path.join(disk.dir, 'data'), env: { COMMAND_RATE: '1' } }),
+    launchBrowser(),
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop('SIGKILL');
+  disk.release();
+});
+
+/** Writes to `filler` until the disk refuses. */
+function fillDisk(): void {
+  const fd = openSync(filler, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (e) {
+    expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe.skipIf(!disk.mounted)('error banners', () => {
+  it('say that an action applied but is not saved, and that one over the rate did not apply', async () => {
+    const { page, errors } = await openPage(browser!, `${server!.url}/?lab=demo`);
+    await expect
+      .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 30_000 })
+      .toMatch(/Live/);
+    const banner = page.getByTestId('error-banner');
+
+    fillDisk();
+    await page.getByRole('button', { name: 'Pause simulation' }).click();
+    await banner.waitFor({ timeout: 15_000 });
+    const notSaved = (await banner.textContent()) ?? '';
+    expect(notSaved).toMatch(/^\s*Applied, but not saved yet\./);
+    expect(notSaved).toMatch(/applied at tick \d+ and runs in the lab.*The server’s disk is full\./);
+    expect(notSaved).not.toMatch(/refused/i);
+    // It did apply: the lab is paused, and the page shows it so.
+    const state = await api<{ data: { paused: boolean } }>(server!, '/api/labs/demo');
+    expect(state.body.data.paused).toBe(true);
+    await page.getByRole('button', { name: 'Resume simulation' }).waitFor({ timeout: 10_000 });
+
+    unlinkSync(filler);
+    const step = page.getByRole('button', { name: 'Step one tick' });
+    for (let i = 0; i < 6; i++) await step.click();
+    await expect
+      .poll(() => banner.textContent(), { timeout: 15_000 })
+      .toMatch(/^\s*Not applied: too many changes at once\. Wait a second, then do it again\./);
+    expect(await banner.textContent()).toMatch(/At most 1 commands per second\./);
+    expect(errors).toEqual([]);
+  }, 90_000);
+});
