@@ -24,6 +24,11 @@ export const ERROR_CODES = {
   /** The lab is being restored after a restart: ask again in a moment. */
   RESTORING: 'RESTORING',
   /**
+   * The process running the lab did not answer in time (a cluster whose Redis is away, or a lab
+   * changing process): whether it applied is not known; send it again with its request id.
+   */
+  UNAVAILABLE: 'UNAVAILABLE',
+  /**
    * A command or clock action applied (at the tick its message names) and runs in the lab, but its
    * record could not be saved (a full disk): saved with the next write that succeeds, lost if the
    * server stops before. Sending it again does not apply it again.

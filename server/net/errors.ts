@@ -14,6 +14,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   NOT_FOUND: 404,
   RESTORING: 503,
+  UNAVAILABLE: 503,
   /** Insufficient Storage: it applied, its record could not be stored. */
   NOT_SAVED: 507,
 };
