@@ -159,7 +159,7 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber'> {
 
   private async unreachable(
     id: string,
-  ): Promise<{ ok: false; error: { code: 'UNKNOWN_LAB' | 'INTERNAL'; message: string; path?: string } }> {
+  ): Promise<{ ok: false; error: { code: 'UNKNOWN_LAB' | 'UNAVAILABLE'; message: string; path?: string } }> {
     if (redisReady(this.d.redis) && !(await this.exists(id)))
       return {
         ok: false,
@@ -168,7 +168,7 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber'> {
     return {
       ok: false,
       error: {
-        code: 'INTERNAL',
+        code: 'UNAVAILABLE',
         message: `no answer from the process running lab "${id.slice(0, 64)}" (it is changing process, or Redis is away); try again`,
       },
     };

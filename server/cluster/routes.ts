@@ -88,7 +88,7 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
         if (performance.now() > until)
           return sendError(
             res,
-            apiError('INTERNAL', `lab "${id.slice(0, 64)}" is changing process; try again`),
+            apiError('UNAVAILABLE', `lab "${id.slice(0, 64)}" is changing process; try again`),
           );
         await new Promise((w) => setTimeout(w, 250));
       }
@@ -149,7 +149,7 @@ async function forward(
   } catch (err) {
     if ((again && resend) || (err as { cause?: { code?: unknown } }).cause?.code === 'ECONNREFUSED')
       return REFUSED;
-    return sendError(res, apiError('INTERNAL', `the process running this lab did not answer; try again`));
+    return sendError(res, apiError('UNAVAILABLE', `the process running this lab did not answer; try again`));
   }
   if (again && answer.status === 503 && changingProcess(body)) return REFUSED;
   res.status(answer.status);

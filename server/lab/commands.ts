@@ -149,7 +149,7 @@ export class CommandQueue {
 export function notSaved(what: string, tick: number, err: unknown): { ok: false; error: ApiError } {
   // In a cluster: another process owns the lab now (its lease moved); this process drops it.
   if ((err as Error)?.name === 'LeaseLost')
-    return fail('INTERNAL', `the ${what} was not saved: another process runs the lab now; send it again`);
+    return fail('UNAVAILABLE', `the ${what} was not saved: another process runs the lab now; send it again`);
   const code = (err as NodeJS.ErrnoException)?.code;
   return fail(
     'NOT_SAVED',
