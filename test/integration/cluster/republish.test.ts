@@ -1,0 +1,74 @@
+/**
+ * Redis emptied under a running owner (FLUSHALL on a real redis-server): the owner's first write
+ * for the lab afterwards (a command's log record, or the tick it reached) must publish the lab
+ * whole again, in one step: listed, its snapshot, and the record. Before, the record went in alone
+ * and the lab stayed unlisted until the next lease renewal (up to a second): an owner dying then
+ * took the lab with it, no process knowing of it.
+ */
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../../server/cluster/keys.js';
+import { Leases } from '../../../server/cluster/leases.js';
+import { connectRedis } from '../../../server/cluster/redis.js';
+import { RedisLabStore } from '../../../server/cluster/store.js';
+import type { LabMeta, LabSnapshot } from '../../../server/lab/store.js';
+import { silentLogger } from '../../../server/log.js';
+import { fakeScenario } from '../../unit/lab/fakeEngine.js';
+import { startRedis, stopAll, type RedisHandle } from './harness.js';
+
+let redis: RedisHandle;
+let conn: Redis;
+let store: RedisLabStore;
+/** What the running lab would save now, per lab. */
+const running = new Map<string, LabSnapshot>();
+
+beforeAll(async () => {
+  redis = await startRedis();
+  conn = connectRedis(redis.url, silentLogger(), 'owner');
+  const leases = new Leases(conn, 'owner', 3000);
+  store = new RedisLabStore(
+    conn,
+    leases,
+    silentLogger(),
+    () => undefined,
+    () => undefined,
+    (id) => running.get(id),
+  );
+});
+afterAll(async () => {
+  conn?.disconnect();
+  await stopAll();
+});
+
+const meta = (id: string): LabMeta => ({ version: 1, id, scenario: fakeScenario(), createdAt: 'then' });
+const snapshotAt = (tick: number, seq: number): LabSnapshot => ({
+  tick,
+  seq,
+  engines: [{}],
+  speed: 1,
+  paused: false,
+  events: [],
+  savedAt: 'x',
+});
+
+describe('Redis emptied under a running owner', () => {
+  it('the first command recorded after publishes the lab with its snapshot and the record, in one step', async () => {
+    await store.create(meta('lost'));
+    running.set('lost', snapshotAt(40, 3));
+    await conn.flushall();
+    await store.append('lost', { seq: 3, tick: 40, by: 'x', command: { type: 'removeVps', vps: 'db-1' } });
+    expect(await conn.hexists(keys.labs, 'lost'), 'listed').toBe(1);
+    expect(JSON.parse((await conn.get(keys.snapshot('lost'))) ?? 'null')).toMatchObject({ tick: 40, seq: 3 });
+    const log = await conn.xrange(keys.log('lost'), '-', '+');
+    expect(log.map(([, f]) => JSON.parse(f[1]).seq)).toEqual([3]);
+  });
+
+  it('so does the tick the owner reached', async () => {
+    await store.create(meta('ticking'));
+    running.set('ticking', snapshotAt(70, 0));
+    await conn.flushall();
+    store.saveTick('ticking', 71);
+    await expect.poll(() => conn.hexists(keys.labs, 'ticking'), { timeout: 10_000 }).toBe(1);
+    expect(JSON.parse((await conn.get(keys.snapshot('ticking'))) ?? 'null')).toMatchObject({ tick: 70 });
+  });
+});
