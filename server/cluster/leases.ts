@@ -4,92 +4,22 @@
  * one Lua script, so a process that lost its lease can neither renew it nor write for the lab.
  *
  * A lease that is simply gone (Redis restarted and lost its data) is claimed back by the process
- * that held it on its next write or renewal; nobody else knows of the lab until it re-publishes it.
+ * that held it on its next write or renewal; that write finds the lab unlisted and writes nothing,
+ * and the owner publishes the lab again whole (meta, snapshot and the records not yet written, in
+ * one script), so Redis never holds part of a lab. The scripts are in leaseScripts.ts.
  */
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
-
-/**
- * Create a lab and take its lease in one step; 0 when the id is taken, in any case ("Demo" and
- * "demo" are one id). KEYS labs, lease, epoch.
- */
-const CREATE = `
-local low = string.lower(ARGV[1])
-for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do
-  if string.lower(k) == low then return 0 end
-end
-local e = redis.call('INCR', KEYS[3])
-redis.call('SET', KEYS[2], ARGV[3] .. ':' .. e, 'PX', ARGV[4])
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return e`;
-
-/** Take a free lease of an existing lab; its new epoch, or 0. KEYS labs, lease, epoch. */
-const ACQUIRE = `
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
-if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-local e = redis.call('INCR', KEYS[3])
-redis.call('SET', KEYS[2], ARGV[2] .. ':' .. e, 'PX', ARGV[3])
-return e`;
-
-/**
- * Renew (or claim back when gone) the caller's lease. -1: someone else holds it; else 1 when the
- * lab is listed, 0 when the lab list lost it (to be re-published). KEYS lease, epoch, labs.
- */
-const RENEW = `
-local cur = redis.call('GET', KEYS[1])
-local e = redis.call('GET', KEYS[2])
-if cur == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2])
-elseif cur == false and (e == false or e == ARGV[4]) then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-else return -1 end
-if e == false then redis.call('SET', KEYS[2], ARGV[4]) end
-return redis.call('HEXISTS', KEYS[3], ARGV[3])`;
-
-/** Drop the caller's lease. KEYS lease. */
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
-
-/**
- * The fence: go on only while the caller holds the lease, or claims it back when it is gone and no
- * other owner came in between (the epoch is still the caller's, or Redis lost it too).
- */
-const FENCE = `
-local cur = redis.call('GET', KEYS[1])
-if cur == false then
-  local e = redis.call('GET', KEYS[2])
-  if e ~= false and e ~= ARGV[4] then return 0 end
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  if e == false then redis.call('SET', KEYS[2], ARGV[4]) end
-elseif cur ~= ARGV[1] then return 0 end`;
-
-/**
- * Append entries to a stream under the fence, all in one step (a batch is whole or absent). KEYS
- * lease, epoch, stream; ARGV token, ttl, first value, epoch, further values.
- */
-const FENCED_XADD = `${FENCE}
-redis.call('XADD', KEYS[3], '*', 'r', ARGV[3])
-for i = 5, #ARGV do redis.call('XADD', KEYS[3], '*', 'r', ARGV[i]) end
-return 1`;
-
-/** Set a string under the fence. KEYS lease, epoch, key; ARGV token, ttl, value, epoch. */
-const FENCED_SET = `${FENCE}
-redis.call('SET', KEYS[3], ARGV[3])
-return 1`;
-
-/**
- * Start a lab's data again under the fence (a reset), in one step: its meta replaced, its log,
- * snapshot and tick deleted; -2 and nothing done when it runs after its deadline (Redis's own clock,
- * ms), as a script held up by a stalled Redis, or sent again after a reconnect, would: its sender
- * has answered that nothing was reset by then. KEYS lease, epoch, labs, log, snapshot, tick;
- * ARGV token, ttl, meta, epoch, id, deadline.
- */
-const FENCED_REPLACE = `
-local now = redis.call('TIME')
-if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[6]) then return -2 end
-${FENCE}
-redis.call('HSET', KEYS[3], ARGV[5], ARGV[3])
-redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
-return 1`;
+import {
+  ACQUIRE,
+  CREATE,
+  FENCED_REPLACE,
+  FENCED_SET,
+  FENCED_XADD,
+  RELEASE,
+  RENEW,
+  REPUBLISH,
+} from './leaseScripts.js';
 
 const epochOf = (token: string) => token.slice(token.lastIndexOf(':') + 1);
 
@@ -102,6 +32,7 @@ interface Scripts {
   labFencedXadd: Script;
   labFencedSet: Script;
   labFencedReplace: Script;
+  labRepublish: Script;
 }
 
 /** Thrown by a fenced write when another process owns the lab now. */
@@ -109,6 +40,14 @@ export class LeaseLost extends Error {
   constructor(readonly lab: string) {
     super(`this process no longer owns lab "${lab}"`);
     this.name = 'LeaseLost';
+  }
+}
+
+/** Thrown by a fenced write when the lab list lost the lab (Redis lost its data): nothing was written. */
+export class Unlisted extends Error {
+  constructor(readonly lab: string) {
+    super(`Redis lost lab "${lab}"; it is to be published again`);
+    this.name = 'Unlisted';
   }
 }
 
@@ -141,8 +80,9 @@ export class Leases {
     define('labAcquire', ACQUIRE, 3);
     define('labRenew', RENEW, 3);
     define('labRelease', RELEASE, 1);
-    define('labFencedXadd', FENCED_XADD, 3);
-    define('labFencedSet', FENCED_SET, 3);
+    define('labFencedXadd', FENCED_XADD, 4);
+    define('labFencedSet', FENCED_SET, 4);
+    define('labRepublish', REPUBLISH, 5);
     define('labFencedReplace', FENCED_REPLACE, 6);
     this.s = redis as unknown as Scripts;
   }
@@ -245,10 +185,12 @@ export class Leases {
         keys.lease(id),
         keys.epoch(id),
         stream,
+        keys.labs,
         token,
         this.ttlMs,
         first,
         epochOf(token),
+        id,
         ...more,
       ),
     );
@@ -257,7 +199,40 @@ export class Leases {
   /** Set a key of lab `id` under its lease; throws LeaseLost when another process owns it. */
   async set(id: string, key: string, value: string): Promise<void> {
     await this.fenced(id, (token) =>
-      this.s.labFencedSet(keys.lease(id), keys.epoch(id), key, token, this.ttlMs, value, epochOf(token)),
+      this.s.labFencedSet(
+        keys.lease(id),
+        keys.epoch(id),
+        key,
+        keys.labs,
+        token,
+        this.ttlMs,
+        value,
+        epochOf(token),
+        id,
+      ),
+    );
+  }
+
+  /**
+   * Publish lab `id` again under its lease, in one step: listed with `meta`, its `snapshot`, then
+   * the log `records` not yet written. Throws LeaseLost when another process owns it.
+   */
+  async republish(id: string, meta: string, snapshot: string, records: string[] = []): Promise<void> {
+    await this.fenced(id, (token) =>
+      this.s.labRepublish(
+        keys.lease(id),
+        keys.epoch(id),
+        keys.labs,
+        keys.snapshot(id),
+        keys.log(id),
+        token,
+        this.ttlMs,
+        meta,
+        epochOf(token),
+        id,
+        snapshot,
+        ...records,
+      ),
     );
   }
 
@@ -295,6 +270,7 @@ export class Leases {
   private async fenced(id: string, run: (token: string) => Promise<number>): Promise<number> {
     const token = this.tokens.get(id);
     const r = token ? await run(token) : 0;
+    if (r === -3) throw new Unlisted(id);
     if (!r) {
       if (this.tokens.get(id) === token) this.forget(id);
       throw new LeaseLost(id);

@@ -85,6 +85,7 @@ export class ClusterNode implements RemoteLabs {
         const lab = this.registry?.get(id);
         if (lab) void this.store.republish(id, lab.save());
       },
+      (id) => this.registry?.get(id)?.save(),
     );
     this.members = new Members(this.redis);
     this.viewerNumbers = new ViewerNumbers(this.redis);
@@ -205,7 +206,6 @@ export class ClusterNode implements RemoteLabs {
       const r = await this.leases.renew(lab.id);
       if (r === 'lost') this.lost(lab.id);
       else if (r === 'unlisted') {
-        this.logger.warn({ lab: lab.id }, 'Redis lost this lab; publishing it again');
         await this.store.republish(lab.id, lab.save());
         this.known.add(lab.id);
       }

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { LogRecord } from '../lab/lab.js';
 import type { LabMeta, LabSnapshot, RawLab, Store } from '../lab/store.js';
 import { keys } from './keys.js';
-import { LeaseLost, ResetTooLate, type Leases } from './leases.js';
+import { LeaseLost, ResetTooLate, Unlisted, type Leases } from './leases.js';
 
 /** How long a reset waits for Redis before it answers that nothing was reset, ms. */
 export const RESET_WAIT_MS = 5000;
@@ -29,6 +29,8 @@ export class RedisLabStore implements Store {
   private readonly appending = new Map<string, { values: string[]; done: Promise<void> }>();
   /** Metas of the labs this process created or took over (re-published if Redis loses them). */
   readonly metas = new Map<string, LabMeta>();
+  /** Labs being published again after Redis lost them. */
+  private readonly republishing = new Set<string>();
 
   constructor(
     private readonly redis: Redis,
@@ -41,6 +43,8 @@ export class RedisLabStore implements Store {
      * the wait): the lab's saved data was started again while the lab runs on, so it is saved again.
      */
     private readonly onLateReset: (id: string) => void = () => undefined,
+    /** What a lab running here would save now (to publish it again when Redis lost it). */
+    private readonly current: (id: string) => LabSnapshot | undefined = () => undefined,
   ) {}
 
   /**
@@ -131,12 +135,34 @@ export class RedisLabStore implements Store {
     });
   }
 
-  /** Write the lab's meta and a snapshot again (Redis lost its data). */
-  async republish(id: string, snapshot: LabSnapshot): Promise<void> {
+  /**
+   * Publish the lab again (Redis lost its data): its meta, a snapshot (`snapshot`, or what the
+   * running lab saves now) in one step, after the lab's queued writes.
+   */
+  republish(id: string, snapshot?: LabSnapshot): Promise<void> {
+    // A lab deleted or set aside here meanwhile is not brought back.
+    if (!this.metas.has(id)) return Promise.resolve();
+    return this.enqueue(id, () => this.publishNow(id, [], snapshot));
+  }
+
+  /**
+   * Meta, snapshot and the log `records` not yet written, in one script under the lease: there is
+   * no moment when Redis holds a record of a lab it does not list.
+   */
+  private async publishNow(id: string, records: string[], snapshot = this.current(id)): Promise<void> {
     const meta = this.metas.get(id);
-    if (!meta) return;
-    await this.redis.hset(keys.labs, id, JSON.stringify(meta));
-    await this.saveSnapshot(id, snapshot);
+    if (!meta || !snapshot) throw new Unlisted(id);
+    await this.leases.republish(id, JSON.stringify(meta), JSON.stringify(snapshot), records);
+    this.logger.warn({ lab: id }, 'Redis lost this lab; published it again');
+  }
+
+  /** A write found the lab unlisted: publish it again, once at a time. */
+  private republishSoon(id: string): void {
+    if (this.republishing.has(id)) return;
+    this.republishing.add(id);
+    void this.republish(id)
+      .catch((err: unknown) => this.logger.error({ err, lab: id }, 'could not publish the lab again'))
+      .finally(() => this.republishing.delete(id));
   }
 
   /**
@@ -151,9 +177,15 @@ export class RedisLabStore implements Store {
       return waiting.done;
     }
     const values: [string, ...string[]] = [JSON.stringify(rec)];
-    const done = this.enqueue(id, () => {
+    const done = this.enqueue(id, async () => {
       this.appending.delete(id);
-      return this.leases.xadd(id, keys.log(id), ...values);
+      try {
+        await this.leases.xadd(id, keys.log(id), ...values);
+      } catch (err) {
+        // Redis lost the lab: the records go in with the lab published again, in one step.
+        if (!(err instanceof Unlisted)) throw err;
+        await this.publishNow(id, values);
+      }
     });
     this.appending.set(id, { values, done });
     return done;
@@ -163,7 +195,12 @@ export class RedisLabStore implements Store {
   saveSnapshot(id: string, snapshot: LabSnapshot): Promise<void> {
     if (this.redis.status !== 'ready') return Promise.resolve();
     const text = JSON.stringify(snapshot);
-    return this.enqueue(id, () => this.leases.set(id, keys.snapshot(id), text)).catch((err: unknown) => {
+    const save = () =>
+      this.leases.set(id, keys.snapshot(id), text).catch((err: unknown) => {
+        if (err instanceof Unlisted) return this.publishNow(id, [], snapshot);
+        throw err;
+      });
+    return this.enqueue(id, save).catch((err: unknown) => {
       if (!(err instanceof LeaseLost)) this.logger.error({ err, lab: id }, 'could not save a snapshot');
     });
   }
@@ -178,6 +215,7 @@ export class RedisLabStore implements Store {
     if (this.redis.status !== 'ready') return;
     this.leases.set(id, keys.tick(id), String(ticks)).catch((err: unknown) => {
       if (err instanceof LeaseLost) this.onLost(id);
+      else if (err instanceof Unlisted) this.republishSoon(id);
     });
   }
 
