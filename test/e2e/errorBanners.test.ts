@@ -4,12 +4,12 @@
  * have applied and not be saved yet, not "refused"; a click over the command rate is said not to
  * have applied, and to be done again after a moment.
  */
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { api, launchBrowser, openPage, startServer, type RunningServer } from './harness.js';
-import { smallTmpfs } from '../integration/disk.js';
+import { fillDisk, smallTmpfs } from '../integration/disk.js';
 
 const disk = smallTmpfs('banner-disk-');
 const filler = path.join(disk.dir, 'filler');
@@ -31,19 +31,6 @@ afterAll(async () => {
   disk.release();
 });
 
-/** Writes to `filler` until the disk refuses. */
-function fillDisk(): void {
-  const fd = openSync(filler, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (e) {
-    expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
-  } finally {
-    closeSync(fd);
-  }
-}
-
 describe.skipIf(!disk.mounted)('error banners', () => {
   it('say that an action applied but is not saved, and that one over the rate did not apply', async () => {
     const { page, errors } = await openPage(browser!, `${server!.url}/?lab=demo`);
@@ -52,7 +39,7 @@ describe.skipIf(!disk.mounted)('error banners', () => {
       .toMatch(/Live/);
     const banner = page.getByTestId('error-banner');
 
-    fillDisk();
+    fillDisk(filler);
     await page.getByRole('button', { name: 'Pause simulation' }).click();
     await banner.waitFor({ timeout: 15_000 });
     const notSaved = (await banner.textContent()) ?? '';

@@ -4,7 +4,7 @@
  * applied.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { http } from './helpers.js';
@@ -27,6 +27,21 @@ export function smallTmpfs(prefix: string): { dir: string; mounted: boolean; rel
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Writes to `file` until the disk refuses; throws unless it refused for want of space (ENOSPC). */
+export function fillDisk(file: string): void {
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOSPC')
+      throw new Error(`filling ${file}: expected ENOSPC, got ${code ?? String(e)}`, { cause: e });
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The web-1 CPU loads the demo lab has applied, in order (from its recorded session). */

@@ -4,11 +4,11 @@
  * debris, and once the disk has room again its log holds every command the lab applied, so a
  * SIGKILL and a restart re-run the lab exactly (nothing is lost, the history comes back).
  */
-import { closeSync, openSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { http } from './helpers.js';
-import { appliedLoads, smallTmpfs } from './disk.js';
+import { appliedLoads, fillDisk, smallTmpfs } from './disk.js';
 import { listening, spawnServer, stop, type Child } from './child.js';
 
 const disk = smallTmpfs('full-disk-');
@@ -27,19 +27,6 @@ const start = () => {
   return c;
 };
 const setLoad = (cpu: number) => ({ type: 'setLoad', vps: 'web-1', load: { cpu } });
-
-/** Writes to `filler` until the disk refuses (ENOSPC). */
-function fillDisk(): void {
-  const fd = openSync(filler, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (e) {
-    expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Resolves once `p` has logged `text` at least `times` times (bounded by the test's timeout). */
 async function logged(p: Child, text: string, times: number): Promise<void> {
@@ -63,7 +50,7 @@ describe.skipIf(!disk.mounted)('a full disk under DATA_DIR', () => {
   it('refuses what it cannot save with the reason, leaves no debris, and loses nothing once there is room', async () => {
     const first = start();
     const url = await listening(first);
-    fillDisk();
+    fillDisk(filler);
 
     // A new lab cannot be saved: refused with the reason, and its id is not left taken by an empty folder.
     const made = await http(`${url}/api/labs`, { method: 'POST', body: { id: 'newlab', preset: 'demo' } });
