@@ -7,24 +7,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Command, ModeSpec, Scenario, VpsSpec } from '../../../shared/commands.js';
-import { GUEST_FAULTS, HOST_METRICS, MODE_IDS, VPS_METRICS, type Frame } from '../../../shared/model.js';
+import type { Command, Scenario, VpsSpec } from '../../../shared/commands.js';
+import { HOST_METRICS, MODE_IDS, VPS_METRICS, type Frame } from '../../../shared/model.js';
 import { createEngine, resolveMode, validateScenario } from '../../../server/sim/index.js';
+import { guestFaultArb, modeArb, otherCommandArb, runs, vpsExtrasArb } from './arbitraries.js';
 
 const EPS = 1e-6;
 const within = (x: number, cap: number) => x <= cap * (1 + EPS) + EPS;
-
-const modeArb: fc.Arbitrary<ModeSpec> = fc.oneof(
-  fc.constantFrom(...MODE_IDS),
-  fc.record({
-    base: fc.constantFrom(...MODE_IDS),
-    cpuCaps: fc.boolean(),
-    cpuWeighting: fc.constantFrom('vcpu' as const, 'domain' as const),
-    containerLimits: fc.boolean(),
-    netShaping: fc.boolean(),
-    dom0Charging: fc.boolean(),
-  }),
-);
 
 const loadArb = fc.record({
   cpu: fc.constantFrom(0, 0, 0.1, 0.5, 1, 2, 4),
@@ -43,6 +32,7 @@ const vpsArb = fc.record({
   cap: fc.option(fc.constantFrom(0.1, 0.5, 1, 2), { nil: undefined }),
   sloMs: fc.option(fc.constantFrom(10, 100, 5000), { nil: undefined }),
   weight: fc.option(fc.constantFrom(1, 64, 1024, 65_535), { nil: undefined }),
+  extras: vpsExtrasArb,
 });
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc
@@ -71,7 +61,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
         memBwGBs: h.memBwGBs,
       },
       vps: vs.map((v, i): VpsSpec => {
-        const { cap, sloMs, weight, ...rest } = v;
+        const { cap, sloMs, weight, extras, ...rest } = v;
         // Fixed quotas admit only plans that fit: cap each at its share of the host.
         const cpuCapCores = quota
           ? Math.min(v.vcpus, h.cores / h.n)
@@ -80,6 +70,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
             : undefined;
         return {
           id: `v${i}`,
+          ...extras,
           ...rest,
           ramGiB: quota || base === 'para' ? h.ramGiB / h.n : v.ramGiB,
           ...(cpuCapCores !== undefined ? { cpuCapCores } : {}),
@@ -92,18 +83,8 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
 
 const commandArb = (n: number): fc.Arbitrary<Command> =>
   fc.oneof(
-    fc.record({
-      type: fc.constant('startFault' as const),
-      vps: fc.nat(n - 1).map((i) => `v${i}`),
-      fault: fc.constantFrom(...GUEST_FAULTS),
-      durationS: fc.constantFrom(0.1, 1, 5),
-      rate: fc.constantFrom(0.01, 1, 10),
-    }),
-    fc.record({
-      type: fc.constant('hostFault' as const),
-      fault: fc.constantFrom('dom0_crash' as const, 'host_os_crash' as const, 'host_reboot' as const),
-      durationS: fc.constantFrom(0.1, 1, 3),
-    }),
+    guestFaultArb(n, [0.1, 1, 5]),
+    otherCommandArb(n, [0.1, 1, 3]),
     fc.record({
       type: fc.constant('resizeVps' as const),
       vps: fc.nat(n - 1).map((i) => `v${i}`),
@@ -249,7 +230,7 @@ describe('conservation and sanity of every metric', () => {
           for (const v of f.vps) carried.set(v.id, v.backlog);
         }
       }),
-      { seed: 20261201, numRuns: 40 },
+      runs(40, 20261201),
     );
   });
 
@@ -289,6 +270,9 @@ describe('conservation and sanity of every metric', () => {
           hit.advance(1799);
           const a = quiet.step(),
             b = hit.step();
+          // A VPS its own load overloads (its requests' own I/O CPU past its cap) queues without end,
+          // the fault or not: its backlog never settles, so there is no steady state to come back to.
+          if (a.vps.some((v) => v.backlog > 0)) return;
           a.vps.forEach((v, i) => {
             expect(b.vps[i].state, `${v.id} after ${JSON.stringify(fault)}`).toBe(v.state);
             for (const k of VPS_METRICS)
@@ -305,7 +289,7 @@ describe('conservation and sanity of every metric', () => {
               ).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(a.host[k])));
         },
       ),
-      { seed: 77, numRuns: 25 },
+      runs(25, 77),
     );
   });
 });

@@ -11,23 +11,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Command, ModeSpec, Scenario, VpsSpec } from '../../../shared/commands.js';
-import { GUEST_FAULTS, MODE_IDS, type Frame } from '../../../shared/model.js';
+import type { Command, Scenario, VpsSpec } from '../../../shared/commands.js';
+import type { Frame } from '../../../shared/model.js';
 import { createEngine, DEFAULT_PARAMS, resolveMode, validateScenario } from '../../../server/sim/index.js';
+import { guestFaultArb, modeArb, otherCommandArb, runs, vpsExtrasArb } from './arbitraries.js';
 
 const EPS = 1e-9;
 const K = DEFAULT_PARAMS;
-
-const modeArb: fc.Arbitrary<ModeSpec> = fc.oneof(
-  fc.constantFrom(...MODE_IDS),
-  fc.record({
-    base: fc.constantFrom(...MODE_IDS),
-    cpuCaps: fc.boolean(),
-    cpuWeighting: fc.constantFrom('vcpu' as const, 'domain' as const),
-    containerLimits: fc.boolean(),
-    netShaping: fc.boolean(),
-  }),
-);
 
 // Sliders as a user sets them, to a millionth (no subnormal demands, whose rounding is not physics).
 const slider = (max: number) => fc.integer({ min: 0, max: max * 1e6 }).map((x) => x / 1e6);
@@ -49,8 +39,9 @@ const vpsArb = fc.record({
   diskIops: fc.integer({ min: 10, max: 50_000 }),
   netMbps: fc.integer({ min: 10, max: 10_000 }),
   weight: fc.constantFrom(64, 256, 1024),
-  profile: fc.constantFrom('steady' as const, 'bursty' as const, 'diurnal' as const, 'randomWalk' as const),
   load: loadArb,
+  capFrac: fc.option(fc.constantFrom(0.25, 0.5, 1), { nil: undefined }),
+  extras: vpsExtrasArb,
 });
 
 /** A random host and its VPSs; fixed quotas admit only what fits, so each plan gets its part of the host. */
@@ -64,13 +55,21 @@ function scenarioArb(profiles = true): fc.Arbitrary<Scenario> {
         seed: h.seed,
         mode: h.mode,
         host: { cores: h.cores, ramGiB: h.ramGiB, diskIops: h.diskIops, netMbps: h.netMbps },
-        vps: vs.map((v, i): VpsSpec => ({
-          id: `v${i}`,
-          ...v,
-          profile: profiles ? v.profile : 'steady',
-          ramGiB: reserved ? Math.min(v.ramGiB, h.ramGiB / h.n) : v.ramGiB,
-          ...(quota ? { cpuCapCores: Math.min(v.vcpus, h.cores / h.n) } : {}),
-        })),
+        vps: vs.map(({ capFrac, extras, ...v }, i): VpsSpec => {
+          const cpuCapCores = quota
+            ? Math.min(v.vcpus, h.cores / h.n)
+            : capFrac !== undefined
+              ? v.vcpus * capFrac
+              : undefined;
+          return {
+            id: `v${i}`,
+            ...v,
+            ...extras,
+            profile: profiles ? (extras.profile ?? 'steady') : 'steady',
+            ramGiB: reserved ? Math.min(v.ramGiB, h.ramGiB / h.n) : v.ramGiB,
+            ...(cpuCapCores !== undefined ? { cpuCapCores } : {}),
+          };
+        }),
       };
     }),
   );
@@ -78,17 +77,8 @@ function scenarioArb(profiles = true): fc.Arbitrary<Scenario> {
 
 const commandArb = (n: number): fc.Arbitrary<Command> =>
   fc.oneof(
-    fc.record({
-      type: fc.constant('startFault' as const),
-      vps: fc.nat(n - 1).map((i) => `v${i}`),
-      fault: fc.constantFrom(...GUEST_FAULTS),
-      durationS: fc.constantFrom(0.5, 2),
-    }),
-    fc.record({
-      type: fc.constant('hostFault' as const),
-      fault: fc.constantFrom('dom0_crash' as const, 'host_os_crash' as const, 'host_reboot' as const),
-      durationS: fc.constantFrom(0.5, 1),
-    }),
+    guestFaultArb(n, [0.5, 2]),
+    otherCommandArb(n, [0.5, 1]),
     fc.record({
       type: fc.constant('resizeVps' as const),
       vps: fc.nat(n - 1).map((i) => `v${i}`),
@@ -151,16 +141,18 @@ describe('physics on every tick (random hosts, workloads, faults, resizes)', () 
       fc.property(caseArb, ([s, cmds]) => {
         if (!validateScenario(s).ok) return;
         const e = createEngine(s);
-        const p = resolveMode(s.mode!);
-        const quota = p.cpuPolicy === 'quota';
         for (let t = 0; t < 40; t++) {
           for (const c of cmds) if (c.at === t) e.apply(c.cmd);
           const f = e.step();
-          const bad = broken(f, quota, s.host!.cores!, p.dom0Vcpus, `tick ${t} ${JSON.stringify(s.mode)}:`);
+          // (A setMode command may have changed the mode since the start.)
+          const mode = e.state().mode;
+          const p = resolveMode(mode);
+          const at = `tick ${t} ${JSON.stringify(mode)}:`;
+          const bad = broken(f, p.cpuPolicy === 'quota', s.host!.cores!, p.dom0Vcpus, at);
           if (bad) throw new Error(bad);
         }
       }),
-      { seed: 20261201, numRuns: 60 },
+      runs(60, 20261201),
     );
   });
 });
@@ -218,7 +210,7 @@ describe('a neighbour asking for more', () => {
             expect(b.latencyP99Ms, `p99: ${at}`).toBeGreaterThanOrEqual(a.latencyP99Ms * (1 - TOL));
         },
       ),
-      { seed: 4242, numRuns: 80 },
+      runs(80, 4242),
     );
   });
 
@@ -246,7 +238,7 @@ describe('a neighbour asking for more', () => {
           expect(b, `${JSON.stringify(s.mode)}, neighbour cpu → ${cpu}`).toEqual(a);
         },
       ),
-      { seed: 99, numRuns: 60 },
+      runs(60, 99),
     );
   });
 
