@@ -68,6 +68,7 @@ export const CPU = RESOURCES.indexOf('cpu');
 export const DISK = RESOURCES.indexOf('disk');
 export const NET = RESOURCES.indexOf('net');
 export const CACHE = RESOURCES.indexOf('cache');
+export const DOM0 = RESOURCES.indexOf('dom0');
 export const MEM = RESOURCES.indexOf('mem');
 export const KERNEL = RESOURCES.indexOf('kernel');
 

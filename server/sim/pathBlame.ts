@@ -1,9 +1,9 @@
 /**
  * Who hurts whom along a shared I/O path (model spec §5, §7): a shared kernel's journal, where every
  * durable write waits for the running commit (containers), and Dom0's backends, which every para
- * guest's disk and network I/O passes.
+ * guest's disk and network I/O passes (edges on Dom0 itself, the stage they share).
  */
-import { DISK, EdgeQuads, NET, canEmit, emit, excessOver, topIndices } from './edges.js';
+import { DISK, DOM0, EdgeQuads, NET, canEmit, emit, excessOver, topIndices } from './edges.js';
 import { journalWaitMs, ownDrainMs } from './journal.js';
 import { sojourn } from './stagewait.js';
 import type { SimState } from './state.js';
@@ -110,10 +110,11 @@ const dom0Quads = new EdgeQuads();
 /**
  * Dom0's path (para, model spec §5): every guest's disk and network I/O passes Dom0's backends, so
  * when Dom0 is busy (or cannot carry a guest's own backend work) each VPS doing I/O waits there,
- * hurt by the guests whose backend work is above an equal share of Dom0. The edge names the device
- * whose rings the culprit fills (blkback: the disk, netback: the network), not Dom0's CPU: the
- * culprit's storm or flood is what an operator throttles. A victim the device (edges from
- * `deviceFrom` on) also hurts on the same resource waits at both: see {@link mergeDom0}.
+ * hurt by the guests whose backend work is above an equal share of Dom0. The edge names Dom0, the
+ * stage they share, whatever device's rings the culprit fills and whichever path the victim waits
+ * on: a storm filling Dom0 with disk I/O delays a neighbour's replies in netback as much as its
+ * reads in blkback. A victim a device (edges from `deviceFrom` on) also hurts waits at both: see
+ * {@link weighDom0}.
  */
 export function dom0PathEdges(
   out: EdgeQuads,
@@ -130,28 +131,12 @@ export function dom0PathEdges(
   if (victim < 0) return;
   const total = excessOver(n, s.dom0Cause, st.profile.dom0Vcpus / n, scratch);
   if (!(total > 0)) return;
-  const TOP = st.params.attributionTop;
-  const top = topIndices(n, scratch, TOP);
+  const top = topIndices(n, scratch, st.params.attributionTop);
   if (!canEmit(st, scratch, total, top)) return;
-  const k = st.params;
   const dq = out.count > deviceFrom ? dom0Quads : out;
   dom0Quads.count = 0;
-  for (let i = victim; i < n; i++) {
-    if (!dom0Victim(w, i, busy)) continue;
-    const rest = total - (scratch[i] > 0 ? scratch[i] : 0);
-    if (!(rest > 0)) continue;
-    let c = 0;
-    for (const j of top) {
-      if (j === i || c >= TOP) continue;
-      const share = scratch[j] / rest;
-      if (share < k.attributionMinShare) continue;
-      c++;
-      const disk = s.diskServed[j] * k.diskOpCpuS;
-      const net = (s.netServed[j] + s.netRx[j] * s.faultIoScale[j]) * k.netMbitCpu;
-      dq.push(i, j, disk >= net ? DISK : NET, share);
-    }
-  }
-  if (dq === dom0Quads && dom0Quads.count > 0) mergeDom0(out, deviceFrom, dom0Quads, st, w);
+  for (let i = victim; i < n; i++) if (dom0Victim(w, i, busy)) emit(dq, st, DOM0, scratch, total, top, i);
+  if (dq === dom0Quads && dom0Quads.count > 0) weighDom0(out, deviceFrom, dom0Quads, st, w);
 }
 
 /**
@@ -177,41 +162,57 @@ function pathWaits(st: SimState, w: Work, i: number, resource: number): { device
 }
 
 /**
- * A victim hurt on a device both at the device's queue and in Dom0 waits at both, so its edges on
- * that device are the two splits weighted by the wait each costs it per request (`pathWaits`), as a
- * shared kernel's journal is weighed against the device. Rewrites the edges from `from` on; a
- * victim with one kind on a device keeps it.
+ * A victim hurt both at a device's queue and in Dom0 waits at both, so its shortfall on its I/O is
+ * one split among the stages it waits at, each weighted by the wait it costs the victim per request
+ * (`pathWaits`), as a shared kernel's journal is weighed against the device: each busy device's
+ * edges by the victim's wait at that device, Dom0's by its wait in Dom0 on every path it uses (shares
+ * summing to at most 1 over them). Rewrites the edges from `from` on; a victim with one kind keeps it.
  */
-function mergeDom0(out: EdgeQuads, from: number, dq: EdgeQuads, st: SimState, w: Work): void {
+function weighDom0(out: EdgeQuads, from: number, dq: EdgeQuads, st: SimState, w: Work): void {
   const TOP = st.params.attributionTop;
   const min = st.params.attributionMinShare;
-  const byKey = new Map<number, { dev: Map<number, number>; dom0: Map<number, number> }>();
-  const add = (q: EdgeQuads, lo: number, hi: number, kind: 'dev' | 'dom0') => {
+  const byVictim = new Map<number, Map<number, Map<number, number>>>();
+  const add = (q: EdgeQuads, lo: number, hi: number) => {
     for (let k = lo * 4; k < hi * 4; k += 4) {
-      const key = q.data[k] * 8 + q.data[k + 2];
-      let e = byKey.get(key);
-      if (!e) byKey.set(key, (e = { dev: new Map(), dom0: new Map() }));
-      e[kind].set(q.data[k + 1], q.data[k + 3]);
+      const v = q.data[k],
+        resource = q.data[k + 2];
+      let e = byVictim.get(v);
+      if (!e) byVictim.set(v, (e = new Map()));
+      let split = e.get(resource);
+      if (!split) e.set(resource, (split = new Map()));
+      split.set(q.data[k + 1], q.data[k + 3]);
     }
   };
-  add(out, from, out.count, 'dev');
-  add(dq, 0, dq.count, 'dom0');
+  add(out, from, out.count);
+  add(dq, 0, dq.count);
   out.count = from;
-  for (const key of [...byKey.keys()].sort((a, b) => a - b)) {
-    const { dev, dom0 } = byKey.get(key)!;
-    const v = Math.floor(key / 8),
-      resource = key % 8;
-    let wd = 0;
-    if (!dev.size) wd = 1;
-    else if (dom0.size) {
-      const waits = pathWaits(st, w, v, resource);
-      const sum = waits.device + waits.dom0;
-      wd = sum > 0 ? waits.dom0 / sum : 0.5;
+  for (const v of [...byVictim.keys()].sort((a, b) => a - b)) {
+    const splits = byVictim.get(v)!;
+    const weights = new Map<number, number>();
+    if (splits.size > 1 && splits.has(DOM0)) {
+      let dom0 = 0,
+        sum = 0;
+      for (const resource of [DISK, NET]) {
+        const uses = resource === DISK ? w.s.diskBase[v] > 0 : w.s.netBase[v] > 0;
+        if (!uses) continue;
+        const waits = pathWaits(st, w, v, resource);
+        dom0 += waits.dom0;
+        if (splits.has(resource)) {
+          weights.set(resource, waits.device);
+          sum += waits.device;
+        }
+      }
+      weights.set(DOM0, dom0);
+      sum += dom0;
+      for (const [r, x] of weights) weights.set(r, sum > 0 ? x / sum : 1 / weights.size);
     }
-    const merged = new Map<number, number>();
-    for (const [c, x] of dev) merged.set(c, x * (1 - wd));
-    for (const [c, x] of dom0) merged.set(c, (merged.get(c) ?? 0) + x * wd);
-    const ranked = [...merged].filter(([, x]) => x >= min).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    for (const [c, x] of ranked.slice(0, TOP)) out.push(v, c, resource, x);
+    for (const resource of [...splits.keys()].sort((a, b) => a - b)) {
+      const wr = weights.get(resource) ?? 1;
+      const ranked = [...splits.get(resource)!]
+        .map(([c, x]): [number, number] => [c, x * wr])
+        .filter(([, x]) => x >= min)
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      for (const [c, x] of ranked.slice(0, TOP)) out.push(v, c, resource, x);
+    }
   }
 }

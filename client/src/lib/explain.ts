@@ -114,7 +114,7 @@ function cause(input: ExplainInput): string {
     const who = fault ? `${top.culprit}'s ${fault.fault}` : top.culprit;
     const culprit = frame.vps.find((v) => v.id === top.culprit);
     let line =
-      `${who} ${throughDom0(top.resource, input) ?? `${holds(top.resource, culprit, input)} ${mechanism(top.resource, mode, vps)}`}`.trimEnd();
+      `${who} ${throughDom0(top.resource, culprit, input) ?? `${holds(top.resource, culprit, input)} ${mechanism(top.resource, mode, vps)}`}`.trimEnd();
     if (edges.length > 1) line += ` (${pct(top.share)} of the shortfall; ${edges.length - 1} more)`;
     return line;
   }
@@ -142,23 +142,33 @@ function cause(input: ExplainInput): string {
 }
 
 /**
- * Under para every guest's disk and network I/O passes Dom0's backends: where Dom0 is busy and the
- * device is not, the culprit's disk or network I/O fills Dom0, and that is what its neighbours wait
- * for (their own share of the device is free), so the line says so instead of the device share.
+ * Under para every guest's disk and network I/O passes Dom0's backends: an edge on Dom0 says the
+ * culprit's I/O fills Dom0, and every guest's I/O, the victim's among it, waits there (its own share
+ * of the device may be free). The culprit's I/O is named by its storm or flood, else by the one
+ * device it uses.
  */
-function throughDom0(resource: Resource, input: ExplainInput): string | null {
-  const { frame, mode, vps } = input;
-  if (base(mode) !== 'para' || (resource !== 'disk' && resource !== 'net')) return null;
-  const h = frame.host;
-  const device = resource === 'disk' ? h.diskUtil : h.netUtil;
-  if (!(h.dom0CpuUtil >= BUSY) || device >= BUSY) return null;
-  const what = resource === 'disk' ? 'disk' : 'network';
+function throughDom0(
+  resource: Resource,
+  culprit: VpsMetrics | undefined,
+  input: ExplainInput,
+): string | null {
+  const { frame, vps, faults } = input;
+  if (resource !== 'dom0') return null;
+  const own = culprit ? faults.filter((f) => f.vps === culprit.id).map((f) => f.fault) : [];
+  const disk = culprit !== undefined && culprit.diskServedIops > 0,
+    net = culprit !== undefined && culprit.netServedMbps > 0;
+  const what = own.includes('io_storm')
+    ? 'disk '
+    : own.includes('net_flood')
+      ? 'network '
+      : disk && !net
+        ? 'disk '
+        : net && !disk
+          ? 'network '
+          : '';
   const wait = vps.diskServedIops > 0 ? ` (${ms(vps.diskLatencyMs)} at the disk)` : '';
-  return `keeps Dom0 ${pct(h.dom0CpuUtil)} busy with its ${what} I/O: every guest's I/O waits in Dom0's backends${wait}`;
+  return `keeps Dom0 ${pct(frame.host.dom0CpuUtil)} busy with its ${what}I/O: every guest's I/O waits in Dom0's backends${wait}`;
 }
-
-/** Utilization from which a device or Dom0 counts as busy (as the engine's attribution counts it). */
-const BUSY = 0.8;
 
 function holds(resource: Resource, culprit: VpsMetrics | undefined, input: ExplainInput): string {
   const { host, frame } = input;

@@ -2,8 +2,8 @@
  * A storm through Dom0 (para, model spec §5): the demo lab's batch-1 storms the disk on a host with
  * idle cores, and Dom0's one vCPU carries only part of it. The guest pays its own I/O CPU for what
  * Dom0 carries (the rest waits in its ring), so the storm does not fill the cores; what hurts the
- * neighbours is Dom0's busy disk path, and that is where the blame lands: on batch-1, via the disk,
- * for every neighbour doing I/O, as its largest edge, and nowhere before the storm or after it.
+ * neighbours is Dom0's busy backends, and that is where the blame lands: on batch-1, via Dom0, for
+ * every neighbour doing I/O, as its largest edge, and nowhere before the storm or after it.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -57,15 +57,15 @@ describe('an io_storm through Dom0', () => {
       if (v.id !== 'batch-1') expect(meanWait(storm, v.id), v.id).toBeLessThan(meanWait(without, v.id) + 2);
   });
 
-  it('is blamed on batch-1 via the disk for every neighbour doing I/O, its largest edge', () => {
+  it('is blamed on batch-1 via Dom0 for every neighbour doing I/O, its largest edge', () => {
     const { e, calm, storm } = stormRun(200);
     expect(onBatch(calm)).toEqual([]);
     for (const f of storm.slice(10)) {
       const users = f.vps.filter((v) => v.id !== 'batch-1' && v.diskServedIops > 0).map((v) => v.id);
       expect(users.length).toBe(5);
-      const onDisk = onBatch(f).filter((a) => a.resource === 'disk');
-      expect(onDisk.map((a) => a.victim).sort(), `tick ${f.tick}`).toEqual([...users].sort());
-      for (const a of onDisk) {
+      const onDom0 = onBatch(f).filter((a) => a.resource === 'dom0');
+      expect(onDom0.map((a) => a.victim).sort(), `tick ${f.tick}`).toEqual([...users].sort());
+      for (const a of onDom0) {
         expect(a.share).toBeGreaterThan(0.5);
         const largest = Math.max(...f.attribution.filter((b) => b.victim === a.victim).map((b) => b.share));
         expect(a.share, `tick ${f.tick} ${a.victim}`).toBe(largest);
