@@ -4,7 +4,7 @@
  */
 import type { Command, ModeSpec, VpsSpec } from '../../shared/commands.js';
 import type { ApiError } from '../../shared/protocol.js';
-import { resolveMode, type ModeProfile } from './profiles.js';
+import { ADMISSION_EPS, resolveMode, type ModeProfile } from './profiles.js';
 import { cpuCapOf, normalizeVps, pushVps, removeVpsAt, ticksOf, type Host, type SimState } from './state.js';
 import type { VpsState } from '../../shared/protocol.js';
 
@@ -40,7 +40,7 @@ export function firstRefusal(
 ): { index: number; message: string } | undefined {
   let cpu = 0;
   let ram = 0;
-  const eps = 1e-9;
+  const eps = ADMISSION_EPS;
   const ramLimit = host.ramGiB * profile.admissionRam;
   const last = vps.length - 1;
   for (let k = 0; k <= last; k++) {

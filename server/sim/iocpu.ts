@@ -7,6 +7,7 @@
 import * as allocMod from './allocate.js';
 import { chargeDom0, dom0Carry } from './dom0cpu.js';
 import * as guestioMod from './guestio.js';
+import { ADMISSION_EPS } from './profiles.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
@@ -257,7 +258,9 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         sumGotQ += g;
       }
       dom0Got = Math.min(dom0Want, host.cores);
-      const deficit = Math.max(0, sumGotQ + dom0Got + hostOsCpu - host.cores);
+      // (What admission let fit, up to its rounding, fits: caps filling the host squeeze no one.)
+      const over = sumGotQ + dom0Got + hostOsCpu - host.cores;
+      const deficit = over > ADMISSION_EPS ? over : 0;
       if (deficit > 0 && hostOsCpu > 0 && sumGotQ > 0 && kernelRx <= 0) {
         hostOsCpu = shareHostOs(n, s, Math.max(0, host.cores - dom0Got));
       } else {

@@ -69,6 +69,13 @@ export interface ModeProfile {
   forkBombRadius: BlastRadius;
 }
 
+/**
+ * How far (cores, GiB) sums may pass the host and still fit: admission accepts caps that fill the
+ * host up to rounding (35 caps of 1/35 of a core sum to 1.0000000000000002), and a fixed quota does
+ * not squeeze what admission let fit.
+ */
+export const ADMISSION_EPS = 1e-9;
+
 /** The built-in profiles under a parameter record (overhead factors, slices and Dom0 come from it). */
 function builtins(k: Params): Record<ModeId, ModeProfile> {
   return {

@@ -87,4 +87,29 @@ describe('steal agrees with the scheduler wait', () => {
       }
     }
   });
+
+  it('under full, quotas that fill the host exactly (35 × 1/35 of a core) squeeze no one: each runs at its cap, no steal', () => {
+    // Admission accepts the caps: their sum is the host's one core, up to rounding (1.0000000000000002).
+    const s: Scenario = {
+      name: 'exactly full',
+      seed: 1,
+      mode: 'full',
+      host: { cores: 1, ramGiB: 64, diskIops: 100_000, netMbps: 10_000 },
+      vps: Array.from({ length: 35 }, (_, i) => ({
+        id: `v${i}`,
+        vcpus: 1,
+        ramGiB: 1,
+        diskIops: 100,
+        netMbps: 100,
+        cpuCapCores: 1 / 35,
+        load: { cpu: 1, mem: 0.2, disk: 0, net: 0 },
+      })),
+    };
+    const e = createEngine(s);
+    for (let t = 0; t < 5; t++)
+      for (const v of e.step().vps) {
+        expect(v.cpuGranted, `${v.id} at tick ${t}`).toBe(1 / 35);
+        expect(v.cpuSteal, `${v.id} at tick ${t}`).toBe(0);
+      }
+  });
 });
