@@ -6,6 +6,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
+import type { ModeSpec } from '../../shared/commands.js';
 import { CHARTS, createLab, waitChartsPast } from './lab.js';
 import { clippedText } from './clipped.js';
 
@@ -128,6 +129,40 @@ describe('a phone turned to landscape', () => {
         inMenu.filter((c) => c.bottom > height || c.right > width).map((c) => c.name),
         'menu controls off screen',
       ).toEqual([]);
+      expect(errors).toEqual([]);
+    }, 60_000);
+  // A compare lab's header holds its second mode too ("vs container"), its clock running.
+  const pairs: [number, number, [ModeSpec, ModeSpec]][] = [
+    [844, 390, ['para', 'full']],
+    [844, 390, ['hosted', 'container']],
+    [932, 430, ['container', 'hosted']],
+  ];
+  for (const [width, height, modes] of pairs)
+    test(`${width}×${height}: the compare view's header (${modes.join(' vs ')}) is one line`, async ({
+      server,
+      open,
+    }) => {
+      const lab = await createLab(server, { preset: 'demo', compare: modes });
+      const { page, errors } = await open(`/?lab=${lab}&view=compare`, { width, height, touch: true });
+      await page.getByTestId(`compare-p99-${modes[1]}`).waitFor({ timeout: 15_000 });
+      await page.getByRole('button', { name: 'Pause simulation' }).waitFor();
+      await expect.poll(() => page.getByTestId('sim-time').textContent()).toMatch(/t = \d/);
+      const controls = await headerControls(page);
+      const where = controls.map((c) => `${c.name}@${Math.round(c.top)}`).join(', ');
+      expect(rows(controls), `header rows (${where})`).toBe(1);
+      const header = await box(page, '[data-testid="header"]');
+      expect(header.height, 'header height').toBeLessThanOrEqual(52);
+      expect(
+        controls.filter((c) => c.right > width + 0.5 || c.left < 0).map((c) => c.name),
+        'header controls past an edge',
+      ).toEqual([]);
+      // What says the modes and the clock is whole, and each menu shows the start of its choice.
+      expect(await clippedText(page), 'text cut').toEqual([]);
+      for (const name of ['Lab', 'Virtualization mode'])
+        expect(
+          controls.find((c) => c.name === name)!.right - controls.find((c) => c.name === name)!.left,
+          `${name} menu width`,
+        ).toBeGreaterThanOrEqual(60);
       expect(errors).toEqual([]);
     }, 60_000);
   test('844×390: the compare view gives each pair of charts most of the screen, the table below', async ({
