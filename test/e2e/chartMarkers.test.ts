@@ -167,6 +167,41 @@ describe('chart markers', () => {
   }, 90_000);
 });
 
+describe('compare view markers', () => {
+  // A fork starts with its source's past but not its log: the band of a fault still running was
+  // drawn with nothing saying what it was.
+  test('a fault running when the lab is compared is marked where it started, on both sides', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    await waitForState(server, lab, (s) => s.tick >= 50);
+    const hog = await api(server, `/api/labs/${lab}/commands`, {
+      body: { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' },
+    });
+    expect(hog.status).toBe(200);
+    const since = (await waitForState(server, lab, (s) => s.faults.length > 0)).faults[0].sinceTick;
+    await waitForState(server, lab, (s) => s.tick >= since + 30);
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await page.getByTestId('vps-card-batch-1').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.waitForURL(/view=compare/, { timeout: 15_000 });
+    for (const id of ['compare-p99-para', 'compare-p99-full', 'compare-health-full']) {
+      const d = await waitDrawn(
+        page,
+        id,
+        (d) => d.labels.some((l) => !l.ahead && l.text.startsWith('cpu_hog on batch-1')),
+        'the cpu_hog that runs',
+      );
+      const label = d.labels.find((l) => l.text.startsWith('cpu_hog on batch-1'))!;
+      expect(label.kind, id).toBe('fault');
+      expect(Math.abs(label.t - since / 10), `${id}: marked at its start`).toBeLessThanOrEqual(0.15);
+      expectReadable(d, id);
+    }
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
+
 describe('Dom0 / host OS chart', () => {
   test('draws Dom0 CPU rising under an io_storm in para, and keys every line it draws across a mode switch', async ({
     server,
