@@ -20,7 +20,7 @@ import { ChartData, type ChartSpec, type LineSpec, type Tolerance } from './char
 import type { LabClient } from './lab.svelte.js';
 import type { TimeView } from './view.svelte.js';
 import { vpsColors } from './colors.js';
-import { markersFor, upcomingMarkers, type ChartMarker } from './markers.js';
+import { markersFor, runningFaultMarkers, upcomingMarkers, type ChartMarker } from './markers.js';
 import { markerPlugin, type DrawnLabel } from './markerPlugin.js';
 import { faultWindows, type FaultWindow } from './faultWindows.js';
 import { throttled } from './scheduler.js';
@@ -99,7 +99,8 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     if (aheadOf.state !== client.state)
       aheadOf = { state: client.state, markers: upcomingMarkers(client.state) };
     const past = markersFor(client.markers, slot);
-    return aheadOf.markers.length ? [...past, ...aheadOf.markers] : past;
+    const running = runningFaultMarkers(client.state, client.markers);
+    return aheadOf.markers.length || running.length ? [...past, ...running, ...aheadOf.markers] : past;
   };
   let layoutShown = '';
   const onLayout = (

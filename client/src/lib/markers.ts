@@ -28,6 +28,25 @@ export function upcomingMarkers(state: LabState | null): ChartMarker[] {
   return out;
 }
 
+/**
+ * The faults still running whose start no marker holds, marked where they started (from the lab
+ * state): a compare lab forked mid-fault has its source's past but not its log, and a long-running
+ * fault's start can fall out of the bounded log. Their shaded span then says what it is.
+ */
+export function runningFaultMarkers(state: LabState | null, past: readonly Marker[]): Marker[] {
+  if (!state) return [];
+  const s = state.tickMs / 1000;
+  const started = (label: string, tick: number): boolean =>
+    past.some((m) => m.kind === 'fault' && m.label === label && Math.abs(m.tick - tick) <= 1);
+  const out: Marker[] = [];
+  const add = (label: string, tick: number): void => {
+    if (!started(label, tick)) out.push({ tick, t: tick * s, kind: 'fault', label });
+  };
+  for (const f of state.faults) add(`${f.fault} on ${f.vps}`, f.sinceTick);
+  for (const f of state.hostFaults) add(f.fault.replace('_', ' '), f.sinceTick);
+  return out;
+}
+
 /** Lines at most this many pixels apart form one cluster, under one label. */
 export const CLUSTER_PX = 6;
 /** Labels longer than this are cut with an ellipsis. */
