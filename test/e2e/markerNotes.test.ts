@@ -93,6 +93,23 @@ describe('event labels on a chart, whole', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  // A wide screen has the room: a label as wide as a third of its plot is not cut at 140 px.
+  test('1920×1080: a label with room beside its line reads whole on the chart itself', async ({
+    server,
+    open,
+  }) => {
+    const lab = await openLab(server);
+    const { page, errors } = await open(`/?lab=${lab}&view=compare`, { width: 1920, height: 1080 });
+    const labels = await drawnLabels(page);
+    const reboot = labels.find((l) => l.full[0]?.startsWith('web-1 rebooted'));
+    expect(reboot, JSON.stringify(labels)).toBeTruthy();
+    expect(reboot!.text, 'the reboot label, whole').toMatch(
+      /^web-1 rebooted after its kernel panic( \+\d+)?$/,
+    );
+    for (const l of labels) expect(l.text, 'no label cut').not.toContain('…');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   test('390×844 (touch): a tap reads a cut label’s markers whole, a tap elsewhere closes it', async ({
     server,
     open,
