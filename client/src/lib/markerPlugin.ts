@@ -6,7 +6,7 @@
  */
 import type { Chart, Plugin } from 'chart.js';
 import type { Theme } from './chart.js';
-import { layoutMarkers, type ChartMarker } from './markers.js';
+import { MAX_LABEL_PX, layoutMarkers, type ChartMarker } from './markers.js';
 
 /** Height of one row of labels, px (10 px text). */
 const ROW_PX = 12;
@@ -97,6 +97,8 @@ export function markerPlugin(state: MarkerState): Plugin<'line'> {
         right: area.right - 2,
         measure: (s) => ctx.measureText(s).width,
         rows: Math.max(1, Math.min(MAX_ROWS, Math.floor((height * ROWS_SHARE) / ROW_PX))),
+        // A wide plot has room for a longer label: up to a third of it, never under the floor.
+        maxLabelPx: Math.max(MAX_LABEL_PX, (area.right - area.left) / 3),
         now: state.now?.(),
       });
       ctx.lineWidth = 1;

@@ -49,7 +49,7 @@ export function runningFaultMarkers(state: LabState | null, past: readonly Marke
 
 /** Lines at most this many pixels apart form one cluster, under one label. */
 export const CLUSTER_PX = 6;
-/** Labels longer than this are cut with an ellipsis. */
+/** Labels longer than this (or than a third of a wider plot) are cut with an ellipsis. */
 export const MAX_LABEL_PX = 140;
 /** Space kept between two labels of a row. */
 export const LABEL_GAP_PX = 6;
