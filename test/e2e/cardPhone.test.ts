@@ -1,6 +1,7 @@
 /**
  * A VPS card on a phone reads cleanly: each figure's label stands apart from the next (whole, not
- * cut, not run together), and the fault chips wrap in even rows, none alone on a line.
+ * cut, not run together), the fault chips wrap in even rows, none alone on a line, and the resize
+ * form keeps each unit whole on one line.
  */
 import { describe, expect } from 'vitest';
 import { browserTest } from './fixture.js';
@@ -50,6 +51,31 @@ describe('a VPS card on a phone', () => {
         Math.max(...seen.rows) - Math.min(...seen.rows),
         `chips a row: ${seen.rows}`,
       ).toBeLessThanOrEqual(1);
+      expect(errors).toEqual([]);
+    }, 60_000);
+
+  // "Weight share, 1–" over "65535": a range broken across lines reads as two numbers.
+  for (const [w, h] of [
+    [390, 844],
+    [1280, 720],
+  ] as const)
+    test(`at ${w}×${h} the resize form keeps each field's unit on one line`, async ({ server, open }) => {
+      const lab = await createLab(server, { preset: 'demo' });
+      const { page, errors } = await open(`/?lab=${lab}`, { width: w, height: h, touch: w < 900 });
+      const card = page.getByTestId('vps-card-web-1');
+      await card.waitFor({ timeout: 15_000 });
+      await card.getByText('Resize or remove').click();
+      const form = page.getByRole('form', { name: 'Resize web-1' });
+      await form.waitFor();
+      await form.scrollIntoViewIfNeeded();
+      const units = await form.evaluate((f) =>
+        Array.from(f.querySelectorAll('label > span > span')).map((u) => ({
+          text: u.textContent!.trim(),
+          lines: new Set(Array.from(u.getClientRects()).map((r) => Math.round(r.top))).size,
+        })),
+      );
+      expect(units.map((u) => u.text)).toContain('share, 1–65535');
+      for (const u of units) expect(u.lines, `"${u.text}" on one line`).toBe(1);
       expect(errors).toEqual([]);
     }, 60_000);
 });
