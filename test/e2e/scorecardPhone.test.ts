@@ -1,7 +1,7 @@
 /**
- * The scorecard on a phone (390×844 and turned, 844×390, touch): read top to bottom, nothing
- * scrolls sideways, each cell names its mode (the table's column heads are off screen there). Turned,
- * the wide table hid its two container columns past the box's right edge.
+ * The scorecard on a phone (390×844 and turned, 844×390) and a tablet (1024×768): read top to
+ * bottom, nothing scrolls sideways, each cell names its mode (the table's column heads are off
+ * screen there). Turned, the wide table hid its container columns past the box's right edge.
  */
 import { describe, expect } from 'vitest';
 import { browserTest } from './fixture.js';
@@ -13,6 +13,7 @@ describe('the scorecard on a phone', () => {
   for (const [width, height] of [
     [390, 844],
     [844, 390],
+    [1024, 768],
   ] as const)
     test(`${width}×${height}: reads without sideways scrolling, each cell naming its mode`, async ({
       open,
