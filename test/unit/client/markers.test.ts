@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   layoutMarkers,
   markersFor,
+  runningFaultMarkers,
   truncate,
   upcomingMarkers,
   type ChartMarker,
@@ -242,5 +243,37 @@ describe('markers of a compare lab', () => {
       100,
     );
     expect(m).toMatchObject({ side: undefined, label: '[full] a went down', kind: 'fault' });
+  });
+});
+
+describe('faults still running', () => {
+  const state = {
+    tickMs: 100,
+    faults: [{ vps: 'batch-1', fault: 'cpu_hog', sinceTick: 120 }],
+    hostFaults: [{ fault: 'dom0_crash', sinceTick: 200 }],
+  } as unknown as LabState;
+  const started = (tick: number, command: object) =>
+    markerFor({ tick, kind: 'command', by: 'rest', message: '', command } as never, 100)!;
+
+  it('are marked where they started when no marker holds their start, named as their start event is', () => {
+    const marked = runningFaultMarkers(state, []);
+    expect(marked.map((x) => [x.tick, x.t, x.kind, x.label])).toEqual([
+      [120, 12, 'fault', 'cpu_hog on batch-1'],
+      [200, 20, 'fault', 'dom0 crash'],
+    ]);
+    const fromLog = [
+      started(120, { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' }),
+      started(200, { type: 'hostFault', fault: 'dom0_crash' }),
+    ];
+    expect(fromLog.map((x) => x.label)).toEqual(marked.map((x) => x.label));
+  });
+
+  it('are not marked twice when the log holds their start', () => {
+    const log = [started(120, { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' })];
+    expect(runningFaultMarkers(state, log).map((x) => x.label)).toEqual(['dom0 crash']);
+    // A start of the same fault long before (an earlier run of it) does not stand for this one.
+    const earlier = [started(10, { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' })];
+    expect(runningFaultMarkers(state, earlier).map((x) => x.label)).toContain('cpu_hog on batch-1');
+    expect(runningFaultMarkers(null, [])).toEqual([]);
   });
 });
