@@ -202,6 +202,38 @@ describe('compare view markers', () => {
   }, 60_000);
 });
 
+describe('compare view fading', () => {
+  // The dashboard fades a VPS running a fault of its own so its neighbours stand out; the compare
+  // view drew the same lab's culprit at full strength, its line setting every chart's story.
+  test('a VPS running a fault of its own is faded there as on the dashboard, the legend saying so', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { preset: 'demo', compare: ['para', 'full'] });
+    const hog = await api(server, `/api/labs/${lab}/commands`, {
+      body: { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' },
+    });
+    expect(hog.status).toBe(200);
+    const { page, errors } = await open(`/?lab=${lab}&view=compare`);
+    await page.getByTestId('compare-p99-full').waitFor({ timeout: 15_000 });
+    const legend = page.getByRole('list', { name: /VPS colours/ });
+    await legend
+      .getByRole('button', {
+        name: 'Focus on batch-1 on the charts; faded there while it runs a fault',
+        exact: true,
+      })
+      .waitFor({ timeout: 10_000 });
+    expect(await legend.getByRole('button', { name: /faded there/ }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
+    await page.getByTestId('chart-p99').waitFor({ timeout: 15_000 });
+    await page
+      .getByRole('list', { name: /VPS colours/ })
+      .getByRole('button', { name: /^Focus on batch-1 on the charts; faded there/ })
+      .waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
+
 describe('Dom0 / host OS chart', () => {
   test('draws Dom0 CPU rising under an io_storm in para, and keys every line it draws across a mode switch', async ({
     server,
