@@ -69,3 +69,16 @@ describe('fault windows from typed entries', () => {
     expect(w).toEqual([{ t0: 1, t1: 3.1, label: 'io_storm on db-1' }]);
   });
 });
+
+describe('a fault running across a mode switch', () => {
+  it('is shaded from where the log saw it start, not from the state’s renewed record', () => {
+    const w = faultWindows(
+      [
+        cmd(110, { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' }),
+        cmd(150, { type: 'setMode', mode: 'full' }),
+      ],
+      state([{ vps: 'batch-1', fault: 'cpu_hog', sinceTick: 150 }]),
+    );
+    expect(w).toEqual([{ t0: 11, t1: Infinity, label: 'cpu_hog on batch-1' }]);
+  });
+});

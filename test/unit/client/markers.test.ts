@@ -7,7 +7,7 @@ import {
   upcomingMarkers,
   type ChartMarker,
 } from '../../../client/src/lib/markers.js';
-import type { LabState } from '../../../shared/protocol.js';
+import type { LabEvent, LabState } from '../../../shared/protocol.js';
 import { modeLabel } from '../../../shared/events.js';
 import { markerFor } from '../../../client/src/lib/lab.svelte.js';
 
@@ -252,28 +252,28 @@ describe('faults still running', () => {
     faults: [{ vps: 'batch-1', fault: 'cpu_hog', sinceTick: 120 }],
     hostFaults: [{ fault: 'dom0_crash', sinceTick: 200 }],
   } as unknown as LabState;
-  const started = (tick: number, command: object) =>
-    markerFor({ tick, kind: 'command', by: 'rest', message: '', command } as never, 100)!;
+  const cmd = (tick: number, command: object): LabEvent =>
+    ({ tick, kind: 'command', by: 'rest', message: '', command }) as LabEvent;
+  const hog = { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' };
 
-  it('are marked where they started when no marker holds their start, named as their start event is', () => {
-    const marked = runningFaultMarkers(state, []);
+  it('are marked where they started when the log does not hold their start, named as their start event is', () => {
+    const marked = runningFaultMarkers([], state);
     expect(marked.map((x) => [x.tick, x.t, x.kind, x.label])).toEqual([
       [120, 12, 'fault', 'cpu_hog on batch-1'],
       [200, 20, 'fault', 'dom0 crash'],
     ]);
-    const fromLog = [
-      started(120, { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' }),
-      started(200, { type: 'hostFault', fault: 'dom0_crash' }),
-    ];
-    expect(fromLog.map((x) => x.label)).toEqual(marked.map((x) => x.label));
+    const fromLog = [cmd(120, hog), cmd(200, { type: 'hostFault', fault: 'dom0_crash' })].map(
+      (e) => markerFor(e, 100)!.label,
+    );
+    expect(fromLog).toEqual(marked.map((x) => x.label));
   });
 
-  it('are not marked twice when the log holds their start', () => {
-    const log = [started(120, { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' })];
-    expect(runningFaultMarkers(state, log).map((x) => x.label)).toEqual(['dom0 crash']);
-    // A start of the same fault long before (an earlier run of it) does not stand for this one.
-    const earlier = [started(10, { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' })];
-    expect(runningFaultMarkers(state, earlier).map((x) => x.label)).toContain('cpu_hog on batch-1');
-    expect(runningFaultMarkers(null, [])).toEqual([]);
+  it('are not marked twice when the log holds their start, even before the state’s (a mode switch renews it)', () => {
+    expect(runningFaultMarkers([cmd(120, hog)], state).map((x) => x.label)).toEqual(['dom0 crash']);
+    expect(runningFaultMarkers([cmd(90, hog)], state).map((x) => x.label)).toEqual(['dom0 crash']);
+    // A run of it that the log saw end is another one: this one is marked.
+    const ended = [cmd(10, hog), cmd(50, { type: 'stopFault', vps: 'batch-1', fault: 'cpu_hog' })];
+    expect(runningFaultMarkers(ended, state).map((x) => x.label)).toContain('cpu_hog on batch-1');
+    expect(runningFaultMarkers([], null)).toEqual([]);
   });
 });
