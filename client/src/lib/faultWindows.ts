@@ -15,16 +15,21 @@ export interface FaultWindow {
 
 const ENDED = /^(?:\[[^\]]*\] )?(\S+)(?: on (\S+))? ended$/;
 
-export function faultWindows(events: readonly LabEvent[], state: LabState | null): FaultWindow[] {
-  if (!state) return [];
-  const s = state.tickMs / 1000;
+/**
+ * What the log says of each fault: the spans it saw start and end, and the faults it saw start and
+ * not end (key → start tick). Keys: "cpu_hog on batch-1", "dom0_crash".
+ */
+function readLog(
+  events: readonly LabEvent[],
+  s: number,
+): { closed: FaultWindow[]; open: Map<string, number> } {
   const open = new Map<string, number>();
-  const out: FaultWindow[] = [];
+  const closed: FaultWindow[] = [];
   const close = (key: string, tick: number): void => {
     const start = open.get(key);
     if (start === undefined) return;
     open.delete(key);
-    out.push({ t0: start * s, t1: (tick + 1) * s, label: key });
+    closed.push({ t0: start * s, t1: (tick + 1) * s, label: key });
   };
   for (const e of events) {
     const c = e.command;
@@ -40,9 +45,43 @@ export function faultWindows(events: readonly LabEvent[], state: LabState | null
       if (m) close(m[2] ? `${m[1]} on ${m[2]}` : m[1], e.tick);
     }
   }
-  // Still running: the state is the truth (also for faults that began before the log's oldest entry).
-  for (const f of state.faults)
-    out.push({ t0: f.sinceTick * s, t1: Infinity, label: `${f.fault} on ${f.vps}` });
-  for (const f of state.hostFaults) out.push({ t0: f.sinceTick * s, t1: Infinity, label: f.fault });
+  return { closed, open };
+}
+
+/** A running fault's key, as the log names it. */
+const keyOf = (f: { fault: string; vps?: string }): string => (f.vps ? `${f.fault} on ${f.vps}` : f.fault);
+
+export function faultWindows(events: readonly LabEvent[], state: LabState | null): FaultWindow[] {
+  if (!state) return [];
+  const s = state.tickMs / 1000;
+  const { closed, open } = readLog(events, s);
+  // Still running: the state is the truth (also for faults that began before the log's oldest
+  // entry); it starts where the log saw it start, when the log did (a mode switch renews the
+  // state's record of a fault that goes on running).
+  const running = (key: string, since: number): FaultWindow => ({
+    t0: Math.min(open.get(key) ?? since, since) * s,
+    t1: Infinity,
+    label: key,
+  });
+  for (const f of state.faults) closed.push(running(keyOf(f), f.sinceTick));
+  for (const f of state.hostFaults) closed.push(running(keyOf(f), f.sinceTick));
+  return closed;
+}
+
+/**
+ * The faults still running whose start the log does not hold (a compare lab forked mid-fault has
+ * its source's past but not its log; a long-running fault's start can fall out of the bounded
+ * log), each with its start tick and its marker's name.
+ */
+export function unloggedFaults(
+  events: readonly LabEvent[],
+  state: LabState | null,
+): { tick: number; label: string }[] {
+  if (!state) return [];
+  const { open } = readLog(events, state.tickMs / 1000);
+  const out: { tick: number; label: string }[] = [];
+  for (const f of state.faults) if (!open.has(keyOf(f))) out.push({ tick: f.sinceTick, label: keyOf(f) });
+  for (const f of state.hostFaults)
+    if (!open.has(keyOf(f))) out.push({ tick: f.sinceTick, label: f.fault.replace('_', ' ') });
   return out;
 }

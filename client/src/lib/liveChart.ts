@@ -95,11 +95,22 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     return windowsOf.windows;
   };
   let aheadOf: { state: unknown; markers: ChartMarker[] } = { state: null, markers: [] };
+  let runningOf: { events: unknown; state: unknown; markers: ChartMarker[] } = {
+    events: null,
+    state: null,
+    markers: [],
+  };
   const shown = (): ChartMarker[] => {
     if (aheadOf.state !== client.state)
       aheadOf = { state: client.state, markers: upcomingMarkers(client.state) };
     const past = markersFor(client.markers, slot);
-    const running = runningFaultMarkers(client.state, client.markers);
+    if (runningOf.events !== client.events || runningOf.state !== client.state)
+      runningOf = {
+        events: client.events,
+        state: client.state,
+        markers: runningFaultMarkers(client.events, client.state),
+      };
+    const running = runningOf.markers;
     return aheadOf.markers.length || running.length ? [...past, ...running, ...aheadOf.markers] : past;
   };
   let layoutShown = '';

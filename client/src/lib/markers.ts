@@ -4,7 +4,8 @@
  * one label per cluster of nearby lines, every mode switch labelled on its own, labels stacked in
  * rows so none overlaps another, long ones cut with an ellipsis).
  */
-import type { LabState } from '../../../shared/protocol.js';
+import type { LabEvent, LabState } from '../../../shared/protocol.js';
+import { unloggedFaults } from './faultWindows.js';
 import { markerFor, type Marker } from './lab.svelte.js';
 
 /** A chart marker: something that happened, or (`ahead`) a scheduled event that has not fired yet. */
@@ -29,22 +30,18 @@ export function upcomingMarkers(state: LabState | null): ChartMarker[] {
 }
 
 /**
- * The faults still running whose start no marker holds, marked where they started (from the lab
- * state): a compare lab forked mid-fault has its source's past but not its log, and a long-running
- * fault's start can fall out of the bounded log. Their shaded span then says what it is.
+ * The faults still running whose start the log does not hold, marked where they started (from
+ * the lab state): a compare lab forked mid-fault has its source's past but not its log, and a
+ * long-running fault's start can fall out of the bounded log. Their shaded span then says what it is.
  */
-export function runningFaultMarkers(state: LabState | null, past: readonly Marker[]): Marker[] {
-  if (!state) return [];
-  const s = state.tickMs / 1000;
-  const started = (label: string, tick: number): boolean =>
-    past.some((m) => m.kind === 'fault' && m.label === label && Math.abs(m.tick - tick) <= 1);
-  const out: Marker[] = [];
-  const add = (label: string, tick: number): void => {
-    if (!started(label, tick)) out.push({ tick, t: tick * s, kind: 'fault', label });
-  };
-  for (const f of state.faults) add(`${f.fault} on ${f.vps}`, f.sinceTick);
-  for (const f of state.hostFaults) add(f.fault.replace('_', ' '), f.sinceTick);
-  return out;
+export function runningFaultMarkers(events: readonly LabEvent[], state: LabState | null): Marker[] {
+  const s = (state?.tickMs ?? 100) / 1000;
+  return unloggedFaults(events, state).map((f) => ({
+    tick: f.tick,
+    t: f.tick * s,
+    kind: 'fault',
+    label: f.label,
+  }));
 }
 
 /** Lines at most this many pixels apart form one cluster, under one label. */
