@@ -2,7 +2,7 @@
  * One live lab: one engine (two in a compare lab, one per mode, fed the same commands), paced in
  * real time by a fixed-timestep accumulator, with a bounded history and event log. Commands wait
  * in a queue and apply at the next tick boundary. The newest frames are handed on at most
- * broadcastHz times a second (encoding and sending them is the net layer's job).
+ * broadcastHz times a second (ticking.ts; encoding and sending them is the net layer's job).
  */
 import type { Logger } from 'pino';
 import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
@@ -11,8 +11,7 @@ import type { Frame } from '../../shared/model.js';
 import type { Ack, ClockResult, LabEvent, LabState, LabSummary } from '../../shared/protocol.js';
 import type { Engine } from '../sim/api.js';
 import type { LabSnapshot } from './store.js';
-import { FrameHistory, type LabBroadcast } from './history.js';
-import { stepOnce } from './packed.js';
+import type { FrameHistory, LabBroadcast } from './history.js';
 import { tickEvents } from './events.js';
 import {
   applyCommand,
@@ -22,7 +21,7 @@ import {
   type CommandTarget,
 } from './commands.js';
 import { LabLog, type EventListener } from './log.js';
-import { Pacer } from './pace.js';
+import { Ticking } from './ticking.js';
 import { LabFacts } from './state.js';
 import { Holding } from './holding.js';
 import { digestOf, RequestIds } from './requestIds.js';
@@ -53,14 +52,9 @@ export class Lab {
   /** What a clock action touches of this lab. */
   private readonly clockTarget: ClockTarget;
   private readonly log: LabLog;
-  private readonly pace: Pacer;
-  private readonly frameListeners = new Set<(frames: readonly Frame[]) => void>();
-  private readonly broadcastListeners = new Set<(b: LabBroadcast) => void>();
+  /** The pace, the ticks run and the frames handed on. */
+  private readonly ticking: Ticking;
   private readonly resetListeners = new Set<() => void>();
-  /** The newest tick computed (the history's newest), -1 before the first. */
-  private latest = -1;
-  private broadcastTick = -1;
-  private tickErrors = 0;
   private readonly facts: LabFacts;
   /** The request ids seen, so a command sent again with its id is not applied twice. */
   private readonly ids: RequestIds;
@@ -77,9 +71,17 @@ export class Lab {
     this.seq = init.seq ?? 0;
     this.log = new LabLog(init.events);
     this.onCommand = init.onCommand;
-    this.pace = new Pacer(init.now, init.limits.broadcastHz);
     const maxTicks = Math.max(1, Math.ceil((init.limits.historyS * 1000) / this.tickMs));
-    this.history = new FrameHistory({ maxTicks, maxBytes: init.limits.historyBytes });
+    this.ticking = new Ticking(
+      this,
+      { drain: () => this.queue.drain(), recordEngineEvents: () => this.recordEngineEvents() },
+      this.log,
+      this.logger,
+      init.now,
+      init.limits.broadcastHz,
+      { maxTicks, maxBytes: init.limits.historyBytes },
+    );
+    this.history = this.ticking.history;
     this.facts = new LabFacts(init.scenario, init.colors, init.name);
     this.ids = new RequestIds(init.requests);
     this.target = {
@@ -94,8 +96,8 @@ export class Lab {
     };
     this.queue = new CommandQueue(this.id, this.target, this.logger);
     this.clockTarget = clockTargetOf(this, {
-      clearPace: () => this.pace.clear(),
-      step: (n) => this.step(n),
+      clearPace: () => this.ticking.clearPace(),
+      step: (n) => this.ticking.step(n),
       record: (event, withState) => this.record(event, withState),
       persist: (tick, by, clock, req) => {
         if (req) this.ids.clockApplied(req.rid, tick, digestOf({ clock: req.action }), clock);
@@ -124,8 +126,7 @@ export class Lab {
 
   /** The newest frames (one per mode), at most broadcastHz times a second: what viewers are sent. */
   onFrames(fn: (frames: readonly Frame[]) => void): () => void {
-    this.frameListeners.add(fn);
-    return () => this.frameListeners.delete(fn);
+    return this.ticking.onFrames(fn);
   }
 
   /**
@@ -133,8 +134,7 @@ export class Lab {
    * only (encoded once, straight from the history's arrays, no frame objects).
    */
   onBroadcast(fn: (b: LabBroadcast) => void): () => void {
-    this.broadcastListeners.add(fn);
-    return () => this.broadcastListeners.delete(fn);
+    return this.ticking.onBroadcast(fn);
   }
 
   onEvent(fn: EventListener): () => void {
@@ -154,21 +154,7 @@ export class Lab {
    * is still writing, and an entry written just before would be that write.
    */
   pump(now: number): void {
-    this.pace.advance(now, this.speed, this.paused);
-    this.log.hold();
-    try {
-      this.queue.drain();
-      while (this.pace.nextTick(this.tickMs)) this.runTick();
-      const lost = this.pace.dropBacklog(this.tickMs);
-      if (lost)
-        this.logger.warn(
-          { lost, total: this.pace.dropped },
-          'lab fell behind real time; skipped the backlog',
-        );
-      if (this.broadcastDue() && this.pace.takeBroadcast()) this.broadcast();
-    } finally {
-      this.log.release();
-    }
+    this.ticking.pump(now);
   }
 
   /**
@@ -176,50 +162,7 @@ export class Lab {
    * it steps again it goes on from where it stood instead of running the held seconds in a burst.
    */
   skip(now: number): void {
-    this.pace.advance(now, this.speed, true);
-  }
-
-  private broadcastDue(): boolean {
-    return this.latest >= 0 && this.latest !== this.broadcastTick;
-  }
-
-  private broadcast(): void {
-    if (this.latest < 0) return;
-    // At 1× every tick is charted: one that a late timer ran without its own broadcast rides along.
-    const since = this.ticksPerBroadcast === 1 ? this.broadcastTick : undefined;
-    this.broadcastTick = this.latest;
-    const b = this.history.broadcast(this.id, since);
-    for (const fn of this.frameListeners) fn(b.frames());
-    for (const fn of this.broadcastListeners) fn(b);
-  }
-
-  /** One tick: apply what is queued, step every engine, record. An unexpected error is logged once here. */
-  private runTick(): void {
-    this.queue.drain();
-    try {
-      const ticks = this.engines.map(stepOnce);
-      this.history.push(ticks);
-      this.latest = this.history.lastTick ?? -1;
-      this.recordEngineEvents();
-    } catch (e) {
-      this.tickErrors++;
-      if (this.tickErrors <= 5 || this.tickErrors % 1000 === 0)
-        this.logger.error(
-          { err: e, tick: this.tick, count: this.tickErrors },
-          'error inside a tick; the lab keeps running',
-        );
-    }
-  }
-
-  /** Run `n` ticks at once (a clock step), their log entries after the frame. */
-  private step(n: number): void {
-    this.log.hold();
-    try {
-      for (let i = 0; i < n; i++) this.runTick();
-      this.broadcast();
-    } finally {
-      this.log.release();
-    }
+    this.ticking.skip(now);
   }
 
   /**
@@ -298,7 +241,7 @@ export class Lab {
    */
   replay(records: readonly LogRecord[], untilTick = -1): void {
     for (const rec of records) {
-      while (this.tick < rec.tick) this.runTick();
+      while (this.tick < rec.tick) this.ticking.runTick();
       if (isClockRecord(rec)) {
         this.paused = rec.clock.paused;
         this.speed = rec.clock.speed;
@@ -310,9 +253,8 @@ export class Lab {
       }
       this.seq = Math.max(this.seq, rec.seq);
     }
-    while (this.tick < untilTick) this.runTick();
-    // What was re-run was broadcast by the run that first computed it.
-    this.broadcastTick = this.latest;
+    while (this.tick < untilTick) this.ticking.runTick();
+    this.ticking.replayed();
   }
 
   /** Replace the recent log (a restored lab takes the saved one, not what its replay produced). */
@@ -344,10 +286,7 @@ export class Lab {
     if (engines.length !== this.engines.length) throw new Error('reset needs one engine per mode');
     this.queue.cancel({ code: 'CONFLICT', message: 'the lab was reset before this command applied' });
     this.engines.splice(0, this.engines.length, ...engines);
-    this.history.clear();
-    this.latest = -1;
-    this.broadcastTick = -1;
-    this.pace.clear();
+    this.ticking.clear();
     this.seq = 0;
     this.speed = 1;
     this.paused = false;
