@@ -148,12 +148,15 @@ export interface FrameMessage {
 }
 
 /**
- * Why the process running a lab does not step it for now: `store`, the cluster's store (Redis) does
- * not answer, so that process cannot be sure it still owns the lab (its lease may have passed to
- * another). The lab goes on from where it stood once the store answers: the held time is skipped,
- * never run in a burst.
+ * Why a lab does not step for this viewer now. `store`: the cluster's store (Redis) does not answer
+ * the process running the lab, so that process cannot be sure it still owns the lab (its lease may
+ * have passed to another) and does not step it; the lab goes on from where it stood once the store
+ * answers (the held time is skipped, never run in a burst). `relay`: the lab runs on another
+ * process, whose frames (and word of its holding) come through the store, and the store does not
+ * answer the process this viewer is connected to; `held: null` follows once frames can flow (a
+ * viewer that joined meanwhile joins again then for its snapshot).
  */
-export type HeldReason = 'store';
+export type HeldReason = 'store' | 'relay';
 
 export interface SnapshotMessage {
   lab: string;

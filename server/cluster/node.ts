@@ -27,9 +27,11 @@ import { Answers } from './answer.js';
 import { Leases } from './leases.js';
 import { loadOf, Members, type Member } from './members.js';
 import { connectRedis, redisReady, waitForRedis } from './redis.js';
+import { RelayHeld } from './relayHeld.js';
 import { RemoteAsker } from './remote.js';
 import { Requests } from './requests.js';
 import { RedisLabStore } from './store.js';
+import { StoreHealth } from './storeHealth.js';
 import { Takeover } from './takeover.js';
 import { ViewerNumbers } from './viewers.js';
 
@@ -53,6 +55,8 @@ export class ClusterNode implements RemoteLabs {
   readonly leases: Leases;
   readonly store: RedisLabStore;
   readonly members: Members;
+  /** Whether Redis answers this process now. */
+  readonly health: StoreHealth;
   private readonly logger: Logger;
   private io: Server | null = null;
   private registry: Registry | null = null;
@@ -69,6 +73,7 @@ export class ClusterNode implements RemoteLabs {
   private readonly answers: Answers;
   private readonly takeover: Takeover;
   private readonly viewerNumbers: ViewerNumbers;
+  private readonly relay: RelayHeld;
   private closed = false;
 
   constructor(o: ClusterOptions) {
@@ -88,6 +93,12 @@ export class ClusterNode implements RemoteLabs {
       (id) => this.registry?.get(id)?.save(),
     );
     this.members = new Members(this.redis);
+    this.health = new StoreHealth(this.redis);
+    this.relay = new RelayHeld({
+      io: () => this.io,
+      health: this.health,
+      runsHere: (id) => this.registry?.get(id) !== undefined,
+    });
     this.viewerNumbers = new ViewerNumbers(this.redis);
     this.answers = new Answers({
       owned: (id) => this.owned(id),
@@ -115,6 +126,7 @@ export class ClusterNode implements RemoteLabs {
       },
       known: () => this.known,
       closed: () => this.closed,
+      answering: () => this.health.answering(),
     });
   }
 
@@ -122,6 +134,7 @@ export class ClusterNode implements RemoteLabs {
   async connect(timeoutMs = 10_000): Promise<void> {
     await waitForRedis(this.redis, timeoutMs);
     this.known = new Set(await this.store.ids());
+    this.health.start();
   }
 
   /** For the registry: ids used by labs elsewhere in the service (in any case). */
@@ -133,6 +146,23 @@ export class ClusterNode implements RemoteLabs {
    */
   heldBy = (lab: Lab): HeldReason | null =>
     this.leases.fresh(lab.id) || !redisReady(this.redis) ? null : 'store';
+
+  /**
+   * For the registry: what keeps a change that needs Redis (a new lab, a reset, a deletion, a
+   * command's record) from being made now, named; null while Redis answers.
+   */
+  storeAway = (): string | null =>
+    this.health.answering() && redisReady(this.redis) ? null : 'the cluster’s store (Redis) does not answer';
+
+  /** What a viewer connected here is told of lab `id` run by another process (see relayHeld.ts). */
+  held(id: string): HeldReason | null {
+    return this.relay.reason(id);
+  }
+
+  /** A viewer joined lab `id` here while it was held for it: it is told again once frames flow. */
+  toldHeld(id: string): void {
+    this.relay.toldJoined(id);
+  }
 
   /** Every lab id of the service, as last read. */
   async labIds(): Promise<string[]> {
@@ -298,6 +328,7 @@ export class ClusterNode implements RemoteLabs {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.health.stop();
     for (const t of this.timers) clearInterval(t);
     this.requests?.close();
     await this.store.flush();

@@ -48,9 +48,11 @@ export interface RemoteDeps {
   /** Lab ids of the service as last read (used while Redis is away or does not answer). */
   known(): Set<string>;
   closed(): boolean;
+  /** Whether Redis answers this process now (storeHealth.ts). */
+  answering(): boolean;
 }
 
-export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber'> {
+export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | 'toldHeld'> {
   /** Snapshot requests in flight, by lab and options: joins arriving together share one. */
   private readonly snapshotsAsked = new Map<string, Promise<Ack<SnapshotMessage>>>();
 

@@ -9,6 +9,7 @@ import type {
   Ack,
   ClientToServer,
   ClockResult,
+  HeldReason,
   ServerToClient,
   SnapshotMessage,
 } from '../../shared/protocol.js';
@@ -40,4 +41,11 @@ export interface RemoteLabs {
    * name in a lab's log); undefined when it cannot be had now (Redis away).
    */
   viewerNumber(): Promise<number | undefined>;
+  /**
+   * Whether a viewer connected here sees lab `id` (run elsewhere) held, and why: its frames come
+   * through the cluster's store, which may not answer this process (null: they flow).
+   */
+  held(id: string): HeldReason | null;
+  /** A viewer joined lab `id` while it was held for it: tell it again once its frames flow. */
+  toldHeld(id: string): void;
 }

@@ -146,6 +146,13 @@ export class Joins {
     if (this.maxJoined(socket, r, room, ack)) return;
     await socket.join(room);
     r.reply(ack, { ok: true, data: { lab: id } });
+    // Its frames and its snapshot cannot reach this process now: say so; the viewer is told again
+    // (`held: null`) once they can, and joins again for the snapshot.
+    const held = remote.held(id);
+    if (held) {
+      remote.toldHeld(id);
+      return void socket.emit('held', { lab: id, held });
+    }
     const snap = await remote.snapshot(id, socket.data.canControl, opts);
     if (snap.ok) socket.emit('snapshot', { ...snap.data, you: socket.data.by });
     else socket.emit('error', snap.error);

@@ -3,7 +3,8 @@
  * that runs the lab, a real Chromium page watching it. The owner stops stepping once its lease is
  * unsure; the page must say so (not "Live" over standing charts), a page joining meanwhile too,
  * and once Redis answers again the lab goes on from where it stood, without running the held
- * seconds in one burst, and the page is live again.
+ * seconds in one burst, and the page is live again. A page connected to another process of the
+ * cluster (the lab's frames reach it through Redis) must say so too, and be live again after.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ import {
 
 let redis: RedisHandle;
 let owner: ServerProcess;
+let other: ServerProcess;
 let browser: Browser;
 let viewer: Client;
 /** Ticks of the frames the socket viewer got, and what it was told of the lab's holding, in order. */
@@ -30,7 +32,8 @@ const sleep = (ms: number) => new Promise((w) => setTimeout(w, ms));
 beforeAll(async () => {
   ensureClientBuilt();
   [redis, browser] = await Promise.all([startRedis(), launchBrowser()]);
-  owner = await startServer(redis.url, { CLIENT_DIR: path.join(ROOT, 'dist/client') });
+  const env = { CLIENT_DIR: path.join(ROOT, 'dist/client') };
+  [owner, other] = await Promise.all([startServer(redis.url, env), startServer(redis.url, env)]);
   const made = await http(`${owner.url}/api/labs`, {
     method: 'POST',
     body: { id: 'held', preset: 'demo' },
@@ -62,6 +65,9 @@ describe('a lab its owner cannot step while Redis does not answer', () => {
     const { page, errors } = await openPage(browser, `${owner.url}/?lab=held`);
     const status = page.getByTestId('connection-status');
     await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/Live/);
+    const far = await openPage(browser, `${other.url}/?lab=held`);
+    const farStatus = far.page.getByTestId('connection-status');
+    await expect.poll(() => farStatus.textContent(), { timeout: 30_000 }).toMatch(/Live/);
     await waitFor(viewer, 'frame', () => true, 15_000);
 
     redis.proc.kill('SIGSTOP');
@@ -75,6 +81,13 @@ describe('a lab its owner cannot step while Redis does not answer', () => {
     await banner.waitFor({ timeout: 10_000 });
     expect(await banner.textContent()).toMatch(/held.*store \(Redis\) does not answer.*stopped stepping/);
     expect(await page.getByTestId('follow-status').textContent()).not.toMatch(/Live/);
+    // The page on the other process is told by its own server, which Redis does not answer either.
+    await expect.poll(() => farStatus.textContent(), { timeout: 15_000 }).toMatch(/Held/);
+    const farBanner = far.page.getByTestId('held-banner');
+    await farBanner.waitFor({ timeout: 10_000 });
+    expect(await farBanner.textContent()).toMatch(
+      /held for this page.*store \(Redis\) does not answer the server this page is connected to/,
+    );
 
     // A page opened meanwhile learns it from its snapshot.
     const late = await openPage(browser, `${owner.url}/?lab=held`);
@@ -95,13 +108,15 @@ describe('a lab its owner cannot step while Redis does not answer', () => {
     const next = ticksOf(released())[0];
     // Held at least 6 s (60 ticks at 1×): caught up, the first frame would be that far ahead.
     expect(next - lastTick, `first frame after the hold (tick ${lastTick} before it)`).toBeLessThan(15);
-    for (const p of [page, late.page]) {
+    for (const p of [page, late.page, far.page]) {
       await expect
         .poll(() => p.getByTestId('connection-status').textContent(), { timeout: 15_000 })
         .toMatch(/Live/);
       await p.getByTestId('held-banner').waitFor({ state: 'detached', timeout: 10_000 });
     }
     await late.context.close();
+    await far.context.close();
     expect(errors).toEqual([]);
+    expect(far.errors).toEqual([]);
   }, 120_000);
 });

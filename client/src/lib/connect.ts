@@ -71,10 +71,12 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
         return;
       }
       watchdog = setTimeout(() => {
-        client.lastError = {
-          code: 'INTERNAL',
-          message: 'The server joined this lab but sent no history; asking again',
-        };
+        // Held for this page, the snapshot cannot come: the page already says why (asked again quietly).
+        if (!client.held)
+          client.lastError = {
+            code: 'INTERNAL',
+            message: 'The server joined this lab but sent no history; asking again',
+          };
         join();
       }, SNAPSHOT_WAIT_MS);
     });
@@ -122,7 +124,10 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
     if (msg.lab === client.labId && Number.isInteger(msg.count)) client.viewers = msg.count;
   });
   socket.on('held', (msg) => {
-    if (msg.lab === client.labId) client.held = msg.held ?? null;
+    if (msg.lab !== client.labId) return;
+    client.held = msg.held ?? null;
+    // Joined while the lab was held for this page, it has no snapshot yet: it can come now.
+    if (!client.held && !client.ready) join();
   });
   // The lab went back to its start: a fresh snapshot replaces everything held.
   socket.on('reset', (msg) => {
