@@ -31,7 +31,12 @@ const PASSED_HEADERS = ['content-type', 'content-disposition', 'location', 'cach
 
 /** What `/healthz` adds in a cluster: the process that answered, the labs it owns, its Redis link. */
 export function clusterHealth(node: ClusterNode, registry: Registry): () => ClusterHealth {
-  return () => ({ process: node.id, owns: registry.list().map((l) => l.id), redis: node.redis.status });
+  return () => ({
+    process: node.id,
+    owns: registry.list().map((l) => l.id),
+    redis: node.redis.status,
+    redisAnswers: node.health.answering(),
+  });
 }
 
 export function clusterRoutes(node: ClusterNode, registry: Registry): Router {

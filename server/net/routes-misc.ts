@@ -69,7 +69,10 @@ export function miscRoutes({ logger, scorecard = defaultScorecard }: MiscRoutesD
 export interface ClusterHealth {
   process: string;
   owns: string[];
+  /** The Redis connection's state (ioredis: ready, connecting, reconnecting, …). */
   redis: string;
+  /** Whether Redis answered this process within the last 2 s (a frozen Redis stays `ready`). */
+  redisAnswers: boolean;
 }
 
 /**
