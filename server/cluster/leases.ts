@@ -10,6 +10,7 @@
  */
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
+import { RedisAway } from './redis.js';
 import {
   ACQUIRE,
   CREATE,
@@ -52,9 +53,9 @@ export class Unlisted extends Error {
 }
 
 /** A reset's script reached Redis after its deadline, and did nothing. */
-export class ResetTooLate extends Error {
+export class ResetTooLate extends RedisAway {
   constructor() {
-    super('Redis ran the reset too late; nothing was reset, try again');
+    super('Redis ran it too late, so it did nothing');
     this.name = 'ResetTooLate';
   }
 }

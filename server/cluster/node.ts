@@ -126,7 +126,7 @@ export class ClusterNode implements RemoteLabs {
       },
       known: () => this.known,
       closed: () => this.closed,
-      answering: () => this.health.answering(),
+      answering: () => this.storeAway() === null,
     });
   }
 
@@ -153,6 +153,11 @@ export class ClusterNode implements RemoteLabs {
    */
   storeAway = (): string | null =>
     this.health.answering() && redisReady(this.redis) ? null : 'the cluster’s store (Redis) does not answer';
+
+  /** Whether lab `id` is one of the service's, as Redis last listed it (no asking). */
+  knows(id: string): boolean {
+    return this.known.has(id);
+  }
 
   /** What a viewer connected here is told of lab `id` run by another process (see relayHeld.ts). */
   held(id: string): HeldReason | null {

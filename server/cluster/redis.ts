@@ -45,6 +45,15 @@ export async function waitForRedis(redis: Redis, ms: number): Promise<void> {
   }
 }
 
+/** A write that Redis did not take (away, not answering, or too late): nothing changed; try again. */
+export class RedisAway extends Error {
+  readonly code = 'UNAVAILABLE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'RedisAway';
+  }
+}
+
 /** Whether commands currently reach Redis. */
 export const redisReady = (redis: Redis): boolean => redis.status === 'ready';
 

@@ -30,6 +30,10 @@ const RETRY_MS = 250;
 const RESEND_ASK_MS = 30_000;
 /** A command safe to send again is sent again after this long without an answer. */
 const RESEND_MS = 2000;
+/** How long one look at a lab's lease may wait for Redis before it is asked whether Redis answers at all. */
+const LEASE_WAIT_MS = 2500;
+/** What `ask` resolves with when Redis does not answer this process and nothing was sent. */
+const STORE_AWAY = Symbol('store away');
 /** How long asking Redis whether a lab exists may take (else the list as last read answers). */
 const EXISTS_WAIT_MS = 1000;
 
@@ -48,7 +52,7 @@ export interface RemoteDeps {
   /** Lab ids of the service as last read (used while Redis is away or does not answer). */
   known(): Set<string>;
   closed(): boolean;
-  /** Whether Redis answers this process now (storeHealth.ts). */
+  /** Whether Redis answers this process now (connected, and answering: storeHealth.ts). */
   answering(): boolean;
 }
 
@@ -72,15 +76,22 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
     payload: Record<string, unknown>,
     ms = ASK_MS,
     resend = false,
-  ): Promise<T | null> {
+  ): Promise<T | null | typeof STORE_AWAY> {
     const until = performance.now() + ms;
+    /** Whether the request went out to an owner (it may have been applied). */
+    let sent = false;
     for (;;) {
       const requests = this.d.requests();
-      if (!requests || !redisReady(this.d.redis)) return null;
+      if (!requests) return null;
+      if (!redisReady(this.d.redis)) return sent ? null : STORE_AWAY;
       // Bounded: a frozen Redis holds a command for as long as it is frozen.
-      const lease = await within(this.d.redis.get(keys.lease(id)), Math.max(1, until - performance.now()));
-      if (lease === LATE) return null;
-      if (lease) {
+      const lease = await within(
+        this.d.redis.get(keys.lease(id)),
+        Math.max(1, Math.min(LEASE_WAIT_MS, until - performance.now())),
+      );
+      if (lease === LATE && !this.d.answering()) return sent ? null : STORE_AWAY;
+      if (lease === LATE && performance.now() >= until) return null;
+      if (lease && lease !== LATE) {
         const owner = lease.slice(0, lease.lastIndexOf(':'));
         const left = Math.max(1, until - performance.now());
         const text =
@@ -93,7 +104,9 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
                 resend ? Math.min(RESEND_MS, left) : left,
               );
         if (typeof text === 'string') return JSON.parse(text) as T;
-        if (text === NO_ANSWER && !resend) return null;
+        // Reached no process (NOBODY) or not its own yet (null): nothing was done for it there.
+        if (text === NO_ANSWER) sent = true;
+        if (text === NO_ANSWER && (!resend || !this.d.answering())) return null;
       }
       if (performance.now() + RETRY_MS > until || this.d.closed() || !(await this.exists(id))) return null;
       await new Promise((res) => setTimeout(res, RETRY_MS));
@@ -102,7 +115,7 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
 
   /** Whether lab `id` is one of the service's (as last read, when Redis does not answer in time). */
   async exists(id: string): Promise<boolean> {
-    if (!redisReady(this.d.redis)) return this.d.known().has(id);
+    if (!redisReady(this.d.redis) || !this.d.answering()) return this.d.known().has(id);
     const listed = await within(this.d.redis.hexists(keys.labs, id), EXISTS_WAIT_MS);
     if (listed === LATE) return this.d.known().has(id);
     // What Redis answered is the newest read of the list (a lab created since the last one is in it).
@@ -129,7 +142,7 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
     const until = performance.now() + ASK_MS;
     while (!this.d.closed()) {
       const r = await this.ask<Ack<SnapshotMessage>>('snapshot', id, { canControl, opts }, SNAPSHOT_ASK_MS);
-      if (r) return r;
+      if (r && r !== STORE_AWAY) return r;
       const local = this.d.localSnapshot(id, canControl, opts);
       if (local) return { ok: true, data: local };
       if (performance.now() > until || !(await this.exists(id))) break;
@@ -139,6 +152,7 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
   }
 
   async command(id: string, command: Command, by: string, rid: string): Promise<Ack<{ tick: number }>> {
+    if (!this.d.answering()) return this.storeAway(id);
     const asked = await this.ask<Ack<{ tick: number }>>(
       'command',
       id,
@@ -146,7 +160,7 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
       RESEND_ASK_MS,
       true,
     );
-    return asked ?? this.unreachable(id);
+    return asked === STORE_AWAY ? this.storeAway(id) : (asked ?? this.unreachable(id));
   }
 
   /**
@@ -155,8 +169,27 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
    * (a step too: it is not stepped twice).
    */
   async clock(id: string, action: ClockAction, by: string, rid: string): Promise<ClockAck> {
+    if (!this.d.answering()) return this.storeAway(id);
     const asked = await this.ask<ClockAck>('clock', id, { action, by, rid }, RESEND_ASK_MS, true);
-    return asked ?? this.unreachable(id);
+    return asked === STORE_AWAY ? this.storeAway(id) : (asked ?? this.unreachable(id));
+  }
+
+  /** Redis does not answer this process: nothing was sent to the lab's owner. */
+  private async storeAway(
+    id: string,
+  ): Promise<{ ok: false; error: { code: 'UNKNOWN_LAB' | 'UNAVAILABLE'; message: string; path?: string } }> {
+    if (!(await this.exists(id)))
+      return {
+        ok: false,
+        error: { code: 'UNKNOWN_LAB', message: `no lab "${id.slice(0, 64)}"`, path: 'lab' },
+      };
+    return {
+      ok: false,
+      error: {
+        code: 'UNAVAILABLE',
+        message: `the cluster’s store (Redis) does not answer this server, through which lab "${id.slice(0, 64)}" is reached (another server runs it); nothing was sent, nothing changed; send it again once the store answers`,
+      },
+    };
   }
 
   private async unreachable(

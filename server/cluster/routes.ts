@@ -18,7 +18,7 @@ import { REQUEST_ID_HEADER } from '../net/routes-labs.js';
 import { keys } from './keys.js';
 import { leastLoaded, withRoom, type Member } from './members.js';
 import type { ClusterNode } from './node.js';
-import { redisReady } from './redis.js';
+import { LATE, within } from './redis.js';
 
 /** Set on a request one process forwards to another (it is then answered there, never forwarded again). */
 export const FORWARDED = 'x-contention-forwarded';
@@ -27,6 +27,8 @@ export const FORWARDED = 'x-contention-forwarded';
  * lease running out and the new owner re-running a big lab up to where the old one was fit in it.
  */
 const OWNER_WAIT_MS = 30_000;
+/** How long listing every lab of the service may wait for Redis. */
+const LIST_WAIT_MS = 3000;
 const PASSED_HEADERS = ['content-type', 'content-disposition', 'location', 'cache-control'];
 
 /** What `/healthz` adds in a cluster: the process that answered, the labs it owns, its Redis link. */
@@ -42,17 +44,23 @@ export function clusterHealth(node: ClusterNode, registry: Registry): () => Clus
 export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
   const r = Router();
 
-  r.get('/api/labs', async (_req, res, next) => {
-    if (!redisReady(node.redis)) return next();
-    try {
-      sendData(res, await listAll(node, registry));
-    } catch (err) {
-      next(err);
-    }
+  r.get('/api/labs', async (_req, res) => {
+    // Not the labs of this process alone, passed off as the service's: say the list cannot be read.
+    const listed = node.storeAway() ? LATE : await within(listAll(node, registry), LIST_WAIT_MS);
+    if (listed === LATE)
+      return sendError(
+        res,
+        apiError(
+          'UNAVAILABLE',
+          'the cluster’s store (Redis) does not answer this server, so the list of labs cannot be read; ask again in a moment',
+        ),
+      );
+    sendData(res, listed);
   });
 
   r.post('/api/labs', async (req, res, next) => {
-    if (req.headers[FORWARDED] || !redisReady(node.redis)) return next();
+    // Made here, where the registry refuses it while the store does not answer.
+    if (req.headers[FORWARDED] || node.storeAway()) return next();
     try {
       // A fork runs where the lab it forks runs; anything else on the least-loaded process.
       const from = (req.body as { from?: unknown } | undefined)?.from;
@@ -76,7 +84,18 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
         res,
         apiError('RESTORING', `lab "${id.slice(0, 64)}" is changing process; ask again in a moment`, 'lab'),
       );
-    if (registry.get(id) || req.headers[FORWARDED] || !redisReady(node.redis)) return next();
+    if (registry.get(id) || req.headers[FORWARDED]) return next();
+    // The owner is found, and reached, through Redis: a lab it listed is not "no lab" meanwhile.
+    if (node.storeAway())
+      return node.knows(id)
+        ? sendError(
+            res,
+            apiError(
+              'UNAVAILABLE',
+              `the cluster’s store (Redis) does not answer this server, through which lab "${id.slice(0, 64)}" is reached (another server runs it); nothing was sent, nothing changed; send it again once the store answers`,
+            ),
+          )
+        : next();
     try {
       const resend = resendable(req);
       if (resend) req.headers[REQUEST_ID_HEADER] ??= randomUUID();

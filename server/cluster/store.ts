@@ -9,6 +9,7 @@ import type { LogRecord } from '../lab/lab.js';
 import type { LabMeta, LabSnapshot, RawLab, Store } from '../lab/store.js';
 import { keys } from './keys.js';
 import { LeaseLost, ResetTooLate, Unlisted, type Leases } from './leases.js';
+import { RedisAway } from './redis.js';
 
 /** How long a reset waits for Redis before it answers that nothing was reset, ms. */
 export const RESET_WAIT_MS = 5000;
@@ -94,7 +95,7 @@ export class RedisLabStore implements Store {
    */
   replace(meta: LabMeta): Promise<void> {
     if (this.redis.status !== 'ready')
-      return Promise.reject(new Error('Redis is unreachable; nothing was reset, try again'));
+      return Promise.reject(new RedisAway('the cluster’s store (Redis) is unreachable'));
     const until = performance.now() + RESET_WAIT_MS;
     let gaveUp = false;
     const job = this.enqueue(meta.id, async () => {
@@ -108,9 +109,7 @@ export class RedisLabStore implements Store {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         gaveUp = true;
-        reject(
-          new Error(`Redis did not answer within ${RESET_WAIT_MS / 1000} s; nothing was reset, try again`),
-        );
+        reject(new RedisAway(`the cluster’s store (Redis) did not answer within ${RESET_WAIT_MS / 1000} s`));
         job.then(
           () => {
             this.logger.error(

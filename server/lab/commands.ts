@@ -88,9 +88,15 @@ export class CommandQueue {
     for (const p of this.pending.splice(0)) p.resolve(this.gone());
   }
 
-  /** Refuse every queued command with `error` (the lab went back to its start). */
-  cancel(error: ApiError): void {
-    for (const p of this.pending.splice(0)) p.resolve({ ok: false, error });
+  /**
+   * Refuse every queued command with `error` (the lab went back to its start, or is held); `forget`
+   * is given the request id of each, when its id is not to stay answered so.
+   */
+  cancel(error: ApiError, forget?: (rid: string) => void): void {
+    for (const p of this.pending.splice(0)) {
+      if (p.rid !== undefined) forget?.(p.rid);
+      p.resolve({ ok: false, error });
+    }
   }
 
   /** Apply queued commands at the current tick boundary; each is acknowledged once it is saved. */

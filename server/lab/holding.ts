@@ -3,7 +3,7 @@
  * lease on it is unsure while the cluster's store does not answer). Its viewers are told when it
  * becomes held and when it steps again; a page joining meanwhile finds it in the snapshot.
  */
-import type { HeldReason } from '../../shared/protocol.js';
+import { fail, type ApiError, type HeldReason } from '../../shared/protocol.js';
 
 export class Holding {
   /** Why the lab is held now; null while it steps. */
@@ -21,4 +21,20 @@ export class Holding {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
+}
+
+/**
+ * The refusal of a command or clock action for lab `id` that is held (`reason`) or whose records
+ * cannot be saved now (`away`, what keeps them): nothing applied, to be sent again.
+ */
+export function notNow(
+  id: string,
+  reason: HeldReason | null,
+  away: string | null,
+): { ok: false; error: ApiError } {
+  const lab = `lab "${id.slice(0, 64)}"`;
+  const why = reason
+    ? `${lab} is held: the cluster’s store (Redis) does not answer the server running it, which cannot be sure it still owns the lab`
+    : `${away ?? 'the store does not answer'}, so the server running ${lab} cannot record it`;
+  return fail('UNAVAILABLE', `${why}; nothing was applied, send it again once the store answers`);
 }

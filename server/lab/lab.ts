@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
 import type { ClockAction } from '../../shared/inbound.js';
 import type { Frame } from '../../shared/model.js';
-import type { Ack, ClockResult, LabEvent, LabState, LabSummary } from '../../shared/protocol.js';
+import type { Ack, ApiError, ClockResult, LabEvent, LabState, LabSummary } from '../../shared/protocol.js';
 import type { Engine } from '../sim/api.js';
 import type { LabSnapshot } from './store.js';
 import type { FrameHistory, LabBroadcast } from './history.js';
@@ -23,7 +23,7 @@ import {
 import { LabLog, type EventListener } from './log.js';
 import { Ticking } from './ticking.js';
 import { LabFacts } from './state.js';
-import { Holding } from './holding.js';
+import { Holding, notNow } from './holding.js';
 import { digestOf, RequestIds } from './requestIds.js';
 import type { LabInit, LabLimits } from './labInit.js';
 import { clockTargetOf, isClockRecord, runClock, type ClockTarget, type LogRecord } from './clockActions.js';
@@ -58,6 +58,7 @@ export class Lab {
   private readonly facts: LabFacts;
   /** The request ids seen, so a command sent again with its id is not applied twice. */
   private readonly ids: RequestIds;
+  private readonly storeAway: () => string | null;
 
   constructor(init: LabInit) {
     this.id = init.id;
@@ -95,6 +96,11 @@ export class Lab {
       applied: (rid, tick, commands) => this.ids.applied(rid, tick, digestOf(commands)),
     };
     this.queue = new CommandQueue(this.id, this.target, this.logger);
+    this.storeAway = init.storeAway ?? (() => null);
+    // Held, the lab applies nothing: what waits for the next tick is refused, and may be sent again.
+    this.holding.listen((reason) => {
+      if (reason) this.queue.cancel(notNow(this.id, reason, null).error, (rid) => this.ids.forget(rid));
+    });
     this.clockTarget = clockTargetOf(this, {
       clearPace: () => this.ticking.clearPace(),
       step: (n) => this.ticking.step(n),
@@ -185,6 +191,8 @@ export class Lab {
    * refused). Sent again with the same request id `rid`, it gets the first answer, applied once.
    */
   submit(command: Command, by: string, rid?: string): Promise<CommandAck> {
+    const refused = this.refusal();
+    if (refused) return Promise.resolve(refused);
     return this.ids.once(rid, digestOf([command]), () => this.queue.submit([command], by, false, rid));
   }
 
@@ -194,6 +202,8 @@ export class Lab {
    * `commands[i].field`.
    */
   submitBatch(commands: readonly Command[], by: string, rid?: string): Promise<CommandAck> {
+    const refused = this.refusal();
+    if (refused) return Promise.resolve(refused);
     return this.ids.once(rid, digestOf(commands), () => this.queue.submit(commands, by, true, rid));
   }
 
@@ -209,6 +219,8 @@ export class Lab {
    * once, also by a process that restored or took the lab over.
    */
   clock(action: ClockAction, by: string, rid?: string): Promise<Ack<ClockResult>> {
+    const refused = this.refusal();
+    if (refused) return Promise.resolve(refused);
     return this.ids.onceNow(rid, digestOf({ clock: action }), () =>
       runClock(
         this.clockTarget,
@@ -218,6 +230,15 @@ export class Lab {
         rid,
       ),
     );
+  }
+
+  /**
+   * Why nothing can be applied now (held, or the records cannot be saved), as the answer; null when
+   * it can. Not remembered by the request ids: sent again later, it applies.
+   */
+  private refusal(): { ok: false; error: ApiError } | null {
+    const away = this.holding.reason ? null : this.storeAway();
+    return this.holding.reason || away ? notNow(this.id, this.holding.reason, away) : null;
   }
 
   /** What the lab is now: enough to draw every control. */

@@ -41,4 +41,9 @@ export interface LabInit {
   colors?: Record<string, string>;
   /** Request ids already applied (from the snapshot it was restored from). */
   requests?: readonly SavedRequest[];
+  /**
+   * What keeps a command's record from being saved now (a cluster whose Redis does not answer),
+   * named; null when nothing does. Commands and clock actions are refused meanwhile.
+   */
+  storeAway?: () => string | null;
 }

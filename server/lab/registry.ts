@@ -43,6 +43,12 @@ export interface RegistryOptions {
    * only while it surely owns it).
    */
   heldBy?: (lab: Lab) => HeldReason | null;
+  /**
+   * What keeps the store from taking a write now (a cluster's Redis that does not answer), named;
+   * null when nothing does. A new lab, a reset, a deletion and every command are refused meanwhile
+   * (UNAVAILABLE), changing nothing.
+   */
+  storeAway?: () => string | null;
 }
 
 type Res<T> = Result<T, ApiError>;
@@ -158,6 +164,7 @@ export class Registry {
       events: snap?.events,
       requests: snap?.requests,
       onCommand: store ? (rec) => this.resets.persist(store, id, rec) : undefined,
+      storeAway: this.o.storeAway,
     });
   }
 
@@ -187,6 +194,8 @@ export class Registry {
   /** Create a lab from `{ id?, preset?, scenario?, compare?, from? }` (neither preset nor scenario: the demo). */
   async create(req: NewLab): Promise<Res<Lab>> {
     const { id, compare, from } = req;
+    const away = this.away('nothing was created');
+    if (away) return away;
     if (this.labs.size + this.creating >= this.o.maxLabs)
       return fail('LIMIT_EXCEEDED', `this server runs at most ${this.o.maxLabs} labs; delete one first`);
     const clash = id === undefined ? null : this.clash(id);
@@ -235,6 +244,8 @@ export class Registry {
   async reset(id: string, by: string): Promise<Res<{ id: string; tick: number }>> {
     const lab = this.labs.get(id);
     if (!lab) return fail('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
+    const away = this.away('nothing was reset', lab);
+    if (away) return away;
     if (this.forks.has(id))
       return fail(
         'CONFLICT',
@@ -255,6 +266,14 @@ export class Registry {
       this.o.logger.info({ lab: id, by }, 'lab reset to its start');
       return { held: true, result: { ok: true, data: { id, tick: lab.tick } } };
     });
+  }
+
+  /** The refusal of a change the store cannot take now (or `lab` held), saying `nothing`; else null. */
+  private away(nothing: string, lab?: Lab): { ok: false; error: ApiError } | null {
+    const why = lab?.holding.reason
+      ? `lab "${lab.id}" is held: the cluster’s store (Redis) does not answer the server running it`
+      : this.o.storeAway?.();
+    return why ? fail('UNAVAILABLE', `${why}; ${nothing}, send it again once the store answers`) : null;
   }
 
   /** A lab name no running lab, nor one being created, has. */
@@ -280,6 +299,8 @@ export class Registry {
   async remove(id: string): Promise<Res<{ id: string }>> {
     const lab = this.labs.get(id);
     if (!lab) return fail('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
+    const away = this.away('nothing was deleted', lab);
+    if (away) return away;
     this.labs.delete(id);
     this.saver.forget(id);
     lab.close();

@@ -129,6 +129,12 @@ export class RequestIds {
     this.applied(id, tick, digestOf(this.replaying.commands));
   }
 
+  /** Forget `id` (its request was refused before it applied: sent again, it may apply). */
+  forget(id: string): void {
+    const seen = this.known.get(id);
+    if (seen && seen.saved === undefined) this.known.delete(id);
+  }
+
   /** The ids applied and recorded, oldest first, for a snapshot. */
   saved(): SavedRequest[] {
     const out: SavedRequest[] = [];

@@ -43,6 +43,12 @@ export class LabSaver {
     } catch (e) {
       this.logger.error({ err: e, lab: meta.id }, 'could not save a reset; the lab goes on as it was');
       const code = (e as NodeJS.ErrnoException)?.code;
+      // A cluster's store that does not answer: not a fault of the server, to be sent again.
+      if (code === 'UNAVAILABLE')
+        return fail(
+          'UNAVAILABLE',
+          `the reset could not be saved: ${(e as Error).message}; nothing changed, send it again once the store answers`,
+        );
       const why = typeof code === 'string' ? code : (e as Error)?.message;
       return fail('INTERNAL', `the reset could not be saved (${why}); nothing changed`);
     }

@@ -96,6 +96,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       rebuildTicks: deps.rebuildTicks,
       taken: deps.cluster?.taken,
       heldBy: deps.cluster?.heldBy,
+      storeAway: deps.cluster?.storeAway,
     });
   const restored = deps.registry
     ? Promise.resolve(0)
