@@ -1,0 +1,105 @@
+/**
+ * A click the server answers UNAVAILABLE ("send it again"), in a real Chromium against a cluster
+ * process whose real redis-server is frozen (SIGSTOP): the page sends it again by itself, with the
+ * same request id, backing off, and says meanwhile that it does; once Redis answers, the click
+ * applies, once, and nothing reads as an error. When Redis stays away past the last try, the page
+ * says plainly that the action did not get through.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ensureClientBuilt, launchBrowser, openPage, ROOT } from './harness.js';
+import { http } from '../integration/helpers.js';
+import {
+  startRedis,
+  startServer,
+  stopAll,
+  type RedisHandle,
+  type ServerProcess,
+} from '../integration/cluster/harness.js';
+
+let redis: RedisHandle;
+let owner: ServerProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureClientBuilt();
+  [redis, browser] = await Promise.all([startRedis(), launchBrowser()]);
+  owner = await startServer(redis.url, { CLIENT_DIR: path.join(ROOT, 'dist/client') });
+  const made = await http(`${owner.url}/api/labs`, {
+    method: 'POST',
+    body: { id: 'again', preset: 'demo' },
+    headers: { 'x-contention-forwarded': 'test' },
+  });
+  expect(made.status, made.text).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  if (redis?.proc.signalCode === null) redis.proc.kill('SIGCONT');
+  await browser?.close();
+  await stopAll();
+});
+
+const paused = async () => (await http(`${owner.url}/api/labs/again`)).body.data.paused as boolean;
+const pausesLogged = async () =>
+  ((await http(`${owner.url}/api/labs/again/events`)).body.data as { message: string }[]).filter(
+    (e) => e.message === 'paused',
+  ).length;
+
+/** Freeze Redis and wait until the page says the lab is held (its owner refuses changes then). */
+async function freeze(page: Page): Promise<void> {
+  redis.proc.kill('SIGSTOP');
+  await expect
+    .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 15_000 })
+    .toMatch(/Held/);
+}
+
+async function thaw(page: Page): Promise<void> {
+  redis.proc.kill('SIGCONT');
+  await expect
+    .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 30_000 })
+    .toMatch(/Live/);
+}
+
+describe('an action answered UNAVAILABLE', () => {
+  it('is sent again by the page, saying so, and applies once when the store answers', async () => {
+    const { page, errors } = await openPage(browser, `${owner.url}/?lab=again`);
+    await expect
+      .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 30_000 })
+      .toMatch(/Live/);
+    const resend = page.getByTestId('resend-banner');
+    const error = page.getByTestId('error-banner');
+
+    await freeze(page);
+    await page.getByRole('button', { name: 'Pause simulation' }).click();
+    await resend.waitFor({ timeout: 15_000 });
+    expect(await resend.textContent()).toMatch(
+      /Not confirmed yet: sending it again \(try \d of 5\)….*held.*Redis.*nothing was applied/,
+    );
+    expect(await error.count()).toBe(0);
+    await thaw(page);
+    // The next try goes through: applied, once, and said by the controls, not by an error.
+    await resend.waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByRole('button', { name: 'Resume simulation' }).waitFor({ timeout: 10_000 });
+    expect(await paused()).toBe(true);
+    expect(await pausesLogged()).toBe(1);
+    expect(await error.count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Resume simulation' }).click();
+    await page.getByRole('button', { name: 'Pause simulation' }).waitFor({ timeout: 10_000 });
+
+    // Away past the last try: the page says it did not get through, and it did not apply.
+    await freeze(page);
+    await page.getByRole('button', { name: 'Pause simulation' }).click();
+    await resend.waitFor({ timeout: 15_000 });
+    await error.waitFor({ timeout: 40_000 });
+    expect(await error.textContent()).toMatch(
+      /^\s*Sent 5 times, and the lab could not be reached: not applied as far as the page can tell\. Do it again in a moment\..*Redis/,
+    );
+    expect(await resend.count()).toBe(0);
+    await thaw(page);
+    expect(await paused()).toBe(false);
+    expect(await pausesLogged()).toBe(1);
+    expect(errors).toEqual([]);
+  }, 150_000);
+});
