@@ -100,6 +100,8 @@ describe('an action answered UNAVAILABLE', () => {
     await thaw(page);
     expect(await paused()).toBe(false);
     expect(await pausesLogged()).toBe(1);
-    expect(errors).toEqual([]);
+    // The lab menu asks for the list of labs now and then; while Redis is frozen the server answers
+    // it 503 (the list cannot be read), which Chromium logs like any failed load.
+    expect(errors.filter((e) => !/status of 503 \(Service Unavailable\)/.test(e))).toEqual([]);
   }, 150_000);
 });

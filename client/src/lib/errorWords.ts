@@ -4,6 +4,7 @@
  * message for the particulars (the field, the tick, the limit). Never "refused" for what applied.
  */
 import type { ApiError, ErrorCode } from '../../../shared/protocol.js';
+import { RESEND_DELAYS_MS, type Resending } from './requests.js';
 
 /** How the message is drawn: `bad` for a fault of the server, `warn` for everything else. */
 export type Tone = 'warn' | 'bad';
@@ -21,8 +22,7 @@ const LEADS: Record<ErrorCode, string> = {
   RATE_LIMITED: 'Not applied: too many changes at once. Wait a second, then do it again.',
   RESTORING:
     'Not applied: the lab is being restored or is moving to another server. Do it again in a moment.',
-  UNAVAILABLE:
-    'Not known to have applied: the server running this lab did not answer. Do it again in a moment.',
+  UNAVAILABLE: `Sent ${RESEND_DELAYS_MS.length + 1} times, and the lab could not be reached: not applied as far as the page can tell. Do it again in a moment.`,
   INVALID_INPUT: 'Not applied: a value was not accepted.',
   UNKNOWN_LAB: 'Not applied: this lab no longer exists.',
   UNKNOWN_VPS: 'Not applied: that VPS is not in this lab.',
@@ -54,4 +54,13 @@ export function sayError(e: ApiError): Said {
   const cause = CAUSES.find(([re]) => re.test(e.message))?.[1];
   const detail = [sentence(e.message), cause].filter(Boolean).join(' ');
   return { tone: e.code === 'INTERNAL' || !(e.code in LEADS) ? 'bad' : 'warn', lead, detail };
+}
+
+/** The words for an action being sent again by the page after an UNAVAILABLE answer. */
+export function sayResending(r: Resending): Said {
+  return {
+    tone: 'warn',
+    lead: `Not confirmed yet: sending it again (try ${r.attempt} of ${r.of})…`,
+    detail: sentence(r.error.message),
+  };
 }

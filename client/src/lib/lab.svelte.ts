@@ -22,7 +22,7 @@ import { decodeFrameMessage } from './decode.js';
 import type { CoarseHistory } from './backfill.js';
 import { fetchHistory, OlderHistory, type HistoryFetcher } from './older.js';
 import { SeriesTable, SERIES_CAPACITY } from './series.js';
-import { Requests, type RequestSocket } from './requests.js';
+import { Requests, type RequestSocket, type Resending } from './requests.js';
 
 export type { HistoryFetcher };
 
@@ -78,6 +78,8 @@ export class LabClient {
   you = $state<string | null>(null);
   /** How many browsers watch this lab. */
   viewers = $state(0);
+  /** An action the server answered UNAVAILABLE, being sent again (null while none is). */
+  resending = $state.raw<Resending | null>(null);
 
   /** Chart history, one table per mode of the lab. Not reactive: charts subscribe with `onData`. */
   readonly tables: SeriesTable[];
@@ -89,7 +91,10 @@ export class LabClient {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly listeners = new Set<(full: boolean) => void>();
   /** Commands and clock actions sent and not yet answered (sent again, same id, after a drop). */
-  private readonly requests = new Requests((e) => (this.lastError = e));
+  private readonly requests = new Requests(
+    (e) => (this.lastError = e),
+    (r) => (this.resending = r),
+  );
 
   /** The reactive view of the newest frame is refreshed at most this often (charts get every frame). */
   private readonly uiIntervalMs: number;

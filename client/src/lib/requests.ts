@@ -5,6 +5,11 @@
  * most once and answers a repeat as it answered the first, so the page learns whether the action
  * applied, and a click is never applied twice. Only when the connection stays down for GIVE_UP_MS
  * does the page stop waiting, and it says it cannot tell.
+ *
+ * An answer UNAVAILABLE (a cluster whose store does not answer, or whose server running the lab did
+ * not answer) means "send it again": the page does so by itself, with the same id, after each of
+ * RESEND_DELAYS_MS (backing off), saying meanwhile that it is sending it again; the answer to the
+ * last try is the one the page shows.
  */
 import type { Ack, ApiError, ClientToServer, ServerToClient } from '../../../shared/protocol.js';
 import type { Socket } from 'socket.io-client';
@@ -16,6 +21,16 @@ export type RequestSocket = Pick<Socket<ServerToClient, ClientToServer>, 'emit'>
 export const GIVE_UP_MS = 30_000;
 /** A request sent again to a server still restoring the lab (after a restart) is sent again this often. */
 export const RESTORING_RETRY_MS = 1000;
+
+/** An UNAVAILABLE answer is sent again (same id) after each of these waits, ms: five tries in about 15 s. */
+export const RESEND_DELAYS_MS = [1000, 2000, 4000, 8000] as const;
+
+/** A request being sent again after an UNAVAILABLE answer: which try comes next, of how many, and why. */
+export interface Resending {
+  attempt: number;
+  of: number;
+  error: ApiError;
+}
 
 /** Sends one request with its id on `socket`; `done` gets the server's answer. */
 export type Send<T> = (socket: RequestSocket, requestId: string, done: (r: Ack<T>) => void) => void;
@@ -54,8 +69,23 @@ export class Requests {
   private socket: RequestSocket | null = null;
   private connected = false;
 
-  /** `refused`: the server refused a request (a real answer, for the page's banner). */
-  constructor(private readonly refused: (e: ApiError) => void) {}
+  /** Requests waiting to be sent again after an UNAVAILABLE answer, newest last. */
+  private readonly resending = new Map<Pending, Resending>();
+
+  /**
+   * `refused`: the server refused a request (a real answer, for the page's banner). `resendingNow`:
+   * what is being sent again after an UNAVAILABLE answer (the newest), or null once nothing is.
+   */
+  constructor(
+    private readonly refused: (e: ApiError) => void,
+    private readonly resendingNow: (r: Resending | null) => void = () => undefined,
+  ) {}
+
+  private setResending(p: Pending, r: Resending | null): void {
+    if (r) this.resending.set(p, r);
+    else if (!this.resending.delete(p)) return;
+    this.resendingNow([...this.resending.values()].at(-1) ?? null);
+  }
 
   attach(socket: RequestSocket | null): void {
     this.socket = socket;
@@ -87,8 +117,10 @@ export class Requests {
       let retry: ReturnType<typeof setTimeout> | undefined;
       let resent = false;
       let restoringTries = 0;
+      let unavailableTries = 0;
       const finish = (r: Ack<T>, fromServer: boolean): void => {
         if (!this.pending.delete(p)) return;
+        this.setResending(p, null);
         clearTimeout(giveUp);
         clearTimeout(retry);
         if (fromServer && !r.ok) this.refused(r.error);
@@ -104,6 +136,21 @@ export class Requests {
             if (++restoringTries * RESTORING_RETRY_MS > GIVE_UP_MS) return finish(UNKNOWN, false);
             clearTimeout(retry);
             retry = setTimeout(sendNow, RESTORING_RETRY_MS);
+            return;
+          }
+          // The store or the server running the lab did not answer: sent again, same id, backing off.
+          if (!r.ok && r.error.code === 'UNAVAILABLE' && unavailableTries < RESEND_DELAYS_MS.length) {
+            const wait = RESEND_DELAYS_MS[unavailableTries++];
+            this.setResending(p, {
+              attempt: unavailableTries + 1,
+              of: RESEND_DELAYS_MS.length + 1,
+              error: r.error,
+            });
+            clearTimeout(retry);
+            retry = setTimeout(() => {
+              resent = true;
+              sendNow();
+            }, wait);
             return;
           }
           finish(r, true);
