@@ -17,6 +17,11 @@ export interface CommandRecord {
   command: Command;
   /** The request id it was sent with: a command sent again with it is not applied twice. */
   rid?: string;
+  /**
+   * Set on each record of a batch of several commands: how many records the batch has (they follow
+   * each other in the log). A log torn in the batch's write drops the batch whole (logTail.ts).
+   */
+  of?: number;
 }
 
 export type CommandAck = Ack<{ tick: number }>;
@@ -31,7 +36,7 @@ export interface CommandTarget {
   /** Log what the engines did while applying. */
   recordEngineEvents(): void;
   /** Record an applied command (persistence); a promise settles once it is durable. */
-  persist(command: Command, by: string, tick: number, rid?: string): Promise<void> | void;
+  persist(command: Command, by: string, tick: number, rid?: string, of?: number): Promise<void> | void;
   /** Commands sent with request id `rid` applied at `tick` (and are recorded with it). */
   applied(rid: string, tick: number, commands: readonly Command[]): void;
 }
@@ -137,8 +142,9 @@ export class CommandQueue {
       }
     }
     let r: CommandAck = { ok: true, data: { tick: this.target.engines[0].tick } };
+    const of = commands.length > 1 ? commands.length : undefined;
     for (const command of commands) {
-      const one = applyCommand(this.target, command, by, saving, rid);
+      const one = applyCommand(this.target, command, by, saving, rid, of);
       if (!one.ok) {
         this.logger.error({ command, error: one.error }, 'a checked batch command was refused');
         r = one;
@@ -190,6 +196,7 @@ export function applyCommand(
   by: string,
   saving: Promise<void>[] | null,
   rid?: string,
+  of?: number,
 ): CommandAck {
   const [first, ...others] = lab.engines;
   const tick = first.tick;
@@ -203,7 +210,7 @@ export function applyCommand(
     if (!r.ok && lab.compare) refusedBy.push(commandEvent(tick, by, command, k + 1, r.error.message));
   });
   if (saving) {
-    const saved = lab.persist(command, by, tick, rid);
+    const saved = lab.persist(command, by, tick, rid, of);
     if (saved) saving.push(saved);
   }
   for (const ev of refusedBy) lab.record(ev);

@@ -25,6 +25,7 @@ import {
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { settleSwaps, swapFolder } from './fileSwap.js';
+import { wholeRecords } from './logTail.js';
 import { lockDataDir } from './lock.js';
 import { LabExistsError, type LogRecord, type LabPart, type RawLab, type Store } from './store.js';
 
@@ -128,6 +129,16 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
     return run;
   };
 
+  /** The command log as bytes (a torn write may have cut a character in two); undefined when there is none. */
+  const readLog = async (id: string, unreadable: NonNullable<RawLab['unreadable']>) => {
+    try {
+      return await readFile(path.join(dir(id), FILES.commands));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.commands = readError(e);
+      return undefined;
+    }
+  };
+
   const closeLog = async (id: string) => {
     const log = logs.get(id);
     logs.delete(id);
@@ -147,7 +158,8 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
         log.fh = await open(path.join(dir(id), 'commands.ndjson'), 'a');
         log.size = (await log.fh.stat()).size;
       }
-      await log.fh.write(data);
+      // One write may take only part of the bytes (a disk filling up): the rest goes after it.
+      for (let at = 0; at < data.length;) at += (await log.fh.write(data, at, data.length - at)).bytesWritten;
       await log.fh.datasync();
       log.size += data.length;
     } catch (err) {
@@ -199,21 +211,20 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
         read('meta'),
         read('snapshot'),
         read('progress'),
-        read('commands'),
+        readLog(id, unreadable),
       ]);
       const damaged = Object.keys(unreadable).length > 0;
       if (meta === undefined && snapshot === undefined && log === undefined && !damaged) return undefined;
-      let text = log ?? '';
-      if (text && !text.endsWith('\n')) {
-        const keep = text.lastIndexOf('\n') + 1;
-        const cut = Buffer.byteLength(text.slice(keep));
-        text = text.slice(0, keep);
-        await truncate(path.join(dir(id), 'commands.ndjson'), Buffer.byteLength(text));
+      // What a power cut left of the last write (never acknowledged) goes, so new records follow whole ones.
+      const { bytes, dropped } = wholeRecords(log ?? Buffer.alloc(0));
+      if (log && bytes < log.length) {
+        await truncate(path.join(dir(id), 'commands.ndjson'), bytes);
         logger.warn(
-          { lab: id, bytes: cut },
-          'cut a torn last line from the command log (a write interrupted by a crash; it was never acknowledged)',
+          { lab: id, bytes: log.length - bytes, lines: dropped },
+          'cut a torn last write from the command log (interrupted by a crash; it was never acknowledged)',
         );
       }
+      const text = log ? log.subarray(0, bytes).toString('utf8') : '';
       const commands = text.split('\n');
       commands.pop();
       return { meta, snapshot, progress, commands, ...(damaged && { unreadable }) } satisfies RawLab;

@@ -91,8 +91,15 @@ export class Lab {
       maxVps: this.limits.maxVps,
       record: (event, withState) => this.record(event, withState),
       recordEngineEvents: () => this.recordEngineEvents(),
-      persist: (command, by, tick, rid) =>
-        this.onCommand?.({ seq: ++this.seq, tick, by, command, ...(rid === undefined ? {} : { rid }) }),
+      persist: (command, by, tick, rid, of) =>
+        this.onCommand?.({
+          seq: ++this.seq,
+          tick,
+          by,
+          command,
+          ...(rid === undefined ? {} : { rid }),
+          ...(of === undefined ? {} : { of }),
+        }),
       applied: (rid, tick, commands) => this.ids.applied(rid, tick, digestOf(commands)),
     };
     this.queue = new CommandQueue(this.id, this.target, this.logger);

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { formatPath, ModeSpecSchema, parseCommand, type Result } from '../../shared/commands.js';
 import { validateScenario } from '../scenario.js';
-import { ClockActionSchema, MAX_SPEED, MIN_SPEED, RequestIdSchema } from '../../shared/inbound.js';
+import { ClockActionSchema, MAX_BATCH, MAX_SPEED, MIN_SPEED, RequestIdSchema } from '../../shared/inbound.js';
 import { REMEMBERED_IDS } from './requestIds.js';
 import type { LogRecord } from './lab.js';
 import type { ClockRecord } from './clockActions.js';
@@ -63,6 +63,8 @@ const CommandRecordSchema = z.strictObject({
   ...recordFields,
   command: z.unknown(),
   rid: RequestIdSchema.optional(),
+  /** How many records the batch it was applied in has (a torn batch is dropped whole on load). */
+  of: z.number().int().min(2).max(MAX_BATCH).optional(),
 });
 const ClockRecordSchema = z
   .strictObject({
