@@ -6,7 +6,10 @@
  *   snapshot.json     the engines' saved state at a tick, with pace and recent log (rewritten)
  *   progress.json     the latest tick reached (rewritten every second or so, not flushed)
  * Whole files go to a temporary file first and are renamed into place, so a crash leaves the old
- * or the new file, never half of one; a reset replaces the lab's folder whole (fileSwap.ts).
+ * or the new file, never half of one; a reset replaces the lab's folder whole (fileSwap.ts). A new
+ * lab's folder, and its log when first made, have their folder entries flushed too (a power cut
+ * can lose a rename or a new file whose folder was not). A torn last write of the log is dropped
+ * on load (logTail.ts).
  * DATA_DIR/server.lock holds the owner's pid (lock.ts); a lab that
  * cannot be restored moves to DATA_DIR/quarantine/<id>-<time>/ with a reason.txt.
  */
@@ -24,7 +27,7 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { settleSwaps, swapFolder } from './fileSwap.js';
+import { settleSwaps, swapFolder, syncDir } from './fileSwap.js';
 import { wholeRecords } from './logTail.js';
 import { lockDataDir } from './lock.js';
 import { LabExistsError, type LogRecord, type LabPart, type RawLab, type Store } from './store.js';
@@ -157,6 +160,8 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
       if (!log.fh) {
         log.fh = await open(path.join(dir(id), 'commands.ndjson'), 'a');
         log.size = (await log.fh.stat()).size;
+        // A log just made is found after a power cut only once its folder's entry is on disk too.
+        if (log.size === 0) await syncDir(dir(id));
       }
       // One write may take only part of the bytes (a disk filling up): the rest goes after it.
       for (let at = 0; at < data.length;) at += (await log.fh.write(data, at, data.length - at)).bytesWritten;
@@ -246,6 +251,9 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
         }
         try {
           await writeAtomic(path.join(dir(meta.id), 'meta.json'), JSON.stringify(meta));
+          // Acknowledged, the lab must survive a power cut: its folder's entries on disk as well.
+          await syncDir(dir(meta.id));
+          await syncDir(root);
         } catch (e) {
           // Nothing was created: the id stays free for when the disk takes writes again.
           if (made) await rm(dir(meta.id), { recursive: true, force: true }).catch(() => undefined);
