@@ -21,16 +21,18 @@ import {
   rename,
   rm,
   truncate,
-  unlink,
   writeFile,
   type FileHandle,
 } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { dropTempFiles, writeAtomic } from './atomicFile.js';
 import { settleSwaps, swapFolder, syncDir } from './fileSwap.js';
 import { wholeRecords } from './logTail.js';
 import { lockDataDir } from './lock.js';
 import { LabExistsError, type LogRecord, type LabPart, type RawLab, type Store } from './store.js';
+
+export { writeAtomic };
 
 /** A folder name that can be a lab id (anything else under labs/ is ignored). */
 export const LAB_DIR = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
@@ -52,40 +54,6 @@ const readError = (e: unknown) => {
   const { code, message } = e as NodeJS.ErrnoException;
   return code ? `${code}: ${message.replace(/^[A-Z]+: /, '').replace(/, [a-z]+ '.*'$/, '')}` : String(e);
 };
-
-/** Write `data` to `file` atomically: a temporary file (flushed to disk when `sync`), renamed into place. */
-export async function writeAtomic(file: string, data: string, sync = true): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    try {
-      await fh.writeFile(data);
-      if (sync) await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-  } catch (e) {
-    // A full disk must not fill up with half-written temporary files.
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
-}
-
-/**
- * Delete the temporary files of writes a crash interrupted (their rename never happened, so nothing
- * reads them). Run when the store opens, before this process writes anything.
- */
-async function dropTempFiles(root: string, logger: Logger): Promise<void> {
-  for (const lab of await readdir(root, { withFileTypes: true })) {
-    if (!lab.isDirectory() || !LAB_DIR.test(lab.name)) continue;
-    const names = await readdir(path.join(root, lab.name)).catch(() => [] as string[]);
-    const temps = names.filter((n) => n.endsWith('.tmp'));
-    for (const n of temps) await rm(path.join(root, lab.name, n), { recursive: true, force: true });
-    if (temps.length)
-      logger.info({ lab: lab.name, files: temps }, 'deleted temporary files an interrupted write left');
-  }
-}
 
 interface LogFile {
   fh: FileHandle | null;
@@ -111,7 +79,7 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
   const release = await lockDataDir(dataDir, logger);
   try {
     await settleSwaps(root, (id) => LAB_DIR.test(id), logger);
-    await dropTempFiles(root, logger);
+    await dropTempFiles(root, (name) => LAB_DIR.test(name), logger);
   } catch (e) {
     await release();
     throw e;

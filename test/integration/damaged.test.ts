@@ -78,7 +78,7 @@ describe('a damaged DATA_DIR', () => {
       expect(await loadOf(url2, id), id).toBe(cpu(i));
       expect((await http(`${url2}/api/labs/${id}`)).body.data.tick).toBeGreaterThanOrEqual(ticks[id]);
     }
-    expect(second.out()).toMatch(/cut a torn last line/);
+    expect(second.out()).toMatch(/cut a torn last write from the command log/);
     expect(second.out()).toMatch(/snapshot\.json: tick: .*set aside/);
     // The torn log takes new records on a line of their own: one acknowledged now survives a kill.
     const next = await http(`${url2}/api/labs/torn/commands`, {
