@@ -2,31 +2,26 @@
  * One live lab: one engine (two in a compare lab, one per mode, fed the same commands), paced in
  * real time by a fixed-timestep accumulator, with a bounded history and event log. Commands wait
  * in a queue and apply at the next tick boundary. The newest frames are handed on at most
- * broadcastHz times a second (ticking.ts; encoding and sending them is the net layer's job).
+ * broadcastHz times a second (ticking.ts; encoding and sending them is the net layer's job). Commands
+ * and clock actions go through steering.ts.
  */
 import type { Logger } from 'pino';
 import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
 import type { ClockAction } from '../../shared/inbound.js';
 import type { Frame } from '../../shared/model.js';
-import type { Ack, ApiError, ClockResult, LabEvent, LabState, LabSummary } from '../../shared/protocol.js';
+import type { Ack, ClockResult, LabEvent, LabState, LabSummary } from '../../shared/protocol.js';
 import type { Engine } from '../sim/api.js';
 import type { LabSnapshot } from './store.js';
 import type { FrameHistory, LabBroadcast } from './history.js';
 import { tickEvents } from './events.js';
-import {
-  applyCommand,
-  CommandQueue,
-  type CommandAck,
-  type CommandRecord,
-  type CommandTarget,
-} from './commands.js';
+import type { CommandAck, CommandRecord } from './commands.js';
 import { LabLog, type EventListener } from './log.js';
 import { Ticking } from './ticking.js';
 import { LabFacts } from './state.js';
-import { Holding, notNow } from './holding.js';
-import { digestOf, RequestIds } from './requestIds.js';
+import { Holding } from './holding.js';
 import type { LabInit, LabLimits } from './labInit.js';
-import { clockTargetOf, isClockRecord, runClock, type ClockTarget, type LogRecord } from './clockActions.js';
+import type { LogRecord } from './clockActions.js';
+import { Steering } from './steering.js';
 
 export type { CommandRecord, LabBroadcast, LabInit, LabLimits, LogRecord };
 export { MAX_CATCH_UP } from './pace.js';
@@ -45,20 +40,13 @@ export class Lab {
 
   private readonly logger: Logger;
   private readonly limits: LabLimits;
-  private readonly onCommand?: (rec: LogRecord) => Promise<void> | void;
-  private readonly queue: CommandQueue;
-  /** What applying a command touches of this lab. */
-  private readonly target: CommandTarget;
-  /** What a clock action touches of this lab. */
-  private readonly clockTarget: ClockTarget;
+  /** Commands and clock actions: queued, applied once per request id, recorded, refused while held. */
+  private readonly steering: Steering;
   private readonly log: LabLog;
   /** The pace, the ticks run and the frames handed on. */
   private readonly ticking: Ticking;
   private readonly resetListeners = new Set<() => void>();
   private readonly facts: LabFacts;
-  /** The request ids seen, so a command sent again with its id is not applied twice. */
-  private readonly ids: RequestIds;
-  private readonly storeAway: () => string | null;
 
   constructor(init: LabInit) {
     this.id = init.id;
@@ -71,11 +59,10 @@ export class Lab {
     this.paused = init.paused ?? false;
     this.seq = init.seq ?? 0;
     this.log = new LabLog(init.events);
-    this.onCommand = init.onCommand;
     const maxTicks = Math.max(1, Math.ceil((init.limits.historyS * 1000) / this.tickMs));
     this.ticking = new Ticking(
       this,
-      { drain: () => this.queue.drain(), recordEngineEvents: () => this.recordEngineEvents() },
+      { drain: () => this.steering.queue.drain(), recordEngineEvents: () => this.recordEngineEvents() },
       this.log,
       this.logger,
       init.now,
@@ -84,38 +71,22 @@ export class Lab {
     );
     this.history = this.ticking.history;
     this.facts = new LabFacts(init.scenario, init.colors, init.name);
-    this.ids = new RequestIds(init.requests);
-    this.target = {
+    this.steering = new Steering({
+      id: this.id,
       engines: this.engines,
       compare: !!this.compare,
       maxVps: this.limits.maxVps,
+      holding: this.holding,
+      logger: this.logger,
+      pace: this,
+      nextSeq: () => ++this.seq,
       record: (event, withState) => this.record(event, withState),
       recordEngineEvents: () => this.recordEngineEvents(),
-      persist: (command, by, tick, rid, of) =>
-        this.onCommand?.({
-          seq: ++this.seq,
-          tick,
-          by,
-          command,
-          ...(rid === undefined ? {} : { rid }),
-          ...(of === undefined ? {} : { of }),
-        }),
-      applied: (rid, tick, commands) => this.ids.applied(rid, tick, digestOf(commands)),
-    };
-    this.queue = new CommandQueue(this.id, this.target, this.logger);
-    this.storeAway = init.storeAway ?? (() => null);
-    // Held, the lab applies nothing: what waits for the next tick is refused, and may be sent again.
-    this.holding.listen((reason) => {
-      if (reason) this.queue.cancel(notNow(this.id, reason, null).error, (rid) => this.ids.forget(rid));
-    });
-    this.clockTarget = clockTargetOf(this, {
       clearPace: () => this.ticking.clearPace(),
       step: (n) => this.ticking.step(n),
-      record: (event, withState) => this.record(event, withState),
-      persist: (tick, by, clock, req) => {
-        if (req) this.ids.clockApplied(req.rid, tick, digestOf({ clock: req.action }), clock);
-        return this.onCommand?.({ seq: ++this.seq, tick, by, clock, ...req });
-      },
+      onCommand: init.onCommand,
+      storeAway: init.storeAway,
+      requests: init.requests,
     });
   }
 
@@ -125,7 +96,7 @@ export class Lab {
 
   /** Commands waiting for the next tick boundary. */
   get queued(): number {
-    return this.queue.size;
+    return this.steering.queue.size;
   }
 
   get tickMs(): number {
@@ -198,9 +169,7 @@ export class Lab {
    * refused). Sent again with the same request id `rid`, it gets the first answer, applied once.
    */
   submit(command: Command, by: string, rid?: string): Promise<CommandAck> {
-    const refused = this.refusal();
-    if (refused) return Promise.resolve(refused);
-    return this.ids.once(rid, digestOf([command]), () => this.queue.submit([command], by, false, rid));
+    return this.steering.submit([command], by, false, rid);
   }
 
   /**
@@ -209,14 +178,12 @@ export class Lab {
    * `commands[i].field`.
    */
   submitBatch(commands: readonly Command[], by: string, rid?: string): Promise<CommandAck> {
-    const refused = this.refusal();
-    if (refused) return Promise.resolve(refused);
-    return this.ids.once(rid, digestOf(commands), () => this.queue.submit(commands, by, true, rid));
+    return this.steering.submit(commands, by, true, rid);
   }
 
   /** The lab is deleted: every queued command, and any sent later, answers UNKNOWN_LAB. */
   close(): void {
-    this.queue.close();
+    this.steering.queue.close();
   }
 
   /**
@@ -226,26 +193,7 @@ export class Lab {
    * once, also by a process that restored or took the lab over.
    */
   clock(action: ClockAction, by: string, rid?: string): Promise<Ack<ClockResult>> {
-    const refused = this.refusal();
-    if (refused) return Promise.resolve(refused);
-    return this.ids.onceNow(rid, digestOf({ clock: action }), () =>
-      runClock(
-        this.clockTarget,
-        action,
-        by,
-        (err) => this.logger.error({ err }, 'an applied clock action could not be saved'),
-        rid,
-      ),
-    );
-  }
-
-  /**
-   * Why nothing can be applied now (held, or the records cannot be saved), as the answer; null when
-   * it can. Not remembered by the request ids: sent again later, it applies.
-   */
-  private refusal(): { ok: false; error: ApiError } | null {
-    const away = this.holding.reason ? null : this.storeAway();
-    return this.holding.reason || away ? notNow(this.id, this.holding.reason, away) : null;
+    return this.steering.clock(action, by, rid);
   }
 
   /** What the lab is now: enough to draw every control. */
@@ -270,15 +218,7 @@ export class Lab {
   replay(records: readonly LogRecord[], untilTick = -1): void {
     for (const rec of records) {
       while (this.tick < rec.tick) this.ticking.runTick();
-      if (isClockRecord(rec)) {
-        this.paused = rec.clock.paused;
-        this.speed = rec.clock.speed;
-        if (rec.rid !== undefined && rec.action)
-          this.ids.replayedClock(rec.rid, rec.tick, digestOf({ clock: rec.action }), rec.clock);
-      } else {
-        applyCommand(this.target, rec.command, rec.by, null);
-        this.ids.replayed(rec.rid, rec.tick, rec.command);
-      }
+      this.steering.replay(rec);
       this.seq = Math.max(this.seq, rec.seq);
     }
     while (this.tick < untilTick) this.ticking.runTick();
@@ -292,8 +232,8 @@ export class Lab {
 
   /** What the store keeps: the engines' saved state, the pace and the recent log. */
   save(): LabSnapshot {
-    this.queue.drain();
-    const requests = this.ids.saved();
+    this.steering.queue.drain();
+    const requests = this.steering.saved();
     return {
       ...(requests.length ? { requests } : {}),
       tick: this.tick,
@@ -312,7 +252,10 @@ export class Lab {
    */
   reset(engines: Engine[], by: string): void {
     if (engines.length !== this.engines.length) throw new Error('reset needs one engine per mode');
-    this.queue.cancel({ code: 'CONFLICT', message: 'the lab was reset before this command applied' });
+    this.steering.queue.cancel({
+      code: 'CONFLICT',
+      message: 'the lab was reset before this command applied',
+    });
     this.engines.splice(0, this.engines.length, ...engines);
     this.ticking.clear();
     this.seq = 0;

@@ -1,0 +1,130 @@
+/**
+ * Steering a lab: commands queued for the next tick boundary and clock actions, each applied once
+ * per request id (also sent again), recorded with the pace or command it applied, and refused at
+ * once, unremembered, while the lab is held or its records cannot be saved.
+ */
+import type { Logger } from 'pino';
+import type { Command } from '../../shared/commands.js';
+import type { ClockAction } from '../../shared/inbound.js';
+import type { Ack, ApiError, ClockResult, LabEvent } from '../../shared/protocol.js';
+import type { Engine } from '../sim/api.js';
+import { applyCommand, CommandQueue, type CommandAck, type CommandTarget } from './commands.js';
+import { clockTargetOf, isClockRecord, runClock, type ClockTarget, type LogRecord } from './clockActions.js';
+import { notNow, type Holding } from './holding.js';
+import { digestOf, RequestIds, type SavedRequest } from './requestIds.js';
+
+/** What steering needs of its lab. */
+export interface SteeredLab {
+  readonly id: string;
+  readonly engines: Engine[];
+  readonly compare: boolean;
+  readonly maxVps: number;
+  readonly holding: Holding;
+  readonly logger: Logger;
+  /** The pace, read and set by clock actions, and the tick. */
+  readonly pace: { readonly tick: number; speed: number; paused: boolean };
+  /** The next record's sequence number. */
+  nextSeq(): number;
+  record(event: LabEvent, withState?: boolean): void;
+  recordEngineEvents(): void;
+  clearPace(): void;
+  step(n: number): void;
+  onCommand?: (rec: LogRecord) => Promise<void> | void;
+  storeAway?: () => string | null;
+  requests?: readonly SavedRequest[];
+}
+
+export class Steering {
+  readonly queue: CommandQueue;
+  /** The request ids seen, so a command sent again with its id is not applied twice. */
+  private readonly ids: RequestIds;
+  /** What applying a command touches of the lab. */
+  private readonly target: CommandTarget;
+  /** What a clock action touches of the lab. */
+  private readonly clockTarget: ClockTarget;
+
+  constructor(private readonly lab: SteeredLab) {
+    this.ids = new RequestIds(lab.requests);
+    this.target = {
+      engines: lab.engines,
+      compare: lab.compare,
+      maxVps: lab.maxVps,
+      record: (event, withState) => lab.record(event, withState),
+      recordEngineEvents: () => lab.recordEngineEvents(),
+      persist: (command, by, tick, rid, of) =>
+        lab.onCommand?.({
+          seq: lab.nextSeq(),
+          tick,
+          by,
+          command,
+          ...(rid === undefined ? {} : { rid }),
+          ...(of === undefined ? {} : { of }),
+        }),
+      applied: (rid, tick, commands) => this.ids.applied(rid, tick, digestOf(commands)),
+    };
+    this.queue = new CommandQueue(lab.id, this.target, lab.logger);
+    // Held, the lab applies nothing: what waits for the next tick is refused, and may be sent again.
+    lab.holding.listen((reason) => {
+      if (reason) this.queue.cancel(notNow(lab.id, reason, null).error, (rid) => this.ids.forget(rid));
+    });
+    this.clockTarget = clockTargetOf(lab.pace, {
+      clearPace: () => lab.clearPace(),
+      step: (n) => lab.step(n),
+      record: (event, withState) => lab.record(event, withState),
+      persist: (tick, by, clock, req) => {
+        if (req) this.ids.clockApplied(req.rid, tick, digestOf({ clock: req.action }), clock);
+        return lab.onCommand?.({ seq: lab.nextSeq(), tick, by, clock, ...req });
+      },
+    });
+  }
+
+  /** See Lab.submit and Lab.submitBatch (`batch`: sent as an array). */
+  submit(commands: readonly Command[], by: string, batch: boolean, rid?: string): Promise<CommandAck> {
+    const refused = this.refusal();
+    if (refused) return Promise.resolve(refused);
+    return this.ids.once(rid, digestOf(commands), () => this.queue.submit(commands, by, batch, rid));
+  }
+
+  /** See Lab.clock. */
+  clock(action: ClockAction, by: string, rid?: string): Promise<Ack<ClockResult>> {
+    const refused = this.refusal();
+    if (refused) return Promise.resolve(refused);
+    return this.ids.onceNow(rid, digestOf({ clock: action }), () =>
+      runClock(
+        this.clockTarget,
+        action,
+        by,
+        (err) => this.lab.logger.error({ err }, 'an applied clock action could not be saved'),
+        rid,
+      ),
+    );
+  }
+
+  /**
+   * Why nothing can be applied now (held, or the records cannot be saved), as the answer; null when
+   * it can. Not remembered by the request ids: sent again later, it applies.
+   */
+  private refusal(): { ok: false; error: ApiError } | null {
+    const reason = this.lab.holding.reason;
+    const away = reason ? null : (this.lab.storeAway?.() ?? null);
+    return reason || away ? notNow(this.lab.id, reason, away) : null;
+  }
+
+  /** Re-apply one recorded command (or a clock record's pace) after a restore, without recording it again. */
+  replay(rec: LogRecord): void {
+    if (isClockRecord(rec)) {
+      this.lab.pace.paused = rec.clock.paused;
+      this.lab.pace.speed = rec.clock.speed;
+      if (rec.rid !== undefined && rec.action)
+        this.ids.replayedClock(rec.rid, rec.tick, digestOf({ clock: rec.action }), rec.clock);
+    } else {
+      applyCommand(this.target, rec.command, rec.by, null);
+      this.ids.replayed(rec.rid, rec.tick, rec.command);
+    }
+  }
+
+  /** The request ids applied and recorded, for a snapshot. */
+  saved(): SavedRequest[] {
+    return this.ids.saved();
+  }
+}
