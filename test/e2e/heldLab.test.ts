@@ -116,7 +116,10 @@ describe('a lab its owner cannot step while Redis does not answer', () => {
     }
     await late.context.close();
     await far.context.close();
-    expect(errors).toEqual([]);
-    expect(far.errors).toEqual([]);
+    // The lab menu asks for the list of labs every 15 s; while Redis is frozen the server answers it
+    // 503 (the list cannot be read), which Chromium logs like any failed load.
+    const unlisted = (e: string) => !/status of 503 \(Service Unavailable\)/.test(e);
+    expect(errors.filter(unlisted)).toEqual([]);
+    expect(far.errors.filter(unlisted)).toEqual([]);
   }, 120_000);
 });
