@@ -5,10 +5,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts });
 
-// Debian packages the suites need: chromium for the browser tests, redis-server for the cluster tests.
+// Debian packages the suites need: chromium for the browser tests, redis-server for the cluster tests,
+// strace for the test that checks what the file store flushes.
 const missing = [
   ['/usr/bin/chromium', 'chromium'],
   ['/usr/bin/redis-server', 'redis-server'],
+  ['/usr/bin/strace', 'strace'],
 ].filter(([bin]) => !existsSync(bin));
 if (missing.length) {
   const names = missing.map(([, pkg]) => pkg);
