@@ -4,36 +4,60 @@
  * ([G06]'s SEDF-DC, with `dom0Charging`).
  */
 import * as allocMod from './allocate.js';
+import { splitBackends, type Backends } from './backends.js';
 import type { Work } from './work.js';
 
 const { waterFillDomain } = allocMod;
 
 /**
  * Scales each guest's own I/O CPU (its service's, its storm's or flood's, its inbound flood's) to
- * the share of its backend work Dom0 can carry, `capacity` (its vCPUs, or the grant of a Dom0 the
- * host's cores held below its want) split max-min among the backends, and its CPU demand with it.
- * (headroom.ts splits what the scheduler then grants Dom0.) `avail`: the CPU split's capped demands
- * are already filled and follow.
+ * the share of its backends' work Dom0 can carry, `capacity` (its vCPUs, or the grant of a Dom0 the
+ * host's cores held below its want) split max-min among the backends, one per virtual device
+ * (backends.ts), and its CPU demand with it: its disk I/O CPU by what its blkback carries, its
+ * network I/O CPU by what its netback carries. (headroom.ts splits what the scheduler then grants
+ * Dom0.) `avail`: the CPU split's capped demands are already filled and follow. `diskOpCpuS`:
+ * native cores per disk op per second, × `dom0Factor` in Dom0 and × `own` in the guest.
  */
 export function dom0Carry(
   n: number,
   s: Work['s'],
-  ones: Float64Array,
+  b: Backends,
   vcpus: Float64Array,
   capacity: number,
   avail: boolean,
+  diskOpCpuS: number,
+  dom0Factor: number,
+  own: number,
 ): void {
-  const cause = s.dom0Cause,
-    carried = s.vmNeed;
-  waterFillDomain(n, cause, ones, capacity, carried, 0);
+  splitBackends(n, s, b, capacity, diskOpCpuS, dom0Factor, false);
+  const want = b.want,
+    got = b.got;
   for (let i = 0; i < n; i++) {
-    const c = cause[i];
-    if (!(c > 0)) continue;
-    const f = carried[i] / c;
-    if (!(f < 1)) continue;
-    s.svcIoCpu[i] *= f;
-    s.faultIoCpu[i] *= f;
-    s.rxCpu[i] *= f;
+    const wd = want[i],
+      wn = want[n + i];
+    let fd = 1,
+      fn = 1;
+    if (wd > 0) fd = got[i] / wd;
+    if (wn > 0) fn = got[n + i] / wn;
+    if (!(fd < 1) && !(fn < 1)) continue;
+    if (fd === fn) {
+      // Both held alike (or one device only): all its own I/O CPU scales alike.
+      s.svcIoCpu[i] *= fd;
+      s.faultIoCpu[i] *= fd;
+      s.rxCpu[i] *= fd;
+    } else {
+      // Its own disk I/O CPU (service and storm, in proportion to their demands, as iocpu.ts splits
+      // it) follows its blkback; the rest, network and inbound, its netback.
+      const dTot = s.diskBase[i] + s.diskFault[i] * s.faultIoScale[i];
+      const selfDisk = own * s.diskServed[i] * diskOpCpuS;
+      const svcD = dTot > 0 ? (selfDisk * s.diskBase[i]) / dTot : 0;
+      const faultD = Math.max(0, selfDisk - svcD);
+      const svcN = Math.max(0, s.svcIoCpu[i] - svcD),
+        faultN = Math.max(0, s.faultIoCpu[i] - faultD);
+      s.svcIoCpu[i] = svcD * fd + svcN * fn;
+      s.faultIoCpu[i] = faultD * fd + faultN * fn;
+      s.rxCpu[i] *= fn;
+    }
     const cd = Math.min(vcpus[i], s.appCpu[i] + s.bgCpu[i] + s.svcIoCpu[i] + s.faultIoCpu[i] + s.rxCpu[i]);
     s.cpuDemand[i] = cd;
     if (avail) s.cpuAvail[i] = Math.min(cd, s.cpuLimit[i]);

@@ -2,19 +2,18 @@
  * Device headroom (model spec §5): after devices and CPU are shared, what each VPS could still get
  * on the disk and the network, and what Dom0 could carry for its backend.
  */
-import * as allocMod from './allocate.js';
+import { backendHead, splitBackends } from './backends.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
-
-const { waterFillDomain } = allocMod;
 
 /**
  * What each VPS could get on each device (its headroom: what it is served when it wants more, else
  * served plus the idle rest, up to its path), then Dom0 (model spec §5): Dom0 works only on what
- * the devices took, and its CPU is split max-min fairly among the guests' backends, so a guest
- * asking for less than its fair share is served in full and a storming guest gets what is left.
- * Each guest's I/O (and its headroom) scales by the share of its backend work Dom0 could do; a
- * dead Dom0 serves nothing. Returns the smallest such scale (1: Dom0 kept up with everyone).
+ * the devices took, and its CPU is split max-min fairly among the guests' backends, one per virtual
+ * device (backends.ts), so a backend asking for less than its fair share is served in full and a
+ * storming one gets what is left. Each guest's disk I/O (and headroom) scales by the share of its
+ * blkback's work Dom0 could do, its network I/O by its netback's; a dead Dom0 serves nothing.
+ * Returns the smallest such scale (1: Dom0 kept up with everyone).
  */
 export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number {
   const n = st.vps.length;
@@ -40,6 +39,8 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   const dom0 = p.dom0;
   const cause = s.dom0Cause,
     served = s.dom0Served;
+  const diskOpCpuS = st.params.diskOpCpuS,
+    dom0Factor = p.dom0IoFactor;
   // A service draining a backlog answers it with work beyond what it asked for this tick's arrivals:
   // the idle capacity, split among the services draining on the device (outcome.ts books it as served).
   const backlog = st.dyn.backlog;
@@ -67,7 +68,13 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
       if (dw > 0 && !(dw > ds * (1 + 1e-12))) drainDisk++;
       if (nw > 0 && !(nw > ns * (1 + 1e-12))) drainNet++;
     }
-    if (cause[i] > 0) kDom0++;
+    const c = cause[i];
+    if (c > 0) {
+      // Its blkback and its netback, each at work or not.
+      const cd = ds * diskOpCpuS * dom0Factor;
+      if (cd > 0) kDom0++;
+      if (c > cd) kDom0++;
+    }
   }
   const idleDisk = Math.max(0, host.diskIops - preDisk),
     idleNet = Math.max(0, host.netMbps - preNet);
@@ -88,21 +95,39 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   const dom0Cpu = dom0Down ? 0 : sh.dom0Got;
   let level = 1 / 0;
   let copyServed = false;
+  // Each backend's share of what it asks, where Dom0 is contended (`w.backends`).
+  let perBackend = false;
+  const b = w.backends;
   if (!dom0) {
     // No Dom0: nothing below reads these.
   } else if (p.dom0Charging) {
     const charge = s.dom0Charge;
     for (let i = 0; i < n; i++) served[i] = Math.min(cause[i], charge[i]);
   } else if (dom0Work > dom0Cpu * (1 + 1e-12)) {
-    level = waterFillDomain(n, cause, w.ones, dom0Cpu, served, 0, true);
+    // (The split the I/O pass solved, where it carried the same capacity: the same wants, the same result.)
+    if (b.valid && b.capacity === dom0Cpu) level = b.level;
+    else level = splitBackends(n, s, b, dom0Cpu, diskOpCpuS, dom0Factor, true);
+    perBackend = true;
+    for (let i = 0; i < n; i++) served[i] = b.got[i] + b.got[n + i];
   } else copyServed = true;
-  const levelFinite = Number.isFinite(level);
   // Headroom through Dom0: the spare Dom0 CPU, at least the backend's fair level and the
   // guaranteed share of what Dom0 can carry among the backends at work.
   // (What Dom0 can carry: its vCPUs, or its grant where the cores held it below its want.)
   const dom0Cap = sh.dom0Cap;
   const spare = Math.max(0, dom0Cap - dom0Cpu);
   const fairDom0 = kDom0 > 0 ? dom0Cap / kDom0 : 0;
+  // A backend's headroom factor is Dom0's spare (or its fair share, or the level) over its work; its
+  // work is its ops × their Dom0 cost, so in ops it is served + spare ÷ cost: one division a tick.
+  const kd = diskOpCpuS * dom0Factor,
+    kn = st.params.netMbitCpu * dom0Factor;
+  const levelOn = Number.isFinite(level);
+  const spareD = kd > 0 ? spare / kd : 0,
+    fairD = kd > 0 ? fairDom0 / kd : 0,
+    levelD = kd > 0 && levelOn ? level / kd : 0,
+    spareN = kn > 0 ? spare / kn : 0,
+    fairN = kn > 0 ? fairDom0 / kn : 0,
+    levelN = kn > 0 && levelOn ? level / kn : 0;
+  const netRx = s.netRx;
   let minScale = 1;
   let sumDisk = 0,
     sumNet = 0;
@@ -145,25 +170,55 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
         continue;
       }
       if (c > 0) {
-        const f = Math.min(1, served[i] / c);
-        if (f < minScale) minScale = f;
-        const ds = ds0 * f,
-          ns = ns0 * f;
+        // Its blkback's work and its netback's (backends.ts), and the share of each Dom0 carries
+        // (charged, the share of its whole backend work its own grant paid for).
+        const cd = Math.min(c, ds0 * diskOpCpuS * dom0Factor),
+          cn = Math.max(0, c - cd);
+        let fd = 1,
+          fn = 1;
+        if (perBackend) {
+          if (cd > 0) fd = Math.min(1, b.got[i] / cd);
+          if (cn > 0) fn = Math.min(1, b.got[n + i] / cn);
+        } else if (!copyServed) {
+          fd = Math.min(1, served[i] / c);
+          fn = fd;
+        }
+        if (fd < minScale) minScale = fd;
+        if (fn < minScale) minScale = fn;
+        const ds = ds0 * fd,
+          ns = ns0 * fn;
         // A backend Dom0 holds back forwards what it carried, its link share scaled: the rest of a
         // flood waits in the guest's ring, not in the NIC's queue. One Dom0 keeps up with sends all
         // the guest wants (a flood past its link share fills the queue).
-        offered += f < 1 ? ns : nw;
+        offered += fn < 1 ? ns : nw;
         diskServed[i] = ds;
         netServed[i] = ns;
         sumDisk += ds;
         sumNet += ns;
-        // What Dom0 could carry for this guest: its served work plus the spare, in the guest's own mix.
-        let head = 1;
-        if (f >= 1) head = Math.max(1 + spare / c, fairDom0 / c, levelFinite ? level / c : 1);
-        const dh = ds * head,
-          nh = ns * head;
-        if (availD > dh) availD = f < 1 ? ds : Math.max(ds, Math.min(availD, dh));
-        if (availN > nh) availN = f < 1 ? ns : Math.max(ns, Math.min(availN, nh));
+        // What Dom0 could carry for each backend: its served work plus the spare, at least a fair
+        // share of Dom0 among the backends at work (and the level, where Dom0 is contended).
+        if (cd > 0) {
+          let dh = ds;
+          if (!(fd < 1)) {
+            dh = ds + spareD;
+            if (fairD > dh) dh = fairD;
+            if (levelD > dh) dh = levelD;
+          }
+          if (availD > dh) availD = fd < 1 ? ds : Math.max(ds, Math.min(availD, dh));
+        }
+        if (cn > 0) {
+          let nh = ns;
+          // (An inbound flood's receive work shares the netback with the traffic it sends.)
+          if (fn < 1) {
+            // Held back: what it carries.
+          } else if (netRx[i] > 0) nh = ns * backendHead(cn, spare, fairDom0, level);
+          else {
+            nh = ns + spareN;
+            if (fairN > nh) nh = fairN;
+            if (levelN > nh) nh = levelN;
+          }
+          if (availN > nh) availN = fn < 1 ? ns : Math.max(ns, Math.min(availN, nh));
+        }
       } else {
         sumDisk += ds0;
         sumNet += ns0;

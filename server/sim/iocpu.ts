@@ -7,6 +7,7 @@
 import * as allocMod from './allocate.js';
 import { chargeDom0, dom0Carry } from './dom0cpu.js';
 import * as guestioMod from './guestio.js';
+import { shareHostOs } from './hostos.js';
 import { ADMISSION_EPS } from './profiles.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
@@ -80,6 +81,8 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     // cpuAvail[0, availDone) already holds min(demand, limit) for this pass's split.
     let availDone = 0;
     if (redoIo) {
+      // Dom0's backends will be split again on this pass's I/O, if at all.
+      w.backends.valid = false;
       dom0Work = 0;
       // A shared kernel's receive softirq for inbound floods, cores.
       kernelRx = 0;
@@ -219,7 +222,8 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     // Dom0 carries at most its capacity of backend work, split max-min among the backends (§5): a guest
     // pays its own I/O cost only for the ops Dom0 carries; the rest wait in its ring and cost nothing.
     if (dom0 && anyIo && (redoIo || pass === 2) && !dom0Down && dom0Work > dom0Cap) {
-      dom0Carry(n, s, w.ones, vcpusA, dom0Cap, availDone === n);
+      const own = ioCpuFactor * selfShare;
+      dom0Carry(n, s, w.backends, vcpusA, dom0Cap, availDone === n, diskOpCpuS, dom0Factor, own);
       carryScaled = true;
     }
     hostOsCpu = p.hostOs ? Math.min(host.cores, hostOsNative * p.ioCpuFactor * p.hostOsIoShare) : 0;
@@ -299,32 +303,6 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   sh.dom0Work = dom0Work;
   sh.hostOsCpu = hostOsCpu;
   sh.level = level;
-}
-
-/**
- * A host OS out of cores: under a type-2 hypervisor each VM is a set of host processes (its vCPU
- * threads and the I/O threads working for it), and the host scheduler shares the cores max-min
- * fairly among them by weight. So the host-OS work a VM causes counts against that VM: a VM
- * whose quota grant plus its host-OS work fits its fair share keeps both; one above it is scaled
- * down, guest and host-OS parts alike. Scales `cpuGot` and `cpuAvail`; returns the host-OS CPU.
- */
-function shareHostOs(n: number, s: Work['s'], capacity: number): number {
-  const cpuGot = s.cpuGot,
-    cpuAvail = s.cpuAvail,
-    cpuLimit = s.cpuLimit,
-    need = s.vmNeed,
-    cause = s.hostOsCause;
-  for (let i = 0; i < n; i++) need[i] = cpuGot[i] + cause[i];
-  waterFillDomain(n, need, s.weight, capacity, cpuAvail, 0);
-  let hostOsCpu = 0;
-  for (let i = 0; i < n; i++) {
-    const t = need[i];
-    const f = t > 0 ? Math.min(1, cpuAvail[i] / t) : 1;
-    cpuGot[i] *= f;
-    hostOsCpu += cause[i] * f;
-    cpuAvail[i] = cpuLimit[i] * f;
-  }
-  return hostOsCpu;
 }
 
 /** Splits a device; returns the max-min fair level (0 for a FIFO queue, Infinity when all fit). */

@@ -5,6 +5,7 @@
  * request's age). Without a backlog it is a pure function of the plan, the request rate and the
  * base device demands, so it is kept per VPS and recomputed only when they change.
  */
+import { aloneHeads } from './backends.js';
 import * as nicMod from './nicqueue.js';
 import * as journalMod from './journal.js';
 import * as serviceMod from './service.js';
@@ -119,13 +120,36 @@ export function isolated(st: SimState, w: Work): void {
     sin.sloMs = sloA[i];
     sin.rhoCpu = isoRho;
     // Headroom on each device alone: the whole device up to the plan's path; through Dom0, what
-    // Dom0's vCPUs can carry in the guest's own mix (as deviceHeadroom gives the shared run).
+    // Dom0's vCPUs can carry for its blkback and its netback, max-min between the two (as
+    // deviceHeadroom gives the shared run).
     let dHead = Math.min(dP, hostDisk),
       nHead = Math.min(nP, hostNet);
     if (dom0Iso > 0) {
-      const head = dom0Vcpus / dom0Iso;
-      dHead = head >= 1 ? Math.min(dHead, dIso * head) : dIso * head;
-      nHead = head >= 1 ? Math.min(nHead, nIso * head) : nIso * head;
+      const cd = dIso * diskOpCpuS * dom0Factor,
+        cn = nIso * netMbitCpu * dom0Factor;
+      if (cd + cn <= dom0Vcpus) {
+        // Dom0 keeps up: each backend may grow into the spare, or to a fair half where both work
+        // (in ops: served + spare ÷ the Dom0 cost of one, as deviceHeadroom counts it).
+        const spare = dom0Vcpus - cd - cn;
+        const fair = cd > 0 && cn > 0 ? dom0Vcpus / 2 : dom0Vcpus;
+        if (cd > 0) {
+          const kd = diskOpCpuS * dom0Factor;
+          let h = dIso + spare / kd;
+          if (fair / kd > h) h = fair / kd;
+          if (h < dHead) dHead = h;
+        }
+        if (cn > 0) {
+          const kn = netMbitCpu * dom0Factor;
+          let h = nIso + spare / kn;
+          if (fair / kn > h) h = fair / kn;
+          if (h < nHead) nHead = h;
+        }
+      } else {
+        const heads = w.isoHeads;
+        aloneHeads(cd, cn, dom0Vcpus, heads);
+        if (dIso > 0) dHead = dIso * heads[0];
+        if (nIso > 0) nHead = nIso * heads[1];
+      }
     }
     sin.rhoDisk = useDisk ? (dHead > 0 ? (db * msi) / dHead : 1 / 0) : 0;
     sin.rhoNet = useNet ? (nHead > 0 ? (nb * msi) / nHead : 1 / 0) : 0;

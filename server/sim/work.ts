@@ -4,6 +4,7 @@
  * results. Sized once per VPS count; the published metric arrays are views a caller may read.
  */
 import { HostFigures, MetricArrays, ScratchArrays, SharedFigures } from './arrays.js';
+import { Backends } from './backends.js';
 import { HeadroomScratch } from './cpuheadroom.js';
 import { VcpuHeadroomScratch } from './vcpuheadroom.js';
 import { PlanArrays } from './plan.js';
@@ -109,6 +110,8 @@ export class Work {
   readonly vcpuHeadroom: VcpuHeadroomScratch;
   /** Unit weights for max-min device sharing. */
   readonly ones: Float64Array;
+  /** Dom0's backends, one per guest's virtual device (para). */
+  readonly backends: Backends;
   /**
    * The isolated counterfactual is a pure function of the plan, lambda and base demands (CPU, disk,
    * network, with this tick's workload multiplier): its
@@ -122,6 +125,8 @@ export class Work {
   readonly isoP99: Float64Array;
   /** 1: VPS i's isolated result of this tick is the kept one (its inputs did not change). */
   readonly isoKept: Uint8Array;
+  /** The isolated counterfactual's headroom factors through Dom0 (blkback, netback). */
+  readonly isoHeads = new Float64Array(2);
   /** The kept isolated results belong to the current plan arrays. */
   isoReady = false;
   /**
@@ -183,6 +188,7 @@ export class Work {
     m.netServedMbps = sc.netServed.subarray(0, n);
     m.demandRps = sc.lambda.subarray(0, n);
     this.ones = new Float64Array(n + 1).fill(1);
+    this.backends = new Backends(n);
     this.headroom = new HeadroomScratch(n);
     this.vcpuHeadroom = new VcpuHeadroomScratch(n);
     this.isoLambda = new Float64Array(n);

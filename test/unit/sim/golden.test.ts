@@ -20,10 +20,10 @@ describe('golden run (para, seed 42, randomWalk + bursty, io_storm at 2 s)', () 
     const f = e.step();
     expect(f.tick).toBe(49);
     expect(f.vps[0].cpuGranted).toBe(1.473427543599032);
-    expect(f.vps[0].latencyP99Ms).toBe(66.62984905512562);
+    expect(f.vps[0].latencyP99Ms).toBe(61.86958330639279);
     expect(f.vps[1].demandRps).toBe(240);
-    expect(f.vps[3].diskServedIops).toBe(13784.876174742234);
+    expect(f.vps[3].diskServedIops).toBe(11651.495221942821);
     expect(f.host.dom0CpuUtil).toBe(1);
-    expect(f.host.diskUtil).toBe(0.16884448968472854);
+    expect(f.host.diskUtil).toBe(0.1475106801567344);
   });
 });

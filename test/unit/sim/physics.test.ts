@@ -157,8 +157,8 @@ describe('physics on every tick (random hosts, workloads, faults, resizes)', () 
   });
 });
 
-/** The victim's good throughput and mean latency after `ticks`, with neighbour `j`'s load scaled. */
-function victimAfter(s: Scenario, j: number, scale: number, ticks: number): Frame['vps'][number] {
+/** The frame after `ticks`, with neighbour `j`'s load scaled. */
+function after(s: Scenario, j: number, scale: number, ticks: number): Frame {
   const vps = s.vps.map((v, i) =>
     i !== j
       ? v
@@ -174,17 +174,26 @@ function victimAfter(s: Scenario, j: number, scale: number, ticks: number): Fram
   );
   const e = createEngine({ ...s, vps });
   e.advance(ticks - 1);
-  return e.step().vps[0];
+  return e.step();
 }
 
 /**
- * Relative slack of the monotonicity below. Dom0's share of a guest it cannot carry in full is split
- * in the guest's served mix of disk and network: a neighbour taking a hair more of the link shifts
- * that mix, and a service bound by Dom0 may answer up to ~1e-5 more (seed 1625 at ×3.6 in the
- * property below). A first-order effect (a victim served less reading its CPU stage lighter) is
- * tens of per cent: see the case after it.
+ * Relative slack of the monotonicity below. Under a domain-weighted share that holds someone back, a
+ * neighbour's extra CPU changes what a waking vCPU finds on the cores (the length-biased residual of
+ * schedwait.ts; README: not asserted there in waitmonotone.test.ts): its wait may shorten by up to
+ * ~1e-4 of the victim's p99 (seed 9991 at ×1.1 below: 56.207 → 56.202 ms). A first-order effect (a
+ * victim served less reading its CPU stage lighter) is tens of per cent: see the case after it.
  */
 const TOL = 1e-4;
+
+/**
+ * Dom0 holds the neighbour back while both its backends work: its blkback and its netback are two
+ * of Dom0's entities (model spec §5, backends.ts), so as it asks for more one of them may take Dom0
+ * from the other at the max-min level, and a victim on the device the other serves finds that
+ * device quieter and is served faster, as on a real Xen host: a third party inside the neighbour.
+ */
+const tradesInDom0 = (f: Frame) =>
+  f.host.dom0CpuUtil >= 1 - 1e-9 && f.vps[1].diskServedIops > 0 && f.vps[1].netServedMbps > 0;
 
 describe('a neighbour asking for more', () => {
   it('never makes a victim faster where the CPU and devices are shared', () => {
@@ -199,8 +208,11 @@ describe('a neighbour asking for more', () => {
         fc.integer({ min: 11, max: 40 }).map((x) => x / 10),
         (s, scale) => {
           if (!validateScenario(s).ok) return;
-          const a = victimAfter(s, 1, 1, 30);
-          const b = victimAfter(s, 1, scale, 30);
+          const fa = after(s, 1, 1, 30),
+            fb = after(s, 1, scale, 30);
+          if (tradesInDom0(fa) || tradesInDom0(fb)) return;
+          const a = fa.vps[0],
+            b = fb.vps[0];
           const at = `${JSON.stringify(s.mode)}, ${s.host!.cores} cores, ${s.vps.length} VPSs, ×${scale}`;
           const good = (v: typeof a) => v.throughputRps * v.goodFraction;
           expect(good(b), `good: ${at}`).toBeLessThanOrEqual(good(a) * (1 + TOL) + 1e-9);
