@@ -80,7 +80,10 @@ export function chargeDom0(n: number, s: Work['s'], ones: Float64Array, dom0Cap:
     const c = cause[i];
     const own = Math.min(cpuDemand[i], limit[i]);
     const g = cpuGot[i];
-    const part = c > 0 && own + c > 0 ? (g * c) / (own + c) : 0;
+    // (A grant covering both pays the backends' work whole: g·c/(own + c) may round below c, and a
+    // backend paid a hair short reads as held back, its guest's I/O headroom cut to what it is served.)
+    let part = 0;
+    if (c > 0) part = g >= own + c ? c : (g * c) / (own + c);
     charge[i] = part;
     total += part;
   }

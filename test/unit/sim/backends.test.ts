@@ -74,4 +74,38 @@ describe("Dom0's backends, one per virtual device", () => {
     expect(d.netServedMbps).toBeCloseTo(d.netDemandMbps, 9);
     expect(d.diskServedIops).toBeLessThan(d.diskDemandIops * 0.5);
   });
+
+  it("charged to their guest ([G06]), backends its grant pays whole are carried whole: a neighbour asking for more does not free the guest's share of the link", () => {
+    // The guest's grant covers its own work and its backends' (g ≥ own + c): it pays c, whatever
+    // g·c/(own + c) rounds to. Paid a hair short, its netback read as held back and its headroom on
+    // the link fell to what it is served (ρ = 1: 1/17 of its requests refused), until the
+    // neighbour's larger ask happened to round it whole again.
+    const s: Scenario = {
+      name: 'charged',
+      seed: 1510,
+      mode: { base: 'para', cachePartitioning: true, dom0Charging: true },
+      host: { cores: 6, ramGiB: 16, diskIops: 1_000_000, netMbps: 10_000 },
+      vps: [
+        { ...guest('victim', 41_297, 2406, 0.602214, 0.000019), vcpus: 4, ramGiB: 0.5, weight: 1024 },
+        { ...guest('neighbour', 10, 11, 0, 0.674272), vcpus: 2, ramGiB: 0.5 },
+      ],
+    };
+    s.vps[0].load!.cpu = 0.657893;
+    s.vps[1].load!.cpu = 0.488726;
+    const victim = (scale: number) => {
+      const n = s.vps[1];
+      const e = createEngine({
+        ...s,
+        vps: [s.vps[0], { ...n, load: { ...n.load, cpu: n.load!.cpu! * scale, net: n.load!.net! * scale } }],
+      });
+      e.advance(29);
+      return e.step().vps[0];
+    };
+    const a = victim(1),
+      b = victim(1.4);
+    expect(b.throughputRps * b.goodFraction).toBeLessThanOrEqual(
+      a.throughputRps * a.goodFraction * (1 + 1e-4),
+    );
+    expect(a.errorRate).toBeLessThan(0.15);
+  });
 });
