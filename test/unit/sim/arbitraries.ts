@@ -5,8 +5,9 @@
  * that needs a narrower world filters what it draws and says why; these stay as wide as the schema.
  *
  * `runs(n)`: the number of runs a property makes, n by default (what the suite can afford);
- * `PROPERTY_RUNS=x` multiplies it (e.g. `PROPERTY_RUNS=20 npx vitest run test/unit/sim/physics.test.ts`)
- * and `PROPERTY_SEED=s` replaces every property's seed, for a long local search.
+ * `PROPERTY_RUNS=x` multiplies it and `PROPERTY_SEED=s` replaces every property's seed, for a long
+ * local search (lift vitest's 30 s limit for it:
+ * `PROPERTY_RUNS=20 PROPERTY_SEED=3 npx vitest run --testTimeout=0 test/unit/sim/physics.test.ts`).
  */
 import fc from 'fast-check';
 import type { Command, ModeSpec, VpsSpec } from '../../../shared/commands.js';
