@@ -3,8 +3,11 @@
  * on the disk and the network, and what Dom0 could carry for its backend.
  */
 import { backendHead, splitBackends } from './backends.js';
+import * as headMod from './cpuheadroom.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
+
+const { domainHeadroom } = headMod;
 
 /**
  * What each VPS could get on each device (its headroom: what it is served when it wants more, else
@@ -53,7 +56,9 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     kNet = 0,
     drainDisk = 0,
     drainNet = 0,
-    kDom0 = 0;
+    kDom0 = 0,
+    maxDisk = 0,
+    maxNet = 0;
   for (let i = 0; i < n; i++) {
     const ds = diskServed[i],
       ns = netServed[i],
@@ -63,6 +68,8 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     preNet += ns;
     if (dw > 0) kDisk++;
     if (nw > 0) kNet++;
+    if (dw > maxDisk) maxDisk = dw;
+    if (nw > maxNet) maxNet = nw;
     offered += nw;
     if (backlog[i] > 0) {
       if (dw > 0 && !(dw > ds * (1 + 1e-12))) drainDisk++;
@@ -89,6 +96,16 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     nLevel = Math.max(Number.isFinite(sh.netLevel) ? sh.netLevel : 0, fairNet);
   const dLevelFinite = Number.isFinite(dLevel),
     nLevelFinite = Number.isFinite(nLevel);
+  // Shared max-min, a VPS asking for its whole path gets the level L′ at which the others' takes
+  // (each at most what it asks) and its own fill the device (cpuheadroom.ts solves the same for the
+  // CPU): not the level the others are cut to now, which its own ask would lower. Where no want
+  // could be cut (Σ served + the largest want fit), that is what it is served plus the idle rest.
+  const exactDisk = p.diskSharing === 'maxmin' && preDisk + maxDisk > host.diskIops,
+    exactNet = p.netSharing === 'maxmin' && preNet + maxNet > host.netMbps;
+  if (exactDisk)
+    domainHeadroom(n, n, diskServed, w.ones, dPath, host.diskIops, sh.diskLevel, diskAvail, w.headroom);
+  if (exactNet)
+    domainHeadroom(n, n, netServed, w.ones, nPath, host.netMbps, sh.netLevel, netAvail, w.headroom);
   // Dom0 (model spec §5): its CPU for the backends is what the scheduler granted it (or, charged,
   // what each guest paid); a backend's fair level when Dom0 is contended (Infinity: Dom0 keeps up).
   const dom0Work = sh.dom0Work;
@@ -145,14 +162,20 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
       if (!(dw > ds0 * (1 + 1e-12)) && drainDisk > 0) da = Math.min(dPath[i], ds0 + idleDisk / drainDisk);
       if (!(nw > ns0 * (1 + 1e-12)) && drainNet > 0) na = Math.min(nPath[i], ns0 + idleNet / drainNet);
     } else if (!(dw > ds0 * (1 + 1e-12))) {
-      da = ds0 + idleDisk;
-      if (dLevel > da && dLevelFinite) da = dLevel;
-      da = Math.min(dPath[i], da);
+      if (exactDisk) da = diskAvail[i];
+      else {
+        da = ds0 + idleDisk;
+        if (dLevel > da && dLevelFinite) da = dLevel;
+        da = Math.min(dPath[i], da);
+      }
     }
     if (!draining && !(nw > ns0 * (1 + 1e-12))) {
-      na = ns0 + idleNet;
-      if (nLevel > na && nLevelFinite) na = nLevel;
-      na = Math.min(nPath[i], na);
+      if (exactNet) na = netAvail[i];
+      else {
+        na = ns0 + idleNet;
+        if (nLevel > na && nLevelFinite) na = nLevel;
+        na = Math.min(nPath[i], na);
+      }
     }
     let availD = Math.max(ds0, da),
       availN = Math.max(ns0, na);
