@@ -5,6 +5,7 @@
  * request's age). Without a backlog it is a pure function of the plan, the request rate and the
  * base device demands, so it is kept per VPS and recomputed only when they change.
  */
+import { waterFillDomain, waterFillVcpu } from './allocate.js';
 import { aloneHeads } from './backends.js';
 import * as nicMod from './nicqueue.js';
 import * as journalMod from './journal.js';
@@ -71,6 +72,10 @@ export function isolated(st: SimState, w: Work): void {
     slice = p.schedSliceMs,
     burst = Math.min(slice, KNOBS.cpuStageMs);
   const dom0Div = Math.max(dom0Vcpus, 1e-9);
+  const dom0Cap = Math.max(dom0Vcpus, 1);
+  const charged = dom0 && share && domainW && p.dom0Charging === true;
+  const splitDom0 = dom0 && share && !charged;
+  const dom0Room = Math.min(dom0Vcpus, cores);
   const isoBacklogA = st.dyn.isoBacklog,
     isoAgeA = st.dyn.isoBacklogAge;
   const sin = w.sin,
@@ -108,7 +113,37 @@ export function isolated(st: SimState, w: Work): void {
     const nativeIso = dIso * diskOpCpuS + nIso * netMbitCpu;
     const dom0Iso = dom0 ? nativeIso * dom0Factor : 0;
     const svcIso = cpu + nativeIso * ioCpuFactor * selfShare;
-    const isoAvail = Math.min(cpuLimit[i], cores - Math.min(dom0Vcpus, dom0Iso)) * eCpu;
+    // Alone, Dom0 takes the cores its own I/O asks of it first under a fixed quota (idle cores);
+    // under a share it is one more scheduling entity beside the VPS (model spec §3), as in the
+    // shared run: it is granted its max-min share beside the VPS's own demand, and the VPS's CPU
+    // headroom is what it gets asking for its whole limit beside Dom0.
+    const dom0Want = Math.min(dom0Vcpus, dom0Iso);
+    let dom0Got = dom0Want,
+      ownHead = Math.min(cpuLimit[i], cores - dom0Want);
+    if (splitDom0 && dom0Want > 0) {
+      const wOwn = domainW ? weight[i] : 1,
+        wDom0 = domainW ? dom0Weight : 1;
+      dom0Got = aloneSplit(
+        w,
+        domainW,
+        Math.min(svcIso, cpuLimit[i]),
+        cpuLimit[i],
+        wOwn,
+        dom0Want,
+        dom0Cap,
+        wDom0,
+        cores,
+        1,
+      );
+      ownHead = aloneSplit(w, domainW, cpuLimit[i], cpuLimit[i], wOwn, dom0Want, dom0Cap, wDom0, cores, 0);
+    } else if (charged && dom0Iso > 0) {
+      // Charged ([G06]): its own grant pays its backends' work, as chargeDom0 splits it.
+      const lim = cpuLimit[i];
+      dom0Got = chargedAlone(Math.min(svcIso, lim), dom0Iso, cores, dom0Room);
+      ownHead = Math.min(lim, Math.min(lim + dom0Iso, cores) - chargedAlone(lim, dom0Iso, cores, dom0Room));
+    }
+    const dom0Held = dom0Got < dom0Want * (1 - 1e-9);
+    const isoAvail = ownHead * eCpu;
     const msi = memSlowIso[i];
     let isoRho = 0;
     if (isoAvail > 0) isoRho = (svcIso * msi) / isoAvail;
@@ -124,14 +159,18 @@ export function isolated(st: SimState, w: Work): void {
     // deviceHeadroom gives the shared run).
     let dHead = Math.min(dP, hostDisk),
       nHead = Math.min(nP, hostNet);
+    // Held below its want on the cores, Dom0 carries its grant and has no spare.
+    let dSrv = dIso,
+      nSrv = nIso;
     if (dom0Iso > 0) {
       const cd = dIso * diskOpCpuS * dom0Factor,
         cn = nIso * netMbitCpu * dom0Factor;
-      if (cd + cn <= dom0Vcpus) {
+      const carry = dom0Held ? dom0Got : dom0Vcpus;
+      if (!dom0Held && cd + cn <= carry) {
         // Dom0 keeps up: each backend may grow into the spare, or to a fair half where both work
         // (in ops: served + spare ÷ the Dom0 cost of one, as deviceHeadroom counts it).
-        const spare = dom0Vcpus - cd - cn;
-        const fair = cd > 0 && cn > 0 ? dom0Vcpus / 2 : dom0Vcpus;
+        const spare = carry - cd - cn;
+        const fair = cd > 0 && cn > 0 ? carry / 2 : carry;
         if (cd > 0) {
           const kd = diskOpCpuS * dom0Factor;
           let h = dIso + spare / kd;
@@ -146,22 +185,26 @@ export function isolated(st: SimState, w: Work): void {
         }
       } else {
         const heads = w.isoHeads;
-        aloneHeads(cd, cn, dom0Vcpus, heads);
+        aloneHeads(cd, cn, carry, heads);
         if (dIso > 0) dHead = dIso * heads[0];
         if (nIso > 0) nHead = nIso * heads[1];
+        if (dom0Held) {
+          dSrv = dHead;
+          nSrv = nHead;
+        }
       }
     }
     sin.rhoDisk = useDisk ? (dHead > 0 ? (db * msi) / dHead : 1 / 0) : 0;
     sin.rhoNet = useNet ? (nHead > 0 ? (nb * msi) / nHead : 1 / 0) : 0;
-    sin.uDisk = dIso / hostDisk;
-    sin.uNet = nIso / hostNet;
+    sin.uDisk = dSrv / hostDisk;
+    sin.uNet = nSrv / hostNet;
     // (A division by exactly 1, Dom0's one vCPU, is skipped: x / 1 is x.)
     let uDom0 = 0;
     if (dom0) uDom0 = Math.min(1, dom0Div === 1 ? dom0Iso : dom0Iso / dom0Div);
     sin.uDom0 = uDom0;
     // Alone, its replies wait only behind its own traffic in the NIC's transmit queue.
     const netMs = useNet
-      ? rttMs + nicQueueDelayMs(nIso, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes)
+      ? rttMs + nicQueueDelayMs(nSrv, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes)
       : 0;
     // Alone, only its own swapped pages fault, queueing at the disk behind its own I/O (§4).
     const fIso = pl.swapFracIso[i];
@@ -170,12 +213,12 @@ export function isolated(st: SimState, w: Work): void {
       fIso > 0
         ? fIso *
           pages *
-          swapFaultMs(lambda * fIso * pages, hostDisk, dIso / hostDisk, KNOBS.swapReadMs, KNOBS.stageSlots)
+          swapFaultMs(lambda * fIso * pages, hostDisk, dSrv / hostDisk, KNOBS.swapReadMs, KNOBS.stageSlots)
         : 0;
     // Alone, the VPS still shares the cores with the Dom0 work its own I/O causes: the same
     // scheduler wait as in the shared run (schedwait.ts), with Dom0 the only other entity.
     let isoWait = 0;
-    const dom0IsoGot = Math.min(dom0Vcpus, dom0Iso);
+    const dom0IsoGot = dom0Got;
     if (share && dom0IsoGot > 0 && svcIso > 0) {
       const own = Math.min(svcIso, isoAvail / eCpu);
       const ownRun = own >= cpuLimit[i] * 0.999 ? slice : burst;
@@ -213,6 +256,49 @@ export function isolated(st: SimState, w: Work): void {
     isoGoodA[i] = sout.dnr ? 0 : sout.throughput * sout.goodFraction;
     isoP99[i] = sout.latencyP99Ms;
   }
+}
+
+/**
+ * The max-min split of the cores between the VPS alone (wanting `own` cores, capped at `ownCap`)
+ * and Dom0 (wanting `dom0`, capped at `dom0Cap`), weighted per domain or per vCPU as the shared run
+ * splits them (iocpu.ts): slot 0 the VPS's grant, slot 1 Dom0's.
+ */
+function aloneSplit(
+  w: Work,
+  domainW: boolean,
+  own: number,
+  ownCap: number,
+  wOwn: number,
+  dom0: number,
+  dom0Cap: number,
+  wDom0: number,
+  cores: number,
+  slot: number,
+): number {
+  const want = w.isoWant,
+    cap = w.isoCap,
+    wt = w.isoWeight,
+    got = w.isoGot;
+  want[0] = own;
+  want[1] = dom0;
+  cap[0] = ownCap;
+  cap[1] = dom0Cap;
+  wt[0] = wOwn;
+  wt[1] = wDom0;
+  if (domainW) waterFillDomain(2, want, wt, cores, got);
+  else waterFillVcpu(2, want, cap, cores, got);
+  return got[slot];
+}
+
+/**
+ * Dom0 charging alone ([G06], as `chargeDom0`): the VPS, the only entity, is granted its own work
+ * and its backends' (`cause`) up to the cores; the backends' part of that grant, at most what
+ * Dom0's vCPUs hold (`room`), is Dom0's CPU.
+ */
+function chargedAlone(own: number, cause: number, cores: number, room: number): number {
+  const g = Math.min(own + cause, cores);
+  const part = g >= own + cause ? cause : (g * cause) / (own + cause);
+  return Math.min(part, room);
 }
 
 /**

@@ -127,6 +127,11 @@ export class Work {
   readonly isoKept: Uint8Array;
   /** The isolated counterfactual's headroom factors through Dom0 (blkback, netback). */
   readonly isoHeads = new Float64Array(2);
+  /** The isolated counterfactual's CPU split between the VPS (slot 0) and Dom0 (slot 1). */
+  readonly isoWant = new Float64Array(2);
+  readonly isoCap = new Float64Array(2);
+  readonly isoWeight = new Float64Array(2);
+  readonly isoGot = new Float64Array(2);
   /** The kept isolated results belong to the current plan arrays. */
   isoReady = false;
   /**
