@@ -52,8 +52,9 @@ export function p99Ratio(v: VpsMetrics): number {
 }
 
 /**
- * The explanation line, or null when the VPS is not suffering and no neighbour is taking anything
- * from it (a VPS with attribution edges always gets its culprit and mechanism named).
+ * The explanation line, or null when the VPS is not suffering, no neighbour is taking anything
+ * from it and no fault of its own runs into its own CPU cap (a VPS with attribution edges always
+ * gets its culprit and mechanism named).
  */
 export function explain(input: ExplainInput): string | null {
   const { vps } = input;
@@ -76,8 +77,25 @@ export function explain(input: ExplainInput): string | null {
         : degr >= 0.00005
           ? `${vps.id} loses ${pct(degr, 2)} of good responses`
           : vps.id;
-  } else return null;
+  } else return ownCap(input);
   return `${head}: ${cause(input)}`;
+}
+
+/** Share of its time held back by its own CPU cap from which a VPS's line names that cap. */
+const THROTTLED_SHOWN = 0.05;
+
+/**
+ * A VPS no neighbour hurts, whose own fault runs into its own CPU cap: "unaffected by its neighbours"
+ * would be true, and hide what holds it back. Null otherwise (a VPS at its cap by its own load alone
+ * is not named here: the lines feed the who-hurts-whom panel, which reads any VPS named without a
+ * fault of its own as hurt by neighbours; its card shows its throttling).
+ */
+function ownCap(input: ExplainInput): string | null {
+  const { vps, faults, mode } = input;
+  if (vps.cpuThrottled < THROTTLED_SHOWN) return null;
+  const own = faults.find((f) => f.vps === vps.id && FAULT_RESOURCES[f.fault]?.includes('cpu'));
+  if (!own) return null;
+  return `${vps.id} is held back by its own CPU cap (${capName(mode)}), not by its neighbours: throttled ${pct(vps.cpuThrottled)} of the time while its own ${own.fault} runs`;
 }
 
 /**
@@ -121,7 +139,7 @@ function cause(input: ExplainInput): string {
   const own = faults.find((f) => f.vps === vps.id);
   // Its own fault first: what its cap holds back is that fault's doing.
   if (own) return `its own ${own.fault}`;
-  if (vps.cpuThrottled >= 0.05)
+  if (vps.cpuThrottled >= THROTTLED_SHOWN)
     return `throttled ${pct(vps.cpuThrottled)} of the time by its own CPU cap (${capName(mode)})`;
   if (vps.memSwappedGiB > 0.01) return `swapping inside the guest (memory demand above its plan)`;
   if (frame.host.hostSwapGiB > 0.01)

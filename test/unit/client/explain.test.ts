@@ -209,6 +209,43 @@ describe('explain', () => {
   });
 });
 
+describe('explain, a VPS held back by its own quota', () => {
+  it('names its own cap and its own cpu_hog, not "unaffected", where no neighbour hurts it (full)', () => {
+    const e = createEngine(demo, { mode: 'full' });
+    e.advance(20);
+    expect(e.apply({ type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' }).ok).toBe(true);
+    e.advance(30);
+    const f = e.frame();
+    const st = e.state();
+    const of = (id: string): ExplainInput => ({
+      vps: f.vps.find((v) => v.id === id)!,
+      frame: f,
+      faults: st.faults,
+      hostFaults: st.hostFaults,
+      mode: st.mode,
+      host: st.host,
+    });
+    const batch = of('batch-1').vps;
+    // Its quota holds it back, and nothing else: no neighbour takes anything from it.
+    expect(batch.cpuThrottled).toBeGreaterThan(0.5);
+    expect(f.attribution.filter((a) => a.victim === 'batch-1')).toEqual([]);
+    expect(explain(of('batch-1'))).toBe(
+      `batch-1 is held back by its own CPU cap (fixed quota), not by its neighbours: throttled ${Math.round(batch.cpuThrottled * 100)} % of the time while its own cpu_hog runs`,
+    );
+  });
+
+  it('stays quiet about a VPS at its cap by its own load, or throttled below the threshold', () => {
+    const capped = vpsMetrics('batch-1', { cpuThrottled: 0.3 });
+    expect(explain(input({ vps: capped, mode: 'container', frame: frame(1, [capped]) }))).toBeNull();
+    const barely = vpsMetrics('batch-1', { cpuThrottled: 0.01 });
+    const hog = [{ vps: 'batch-1', fault: 'cpu_hog' as const, sinceTick: 0 }];
+    expect(explain(input({ vps: barely, mode: 'full', frame: frame(1, [barely]), faults: hog }))).toBeNull();
+    expect(explain(input({ vps: capped, mode: 'container', frame: frame(1, [capped]), faults: hog }))).toBe(
+      'batch-1 is held back by its own CPU cap (cpu.max), not by its neighbours: throttled 30 % of the time while its own cpu_hog runs',
+    );
+  });
+});
+
 describe('mechanism', () => {
   it('depends on the mode', () => {
     expect(mechanism('disk', 'para')).toBe("through Dom0's shared disk queue");
