@@ -1,0 +1,92 @@
+/**
+ * A command its owner applies just as Redis freezes (SIGSTOP), before the lab is held: its record
+ * cannot reach Redis. The answer must come within a few seconds and say so honestly (NOT_SAVED,
+ * applied at tick N, saved once Redis answers), not wait for Redis; the page sending it again with
+ * its request id, while Redis is frozen and after, must not apply it twice; and once Redis answers
+ * the record lands in the lab's log once, a resend then answered as applied and saved.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../../server/cluster/keys.js';
+import { client, http, request, type Client } from '../helpers.js';
+import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+
+let redis: RedisHandle;
+let owner: ServerProcess;
+let onOwner: Client;
+let peek: Redis;
+
+/** Far longer than the answer's own bound: a busy machine must not fail the test. */
+const ANSWER_MS = 20_000;
+const RID = 'saved-late-1';
+
+beforeAll(async () => {
+  redis = await startRedis();
+  owner = await startServer(redis.url);
+  const made = await http(`${owner.url}/api/labs`, {
+    method: 'POST',
+    body: { id: 'late', preset: 'demo' },
+    headers: { 'x-contention-forwarded': 'test' },
+  });
+  expect(made.status, made.text).toBe(201);
+  onOwner = await client(owner.url);
+  await request(onOwner, 'join', { lab: 'late' }, 15_000);
+  peek = new Redis(redis.url, { maxRetriesPerRequest: null });
+  peek.on('error', () => undefined);
+  await peek.ping();
+}, 120_000);
+
+afterAll(async () => {
+  if (redis?.proc.signalCode === null) redis.proc.kill('SIGCONT');
+  onOwner?.disconnect();
+  peek?.disconnect();
+  await stopAll();
+});
+
+type Ack = { ok: boolean; data?: { tick: number }; error?: { code: string; message: string } };
+
+const command = { lab: 'late', type: 'setLoad', vps: 'web-1', load: { cpu: 0.432 }, requestId: RID };
+
+/** The lab's log records carrying request id RID. */
+async function recordsOfRid(): Promise<unknown[]> {
+  const log = await peek.xrange(keys.log('late'), '-', '+');
+  return log
+    .map(([, fields]) => JSON.parse(fields[1] ?? '{}') as { rid?: string })
+    .filter((r) => r.rid === RID);
+}
+
+describe('a command applied by its owner as Redis freezes', () => {
+  it('is answered NOT_SAVED within seconds, applied once, and saved once Redis answers', async () => {
+    redis.proc.kill('SIGSTOP');
+    const first = await request<Ack>(onOwner, 'command', command, ANSWER_MS);
+    expect(first.ok, JSON.stringify(first)).toBe(false);
+    expect(first.error?.code).toBe('NOT_SAVED');
+    const tick = Number(/applied at tick (\d+)/.exec(first.error?.message ?? '')?.[1]);
+    expect(Number.isSafeInteger(tick), first.error?.message).toBe(true);
+    expect(first.error?.message).toMatch(/Redis.*saved once .*answers/);
+
+    // It runs in the lab: its state says so.
+    const state = await http(`${owner.url}/api/labs/late`);
+    expect(state.status, state.text).toBe(200);
+    expect(state.text).toContain('0.432');
+
+    // Sent again while Redis is still frozen (and the lab held): the same answer, not "nothing applied".
+    const again = await request<Ack>(onOwner, 'command', command, ANSWER_MS);
+    expect(again, JSON.stringify(again)).toEqual(first);
+
+    redis.proc.kill('SIGCONT');
+    // The record lands in the lab's log once Redis answers, once.
+    const until = Date.now() + 30_000;
+    let found: unknown[] = [];
+    while (Date.now() < until && (found = await recordsOfRid()).length === 0)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ tick, rid: RID });
+
+    // Sent again once it is saved: answered as applied at its tick, applied no second time.
+    const later = await request<Ack>(onOwner, 'command', command, ANSWER_MS);
+    expect(later, JSON.stringify(later)).toEqual({ ok: true, data: { tick } });
+    expect(await recordsOfRid()).toHaveLength(1);
+    expect((await http(`${owner.url}/healthz`)).status).toBe(200);
+  }, 120_000);
+});
