@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { LogRecord } from '../lab/lab.js';
+import { bounded } from '../lab/savePending.js';
 import type { LabMeta, LabSnapshot, RawLab, Store } from '../lab/store.js';
 import { keys } from './keys.js';
 import { LeaseLost, ResetTooLate, Unlisted, type Leases } from './leases.js';
@@ -13,6 +14,11 @@ import { RedisAway } from './redis.js';
 
 /** How long a reset waits for Redis before it answers that nothing was reset, ms. */
 export const RESET_WAIT_MS = 5000;
+/**
+ * How long an appended record waits for Redis before the command's answer says it is not saved
+ * yet (its write goes on): a Redis that froze just before the lab is held would hold it forever.
+ */
+export const APPEND_WAIT_MS = 3000;
 /** The reset's script must have run in Redis this long before that answer (its reply's way back), ms. */
 const RESET_REPLY_MS = 1500;
 
@@ -167,7 +173,9 @@ export class RedisLabStore implements Store {
   /**
    * Append a log record (a command, or a clock action's pace); resolves once Redis holds it
    * (rejects if the lab moved away). Records appended in one turn (a batch's commands) are written
-   * in one step, so a process killed meanwhile leaves all of them or none.
+   * in one step, so a process killed meanwhile leaves all of them or none. When Redis has not
+   * answered within APPEND_WAIT_MS, rejects with SavePending: the write goes on, and lands once
+   * Redis answers (unless another process owns the lab by then).
    */
   append(id: string, rec: LogRecord): Promise<void> {
     const waiting = this.appending.get(id);
@@ -176,7 +184,7 @@ export class RedisLabStore implements Store {
       return waiting.done;
     }
     const values: [string, ...string[]] = [JSON.stringify(rec)];
-    const done = this.enqueue(id, async () => {
+    const write = this.enqueue(id, async () => {
       this.appending.delete(id);
       try {
         await this.leases.xadd(id, keys.log(id), ...values);
@@ -186,6 +194,11 @@ export class RedisLabStore implements Store {
         await this.publishNow(id, values);
       }
     });
+    const done = bounded(
+      write,
+      APPEND_WAIT_MS,
+      `the cluster’s store (Redis) did not answer within ${APPEND_WAIT_MS / 1000} s`,
+    );
     this.appending.set(id, { values, done });
     return done;
   }

@@ -8,6 +8,7 @@ import { fail, type Ack, type ApiError, type LabEvent } from '../../shared/proto
 import type { Engine } from '../sim/api.js';
 import { restoreEngine } from '../sim/index.js';
 import { commandEvent } from './events.js';
+import { SavePending, whenLanded } from './savePending.js';
 
 /** A command as applied and recorded: `seq` orders the lab's live commands across restarts. */
 export interface CommandRecord {
@@ -39,6 +40,8 @@ export interface CommandTarget {
   persist(command: Command, by: string, tick: number, rid?: string, of?: number): Promise<void> | void;
   /** Commands sent with request id `rid` applied at `tick` (and are recorded with it). */
   applied(rid: string, tick: number, commands: readonly Command[]): void;
+  /** The records of request `rid`, answered as not saved yet, are saved now. */
+  landed?(rid: string): void;
 }
 
 interface Pending {
@@ -126,9 +129,26 @@ export class CommandQueue {
           (err: unknown) => {
             this.logger.error({ err }, 'an applied command could not be saved');
             p.resolve(r.ok ? notSaved('command', r.data.tick, err) : r);
+            if (r.ok && err instanceof SavePending) this.awaitLanding(saving, r.data.tick, p.rid);
           },
         );
     }
+  }
+
+  /** Commands answered as not saved yet, applied at `tick`: say whether their records landed. */
+  private awaitLanding(saving: Promise<void>[], tick: number, rid?: string): void {
+    whenLanded(
+      saving,
+      () => {
+        this.logger.info({ lab: this.labId, tick, rid }, 'a command answered as not saved yet is saved now');
+        if (rid !== undefined) this.target.landed?.(rid);
+      },
+      (err: unknown) =>
+        this.logger.error(
+          { err, lab: this.labId, tick, rid },
+          'a command answered as not saved yet was lost: its record never reached the store',
+        ),
+    );
   }
 
   /** A batch: checked in order on a copy of the first engine, then applied only if all pass. */
@@ -162,6 +182,13 @@ export function notSaved(what: string, tick: number, err: unknown): { ok: false;
   // In a cluster: another process owns the lab now (its lease moved); this process drops it.
   if ((err as Error)?.name === 'LeaseLost')
     return fail('UNAVAILABLE', `the ${what} was not saved: another process runs the lab now; send it again`);
+  if (err instanceof SavePending)
+    return fail(
+      'NOT_SAVED',
+      `the ${what} applied at tick ${tick} and runs in the lab, but is not saved yet: ${err.message}; ` +
+        'it is saved once the store answers (its write waits for it), and lost if this server stops ' +
+        'or another server takes the lab over before. Sent again with its request id, it is not applied again',
+    );
   const code = (err as NodeJS.ErrnoException)?.code;
   return fail(
     'NOT_SAVED',

@@ -129,6 +129,23 @@ export class RequestIds {
     this.applied(id, tick, digestOf(this.replaying.commands));
   }
 
+  /** Whether `id` is known (being worked out, or applied): sent again, it gets the answer it got. */
+  has(id: string | undefined): boolean {
+    return id !== undefined && this.known.has(id);
+  }
+
+  /**
+   * The record of `id`, applied and answered as not saved yet, is saved now: sent again, it is
+   * answered as applied (with the pace it left, for a clock action).
+   */
+  landed(id: string): void {
+    const seen = this.known.get(id);
+    if (seen?.saved === undefined) return;
+    if (!seen.pace) return void (seen.answer = ok(seen.saved));
+    const data = { tick: seen.saved, speed: seen.pace.speed, paused: seen.pace.paused };
+    seen.answer = seen.now = Promise.resolve({ ok: true as const, data });
+  }
+
   /** Forget `id` (its request was refused before it applied: sent again, it may apply). */
   forget(id: string): void {
     const seen = this.known.get(id);

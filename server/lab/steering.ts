@@ -12,6 +12,7 @@ import { applyCommand, CommandQueue, type CommandAck, type CommandTarget } from 
 import { clockTargetOf, isClockRecord, runClock, type ClockTarget, type LogRecord } from './clockActions.js';
 import { notNow, type Holding } from './holding.js';
 import { digestOf, RequestIds, type SavedRequest } from './requestIds.js';
+import { SavePending, whenLanded } from './savePending.js';
 
 /** What steering needs of its lab. */
 export interface SteeredLab {
@@ -61,6 +62,7 @@ export class Steering {
           ...(of === undefined ? {} : { of }),
         }),
       applied: (rid, tick, commands) => this.ids.applied(rid, tick, digestOf(commands)),
+      landed: (rid) => this.ids.landed(rid),
     };
     this.queue = new CommandQueue(lab.id, this.target, lab.logger);
     // Held, the lab applies nothing: what waits for the next tick is refused, and may be sent again.
@@ -80,23 +82,34 @@ export class Steering {
 
   /** See Lab.submit and Lab.submitBatch (`batch`: sent as an array). */
   submit(commands: readonly Command[], by: string, batch: boolean, rid?: string): Promise<CommandAck> {
-    const refused = this.refusal();
+    // Sent again with its id, it gets the answer it got (held or not): it is never applied twice.
+    const refused = this.ids.has(rid) ? null : this.refusal();
     if (refused) return Promise.resolve(refused);
     return this.ids.once(rid, digestOf(commands), () => this.queue.submit(commands, by, batch, rid));
   }
 
   /** See Lab.clock. */
   clock(action: ClockAction, by: string, rid?: string): Promise<Ack<ClockResult>> {
-    const refused = this.refusal();
+    const refused = this.ids.has(rid) ? null : this.refusal();
     if (refused) return Promise.resolve(refused);
     return this.ids.onceNow(rid, digestOf({ clock: action }), () =>
-      runClock(
-        this.clockTarget,
-        action,
-        by,
-        (err) => this.lab.logger.error({ err }, 'an applied clock action could not be saved'),
-        rid,
-      ),
+      runClock(this.clockTarget, action, by, (err) => this.notSaved(err, rid), rid),
+    );
+  }
+
+  /** An applied clock action's record was not saved (or not yet: then say whether it lands). */
+  private notSaved(err: unknown, rid?: string): void {
+    const { logger, id } = this.lab;
+    logger.error({ err, lab: id, rid }, 'an applied clock action could not be saved');
+    if (!(err instanceof SavePending)) return;
+    whenLanded(
+      [err.later],
+      () => {
+        logger.info({ lab: id, rid }, 'a clock action answered as not saved yet is saved now');
+        if (rid !== undefined) this.ids.landed(rid);
+      },
+      (lost: unknown) =>
+        logger.error({ err: lost, lab: id, rid }, 'a clock action answered as not saved yet was lost'),
     );
   }
 

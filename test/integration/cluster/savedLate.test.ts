@@ -8,7 +8,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
-import { client, http, request, type Client } from '../helpers.js';
+import { client, http, request, waitFor, type Client } from '../helpers.js';
 import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
 
 let redis: RedisHandle;
@@ -43,20 +43,31 @@ afterAll(async () => {
   await stopAll();
 });
 
+type Held = { lab: string; held: string | null };
 type Ack = { ok: boolean; data?: { tick: number }; error?: { code: string; message: string } };
 
 const command = { lab: 'late', type: 'setLoad', vps: 'web-1', load: { cpu: 0.432 }, requestId: RID };
 
-/** The lab's log records carrying request id RID. */
-async function recordsOfRid(): Promise<unknown[]> {
+/** The lab's log records carrying request id `rid`. */
+async function recordsOf(rid: string): Promise<unknown[]> {
   const log = await peek.xrange(keys.log('late'), '-', '+');
   return log
     .map(([, fields]) => JSON.parse(fields[1] ?? '{}') as { rid?: string })
-    .filter((r) => r.rid === RID);
+    .filter((r) => r.rid === rid);
+}
+
+/** Once Redis answers again: the records of `rid` in the lab's log, waited for a while. */
+async function landed(rid: string): Promise<unknown[]> {
+  const until = Date.now() + 30_000;
+  let found: unknown[] = [];
+  while (Date.now() < until && (found = await recordsOf(rid)).length === 0)
+    await new Promise((r) => setTimeout(r, 200));
+  return found;
 }
 
 describe('a command applied by its owner as Redis freezes', () => {
   it('is answered NOT_SAVED within seconds, applied once, and saved once Redis answers', async () => {
+    const held = waitFor<Held>(onOwner, 'held', (m) => m.lab === 'late' && m.held === 'store', ANSWER_MS);
     redis.proc.kill('SIGSTOP');
     const first = await request<Ack>(onOwner, 'command', command, ANSWER_MS);
     expect(first.ok, JSON.stringify(first)).toBe(false);
@@ -70,23 +81,41 @@ describe('a command applied by its owner as Redis freezes', () => {
     expect(state.status, state.text).toBe(200);
     expect(state.text).toContain('0.432');
 
-    // Sent again while Redis is still frozen (and the lab held): the same answer, not "nothing applied".
+    // Sent again while Redis is still frozen and the lab held: the same answer, not "nothing applied".
+    await held;
     const again = await request<Ack>(onOwner, 'command', command, ANSWER_MS);
     expect(again, JSON.stringify(again)).toEqual(first);
 
     redis.proc.kill('SIGCONT');
+    await waitFor<Held>(onOwner, 'held', (m) => m.lab === 'late' && m.held === null, ANSWER_MS);
     // The record lands in the lab's log once Redis answers, once.
-    const until = Date.now() + 30_000;
-    let found: unknown[] = [];
-    while (Date.now() < until && (found = await recordsOfRid()).length === 0)
-      await new Promise((r) => setTimeout(r, 200));
+    const found = await landed(RID);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ tick, rid: RID });
 
     // Sent again once it is saved: answered as applied at its tick, applied no second time.
     const later = await request<Ack>(onOwner, 'command', command, ANSWER_MS);
     expect(later, JSON.stringify(later)).toEqual({ ok: true, data: { tick } });
-    expect(await recordsOfRid()).toHaveLength(1);
+    expect(await recordsOf(RID)).toHaveLength(1);
     expect((await http(`${owner.url}/healthz`)).status).toBe(200);
+  }, 120_000);
+
+  it('a clock action too: NOT_SAVED naming its tick, the same answer when sent again, saved once', async () => {
+    const pause = { lab: 'late', action: 'pause', requestId: 'saved-late-pause' };
+    const held = waitFor<Held>(onOwner, 'held', (m) => m.lab === 'late' && m.held === 'store', ANSWER_MS);
+    redis.proc.kill('SIGSTOP');
+    const first = await request<Ack>(onOwner, 'clock', pause, ANSWER_MS);
+    expect(first.error?.code, JSON.stringify(first)).toBe('NOT_SAVED');
+    const tick = Number(/applied at tick (\d+)/.exec(first.error?.message ?? '')?.[1]);
+    await held;
+    expect(await request<Ack>(onOwner, 'clock', pause, ANSWER_MS)).toEqual(first);
+
+    redis.proc.kill('SIGCONT');
+    const found = await landed(pause.requestId);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ tick, clock: { paused: true } });
+    const later = await request<Ack>(onOwner, 'clock', pause, ANSWER_MS);
+    expect(later).toMatchObject({ ok: true, data: { tick, paused: true } });
+    expect(await recordsOf(pause.requestId)).toHaveLength(1);
   }, 120_000);
 });
