@@ -14,6 +14,7 @@ import { RedisAway } from './redis.js';
 import {
   ACQUIRE,
   CREATE,
+  FENCED_DELETE,
   FENCED_REPLACE,
   FENCED_SET,
   FENCED_XADD,
@@ -33,6 +34,7 @@ interface Scripts {
   labFencedXadd: Script;
   labFencedSet: Script;
   labFencedReplace: Script;
+  labFencedDelete: Script;
   labRepublish: Script;
 }
 
@@ -52,7 +54,7 @@ export class Unlisted extends Error {
   }
 }
 
-/** A reset's script reached Redis after its deadline, and did nothing. */
+/** A reset's (or a deletion's) script reached Redis after its deadline, and did nothing. */
 export class ResetTooLate extends RedisAway {
   constructor() {
     super('Redis ran it too late, so it did nothing');
@@ -85,6 +87,7 @@ export class Leases {
     define('labFencedSet', FENCED_SET, 4);
     define('labRepublish', REPUBLISH, 5);
     define('labFencedReplace', FENCED_REPLACE, 6);
+    define('labFencedDelete', FENCED_DELETE, 6);
     this.s = redis as unknown as Scripts;
   }
 
@@ -254,6 +257,31 @@ export class Leases {
         token,
         this.ttlMs,
         meta,
+        epochOf(token),
+        id,
+        deadline,
+      ),
+    );
+    if (r === -2) throw new ResetTooLate();
+  }
+
+  /**
+   * Delete lab `id`'s data and lease under its lease, if Redis runs it by `deadline` (ms on
+   * Redis's clock); throws LeaseLost when another process owns it, and ResetTooLate when it ran
+   * later (it did nothing). The lease stays known here: the caller forgets it.
+   */
+  async remove(id: string, deadline: number): Promise<void> {
+    const r = await this.fenced(id, (token) =>
+      this.s.labFencedDelete(
+        keys.lease(id),
+        keys.epoch(id),
+        keys.labs,
+        keys.log(id),
+        keys.snapshot(id),
+        keys.tick(id),
+        token,
+        this.ttlMs,
+        '',
         epochOf(token),
         id,
         deadline,

@@ -100,17 +100,47 @@ export class RedisLabStore implements Store {
    * Redis's own clock that falls before that answer, does nothing if Redis runs it later.
    */
   replace(meta: LabMeta): Promise<void> {
+    return this.byDeadline(meta.id, 'reset', async (deadline) => {
+      await this.leases.replace(meta.id, JSON.stringify(meta), deadline);
+      this.metas.set(meta.id, meta);
+    });
+  }
+
+  /**
+   * Delete a lab (its data and lease) in one script under its lease, all or nothing as a reset is
+   * (see `replace`): refused, nothing was deleted, and a script Redis runs later does nothing.
+   */
+  remove(id: string): Promise<void> {
+    return this.byDeadline(id, 'deletion', async (deadline, answered) => {
+      await this.leases.remove(id, deadline);
+      // Answered as refused meanwhile: the lab runs on here, and is published again.
+      if (answered()) return;
+      this.metas.delete(id);
+      this.leases.forget(id);
+    });
+  }
+
+  /**
+   * Run `write` (given its deadline on Redis's clock) in lab `id`'s queue, answered within
+   * RESET_WAIT_MS: refused at once while Redis is away, refused after RESET_WAIT_MS when it did
+   * not answer. A write that did reach Redis in time although its reply came later still took
+   * effect: `onLateReset` saves the lab again.
+   */
+  private byDeadline(
+    id: string,
+    what: string,
+    write: (deadline: number, answered: () => boolean) => Promise<void>,
+  ): Promise<void> {
     if (this.redis.status !== 'ready')
       return Promise.reject(new RedisAway('the cluster’s store (Redis) is unreachable'));
     const until = performance.now() + RESET_WAIT_MS;
     let gaveUp = false;
-    const job = this.enqueue(meta.id, async () => {
+    const job = this.enqueue(id, async () => {
       const now = gaveUp ? 0 : await this.leases.redisNow();
       // Measured after Redis's clock was read, so the deadline falls before `until` here.
       const budget = until - performance.now() - RESET_REPLY_MS;
       if (gaveUp || budget <= 0) throw new ResetTooLate();
-      await this.leases.replace(meta.id, JSON.stringify(meta), now + budget);
-      this.metas.set(meta.id, meta);
+      await write(now + budget, () => gaveUp);
     });
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -119,10 +149,10 @@ export class RedisLabStore implements Store {
         job.then(
           () => {
             this.logger.error(
-              { lab: meta.id },
-              'a reset answered as failed reached Redis late; saving the lab again',
+              { lab: id },
+              `a ${what} answered as failed reached Redis late; saving the lab again`,
             );
-            this.onLateReset(meta.id);
+            this.onLateReset(id);
           },
           () => undefined,
         );
@@ -247,18 +277,6 @@ export class RedisLabStore implements Store {
       .hset(keys.quarantined, id, JSON.stringify({ reason, meta }))
       .hdel(keys.labs, id)
       .exec();
-  }
-
-  async remove(id: string): Promise<void> {
-    this.metas.delete(id);
-    await this.enqueue(id, async () => {
-      await this.redis
-        .multi()
-        .hdel(keys.labs, id)
-        .del(keys.log(id), keys.snapshot(id), keys.tick(id), keys.lease(id))
-        .exec();
-      this.leases.forget(id);
-    });
   }
 
   /** Wait for every queued write (at most `ms`: while Redis is away they cannot finish). */

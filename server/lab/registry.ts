@@ -301,14 +301,19 @@ export class Registry {
     if (!lab) return fail('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
     const away = this.away('nothing was deleted', lab);
     if (away) return away;
-    this.labs.delete(id);
-    this.saver.forget(id);
-    lab.close();
-    this.forks.delete(id);
-    for (const fn of this.removedListeners) fn(lab);
-    await this.o.store?.remove(id);
-    this.o.logger.info({ lab: id }, 'lab deleted');
-    return { ok: true, data: { id } };
+    if (this.resets.has(id)) return fail('CONFLICT', `lab "${id}" is being reset or deleted`, 'lab');
+    // Its data is deleted first; only once that held does the lab go: a refusal changes nothing.
+    return this.resets.hold<Res<{ id: string }>>(id, async () => {
+      const failed = await this.saver.remove(id);
+      if (failed) return { held: false, result: failed };
+      this.labs.delete(id);
+      this.saver.forget(id);
+      lab.close();
+      this.forks.delete(id);
+      for (const fn of this.removedListeners) fn(lab);
+      this.o.logger.info({ lab: id }, 'lab deleted');
+      return { held: true, result: { ok: true, data: { id } } };
+    });
   }
 
   /** Start pacing every lab in real time. */

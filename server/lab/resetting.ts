@@ -1,7 +1,8 @@
 /**
- * Labs whose reset is being saved. Meanwhile the lab does not run (the registry skips it), and a
- * command applied to it anyway (a clock step) has its record held: written once the reset failed
- * (the lab goes on from where it was, its log whole), dropped once it held (that past is gone).
+ * Labs whose reset (or deletion) is being saved. Meanwhile the lab does not run (the registry
+ * skips it), and a command applied to it anyway (a clock step) has its record held: written once
+ * the reset failed (the lab goes on from where it was, its log whole), dropped once it held (that
+ * past is gone).
  */
 import type { LogRecord, Store } from './store.js';
 

@@ -54,6 +54,26 @@ export class LabSaver {
     }
   }
 
+  /**
+   * Delete a lab's saved data; a refusal when the store cannot take it now (a cluster's Redis that
+   * does not answer: nothing was deleted, the lab runs on). Another failure (a disk error) is
+   * logged and left: the deletion goes on, its data partly left behind.
+   */
+  async remove(id: string): Promise<{ ok: false; error: ApiError } | null> {
+    try {
+      await this.store?.remove(id);
+      return null;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException)?.code === 'UNAVAILABLE')
+        return fail(
+          'UNAVAILABLE',
+          `the deletion could not be saved: ${(e as Error).message}; nothing was deleted, send it again once the store answers`,
+        );
+      this.logger.error({ err: e, lab: id }, 'could not remove a deleted lab’s saved data');
+      return null;
+    }
+  }
+
   /** A fork's first snapshot (its starting point); when it cannot be written the fork is forgotten. */
   async firstSnapshot(lab: Lab): Promise<{ ok: false; error: ApiError } | null> {
     try {
