@@ -1,8 +1,10 @@
 /**
  * A REST batch of commands reaches Redis in one step: its records are appended to the lab's log
  * by one fenced script call (watched with MONITOR on the real redis-server), so a process killed
- * while saving it leaves the whole batch or none of it for a takeover to replay.
+ * while saving it leaves the whole batch or none of it for a takeover to replay. MONITOR is read on a
+ * plain socket: ioredis's monitor() can take a busy server's first lines for replies and throw.
  */
+import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
@@ -31,15 +33,52 @@ afterAll(async () => {
   await stopAll();
 });
 
+/** One MONITOR line's arguments: `1.2 [0 127.0.0.1:1] "evalsha" "a\\"b"` → ['evalsha', 'a"b']. */
+function monitorArgs(line: string): string[] {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) =>
+    m[1].replace(/\\x([0-9a-f]{2})|\\(.)/gi, (_, hex: string | undefined, c: string) =>
+      hex
+        ? String.fromCharCode(parseInt(hex, 16))
+        : c === 'n'
+          ? '\n'
+          : c === 'r'
+            ? '\r'
+            : c === 't'
+              ? '\t'
+              : c,
+    ),
+  );
+}
+
+/** Every command redis-server runs from now on, until stop() (MONITOR on its own socket). */
+async function watch(url: string): Promise<{ lines: string[][]; stop: () => void }> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  const lines: string[][] = [];
+  let rest = '';
+  let ready!: () => void;
+  const ok = new Promise<void>((r) => (ready = r));
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    rest += chunk;
+    let at: number;
+    while ((at = rest.indexOf('\r\n')) >= 0) {
+      const line = rest.slice(0, at);
+      rest = rest.slice(at + 2);
+      if (line === '+OK') ready();
+      else if (line.startsWith('+')) lines.push(monitorArgs(line));
+    }
+  });
+  socket.write('MONITOR\r\n');
+  await ok;
+  return { lines, stop: () => socket.destroy() };
+}
+
 const web = (cpu: number, vps: string) => ({ type: 'setLoad', vps, load: { cpu } });
 
 describe('a batch of commands in Redis', () => {
   it('is appended to the lab log in one script call, every record of it', async () => {
-    const monitor = await peek.monitor();
-    const writes: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args.includes(keys.log('whole'))) writes.push(args);
-    });
+    const monitor = await watch(redis.url);
     const batch = [web(0.31, 'web-1'), web(0.32, 'db-1'), web(0.33, 'web-1')];
     const r = await http(`${owner.url}/api/labs/whole/commands`, {
       method: 'POST',
@@ -48,7 +87,8 @@ describe('a batch of commands in Redis', () => {
     });
     expect(r.body.ok, r.text).toBe(true);
     const logged = await peek.xrange(keys.log('whole'), '-', '+');
-    monitor.disconnect();
+    monitor.stop();
+    const writes = monitor.lines.filter((args) => args.includes(keys.log('whole')));
 
     const records = logged.map(([, fields]) => JSON.parse(fields[1]) as { command: unknown });
     expect(records.map((x) => x.command)).toEqual(batch);
