@@ -1,10 +1,11 @@
 /**
  * Viewers connected here to a lab another process runs get its frames, and what its owner tells
  * them, through Redis. While Redis does not answer this process they get nothing, whatever the lab
- * does, and the owner cannot reach them to say why: this process tells them itself (`held`,
- * 'relay'; a viewer joining meanwhile at once), and tells them again (`held: null`) once Redis
- * answers, frames flowing again. Sent to this process's connections only: the message is about
- * this process's link, and must not reach others through Redis late.
+ * does, and the owner cannot reach them to say why (it tells its own viewers only of a hold,
+ * server/net/broadcast.ts): this process tells them itself (`held`, 'relay'; a viewer joining
+ * meanwhile at once), and tells them again (`held: null`) once Redis answers, frames flowing
+ * again. Sent to this process's connections only: the message is about this process's link, and
+ * must not reach others through Redis late.
  */
 import type { Server } from 'socket.io';
 import type { HeldReason } from '../../shared/protocol.js';

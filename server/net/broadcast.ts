@@ -20,7 +20,7 @@ export const STALLED = 'stalled';
 export const roomOf = (lab: string) => `lab:${lab}`;
 
 /** The socket.io server, as far as broadcasting goes. */
-type Io = Pick<Server<ClientToServer, ServerToClient>, 'to' | 'sockets'>;
+type Io = Pick<Server<ClientToServer, ServerToClient>, 'to' | 'local' | 'sockets'>;
 
 /** What is read of an engine.io connection to tell whether it may still hold a message. */
 interface Conn {
@@ -103,8 +103,14 @@ export class Broadcaster {
       else keepingUp.emit('frame', b.message());
     });
     lab.onReset(() => everyone.emit('reset', { lab: lab.id }));
-    // Written to this process's viewers at once, even while Redis does not answer (adapter.ts).
-    lab.holding.listen((held) => everyone.emit('held', { lab: lab.id, held }));
+    // Written to this process's viewers at once, even while Redis does not answer (adapter.ts). A
+    // hold goes to them only: held because the cluster's store does not answer this process, word
+    // of it could reach viewers on other processes only through that store once it answers again,
+    // when the lab steps again (they would see "held" on a live lab). Their own process tells them
+    // (server/cluster/relayHeld.ts). The lab stepping again is told to every viewer.
+    lab.holding.listen((held) =>
+      (held ? this.io.local.to(roomOf(lab.id)) : everyone).emit('held', { lab: lab.id, held }),
+    );
     lab.onEvent((event, state) =>
       everyone.emit('event', state ? { lab: lab.id, event, state } : { lab: lab.id, event }),
     );
