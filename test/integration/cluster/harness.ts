@@ -77,6 +77,24 @@ export async function startRedis(): Promise<RedisHandle> {
   return h;
 }
 
+const LINK = path.join(ROOT, 'test/integration/cluster/redisLink.mjs');
+
+export interface RedisLink {
+  /** The URL a server process behind the link is given as REDIS_URL. */
+  url: string;
+  /** SIGSTOP: the link forwards nothing, its connections open (Redis stops answering that process only); SIGCONT. */
+  proc: ChildProcess;
+}
+
+/** A link of its own to `redis` for one server process (redisLink.mjs): stopped, it cuts that process off alone. */
+export async function startLink(redis: RedisHandle): Promise<RedisLink> {
+  const proc = spawn(process.execPath, [LINK, String(redis.port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  const m = await waitForLine(proc, /"link":(\d+)/, 30_000, 'Redis link');
+  return { url: `redis://127.0.0.1:${m[1]}`, proc };
+}
+
 export interface ServerProcess {
   url: string;
   proc: ChildProcess;
