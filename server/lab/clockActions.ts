@@ -54,7 +54,8 @@ export function runClock(
   lab: ClockTarget,
   action: ClockAction,
   by: string,
-  onError: (err: unknown) => void,
+  /** Its record could not be saved (`err`): it applied at `tick`, and did `what` (described). */
+  onError: (err: unknown, tick: number, what: string) => void,
   rid?: string,
 ): Promise<Ack<ClockResult>> {
   let message: string;
@@ -88,7 +89,7 @@ export function runClock(
   return saved.then(
     () => r,
     (err: unknown) => {
-      onError(err);
+      onError(err, r.data.tick, message);
       return notSaved('clock action', r.data.tick, err);
     },
   );

@@ -7,7 +7,8 @@ import type { Command } from '../../shared/commands.js';
 import { fail, type Ack, type ApiError, type LabEvent } from '../../shared/protocol.js';
 import type { Engine } from '../sim/api.js';
 import { restoreEngine } from '../sim/index.js';
-import { commandEvent } from './events.js';
+import { describeCommand } from '../../shared/events.js';
+import { commandEvent, commandFacts, lostEvent } from './events.js';
 import { SavePending, whenLanded } from './savePending.js';
 
 /** A command as applied and recorded: `seq` orders the lab's live commands across restarts. */
@@ -129,25 +130,34 @@ export class CommandQueue {
           (err: unknown) => {
             this.logger.error({ err }, 'an applied command could not be saved');
             p.resolve(r.ok ? notSaved('command', r.data.tick, err) : r);
-            if (r.ok && err instanceof SavePending) this.awaitLanding(saving, r.data.tick, p.rid);
+            if (r.ok && err instanceof SavePending) this.awaitLanding(saving, r.data.tick, p);
           },
         );
     }
   }
 
-  /** Commands answered as not saved yet, applied at `tick`: say whether their records landed. */
-  private awaitLanding(saving: Promise<void>[], tick: number, rid?: string): void {
+  /**
+   * Commands answered as not saved yet, applied at `tick`: say whether their records landed. Lost
+   * (another process took the lab over first), every viewer of the lab is told, naming them: the
+   * answer said they would be saved. An evicted lab still reaches its viewers on every process.
+   */
+  private awaitLanding(saving: Promise<void>[], tick: number, p: Pending): void {
+    const { rid, commands, by } = p;
     whenLanded(
       saving,
       () => {
         this.logger.info({ lab: this.labId, tick, rid }, 'a command answered as not saved yet is saved now');
         if (rid !== undefined) this.target.landed?.(rid);
       },
-      (err: unknown) =>
+      (err: unknown) => {
         this.logger.error(
           { err, lab: this.labId, tick, rid },
           'a command answered as not saved yet was lost: its record never reached the store',
-        ),
+        );
+        const what = commands.map((c) => describeCommand(c)).join('; ');
+        const facts = commands.length === 1 ? commandFacts(commands[0]) : {};
+        this.target.record(lostEvent(tick, by, what, err, facts));
+      },
     );
   }
 
@@ -187,7 +197,8 @@ export function notSaved(what: string, tick: number, err: unknown): { ok: false;
       'NOT_SAVED',
       `the ${what} applied at tick ${tick} and runs in the lab, but is not saved yet: ${err.message}; ` +
         'it is saved once the store answers (its write waits for it), and lost if this server stops ' +
-        'or another server takes the lab over before. Sent again with its request id, it is not applied again',
+        'or another server takes the lab over before (the lab’s viewers are then told). Sent again with its ' +
+        'request id, it is not applied again',
     );
   const code = (err as NodeJS.ErrnoException)?.code;
   return fail(

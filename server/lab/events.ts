@@ -7,8 +7,34 @@ import type { Command } from '../../shared/commands.js';
 import { describeCommand, describeEvent, type EngineEvent } from '../../shared/events.js';
 import type { LabEvent } from '../../shared/protocol.js';
 
+/**
+ * The log entry saying that what `by` sent (`what`, described), applied at `tick` and answered as
+ * not saved yet, was lost: its record never reached the store (`err` says why), so the lab runs on
+ * without it. It carries no `command`: it is no applied command (no chart marker is drawn for it).
+ */
+export function lostEvent(
+  tick: number,
+  by: string,
+  what: string,
+  err: unknown,
+  facts: Pick<LabEvent, 'vps' | 'fault'> = {},
+): LabEvent {
+  const reason = (err as Error | undefined)?.message;
+  const why =
+    (err as Error | undefined)?.name === 'LeaseLost'
+      ? 'another server of the cluster took the lab over before the store took its record'
+      : `its record never reached the store${reason ? ` (${reason})` : ''}`;
+  return {
+    tick,
+    kind: 'info',
+    by,
+    message: `lost: ${what}, applied at tick ${tick} and answered as not saved yet: ${why}; the lab runs on without it, send it again`,
+    ...facts,
+  };
+}
+
 /** The VPS and fault a command concerns, as fields of its log entry. */
-function commandFacts(c: Command): Pick<LabEvent, 'vps' | 'fault'> {
+export function commandFacts(c: Command): Pick<LabEvent, 'vps' | 'fault'> {
   return {
     ...('vps' in c && typeof c.vps === 'string' ? { vps: c.vps } : {}),
     ...('fault' in c ? { fault: c.fault } : {}),

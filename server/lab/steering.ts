@@ -11,6 +11,7 @@ import type { Engine } from '../sim/api.js';
 import { applyCommand, CommandQueue, type CommandAck, type CommandTarget } from './commands.js';
 import { clockTargetOf, isClockRecord, runClock, type ClockTarget, type LogRecord } from './clockActions.js';
 import { notNow, type Holding } from './holding.js';
+import { lostEvent } from './events.js';
 import { digestOf, RequestIds, type SavedRequest } from './requestIds.js';
 import { SavePending, whenLanded } from './savePending.js';
 
@@ -93,12 +94,21 @@ export class Steering {
     const refused = this.ids.has(rid) ? null : this.refusal();
     if (refused) return Promise.resolve(refused);
     return this.ids.onceNow(rid, digestOf({ clock: action }), () =>
-      runClock(this.clockTarget, action, by, (err) => this.notSaved(err, rid), rid),
+      runClock(
+        this.clockTarget,
+        action,
+        by,
+        (err, tick, what) => this.notSaved(err, by, tick, what, rid),
+        rid,
+      ),
     );
   }
 
-  /** An applied clock action's record was not saved (or not yet: then say whether it lands). */
-  private notSaved(err: unknown, rid?: string): void {
+  /**
+   * An applied clock action's record was not saved (or not yet: then say whether it lands; lost,
+   * every viewer is told, as for a command).
+   */
+  private notSaved(err: unknown, by: string, tick: number, what: string, rid?: string): void {
     const { logger, id } = this.lab;
     logger.error({ err, lab: id, rid }, 'an applied clock action could not be saved');
     if (!(err instanceof SavePending)) return;
@@ -108,8 +118,10 @@ export class Steering {
         logger.info({ lab: id, rid }, 'a clock action answered as not saved yet is saved now');
         if (rid !== undefined) this.ids.landed(rid);
       },
-      (lost: unknown) =>
-        logger.error({ err: lost, lab: id, rid }, 'a clock action answered as not saved yet was lost'),
+      (lost: unknown) => {
+        logger.error({ err: lost, lab: id, rid }, 'a clock action answered as not saved yet was lost');
+        this.lab.record(lostEvent(tick, by, `the clock action "${what}"`, lost));
+      },
     );
   }
 
