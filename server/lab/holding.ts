@@ -38,3 +38,18 @@ export function notNow(
     : `${away ?? 'the store does not answer'}, so the server running ${lab} cannot record it`;
   return fail('UNAVAILABLE', `${why}; nothing was applied, send it again once the store answers`);
 }
+
+/**
+ * The refusal of a change the store cannot take now (`away`: what keeps it, named), or of one to
+ * `lab` while it is held, saying `nothing` (what did not happen); else null.
+ */
+export function changeRefused(
+  nothing: string,
+  away: string | null | undefined,
+  lab?: { id: string; holding: Holding },
+): { ok: false; error: ApiError } | null {
+  const why = lab?.holding.reason
+    ? `lab "${lab.id}" is held: the cluster’s store (Redis) does not answer the server running it`
+    : away;
+  return why ? fail('UNAVAILABLE', `${why}; ${nothing}, send it again once the store answers`) : null;
+}

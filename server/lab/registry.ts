@@ -1,55 +1,24 @@
 /**
- * The labs of this server: create (creating.ts), list, get, reset, delete, within limits; restored
- * from the store at start (savedLabs.ts); paced by one timer.
+ * The labs of this server: create (creating.ts, their ids and names claims.ts), list, get, reset
+ * and delete (resetting.ts), within limits; restored from the store at start (savedLabs.ts); paced
+ * by one timer. Built with registryOptions.ts.
  */
-import type { Logger } from 'pino';
 import type { Result } from '../../shared/commands.js';
-import { fail, type ApiError, type HeldReason } from '../../shared/protocol.js';
-import type { Clock } from './clock.js';
-import type { EngineFactory } from './engines.js';
-import { Lab, type LabLimits } from './lab.js';
+import { fail, type ApiError } from '../../shared/protocol.js';
+import { Lab } from './lab.js';
 import type { MakeLab, ReviveDeps } from './restore.js';
-import type { Store } from './store.js';
-import { Resets } from './resetting.js';
+import { removeLab, Resets, resetLab, type Changes } from './resetting.js';
 import { Restoring } from './restoring.js';
 import type { StoredLab } from './stored.js';
-import { LabSaver, labMeta } from './saving.js';
-import { scenarioEngines, type NewLab } from './starting.js';
-import { freeId, freeName, idClash } from './naming.js';
+import { LabSaver } from './saving.js';
+import type { NewLab } from './starting.js';
+import { Claims } from './claims.js';
+import { changeRefused } from './holding.js';
 import { createLab, forkLab, type Creator } from './creating.js';
 import { adoptLab, restoreSaved, type Reviver } from './savedLabs.js';
+import { REBUILD_TICKS, type RegistryOptions } from './registryOptions.js';
 
-export type { NewLab };
-
-/** A saved lab up to this many ticks old is re-run from its start on restore, to bring back its history. */
-const REBUILD_TICKS = 36_000;
-
-export interface RegistryOptions {
-  clock: Clock;
-  logger: Logger;
-  engines: EngineFactory;
-  store?: Store;
-  maxLabs: number;
-  limits: LabLimits;
-  snapshotEveryS: number;
-  /** Pump period in ms (how often due ticks run). */
-  pumpMs?: number;
-  /** Saved labs up to this many ticks old are re-run on restore to bring back their history. */
-  rebuildTicks?: number;
-  /** Ids taken elsewhere (by other processes of a cluster), avoided when naming a new lab. */
-  taken?: (id: string) => boolean;
-  /**
-   * Why this process may not step the lab now, or null when it may (a cluster process steps a lab
-   * only while it surely owns it).
-   */
-  heldBy?: (lab: Lab) => HeldReason | null;
-  /**
-   * What keeps the store from taking a write now (a cluster's Redis that does not answer), named;
-   * null when nothing does. A new lab, a reset, a deletion and every command are refused meanwhile
-   * (UNAVAILABLE), changing nothing.
-   */
-  storeAway?: () => string | null;
-}
+export type { NewLab, RegistryOptions };
 
 type Res<T> = Result<T, ApiError>;
 
@@ -60,11 +29,10 @@ export class Registry {
   private readonly restoring = new Restoring();
   private stopTimer: (() => void) | null = null;
   private creating = 0;
-  /** Ids and names taken by labs being created. */
-  private readonly claimed = new Set<string>();
-  private readonly claimedNames = new Set<string>();
   /** Saved labs left on disk at start (past MAX_LABS): their ids stay taken. */
   private readonly parked = new Set<string>();
+  /** The ids and names of labs being created. */
+  private readonly claims: Claims;
   /** Labs whose reset is being saved (they do not run meanwhile). */
   private readonly resets = new Resets();
   /** Labs forked from another at a tick (no scenario start to go back to). */
@@ -74,6 +42,11 @@ export class Registry {
 
   constructor(private readonly o: RegistryOptions) {
     this.saver = new LabSaver(o.store, o.logger, o.snapshotEveryS * 1000);
+    this.claims = new Claims({
+      ids: () => [...this.labs.keys(), ...this.restoring.waiting(), ...this.parked],
+      names: () => this.list().map((l) => l.state().name),
+      taken: o.taken,
+    });
   }
 
   /**
@@ -194,33 +167,20 @@ export class Registry {
   /** Create a lab from `{ id?, preset?, scenario?, compare?, from? }` (neither preset nor scenario: the demo). */
   async create(req: NewLab): Promise<Res<Lab>> {
     const { id, compare, from } = req;
-    const away = this.away('nothing was created');
+    const away = changeRefused('nothing was created', this.o.storeAway?.());
     if (away) return away;
     if (this.labs.size + this.creating >= this.o.maxLabs)
       return fail('LIMIT_EXCEEDED', `this server runs at most ${this.o.maxLabs} labs; delete one first`);
-    const clash = id === undefined ? null : this.clash(id);
+    const clash = id === undefined ? null : this.claims.clash(id);
     if (clash) return clash;
     this.creating++;
-    // The id and name a creation takes are held until it ends: concurrent ones pick others.
-    const ids: string[] = [];
-    const names: string[] = [];
-    const hold = <T>(set: Set<T>, list: T[], x: T): T => {
-      set.add(x);
-      list.push(x);
-      return x;
-    };
-    if (id !== undefined) hold(this.claimed, ids, id);
     try {
-      const c: Creator = {
-        ...this.creator(),
-        takeId: (base) => hold(this.claimed, ids, this.freeId(base)),
-        takeName: (name) => hold(this.claimedNames, names, this.freeName(name)),
-      };
-      return from !== undefined ? await forkLab(c, from, compare!, id) : await createLab(c, req);
+      return await this.claims.during(id, (take) => {
+        const c: Creator = { ...this.creator(), ...take };
+        return from !== undefined ? forkLab(c, from, compare!, id) : createLab(c, req);
+      });
     } finally {
       this.creating--;
-      for (const x of ids) this.claimed.delete(x);
-      for (const x of names) this.claimedNames.delete(x);
     }
   }
 
@@ -236,84 +196,31 @@ export class Registry {
     };
   }
 
-  /**
-   * Back to the start of its scenario (a fork cannot be: it has no start of its own). The store
-   * replaces the lab's data first, and only once that holds does the lab go back to its start: a
-   * failed write (a full disk, Redis away) answers an error and changes nothing, stored or running.
-   */
-  async reset(id: string, by: string): Promise<Res<{ id: string; tick: number }>> {
-    const lab = this.labs.get(id);
-    if (!lab) return fail('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
-    const away = this.away('nothing was reset', lab);
-    if (away) return away;
-    if (this.forks.has(id))
-      return fail(
-        'CONFLICT',
-        'a compare lab starts where it was forked: fork the original lab again instead',
-        'lab',
-      );
-    const engines = await scenarioEngines(this.o.engines, lab.scenario, lab.compare);
-    if (!engines.ok) return engines;
-    if (this.labs.get(id) !== lab) return fail('UNKNOWN_LAB', `lab "${id}" was deleted`, 'lab');
-    if (this.resets.has(id)) return fail('CONFLICT', `lab "${id}" is being reset already`, 'lab');
-    return this.resets.hold<Res<{ id: string; tick: number }>>(id, async () => {
-      const failed = await this.saver.replace(labMeta(id, lab.scenario, lab.compare));
-      if (failed) return { held: false, result: failed };
-      if (this.labs.get(id) !== lab)
-        return { held: true, result: fail('UNKNOWN_LAB', `lab "${id}" was deleted`, 'lab') };
-      lab.reset(engines.data, by);
-      this.saver.started(id, this.o.clock.now());
-      this.o.logger.info({ lab: id, by }, 'lab reset to its start');
-      return { held: true, result: { ok: true, data: { id, tick: lab.tick } } };
-    });
+  /** Back to the start of its scenario; see resetting.ts. */
+  reset(id: string, by: string): Promise<Res<{ id: string; tick: number }>> {
+    return resetLab(this.changes(), id, by);
   }
 
-  /** The refusal of a change the store cannot take now (or `lab` held), saying `nothing`; else null. */
-  private away(nothing: string, lab?: Lab): { ok: false; error: ApiError } | null {
-    const why = lab?.holding.reason
-      ? `lab "${lab.id}" is held: the cluster’s store (Redis) does not answer the server running it`
-      : this.o.storeAway?.();
-    return why ? fail('UNAVAILABLE', `${why}; ${nothing}, send it again once the store answers`) : null;
+  /** Delete a lab, its data first; see resetting.ts. */
+  remove(id: string): Promise<Res<{ id: string }>> {
+    return removeLab(this.changes(), id);
   }
 
-  /** A lab name no running lab, nor one being created, has. */
-  private freeName(name: string): string {
-    return freeName(name, new Set([...this.list().map((l) => l.state().name), ...this.claimedNames]));
-  }
-
-  /** Ids of the labs here: running, being created, saved and still being restored, or saved and left on disk. */
-  private ids(): string[] {
-    return [...this.labs.keys(), ...this.claimed, ...this.restoring.waiting(), ...this.parked];
-  }
-
-  /** The refusal of a new lab's id that a lab here holds, in any case; else null. */
-  private clash(id: string): { ok: false; error: ApiError } | null {
-    return idClash(id, this.ids());
-  }
-
-  /** An id no lab here or on another process uses. */
-  private freeId(base: string): string {
-    return freeId(base, (x) => !idClash(x, this.ids()) && !this.o.taken?.(x));
-  }
-
-  async remove(id: string): Promise<Res<{ id: string }>> {
-    const lab = this.labs.get(id);
-    if (!lab) return fail('UNKNOWN_LAB', `no lab "${id}"`, 'lab');
-    const away = this.away('nothing was deleted', lab);
-    if (away) return away;
-    if (this.resets.has(id)) return fail('CONFLICT', `lab "${id}" is being reset or deleted`, 'lab');
-    // Its data is deleted first; only once that held does the lab go: a refusal changes nothing.
-    return this.resets.hold<Res<{ id: string }>>(id, async () => {
-      const failed = await this.saver.remove(id);
-      if (failed) return { held: false, result: failed };
-      this.labs.delete(id);
-      this.saver.forget(id);
-      lab.close();
-      this.forks.delete(id);
-      for (const fn of this.removedListeners) fn(lab);
-      this.o.logger.info({ lab: id }, 'lab deleted');
-      return { held: true, result: { ok: true, data: { id } } };
-    });
+  private changes(): Changes {
+    return {
+      engines: this.o.engines,
+      logger: this.o.logger,
+      saver: this.saver,
+      clock: this.o.clock,
+      resets: this.resets,
+      forks: this.forks,
+      get: (id) => this.labs.get(id),
+      storeAway: () => this.o.storeAway?.() ?? null,
+      deleted: (lab) => {
+        this.labs.delete(lab.id);
+        for (const fn of this.removedListeners) fn(lab);
+      },
+    };
   }
 
   /** Start pacing every lab in real time. */
