@@ -4,12 +4,14 @@
  * cannot take it), the lab runs on, and once Redis answers it stays listed there, its log still
  * written: a delete that reached Redis late must not remove it under a running lab.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
-import { client, http, request, waitFor, type Client } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { http, request, waitFor, type Client } from '../helpers.js';
+import { oneOwner, stopCluster, type OneOwner } from './fixture.js';
+import type { RedisHandle, ServerProcess } from './harness.js';
 
+let cluster: OneOwner | undefined;
 let redis: RedisHandle;
 let owner: ServerProcess;
 let onOwner: Client;
@@ -19,27 +21,11 @@ let peek: Redis;
 const ANSWER_MS = 20_000;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  owner = await startServer(redis.url);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'gone', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
-  onOwner = await client(owner.url);
-  await request(onOwner, 'join', { lab: 'gone' }, 15_000);
-  peek = new Redis(redis.url, { maxRetriesPerRequest: null });
-  peek.on('error', () => undefined);
-  await peek.ping();
+  cluster = await oneOwner('gone');
+  ({ redis, owner, onOwner, peek } = cluster);
 }, 120_000);
 
-afterAll(async () => {
-  if (redis?.proc.signalCode === null) redis.proc.kill('SIGCONT');
-  onOwner?.disconnect();
-  peek?.disconnect();
-  await stopAll();
-});
+afterAll(() => stopCluster(cluster));
 
 type Held = { lab: string; held: string | null };
 type Ack = { ok: boolean; data?: { tick: number }; error?: { code: string; message: string } };

@@ -6,11 +6,12 @@
  * frames can flow (`held: null`), after which frames come again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, http, request, waitFor, type Client } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { client, request, waitFor, type Client } from '../helpers.js';
+import { ownerAndOther, stopCluster, type OwnerAndOther } from './fixture.js';
+import type { RedisHandle, ServerProcess } from './harness.js';
 
+let cluster: OwnerAndOther | undefined;
 let redis: RedisHandle;
-let owner: ServerProcess;
 let other: ServerProcess;
 let onOwner: Client;
 let onOther: Client;
@@ -18,26 +19,11 @@ let onOther: Client;
 type Held = { lab: string; held: string | null };
 
 beforeAll(async () => {
-  redis = await startRedis();
-  [owner, other] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'far', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
-  [onOwner, onOther] = await Promise.all([client(owner.url), client(other.url)]);
-  await request(onOwner, 'join', { lab: 'far' }, 15_000);
-  await request(onOther, 'join', { lab: 'far' }, 15_000);
-  await waitFor(onOther, 'frame', () => true, 20_000);
+  cluster = await ownerAndOther('far');
+  ({ redis, other, onOwner, onOther } = cluster);
 }, 120_000);
 
-afterAll(async () => {
-  if (redis?.proc.signalCode === null) redis.proc.kill('SIGCONT');
-  onOwner?.disconnect();
-  onOther?.disconnect();
-  await stopAll();
-});
+afterAll(() => stopCluster(cluster));
 
 const heldFar = (m: Held) => m.lab === 'far' && m.held !== null;
 const freed = (m: Held) => m.lab === 'far' && m.held === null;

@@ -8,12 +8,12 @@
  * "Held" on a live lab).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, http, request, waitFor, type Client } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { waitFor, type Client } from '../helpers.js';
+import { ownerAndOther, stopCluster, type OwnerAndOther } from './fixture.js';
+import type { RedisHandle } from './harness.js';
 
+let cluster: OwnerAndOther | undefined;
 let redis: RedisHandle;
-let owner: ServerProcess;
-let other: ServerProcess;
 let onOwner: Client;
 let onOther: Client;
 
@@ -24,26 +24,11 @@ type Frame = { lab: string; tick: number };
 const WAIT_MS = 30_000;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  [owner, other] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'back', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
-  [onOwner, onOther] = await Promise.all([client(owner.url), client(other.url)]);
-  await request(onOwner, 'join', { lab: 'back' }, 15_000);
-  await request(onOther, 'join', { lab: 'back' }, 15_000);
-  await waitFor(onOther, 'frame', () => true, WAIT_MS);
+  cluster = await ownerAndOther('back');
+  ({ redis, onOwner, onOther } = cluster);
 }, 120_000);
 
-afterAll(async () => {
-  if (redis?.proc.signalCode === null) redis.proc.kill('SIGCONT');
-  onOwner?.disconnect();
-  onOther?.disconnect();
-  await stopAll();
-});
+afterAll(() => stopCluster(cluster));
 
 /**
  * Redis goes away (`away`) and comes back (`back`): resolves with what the other process's viewer

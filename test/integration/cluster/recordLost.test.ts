@@ -7,24 +7,16 @@
  * either process, must be told so, naming the command and the tick it applied at (before, only the
  * owner's log said so: the page that was told "saved once the store answers" never learnt otherwise).
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
 import type { LabEvent } from '../../../shared/protocol.js';
-import { client, http, request, waitFor, type Client } from '../helpers.js';
-import {
-  startLink,
-  startRedis,
-  startServer,
-  stopAll,
-  type RedisHandle,
-  type RedisLink,
-  type ServerProcess,
-} from './harness.js';
+import { http, request, waitFor, type Client } from '../helpers.js';
+import { ownerAndOther, stopCluster, type OwnerAndOther } from './fixture.js';
+import type { RedisLink, ServerProcess } from './harness.js';
 
-let redis: RedisHandle;
+let cluster: OwnerAndOther | undefined;
 let link: RedisLink;
-let owner: ServerProcess;
 let other: ServerProcess;
 let onOwner: Client;
 let onOther: Client;
@@ -39,29 +31,12 @@ type Ack = { ok: boolean; data?: { tick: number }; error?: { code: string; messa
 type Event = { lab: string; event: LabEvent };
 
 beforeAll(async () => {
-  redis = await startRedis();
-  link = await startLink(redis);
-  [owner, other] = await Promise.all([startServer(link.url), startServer(redis.url)]);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'lost', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
-  [onOwner, onOther] = await Promise.all([client(owner.url), client(other.url)]);
-  await request(onOwner, 'join', { lab: 'lost' }, 15_000);
-  await request(onOther, 'join', { lab: 'lost' }, 15_000);
-  await waitFor(onOther, 'frame', () => true, WAIT_MS);
-  peek = new Redis(redis.url, { maxRetriesPerRequest: null });
-  peek.on('error', () => undefined);
+  cluster = await ownerAndOther('lost', { link: true });
+  ({ other, onOwner, onOther, peek } = cluster);
+  link = cluster.link!;
 }, 120_000);
 
-afterAll(async () => {
-  onOwner?.disconnect();
-  onOther?.disconnect();
-  peek?.disconnect();
-  await stopAll();
-});
+afterAll(() => stopCluster(cluster));
 
 /** Resolves once the lab's lease in Redis is held by process `id`. */
 async function ownedBy(id: string): Promise<void> {

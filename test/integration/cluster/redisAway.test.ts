@@ -5,12 +5,14 @@
  * (503) naming Redis, within a bound (never a hang, never a bug's INTERNAL, never "no such lab"),
  * and change nothing once Redis is back; what only reads answers, or says the same.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
-import { client, http, request, waitFor, type Client } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { http, request, waitFor, type Client } from '../helpers.js';
+import { ownerAndOther, stopCluster, type OwnerAndOther } from './fixture.js';
+import type { RedisHandle, ServerProcess } from './harness.js';
 
+let cluster: OwnerAndOther | undefined;
 let redis: RedisHandle;
 let owner: ServerProcess;
 let other: ServerProcess;
@@ -23,34 +25,16 @@ const ANSWER_MS = 45_000;
 const LOAD = 0.321;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  [owner, other] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'far', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
+  cluster = await ownerAndOther('far');
+  ({ redis, owner, other, onOwner, onOther, peek } = cluster);
   const set = await http(`${owner.url}/api/labs/far/commands`, {
     method: 'POST',
     body: { type: 'setLoad', vps: 'web-1', load: { cpu: LOAD } },
   });
   expect(set.status, set.text).toBe(200);
-  [onOwner, onOther] = await Promise.all([client(owner.url), client(other.url)]);
-  await request(onOwner, 'join', { lab: 'far' }, 15_000);
-  await request(onOther, 'join', { lab: 'far' }, 15_000);
-  await waitFor(onOther, 'frame', () => true, 20_000);
-  peek = new Redis(redis.url, { maxRetriesPerRequest: null, lazyConnect: true });
-  peek.on('error', () => undefined);
 }, 120_000);
 
-afterAll(async () => {
-  if (redis?.proc.signalCode === null) redis.proc.kill('SIGCONT');
-  onOwner?.disconnect();
-  onOther?.disconnect();
-  peek?.disconnect();
-  await stopAll();
-});
+afterAll(() => stopCluster(cluster));
 
 interface Asked {
   what: string;
@@ -173,7 +157,6 @@ async function unchanged(): Promise<void> {
 
 describe('every command and REST route while Redis does not answer', () => {
   it('frozen: refused UNAVAILABLE naming Redis, nothing changed once it answers', async () => {
-    await peek.connect();
     const logged = await peek.xlen(keys.log('far'));
     redis.proc.kill('SIGSTOP');
     await waitFor(onOwner, 'held', (m: { held: string | null }) => m.held === 'store', 15_000);

@@ -8,8 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, http, request, waitFor, type Client } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { ownerAndOther, stopCluster, type OwnerAndOther } from './fixture.js';
+import type { RedisHandle, ServerProcess } from './harness.js';
 
+let cluster: OwnerAndOther | undefined;
 let redis: RedisHandle;
 let owner: ServerProcess;
 let other: ServerProcess;
@@ -33,23 +35,11 @@ async function viewer(p: ServerProcess): Promise<Client> {
 }
 
 beforeAll(async () => {
-  redis = await startRedis();
-  [owner, other] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'sweep', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
-  [onOwner, onOther] = await Promise.all([viewer(owner), viewer(other)]);
+  cluster = await ownerAndOther('sweep', { viewer });
+  ({ redis, owner, other, onOwner, onOther } = cluster);
 }, 120_000);
 
-afterAll(async () => {
-  if (redis?.proc.signalCode === null) redis.proc.kill('SIGCONT');
-  onOwner?.disconnect();
-  onOther?.disconnect();
-  await stopAll();
-});
+afterAll(() => stopCluster(cluster));
 
 type Ack = { ok: boolean; data?: { tick: number }; error?: { code: string; message: string } };
 const load = (vps: string, cpu: number) => ({ lab: 'sweep', type: 'setLoad', vps, load: { cpu } });

@@ -5,12 +5,14 @@
  * its request id, while Redis is frozen and after, must not apply it twice; and once Redis answers
  * the record lands in the lab's log once, a resend then answered as applied and saved.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
-import { client, http, request, waitFor, type Client } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { http, request, waitFor, type Client } from '../helpers.js';
+import { oneOwner, stopCluster, type OneOwner } from './fixture.js';
+import type { RedisHandle, ServerProcess } from './harness.js';
 
+let cluster: OneOwner | undefined;
 let redis: RedisHandle;
 let owner: ServerProcess;
 let onOwner: Client;
@@ -21,19 +23,8 @@ const ANSWER_MS = 20_000;
 const RID = 'saved-late-1';
 
 beforeAll(async () => {
-  redis = await startRedis();
-  owner = await startServer(redis.url);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'late', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
-  onOwner = await client(owner.url);
-  await request(onOwner, 'join', { lab: 'late' }, 15_000);
-  peek = new Redis(redis.url, { maxRetriesPerRequest: null });
-  peek.on('error', () => undefined);
-  await peek.ping();
+  cluster = await oneOwner('late');
+  ({ redis, owner, onOwner, peek } = cluster);
 }, 120_000);
 
 /**
@@ -50,12 +41,7 @@ async function resendOnceSaved(event: 'command' | 'clock', body: object): Promis
   }
 }
 
-afterAll(async () => {
-  if (redis?.proc.signalCode === null) redis.proc.kill('SIGCONT');
-  onOwner?.disconnect();
-  peek?.disconnect();
-  await stopAll();
-});
+afterAll(() => stopCluster(cluster));
 
 type Held = { lab: string; held: string | null };
 type Ack = { ok: boolean; data?: { tick: number }; error?: { code: string; message: string } };
