@@ -1,17 +1,18 @@
 /**
  * Redis stops answering the process running a lab (its own link to Redis stopped: packets dropped,
- * connection open) while it answers another process. A command the owner applies just then is
- * answered NOT_SAVED: its record waits for Redis. The owner's lease runs out and the other process
- * takes the lab over from what Redis holds, without that command. When the owner's link comes
- * back, its record is fenced out: it is lost, and the lab runs on without it. Every viewer, on
- * either process, must be told so, naming the command and the tick it applied at (before, only the
- * owner's log said so: the page that was told "saved once the store answers" never learnt otherwise).
+ * connection open) while it answers another process. A command and a clock action the owner
+ * applies just then are answered NOT_SAVED: their records wait for Redis. The owner's lease runs
+ * out and the other process takes the lab over from what Redis holds, without them. When the
+ * owner's link comes back, their records are fenced out: they are lost, and the lab runs on
+ * without them. Every viewer, on either process, must be told so, naming each and the tick it
+ * applied at (before, only the owner's log said so: the page that was told "saved once the store
+ * answers" never learnt otherwise).
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
 import type { LabEvent } from '../../../shared/protocol.js';
-import { http, request, waitFor, type Client } from '../helpers.js';
+import { http, request, type Client } from '../helpers.js';
 import { ownerAndOther, stopCluster, type OwnerAndOther } from './fixture.js';
 import type { RedisLink, ServerProcess } from './harness.js';
 
@@ -27,6 +28,8 @@ const WAIT_MS = 30_000;
 const RID = 'record-lost-1';
 const command = { lab: 'lost', type: 'setLoad', vps: 'web-1', load: { cpu: 0.432 }, requestId: RID };
 
+const pause = { lab: 'lost', action: 'pause', requestId: 'record-lost-pause' };
+
 type Ack = { ok: boolean; data?: { tick: number }; error?: { code: string; message: string } };
 type Event = { lab: string; event: LabEvent };
 
@@ -37,6 +40,13 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => stopCluster(cluster));
+
+/** The tick a NOT_SAVED answer says it applied at. */
+function tickOf(a: Ack): number {
+  const tick = Number(/applied at tick (\d+)/.exec(a.error?.message ?? '')?.[1]);
+  expect(Number.isSafeInteger(tick), a.error?.message).toBe(true);
+  return tick;
+}
 
 /** Resolves once the lab's lease in Redis is held by process `id`. */
 async function ownedBy(id: string): Promise<void> {
@@ -51,35 +61,52 @@ async function ownedBy(id: string): Promise<void> {
 describe('a command answered NOT_SAVED whose lab is taken over before Redis takes its record', () => {
   it('every viewer is told it was lost, naming the command and its tick; the lab runs without it', async () => {
     link.proc.kill('SIGSTOP');
-    const first = await request<Ack>(onOwner, 'command', command, WAIT_MS);
+    // A command and a clock action, applied just as the owner's link stopped.
+    const [first, paused] = await Promise.all([
+      request<Ack>(onOwner, 'command', command, WAIT_MS),
+      request<Ack>(onOwner, 'clock', pause, WAIT_MS),
+    ]);
     expect(first.error?.code, JSON.stringify(first)).toBe('NOT_SAVED');
-    const tick = Number(/applied at tick (\d+)/.exec(first.error?.message ?? '')?.[1]);
-    expect(Number.isSafeInteger(tick), first.error?.message).toBe(true);
+    expect(paused.error?.code, JSON.stringify(paused)).toBe('NOT_SAVED');
+    const tick = tickOf(first);
+    const pauseTick = tickOf(paused);
 
     // Redis answers the other process: the owner's lease runs out and the other takes the lab over.
     await ownedBy(other.id);
-    const lostOn = (m: Event) => m.lab === 'lost' && /lost/i.test(m.event.message);
-    const told = [
-      waitFor<Event>(onOther, 'event', lostOn, WAIT_MS),
-      waitFor<Event>(onOwner, 'event', lostOn, WAIT_MS),
-    ];
+    const told = (c: Client) => {
+      const seen: LabEvent[] = [];
+      const on = (m: Event) => m.lab === 'lost' && /^lost: /.test(m.event.message) && seen.push(m.event);
+      c.on('event', on);
+      return { seen, off: () => c.off('event', on) };
+    };
+    const viewers = [told(onOther), told(onOwner)];
 
-    // The owner's link comes back: its record, fenced out, is lost, and everyone is told.
+    // The owner's link comes back: its records, fenced out, are lost, and everyone is told.
     link.proc.kill('SIGCONT');
-    for (const { event } of await Promise.all(told)) {
-      expect(event.tick).toBe(tick);
-      expect(event.message).toMatch(/web-1/);
-      expect(event.message).toMatch(new RegExp(`tick ${tick}\\b`));
-      expect(event.message).toMatch(/another server.*took the lab over/);
-      expect(event.command, 'not an applied command').toBeUndefined();
+    for (const v of viewers) {
+      await expect.poll(() => v.seen.length, { timeout: WAIT_MS }).toBe(2);
+      v.off();
+      const lostCommand = v.seen.find((e) => /web-1/.test(e.message))!;
+      expect(lostCommand, JSON.stringify(v.seen)).toBeDefined();
+      expect(lostCommand.tick).toBe(tick);
+      expect(lostCommand.message).toMatch(new RegExp(`tick ${tick}\\b`));
+      expect(lostCommand.message).toMatch(/another server.*took the lab over/);
+      expect(lostCommand.command, 'not an applied command').toBeUndefined();
+      const lostPause = v.seen.find((e) => /clock action "paused"/.test(e.message))!;
+      expect(lostPause, JSON.stringify(v.seen)).toBeDefined();
+      expect(lostPause.tick).toBe(pauseTick);
+      expect(lostPause.message).toMatch(new RegExp(`tick ${pauseTick}\\b`));
     }
 
-    // The truth: the lab runs on without it, and its log does not hold it.
+    // The truth: the lab runs on without them (not paused), and its log does not hold them.
     const log = await peek.xrange(keys.log('lost'), '-', '+');
-    expect(log.map(([, f]) => f[1]).filter((r) => r?.includes(RID))).toEqual([]);
+    expect(log.map(([, f]) => f[1]).filter((r) => r?.includes(RID) || r?.includes(pause.requestId))).toEqual(
+      [],
+    );
     const state = await http(`${other.url}/api/labs/lost`);
     expect(state.status, state.text).toBe(200);
     expect(state.text).not.toContain('0.432');
+    expect(state.body.data.paused).toBe(false);
 
     // Sent again, as the notice says, it applies on the lab's new owner.
     const again = await request<Ack>(onOther, 'command', command, WAIT_MS);
