@@ -25,6 +25,7 @@ import { snapshotOf, type SnapshotOptions } from '../net/snapshot.js';
 import { joinCluster, trimStream } from './adapter.js';
 import { Answers } from './answer.js';
 import { Leases } from './leases.js';
+import { tellLostRecords } from './lostRecords.js';
 import { loadOf, Members, type Member } from './members.js';
 import { connectRedis, redisReady, waitForRedis } from './redis.js';
 import { RelayHeld } from './relayHeld.js';
@@ -186,6 +187,7 @@ export class ClusterNode implements RemoteLabs {
       (kind, msg) => this.answers.answer(kind, msg),
       this.logger,
     );
+    tellLostRecords(io, registry, (id) => this.owned(id));
     registry.onAdded((lab) => this.known.add(lab.id));
     registry.onRemoved((lab) => this.known.delete(lab.id));
     this.every('renew', RENEW_MS, () => this.renewAll());

@@ -35,6 +35,8 @@ export interface CommandTarget {
   readonly maxVps: number;
   /** Log an entry (with the new state when `withState`). */
   record(event: LabEvent, withState?: boolean): void;
+  /** Tell the lab's viewers of a record answered as not saved yet and then lost (its log entry). */
+  lost(entry: LabEvent): void;
   /** Log what the engines did while applying. */
   recordEngineEvents(): void;
   /** Record an applied command (persistence); a promise settles once it is durable. */
@@ -139,7 +141,7 @@ export class CommandQueue {
   /**
    * Commands answered as not saved yet, applied at `tick`: say whether their records landed. Lost
    * (another process took the lab over first), every viewer of the lab is told, naming them: the
-   * answer said they would be saved. An evicted lab still reaches its viewers on every process.
+   * answer said they would be saved.
    */
   private awaitLanding(saving: Promise<void>[], tick: number, p: Pending): void {
     const { rid, commands, by } = p;
@@ -156,7 +158,7 @@ export class CommandQueue {
         );
         const what = commands.map((c) => describeCommand(c)).join('; ');
         const facts = commands.length === 1 ? commandFacts(commands[0]) : {};
-        this.target.record(lostEvent(tick, by, what, err, facts));
+        this.target.lost(lostEvent(tick, by, what, err, facts));
       },
     );
   }

@@ -81,6 +81,7 @@ export class Lab {
       pace: this,
       nextSeq: () => ++this.seq,
       record: (event, withState) => this.record(event, withState),
+      lost: (entry) => (init.tellLost ? init.tellLost(entry, () => this.record(entry)) : this.record(entry)),
       recordEngineEvents: () => this.recordEngineEvents(),
       clearPace: () => this.ticking.clearPace(),
       step: (n) => this.ticking.step(n),
@@ -162,6 +163,11 @@ export class Lab {
 
   private record(event: LabEvent, withState = false): void {
     this.log.record(event, withState ? this.state() : undefined);
+  }
+
+  /** Log an entry another process of a cluster tells of this lab (kept, and sent to its viewers). */
+  note(entry: LabEvent): void {
+    this.record(entry);
   }
 
   /**

@@ -46,4 +46,9 @@ export interface LabInit {
    * named; null when nothing does. Commands and clock actions are refused meanwhile.
    */
   storeAway?: () => string | null;
+  /**
+   * Tell the lab's viewers of a record answered as not saved yet and then lost (`entry`, its log
+   * entry); `here` records it in this lab's log, sent to this lab's viewers. Without it, `here`.
+   */
+  tellLost?: (entry: LabEvent, here: () => void) => void;
 }

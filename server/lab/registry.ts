@@ -4,7 +4,7 @@
  * by one timer. Built with registryOptions.ts.
  */
 import type { Result } from '../../shared/commands.js';
-import { fail, type ApiError } from '../../shared/protocol.js';
+import { fail, type ApiError, type LabEvent } from '../../shared/protocol.js';
 import { Lab } from './lab.js';
 import type { MakeLab, ReviveDeps } from './restore.js';
 import { removeLab, Resets, resetLab, type Changes } from './resetting.js';
@@ -39,6 +39,8 @@ export class Registry {
   private readonly forks = new Set<string>();
 
   private readonly saver: LabSaver;
+  /** Who tells a lab's viewers of a lost record (a cluster: the process running the lab now). */
+  private lostTeller: ((id: string, entry: LabEvent, here: () => void) => void) | null = null;
 
   constructor(private readonly o: RegistryOptions) {
     this.saver = new LabSaver(o.store, o.logger, o.snapshotEveryS * 1000);
@@ -138,6 +140,7 @@ export class Registry {
       requests: snap?.requests,
       onCommand: store ? (rec) => this.resets.persist(store, id, rec) : undefined,
       storeAway: this.o.storeAway,
+      tellLost: (entry, here) => (this.lostTeller ? this.lostTeller(id, entry, here) : here()),
     });
   }
 
@@ -146,6 +149,14 @@ export class Registry {
     this.labs.set(lab.id, lab);
     this.saver.started(lab.id, this.o.clock.now());
     for (const fn of this.addedListeners) fn(lab);
+  }
+
+  /**
+   * Have `tell` tell a lab's viewers of a record answered as not saved yet and then lost (`entry`);
+   * `here` records it in the lab's log here (else it is).
+   */
+  tellLostWith(tell: (id: string, entry: LabEvent, here: () => void) => void): void {
+    this.lostTeller = tell;
   }
 
   onAdded(fn: (lab: Lab) => void): void {

@@ -28,6 +28,8 @@ export interface SteeredLab {
   /** The next record's sequence number. */
   nextSeq(): number;
   record(event: LabEvent, withState?: boolean): void;
+  /** Tell the lab's viewers of a record answered as not saved yet and then lost (its log entry). */
+  lost(entry: LabEvent): void;
   recordEngineEvents(): void;
   clearPace(): void;
   step(n: number): void;
@@ -52,6 +54,7 @@ export class Steering {
       compare: lab.compare,
       maxVps: lab.maxVps,
       record: (event, withState) => lab.record(event, withState),
+      lost: (entry) => lab.lost(entry),
       recordEngineEvents: () => lab.recordEngineEvents(),
       persist: (command, by, tick, rid, of) =>
         lab.onCommand?.({
@@ -120,7 +123,7 @@ export class Steering {
       },
       (lost: unknown) => {
         logger.error({ err: lost, lab: id, rid }, 'a clock action answered as not saved yet was lost');
-        this.lab.record(lostEvent(tick, by, `the clock action "${what}"`, lost));
+        this.lab.lost(lostEvent(tick, by, `the clock action "${what}"`, lost));
       },
     );
   }

@@ -5,14 +5,14 @@
  * out and the other process takes the lab over from what Redis holds, without them. When the
  * owner's link comes back, their records are fenced out: they are lost, and the lab runs on
  * without them. Every viewer, on either process, must be told so, naming each and the tick it
- * applied at (before, only the owner's log said so: the page that was told "saved once the store
- * answers" never learnt otherwise).
+ * applied at, and the lab's log must keep it for a page joining later (before, only the owner's log
+ * said so: the page that was told "saved once the store answers" never learnt otherwise).
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
-import type { LabEvent } from '../../../shared/protocol.js';
-import { http, request, type Client } from '../helpers.js';
+import type { LabEvent, SnapshotMessage } from '../../../shared/protocol.js';
+import { client, http, request, waitFor, type Client } from '../helpers.js';
 import { ownerAndOther, stopCluster, type OwnerAndOther } from './fixture.js';
 import type { RedisLink, ServerProcess } from './harness.js';
 
@@ -97,6 +97,14 @@ describe('a command answered NOT_SAVED whose lab is taken over before Redis take
       expect(lostPause.tick).toBe(pauseTick);
       expect(lostPause.message).toMatch(new RegExp(`tick ${pauseTick}\\b`));
     }
+
+    // The lab's log keeps them where it runs now: a page joining later finds each once.
+    const late = await client(other.url);
+    const snap = waitFor<SnapshotMessage>(late, 'snapshot', (m) => m.lab === 'lost', WAIT_MS);
+    expect((await request<Ack>(late, 'join', { lab: 'lost' }, WAIT_MS)).ok).toBe(true);
+    const kept = (await snap).events.filter((e) => /^lost: /.test(e.message));
+    late.disconnect();
+    expect(kept.map((e) => e.tick).sort((a, b) => a - b)).toEqual([tick, pauseTick].sort((a, b) => a - b));
 
     // The truth: the lab runs on without them (not paused), and its log does not hold them.
     const log = await peek.xrange(keys.log('lost'), '-', '+');
