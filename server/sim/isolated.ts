@@ -123,19 +123,16 @@ export function isolated(st: SimState, w: Work): void {
     if (splitDom0 && dom0Want > 0) {
       const wOwn = domainW ? weight[i] : 1,
         wDom0 = domainW ? dom0Weight : 1;
-      dom0Got = aloneSplit(
-        w,
-        domainW,
-        Math.min(svcIso, cpuLimit[i]),
-        cpuLimit[i],
-        wOwn,
-        dom0Want,
-        dom0Cap,
-        wDom0,
-        cores,
-        1,
-      );
-      ownHead = aloneSplit(w, domainW, cpuLimit[i], cpuLimit[i], wOwn, dom0Want, dom0Cap, wDom0, cores, 0);
+      const lim = cpuLimit[i];
+      // (Where both wants fit the cores, as on all but a small host, max-min gives each its want:
+      // the water-fill would return exactly that, so it is run only where they do not.)
+      const ownWant = Math.min(svcIso, lim);
+      if (ownWant + dom0Want > cores)
+        dom0Got = aloneSplit(w, domainW, ownWant, lim, wOwn, dom0Want, dom0Cap, wDom0, cores, 1);
+      ownHead =
+        lim + dom0Want > cores
+          ? aloneSplit(w, domainW, lim, lim, wOwn, dom0Want, dom0Cap, wDom0, cores, 0)
+          : lim;
     } else if (charged && dom0Iso > 0) {
       // Charged ([G06]): its own grant pays its backends' work, as chargeDom0 splits it.
       const lim = cpuLimit[i];
