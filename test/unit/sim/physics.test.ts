@@ -178,13 +178,10 @@ function after(s: Scenario, j: number, scale: number, ticks: number): Frame {
 }
 
 /**
- * Relative slack of the monotonicity below. Under a domain-weighted share that holds someone back, a
- * neighbour's extra CPU changes what a waking vCPU finds on the cores (the length-biased residual of
- * schedwait.ts; README: not asserted there in waitmonotone.test.ts): its wait may shorten by up to
- * ~1e-4 of the victim's p99 (seed 9991 at ×1.1 below: 56.207 → 56.202 ms). A first-order effect (a
- * victim served less reading its CPU stage lighter) is tens of per cent: see the case after it.
+ * Relative slack of the monotonicity below: rounding only, once the runs a third party moved are
+ * left out (`thirdPartyMoved`).
  */
-const TOL = 1e-4;
+const TOL = 1e-9;
 
 /**
  * Dom0 holds the neighbour back while both its backends work: its blkback and its netback are two
@@ -194,6 +191,27 @@ const TOL = 1e-4;
  */
 const tradesInDom0 = (f: Frame) =>
   f.host.dom0CpuUtil >= 1 - 1e-9 && f.vps[1].diskServedIops > 0 && f.vps[1].netServedMbps > 0;
+
+/**
+ * A third party on the cores moved between the two runs. Dom0 (para: one more entity on the cores,
+ * model spec §3, its CPU split among the guests' backends, §5) and a type-2 host OS (hosted: its I/O
+ * work for a VM, off the top of the cores) do the neighbour's I/O on the cores the VPSs share. On a
+ * contended share that work is paid from the grant of whoever is above the water level, the
+ * neighbour itself: as it asks for more I/O its own vCPUs may get less, its long slices become
+ * Dom0's or the host OS's short runs (a waking victim finds a shorter run ahead, schedwait.ts), it
+ * presses the cache less (§6), and Dom0's bigger grant is split max-min among the backends, the
+ * victim's among them. The other way round, its extra CPU may take cores from a Dom0 held below its
+ * want, which then carries less of its I/O, and the device is quieter for the victim. Either way the
+ * neighbour, asking for more, ends with less (CPU, disk or network served), or Dom0 or the host OS
+ * with less CPU: with two VPSs and no third party that never happens (max-min and FIFO sharing are
+ * monotone in one's own demand), so these runs, and only these, are left out.
+ */
+const thirdPartyMoved = (a: Frame, b: Frame) =>
+  b.vps[1].cpuGranted < a.vps[1].cpuGranted ||
+  b.vps[1].diskServedIops < a.vps[1].diskServedIops ||
+  b.vps[1].netServedMbps < a.vps[1].netServedMbps ||
+  b.host.dom0CpuUtil < a.host.dom0CpuUtil ||
+  b.host.hostOsCpuUtil < a.host.hostOsCpuUtil;
 
 describe('a neighbour asking for more', () => {
   it('never makes a victim faster where the CPU and devices are shared', () => {
@@ -210,7 +228,7 @@ describe('a neighbour asking for more', () => {
           if (!validateScenario(s).ok) return;
           const fa = after(s, 1, 1, 30),
             fb = after(s, 1, scale, 30);
-          if (tradesInDom0(fa) || tradesInDom0(fb)) return;
+          if (tradesInDom0(fa) || tradesInDom0(fb) || thirdPartyMoved(fa, fb)) return;
           const a = fa.vps[0],
             b = fb.vps[0];
           const at = `${JSON.stringify(s.mode)}, ${s.host!.cores} cores, ${s.vps.length} VPSs, ×${scale}`;
