@@ -51,17 +51,29 @@ export function p99Ratio(v: VpsMetrics): number {
   return v.latencyP99Ms / iso;
 }
 
+/** An explanation line, and whether it says that the VPS holds itself back (no neighbour does). */
+export interface Explanation {
+  text: string;
+  /** Held back by its own CPU cap, by its own fault or its own load: no neighbour is to blame. */
+  self: boolean;
+}
+
 /**
  * The explanation line, or null when the VPS is not suffering, no neighbour is taking anything
- * from it and no fault of its own runs into its own CPU cap (a VPS with attribution edges always
- * gets its culprit and mechanism named).
+ * from it and its own cap does not hold it back (a VPS with attribution edges always gets its
+ * culprit and mechanism named).
  */
 export function explain(input: ExplainInput): string | null {
+  return explainWhy(input)?.text ?? null;
+}
+
+/** `explain`, saying also whether the line blames the VPS itself (who-hurts-whom counts no victim there). */
+export function explainWhy(input: ExplainInput): Explanation | null {
   const { vps } = input;
   if (vps.state === 'down' || vps.state === 'rebooting' || vps.state === 'dnr') {
     const what =
       vps.state === 'dnr' ? 'does not respond (DNR)' : vps.state === 'down' ? 'is down' : 'is rebooting';
-    return `${vps.id} ${what}: ${outageCause(input)}`;
+    return { text: `${vps.id} ${what}: ${outageCause(input)}`, self: false };
   }
   const ratio = p99Ratio(vps);
   const degr = vps.degradation;
@@ -77,25 +89,28 @@ export function explain(input: ExplainInput): string | null {
         : degr >= 0.00005
           ? `${vps.id} loses ${pct(degr, 2)} of good responses`
           : vps.id;
-  } else return ownCap(input);
-  return `${head}: ${cause(input)}`;
+  } else {
+    const text = ownCap(input);
+    return text === null ? null : { text, self: true };
+  }
+  return { text: `${head}: ${cause(input)}`, self: false };
 }
 
 /** Share of its time held back by its own CPU cap from which a VPS's line names that cap. */
 const THROTTLED_SHOWN = 0.05;
 
 /**
- * A VPS no neighbour hurts, whose own fault runs into its own CPU cap: "unaffected by its neighbours"
- * would be true, and hide what holds it back. Null otherwise (a VPS at its cap by its own load alone
- * is not named here: the lines feed the who-hurts-whom panel, which reads any VPS named without a
- * fault of its own as hurt by neighbours; its card shows its throttling).
+ * A VPS no neighbour hurts, held at its own CPU cap by its own fault or its own load:
+ * "unaffected by its neighbours" would be true, and hide what holds it back. Null below the
+ * threshold. (Who-hurts-whom counts no victim in such a line: `Explanation.self`.)
  */
 function ownCap(input: ExplainInput): string | null {
   const { vps, faults, mode } = input;
   if (vps.cpuThrottled < THROTTLED_SHOWN) return null;
-  const own = faults.find((f) => f.vps === vps.id && FAULT_RESOURCES[f.fault]?.includes('cpu'));
-  if (!own) return null;
-  return `${vps.id} is held back by its own CPU cap (${capName(mode)}), not by its neighbours: throttled ${pct(vps.cpuThrottled)} of the time while its own ${own.fault} runs`;
+  const mine = faults.filter((f) => f.vps === vps.id);
+  const own = mine.find((f) => FAULT_RESOURCES[f.fault]?.includes('cpu')) ?? mine[0];
+  const why = own ? `while its own ${own.fault} runs` : 'by its own load';
+  return `${vps.id} is held back by its own CPU cap (${capName(mode)}), not by its neighbours: throttled ${pct(vps.cpuThrottled)} of the time ${why}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explain, mechanism, type ExplainInput } from '../../../client/src/lib/explain.js';
+import { explain, explainWhy, mechanism, type ExplainInput } from '../../../client/src/lib/explain.js';
 import { frame, hostMetrics, vpsMetrics } from './frames.js';
 import { readFileSync } from 'node:fs';
 import { createEngine } from '../../../server/sim/index.js';
@@ -234,15 +234,48 @@ describe('explain, a VPS held back by its own quota', () => {
     );
   });
 
-  it('stays quiet about a VPS at its cap by its own load, or throttled below the threshold', () => {
+  it('names its own cap where its own load alone holds it there, no fault running (full)', () => {
+    const e = createEngine(demo, { mode: 'full' });
+    e.advance(20);
+    // 8 vCPUs asking 4 cores against a quota of 2.
+    const load = { cpu: 0.5, mem: 0.5, disk: 0.05, net: 0.04 };
+    expect(e.apply({ type: 'setLoad', vps: 'batch-1', load }).ok).toBe(true);
+    e.advance(30);
+    const f = e.frame();
+    const st = e.state();
+    const batch = f.vps.find((v) => v.id === 'batch-1')!;
+    expect(batch.cpuThrottled).toBeGreaterThan(0.2);
+    expect(st.faults).toEqual([]);
+    expect(f.attribution.filter((a) => a.victim === 'batch-1')).toEqual([]);
+    const line = explainWhy({
+      vps: batch,
+      frame: f,
+      faults: st.faults,
+      hostFaults: st.hostFaults,
+      mode: st.mode,
+      host: st.host,
+    });
+    // Its card says why, and who-hurts-whom counts no victim of a neighbour in it.
+    expect(line).toEqual({
+      text: `batch-1 is held back by its own CPU cap (fixed quota), not by its neighbours: throttled ${Math.round(batch.cpuThrottled * 100)} % of the time by its own load`,
+      self: true,
+    });
+  });
+
+  it('stays quiet about a VPS throttled below the threshold; a line blaming a neighbour is not its own', () => {
     const capped = vpsMetrics('batch-1', { cpuThrottled: 0.3 });
-    expect(explain(input({ vps: capped, mode: 'container', frame: frame(1, [capped]) }))).toBeNull();
+    expect(explain(input({ vps: capped, mode: 'container', frame: frame(1, [capped]) }))).toBe(
+      'batch-1 is held back by its own CPU cap (cpu.max), not by its neighbours: throttled 30 % of the time by its own load',
+    );
     const barely = vpsMetrics('batch-1', { cpuThrottled: 0.01 });
     const hog = [{ vps: 'batch-1', fault: 'cpu_hog' as const, sinceTick: 0 }];
     expect(explain(input({ vps: barely, mode: 'full', frame: frame(1, [barely]), faults: hog }))).toBeNull();
+    expect(explain(input({ vps: barely, mode: 'full', frame: frame(1, [barely]) }))).toBeNull();
     expect(explain(input({ vps: capped, mode: 'container', frame: frame(1, [capped]), faults: hog }))).toBe(
       'batch-1 is held back by its own CPU cap (cpu.max), not by its neighbours: throttled 30 % of the time while its own cpu_hog runs',
     );
+    const robbed = vpsMetrics('web-1', { latencyP99Ms: 40, latencyP99IsolatedMs: 10, cpuSteal: 0.3 });
+    expect(explainWhy(input({ vps: robbed }))?.self).toBe(false);
   });
 });
 
