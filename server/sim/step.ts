@@ -1,8 +1,8 @@
 /**
  * One tick of the contention model. Reads the profile's fields (never a mode id), writes the
  * metric arrays of `Work`. Order: faults and workload → memory → I/O and CPU (two passes, so
- * I/O limited by a guest's own CPU feeds back into Dom0 and the devices) → cache → service →
- * isolated counterfactual → states and host figures. Each phase is its own small function over
+ * I/O limited by a guest's own CPU feeds back into Dom0 and the devices) → CPU and cache totals →
+ * CPU outcome → device headroom → isolated counterfactual → service, states and host figures. Each phase is its own small function over
  * typed arrays (plan.ts keeps flat copies of the plans), so each is optimized early and on its own.
  */
 import * as faultsMod from './faults.js';
@@ -59,8 +59,10 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   demands(st, w, hostDown || flags.kernelDown, dom0Down && p.dom0);
   const memStalled = memory(st, w, notes);
   ioAndCpu(st, w, dom0Down);
-  const dom0Scale = deviceHeadroom(st, w, dom0Down);
   const sumGot = totals(st, w, ctx);
+  // The CPU outcome first: how far each VPS's own CPU holds its service tells the devices who drains.
+  cpuOutcome(st, w, ctx);
+  const dom0Scale = deviceHeadroom(st, w, dom0Down);
 
   // --- Device utilizations --------------------------------------------------------------------
   const sh = w.shared;
@@ -107,7 +109,6 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
       ? orderedDrainMs(p, st.params, st.vps.length, w.s.diskBase, w.s.diskFault, w.plan.dPath)
       : 0;
   ctx.downCode = hostDown || flags.kernelDown ? STATE_DOWN : STATE_REBOOTING;
-  cpuOutcome(st, w, ctx);
   isolated(st, w);
   service(st, w, ctx);
 
