@@ -46,7 +46,9 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     dom0Factor = p.dom0IoFactor;
   // A service draining a backlog answers it with work beyond what it asked for this tick's arrivals:
   // the idle capacity, split among the services draining on the device (outcome.ts books it as served).
+  // One whose own CPU holds its backlog cannot answer it any faster: it drains on no device.
   const backlog = st.dyn.backlog;
+  const eCpu = p.eCpu;
   // One pass for the tick-wide figures: Σ served, who wants each device, who drains a backlog on
   // it, whose backend works in Dom0.
   let preDisk = 0,
@@ -71,9 +73,10 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     if (dw > maxDisk) maxDisk = dw;
     if (nw > maxNet) maxNet = nw;
     offered += nw;
-    if (backlog[i] > 0) {
-      if (dw > 0 && !(dw > ds * (1 + 1e-12))) drainDisk++;
-      if (nw > 0 && !(nw > ns * (1 + 1e-12))) drainNet++;
+    if (backlog[i] > 0 && !cpuHolds(s, i, eCpu)) {
+      // (One whose path is already full takes none of the idle either.)
+      if (dw > 0 && !(dw > ds * (1 + 1e-12)) && ds < dPath[i]) drainDisk++;
+      if (nw > 0 && !(nw > ns * (1 + 1e-12)) && ns < nPath[i]) drainNet++;
     }
     const c = cause[i];
     if (c > 0) {
@@ -157,7 +160,7 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
       nw = netWant[i];
     let da = ds0,
       na = ns0;
-    const draining = backlog[i] > 0;
+    const draining = backlog[i] > 0 && !cpuHolds(s, i, eCpu);
     if (draining) {
       if (!(dw > ds0 * (1 + 1e-12)) && drainDisk > 0) da = Math.min(dPath[i], ds0 + idleDisk / drainDisk);
       if (!(nw > ns0 * (1 + 1e-12)) && drainNet > 0) na = Math.min(nPath[i], ns0 + idleNet / drainNet);
@@ -261,4 +264,14 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   sh.sumNet = sumNet;
   sh.sumNetOffered = offered;
   return minScale;
+}
+
+/**
+ * Whether VPS i's own CPU holds its service back: the ρ of its CPU stage at its CPU headroom, as
+ * outcome.ts works it out (cpuview.ts has set the headroom and the cache slowdown), is 1 or more.
+ * Its backlog then drains no faster for any device's idle.
+ */
+function cpuHolds(s: Work['s'], i: number, eCpu: number): boolean {
+  const need = (s.appCpu[i] + s.svcIoNeed[i]) * s.memSlow[i];
+  return need > 0 && need >= (Math.max(0, s.cpuHead[i] - s.faultIoCpu[i]) * eCpu) / s.slow[i];
 }
