@@ -31,8 +31,8 @@ export function upcomingMarkers(state: LabState | null): ChartMarker[] {
 
 /**
  * The faults still running whose start the log does not hold, marked where they started (from
- * the lab state): a compare lab forked mid-fault has its source's past but not its log, and a
- * long-running fault's start can fall out of the bounded log. Their shaded span then says what it is.
+ * the lab state): a long-running fault's start can fall out of the bounded log, and a lab saved
+ * before forks carried their source's log holds a forked fault's start in its state only. Their shaded span then says what it is.
  */
 export function runningFaultMarkers(events: readonly LabEvent[], state: LabState | null): Marker[] {
   const s = (state?.tickMs ?? 100) / 1000;
