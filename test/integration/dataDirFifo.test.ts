@@ -39,6 +39,6 @@ describe.skip('a named pipe in a lab folder', () => {
     const [aside] = readdirSync(path.join(dataDir, 'quarantine'));
     expect(aside).toMatch(/^piped-/);
     expect(readFileSync(path.join(dataDir, 'quarantine', aside, 'reason.txt'), 'utf8')).toMatch(/meta\.json/);
-    expect(await within(stop(second), 15_000, 'still running')).toBe(0);
+    expect(await within<number | null | string>(stop(second), 15_000, 'still running')).toBe(0);
   }, 60_000);
 });
