@@ -13,22 +13,13 @@
  * DATA_DIR/server.lock holds the owner's pid (lock.ts); a lab that
  * cannot be restored moves to DATA_DIR/quarantine/<id>-<time>/ with a reason.txt.
  */
-import {
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  truncate,
-  writeFile,
-  type FileHandle,
-} from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { dropTempFiles, writeAtomic } from './atomicFile.js';
 import { settleSwaps, swapFolder, syncDir } from './fileSwap.js';
 import { wholeRecords } from './logTail.js';
+import { readError, readRegular } from './labFile.js';
 import { lockDataDir } from './lock.js';
 import { LabExistsError, type LogRecord, type LabPart, type RawLab, type Store } from './store.js';
 
@@ -48,12 +39,6 @@ const FILES: Record<LabPart, string> = {
 
 /** A time stamp that is a file name. */
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
-
-/** Why a file could not be read, short ("EISDIR: illegal operation on a directory"). */
-const readError = (e: unknown) => {
-  const { code, message } = e as NodeJS.ErrnoException;
-  return code ? `${code}: ${message.replace(/^[A-Z]+: /, '').replace(/, [a-z]+ '.*'$/, '')}` : String(e);
-};
 
 interface LogFile {
   fh: FileHandle | null;
@@ -103,7 +88,7 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
   /** The command log as bytes (a torn write may have cut a character in two); undefined when there is none. */
   const readLog = async (id: string, unreadable: NonNullable<RawLab['unreadable']>) => {
     try {
-      return await readFile(path.join(dir(id), FILES.commands));
+      return await readRegular(path.join(dir(id), FILES.commands));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.commands = readError(e);
       return undefined;
@@ -174,7 +159,7 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
       // the lab may still be rebuilt from the others.
       const read = async (part: LabPart) => {
         try {
-          return await readFile(path.join(dir(id), FILES[part]), 'utf8');
+          return (await readRegular(path.join(dir(id), FILES[part]))).toString('utf8');
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'ENOENT') unreadable[part] = readError(e);
           return undefined;

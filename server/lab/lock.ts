@@ -6,9 +6,10 @@
  * the very same pid, this process's own).
  */
 import { constants, readFileSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { readRegular } from './labFile.js';
 import { StoreLockedError } from './store.js';
 
 const LOCK = 'server.lock';
@@ -91,9 +92,9 @@ export async function lockDataDir(dataDir: string, logger: Logger): Promise<() =
     }
     let rec: LockRecord = {};
     try {
-      rec = JSON.parse(await readFile(file, 'utf8')) as LockRecord;
+      rec = JSON.parse((await readRegular(file)).toString('utf8')) as LockRecord;
     } catch {
-      /* unreadable: a lock torn by a crash, stale */
+      /* unreadable (a lock torn by a crash, or no regular file at all: a named pipe would wait forever): stale */
     }
     if (ownerLives(dir, rec ?? {}))
       throw new StoreLockedError(
