@@ -1,0 +1,87 @@
+/**
+ * A connection that floods the server with messages each of which is valid (a `leave` has no limit
+ * of its own): past what every other limit allows together it is refused, RATE_LIMITED, and
+ * dropped, while another viewer of the same lab keeps its frames. Against the real server in a
+ * child process, over a raw engine.io websocket (as a stranger would send it, not the page).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { client, http, request, waitFor } from './helpers.js';
+import { childServers, listening, type Child } from './child.js';
+
+const servers = childServers('flood-msg');
+let server: Child;
+let url: string;
+
+beforeAll(async () => {
+  server = servers.start(servers.dataDir(), { COMMAND_RATE: '10' });
+  url = await listening(server);
+}, 60_000);
+
+/** A raw engine.io websocket past socket.io's CONNECT: every text message it gets is kept. */
+async function rawSocket(): Promise<{ ws: WebSocket; got: string[]; closed: Promise<boolean> }> {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+  const got: string[] = [];
+  const closed = new Promise<boolean>((ok) => ws.once('close', () => ok(true)));
+  await new Promise<void>((resolve, reject) => {
+    ws.on('message', (d) => {
+      const text = d.toString();
+      if (text === '2') return ws.send('3');
+      if (text.startsWith('0{')) ws.send('40');
+      else if (text.startsWith('40')) resolve();
+      got.push(text);
+    });
+    ws.once('error', reject);
+  });
+  return { ws, got, closed };
+}
+
+describe('a flood of valid messages on one connection', () => {
+  it('is refused past the message rate, RATE_LIMITED, and the connection dropped; another viewer keeps its frames', async () => {
+    const viewer = await client(url);
+    expect(await request(viewer, 'join', { lab: 'demo' })).toMatchObject({ ok: true });
+    const { ws, got, closed } = await rawSocket();
+    // 2 000 leaves, each with an ack id: a page never sends a tenth of that in a second.
+    for (let i = 0; i < 2000 && ws.readyState === WebSocket.OPEN; i++)
+      ws.send(`42${i}["leave",{"lab":"demo"}]`);
+    // Dropped, or (were it not) answered to the last.
+    const last = new Promise<boolean>((ok) =>
+      ws.on('message', (d) => d.toString().startsWith('431999[') && ok(false)),
+    );
+    expect(await Promise.race([closed, last])).toBe(true);
+    const acks = got.filter((m) => /^43\d+\[/.test(m)).map((m) => JSON.parse(m.replace(/^43\d+/, ''))[0]);
+    const refused = acks.filter((a) => a.ok === false);
+    // The first ones are answered (within the burst), the rest refused naming the limit, until it is dropped.
+    expect(acks[0]).toEqual({ ok: true, data: { lab: 'demo' } });
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0].error.code).toBe('RATE_LIMITED');
+    expect(refused[0].error.message).toMatch(/messages per second/);
+    expect(acks.length).toBeLessThan(200);
+    // The other viewer is still connected and gets the lab's ticks.
+    const f1 = await waitFor<{ tick: number }>(viewer, 'frame', 10_000);
+    const f2 = await waitFor<{ tick: number }>(viewer, 'frame', 10_000);
+    expect(f2.tick).toBeGreaterThan(f1.tick);
+    expect(viewer.connected).toBe(true);
+    expect((await http(`${url}/healthz`)).status).toBe(200);
+    viewer.close();
+  }, 30_000);
+
+  it('a page within the limits is never refused by it: bursts of commands, joins and leaves all answer', async () => {
+    const s = await client(url);
+    const answers = await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) =>
+        request<{ ok: boolean; error?: { code: string } }>(s, 'command', {
+          lab: 'demo',
+          type: 'setLoad',
+          vps: 'web-1',
+          load: { cpu: 0.1 + i / 100 },
+        }),
+      ),
+      ...Array.from({ length: 5 }, () => request<{ ok: boolean }>(s, 'join', { lab: 'demo' })),
+      ...Array.from({ length: 5 }, () => request<{ ok: boolean }>(s, 'leave', { lab: 'demo' })),
+    ]);
+    expect(answers.filter((a) => !a.ok)).toEqual([]);
+    expect(s.connected).toBe(true);
+    s.close();
+  }, 30_000);
+});
