@@ -23,6 +23,8 @@ export interface SocketData {
   canControl: boolean;
   commands: TokenBucket;
   joins: TokenBucket;
+  /** Every message, whatever its event: at most what the other limits allow together. */
+  messages: TokenBucket;
   garbage: TokenBucket;
 }
 

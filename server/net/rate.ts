@@ -4,7 +4,8 @@ export class TokenBucket {
   private last: number;
 
   constructor(
-    private readonly rate: number,
+    /** Actions per second, sustained. */
+    readonly rate: number,
     private readonly burst: number,
     now: number,
   ) {
@@ -27,7 +28,8 @@ export class KeyedBuckets {
   private readonly buckets = new Map<string, { bucket: TokenBucket; seen: number }>();
 
   constructor(
-    private readonly rate: number,
+    /** Actions per second, sustained. */
+    readonly rate: number,
     private readonly burst: number,
     private readonly maxKeys = 10_000,
   ) {}

@@ -23,6 +23,11 @@ function lastFunction(args: unknown[]): unknown {
   return undefined;
 }
 
+/** The sustained message rate of a connection, for its refusal. */
+function messageRate(socket: IoSocket): number {
+  return socket.data.messages.rate;
+}
+
 export interface Replies {
   /** Answer a message: through its ack, else (a refusal) as an `error` event. */
   reply<T>(ack: unknown, r: Ack<T>): void;
@@ -63,6 +68,18 @@ export function repliesFor(socket: IoSocket, clock: Clock, logger: Logger): Repl
   };
   socket.onAny((event: unknown) => {
     if (typeof event !== 'string' || !KNOWN.has(event)) strike();
+  });
+  // Every message, valid or not, counts against the connection's message rate before any handler
+  // runs: a flood of messages that are each fine (a `leave`) would otherwise keep the server busy.
+  socket.use((packet, next) => {
+    if (socket.data.messages.take(clock.now())) return next();
+    reply(lastFunction(packet), {
+      ok: false,
+      error: {
+        code: 'RATE_LIMITED',
+        message: `at most ${messageRate(socket)} messages per second per connection`,
+      },
+    });
   });
   return { reply, invalid, handle };
 }

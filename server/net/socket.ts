@@ -79,11 +79,14 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     const control = canControl(config, (socket.handshake.auth as { token?: unknown } | undefined)?.token);
     const by = config.controlToken && control ? 'teacher' : await viewerName();
     const now = clock.now();
+    const commandBurst = Math.max(1, config.commandRate * 2);
     socket.data = {
       by,
       canControl: control,
-      commands: new TokenBucket(config.commandRate, Math.max(1, config.commandRate * 2), now),
+      commands: new TokenBucket(config.commandRate, commandBurst, now),
       joins: new TokenBucket(JOIN_RATE, JOIN_BURST, now),
+      // Commands (and clock actions), joins, and as many leaves: a `leave` has no limit of its own.
+      messages: new TokenBucket(config.commandRate + 2 * JOIN_RATE, commandBurst + 2 * JOIN_BURST, now),
       garbage: new TokenBucket(GARBAGE_RATE, GARBAGE_BURST, now),
     };
     next();

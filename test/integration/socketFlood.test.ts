@@ -58,8 +58,8 @@ describe('a flood of valid messages on one connection', () => {
     expect(refused[0].error.message).toMatch(/messages per second/);
     expect(acks.length).toBeLessThan(200);
     // The other viewer is still connected and gets the lab's ticks.
-    const f1 = await waitFor<{ tick: number }>(viewer, 'frame', 10_000);
-    const f2 = await waitFor<{ tick: number }>(viewer, 'frame', 10_000);
+    const f1 = await waitFor<{ tick: number }>(viewer, 'frame', () => true, 10_000);
+    const f2 = await waitFor<{ tick: number }>(viewer, 'frame', () => true, 10_000);
     expect(f2.tick).toBeGreaterThan(f1.tick);
     expect(viewer.connected).toBe(true);
     expect((await http(`${url}/healthz`)).status).toBe(200);
