@@ -18,11 +18,17 @@ export interface Child {
   rss(): number;
 }
 
-export function spawnServer(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+/** Spawn the server with `env`; `maxFiles` lowers its limit of open files (`ulimit -n`). */
+export function spawnServer(env: Record<string, string>, maxFiles?: number): Child {
+  const args = ['--import', 'tsx', 'server/main.ts'];
+  const options = {
     env: { ...process.env, LOG_LEVEL: 'info', CONTROL_TOKEN: '', HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+  };
+  const child =
+    maxFiles === undefined
+      ? spawn(process.execPath, args, options)
+      : spawn('sh', ['-c', `ulimit -n ${maxFiles} && exec "$@"`, 'sh', process.execPath, ...args], options);
   let text = '';
   child.stdout!.on('data', (d) => (text += d));
   child.stderr!.on('data', (d) => (text += d));
@@ -66,7 +72,7 @@ export async function stop(p: Child, signal: NodeJS.Signals = 'SIGTERM'): Promis
  */
 export function childServers(prefix: string): {
   dataDir(): string;
-  start(dataDir: string, env?: Record<string, string>): Child;
+  start(dataDir: string, env?: Record<string, string>, maxFiles?: number): Child;
 } {
   const dirs: string[] = [];
   const children: Child[] = [];
@@ -80,8 +86,8 @@ export function childServers(prefix: string): {
       dirs.push(d);
       return d;
     },
-    start(dataDir, env = {}) {
-      const c = spawnServer({ DATA_DIR: dataDir, COMMAND_RATE: '1000', ...env });
+    start(dataDir, env = {}, maxFiles) {
+      const c = spawnServer({ DATA_DIR: dataDir, COMMAND_RATE: '1000', ...env }, maxFiles);
       children.push(c);
       return c;
     },
