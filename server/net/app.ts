@@ -27,6 +27,7 @@ import { attachSockets } from './socket.js';
 import { Broadcaster } from './broadcast.js';
 import { serveDashboard } from './static.js';
 import { checkedParser } from './parser.js';
+import { limitConnections } from './connections.js';
 
 /** Largest inbound socket message. */
 export const MAX_SOCKET_MESSAGE = 64 * 1024;
@@ -217,6 +218,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
   });
 
   const http = createServer(app);
+  limitConnections(http, config, logger);
   const admit = admission(config, logger);
   const io: IoServer = new Server(http, {
     // socket.io's parser, refusing a key given twice in a message as the REST API does.
