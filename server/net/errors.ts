@@ -1,5 +1,7 @@
 /** Answers over HTTP in the one shape (shared/protocol.ts `Ack`), with the status of their code. */
-import type { Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { parseInput } from '../../shared/commands.js';
+import { NoQuerySchema } from '../../shared/inbound.js';
 import type { Ack, ApiError, ErrorCode } from '../../shared/protocol.js';
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -37,4 +39,11 @@ export function sendData(res: Response, data: unknown, status = 200): void {
 export function sendAck(res: Response, ack: Ack, status = 200): void {
   if (ack.ok) sendData(res, ack.data, status);
   else sendError(res, ack.error);
+}
+
+/** A route that reads no query parameter: one sent is refused, named (`x: unknown field`), not ignored. */
+export function noQuery(req: Request, res: Response, next: NextFunction): void {
+  const q = parseInput(NoQuerySchema, req.query);
+  if (!q.ok) return sendError(res, q.error);
+  next();
 }

@@ -11,7 +11,7 @@ import type { Clock } from '../lab/clock.js';
 import type { Lab } from '../lab/lab.js';
 import type { Registry } from '../lab/registry.js';
 import { bearer, canControl } from './auth.js';
-import { apiError, sendAck, sendData, sendError } from './errors.js';
+import { apiError, noQuery, sendAck, sendData, sendError } from './errors.js';
 import { KeyedBuckets } from './rate.js';
 import { parseInput } from '../../shared/commands.js';
 import {
@@ -19,7 +19,6 @@ import {
   CsvQuerySchema,
   HistoryQuerySchema,
   MAX_BATCH,
-  NoQuerySchema,
   ResetSchema,
   RequestIdSchema,
   ScenarioQuerySchema,
@@ -80,12 +79,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     next();
   };
 
-  /** Requests that change something take no query parameters: one sent is refused, named, not ignored. */
-  const noQuery = (req: Request, res: Response, next: NextFunction) => {
-    const q = parseInput(NoQuerySchema, req.query);
-    if (!q.ok) return sendError(res, q.error);
-    next();
-  };
+  // Requests that change something take no query parameters: one sent is refused, named, not ignored.
   r.post('/labs', noQuery);
   r.delete('/labs/:id', noQuery);
   r.post('/labs/:id/*rest', noQuery);
@@ -103,7 +97,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     return undefined;
   };
 
-  r.get('/labs', (_req, res) => {
+  r.get('/labs', noQuery, (_req, res) => {
     sendData(
       res,
       registry.list().map((l) => l.summary(viewers(l.id))),
@@ -120,7 +114,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     sendData(res, l.summary(viewers(l.id)), 201);
   });
 
-  r.get('/labs/:id', (req: LabRequest, res) => {
+  r.get('/labs/:id', noQuery, (req: LabRequest, res) => {
     const l = lab(req, res);
     if (l) sendData(res, { ...l.state(), viewers: viewers(l.id) });
   });
@@ -163,7 +157,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     sendAck(res, await l.clock(action.data, 'rest', rid));
   });
 
-  r.get('/labs/:id/events', (req: LabRequest, res) => {
+  r.get('/labs/:id/events', noQuery, (req: LabRequest, res) => {
     const l = lab(req, res);
     if (l) sendData(res, l.recentEvents());
   });

@@ -5,7 +5,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { listPresets } from '../scenario.js';
 import type { Registry } from '../lab/registry.js';
-import { apiError, sendData, sendError } from './errors.js';
+import { apiError, noQuery, sendData, sendError } from './errors.js';
 
 export interface MiscRoutesDeps {
   logger: Logger;
@@ -43,13 +43,13 @@ export function miscRoutes({ logger, scorecard = defaultScorecard }: MiscRoutesD
 
   // Presets are files shipped with the server: read them at most every few seconds.
   let presets: { at: number; list: Promise<unknown> } | null = null;
-  r.get('/presets', async (_req, res) => {
+  r.get('/presets', noQuery, async (_req, res) => {
     if (!presets || performance.now() - presets.at > 5000)
       presets = { at: performance.now(), list: listPresets() };
     sendData(res, await presets.list);
   });
 
-  r.get('/scorecard', async (_req, res) => {
+  r.get('/scorecard', noQuery, async (_req, res) => {
     card ??= scorecard().catch((err: unknown) => {
       card = null;
       throw err;
@@ -81,7 +81,7 @@ export interface ClusterHealth {
  */
 export function healthRoute(registry: Registry, startedAt: number, cluster?: () => ClusterHealth): Router {
   const r = Router();
-  r.get('/healthz', (_req, res) => {
+  r.get('/healthz', noQuery, (_req, res) => {
     sendData(res, {
       labs: registry.list().length,
       uptimeS: Math.round((performance.now() - startedAt) / 1000),
