@@ -84,6 +84,9 @@ export type LabCommand = Command & { lab: string; requestId?: string };
 /** REST `POST /api/labs/:id/reset`: no body, or an empty object (it takes no options). */
 export const ResetSchema = z.strictObject({});
 
+/** REST `DELETE /api/labs/:id`: no body, or an empty object (it takes no options either). */
+export const DeleteSchema = z.strictObject({});
+
 /** REST `POST /api/labs/:id/commands` with an array: applied all together, or not at all. */
 export const CommandBatchSchema = z.array(CommandSchema).min(1).max(MAX_BATCH);
 

@@ -17,6 +17,7 @@ import { parseInput } from '../../shared/commands.js';
 import {
   ClockActionSchema,
   CsvQuerySchema,
+  DeleteSchema,
   HistoryQuerySchema,
   MAX_BATCH,
   ResetSchema,
@@ -120,6 +121,9 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   });
 
   r.delete('/labs/:id', control, async (req: LabRequest, res) => {
+    // An option sent (`keepData`) is refused, named, rather than the lab deleted regardless.
+    const body = parseInput(DeleteSchema, req.body ?? {});
+    if (!body.ok) return sendError(res, body.error);
     if (lab(req, res)) sendAck(res, await registry.remove(req.params.id));
   });
 
