@@ -28,6 +28,7 @@ import { Broadcaster } from './broadcast.js';
 import { serveDashboard } from './static.js';
 import { checkedParser } from './parser.js';
 import { limitConnections } from './connections.js';
+import { wrongMethod } from './methods.js';
 
 /** Largest inbound socket message. */
 export const MAX_SOCKET_MESSAGE = 64 * 1024;
@@ -181,11 +182,17 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
     );
   });
   if (deps.cluster) app.use(clusterRoutes(deps.cluster, registry));
-  app.use(healthRoute(registry, performance.now(), deps.cluster && clusterHealth(deps.cluster, registry)));
-  app.use('/api', labRoutes({ registry, config, clock, viewers: (id) => broadcast.viewers(id) }));
-  app.use('/api', miscRoutes({ logger, scorecard: deps.scorecard }));
+  const health = healthRoute(
+    registry,
+    performance.now(),
+    deps.cluster && clusterHealth(deps.cluster, registry),
+  );
+  const labs = labRoutes({ registry, config, clock, viewers: (id) => broadcast.viewers(id) });
+  const misc = miscRoutes({ logger, scorecard: deps.scorecard });
+  app.use(health);
+  app.use('/api', labs, misc, wrongMethod([labs, misc]));
   app.use('/api', (_req, res) => sendError(res, apiError('NOT_FOUND', 'no such endpoint')));
-  app.use(serveDashboard(config.clientDir));
+  app.use(serveDashboard(config.clientDir), wrongMethod([health]));
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const e = err as { type?: string; status?: number; message?: string };

@@ -80,11 +80,6 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     next();
   };
 
-  // Requests that change something take no query parameters: one sent is refused, named, not ignored.
-  r.post('/labs', noQuery);
-  r.delete('/labs/:id', noQuery);
-  r.post('/labs/:id/*rest', noQuery);
-
   const lab = (req: LabRequest, res: Response): Lab | undefined => {
     const found = registry.get(req.params.id);
     if (found) return found;
@@ -98,6 +93,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     return undefined;
   };
 
+  // Every route refuses a query parameter it does not read (noQuery: those that read none).
   r.get('/labs', noQuery, (_req, res) => {
     sendData(
       res,
@@ -105,7 +101,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     );
   });
 
-  r.post('/labs', control, async (req, res) => {
+  r.post('/labs', noQuery, control, async (req, res) => {
     const body = readNewLab(req.body, config.maxVpsPerLab);
     if (!body.ok) return sendError(res, body.error);
     const made = await registry.create(body.data);
@@ -120,7 +116,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     if (l) sendData(res, { ...l.state(), viewers: viewers(l.id) });
   });
 
-  r.delete('/labs/:id', control, async (req: LabRequest, res) => {
+  r.delete('/labs/:id', noQuery, control, async (req: LabRequest, res) => {
     // An option sent (`keepData`) is refused, named, rather than the lab deleted regardless.
     const body = parseInput(DeleteSchema, req.body ?? {});
     if (!body.ok) return sendError(res, body.error);
@@ -128,13 +124,13 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   });
 
   /** Back to the scenario's start (the page opens on a known lab again). */
-  r.post('/labs/:id/reset', control, rate, async (req: LabRequest, res) => {
+  r.post('/labs/:id/reset', noQuery, control, rate, async (req: LabRequest, res) => {
     const body = parseInput(ResetSchema, req.body ?? {});
     if (!body.ok) return sendError(res, body.error);
     if (lab(req, res)) sendAck(res, await registry.reset(req.params.id, 'rest'));
   });
 
-  r.post('/labs/:id/commands', control, rate, async (req: LabRequest, res) => {
+  r.post('/labs/:id/commands', noQuery, control, rate, async (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
     const body = parseCommandBody(req.body);
@@ -151,7 +147,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     );
   });
 
-  r.post('/labs/:id/clock', control, rate, async (req: LabRequest, res) => {
+  r.post('/labs/:id/clock', noQuery, control, rate, async (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
     const action = parseInput(ClockActionSchema, req.body);

@@ -70,6 +70,7 @@ describe('a method the path does not take', () => {
     ['GET', '/api/labs/s/commands', 'POST'],
     ['DELETE', '/api/labs/s/history', 'GET, HEAD'],
     ['POST', '/api/presets', 'GET, HEAD'],
+    ['POST', '/healthz', 'GET, HEAD'],
   ])('%s %s is a 405 naming the method, with Allow: %s', async (method, path, allow) => {
     const before = (await http(`${api}/labs/s`)).body.data;
     const r = await http(`${t.url}${path}`, { method, body: method === 'GET' ? undefined : {} });
