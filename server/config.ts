@@ -102,13 +102,14 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
     const a = argv[i];
     if (!a.startsWith('--')) throw new ConfigError(a, 'unexpected argument (flags look like --port 3000)');
     const eq = a.indexOf('=');
-    if (eq > 0) out.set(a.slice(2, eq), a.slice(eq + 1));
-    else {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new ConfigError(a, 'needs a value');
-      out.set(a.slice(2), next);
-      i++;
-    }
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    const value = eq > 0 ? a.slice(eq + 1) : argv[i + 1];
+    // An empty value (`--data-dir=$DIR` with DIR unset) is no value: as a folder it would mean
+    // the current one.
+    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--')))
+      throw new ConfigError(`--${name}`, 'needs a value');
+    out.set(name, value);
+    if (eq < 0) i++;
   }
   return out;
 }

@@ -35,6 +35,8 @@ describe('loadConfig', () => {
   it('rejects unknown flags and flags without a value', () => {
     expect(() => loadConfig({}, ['--prot', '1'])).toThrow(/--prot: unknown flag/);
     expect(() => loadConfig({}, ['--port'])).toThrow(/--port: needs a value/);
+    expect(() => loadConfig({}, ['--data-dir='])).toThrow(/^--data-dir: needs a value/);
+    expect(() => loadConfig({}, ['--client-dir', ''])).toThrow(/^--client-dir: needs a value/);
   });
 
   it('refuses an ADVERTISE_URL a URL parser cannot read, naming it', () => {
