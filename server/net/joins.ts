@@ -12,6 +12,7 @@ import type { Lab } from '../lab/lab.js';
 import type { Registry } from '../lab/registry.js';
 import { Broadcaster, roomOf } from './broadcast.js';
 import { SEND_BUDGET, waiting } from './buffered.js';
+import { addressOf, type WaitingByAddress } from './addressBytes.js';
 import type { IoSocket, RemoteLabs } from './io.js';
 import { missingLab, type Replies } from './replies.js';
 import { snapshotOf, type SnapshotOptions } from './snapshot.js';
@@ -28,6 +29,8 @@ export interface JoinDeps {
   logger: Logger;
   broadcast: Broadcaster;
   remote?: RemoteLabs;
+  /** What waits for each client address's connections together. */
+  byAddress: WaitingByAddress;
 }
 
 export class Joins {
@@ -106,27 +109,39 @@ export class Joins {
     return true;
   }
 
+  /**
+   * Whether too much already waits for this connection, or for its address's connections together,
+   * to send it a snapshot (and it was told so).
+   */
+  private unread(socket: IoSocket, r: Replies, ack: unknown): boolean {
+    const { bytes } = waiting(socket);
+    const address = addressOf(socket);
+    const fromAddress = this.d.byAddress.bytes(address);
+    const message =
+      bytes > SEND_BUDGET
+        ? `${bytes} bytes already wait for this connection: read them before joining again`
+        : fromAddress > this.d.byAddress.budget
+          ? `${fromAddress} bytes already wait for the connections from this address (at most ${this.d.byAddress.budget}): read them before joining again`
+          : undefined;
+    if (message) r.reply(ack, { ok: false, error: { code: 'LIMIT_EXCEEDED', message } });
+    return message !== undefined;
+  }
+
   /** Join a lab that is running here: the room, then the snapshot (unless this connection is not reading). */
   private joinLab(socket: IoSocket, r: Replies, lab: Lab, opts: JoinMessage, ack: unknown): void {
     const { broadcast } = this.d;
     const room = roomOf(lab.id);
     if (this.maxJoined(socket, r, room, ack)) return;
-    const { bytes } = waiting(socket);
-    if (bytes > SEND_BUDGET)
-      return r.reply(ack, {
-        ok: false,
-        error: {
-          code: 'LIMIT_EXCEEDED',
-          message: `${bytes} bytes already wait for this connection: read them before joining again`,
-        },
-      });
+    if (this.unread(socket, r, ack)) return;
     void socket.join(room);
     r.reply(ack, { ok: true, data: { lab: lab.id } });
     const snapshot = snapshotOf(lab, socket.data.canControl, broadcast.viewers(lab.id), {
       historyS: opts.historyS,
       metrics: opts.metrics,
     });
+    const before = waiting(socket).bytes;
     socket.emit('snapshot', { ...snapshot, you: socket.data.by });
+    this.d.byAddress.add(addressOf(socket), waiting(socket).bytes - before);
     // The count goes to the others (and this one) after its snapshot: the snapshot comes first.
     broadcast.tellViewers(lab.id, true);
   }
@@ -143,7 +158,7 @@ export class Joins {
     if (!(await remote.exists(id)))
       return r.reply(ack, { ok: false, error: missingLab(this.d.registry, id) });
     const room = roomOf(id);
-    if (this.maxJoined(socket, r, room, ack)) return;
+    if (this.maxJoined(socket, r, room, ack) || this.unread(socket, r, ack)) return;
     await socket.join(room);
     r.reply(ack, { ok: true, data: { lab: id } });
     // Its frames and its snapshot cannot reach this process now: say so; the viewer is told again
@@ -154,7 +169,9 @@ export class Joins {
       return void socket.emit('held', { lab: id, held });
     }
     const snap = await remote.snapshot(id, socket.data.canControl, opts);
-    if (snap.ok) socket.emit('snapshot', { ...snap.data, you: socket.data.by });
-    else socket.emit('error', snap.error);
+    if (!snap.ok) return void socket.emit('error', snap.error);
+    const before = waiting(socket).bytes;
+    socket.emit('snapshot', { ...snap.data, you: socket.data.by });
+    this.d.byAddress.add(addressOf(socket), waiting(socket).bytes - before);
   }
 }

@@ -20,6 +20,7 @@ import { JOIN_BURST, JOIN_RATE, Joins } from './joins.js';
 import { TokenBucket } from './rate.js';
 import { GARBAGE_BURST, GARBAGE_RATE, missingLab, repliesFor, type Replies } from './replies.js';
 import { sweepSlowClients } from './sweep.js';
+import { WaitingByAddress } from './addressBytes.js';
 
 export interface SocketDeps {
   registry: Registry;
@@ -65,7 +66,8 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     io.in(room).socketsLeave(room);
     broadcast.detach(lab.id);
   });
-  const joins = new Joins(deps);
+  const byAddress = new WaitingByAddress(config.maxClientsPerAddress);
+  const joins = new Joins({ ...deps, byAddress });
 
   io.use(async (socket, next) => {
     if (io.engine.clientsCount > config.maxClients) {
@@ -104,7 +106,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     socket.on('disconnect', () => broadcast.tellAllViewers());
   });
 
-  return sweepSlowClients(io, clock, logger);
+  return sweepSlowClients(io, clock, logger, byAddress);
 }
 
 /** Handle `command` and `clock` on a connection: a lab (here or, in a cluster, at its owner), control, the rate. */
