@@ -35,7 +35,9 @@ export class WaitingByAddress {
     for (const socket of io.sockets.sockets.values()) {
       const a = addressOf(socket);
       const w = waiting(socket);
-      by.set(a, [...(by.get(a) ?? []), { socket, ...w }]);
+      const list = by.get(a);
+      if (list) list.push({ socket, ...w });
+      else by.set(a, [{ socket, ...w }]);
       totals.set(a, (totals.get(a) ?? 0) + w.bytes);
     }
     this.totals = totals;
