@@ -1,0 +1,56 @@
+/**
+ * DATA_DIR naming something the server cannot use stops it at once with the reason, rather than
+ * a misleading one or none: a symbolic link to a folder that does not exist (a disk not mounted),
+ * or a folder where no file can be made (under /proc, where making one would never return).
+ * The real server, as `npm start` runs it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeDir } from './helpers.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDir));
+
+/** Start the server on `dataDir`; resolves with its exit code and output, or 'running' after `ms`. */
+function run(dataDir: string, ms = 20_000): Promise<{ code: number | null | 'running'; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'info', CONTROL_TOKEN: '', PORT: '0', DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  return new Promise((ok) => {
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      ok({ code: 'running', out });
+    }, ms);
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      ok({ code, out });
+    });
+  });
+}
+
+describe('a DATA_DIR the server cannot use', () => {
+  it('a symbolic link to nothing is named as such', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'data-link-'));
+    dirs.push(dir);
+    const link = path.join(dir, 'data');
+    symlinkSync('/nonexistent/disk/data', link);
+    const { code, out } = await run(link);
+    expect(code).toBe(1);
+    expect(out).toContain(
+      `cannot use DATA_DIR ${link}: it is a symbolic link to /nonexistent/disk/data, which does not exist`,
+    );
+  }, 30_000);
+
+  it('a folder where nothing can be made stops the server naming it, at once', async () => {
+    const { code, out } = await run('/proc/1');
+    expect(code).toBe(1);
+    expect(out).toContain('cannot use DATA_DIR /proc/1: cannot make /proc/1/labs');
+  }, 30_000);
+});
