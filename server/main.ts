@@ -8,6 +8,7 @@
 import { ClusterNode } from './cluster/node.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openFileStore } from './lab/fileStore.js';
+import { prepareDataDir } from './dataDir.js';
 import { StoreLockedError, type Store } from './lab/store.js';
 import { createLogger } from './log.js';
 import { createApp } from './net/app.js';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     store = cluster.store;
   } else {
     try {
+      await prepareDataDir(config.dataDir);
       store = await openFileStore(config.dataDir, logger);
     } catch (e) {
       const why =
