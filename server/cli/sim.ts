@@ -4,7 +4,7 @@
  * flags ⇒ byte-identical output. Exit codes: 0 done, 1 the run failed, 2 bad flags or a bad
  * scenario (nothing written), 128 + n stopped by signal n (SIGINT, SIGTERM, SIGHUP).
  */
-import { existsSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { pathToFileURL } from 'node:url';
@@ -71,15 +71,18 @@ function tooBig(what: string, bytes: string): ScenarioResult {
   };
 }
 
-/** Standard input as text, or null once it grows past MAX_SCENARIO_BYTES (then not read further). */
-function readStdin(): string | null {
+/**
+ * What file descriptor `fd` gives (standard input, a pipe, a device) as text, or null once it grows
+ * past MAX_SCENARIO_BYTES (then not read further).
+ */
+function readBounded(fd: number): string | null {
   const chunks: Buffer[] = [];
   let size = 0;
   const chunk = Buffer.allocUnsafe(1 << 20);
   for (;;) {
     let n: number;
     try {
-      n = readSync(0, chunk);
+      n = readSync(fd, chunk);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') continue;
@@ -94,25 +97,45 @@ function readStdin(): string | null {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Bytes of a regular file; 0 for anything else or nothing (reading it says what is wrong). */
-function sizeOf(path: string): number {
+/** Bytes of a regular file; 0 for nothing (reading it says what is wrong); null for a pipe or a device. */
+function sizeOf(path: string): number | null {
   try {
     const st = statSync(path);
-    return st.isFile() ? st.size : 0;
+    return st.isFile() ? st.size : st.isDirectory() ? 0 : null;
   } catch {
     return 0;
+  }
+}
+
+/** A pipe or a device named as the scenario (`<(…)`, /dev/stdin), read no further than a file may be. */
+function readStream(arg: string): ScenarioResult {
+  let fd: number;
+  try {
+    fd = openSync(arg, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    return { ok: false, error: { code: 'UNREADABLE', message: `${arg}: cannot read (${code})`, path: arg } };
+  }
+  try {
+    const text = readBounded(fd);
+    if (text === null) return tooBig(arg, `more than ${mib(MAX_SCENARIO_BYTES)}`);
+    const r = parseScenarioJson(text, RUNNER);
+    return r.ok ? r : { ok: false, error: { ...r.error, message: `${arg}: ${r.error.message}` } };
+  } finally {
+    closeSync(fd);
   }
 }
 
 /** Loads the scenario named on the command line: a file, `-` for stdin, or a bundled preset id. */
 export async function resolveScenario(arg: string): Promise<ScenarioResult> {
   if (arg === '-') {
-    const text = readStdin();
+    const text = readBounded(0);
     if (text === null) return tooBig('-', `more than ${mib(MAX_SCENARIO_BYTES)}`);
     return parseScenarioJson(text, RUNNER);
   }
   const file = scenarioFile(arg)!;
   const size = sizeOf(file);
+  if (size === null) return readStream(file);
   if (size > MAX_SCENARIO_BYTES) return tooBig(arg, mib(size));
   if (file !== arg) return loadScenarioFile(file, RUNNER);
   const r = await loadScenarioFile(arg, RUNNER);

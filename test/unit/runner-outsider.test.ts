@@ -1,4 +1,5 @@
-import { closeSync, mkdtempSync, openSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -109,5 +110,23 @@ describe('the runner facing a clumsy user', { timeout: 120_000 }, () => {
     const unknown = await sim([smallFile, '--mode', '{"base":"para","bogus":1}']);
     expect(unknown.stderr).toContain('mode.bogus');
     expect(readdirSync(sub)).toEqual([]);
+  });
+
+  it('a scenario named by a device or a pipe is read no further than a file may be', async () => {
+    // /dev/zero was read without end (the runner died reading it, saying "cannot read (error)").
+    const zero = join(dir, 'zero.json');
+    symlinkSync('/dev/zero', zero);
+    const endless = await sim([zero, '--format', 'summary']);
+    expect(endless.code).toBe(2);
+    expect(endless.stderr).toContain(`${zero}: more than 256 MiB; a scenario file may be at most 256 MiB`);
+    oneLine(endless.stderr);
+    // A named pipe (as a shell's <(…) gives) is read to its end, as a file.
+    const fifo = join(dir, 'scenario.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', smallFile, fifo]);
+    const piped = await sim([fifo, '--format', 'summary']);
+    writer.kill();
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout).toContain('"scenario": "small"');
   });
 });
