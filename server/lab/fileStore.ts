@@ -17,7 +17,7 @@ import { mkdir, open, readdir, rename, rm, truncate, writeFile, type FileHandle 
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { dropTempFiles, writeAtomic } from './atomicFile.js';
-import { settleSwaps, swapFolder, syncDir } from './fileSwap.js';
+import { NEW, OLD, settleSwaps, swapFolder, syncDir } from './fileSwap.js';
 import { wholeRecords } from './logTail.js';
 import { readError, readRegular } from './labFile.js';
 import { lockDataDir } from './lock.js';
@@ -146,6 +146,20 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
         logger.warn(
           { files: odd.map((n) => path.join(root, n)) },
           'DATA_DIR/labs holds files where lab folders belong; they are left alone, and their names are not free for new labs',
+        );
+      // A folder whose name is no lab id (a space, an accent, a leading dot or dash, over 40
+      // characters) was never made by this server (a reset's swap folders aside): left alone, and
+      // said, so a lab copied in under such a name is not passed over without a word.
+      const misnamed = names
+        .filter(
+          (d) =>
+            d.isDirectory() && !LAB_DIR.test(d.name) && !d.name.startsWith(NEW) && !d.name.startsWith(OLD),
+        )
+        .map((d) => d.name);
+      if (misnamed.length)
+        logger.warn(
+          { folders: misnamed.map((n) => path.join(root, n)) },
+          'DATA_DIR/labs holds folders whose names are no lab id (letters, digits, - and _, at most 40, starting with a letter or digit); they are left alone, not restored',
         );
       return names
         .filter((d) => d.isDirectory() && LAB_DIR.test(d.name))

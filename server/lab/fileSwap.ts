@@ -10,8 +10,8 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 
-const NEW = '.new-';
-const OLD = '.old-';
+export const NEW = '.new-';
+export const OLD = '.old-';
 
 /** Flush a folder's entries (a rename in it) to disk. */
 export async function syncDir(dir: string): Promise<void> {

@@ -43,6 +43,7 @@ describe('a DATA_DIR with parts that cannot be read', () => {
     writeFileSync(file('emptysnap', 'snapshot.json'), '');
     writeFileSync(file('emptylog', 'commands.ndjson'), '');
     writeFileSync(path.join(dataDir, 'labs', 'stray'), 'not a lab');
+    mkdirSync(path.join(dataDir, 'labs', 'copied lab'));
 
     const second = start(dataDir);
     const url2 = await listening(second);
@@ -93,6 +94,7 @@ describe('a DATA_DIR with parts that cannot be read', () => {
     expect(out).toMatch(/"lab":"snapdir".*snapshot\.json: cannot be read \(EISDIR.*moved aside/);
     expect(out).toMatch(/"lab":"logdir".*commands\.ndjson: cannot be read.*moved to quarantine/);
     expect(out).toMatch(/labs\/stray.*files where lab folders belong/);
+    expect(out).toMatch(/labs\/copied lab.*folders whose names are no lab id/);
     // The file where a lab's folder belongs is left alone, and its name is not given to a new lab.
     expect((await http(`${url2}/api/labs`, { method: 'POST', body: { id: 'stray' } })).status).toBe(409);
     expect(readFileSync(path.join(dataDir, 'labs', 'stray'), 'utf8')).toBe('not a lab');
