@@ -7,10 +7,11 @@
  * 1 024 VPSs whose snapshots pass a few MB within seconds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { bigScenario } from './bigScenario.js';
 import { http } from './helpers.js';
 import { childServers, listening, type Child } from './child.js';
+import { rawSocket } from './rawSocket.js';
 
 const PER_ADDRESS = 16;
 const ADDRESS_BUDGET = PER_ADDRESS * 256 * 1024;
@@ -34,24 +35,11 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => opened.forEach((ws) => ws.terminate()));
 
-/** A raw engine.io websocket from `localAddress`, past CONNECT, keeping every text message. */
+/** A raw socket from `localAddress`, closed after the tests. */
 async function connect(localAddress = '127.0.0.1'): Promise<{ ws: WebSocket; got: string[] }> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, {
-    localAddress,
-  });
-  opened.push(ws);
-  const got: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    ws.on('message', (d) => {
-      const text = d.toString();
-      if (text === '2') return ws.send('3');
-      if (text.startsWith('0{')) ws.send('40');
-      else if (text.startsWith('40')) resolve();
-      got.push(text);
-    });
-    ws.once('error', reject);
-  });
-  return { ws, got };
+  const r = await rawSocket(url, localAddress);
+  opened.push(r.ws);
+  return r;
 }
 
 /** Resolves once `got` holds a message matching `re` (bounded: rejects after `ms`). */

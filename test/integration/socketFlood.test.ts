@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { rawSocket } from './rawSocket.js';
 import { client, http, request, waitFor } from './helpers.js';
 import { childServers, listening, type Child } from './child.js';
 
@@ -18,29 +19,11 @@ beforeAll(async () => {
   url = await listening(server);
 }, 60_000);
 
-/** A raw engine.io websocket past socket.io's CONNECT: every text message it gets is kept. */
-async function rawSocket(): Promise<{ ws: WebSocket; got: string[]; closed: Promise<boolean> }> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
-  const got: string[] = [];
-  const closed = new Promise<boolean>((ok) => ws.once('close', () => ok(true)));
-  await new Promise<void>((resolve, reject) => {
-    ws.on('message', (d) => {
-      const text = d.toString();
-      if (text === '2') return ws.send('3');
-      if (text.startsWith('0{')) ws.send('40');
-      else if (text.startsWith('40')) resolve();
-      got.push(text);
-    });
-    ws.once('error', reject);
-  });
-  return { ws, got, closed };
-}
-
 describe('a flood of valid messages on one connection', () => {
   it('is refused past the message rate, RATE_LIMITED, and the connection dropped; another viewer keeps its frames', async () => {
     const viewer = await client(url);
     expect(await request(viewer, 'join', { lab: 'demo' })).toMatchObject({ ok: true });
-    const { ws, got, closed } = await rawSocket();
+    const { ws, got, closed } = await rawSocket(url);
     // 2 000 leaves, each with an ack id: a page never sends a tenth of that in a second.
     for (let i = 0; i < 2000 && ws.readyState === WebSocket.OPEN; i++)
       ws.send(`42${i}["leave",{"lab":"demo"}]`);
