@@ -32,18 +32,18 @@ describe('a flood of valid messages on one connection', () => {
       ws.on('message', (d) => d.toString().startsWith('431999[') && ok(false)),
     );
     expect(await Promise.race([closed, last])).toBe(true);
-    // Acks in the order they were sent (a refusal is answered at once, a leave after its work, so
-    // they may arrive out of order).
+    // Acks in the order they were sent. A refusal is answered at once and a leave after its work, so
+    // the leaves answered before the drop may be fewer than those let through (their answers can
+    // come after the connection is gone): every ack is a leave done or a refusal naming the limit.
     const acks = got
       .filter((m) => /^43\d+\[/.test(m))
       .map((m) => ({ id: Number(/^43(\d+)/.exec(m)![1]), ack: JSON.parse(m.replace(/^43\d+/, ''))[0] }))
       .sort((a, b) => a.id - b.id)
       .map((a) => a.ack);
     const refused = acks.filter((a) => a.ok === false);
-    // The first ones are answered (within the burst), the rest refused naming the limit, until it is dropped.
-    expect(acks[0]).toEqual({ ok: true, data: { lab: 'demo' } });
+    for (const a of acks.filter((x) => x.ok)) expect(a).toEqual({ ok: true, data: { lab: 'demo' } });
     expect(refused.length).toBeGreaterThan(0);
-    expect(refused[0].error.code).toBe('RATE_LIMITED');
+    for (const r of refused) expect(r.error.code).toBe('RATE_LIMITED');
     expect(refused[0].error.message).toMatch(/messages per second/);
     expect(acks.length).toBeLessThan(200);
     // The other viewer is still connected and gets the lab's ticks.
