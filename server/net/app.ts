@@ -16,7 +16,6 @@ import type { Store } from '../lab/store.js';
 import type { ClusterNode } from '../cluster/node.js';
 import { clusterHealth, clusterRoutes } from '../cluster/routes.js';
 import { silentLogger } from '../log.js';
-import { duplicateKeyMessage, findDuplicateKey } from '../jsonKeys.js';
 import { admission } from './admission.js';
 import { hostAllowed, originAllowed } from './auth.js';
 import { apiError, sendError } from './errors.js';
@@ -29,11 +28,10 @@ import { serveDashboard } from './static.js';
 import { checkedParser } from './parser.js';
 import { limitConnections } from './connections.js';
 import { wrongMethod } from './methods.js';
+import { bodyReaders, MAX_BODY } from './bodies.js';
 
 /** Largest inbound socket message. */
 export const MAX_SOCKET_MESSAGE = 64 * 1024;
-/** Largest REST body (a posted scenario can be big). */
-export const MAX_BODY = '1mb';
 /** Memory budget of one lab's history: 64 MB, less when many labs may run (512 MB in all). */
 export function historyBytes(maxLabs: number): number {
   return Math.min(64 * 1024 * 1024, Math.floor((512 * 1024 * 1024) / maxLabs));
@@ -150,37 +148,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       return sendError(res, apiError('FORBIDDEN', 'this origin may not use the API'));
     next();
   });
-  app.use(
-    '/api',
-    express.json({
-      limit: MAX_BODY,
-      // JSON.parse would keep the last of two equal keys without a word: refused, naming it.
-      verify: (_req, _res, buf) => {
-        const dup = findDuplicateKey(buf.toString('utf8'));
-        if (dup)
-          throw Object.assign(new Error(duplicateKeyMessage(dup.path)), {
-            type: 'duplicate.key',
-            path: dup.path,
-          });
-      },
-    }),
-  );
-  // A body in another format would otherwise read as no body at all ("expected object, received undefined").
-  app.use('/api', (req, res, next) => {
-    const hasBody =
-      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
-    if (!hasBody || req.is('application/json')) return next();
-    const sent = String(req.headers['content-type'] ?? 'no Content-Type').slice(0, 60);
-    sendError(
-      res,
-      apiError(
-        'INVALID_INPUT',
-        `the body must be JSON sent with Content-Type: application/json (got ${sent})`,
-        '(root)',
-      ),
-      415,
-    );
-  });
+  app.use('/api', bodyReaders());
   if (deps.cluster) app.use(clusterRoutes(deps.cluster, registry));
   const health = healthRoute(
     registry,
