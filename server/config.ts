@@ -3,6 +3,7 @@
  * Every value has a default; a bad value is an error naming the variable.
  */
 import path from 'node:path';
+import { isIPv6 } from 'node:net';
 
 export interface Config {
   port: number;
@@ -128,8 +129,24 @@ function num(name: string, raw: string, min: number, max: number): number {
   return n;
 }
 
+/**
+ * Whether the server would listen on this machine only. An address is read as the system reads it
+ * (`127.1`, `0x7f.0.0.1` and `2130706433` are 127.0.0.1; `0:0:0:0:0:0:0:1` is ::1), as the WHATWG
+ * URL parser does: a spelling of loopback is not taken for a public address, nor the reverse.
+ */
 function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (host.toLowerCase() === 'localhost') return true;
+  let name: string;
+  try {
+    name = new URL(`http://${isIPv6(host) ? `[${host}]` : host}/`).hostname;
+  } catch {
+    return false;
+  }
+  return (
+    /^127\.\d+\.\d+\.\d+$/.test(name) ||
+    name === '[::1]' ||
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(name)
+  );
 }
 
 /**

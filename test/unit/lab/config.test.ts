@@ -32,6 +32,32 @@ describe('loadConfig', () => {
     expect(loadConfig({ HOST: '0.0.0.0', CONTROL_TOKEN: 'classroom-2026' }, []).host).toBe('0.0.0.0');
   });
 
+  it('reads loopback however it is spelled, as the system binds it, and nothing else as loopback', () => {
+    for (const host of [
+      '127.1',
+      '0x7f.0.0.1',
+      '0177.0.0.1',
+      '2130706433',
+      '127.255.0.9',
+      '::1',
+      '0:0:0:0:0:0:0:1',
+      '::ffff:127.0.0.1',
+      'LOCALHOST',
+    ])
+      expect(loadConfig({ HOST: host }, []).host, host).toBe(host);
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '128.0.0.1',
+      '0x80.1',
+      '10.0.0.5',
+      '::ffff:10.0.0.5',
+      'example.org',
+      '127.0.0.1.example.org',
+    ])
+      expect(() => loadConfig({ HOST: host }, []), host).toThrow(/CONTROL_TOKEN/);
+  });
+
   it('rejects unknown flags and flags without a value', () => {
     expect(() => loadConfig({}, ['--prot', '1'])).toThrow(/--prot: unknown flag/);
     expect(() => loadConfig({}, ['--port'])).toThrow(/--port: needs a value/);
