@@ -4,8 +4,11 @@
  * beside them), and the server at most twice `maxClients`. A connection past either is answered
  * 429 LIMIT_EXCEEDED and closed at once, before any request on it is read (so nothing it sends
  * is applied). Without this, connections that never finish a request hold an open file each
- * until the server can open no more: no other user gets in, and no lab's log can be written.
+ * until the server can open no more: no other user gets in, and no lab's log can be written. For
+ * the same reason the cap in all stays below the open files this process may hold (`ulimit -n`),
+ * keeping some for the server's own files; a MAX_CLIENTS past it is lowered to fit, with a warning.
  */
+import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
@@ -22,10 +25,37 @@ function refusal(message: string): string {
   );
 }
 
+/** Open files kept for the server's own needs: lab logs and snapshots, the dashboard's files, Redis. */
+const OWN_FILES = 64;
+
+/** The open files this process may hold (its soft limit, `ulimit -n`), where the system says (Linux). */
+export function openFileLimit(): number | undefined {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m && m[1] !== 'unlimited' ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How many connections the server holds at most: twice MAX_CLIENTS, within the open files it may hold. */
+export function connectionCap(maxClients: number, files = openFileLimit()): number {
+  const wanted = 2 * maxClients;
+  return files === undefined ? wanted : Math.min(wanted, Math.max(Math.floor(files / 2), files - OWN_FILES));
+}
+
 /** Count `http`'s connections by address and refuse those past the limits. */
 export function limitConnections(http: HttpServer, limits: Limits, logger: Logger): void {
   const perAddressMax = 2 * limits.maxClientsPerAddress;
-  const totalMax = 2 * limits.maxClients;
+  const files = openFileLimit();
+  const totalMax = connectionCap(limits.maxClients, files);
+  if (totalMax < 2 * limits.maxClients)
+    logger.warn(
+      { maxClients: limits.maxClients, openFiles: files, connections: totalMax },
+      `MAX_CLIENTS=${limits.maxClients} would let ${2 * limits.maxClients} connections open, more than ` +
+        `the open files this process may hold (ulimit -n ${files}): at most ${totalMax} are accepted; ` +
+        `raise ulimit -n to ${2 * limits.maxClients + OWN_FILES}, or lower MAX_CLIENTS`,
+    );
   const perAddress = new Map<string, number>();
   let total = 0;
   let warned = 0;
