@@ -200,4 +200,10 @@ export type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
 export const NoQuerySchema = z.strictObject({});
 
 /** `GET /api/labs/:id/scenario?side=1&download`. */
-export const ScenarioQuerySchema = z.strictObject({ side: sideParam, download: z.string().optional() });
+export const ScenarioQuerySchema = z.strictObject({
+  side: sideParam,
+  /** A flag: present (`?download`, or `=1`, `=true`) or absent; any other value is not read as either. */
+  download: z
+    .enum(['', '1', 'true'], { message: 'a flag: give it without a value (?download), or as download=1' })
+    .optional(),
+});

@@ -89,3 +89,31 @@ describe('a method the path does not take', () => {
     expect([r.status, r.body.error.code]).toEqual([404, 'NOT_FOUND']);
   });
 });
+
+describe('a flag given a value it cannot mean', () => {
+  it.each(['false', '0', 'no', 'yes please'])('scenario?download=%s is a 400 naming download', async (v) => {
+    const r = await http(`${api}/labs/s/scenario?download=${encodeURIComponent(v)}`);
+    expect([r.status, r.body?.error?.path, r.headers.get('content-disposition')]).toEqual([
+      400,
+      'download',
+      null,
+    ]);
+    expect(r.body.error.message).toMatch(
+      /^download: a flag: give it without a value \(\?download\), or as download=1/,
+    );
+  });
+
+  it.each(['', '=', '=1', '=true'])('scenario?download%s is the file', async (v) => {
+    const r = await http(`${api}/labs/s/scenario?download${v}`);
+    expect([r.status, r.headers.get('content-disposition')]).toEqual([
+      200,
+      'attachment; filename=s-scenario.json',
+    ]);
+    expect(r.body.vps.length).toBeGreaterThan(0);
+  });
+
+  it('without it the scenario is an answer, not a file', async () => {
+    const r = await http(`${api}/labs/s/scenario`);
+    expect([r.status, r.headers.get('content-disposition'), r.body.ok]).toEqual([200, null, true]);
+  });
+});
