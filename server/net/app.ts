@@ -185,6 +185,21 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       return sendError(res, apiError('LIMIT_EXCEEDED', `the request body is larger than ${MAX_BODY}`), 413);
     }
     if (e?.status === 404) return sendError(res, apiError('NOT_FOUND', 'not found'));
+    // The dashboard's files: a path that climbs out of its folder, or that cannot be decoded.
+    if (e?.status === 403)
+      return sendError(
+        res,
+        apiError(
+          'FORBIDDEN',
+          'path: a file path may not climb out of its folder (".." once decoded)',
+          'path',
+        ),
+      );
+    if (e?.status === 400 && /decode|Bad Request/i.test(e.message ?? ''))
+      return sendError(
+        res,
+        apiError('INVALID_INPUT', 'path: not a valid URL path (a malformed %-escape, or a NUL)', 'path'),
+      );
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
       return sendError(res, apiError('INVALID_INPUT', 'the request could not be read'), e.status);
     }

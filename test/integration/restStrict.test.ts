@@ -3,6 +3,7 @@
  * a query parameter on a route that takes none, a body on a DELETE, a method the path does not
  * take (405 with the methods it does).
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, removeDir, startServer, type TestServer } from './helpers.js';
 
@@ -116,4 +117,50 @@ describe('a flag given a value it cannot mean', () => {
     const r = await http(`${api}/labs/s/scenario`);
     expect([r.status, r.headers.get('content-disposition'), r.body.ok]).toEqual([200, null, true]);
   });
+});
+
+/** A GET of `p` as written (fetch would resolve `%2e%2e` before sending). */
+function rawGet(p: string): Promise<{ status: number; body: { error?: unknown } }> {
+  const u = new URL(t.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, path: p }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('a file path that cannot be served', () => {
+  it.each(['/assets/%2e%2e/index.html', '/assets/..%2fpackage.json', '/assets/a/%2e%2e/%2e%2e/package.json'])(
+    'GET %s climbs out of its folder: 403 naming the path',
+    async (p) => {
+      const r = await rawGet(p);
+      expect([r.status, r.body?.error]).toEqual([
+        403,
+        {
+          code: 'FORBIDDEN',
+          path: 'path',
+          message: 'path: a file path may not climb out of its folder (".." once decoded)',
+        },
+      ]);
+    },
+  );
+
+  it.each(['/assets/%ZZ', '/assets/%00', '/%ZZ'])(
+    'GET %s cannot be decoded: 400 naming the path',
+    async (p) => {
+      const r = await rawGet(p);
+      expect([r.status, r.body?.error]).toEqual([
+        400,
+        {
+          code: 'INVALID_INPUT',
+          path: 'path',
+          message: 'path: not a valid URL path (a malformed %-escape, or a NUL)',
+        },
+      ]);
+    },
+  );
 });
