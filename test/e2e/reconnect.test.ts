@@ -22,6 +22,7 @@ describe('server restart', () => {
     const viewers = page.getByTestId('viewers');
     await expect.poll(() => viewers.textContent()).toBe('1 watching');
 
+    const before = await labState(server, 'demo');
     await server.stop('SIGTERM');
     const banner = page.getByTestId('disconnected-banner');
     await banner.waitFor({ timeout: 10_000 });
@@ -31,11 +32,21 @@ describe('server restart', () => {
       .toMatch(/Offline|Connecting/);
     const tickWhileDown = await chartTick(page, 'chart-p99');
     // Nothing offers to steer while nothing can be sent, and the charts do not claim to be live.
+    // Each control says it is unavailable (aria-disabled: it keeps a keyboard's focus, where
+    // `disabled` would drop it) and refuses: a click or a key changes nothing, here or in the lab.
     const hog = page.getByRole('button', { name: 'Start cpu_hog on web-1' });
     const slider = page.getByRole('slider', { name: 'web-1 CPU load' });
-    expect(await hog.isDisabled(), 'fault button while disconnected').toBe(true);
-    expect(await slider.isDisabled(), 'slider while disconnected').toBe(true);
-    expect(await page.getByRole('button', { name: 'Crash Dom0' }).isDisabled()).toBe(true);
+    const dom0 = page.getByRole('button', { name: 'Crash Dom0' });
+    expect(await hog.getAttribute('aria-disabled'), 'fault button while disconnected').toBe('true');
+    expect(await slider.getAttribute('aria-disabled'), 'slider while disconnected').toBe('true');
+    expect(await dom0.getAttribute('aria-disabled'), 'host fault while disconnected').toBe('true');
+    const cpuShown = await slider.inputValue();
+    await hog.click({ force: true });
+    await dom0.press('Enter');
+    await slider.press('ArrowRight');
+    await slider.click({ force: true, position: { x: 2, y: 8 } });
+    expect(await slider.inputValue(), 'slider moved while disconnected').toBe(cpuShown);
+    expect(await page.getByRole('button', { name: 'Stop cpu_hog on web-1' }).count()).toBe(0);
     expect(await page.getByTestId('follow-status').textContent()).not.toMatch(/Live/);
     // Nor does it say who watches a room it has left ("1 watching" beside "Offline").
     expect(await viewers.count(), 'viewer count while disconnected').toBe(0);
@@ -45,8 +56,14 @@ describe('server restart', () => {
     await expect
       .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 })
       .toMatch(/Live/);
-    await expect.poll(() => hog.isEnabled(), { timeout: 10_000 }).toBe(true);
-    expect(await slider.isEnabled()).toBe(true);
+    await expect.poll(() => hog.getAttribute('aria-disabled'), { timeout: 10_000 }).toBe('false');
+    expect(await slider.getAttribute('aria-disabled')).toBe('false');
+    const back = await labState(server, 'demo');
+    expect(back.faults, 'faults started while disconnected').toEqual(before.faults);
+    expect(back.hostFaults, 'host faults while disconnected').toEqual(before.hostFaults);
+    expect(back.vps.find((v) => v.id === 'web-1')!.load, 'web-1 load').toEqual(
+      before.vps.find((v) => v.id === 'web-1')!.load,
+    );
     expect(await page.getByTestId('follow-status').textContent()).toMatch(/Live/);
     await expect.poll(() => viewers.textContent()).toBe('1 watching');
     // Ticks continue from where the lab was saved, and keep coming.

@@ -42,7 +42,7 @@ function headerContrast(page: Page): Promise<Record<string, { disabled: boolean;
       const ink = over(rgba(cs.color), box, op);
       const [hi, lo] = [lum(ink), lum(ground)].sort((a, b) => b - a);
       out[el.getAttribute('aria-label') ?? el.textContent!.trim()] = {
-        disabled: el.disabled,
+        disabled: el.getAttribute('aria-disabled') === 'true',
         contrast: (hi + 0.05) / (lo + 0.05),
       };
     }
@@ -94,6 +94,19 @@ describe('watch-only without the token', () => {
         `${theme}: every disabled control alike ${JSON.stringify(off)}`,
       ).toBeLessThan(0.05);
     }
+    // Each keeps a keyboard's focus (aria-disabled, never `disabled`) and refuses what reaches it.
+    const hog = page.getByRole('button', { name: 'Start cpu_hog on web-1' });
+    expect(await hog.getAttribute('aria-disabled')).toBe('true');
+    await hog.focus();
+    await page.keyboard.press('Enter');
+    await hog.click({ force: true });
+    expect(await hog.evaluate((b) => b === document.activeElement), 'the focus on the fault button').toBe(
+      true,
+    );
+    expect(
+      await page.evaluate(() => document.querySelectorAll(':disabled').length),
+      'disabled controls',
+    ).toBe(0);
     // The server refuses too, whatever the page shows.
     const r = await api(server, '/api/labs/demo/commands', {
       body: { type: 'startFault', vps: 'web-1', fault: 'cpu_hog' },
