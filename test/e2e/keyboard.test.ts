@@ -5,7 +5,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
-import { createLab } from './lab.js';
+import { createLab, waitForState } from './lab.js';
 
 const test = browserTest();
 
@@ -74,6 +74,31 @@ describe('keyboard only: a question', () => {
     await expect.poll(() => page.getByRole('group', { name: 'Confirm reset' }).count()).toBe(0);
     expect(await focused(page)).toBe('Reset lab');
     expect(await page.getByTestId('vps-card-web-1').count(), 'nothing was removed').toBe(1);
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
+
+describe('keyboard only: the clock', () => {
+  test('Pause and Resume are one button: Enter pauses, the focus stays on it, and Enter again resumes', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await page.getByTestId('vps-card-web-1').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Pause simulation' }).focus();
+    await page.keyboard.press('Enter');
+    await waitForState(server, lab, (s) => s.paused);
+    await page.getByRole('button', { name: 'Resume simulation' }).waitFor({ timeout: 10_000 });
+    expect(await focused(page), 'the focus once paused').toBe('Resume simulation');
+    // Step (open now the clock waits) is the next stop.
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('Step one tick');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    await waitForState(server, lab, (s) => !s.paused);
+    await page.getByRole('button', { name: 'Pause simulation' }).waitFor({ timeout: 10_000 });
+    expect(await focused(page), 'the focus once resumed').toBe('Pause simulation');
     expect(errors).toEqual([]);
   }, 60_000);
 });
