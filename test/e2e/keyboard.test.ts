@@ -102,3 +102,21 @@ describe('keyboard only: the clock', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 });
+
+describe('keyboard only: a request under way', () => {
+  test('Compare pressed from the keyboard keeps the focus while the comparison is made, and after', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`);
+    await page.getByTestId('vps-card-web-1').waitFor({ timeout: 15_000 });
+    const compare = page.getByRole('button', { name: 'Compare', exact: true });
+    await compare.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/view=compare/, { timeout: 15_000 });
+    await page.getByTestId('compare-mode-1').waitFor({ timeout: 15_000 });
+    expect(await focused(page), 'the focus once the comparison shows').toBe('Compare');
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
