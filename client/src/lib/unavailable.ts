@@ -27,10 +27,8 @@ const VALUE_KEYS = new Set([
   'Enter',
 ]);
 
-type Control = HTMLButtonElement | HTMLInputElement | HTMLSelectElement | HTMLElement;
-
 /** A field one types into (read-only while off), not a slider, box or button. */
-function typedInto(node: Control): node is HTMLInputElement {
+function typedInto(node: HTMLElement): node is HTMLInputElement {
   return (
     node instanceof HTMLInputElement &&
     !['range', 'checkbox', 'radio', 'button', 'submit'].includes(node.type)
@@ -38,12 +36,12 @@ function typedInto(node: Control): node is HTMLInputElement {
 }
 
 /** A control whose value keys and presses change (a slider, a menu). */
-function hasValue(node: Control): node is HTMLInputElement | HTMLSelectElement {
+function hasValue(node: HTMLElement): node is HTMLInputElement | HTMLSelectElement {
   return node instanceof HTMLSelectElement || (node instanceof HTMLInputElement && node.type === 'range');
 }
 
 /** Says whether the control can act now; see the module's comment. */
-export function unavailable(off: boolean): Attachment<Control> {
+export function unavailable(off: boolean): Attachment<HTMLElement> {
   return (node) => {
     node.setAttribute('aria-disabled', String(off));
     if (!off) return;
