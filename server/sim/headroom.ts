@@ -3,6 +3,7 @@
  * on the disk and the network, and what Dom0 could carry for its backend.
  */
 import { backendHead, splitBackends } from './backends.js';
+import { splitDrains } from './drainsplit.js';
 import * as headMod from './cpuheadroom.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
@@ -45,10 +46,14 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   const diskOpCpuS = st.params.diskOpCpuS,
     dom0Factor = p.dom0IoFactor;
   // A service draining a backlog answers it with work beyond what it asked for this tick's arrivals:
-  // the idle capacity, split among the services draining on the device (outcome.ts books it as served).
-  // One whose own CPU holds its backlog cannot answer it any faster: it drains on no device.
+  // the idle capacity, split among the services draining on the device, each up to what its own
+  // bottleneck lets it use (drainsplit.ts; outcome.ts books what it used as served).
   const backlog = st.dyn.backlog;
-  const eCpu = p.eCpu;
+  const dr = w.drains;
+  const drainDiskList = dr.disk,
+    drainNetList = dr.net,
+    onDisk = dr.onDisk,
+    onNet = dr.onNet;
   // One pass for the tick-wide figures: Σ served, who wants each device, who drains a backlog on
   // it, whose backend works in Dom0.
   let preDisk = 0,
@@ -73,10 +78,16 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     if (dw > maxDisk) maxDisk = dw;
     if (nw > maxNet) maxNet = nw;
     offered += nw;
-    if (backlog[i] > 0 && !cpuHolds(s, i, eCpu)) {
-      // (One whose path is already full takes none of the idle either.)
-      if (dw > 0 && !(dw > ds * (1 + 1e-12)) && ds < dPath[i]) drainDisk++;
-      if (nw > 0 && !(nw > ns * (1 + 1e-12)) && ns < nPath[i]) drainNet++;
+    if (backlog[i] > 0) {
+      // (One whose path is already full takes none of the idle.)
+      if (dw > 0 && !(dw > ds * (1 + 1e-12)) && ds < dPath[i]) {
+        drainDiskList[drainDisk++] = i;
+        onDisk[i] = 1;
+      }
+      if (nw > 0 && !(nw > ns * (1 + 1e-12)) && ns < nPath[i]) {
+        drainNetList[drainNet++] = i;
+        onNet[i] = 1;
+      }
     }
     const c = cause[i];
     if (c > 0) {
@@ -88,6 +99,12 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   }
   const idleDisk = Math.max(0, host.diskIops - preDisk),
     idleNet = Math.max(0, host.netMbps - preNet);
+  dr.kDisk = drainDisk;
+  dr.kNet = drainNet;
+  if (drainDisk > 0 || drainNet > 0) splitDrains(st, w, idleDisk, idleNet);
+  // The level each drainer not held below it reads (with none: the idle every drainer's cap left).
+  const drainDiskLevel = dr.dLevel,
+    drainNetLevel = dr.nLevel;
   // Headroom: what is served plus the idle rest; shared max-min, at least the fair level and the
   // guaranteed C/k (a VPS under them could still grow to them); on a full FIFO queue, only what
   // it is served (everyone's share shrinks as anyone asks for more).
@@ -160,11 +177,33 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
       nw = netWant[i];
     let da = ds0,
       na = ns0;
-    const draining = backlog[i] > 0 && !cpuHolds(s, i, eCpu);
-    if (draining) {
-      if (!(dw > ds0 * (1 + 1e-12)) && drainDisk > 0) da = Math.min(dPath[i], ds0 + idleDisk / drainDisk);
-      if (!(nw > ns0 * (1 + 1e-12)) && drainNet > 0) na = Math.min(nPath[i], ns0 + idleNet / drainNet);
-    } else if (!(dw > ds0 * (1 + 1e-12))) {
+    // A drainer given the level reads it (its path at most); one held below it by its own
+    // bottleneck, or with its want served and no drain, reads the headroom of one not draining.
+    const backlogged = backlog[i] > 0;
+    let dFree = !(dw > ds0 * (1 + 1e-12)),
+      nFree = !(nw > ns0 * (1 + 1e-12));
+    if (onDisk[i] === 1) {
+      onDisk[i] = 0;
+      if (dr.dCap[i] > 0 && dr.dGot[i] === drainDiskLevel) {
+        da = Math.min(dPath[i], ds0 + drainDiskLevel);
+        dFree = false;
+      }
+    } else if (backlogged && dFree && !(ds0 < dPath[i])) {
+      // (Its path full: what it is served.)
+      da = Math.min(dPath[i], ds0);
+      dFree = false;
+    }
+    if (onNet[i] === 1) {
+      onNet[i] = 0;
+      if (dr.nCap[i] > 0 && dr.nGot[i] === drainNetLevel) {
+        na = Math.min(nPath[i], ns0 + drainNetLevel);
+        nFree = false;
+      }
+    } else if (backlogged && nFree && !(ns0 < nPath[i])) {
+      na = Math.min(nPath[i], ns0);
+      nFree = false;
+    }
+    if (dFree) {
       if (exactDisk) da = diskAvail[i];
       else {
         da = ds0 + idleDisk;
@@ -172,7 +211,7 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
         da = Math.min(dPath[i], da);
       }
     }
-    if (!draining && !(nw > ns0 * (1 + 1e-12))) {
+    if (nFree) {
       if (exactNet) na = netAvail[i];
       else {
         na = ns0 + idleNet;
@@ -264,14 +303,4 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   sh.sumNet = sumNet;
   sh.sumNetOffered = offered;
   return minScale;
-}
-
-/**
- * Whether VPS i's own CPU holds its service back: the ρ of its CPU stage at its CPU headroom, as
- * outcome.ts works it out (cpuview.ts has set the headroom and the cache slowdown), is 1 or more.
- * Its backlog then drains no faster for any device's idle.
- */
-function cpuHolds(s: Work['s'], i: number, eCpu: number): boolean {
-  const need = (s.appCpu[i] + s.svcIoNeed[i]) * s.memSlow[i];
-  return need > 0 && need >= (Math.max(0, s.cpuHead[i] - s.faultIoCpu[i]) * eCpu) / s.slow[i];
 }

@@ -62,6 +62,8 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   const sumGot = totals(st, w, ctx);
   // The CPU outcome first: how far each VPS's own CPU holds its service tells the devices who drains.
   cpuOutcome(st, w, ctx);
+  // (Before the devices: a hung kernel or a memory stall holds every service, drains included.)
+  ctx.hung = flags.kernelHung || memStalled;
   const dom0Scale = deviceHeadroom(st, w, dom0Down);
 
   // --- Device utilizations --------------------------------------------------------------------
@@ -84,7 +86,6 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   const uNet = Math.min(1, sumNet / host.netMbps);
   const uDom0 = p.dom0 && p.dom0Vcpus > 0 ? Math.min(1, dom0Work / p.dom0Vcpus) : 0;
 
-  ctx.hung = flags.kernelHung || memStalled;
   ctx.uDisk = Math.min(1, syncDisk / host.diskIops);
   ctx.uNet = uNet;
   ctx.uDom0 = uDom0;

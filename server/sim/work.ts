@@ -5,6 +5,7 @@
  */
 import { HostFigures, MetricArrays, ScratchArrays, SharedFigures } from './arrays.js';
 import { Backends } from './backends.js';
+import { DrainSplit } from './drainsplit.js';
 import { HeadroomScratch } from './cpuheadroom.js';
 import { VcpuHeadroomScratch } from './vcpuheadroom.js';
 import { PlanArrays } from './plan.js';
@@ -112,6 +113,8 @@ export class Work {
   readonly ones: Float64Array;
   /** Dom0's backends, one per guest's virtual device (para). */
   readonly backends: Backends;
+  /** The services draining a backlog on each device, and their part of its idle (drainsplit.ts). */
+  readonly drains: DrainSplit;
   /**
    * The isolated counterfactual is a pure function of the plan, lambda and base demands (CPU, disk,
    * network, with this tick's workload multiplier): its
@@ -194,6 +197,7 @@ export class Work {
     m.demandRps = sc.lambda.subarray(0, n);
     this.ones = new Float64Array(n + 1).fill(1);
     this.backends = new Backends(n);
+    this.drains = new DrainSplit(n);
     this.headroom = new HeadroomScratch(n);
     this.vcpuHeadroom = new VcpuHeadroomScratch(n);
     this.isoLambda = new Float64Array(n);

@@ -1,0 +1,312 @@
+/**
+ * The idle capacity of a device, split among the services draining a backlog on it (model spec §5,
+ * §7): max-min (water-filling), each service capped at what its own bottleneck lets it use of it.
+ * A service answers its backlog at the pace of its slowest stage (service.ts: μ = λ / max ρ), so
+ * idle beyond the point where this device's ρ meets its CPU's (at its CPU headroom) or its other
+ * device's (at what it gets there) drains nothing faster. A service that cannot use any (its CPU,
+ * its other device or its fork bomb holds it, or its requests do not use the device) takes none,
+ * whatever the reason, and the others share what it leaves.
+ */
+import type { SimState } from './state.js';
+import type { Work } from './work.js';
+
+/** The services draining on each device this tick, and what each is given of the idle. */
+export class DrainSplit {
+  /** VPS indices draining on the disk (the first `kDisk`) and on the network (the first `kNet`). */
+  readonly disk: Int32Array;
+  readonly net: Int32Array;
+  kDisk = 0;
+  kNet = 0;
+  /** Per VPS: 1 while it drains on the disk (network) this tick; headroom.ts clears it. */
+  readonly onDisk: Uint8Array;
+  readonly onNet: Uint8Array;
+  /** Per VPS: the idle it can use at most, then what it is given (disk, network). */
+  readonly dCap: Float64Array;
+  readonly nCap: Float64Array;
+  readonly dGot: Float64Array;
+  readonly nGot: Float64Array;
+  /** Per VPS: the ρ of its CPU stage at its CPU headroom (as outcome.ts works it out). */
+  readonly rhoCpu: Float64Array;
+  /** Per draining slot: 1 once its cap is below the water level. */
+  readonly fixed: Uint8Array;
+  /** The water level of each device (Infinity: every drainer is capped below it). */
+  dLevel = 0;
+  nLevel = 0;
+  constructor(n: number) {
+    this.disk = new Int32Array(n);
+    this.net = new Int32Array(n);
+    this.onDisk = new Uint8Array(n);
+    this.onNet = new Uint8Array(n);
+    this.dCap = new Float64Array(n);
+    this.nCap = new Float64Array(n);
+    this.dGot = new Float64Array(n);
+    this.nGot = new Float64Array(n);
+    this.rhoCpu = new Float64Array(n);
+    this.fixed = new Uint8Array(n);
+  }
+}
+
+/** At most this many rounds of caps read from the other device's split (it converges in one or two). */
+const ROUNDS = 4;
+
+/**
+ * Splits `idleDisk` and `idleNet` among the drainers listed in `w.drains` (headroom.ts lists them:
+ * a backlog, its want on the device served, room left on its path). Each drainer's cap on a device
+ * is the idle at which that device's ρ falls to the larger of its CPU's and its other device's,
+ * that other device read at what it could get there (its own served work, plus the whole idle where
+ * it drains there too), then, where some service drains on both with room on each, at what that
+ * device's split gives it, round after round until nothing moves. (A cap of 0 stays 0: the other
+ * device never gives more than the whole idle.)
+ */
+export function splitDrains(st: SimState, w: Work, idleDisk: number, idleNet: number): void {
+  const d = w.drains;
+  const s = w.s;
+  const pl = w.plan;
+  const eCpu = st.profile.eCpu;
+  const hung = w.ctx.hung === true;
+  rhoCpu(s, d.disk, d.kDisk, d.rhoCpu, eCpu, hung, null);
+  rhoCpu(s, d.net, d.kNet, d.rhoCpu, eCpu, hung, d.kDisk > 0 ? d.onDisk : null);
+  const fs = s.faultIoScale;
+  // First round: the other device read at the most it could get there.
+  const kd = d.kDisk,
+    kn = d.kNet;
+  let both = capDevice(
+    d.disk,
+    kd,
+    d.dCap,
+    s.diskBase,
+    s.diskFault,
+    s.diskServed,
+    pl.dPath,
+    s.netBase,
+    s.netFault,
+    s.netServed,
+    pl.nPath,
+    d.onNet,
+    d.nGot,
+    idleNet,
+    true,
+    fs,
+    s.memSlow,
+    d.rhoCpu,
+  );
+  both =
+    capDevice(
+      d.net,
+      kn,
+      d.nCap,
+      s.netBase,
+      s.netFault,
+      s.netServed,
+      pl.nPath,
+      s.diskBase,
+      s.diskFault,
+      s.diskServed,
+      pl.dPath,
+      d.onDisk,
+      d.dGot,
+      idleDisk,
+      true,
+      fs,
+      s.memSlow,
+      d.rhoCpu,
+    ) || both;
+  fill(d, true, idleDisk);
+  fill(d, false, idleNet);
+  for (let r = 1; both && r < ROUNDS; r++) {
+    const movedDisk = capDevice(
+      d.disk,
+      kd,
+      d.dCap,
+      s.diskBase,
+      s.diskFault,
+      s.diskServed,
+      pl.dPath,
+      s.netBase,
+      s.netFault,
+      s.netServed,
+      pl.nPath,
+      d.onNet,
+      d.nGot,
+      idleNet,
+      false,
+      fs,
+      s.memSlow,
+      d.rhoCpu,
+    );
+    const movedNet = capDevice(
+      d.net,
+      kn,
+      d.nCap,
+      s.netBase,
+      s.netFault,
+      s.netServed,
+      pl.nPath,
+      s.diskBase,
+      s.diskFault,
+      s.diskServed,
+      pl.dPath,
+      d.onDisk,
+      d.dGot,
+      idleDisk,
+      false,
+      fs,
+      s.memSlow,
+      d.rhoCpu,
+    );
+    if (!movedDisk && !movedNet) break;
+    fill(d, true, idleDisk);
+    fill(d, false, idleNet);
+  }
+}
+
+/**
+ * The ρ of each listed VPS's CPU stage at its CPU headroom (the same arithmetic as outcome.ts),
+ * but for those `done` marks (already worked out).
+ */
+function rhoCpu(
+  s: Work['s'],
+  list: Int32Array,
+  k: number,
+  out: Float64Array,
+  eCpu: number,
+  hung: boolean,
+  done: Uint8Array | null,
+): void {
+  for (let j = 0; j < k; j++) {
+    const i = list[j];
+    if (done !== null && done[i] === 1) continue;
+    const svcCpu = s.appCpu[i] + s.svcIoNeed[i];
+    const avail = (Math.max(0, s.cpuHead[i] - s.faultIoCpu[i]) * eCpu) / s.slow[i];
+    let rho = 0;
+    if (avail > 0) rho = (svcCpu * s.memSlow[i]) / avail;
+    else if (svcCpu > 0) rho = 1 / 0;
+    const sf = hung ? 0 : s.serviceFactor[i];
+    if (sf < 1) {
+      if (sf > 0) rho = rho / sf;
+      else rho = 1 / 0;
+    }
+    out[i] = rho;
+  }
+}
+
+/**
+ * Sets the cap on device x of each of its `k` drainers (`list`), the other device being y: its
+ * base demand, storm or flood, served work and path on each, whether it drains on y and what y's
+ * split gave it. `first`: y read at the most it could get there (a cap of 0 is then final), else at
+ * y's last grant, and only for those with a cap that drain on y. Returns, on the first round,
+ * whether some drainer has a cap and drains on y too; later, whether a cap moved.
+ */
+function capDevice(
+  list: Int32Array,
+  k: number,
+  cap: Float64Array,
+  xBase: Float64Array,
+  xFault: Float64Array,
+  xServed: Float64Array,
+  xPath: Float64Array,
+  yBase: Float64Array,
+  yFault: Float64Array,
+  yServed: Float64Array,
+  yPath: Float64Array,
+  yOn: Uint8Array,
+  yGot: Float64Array,
+  yIdle: number,
+  first: boolean,
+  faultIoScale: Float64Array,
+  memSlow: Float64Array,
+  rhoCpuA: Float64Array,
+): boolean {
+  let flag = false;
+  for (let j = 0; j < k; j++) {
+    const i = list[j];
+    const yDrains = yOn[i] === 1;
+    if (!first && !(yDrains && cap[i] > 0)) continue;
+    const xb = xBase[i],
+      xs = xServed[i];
+    let c = 0;
+    if (xb > 0) {
+      const scale = faultIoScale[i];
+      const xf = xFault[i] * scale,
+        slowAll = memSlow[i];
+      // The other device's ρ at what it gets there (0 where its requests do not use it).
+      let rhoY = 0;
+      const yb = yBase[i];
+      if (yb > 0) {
+        const ys = yServed[i];
+        let ya = ys;
+        if (yDrains) ya = first ? Math.min(yPath[i], ys + yIdle) : ys + yGot[i];
+        rhoY = rhoAt(yb, yFault[i] * scale, slowAll, ya);
+      }
+      const rhoOther = Math.max(rhoCpuA[i], rhoY);
+      const rhoServed = rhoAt(xb, xf, slowAll, xs);
+      if (!(rhoOther > 0)) c = xPath[i] - xs;
+      else if (rhoOther < rhoServed) {
+        // The headroom at which this device's ρ meets the other's: xb·slow / (share · ρ).
+        let share = 1;
+        if (xf !== 0 && xb + xf > 0) share = xb / (xb + xf);
+        c = Math.max(0, Math.min(xPath[i], (xb * slowAll) / (share * rhoOther)) - xs);
+      }
+    }
+    if (first) {
+      if (c > 0 && yDrains) flag = true;
+    } else if (cap[i] !== c) flag = true;
+    cap[i] = c;
+  }
+  return flag;
+}
+
+/** The ρ of a service's stage on a device whose headroom is `a` (outcome.ts): Infinity at none. */
+function rhoAt(b: number, f: number, slowAll: number, a: number): number {
+  let share = 1;
+  if (f !== 0 && b + f > 0) share = b / (b + f);
+  const svc = a * share;
+  return svc > 0 ? (b * slowAll) / svc : 1 / 0;
+}
+
+/**
+ * Water-fills `idle` among the drainers of one device, each at most its cap: every drainer gets the
+ * level, those capped below it their cap. With no cap below idle / k (k: those with a cap) the
+ * level is exactly that, the split of the idle among them alone.
+ */
+function fill(d: DrainSplit, onDisk: boolean, idle: number): void {
+  const k = onDisk ? d.kDisk : d.kNet;
+  if (k === 0) return;
+  const list = onDisk ? d.disk : d.net;
+  const cap = onDisk ? d.dCap : d.nCap;
+  const got = onDisk ? d.dGot : d.nGot;
+  const fixed = d.fixed;
+  // One that can use none of it is no drainer: it is left out before the level is first drawn.
+  let m = 0;
+  for (let j = 0; j < k; j++) {
+    const held = cap[list[j]] > 0 ? 0 : 1;
+    fixed[j] = held;
+    m += 1 - held;
+  }
+  let rest = idle,
+    level = 1 / 0;
+  if (m > 0) level = idle / m;
+  while (m > 0) {
+    let more = false;
+    for (let j = 0; j < k; j++) {
+      if (fixed[j] === 0 && cap[list[j]] < level) {
+        fixed[j] = 1;
+        rest -= cap[list[j]];
+        m--;
+        more = true;
+      }
+    }
+    if (!more) break;
+    if (m === 0) {
+      level = 1 / 0;
+      break;
+    }
+    level = Math.max(0, rest) / m;
+  }
+  for (let j = 0; j < k; j++) {
+    const i = list[j];
+    got[i] = fixed[j] === 1 ? cap[i] : level;
+  }
+  if (onDisk) d.dLevel = level;
+  else d.nLevel = level;
+}
