@@ -24,6 +24,11 @@ export class Backends {
   valid = false;
   capacity = 0;
   level = 0;
+  /**
+   * `want` holds the backends' work of this tick's I/O as it stands (iocpu.ts clears it when it
+   * redoes the I/O, sets it when it puts back the first pass's): a split at another capacity reads it.
+   */
+  wantsKept = false;
   constructor(n: number) {
     this.want = new Float64Array(2 * n);
     this.got = new Float64Array(2 * n);
@@ -49,11 +54,14 @@ export function splitBackends(
   const want = b.want,
     cause = s.dom0Cause,
     ds = s.diskServed;
-  for (let i = 0; i < n; i++) {
-    const c = cause[i];
-    const d = Math.min(c, ds[i] * diskOpCpuS * dom0Factor);
-    want[i] = d;
-    want[n + i] = Math.max(0, c - d);
+  if (!b.wantsKept) {
+    for (let i = 0; i < n; i++) {
+      const c = cause[i];
+      const d = Math.min(c, ds[i] * diskOpCpuS * dom0Factor);
+      want[i] = d;
+      want[n + i] = Math.max(0, c - d);
+    }
+    b.wantsKept = true;
   }
   const level = waterFillDomain(2 * n, want, b.ones, capacity, b.got, 0, contended);
   b.valid = true;

@@ -10,6 +10,56 @@ import type { Work } from './work.js';
 const { waterFillDomain } = allocMod;
 
 /**
+ * What `dom0Carry` scales (each guest's own I/O CPU and its CPU demand), as the tick's first I/O
+ * pass left it where no storm, flood or host OS makes a later pass differ, with that pass's
+ * tick-wide sums: the pass that carries Dom0's grant puts it back instead of redoing the same I/O.
+ */
+export class CarryBase {
+  readonly svcIoCpu: Float64Array;
+  readonly faultIoCpu: Float64Array;
+  readonly cpuDemand: Float64Array;
+  readonly cpuAvail: Float64Array;
+  valid = false;
+  dom0Work = 0;
+  hostOsNative = 0;
+  /** How many of `cpuAvail` the pass filled (0 or n). */
+  availDone = 0;
+  constructor(n: number) {
+    this.svcIoCpu = new Float64Array(n);
+    this.faultIoCpu = new Float64Array(n);
+    this.cpuDemand = new Float64Array(n);
+    this.cpuAvail = new Float64Array(n);
+  }
+}
+
+/** Keeps what the I/O pass left in `s` (`n` VPSs) and its sums, before `dom0Carry` scales it. */
+export function saveCarryBase(
+  n: number,
+  s: Work['s'],
+  cb: CarryBase,
+  dom0Work: number,
+  hostOsNative: number,
+  availDone: number,
+): void {
+  cb.svcIoCpu.set(s.svcIoCpu.subarray(0, n));
+  cb.faultIoCpu.set(s.faultIoCpu.subarray(0, n));
+  cb.cpuDemand.set(s.cpuDemand.subarray(0, n));
+  if (availDone > 0) cb.cpuAvail.set(s.cpuAvail.subarray(0, availDone));
+  cb.dom0Work = dom0Work;
+  cb.hostOsNative = hostOsNative;
+  cb.availDone = availDone;
+  cb.valid = true;
+}
+
+/** Puts back what `saveCarryBase` kept (the sums are read from `cb`). */
+export function restoreCarryBase(n: number, s: Work['s'], cb: CarryBase): void {
+  s.svcIoCpu.set(cb.svcIoCpu.subarray(0, n));
+  s.faultIoCpu.set(cb.faultIoCpu.subarray(0, n));
+  s.cpuDemand.set(cb.cpuDemand.subarray(0, n));
+  if (cb.availDone > 0) s.cpuAvail.set(cb.cpuAvail.subarray(0, cb.availDone));
+}
+
+/**
  * Scales each guest's own I/O CPU (its service's, its storm's or flood's, its inbound flood's) to
  * the share of its backends' work Dom0 can carry, `capacity` (its vCPUs, or the grant of a Dom0 the
  * host's cores held below its want) split max-min among the backends, one per virtual device
@@ -29,7 +79,8 @@ export function dom0Carry(
   dom0Factor: number,
   own: number,
 ): void {
-  splitBackends(n, s, b, capacity, diskOpCpuS, dom0Factor, false);
+  // (Called only where Dom0's work exceeds `capacity`: the split is contended, which spares its solver a pass.)
+  splitBackends(n, s, b, capacity, diskOpCpuS, dom0Factor, true);
   const want = b.want,
     got = b.got;
   for (let i = 0; i < n; i++) {

@@ -5,7 +5,7 @@
  * headroom.ts.
  */
 import * as allocMod from './allocate.js';
-import { chargeDom0, dom0Carry } from './dom0cpu.js';
+import { chargeDom0, dom0Carry, restoreCarryBase, saveCarryBase } from './dom0cpu.js';
 import * as guestioMod from './guestio.js';
 import { shareHostOs } from './hostos.js';
 import { ADMISSION_EPS } from './profiles.js';
@@ -75,21 +75,33 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   let dom0Held = false;
   // Whether the own I/O CPU in the arrays was scaled to what Dom0 carries (pass 2 then starts over).
   let carryScaled = false;
+  const carryBase = w.carryBase;
+  carryBase.valid = false;
   for (let pass = 0; pass < 3; pass++) {
     const redoIo = pass === 0 || (pass === 1 && !noFaultIo) || (pass === 2 && carryScaled);
+    // The pass that carries Dom0's grant, with no storm, flood or host OS: the first pass's I/O as it
+    // left it, before Dom0's carry scaled it (the same inputs, the same values).
+    const restoring = redoIo && pass === 2 && noFaultIo && carryBase.valid;
     if (redoIo) carryScaled = false;
     // cpuAvail[0, availDone) already holds min(demand, limit) for this pass's split.
     let availDone = 0;
     if (redoIo) {
-      // Dom0's backends will be split again on this pass's I/O, if at all.
+      // Dom0's backends will be split again on this pass's I/O, if at all (on the same work where
+      // the first pass's I/O is put back).
       w.backends.valid = false;
+      w.backends.wantsKept = restoring && w.backends.wantsKept;
       dom0Work = 0;
       // A shared kernel's receive softirq for inbound floods, cores.
       kernelRx = 0;
       hostOsNative = 0;
     }
     if (anyIo && pass === 0 && w.wantsReady) anyIo = w.wantsAny;
-    else if (anyIo && redoIo) {
+    else if (restoring) {
+      restoreCarryBase(n, s, carryBase);
+      dom0Work = carryBase.dom0Work;
+      hostOsNative = carryBase.hostOsNative;
+      availDone = carryBase.availDone;
+    } else if (anyIo && redoIo) {
       anyIo = false;
       for (let i = 0; i < n; i++) {
         const dw = Math.min(diskBase[i] + diskFault[i] * faultIoScale[i], dPath[i]);
@@ -99,8 +111,8 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
         if (dw > 0 || nw > 0 || netRx[i] > 0) anyIo = true;
       }
     }
-    if (anyIo && !redoIo) {
-      // The first pass's I/O stands as it is.
+    if (anyIo && (!redoIo || restoring)) {
+      // The first pass's I/O stands as it is (or as it was before Dom0's carry).
     } else if (anyIo && noFaultIo) {
       w.ioQuiet = false;
       w.shared.diskLevel = share(p.diskSharing, n, diskWant, host.diskIops, diskServed, w.ones);
@@ -223,6 +235,7 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     // pays its own I/O cost only for the ops Dom0 carries; the rest wait in its ring and cost nothing.
     if (dom0 && anyIo && (redoIo || pass === 2) && !dom0Down && dom0Work > dom0Cap) {
       const own = ioCpuFactor * selfShare;
+      if (pass === 0 && noFaultIo) saveCarryBase(n, s, carryBase, dom0Work, hostOsNative, availDone);
       dom0Carry(n, s, w.backends, vcpusA, dom0Cap, availDone === n, diskOpCpuS, dom0Factor, own);
       carryScaled = true;
     }

@@ -5,6 +5,7 @@
  */
 import { HostFigures, MetricArrays, ScratchArrays, SharedFigures } from './arrays.js';
 import { Backends } from './backends.js';
+import { CarryBase } from './dom0cpu.js';
 import { DrainSplit } from './drainsplit.js';
 import { HeadroomScratch } from './cpuheadroom.js';
 import { VcpuHeadroomScratch } from './vcpuheadroom.js';
@@ -115,6 +116,8 @@ export class Work {
   readonly backends: Backends;
   /** The services draining a backlog on each device, and their part of its idle (drainsplit.ts). */
   readonly drains: DrainSplit;
+  /** The first I/O pass's own I/O CPU and demands, before Dom0's carry scaled them (dom0cpu.ts). */
+  readonly carryBase: CarryBase;
   /**
    * The isolated counterfactual is a pure function of the plan, lambda and base demands (CPU, disk,
    * network, with this tick's workload multiplier): its
@@ -198,6 +201,7 @@ export class Work {
     this.ones = new Float64Array(n + 1).fill(1);
     this.backends = new Backends(n);
     this.drains = new DrainSplit(n);
+    this.carryBase = new CarryBase(n);
     this.headroom = new HeadroomScratch(n);
     this.vcpuHeadroom = new VcpuHeadroomScratch(n);
     this.isoLambda = new Float64Array(n);
