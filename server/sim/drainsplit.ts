@@ -50,22 +50,52 @@ export class DrainSplit {
 const ROUNDS = 4;
 
 /**
- * Splits `idleDisk` and `idleNet` among the drainers listed in `w.drains` (headroom.ts lists them:
- * a backlog, its want on the device served, room left on its path). Each drainer's cap on a device
- * is the idle at which that device's ρ falls to the larger of its CPU's and its other device's,
- * that other device read at what it could get there (its own served work, plus the whole idle where
- * it drains there too), then, where some service drains on both with room on each, at what that
- * device's split gives it, round after round until nothing moves. (A cap of 0 stays 0: the other
- * device never gives more than the whole idle.)
+ * Lists VPS i (it has a backlog, its want served on the devices `onD` / `onN` with room left on its
+ * path there) as a drainer on each of them where it could use some idle: its requests use the
+ * device and its CPU does not hold it already at what it is served there (a cap of 0, worked out
+ * here rather than in the split: the same result, and nothing to split where every backlog is held).
  */
-export function splitDrains(st: SimState, w: Work, idleDisk: number, idleNet: number): void {
+export function listDrainer(st: SimState, w: Work, i: number, onD: boolean, onN: boolean): void {
+  const d = w.drains;
+  const s = w.s;
+  // The ρ of its CPU stage at its CPU headroom (the same arithmetic as outcome.ts).
+  const svcCpu = s.appCpu[i] + s.svcIoNeed[i];
+  const avail = (Math.max(0, s.cpuHead[i] - s.faultIoCpu[i]) * st.profile.eCpu) / s.slow[i];
+  let rho = 0;
+  if (avail > 0) rho = (svcCpu * s.memSlow[i]) / avail;
+  else if (svcCpu > 0) rho = 1 / 0;
+  const sf = w.ctx.hung === true ? 0 : s.serviceFactor[i];
+  if (sf < 1) {
+    if (sf > 0) rho = rho / sf;
+    else rho = 1 / 0;
+  }
+  d.rhoCpu[i] = rho;
+  const scale = s.faultIoScale[i],
+    slowAll = s.memSlow[i];
+  const db = s.diskBase[i],
+    nb = s.netBase[i];
+  if (onD && db > 0 && !(rho > 0 && rho >= rhoAt(db, s.diskFault[i] * scale, slowAll, s.diskServed[i]))) {
+    d.disk[d.kDisk++] = i;
+    d.onDisk[i] = 1;
+  }
+  if (onN && nb > 0 && !(rho > 0 && rho >= rhoAt(nb, s.netFault[i] * scale, slowAll, s.netServed[i]))) {
+    d.net[d.kNet++] = i;
+    d.onNet[i] = 1;
+  }
+}
+
+/**
+ * Splits `idleDisk` and `idleNet` among the drainers `listDrainer` listed. Each drainer's cap on a
+ * device is the idle at which that device's ρ falls to the larger of its CPU's and its other
+ * device's, that other device read at what it could get there (its own served work, plus the whole
+ * idle where it drains there too), then, where some service drains on both with room on each, at
+ * what that device's split gives it, round after round until nothing moves. (A cap of 0 stays 0:
+ * the other device never gives more than the whole idle.)
+ */
+export function splitDrains(w: Work, idleDisk: number, idleNet: number): void {
   const d = w.drains;
   const s = w.s;
   const pl = w.plan;
-  const eCpu = st.profile.eCpu;
-  const hung = w.ctx.hung === true;
-  rhoCpu(s, d.disk, d.kDisk, d.rhoCpu, eCpu, hung, null);
-  rhoCpu(s, d.net, d.kNet, d.rhoCpu, eCpu, hung, d.kDisk > 0 ? d.onDisk : null);
   const fs = s.faultIoScale;
   // First round: the other device read at the most it could get there.
   const kd = d.kDisk,
@@ -161,36 +191,6 @@ export function splitDrains(st: SimState, w: Work, idleDisk: number, idleNet: nu
 }
 
 /**
- * The ρ of each listed VPS's CPU stage at its CPU headroom (the same arithmetic as outcome.ts),
- * but for those `done` marks (already worked out).
- */
-function rhoCpu(
-  s: Work['s'],
-  list: Int32Array,
-  k: number,
-  out: Float64Array,
-  eCpu: number,
-  hung: boolean,
-  done: Uint8Array | null,
-): void {
-  for (let j = 0; j < k; j++) {
-    const i = list[j];
-    if (done !== null && done[i] === 1) continue;
-    const svcCpu = s.appCpu[i] + s.svcIoNeed[i];
-    const avail = (Math.max(0, s.cpuHead[i] - s.faultIoCpu[i]) * eCpu) / s.slow[i];
-    let rho = 0;
-    if (avail > 0) rho = (svcCpu * s.memSlow[i]) / avail;
-    else if (svcCpu > 0) rho = 1 / 0;
-    const sf = hung ? 0 : s.serviceFactor[i];
-    if (sf < 1) {
-      if (sf > 0) rho = rho / sf;
-      else rho = 1 / 0;
-    }
-    out[i] = rho;
-  }
-}
-
-/**
  * Sets the cap on device x of each of its `k` drainers (`list`), the other device being y: its
  * base demand, storm or flood, served work and path on each, whether it drains on y and what y's
  * split gave it. `first`: y read at the most it could get there (a cap of 0 is then final), else at
@@ -225,10 +225,13 @@ function capDevice(
     const xb = xBase[i],
       xs = xServed[i];
     let c = 0;
-    if (xb > 0) {
-      const scale = faultIoScale[i];
-      const xf = xFault[i] * scale,
-        slowAll = memSlow[i];
+    const scale = faultIoScale[i];
+    const xf = xFault[i] * scale,
+      slowAll = memSlow[i];
+    const rhoServed = xb > 0 ? rhoAt(xb, xf, slowAll, xs) : 0;
+    const rhoC = rhoCpuA[i];
+    // (Where its CPU alone holds it there is no other device to read.)
+    if (xb > 0 && !(rhoC > 0 && rhoC >= rhoServed)) {
       // The other device's ρ at what it gets there (0 where its requests do not use it).
       let rhoY = 0;
       const yb = yBase[i];
@@ -238,8 +241,7 @@ function capDevice(
         if (yDrains) ya = first ? Math.min(yPath[i], ys + yIdle) : ys + yGot[i];
         rhoY = rhoAt(yb, yFault[i] * scale, slowAll, ya);
       }
-      const rhoOther = Math.max(rhoCpuA[i], rhoY);
-      const rhoServed = rhoAt(xb, xf, slowAll, xs);
+      const rhoOther = Math.max(rhoC, rhoY);
       if (!(rhoOther > 0)) c = xPath[i] - xs;
       else if (rhoOther < rhoServed) {
         // The headroom at which this device's ρ meets the other's: xb·slow / (share · ρ).

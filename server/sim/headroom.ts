@@ -3,7 +3,7 @@
  * on the disk and the network, and what Dom0 could carry for its backend.
  */
 import { backendHead, splitBackends } from './backends.js';
-import { splitDrains } from './drainsplit.js';
+import { listDrainer, splitDrains } from './drainsplit.js';
 import * as headMod from './cpuheadroom.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
@@ -50,10 +50,10 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   // bottleneck lets it use (drainsplit.ts; outcome.ts books what it used as served).
   const backlog = st.dyn.backlog;
   const dr = w.drains;
-  const drainDiskList = dr.disk,
-    drainNetList = dr.net,
-    onDisk = dr.onDisk,
+  const onDisk = dr.onDisk,
     onNet = dr.onNet;
+  dr.kDisk = 0;
+  dr.kNet = 0;
   // One pass for the tick-wide figures: Σ served, who wants each device, who drains a backlog on
   // it, whose backend works in Dom0.
   let preDisk = 0,
@@ -61,8 +61,6 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     offered = 0,
     kDisk = 0,
     kNet = 0,
-    drainDisk = 0,
-    drainNet = 0,
     kDom0 = 0,
     maxDisk = 0,
     maxNet = 0;
@@ -80,14 +78,9 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     offered += nw;
     if (backlog[i] > 0) {
       // (One whose path is already full takes none of the idle.)
-      if (dw > 0 && !(dw > ds * (1 + 1e-12)) && ds < dPath[i]) {
-        drainDiskList[drainDisk++] = i;
-        onDisk[i] = 1;
-      }
-      if (nw > 0 && !(nw > ns * (1 + 1e-12)) && ns < nPath[i]) {
-        drainNetList[drainNet++] = i;
-        onNet[i] = 1;
-      }
+      const onD = dw > 0 && !(dw > ds * (1 + 1e-12)) && ds < dPath[i],
+        onN = nw > 0 && !(nw > ns * (1 + 1e-12)) && ns < nPath[i];
+      if (onD || onN) listDrainer(st, w, i, onD, onN);
     }
     const c = cause[i];
     if (c > 0) {
@@ -99,9 +92,7 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   }
   const idleDisk = Math.max(0, host.diskIops - preDisk),
     idleNet = Math.max(0, host.netMbps - preNet);
-  dr.kDisk = drainDisk;
-  dr.kNet = drainNet;
-  if (drainDisk > 0 || drainNet > 0) splitDrains(st, w, idleDisk, idleNet);
+  if (dr.kDisk > 0 || dr.kNet > 0) splitDrains(w, idleDisk, idleNet);
   // The level each drainer not held below it reads (with none: the idle every drainer's cap left).
   const drainDiskLevel = dr.dLevel,
     drainNetLevel = dr.nLevel;
