@@ -41,10 +41,13 @@ export function saveCarryBase(
   hostOsNative: number,
   availDone: number,
 ): void {
-  cb.svcIoCpu.set(s.svcIoCpu.subarray(0, n));
-  cb.faultIoCpu.set(s.faultIoCpu.subarray(0, n));
-  cb.cpuDemand.set(s.cpuDemand.subarray(0, n));
-  if (availDone > 0) cb.cpuAvail.set(s.cpuAvail.subarray(0, availDone));
+  // (Loops, not views: a subarray is an object allocated each tick.)
+  for (let i = 0; i < n; i++) {
+    cb.svcIoCpu[i] = s.svcIoCpu[i];
+    cb.faultIoCpu[i] = s.faultIoCpu[i];
+    cb.cpuDemand[i] = s.cpuDemand[i];
+  }
+  for (let i = 0; i < availDone; i++) cb.cpuAvail[i] = s.cpuAvail[i];
   cb.dom0Work = dom0Work;
   cb.hostOsNative = hostOsNative;
   cb.availDone = availDone;
@@ -53,10 +56,13 @@ export function saveCarryBase(
 
 /** Puts back what `saveCarryBase` kept (the sums are read from `cb`). */
 export function restoreCarryBase(n: number, s: Work['s'], cb: CarryBase): void {
-  s.svcIoCpu.set(cb.svcIoCpu.subarray(0, n));
-  s.faultIoCpu.set(cb.faultIoCpu.subarray(0, n));
-  s.cpuDemand.set(cb.cpuDemand.subarray(0, n));
-  if (cb.availDone > 0) s.cpuAvail.set(cb.cpuAvail.subarray(0, cb.availDone));
+  for (let i = 0; i < n; i++) {
+    s.svcIoCpu[i] = cb.svcIoCpu[i];
+    s.faultIoCpu[i] = cb.faultIoCpu[i];
+    s.cpuDemand[i] = cb.cpuDemand[i];
+  }
+  const availDone = cb.availDone;
+  for (let i = 0; i < availDone; i++) s.cpuAvail[i] = cb.cpuAvail[i];
 }
 
 /**
