@@ -104,10 +104,23 @@ export class Leases {
     return (this.validUntil.get(id) ?? 0) > now;
   }
 
+  /**
+   * Whether the lease of `id` is fresh by a renewal (or take) sent at `since` or later: Redis
+   * answered this process after that moment. A reply to one sent before says nothing of Redis now.
+   */
+  freshSince(id: string, since: number, now = performance.now()): boolean {
+    return this.fresh(id, now) && (this.validUntil.get(id) ?? 0) - this.validMs >= since;
+  }
+
+  /** How long a lease is surely ours from the moment its renewal was sent. */
+  private get validMs(): number {
+    // A margin for clock rate and the round trip: the lease in Redis lives ttl from its arrival.
+    return this.ttlMs - 500;
+  }
+
   private took(id: string, token: string, sentAt: number): void {
     this.tokens.set(id, token);
-    // A margin for clock rate and the round trip: the lease in Redis lives ttl from its arrival.
-    this.validUntil.set(id, sentAt + this.ttlMs - 500);
+    this.validUntil.set(id, sentAt + this.validMs);
   }
 
   /** Register a new lab (meta JSON) and own it; false when the id is taken in the service. */

@@ -24,6 +24,7 @@ import type { RemoteLabs } from '../net/io.js';
 import { snapshotOf, type SnapshotOptions } from '../net/snapshot.js';
 import { joinCluster, trimStream } from './adapter.js';
 import { Answers } from './answer.js';
+import { LabHolds } from './labHolds.js';
 import { Leases } from './leases.js';
 import { tellLostRecords } from './lostRecords.js';
 import { loadOf, Members, type Member } from './members.js';
@@ -75,6 +76,7 @@ export class ClusterNode implements RemoteLabs {
   private readonly takeover: Takeover;
   private readonly viewerNumbers: ViewerNumbers;
   private readonly relay: RelayHeld;
+  private readonly holds: LabHolds;
   private closed = false;
 
   constructor(o: ClusterOptions) {
@@ -95,6 +97,7 @@ export class ClusterNode implements RemoteLabs {
     );
     this.members = new Members(this.redis);
     this.health = new StoreHealth(this.redis);
+    this.holds = new LabHolds(this.leases, () => redisReady(this.redis));
     this.relay = new RelayHeld({
       io: () => this.io,
       health: this.health,
@@ -141,12 +144,8 @@ export class ClusterNode implements RemoteLabs {
   /** For the registry: ids used by labs elsewhere in the service (in any case). */
   taken = (id: string): boolean => this.known.has(id) || sameIgnoringCase(id, this.known) !== undefined;
 
-  /**
-   * For the registry: a lab is stepped only while this process surely owns it, or while Redis is
-   * away (unreachable: no other process can take it over either); else it is held, its lease unsure.
-   */
-  heldBy = (lab: Lab): HeldReason | null =>
-    this.leases.fresh(lab.id) || !redisReady(this.redis) ? null : 'store';
+  /** For the registry: whether a lab is held, its lease unsure (see labHolds.ts). */
+  heldBy = (lab: Lab): HeldReason | null => this.holds.reason(lab.id);
 
   /**
    * For the registry: what keeps a change that needs Redis (a new lab, a reset, a deletion, a
@@ -189,7 +188,10 @@ export class ClusterNode implements RemoteLabs {
     );
     tellLostRecords(io, registry, (id) => this.owned(id));
     registry.onAdded((lab) => this.known.add(lab.id));
-    registry.onRemoved((lab) => this.known.delete(lab.id));
+    registry.onRemoved((lab) => {
+      this.known.delete(lab.id);
+      this.holds.forget(lab.id);
+    });
     this.every('renew', RENEW_MS, () => this.renewAll());
     this.every('takeover', SCAN_MS, () => this.takeover.scan(registry));
     this.every('trim', TRIM_MS, () => (redisReady(this.redis) ? trimStream(this.redis) : Promise.resolve()));

@@ -1,0 +1,40 @@
+/**
+ * Whether this process steps a lab it runs now or holds it. It steps while its lease is surely its
+ * own, or while Redis is unreachable (no other process can take the lab over either); else it holds
+ * the lab, its lease unsure, and tells its viewers so. A hold lasts until Redis renewed the lease
+ * for a request sent after the hold began: a reply to one sent before (held up in a busy process
+ * or network while Redis froze) says nothing of Redis now. Before, such a reply made the lease look
+ * fresh for a moment: the lab was told live and took a change it could not record, Redis frozen.
+ */
+import type { HeldReason } from '../../shared/protocol.js';
+import type { Leases } from './leases.js';
+
+export class LabHolds {
+  /** Since when each held lab is held (performance.now(), ms). */
+  private readonly since = new Map<string, number>();
+
+  constructor(
+    private readonly leases: Leases,
+    /** Whether commands reach Redis now (its connection is up). */
+    private readonly reachable: () => boolean,
+  ) {}
+
+  /** Why lab `id` is held now, or null: it steps (and the hold, if any, ends). */
+  reason(id: string, now = performance.now()): HeldReason | null {
+    const since = this.since.get(id);
+    const steps =
+      !this.reachable() ||
+      (since === undefined ? this.leases.fresh(id, now) : this.leases.freshSince(id, since, now));
+    if (steps) {
+      this.since.delete(id);
+      return null;
+    }
+    if (since === undefined) this.since.set(id, now);
+    return 'store';
+  }
+
+  /** Lab `id` no longer runs here. */
+  forget(id: string): void {
+    this.since.delete(id);
+  }
+}
