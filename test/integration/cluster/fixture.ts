@@ -27,6 +27,8 @@ export interface OneOwner {
   peek: Redis;
   /** The owner's own link to Redis, when asked for (stopped, Redis answers the owner alone no more). */
   link?: RedisLink;
+  /** The other process's own link to Redis, when asked for. */
+  otherLink?: RedisLink;
 }
 
 export interface OwnerAndOther extends OneOwner {
@@ -41,6 +43,8 @@ export interface ClusterOptions {
   viewer?: (p: ServerProcess, lab: string) => Promise<Client>;
   /** Give the owner its own link to Redis (harness.ts `startLink`). */
   link?: boolean;
+  /** Give the other process its own link to Redis. */
+  otherLink?: boolean;
 }
 
 async function joined(p: ServerProcess, lab: string): Promise<Client> {
@@ -56,10 +60,13 @@ async function start(
   withOther: boolean,
 ): Promise<OneOwner & Partial<OwnerAndOther>> {
   const redis = await startRedis();
-  const link = o.link ? await startLink(redis) : undefined;
+  const [link, otherLink] = await Promise.all([
+    o.link ? startLink(redis) : undefined,
+    o.otherLink && withOther ? startLink(redis) : undefined,
+  ]);
   const [owner, other] = await Promise.all([
     startServer(link?.url ?? redis.url),
-    withOther ? startServer(redis.url) : undefined,
+    withOther ? startServer(otherLink?.url ?? redis.url) : undefined,
   ]);
   const made = await http(`${owner.url}/api/labs`, {
     method: 'POST',
@@ -79,6 +86,7 @@ async function start(
     onOwner,
     peek,
     ...(link ? { link } : {}),
+    ...(otherLink ? { otherLink } : {}),
     ...(other && onOther ? { other, onOther } : {}),
   };
 }
