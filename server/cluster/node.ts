@@ -136,9 +136,10 @@ export class ClusterNode implements RemoteLabs {
 
   /** Wait until Redis answers (a process of a cluster does not start without it). */
   async connect(timeoutMs = 10_000): Promise<void> {
+    const asked = performance.now();
     await waitForRedis(this.redis, timeoutMs);
     this.known = new Set(await this.store.ids());
-    this.health.start();
+    this.health.start(asked);
   }
 
   /** For the registry: ids used by labs elsewhere in the service (in any case). */
