@@ -100,8 +100,10 @@ export class ClusterNode implements RemoteLabs {
     this.holds = new LabHolds(this.leases, () => redisReady(this.redis));
     this.relay = new RelayHeld({
       io: () => this.io,
+      redis: this.redis,
       health: this.health,
       runsHere: (id) => this.registry?.get(id) !== undefined,
+      leaseTtlMs: LEASE_TTL_MS,
     });
     this.viewerNumbers = new ViewerNumbers(this.redis);
     this.answers = new Answers({
@@ -188,13 +190,17 @@ export class ClusterNode implements RemoteLabs {
       this.logger,
     );
     tellLostRecords(io, registry, (id) => this.owned(id));
-    registry.onAdded((lab) => this.known.add(lab.id));
+    registry.onAdded((lab) => {
+      this.known.add(lab.id);
+      this.relay.ranHere(lab.id);
+    });
     registry.onRemoved((lab) => {
       this.known.delete(lab.id);
       this.holds.forget(lab.id);
     });
     this.every('renew', RENEW_MS, () => this.renewAll());
     this.every('takeover', SCAN_MS, () => this.takeover.scan(registry));
+    this.every('owners', SCAN_MS, () => this.relay.checkOwners());
     this.every('trim', TRIM_MS, () => (redisReady(this.redis) ? trimStream(this.redis) : Promise.resolve()));
   }
 

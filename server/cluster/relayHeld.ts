@@ -1,27 +1,47 @@
 /**
  * Viewers connected here to a lab another process runs get its frames, and what its owner tells
- * them, through Redis. While Redis does not answer this process they get nothing, whatever the lab
- * does, and the owner cannot reach them to say why (it tells its own viewers only of a hold,
- * server/net/broadcast.ts): this process tells them itself (`held`, 'relay'; a viewer joining
- * meanwhile at once), and tells them again (`held: null`) once Redis answers, frames flowing
- * again. Sent to this process's connections only: the message is about this process's link, and
- * must not reach others through Redis late.
+ * them, through Redis. Two outages stop them, and in neither can the owner reach them to say why
+ * (it tells its own viewers only of a hold, server/net/broadcast.ts), so this process tells them:
+ *
+ * - Redis does not answer this process: they are told `held: "relay"` (a viewer joining meanwhile
+ *   at once), and `held: null` once Redis answers, frames flowing again.
+ * - Redis answers this process but not the lab's owner (its own link to Redis frozen or cut off):
+ *   the owner, which renews its lease every second over that link, holds the lab once it cannot,
+ *   and its frames stop at once. A lease Redis holds unrenewed for OWNER_SILENT_MS says so here:
+ *   its viewers here are told `held: "store"` (what the owner tells its own), and `held: null` once
+ *   the lease is renewed again, or by the process that took the lab over, ahead of its frames.
+ *
+ * Sent to this process's connections only: the message is about links to Redis, and must not reach
+ * others through Redis late.
  */
+import type { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
 import type { HeldReason } from '../../shared/protocol.js';
 import { roomOf } from '../net/broadcast.js';
+import { keys } from './keys.js';
+import { LATE, within } from './redis.js';
 import type { StoreHealth } from './storeHealth.js';
+
+/** A lease Redis holds unrenewed this long (its owner renews it every second) tells of a silent owner. */
+export const OWNER_SILENT_MS = 1500;
+/** How long a check of the leases waits for Redis. */
+const CHECK_WAIT_MS = 1000;
 
 export interface RelayDeps {
   io(): Server | null;
+  redis: Redis;
   health: StoreHealth;
   /** Whether lab `id` runs in this process (its viewers here get its frames straight). */
   runsHere(id: string): boolean;
+  /** How long a lease lives unless renewed, ms. */
+  leaseTtlMs: number;
 }
 
 export class RelayHeld {
   /** Labs whose viewers here were told they are held. */
   private readonly told = new Set<string>();
+  /** Labs run elsewhere whose owner's lease went unrenewed. */
+  private readonly silent = new Set<string>();
 
   constructor(private readonly d: RelayDeps) {
     d.health.listen((answering) => (answering ? this.release() : this.holdAll()));
@@ -29,7 +49,9 @@ export class RelayHeld {
 
   /** Why a viewer connected here sees lab `id` held now (null: it does not). */
   reason(id: string): HeldReason | null {
-    return this.d.health.answering() || this.d.runsHere(id) ? null : 'relay';
+    if (this.d.runsHere(id)) return null;
+    if (!this.d.health.answering()) return 'relay';
+    return this.silent.has(id) ? 'store' : null;
   }
 
   /** A viewer joined lab `id` here and was told `reason(id)`: it is told again once frames flow. */
@@ -37,21 +59,68 @@ export class RelayHeld {
     this.told.add(id);
   }
 
+  /**
+   * Lab `id` runs here now (taken over, or new): every viewer of it, on every process, is told it
+   * steps, ahead of its frames (through Redis, on the same stream), whatever it was told before.
+   */
+  ranHere(id: string): void {
+    this.silent.delete(id);
+    this.told.delete(id);
+    this.d.io()?.to(roomOf(id)).emit('held', { lab: id, held: null });
+  }
+
+  /**
+   * Read the leases of the labs run elsewhere that viewers here watch, and tell those viewers of
+   * each lab whose owner fell silent, or spoke again.
+   */
+  async checkOwners(): Promise<void> {
+    const io = this.d.io();
+    if (!io || !this.d.health.answering()) return;
+    const labs = this.watched(io).filter((id) => !this.d.runsHere(id));
+    for (const id of this.silent) if (!labs.includes(id)) this.silent.delete(id);
+    if (!labs.length) return;
+    const batch = this.d.redis.pipeline();
+    for (const id of labs) batch.pttl(keys.lease(id)).hexists(keys.labs, id);
+    const replies = await within(batch.exec(), CHECK_WAIT_MS);
+    if (replies === LATE || !replies || !this.d.health.answering()) return;
+    labs.forEach((id, k) => {
+      const [pttl, listed] = [replies[2 * k]?.[1], replies[2 * k + 1]?.[1]];
+      if (typeof pttl !== 'number' || this.d.runsHere(id)) return;
+      // No lease (-2): the owner's lapsed and none took the lab over yet.
+      const quiet =
+        listed === 1 && (pttl === -2 || (pttl >= 0 && pttl < this.d.leaseTtlMs - OWNER_SILENT_MS));
+      if (quiet === this.silent.has(id)) return;
+      if (quiet) this.silent.add(id);
+      else this.silent.delete(id);
+      this.tell(io, id, quiet ? 'store' : null);
+    });
+  }
+
+  private watched(io: Server): string[] {
+    const labs: string[] = [];
+    for (const [room, sockets] of io.of('/').adapter.rooms)
+      if (room.startsWith('lab:') && sockets.size) labs.push(room.slice(4));
+    return labs;
+  }
+
+  private tell(io: Server, lab: string, held: HeldReason | null): void {
+    if (held) this.told.add(lab);
+    else this.told.delete(lab);
+    io.local.to(roomOf(lab)).emit('held', { lab, held });
+  }
+
   private holdAll(): void {
     const io = this.d.io();
     if (!io) return;
-    for (const [room, sockets] of io.of('/').adapter.rooms) {
-      if (!room.startsWith('lab:') || !sockets.size) continue;
-      const lab = room.slice(4);
-      if (this.d.runsHere(lab)) continue;
-      this.told.add(lab);
-      io.local.to(room).emit('held', { lab, held: 'relay' });
-    }
+    for (const lab of this.watched(io)) if (!this.d.runsHere(lab)) this.tell(io, lab, 'relay');
   }
 
+  /** Redis answers again: each lab told held is live again, unless its owner is still silent. */
   private release(): void {
     const io = this.d.io();
-    for (const lab of this.told) io?.local.to(roomOf(lab)).emit('held', { lab, held: null });
-    this.told.clear();
+    for (const lab of [...this.told]) {
+      if (io) this.tell(io, lab, this.silent.has(lab) && !this.d.runsHere(lab) ? 'store' : null);
+      else this.told.delete(lab);
+    }
   }
 }
