@@ -1,12 +1,13 @@
 /**
  * One process of a cluster (REDIS_URL set): holds leases on the labs it steps, renews them, takes
  * over labs whose owner is gone (at their last snapshot plus the logged commands, run up to the
- * tick the owner had reached), publishes its load, and answers other processes' requests for the
- * labs it owns (a viewer's snapshot, a command, a clock action) over Redis (requests.ts), and
- * sends the viewers of each lab it owns their count over every process. Asking other processes is
- * remote.ts. While Redis is away its labs keep running; a lab whose lease it cannot have lost is
- * stepped only while the lease is fresh. A process runs at most `maxLabs` labs: it takes no more
- * over, and placement skips it.
+ * tick the owner had reached, takeover.ts), publishes its load and sends the viewers of each lab
+ * it owns their count over every process (presence.ts), and answers other processes' requests for
+ * the labs it owns (a viewer's snapshot, a command, a clock action) over Redis (requests.ts).
+ * Asking other processes is remote.ts; the periodic jobs run in upkeep.ts. While Redis is away its
+ * labs keep running; a lab whose lease it cannot have lost is stepped only while the lease is fresh
+ * (labHolds.ts). A process runs at most `maxLabs` labs: it takes no more over, and placement skips
+ * it.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +20,6 @@ import type { Registry } from '../lab/registry.js';
 import { sameIgnoringCase } from '../lab/naming.js';
 import type { Command } from '../../shared/commands.js';
 import type { ClockAction } from '../../shared/inbound.js';
-import { roomOf } from '../net/broadcast.js';
 import type { RemoteLabs } from '../net/io.js';
 import { snapshotOf, type SnapshotOptions } from '../net/snapshot.js';
 import { joinCluster, trimStream } from './adapter.js';
@@ -27,7 +27,8 @@ import { Answers } from './answer.js';
 import { LabHolds } from './labHolds.js';
 import { Leases } from './leases.js';
 import { tellLostRecords } from './lostRecords.js';
-import { loadOf, Members, type Member } from './members.js';
+import { Members, type Member } from './members.js';
+import { Presence } from './presence.js';
 import { connectRedis, redisReady, waitForRedis } from './redis.js';
 import { RelayHeld } from './relayHeld.js';
 import { RemoteAsker } from './remote.js';
@@ -35,6 +36,7 @@ import { Requests } from './requests.js';
 import { RedisLabStore } from './store.js';
 import { StoreHealth } from './storeHealth.js';
 import { Takeover } from './takeover.js';
+import { Upkeep } from './upkeep.js';
 import { ViewerNumbers } from './viewers.js';
 
 /** A lease lives this long unless renewed; renewed every third of it. */
@@ -62,14 +64,10 @@ export class ClusterNode implements RemoteLabs {
   private readonly logger: Logger;
   private io: Server | null = null;
   private registry: Registry | null = null;
-  private url = '';
   private known = new Set<string>();
-  private readonly timers: ReturnType<typeof setInterval>[] = [];
-  private readonly busy = new Set<string>();
-  private live: Member[] = [];
+  private readonly upkeep: Upkeep;
   private requests: Requests | null = null;
-  /** The viewer count last sent for each owned lab. */
-  private readonly viewerCounts = new Map<string, number>();
+  private readonly presence: Presence;
   private readonly maxLabs: number;
   private readonly remote: RemoteAsker;
   private readonly answers: Answers;
@@ -106,6 +104,17 @@ export class ClusterNode implements RemoteLabs {
       leaseTtlMs: LEASE_TTL_MS,
     });
     this.viewerNumbers = new ViewerNumbers(this.redis);
+    this.upkeep = new Upkeep(this.logger);
+    this.presence = new Presence({
+      processId: this.id,
+      redis: this.redis,
+      members: this.members,
+      leases: this.leases,
+      viewerNumbers: this.viewerNumbers,
+      maxLabs: this.maxLabs,
+      io: () => this.io,
+      registry: () => this.registry,
+    });
     this.answers = new Answers({
       owned: (id) => this.owned(id),
       localViewers: (id) => this.localViewers(id),
@@ -198,10 +207,11 @@ export class ClusterNode implements RemoteLabs {
       this.known.delete(lab.id);
       this.holds.forget(lab.id);
     });
-    this.every('renew', RENEW_MS, () => this.renewAll());
-    this.every('takeover', SCAN_MS, () => this.takeover.scan(registry));
-    this.every('owners', SCAN_MS, () => this.relay.checkOwners());
-    this.every('trim', TRIM_MS, () => (redisReady(this.redis) ? trimStream(this.redis) : Promise.resolve()));
+    const every = this.upkeep.every.bind(this.upkeep);
+    every('renew', RENEW_MS, () => this.renewAll());
+    every('takeover', SCAN_MS, () => this.takeover.scan(registry));
+    every('owners', SCAN_MS, () => this.relay.checkOwners());
+    every('trim', TRIM_MS, () => (redisReady(this.redis) ? trimStream(this.redis) : Promise.resolve()));
   }
 
   /**
@@ -215,26 +225,13 @@ export class ClusterNode implements RemoteLabs {
 
   /** Announce this process (its URL and load) and keep doing so. */
   start(url: string): void {
-    this.url = url;
-    this.every('publish', PUBLISH_MS, () => this.publish());
+    this.presence.url = url;
+    this.upkeep.every('publish', PUBLISH_MS, () => this.publish());
     void this.publish();
   }
 
   private owned(id: unknown): Lab | undefined {
     return typeof id === 'string' && this.leases.holds(id) ? this.registry?.get(id) : undefined;
-  }
-
-  private every(name: string, ms: number, job: () => Promise<void>): void {
-    const t = setInterval(() => {
-      // One run at a time: while Redis is away a run waits, and runs must not pile up.
-      if (this.busy.has(name) || this.closed) return;
-      this.busy.add(name);
-      job()
-        .catch((err: unknown) => this.logger.warn({ err }, 'cluster upkeep failed; retrying'))
-        .finally(() => this.busy.delete(name));
-    }, ms);
-    t.unref();
-    this.timers.push(t);
   }
 
   /** A write found another owner: stop running the lab here. */
@@ -260,59 +257,16 @@ export class ClusterNode implements RemoteLabs {
 
   /** Local viewers of a lab (sockets of this process in its room). */
   localViewers(id: string): number {
-    return this.io?.of('/').adapter.rooms.get(roomOf(id))?.size ?? 0;
+    return this.presence.localViewers(id);
   }
 
-  /** This process as it stands now (what it publishes, and how it sees itself between publishes). */
-  private self(): Member | undefined {
-    if (!this.registry || !this.io) return undefined;
-    const labs = this.registry.list().map((l) => l.summary(this.localViewers(l.id)));
-    const viewers: Record<string, number> = {};
-    for (const [room, sockets] of this.io.of('/').adapter.rooms)
-      if (room.startsWith('lab:')) viewers[room.slice(4)] = sockets.size;
-    const engines = (id: string) => this.registry?.get(id)?.engines.length ?? 1;
-    return {
-      id: this.id,
-      url: this.url,
-      // Wall time, for people reading Redis: no decision reads it (a record expires by Redis's own PX).
-      at: Date.now(),
-      labs,
-      viewers,
-      load: loadOf(labs, this.io.engine.clientsCount, engines),
-      maxLabs: this.maxLabs,
-    };
-  }
-
-  private async publish(): Promise<void> {
-    const me = this.self();
-    if (!me || !redisReady(this.redis)) return;
-    await this.members.publish(me);
-    await this.viewerNumbers.raise();
-    this.live = await this.members.live();
-    this.sendViewerCounts();
-  }
-
-  /** Tell the viewers of each lab owned here (on every process) how many they are, when it changed. */
-  private sendViewerCounts(): void {
-    if (!this.registry || !this.io) return;
-    for (const lab of this.registry.list()) {
-      if (!this.leases.holds(lab.id)) continue;
-      const count = this.live.reduce(
-        (sum, m) => sum + (m.id === this.id ? 0 : (m.viewers[lab.id] ?? 0)),
-        this.localViewers(lab.id),
-      );
-      if (this.viewerCounts.get(lab.id) === count) continue;
-      this.viewerCounts.set(lab.id, count);
-      this.io.to(roomOf(lab.id)).emit('viewers', { lab: lab.id, count });
-    }
-    for (const id of this.viewerCounts.keys()) if (!this.registry.get(id)) this.viewerCounts.delete(id);
+  private publish(): Promise<void> {
+    return this.presence.publish();
   }
 
   /** The live processes, this one as it stands now (its published record may be a second old). */
-  async processes(): Promise<Member[]> {
-    this.live = await this.members.live();
-    const me = this.self();
-    return me ? this.live.map((m) => (m.id === me.id ? me : m)) : this.live;
+  processes(): Promise<Member[]> {
+    return this.presence.processes();
   }
 
   exists(id: string): Promise<boolean> {
@@ -345,7 +299,7 @@ export class ClusterNode implements RemoteLabs {
     if (this.closed) return;
     this.closed = true;
     this.health.stop();
-    for (const t of this.timers) clearInterval(t);
+    this.upkeep.stop();
     this.requests?.close();
     await this.store.flush();
     if (redisReady(this.redis)) {
