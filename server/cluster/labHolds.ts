@@ -3,8 +3,10 @@
  * own, or while Redis is unreachable (no other process can take the lab over either); else it holds
  * the lab, its lease unsure, and tells its viewers so. A hold lasts until Redis renewed the lease
  * for a request sent after the hold began: a reply to one sent before (held up in a busy process
- * or network while Redis froze) says nothing of Redis now. Before, such a reply made the lease look
- * fresh for a moment: the lab was told live and took a change it could not record, Redis frozen.
+ * or network while Redis froze) says nothing of Redis now; as a hold begins, the lease is renewed
+ * at once (or as soon as the renewal under way ended), so a hold lasts one round trip to Redis
+ * past its cause. Before, such a reply made the lease look fresh for a moment: the lab was told
+ * live and took a change it could not record, Redis frozen.
  */
 import type { HeldReason } from '../../shared/protocol.js';
 import type { Leases } from './leases.js';
@@ -17,6 +19,8 @@ export class LabHolds {
     private readonly leases: Leases,
     /** Whether commands reach Redis now (its connection is up). */
     private readonly reachable: () => boolean,
+    /** Renew the leases now (a hold began). */
+    private readonly renewSoon: () => void,
   ) {}
 
   /** Why lab `id` is held now, or null: it steps (and the hold, if any, ends). */
@@ -29,7 +33,10 @@ export class LabHolds {
       this.since.delete(id);
       return null;
     }
-    if (since === undefined) this.since.set(id, now);
+    if (since === undefined) {
+      this.since.set(id, now);
+      this.renewSoon();
+    }
     return 'store';
   }
 

@@ -95,7 +95,11 @@ export class ClusterNode implements RemoteLabs {
     );
     this.members = new Members(this.redis);
     this.health = new StoreHealth(this.redis);
-    this.holds = new LabHolds(this.leases, () => redisReady(this.redis));
+    this.holds = new LabHolds(
+      this.leases,
+      () => redisReady(this.redis),
+      () => this.upkeep.soon('renew'),
+    );
     this.relay = new RelayHeld({
       io: () => this.io,
       redis: this.redis,
