@@ -113,7 +113,7 @@ export class Leases {
   }
 
   /** How long a lease is surely ours from the moment its renewal was sent. */
-  private get validMs(): number {
+  get validMs(): number {
     // A margin for clock rate and the round trip: the lease in Redis lives ttl from its arrival.
     return this.ttlMs - 500;
   }

@@ -106,6 +106,7 @@ export class ClusterNode implements RemoteLabs {
       health: this.health,
       runsHere: (id) => this.registry?.get(id) !== undefined,
       leaseTtlMs: LEASE_TTL_MS,
+      leaseValidMs: this.leases.validMs,
     });
     this.viewerNumbers = new ViewerNumbers(this.redis);
     this.upkeep = new Upkeep(this.logger);

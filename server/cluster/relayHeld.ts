@@ -6,10 +6,12 @@
  * - Redis does not answer this process: they are told `held: "relay"` (a viewer joining meanwhile
  *   at once), and `held: null` once Redis answers, frames flowing again.
  * - Redis answers this process but not the lab's owner (its own link to Redis frozen or cut off):
- *   the owner, which renews its lease every second over that link, holds the lab once it cannot,
- *   and its frames stop at once. A lease Redis holds unrenewed for OWNER_SILENT_MS says so here:
- *   its viewers here are told `held: "store"` (what the owner tells its own), and `held: null` once
- *   the lease is renewed again, or by the process that took the lab over, ahead of its frames.
+ *   its frames stop at once, and the owner, which renews its lease every second over that link,
+ *   holds the lab once its last renewal is older than a lease is surely its own. A lease Redis holds
+ *   unrenewed that long says so here: its viewers here are told `held: "store"` (what the owner tells
+ *   its own), and `held: null` once the lease is renewed again, or by the process that took the lab
+ *   over, ahead of its frames. (Not sooner: an owner slow to renew under load still steps the lab,
+ *   and a viewer told it is held would get no snapshot.)
  *
  * Sent to this process's connections only: the message is about links to Redis, and must not reach
  * others through Redis late.
@@ -22,8 +24,6 @@ import { keys } from './keys.js';
 import { LATE, within } from './redis.js';
 import type { StoreHealth } from './storeHealth.js';
 
-/** A lease Redis holds unrenewed this long (its owner renews it every second) tells of a silent owner. */
-export const OWNER_SILENT_MS = 1500;
 /** How long a check of the leases waits for Redis. */
 const CHECK_WAIT_MS = 1000;
 
@@ -35,6 +35,8 @@ export interface RelayDeps {
   runsHere(id: string): boolean;
   /** How long a lease lives unless renewed, ms. */
   leaseTtlMs: number;
+  /** How long a lease is surely its owner's from its renewal, ms: past that, the owner holds the lab. */
+  leaseValidMs: number;
 }
 
 export class RelayHeld {
@@ -77,8 +79,11 @@ export class RelayHeld {
     const io = this.d.io();
     if (!io || !this.d.health.answering()) return;
     const labs = this.watched(io).filter((id) => !this.d.runsHere(id));
-    for (const id of this.silent) if (!labs.includes(id)) this.silent.delete(id);
+    const watched = new Set(labs);
+    for (const id of this.silent) if (!watched.has(id)) this.silent.delete(id);
     if (!labs.length) return;
+    // Unrenewed this long, the lease is one its owner holds the lab under (or none took it over yet).
+    const silentBelow = this.d.leaseTtlMs - this.d.leaseValidMs;
     const batch = this.d.redis.pipeline();
     for (const id of labs) batch.pttl(keys.lease(id)).hexists(keys.labs, id);
     const replies = await within(batch.exec(), CHECK_WAIT_MS);
@@ -87,8 +92,7 @@ export class RelayHeld {
       const [pttl, listed] = [replies[2 * k]?.[1], replies[2 * k + 1]?.[1]];
       if (typeof pttl !== 'number' || this.d.runsHere(id)) return;
       // No lease (-2): the owner's lapsed and none took the lab over yet.
-      const quiet =
-        listed === 1 && (pttl === -2 || (pttl >= 0 && pttl < this.d.leaseTtlMs - OWNER_SILENT_MS));
+      const quiet = listed === 1 && (pttl === -2 || (pttl >= 0 && pttl < silentBelow));
       if (quiet === this.silent.has(id)) return;
       if (quiet) this.silent.add(id);
       else this.silent.delete(id);

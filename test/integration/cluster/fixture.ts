@@ -45,6 +45,8 @@ export interface ClusterOptions {
   link?: boolean;
   /** Give the other process its own link to Redis. */
   otherLink?: boolean;
+  /** The other process's environment (e.g. MAX_LABS). */
+  otherEnv?: Record<string, string>;
 }
 
 async function joined(p: ServerProcess, lab: string): Promise<Client> {
@@ -66,7 +68,7 @@ async function start(
   ]);
   const [owner, other] = await Promise.all([
     startServer(link?.url ?? redis.url),
-    withOther ? startServer(otherLink?.url ?? redis.url) : undefined,
+    withOther ? startServer(otherLink?.url ?? redis.url, o.otherEnv) : undefined,
   ]);
   const made = await http(`${owner.url}/api/labs`, {
     method: 'POST',
