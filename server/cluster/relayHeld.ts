@@ -49,11 +49,14 @@ export class RelayHeld {
     d.health.listen((answering) => (answering ? this.release() : this.holdAll()));
   }
 
-  /** Why a viewer connected here sees lab `id` held now (null: it does not). */
+  /**
+   * Why a viewer joining lab `id` here is told it is held now, without a snapshot (null: it is not,
+   * and asks the owner for one). Only while Redis does not answer this process: a lab whose owner
+   * fell silent may have been taken over since the last check, and a snapshot asked for is
+   * answered by whichever process runs it by then.
+   */
   reason(id: string): HeldReason | null {
-    if (this.d.runsHere(id)) return null;
-    if (!this.d.health.answering()) return 'relay';
-    return this.silent.has(id) ? 'store' : null;
+    return this.d.health.answering() || this.d.runsHere(id) ? null : 'relay';
   }
 
   /** A viewer joined lab `id` here and was told `reason(id)`: it is told again once frames flow. */
