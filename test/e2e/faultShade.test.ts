@@ -6,7 +6,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
-import { advanceTo, createLab, markers, waitForState } from './lab.js';
+import { advanceTo, chartTick, createLab, markers, waitForState } from './lab.js';
 import { api } from './harness.js';
 
 const test = browserTest();
@@ -68,7 +68,7 @@ describe('a running fault’s shading', () => {
     const now = (await waitForState(server, lab, (s) => s.paused)).tick * 0.1;
     expect(now, 'the lab is well inside its first minute').toBeLessThan(40);
     await expect
-      .poll(() => page.evaluate(() => window.__contention?.tick() ?? 0), { timeout: 15_000 })
+      .poll(() => chartTick(page, CHART), { timeout: 15_000 })
       .toBeGreaterThanOrEqual(Math.round(now * 10) - 1);
 
     const before = offGrid(start / 2);
