@@ -58,13 +58,17 @@ function shadeWindows(chart: Chart, state: MarkerState): void {
   const x = scales.x;
   const windows = state.windows?.() ?? [];
   if (!x || !area || !windows.length) return;
+  // A fault still running is shaded up to now: the plot's time ahead has not happened.
+  const last = state.now?.() ?? NaN;
+  const now = Number.isNaN(last) ? Infinity : last;
   ctx.save();
   ctx.fillStyle = state.theme.fault;
   ctx.globalAlpha = 0.07;
   for (const w of windows) {
-    if (w.t1 < x.min || w.t0 > x.max) continue;
+    const t1 = Math.min(w.t1, now);
+    if (t1 < x.min || w.t0 > x.max) continue;
     const a = Math.max(area.left, x.getPixelForValue(Math.max(w.t0, x.min)));
-    const b = Math.min(area.right, x.getPixelForValue(Math.min(w.t1, x.max)));
+    const b = Math.min(area.right, x.getPixelForValue(Math.min(t1, x.max)));
     if (b > a) ctx.fillRect(a, area.top, b - a, area.bottom - area.top);
   }
   ctx.restore();
