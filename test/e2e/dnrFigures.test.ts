@@ -1,0 +1,29 @@
+/**
+ * A VPS that does not respond (DNR: its answers come past the client's timeout) does not read "as if
+ * alone" under its p99: batch-1, held to its own cap by a cpu_hog under full virtualization, showed
+ * the red DNR badge over "10.0 s · as if alone", which a student reads as "fine". True (alone it
+ * would time out too), but the figure's word now says what the badge says: past the timeout.
+ */
+import { describe, expect } from 'vitest';
+import { browserTest } from './fixture.js';
+import { createLab, presetScenario } from './lab.js';
+
+const test = browserTest();
+
+describe('a VPS that does not respond', () => {
+  test('its p99 says past the timeout, not "as if alone"', async ({ server, open }) => {
+    const lab = await createLab(server, { scenario: presetScenario('demo', { mode: 'full' }) });
+    const { page, errors } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
+    const card = page.getByTestId('vps-card-batch-1');
+    await card.waitFor({ timeout: 15_000 });
+    const cpu = page.getByRole('slider', { name: 'batch-1 CPU load' });
+    await cpu.focus();
+    await page.keyboard.press('End');
+    await page.getByRole('button', { name: 'Start cpu_hog on batch-1' }).click();
+    await expect.poll(() => card.textContent(), { timeout: 40_000 }).toMatch(/\bDNR\b/);
+    const sub = card.locator('[data-testid="p99-batch-1"] + dd');
+    await expect.poll(() => sub.textContent(), { timeout: 10_000 }).toMatch(/past the timeout/);
+    expect(await sub.textContent()).not.toMatch(/as if\s+alone/);
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
