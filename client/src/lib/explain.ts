@@ -19,8 +19,12 @@ export interface ExplainInput {
 export const P99_RATIO_THRESHOLD = 1.5;
 /** Degradation (share of good responses lost) from which a VPS counts as suffering. */
 export const DEGRADATION_THRESHOLD = 0.01;
-/** Below the thresholds, a VPS with attribution edges still gets a line; its p99 is named from here. */
-const SLIGHT_RATIO = 1.05;
+/**
+ * From this p99 inflation the p99 is named as a ratio, in the explanation line (a VPS with
+ * attribution edges gets a line below the thresholds too) and under the p99 on the card alike: one
+ * card never reads "as if alone" over a line saying "p99 ×1.2".
+ */
+export const P99_NAMED_RATIO = 1.05;
 
 const SHARE_MODES = new Set<ModeId>(['para', 'container']);
 
@@ -49,6 +53,11 @@ export function p99Ratio(v: VpsMetrics): number {
   const iso = v.latencyP99IsolatedMs;
   if (!(iso > 0) || !Number.isFinite(v.latencyP99Ms)) return 1;
   return v.latencyP99Ms / iso;
+}
+
+/** The words under a served VPS's p99 on its card: the ratio whenever its line may name it. */
+export function p99Words(ratio: number): string {
+  return ratio >= P99_NAMED_RATIO ? `${times(ratio)} vs alone` : 'as if alone';
 }
 
 /** An explanation line, and whether it says that the VPS holds itself back (no neighbour does). */
@@ -84,7 +93,7 @@ export function explainWhy(input: ExplainInput): Explanation | null {
   else if (edgesFor(input.frame, vps.id).length) {
     // A neighbour is taking something from it, even if the effect is still small: say who and how.
     head =
-      ratio >= SLIGHT_RATIO
+      ratio >= P99_NAMED_RATIO
         ? `${vps.id} p99 ${times(ratio)}`
         : degr >= 0.00005
           ? `${vps.id} loses ${pct(degr, 2)} of good responses`
