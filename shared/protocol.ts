@@ -119,7 +119,8 @@ export const UPCOMING_MAX = 20;
 /** A lab's log entry: who changed what, or when a fault began or ended. */
 export interface LabEvent {
   tick: number;
-  kind: 'command' | 'faultEnded' | 'admission' | 'oom' | 'reboot' | 'info';
+  /** `fork`: where a compare lab forked from another starts (one entry, at the fork's tick). */
+  kind: 'command' | 'faultEnded' | 'admission' | 'oom' | 'reboot' | 'info' | 'fork';
   /** Who issued it: a browser ("viewer 3", "teacher"), "rest", "scenario", or "engine". */
   by: string;
   /** The line of text (shared/events.ts `describeEvent`, `describeCommand`); never parsed back. */
@@ -133,6 +134,12 @@ export interface LabEvent {
   fault?: GuestFault | HostFault;
   /** A VPS's change of state (with `vps`). */
   change?: VpsChange;
+  /**
+   * Set on the entries a compare fork starts with: the name of the lab it happened in, before the
+   * fork (its `message` already says so). Neither side of the fork did it as such: both sides'
+   * charts show that lab's past up to the fork.
+   */
+  from?: string;
 }
 
 /**

@@ -12,7 +12,7 @@ import type { MakeLab } from './restore.js';
 import { labMeta, type LabSaver } from './saving.js';
 import { forkEngines, scenarioEngines, startingScenario, vpsOverLimit, type NewLab } from './starting.js';
 import { forkIdBase, forkName } from './naming.js';
-import { forkedEvents } from './events.js';
+import { forkedEvents } from './forkEvents.js';
 
 type Res<T> = Result<T, ApiError>;
 
@@ -79,9 +79,11 @@ export async function forkLab(
   if (made) return made;
   const lab = c.makeLab(labId, scenario, compare, engines, undefined, state.colors, name);
   // Both modes share the source's past up to the fork: the charts start with it, not blank, and
-  // its log with the entries of that past (its mode switches and faults, marked on the charts).
+  // its log with the entries of that past (its mode switches and faults, marked on the charts) as
+  // the source's, then where the compare starts.
   for (const [frame] of source.history.range(0, state.tick)) lab.history.push([frame, frame]);
-  lab.setEvents(forkedEvents(saved.events));
+  const past = { name: state.name, compare: source.compare };
+  lab.setEvents(forkedEvents(saved.events, state.tick, past, compare));
   // A fork cannot be re-run from its scenario: its starting point is this snapshot.
   const first = await c.saver.firstSnapshot(lab);
   if (first) return first;

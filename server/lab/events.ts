@@ -140,18 +140,3 @@ export function tickEvents(
   });
   return { entries: out, lastChange };
 }
-
-/**
- * A fork's log: its source's entries up to the fork, which both its sides share. The fork's sides
- * go on from the source's first side: an entry of that side concerns both, one of another side
- * (a compare source's second mode) concerns neither.
- */
-export function forkedEvents(events: readonly LabEvent[]): LabEvent[] {
-  return events.flatMap((e) => {
-    if (e.side === undefined) return [e];
-    if (e.side !== 0) return [];
-    const shared = { ...e };
-    delete shared.side;
-    return [shared];
-  });
-}

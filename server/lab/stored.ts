@@ -29,7 +29,7 @@ const MetaSchema = z.strictObject({
 
 const EventSchema = z.looseObject({
   tick,
-  kind: z.enum(['command', 'faultEnded', 'admission', 'oom', 'reboot', 'info']),
+  kind: z.enum(['command', 'faultEnded', 'admission', 'oom', 'reboot', 'info', 'fork']),
   by: z.string().max(64),
   message: z.string().max(4000),
   command: z.unknown().optional(),
