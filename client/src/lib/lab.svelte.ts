@@ -38,6 +38,11 @@ export interface Marker {
   side?: number;
   /** A note of what the engine did by itself (a VPS down or back up, a fault ending). */
   note?: boolean;
+  /**
+   * The lab it happened in, for a compare fork's inherited past (drawn dimmed; a mode switch's
+   * label names that lab): neither side of the fork did it.
+   */
+  from?: string;
 }
 
 /** The socket surface the lab needs: sending, typed by the shared event map. */
@@ -300,8 +305,22 @@ export class LabClient {
 
 const QUIET_COMMANDS = new Set(['setLoad', 'setProfile']);
 
-/** Which events become chart markers, and how they read: from the entry's fields, never its text. */
+/**
+ * Which events become chart markers, and how they read: from the entry's fields, never its text.
+ * An entry a compare fork inherited is its source's (dimmed; a mode switch reads "Demo lab: mode →
+ * full"); the fork's own entry is one marker on both sides ("compare starts").
+ */
 export function markerFor(e: LabEvent, tickMs: number): Marker | null {
+  if (e.kind === 'fork')
+    return { tick: e.tick, t: (e.tick * tickMs) / 1000, kind: 'command', label: 'compare starts' };
+  const m = ownMarker(e, tickMs);
+  if (!m || e.from === undefined) return m;
+  // A mode switch is what tells the sides apart: the source's reads as the source's. Its faults
+  // and commands shaped both sides alike and keep their short labels (dimmed all the same).
+  return { ...m, label: m.kind === 'mode' ? `${e.from}: ${m.label}` : m.label, from: e.from };
+}
+
+function ownMarker(e: LabEvent, tickMs: number): Marker | null {
   const t = (e.tick * tickMs) / 1000;
   const c = e.command;
   if (e.kind === 'command' && c) {

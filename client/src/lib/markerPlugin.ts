@@ -109,7 +109,8 @@ export function markerPlugin(state: MarkerState): Plugin<'line'> {
       for (const l of lines) {
         const m = l.marker;
         ctx.strokeStyle = colorOf(m, theme);
-        ctx.globalAlpha = m.ahead ? 0.45 : m.kind === 'command' ? 0.5 : 0.85;
+        // A fork's inherited past is its source's: drawn dimmed.
+        ctx.globalAlpha = m.ahead || m.from ? 0.45 : m.kind === 'command' ? 0.5 : 0.85;
         ctx.setLineDash(m.ahead ? [1, 3] : m.kind === 'recovery' ? [2, 3] : [4, 3]);
         ctx.beginPath();
         ctx.moveTo(l.px, area.top);
@@ -123,7 +124,7 @@ export function markerPlugin(state: MarkerState): Plugin<'line'> {
         ctx.globalAlpha = 0.8;
         ctx.fillStyle = theme.background;
         ctx.fillRect(l.x - 1, y - 1, l.w + 2, ROW_PX - 1);
-        ctx.globalAlpha = l.marker.ahead ? 0.75 : 1;
+        ctx.globalAlpha = l.marker.ahead || l.marker.from ? 0.75 : 1;
         ctx.fillStyle = colorOf(l.marker, theme);
         ctx.fillText(l.text, l.x, y);
         drawn.push({

@@ -136,8 +136,9 @@ function modeChains(visible: readonly ChartMarker[], o: MarkerLayoutInput): Cand
   for (const m of visible) {
     if (m.kind !== 'mode' || m.ahead) continue;
     const px = o.toPx(m.t);
-    const last = out[out.length - 1];
-    const to = m.label.replace(/^mode → /, '');
+    // A run joins switches of one lab only: a fork's own switch never extends its source's run.
+    const last = out[out.length - 1]?.head.from === m.from ? out[out.length - 1] : undefined;
+    const to = m.label.slice(m.label.indexOf('mode → ') + 'mode → '.length);
     const longer = last ? `${last.label} → ${to}` : '';
     // A run wider than the plot goes on in a new label (which takes the next row).
     const fits = o.left === undefined || o.measure(longer) <= o.right - o.left;
