@@ -277,3 +277,30 @@ describe('faults still running', () => {
     expect(runningFaultMarkers([], null)).toEqual([]);
   });
 });
+
+describe('a compare fork’s inherited past', () => {
+  const ev = (tick: number, mode: string, from?: string): LabEvent => ({
+    tick,
+    kind: 'command',
+    by: 'rest',
+    message: '',
+    command: { type: 'setMode', mode: mode as 'full' },
+    ...(from ? { from } : {}),
+  });
+
+  it('names the source on its mode switch, never joins it with the fork’s own, and marks the fork once', () => {
+    const fork: LabEvent = { tick: 110, kind: 'fork', by: 'rest', message: 'compare starts here' };
+    const markers = [ev(100, 'full', 'Demo lab'), fork, ev(120, 'para')].map((e) => markerFor(e, 1000)!);
+    expect(markers.map((x) => [x.label, x.from, x.side])).toEqual([
+      ['Demo lab: mode → full', 'Demo lab', undefined],
+      ['compare starts', undefined, undefined],
+      ['mode → para', undefined, undefined],
+    ]);
+    const { labels } = layoutMarkers(markers, { ...input, rows: 3 });
+    expect(labels.map((l) => l.text).sort()).toEqual([
+      'Demo lab: mode → full',
+      'compare starts',
+      'mode → para',
+    ]);
+  });
+});
