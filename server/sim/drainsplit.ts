@@ -97,56 +97,11 @@ export function splitDrains(w: Work, idleDisk: number, idleNet: number): void {
   const s = w.s;
   const pl = w.plan;
   const fs = s.faultIoScale;
-  // First round: the other device read at the most it could get there.
-  const kd = d.kDisk,
-    kn = d.kNet;
-  let both = capDevice(
-    d.disk,
-    kd,
-    d.dCap,
-    s.diskBase,
-    s.diskFault,
-    s.diskServed,
-    pl.dPath,
-    s.netBase,
-    s.netFault,
-    s.netServed,
-    pl.nPath,
-    d.onNet,
-    d.nGot,
-    idleNet,
-    true,
-    fs,
-    s.memSlow,
-    d.rhoCpu,
-  );
-  both =
+  // Each device's caps, the other device read at the most it could get there (`first`) or at its last grant.
+  const capDisk = (first: boolean): boolean =>
     capDevice(
-      d.net,
-      kn,
-      d.nCap,
-      s.netBase,
-      s.netFault,
-      s.netServed,
-      pl.nPath,
-      s.diskBase,
-      s.diskFault,
-      s.diskServed,
-      pl.dPath,
-      d.onDisk,
-      d.dGot,
-      idleDisk,
-      true,
-      fs,
-      s.memSlow,
-      d.rhoCpu,
-    ) || both;
-  fill(d, true, idleDisk);
-  fill(d, false, idleNet);
-  for (let r = 1; both && r < ROUNDS; r++) {
-    const movedDisk = capDevice(
       d.disk,
-      kd,
+      d.kDisk,
       d.dCap,
       s.diskBase,
       s.diskFault,
@@ -159,14 +114,15 @@ export function splitDrains(w: Work, idleDisk: number, idleNet: number): void {
       d.onNet,
       d.nGot,
       idleNet,
-      false,
+      first,
       fs,
       s.memSlow,
       d.rhoCpu,
     );
-    const movedNet = capDevice(
+  const capNet = (first: boolean): boolean =>
+    capDevice(
       d.net,
-      kn,
+      d.kNet,
       d.nCap,
       s.netBase,
       s.netFault,
@@ -179,11 +135,18 @@ export function splitDrains(w: Work, idleDisk: number, idleNet: number): void {
       d.onDisk,
       d.dGot,
       idleDisk,
-      false,
+      first,
       fs,
       s.memSlow,
       d.rhoCpu,
     );
+  let both = capDisk(true);
+  both = capNet(true) || both;
+  fill(d, true, idleDisk);
+  fill(d, false, idleNet);
+  for (let r = 1; both && r < ROUNDS; r++) {
+    const movedDisk = capDisk(false);
+    const movedNet = capNet(false);
     if (!movedDisk && !movedNet) break;
     fill(d, true, idleDisk);
     fill(d, false, idleNet);
