@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { http } from './helpers.js';
-import { listening, stop, type Child } from './child.js';
+import { listening, type Child } from './child.js';
 
 const STRACE = '/usr/bin/strace';
 const dir = mkdtempSync(path.join(tmpdir(), 'dir-sync-'));
@@ -21,7 +21,11 @@ const dataDir = path.join(dir, 'data');
 const trace = path.join(dir, 'trace.txt');
 let server: Child | undefined;
 afterAll(async () => {
-  if (server) await stop(server, 'SIGKILL');
+  // strace killed alone would leave the server it traces running: the whole group goes.
+  if (server?.child.pid !== undefined && server.child.exitCode === null) {
+    process.kill(-server.child.pid, 'SIGKILL');
+    await server.exited;
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -52,6 +56,8 @@ function tracedServer(): Child {
         DATA_DIR: dataDir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, with the server it starts: stopped together after the test.
+      detached: true,
     },
   );
   let text = '';
