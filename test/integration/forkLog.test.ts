@@ -5,17 +5,8 @@
  * app, real sockets, manual clock; the fork's log is saved with it and back after a restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabEvent, SnapshotMessage } from '../../shared/protocol.js';
-import {
-  client,
-  http,
-  removeDir,
-  request,
-  settle,
-  startServer,
-  waitFor,
-  type TestServer,
-} from './helpers.js';
+import type { LabEvent } from '../../shared/protocol.js';
+import { http, joinedLog, postCommand, removeDir, startServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
 let dataDir: string;
@@ -30,23 +21,6 @@ afterAll(async () => {
   removeDir(dataDir);
 });
 
-async function command(id: string, body: unknown): Promise<{ ok: boolean; data?: { tick: number } }> {
-  const r = http(`${t.url}/api/labs/${id}/commands`, { method: 'POST', body });
-  return (await settle(t, r)).body;
-}
-
-/** The log a page joining lab `id` is sent. */
-async function logOf(id: string): Promise<LabEvent[]> {
-  const socket = await client(t.url);
-  try {
-    const snap = waitFor<SnapshotMessage>(socket, 'snapshot', (m) => m.lab === id);
-    expect((await request<{ ok: boolean }>(socket, 'join', { lab: id })).ok).toBe(true);
-    return (await snap).events;
-  } finally {
-    socket.disconnect();
-  }
-}
-
 const commandTypes = (log: LabEvent[]) =>
   log.flatMap((e) => (e.kind === 'command' && e.command ? [`${e.command.type}@${e.tick}`] : []));
 
@@ -55,10 +29,10 @@ describe('a compare lab forked from a running lab', () => {
     const src = await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 'origin', preset: 'demo' } });
     expect(src.status, src.text).toBe(201);
     t.advance(2000);
-    const mode = await command('origin', { type: 'setMode', mode: 'para' });
+    const mode = await postCommand(t, 'origin', { type: 'setMode', mode: 'para' });
     expect(mode.ok).toBe(true);
     t.advance(1000);
-    const hog = await command('origin', {
+    const hog = await postCommand(t, 'origin', {
       type: 'startFault',
       vps: 'batch-1',
       fault: 'cpu_hog',
@@ -74,10 +48,12 @@ describe('a compare lab forked from a running lab', () => {
     expect(made.status, made.text).toBe(201);
     const forkTick = t.server.registry.get('forked')!.tick;
     // After the fork, the source goes on alone: what it does is not the fork's past.
-    expect((await command('origin', { type: 'setLoad', vps: 'web-1', load: { cpu: 0.7 } })).ok).toBe(true);
+    expect((await postCommand(t, 'origin', { type: 'setLoad', vps: 'web-1', load: { cpu: 0.7 } })).ok).toBe(
+      true,
+    );
 
-    const source = await logOf('origin');
-    const log = await logOf('forked');
+    const source = await joinedLog(t, 'origin');
+    const log = await joinedLog(t, 'forked');
     const past = source.filter((e) => e.tick <= forkTick && e.kind !== 'command' && e.command === undefined);
     expect(commandTypes(log)).toEqual([`setMode@${mode.data!.tick}`, `startFault@${hog.data!.tick}`]);
     expect(log.every((e) => e.tick <= forkTick && e.side === undefined)).toBe(true);
@@ -89,17 +65,22 @@ describe('a compare lab forked from a running lab', () => {
     // Saved with the fork: back after a restart.
     await t.close();
     t = await startServer({ dataDir });
-    expect(commandTypes(await logOf('forked'))).toEqual(commandTypes(log));
+    expect(commandTypes(await joinedLog(t, 'forked'))).toEqual(commandTypes(log));
   });
 
   it('forked from a compare lab, keeps the entries of the side it goes on from, for both its sides', async () => {
     // A fault ending on each side of a compare lab is an entry of each side.
-    const hog = await command('forked', { type: 'startFault', vps: 'web-1', fault: 'cpu_hog', durationS: 1 });
+    const hog = await postCommand(t, 'forked', {
+      type: 'startFault',
+      vps: 'web-1',
+      fault: 'cpu_hog',
+      durationS: 1,
+    });
     expect(hog.ok).toBe(true);
     t.advance(2000);
     const ended = (log: LabEvent[]) =>
       log.filter((e) => e.kind === 'faultEnded' && e.vps === 'web-1' && e.tick > hog.data!.tick);
-    expect(ended(await logOf('forked')).map((e) => e.side)).toEqual([0, 1]);
+    expect(ended(await joinedLog(t, 'forked')).map((e) => e.side)).toEqual([0, 1]);
 
     const made = await http(`${t.url}/api/labs`, {
       method: 'POST',
@@ -107,7 +88,7 @@ describe('a compare lab forked from a running lab', () => {
     });
     expect(made.status, made.text).toBe(201);
     // The fork goes on from the first side (para): its entry concerns both of the fork's sides.
-    const log = ended(await logOf('again'));
+    const log = ended(await joinedLog(t, 'again'));
     expect(log).toHaveLength(1);
     expect(log[0].side).toBeUndefined();
   });

@@ -6,17 +6,8 @@
  * fork. Real app, real sockets and REST, manual clock; the log is saved with the fork.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabEvent, SnapshotMessage } from '../../shared/protocol.js';
-import {
-  client,
-  http,
-  removeDir,
-  request,
-  settle,
-  startServer,
-  waitFor,
-  type TestServer,
-} from './helpers.js';
+import type { LabEvent } from '../../shared/protocol.js';
+import { http, joinedLog, postCommand, removeDir, startServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
 let dataDir: string;
@@ -31,28 +22,11 @@ afterAll(async () => {
   removeDir(dataDir);
 });
 
-async function command(id: string, body: unknown): Promise<{ ok: boolean; data?: { tick: number } }> {
-  const r = http(`${t.url}/api/labs/${id}/commands`, { method: 'POST', body });
-  return (await settle(t, r)).body;
-}
-
 /** The log `GET /api/labs/:id/events` answers. */
 async function restLog(id: string): Promise<LabEvent[]> {
   const r = await http(`${t.url}/api/labs/${id}/events`);
   expect(r.status, r.text).toBe(200);
   return (r.body as { data: LabEvent[] }).data;
-}
-
-/** The log a page joining lab `id` is sent. */
-async function socketLog(id: string): Promise<LabEvent[]> {
-  const socket = await client(t.url);
-  try {
-    const snap = waitFor<SnapshotMessage>(socket, 'snapshot', (m) => m.lab === id);
-    expect((await request<{ ok: boolean }>(socket, 'join', { lab: id })).ok).toBe(true);
-    return (await snap).events;
-  } finally {
-    socket.disconnect();
-  }
 }
 
 async function fork(
@@ -79,7 +53,7 @@ describe('a compare lab forked after a mode switch', () => {
     expect(src.status, src.text).toBe(201);
     sourceName = t.server.registry.get('origin')!.state().name;
     t.advance(2000);
-    const mode = await command('origin', { type: 'setMode', mode: 'full' });
+    const mode = await postCommand(t, 'origin', { type: 'setMode', mode: 'full' });
     expect(mode.ok).toBe(true);
     switchTick = mode.data!.tick;
     t.advance(2000);
@@ -87,7 +61,7 @@ describe('a compare lab forked after a mode switch', () => {
 
     const log = await restLog('cmp');
     // The same log reaches a page joining the fork.
-    expect(await socketLog('cmp')).toEqual(log);
+    expect(await joinedLog(t, 'cmp')).toEqual(log);
 
     // The switch is there, at its tick, as the source's: no side's, named for the lab it was in.
     const [switched] = modeSwitches(log);
@@ -112,7 +86,12 @@ describe('a compare lab forked after a mode switch', () => {
   });
 
   it('logs what happens after the fork as its own', async () => {
-    const hog = await command('cmp', { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog', durationS: 1 });
+    const hog = await postCommand(t, 'cmp', {
+      type: 'startFault',
+      vps: 'batch-1',
+      fault: 'cpu_hog',
+      durationS: 1,
+    });
     expect(hog.ok).toBe(true);
     t.advance(2000);
     const log = await restLog('cmp');
@@ -129,7 +108,7 @@ describe('a compare lab forked after a mode switch', () => {
   it('forked again, keeps each entry’s own lab and marks both starts', async () => {
     const again = await fork('again', 'cmp', ['container', 'full']);
     const log = await restLog('again');
-    expect(await socketLog('again')).toEqual(log);
+    expect(await joinedLog(t, 'again')).toEqual(log);
 
     // The first switch stays the first source’s, named once.
     expect(modeSwitches(log).map((e) => [e.from, e.message])).toEqual([

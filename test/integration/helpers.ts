@@ -12,7 +12,7 @@ import type { EngineFactory } from '../../server/lab/engines.js';
 import { openFileStore } from '../../server/lab/fileStore.js';
 import { silentLogger } from '../../server/log.js';
 import { createApp, type LabServer } from '../../server/net/app.js';
-import type { ClientToServer, ServerToClient } from '../../shared/protocol.js';
+import type { ClientToServer, LabEvent, ServerToClient, SnapshotMessage } from '../../shared/protocol.js';
 import type { WireFrameMessage } from '../../shared/wireFrame.js';
 
 export type Client = Socket<ServerToClient, ClientToServer>;
@@ -195,4 +195,27 @@ export async function settle<T>(t: TestServer, p: Promise<T>, stepMs = 10): Prom
     if (!done && t.server.registry.list().some((l) => l.queued > 0)) t.advance(stepMs);
   }
   return out;
+}
+
+/** POST one command to lab `id`, stepping the manual clock until it is answered; the answer's body. */
+export async function postCommand(
+  t: TestServer,
+  id: string,
+  body: unknown,
+): Promise<{ ok: boolean; data?: { tick: number } }> {
+  const r = http(`${t.url}/api/labs/${id}/commands`, { method: 'POST', body });
+  return (await settle(t, r)).body;
+}
+
+/** The log a page joining lab `id` is sent (its snapshot's events). */
+export async function joinedLog(t: TestServer, id: string): Promise<LabEvent[]> {
+  const socket = await client(t.url);
+  try {
+    const snap = waitFor<SnapshotMessage>(socket, 'snapshot', (m) => m.lab === id);
+    const joined = await request<{ ok: boolean }>(socket, 'join', { lab: id });
+    if (!joined.ok) throw new Error(`could not join lab "${id}": ${JSON.stringify(joined)}`);
+    return (await snap).events;
+  } finally {
+    socket.disconnect();
+  }
 }
