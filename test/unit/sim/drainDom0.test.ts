@@ -63,7 +63,71 @@ function drain(service: boolean): VpsMetrics[] {
   return out;
 }
 
-describe('idle disk capacity for draining backlogs, para', () => {
+/**
+ * An io_storm saturating Dom0 beside an app whose netback asks Dom0 for 0.75 core (1 500 Mbit/s) and
+ * is held at its fair level, and a web that queues a backlog while it asks its link for four times its
+ * plan, then drains it on the link's idle 500 Mbit/s, its netback below the level. `service`: the
+ * app's 1 500 Mbit/s are its service's (a backlog of its own, held with its netback), else a flood
+ * of the same size beside a service that only computes. The web's frames while it drains.
+ */
+function drainLink(service: boolean): VpsMetrics[] {
+  const box = (id: string, diskIops: number, netMbps: number, net: number) => ({
+    id,
+    vcpus: 2,
+    ramGiB: 2,
+    diskIops,
+    netMbps,
+    sensitivity: 0,
+    load: { cpu: 0.05, mem: 0, disk: 0, net },
+  });
+  const s: Scenario = {
+    name: 'drain beside a held netback',
+    seed: 1,
+    mode: 'para',
+    host: { cores: 8, ramGiB: 32, diskIops: 40_000, netMbps: 2400 },
+    vps: [
+      box('storm-1', 1536, 1000, 0),
+      box('app-1', 1000, 2000, service ? 0.75 : 0),
+      box('web-1', 1000, 2000, 0.2),
+    ],
+  };
+  const e = createEngine(s);
+  e.advance(10);
+  expect(e.apply({ type: 'startFault', vps: 'storm-1', fault: 'io_storm' })).toEqual({ ok: true });
+  if (!service)
+    expect(e.apply({ type: 'startFault', vps: 'app-1', fault: 'net_flood', rate: 0.625 })).toEqual({
+      ok: true,
+    });
+  e.advance(10);
+  e.apply({ type: 'setLoad', vps: 'web-1', load: { net: 4 } });
+  e.advance(5);
+  e.apply({ type: 'setLoad', vps: 'web-1', load: { net: 0.2 } });
+  const out: VpsMetrics[] = [];
+  for (let t = 0; t < 3; t++) {
+    const f = e.step();
+    expect(f.host.dom0CpuUtil).toBe(1);
+    if (service) expect(f.vps[1].backlog).toBeGreaterThan(0);
+    else expect(f.vps[1].backlog).toBe(0);
+    expect(f.vps[1].netDemandMbps).toBe(1500);
+    expect(f.vps[1].netServedMbps).toBeLessThan(1500);
+    out.push(f.vps[2]);
+  }
+  return out;
+}
+
+/** Every figure of `got` as in `want`, to rounding (the neighbour's own CPU is summed in another order). */
+function expectSame(got: VpsMetrics[], want: VpsMetrics[]): void {
+  got.forEach((m, t) => {
+    for (const [key, value] of Object.entries(want[t])) {
+      const v = m[key as keyof VpsMetrics];
+      if (typeof value === 'number' && typeof v === 'number')
+        expect(v, `${key} at ${t}`).toBeCloseTo(value, 9);
+      else expect(v, `${key} at ${t}`).toEqual(value);
+    }
+  });
+}
+
+describe('idle device capacity for draining backlogs, para', () => {
   it('goes to no guest whose blkback Dom0 holds: its neighbour drains as beside a storm with no backlog', () => {
     const alone = drain(false),
       beside = drain(true);
@@ -72,14 +136,17 @@ describe('idle disk capacity for draining backlogs, para', () => {
       expect(m.backlog).toBeGreaterThan(0);
       expect(m.diskServedIops).toBeGreaterThan(1000);
     }
-    // Every figure the same, to rounding (the storming guest's own CPU is summed in another order).
-    beside.forEach((m, t) => {
-      for (const [key, value] of Object.entries(alone[t])) {
-        const got = m[key as keyof VpsMetrics];
-        if (typeof value === 'number' && typeof got === 'number')
-          expect(got, `${key} at ${t}`).toBeCloseTo(value, 9);
-        else expect(got, `${key} at ${t}`).toEqual(value);
-      }
-    });
+    expectSame(beside, alone);
+  });
+
+  it('goes to no guest whose netback Dom0 holds: its neighbour drains as beside a flood with no backlog', () => {
+    const alone = drainLink(false),
+      beside = drainLink(true);
+    // The web drains a backlog on the link beyond its 400 Mbit/s throughout.
+    for (const m of alone) {
+      expect(m.backlog).toBeGreaterThan(0);
+      expect(m.netServedMbps).toBeGreaterThan(400);
+    }
+    expectSame(beside, alone);
   });
 });
