@@ -25,6 +25,9 @@ export class DrainSplit {
   readonly nCap: Float64Array;
   readonly dGot: Float64Array;
   readonly nGot: Float64Array;
+  /** Per VPS: the most its disk and its network can get through its backends in Dom0 (Infinity: no limit). */
+  readonly dCeil: Float64Array;
+  readonly nCeil: Float64Array;
   /** Per VPS: the ρ of its CPU stage at its CPU headroom (as outcome.ts works it out). */
   readonly rhoCpu: Float64Array;
   /** Per draining slot: 1 once its cap is below the water level. */
@@ -41,6 +44,8 @@ export class DrainSplit {
     this.nCap = new Float64Array(n);
     this.dGot = new Float64Array(n);
     this.nGot = new Float64Array(n);
+    this.dCeil = new Float64Array(n);
+    this.nCeil = new Float64Array(n);
     this.rhoCpu = new Float64Array(n);
     this.fixed = new Uint8Array(n);
   }
@@ -70,6 +75,8 @@ export function listDrainer(st: SimState, w: Work, i: number, onD: boolean, onN:
     else rho = 1 / 0;
   }
   d.rhoCpu[i] = rho;
+  d.dCeil[i] = 1 / 0;
+  d.nCeil[i] = 1 / 0;
   const scale = s.faultIoScale[i],
     slowAll = s.memSlow[i];
   const db = s.diskBase[i],
@@ -94,59 +101,13 @@ export function listDrainer(st: SimState, w: Work, i: number, onD: boolean, onN:
  */
 export function splitDrains(w: Work, idleDisk: number, idleNet: number): void {
   const d = w.drains;
-  const s = w.s;
-  const pl = w.plan;
-  const fs = s.faultIoScale;
-  // Each device's caps, the other device read at the most it could get there (`first`) or at its last grant.
-  const capDisk = (first: boolean): boolean =>
-    capDevice(
-      d.disk,
-      d.kDisk,
-      d.dCap,
-      s.diskBase,
-      s.diskFault,
-      s.diskServed,
-      pl.dPath,
-      s.netBase,
-      s.netFault,
-      s.netServed,
-      pl.nPath,
-      d.onNet,
-      d.nGot,
-      idleNet,
-      first,
-      fs,
-      s.memSlow,
-      d.rhoCpu,
-    );
-  const capNet = (first: boolean): boolean =>
-    capDevice(
-      d.net,
-      d.kNet,
-      d.nCap,
-      s.netBase,
-      s.netFault,
-      s.netServed,
-      pl.nPath,
-      s.diskBase,
-      s.diskFault,
-      s.diskServed,
-      pl.dPath,
-      d.onDisk,
-      d.dGot,
-      idleDisk,
-      first,
-      fs,
-      s.memSlow,
-      d.rhoCpu,
-    );
-  let both = capDisk(true);
-  both = capNet(true) || both;
+  let both = capDevice(w, true, true, idleNet);
+  both = capDevice(w, false, true, idleDisk) || both;
   fill(d, true, idleDisk);
   fill(d, false, idleNet);
   for (let r = 1; both && r < ROUNDS; r++) {
-    const movedDisk = capDisk(false);
-    const movedNet = capNet(false);
+    const movedDisk = capDevice(w, true, false, idleNet);
+    const movedNet = capDevice(w, false, false, idleDisk);
     if (!movedDisk && !movedNet) break;
     fill(d, true, idleDisk);
     fill(d, false, idleNet);
@@ -154,32 +115,35 @@ export function splitDrains(w: Work, idleDisk: number, idleNet: number): void {
 }
 
 /**
- * Sets the cap on device x of each of its `k` drainers (`list`), the other device being y: its
- * base demand, storm or flood, served work and path on each, whether it drains on y and what y's
- * split gave it. `first`: y read at the most it could get there (a cap of 0 is then final), else at
- * y's last grant, and only for those with a cap that drain on y. Returns, on the first round,
- * whether some drainer has a cap and drains on y too; later, whether a cap moved.
+ * Sets the cap on device x (the disk where `onDisk`, else the network) of each of its drainers, the
+ * other device being y, whose idle is `yIdle`: from each drainer's base demand, storm or flood,
+ * served work, path and Dom0 ceiling on each, whether it drains on y and what y's split gave it.
+ * `first`: y read at the most it could get there (a cap of 0 is then final), else at y's last
+ * grant, and only for those with a cap that drain on y. Returns, on the first round, whether some
+ * drainer has a cap and drains on y too; later, whether a cap moved.
  */
-function capDevice(
-  list: Int32Array,
-  k: number,
-  cap: Float64Array,
-  xBase: Float64Array,
-  xFault: Float64Array,
-  xServed: Float64Array,
-  xPath: Float64Array,
-  yBase: Float64Array,
-  yFault: Float64Array,
-  yServed: Float64Array,
-  yPath: Float64Array,
-  yOn: Uint8Array,
-  yGot: Float64Array,
-  yIdle: number,
-  first: boolean,
-  faultIoScale: Float64Array,
-  memSlow: Float64Array,
-  rhoCpuA: Float64Array,
-): boolean {
+function capDevice(w: Work, onDisk: boolean, first: boolean, yIdle: number): boolean {
+  const d = w.drains;
+  const s = w.s;
+  const pl = w.plan;
+  const list = onDisk ? d.disk : d.net,
+    k = onDisk ? d.kDisk : d.kNet,
+    cap = onDisk ? d.dCap : d.nCap;
+  const xBase = onDisk ? s.diskBase : s.netBase,
+    xFault = onDisk ? s.diskFault : s.netFault,
+    xServed = onDisk ? s.diskServed : s.netServed,
+    xPath = onDisk ? pl.dPath : pl.nPath,
+    xCeil = onDisk ? d.dCeil : d.nCeil;
+  const yBase = onDisk ? s.netBase : s.diskBase,
+    yFault = onDisk ? s.netFault : s.diskFault,
+    yServed = onDisk ? s.netServed : s.diskServed,
+    yPath = onDisk ? pl.nPath : pl.dPath,
+    yCeil = onDisk ? d.nCeil : d.dCeil,
+    yOn = onDisk ? d.onNet : d.onDisk,
+    yGot = onDisk ? d.nGot : d.dGot;
+  const faultIoScale = s.faultIoScale,
+    memSlow = s.memSlow,
+    rhoCpuA = d.rhoCpu;
   let flag = false;
   for (let j = 0; j < k; j++) {
     const i = list[j];
@@ -187,6 +151,8 @@ function capDevice(
     if (!first && !(yDrains && cap[i] > 0)) continue;
     const xb = xBase[i],
       xs = xServed[i];
+    // The most it can get on x: its path, and what Dom0 carries for its backend there.
+    const xRoom = Math.min(xPath[i], xCeil[i]);
     let c = 0;
     const scale = faultIoScale[i];
     const xf = xFault[i] * scale,
@@ -195,22 +161,24 @@ function capDevice(
     const rhoC = rhoCpuA[i];
     // (Where its CPU alone holds it there is no other device to read.)
     if (xb > 0 && !(rhoC > 0 && rhoC >= rhoServed)) {
-      // The other device's ρ at what it gets there (0 where its requests do not use it).
+      // The other device's ρ at what it gets there (0 where its requests do not use it), no more
+      // than Dom0 carries for its backend there.
       let rhoY = 0;
       const yb = yBase[i];
       if (yb > 0) {
         const ys = yServed[i];
         let ya = ys;
         if (yDrains) ya = first ? Math.min(yPath[i], ys + yIdle) : ys + yGot[i];
+        if (yCeil[i] < ya) ya = yCeil[i];
         rhoY = rhoAt(yb, yFault[i] * scale, slowAll, ya);
       }
       const rhoOther = Math.max(rhoC, rhoY);
-      if (!(rhoOther > 0)) c = xPath[i] - xs;
+      if (!(rhoOther > 0)) c = Math.max(0, xRoom - xs);
       else if (rhoOther < rhoServed) {
         // The headroom at which this device's ρ meets the other's: xb·slow / (share · ρ).
         let share = 1;
         if (xf !== 0 && xb + xf > 0) share = xb / (xb + xf);
-        c = Math.max(0, Math.min(xPath[i], (xb * slowAll) / (share * rhoOther)) - xs);
+        c = Math.max(0, Math.min(xRoom, (xb * slowAll) / (share * rhoOther)) - xs);
       }
     }
     if (first) {

@@ -2,7 +2,7 @@
  * Device headroom (model spec §5): after devices and CPU are shared, what each VPS could still get
  * on the disk and the network, and what Dom0 could carry for its backend.
  */
-import { backendHead, splitBackends } from './backends.js';
+import { backendLimits, dom0Head } from './dom0head.js';
 import { listDrainer, splitDrains } from './drainsplit.js';
 import * as headMod from './cpuheadroom.js';
 import type { SimState } from './state.js';
@@ -92,6 +92,8 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   }
   const idleDisk = Math.max(0, host.diskIops - preDisk),
     idleNet = Math.max(0, host.netMbps - preNet);
+  // Dom0 (model spec §5): what it carries of each backend, read by the drainers' caps and below.
+  if (dom0) dom0Head(st, w, dom0Down, kDom0);
   if (dr.kDisk > 0 || dr.kNet > 0) splitDrains(w, idleDisk, idleNet);
   // The level each drainer not held below it reads (with none: the idle every drainer's cap left).
   const drainDiskLevel = dr.dLevel,
@@ -117,50 +119,13 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     domainHeadroom(n, n, diskServed, w.ones, dPath, host.diskIops, sh.diskLevel, diskAvail, w.headroom);
   if (exactNet)
     domainHeadroom(n, n, netServed, w.ones, nPath, host.netMbps, sh.netLevel, netAvail, w.headroom);
-  // Dom0 (model spec §5): its CPU for the backends is what the scheduler granted it (or, charged,
-  // what each guest paid); a backend's fair level when Dom0 is contended (Infinity: Dom0 keeps up).
-  const dom0Work = sh.dom0Work;
-  const dom0Cpu = dom0Down ? 0 : sh.dom0Got;
-  let level = 1 / 0;
-  let copyServed = false;
-  // Each backend's share of what it asks, where Dom0 is contended (`w.backends`).
-  let perBackend = false;
-  const b = w.backends;
-  if (!dom0) {
-    // No Dom0: nothing below reads these.
-  } else if (p.dom0Charging) {
-    const charge = s.dom0Charge;
-    for (let i = 0; i < n; i++) served[i] = Math.min(cause[i], charge[i]);
-  } else if (dom0Work > dom0Cpu * (1 + 1e-12)) {
-    // (The split the I/O pass solved, where it carried the same capacity: the same wants, the same result.)
-    if (b.valid && b.capacity === dom0Cpu) level = b.level;
-    else level = splitBackends(n, s, b, dom0Cpu, diskOpCpuS, dom0Factor, true);
-    perBackend = true;
-    for (let i = 0; i < n; i++) served[i] = b.got[i] + b.got[n + i];
-  } else copyServed = true;
-  // Headroom through Dom0: the spare Dom0 CPU, at least the backend's fair level and the
-  // guaranteed share of what Dom0 can carry among the backends at work.
-  // (What Dom0 can carry: its vCPUs, or its grant where the cores held it below its want.)
-  const dom0Cap = sh.dom0Cap;
-  const spare = Math.max(0, dom0Cap - dom0Cpu);
-  const fairDom0 = kDom0 > 0 ? dom0Cap / kDom0 : 0;
-  // A backend's headroom factor is Dom0's spare (or its fair share, or the level) over its work; its
-  // work is its ops × their Dom0 cost, so in ops it is served + spare ÷ cost: one division a tick.
-  const kd = diskOpCpuS * dom0Factor,
-    kn = st.params.netMbitCpu * dom0Factor;
-  const levelOn = Number.isFinite(level);
-  const spareD = kd > 0 ? spare / kd : 0,
-    fairD = kd > 0 ? fairDom0 / kd : 0,
-    levelD = kd > 0 && levelOn ? level / kd : 0,
-    spareN = kn > 0 ? spare / kn : 0,
-    fairN = kn > 0 ? fairDom0 / kn : 0,
-    levelN = kn > 0 && levelOn ? level / kn : 0;
-  const netRx = s.netRx;
   let minScale = 1;
   let sumDisk = 0,
     sumNet = 0;
   // What reaches the NIC's transmit queue: each guest's wanted traffic, as far as Dom0's backend carried it.
   if (dom0) offered = 0;
+  const keepsUp = w.dom0Head.keepsUp;
+  const lim = w.dom0Head.out;
   for (let i = 0; i < n; i++) {
     const ds0 = diskServed[i],
       ns0 = netServed[i],
@@ -215,7 +180,7 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     if (dom0) {
       // Each guest's I/O (and its headroom) scales by the share of its backend work Dom0 could do.
       const c = cause[i];
-      if (copyServed) served[i] = c;
+      if (keepsUp) served[i] = c;
       if (dom0Down) {
         // A dead Dom0 serves nothing: every guest's I/O stops.
         diskServed[i] = 0;
@@ -226,19 +191,10 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
         continue;
       }
       if (c > 0) {
-        // Its blkback's work and its netback's (backends.ts), and the share of each Dom0 carries
-        // (charged, the share of its whole backend work its own grant paid for).
-        const cd = Math.min(c, ds0 * diskOpCpuS * dom0Factor),
-          cn = Math.max(0, c - cd);
-        let fd = 1,
-          fn = 1;
-        if (perBackend) {
-          if (cd > 0) fd = Math.min(1, b.got[i] / cd);
-          if (cn > 0) fn = Math.min(1, b.got[n + i] / cn);
-        } else if (!copyServed) {
-          fd = Math.min(1, served[i] / c);
-          fn = fd;
-        }
+        // The share of its blkback's and its netback's work Dom0 carries, and what each lets it get.
+        backendLimits(st, w, i, ds0, ns0);
+        const fd = lim[0],
+          fn = lim[1];
         if (fd < minScale) minScale = fd;
         if (fn < minScale) minScale = fn;
         const ds = ds0 * fd,
@@ -251,30 +207,8 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
         netServed[i] = ns;
         sumDisk += ds;
         sumNet += ns;
-        // What Dom0 could carry for each backend: its served work plus the spare, at least a fair
-        // share of Dom0 among the backends at work (and the level, where Dom0 is contended).
-        if (cd > 0) {
-          let dh = ds;
-          if (!(fd < 1)) {
-            dh = ds + spareD;
-            if (fairD > dh) dh = fairD;
-            if (levelD > dh) dh = levelD;
-          }
-          if (availD > dh) availD = fd < 1 ? ds : Math.max(ds, Math.min(availD, dh));
-        }
-        if (cn > 0) {
-          let nh = ns;
-          // (An inbound flood's receive work shares the netback with the traffic it sends.)
-          if (fn < 1) {
-            // Held back: what it carries.
-          } else if (netRx[i] > 0) nh = ns * backendHead(cn, spare, fairDom0, level);
-          else {
-            nh = ns + spareN;
-            if (fairN > nh) nh = fairN;
-            if (levelN > nh) nh = levelN;
-          }
-          if (availN > nh) availN = fn < 1 ? ns : Math.max(ns, Math.min(availN, nh));
-        }
+        if (availD > lim[2]) availD = lim[2];
+        if (availN > lim[3]) availN = lim[3];
       } else {
         sumDisk += ds0;
         sumNet += ns0;
