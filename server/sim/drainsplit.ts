@@ -5,8 +5,11 @@
  * idle beyond the point where this device's ρ meets its CPU's (at its CPU headroom) or its other
  * device's (at what it gets there) drains nothing faster. A service that cannot use any (its CPU,
  * its other device or its fork bomb holds it, or its requests do not use the device) takes none,
- * whatever the reason, and the others share what it leaves.
+ * whatever the reason, and the others share what it leaves. Under para a service's disk or network
+ * work also passes its backend in Dom0, whose CPU is split max-min among the backends (§5): it can
+ * use no idle beyond what Dom0 carries for that backend, and none where Dom0 holds it back.
  */
+import { backendLimits } from './dom0head.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
@@ -25,7 +28,10 @@ export class DrainSplit {
   readonly nCap: Float64Array;
   readonly dGot: Float64Array;
   readonly nGot: Float64Array;
-  /** Per VPS: the most its disk and its network can get through its backends in Dom0 (Infinity: no limit). */
+  /**
+   * Per VPS: the most its disk and its network can get through its backends in Dom0 (para; else
+   * Infinity), set for every drainer.
+   */
   readonly dCeil: Float64Array;
   readonly nCeil: Float64Array;
   /** Per VPS: the ρ of its CPU stage at its CPU headroom (as outcome.ts works it out). */
@@ -88,6 +94,30 @@ export function listDrainer(st: SimState, w: Work, i: number, onD: boolean, onN:
   if (onN && nb > 0 && !(rho > 0 && rho >= rhoAt(nb, s.netFault[i] * scale, slowAll, s.netServed[i]))) {
     d.net[d.kNet++] = i;
     d.onNet[i] = 1;
+  }
+}
+
+/**
+ * Under para (after `dom0Head`): each drainer's most on each device through its backends in Dom0
+ * (`backendLimits`), what it is served there where Dom0 holds the backend back. Only the drainers:
+ * nothing where no backlog drains.
+ */
+export function capAtDom0(st: SimState, w: Work): void {
+  const d = w.drains;
+  const s = w.s;
+  const o = w.dom0Head.out;
+  for (let j = 0; j < d.kDisk; j++) {
+    const i = d.disk[j];
+    backendLimits(st, w, i, s.diskServed[i], s.netServed[i]);
+    d.dCeil[i] = o[2];
+    d.nCeil[i] = o[3];
+  }
+  for (let j = 0; j < d.kNet; j++) {
+    const i = d.net[j];
+    if (d.onDisk[i] === 1) continue;
+    backendLimits(st, w, i, s.diskServed[i], s.netServed[i]);
+    d.dCeil[i] = o[2];
+    d.nCeil[i] = o[3];
   }
 }
 

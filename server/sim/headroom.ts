@@ -3,7 +3,7 @@
  * on the disk and the network, and what Dom0 could carry for its backend.
  */
 import { backendLimits, dom0Head } from './dom0head.js';
-import { listDrainer, splitDrains } from './drainsplit.js';
+import { capAtDom0, listDrainer, splitDrains } from './drainsplit.js';
 import * as headMod from './cpuheadroom.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
@@ -94,7 +94,11 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     idleNet = Math.max(0, host.netMbps - preNet);
   // Dom0 (model spec §5): what it carries of each backend, read by the drainers' caps and below.
   if (dom0) dom0Head(st, w, dom0Down, kDom0);
-  if (dr.kDisk > 0 || dr.kNet > 0) splitDrains(w, idleDisk, idleNet);
+  if (dr.kDisk > 0 || dr.kNet > 0) {
+    // A drainer whose backend Dom0 holds can use no idle beyond what Dom0 carries for it.
+    if (dom0) capAtDom0(st, w);
+    splitDrains(w, idleDisk, idleNet);
+  }
   // The level each drainer not held below it reads (with none: the idle every drainer's cap left).
   const drainDiskLevel = dr.dLevel,
     drainNetLevel = dr.nLevel;
