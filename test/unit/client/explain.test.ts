@@ -142,6 +142,25 @@ describe('explain', () => {
     expect(dnr).toBeGreaterThan(10);
   });
 
+  it('names every fault a guest runs at once when they, not a neighbour, silence it', () => {
+    const engine = createEngine({ ...demo, events: [] }, { mode: 'para' });
+    engine.advance(50);
+    expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' }).ok).toBe(true);
+    expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'io_storm' }).ok).toBe(true);
+    const { faults, hostFaults, mode, host } = engine.state();
+    let dnr = 0;
+    for (let t = 0; t < 300; t++) {
+      const f = engine.step();
+      const batch = f.vps.find((v) => v.id === 'batch-1')!;
+      if (batch.state !== 'dnr') continue;
+      dnr++;
+      expect(explain({ vps: batch, frame: f, faults, hostFaults, mode, host }), `tick ${f.tick}`).toBe(
+        'batch-1 does not respond (DNR): its own cpu_hog and io_storm',
+      );
+    }
+    expect(dnr).toBeGreaterThan(10);
+  });
+
   it("words a neighbour's cache_thrash once, and never a loss that rounds to nothing", () => {
     const engine = createEngine({ ...demo, events: [] }, { mode: 'full' });
     engine.advance(50);
