@@ -160,9 +160,9 @@ function cause(input: ExplainInput): string {
     if (edges.length > 1) line += ` (${pct(top.share)} of the shortfall; ${edges.length - 1} more)`;
     return line;
   }
-  const own = faults.find((f) => f.vps === vps.id);
-  // Its own fault first: what its cap holds back is that fault's doing.
-  if (own) return `its own ${own.fault}`;
+  const own = ownFaults(faults, vps.id);
+  // Its own faults first: what its cap holds back is their doing.
+  if (own) return `its own ${own}`;
   if (vps.cpuThrottled >= THROTTLED_SHOWN)
     return `throttled ${pct(vps.cpuThrottled)} of the time by its own CPU cap (${capName(mode)})`;
   if (vps.memSwappedGiB > 0.01) return `swapping inside the guest (memory demand above its plan)`;
@@ -305,15 +305,16 @@ function outageCause(input: ExplainInput): string {
     if (hf.fault === 'host_os_crash') return 'the host OS crashed: every guest went down with it';
     return 'the host is rebooting';
   }
-  const own = faults.find((f) => f.vps === vps.id);
-  if (own?.fault === 'kernel_panic') return 'its kernel panicked; it reboots';
-  if (own?.fault === 'memory_leak') return 'its memory_leak ran into the OOM killer';
+  const mine = faults.filter((f) => f.vps === vps.id).map((f) => f.fault);
+  if (mine.includes('kernel_panic')) return 'its kernel panicked; it reboots';
+  if (mine.includes('memory_leak')) return 'its memory_leak ran into the OOM killer';
+  const own = ownFaults(faults, vps.id);
   // Its own fault silences it before any neighbour it also waits for (a storm past its own timeout).
   if (
     own &&
     !(base(mode) === 'container' && faults.some((f) => f.vps !== vps.id && SHARED_KERNEL.has(f.fault)))
   )
-    return `its own ${own.fault}`;
+    return `its own ${own}`;
   if (base(mode) === 'container') {
     const shared = faults.find((f) => f.vps !== vps.id && SHARED_KERNEL.has(f.fault));
     if (shared?.fault === 'kernel_panic')
@@ -326,6 +327,17 @@ function outageCause(input: ExplainInput): string {
     const fault = culpritFault(faults, top.culprit, top.resource);
     return `${fault ? `${top.culprit}'s ${fault.fault}` : top.culprit} starves it of ${RESOURCE_NAMES[top.resource]}`;
   }
-  if (own) return `its own ${own.fault}`;
+  if (own) return `its own ${own}`;
   return vps.state === 'dnr' ? 'requests time out' : 'no fault is active; it is coming back';
+}
+
+/**
+ * The faults a VPS runs, named in the order they started ("cpu_hog and io_storm"; they stack, model
+ * spec §8), or null with none.
+ */
+function ownFaults(faults: readonly ActiveFault[], id: string): string | null {
+  const names = faults.filter((f) => f.vps === id).map((f) => f.fault);
+  if (!names.length) return null;
+  if (names.length === 1) return names[0];
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }

@@ -161,6 +161,20 @@ describe('explain', () => {
     expect(dnr).toBeGreaterThan(10);
   });
 
+  it('says a guest is down from its own kernel_panic whatever it started before it', () => {
+    const web = vpsMetrics('web-1', { state: 'rebooting', health: 0 });
+    const line = explain(
+      input({
+        vps: web,
+        faults: [
+          { vps: 'web-1', fault: 'cpu_hog', sinceTick: 0 },
+          { vps: 'web-1', fault: 'kernel_panic', sinceTick: 5, untilTick: 305 },
+        ],
+      }),
+    );
+    expect(line).toMatch(/^web-1 [^:]+: its kernel panicked; it reboots$/);
+  });
+
   it("words a neighbour's cache_thrash once, and never a loss that rounds to nothing", () => {
     const engine = createEngine({ ...demo, events: [] }, { mode: 'full' });
     engine.advance(50);
