@@ -81,4 +81,36 @@ describe('a card whose line names a slight p99 ratio', () => {
       .toBeGreaterThan(0);
     expect(errors).toEqual([]);
   }, 75_000);
+
+  test('says what raised a p99 the card names when no neighbour is to blame, never "unaffected"', async ({
+    server,
+    open,
+  }) => {
+    // Under full virtualization the demo's VPSs each stay within their fair share (no attribution
+    // edge), yet their neighbours' cache and device load together raise some p99s a little (×1.1).
+    const lab = await createLab(server, { scenario: presetScenario('demo', { mode: 'full' }) });
+    const { page, errors } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
+    await page.getByTestId('vps-card-db-1').waitFor({ timeout: 15_000 });
+    let raised: CardReading | undefined;
+    await expect
+      .poll(
+        async () => {
+          const cards = await readCards(page);
+          // Read in one pass: a card whose words name a ratio never reads "unaffected" below it,
+          // and a ratio its line names is the one under its p99.
+          for (const c of cards) {
+            if (!/^×[\d.]+ vs alone$/.test(c.words)) continue;
+            expect(c.line, c.id).not.toMatch(/Unaffected/);
+            const r = named(c);
+            if (r !== null) expect(c.words, c.id).toBe(`×${c.line.split(' ')[2].slice(1, -1)} vs alone`);
+          }
+          raised = cards.find((c) => /^×[\d.]+ vs alone$/.test(c.words) && named(c) !== null);
+          return raised?.id ?? null;
+        },
+        { timeout: 45_000, interval: 250 },
+      )
+      .not.toBeNull();
+    expect(raised!.line).toMatch(new RegExp(`^${raised!.id} p99 ×[\\d.]+: \\S`));
+    expect(errors).toEqual([]);
+  }, 75_000);
 });

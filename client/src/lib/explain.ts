@@ -69,8 +69,9 @@ export interface Explanation {
 
 /**
  * The explanation line, or null when the VPS is not suffering, no neighbour is taking anything
- * from it and its own cap does not hold it back (a VPS with attribution edges always gets its
- * culprit and mechanism named).
+ * from it, its own cap does not hold it back and its card reads its p99 "as if alone" (a VPS with
+ * attribution edges always gets its culprit and mechanism named; one whose p99 the card names as
+ * raised gets what raised it, its own doing or its neighbours together).
  */
 export function explain(input: ExplainInput): string | null {
   return explainWhy(input)?.text ?? null;
@@ -100,9 +101,13 @@ export function explainWhy(input: ExplainInput): Explanation | null {
           : vps.id;
   } else {
     const text = ownCap(input);
-    return text === null ? null : { text, self: true };
+    if (text !== null) return { text, self: true };
+    // The card names the ratio under its p99 from here: the line says what raised it, not "unaffected".
+    if (ratio < P99_NAMED_RATIO) return null;
+    head = `${vps.id} p99 ${times(ratio)}`;
   }
-  return { text: `${head}: ${cause(input)}`, self: false };
+  const why = cause(input);
+  return { text: `${head}: ${why.text}`, self: why.self };
 }
 
 /** Share of its time held back by its own CPU cap from which a VPS's line names that cap. */
@@ -147,7 +152,16 @@ function culpritFault(
   return own.find((f) => FAULT_RESOURCES[f.fault]?.includes(resource)) ?? own[0];
 }
 
-function cause(input: ExplainInput): string {
+/** What the line names as the cause, and whether that is the VPS itself (no neighbour to blame). */
+interface Cause {
+  text: string;
+  self: boolean;
+}
+
+/** Share of Dom0's or the host OS's CPU from which its queue is named as what a guest's I/O waits in. */
+const BACKEND_BUSY = 0.5;
+
+function cause(input: ExplainInput): Cause {
   const { vps, frame, faults, mode } = input;
   const edges = edgesFor(frame, vps.id, faults);
   if (edges.length) {
@@ -158,16 +172,31 @@ function cause(input: ExplainInput): string {
     let line =
       `${who} ${throughDom0(top.resource, culprit, input) ?? `${holds(top.resource, culprit, input)} ${mechanism(top.resource, mode, vps)}`}`.trimEnd();
     if (edges.length > 1) line += ` (${pct(top.share)} of the shortfall; ${edges.length - 1} more)`;
-    return line;
+    return { text: line, self: false };
   }
   const own = ownFaults(faults, vps.id);
   // Its own faults first: what its cap holds back is their doing.
-  if (own) return `its own ${own}`;
+  if (own) return { text: `its own ${own}`, self: true };
   if (vps.cpuThrottled >= THROTTLED_SHOWN)
-    return `throttled ${pct(vps.cpuThrottled)} of the time by its own CPU cap (${capName(mode)})`;
-  if (vps.memSwappedGiB > 0.01) return `swapping inside the guest (memory demand above its plan)`;
-  if (frame.host.hostSwapGiB > 0.01)
-    return `the host is swapping (${frame.host.hostSwapGiB.toFixed(1)} GiB): every guest slows`;
+    return {
+      text: `throttled ${pct(vps.cpuThrottled)} of the time by its own CPU cap (${capName(mode)})`,
+      self: true,
+    };
+  if (vps.memSwappedGiB > 0.01)
+    return { text: `swapping inside the guest (memory demand above its plan)`, self: true };
+  return { text: sharedCause(input), self: false };
+}
+
+/**
+ * No edge names a neighbour and the VPS does nothing to itself: what the frame shows raising its
+ * p99 or costing it good responses on the shared host, most specific first.
+ */
+function sharedCause(input: ExplainInput): string {
+  const { vps, frame, faults, mode } = input;
+  const { host } = frame;
+  const io = vps.diskServedIops > 0 || vps.netServedMbps > 0;
+  if (host.hostSwapGiB > 0.01)
+    return `the host is swapping (${host.hostSwapGiB.toFixed(1)} GiB): every guest slows`;
   if (vps.cpuSteal >= 0.05)
     return `${pct(vps.cpuSteal)} CPU steal: neighbours took its CPU ${mechanism('cpu', mode, vps)}`;
   const thrash = faults.find((f) => f.fault === 'cache_thrash' && f.vps !== vps.id);
@@ -178,9 +207,13 @@ function cause(input: ExplainInput): string {
     return `${ms(vps.diskLatencyMs)} at the disk while ${storm.vps}'s io_storm runs ${mechanism('disk', mode, vps)}`;
   if (vps.schedWaitMs >= 1 && isShared(mode))
     return `scheduler wait ${ms(vps.schedWaitMs)} on a busy shared CPU`;
+  if (io && host.dom0CpuUtil >= BACKEND_BUSY)
+    return `Dom0 is ${pct(host.dom0CpuUtil)} busy with every guest's I/O: its own waits in Dom0's backends`;
+  if (io && host.hostOsCpuUtil >= BACKEND_BUSY)
+    return `the host OS is ${pct(host.hostOsCpuUtil)} busy with every guest's I/O: its own waits there`;
   // Its p99 and good responses are measured against itself alone on the host: what it lost, its
-  // neighbours cost it together, none above its fair share (so no edge names one).
-  return "its neighbours' combined load on the shared host, none above its fair share";
+  // neighbours cost it together (cache, devices, scheduler), none above its fair share, so no edge names one.
+  return "its neighbours' combined load on the shared host, no single neighbour to blame (none above its fair share)";
 }
 
 /**

@@ -31,8 +31,8 @@ describe('explain', () => {
     );
   });
 
-  it('says nothing about a VPS that is not suffering', () => {
-    const web = vpsMetrics('web-1', { latencyP99Ms: 12, latencyP99IsolatedMs: 10, degradation: 0.002 });
+  it('says nothing about a VPS that is not suffering and whose p99 reads as if alone', () => {
+    const web = vpsMetrics('web-1', { latencyP99Ms: 10.4, latencyP99IsolatedMs: 10, degradation: 0.002 });
     expect(explain(input({ vps: web }))).toBeNull();
   });
 
@@ -48,7 +48,10 @@ describe('explain', () => {
     const other = frame(10, [web, batch], {
       attribution: [{ victim: 'batch-1', culprit: 'web-1', resource: 'cpu', share: 0.4 }],
     });
-    expect(explain(input({ vps: web, frame: other }))).toBeNull();
+    // An edge to another VPS names no culprit here: its p99, named on its card, is its neighbours' together.
+    expect(explain(input({ vps: web, frame: other }))).toBe(
+      "web-1 p99 ×1.2: its neighbours' combined load on the shared host, no single neighbour to blame (none above its fair share)",
+    );
   });
 
   it('reports lost good responses when the tail is not what moved', () => {
@@ -120,7 +123,7 @@ describe('explain', () => {
     expect(db.degradation).toBeGreaterThan(0.01);
     expect(f.attribution.filter((a) => a.victim === 'db-1')).toEqual([]);
     expect(explain({ vps: db, frame: f, faults, hostFaults, mode, host })).toMatch(
-      /^db-1 (p99 ×[\d.]+|loses [\d.]+ % of good responses): its neighbours' combined load on the shared host, none above its fair share$/,
+      /^db-1 (p99 ×[\d.]+|loses [\d.]+ % of good responses): its neighbours' combined load on the shared host, no single neighbour to blame \(none above its fair share\)$/,
     );
   });
 

@@ -4,8 +4,16 @@
  * ratio from the same threshold.
  */
 import { describe, expect, it } from 'vitest';
-import { P99_NAMED_RATIO, explain, p99Ratio, p99Words } from '../../../client/src/lib/explain.js';
-import { frame, vpsMetrics } from './frames.js';
+import type { HostMetrics, ModeId, VpsMetrics } from '../../../shared/model.js';
+import {
+  P99_NAMED_RATIO,
+  explain,
+  explainWhy,
+  p99Ratio,
+  p99Words,
+  type ExplainInput,
+} from '../../../client/src/lib/explain.js';
+import { frame, hostMetrics, vpsMetrics } from './frames.js';
 
 const host = { cores: 16, ramGiB: 64, diskIops: 100_000, netMbps: 10_000, memBwGBs: 100 };
 
@@ -42,5 +50,67 @@ describe('the p99 words and the explanation line', () => {
 
   it('say as if alone for a VPS whose ratio is unknown', () => {
     expect(p99Words(p99Ratio(vpsMetrics('web-1', { latencyP99IsolatedMs: 0 })))).toBe('as if alone');
+  });
+});
+
+/**
+ * A card read "×1.2 vs alone" under its p99 while its line said "Unaffected by its neighbours": no
+ * attribution edge, so no line. Whenever the words name a ratio, the line now says what raised it.
+ */
+describe('a p99 named as raised with no neighbour to blame', () => {
+  /** web-1 (200 IOPS of its own) beside an idle db-1, no edge, with this p99 against 100 ms alone. */
+  function alone(
+    over: Partial<VpsMetrics>,
+    at: { mode?: ModeId; faults?: ExplainInput['faults']; host?: Partial<HostMetrics> } = {},
+  ) {
+    const vps = vpsMetrics('web-1', { latencyP99IsolatedMs: 100, diskServedIops: 200, ...over });
+    const f = frame(10, [vps, vpsMetrics('db-1')], { host: hostMetrics(at.host) });
+    const why = explainWhy({
+      vps,
+      frame: f,
+      faults: at.faults ?? [],
+      hostFaults: [],
+      mode: at.mode ?? 'full',
+      host,
+    });
+    return { why, words: p99Words(p99Ratio(vps)) };
+  }
+
+  it('gets a line on every ratio the words name, and none where they read as if alone', () => {
+    for (let p99 = 100; p99 <= 160; p99 += 0.5) {
+      const { why, words } = alone({ latencyP99Ms: p99 });
+      if (words === 'as if alone') expect(why, `p99 ${p99} ms`).toBeNull();
+      else {
+        expect(why?.text, `p99 ${p99} ms`).toBe(
+          `web-1 p99 ${words.replace(' vs alone', '')}: its neighbours' combined load on the shared host, no single neighbour to blame (none above its fair share)`,
+        );
+        // Its neighbours together: who-hurts-whom counts it as a victim of contention spread over many.
+        expect(why?.self).toBe(false);
+      }
+    }
+  });
+
+  it('names its own fault, and then blames no neighbour', () => {
+    const { why, words } = alone(
+      { latencyP99Ms: 120 },
+      { faults: [{ vps: 'web-1', fault: 'memory_leak', sinceTick: 1 }] },
+    );
+    expect(words).toBe('×1.2 vs alone');
+    expect(why).toEqual({ text: 'web-1 p99 ×1.2: its own memory_leak', self: true });
+  });
+
+  it("names Dom0's backends under para, and the host OS under hosted, when they are busy with everyone's I/O", () => {
+    expect(alone({ latencyP99Ms: 130 }, { mode: 'para', host: { dom0CpuUtil: 0.73 } }).why?.text).toBe(
+      "web-1 p99 ×1.3: Dom0 is 73 % busy with every guest's I/O: its own waits in Dom0's backends",
+    );
+    expect(alone({ latencyP99Ms: 130 }, { mode: 'hosted', host: { hostOsCpuUtil: 0.6 } }).why?.text).toBe(
+      "web-1 p99 ×1.3: the host OS is 60 % busy with every guest's I/O: its own waits there",
+    );
+  });
+
+  it('names the scheduler wait on a shared CPU', () => {
+    expect(alone({ latencyP99Ms: 140, schedWaitMs: 3.9 }, { mode: 'para' }).why?.text).toBe(
+      'web-1 p99 ×1.4: scheduler wait 3.90 ms on a busy shared CPU',
+    );
   });
 });
