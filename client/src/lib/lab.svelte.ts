@@ -4,7 +4,7 @@
  * history (plain typed arrays, outside reactivity). Frames go to the series; the UI reads only
  * the latest frame and the lab state, both replaced (never mutated) so Svelte tracks them cheaply.
  */
-import type { Frame, GuestFault, HostFault, ModeId } from '../../../shared/model.js';
+import type { Frame, GuestFault, HostFault } from '../../../shared/model.js';
 import type {
   Ack,
   ApiError,
@@ -18,7 +18,9 @@ import type {
   ModeSpec,
   SnapshotMessage,
 } from '../../../shared/protocol.js';
+import { Coalescer } from './coalesce.js';
 import { decodeFrameMessage } from './decode.js';
+import { markerFor, type Marker } from './eventMarker.js';
 import type { CoarseHistory } from './backfill.js';
 import { fetchHistory, OlderHistory, type HistoryFetcher } from './older.js';
 import { SeriesTable, SERIES_CAPACITY } from './series.js';
@@ -28,23 +30,6 @@ export type { HistoryFetcher };
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
-/** A vertical line on the charts: something happened at that simulated time. */
-export interface Marker {
-  tick: number;
-  t: number;
-  kind: 'fault' | 'mode' | 'command' | 'recovery';
-  label: string;
-  /** The one mode of a compare lab it concerns (undefined: every mode, as commands do). */
-  side?: number;
-  /** A note of what the engine did by itself (a VPS down or back up, a fault ending). */
-  note?: boolean;
-  /**
-   * The lab it happened in, for a compare fork's inherited past (drawn dimmed; a mode switch's
-   * label names that lab): neither side of the fork did it.
-   */
-  from?: string;
-}
-
 /** The socket surface the lab needs: sending, typed by the shared event map. */
 export type LabSocket = RequestSocket;
 
@@ -53,11 +38,6 @@ export type ClockAck = Ack<ClockResult>;
 
 export const MAX_EVENTS = 500;
 export const MAX_MARKERS = 400;
-
-export function modeBase(mode: ModeSpec | undefined): ModeId | undefined {
-  if (!mode) return undefined;
-  return typeof mode === 'string' ? mode : mode.base;
-}
 
 export class LabClient {
   readonly labId: string;
@@ -101,11 +81,8 @@ export class LabClient {
     (r) => (this.resending = r),
   );
 
-  /** The reactive view of the newest frame is refreshed at most this often (charts get every frame). */
-  private readonly uiIntervalMs: number;
-  private lastPublish = -Infinity;
-  private publishTimer: ReturnType<typeof setTimeout> | null = null;
-  private pendingFrames: Frame[] | null = null;
+  /** The reactive view of the newest frame, refreshed at most every `uiIntervalMs` (charts get every frame). */
+  private readonly ui: Coalescer<Frame[]>;
 
   constructor(
     labId: string,
@@ -114,7 +91,10 @@ export class LabClient {
     fetcher: HistoryFetcher = fetchHistory,
   ) {
     this.labId = labId;
-    this.uiIntervalMs = uiIntervalMs;
+    this.ui = new Coalescer(uiIntervalMs, (frames) => {
+      this.latest = frames;
+      this.tick = frames[0]?.tick ?? this.tick;
+    });
     this.older = new OlderHistory(labId, fetcher, () => this.notify(true));
     this.coarse = this.older.coarse;
     this.tables = [new SeriesTable(capacity), new SeriesTable(capacity)];
@@ -187,9 +167,7 @@ export class LabClient {
 
   private resetTables(): void {
     for (const t of this.tables) t.clear();
-    if (this.publishTimer) clearTimeout(this.publishTimer);
-    this.publishTimer = null;
-    this.pendingFrames = null;
+    this.ui.cancel();
   }
 
   private finishSnapshot(msg: Omit<SnapshotMessage, 'historyColumns'>, last: FrameMessage | undefined): void {
@@ -215,28 +193,9 @@ export class LabClient {
     for (const frames of msg.missed ?? [])
       if ((frames[0]?.tick ?? -1) > this.tables[0].lastTick) this.appendFrames({ ...msg, frames });
     this.appendFrames(msg);
-    this.publish(msg.frames);
+    this.ui.push(msg.frames);
     this.notify();
     return true;
-  }
-
-  /** Hand the newest frame to the UI, coalescing bursts to one update per `uiIntervalMs`. */
-  private publish(frames: Frame[]): void {
-    this.pendingFrames = frames;
-    if (this.publishTimer) return;
-    const now = Date.now();
-    const wait = this.lastPublish + this.uiIntervalMs - now;
-    const flush = (): void => {
-      this.publishTimer = null;
-      const f = this.pendingFrames;
-      if (!f) return;
-      this.pendingFrames = null;
-      this.lastPublish = Date.now();
-      this.latest = f;
-      this.tick = f[0]?.tick ?? this.tick;
-    };
-    if (wait <= 0) flush();
-    else this.publishTimer = setTimeout(flush, wait);
   }
 
   applyEvent(msg: { lab: string; event: LabEvent; state?: LabState }): void {
@@ -301,50 +260,4 @@ export class LabClient {
   hostFault(fault: HostFault): Promise<Ack<{ tick: number }>> {
     return this.send({ type: 'hostFault', fault });
   }
-}
-
-const QUIET_COMMANDS = new Set(['setLoad', 'setProfile']);
-
-/**
- * Which events become chart markers, and how they read: from the entry's fields, never its text.
- * An entry a compare fork inherited is its source's (dimmed; a mode switch reads "Demo lab: mode →
- * full"); the fork's own entry is one marker on both sides ("compare starts").
- */
-export function markerFor(e: LabEvent, tickMs: number): Marker | null {
-  if (e.kind === 'fork')
-    return { tick: e.tick, t: (e.tick * tickMs) / 1000, kind: 'command', label: 'compare starts' };
-  const m = ownMarker(e, tickMs);
-  if (!m || e.from === undefined) return m;
-  // A mode switch is what tells the sides apart: the source's reads as the source's. Its faults
-  // and commands shaped both sides alike and keep their short labels (dimmed all the same).
-  return { ...m, label: m.kind === 'mode' ? `${e.from}: ${m.label}` : m.label, from: e.from };
-}
-
-function ownMarker(e: LabEvent, tickMs: number): Marker | null {
-  const t = (e.tick * tickMs) / 1000;
-  const c = e.command;
-  if (e.kind === 'command' && c) {
-    if (QUIET_COMMANDS.has(c.type)) return null;
-    switch (c.type) {
-      case 'startFault':
-        return { tick: e.tick, t, kind: 'fault', label: `${c.fault} on ${c.vps}` };
-      case 'stopFault':
-        return { tick: e.tick, t, kind: 'recovery', label: `stop ${c.fault} on ${c.vps}` };
-      case 'hostFault':
-        return { tick: e.tick, t, kind: 'fault', label: c.fault.replace('_', ' ') };
-      case 'setMode':
-        return { tick: e.tick, t, kind: 'mode', label: `mode → ${modeBase(c.mode)}` };
-      case 'resizeVps':
-        return { tick: e.tick, t, kind: 'command', label: `resize ${c.vps}` };
-      case 'addVps':
-        return { tick: e.tick, t, kind: 'command', label: `add ${c.vps.id}` };
-      case 'removeVps':
-        return { tick: e.tick, t, kind: 'command', label: `remove ${c.vps}` };
-      default:
-        return null;
-    }
-  }
-  if (e.kind !== 'faultEnded' && e.kind !== 'oom' && e.kind !== 'reboot') return null;
-  const kind = e.kind === 'faultEnded' || e.change === 'up' ? 'recovery' : 'fault';
-  return { tick: e.tick, t, kind, label: e.message, side: e.side, note: true };
 }

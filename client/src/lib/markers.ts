@@ -6,7 +6,7 @@
  */
 import type { LabEvent, LabState } from '../../../shared/protocol.js';
 import { unloggedFaults } from './faultWindows.js';
-import { markerFor, type Marker } from './lab.svelte.js';
+import { markerFor, type Marker } from './eventMarker.js';
 
 /** A chart marker: something that happened, or (`ahead`) a scheduled event that has not fired yet. */
 export type ChartMarker = Marker & { ahead?: boolean };

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LabClient, markerFor, MAX_EVENTS, type LabSocket } from '../../../client/src/lib/lab.svelte.js';
+import { markerFor } from '../../../client/src/lib/eventMarker.js';
+import { LabClient, MAX_EVENTS, type LabSocket } from '../../../client/src/lib/lab.svelte.js';
 import type { FrameMessage, LabEvent, LabState, SnapshotMessage } from '../../../shared/protocol.js';
 import { ALL_ROWS } from '../../../shared/wire.js';
 import { FrameHistory } from '../../../server/lab/history.js';

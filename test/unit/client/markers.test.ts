@@ -9,7 +9,7 @@ import {
 } from '../../../client/src/lib/markers.js';
 import type { LabEvent, LabState } from '../../../shared/protocol.js';
 import { modeLabel } from '../../../shared/events.js';
-import { markerFor } from '../../../client/src/lib/lab.svelte.js';
+import { markerFor } from '../../../client/src/lib/eventMarker.js';
 
 /** 6 px per character; 1 px per tick of time. */
 const measure = (s: string): number => s.length * 6;
