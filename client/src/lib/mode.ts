@@ -1,9 +1,25 @@
 /** What the page reads of a lab's virtualization mode. */
-import type { ModeId } from '../../../shared/model.js';
+import { MODE_LABELS, type ModeId } from '../../../shared/model.js';
 import type { ModeSpec } from '../../../shared/protocol.js';
 
 /** The base mode of a mode spec (a mode id, or a base with overrides); undefined for none. */
 export function modeBase(mode: ModeSpec | undefined): ModeId | undefined {
   if (!mode) return undefined;
   return typeof mode === 'string' ? mode : mode.base;
+}
+
+/**
+ * The modes' names where a phone's mode menu has room for about 150 px of words: the full names
+ * ("Full virtualization (type-2, hosted)") were cut off there, the kind and the product kept.
+ */
+export const MODE_SHORT_LABELS: Record<ModeId, string> = {
+  full: 'Full (type-1, KVM)',
+  para: 'Paravirt. (Xen PV)',
+  container: 'Containers',
+  hosted: 'Full (type-2, hosted)',
+};
+
+/** A mode's name, short on a phone. */
+export function modeLabel(mode: ModeId, short: boolean): string {
+  return short ? MODE_SHORT_LABELS[mode] : MODE_LABELS[mode];
 }
