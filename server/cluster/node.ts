@@ -98,8 +98,13 @@ export class ClusterNode implements RemoteLabs {
     this.holds = new LabHolds(
       this.leases,
       () => redisReady(this.redis),
+      () => this.health.answering(),
       () => this.upkeep.soon('renew'),
     );
+    // Redis fell silent: the labs run here are held now, before a change is refused for it.
+    this.health.listen((answering) => {
+      if (!answering) this.registry?.judgeHolds();
+    });
     this.relay = new RelayHeld({
       io: () => this.io,
       redis: this.redis,

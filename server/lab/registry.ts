@@ -252,15 +252,27 @@ export class Registry {
   pumpAll(): void {
     const now = this.o.clock.now();
     for (const lab of this.labs.values()) {
-      if (this.resets.has(lab.id)) continue;
+      // A lab being reset or deleted does not run, but its viewers are told whether it is held.
       const held = this.o.heldBy?.(lab) ?? null;
       lab.holding.set(held);
+      if (this.resets.has(lab.id)) continue;
       if (held) {
         lab.skip(now);
         continue;
       }
       lab.pump(now);
       this.saver.due(lab, now);
+    }
+  }
+
+  /**
+   * Hold now every lab that is to be held (heldBy), its viewers told, without waiting for the next
+   * pump: what refuses a change for want of the store calls it first. A hold ends at a pump only.
+   */
+  judgeHolds(): void {
+    for (const lab of this.labs.values()) {
+      const held = this.o.heldBy?.(lab) ?? null;
+      if (held) lab.holding.set(held);
     }
   }
 

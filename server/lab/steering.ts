@@ -133,9 +133,10 @@ export class Steering {
    * it can. Not remembered by the request ids: sent again later, it applies.
    */
   private refusal(): { ok: false; error: ApiError } | null {
+    // Asked first: a store found silent just now holds the lab (its viewers told) before this reads it.
+    const away = this.lab.storeAway?.() ?? null;
     const reason = this.lab.holding.reason;
-    const away = reason ? null : (this.lab.storeAway?.() ?? null);
-    return reason || away ? notNow(this.lab.id, reason, away) : null;
+    return reason || away ? notNow(this.lab.id, reason, reason ? null : away) : null;
   }
 
   /** Re-apply one recorded command (or a clock record's pace) after a restore, without recording it again. */
