@@ -46,9 +46,18 @@ const pausesLogged = async () =>
     (e) => e.message === 'paused',
   ).length;
 
-/** Freeze Redis and wait until the page says the lab is held (its owner refuses changes then). */
+/**
+ * Freeze Redis, and wait until its owner finds it silent (no probe of its last 2 s came back: from
+ * then on it holds the lab and refuses every change until Redis answers a later probe) and the page
+ * says the lab is held. The page saying "Held" is not enough: on a busy machine the lab can be held a moment
+ * before the freeze (its lease renewed late) and step again on a renewal Redis answered just before
+ * it, taking a resend within the two seconds its owner still counts Redis as answering.
+ */
 async function freeze(page: Page): Promise<void> {
   redis.proc.kill('SIGSTOP');
+  await expect
+    .poll(async () => (await http(`${owner.url}/healthz`)).body.data.redisAnswers, { timeout: 15_000 })
+    .toBe(false);
   await expect
     .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 15_000 })
     .toMatch(/Held/);
