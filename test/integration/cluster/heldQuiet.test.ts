@@ -84,6 +84,5 @@ describe('an owner that finds Redis silent before its lease runs short', () => {
     const applied = await request<Ack>(onOwner, 'command', cmd, ANSWER_MS);
     expect(applied.ok, JSON.stringify(applied)).toBe(true);
     expect(await peek.hexists(keys.labs, 'quiet')).toBe(1);
-    expect(told.at(-1)).toEqual({ lab: 'quiet', held: null });
   }, 60_000);
 });
