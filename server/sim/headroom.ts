@@ -3,6 +3,7 @@
  * on the disk and the network, and what Dom0 could carry for its backend.
  */
 import { backendLimits, dom0Head } from './dom0head.js';
+import { drainThroughDom0 } from './drainDom0.js';
 import { capAtDom0, listDrainer, splitDrains } from './drainsplit.js';
 import * as headMod from './cpuheadroom.js';
 import type { SimState } from './state.js';
@@ -33,6 +34,9 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   const diskAvail = s.diskAvail,
     netAvail = s.netAvail;
   const sh = w.shared;
+  // (What drained ops cost Dom0 is booked by the service pass, outcome.ts.)
+  w.drainDom0.work = 0;
+  w.drainDom0.displaced = 0;
   if (w.ioQuiet) {
     // No I/O: nothing served, and no service reads a device headroom it does not use.
     sh.sumDisk = 0;
@@ -95,9 +99,14 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
   // Dom0 (model spec §5): what it carries of each backend, read by the drainers' caps and below.
   if (dom0) dom0Head(st, w, dom0Down, kDom0);
   if (dr.kDisk > 0 || dr.kNet > 0) {
-    // A drainer whose backend Dom0 holds can use no idle beyond what Dom0 carries for it.
-    if (dom0) capAtDom0(st, w);
-    splitDrains(w, idleDisk, idleNet);
+    // Under para the drained work joins Dom0's max-min split among the backends (drainDom0.ts); a
+    // drainer whose backend Dom0 holds (or a Dom0 that is down) lets it use no idle beyond what Dom0
+    // carries for it.
+    if (dom0 && !dom0Down && !p.dom0Charging) drainThroughDom0(st, w, idleDisk, idleNet);
+    else {
+      if (dom0) capAtDom0(st, w);
+      splitDrains(w, idleDisk, idleNet);
+    }
   }
   // The level each drainer not held below it reads (with none: the idle every drainer's cap left).
   const drainDiskLevel = dr.dLevel,
@@ -140,6 +149,9 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     // A drainer given the level reads it (its path at most); one held below it by its own
     // bottleneck, or with its want served and no drain, reads the headroom of one not draining.
     const backlogged = backlog[i] > 0;
+    // (A drainer reads no more than Dom0 carries through its backend for it.)
+    const dCeil = onDisk[i] === 1 ? dr.dCeil[i] : 1 / 0,
+      nCeil = onNet[i] === 1 ? dr.nCeil[i] : 1 / 0;
     let dFree = !(dw > ds0 * (1 + 1e-12)),
       nFree = !(nw > ns0 * (1 + 1e-12));
     if (onDisk[i] === 1) {
@@ -213,6 +225,8 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
         sumNet += ns;
         if (availD > lim[2]) availD = lim[2];
         if (availN > lim[3]) availN = lim[3];
+        if (availD > dCeil) availD = dCeil;
+        if (availN > nCeil) availN = nCeil;
       } else {
         sumDisk += ds0;
         sumNet += ns0;

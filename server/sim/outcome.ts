@@ -76,6 +76,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const dom0 = p.dom0 === true,
     rttMs = p.netRttMs,
     eCpu = p.eCpu;
+  // Dom0 CPU per native core of a drained op's work (drainDom0.ts); charged, the guest pays it.
+  const dom0Factor = dom0 && !p.dom0Charging ? p.dom0IoFactor : 0;
   const svcKey = w.svcKey,
     svcLambda = w.svcLambda,
     svcRhoCpu = w.svcRhoCpu,
@@ -207,7 +209,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         if (code !== STATE_DNR) running++;
       }
       // A drained backlog's device work is served too (from the idle share deviceHeadroom gave it).
-      if (backlog > 0 && lambda > 0) drainServed(w, i, lambda);
+      if (backlog > 0 && lambda > 0) drainServed(w, i, lambda, dom0Factor);
     } else {
       svcKey[i] = 0;
       backlogA[i] = 0;
@@ -259,10 +261,12 @@ function fairness(n: number, goodA: Float64Array, isoGoodA: Float64Array, stateC
 
 /**
  * Books the device work of the requests VPS i answered beyond what its base demand was served
- * (a draining backlog) as demanded and served, and adds it to the host's device totals.
+ * (a draining backlog) as demanded and served, and adds it to the host's device totals and, at
+ * `dom0Factor` times its native CPU (0: no Dom0 on the path), to Dom0's work.
  */
-function drainServed(w: Work, i: number, lambda: number): void {
+function drainServed(w: Work, i: number, lambda: number, dom0Factor: number): void {
   const s = w.s;
+  let dom0 = 0;
   const thr = w.m.throughputRps[i];
   const db = s.diskBase[i],
     nb = s.netBase[i];
@@ -276,6 +280,7 @@ function drainServed(w: Work, i: number, lambda: number): void {
       s.diskServed[i] += extra;
       w.m.diskDemandIops[i] += extra;
       w.shared.sumDisk += extra;
+      dom0 += extra * w.sin.params.diskOpCpuS;
     }
   }
   if (nb > 0) {
@@ -287,8 +292,11 @@ function drainServed(w: Work, i: number, lambda: number): void {
       s.netServed[i] += extra;
       w.m.netDemandMbps[i] += extra;
       w.shared.sumNet += extra;
+      dom0 += extra * w.sin.params.netMbitCpu;
     }
   }
+  // Under para each drained op passes its backend in Dom0 and costs it as any other (§5).
+  w.drainDom0.work += dom0 * dom0Factor;
 }
 
 /**

@@ -13,6 +13,7 @@ import * as memoryMod from './memory.js';
 import * as nicMod from './nicqueue.js';
 import * as swapMod from './swapfault.js';
 import * as cpuviewMod from './cpuview.js';
+import * as drainDom0Mod from './drainDom0.js';
 import * as isolatedMod from './isolated.js';
 import * as journalMod from './journal.js';
 import * as outcomeMod from './outcome.js';
@@ -31,6 +32,7 @@ const { memory } = memoryMod;
 const { nicQueueDelayMs } = nicMod;
 const { swapFaultMs } = swapMod;
 const { totals, cpuOutcome } = cpuviewMod;
+const { settleDom0 } = drainDom0Mod;
 const { isolated } = isolatedMod;
 const { journalWaitMs, orderedDrainMs, syncDiskLoad } = journalMod;
 const { service } = outcomeMod;
@@ -115,14 +117,19 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
 
   // --- Host -----------------------------------------------------------------------------------
   const h = w.host;
-  h.cpuUtil = Math.min(1, sumGot / host.cores);
+  // Dom0 also worked for the ops drained from backlogs (the service pass summed them), and a backend
+  // above the fair level gave up to them what a drainer under it took (drainDom0.ts).
+  const dd = w.drainDom0;
+  if (dd.work > 0) settleDom0(st, w);
+  const dom0More = dd.work - dd.displaced;
+  h.cpuUtil = Math.min(1, (sumGot + dom0More) / host.cores);
   h.memUsedGiB = Math.min(res, host.ramGiB);
   h.hostSwapGiB = sh.hostSwapGiB;
   // (The service pass added what draining backlogs were served to the device totals.)
   h.diskUtil = Math.min(1, sh.sumDisk / host.diskIops);
   h.netUtil = Math.min(1, sh.sumNet / host.netMbps);
-  h.dom0CpuUtil = p.dom0 && p.dom0Vcpus > 0 ? sh.dom0Got / p.dom0Vcpus : 0;
-  h.cpuIdleCores = ctx.idle;
+  h.dom0CpuUtil = p.dom0 && p.dom0Vcpus > 0 ? Math.min(1, (sh.dom0Got + dom0More) / p.dom0Vcpus) : 0;
+  h.cpuIdleCores = Math.max(0, ctx.idle - dom0More);
   h.hostOsCpuUtil = sh.hostOsCpu / host.cores;
   sh.diskU = uDisk;
   sh.netU = uNet;

@@ -7,6 +7,7 @@ import { HostFigures, MetricArrays, ScratchArrays, SharedFigures } from './array
 import { Backends } from './backends.js';
 import { CarryBase } from './dom0cpu.js';
 import { Dom0Head } from './dom0head.js';
+import { DrainDom0 } from './drainDom0.js';
 import { DrainSplit } from './drainsplit.js';
 import { HeadroomScratch } from './cpuheadroom.js';
 import { VcpuHeadroomScratch } from './vcpuheadroom.js';
@@ -117,6 +118,8 @@ export class Work {
   readonly backends: Backends;
   /** The services draining a backlog on each device, and their part of its idle (drainsplit.ts). */
   readonly drains: DrainSplit;
+  /** Dom0's split with the drained work in it, and what drained ops cost it (para, drainDom0.ts). */
+  readonly drainDom0: DrainDom0;
   /** What Dom0 carries of each backend this tick (para, dom0head.ts). */
   readonly dom0Head: Dom0Head;
   /** The first I/O pass's own I/O CPU and demands, before Dom0's carry scaled them (dom0cpu.ts). */
@@ -204,6 +207,7 @@ export class Work {
     this.ones = new Float64Array(n + 1).fill(1);
     this.backends = new Backends(n);
     this.drains = new DrainSplit(n);
+    this.drainDom0 = new DrainDom0(n);
     this.dom0Head = new Dom0Head();
     this.carryBase = new CarryBase(n);
     this.headroom = new HeadroomScratch(n);
