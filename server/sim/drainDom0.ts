@@ -27,6 +27,8 @@ export class DrainDom0 {
   readonly carried: Float64Array;
   /** Per backend: 1 where its guest drains a backlog through it this tick. */
   readonly draining: Uint8Array;
+  /** `carried` and `draining` hold this tick's split (set by `drainThroughDom0`). */
+  ready = false;
   /** Dom0 CPU the drained ops cost this tick (cores), summed by outcome.ts as it books them. */
   work = 0;
   /** Dom0 CPU the backends that do not drain gave up to the drained work (cores, `settleDom0`). */
@@ -114,6 +116,7 @@ export function drainThroughDom0(st: SimState, w: Work, idleDisk: number, idleNe
   draining.fill(0);
   for (let j = 0; j < d.kDisk; j++) draining[d.disk[j]] = 1;
   for (let j = 0; j < d.kNet; j++) draining[n + d.net[j]] = 1;
+  dd.ready = true;
 }
 
 /** Drainer i's ceilings where Dom0 holds its backend (what it carries), else none (Infinity). */
@@ -136,6 +139,11 @@ export function settleDom0(st: SimState, w: Work): void {
   const sh = w.shared;
   const over = sh.dom0Got + dd.work - sh.dom0Cap;
   if (!(dd.work > 0 && over > 0)) return;
+  if (!dd.ready) {
+    // (Drained with no split of this tick to read: Dom0 still works no more than it has.)
+    dd.displaced = over;
+    return;
+  }
   const n = st.vps.length;
   const carried = dd.carried,
     draining = dd.draining;
