@@ -119,6 +119,47 @@ export function drainThroughDom0(st: SimState, w: Work, idleDisk: number, idleNe
   dd.ready = true;
 }
 
+/**
+ * Books the device work of the requests VPS i answered beyond what its base demand was served (a
+ * draining backlog; outcome.ts calls it as it evaluates the service) as demanded and served, adds
+ * it to the host's device totals and, at `dom0Factor` times its native CPU (0: no Dom0 on the
+ * path), to Dom0's work.
+ */
+export function bookDrain(w: Work, i: number, lambda: number, dom0Factor: number): void {
+  const s = w.s;
+  let dom0 = 0;
+  const thr = w.m.throughputRps[i];
+  const db = s.diskBase[i],
+    nb = s.netBase[i];
+  if (db > 0) {
+    const df = s.diskFault[i] * s.faultIoScale[i];
+    // (Without a storm its share is db / db, exactly 1.)
+    let part = s.diskServed[i];
+    if (df !== 0) part *= db / (db + df);
+    const extra = (thr * db) / lambda - part;
+    if (extra > 0) {
+      s.diskServed[i] += extra;
+      w.m.diskDemandIops[i] += extra;
+      w.shared.sumDisk += extra;
+      dom0 += extra * w.sin.params.diskOpCpuS;
+    }
+  }
+  if (nb > 0) {
+    const nf = s.netFault[i] * s.faultIoScale[i];
+    let part = s.netServed[i];
+    if (nf !== 0) part *= nb / (nb + nf);
+    const extra = (thr * nb) / lambda - part;
+    if (extra > 0) {
+      s.netServed[i] += extra;
+      w.m.netDemandMbps[i] += extra;
+      w.shared.sumNet += extra;
+      dom0 += extra * w.sin.params.netMbitCpu;
+    }
+  }
+  // Under para each drained op passes its backend in Dom0 and costs it as any other (§5).
+  w.drainDom0.work += dom0 * dom0Factor;
+}
+
 /** Drainer i's ceilings where Dom0 holds its backend (what it carries), else none (Infinity). */
 function heldCeilings(st: SimState, w: Work, i: number): void {
   const d = w.drains;

@@ -4,6 +4,7 @@
  * changed), then its degradation against the isolated counterfactual, its state and health, and
  * Jain's fairness over the host. The CPU side is cpuview.ts, the counterfactual isolated.ts.
  */
+import * as drainDom0Mod from './drainDom0.js';
 import * as serviceMod from './service.js';
 import type { SimState } from './state.js';
 import * as codes from './work.js';
@@ -11,6 +12,7 @@ import type { ServiceContext, Work } from './work.js';
 
 const { STATE_DEGRADED, STATE_DNR, STATE_RUNNING } = codes;
 const { evaluate } = serviceMod;
+const { bookDrain } = drainDom0Mod;
 // Infinity is a global: read in a branch that never ran, V8 cannot fold it to a constant and boxes
 // every double merged with it on the heap. Hence 1 / 0 below: a constant division folds (a module
 // constant would not survive bundling, which makes it a mutable var).
@@ -209,7 +211,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         if (code !== STATE_DNR) running++;
       }
       // A drained backlog's device work is served too (from the idle share deviceHeadroom gave it).
-      if (backlog > 0 && lambda > 0) drainServed(w, i, lambda, dom0Factor);
+      if (backlog > 0 && lambda > 0) bookDrain(w, i, lambda, dom0Factor);
     } else {
       svcKey[i] = 0;
       backlogA[i] = 0;
@@ -257,46 +259,6 @@ function fairness(n: number, goodA: Float64Array, isoGoodA: Float64Array, stateC
   }
   if (k > 0 && sq > 0) return (sum * sum) / (k * sq);
   return 0 / 0;
-}
-
-/**
- * Books the device work of the requests VPS i answered beyond what its base demand was served
- * (a draining backlog) as demanded and served, and adds it to the host's device totals and, at
- * `dom0Factor` times its native CPU (0: no Dom0 on the path), to Dom0's work.
- */
-function drainServed(w: Work, i: number, lambda: number, dom0Factor: number): void {
-  const s = w.s;
-  let dom0 = 0;
-  const thr = w.m.throughputRps[i];
-  const db = s.diskBase[i],
-    nb = s.netBase[i];
-  if (db > 0) {
-    const df = s.diskFault[i] * s.faultIoScale[i];
-    // (Without a storm its share is db / db, exactly 1.)
-    let part = s.diskServed[i];
-    if (df !== 0) part *= db / (db + df);
-    const extra = (thr * db) / lambda - part;
-    if (extra > 0) {
-      s.diskServed[i] += extra;
-      w.m.diskDemandIops[i] += extra;
-      w.shared.sumDisk += extra;
-      dom0 += extra * w.sin.params.diskOpCpuS;
-    }
-  }
-  if (nb > 0) {
-    const nf = s.netFault[i] * s.faultIoScale[i];
-    let part = s.netServed[i];
-    if (nf !== 0) part *= nb / (nb + nf);
-    const extra = (thr * nb) / lambda - part;
-    if (extra > 0) {
-      s.netServed[i] += extra;
-      w.m.netDemandMbps[i] += extra;
-      w.shared.sumNet += extra;
-      dom0 += extra * w.sin.params.netMbitCpu;
-    }
-  }
-  // Under para each drained op passes its backend in Dom0 and costs it as any other (§5).
-  w.drainDom0.work += dom0 * dom0Factor;
 }
 
 /**
