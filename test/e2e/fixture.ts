@@ -24,15 +24,30 @@ import {
 /** Opens a page at `path` (relative to the server) in a fresh context, closed after the test. */
 export type Open = (path: string, opts?: PageOptions) => Promise<OpenedPage>;
 
+/** What a file's server is asked once it listens, without waiting for the answer. */
+export interface Warm {
+  /**
+   * Paths fetched at once (e.g. `/api/scorecard`, computed on first ask): what a later test opens
+   * is ready, or under way, by then.
+   */
+  warm?: readonly string[];
+}
+
 /** The browser-test API for one file; `server` options apply to the file's server. */
-export function browserTest(server: ServerOptions = {}) {
+export function browserTest(server: ServerOptions = {}, { warm = [] }: Warm = {}) {
   return (
     base
       // Vitest reads a fixture's dependencies from its first parameter, so `{}` says "none".
       // eslint-disable-next-line no-empty-pattern
       .extend('server', { scope: 'file' }, async ({}, { onCleanup }): Promise<RunningServer> => {
         const s = await startServer(server);
+        const warming = warm.map((path) =>
+          fetch(`${s.url}${path}`)
+            .then((r) => r.arrayBuffer())
+            .catch(() => undefined),
+        );
         onCleanup(async () => {
+          await Promise.all(warming);
           await s.stop();
           removeDataDir(s.dataDir);
         });

@@ -50,6 +50,34 @@ export async function setSpeed(
   if (r.status !== 200) throw new Error(`speed ${speed}: ${r.status} ${JSON.stringify(r.body)}`);
 }
 
+/** A clock action over REST; returns the pace it left. */
+async function clock(
+  server: RunningServer,
+  lab: string,
+  body: { action: 'pause' | 'resume' } | { action: 'step'; ticks: number },
+  token?: string,
+): Promise<{ tick: number; paused: boolean }> {
+  const r = await api<unknown>(server, `/api/labs/${encodeURIComponent(lab)}/clock`, { body, token });
+  if (r.status !== 200) throw new Error(`${body.action}: ${r.status} ${JSON.stringify(r.body)}`);
+  return unwrap<{ tick: number; paused: boolean }>(r.body);
+}
+
+/**
+ * Pauses a lab and brings it to `tick` with the clock's step action (exactly those ticks, however
+ * loaded the machine; none when it is there already). It stays paused. Returns the tick reached.
+ */
+export async function stepTo(
+  server: RunningServer,
+  lab: string,
+  tick: number,
+  token?: string,
+): Promise<number> {
+  let at = (await clock(server, lab, { action: 'pause' }, token)).tick;
+  while (at < tick)
+    at = (await clock(server, lab, { action: 'step', ticks: Math.min(MAX_STEP, tick - at) }, token)).tick;
+  return at;
+}
+
 /**
  * Brings a lab to `tick` at once with the clock's step action (exactly those ticks, however loaded
  * the machine), then lets it run on in real time. Returns the tick reached.
@@ -60,21 +88,28 @@ export async function advanceTo(
   tick: number,
   token?: string,
 ): Promise<number> {
-  let at = (await labState(server, lab)).tick;
-  while (at < tick) {
-    const ticks = Math.min(MAX_STEP, tick - at);
-    const r = await api<unknown>(server, `/api/labs/${encodeURIComponent(lab)}/clock`, {
-      body: { action: 'step', ticks },
-      token,
-    });
-    if (r.status !== 200) throw new Error(`step ${ticks}: ${r.status} ${JSON.stringify(r.body)}`);
-    at = unwrap<{ tick: number }>(r.body).tick;
+  const at = await stepTo(server, lab, tick, token);
+  await clock(server, lab, { action: 'resume' }, token);
+  return at;
+}
+
+/**
+ * Pauses a lab and steps it `chunk` ticks at a time until `until` holds at the tick reached (at most
+ * `max` ticks on), then lets it run on in real time. Returns that tick.
+ */
+export async function advanceUntil(
+  server: RunningServer,
+  lab: string,
+  until: (tick: number) => Promise<boolean>,
+  { chunk = 50, max = 3000 }: { chunk?: number; max?: number } = {},
+): Promise<number> {
+  const from = await stepTo(server, lab, 0);
+  let at = from;
+  while (!(await until(at))) {
+    if (at - from >= max) throw new Error(`still not there ${max} ticks on, at tick ${at}`);
+    at = (await clock(server, lab, { action: 'step', ticks: chunk })).tick;
   }
-  const r = await api(server, `/api/labs/${encodeURIComponent(lab)}/clock`, {
-    body: { action: 'resume' },
-    token,
-  });
-  if (r.status !== 200) throw new Error(`resume: ${r.status} ${JSON.stringify(r.body)}`);
+  await clock(server, lab, { action: 'resume' });
   return at;
 }
 
