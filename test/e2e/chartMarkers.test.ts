@@ -9,11 +9,12 @@ import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { api } from './harness.js';
 import {
+  advanceTo,
   createLab,
   labState,
   plotted,
   presetScenario,
-  setSpeed,
+  stepTo,
   waitChartsPast,
   waitForPlotted,
   waitForState,
@@ -93,7 +94,7 @@ describe('chart markers', () => {
     open,
   }) => {
     const lab = await createLab(server, { scenario: presetScenario('sre-incident', {}, true) });
-    await waitForState(server, lab, (s) => s.tick >= 20);
+    await stepTo(server, lab, 20);
     expect((await api(server, `/api/labs/${lab}/clock`, { body: { action: 'pause' } })).status).toBe(200);
     const s = await labState(server, lab);
     expect(s.tick).toBeLessThan(250);
@@ -114,10 +115,9 @@ describe('chart markers', () => {
       expect(Math.abs(Number(mm) * 60 + Number(ss) - (75 - s.tick / 10)), stop).toBeLessThanOrEqual(1.5);
       expectReadable(d, id);
     }
-    await setSpeed(server, lab, 10);
+    // Five simulated minutes on, stepped at once: io_storm (tick 300) has fired, its stop not yet.
+    await stepTo(server, lab, 320);
     expect((await api(server, `/api/labs/${lab}/clock`, { body: { action: 'resume' } })).status).toBe(200);
-    await waitForState(server, lab, (s) => s.tick >= 320, 30_000);
-    await setSpeed(server, lab, 1);
     const after = await waitDrawn(
       page,
       'chart-p99',
@@ -142,8 +142,8 @@ describe('chart markers', () => {
       const from = (await labState(server, lab)).tick;
       await page.getByLabel('Virtualization mode').selectOption(mode);
       await waitForState(server, lab, (s) => s.mode === mode);
-      // About two seconds apart: close enough that their labels would collide in one row.
-      await waitForState(server, lab, (s) => s.tick >= from + 20);
+      // Two seconds apart (stepped): close enough that their labels would collide in one row.
+      await stepTo(server, lab, from + 20);
     }
     // Each switch is named, a quick run of them in one label ("mode → full → para → …").
     const named = (d: Drawn): string[] =>
@@ -175,13 +175,13 @@ describe('compare view markers', () => {
     open,
   }) => {
     const lab = await createLab(server, { preset: 'demo' });
-    await waitForState(server, lab, (s) => s.tick >= 50);
+    await stepTo(server, lab, 50);
     const hog = await api(server, `/api/labs/${lab}/commands`, {
       body: { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' },
     });
     expect(hog.status).toBe(200);
     const since = (await waitForState(server, lab, (s) => s.faults.length > 0)).faults[0].sinceTick;
-    await waitForState(server, lab, (s) => s.tick >= since + 30);
+    await advanceTo(server, lab, since + 30);
     const { page, errors } = await open(`/?lab=${lab}`);
     await page.getByTestId('vps-card-batch-1').waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Compare' }).click();
@@ -267,9 +267,7 @@ describe('Dom0 / host OS chart', () => {
     expect(await keys()).toEqual(['Dom0', 'host OS', 'all cores']);
     // Once Dom0's samples have scrolled out of the window, its key leaves with them.
     const switched = (await labState(server, lab)).tick;
-    await setSpeed(server, lab, 10);
-    await waitForState(server, lab, (s) => s.tick > switched + 650, 30_000);
-    await setSpeed(server, lab, 1);
+    await advanceTo(server, lab, switched + 652);
     await expect.poll(keys, { timeout: 15_000 }).toEqual(['host OS', 'all cores']);
     expect(errors).toEqual([]);
   }, 90_000);
