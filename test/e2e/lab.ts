@@ -88,7 +88,9 @@ export async function advanceTo(
   tick: number,
   token?: string,
 ): Promise<number> {
-  const at = await stepTo(server, lab, tick, token);
+  let at = (await labState(server, lab)).tick;
+  while (at < tick)
+    at = (await clock(server, lab, { action: 'step', ticks: Math.min(MAX_STEP, tick - at) }, token)).tick;
   await clock(server, lab, { action: 'resume' }, token);
   return at;
 }
