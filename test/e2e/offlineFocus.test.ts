@@ -118,16 +118,18 @@ describe('the keyboard’s focus across a lost link', () => {
   }) => {
     const lab = await createLab(server, { scenario: presetScenario('demo') });
     const hasFocus = (c: Locator) => c.evaluate((e) => e === document.activeElement);
-    const tried: Tried[] = [];
-    for (const c of CASES) {
-      const { page, errors } = await open(`/?lab=${lab}`);
-      await card(page).waitFor({ timeout: 15_000 });
-      await c.prepare?.(page);
-      const control = c.control(page);
-      await expect.poll(() => control.getAttribute('aria-disabled'), { timeout: 15_000 }).not.toBe('true');
-      const banner = page.getByTestId('disconnected-banner');
-      tried.push({ c, page, errors, control, banner, shown: undefined });
-    }
+    // The pages open side by side: each waits on its own page's controls.
+    const tried: Tried[] = await Promise.all(
+      CASES.map(async (c) => {
+        const { page, errors } = await open(`/?lab=${lab}`);
+        await card(page).waitFor({ timeout: 30_000 });
+        await c.prepare?.(page);
+        const control = c.control(page);
+        await expect.poll(() => control.getAttribute('aria-disabled'), { timeout: 30_000 }).not.toBe('true');
+        const banner = page.getByTestId('disconnected-banner');
+        return { c, page, errors, control, banner, shown: undefined };
+      }),
+    );
     for (const t of tried) {
       await t.control.focus();
       t.shown = await t.c.shown(t.page, t.control);
