@@ -241,7 +241,8 @@ describe('Dom0 / host OS chart', () => {
   }) => {
     const lab = await createLab(server, { scenario: presetScenario('sre-incident') });
     const { page, errors } = await open(`/?lab=${lab}`);
-    await waitChartsPast(page, 5, ['chart-host']);
+    // More than ten samples drawn before the storm, so the history below holds a past to compare.
+    await waitChartsPast(page, 12, ['chart-host']);
     const host = page.getByTestId('chart-host');
     await expect.poll(() => host.locator('figcaption').textContent()).toMatch(/Dom0 CPU/);
     const before = await plotted(page, 'chart-host', 'dom0CpuUtil');
