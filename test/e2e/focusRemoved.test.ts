@@ -7,20 +7,12 @@
  * and the readout names batch-1 only where it has a value.
  */
 import { describe, expect } from 'vitest';
-import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
+import { focused } from './focus.js';
 import { api, unwrap } from './harness.js';
 import { advanceTo, createLab, waitChartsPast } from './lab.js';
 
 const test = browserTest();
-
-function focused(page: Page): Promise<string | null> {
-  return page.evaluate(() => {
-    const e = document.activeElement as HTMLElement | null;
-    if (!e || e === document.body) return null;
-    return e.getAttribute('aria-label') ?? e.textContent?.trim() ?? e.tagName;
-  });
-}
 
 describe('a VPS the charts focus on, removed', () => {
   test('takes the charts’ focus with it, the keyboard’s goes to the next card, the readout forgets it', async ({

@@ -3,19 +3,11 @@
  * Escape closes one thing (the innermost), not also the charts' focus on a VPS behind it.
  */
 import { describe, expect } from 'vitest';
-import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
+import { focused } from './focus.js';
 import { createLab, waitForState } from './lab.js';
 
 const test = browserTest();
-
-function focused(page: Page): Promise<string | null> {
-  return page.evaluate(() => {
-    const e = document.activeElement as HTMLElement | null;
-    if (!e || e === document.body) return null;
-    return e.getAttribute('aria-label') ?? e.textContent?.trim() ?? e.tagName;
-  });
-}
 
 describe('keyboard only', () => {
   test('Escape closes the New VPS form, back on its button, and the next Escape ends the charts’ focus', async ({

@@ -5,6 +5,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
+import { focused } from './focus.js';
 import { createLab } from './lab.js';
 
 const test = browserTest();
@@ -18,14 +19,6 @@ async function resize(page: Page, width: number, height: number): Promise<void> 
 }
 
 /** What has the focus, named as a screen reader names it. */
-function focused(page: Page): Promise<string | null> {
-  return page.evaluate(() => {
-    const e = document.activeElement as HTMLElement | null;
-    if (!e || e === document.body) return null;
-    return e.getAttribute('aria-label') ?? e.textContent?.trim() ?? e.tagName;
-  });
-}
-
 describe('a resize keeps what the user started', () => {
   test('the host panel keeps the focus, a card its removal question, across 961 and 1280 px', async ({
     server,
