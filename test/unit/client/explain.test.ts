@@ -127,10 +127,22 @@ describe('explain', () => {
     );
   });
 
-  it('tells a guest silenced by its own storm that its own storm did it, not the neighbour it also waits for', () => {
+  it.each([
+    {
+      what: 'tells a guest silenced by its own storm that its own storm did it, not the neighbour it also waits for',
+      started: ['io_storm'],
+      line: 'batch-1 does not respond (DNR): its own io_storm',
+    },
+    {
+      what: 'names every fault a guest runs at once when they, not a neighbour, silence it',
+      started: ['cpu_hog', 'io_storm'],
+      line: 'batch-1 does not respond (DNR): its own cpu_hog and io_storm',
+    },
+  ] as const)('$what', ({ started, line }) => {
     const engine = createEngine({ ...demo, events: [] }, { mode: 'para' });
     engine.advance(50);
-    expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'io_storm' }).ok).toBe(true);
+    for (const fault of started)
+      expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault }).ok).toBe(true);
     const { faults, hostFaults, mode, host } = engine.state();
     let dnr = 0;
     for (let t = 0; t < 300; t++) {
@@ -138,28 +150,7 @@ describe('explain', () => {
       const batch = f.vps.find((v) => v.id === 'batch-1')!;
       if (batch.state !== 'dnr') continue;
       dnr++;
-      expect(explain({ vps: batch, frame: f, faults, hostFaults, mode, host }), `tick ${f.tick}`).toBe(
-        'batch-1 does not respond (DNR): its own io_storm',
-      );
-    }
-    expect(dnr).toBeGreaterThan(10);
-  });
-
-  it('names every fault a guest runs at once when they, not a neighbour, silence it', () => {
-    const engine = createEngine({ ...demo, events: [] }, { mode: 'para' });
-    engine.advance(50);
-    expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' }).ok).toBe(true);
-    expect(engine.apply({ type: 'startFault', vps: 'batch-1', fault: 'io_storm' }).ok).toBe(true);
-    const { faults, hostFaults, mode, host } = engine.state();
-    let dnr = 0;
-    for (let t = 0; t < 300; t++) {
-      const f = engine.step();
-      const batch = f.vps.find((v) => v.id === 'batch-1')!;
-      if (batch.state !== 'dnr') continue;
-      dnr++;
-      expect(explain({ vps: batch, frame: f, faults, hostFaults, mode, host }), `tick ${f.tick}`).toBe(
-        'batch-1 does not respond (DNR): its own cpu_hog and io_storm',
-      );
+      expect(explain({ vps: batch, frame: f, faults, hostFaults, mode, host }), `tick ${f.tick}`).toBe(line);
     }
     expect(dnr).toBeGreaterThan(10);
   });
