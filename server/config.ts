@@ -25,6 +25,8 @@ export interface Config {
   maxClientsPerAddress: number;
   /** Commands (and clock actions) per second per client, sustained; bursts up to twice that. */
   commandRate: number;
+  /** Bytes of REST request bodies being read or handled at once, across every client. */
+  maxBodyBytesInFlight: number;
   /** Frames per second broadcast to clients at most. */
   broadcastHz: number;
   /** Seconds of simulated time each lab keeps at full resolution. */
@@ -67,6 +69,7 @@ const FIELDS = {
   maxClients: { env: 'MAX_CLIENTS', flag: 'max-clients' },
   maxClientsPerAddress: { env: 'MAX_CLIENTS_PER_ADDRESS', flag: 'max-clients-per-address' },
   commandRate: { env: 'COMMAND_RATE', flag: 'command-rate' },
+  maxBodyBytesInFlight: { env: 'MAX_BODY_BYTES_IN_FLIGHT', flag: 'max-body-bytes-in-flight' },
   broadcastHz: { env: 'BROADCAST_HZ', flag: 'broadcast-hz' },
   historyS: { env: 'HISTORY_S', flag: 'history-s' },
   snapshotEveryS: { env: 'SNAPSHOT_EVERY_S', flag: 'snapshot-every-s' },
@@ -87,6 +90,7 @@ export const DEFAULTS: Config = {
   maxClients: 2000,
   maxClientsPerAddress: 256,
   commandRate: 10,
+  maxBodyBytesInFlight: 16 * 1024 * 1024,
   broadcastHz: 10,
   historyS: 900,
   snapshotEveryS: 30,
@@ -179,6 +183,7 @@ export function loadConfig(
     maxClients: raw('maxClients'),
     maxClientsPerAddress: raw('maxClientsPerAddress'),
     commandRate: raw('commandRate'),
+    maxBodyBytesInFlight: raw('maxBodyBytesInFlight'),
     broadcastHz: raw('broadcastHz'),
     historyS: raw('historyS'),
     snapshotEveryS: raw('snapshotEveryS'),
@@ -227,6 +232,9 @@ export function loadConfig(
   if (r.maxClientsPerAddress)
     c.maxClientsPerAddress = int(r.maxClientsPerAddress[0], r.maxClientsPerAddress[1], 1, 100_000);
   if (r.commandRate) c.commandRate = num(r.commandRate[0], r.commandRate[1], 0.1, 10_000);
+  // At least one body at the limit (1 MiB), or a large scenario could never be posted.
+  if (r.maxBodyBytesInFlight)
+    c.maxBodyBytesInFlight = int(r.maxBodyBytesInFlight[0], r.maxBodyBytesInFlight[1], 1024 * 1024, 2 ** 32);
   if (r.broadcastHz) c.broadcastHz = num(r.broadcastHz[0], r.broadcastHz[1], 0.1, 10);
   if (r.historyS) c.historyS = num(r.historyS[0], r.historyS[1], 10, 86_400);
   if (r.snapshotEveryS) c.snapshotEveryS = num(r.snapshotEveryS[0], r.snapshotEveryS[1], 1, 86_400);

@@ -4,7 +4,9 @@
  * near the limit costs tens of milliseconds of the one thread that also steps the labs, so a loop
  * of them from one address would slow every lab's frames; past its budget an address's bodies are
  * refused unread (429, naming the budget) until it refills. The budget runs on real time: it bounds
- * real work.
+ * real work. Across every address, the bytes of bodies being read or handled at once are held to
+ * `maxBodyBytesInFlight` (many addresses each within their budget would otherwise add up): past it
+ * a body is refused unread, 503 naming the limit, until some of those in flight are answered.
  */
 import express, { type Request, type RequestHandler } from 'express';
 import { duplicateKeyMessage, findDuplicateKey } from '../jsonKeys.js';
@@ -22,9 +24,13 @@ export const BODY_BYTES_BURST = 4 * MAX_BODY_BYTES;
 const hasBody = (req: Request): boolean =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
 
-/** The middleware of `/api`, in order: the budget, the charset, the parser, the content type. */
-export function bodyReaders(): RequestHandler[] {
+/**
+ * The middleware of `/api`, in order: the budgets (the server's, then the address's), the charset,
+ * the parser, the content type.
+ */
+export function bodyReaders(maxInFlight: number): RequestHandler[] {
   const budgets = new KeyedBuckets(BODY_BYTES_PER_S, BODY_BYTES_BURST);
+  let inFlight = 0;
 
   const budget: RequestHandler = (req, res, next) => {
     if (!hasBody(req)) return next();
@@ -33,16 +39,35 @@ export function bodyReaders(): RequestHandler[] {
     if (declared > MAX_BODY_BYTES) return next();
     // A chunked body declares no length: it may be as long as the limit.
     const bytes = Number.isFinite(declared) && declared > 0 ? declared : MAX_BODY_BYTES;
-    if (budgets.take(req.ip ?? 'unknown', performance.now(), bytes)) return next();
-    res.setHeader('Retry-After', String(Math.ceil(bytes / BODY_BYTES_PER_S)));
+    const chunked = declared > 0 ? '' : ' (chunked: counted at the limit)';
     // The body is not read: the connection is closed once answered.
+    if (inFlight + bytes > maxInFlight) {
+      res.setHeader('Retry-After', '1');
+      res.setHeader('Connection', 'close');
+      return sendError(
+        res,
+        apiError(
+          'UNAVAILABLE',
+          `request bodies being read across the server: at most ${maxInFlight} bytes at once ` +
+            `(MAX_BODY_BYTES_IN_FLIGHT); ${inFlight} are, and this one is ${bytes} bytes${chunked}: ` +
+            'send it again in a moment',
+        ),
+      );
+    }
+    if (budgets.take(req.ip ?? 'unknown', performance.now(), bytes)) {
+      // Held until the answer is sent or the connection closes, whichever comes first.
+      inFlight += bytes;
+      res.once('close', () => (inFlight -= bytes));
+      return next();
+    }
+    res.setHeader('Retry-After', String(Math.ceil(bytes / BODY_BYTES_PER_S)));
     res.setHeader('Connection', 'close');
     sendError(
       res,
       apiError(
         'RATE_LIMITED',
         `request bodies from one address: at most ${mib(BODY_BYTES_PER_S)} per second (bursts of ` +
-          `${mib(BODY_BYTES_BURST)}); this one is ${bytes} bytes${declared > 0 ? '' : ' (chunked: counted at the limit)'}`,
+          `${mib(BODY_BYTES_BURST)}); this one is ${bytes} bytes${chunked}`,
       ),
     );
   };

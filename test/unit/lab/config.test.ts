@@ -12,6 +12,11 @@ describe('loadConfig', () => {
   it('reads the environment, and flags win over it', () => {
     const c = loadConfig({ PORT: '4000', MAX_LABS: '3' }, ['--port', '5000', '--command-rate=2.5']);
     expect(c).toMatchObject({ port: 5000, maxLabs: 3, commandRate: 2.5 });
+    const bodies = (env: Record<string, string>, argv: string[]) =>
+      loadConfig(env, argv).maxBodyBytesInFlight;
+    expect(bodies({}, [])).toBe(16 * 1024 * 1024);
+    expect(bodies({ MAX_BODY_BYTES_IN_FLIGHT: '2097152' }, [])).toBe(2097152);
+    expect(bodies({}, ['--max-body-bytes-in-flight=4194304'])).toBe(4194304);
   });
 
   it.each([
@@ -22,6 +27,8 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ ALLOWED_ORIGINS: 'example.com' }, 'ALLOWED_ORIGINS'],
     [{ CONTROL_TOKEN: 'short' }, 'CONTROL_TOKEN'],
+    [{ MAX_BODY_BYTES_IN_FLIGHT: '1000' }, 'MAX_BODY_BYTES_IN_FLIGHT'],
+    [{ MAX_BODY_BYTES_IN_FLIGHT: '2mb' }, 'MAX_BODY_BYTES_IN_FLIGHT'],
   ])('a bad value names its variable: %o', (env, name) => {
     expect(() => loadConfig(env, [])).toThrow(ConfigError);
     expect(() => loadConfig(env, [])).toThrow(new RegExp(`^${name}: `));

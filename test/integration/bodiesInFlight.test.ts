@@ -1,0 +1,112 @@
+/**
+ * Bodies from many addresses at once, each address within its own budget, are held to a cap in all
+ * (MAX_BODY_BYTES_IN_FLIGHT): past it a body is refused unread, 503 naming the limit, and once a
+ * body in flight is answered or its connection closes, the next is read again.
+ */
+import { request, type ClientRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http, removeDir, startServer, type TestServer } from './helpers.js';
+
+const CAP = 2 * 1024 * 1024;
+const SIZE = 800_000;
+const big = JSON.stringify({ id: 'x', preset: 'demo', pad: 'a'.repeat(SIZE) });
+
+let t: TestServer;
+const opened: ClientRequest[] = [];
+
+beforeAll(async () => {
+  t = await startServer({ config: { maxBodyBytesInFlight: CAP } });
+});
+
+afterAll(async () => {
+  for (const r of opened) r.destroy();
+  await t.close();
+  removeDir(t.dataDir);
+});
+
+interface Answer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  body: any;
+}
+
+/** Open a POST of `big` from `from`, its headers and a first part of its body sent, the rest held. */
+function open(from: string): { req: ClientRequest; answer: Promise<Answer> } {
+  const url = new URL('/api/labs', t.url);
+  let req!: ClientRequest;
+  const answer = new Promise<Answer>((resolve, reject) => {
+    req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress: from,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }),
+        );
+      },
+    );
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err),
+    );
+    req.write(big.slice(0, 1000));
+  });
+  opened.push(req);
+  return { req, answer };
+}
+
+/** POST `big` whole from `from`. */
+function post(from: string): Promise<Answer> {
+  const o = open(from);
+  o.req.end(big.slice(1000));
+  return o.answer;
+}
+
+/** POST whole bodies from `from` until one is answered `status` (the held ones reach the server first). */
+async function until(from: string, status: number): Promise<Answer> {
+  for (let i = 0; i < 40; i++) {
+    const a = await post(from);
+    if (a.status === status) return a;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no answer ${status} from ${from}`);
+}
+
+describe('request bodies in flight across the server', () => {
+  it('past the cap a body is refused 503 naming it; once one in flight ends, bodies are read again', async () => {
+    // Two bodies held half-sent from two addresses (each well within its own budget): 1.6 MB.
+    const a = open('127.0.0.21');
+    const b = open('127.0.0.22');
+
+    // A third address: its body would pass the cap, refused unread.
+    const refused = await until('127.0.0.23', 503);
+    expect(refused.body.error).toEqual({
+      code: 'UNAVAILABLE',
+      message:
+        `request bodies being read across the server: at most ${CAP} bytes at once ` +
+        `(MAX_BODY_BYTES_IN_FLIGHT); ${2 * big.length} are, and this one is ${big.length} bytes: ` +
+        'send it again in a moment',
+    });
+
+    // One held body's connection closes: its bytes are no longer held, the next body is read
+    // (and refused for what it holds, the unknown field).
+    a.req.destroy();
+    const read = await until('127.0.0.24', 400);
+    expect(read.body.error).toMatchObject({ code: 'INVALID_INPUT', path: 'pad' });
+
+    // The other held body is sent whole: read and answered, like any.
+    b.req.end(big.slice(1000));
+    expect(await b.answer).toMatchObject({ status: 400, body: { error: { path: 'pad' } } });
+
+    // Nothing was made, and the server still answers.
+    expect((await http(`${t.url}/api/labs/x`)).status).toBe(404);
+    expect((await http(`${t.url}/api/labs`)).status).toBe(200);
+  });
+});
