@@ -35,9 +35,18 @@ export function markerFor(e: LabEvent, tickMs: number): Marker | null {
     return { tick: e.tick, t: (e.tick * tickMs) / 1000, kind: 'command', label: 'compare starts' };
   const m = ownMarker(e, tickMs);
   if (!m || e.from === undefined) return m;
-  // A mode switch is what tells the sides apart: the source's reads as the source's. Its faults
-  // and commands shaped both sides alike and keep their short labels (dimmed all the same).
-  return { ...m, label: m.kind === 'mode' ? `${e.from}: ${m.label}` : m.label, from: e.from };
+  // A mode switch is what tells the sides apart: the source's reads as the source's. Its faults,
+  // commands and what the engine did shaped both sides alike and read as the fork's own do
+  // (dimmed all the same): a note loses the "[source] " its log entry carries.
+  if (m.kind === 'mode') return { ...m, label: `${e.from}: ${m.label}`, from: e.from };
+  return { ...m, label: m.note ? unprefixed(m.label, e.from) : m.label, from: e.from };
+}
+
+/** An inherited entry's message without the "[source] " or "[source, mode] " it starts with. */
+function unprefixed(message: string, from: string): string {
+  if (!message.startsWith(`[${from}`)) return message;
+  const end = message.indexOf('] ', from.length + 1);
+  return end < 0 ? message : message.slice(end + 2);
 }
 
 function ownMarker(e: LabEvent, tickMs: number): Marker | null {

@@ -303,4 +303,29 @@ describe('a compare fork’s inherited past', () => {
       'mode → para',
     ]);
   });
+
+  it('reads what the engine did there as the fork’s own notes, whatever the source is called', () => {
+    const note = (message: string, from?: string): LabEvent => ({
+      tick: 50,
+      kind: 'reboot',
+      by: 'system',
+      message,
+      ...(from ? { from } : {}),
+    });
+    const labels = [
+      note('[Demo lab] web-1 went down', 'Demo lab'),
+      note('[Demo lab · para vs full, para] web-1 went down', 'Demo lab · para vs full'),
+      note('[A] B] web-1 went down', 'A] B'),
+      note('web-1 went down'),
+      // Not the source's prefix: left as it is.
+      note('[Other] web-1 went down', 'Demo lab'),
+    ].map((e) => markerFor(e, 1000)!.label);
+    expect(labels).toEqual([
+      'web-1 went down',
+      'web-1 went down',
+      'web-1 went down',
+      'web-1 went down',
+      '[Other] web-1 went down',
+    ]);
+  });
 });
