@@ -225,7 +225,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function parseInput<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): Result<T> {
   const r = schema.safeParse(input);
   if (r.success) return { ok: true, data: r.data };
-  const issue = explain(r.error.issues[0]);
+  const issue = explain(tightest(r.error.issues));
   const path = formatPath(issue.path);
   const where = !prefix
     ? path
@@ -239,6 +239,25 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown, prefix = '')
 }
 
 type Issue = z.core.$ZodIssue;
+
+/**
+ * The first issue, or, when the value is out of range, the field's own bound: a whole number far
+ * too big (1e20 vCPUs) fails both the safe-integer bound every whole number has and the field's
+ * (256), and the field's is what to say.
+ */
+function tightest(issues: readonly Issue[]): Issue {
+  const first = issues[0];
+  if (first.code !== 'too_big' && first.code !== 'too_small') return first;
+  const at = JSON.stringify(first.path);
+  let best = first;
+  for (const i of issues) {
+    if (i.code !== first.code || JSON.stringify(i.path) !== at) continue;
+    if (i.code === 'too_big' && best.code === 'too_big' && Number(i.maximum) < Number(best.maximum)) best = i;
+    if (i.code === 'too_small' && best.code === 'too_small' && Number(i.minimum) > Number(best.minimum))
+      best = i;
+  }
+  return best;
+}
 
 /**
  * The issue as a person needs it: an unknown field is named in the path (`vps[0].ramMiB`), and a

@@ -29,6 +29,17 @@ describe('an input error names the field', () => {
     expect(inBatch.path).toBe('commands[1].x');
   });
 
+  it('a whole number far out of range is told the field’s own bound, not the safe-integer one', () => {
+    const vcpus = failure(parseCommand({ type: 'resizeVps', vps: 'a', plan: { vcpus: 1e20 } }));
+    expect(vcpus).toEqual({
+      code: 'INVALID_INPUT',
+      path: 'plan.vcpus',
+      message: 'plan.vcpus: Too big: expected number to be <=256',
+    });
+    const weight = failure(parseCommand({ type: 'resizeVps', vps: 'a', plan: { weight: -1e300 } }));
+    expect(weight.message).toBe('plan.weight: Too small: expected number to be >=1');
+  });
+
   it('a mode that matches no form says what a mode may be, or which of its fields is wrong', () => {
     const name = failure(parseScenario({ ...scenario, mode: 'fuul' }));
     expect(name.path).toBe('mode');
