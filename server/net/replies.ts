@@ -66,8 +66,15 @@ export function repliesFor(socket: IoSocket, clock: Clock, logger: Logger): Repl
       }
     });
   };
-  socket.onAny((event: unknown) => {
-    if (typeof event !== 'string' || !KNOWN.has(event)) strike();
+  // An event the protocol does not have is answered, naming it (through its ack, else as an
+  // `error`), and counts like any invalid message.
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === 'string' && KNOWN.has(event)) return;
+    invalid(lastFunction(args), {
+      code: 'INVALID_INPUT',
+      message: `event: no event "${String(event).slice(0, 40)}" (the events are ${[...KNOWN].join(', ')})`,
+      path: 'event',
+    });
   });
   // Every message, valid or not, counts against the connection's message rate before any handler
   // runs: a flood of messages that are each fine (a `leave`) would otherwise keep the server busy.
