@@ -27,6 +27,8 @@ export interface Config {
   commandRate: number;
   /** Bytes of REST request bodies being read or handled at once, across every client. */
   maxBodyBytesInFlight: number;
+  /** Seconds a REST request body may take to arrive whole once its headers are read. */
+  bodyReadS: number;
   /** Frames per second broadcast to clients at most. */
   broadcastHz: number;
   /** Seconds of simulated time each lab keeps at full resolution. */
@@ -70,6 +72,7 @@ const FIELDS = {
   maxClientsPerAddress: { env: 'MAX_CLIENTS_PER_ADDRESS', flag: 'max-clients-per-address' },
   commandRate: { env: 'COMMAND_RATE', flag: 'command-rate' },
   maxBodyBytesInFlight: { env: 'MAX_BODY_BYTES_IN_FLIGHT', flag: 'max-body-bytes-in-flight' },
+  bodyReadS: { env: 'BODY_READ_S', flag: 'body-read-s' },
   broadcastHz: { env: 'BROADCAST_HZ', flag: 'broadcast-hz' },
   historyS: { env: 'HISTORY_S', flag: 'history-s' },
   snapshotEveryS: { env: 'SNAPSHOT_EVERY_S', flag: 'snapshot-every-s' },
@@ -91,6 +94,7 @@ export const DEFAULTS: Config = {
   maxClientsPerAddress: 256,
   commandRate: 10,
   maxBodyBytesInFlight: 16 * 1024 * 1024,
+  bodyReadS: 15,
   broadcastHz: 10,
   historyS: 900,
   snapshotEveryS: 30,
@@ -184,6 +188,7 @@ export function loadConfig(
     maxClientsPerAddress: raw('maxClientsPerAddress'),
     commandRate: raw('commandRate'),
     maxBodyBytesInFlight: raw('maxBodyBytesInFlight'),
+    bodyReadS: raw('bodyReadS'),
     broadcastHz: raw('broadcastHz'),
     historyS: raw('historyS'),
     snapshotEveryS: raw('snapshotEveryS'),
@@ -235,6 +240,7 @@ export function loadConfig(
   // At least one body at the limit (1 MiB), or a large scenario could never be posted.
   if (r.maxBodyBytesInFlight)
     c.maxBodyBytesInFlight = int(r.maxBodyBytesInFlight[0], r.maxBodyBytesInFlight[1], 1024 * 1024, 2 ** 32);
+  if (r.bodyReadS) c.bodyReadS = num(r.bodyReadS[0], r.bodyReadS[1], 0.1, 3600);
   if (r.broadcastHz) c.broadcastHz = num(r.broadcastHz[0], r.broadcastHz[1], 0.1, 10);
   if (r.historyS) c.historyS = num(r.historyS[0], r.historyS[1], 10, 86_400);
   if (r.snapshotEveryS) c.snapshotEveryS = num(r.snapshotEveryS[0], r.snapshotEveryS[1], 1, 86_400);

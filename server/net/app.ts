@@ -148,7 +148,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       return sendError(res, apiError('FORBIDDEN', 'this origin may not use the API'));
     next();
   });
-  app.use('/api', bodyReaders(config.maxBodyBytesInFlight));
+  app.use('/api', bodyReaders({ maxBytes: config.maxBodyBytesInFlight, readS: config.bodyReadS }));
   if (deps.cluster) app.use(clusterRoutes(deps.cluster, registry));
   const health = healthRoute(
     registry,

@@ -1,7 +1,9 @@
 /**
  * Bodies from many addresses at once, each address within its own budget, are held to a cap in all
  * (MAX_BODY_BYTES_IN_FLIGHT): past it a body is refused unread, 503 naming the limit, and once a
- * body in flight is answered or its connection closes, the next is read again.
+ * body in flight is answered or its connection closes, the next is read again. Bodies sent slowly
+ * cannot keep that cap from everyone: one address holds at most its burst in flight, and a body
+ * not arrived whole within BODY_READ_S is cut off, 408.
  */
 import { request, type ClientRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,16 +14,21 @@ const SIZE = 800_000;
 const big = JSON.stringify({ id: 'x', preset: 'demo', pad: 'a'.repeat(SIZE) });
 
 let t: TestServer;
+/** A server that cuts off a body not arrived whole within a second. */
+let quick: TestServer;
 const opened: ClientRequest[] = [];
 
 beforeAll(async () => {
-  t = await startServer({ config: { maxBodyBytesInFlight: CAP } });
+  t = await startServer({ config: { maxBodyBytesInFlight: CAP, bodyReadS: 60 } });
+  quick = await startServer({ config: { maxBodyBytesInFlight: CAP, bodyReadS: 1 } });
 });
 
 afterAll(async () => {
   for (const r of opened) r.destroy();
-  await t.close();
-  removeDir(t.dataDir);
+  for (const s of [t, quick]) {
+    await s.close();
+    removeDir(s.dataDir);
+  }
 });
 
 interface Answer {
@@ -31,8 +38,8 @@ interface Answer {
 }
 
 /** Open a POST of `big` from `from`, its headers and a first part of its body sent, the rest held. */
-function open(from: string): { req: ClientRequest; answer: Promise<Answer> } {
-  const url = new URL('/api/labs', t.url);
+function open(from: string, on = t): { req: ClientRequest; answer: Promise<Answer> } {
+  const url = new URL('/api/labs', on.url);
   let req!: ClientRequest;
   const answer = new Promise<Answer>((resolve, reject) => {
     req = request(
@@ -63,16 +70,16 @@ function open(from: string): { req: ClientRequest; answer: Promise<Answer> } {
 }
 
 /** POST `big` whole from `from`. */
-function post(from: string): Promise<Answer> {
-  const o = open(from);
+function post(from: string, on = t): Promise<Answer> {
+  const o = open(from, on);
   o.req.end(big.slice(1000));
   return o.answer;
 }
 
 /** POST whole bodies from `from` until one is answered `status` (the held ones reach the server first). */
-async function until(from: string, status: number): Promise<Answer> {
+async function until(from: string, status: number, on = t): Promise<Answer> {
   for (let i = 0; i < 40; i++) {
-    const a = await post(from);
+    const a = await post(from, on);
     if (a.status === status) return a;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -108,5 +115,53 @@ describe('request bodies in flight across the server', () => {
     // Nothing was made, and the server still answers.
     expect((await http(`${t.url}/api/labs/x`)).status).toBe(404);
     expect((await http(`${t.url}/api/labs`)).status).toBe(200);
+  });
+});
+
+describe('bodies sent slowly', () => {
+  it('from one address are held to its burst in flight, 429 naming it, once its rate allows more', async () => {
+    const roomy = await startServer({ config: { bodyReadS: 60 } });
+    try {
+      const five = Array.from({ length: 5 }, () => open('127.0.0.31', roomy));
+      // All five reach the server (a sixth is refused, by the address's rate or what it holds).
+      expect((await until('127.0.0.31', 429, roomy)).body.error.code).toBe('RATE_LIMITED');
+      // A second on, the address's rate allows another body, and the server's cap has room: it is
+      // refused for the four MiB this address already holds in flight.
+      await new Promise((r) => setTimeout(r, 1100));
+      const sixth = await post('127.0.0.31', roomy);
+      expect(sixth.status).toBe(429);
+      expect(sixth.body.error.message).toMatch(
+        new RegExp(
+          `^request bodies from one address being read at once: at most 4 MiB; ${5 * big.length} bytes are, and this one is ${big.length} bytes$`,
+        ),
+      );
+      for (const f of five) f.req.destroy();
+    } finally {
+      await roomy.close();
+      removeDir(roomy.dataDir);
+    }
+  });
+
+  it('are cut off 408 when not arrived whole within BODY_READ_S, and no longer hold the cap', async () => {
+    const a = open('127.0.0.41', quick);
+    const b = open('127.0.0.42', quick);
+    expect((await until('127.0.0.43', 503, quick)).body.error.code).toBe('UNAVAILABLE');
+    const started = performance.now();
+    for (const held of [a, b])
+      expect(await held.answer).toEqual({
+        status: 408,
+        body: {
+          ok: false,
+          error: {
+            code: 'INVALID_INPUT',
+            path: '(root)',
+            message: 'the request body did not arrive whole within 1 s (BODY_READ_S): send it again',
+          },
+        },
+      });
+    expect(performance.now() - started).toBeLessThan(5000);
+    // The cap is free again: a whole body is read (and refused for the field it holds).
+    expect(await until('127.0.0.44', 400, quick)).toMatchObject({ body: { error: { path: 'pad' } } });
+    expect((await http(`${quick.url}/api/labs/x`)).status).toBe(404);
   });
 });

@@ -17,6 +17,8 @@ describe('loadConfig', () => {
     expect(bodies({}, [])).toBe(16 * 1024 * 1024);
     expect(bodies({ MAX_BODY_BYTES_IN_FLIGHT: '2097152' }, [])).toBe(2097152);
     expect(bodies({}, ['--max-body-bytes-in-flight=4194304'])).toBe(4194304);
+    expect(loadConfig({}, []).bodyReadS).toBe(15);
+    expect(loadConfig({ BODY_READ_S: '2.5' }, []).bodyReadS).toBe(2.5);
   });
 
   it.each([
@@ -29,6 +31,7 @@ describe('loadConfig', () => {
     [{ CONTROL_TOKEN: 'short' }, 'CONTROL_TOKEN'],
     [{ MAX_BODY_BYTES_IN_FLIGHT: '1000' }, 'MAX_BODY_BYTES_IN_FLIGHT'],
     [{ MAX_BODY_BYTES_IN_FLIGHT: '2mb' }, 'MAX_BODY_BYTES_IN_FLIGHT'],
+    [{ BODY_READ_S: '0' }, 'BODY_READ_S'],
   ])('a bad value names its variable: %o', (env, name) => {
     expect(() => loadConfig(env, [])).toThrow(ConfigError);
     expect(() => loadConfig(env, [])).toThrow(new RegExp(`^${name}: `));
