@@ -153,11 +153,18 @@ export function parseCommandBody(input: unknown): Result<{ commands: Command[]; 
 /** Longest window `GET /history` looks back, seconds (a week, as for scenario events). */
 const MAX_WINDOW_S = 7 * 86_400;
 
+/**
+ * A number as written in a URL, however many digits: one past any bound is refused by that bound
+ * ("Too big: … <=2000"), not as though it were not a number.
+ */
+const urlNumber = (s: string): number => Math.min(Number(s), Number.MAX_VALUE);
+
 /** A query parameter holding a whole number (a tick), as written in a URL. */
 const tickParam = z
   .string()
-  .regex(/^\d{1,15}$/, 'expected a tick: a whole number from 0')
-  .transform(Number);
+  .regex(/^\d+$/, 'expected a tick: a whole number from 0')
+  .transform(urlNumber)
+  .pipe(z.number().int());
 /** `side=0|1`: which mode of a compare lab. */
 const sideParam = z.enum(['0', '1']).transform(Number).optional();
 
@@ -174,16 +181,16 @@ export const HistoryQuerySchema = z
   .strictObject({
     windowS: z
       .string()
-      .regex(/^\d{1,9}(\.\d{1,9})?$/, 'expected seconds: a number above 0')
-      .transform(Number)
+      .regex(/^\d+(\.\d+)?$/, 'expected seconds: a number above 0')
+      .transform(urlNumber)
       .pipe(z.number().positive('expected seconds: a number above 0').max(MAX_WINDOW_S))
       .optional(),
     from: tickParam.optional(),
     to: tickParam.optional(),
     points: z
       .string()
-      .regex(/^\d{1,9}$/, 'expected a whole number of points')
-      .transform(Number)
+      .regex(/^\d+$/, 'expected a whole number of points')
+      .transform(urlNumber)
       .pipe(z.number().int().min(1).max(2000))
       .optional(),
     /** Comma-separated metric names (checked against the model's names by the route). */

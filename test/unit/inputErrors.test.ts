@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand, parseScenario } from '../../shared/commands.js';
-import { parseCommandBody } from '../../shared/inbound.js';
+import { parseCommand, parseInput, parseScenario } from '../../shared/commands.js';
+import { CsvQuerySchema, HistoryQuerySchema, parseCommandBody } from '../../shared/inbound.js';
 
 const vps = { id: 'a', vcpus: 1, ramGiB: 1, diskIops: 1, netMbps: 1 };
 const scenario = { name: 's', mode: 'para', vps: [vps] };
@@ -38,6 +38,29 @@ describe('an input error names the field', () => {
     });
     const weight = failure(parseCommand({ type: 'resizeVps', vps: 'a', plan: { weight: -1e300 } }));
     expect(weight.message).toBe('plan.weight: Too small: expected number to be >=1');
+  });
+
+  it('a number in a URL past its bound is told the bound, however many digits it has', () => {
+    const history = (q: Record<string, string>) => failure(parseInput(HistoryQuerySchema, q));
+    expect(history({ points: '99999999999' }).message).toBe('points: Too big: expected number to be <=2000');
+    expect(history({ points: '9'.repeat(400) }).message).toBe(
+      'points: Too big: expected number to be <=2000',
+    );
+    expect(history({ windowS: '10000000000' }).message).toBe(
+      'windowS: Too big: expected number to be <=604800',
+    );
+    expect(failure(parseInput(CsvQuerySchema, { from: '1'.repeat(20) })).message).toBe(
+      'from: Too big: expected int to be <=9007199254740991',
+    );
+    // Not a number at all is still said so.
+    expect(history({ points: '12a' }).message).toBe('points: expected a whole number of points');
+    // And one within its bounds is read.
+    expect(parseInput(HistoryQuerySchema, { points: '2000', from: '123456789012', windowS: '60.5' })).toEqual(
+      {
+        ok: true,
+        data: { points: 2000, from: 123456789012, windowS: 60.5 },
+      },
+    );
   });
 
   it('a mode that matches no form says what a mode may be, or which of its fields is wrong', () => {
