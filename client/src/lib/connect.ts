@@ -134,6 +134,15 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
     if (msg.lab === client.labId) join();
   });
   socket.on('error', (err) => {
+    // The lab this page shows was deleted (the server tells its watchers only): the page says it
+    // cannot be shown any more, in its place, instead of going on showing it as live beside an
+    // action "not applied" that nobody took.
+    if (err?.code === 'UNKNOWN_LAB' && err.path === 'lab' && client.ready) {
+      stopWatchdog();
+      client.ready = false;
+      client.joinError = err;
+      return;
+    }
     client.lastError = err;
     // The lab this page waited for could not be restored: say so instead of waiting on.
     if (client.restoring && err?.path === 'lab') {

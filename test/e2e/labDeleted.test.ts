@@ -1,0 +1,29 @@
+/**
+ * The lab a page shows is deleted (from another browser, or over REST): the page says in its place
+ * that it cannot be shown, naming it, instead of going on with frozen charts under a banner "Not
+ * applied: this lab no longer exists" (nobody on that page had asked for anything).
+ */
+import { describe, expect } from 'vitest';
+import { browserTest } from './fixture.js';
+import { api } from './harness.js';
+import { createLab, waitChartsPast } from './lab.js';
+
+const test = browserTest();
+
+describe('the lab shown is deleted', () => {
+  test('the page says so in its place, and shows no action as refused', async ({ server, open }) => {
+    const lab = await createLab(server, { preset: 'demo' });
+    const { page, errors } = await open(`/?lab=${lab}`, { width: 390, height: 844, touch: true });
+    await waitChartsPast(page, 2);
+    await page.getByTestId('host-panel').waitFor();
+
+    expect((await api(server, `/api/labs/${lab}`, { method: 'DELETE' })).status).toBe(200);
+
+    const alert = page.locator('main [role="alert"]');
+    await alert.first().waitFor({ timeout: 10_000 });
+    expect(await alert.first().innerText()).toContain(`This lab cannot be shown: lab "${lab}" was deleted.`);
+    expect(await page.getByTestId('host-panel').count()).toBe(0);
+    expect(await page.getByTestId('error-banner').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
