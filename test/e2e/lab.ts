@@ -19,10 +19,10 @@ export function presetScenario(id: string, patch: Partial<Scenario> = {}, keepEv
   return { ...s, ...patch };
 }
 
-/** POSTs a lab (scenario, preset or compare) and returns its id. */
+/** POSTs a lab (scenario, preset, compare, or a compare fork `from` a running lab) and returns its id. */
 export async function createLab(
   server: RunningServer,
-  body: { scenario?: Scenario; preset?: string; compare?: [ModeSpec, ModeSpec]; id?: string },
+  body: { scenario?: Scenario; preset?: string; compare?: [ModeSpec, ModeSpec]; from?: string; id?: string },
   token?: string,
 ): Promise<string> {
   const r = await api<{ id: string }>(server, '/api/labs', { body, token });
