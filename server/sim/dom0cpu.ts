@@ -72,7 +72,8 @@ export function restoreCarryBase(n: number, s: Work['s'], cb: CarryBase): void {
  * (backends.ts), and its CPU demand with it: its disk I/O CPU by what its blkback carries, its
  * network I/O CPU by what its netback carries. (headroom.ts splits what the scheduler then grants
  * Dom0.) `avail`: the CPU split's capped demands are already filled and follow. `diskOpCpuS`:
- * native cores per disk op per second, × `dom0Factor` in Dom0 and × `own` in the guest.
+ * native cores per disk op per second, × `dom0Factor` in Dom0 and × `own` in the guest (× `stormOpShare`
+ * more for a storm's ops: parts of large requests, iocpu.ts).
  */
 export function dom0Carry(
   n: number,
@@ -84,6 +85,7 @@ export function dom0Carry(
   diskOpCpuS: number,
   dom0Factor: number,
   own: number,
+  stormOpShare: number,
 ): void {
   // (Called only where Dom0's work exceeds `capacity`: the split is contended, which spares its solver a pass.)
   splitBackends(n, s, b, capacity, diskOpCpuS, dom0Factor, true);
@@ -108,7 +110,7 @@ export function dom0Carry(
       const dTot = s.diskBase[i] + s.diskFault[i] * s.faultIoScale[i];
       const selfDisk = own * s.diskServed[i] * diskOpCpuS;
       const svcD = dTot > 0 ? (selfDisk * s.diskBase[i]) / dTot : 0;
-      const faultD = Math.max(0, selfDisk - svcD);
+      const faultD = Math.max(0, selfDisk - svcD) * stormOpShare;
       const svcN = Math.max(0, s.svcIoCpu[i] - svcD),
         faultN = Math.max(0, s.faultIoCpu[i] - faultD);
       s.svcIoCpu[i] = svcD * fd + svcN * fn;

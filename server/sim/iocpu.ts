@@ -52,7 +52,8 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
   const hostOs = p.hostOs,
     hostOsFactor = p.ioCpuFactor * p.hostOsIoShare;
   const diskOpCpuS = st.params.diskOpCpuS,
-    netMbitCpu = st.params.netMbitCpu;
+    netMbitCpu = st.params.netMbitCpu,
+    stormOpShare = 1 / st.params.ioStormRequestOps;
   const dom0 = p.dom0;
   const dom0Factor = p.dom0IoFactor;
   const ioCpuFactor = p.ioCpuFactor,
@@ -180,9 +181,12 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
           nTot = netBase[i] + netFault[i] * scale;
         const selfDisk = own * diskServed[i] * diskOpCpuS,
           selfNet = own * netServed[i] * netMbitCpu;
-        const svcIo =
-          (dTot > 0 ? (selfDisk * diskBase[i]) / dTot : 0) + (nTot > 0 ? (selfNet * netBase[i]) / nTot : 0);
-        const faultIo = Math.max(0, selfDisk + selfNet - svcIo);
+        const svcD = dTot > 0 ? (selfDisk * diskBase[i]) / dTot : 0,
+          svcN = nTot > 0 ? (selfNet * netBase[i]) / nTot : 0;
+        const svcIo = svcD + svcN;
+        // A storm's ops are parts of large requests: its guest pays one request's CPU for
+        // `ioStormRequestOps` of them (a flood's Mbit/s cost what the service's do).
+        const faultIo = Math.max(0, selfDisk - svcD) * stormOpShare + Math.max(0, selfNet - svcN);
         svcIoNeed[i] = serviceNeed(
           own,
           diskBase[i],
@@ -195,14 +199,19 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
           diskOpCpuS,
           netMbitCpu,
         );
-        // A host OS works on the I/O its guest submits, and a guest cannot submit a storm or flood
+        // A host OS works on the I/O its guest submits: one request of its own per guest request, so a
+        // storm's costs it one per `ioStormRequestOps` ops too. A guest cannot submit a storm or flood
         // faster than its own CPU cap drives it (with its service beside it, in proportion). The
         // first pass has not held the storm back to its guest's CPU yet: count only what the cap
         // can drive, or the host-OS work of a storm never submitted squeezes its guest's grant.
         let hostNative = native;
+        if (hostOs && dTot > diskBase[i]) {
+          const stormOps = (diskServed[i] * (dTot - diskBase[i])) / dTot;
+          hostNative -= ioOn * stormOps * diskOpCpuS * (1 - stormOpShare);
+        }
         if (pass === 0 && hostOs && faultIo > 0 && own > 0) {
           const drive = Math.min(1, cpuLimit[i] / (appCpu[i] + bgCpu[i] + svcIo + faultIo));
-          hostNative = native - (faultIo / own) * (1 - drive);
+          hostNative -= (faultIo / own) * (1 - drive);
         }
         hostOsNative += hostNative;
         hostOsCause[i] = hostOs ? hostNative * hostOsFactor : 0;
@@ -236,7 +245,18 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     if (dom0 && anyIo && (redoIo || pass === 2) && !dom0Down && dom0Work > dom0Cap) {
       const own = ioCpuFactor * selfShare;
       if (pass === 0 && noFaultIo) saveCarryBase(n, s, carryBase, dom0Work, hostOsNative, availDone);
-      dom0Carry(n, s, w.backends, vcpusA, dom0Cap, availDone === n, diskOpCpuS, dom0Factor, own);
+      dom0Carry(
+        n,
+        s,
+        w.backends,
+        vcpusA,
+        dom0Cap,
+        availDone === n,
+        diskOpCpuS,
+        dom0Factor,
+        own,
+        stormOpShare,
+      );
       carryScaled = true;
     }
     hostOsCpu = p.hostOs ? Math.min(host.cores, hostOsNative * p.ioCpuFactor * p.hostOsIoShare) : 0;
@@ -299,7 +319,16 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
       // Without faults the second pass would rerun the same CPU split on the same demands from the
       // level it just found: when that rerun is known to land on the same level, it is skipped.
       if (
-        holdBack(n, appCpu, svcIoCpu, faultIoCpu, rxCpu, cpuGot, faultIoScale) &&
+        holdBack(
+          n,
+          s,
+          pl,
+          level,
+          p.cpuWeighting === 'domain',
+          ioOn * ioCpuFactor * selfShare,
+          diskOpCpuS * stormOpShare,
+          netMbitCpu,
+        ) &&
         !(noFaultIo && p.cpuPolicy === 'share' && !charging && fillRepeats)
       )
         continue;

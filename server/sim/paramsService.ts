@@ -102,6 +102,14 @@ export const SERVICE_PARAMS = {
     'io_storm multiplies disk demand by this × rate',
     'model spec §8',
   ),
+  ioStormRequestOps: p(
+    32,
+    1,
+    1024,
+    'device ops',
+    "an io_storm's request (dd, fio: large sequential I/O) moves this many of the 4 KiB ops a device's random IOPS count, and its guest submits and completes it for one op's CPU (the bytes move by DMA): a storm's device ops cost the guest (and a host OS, one request of its own per guest request) 1/this of a service's small random ones. Dom0 still pays per op (blkback maps or copies every page of a request)",
+    '128 KiB requests: Linux read_ahead_kb default 128; xen-blkfront max_indirect_segments default 32 pages',
+  ),
 
   // --- The shared kernel's I/O path (§5, container) -----------------------------------------------
   journalCommitS: p(

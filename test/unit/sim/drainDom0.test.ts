@@ -14,13 +14,16 @@ import { createEngine } from '../../../server/sim/index.js';
  * queues a backlog while it asks its disk for four times its plan (Dom0 holds it too), then drains
  * it on the idle disk. `service`: the storming guest also runs a service on its disk (240 ops a
  * second, a backlog of its own, its blkback held with the storm), else none, its storm asking the
- * same 30 960 ops in all. The web's frames while it drains.
+ * same 30 960 ops in all. The storm's requests are small ones, each op its guest's CPU as a
+ * service's (the same ops cost the storming guest the same CPU either way). The web's frames while it
+ * drains.
  */
 function drain(service: boolean): VpsMetrics[] {
   const s: Scenario = {
     name: 'drain beside a held blkback',
     seed: 1,
     mode: 'para',
+    params: { ioStormRequestOps: 1 },
     host: { cores: 8, ramGiB: 32, diskIops: 40_000, netMbps: 10_000 },
     vps: [
       {

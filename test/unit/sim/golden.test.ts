@@ -20,7 +20,7 @@ describe('golden run (para, seed 42, randomWalk + bursty, io_storm at 2 s)', () 
     const f = e.step();
     expect(f.tick).toBe(49);
     expect(f.vps[0].cpuGranted).toBe(1.473427543599032);
-    expect(f.vps[0].latencyP99Ms).toBe(61.86958330639279);
+    expect(f.vps[0].latencyP99Ms).toBe(61.829781628349444);
     expect(f.vps[1].demandRps).toBe(240);
     expect(f.vps[3].diskServedIops).toBe(11651.495221942821);
     expect(f.host.dom0CpuUtil).toBe(1);

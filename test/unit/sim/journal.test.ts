@@ -9,8 +9,13 @@ import type { Scenario } from '../../../shared/commands.js';
 import { createEngine } from '../../../server/sim/index.js';
 import { web } from './helpers.js';
 
-/** Two light web containers on a fast NVMe host; `b` storms from t = 1 s. */
-function nvme(containerLimits: boolean, params: Record<string, number> = {}): Scenario {
+/**
+ * Two light web containers on a fast NVMe host; `b` storms from t = 1 s, in small requests (a
+ * small-file storm [B03]: each op its CPU as a service's), which its one vCPU cannot submit fast
+ * enough to fill the device.
+ */
+function nvme(containerLimits: boolean, over: Record<string, number> = {}): Scenario {
+  const params = { ioStormRequestOps: 1, ...over };
   const plan = { vcpus: 1, ramGiB: 4, diskIops: 200_000, netMbps: 1000 };
   return {
     name: 'journal',
