@@ -41,13 +41,22 @@ export function saveCarryBase(
   hostOsNative: number,
   availDone: number,
 ): void {
-  // (Loops, not views: a subarray is an object allocated each tick.)
+  // (Loops, not views: a subarray is an object allocated each tick. The arrays read once: in the
+  // loop each read would load the field again.)
+  const svcIo = s.svcIoCpu,
+    faultIo = s.faultIoCpu,
+    demand = s.cpuDemand,
+    avail = s.cpuAvail;
+  const bSvcIo = cb.svcIoCpu,
+    bFaultIo = cb.faultIoCpu,
+    bDemand = cb.cpuDemand,
+    bAvail = cb.cpuAvail;
   for (let i = 0; i < n; i++) {
-    cb.svcIoCpu[i] = s.svcIoCpu[i];
-    cb.faultIoCpu[i] = s.faultIoCpu[i];
-    cb.cpuDemand[i] = s.cpuDemand[i];
+    bSvcIo[i] = svcIo[i];
+    bFaultIo[i] = faultIo[i];
+    bDemand[i] = demand[i];
   }
-  for (let i = 0; i < availDone; i++) cb.cpuAvail[i] = s.cpuAvail[i];
+  for (let i = 0; i < availDone; i++) bAvail[i] = avail[i];
   cb.dom0Work = dom0Work;
   cb.hostOsNative = hostOsNative;
   cb.availDone = availDone;
@@ -56,13 +65,14 @@ export function saveCarryBase(
 
 /** Puts back what `saveCarryBase` kept (the sums are read from `cb`). */
 export function restoreCarryBase(n: number, s: Work['s'], cb: CarryBase): void {
-  for (let i = 0; i < n; i++) {
-    s.svcIoCpu[i] = cb.svcIoCpu[i];
-    s.faultIoCpu[i] = cb.faultIoCpu[i];
-    s.cpuDemand[i] = cb.cpuDemand[i];
-  }
+  // (`cb` holds n of each: a copy of the whole of it.)
+  s.svcIoCpu.set(cb.svcIoCpu);
+  s.faultIoCpu.set(cb.faultIoCpu);
+  s.cpuDemand.set(cb.cpuDemand);
   const availDone = cb.availDone;
-  for (let i = 0; i < availDone; i++) s.cpuAvail[i] = cb.cpuAvail[i];
+  const avail = s.cpuAvail,
+    bAvail = cb.cpuAvail;
+  for (let i = 0; i < availDone; i++) avail[i] = bAvail[i];
 }
 
 /**
@@ -91,6 +101,19 @@ export function dom0Carry(
   splitBackends(n, s, b, capacity, diskOpCpuS, dom0Factor, true);
   const want = b.want,
     got = b.got;
+  // (The arrays read once: in the loop each read would load the field again.)
+  const svcIoCpu = s.svcIoCpu,
+    faultIoCpu = s.faultIoCpu,
+    rxCpu = s.rxCpu,
+    diskBase = s.diskBase,
+    diskFault = s.diskFault,
+    faultIoScale = s.faultIoScale,
+    diskServed = s.diskServed,
+    appCpu = s.appCpu,
+    bgCpu = s.bgCpu,
+    cpuDemand = s.cpuDemand,
+    cpuAvail = s.cpuAvail,
+    cpuLimit = s.cpuLimit;
   for (let i = 0; i < n; i++) {
     const wd = want[i],
       wn = want[n + i];
@@ -99,27 +122,31 @@ export function dom0Carry(
     if (wd > 0) fd = got[i] / wd;
     if (wn > 0) fn = got[n + i] / wn;
     if (!(fd < 1) && !(fn < 1)) continue;
+    let svcIo: number, faultIo: number;
     if (fd === fn) {
       // Both held alike (or one device only): all its own I/O CPU scales alike.
-      s.svcIoCpu[i] *= fd;
-      s.faultIoCpu[i] *= fd;
-      s.rxCpu[i] *= fd;
+      svcIo = svcIoCpu[i] * fd;
+      faultIo = faultIoCpu[i] * fd;
+      rxCpu[i] *= fd;
     } else {
       // Its own disk I/O CPU (service and storm, in proportion to their demands, as iocpu.ts splits
       // it) follows its blkback; the rest, network and inbound, its netback.
-      const dTot = s.diskBase[i] + s.diskFault[i] * s.faultIoScale[i];
-      const selfDisk = own * s.diskServed[i] * diskOpCpuS;
-      const svcD = dTot > 0 ? (selfDisk * s.diskBase[i]) / dTot : 0;
+      const db = diskBase[i];
+      const dTot = db + diskFault[i] * faultIoScale[i];
+      const selfDisk = own * diskServed[i] * diskOpCpuS;
+      const svcD = dTot > 0 ? (selfDisk * db) / dTot : 0;
       const faultD = Math.max(0, selfDisk - svcD) * stormOpShare;
-      const svcN = Math.max(0, s.svcIoCpu[i] - svcD),
-        faultN = Math.max(0, s.faultIoCpu[i] - faultD);
-      s.svcIoCpu[i] = svcD * fd + svcN * fn;
-      s.faultIoCpu[i] = faultD * fd + faultN * fn;
-      s.rxCpu[i] *= fn;
+      const svcN = Math.max(0, svcIoCpu[i] - svcD),
+        faultN = Math.max(0, faultIoCpu[i] - faultD);
+      svcIo = svcD * fd + svcN * fn;
+      faultIo = faultD * fd + faultN * fn;
+      rxCpu[i] *= fn;
     }
-    const cd = Math.min(vcpus[i], s.appCpu[i] + s.bgCpu[i] + s.svcIoCpu[i] + s.faultIoCpu[i] + s.rxCpu[i]);
-    s.cpuDemand[i] = cd;
-    if (avail) s.cpuAvail[i] = Math.min(cd, s.cpuLimit[i]);
+    svcIoCpu[i] = svcIo;
+    faultIoCpu[i] = faultIo;
+    const cd = Math.min(vcpus[i], appCpu[i] + bgCpu[i] + svcIo + faultIo + rxCpu[i]);
+    cpuDemand[i] = cd;
+    if (avail) cpuAvail[i] = Math.min(cd, cpuLimit[i]);
   }
 }
 

@@ -30,6 +30,9 @@ export class Dom0Head {
   spareN = 0;
   fairN = 0;
   levelN = 0;
+  /** The tick's Dom0 cost of a disk op (native cores per op per second, and Dom0's factor on it). */
+  diskOpCpuS = 0;
+  dom0Factor = 0;
   /**
    * What `backendLimits` worked out for one guest: the share of its blkback's and its netback's work
    * Dom0 carries, then the most its disk and its network can get through them (Infinity: no limit).
@@ -57,6 +60,8 @@ export function dom0Head(st: SimState, w: Work, dom0Down: boolean, kDom0: number
   h.perBackend = false;
   h.keepsUp = false;
   h.down = dom0Down;
+  h.diskOpCpuS = diskOpCpuS;
+  h.dom0Factor = dom0Factor;
   const b = w.backends;
   if (p.dom0Charging) {
     const charge = s.dom0Charge;
@@ -92,16 +97,19 @@ export function dom0Head(st: SimState, w: Work, dom0Down: boolean, kDom0: number
 
 /**
  * Guest i's blkback and netback as Dom0 carries them (`dom0Head` set for the tick, the guest served
- * `ds0` disk ops and `ns0` Mbit/s by the devices): into `h.out`, the share of each backend's work
+ * `s.diskServed[i]` disk ops and `s.netServed[i]` Mbit/s by the devices): into `h.out`, the share of each backend's work
  * Dom0 carries (charged, the share of its whole backend work its own grant paid for), then the most
  * its disk and its network can get through them: what Dom0 carries where it holds the backend back,
  * else its served work plus Dom0's spare, at least a fair share of Dom0 among the backends at work
  * (and the level, where Dom0 is contended). Infinity where the guest gives the backend no work.
+ * (Takes no double arguments and reads the tick's costs from `h`: it is called per guest and not
+ * inlined, and a double passed to such a call is boxed on the heap.)
  */
-export function backendLimits(st: SimState, w: Work, i: number, ds0: number, ns0: number): void {
+export function backendLimits(st: SimState, w: Work, i: number): void {
   const h = w.dom0Head;
   const o = h.out;
-  const c = w.s.dom0Cause[i];
+  const s = w.s;
+  const c = s.dom0Cause[i];
   if (h.down) {
     o[0] = 0;
     o[1] = 0;
@@ -110,8 +118,10 @@ export function backendLimits(st: SimState, w: Work, i: number, ds0: number, ns0
     return;
   }
   const n = st.vps.length;
+  const ds0 = s.diskServed[i],
+    ns0 = s.netServed[i];
   // Its blkback's work and its netback's (backends.ts).
-  const cd = Math.min(c, ds0 * st.params.diskOpCpuS * st.profile.dom0IoFactor),
+  const cd = Math.min(c, ds0 * h.diskOpCpuS * h.dom0Factor),
     cn = Math.max(0, c - cd);
   let fd = 1,
     fn = 1;
@@ -120,7 +130,7 @@ export function backendLimits(st: SimState, w: Work, i: number, ds0: number, ns0
     if (cd > 0) fd = Math.min(1, got[i] / cd);
     if (cn > 0) fn = Math.min(1, got[n + i] / cn);
   } else if (!h.keepsUp && c > 0) {
-    fd = Math.min(1, w.s.dom0Served[i] / c);
+    fd = Math.min(1, s.dom0Served[i] / c);
     fn = fd;
   }
   let dh = 1 / 0,
@@ -136,7 +146,7 @@ export function backendLimits(st: SimState, w: Work, i: number, ds0: number, ns0
   if (cn > 0) {
     // (An inbound flood's receive work shares the netback with the traffic it sends.)
     if (fn < 1) nh = ns0 * fn;
-    else if (w.s.netRx[i] > 0) nh = ns0 * backendHead(cn, h.spare, h.fair, h.level);
+    else if (s.netRx[i] > 0) nh = ns0 * backendHead(cn, h.spare, h.fair, h.level);
     else {
       nh = ns0 + h.spareN;
       if (h.fairN > nh) nh = h.fairN;

@@ -164,7 +164,7 @@ export function bookDrain(w: Work, i: number, lambda: number, dom0Factor: number
 function heldCeilings(st: SimState, w: Work, i: number): void {
   const d = w.drains;
   const o = w.dom0Head.out;
-  backendLimits(st, w, i, w.s.diskServed[i], w.s.netServed[i]);
+  backendLimits(st, w, i);
   d.dCeil[i] = o[0] < 1 ? o[2] : 1 / 0;
   d.nCeil[i] = o[1] < 1 ? o[3] : 1 / 0;
 }

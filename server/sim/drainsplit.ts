@@ -104,18 +104,17 @@ export function listDrainer(st: SimState, w: Work, i: number, onD: boolean, onN:
  */
 export function capAtDom0(st: SimState, w: Work): void {
   const d = w.drains;
-  const s = w.s;
   const o = w.dom0Head.out;
   for (let j = 0; j < d.kDisk; j++) {
     const i = d.disk[j];
-    backendLimits(st, w, i, s.diskServed[i], s.netServed[i]);
+    backendLimits(st, w, i);
     d.dCeil[i] = o[2];
     d.nCeil[i] = o[3];
   }
   for (let j = 0; j < d.kNet; j++) {
     const i = d.net[j];
     if (d.onDisk[i] === 1) continue;
-    backendLimits(st, w, i, s.diskServed[i], s.netServed[i]);
+    backendLimits(st, w, i);
     d.dCeil[i] = o[2];
     d.nCeil[i] = o[3];
   }

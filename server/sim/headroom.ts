@@ -209,7 +209,7 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
       }
       if (c > 0) {
         // The share of its blkback's and its netback's work Dom0 carries, and what each lets it get.
-        backendLimits(st, w, i, ds0, ns0);
+        backendLimits(st, w, i);
         const fd = lim[0],
           fn = lim[1];
         if (fd < minScale) minScale = fd;
