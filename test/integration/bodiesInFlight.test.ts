@@ -5,9 +5,10 @@
  * cannot keep that cap from everyone: one address holds at most its burst in flight, and a body
  * not arrived whole within BODY_READ_S is cut off, 408.
  */
-import { request, type ClientRequest } from 'node:http';
+import type { ClientRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, removeDir, startServer, type TestServer } from './helpers.js';
+import { openPost, type PostAnswer } from './postFrom.js';
 
 const CAP = 2 * 1024 * 1024;
 const SIZE = 800_000;
@@ -31,42 +32,14 @@ afterAll(async () => {
   }
 });
 
-interface Answer {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
-  body: any;
-}
+type Answer = PostAnswer;
 
 /** Open a POST of `big` from `from`, its headers and a first part of its body sent, the rest held. */
 function open(from: string, on = t): { req: ClientRequest; answer: Promise<Answer> } {
-  const url = new URL('/api/labs', on.url);
-  let req!: ClientRequest;
-  const answer = new Promise<Answer>((resolve, reject) => {
-    req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        localAddress: from,
-        agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }),
-        );
-      },
-    );
-    req.on('error', (err: NodeJS.ErrnoException) =>
-      err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err),
-    );
-    req.write(big.slice(0, 1000));
-  });
-  opened.push(req);
-  return { req, answer };
+  const o = openPost(new URL('/api/labs', on.url), from, Buffer.byteLength(big), ['EPIPE', 'ECONNRESET']);
+  o.req.write(big.slice(0, 1000));
+  opened.push(o.req);
+  return o;
 }
 
 /** POST `big` whole from `from`. */
@@ -147,8 +120,9 @@ describe('bodies sent slowly', () => {
     const b = open('127.0.0.42', quick);
     expect((await until('127.0.0.43', 503, quick)).body.error.code).toBe('UNAVAILABLE');
     const started = performance.now();
-    for (const held of [a, b])
-      expect(await held.answer).toEqual({
+    for (const held of [a, b]) {
+      const { status, body } = await held.answer;
+      expect({ status, body }).toEqual({
         status: 408,
         body: {
           ok: false,
@@ -159,6 +133,7 @@ describe('bodies sent slowly', () => {
           },
         },
       });
+    }
     expect(performance.now() - started).toBeLessThan(5000);
     // The cap is free again: a whole body is read (and refused for the field it holds).
     expect(await until('127.0.0.44', 400, quick)).toMatchObject({ body: { error: { path: 'pad' } } });

@@ -4,10 +4,10 @@
  * 429 naming it, while another address's bodies are read as before. And a body labelled in a
  * charset other than UTF-8 is refused naming the charset, not read as garbled JSON.
  */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_BYTES_BURST, BODY_BYTES_PER_S } from '../../server/net/bodies.js';
 import { http, removeDir, startServer, type TestServer } from './helpers.js';
+import { openPost, type PostAnswer } from './postFrom.js';
 
 let t: TestServer;
 
@@ -23,43 +23,19 @@ afterAll(async () => {
   removeDir(t.dataDir);
 });
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
-  body: any;
-}
+type Answer = PostAnswer;
 
 /** POST `body` from the local address `from` (127.0.0.x: another client of the same machine). */
 function post(path: string, body: string, from: string, contentType = 'application/json'): Promise<Answer> {
-  const url = new URL(path, t.url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        localAddress: from,
-        agent: false,
-        headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-          }),
-        );
-      },
-    );
-    // A refusal may close the connection before the whole body is sent.
-    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' ? undefined : reject(err)));
-    req.end(body);
-  });
+  const { req, answer } = openPost(
+    new URL(path, t.url),
+    from,
+    Buffer.byteLength(body),
+    ['EPIPE'],
+    contentType,
+  );
+  req.end(body);
+  return answer;
 }
 
 const SIZE = 800_000;
