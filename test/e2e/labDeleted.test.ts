@@ -1,7 +1,8 @@
 /**
  * The lab a page shows is deleted (from another browser, or over REST): the page says in its place
  * that it cannot be shown, naming it, instead of going on with frozen charts under a banner "Not
- * applied: this lab no longer exists" (nobody on that page had asked for anything).
+ * applied: this lab no longer exists" (nobody on that page had asked for anything). Its header
+ * stops saying "Live" beside it: a lab that no longer exists is not live.
  */
 import { describe, expect } from 'vitest';
 import { browserTest } from './fixture.js';
@@ -11,11 +12,16 @@ import { createLab, waitChartsPast } from './lab.js';
 const test = browserTest();
 
 describe('the lab shown is deleted', () => {
-  test('the page says so in its place, and shows no action as refused', async ({ server, open }) => {
+  test('the page says so in its place, shows no action as refused, and is not Live', async ({
+    server,
+    open,
+  }) => {
     const lab = await createLab(server, { preset: 'demo' });
     const { page, errors } = await open(`/?lab=${lab}`, { width: 390, height: 844, touch: true });
     await waitChartsPast(page, 2);
     await page.getByTestId('host-panel').waitFor();
+    const status = page.getByTestId('connection-status');
+    expect(await status.textContent()).toBe('Live');
 
     expect((await api(server, `/api/labs/${lab}`, { method: 'DELETE' })).status).toBe(200);
 
@@ -24,6 +30,9 @@ describe('the lab shown is deleted', () => {
     expect(await alert.first().innerText()).toContain(`This lab cannot be shown: lab "${lab}" was deleted.`);
     expect(await page.getByTestId('host-panel').count()).toBe(0);
     expect(await page.getByTestId('error-banner').count()).toBe(0);
+    // Still connected to its server, but showing no lab: the header says that, not "Live".
+    expect(await status.textContent()).toBe('No lab');
+    expect(await status.getAttribute('title')).toContain('no lab');
     expect(errors).toEqual([]);
   }, 60_000);
 });
