@@ -161,9 +161,12 @@ export interface FrameMessage {
  * answers (the held time is skipped, never run in a burst). `relay`: the lab runs on another
  * process, whose frames (and word of its holding) come through the store, and the store does not
  * answer the process this viewer is connected to; `held: null` follows once frames can flow (a
- * viewer that joined meanwhile joins again then for its snapshot).
+ * viewer that joined meanwhile joins again then for its snapshot). `owner`: the lab runs on another
+ * process, which stopped renewing its hold on the lab while the store answers this one: that
+ * process died, or the store does not answer it; another process takes the lab over once its hold
+ * runs out (`held: null` comes ahead of its frames), or it goes on once the store answers it.
  */
-export type HeldReason = 'store' | 'relay';
+export type HeldReason = 'store' | 'relay' | 'owner';
 
 export interface SnapshotMessage {
   lab: string;

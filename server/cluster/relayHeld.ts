@@ -8,9 +8,9 @@
  * - Redis answers this process but not the lab's owner (its own link to Redis frozen or cut off):
  *   its frames stop at once, and the owner, which renews its lease every second over that link,
  *   holds the lab once its last renewal is older than a lease is surely its own. A lease Redis holds
- *   unrenewed that long says so here: its viewers here are told `held: "store"` (what the owner tells
- *   its own), and `held: null` once the lease is renewed again, or by the process that took the lab
- *   over, ahead of its frames. (Not sooner: an owner slow to renew under load still steps the lab,
+ *   unrenewed that long says so here: its viewers here are told `held: "owner"` (the owner may be
+ *   cut off, or dead: from here the two look alike, and Redis answers here), and `held: null` once
+ *   the lease is renewed again, or by the process that took the lab over, ahead of its frames. (Not sooner: an owner slow to renew under load still steps the lab,
  *   and a viewer told it is held would get no snapshot.)
  *
  * Sent to this process's connections only: the message is about links to Redis, and must not reach
@@ -99,7 +99,7 @@ export class RelayHeld {
       if (quiet === this.silent.has(id)) return;
       if (quiet) this.silent.add(id);
       else this.silent.delete(id);
-      this.tell(io, id, quiet ? 'store' : null);
+      this.tell(io, id, quiet ? 'owner' : null);
     });
   }
 
@@ -126,7 +126,7 @@ export class RelayHeld {
   private release(): void {
     const io = this.d.io();
     for (const lab of [...this.told]) {
-      if (io) this.tell(io, lab, this.silent.has(lab) && !this.d.runsHere(lab) ? 'store' : null);
+      if (io) this.tell(io, lab, this.silent.has(lab) && !this.d.runsHere(lab) ? 'owner' : null);
       else this.told.delete(lab);
     }
   }

@@ -3,7 +3,7 @@
  * dropped, connection open) while it answers another process with a viewer of the lab (a process
  * that runs a lab of its own and MAX_LABS=1, so it never takes this one over). The lab's frames
  * stop at once for that viewer, and the owner's word of its hold cannot reach it. Its own process
- * must tell it the lab is held (held: "store") once the owner holds it, and tell it again
+ * must tell it the lab is held (held: "owner": its owner went silent) once the owner holds it, and tell it again
  * (held: null) once the owner's link is back, before any frame of a tick stepped after the hold
  * (frames the owner sent before it held the lab may come late). Before, it was told nothing: its
  * charts stopped under "Live".
@@ -58,11 +58,11 @@ describe('a viewer on another process when Redis stops answering the lab’s own
       (m) => m.lab === 'silent' && m.held === 'store',
       WAIT_MS,
     );
-    const held = waitFor<Held>(onOther, 'held', (m) => m.lab === 'silent' && m.held === 'store', WAIT_MS);
+    const held = waitFor<Held>(onOther, 'held', (m) => m.lab === 'silent' && m.held === 'owner', WAIT_MS);
     link.proc.kill('SIGSTOP');
     await Promise.all([ownerHeld, held]);
     onOwner.off('frame', onOwnerFrame);
-    const since = told.indexOf('held store');
+    const since = told.indexOf('held owner');
 
     // The owner's link comes back: the viewer is told the lab steps, then frames come.
     const live = waitFor<Held>(onOther, 'held', (m) => m.lab === 'silent' && m.held === null, WAIT_MS);

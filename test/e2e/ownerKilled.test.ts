@@ -1,0 +1,95 @@
+/**
+ * The process running a lab killed (SIGKILL) right after it acknowledged a command, with a real
+ * Chromium page watching the lab through another process of the cluster, while Redis answers
+ * every process. The other process is full (MAX_LABS=1, a lab of its own), so nothing takes the
+ * lab over until a third process starts. Meanwhile the page must say the lab is held and why:
+ * its server went silent, not "Redis does not answer" (before, it told the page the store does
+ * not answer, which was false). Once the third process takes the lab over, the page is live again
+ * and the acknowledged command is in the lab.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { ensureClientBuilt, launchBrowser, openPage, ROOT } from './harness.js';
+import { http } from '../integration/helpers.js';
+import {
+  startRedis,
+  startServer,
+  stopAll,
+  type RedisHandle,
+  type ServerProcess,
+} from '../integration/cluster/harness.js';
+import { waitChartsPast } from './lab.js';
+
+const env = { CLIENT_DIR: path.join(ROOT, 'dist/client') };
+/** Made on the process named, not placed by load elsewhere. */
+const HERE = { 'x-contention-forwarded': 'test' };
+
+let redis: RedisHandle;
+let owner: ServerProcess;
+let other: ServerProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureClientBuilt();
+  [redis, browser] = await Promise.all([startRedis(), launchBrowser()]);
+  [owner, other] = await Promise.all([
+    startServer(redis.url, env),
+    startServer(redis.url, { ...env, MAX_LABS: '1' }),
+  ]);
+  const made = await http(`${owner.url}/api/labs`, {
+    method: 'POST',
+    body: { id: 'killed', preset: 'demo' },
+    headers: HERE,
+  });
+  expect(made.status, made.text).toBe(201);
+  // The other process runs a lab of its own (the demo, or one made here): at MAX_LABS, it takes no lab over.
+  if (!(await http(`${other.url}/healthz`)).body.data.owns.length) {
+    const anchor = await http(`${other.url}/api/labs`, {
+      method: 'POST',
+      body: { id: 'anchor', preset: 'demo' },
+      headers: HERE,
+    });
+    expect(anchor.status, anchor.text).toBe(201);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stopAll();
+});
+
+describe('the process running a lab is killed right after it acknowledged a command', () => {
+  it('a page on another process says the lab is held because its server went silent, then is live with the command', async () => {
+    const { page, errors } = await openPage(browser, `${other.url}/?lab=killed`);
+    const status = page.getByTestId('connection-status');
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('Live');
+    await waitChartsPast(page, 2);
+
+    const ack = await http(`${owner.url}/api/labs/killed/commands`, {
+      method: 'POST',
+      body: { type: 'setLoad', vps: 'batch-1', load: { cpu: 0.97 } },
+    });
+    expect(ack.status, ack.text).toBe(200);
+    await owner.kill('SIGKILL');
+
+    // Nothing can take the lab over yet: the page stays held, and says why.
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('Held');
+    const banner = page.getByTestId('held-banner');
+    await banner.waitFor({ timeout: 10_000 });
+    const said = (await banner.textContent()) ?? '';
+    expect(said).toMatch(/server running this lab has gone silent/);
+    expect(said, 'Redis answers every process left').not.toMatch(/does not answer/);
+
+    // A process with room takes the lab over from Redis: live again, the command kept.
+    const taker = await startServer(redis.url, env);
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe('Live');
+    await banner.waitFor({ state: 'detached', timeout: 10_000 });
+    const state = await http(`${taker.url}/api/labs/killed`);
+    expect(state.status, state.text).toBe(200);
+    const batch = state.body.data.vps.find((v: { id: string }) => v.id === 'batch-1');
+    expect(batch.load.cpu).toBe(0.97);
+    expect(state.body.data.tick).toBeGreaterThan(ack.body.data.tick);
+    expect(errors).toEqual([]);
+  }, 180_000);
+});
