@@ -51,12 +51,14 @@ export class RelayHeld {
 
   /**
    * Why a viewer joining lab `id` here is told it is held now, without a snapshot (null: it is not,
-   * and asks the owner for one). Only while Redis does not answer this process: a lab whose owner
-   * fell silent may have been taken over since the last check, and a snapshot asked for is
-   * answered by whichever process runs it by then.
+   * and asks the owner for one): Redis does not answer this process, or the lab's owner fell silent
+   * at the last check (no snapshot can come from it). A lab taken over since that check is told
+   * live again by its taker, or by the next check here, and the viewer then asks for its snapshot.
    */
   reason(id: string): HeldReason | null {
-    return this.d.health.answering() || this.d.runsHere(id) ? null : 'relay';
+    if (this.d.runsHere(id)) return null;
+    if (!this.d.health.answering()) return 'relay';
+    return this.silent.has(id) ? 'owner' : null;
   }
 
   /** A viewer joined lab `id` here and was told `reason(id)`: it is told again once frames flow. */

@@ -4,8 +4,10 @@
  * every process. The other process is full (MAX_LABS=1, a lab of its own), so nothing takes the
  * lab over until a third process starts. Meanwhile the page must say the lab is held and why:
  * its server went silent, not "Redis does not answer" (before, it told the page the store does
- * not answer, which was false). Once the third process takes the lab over, the page is live again
- * and the acknowledged command is in the lab.
+ * not answer, which was false). A page opened meanwhile on that process is told the same at once
+ * (before, it read "Live" over "Loading lab…", its join answered but no snapshot able to come).
+ * Once the third process takes the lab over, both pages are live again and the acknowledged
+ * command is in the lab.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,15 +83,29 @@ describe('the process running a lab is killed right after it acknowledged a comm
     expect(said).toMatch(/server running this lab has gone silent/);
     expect(said, 'Redis answers every process left').not.toMatch(/does not answer/);
 
+    // A page opened now is told the same, not "Live" over a lab nothing steps.
+    const late = await openPage(browser, `${other.url}/?lab=killed`);
+    const lateStatus = late.page.getByTestId('connection-status');
+    await expect.poll(() => lateStatus.textContent(), { timeout: 30_000 }).toBe('Held');
+    expect(await late.page.getByTestId('held-banner').textContent()).toMatch(
+      /server running this lab has gone silent/,
+    );
+
     // A process with room takes the lab over from Redis: live again, the command kept.
     const taker = await startServer(redis.url, env);
-    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe('Live');
-    await banner.waitFor({ state: 'detached', timeout: 10_000 });
+    for (const p of [page, late.page]) {
+      await expect
+        .poll(() => p.getByTestId('connection-status').textContent(), { timeout: 60_000 })
+        .toBe('Live');
+      await p.getByTestId('held-banner').waitFor({ state: 'detached', timeout: 10_000 });
+    }
+    await waitChartsPast(late.page, 2);
     const state = await http(`${taker.url}/api/labs/killed`);
     expect(state.status, state.text).toBe(200);
     const batch = state.body.data.vps.find((v: { id: string }) => v.id === 'batch-1');
     expect(batch.load.cpu).toBe(0.97);
     expect(state.body.data.tick).toBeGreaterThan(ack.body.data.tick);
     expect(errors).toEqual([]);
+    expect(late.errors).toEqual([]);
   }, 180_000);
 });
