@@ -34,5 +34,12 @@ describe('the lab shown is deleted', () => {
     expect(await status.textContent()).toBe('No lab');
     expect(await status.getAttribute('title')).toContain('no lab');
     expect(errors).toEqual([]);
+
+    // Opened again (reloaded, or from an old link), the lab is not there: said once, in its place.
+    await page.reload();
+    await alert.first().waitFor({ timeout: 10_000 });
+    expect(await alert.first().innerText()).toContain(`This lab cannot be shown: no lab "${lab}".`);
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe('No lab');
+    expect(await page.getByTestId('error-banner').count(), 'no action was refused').toBe(0);
   }, 60_000);
 });

@@ -58,7 +58,9 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
     socket.emit('join', { lab: client.labId, metrics: [...CHART_METRICS] }, (r) => {
       if (!r.ok) {
         refilling = false;
-        client.lastError = r.error;
+        // A page without its lab says why in the lab's place; a banner would say it twice, as an
+        // action "not applied" that nobody took. One showing its lab keeps it, and says so above.
+        if (client.ready) client.lastError = r.error;
         client.joinError = r.error;
         return;
       }
