@@ -33,6 +33,9 @@ describe('the lab shown is deleted', () => {
     // Still connected to its server, but showing no lab: the header says that, not "Live".
     expect(await status.textContent()).toBe('No lab');
     expect(await status.getAttribute('title')).toContain('no lab');
+    // Its clock cannot be steered any more: the header's controls say they are unavailable.
+    for (const name of ['Pause simulation', 'Simulation speed'])
+      expect(await page.getByLabel(name).getAttribute('aria-disabled'), name).toBe('true');
     expect(errors).toEqual([]);
 
     // Opened again (reloaded, or from an old link), the lab is not there: said once, in its place.

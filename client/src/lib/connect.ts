@@ -142,6 +142,8 @@ export function connectLab(client: LabClient, opts: ConnectOptions = {}): () => 
     if (err?.code === 'UNKNOWN_LAB' && err.path === 'lab' && client.ready) {
       stopWatchdog();
       client.ready = false;
+      // Nothing is left to steer: the header's clock and reset say they are unavailable.
+      client.canControl = false;
       client.joinError = err;
       return;
     }
