@@ -152,6 +152,7 @@ export class ClusterNode implements RemoteLabs {
       known: () => this.known,
       closed: () => this.closed,
       answering: () => this.storeAway() === null,
+      ownerSilent: (id) => this.relay.ownerSilent(id),
     });
   }
 
@@ -184,6 +185,11 @@ export class ClusterNode implements RemoteLabs {
   /** What a viewer connected here is told of lab `id` run by another process (see relayHeld.ts). */
   held(id: string): HeldReason | null {
     return this.relay.reason(id);
+  }
+
+  /** Whether a change for lab `id` is refused now, its owner silent (see relayHeld.ts). */
+  ownerSilent(id: string): Promise<boolean> {
+    return this.relay.ownerSilent(id);
   }
 
   /** A viewer joined lab `id` here while it was held for it: it is told again once frames flow. */

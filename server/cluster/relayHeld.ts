@@ -39,6 +39,14 @@ export interface RelayDeps {
   leaseValidMs: number;
 }
 
+/**
+ * Why a change for lab `id` is refused by a process that told its viewers the lab is held because
+ * its owner went silent (RelayHeld.ownerSilent): nothing was sent to that owner, nothing applied.
+ */
+export function ownerSilentRefusal(id: string): string {
+  return `lab "${id.slice(0, 64)}" is held: the server running it has gone silent (cut off from the cluster’s store, Redis, or dead) and no server has taken it over yet; nothing was sent to it, nothing was applied; send it again once the lab steps again`;
+}
+
 export class RelayHeld {
   /** Labs whose viewers here were told they are held. */
   private readonly told = new Set<string>();
@@ -87,8 +95,6 @@ export class RelayHeld {
     const watched = new Set(labs);
     for (const id of this.silent) if (!watched.has(id)) this.silent.delete(id);
     if (!labs.length) return;
-    // Unrenewed this long, the lease is one its owner holds the lab under (or none took it over yet).
-    const silentBelow = this.d.leaseTtlMs - this.d.leaseValidMs;
     const batch = this.d.redis.pipeline();
     for (const id of labs) batch.pttl(keys.lease(id)).hexists(keys.labs, id);
     const replies = await within(batch.exec(), CHECK_WAIT_MS);
@@ -96,13 +102,38 @@ export class RelayHeld {
     labs.forEach((id, k) => {
       const [pttl, listed] = [replies[2 * k]?.[1], replies[2 * k + 1]?.[1]];
       if (typeof pttl !== 'number' || this.d.runsHere(id)) return;
-      // No lease (-2): the owner's lapsed and none took the lab over yet.
-      const quiet = listed === 1 && (pttl === -2 || (pttl >= 0 && pttl < silentBelow));
+      const quiet = this.quiet(pttl, listed);
       if (quiet === this.silent.has(id)) return;
       if (quiet) this.silent.add(id);
       else this.silent.delete(id);
       this.tell(io, id, quiet ? 'owner' : null);
     });
+  }
+
+  /**
+   * Whether a change for lab `id` is refused here now because its owner went silent: its viewers
+   * here were told so, and its lease, read again now, is still unrenewed (none took the lab over).
+   * A lease renewed since, or taken by a process taking the lab over, says a live owner gets the
+   * change; a lease Redis does not read back in time says nothing sure, and the change is refused.
+   */
+  async ownerSilent(id: string): Promise<boolean> {
+    if (!this.silent.has(id) || this.d.runsHere(id)) return false;
+    const replies = await within(
+      this.d.redis.pipeline().pttl(keys.lease(id)).hexists(keys.labs, id).exec(),
+      CHECK_WAIT_MS,
+    );
+    if (replies === LATE || !replies) return true;
+    const [pttl, listed] = [replies[0]?.[1], replies[1]?.[1]];
+    if (typeof pttl !== 'number') return true;
+    return this.quiet(pttl, listed) && !this.d.runsHere(id);
+  }
+
+  /** Whether a lab listed as `listed` whose lease lives `pttl` ms more has a silent owner. */
+  private quiet(pttl: number, listed: unknown): boolean {
+    // Unrenewed this long, the lease is one its owner holds the lab under (or none took it over yet).
+    const silentBelow = this.d.leaseTtlMs - this.d.leaseValidMs;
+    // No lease (-2): the owner's lapsed and none took the lab over yet.
+    return listed === 1 && (pttl === -2 || (pttl >= 0 && pttl < silentBelow));
   }
 
   private watched(io: Server): string[] {

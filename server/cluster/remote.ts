@@ -15,6 +15,7 @@ import type { RemoteLabs } from '../net/io.js';
 import type { SnapshotOptions } from '../net/snapshot.js';
 import { keys } from './keys.js';
 import { LATE, redisReady, within } from './redis.js';
+import { ownerSilentRefusal } from './relayHeld.js';
 import { NO_ANSWER, type Requests } from './requests.js';
 
 /** How long a request to another process waits for the owner's answer. */
@@ -34,6 +35,11 @@ const RESEND_MS = 2000;
 const LEASE_WAIT_MS = 2500;
 /** What `ask` resolves with when Redis does not answer this process and nothing was sent. */
 const STORE_AWAY = Symbol('store away');
+/**
+ * What `ask` resolves with when the lab's viewers here were told it is held because its owner went
+ * silent, and nothing was sent (relayHeld.ts).
+ */
+const OWNER_SILENT = Symbol('owner silent');
 /** How long asking Redis whether a lab exists may take (else the list as last read answers). */
 const EXISTS_WAIT_MS = 1000;
 
@@ -54,6 +60,8 @@ export interface RemoteDeps {
   closed(): boolean;
   /** Whether Redis answers this process now (connected, and answering: storeHealth.ts). */
   answering(): boolean;
+  /** Whether a change for lab `id` is refused now, its owner silent (RelayHeld.ownerSilent). */
+  ownerSilent(id: string): Promise<boolean>;
 }
 
 export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | 'toldHeld'> {
@@ -68,7 +76,9 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
    * not yet its own: it is taking it over; or no process holds the lab right now) is asked again,
    * of the new owner once there is one, until `ms` has passed. A request that went out and got no
    * answer may have been applied: it is sent again only when `resend` (the owner applies it once,
-   * by its request id), every RESEND_MS, to whichever process holds the lab then.
+   * by its request id), every RESEND_MS, to whichever process holds the lab then. One such request
+   * not sent yet while the lab's viewers here are told it is held because its owner went silent is
+   * not sent at all (OWNER_SILENT): no owner may take it for minutes.
    */
   private async ask<T>(
     kind: string,
@@ -76,7 +86,7 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
     payload: Record<string, unknown>,
     ms = ASK_MS,
     resend = false,
-  ): Promise<T | null | typeof STORE_AWAY> {
+  ): Promise<T | null | typeof STORE_AWAY | typeof OWNER_SILENT> {
     const until = performance.now() + ms;
     /** Whether the request went out to an owner (it may have been applied). */
     let sent = false;
@@ -84,6 +94,7 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
       const requests = this.d.requests();
       if (!requests) return null;
       if (!redisReady(this.d.redis)) return sent ? null : STORE_AWAY;
+      if (resend && !sent && (await this.d.ownerSilent(id))) return OWNER_SILENT;
       // Bounded: a frozen Redis holds a command for as long as it is frozen.
       const lease = await within(
         this.d.redis.get(keys.lease(id)),
@@ -142,7 +153,7 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
     const until = performance.now() + ASK_MS;
     while (!this.d.closed()) {
       const r = await this.ask<Ack<SnapshotMessage>>('snapshot', id, { canControl, opts }, SNAPSHOT_ASK_MS);
-      if (r && r !== STORE_AWAY) return r;
+      if (r && r !== STORE_AWAY && r !== OWNER_SILENT) return r;
       const local = this.d.localSnapshot(id, canControl, opts);
       if (local) return { ok: true, data: local };
       if (performance.now() > until || !(await this.exists(id))) break;
@@ -160,7 +171,7 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
       RESEND_ASK_MS,
       true,
     );
-    return asked === STORE_AWAY ? this.storeAway(id) : (asked ?? this.unreachable(id));
+    return this.answered(id, asked);
   }
 
   /**
@@ -171,7 +182,20 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
   async clock(id: string, action: ClockAction, by: string, rid: string): Promise<ClockAck> {
     if (!this.d.answering()) return this.storeAway(id);
     const asked = await this.ask<ClockAck>('clock', id, { action, by, rid }, RESEND_ASK_MS, true);
-    return asked === STORE_AWAY ? this.storeAway(id) : (asked ?? this.unreachable(id));
+    return this.answered(id, asked);
+  }
+
+  /** The answer to a command or clock action that `ask` resolved with `asked`. */
+  private async answered<T>(
+    id: string,
+    asked: T | null | typeof STORE_AWAY | typeof OWNER_SILENT,
+  ): Promise<
+    T | { ok: false; error: { code: 'UNKNOWN_LAB' | 'UNAVAILABLE'; message: string; path?: string } }
+  > {
+    if (asked === STORE_AWAY) return this.storeAway(id);
+    if (asked === OWNER_SILENT)
+      return { ok: false, error: { code: 'UNAVAILABLE', message: ownerSilentRefusal(id) } };
+    return asked ?? this.unreachable(id);
   }
 
   /** Redis does not answer this process: nothing was sent to the lab's owner. */

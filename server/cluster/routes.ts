@@ -19,6 +19,7 @@ import { keys } from './keys.js';
 import { leastLoaded, withRoom, type Member } from './members.js';
 import type { ClusterNode } from './node.js';
 import { LATE, within } from './redis.js';
+import { ownerSilentRefusal } from './relayHeld.js';
 
 /** Set on a request one process forwards to another (it is then answered there, never forwarded again). */
 export const FORWARDED = 'x-contention-forwarded';
@@ -104,6 +105,9 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
         const owner = await node.members.ownerOf(id, await node.processes());
         // An owner that refuses the connection (it died, its record not yet expired) got nothing:
         // wait for the next. One that took the request and broke off is asked again when that is safe.
+        // A change for a lab its viewers here were told is held, its owner silent: refused, nothing sent.
+        if (changes(req) && (await node.ownerSilent(id)))
+          return sendError(res, apiError('UNAVAILABLE', ownerSilentRefusal(id)));
         if (owner && owner.id !== node.id) {
           const sent = await forward(req, res, node, owner, performance.now() < until, resend);
           if (sent !== REFUSED) return;
@@ -125,10 +129,16 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
   return r;
 }
 
+/** Whether a request would change a lab (anything but reading it). */
+function changes(req: Request): boolean {
+  return req.method !== 'GET' && req.method !== 'HEAD';
+}
+
 /**
  * Whether a request may be sent again after its owner took it and died: a command or a clock action
  * (a step too), each applied once per request id, also by the owner after it (from the lab's log).
  */
+
 function resendable(req: Request): boolean {
   if (req.method !== 'POST') return false;
   const what = req.path.slice(req.path.lastIndexOf('/') + 1);
