@@ -6,8 +6,9 @@
  * its server went silent, not "Redis does not answer" (before, it told the page the store does
  * not answer, which was false). A page opened meanwhile on that process is told the same at once
  * (before, it read "Live" over "Loading lab…", its join answered but no snapshot able to come).
- * Once the third process takes the lab over, both pages are live again and the acknowledged
- * command is in the lab.
+ * A click meanwhile is answered at once: held, its server silent, nothing applied (before, the page
+ * said nothing for 30 s, then "no answer"). Once the third process takes the lab over, both pages
+ * are live again and the acknowledged command is in the lab.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,18 @@ describe('the process running a lab is killed right after it acknowledged a comm
     expect(said).toMatch(/server running this lab has gone silent/);
     expect(said, 'Redis answers every process left').not.toMatch(/does not answer/);
 
+    // A click meanwhile is refused by the page's server at once, saying why and that nothing applied.
+    await page.getByRole('button', { name: 'Pause simulation' }).click();
+    const resend = page.getByTestId('resend-banner');
+    await resend.waitFor({ timeout: 60_000 });
+    expect(await resend.textContent()).toMatch(
+      /Not confirmed yet: sending it again \(try \d of 5\)….*held.*gone silent.*nothing was applied/,
+    );
+    // Past its last try (nothing takes the lab over yet), the page says it did not get through.
+    const error = page.getByTestId('error-banner');
+    await error.waitFor({ timeout: 60_000 });
+    expect(await error.textContent()).toMatch(/^\s*Sent 5 times.*gone silent/);
+
     // A page opened now is told the same, not "Live" over a lab nothing steps.
     const late = await openPage(browser, `${other.url}/?lab=killed`);
     const lateStatus = late.page.getByTestId('connection-status');
@@ -104,6 +117,7 @@ describe('the process running a lab is killed right after it acknowledged a comm
     expect(state.status, state.text).toBe(200);
     const batch = state.body.data.vps.find((v: { id: string }) => v.id === 'batch-1');
     expect(batch.load.cpu).toBe(0.97);
+    expect(state.body.data.paused, 'the refused click was not applied').toBe(false);
     expect(state.body.data.tick).toBeGreaterThan(ack.body.data.tick);
     expect(errors).toEqual([]);
     expect(late.errors).toEqual([]);
