@@ -64,7 +64,7 @@ export interface RemoteDeps {
   ownerSilent(id: string): Promise<boolean>;
 }
 
-export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | 'toldHeld'> {
+export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | 'toldHeld' | 'ownerSilent'> {
   /** Snapshot requests in flight, by lab and options: joins arriving together share one. */
   private readonly snapshotsAsked = new Map<string, Promise<Ack<SnapshotMessage>>>();
 

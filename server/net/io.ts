@@ -50,4 +50,9 @@ export interface RemoteLabs {
   held(id: string): HeldReason | null;
   /** A viewer joined lab `id` while it was held for it: tell it again once its frames flow. */
   toldHeld(id: string): void;
+  /**
+   * Whether lab `id`'s owner is silent now, its lease read again (the viewers here were told the lab
+   * is held for that, and none has taken it over since).
+   */
+  ownerSilent(id: string): Promise<boolean>;
 }

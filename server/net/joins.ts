@@ -163,7 +163,10 @@ export class Joins {
     r.reply(ack, { ok: true, data: { lab: id } });
     // Its frames and its snapshot cannot reach this process now: say so; the viewer is told again
     // (`held: null`) once they can, and joins again for the snapshot.
-    const held = remote.held(id);
+    let held = remote.held(id);
+    // An owner found silent at the last check may have been taken over since: its lease, read
+    // again, says whether a snapshot can come (else the viewer waits for a word that came already).
+    if (held === 'owner' && !(await remote.ownerSilent(id))) held = null;
     if (held) {
       remote.toldHeld(id);
       return void socket.emit('held', { lab: id, held });
