@@ -16,6 +16,7 @@ import type { Browser } from 'playwright-core';
 import { ensureClientBuilt, launchBrowser, openPage, ROOT } from './harness.js';
 import { http } from '../integration/helpers.js';
 import {
+  anchorLab,
   startRedis,
   startServer,
   stopAll,
@@ -47,14 +48,7 @@ beforeAll(async () => {
   });
   expect(made.status, made.text).toBe(201);
   // The other process runs a lab of its own (the demo, or one made here): at MAX_LABS, it takes no lab over.
-  if (!(await http(`${other.url}/healthz`)).body.data.owns.length) {
-    const anchor = await http(`${other.url}/api/labs`, {
-      method: 'POST',
-      body: { id: 'anchor', preset: 'demo' },
-      headers: HERE,
-    });
-    expect(anchor.status, anchor.text).toBe(201);
-  }
+  await anchorLab(other);
 }, 120_000);
 
 afterAll(async () => {

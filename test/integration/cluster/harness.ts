@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { freePort, startRedisServer } from '../../../server/cluster/redisServer.js';
+import { http } from '../helpers.js';
 
 export { REDIS_SERVER } from '../../../server/cluster/redisServer.js';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -146,6 +148,20 @@ function kill(proc: ChildProcess, signal: NodeJS.Signals): Promise<void> {
     proc.once('exit', () => resolve());
     proc.kill(signal);
   });
+}
+
+/**
+ * Makes process `p` run a lab of its own (the demo lab a service's first process starts, or one made
+ * there, `anchor`): with MAX_LABS=1 it then takes no lab over, it only forwards.
+ */
+export async function anchorLab(p: ServerProcess): Promise<void> {
+  if ((await http(`${p.url}/healthz`)).body.data.owns.length) return;
+  const made = await http(`${p.url}/api/labs`, {
+    method: 'POST',
+    body: { id: 'anchor', preset: 'demo' },
+    headers: { 'x-contention-forwarded': 'test' },
+  });
+  expect(made.status, made.text).toBe(201);
 }
 
 /** Stop every process started here and remove their folders. */

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, request, waitFor, type Client } from '../helpers.js';
 import { ownerAndOther, stopCluster, type OwnerAndOther } from './fixture.js';
-import { startServer, type ServerProcess } from './harness.js';
+import { anchorLab, startServer, type ServerProcess } from './harness.js';
 
 let cluster: OwnerAndOther | undefined;
 let onOther: Client;
@@ -25,14 +25,7 @@ type Ack = { ok: boolean; data?: { tick: number }; error?: { code: string; messa
 beforeAll(async () => {
   cluster = await ownerAndOther('orphan', { otherEnv: { MAX_LABS: '1' } });
   ({ onOther, other } = cluster);
-  if (!(await http(`${other.url}/healthz`)).body.data.owns.length) {
-    const made = await http(`${other.url}/api/labs`, {
-      method: 'POST',
-      body: { id: 'anchor', preset: 'demo' },
-      headers: { 'x-contention-forwarded': 'test' },
-    });
-    expect(made.status, made.text).toBe(201);
-  }
+  await anchorLab(other);
 }, 120_000);
 
 afterAll(() => stopCluster(cluster));

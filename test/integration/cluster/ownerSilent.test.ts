@@ -9,9 +9,9 @@
  * charts stopped under "Live".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, waitFor, type Client } from '../helpers.js';
+import { waitFor, type Client } from '../helpers.js';
 import { ownerAndOther, stopCluster, type OwnerAndOther } from './fixture.js';
-import type { RedisLink } from './harness.js';
+import { anchorLab, type RedisLink } from './harness.js';
 
 let cluster: OwnerAndOther | undefined;
 let link: RedisLink;
@@ -30,14 +30,7 @@ beforeAll(async () => {
   link = cluster.link!;
   // The other process runs a lab of its own: at MAX_LABS, it takes no lab over.
   const { other } = cluster;
-  if (!(await http(`${other.url}/healthz`)).body.data.owns.length) {
-    const made = await http(`${other.url}/api/labs`, {
-      method: 'POST',
-      body: { id: 'anchor', preset: 'demo' },
-      headers: { 'x-contention-forwarded': 'test' },
-    });
-    expect(made.status, made.text).toBe(201);
-  }
+  await anchorLab(other);
 }, 120_000);
 
 afterAll(() => stopCluster(cluster));

@@ -11,7 +11,14 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFIX } from '../../../server/cluster/keys.js';
 import { client, http, request, type Client } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import {
+  anchorLab,
+  startRedis,
+  startServer,
+  stopAll,
+  type RedisHandle,
+  type ServerProcess,
+} from './harness.js';
 
 const FORWARDED = { 'x-contention-forwarded': 'test' };
 let redis: RedisHandle;
@@ -34,14 +41,7 @@ beforeAll(async () => {
   redis = await startRedis();
   sender = await startServer(redis.url, { MAX_LABS: '1' });
   // The first process of a service starts the demo lab; otherwise it gets one here.
-  if (!(await http(`${sender.url}/healthz`)).body.data.owns.length) {
-    const made = await http(`${sender.url}/api/labs`, {
-      method: 'POST',
-      body: { id: 'anchor', preset: 'demo' },
-      headers: FORWARDED,
-    });
-    expect(made.status, made.text).toBe(201);
-  }
+  await anchorLab(sender);
   const first = await spare();
   const steered = await http(`${first.url}/api/labs`, {
     method: 'POST',

@@ -7,7 +7,14 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFIX } from '../../../server/cluster/keys.js';
 import { http } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import {
+  anchorLab,
+  startRedis,
+  startServer,
+  stopAll,
+  type RedisHandle,
+  type ServerProcess,
+} from './harness.js';
 import { bigScenario } from '../bigScenario.js';
 
 const FORWARDED = { 'x-contention-forwarded': 'test' };
@@ -23,14 +30,7 @@ let entry: ServerProcess;
 beforeAll(async () => {
   redis = await startRedis();
   entry = await startServer(redis.url, { ...ENV, MAX_LABS: '1' });
-  if (!(await http(`${entry.url}/healthz`)).body.data.owns.length) {
-    const made = await http(`${entry.url}/api/labs`, {
-      method: 'POST',
-      body: { id: 'anchor', preset: 'demo' },
-      headers: FORWARDED,
-    });
-    expect(made.status, made.text).toBe(201);
-  }
+  await anchorLab(entry);
   owner = await startServer(redis.url, ENV);
   const made = await http(`${owner.url}/api/labs`, {
     method: 'POST',
