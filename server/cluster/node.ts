@@ -112,6 +112,7 @@ export class ClusterNode implements RemoteLabs {
       runsHere: (id) => this.registry?.get(id) !== undefined,
       leaseTtlMs: LEASE_TTL_MS,
       leaseValidMs: this.leases.validMs,
+      processes: () => this.processes(),
     });
     this.viewerNumbers = new ViewerNumbers(this.redis);
     this.upkeep = new Upkeep(this.logger);

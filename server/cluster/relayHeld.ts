@@ -15,12 +15,17 @@
  *
  * Sent to this process's connections only: the message is about links to Redis, and must not reach
  * others through Redis late.
+ *
+ * A change sent to this process for a lab whose owner went silent (by any client, a viewer of the lab
+ * or not) is refused at once, rather than left waiting for an owner that may not come, when its
+ * viewers here were told so or no process has room to take the lab over (`ownerSilent`).
  */
 import type { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
 import type { HeldReason } from '../../shared/protocol.js';
 import { roomOf } from '../net/broadcast.js';
 import { keys } from './keys.js';
+import { withRoom, type Member } from './members.js';
 import { LATE, within } from './redis.js';
 import type { StoreHealth } from './storeHealth.js';
 
@@ -37,11 +42,13 @@ export interface RelayDeps {
   leaseTtlMs: number;
   /** How long a lease is surely its owner's from its renewal, ms: past that, the owner holds the lab. */
   leaseValidMs: number;
+  /** The live processes, as their records stand now (members.ts). */
+  processes(): Promise<Member[]>;
 }
 
 /**
- * Why a change for lab `id` is refused by a process that told its viewers the lab is held because
- * its owner went silent (RelayHeld.ownerSilent): nothing was sent to that owner, nothing applied.
+ * Why a change for lab `id` is refused because its owner went silent (RelayHeld.ownerSilent):
+ * nothing was sent to that owner, nothing applied.
  */
 export function ownerSilentRefusal(id: string): string {
   return `lab "${id.slice(0, 64)}" is held: the server running it has gone silent (cut off from the cluster’s store, Redis, or dead) and no server has taken it over yet; nothing was sent to it, nothing was applied; send it again once the lab steps again`;
@@ -111,21 +118,35 @@ export class RelayHeld {
   }
 
   /**
-   * Whether a change for lab `id` is refused here now because its owner went silent: its viewers
-   * here were told so, and its lease, read again now, is still unrenewed (none took the lab over).
-   * A lease renewed since, or taken by a process taking the lab over, says a live owner gets the
-   * change; a lease Redis does not read back in time says nothing sure, and the change is refused.
+   * Whether a change for lab `id` is refused here now because its owner went silent: its lease, read
+   * now, is unrenewed past the time its owner holds the lab (or gone, none having taken it), and
+   * either its viewers here were told so, or no live process has room to take it over (each runs as
+   * many labs as it may; the silent owner, whose last record may still be live, counts for none).
+   * While one has room, the change waits for it. A lease renewed since, or taken by a process
+   * taking the lab over, says a live owner gets the change. What Redis does not read back in time
+   * says nothing sure: refused where viewers were told the lab is held, else not.
    */
   async ownerSilent(id: string): Promise<boolean> {
-    if (!this.silent.has(id) || this.d.runsHere(id)) return false;
+    if (this.d.runsHere(id)) return false;
+    const told = this.silent.has(id);
     const replies = await within(
-      this.d.redis.pipeline().pttl(keys.lease(id)).hexists(keys.labs, id).exec(),
+      this.d.redis.pipeline().pttl(keys.lease(id)).hexists(keys.labs, id).get(keys.lease(id)).exec(),
       CHECK_WAIT_MS,
     );
-    if (replies === LATE || !replies) return true;
-    const [pttl, listed] = [replies[0]?.[1], replies[1]?.[1]];
-    if (typeof pttl !== 'number') return true;
-    return this.quiet(pttl, listed) && !this.d.runsHere(id);
+    if (replies === LATE || !replies) return told;
+    const [pttl, listed, lease] = [replies[0]?.[1], replies[1]?.[1], replies[2]?.[1]];
+    if (typeof pttl !== 'number') return told;
+    if (!this.quiet(pttl, listed) || this.d.runsHere(id)) return false;
+    if (told) return true;
+    // The silent owner: named by its lease, or (the lease gone) by its last record listing the lab.
+    const owner = typeof lease === 'string' ? lease.slice(0, lease.lastIndexOf(':')) : undefined;
+    const live = await within(
+      this.d.processes().catch((): typeof LATE => LATE),
+      CHECK_WAIT_MS,
+    );
+    if (live === LATE) return false;
+    const takers = withRoom(live).filter((m) => m.id !== owner && !m.labs.some((l) => l.id === id));
+    return takers.length === 0 && !this.d.runsHere(id);
   }
 
   /** Whether a lab listed as `listed` whose lease lives `pttl` ms more has a silent owner. */

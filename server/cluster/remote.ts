@@ -35,10 +35,7 @@ const RESEND_MS = 2000;
 const LEASE_WAIT_MS = 2500;
 /** What `ask` resolves with when Redis does not answer this process and nothing was sent. */
 const STORE_AWAY = Symbol('store away');
-/**
- * What `ask` resolves with when the lab's viewers here were told it is held because its owner went
- * silent, and nothing was sent (relayHeld.ts).
- */
+/** What `ask` resolves with when the lab is held because its owner went silent, nothing sent (relayHeld.ts). */
 const OWNER_SILENT = Symbol('owner silent');
 /** How long asking Redis whether a lab exists may take (else the list as last read answers). */
 const EXISTS_WAIT_MS = 1000;
@@ -77,8 +74,9 @@ export class RemoteAsker implements Omit<RemoteLabs, 'viewerNumber' | 'held' | '
    * of the new owner once there is one, until `ms` has passed. A request that went out and got no
    * answer may have been applied: it is sent again only when `resend` (the owner applies it once,
    * by its request id), every RESEND_MS, to whichever process holds the lab then. One such request
-   * not sent yet while the lab's viewers here are told it is held because its owner went silent is
-   * not sent at all (OWNER_SILENT): no owner may take it for minutes.
+   * not sent yet while the lab is held because its owner went silent (its viewers here told so, or
+   * no process having room to take it over) is not sent at all (OWNER_SILENT): no owner may take it
+   * for minutes.
    */
   private async ask<T>(
     kind: string,

@@ -105,7 +105,7 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
         const owner = await node.members.ownerOf(id, await node.processes());
         // An owner that refuses the connection (it died, its record not yet expired) got nothing:
         // wait for the next. One that took the request and broke off is asked again when that is safe.
-        // A change for a lab its viewers here were told is held, its owner silent: refused, nothing sent.
+        // A change for a lab whose owner went silent, none to take it over: refused, nothing sent.
         if (changes(req) && (await node.ownerSilent(id)))
           return sendError(res, apiError('UNAVAILABLE', ownerSilentRefusal(id)));
         if (owner && owner.id !== node.id) {

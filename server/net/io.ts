@@ -52,7 +52,8 @@ export interface RemoteLabs {
   toldHeld(id: string): void;
   /**
    * Whether lab `id`'s owner is silent now, its lease read again (the viewers here were told the lab
-   * is held for that, and none has taken it over since).
+   * is held for that, and none has taken it over since; or, told nothing, no process has room to take
+   * it over): a change for it is refused then.
    */
   ownerSilent(id: string): Promise<boolean>;
 }
