@@ -4,7 +4,6 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 export default defineConfig({
   plugins: [svelte({ configFile: false })],
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -13,5 +12,19 @@ export default defineConfig({
     // expect.poll waits on a server, a socket or a browser: on a loaded 2-core machine the
     // default second is not enough for a lab to switch modes or a page to receive its snapshot.
     expect: { poll: { timeout: 10_000 } },
+    projects: [
+      {
+        // The unit tests share their worker's modules from file to file (the engine, the schemas,
+        // the client's pure code): each file evaluating them again cost more than its tests.
+        // Each file leaves no state behind (timers restored, nothing global set).
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
+      },
+      {
+        // Servers in process, child processes, Redis and Chromium: each file in a process of its own.
+        extends: true,
+        test: { name: 'system', include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'] },
+      },
+    ],
   },
 });
