@@ -3,6 +3,7 @@
  * on the disk and the network, and what Dom0 could carry for its backend.
  */
 import { backendLimits, dom0Head } from './dom0head.js';
+import { drainCharged } from './drainCharged.js';
 import { drainThroughDom0 } from './drainDom0.js';
 import { capAtDom0, listDrainer, splitDrains } from './drainsplit.js';
 import * as headMod from './cpuheadroom.js';
@@ -103,10 +104,13 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     // Under para the drained work joins Dom0's max-min split among the backends (drainDom0.ts); a
     // drainer whose backend Dom0 holds (or a Dom0 that is down) lets it use no idle beyond what Dom0
     // carries for it.
+    // Charged, each backend carries what its guest paid for: the drainers share Dom0's spare
+    // (drainCharged.ts).
     if (dom0 && !dom0Down && !p.dom0Charging) drainThroughDom0(st, w, idleDisk, idleNet);
     else {
       if (dom0) capAtDom0(st, w);
-      splitDrains(w, idleDisk, idleNet);
+      if (dom0 && !dom0Down) drainCharged(st, w, idleDisk, idleNet);
+      else splitDrains(w, idleDisk, idleNet);
     }
   }
   // The level each drainer not held below it reads (with none: the idle every drainer's cap left).

@@ -78,8 +78,9 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
   const dom0 = p.dom0 === true,
     rttMs = p.netRttMs,
     eCpu = p.eCpu;
-  // Dom0 CPU per native core of a drained op's work (drainDom0.ts); charged, the guest pays it.
-  const dom0Factor = dom0 && !p.dom0Charging ? p.dom0IoFactor : 0;
+  // Dom0 CPU per native core of a drained op's work (drainDom0.ts; charged, drainCharged.ts: its
+  // guest's grant pays it, and Dom0's vCPUs still do it).
+  const dom0Factor = dom0 ? p.dom0IoFactor : 0;
   const svcKey = w.svcKey,
     svcLambda = w.svcLambda,
     svcRhoCpu = w.svcRhoCpu,
