@@ -73,10 +73,11 @@ export function drainCharged(st: SimState, w: Work, idleDisk: number, idleNet: n
 
 /**
  * Guest i's draining backends' asks (`want` at i where it drains on the disk, at n + i where it
- * drains on the network) scaled down to what its grant can still pay for, if they ask more: its CPU
- * headroom beyond what it is granted now for itself and its backends, of which each request drained
- * takes its own CPU (as the service stage counts it, outcome.ts) and its backends' work in Dom0, in
- * the proportion its requests cost the two (its service's CPU, its backends' work `dom0Cause`).
+ * drains on the network) scaled down to what its grant can still pay for, if they ask more: where
+ * its share of the cores holds it, that share (its CPU headroom) beyond what it is granted now for
+ * itself and its backends, of which each request drained takes its own CPU (as the service stage
+ * counts it, outcome.ts) and its backends' work in Dom0, in the proportion its requests cost the two
+ * (its service's CPU, its backends' work `dom0Cause`).
  */
 function capToGrant(st: SimState, w: Work, i: number): void {
   const n = st.vps.length;
@@ -88,7 +89,11 @@ function capToGrant(st: SimState, w: Work, i: number): void {
   const asks = (onD ? want[i] : 0) + (onN ? want[n + i] : 0);
   const dom0 = s.dom0Cause[i];
   const own = ((s.appCpu[i] + s.svcIoNeed[i]) * s.memSlow[i] * s.slow[i]) / st.profile.eCpu;
-  const pays = Math.max(0, s.cpuHead[i] - s.cpuGot[i] - s.dom0Charge[i]);
+  // (Where its limit holds its headroom, not its share of the cores, its grant pays its backends'
+  // work beyond that limit, as chargeDom0 grants it: Dom0's spare is what holds them then.)
+  const head = s.cpuHead[i];
+  if (!(head < s.cpuLimit[i] * (1 - 1e-9))) return;
+  const pays = Math.max(0, head - s.cpuGot[i] - s.dom0Charge[i]);
   const room = dom0 > 0 ? (pays * dom0) / (dom0 + own) : 0;
   if (!(asks > room)) return;
   const f = asks > 0 ? room / asks : 0;

@@ -123,4 +123,26 @@ describe('backlogs draining through Dom0 with dom0Charging, para', () => {
       expect(f.host.dom0CpuUtil * K.dom0Vcpus).toBeCloseTo(dom0DiskWork(f), 9);
     }
   });
+
+  it('leave a drainer alone on the host as it would be alone: no degradation from its own backlog', () => {
+    // Its two vCPUs, not a share of the cores, hold its grant; Dom0's spare is all its own.
+    const s: Scenario = {
+      name: 'a charged drain alone',
+      seed: 1,
+      mode: { base: 'para', dom0Charging: true },
+      host: { cores: 16, ramGiB: 64, diskIops: 100_000, netMbps: 10_000 },
+      vps: [web('web-1')],
+    };
+    const e = createEngine(s);
+    e.advance(10);
+    e.apply({ type: 'setLoad', vps: 'web-1', load: { disk: 4 } });
+    e.advance(30);
+    e.apply({ type: 'setLoad', vps: 'web-1', load: { disk: 0.2 } });
+    for (let t = 0; t < 2; t++) {
+      const w = e.step().vps[0];
+      expect(w.backlog).toBeGreaterThan(0);
+      expect(w.diskServedIops).toBeGreaterThan(4000);
+      expect(w.degradation).toBeLessThan(1e-9);
+    }
+  });
 });
