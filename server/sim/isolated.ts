@@ -241,6 +241,24 @@ export function isolated(st: SimState, w: Work): void {
     sin.backlog = isoBacklogA[i];
     sin.backlogAgeS = isoAgeA[i];
     evaluate(sin, sout);
+    // Alone too, the ops it drains from its backlog run on Dom0's vCPUs in the same tick: where they
+    // make Dom0 busier, its requests wait in Dom0 at that utilization (as step.ts has the shared run).
+    if (dom0 && sin.backlog > 0 && lambda > 0 && uDom0 < 1) {
+      const thr = sout.throughput;
+      const exD = useDisk ? (thr * db) / lambda - dSrv : 0,
+        exN = useNet ? (thr * nb) / lambda - nSrv : 0;
+      let more = 0;
+      if (exD > 0) more += exD * diskOpCpuS;
+      if (exN > 0) more += exN * netMbitCpu;
+      more *= dom0Factor;
+      if (more > 0) {
+        const u = Math.min(1, dom0Div === 1 ? dom0Iso + more : (dom0Iso + more) / dom0Div);
+        if (u !== uDom0) {
+          sin.uDom0 = u;
+          evaluate(sin, sout);
+        }
+      }
+    }
     isoBacklogA[i] = sout.backlog;
     isoAgeA[i] = sout.backlogAgeS;
     // An outcome that drained a backlog this tick is no steady state: evaluate again next tick.

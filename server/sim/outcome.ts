@@ -22,9 +22,10 @@ export type { ServiceContext } from './work.js';
 /**
  * Per VPS: service, state and health (after `cpuOutcome` and `isolated`). Leaves the running
  * count in `w.host.running` and Jain's fairness over good throughput relative to isolation in
- * `w.host.fairness`.
+ * `w.host.fairness`. `again`: the tick's pass once more at another Dom0 utilization (`ctx.uDom0`,
+ * step.ts), from the same backlogs, with the drained work already booked.
  */
-export function service(st: SimState, w: Work, ctx: ServiceContext): void {
+export function service(st: SimState, w: Work, ctx: ServiceContext, again: boolean): void {
   const n = st.vps.length;
   const p = st.profile;
   const s = w.s;
@@ -119,9 +120,16 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
     const lambda = lambdaA[i];
     const db = diskBase[i],
       nb = netBase[i];
-    mDiskDemand[i] = db + diskFault[i];
-    mNetDemand[i] = nb + netFault[i];
+    if (!again) {
+      mDiskDemand[i] = db + diskFault[i];
+      mNetDemand[i] = nb + netFault[i];
+    }
     if (up_[i] > 0) {
+      if (again) {
+        // The backlog it came in with (the memo holds it, whether it was evaluated or kept).
+        backlogA[i] = svcBacklog[i];
+        backlogAgeA[i] = svcBacklogAge[i];
+      }
       const useDisk = db > 0;
       const useNet = nb > 0;
       const sl = slow[i];
@@ -212,7 +220,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext): void {
         if (code !== STATE_DNR) running++;
       }
       // A drained backlog's device work is served too (from the idle share deviceHeadroom gave it).
-      if (backlog > 0 && lambda > 0) bookDrain(w, i, lambda, dom0Factor);
+      if (backlog > 0 && lambda > 0 && !again) bookDrain(w, i, lambda, dom0Factor);
     } else {
       svcKey[i] = 0;
       backlogA[i] = 0;

@@ -113,7 +113,18 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
       : 0;
   ctx.downCode = hostDown || flags.kernelDown ? STATE_DOWN : STATE_REBOOTING;
   isolated(st, w);
-  service(st, w, ctx);
+  service(st, w, ctx, false);
+  // The drained ops ran on Dom0's vCPUs in this tick beside everyone's own work: where they made
+  // Dom0 busier, every request through Dom0 waits at that utilization (what `dom0CpuUtil` reports
+  // with them), so the pass runs once more at it, from the same backlogs, the drains booked.
+  const drained = w.drainDom0.work;
+  if (drained > 0 && uDom0 < 1 && p.dom0Vcpus > 0) {
+    const u = Math.min(1, (dom0Work + drained) / p.dom0Vcpus);
+    if (u !== uDom0) {
+      ctx.uDom0 = u;
+      service(st, w, ctx, true);
+    }
+  }
 
   // --- Host -----------------------------------------------------------------------------------
   const h = w.host;
