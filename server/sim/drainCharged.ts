@@ -49,7 +49,7 @@ export function drainCharged(st: SimState, w: Work, idleDisk: number, idleNet: n
     const i = d.net[j];
     if (d.onDisk[i] !== 1) capToGrant(st, w, i);
   }
-  shareSpare(w, n, w.dom0Head.spare);
+  shareSpare(w, n);
   // Each drainer's ceiling: its served work plus what its share of the spare carries there.
   let bound = false;
   for (let j = 0; j < d.kDisk; j++) {
@@ -102,10 +102,12 @@ function capToGrant(st: SimState, w: Work, i: number): void {
 }
 
 /**
- * Water-fills `spare` (cores) among the draining backends on their asks (`want`), into `got`: every
- * one gets the level, those asking less all they ask. Only the drainers are visited.
+ * Water-fills Dom0's spare (cores, `dom0Head`) among the draining backends on their asks (`want`),
+ * into `got`: every one gets the level, those asking less all they ask. Only the drainers are
+ * visited. (Takes no double argument: a double passed to a call that is not inlined is boxed.)
  */
-function shareSpare(w: Work, n: number, spare: number): void {
+function shareSpare(w: Work, n: number): void {
+  const spare = w.dom0Head.spare;
   const d = w.drains;
   const dd = w.drainDom0;
   const want = dd.want,
