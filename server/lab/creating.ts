@@ -23,6 +23,8 @@ export interface Creator {
   readonly saver: LabSaver;
   readonly maxVps: number;
   get(id: string): Lab | undefined;
+  /** The scenario that re-runs a lab's first side from its start (its mode the one it started in). */
+  startScenario(lab: Lab): Scenario;
   makeLab: MakeLab;
   /** Run a lab here (it was saved). */
   add(lab: Lab, fork: boolean): void;
@@ -74,7 +76,9 @@ export async function forkLab(
   const engines = forked.data;
   const name = c.takeName(forkName(state.name, compare));
   const labId = id ?? c.takeId(forkIdBase(from, compare));
-  const scenario: Scenario = { ...source.scenario, name };
+  // Its scenario starts in the mode the source's first side started in: its engines' logs hold that
+  // side's commands, then the switch to each mode at the fork, so the recorded session re-runs it.
+  const scenario: Scenario = { ...c.startScenario(source), name };
   const made = await c.saver.create(labMeta(labId, scenario, compare, state.tick));
   if (made) return made;
   const lab = c.makeLab(labId, scenario, compare, engines, undefined, state.colors, name);

@@ -3,7 +3,7 @@
  * and delete (resetting.ts), within limits; restored from the store at start (savedLabs.ts); paced
  * by one timer. Built with registryOptions.ts.
  */
-import type { Result } from '../../shared/commands.js';
+import type { Result, Scenario } from '../../shared/commands.js';
 import { fail, type ApiError, type LabEvent } from '../../shared/protocol.js';
 import { Lab } from './lab.js';
 import type { MakeLab, ReviveDeps } from './restore.js';
@@ -175,6 +175,15 @@ export class Registry {
     return typeof id === 'string' ? this.labs.get(id) : undefined;
   }
 
+  /**
+   * The scenario that re-runs side `side` of a lab from its start: a lab comparing two modes ran
+   * each from tick 0; a fork ran its source's mode up to the fork (its engines' logs switch there).
+   */
+  startScenario(lab: Lab, side: 0 | 1): Scenario {
+    if (!lab.compare || this.forks.has(lab.id)) return lab.scenario;
+    return { ...lab.scenario, mode: lab.compare[side] };
+  }
+
   /** Create a lab from `{ id?, preset?, scenario?, compare?, from? }` (neither preset nor scenario: the demo). */
   async create(req: NewLab): Promise<Res<Lab>> {
     const { id, compare, from } = req;
@@ -202,6 +211,7 @@ export class Registry {
       saver: this.saver,
       maxVps: this.o.limits.maxVps,
       get: (id) => this.labs.get(id),
+      startScenario: (lab) => this.startScenario(lab, 0),
       makeLab: (...a) => this.makeLab(...a),
       add: (lab, fork) => this.add(lab, fork),
     };

@@ -233,8 +233,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     if (!q.ok) return sendError(res, q.error);
     const side = pickSide(l, q.data.side, res);
     if (side === undefined) return;
-    const base = l.compare ? { ...l.scenario, mode: l.compare[side] } : l.scenario;
-    const scenario = scenarioFromLog(base, l.engines[side].log(), {
+    const scenario = scenarioFromLog(registry.startScenario(l, side), l.engines[side].log(), {
       ticks: l.tick,
       name: `${l.scenario.name} (recorded)`,
     });

@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../shared/model.js';
 import type { Ack } from '../../shared/protocol.js';
 import { createRun, validateScenario } from '../../server/scenario.js';
-import { client, http, removeDir, request, settle, startServer, type TestServer } from './helpers.js';
+import {
+  client,
+  http,
+  postCommand,
+  removeDir,
+  request,
+  settle,
+  startServer,
+  type TestServer,
+} from './helpers.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -66,5 +75,69 @@ describe('a recorded session is a scenario', () => {
     expect(cli.status, cli.stderr).toBe(0);
     const csv = await http(`${t.url}/api/labs/sre/metrics.csv`);
     expect(cli.stdout).toBe(csv.text);
+  });
+});
+
+describe('a compare fork’s recorded sides are scenarios too', () => {
+  /** Each side's exported scenario, run headless, against the frames that side of the lab computed. */
+  async function replaysEachSide(id: string): Promise<void> {
+    const lab = t.server.registry.get(id)!;
+    lab.clock({ action: 'pause' }, 'test');
+    const pairs = lab.history.range(0, lab.tick);
+    expect(pairs).toHaveLength(lab.tick);
+    for (const side of [0, 1]) {
+      const exported = await http(`${t.url}/api/labs/${id}/scenario?download${side ? '&side=1' : ''}`);
+      expect(exported.status).toBe(200);
+      const scenario = validateScenario(exported.body);
+      expect(scenario.ok).toBe(true);
+      if (!scenario.ok) return;
+      const run = await createRun(scenario.data);
+      expect(run.ok, JSON.stringify(run)).toBe(true);
+      if (!run.ok) return;
+      const live = pairs.map((p) => p[side]);
+      const replayed = live.map(() => run.data.step());
+      const first = replayed.findIndex((f, i) => JSON.stringify(f) !== JSON.stringify(live[i]));
+      expect(first, `${id} side ${side}: first tick replayed otherwise`).toBe(-1);
+    }
+  }
+
+  it('a lab switched to full, then compared with para from the page: both sides replay', async () => {
+    await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 'src', preset: 'demo' } });
+    t.advance(1000);
+    expect((await postCommand(t, 'src', { type: 'setMode', mode: 'full' })).ok).toBe(true);
+    t.advance(1000);
+    // What the page's Compare button does: fork the lab at its tick, its own mode on the left.
+    const made = await http(`${t.url}/api/labs`, {
+      method: 'POST',
+      body: { id: 'src-cmp', from: 'src', compare: ['full', 'para'] },
+    });
+    expect(made.status, made.text).toBe(201);
+    t.advance(500);
+    expect(
+      (await postCommand(t, 'src-cmp', { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' })).ok,
+    ).toBe(true);
+    t.advance(1000);
+    await replaysEachSide('src-cmp');
+  });
+
+  it('a fork of a compare lab starts from that lab’s first mode: both sides replay', async () => {
+    await http(`${t.url}/api/labs`, {
+      method: 'POST',
+      body: { id: 'pair', preset: 'demo', compare: ['container', 'full'] },
+    });
+    t.advance(1000);
+    expect((await postCommand(t, 'pair', { type: 'startFault', vps: 'batch-1', fault: 'io_storm' })).ok).toBe(
+      true,
+    );
+    t.advance(1000);
+    const made = await http(`${t.url}/api/labs`, {
+      method: 'POST',
+      body: { id: 'pair-cmp', from: 'pair', compare: ['para', 'hosted'] },
+    });
+    expect(made.status, made.text).toBe(201);
+    t.advance(1000);
+    await replaysEachSide('pair-cmp');
+    // The compare lab it was forked from replays too, each side in its own mode from the start.
+    await replaysEachSide('pair');
   });
 });
