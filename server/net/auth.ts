@@ -4,6 +4,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import type { ApiError } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 
 /** Whether `presented` grants control: always when no token is configured. */
@@ -13,6 +14,20 @@ export function canControl(config: Pick<Config, 'controlToken'>, presented: unkn
   const a = Buffer.from(presented);
   const b = Buffer.from(config.controlToken);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Why a change is refused to a client that may not steer: a client that gave a token is told that
+ * token is not the one (not asked for a token it gave), one that gave none is asked for it (`how`).
+ */
+export function controlRefused(presented: unknown, how: string): ApiError {
+  if (presented === undefined || presented === '')
+    return { code: 'FORBIDDEN', message: `watch-only: steering needs the control token${how}` };
+  return {
+    code: 'FORBIDDEN',
+    message: "watch-only: the token given is not this server's control token; nothing was changed",
+    path: 'token',
+  };
 }
 
 /** The token of an `Authorization: Bearer …` header. */

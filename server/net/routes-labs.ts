@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../lab/clock.js';
 import type { Lab } from '../lab/lab.js';
 import type { Registry } from '../lab/registry.js';
-import { bearer, canControl } from './auth.js';
+import { bearer, canControl, controlRefused } from './auth.js';
 import { apiError, noQuery, sendAck, sendData, sendError } from './errors.js';
 import { KeyedBuckets } from './rate.js';
 import { parseInput } from '../../shared/commands.js';
@@ -58,11 +58,9 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
 
   /** Changing anything needs the token (when one is set). */
   const control = (req: Request, res: Response, next: NextFunction) => {
-    if (!canControl(config, bearer(req.headers.authorization)))
-      return sendError(
-        res,
-        apiError('FORBIDDEN', 'watch-only: steering needs the control token (Authorization: Bearer …)'),
-      );
+    const token = bearer(req.headers.authorization);
+    if (!canControl(config, token))
+      return sendError(res, controlRefused(token, ' (Authorization: Bearer …)'));
     next();
   };
   /** Steering a lab stays within the command rate, per client address: each command of a batch counts. */

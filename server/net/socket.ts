@@ -13,7 +13,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../lab/clock.js';
 import type { Lab } from '../lab/lab.js';
 import type { Registry } from '../lab/registry.js';
-import { canControl } from './auth.js';
+import { canControl, controlRefused } from './auth.js';
 import { Broadcaster, roomOf } from './broadcast.js';
 import type { IoServer, IoSocket, RemoteLabs } from './io.js';
 import { JOIN_BURST, JOIN_RATE, Joins } from './joins.js';
@@ -120,7 +120,7 @@ function steering(socket: IoSocket, r: Replies, deps: SocketDeps): void {
     if (!socket.data.canControl)
       return void r.reply(ack, {
         ok: false,
-        error: { code: 'FORBIDDEN', message: 'watch-only: steering this lab needs the control token' },
+        error: controlRefused((socket.handshake.auth as { token?: unknown } | undefined)?.token, ''),
       });
     if (!socket.data.commands.take(clock.now()))
       return void r.reply(ack, {

@@ -116,6 +116,28 @@ describe('watch-only without the token', () => {
     expect(errors.filter((e) => !/403|Forbidden/i.test(e))).toEqual([]);
   }, 60_000);
 
+  test('a mistyped ?token= is told so on a phone, and the right one in the same tab steers', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { preset: 'demo' }, TOKEN);
+    const { page } = await open(`/?lab=${lab}&token=${TOKEN}-typo`, { width: 390, height: 844, touch: true });
+    await waitChartsPast(page, 5);
+    const banner = page.getByTestId('watch-only-banner');
+    await banner.waitFor({ timeout: 10_000 });
+    // The page was given a token: it says that one is wrong, rather than asking for one.
+    expect(await banner.textContent()).toMatch(/token this page was opened with is not this server/i);
+    expect(await banner.textContent()).not.toMatch(/needs the control token/i);
+    expect(await page.getByRole('button', { name: 'Start cpu_hog on web-1' }).isDisabled()).toBe(true);
+    // The same tab opened again with the right token steers (the remembered wrong one is replaced).
+    await page.goto(`${server.url}/?lab=${lab}&token=${TOKEN}`, { waitUntil: 'domcontentloaded' });
+    await waitChartsPast(page, 5);
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Start cpu_hog on web-1' }).isEnabled())
+      .toBe(true);
+    expect(await page.getByTestId('watch-only-banner').count()).toBe(0);
+  }, 60_000);
+
   test('with ?token= the page steers, and a watching page sees the change', async ({ server, open }) => {
     const lab = await createLab(server, { preset: 'demo' }, TOKEN);
     const watcher = await open(`/?lab=${lab}`);

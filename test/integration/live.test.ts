@@ -344,6 +344,35 @@ describe('watch-only without the control token', () => {
     s.disconnect();
   });
 
+  it('a wrong token is told so, not asked for a token it gave; nothing changes', async () => {
+    const lab = w.server.registry.get('class')!;
+    const before = JSON.stringify(lab.engines[0].save());
+    const none = await http(`${w.url}/api/labs/class/commands`, {
+      method: 'POST',
+      body: { type: 'removeVps', vps: 'web-1' },
+    });
+    expect(none.body.error.message).toMatch(/needs the control token/);
+    const rest = await http(`${w.url}/api/labs/class/commands`, {
+      method: 'POST',
+      body: { type: 'removeVps', vps: 'web-1' },
+      token: 'guess-guess',
+    });
+    expect(rest.status).toBe(403);
+    expect(rest.body.error).toMatchObject({ code: 'FORBIDDEN', path: 'token' });
+    expect(rest.body.error.message).toMatch(/token given is not this server's control token/);
+    const s = await client(w.url, { token: 'guess-guess' });
+    const snap = waitFor<SnapshotMessage>(s, 'snapshot');
+    await request(s, 'join', { lab: 'class' });
+    expect((await snap).canControl).toBe(false);
+    const r = await request<Ack<unknown>>(s, 'command', { lab: 'class', type: 'removeVps', vps: 'web-1' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', path: 'token' } });
+    if (r.ok) return;
+    expect(r.error.message).toMatch(/token given is not this server's control token/);
+    w.advance(10);
+    expect(JSON.stringify(lab.engines[0].save())).toBe(before);
+    s.disconnect();
+  });
+
   it('the teacher with the token steers', async () => {
     const s = await client(w.url, { token: 'teacher-secret' });
     const snap = waitFor<SnapshotMessage>(s, 'snapshot');
