@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { dirname, resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { pathToFileURL } from 'node:url';
-import type { Scenario } from '../../shared/commands.js';
+import type { Scenario, ScenarioEvent } from '../../shared/commands.js';
 import { modeLabel } from '../../shared/events.js';
 import {
   PRESETS_DIR,
@@ -213,6 +213,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         `${n > 1 ? `; so do ${n - 1} more` : ''}\n`,
     );
   }
+  const switched = modeSwitchWarning(scenario.events ?? [], runs[0].tickMs, ticks, opts);
+  if (switched) say(switched);
   const meta: RunMeta = {
     scenario: scenario.name,
     seed: runs[0].seed,
@@ -285,4 +287,30 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
       process.exitCode = 1;
     },
   );
+}
+
+/**
+ * A scenario's own mode switches (a recorded session holds the page's) apply to every run, so
+ * `--compare` or `--mode` sets each run's mode only until the first one within the run: said on
+ * stderr, or the columns headed with those modes would be taken for them all along.
+ */
+function modeSwitchWarning(
+  events: readonly ScenarioEvent[],
+  tickMs: number,
+  ticks: number,
+  opts: SimOptions,
+): string | null {
+  if (!opts.compare && opts.mode === undefined) return null;
+  const within = events.flatMap((e, i) =>
+    e.type === 'setMode' && eventTick(e, tickMs) < ticks ? [{ i, e, tick: eventTick(e, tickMs) }] : [],
+  );
+  if (!within.length) return null;
+  const [{ i, e, tick }] = within.sort((a, b) => a.tick - b.tick || a.i - b.i);
+  const mode = e.type === 'setMode' ? modeLabel(e.mode) : '';
+  const given = opts.compare ? "--compare's modes hold" : "--mode's mode holds";
+  const more =
+    within.length > 1
+      ? `; ${within.length - 1} more switch${within.length > 2 ? 'es follow' : ' follows'}`
+      : '';
+  return `sim: warning: events[${i}] (setMode ${mode} at tick ${tick}) switches the mode of every run: ${given} only until then${more}\n`;
 }

@@ -101,6 +101,34 @@ describe('the runner facing a clumsy user', { timeout: 120_000 }, () => {
     expect(longer.stderr).toBe('');
   });
 
+  it('--compare or --mode on a scenario that switches mode (a recorded session) warns that the switch wins', async () => {
+    const switching = file(
+      'switching.json',
+      JSON.stringify({
+        ...small,
+        events: [
+          { atTick: 3, type: 'startFault', vps: 'a', fault: 'cpu_hog' },
+          { atTick: 5, type: 'setMode', mode: 'container' },
+          { atTick: 9, type: 'setMode', mode: { base: 'para', dom0Vcpus: 2 } },
+        ],
+      }),
+    );
+    const r = await sim([switching, '--compare', 'para,full', '--format', 'csv']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /warning: events\[1\] \(setMode container at tick 5\) switches the mode of every run: --compare's modes hold only until then; 1 more switch follows/,
+    );
+    const one = await sim([switching, '--mode', 'full', '--format', 'csv']);
+    expect(one.stderr).toMatch(
+      /events\[1\] \(setMode container at tick 5\) switches the mode of every run: --mode's mode holds only until then/,
+    );
+    // Without either, the scenario's own switches are what it asks for: nothing to warn of.
+    expect((await sim([switching, '--format', 'csv'])).stderr).toBe('');
+    // A switch after the run's end never applies: that warning alone.
+    const short = await sim([switching, '--compare', 'para,full', '--format', 'csv', '--duration', '0.4']);
+    expect(short.stderr).not.toMatch(/switches the mode/);
+  });
+
   it('a mode given as JSON names the bad field inside it, and writes nothing', async () => {
     const sub = mkdtempSync(join(dir, 'mode-'));
     const r = await sim([smallFile, '--mode', '{"base":"x"}', '--out', join(sub, 'never.csv')]);
