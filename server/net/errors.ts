@@ -44,6 +44,16 @@ export function sendAck(res: Response, ack: Ack, status = 200): void {
 /** A route that reads no query parameter: one sent is refused, named (`x: unknown field`), not ignored. */
 export function noQuery(req: Request, res: Response, next: NextFunction): void {
   const q = parseInput(NoQuerySchema, req.query);
-  if (!q.ok) return sendError(res, q.error);
-  next();
+  if (q.ok) return next();
+  // The page's link carries the token as ?token=; a request carries it in a header instead.
+  if (q.error.path === 'token')
+    return sendError(
+      res,
+      apiError(
+        'INVALID_INPUT',
+        'token: send the control token as an Authorization: Bearer header, not in the address; nothing was changed',
+        'token',
+      ),
+    );
+  sendError(res, q.error);
 }

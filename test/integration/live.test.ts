@@ -360,6 +360,14 @@ describe('watch-only without the control token', () => {
     expect(rest.status).toBe(403);
     expect(rest.body.error).toMatchObject({ code: 'FORBIDDEN', path: 'token' });
     expect(rest.body.error.message).toMatch(/token given is not this server's control token/);
+    // The token in the address, as the page's link carries it: told where it goes instead.
+    const inUrl = await http(`${w.url}/api/labs/class/commands?token=teacher-secret`, {
+      method: 'POST',
+      body: { type: 'removeVps', vps: 'web-1' },
+    });
+    expect(inUrl.status).toBe(400);
+    expect(inUrl.body.error).toMatchObject({ code: 'INVALID_INPUT', path: 'token' });
+    expect(inUrl.body.error.message).toMatch(/Authorization: Bearer/);
     const s = await client(w.url, { token: 'guess-guess' });
     const snap = waitFor<SnapshotMessage>(s, 'snapshot');
     await request(s, 'join', { lab: 'class' });
