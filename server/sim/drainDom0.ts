@@ -113,9 +113,10 @@ export function drainThroughDom0(st: SimState, w: Work, idleDisk: number, idleNe
     draining = dd.draining;
   if (w.dom0Head.perBackend) carried.set(w.backends.got);
   else carried.set(base);
+  // (One that Dom0 holds, given none of the idle, drains nothing through it: it gives up as the others.)
   draining.fill(0);
-  for (let j = 0; j < d.kDisk; j++) draining[d.disk[j]] = 1;
-  for (let j = 0; j < d.kNet; j++) draining[n + d.net[j]] = 1;
+  for (let j = 0; j < d.kDisk; j++) if (d.dGot[d.disk[j]] > 0) draining[d.disk[j]] = 1;
+  for (let j = 0; j < d.kNet; j++) if (d.nGot[d.net[j]] > 0) draining[n + d.net[j]] = 1;
   dd.ready = true;
 }
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../../shared/commands.js';
-import type { VpsMetrics } from '../../../shared/model.js';
+import type { Frame, VpsMetrics } from '../../../shared/model.js';
 import { createEngine } from '../../../server/sim/index.js';
 
 /**
@@ -15,10 +15,10 @@ import { createEngine } from '../../../server/sim/index.js';
  * it on the idle disk. `service`: the storming guest also runs a service on its disk (240 ops a
  * second, a backlog of its own, its blkback held with the storm), else none, its storm asking the
  * same 30 960 ops in all. The storm's requests are small ones, each op its guest's CPU as a
- * service's (the same ops cost the storming guest the same CPU either way). The web's frames while it
- * drains.
+ * service's (the same ops cost the storming guest the same CPU either way). The frames while the
+ * web drains.
  */
-function drain(service: boolean): VpsMetrics[] {
+function drain(service: boolean): Frame[] {
   const s: Scenario = {
     name: 'drain beside a held blkback',
     seed: 1,
@@ -54,14 +54,14 @@ function drain(service: boolean): VpsMetrics[] {
   e.apply({ type: 'setLoad', vps: 'web-1', load: { disk: 4 } });
   e.advance(5);
   e.apply({ type: 'setLoad', vps: 'web-1', load: { disk: 0.2 } });
-  const out: VpsMetrics[] = [];
+  const out: Frame[] = [];
   for (let t = 0; t < 3; t++) {
     const f = e.step();
     expect(f.host.dom0CpuUtil).toBe(1);
     if (service) expect(f.vps[0].backlog).toBeGreaterThan(0);
     else expect(f.vps[0].backlog).toBe(0);
     expect(f.vps[0].diskDemandIops).toBe(30_960);
-    out.push(f.vps[1]);
+    out.push(f);
   }
   return out;
 }
@@ -71,9 +71,9 @@ function drain(service: boolean): VpsMetrics[] {
  * is held at its fair level, and a web that queues a backlog while it asks its link for four times its
  * plan, then drains it on the link's idle 500 Mbit/s, its netback below the level. `service`: the
  * app's 1 500 Mbit/s are its service's (a backlog of its own, held with its netback), else a flood
- * of the same size beside a service that only computes. The web's frames while it drains.
+ * of the same size beside a service that only computes. The frames while the web drains.
  */
-function drainLink(service: boolean): VpsMetrics[] {
+function drainLink(service: boolean): Frame[] {
   const box = (id: string, diskIops: number, netMbps: number, net: number) => ({
     id,
     vcpus: 2,
@@ -105,7 +105,7 @@ function drainLink(service: boolean): VpsMetrics[] {
   e.apply({ type: 'setLoad', vps: 'web-1', load: { net: 4 } });
   e.advance(5);
   e.apply({ type: 'setLoad', vps: 'web-1', load: { net: 0.2 } });
-  const out: VpsMetrics[] = [];
+  const out: Frame[] = [];
   for (let t = 0; t < 3; t++) {
     const f = e.step();
     expect(f.host.dom0CpuUtil).toBe(1);
@@ -113,7 +113,7 @@ function drainLink(service: boolean): VpsMetrics[] {
     else expect(f.vps[1].backlog).toBe(0);
     expect(f.vps[1].netDemandMbps).toBe(1500);
     expect(f.vps[1].netServedMbps).toBeLessThan(1500);
-    out.push(f.vps[2]);
+    out.push(f);
   }
   return out;
 }
@@ -135,21 +135,38 @@ describe('idle device capacity for draining backlogs, para', () => {
     const alone = drain(false),
       beside = drain(true);
     // The web drains a backlog on the disk beyond its 1 000 ops a second throughout.
-    for (const m of alone) {
-      expect(m.backlog).toBeGreaterThan(0);
-      expect(m.diskServedIops).toBeGreaterThan(1000);
+    for (const f of alone) {
+      expect(f.vps[1].backlog).toBeGreaterThan(0);
+      expect(f.vps[1].diskServedIops).toBeGreaterThan(1000);
     }
-    expectSame(beside, alone);
+    expectSame(
+      beside.map((f) => f.vps[1]),
+      alone.map((f) => f.vps[1]),
+    );
+    // Its backlog drains nothing through the held blkback, which gives Dom0 up to the web's drain
+    // as it does with no backlog: the storming guest is served as much, and so is the disk.
+    beside.forEach((f, t) => {
+      expect(f.vps[0].diskServedIops).toBeCloseTo(alone[t].vps[0].diskServedIops, 9);
+      expect(f.host.diskUtil).toBeCloseTo(alone[t].host.diskUtil, 12);
+    });
   });
 
   it('goes to no guest whose netback Dom0 holds: its neighbour drains as beside a flood with no backlog', () => {
     const alone = drainLink(false),
       beside = drainLink(true);
     // The web drains a backlog on the link beyond its 400 Mbit/s throughout.
-    for (const m of alone) {
-      expect(m.backlog).toBeGreaterThan(0);
-      expect(m.netServedMbps).toBeGreaterThan(400);
+    for (const f of alone) {
+      expect(f.vps[2].backlog).toBeGreaterThan(0);
+      expect(f.vps[2].netServedMbps).toBeGreaterThan(400);
     }
-    expectSame(beside, alone);
+    expectSame(
+      beside.map((f) => f.vps[2]),
+      alone.map((f) => f.vps[2]),
+    );
+    // The held netback gives Dom0 up to the web's drain as the flood's does: served as much, the link too.
+    beside.forEach((f, t) => {
+      expect(f.vps[1].netServedMbps).toBeCloseTo(alone[t].vps[1].netServedMbps, 9);
+      expect(f.host.netUtil).toBeCloseTo(alone[t].host.netUtil, 12);
+    });
   });
 });
