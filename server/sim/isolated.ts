@@ -200,13 +200,13 @@ export function isolated(st: SimState, w: Work): void {
     if (dom0) uDom0 = Math.min(1, dom0Div === 1 ? dom0Iso : dom0Iso / dom0Div);
     sin.uDom0 = uDom0;
     // Alone, its replies wait only behind its own traffic in the NIC's transmit queue.
-    const netMs = useNet
+    let netMs = useNet
       ? rttMs + nicQueueDelayMs(nSrv, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes)
       : 0;
     // Alone, only its own swapped pages fault, queueing at the disk behind its own I/O (§4).
     const fIso = pl.swapFracIso[i];
     const pages = KNOBS.swapPagesPerRequest;
-    const swapMs =
+    let swapMs =
       fIso > 0
         ? fIso *
           pages *
@@ -241,22 +241,44 @@ export function isolated(st: SimState, w: Work): void {
     sin.backlog = isoBacklogA[i];
     sin.backlogAgeS = isoAgeA[i];
     evaluate(sin, sout);
-    // Alone too, the ops it drains from its backlog run on Dom0's vCPUs in the same tick: where they
-    // make Dom0 busier, its requests wait in Dom0 at that utilization (as step.ts has the shared run).
-    if (dom0 && sin.backlog > 0 && lambda > 0 && uDom0 < 1) {
+    // Alone too, the ops it drains from its backlog run in the same tick, on the devices and (para)
+    // on Dom0's vCPUs: where they make one busier, its requests wait there at that utilization (as
+    // step.ts has the shared run), once more from the same backlog.
+    if (sin.backlog > 0 && lambda > 0) {
       const thr = sout.throughput;
       const exD = useDisk ? (thr * db) / lambda - dSrv : 0,
         exN = useNet ? (thr * nb) / lambda - nSrv : 0;
+      let again = false;
+      if (exD > 0) {
+        const uD = (dSrv + exD) / hostDisk;
+        sin.uDisk = uD;
+        if (fIso > 0)
+          swapMs =
+            fIso *
+            pages *
+            swapFaultMs(lambda * fIso * pages, hostDisk, uD, KNOBS.swapReadMs, KNOBS.stageSlots);
+        again = true;
+      }
+      if (exN > 0) {
+        sin.uNet = (nSrv + exN) / hostNet;
+        netMs = rttMs + nicQueueDelayMs(nSrv + exN, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes);
+        again = true;
+      }
       let more = 0;
       if (exD > 0) more += exD * diskOpCpuS;
       if (exN > 0) more += exN * netMbitCpu;
       more *= dom0Factor;
-      if (more > 0) {
+      if (dom0 && more > 0 && uDom0 < 1) {
         const u = Math.min(1, dom0Div === 1 ? dom0Iso + more : (dom0Iso + more) / dom0Div);
         if (u !== uDom0) {
           sin.uDom0 = u;
-          evaluate(sin, sout);
+          again = true;
         }
+      }
+      if (again) {
+        sin.extraMs = netMs + isoWait + swapMs;
+        sin.netExtraMs = netMs;
+        evaluate(sin, sout);
       }
     }
     isoBacklogA[i] = sout.backlog;

@@ -22,8 +22,9 @@ export type { ServiceContext } from './work.js';
 /**
  * Per VPS: service, state and health (after `cpuOutcome` and `isolated`). Leaves the running
  * count in `w.host.running` and Jain's fairness over good throughput relative to isolation in
- * `w.host.fairness`. `again`: the tick's pass once more at another Dom0 utilization (`ctx.uDom0`,
- * step.ts), from the same backlogs, with the drained work already booked.
+ * `w.host.fairness`. `again`: the tick's pass once more at the device and Dom0 utilizations (and the
+ * NIC queue and swap fault waits) with the drained work in them (step.ts), from the same backlogs,
+ * the drains already booked.
  */
 export function service(st: SimState, w: Work, ctx: ServiceContext, again: boolean): void {
   const n = st.vps.length;

@@ -114,36 +114,71 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   ctx.downCode = hostDown || flags.kernelDown ? STATE_DOWN : STATE_REBOOTING;
   isolated(st, w);
   service(st, w, ctx, false);
-  // The drained ops ran on Dom0's vCPUs in this tick beside everyone's own work: where they made
-  // Dom0 busier, every request through Dom0 waits at that utilization (what `dom0CpuUtil` reports
-  // with them), so the pass runs once more at it, from the same backlogs, the drains booked.
-  const drained = w.drainDom0.work;
-  if (drained > 0 && uDom0 < 1 && p.dom0Vcpus > 0) {
-    const u = Math.min(1, (dom0Work + drained) / p.dom0Vcpus);
-    if (u !== uDom0) {
-      ctx.uDom0 = u;
-      service(st, w, ctx, true);
+  // The drained ops ran in this tick beside everyone's own work, on the devices that served them
+  // and (para) on Dom0's vCPUs, where the backends not draining first gave up what Dom0 had not
+  // spare for them (drainDom0.ts). Where that made a device or Dom0 busier, every request queueing
+  // there waits at that utilization (the frame's), so the pass runs once more at it, from the same
+  // backlogs, the drains booked. (The service pass added what was drained to the device totals.)
+  const dd = w.drainDom0;
+  if (dd.work > 0) settleDom0(st, w);
+  const moreDisk = sh.sumDisk - sumDisk,
+    moreNet = sh.sumNet - sumNet;
+  if (moreDisk !== 0 || moreNet !== 0 || dd.work > 0) {
+    let again = false;
+    if (moreDisk !== 0) {
+      const u = Math.min(1, Math.max(0, syncDisk + moreDisk) / host.diskIops);
+      const swapMs =
+        faultsPerS > 0
+          ? swapFaultMs(
+              faultsPerS + sh.swapOutPagesPerS,
+              host.diskIops,
+              Math.min(1, sh.sumDisk / host.diskIops),
+              kp.swapReadMs,
+              kp.stageSlots,
+            )
+          : 0;
+      if (u !== ctx.uDisk || swapMs !== ctx.swapFaultMs) again = true;
+      ctx.uDisk = u;
+      ctx.swapFaultMs = swapMs;
     }
+    if (moreNet !== 0) {
+      const u = Math.min(1, sh.sumNet / host.netMbps);
+      // (The drained replies pass the NIC's transmit queue too.)
+      const queueMs = nicQueueDelayMs(
+        Math.max(0, sh.sumNetOffered + moreNet),
+        host.netMbps,
+        kp.nicQueuePackets,
+        kp.netPacketBytes,
+      );
+      if (u !== ctx.uNet || queueMs !== ctx.netQueueMs) again = true;
+      ctx.uNet = u;
+      ctx.netQueueMs = queueMs;
+    }
+    const drained = dd.work;
+    if (drained > 0 && uDom0 < 1 && p.dom0Vcpus > 0) {
+      const u = Math.min(1, (dom0Work + drained) / p.dom0Vcpus);
+      if (u !== uDom0) again = true;
+      ctx.uDom0 = u;
+    }
+    if (again) service(st, w, ctx, true);
   }
 
   // --- Host -----------------------------------------------------------------------------------
   const h = w.host;
   // Dom0 also worked for the ops drained from backlogs (the service pass summed them), and a backend
-  // above the fair level gave up to them what a drainer under it took (drainDom0.ts).
-  const dd = w.drainDom0;
-  if (dd.work > 0) settleDom0(st, w);
+  // above the fair level gave up to them what a drainer under it took (settled above).
   const dom0More = dd.work - dd.displaced;
   h.cpuUtil = Math.min(1, (sumGot + dom0More) / host.cores);
   h.memUsedGiB = Math.min(res, host.ramGiB);
   h.hostSwapGiB = sh.hostSwapGiB;
-  // (The service pass added what draining backlogs were served to the device totals.)
   h.diskUtil = Math.min(1, sh.sumDisk / host.diskIops);
   h.netUtil = Math.min(1, sh.sumNet / host.netMbps);
   h.dom0CpuUtil = p.dom0 && p.dom0Vcpus > 0 ? Math.min(1, (sh.dom0Got + dom0More) / p.dom0Vcpus) : 0;
   h.cpuIdleCores = Math.max(0, ctx.idle - dom0More);
   h.hostOsCpuUtil = sh.hostOsCpu / host.cores;
-  sh.diskU = uDisk;
-  sh.netU = uNet;
+  // (Busy as the waits read it: with what was drained.)
+  sh.diskU = h.diskUtil;
+  sh.netU = h.netUtil;
   sh.dom0Scale = dom0Down ? 0 : dom0Scale;
   sh.kernelCulprit = flags.kernelCulprit;
   st.tick++;
