@@ -6,64 +6,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Scenario, VpsSpec } from '../../../shared/commands.js';
-import type { Frame } from '../../../shared/model.js';
 import { createEngine, DEFAULT_PARAMS as K } from '../../../server/sim/index.js';
+import { KD, dom0DiskWork, drain as drainIn, steady, web } from './drainGuests.js';
 
-/** Dom0 CPU (cores) one disk op a second costs. */
-const KD = K.diskOpCpuS * K.dom0IoFactor;
-
-function web(id: string): VpsSpec {
-  return {
-    id,
-    vcpus: 2,
-    ramGiB: 2,
-    diskIops: 8000,
-    netMbps: 1000,
-    sensitivity: 0,
-    load: { cpu: 0.05, mem: 0, disk: 0.2, net: 0 },
-  };
-}
-
-/** A guest whose disk work keeps `ops` a second going through Dom0, steadily. */
-function steady(id: string, ops: number): VpsSpec {
-  return {
-    id,
-    vcpus: 1,
-    ramGiB: 1,
-    diskIops: ops,
-    netMbps: 100,
-    sensitivity: 0,
-    load: { cpu: 0.05, mem: 0, disk: 1, net: 0 },
-  };
-}
-
-/**
- * Eight guests of 2 500 ops a second (0.1 core of Dom0's one apiece) beside webs that queue a backlog
- * (their disk asks four times their plan for 3 s, more than Dom0 carries), then drain it asking their
- * 1 600 ops a second again; the first `ticks` frames of the drain.
- */
-function drain(webs: string[], ticks: number): Frame[] {
-  const s: Scenario = {
-    name: 'drained backlogs through a charged Dom0',
-    seed: 1,
-    mode: { base: 'para', dom0Charging: true },
-    host: { cores: 16, ramGiB: 64, diskIops: 100_000, netMbps: 10_000 },
-    vps: [...Array.from({ length: 8 }, (_, i) => steady(`db-${i + 1}`, 2500)), ...webs.map(web)],
-  };
-  const e = createEngine(s);
-  e.advance(10);
-  for (const id of webs) e.apply({ type: 'setLoad', vps: id, load: { disk: 4 } });
-  e.advance(30);
-  for (const id of webs) e.apply({ type: 'setLoad', vps: id, load: { disk: 0.2 } });
-  const out: Frame[] = [];
-  for (let t = 0; t < ticks; t++) out.push(e.step());
-  return out;
-}
-
-/** Dom0 CPU (cores) the disk ops served in the frame cost, summed over the guests. */
-function dom0DiskWork(f: Frame): number {
-  return f.vps.reduce((sum, v) => sum + v.diskServedIops * KD, 0);
-}
+/** Eight guests of 2 500 ops a second (0.1 core of Dom0's one apiece) beside the draining `webs`, Dom0 charging. */
+const drain = (webs: string[], ticks: number) =>
+  drainIn(
+    { base: 'para', dom0Charging: true },
+    webs,
+    Array.from({ length: 8 }, (_, i) => steady(`db-${i + 1}`, 2500)),
+    ticks,
+  );
 
 describe('backlogs draining through Dom0 with dom0Charging, para', () => {
   it("share Dom0's spare: together never more Dom0 CPU than it has, and it works for every op", () => {

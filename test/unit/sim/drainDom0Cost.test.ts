@@ -6,64 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Scenario, VpsSpec } from '../../../shared/commands.js';
-import type { Frame } from '../../../shared/model.js';
 import { createEngine, DEFAULT_PARAMS as K } from '../../../server/sim/index.js';
+import { KD, dom0DiskWork, drain as drainIn, steady, web } from './drainGuests.js';
 
-/** Dom0 CPU (cores) one disk op a second costs. */
-const KD = K.diskOpCpuS * K.dom0IoFactor;
-
-function web(id: string): VpsSpec {
-  return {
-    id,
-    vcpus: 2,
-    ramGiB: 2,
-    diskIops: 8000,
-    netMbps: 1000,
-    sensitivity: 0,
-    load: { cpu: 0.05, mem: 0, disk: 0.2, net: 0 },
-  };
-}
-
-/** A guest whose disk work keeps `ops` a second going through Dom0, steadily. */
-function steady(id: string, ops: number): VpsSpec {
-  return {
-    id,
-    vcpus: 1,
-    ramGiB: 1,
-    diskIops: ops,
-    netMbps: 100,
-    sensitivity: 0,
-    load: { cpu: 0.05, mem: 0, disk: 1, net: 0 },
-  };
-}
-
-/**
- * The webs `draining` queue a backlog (their disk asks four times their plan for 3 s, 32 000 ops a
- * second each, more than Dom0's one vCPU carries), then drain it beside `others`, asking their
- * 1 600 ops a second again; the first `ticks` frames of the drain.
- */
-function drain(draining: string[], others: VpsSpec[], ticks: number): Frame[] {
-  const s: Scenario = {
-    name: 'drained backlog through Dom0',
-    seed: 1,
-    mode: 'para',
-    host: { cores: 16, ramGiB: 64, diskIops: 100_000, netMbps: 10_000 },
-    vps: [...others, ...draining.map(web)],
-  };
-  const e = createEngine(s);
-  e.advance(10);
-  for (const id of draining) e.apply({ type: 'setLoad', vps: id, load: { disk: 4 } });
-  e.advance(30);
-  for (const id of draining) e.apply({ type: 'setLoad', vps: id, load: { disk: 0.2 } });
-  const out: Frame[] = [];
-  for (let t = 0; t < ticks; t++) out.push(e.step());
-  return out;
-}
-
-/** Dom0 CPU (cores) the disk ops served in the frame cost, summed over the guests. */
-function dom0DiskWork(f: Frame): number {
-  return f.vps.reduce((sum, v) => sum + v.diskServedIops * KD, 0);
-}
+const drain = (draining: string[], others: VpsSpec[], ticks: number) =>
+  drainIn('para', draining, others, ticks);
 
 describe('a drained backlog through Dom0, para', () => {
   it("is counted in Dom0's CPU: Dom0 works for every op the disk serves, the drained ones too", () => {
