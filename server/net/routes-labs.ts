@@ -38,6 +38,9 @@ export interface LabRoutesDeps {
 
 type LabRequest = Request<{ id: string }>;
 
+/** CSV rows written at once before the server turns to other work (a few tens of ms at most). */
+const CSV_PIECE_ROWS = 1000;
+
 /** The header naming a command's or clock action's request id (sent again, it is applied once). */
 export const REQUEST_ID_HEADER = 'idempotency-key';
 
@@ -169,15 +172,28 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     res.type('text/csv').attachment(`${l.id}-metrics.csv`);
     const modes = l.compare;
     res.write(csvHeader({ mode: modes !== undefined }));
-    // Stream in chunks of ticks, respecting back-pressure, so a long history never sits in one string.
+    // Stream in pieces of about CSV_PIECE_ROWS rows (as many ticks as hold that many, from the
+    // piece before), respecting back-pressure and turning to other work between pieces: a long
+    // history never sits in one string, and a big lab's download never stops the other labs' ticks.
     const first = Math.max(from, l.history.firstTick ?? 0);
     const last = Math.min(to, l.history.lastTick ?? -1);
-    for (let t = first; t <= last; t += 200) {
+    let ticks = 1;
+    for (let t = first; t <= last;) {
+      const end = Math.min(last, t + ticks - 1);
+      const pairs = l.history.range(t, end);
+      t = end + 1;
       let chunk = '';
-      for (const frames of l.history.range(t, Math.min(last, t + 199)))
-        frames.forEach((f, i) => (chunk += frameCsvRows(f, modes?.[i])));
-      if (!res.write(chunk)) await new Promise((ok) => res.once('drain', ok));
+      let rows = 0;
+      for (const frames of pairs)
+        frames.forEach((f, i) => {
+          chunk += frameCsvRows(f, modes?.[i]);
+          rows += f.vps.length;
+        });
+      if (!res.write(chunk)) await new Promise((go) => res.once('drain', go));
+      // A socket that drains at once says so on the next tick: turn to the event loop regardless.
+      await new Promise((go) => setImmediate(go));
       if (res.destroyed) return;
+      ticks = Math.max(1, Math.floor((CSV_PIECE_ROWS * Math.max(1, pairs.length)) / Math.max(1, rows)));
     }
     res.end();
   });
