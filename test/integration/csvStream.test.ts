@@ -78,8 +78,11 @@ describe('metrics.csv of a big lab', () => {
       expect(out.status).toBe(200);
       expect(out.rows).toBe(1 + 256 * lab.tick);
       expect(out.last).toMatch(new RegExp(`^${lab.tick - 1},`));
-      // Writing ~100 000 rows takes a while; no one stretch of it may hold the server for long.
-      expect(longest, `longest stall ${longest.toFixed(0)} ms of ${took.toFixed(0)} ms`).toBeLessThan(250);
+      // Writing ~100 000 rows takes a while; no one stretch of it may hold the server for long: not
+      // five ticks at the default 100 ms (a chart visibly stops). Written in 200-tick pieces, one
+      // stretch held it 1.2-1.6 s on an idle machine; the bound leaves room for a machine busy with
+      // other suites, whose scheduler alone can hold this process for tens of ms.
+      expect(longest, `longest stall ${longest.toFixed(0)} ms of ${took.toFixed(0)} ms`).toBeLessThan(500);
     } finally {
       await t.close();
       removeDir(t.dataDir);
