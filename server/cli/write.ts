@@ -71,7 +71,11 @@ export async function writeRuns(
       drainEvents(runs[r], t);
       const c = readEngineTick(runs[r].engine, cols[r]);
       accs[r].addColumns(c);
-      if (csv) out.write(csv[r].rows(c));
+      if (csv) {
+        // Labelled with the mode this tick ran under: a scenario's own switches apply to every run.
+        if (opts.compare) csv[r].setMode(runs[r].engine.mode());
+        out.write(csv[r].rows(c));
+      }
       progress.tick(c.n);
     }
     if (csv && t === 0) out.plan?.(1 / ticks);

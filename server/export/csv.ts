@@ -59,11 +59,20 @@ const STATE_TEXT: readonly string[] = Array.from({ length: 256 }, (_, k) => VPS_
 export class CsvRowWriter {
   private ids: readonly string[] | null = null;
   private idCells: string[] = [];
-  private readonly modeCell: string;
+  private mode: ModeSpec | undefined;
+  private modeCell: string;
 
   /** `mode` fills the mode column (compare runs). */
   constructor(mode?: ModeSpec) {
+    this.mode = mode;
     this.modeCell = mode === undefined ? '' : ',' + csvCell(modeCell(mode));
+  }
+
+  /** The mode the next rows ran under (the mode column; the writer had one from the start). */
+  setMode(mode: ModeSpec): void {
+    if (mode === this.mode || this.mode === undefined) return;
+    this.mode = mode;
+    this.modeCell = ',' + csvCell(modeCell(mode));
   }
 
   /** The rows of one tick, one per VPS, each ending in a newline. */

@@ -74,6 +74,11 @@ export interface ContentionEngine extends Engine {
   readAttribution(): Float64Array | null;
   /** The VPS ids in order: the same array until a VPS is added or removed. */
   vpsIds(): readonly string[];
+  /**
+   * The mode the last tick ran under (the engine's own object, not to be changed: a new one after
+   * each mode switch).
+   */
+  mode(): ModeSpec;
 }
 
 /** The result of an applied command (shared and frozen: nothing to say beyond ok). */
@@ -230,6 +235,10 @@ class EngineImpl implements ContentionEngine {
 
   vpsIds(): readonly string[] {
     return (this.ids ??= this.st.vps.map((v) => v.id));
+  }
+
+  mode(): ModeSpec {
+    return this.st.modeSpec;
   }
 
   takeEvents(): EngineEvent[] {
