@@ -1,6 +1,6 @@
 /**
  * Output of a run, written from one tick's columns (`export/columns.ts`): CSV rows (`export/csv.ts`),
- * frame JSON (`export/json.ts`) and the streaming run summary (`export/summary.ts`); units of every
+ * frame JSON (`export/json.ts`), the mode each tick ran under (`export/modes.ts`) and the streaming run summary (`export/summary.ts`); units of every
  * exported metric in `export/units.ts`.
  */
 export { TickColumns, frameColumns, readEngineTick } from './export/columns.js';
@@ -15,6 +15,7 @@ export {
   toCsv,
 } from './export/csv.js';
 export { JsonFrameWriter } from './export/json.js';
+export { ModeTimeline } from './export/modes.js';
 export {
   SummaryAccumulator,
   summarize,

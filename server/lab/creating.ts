@@ -26,8 +26,8 @@ export interface Creator {
   /** The scenario that re-runs a lab's first side from its start (its mode the one it started in). */
   startScenario(lab: Lab): Scenario;
   makeLab: MakeLab;
-  /** Run a lab here (it was saved). */
-  add(lab: Lab, fork: boolean): void;
+  /** Run a lab here (it was saved); `forkedAt`: the tick a fork was made at. */
+  add(lab: Lab, forkedAt?: number): void;
   /** An id no lab has, held for this creation (a given id was checked and held already). */
   takeId(base: string): string;
   /** A name no lab has, held for this creation. */
@@ -48,7 +48,7 @@ export async function createLab(c: Creator, req: NewLab): Promise<Res<Lab>> {
   const made = await c.saver.create(labMeta(labId, scenario, compare));
   if (made) return made;
   const lab = c.makeLab(labId, scenario, compare, engines.data);
-  c.add(lab, false);
+  c.add(lab);
   c.logger.info({ lab: labId, compare }, 'lab created');
   return { ok: true, data: lab };
 }
@@ -91,7 +91,7 @@ export async function forkLab(
   // A fork cannot be re-run from its scenario: its starting point is this snapshot.
   const first = await c.saver.firstSnapshot(lab);
   if (first) return first;
-  c.add(lab, true);
+  c.add(lab, state.tick);
   c.logger.info({ lab: labId, from, tick: state.tick, compare }, 'lab forked');
   return { ok: true, data: lab };
 }

@@ -35,8 +35,8 @@ export class Registry {
   private readonly claims: Claims;
   /** Labs whose reset is being saved (they do not run meanwhile). */
   private readonly resets = new Resets();
-  /** Labs forked from another at a tick (no scenario start to go back to). */
-  private readonly forks = new Set<string>();
+  /** Labs forked from another, and the tick each was forked at (no scenario start to go back to). */
+  private readonly forks = new Map<string, number>();
 
   private readonly saver: LabSaver;
   /** Who tells a lab's viewers of a lost record (a cluster: the process running the lab now). */
@@ -78,7 +78,7 @@ export class Registry {
       count: () => this.labs.size,
       has: (id) => this.labs.has(id),
       deps: () => this.reviveDeps(),
-      add: (lab, fork) => this.add(lab, fork),
+      add: (lab, forkedAt) => this.add(lab, forkedAt),
     };
   }
 
@@ -144,8 +144,8 @@ export class Registry {
     });
   }
 
-  private add(lab: Lab, fork = false): void {
-    if (fork) this.forks.add(lab.id);
+  private add(lab: Lab, forkedAt?: number): void {
+    if (forkedAt !== undefined) this.forks.set(lab.id, forkedAt);
     this.labs.set(lab.id, lab);
     this.saver.started(lab.id, this.o.clock.now());
     for (const fn of this.addedListeners) fn(lab);
@@ -184,6 +184,14 @@ export class Registry {
     return { ...lab.scenario, mode: lab.compare[side] };
   }
 
+  /**
+   * The tick a fork was made at: before it, both its sides are its source's one past (the same
+   * frames); undefined for a lab that was not forked.
+   */
+  forkedAt(lab: Lab): number | undefined {
+    return this.forks.get(lab.id);
+  }
+
   /** Create a lab from `{ id?, preset?, scenario?, compare?, from? }` (neither preset nor scenario: the demo). */
   async create(req: NewLab): Promise<Res<Lab>> {
     const { id, compare, from } = req;
@@ -213,7 +221,7 @@ export class Registry {
       get: (id) => this.labs.get(id),
       startScenario: (lab) => this.startScenario(lab, 0),
       makeLab: (...a) => this.makeLab(...a),
-      add: (lab, fork) => this.add(lab, fork),
+      add: (lab, forkedAt) => this.add(lab, forkedAt),
     };
   }
 

@@ -60,7 +60,7 @@ export interface Changes {
   readonly clock: Clock;
   readonly resets: Resets;
   /** Labs forked from another at a tick (no scenario start to go back to). */
-  readonly forks: Set<string>;
+  readonly forks: Map<string, number>;
   get(id: string): Lab | undefined;
   /** What keeps the store from taking a write now, named; null when nothing does. */
   storeAway(): string | null;

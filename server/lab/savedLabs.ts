@@ -25,8 +25,8 @@ export interface Reviver {
   count(): number;
   has(id: string): boolean;
   deps(): ReviveDeps;
-  /** Run a restored lab here. */
-  add(lab: Lab, fork: boolean): void;
+  /** Run a restored lab here (`forkedAt`: the tick a fork was made at). */
+  add(lab: Lab, forkedAt?: number): void;
 }
 
 /**
@@ -69,7 +69,7 @@ async function restoreOne(r: Reviver, store: Store, id: string): Promise<void> {
   // A damaged part is moved out of the way, kept, before anything is saved in its place; when it
   // cannot be, the lab is not started (its data stays as it is).
   for (const { part, reason } of parsed.data.setAside) await store.setAside?.(id, part, reason);
-  r.add(revived.data, parsed.data.meta.forkedAt !== undefined);
+  r.add(revived.data, parsed.data.meta.forkedAt);
   overLimit(r, revived.data);
   // A snapshot set aside is replaced at once by a good one.
   if (!parsed.data.snapshot) await r.saver.snapshot(revived.data);
@@ -89,7 +89,7 @@ export async function adoptLab(
   const progress = Math.max(untilTick, stored.progress ?? -1);
   const revived = await reviveLab(r.deps(), progress >= 0 ? { ...stored, progress } : stored);
   if (!revived.ok) return fail('INTERNAL', `lab "${id}" could not be taken over: ${revived.error}`);
-  r.add(revived.data, stored.meta.forkedAt !== undefined);
+  r.add(revived.data, stored.meta.forkedAt);
   overLimit(r, revived.data);
   return revived;
 }

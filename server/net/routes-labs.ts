@@ -4,7 +4,7 @@
  */
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { HOST_METRICS, VPS_METRICS } from '../../shared/model.js';
-import { csvHeader, frameCsvRows } from '../export.js';
+import { ModeTimeline, csvHeader, frameCsvRows } from '../export.js';
 import { scenarioFromLog } from '../scenario.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../lab/clock.js';
@@ -170,7 +170,12 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     if (!q.ok) return sendError(res, q.error);
     const { from = 0, to = Number.MAX_SAFE_INTEGER } = q.data;
     res.type('text/csv').attachment(`${l.id}-metrics.csv`);
-    const modes = l.compare;
+    // A compare lab's rows say the mode each side ran each tick under; before a fork, both sides
+    // are the source's one past (the same frames): its rows once, in the source's mode.
+    const modes = l.compare
+      ? l.engines.map((e, side) => new ModeTimeline(registry.startScenario(l, side ? 1 : 0).mode, e.log()))
+      : undefined;
+    const shared = registry.forkedAt(l) ?? 0;
     res.write(csvHeader({ mode: modes !== undefined }));
     // Stream in pieces of about CSV_PIECE_ROWS rows (as many ticks as hold that many, from the
     // piece before), respecting back-pressure and turning to other work between pieces: a long
@@ -186,7 +191,8 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
       let rows = 0;
       for (const frames of pairs)
         frames.forEach((f, i) => {
-          chunk += frameCsvRows(f, modes?.[i]);
+          if (i > 0 && f.tick < shared) return;
+          chunk += frameCsvRows(f, modes?.[i].at(f.tick));
           rows += f.vps.length;
         });
       if (!res.write(chunk)) await new Promise((go) => res.once('drain', go));

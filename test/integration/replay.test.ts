@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../shared/model.js';
 import type { Ack } from '../../shared/protocol.js';
@@ -15,6 +16,8 @@ import {
   startServer,
   type TestServer,
 } from './helpers.js';
+
+const execFileAsync = promisify(execFile);
 
 let t: TestServer;
 beforeAll(async () => {
@@ -78,6 +81,19 @@ describe('a recorded session is a scenario', () => {
   });
 });
 
+/** The rows of a runner's compare CSV that its first run printed, by tick (`n` rows per run and tick). */
+function firstRunRows(csv: string, n: number): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const line of csv.trimEnd().split('\n').slice(1)) {
+    const tick = Number(line.split(',')[0]);
+    const rows = out.get(tick) ?? [];
+    rows.push(line);
+    out.set(tick, rows);
+  }
+  for (const [tick, rows] of out) out.set(tick, rows.slice(0, n));
+  return out;
+}
+
 describe('a compare fork’s recorded sides are scenarios too', () => {
   /** Each side's exported scenario, run headless, against the frames that side of the lab computed. */
   async function replaysEachSide(id: string): Promise<void> {
@@ -118,6 +134,86 @@ describe('a compare fork’s recorded sides are scenarios too', () => {
     ).toBe(true);
     t.advance(1000);
     await replaysEachSide('src-cmp');
+  });
+
+  it('a fork’s CSV names the mode each row ran under, as the runner prints each exported side', async () => {
+    await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 'sw', preset: 'demo' } });
+    t.advance(1000);
+    expect((await postCommand(t, 'sw', { type: 'setMode', mode: 'full' })).ok).toBe(true);
+    t.advance(1000);
+    const made = await http(`${t.url}/api/labs`, {
+      method: 'POST',
+      body: { id: 'sw-cmp', from: 'sw', compare: ['full', 'para'] },
+    });
+    expect(made.status, made.text).toBe(201);
+    t.advance(1000);
+    const lab = t.server.registry.get('sw-cmp')!;
+    lab.clock({ action: 'pause' }, 'test');
+    const n = lab.state().vps.length;
+
+    // Each side's recorded session, and the runner's CSV of it (its first run is that side).
+    const sides: Map<number, string[]>[] = [];
+    const switches: { tick: number; mode: unknown }[][] = [];
+    const heads: string[] = [];
+    const csv = await http(`${t.url}/api/labs/sw-cmp/metrics.csv`);
+    const exports = [
+      await http(`${t.url}/api/labs/sw-cmp/scenario?download`),
+      await http(`${t.url}/api/labs/sw-cmp/scenario?download&side=1`),
+    ];
+    for (const side of [0, 1]) {
+      const exported = exports[side];
+      const scenario = validateScenario(exported.body);
+      if (!scenario.ok) throw new Error(scenario.error.message);
+      expect(scenario.data.mode).toBe('para');
+      switches.push(
+        (scenario.data.events ?? []).flatMap((e) =>
+          e.type === 'setMode' && 'atTick' in e ? [{ tick: e.atTick!, mode: e.mode }] : [],
+        ),
+      );
+      const file = path.join(t.dataDir, `sw-cmp-${side}.json`);
+      writeFileSync(file, exported.text);
+      // Run without blocking this process: the server in it keeps answering (and closing) connections.
+      const cli = await execFileAsync(
+        process.execPath,
+        ['--import', 'tsx', 'server/cli/sim.ts', file, '--format', 'csv', '--compare', 'para,container'],
+        { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 2 ** 20 },
+      );
+      sides.push(firstRunRows(cli.stdout, n));
+      heads.push(cli.stdout.slice(0, cli.stdout.indexOf('\n')));
+    }
+    // The source switched to full, then the fork set each side's mode.
+    expect(switches[0].map((s) => s.mode)).toEqual(['full', 'full']);
+    expect(switches[1].map((s) => s.mode)).toEqual(['full', 'para']);
+    const [switched, forked] = switches[1].map((s) => s.tick);
+    expect(switches[0][1].tick).toBe(forked);
+    expect(0 < switched && switched < forked && forked < lab.tick).toBe(true);
+
+    const [head, ...lines] = csv.text.trimEnd().split('\n');
+    expect(head.split(',')[2]).toBe('mode');
+    expect(heads).toEqual([head, head]);
+    const byTick = new Map<number, string[]>();
+    for (const line of lines) {
+      const tick = Number(line.split(',')[0]);
+      byTick.set(tick, [...(byTick.get(tick) ?? []), line]);
+    }
+    const modesAt = (tick: number) => byTick.get(tick)!.map((l) => l.split(',')[2]);
+    // Before the fork both sides are the source's past: one row per VPS, in the source's mode.
+    expect(modesAt(0)).toEqual(Array(n).fill('para'));
+    expect(modesAt(switched - 1)).toEqual(Array(n).fill('para'));
+    expect(modesAt(switched)).toEqual(Array(n).fill('full'));
+    expect(modesAt(forked - 1)).toEqual(Array(n).fill('full'));
+    // From the fork on, each side's rows in its own mode.
+    for (const tick of [forked, lab.tick - 1])
+      expect(modesAt(tick)).toEqual([...Array(n).fill('full'), ...Array(n).fill('para')]);
+
+    // Exactly the runner's rows: the shared past once (both sides ran it alike), then both sides.
+    let expected = head + '\n';
+    for (let tick = 0; tick < lab.tick; tick++) {
+      if (tick < forked) expect(sides[1].get(tick)).toEqual(sides[0].get(tick));
+      const rows = tick < forked ? sides[0].get(tick)! : [...sides[0].get(tick)!, ...sides[1].get(tick)!];
+      expected += rows.map((r) => r + '\n').join('');
+    }
+    expect(csv.text).toBe(expected);
   });
 
   it('a fork of a compare lab starts from that lab’s first mode: both sides replay', async () => {

@@ -1,0 +1,38 @@
+/**
+ * Which mode each tick of a run ran under, read from where it started and its applied commands:
+ * a `setMode` logged at tick T precedes tick T's step, so that tick is the first in the new mode.
+ * A lab's kept frames carry no mode; its CSV's mode column comes from here.
+ */
+import type { ModeSpec } from '../../shared/commands.js';
+import type { AppliedCommand } from '../sim/api.js';
+
+export class ModeTimeline {
+  /** Ticks from which `modes[k]` holds, ascending; `ticks[0]` is 0 (the starting mode). */
+  private readonly ticks: number[] = [0];
+  private readonly modes: ModeSpec[];
+
+  /** `start`: the mode of tick 0; `log`: every command applied since, in order (an engine's `log()`). */
+  constructor(start: ModeSpec, log: readonly AppliedCommand[]) {
+    this.modes = [start];
+    for (const { tick, command } of log) {
+      if (command.type !== 'setMode') continue;
+      if (this.ticks[this.ticks.length - 1] === tick) this.modes[this.modes.length - 1] = command.mode;
+      else {
+        this.ticks.push(tick);
+        this.modes.push(command.mode);
+      }
+    }
+  }
+
+  /** The mode tick `tick` ran under. */
+  at(tick: number): ModeSpec {
+    let lo = 0;
+    let hi = this.ticks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.ticks[mid] <= tick) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.modes[lo];
+  }
+}
