@@ -135,3 +135,27 @@ describe('runner output equals the engine frames, byte for byte', { timeout: 120
     expect((await columnar(s, 'csv', modes)) === csvOfFrames(fs, modes)).toBe(true);
   });
 });
+
+describe('a compare run’s CSV mode column', () => {
+  it('names the mode each tick ran under, a scenario’s own switch included', async () => {
+    const loaded = await loadScenarioFile(join(PRESETS_DIR, 'demo.json'));
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const s: Scenario = {
+      ...loaded.data,
+      durationS: 2,
+      events: [{ atS: 1, type: 'setMode', mode: 'full' }],
+    };
+    const csv = await columnar(s, 'csv', ['para', 'container']);
+    const lines = csv.trimEnd().split('\n');
+    expect(lines[0].split(',')[2]).toBe('mode');
+    const n = s.vps.length;
+    const modesAt = (tick: number) =>
+      lines
+        .slice(1)
+        .filter((l) => l.startsWith(`${tick},`))
+        .map((l) => l.split(',')[2]);
+    expect(modesAt(9)).toEqual([...Array(n).fill('para'), ...Array(n).fill('container')]);
+    expect(modesAt(10)).toEqual(Array(2 * n).fill('full'));
+    expect(modesAt(19)).toEqual(Array(2 * n).fill('full'));
+  });
+});
