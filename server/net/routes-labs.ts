@@ -4,6 +4,7 @@
  */
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { HOST_METRICS, VPS_METRICS } from '../../shared/model.js';
+import { csvFileName, scenarioFileName } from '../../shared/files.js';
 import { ModeTimeline, csvHeader, frameCsvRows } from '../export.js';
 import { scenarioFromLog } from '../scenario.js';
 import type { Config } from '../config.js';
@@ -169,7 +170,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     const q = parseInput(CsvQuerySchema, req.query);
     if (!q.ok) return sendError(res, q.error);
     const { from = 0, to = Number.MAX_SAFE_INTEGER } = q.data;
-    res.type('text/csv').attachment(`${l.id}-metrics.csv`);
+    res.type('text/csv').attachment(csvFileName(l.id));
     // A compare lab's rows say the mode each side ran each tick under; before a fork, both sides
     // are the source's one past (the same frames): its rows once, in the source's mode.
     const modes = l.compare
@@ -259,7 +260,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     });
     // A download is the scenario file itself (the runner and POST /api/labs read it as is).
     if (q.data.download === undefined) return sendData(res, scenario);
-    res.attachment(`${l.id}-scenario.json`).json(scenario);
+    res.attachment(scenarioFileName(l.id, l.compare?.[side])).json(scenario);
   });
 
   return r;
