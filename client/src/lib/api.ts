@@ -109,7 +109,10 @@ export function csvUrl(lab: string): string {
   return `/api/labs/${encodeURIComponent(lab)}/metrics.csv`;
 }
 
-/** The recorded session as a scenario file to save (what the runner and a new lab read). */
-export function scenarioUrl(lab: string): string {
-  return `/api/labs/${encodeURIComponent(lab)}/scenario?download`;
+/**
+ * The recorded session as a scenario file to save (what the runner and a new lab read); `side` 1 is
+ * a compare lab's second mode.
+ */
+export function scenarioUrl(lab: string, side?: 0 | 1): string {
+  return `/api/labs/${encodeURIComponent(lab)}/scenario?download${side === undefined ? '' : `&side=${side}`}`;
 }

@@ -1,6 +1,7 @@
 /** What the page reads of a lab's virtualization mode. */
 import { MODE_LABELS, type ModeId } from '../../../shared/model.js';
 import type { ModeSpec } from '../../../shared/protocol.js';
+import { modeLabel as fullModeLabel } from '../../../shared/events.js';
 
 /** The base mode of a mode spec (a mode id, or a base with overrides); undefined for none. */
 export function modeBase(mode: ModeSpec | undefined): ModeId | undefined {
@@ -22,4 +23,14 @@ export const MODE_SHORT_LABELS: Record<ModeId, string> = {
 /** A mode's name, short on a phone. */
 export function modeLabel(mode: ModeId, short: boolean): string {
   return short ? MODE_SHORT_LABELS[mode] : MODE_LABELS[mode];
+}
+
+/**
+ * What tells each side of a compare lab apart in a few words: its base mode ("para", "full"), or,
+ * when both share a base, its whole name with its overrides ("para (dom0Charging=true)").
+ */
+export function sideNames(modes: readonly ModeSpec[]): string[] {
+  const bases = modes.map((m) => modeBase(m)!);
+  const distinct = new Set(bases).size === bases.length;
+  return modes.map((m, i) => (distinct ? bases[i] : fullModeLabel(m)));
 }
