@@ -1,11 +1,15 @@
 /** What a screen shows cut off, as browser tests check it. */
 import type { Page } from 'playwright-core';
 
-/** Visible text elements whose text overflows their box (cut off or ellipsed). */
-export async function clippedText(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+/**
+ * Visible text elements whose text overflows their box (cut off or ellipsed), in the whole page or
+ * in what `within` (a CSS selector) finds.
+ */
+export async function clippedText(page: Page, within = 'body'): Promise<string[]> {
+  return page.evaluate((within) => {
     const out: string[] = [];
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+    const scope = Array.from(document.querySelectorAll<HTMLElement>(within));
+    for (const el of scope.flatMap((s) => Array.from(s.querySelectorAll<HTMLElement>('*')))) {
       if (
         el instanceof HTMLCanvasElement ||
         el instanceof HTMLSelectElement ||
@@ -33,7 +37,7 @@ export async function clippedText(page: Page): Promise<string[]> {
         );
     }
     return out;
-  });
+  }, within);
 }
 
 /**
