@@ -15,7 +15,7 @@ export {
   toCsv,
 } from './export/csv.js';
 export { JsonFrameWriter } from './export/json.js';
-export { ModeTimeline } from './export/modes.js';
+export { ModeTimeline, ModeTrack, modeStory, type ModeSwitch } from './export/modes.js';
 export {
   SummaryAccumulator,
   summarize,

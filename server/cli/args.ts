@@ -36,7 +36,11 @@ Options:
   --mode M                   run under mode M instead of the scenario's: full, para, container,
                              hosted, or JSON such as '{"base":"container","containerLimits":false}'
   --compare M1,M2            run the same scenario and events under each mode and report both
-                             (two or more different modes)
+                             (two or more different modes): json gives { meta, runs: [{ mode,
+                             frames, tickModes, modeSwitches, summary }] }, csv a mode column;
+                             a setMode event of the scenario switches every run, and tickModes
+                             (per frame), modeSwitches, the mode column and the stderr summary
+                             say the mode each run ran under
   --duration S               simulated seconds (overrides durationS; default 60)
   --units header|row|none    CSV units: header (default) puts them in the names where the
                              name does not say it already (cpuSteal[0-1], t[s]; fractions

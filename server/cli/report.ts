@@ -84,12 +84,15 @@ export function rate(x: number): string {
 const pct = (x: number | null | undefined): string => (x == null ? '–' : `${(100 * x).toFixed(1)} %`);
 const fix = (x: number | null | undefined, d: number): string => (x == null ? '–' : x.toFixed(d));
 
-/** One line per mode on the host: CPU, Dom0, memory, swap, fairness. */
-export function hostLines(modes: readonly ModeSpec[], summaries: readonly RunSummary[]): string {
+/**
+ * One line per run on the host: CPU, Dom0, memory, swap, fairness. `runs` says each run's modes
+ * (`para, then full from tick 412`), named when there are several.
+ */
+export function hostLines(runs: readonly string[], summaries: readonly RunSummary[]): string {
   return summaries
     .map((s, r) => {
       const h = s.host;
-      const who = summaries.length > 1 ? ` (${modeLabel(modes[r])})` : '';
+      const who = summaries.length > 1 ? ` (${runs[r]})` : '';
       return (
         `host${who}: cpu ${pct(h.cpuUtil)}, dom0 ${pct(h.dom0CpuUtil)}, disk ${pct(h.diskUtil)}, ` +
         `net ${pct(h.netUtil)}, mem ${fix(h.memUsedGiB, 1)} GiB, swap ${fix(h.hostSwapGiB, 1)} GiB, ` +

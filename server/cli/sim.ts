@@ -22,6 +22,7 @@ import {
 } from '../scenario.js';
 import { USAGE, parseArgs, type SimOptions } from './args.js';
 import { Breaks, Interrupted } from './breaks.js';
+import { modeStory } from '../export/modes.js';
 import { Progress, hostLines, summaryTable, timing } from './report.js';
 import { OutputClosed, OutputFailed, Sink, say } from './sink.js';
 import { writeRuns, type RunMeta } from './write.js';
@@ -239,7 +240,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const progress = new Progress(ticks * runs.length, isatty(2) ? process.stderr : null);
   try {
-    const summaries = await writeRuns(
+    const results = await writeRuns(
       sink,
       { format: opts.format, compare: opts.compare !== undefined, units: opts.units },
       meta,
@@ -252,11 +253,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     sink.close();
     const took = progress.end();
     if (opts.out || opts.format === 'summary') {
+      const summaries = results.map((r) => r.summary);
+      // Each run said as it ran: a scenario's own mode switches apply to every run.
+      const stories = results.map((r, k) => modeStory(modes[k], r.modeSwitches));
       const n = Object.keys(summaries[0].vps).length;
       say(
         `sim: ${n} VPSs × ${ticks} ticks${runs.length > 1 ? ` × ${runs.length} modes` : ''} ${timing(took)}` +
           `${opts.out ? ` → ${opts.out}` : ''}\n` +
-          hostLines(modes, summaries) +
+          hostLines(stories, summaries) +
           summaryTable(modes, summaries),
       );
     }

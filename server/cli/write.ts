@@ -7,6 +7,7 @@ import type { ModeSpec } from '../../shared/commands.js';
 import { TickColumns, readEngineTick } from '../export/columns.js';
 import { CsvRowWriter, csvHeader } from '../export/csv.js';
 import { JsonFrameWriter } from '../export/json.js';
+import { ModeTrack, type ModeSwitch } from '../export/modes.js';
 import { SummaryAccumulator, type RunSummary } from '../export/summary.js';
 import type { UnitsMode } from '../export/units.js';
 import type { Run } from '../scenario.js';
@@ -41,13 +42,20 @@ export interface WriteOptions {
   units: UnitsMode;
 }
 
+/** What a run gave besides its rows: its summary, and the ticks where its mode changed. */
+export interface RunResult {
+  summary: RunSummary;
+  modeSwitches: ModeSwitch[];
+}
+
 /** The engine's events (the live lab's log) are not part of any output: dropped every 256 ticks so none piles up. */
 function drainEvents(run: Run, t: number): void {
   if ((t & 255) === 255) run.engine.takeEvents();
 }
 
 /**
- * Runs `ticks` ticks of every run, writing the chosen format; returns each run's summary. With
+ * Runs `ticks` ticks of every run, writing the chosen format; returns each run's summary and mode
+ * switches (a scenario's own `setMode` events apply to every run, whatever mode it started in). With
  * `breaks`, the loop pauses now and then so a signal can stop it (it then rejects with `Interrupted`).
  */
 export async function writeRuns(
@@ -58,9 +66,10 @@ export async function writeRuns(
   ticks: number,
   progress: Progress,
   breaks?: Breaks,
-): Promise<RunSummary[]> {
+): Promise<RunResult[]> {
   if (opts.format === 'json') return writeJson(out, opts.compare, meta, runs, ticks, progress, breaks);
   const accs = runs.map(() => new SummaryAccumulator());
+  const tracks = runs.map((r) => new ModeTrack(r.mode));
   const cols = runs.map(() => new TickColumns());
   const csv =
     opts.format === 'csv' ? runs.map((r) => new CsvRowWriter(opts.compare ? r.mode : undefined)) : null;
@@ -71,9 +80,11 @@ export async function writeRuns(
       drainEvents(runs[r], t);
       const c = readEngineTick(runs[r].engine, cols[r]);
       accs[r].addColumns(c);
+      const mode = runs[r].engine.mode();
+      tracks[r].at(c.tick, mode);
       if (csv) {
         // Labelled with the mode this tick ran under: a scenario's own switches apply to every run.
-        if (opts.compare) csv[r].setMode(runs[r].engine.mode());
+        if (opts.compare) csv[r].setMode(mode);
         out.write(csv[r].rows(c));
       }
       progress.tick(c.n);
@@ -81,19 +92,28 @@ export async function writeRuns(
     if (csv && t === 0) out.plan?.(1 / ticks);
     if (breaks?.due()) await breaks.pause();
   }
-  const summaries = accs.map((a) => a.result());
+  const results = accs.map((a, r) => ({ summary: a.result(), modeSwitches: tracks[r].switches }));
   if (opts.format === 'summary') {
     const body = opts.compare
-      ? { meta, runs: runs.map((run, r) => ({ mode: run.mode, summary: summaries[r] })) }
-      : { meta, summary: summaries[0] };
+      ? {
+          meta,
+          runs: runs.map((run, r) => ({
+            mode: run.mode,
+            modeSwitches: results[r].modeSwitches,
+            summary: results[r].summary,
+          })),
+        }
+      : { meta, summary: results[0].summary };
     out.write(JSON.stringify(body, null, 2) + '\n');
   }
-  return summaries;
+  return results;
 }
 
 /**
- * `{ meta, frames, summary }`, or with several modes `{ meta, runs: [{ mode, frames, summary }] }`:
- * the runs go one after the other, each frame written as soon as its tick is computed.
+ * `{ meta, frames, summary }`, or with several modes
+ * `{ meta, runs: [{ mode, frames, tickModes, modeSwitches, summary }] }`: `tickModes[k]` is the mode
+ * `frames[k]` ran under, `modeSwitches` each `{ tick, mode }` from which another held. The runs go
+ * one after the other, each frame written as soon as its tick is computed.
  */
 async function writeJson(
   out: TextOut,
@@ -103,13 +123,15 @@ async function writeJson(
   ticks: number,
   progress: Progress,
   breaks?: Breaks,
-): Promise<RunSummary[]> {
+): Promise<RunResult[]> {
   out.write(`{"meta":${JSON.stringify(meta)},\n`);
   if (compare) out.write('"runs":[\n');
-  const summaries: RunSummary[] = [];
+  const results: RunResult[] = [];
   for (let r = 0; r < runs.length; r++) {
     const run = runs[r];
     const acc = new SummaryAccumulator();
+    const track = new ModeTrack(run.mode);
+    let firstTick = 0;
     const cols = new TickColumns();
     const json = new JsonFrameWriter();
     if (compare) out.write(`${r ? ',\n' : ''}{"mode":${JSON.stringify(run.mode)},"frames":[\n`);
@@ -120,16 +142,41 @@ async function writeJson(
       const c = readEngineTick(run.engine, cols, true);
       acc.addColumns(c);
       out.write((t ? ',\n' : '') + json.frame(c));
+      track.at(c.tick, run.engine.mode());
+      if (t === 0) firstTick = c.tick;
       progress.tick(c.n);
       if (t === 0 && r === 0) out.plan?.(1 / (ticks * runs.length));
       if (breaks?.due()) await breaks.pause();
     }
     const summary = acc.result();
-    summaries.push(summary);
-    out.write(
-      compare ? `\n],"summary":${JSON.stringify(summary)}}` : `\n],\n"summary":${JSON.stringify(summary)}}\n`,
-    );
+    results.push({ summary, modeSwitches: track.switches });
+    if (compare) {
+      out.write('\n],"tickModes":[');
+      writeTickModes(out, track, firstTick, ticks);
+      out.write(`],"modeSwitches":${JSON.stringify(track.switches)},"summary":${JSON.stringify(summary)}}`);
+    } else out.write(`\n],\n"summary":${JSON.stringify(summary)}}\n`);
   }
   if (compare) out.write('\n]}\n');
-  return summaries;
+  return results;
+}
+
+/**
+ * The mode of each of `ticks` ticks from `first` on, as a JSON array's items, written from the
+ * run's switches (so nothing per tick was kept while it ran), a thousand at a time.
+ */
+function writeTickModes(out: TextOut, track: ModeTrack, first: number, ticks: number): void {
+  const { switches } = track;
+  let json = JSON.stringify(track.start);
+  let next = 0;
+  let text = '';
+  for (let t = 0; t < ticks; t++) {
+    while (next < switches.length && switches[next].tick <= first + t)
+      json = JSON.stringify(switches[next++].mode);
+    text += (t ? ',' : '') + json;
+    if ((t & 1023) === 1023) {
+      out.write(text);
+      text = '';
+    }
+  }
+  out.write(text);
 }

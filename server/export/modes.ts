@@ -4,6 +4,7 @@
  * A lab's kept frames carry no mode; its CSV's mode column comes from here.
  */
 import type { ModeSpec } from '../../shared/commands.js';
+import { modeLabel } from '../../shared/events.js';
 import type { AppliedCommand } from '../sim/api.js';
 
 export class ModeTimeline {
@@ -35,4 +36,43 @@ export class ModeTimeline {
     }
     return this.modes[lo];
   }
+}
+
+/** A tick from which a run ran under another mode than the tick before. */
+export interface ModeSwitch {
+  tick: number;
+  mode: ModeSpec;
+}
+
+/**
+ * Follows a run's mode as it runs (what its engine says after each step): the ticks where it
+ * changed. A switch to the mode already held is no change.
+ */
+export class ModeTrack {
+  readonly switches: ModeSwitch[] = [];
+  private last: ModeSpec;
+  private lastJson: string;
+
+  /** `start`: the mode the run was started in. */
+  constructor(readonly start: ModeSpec) {
+    this.last = start;
+    this.lastJson = JSON.stringify(start);
+  }
+
+  /** Records that tick `tick` ran under `mode`. */
+  at(tick: number, mode: ModeSpec): void {
+    if (mode === this.last) return;
+    const json = JSON.stringify(mode);
+    this.last = mode;
+    if (json === this.lastJson) return;
+    this.lastJson = json;
+    this.switches.push({ tick, mode });
+  }
+}
+
+/** A run's modes for people: `para`, or `para, then full from tick 412, then container from tick 900`. */
+export function modeStory(start: ModeSpec, switches: readonly ModeSwitch[]): string {
+  return [modeLabel(start), ...switches.map((s) => `then ${modeLabel(s.mode)} from tick ${s.tick}`)].join(
+    ', ',
+  );
 }

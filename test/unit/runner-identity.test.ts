@@ -40,7 +40,7 @@ function metaOf(s: Scenario, run: Run, ticks: number, modes?: ModeSpec[]): RunMe
 }
 
 /** The runner's columnar path, collected into one string. */
-async function columnar(s: Scenario, format: 'json' | 'csv', modes: ModeSpec[]): Promise<string> {
+async function columnar(s: Scenario, format: 'json' | 'csv' | 'summary', modes: ModeSpec[]): Promise<string> {
   const rs = await runs(s, modes);
   const ticks = Math.round((s.durationS! * 1000) / rs[0].tickMs);
   let text = '';
@@ -58,15 +58,43 @@ async function columnar(s: Scenario, format: 'json' | 'csv', modes: ModeSpec[]):
 
 /** Frames as the engine builds them, tick by tick, for each mode. */
 async function frames(s: Scenario, modes: ModeSpec[]): Promise<Frame[][]> {
+  return (await framesAndModes(s, modes)).frames;
+}
+
+/** Frames as the engine builds them, and the mode the engine says it ran each of them under. */
+async function framesAndModes(
+  s: Scenario,
+  modes: ModeSpec[],
+): Promise<{ frames: Frame[][]; modes: ModeSpec[][] }> {
   const rs = await runs(s, modes);
   const ticks = Math.round((s.durationS! * 1000) / rs[0].tickMs);
   const out: Frame[][] = rs.map(() => []);
+  const ran: ModeSpec[][] = rs.map(() => []);
   for (let t = 0; t < ticks; t++)
     rs.forEach((r, k) => {
       r.engine.advance(1);
       out[k].push(r.engine.frame());
+      ran[k].push(r.engine.mode());
     });
-  return out;
+  return { frames: out, modes: ran };
+}
+
+/** A compare run's JSON as written from the engine's frames and modes, one run after the other. */
+function compareJson(meta: RunMeta, modes: ModeSpec[], fs: Frame[][], ran: ModeSpec[][]): string {
+  const runsJson = fs.map((f, k) => {
+    const switches: { tick: number; mode: ModeSpec }[] = [];
+    let held = JSON.stringify(modes[k]);
+    ran[k].forEach((m, t) => {
+      if (JSON.stringify(m) !== held) switches.push({ tick: f[t].tick, mode: m });
+      held = JSON.stringify(m);
+    });
+    return (
+      `{"mode":${JSON.stringify(modes[k])},"frames":[\n${f.map((x) => JSON.stringify(x)).join(',\n')}\n],` +
+      `"tickModes":${JSON.stringify(ran[k])},"modeSwitches":${JSON.stringify(switches)},` +
+      `"summary":${JSON.stringify(summarize(f))}}`
+    );
+  });
+  return `{"meta":${JSON.stringify(meta)},\n"runs":[\n` + runsJson.join(',\n') + '\n]}\n';
 }
 
 /** CSV written from frame objects, cell by cell (independent of the runner's writer). */
@@ -119,20 +147,61 @@ describe('runner output equals the engine frames, byte for byte', { timeout: 120
     if (!loaded.ok) throw new Error(loaded.error.message);
     const s: Scenario = { ...loaded.data, durationS: 40 };
     const modes: ModeSpec[] = ['para', { base: 'container', containerLimits: false }];
-    const fs = await frames(s, modes);
+    const { frames: fs, modes: ran } = await framesAndModes(s, modes);
     const rs = await runs(s, modes);
     const meta = metaOf(s, rs[0], fs[0].length, modes);
-    const expectedJson =
-      `{"meta":${JSON.stringify(meta)},\n"runs":[\n` +
-      fs
-        .map(
-          (f, k) =>
-            `{"mode":${JSON.stringify(modes[k])},"frames":[\n${f.map((x) => JSON.stringify(x)).join(',\n')}\n],"summary":${JSON.stringify(summarize(f))}}`,
-        )
-        .join(',\n') +
-      '\n]}\n';
-    expect((await columnar(s, 'json', modes)) === expectedJson).toBe(true);
+    expect((await columnar(s, 'json', modes)) === compareJson(meta, modes, fs, ran)).toBe(true);
     expect((await columnar(s, 'csv', modes)) === csvOfFrames(fs, modes)).toBe(true);
+  });
+
+  it('a compare run whose scenario switches mode says, tick by tick, the mode the engine ran', async () => {
+    const loaded = await loadScenarioFile(join(PRESETS_DIR, 'demo.json'));
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    // Longer than the thousand ticks the tick modes are written by, switching back and forth.
+    const s: Scenario = {
+      ...loaded.data,
+      durationS: 110,
+      events: [
+        { atS: 30, type: 'setMode', mode: 'full' },
+        { atTick: 700, type: 'setMode', mode: { base: 'container', containerLimits: false } },
+        { atTick: 1050, type: 'setMode', mode: 'full' },
+        { atTick: 1050, type: 'setMode', mode: 'para' },
+      ],
+    };
+    const modes: ModeSpec[] = ['para', 'container'];
+    const { frames: fs, modes: ran } = await framesAndModes(s, modes);
+    const rs = await runs(s, modes);
+    const meta = metaOf(s, rs[0], fs[0].length, modes);
+    const json = await columnar(s, 'json', modes);
+    expect(json === compareJson(meta, modes, fs, ran)).toBe(true);
+    const out = JSON.parse(json);
+    for (const run of out.runs) expect(run.tickModes).toHaveLength(run.frames.length);
+    expect(out.runs.map((r: { tickModes: ModeSpec[] }) => [r.tickModes[299], r.tickModes[300]])).toEqual([
+      ['para', 'full'],
+      ['container', 'full'],
+    ]);
+    const switches = [
+      { tick: 300, mode: 'full' },
+      { tick: 700, mode: { base: 'container', containerLimits: false } },
+      { tick: 1050, mode: 'para' },
+    ];
+    expect(out.runs[0].modeSwitches).toEqual(switches);
+    expect(out.runs[1].modeSwitches).toEqual(switches);
+    // The summary form says the same, without the frames and the per-tick modes.
+    const summary = JSON.parse(await columnar(s, 'summary', modes));
+    expect(summary.runs.map((r: { mode: ModeSpec }) => r.mode)).toEqual(modes);
+    expect(summary.runs[1].modeSwitches).toEqual(switches);
+    expect(summary.runs[1]).not.toHaveProperty('tickModes');
+    // A para run switched to para is no switch.
+    const same = await columnar(
+      { ...s, durationS: 2, events: [{ atS: 1, type: 'setMode', mode: 'para' }] },
+      'json',
+      ['para', 'full'],
+    );
+    expect(JSON.parse(same).runs.map((r: { modeSwitches: unknown[] }) => r.modeSwitches)).toEqual([
+      [],
+      [{ tick: 10, mode: 'para' }],
+    ]);
   });
 });
 

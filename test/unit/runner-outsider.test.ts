@@ -129,6 +129,32 @@ describe('the runner facing a clumsy user', { timeout: 120_000 }, () => {
     expect(short.stderr).not.toMatch(/switches the mode/);
   });
 
+  it('--compare on a scenario that switches mode says how each run ran in its summary', async () => {
+    const switching = file(
+      'switching-summary.json',
+      JSON.stringify({
+        ...small,
+        events: [
+          { atTick: 5, type: 'setMode', mode: 'container' },
+          { atTick: 9, type: 'setMode', mode: { base: 'para', dom0Vcpus: 2 } },
+        ],
+      }),
+    );
+    const r = await sim([switching, '--compare', 'para,full', '--format', 'summary']);
+    expect(r.code).toBe(0);
+    const then = 'then container from tick 5, then para (dom0Vcpus=2) from tick 9';
+    expect(r.stderr).toContain(`host (para, ${then}): cpu `);
+    expect(r.stderr).toContain(`host (full, ${then}): cpu `);
+    expect(JSON.parse(r.stdout).runs[1].modeSwitches).toEqual([
+      { tick: 5, mode: 'container' },
+      { tick: 9, mode: { base: 'para', dom0Vcpus: 2 } },
+    ]);
+    // Without a switch, each run is its mode alone.
+    const plain = await sim([smallFile, '--compare', 'para,full', '--format', 'summary']);
+    expect(plain.stderr).toContain('host (para): cpu ');
+    expect(plain.stderr).toContain('host (full): cpu ');
+  });
+
   it('a mode given as JSON names the bad field inside it, and writes nothing', async () => {
     const sub = mkdtempSync(join(dir, 'mode-'));
     const r = await sim([smallFile, '--mode', '{"base":"x"}', '--out', join(sub, 'never.csv')]);
