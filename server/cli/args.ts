@@ -9,6 +9,8 @@ export type Format = (typeof FORMATS)[number];
 /** What the command line asked for. */
 export interface SimOptions {
   scenario: string;
+  /** A second scenario, run beside the first, each in its own mode (a compare lab's two sides). */
+  beside?: string;
   format: Format;
   out?: string;
   mode?: ModeSpec;
@@ -25,9 +27,15 @@ export type ArgsResult =
   | { ok: false; error: { flag: string; message: string } };
 
 export const USAGE = `Usage: npm run sim -- <scenario.json | preset id | -> [options]
+       npm run sim -- <scenario.json> <scenario.json> [options]
 
 Runs a scenario headless and prints its frames and summary. Same scenario, seed and options
 give byte-identical output.
+
+Two scenarios run side by side, each in its own mode, output as --compare's (a compare lab's
+two recorded sides: its CSV download, byte for byte). The ticks before they first differ (same
+start, same events so far: a fork's shared past) are one set of CSV rows, the first's. Both
+must tick alike (tickMs) and last alike (durationS, or give --duration).
 
 Options:
   --format json|csv|summary  json: { meta, frames, summary } (default); csv: one row per tick
@@ -134,13 +142,24 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
     }
   }
   if (positional.length === 0) return bad('<scenario>', 'missing scenario file or preset id (see --help)');
-  if (positional.length > 1)
-    return bad('<scenario>', `expected one scenario, got ${positional.length}: ${positional.join(' ')}`);
+  if (positional.length > 2)
+    return bad(
+      '<scenario>',
+      `expected one scenario, or two to run side by side, got ${positional.length}: ${positional.join(' ')}`,
+    );
+  if (positional.length === 2) {
+    if (positional[0] === '-' && positional[1] === '-')
+      return bad('<scenario>', 'standard input (-) can be one of the two scenarios, not both');
+    for (const flag of ['--mode', '--compare'] as const)
+      if (seen.has(flag))
+        return bad(flag, 'two scenarios run each in its own mode; give one scenario to set its mode');
+  }
   if (unitsGiven && opts.format !== 'csv')
     return bad('--units', `applies to --format csv only (format is ${opts.format})`);
   if (opts.mode !== undefined && opts.compare)
     return bad('--mode', 'use either --mode or --compare, not both');
-  return { ok: true, options: { ...opts, scenario: positional[0] } };
+  const beside = positional.length === 2 ? { beside: positional[1] } : {};
+  return { ok: true, options: { ...opts, scenario: positional[0], ...beside } };
 }
 
 /** A mode's identity whatever its spelling: its base, then its overrides in name order. */

@@ -1,19 +1,19 @@
 /**
  * Headless runner: `npm run sim -- <scenario.json | preset> [--format json|csv|summary] [--out FILE]
- * [--mode M] [--compare M1,M2] [--duration S] [--units header|row|none]`. Same scenario, seed and
- * flags ⇒ byte-identical output. Exit codes: 0 done, 1 the run failed, 2 bad flags or a bad
+ * [--mode M] [--compare M1,M2] [--duration S] [--units header|row|none]`, or two scenarios run side
+ * by side, each in its own mode (a compare lab's sides). Same scenario, seed and flags ⇒
+ * byte-identical output. Exit codes: 0 done, 1 the run failed, 2 bad flags or a bad
  * scenario (nothing written), 128 + n stopped by signal n (SIGINT, SIGTERM, SIGHUP).
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { pathToFileURL } from 'node:url';
-import type { Scenario, ScenarioEvent } from '../../shared/commands.js';
+import type { Scenario } from '../../shared/commands.js';
 import { modeLabel } from '../../shared/events.js';
 import {
   PRESETS_DIR,
   createRun,
-  eventTick,
   listPresets,
   loadScenarioFile,
   parseScenarioJson,
@@ -23,8 +23,10 @@ import {
 import { USAGE, parseArgs, type SimOptions } from './args.js';
 import { Breaks, Interrupted } from './breaks.js';
 import { modeStory } from '../export/modes.js';
+import { distinctModes, pairMismatch, ticksAlike } from './pair.js';
 import { Progress, hostLines, summaryTable, timing } from './report.js';
 import { OutputClosed, OutputFailed, Sink, say } from './sink.js';
+import { lateWarning, modeSwitchWarning } from './warnings.js';
 import { writeRuns, type RunMeta } from './write.js';
 
 export { FORMATS, USAGE, parseArgs, type ArgsResult, type Format, type SimOptions } from './args.js';
@@ -167,23 +169,41 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const opts = (parsed as { options: SimOptions }).options;
-  const loaded = await resolveScenario(opts.scenario);
-  if (!loaded.ok) {
-    say(`sim: ${loaded.error.message}\n`);
-    return 2;
+  // One scenario, or two run side by side (each in its own mode).
+  const files = opts.beside === undefined ? [opts.scenario] : [opts.scenario, opts.beside];
+  const given: Scenario[] = [];
+  for (const file of files) {
+    const loaded = await resolveScenario(file);
+    if (!loaded.ok) {
+      say(`sim: ${loaded.error.message}\n`);
+      return 2;
+    }
+    given.push(loaded.data);
   }
-  const scenario: Scenario = {
-    ...loaded.data,
-    durationS: opts.durationS ?? loaded.data.durationS ?? DEFAULT_DURATION_S,
-  };
-  const modes = opts.compare ?? [opts.mode ?? scenario.mode];
+  const pair = given.length === 2;
+  if (pair) {
+    const bad = pairMismatch([files[0], files[1]], given[0], given[1], opts.durationS, DEFAULT_DURATION_S);
+    if (bad) {
+      say(`sim: ${bad}\n`);
+      return 2;
+    }
+  }
+  const scenarios: Scenario[] = given.map((s) => ({
+    ...s,
+    durationS: opts.durationS ?? s.durationS ?? DEFAULT_DURATION_S,
+  }));
+  const scenario = scenarios[0];
+  const modes = pair ? scenarios.map((s) => s.mode) : (opts.compare ?? [opts.mode ?? scenario.mode]);
+  const compare = pair || opts.compare !== undefined;
   const runs: Run[] = [];
-  for (const mode of modes) {
-    const r = await createRun(scenario, mode);
+  for (let k = 0; k < modes.length; k++) {
+    const mode = modes[k];
+    const r = await createRun(scenarios[pair ? k : 0], mode);
     if (!r.ok) {
-      say(
-        `sim: ${opts.compare ? `--compare ${modeLabel(mode)}: ` : opts.mode ? `--mode: ` : ''}${r.error.message}\n`,
-      );
+      const where = opts.compare ? `--compare ${modeLabel(mode)}: ` : opts.mode ? `--mode: ` : '';
+      // A file's own errors name it already; one run of a pair names the file it came from.
+      const file = pair && !r.error.message.startsWith(files[k]) ? `${files[k]}: ` : '';
+      say(`sim: ${where}${file}${r.error.message}\n`);
       return 2;
     }
     runs.push(r.data);
@@ -200,20 +220,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     say(`sim: --out: ${opts.out} is a folder; name a file\n`);
     return 2;
   }
-  if (opts.out && sameFile(opts.out, scenarioFile(opts.scenario))) {
+  if (opts.out && files.some((f) => sameFile(opts.out!, scenarioFile(f)))) {
     say(`sim: --out: ${opts.out} is the scenario file itself; name another file\n`);
     return 2;
   }
   const ticks = Math.max(1, Math.round((scenario.durationS! * 1000) / runs[0].tickMs));
-  const late = (scenario.events ?? []).findIndex((e) => eventTick(e, runs[0].tickMs) >= ticks);
-  if (late >= 0) {
-    const n = scenario.events!.filter((e) => eventTick(e, runs[0].tickMs) >= ticks).length;
-    say(
-      `sim: warning: events[${late}] (${scenario.events![late].type}) comes after the run's end ` +
-        `(${scenario.durationS} s${opts.durationS !== undefined ? ', --duration' : loaded.data.durationS === undefined ? ', the default' : ''}) and never applies` +
-        `${n > 1 ? `; so do ${n - 1} more` : ''}\n`,
-    );
-  }
+  scenarios.forEach((s, k) => {
+    const length =
+      opts.durationS !== undefined ? ', --duration' : given[k].durationS === undefined ? ', the default' : '';
+    const late = lateWarning(s, runs[0].tickMs, ticks, length, pair ? files[k] : undefined);
+    if (late) say(late);
+  });
   const switched = modeSwitchWarning(scenario.events ?? [], runs[0].tickMs, ticks, opts);
   if (switched) say(switched);
   const meta: RunMeta = {
@@ -221,8 +238,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     seed: runs[0].seed,
     tickMs: runs[0].tickMs,
     durationS: scenario.durationS!,
-    mode: opts.compare ? null : modes[0],
-    ...(opts.compare ? { modes } : {}),
+    mode: compare ? null : modes[0],
+    ...(compare ? { modes } : {}),
+    ...(pair ? { scenarios: scenarios.map((s) => s.name) } : {}),
     ticks,
     version: VERSION,
   };
@@ -242,7 +260,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const results = await writeRuns(
       sink,
-      { format: opts.format, compare: opts.compare !== undefined, units: opts.units },
+      {
+        format: opts.format,
+        compare,
+        units: opts.units,
+        ...(pair ? { shared: ticksAlike(scenarios[0], scenarios[1], ticks) } : {}),
+      },
       meta,
       runs,
       ticks,
@@ -255,13 +278,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (opts.out || opts.format === 'summary') {
       const summaries = results.map((r) => r.summary);
       // Each run said as it ran: a scenario's own mode switches apply to every run.
+      const switches = results.map((r) => r.modeSwitches);
       const stories = results.map((r, k) => modeStory(modes[k], r.modeSwitches));
       const n = Object.keys(summaries[0].vps).length;
       say(
         `sim: ${n} VPSs × ${ticks} ticks${runs.length > 1 ? ` × ${runs.length} modes` : ''} ${timing(took)}` +
           `${opts.out ? ` → ${opts.out}` : ''}\n` +
           hostLines(stories, summaries) +
-          summaryTable(modes, summaries),
+          summaryTable(distinctModes(modes, switches), summaries),
       );
     }
     return 0;
@@ -291,30 +315,4 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
       process.exitCode = 1;
     },
   );
-}
-
-/**
- * A scenario's own mode switches (a recorded session holds the page's) apply to every run, so
- * `--compare` or `--mode` sets each run's mode only until the first one within the run: said on
- * stderr, or the columns headed with those modes would be taken for them all along.
- */
-function modeSwitchWarning(
-  events: readonly ScenarioEvent[],
-  tickMs: number,
-  ticks: number,
-  opts: SimOptions,
-): string | null {
-  if (!opts.compare && opts.mode === undefined) return null;
-  const within = events.flatMap((e, i) =>
-    e.type === 'setMode' && eventTick(e, tickMs) < ticks ? [{ i, e, tick: eventTick(e, tickMs) }] : [],
-  );
-  if (!within.length) return null;
-  const [{ i, e, tick }] = within.sort((a, b) => a.tick - b.tick || a.i - b.i);
-  const mode = e.type === 'setMode' ? modeLabel(e.mode) : '';
-  const given = opts.compare ? "--compare's modes hold" : "--mode's mode holds";
-  const more =
-    within.length > 1
-      ? `; ${within.length - 1} more switch${within.length > 2 ? 'es follow' : ' follows'}`
-      : '';
-  return `sim: warning: events[${i}] (setMode ${mode} at tick ${tick}) switches the mode of every run: ${given} only until then${more}\n`;
 }

@@ -22,6 +22,8 @@ export interface RunMeta {
   durationS: number;
   mode: ModeSpec | null;
   modes?: ModeSpec[];
+  /** Two scenarios run side by side: their names. */
+  scenarios?: string[];
   ticks: number;
   version: string;
 }
@@ -40,6 +42,11 @@ export interface WriteOptions {
   format: 'json' | 'csv' | 'summary';
   compare: boolean;
   units: UnitsMode;
+  /**
+   * Ticks from the start during which the runs are one run (the same start and events: a compare
+   * lab's sides before its fork): the CSV writes them once, the first run's rows.
+   */
+  shared?: number;
 }
 
 /** What a run gave besides its rows: its summary, and the ticks where its mode changed. */
@@ -82,14 +89,18 @@ export async function writeRuns(
       accs[r].addColumns(c);
       const mode = runs[r].engine.mode();
       tracks[r].at(c.tick, mode);
-      if (csv) {
+      if (csv && (r === 0 || t >= (opts.shared ?? 0))) {
         // Labelled with the mode this tick ran under: a scenario's own switches apply to every run.
         if (opts.compare) csv[r].setMode(mode);
         out.write(csv[r].rows(c));
       }
       progress.tick(c.n);
     }
-    if (csv && t === 0) out.plan?.(1 / ticks);
+    if (csv && t === 0) {
+      // Counted in one run's ticks: the shared ones are written once.
+      const shared = Math.min(opts.shared ?? 0, ticks);
+      out.plan?.((shared ? 1 : runs.length) / (shared + (ticks - shared) * runs.length));
+    }
     if (breaks?.due()) await breaks.pause();
   }
   const results = accs.map((a, r) => ({ summary: a.result(), modeSwitches: tracks[r].switches }));

@@ -216,6 +216,65 @@ describe('a compare fork’s recorded sides are scenarios too', () => {
     expect(csv.text).toBe(expected);
   });
 
+  /** The runner's CSV of a compare lab's two downloaded sides, run side by side. */
+  async function runnerCsvOfSides(id: string): Promise<string> {
+    const files: string[] = [];
+    for (const side of [0, 1]) {
+      const exported = await http(`${t.url}/api/labs/${id}/scenario?download${side ? '&side=1' : ''}`);
+      expect(exported.status).toBe(200);
+      files.push(path.join(t.dataDir, `${id}-side-${side}.json`));
+      writeFileSync(files[side], exported.text);
+    }
+    // Run without blocking this process: the server in it keeps answering (and closing) connections.
+    const cli = await execFileAsync(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli/sim.ts', ...files, '--format', 'csv'],
+      { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 2 ** 20 },
+    );
+    return cli.stdout;
+  }
+
+  it('the runner given both sides of a compare lab prints its CSV download, byte for byte', async () => {
+    // A fork: its source switched mode before it, and a fault after it.
+    await http(`${t.url}/api/labs`, { method: 'POST', body: { id: 'both', preset: 'demo' } });
+    t.advance(800);
+    expect((await postCommand(t, 'both', { type: 'setMode', mode: 'container' })).ok).toBe(true);
+    t.advance(900);
+    const made = await http(`${t.url}/api/labs`, {
+      method: 'POST',
+      body: { id: 'both-cmp', from: 'both', compare: ['container', 'full'] },
+    });
+    expect(made.status, made.text).toBe(201);
+    t.advance(600);
+    const fault = { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' };
+    expect((await postCommand(t, 'both-cmp', fault)).ok).toBe(true);
+    t.advance(700);
+    const lab = t.server.registry.get('both-cmp')!;
+    lab.clock({ action: 'pause' }, 'test');
+    expect(lab.history.firstTick).toBe(0);
+    const csv = await http(`${t.url}/api/labs/both-cmp/metrics.csv`);
+    const n = lab.state().vps.length;
+    const forked = t.server.registry.forkedAt(lab)!;
+    expect(0 < forked && forked < lab.tick).toBe(true);
+    // The shared past once, then both sides: fewer rows than two full runs.
+    expect(csv.text.trimEnd().split('\n')).toHaveLength(1 + n * (forked + 2 * (lab.tick - forked)));
+    expect((await runnerCsvOfSides('both-cmp')) === csv.text).toBe(true);
+
+    // A compare lab made as one (no shared past): both sides from its first tick.
+    await http(`${t.url}/api/labs`, {
+      method: 'POST',
+      body: { id: 'duo', preset: 'demo', compare: ['para', 'hosted'] },
+    });
+    t.advance(500);
+    expect((await postCommand(t, 'duo', fault)).ok).toBe(true);
+    t.advance(500);
+    const duo = t.server.registry.get('duo')!;
+    duo.clock({ action: 'pause' }, 'test');
+    const duoCsv = await http(`${t.url}/api/labs/duo/metrics.csv`);
+    expect(duoCsv.text.trimEnd().split('\n')).toHaveLength(1 + 2 * n * duo.tick);
+    expect((await runnerCsvOfSides('duo')) === duoCsv.text).toBe(true);
+  });
+
   it('a fork of a compare lab starts from that lab’s first mode: both sides replay', async () => {
     await http(`${t.url}/api/labs`, {
       method: 'POST',
