@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildBundle } from '../../scripts/sim-bundle.mjs';
+import { buildBundle } from '../../scripts/bundle.mjs';
 import { runnerScenario } from './runnerWorkload.js';
 import { liveBench } from './runnerLive.js';
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SERVE } from '../serve.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const SEED = 42;
@@ -72,10 +73,10 @@ interface ServerProcess {
   log(): string;
 }
 
-/** Spawns `server/main.ts` and resolves with the port its listen call hands over on IPC. */
+/** Spawns the server as `npm start` runs it and resolves with the port its listen call hands over on IPC. */
 async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   // One process (no tsx CLI wrapper), so a signal reaches the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [SERVE], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

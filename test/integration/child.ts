@@ -1,5 +1,5 @@
 /**
- * The real server as a child process (`node --import tsx server/main.ts`), on 127.0.0.1 port 0
+ * The real server as a child process (`node scripts/serve.mjs`, as `npm start` runs it), on 127.0.0.1 port 0
  * with its own DATA_DIR: for tests with real signals (SIGKILL), real files and its own memory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
+import { SERVE } from '../serve.js';
 import { removeDir } from './helpers.js';
 
 export interface Child {
@@ -20,7 +21,7 @@ export interface Child {
 
 /** Spawn the server with `env`; `maxFiles` lowers its limit of open files (`ulimit -n`). */
 export function spawnServer(env: Record<string, string>, maxFiles?: number): Child {
-  const args = ['--import', 'tsx', 'server/main.ts'];
+  const args = [SERVE];
   const options = {
     env: { ...process.env, LOG_LEVEL: 'info', CONTROL_TOKEN: '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],

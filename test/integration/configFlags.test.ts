@@ -8,12 +8,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SERVE } from '../serve.js';
 import { removeDir } from './helpers.js';
 
-const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
@@ -21,7 +19,7 @@ afterAll(() => dirs.forEach(removeDir));
 function run(args: string[]): Promise<{ code: number | null; out: string; cwd: string }> {
   const cwd = mkdtempSync(path.join(tmpdir(), 'flags-'));
   dirs.push(cwd);
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, '--port', '0', ...args], {
+  const child = spawn(process.execPath, [SERVE, '--port', '0', ...args], {
     cwd,
     env: { ...process.env, LOG_LEVEL: 'info', CONTROL_TOKEN: '', DATA_DIR: '', CLIENT_DIR: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

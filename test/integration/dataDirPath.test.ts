@@ -9,6 +9,7 @@ import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SERVE } from '../serve.js';
 import { removeDir } from './helpers.js';
 
 const dirs: string[] = [];
@@ -16,7 +17,7 @@ afterAll(() => dirs.forEach(removeDir));
 
 /** Start the server on `dataDir`; resolves with its exit code and output, or 'running' after `ms`. */
 function run(dataDir: string, ms = 20_000): Promise<{ code: number | null | 'running'; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [SERVE], {
     env: { ...process.env, LOG_LEVEL: 'info', CONTROL_TOKEN: '', PORT: '0', DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,20 +1,31 @@
-/** The server as users start it: `node --import tsx server/main.ts` with environment variables. */
+/**
+ * The server as users start it, with environment variables: `npm start` (`node scripts/serve.mjs`,
+ * the server's bundle) and `npm run dev` (`tsx server/main.ts`, its sources).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SERVE } from '../serve.js';
 import { http, removeDir } from './helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
-function start(env: Record<string, string>): {
+/** `npm start`'s command, and `npm run dev`'s. */
+const NPM_START = [SERVE];
+const NPM_DEV = ['--import', 'tsx', 'server/main.ts'];
+
+function start(
+  env: Record<string, string>,
+  args = NPM_START,
+): {
   child: ChildProcess;
   out: () => string;
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, LOG_LEVEL: 'info', CONTROL_TOKEN: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -42,7 +53,7 @@ function listening(p: ReturnType<typeof start>): Promise<string> {
   });
 }
 
-describe('server/main.ts', () => {
+describe('the server started as users start it', () => {
   it.each([
     [{ HOST: '0.0.0.0' }, /CONTROL_TOKEN/],
     [{ PORT: 'abc' }, /PORT: expected a whole number/],
@@ -57,7 +68,7 @@ describe('server/main.ts', () => {
     90_000,
   );
 
-  it('starts the demo lab, saves it on SIGTERM, and resumes it on the next start', async () => {
+  it('starts the demo lab, saves it on SIGTERM, and resumes it on the next start (npm start, then npm run dev)', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'main-'));
     dirs.push(dataDir);
     const first = start({ PORT: '0', DATA_DIR: dataDir });
@@ -75,7 +86,7 @@ describe('server/main.ts', () => {
     expect(snap.tick).toBeGreaterThanOrEqual(cmd.body.data.tick);
     expect(existsSync(path.join(dataDir, 'labs/demo/commands.ndjson'))).toBe(true);
 
-    const second = start({ PORT: '0', DATA_DIR: dataDir });
+    const second = start({ PORT: '0', DATA_DIR: dataDir }, NPM_DEV);
     const url2 = await listening(second);
     const state = await http(`${url2}/api/labs/demo`);
     expect(state.body.data.tick).toBeGreaterThanOrEqual(snap.tick);

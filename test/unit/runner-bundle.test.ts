@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildBundle, freshBundle, loadBundle } from '../../scripts/sim-bundle.mjs';
+import { buildBundle, freshBundle, loadBundle } from '../../scripts/bundle.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'sim-bundle-'));
@@ -83,7 +83,7 @@ describe('the runner start-up bundle', { timeout: 90_000 }, () => {
     expect(inputs).toContain('shared/commands.ts');
     expect(inputs).toContain('node_modules/zod/package.json');
     // How the bundle is built is one of its inputs too.
-    expect(inputs).toContain('scripts/sim-bundle.mjs');
+    expect(inputs).toContain('scripts/bundle.mjs');
     expect(inputs.filter((p: string) => p.includes('node_modules/zod/v4'))).toEqual([]);
     // zod is inside: the bundle requires no package, only Node's own modules.
     const requires = [...readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);

@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { freePort, startRedisServer } from '../../../server/cluster/redisServer.js';
 import { http } from '../helpers.js';
+import { SERVE } from '../../serve.js';
 
 export { REDIS_SERVER } from '../../../server/cluster/redisServer.js';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const MAIN = path.join(ROOT, 'server/main.ts');
 
 const children = new Set<ChildProcess>();
 const dirs = new Set<string>();
@@ -107,14 +107,14 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Start `server/main.ts` with REDIS_URL on a free port; resolves once it listens. */
+/** Start the server (as `npm start` runs it) with REDIS_URL on a free port; resolves once it listens. */
 export async function startServer(
   redisUrl: string,
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lab-cluster-'));
   dirs.add(dataDir);
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const proc = spawn(process.execPath, [SERVE], {
     cwd: ROOT,
     env: {
       ...process.env,

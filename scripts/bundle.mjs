@@ -1,13 +1,15 @@
 /**
- * The runner's start-up bundle: server/cli/sim.ts and all it imports (zod included) as one CommonJS
- * file, built by esbuild once per change of its inputs, run through `node:vm` with V8's code cache
- * kept beside it. A start then costs one file read and no TypeScript, no module resolution and
- * (from the second run) no JavaScript compiling.
+ * Start-up bundles of the runner (`npm run sim`, server/cli/sim.ts) and the server (`npm start`,
+ * server/start.ts): an entry and all it imports (zod included) as one CommonJS file, built by esbuild
+ * once per change of its inputs, run through `node:vm` with V8's code cache kept beside it. A start
+ * then costs one file read and no TypeScript, no module resolution and (from the second run) no
+ * JavaScript compiling. Other packages (express, socket.io, …) stay `require`s of node_modules.
  *
- * The cache folder holds `sim-manifest.json` (every input of the bundle with its size and
- * modification time, a package standing as its package.json), the bundle `sim-<hash>.cjs` it names
- * and that bundle's code cache `sim-<hash>.cjs.v8`. Every file is written to a temporary name and
- * renamed into place, so runs started side by side never read half a file.
+ * For a bundle named `sim`, the cache folder holds `sim-manifest.json` (every input of the bundle
+ * with its size and modification time, a package standing as its package.json), the bundle
+ * `sim-<hash>.cjs` it names and that bundle's code cache `sim-<hash>.cjs.v8`; likewise `server-…`.
+ * Every file is written to a temporary name and renamed into place, so processes started side by
+ * side never read half a file.
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -18,11 +20,13 @@ import { Script } from 'node:vm';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ENTRY = join(ROOT, 'server/cli/sim.ts');
+/** The bundles `npm run sim` and `npm start` run, by name. */
+export const ENTRIES = { sim: ENTRY, server: join(ROOT, 'server/start.ts') };
 export const DEFAULT_CACHE = join(ROOT, 'node_modules/.cache/contention-lab');
 
 /** Packages inlined into the bundle (plain JavaScript, no native parts); any other stays a `require`. */
 const INLINE = new Set(['zod']);
-const MANIFEST = 'sim-manifest.json';
+const manifestOf = (name) => `${name}-manifest.json`;
 
 /** Writes `data` to `file` through a temporary name, so no reader sees it half written. */
 function writeAtomic(file, data) {
@@ -44,10 +48,10 @@ function standIn(input) {
  * The bundle built for the current inputs, or null when there is none: no manifest, another Node,
  * or an input whose size or modification time changed (or that is gone).
  */
-export function freshBundle(cache = DEFAULT_CACHE) {
+export function freshBundle(cache = DEFAULT_CACHE, name = 'sim') {
   let m;
   try {
-    m = JSON.parse(readFileSync(join(cache, MANIFEST), 'utf8'));
+    m = JSON.parse(readFileSync(join(cache, manifestOf(name)), 'utf8'));
   } catch {
     return null;
   }
@@ -59,8 +63,8 @@ export function freshBundle(cache = DEFAULT_CACHE) {
   return join(cache, m.bundle);
 }
 
-/** Builds the bundle of `entry` into `cache` and returns its path (older bundles are removed). */
-export async function buildBundle(cache = DEFAULT_CACHE, entry = ENTRY) {
+/** Builds the bundle `name` of `entry` into `cache` and returns its path (its older builds are removed). */
+export async function buildBundle(cache = DEFAULT_CACHE, entry = ENTRY, name = 'sim') {
   const esbuild = await import('esbuild');
   const started = Date.now();
   const r = await esbuild.build({
@@ -72,7 +76,7 @@ export async function buildBundle(cache = DEFAULT_CACHE, entry = ENTRY) {
     target: `node${process.versions.node.split('.')[0]}`,
     write: false,
     metafile: true,
-    outfile: join(cache, 'sim.cjs'),
+    outfile: join(cache, `${name}.cjs`),
     logLevel: 'silent',
     // Names kept (a failed run's stack stays readable); blanks and comments dropped: less to read and hash.
     minifyWhitespace: true,
@@ -122,9 +126,9 @@ export async function buildBundle(cache = DEFAULT_CACHE, entry = ENTRY) {
     ],
   });
   const code = r.outputFiles[0].contents;
-  const name = `sim-${createHash('sha1').update(code).digest('hex').slice(0, 16)}.cjs`;
+  const file = `${name}-${createHash('sha1').update(code).digest('hex').slice(0, 16)}.cjs`;
   mkdirSync(cache, { recursive: true });
-  writeAtomic(join(cache, name), code);
+  writeAtomic(join(cache, file), code);
   // This file too: a change of how the bundle is built is a change of the bundle.
   const paths = [relative(ROOT, fileURLToPath(import.meta.url)), ...Object.keys(r.metafile.inputs)].map((p) =>
     relative(ROOT, resolve(ROOT, standIn(p.replace(/^[a-z-]+:/, '')))),
@@ -135,11 +139,14 @@ export async function buildBundle(cache = DEFAULT_CACHE, entry = ENTRY) {
   });
   // A source saved while the bundle was being built may not be in it: leave no manifest, build again next time.
   if (inputs.every(([, , mtimeMs]) => mtimeMs < started - 1000))
-    writeAtomic(join(cache, MANIFEST), JSON.stringify({ node: process.version, bundle: name, inputs }));
+    writeAtomic(
+      join(cache, manifestOf(name)),
+      JSON.stringify({ node: process.version, bundle: file, inputs }),
+    );
+  const older = new RegExp(`^${name}-[0-9a-f]+\\.(c?mjs|cjs\\.v8|cjs)$`);
   for (const f of readdirSync(cache))
-    if (/^sim-[0-9a-f]+\.(c?mjs|cjs\.v8|cjs)$/.test(f) && !f.startsWith(name))
-      rmSync(join(cache, f), { force: true });
-  return join(cache, name);
+    if (older.test(f) && !f.startsWith(file)) rmSync(join(cache, f), { force: true });
+  return join(cache, file);
 }
 
 /**
@@ -170,4 +177,25 @@ export function loadBundle(file) {
     }
   };
   return { exports: module.exports, done };
+}
+
+/**
+ * The exports of the bundle `name` and its `done()`: the bundle built first when its inputs changed,
+ * or the entry itself run by tsx when no bundle can be built or loaded (no esbuild, a read-only tree).
+ */
+export async function loadEntry(name) {
+  const entry = ENTRIES[name];
+  try {
+    const file = freshBundle(DEFAULT_CACHE, name);
+    try {
+      if (file) return loadBundle(file);
+    } catch {
+      // A bundle removed or damaged since the manifest named it: build it again.
+    }
+    return loadBundle(await buildBundle(DEFAULT_CACHE, entry, name));
+  } catch {
+    const { register } = await import('tsx/esm/api');
+    register();
+    return { exports: await import(pathToFileURL(entry).href), done: () => {} };
+  }
 }
