@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every suite (unit, integration, browser) and ends with one plain line: "N passed, N failed".
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts });
@@ -26,6 +26,16 @@ const build = run('npx', ['vite', 'build', '--config', 'client/vite.config.ts', 
 if (build.status !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
+}
+
+// The server's and the runner's start-up bundles, built once here rather than by the first tests
+// that start a server or a run, side by side (a bundle that cannot be built leaves them on tsx).
+const bundles = await import('./bundle.mjs');
+for (const [name, entry] of Object.entries(bundles.ENTRIES)) {
+  if (!bundles.freshBundle(undefined, name))
+    await bundles
+      .buildBundle(undefined, entry, name)
+      .catch((e) => console.log(`bundle ${name}: ${e.message}`));
 }
 
 mkdirSync('.test-results', { recursive: true });
@@ -56,9 +66,10 @@ if (existsSync(out)) {
 if (res.status !== 0 && failed === 0) failed = 1;
 
 // Static checks count as one test each: the types of both ends, the lint rules (among them: no
-// clock and no Math.random in the engine), and the formatting (`npm run format` fixes it).
+// clock and no Math.random in the engine), and the formatting (`npm run format` fixes it). They run
+// side by side, each printing once it is done, in this order.
 if (extra.length === 0) {
-  for (const [name, cmd, args] of [
+  const checks = [
     ['typecheck (tsc)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
     [
       'typecheck (svelte-check)',
@@ -67,10 +78,21 @@ if (extra.length === 0) {
     ],
     ['lint (eslint)', 'npx', ['eslint', '.']],
     ['format (prettier --check)', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']],
-  ]) {
-    const r = run(cmd, args);
-    console.log(`${r.status === 0 ? '✓' : '✗'} ${name}`);
-    if (r.status === 0) passed += 1;
+  ].map(([name, cmd, args]) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    return new Promise((done) => {
+      child.on('error', (e) => done({ name, ok: false, out: `${out}${e.message}\n` }));
+      child.on('close', (code) => done({ name, ok: code === 0, out }));
+    });
+  });
+  for (const check of checks) {
+    const { name, ok, out } = await check;
+    process.stdout.write(out);
+    console.log(`${ok ? '✓' : '✗'} ${name}`);
+    if (ok) passed += 1;
     else failed += 1;
   }
 }
