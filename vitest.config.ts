@@ -21,9 +21,19 @@ export default defineConfig({
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
       },
       {
-        // Servers in process, child processes, Redis and Chromium: each file in a process of its own.
+        // Servers in process, child processes and Redis: each file in a process of its own.
         extends: true,
-        test: { name: 'system', include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'] },
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'] },
+      },
+      {
+        // Real Chromium against the real server, each file in a process of its own. One Chromium
+        // for the run (its global setup); each page in a context of its own.
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/browserServer.ts'],
+        },
       },
     ],
   },

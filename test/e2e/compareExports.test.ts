@@ -3,7 +3,6 @@
  * mode and byte for byte what REST's `scenario?download&side=0|1` gives (the file the runner
  * replays), and the CSV holds both modes. On a phone both sit in the header's menu.
  */
-import { readFile } from 'node:fs/promises';
 import { describe, expect } from 'vitest';
 import type { Download, Locator, Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
@@ -28,8 +27,10 @@ async function download(
     Download,
     void,
   ];
-  const path = await d.path();
-  return { name: d.suggestedFilename(), bytes: await readFile(path) };
+  // Read through the browser's connection: a browser reached over its WebSocket has no local path.
+  const chunks: Buffer[] = [];
+  for await (const chunk of await d.createReadStream()) chunks.push(chunk as Buffer);
+  return { name: d.suggestedFilename(), bytes: Buffer.concat(chunks) };
 }
 
 const click = (l: Locator) => l.click();

@@ -8,7 +8,8 @@ import { unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { api, launchBrowser, openPage, startServer, type RunningServer } from './harness.js';
+import { api, openPage, startServer, type RunningServer } from './harness.js';
+import { testBrowser } from './browser.js';
 import { fillDisk, smallTmpfs } from '../integration/disk.js';
 
 const disk = smallTmpfs('banner-disk-');
@@ -21,7 +22,7 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([
     // One command a second (bursts of two): a third quick click is over the rate.
     startServer({ dataDir: path.join(disk.dir, 'data'), env: { COMMAND_RATE: '1' } }),
-    launchBrowser(),
+    testBrowser(),
   ]);
 }, 60_000);
 

@@ -1,6 +1,6 @@
 /**
  * The one fixture of the browser tests: per test file, the real server (child process on port 0,
- * its port handed over by its listen call) and headless Chromium; per test, `open(path)` gives
+ * its port handed over by its listen call) and a connection to the run's headless Chromium; per test, `open(path)` gives
  * pages on that server whose contexts close when the test ends.
  *
  * ```ts
@@ -10,8 +10,8 @@
  */
 import { test as base } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { testBrowser } from './browser.js';
 import {
-  launchBrowser,
   openPage,
   removeDataDir,
   startServer,
@@ -55,7 +55,7 @@ export function browserTest(server: ServerOptions = {}, { warm = [] }: Warm = {}
       })
       // eslint-disable-next-line no-empty-pattern
       .extend('browser', { scope: 'file' }, async ({}, { onCleanup }): Promise<Browser> => {
-        const b = await launchBrowser();
+        const b = await testBrowser();
         onCleanup(() => b.close());
         return b;
       })

@@ -9,7 +9,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ensureClientBuilt, launchBrowser, openPage, ROOT } from './harness.js';
+import { ensureClientBuilt, openPage, ROOT } from './harness.js';
+import { testBrowser } from './browser.js';
 import { client, http, request, waitFor, type Client } from '../integration/helpers.js';
 import {
   startRedis,
@@ -31,7 +32,7 @@ const sleep = (ms: number) => new Promise((w) => setTimeout(w, ms));
 
 beforeAll(async () => {
   ensureClientBuilt();
-  [redis, browser] = await Promise.all([startRedis(), launchBrowser()]);
+  [redis, browser] = await Promise.all([startRedis(), testBrowser()]);
   const env = { CLIENT_DIR: path.join(ROOT, 'dist/client') };
   [owner, other] = await Promise.all([startServer(redis.url, env), startServer(redis.url, env)]);
   const made = await http(`${owner.url}/api/labs`, {

@@ -13,7 +13,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ensureClientBuilt, launchBrowser, openPage, ROOT } from './harness.js';
+import { ensureClientBuilt, openPage, ROOT } from './harness.js';
+import { testBrowser } from './browser.js';
 import { http } from '../integration/helpers.js';
 import {
   anchorLab,
@@ -36,7 +37,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   ensureClientBuilt();
-  [redis, browser] = await Promise.all([startRedis(), launchBrowser()]);
+  [redis, browser] = await Promise.all([startRedis(), testBrowser()]);
   [owner, other] = await Promise.all([
     startServer(redis.url, env),
     startServer(redis.url, { ...env, MAX_LABS: '1' }),

@@ -8,7 +8,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ensureClientBuilt, launchBrowser, openPage, ROOT } from './harness.js';
+import { ensureClientBuilt, openPage, ROOT } from './harness.js';
+import { testBrowser } from './browser.js';
 import { http } from '../integration/helpers.js';
 import {
   startRedis,
@@ -24,7 +25,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   ensureClientBuilt();
-  [redis, browser] = await Promise.all([startRedis(), launchBrowser()]);
+  [redis, browser] = await Promise.all([startRedis(), testBrowser()]);
   owner = await startServer(redis.url, { CLIENT_DIR: path.join(ROOT, 'dist/client') });
   const made = await http(`${owner.url}/api/labs`, {
     method: 'POST',
