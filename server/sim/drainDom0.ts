@@ -27,6 +27,11 @@ export class DrainDom0 {
   readonly carried: Float64Array;
   /** Per backend: 1 where its guest drains a backlog through it this tick. */
   readonly draining: Uint8Array;
+  /** Per guest: the disk ops (network Mbit/s) a second it drained this tick beyond its base demand. */
+  readonly disk: Float64Array;
+  readonly net: Float64Array;
+  /** Some guest drained this tick (`disk` or `net` holds a figure to clear). */
+  booked = false;
   /** `carried` and `draining` hold this tick's split (set by `drainThroughDom0`). */
   ready = false;
   /** Dom0 CPU the drained ops cost this tick (cores), summed by outcome.ts as it books them. */
@@ -39,6 +44,20 @@ export class DrainDom0 {
     this.base = new Float64Array(2 * n);
     this.carried = new Float64Array(2 * n);
     this.draining = new Uint8Array(2 * n);
+    this.disk = new Float64Array(n);
+    this.net = new Float64Array(n);
+  }
+
+  /** Clears the tick's drains (deviceHeadroom, before any is booked). */
+  clear(): void {
+    this.work = 0;
+    this.displaced = 0;
+    this.ready = false;
+    if (this.booked) {
+      this.disk.fill(0);
+      this.net.fill(0);
+      this.booked = false;
+    }
   }
 }
 
@@ -139,6 +158,8 @@ export function bookDrain(w: Work, i: number, lambda: number, dom0Factor: number
     if (df !== 0) part *= db / (db + df);
     const extra = (thr * db) / lambda - part;
     if (extra > 0) {
+      w.drainDom0.disk[i] = extra;
+      w.drainDom0.booked = true;
       s.diskServed[i] += extra;
       w.m.diskDemandIops[i] += extra;
       w.shared.sumDisk += extra;
@@ -151,6 +172,8 @@ export function bookDrain(w: Work, i: number, lambda: number, dom0Factor: number
     if (nf !== 0) part *= nb / (nb + nf);
     const extra = (thr * nb) / lambda - part;
     if (extra > 0) {
+      w.drainDom0.net[i] = extra;
+      w.drainDom0.booked = true;
       s.netServed[i] += extra;
       w.m.netDemandMbps[i] += extra;
       w.shared.sumNet += extra;

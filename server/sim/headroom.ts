@@ -36,9 +36,7 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     netAvail = s.netAvail;
   const sh = w.shared;
   // (What drained ops cost Dom0 is booked by the service pass, outcome.ts.)
-  w.drainDom0.work = 0;
-  w.drainDom0.displaced = 0;
-  w.drainDom0.ready = false;
+  w.drainDom0.clear();
   if (w.ioQuiet) {
     // No I/O: nothing served, and no service reads a device headroom it does not use.
     sh.sumDisk = 0;

@@ -252,6 +252,12 @@ export function isolated(st: SimState, w: Work): void {
       if (exD > 0) {
         const uD = (dSrv + exD) / hostDisk;
         sin.uDisk = uD;
+        // ... and its drained requests' durable writes join its journal's commits.
+        if (sharedKernel) {
+          const dirty = KNOBS.webWriteShare * (db + exD);
+          sin.journalMs = journalWaitMs(p, KNOBS, hostDisk, dirty);
+          sin.journalDrainMs = p.containerLimits === true ? ownDrainMs(KNOBS, dirty, dP) : 0;
+        }
         if (fIso > 0)
           swapMs =
             fIso *

@@ -32,7 +32,8 @@
  *   (`syncDiskLoad`).
  * - Other modes: each guest has its own kernel and journal; the shared device is modelled as such.
  *
- * A service dirties the writing share (`webWriteShare`) of its disk work; a storm writes, and its
+ * A service dirties the writing share (`webWriteShare`) of its disk work, the ops it drains from a
+ * backlog included (they run in the tick they are answered, beside everyone's); a storm writes, and its
  * dirtying is its whole demand (a buffered write costs the writer a copy, not the block layer's
  * work), so a storm fills the pool even where its own CPU could not submit that many direct I/Os
  * to a fast device.
@@ -58,7 +59,8 @@ export function journalWaitMs(p: ModeProfile, k: Params, diskIops: number, dirty
 /**
  * With limits, the mean wait of a durable write for throttled writers' ordered data in the running
  * transaction, ms (0 without limits or outside a shared kernel; the commit's own work is
- * {@link journalWaitMs}). Writer i dirties d = `webWriteShare`·base[i] + storm[i] ops/s under an
+ * {@link journalWaitMs}). Writer i dirties d = `webWriteShare`·(base[i] + drained[i]) + storm[i] ops/s
+ * (drained: the disk ops of the requests it answered from a backlog beyond its base demand) under an
  * `io.max` of cap[i] ops/s. Below its cap, blk-throttle passes its writeback as it comes. At its
  * cap, its flusher keeps a chunk of `writebackChunkS` of its bandwidth in flight, dispatched at
  * the cap, so the chunk takes writebackChunkS to reach the disk whatever the device's speed, and a
@@ -69,12 +71,14 @@ export function orderedDrainMs(
   k: Params,
   n: number,
   base: Float64Array,
+  drained: Float64Array,
   storm: Float64Array,
   cap: Float64Array,
 ): number {
   if (!p.sharedKernel || !p.containerLimits) return 0;
   const ws = k.webWriteShare;
-  for (let i = 0; i < n; i++) if (throttled(ws * base[i] + storm[i], cap[i])) return 1000 * k.writebackChunkS;
+  for (let i = 0; i < n; i++)
+    if (throttled(ws * (base[i] + drained[i]) + storm[i], cap[i])) return 1000 * k.writebackChunkS;
   return 0;
 }
 

@@ -24,13 +24,14 @@ export function journalEdges(out: EdgeQuads, st: SimState, w: Work, scratch: Flo
   const k = st.params;
   const ws = k.webWriteShare;
   const base = w.s.diskBase,
+    drained = w.drainDom0.disk,
     storm = w.s.diskFault,
     cap = w.plan.dPath;
   const limits = p.containerLimits === true;
   const fair = (st.host.diskIops * p.eDisk) / n;
   let total = 0;
   for (let i = 0; i < n; i++) {
-    const dirty = ws * base[i] + storm[i];
+    const dirty = ws * (base[i] + drained[i]) + storm[i];
     const x = limits ? (dirty > 0 && dirty >= cap[i] ? dirty : 0) : Math.max(0, dirty - fair);
     scratch[i] = x;
     total += x;
@@ -44,11 +45,14 @@ export function journalEdges(out: EdgeQuads, st: SimState, w: Work, scratch: Flo
   }
 }
 
-/** The journal wait VPS i's durable writes would have alone (its own writes, its own throttle), ms. */
+/**
+ * The journal wait VPS i's durable writes would have alone (its own writes, those it drained from a
+ * backlog included, its own throttle), ms.
+ */
 function journalAloneMs(st: SimState, w: Work, i: number): number {
   const p = st.profile;
   const k = st.params;
-  const own = k.webWriteShare * w.s.diskBase[i];
+  const own = k.webWriteShare * (w.s.diskBase[i] + w.drainDom0.disk[i]);
   return (
     journalWaitMs(p, k, st.host.diskIops, own) +
     (p.containerLimits === true ? ownDrainMs(k, own, w.plan.dPath[i]) : 0)

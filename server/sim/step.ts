@@ -109,7 +109,15 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
       : 0;
   ctx.journalDrainMs =
     p.sharedKernel && !w.ioQuiet
-      ? orderedDrainMs(p, st.params, st.vps.length, w.s.diskBase, w.s.diskFault, w.plan.dPath)
+      ? orderedDrainMs(
+          p,
+          st.params,
+          st.vps.length,
+          w.s.diskBase,
+          w.drainDom0.disk,
+          w.s.diskFault,
+          w.plan.dPath,
+        )
       : 0;
   ctx.downCode = hostDown || flags.kernelDown ? STATE_DOWN : STATE_REBOOTING;
   isolated(st, w);
@@ -140,6 +148,14 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
       if (u !== ctx.uDisk || swapMs !== ctx.swapFaultMs) again = true;
       ctx.uDisk = u;
       ctx.swapFaultMs = swapMs;
+    }
+    if (moreDisk !== 0 && p.sharedKernel && !w.ioQuiet) {
+      // The drained requests write as any other: their durable writes join the journal's commits.
+      const jMs = journalWaitMs(p, kp, host.diskIops, dirtying(w, st.vps.length, kp.webWriteShare));
+      const xMs = orderedDrainMs(p, kp, st.vps.length, sc.diskBase, dd.disk, sc.diskFault, w.plan.dPath);
+      if (jMs !== ctx.journalMs || xMs !== ctx.journalDrainMs) again = true;
+      ctx.journalMs = jMs;
+      ctx.journalDrainMs = xMs;
     }
     if (moreNet !== 0) {
       const u = Math.min(1, sh.sumNet / host.netMbps);
@@ -185,14 +201,16 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
 }
 
 /**
- * What the guests dirty this tick, ops/s: the writing share of each service's disk work and every
- * storm's whole demand (a storm writes; buffered writes run at memory speed, whatever the device).
+ * What the guests dirty this tick, ops/s: the writing share of each service's disk work (with the
+ * ops it drained from a backlog, once the service pass booked them) and every storm's whole demand
+ * (a storm writes; buffered writes run at memory speed, whatever the device).
  */
 function dirtying(w: Work, n: number, writeShare: number): number {
   const base = w.s.diskBase,
+    drained = w.drainDom0.disk,
     fault = w.s.diskFault;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += writeShare * base[i] + fault[i];
+  for (let i = 0; i < n; i++) sum += writeShare * (base[i] + drained[i]) + fault[i];
   return sum;
 }
 
