@@ -82,6 +82,8 @@ export function isolated(st: SimState, w: Work): void {
     sout = w.sout;
   sin.dtS = st.tickMs / 1000;
   sin.params = KNOBS;
+  // Alone, no storm's writeback shares the disk with it.
+  sin.uDiskAsync = 0;
   for (let i = 0; i < n; i++) {
     const lambda = lambdaA[i];
     const db = diskBase[i],

@@ -29,7 +29,7 @@
  *   neighbour's requests that write durably pays it; inside a 1 s SLO, a few percent of them miss.
  *   The storm's writeback itself is asynchronous I/O, which the kernel's I/O schedulers serve after
  *   synchronous requests, so it does not queue ahead of a neighbour's request at the device
- *   (`syncDiskLoad`).
+ *   (`syncDiskLoad`), though one that finds a writeback request in service waits for its rest.
  * - Other modes: each guest has its own kernel and journal; the shared device is modelled as such.
  *
  * A service dirties the writing share (`webWriteShare`) of its disk work, the ops it drains from a
@@ -98,8 +98,10 @@ export function ownDrainMs(k: Params, dirty: number, cap: number): number {
  * writeback: asynchronous I/O, which the kernel's I/O schedulers serve after synchronous requests
  * (CFQ and BFQ idle for and preempt with sync queues; mq-deadline prefers reads, kyber gives
  * async writes their own shallow depth), so it does not queue ahead of a neighbour's request; what
- * it costs the neighbours is the journal's wait for it (`orderedDrainMs`). Elsewhere everything
- * queues as one FIFO (model spec §5).
+ * it costs the neighbours is the journal's wait for it (`orderedDrainMs`) and, at the device, the
+ * rest of a writeback request a synchronous one finds in service (the device does not preempt it:
+ * the rest of `sumDisk` is the service pass's `uDiskAsync`). Elsewhere everything queues as one
+ * FIFO (model spec §5).
  */
 export function syncDiskLoad(
   p: ModeProfile,

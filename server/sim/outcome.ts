@@ -34,6 +34,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext, again: boole
   // (Booleans compared with true: a read of a boolean is otherwise a generic truthiness test.)
   const hung = ctx.hung === true,
     uDisk = ctx.uDisk,
+    uDiskAsync = ctx.uDiskAsync,
     uNet = ctx.uNet,
     uDom0 = ctx.uDom0,
     netQueueMs = ctx.netQueueMs,
@@ -98,6 +99,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext, again: boole
   const keepAll =
     w.isoReady === true &&
     su.disk === uDisk &&
+    su.diskAsync === uDiskAsync &&
     su.net === uNet &&
     su.dom0 === uDom0 &&
     su.journal === journalMs &&
@@ -105,6 +107,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext, again: boole
   su.journal = journalMs;
   su.drain = drainMs;
   su.disk = uDisk;
+  su.diskAsync = uDiskAsync;
   su.net = uNet;
   su.dom0 = uDom0;
   const sin = w.sin,
@@ -112,6 +115,7 @@ export function service(st: SimState, w: Work, ctx: ServiceContext, again: boole
   sin.dtS = st.tickMs / 1000;
   sin.params = st.params;
   sin.uDisk = uDisk;
+  sin.uDiskAsync = uDiskAsync;
   sin.uNet = uNet;
   sin.uDom0 = uDom0;
   sin.journalMs = journalMs;

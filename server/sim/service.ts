@@ -63,7 +63,8 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
   const rhoCpu = inp.rhoCpu,
     rhoDisk = inp.rhoDisk,
     rhoNet = inp.rhoNet,
-    uNet = inp.uNet;
+    uNet = inp.uNet,
+    asyncWait = 1 + inp.uDiskAsync;
   const rhoB = Math.max(rhoCpu, useDisk ? rhoDisk : 0, useNet ? rhoNet : 0);
   // (Read once: inside the loop each read would check the parameters' shape again.)
   const satSojourn = io[SAT_SOJOURN],
@@ -155,7 +156,9 @@ export function evaluate(inp: ServiceIn, out: ServiceOut): void {
       stagesMs = cpuStageMs * sojourn;
       pass *= 1 - loss;
     } else if (k === 1) {
-      diskMs = diskStageMs * sojourn;
+      // A non-preemptive priority queue (Cobham): the wait at the synchronous load, and the rest of
+      // a writeback request in service for one that finds it there (×1 exactly without writeback).
+      diskMs = diskStageMs * sojourn * asyncWait;
       stagesMs += diskMs;
       pass *= 1 - loss;
     } else if (k === 2) {

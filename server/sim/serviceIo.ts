@@ -44,6 +44,12 @@ export interface ServiceIn {
   rhoDisk: number;
   rhoNet: number;
   uDisk: number;
+  /**
+   * The disk's utilization by writeback its I/O scheduler serves after synchronous requests
+   * (containers with limits, journal.ts `syncDiskLoad`), not in `uDisk`: the device does not preempt
+   * a request it serves, so one that finds a writeback request there waits for its rest.
+   */
+  uDiskAsync: number;
   uNet: number;
   uDom0: number;
   useDisk: boolean;
@@ -84,6 +90,7 @@ export function newServiceIn(): ServiceIn {
     rhoDisk: 0,
     rhoNet: 0,
     uDisk: 0,
+    uDiskAsync: 0,
     uNet: 0,
     uDom0: 0,
     useDisk: false,

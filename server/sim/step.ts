@@ -89,6 +89,8 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   const uDom0 = p.dom0 && p.dom0Vcpus > 0 ? Math.min(1, dom0Work / p.dom0Vcpus) : 0;
 
   ctx.uDisk = Math.min(1, syncDisk / host.diskIops);
+  // (The writeback served after it: a request that finds some at the device waits for its rest.)
+  ctx.uDiskAsync = Math.min(1, (sumDisk - syncDisk) / host.diskIops);
   ctx.uNet = uNet;
   ctx.uDom0 = uDom0;
   ctx.netQueueMs = nicQueueDelayMs(

@@ -36,6 +36,8 @@ export interface ServiceContext {
   hung: boolean;
   /** Utilization of the disk a request's synchronous I/O queues behind (journal.ts `syncDiskLoad`). */
   uDisk: number;
+  /** The disk's utilization by the writeback served after synchronous I/O (ServiceIn `uDiskAsync`). */
+  uDiskAsync: number;
   uNet: number;
   uDom0: number;
   /** Wait behind the bytes queued in the NIC's shared transmit FIFO, ms (§5). */
@@ -74,6 +76,7 @@ export class Work {
   readonly ctx: ServiceContext = {
     hung: false,
     uDisk: 0.5,
+    uDiskAsync: 0.5,
     uNet: 0.5,
     uDom0: 0.5,
     netQueueMs: 0.5,
@@ -161,7 +164,7 @@ export class Work {
   readonly svcBacklogAge: Float64Array;
   readonly svcKey: Uint8Array;
   /** Device utilizations the kept outcomes were computed with. */
-  svcU = { disk: 0.5, net: 0.5, dom0: 0.5, journal: 0.5, drain: 0.5 };
+  svcU = { disk: 0.5, diskAsync: 0.5, net: 0.5, dom0: 0.5, journal: 0.5, drain: 0.5 };
   /** Some per-VPS fault intensity may be non-zero (the arrays need clearing before the next tick). */
   faultsSet = false;
   /** Some storm or flood was scaled to its guest's CPU (`s.faultIoScale` needs resetting to 1). */
