@@ -30,8 +30,15 @@ export class DrainDom0 {
   /** Per guest: the disk ops (network Mbit/s) a second it drained this tick beyond its base demand. */
   readonly disk: Float64Array;
   readonly net: Float64Array;
-  /** Some guest drained this tick (`disk` or `net` holds a figure to clear). */
+  /** Per guest: 1 where the service pass booked it a drain this tick (drainPass.ts books it again). */
+  readonly drainer: Uint8Array;
+  /** Per backend: what `settleDom0` took from it (Dom0 cores; 0: nothing), and what its guest was served before. */
+  readonly cut: Float64Array;
+  readonly was: Float64Array;
+  /** Some guest drained this tick (`disk`, `net` or `drainer` holds a figure to clear). */
   booked = false;
+  /** `settleDom0` took from some backend (`cut` holds it). */
+  settled = false;
   /** `carried` and `draining` hold this tick's split (set by `drainThroughDom0`). */
   ready = false;
   /** Dom0 CPU the drained ops cost this tick (cores), summed by outcome.ts as it books them. */
@@ -46,6 +53,9 @@ export class DrainDom0 {
     this.draining = new Uint8Array(2 * n);
     this.disk = new Float64Array(n);
     this.net = new Float64Array(n);
+    this.drainer = new Uint8Array(n);
+    this.cut = new Float64Array(2 * n);
+    this.was = new Float64Array(2 * n);
   }
 
   /** Clears the tick's drains (deviceHeadroom, before any is booked). */
@@ -56,7 +66,12 @@ export class DrainDom0 {
     if (this.booked) {
       this.disk.fill(0);
       this.net.fill(0);
+      this.drainer.fill(0);
       this.booked = false;
+    }
+    if (this.settled) {
+      this.cut.fill(0);
+      this.settled = false;
     }
   }
 }
@@ -159,6 +174,7 @@ export function bookDrain(w: Work, i: number, lambda: number, dom0Factor: number
     const extra = (thr * db) / lambda - part;
     if (extra > 0) {
       w.drainDom0.disk[i] = extra;
+      w.drainDom0.drainer[i] = 1;
       w.drainDom0.booked = true;
       s.diskServed[i] += extra;
       w.m.diskDemandIops[i] += extra;
@@ -173,6 +189,7 @@ export function bookDrain(w: Work, i: number, lambda: number, dom0Factor: number
     const extra = (thr * nb) / lambda - part;
     if (extra > 0) {
       w.drainDom0.net[i] = extra;
+      w.drainDom0.drainer[i] = 1;
       w.drainDom0.booked = true;
       s.netServed[i] += extra;
       w.m.netDemandMbps[i] += extra;
@@ -248,17 +265,51 @@ export function settleDom0(st: SimState, w: Work): void {
     if (draining[j] !== 0 || !(c > level)) continue;
     const f = level / c;
     cut += c - level;
+    dd.cut[j] = c - level;
+    dd.settled = true;
     if (j < n) {
       const ds = s.diskServed[j];
+      dd.was[j] = ds;
       s.diskServed[j] = ds * f;
       sh.sumDisk -= ds - ds * f;
       served[j] -= c - level;
     } else {
       const ns = s.netServed[j - n];
+      dd.was[j] = ns;
       s.netServed[j - n] = ns * f;
       sh.sumNet -= ns - ns * f;
       served[j - n] -= c - level;
     }
   }
   dd.displaced = cut;
+}
+
+/**
+ * Gives back what `settleDom0` took from the backends that were not draining (before the drains
+ * are booked again and Dom0 settled at what they are now).
+ */
+export function unsettleDom0(st: SimState, w: Work): void {
+  const dd = w.drainDom0;
+  dd.displaced = 0;
+  if (!dd.settled) return;
+  const n = st.vps.length;
+  const s = w.s;
+  const sh = w.shared;
+  const cut = dd.cut,
+    was = dd.was;
+  for (let j = 0; j < 2 * n; j++) {
+    const c = cut[j];
+    if (!(c > 0)) continue;
+    if (j < n) {
+      sh.sumDisk += was[j] - s.diskServed[j];
+      s.diskServed[j] = was[j];
+      s.dom0Served[j] += c;
+    } else {
+      sh.sumNet += was[j] - s.netServed[j - n];
+      s.netServed[j - n] = was[j];
+      s.dom0Served[j - n] += c;
+    }
+    cut[j] = 0;
+  }
+  dd.settled = false;
 }

@@ -24,6 +24,14 @@ const { wakeWaitMs, guestWakes, dom0Wakes, credited } = waitMod;
 // and boxes every double merged with them on the heap. Hence 1 / 0 and 0 / 0 below: constant
 // divisions fold (a module constant would not survive bundling, which makes it a mutable var).
 
+/** Rounds of taking a drain alone again before it is taken as it stands (as drainPass.ts). */
+const MAX_ROUNDS = 40;
+
+/** A drain taken again at `now` holds where it moved by less than 1e-14 of what it was (as drainPass.ts). */
+function holds(now: number, was: number): boolean {
+  return Math.abs(now - was) <= 1e-14 * was;
+}
+
 /** Fills `w.isoGood` and `w.isoP99` for this tick; `w.isoKept[i]` says VPS i's result was reused. */
 export function isolated(st: SimState, w: Work): void {
   const n = st.vps.length;
@@ -245,13 +253,21 @@ export function isolated(st: SimState, w: Work): void {
     evaluate(sin, sout);
     // Alone too, the ops it drains from its backlog run in the same tick, on the devices and (para)
     // on Dom0's vCPUs: where they make one busier, its requests wait there at that utilization (as
-    // step.ts has the shared run), once more from the same backlog.
+    // drainPass.ts has the shared run), once more from the same backlog; and where that stage then
+    // refuses more of its drained requests, their work is not done: the drain is taken again from
+    // the throughput at those utilizations, until it holds.
     if (sin.backlog > 0 && lambda > 0) {
-      const thr = sout.throughput;
-      const exD = useDisk ? (thr * db) / lambda - dSrv : 0,
-        exN = useNet ? (thr * nb) / lambda - nSrv : 0;
-      let again = false;
-      if (exD > 0) {
+      let bookedD = 0,
+        bookedN = 0;
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const thr = sout.throughput;
+        let exD = useDisk ? (thr * db) / lambda - dSrv : 0,
+          exN = useNet ? (thr * nb) / lambda - nSrv : 0;
+        if (!(exD > 0)) exD = 0;
+        if (!(exN > 0)) exN = 0;
+        if (round === 0 ? exD === 0 && exN === 0 : holds(exD, bookedD) && holds(exN, bookedN)) break;
+        bookedD = exD;
+        bookedN = exN;
         const uD = (dSrv + exD) / hostDisk;
         sin.uDisk = uD;
         // ... and its drained requests' durable writes join its journal's commits.
@@ -265,25 +281,13 @@ export function isolated(st: SimState, w: Work): void {
             fIso *
             pages *
             swapFaultMs(lambda * fIso * pages, hostDisk, uD, KNOBS.swapReadMs, KNOBS.stageSlots);
-        again = true;
-      }
-      if (exN > 0) {
         sin.uNet = (nSrv + exN) / hostNet;
-        netMs = rttMs + nicQueueDelayMs(nSrv + exN, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes);
-        again = true;
-      }
-      let more = 0;
-      if (exD > 0) more += exD * diskOpCpuS;
-      if (exN > 0) more += exN * netMbitCpu;
-      more *= dom0Factor;
-      if (dom0 && more > 0 && uDom0 < 1) {
-        const u = Math.min(1, dom0Div === 1 ? dom0Iso + more : (dom0Iso + more) / dom0Div);
-        if (u !== uDom0) {
-          sin.uDom0 = u;
-          again = true;
+        if (useNet)
+          netMs = rttMs + nicQueueDelayMs(nSrv + exN, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes);
+        if (dom0 && uDom0 < 1) {
+          const more = (exD * diskOpCpuS + exN * netMbitCpu) * dom0Factor;
+          sin.uDom0 = Math.min(1, dom0Div === 1 ? dom0Iso + more : (dom0Iso + more) / dom0Div);
         }
-      }
-      if (again) {
         sin.extraMs = netMs + isoWait + swapMs;
         sin.netExtraMs = netMs;
         evaluate(sin, sout);

@@ -23,10 +23,17 @@ export type { ServiceContext } from './work.js';
  * Per VPS: service, state and health (after `cpuOutcome` and `isolated`). Leaves the running
  * count in `w.host.running` and Jain's fairness over good throughput relative to isolation in
  * `w.host.fairness`. `again`: the tick's pass once more at the device and Dom0 utilizations (and the
- * NIC queue and swap fault waits) with the drained work in them (step.ts), from the same backlogs,
- * the drains already booked.
+ * NIC queue and swap fault waits) with the drained work in them (drainPass.ts), from the same
+ * backlogs, the drains already booked; `drainersOnly`: only the VPSs that booked a drain (the rest
+ * of the figures are left to the whole pass that follows).
  */
-export function service(st: SimState, w: Work, ctx: ServiceContext, again: boolean): void {
+export function service(
+  st: SimState,
+  w: Work,
+  ctx: ServiceContext,
+  again: boolean,
+  drainersOnly = false,
+): void {
   const n = st.vps.length;
   const p = st.profile;
   const s = w.s;
@@ -120,8 +127,11 @@ export function service(st: SimState, w: Work, ctx: ServiceContext, again: boole
   sin.uDom0 = uDom0;
   sin.journalMs = journalMs;
   sin.journalDrainMs = drainMs;
+  const drainer = w.drainDom0.drainer;
   let running = 0;
   for (let i = 0; i < n; i++) {
+    // (Those that booked no drain are evaluated once the drains hold: drainPass.ts.)
+    if (drainersOnly && drainer[i] === 0) continue;
     const lambda = lambdaA[i];
     const db = diskBase[i],
       nb = netBase[i];
@@ -247,6 +257,8 @@ export function service(st: SimState, w: Work, ctx: ServiceContext, again: boole
     }
   }
   w.isoReady = true;
+  // (The others' outcomes are not of these utilizations: the whole pass that follows evaluates them.)
+  if (drainersOnly) su.disk = 0 / 0;
   w.host.running = running;
   w.host.fairness = fairness(n, goodA, isoGoodA, stateCode);
 }

@@ -13,7 +13,7 @@ import * as memoryMod from './memory.js';
 import * as nicMod from './nicqueue.js';
 import * as swapMod from './swapfault.js';
 import * as cpuviewMod from './cpuview.js';
-import * as drainDom0Mod from './drainDom0.js';
+import * as drainPassMod from './drainPass.js';
 import * as isolatedMod from './isolated.js';
 import * as journalMod from './journal.js';
 import * as outcomeMod from './outcome.js';
@@ -32,7 +32,7 @@ const { memory } = memoryMod;
 const { nicQueueDelayMs } = nicMod;
 const { swapFaultMs } = swapMod;
 const { totals, cpuOutcome } = cpuviewMod;
-const { settleDom0 } = drainDom0Mod;
+const { dirtying, drainedPass } = drainPassMod;
 const { isolated } = isolatedMod;
 const { journalWaitMs, orderedDrainMs, syncDiskLoad } = journalMod;
 const { service } = outcomeMod;
@@ -124,62 +124,9 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   ctx.downCode = hostDown || flags.kernelDown ? STATE_DOWN : STATE_REBOOTING;
   isolated(st, w);
   service(st, w, ctx, false);
-  // The drained ops ran in this tick beside everyone's own work, on the devices that served them
-  // and (para) on Dom0's vCPUs, where the backends not draining first gave up what Dom0 had not
-  // spare for them (drainDom0.ts). Where that made a device or Dom0 busier, every request queueing
-  // there waits at that utilization (the frame's), so the pass runs once more at it, from the same
-  // backlogs, the drains booked. (The service pass added what was drained to the device totals.)
+  // The drained work in the waits of the same tick, and only that of the requests answered (drainPass.ts).
+  drainedPass(st, w, sumDisk, sumNet, syncDisk, dom0Work, uDom0, faultsPerS);
   const dd = w.drainDom0;
-  if (dd.work > 0) settleDom0(st, w);
-  const moreDisk = sh.sumDisk - sumDisk,
-    moreNet = sh.sumNet - sumNet;
-  if (moreDisk !== 0 || moreNet !== 0 || dd.work > 0) {
-    let again = false;
-    if (moreDisk !== 0) {
-      const u = Math.min(1, Math.max(0, syncDisk + moreDisk) / host.diskIops);
-      const swapMs =
-        faultsPerS > 0
-          ? swapFaultMs(
-              faultsPerS + sh.swapOutPagesPerS,
-              host.diskIops,
-              Math.min(1, sh.sumDisk / host.diskIops),
-              kp.swapReadMs,
-              kp.stageSlots,
-            )
-          : 0;
-      if (u !== ctx.uDisk || swapMs !== ctx.swapFaultMs) again = true;
-      ctx.uDisk = u;
-      ctx.swapFaultMs = swapMs;
-    }
-    if (moreDisk !== 0 && p.sharedKernel && !w.ioQuiet) {
-      // The drained requests write as any other: their durable writes join the journal's commits.
-      const jMs = journalWaitMs(p, kp, host.diskIops, dirtying(w, st.vps.length, kp.webWriteShare));
-      const xMs = orderedDrainMs(p, kp, st.vps.length, sc.diskBase, dd.disk, sc.diskFault, w.plan.dPath);
-      if (jMs !== ctx.journalMs || xMs !== ctx.journalDrainMs) again = true;
-      ctx.journalMs = jMs;
-      ctx.journalDrainMs = xMs;
-    }
-    if (moreNet !== 0) {
-      const u = Math.min(1, sh.sumNet / host.netMbps);
-      // (The drained replies pass the NIC's transmit queue too.)
-      const queueMs = nicQueueDelayMs(
-        Math.max(0, sh.sumNetOffered + moreNet),
-        host.netMbps,
-        kp.nicQueuePackets,
-        kp.netPacketBytes,
-      );
-      if (u !== ctx.uNet || queueMs !== ctx.netQueueMs) again = true;
-      ctx.uNet = u;
-      ctx.netQueueMs = queueMs;
-    }
-    const drained = dd.work;
-    if (drained > 0 && uDom0 < 1 && p.dom0Vcpus > 0) {
-      const u = Math.min(1, (dom0Work + drained) / p.dom0Vcpus);
-      if (u !== uDom0) again = true;
-      ctx.uDom0 = u;
-    }
-    if (again) service(st, w, ctx, true);
-  }
 
   // --- Host -----------------------------------------------------------------------------------
   const h = w.host;
@@ -200,20 +147,6 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
   sh.dom0Scale = dom0Down ? 0 : dom0Scale;
   sh.kernelCulprit = flags.kernelCulprit;
   st.tick++;
-}
-
-/**
- * What the guests dirty this tick, ops/s: the writing share of each service's disk work (with the
- * ops it drained from a backlog, once the service pass booked them) and every storm's whole demand
- * (a storm writes; buffered writes run at memory speed, whatever the device).
- */
-function dirtying(w: Work, n: number, writeShare: number): number {
-  const base = w.s.diskBase,
-    drained = w.drainDom0.disk,
-    fault = w.s.diskFault;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += writeShare * (base[i] + drained[i]) + fault[i];
-  return sum;
 }
 
 /** Per-VPS demands of this tick: requests, memory, CPU, devices, fault intensities. */
