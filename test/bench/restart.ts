@@ -1,5 +1,5 @@
 /**
- * Restart: the real server (`server/main.ts` in a child process) started on a DATA_DIR holding
+ * Restart: the real server (as `npm start` runs it, `scripts/serve.mjs`, in a child process) started on a DATA_DIR holding
  * four 64-VPS labs at about 35 000 ticks (an hour at 1×, commands along the way). Prints, as
  * medians over runs: the time from spawning the process to its port answering, to each lab being
  * restored (in the order the server restores them), and to every lab being ready; with the time
@@ -18,6 +18,7 @@ import { openFileStore } from '../../server/lab/fileStore.js';
 import { silentLogger } from '../../server/log.js';
 import { createApp } from '../../server/net/app.js';
 import type { Scenario } from '../../shared/commands.js';
+import { SERVE } from '../serve.js';
 import { f1, median } from './fanout.js';
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RESTART_RUNS ?? 3));
@@ -98,7 +99,7 @@ async function once(template: string): Promise<Timing> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-restart-run-'));
   cpSync(template, dataDir, { recursive: true });
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [SERVE], {
     cwd: ROOT,
     env: {
       ...process.env,
