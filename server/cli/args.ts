@@ -38,8 +38,11 @@ start, same events so far: a fork's shared past) are one set of CSV rows, the fi
 must tick alike (tickMs) and last alike (durationS, or give --duration).
 
 Options:
-  --format json|csv|summary  json: { meta, frames, summary } (default); csv: one row per tick
-                             and VPS; summary: { meta, summary } without frames
+  --format json|csv|summary  json (default): { meta, frames, tickModes, modeSwitches, summary }
+                             (meta.mode: the mode it started in; tickModes: the mode each frame
+                             ran under; modeSwitches: [{ tick, mode }] where a setMode event of
+                             the scenario changed it, [] if none); csv: one row per tick and
+                             VPS; summary: { meta, modeSwitches, summary } without frames
   --out FILE                 write to FILE instead of stdout (written only if the run succeeds)
   --mode M                   run under mode M instead of the scenario's: full, para, container,
                              hosted, or JSON such as '{"base":"container","containerLimits":false}'
@@ -61,7 +64,8 @@ Each option is given at most once.
 
 Output is written as it is produced (memory does not grow with the run's length). Runs longer
 than about 2 s show progress on stderr when it is a terminal. With --out, or with --format
-summary, stderr gets a short summary: the host and the worst-off VPSs. An event scheduled after
+summary, stderr gets a short summary: the host (with the modes it ran under, when it
+switched, as "host (para, then full from tick 300)") and the worst-off VPSs. An event scheduled after
 the run's end never applies: stderr names it in a warning.
 
 A scenario holds at most 100 000 VPSs, 1 000 000 events and 256 parameter overrides; a

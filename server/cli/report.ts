@@ -86,13 +86,13 @@ const fix = (x: number | null | undefined, d: number): string => (x == null ? 'â
 
 /**
  * One line per run on the host: CPU, Dom0, memory, swap, fairness. `runs` says each run's modes
- * (`para, then full from tick 412`), named when there are several.
+ * (`para, then full from tick 412`), or null for a run not to be named (the only one, in one mode).
  */
-export function hostLines(runs: readonly string[], summaries: readonly RunSummary[]): string {
+export function hostLines(runs: readonly (string | null)[], summaries: readonly RunSummary[]): string {
   return summaries
     .map((s, r) => {
       const h = s.host;
-      const who = summaries.length > 1 ? ` (${runs[r]})` : '';
+      const who = runs[r] === null ? '' : ` (${runs[r]})`;
       return (
         `host${who}: cpu ${pct(h.cpuUtil)}, dom0 ${pct(h.dom0CpuUtil)}, disk ${pct(h.diskUtil)}, ` +
         `net ${pct(h.netUtil)}, mem ${fix(h.memUsedGiB, 1)} GiB, swap ${fix(h.hostSwapGiB, 1)} GiB, ` +

@@ -277,9 +277,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     const took = progress.end();
     if (opts.out || opts.format === 'summary') {
       const summaries = results.map((r) => r.summary);
-      // Each run said as it ran: a scenario's own mode switches apply to every run.
+      // Each run said as it ran: a scenario's own mode switches apply to every run. A single run
+      // is named only when it switched (its one mode heads the table's columns).
       const switches = results.map((r) => r.modeSwitches);
-      const stories = results.map((r, k) => modeStory(modes[k], r.modeSwitches));
+      const stories = results.map((r, k) =>
+        runs.length > 1 || r.modeSwitches.length ? modeStory(modes[k], r.modeSwitches) : null,
+      );
       const n = Object.keys(summaries[0].vps).length;
       say(
         `sim: ${n} VPSs × ${ticks} ticks${runs.length > 1 ? ` × ${runs.length} modes` : ''} ${timing(took)}` +

@@ -114,17 +114,18 @@ export async function writeRuns(
             summary: results[r].summary,
           })),
         }
-      : { meta, summary: results[0].summary };
+      : { meta, modeSwitches: results[0].modeSwitches, summary: results[0].summary };
     out.write(JSON.stringify(body, null, 2) + '\n');
   }
   return results;
 }
 
 /**
- * `{ meta, frames, summary }`, or with several modes
+ * `{ meta, frames, tickModes, modeSwitches, summary }`, or with several modes
  * `{ meta, runs: [{ mode, frames, tickModes, modeSwitches, summary }] }`: `tickModes[k]` is the mode
- * `frames[k]` ran under, `modeSwitches` each `{ tick, mode }` from which another held. The runs go
- * one after the other, each frame written as soon as its tick is computed.
+ * `frames[k]` ran under, `modeSwitches` each `{ tick, mode }` from which another held (a run's
+ * starting mode is `meta.mode`, or its `mode`). The runs go one after the other, each frame written
+ * as soon as its tick is computed.
  */
 async function writeJson(
   out: TextOut,
@@ -161,11 +162,14 @@ async function writeJson(
     }
     const summary = acc.result();
     results.push({ summary, modeSwitches: track.switches });
-    if (compare) {
-      out.write('\n],"tickModes":[');
-      writeTickModes(out, track, firstTick, ticks);
-      out.write(`],"modeSwitches":${JSON.stringify(track.switches)},"summary":${JSON.stringify(summary)}}`);
-    } else out.write(`\n],\n"summary":${JSON.stringify(summary)}}\n`);
+    // One key a line in a single run's object, as its frames and summary were; inline in a run's.
+    const nl = compare ? '' : '\n';
+    out.write(`\n],${nl}"tickModes":[`);
+    writeTickModes(out, track, firstTick, ticks);
+    out.write(
+      `],${nl}"modeSwitches":${JSON.stringify(track.switches)},${nl}"summary":${JSON.stringify(summary)}}`,
+    );
+    if (!compare) out.write('\n');
   }
   if (compare) out.write('\n]}\n');
   return results;

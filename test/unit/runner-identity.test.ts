@@ -56,11 +56,6 @@ async function columnar(s: Scenario, format: 'json' | 'csv' | 'summary', modes: 
   return text;
 }
 
-/** Frames as the engine builds them, tick by tick, for each mode. */
-async function frames(s: Scenario, modes: ModeSpec[]): Promise<Frame[][]> {
-  return (await framesAndModes(s, modes)).frames;
-}
-
 /** Frames as the engine builds them, and the mode the engine says it ran each of them under. */
 async function framesAndModes(
   s: Scenario,
@@ -79,22 +74,37 @@ async function framesAndModes(
   return { frames: out, modes: ran };
 }
 
+/** The ticks from which a run started in `start` ran under another mode, read from its frames' modes. */
+function switchesOf(start: ModeSpec, f: Frame[], ran: ModeSpec[]): { tick: number; mode: ModeSpec }[] {
+  const switches: { tick: number; mode: ModeSpec }[] = [];
+  let held = JSON.stringify(start);
+  ran.forEach((m, t) => {
+    if (JSON.stringify(m) !== held) switches.push({ tick: f[t].tick, mode: m });
+    held = JSON.stringify(m);
+  });
+  return switches;
+}
+
 /** A compare run's JSON as written from the engine's frames and modes, one run after the other. */
 function compareJson(meta: RunMeta, modes: ModeSpec[], fs: Frame[][], ran: ModeSpec[][]): string {
   const runsJson = fs.map((f, k) => {
-    const switches: { tick: number; mode: ModeSpec }[] = [];
-    let held = JSON.stringify(modes[k]);
-    ran[k].forEach((m, t) => {
-      if (JSON.stringify(m) !== held) switches.push({ tick: f[t].tick, mode: m });
-      held = JSON.stringify(m);
-    });
     return (
       `{"mode":${JSON.stringify(modes[k])},"frames":[\n${f.map((x) => JSON.stringify(x)).join(',\n')}\n],` +
-      `"tickModes":${JSON.stringify(ran[k])},"modeSwitches":${JSON.stringify(switches)},` +
+      `"tickModes":${JSON.stringify(ran[k])},"modeSwitches":${JSON.stringify(switchesOf(modes[k], f, ran[k]))},` +
       `"summary":${JSON.stringify(summarize(f))}}`
     );
   });
   return `{"meta":${JSON.stringify(meta)},\n"runs":[\n` + runsJson.join(',\n') + '\n]}\n';
+}
+
+/** A single run's JSON as written from the engine's frames and the mode it ran each of them under. */
+function singleJson(meta: RunMeta, start: ModeSpec, f: Frame[], ran: ModeSpec[]): string {
+  return (
+    `{"meta":${JSON.stringify(meta)},\n"frames":[\n` +
+    f.map((x) => JSON.stringify(x)).join(',\n') +
+    `\n],\n"tickModes":${JSON.stringify(ran)},\n"modeSwitches":${JSON.stringify(switchesOf(start, f, ran))},` +
+    `\n"summary":${JSON.stringify(summarize(f))}}\n`
+  );
 }
 
 /** CSV written from frame objects, cell by cell (independent of the runner's writer). */
@@ -127,13 +137,13 @@ describe('runner output equals the engine frames, byte for byte', { timeout: 120
       const loaded = await loadScenarioFile(join(PRESETS_DIR, `${p.id}.json`));
       if (!loaded.ok) throw new Error(loaded.error.message);
       const s: Scenario = { ...loaded.data, durationS: Math.min(SECONDS, loaded.data.durationS ?? SECONDS) };
-      const [fs] = await frames(s, [s.mode]);
+      const {
+        frames: [fs],
+        modes: [ran],
+      } = await framesAndModes(s, [s.mode]);
       const rs = await runs(s, [s.mode]);
       const meta = metaOf(s, rs[0], fs.length);
-      const expectedJson =
-        `{"meta":${JSON.stringify(meta)},\n"frames":[\n` +
-        fs.map((f) => JSON.stringify(f)).join(',\n') +
-        `\n],\n"summary":${JSON.stringify(summarize(fs))}}\n`;
+      const expectedJson = singleJson(meta, s.mode, fs, ran);
       const json = await columnar(s, 'json', [s.mode]);
       expect(json === expectedJson).toBe(true);
       expect(JSON.parse(json).frames).toHaveLength(fs.length);
@@ -152,6 +162,57 @@ describe('runner output equals the engine frames, byte for byte', { timeout: 120
     const meta = metaOf(s, rs[0], fs[0].length, modes);
     expect((await columnar(s, 'json', modes)) === compareJson(meta, modes, fs, ran)).toBe(true);
     expect((await columnar(s, 'csv', modes)) === csvOfFrames(fs, modes)).toBe(true);
+  });
+
+  it('a single run whose scenario switches mode says, tick by tick, the mode the engine ran', async () => {
+    const loaded = await loadScenarioFile(join(PRESETS_DIR, 'demo.json'));
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    // A recorded session switched back and forth, run longer than the thousand ticks the tick
+    // modes are written by: in the scenario's own starting mode, and in another (`--mode`).
+    const s: Scenario = {
+      ...loaded.data,
+      durationS: 110,
+      events: [
+        { atS: 30, type: 'setMode', mode: 'full' },
+        { atTick: 700, type: 'setMode', mode: { base: 'container', containerLimits: false } },
+        { atTick: 1050, type: 'setMode', mode: 'full' },
+        { atTick: 1050, type: 'setMode', mode: 'para' },
+      ],
+    };
+    const switches = [
+      { tick: 300, mode: 'full' },
+      { tick: 700, mode: { base: 'container', containerLimits: false } },
+      { tick: 1050, mode: 'para' },
+    ];
+    for (const start of [s.mode, 'container'] as ModeSpec[]) {
+      const {
+        frames: [fs],
+        modes: [ran],
+      } = await framesAndModes(s, [start]);
+      const [run] = await runs(s, [start]);
+      const meta = metaOf(s, run, fs.length);
+      const json = await columnar(s, 'json', [start]);
+      expect(json === singleJson(meta, start, fs, ran)).toBe(true);
+      const out = JSON.parse(json);
+      expect(out.meta.mode).toEqual(start);
+      expect(out.tickModes).toHaveLength(out.frames.length);
+      expect([out.tickModes[0], out.tickModes[299], out.tickModes[300], out.tickModes[1099]]).toEqual([
+        start,
+        start,
+        'full',
+        'para',
+      ]);
+      expect(out.modeSwitches).toEqual(switches);
+      // The summary form says the same, without the frames and the per-tick modes.
+      const summary = JSON.parse(await columnar(s, 'summary', [start]));
+      expect(Object.keys(summary)).toEqual(['meta', 'modeSwitches', 'summary']);
+      expect(summary.modeSwitches).toEqual(switches);
+      expect(summary.summary).toEqual(out.summary);
+    }
+    // A run that keeps its mode says so: no switch, its one mode on every tick.
+    const kept = JSON.parse(await columnar({ ...s, durationS: 20, events: [] }, 'json', ['full']));
+    expect(kept.modeSwitches).toEqual([]);
+    expect(kept.tickModes).toEqual(Array(200).fill('full'));
   });
 
   it('a compare run whose scenario switches mode says, tick by tick, the mode the engine ran', async () => {

@@ -155,6 +155,55 @@ describe('the runner facing a clumsy user', { timeout: 120_000 }, () => {
     expect(plain.stderr).toContain('host (full): cpu ');
   });
 
+  it('a single run of a scenario that switches mode says how it ran, with --mode or without', async () => {
+    // A recorded session: the page switched the mode twice.
+    const switching = file(
+      'switching-single.json',
+      JSON.stringify({
+        ...small,
+        events: [
+          { atTick: 5, type: 'setMode', mode: 'container' },
+          { atTick: 9, type: 'setMode', mode: { base: 'para', dom0Vcpus: 2 } },
+        ],
+      }),
+    );
+    const switches = [
+      { tick: 5, mode: 'container' },
+      { tick: 9, mode: { base: 'para', dom0Vcpus: 2 } },
+    ];
+    const then = 'then container from tick 5, then para (dom0Vcpus=2) from tick 9';
+    const [own, full] = await Promise.all([
+      sim([switching, '--format', 'summary']),
+      sim([switching, '--mode', 'full', '--format', 'summary']),
+    ]);
+    expect([own.code, full.code]).toEqual([0, 0]);
+    expect(own.stderr).toContain(`host (para, ${then}): cpu `);
+    expect(full.stderr).toContain(`host (full, ${then}): cpu `);
+    for (const r of [own, full]) {
+      const out = JSON.parse(r.stdout);
+      expect(out.modeSwitches).toEqual(switches);
+      expect(out).not.toHaveProperty('tickModes');
+    }
+    expect(JSON.parse(full.stdout).meta.mode).toBe('full');
+    // Its JSON says the mode of every frame.
+    const json = JSON.parse((await sim([switching, '--format', 'json'])).stdout);
+    expect(json.modeSwitches).toEqual(switches);
+    expect(json.tickModes.slice(3, 11)).toEqual([
+      'para',
+      'para',
+      'container',
+      'container',
+      'container',
+      'container',
+      { base: 'para', dom0Vcpus: 2 },
+      { base: 'para', dom0Vcpus: 2 },
+    ]);
+    // A run that keeps its mode: the host line as ever, no switch in the summary.
+    const plain = await sim([smallFile, '--format', 'summary']);
+    expect(plain.stderr).toContain('\nhost: cpu ');
+    expect(JSON.parse(plain.stdout).modeSwitches).toEqual([]);
+  });
+
   it('a mode given as JSON names the bad field inside it, and writes nothing', async () => {
     const sub = mkdtempSync(join(dir, 'mode-'));
     const r = await sim([smallFile, '--mode', '{"base":"x"}', '--out', join(sub, 'never.csv')]);
