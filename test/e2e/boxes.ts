@@ -3,7 +3,14 @@
  * piece of text in it (an "atom"), where it sits, whether it overlaps another or leaves the
  * screen, and how many rows the atoms make.
  */
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+
+/** The page at `width`×`height`, its layout settled (two frames after it took the size). */
+export async function resize(page: Page, width: number, height: number): Promise<void> {
+  await page.setViewportSize({ width, height });
+  await page.waitForFunction(([w, h]) => innerWidth === w && innerHeight === h, [width, height]);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
 
 /** A control, or a text that is not inside one, with its box in viewport pixels. */
 export interface Atom {

@@ -8,16 +8,9 @@ import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { createLab } from './lab.js';
 import { clippedText } from './clipped.js';
-import { atoms, cutMenus, offScreen, overlaps, rowsOf, type Atom } from './boxes.js';
+import { atoms, cutMenus, offScreen, overlaps, resize, rowsOf, type Atom } from './boxes.js';
 
 const test = browserTest();
-
-/** The page at `width`×`height`, its layout settled. */
-async function resize(page: Page, width: number, height: number): Promise<void> {
-  await page.setViewportSize({ width, height });
-  await expect.poll(() => page.evaluate(() => [innerWidth, innerHeight])).toEqual([width, height]);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
 
 /**
  * What is wrong with the atoms of `part` (a CSS selector) at this size: cut, overlapping, off
