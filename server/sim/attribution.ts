@@ -17,7 +17,8 @@ import {
   excessOver,
   topIndices,
 } from './edges.js';
-import { dom0PathEdges, journalEdges, journalQuads, mergeJournal } from './pathBlame.js';
+import { mergeDisk, writebackLoads } from './diskSplit.js';
+import { dom0PathEdges, journalEdges, journalQuads } from './pathBlame.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
 
@@ -158,13 +159,15 @@ export function attributeInto(st: SimState, w: Work, scratch: Float64Array, out:
     w.shared.diskU > 0.8,
     scratch,
   );
-  // A busy device and the shared journal are both the disk: where both hurt a victim, each split
-  // counts in proportion to the wait it costs the victim.
-  if (out.count === beforeDisk) journalEdges(out, st, w, scratch);
-  else if (p.sharedKernel && w.ctx.journalMs + w.ctx.journalDrainMs > 0) {
+  // A busy device, the storms' writeback at it and the shared journal are all the disk: where more
+  // than one hurts a victim, each split counts in proportion to the wait it costs the victim.
+  const writeback = writebackLoads(st, w);
+  if (out.count === beforeDisk && !(writeback > 0)) journalEdges(out, st, w, scratch);
+  else if (writeback > 0 || (p.sharedKernel && w.ctx.journalMs + w.ctx.journalDrainMs > 0)) {
     journalQuads.count = 0;
     journalEdges(journalQuads, st, w, scratch);
-    if (journalQuads.count > 0) mergeJournal(out, beforeDisk, journalQuads, st, w);
+    if (journalQuads.count > 0 || (writeback > 0 && out.count > beforeDisk))
+      mergeDisk(out, beforeDisk, journalQuads, st, w, writeback);
   }
   deviceEdges(out, st, NET, s.netBase, s.netServed, s.netWant, host.netMbps, w.shared.netU > 0.8, scratch);
   if (p.dom0) dom0PathEdges(out, st, w, scratch, beforeDisk);

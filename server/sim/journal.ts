@@ -114,9 +114,21 @@ export function syncDiskLoad(
 ): number {
   if (!p.sharedKernel || !p.containerLimits) return sumDisk;
   let async = 0;
-  for (let i = 0; i < n; i++) {
-    const df = storm[i] * stormScale[i];
-    if (df > 0) async += (served[i] * df) / (base[i] + df);
-  }
+  for (let i = 0; i < n; i++) async += writebackOf(i, served, base, storm, stormScale);
   return Math.max(0, sumDisk - async);
+}
+
+/**
+ * The device work of VPS i that is its storm's writeback, ops/s (with limits on a shared kernel,
+ * `syncDiskLoad`): the storm's part of what it is served.
+ */
+export function writebackOf(
+  i: number,
+  served: Float64Array,
+  base: Float64Array,
+  storm: Float64Array,
+  stormScale: Float64Array,
+): number {
+  const df = storm[i] * stormScale[i];
+  return df > 0 ? (served[i] * df) / (base[i] + df) : 0;
 }

@@ -49,7 +49,7 @@ export function journalEdges(out: EdgeQuads, st: SimState, w: Work, scratch: Flo
  * The journal wait VPS i's durable writes would have alone (its own writes, those it drained from a
  * backlog included, its own throttle), ms.
  */
-function journalAloneMs(st: SimState, w: Work, i: number): number {
+export function journalAloneMs(st: SimState, w: Work, i: number): number {
   const p = st.profile;
   const k = st.params;
   const own = k.webWriteShare * (w.s.diskBase[i] + w.drainDom0.disk[i]);
@@ -61,42 +61,6 @@ function journalAloneMs(st: SimState, w: Work, i: number): number {
 
 /** The journal's edges of a tick whose device edges are already out (reused: attribution runs to completion). */
 export const journalQuads = new EdgeQuads();
-
-/**
- * A victim hurt both at the device and through the journal waits for both, so its disk edges are
- * the two splits weighted by what each costs it per request: the journal's extra wait (its writing
- * share of the commit wait above what its own writes alone would make) and the rest of its disk
- * latency (the device). Rewrites the device edges from `from` on; victims with one kind keep it.
- */
-export function mergeJournal(out: EdgeQuads, from: number, jq: EdgeQuads, st: SimState, w: Work): void {
-  const TOP = st.params.attributionTop;
-  const min = st.params.attributionMinShare;
-  const ws = st.params.webWriteShare;
-  const shared = w.ctx.journalMs + w.ctx.journalDrainMs;
-  const byVictim = new Map<number, { dev: Map<number, number>; jour: Map<number, number> }>();
-  const add = (q: EdgeQuads, lo: number, hi: number, kind: 'dev' | 'jour') => {
-    for (let k = lo * 4; k < hi * 4; k += 4) {
-      const v = q.data[k];
-      let e = byVictim.get(v);
-      if (!e) byVictim.set(v, (e = { dev: new Map(), jour: new Map() }));
-      e[kind].set(q.data[k + 1], q.data[k + 3]);
-    }
-  };
-  add(out, from, out.count, 'dev');
-  add(jq, 0, jq.count, 'jour');
-  out.count = from;
-  for (const v of [...byVictim.keys()].sort((a, b) => a - b)) {
-    const { dev, jour } = byVictim.get(v)!;
-    const jw = ws * Math.max(0, shared - journalAloneMs(st, w, v));
-    const dw = Math.max(0, w.m.diskLatencyMs[v] - ws * shared);
-    const wj = !dev.size ? 1 : !jour.size ? 0 : jw + dw > 0 ? jw / (jw + dw) : 0.5;
-    const merged = new Map<number, number>();
-    for (const [c, x] of dev) merged.set(c, x * (1 - wj));
-    for (const [c, x] of jour) merged.set(c, (merged.get(c) ?? 0) + x * wj);
-    const ranked = [...merged].filter(([, x]) => x >= min).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    for (const [c, x] of ranked.slice(0, TOP)) out.push(v, c, DISK, x);
-  }
-}
 
 /** Whether VPS i is short on Dom0's path: it does I/O and Dom0 is busy or carries under 99 % of its work. */
 function dom0Victim(w: Work, i: number, busy: boolean): boolean {
