@@ -19,6 +19,9 @@ import {
   type ServerProcess,
 } from '../integration/cluster/harness.js';
 
+/** The page's debug hook, the part read here (client/src/lib/debug.ts). */
+type Hooked = { __contention?: { unanswered(): number } };
+
 let redis: RedisHandle;
 let owner: ServerProcess;
 let browser: Browser;
@@ -97,6 +100,12 @@ describe('an action answered UNAVAILABLE', () => {
 
     await page.getByRole('button', { name: 'Resume simulation' }).click();
     await page.getByRole('button', { name: 'Pause simulation' }).waitFor({ timeout: 10_000 });
+    // The controls show the resume once it is applied; its answer comes once Redis holds it. Frozen
+    // before that, it would be answered "applied, but not saved yet", an error banner of its own.
+    await expect
+      .poll(() => page.evaluate(() => (window as Hooked).__contention?.unanswered()), { timeout: 10_000 })
+      .toBe(0);
+    expect(await error.count()).toBe(0);
 
     // Away past the last try: the page says it did not get through, and it did not apply.
     await freeze(page);

@@ -14,6 +14,8 @@ export interface DebugHook {
   latest(vps: string, slot?: number): Record<string, number>;
   vpsIds(slot?: number): readonly string[];
   markers(): { t: number; kind: string; label: string }[];
+  /** Commands and clock actions sent and not yet answered (a change can show before its answer). */
+  unanswered(): number;
 }
 
 declare global {
@@ -35,6 +37,7 @@ export function installDebugHook(client: LabClient): () => void {
     },
     vpsIds: (slot = 0) => client.tables[slot].vpsIds(),
     markers: () => client.markers.map((m) => ({ t: m.t, kind: m.kind, label: m.label })),
+    unanswered: () => client.unanswered,
   };
   window.__contention = hook;
   return () => {

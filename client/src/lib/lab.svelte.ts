@@ -81,6 +81,11 @@ export class LabClient {
     (r) => (this.resending = r),
   );
 
+  /** How many commands and clock actions were sent and not yet answered. */
+  get unanswered(): number {
+    return this.requests.size;
+  }
+
   /** The reactive view of the newest frame, refreshed at most every `uiIntervalMs` (charts get every frame). */
   private readonly ui: Coalescer<Frame[]>;
 
