@@ -7,8 +7,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
-import { api } from './harness.js';
-import { createLab, waitForState } from './lab.js';
+import { addVpss, createLab } from './lab.js';
 import { clippedText, cutCaptions } from './clipped.js';
 import { resize } from './boxes.js';
 
@@ -67,16 +66,7 @@ describe("the compare view's charts between 961 and 1280 px and on a phone", () 
     for (const width of widths) await check(page, width, 720, 'six VPSs');
 
     // Nine VPSs: the faint line is drawn for the highlighted VPS alone, and its legend says so.
-    for (const id of ['queue-1', 'queue-2', 'queue-3']) {
-      const add = await api(server, `/api/labs/${lab}/commands`, {
-        body: {
-          type: 'addVps',
-          vps: { id, vcpus: 1, ramGiB: 1, diskIops: 500, netMbps: 100, profile: 'steady' },
-        },
-      });
-      expect(add.status, JSON.stringify(add.body)).toBe(200);
-    }
-    await waitForState(server, lab, (s) => s.vps.length === 9);
+    await addVpss(server, lab, ['queue-1', 'queue-2', 'queue-3'], 9);
     await page.getByTestId('compare-row-queue-3').waitFor({ timeout: 15_000 });
     await expect
       .poll(() => page.getByTestId('compare-steal-full').locator('figcaption').textContent())

@@ -6,8 +6,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
-import { api } from './harness.js';
-import { createLab, waitForState } from './lab.js';
+import { addVpss, createLab } from './lab.js';
 import { cutCaptions } from './clipped.js';
 import { resize } from './boxes.js';
 
@@ -42,16 +41,7 @@ describe("the dashboard's chart captions with nine VPSs", () => {
     const lab = await createLab(server, { preset: 'demo' });
     const { page, errors } = await open(`/?lab=${lab}`, { width: 1279, height: 720 });
     await page.getByTestId('vps-card-mail-1').waitFor({ timeout: 15_000 });
-    for (const id of ['queue-1', 'queue-2', 'queue-3']) {
-      const add = await api(server, `/api/labs/${lab}/commands`, {
-        body: {
-          type: 'addVps',
-          vps: { id, vcpus: 1, ramGiB: 1, diskIops: 500, netMbps: 100, profile: 'steady' },
-        },
-      });
-      expect(add.status, JSON.stringify(add.body)).toBe(200);
-    }
-    await waitForState(server, lab, (s) => s.vps.length === 9);
+    await addVpss(server, lab, ['queue-1', 'queue-2', 'queue-3'], 9);
     await expect
       .poll(() => page.getByTestId('chart-steal').locator('figcaption').textContent())
       .toMatch(/\(highlighted VPS\)/);

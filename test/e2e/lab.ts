@@ -30,6 +30,28 @@ export async function createLab(
   return unwrap<{ id: string }>(r.body).id;
 }
 
+/**
+ * Adds small steady VPSs named `ids` to a lab, one command each, and waits until its state lists
+ * them all (the whole lab then holds `total` VPSs).
+ */
+export async function addVpss(
+  server: RunningServer,
+  lab: string,
+  ids: readonly string[],
+  total: number,
+): Promise<void> {
+  for (const id of ids) {
+    const add = await api(server, `/api/labs/${encodeURIComponent(lab)}/commands`, {
+      body: {
+        type: 'addVps',
+        vps: { id, vcpus: 1, ramGiB: 1, diskIops: 500, netMbps: 100, profile: 'steady' },
+      },
+    });
+    if (add.status !== 200) throw new Error(`adding VPS ${id}: ${add.status} ${JSON.stringify(add.body)}`);
+  }
+  await waitForState(server, lab, (s) => s.vps.length === total);
+}
+
 export async function labState(server: RunningServer, lab: string): Promise<LabState> {
   const r = await api<LabState>(server, `/api/labs/${encodeURIComponent(lab)}`);
   if (r.status !== 200) throw new Error(`GET lab ${lab}: ${r.status} ${JSON.stringify(r.body)}`);
