@@ -65,7 +65,8 @@ Each option is given at most once.
 Output is written as it is produced (memory does not grow with the run's length). Runs longer
 than about 2 s show progress on stderr when it is a terminal. With --out, or with --format
 summary, stderr gets a short summary: the host (with the modes it ran under, when it
-switched, as "host (para, then full from tick 300)") and the worst-off VPSs. An event scheduled after
+switched, as "host (para, then full from tick 300)") and the worst-off VPSs (each run's columns
+headed by its modes, "para→full"). An event scheduled after
 the run's end never applies: stderr names it in a warning.
 
 A scenario holds at most 100 000 VPSs, 1 000 000 events and 256 parameter overrides; a

@@ -4,9 +4,10 @@
  * same events up to the fork; the ticks before they first differ are one run, written once.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { ModeSpec, Scenario } from '../../shared/commands.js';
-import type { ModeSwitch } from '../export/modes.js';
+import type { Scenario } from '../../shared/commands.js';
 import { scheduleOf } from '../sim/index.js';
+import { resolveParams } from '../sim/params.js';
+import { DEFAULT_SEED, DEFAULT_TICK_MS, normalizeHost, normalizeVps } from '../sim/state.js';
 
 /**
  * Why `b` cannot run beside `a` tick for tick (named by its field and file), or null: they must
@@ -29,15 +30,41 @@ export function pairMismatch(
 }
 
 /**
- * How many ticks from the start two scenarios run alike (at most `ticks`): none unless they are the
- * same but for their name, length and events; then up to the first tick where their events differ
+ * What the engine starts a scenario from, defaults filled in (no `seed` and `seed: 1` start alike),
+ * without what does not change a run (name, description) or is compared apart (length, events). A
+ * field not named here is compared as written.
+ */
+function startOf(s: Scenario): unknown {
+  const {
+    name: _n,
+    description: _d,
+    durationS: _l,
+    events: _e,
+    seed,
+    tickMs,
+    host,
+    vps,
+    params,
+    ...rest
+  } = s;
+  return {
+    ...rest,
+    seed: seed ?? DEFAULT_SEED,
+    tickMs: tickMs ?? DEFAULT_TICK_MS,
+    host: normalizeHost(host),
+    vps: vps.map(normalizeVps),
+    params: { ...resolveParams(params) },
+  };
+}
+
+/**
+ * How many ticks from the start two scenarios run alike (at most `ticks`): none unless they start
+ * alike (`startOf`); then up to the first tick where their events differ
  * (the engine applies a tick's events before stepping it). Equal inputs step alike: the engine is
  * deterministic.
  */
 export function ticksAlike(a: Scenario, b: Scenario, ticks: number): number {
-  const { name: _an, durationS: _ad, events: _ae, ...startA } = a;
-  const { name: _bn, durationS: _bd, events: _be, ...startB } = b;
-  if (!isDeepStrictEqual(startA, startB)) return 0;
+  if (!isDeepStrictEqual(startOf(a), startOf(b))) return 0;
   const x = scheduleOf(a);
   const y = scheduleOf(b);
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
@@ -47,23 +74,4 @@ export function ticksAlike(a: Scenario, b: Scenario, ticks: number): number {
     return Math.min(p?.tick ?? ticks, q?.tick ?? ticks, ticks);
   }
   return ticks;
-}
-
-/**
- * The modes the runs are told apart by: what each ran under at the first tick where the runs' modes
- * differ (tick 0 for modes compared from the start, the fork for a compare lab's sides); their
- * starting modes when they never differ.
- */
-export function distinctModes(
-  starts: readonly ModeSpec[],
-  switches: readonly (readonly ModeSwitch[])[],
-): ModeSpec[] {
-  const at = (r: number, tick: number): ModeSpec =>
-    switches[r].reduce<ModeSpec>((m, s) => (s.tick <= tick ? s.mode : m), starts[r]);
-  const ticks = [0, ...switches.flat().map((s) => s.tick)].sort((p, q) => p - q);
-  for (const tick of ticks) {
-    const modes = starts.map((_, r) => at(r, tick));
-    if (new Set(modes.map((m) => JSON.stringify(m))).size > 1) return modes;
-  }
-  return [...starts];
 }

@@ -2,8 +2,6 @@
  * What the runner tells a person on stderr: progress while a long run goes (only on a terminal),
  * and a short summary at the end (the host and the worst-off VPSs, not one line per VPS).
  */
-import type { ModeSpec } from '../../shared/commands.js';
-import { modeLabel } from '../../shared/events.js';
 import type { RunSummary } from '../export/summary.js';
 
 /** Milliseconds on a monotonic clock (process.hrtime: no perf_hooks to load at start). */
@@ -104,13 +102,10 @@ export function hostLines(runs: readonly (string | null)[], summaries: readonly 
 
 /**
  * A per-VPS table of the `limit` worst-off VPSs (DNR first, then by degradation in any mode); with
- * several modes, each beside the first with the difference. All VPSs when there are at most `limit`.
+ * several runs, each beside the first with the difference. All VPSs when there are at most `limit`.
+ * `runs` heads each run's columns (its modes, `modeTrail`); runs headed alike are numbered.
  */
-export function summaryTable(
-  modes: readonly ModeSpec[],
-  summaries: readonly RunSummary[],
-  limit = 8,
-): string {
+export function summaryTable(runs: readonly string[], summaries: readonly RunSummary[], limit = 8): string {
   const all = [...new Set(summaries.flatMap((s) => Object.keys(s.vps)))];
   const badness = new Map<string, number>();
   for (const id of all) {
@@ -123,7 +118,7 @@ export function summaryTable(
   }
   const ids =
     all.length <= limit ? all : [...all].sort((a, b) => badness.get(b)! - badness.get(a)!).slice(0, limit);
-  const labels = modes.map(modeLabel);
+  const labels = runs.map((l, r) => (runs.indexOf(l) !== runs.lastIndexOf(l) ? `${l} #${r + 1}` : l));
   const cols: { title: string; get: (s: RunSummary, id: string) => number | null; digits: number }[] = [
     { title: 'degr %', get: (s, id) => s.vps[id]?.degradationPct ?? null, digits: 2 },
     { title: 'p99 ms', get: (s, id) => s.vps[id]?.latencyP99Ms ?? null, digits: 1 },

@@ -22,8 +22,8 @@ import {
 } from '../scenario.js';
 import { USAGE, parseArgs, type SimOptions } from './args.js';
 import { Breaks, Interrupted } from './breaks.js';
-import { modeStory } from '../export/modes.js';
-import { distinctModes, pairMismatch, ticksAlike } from './pair.js';
+import { modeStory, modeTrail } from '../export/modes.js';
+import { pairMismatch, ticksAlike } from './pair.js';
 import { Progress, hostLines, summaryTable, timing } from './report.js';
 import { OutputClosed, OutputFailed, Sink, say } from './sink.js';
 import { lateWarning, modeSwitchWarning } from './warnings.js';
@@ -279,7 +279,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const summaries = results.map((r) => r.summary);
       // Each run said as it ran: a scenario's own mode switches apply to every run. A single run
       // is named only when it switched (its one mode heads the table's columns).
-      const switches = results.map((r) => r.modeSwitches);
+      const trails = results.map((r, k) => modeTrail(modes[k], r.modeSwitches));
       const stories = results.map((r, k) =>
         runs.length > 1 || r.modeSwitches.length ? modeStory(modes[k], r.modeSwitches) : null,
       );
@@ -288,7 +288,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         `sim: ${n} VPSs × ${ticks} ticks${runs.length > 1 ? ` × ${runs.length} modes` : ''} ${timing(took)}` +
           `${opts.out ? ` → ${opts.out}` : ''}\n` +
           hostLines(stories, summaries) +
-          summaryTable(distinctModes(modes, switches), summaries),
+          summaryTable(trails, summaries),
       );
     }
     return 0;

@@ -76,3 +76,12 @@ export function modeStory(start: ModeSpec, switches: readonly ModeSwitch[]): str
     ', ',
   );
 }
+
+/**
+ * A run's modes in a few characters, for a column head: `para`, `para→full`, or past three modes
+ * the first and the last (`container→…→full`); `modeStory` says when each began.
+ */
+export function modeTrail(start: ModeSpec, switches: readonly ModeSwitch[]): string {
+  const labels = [start, ...switches.map((s) => s.mode)].map(modeLabel);
+  return labels.length > 3 ? `${labels[0]}→…→${labels.at(-1)!}` : labels.join('→');
+}

@@ -145,6 +145,7 @@ describe('the runner facing a clumsy user', { timeout: 120_000 }, () => {
     const then = 'then container from tick 5, then para (dom0Vcpus=2) from tick 9';
     expect(r.stderr).toContain(`host (para, ${then}): cpu `);
     expect(r.stderr).toContain(`host (full, ${then}): cpu `);
+    expect(r.stderr).toMatch(/Δ full→container→para \(dom0Vcpus=2\) /);
     expect(JSON.parse(r.stdout).runs[1].modeSwitches).toEqual([
       { tick: 5, mode: 'container' },
       { tick: 9, mode: { base: 'para', dom0Vcpus: 2 } },
@@ -153,6 +154,7 @@ describe('the runner facing a clumsy user', { timeout: 120_000 }, () => {
     const plain = await sim([smallFile, '--compare', 'para,full', '--format', 'summary']);
     expect(plain.stderr).toContain('host (para): cpu ');
     expect(plain.stderr).toContain('host (full): cpu ');
+    expect(plain.stderr).toMatch(/degr % para +degr % full +Δ full /);
   });
 
   it('a single run of a scenario that switches mode says how it ran, with --mode or without', async () => {
@@ -179,6 +181,9 @@ describe('the runner facing a clumsy user', { timeout: 120_000 }, () => {
     expect([own.code, full.code]).toEqual([0, 0]);
     expect(own.stderr).toContain(`host (para, ${then}): cpu `);
     expect(full.stderr).toContain(`host (full, ${then}): cpu `);
+    // The table's columns are headed by the modes the run went through, not its first alone.
+    expect(own.stderr).toMatch(/degr % para→container→para \(dom0Vcpus=2\) +p99 ms para→container→para/);
+    expect(full.stderr).toMatch(/degr % full→container→para \(dom0Vcpus=2\) /);
     for (const r of [own, full]) {
       const out = JSON.parse(r.stdout);
       expect(out.modeSwitches).toEqual(switches);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../shared/commands.js';
 import { parseArgs } from '../../server/cli/args.js';
-import { distinctModes, ticksAlike } from '../../server/cli/pair.js';
+import { ticksAlike } from '../../server/cli/pair.js';
+import { modeTrail } from '../../server/export/modes.js';
 import { sim, small } from './runProcess.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-pair-'));
@@ -57,10 +58,34 @@ describe('the ticks two scenarios run alike', () => {
     expect(ticksAlike(side('full'), bigger, 20)).toBe(0);
   });
 
-  it('the runs are told apart by the modes they first differ in', () => {
-    expect(distinctModes(['para', 'para'], [[{ tick: 8, mode: 'full' }], []])).toEqual(['full', 'para']);
-    expect(distinctModes(['para', 'full'], [[{ tick: 8, mode: 'full' }], []])).toEqual(['para', 'full']);
-    expect(distinctModes(['para', 'para'], [[], []])).toEqual(['para', 'para']);
+  it('start alike when only their spelling of a default, name or description differs', () => {
+    const { seed: _seed, ...plain } = side('full');
+    const spelled: Scenario = {
+      ...side('full', 'spelled out'),
+      description: 'the same lab, its defaults written down',
+      seed: 1,
+      tickMs: 100,
+      params: {},
+      vps: plain.vps.map((v) => ({ ...v, weight: 256, profile: v.profile ?? 'steady' })),
+    };
+    expect(ticksAlike(plain, spelled, 20)).toBe(20);
+    expect(ticksAlike(spelled, plain, 20)).toBe(20);
+    // A default written as another value is another start.
+    expect(ticksAlike(plain, { ...spelled, seed: 2 }, 20)).toBe(0);
+    expect(ticksAlike(plain, { ...spelled, vps: spelled.vps.map((v) => ({ ...v, weight: 512 })) }, 20)).toBe(
+      0,
+    );
+  });
+
+  it("a run's columns are headed by its modes, in order", () => {
+    expect(modeTrail('para', [])).toBe('para');
+    expect(modeTrail('para', [{ tick: 8, mode: 'full' }])).toBe('para→full');
+    const three = [
+      { tick: 8, mode: 'full' as const },
+      { tick: 9, mode: 'container' as const },
+    ];
+    expect(modeTrail('para', three)).toBe('para→full→container');
+    expect(modeTrail('para', [...three, { tick: 10, mode: 'full' }])).toBe('para→…→full');
   });
 });
 
@@ -90,7 +115,7 @@ describe('two scenarios on the command line', { timeout: 120_000 }, () => {
     expect(out.runs[1].modeSwitches).toEqual([{ tick: 8, mode: 'container' }]);
     expect(summary.stderr).toContain('host (para, then full from tick 8): cpu ');
     expect(summary.stderr).toContain('host (para, then container from tick 8): cpu ');
-    expect(summary.stderr).toContain('Δ container');
+    expect(summary.stderr).toMatch(/degr % para→full +degr % para→container +Δ para→container /);
   });
 
   it('are refused, naming the field and the file, when they cannot run tick for tick', async () => {
