@@ -10,12 +10,16 @@ import { advanceTo, createLab, waitChartsPast } from './lab.js';
 
 const test = browserTest();
 
-/** The readout's time in seconds ("t = 1:05" → 65), or null when none is shown. */
+/**
+ * The readout's time in seconds ("t = 1:05" → 65), or null when none is shown. Read in one look: a
+ * count, then `textContent()`, would wait 30 s for a readout hidden in between.
+ */
 async function readoutTime(page: Page, chart: string): Promise<number | null> {
   const r = page.locator(`[data-testid="${chart}"] [data-testid="readout"]`);
-  if ((await r.count()) === 0) return null;
-  const m = /t = (\d+):(\d+)/.exec((await r.textContent()) ?? '');
-  if (!m) throw new Error(`readout without a time: ${await r.textContent()}`);
+  const [text] = await r.evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+  if (text === undefined) return null;
+  const m = /t = (\d+):(\d+)/.exec(text);
+  if (!m) throw new Error(`readout without a time: ${text}`);
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
