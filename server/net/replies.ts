@@ -23,6 +23,15 @@ function lastFunction(args: unknown[]): unknown {
   return undefined;
 }
 
+/** The refusal of a message sent with no payload. */
+function missingPayload(event: string): ApiError {
+  return {
+    code: 'INVALID_INPUT',
+    message: `payload: missing (send "${event}" an object, e.g. { lab }, before its ack)`,
+    path: 'payload',
+  };
+}
+
 /** The sustained message rate of a connection, for its refusal. */
 function messageRate(socket: IoSocket): number {
   return socket.data.messages.rate;
@@ -55,8 +64,11 @@ export function repliesFor(socket: IoSocket, clock: Clock, logger: Logger): Repl
   const invalid = (ack: unknown, error: ApiError) => reply(ack, { ok: false, error });
   const handle = (event: keyof ClientToServer, fn: (msg: unknown, ack: unknown) => void) => {
     // What arrives is whatever a client sent: read as unknown, parsed by `fn`.
-    socket.on(event, (msg: unknown, ...rest: unknown[]) => {
-      const ack = lastFunction(rest);
+    socket.on(event, (...args: unknown[]) => {
+      const ack = lastFunction(args);
+      // An ack with nothing before it (`emit('command', ack)`): socket.io hands the ack over first.
+      if (args.length === 0 || args[0] === ack) return invalid(ack, missingPayload(event));
+      const msg = args[0];
       if (msg instanceof DuplicateKeyPayload) return invalid(ack, msg.error);
       try {
         fn(msg, ack);
