@@ -207,6 +207,11 @@ export class Lab {
     return this.facts.state(this);
   }
 
+  /** Each VPS's colour, removed ones too (kept for the lab's life, saved with it). */
+  colors(): Record<string, string> {
+    return this.facts.given(this.engines[0].state().vps);
+  }
+
   /** The lab in a list; `clients`: how many watch it (the net layer knows). */
   summary(clients: number): LabSummary {
     return this.facts.summary(this, clients);
@@ -249,6 +254,7 @@ export class Lab {
       paused: this.paused,
       events: this.recentEvents(),
       savedAt: new Date().toISOString(),
+      colors: this.colors(),
     };
   }
 

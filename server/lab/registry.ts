@@ -128,7 +128,7 @@ export class Registry {
       scenario,
       compare,
       engines,
-      colors,
+      colors: colors ?? snap?.colors,
       name,
       now: this.o.clock.now(),
       logger: this.o.logger,

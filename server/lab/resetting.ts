@@ -93,7 +93,8 @@ export async function resetLab(
   if (c.get(id) !== lab) return fail('UNKNOWN_LAB', `lab "${id}" was deleted`, 'lab');
   if (c.resets.has(id)) return fail('CONFLICT', `lab "${id}" is being reset already`, 'lab');
   return c.resets.hold<Res<{ id: string; tick: number }>>(id, async () => {
-    const failed = await c.saver.replace(labMeta(id, lab.scenario, lab.compare));
+    // Colours stay through a reset: its meta keeps them, for the lab restored from it.
+    const failed = await c.saver.replace(labMeta(id, lab.scenario, lab.compare, undefined, lab.colors()));
     if (failed) return { held: false, result: failed };
     if (c.get(id) !== lab)
       return { held: true, result: fail('UNKNOWN_LAB', `lab "${id}" was deleted`, 'lab') };

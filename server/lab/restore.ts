@@ -210,7 +210,7 @@ export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Resul
   if (!lab) {
     const engines = await fresh(d, stored);
     if (!engines.ok) return engines;
-    lab = d.makeLab(meta.id, meta.scenario, meta.compare, engines.data);
+    lab = d.makeLab(meta.id, meta.scenario, meta.compare, engines.data, undefined, meta.colors);
   }
   try {
     await replaySliced(lab, after, target);

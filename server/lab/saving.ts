@@ -129,15 +129,17 @@ export class LabSaver {
   }
 }
 
-/** What the store keeps of a lab's start, stamped now (`forkedAt`: a fork's tick). */
+/** What the store keeps of a lab's start, stamped now (`forkedAt`: a fork's tick; `colors`: those given before a reset). */
 export function labMeta(
   id: string,
   scenario: Scenario,
   compare: [ModeSpec, ModeSpec] | undefined,
   forkedAt?: number,
+  colors?: Record<string, string>,
 ): LabMeta {
   const meta: LabMeta = { version: 1, id, scenario, compare, createdAt: new Date().toISOString() };
   if (forkedAt !== undefined) meta.forkedAt = forkedAt;
+  if (colors) meta.colors = colors;
   return meta;
 }
 

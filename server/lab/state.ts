@@ -35,23 +35,28 @@ export class LabFacts {
 
   state(lab: LabView): LabState {
     const s = lab.engines[0].state();
-    assignColors(
-      this.colors,
-      s.vps.map((v) => v.id),
-    );
     const out: LabState = {
       id: lab.id,
       ...s,
       name: this.name ?? s.name,
       speed: lab.speed,
       paused: lab.paused,
-      colors: { ...this.colors },
+      colors: this.given(s.vps),
     };
     if (lab.compare) out.compareMode = lab.engines[1].state().mode;
     // Events at the engine's current tick are applied by its next step: still ahead.
     const upcoming = this.schedule.filter((e) => e.tick >= s.tick).slice(0, UPCOMING_MAX);
     if (upcoming.length) out.upcoming = upcoming;
     return out;
+  }
+
+  /** The colours given, one now to each of `vps` without one (what is saved, and what viewers see). */
+  given(vps: readonly { id: string }[]): Record<string, string> {
+    assignColors(
+      this.colors,
+      vps.map((v) => v.id),
+    );
+    return { ...this.colors };
   }
 
   summary(lab: LabView, clients: number): LabSummary {

@@ -23,6 +23,8 @@ export interface LabMeta {
   /** Set on a compare lab forked from a running one: the source's tick. Its snapshot is its start. */
   forkedAt?: number;
   createdAt: string;
+  /** Colours given before a reset (kept through it); absent: given again from the scenario. */
+  colors?: Record<string, string>;
 }
 
 export interface LabSnapshot {
@@ -37,6 +39,8 @@ export interface LabSnapshot {
   savedAt: string;
   /** Request ids of the commands applied before it (the newest REMEMBERED_IDS). */
   requests?: SavedRequest[];
+  /** Each VPS's colour, removed ones too; absent (saved before colours were): given again. */
+  colors?: Record<string, string>;
 }
 
 /** One lab as a store holds it, unparsed: each part as the text that was written (absent if never written). */

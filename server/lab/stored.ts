@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { formatPath, ModeSpecSchema, parseCommand, type Result } from '../../shared/commands.js';
 import { validateScenario } from '../scenario.js';
 import { ClockActionSchema, MAX_BATCH, MAX_SPEED, MIN_SPEED, RequestIdSchema } from '../../shared/inbound.js';
+import { PALETTE } from '../../shared/colors.js';
 import { REMEMBERED_IDS } from './requestIds.js';
 import type { LogRecord } from './lab.js';
 import type { ClockRecord } from './clockActions.js';
@@ -18,6 +19,12 @@ import type { LabMeta, LabSnapshot, RawLab } from './store.js';
 const tick = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const pace = z.strictObject({ paused: z.boolean(), speed: z.number().min(MIN_SPEED).max(MAX_SPEED) });
 
+/** Colours as saved: a VPS id to one palette colour. */
+const ColorsSchema = z.record(
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'a VPS id'),
+  z.enum(PALETTE, { error: 'not a palette colour' }),
+);
+
 const MetaSchema = z.strictObject({
   version: z.literal(1),
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/),
@@ -25,6 +32,7 @@ const MetaSchema = z.strictObject({
   compare: z.tuple([ModeSpecSchema, ModeSpecSchema]).optional(),
   forkedAt: tick.optional(),
   createdAt: z.string().max(64),
+  colors: ColorsSchema.optional(),
 });
 
 const EventSchema = z.looseObject({
@@ -52,6 +60,7 @@ const SnapshotSchema = z.strictObject({
     )
     .max(REMEMBERED_IDS)
     .optional(),
+  colors: ColorsSchema.optional(),
 });
 
 const recordFields = {
