@@ -38,6 +38,7 @@ import { StoreHealth } from './storeHealth.js';
 import { Takeover } from './takeover.js';
 import { Upkeep } from './upkeep.js';
 import { ViewerNumbers } from './viewers.js';
+import { highestViewer } from '../net/viewerNames.js';
 
 /** A lease lives this long unless renewed; renewed every third of it. */
 export const LEASE_TTL_MS = 3000;
@@ -216,9 +217,17 @@ export class ClusterNode implements RemoteLabs {
       this.logger,
     );
     tellLostRecords(io, registry, (id) => this.owned(id));
+    // Viewers a lab's log here names (given by any process, restored or taken over with it) are
+    // counted past, also by an emptied Redis.
+    const countPast = (lab: Lab) => {
+      this.viewerNumbers.seen(highestViewer(lab.recentEvents()));
+      lab.onEvent((e) => this.viewerNumbers.seen(highestViewer([e])));
+    };
+    registry.list().forEach(countPast);
     registry.onAdded((lab) => {
       this.known.add(lab.id);
       this.relay.ranHere(lab.id);
+      countPast(lab);
     });
     registry.onRemoved((lab) => {
       this.known.delete(lab.id);

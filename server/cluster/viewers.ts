@@ -52,6 +52,14 @@ export class ViewerNumbers {
     return n;
   }
 
+  /**
+   * A lab's log here (restored or taken over) names viewers up to `n`: the count goes on past it,
+   * also when Redis lost its count.
+   */
+  seen(n: number): void {
+    this.highest = Math.max(this.highest, n);
+  }
+
   /** Keep the service's count at least at the highest number given here. */
   async raise(): Promise<void> {
     if (this.highest > 0) await this.s.viewerRaise(keys.viewers, this.highest);

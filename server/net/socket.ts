@@ -21,6 +21,7 @@ import { TokenBucket } from './rate.js';
 import { GARBAGE_BURST, GARBAGE_RATE, missingLab, repliesFor, type Replies } from './replies.js';
 import { sweepSlowClients } from './sweep.js';
 import { WaitingByAddress } from './addressBytes.js';
+import { ViewerNames } from './viewerNames.js';
 
 export interface SocketDeps {
   registry: Registry;
@@ -39,24 +40,21 @@ export interface SocketDeps {
 export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
   const { registry, config, clock, logger, broadcast } = deps;
 
-  /** Readable names for the log: "viewer 1", "viewer 2", … ("teacher" with the control token when one is set). */
-  let viewerNo = 0;
-  // In a cluster the number comes from the whole service; while Redis is away this process's own
-  // count goes on, marked with its id (so it cannot be another process's viewer of the same number).
-  const viewerName = async (): Promise<string> => {
-    if (!deps.remote) return `viewer ${++viewerNo}`;
-    const n = await deps.remote.viewerNumber().catch(() => undefined);
-    return n !== undefined ? `viewer ${n}` : `viewer ${++viewerNo}-${deps.processTag ?? ''}`;
-  };
+  /** Readable names for the log ("teacher" with the control token when one is set). */
+  const viewers = new ViewerNames(deps.remote, deps.processTag);
 
   /** Connections that list the labs (a page's lab menu): told when a lab comes or goes. */
   const listeners = 'labs';
   const labsChanged = (): void => {
     io.to(listeners).emit('labs');
   };
-  for (const lab of registry.list()) broadcast.attach(lab);
+  for (const lab of registry.list()) {
+    broadcast.attach(lab);
+    viewers.seen(lab.recentEvents());
+  }
   registry.onAdded((lab) => {
     broadcast.attach(lab);
+    viewers.seen(lab.recentEvents());
     labsChanged();
   });
   registry.onRemoved((lab) => {
@@ -79,7 +77,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       return;
     }
     const control = canControl(config, (socket.handshake.auth as { token?: unknown } | undefined)?.token);
-    const by = config.controlToken && control ? 'teacher' : await viewerName();
+    const by = config.controlToken && control ? 'teacher' : await viewers.next();
     const now = clock.now();
     const commandBurst = Math.max(1, config.commandRate * 2);
     socket.data = {
