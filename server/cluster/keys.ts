@@ -1,4 +1,6 @@
 /** Where the cluster keeps things in Redis (all keys under one prefix). */
+import type { PartNames } from '../lab/store.js';
+
 export const PREFIX = 'contention:';
 
 export const keys = {
@@ -25,3 +27,15 @@ export const keys = {
   /** The socket.io adapter's stream. */
   stream: `${PREFIX}socket.io`,
 };
+
+/** How a lab's parts are named when told of (a damaged one): the Redis keys that hold them. */
+export function redisNames(id: string): PartNames {
+  return {
+    meta: `${keys.labs}[${id}]`,
+    snapshot: keys.snapshot(id),
+    progress: keys.tick(id),
+    commands: keys.log(id),
+    record: (n) => `${keys.log(id)} entry ${n}`,
+    home: 'field',
+  };
+}

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { LogRecord } from '../lab/lab.js';
 import { bounded } from '../lab/savePending.js';
 import type { LabMeta, LabSnapshot, RawLab, Store } from '../lab/store.js';
-import { keys } from './keys.js';
+import { keys, redisNames } from './keys.js';
 import { LeaseLost, ResetTooLate, Unlisted, type Leases } from './leases.js';
 import { RedisAway } from './redis.js';
 
@@ -79,6 +79,7 @@ export class RedisLabStore implements Store {
       meta,
       snapshot: snap ?? undefined,
       commands: log.map(([, fields]) => fields[1] ?? ''),
+      names: redisNames(id),
     };
   }
 

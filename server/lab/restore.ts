@@ -110,7 +110,7 @@ async function fresh(d: ReviveDeps, stored: StoredLab): Promise<Result<Engine[],
   const engines: Engine[] = [];
   for (const mode of stored.meta.compare ?? [undefined]) {
     const r = await d.engines.create(stored.meta.scenario, mode);
-    if (!r.ok) return { ok: false, error: `meta.json: scenario: ${r.error.message}` };
+    if (!r.ok) return { ok: false, error: `${stored.names.meta}: scenario: ${r.error.message}` };
     engines.push(r.data);
   }
   return { ok: true, data: engines };
@@ -157,7 +157,7 @@ export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Resul
   // A fork starts at its snapshot: it can neither be re-run nor rebuilt from its scenario.
   const fork = meta.forkedAt !== undefined;
   if (fork && !snap)
-    return { ok: false, error: 'a forked lab without a usable snapshot.json cannot be rebuilt' };
+    return { ok: false, error: `a forked lab without a usable ${stored.names.snapshot} cannot be rebuilt` };
 
   if (snap && !fork && snap.tick <= d.rebuildTicks) lab = await rerun(d, stored, snap);
   if (!lab && snap) {
@@ -173,12 +173,12 @@ export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Resul
     else if (fork)
       return {
         ok: false,
-        error: 'snapshot.json does not hold engines at its tick (a forked lab cannot be rebuilt)',
+        error: `${stored.names.snapshot} does not hold engines at its tick (a forked lab cannot be rebuilt)`,
       };
     else {
       d.logger.warn(
         { lab: meta.id },
-        'snapshot.json does not hold engines at its tick; rebuilding from meta and log',
+        `${stored.names.snapshot} does not hold engines at its tick; rebuilding from meta and log`,
       );
       snap = undefined;
     }
@@ -195,7 +195,7 @@ export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Resul
     return {
       ok: false,
       error:
-        `commands.ndjson: seq ${far.seq}: tick ${far.tick} is beyond what the lab can have reached ` +
+        `${stored.names.commands}: seq ${far.seq}: tick ${far.tick} is beyond what the lab can have reached ` +
         `(${snap ? `snapshot at tick ${base}` : 'no usable snapshot'}, at most tick ${limit})`,
     };
   let target = after.at(-1)?.tick ?? base;
@@ -203,7 +203,7 @@ export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Resul
     if (stored.progress > limit)
       d.logger.warn(
         { lab: meta.id, progress: stored.progress, limit },
-        'progress.json: tick beyond reach; ignored',
+        `${stored.names.progress}: tick beyond reach; ignored`,
       );
     else target = Math.max(target, stored.progress);
   }

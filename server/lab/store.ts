@@ -43,6 +43,18 @@ export interface LabSnapshot {
   colors?: Record<string, string>;
 }
 
+/** How a store names a lab's parts when it tells of them (the file store's files, Redis's keys). */
+export interface PartNames {
+  meta: string;
+  snapshot: string;
+  progress: string;
+  commands: string;
+  /** One record of the command log, by its place (from 1). */
+  record(n: number): string;
+  /** What holds a lab under its id ("folder", "field"). */
+  home: string;
+}
+
 /** One lab as a store holds it, unparsed: each part as the text that was written (absent if never written). */
 export interface RawLab {
   meta?: string;
@@ -52,6 +64,8 @@ export interface RawLab {
   commands: string[];
   /** Parts that are there but cannot be read (a folder where a file belongs, an I/O error): why, by part. */
   unreadable?: Partial<Record<LabPart, string>>;
+  /** How the store names its parts (absent: the file store's files). */
+  names?: PartNames;
 }
 
 /** The parts of a stored lab. */

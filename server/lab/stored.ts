@@ -14,7 +14,7 @@ import { PALETTE } from '../../shared/colors.js';
 import { REMEMBERED_IDS } from './requestIds.js';
 import type { LogRecord } from './lab.js';
 import type { ClockRecord } from './clockActions.js';
-import type { LabMeta, LabSnapshot, RawLab } from './store.js';
+import type { LabMeta, LabSnapshot, PartNames, RawLab } from './store.js';
 
 const tick = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const pace = z.strictObject({ paused: z.boolean(), speed: z.number().min(MIN_SPEED).max(MAX_SPEED) });
@@ -92,6 +92,16 @@ const recordSchema = (v: unknown) =>
 
 const ProgressSchema = z.strictObject({ tick });
 
+/** The file store's parts (server/lab/fileStore.ts). */
+export const FILE_NAMES: PartNames = {
+  meta: 'meta.json',
+  snapshot: 'snapshot.json',
+  progress: 'progress.json',
+  commands: 'commands.ndjson',
+  record: (n) => `commands.ndjson line ${n}`,
+  home: 'folder',
+};
+
 /** A lab read back and validated. */
 export interface StoredLab {
   meta: LabMeta;
@@ -103,6 +113,8 @@ export interface StoredLab {
   notes: string[];
   /** Damaged parts to move out of the lab's way (they would be saved over), with the reason. */
   setAside: { part: 'snapshot' | 'progress'; reason: string }[];
+  /** How its store names its parts. */
+  names: PartNames;
 }
 
 function parseJson<T>(
@@ -123,11 +135,14 @@ function parseJson<T>(
   return { ok: false, error: `${file}: ${formatPath(issue.path)}: ${issue.message}` };
 }
 
-function parseEvents(events: z.infer<typeof EventSchema>[]): Result<LabSnapshot['events'], string> {
+function parseEvents(
+  events: z.infer<typeof EventSchema>[],
+  snapshot: string,
+): Result<LabSnapshot['events'], string> {
   for (const [i, e] of events.entries()) {
     if (e.command === undefined) continue;
     const c = parseCommand(e.command);
-    if (!c.ok) return { ok: false, error: `snapshot.json: events[${i}].command.${c.error.message}` };
+    if (!c.ok) return { ok: false, error: `${snapshot}: events[${i}].command.${c.error.message}` };
   }
   return { ok: true, data: events as LabSnapshot['events'] };
 }
@@ -137,16 +152,17 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
   const notes: string[] = [];
   const setAside: StoredLab['setAside'] = [];
   const unreadable = raw.unreadable ?? {};
-  if (unreadable.meta) return { ok: false, error: `meta.json: cannot be read (${unreadable.meta})` };
+  const n = raw.names ?? FILE_NAMES;
+  if (unreadable.meta) return { ok: false, error: `${n.meta}: cannot be read (${unreadable.meta})` };
   if (unreadable.commands)
-    return { ok: false, error: `commands.ndjson: cannot be read (${unreadable.commands})` };
-  if (raw.meta === undefined) return { ok: false, error: 'meta.json is missing' };
-  const m = parseJson('meta.json', raw.meta, MetaSchema);
+    return { ok: false, error: `${n.commands}: cannot be read (${unreadable.commands})` };
+  if (raw.meta === undefined) return { ok: false, error: `${n.meta} is missing` };
+  const m = parseJson(n.meta, raw.meta, MetaSchema);
   if (!m.ok) return m;
   if (m.data.id !== id)
-    return { ok: false, error: `meta.json: id: "${m.data.id}" is not this lab's folder "${id}"` };
+    return { ok: false, error: `${n.meta}: id: "${m.data.id}" is not this lab's ${n.home} "${id}"` };
   const scenario = validateScenario(m.data.scenario);
-  if (!scenario.ok) return { ok: false, error: `meta.json: scenario.${scenario.error.message}` };
+  if (!scenario.ok) return { ok: false, error: `${n.meta}: scenario.${scenario.error.message}` };
   const meta: LabMeta = { ...m.data, version: 1, scenario: scenario.data };
   const engines = meta.compare ? 2 : 1;
 
@@ -155,24 +171,24 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
     setAside.push({ part: 'snapshot', reason: why });
   };
   let snapshot: LabSnapshot | undefined;
-  if (unreadable.snapshot) damagedSnapshot(`snapshot.json: cannot be read (${unreadable.snapshot})`);
+  if (unreadable.snapshot) damagedSnapshot(`${n.snapshot}: cannot be read (${unreadable.snapshot})`);
   else if (raw.snapshot !== undefined) {
-    const s = parseJson('snapshot.json', raw.snapshot, SnapshotSchema);
-    const ev = s.ok ? parseEvents(s.data.events) : s;
+    const s = parseJson(n.snapshot, raw.snapshot, SnapshotSchema);
+    const ev = s.ok ? parseEvents(s.data.events, n.snapshot) : s;
     if (!s.ok || !ev.ok) damagedSnapshot(s.ok ? (ev as { error: string }).error : s.error);
     else if (s.data.engines.length !== engines)
-      damagedSnapshot(`snapshot.json: engines: ${s.data.engines.length} saved, the lab runs ${engines}`);
+      damagedSnapshot(`${n.snapshot}: engines: ${s.data.engines.length} saved, the lab runs ${engines}`);
     else snapshot = { ...s.data, events: ev.data };
   }
 
   let progress: number | undefined;
   if (unreadable.progress) {
-    const why = `progress.json: cannot be read (${unreadable.progress})`;
+    const why = `${n.progress}: cannot be read (${unreadable.progress})`;
     notes.push(`${why}; set aside`);
     setAside.push({ part: 'progress', reason: why });
   } else if (raw.progress !== undefined) {
     // Written often and never flushed: a torn one after a crash is expected, and simply rewritten.
-    const p = parseJson('progress.json', raw.progress, ProgressSchema);
+    const p = parseJson(n.progress, raw.progress, ProgressSchema);
     if (p.ok) progress = p.data.tick;
     else notes.push(`${p.error}; ignored`);
   }
@@ -180,7 +196,7 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
   const commands: LogRecord[] = [];
   let prev: LogRecord | undefined;
   for (const [i, line] of raw.commands.entries()) {
-    const where = `commands.ndjson line ${i + 1}`;
+    const where = n.record(i + 1);
     const r = parseJson<z.infer<typeof CommandRecordSchema> | z.infer<typeof ClockRecordSchema>>(
       where,
       line,
@@ -210,9 +226,9 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
   const first = snap && commands.find((c) => c.seq > snap.seq);
   if (snap && first && first.tick < snap.tick) {
     damagedSnapshot(
-      `snapshot.json: tick ${snap.tick} is past command ${first.seq} logged at tick ${first.tick}`,
+      `${n.snapshot}: tick ${snap.tick} is past command ${first.seq} logged at tick ${first.tick}`,
     );
     snapshot = undefined;
   }
-  return { ok: true, data: { meta, snapshot, progress, commands, notes, setAside } };
+  return { ok: true, data: { meta, snapshot, progress, commands, notes, setAside, names: n } };
 }

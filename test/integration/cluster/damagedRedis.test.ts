@@ -1,0 +1,55 @@
+/**
+ * Damaged lab data in Redis is named as Redis holds it: a process taking the lab over says which
+ * key is damaged (the snapshot's string, the log's stream), not a file the cluster does not have
+ * (snapshot.json, commands.ndjson). A damaged snapshot is replaced (the lab is rebuilt from its
+ * meta and log); a damaged log sets the lab aside with the reason.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../../server/cluster/keys.js';
+import { http } from '../helpers.js';
+import { ownerAndOther, stopCluster, type OwnerAndOther } from './fixture.js';
+
+let c: OwnerAndOther | undefined;
+
+beforeAll(async () => {
+  c = await ownerAndOther('snapped');
+  const made = await http(`${c.owner.url}/api/labs`, {
+    method: 'POST',
+    body: { id: 'logged', preset: 'demo' },
+    headers: { 'x-contention-forwarded': 'test' },
+  });
+  expect(made.status, made.text).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  await stopCluster(c);
+});
+
+describe('damaged lab data in Redis, taken over', () => {
+  it('is named by its Redis key', async () => {
+    const { owner, other, peek } = c!;
+    await owner.kill();
+    await peek.set(keys.snapshot('snapped'), 'not json');
+    await peek.xadd(keys.log('logged'), '*', 'r', '{"seq":');
+    await expect
+      .poll(async () => (await http(`${other.url}/healthz`)).body.data.owns, {
+        timeout: 30_000,
+        interval: 200,
+      })
+      .toContain('snapped');
+    await expect
+      .poll(() => peek.hexists(keys.quarantined, 'logged'), { timeout: 30_000, interval: 200 })
+      .toBe(1);
+
+    const { reason } = JSON.parse((await peek.hget(keys.quarantined, 'logged'))!) as { reason: string };
+    expect(reason).toMatch(new RegExp(`^${keys.log('logged')} entry \\d+: not valid JSON`));
+    expect(reason).not.toMatch(/ndjson|\.json/);
+
+    const notes = other
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"lab":"snapped"') && l.includes('"note"'));
+    expect(notes.join('\n')).toContain(`${keys.snapshot('snapped')}: not valid JSON`);
+    expect(notes.join('\n')).not.toMatch(/snapshot\.json/);
+  });
+});
