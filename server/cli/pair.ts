@@ -6,8 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Scenario } from '../../shared/commands.js';
 import { scheduleOf } from '../sim/index.js';
-import { resolveParams } from '../sim/params.js';
-import { DEFAULT_SEED, DEFAULT_TICK_MS, normalizeHost, normalizeVps } from '../sim/state.js';
+import { startInputs } from '../sim/state.js';
 
 /**
  * Why `b` cannot run beside `a` tick for tick (named by its field and file), or null: they must
@@ -30,9 +29,9 @@ export function pairMismatch(
 }
 
 /**
- * What the engine starts a scenario from, defaults filled in (no `seed` and `seed: 1` start alike),
- * without what does not change a run (name, description) or is compared apart (length, events). A
- * field not named here is compared as written.
+ * What the engine starts a scenario from (`startInputs`: defaults filled in), without what does
+ * not change a run (name, description) or is compared apart (length, events). A field not named
+ * here is compared as written.
  */
 function startOf(s: Scenario): unknown {
   const {
@@ -40,21 +39,15 @@ function startOf(s: Scenario): unknown {
     description: _d,
     durationS: _l,
     events: _e,
-    seed,
-    tickMs,
-    host,
-    vps,
-    params,
+    seed: _s,
+    tickMs: _t,
+    host: _h,
+    vps: _v,
+    params: _p,
     ...rest
   } = s;
-  return {
-    ...rest,
-    seed: seed ?? DEFAULT_SEED,
-    tickMs: tickMs ?? DEFAULT_TICK_MS,
-    host: normalizeHost(host),
-    vps: vps.map(normalizeVps),
-    params: { ...resolveParams(params) },
-  };
+  const start = startInputs(s);
+  return { ...rest, ...start, params: { ...start.params } };
 }
 
 /**

@@ -121,23 +121,39 @@ function newDyn(n: number): Record<DynField, Float64Array> {
 }
 
 /** The initial state of a (validated) scenario; `mode` overrides the scenario's own. */
+/** What the engine starts a scenario from, its defaults filled in (no `seed` and `seed: 1` alike). */
+export function startInputs(s: Scenario): {
+  seed: number;
+  tickMs: number;
+  host: Host;
+  vps: VpsState[];
+  params: Params;
+} {
+  return {
+    seed: s.seed ?? DEFAULT_SEED,
+    tickMs: s.tickMs ?? DEFAULT_TICK_MS,
+    host: normalizeHost(s.host),
+    vps: s.vps.map(normalizeVps),
+    params: resolveParams(s.params),
+  };
+}
+
 export function initialState(s: Scenario, mode?: ModeSpec): SimState {
   const modeSpec = mode ?? s.mode;
-  const vps = s.vps.map(normalizeVps);
-  const params = resolveParams(s.params);
+  const { seed, tickMs, host, vps, params } = startInputs(s);
   return {
     name: s.name,
-    tickMs: s.tickMs ?? DEFAULT_TICK_MS,
+    tickMs,
     tick: 0,
-    seed: s.seed ?? DEFAULT_SEED,
+    seed,
     modeSpec,
     params,
     profile: resolveMode(modeSpec, params),
-    host: normalizeHost(s.host),
+    host,
     vps,
     faults: [],
     hostFaults: [],
-    rng: seedRng(s.seed ?? DEFAULT_SEED),
+    rng: seedRng(seed),
     dyn: newDyn(vps.length),
     cpuLevel: 0,
     stallUntil: -1,
