@@ -3,10 +3,10 @@
  * what tells that process apart from a later one given the same pid: the boot it ran in and its
  * start time. A lock is stale, and replaced, when its process is gone, when the machine booted
  * since, or when its pid now names another process (a container restarting its server often gets
- * the very same pid, this process's own).
+ * the very same pid, this process's own). A folder where the lock belongs is refused, left as it is.
  */
 import { constants, readFileSync } from 'node:fs';
-import { open, unlink } from 'node:fs/promises';
+import { lstat, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { readRegular } from './labFile.js';
@@ -90,6 +90,11 @@ export async function lockDataDir(dataDir: string, logger: Logger): Promise<() =
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
     }
+    // A folder is no lock a crash left: it may hold someone's files, so it is neither replaced nor emptied.
+    if ((await lstat(file).catch(() => undefined))?.isDirectory())
+      throw new Error(
+        `${file} is a folder, not a lock file; move it out of the way (or remove it if it holds nothing you need), then start again`,
+      );
     let rec: LockRecord = {};
     try {
       rec = JSON.parse((await readRegular(file)).toString('utf8')) as LockRecord;

@@ -1,11 +1,12 @@
 /**
  * DATA_DIR naming something the server cannot use stops it at once with the reason, rather than
  * a misleading one or none: a symbolic link to a folder that does not exist (a disk not mounted),
- * or a folder where no file can be made (under /proc, where making one would never return).
+ * or a folder where no file can be made (under /proc, where making one would never return), or a
+ * folder where DATA_DIR/server.lock belongs (left as it is).
  * The real server, as `npm start` runs it.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,5 +54,19 @@ describe('a DATA_DIR the server cannot use', () => {
     const { code, out } = await run('/proc/1');
     expect(code).toBe(1);
     expect(out).toContain('cannot use DATA_DIR /proc/1: cannot make /proc/1/labs');
+  }, 30_000);
+
+  it('a folder where server.lock belongs stops the server naming it and what to do, and is left alone', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'data-lockdir-'));
+    dirs.push(dataDir);
+    const lock = path.join(dataDir, 'server.lock');
+    mkdirSync(lock);
+    writeFileSync(path.join(lock, 'inside.txt'), 'kept');
+    const { code, out } = await run(dataDir);
+    expect(code).toBe(1);
+    expect(out).toContain(`cannot use DATA_DIR ${dataDir}: ${lock} is a folder, not a lock file`);
+    expect(out).toMatch(/move it out of the way/);
+    expect(out).not.toMatch(/EEXIST|EISDIR/);
+    expect(existsSync(path.join(lock, 'inside.txt'))).toBe(true);
   }, 30_000);
 });
