@@ -174,6 +174,10 @@ export function loadConfig(
     const v = env[f.env];
     return v === undefined || v === '' ? undefined : [f.env, v];
   };
+  // DATA_DIR set to nothing (`DATA_DIR=$DIR` with DIR unset) would mean ./data: another folder than
+  // the one meant, where the labs are not (and a new demo lab would be made). Other empty variables are unset.
+  if (env.DATA_DIR === '' && !flags.has(FIELDS.dataDir.flag))
+    throw new ConfigError('DATA_DIR', 'is set but empty; name a folder, or unset it to use ./data');
   const c: Config = { ...DEFAULTS, allowedOrigins: [], allowedHosts: [] };
   const r = {
     port: raw('port'),

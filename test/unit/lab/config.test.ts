@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../server/config.js';
 
@@ -73,6 +74,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, ['--port'])).toThrow(/--port: needs a value/);
     expect(() => loadConfig({}, ['--data-dir='])).toThrow(/^--data-dir: needs a value/);
     expect(() => loadConfig({}, ['--client-dir', ''])).toThrow(/^--client-dir: needs a value/);
+  });
+
+  it('refuses DATA_DIR set to nothing (it would fall back to ./data), unless a flag names the folder', () => {
+    expect(() => loadConfig({ DATA_DIR: '' }, [])).toThrow(/^DATA_DIR: is set but empty/);
+    expect(loadConfig({ DATA_DIR: '' }, ['--data-dir', '/srv/labs']).dataDir).toBe('/srv/labs');
+    expect(loadConfig({}, []).dataDir).toBe(path.resolve('./data'));
   });
 
   it('refuses an ADVERTISE_URL a URL parser cannot read, naming it', () => {
