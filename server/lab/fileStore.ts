@@ -95,6 +95,35 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
     }
   };
 
+  /**
+   * Move `from` (a lab's folder, or one of its files kept under its own name in a folder of its
+   * own) to DATA_DIR/quarantine/<id>-<time><suffix> with the reason beside it; the folder it went to.
+   * When it cannot be moved, it stays where it is and the error says what was wrong with it.
+   */
+  const moveAside = async (id: string, suffix: string, from: string, reason: string) => {
+    const qdir = path.join(dataDir, 'quarantine');
+    const to = path.join(qdir, `${id}-${stamp()}${suffix}`);
+    const file = suffix ? path.join(to, path.basename(from)) : to;
+    try {
+      await mkdir(suffix ? to : qdir, { recursive: true });
+      await rename(from, file);
+    } catch (e) {
+      throw new Error(
+        `lab "${id}": ${reason}; it could not be moved to ${qdir} (${readError(e)}), so it is left where it is`,
+        { cause: e },
+      );
+    }
+    await writeFile(path.join(to, 'reason.txt'), `${reason}\n`).catch((e: unknown) => {
+      throw new Error(
+        `lab "${id}": ${reason}; moved to ${to}, but its reason.txt could not be written (${readError(e)})`,
+        {
+          cause: e,
+        },
+      );
+    });
+    return to;
+  };
+
   const closeLog = async (id: string) => {
     const log = logs.get(id);
     logs.delete(id);
@@ -285,22 +314,15 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
     quarantine(id, reason) {
       return enqueue(id, async () => {
         await closeLog(id);
-        const qdir = path.join(dataDir, 'quarantine');
-        await mkdir(qdir, { recursive: true });
-        const to = path.join(qdir, `${id}-${stamp()}`);
-        await rename(dir(id), to);
-        await writeFile(path.join(to, 'reason.txt'), `${reason}\n`);
+        const to = await moveAside(id, '', dir(id), reason);
         logger.error({ lab: id, movedTo: to, reason }, 'a saved lab cannot be restored; moved to quarantine');
       });
     },
     setAside(id, part, reason) {
       return enqueue(id, async () => {
-        const qdir = path.join(dataDir, 'quarantine', `${id}-${stamp()}-${part}`);
-        await mkdir(qdir, { recursive: true });
-        await rename(path.join(dir(id), FILES[part]), path.join(qdir, FILES[part]));
-        await writeFile(path.join(qdir, 'reason.txt'), `${reason}\n`);
+        const to = await moveAside(id, `-${part}`, path.join(dir(id), FILES[part]), reason);
         logger.warn(
-          { lab: id, movedTo: qdir, reason },
+          { lab: id, movedTo: to, reason },
           `${FILES[part]} of a saved lab is damaged; moved aside, kept whole`,
         );
       });

@@ -45,7 +45,10 @@ export async function restoreSaved(r: Reviver, store: Store, parked: Set<string>
     try {
       await restoreOne(r, store, id);
     } catch (err) {
-      r.logger.error({ err, lab: id }, 'could not read a saved lab; it is left on disk and not started');
+      r.logger.error(
+        { err, lab: id },
+        'a saved lab could not be restored; it is left on disk and not started',
+      );
     } finally {
       r.restoring.settled(id);
     }

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { DEFAULTS, type Config } from '../../server/config.js';
 import { ManualClock } from '../../server/lab/clock.js';
@@ -35,6 +36,8 @@ export async function startServer(
     scorecard?: () => Promise<unknown>;
     persist?: boolean;
     rebuildTicks?: number;
+    /** Where the server logs (silent by default). */
+    logger?: Logger;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'lab-it-'));
@@ -47,7 +50,7 @@ export async function startServer(
     ...opts.config,
   };
   const clock = new ManualClock(1000);
-  const logger = silentLogger();
+  const logger = opts.logger ?? silentLogger();
   const store = opts.persist === false ? undefined : await openFileStore(dataDir, logger);
   const server = await createApp({
     config,
