@@ -200,12 +200,12 @@ export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Resul
     };
   let target = after.at(-1)?.tick ?? base;
   if (stored.progress !== undefined) {
-    if (stored.progress > limit)
-      d.logger.warn(
-        { lab: meta.id, progress: stored.progress, limit },
-        `${stored.names.progress}: tick beyond reach; ignored`,
-      );
-    else target = Math.max(target, stored.progress);
+    if (stored.progress > limit) {
+      // Damaged, yet kept: the caller sets it aside before the lab writes a new one.
+      const why = `${stored.names.progress}: tick ${stored.progress} is beyond what the lab can have reached (at most tick ${limit})`;
+      stored.notes.push(`${why}; set aside`);
+      stored.setAside.push({ part: 'progress', reason: why });
+    } else target = Math.max(target, stored.progress);
   }
   if (!lab) {
     const engines = await fresh(d, stored);

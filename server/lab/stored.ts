@@ -166,10 +166,12 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
   const meta: LabMeta = { ...m.data, version: 1, scenario: scenario.data };
   const engines = meta.compare ? 2 : 1;
 
-  const damagedSnapshot = (why: string) => {
+  const setAsidePart = (part: 'snapshot' | 'progress') => (why: string) => {
     notes.push(`${why}; set aside`);
-    setAside.push({ part: 'snapshot', reason: why });
+    setAside.push({ part, reason: why });
   };
+  const setAsideProgress = setAsidePart('progress');
+  const damagedSnapshot = setAsidePart('snapshot');
   let snapshot: LabSnapshot | undefined;
   if (unreadable.snapshot) damagedSnapshot(`${n.snapshot}: cannot be read (${unreadable.snapshot})`);
   else if (raw.snapshot !== undefined) {
@@ -182,15 +184,13 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
   }
 
   let progress: number | undefined;
-  if (unreadable.progress) {
-    const why = `${n.progress}: cannot be read (${unreadable.progress})`;
-    notes.push(`${why}; set aside`);
-    setAside.push({ part: 'progress', reason: why });
-  } else if (raw.progress !== undefined) {
-    // Written often and never flushed: a torn one after a crash is expected, and simply rewritten.
+  // Written often and never flushed, a torn one after a crash is expected; damaged or unreadable,
+  // it is kept all the same, set aside before the lab writes a new one in its place.
+  if (unreadable.progress) setAsideProgress(`${n.progress}: cannot be read (${unreadable.progress})`);
+  else if (raw.progress !== undefined) {
     const p = parseJson(n.progress, raw.progress, ProgressSchema);
     if (p.ok) progress = p.data.tick;
-    else notes.push(`${p.error}; ignored`);
+    else setAsideProgress(p.error);
   }
 
   const commands: LogRecord[] = [];

@@ -65,3 +65,40 @@ describe('a damaged lab that cannot be moved to quarantine', () => {
     expect(readdirSync(path.join(dataDir, 'labs')).sort()).toEqual(['bad', 'good']);
   }, 60_000);
 });
+
+describe('a progress.json that reads but is damaged', () => {
+  it('is moved to quarantine whole with the reason naming the field before a new one is written', async () => {
+    const progress: Record<string, string> = {
+      garbage: 'garbage\n',
+      field: '{"tik":12}',
+      negative: '{"tick":-3}                             ',
+      far: JSON.stringify({ tick: 1e12 }),
+    };
+    const dataDir = await savedLabs(Object.keys(progress));
+    for (const [id, text] of Object.entries(progress))
+      writeFileSync(path.join(dataDir, 'labs', id, 'progress.json'), text);
+    const { t } = await restart(dataDir);
+    expect(running(t)).toEqual(Object.keys(progress).sort());
+    const quarantine = path.join(dataDir, 'quarantine');
+    const aside = Object.fromEntries(readdirSync(quarantine).map((d) => [d.replace(/-\d{4}-.*$/, ''), d]));
+    expect(Object.keys(aside).sort()).toEqual(Object.keys(progress).sort());
+    const reasons: Record<string, RegExp> = {
+      garbage: /^progress\.json: not valid JSON/,
+      field: /^progress\.json: tick: .*expected number/,
+      negative: /^progress\.json: tick: /,
+      far: /^progress\.json: tick 1000000000000 is beyond/,
+    };
+    for (const [id, text] of Object.entries(progress)) {
+      expect(aside[id], id).toMatch(/-progress$/);
+      expect(readFileSync(path.join(quarantine, aside[id], 'progress.json'), 'utf8'), id).toBe(text);
+      expect(readFileSync(path.join(quarantine, aside[id], 'reason.txt'), 'utf8'), id).toMatch(reasons[id]);
+    }
+    // Each lab then writes a progress.json of its own in its place.
+    for (let i = 0; i < 3; i++) t.advance(1100);
+    await t.close();
+    for (const id of Object.keys(progress)) {
+      const now = JSON.parse(readFileSync(path.join(dataDir, 'labs', id, 'progress.json'), 'utf8'));
+      expect(now.tick, id).toBeGreaterThan(0);
+    }
+  }, 60_000);
+});
