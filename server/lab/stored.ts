@@ -223,6 +223,18 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
     commands.push(prev);
   }
   const snap = snapshot;
+  // A snapshot holds every command applied before it, and is written only once the log holds them
+  // too: a log that ends before it was cut or replaced by an older copy, and cannot be re-run.
+  const last = commands.at(-1);
+  if (snap && snap.seq > (last?.seq ?? 0))
+    return {
+      ok: false,
+      error:
+        `commands.ndjson: misses records ${(last?.seq ?? 0) + 1} to ${snap.seq}, which snapshot.json ` +
+        `(saved at tick ${snap.tick}) was saved after; ` +
+        (last ? `the log ends at record ${last.seq} (tick ${last.tick})` : 'the log holds no record') +
+        ' (cut short, or an older copy)',
+    };
   const first = snap && commands.find((c) => c.seq > snap.seq);
   if (snap && first && first.tick < snap.tick) {
     damagedSnapshot(

@@ -3,6 +3,7 @@
  * progress.json, commands.ndjson or meta.json belongs, a zero-byte snapshot or log, a file where a
  * lab's folder belongs. The server starts, restores every lab it can (rebuilt from what is intact),
  * moves each damaged part aside whole with the reason, never deletes or writes over one, and says so.
+ * A zero-byte log under a snapshot saved after a command misses that command: the lab is quarantined.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -48,7 +49,7 @@ describe('a DATA_DIR with parts that cannot be read', () => {
     const second = start(dataDir);
     const url2 = await listening(second);
     const ids = (await http(`${url2}/api/labs`)).body.data.map((l: { id: string }) => l.id).sort();
-    expect(ids).toEqual(['demo', 'emptylog', 'emptysnap', 'progdir', 'snapdir']);
+    expect(ids).toEqual(['demo', 'emptysnap', 'progdir', 'snapdir']);
     // Each restored lab is the one it was: its command applied, at least at the tick it had reached.
     for (const [i, id] of LABS.entries()) {
       if (!ids.includes(id)) continue;
@@ -63,6 +64,7 @@ describe('a DATA_DIR with parts that cannot be read', () => {
       readdirSync(quarantine).map((d) => [d.replace(/-\d{4}-\d\d-.*?Z(-|$)/, '$1'), d]),
     );
     expect(Object.keys(aside).sort()).toEqual([
+      'emptylog',
       'emptysnap-snapshot',
       'logdir',
       'metadir',
@@ -89,6 +91,9 @@ describe('a DATA_DIR with parts that cannot be read', () => {
     expect(existsSync(q('logdir', 'snapshot.json'))).toBe(true);
     expect(readFileSync(q('metadir', 'meta.json', 'inside.txt'), 'utf8')).toBe('kept');
     expect(readFileSync(q('metadir', 'reason.txt'), 'utf8')).toMatch(/meta\.json: cannot be read \(EISDIR/);
+    expect(readFileSync(q('emptylog', 'reason.txt'), 'utf8')).toMatch(
+      /commands\.ndjson: misses records 1 to 1,.*the log holds no record/,
+    );
     // The log says which file and why.
     const out = second.out();
     expect(out).toMatch(/"lab":"snapdir".*snapshot\.json: cannot be read \(EISDIR.*moved aside/);
@@ -108,7 +113,7 @@ describe('a DATA_DIR with parts that cannot be read', () => {
     expect(webCpu(await state(url3, 'snapdir'))).toBe(cpu(0));
     expect(webCpu(await state(url3, 'progdir'))).toBe(cpu(1));
     expect(third.out()).not.toMatch(/set aside|moved aside|quarantine/);
-    expect(readdirSync(quarantine)).toHaveLength(5);
+    expect(readdirSync(quarantine)).toHaveLength(6);
     await stop(third);
   }, 150_000);
 });

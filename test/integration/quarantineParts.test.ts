@@ -17,16 +17,19 @@ afterAll(async () => {
   dirs.forEach(removeDir);
 });
 
-/** A DATA_DIR holding labs `ids` (from the demo preset), each with one command logged. */
-async function savedLabs(ids: string[]): Promise<string> {
+/** A DATA_DIR holding labs `ids` (from the demo preset), each with `commands` commands logged. */
+async function savedLabs(ids: string[], commands = 1): Promise<string> {
   const t = await startServer();
   dirs.push(t.dataDir);
   for (const id of ids) {
     const made = await http(`${t.url}/api/labs`, { method: 'POST', body: { id, preset: 'demo' } });
     expect(made.status, made.text).toBe(201);
-    const body = { type: 'setLoad', vps: 'web-1', load: { cpu: 0.3 } };
-    const r = await settle(t, http(`${t.url}/api/labs/${id}/commands`, { method: 'POST', body }));
-    expect(r.status, r.text).toBe(200);
+    for (let i = 1; i <= commands; i++) {
+      const body = { type: 'setLoad', vps: 'web-1', load: { cpu: i / 10 } };
+      const r = await settle(t, http(`${t.url}/api/labs/${id}/commands`, { method: 'POST', body }));
+      expect(r.status, r.text).toBe(200);
+      t.advance(500);
+    }
   }
   await t.close();
   return t.dataDir;
@@ -100,5 +103,35 @@ describe('a progress.json that reads but is damaged', () => {
       const now = JSON.parse(readFileSync(path.join(dataDir, 'labs', id, 'progress.json'), 'utf8'));
       expect(now.tick, id).toBeGreaterThan(0);
     }
+  }, 60_000);
+});
+
+describe('a log that misses records its snapshot was saved after', () => {
+  it('quarantines the lab whole, naming the records it misses, and starts the others', async () => {
+    const dataDir = await savedLabs(['emptied', 'older', 'good'], 3);
+    const file = (id: string, name: string) => path.join(dataDir, 'labs', id, name);
+    const log = readFileSync(file('older', 'commands.ndjson'), 'utf8');
+    const first = log.slice(0, log.indexOf('\n') + 1);
+    const { seq, tick } = JSON.parse(first) as { seq: number; tick: number };
+    const snapshotSeq = (id: string) =>
+      JSON.parse(readFileSync(file(id, 'snapshot.json'), 'utf8')).seq as number;
+    expect(snapshotSeq('older')).toBeGreaterThan(seq);
+    const saved = { emptied: snapshotSeq('emptied'), older: snapshotSeq('older') };
+    writeFileSync(file('emptied', 'commands.ndjson'), '');
+    writeFileSync(file('older', 'commands.ndjson'), first);
+    const { t, lines } = await restart(dataDir);
+    expect(running(t)).toEqual(['good']);
+    const quarantine = path.join(dataDir, 'quarantine');
+    const aside = Object.fromEntries(readdirSync(quarantine).map((d) => [d.replace(/-\d{4}-.*$/, ''), d]));
+    expect(Object.keys(aside).sort()).toEqual(['emptied', 'older']);
+    const reason = (id: string) => readFileSync(path.join(quarantine, aside[id], 'reason.txt'), 'utf8');
+    expect(reason('emptied')).toContain(`commands.ndjson: misses records 1 to ${saved.emptied}`);
+    expect(reason('emptied')).toMatch(/the log holds no record/);
+    expect(reason('older')).toContain(`commands.ndjson: misses records ${seq + 1} to ${saved.older}`);
+    expect(reason('older')).toContain(`the log ends at record ${seq} (tick ${tick})`);
+    // Kept whole: the log as it was, the snapshot beside it.
+    expect(readFileSync(path.join(quarantine, aside.older, 'commands.ndjson'), 'utf8')).toBe(first);
+    expect(existsSync(path.join(quarantine, aside.older, 'snapshot.json'))).toBe(true);
+    expect(lines.some((l) => l.lab === 'older' && /misses records/.test(String(l.reason)))).toBe(true);
   }, 60_000);
 });
