@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 
 /** Write `data` to `file` atomically: a temporary file (flushed to disk when `sync`), renamed into place. */
-export async function writeAtomic(file: string, data: string, sync = true): Promise<void> {
+export async function writeAtomic(file: string, data: string | Buffer, sync = true): Promise<void> {
   const tmp = `${file}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.tmp`;
   const fh = await open(tmp, 'w');
   try {

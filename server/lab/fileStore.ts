@@ -8,12 +8,12 @@
  * Whole files go to a temporary file first and are renamed into place, so a crash leaves the old
  * or the new file, never half of one; a reset replaces the lab's folder whole (fileSwap.ts). A new
  * lab's folder, and its log when first made, have their folder entries flushed too (a power cut
- * can lose a rename or a new file whose folder was not). A torn last write of the log is dropped
- * on load (logTail.ts).
+ * can lose a rename or a new file whose folder was not). A torn last write of the log is cut off
+ * on load (logTail.ts), kept first in DATA_DIR/quarantine/<id>-<time>-log-tail/ (quarantine.ts).
  * DATA_DIR/server.lock holds the owner's pid (lock.ts); a lab that
  * cannot be restored moves to DATA_DIR/quarantine/<id>-<time>/ with a reason.txt.
  */
-import { mkdir, open, readdir, rename, rm, truncate, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { dropTempFiles, writeAtomic } from './atomicFile.js';
@@ -21,6 +21,7 @@ import { NEW, OLD, settleSwaps, swapFolder, syncDir } from './fileSwap.js';
 import { wholeRecords } from './logTail.js';
 import { readError, readRegular } from './labFile.js';
 import { lockDataDir } from './lock.js';
+import { keepInQuarantine, moveToQuarantine } from './quarantine.js';
 import { LabExistsError, type LogRecord, type LabPart, type RawLab, type Store } from './store.js';
 
 export { writeAtomic };
@@ -36,9 +37,6 @@ const FILES: Record<LabPart, string> = {
   progress: 'progress.json',
   commands: 'commands.ndjson',
 };
-
-/** A time stamp that is a file name. */
-const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 
 interface LogFile {
   fh: FileHandle | null;
@@ -93,35 +91,6 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.commands = readError(e);
       return undefined;
     }
-  };
-
-  /**
-   * Move `from` (a lab's folder, or one of its files kept under its own name in a folder of its
-   * own) to DATA_DIR/quarantine/<id>-<time><suffix> with the reason beside it; the folder it went to.
-   * When it cannot be moved, it stays where it is and the error says what was wrong with it.
-   */
-  const moveAside = async (id: string, suffix: string, from: string, reason: string) => {
-    const qdir = path.join(dataDir, 'quarantine');
-    const to = path.join(qdir, `${id}-${stamp()}${suffix}`);
-    const file = suffix ? path.join(to, path.basename(from)) : to;
-    try {
-      await mkdir(suffix ? to : qdir, { recursive: true });
-      await rename(from, file);
-    } catch (e) {
-      throw new Error(
-        `lab "${id}": ${reason}; it could not be moved to ${qdir} (${readError(e)}), so it is left where it is`,
-        { cause: e },
-      );
-    }
-    await writeFile(path.join(to, 'reason.txt'), `${reason}\n`).catch((e: unknown) => {
-      throw new Error(
-        `lab "${id}": ${reason}; moved to ${to}, but its reason.txt could not be written (${readError(e)})`,
-        {
-          cause: e,
-        },
-      );
-    });
-    return to;
   };
 
   const closeLog = async (id: string) => {
@@ -219,10 +188,20 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
       // What a power cut left of the last write (never acknowledged) goes, so new records follow whole ones.
       const { bytes, dropped } = wholeRecords(log ?? Buffer.alloc(0));
       if (log && bytes < log.length) {
+        // Kept first, whatever its size: a damaged part is never deleted.
+        const keptIn = await keepInQuarantine(
+          dataDir,
+          id,
+          '-log-tail',
+          'commands.ndjson.tail',
+          log.subarray(bytes),
+          `commands.ndjson: bytes ${bytes} to ${log.length} (${dropped} line${dropped === 1 ? '' : 's'}) are a torn last write ` +
+            '(interrupted by a crash, never acknowledged), cut from the log',
+        );
         await truncate(path.join(dir(id), 'commands.ndjson'), bytes);
         logger.warn(
-          { lab: id, bytes: log.length - bytes, lines: dropped },
-          'cut a torn last write from the command log (interrupted by a crash; it was never acknowledged)',
+          { lab: id, bytes: log.length - bytes, lines: dropped, keptIn },
+          'cut a torn last write from the command log (interrupted by a crash; it was never acknowledged); kept in quarantine',
         );
       }
       const text = log ? log.subarray(0, bytes).toString('utf8') : '';
@@ -314,13 +293,13 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
     quarantine(id, reason) {
       return enqueue(id, async () => {
         await closeLog(id);
-        const to = await moveAside(id, '', dir(id), reason);
+        const to = await moveToQuarantine(dataDir, id, '', dir(id), reason);
         logger.error({ lab: id, movedTo: to, reason }, 'a saved lab cannot be restored; moved to quarantine');
       });
     },
     setAside(id, part, reason) {
       return enqueue(id, async () => {
-        const to = await moveAside(id, `-${part}`, path.join(dir(id), FILES[part]), reason);
+        const to = await moveToQuarantine(dataDir, id, `-${part}`, path.join(dir(id), FILES[part]), reason);
         logger.warn(
           { lab: id, movedTo: to, reason },
           `${FILES[part]} of a saved lab is damaged; moved aside, kept whole`,

@@ -48,7 +48,7 @@ describe('a damaged DATA_DIR', () => {
     // Quarantined with the reason, all their files kept.
     const quarantine = path.join(dataDir, 'quarantine');
     const folders = readdirSync(quarantine);
-    const whole = folders.filter((d) => !d.endsWith('-snapshot'));
+    const whole = folders.filter((d) => !/-(snapshot|log-tail)$/.test(d));
     const reasons = Object.fromEntries(
       whole.map((d) => [
         d.replace(/-\d{4}-.*$/, ''),
@@ -79,6 +79,11 @@ describe('a damaged DATA_DIR', () => {
       expect((await http(`${url2}/api/labs/${id}`)).body.data.tick).toBeGreaterThanOrEqual(ticks[id]);
     }
     expect(second.out()).toMatch(/cut a torn last write from the command log/);
+    // The torn write is kept, as it was, before it is cut off.
+    const tail = folders.find((d) => d.startsWith('torn-') && d.endsWith('-log-tail'))!;
+    expect(readFileSync(path.join(quarantine, tail, 'commands.ndjson.tail'), 'utf8')).toBe(
+      '{"seq":2,"tick":4',
+    );
     expect(second.out()).toMatch(/snapshot\.json: tick: .*set aside/);
     // The torn log takes new records on a line of their own: one acknowledged now survives a kill.
     const next = await http(`${url2}/api/labs/torn/commands`, {

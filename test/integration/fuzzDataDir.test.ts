@@ -52,12 +52,19 @@ describe('fuzz: DATA_DIR contents', () => {
       ? readdirSync(path.join(dataDir, 'quarantine'))
       : [];
     const idOf = (d: string) => d.replace(/-\d{4}-\d\d-\d\dT.*$/, '');
-    // A whole lab moved aside, or one damaged part of a lab that was rebuilt without it.
-    const quarantined = aside.filter((d) => !/-(snapshot|progress)$/.test(d)).map(idOf);
-    for (const d of aside.filter((x) => /-(snapshot|progress)$/.test(x))) {
+    // A whole lab moved aside, one damaged part of a lab that was rebuilt without it, or the torn
+    // end cut from a log (kept whatever became of its lab).
+    const part = /-(snapshot|progress|log-tail)(-\d+)?$/;
+    const quarantined = aside.filter((d) => !part.test(d)).map(idOf);
+    for (const d of aside.filter((x) => /-log-tail(-\d+)?$/.test(x)))
+      expect(readdirSync(path.join(dataDir, 'quarantine', d)).sort(), d).toEqual([
+        'commands.ndjson.tail',
+        'reason.txt',
+      ]);
+    for (const d of aside.filter((x) => /-(snapshot|progress)(-\d+)?$/.test(x))) {
       expect(b.server.registry.get(idOf(d)), d).toBeDefined();
       expect(readdirSync(path.join(dataDir, 'quarantine', d)).sort(), d).toEqual(
-        [d.endsWith('-snapshot') ? 'snapshot.json' : 'progress.json', 'reason.txt'].sort(),
+        [d.includes('-snapshot') ? 'snapshot.json' : 'progress.json', 'reason.txt'].sort(),
       );
     }
     for (const id of ids) {
