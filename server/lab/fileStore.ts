@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 import { dropTempFiles, writeAtomic } from './atomicFile.js';
 import { NEW, OLD, settleSwaps, swapFolder, syncDir } from './fileSwap.js';
 import { wholeRecords } from './logTail.js';
-import { readError, readRegular } from './labFile.js';
+import { readError, readRegular, TooLargeError } from './labFile.js';
 import { lockDataDir } from './lock.js';
 import { keepInQuarantine, moveToQuarantine } from './quarantine.js';
 import { LabExistsError, type LogRecord, type LabPart, type RawLab, type Store } from './store.js';
@@ -30,6 +30,26 @@ export { writeAtomic };
 export const LAB_DIR = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 /** progress.json's fixed size (a safe integer tick fits). */
 const PROGRESS_BYTES = 40;
+const MiB = 1 << 20;
+/**
+ * The largest each file of a lab may be; its size is checked before it is read, and a larger one
+ * is never read (a damaged part, or no lab's). Four times or more what the largest lab makes:
+ * - meta.json holds a scenario that came in a request body of at most 1 MB (64 KB on the socket),
+ *   validated (defaults filled in: about 1.15 times its size): under 2 MiB.
+ * - snapshot.json holds two engines of up to 8192 VPSs (MAX_VPS_PER_LAB's highest) at about 220
+ *   bytes each, each with its scenario (under 2 MiB), the event log (1000 entries of up to 4000
+ *   characters) and 1000 request ids: under 16 MiB.
+ * - progress.json is written PROGRESS_BYTES long.
+ * - commands.ndjson grows as long as the lab runs; it is held in memory whole (several times over,
+ *   as lines and records) to be re-run: 256 MiB is over 1.5 million records, ten commands a second
+ *   for two days on end. A longer log is not read; its lab stays on disk, not started.
+ */
+export const FILE_CAPS: Record<LabPart, number> = {
+  meta: 8 * MiB,
+  snapshot: 64 * MiB,
+  progress: 4096,
+  commands: 256 * MiB,
+};
 /** Each part of a lab, by file. */
 const FILES: Record<LabPart, string> = {
   meta: 'meta.json',
@@ -86,8 +106,14 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
   /** The command log as bytes (a torn write may have cut a character in two); undefined when there is none. */
   const readLog = async (id: string, unreadable: NonNullable<RawLab['unreadable']>) => {
     try {
-      return await readRegular(path.join(dir(id), FILES.commands));
+      return await readRegular(path.join(dir(id), FILES.commands), FILE_CAPS.commands);
     } catch (e) {
+      // Not damaged, only longer than this server reads: left as it is, not quarantined.
+      if (e instanceof TooLargeError)
+        throw new Error(
+          `lab "${id}": ${FILES.commands} is ${e.size} bytes, over the cap of ${e.cap} bytes a log is read up to; it is left on disk, not started`,
+          { cause: e },
+        );
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.commands = readError(e);
       return undefined;
     }
@@ -171,7 +197,7 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
       // the lab may still be rebuilt from the others.
       const read = async (part: LabPart) => {
         try {
-          return (await readRegular(path.join(dir(id), FILES[part]))).toString('utf8');
+          return (await readRegular(path.join(dir(id), FILES[part]), FILE_CAPS[part])).toString('utf8');
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'ENOENT') unreadable[part] = readError(e);
           return undefined;

@@ -15,15 +15,39 @@ function kindOf(st: Stats): string {
   return 'not a regular file';
 }
 
-/** The bytes of the regular file `file`; anything else is refused (EISDIR for a folder, as reading one says). */
-export async function readRegular(file: string): Promise<Buffer> {
+/** A file larger than its kind may be: refused by its size, before any of it is read. */
+export class TooLargeError extends Error {
+  constructor(
+    readonly size: number,
+    readonly cap: number,
+  ) {
+    super(`${size} bytes, over the cap of ${cap} bytes for this file; not read`);
+    this.name = 'TooLargeError';
+  }
+}
+
+/**
+ * The bytes of the regular file `file`, at most `cap` of them (its size is checked first: a larger
+ * one is refused with TooLargeError, unread); anything else is refused (EISDIR for a folder, as
+ * reading one says).
+ */
+export async function readRegular(file: string, cap = Infinity): Promise<Buffer> {
   const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = await fh.stat();
     if (st.isDirectory())
       throw Object.assign(new Error('EISDIR: illegal operation on a directory, read'), { code: 'EISDIR' });
     if (!st.isFile()) throw new Error(`not a regular file: ${kindOf(st)}`);
-    return await fh.readFile();
+    if (st.size > cap) throw new TooLargeError(st.size, cap);
+    // Only the bytes it had when its size was checked (nothing else writes it while the store is locked).
+    const data = Buffer.alloc(st.size);
+    let at = 0;
+    while (at < data.length) {
+      const { bytesRead } = await fh.read(data, at, data.length - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return data.subarray(0, at);
   } finally {
     await fh.close();
   }

@@ -2,12 +2,22 @@
  * What the file store keeps of a damaged lab before it changes anything: the torn last write of a
  * command log, cut off on load, is kept in DATA_DIR/quarantine first, whatever its size; when it
  * cannot be kept, the log is not cut and the load fails naming the lab and what is wrong with it.
+ * A file larger than its kind can be is refused by its size, unread.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openFileStore } from '../../../server/lab/fileStore.js';
+import { FILE_CAPS, openFileStore } from '../../../server/lab/fileStore.js';
+import { parseStoredLab } from '../../../server/lab/stored.js';
 import type { Store } from '../../../server/lab/store.js';
 import { silentLogger } from '../../../server/log.js';
 import { fakeScenario } from './fakeEngine.js';
@@ -66,5 +76,42 @@ describe('a torn last write of the command log', () => {
       /lab "a": commands\.ndjson: bytes \d+ to \d+ .*torn last write.*left where it is/,
     );
     expect(readFileSync(log, 'utf8')).toBe(whole + '{"seq":2,');
+  });
+});
+
+describe('a lab file larger than its kind can be', () => {
+  it('is refused by its size, unread: meta quarantines the lab, snapshot and progress are set aside', async () => {
+    for (const part of ['meta', 'snapshot', 'progress'] as const) {
+      const { dataDir, store } = await labWithLog();
+      const name = `${part}.json`;
+      const file = path.join(dataDir, 'labs', 'a', name);
+      // Sparse: as large as it says, without the disk or the memory (were it read) it would take.
+      writeFileSync(file, '');
+      truncateSync(file, FILE_CAPS[part] + 1);
+      const before = process.memoryUsage().rss;
+      const raw = (await store.load('a'))!;
+      expect(process.memoryUsage().rss - before, name).toBeLessThan(32 << 20);
+      expect(raw.unreadable?.[part], name).toBe(
+        `${FILE_CAPS[part] + 1} bytes, over the cap of ${FILE_CAPS[part]} bytes for this file; not read`,
+      );
+      const lab = parseStoredLab('a', raw);
+      if (part === 'meta')
+        expect(!lab.ok && lab.error, name).toMatch(/^meta\.json: cannot be read \(\d+ bytes, over the cap/);
+      else
+        expect(lab.ok && lab.data.setAside, name).toEqual([
+          {
+            part,
+            reason: expect.stringMatching(new RegExp(`^${name}: cannot be read \\(\\d+ bytes, over the cap`)),
+          },
+        ]);
+    }
+  });
+
+  it('a command log over its cap is not read: the load fails naming the lab, the log, its size and the cap', async () => {
+    const { store, log } = await labWithLog();
+    truncateSync(log, FILE_CAPS.commands + 1);
+    await expect(store.load('a')).rejects.toThrow(
+      `lab "a": commands.ndjson is ${FILE_CAPS.commands + 1} bytes, over the cap of ${FILE_CAPS.commands} bytes`,
+    );
   });
 });
