@@ -230,7 +230,7 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
     return {
       ok: false,
       error:
-        `commands.ndjson: misses records ${(last?.seq ?? 0) + 1} to ${snap.seq}, which snapshot.json ` +
+        `${n.commands}: misses records ${(last?.seq ?? 0) + 1} to ${snap.seq}, which ${n.snapshot} ` +
         `(saved at tick ${snap.tick}) was saved after; ` +
         (last ? `the log ends at record ${last.seq} (tick ${last.tick})` : 'the log holds no record') +
         ' (cut short, or an older copy)',
