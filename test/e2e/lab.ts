@@ -155,12 +155,49 @@ export async function waitForState(
   }
 }
 
+/** The CSS selector of the element a test id names, as `getByTestId` finds it. */
+export function byTestId(testid: string): string {
+  return `[data-testid="${testid}"]`;
+}
+
+/**
+ * What the first element matching `selector` says right now (its `textContent`, or its `innerText`
+ * when asked), or undefined when none does. One look that never waits: a locator's `textContent()`,
+ * `innerText()` or `getAttribute()` waits up to 30 s for an element that is gone, so a poll reading
+ * one that the page removed or re-rendered between two looks stalls for all that time.
+ */
+export async function textNow(
+  page: Page,
+  selector: string,
+  how: 'textContent' | 'innerText' = 'textContent',
+): Promise<string | undefined> {
+  return page.evaluate(
+    ([selector, how]) => {
+      const el = document.querySelector<HTMLElement>(selector);
+      if (!el) return undefined;
+      return how === 'innerText' ? el.innerText : (el.textContent ?? '');
+    },
+    [selector, how] as const,
+  );
+}
+
+/**
+ * An attribute of the first element matching `selector` right now, or undefined when there is no
+ * such element or attribute. One look that never waits, as textNow.
+ */
+export async function attributeNow(page: Page, selector: string, name: string): Promise<string | undefined> {
+  return page.evaluate(
+    ([selector, name]) => document.querySelector(selector)?.getAttribute(name) ?? undefined,
+    [selector, name] as const,
+  );
+}
+
 export const CHARTS = ['chart-p99', 'chart-throughput', 'chart-steal', 'chart-health'] as const;
 
-/** The newest tick a chart has drawn (-1 before its first redraw). */
+/** The newest tick a chart has drawn (-1 before its first redraw, or when it is not on the page). */
 export async function chartTick(page: Page, testid: string): Promise<number> {
-  const v = await page.getAttribute(`[data-testid="${testid}"]`, 'data-last-tick');
-  return v === null || v === '' ? -1 : Number(v);
+  const v = await attributeNow(page, byTestId(testid), 'data-last-tick');
+  return v === undefined || v === '' ? -1 : Number(v);
 }
 
 /** Waits until every chart of the dashboard has drawn past `tick`; returns the lowest drawn tick. */
@@ -195,11 +232,11 @@ export async function waitChartsPast(
 
 /** What the page shows when a wait fails: connection, banners, what each chart last drew. */
 export async function pageDiagnosis(page: Page, testids: readonly string[] = CHARTS): Promise<string> {
+  const text = async (sel: string): Promise<string> =>
+    ((await textNow(page, sel).catch(() => undefined)) ?? '').replace(/\s+/g, ' ').trim();
   return page
     .evaluate(
-      (ids) => {
-        const text = (sel: string): string =>
-          (document.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+      ([ids, status, main]) => {
         const charts = ids.map(
           (id) =>
             `${id}=${document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-last-tick') ?? 'absent'}`,
@@ -207,27 +244,27 @@ export async function pageDiagnosis(page: Page, testids: readonly string[] = CHA
         const hook = (window as unknown as { __contention?: { tick(): number } }).__contention;
         return [
           `url ${location.pathname}${location.search}`,
-          `status "${text('[data-testid="connection-status"]')}"`,
+          `status "${status}"`,
           `banners "${Array.from(document.querySelectorAll('.banner'))
             .map((b) => (b.textContent ?? '').trim())
             .join(' | ')}"`,
-          `main "${text('main').slice(0, 120)}"`,
+          `main "${main.slice(0, 120)}"`,
           `held tick ${hook ? hook.tick() : 'no hook'}`,
           charts.join(' '),
         ].join('; ');
       },
-      [...testids],
+      [[...testids], await text(byTestId('connection-status')), await text('main')] as const,
     )
     .catch((e: Error) => `page unreadable: ${e.message}`);
 }
 
 /**
  * The value a chart last plotted for a VPS (its newest point in the visible window); NaN where the
- * chart draws a gap there (the attribute is absent).
+ * chart draws a gap there (the attribute is absent) or is not on the page. Read now, without waiting.
  */
 export async function plotted(page: Page, testid: string, vps: string): Promise<number> {
-  const v = await page.getAttribute(`[data-testid="${testid}"]`, `data-last-${vps}`);
-  return v === null || v === '' ? NaN : Number(v);
+  const v = await attributeNow(page, byTestId(testid), `data-last-${vps}`);
+  return v === undefined || v === '' ? NaN : Number(v);
 }
 
 /** Bounds for a plotted value: strictly above `above`, strictly below `below`. */
