@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { api, openPage, startServer, type RunningServer } from './harness.js';
 import { testBrowser } from './browser.js';
+import { byTestId, textNow } from './lab.js';
 import { fillDisk, smallTmpfs } from '../integration/disk.js';
 
 const disk = smallTmpfs('banner-disk-');
@@ -36,14 +37,16 @@ describe.skipIf(!disk.mounted)('error banners', () => {
   it('say that an action applied but is not saved, and that one over the rate did not apply', async () => {
     const { page, errors } = await openPage(browser!, `${server!.url}/?lab=demo`);
     await expect
-      .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 30_000 })
+      .poll(() => textNow(page, byTestId('connection-status')), { timeout: 30_000 })
       .toMatch(/Live/);
     const banner = page.getByTestId('error-banner');
+    // The banner is read in one look: one gone between a wait and a read would hold the read 30 s.
+    const said = async () => (await textNow(page, byTestId('error-banner'))) ?? '';
 
     fillDisk(filler);
     await page.getByRole('button', { name: 'Pause simulation' }).click();
     await banner.waitFor({ timeout: 15_000 });
-    const notSaved = (await banner.textContent()) ?? '';
+    const notSaved = await said();
     expect(notSaved).toMatch(/^\s*Applied, but not saved yet\./);
     expect(notSaved).toMatch(/applied at tick \d+ and runs in the lab.*The server’s disk is full\./);
     expect(notSaved).not.toMatch(/refused/i);
@@ -55,10 +58,12 @@ describe.skipIf(!disk.mounted)('error banners', () => {
     unlinkSync(filler);
     const step = page.getByRole('button', { name: 'Step one tick' });
     for (let i = 0; i < 6; i++) await step.click();
+    // The words the poll saw are the ones checked after it: a later look may find the banner gone.
+    let overRate = '';
     await expect
-      .poll(() => banner.textContent(), { timeout: 15_000 })
+      .poll(async () => (overRate = await said()), { timeout: 15_000 })
       .toMatch(/^\s*Not applied: too many changes at once\. Wait a second, then do it again\./);
-    expect(await banner.textContent()).toMatch(/At most 1 commands per second\./);
+    expect(overRate).toMatch(/At most 1 commands per second\./);
     expect(errors).toEqual([]);
   }, 90_000);
 });
