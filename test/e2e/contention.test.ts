@@ -7,7 +7,17 @@ import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import type { RunningServer } from './harness.js';
-import { createLab, markers, presetScenario, series, waitChartsPast, waitForState } from './lab.js';
+import {
+  byTestId,
+  chartTick,
+  createLab,
+  markers,
+  presetScenario,
+  series,
+  textNow,
+  waitChartsPast,
+  waitForState,
+} from './lab.js';
 
 const test = browserTest();
 
@@ -57,9 +67,11 @@ describe('noisy neighbour', () => {
     expect(await page.getByTestId('explain-web-1').textContent()).not.toMatch(/batch-1/);
     const hogT = await startHog(server, page, lab);
 
-    const explain = page.getByTestId('explain-web-1');
-    await expect.poll(() => explain.textContent(), { timeout: 15_000 }).toMatch(/batch-1/);
-    const text = (await explain.textContent()) ?? '';
+    // What the poll saw is what is checked: the line re-renders each tick, so read it in one look.
+    let text = '';
+    await expect
+      .poll(async () => (text = (await textNow(page, byTestId('explain-web-1'))) ?? ''), { timeout: 15_000 })
+      .toMatch(/batch-1/);
     expect(text).toMatch(/^\s*web-1 p99 ×/);
     expect(text).toMatch(/cpu_hog|CPU/);
 
@@ -69,12 +81,13 @@ describe('noisy neighbour', () => {
     const announcer = page.getByTestId('focus-announcer');
     expect(await announcer.textContent()).toBe('');
     await page.getByRole('button', { name: 'Focus the charts on web-1' }).click();
-    await expect.poll(() => announcer.textContent()).toMatch(/^web-1 p99 ×.*batch-1/);
+    const announced = () => textNow(page, byTestId('focus-announcer'));
+    await expect.poll(announced).toMatch(/^web-1 p99 ×.*batch-1/);
     await page.getByRole('button', { name: 'Stop focusing on web-1' }).first().click();
-    await expect.poll(() => announcer.textContent()).toBe('');
+    await expect.poll(announced).toBe('');
 
     // The plotted p99 itself climbed, not just the text.
-    const tickNow = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
+    const tickNow = await chartTick(page, 'chart-p99');
     await waitChartsPast(page, tickNow + 10, ['chart-p99']);
     const { before, after } = await p99Around(page, hogT, 0.5);
     expect(after.length).toBeGreaterThan(5);
@@ -92,7 +105,7 @@ describe('noisy neighbour', () => {
     await expect.poll(() => page.getByLabel('Virtualization mode').inputValue()).toBe('full');
     const hogT = await startHog(server, page, lab);
     // Watch five simulated seconds of the hog.
-    const t0 = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
+    const t0 = await chartTick(page, 'chart-p99');
     await waitChartsPast(page, t0 + 50, ['chart-p99']);
     const { before, after } = await p99Around(page, hogT, 0);
     expect(after.length).toBeGreaterThan(30);
@@ -116,16 +129,13 @@ describe('noisy neighbour', () => {
       (st) => (typeof st.mode === 'string' ? st.mode : st.mode.base) === 'full',
       5_000,
     ).catch(async (e: Error) => {
-      const refused = await page
-        .getByTestId('error-banner')
-        .textContent()
-        .catch(() => null);
+      const refused = await textNow(page, byTestId('error-banner')).catch(() => undefined);
       throw new Error(
         `the server did not switch to full${refused ? `; the page says: ${refused.trim()}` : ''} (${e.message.slice(0, 200)})`,
       );
     });
     const switchT = (s.tick * s.tickMs) / 1000;
-    const t0 = Number(await page.getByTestId('chart-p99').getAttribute('data-last-tick'));
+    const t0 = await chartTick(page, 'chart-p99');
     await waitChartsPast(page, t0 + 30, ['chart-p99']);
     const { after } = await p99Around(page, switchT, 1);
     const { before } = await p99Around(page, hogT, 0);
@@ -149,7 +159,7 @@ describe('noisy neighbour', () => {
     });
     await page.getByTestId('compare-view').waitFor();
     // The lab's own mode beside a second one (full when the host can hold every plan, else another).
-    await expect.poll(() => page.getByTestId('compare-mode-0').textContent()).toMatch(/Paravirtualization/);
+    await expect.poll(() => textNow(page, byTestId('compare-mode-0'))).toMatch(/Paravirtualization/);
     const other = await page.evaluate(() => {
       const fig = document.querySelector(
         '[data-testid^="compare-p99-"]:not([data-testid="compare-p99-para"])',
