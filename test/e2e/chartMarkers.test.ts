@@ -10,11 +10,14 @@ import { browserTest } from './fixture.js';
 import { api } from './harness.js';
 import {
   advanceTo,
+  attributeNow,
+  byTestId,
   createLab,
   labState,
   plotted,
   presetScenario,
   stepTo,
+  textNow,
   waitChartsPast,
   waitForPlotted,
   waitForState,
@@ -44,8 +47,9 @@ interface Drawn {
   }[];
 }
 
+/** What a chart drew, read now (null when it is not on the page or drew nothing yet). */
 async function drawn(page: Page, testid: string): Promise<Drawn | null> {
-  const raw = await page.getAttribute(`[data-testid="${testid}"]`, 'data-markers');
+  const raw = await attributeNow(page, byTestId(testid), 'data-markers');
   return raw ? (JSON.parse(raw) as Drawn) : null;
 }
 
@@ -244,7 +248,9 @@ describe('Dom0 / host OS chart', () => {
     // More than ten samples drawn before the storm, so the history below holds a past to compare.
     await waitChartsPast(page, 12, ['chart-host']);
     const host = page.getByTestId('chart-host');
-    await expect.poll(() => host.locator('figcaption').textContent()).toMatch(/Dom0 CPU/);
+    // The caption re-renders as the lines it keys come and go: each look reads it now.
+    const caption = (part = '') => textNow(page, `${byTestId('chart-host')} figcaption${part}`);
+    await expect.poll(() => caption()).toMatch(/Dom0 CPU/);
     const before = await plotted(page, 'chart-host', 'dom0CpuUtil');
     expect(before).toBeGreaterThanOrEqual(0);
     await page.getByRole('button', { name: 'Start io_storm on batch-1' }).click();
@@ -259,9 +265,7 @@ describe('Dom0 / host OS chart', () => {
     expect(held.v[0] * 100).toBeLessThan(before + 5);
     expect(Math.max(...held.v) * 100).toBeGreaterThan(before + 10);
     await page.getByLabel('Virtualization mode').selectOption('hosted');
-    await expect
-      .poll(() => host.locator('figcaption .title').textContent(), { timeout: 15_000 })
-      .toBe('Host OS CPU');
+    await expect.poll(() => caption(' .title'), { timeout: 15_000 }).toBe('Host OS CPU');
     await waitForPlotted(page, 'chart-host', 'hostOsCpuUtil', { above: 0 }, 20_000);
     // Dom0's past is still drawn in the last minute, so its key stays beside the host OS's.
     const keys = (): Promise<string[]> => host.locator('figcaption .key').allTextContents();

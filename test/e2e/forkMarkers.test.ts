@@ -9,7 +9,7 @@ import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { api, unwrap } from './harness.js';
-import { createLab, labState, waitForState } from './lab.js';
+import { attributeNow, byTestId, createLab, labState, waitForState } from './lab.js';
 
 const test = browserTest();
 
@@ -20,8 +20,9 @@ interface Label {
   ahead: boolean;
 }
 
+/** The labels a chart drew, read now (null when it is not on the page or drew nothing yet). */
 async function labels(page: Page, testid: string): Promise<Label[] | null> {
-  const raw = await page.getAttribute(`[data-testid="${testid}"]`, 'data-markers');
+  const raw = await attributeNow(page, byTestId(testid), 'data-markers');
   return raw ? (JSON.parse(raw) as { labels: Label[] }).labels : null;
 }
 
