@@ -8,7 +8,17 @@ import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { api } from './harness.js';
-import { advanceTo, createLab, labState, series, waitChartsPast, waitForState } from './lab.js';
+import {
+  advanceTo,
+  attributeNow,
+  byTestId,
+  createLab,
+  labState,
+  series,
+  textNow,
+  waitChartsPast,
+  waitForState,
+} from './lab.js';
 
 const test = browserTest();
 
@@ -49,17 +59,16 @@ describe('dashboard, second pass', () => {
     expect([s.mode, s.compareMode]).toEqual(['para', 'full']);
     expect(s.tick).toBeGreaterThanOrEqual(before.tick);
     expect(s.vps.find((v) => v.id === 'batch-1')!.load.cpu).toBe(0.95);
-    await expect.poll(() => page.getByTestId('compare-mode-0').textContent()).toMatch(/para/i);
-    await expect.poll(() => page.getByTestId('compare-mode-1').textContent()).toMatch(/full/i);
+    // Each poll reads the page now: a read that waits holds a poll 30 s on an element re-rendered away.
+    await expect.poll(() => textNow(page, byTestId('compare-mode-0'))).toMatch(/para/i);
+    await expect.poll(() => textNow(page, byTestId('compare-mode-1'))).toMatch(/full/i);
     for (const kind of ['p99', 'throughput']) {
-      const left = page.getByTestId(`compare-${kind}-para`);
-      const right = page.getByTestId(`compare-${kind}-full`);
       await expect
         .poll(
           async () => {
             const [a, b] = [
-              await left.getAttribute('data-y-range'),
-              await right.getAttribute('data-y-range'),
+              await attributeNow(page, byTestId(`compare-${kind}-para`), 'data-y-range'),
+              await attributeNow(page, byTestId(`compare-${kind}-full`), 'data-y-range'),
             ];
             return a && a === b ? a : `${a} ≠ ${b}`;
           },
@@ -84,9 +93,14 @@ describe('dashboard, second pass', () => {
     // A compare lab keeps its modes: the mode menu is locked.
     expect(await page.getByLabel('Virtualization mode').isDisabled()).toBe(true);
     // The side-by-side table fits its panel at 1280 px, a state apart from its health figure.
-    const row = page.getByTestId('compare-row-batch-1');
-    await expect.poll(() => row.innerText(), { timeout: 15_000 }).toMatch(/degraded|dnr|down/);
-    expect(await row.innerText()).not.toMatch(/\d(degraded|dnr|down|rebooting)/);
+    // The row the poll saw is the one checked: it re-renders each tick.
+    let row = '';
+    await expect
+      .poll(async () => (row = (await textNow(page, byTestId('compare-row-batch-1'), 'innerText')) ?? ''), {
+        timeout: 15_000,
+      })
+      .toMatch(/degraded|dnr|down/);
+    expect(row).not.toMatch(/\d(degraded|dnr|down|rebooting)/);
     const table = page.getByRole('region', { name: 'Side by side, now' });
     const [wide, room] = await table.evaluate((t) => [t.scrollWidth, t.clientWidth]);
     expect(wide, `table ${wide} px in a panel of ${room}`).toBeLessThanOrEqual(room);
@@ -169,15 +183,16 @@ describe('dashboard, second pass', () => {
     await page.getByRole('button', { name: 'Start cpu_hog on batch-1' }).click();
     await waitForState(server, lab, (s) => s.faults.some((f) => f.vps === 'batch-1'));
     await expect
-      .poll(() => page.getByTestId('explain-db-1').getAttribute('class'), { timeout: 10_000 })
+      .poll(() => attributeNow(page, byTestId('explain-db-1'), 'class'), { timeout: 10_000 })
       .not.toMatch(/quiet/);
     expect(await controls(), 'the controls moved when the reasons changed').toEqual(quiet);
     expect(await page.getByTestId('focus-chip').count()).toBe(0);
     await page.getByRole('button', { name: 'Focus the charts on web-1' }).click();
-    await expect.poll(() => page.getByTestId('focus-chip').textContent()).toMatch(/Focus: web-1/);
+    const chip = () => textNow(page, byTestId('focus-chip'));
+    await expect.poll(chip).toMatch(/Focus: web-1/);
     await page.getByRole('button', { name: 'Start io_storm on db-1' }).click();
     await waitForState(server, lab, (s) => s.faults.some((f) => f.vps === 'db-1'));
-    expect(await page.getByTestId('focus-chip').textContent()).toMatch(/Focus: web-1/);
+    expect(await chip()).toMatch(/Focus: web-1/);
     await page.getByTestId('focus-chip').click();
     await expect.poll(() => page.getByTestId('focus-chip').count()).toBe(0);
     expect(errors).toEqual([]);
@@ -254,7 +269,11 @@ describe('dashboard, second pass', () => {
     await page.keyboard.press('Enter');
     await server.restart();
     await banner.waitFor({ state: 'detached', timeout: 30_000 });
-    await expect.poll(() => undo.getAttribute('aria-disabled'), { timeout: 15_000 }).toBe('false');
+    await expect
+      .poll(() => attributeNow(page, `${byTestId('undo-remove')} button.primary`, 'aria-disabled'), {
+        timeout: 15_000,
+      })
+      .toBe('false');
     expect(await hasFocus(), 'the focus once back online').toBe(true);
     expect(
       (await labState(server, lab)).vps.some((v) => v.id === 'mail-1'),
@@ -318,7 +337,7 @@ describe('dashboard, second pass', () => {
     expect(s.tick).toBeLessThan(tickBefore + 10);
     await expect.poll(() => page.getByLabel('Virtualization mode').inputValue()).toBe('para');
     await page.getByTestId('vps-card-db-1').waitFor({ timeout: 10_000 });
-    await expect.poll(() => page.getByTestId('event-log').textContent()).toMatch(/lab reset to its start/);
+    await expect.poll(() => textNow(page, byTestId('event-log'))).toMatch(/lab reset to its start/);
     expect(errors).toEqual([]);
   }, 60_000);
 });
