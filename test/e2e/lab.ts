@@ -182,6 +182,23 @@ export async function textNow(
 }
 
 /**
+ * Waits until an element matches `selector` and returns what it said then (`textContent`), read in
+ * the same look. A `waitFor()` and then a `textContent()` leave a gap in which a banner or row that
+ * comes and goes can leave, and the read then waits 30 s for it to come back.
+ */
+export async function textWhenShown(page: Page, selector: string, timeout = 30_000): Promise<string> {
+  const h = await page.waitForFunction(
+    (selector) => {
+      const el = document.querySelector(selector);
+      return el ? { text: el.textContent ?? '' } : null;
+    },
+    selector,
+    { timeout },
+  );
+  return ((await h.jsonValue()) as { text: string }).text;
+}
+
+/**
  * An attribute of the first element matching `selector` right now, or undefined when there is no
  * such element or attribute. One look that never waits, as textNow.
  */
