@@ -9,11 +9,14 @@ import { browserTest } from './fixture.js';
 import type { RunningServer } from './harness.js';
 import {
   advanceUntil,
+  attributeNow,
+  byTestId,
   chartTick,
   createLab,
   plotted,
   presetScenario,
   stepTo,
+  textNow,
   waitChartsPast,
   waitForPlotted,
   waitForState,
@@ -84,19 +87,19 @@ describe('failure domains', () => {
     await page.getByRole('button', { name: 'Start kernel_panic on web-1' }).click();
     const down = await waitCards(page, 'allOut');
     expect(Object.keys(down)).toEqual(IDS);
-    await expect
-      .poll(() => page.getByTestId('explain-db-1').textContent())
-      .toMatch(/db-1 (is down|is rebooting)/);
+    // Lines, rows and edges come and go with the states they tell of: each is read now, in one look.
+    await expect.poll(() => textNow(page, byTestId('explain-db-1'))).toMatch(/db-1 (is down|is rebooting)/);
     // Who hurts whom shows the blast radius, not a share fading in: every container down, by web-1.
-    const row = page.getByTestId('culprit-web-1');
-    await expect.poll(() => row.textContent()).toMatch(/via the shared kernel takes down/);
+    await expect
+      .poll(() => textNow(page, byTestId('culprit-web-1')))
+      .toMatch(/via the shared kernel takes down/);
     for (const id of IDS.filter((x) => x !== 'web-1'))
-      expect(await page.getByTestId(`edge-${id}-web-1`).textContent(), id).toMatch(/down$/);
+      expect(await textNow(page, byTestId(`edge-${id}-web-1`)), id).toMatch(/down$/);
     // A guest that is down does no disk I/O: its disk latency is a gap, not a plunge to the log
     // scale's floor (which read as a disk gone a thousand times faster and squashed the axis).
     const downAt = await chartTick(page, 'chart-disk');
     await waitChartsPast(page, downAt + 10, ['chart-disk']);
-    const range = (await page.getByTestId('chart-disk').getAttribute('data-y-range'))!;
+    const range = (await attributeNow(page, byTestId('chart-disk'), 'data-y-range'))!;
     expect(Number(range.split(':')[0]), `disk latency axis ${range}`).toBeGreaterThanOrEqual(0.1);
     // A 30 s reboot, stepped through.
     await stepUntilUp(server, lab, page);
@@ -122,11 +125,10 @@ describe('failure domains', () => {
       victims,
       { timeout: 20_000, polling: 100 },
     );
-    const row = page.getByTestId('culprit-ci-1');
-    await expect.poll(() => row.textContent()).toMatch(/via the shared kernel hangs/);
+    await expect.poll(() => textNow(page, byTestId('culprit-ci-1'))).toMatch(/via the shared kernel hangs/);
     for (const id of victims) {
-      expect(await page.getByTestId(`vps-card-${id}`).getAttribute('data-state'), id).toBe('dnr');
-      expect(await page.getByTestId(`edge-${id}-ci-1`).textContent(), id).toMatch(/DNR$/);
+      expect(await attributeNow(page, byTestId(`vps-card-${id}`), 'data-state'), id).toBe('dnr');
+      expect(await textNow(page, byTestId(`edge-${id}-ci-1`)), id).toMatch(/DNR$/);
     }
     expect(errors).toEqual([]);
   }, 90_000);
@@ -139,7 +141,7 @@ describe('failure domains', () => {
     const seen = await waitCards(page, 'web1Out');
     for (const id of IDS.slice(1)) expect(OUT, `${id} stays up`).not.toContain(seen[id]);
     // Still up a few simulated seconds into web-1's reboot.
-    const t = Number(await page.getByTestId('chart-health').getAttribute('data-last-tick'));
+    const t = await chartTick(page, 'chart-health');
     await stepTo(server, lab, t + 32);
     await waitChartsPast(page, t + 30, ['chart-health']);
     const later = await cardStates(page);
@@ -172,9 +174,12 @@ describe('failure domains', () => {
     await waitChartsPast(page, 5);
     await page.getByRole('button', { name: 'Crash Dom0' }).click();
     await waitForState(server, lab, (s) => s.hostFaults.some((f) => f.fault === 'dom0_crash'));
-    const who = page.getByTestId('who-hurts-whom');
-    await expect.poll(() => who.textContent(), { timeout: 15_000 }).toMatch(/Dom0 has crashed/);
-    expect(await who.textContent()).not.toMatch(/spread across many/);
+    // What the poll saw is what is checked: the panel re-renders each tick.
+    let who = '';
+    await expect
+      .poll(async () => (who = (await textNow(page, byTestId('who-hurts-whom'))) ?? ''), { timeout: 15_000 })
+      .toMatch(/Dom0 has crashed/);
+    expect(who).not.toMatch(/spread across many/);
     expect(errors).toEqual([]);
   }, 60_000);
 
@@ -204,7 +209,7 @@ describe('failure domains', () => {
       st.vps.some((v) => v.id === 'shop-1' && v.vcpus === 6 && v.ramGiB === 16),
     );
     expect(s.tick).toBeGreaterThanOrEqual(tickBefore);
-    await expect.poll(() => card.textContent()).toMatch(/6 vCPUs/);
+    await expect.poll(() => textNow(page, byTestId('vps-card-shop-1'))).toMatch(/6 vCPUs/);
     // Three times the cores for the same share of its plan: it serves far more, and never went down.
     await waitForPlotted(page, 'chart-throughput', 'shop-1', { above: before * 1.5 });
     expect(['running', 'degraded']).toContain(await card.getAttribute('data-state'));
@@ -227,7 +232,7 @@ describe('failure domains', () => {
       cells += Number(m![2]);
     }
     expect(await page.locator('[data-testid^="score-"]').count()).toBeGreaterThanOrEqual(cells);
-    await expect.poll(() => view.textContent()).toMatch(/cpu_hog|CPU/);
+    await expect.poll(() => textNow(page, byTestId('scorecard-view'))).toMatch(/cpu_hog|CPU/);
     // On a phone the table scrolls in its panel: each cell's figures stay on one line, the page does not scroll sideways.
     await page.setViewportSize({ width: 390, height: 844 });
     const wrapped = (): Promise<string[]> =>
