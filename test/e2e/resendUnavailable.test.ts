@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureClientBuilt, openPage, ROOT } from './harness.js';
 import { testBrowser } from './browser.js';
+import { byTestId, textNow, textWhenShown } from './lab.js';
 import { http } from '../integration/helpers.js';
 import {
   startRedis,
@@ -62,31 +63,27 @@ async function freeze(page: Page): Promise<void> {
   await expect
     .poll(async () => (await http(`${owner.url}/healthz`)).body.data.redisAnswers, { timeout: 15_000 })
     .toBe(false);
-  await expect
-    .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 15_000 })
-    .toMatch(/Held/);
+  await expect.poll(() => textNow(page, byTestId('connection-status')), { timeout: 15_000 }).toMatch(/Held/);
 }
 
 async function thaw(page: Page): Promise<void> {
   redis.proc.kill('SIGCONT');
-  await expect
-    .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 30_000 })
-    .toMatch(/Live/);
+  await expect.poll(() => textNow(page, byTestId('connection-status')), { timeout: 30_000 }).toMatch(/Live/);
 }
 
 describe('an action answered UNAVAILABLE', () => {
   it('is sent again by the page, saying so, and applies once when the store answers', async () => {
     const { page, errors } = await openPage(browser, `${owner.url}/?lab=again`);
     await expect
-      .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 30_000 })
+      .poll(() => textNow(page, byTestId('connection-status')), { timeout: 30_000 })
       .toMatch(/Live/);
     const resend = page.getByTestId('resend-banner');
     const error = page.getByTestId('error-banner');
 
     await freeze(page);
     await page.getByRole('button', { name: 'Pause simulation' }).click();
-    await resend.waitFor({ timeout: 15_000 });
-    expect(await resend.textContent()).toMatch(
+    // Each banner is waited for and read in one look: the resend banner leaves when a try is answered.
+    expect(await textWhenShown(page, byTestId('resend-banner'), 15_000)).toMatch(
       /Not confirmed yet: sending it again \(try \d of 5\)….*held.*Redis.*nothing was applied/,
     );
     expect(await error.count()).toBe(0);
@@ -111,8 +108,7 @@ describe('an action answered UNAVAILABLE', () => {
     await freeze(page);
     await page.getByRole('button', { name: 'Pause simulation' }).click();
     await resend.waitFor({ timeout: 15_000 });
-    await error.waitFor({ timeout: 40_000 });
-    expect(await error.textContent()).toMatch(
+    expect(await textWhenShown(page, byTestId('error-banner'), 40_000)).toMatch(
       /^\s*Sent 5 times, and the lab could not be reached: not applied as far as the page can tell\. Do it again in a moment\..*Redis/,
     );
     expect(await resend.count()).toBe(0);
