@@ -24,7 +24,7 @@ import {
   type RedisHandle,
   type ServerProcess,
 } from '../integration/cluster/harness.js';
-import { waitChartsPast } from './lab.js';
+import { byTestId, textNow, textWhenShown, waitChartsPast } from './lab.js';
 
 const env = { CLIENT_DIR: path.join(ROOT, 'dist/client') };
 /** Made on the process named, not placed by load elsewhere. */
@@ -60,8 +60,9 @@ afterAll(async () => {
 describe('the process running a lab is killed right after it acknowledged a command', () => {
   it('a page on another process says the lab is held because its server went silent, then is live with the command', async () => {
     const { page, errors } = await openPage(browser, `${other.url}/?lab=killed`);
-    const status = page.getByTestId('connection-status');
-    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('Live');
+    // Statuses are read now and banners waited for and read in one look: they come and go.
+    const status = () => textNow(page, byTestId('connection-status'));
+    await expect.poll(status, { timeout: 30_000 }).toBe('Live');
     await waitChartsPast(page, 2);
 
     const ack = await http(`${owner.url}/api/labs/killed/commands`, {
@@ -72,39 +73,34 @@ describe('the process running a lab is killed right after it acknowledged a comm
     await owner.kill('SIGKILL');
 
     // Nothing can take the lab over yet: the page stays held, and says why.
-    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('Held');
-    const banner = page.getByTestId('held-banner');
-    await banner.waitFor({ timeout: 10_000 });
-    const said = (await banner.textContent()) ?? '';
+    await expect.poll(status, { timeout: 30_000 }).toBe('Held');
+    const said = await textWhenShown(page, byTestId('held-banner'), 10_000);
     expect(said).toMatch(/server running this lab has gone silent/);
     expect(said, 'Redis answers every process left').not.toMatch(/does not answer/);
 
     // A click meanwhile is refused by the page's server at once, saying why and that nothing applied.
     await page.getByRole('button', { name: 'Pause simulation' }).click();
-    const resend = page.getByTestId('resend-banner');
-    await resend.waitFor({ timeout: 60_000 });
-    expect(await resend.textContent()).toMatch(
+    expect(await textWhenShown(page, byTestId('resend-banner'), 60_000)).toMatch(
       /Not confirmed yet: sending it again \(try \d of 5\)….*held.*gone silent.*nothing was applied/,
     );
     // Past its last try (nothing takes the lab over yet), the page says it did not get through.
-    const error = page.getByTestId('error-banner');
-    await error.waitFor({ timeout: 60_000 });
-    expect(await error.textContent()).toMatch(/^\s*Sent 5 times.*gone silent/);
+    expect(await textWhenShown(page, byTestId('error-banner'), 60_000)).toMatch(
+      /^\s*Sent 5 times.*gone silent/,
+    );
 
     // A page opened now is told the same, not "Live" over a lab nothing steps.
     const late = await openPage(browser, `${other.url}/?lab=killed`);
-    const lateStatus = late.page.getByTestId('connection-status');
-    await expect.poll(() => lateStatus.textContent(), { timeout: 30_000 }).toBe('Held');
-    expect(await late.page.getByTestId('held-banner').textContent()).toMatch(
+    await expect
+      .poll(() => textNow(late.page, byTestId('connection-status')), { timeout: 30_000 })
+      .toBe('Held');
+    expect(await textWhenShown(late.page, byTestId('held-banner'))).toMatch(
       /server running this lab has gone silent/,
     );
 
     // A process with room takes the lab over from Redis: live again, the command kept.
     const taker = await startServer(redis.url, env);
     for (const p of [page, late.page]) {
-      await expect
-        .poll(() => p.getByTestId('connection-status').textContent(), { timeout: 60_000 })
-        .toBe('Live');
+      await expect.poll(() => textNow(p, byTestId('connection-status')), { timeout: 60_000 }).toBe('Live');
       await p.getByTestId('held-banner').waitFor({ state: 'detached', timeout: 10_000 });
     }
     await waitChartsPast(late.page, 2);
