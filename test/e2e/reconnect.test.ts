@@ -7,7 +7,16 @@
 import { describe, expect } from 'vitest';
 import { browserTest } from './fixture.js';
 import { api, unwrap } from './harness.js';
-import { chartTick, createLab, labState, series, waitChartsPast } from './lab.js';
+import {
+  byTestId,
+  chartTick,
+  createLab,
+  labState,
+  series,
+  textNow,
+  textWhenShown,
+  waitChartsPast,
+} from './lab.js';
 
 const test = browserTest();
 
@@ -20,16 +29,16 @@ describe('server restart', () => {
     await waitChartsPast(page, 10);
     expect(await page.getByTestId('disconnected-banner').count()).toBe(0);
     const viewers = page.getByTestId('viewers');
-    await expect.poll(() => viewers.textContent()).toBe('1 watching');
+    // The viewer count leaves while disconnected, and the banner once back: each is read in one look.
+    const watching = () => textNow(page, byTestId('viewers'));
+    const status = () => textNow(page, byTestId('connection-status'));
+    await expect.poll(watching).toBe('1 watching');
 
     const before = await labState(server, 'demo');
     await server.stop('SIGTERM');
     const banner = page.getByTestId('disconnected-banner');
-    await banner.waitFor({ timeout: 10_000 });
-    expect(await banner.textContent()).toMatch(/reconnect/i);
-    await expect
-      .poll(() => page.getByTestId('connection-status').textContent())
-      .toMatch(/Offline|Connecting/);
+    expect(await textWhenShown(page, byTestId('disconnected-banner'), 10_000)).toMatch(/reconnect/i);
+    await expect.poll(status).toMatch(/Offline|Connecting/);
     const tickWhileDown = await chartTick(page, 'chart-p99');
     // Nothing offers to steer while nothing can be sent, and the charts do not claim to be live.
     // Each control says it is unavailable (aria-disabled: it keeps a keyboard's focus, where
@@ -53,9 +62,7 @@ describe('server restart', () => {
 
     await server.restart();
     await banner.waitFor({ state: 'detached', timeout: 20_000 });
-    await expect
-      .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 })
-      .toMatch(/Live/);
+    await expect.poll(status, { timeout: 10_000 }).toMatch(/Live/);
     await expect.poll(() => hog.getAttribute('aria-disabled'), { timeout: 10_000 }).toBe('false');
     expect(await slider.getAttribute('aria-disabled')).toBe('false');
     const back = await labState(server, 'demo');
@@ -65,7 +72,7 @@ describe('server restart', () => {
       before.vps.find((v) => v.id === 'web-1')!.load,
     );
     expect(await page.getByTestId('follow-status').textContent()).toMatch(/Live/);
-    await expect.poll(() => viewers.textContent()).toBe('1 watching');
+    await expect.poll(watching).toBe('1 watching');
     // Ticks continue from where the lab was saved, and keep coming.
     const resumed = await waitChartsPast(page, tickWhileDown, ['chart-p99'], 20_000);
     await waitChartsPast(page, resumed + 5, ['chart-p99'], 20_000);
