@@ -6,7 +6,7 @@
  */
 import { describe, expect } from 'vitest';
 import { browserTest } from './fixture.js';
-import { createLab, presetScenario } from './lab.js';
+import { byTestId, createLab, presetScenario, textNow } from './lab.js';
 
 const test = browserTest();
 
@@ -20,14 +20,19 @@ describe('a VPS that does not respond', () => {
     await cpu.focus();
     await page.keyboard.press('End');
     await page.getByRole('button', { name: 'Start cpu_hog on batch-1' }).click();
-    await expect.poll(() => card.textContent(), { timeout: 40_000 }).toMatch(/\bDNR\b/);
-    const sub = card.locator('[data-testid="p99-batch-1"] + dd');
-    await expect.poll(() => sub.textContent(), { timeout: 10_000 }).toMatch(/^timed out$/);
-    expect(await sub.textContent()).not.toMatch(/as if\s+alone/);
+    // The card re-renders each tick: each look reads it now, never waiting on a figure re-rendered away.
+    await expect
+      .poll(() => textNow(page, byTestId('vps-card-batch-1')), { timeout: 40_000 })
+      .toMatch(/\bDNR\b/);
+    const sub = `${byTestId('vps-card-batch-1')} ${byTestId('p99-batch-1')} + dd`;
+    await expect.poll(() => textNow(page, sub), { timeout: 10_000 }).toMatch(/^timed out$/);
+    expect(await textNow(page, sub)).not.toMatch(/as if\s+alone/);
     // Whole on a phone too, not cut to an ellipsis in its narrow column.
     const phone = await open(`/?lab=${lab}`, { width: 360, height: 740, touch: true });
     const small = phone.page.locator('[data-testid="p99-batch-1"] + dd');
-    await expect.poll(() => small.textContent(), { timeout: 15_000 }).toMatch(/^timed out$/);
+    await expect
+      .poll(() => textNow(phone.page, `${byTestId('p99-batch-1')} + dd`), { timeout: 15_000 })
+      .toMatch(/^timed out$/);
     await small.scrollIntoViewIfNeeded();
     const fit = await small.evaluate((e) => [e.scrollWidth, e.clientWidth]);
     expect(fit[1], 'laid out').toBeGreaterThan(0);
