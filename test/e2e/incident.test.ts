@@ -14,15 +14,24 @@ import type { Page } from 'playwright-core';
 import { parseScenario } from '../../shared/commands.js';
 import { browserTest } from './fixture.js';
 import { ROOT } from './harness.js';
-import { createLab, plotted, presetScenario, waitChartsPast, waitForPlotted } from './lab.js';
+import {
+  byTestId,
+  createLab,
+  plotted,
+  presetScenario,
+  textNow,
+  textWhenShown,
+  waitChartsPast,
+  waitForPlotted,
+} from './lab.js';
 
 const test = browserTest();
 
 const VICTIMS = ['web-1', 'web-2', 'db-1'];
 
-/** The percentage a host tile shows ("100 %" → 1). */
+/** The percentage a host tile shows now ("100 %" → 1; NaN when it shows none). */
 async function tileShare(page: Page, testid: string): Promise<number> {
-  const text = (await page.getByTestId(testid).locator('.v').textContent()) ?? '';
+  const text = (await textNow(page, `${byTestId(testid)} .v`)) ?? '';
   const m = /([\d.]+)\s*%/.exec(text);
   return m ? Number(m[1]) / 100 : NaN;
 }
@@ -57,10 +66,10 @@ describe('incident', () => {
       expect(dom0Before).toBeLessThan(0.9);
       for (const id of VICTIMS) await waitForPlotted(page, 'chart-p99', id, { above: baseline[id] * 2 });
       for (const id of VICTIMS) {
-        const edge = page.getByTestId(`edge-${id}-batch-1`);
-        await edge.first().waitFor({ timeout: 10_000 });
-        // Its row names the culprit and the path (rows are grouped by culprit and resource).
-        expect(await edge.first().locator('xpath=ancestor::li[1]').textContent()).toMatch(/disk|dom0/i);
+        // Its row names the culprit and the path (rows are grouped by culprit and resource). Rows come
+        // and go with the shares: the first row holding the edge is waited for and read in one look.
+        const row = await textWhenShown(page, `li:has(${byTestId(`edge-${id}-batch-1`)})`, 10_000);
+        expect(row).toMatch(/disk|dom0/i);
       }
 
       await page.getByRole('button', { name: 'Stop io_storm on batch-1' }).click();
