@@ -19,6 +19,7 @@ import {
   type RedisHandle,
   type ServerProcess,
 } from '../integration/cluster/harness.js';
+import { byTestId, textNow, textWhenShown } from './lab.js';
 
 let redis: RedisHandle;
 let owner: ServerProcess;
@@ -70,11 +71,12 @@ function lastHeld(): number {
 describe('a lab its owner cannot step while Redis does not answer', () => {
   it('the page says the lab is held, and once Redis answers it is live again without a burst', async () => {
     const { page, errors } = await openPage(browser, `${owner.url}/?lab=held`);
-    const status = page.getByTestId('connection-status');
-    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/Live/);
+    // Statuses are read now, and banners waited for and read in one look: a hold comes and goes.
+    const status = () => textNow(page, byTestId('connection-status'));
+    await expect.poll(status, { timeout: 30_000 }).toMatch(/Live/);
     const far = await openPage(browser, `${other.url}/?lab=held`);
-    const farStatus = far.page.getByTestId('connection-status');
-    await expect.poll(() => farStatus.textContent(), { timeout: 30_000 }).toMatch(/Live/);
+    const farStatus = () => textNow(far.page, byTestId('connection-status'));
+    await expect.poll(farStatus, { timeout: 30_000 }).toMatch(/Live/);
     await waitFor(viewer, 'frame', () => true, 15_000);
 
     redis.proc.kill('SIGSTOP');
@@ -86,23 +88,21 @@ describe('a lab its owner cannot step while Redis does not answer', () => {
       .poll(async () => (await http(`${owner.url}/healthz`)).body.data.redisAnswers, { timeout: 15_000 })
       .toBe(false);
     await expect.poll(() => seen[lastHeld()], { timeout: 15_000 }).toEqual({ held: 'store' });
-    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/Held/);
-    const banner = page.getByTestId('held-banner');
-    await banner.waitFor({ timeout: 10_000 });
-    expect(await banner.textContent()).toMatch(/held.*store \(Redis\) does not answer.*stopped stepping/);
+    await expect.poll(status, { timeout: 10_000 }).toMatch(/Held/);
+    expect(await textWhenShown(page, byTestId('held-banner'), 10_000)).toMatch(
+      /held.*store \(Redis\) does not answer.*stopped stepping/,
+    );
     expect(await page.getByTestId('follow-status').textContent()).not.toMatch(/Live/);
     // The page on the other process is told by its own server, which Redis does not answer either.
-    await expect.poll(() => farStatus.textContent(), { timeout: 15_000 }).toMatch(/Held/);
-    const farBanner = far.page.getByTestId('held-banner');
-    await farBanner.waitFor({ timeout: 10_000 });
-    expect(await farBanner.textContent()).toMatch(
+    await expect.poll(farStatus, { timeout: 15_000 }).toMatch(/Held/);
+    expect(await textWhenShown(far.page, byTestId('held-banner'), 10_000)).toMatch(
       /held for this page.*store \(Redis\) does not answer the server this page is connected to/,
     );
 
     // A page opened meanwhile learns it from its snapshot.
     const late = await openPage(browser, `${owner.url}/?lab=held`);
     await expect
-      .poll(() => late.page.getByTestId('connection-status').textContent(), { timeout: 30_000 })
+      .poll(() => textNow(late.page, byTestId('connection-status')), { timeout: 30_000 })
       .toMatch(/Held/);
     await late.page.getByTestId('held-banner').waitFor({ timeout: 10_000 });
 
@@ -124,9 +124,7 @@ describe('a lab its owner cannot step while Redis does not answer', () => {
     // Held at least 6 s (60 ticks at 1×): caught up, the first frame would be that far ahead.
     expect(next - lastTick, `first frame after the hold (tick ${lastTick} before it)`).toBeLessThan(15);
     for (const p of [page, late.page, far.page]) {
-      await expect
-        .poll(() => p.getByTestId('connection-status').textContent(), { timeout: 15_000 })
-        .toMatch(/Live/);
+      await expect.poll(() => textNow(p, byTestId('connection-status')), { timeout: 15_000 }).toMatch(/Live/);
       await p.getByTestId('held-banner').waitFor({ state: 'detached', timeout: 10_000 });
     }
     await late.context.close();
