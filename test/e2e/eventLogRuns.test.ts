@@ -34,9 +34,11 @@ describe('event log', () => {
 
     const log = page.getByTestId('event-log');
     const loadLines = log.locator('li', { hasText: 'batch-1: load cpu' });
-    await expect.poll(() => loadLines.first().textContent(), { timeout: 10_000 }).toContain(end);
+    // The line is re-rendered as steps join it: read it now, never waiting on one re-rendered away.
+    const firstLoadLine = async () => (await loadLines.allTextContents())[0];
+    await expect.poll(firstLoadLine, { timeout: 10_000 }).toContain(end);
     expect(await loadLines.count(), 'lines for the run of steps').toBe(1);
-    expect(await loadLines.first().textContent()).toMatch(/8 changes/);
+    expect(await firstLoadLine()).toMatch(/8 changes/);
     expect(await log.locator('li', { hasText: 'cpu_hog started on ci-1' }).count()).toBe(1);
     // A step of another slider is a line of its own.
     await page.getByLabel('batch-1 memory load').focus();
