@@ -10,7 +10,7 @@ import { describe, expect } from 'vitest';
 import { browserTest } from './fixture.js';
 import { focused } from './focus.js';
 import { api, unwrap } from './harness.js';
-import { advanceTo, createLab, waitChartsPast } from './lab.js';
+import { advanceTo, byTestId, createLab, textNow, textWhenShown, waitChartsPast } from './lab.js';
 
 const test = browserTest();
 
@@ -27,8 +27,8 @@ describe('a VPS the charts focus on, removed', () => {
     const chip = page.getByTestId('focus-chip');
     await chip.waitFor();
     expect(await focused(page)).toBe('Stop focusing on batch-1');
-    const announcer = page.getByTestId('focus-announcer');
-    await expect.poll(() => announcer.textContent()).toMatch(/^batch-1/);
+    const announced = () => textNow(page, byTestId('focus-announcer'));
+    await expect.poll(announced).toMatch(/^batch-1/);
 
     // Removed from elsewhere (another browser, a script): the command goes to the server.
     const r = await api(server, `/api/labs/${lab}/commands`, { body: { type: 'removeVps', vps: 'batch-1' } });
@@ -41,7 +41,7 @@ describe('a VPS the charts focus on, removed', () => {
       b.map((e) => e.textContent),
     );
     expect(pressed).toEqual([]);
-    expect(await announcer.textContent()).not.toMatch(/batch-1/);
+    expect(await announced()).not.toMatch(/batch-1/);
     // The card after batch-1's (the demo's order: web-1, db-1, cache-1, batch-1, ci-1, mail-1).
     await expect.poll(() => focused(page), { timeout: 10_000 }).toBe('Focus the charts on ci-1');
 
@@ -53,9 +53,8 @@ describe('a VPS the charts focus on, removed', () => {
     await canvas.scrollIntoViewIfNeeded();
     const box = (await canvas.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.85, box.y + box.height / 2);
-    const readout = page.getByTestId('readout');
-    await readout.waitFor({ timeout: 10_000 });
-    const text = (await readout.textContent()) ?? '';
+    // Waited for and read in one look: the readout can leave between a wait and a read.
+    const text = await textWhenShown(page, byTestId('readout'), 10_000);
     for (const id of ['web-1', 'db-1', 'cache-1', 'ci-1', 'mail-1']) expect(text).toContain(id);
     expect(text).not.toContain('batch-1');
     expect(errors).toEqual([]);
