@@ -6,7 +6,7 @@
 import { describe, expect } from 'vitest';
 import type { Scenario } from '../../shared/commands.js';
 import { browserTest } from './fixture.js';
-import { createLab, waitChartsPast } from './lab.js';
+import { byTestId, createLab, textNow, waitChartsPast } from './lab.js';
 
 const test = browserTest();
 
@@ -43,9 +43,8 @@ describe('a VPS held back by its own load', () => {
     const lab = await createLab(server, { scenario });
     const { page, errors } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 10);
-    const card = page.getByTestId('explain-batch-1');
     await expect
-      .poll(() => card.textContent(), { timeout: 15_000 })
+      .poll(() => textNow(page, byTestId('explain-batch-1')), { timeout: 15_000 })
       .toMatch(
         /batch-1 is held back by its own CPU cap \(fixed quota\), not by its neighbours: .* by its own load/,
       );
