@@ -7,7 +7,7 @@ import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { api } from './harness.js';
-import { createLab, series, waitChartsPast } from './lab.js';
+import { byTestId, createLab, series, textNow, waitChartsPast } from './lab.js';
 
 const test = browserTest();
 
@@ -48,8 +48,9 @@ describe('chart summaries', () => {
     expect(hog.status).toBe(200);
     const { page, errors } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 20);
-    const said = page.getByTestId('summary-chart-p99');
-    await expect.poll(() => said.textContent(), { timeout: 20_000 }).toMatch(/highest/);
+    // The summary re-renders each tick: each look reads it now.
+    const said = () => textNow(page, byTestId('summary-chart-p99'));
+    await expect.poll(said, { timeout: 20_000 }).toMatch(/highest/);
 
     // Each chart's image is described by its summary (what a screen reader reads with it).
     const charts = (await images(page)).filter((i) => /chart; drag to zoom$/.test(i.name));
@@ -58,7 +59,7 @@ describe('chart summaries', () => {
       expect(c.description, c.name).toMatch(/over simulated time, in .+\. At \d+:\d\d: /);
 
     // The p99 summary names the VPS the chart drew highest at the time it states, with its value.
-    const text = (await said.textContent())!;
+    const text = (await said())!;
     const m = /At (\d+):(\d\d): highest (\S+), ([\d.]+) ms; lowest (\S+), ([\d.]+) ms/.exec(text);
     expect(m, text).not.toBeNull();
     const [, min, sec, high, highV] = m!;

@@ -7,7 +7,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
-import { addVpss, createLab } from './lab.js';
+import { addVpss, byTestId, createLab, textNow } from './lab.js';
 import { clippedText, cutCaptions } from './clipped.js';
 import { resize } from './boxes.js';
 
@@ -69,7 +69,7 @@ describe("the compare view's charts between 961 and 1280 px and on a phone", () 
     await addVpss(server, lab, ['queue-1', 'queue-2', 'queue-3'], 9);
     await page.getByTestId('compare-row-queue-3').waitFor({ timeout: 15_000 });
     await expect
-      .poll(() => page.getByTestId('compare-steal-full').locator('figcaption').textContent())
+      .poll(() => textNow(page, `${byTestId('compare-steal-full')} figcaption`))
       .toMatch(/\(highlighted VPS\)/);
     for (const width of widths) await check(page, width, 720, 'nine VPSs');
 

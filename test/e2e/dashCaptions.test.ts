@@ -6,7 +6,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
-import { addVpss, createLab } from './lab.js';
+import { addVpss, byTestId, createLab, textNow } from './lab.js';
 import { cutCaptions } from './clipped.js';
 import { resize } from './boxes.js';
 
@@ -40,7 +40,7 @@ describe("the dashboard's chart captions with nine VPSs", () => {
     await page.getByTestId('vps-card-mail-1').waitFor({ timeout: 15_000 });
     await addVpss(server, lab, ['queue-1', 'queue-2', 'queue-3'], 9);
     await expect
-      .poll(() => page.getByTestId('chart-steal').locator('figcaption').textContent())
+      .poll(() => textNow(page, `${byTestId('chart-steal')} figcaption`))
       .toMatch(/\(highlighted VPS\)/);
     const sizes = [
       [1279, 720],
