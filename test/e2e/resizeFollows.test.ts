@@ -8,7 +8,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
-import { createLab, labState, waitForState } from './lab.js';
+import { byTestId, createLab, labState, textNow, waitForState } from './lab.js';
 
 const test = browserTest();
 
@@ -43,7 +43,7 @@ describe('the resize form, open while another browser resizes the VPS', () => {
 
     // The desktop's open form says so, as its card does.
     await expect
-      .poll(() => desk.page.getByTestId('vps-card-web-1').textContent(), { timeout: 10_000 })
+      .poll(() => textNow(desk.page, byTestId('vps-card-web-1')), { timeout: 10_000 })
       .toContain(`${vcpus} vCPUs`);
     await expect.poll(() => deskVcpus.inputValue(), { timeout: 10_000 }).toBe(String(vcpus));
 
