@@ -6,7 +6,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
-import { createLab } from './lab.js';
+import { byTestId, createLab, textNow } from './lab.js';
 import { clippedText } from './clipped.js';
 import { atoms, cutMenus, offScreen, overlaps, resize, rowsOf, type Atom } from './boxes.js';
 
@@ -47,7 +47,7 @@ describe("the compare view's header", () => {
     const { page, errors } = await open(`/?lab=${lab}&view=compare`, { width: 1280, height: 720 });
     await page.getByTestId('compare-view').waitFor();
     await page.getByTestId('export-scenario-1').waitFor({ timeout: 15_000 });
-    await expect.poll(() => page.getByTestId('sim-time').textContent()).toMatch(/t = \d/);
+    await expect.poll(() => textNow(page, byTestId('sim-time'))).toMatch(/t = \d/);
     const header = '[data-testid="header"]';
 
     for (const width of [961, 1024, 1100, 1200, 1279, 1280, 1440, 1920]) {

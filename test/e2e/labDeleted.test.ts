@@ -7,7 +7,7 @@
 import { describe, expect } from 'vitest';
 import { browserTest } from './fixture.js';
 import { api } from './harness.js';
-import { createLab, waitChartsPast } from './lab.js';
+import { byTestId, createLab, textNow, waitChartsPast } from './lab.js';
 
 const test = browserTest();
 
@@ -42,7 +42,7 @@ describe('the lab shown is deleted', () => {
     await page.reload();
     await alert.first().waitFor({ timeout: 10_000 });
     expect(await alert.first().innerText()).toContain(`This lab cannot be shown: no lab "${lab}".`);
-    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe('No lab');
+    await expect.poll(() => textNow(page, byTestId('connection-status')), { timeout: 10_000 }).toBe('No lab');
     expect(await page.getByTestId('error-banner').count(), 'no action was refused').toBe(0);
   }, 60_000);
 });

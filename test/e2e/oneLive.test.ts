@@ -7,7 +7,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
-import { waitChartsPast } from './lab.js';
+import { byTestId, textNow, waitChartsPast } from './lab.js';
 
 const test = browserTest();
 
@@ -35,7 +35,7 @@ describe('"Live" on a phone', () => {
       const { page, errors } = await open('/?lab=demo', { width: w, height: h, touch: true });
       await waitChartsPast(page, 5);
       const status = page.getByTestId('connection-status');
-      await expect.poll(() => status.textContent()).toMatch(/Live/);
+      await expect.poll(() => textNow(page, byTestId('connection-status'))).toMatch(/Live/);
       expect(await status.isVisible()).toBe(true);
       expect(await visibleLive(page)).toBe(1);
       expect(errors).toEqual([]);

@@ -6,7 +6,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
-import { createLab, waitChartsPast, waitForState } from './lab.js';
+import { byTestId, createLab, textNow, waitChartsPast, waitForState } from './lab.js';
 
 const test = browserTest();
 
@@ -35,20 +35,20 @@ describe('a paused lab', () => {
       ['phone', phone.page],
     ] as const) {
       await expect
-        .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 })
+        .poll(() => textNow(page, byTestId('connection-status')), { timeout: 10_000 })
         .toMatch(/^Paused$/);
       await page.getByRole('button', { name: 'Resume simulation' }).waitFor();
       expect(await page.getByText('Live', { exact: true }).count(), `${name}: "Live" anywhere`).toBe(0);
     }
-    await expect.poll(() => desk.page.getByTestId('follow-status').textContent()).toMatch(/paused/i);
+    await expect.poll(() => textNow(desk.page, byTestId('follow-status'))).toMatch(/paused/i);
     expect(await running(desk.page), 'nothing pulses').not.toContainEqual(expect.stringMatching(/pulse/));
 
     await phone.page.getByRole('button', { name: 'Resume simulation' }).tap();
     for (const page of [desk.page, phone.page])
       await expect
-        .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 })
+        .poll(() => textNow(page, byTestId('connection-status')), { timeout: 10_000 })
         .toMatch(/^Live$/);
-    await expect.poll(() => desk.page.getByTestId('follow-status').textContent()).toMatch(/^Live$/);
+    await expect.poll(() => textNow(desk.page, byTestId('follow-status'))).toMatch(/^Live$/);
     await expect.poll(() => running(desk.page)).toContainEqual(expect.stringMatching(/pulse/));
     expect([...desk.errors, ...phone.errors]).toEqual([]);
   }, 60_000);

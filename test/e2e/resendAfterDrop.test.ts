@@ -10,7 +10,7 @@ import { describe, expect } from 'vitest';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { api, unwrap } from './harness.js';
-import { createLab, labState } from './lab.js';
+import { byTestId, createLab, labState, textNow } from './lab.js';
 
 const test = browserTest();
 
@@ -60,7 +60,7 @@ describe('the connection drops between a click and its answer', () => {
       const page = await context.newPage();
       await page.goto(`${server.url}/?lab=${lab}`, { waitUntil: 'domcontentloaded' });
       await page.getByRole('button', { name: '+ New VPS' }).waitFor();
-      await expect.poll(() => page.getByTestId('connection-status').textContent()).toMatch(/Live/);
+      await expect.poll(() => textNow(page, byTestId('connection-status'))).toMatch(/Live/);
       const before = (await labState(server, lab)).vps.length;
 
       for (const [name, deliver] of [
