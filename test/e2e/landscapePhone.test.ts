@@ -7,7 +7,7 @@ import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import type { ModeSpec } from '../../shared/commands.js';
-import { CHARTS, createLab, waitChartsPast } from './lab.js';
+import { byTestId, CHARTS, createLab, textNow, waitChartsPast } from './lab.js';
 import { clippedText } from './clipped.js';
 
 const test = browserTest();
@@ -146,7 +146,7 @@ describe('a phone turned to landscape', () => {
       const { page, errors } = await open(`/?lab=${lab}&view=compare`, { width, height, touch: true });
       await page.getByTestId(`compare-p99-${modes[1]}`).waitFor({ timeout: 15_000 });
       await page.getByRole('button', { name: 'Pause simulation' }).waitFor();
-      await expect.poll(() => page.getByTestId('sim-time').textContent()).toMatch(/t = \d/);
+      await expect.poll(() => textNow(page, byTestId('sim-time'))).toMatch(/t = \d/);
       const controls = await headerControls(page);
       const where = controls.map((c) => `${c.name}@${Math.round(c.top)}`).join(', ');
       expect(rows(controls), `header rows (${where})`).toBe(1);

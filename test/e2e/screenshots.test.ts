@@ -11,7 +11,17 @@ import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { ROOT, api } from './harness.js';
-import { CHARTS, advanceTo, canvasHasInk, createLab, presetScenario, waitChartsPast } from './lab.js';
+import {
+  advanceTo,
+  attributeNow,
+  byTestId,
+  canvasHasInk,
+  CHARTS,
+  createLab,
+  presetScenario,
+  textNow,
+  waitChartsPast,
+} from './lab.js';
 import { inkShare, wholePageShot } from './capture.js';
 
 /** Test runs keep their pictures beside the test report; UPDATE_SCREENSHOTS=1 refreshes the README's. */
@@ -67,9 +77,9 @@ describe('screenshots', () => {
         colorScheme,
       });
       await settle(page, [...CHARTS, 'chart-disk', 'chart-host']);
-      await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(colorScheme);
+      await expect.poll(() => attributeNow(page, 'html', 'data-theme')).toBe(colorScheme);
       await expect
-        .poll(() => page.getByTestId('explain-web-1').textContent(), { timeout: 15_000 })
+        .poll(() => textNow(page, byTestId('explain-web-1')), { timeout: 15_000 })
         .toMatch(/batch-1/);
       const png = await wholePageShot(page, join(DIR, file));
       // Every card the picture holds shows its contents, those below the fold included (they were
