@@ -16,6 +16,8 @@ export const keys = {
   snapshot: (id: string) => `${PREFIX}snapshot:${id}`,
   /** Hash: lab id → why it was set aside and its meta (labs that cannot be restored). */
   quarantined: `${PREFIX}quarantined`,
+  /** Hash: "<id>-<time>-<part>" → a damaged part of a lab (JSON: why, and its value as it was), kept when replaced. */
+  setAside: `${PREFIX}setAside`,
   /** String: how many ticks the owner has computed (a new owner re-runs up to there). */
   tick: (id: string) => `${PREFIX}tick:${id}`,
   /** Set: ids of processes that announced themselves. */

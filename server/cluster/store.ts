@@ -268,6 +268,22 @@ export class RedisLabStore implements Store {
     return Promise.resolve();
   }
 
+  /**
+   * A damaged part is kept, with why, before the lab saves one in its place (a damaged part is
+   * never written over): copied as it is to `contention:setAside`.
+   */
+  async setAside(id: string, part: 'snapshot' | 'progress', reason: string): Promise<void> {
+    const key = part === 'snapshot' ? keys.snapshot(id) : keys.tick(id);
+    const value = await this.redis.get(key);
+    if (value === null) return;
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    await this.redis.hset(keys.setAside, `${id}-${stamp}-${part}`, JSON.stringify({ reason, key, value }));
+    this.logger.warn(
+      { lab: id, key, keptIn: keys.setAside, reason },
+      `${key} is damaged; kept in ${keys.setAside}`,
+    );
+  }
+
   /** A lab that cannot be taken over leaves the lab list, its data kept, the reason recorded. */
   async quarantine(id: string, reason: string): Promise<void> {
     this.logger.error({ lab: id, reason }, 'a lab in Redis cannot be restored; set aside');

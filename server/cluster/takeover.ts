@@ -92,6 +92,14 @@ export class Takeover {
     }
     const stored = parsed.data;
     for (const note of stored.notes) logger.warn({ lab: id, note }, 'part of a lab in Redis set aside');
+    // A damaged part is kept before the lab saves one in its place; when it cannot be, not taken over.
+    try {
+      for (const { part, reason } of stored.setAside) await store.setAside(id, part, reason);
+    } catch (err) {
+      logger.error({ lab: id, err }, 'could not keep a damaged part of a lab; not taken over');
+      await leases.release(id);
+      return false;
+    }
     const reached = await store.ticksReached(id);
     const r = await registry.adopt(stored, reached ?? -1);
     if (!r.ok) {

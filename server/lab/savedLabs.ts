@@ -94,6 +94,8 @@ export async function adoptLab(
   if (!revived.ok) return fail('INTERNAL', `lab "${id}" could not be taken over: ${revived.error}`);
   r.add(revived.data, stored.meta.forkedAt);
   overLimit(r, revived.data);
+  // A snapshot set aside (kept by the caller) is replaced at once by a good one.
+  if (!stored.snapshot) await r.saver.snapshot(revived.data);
   return revived;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Damaged lab data in Redis is named as Redis holds it: a process taking the lab over says which
  * key is damaged (the snapshot's string, the log's stream), not a file the cluster does not have
- * (snapshot.json, commands.ndjson). A damaged snapshot is replaced (the lab is rebuilt from its
- * meta and log); a damaged log sets the lab aside with the reason.
+ * (snapshot.json, commands.ndjson). A damaged snapshot is kept as it was under
+ * `contention:setAside` with the reason, then replaced (the lab is rebuilt from its meta and log);
+ * a damaged log sets the lab aside with the reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
@@ -51,5 +52,23 @@ describe('damaged lab data in Redis, taken over', () => {
       .filter((l) => l.includes('"lab":"snapped"') && l.includes('"note"'));
     expect(notes.join('\n')).toContain(`${keys.snapshot('snapped')}: not valid JSON`);
     expect(notes.join('\n')).not.toMatch(/snapshot\.json/);
-  });
+
+    // The damaged snapshot is kept as it was, with why, and a good one saved in its place.
+    const kept = Object.entries(await peek.hgetall(keys.setAside)).filter(([f]) => f.startsWith('snapped-'));
+    expect(kept).toHaveLength(1);
+    const [field, json] = kept[0]!;
+    expect(field).toMatch(/-snapshot$/);
+    const entry = JSON.parse(json) as { reason: string; key: string; value: string };
+    expect(entry).toMatchObject({ key: keys.snapshot('snapped'), value: 'not json' });
+    expect(entry.reason).toContain(`${keys.snapshot('snapped')}: not valid JSON`);
+    const parses = async (): Promise<boolean> => {
+      try {
+        JSON.parse((await peek.get(keys.snapshot('snapped'))) ?? '');
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(parses, { timeout: 30_000, interval: 200 }).toBe(true);
+  }, 90_000);
 });
