@@ -53,7 +53,10 @@ describe('keyboard only: tab order', () => {
     for (const [width, height, expected] of layouts) {
       await page.setViewportSize({ width, height });
       await expect.poll(() => page.evaluate(() => innerWidth), { timeout: 10_000 }).toBe(width);
-      expect(await tabOrder(page), `${width}×${height}`).toEqual(expected);
+      // The new layout's order may take a rendering pass or two after the resize to reach Tab.
+      await expect
+        .poll(() => tabOrder(page), { message: `${width}×${height}`, timeout: 15_000, interval: 250 })
+        .toEqual(expected);
     }
     expect(errors).toEqual([]);
   }, 120_000);
