@@ -80,6 +80,7 @@ export class RedisLabStore implements Store {
       snapshot: snap ?? undefined,
       commands: log.map(([, fields]) => fields[1] ?? ''),
       names: redisNames(id),
+      logFromSnapshot: true,
     };
   }
 

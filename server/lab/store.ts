@@ -66,6 +66,12 @@ export interface RawLab {
   unreadable?: Partial<Record<LabPart, string>>;
   /** How the store names its parts (absent: the file store's files). */
   names?: PartNames;
+  /**
+   * The log may begin past record 1, or skip records the snapshot holds (a cluster's stream, begun
+   * again when Redis lost its lab): only the records after the snapshot must follow on from it
+   * without a gap. Absent: the whole log must, from record 1 (the file store's log is never cut).
+   */
+  logFromSnapshot?: boolean;
 }
 
 /** The parts of a stored lab. */

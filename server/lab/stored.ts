@@ -1,7 +1,8 @@
 /**
  * What a store gives back, validated with the wire's own schemas before anything uses it: the
  * meta's scenario through the scenario validator, every logged command through the command parser,
- * ticks and sequence numbers as safe integers in order. A lab whose meta or log is damaged cannot
+ * ticks and sequence numbers as safe integers in order, the sequence numbers one by one (a gap is
+ * records lost or spliced in). A lab whose meta or log is damaged cannot
  * be restored (the caller quarantines it, naming the reason); a damaged snapshot or progress file
  * is only noted and set aside (the lab is rebuilt from its meta and log). A part the store could
  * not read at all counts as damaged the same way.
@@ -147,6 +148,20 @@ function parseEvents(
   return { ok: true, data: events as LabSnapshot['events'] };
 }
 
+/**
+ * The first break in the log's numbering after record `from`: the records after it follow on one by
+ * one (`at`: the index of the first that does not, `expected`: the seq it should have); null when none.
+ */
+function gapAfter(commands: readonly LogRecord[], from: number): { at: number; expected: number } | null {
+  let expected = from + 1;
+  for (const [at, c] of commands.entries()) {
+    if (c.seq <= from) continue;
+    if (c.seq !== expected) return { at, expected };
+    expected++;
+  }
+  return null;
+}
+
 /** Validate one lab's raw parts (`id` is the name the store holds it under). */
 export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, string> {
   const notes: string[] = [];
@@ -241,6 +256,21 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
       `${n.snapshot}: tick ${snap.tick} is past command ${first.seq} logged at tick ${first.tick}`,
     );
     snapshot = undefined;
+  }
+  // Records lost or spliced in from another copy leave a gap: re-run without them, the lab would
+  // not be what was acknowledged.
+  const gap = gapAfter(commands, raw.logFromSnapshot ? (snapshot?.seq ?? 0) : 0);
+  if (gap) {
+    const { at, expected } = gap;
+    const found = commands[at].seq;
+    const missing =
+      found - 1 > expected ? `records ${expected} to ${found - 1} are` : `record ${expected} is`;
+    return {
+      ok: false,
+      error:
+        `${n.record(at + 1)}: seq: ${found} where ${expected} was expected; ${missing} missing ` +
+        '(lost, or the log was spliced from another copy), so the log cannot be re-run',
+    };
   }
   return { ok: true, data: { meta, snapshot, progress, commands, notes, setAside, names: n } };
 }

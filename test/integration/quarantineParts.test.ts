@@ -135,3 +135,35 @@ describe('a log that misses records its snapshot was saved after', () => {
     expect(lines.some((l) => l.lab === 'older' && /misses records/.test(String(l.reason)))).toBe(true);
   }, 60_000);
 });
+
+describe('a log whose records jump or repeat', () => {
+  it('quarantines the lab whole, naming the line and the seq expected, and starts the others', async () => {
+    const dataDir = await savedLabs(['jumped', 'repeated', 'good'], 4);
+    const file = (id: string) => path.join(dataDir, 'labs', id, 'commands.ndjson');
+    const lines = (id: string) => readFileSync(file(id), 'utf8').split('\n').slice(0, -1);
+    const jumped = lines('jumped');
+    const seqs = jumped.map((l) => (JSON.parse(l) as { seq: number }).seq);
+    expect(seqs.length).toBeGreaterThanOrEqual(4);
+    // Records 2 and 3 lost from the middle; the last one copied in twice.
+    const cut = [jumped[0], ...jumped.slice(3)].join('\n') + '\n';
+    writeFileSync(file('jumped'), cut);
+    const repeated = lines('repeated');
+    writeFileSync(file('repeated'), [...repeated, repeated.at(-1)].join('\n') + '\n');
+    const { t, lines: said } = await restart(dataDir);
+    expect(running(t)).toEqual(['good']);
+    const quarantine = path.join(dataDir, 'quarantine');
+    const aside = Object.fromEntries(readdirSync(quarantine).map((d) => [d.replace(/-\d{4}-.*$/, ''), d]));
+    expect(Object.keys(aside).sort()).toEqual(['jumped', 'repeated']);
+    const reason = (id: string) => readFileSync(path.join(quarantine, aside[id], 'reason.txt'), 'utf8');
+    expect(reason('jumped')).toContain(
+      `commands.ndjson line 2: seq: ${seqs[3]} where ${seqs[1]} was expected; records ${seqs[1]} to ${seqs[2]} are missing`,
+    );
+    const n = repeated.length;
+    expect(reason('repeated')).toContain(
+      `commands.ndjson line ${n + 1}: seq: ${seqs[n - 1]} does not follow`,
+    );
+    // Kept whole, as it was.
+    expect(readFileSync(path.join(quarantine, aside.jumped, 'commands.ndjson'), 'utf8')).toBe(cut);
+    expect(said.some((l) => l.lab === 'jumped' && /was expected/.test(String(l.reason)))).toBe(true);
+  }, 60_000);
+});

@@ -3,7 +3,7 @@
  * key is damaged (the snapshot's string, the log's stream), not a file the cluster does not have
  * (snapshot.json, commands.ndjson). A damaged snapshot is kept as it was under
  * `contention:setAside` with the reason, then replaced (the lab is rebuilt from its meta and log);
- * a damaged log sets the lab aside with the reason.
+ * a damaged log (one that does not parse, or misses records) sets the lab aside with the reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
@@ -14,12 +14,14 @@ let c: OwnerAndOther | undefined;
 
 beforeAll(async () => {
   c = await ownerAndOther('snapped');
-  const made = await http(`${c.owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'logged', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
+  for (const id of ['logged', 'gapped']) {
+    const made = await http(`${c.owner.url}/api/labs`, {
+      method: 'POST',
+      body: { id, preset: 'demo' },
+      headers: { 'x-contention-forwarded': 'test' },
+    });
+    expect(made.status, made.text).toBe(201);
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -32,6 +34,9 @@ describe('damaged lab data in Redis, taken over', () => {
     await owner.kill();
     await peek.set(keys.snapshot('snapped'), 'not json');
     await peek.xadd(keys.log('logged'), '*', 'r', '{"seq":');
+    // A whole record, but records 1 and 2 are not in the stream before it.
+    const command = { type: 'setLoad', vps: 'web-1', load: { cpu: 0.5 } };
+    await peek.xadd(keys.log('gapped'), '*', 'r', JSON.stringify({ seq: 3, tick: 0, by: 'x', command }));
     await expect
       .poll(async () => (await http(`${other.url}/healthz`)).body.data.owns, {
         timeout: 30_000,
@@ -45,6 +50,13 @@ describe('damaged lab data in Redis, taken over', () => {
     const { reason } = JSON.parse((await peek.hget(keys.quarantined, 'logged'))!) as { reason: string };
     expect(reason).toMatch(new RegExp(`^${keys.log('logged')} entry \\d+: not valid JSON`));
     expect(reason).not.toMatch(/ndjson|\.json/);
+    await expect
+      .poll(() => peek.hexists(keys.quarantined, 'gapped'), { timeout: 30_000, interval: 200 })
+      .toBe(1);
+    const gapped = JSON.parse((await peek.hget(keys.quarantined, 'gapped'))!) as { reason: string };
+    expect(gapped.reason).toMatch(
+      new RegExp(`^${keys.log('gapped')} entry 1: seq: 3 where 1 was expected; records 1 to 2 are missing`),
+    );
 
     const notes = other
       .output()

@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openFileStore, writeAtomic } from '../../../server/lab/fileStore.js';
 import { LabExistsError, StoreLockedError, type Store } from '../../../server/lab/store.js';
 import { parseStoredLab } from '../../../server/lab/stored.js';
+import { redisNames } from '../../../server/cluster/keys.js';
 import { silentLogger } from '../../../server/log.js';
 import { fakeScenario } from './fakeEngine.js';
 
@@ -331,6 +332,26 @@ describe('what is read back is validated', () => {
       /line 2: seq: 1 does not follow 2/,
     ],
     [
+      'a record repeated',
+      { meta, commands: [JSON.stringify(rec(1, 5)), JSON.stringify(rec(1, 6))] },
+      /line 2: seq: 1 does not follow 1/,
+    ],
+    [
+      'records missing in the middle of the log',
+      { meta, commands: [1, 2, 3, 4, 5, 9, 10].map((n) => JSON.stringify(rec(n, n))) },
+      /^commands\.ndjson line 6: seq: 9 where 6 was expected; records 6 to 8 are missing/,
+    ],
+    [
+      'one record missing',
+      { meta, commands: [1, 3].map((n) => JSON.stringify(rec(n, n))) },
+      /^commands\.ndjson line 2: seq: 3 where 2 was expected; record 2 is missing/,
+    ],
+    [
+      'a log whose first records are missing',
+      { meta, commands: [3, 4].map((n) => JSON.stringify(rec(n, n))) },
+      /^commands\.ndjson line 1: seq: 3 where 1 was expected; records 1 to 2 are missing/,
+    ],
+    [
       'garbage in the middle of the log',
       { meta, commands: ['{"seq":1', JSON.stringify(rec(2, 2))] },
       /line 1: not valid JSON/,
@@ -339,6 +360,48 @@ describe('what is read back is validated', () => {
     const r = parseStoredLab('a', raw);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(why);
+  });
+
+  /** A snapshot at `tick` holding records up to `seq`, engines as the fake engine saves them. */
+  const snapAt = (tick: number, seq: number) =>
+    JSON.stringify({
+      tick,
+      seq,
+      engines: [{ tick, n: 0 }],
+      speed: 1,
+      paused: false,
+      events: [],
+      savedAt: '',
+    });
+  const log = (...seqs: number[]) => seqs.map((n) => JSON.stringify(rec(n, n)));
+
+  it('refuses a gap in a log with a snapshot, before it or after it', () => {
+    for (const commands of [log(1, 2, 4, 5, 6), log(1, 2, 3, 4, 6)]) {
+      const r = parseStoredLab('a', { meta, snapshot: snapAt(4, 4), commands });
+      expect(r.ok, commands.join()).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(/^commands\.ndjson line \d: seq: \d where \d was expected/);
+    }
+    const whole = parseStoredLab('a', { meta, snapshot: snapAt(4, 4), commands: log(1, 2, 3, 4, 5, 6) });
+    expect(whole.ok).toBe(true);
+  });
+
+  it('lets a store whose log begins again after its snapshot skip what the snapshot holds, not what follows it', () => {
+    const names = redisNames('a');
+    const late = (snapshot: string | undefined, commands: string[]) =>
+      parseStoredLab('a', { meta, snapshot, commands, names, logFromSnapshot: true });
+    const started = late(snapAt(4, 4), log(3, 5, 6));
+    expect(started.ok).toBe(true);
+    if (started.ok) expect(started.data.commands.map((c) => c.seq)).toEqual([3, 5, 6]);
+    const after = late(snapAt(4, 4), log(3, 4, 6, 7));
+    expect(after.ok).toBe(false);
+    if (!after.ok)
+      expect(after.error).toMatch(
+        /^contention:log:a entry 3: seq: 6 where 5 was expected; record 5 is missing/,
+      );
+    // Without a snapshot it is re-run from its start: record 1 on.
+    const bare = late(undefined, log(2, 3));
+    expect(bare.ok).toBe(false);
+    if (!bare.ok) expect(bare.error).toMatch(/^contention:log:a entry 1: seq: 2 where 1 was expected/);
   });
 
   it.each([
