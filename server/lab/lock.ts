@@ -3,16 +3,23 @@
  * what tells that process apart from a later one given the same pid: the boot it ran in and its
  * start time. A lock is stale, and replaced, when its process is gone, when the machine booted
  * since, or when its pid now names another process (a container restarting its server often gets
- * the very same pid, this process's own). A folder where the lock belongs is refused, left as it is.
+ * the very same pid, this process's own). A folder where the lock belongs is refused, left as it is,
+ * and so is a regular file that is no lock this server wrote (larger than one, not one's JSON) or
+ * that cannot be read (EACCES): it may be someone's data, or another user's server's lock. An empty
+ * lock, or one a crash cut short, is stale; so is something holding no data (a named pipe).
  */
 import { constants, readFileSync } from 'node:fs';
-import { lstat, open, unlink } from 'node:fs/promises';
+import { lstat, open, readlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { readRegular } from './labFile.js';
+import { readError, readRegular, TooLargeError } from './labFile.js';
 import { StoreLockedError } from './store.js';
 
 const LOCK = 'server.lock';
+/** The largest a lock may be: the record written is about 150 bytes. */
+export const LOCK_CAP = 4096;
+/** What to do about a file in the lock's place that is left as it is. */
+const MOVE_IT = 'move it out of the way (or remove it if it holds nothing you need), then start again';
 /** The DATA_DIRs this process holds the lock of. */
 const heldHere = new Set<string>();
 
@@ -63,6 +70,54 @@ function ownerLives(dir: string, rec: LockRecord): boolean {
   return isAlive(pid);
 }
 
+/**
+ * What the lock at `file` says: its record ({} when it holds nothing to go by: empty or zeros, cut
+ * short by a crash, or no regular file, a named pipe holding no data); 'gone' when it went meanwhile.
+ * Throws, naming it and what to do, when it is no lock this server wrote or cannot be read.
+ */
+async function readLock(file: string, dataDir: string): Promise<LockRecord | 'gone'> {
+  let bytes: Buffer;
+  try {
+    bytes = await readRegular(file, LOCK_CAP);
+  } catch (e) {
+    if (e instanceof TooLargeError)
+      throw new Error(
+        `${file} is ${e.size} bytes, no lock file (a server's lock is about 150 bytes): it is left as it is; ${MOVE_IT}`,
+        { cause: e },
+      );
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      const link = await readlink(file).catch(() => undefined);
+      if (link === undefined) return 'gone';
+      throw new Error(
+        `${file} is a symbolic link to ${link}, which does not exist, not a lock file; ${MOVE_IT}`,
+        { cause: e },
+      );
+    }
+    // A named pipe, a device: nothing on disk to lose, and never read (a pipe would wait forever).
+    if (code === undefined) return {};
+    throw new Error(
+      `${file} cannot be read (${readError(e)}), so whether a server holds ${dataDir} cannot be told: it is left as it is; ` +
+        `let this user read it, or, if no server uses ${dataDir}, ${MOVE_IT}`,
+      { cause: e },
+    );
+  }
+  const text = bytes.toString('utf8');
+  if (/^[\s\0]*$/.test(text)) return {};
+  try {
+    const rec = JSON.parse(text) as unknown;
+    if (typeof rec === 'object' && rec !== null && !Array.isArray(rec) && 'pid' in rec)
+      return rec as LockRecord;
+  } catch {
+    // A record cut short by a crash (written in one small write, it starts with its pid, whole if a comma follows).
+    if (text.startsWith('{"pid":')) return { pid: /^\{"pid":(\d+),/.exec(text)?.[1] };
+  }
+  throw new Error(
+    `${file} is not a lock file this server wrote (${bytes.length} bytes that are not a lock's JSON record with a pid): ` +
+      `it is left as it is; ${MOVE_IT}`,
+  );
+}
+
 /** Take `dataDir`'s lock (a stale one is replaced); returns its release. Rejects with StoreLockedError when a live server holds it. */
 export async function lockDataDir(dataDir: string, logger: Logger): Promise<() => Promise<void>> {
   const dir = path.resolve(dataDir);
@@ -92,20 +147,14 @@ export async function lockDataDir(dataDir: string, logger: Logger): Promise<() =
     }
     // A folder is no lock a crash left: it may hold someone's files, so it is neither replaced nor emptied.
     if ((await lstat(file).catch(() => undefined))?.isDirectory())
-      throw new Error(
-        `${file} is a folder, not a lock file; move it out of the way (or remove it if it holds nothing you need), then start again`,
-      );
-    let rec: LockRecord = {};
-    try {
-      rec = JSON.parse((await readRegular(file)).toString('utf8')) as LockRecord;
-    } catch {
-      /* unreadable (a lock torn by a crash, or no regular file at all: a named pipe would wait forever): stale */
-    }
-    if (ownerLives(dir, rec ?? {}))
+      throw new Error(`${file} is a folder, not a lock file; ${MOVE_IT}`);
+    const rec = await readLock(file, dataDir);
+    if (rec === 'gone') continue;
+    if (ownerLives(dir, rec))
       throw new StoreLockedError(
         `${dataDir} is in use by another server (pid ${String(rec.pid)}, see ${file}); stop it or use another DATA_DIR`,
       );
-    logger.warn({ file, pid: rec?.pid }, 'replacing a stale lock left by a server that is gone');
+    logger.warn({ file, pid: rec.pid }, 'replacing a stale lock left by a server that is gone');
     await unlink(file).catch(() => undefined);
   }
 }

@@ -2,11 +2,19 @@
  * DATA_DIR naming something the server cannot use stops it at once with the reason, rather than
  * a misleading one or none: a symbolic link to a folder that does not exist (a disk not mounted),
  * or a folder where no file can be made (under /proc, where making one would never return), or a
- * folder where DATA_DIR/server.lock belongs (left as it is).
+ * folder, a large file or a file the server cannot read where DATA_DIR/server.lock belongs (left as it is).
  * The real server, as `npm start` runs it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,11 +24,19 @@ import { removeDir } from './helpers.js';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
-/** Start the server on `dataDir`; resolves with its exit code and output, or 'running' after `ms`. */
-function run(dataDir: string, ms = 20_000): Promise<{ code: number | null | 'running'; out: string }> {
+/**
+ * Start the server on `dataDir` (as user `uid`, when given); resolves with its exit code and
+ * output, or 'running' after `ms`.
+ */
+function run(
+  dataDir: string,
+  ms = 20_000,
+  uid?: number,
+): Promise<{ code: number | null | 'running'; out: string }> {
   const child = spawn(process.execPath, [SERVE], {
     env: { ...process.env, LOG_LEVEL: 'info', CONTROL_TOKEN: '', PORT: '0', DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(uid === undefined ? {} : { uid, gid: uid }),
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -68,5 +84,37 @@ describe('a DATA_DIR the server cannot use', () => {
     expect(out).toMatch(/move it out of the way/);
     expect(out).not.toMatch(/EEXIST|EISDIR/);
     expect(existsSync(path.join(lock, 'inside.txt'))).toBe(true);
+  }, 30_000);
+
+  it('a large file where server.lock belongs stops the server naming it and its size, and is left alone', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'data-lockbig-'));
+    dirs.push(dataDir);
+    const lock = path.join(dataDir, 'server.lock');
+    const notes = 'notes kept here\n'.repeat(10_000);
+    writeFileSync(lock, notes);
+    const { code, out } = await run(dataDir);
+    expect(code).toBe(1);
+    expect(out).toContain(`cannot use DATA_DIR ${dataDir}: ${lock} is ${notes.length} bytes, no lock file`);
+    expect(out).toMatch(/move it out of the way/);
+    expect(readFileSync(lock, 'utf8')).toBe(notes);
+  }, 30_000);
+
+  it('a server.lock that cannot be read (EACCES) stops the server naming it, and is left alone', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'data-lockdenied-'));
+    dirs.push(dataDir);
+    mkdirSync(path.join(dataDir, 'labs'));
+    const lock = path.join(dataDir, 'server.lock');
+    const rec = JSON.stringify({ pid: 2 ** 30 });
+    writeFileSync(lock, rec, { mode: 0o600 });
+    // Another user's lock: the server runs as a user who may use the folder but not read the lock.
+    const root = process.getuid?.() === 0;
+    if (root) chmodSync(dataDir, 0o777);
+    else chmodSync(lock, 0);
+    const { code, out } = await run(dataDir, 20_000, root ? 65534 : undefined);
+    expect(code, out).toBe(1);
+    expect(out).toContain(`cannot use DATA_DIR ${dataDir}: ${lock} cannot be read (EACCES`);
+    expect(out).toMatch(/let this user read it/);
+    chmodSync(lock, 0o600);
+    expect(readFileSync(lock, 'utf8')).toBe(rec);
   }, 30_000);
 });

@@ -1,0 +1,100 @@
+/**
+ * DATA_DIR/server.lock: a stale lock (its process gone, empty or cut short by a crash) is replaced,
+ * a live one refused; a file in its place that is no lock this server wrote (too large, not a lock's
+ * record) is refused naming it and what to do, and left exactly as it was.
+ */
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openFileStore } from '../../../server/lab/fileStore.js';
+import { LOCK_CAP } from '../../../server/lab/lock.js';
+import { StoreLockedError } from '../../../server/lab/store.js';
+import { silentLogger } from '../../../server/log.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A fresh DATA_DIR holding `content` as its server.lock; the lock's path. */
+function lockWith(content: string | Buffer): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lock-'));
+  dirs.push(dir);
+  const lock = path.join(dir, 'server.lock');
+  writeFileSync(lock, content);
+  return lock;
+}
+
+/** Open the store on the lock's DATA_DIR and close it again: the lock was taken. */
+async function takes(lock: string): Promise<void> {
+  const store = await openFileStore(path.dirname(lock), silentLogger());
+  expect(JSON.parse(readFileSync(lock, 'utf8')).pid).toBe(process.pid);
+  await store.close();
+  expect(existsSync(lock)).toBe(false);
+}
+
+describe('a file in server.lock’s place that is no lock this server wrote', () => {
+  it.each([
+    [
+      'larger than a lock',
+      JSON.stringify({ pid: 1, notes: 'x'.repeat(LOCK_CAP) }),
+      /is \d+ bytes, no lock file/,
+    ],
+    ['not JSON', 'my notes, kept here\n', /is not a lock file this server wrote \(20 bytes/],
+    ['JSON without a pid', JSON.stringify({ name: 'notes' }), /is not a lock file this server wrote/],
+    ['a JSON list', '[1,2,3]', /is not a lock file this server wrote/],
+  ])(
+    'is refused when it is %s, naming it and what to do, and left as it was',
+    async (_name, content, why) => {
+      const lock = lockWith(content);
+      const opening = openFileStore(path.dirname(lock), silentLogger());
+      await expect(opening).rejects.toThrow(why);
+      await expect(opening).rejects.toThrow(lock);
+      await expect(opening).rejects.toThrow(/left as it is; move it out of the way .* then start again/);
+      await expect(opening).rejects.not.toBeInstanceOf(StoreLockedError);
+      expect(readFileSync(lock, 'utf8')).toBe(content);
+    },
+  );
+});
+
+describe('a symbolic link to nothing where server.lock belongs', () => {
+  it('is refused naming it and its target, and left as it is', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lock-'));
+    dirs.push(dir);
+    const lock = path.join(dir, 'server.lock');
+    symlinkSync('/nonexistent/lock', lock);
+    await expect(openFileStore(dir, silentLogger())).rejects.toThrow(
+      `${lock} is a symbolic link to /nonexistent/lock, which does not exist`,
+    );
+    expect(readlinkSync(lock)).toBe('/nonexistent/lock');
+  });
+});
+
+describe('a lock this server wrote', () => {
+  it.each([
+    ['empty (a crash before its record was written)', ''],
+    ['zeros (blocks a power cut never wrote)', Buffer.alloc(120)],
+    ['cut short before its pid was whole', '{"pid":12'],
+    ['of a process that is gone', JSON.stringify({ pid: 2 ** 30, startedAt: 'then' })],
+    ['cut short, of a process that is gone', `{"pid":${2 ** 30},"startedAt":"20`],
+  ])('is replaced when it is %s', async (_name, content) => {
+    await takes(lockWith(content));
+  });
+
+  it('is refused while its process lives, even cut short by a crash after its pid', async () => {
+    for (const content of [JSON.stringify({ pid: process.ppid }), `{"pid":${process.ppid},"start`]) {
+      const lock = lockWith(content);
+      await expect(openFileStore(path.dirname(lock), silentLogger())).rejects.toThrow(
+        new RegExp(`in use by another server \\(pid ${process.ppid}`),
+      );
+      expect(readFileSync(lock, 'utf8')).toBe(content);
+    }
+  });
+});
