@@ -111,6 +111,14 @@ export class Registry {
     return this.restoring.pending(id, this.labs.has(id));
   }
 
+  /**
+   * The highest viewer number in the logs of the saved labs being restored: a promise until every
+   * one was read (before any is back), then the number (0 when none is restored).
+   */
+  viewersSaved(): number | Promise<number> {
+    return this.restoring.viewersSaved();
+  }
+
   /** While the list of saved labs is still being read: resolves once it is (then null). */
   whenListed(): Promise<void> | null {
     return this.restoring.whenListed();

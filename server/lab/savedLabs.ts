@@ -34,7 +34,16 @@ export interface Reviver {
  * Resolves with how many labs the store held.
  */
 export async function restoreSaved(r: Reviver, store: Store, parked: Set<string>): Promise<number> {
-  const ids = await r.restoring.list(() => store.list());
+  const viewersRead = r.restoring.readingViewers();
+  let ids: string[];
+  try {
+    ids = await r.restoring.list(() => store.list());
+    // Read first, every log of the labs to restore: a viewer who connects meanwhile is numbered past them.
+    viewersRead(await highestViewer(store, ids.slice(0, Math.max(0, r.maxLabs - r.count()))));
+  } catch (e) {
+    viewersRead(0); // the list could not be read: no lab is restored
+    throw e;
+  }
   for (const id of ids) {
     // Within MAX_LABS (each lab's history budget assumes it): the rest stay on disk, untouched.
     if (r.count() >= r.maxLabs) {
@@ -59,6 +68,27 @@ export async function restoreSaved(r: Reviver, store: Store, parked: Set<string>
       'the store holds more labs than MAX_LABS; these stay saved and are not started (raise MAX_LABS to start them)',
     );
   return ids.length;
+}
+
+/** "by":"viewer 12" (or "viewer 12-<process>") in a saved lab's JSON. */
+const VIEWER_BY = /"by"\s*:\s*"viewer (\d+)(?:"|-)/g;
+
+/**
+ * The highest viewer number in the snapshot and log of labs `ids` as the store holds them (read
+ * again to restore each: only this number is kept); a lab that cannot be read is passed over here
+ * (its restore says why).
+ */
+async function highestViewer(store: Store, ids: readonly string[]): Promise<number> {
+  let n = 0;
+  const scan = (text: string | undefined) => {
+    for (const m of text?.matchAll(VIEWER_BY) ?? []) n = Math.max(n, Number(m[1]));
+  };
+  for (const id of ids) {
+    const raw = await store.load(id).catch(() => undefined);
+    scan(raw?.snapshot);
+    for (const line of raw?.commands ?? []) scan(line);
+  }
+  return n;
 }
 
 async function restoreOne(r: Reviver, store: Store, id: string): Promise<void> {

@@ -20,6 +20,11 @@ import type { SnapshotOptions } from './snapshot.js';
 export interface SocketData {
   /** Its name in the event log ("teacher", "viewer 3"). */
   by: string;
+  /**
+   * Set while its name waits for the saved labs' logs to be read (just after start): its joins and
+   * steering wait for it, so none goes out under a name not yet given.
+   */
+  naming?: Promise<void>;
   canControl: boolean;
   commands: TokenBucket;
   joins: TokenBucket;

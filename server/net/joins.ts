@@ -80,6 +80,8 @@ export class Joins {
   /** A parsed join: a running lab, one being restored, or one another process runs. */
   private join(socket: IoSocket, r: Replies, msg: JoinMessage, ack: unknown): void {
     const { registry, remote, logger } = this.d;
+    // Its snapshot says its name: given once the saved labs' logs are read, just after start.
+    if (socket.data.naming) return void socket.data.naming.then(() => this.join(socket, r, msg, ack));
     // Just after start the saved labs are still being listed: answer once it is known which.
     const listed = registry.whenListed();
     if (listed) return void listed.then(() => this.join(socket, r, msg, ack));

@@ -41,7 +41,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
   const { registry, config, clock, logger, broadcast } = deps;
 
   /** Readable names for the log ("teacher" with the control token when one is set). */
-  const viewers = new ViewerNames(deps.remote, deps.processTag);
+  const viewers = new ViewerNames(deps.remote, deps.processTag, () => registry.viewersSaved());
 
   /** Connections that list the labs (a page's lab menu): told when a lab comes or goes. */
   const listeners = 'labs';
@@ -77,7 +77,11 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       return;
     }
     const control = canControl(config, (socket.handshake.auth as { token?: unknown } | undefined)?.token);
-    const by = config.controlToken && control ? 'teacher' : await viewers.next();
+    const teacher = !!config.controlToken && control;
+    // Named now, unless the saved labs' logs are still being read: then the connection is taken at
+    // once, and its joins and steering wait for its name.
+    const later = !teacher && !viewers.ready();
+    const by = teacher ? 'teacher' : later ? 'viewer' : await viewers.next();
     const now = clock.now();
     const commandBurst = Math.max(1, config.commandRate * 2);
     socket.data = {
@@ -89,6 +93,11 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
       messages: new TokenBucket(config.commandRate + 2 * JOIN_RATE, commandBurst + 2 * JOIN_BURST, now),
       garbage: new TokenBucket(GARBAGE_RATE, GARBAGE_BURST, now),
     };
+    if (later)
+      socket.data.naming = viewers.next().then((name) => {
+        socket.data.by = name;
+        delete socket.data.naming;
+      });
     next();
   });
 
@@ -127,6 +136,11 @@ function steering(socket: IoSocket, r: Replies, deps: SocketDeps): void {
       });
     return { lab };
   };
+  /** Run `go` once the connection has its name (at once, but just after start). */
+  const named = (go: () => void): void => {
+    if (socket.data.naming) void socket.data.naming.then(go);
+    else go();
+  };
   const failed = (ack: unknown) => (err: unknown) => {
     logger.error({ err, client: socket.data.by }, 'error applying a command');
     r.reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
@@ -140,10 +154,12 @@ function steering(socket: IoSocket, r: Replies, deps: SocketDeps): void {
     // Every command has a request id (given here when the client gave none): the owner applies it
     // once however many times it is sent, so one whose owner died unanswered is sent again.
     const rid = p.data.requestId ?? randomUUID();
-    const applied = g.lab
-      ? g.lab.submit(p.data.command, socket.data.by, rid)
-      : (remote as RemoteLabs).command(p.data.lab, p.data.command, socket.data.by, rid);
-    void applied.then((a) => r.reply(ack, a), failed(ack));
+    named(() => {
+      const applied = g.lab
+        ? g.lab.submit(p.data.command, socket.data.by, rid)
+        : (remote as RemoteLabs).command(p.data.lab, p.data.command, socket.data.by, rid);
+      void applied.then((a) => r.reply(ack, a), failed(ack));
+    });
   });
 
   r.handle('clock', (msg, ack) => {
@@ -153,9 +169,11 @@ function steering(socket: IoSocket, r: Replies, deps: SocketDeps): void {
     const g = gate(id, ack);
     if (!g) return;
     const rid = requestId ?? randomUUID();
-    const done = g.lab
-      ? g.lab.clock(action, socket.data.by, rid)
-      : (remote as RemoteLabs).clock(id, action, socket.data.by, rid);
-    void done.then((a) => r.reply(ack, a), failed(ack));
+    named(() => {
+      const done = g.lab
+        ? g.lab.clock(action, socket.data.by, rid)
+        : (remote as RemoteLabs).clock(id, action, socket.data.by, rid);
+      void done.then((a) => r.reply(ack, a), failed(ack));
+    });
   });
 }
