@@ -58,12 +58,17 @@ describe('damaged lab data in Redis, taken over', () => {
       new RegExp(`^${keys.log('gapped')} entry 1: seq: 3 where 1 was expected; records 1 to 2 are missing`),
     );
 
-    const notes = other
-      .output()
-      .split('\n')
-      .filter((l) => l.includes('"lab":"snapped"') && l.includes('"note"'));
-    expect(notes.join('\n')).toContain(`${keys.snapshot('snapped')}: not valid JSON`);
-    expect(notes.join('\n')).not.toMatch(/snapshot\.json/);
+    // (Its log reaches this process through a pipe, possibly after its answers over HTTP.)
+    const notes = (): string =>
+      other
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('"lab":"snapped"') && l.includes('"note"'))
+        .join('\n');
+    await expect
+      .poll(notes, { timeout: 10_000, interval: 100 })
+      .toContain(`${keys.snapshot('snapped')}: not valid JSON`);
+    expect(notes()).not.toMatch(/snapshot\.json/);
 
     // The damaged snapshot is kept as it was, with why, and a good one saved in its place.
     const kept = Object.entries(await peek.hgetall(keys.setAside)).filter(([f]) => f.startsWith('snapped-'));
