@@ -81,7 +81,7 @@ export async function forkLab(
   const scenario: Scenario = { ...c.startScenario(source), name };
   const made = await c.saver.create(labMeta(labId, scenario, compare, state.tick));
   if (made) return made;
-  const lab = c.makeLab(labId, scenario, compare, engines, undefined, state.colors, name);
+  const lab = c.makeLab(labId, scenario, compare, engines, undefined, source.colors(), name);
   // Both modes share the source's past up to the fork: the charts start with it, not blank, and
   // its log with the entries of that past (its mode switches and faults, marked on the charts) as
   // the source's, then where the compare starts.

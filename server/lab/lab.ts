@@ -18,6 +18,7 @@ import type { CommandAck, CommandRecord } from './commands.js';
 import { LabLog, type EventListener } from './log.js';
 import { Ticking } from './ticking.js';
 import { LabFacts } from './state.js';
+import type { KeptColors } from './colorBook.js';
 import { Holding } from './holding.js';
 import type { LabInit, LabLimits } from './labInit.js';
 import type { LogRecord } from './clockActions.js';
@@ -207,9 +208,14 @@ export class Lab {
     return this.facts.state(this);
   }
 
-  /** Each VPS's colour, removed ones too (kept for the lab's life, saved with it). */
-  colors(): Record<string, string> {
-    return this.facts.given(this.engines[0].state().vps);
+  /** Each VPS's colour and those of the VPSs removed most recently, as saved (colorBook.ts). */
+  colors(): KeptColors {
+    return this.facts.kept(this.engines[0].state().vps);
+  }
+
+  /** Take saved colours in place of those given (a re-run that landed on its snapshot). */
+  setColors(colors: KeptColors): void {
+    this.facts.setColors(colors);
   }
 
   /** The lab in a list; `clients`: how many watch it (the net layer knows). */
@@ -254,7 +260,7 @@ export class Lab {
       paused: this.paused,
       events: this.recentEvents(),
       savedAt: new Date().toISOString(),
-      colors: this.colors(),
+      ...this.colors(),
     };
   }
 

@@ -8,6 +8,7 @@ import type { LabEvent } from '../../shared/protocol.js';
 import type { Engine } from '../sim/api.js';
 import type { LogRecord } from './clockActions.js';
 import type { SavedRequest } from './requestIds.js';
+import type { KeptColors } from './colorBook.js';
 
 export interface LabLimits {
   maxVps: number;
@@ -38,7 +39,7 @@ export interface LabInit {
   /** The lab's name when not its engines' scenario name (a fork). */
   name?: string;
   /** Colours already given (a fork keeps its source's). */
-  colors?: Record<string, string>;
+  colors?: KeptColors;
   /** Request ids already applied (from the snapshot it was restored from). */
   requests?: readonly SavedRequest[];
   /**

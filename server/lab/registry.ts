@@ -6,6 +6,7 @@
 import type { Result, Scenario } from '../../shared/commands.js';
 import { fail, type ApiError, type LabEvent } from '../../shared/protocol.js';
 import { Lab } from './lab.js';
+import { keptColorsOf } from './colorBook.js';
 import type { MakeLab, ReviveDeps } from './restore.js';
 import { removeLab, Resets, resetLab, type Changes } from './resetting.js';
 import { Restoring } from './restoring.js';
@@ -136,7 +137,7 @@ export class Registry {
       scenario,
       compare,
       engines,
-      colors: colors ?? snap?.colors,
+      colors: colors ?? keptColorsOf(snap),
       name,
       now: this.o.clock.now(),
       logger: this.o.logger,

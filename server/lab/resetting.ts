@@ -93,12 +93,16 @@ export async function resetLab(
   if (c.get(id) !== lab) return fail('UNKNOWN_LAB', `lab "${id}" was deleted`, 'lab');
   if (c.resets.has(id)) return fail('CONFLICT', `lab "${id}" is being reset already`, 'lab');
   return c.resets.hold<Res<{ id: string; tick: number }>>(id, async () => {
-    // Colours stay through a reset: its meta keeps them, for the lab restored from it.
-    const failed = await c.saver.replace(labMeta(id, lab.scenario, lab.compare, undefined, lab.colors()));
+    // Colours stay through a reset: its meta keeps them, for the lab restored from it, and the lab
+    // goes on from what the meta keeps (not from a command applied while it was written, one the
+    // reset drops), so both hold the same colours.
+    const colors = lab.colors();
+    const failed = await c.saver.replace(labMeta(id, lab.scenario, lab.compare, undefined, colors));
     if (failed) return { held: false, result: failed };
     if (c.get(id) !== lab)
       return { held: true, result: fail('UNKNOWN_LAB', `lab "${id}" was deleted`, 'lab') };
     lab.reset(engines.data, by);
+    lab.setColors(colors);
     c.saver.started(id, c.clock.now());
     c.logger.info({ lab: id, by }, 'lab reset to its start');
     return { held: true, result: { ok: true, data: { id, tick: lab.tick } } };

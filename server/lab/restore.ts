@@ -12,6 +12,7 @@ import type { EngineFactory } from './engines.js';
 import { MAX_SPEED } from '../../shared/inbound.js';
 import type { LogRecord, Lab } from './lab.js';
 import type { LabSnapshot } from './store.js';
+import { keptColorsOf, type KeptColors } from './colorBook.js';
 import type { StoredLab } from './stored.js';
 
 /** Ticks replayed between two turns of the event loop. */
@@ -41,7 +42,7 @@ export type MakeLab = (
   compare: [ModeSpec, ModeSpec] | undefined,
   engines: Engine[],
   snap?: LabSnapshot,
-  colors?: Record<string, string>,
+  colors?: KeptColors,
   name?: string,
 ) => Lab;
 
@@ -144,6 +145,9 @@ async function rerun(d: ReviveDeps, stored: StoredLab, snap: LabSnapshot): Promi
   }
   lab.seq = snap.seq;
   lab.setEvents(snap.events);
+  // The colours the re-run gave depend on what it started from: the snapshot's are the lab's.
+  const colors = keptColorsOf(snap);
+  if (colors) lab.setColors(colors);
   return lab;
 }
 
@@ -211,7 +215,7 @@ export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Resul
   if (!lab) {
     const engines = await fresh(d, stored);
     if (!engines.ok) return engines;
-    lab = d.makeLab(meta.id, meta.scenario, meta.compare, engines.data, undefined, meta.colors);
+    lab = d.makeLab(meta.id, meta.scenario, meta.compare, engines.data, undefined, keptColorsOf(meta));
   }
   try {
     await replaySliced(lab, after, target);

@@ -7,6 +7,7 @@ import type { ModeSpec, Scenario } from '../../shared/commands.js';
 import { fail, type ApiError } from '../../shared/protocol.js';
 import type { Lab } from './lab.js';
 import { LabExistsError, type LabMeta, type Store } from './store.js';
+import type { KeptColors } from './colorBook.js';
 
 /** How often each lab's latest tick is recorded, ms. */
 const PROGRESS_MS = 1000;
@@ -129,17 +130,20 @@ export class LabSaver {
   }
 }
 
-/** What the store keeps of a lab's start, stamped now (`forkedAt`: a fork's tick; `colors`: those given before a reset). */
+/** What the store keeps of a lab's start, stamped now (`forkedAt`: a fork's tick; `colors`: those kept before a reset). */
 export function labMeta(
   id: string,
   scenario: Scenario,
   compare: [ModeSpec, ModeSpec] | undefined,
   forkedAt?: number,
-  colors?: Record<string, string>,
+  colors?: KeptColors,
 ): LabMeta {
   const meta: LabMeta = { version: 1, id, scenario, compare, createdAt: new Date().toISOString() };
   if (forkedAt !== undefined) meta.forkedAt = forkedAt;
-  if (colors) meta.colors = colors;
+  if (colors) {
+    meta.colors = colors.colors;
+    if (colors.removedVps) meta.removedVps = colors.removedVps;
+  }
   return meta;
 }
 

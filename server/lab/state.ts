@@ -1,9 +1,9 @@
 /** What a lab says about itself: its state (enough to draw every control) and its line in a list. */
 import type { Command, ModeSpec, Scenario } from '../../shared/commands.js';
 import { UPCOMING_MAX, type LabState, type LabSummary } from '../../shared/protocol.js';
-import { assignColors } from '../../shared/colors.js';
 import type { Engine } from '../sim/api.js';
 import { scheduleOf } from '../sim/index.js';
+import { ColorBook, type KeptColors } from './colorBook.js';
 
 /** The parts of a lab its state is read from. */
 export interface LabView {
@@ -15,22 +15,19 @@ export interface LabView {
 }
 
 export class LabFacts {
-  /** Each VPS's colour, given once (removed VPSs keep theirs, so no one else takes it). */
-  private readonly colors: Record<string, string>;
+  /** Each VPS's colour, given once: kept while it stays, and for a while once removed. */
+  private colors: ColorBook;
   /** The scenario's events by tick (what the engines apply by themselves). */
   private readonly schedule: { tick: number; command: Command }[];
 
   /** `name`: the lab's name when not its engines' scenario name (a fork); `colors`: those already given. */
   constructor(
     scenario: Scenario,
-    colors: Record<string, string> | undefined,
+    colors: KeptColors | undefined,
     private readonly name: string | undefined,
   ) {
     this.schedule = scheduleOf(scenario);
-    this.colors = assignColors(
-      { ...colors },
-      scenario.vps.map((v) => v.id),
-    );
+    this.colors = new ColorBook(colors);
   }
 
   state(lab: LabView): LabState {
@@ -50,13 +47,25 @@ export class LabFacts {
     return out;
   }
 
-  /** The colours given, one now to each of `vps` without one (what is saved, and what viewers see). */
+  /**
+   * The colours given, brought up to date with `vps`, the VPSs the lab has now (one now to each
+   * without one): what viewers see. Called with every state the lab computes, which it does after
+   * every applied command and every tick that changed it, live and in a replay alike.
+   */
   given(vps: readonly { id: string }[]): Record<string, string> {
-    assignColors(
-      this.colors,
-      vps.map((v) => v.id),
-    );
-    return { ...this.colors };
+    this.colors.follow(vps.map((v) => v.id));
+    return this.colors.given();
+  }
+
+  /** The colours as saved (brought up to date with `vps` first). */
+  kept(vps: readonly { id: string }[]): KeptColors {
+    this.colors.follow(vps.map((v) => v.id));
+    return this.colors.kept();
+  }
+
+  /** Take saved colours in place of those given (a re-run that landed on its snapshot takes the snapshot's). */
+  setColors(colors: KeptColors): void {
+    this.colors = new ColorBook(colors);
   }
 
   summary(lab: LabView, clients: number): LabSummary {

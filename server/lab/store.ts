@@ -23,8 +23,10 @@ export interface LabMeta {
   /** Set on a compare lab forked from a running one: the source's tick. Its snapshot is its start. */
   forkedAt?: number;
   createdAt: string;
-  /** Colours given before a reset (kept through it); absent: given again from the scenario. */
+  /** Colours kept before a reset (through it; see colorBook.ts); absent: given again from the scenario. */
   colors?: Record<string, string>;
+  /** The removed VPSs of `colors`, the oldest removal first (absent in older files). */
+  removedVps?: string[];
 }
 
 export interface LabSnapshot {
@@ -39,8 +41,13 @@ export interface LabSnapshot {
   savedAt: string;
   /** Request ids of the commands applied before it (the newest REMEMBERED_IDS). */
   requests?: SavedRequest[];
-  /** Each VPS's colour, removed ones too; absent (saved before colours were): given again. */
+  /**
+   * Each VPS's colour, and those of the VPSs removed most recently (colorBook.ts); absent (saved
+   * before colours were): given again.
+   */
   colors?: Record<string, string>;
+  /** The removed VPSs of `colors`, the oldest removal first (absent in older files). */
+  removedVps?: string[];
 }
 
 /** How a store names a lab's parts when it tells of them (the file store's files, Redis's keys). */

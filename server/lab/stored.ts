@@ -13,6 +13,7 @@ import { validateScenario } from '../scenario.js';
 import { ClockActionSchema, MAX_BATCH, MAX_SPEED, MIN_SPEED, RequestIdSchema } from '../../shared/inbound.js';
 import { PALETTE } from '../../shared/colors.js';
 import { REMEMBERED_IDS } from './requestIds.js';
+import { KEPT_REMOVED } from './colorBook.js';
 import type { LogRecord } from './lab.js';
 import type { ClockRecord } from './clockActions.js';
 import type { LabMeta, LabSnapshot, PartNames, RawLab } from './store.js';
@@ -20,21 +21,46 @@ import type { LabMeta, LabSnapshot, PartNames, RawLab } from './store.js';
 const tick = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const pace = z.strictObject({ paused: z.boolean(), speed: z.number().min(MIN_SPEED).max(MAX_SPEED) });
 
-/** Colours as saved: a VPS id to one palette colour. */
-const ColorsSchema = z.record(
-  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'a VPS id'),
-  z.enum(PALETTE, { error: 'not a palette colour' }),
-);
+const vpsId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'a VPS id');
 
-const MetaSchema = z.strictObject({
-  version: z.literal(1),
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/),
-  scenario: z.unknown(),
-  compare: z.tuple([ModeSpecSchema, ModeSpecSchema]).optional(),
-  forkedAt: tick.optional(),
-  createdAt: z.string().max(64),
-  colors: ColorsSchema.optional(),
-});
+/**
+ * Colours as saved: a VPS id to one palette colour (an older file's may be many: the lab bounds
+ * them once it runs, see colorBook.ts).
+ */
+const ColorsSchema = z.record(vpsId, z.enum(PALETTE, { error: 'not a palette colour' }));
+
+/** The removed VPSs whose colours are kept, the oldest removal first: each once, each one of `colors`. */
+const RemovedVpsSchema = z.array(vpsId).max(KEPT_REMOVED, `at most ${KEPT_REMOVED} removed VPSs`);
+
+/** Each of `removedVps` appears once and holds a colour in `colors`; an error names `removedVps[i]`. */
+function checkRemovedVps(
+  v: { colors?: Record<string, string>; removedVps?: string[] },
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  v.removedVps?.forEach((id, i) => {
+    const message = seen.has(id)
+      ? `"${id}" is listed twice`
+      : !v.colors || !Object.hasOwn(v.colors, id)
+        ? `"${id}" has no colour in colors`
+        : null;
+    seen.add(id);
+    if (message) ctx.addIssue({ code: 'custom', message, path: ['removedVps', i] });
+  });
+}
+
+const MetaSchema = z
+  .strictObject({
+    version: z.literal(1),
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/),
+    scenario: z.unknown(),
+    compare: z.tuple([ModeSpecSchema, ModeSpecSchema]).optional(),
+    forkedAt: tick.optional(),
+    createdAt: z.string().max(64),
+    colors: ColorsSchema.optional(),
+    removedVps: RemovedVpsSchema.optional(),
+  })
+  .superRefine(checkRemovedVps);
 
 const EventSchema = z.looseObject({
   tick,
@@ -44,25 +70,28 @@ const EventSchema = z.looseObject({
   command: z.unknown().optional(),
 });
 
-const SnapshotSchema = z.strictObject({
-  tick,
-  seq: tick,
-  engines: z.array(z.unknown()).min(1).max(2),
-  speed: z.number().min(MIN_SPEED).max(MAX_SPEED),
-  paused: z.boolean(),
-  events: z.array(EventSchema).max(1000),
-  savedAt: z.string().max(64),
-  requests: z
-    .array(
-      z.union([
-        z.tuple([RequestIdSchema, tick, z.string().max(64)]),
-        z.tuple([RequestIdSchema, tick, z.string().max(64), pace]),
-      ]),
-    )
-    .max(REMEMBERED_IDS)
-    .optional(),
-  colors: ColorsSchema.optional(),
-});
+const SnapshotSchema = z
+  .strictObject({
+    tick,
+    seq: tick,
+    engines: z.array(z.unknown()).min(1).max(2),
+    speed: z.number().min(MIN_SPEED).max(MAX_SPEED),
+    paused: z.boolean(),
+    events: z.array(EventSchema).max(1000),
+    savedAt: z.string().max(64),
+    requests: z
+      .array(
+        z.union([
+          z.tuple([RequestIdSchema, tick, z.string().max(64)]),
+          z.tuple([RequestIdSchema, tick, z.string().max(64), pace]),
+        ]),
+      )
+      .max(REMEMBERED_IDS)
+      .optional(),
+    colors: ColorsSchema.optional(),
+    removedVps: RemovedVpsSchema.optional(),
+  })
+  .superRefine(checkRemovedVps);
 
 const recordFields = {
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
