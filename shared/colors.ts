@@ -1,6 +1,7 @@
 /**
  * VPS colours: the server gives each VPS one of these once (scenario order, then in order of
- * addition) and keeps it for the lab's life, so every browser draws a VPS in the same colour.
+ * addition) and keeps it while the VPS stays, and for the 64 VPSs removed last
+ * (server/lab/colorBook.ts), so every browser draws a VPS in the same colour.
  */
 export const PALETTE = [
   '#3b82f6',
@@ -20,26 +21,3 @@ export const PALETTE = [
   '#0ea5e9',
   '#d946ef',
 ] as const;
-
-/**
- * Give every id of `ids` not yet in `colors` the first palette colour nobody holds (a colour is
- * reused only once all are taken: then the colour at the count of ids held, modulo the palette).
- * Mutates and returns `colors`. Linear in the ids held and given: colours only ever get taken, so
- * the search for a free one resumes where the last stopped.
- */
-export function assignColors(colors: Record<string, string>, ids: readonly string[]): Record<string, string> {
-  const used = new Set(Object.values(colors));
-  let held = Object.keys(colors).length;
-  let free = 0;
-  for (const id of ids) {
-    if (Object.hasOwn(colors, id)) continue;
-    while (free < PALETTE.length && used.has(PALETTE[free])) free++;
-    const c = free < PALETTE.length ? PALETTE[free] : PALETTE[held % PALETTE.length];
-    colors[id] = c;
-    // An id the object cannot hold as its own key ("__proto__") takes nothing.
-    if (!Object.hasOwn(colors, id)) continue;
-    used.add(c);
-    held++;
-  }
-  return colors;
-}

@@ -58,4 +58,46 @@ describe('saved colours', () => {
     expect(r.data.snapshot).toBeUndefined();
     expect(r.data.notes.join('\n')).toMatch(/snapshot\.json: colors\.web-1: not a palette colour/);
   });
+
+  it('read back the removed VPSs kept, in their order, with the colours', () => {
+    const kept = { colors, removedVps: ['gone'] };
+    const r = parseStoredLab('a', { meta: metaOf(kept), snapshot: snapOf(kept), commands: [] });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.data.meta.removedVps).toEqual(['gone']);
+    expect(r.data.snapshot?.removedVps).toEqual(['gone']);
+  });
+
+  it.each([
+    ['one without a colour', ['nowhere'], /removedVps\[0\]: "nowhere" has no colour in colors/],
+    ['one listed twice', ['gone', 'gone'], /removedVps\[1\]: "gone" is listed twice/],
+    ['one not a VPS id', ['-x'], /removedVps\[0\]: a VPS id/],
+    ['too many', Array.from({ length: 65 }, () => 'gone'), /removedVps: at most 64 removed VPSs/],
+  ])('refuse a meta whose removed VPSs hold %s, naming the field', (_n, removedVps, error) => {
+    const r = parseStoredLab('a', { meta: metaOf({ colors, removedVps }), commands: [] });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(error);
+  });
+
+  it('set aside a snapshot listing removed VPSs without colours, naming the field', () => {
+    const r = parseStoredLab('a', {
+      meta: metaOf(),
+      snapshot: snapOf({ removedVps: ['gone'] }),
+      commands: [],
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.data.snapshot).toBeUndefined();
+    expect(r.data.notes.join('\n')).toMatch(
+      /snapshot\.json: removedVps\[0\]: "gone" has no colour in colors/,
+    );
+  });
+
+  it('load a meta saved before colours were bounded, thousands of them, without removed VPSs', () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 5000; i++) many[`old-${i}`] = PALETTE[i % PALETTE.length];
+    const r = parseStoredLab('a', { meta: metaOf({ colors: many }), commands: [] });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(Object.keys(r.data.meta.colors!)).toHaveLength(5000);
+  });
 });
