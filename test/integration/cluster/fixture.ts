@@ -47,6 +47,8 @@ export interface ClusterOptions {
   otherLink?: boolean;
   /** The other process's environment (e.g. MAX_LABS). */
   otherEnv?: Record<string, string>;
+  /** The owner's environment (e.g. COMMAND_RATE). */
+  ownerEnv?: Record<string, string>;
 }
 
 async function joined(p: ServerProcess, lab: string): Promise<Client> {
@@ -67,7 +69,7 @@ async function start(
     o.otherLink && withOther ? startLink(redis) : undefined,
   ]);
   const [owner, other] = await Promise.all([
-    startServer(link?.url ?? redis.url),
+    startServer(link?.url ?? redis.url, o.ownerEnv),
     withOther ? startServer(otherLink?.url ?? redis.url, o.otherEnv) : undefined,
   ]);
   const made = await http(`${owner.url}/api/labs`, {
