@@ -102,7 +102,10 @@ export interface LabState {
   hostFaults: ActiveHostFault[];
   speed: number;
   paused: boolean;
-  /** Each VPS's colour (removed ones keep theirs), given once by the server: the same in every browser. */
+  /**
+   * Each VPS's colour, given once by the server and the same in every browser: the lab's VPSs' and
+   * those of the 64 VPSs removed last (a removed VPS's chart past is drawn alike), no others.
+   */
   colors?: Record<string, string>;
   /** How many browsers watch this lab now. */
   viewers?: number;
