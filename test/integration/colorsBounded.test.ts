@@ -9,9 +9,18 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Command } from '../../shared/commands.js';
-import type { LabState } from '../../shared/protocol.js';
+import type { LabState, SnapshotMessage } from '../../shared/protocol.js';
 import { KEPT_REMOVED } from '../../server/lab/colorBook.js';
-import { http, postCommand, removeDir, startServer, type TestServer } from './helpers.js';
+import {
+  client,
+  http,
+  postCommand,
+  removeDir,
+  request,
+  startServer,
+  waitFor,
+  type TestServer,
+} from './helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -92,6 +101,11 @@ describe('colours kept', () => {
     expect(shown).not.toContain(back.colors!['a-0']);
     // What a joining page is sent, and the snapshot, are as small.
     expect(JSON.stringify(back.colors).length).toBeLessThan(4_000);
+    const socket = await client(t.url);
+    const joined = waitFor<SnapshotMessage>(socket, 'snapshot', (m) => m.lab === 'c');
+    expect((await request<{ ok: boolean }>(socket, 'join', { lab: 'c' })).ok).toBe(true);
+    expect((await joined).state.colors).toEqual(back.colors);
+    socket.disconnect();
     await t.close();
     const snap = saved(t, 'snapshot.json');
     expect(snap.colors).toEqual(back.colors);
