@@ -254,6 +254,8 @@ export function applyCommand(
     if (saved) saving.push(saved);
   }
   for (const ev of refusedBy) lab.record(ev);
+  // Its entry carries the new state, live and in a replay alike: computing it brings the lab's
+  // colours up to date with this command (colorBook.ts), so they follow the lab's history.
   lab.record(commandEvent(tick, by, command), true);
   lab.recordEngineEvents();
   return { ok: true, data: { tick } };
