@@ -33,9 +33,12 @@ const PROGRESS_BYTES = 40;
 const MiB = 1 << 20;
 /**
  * The largest each file of a lab may be; its size is checked before it is read, and a larger one
- * is never read (a damaged part, or no lab's). Four times or more what the largest lab makes:
+ * is never read (a damaged part, or no lab's). Three times or more what the largest lab makes:
  * - meta.json holds a scenario that came in a request body of at most 1 MB (64 KB on the socket),
- *   validated (defaults filled in: about 1.15 times its size): under 2 MiB.
+ *   validated (defaults filled in: about 1.15 times its size): under 2 MiB; after a reset, also
+ *   the colours kept (colorBook.ts: the lab's VPSs, at most 8192, and the 64 removed last, about
+ *   60 bytes each): under 0.5 MiB more. Before they were bounded, a colour for every VPS id ever
+ *   added could take a meta over its cap.
  * - snapshot.json holds two engines of up to 8192 VPSs (MAX_VPS_PER_LAB's highest) at about 220
  *   bytes each, each with its scenario (under 2 MiB), the event log (1000 entries of up to 4000
  *   characters) and 1000 request ids: under 16 MiB.
