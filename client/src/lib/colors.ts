@@ -1,6 +1,7 @@
 /**
  * One colour per VPS, the same on cards, legends and every chart. The server gives them (in the
- * lab state, the same in every browser); an id the server has not named yet gets a free one here.
+ * lab state, the same in every browser); an id the server has not named yet gets a free one here
+ * until the next state names it.
  */
 import { PALETTE } from '../../../shared/colors.js';
 
@@ -20,10 +21,21 @@ export class ColorMap {
     return c;
   }
 
-  /** Take the server's colours (they win over any picked here). */
+  /**
+   * Take the server's colours in place of all held here: its lab state carries every colour the lab
+   * keeps (its VPSs' and those of the VPSs removed last), so the page holds no more than the lab does,
+   * however many ids came and went while it stayed open.
+   */
   adopt(colors: Readonly<Record<string, string>> | undefined): void {
     if (!colors) return;
+    this.map.clear();
+    this.holders.clear();
     for (const [id, c] of Object.entries(colors)) if (/^#[0-9a-f]{6}$/i.test(c)) this.set(id, c);
+  }
+
+  /** How many ids hold a colour here. */
+  get size(): number {
+    return this.map.size;
   }
 
   /** Assign in the given order (call with the lab's VPS list so colours follow it). */

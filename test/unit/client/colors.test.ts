@@ -1,6 +1,6 @@
 /**
- * VPS colours: the page's linear ColorMap gives exactly what the first, quadratic one gave (kept
- * here as the reference), over many seeded inputs.
+ * VPS colours: the page's linear ColorMap gives exactly what a plain quadratic one gives (kept here
+ * as the reference), over many seeded inputs; the server's colours replace those held.
  */
 import { describe, expect, it } from 'vitest';
 import { PALETTE } from '../../../shared/colors.js';
@@ -19,6 +19,7 @@ class ReferenceColorMap {
   }
   adopt(colors: Readonly<Record<string, string>> | undefined): void {
     if (!colors) return;
+    this.map.clear();
     for (const [id, c] of Object.entries(colors)) if (/^#[0-9a-f]{6}$/i.test(c)) this.map.set(id, c);
   }
 }
@@ -73,5 +74,32 @@ describe('ColorMap', () => {
         }
       }
     }
+  });
+
+  it('holds no more than the lab it is shown, however many ids came and went', () => {
+    const m = new ColorMap();
+    let kept: Record<string, string> = {};
+    for (let k = 0; k < 500; k++) {
+      // A new VPS the page sees before the server names it, then the lab's state naming its colours
+      // (the lab keeps its VPSs' and a bounded number of removed ones: here the last 20 ids).
+      m.get(`vps-${k}`);
+      kept = Object.fromEntries(
+        Object.entries({ ...kept, [`vps-${k}`]: PALETTE[k % PALETTE.length] }).slice(-20),
+      );
+      m.adopt(kept);
+      expect(m.size).toBeLessThanOrEqual(20);
+    }
+    // The lab's colours, as it named them.
+    for (const [id, c] of Object.entries(kept)) expect(m.get(id)).toBe(c);
+    // One it forgot takes a colour here again, as a new id would.
+    expect(PALETTE).toContain(m.get('vps-0'));
+    expect(m.size).toBe(21);
+  });
+
+  it('keeps what it holds when a message carries no colours', () => {
+    const m = new ColorMap();
+    m.adopt({ a: PALETTE[3], b: PALETTE[5] });
+    m.adopt(undefined);
+    expect([m.get('a'), m.get('b'), m.size]).toEqual([PALETTE[3], PALETTE[5], 2]);
   });
 });
