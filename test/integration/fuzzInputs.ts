@@ -3,19 +3,13 @@
  * socket messages, REST requests, batches, joins and damage to a lab's files.
  */
 import { GUEST_FAULTS, HOST_FAULTS, MODE_IDS, VPS_METRICS } from '../../shared/model.js';
+import { mulberry32 } from '../seeded.js';
 
 /** The seed of every fuzz run (set FUZZ_SEED to replay another). */
 export const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
 
 export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
   return { next, int, pick };

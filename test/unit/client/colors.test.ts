@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { PALETTE } from '../../../shared/colors.js';
 import { ColorMap } from '../../../client/src/lib/colors.js';
+import { mulberry32 } from '../../seeded.js';
 
 /** The first ColorMap. */
 class ReferenceColorMap {
@@ -24,17 +25,7 @@ class ReferenceColorMap {
   }
 }
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed by its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const ODD_IDS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '0', '1', ''];
 

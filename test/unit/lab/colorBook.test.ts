@@ -6,20 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { PALETTE } from '../../../shared/colors.js';
 import { ColorBook, KEPT_REMOVED } from '../../../server/lab/colorBook.js';
+import { mulberry32 } from '../../seeded.js';
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed by its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** A lab's VPS lists over time: ids added (some reused) and removed at random. */
 function history(seed: number, steps: number): string[][] {
