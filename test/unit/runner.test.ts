@@ -1,22 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../shared/commands.js';
 import { VPS_METRICS } from '../../shared/model.js';
 import { parseArgs } from '../../server/cli/sim.js';
 import { createRun, scenarioFromLog } from '../../server/scenario.js';
-import { runProcess, type Ran } from './runProcess.js';
+import { sim } from './runProcess.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const CLI = join(ROOT, 'server/cli/sim.ts');
 const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
-
-/** Runs the CLI in a child process, killed after 60 s at most. */
-function sim(args: string[]): Promise<Ran> {
-  return runProcess(TSX, [CLI, ...args], ROOT);
-}
 
 const small: Scenario = {
   name: 'small',
