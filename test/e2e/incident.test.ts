@@ -97,7 +97,8 @@ describe('incident', () => {
         ['stopFault', 'io_storm'],
       ]);
 
-      // The runner replays the recorded session headless: same numbers, tick for tick.
+      // The runner replays the recorded session headless (as `npm run sim` runs it): same numbers,
+      // tick for tick.
       const file = join(dir, 'incident.json');
       writeFileSync(file, scenarioText);
       const ticks = [...live.rows.keys()].map((k) => Number(k.split(',')[0]));
@@ -106,9 +107,7 @@ describe('incident', () => {
       const run = spawnSync(
         process.execPath,
         [
-          '--import',
-          'tsx',
-          'server/cli/sim.ts',
+          'scripts/sim.mjs',
           file,
           '--format',
           'csv',
