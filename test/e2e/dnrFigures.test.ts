@@ -6,7 +6,7 @@
  */
 import { describe, expect } from 'vitest';
 import { browserTest } from './fixture.js';
-import { byTestId, createLab, presetScenario, textNow } from './lab.js';
+import { byTestId, createLab, presetScenario, setSpeed, textNow } from './lab.js';
 
 const test = browserTest();
 
@@ -20,6 +20,8 @@ describe('a VPS that does not respond', () => {
     await cpu.focus();
     await page.keyboard.press('End');
     await page.getByRole('button', { name: 'Start cpu_hog on batch-1' }).click();
+    // Its backlog takes simulated seconds to pass the client's timeout: the lab gets there faster.
+    await setSpeed(server, lab, 10);
     // The card re-renders each tick: each look reads it now, never waiting on a figure re-rendered away.
     await expect
       .poll(() => textNow(page, byTestId('vps-card-batch-1')), { timeout: 40_000 })
