@@ -11,26 +11,49 @@ const test = browserTest();
 
 type Part = 'host' | 'cards' | 'charts';
 
+/** Where the focus sits after each Tab press, as the page records it (see `tabOrder`). */
+type Recorded = { __tabParts?: (Part | null)[] };
+
+/** Tab presses between two looks at what the page recorded. */
+const BATCH = 10;
+
 /** The parts in the order Tab first enters them, starting from the top of the page. */
 async function tabOrder(page: Page): Promise<Part[]> {
-  // From the top: the page itself focused, as after loading it.
+  // From the top: the page itself focused, as after loading it. After each Tab, once its keyup
+  // reaches the page, the part holding the focus is noted there: the presses need no look each.
   await page.evaluate(() => {
+    const w = window as unknown as Recorded & { __tabNoted?: boolean };
+    w.__tabParts = [];
+    if (!w.__tabNoted) {
+      w.__tabNoted = true;
+      window.addEventListener(
+        'keyup',
+        (ev) => {
+          if (ev.key !== 'Tab') return;
+          const e = document.activeElement;
+          let part: Part | null = null;
+          if (e && e !== document.body) {
+            if (e.closest('[data-testid="host-panel"]')) part = 'host';
+            else if (e.closest('[data-testid^="vps-card-"]')) part = 'cards';
+            else if (e.closest('[data-testid="follow-status"]') || e.closest('.dash section.main'))
+              part = 'charts';
+          }
+          w.__tabParts?.push(part);
+        },
+        true,
+      );
+    }
     document.body.tabIndex = -1;
     document.body.focus();
     document.body.removeAttribute('tabindex');
   });
-  const seen: Part[] = [];
-  for (let i = 0; i < 300 && seen.length < 3; i++) {
-    await page.keyboard.press('Tab');
-    const part = await page.evaluate(() => {
-      const e = document.activeElement;
-      if (!e || e === document.body) return null;
-      if (e.closest('[data-testid="host-panel"]')) return 'host';
-      if (e.closest('[data-testid^="vps-card-"]')) return 'cards';
-      if (e.closest('[data-testid="follow-status"]') || e.closest('.dash section.main')) return 'charts';
-      return null;
-    });
-    if (part && !seen.includes(part)) seen.push(part);
+  let seen: Part[] = [];
+  for (let i = 0; i < 300 && seen.length < 3; i += BATCH) {
+    for (let k = 0; k < BATCH; k++) await page.keyboard.press('Tab');
+    const parts = await page.evaluate(() => (window as unknown as Recorded).__tabParts ?? []);
+    expect(parts, 'one note per Tab press').toHaveLength(i + BATCH);
+    seen = [];
+    for (const part of parts) if (part && !seen.includes(part)) seen.push(part);
   }
   return seen;
 }
