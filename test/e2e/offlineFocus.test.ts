@@ -116,7 +116,10 @@ describe('the keyboard’s focus across a lost link', () => {
     server,
     open,
   }) => {
-    const lab = await createLab(server, { scenario: presetScenario('demo') });
+    // Two VPSs: web-1, whose controls are tried, and a neighbour; eight pages draw it side by side.
+    const demo = presetScenario('demo');
+    const vps = demo.vps.filter((v) => v.id === 'web-1' || v.id === 'batch-1');
+    const lab = await createLab(server, { scenario: { ...demo, vps } });
     const hasFocus = (c: Locator) => c.evaluate((e) => e === document.activeElement);
     // The pages open side by side: each waits on its own page's controls.
     const tried: Tried[] = await Promise.all(
