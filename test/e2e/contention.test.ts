@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import type { RunningServer } from './harness.js';
 import {
+  advanceTo,
   byTestId,
   chartTick,
   createLab,
@@ -62,8 +63,9 @@ describe('noisy neighbour', () => {
     open,
   }) => {
     const lab = await createLab(server, { scenario: presetScenario('cpu-noisy-neighbour-para') });
+    await advanceTo(server, lab, 20); // two simulated seconds of baseline, stepped through at once
     const { page, errors } = await open(`/?lab=${lab}`);
-    await waitChartsPast(page, 20); // two simulated seconds of baseline
+    await waitChartsPast(page, 20);
     expect(await page.getByTestId('explain-web-1').textContent()).not.toMatch(/batch-1/);
     const hogT = await startHog(server, page, lab);
 
@@ -100,6 +102,7 @@ describe('noisy neighbour', () => {
     open,
   }) => {
     const lab = await createLab(server, { scenario: presetScenario('cpu-noisy-neighbour-full') });
+    await advanceTo(server, lab, 20);
     const { page, errors } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 20);
     await expect.poll(() => page.getByLabel('Virtualization mode').inputValue()).toBe('full');
@@ -119,6 +122,7 @@ describe('noisy neighbour', () => {
     open,
   }) => {
     const lab = await createLab(server, { preset: 'demo' });
+    await advanceTo(server, lab, 10);
     const { page } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 10);
     const hogT = await startHog(server, page, lab);
@@ -149,6 +153,7 @@ describe('noisy neighbour', () => {
     open,
   }) => {
     const lab = await createLab(server, { preset: 'demo' });
+    await advanceTo(server, lab, 10);
     const { page, errors } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 10);
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
