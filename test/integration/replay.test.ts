@@ -67,14 +67,13 @@ describe('a recorded session is a scenario', () => {
     const replayed = live.map(() => run.data.step());
     expect(replayed).toEqual(live);
 
-    // And through the runner's CLI, as a user would: the same CSV as the lab's export.
+    // And through the runner's CLI, as a user runs it (npm run sim): the same CSV as the lab's export.
     const file = path.join(t.dataDir, 'session.json');
     writeFileSync(file, exported.text);
-    const cli = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'server/cli/sim.ts', file, '--format', 'csv'],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
+    const cli = spawnSync(process.execPath, ['scripts/sim.mjs', file, '--format', 'csv'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(cli.status, cli.stderr).toBe(0);
     const csv = await http(`${t.url}/api/labs/sre/metrics.csv`);
     expect(cli.stdout).toBe(csv.text);
@@ -175,7 +174,7 @@ describe('a compare fork’s recorded sides are scenarios too', () => {
       // Run without blocking this process: the server in it keeps answering (and closing) connections.
       const cli = await execFileAsync(
         process.execPath,
-        ['--import', 'tsx', 'server/cli/sim.ts', file, '--format', 'csv', '--compare', 'para,container'],
+        ['scripts/sim.mjs', file, '--format', 'csv', '--compare', 'para,container'],
         { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 2 ** 20 },
       );
       sides.push(firstRunRows(cli.stdout, n));
@@ -226,11 +225,11 @@ describe('a compare fork’s recorded sides are scenarios too', () => {
       writeFileSync(files[side], exported.text);
     }
     // Run without blocking this process: the server in it keeps answering (and closing) connections.
-    const cli = await execFileAsync(
-      process.execPath,
-      ['--import', 'tsx', 'server/cli/sim.ts', ...files, '--format', 'csv'],
-      { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 2 ** 20 },
-    );
+    const cli = await execFileAsync(process.execPath, ['scripts/sim.mjs', ...files, '--format', 'csv'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      maxBuffer: 64 * 2 ** 20,
+    });
     return cli.stdout;
   }
 
