@@ -26,13 +26,16 @@ export default defineConfig({
         test: { name: 'integration', include: ['test/integration/**/*.test.ts'] },
       },
       {
-        // Real Chromium against the real server, each file in a process of its own. One Chromium
-        // for the run (its global setup); each page in a context of its own.
+        // Real Chromium against the real server. One Chromium for the run (its global setup); each
+        // file its own server (a child process) and each page a context of its own. The files share
+        // their worker's modules (playwright, the helpers): importing them again cost each file
+        // seconds. What a file starts it stops (servers, Redis, contexts); nothing global is set.
         extends: true,
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/browserServer.ts'],
+          isolate: false,
         },
       },
     ],
