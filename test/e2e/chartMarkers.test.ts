@@ -244,8 +244,10 @@ describe('Dom0 / host OS chart', () => {
     open,
   }) => {
     const lab = await createLab(server, { scenario: presetScenario('sre-incident') });
+    // More than ten samples drawn before the storm, so the history below holds a past to compare:
+    // stepped through at once.
+    await advanceTo(server, lab, 12);
     const { page, errors } = await open(`/?lab=${lab}`);
-    // More than ten samples drawn before the storm, so the history below holds a past to compare.
     await waitChartsPast(page, 12, ['chart-host']);
     const host = page.getByTestId('chart-host');
     // The caption re-renders as the lines it keys come and go: each look reads it now.

@@ -7,7 +7,7 @@ import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import { api } from './harness.js';
-import { byTestId, createLab, series, textNow, waitChartsPast } from './lab.js';
+import { advanceTo, byTestId, createLab, series, textNow, waitChartsPast } from './lab.js';
 
 const test = browserTest();
 
@@ -46,6 +46,7 @@ describe('chart summaries', () => {
       body: { type: 'startFault', vps: 'batch-1', fault: 'cpu_hog' },
     });
     expect(hog.status).toBe(200);
+    await advanceTo(server, lab, 20);
     const { page, errors } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 20);
     // The summary re-renders each tick: each look reads it now.

@@ -15,6 +15,7 @@ import { parseScenario } from '../../shared/commands.js';
 import { browserTest } from './fixture.js';
 import { ROOT } from './harness.js';
 import {
+  advanceTo,
   byTestId,
   createLab,
   plotted,
@@ -53,6 +54,8 @@ describe('incident', () => {
     open,
   }) => {
     const lab = await createLab(server, { scenario: presetScenario('sre-incident') });
+    // Two simulated seconds of baseline, stepped through at once.
+    await advanceTo(server, lab, 20);
     const { page, errors } = await open(`/?lab=${lab}`);
     const dir = mkdtempSync(join(tmpdir(), 'contention-incident-'));
     try {
