@@ -6,6 +6,7 @@ import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import {
+  advanceTo,
   CHARTS,
   canvasHasInk,
   createLab,
@@ -65,6 +66,7 @@ describe('dashboard', () => {
     open,
   }) => {
     const lab = await createLab(server, { preset: 'demo' });
+    await advanceTo(server, lab, 10);
     const { page, errors } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 10);
     const slider = page.getByRole('slider', { name: 'batch-1 CPU load' });

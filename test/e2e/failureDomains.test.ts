@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
 import type { RunningServer } from './harness.js';
 import {
+  advanceTo,
   advanceUntil,
   attributeNow,
   byTestId,
@@ -188,6 +189,7 @@ describe('failure domains', () => {
     open,
   }) => {
     const lab = await createLab(server, { scenario: presetScenario('live-resize') });
+    await advanceTo(server, lab, 20);
     const { page, errors } = await open(`/?lab=${lab}`);
     await waitChartsPast(page, 20);
     const before = await plotted(page, 'chart-throughput', 'shop-1');
