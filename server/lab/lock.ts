@@ -6,10 +6,11 @@
  * the very same pid, this process's own). A folder where the lock belongs is refused, left as it is,
  * and so is a regular file that is no lock this server wrote (larger than one, not one's JSON) or
  * that cannot be read (EACCES): it may be someone's data, or another user's server's lock. An empty
- * lock, or one a crash cut short, is stale; so is something holding no data (a named pipe).
+ * lock, or one a crash cut short, is stale; so is something holding no data (a named pipe). At
+ * shutdown the lock is removed only if it still holds the record written here.
  */
 import { constants, readFileSync } from 'node:fs';
-import { lstat, open, readlink, unlink } from 'node:fs/promises';
+import { lstat, open, readFile, readlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { readError, readRegular, TooLargeError } from './labFile.js';
@@ -118,21 +119,28 @@ async function readLock(file: string, dataDir: string): Promise<LockRecord | 'go
   );
 }
 
+/** Whether `file` is a regular file holding `record` exactly (read only when its size matches: never a pipe). */
+async function holds(file: string, record: string): Promise<boolean> {
+  const st = await lstat(file).catch(() => undefined);
+  if (!st?.isFile() || st.size !== Buffer.byteLength(record)) return false;
+  return (await readFile(file, 'utf8').catch(() => undefined)) === record;
+}
+
 /** Take `dataDir`'s lock (a stale one is replaced); returns its release. Rejects with StoreLockedError when a live server holds it. */
 export async function lockDataDir(dataDir: string, logger: Logger): Promise<() => Promise<void>> {
   const dir = path.resolve(dataDir);
   const file = path.join(dataDir, LOCK);
+  const record = JSON.stringify({
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    boot: bootId(),
+    start: startOf(process.pid),
+  });
   for (let attempt = 0; ; attempt++) {
     try {
       const fh = await open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
       try {
-        const rec = {
-          pid: process.pid,
-          startedAt: new Date().toISOString(),
-          boot: bootId(),
-          start: startOf(process.pid),
-        };
-        await fh.writeFile(JSON.stringify(rec));
+        await fh.writeFile(record);
         await fh.sync();
       } finally {
         await fh.close();
@@ -140,7 +148,9 @@ export async function lockDataDir(dataDir: string, logger: Logger): Promise<() =
       heldHere.add(dir);
       return async () => {
         heldHere.delete(dir);
-        await unlink(file).catch(() => undefined);
+        // Removed only while it is still the record written here: a lock put in its place since
+        // (the file removed by hand and another server started on this DATA_DIR) is that server's.
+        if (await holds(file, record)) await unlink(file).catch(() => undefined);
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;

@@ -1,10 +1,13 @@
 /**
  * DATA_DIR/server.lock: a stale lock (its process gone, empty or cut short by a crash) is replaced,
  * a live one refused; a file in its place that is no lock this server wrote (too large, not a lock's
- * record) is refused naming it and what to do, and left exactly as it was.
+ * record) is refused naming it and what to do, and left exactly as it was. At shutdown the lock is
+ * removed only while it holds the record this server wrote.
  */
+import { execFileSync } from 'node:child_process';
 import {
   existsSync,
+  lstatSync,
   mkdtempSync,
   readFileSync,
   readlinkSync,
@@ -96,5 +99,40 @@ describe('a lock this server wrote', () => {
       );
       expect(readFileSync(lock, 'utf8')).toBe(content);
     }
+  });
+});
+
+describe('the lock at shutdown', () => {
+  /** A DATA_DIR whose store is open (its lock taken): the store and the lock's path. */
+  async function opened(): Promise<{ close: () => Promise<void>; lock: string }> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lock-'));
+    dirs.push(dir);
+    const store = await openFileStore(dir, silentLogger());
+    return { close: () => store.close(), lock: path.join(dir, 'server.lock') };
+  }
+
+  it('is removed when it still holds the record written at start', async () => {
+    const { close, lock } = await opened();
+    expect(JSON.parse(readFileSync(lock, 'utf8')).pid).toBe(process.pid);
+    await close();
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('is left when another server’s lock took its place while this one ran', async () => {
+    const { close, lock } = await opened();
+    // Removed by hand, and another server started on the same DATA_DIR.
+    rmSync(lock);
+    const theirs = JSON.stringify({ pid: process.ppid, startedAt: new Date().toISOString() });
+    writeFileSync(lock, theirs);
+    await close();
+    expect(readFileSync(lock, 'utf8')).toBe(theirs);
+  });
+
+  it('is left, without waiting on it, when a named pipe took its place', async () => {
+    const { close, lock } = await opened();
+    rmSync(lock);
+    execFileSync('mkfifo', [lock]);
+    await close();
+    expect(lstatSync(lock).isFIFO()).toBe(true);
   });
 });
