@@ -34,7 +34,7 @@ import { RelayHeld } from './relayHeld.js';
 import { RemoteAsker } from './remote.js';
 import { Requests } from './requests.js';
 import { RedisLabStore } from './store.js';
-import { StoreHealth } from './storeHealth.js';
+import { QUIET_MS, StoreHealth } from './storeHealth.js';
 import { Takeover } from './takeover.js';
 import { Upkeep } from './upkeep.js';
 import { ViewerNumbers } from './viewers.js';
@@ -104,7 +104,14 @@ export class ClusterNode implements RemoteLabs {
     );
     // Redis fell silent: the labs run here are held now, before a change is refused for it.
     this.health.listen((answering) => {
-      if (!answering) this.registry?.judgeHolds();
+      if (answering) this.logger.info('Redis answers again');
+      else {
+        this.logger.warn(
+          { quietMs: QUIET_MS },
+          'Redis does not answer (no PING answered in time): the labs run here are held, and viewers here of labs run elsewhere are told so',
+        );
+        this.registry?.judgeHolds();
+      }
     });
     this.relay = new RelayHeld({
       io: () => this.io,
@@ -114,6 +121,7 @@ export class ClusterNode implements RemoteLabs {
       leaseTtlMs: LEASE_TTL_MS,
       leaseValidMs: this.leases.validMs,
       processes: () => this.processes(),
+      logger: this.logger,
     });
     this.viewerNumbers = new ViewerNumbers(this.redis);
     this.upkeep = new Upkeep(this.logger);

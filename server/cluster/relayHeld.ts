@@ -21,6 +21,7 @@
  * viewers here were told so or no process has room to take the lab over (`ownerSilent`).
  */
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { HeldReason } from '../../shared/protocol.js';
 import { roomOf } from '../net/broadcast.js';
@@ -44,6 +45,7 @@ export interface RelayDeps {
   leaseValidMs: number;
   /** The live processes, as their records stand now (members.ts). */
   processes(): Promise<Member[]>;
+  logger: Logger;
 }
 
 /**
@@ -168,6 +170,10 @@ export class RelayHeld {
     if (held) this.told.add(lab);
     else this.told.delete(lab);
     io.local.to(roomOf(lab)).emit('held', { lab, held });
+    this.d.logger.info(
+      { lab, held },
+      held ? 'viewers here told the lab is held' : 'viewers here told the lab steps again',
+    );
   }
 
   private holdAll(): void {

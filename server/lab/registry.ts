@@ -157,6 +157,12 @@ export class Registry {
     if (forkedAt !== undefined) this.forks.set(lab.id, forkedAt);
     this.labs.set(lab.id, lab);
     this.saver.started(lab.id, this.o.clock.now());
+    lab.holding.listen((held) =>
+      this.o.logger.info(
+        { lab: lab.id, held },
+        held ? 'lab held: not stepped, changes refused' : 'lab steps again',
+      ),
+    );
     for (const fn of this.addedListeners) fn(lab);
   }
 

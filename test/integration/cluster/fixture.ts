@@ -5,7 +5,7 @@
  * left it frozen.
  */
 import { Redis } from 'ioredis';
-import { expect } from 'vitest';
+import { expect, onTestFailed } from 'vitest';
 import { client, http, request, waitFor, type Client } from '../helpers.js';
 import {
   startLink,
@@ -114,4 +114,21 @@ export async function stopCluster(c: Partial<OwnerAndOther> | undefined): Promis
   c?.onOther?.disconnect();
   c?.peek?.disconnect();
   await stopAll();
+}
+
+/**
+ * Call inside a test: if it fails, the last lines each process logged (its holds, the viewers it
+ * told, Redis falling silent and answering again) are printed beside the failure.
+ */
+export function logsIfFailed(c: Partial<OwnerAndOther> | undefined): void {
+  onTestFailed(() => {
+    for (const [name, p] of [
+      ['owner', c?.owner],
+      ['other', c?.other],
+    ] as const) {
+      if (!p) continue;
+      const lines = p.output().trim().split('\n').slice(-40);
+      console.error(`--- what the ${name} process (${p.id}) logged last:\n${lines.join('\n')}`);
+    }
+  });
 }

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, request, waitFor, type Client } from '../helpers.js';
-import { ownerAndOther, stopCluster, type OwnerAndOther } from './fixture.js';
+import { logsIfFailed, ownerAndOther, stopCluster, type OwnerAndOther } from './fixture.js';
 import type { RedisHandle, ServerProcess } from './harness.js';
 
 let cluster: OwnerAndOther | undefined;
@@ -31,6 +31,7 @@ const frameOfFar = (m: { lab?: string }) => m.lab === 'far';
 
 describe('viewers on a process that does not run the lab, while Redis does not answer', () => {
   it('are told the lab is held for them, and told again once frames flow', async () => {
+    logsIfFailed(cluster);
     // Frozen: neither process hears Redis; the owner holds the lab, the other must say so itself.
     redis.proc.kill('SIGSTOP');
     const held = await waitFor<Held>(onOther, 'held', heldFar, 15_000);
@@ -63,5 +64,28 @@ describe('viewers on a process that does not run the lab, while Redis does not a
     await redis.restart();
     await waitFor<Held>(onOther, 'held', freed, 30_000);
     await waitFor(onOther, 'frame', frameOfFar, 30_000);
+
+    // What the process said of it, in order: Redis silent, the viewers told, Redis back, told again.
+    const said = other
+      .output()
+      .split('\n')
+      .map(
+        (l) => /"msg":"(Redis does not answer[^"]*|Redis answers again|viewers here told[^"]*)"/.exec(l)?.[1],
+      )
+      .filter((m) => m !== undefined);
+    expect(said.slice(0, 4)).toEqual([
+      expect.stringMatching(/^Redis does not answer/),
+      'viewers here told the lab is held',
+      'Redis answers again',
+      'viewers here told the lab steps again',
+    ]);
+    // The owner held the lab while Redis was frozen, and said so.
+    const owned = cluster!.owner
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"lab":"far"'))
+      .map((l) => /"msg":"(lab held[^"]*|lab steps again)"/.exec(l)?.[1])
+      .filter((m) => m !== undefined);
+    expect(owned.slice(0, 2)).toEqual(['lab held: not stepped, changes refused', 'lab steps again']);
   }, 150_000);
 });
