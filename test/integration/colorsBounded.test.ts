@@ -12,10 +12,13 @@ import type { Command } from '../../shared/commands.js';
 import type { LabState, SnapshotMessage } from '../../shared/protocol.js';
 import { KEPT_REMOVED } from '../../server/lab/colorBook.js';
 import {
+  addSteadyVps,
   client,
   http,
+  labState,
   postCommand,
   removeDir,
+  removeVps,
   request,
   startServer,
   waitFor,
@@ -25,11 +28,8 @@ import {
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
-const add = (id: string): Command => ({
-  type: 'addVps',
-  vps: { id, vcpus: 1, ramGiB: 2, diskIops: 1000, netMbps: 100, profile: 'steady' },
-});
-const remove = (id: string): Command => ({ type: 'removeVps', vps: id });
+const add = addSteadyVps;
+const remove = removeVps;
 
 async function server(dataDir?: string, rebuildTicks?: number): Promise<TestServer> {
   const t = await startServer({ dataDir, rebuildTicks, config: { commandRate: 10_000 } });
@@ -37,11 +37,7 @@ async function server(dataDir?: string, rebuildTicks?: number): Promise<TestServ
   return t;
 }
 
-async function state(t: TestServer): Promise<LabState> {
-  const r = await http(`${t.url}/api/labs/c`);
-  expect(r.status).toBe(200);
-  return r.body.data;
-}
+const state = (t: TestServer): Promise<LabState> => labState(t, 'c');
 
 /** Apply `commands` in batches of 50 (each command in order, as the lab's history). */
 async function run(t: TestServer, commands: Command[]): Promise<void> {

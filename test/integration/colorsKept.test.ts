@@ -6,15 +6,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Command } from '../../shared/commands.js';
-import { http, postCommand, removeDir, startServer, type TestServer } from './helpers.js';
+import { addSteadyVps, http, postCommand, removeDir, startServer, type TestServer } from './helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
-const add = (id: string): Command => ({
-  type: 'addVps',
-  vps: { id, vcpus: 1, ramGiB: 2, diskIops: 1000, netMbps: 100, profile: 'steady' },
-});
+const add = addSteadyVps;
 
 async function colors(t: TestServer): Promise<Record<string, string>> {
   const r = await http(`${t.url}/api/labs/c`);

@@ -7,11 +7,18 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Command } from '../../shared/commands.js';
 import type { LabState } from '../../shared/protocol.js';
 import { PALETTE } from '../../shared/colors.js';
 import { KEPT_REMOVED } from '../../server/lab/colorBook.js';
-import { http, postCommand, removeDir, startServer, type TestServer } from './helpers.js';
+import {
+  addSteadyVps,
+  http,
+  labState,
+  postCommand,
+  removeDir,
+  startServer,
+  type TestServer,
+} from './helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -22,16 +29,9 @@ async function server(dataDir?: string): Promise<TestServer> {
   return t;
 }
 
-async function state(t: TestServer): Promise<LabState> {
-  const r = await http(`${t.url}/api/labs/c`);
-  expect(r.status).toBe(200);
-  return r.body.data;
-}
+const state = (t: TestServer): Promise<LabState> => labState(t, 'c');
 
-const add: Command = {
-  type: 'addVps',
-  vps: { id: 'stay', vcpus: 1, ramGiB: 2, diskIops: 1000, netMbps: 100, profile: 'steady' },
-};
+const add = addSteadyVps('stay');
 
 /** A lab with one VPS added, stopped: its state then. */
 async function savedLab(): Promise<{ dir: string; before: LabState }> {

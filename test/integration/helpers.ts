@@ -13,7 +13,14 @@ import type { EngineFactory } from '../../server/lab/engines.js';
 import { openFileStore } from '../../server/lab/fileStore.js';
 import { silentLogger } from '../../server/log.js';
 import { createApp, type LabServer } from '../../server/net/app.js';
-import type { ClientToServer, LabEvent, ServerToClient, SnapshotMessage } from '../../shared/protocol.js';
+import type { Command } from '../../shared/commands.js';
+import type {
+  ClientToServer,
+  LabEvent,
+  LabState,
+  ServerToClient,
+  SnapshotMessage,
+} from '../../shared/protocol.js';
 import type { WireFrameMessage } from '../../shared/wireFrame.js';
 
 export type Client = Socket<ServerToClient, ClientToServer>;
@@ -221,4 +228,20 @@ export async function joinedLog(t: TestServer, id: string): Promise<LabEvent[]> 
   } finally {
     socket.disconnect();
   }
+}
+
+/** A command adding a small steady VPS `id` (1 vCPU, 2 GiB). */
+export const addSteadyVps = (id: string): Command => ({
+  type: 'addVps',
+  vps: { id, vcpus: 1, ramGiB: 2, diskIops: 1000, netMbps: 100, profile: 'steady' },
+});
+
+/** A command removing VPS `id`. */
+export const removeVps = (id: string): Command => ({ type: 'removeVps', vps: id });
+
+/** Lab `id`'s state as REST gives it (the answer checked to be 200). */
+export async function labState(t: { url: string }, id: string): Promise<LabState> {
+  const r = await http(`${t.url}/api/labs/${id}`);
+  if (r.status !== 200) throw new Error(`GET /api/labs/${id}: ${r.status} ${r.text}`);
+  return r.body.data as LabState;
 }
