@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { DEFAULTS, type Config } from '../../server/config.js';
 import { ManualClock } from '../../server/lab/clock.js';
-import type { EngineFactory } from '../../server/lab/engines.js';
+import { simEngines, type EngineFactory } from '../../server/lab/engines.js';
 import { openFileStore } from '../../server/lab/fileStore.js';
 import { silentLogger } from '../../server/log.js';
 import { createApp, type LabServer } from '../../server/net/app.js';
@@ -244,4 +244,15 @@ export async function labState(t: { url: string }, id: string): Promise<LabState
   const r = await http(`${t.url}/api/labs/${id}`);
   if (r.status !== 200) throw new Error(`GET /api/labs/${id}: ${r.status} ${r.text}`);
   return r.body.data as LabState;
+}
+
+/** The engine factory a restart runs with, every engine build held until `release()`. */
+export function gatedEngines(): { engines: EngineFactory; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((ok) => (release = ok));
+  const engines: EngineFactory = {
+    create: async (...args) => (await gate, simEngines.create(...args)),
+    restore: async (snap) => (await gate, simEngines.restore(snap)),
+  };
+  return { engines, release };
 }

@@ -4,11 +4,19 @@ import type { Frame } from '../../shared/model.js';
 import type { Lab } from '../../server/lab/lab.js';
 import { DEFAULTS } from '../../server/config.js';
 import { ManualClock } from '../../server/lab/clock.js';
-import { simEngines, type EngineFactory } from '../../server/lab/engines.js';
 import { openFileStore } from '../../server/lab/fileStore.js';
 import { silentLogger } from '../../server/log.js';
 import { createApp } from '../../server/net/app.js';
-import { client, http, removeDir, request, settle, startServer, type TestServer } from './helpers.js';
+import {
+  client,
+  gatedEngines,
+  http,
+  removeDir,
+  request,
+  settle,
+  startServer,
+  type TestServer,
+} from './helpers.js';
 
 /** A fixed script of commands at exact ticks, driven through the lab's own controls. */
 async function script(t: TestServer, lab: Lab): Promise<void> {
@@ -170,12 +178,7 @@ describe('while saved labs are being restored', () => {
     a.advance(3000);
     await a.close();
     // Engines for restored labs wait for the test to let them through: the restore is under way.
-    let release!: () => void;
-    const gate = new Promise<void>((ok) => (release = ok));
-    const engines: EngineFactory = {
-      create: async (...args) => (await gate, simEngines.create(...args)),
-      restore: async (snap) => (await gate, simEngines.restore(snap)),
-    };
+    const { engines, release } = gatedEngines();
     const logger = silentLogger();
     const config = { ...DEFAULTS, port: 0, host: '127.0.0.1', dataDir: a.dataDir, clientDir: a.dataDir };
     const b = await createApp({

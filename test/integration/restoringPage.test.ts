@@ -8,13 +8,12 @@ import { io } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, type Config } from '../../server/config.js';
 import { ManualClock } from '../../server/lab/clock.js';
-import { simEngines, type EngineFactory } from '../../server/lab/engines.js';
 import { openFileStore } from '../../server/lab/fileStore.js';
 import { silentLogger } from '../../server/log.js';
 import { createApp, type LabServer } from '../../server/net/app.js';
 import { LabClient } from '../../client/src/lib/lab.svelte.js';
 import { connectLab } from '../../client/src/lib/connect.js';
-import { removeDir, startServer } from './helpers.js';
+import { gatedEngines, removeDir, startServer } from './helpers.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -40,12 +39,7 @@ describe('a page joining a lab still being restored', () => {
     await first.close();
 
     // The same data directory, with every engine build held until `release`.
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const engines: EngineFactory = {
-      create: async (s, m) => (await gate, simEngines.create(s, m)),
-      restore: async (snap) => (await gate, simEngines.restore(snap)),
-    };
+    const { engines, release } = gatedEngines();
     const config: Config = {
       ...DEFAULTS,
       port: 0,

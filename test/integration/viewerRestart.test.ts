@@ -8,12 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SnapshotMessage } from '../../shared/protocol.js';
 import { DEFAULTS } from '../../server/config.js';
 import { ManualClock } from '../../server/lab/clock.js';
-import { simEngines, type EngineFactory } from '../../server/lab/engines.js';
 import { openFileStore } from '../../server/lab/fileStore.js';
 import { silentLogger } from '../../server/log.js';
 import { createApp } from '../../server/net/app.js';
 import {
   client,
+  gatedEngines,
   http,
   removeDir,
   request,
@@ -89,12 +89,7 @@ describe('a viewer connecting while the saved labs are being restored', () => {
     await a.close();
 
     // The same DATA_DIR, every engine build held: the first lab's restore waits, the second's is not begun.
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const engines: EngineFactory = {
-      create: async (s, m) => (await gate, simEngines.create(s, m)),
-      restore: async (snap) => (await gate, simEngines.restore(snap)),
-    };
+    const { engines, release } = gatedEngines();
     // And the list of saved labs held too, at first: none of their logs is read yet.
     let listed!: () => void;
     const listing = new Promise<void>((r) => (listed = r));
