@@ -14,6 +14,8 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     chunkSizeWarningLimit: 600,
+    // The Svelte compiler is most of a build by design; its timing note is noise on `npm start`.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: {
     proxy: {
