@@ -122,7 +122,9 @@ export const MAX_EVENT_TICK = (MAX_EVENT_S * 1000) / 10;
 export const ScenarioEventSchema = z
   .intersection(
     // Finite and within a week at the coarsest tick, so every event lands on a safe-integer tick.
-    z.object({
+    // Strict on both sides: an intersection refuses only the keys neither side knows, so a
+    // stripping side here would drop a misspelt field (`duration` for `durationS`) silently.
+    z.strictObject({
       atS: z.number().min(0).max(MAX_EVENT_S).optional(),
       atTick: z.number().int().min(0).max(MAX_EVENT_TICK).optional(),
     }),

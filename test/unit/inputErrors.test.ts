@@ -79,6 +79,35 @@ describe('an input error names the field', () => {
     expect(unknown.path).toBe('mode.bogus');
   });
 
+  it('an unknown field of a scenario event is named, not dropped', () => {
+    // A misspelt `durationS` would otherwise leave the fault running for the whole run.
+    const typo = failure(
+      parseScenario({
+        ...scenario,
+        events: [{ atS: 1, type: 'startFault', vps: 'a', fault: 'cpu_hog', duration: 30 }],
+      }),
+    );
+    expect(typo.path).toBe('events[0].duration');
+    expect(typo.message).toBe('events[0].duration: unknown field');
+    const later = failure(
+      parseScenario({
+        ...scenario,
+        events: [
+          { atTick: 0, type: 'setLoad', vps: 'a', load: { cpu: 1 } },
+          { atTick: 5, type: 'hostFault', fault: 'host_reboot', atMs: 500 },
+        ],
+      }),
+    );
+    expect(later.path).toBe('events[1].atMs');
+    // Its time and its command's own fields are still known.
+    expect(
+      parseScenario({
+        ...scenario,
+        events: [{ atS: 1, type: 'startFault', vps: 'a', fault: 'cpu_hog', durationS: 30 }],
+      }).ok,
+    ).toBe(true);
+  });
+
   it('a missing mode is named, with what it may be', () => {
     const { vps: only } = scenario;
     const r = failure(parseScenario({ name: 's', vps: only }));
