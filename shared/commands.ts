@@ -298,6 +298,11 @@ export function parseCommand(input: unknown): Result<Command> {
 export function parseScenario(input: unknown, opts: { runner?: boolean } = {}): Result<Scenario> {
   const tooMany = countScenario(input, opts);
   if (!tooMany.ok) return tooMany;
+  // JSON.parse keeps a "__proto__" key as the object's own, but a parsed record drops it: refused
+  // here as the engine refuses any name it does not know.
+  const params = (input as { params?: unknown } | null)?.params;
+  if (typeof params === 'object' && params !== null && Object.hasOwn(params, '__proto__'))
+    return bad('params.__proto__', 'unknown parameter "__proto__"');
   const r = parseInput(opts.runner ? RunnerScenarioSchema : ScenarioSchema, input);
   if (!r.ok) return r;
   const ids = new Set<string>();

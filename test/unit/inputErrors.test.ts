@@ -108,6 +108,15 @@ describe('an input error names the field', () => {
     ).toBe(true);
   });
 
+  it('a parameter named __proto__ is refused as any unknown one, not dropped', () => {
+    // JSON.parse keeps "__proto__" as an own key, as a scenario file's text gives it.
+    const r = failure(
+      parseScenario(JSON.parse(JSON.stringify(scenario).replace('{', '{"params":{"__proto__":1},'))),
+    );
+    expect(r.path).toBe('params.__proto__');
+    expect(r.message).toBe('params.__proto__: unknown parameter "__proto__"');
+  });
+
   it('a missing mode is named, with what it may be', () => {
     const { vps: only } = scenario;
     const r = failure(parseScenario({ name: 's', vps: only }));
