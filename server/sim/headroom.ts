@@ -157,10 +157,14 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
       nCeil = onNet[i] === 1 ? dr.nCeil[i] : 1 / 0;
     let dFree = !(dw > ds0 * (1 + 1e-12)),
       nFree = !(nw > ns0 * (1 + 1e-12));
+    // A drainer on both devices reads on each what the split gave it there, whatever its cap: each
+    // cap was read from what the other device gives it, so read past its share on both, neither
+    // would hold it and it would drain past the idle (beyond the capacity, beside a full device).
+    const both = onDisk[i] === 1 && onNet[i] === 1;
     if (onDisk[i] === 1) {
       onDisk[i] = 0;
-      if (dr.dCap[i] > 0 && dr.dGot[i] === drainDiskLevel) {
-        da = Math.min(dPath[i], ds0 + drainDiskLevel);
+      if (both || (dr.dCap[i] > 0 && dr.dGot[i] === drainDiskLevel)) {
+        da = Math.min(dPath[i], ds0 + dr.dGot[i]);
         dFree = false;
       }
     } else if (backlogged && dFree && !(ds0 < dPath[i])) {
@@ -170,8 +174,8 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     }
     if (onNet[i] === 1) {
       onNet[i] = 0;
-      if (dr.nCap[i] > 0 && dr.nGot[i] === drainNetLevel) {
-        na = Math.min(nPath[i], ns0 + drainNetLevel);
+      if (both || (dr.nCap[i] > 0 && dr.nGot[i] === drainNetLevel)) {
+        na = Math.min(nPath[i], ns0 + dr.nGot[i]);
         nFree = false;
       }
     } else if (backlogged && nFree && !(ns0 < nPath[i])) {
