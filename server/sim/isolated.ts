@@ -13,7 +13,7 @@ import * as serviceMod from './service.js';
 import * as swapMod from './swapfault.js';
 import * as waitMod from './schedwait.js';
 import type { SimState } from './state.js';
-import type { Work } from './work.js';
+import { ISO_DRAIN_SLOTS, type Work } from './work.js';
 
 const { evaluate } = serviceMod;
 const { nicQueueDelayMs } = nicMod;
@@ -23,14 +23,6 @@ const { wakeWaitMs, guestWakes, dom0Wakes, credited } = waitMod;
 // Infinity and NaN are globals: read in a branch that never ran, V8 cannot fold them to constants
 // and boxes every double merged with them on the heap. Hence 1 / 0 and 0 / 0 below: constant
 // divisions fold (a module constant would not survive bundling, which makes it a mutable var).
-
-/** Rounds of taking a drain alone again before it is taken as it stands (as drainPass.ts). */
-const MAX_ROUNDS = 40;
-
-/** A drain taken again at `now` holds where it moved by less than 1e-14 of what it was (as drainPass.ts). */
-function holds(now: number, was: number): boolean {
-  return Math.abs(now - was) <= 1e-14 * was;
-}
 
 /** Fills `w.isoGood` and `w.isoP99` for this tick; `w.isoKept[i]` says VPS i's result was reused. */
 export function isolated(st: SimState, w: Work): void {
@@ -92,6 +84,11 @@ export function isolated(st: SimState, w: Work): void {
   sin.params = KNOBS;
   // Alone, no storm's writeback shares the disk with it.
   sin.uDiskAsync = 0;
+  const drainList = w.isoDrainList,
+    drainVals = w.isoDrainVals,
+    slots = ISO_DRAIN_SLOTS;
+  let nDrain = 0;
+  const notKept = 0 / 0;
   for (let i = 0; i < n; i++) {
     const lambda = lambdaA[i];
     const db = diskBase[i],
@@ -210,13 +207,13 @@ export function isolated(st: SimState, w: Work): void {
     if (dom0) uDom0 = Math.min(1, dom0Div === 1 ? dom0Iso : dom0Iso / dom0Div);
     sin.uDom0 = uDom0;
     // Alone, its replies wait only behind its own traffic in the NIC's transmit queue.
-    let netMs = useNet
+    const netMs = useNet
       ? rttMs + nicQueueDelayMs(nSrv, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes)
       : 0;
     // Alone, only its own swapped pages fault, queueing at the disk behind its own I/O (§4).
     const fIso = pl.swapFracIso[i];
     const pages = KNOBS.swapPagesPerRequest;
-    let swapMs =
+    const swapMs =
       fIso > 0
         ? fIso *
           pages *
@@ -251,60 +248,40 @@ export function isolated(st: SimState, w: Work): void {
     sin.backlog = isoBacklogA[i];
     sin.backlogAgeS = isoAgeA[i];
     evaluate(sin, sout);
-    // Alone too, the ops it drains from its backlog run in the same tick, on the devices and (para)
-    // on Dom0's vCPUs: where they make one busier, its requests wait there at that utilization (as
-    // drainPass.ts has the shared run), once more from the same backlog; and where that stage then
-    // refuses more of its drained requests, their work is not done: the drain is taken again from
-    // the throughput at those utilizations, until it holds.
-    if (sin.backlog > 0 && lambda > 0) {
-      let bookedD = 0,
-        bookedN = 0;
-      for (let round = 0; round < MAX_ROUNDS; round++) {
-        const thr = sout.throughput;
-        let exD = useDisk ? (thr * db) / lambda - dSrv : 0,
-          exN = useNet ? (thr * nb) / lambda - nSrv : 0;
-        if (!(exD > 0)) exD = 0;
-        if (!(exN > 0)) exN = 0;
-        if (round === 0 ? exD === 0 && exN === 0 : holds(exD, bookedD) && holds(exN, bookedN)) break;
-        bookedD = exD;
-        bookedN = exN;
-        const uD = (dSrv + exD) / hostDisk;
-        sin.uDisk = uD;
-        // ... and its drained requests' durable writes join its journal's commits.
-        if (sharedKernel) {
-          const dirty = KNOBS.webWriteShare * (db + exD);
-          sin.journalMs = journalWaitMs(p, KNOBS, hostDisk, dirty);
-          sin.journalDrainMs = p.containerLimits === true ? ownDrainMs(KNOBS, dirty, dP) : 0;
-        }
-        if (fIso > 0)
-          swapMs =
-            fIso *
-            pages *
-            swapFaultMs(lambda * fIso * pages, hostDisk, uD, KNOBS.swapReadMs, KNOBS.stageSlots);
-        sin.uNet = (nSrv + exN) / hostNet;
-        if (useNet)
-          netMs = rttMs + nicQueueDelayMs(nSrv + exN, hostNet, KNOBS.nicQueuePackets, KNOBS.netPacketBytes);
-        if (dom0 && uDom0 < 1) {
-          const more = (exD * diskOpCpuS + exN * netMbitCpu) * dom0Factor;
-          sin.uDom0 = Math.min(1, dom0Div === 1 ? dom0Iso + more : (dom0Iso + more) / dom0Div);
-        }
-        sin.extraMs = netMs + isoWait + swapMs;
-        sin.netExtraMs = netMs;
-        evaluate(sin, sout);
-      }
-    }
+    // Alone too, the ops it drains from its backlog run in the same tick: isoDrain.ts takes such a
+    // VPS again once this pass is done, from what it left here. (Listed without a branch, its slot
+    // written whether or not it is kept: V8 throws away the optimized code of this whole pass at the
+    // first run of code it never saw run, and few VPSs ever carry a backlog alone.)
+    const o = nDrain * slots;
+    drainList[nDrain] = i;
+    drainVals[o] = isoRho;
+    drainVals[o + 1] = sin.rhoDisk;
+    drainVals[o + 2] = sin.rhoNet;
+    drainVals[o + 3] = dSrv;
+    drainVals[o + 4] = nSrv;
+    drainVals[o + 5] = dom0Iso;
+    drainVals[o + 6] = uDom0;
+    drainVals[o + 7] = isoWait;
+    drainVals[o + 8] = swapMs;
+    drainVals[o + 9] = netMs;
+    drainVals[o + 10] = sin.journalMs;
+    drainVals[o + 11] = sin.journalDrainMs;
+    drainVals[o + 12] = sin.backlog;
+    drainVals[o + 13] = sin.backlogAgeS;
+    nDrain += (sin.backlog > 0 ? 1 : 0) * (lambda > 0 ? 1 : 0);
     isoBacklogA[i] = sout.backlog;
     isoAgeA[i] = sout.backlogAgeS;
     // An outcome that drained a backlog this tick is no steady state: evaluate again next tick.
-    // (An if statement: NaN and λ merged in a conditional expression box λ on the heap.)
-    if (sin.backlog > 0) isoLambda[i] = 0 / 0;
-    else isoLambda[i] = lambda;
+    // (NaN from a local: NaN written in a branch V8 never saw run throws the optimized pass away
+    // when a backlog first runs, and the bundler turns 0 / 0 into the global NaN.)
+    isoLambda[i] = sin.backlog > 0 ? notKept : lambda;
     isoCpu[i] = cpu;
     isoDisk[i] = db;
     isoNet[i] = nb;
     isoGoodA[i] = sout.dnr ? 0 : sout.throughput * sout.goodFraction;
     isoP99[i] = sout.latencyP99Ms;
   }
+  w.isoDrainCount = nDrain;
 }
 
 /**

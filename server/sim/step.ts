@@ -15,6 +15,7 @@ import * as swapMod from './swapfault.js';
 import * as cpuviewMod from './cpuview.js';
 import * as drainPassMod from './drainPass.js';
 import * as isolatedMod from './isolated.js';
+import * as isoDrainMod from './isoDrain.js';
 import * as journalMod from './journal.js';
 import * as outcomeMod from './outcome.js';
 import * as planMod from './plan.js';
@@ -34,6 +35,7 @@ const { swapFaultMs } = swapMod;
 const { totals, cpuOutcome } = cpuviewMod;
 const { dirtying, drainedPass } = drainPassMod;
 const { isolated } = isolatedMod;
+const { isolatedDrains } = isoDrainMod;
 const { journalWaitMs, orderedDrainMs, syncDiskLoad } = journalMod;
 const { service } = outcomeMod;
 const { planStale, syncPlan, syncLoads } = planMod;
@@ -123,6 +125,7 @@ export function computeTick(st: SimState, w: Work, notes: Note[]): void {
       : 0;
   ctx.downCode = hostDown || flags.kernelDown ? STATE_DOWN : STATE_REBOOTING;
   isolated(st, w);
+  isolatedDrains(st, w);
   service(st, w, ctx, false);
   // The drained work in the waits of the same tick, and only that of the requests answered (drainPass.ts).
   drainedPass(st, w, sumDisk, sumNet, syncDisk, dom0Work, uDom0, faultsPerS);

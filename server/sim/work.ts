@@ -24,6 +24,9 @@ export {
   type ScratchName,
 } from './arrays.js';
 
+/** Values the isolated pass leaves per VPS for its drain (isoDrain.ts): one slot of `Work.isoDrainVals`. */
+export const ISO_DRAIN_SLOTS = 14;
+
 /** VPS states as codes (index into VPS_STATES). */
 export const STATE_RUNNING = 0;
 export const STATE_DEGRADED = 1;
@@ -147,6 +150,13 @@ export class Work {
   readonly isoCap = new Float64Array(2);
   readonly isoWeight = new Float64Array(2);
   readonly isoGot = new Float64Array(2);
+  /**
+   * The VPSs whose isolated backlog drains this tick, in order (the first `isoDrainCount`), each
+   * with `ISO_DRAIN_SLOTS` values the isolated pass left for isoDrain.ts at the same position.
+   */
+  readonly isoDrainList: Int32Array;
+  readonly isoDrainVals: Float64Array;
+  isoDrainCount = 0;
   /** The kept isolated results belong to the current plan arrays. */
   isoReady = false;
   /**
@@ -222,6 +232,8 @@ export class Work {
     this.isoGood = new Float64Array(n);
     this.isoP99 = new Float64Array(n);
     this.isoKept = new Uint8Array(n);
+    this.isoDrainList = new Int32Array(n);
+    this.isoDrainVals = new Float64Array(n * ISO_DRAIN_SLOTS);
     this.svcLambda = new Float64Array(n);
     this.svcRhoCpu = new Float64Array(n);
     this.svcRhoDisk = new Float64Array(n);
