@@ -138,14 +138,13 @@ function solveDomain(
       const x = xs[i],
         y = ys[i];
       const v = y * next;
-      if (v < x) {
-        gn += v;
-        sn += y;
-        out[i] = v;
-      } else {
-        gn += x;
-        out[i] = x;
-      }
+      // (Without a branch, adding 0 to the slope of one at its cap: V8 throws away optimized code at
+      // the first run of arithmetic it never saw run, and the first solves may find none capped.)
+      const below = v < x;
+      const a = below ? v : x;
+      gn += a;
+      sn += below ? y : 0;
+      out[i] = a;
     }
     outLevel = next;
     if (gn > capacity * (1 + REL_EPS)) {

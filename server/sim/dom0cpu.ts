@@ -121,7 +121,11 @@ export function dom0Carry(
       fn = 1;
     if (wd > 0) fd = got[i] / wd;
     if (wn > 0) fn = got[n + i] / wn;
-    if (!(fd < 1) && !(fn < 1)) continue;
+    // (Both compared whatever the first says: V8 throws away optimized code at the first run of a
+    // comparison it never saw run, and a VPS whose disk Dom0 carries whole may come late.)
+    const heldD = fd < 1,
+      heldN = fn < 1;
+    if (!heldD && !heldN) continue;
     let svcIo: number, faultIo: number;
     if (fd === fn) {
       // Both held alike (or one device only): all its own I/O CPU scales alike.
