@@ -3,7 +3,7 @@
  * temporary file beside it (flushed to disk), renamed into place; and the temporary files of writes
  * a crash interrupted, deleted when the store opens.
  */
-import { open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 
@@ -26,20 +26,28 @@ export async function writeAtomic(file: string, data: string | Buffer, sync = tr
   }
 }
 
+/** What writeAtomic puts after a file's name to name its temporary file: `.<pid>.<stamp>.tmp`. */
+const TEMP_SUFFIX = /^\.\d+\.[0-9a-z]+\.tmp$/;
+
 /**
  * Delete the temporary files of writes a crash interrupted (their rename never happened, so nothing
- * reads them). Run when the store opens, before this process writes anything.
+ * reads them): regular files named as writeAtomic names them, beside one of `owned` (the files
+ * written atomically there). Anything else is not this server's and stays, a user's `notes.tmp`
+ * or a folder `backup.tmp` among them. Run when the store opens, before this process writes anything.
  */
 export async function dropTempFiles(
   root: string,
   isLab: (name: string) => boolean,
+  owned: readonly string[],
   logger: Logger,
 ): Promise<void> {
+  const ours = (name: string) =>
+    owned.some((f) => name.startsWith(f) && TEMP_SUFFIX.test(name.slice(f.length)));
   for (const lab of await readdir(root, { withFileTypes: true })) {
     if (!lab.isDirectory() || !isLab(lab.name)) continue;
-    const names = await readdir(path.join(root, lab.name)).catch(() => [] as string[]);
-    const temps = names.filter((n) => n.endsWith('.tmp'));
-    for (const n of temps) await rm(path.join(root, lab.name, n), { recursive: true, force: true });
+    const entries = await readdir(path.join(root, lab.name), { withFileTypes: true }).catch(() => []);
+    const temps = entries.filter((d) => d.isFile() && ours(d.name)).map((d) => d.name);
+    for (const n of temps) await unlink(path.join(root, lab.name, n)).catch(() => undefined);
     if (temps.length)
       logger.info({ lab: lab.name, files: temps }, 'deleted temporary files an interrupted write left');
   }

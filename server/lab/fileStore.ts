@@ -85,7 +85,7 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
   const release = await lockDataDir(dataDir, logger);
   try {
     await settleSwaps(root, (id) => LAB_DIR.test(id), logger);
-    await dropTempFiles(root, (name) => LAB_DIR.test(name), logger);
+    await dropTempFiles(root, (name) => LAB_DIR.test(name), [FILES.meta, FILES.snapshot], logger);
   } catch (e) {
     await release();
     throw e;
