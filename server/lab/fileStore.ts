@@ -61,6 +61,9 @@ const FILES: Record<LabPart, string> = {
   commands: 'commands.ndjson',
 };
 
+/** The files that make a folder under labs/ a lab's (progress.json alone does not). */
+const LAB_FILES = [FILES.meta, FILES.commands, FILES.snapshot];
+
 interface LogFile {
   fh: FileHandle | null;
   /** progress.json, kept open: rewritten in place with one small write. */
@@ -188,10 +191,25 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
           { folders: misnamed.map((n) => path.join(root, n)) },
           'DATA_DIR/labs holds folders whose names are no lab id (letters, digits, - and _, at most 40, starting with a letter or digit); they are left alone, not restored',
         );
-      return names
-        .filter((d) => d.isDirectory() && LAB_DIR.test(d.name))
-        .map((d) => d.name)
-        .sort();
+      const ids = names.filter((d) => d.isDirectory() && LAB_DIR.test(d.name)).map((d) => d.name);
+      // A folder holding none of a lab's files holds no lab (a kill -9 in a new lab's creation, or
+      // not this server's): said, left as it is, and not counted (the demo lab is made when no
+      // folder holds one). One that cannot be read is listed: restoring it says why.
+      const held = await Promise.all(
+        ids.map((id) =>
+          readdir(dir(id)).then(
+            (files) => LAB_FILES.some((f) => files.includes(f)),
+            () => true,
+          ),
+        ),
+      );
+      const empty = ids.filter((_, i) => !held[i]);
+      if (empty.length)
+        logger.warn(
+          { folders: empty.map((n) => path.join(root, n)) },
+          `DATA_DIR/labs holds folders that hold no lab (no ${LAB_FILES.join(', ')}); they are left as they are, not restored`,
+        );
+      return ids.filter((_, i) => held[i]).sort();
     },
     async load(id) {
       if (!LAB_DIR.test(id)) return undefined;
