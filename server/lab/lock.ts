@@ -8,12 +8,18 @@
  * that cannot be read (EACCES): it may be someone's data, or another user's server's lock. An empty
  * lock, or one a crash cut short, is stale; so is something holding no data (a named pipe). At
  * shutdown the lock is removed only if it still holds the record written here.
+ *
+ * Servers starting together may all find the same stale lock: only one may remove it, or one would
+ * remove the lock another has just written and both would run. Removing a stale lock is claimed
+ * first (lockClaim.ts); a lock is written whole under a temporary name and linked into place, so no
+ * starter ever reads a lock half written (and takes it for one a crash cut short).
  */
-import { constants, readFileSync } from 'node:fs';
-import { lstat, open, readFile, readlink, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { link, lstat, open, readFile, readlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { readError, readRegular, TooLargeError } from './labFile.js';
+import { dropClaims, removeStale, type Owner } from './lockClaim.js';
 import { StoreLockedError } from './store.js';
 
 const LOCK = 'server.lock';
@@ -59,11 +65,15 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Whether the process a lock names still runs (and is that process, not a later one with its pid). */
-function ownerLives(dir: string, rec: LockRecord): boolean {
+/**
+ * Whether the process a record names still runs (and is that process, not a later one with its
+ * pid); `holdsHere`: whether this process, when it is the one named, still holds what the record
+ * stands for.
+ */
+function ownerLives(rec: LockRecord, holdsHere: () => boolean): boolean {
   const pid = Number(rec.pid);
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return heldHere.has(dir);
+  if (pid === process.pid) return holdsHere();
   const boot = bootId();
   if (typeof rec.boot === 'string' && boot !== undefined && rec.boot !== boot) return false;
   const start = startOf(pid);
@@ -76,7 +86,7 @@ function ownerLives(dir: string, rec: LockRecord): boolean {
  * short by a crash, or no regular file, a named pipe holding no data); 'gone' when it went meanwhile.
  * Throws, naming it and what to do, when it is no lock this server wrote or cannot be read.
  */
-async function readLock(file: string, dataDir: string): Promise<LockRecord | 'gone'> {
+async function readLock(file: string, dataDir: string): Promise<{ rec: LockRecord; bytes: Buffer } | 'gone'> {
   let bytes: Buffer;
   try {
     bytes = await readRegular(file, LOCK_CAP);
@@ -96,7 +106,7 @@ async function readLock(file: string, dataDir: string): Promise<LockRecord | 'go
       );
     }
     // A named pipe, a device: nothing on disk to lose, and never read (a pipe would wait forever).
-    if (code === undefined) return {};
+    if (code === undefined) return { rec: {}, bytes: Buffer.alloc(0) };
     throw new Error(
       `${file} cannot be read (${readError(e)}), so whether a server holds ${dataDir} cannot be told: it is left as it is; ` +
         `let this user read it, or, if no server uses ${dataDir}, ${MOVE_IT}`,
@@ -104,14 +114,14 @@ async function readLock(file: string, dataDir: string): Promise<LockRecord | 'go
     );
   }
   const text = bytes.toString('utf8');
-  if (/^[\s\0]*$/.test(text)) return {};
+  if (/^[\s\0]*$/.test(text)) return { rec: {}, bytes };
   try {
     const rec = JSON.parse(text) as unknown;
     if (typeof rec === 'object' && rec !== null && !Array.isArray(rec) && 'pid' in rec)
-      return rec as LockRecord;
+      return { rec: rec as LockRecord, bytes };
   } catch {
     // A record cut short by a crash (written in one small write, it starts with its pid, whole if a comma follows).
-    if (text.startsWith('{"pid":')) return { pid: /^\{"pid":(\d+),/.exec(text)?.[1] };
+    if (text.startsWith('{"pid":')) return { rec: { pid: /^\{"pid":(\d+),/.exec(text)?.[1] }, bytes };
   }
   throw new Error(
     `${file} is not a lock file this server wrote (${bytes.length} bytes that are not a lock's JSON record with a pid): ` +
@@ -126,45 +136,77 @@ async function holds(file: string, record: string): Promise<boolean> {
   return (await readFile(file, 'utf8').catch(() => undefined)) === record;
 }
 
+/** This process's record: its pid, and what tells it apart from a later process given the same pid. */
+const ownRecord = (): Owner & { startedAt: string } => ({
+  pid: process.pid,
+  startedAt: new Date().toISOString(),
+  boot: bootId(),
+  start: startOf(process.pid),
+});
+
+/**
+ * Make `file` holding `data`, whole, unless something is there already (false then): written to a
+ * temporary file, flushed, and linked into place (a link is never made over a file).
+ */
+async function createWhole(file: string, data: string): Promise<boolean> {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  const fh = await open(tmp, 'wx');
+  try {
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await link(tmp, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/** How many times a starter looks at a stale lock another starter is replacing (every 20 ms): 5 s. */
+const LOOKS = 250;
+
 /** Take `dataDir`'s lock (a stale one is replaced); returns its release. Rejects with StoreLockedError when a live server holds it. */
 export async function lockDataDir(dataDir: string, logger: Logger): Promise<() => Promise<void>> {
   const dir = path.resolve(dataDir);
   const file = path.join(dataDir, LOCK);
-  const record = JSON.stringify({
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    boot: bootId(),
-    start: startOf(process.pid),
-  });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fh = await open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
-      try {
-        await fh.writeFile(record);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
+  const record = JSON.stringify(ownRecord());
+  for (let look = 0; ; look++) {
+    if (await createWhole(file, record)) {
       heldHere.add(dir);
+      // Claims of stale locks left by starters that crashed in the middle of a takeover.
+      await dropClaims(file);
       return async () => {
         heldHere.delete(dir);
         // Removed only while it is still the record written here: a lock put in its place since
         // (the file removed by hand and another server started on this DATA_DIR) is that server's.
         if (await holds(file, record)) await unlink(file).catch(() => undefined);
       };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
     }
     // A folder is no lock a crash left: it may hold someone's files, so it is neither replaced nor emptied.
     if ((await lstat(file).catch(() => undefined))?.isDirectory())
       throw new Error(`${file} is a folder, not a lock file; ${MOVE_IT}`);
-    const rec = await readLock(file, dataDir);
-    if (rec === 'gone') continue;
-    if (ownerLives(dir, rec))
+    const read = await readLock(file, dataDir);
+    if (read === 'gone') continue;
+    if (ownerLives(read.rec, () => heldHere.has(dir)))
       throw new StoreLockedError(
-        `${dataDir} is in use by another server (pid ${String(rec.pid)}, see ${file}); stop it or use another DATA_DIR`,
+        `${dataDir} is in use by another server (pid ${String(read.rec.pid)}, see ${file}); stop it or use another DATA_DIR`,
       );
-    logger.warn({ file, pid: rec.pid }, 'replacing a stale lock left by a server that is gone');
-    await unlink(file).catch(() => undefined);
+    const removed = await removeStale(file, read.bytes, { record, createWhole, lives: ownerLives });
+    if (removed === 'removed')
+      logger.warn({ file, pid: read.rec.pid }, 'replacing a stale lock left by a server that is gone');
+    else if (removed !== 'changed') {
+      // Another starter is replacing it: it writes its own lock in a moment.
+      if (look >= LOOKS)
+        throw new StoreLockedError(
+          `${dataDir} is being taken by another server starting (pid ${String(removed.pid)}, see ${removed.claim}), which did not finish within 5 s; stop it or use another DATA_DIR`,
+        );
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 }
