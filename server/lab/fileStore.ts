@@ -13,11 +13,11 @@
  * DATA_DIR/server.lock holds the owner's pid (lock.ts); a lab that
  * cannot be restored moves to DATA_DIR/quarantine/<id>-<time>/ with a reason.txt.
  */
-import { mkdir, open, readdir, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { dropTempFiles, writeAtomic } from './atomicFile.js';
-import { NEW, OLD, settleSwaps, swapFolder, syncDir } from './fileSwap.js';
+import { dropGone, GONE, NEW, OLD, settleSwaps, swapFolder, syncDir } from './fileSwap.js';
 import { wholeRecords } from './logTail.js';
 import { readError, readRegular, TooLargeError } from './labFile.js';
 import { lockDataDir } from './lock.js';
@@ -183,7 +183,9 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
       const misnamed = names
         .filter(
           (d) =>
-            d.isDirectory() && !LAB_DIR.test(d.name) && !d.name.startsWith(NEW) && !d.name.startsWith(OLD),
+            d.isDirectory() &&
+            !LAB_DIR.test(d.name) &&
+            ![NEW, OLD, GONE].some((prefix) => d.name.startsWith(prefix)),
         )
         .map((d) => d.name);
       if (misnamed.length)
@@ -356,7 +358,18 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
     remove(id) {
       return enqueue(id, async () => {
         await closeLog(id);
-        await rm(dir(id), { recursive: true, force: true });
+        // Out of the labs' names at once, whole, then deleted: a failure or a crash in the middle
+        // of deleting its files leaves no part of the lab to come back at the next start.
+        const gone = path.join(root, `${GONE}${id}`);
+        await rm(gone, { recursive: true, force: true });
+        try {
+          await rename(dir(id), gone);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+          throw e;
+        }
+        await syncDir(root).catch(() => undefined);
+        await dropGone(gone, logger);
       });
     },
     async flush() {

@@ -12,6 +12,8 @@ import type { Logger } from 'pino';
 
 export const NEW = '.new-';
 export const OLD = '.old-';
+/** A deleted lab's folder, moved out of the labs' names before its files are deleted. */
+export const GONE = '.gone-';
 
 /** Flush a folder's entries (a rename in it) to disk. */
 export async function syncDir(dir: string): Promise<void> {
@@ -83,6 +85,10 @@ export async function settleSwaps(
 ): Promise<void> {
   const names = await readdir(root);
   for (const name of names) {
+    if (name.startsWith(GONE) && isId(name.slice(GONE.length))) {
+      await dropGone(path.join(root, name), logger);
+      continue;
+    }
     const prefix = name.startsWith(NEW) ? NEW : name.startsWith(OLD) ? OLD : null;
     const id = prefix && name.slice(prefix.length);
     if (!prefix || !id || !isId(id)) continue;
@@ -98,4 +104,14 @@ export async function settleSwaps(
       if (prefix === NEW && liveThere) logger.warn({ lab: id }, 'a reset interrupted by a crash was dropped');
     }
   }
+}
+
+/** Delete a deleted lab's moved folder; one that cannot be is said, and tried again at the next start. */
+export async function dropGone(folder: string, logger: Logger): Promise<void> {
+  await rm(folder, { recursive: true, force: true }).catch((err: unknown) =>
+    logger.warn(
+      { err, folder },
+      'could not delete all of a deleted lab’s data; it is tried again at the next start',
+    ),
+  );
 }

@@ -57,8 +57,8 @@ export class LabSaver {
 
   /**
    * Delete a lab's saved data; a refusal when the store cannot take it now (a cluster's Redis that
-   * does not answer: nothing was deleted, the lab runs on). Another failure (a disk error) is
-   * logged and left: the deletion goes on, its data partly left behind.
+   * does not answer), or when it failed (a file store's folder that could not be moved out of the
+   * labs' names): nothing was deleted, the lab runs on.
    */
   async remove(id: string): Promise<{ ok: false; error: ApiError } | null> {
     try {
@@ -70,8 +70,12 @@ export class LabSaver {
           'UNAVAILABLE',
           `the deletion could not be saved: ${(e as Error).message}; nothing was deleted, send it again once the store answers`,
         );
-      this.logger.error({ err: e, lab: id }, 'could not remove a deleted lab’s saved data');
-      return null;
+      this.logger.error({ err: e, lab: id }, 'could not delete a lab’s saved data; the lab is not deleted');
+      const code = (e as NodeJS.ErrnoException)?.code;
+      return fail(
+        'INTERNAL',
+        `the deletion could not be saved${code ? ` (${code})` : ''}; nothing was deleted`,
+      );
     }
   }
 
