@@ -35,6 +35,9 @@ interface Out {
   holders: Conn[];
 }
 
+/** A lab's room is told how many watch it at most this often (real time: it bounds real sends). */
+export const VIEWERS_EVERY_MS = 500;
+
 /** Lent messages followed at once; past this the oldest is left to the garbage collector. */
 const MAX_OUT = 64;
 
@@ -64,8 +67,11 @@ export interface TickRecorder {
 }
 
 export class Broadcaster {
-  /** The count each lab's room was last told. */
+  /** The count each lab's room was last told, and when (performance.now()). */
   private readonly told = new Map<string, number>();
+  private readonly toldAt = new Map<string, number>();
+  /** Labs whose room is told its count once VIEWERS_EVERY_MS is up. */
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   /** Lent messages some connection may still hold, oldest first. */
   private out: Out[] = [];
   private readonly lends: boolean;
@@ -152,20 +158,39 @@ export class Broadcaster {
     });
   }
 
-  /** A lab is gone: forget what its room was told. */
+  /** A lab is gone: forget what its room was told, and any count still to tell it. */
   detach(id: string): void {
     this.told.delete(id);
+    this.toldAt.delete(id);
+    clearTimeout(this.pending.get(id));
+    this.pending.delete(id);
   }
 
   /**
-   * Tell a lab's room how many watch it: always after a join (the joining page learns it), else
-   * only when it changed. In a cluster a process knows its own viewers only: the lab's owner adds
-   * up every process's count and tells the room (server/cluster/node.ts).
+   * Tell a lab's room how many watch it, when that changed since it was last told: at once, or,
+   * within {@link VIEWERS_EVERY_MS} of the last time, once that is up (the count as it is then).
+   * A joining page reads the count in its snapshot. Told once per join instead, viewers joining
+   * again and again (each within its join rate) would have the server send the room's size squared
+   * in messages every second. In a cluster a process knows its own viewers only: the lab's owner
+   * adds up every process's count and tells the room (server/cluster/node.ts).
    */
-  tellViewers(id: string, joined = false): void {
+  tellViewers(id: string): void {
+    if (this.clustered || this.pending.has(id)) return;
     const count = this.viewers(id);
-    if (this.clustered || (!joined && this.told.get(id) === count)) return;
+    if (this.told.get(id) === count) return;
+    const now = performance.now();
+    const wait = (this.toldAt.get(id) ?? -Infinity) + VIEWERS_EVERY_MS - now;
+    if (wait > 0) {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.tellViewers(id);
+      }, wait);
+      timer.unref();
+      this.pending.set(id, timer);
+      return;
+    }
     this.told.set(id, count);
+    this.toldAt.set(id, now);
     this.io.to(roomOf(id)).emit('viewers', { lab: id, count });
   }
 

@@ -144,8 +144,8 @@ export class Joins {
     const before = waiting(socket).bytes;
     socket.emit('snapshot', { ...snapshot, you: socket.data.by });
     this.d.byAddress.add(addressOf(socket), waiting(socket).bytes - before);
-    // The count goes to the others (and this one) after its snapshot: the snapshot comes first.
-    broadcast.tellViewers(lab.id, true);
+    // The count goes to the others after its snapshot (which carries it to this one).
+    broadcast.tellViewers(lab.id);
   }
 
   /** A lab another process runs: join its room here (its frames come through the adapter), snapshot from its owner. */
