@@ -14,12 +14,26 @@ import { Broadcaster, roomOf } from './broadcast.js';
 import { SEND_BUDGET, waiting } from './buffered.js';
 import { addressOf, type WaitingByAddress } from './addressBytes.js';
 import type { IoSocket, RemoteLabs } from './io.js';
+import { KeyedBuckets } from './rate.js';
 import { missingLab, type Replies } from './replies.js';
 import { snapshotOf, type SnapshotOptions } from './snapshot.js';
 
 /** Joins (and re-joins) per second per connection, sustained; bursts of JOIN_BURST. */
 export const JOIN_RATE = 1;
 export const JOIN_BURST = 5;
+/**
+ * Joins from one address, across its connections: a burst of one for each connection it may open
+ * (MAX_CLIENTS_PER_ADDRESS: a class behind one NAT address opening the page at once), then a
+ * sixteenth of that per second. Each join costs a snapshot to encode and send; held to its
+ * connections' own rate only, one address's 256 connections joining again and again had the server
+ * encode 250 snapshots a second and stall every lab's frames for seconds.
+ */
+export function addressJoinBudget(maxClientsPerAddress: number): { rate: number; burst: number } {
+  return {
+    rate: Math.max(JOIN_RATE, maxClientsPerAddress / 16),
+    burst: Math.max(JOIN_BURST, maxClientsPerAddress),
+  };
+}
 /** Most labs one connection may watch at once. */
 const MAX_JOINED = 4;
 
@@ -31,13 +45,20 @@ export interface JoinDeps {
   remote?: RemoteLabs;
   /** What waits for each client address's connections together. */
   byAddress: WaitingByAddress;
+  /** Connections one address may hold (MAX_CLIENTS_PER_ADDRESS): sizes its join budget. */
+  maxClientsPerAddress: number;
 }
 
 export class Joins {
   /** Joins waiting for a lab being restored, by connection. */
   private readonly waitingFor = new Map<string, { socket: IoSocket; join: JoinMessage; r: Replies }>();
+  /** Joins by client address, across its connections. */
+  private readonly fromAddress: KeyedBuckets;
+  private readonly addressBudget: { rate: number; burst: number };
 
   constructor(private readonly d: JoinDeps) {
+    this.addressBudget = addressJoinBudget(d.maxClientsPerAddress);
+    this.fromAddress = new KeyedBuckets(this.addressBudget.rate, this.addressBudget.burst);
     d.registry.onSettled((id) => {
       const lab = d.registry.get(id);
       for (const [sid, w] of this.waitingFor) {
@@ -65,6 +86,18 @@ export class Joins {
           ok: false,
           error: { code: 'RATE_LIMITED', message: `at most ${JOIN_RATE} join per second` },
         });
+      if (!this.fromAddress.take(addressOf(socket), clock.now())) {
+        const { rate, burst } = this.addressBudget;
+        return r.reply(ack, {
+          ok: false,
+          error: {
+            code: 'RATE_LIMITED',
+            message:
+              `joins from one address, across its connections: at most ${rate} per second, bursts of ` +
+              `${burst} (one per connection MAX_CLIENTS_PER_ADDRESS allows); join again in a moment`,
+          },
+        });
+      }
       this.join(socket, r, p.data, ack);
     });
     r.handle('leave', (msg, ack) => {

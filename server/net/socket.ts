@@ -65,7 +65,7 @@ export function attachSockets(io: IoServer, deps: SocketDeps): () => void {
     broadcast.detach(lab.id);
   });
   const byAddress = new WaitingByAddress(config.maxClientsPerAddress);
-  const joins = new Joins({ ...deps, byAddress });
+  const joins = new Joins({ ...deps, byAddress, maxClientsPerAddress: config.maxClientsPerAddress });
 
   io.use(async (socket, next) => {
     if (io.engine.clientsCount > config.maxClients) {
