@@ -210,14 +210,33 @@ export interface InputError {
 
 export type Result<T, E = InputError> = { ok: true; data: T } | { ok: false; error: E };
 
-/** `vps[0].load.cpu` style path, as a person would write it. */
+/** Characters of a key an error quotes: a key of a megabyte is named by its start. */
+const KEY_SHOWN = 64;
+/** Unknown fields an error lists by name; it says how many more. */
+const KEYS_LISTED = 5;
+
+/** A key as an error names it: whole, or its first {@link KEY_SHOWN} characters and "…". */
+export function shownKey(key: PropertyKey): string {
+  const s = String(key);
+  return s.length > KEY_SHOWN ? `${s.slice(0, KEY_SHOWN)}…` : s;
+}
+
+/** `vps[0].load.cpu` style path, as a person would write it (each key at most KEY_SHOWN characters). */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
+    else out += out ? `.${shownKey(p)}` : shownKey(p);
   }
   return out || '(root)';
+}
+
+/** "unknown field", or "unknown fields a, b" naming at most KEYS_LISTED and how many more. */
+function unknownFields(keys: readonly string[]): string {
+  if (keys.length === 1) return 'unknown field';
+  const named = keys.slice(0, KEYS_LISTED).map(shownKey).join(', ');
+  const more = keys.length - KEYS_LISTED;
+  return `unknown fields ${named}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 /**
@@ -270,7 +289,7 @@ function explain(issue: Issue): { path: PropertyKey[]; message: string } {
   if (issue.code === 'unrecognized_keys' && issue.keys.length)
     return {
       path: [...issue.path, issue.keys[0]],
-      message: issue.keys.length === 1 ? 'unknown field' : `unknown fields ${issue.keys.join(', ')}`,
+      message: unknownFields(issue.keys),
     };
   if (issue.code === 'invalid_union' && issue.errors.length) {
     const firsts = issue.errors.map((branch) => branch[0]).filter((i): i is Issue => i !== undefined);
