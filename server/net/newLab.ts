@@ -17,11 +17,11 @@ export function readNewLab(body: unknown, maxVps: number): Result<NewLab, ApiErr
   if (over) return over;
   const scenario = parseScenario(raw);
   if (!scenario.ok) {
-    const path = scenario.error.path === '(root)' ? 'scenario' : `scenario.${scenario.error.path}`;
-    return {
-      ok: false,
-      error: { code: 'INVALID_INPUT', message: `scenario.${scenario.error.message}`, path },
-    };
+    const { path: inner, message } = scenario.error;
+    const path = inner === '(root)' ? 'scenario' : `scenario${inner.startsWith('[') ? '' : '.'}${inner}`;
+    // The message names the field as its path does (`scenario: …`, never `scenario.(root): …`).
+    const said = message.startsWith(`${inner}: `) ? message.slice(inner.length + 2) : message;
+    return { ok: false, error: { code: 'INVALID_INPUT', message: `${path}: ${said}`, path } };
   }
   return { ok: true, data: { ...rest, scenario: scenario.data } };
 }
