@@ -14,6 +14,7 @@ import type { Registry } from '../lab/registry.js';
 import { bearer, canControl, controlRefused } from './auth.js';
 import { apiError, noQuery, sendAck, sendData, sendError } from './errors.js';
 import { KeyedBuckets } from './rate.js';
+import { csvValues, ExportBudget, historyValues } from './exports.js';
 import { parseInput } from '../../shared/commands.js';
 import {
   ClockActionSchema,
@@ -59,6 +60,15 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   const r = Router();
   const burst = Math.max(2, config.commandRate * 2);
   const writes = new KeyedBuckets(config.commandRate, burst);
+  const exported = new ExportBudget();
+  /** Whether `values` fit in the address's export budget (else it was told so). */
+  const exportable = (req: Request, res: Response, values: number): boolean => {
+    const refused = exported.take(req.ip ?? 'unknown', clock.now(), values);
+    if (!refused) return true;
+    res.setHeader('Retry-After', String(refused.retryS));
+    sendError(res, refused.error);
+    return false;
+  };
 
   /** Changing anything needs the token (when one is set). */
   const control = (req: Request, res: Response, next: NextFunction) => {
@@ -170,6 +180,10 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     const q = parseInput(CsvQuerySchema, req.query);
     if (!q.ok) return sendError(res, q.error);
     const { from = 0, to = Number.MAX_SAFE_INTEGER } = q.data;
+    const first = Math.max(from, l.history.firstTick ?? 0);
+    const last = Math.min(to, l.history.lastTick ?? -1);
+    const vpsRows = l.engines.reduce((n, e) => n + e.state().vps.length, 0);
+    if (!exportable(req, res, csvValues(Math.max(0, last - first + 1) * vpsRows))) return;
     res.type('text/csv').attachment(csvFileName(l.id));
     // A compare lab's rows say the mode each side ran each tick under; before a fork, both sides
     // are the source's one past (the same frames): its rows once, in the source's mode.
@@ -181,8 +195,6 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     // Stream in pieces of about CSV_PIECE_ROWS rows (as many ticks as hold that many, from the
     // piece before), respecting back-pressure and turning to other work between pieces: a long
     // history never sits in one string, and a big lab's download never stops the other labs' ticks.
-    const first = Math.max(from, l.history.firstTick ?? 0);
-    const last = Math.min(to, l.history.lastTick ?? -1);
     let ticks = 1;
     for (let t = first; t <= last;) {
       const end = Math.min(last, t + ticks - 1);
@@ -239,6 +251,8 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
           'points',
         ),
       );
+    const series = vpsCount * vpsMetrics + asked.length - vpsMetrics;
+    if (!exportable(req, res, historyValues(Math.min(points, Math.max(1, to - from + 1)), series))) return;
     sendData(res, {
       lab: l.id,
       side,
