@@ -36,7 +36,10 @@ const labRef = z.string().min(1).max(64);
 export const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 export const RequestIdSchema = z
   .string()
-  .regex(REQUEST_ID, 'letters, digits, "_", ".", ":" or "-", at most 64 (a UUID fits)');
+  .regex(
+    REQUEST_ID,
+    'letters, digits, "_", ".", ":" or "-", starting with a letter or digit, at most 64 (a UUID fits)',
+  );
 
 export const LabRefSchema = z.strictObject({ lab: labRef });
 export type LabRef = z.infer<typeof LabRefSchema>;
