@@ -128,8 +128,15 @@ export class ColumnCache {
           continue;
         }
         const map = this.series[j].map;
-        this.fold(j, s, map(e.min[i]));
-        this.fold(j, s, map(e.max[i]));
+        // A bucket may hold ticks gated out beside ticks that count (a VPS going down within it):
+        // its min is then theirs, a latency of 0 that is no latency. Only values above 0 count.
+        let folded = false;
+        for (const v of [e.min[i], e.max[i]]) {
+          if (g && !(v > 0)) continue;
+          this.fold(j, s, map(v));
+          folded = true;
+        }
+        if (!folded) this.gaps[j][s] = 1;
       }
     }
   }

@@ -102,6 +102,42 @@ describe('ColumnCache', () => {
     expect(after.every((p) => p.y === 5)).toBe(true);
   });
 
+  it('leaves out the 0 a gated-out tick gave a downsampled bucket (a VPS going down within it)', () => {
+    const t = new SeriesTable(100);
+    // Buckets of 10 ticks over 0..99 s: served at 80 ms, down (nothing served, p99 0) from tick 305 to 604.
+    const n = 100;
+    const up = (b: number) => b < 30 || b > 60;
+    const mixed = (b: number) => b === 30 || b === 60;
+    const env = (f: (b: number) => number) => Array.from({ length: n }, (_, b) => f(b));
+    const coarse = CoarseHistory.parse({
+      tickMs: 100,
+      bucketTicks: 10,
+      toTick: n * 10 - 1,
+      ticks: env((b) => b * 10),
+      vps: {
+        a: {
+          latencyP99Ms: {
+            min: env((b) => (up(b) ? 80 : 0)),
+            max: env((b) => (up(b) || mixed(b) ? 80 : 0)),
+            mean: env(() => 40),
+          },
+          throughputRps: {
+            min: env((b) => (up(b) ? 100 : 0)),
+            max: env((b) => (up(b) || mixed(b) ? 100 : 0)),
+            mean: env(() => 50),
+          },
+        },
+      },
+    });
+    const floor = (v: number): number => Math.max(0.01, v);
+    const c = new ColumnCache([{ vps: 'a', metric: 'latencyP99Ms', map: floor, gate: 'throughputRps' }]);
+    c.update(t, coarse, 0, n, n);
+    const pts = points(c);
+    const drawn = pts.filter((p) => !Number.isNaN(p.y));
+    expect(drawn.map((p) => p.y)).toEqual(drawn.map(() => 80));
+    expect(pts.filter((p) => Number.isNaN(p.y)).length, 'the buckets down are a gap').toBe(29);
+  });
+
   it('reuses its point objects between redraws', () => {
     const t = new SeriesTable(100);
     fill(t, 50, (i) => i);
