@@ -5,6 +5,7 @@
  */
 import type { LabEvent } from '../../../shared/protocol.js';
 import { modeBase } from './mode.js';
+import { hostFaultWords } from './format.js';
 
 /** A vertical line on the charts: something happened at that simulated time. */
 export interface Marker {
@@ -60,7 +61,7 @@ function ownMarker(e: LabEvent, tickMs: number): Marker | null {
       case 'stopFault':
         return { tick: e.tick, t, kind: 'recovery', label: `stop ${c.fault} on ${c.vps}` };
       case 'hostFault':
-        return { tick: e.tick, t, kind: 'fault', label: c.fault.replace('_', ' ') };
+        return { tick: e.tick, t, kind: 'fault', label: hostFaultWords(c.fault) };
       case 'setMode':
         return { tick: e.tick, t, kind: 'mode', label: `mode → ${modeBase(c.mode)}` };
       case 'resizeVps':

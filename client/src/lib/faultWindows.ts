@@ -3,6 +3,7 @@
  * started, stopped, or ended by itself) and the lab state (faults still running, open-ended).
  */
 import type { LabEvent, LabState } from '../../../shared/protocol.js';
+import { hostFaultWords } from './format.js';
 
 export interface FaultWindow {
   /** Simulated seconds. */
@@ -82,6 +83,6 @@ export function unloggedFaults(
   const out: { tick: number; label: string }[] = [];
   for (const f of state.faults) if (!open.has(keyOf(f))) out.push({ tick: f.sinceTick, label: keyOf(f) });
   for (const f of state.hostFaults)
-    if (!open.has(keyOf(f))) out.push({ tick: f.sinceTick, label: f.fault.replace('_', ' ') });
+    if (!open.has(keyOf(f))) out.push({ tick: f.sinceTick, label: hostFaultWords(f.fault) });
   return out;
 }

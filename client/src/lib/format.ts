@@ -8,6 +8,11 @@ export function ms(v: number): string {
   return `${v.toFixed(2)} ms`;
 }
 
+/** A host fault in words, as the charts mark it: "host_os_crash" → "host os crash". */
+export function hostFaultWords(fault: string): string {
+  return fault.replaceAll('_', ' ');
+}
+
 export function pct(fraction: number, digits = 0): string {
   if (!Number.isFinite(fraction)) return '—';
   return `${(fraction * 100).toFixed(digits)} %`;

@@ -268,6 +268,13 @@ describe('faults still running', () => {
     expect(fromLog).toEqual(marked.map((x) => x.label));
   });
 
+  it('name a host fault in words, every "_" a space', () => {
+    const crash = cmd(300, { type: 'hostFault', fault: 'host_os_crash' });
+    expect(markerFor(crash, 100)!.label).toBe('host os crash');
+    const down = { ...state, hostFaults: [{ fault: 'host_os_crash', sinceTick: 300 }] } as LabState;
+    expect(runningFaultMarkers([], down).map((x) => x.label)).toContain('host os crash');
+  });
+
   it('are not marked twice when the log holds their start, even before the state’s (a mode switch renews it)', () => {
     expect(runningFaultMarkers([cmd(120, hog)], state).map((x) => x.label)).toEqual(['dom0 crash']);
     expect(runningFaultMarkers([cmd(90, hog)], state).map((x) => x.label)).toEqual(['dom0 crash']);
