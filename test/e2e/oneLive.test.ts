@@ -2,7 +2,8 @@
  * The page says "Live" once: on a phone the header's status and the charts' follow status stood
  * one above the other, both "Live". The header keeps it (it also says Held, Offline, Connecting);
  * the charts' bar keeps what only it knows (zoomed, with Resume live). On a desktop both stay: the
- * charts' status sits beside the charts, far from the header.
+ * charts' status sits beside the charts, far from the header. A phone turned to landscape said it
+ * twice again, header and charts' bar a few lines apart.
  */
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -30,6 +31,9 @@ describe('"Live" on a phone', () => {
   for (const [w, h] of [
     [390, 844],
     [360, 740],
+    // Turned to landscape, the header's status sits just above the charts' bar too.
+    [844, 390],
+    [667, 375],
   ] as const)
     test(`at ${w}×${h} it is said once, in the header`, async ({ open }) => {
       const { page, errors } = await open('/?lab=demo', { width: w, height: h, touch: true });
