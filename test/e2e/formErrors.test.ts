@@ -2,7 +2,8 @@
  * A form's refusal is said in the form, once: a resize the host has no room for said so beside the
  * resize form and, at the same time, in a page banner ("Not applied: the host has no room for it.
  * …") that then stayed on the page for good, after the form was put right and applied; a new VPS
- * named as one that exists was refused in its form and in a banner too.
+ * named as one that exists was refused in its form and in a banner too. A refused resize put back to
+ * the plan the VPS has, and applied, kept saying it was refused.
  */
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -38,6 +39,27 @@ describe('a refusal of a form', () => {
     await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'web-1')?.cpuCapCores === 1.5);
     await page.getByTestId('form-error-web-1').waitFor({ state: 'detached', timeout: 10_000 });
     expect(await banners(page)).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  test('a refused resize put back to the plan it has, and applied, no longer says it was refused', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { scenario: presetScenario('demo', { mode: 'full' }) });
+    const { page, errors } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
+    await page.getByText('Resize or remove').first().click();
+    const vcpus = page.getByRole('spinbutton', { name: 'web-1 vCPUs' });
+    const cap = page.getByRole('spinbutton', { name: 'web-1 CPU cap (cores)' });
+    await vcpus.fill('8');
+    await cap.fill('8');
+    await page.getByRole('button', { name: 'Resize web-1' }).click();
+    await page.getByTestId('form-error-web-1').waitFor({ timeout: 10_000 });
+    // Back to what web-1 has: nothing to change, and nothing refused.
+    await vcpus.fill('2');
+    await cap.fill('2');
+    await page.getByRole('button', { name: 'Resize web-1' }).click();
+    await page.getByTestId('form-error-web-1').waitFor({ state: 'detached', timeout: 5_000 });
     expect(errors).toEqual([]);
   }, 60_000);
 
