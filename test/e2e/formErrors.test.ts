@@ -76,6 +76,11 @@ describe('a refusal of a form', () => {
       .poll(() => textNow(page, 'form[aria-label="New VPS"] [role="alert"]'), { timeout: 10_000 })
       .toMatch(/^A VPS "web-1" already exists/);
     await expect.poll(() => banners(page), { timeout: 3_000 }).toBe(0);
+    // Cancelled and opened again, the form starts without the refusal of its last use.
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: '+ New VPS' }).click();
+    await page.getByRole('textbox', { name: 'New VPS name' }).waitFor();
+    expect(await textNow(page, 'form[aria-label="New VPS"] [role="alert"]')).toBeUndefined();
     expect(errors).toEqual([]);
   }, 60_000);
 });
