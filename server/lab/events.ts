@@ -81,7 +81,8 @@ export function labEvent(e: EngineEvent, side: number | undefined): LabEvent {
         ? Object.assign(entryOf(e, 'scenario', side, 'admission'), commandFacts(e.command))
         : commandEvent(e.tick, 'scenario', e.command);
     case 'faultEnded': {
-      const out = entryOf(e, 'engine', side, e.fault === 'kernel_panic' ? 'reboot' : 'faultEnded');
+      // A kernel panic ends when its reboot is over: the VPS (or the host) is back, good news.
+      const out = entryOf(e, 'engine', side, 'faultEnded');
       out.fault = e.fault;
       if (e.vps !== undefined) out.vps = e.vps;
       return out;

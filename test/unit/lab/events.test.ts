@@ -54,6 +54,22 @@ describe('a tick of engine events as log entries', () => {
     expect(tickEvents([[{ type: 'vps', tick: 1, vps: 'a', change: 'up' }]], false).lastChange).toBe(-1);
   });
 
+  it('logs the end of a kernel panic as a recovery: the VPS, or the host, is back', () => {
+    const ended = tickEvents(
+      [
+        [
+          { type: 'faultEnded', tick: 9, fault: 'kernel_panic', vps: 'a' },
+          { type: 'faultEnded', tick: 9, fault: 'kernel_panic' },
+        ],
+      ],
+      false,
+    ).entries;
+    expect(ended).toMatchObject([
+      { kind: 'faultEnded', vps: 'a', message: 'a rebooted after its kernel panic' },
+      { kind: 'faultEnded', message: 'kernel_panic is over: the host is back' },
+    ]);
+  });
+
   it('writes every entry with its fields in one order (what browsers get and saved labs hold)', () => {
     const json = (e: EngineEvent, compare = false) =>
       tickEvents(compare ? [[], [e]] : [[e]], compare).entries.map((x) => JSON.stringify(x));
@@ -61,7 +77,7 @@ describe('a tick of engine events as log entries', () => {
       '{"tick":2,"by":"engine","message":"a stopped responding (DNR)","side":1,"kind":"info","vps":"a","change":"hung"}',
     ]);
     expect(json({ type: 'faultEnded', tick: 4, fault: 'kernel_panic' })).toEqual([
-      '{"tick":4,"by":"engine","message":"kernel_panic is over: the host is back","kind":"reboot","fault":"kernel_panic"}',
+      '{"tick":4,"by":"engine","message":"kernel_panic is over: the host is back","kind":"faultEnded","fault":"kernel_panic"}',
     ]);
     expect(json({ type: 'scheduled', tick: 5, command: storm, refused: 'no VPS "b"' })).toEqual([
       '{"tick":5,"by":"scenario","message":"scheduled io_storm started on b refused","kind":"admission","vps":"b","fault":"io_storm"}',
