@@ -26,7 +26,8 @@ export const PlanSchema = z.strictObject({
   ramGiB: z.number().positive().max(4096).optional(),
   diskIops: z.number().positive().max(10_000_000).optional(),
   netMbps: z.number().positive().max(400_000).optional(),
-  cpuCapCores: z.number().positive().max(256).optional(),
+  /** null takes the cap away: the VPS may use its vCPUs, as one created without a cap. */
+  cpuCapCores: z.number().positive().max(256).nullable().optional(),
   weight: z.number().int().min(1).max(65_535).optional(),
 });
 export type PlanPatch = z.infer<typeof PlanSchema>;

@@ -70,7 +70,10 @@ export function describeCommand(c: Command): string {
     case 'hostFault':
       return `host fault ${c.fault}${c.durationS ? ` for ${c.durationS} s` : ''}`;
     case 'resizeVps':
-      return `${c.vps} resized: ${fields(c.plan)}`;
+      return `${c.vps} resized: ${Object.entries(c.plan)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => (v === null ? 'CPU cap removed' : `${k} ${v}`))
+        .join(', ')}`;
     case 'addVps':
       return `${c.vps.id} added (${c.vps.vcpus} vCPU, ${c.vps.ramGiB} GiB)`;
     case 'removeVps':

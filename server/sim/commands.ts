@@ -181,7 +181,10 @@ export function applyCommand(st: SimState, cmd: Command): ApplyResult {
     case 'resizeVps': {
       const i = indexOf(st, cmd.vps);
       if (i < 0) return unknown(cmd.vps);
-      const next: VpsState = { ...st.vps[i], ...cmd.plan };
+      const { cpuCapCores, ...plan } = cmd.plan;
+      const next: VpsState = { ...st.vps[i], ...plan };
+      if (cpuCapCores === null) delete next.cpuCapCores;
+      else if (cpuCapCores !== undefined) next.cpuCapCores = cpuCapCores;
       if (next.cpuCapCores !== undefined && next.cpuCapCores > next.vcpus)
         return err(
           'INVALID_INPUT',
