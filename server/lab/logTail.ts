@@ -6,11 +6,18 @@
  * the disk never wrote (zeros, the file's length already set), anywhere in it. A batch's records
  * (applied all together or not at all) are one write and each says how many they are (`of`): a
  * batch at the end with fewer records whole was torn, and goes whole.
+ *
+ * Every write ends with its newline and holds only whole records: a newline-ended line with no
+ * zero byte that is not a record was never torn by a crash. It is damage (a disk's or a hand's),
+ * at the end of the log as in its middle: left in place, for the restore to refuse by its line.
  */
 
-/** A line that is not a whole record: a torn write's part (cut, or zeros where blocks were never written). */
+/** A newline-ended line a torn write can leave: one holding zeros where blocks were never written. */
+const torn = (line: Buffer): boolean => line.includes(0);
+
+/** A line that is not a whole record (torn, or damaged otherwise). */
 const damaged = (line: Buffer): boolean => {
-  if (line.includes(0)) return true;
+  if (torn(line)) return true;
   try {
     const rec = JSON.parse(line.toString('utf8')) as unknown;
     return typeof rec !== 'object' || rec === null || Array.isArray(rec);
@@ -39,7 +46,7 @@ export function wholeRecords(log: Buffer): { bytes: number; dropped: number } {
   const line = (i: number) => log.subarray(starts[i], (starts[i + 1] ?? whole) - 1);
   let n = starts.length;
   for (;;) {
-    if (n > 0 && damaged(line(n - 1))) {
+    if (n > 0 && torn(line(n - 1))) {
       n--;
       continue;
     }
@@ -54,9 +61,9 @@ export function wholeRecords(log: Buffer): { bytes: number; dropped: number } {
     }
     const partial = run % last.of;
     if (!partial) break;
-    // A torn batch goes whole, with the damaged line of its first records if the cut left one.
+    // A torn batch goes whole, with the torn line of its first records if the cut left one.
     n -= partial;
-    if (n > 0 && damaged(line(n - 1))) n--;
+    if (n > 0 && torn(line(n - 1))) n--;
   }
   const bytes = n < starts.length ? starts[n] : whole;
   return { bytes, dropped: starts.length - n + (whole < log.length ? 1 : 0) };
