@@ -22,6 +22,7 @@ import { wholeRecords } from './logTail.js';
 import { readError, readRegular, TooLargeError } from './labFile.js';
 import { lockDataDir } from './lock.js';
 import { keepInQuarantine, moveToQuarantine } from './quarantine.js';
+import { WriteFailures } from './writeFailures.js';
 import { LabExistsError, type LogRecord, type LabPart, type RawLab, type Store } from './store.js';
 
 export { writeAtomic };
@@ -96,12 +97,19 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
   const chains = new Map<string, Promise<void>>();
   const logs = new Map<string, LogFile>();
   const dir = (id: string) => path.join(root, id);
+  /** The log and snapshot writes that keep failing: said when they start failing and when they stop. */
+  const failures = new WriteFailures(logger);
 
-  /** Run `job` after the lab's earlier writes; its failure is logged and rethrown to the caller only. */
-  const enqueue = (id: string, job: () => Promise<void>): Promise<void> => {
+  /**
+   * Run `job` after the lab's earlier writes; its failure is rethrown to the caller only, and logged
+   * unless `quiet` (a job that tells `failures` itself).
+   */
+  const enqueue = (id: string, job: () => Promise<void>, quiet = false): Promise<void> => {
     const prev = chains.get(id) ?? Promise.resolve();
     const run = prev.then(job);
-    const next = run.catch((err: unknown) => logger.error({ err, lab: id }, 'could not write lab data'));
+    const next = run.catch((err: unknown) => {
+      if (!quiet) logger.error({ err, lab: id }, 'could not write lab data');
+    });
     chains.set(id, next);
     void next.then(() => {
       if (chains.get(id) === next) chains.delete(id);
@@ -154,8 +162,10 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
       await log.fh?.truncate(log.size).catch(() => undefined);
       log.unsaved = lines;
       for (const p of group) p.reject(err);
+      failures.failed(id, FILES.commands, err);
       throw err;
     }
+    failures.wrote(id, FILES.commands);
     log.unsaved = [];
     for (const p of group) p.resolve();
   };
@@ -305,19 +315,29 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
       );
       if (!l.queued) {
         l.queued = true;
-        enqueue(id, () => writeGroup(id, l)).catch(() => undefined);
+        enqueue(id, () => writeGroup(id, l), true).catch(() => undefined);
       }
       return done;
     },
     saveSnapshot(id, snapshot) {
       const text = JSON.stringify(snapshot);
-      return enqueue(id, async () => {
-        // A snapshot holds every command applied so far: it waits until the log holds them too,
-        // or a restart could not re-run the log to it.
-        const log = logs.get(id);
-        if (log?.unsaved.length) await writeGroup(id, log);
-        await writeAtomic(path.join(dir(id), 'snapshot.json'), text);
-      });
+      return enqueue(
+        id,
+        async () => {
+          // A snapshot holds every command applied so far: it waits until the log holds them too,
+          // or a restart could not re-run the log to it.
+          const log = logs.get(id);
+          if (log?.unsaved.length) await writeGroup(id, log);
+          try {
+            await writeAtomic(path.join(dir(id), FILES.snapshot), text);
+          } catch (e) {
+            failures.failed(id, FILES.snapshot, e);
+            throw e;
+          }
+          failures.wrote(id, FILES.snapshot);
+        },
+        true,
+      );
     },
     saveProgress(id, tick) {
       // A fixed-width record written over itself at offset 0: one small write, no fsync (a torn
@@ -342,6 +362,7 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
     quarantine(id, reason) {
       return enqueue(id, async () => {
         await closeLog(id);
+        failures.forget(id);
         const to = await moveToQuarantine(dataDir, id, '', dir(id), reason);
         logger.error({ lab: id, movedTo: to, reason }, 'a saved lab cannot be restored; moved to quarantine');
       });
@@ -358,6 +379,7 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
     remove(id) {
       return enqueue(id, async () => {
         await closeLog(id);
+        failures.forget(id);
         // Out of the labs' names at once, whole, then deleted: a failure or a crash in the middle
         // of deleting its files leaves no part of the lab to come back at the next start.
         const gone = path.join(root, `${GONE}${id}`);

@@ -22,7 +22,13 @@ afterAll(async () => {
 const dataDir = path.join(mountPoint, 'data');
 const filler = path.join(mountPoint, 'filler');
 const start = () => {
-  const c = spawnServer({ DATA_DIR: dataDir, COMMAND_RATE: '1000', SNAPSHOT_EVERY_S: '1' });
+  // At debug level the server logs each failed write after the first (info and above say it once).
+  const c = spawnServer({
+    DATA_DIR: dataDir,
+    COMMAND_RATE: '1000',
+    SNAPSHOT_EVERY_S: '1',
+    LOG_LEVEL: 'debug',
+  });
   children.push(c);
   return c;
 };
@@ -81,8 +87,8 @@ describe.skipIf(!disk.mounted)('a full disk under DATA_DIR', () => {
     const resumed = await http(`${url}/api/labs/demo/clock`, { method: 'POST', body: { action: 'resume' } });
     expect(resumed.body.error?.code).toBe('NOT_SAVED');
     // Snapshots fall due meanwhile (every second) and fail too, leaving no temporary files.
-    const failures = first.out().split('could not write lab data').length - 1;
-    await logged(first, 'could not write lab data', failures + 2);
+    const failures = first.out().split('lab data still cannot be written').length - 1;
+    await logged(first, 'lab data still cannot be written', failures + 2);
     expect(readdirSync(path.join(dataDir, 'labs', 'demo')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect((await http(`${url}/healthz`)).status).toBe(200);
 
@@ -90,6 +96,7 @@ describe.skipIf(!disk.mounted)('a full disk under DATA_DIR', () => {
     unlinkSync(filler);
     const again = await http(`${url}/api/labs/demo/commands`, { method: 'POST', body: setLoad(0.555) });
     expect(again.body.ok).toBe(true);
+    await logged(first, 'lab data written again', 1);
     const created = await http(`${url}/api/labs`, { method: 'POST', body: { id: 'newlab', preset: 'demo' } });
     expect(created.status).toBe(201);
     // A snapshot taken after the freed disk (it holds every command so far), then a crash.
