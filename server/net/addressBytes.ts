@@ -9,12 +9,13 @@
  */
 import type { IoServer, IoSocket } from './io.js';
 import { waiting } from './buffered.js';
+import { limitKey } from './clientAddress.js';
 
 /** What each connection an address may open adds to the address's budget. */
 export const BYTES_PER_CONNECTION = 256 * 1024;
 
-/** The address a connection came from. */
-export const addressOf = (socket: Pick<IoSocket, 'handshake'>): string => socket.handshake.address;
+/** The address a connection came from, as its limits key it (clientAddress.ts). */
+export const addressOf = (socket: Pick<IoSocket, 'handshake'>): string => limitKey(socket.handshake.address);
 
 export class WaitingByAddress {
   private totals = new Map<string, number>();

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { Config } from '../config.js';
 import { hostAllowed, originAllowed } from './auth.js';
+import { limitKey } from './clientAddress.js';
 
 export interface Admission {
   /** engine.io's `allowRequest`: called for each new handshake. */
@@ -27,7 +28,7 @@ type Limits = Pick<
 export function admission(config: Limits, logger: Logger): Admission {
   const perAddress = new Map<string, number>();
   let total = () => 0;
-  const addressOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
+  const addressOf = (req: IncomingMessage) => limitKey(req.socket.remoteAddress);
   return {
     allowRequest(req, cb) {
       if (!hostAllowed(req.headers.host, config)) return cb('unknown host name', false);

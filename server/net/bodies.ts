@@ -15,6 +15,7 @@ import type { ApiError } from '../../shared/protocol.js';
 import { duplicateKeyMessage, findDuplicateKey } from '../jsonKeys.js';
 import { apiError, sendError } from './errors.js';
 import { KeyedBuckets } from './rate.js';
+import { limitKey } from './clientAddress.js';
 
 /** Largest REST body (a posted scenario can be big). */
 export const MAX_BODY = '1mb';
@@ -58,7 +59,7 @@ export function bodyReaders(limits: InFlightLimits): RequestHandler[] {
     // A chunked body declares no length: it may be as long as the limit.
     const bytes = Number.isFinite(declared) && declared > 0 ? declared : MAX_BODY_BYTES;
     const chunked = declared > 0 ? '' : ' (chunked: counted at the limit)';
-    const ip = req.ip ?? 'unknown';
+    const ip = limitKey(req.ip);
     const held = byAddress.get(ip) ?? 0;
     if (inFlight + bytes > limits.maxBytes)
       return refuse(

@@ -13,6 +13,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { limitKey } from './clientAddress.js';
 
 type Limits = Pick<Config, 'maxClients' | 'maxClientsPerAddress'>;
 
@@ -61,7 +62,7 @@ export function limitConnections(http: HttpServer, limits: Limits, logger: Logge
   let warned = 0;
   // First of the 'connection' listeners: a connection refused here is closed before HTTP sets up on it.
   http.prependListener('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
+    const address = limitKey(socket.remoteAddress);
     const n = perAddress.get(address) ?? 0;
     const why =
       n >= perAddressMax

@@ -29,6 +29,7 @@ import {
 } from '../../shared/inbound.js';
 import { readNewLab } from './newLab.js';
 import { downsample, maxPoints, MAX_SERIES_POINTS } from '../lab/downsample.js';
+import { limitKey } from './clientAddress.js';
 
 export interface LabRoutesDeps {
   registry: Registry;
@@ -63,7 +64,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   const exported = new ExportBudget();
   /** Whether `values` fit in the address's export budget (else it was told so). */
   const exportable = (req: Request, res: Response, values: number): boolean => {
-    const refused = exported.take(req.ip ?? 'unknown', clock.now(), values);
+    const refused = exported.take(limitKey(req.ip), clock.now(), values);
     if (!refused) return true;
     res.setHeader('Retry-After', String(refused.retryS));
     sendError(res, refused.error);
@@ -81,7 +82,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   const rate = (req: Request, res: Response, next: NextFunction) => {
     // (A batch over MAX_BATCH is refused as invalid, below, without taking tokens.)
     const n = Array.isArray(req.body) && req.body.length <= MAX_BATCH ? Math.max(1, req.body.length) : 1;
-    if (!writes.take(req.ip ?? 'unknown', clock.now(), n))
+    if (!writes.take(limitKey(req.ip), clock.now(), n))
       return sendError(
         res,
         apiError(
