@@ -43,6 +43,14 @@ export function maxPoints(vps: number, vpsMetrics: number, hostMetrics: number):
   return Math.floor(MAX_SERIES_POINTS / Math.max(1, vps * vpsMetrics + hostMetrics));
 }
 
+/** Adds a finite value `x` to bucket `b` of `a`. */
+function accumulate(a: Acc, b: number, x: number): void {
+  if (x < a.min[b]) a.min[b] = x;
+  if (x > a.max[b]) a.max[b] = x;
+  a.sum[b] += x;
+  a.n[b]++;
+}
+
 /**
  * Downsample ticks [fromTick, toTick] of one engine into at most `points` buckets: min, max and
  * mean per bucket, for the named metrics (host metrics go to `host`, VPS metrics per VPS).
@@ -64,30 +72,57 @@ export function downsample(
   const hostIdx = metrics.map((m) => HOST_METRICS.indexOf(m as never)).filter((i) => i >= 0);
   const vpsIdx = metrics.map((m) => VPS_METRICS.indexOf(m as never)).filter((i) => i >= 0);
   const ticks = Array.from({ length: buckets }, (_, b) => first + b * bucketTicks);
+  // Each series' accumulator, made at its first finite value (so a series that has none is not
+  // in the answer) and kept in the order series first had one.
   const acc = new Map<string, Acc>();
-  const add = (key: string, b: number, x: number) => {
-    if (!Number.isFinite(x)) return;
-    let a = acc.get(key);
-    if (!a) {
-      a = {
-        min: new Float64Array(buckets).fill(Infinity),
-        max: new Float64Array(buckets).fill(-Infinity),
-        sum: new Float64Array(buckets),
-        n: new Uint32Array(buckets),
-      };
-      acc.set(key, a);
-    }
-    if (x < a.min[b]) a.min[b] = x;
-    if (x > a.max[b]) a.max[b] = x;
-    a.sum[b] += x;
-    a.n[b]++;
+  const make = (key: string): Acc => {
+    const a: Acc = {
+      min: new Float64Array(buckets).fill(Infinity),
+      max: new Float64Array(buckets).fill(-Infinity),
+      sum: new Float64Array(buckets),
+      n: new Uint32Array(buckets),
+    };
+    acc.set(key, a);
+    return a;
   };
+  const hostKeys = hostIdx.map((m) => `h\u0000${HOST_METRICS[m]}`);
+  const hostSlots: (Acc | undefined)[] = hostIdx.map(() => undefined);
+  const M = vpsIdx.length;
+  // The keys and accumulators of one tick's VPSs, metric-major (slot m·n + v), worked out once for
+  // each list of ids (the history shares one list across the ticks a VPS set lasts) rather than a
+  // key built and looked up for every value.
+  let slotIds: readonly string[] | undefined;
+  let vpsKeys: string[] = [];
+  let vpsSlots: (Acc | undefined)[] = [];
   history.forEach(fromTick, toTick, engine, (tick, ids, values) => {
     const b = Math.floor((tick - first) / bucketTicks);
-    for (const m of hostIdx) add(`h\u0000${HOST_METRICS[m]}`, b, values[1 + m]);
+    for (let k = 0; k < hostIdx.length; k++) {
+      const x = values[1 + hostIdx[k]];
+      if (!Number.isFinite(x)) continue;
+      const a = (hostSlots[k] ??= make(hostKeys[k]));
+      accumulate(a, b, x);
+    }
     const n = ids.length;
+    if (ids !== slotIds) {
+      slotIds = ids;
+      vpsKeys = new Array<string>(M * n);
+      vpsSlots = new Array<Acc | undefined>(M * n);
+      for (let k = 0; k < M; k++)
+        for (let v = 0; v < n; v++) {
+          const key = `v\u0000${ids[v]}\u0000${VPS_METRICS[vpsIdx[k]]}`;
+          vpsKeys[k * n + v] = key;
+          vpsSlots[k * n + v] = acc.get(key);
+        }
+    }
+    // (VPS-major, as the series first appear: a VPS's metrics before the next VPS's.)
     for (let v = 0; v < n; v++)
-      for (const m of vpsIdx) add(`v\u0000${ids[v]}\u0000${VPS_METRICS[m]}`, b, values[1 + H + m * n + v]);
+      for (let k = 0; k < M; k++) {
+        const x = values[1 + H + vpsIdx[k] * n + v];
+        if (!Number.isFinite(x)) continue;
+        const slot = k * n + v;
+        const a = (vpsSlots[slot] ??= make(vpsKeys[slot]));
+        accumulate(a, b, x);
+      }
   });
   const env = (a: Acc): Envelope => ({
     min: Array.from(a.min, (x, b) => (a.n[b] ? x : null)),
