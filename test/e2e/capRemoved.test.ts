@@ -4,26 +4,24 @@
  */
 import { describe, expect } from 'vitest';
 import { browserTest } from './fixture.js';
-import { createLab, presetScenario, waitForState } from './lab.js';
+import { waitForState } from './lab.js';
+import { openWebResize } from './resizeForm.js';
 
 const test = browserTest();
 
 describe('the resize form', () => {
   test('an emptied CPU cap field, applied, takes the cap away', async ({ server, open }) => {
-    const lab = await createLab(server, { scenario: presetScenario('demo', { mode: 'full' }) });
-    const { page, errors } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
-    await page.getByText('Resize or remove').first().click();
+    const { lab, page, errors, cap, apply } = await openWebResize(server, open);
     const card = page.getByTestId('vps-card-web-1');
-    const cap = page.getByRole('spinbutton', { name: 'web-1 CPU cap (cores)' });
     await cap.fill('1');
-    await page.getByRole('button', { name: 'Resize web-1' }).click();
+    await apply();
     await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'web-1')?.cpuCapCores === 1);
     await expect.poll(() => card.getByText('(cap 1)').count(), { timeout: 10_000 }).toBe(1);
 
     await cap.fill('');
     // Empty reads "none": no hint that the VPS may use only part of its vCPUs.
     expect(await page.getByTestId('cap-hint-web-1').count()).toBe(0);
-    await page.getByRole('button', { name: 'Resize web-1' }).click();
+    await apply();
     await waitForState(server, lab, (s) => {
       const web1 = s.vps.find((v) => v.id === 'web-1');
       return web1 !== undefined && web1.cpuCapCores === undefined;

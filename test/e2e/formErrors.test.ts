@@ -8,7 +8,8 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTest } from './fixture.js';
-import { byTestId, createLab, presetScenario, textNow, waitForState } from './lab.js';
+import { byTestId, createLab, textNow, waitForState } from './lab.js';
+import { openWebResize } from './resizeForm.js';
 
 const test = browserTest();
 
@@ -20,22 +21,20 @@ describe('a refusal of a form', () => {
     server,
     open,
   }) => {
-    const lab = await createLab(server, { scenario: presetScenario('demo', { mode: 'full' }) });
-    const { page, errors } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
-    await page.getByText('Resize or remove').first().click();
+    const { lab, page, errors, vcpus, cap, apply } = await openWebResize(server, open);
     // The six caps of the demo take the host's ten cores: web-1 at 8 vCPUs, capped at 8, is refused.
-    await page.getByRole('spinbutton', { name: 'web-1 vCPUs' }).fill('8');
-    await page.getByRole('spinbutton', { name: 'web-1 CPU cap (cores)' }).fill('8');
-    await page.getByRole('button', { name: 'Resize web-1' }).click();
+    await vcpus.fill('8');
+    await cap.fill('8');
+    await apply();
     await expect
       .poll(() => textNow(page, byTestId('form-error-web-1')), { timeout: 10_000 })
       .toMatch(/cores on a 10-core host/);
     // Less than the 6 s a page banner stays.
     await expect.poll(() => banners(page), { timeout: 3_000 }).toBe(0);
     // Put right and applied: the form's message goes, and no banner says "Not applied".
-    await page.getByRole('spinbutton', { name: 'web-1 vCPUs' }).fill('2');
-    await page.getByRole('spinbutton', { name: 'web-1 CPU cap (cores)' }).fill('1.5');
-    await page.getByRole('button', { name: 'Resize web-1' }).click();
+    await vcpus.fill('2');
+    await cap.fill('1.5');
+    await apply();
     await waitForState(server, lab, (s) => s.vps.find((v) => v.id === 'web-1')?.cpuCapCores === 1.5);
     await page.getByTestId('form-error-web-1').waitFor({ state: 'detached', timeout: 10_000 });
     expect(await banners(page)).toBe(0);
@@ -46,19 +45,15 @@ describe('a refusal of a form', () => {
     server,
     open,
   }) => {
-    const lab = await createLab(server, { scenario: presetScenario('demo', { mode: 'full' }) });
-    const { page, errors } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
-    await page.getByText('Resize or remove').first().click();
-    const vcpus = page.getByRole('spinbutton', { name: 'web-1 vCPUs' });
-    const cap = page.getByRole('spinbutton', { name: 'web-1 CPU cap (cores)' });
+    const { page, errors, vcpus, cap, apply } = await openWebResize(server, open);
     await vcpus.fill('8');
     await cap.fill('8');
-    await page.getByRole('button', { name: 'Resize web-1' }).click();
+    await apply();
     await page.getByTestId('form-error-web-1').waitFor({ timeout: 10_000 });
     // Back to what web-1 has: nothing to change, and nothing refused.
     await vcpus.fill('2');
     await cap.fill('2');
-    await page.getByRole('button', { name: 'Resize web-1' }).click();
+    await apply();
     await page.getByTestId('form-error-web-1').waitFor({ state: 'detached', timeout: 5_000 });
     expect(errors).toEqual([]);
   }, 60_000);
