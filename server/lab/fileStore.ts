@@ -73,6 +73,8 @@ interface LogFile {
   progressFailing?: boolean;
   /** Bytes known to be whole records; a failed write is cut back to this. */
   size: number;
+  /** A failed write could not be cut back: the log is cut to `size` before anything more is written. */
+  uncut?: boolean;
   /**
    * Records whose write failed (their commands applied in memory, answered "not saved"): written
    * first, in order, by the next write of the log, so the log never misses a command the lab holds.
@@ -154,12 +156,21 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
         // A log just made is found after a power cut only once its folder's entry is on disk too.
         if (log.size === 0) await syncDir(dir(id));
       }
+      // Half-written records left by a failed write stay out of the log's middle: cut them first.
+      if (log.uncut) {
+        await log.fh.truncate(log.size);
+        log.uncut = false;
+      }
       // One write may take only part of the bytes (a disk filling up): the rest goes after it.
       for (let at = 0; at < data.length;) at += (await log.fh.write(data, at, data.length - at)).bytesWritten;
       await log.fh.datasync();
       log.size += data.length;
     } catch (err) {
-      await log.fh?.truncate(log.size).catch(() => undefined);
+      if (log.fh)
+        log.uncut = !(await log.fh.truncate(log.size).then(
+          () => true,
+          () => false,
+        ));
       log.unsaved = lines;
       for (const p of group) p.reject(err);
       failures.failed(id, FILES.commands, err);
