@@ -12,7 +12,8 @@
  * Servers starting together may all find the same stale lock: only one may remove it, or one would
  * remove the lock another has just written and both would run. Removing a stale lock is claimed
  * first (lockClaim.ts); a lock is written whole under a temporary name and linked into place, so no
- * starter ever reads a lock half written (and takes it for one a crash cut short).
+ * starter ever reads a lock half written (and takes it for one a crash cut short). The temporary
+ * files of starters killed before linking them are deleted by the next server to take the lock.
  */
 import { readFileSync } from 'node:fs';
 import { link, lstat, open, readFile, readlink, unlink } from 'node:fs/promises';
@@ -151,6 +152,7 @@ const ownRecord = (): Owner & { startedAt: string } => ({
 async function createWhole(file: string, data: string): Promise<boolean> {
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   const fh = await open(tmp, 'wx');
+  makingHere.add(tmp);
   try {
     try {
       await fh.writeFile(data);
@@ -165,8 +167,20 @@ async function createWhole(file: string, data: string): Promise<boolean> {
     throw e;
   } finally {
     await unlink(tmp).catch(() => undefined);
+    makingHere.delete(tmp);
   }
 }
+
+/** The temporary files this process is making a lock or a claim in. */
+const makingHere = new Set<string>();
+
+/**
+ * Whether a starter may still link the temporary file `name` of process `pid`: one of this
+ * process's own while it makes it (a file under this pid it is not making was left by an earlier
+ * process given the same pid), any of a process that lives.
+ */
+const tempInUse = (dir: string) => (pid: number, name: string) =>
+  pid === process.pid ? makingHere.has(path.join(dir, name)) : isAlive(pid);
 
 /** How many times a starter looks at a stale lock another starter is replacing (every 20 ms): 5 s. */
 const LOOKS = 250;
@@ -179,8 +193,8 @@ export async function lockDataDir(dataDir: string, logger: Logger): Promise<() =
   for (let look = 0; ; look++) {
     if (await createWhole(file, record)) {
       heldHere.add(dir);
-      // Claims of stale locks left by starters that crashed in the middle of a takeover.
-      await dropClaims(file);
+      // Claims and temporary files left by starters that crashed in the middle of a takeover.
+      await dropClaims(file, tempInUse(dataDir));
       return async () => {
         heldHere.delete(dir);
         // Removed only while it is still the record written here: a lock put in its place since

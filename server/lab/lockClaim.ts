@@ -88,14 +88,22 @@ export async function removeStale(file: string, stale: Buffer, ports: ClaimPorts
   }
 }
 
+/** A temporary file a starter writes a lock or a claim to before linking it: `<name>.<pid>.<random>.tmp`. */
+const TEMP = /^(?:|\.takeover-[0-9a-f]{16}-\d+)\.(\d+)\.[0-9a-z]{1,8}\.tmp$/;
+
 /**
  * Delete the claims next to `file` (their starters are gone, or done: this process holds the
- * lock); only claims, not the temporary files a starter still making one writes first.
+ * lock), and the temporary files of starters killed while making a lock or a claim. `inUse` tells
+ * a temporary file a starter still makes (it may yet be linked, and is deleted by its maker).
  */
-export async function dropClaims(file: string): Promise<void> {
-  const prefix = `${path.basename(file)}${TAKEOVER}`;
+export async function dropClaims(file: string, inUse: (pid: number, name: string) => boolean): Promise<void> {
+  const base = path.basename(file);
+  const prefix = `${base}${TAKEOVER}`;
   const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
-  for (const name of names)
-    if (name.startsWith(prefix) && /^[0-9a-f]{16}-\d+$/.test(name.slice(prefix.length)))
-      await unlink(path.join(path.dirname(file), name)).catch(() => undefined);
+  for (const name of names) {
+    const claim = name.startsWith(prefix) && /^[0-9a-f]{16}-\d+$/.test(name.slice(prefix.length));
+    const pid = name.startsWith(base) ? TEMP.exec(name.slice(base.length))?.[1] : undefined;
+    const left = pid !== undefined && !inUse(Number(pid), name);
+    if (claim || left) await unlink(path.join(path.dirname(file), name)).catch(() => undefined);
+  }
 }

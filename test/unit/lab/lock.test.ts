@@ -136,3 +136,30 @@ describe('the lock at shutdown', () => {
     expect(lstatSync(lock).isFIFO()).toBe(true);
   });
 });
+
+describe('temporary files a starter killed while making its lock or claim left', () => {
+  it('are deleted once the lock is taken when their process is gone; others are left', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lock-'));
+    dirs.push(dir);
+    const gone = 2 ** 30;
+    const theirs = [
+      `server.lock.${gone}.k3j9x0aa.tmp`,
+      `server.lock.takeover-0123456789abcdef-0.${gone}.q1w2e3r4.tmp`,
+      // An earlier process given this one's pid (a container restarting its server).
+      `server.lock.${process.pid}.aaaa1111.tmp`,
+    ];
+    const kept = [
+      // A starter that lives may still link it.
+      `server.lock.${process.ppid}.z9y8x7w6.tmp`,
+      // Names this server never makes.
+      'server.lock.notes.tmp',
+      `server.lock.${gone}.tmp`,
+      `server.lock.${gone}.k3j9x0aa.tmp.bak`,
+    ];
+    for (const name of [...theirs, ...kept]) writeFileSync(path.join(dir, name), '{"pid":');
+    const store = await openFileStore(dir, silentLogger());
+    for (const name of theirs) expect(existsSync(path.join(dir, name)), name).toBe(false);
+    for (const name of kept) expect(existsSync(path.join(dir, name)), name).toBe(true);
+    await store.close();
+  });
+});
