@@ -25,6 +25,11 @@ export interface Config {
   maxClientsPerAddress: number;
   /** Commands (and clock actions) per second per client, sustained; bursts up to twice that. */
   commandRate: number;
+  /**
+   * Values of history and CSV one client address may take per second, sustained; bursts up to
+   * EXPORT_BURST_S seconds of it (server/net/exports.ts).
+   */
+  exportRate: number;
   /** Bytes of REST request bodies being read or handled at once, across every client. */
   maxBodyBytesInFlight: number;
   /** Seconds a REST request body may take to arrive whole once its headers are read. */
@@ -71,6 +76,7 @@ const FIELDS = {
   maxClients: { env: 'MAX_CLIENTS', flag: 'max-clients' },
   maxClientsPerAddress: { env: 'MAX_CLIENTS_PER_ADDRESS', flag: 'max-clients-per-address' },
   commandRate: { env: 'COMMAND_RATE', flag: 'command-rate' },
+  exportRate: { env: 'EXPORT_RATE', flag: 'export-rate' },
   maxBodyBytesInFlight: { env: 'MAX_BODY_BYTES_IN_FLIGHT', flag: 'max-body-bytes-in-flight' },
   bodyReadS: { env: 'BODY_READ_S', flag: 'body-read-s' },
   broadcastHz: { env: 'BROADCAST_HZ', flag: 'broadcast-hz' },
@@ -93,6 +99,7 @@ export const DEFAULTS: Config = {
   maxClients: 2000,
   maxClientsPerAddress: 256,
   commandRate: 10,
+  exportRate: 300_000,
   maxBodyBytesInFlight: 16 * 1024 * 1024,
   bodyReadS: 15,
   broadcastHz: 10,
@@ -191,6 +198,7 @@ export function loadConfig(
     maxClients: raw('maxClients'),
     maxClientsPerAddress: raw('maxClientsPerAddress'),
     commandRate: raw('commandRate'),
+    exportRate: raw('exportRate'),
     maxBodyBytesInFlight: raw('maxBodyBytesInFlight'),
     bodyReadS: raw('bodyReadS'),
     broadcastHz: raw('broadcastHz'),
@@ -241,6 +249,7 @@ export function loadConfig(
   if (r.maxClientsPerAddress)
     c.maxClientsPerAddress = int(r.maxClientsPerAddress[0], r.maxClientsPerAddress[1], 1, 100_000);
   if (r.commandRate) c.commandRate = num(r.commandRate[0], r.commandRate[1], 0.1, 10_000);
+  if (r.exportRate) c.exportRate = int(r.exportRate[0], r.exportRate[1], 1000, 100_000_000);
   // At least one body at the limit (1 MiB), or a large scenario could never be posted.
   if (r.maxBodyBytesInFlight)
     c.maxBodyBytesInFlight = int(r.maxBodyBytesInFlight[0], r.maxBodyBytesInFlight[1], 1024 * 1024, 2 ** 32);

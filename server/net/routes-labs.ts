@@ -61,7 +61,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   const r = Router();
   const burst = Math.max(2, config.commandRate * 2);
   const writes = new KeyedBuckets(config.commandRate, burst);
-  const exported = new ExportBudget();
+  const exported = new ExportBudget(config.exportRate);
   /** Whether `values` fit in the address's export budget (else it was told so). */
   const exportable = (req: Request, res: Response, values: number): boolean => {
     const refused = exported.take(limitKey(req.ip), clock.now(), values);

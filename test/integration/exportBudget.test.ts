@@ -11,8 +11,14 @@ import { http, removeDir, startServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
 
-/** GET `path` from `localAddress`: status, Retry-After and the JSON answer (if it is one). */
-function getFrom(
+/** GET `path` of this file's server from `localAddress`. */
+function getFrom(path: string, localAddress: string) {
+  return getFromServer(t.url, path, localAddress);
+}
+
+/** GET `path` of the server at `base` from `localAddress`: status, Retry-After and the JSON answer (if it is one). */
+function getFromServer(
+  base: string,
   path: string,
   localAddress: string,
 ): Promise<{
@@ -20,7 +26,7 @@ function getFrom(
   retryAfter?: string;
   body: { ok: boolean; error?: { code: string; message: string } };
 }> {
-  const url = new URL(t.url);
+  const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       { host: url.hostname, port: url.port, path, localAddress, agent: false },
@@ -80,5 +86,26 @@ describe('data exported to one address', () => {
     expect((await getFrom(small, '127.0.0.1')).status).toBe(200);
     t.advance(Number(refused?.retryAfter) * 1000);
     expect((await getFrom(largest, '127.0.0.1')).status).toBe(200);
+  });
+
+  it("holds to the server's EXPORT_RATE: a lower rate, a smaller burst and a longer wait", async () => {
+    const low = await startServer({ config: { exportRate: 10_000 } });
+    try {
+      const made = await http(`${low.url}/api/labs`, { method: 'POST', body: { id: 'big', preset: 'demo' } });
+      expect(made.status).toBe(201);
+      for (let i = 0; i < 21; i++) low.advance(10_000);
+      const at = (path: string) => getFromServer(low.url, path, '127.0.0.1');
+      // The burst is 30 s of the rate (300 000 values): the largest answer takes all of it.
+      expect((await at(largest)).status).toBe(200);
+      const refused = await at(largest);
+      expect(refused.status).toBe(429);
+      expect(refused.body.error?.message).toMatch(/at most 10000 values a second \(bursts of 300000\)/);
+      expect(Number(refused.retryAfter)).toBe(30);
+      low.advance(30_000);
+      expect((await at(largest)).status).toBe(200);
+    } finally {
+      await low.close();
+      removeDir(low.dataDir);
+    }
   });
 });

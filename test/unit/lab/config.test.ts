@@ -20,6 +20,9 @@ describe('loadConfig', () => {
     expect(bodies({}, ['--max-body-bytes-in-flight=4194304'])).toBe(4194304);
     expect(loadConfig({}, []).bodyReadS).toBe(15);
     expect(loadConfig({ BODY_READ_S: '2.5' }, []).bodyReadS).toBe(2.5);
+    expect(loadConfig({}, []).exportRate).toBe(300_000);
+    expect(loadConfig({ EXPORT_RATE: '20000' }, []).exportRate).toBe(20_000);
+    expect(loadConfig({ EXPORT_RATE: '20000' }, ['--export-rate=50000']).exportRate).toBe(50_000);
   });
 
   it.each([
@@ -33,6 +36,8 @@ describe('loadConfig', () => {
     [{ MAX_BODY_BYTES_IN_FLIGHT: '1000' }, 'MAX_BODY_BYTES_IN_FLIGHT'],
     [{ MAX_BODY_BYTES_IN_FLIGHT: '2mb' }, 'MAX_BODY_BYTES_IN_FLIGHT'],
     [{ BODY_READ_S: '0' }, 'BODY_READ_S'],
+    [{ EXPORT_RATE: '10' }, 'EXPORT_RATE'],
+    [{ EXPORT_RATE: '1e5' }, 'EXPORT_RATE'],
   ])('a bad value names its variable: %o', (env, name) => {
     expect(() => loadConfig(env, [])).toThrow(ConfigError);
     expect(() => loadConfig(env, [])).toThrow(new RegExp(`^${name}: `));
