@@ -22,11 +22,11 @@ import { Coalescer } from './coalesce.js';
 import { decodeFrameMessage } from './decode.js';
 import { markerFor, type Marker } from './eventMarker.js';
 import type { CoarseHistory } from './backfill.js';
-import { fetchHistory, OlderHistory, type HistoryFetcher } from './older.js';
+import { fetchHistory, OlderHistory, type HistoryFetcher, type OlderWait } from './older.js';
 import { SeriesTable, SERIES_CAPACITY } from './series.js';
 import { Requests, type RequestSocket, type Resending } from './requests.js';
 
-export type { HistoryFetcher };
+export type { HistoryFetcher, OlderWait };
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -70,6 +70,11 @@ export class LabClient {
   readonly tables: SeriesTable[];
   /** Older history than the tables hold, downsampled by the server (per mode; null until asked). */
   readonly coarse: (CoarseHistory | null)[];
+  /**
+   * Per mode: the older history the window needs is not there yet and the page waits to ask for it
+   * again, or has stopped asking (null while nothing is waited for).
+   */
+  olderWait = $state.raw<(OlderWait | null)[]>([null, null]);
   private readonly older: OlderHistory;
   readonly markers: Marker[] = [];
   // Plain callbacks, not state: nothing renders from this set.
@@ -100,7 +105,17 @@ export class LabClient {
       this.latest = frames;
       this.tick = frames[0]?.tick ?? this.tick;
     });
-    this.older = new OlderHistory(labId, fetcher, () => this.notify(true));
+    this.older = new OlderHistory(
+      labId,
+      fetcher,
+      () => this.notify(true),
+      (side, wait) => {
+        if (this.olderWait[side] === wait) return;
+        const next = [...this.olderWait];
+        next[side] = wait;
+        this.olderWait = next;
+      },
+    );
     this.coarse = this.older.coarse;
     this.tables = [new SeriesTable(capacity), new SeriesTable(capacity)];
   }
@@ -112,6 +127,11 @@ export class LabClient {
   needHistory(windowS: number): void {
     this.older.want(windowS);
     this.fetchMissing();
+  }
+
+  /** The page is done with this lab: nothing more is fetched for it, nor waited for. */
+  close(): void {
+    this.older.close();
   }
 
   private fetchMissing(): void {

@@ -16,7 +16,14 @@ let early: Joined | null = null;
 /** Open the lab's socket now. */
 export function join(labId: string): Joined {
   const client = new LabClient(labId);
-  return { client, disconnect: connectLab(client) };
+  const stop = connectLab(client);
+  return {
+    client,
+    disconnect: () => {
+      stop();
+      client.close();
+    },
+  };
 }
 
 /** Join the lab early (called before mounting). */

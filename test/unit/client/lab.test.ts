@@ -325,7 +325,7 @@ describe('LabClient history', () => {
     };
     const c = new LabClient('demo', 9000, 200, async (_lab, q) => {
       asked.push(q);
-      return answer;
+      return { ok: true, data: answer };
     });
     let notified = 0;
     c.onData(() => notified++);
@@ -344,7 +344,10 @@ describe('LabClient history', () => {
     c.needHistory(900);
     expect(asked).toHaveLength(2);
     // A lab that holds everything since tick 0 needs nothing more.
-    const young = new LabClient('demo', 9000, 200, async (_lab, q) => void asked.push(q));
+    const young = new LabClient('demo', 9000, 200, async (_lab, q) => {
+      asked.push(q);
+      return { ok: true, data: answer };
+    });
     young.applyWireSnapshot(snapshot([0, 1, 2]));
     young.needHistory(900);
     expect(asked).toHaveLength(2);
