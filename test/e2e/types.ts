@@ -9,4 +9,5 @@ export interface DebugView {
   latest(vps: string, slot?: number): Record<string, number>;
   vpsIds(slot?: number): readonly string[];
   markers(): { t: number; kind: string; label: string }[];
+  olderBuckets(slot?: number): number;
 }

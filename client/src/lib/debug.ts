@@ -13,6 +13,8 @@ export interface DebugHook {
   /** Newest value of every charted metric of one VPS. */
   latest(vps: string, slot?: number): Record<string, number>;
   vpsIds(slot?: number): readonly string[];
+  /** Buckets of older history the server sent for the charts' window (0 before any came). */
+  olderBuckets(slot?: number): number;
   markers(): { t: number; kind: string; label: string }[];
   /** Commands and clock actions sent and not yet answered (a change can show before its answer). */
   unanswered(): number;
@@ -36,6 +38,7 @@ export function installDebugHook(client: LabClient): () => void {
       return out;
     },
     vpsIds: (slot = 0) => client.tables[slot].vpsIds(),
+    olderBuckets: (slot = 0) => client.coarse[slot]?.length ?? 0,
     markers: () => client.markers.map((m) => ({ t: m.t, kind: m.kind, label: m.label })),
     unanswered: () => client.unanswered,
   };

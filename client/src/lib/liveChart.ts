@@ -58,6 +58,11 @@ export interface LiveChartSource {
   onInked?: (metrics: readonly string[]) => void;
   /** Told the marker labels as drawn (canvas px), when they change. */
   onMarkers?: (labels: readonly DrawnLabel[]) => void;
+  /**
+   * Told, when it changes, the span of the plot (canvas px) before the live history's first
+   * point: the part of the window older history fills, when it comes (null when there is none).
+   */
+  onMissing?: (span: { left: number; right: number } | null) => void;
 }
 
 export interface LiveChart {
@@ -147,6 +152,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
   const lastShown = new Map<string, string | null>();
   let lastTickShown = '';
   let inkedShown = '';
+  let missingShown: string | undefined;
 
   const build = (focused: string | null, quiet: ReadonlySet<string>): ChartData => {
     const few = ids.length <= ALL_SECONDARY_MAX;
@@ -251,6 +257,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
       paintPointer();
       const ys = chart.scales.y;
       if (ys) wrapper.setAttribute('data-y-range', `${+ys.min.toPrecision(6)}:${+ys.max.toPrecision(6)}`);
+      tellMissing();
     }
     for (const [id, v] of data.lastValues(table, t1)) {
       // Absent where the line has a gap at the right edge: the attribute says what is drawn.
@@ -284,6 +291,19 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     if (text === inkedShown) return;
     inkedShown = text;
     src.onInked?.(inked.map((l) => l.line.metric));
+  };
+  const tellMissing = (): void => {
+    const x = chart.scales.x;
+    const area = chart.chartArea;
+    const first = table.length ? table.firstTime() : NaN;
+    const span =
+      x && area && first > x.min
+        ? { left: Math.round(area.left), right: Math.round(Math.min(area.right, x.getPixelForValue(first))) }
+        : null;
+    const text = span ? `${span.left}:${span.right}` : '';
+    if (text === missingShown) return;
+    missingShown = text;
+    src.onMissing?.(span);
   };
   const paintPointer = (): void => drawPointerLayer(overlay, chart, view, theme_);
   const interval = (): number => {

@@ -1,0 +1,69 @@
+/**
+ * A long window's older part comes from the server's history, which an address may take only so
+ * much of a second (EXPORT_RATE): a class behind one NAT address opening the page at once used it
+ * up, and a page whose history fetch was refused never asked again, its 5- and 15-minute charts
+ * left with their live minute only. Refused (429, Retry-After), the page says over each chart's gap
+ * that its earlier data is on its way, asks again once the server's wait is over, and draws it.
+ */
+import { describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { HOST_METRICS, VPS_METRICS } from '../../shared/model.js';
+import { browserTest } from './fixture.js';
+import { api } from './harness.js';
+import { CHARTS, createLab, presetScenario, stepTo, waitChartsPast } from './lab.js';
+import type { DebugView } from './types.js';
+
+/** 10 000 values a second, bursts of 300 000: the page's 5-minute ask waits some seconds once it is used up. */
+const test = browserTest({ env: { EXPORT_RATE: '10000' } });
+
+/** The buckets of older history the page holds for its first mode. */
+const olderBuckets = (page: Page): Promise<number> =>
+  page.evaluate(() => (window as unknown as { __contention?: DebugView }).__contention?.olderBuckets(0) ?? 0);
+
+/** What the charts' notes over their gaps say right now, one entry a note. */
+const notes = (page: Page): Promise<string[]> =>
+  page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-testid="older-note"]'), (n) => n.textContent?.trim() ?? ''),
+  );
+
+describe('older history refused for the export budget', () => {
+  test('is asked for again after Retry-After: meanwhile a note says it is on its way, then it is drawn', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { scenario: presetScenario('demo') });
+    // Four minutes of history; the page's snapshot holds the last one.
+    const now = await stepTo(server, lab, 2400);
+    const { page, errors } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
+    await waitChartsPast(page, now - 2);
+    const statuses: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/history?')) statuses.push(r.status());
+    });
+
+    // Another page at this address took the whole budget (the test runs at the page's address).
+    const every = [...VPS_METRICS, ...HOST_METRICS].join(',');
+    const largest = `/api/labs/${lab}/history?points=2000&windowS=900&metrics=${every}`;
+    let drained = 200;
+    for (let i = 0; i < 5 && drained !== 429; i++) drained = (await api(server, largest)).status;
+    expect(drained, 'the budget is used up').toBe(429);
+
+    await page.getByRole('button', { name: 'Show the last 5 min', exact: true }).click();
+    // Refused: every chart says over its gap that the earlier data is on its way.
+    const charts = await page.locator('figure[data-kind]').count();
+    expect(charts).toBeGreaterThanOrEqual(CHARTS.length);
+    await expect.poll(() => notes(page)).toHaveLength(charts);
+    expect(new Set(await notes(page))).toEqual(
+      new Set(['Earlier data is on its way: the server is busy, so the page will ask again shortly.']),
+    );
+    expect(statuses).toEqual([429]);
+    expect(await olderBuckets(page)).toBe(0);
+
+    // Once the server's wait is over the page asks again, draws what came, and the notes go.
+    await expect.poll(() => olderBuckets(page), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => notes(page)).toEqual([]);
+    expect(statuses.at(-1)).toBe(200);
+    expect(statuses.length, 'a bounded number of tries').toBeLessThanOrEqual(6);
+    expect(errors.filter((e) => !e.includes('429'))).toEqual([]);
+  }, 90_000);
+});
