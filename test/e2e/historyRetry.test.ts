@@ -53,9 +53,7 @@ describe('older history refused for the export budget', () => {
     const charts = await page.locator('figure[data-kind]').count();
     expect(charts).toBeGreaterThanOrEqual(CHARTS.length);
     await expect.poll(() => notes(page)).toHaveLength(charts);
-    expect(new Set(await notes(page))).toEqual(
-      new Set(['Earlier data is on its way: the server is busy, so the page will ask again shortly.']),
-    );
+    expect(new Set(await notes(page))).toEqual(new Set(['Earlier data is on its way (the server is busy).']));
     expect(statuses).toEqual([429]);
     expect(await olderBuckets(page)).toBe(0);
 
