@@ -19,6 +19,7 @@ import type {
   SnapshotMessage,
 } from '../../../shared/protocol.js';
 import { Coalescer } from './coalesce.js';
+import { Countdown } from './countdown.js';
 import { decodeFrameMessage } from './decode.js';
 import { markerFor, type Marker } from './eventMarker.js';
 import type { CoarseHistory } from './backfill.js';
@@ -77,6 +78,8 @@ export class LabClient {
   olderWait = $state.raw<(OlderWait | null)[]>([null, null]);
   private readonly older: OlderHistory;
   readonly markers: Marker[] = [];
+  /** The newest simulated time every countdown on the page is told from (charts subscribe). */
+  readonly countdown = new Countdown();
   // Plain callbacks, not state: nothing renders from this set.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly listeners = new Set<(full: boolean) => void>();
@@ -132,6 +135,7 @@ export class LabClient {
   /** The page is done with this lab: nothing more is fetched for it, nor waited for. */
   close(): void {
     this.older.close();
+    this.countdown.close();
   }
 
   private fetchMissing(): void {
@@ -148,6 +152,7 @@ export class LabClient {
   }
 
   private notify(full = false): void {
+    this.countdown.set(this.tables[0].lastTime());
     for (const fn of this.listeners) fn(full);
   }
 

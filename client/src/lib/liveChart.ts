@@ -119,6 +119,8 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     return aheadOf.markers.length || running.length ? [...past, ...running, ...aheadOf.markers] : past;
   };
   let layoutShown = '';
+  /** A label says the time left to an event ahead: redrawn whenever the page's countdowns move. */
+  let countdownShown = false;
   const onLayout = (
     labels: readonly DrawnLabel[],
     area: { left: number; top: number; right: number; bottom: number },
@@ -128,6 +130,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
       area: [r(area.left), r(area.top), r(area.right), r(area.bottom)],
       labels: labels.map((l) => ({ ...l, x: r(l.x), y: r(l.y), w: r(l.w) })),
     });
+    countdownShown = labels.some((l) => l.countdown);
     if (text === layoutShown) return;
     layoutShown = text;
     wrapper.setAttribute('data-markers', text);
@@ -136,6 +139,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
   const markers = markerPlugin({
     markers: shown,
     now: () => table.lastTime(),
+    countdownNow: () => client.countdown.now,
     windows,
     theme: theme_,
     onLayout,
@@ -317,6 +321,12 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     if (full) job.now();
     else if (!view.paused) job.request();
   });
+  // Every chart showing a countdown redraws in the frame the shared value moves in: they never differ.
+  const offCountdown = client.countdown.onChange(() => {
+    if (!countdownShown) return;
+    force = true;
+    redraw();
+  });
   const offShared = src.shared?.listen(slot, () => {
     force = true;
     job.request();
@@ -349,6 +359,7 @@ export function mountLiveChart(parts: LiveChartParts, src: LiveChartSource): Liv
     },
     destroy() {
       offData();
+      offCountdown();
       offView();
       offShared?.();
       ro.disconnect();

@@ -23,6 +23,8 @@ export interface DrawnLabel {
   ahead: boolean;
   /** What it names, whole: one line per marker. */
   full: readonly string[];
+  /** It says the time left to events ahead past the window's end. */
+  countdown: boolean;
   x: number;
   y: number;
   w: number;
@@ -31,8 +33,13 @@ export interface DrawnLabel {
 
 export interface MarkerState {
   markers: () => readonly ChartMarker[];
-  /** Newest simulated time (how long until an event ahead fires). */
+  /** Newest simulated time (a fault still running is shaded up to it). */
   now?: () => number;
+  /**
+   * The time every countdown on the page is told from (how long until an event ahead fires), shared
+   * by the charts so they agree; `now` when absent.
+   */
+  countdownNow?: () => number | undefined;
   /** Spans of simulated time a fault ran, shaded under the lines. */
   windows?: () => readonly { t0: number; t1: number }[];
   theme: Theme;
@@ -103,7 +110,7 @@ export function markerPlugin(state: MarkerState): Plugin<'line'> {
         rows: Math.max(1, Math.min(MAX_ROWS, Math.floor((height * ROWS_SHARE) / ROW_PX))),
         // A wide plot has room for a longer label: up to a third of it, never under the floor.
         maxLabelPx: Math.max(MAX_LABEL_PX, (area.right - area.left) / 3),
-        now: state.now?.(),
+        now: state.countdownNow?.() ?? state.now?.(),
       });
       ctx.lineWidth = 1;
       for (const l of lines) {
@@ -133,6 +140,7 @@ export function markerPlugin(state: MarkerState): Plugin<'line'> {
           kind: l.marker.kind,
           ahead: !!l.marker.ahead,
           full: l.full,
+          countdown: l.countdown,
           x: l.x,
           y,
           w: l.w,

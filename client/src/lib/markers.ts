@@ -72,6 +72,8 @@ export interface MarkerLabel {
   marker: ChartMarker;
   /** What the label stands for, whole: one line per marker it names (it may be cut, or "+N"). */
   full: readonly string[];
+  /** It names events ahead past the window's end, with the time left (pinned to the right edge). */
+  countdown: boolean;
 }
 
 export interface MarkerLayoutInput {
@@ -252,7 +254,15 @@ export function layoutMarkers(
     );
     if (row < 0) continue;
     taken[row].push([x, x + w]);
-    labels.push({ x, w, row, text, marker: c.head, full: c.full ?? [c.label + c.suffix] });
+    labels.push({
+      x,
+      w,
+      row,
+      text,
+      marker: c.head,
+      full: c.full ?? [c.label + c.suffix],
+      countdown: !!c.pinned,
+    });
   }
   labels.sort((a, b) => a.row - b.row || a.x - b.x);
   return { lines, labels };
