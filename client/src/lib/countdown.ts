@@ -18,8 +18,6 @@ export class Countdown {
   private pending = NaN;
   private lastStep = -Infinity;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  // Plain callbacks, not state: nothing renders from this set.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly listeners = new Set<() => void>();
   private readonly step = (): void => {
     this.timer = undefined;
