@@ -1,12 +1,21 @@
 /**
- * `npm run bench [-- name…]`: runs the bench modules in sequence (engine, runner, fanout, restart, dashboard, snapshot, redis: each
+ * `npm run bench [-- name…]`: runs the bench modules in sequence (engine, runner, fanout, restart, dashboard, snapshot, history, redis: each
  * that exists), each printing its own figures. Names on the command line pick a subset.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 
-const BENCHES = ['engine', 'runner', 'fanout', 'restart', 'dashboard', 'snapshot', 'redis'] as const;
+const BENCHES = [
+  'engine',
+  'runner',
+  'fanout',
+  'restart',
+  'dashboard',
+  'snapshot',
+  'history',
+  'redis',
+] as const;
 
 interface BenchModule {
   run(): Promise<void>;
