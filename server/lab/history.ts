@@ -24,6 +24,7 @@ import {
   type Packed,
 } from './packed.js';
 import { broadcastOf, MessageMemory, messageOf, type LabBroadcast, type Row } from './message.js';
+import { HeldTicks } from './heldTicks.js';
 
 export type { ColumnSource, LabBroadcast };
 
@@ -75,6 +76,8 @@ export class FrameHistory {
    * drop none or two (the byte budget), and a lab running for a while then allocates nothing.
    */
   private spare: Packed[][] = [];
+  /** Holds open (see `hold`): while there is one, a dropped tick's arrays are not refilled. */
+  private holds = 0;
   /** The memory of this lab's binary messages, lent to the sender and given back. */
   private readonly memory = new MessageMemory();
 
@@ -88,6 +91,11 @@ export class FrameHistory {
 
   get byteSize(): number {
     return this.bytes;
+  }
+
+  /** How many holds are open (see `hold`). */
+  get held(): number {
+    return this.holds;
   }
 
   get firstTick(): number | undefined {
@@ -130,11 +138,13 @@ export class FrameHistory {
     if (row) {
       row.gone = true;
       this.bytes -= row.bytes;
-      // Nothing outside keeps a row's arrays (reads copy them): the next ticks may fill them.
-      row.engines.forEach((p, e) => {
-        const spare = (this.spare[e] ??= []);
-        if (spare.length < MAX_SPARE) spare.push(p);
-      });
+      // Nothing outside keeps a row's arrays (reads copy them) but a hold: unless one is open,
+      // the next ticks may fill them.
+      if (this.holds === 0)
+        row.engines.forEach((p, e) => {
+          const spare = (this.spare[e] ??= []);
+          if (spare.length < MAX_SPARE) spare.push(p);
+        });
     }
     this.rows[this.start] = undefined;
     this.start = (this.start + 1) % this.rows.length;
@@ -284,6 +294,20 @@ export class FrameHistory {
     const newest = picked[picked.length - 1];
     const latest = newest ? messageOf(lab, newest, [], null).msg : null;
     return { lab, ticks: ticks.done(), rows: [...rows], modes, latest };
+  }
+
+  /**
+   * The kept ticks in [fromTick, toTick] as they stand now, for a reader that takes them in pieces
+   * while more ticks are pushed: until it is released, a tick the history drops meanwhile keeps its
+   * arrays (no later tick refills them), so what was held reads the same to the end. The memory of
+   * the ticks dropped while held is kept until then.
+   */
+  hold(fromTick: number, toTick: number): HeldTicks {
+    const rows: Row[] = [];
+    const hi = this.lowerBound(toTick + 1);
+    for (let i = this.lowerBound(fromTick); i < hi; i++) rows.push(this.rowAt(i));
+    this.holds++;
+    return new HeldTicks(rows, () => this.holds--);
   }
 
   /** The first and last kept ticks in [fromTick, toTick], or null when none is kept there. */

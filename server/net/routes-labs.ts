@@ -28,7 +28,9 @@ import {
   parseCommandBody,
 } from '../../shared/inbound.js';
 import { readNewLab } from './newLab.js';
-import { downsample, maxPoints, MAX_SERIES_POINTS } from '../lab/downsample.js';
+import { maxPoints, MAX_SERIES_POINTS } from '../lab/downsample.js';
+import { historyAnswer } from './historyAnswer.js';
+import { sendPieces } from './piecedJson.js';
 import { limitKey } from './clientAddress.js';
 
 export interface LabRoutesDeps {
@@ -218,7 +220,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     res.end();
   });
 
-  r.get('/labs/:id/history', (req: LabRequest, res) => {
+  r.get('/labs/:id/history', async (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
     const q = parseInput(HistoryQuerySchema, req.query);
@@ -254,12 +256,21 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
       );
     const series = vpsCount * vpsMetrics + asked.length - vpsMetrics;
     if (!exportable(req, res, historyValues(Math.min(points, Math.max(1, to - from + 1)), series))) return;
-    sendData(res, {
-      lab: l.id,
-      side,
-      tickMs: l.tickMs,
-      ...downsample(l.history, from, to, points, asked, side),
-    });
+    // Made and written in pieces, turning to other work between them (the largest answer is about
+    // 10 MB of JSON): the ticks in range now are held to the end while the lab ticks on.
+    await sendPieces(
+      req,
+      res,
+      historyAnswer(l.history, {
+        lab: l.id,
+        side,
+        tickMs: l.tickMs,
+        fromTick: from,
+        toTick: to,
+        points,
+        metrics: asked,
+      }),
+    );
   });
 
   r.get('/labs/:id/scenario', (req: LabRequest, res) => {
