@@ -1,6 +1,7 @@
 /** Answers over HTTP in the one shape (shared/protocol.ts `Ack`), with the status of their code. */
 import type { NextFunction, Request, Response } from 'express';
-import { parseInput } from '../../shared/commands.js';
+import type { z } from 'zod';
+import { parseInput, type Result } from '../../shared/commands.js';
 import { NoQuerySchema } from '../../shared/inbound.js';
 import type { Ack, ApiError, ErrorCode } from '../../shared/protocol.js';
 
@@ -41,9 +42,26 @@ export function sendAck(res: Response, ack: Ack, status = 200): void {
   else sendError(res, ack.error);
 }
 
+/**
+ * A query string's parameters parsed with `schema`, as parseInput parses a body, except that a
+ * parameter the route reads given more than once (`?points=1&points=2`, which arrives as a list)
+ * is refused saying so rather than as a list where text was expected.
+ */
+export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): Result<T> {
+  const q = parseInput(schema, query);
+  if (q.ok || !q.error.path) return q;
+  const key = q.error.path;
+  const given = query !== null && typeof query === 'object' && Object.hasOwn(query, key);
+  const shape = (schema as { shape?: object }).shape;
+  const reads = shape !== undefined && Object.hasOwn(shape, key);
+  if (!given || !reads || !Array.isArray((query as Record<string, unknown>)[key])) return q;
+  const message = `${key}: given more than once (give each query parameter once)`;
+  return { ok: false, error: { code: 'INVALID_INPUT', message, path: key } };
+}
+
 /** A route that reads no query parameter: one sent is refused, named (`x: unknown field`), not ignored. */
 export function noQuery(req: Request, res: Response, next: NextFunction): void {
-  const q = parseInput(NoQuerySchema, req.query);
+  const q = parseQuery(NoQuerySchema, req.query);
   if (q.ok) return next();
   // The page's link carries the token as ?token=; a request carries it in a header instead.
   if (q.error.path === 'token')

@@ -12,7 +12,7 @@ import type { Clock } from '../lab/clock.js';
 import type { Lab } from '../lab/lab.js';
 import type { Registry } from '../lab/registry.js';
 import { bearer, canControl, controlRefused } from './auth.js';
-import { apiError, noQuery, sendAck, sendData, sendError } from './errors.js';
+import { apiError, noQuery, parseQuery, sendAck, sendData, sendError } from './errors.js';
 import { KeyedBuckets } from './rate.js';
 import { csvValues, ExportBudget, historyValues } from './exports.js';
 import { parseInput } from '../../shared/commands.js';
@@ -180,7 +180,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   r.get('/labs/:id/metrics.csv', async (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
-    const q = parseInput(CsvQuerySchema, req.query);
+    const q = parseQuery(CsvQuerySchema, req.query);
     if (!q.ok) return sendError(res, q.error);
     const { from = 0, to = Number.MAX_SAFE_INTEGER } = q.data;
     const first = Math.max(from, l.history.firstTick ?? 0);
@@ -223,7 +223,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   r.get('/labs/:id/history', async (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
-    const q = parseInput(HistoryQuerySchema, req.query);
+    const q = parseQuery(HistoryQuerySchema, req.query);
     if (!q.ok) return sendError(res, q.error);
     const side = pickSide(l, q.data.side, res);
     if (side === undefined) return;
@@ -276,7 +276,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
   r.get('/labs/:id/scenario', (req: LabRequest, res) => {
     const l = lab(req, res);
     if (!l) return;
-    const q = parseInput(ScenarioQuerySchema, req.query);
+    const q = parseQuery(ScenarioQuerySchema, req.query);
     if (!q.ok) return sendError(res, q.error);
     const side = pickSide(l, q.data.side, res);
     if (side === undefined) return;

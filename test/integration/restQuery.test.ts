@@ -69,6 +69,30 @@ describe('query parameters are checked like bodies', () => {
     },
   );
 
+  it.each([
+    ['history?points=1&points=2', 'points'],
+    ['history?windowS=1&windowS=2', 'windowS'],
+    ['history?metrics=cpuUtil&metrics=cpuUtil', 'metrics'],
+    ['history?side=0&side=0', 'side'],
+    ['metrics.csv?from=1&from=2', 'from'],
+    ['scenario?download&download', 'download'],
+  ])('GET /labs/q/%s is refused saying %s was given more than once', async (query, field) => {
+    const r = await http(`${api}/labs/q/${query}`);
+    expect(r.status, r.text.slice(0, 200)).toBe(400);
+    expect(r.body.error).toMatchObject({ code: 'INVALID_INPUT', path: field });
+    expect(r.body.error.message).toBe(`${field}: given more than once (give each query parameter once)`);
+  });
+
+  it('a parameter a route does not read is unknown, however often it is given', async () => {
+    const r = await http(`${api}/labs/q/history?pionts=1&pionts=2`);
+    expect([r.status, r.body.error]).toEqual([
+      400,
+      { code: 'INVALID_INPUT', path: 'pionts', message: 'pionts: unknown field' },
+    ]);
+    const post = await http(`${api}/labs/q/clock?x=1&x=2`, { method: 'POST', body: { action: 'pause' } });
+    expect(post.body.error).toEqual({ code: 'INVALID_INPUT', path: 'x', message: 'x: unknown field' });
+  });
+
   it('POST /labs takes no query either, and creates nothing', async () => {
     const r = await http(`${api}/labs?id=other`, { method: 'POST', body: { id: 'qq', preset: 'demo' } });
     expect([r.status, r.body.error?.path]).toEqual([400, 'id']);
