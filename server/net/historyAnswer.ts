@@ -69,6 +69,10 @@ export function* historyAnswer(
     for (const m of Object.keys(host)) {
       out += `${comma}${json(m)}:${json(envelope(host[m]))}`;
       comma = ',';
+      if (out.length >= sizes.chars) {
+        yield out;
+        out = '';
+      }
     }
     out += '},"vps":{';
     comma = '';
