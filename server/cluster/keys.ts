@@ -14,6 +14,8 @@ export const keys = {
   log: (id: string) => `${PREFIX}log:${id}`,
   /** String: the lab's last snapshot (JSON). */
   snapshot: (id: string) => `${PREFIX}snapshot:${id}`,
+  /** String: a fork's start, a snapshot at the tick it was forked (JSON), written once. */
+  start: (id: string) => `${PREFIX}start:${id}`,
   /** Hash: lab id → why it was set aside and its meta (labs that cannot be restored). */
   quarantined: `${PREFIX}quarantined`,
   /** Hash: "<id>-<time>-<part>" → a damaged part of a lab (JSON: why, and its value as it was), kept when replaced. */
@@ -37,6 +39,7 @@ export function redisNames(id: string): PartNames {
     snapshot: keys.snapshot(id),
     progress: keys.tick(id),
     commands: keys.log(id),
+    start: keys.start(id),
     record: (n) => `${keys.log(id)} entry ${n}`,
     home: 'field',
   };

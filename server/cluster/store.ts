@@ -69,15 +69,17 @@ export class RedisLabStore implements Store {
 
   /** One lab's raw parts as Redis holds them (validated by the caller); undefined when not a lab. */
   async load(id: string): Promise<RawLab | undefined> {
-    const [meta, snap, log] = await Promise.all([
+    const [meta, snap, start, log] = await Promise.all([
       this.redis.hget(keys.labs, id),
       this.redis.get(keys.snapshot(id)),
+      this.redis.get(keys.start(id)),
       this.redis.xrange(keys.log(id), '-', '+'),
     ]);
     if (meta === null) return undefined;
     return {
       meta,
       snapshot: snap ?? undefined,
+      start: start ?? undefined,
       commands: log.map(([, fields]) => fields[1] ?? ''),
       names: redisNames(id),
       logFromSnapshot: true,
@@ -96,7 +98,7 @@ export class RedisLabStore implements Store {
   }
 
   /**
-   * A reset: the lab's meta, log, snapshot and tick replaced in one script under its lease.
+   * A reset: the lab's meta, log, snapshot, tick and start replaced in one script under its lease.
    * Refused at once while Redis is away (it would wait for it), changing nothing; when Redis stops
    * answering meanwhile, refused after RESET_WAIT_MS, and the script, sent with a deadline on
    * Redis's own clock that falls before that answer, does nothing if Redis runs it later.
@@ -233,6 +235,17 @@ export class RedisLabStore implements Store {
     );
     this.appending.set(id, { values, done });
     return done;
+  }
+
+  /**
+   * Save a fork's start under its lease (once, as it is created): unlike a snapshot, not skipped
+   * while Redis is away, so a fork whose start was not saved is refused, not run.
+   */
+  saveStart(id: string, start: LabSnapshot): Promise<void> {
+    if (this.redis.status !== 'ready')
+      return Promise.reject(new RedisAway('the cluster’s store (Redis) is unreachable'));
+    const text = JSON.stringify(start);
+    return this.enqueue(id, () => this.leases.set(id, keys.start(id), text));
   }
 
   /** Save a snapshot (skipped while Redis is away: the lab runs on here, the next one will do). */

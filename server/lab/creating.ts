@@ -88,8 +88,8 @@ export async function forkLab(
   for (const [frame] of source.history.range(0, state.tick)) lab.history.push([frame, frame]);
   const past = { name: state.name, compare: source.compare };
   lab.setEvents(forkedEvents(saved.events, state.tick, past, compare));
-  // A fork cannot be re-run from its scenario: its starting point is this snapshot.
-  const first = await c.saver.firstSnapshot(lab);
+  // A fork cannot be re-run from its scenario: it is re-run from what it is now, kept once.
+  const first = await c.saver.forkStart(lab);
   if (first) return first;
   c.add(lab, state.tick);
   c.logger.info({ lab: labId, from, tick: state.tick, compare }, 'lab forked');

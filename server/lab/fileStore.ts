@@ -5,6 +5,7 @@
  *                     record a line, appended and fdatasync'ed
  *   snapshot.json     the engines' saved state at a tick, with pace and recent log (rewritten)
  *   progress.json     the latest tick reached (rewritten every second or so, not flushed)
+ *   start.json        a fork's start: a snapshot at the tick it was forked (written once)
  * Whole files go to a temporary file first and are renamed into place, so a crash leaves the old
  * or the new file, never half of one; a reset replaces the lab's folder whole (fileSwap.ts). A new
  * lab's folder, and its log when first made, have their folder entries flushed too (a power cut
@@ -44,6 +45,7 @@ const MiB = 1 << 20;
  *   bytes each, each with its scenario (under 2 MiB), the event log (1000 entries of up to 4000
  *   characters) and 1000 request ids: under 16 MiB.
  * - progress.json is written PROGRESS_BYTES long.
+ * - start.json is a snapshot (a fork's at its first tick): as snapshot.json.
  * - commands.ndjson grows as long as the lab runs; it is held in memory whole (several times over,
  *   as lines and records) to be re-run: 256 MiB is over 1.5 million records, ten commands a second
  *   for two days on end. A longer log is not read; its lab stays on disk, not started.
@@ -53,6 +55,7 @@ export const FILE_CAPS: Record<LabPart, number> = {
   snapshot: 64 * MiB,
   progress: 4096,
   commands: 256 * MiB,
+  start: 64 * MiB,
 };
 /** Each part of a lab, by file. */
 const FILES: Record<LabPart, string> = {
@@ -60,6 +63,7 @@ const FILES: Record<LabPart, string> = {
   snapshot: 'snapshot.json',
   progress: 'progress.json',
   commands: 'commands.ndjson',
+  start: 'start.json',
 };
 
 /** The files that make a folder under labs/ a lab's (progress.json alone does not). */
@@ -91,7 +95,12 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
   const release = await lockDataDir(dataDir, logger);
   try {
     await settleSwaps(root, (id) => LAB_DIR.test(id), logger);
-    await dropTempFiles(root, (name) => LAB_DIR.test(name), [FILES.meta, FILES.snapshot], logger);
+    await dropTempFiles(
+      root,
+      (name) => LAB_DIR.test(name),
+      [FILES.meta, FILES.snapshot, FILES.start],
+      logger,
+    );
   } catch (e) {
     await release();
     throw e;
@@ -247,10 +256,11 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
           return undefined;
         }
       };
-      const [meta, snapshot, progress, log] = await Promise.all([
+      const [meta, snapshot, progress, start, log] = await Promise.all([
         read('meta'),
         read('snapshot'),
         read('progress'),
+        read('start'),
         readLog(id, unreadable),
       ]);
       const damaged = Object.keys(unreadable).length > 0;
@@ -277,7 +287,7 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
       const text = log ? log.subarray(0, bytes).toString('utf8') : '';
       const commands = text.split('\n');
       commands.pop();
-      return { meta, snapshot, progress, commands, ...(damaged && { unreadable }) } satisfies RawLab;
+      return { meta, snapshot, progress, start, commands, ...(damaged && { unreadable }) } satisfies RawLab;
     },
     create(meta) {
       return enqueue(meta.id, async () => {
@@ -349,6 +359,14 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
         },
         true,
       );
+    },
+    saveStart(id, start) {
+      const text = JSON.stringify(start);
+      return enqueue(id, async () => {
+        await writeAtomic(path.join(dir(id), FILES.start), text);
+        // A new file: found after a power cut only once its folder's entry is on disk too.
+        await syncDir(dir(id));
+      });
     },
     saveProgress(id, tick) {
       // A fixed-width record written over itself at offset 0: one small write, no fsync (a torn

@@ -1,8 +1,8 @@
 /**
  * Bringing a saved lab back to the latest tick it reached: from its snapshot, re-run from its start
- * when young enough (which also brings back its history), or rebuilt from meta + log when the
- * snapshot is damaged; then its later commands replayed up to the last tick it is known to have
- * reached. The re-runs go in slices that yield to the event loop, so a server restoring big labs
+ * (a fork's: what it was when forked, kept then) when young enough (which also brings back its
+ * history), or rebuilt from meta + log when the snapshot is damaged; then its later commands
+ * replayed up to the last tick it is known to have reached. The re-runs go in slices that yield to the event loop, so a server restoring big labs
  * keeps answering. Ticks a lab cannot have reached (a damaged log) make it fail, naming why.
  */
 import type { Logger } from 'pino';
@@ -117,16 +117,58 @@ async function fresh(d: ReviveDeps, stored: StoredLab): Promise<Result<Engine[],
   return { ok: true, data: engines };
 }
 
-/** Re-run from the start to the snapshot; the lab if it lands exactly on it, else null. */
+/**
+ * The engines a re-run starts from, with what the lab was there: a fork's start (kept when it was
+ * forked), else its scenario's start; null when they cannot be had (said).
+ */
+async function startOf(
+  d: ReviveDeps,
+  stored: StoredLab,
+): Promise<{ engines: Engine[]; from?: LabSnapshot } | null> {
+  const { start, meta } = stored;
+  if (!start) {
+    const engines = await fresh(d, stored);
+    return engines.ok ? { engines: engines.data } : null;
+  }
+  const engines: Engine[] = [];
+  for (const saved of start.engines) {
+    const r = await d.engines.restore(saved);
+    if (!r.ok || r.data.tick !== start.tick) {
+      d.logger.warn(
+        { lab: meta.id },
+        `${stored.names.start} does not hold engines at its tick; restoring the snapshot only`,
+      );
+      return null;
+    }
+    engines.push(r.data);
+  }
+  return { engines, from: start };
+}
+
+/**
+ * Re-run from the start (a fork's: where it was forked) to the snapshot; the lab if it lands
+ * exactly on it, else null.
+ */
 async function rerun(d: ReviveDeps, stored: StoredLab, snap: LabSnapshot): Promise<Lab | null> {
   const { meta } = stored;
-  const engines = await fresh(d, stored);
-  if (!engines.ok) return null;
-  const lab = d.makeLab(meta.id, meta.scenario, meta.compare, engines.data, { ...snap, seq: 0, events: [] });
+  const start = await startOf(d, stored);
+  if (!start) return null;
+  const { engines, from } = start;
+  const lab = from
+    ? d.makeLab(
+        meta.id,
+        meta.scenario,
+        meta.compare,
+        engines,
+        { ...snap, seq: from.seq, events: from.events },
+        keptColorsOf(from),
+        meta.scenario.name,
+      )
+    : d.makeLab(meta.id, meta.scenario, meta.compare, engines, { ...snap, seq: 0, events: [] });
   try {
     // Frames are built only for the ticks the history keeps (and a margin before them).
     const window = Math.ceil((d.historyS * 1000) / lab.tickMs) + WINDOW_MARGIN;
-    const before = stored.commands.filter((c) => c.seq <= snap.seq);
+    const before = stored.commands.filter((c) => c.seq > (from?.seq ?? 0) && c.seq <= snap.seq);
     const rest = await fastForward(lab, before, snap.tick - window);
     await replaySliced(lab, rest, snap.tick);
   } catch (err) {
@@ -135,7 +177,7 @@ async function rerun(d: ReviveDeps, stored: StoredLab, snap: LabSnapshot): Promi
   }
   const same =
     lab.tick === snap.tick &&
-    engines.data.every((e, i) => JSON.stringify(e.save()) === JSON.stringify(snap.engines[i]));
+    engines.every((e, i) => JSON.stringify(e.save()) === JSON.stringify(snap.engines[i]));
   if (!same) {
     d.logger.warn(
       { lab: meta.id },
@@ -158,12 +200,15 @@ export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Resul
   const ticksIn = (s: number) => Math.ceil((s * 1000 * MAX_SPEED) / tickMs);
   let snap = stored.snapshot;
   let lab: Lab | null = null;
-  // A fork starts at its snapshot: it can neither be re-run nor rebuilt from its scenario.
+  // A fork is re-run from its start (kept when it was forked), never from its scenario: without
+  // that start, it comes back from its snapshot alone; without a snapshot, not at all.
   const fork = meta.forkedAt !== undefined;
   if (fork && !snap)
     return { ok: false, error: `a forked lab without a usable ${stored.names.snapshot} cannot be rebuilt` };
 
-  if (snap && !fork && snap.tick <= d.rebuildTicks) lab = await rerun(d, stored, snap);
+  // Young enough: as many ticks from where the re-run starts as a restart re-runs.
+  const young = snap && snap.tick - (stored.start?.tick ?? 0) <= d.rebuildTicks;
+  if (snap && young && (!fork || stored.start)) lab = await rerun(d, stored, snap);
   if (!lab && snap) {
     const engines: Engine[] = [];
     for (const saved of snap.engines) {

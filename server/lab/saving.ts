@@ -79,10 +79,15 @@ export class LabSaver {
     }
   }
 
-  /** A fork's first snapshot (its starting point); when it cannot be written the fork is forgotten. */
-  async firstSnapshot(lab: Lab): Promise<{ ok: false; error: ApiError } | null> {
+  /**
+   * A fork's start (what a restart re-runs it from, once) and first snapshot, both what it is now;
+   * when either cannot be written the fork is forgotten.
+   */
+  async forkStart(lab: Lab): Promise<{ ok: false; error: ApiError } | null> {
     try {
-      await this.store?.saveSnapshot(lab.id, lab.save());
+      const start = lab.save();
+      await this.store?.saveStart(lab.id, start);
+      await this.store?.saveSnapshot(lab.id, start);
       return null;
     } catch (e) {
       await this.store?.remove(lab.id).catch(() => undefined);

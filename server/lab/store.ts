@@ -4,7 +4,8 @@
  *
  * A lab is four things: its meta (starting scenario and modes, written once), its command log
  * (records appended as commands and clock actions apply), its latest snapshot (engines' state at a tick, rewritten),
- * and its progress (the latest tick it reached, rewritten often, best effort).
+ * and its progress (the latest tick it reached, rewritten often, best effort). A fork has a fifth:
+ * its start (what it was at the tick it was forked, written once), which re-runs it after a restart.
  * What a store gives back is raw text: server/lab/stored.ts validates it with the wire's schemas,
  * so every backend is held to the same checks.
  */
@@ -20,7 +21,7 @@ export interface LabMeta {
   id: string;
   scenario: Scenario;
   compare?: [ModeSpec, ModeSpec];
-  /** Set on a compare lab forked from a running one: the source's tick. Its snapshot is its start. */
+  /** Set on a compare lab forked from a running one: the source's tick. It starts from its start part (see `saveStart`). */
   forkedAt?: number;
   createdAt: string;
   /** Colours kept before a reset (through it; see colorBook.ts); absent: given again from the scenario. */
@@ -56,6 +57,8 @@ export interface PartNames {
   snapshot: string;
   progress: string;
   commands: string;
+  /** A fork's start. */
+  start: string;
   /** One record of the command log, by its place (from 1). */
   record(n: number): string;
   /** What holds a lab under its id ("folder", "field"). */
@@ -67,6 +70,8 @@ export interface RawLab {
   meta?: string;
   snapshot?: string;
   progress?: string;
+  /** A fork's start: a snapshot at the tick it was forked (absent for other labs, and for forks saved before it was kept). */
+  start?: string;
   /** The command log, one JSON record per entry, in append order (a torn last line already cut). */
   commands: string[];
   /** Parts that are there but cannot be read (a folder where a file belongs, an I/O error): why, by part. */
@@ -82,7 +87,7 @@ export interface RawLab {
 }
 
 /** The parts of a stored lab. */
-export type LabPart = 'meta' | 'snapshot' | 'progress' | 'commands';
+export type LabPart = 'meta' | 'snapshot' | 'progress' | 'commands' | 'start';
 
 /** A lab id already holds data in the store: a new lab may not be created over it. */
 export class LabExistsError extends Error {
@@ -124,6 +129,11 @@ export interface Store {
   append(id: string, rec: LogRecord): Promise<void>;
   /** Replace the lab's snapshot (atomically: a crash leaves the old or the new one). */
   saveSnapshot(id: string, snapshot: LabSnapshot): Promise<void>;
+  /**
+   * Record a fork's start (what it is at the tick it was forked), once, when it is created: durable
+   * (atomically, as a snapshot is) before it resolves. A reset or deletion drops it with the rest.
+   */
+  saveStart(id: string, start: LabSnapshot): Promise<void>;
   /** Record the latest tick the lab reached (best effort, not flushed: a crash may lose the last). */
   saveProgress(id: string, tick: number): Promise<void>;
   /** Move a lab that cannot be restored out of the live set, keeping all its data, with the reason. */

@@ -128,6 +128,7 @@ export const FILE_NAMES: PartNames = {
   snapshot: 'snapshot.json',
   progress: 'progress.json',
   commands: 'commands.ndjson',
+  start: 'start.json',
   record: (n) => `commands.ndjson line ${n}`,
   home: 'folder',
 };
@@ -138,6 +139,8 @@ export interface StoredLab {
   snapshot?: LabSnapshot;
   /** The latest tick the lab is known to have reached (from its progress file). */
   progress?: number;
+  /** A fork's start (what it was at the tick it was forked), when kept and whole. */
+  start?: LabSnapshot;
   commands: LogRecord[];
   /** What was set aside (a damaged snapshot or progress file), for the log. */
   notes: string[];
@@ -191,6 +194,54 @@ function gapAfter(commands: readonly LogRecord[], from: number): { at: number; e
   return null;
 }
 
+/**
+ * A fork's start, checked as a snapshot is and at the fork's tick; damaged or missing, a note says
+ * so (the fork then comes back from its snapshot alone, its history before it lost) and none is given.
+ */
+function forkStart(
+  raw: RawLab,
+  n: PartNames,
+  forkedAt: number,
+  engines: number,
+  notes: string[],
+): LabSnapshot | undefined {
+  const why = (what: string) => {
+    notes.push(`${what}; the fork comes back from its snapshot only, without its history before it`);
+    return undefined;
+  };
+  if (raw.unreadable?.start) return why(`${n.start}: cannot be read (${raw.unreadable.start})`);
+  if (raw.start === undefined) return why(`${n.start} is missing`);
+  const s = parseJson(n.start, raw.start, SnapshotSchema);
+  if (!s.ok) return why(s.error);
+  const ev = parseEvents(s.data.events, n.start);
+  if (!ev.ok) return why(ev.error);
+  if (s.data.engines.length !== engines)
+    return why(`${n.start}: engines: ${s.data.engines.length} saved, the lab runs ${engines}`);
+  if (s.data.tick !== forkedAt)
+    return why(`${n.start}: tick: ${s.data.tick} is not the tick the lab was forked at (${forkedAt})`);
+  return { ...s.data, events: ev.data };
+}
+
+/**
+ * Why a fork's start cannot be re-run to its snapshot with its log (the log after it misses
+ * records, or starts before it; the snapshot is older); null when it can.
+ */
+function startMisfit(
+  start: LabSnapshot,
+  snapshot: LabSnapshot | undefined,
+  commands: readonly LogRecord[],
+  n: PartNames,
+): string | null {
+  if (snapshot && (snapshot.tick < start.tick || snapshot.seq < start.seq))
+    return `${n.start}: tick ${start.tick} (record ${start.seq}) is past ${n.snapshot} (tick ${snapshot.tick}, record ${snapshot.seq})`;
+  const early = commands.find((c) => c.seq > start.seq && c.tick < start.tick);
+  if (early)
+    return `${n.start}: tick ${start.tick} is past command ${early.seq} logged at tick ${early.tick}`;
+  const gap = gapAfter(commands, start.seq);
+  if (gap) return `${n.commands}: record ${gap.expected} after ${n.start} is missing`;
+  return null;
+}
+
 /** Validate one lab's raw parts (`id` is the name the store holds it under). */
 export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, string> {
   const notes: string[] = [];
@@ -226,6 +277,8 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
       damagedSnapshot(`${n.snapshot}: engines: ${s.data.engines.length} saved, the lab runs ${engines}`);
     else snapshot = { ...s.data, events: ev.data };
   }
+
+  const start = meta.forkedAt === undefined ? undefined : forkStart(raw, n, meta.forkedAt, engines, notes);
 
   let progress: number | undefined;
   // Written often and never flushed, a torn one after a crash is expected; damaged or unreadable,
@@ -301,5 +354,11 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
         '(lost, or the log was spliced from another copy), so the log cannot be re-run',
     };
   }
-  return { ok: true, data: { meta, snapshot, progress, commands, notes, setAside, names: n } };
+  const misfit = start && startMisfit(start, snapshot, commands, n);
+  if (misfit) notes.push(`${misfit}; not used, the fork comes back from its snapshot only`);
+  const kept = misfit ? undefined : start;
+  return {
+    ok: true,
+    data: { meta, snapshot, progress, ...(kept && { start: kept }), commands, notes, setAside, names: n },
+  };
 }
