@@ -91,30 +91,30 @@ return 1`;
 
 /**
  * Start a lab's data again under the fence (a reset), in one step: its meta replaced, its log,
- * snapshot and tick deleted; -2 and nothing done when it runs after its deadline (Redis's own clock,
+ * snapshot, tick and start deleted; -2 and nothing done when it runs after its deadline (Redis's own clock,
  * ms), as a script held up by a stalled Redis, or sent again after a reconnect, would: its sender
- * has answered that nothing was reset by then. KEYS lease, epoch, labs, log, snapshot, tick;
- * ARGV token, ttl, meta, epoch, id, deadline.
+ * has answered that nothing was reset by then. KEYS lease, epoch, labs, log, snapshot, tick,
+ * start; ARGV token, ttl, meta, epoch, id, deadline.
  */
 export const FENCED_REPLACE = `
 local now = redis.call('TIME')
 if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[6]) then return -2 end
 ${FENCE}
 redis.call('HSET', KEYS[3], ARGV[5], ARGV[3])
-redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
+redis.call('DEL', KEYS[4], KEYS[5], KEYS[6], KEYS[7])
 return 1`;
 
 /**
- * Delete a lab under the fence, in one step: unlisted, its log, snapshot, tick and lease deleted
+ * Delete a lab under the fence, in one step: unlisted, its log, snapshot, tick, start and lease deleted
  * (its epoch kept, so its owner can publish it again should its answer have said nothing was
  * deleted); -2 and nothing done when it runs after its deadline (Redis's own clock, ms), its sender
- * having answered that nothing was deleted by then. KEYS lease, epoch, labs, log, snapshot, tick;
- * ARGV token, ttl, unused, epoch, id, deadline.
+ * having answered that nothing was deleted by then. KEYS lease, epoch, labs, log, snapshot, tick,
+ * start; ARGV token, ttl, unused, epoch, id, deadline.
  */
 export const FENCED_DELETE = `
 local now = redis.call('TIME')
 if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[6]) then return -2 end
 ${FENCE}
 redis.call('HDEL', KEYS[3], ARGV[5])
-redis.call('DEL', KEYS[4], KEYS[5], KEYS[6], KEYS[1])
+redis.call('DEL', KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[1])
 return 1`;

@@ -86,8 +86,8 @@ export class Leases {
     define('labFencedXadd', FENCED_XADD, 4);
     define('labFencedSet', FENCED_SET, 4);
     define('labRepublish', REPUBLISH, 5);
-    define('labFencedReplace', FENCED_REPLACE, 6);
-    define('labFencedDelete', FENCED_DELETE, 6);
+    define('labFencedReplace', FENCED_REPLACE, 7);
+    define('labFencedDelete', FENCED_DELETE, 7);
     this.s = redis as unknown as Scripts;
   }
 
@@ -267,6 +267,7 @@ export class Leases {
         keys.log(id),
         keys.snapshot(id),
         keys.tick(id),
+        keys.start(id),
         token,
         this.ttlMs,
         meta,
@@ -292,6 +293,7 @@ export class Leases {
         keys.log(id),
         keys.snapshot(id),
         keys.tick(id),
+        keys.start(id),
         token,
         this.ttlMs,
         '',

@@ -1,6 +1,6 @@
 /**
- * The Redis lab store against a real redis-server: a reset replaces a lab's meta, log, snapshot
- * and tick in one step under its lease; a process that lost the lease, or that cannot reach Redis,
+ * The Redis lab store against a real redis-server: a reset replaces a lab's meta, log, snapshot,
+ * tick and start in one step under its lease; a process that lost the lease, or that cannot reach Redis,
  * is refused and nothing changes.
  */
 import type { Redis } from 'ioredis';
@@ -61,12 +61,14 @@ describe('Redis lab store: ids', () => {
 });
 
 describe('Redis lab store: reset', () => {
-  it('replaces meta, log, snapshot and tick in one step, and keeps the lease for what follows', async () => {
+  it('replaces meta, log, snapshot, tick and start in one step, and keeps the lease for what follows', async () => {
     const { store, conn } = processStore('p1');
     await store.create(meta('a', 'first'));
+    await store.saveStart('a', { ...snapshot, tick: 0, seq: 0 });
     await store.append('a', rec(1, 3));
     await store.append('a', rec(2, 5));
     await store.saveSnapshot('a', snapshot);
+    expect((await store.load('a'))!.start).toBe(JSON.stringify({ ...snapshot, tick: 0, seq: 0 }));
     store.saveTick('a', 9);
     expect(await store.ticksReached('a')).toBe(9);
 
@@ -74,8 +76,9 @@ describe('Redis lab store: reset', () => {
     const raw = (await store.load('a'))!;
     expect(JSON.parse(raw.meta!).createdAt).toBe('second');
     expect(raw.snapshot).toBeUndefined();
+    expect(raw.start).toBeUndefined();
     expect(raw.commands).toEqual([]);
-    expect(await conn.exists(keys.log('a'), keys.snapshot('a'), keys.tick('a'))).toBe(0);
+    expect(await conn.exists(keys.log('a'), keys.snapshot('a'), keys.tick('a'), keys.start('a'))).toBe(0);
 
     await store.append('a', rec(1, 2));
     const back = parseStoredLab('a', (await store.load('a'))!);

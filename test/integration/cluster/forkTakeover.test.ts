@@ -1,0 +1,131 @@
+/**
+ * A compare lab forked from a running one, in a cluster's Redis store (a real redis-server): its
+ * start is kept in Redis when it is forked, and a process taking it over re-runs it from there, so
+ * it comes back with its history, as it was; a damaged start is said, naming its key, and the lab
+ * comes back from its snapshot alone. Deleting the lab deletes its start too. Each process is the
+ * real app on port 0 with the Redis store, in this test's process, manual clock.
+ */
+import { mkdtempSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS, type Config } from '../../../server/config.js';
+import { keys } from '../../../server/cluster/keys.js';
+import { Leases } from '../../../server/cluster/leases.js';
+import { connectRedis } from '../../../server/cluster/redis.js';
+import { RedisLabStore } from '../../../server/cluster/store.js';
+import { ManualClock } from '../../../server/lab/clock.js';
+import { parseStoredLab } from '../../../server/lab/stored.js';
+import { createApp } from '../../../server/net/app.js';
+import { forked, FORK_TICK, seen } from '../forkSteps.js';
+import { http, removeDir, type TestServer } from '../helpers.js';
+import { startRedis, stopAll, type RedisHandle } from './harness.js';
+
+let redis: RedisHandle;
+const conns: Redis[] = [];
+const dirs: string[] = [];
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  for (const c of conns) c.disconnect();
+  await stopAll();
+  dirs.forEach(removeDir);
+});
+
+/** One process of the cluster: the app with the Redis store, its log lines kept. */
+async function processApp(name: string) {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+  const conn = connectRedis(redis.url, logger, name);
+  conns.push(conn);
+  const leases = new Leases(conn, name, 3000);
+  const store = new RedisLabStore(conn, leases, logger, () => undefined);
+  const dataDir = mkdtempSync('/tmp/r24-fork-');
+  dirs.push(dataDir);
+  const config: Config = {
+    ...DEFAULTS,
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    clientDir: `${dataDir}/no-client`,
+    snapshotEveryS: 5,
+  };
+  const clock = new ManualClock(1000);
+  const server = await createApp({ config, clock, logger, store });
+  const { url } = await server.listen();
+  await server.restored;
+  const t: TestServer = {
+    server,
+    url,
+    clock,
+    dataDir,
+    advance: (ms) => clock.advance(ms),
+    close: () => server.close(),
+  };
+  /** Take lab `id` over, as a process does once its owner is gone. */
+  const takeOver = async (id: string) => {
+    expect(await leases.acquire(id)).toBe(true);
+    const parsed = parseStoredLab(id, (await store.load(id))!);
+    if (!parsed.ok) throw new Error(parsed.error);
+    for (const note of parsed.data.notes) logger.warn({ lab: id, note }, 'part of a lab in Redis set aside');
+    const r = await server.registry.adopt(parsed.data, (await store.ticksReached(id)) ?? -1);
+    expect(r.ok && r.data.id, r.ok ? id : r.error.message).toBe(id);
+  };
+  return { t, conn, lines, takeOver };
+}
+
+/** A fork made and run on a first process, which then stops; its lease is gone. */
+async function forkedThenGone(prefix: string) {
+  const a = await processApp(`${prefix}-a`);
+  await forked(a.t);
+  const before = await seen(a.t);
+  const frames = a.t.server.registry.get('cmp')!.history.range(FORK_TICK, before.last);
+  await a.t.close();
+  await a.conn.del(keys.lease('cmp'), keys.lease('src'));
+  const snap = JSON.parse((await a.conn.get(keys.snapshot('cmp')))!) as { tick: number };
+  expect(snap.tick).toBeGreaterThan(FORK_TICK);
+  return { before, frames, conn: a.conn };
+}
+
+describe('a compare lab forked from a running one, taken over through Redis', () => {
+  it('comes back with its history before its snapshot, as it was, and is deleted whole', async () => {
+    const { before, frames, conn } = await forkedThenGone('p1');
+    const b = await processApp('p1-b');
+    try {
+      await b.takeOver('cmp');
+      const back = b.t.server.registry.get('cmp')!;
+      expect(back.history.firstTick).toBe(FORK_TICK);
+      expect(back.history.range(0, before.last)).toEqual(frames);
+      expect(await seen(b.t)).toEqual(before);
+      expect(b.lines.filter((l) => l.lab === 'cmp' && (l.level as number) >= 40)).toEqual([]);
+
+      expect(await conn.exists(keys.start('cmp'))).toBe(1);
+      const del = await http(`${b.t.url}/api/labs/cmp`, { method: 'DELETE' });
+      expect(del.status, del.text).toBe(200);
+      expect(await conn.exists(keys.start('cmp'), keys.snapshot('cmp'), keys.log('cmp'))).toBe(0);
+    } finally {
+      await b.t.close();
+      await conn.flushall();
+    }
+  });
+
+  it('with its start damaged, comes back from its snapshot, saying which key', async () => {
+    const { before, conn } = await forkedThenGone('p2');
+    await conn.set(keys.start('cmp'), '{"tick": 20, "seq":');
+    const b = await processApp('p2-b');
+    try {
+      await b.takeOver('cmp');
+      const back = b.t.server.registry.get('cmp')!;
+      expect(back.state()).toEqual(before.state);
+      expect(back.history.size).toBe(0);
+      const said = b.lines.filter((l) => l.lab === 'cmp' && (l.level as number) === 40);
+      expect(said.map((l) => l.note)).toEqual([
+        expect.stringMatching(/^contention:start:cmp: not valid JSON .*snapshot only/),
+      ]);
+    } finally {
+      await b.t.close();
+      await conn.flushall();
+    }
+  });
+});
