@@ -13,6 +13,7 @@ import { MAX_SPEED } from '../../shared/inbound.js';
 import type { LogRecord, Lab } from './lab.js';
 import type { LabSnapshot } from './store.js';
 import { keptColorsOf, type KeptColors } from './colorBook.js';
+import { rerunForkPast } from './forkPast.js';
 import type { StoredLab } from './stored.js';
 
 /** Ticks replayed between two turns of the event loop. */
@@ -146,6 +147,36 @@ async function startOf(
 }
 
 /**
+ * A fork's charts before its start (its source's past), from `fromTick` on, when some fall in the
+ * history window and the snapshot is young enough to re-run from tick 0 (as any other lab's); a
+ * re-run that does not land on the start keeps none (said).
+ */
+async function forkPast(
+  d: ReviveDeps,
+  stored: StoredLab,
+  lab: Lab,
+  from: LabSnapshot,
+  snap: LabSnapshot,
+  fromTick: number,
+): Promise<void> {
+  const { meta } = stored;
+  if (fromTick >= from.tick || snap.tick > d.rebuildTicks) return;
+  let kept = false;
+  try {
+    kept = await rerunForkPast(d.engines, lab, meta.scenario, from, Math.max(0, fromTick));
+  } catch (err) {
+    d.logger.warn({ err, lab: meta.id }, 'could not re-run the past a fork shares with its source');
+  }
+  if (!kept) {
+    lab.history.clear();
+    d.logger.warn(
+      { lab: meta.id, tick: from.tick },
+      're-running the past a fork shares with its source did not land on its start; its charts start where it was forked',
+    );
+  }
+}
+
+/**
  * Re-run from the start (a fork's: where it was forked) to the snapshot; the lab if it lands
  * exactly on it, else null.
  */
@@ -165,9 +196,10 @@ async function rerun(d: ReviveDeps, stored: StoredLab, snap: LabSnapshot): Promi
         meta.scenario.name,
       )
     : d.makeLab(meta.id, meta.scenario, meta.compare, engines, { ...snap, seq: 0, events: [] });
+  // Frames are built only for the ticks the history keeps (and a margin before them).
+  const window = Math.ceil((d.historyS * 1000) / lab.tickMs) + WINDOW_MARGIN;
+  if (from) await forkPast(d, stored, lab, from, snap, snap.tick - window);
   try {
-    // Frames are built only for the ticks the history keeps (and a margin before them).
-    const window = Math.ceil((d.historyS * 1000) / lab.tickMs) + WINDOW_MARGIN;
     const before = stored.commands.filter((c) => c.seq > (from?.seq ?? 0) && c.seq <= snap.seq);
     const rest = await fastForward(lab, before, snap.tick - window);
     await replaySliced(lab, rest, snap.tick);

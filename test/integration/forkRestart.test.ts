@@ -2,9 +2,9 @@
  * A compare lab forked from a running one, brought back after a restart with its history: its
  * start (what it was at the fork) is kept once when it is forked, and a restart re-runs it from
  * there to its snapshot, as it re-runs any other lab from its scenario. Before, a fork came back
- * from its snapshot alone: its charts were empty before the restart. (Its charts before the fork,
- * its source's past, are another matter.) A damaged start is said,
- * naming the file, and the fork comes back from its snapshot as before. Real app on port 0, real
+ * from its snapshot alone: its charts were empty before the restart. Its charts before the fork
+ * (its source's past) are re-run from its scenario and kept when they land on its start. A damaged
+ * start is said, naming the file, and the fork comes back from its snapshot as before. Real app on port 0, real
  * DATA_DIR, manual clock.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,8 @@ describe('a compare lab forked from a running one, after a restart', () => {
     await forked(a);
     const before = await seen(a);
     const lab = a.server.registry.get('cmp')!;
-    const frames = lab.history.range(FORK_TICK, before.last);
+    const frames = lab.history.range(0, before.last);
+    expect(frames[0][0].tick).toBe(0);
     await a.close();
     const snap = JSON.parse(readFileSync(file(dir, 'snapshot.json'), 'utf8')) as { tick: number };
     expect(snap.tick).toBeGreaterThan(FORK_TICK);
@@ -48,7 +49,7 @@ describe('a compare lab forked from a running one, after a restart', () => {
     const { t: b, lines } = await restart(dir);
     try {
       const back = b.server.registry.get('cmp')!;
-      expect(back.history.firstTick).toBe(FORK_TICK);
+      expect(back.history.firstTick).toBe(0);
       expect(back.history.range(0, before.last)).toEqual(frames);
       expect(await seen(b)).toEqual(before);
       expect(lines.filter((l) => l.lab === 'cmp' && (l.level as number) >= 40)).toEqual([]);
@@ -57,6 +58,38 @@ describe('a compare lab forked from a running one, after a restart', () => {
       // It goes on as it would have: the next ticks come after the restored ones.
       b.advance(1000);
       expect(back.history.lastTick).toBe(before.last + 10);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it("keeps its charts from the fork on when its source's past does not re-run to its start", async () => {
+    const dir = dataDir();
+    const a = await startServer({ dataDir: dir, config });
+    await forked(a);
+    const lab = a.server.registry.get('cmp')!;
+    const last = lab.history.lastTick!;
+    const frames = lab.history.range(FORK_TICK, last);
+    await a.close();
+    // Another seed: the past re-run from the scenario is not the one the fork started from.
+    const meta = JSON.parse(readFileSync(file(dir, 'meta.json'), 'utf8')) as { scenario: { seed?: number } };
+    meta.scenario.seed = (meta.scenario.seed ?? 1) + 1;
+    writeFileSync(file(dir, 'meta.json'), JSON.stringify(meta));
+
+    const { t: b, lines } = await restart(dir);
+    try {
+      const back = b.server.registry.get('cmp')!;
+      expect(back.history.firstTick).toBe(FORK_TICK);
+      expect(back.history.range(0, last)).toEqual(frames);
+      const said = lines.filter((l) => l.lab === 'cmp' && (l.level as number) === 40);
+      expect(said.map((l) => [l.msg, l.tick])).toEqual([
+        [
+          expect.stringMatching(
+            /^re-running the past a fork shares with its source did not land on its start/,
+          ),
+          FORK_TICK,
+        ],
+      ]);
     } finally {
       await b.close();
     }
