@@ -63,6 +63,34 @@ describe('a compare lab forked from a running one, after a restart', () => {
     }
   });
 
+  it('forked again, comes back with the past of both forks, as it was', async () => {
+    const dir = dataDir();
+    const a = await startServer({ dataDir: dir, config });
+    await forked(a);
+    const made = await http(`${a.url}/api/labs`, {
+      method: 'POST',
+      body: { id: 'again', from: 'cmp', compare: ['container', 'full'] },
+    });
+    expect(made.status, made.text).toBe(201);
+    a.advance(7000);
+    const lab = a.server.registry.get('again')!;
+    const last = lab.history.lastTick!;
+    const frames = lab.history.range(0, last);
+    const state = lab.state();
+    await a.close();
+
+    const { t: b, lines } = await restart(dir);
+    try {
+      const back = b.server.registry.get('again')!;
+      expect(back.history.range(0, last)).toEqual(frames);
+      expect(back.history.firstTick).toBe(0);
+      expect(back.state()).toEqual(state);
+      expect(lines.filter((l) => (l.level as number) >= 40)).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  });
+
   it("keeps its charts from the fork on when its source's past does not re-run to its start", async () => {
     const dir = dataDir();
     const a = await startServer({ dataDir: dir, config });
