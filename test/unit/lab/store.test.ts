@@ -127,6 +127,7 @@ describe('file store', () => {
     // What a kill -9 in the middle of writeAtomic leaves: the half-written file beside the whole one.
     writeFileSync(path.join(lab, 'snapshot.json.4242.m0abc1x2y.tmp'), '{"tick": 12, "engi');
     writeFileSync(path.join(lab, 'meta.json.77.m0abc1z9q.tmp'), '');
+    writeFileSync(path.join(lab, 'start.json.77.m0abc1z9r.tmp'), '{"tick"');
     writeFileSync(path.join(lab, 'notes.txt'), 'kept');
     const store = await open(dir);
     expect(readdirSync(lab).sort()).toEqual(['meta.json', 'notes.txt']);
@@ -204,25 +205,20 @@ describe('file store', () => {
     );
   });
 
-  it('replaces a lab whole on reset: new meta, empty log, no snapshot or progress; later records go to the new log', async () => {
+  it('replaces a lab whole on reset: new meta, empty log, no snapshot, progress or start; later records go to the new log', async () => {
     const dir = tmp();
     const store = await open(dir);
     await store.create({ version: 1, id: 'a', scenario: fakeScenario(), createdAt: 'first' });
+    const snap = { tick: 6, seq: 1, engines: [{}], speed: 1, paused: false, events: [], savedAt: 'x' };
+    await store.saveStart('a', { ...snap, tick: 0, seq: 0 });
     await store.append('a', rec(1, 3));
-    await store.saveSnapshot('a', {
-      tick: 6,
-      seq: 1,
-      engines: [{}],
-      speed: 1,
-      paused: false,
-      events: [],
-      savedAt: 'x',
-    });
+    await store.saveSnapshot('a', snap);
     await store.saveProgress('a', 9);
+    expect((await store.load('a'))!.start).toBe(JSON.stringify({ ...snap, tick: 0, seq: 0 }));
     await store.replace({ version: 1, id: 'a', scenario: fakeScenario(), createdAt: 'second' });
     const raw = (await store.load('a'))!;
     expect(JSON.parse(raw.meta!).createdAt).toBe('second');
-    expect(raw).toMatchObject({ snapshot: undefined, progress: undefined, commands: [] });
+    expect(raw).toMatchObject({ snapshot: undefined, progress: undefined, start: undefined, commands: [] });
     await store.append('a', rec(1, 2));
     await store.saveProgress('a', 4);
     await store.flush();
