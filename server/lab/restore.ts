@@ -232,13 +232,13 @@ export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Resul
   const ticksIn = (s: number) => Math.ceil((s * 1000 * MAX_SPEED) / tickMs);
   let snap = stored.snapshot;
   let lab: Lab | null = null;
-  // A fork is re-run from its start (kept when it was forked), never from its scenario: without
-  // that start, it comes back from its snapshot alone; without a snapshot, not at all.
+  // A fork's engines are re-run from its start (kept when it was forked), not from its scenario:
+  // without that start, it comes back from its snapshot alone; without a snapshot, not at all.
   const fork = meta.forkedAt !== undefined;
   if (fork && !snap)
     return { ok: false, error: `a forked lab without a usable ${stored.names.snapshot} cannot be rebuilt` };
 
-  // Young enough: as many ticks from where the re-run starts as a restart re-runs.
+  // Young enough: at most rebuildTicks ticks between where the re-run starts and the snapshot.
   const young = snap && snap.tick - (stored.start?.tick ?? 0) <= d.rebuildTicks;
   if (snap && young && (!fork || stored.start)) lab = await rerun(d, stored, snap);
   if (!lab && snap) {
