@@ -2,9 +2,11 @@
  * Ticks of a lab's history held for a reader that takes them in pieces while the lab keeps
  * ticking (GET /api/labs/:id/history): the rows as they stood when held, each readable to the end
  * even once the history drops it (server/lab/history.ts refills no dropped tick's arrays while a
- * hold is open).
+ * hold is open). The CSV download reads them the same way.
  */
+import type { Frame } from '../../shared/model.js';
 import type { Row } from './message.js';
+import { unpack } from './packed.js';
 
 export class HeldTicks {
   private released = false;
@@ -42,6 +44,14 @@ export class HeldTicks {
       const p = row.engines[engine];
       if (p) fn(row.tick, p.ids, p.values);
     }
+  }
+
+  /** Held ticks `from` to `to` (indices, `to` excluded) as frames, one per engine, oldest first. */
+  frames(from: number, to: number): Frame[][] {
+    if (this.released) throw new Error('held ticks read after their release');
+    return this.rows
+      .slice(Math.max(0, from), Math.min(to, this.rows.length))
+      .map((row) => row.engines.map((p) => unpack(row.tick, p)));
   }
 
   /** Done reading: the history may refill dropped ticks' arrays again (a second call does nothing). */

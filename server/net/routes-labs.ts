@@ -198,24 +198,37 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     // Stream in pieces of about CSV_PIECE_ROWS rows (as many ticks as hold that many, from the
     // piece before), respecting back-pressure and turning to other work between pieces: a long
     // history never sits in one string, and a big lab's download never stops the other labs' ticks.
-    let ticks = 1;
-    for (let t = first; t <= last;) {
-      const end = Math.min(last, t + ticks - 1);
-      const pairs = l.history.range(t, end);
-      t = end + 1;
-      let chunk = '';
-      let rows = 0;
-      for (const frames of pairs)
-        frames.forEach((f, i) => {
-          if (i > 0 && f.tick < shared) return;
-          chunk += frameCsvRows(f, modes?.[i].at(f.tick));
-          rows += f.vps.length;
-        });
-      if (!res.write(chunk)) await new Promise((go) => res.once('drain', go));
-      // A socket that drains at once says so on the next tick: turn to the event loop regardless.
-      await new Promise((go) => setImmediate(go));
-      if (res.destroyed) return;
-      ticks = Math.max(1, Math.floor((CSV_PIECE_ROWS * Math.max(1, pairs.length)) / Math.max(1, rows)));
+    // The range's ticks are held from the start: those the lab's ring drops meanwhile are written too.
+    const held = l.history.hold(first, last);
+    try {
+      let ticks = 1;
+      for (let i = 0; i < held.count;) {
+        const pairs = held.frames(i, i + ticks);
+        i += ticks;
+        let chunk = '';
+        let rows = 0;
+        for (const frames of pairs)
+          frames.forEach((f, side) => {
+            if (side > 0 && f.tick < shared) return;
+            chunk += frameCsvRows(f, modes?.[side].at(f.tick));
+            rows += f.vps.length;
+          });
+        // A client that goes while its writes back up never drains: its going ends the wait too.
+        if (!res.write(chunk))
+          await new Promise<void>((go) => {
+            const on = () => {
+              res.off('drain', on).off('close', on);
+              go();
+            };
+            res.once('drain', on).once('close', on);
+          });
+        // A socket that drains at once says so on the next tick: turn to the event loop regardless.
+        await new Promise((go) => setImmediate(go));
+        if (res.destroyed) return;
+        ticks = Math.max(1, Math.floor((CSV_PIECE_ROWS * Math.max(1, pairs.length)) / Math.max(1, rows)));
+      }
+    } finally {
+      held.release();
     }
     res.end();
   });
