@@ -157,11 +157,17 @@ export function drainThroughDom0(st: SimState, w: Work, idleDisk: number, idleNe
 /**
  * Books the device work of the requests VPS i answered beyond what its base demand was served (a
  * draining backlog; outcome.ts calls it as it evaluates the service) as demanded and served, adds
- * it to the host's device totals and, at `dom0Factor` times its native CPU (0: no Dom0 on the
- * path), to Dom0's work.
+ * it to the host's device totals and, at Dom0's I/O factor times its native CPU (none without a
+ * Dom0 on the path), to Dom0's work. (Takes no double arguments: called per draining VPS and not
+ * inlined, each double passed would be boxed on the heap.)
  */
-export function bookDrain(w: Work, i: number, lambda: number, dom0Factor: number): void {
+export function bookDrain(st: SimState, w: Work, i: number): void {
   const s = w.s;
+  const p = st.profile;
+  // Dom0 CPU per native core of a drained op's work (charged, drainCharged.ts: its guest's grant
+  // pays it, and Dom0's vCPUs still do it).
+  const dom0Factor = p.dom0 === true ? p.dom0IoFactor : 0;
+  const lambda = s.lambda[i];
   let dom0 = 0;
   const thr = w.m.throughputRps[i];
   const db = s.diskBase[i],

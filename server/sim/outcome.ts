@@ -88,9 +88,6 @@ export function service(
   const dom0 = p.dom0 === true,
     rttMs = p.netRttMs,
     eCpu = p.eCpu;
-  // Dom0 CPU per native core of a drained op's work (drainDom0.ts; charged, drainCharged.ts: its
-  // guest's grant pays it, and Dom0's vCPUs still do it).
-  const dom0Factor = dom0 ? p.dom0IoFactor : 0;
   const svcKey = w.svcKey,
     svcLambda = w.svcLambda,
     svcRhoCpu = w.svcRhoCpu,
@@ -235,7 +232,7 @@ export function service(
         if (code !== STATE_DNR) running++;
       }
       // A drained backlog's device work is served too (from the idle share deviceHeadroom gave it).
-      if (backlog > 0 && lambda > 0 && !again) bookDrain(w, i, lambda, dom0Factor);
+      if (backlog > 0 && lambda > 0 && !again) bookDrain(st, w, i);
     } else {
       svcKey[i] = 0;
       backlogA[i] = 0;
