@@ -20,7 +20,9 @@ export function nicQueueDelayMs(
 ): number {
   if (!(offeredMbps > 0) || !(linkMbps > 0)) return 0;
   const u = offeredMbps / linkMbps;
-  const ahead = u >= 1 ? queuePackets : Math.min(queuePackets, u / (1 - u));
-  // One packet on the wire: bits ÷ (bits per ms).
+  // One packet on the wire: bits ÷ (bits per ms). (Each branch multiplies its own count: the
+  // parameter as read, merged with a computed double, would be boxed on the heap at every call.)
+  if (u >= 1) return (queuePackets * packetBytes * 8) / (linkMbps * 1000);
+  const ahead = Math.min(queuePackets, u / (1 - u));
   return (ahead * packetBytes * 8) / (linkMbps * 1000);
 }
