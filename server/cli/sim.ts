@@ -257,6 +257,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const progress = new Progress(ticks * runs.length, isatty(2) ? process.stderr : null);
+  // The report on stderr (with --out, or for a summary) reads the runs' summaries; nothing else does.
+  const report = Boolean(opts.out) || opts.format === 'summary';
   try {
     const results = await writeRuns(
       sink,
@@ -264,6 +266,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         format: opts.format,
         compare,
         units: opts.units,
+        csvSummary: report,
         ...(pair ? { shared: ticksAlike(scenarios[0], scenarios[1], ticks) } : {}),
       },
       meta,
@@ -275,8 +278,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     breaks.check();
     sink.close();
     const took = progress.end();
-    if (opts.out || opts.format === 'summary') {
-      const summaries = results.map((r) => r.summary);
+    if (report) {
+      // (Kept whenever a report is made: csvSummary above.)
+      const summaries = results.map((r) => r.summary!);
       // Each run said as it ran: a scenario's own mode switches apply to every run. A single run
       // is named only when it switched (its one mode heads the table's columns).
       const trails = results.map((r, k) => modeTrail(modes[k], r.modeSwitches));

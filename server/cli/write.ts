@@ -47,11 +47,16 @@ export interface WriteOptions {
    * lab's sides before its fork): the CSV writes them once, the first run's rows.
    */
   shared?: number;
+  /**
+   * Whether a CSV run's summaries are read (the stderr report; default true). Without, no tick is
+   * summed into them and each result's `summary` is null. JSON and summary output always have them.
+   */
+  csvSummary?: boolean;
 }
 
-/** What a run gave besides its rows: its summary, and the ticks where its mode changed. */
+/** What a run gave besides its rows: its summary (null when not asked for), and the ticks where its mode changed. */
 export interface RunResult {
-  summary: RunSummary;
+  summary: RunSummary | null;
   modeSwitches: ModeSwitch[];
 }
 
@@ -75,7 +80,9 @@ export async function writeRuns(
   breaks?: Breaks,
 ): Promise<RunResult[]> {
   if (opts.format === 'json') return writeJson(out, opts.compare, meta, runs, ticks, progress, breaks);
-  const accs = runs.map(() => new SummaryAccumulator());
+  // A CSV run whose summaries nobody reads (rows to stdout, no report) sums no tick into them.
+  const accs =
+    opts.format === 'csv' && opts.csvSummary === false ? null : runs.map(() => new SummaryAccumulator());
   const tracks = runs.map((r) => new ModeTrack(r.mode));
   const cols = runs.map(() => new TickColumns());
   const csv =
@@ -86,7 +93,7 @@ export async function writeRuns(
       runs[r].engine.advance(1);
       drainEvents(runs[r], t);
       const c = readEngineTick(runs[r].engine, cols[r]);
-      accs[r].addColumns(c);
+      if (accs) accs[r].addColumns(c);
       const mode = runs[r].engine.mode();
       tracks[r].at(c.tick, mode);
       if (csv && (r === 0 || t >= (opts.shared ?? 0))) {
@@ -103,7 +110,10 @@ export async function writeRuns(
     }
     if (breaks?.due()) await breaks.pause();
   }
-  const results = accs.map((a, r) => ({ summary: a.result(), modeSwitches: tracks[r].switches }));
+  const results = tracks.map((track, r) => ({
+    summary: accs ? accs[r].result() : null,
+    modeSwitches: track.switches,
+  }));
   if (opts.format === 'summary') {
     const body = opts.compare
       ? {
