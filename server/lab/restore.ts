@@ -285,7 +285,7 @@ export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Resul
       // Damaged, yet kept: the caller sets it aside before the lab writes a new one.
       const why = `${stored.names.progress}: tick ${stored.progress} is beyond what the lab can have reached (at most tick ${limit})`;
       // Said here: the notes of the parse were logged before this re-run found it.
-      d.logger.warn({ lab: meta.id, note: `${why}; set aside` }, 'part of a saved lab set aside');
+      d.logger.warn({ lab: meta.id, note: `${why}; set aside` }, 'part of a saved lab not used');
       stored.setAside.push({ part: 'progress', reason: why });
     } else target = Math.max(target, stored.progress);
   }

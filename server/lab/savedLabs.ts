@@ -96,7 +96,7 @@ async function restoreOne(r: Reviver, store: Store, id: string): Promise<void> {
   if (!raw) return;
   const parsed = parseStoredLab(id, raw);
   if (!parsed.ok) return store.quarantine(id, parsed.error);
-  for (const note of parsed.data.notes) r.logger.warn({ lab: id, note }, 'part of a saved lab set aside');
+  for (const note of parsed.data.notes) r.logger.warn({ lab: id, note }, 'part of a saved lab not used');
   const revived = await reviveLab(r.deps(), parsed.data);
   if (!revived.ok) return store.quarantine(id, revived.error);
   // A damaged part is moved out of the way, kept, before anything is saved in its place; when it

@@ -141,6 +141,8 @@ describe('a compare lab forked from a running one, after a restart', () => {
       expect(said.map((l) => l.note)).toEqual([
         expect.stringMatching(/^start\.json: not valid JSON .*snapshot only/),
       ]);
+      // Said as what it is: the start is not used, and left where it is, not set aside.
+      expect(said.map((l) => l.msg)).toEqual(['part of a saved lab not used']);
       // The other lab is back too, the start file kept as it was.
       expect(b.server.registry.get('src')).toBeDefined();
       expect(readFileSync(file(dir, 'start.json'), 'utf8')).toBe('{"tick": 20, "seq":');
