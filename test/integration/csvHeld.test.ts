@@ -6,26 +6,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../server/lab/lab.js';
-import { MAX_STEP } from '../../shared/inbound.js';
-import { bigScenario } from './bigScenario.js';
-import { http, startServer, type TestServer } from './helpers.js';
+import { fullRingLab } from './fullRing.js';
+import type { TestServer } from './helpers.js';
 
 let t: TestServer;
 let lab: Lab;
 
 beforeAll(async () => {
-  // A minute of history: the ring is full, so each tick the lab runs drops the oldest.
-  t = await startServer({ persist: false, config: { historyS: 60 } });
-  const made = await http(`${t.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'big', scenario: bigScenario(64, 3) },
-  });
-  expect(made.status, made.text).toBe(201);
-  lab = t.server.registry.get('big')!;
-  await lab.clock({ action: 'pause' }, 'test');
-  for (let n = 0; n < 700; n += 100)
-    await lab.clock({ action: 'step', ticks: Math.min(MAX_STEP, 100) }, 'test');
-  expect(lab.history.size).toBe(600);
+  ({ t, lab } = await fullRingLab());
 }, 120_000);
 afterAll(() => t?.close());
 

@@ -15,9 +15,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { downsample } from '../../server/lab/downsample.js';
 import type { Lab } from '../../server/lab/lab.js';
 import { HOST_METRICS, VPS_METRICS } from '../../shared/model.js';
-import { MAX_STEP } from '../../shared/inbound.js';
-import { bigScenario } from './bigScenario.js';
-import { http, startServer, type TestServer } from './helpers.js';
+import { fullRingLab } from './fullRing.js';
+import { http, type TestServer } from './helpers.js';
 
 const METRICS = [...VPS_METRICS, ...HOST_METRICS];
 const PATH = `/api/labs/big/history?windowS=86400&points=500&metrics=${METRICS.join(',')}`;
@@ -77,18 +76,7 @@ async function plainJson(value: unknown, headers: Record<string, string> = {}, m
 const picked = (h: IncomingHttpHeaders) => [h['content-type'], h['content-length'], h.etag];
 
 beforeAll(async () => {
-  // A minute of history: the ring is full, so each tick the lab runs drops the oldest.
-  t = await startServer({ persist: false, config: { historyS: 60 } });
-  const made = await http(`${t.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'big', scenario: bigScenario(64, 3) },
-  });
-  expect(made.status, made.text).toBe(201);
-  lab = t.server.registry.get('big')!;
-  await lab.clock({ action: 'pause' }, 'test');
-  for (let n = 0; n < 700; n += 100)
-    await lab.clock({ action: 'step', ticks: Math.min(MAX_STEP, 100) }, 'test');
-  expect(lab.history.size).toBe(600);
+  ({ t, lab } = await fullRingLab());
 }, 120_000);
 afterAll(() => t?.close());
 
