@@ -8,6 +8,7 @@
  * DATA_DIR, manual clock.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ afterAll(() => dirs.forEach(removeDir));
 
 const config = { snapshotEveryS: 5 };
 const dataDir = () => {
-  const d = mkdtempSync('/tmp/r24-fork-');
+  const d = mkdtempSync(path.join(tmpdir(), 'fork-restart-'));
   dirs.push(d);
   return d;
 };

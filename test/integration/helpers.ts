@@ -11,6 +11,7 @@ import { DEFAULTS, type Config } from '../../server/config.js';
 import { ManualClock } from '../../server/lab/clock.js';
 import { simEngines, type EngineFactory } from '../../server/lab/engines.js';
 import { openFileStore } from '../../server/lab/fileStore.js';
+import type { Store } from '../../server/lab/store.js';
 import { silentLogger } from '../../server/log.js';
 import { createApp, type LabServer } from '../../server/net/app.js';
 import type { Command } from '../../shared/commands.js';
@@ -42,6 +43,8 @@ export async function startServer(
     engines?: EngineFactory;
     scorecard?: () => Promise<unknown>;
     persist?: boolean;
+    /** The store the labs persist in (a Redis one); by default a file store in `dataDir`. */
+    store?: Store;
     rebuildTicks?: number;
     /** Where the server logs (silent by default). */
     logger?: Logger;
@@ -58,7 +61,7 @@ export async function startServer(
   };
   const clock = new ManualClock(1000);
   const logger = opts.logger ?? silentLogger();
-  const store = opts.persist === false ? undefined : await openFileStore(dataDir, logger);
+  const store = opts.store ?? (opts.persist === false ? undefined : await openFileStore(dataDir, logger));
   const server = await createApp({
     config,
     clock,

@@ -5,20 +5,16 @@
  * comes back from its snapshot alone. Deleting the lab deletes its start too. Each process is the
  * real app on port 0 with the Redis store, in this test's process, manual clock.
  */
-import { mkdtempSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULTS, type Config } from '../../../server/config.js';
 import { keys } from '../../../server/cluster/keys.js';
 import { Leases } from '../../../server/cluster/leases.js';
 import { connectRedis } from '../../../server/cluster/redis.js';
 import { RedisLabStore } from '../../../server/cluster/store.js';
-import { ManualClock } from '../../../server/lab/clock.js';
 import { parseStoredLab } from '../../../server/lab/stored.js';
-import { createApp } from '../../../server/net/app.js';
 import { forked, FORK_TICK, seen } from '../forkSteps.js';
-import { http, removeDir, type TestServer } from '../helpers.js';
+import { http, removeDir, startServer } from '../helpers.js';
 import { startRedis, stopAll, type RedisHandle } from './harness.js';
 
 let redis: RedisHandle;
@@ -41,35 +37,15 @@ async function processApp(name: string) {
   conns.push(conn);
   const leases = new Leases(conn, name, 3000);
   const store = new RedisLabStore(conn, leases, logger, () => undefined);
-  const dataDir = mkdtempSync('/tmp/r24-fork-');
-  dirs.push(dataDir);
-  const config: Config = {
-    ...DEFAULTS,
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    clientDir: `${dataDir}/no-client`,
-    snapshotEveryS: 5,
-  };
-  const clock = new ManualClock(1000);
-  const server = await createApp({ config, clock, logger, store });
-  const { url } = await server.listen();
-  await server.restored;
-  const t: TestServer = {
-    server,
-    url,
-    clock,
-    dataDir,
-    advance: (ms) => clock.advance(ms),
-    close: () => server.close(),
-  };
+  const t = await startServer({ store, logger, config: { snapshotEveryS: 5 } });
+  dirs.push(t.dataDir);
   /** Take lab `id` over, as a process does once its owner is gone. */
   const takeOver = async (id: string) => {
     expect(await leases.acquire(id)).toBe(true);
     const parsed = parseStoredLab(id, (await store.load(id))!);
     if (!parsed.ok) throw new Error(parsed.error);
     for (const note of parsed.data.notes) logger.warn({ lab: id, note }, 'part of a lab in Redis set aside');
-    const r = await server.registry.adopt(parsed.data, (await store.ticksReached(id)) ?? -1);
+    const r = await t.server.registry.adopt(parsed.data, (await store.ticksReached(id)) ?? -1);
     expect(r.ok && r.data.id, r.ok ? id : r.error.message).toBe(id);
   };
   return { t, conn, lines, takeOver };
