@@ -11,7 +11,7 @@
  */
 import type { ApiError } from '../../shared/protocol.js';
 import { CSV_HOST_COLUMNS, CSV_VPS_COLUMNS } from '../export/csv.js';
-import { MAX_SERIES_POINTS } from '../lab/downsample.js';
+import { MAX_SERIES_POINTS } from '../../shared/historyLimit.js';
 import { KeyedBuckets } from './rate.js';
 
 /** Values one address may export per second, sustained, by default (about a third of a core). */

@@ -28,7 +28,7 @@ import {
   parseCommandBody,
 } from '../../shared/inbound.js';
 import { readNewLab } from './newLab.js';
-import { maxPoints, MAX_SERIES_POINTS } from '../lab/downsample.js';
+import { maxPoints, MAX_SERIES_POINTS } from '../../shared/historyLimit.js';
 import { historyAnswer } from './historyAnswer.js';
 import { sendPieces } from './piecedJson.js';
 import { limitKey } from './clientAddress.js';

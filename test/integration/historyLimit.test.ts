@@ -5,7 +5,7 @@
  * such a lab is answered; a metric named many times is one series.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_SERIES_POINTS } from '../../server/lab/downsample.js';
+import { MAX_SERIES_POINTS } from '../../shared/historyLimit.js';
 import { HOST_METRICS, VPS_METRICS } from '../../shared/model.js';
 import { CHART_METRICS, HOST_CHART_METRICS } from '../../client/src/lib/series.js';
 import { bigScenario } from './bigScenario.js';
