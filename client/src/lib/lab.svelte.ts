@@ -139,7 +139,8 @@ export class LabClient {
   }
 
   private fetchMissing(): void {
-    if (this.ready) this.older.fetchMissing(this.tables, this.state?.compareMode ? 2 : 1);
+    const s = this.state;
+    if (this.ready) this.older.fetchMissing(this.tables, s?.compareMode ? 2 : 1, s?.vps.length ?? 0);
   }
 
   /**

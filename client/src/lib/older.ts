@@ -1,11 +1,13 @@
 /**
  * History older than the live tables hold (after a reload, the charts' window reaches further back
- * than the snapshot): fetched from the server, downsampled, for each mode of a lab. A fetch the
- * server refused for its export budget, or that failed on the way, is tried again (historyRetry.ts
- * says when, and how often); a wait is told, so the charts can say their older part is on its way.
- * A change of window, of the lab's modes or of the live history's start cancels a wait; so does
- * closing the lab.
+ * than the snapshot): fetched from the server, downsampled, for each mode of a lab. It is asked for
+ * in no more points than one answer may carry for the lab's VPSs (shared/historyLimit.ts): a big
+ * lab gets coarser buckets over the same span. A fetch the server refused for its export budget,
+ * or that failed on the way, is tried again (historyRetry.ts says when, and how often); a wait is
+ * told, so the charts can say their older part is on its way. A change of window, of the lab's
+ * modes or of the live history's start cancels a wait; so does closing the lab.
  */
+import { maxPoints } from '../../../shared/historyLimit.js';
 import { isAnswer } from './api.js';
 import { CoarseHistory } from './backfill.js';
 import { failureOf, HISTORY_TRIES, retryDelayMs, type HistoryFailure } from './historyRetry.js';
@@ -23,6 +25,11 @@ export type HistoryFetcher = (
 const REFUSED_FAILURE: HistoryFailure = { kind: 'refused' };
 const UNREACHABLE: HistoryResult = { ok: false, failure: { kind: 'unreachable' } };
 const REFUSED: HistoryResult = { ok: false, failure: REFUSED_FAILURE };
+
+/** The most points one history answer may have for a lab of `vps` VPSs, with the charts' metrics. */
+export function mostHistoryPoints(vps: number): number {
+  return maxPoints(vps, CHART_METRICS.length, HOST_CHART_METRICS.length);
+}
 
 export const fetchHistory: HistoryFetcher = async (lab, q) => {
   const p = new URLSearchParams({
@@ -50,8 +57,11 @@ export const fetchHistory: HistoryFetcher = async (lab, q) => {
 
 /** Why a mode's older history is not drawn yet: the page waits to ask again, or has stopped asking. */
 export interface OlderWait {
-  /** `busy`: the server asked the page to wait; `unreachable`: no answer; `gaveUp`: no more tries. */
-  reason: 'busy' | 'unreachable' | 'gaveUp';
+  /**
+   * `busy`: the server asked the page to wait; `unreachable`: no answer; `gaveUp`: no more tries
+   * (a later visit may fare better); `refused`: the server turned the request down, and would again.
+   */
+  reason: 'busy' | 'unreachable' | 'gaveUp' | 'refused';
   /** The try that comes next, of how many (after giving up, the tries made). */
   attempt: number;
   of: number;
@@ -106,8 +116,11 @@ export class OlderHistory {
     for (let side = 0; side < this.asks.length; side++) this.drop(side);
   }
 
-  /** For each of the first `modes` tables: fetch what the window needs before its first tick, once. */
-  fetchMissing(tables: readonly SeriesTable[], modes: number): void {
+  /**
+   * For each of the first `modes` tables: fetch what the window needs before its first tick, once,
+   * in no more points than an answer may carry for `vps` VPSs.
+   */
+  fetchMissing(tables: readonly SeriesTable[], modes: number, vps: number): void {
     for (let side = 0; side < this.asks.length; side++) {
       const t = tables[side];
       if (side >= modes || !t?.length) {
@@ -125,9 +138,12 @@ export class OlderHistory {
       if (f && f.firstTick === firstTick && f.windowS >= this.wantS) continue;
       this.drop(side);
       const missingS = this.wantS - heldS;
-      const points = Math.min(
-        2000,
-        Math.max(16, Math.ceil((missingS * HISTORY_BUCKETS_PER_WINDOW) / this.wantS)),
+      const points = Math.max(
+        1,
+        Math.min(
+          mostHistoryPoints(vps),
+          Math.max(16, Math.ceil((missingS * HISTORY_BUCKETS_PER_WINDOW) / this.wantS)),
+        ),
       );
       const query = { side, toTick: firstTick - 1, windowS: Math.ceil(missingS) + 1, points };
       const ask: Ask = { firstTick, windowS: this.wantS, query, tried: 0 };
@@ -164,7 +180,8 @@ export class OlderHistory {
     const wait = retryDelayMs(failure, ask.tried, this.random);
     if (wait === null) {
       ask.gaveUp = true;
-      this.onWait(side, { reason: 'gaveUp', attempt: ask.tried, of: HISTORY_TRIES });
+      const reason = failure.kind === 'refused' ? 'refused' : 'gaveUp';
+      this.onWait(side, { reason, attempt: ask.tried, of: HISTORY_TRIES });
       return;
     }
     ask.timer = setTimeout(() => this.run(side, ask), wait);

@@ -8,13 +8,15 @@ import {
   parseRetryAfter,
   retryDelayMs,
 } from '../../../client/src/lib/historyRetry.js';
+import { MAX_SERIES_POINTS } from '../../../shared/historyLimit.js';
 import {
+  mostHistoryPoints,
   OlderHistory,
   type HistoryFetcher,
   type HistoryResult,
   type OlderWait,
 } from '../../../client/src/lib/older.js';
-import type { SeriesTable } from '../../../client/src/lib/series.js';
+import { CHART_METRICS, HOST_CHART_METRICS, type SeriesTable } from '../../../client/src/lib/series.js';
 
 describe('when a history fetch is tried again', () => {
   it('reads Retry-After as seconds or as a date', () => {
@@ -75,14 +77,18 @@ const OK: HistoryResult = { ok: true, data: answer };
 const BUSY: HistoryResult = { ok: false, failure: { kind: 'busy', retryAfterMs: 3000 } };
 const DOWN: HistoryResult = { ok: false, failure: { kind: 'unreachable' } };
 const GONE: HistoryResult = { ok: false, failure: { kind: 'refused' } };
+/** What a 409 LIMIT_EXCEEDED becomes. */
+const TOO_BIG: HistoryResult = { ok: false, failure: failureOf(409, null, 0) };
 
 /** An OlderHistory whose fetches answer `results` in turn; what it asked and the waits it told. */
 function older(results: HistoryResult[]) {
   const asked: number[] = [];
+  const points: number[] = [];
   const waits: (OlderWait | null)[][] = [[], []];
   let fetched = 0;
   const fetcher: HistoryFetcher = async (_lab, q) => {
     asked.push(q.windowS);
+    points.push(q.points);
     return results.shift() ?? OK;
   };
   const h = new OlderHistory(
@@ -92,7 +98,7 @@ function older(results: HistoryResult[]) {
     (side, w) => waits[side].push(w),
     () => 0,
   );
-  return { h, asked, waits, fetched: () => fetched };
+  return { h, asked, points, waits, fetched: () => fetched };
 }
 
 describe('OlderHistory after a refused or failed fetch', () => {
@@ -102,7 +108,7 @@ describe('OlderHistory after a refused or failed fetch', () => {
   it('asks again after the server’s wait, saying meanwhile that it waits, and stops once the data came', async () => {
     const o = older([BUSY, OK]);
     o.h.want(300);
-    o.h.fetchMissing([table, table], 1);
+    o.h.fetchMissing([table, table], 1, 3);
     await vi.advanceTimersByTimeAsync(0);
     expect(o.asked).toHaveLength(1);
     expect(o.waits[0]).toEqual([{ reason: 'busy', attempt: 2, of: HISTORY_TRIES }]);
@@ -114,7 +120,7 @@ describe('OlderHistory after a refused or failed fetch', () => {
     expect(o.fetched()).toBe(1);
     expect(o.waits[0].at(-1)).toBeNull();
     // Nothing more is asked for the same window and live history.
-    o.h.fetchMissing([table, table], 1);
+    o.h.fetchMissing([table, table], 1, 3);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(o.asked).toHaveLength(2);
   });
@@ -122,7 +128,7 @@ describe('OlderHistory after a refused or failed fetch', () => {
   it('gives up after its tries, and says so; a refusal other than 429 is not tried again', async () => {
     const o = older(Array(HISTORY_TRIES).fill(DOWN));
     o.h.want(300);
-    o.h.fetchMissing([table, table], 1);
+    o.h.fetchMissing([table, table], 1, 3);
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(o.asked).toHaveLength(HISTORY_TRIES);
     expect(o.waits[0].at(-1)).toEqual({ reason: 'gaveUp', attempt: HISTORY_TRIES, of: HISTORY_TRIES });
@@ -130,25 +136,55 @@ describe('OlderHistory after a refused or failed fetch', () => {
 
     const gone = older([GONE]);
     gone.h.want(300);
-    gone.h.fetchMissing([table, table], 1);
+    gone.h.fetchMissing([table, table], 1, 3);
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(gone.asked).toHaveLength(1);
-    expect(gone.waits[0]).toEqual([{ reason: 'gaveUp', attempt: 1, of: HISTORY_TRIES }]);
+    // Not one that tries ran out on: a reload would get the same answer, and the note says none helps.
+    expect(gone.waits[0]).toEqual([{ reason: 'refused', attempt: 1, of: HISTORY_TRIES }]);
+  });
+
+  it('asks a big lab for no more points than one answer may carry, over the same span; a 409 is final', async () => {
+    const small = older([]);
+    small.h.want(900);
+    small.h.fetchMissing([table, table], 1, 3);
+    await vi.advanceTimersByTimeAsync(0);
+    // A small lab: the usual resolution, 600 buckets a window (840 s of 900 missing).
+    expect(small.points).toEqual([560]);
+    for (const vps of [350, 400, 1000, 8192]) {
+      const big = older([]);
+      big.h.want(900);
+      big.h.fetchMissing([table, table], 1, vps);
+      await vi.advanceTimersByTimeAsync(0);
+      const [points] = big.points;
+      const series = vps * CHART_METRICS.length + HOST_CHART_METRICS.length;
+      expect(points * series, `${vps} VPSs`).toBeLessThanOrEqual(MAX_SERIES_POINTS);
+      expect(points).toBe(Math.min(560, mostHistoryPoints(vps)));
+      expect(big.asked, 'the same span').toEqual(small.asked);
+    }
+    expect(mostHistoryPoints(400)).toBeLessThan(560);
+
+    // Refused for its size all the same (VPSs added meanwhile): not asked again, no reload promised.
+    const o = older([TOO_BIG]);
+    o.h.want(900);
+    o.h.fetchMissing([table, table], 1, 400);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(o.asked).toHaveLength(1);
+    expect(o.waits[0]).toEqual([{ reason: 'refused', attempt: 1, of: HISTORY_TRIES }]);
   });
 
   it('cancels the wait when the window changes, the mode goes, or the lab is closed', async () => {
     // Another window: the wait is cancelled, the new window asked for at once.
     const w = older([BUSY, BUSY]);
     w.h.want(300);
-    w.h.fetchMissing([table, table], 1);
+    w.h.fetchMissing([table, table], 1, 3);
     await vi.advanceTimersByTimeAsync(0);
     w.h.want(900);
-    w.h.fetchMissing([table, table], 1);
+    w.h.fetchMissing([table, table], 1, 3);
     await vi.advanceTimersByTimeAsync(0);
     expect(w.asked.map((s) => s > 300)).toEqual([false, true]);
     // The live minute needs nothing: the wait is cancelled, its note gone.
     w.h.want(60);
-    w.h.fetchMissing([table, table], 1);
+    w.h.fetchMissing([table, table], 1, 3);
     expect(w.waits[0].at(-1)).toBeNull();
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(w.asked).toHaveLength(2);
@@ -156,9 +192,9 @@ describe('OlderHistory after a refused or failed fetch', () => {
     // A compare lab's second mode gone.
     const m = older([BUSY, BUSY]);
     m.h.want(300);
-    m.h.fetchMissing([table, table], 2);
+    m.h.fetchMissing([table, table], 2, 3);
     await vi.advanceTimersByTimeAsync(0);
-    m.h.fetchMissing([table, table], 1);
+    m.h.fetchMissing([table, table], 1, 3);
     expect(m.waits[1].at(-1)).toBeNull();
     await vi.advanceTimersByTimeAsync(3000);
     expect(m.asked).toHaveLength(3);
@@ -166,7 +202,7 @@ describe('OlderHistory after a refused or failed fetch', () => {
     // Closed.
     const c = older([BUSY]);
     c.h.want(300);
-    c.h.fetchMissing([table, table], 1);
+    c.h.fetchMissing([table, table], 1, 3);
     await vi.advanceTimersByTimeAsync(0);
     c.h.close();
     expect(c.waits[0].at(-1)).toBeNull();
@@ -182,7 +218,7 @@ describe('OlderHistory after a refused or failed fetch', () => {
       () => undefined,
     );
     h.want(300);
-    h.fetchMissing([table, table], 1);
+    h.fetchMissing([table, table], 1, 3);
     h.close();
     land(OK);
     await vi.advanceTimersByTimeAsync(0);
