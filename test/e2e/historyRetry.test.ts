@@ -4,6 +4,7 @@
  * up, and a page whose history fetch was refused never asked again, its 5- and 15-minute charts
  * left with their live minute only. Refused (429, Retry-After), the page says over each chart's gap
  * that its earlier data is on its way, asks again once the server's wait is over, and draws it.
+ * The notes are drawn in the charts' images: the lab's one live region says it once for them all.
  */
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -19,6 +20,25 @@ const test = browserTest({ env: { EXPORT_RATE: '10000' } });
 /** The buckets of older history the page holds for its first mode. */
 const olderBuckets = (page: Page): Promise<number> =>
   page.evaluate(() => (window as unknown as { __contention?: DebugView }).__contention?.olderBuckets(0) ?? 0);
+
+/**
+ * Records every change of what the page's live regions about the older data say (on
+ * `window.__olderSaid`); there must be exactly one such region.
+ */
+const recordOlderNews = (page: Page): Promise<number> =>
+  page.evaluate(() => {
+    const regions = document.querySelectorAll('[data-testid="older-announcer"][role="status"]');
+    const said: string[] = [];
+    (window as unknown as { __olderSaid: string[] }).__olderSaid = said;
+    for (const r of Array.from(regions))
+      new MutationObserver(() => {
+        const text = r.textContent?.trim() ?? '';
+        if (text !== said.at(-1)) said.push(text);
+      }).observe(r, { childList: true, characterData: true, subtree: true });
+    return regions.length;
+  });
+const olderSaid = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (window as unknown as { __olderSaid: string[] }).__olderSaid);
 
 /** What the charts' notes over their gaps say right now, one entry a note. */
 const notes = (page: Page): Promise<string[]> =>
@@ -48,6 +68,7 @@ describe('older history refused for the export budget', () => {
     for (let i = 0; i < 5 && drained !== 429; i++) drained = (await api(server, largest)).status;
     expect(drained, 'the budget is used up').toBe(429);
 
+    expect(await recordOlderNews(page), 'one live region for the lab').toBe(1);
     await page.getByRole('button', { name: 'Show the last 5 min', exact: true }).click();
     // Refused: every chart says over its gap that the earlier data is on its way.
     const charts = await page.locator('figure[data-kind]').count();
@@ -56,11 +77,15 @@ describe('older history refused for the export budget', () => {
     expect(new Set(await notes(page))).toEqual(new Set(['Earlier data is on its way (the server is busy).']));
     expect(statuses).toEqual([429]);
     expect(await olderBuckets(page)).toBe(0);
+    const waiting = 'Earlier chart data is on its way (the server is busy).';
+    expect(await olderSaid(page), 'said once for all the charts').toEqual([waiting]);
 
     // Once the server's wait is over the page asks again, draws what came, and the notes go.
     await expect.poll(() => olderBuckets(page), { timeout: 30_000 }).toBeGreaterThan(0);
     await expect.poll(() => notes(page)).toEqual([]);
     expect(statuses.at(-1)).toBe(200);
+    // Told it was on its way, the listener hears once that it came.
+    await expect.poll(() => olderSaid(page)).toEqual([waiting, 'Earlier chart data has loaded.']);
     expect(statuses.length, 'a bounded number of tries').toBeLessThanOrEqual(6);
     expect(errors.filter((e) => !e.includes('429'))).toEqual([]);
   }, 90_000);

@@ -24,6 +24,7 @@ import { decodeFrameMessage } from './decode.js';
 import { markerFor, type Marker } from './eventMarker.js';
 import type { CoarseHistory } from './backfill.js';
 import { fetchHistory, OlderHistory, type HistoryFetcher, type OlderWait } from './older.js';
+import { olderNews, QUIET, type OlderNews } from './olderNews.js';
 import { SeriesTable, SERIES_CAPACITY } from './series.js';
 import { Requests, type RequestSocket, type Resending } from './requests.js';
 
@@ -76,6 +77,8 @@ export class LabClient {
    * again, or has stopped asking (null while nothing is waited for).
    */
   olderWait = $state.raw<(OlderWait | null)[]>([null, null]);
+  /** What the lab's one live region says of the older data (olderNews.ts: once per change, not per chart). */
+  olderNews = $state.raw<OlderNews>(QUIET);
   private readonly older: OlderHistory;
   readonly markers: Marker[] = [];
   /** The newest simulated time every countdown on the page is told from (charts subscribe). */
@@ -112,11 +115,13 @@ export class LabClient {
       labId,
       fetcher,
       () => this.notify(true),
-      (side, wait) => {
+      (side, wait, arrived = false) => {
         if (this.olderWait[side] === wait) return;
         const next = [...this.olderWait];
         next[side] = wait;
         this.olderWait = next;
+        const news = olderNews(this.olderNews, next, arrived);
+        if (news !== this.olderNews) this.olderNews = news;
       },
     );
     this.coarse = this.older.coarse;

@@ -91,13 +91,15 @@ export class OlderHistory {
 
   /**
    * `onFetched`: called when a mode's older history arrived. `onWait`: a mode's older history is
-   * being waited for, and why (null once it came, or is no longer wanted). `random`: the jitter's source.
+   * being waited for, and why (null once it came, `arrived` then, or is no longer wanted).
+   * `random`: the jitter's source.
    */
   constructor(
     private readonly labId: string,
     private readonly fetcher: HistoryFetcher,
     private readonly onFetched: () => void,
-    private readonly onWait: (side: number, wait: OlderWait | null) => void = () => undefined,
+    private readonly onWait: (side: number, wait: OlderWait | null, arrived?: boolean) => void = () =>
+      undefined,
     private readonly random: () => number = Math.random,
   ) {}
 
@@ -171,7 +173,7 @@ export class OlderHistory {
         const h = r.ok ? CoarseHistory.parse(r.data) : null;
         if (!h) return this.retry(side, ask, r.ok ? REFUSED_FAILURE : r.failure);
         this.coarse[side] = h;
-        this.onWait(side, null);
+        this.onWait(side, null, true);
         this.onFetched();
       });
   }
