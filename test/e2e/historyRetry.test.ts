@@ -89,4 +89,40 @@ describe('older history refused for the export budget', () => {
     expect(statuses.length, 'a bounded number of tries').toBeLessThanOrEqual(6);
     expect(errors.filter((e) => !e.includes('429'))).toEqual([]);
   }, 90_000);
+
+  test('stops waiting when the page is hidden, and asks again when it is shown from the back/forward cache', async ({
+    server,
+    open,
+  }) => {
+    const lab = await createLab(server, { scenario: presetScenario('demo') });
+    const now = await stepTo(server, lab, 2400);
+    const { page } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
+    await waitChartsPast(page, now - 2);
+    const statuses: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/history?')) statuses.push(r.status());
+    });
+    const every = [...VPS_METRICS, ...HOST_METRICS].join(',');
+    const largest = `/api/labs/${lab}/history?points=2000&windowS=900&metrics=${every}`;
+    let drained = 200;
+    for (let i = 0; i < 5 && drained !== 429; i++) drained = (await api(server, largest)).status;
+    expect(drained, 'the budget is used up').toBe(429);
+
+    await page.getByRole('button', { name: 'Show the last 5 min', exact: true }).click();
+    await expect.poll(() => notes(page)).not.toEqual([]);
+    expect(statuses).toEqual([429]);
+
+    // Hidden (as on its way into the back/forward cache): the wait is cancelled, its notes gone.
+    await page.evaluate(() => dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
+    await expect.poll(() => notes(page)).toEqual([]);
+    expect(statuses).toEqual([429]);
+
+    // Shown again from the cache: asked again at once, and drawn once the server answers.
+    const asked = page.waitForResponse((r) => r.url().includes('/history?'), { timeout: 10_000 });
+    await page.evaluate(() => dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
+    await asked;
+    expect(statuses).toHaveLength(2);
+    await expect.poll(() => olderBuckets(page), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(statuses.at(-1)).toBe(200);
+  }, 90_000);
 });

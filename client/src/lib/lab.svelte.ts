@@ -143,6 +143,25 @@ export class LabClient {
     this.countdown.close();
   }
 
+  /**
+   * Follows the page's life on `target` (the window). Hidden (`pagehide`: left, or put in the
+   * back/forward cache), the page cancels its waits to ask for older history again, so no timer
+   * fires for a page nobody sees; shown again from that cache (`pageshow`, persisted), it asks
+   * afresh for what the charts still miss. Returns the function that stops following.
+   */
+  followPage(target: EventTarget): () => void {
+    const hide = (): void => this.older.pause();
+    const show = (e: Event): void => {
+      if ((e as PageTransitionEvent).persisted) this.fetchMissing();
+    };
+    target.addEventListener('pagehide', hide);
+    target.addEventListener('pageshow', show);
+    return () => {
+      target.removeEventListener('pagehide', hide);
+      target.removeEventListener('pageshow', show);
+    };
+  }
+
   private fetchMissing(): void {
     const s = this.state;
     if (this.ready) this.older.fetchMissing(this.tables, s?.compareMode ? 2 : 1, s?.vps.length ?? 0);

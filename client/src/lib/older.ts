@@ -5,7 +5,8 @@
  * lab gets coarser buckets over the same span. A fetch the server refused for its export budget,
  * or that failed on the way, is tried again (historyRetry.ts says when, and how often); a wait is
  * told, so the charts can say their older part is on its way. A change of window, of the lab's
- * modes or of the live history's start cancels a wait; so does closing the lab.
+ * modes or of the live history's start cancels a wait; so does closing the lab, or the page being
+ * hidden (left, or put in the back/forward cache: `pause`).
  */
 import { maxPoints } from '../../../shared/historyLimit.js';
 import { isAnswer } from './api.js';
@@ -79,6 +80,8 @@ interface Ask {
   /** Set while waiting to try again. */
   timer?: ReturnType<typeof setTimeout>;
   gaveUp?: boolean;
+  /** The history came. */
+  done?: boolean;
 }
 
 export class OlderHistory {
@@ -116,6 +119,14 @@ export class OlderHistory {
   /** Nothing more is asked, nor waited for (the lab is closed). */
   close(): void {
     for (let side = 0; side < this.asks.length; side++) this.drop(side);
+  }
+
+  /**
+   * The page is hidden: every wait to ask again is cancelled, an answer still on its way is
+   * dropped, and what came is kept. The next `fetchMissing` asks afresh for what is still missing.
+   */
+  pause(): void {
+    for (let side = 0; side < this.asks.length; side++) if (!this.asks[side]?.done) this.drop(side);
   }
 
   /**
@@ -173,6 +184,7 @@ export class OlderHistory {
         const h = r.ok ? CoarseHistory.parse(r.data) : null;
         if (!h) return this.retry(side, ask, r.ok ? REFUSED_FAILURE : r.failure);
         this.coarse[side] = h;
+        ask.done = true;
         this.onWait(side, null, true);
         this.onFetched();
       });

@@ -17,10 +17,12 @@ let early: Joined | null = null;
 export function join(labId: string): Joined {
   const client = new LabClient(labId);
   const stop = connectLab(client);
+  const unfollow = client.followPage(window);
   return {
     client,
     disconnect: () => {
       stop();
+      unfollow();
       client.close();
     },
   };

@@ -1,6 +1,7 @@
 /**
  * The older history as the page lives with it: what the lab's one live region says of it (once per
- * change, whatever the number of charts and modes).
+ * change, whatever the number of charts and modes), and its waits on a page that is hidden and
+ * shown again from the back/forward cache.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LabClient } from '../../../client/src/lib/lab.svelte.js';
@@ -117,5 +118,48 @@ describe('LabClient and its older history', () => {
       'Earlier chart data is on its way (the server is busy).',
       'Earlier chart data has loaded.',
     ]);
+  });
+
+  it('cancels a wait when the page is hidden, and asks again when it is shown from the back/forward cache', async () => {
+    const { c, asked } = lab([BUSY]);
+    const page = new EventTarget();
+    const stop = c.followPage(page);
+    const idle = vi.getTimerCount();
+    c.needHistory(300);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked).toHaveLength(1);
+    expect(c.olderWait[0]?.reason).toBe('busy');
+    expect(vi.getTimerCount()).toBe(idle + 1);
+
+    page.dispatchEvent(new Event('pagehide'));
+    expect(c.olderWait[0]).toBeNull();
+    expect(vi.getTimerCount(), 'no wait left to fire').toBe(idle);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(asked).toHaveLength(1);
+
+    // A page shown for the first time (not from the cache) has nothing to ask again.
+    page.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
+    expect(asked).toHaveLength(1);
+    page.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked).toHaveLength(2);
+    expect(c.coarse[0]?.length).toBe(100);
+
+    // What came is kept: hidden and shown again, nothing more is asked.
+    page.dispatchEvent(new Event('pagehide'));
+    page.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked).toHaveLength(2);
+    expect(c.coarse[0]?.length).toBe(100);
+
+    // No longer followed (the lab is closed): the page's events change nothing.
+    stop();
+    c.needHistory(900);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked).toHaveLength(3);
+    page.dispatchEvent(new Event('pagehide'));
+    page.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked).toHaveLength(3);
   });
 });
