@@ -122,11 +122,15 @@ export class OlderHistory {
   }
 
   /**
-   * The page is hidden: every wait to ask again is cancelled, an answer still on its way is
-   * dropped, and what came is kept. The next `fetchMissing` asks afresh for what is still missing.
+   * The page is hidden: every wait to ask again is cancelled and an answer still on its way is
+   * dropped; the next `fetchMissing` asks afresh for those. What came is kept, and what was given
+   * up on stays so (a refusal is not asked again).
    */
   pause(): void {
-    for (let side = 0; side < this.asks.length; side++) if (!this.asks[side]?.done) this.drop(side);
+    for (let side = 0; side < this.asks.length; side++) {
+      const a = this.asks[side];
+      if (a && !a.done && !a.gaveUp) this.drop(side);
+    }
   }
 
   /**

@@ -152,6 +152,18 @@ describe('LabClient and its older history', () => {
     expect(asked).toHaveLength(2);
     expect(c.coarse[0]?.length).toBe(100);
 
+    // A refusal stays one: hidden and shown again, it is not asked again, and its note stays.
+    const refused = lab([{ ok: false, failure: { kind: 'refused' } }]);
+    refused.c.followPage(page);
+    refused.c.needHistory(300);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(refused.c.olderWait[0]?.reason).toBe('refused');
+    page.dispatchEvent(new Event('pagehide'));
+    page.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(refused.asked).toHaveLength(1);
+    expect(refused.c.olderWait[0]?.reason).toBe('refused');
+
     // No longer followed (the lab is closed): the page's events change nothing.
     stop();
     c.needHistory(900);
