@@ -5,8 +5,8 @@
  *
  * A lease that is simply gone (Redis restarted and lost its data) is claimed back by the process
  * that held it on its next write or renewal; that write finds the lab unlisted and writes nothing,
- * and the owner publishes the lab again whole (meta, snapshot and the records not yet written, in
- * one script), so Redis never holds part of a lab. The scripts are in leaseScripts.ts.
+ * and the owner publishes the lab again whole (meta, snapshot, a fork's start and the records it
+ * needs, in one script), so Redis never holds part of a lab. The scripts are in leaseScripts.ts.
  */
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
@@ -85,7 +85,7 @@ export class Leases {
     define('labRelease', RELEASE, 1);
     define('labFencedXadd', FENCED_XADD, 4);
     define('labFencedSet', FENCED_SET, 4);
-    define('labRepublish', REPUBLISH, 5);
+    define('labRepublish', REPUBLISH, 6);
     define('labFencedReplace', FENCED_REPLACE, 7);
     define('labFencedDelete', FENCED_DELETE, 7);
     this.s = redis as unknown as Scripts;
@@ -231,10 +231,16 @@ export class Leases {
   }
 
   /**
-   * Publish lab `id` again under its lease, in one step: listed with `meta`, its `snapshot`, then
-   * the log `records` not yet written. Throws LeaseLost when another process owns it.
+   * Publish lab `id` again under its lease, in one step: listed with `meta`, its `snapshot`, a
+   * fork's `start` (when given), then the log `records`. Throws LeaseLost when another process owns it.
    */
-  async republish(id: string, meta: string, snapshot: string, records: string[] = []): Promise<void> {
+  async republish(
+    id: string,
+    meta: string,
+    snapshot: string,
+    start: string | undefined,
+    records: string[] = [],
+  ): Promise<void> {
     await this.fenced(id, (token) =>
       this.s.labRepublish(
         keys.lease(id),
@@ -242,12 +248,14 @@ export class Leases {
         keys.labs,
         keys.snapshot(id),
         keys.log(id),
+        keys.start(id),
         token,
         this.ttlMs,
         meta,
         epochOf(token),
         id,
         snapshot,
+        start ?? '',
         ...records,
       ),
     );

@@ -271,6 +271,7 @@ export class ClusterNode implements RemoteLabs {
   /** A write found another owner: stop running the lab here. */
   private lost(id: string): void {
     this.leases.forget(id);
+    this.store.letGo(id);
     if (this.registry?.evict(id))
       this.logger.warn({ lab: id }, 'another process owns this lab now; stopped it here');
   }

@@ -1,13 +1,17 @@
 /**
  * Labs in Redis, shared by every process of the service: the lab list (hash of metas), each lab's
  * command log (a stream), its last snapshot and last computed tick. Every write for a lab goes
- * through its lease (see leases.ts): only the owner writes. Writes of one lab are ordered.
+ * through its lease (see leases.ts): only the owner writes. Writes of one lab are ordered. A fork
+ * also has its start (what it was when forked), kept by its owner with the records since it, so
+ * that Redis losing its data loses neither (keptForks.ts).
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { LogRecord } from '../lab/lab.js';
 import { bounded } from '../lab/savePending.js';
 import type { LabMeta, LabSnapshot, RawLab, Store } from '../lab/store.js';
+import type { StoredLab } from '../lab/stored.js';
+import { KeptForks } from './keptForks.js';
 import { keys, redisNames } from './keys.js';
 import { LeaseLost, ResetTooLate, Unlisted, type Leases } from './leases.js';
 import { RedisAway } from './redis.js';
@@ -36,6 +40,8 @@ export class RedisLabStore implements Store {
   private readonly appending = new Map<string, { values: string[]; done: Promise<void> }>();
   /** Metas of the labs this process created or took over (re-published if Redis loses them). */
   readonly metas = new Map<string, LabMeta>();
+  /** The forks run here: their starts and the records since, published again with them. */
+  private readonly forks = new KeptForks();
   /** Labs being published again after Redis lost them. */
   private readonly republishing = new Set<string>();
 
@@ -92,6 +98,20 @@ export class RedisLabStore implements Store {
     return Number.isSafeInteger(t) && t >= 0 ? t : undefined;
   }
 
+  /**
+   * Lab `id` was taken over here from `raw` (validated as `stored`): what publishes it again
+   * should Redis lose it (its meta; a fork's start and the records since) is kept.
+   */
+  tookOver(id: string, raw: RawLab, stored: StoredLab): void {
+    this.metas.set(id, stored.meta);
+    this.forks.tookOver(id, raw, stored);
+  }
+
+  /** Lab `id` runs elsewhere now: what was kept to publish it again is dropped. */
+  letGo(id: string): void {
+    this.forks.drop(id);
+  }
+
   async create(meta: LabMeta): Promise<void> {
     if (!(await this.leases.create(meta.id, JSON.stringify(meta)))) throw new LabIdTaken(meta.id);
     this.metas.set(meta.id, meta);
@@ -107,6 +127,8 @@ export class RedisLabStore implements Store {
     return this.byDeadline(meta.id, 'reset', async (deadline) => {
       await this.leases.replace(meta.id, JSON.stringify(meta), deadline);
       this.metas.set(meta.id, meta);
+      // Started again from its scenario: no longer a fork.
+      this.forks.drop(meta.id);
     });
   }
 
@@ -120,6 +142,7 @@ export class RedisLabStore implements Store {
       // Answered as refused meanwhile: the lab runs on here, and is published again.
       if (answered()) return;
       this.metas.delete(id);
+      this.forks.drop(id);
       this.leases.forget(id);
     });
   }
@@ -176,7 +199,8 @@ export class RedisLabStore implements Store {
 
   /**
    * Publish the lab again (Redis lost its data): its meta, a snapshot (`snapshot`, or what the
-   * running lab saves now) in one step, after the lab's queued writes.
+   * running lab saves now), and a fork's start with the records since, in one step, after the
+   * lab's queued writes.
    */
   republish(id: string, snapshot?: LabSnapshot): Promise<void> {
     // A lab deleted or set aside here meanwhile is not brought back.
@@ -185,13 +209,19 @@ export class RedisLabStore implements Store {
   }
 
   /**
-   * Meta, snapshot and the log `records` not yet written, in one script under the lease: there is
-   * no moment when Redis holds a record of a lab it does not list.
+   * Meta, snapshot, a fork's start and the records since it, and the log `records` not yet
+   * written, in one script under the lease: there is no moment when Redis holds a record of a lab
+   * it does not list, or a fork without its start.
    */
   private async publishNow(id: string, records: string[], snapshot = this.current(id)): Promise<void> {
     const meta = this.metas.get(id);
     if (!meta || !snapshot) throw new Unlisted(id);
-    await this.leases.republish(id, JSON.stringify(meta), JSON.stringify(snapshot), records);
+    const fork = this.forks.get(id);
+    await this.leases.republish(id, JSON.stringify(meta), JSON.stringify(snapshot), fork?.start, [
+      ...(fork?.records ?? []),
+      ...records,
+    ]);
+    this.forks.logged(id, records);
     this.logger.warn({ lab: id }, 'Redis lost this lab; published it again');
   }
 
@@ -222,6 +252,7 @@ export class RedisLabStore implements Store {
       this.appending.delete(id);
       try {
         await this.leases.xadd(id, keys.log(id), ...values);
+        this.forks.logged(id, values);
       } catch (err) {
         // Redis lost the lab: the records go in with the lab published again, in one step.
         if (!(err instanceof Unlisted)) throw err;
@@ -245,7 +276,10 @@ export class RedisLabStore implements Store {
     if (this.redis.status !== 'ready')
       return Promise.reject(new RedisAway('the cluster’s store (Redis) is unreachable'));
     const text = JSON.stringify(start);
-    return this.enqueue(id, () => this.leases.set(id, keys.start(id), text));
+    return this.enqueue(id, async () => {
+      await this.leases.set(id, keys.start(id), text);
+      this.forks.started(id, text);
+    });
   }
 
   /** Save a snapshot (skipped while Redis is away: the lab runs on here, the next one will do). */
@@ -302,6 +336,7 @@ export class RedisLabStore implements Store {
   async quarantine(id: string, reason: string): Promise<void> {
     this.logger.error({ lab: id, reason }, 'a lab in Redis cannot be restored; set aside');
     this.metas.delete(id);
+    this.forks.drop(id);
     const meta = await this.redis.hget(keys.labs, id);
     await this.redis
       .multi()

@@ -109,7 +109,7 @@ export class Takeover {
       await leases.release(id);
       return false;
     }
-    store.metas.set(id, stored.meta);
+    store.tookOver(id, raw, stored);
     logger.info({ lab: id, tick: r.data.tick }, 'took the lab over');
     return true;
   }

@@ -11,7 +11,7 @@ import { keys } from '../../../server/cluster/keys.js';
 import { Leases } from '../../../server/cluster/leases.js';
 import { connectRedis } from '../../../server/cluster/redis.js';
 import { RedisLabStore } from '../../../server/cluster/store.js';
-import type { LabMeta, LabSnapshot } from '../../../server/lab/store.js';
+import type { LabMeta, LabSnapshot, LogRecord } from '../../../server/lab/store.js';
 import { silentLogger } from '../../../server/log.js';
 import { fakeScenario } from '../../unit/lab/fakeEngine.js';
 import { startRedis, stopAll, type RedisHandle } from './harness.js';
@@ -70,5 +70,25 @@ describe('Redis emptied under a running owner', () => {
     store.saveTick('ticking', 71);
     await expect.poll(() => conn.hexists(keys.labs, 'ticking'), { timeout: 10_000 }).toBe(1);
     expect(JSON.parse((await conn.get(keys.snapshot('ticking'))) ?? 'null')).toMatchObject({ tick: 70 });
+  });
+
+  it("a fork's start and records since it go with it, once however often it is published again", async () => {
+    await store.create({ ...meta('forked'), forkedAt: 30 });
+    const start = snapshotAt(30, 2);
+    await store.saveStart('forked', start);
+    const rec = (seq: number): LogRecord => ({
+      seq,
+      tick: 30 + seq,
+      by: 'x',
+      command: { type: 'removeVps', vps: 'db-1' },
+    });
+    await store.append('forked', rec(3));
+    running.set('forked', snapshotAt(35, 3));
+    await conn.flushall();
+    await store.append('forked', rec(4));
+    await store.republish('forked');
+    expect(JSON.parse((await conn.get(keys.start('forked'))) ?? 'null')).toEqual(start);
+    const log = await conn.xrange(keys.log('forked'), '-', '+');
+    expect(log.map(([, f]) => JSON.parse(f[1]).seq)).toEqual([3, 4]);
   });
 });
