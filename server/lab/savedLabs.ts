@@ -2,7 +2,8 @@
  * Saved labs coming back into a registry: every lab of the store at start, one after the other,
  * each at the latest tick it reached (within MAX_LABS; the rest stay saved and untouched), and one
  * lab taken over from another process of a cluster. A lab that cannot be restored is quarantined
- * (moved aside with the reason) and the others go on.
+ * (moved aside with the reason) and the others go on. Each lab is read once: the read that counts
+ * the viewers its data names, before any lab is restored, is the one it is restored from.
  */
 import type { Logger } from 'pino';
 import type { Result } from '../../shared/commands.js';
@@ -11,7 +12,7 @@ import type { Lab } from './lab.js';
 import { reviveLab, type ReviveDeps } from './restore.js';
 import type { Restoring } from './restoring.js';
 import type { LabSaver } from './saving.js';
-import type { Store } from './store.js';
+import type { RawLab, Store } from './store.js';
 import { parseStoredLab, type StoredLab } from './stored.js';
 
 /** What bringing saved labs back needs of its registry. */
@@ -36,10 +37,13 @@ export interface Reviver {
 export async function restoreSaved(r: Reviver, store: Store, parked: Set<string>): Promise<number> {
   const viewersRead = r.restoring.readingViewers();
   let ids: string[];
+  let reads: Map<string, Read>;
   try {
     ids = await r.restoring.list(() => store.list());
     // Read first, every log of the labs to restore: a viewer who connects meanwhile is numbered past them.
-    viewersRead(await highestViewer(store, ids.slice(0, Math.max(0, r.maxLabs - r.count()))));
+    const saved = await readSaved(store, ids.slice(0, Math.max(0, r.maxLabs - r.count())));
+    reads = saved.reads;
+    viewersRead(saved.highest);
   } catch (e) {
     viewersRead(0); // the list could not be read: no lab is restored
     throw e;
@@ -51,8 +55,10 @@ export async function restoreSaved(r: Reviver, store: Store, parked: Set<string>
       r.restoring.settled(id);
       continue;
     }
+    const read = reads.get(id);
+    reads.delete(id);
     try {
-      await restoreOne(r, store, id);
+      await restoreOne(r, store, id, read);
     } catch (err) {
       r.logger.error(
         { err, lab: id },
@@ -74,25 +80,59 @@ export async function restoreSaved(r: Reviver, store: Store, parked: Set<string>
 const VIEWER_BY = /"by"\s*:\s*"viewer (\d+)(?:"|-)/g;
 
 /**
- * The highest viewer number in the snapshot and log of labs `ids` as the store holds them (read
- * again to restore each: only this number is kept); a lab that cannot be read is passed over here
- * (its restore says why).
+ * Characters of saved labs held from their first read until each is restored, in all: a lab read
+ * past them (some very long logs) is not held, and is read again when its turn comes.
  */
-async function highestViewer(store: Store, ids: readonly string[]): Promise<number> {
-  let n = 0;
-  const scan = (text: string | undefined) => {
-    for (const m of text?.matchAll(VIEWER_BY) ?? []) n = Math.max(n, Number(m[1]));
-  };
-  for (const id of ids) {
-    const raw = await store.load(id).catch(() => undefined);
-    scan(raw?.snapshot);
-    for (const line of raw?.commands ?? []) scan(line);
-  }
+const HELD_CHARS = 64 * 2 ** 20;
+
+/** One read of a saved lab: its raw parts (undefined: nothing under that id), or why it failed. */
+type Read = { raw: RawLab | undefined } | { error: unknown };
+
+/** Characters of text a raw lab holds. */
+function charsOf(raw: RawLab | undefined): number {
+  if (!raw) return 0;
+  let n = (raw.meta?.length ?? 0) + (raw.snapshot?.length ?? 0) + (raw.progress?.length ?? 0);
+  n += raw.start?.length ?? 0;
+  for (const line of raw.commands) n += line.length;
   return n;
 }
 
-async function restoreOne(r: Reviver, store: Store, id: string): Promise<void> {
-  const raw = await store.load(id);
+/**
+ * Read labs `ids` once each: the highest viewer number in their snapshots and logs, and each read
+ * (failed ones too: the restore says why) held for the restore, up to HELD_CHARS in all.
+ */
+async function readSaved(
+  store: Store,
+  ids: readonly string[],
+): Promise<{ highest: number; reads: Map<string, Read> }> {
+  let highest = 0;
+  const scan = (text: string | undefined) => {
+    for (const m of text?.matchAll(VIEWER_BY) ?? []) highest = Math.max(highest, Number(m[1]));
+  };
+  const reads = new Map<string, Read>();
+  let held = 0;
+  for (const id of ids) {
+    let raw: RawLab | undefined;
+    try {
+      raw = await store.load(id);
+    } catch (error) {
+      reads.set(id, { error });
+      continue;
+    }
+    scan(raw?.snapshot);
+    for (const line of raw?.commands ?? []) scan(line);
+    const chars = charsOf(raw);
+    if (held + chars > HELD_CHARS) continue;
+    held += chars;
+    reads.set(id, { raw });
+  }
+  return { highest, reads };
+}
+
+/** Restore lab `id` from its first `read` (read now when there was none, or it was not held). */
+async function restoreOne(r: Reviver, store: Store, id: string, read?: Read): Promise<void> {
+  if (read && 'error' in read) throw read.error;
+  const raw = read ? read.raw : await store.load(id);
   if (!raw) return;
   const parsed = parseStoredLab(id, raw);
   if (!parsed.ok) return store.quarantine(id, parsed.error);
