@@ -7,75 +7,23 @@
  * Each process is the real app on port 0 with the Redis store, in this test's process, manual
  * clock; labs are taken over by the cluster's own takeover scan.
  */
-import type { Redis } from 'ioredis';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
-import { Leases } from '../../../server/cluster/leases.js';
-import { connectRedis, waitForRedis } from '../../../server/cluster/redis.js';
-import { RedisLabStore } from '../../../server/cluster/store.js';
-import { Takeover } from '../../../server/cluster/takeover.js';
 import { forked, FORK_TICK, seen } from '../forkSteps.js';
-import { http, removeDir, startServer, type TestServer } from '../helpers.js';
+import { http } from '../helpers.js';
 import { startRedis, stopAll, type RedisHandle } from './harness.js';
+import { lostAndPublished, processApp as processOn, stopProcesses } from './inProcess.js';
 
 let redis: RedisHandle;
-const conns: Redis[] = [];
-const dirs: string[] = [];
 beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(async () => {
-  for (const c of conns) c.disconnect();
+  stopProcesses();
   await stopAll();
-  dirs.forEach(removeDir);
 });
 
-/** One process of the cluster: the app with the Redis store, its log lines kept. */
-async function processApp(name: string) {
-  const lines: Record<string, unknown>[] = [];
-  const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
-  const conn = connectRedis(redis.url, logger, name);
-  conns.push(conn);
-  const leases = new Leases(conn, name, 3000);
-  const store = new RedisLabStore(
-    conn,
-    leases,
-    logger,
-    () => undefined,
-    () => undefined,
-    // What the running lab saves now (called only once the app below runs).
-    (id) => t.server.registry.get(id)?.save(),
-  );
-  const t = await startServer({ store, logger, config: { snapshotEveryS: 5 } });
-  dirs.push(t.dataDir);
-  const takeover = new Takeover({
-    processId: name,
-    redis: conn,
-    leases,
-    store,
-    logger,
-    maxLabs: Number.MAX_SAFE_INTEGER,
-    labIds: () => store.ids(),
-    processes: () => Promise.resolve([]),
-    adopted: () => undefined,
-  });
-  /** Take lab `id` over (with any other lab nobody holds), as a process does once its owner is gone. */
-  const takeOver = async (id: string) => {
-    await waitForRedis(conn, 10_000);
-    await takeover.scan(t.server.registry);
-    expect(t.server.registry.get(id)?.id, JSON.stringify(lines.filter((l) => l.lab === id))).toBe(id);
-  };
-  return { t, conn, lines, takeOver };
-}
-
-/** Empty Redis under process `p`, and wait until its next writes published lab `id` again. */
-async function lostAndPublished(p: { t: TestServer; conn: Redis }, id: string) {
-  await p.conn.flushall();
-  // The owner's next write (the tick it reached) finds the lab unlisted and publishes it again.
-  p.t.advance(1500);
-  await expect.poll(() => p.conn.hexists(keys.labs, id), { timeout: 10_000 }).toBe(1);
-}
+const processApp = (name: string) => processOn(redis.url, name);
 
 /** A fork made and run on a first process, which then stops; its lease is gone. */
 async function forkedThenGone(prefix: string) {
