@@ -225,6 +225,18 @@ async function rerun(d: ReviveDeps, stored: StoredLab, snap: LabSnapshot): Promi
   return lab;
 }
 
+/**
+ * Whether the log holds every record a re-run to `snap` applies: those after where it starts (a
+ * fork's start, else the lab's) up to the snapshot's. A cluster's log begun again after its
+ * snapshot (Redis lost it) does not.
+ */
+function reachesBack(stored: StoredLab, snap: LabSnapshot): boolean {
+  const from = stored.start?.seq ?? 0;
+  // Their seqs only rise (checked when the lab was read): as many records as seqs, none is missing.
+  const held = stored.commands.filter((c) => c.seq > from && c.seq <= snap.seq).length;
+  return held === snap.seq - from;
+}
+
 /** Bring one validated lab back, or say why it cannot be. */
 export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Result<Lab, string>> {
   const { meta } = stored;
@@ -240,7 +252,15 @@ export async function reviveLab(d: ReviveDeps, stored: StoredLab): Promise<Resul
 
   // Young enough: at most rebuildTicks ticks between where the re-run starts and the snapshot.
   const young = snap && snap.tick - (stored.start?.tick ?? 0) <= d.rebuildTicks;
-  if (snap && young && (!fork || stored.start)) lab = await rerun(d, stored, snap);
+  if (snap && young && (!fork || stored.start)) {
+    if (reachesBack(stored, snap)) lab = await rerun(d, stored, snap);
+    else
+      d.logger.warn(
+        { lab: meta.id },
+        `${stored.names.commands} does not hold the records before ${stored.names.snapshot} (begun again after it); ` +
+          'restoring the snapshot only, without the history before it',
+      );
+  }
   if (!lab && snap) {
     const engines: Engine[] = [];
     for (const saved of snap.engines) {

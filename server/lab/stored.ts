@@ -321,9 +321,11 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
   }
   const snap = snapshot;
   // A snapshot holds every command applied before it, and is written only once the log holds them
-  // too: a log that ends before it was cut or replaced by an older copy, and cannot be re-run.
+  // too: a log that ends before it was cut or replaced by an older copy, and cannot be re-run. A
+  // log begun again after its snapshot (a cluster's, when Redis lost the lab and its owner
+  // published it again) holds only the records that come after it, none until the next command.
   const last = commands.at(-1);
-  if (snap && snap.seq > (last?.seq ?? 0))
+  if (snap && !raw.logFromSnapshot && snap.seq > (last?.seq ?? 0))
     return {
       ok: false,
       error:
