@@ -79,21 +79,21 @@ redis.call('SET', KEYS[3], ARGV[3])
 return 1`;
 
 /**
- * Publish a lab again under the fence, in one step: listed with its meta, its snapshot, a fork's
- * start (when given), and the log records (a fork's since its start, then those not yet written),
- * so no moment holds part of it. A fork's log is written whole (its records since the start), so
- * it replaces what the stream holds: published twice, its records are not there twice. KEYS
- * lease, epoch, labs, snapshot, log, start; ARGV token, ttl, meta, epoch, id, snapshot, start (''
- * for none), records.
+ * Publish a lab again under the fence, in one step: listed with its meta, its snapshot, and its log
+ * records, so no moment holds part of it. When ARGV[8] is '1' the records are its whole log since
+ * where a re-run of it starts (a fork's start, ARGV[7], or tick 0 when '') and replace what the
+ * stream and start hold: published twice, its records are not there twice. Else they are those not
+ * yet written, appended. KEYS lease, epoch, labs, snapshot, log, start; ARGV token, ttl, meta,
+ * epoch, id, snapshot, start, whole, records.
  */
 export const REPUBLISH = `${FENCE}
 redis.call('HSET', KEYS[3], ARGV[5], ARGV[3])
 redis.call('SET', KEYS[4], ARGV[6])
-if ARGV[7] ~= '' then
-  redis.call('SET', KEYS[6], ARGV[7])
+if ARGV[8] == '1' then
+  if ARGV[7] ~= '' then redis.call('SET', KEYS[6], ARGV[7]) else redis.call('DEL', KEYS[6]) end
   redis.call('DEL', KEYS[5])
 end
-for i = 8, #ARGV do redis.call('XADD', KEYS[5], '*', 'r', ARGV[i]) end
+for i = 9, #ARGV do redis.call('XADD', KEYS[5], '*', 'r', ARGV[i]) end
 return 1`;
 
 /**

@@ -5,8 +5,8 @@
  *
  * A lease that is simply gone (Redis restarted and lost its data) is claimed back by the process
  * that held it on its next write or renewal; that write finds the lab unlisted and writes nothing,
- * and the owner publishes the lab again whole (meta, snapshot, a fork's start and the records it
- * needs, in one script), so Redis never holds part of a lab. The scripts are in leaseScripts.ts.
+ * and the owner publishes the lab again whole (meta, snapshot, and what re-runs it: a fork's start,
+ * and the records since where the re-run starts, in one script), so Redis never holds part of a lab. The scripts are in leaseScripts.ts.
  */
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
@@ -231,15 +231,17 @@ export class Leases {
   }
 
   /**
-   * Publish lab `id` again under its lease, in one step: listed with `meta`, its `snapshot`, a
-   * fork's `start` (when given), then the log `records`. Throws LeaseLost when another process owns it.
+   * Publish lab `id` again under its lease, in one step: listed with `meta`, its `snapshot`, and
+   * the log `records`: with `kept`, its whole log since where a re-run of it starts (a fork's
+   * start, or tick 0) then `records`, replacing what Redis holds of its log and start; without,
+   * `records` appended. Throws LeaseLost when another process owns it.
    */
   async republish(
     id: string,
     meta: string,
     snapshot: string,
-    start: string | undefined,
-    records: string[] = [],
+    kept: { start?: string; records: readonly string[] } | undefined,
+    records: readonly string[] = [],
   ): Promise<void> {
     await this.fenced(id, (token) =>
       this.s.labRepublish(
@@ -255,7 +257,9 @@ export class Leases {
         epochOf(token),
         id,
         snapshot,
-        start ?? '',
+        kept?.start ?? '',
+        kept ? '1' : '0',
+        ...(kept?.records ?? []),
         ...records,
       ),
     );

@@ -2,16 +2,18 @@
  * Labs in Redis, shared by every process of the service: the lab list (hash of metas), each lab's
  * command log (a stream), its last snapshot and last computed tick. Every write for a lab goes
  * through its lease (see leases.ts): only the owner writes. Writes of one lab are ordered. A fork
- * also has its start (what it was when forked), kept by its owner with the records since it, so
- * that Redis losing its data loses neither (keptForks.ts).
+ * also has its start (what it was when forked). The owner keeps where a re-run of each lab starts
+ * (a fork's start, or tick 0) and the records since, so that Redis losing its data loses neither
+ * the lab nor its history (keptLogs.ts).
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { LogRecord } from '../lab/lab.js';
+import { REBUILD_TICKS } from '../lab/registryOptions.js';
 import { bounded } from '../lab/savePending.js';
 import type { LabMeta, LabSnapshot, RawLab, Store } from '../lab/store.js';
 import type { StoredLab } from '../lab/stored.js';
-import { KeptForks } from './keptForks.js';
+import { KeptLogs } from './keptLogs.js';
 import { keys, redisNames } from './keys.js';
 import { LeaseLost, ResetTooLate, Unlisted, type Leases } from './leases.js';
 import { RedisAway } from './redis.js';
@@ -37,11 +39,11 @@ export class LabIdTaken extends Error {
 export class RedisLabStore implements Store {
   private readonly chains = new Map<string, Promise<void>>();
   /** Per lab, the records appended in this turn, not yet sent: they go to Redis in one step. */
-  private readonly appending = new Map<string, { values: string[]; done: Promise<void> }>();
+  private readonly appending = new Map<string, { values: string[]; tick: number; done: Promise<void> }>();
   /** Metas of the labs this process created or took over (re-published if Redis loses them). */
   readonly metas = new Map<string, LabMeta>();
-  /** The forks run here: their starts and the records since, published again with them. */
-  private readonly forks = new KeptForks();
+  /** The labs run here: where a re-run of each starts and the records since, published again with them. */
+  private readonly kept: KeptLogs;
   /** Labs being published again after Redis lost them. */
   private readonly republishing = new Set<string>();
 
@@ -58,7 +60,11 @@ export class RedisLabStore implements Store {
     private readonly onLateReset: (id: string) => void = () => undefined,
     /** What a lab running here would save now (to publish it again when Redis lost it). */
     private readonly current: (id: string) => LabSnapshot | undefined = () => undefined,
-  ) {}
+    /** How far past its start a lab is still re-run from it by a restore (see keptLogs.ts). */
+    rebuildTicks = REBUILD_TICKS,
+  ) {
+    this.kept = new KeptLogs(rebuildTicks);
+  }
 
   /**
    * A cluster process starts with no lab (it takes labs over through their leases), so the
@@ -100,21 +106,23 @@ export class RedisLabStore implements Store {
 
   /**
    * Lab `id` was taken over here from `raw` (validated as `stored`): what publishes it again
-   * should Redis lose it (its meta; a fork's start and the records since) is kept.
+   * should Redis lose it (its meta; where a re-run starts and the records since) is kept.
    */
   tookOver(id: string, raw: RawLab, stored: StoredLab): void {
     this.metas.set(id, stored.meta);
-    this.forks.tookOver(id, raw, stored);
+    this.kept.tookOver(id, raw, stored);
   }
 
   /** Lab `id` runs elsewhere now: what was kept to publish it again is dropped. */
   letGo(id: string): void {
-    this.forks.drop(id);
+    this.kept.drop(id);
   }
 
   async create(meta: LabMeta): Promise<void> {
     if (!(await this.leases.create(meta.id, JSON.stringify(meta)))) throw new LabIdTaken(meta.id);
     this.metas.set(meta.id, meta);
+    // A fork is kept from its start, once it is written (`saveStart`).
+    if (meta.forkedAt === undefined) this.kept.begun(meta.id);
   }
 
   /**
@@ -127,8 +135,8 @@ export class RedisLabStore implements Store {
     return this.byDeadline(meta.id, 'reset', async (deadline) => {
       await this.leases.replace(meta.id, JSON.stringify(meta), deadline);
       this.metas.set(meta.id, meta);
-      // Started again from its scenario: no longer a fork.
-      this.forks.drop(meta.id);
+      // Started again from its scenario (no longer a fork), nothing logged since.
+      this.kept.begun(meta.id);
     });
   }
 
@@ -142,7 +150,7 @@ export class RedisLabStore implements Store {
       // Answered as refused meanwhile: the lab runs on here, and is published again.
       if (answered()) return;
       this.metas.delete(id);
-      this.forks.drop(id);
+      this.kept.drop(id);
       this.leases.forget(id);
     });
   }
@@ -199,29 +207,32 @@ export class RedisLabStore implements Store {
 
   /**
    * Publish the lab again (Redis lost its data): its meta, a snapshot (`snapshot`, or what the
-   * running lab saves now), and a fork's start with the records since, in one step, after the
-   * lab's queued writes.
+   * running lab saves now), and what re-runs it (a fork's start; the records since where the
+   * re-run starts), in one step, after the lab's queued writes.
    */
   republish(id: string, snapshot?: LabSnapshot): Promise<void> {
     // A lab deleted or set aside here meanwhile is not brought back.
     if (!this.metas.has(id)) return Promise.resolve();
-    return this.enqueue(id, () => this.publishNow(id, [], snapshot));
+    return this.enqueue(id, () => this.publishNow(id, [], 0, snapshot));
   }
 
   /**
-   * Meta, snapshot, a fork's start and the records since it, and the log `records` not yet
-   * written, in one script under the lease: there is no moment when Redis holds a record of a lab
-   * it does not list, or a fork without its start.
+   * Meta, snapshot, what re-runs the lab (a fork's start; the records since where the re-run
+   * starts), and the log `records` not yet written (the last at `tick`), in one script under the
+   * lease: there is no moment when Redis holds a record of a lab it does not list, or a fork
+   * without its start.
    */
-  private async publishNow(id: string, records: string[], snapshot = this.current(id)): Promise<void> {
+  private async publishNow(
+    id: string,
+    records: string[],
+    tick: number,
+    snapshot = this.current(id),
+  ): Promise<void> {
     const meta = this.metas.get(id);
     if (!meta || !snapshot) throw new Unlisted(id);
-    const fork = this.forks.get(id);
-    await this.leases.republish(id, JSON.stringify(meta), JSON.stringify(snapshot), fork?.start, [
-      ...(fork?.records ?? []),
-      ...records,
-    ]);
-    this.forks.logged(id, records);
+    const kept = this.kept.get(id);
+    await this.leases.republish(id, JSON.stringify(meta), JSON.stringify(snapshot), kept, records);
+    if (records.length) this.kept.logged(id, records, tick);
     this.logger.warn({ lab: id }, 'Redis lost this lab; published it again');
   }
 
@@ -245,18 +256,20 @@ export class RedisLabStore implements Store {
     const waiting = this.appending.get(id);
     if (waiting) {
       waiting.values.push(JSON.stringify(rec));
+      waiting.tick = Math.max(waiting.tick, rec.tick);
       return waiting.done;
     }
     const values: [string, ...string[]] = [JSON.stringify(rec)];
+    const turn = { values, tick: rec.tick };
     const write = this.enqueue(id, async () => {
       this.appending.delete(id);
       try {
         await this.leases.xadd(id, keys.log(id), ...values);
-        this.forks.logged(id, values);
+        this.kept.logged(id, values, turn.tick);
       } catch (err) {
         // Redis lost the lab: the records go in with the lab published again, in one step.
         if (!(err instanceof Unlisted)) throw err;
-        await this.publishNow(id, values);
+        await this.publishNow(id, values, turn.tick);
       }
     });
     const done = bounded(
@@ -264,7 +277,7 @@ export class RedisLabStore implements Store {
       APPEND_WAIT_MS,
       `the cluster’s store (Redis) did not answer within ${APPEND_WAIT_MS / 1000} s`,
     );
-    this.appending.set(id, { values, done });
+    this.appending.set(id, Object.assign(turn, { done }));
     return done;
   }
 
@@ -278,7 +291,7 @@ export class RedisLabStore implements Store {
     const text = JSON.stringify(start);
     return this.enqueue(id, async () => {
       await this.leases.set(id, keys.start(id), text);
-      this.forks.started(id, text);
+      this.kept.started(id, text, start.tick);
     });
   }
 
@@ -288,7 +301,7 @@ export class RedisLabStore implements Store {
     const text = JSON.stringify(snapshot);
     const save = () =>
       this.leases.set(id, keys.snapshot(id), text).catch((err: unknown) => {
-        if (err instanceof Unlisted) return this.publishNow(id, [], snapshot);
+        if (err instanceof Unlisted) return this.publishNow(id, [], 0, snapshot);
         throw err;
       });
     return this.enqueue(id, save).catch((err: unknown) => {
@@ -336,7 +349,7 @@ export class RedisLabStore implements Store {
   async quarantine(id: string, reason: string): Promise<void> {
     this.logger.error({ lab: id, reason }, 'a lab in Redis cannot be restored; set aside');
     this.metas.delete(id);
-    this.forks.drop(id);
+    this.kept.drop(id);
     const meta = await this.redis.hget(keys.labs, id);
     await this.redis
       .multi()

@@ -16,8 +16,11 @@ import { removeDir, startServer, type TestServer } from '../helpers.js';
 const conns: Redis[] = [];
 const dirs: string[] = [];
 
-/** One process of the cluster on Redis at `url`: the app with the Redis store, its log lines kept. */
-export async function processApp(url: string, name: string) {
+/**
+ * One process of the cluster on Redis at `url`: the app with the Redis store, its log lines kept;
+ * `rebuildTicks`: how old a lab it re-runs from its start may be (the default's otherwise).
+ */
+export async function processApp(url: string, name: string, opts: { rebuildTicks?: number } = {}) {
   const lines: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
   const conn = connectRedis(url, logger, name);
@@ -31,8 +34,14 @@ export async function processApp(url: string, name: string) {
     () => undefined,
     // What the running lab saves now (called only once the app below runs).
     (id) => t.server.registry.get(id)?.save(),
+    opts.rebuildTicks,
   );
-  const t = await startServer({ store, logger, config: { snapshotEveryS: 5 } });
+  const t = await startServer({
+    store,
+    logger,
+    config: { snapshotEveryS: 5 },
+    rebuildTicks: opts.rebuildTicks,
+  });
   dirs.push(t.dataDir);
   const takeover = new Takeover({
     processId: name,

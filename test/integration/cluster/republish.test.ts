@@ -72,6 +72,25 @@ describe('Redis emptied under a running owner', () => {
     expect(JSON.parse((await conn.get(keys.snapshot('ticking'))) ?? 'null')).toMatchObject({ tick: 70 });
   });
 
+  it("a lab's records since tick 0 go with it, once however often it is published again", async () => {
+    await store.create(meta('whole'));
+    const rec = (seq: number): LogRecord => ({
+      seq,
+      tick: seq * 10,
+      by: 'x',
+      command: { type: 'removeVps', vps: 'db-1' },
+    });
+    await store.append('whole', rec(1));
+    await store.append('whole', rec(2));
+    running.set('whole', snapshotAt(25, 2));
+    await conn.flushall();
+    await store.append('whole', rec(3));
+    await store.republish('whole');
+    expect(await conn.exists(keys.start('whole'))).toBe(0);
+    const log = await conn.xrange(keys.log('whole'), '-', '+');
+    expect(log.map(([, f]) => JSON.parse(f[1]).seq)).toEqual([1, 2, 3]);
+  });
+
   it("a fork's start and records since it go with it, once however often it is published again", async () => {
     await store.create({ ...meta('forked'), forkedAt: 30 });
     const start = snapshotAt(30, 2);
