@@ -129,11 +129,14 @@ export class RedisLabStore implements Store {
    * A reset: the lab's meta, log, snapshot, tick and start replaced in one script under its lease.
    * Refused at once while Redis is away (it would wait for it), changing nothing; when Redis stops
    * answering meanwhile, refused after RESET_WAIT_MS, and the script, sent with a deadline on
-   * Redis's own clock that falls before that answer, does nothing if Redis runs it later.
+   * Redis's own clock that falls before that answer, does nothing if Redis runs it later. Run in
+   * time but answered after that answer, the lab runs on here, not reset: it is kept as it runs
+   * (not with the reset's meta) and published again so (`onLateReset`).
    */
   replace(meta: LabMeta): Promise<void> {
-    return this.byDeadline(meta.id, 'reset', async (deadline) => {
+    return this.byDeadline(meta.id, 'reset', async (deadline, answered) => {
       await this.leases.replace(meta.id, JSON.stringify(meta), deadline);
+      if (answered()) return;
       this.metas.set(meta.id, meta);
       // Started again from its scenario (no longer a fork), nothing logged since.
       this.kept.begun(meta.id);

@@ -97,6 +97,16 @@ export async function startLink(redis: RedisHandle): Promise<RedisLink> {
   return { url: `redis://127.0.0.1:${m[1]}`, proc };
 }
 
+/**
+ * Hold back Redis's replies on `link` (the commands sent through it still reach Redis and run
+ * there), or let them through again; resolves once the link says it does.
+ */
+export async function holdReplies(link: RedisLink, hold: boolean): Promise<void> {
+  const said = waitForLine(link.proc, hold ? /"holding":true/ : /"holding":false/, 30_000, 'Redis link');
+  link.proc.kill(hold ? 'SIGUSR1' : 'SIGUSR2');
+  await said;
+}
+
 export interface ServerProcess {
   url: string;
   proc: ChildProcess;

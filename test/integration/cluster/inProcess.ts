@@ -31,7 +31,11 @@ export async function processApp(url: string, name: string, opts: { rebuildTicks
     leases,
     logger,
     () => undefined,
-    () => undefined,
+    // A reset answered as failed reached Redis after all: the lab, run on here, is published again.
+    (id) => {
+      const lab = t.server.registry.get(id);
+      if (lab) void store.republish(id, lab.save());
+    },
     // What the running lab saves now (called only once the app below runs).
     (id) => t.server.registry.get(id)?.save(),
     opts.rebuildTicks,

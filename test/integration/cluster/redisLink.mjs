@@ -4,7 +4,8 @@
  * nothing and keeps its connections open, as a network dropping packets would: Redis no longer
  * answers the process behind it, while it answers every other process. SIGUSR1 holds back Redis's
  * replies only (the process's commands still reach Redis and run there), SIGUSR2 lets them through
- * again: replies that come late, as from a Redis that answered just before it froze. Prints its port.
+ * again: replies that come late, as from a Redis that answered just before it froze. Prints its port,
+ * and a line each time it starts or stops holding replies back.
  */
 import net from 'node:net';
 
@@ -38,9 +39,11 @@ process.on('SIGUSR1', () => {
     outbound.unpipe(inbound);
     outbound.pause();
   }
+  process.stdout.write(`${JSON.stringify({ holding: true })}\n`);
 });
 process.on('SIGUSR2', () => {
   if (!holding) return;
   holding = false;
   for (const [outbound, inbound] of replies) outbound.pipe(inbound);
+  process.stdout.write(`${JSON.stringify({ holding: false })}\n`);
 });
