@@ -110,4 +110,44 @@ describe('Redis emptied under a running owner', () => {
     const log = await conn.xrange(keys.log('forked'), '-', '+');
     expect(log.map(([, f]) => JSON.parse(f[1]).seq)).toEqual([3, 4]);
   });
+
+  it('a lab run past what a restore re-runs from its start goes with its snapshot and the records after it only', async () => {
+    // A restore re-runs a lab at most 40 ticks past its start here.
+    const young = new RedisLabStore(
+      conn,
+      new Leases(conn, 'young', 3000),
+      silentLogger(),
+      () => undefined,
+      () => undefined,
+      (id) => running.get(id),
+      40,
+    );
+    const rec = (seq: number, tick: number): LogRecord => ({
+      seq,
+      tick,
+      by: 'x',
+      command: { type: 'removeVps', vps: 'db-1' },
+    });
+    await young.create(meta('plainOld'));
+    await young.append('plainOld', rec(1, 10));
+    await young.append('plainOld', rec(2, 41));
+    await young.create({ ...meta('forkOld'), forkedAt: 30 });
+    await young.saveStart('forkOld', snapshotAt(30, 2));
+    await young.append('forkOld', rec(3, 70));
+    await young.append('forkOld', rec(4, 71));
+    running.set('plainOld', snapshotAt(45, 2));
+    running.set('forkOld', snapshotAt(75, 4));
+    await conn.flushall();
+    await young.append('plainOld', rec(3, 46));
+    await young.append('forkOld', rec(5, 76));
+    const seqs = async (id: string) =>
+      (await conn.xrange(keys.log(id), '-', '+')).map(([, f]) => JSON.parse(f[1]).seq as number);
+    expect(await seqs('plainOld')).toEqual([3]);
+    expect(await seqs('forkOld')).toEqual([5]);
+    expect(await conn.exists(keys.start('forkOld'))).toBe(0);
+    expect(JSON.parse((await conn.get(keys.snapshot('forkOld'))) ?? 'null')).toMatchObject({
+      tick: 75,
+      seq: 4,
+    });
+  });
 });
