@@ -1,12 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Countdown, MIN_STEP_MS } from '../../../client/src/lib/countdown.js';
+import { MIN_STEP_MS } from '../../../client/src/lib/countdown.js';
 import { layoutMarkers, type ChartMarker } from '../../../client/src/lib/markers.js';
 
 /** One animation frame of the scheduler (a timer of 16 ms where there is no requestAnimationFrame). */
 const FRAME_MS = 20;
 
 describe('the shared countdown', () => {
-  beforeEach(() => void vi.useFakeTimers());
+  // A fresh scheduler (module state) under this file's fake timers: another file of this worker may
+  // have left the shared one waiting for a frame its fake timers dropped.
+  let Countdown: typeof import('../../../client/src/lib/countdown.js').Countdown;
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    vi.resetModules();
+    ({ Countdown } = await import('../../../client/src/lib/countdown.js'));
+  });
   afterEach(() => void vi.useRealTimers());
 
   it('moves once per whole second of the lab, at most every MIN_STEP_MS, telling every chart in one frame', async () => {

@@ -1,8 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { schedule, throttled } from '../../../client/src/lib/scheduler.js';
+
+type Scheduler = typeof import('../../../client/src/lib/scheduler.js');
 
 describe('scheduler', () => {
-  beforeEach(() => vi.useFakeTimers());
+  // A fresh module each test, under fake timers: its state (the frame it waits for) is its own, not
+  // what another file of this worker left, whose fake timers may have dropped that frame.
+  let schedule: Scheduler['schedule'];
+  let throttled: Scheduler['throttled'];
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    vi.resetModules();
+    ({ schedule, throttled } = await import('../../../client/src/lib/scheduler.js'));
+  });
   afterEach(() => vi.useRealTimers());
 
   it('runs a job requested many times in one frame only once', () => {
