@@ -9,8 +9,8 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { HOST_METRICS, VPS_METRICS } from '../../shared/model.js';
-import { browserTest } from './fixture.js';
-import { api } from './harness.js';
+import { browserTest, type Open } from './fixture.js';
+import { api, type RunningServer } from './harness.js';
 import { CHARTS, createLab, presetScenario, stepTo, waitChartsPast } from './lab.js';
 import type { DebugView } from './types.js';
 
@@ -46,27 +46,34 @@ const notes = (page: Page): Promise<string[]> =>
     Array.from(document.querySelectorAll('[data-testid="older-note"]'), (n) => n.textContent?.trim() ?? ''),
   );
 
+/**
+ * The demo lab four minutes in (the page's snapshot holds the last one), open at 1280×720 with its
+ * charts drawn, and the export budget of its address spent by another page's largest history
+ * request (the test runs at the page's address). `statuses`: every history answer the page gets.
+ */
+async function pageWithBudgetSpent(server: RunningServer, open: Open) {
+  const lab = await createLab(server, { scenario: presetScenario('demo') });
+  const now = await stepTo(server, lab, 2400);
+  const opened = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
+  await waitChartsPast(opened.page, now - 2);
+  const statuses: number[] = [];
+  opened.page.on('response', (r) => {
+    if (r.url().includes('/history?')) statuses.push(r.status());
+  });
+  const every = [...VPS_METRICS, ...HOST_METRICS].join(',');
+  const largest = `/api/labs/${lab}/history?points=2000&windowS=900&metrics=${every}`;
+  let drained = 200;
+  for (let i = 0; i < 5 && drained !== 429; i++) drained = (await api(server, largest)).status;
+  expect(drained, 'the budget is used up').toBe(429);
+  return { ...opened, statuses };
+}
+
 describe('older history refused for the export budget', () => {
   test('is asked for again after Retry-After: meanwhile a note says it is on its way, then it is drawn', async ({
     server,
     open,
   }) => {
-    const lab = await createLab(server, { scenario: presetScenario('demo') });
-    // Four minutes of history; the page's snapshot holds the last one.
-    const now = await stepTo(server, lab, 2400);
-    const { page, errors } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
-    await waitChartsPast(page, now - 2);
-    const statuses: number[] = [];
-    page.on('response', (r) => {
-      if (r.url().includes('/history?')) statuses.push(r.status());
-    });
-
-    // Another page at this address took the whole budget (the test runs at the page's address).
-    const every = [...VPS_METRICS, ...HOST_METRICS].join(',');
-    const largest = `/api/labs/${lab}/history?points=2000&windowS=900&metrics=${every}`;
-    let drained = 200;
-    for (let i = 0; i < 5 && drained !== 429; i++) drained = (await api(server, largest)).status;
-    expect(drained, 'the budget is used up').toBe(429);
+    const { page, errors, statuses } = await pageWithBudgetSpent(server, open);
 
     expect(await recordOlderNews(page), 'one live region for the lab').toBe(1);
     await page.getByRole('button', { name: 'Show the last 5 min', exact: true }).click();
@@ -94,19 +101,7 @@ describe('older history refused for the export budget', () => {
     server,
     open,
   }) => {
-    const lab = await createLab(server, { scenario: presetScenario('demo') });
-    const now = await stepTo(server, lab, 2400);
-    const { page } = await open(`/?lab=${lab}`, { width: 1280, height: 720 });
-    await waitChartsPast(page, now - 2);
-    const statuses: number[] = [];
-    page.on('response', (r) => {
-      if (r.url().includes('/history?')) statuses.push(r.status());
-    });
-    const every = [...VPS_METRICS, ...HOST_METRICS].join(',');
-    const largest = `/api/labs/${lab}/history?points=2000&windowS=900&metrics=${every}`;
-    let drained = 200;
-    for (let i = 0; i < 5 && drained !== 429; i++) drained = (await api(server, largest)).status;
-    expect(drained, 'the budget is used up').toBe(429);
+    const { page, statuses } = await pageWithBudgetSpent(server, open);
 
     await page.getByRole('button', { name: 'Show the last 5 min', exact: true }).click();
     await expect.poll(() => notes(page)).not.toEqual([]);

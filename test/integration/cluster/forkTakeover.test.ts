@@ -38,17 +38,29 @@ async function forkedThenGone(prefix: string) {
   return { before, frames, conn: a.conn };
 }
 
+/**
+ * Process `b` takes the fork over: it comes back with its history from tick 0 equal to `frames`,
+ * what it shows equal to `before`, and nothing warned about it.
+ */
+async function backAsItWas(
+  b: Awaited<ReturnType<typeof processApp>>,
+  before: Awaited<ReturnType<typeof seen>>,
+  frames: unknown,
+): Promise<void> {
+  await b.takeOver('cmp');
+  const back = b.t.server.registry.get('cmp')!;
+  expect(back.history.firstTick).toBe(0);
+  expect(back.history.range(0, before.last)).toEqual(frames);
+  expect(await seen(b.t)).toEqual(before);
+  expect(b.lines.filter((l) => l.lab === 'cmp' && (l.level as number) >= 40)).toEqual([]);
+}
+
 describe('a compare lab forked from a running one, taken over through Redis', () => {
   it('comes back with its history before its snapshot, as it was, and is deleted whole', async () => {
     const { before, frames, conn } = await forkedThenGone('p1');
     const b = await processApp('p1-b');
     try {
-      await b.takeOver('cmp');
-      const back = b.t.server.registry.get('cmp')!;
-      expect(back.history.firstTick).toBe(0);
-      expect(back.history.range(0, before.last)).toEqual(frames);
-      expect(await seen(b.t)).toEqual(before);
-      expect(b.lines.filter((l) => l.lab === 'cmp' && (l.level as number) >= 40)).toEqual([]);
+      await backAsItWas(b, before, frames);
 
       expect(await conn.exists(keys.start('cmp'))).toBe(1);
       const del = await http(`${b.t.url}/api/labs/cmp`, { method: 'DELETE' });
@@ -91,12 +103,7 @@ describe('a compare lab forked from a running one, taken over through Redis', ()
     const b = await processApp('p3-b');
     const c = await processApp('p3-c');
     try {
-      await b.takeOver('cmp');
-      const back = b.t.server.registry.get('cmp')!;
-      expect(back.history.firstTick).toBe(0);
-      expect(back.history.range(0, before.last)).toEqual(frames);
-      expect(await seen(b.t)).toEqual(before);
-      expect(b.lines.filter((l) => l.lab === 'cmp' && (l.level as number) >= 40)).toEqual([]);
+      await backAsItWas(b, before, frames);
 
       // Lost again under the process that took it over: it publishes the start again too.
       await lostAndPublished(b, 'cmp');

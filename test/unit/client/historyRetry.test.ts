@@ -17,6 +17,7 @@ import {
   type OlderWait,
 } from '../../../client/src/lib/older.js';
 import { CHART_METRICS, HOST_CHART_METRICS, type SeriesTable } from '../../../client/src/lib/series.js';
+import { BUSY, DOWN, OK } from './historyAnswers.js';
 
 describe('when a history fetch is tried again', () => {
   it('reads Retry-After as seconds or as a date', () => {
@@ -66,16 +67,6 @@ const table = {
   firstTime: () => 100,
   lastTime: () => 160,
 } as unknown as SeriesTable;
-const answer = {
-  tickMs: 100,
-  bucketTicks: 10,
-  toTick: 999,
-  ticks: Array.from({ length: 100 }, (_, i) => i * 10),
-  vps: { 'web-1': { latencyP99Ms: { min: Array(100).fill(1), max: Array(100).fill(2) } } },
-};
-const OK: HistoryResult = { ok: true, data: answer };
-const BUSY: HistoryResult = { ok: false, failure: { kind: 'busy', retryAfterMs: 3000 } };
-const DOWN: HistoryResult = { ok: false, failure: { kind: 'unreachable' } };
 const GONE: HistoryResult = { ok: false, failure: { kind: 'refused' } };
 /** What a 409 LIMIT_EXCEEDED becomes. */
 const TOO_BIG: HistoryResult = { ok: false, failure: failureOf(409, null, 0) };

@@ -11,17 +11,7 @@ import { HISTORY_TRIES } from '../../../client/src/lib/historyRetry.js';
 import { FrameHistory } from '../../../server/lab/history.js';
 import type { LabState, SnapshotMessage } from '../../../shared/protocol.js';
 import { frame, vpsMetrics } from './frames.js';
-
-const answer = {
-  tickMs: 100,
-  bucketTicks: 10,
-  toTick: 999,
-  ticks: Array.from({ length: 100 }, (_, i) => i * 10),
-  vps: { 'web-1': { latencyP99Ms: { min: Array(100).fill(1), max: Array(100).fill(2) } } },
-};
-const OK: HistoryResult = { ok: true, data: answer };
-const BUSY: HistoryResult = { ok: false, failure: { kind: 'busy', retryAfterMs: 3000 } };
-const DOWN: HistoryResult = { ok: false, failure: { kind: 'unreachable' } };
+import { BUSY, DOWN, OK } from './historyAnswers.js';
 
 const wait = (reason: OlderWait['reason'], attempt = 2): OlderWait => ({
   reason,
