@@ -18,13 +18,29 @@ import { mkdir, open, readdir, rename, rm, truncate, type FileHandle } from 'nod
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { dropTempFiles, writeAtomic } from './atomicFile.js';
-import { dropGone, GONE, NEW, OLD, settleSwaps, swapFolder, syncDir } from './fileSwap.js';
+import {
+  dropGone,
+  GONE,
+  NEW,
+  OLD,
+  settleSwaps,
+  swapFolder,
+  syncDir as flushFolder,
+  type FolderSync,
+} from './fileSwap.js';
 import { wholeRecords } from './logTail.js';
 import { readError, readRegular, TooLargeError } from './labFile.js';
 import { lockDataDir } from './lock.js';
 import { keepInQuarantine, moveToQuarantine } from './quarantine.js';
 import { WriteFailures } from './writeFailures.js';
-import { LabExistsError, type LogRecord, type LabPart, type RawLab, type Store } from './store.js';
+import {
+  LabExistsError,
+  NotDurableError,
+  type LogRecord,
+  type LabPart,
+  type RawLab,
+  type Store,
+} from './store.js';
 
 export { writeAtomic };
 
@@ -88,8 +104,18 @@ interface LogFile {
   queued: boolean;
 }
 
+/** What the file store does to disk that a test may replace: flushing a folder's entries. */
+export interface FileStoreOptions {
+  syncDir?: FolderSync;
+}
+
 /** Open the store in `dataDir` (created if missing), taking its lock. Rejects with StoreLockedError when another server holds it. */
-export async function openFileStore(dataDir: string, logger: Logger): Promise<Store> {
+export async function openFileStore(
+  dataDir: string,
+  logger: Logger,
+  opts: FileStoreOptions = {},
+): Promise<Store> {
+  const syncDir = opts.syncDir ?? flushFolder;
   const root = path.join(dataDir, 'labs');
   await mkdir(root, { recursive: true });
   const release = await lockDataDir(dataDir, logger);
@@ -323,6 +349,7 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
           meta.id,
           (to) => writeAtomic(path.join(to, 'meta.json'), JSON.stringify(meta)),
           logger,
+          syncDir,
         );
         // The handles (and records not yet written) were the old data's.
         await closeLog(meta.id);
@@ -419,7 +446,14 @@ export async function openFileStore(dataDir: string, logger: Logger): Promise<St
           if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
           throw e;
         }
-        await syncDir(root).catch(() => undefined);
+        try {
+          await syncDir(root);
+        } catch (e) {
+          // Unflushed, the deletion might not survive a crash (the lab would come back): undone, refused.
+          await rename(gone, dir(id));
+          await syncDir(root).catch(() => undefined);
+          throw new NotDurableError(`moving lab "${id}" out of the labs`, 'DATA_DIR/labs', e);
+        }
         await dropGone(gone, logger);
       });
     },

@@ -4,16 +4,22 @@
  * one takes its name; then the old one is deleted. Names starting with "." are never lab ids, so
  * the store's listing skips them. A crash between two steps is settled when the store next opens
  * (`settleSwaps`): before the new folder took the name, the old data is put back; after, the old is
- * deleted. A failure before the swap deletes only the new folder, leaving the lab as it was.
+ * deleted. A failure before the swap deletes only the new folder, leaving the lab as it was. The
+ * swap holds only once DATA_DIR/labs is flushed after it (a rename is durable only then): when that
+ * flush fails, the swap is undone and the reset fails, the lab as it was.
  */
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { NotDurableError } from './store.js';
 
 export const NEW = '.new-';
 export const OLD = '.old-';
 /** A deleted lab's folder, moved out of the labs' names before its files are deleted. */
 export const GONE = '.gone-';
+
+/** Flushes a folder's entries (a rename in it) to disk; the file store takes another (a failing one) to be tested. */
+export type FolderSync = (dir: string) => Promise<void>;
 
 /** Flush a folder's entries (a rename in it) to disk. */
 export async function syncDir(dir: string): Promise<void> {
@@ -36,13 +42,15 @@ const exists = (p: string) =>
 
 /**
  * Replace `root/<id>/` by a folder holding what `fill` writes into it. Rejects, with the lab's
- * folder as it was, when `fill` or the swap fails.
+ * folder as it was, when `fill` or the swap fails, or when `root` cannot be flushed after the swap
+ * (a NotDurableError; the swap undone).
  */
 export async function swapFolder(
   root: string,
   id: string,
   fill: (dir: string) => Promise<void>,
   logger: Logger,
+  sync: FolderSync = syncDir,
 ): Promise<void> {
   const live = path.join(root, id);
   const staged = path.join(root, `${NEW}${id}`);
@@ -53,7 +61,7 @@ export async function swapFolder(
   try {
     await mkdir(staged);
     await fill(staged);
-    await syncDir(staged);
+    await sync(staged);
     await rename(live, old).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
       hadLive = false;
@@ -69,8 +77,24 @@ export async function swapFolder(
     await rm(staged, { recursive: true, force: true }).catch(() => undefined);
     throw e;
   }
+  try {
+    await sync(root);
+  } catch (e) {
+    // Acknowledged, a reset must survive a crash; unflushed, it might not: undone, and refused.
+    try {
+      await rename(live, staged);
+      if (hadLive) await rename(old, live);
+      await sync(root).catch(() => undefined);
+      await rm(staged, { recursive: true, force: true }).catch(() => undefined);
+    } catch (undo) {
+      logger.error(
+        { err: undo, lab: id, folder: live, kept: old },
+        'a reset whose folder swap could not be flushed could not be undone either',
+      );
+    }
+    throw new NotDurableError(`swapping in the new data of lab "${id}"`, 'DATA_DIR/labs', e);
+  }
   // From here the new data is the lab's; what is left is tidying up.
-  await syncDir(root).catch(() => undefined);
   if (hadLive)
     await rm(old, { recursive: true, force: true }).catch((err: unknown) =>
       logger.warn({ err, lab: id, folder: old }, 'could not delete the data a reset replaced'),

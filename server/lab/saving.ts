@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { ModeSpec, Scenario } from '../../shared/commands.js';
 import { fail, type ApiError } from '../../shared/protocol.js';
 import type { Lab } from './lab.js';
-import { LabExistsError, type LabMeta, type Store } from './store.js';
+import { LabExistsError, NotDurableError, type LabMeta, type Store } from './store.js';
 import type { KeptColors } from './colorBook.js';
 
 /** How often each lab's latest tick is recorded, ms. */
@@ -50,7 +50,7 @@ export class LabSaver {
           'UNAVAILABLE',
           `the reset could not be saved: ${(e as Error).message}; nothing changed, send it again once the store answers`,
         );
-      const why = typeof code === 'string' ? code : (e as Error)?.message;
+      const why = e instanceof NotDurableError || typeof code !== 'string' ? (e as Error)?.message : code;
       return fail('INTERNAL', `the reset could not be saved (${why}); nothing changed`);
     }
   }
@@ -72,9 +72,10 @@ export class LabSaver {
         );
       this.logger.error({ err: e, lab: id }, 'could not delete a lab’s saved data; the lab is not deleted');
       const code = (e as NodeJS.ErrnoException)?.code;
+      const why = e instanceof NotDurableError ? e.message : code;
       return fail(
         'INTERNAL',
-        `the deletion could not be saved${code ? ` (${code})` : ''}; nothing was deleted`,
+        `the deletion could not be saved${why ? ` (${why})` : ''}; nothing was deleted`,
       );
     }
   }

@@ -106,6 +106,20 @@ export class StoreLockedError extends Error {
 }
 
 /**
+ * A rename done and undone because the folder holding it could not be flushed to disk afterwards:
+ * it might not have survived a crash, so the change it made is refused. `code` is the flush's.
+ */
+export class NotDurableError extends Error {
+  readonly code: string | undefined;
+  constructor(what: string, folder: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException)?.code;
+    super(`${folder} could not be flushed to disk after ${what} (${code ?? String(cause)})`, { cause });
+    this.name = 'NotDurableError';
+    this.code = code;
+  }
+}
+
+/**
  * Persistence of labs. Every method of one lab is ordered (a snapshot saved after an append is
  * written after it). Opening a store takes an exclusive lock; `close()` releases it.
  */
