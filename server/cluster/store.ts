@@ -40,8 +40,11 @@ export class RedisLabStore implements Store {
   private readonly chains = new Map<string, Promise<void>>();
   /** Per lab, the records appended in this turn, not yet sent: they go to Redis in one step. */
   private readonly appending = new Map<string, { values: string[]; tick: number; done: Promise<void> }>();
-  /** Metas of the labs this process created or took over (re-published if Redis loses them). */
-  readonly metas = new Map<string, LabMeta>();
+  /**
+   * Metas of the labs this process runs, created or taken over here (published again if Redis
+   * loses them); a lab that moved to another process is dropped (`letGo`).
+   */
+  private readonly metas = new Map<string, LabMeta>();
   /** The labs run here: where a re-run of each starts and the records since, published again with them. */
   private readonly kept: KeptLogs;
   /** Labs being published again after Redis lost them. */
@@ -113,9 +116,15 @@ export class RedisLabStore implements Store {
     this.kept.tookOver(id, raw, stored);
   }
 
-  /** Lab `id` runs elsewhere now: what was kept to publish it again is dropped. */
+  /** Lab `id` runs elsewhere now: what was kept to publish it again (its meta too) is dropped. */
   letGo(id: string): void {
+    this.metas.delete(id);
     this.kept.drop(id);
+  }
+
+  /** Whether this process keeps what would publish lab `id` again (it runs the lab). */
+  keeps(id: string): boolean {
+    return this.metas.has(id) || this.kept.get(id) !== undefined;
   }
 
   async create(meta: LabMeta): Promise<void> {
