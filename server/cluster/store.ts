@@ -4,7 +4,8 @@
  * through its lease (see leases.ts): only the owner writes. Writes of one lab are ordered. A fork
  * also has its start (what it was when forked). The owner keeps where a re-run of each lab starts
  * (a fork's start, or tick 0) and the records since, so that Redis losing its data loses neither
- * the lab nor its history (keptLogs.ts).
+ * the lab nor its history (keptLogs.ts). Writes are queued per lab (labWrites.ts); a reset or a
+ * deletion is answered within a deadline (deadlineWrites.ts); damaged parts are kept (setAside.ts).
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -15,18 +16,17 @@ import type { LabMeta, LabSnapshot, RawLab, Store } from '../lab/store.js';
 import type { StoredLab } from '../lab/stored.js';
 import { KeptLogs } from './keptLogs.js';
 import { keys, redisNames } from './keys.js';
-import { LeaseLost, ResetTooLate, Unlisted, type Leases } from './leases.js';
+import { writeByDeadline, type DeadlineDeps } from './deadlineWrites.js';
+import { LabWrites } from './labWrites.js';
+import { LeaseLost, Unlisted, type Leases } from './leases.js';
 import { RedisAway } from './redis.js';
+import { quarantineLab, setPartAside } from './setAside.js';
 
-/** How long a reset waits for Redis before it answers that nothing was reset, ms. */
-export const RESET_WAIT_MS = 5000;
 /**
  * How long an appended record waits for Redis before the command's answer says it is not saved
  * yet (its write goes on): a Redis that froze just before the lab is held would hold it forever.
  */
 export const APPEND_WAIT_MS = 3000;
-/** The reset's script must have run in Redis this long before that answer (its reply's way back), ms. */
-const RESET_REPLY_MS = 1500;
 
 /** Thrown by `create` when the id is already a lab of the service. */
 export class LabIdTaken extends Error {
@@ -37,7 +37,9 @@ export class LabIdTaken extends Error {
 }
 
 export class RedisLabStore implements Store {
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly writes: LabWrites;
+  /** What a reset or a deletion needs to be answered within its deadline. */
+  private readonly deadline: DeadlineDeps;
   /** Per lab, the records appended in this turn, not yet sent: they go to Redis in one step. */
   private readonly appending = new Map<string, { values: string[]; tick: number; done: Promise<void> }>();
   /**
@@ -60,13 +62,15 @@ export class RedisLabStore implements Store {
      * Called when a reset answered as failed did reach Redis after all (its reply came later than
      * the wait): the lab's saved data was started again while the lab runs on, so it is saved again.
      */
-    private readonly onLateReset: (id: string) => void = () => undefined,
+    onLateReset: (id: string) => void = () => undefined,
     /** What a lab running here would save now (to publish it again when Redis lost it). */
     private readonly current: (id: string) => LabSnapshot | undefined = () => undefined,
     /** How far past its start a lab is still re-run from it by a restore (see keptLogs.ts). */
     rebuildTicks = REBUILD_TICKS,
   ) {
     this.kept = new KeptLogs(rebuildTicks);
+    this.writes = new LabWrites(onLost);
+    this.deadline = { redis, leases, logger, writes: this.writes, onLate: onLateReset };
   }
 
   /**
@@ -143,7 +147,7 @@ export class RedisLabStore implements Store {
    * (not with the reset's meta) and published again so (`onLateReset`).
    */
   replace(meta: LabMeta): Promise<void> {
-    return this.byDeadline(meta.id, 'reset', async (deadline, answered) => {
+    return writeByDeadline(this.deadline, meta.id, 'reset', async (deadline, answered) => {
       await this.leases.replace(meta.id, JSON.stringify(meta), deadline);
       if (answered()) return;
       this.metas.set(meta.id, meta);
@@ -157,63 +161,13 @@ export class RedisLabStore implements Store {
    * (see `replace`): refused, nothing was deleted, and a script Redis runs later does nothing.
    */
   remove(id: string): Promise<void> {
-    return this.byDeadline(id, 'deletion', async (deadline, answered) => {
+    return writeByDeadline(this.deadline, id, 'deletion', async (deadline, answered) => {
       await this.leases.remove(id, deadline);
       // Answered as refused meanwhile: the lab runs on here, and is published again.
       if (answered()) return;
       this.metas.delete(id);
       this.kept.drop(id);
       this.leases.forget(id);
-    });
-  }
-
-  /**
-   * Run `write` (given its deadline on Redis's clock) in lab `id`'s queue, answered within
-   * RESET_WAIT_MS: refused at once while Redis is away, refused after RESET_WAIT_MS when it did
-   * not answer. A write that did reach Redis in time although its reply came later still took
-   * effect: `onLateReset` saves the lab again.
-   */
-  private byDeadline(
-    id: string,
-    what: string,
-    write: (deadline: number, answered: () => boolean) => Promise<void>,
-  ): Promise<void> {
-    if (this.redis.status !== 'ready')
-      return Promise.reject(new RedisAway('the cluster’s store (Redis) is unreachable'));
-    const until = performance.now() + RESET_WAIT_MS;
-    let gaveUp = false;
-    const job = this.enqueue(id, async () => {
-      const now = gaveUp ? 0 : await this.leases.redisNow();
-      // Measured after Redis's clock was read, so the deadline falls before `until` here.
-      const budget = until - performance.now() - RESET_REPLY_MS;
-      if (gaveUp || budget <= 0) throw new ResetTooLate();
-      await write(now + budget, () => gaveUp);
-    });
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        gaveUp = true;
-        reject(new RedisAway(`the cluster’s store (Redis) did not answer within ${RESET_WAIT_MS / 1000} s`));
-        job.then(
-          () => {
-            this.logger.error(
-              { lab: id },
-              `a ${what} answered as failed reached Redis late; saving the lab again`,
-            );
-            this.onLateReset(id);
-          },
-          () => undefined,
-        );
-      }, RESET_WAIT_MS);
-      job.then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(err as Error);
-        },
-      );
     });
   }
 
@@ -345,16 +299,8 @@ export class RedisLabStore implements Store {
    * A damaged part is kept, with why, before the lab saves one in its place (a damaged part is
    * never written over): copied as it is to `contention:setAside`.
    */
-  async setAside(id: string, part: 'snapshot' | 'progress', reason: string): Promise<void> {
-    const key = part === 'snapshot' ? keys.snapshot(id) : keys.tick(id);
-    const value = await this.redis.get(key);
-    if (value === null) return;
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    await this.redis.hset(keys.setAside, `${id}-${stamp}-${part}`, JSON.stringify({ reason, key, value }));
-    this.logger.warn(
-      { lab: id, key, keptIn: keys.setAside, reason },
-      `${key} is damaged; kept in ${keys.setAside}`,
-    );
+  setAside(id: string, part: 'snapshot' | 'progress', reason: string): Promise<void> {
+    return setPartAside(this.redis, this.logger, id, part, reason);
   }
 
   /** A lab that cannot be taken over leaves the lab list, its data kept, the reason recorded. */
@@ -362,22 +308,12 @@ export class RedisLabStore implements Store {
     this.logger.error({ lab: id, reason }, 'a lab in Redis cannot be restored; set aside');
     this.metas.delete(id);
     this.kept.drop(id);
-    const meta = await this.redis.hget(keys.labs, id);
-    await this.redis
-      .multi()
-      .hset(keys.quarantined, id, JSON.stringify({ reason, meta }))
-      .hdel(keys.labs, id)
-      .exec();
+    await quarantineLab(this.redis, id, reason);
   }
 
   /** Wait for every queued write (at most `ms`: while Redis is away they cannot finish). */
-  async flush(ms = 5000): Promise<void> {
-    const until = performance.now() + ms;
-    while (this.chains.size && performance.now() < until)
-      await Promise.race([
-        Promise.allSettled([...this.chains.values()]),
-        new Promise((r) => setTimeout(r, Math.max(1, until - performance.now()))),
-      ]);
+  flush(ms = 5000): Promise<void> {
+    return this.writes.flush(ms);
   }
 
   /** Wait for the queued writes (the Redis connection is the cluster node's to close). */
@@ -386,18 +322,6 @@ export class RedisLabStore implements Store {
   }
 
   private enqueue(id: string, job: () => Promise<void>): Promise<void> {
-    const prev = this.chains.get(id) ?? Promise.resolve();
-    const next = prev.then(job, job);
-    const settled = next.then(
-      () => undefined,
-      (err: unknown) => {
-        if (err instanceof LeaseLost) this.onLost(id);
-      },
-    );
-    this.chains.set(id, settled);
-    void settled.then(() => {
-      if (this.chains.get(id) === settled) this.chains.delete(id);
-    });
-    return next;
+    return this.writes.enqueue(id, job);
   }
 }
