@@ -6,6 +6,8 @@
  *   snapshot.json     the engines' saved state at a tick, with pace and recent log (rewritten)
  *   progress.json     the latest tick reached (rewritten every second or so, not flushed)
  *   start.json        a fork's start: a snapshot at the tick it was forked (written once)
+ *   start.missing     beside a fork saved before starts were kept: that its start is missing was
+ *                     said once (the restores after it do not say it again)
  * Whole files go to a temporary file first and are renamed into place, so a crash leaves the old
  * or the new file, never half of one; a reset replaces the lab's folder whole (fileSwap.ts). A new
  * lab's folder, and its log when first made, have their folder entries flushed too (a power cut
@@ -14,7 +16,7 @@
  * DATA_DIR/server.lock holds the owner's pid (lock.ts); a lab that
  * cannot be restored moves to DATA_DIR/quarantine/<id>-<time>/ with a reason.txt.
  */
-import { mkdir, open, readdir, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { dropTempFiles, writeAtomic } from './atomicFile.js';
@@ -81,6 +83,8 @@ const FILES: Record<LabPart, string> = {
   commands: 'commands.ndjson',
   start: 'start.json',
 };
+/** Beside a fork saved before starts were kept: its start.json is missing, and that was said. */
+const START_MISSING = 'start.missing';
 
 /** The files that make a folder under labs/ a lab's (progress.json alone does not). */
 const LAB_FILES = [FILES.meta, FILES.commands, FILES.snapshot];
@@ -124,7 +128,7 @@ export async function openFileStore(
     await dropTempFiles(
       root,
       (name) => LAB_DIR.test(name),
-      [FILES.meta, FILES.snapshot, FILES.start],
+      [FILES.meta, FILES.snapshot, FILES.start, START_MISSING],
       logger,
     );
   } catch (e) {
@@ -282,12 +286,16 @@ export async function openFileStore(
           return undefined;
         }
       };
-      const [meta, snapshot, progress, start, log] = await Promise.all([
+      const [meta, snapshot, progress, start, log, startMissingKnown] = await Promise.all([
         read('meta'),
         read('snapshot'),
         read('progress'),
         read('start'),
         readLog(id, unreadable),
+        stat(path.join(dir(id), START_MISSING)).then(
+          (s) => s.isFile(),
+          () => false,
+        ),
       ]);
       const damaged = Object.keys(unreadable).length > 0;
       if (meta === undefined && snapshot === undefined && log === undefined && !damaged) return undefined;
@@ -313,7 +321,15 @@ export async function openFileStore(
       const text = log ? log.subarray(0, bytes).toString('utf8') : '';
       const commands = text.split('\n');
       commands.pop();
-      return { meta, snapshot, progress, start, commands, ...(damaged && { unreadable }) } satisfies RawLab;
+      return {
+        meta,
+        snapshot,
+        progress,
+        start,
+        commands,
+        ...(startMissingKnown && { startMissingKnown }),
+        ...(damaged && { unreadable }),
+      } satisfies RawLab;
     },
     create(meta) {
       return enqueue(meta.id, async () => {
@@ -394,6 +410,18 @@ export async function openFileStore(
         // A new file: found after a power cut only once its folder's entry is on disk too.
         await syncDir(dir(id));
       });
+    },
+    startMissing(id) {
+      return enqueue(
+        id,
+        () =>
+          writeAtomic(
+            path.join(dir(id), START_MISSING),
+            'start.json is missing (this fork was saved before its start was kept): it comes back from its snapshot only, without its history before it\n',
+          ),
+        // Said by the caller, which goes on without it.
+        true,
+      );
     },
     saveProgress(id, tick) {
       // A fixed-width record written over itself at offset 0: one small write, no fsync (a torn

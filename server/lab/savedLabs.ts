@@ -142,6 +142,13 @@ async function restoreOne(r: Reviver, store: Store, id: string, read?: Read): Pr
   // A damaged part is moved out of the way, kept, before anything is saved in its place; when it
   // cannot be, the lab is not started (its data stays as it is).
   for (const { part, reason } of parsed.data.setAside) await store.setAside?.(id, part, reason);
+  // Said once: the restores after this one know the start is missing (a failure only means it is said again).
+  if (parsed.data.startMissing)
+    await store
+      .startMissing?.(id)
+      .catch((err: unknown) =>
+        r.logger.warn({ err, lab: id }, 'could not note that the fork’s start is missing'),
+      );
   r.add(revived.data, parsed.data.meta.forkedAt);
   overLimit(r, revived.data);
   // A snapshot set aside is replaced at once by a good one.

@@ -72,6 +72,8 @@ export interface RawLab {
   progress?: string;
   /** A fork's start: a snapshot at the tick it was forked (absent for other labs, and for forks saved before it was kept). */
   start?: string;
+  /** A fork's start is missing and the store was told so before (`startMissing`): it is not said again. */
+  startMissingKnown?: boolean;
   /** The command log, one JSON record per entry, in append order (a torn last line already cut). */
   commands: string[];
   /** Parts that are there but cannot be read (a folder where a file belongs, an I/O error): why, by part. */
@@ -158,6 +160,11 @@ export interface Store {
    * over it. A store whose damaged parts are simply replaced (Redis) has none.
    */
   setAside?(id: string, part: 'snapshot' | 'progress', reason: string): Promise<void>;
+  /**
+   * Remember that fork `id` has no start (saved before starts were kept), said once, so that the
+   * restores after it do not say it again. A store without it says it at every restore.
+   */
+  startMissing?(id: string): Promise<void>;
   /** Forget a lab and its data. */
   remove(id: string): Promise<void>;
   /** Wait for every queued write. */

@@ -144,6 +144,8 @@ export interface StoredLab {
   commands: LogRecord[];
   /** What was set aside (a damaged snapshot or progress file), for the log. */
   notes: string[];
+  /** A fork whose start is missing, not said before: said now, and the store told (`Store.startMissing`). */
+  startMissing?: true;
   /** Damaged parts to move out of the lab's way (they would be saved over), with the reason. */
   setAside: { part: 'snapshot' | 'progress'; reason: string }[];
   /** How its store names its parts. */
@@ -210,7 +212,7 @@ function forkStart(
     return undefined;
   };
   if (raw.unreadable?.start) return why(`${n.start}: cannot be read (${raw.unreadable.start})`);
-  if (raw.start === undefined) return why(`${n.start} is missing`);
+  if (raw.start === undefined) return raw.startMissingKnown ? undefined : why(`${n.start} is missing`);
   const s = parseJson(n.start, raw.start, SnapshotSchema);
   if (!s.ok) return why(s.error);
   const ev = parseEvents(s.data.events, n.start);
@@ -361,6 +363,19 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
   const kept = misfit ? undefined : start;
   return {
     ok: true,
-    data: { meta, snapshot, progress, ...(kept && { start: kept }), commands, notes, setAside, names: n },
+    data: {
+      meta,
+      snapshot,
+      progress,
+      ...(kept && { start: kept }),
+      ...(meta.forkedAt !== undefined &&
+        !unreadable.start &&
+        raw.start === undefined &&
+        !raw.startMissingKnown && { startMissing: true as const }),
+      commands,
+      notes,
+      setAside,
+      names: n,
+    },
   };
 }
