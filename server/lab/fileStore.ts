@@ -366,7 +366,10 @@ export async function openFileStore(
           (to) => writeAtomic(path.join(to, 'meta.json'), JSON.stringify(meta)),
           logger,
           syncDir,
-        );
+        ).catch(async (e: unknown) => {
+          if (e instanceof NotDurableError && e.stands) await closeLog(meta.id);
+          throw e;
+        });
         // The handles (and records not yet written) were the old data's.
         await closeLog(meta.id);
       });
@@ -478,9 +481,19 @@ export async function openFileStore(
           await syncDir(root);
         } catch (e) {
           // Unflushed, the deletion might not survive a crash (the lab would come back): undone, refused.
-          await rename(gone, dir(id));
+          const what = `moving lab "${id}" out of the labs`;
+          try {
+            await rename(gone, dir(id));
+          } catch (undo) {
+            // Out of the labs' names it stays: deleted (the next start deletes what is left of it).
+            logger.error(
+              { err: undo, lab: id, folder: gone },
+              'a deletion whose move could not be flushed could not be undone either; the deletion stands',
+            );
+            throw new NotDurableError(what, 'DATA_DIR/labs', e, true);
+          }
           await syncDir(root).catch(() => undefined);
-          throw new NotDurableError(`moving lab "${id}" out of the labs`, 'DATA_DIR/labs', e);
+          throw new NotDurableError(what, 'DATA_DIR/labs', e);
         }
         await dropGone(gone, logger);
       });

@@ -43,7 +43,8 @@ const exists = (p: string) =>
 /**
  * Replace `root/<id>/` by a folder holding what `fill` writes into it. Rejects, with the lab's
  * folder as it was, when `fill` or the swap fails, or when `root` cannot be flushed after the swap
- * (a NotDurableError; the swap undone).
+ * (a NotDurableError; the swap undone, or, when it cannot be, standing: the lab's folder holds the
+ * new data).
  */
 export async function swapFolder(
   root: string,
@@ -87,10 +88,14 @@ export async function swapFolder(
       await sync(root).catch(() => undefined);
       await rm(staged, { recursive: true, force: true }).catch(() => undefined);
     } catch (undo) {
+      // The new data is still under the lab's name: the swap stands (the next start deletes the old).
       logger.error(
-        { err: undo, lab: id, folder: live, kept: old },
-        'a reset whose folder swap could not be flushed could not be undone either',
+        { err: undo, lab: id, folder: live, old },
+        'a reset whose folder swap could not be flushed could not be undone either; the reset stands',
       );
+      // The old data goes, as after a swap that held: it would come back when the lab's folder goes.
+      await rm(old, { recursive: true, force: true }).catch(() => undefined);
+      throw new NotDurableError(`swapping in the new data of lab "${id}"`, 'DATA_DIR/labs', e, true);
     }
     throw new NotDurableError(`swapping in the new data of lab "${id}"`, 'DATA_DIR/labs', e);
   }

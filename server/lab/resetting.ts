@@ -98,13 +98,15 @@ export async function resetLab(
     // reset drops), so both hold the same colours.
     const colors = lab.colors();
     const failed = await c.saver.replace(labMeta(id, lab.scenario, lab.compare, undefined, colors));
-    if (failed) return { held: false, result: failed };
+    if (failed && !failed.stands) return { held: false, result: failed };
     if (c.get(id) !== lab)
       return { held: true, result: fail('UNKNOWN_LAB', `lab "${id}" was deleted`, 'lab') };
+    // A reset the store holds though it could not make it durable runs as it is saved, and says so.
     lab.reset(engines.data, by);
     lab.setColors(colors);
     c.saver.started(id, c.clock.now());
     c.logger.info({ lab: id, by }, 'lab reset to its start');
+    if (failed) return { held: true, result: { ok: false, error: failed.error } };
     return { held: true, result: { ok: true, data: { id, tick: lab.tick } } };
   });
 }
@@ -118,12 +120,13 @@ export async function removeLab(c: Changes, id: string): Promise<Res<{ id: strin
   if (c.resets.has(id)) return fail('CONFLICT', `lab "${id}" is being reset or deleted`, 'lab');
   return c.resets.hold<Res<{ id: string }>>(id, async () => {
     const failed = await c.saver.remove(id);
-    if (failed) return { held: false, result: failed };
+    if (failed && !failed.stands) return { held: false, result: failed };
     c.saver.forget(id);
     lab.close();
     c.forks.delete(id);
     c.deleted(lab);
     c.logger.info({ lab: id }, 'lab deleted');
+    if (failed) return { held: true, result: { ok: false, error: failed.error } };
     return { held: true, result: { ok: true, data: { id } } };
   });
 }

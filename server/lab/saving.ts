@@ -9,6 +9,9 @@ import type { Lab } from './lab.js';
 import { LabExistsError, NotDurableError, type LabMeta, type Store } from './store.js';
 import type { KeptColors } from './colorBook.js';
 
+/** A change the store refused, with why; `stands`: the store holds it all the same (see NotDurableError). */
+export type Failed = { ok: false; error: ApiError; stands?: true };
+
 /** How often each lab's latest tick is recorded, ms. */
 const PROGRESS_MS = 1000;
 
@@ -36,12 +39,23 @@ export class LabSaver {
     }
   }
 
-  /** Replace a lab's saved data by a new start (a reset); a refusal, with the reason, when it cannot be. */
-  async replace(meta: LabMeta): Promise<{ ok: false; error: ApiError } | null> {
+  /**
+   * Replace a lab's saved data by a new start (a reset); a refusal, with the reason, when it cannot
+   * be; `stands` when the store holds the new start all the same (see NotDurableError).
+   */
+  async replace(meta: LabMeta): Promise<Failed | null> {
     try {
       await this.store?.replace(meta);
       return null;
     } catch (e) {
+      if (e instanceof NotDurableError && e.stands)
+        return {
+          ...fail(
+            'INTERNAL',
+            `the reset is applied, but ${e.message}: after a crash the lab may come back as it was before it`,
+          ),
+          stands: true,
+        };
       this.logger.error({ err: e, lab: meta.id }, 'could not save a reset; the lab goes on as it was');
       const code = (e as NodeJS.ErrnoException)?.code;
       // A cluster's store that does not answer: not a fault of the server, to be sent again.
@@ -58,13 +72,21 @@ export class LabSaver {
   /**
    * Delete a lab's saved data; a refusal when the store cannot take it now (a cluster's Redis that
    * does not answer), or when it failed (a file store's folder that could not be moved out of the
-   * labs' names): nothing was deleted, the lab runs on.
+   * labs' names): nothing was deleted, the lab runs on; or `stands`: deleted all the same.
    */
-  async remove(id: string): Promise<{ ok: false; error: ApiError } | null> {
+  async remove(id: string): Promise<Failed | null> {
     try {
       await this.store?.remove(id);
       return null;
     } catch (e) {
+      if (e instanceof NotDurableError && e.stands)
+        return {
+          ...fail(
+            'INTERNAL',
+            `the lab is deleted, but ${e.message}: after a crash it may come back as it was`,
+          ),
+          stands: true,
+        };
       if ((e as NodeJS.ErrnoException)?.code === 'UNAVAILABLE')
         return fail(
           'UNAVAILABLE',

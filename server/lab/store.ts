@@ -108,12 +108,19 @@ export class StoreLockedError extends Error {
 }
 
 /**
- * A rename done and undone because the folder holding it could not be flushed to disk afterwards:
- * it might not have survived a crash, so the change it made is refused. `code` is the flush's.
+ * A rename whose folder could not be flushed to disk afterwards: it might not survive a crash, so
+ * it was undone and the change it made is refused; or, `stands`, it could not be undone either
+ * (the disk refused that too), and the change is what the store holds now, though a crash may
+ * still undo it. `code` is the flush's.
  */
 export class NotDurableError extends Error {
   readonly code: string | undefined;
-  constructor(what: string, folder: string, cause: unknown) {
+  constructor(
+    what: string,
+    folder: string,
+    cause: unknown,
+    readonly stands = false,
+  ) {
     const code = (cause as NodeJS.ErrnoException)?.code;
     super(`${folder} could not be flushed to disk after ${what} (${code ?? String(cause)})`, { cause });
     this.name = 'NotDurableError';

@@ -4,7 +4,7 @@
  * file store's folder flush given to it), the change is answered as failed naming what failed, the
  * rename is undone, and the lab, running and saved, is as it was: also after a restart.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,9 +18,13 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'labs-flush-'));
 const labs = path.join(dataDir, 'labs');
 /** The folder whose flush fails, EIO; none by default. */
 let failing: string | null = null;
+/** Run as the flush fails: what keeps the rename from being undone (a folder in its way). */
+let inTheWay: (() => void) | null = null;
 const flush = async (dir: string) => {
-  if (dir === failing)
+  if (dir === failing) {
+    inTheWay?.();
     throw Object.assign(new Error(`EIO: i/o error, fsync '${dir}'`), { code: 'EIO', syscall: 'fsync' });
+  }
   await syncDir(dir);
 };
 let t: TestServer | undefined;
@@ -30,10 +34,10 @@ afterAll(async () => {
 });
 
 const setLoad = (cpu: number) => ({ type: 'setLoad', vps: 'web-1', load: { cpu } });
-const webLoad = async (url: string): Promise<number> =>
-  (await http(`${url}/api/labs/a`)).body.data.vps.find((v: { id: string }) => v.id === 'web-1').load.cpu;
-const loggedLoads = () =>
-  readFileSync(path.join(labs, 'a', 'commands.ndjson'), 'utf8')
+const webLoad = async (url: string, id = 'a'): Promise<number> =>
+  (await http(`${url}/api/labs/${id}`)).body.data.vps.find((v: { id: string }) => v.id === 'web-1').load.cpu;
+const loggedLoads = (id = 'a') =>
+  readFileSync(path.join(labs, id, 'commands.ndjson'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l).command?.load?.cpu as number);
@@ -83,9 +87,48 @@ describe('a failed flush of DATA_DIR/labs', () => {
     expect(loggedLoads()).toEqual([0.777, 0.555, 0.333]);
   });
 
-  it('leaves the lab to come back after a restart as it ran', async () => {
+  it('that cannot be undone either leaves the reset standing, applied, and says so', async () => {
+    expect(
+      (await http(`${t!.url}/api/labs`, { method: 'POST', body: { id: 'b', preset: 'demo' } })).status,
+    ).toBe(201);
+    const startLoad = await webLoad(t!.url, 'b');
+    expect((await postCommand(t!, 'b', setLoad(0.777))).ok).toBe(true);
+    failing = labs;
+    inTheWay = () => mkdirSync(path.join(labs, '.new-b', 'in-the-way'), { recursive: true });
+    const r = await http(`${t!.url}/api/labs/b/reset`, { method: 'POST' });
+    failing = null;
+    inTheWay = null;
+    expect(r.status).toBe(500);
+    expect(r.body.error.message).toMatch(
+      /^the reset is applied, but DATA_DIR\/labs could not be flushed to disk .*\(EIO\): after a crash/,
+    );
+    // The lab runs as the store holds it: at its start, its log begun again.
+    expect(await webLoad(t!.url, 'b')).toBe(startLoad);
+    expect((await postCommand(t!, 'b', setLoad(0.444))).ok).toBe(true);
+    expect(loggedLoads('b')).toEqual([0.444]);
+    removeDir(path.join(labs, '.new-b'));
+    expect(readdirSync(labs)).toEqual(['a', 'b']);
+  });
+
+  it('that cannot be undone either leaves the deletion standing, and says so', async () => {
+    failing = labs;
+    inTheWay = () => mkdirSync(path.join(labs, 'b', 'in-the-way'), { recursive: true });
+    const r = await http(`${t!.url}/api/labs/b`, { method: 'DELETE' });
+    failing = null;
+    inTheWay = null;
+    expect(r.status).toBe(500);
+    expect(r.body.error.message).toMatch(
+      /^the lab is deleted, but DATA_DIR\/labs could not be flushed to disk .*\(EIO\): after a crash/,
+    );
+    expect((await http(`${t!.url}/api/labs/b`)).status).toBe(404);
+    removeDir(path.join(labs, 'b'));
+  });
+
+  it('leaves the labs to come back after a restart as they ran', async () => {
     await t!.close();
     t = await startServer({ dataDir });
     expect(await webLoad(t.url)).toBe(0.333);
+    expect((await http(`${t.url}/api/labs`)).body.data.map((l: { id: string }) => l.id)).toEqual(['a']);
+    expect(readdirSync(labs)).toEqual(['a']);
   });
 });
