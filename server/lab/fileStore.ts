@@ -16,12 +16,12 @@
  * DATA_DIR/server.lock holds the owner's pid (lock.ts); a lab that
  * cannot be restored moves to DATA_DIR/quarantine/<id>-<time>/ with a reason.txt.
  */
-import { mkdir, open, readdir, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { dropTempFiles, writeAtomic } from './atomicFile.js';
 import {
-  dropGone,
+  deleteFolder,
   GONE,
   NEW,
   OLD,
@@ -467,35 +467,7 @@ export async function openFileStore(
       return enqueue(id, async () => {
         await closeLog(id);
         failures.forget(id);
-        // Out of the labs' names at once, whole, then deleted: a failure or a crash in the middle
-        // of deleting its files leaves no part of the lab to come back at the next start.
-        const gone = path.join(root, `${GONE}${id}`);
-        await rm(gone, { recursive: true, force: true });
-        try {
-          await rename(dir(id), gone);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-          throw e;
-        }
-        try {
-          await syncDir(root);
-        } catch (e) {
-          // Unflushed, the deletion might not survive a crash (the lab would come back): undone, refused.
-          const what = `moving lab "${id}" out of the labs`;
-          try {
-            await rename(gone, dir(id));
-          } catch (undo) {
-            // Out of the labs' names it stays: deleted (the next start deletes what is left of it).
-            logger.error(
-              { err: undo, lab: id, folder: gone },
-              'a deletion whose move could not be flushed could not be undone either; the deletion stands',
-            );
-            throw new NotDurableError(what, 'DATA_DIR/labs', e, true);
-          }
-          await syncDir(root).catch(() => undefined);
-          throw new NotDurableError(what, 'DATA_DIR/labs', e);
-        }
-        await dropGone(gone, logger);
+        await deleteFolder(root, id, logger, syncDir);
       });
     },
     async flush() {

@@ -1,12 +1,13 @@
 /**
  * Replacing one lab's folder under DATA_DIR/labs/ whole (a reset), all or nothing. The new data is
  * written to `.new-<id>/` beside the lab's folder; then the folder moves to `.old-<id>/` and the new
- * one takes its name; then the old one is deleted. Names starting with "." are never lab ids, so
- * the store's listing skips them. A crash between two steps is settled when the store next opens
+ * one takes its name; then the old one is deleted. A deleted lab's folder moves to `.gone-<id>/`,
+ * then is deleted (`deleteFolder`). Names starting with "." are never lab ids, so the store's
+ * listing skips them. A crash between two steps is settled when the store next opens
  * (`settleSwaps`): before the new folder took the name, the old data is put back; after, the old is
- * deleted. A failure before the swap deletes only the new folder, leaving the lab as it was. The
- * swap holds only once DATA_DIR/labs is flushed after it (a rename is durable only then): when that
- * flush fails, the swap is undone and the reset fails, the lab as it was.
+ * deleted. A failure before the swap deletes only the new folder, leaving the lab as it was. A
+ * rename holds only once DATA_DIR/labs is flushed after it: when that flush fails, the rename is
+ * undone and the reset or deletion fails, the lab as it was.
  */
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -133,6 +134,48 @@ export async function settleSwaps(
       if (prefix === NEW && liveThere) logger.warn({ lab: id }, 'a reset interrupted by a crash was dropped');
     }
   }
+}
+
+/**
+ * Delete `root/<id>/`: out of the labs' names at once, whole (moved to `.gone-<id>/`, flushed),
+ * then deleted, so a failure or a crash in the middle of deleting its files leaves no part of the
+ * lab to come back at the next start. Rejects with a NotDurableError when `root` cannot be flushed
+ * after the move (the move undone, the lab's folder as it was; or, when it cannot be, standing).
+ */
+export async function deleteFolder(
+  root: string,
+  id: string,
+  logger: Logger,
+  sync: FolderSync = syncDir,
+): Promise<void> {
+  const live = path.join(root, id);
+  const gone = path.join(root, `${GONE}${id}`);
+  await rm(gone, { recursive: true, force: true });
+  try {
+    await rename(live, gone);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    await sync(root);
+  } catch (e) {
+    // Unflushed, the deletion might not survive a crash (the lab would come back): undone, refused.
+    const what = `moving lab "${id}" out of the labs`;
+    try {
+      await rename(gone, live);
+    } catch (undo) {
+      // Out of the labs' names it stays: deleted (the next start deletes what is left of it).
+      logger.error(
+        { err: undo, lab: id, folder: gone },
+        'a deletion whose move could not be flushed could not be undone either; the deletion stands',
+      );
+      throw new NotDurableError(what, 'DATA_DIR/labs', e, true);
+    }
+    await sync(root).catch(() => undefined);
+    throw new NotDurableError(what, 'DATA_DIR/labs', e);
+  }
+  await dropGone(gone, logger);
 }
 
 /** Delete a deleted lab's moved folder; one that cannot be is said, and tried again at the next start. */
