@@ -85,11 +85,8 @@ export async function swapFolder(
     // Acknowledged, a reset must survive a crash; unflushed, it might not: undone, and refused.
     try {
       await rename(live, staged);
-      if (hadLive) await rename(old, live);
-      await sync(root).catch(() => undefined);
-      await rm(staged, { recursive: true, force: true }).catch(() => undefined);
     } catch (undo) {
-      // The new data is still under the lab's name: the swap stands (the next start deletes the old).
+      // The new data is still under the lab's name: the swap stands.
       logger.error(
         { err: undo, lab: id, folder: live, old },
         'a reset whose folder swap could not be flushed could not be undone either; the reset stands',
@@ -98,6 +95,16 @@ export async function swapFolder(
       await rm(old, { recursive: true, force: true }).catch(() => undefined);
       throw new NotDurableError(`swapping in the new data of lab "${id}"`, 'DATA_DIR/labs', e, true);
     }
+    // The old data back under the lab's name; should the disk refuse that, the next start does it.
+    if (hadLive)
+      await rename(old, live).catch((err: unknown) =>
+        logger.error(
+          { err, lab: id, folder: old },
+          'the data of a reset undone could not be put back under the lab’s name; the next start puts it back',
+        ),
+      );
+    await sync(root).catch(() => undefined);
+    await rm(staged, { recursive: true, force: true }).catch(() => undefined);
     throw new NotDurableError(`swapping in the new data of lab "${id}"`, 'DATA_DIR/labs', e);
   }
   // From here the new data is the lab's; what is left is tidying up.
