@@ -150,8 +150,11 @@ export const MAX_RUNNER_EVENTS = 1_000_000;
 /** Most model parameters a scenario may override (the engine knows fewer; it names any it does not). */
 export const MAX_SCENARIO_PARAMS = 256;
 
+/** Longest scenario name, and so longest lab name (a lab's scenario carries it). */
+export const MAX_NAME = 200;
+
 export const ScenarioSchema = z.strictObject({
-  name: z.string().min(1).max(200),
+  name: z.string().min(1).max(MAX_NAME),
   description: z.string().max(2000).optional(),
   seed: z
     .number()

@@ -1,11 +1,30 @@
-import type { ModeSpec } from '../../shared/commands.js';
+import { MAX_NAME, type ModeSpec } from '../../shared/commands.js';
 import { modeLabel } from '../../shared/events.js';
 import { fail, type ApiError } from '../../shared/protocol.js';
 
+/**
+ * `name` then `suffix`, within the {@link MAX_NAME} characters a scenario's name may have: `name` is
+ * cut as far as needed (never through a character of two UTF-16 units), then the whole if `suffix`
+ * alone is too long. A longer name would be refused where the lab's scenario is read again: its
+ * saved meta at the next start, its recorded session by the runner.
+ */
+export function fitName(name: string, suffix = ''): string {
+  const cut = (s: string, n: number): string => {
+    if (s.length <= n) return s;
+    const high = s.charCodeAt(n - 1);
+    return s.slice(0, high >= 0xd800 && high <= 0xdbff ? n - 1 : n);
+  };
+  return cut(cut(name, Math.max(0, MAX_NAME - suffix.length)) + suffix, MAX_NAME);
+}
+
 /** The first of `name`, `name 2`, `name 3`, … that `taken` does not hold ("Demo lab", then "Demo lab 2"). */
 export function freeName(name: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(name)) return name;
-  for (let n = 2; ; n++) if (!taken.has(`${name} ${n}`)) return `${name} ${n}`;
+  const first = fitName(name);
+  if (!taken.has(first)) return first;
+  for (let n = 2; ; n++) {
+    const next = fitName(name, ` ${n}`);
+    if (!taken.has(next)) return next;
+  }
 }
 
 /** The first of `base`, `base-2`, `base-3`, … (base cut to 32 characters, `lab` if empty) that is `free`. */
@@ -17,7 +36,7 @@ export function freeId(base: string, free: (id: string) => boolean): string {
 
 /** A compare lab forked from `name`: "Demo lab · Cgroups vs Nothing", before making it free. */
 export function forkName(name: string, compare: readonly [ModeSpec, ModeSpec]): string {
-  return `${name} · ${modeLabel(compare[0])} vs ${modeLabel(compare[1])}`;
+  return fitName(name, ` · ${modeLabel(compare[0])} vs ${modeLabel(compare[1])}`);
 }
 
 /** The id base of a compare lab forked from lab `from` ("demo-vs-Nothing"), before making it free. */

@@ -28,6 +28,7 @@ import {
   parseCommandBody,
 } from '../../shared/inbound.js';
 import { readNewLab } from './newLab.js';
+import { fitName } from '../lab/naming.js';
 import { maxPoints, MAX_SERIES_POINTS } from '../../shared/historyLimit.js';
 import { historyAnswer } from './historyAnswer.js';
 import { sendPieces } from './piecedJson.js';
@@ -295,7 +296,7 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     if (side === undefined) return;
     const scenario = scenarioFromLog(registry.startScenario(l, side), l.engines[side].log(), {
       ticks: l.tick,
-      name: `${l.scenario.name} (recorded)`,
+      name: fitName(l.scenario.name, ' (recorded)'),
     });
     // A download is the scenario file itself (the runner and POST /api/labs read it as is).
     if (q.data.download === undefined) return sendData(res, scenario);
