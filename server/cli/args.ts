@@ -107,6 +107,9 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
     seen.add(flag);
     let value: string | undefined = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '') return bad(flag, 'needs a value');
+    // `--out --format=csv`: the value was left out; the option after it is not taken for it.
+    if (eq < 0 && (value.startsWith('--') || value === '-h'))
+      return bad(flag, `needs a value ("${value}" is an option; a value starting with "-": ${flag}=VALUE)`);
     value = value.trim();
     if (flag === '--format') {
       if (!(FORMATS as readonly string[]).includes(value))

@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readdirSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sim, small } from './runProcess.js';
+import { ROOT, runProcess, sim, small } from './runProcess.js';
 
 // What a user runs: `npm run sim` is `node scripts/sim.mjs`.
 const dir = mkdtempSync(join(tmpdir(), 'sim-outsider-'));
@@ -40,6 +40,17 @@ describe('the runner facing a clumsy user', { timeout: 120_000 }, () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot write to the standard output: .*ENOSPC/);
     oneLine(r.stderr);
+  });
+
+  it('an --out whose file was left out takes no option after it as its file, and writes nothing', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sim-out-missing-'));
+    const script = join(ROOT, 'scripts', 'sim.mjs');
+    const r = await runProcess(process.execPath, [script, smallFile, '--out', '--format=csv'], cwd);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--out: needs a value');
+    expect(r.stderr).toContain('"--format=csv" is an option');
+    oneLine(r.stderr);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   it('a mistyped preset id says it is neither a file nor a preset, and where presets are listed', async () => {

@@ -93,6 +93,11 @@ describe('sim CLI arguments', () => {
     [['x.json', '--compare', 'para,full,para'], '--compare'],
     [['x.json', '--compare', 'para,{"base":"para"}'], '--compare'],
     [['x.json', '--compare', '{"base":"para","cpuCaps":true},{"cpuCaps":true,"base":"para"}'], '--compare'],
+    // A value left out takes no option after it as the value.
+    [['x.json', '--out', '--format=csv'], '--out'],
+    [['x.json', '--out', '--duration', '5'], '--out'],
+    [['x.json', '--mode', '--format', 'csv'], '--mode'],
+    [['x.json', '--out', '--help'], '--out'],
   ])('rejects %j naming %s', (argv, flag) => {
     const r = parseArgs(argv);
     expect(r.ok).toBe(false);
