@@ -111,9 +111,10 @@ export const DEFAULTS: Config = {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** `--port 4000`, `--port=4000` → { port: '4000' } */
-function parseFlags(argv: readonly string[]): Map<string, string> {
+/** `--port 4000`, `--port=4000` → { port: '4000' }; `twice`: the first flag given more than once. */
+function parseFlags(argv: readonly string[]): { flags: Map<string, string>; twice?: string } {
   const out = new Map<string, string>();
+  let twice: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) throw new ConfigError(a, 'unexpected argument (flags look like --port 3000)');
@@ -124,10 +125,11 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
     // the current one.
     if (value === undefined || value === '' || (eq < 0 && value.startsWith('--')))
       throw new ConfigError(`--${name}`, 'needs a value');
+    if (out.has(name)) twice ??= name;
     out.set(name, value);
     if (eq < 0) i++;
   }
-  return out;
+  return { flags: out, twice };
 }
 
 function int(name: string, raw: string, min: number, max: number): number {
@@ -172,9 +174,11 @@ export function loadConfig(
   env: Record<string, string | undefined> = process.env,
   argv: readonly string[] = process.argv.slice(2),
 ): Config {
-  const flags = parseFlags(argv);
+  const { flags, twice } = parseFlags(argv);
   const known = new Set(Object.values(FIELDS).map((f) => f.flag));
   for (const f of flags.keys()) if (!known.has(f)) throw new ConfigError(`--${f}`, 'unknown flag');
+  // `--data-dir a … --data-dir b`: which one was meant cannot be told, so neither is taken.
+  if (twice !== undefined) throw new ConfigError(`--${twice}`, 'given twice (give each flag once)');
   const raw = (k: keyof Config): [string, string] | undefined => {
     const f = FIELDS[k];
     if (flags.has(f.flag)) return [`--${f.flag}`, flags.get(f.flag) as string];

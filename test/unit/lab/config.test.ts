@@ -81,6 +81,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, ['--client-dir', ''])).toThrow(/^--client-dir: needs a value/);
   });
 
+  it('refuses a flag given twice, naming it, rather than the last one silently winning', () => {
+    expect(() => loadConfig({}, ['--data-dir', '/srv/a', '--data-dir', '/srv/b'])).toThrow(
+      /^--data-dir: given twice/,
+    );
+    expect(() => loadConfig({}, ['--port=4000', '--max-labs', '3', '--port', '5000'])).toThrow(
+      /^--port: given twice/,
+    );
+    // An unknown flag is said to be unknown, however often it is given.
+    expect(() => loadConfig({}, ['--prot', '1', '--prot', '2'])).toThrow(/^--prot: unknown flag/);
+  });
+
   it('refuses DATA_DIR set to nothing (it would fall back to ./data), unless a flag names the folder', () => {
     expect(() => loadConfig({ DATA_DIR: '' }, [])).toThrow(/^DATA_DIR: is set but empty/);
     expect(loadConfig({ DATA_DIR: '' }, ['--data-dir', '/srv/labs']).dataDir).toBe('/srv/labs');
