@@ -50,7 +50,10 @@ export interface JoinDeps {
 }
 
 export class Joins {
-  /** Joins waiting for a lab being restored, by connection. */
+  /**
+   * Joins waiting for a lab being restored, by connection and lab (a connection may wait for
+   * several labs at once; {@link waitKey}).
+   */
   private readonly waitingFor = new Map<string, { socket: IoSocket; join: JoinMessage; r: Replies }>();
   /** Joins by client address, across its connections. */
   private readonly fromAddress: KeyedBuckets;
@@ -61,9 +64,9 @@ export class Joins {
     this.fromAddress = new KeyedBuckets(this.addressBudget.rate, this.addressBudget.burst);
     d.registry.onSettled((id) => {
       const lab = d.registry.get(id);
-      for (const [sid, w] of this.waitingFor) {
+      for (const [key, w] of this.waitingFor) {
         if (w.join.lab !== id) continue;
-        this.waitingFor.delete(sid);
+        this.waitingFor.delete(key);
         if (lab) this.joinLab(w.socket, w.r, lab, w.join, undefined);
         else
           w.socket.emit('error', {
@@ -103,11 +106,15 @@ export class Joins {
     r.handle('leave', (msg, ack) => {
       const p = parseInput(LabRefSchema, msg);
       if (!p.ok) return r.invalid(ack, p.error);
+      // A lab left before its restore is done sends no snapshot when it is back.
+      this.waitingFor.delete(waitKey(socket, p.data.lab));
       void socket.leave(roomOf(p.data.lab));
       if (registry.get(p.data.lab)) broadcast.tellViewers(p.data.lab);
       r.reply(ack, { ok: true, data: { lab: p.data.lab } });
     });
-    socket.on('disconnect', () => this.waitingFor.delete(socket.id));
+    socket.on('disconnect', () => {
+      for (const [key, w] of this.waitingFor) if (w.socket === socket) this.waitingFor.delete(key);
+    });
   }
 
   /** A parsed join: a running lab, one being restored, or one another process runs. */
@@ -120,7 +127,7 @@ export class Joins {
     if (listed) return void listed.then(() => this.join(socket, r, msg, ack));
     // A saved lab still being restored: the join is answered now, the snapshot follows when it is back.
     if (registry.isRestoring(msg.lab)) {
-      this.waitingFor.set(socket.id, { socket, join: msg, r });
+      this.waitingFor.set(waitKey(socket, msg.lab), { socket, join: msg, r });
       return r.reply(ack, { ok: true, data: { lab: msg.lab, restoring: true } });
     }
     const lab = registry.get(msg.lab);
@@ -212,4 +219,9 @@ export class Joins {
     socket.emit('snapshot', { ...snap.data, you: socket.data.by });
     this.d.byAddress.add(addressOf(socket), waiting(socket).bytes - before);
   }
+}
+
+/** The key of a connection's join waiting for a lab's restore. */
+function waitKey(socket: IoSocket, lab: string): string {
+  return JSON.stringify([socket.id, lab]);
 }
