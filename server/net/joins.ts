@@ -5,6 +5,7 @@
  * frames come through the adapter) with its snapshot asked of its owner.
  */
 import type { Logger } from 'pino';
+import type { ApiError } from '../../shared/protocol.js';
 import { parseInput } from '../../shared/commands.js';
 import { JoinSchema, LabRefSchema, type JoinMessage } from '../../shared/inbound.js';
 import type { Clock } from '../lab/clock.js';
@@ -55,6 +56,11 @@ export class Joins {
    * several labs at once; {@link waitKey}).
    */
   private readonly waitingFor = new Map<string, { socket: IoSocket; join: JoinMessage; r: Replies }>();
+  /**
+   * Joins not done yet (waiting for the connection's name, the saved labs' list, or Redis), by
+   * connection and lab: a `leave` of that lab meanwhile marks them left, and they join nothing.
+   */
+  private readonly joining = new Map<string, Set<Turn>>();
   /** Joins by client address, across its connections. */
   private readonly fromAddress: KeyedBuckets;
   private readonly addressBudget: { rate: number; burst: number };
@@ -101,13 +107,27 @@ export class Joins {
           },
         });
       }
-      this.join(socket, r, p.data, ack);
+      const key = waitKey(socket, p.data.lab);
+      const turn: Turn = { left: false };
+      const turns = this.joining.get(key) ?? new Set<Turn>();
+      this.joining.set(key, turns.add(turn));
+      const done = () => {
+        turns.delete(turn);
+        if (!turns.size && this.joining.get(key) === turns) this.joining.delete(key);
+      };
+      const joined = this.join(socket, r, p.data, ack, turn);
+      if (joined) void joined.finally(done);
+      else done();
     });
     r.handle('leave', (msg, ack) => {
       const p = parseInput(LabRefSchema, msg);
       if (!p.ok) return r.invalid(ack, p.error);
       // A lab left before its restore is done sends no snapshot when it is back.
-      this.waitingFor.delete(waitKey(socket, p.data.lab));
+      const key = waitKey(socket, p.data.lab);
+      this.waitingFor.delete(key);
+      // A join of it not done yet joins nothing (a page switching labs sends both at once).
+      for (const turn of this.joining.get(key) ?? []) turn.left = true;
+      this.joining.delete(key);
       void socket.leave(roomOf(p.data.lab));
       if (registry.get(p.data.lab)) broadcast.tellViewers(p.data.lab);
       r.reply(ack, { ok: true, data: { lab: p.data.lab } });
@@ -117,14 +137,24 @@ export class Joins {
     });
   }
 
-  /** A parsed join: a running lab, one being restored, or one another process runs. */
-  private join(socket: IoSocket, r: Replies, msg: JoinMessage, ack: unknown): void {
+  /**
+   * A parsed join: a running lab, one being restored, or one another process runs. A promise when
+   * it is answered later.
+   */
+  private join(
+    socket: IoSocket,
+    r: Replies,
+    msg: JoinMessage,
+    ack: unknown,
+    turn: Turn,
+  ): Promise<void> | void {
     const { registry, remote, logger } = this.d;
+    if (turn.left) return r.reply(ack, leftMeanwhile(msg.lab));
     // Its snapshot says its name: given once the saved labs' logs are read, just after start.
-    if (socket.data.naming) return void socket.data.naming.then(() => this.join(socket, r, msg, ack));
+    if (socket.data.naming) return socket.data.naming.then(() => this.join(socket, r, msg, ack, turn));
     // Just after start the saved labs are still being listed: answer once it is known which.
     const listed = registry.whenListed();
-    if (listed) return void listed.then(() => this.join(socket, r, msg, ack));
+    if (listed) return listed.then(() => this.join(socket, r, msg, ack, turn));
     // A saved lab still being restored: the join is answered now, the snapshot follows when it is back.
     if (registry.isRestoring(msg.lab)) {
       this.waitingFor.set(waitKey(socket, msg.lab), { socket, join: msg, r });
@@ -134,7 +164,7 @@ export class Joins {
     if (lab) return this.joinLab(socket, r, lab, msg, ack);
     if (!remote) return r.reply(ack, { ok: false, error: missingLab(registry, msg.lab) });
     const opts = { historyS: msg.historyS, metrics: msg.metrics };
-    void this.joinRemote(socket, r, remote, msg.lab, opts, ack).catch((err: unknown) => {
+    return this.joinRemote(socket, r, remote, msg.lab, opts, ack, turn).catch((err: unknown) => {
       logger.error({ err, client: socket.data.by }, 'error joining a lab of another process');
       r.reply(ack, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
     });
@@ -196,9 +226,11 @@ export class Joins {
     id: string,
     opts: SnapshotOptions,
     ack: unknown,
+    turn: Turn,
   ): Promise<void> {
     if (!(await remote.exists(id)))
       return r.reply(ack, { ok: false, error: missingLab(this.d.registry, id) });
+    if (turn.left) return r.reply(ack, leftMeanwhile(id));
     const room = roomOf(id);
     if (this.maxJoined(socket, r, room, ack) || this.unread(socket, r, ack)) return;
     await socket.join(room);
@@ -209,11 +241,13 @@ export class Joins {
     // An owner found silent at the last check may have been taken over since: its lease, read
     // again, says whether a snapshot can come (else the viewer waits for a word that came already).
     if (held === 'owner' && !(await remote.ownerSilent(id))) held = null;
+    if (turn.left) return;
     if (held) {
       remote.toldHeld(id);
       return void socket.emit('held', { lab: id, held });
     }
     const snap = await remote.snapshot(id, socket.data.canControl, opts);
+    if (turn.left) return;
     if (!snap.ok) return void socket.emit('error', snap.error);
     const before = waiting(socket).bytes;
     socket.emit('snapshot', { ...snap.data, you: socket.data.by });
@@ -221,7 +255,24 @@ export class Joins {
   }
 }
 
-/** The key of a connection's join waiting for a lab's restore. */
+/** The key of a connection's join of a lab (waiting for its restore, or not done yet). */
 function waitKey(socket: IoSocket, lab: string): string {
   return JSON.stringify([socket.id, lab]);
+}
+
+/** One join of a lab by a connection, until it is done: `left` once the connection left that lab. */
+interface Turn {
+  left: boolean;
+}
+
+/** The answer of a join the connection's own `leave` of that lab overtook: nothing was joined. */
+function leftMeanwhile(lab: string): { ok: false; error: ApiError } {
+  return {
+    ok: false,
+    error: {
+      code: 'CONFLICT',
+      message: `lab "${lab}" was left before this join was done: not joined`,
+      path: 'lab',
+    },
+  };
 }
