@@ -161,7 +161,7 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
   app.use('/api', labs, misc, wrongMethod([labs, misc]));
   app.use('/api', (_req, res) => sendError(res, apiError('NOT_FOUND', 'no such endpoint')));
   app.use(serveDashboard(config.clientDir), wrongMethod([health]));
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const e = err as { type?: string; status?: number; message?: string };
     if (e?.type === 'duplicate.key' && e.message)
@@ -183,6 +183,19 @@ export async function createApp(deps: AppDeps): Promise<LabServer> {
       );
     if (e?.type === 'entity.too.large') {
       return sendError(res, apiError('LIMIT_EXCEEDED', `the request body is larger than ${MAX_BODY}`), 413);
+    }
+    // A body labelled gzip, deflate or br whose bytes are not (zlib's Z_DATA_ERROR, "incorrect header check").
+    const zlib = (err as { code?: unknown })?.code;
+    if (e?.status === 400 && typeof zlib === 'string' && /^(Z_|ERR_BROTLI|ERR__ERROR_FORMAT)/.test(zlib)) {
+      const encoding = String(req.headers['content-encoding'] ?? '').slice(0, 40);
+      return sendError(
+        res,
+        apiError(
+          'INVALID_INPUT',
+          `Content-Encoding: the body is not ${encoding} data (${e.message}): send it compressed as labelled, or unlabelled`,
+          'Content-Encoding',
+        ),
+      );
     }
     if (e?.status === 404) return sendError(res, apiError('NOT_FOUND', 'not found'));
     // The dashboard's files: a path that climbs out of its folder, or that cannot be decoded.

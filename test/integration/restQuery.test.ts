@@ -157,6 +157,21 @@ describe('bodies in another format', () => {
     expect(packed.body.error.message).toMatch(/br2/);
   });
 
+  it('a body labelled compressed that is not is refused naming Content-Encoding, and changes nothing', async () => {
+    const before = await labState();
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const r = await http(`${api}/labs/q/clock`, {
+        method: 'POST',
+        raw: '{"action":"pause"}',
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+      });
+      expect(r.status, r.text).toBe(400);
+      expect(r.body.error).toMatchObject({ code: 'INVALID_INPUT', path: 'Content-Encoding' });
+      expect(r.body.error.message).toContain(`Content-Encoding: the body is not ${encoding} data`);
+    }
+    expect((await labState()).paused).toBe(before.paused);
+  });
+
   it('JSON that is not an object or an array says what is expected', async () => {
     const r = await http(`${api}/labs/q/commands`, { method: 'POST', raw: 'null' });
     expect(r.status).toBe(400);
