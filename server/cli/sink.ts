@@ -47,12 +47,22 @@ export function writeAll(fd: number, b: Buffer): void {
 }
 
 /**
+ * Control characters (but the line's end), and those that reverse the text after them, as `\u001b`:
+ * a message quotes what a scenario file holds (an unknown field's name), and a terminal would
+ * obey them (set its title, its colours, clear the screen) instead of showing them.
+ */
+// eslint-disable-next-line no-control-regex -- these are what is escaped
+const UNSHOWN = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const shown = (text: string): string =>
+  text.replace(UNSHOWN, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
  * A message on stderr, written straight to its file descriptor: a run that only reports at the
  * end does not pay for building `process.stderr` at start.
  */
 export function say(text: string): void {
   try {
-    writeAll(2, Buffer.from(text, 'utf8'));
+    writeAll(2, Buffer.from(shown(text), 'utf8'));
   } catch (e) {
     // Nobody reads the messages any more: the run's outcome is its exit code.
     if (!(e instanceof OutputClosed)) throw e;

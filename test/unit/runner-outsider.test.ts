@@ -53,6 +53,21 @@ describe('the runner facing a clumsy user', { timeout: 120_000 }, () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it('a field name holding terminal control characters is named escaped, never written to the terminal as is', async () => {
+    // Sets the terminal's title and colour, and reverses the text after it, when printed as is.
+    const key = '\u001b]0;pwned\u0007\u001b[31mred\u202e\u009bx';
+    const unknownField = file('escapes.json', JSON.stringify({ ...small, [key]: 1 }));
+    const unknownParam = file('escapes-param.json', JSON.stringify({ ...small, params: { [key]: 1 } }));
+    for (const f of [unknownField, unknownParam]) {
+      const r = await sim([f]);
+      expect(r.code).toBe(2);
+      // eslint-disable-next-line no-control-regex -- what must not reach the terminal
+      expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(r.stderr).toContain('\\u001b]0;pwned\\u0007\\u001b[31mred\\u202e\\u009bx');
+      oneLine(r.stderr);
+    }
+  });
+
   it('a mistyped preset id says it is neither a file nor a preset, and where presets are listed', async () => {
     const r = await sim(['demo-lab']);
     expect(r.code).toBe(2);
