@@ -8,12 +8,13 @@
  * not read at all counts as damaged the same way.
  */
 import { z } from 'zod';
-import { formatPath, ModeSpecSchema, parseCommand, type Result } from '../../shared/commands.js';
+import { formatPath, MAX_NAME, ModeSpecSchema, parseCommand, type Result } from '../../shared/commands.js';
 import { validateScenario } from '../scenario.js';
 import { ClockActionSchema, MAX_BATCH, MAX_SPEED, MIN_SPEED, RequestIdSchema } from '../../shared/inbound.js';
 import { PALETTE } from '../../shared/colors.js';
 import { REMEMBERED_IDS } from './requestIds.js';
 import { KEPT_REMOVED } from './colorBook.js';
+import { fitName } from './naming.js';
 import type { LogRecord } from './lab.js';
 import type { ClockRecord } from './clockActions.js';
 import type { LabMeta, LabSnapshot, PartNames, RawLab } from './store.js';
@@ -258,7 +259,15 @@ export function parseStoredLab(id: string, raw: RawLab): Result<StoredLab, strin
   if (!m.ok) return m;
   if (m.data.id !== id)
     return { ok: false, error: `${n.meta}: id: "${m.data.id}" is not this lab's ${n.home} "${id}"` };
-  const scenario = validateScenario(m.data.scenario);
+  // A name over MAX_NAME, as earlier versions saved a second lab of a long name or a fork: cut, the
+  // lab kept (refused, the whole lab would be quarantined for its name).
+  const saved = m.data.scenario as { name?: unknown } | null;
+  const long = typeof saved?.name === 'string' && saved.name.length > MAX_NAME ? saved.name : undefined;
+  if (long !== undefined)
+    notes.push(
+      `${n.meta}: scenario.name: ${long.length} characters, over the ${MAX_NAME} a name may have; cut`,
+    );
+  const scenario = validateScenario(long === undefined ? m.data.scenario : { ...saved, name: fitName(long) });
   if (!scenario.ok) return { ok: false, error: `${n.meta}: scenario.${scenario.error.message}` };
   const meta: LabMeta = { ...m.data, version: 1, scenario: scenario.data };
   const engines = meta.compare ? 2 : 1;

@@ -6,7 +6,7 @@
  * ("meta.json: scenario.name: Too big") and its recorded session refused by the runner and by
  * `POST /api/labs`. Real app on port 0, real DATA_DIR, restarted on it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenarioJson } from '../../server/scenario.js';
@@ -91,6 +91,30 @@ describe('lab names at the longest a scenario allows', () => {
     try {
       for (const id of made) expect(b.server.registry.get(id), id).toBeDefined();
       expect(existsSync(path.join(a.dataDir, 'quarantine'))).toBe(false);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('a lab saved with a longer name (as before names were held to it) comes back, its name cut', async () => {
+    const a = await startServer();
+    dirs.push(a.dataDir);
+    const made = await http(`${a.url}/api/labs`, { method: 'POST', body: { id: 'old', scenario } });
+    expect(made.status, made.text).toBe(201);
+    await a.close();
+    const file = path.join(a.dataDir, 'labs', 'old', 'meta.json');
+    const meta = JSON.parse(readFileSync(file, 'utf8'));
+    meta.scenario.name = `${'L'.repeat(199)}\u{1F600} · container vs para`;
+    writeFileSync(file, JSON.stringify(meta));
+
+    const b = await startServer({ dataDir: a.dataDir });
+    try {
+      const back = b.server.registry.get('old');
+      expect(back, 'restored').toBeDefined();
+      expect(back!.scenario.name).toBe('L'.repeat(199));
+      expect(existsSync(path.join(a.dataDir, 'quarantine'))).toBe(false);
+      const file = await http(`${b.url}/api/labs/old/scenario?download`);
+      expect(parseScenarioJson(file.text, { runner: true }).ok).toBe(true);
     } finally {
       await b.close();
     }
