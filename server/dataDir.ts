@@ -9,8 +9,8 @@ import path from 'node:path';
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
-/** Make `dir` (and its parents) one folder at a time. */
-async function makeFolder(dir: string): Promise<void> {
+/** Make `dir` (and its parents) one folder at a time; a message says "it" of `named` (DATA_DIR), else its path. */
+async function makeFolder(dir: string, named: string): Promise<void> {
   const exists = await stat(dir).then(
     (s) => s,
     () => undefined,
@@ -21,9 +21,10 @@ async function makeFolder(dir: string): Promise<void> {
     (s) => (s.isSymbolicLink() ? readlink(dir) : undefined),
     () => undefined,
   );
-  if (link !== undefined) throw new Error(`it is a symbolic link to ${link}, which does not exist`);
+  if (link !== undefined)
+    throw new Error(`${dir === named ? 'it' : dir} is a symbolic link to ${link}, which does not exist`);
   const parent = path.dirname(dir);
-  if (parent !== dir) await makeFolder(parent);
+  if (parent !== dir) await makeFolder(parent, named);
   await mkdir(dir).catch((e: unknown) => {
     if (code(e) !== 'EEXIST') throw new Error(`cannot make ${dir} (${code(e) ?? String(e)})`);
   });
@@ -31,6 +32,6 @@ async function makeFolder(dir: string): Promise<void> {
 
 /** Make DATA_DIR and its `labs` folder; throws an Error saying why it cannot. */
 export async function prepareDataDir(dataDir: string): Promise<void> {
-  await makeFolder(dataDir);
-  await makeFolder(path.join(dataDir, 'labs'));
+  await makeFolder(dataDir, dataDir);
+  await makeFolder(path.join(dataDir, 'labs'), dataDir);
 }

@@ -66,6 +66,23 @@ describe('a DATA_DIR the server cannot use', () => {
     );
   }, 30_000);
 
+  it('a symbolic link to nothing inside it, or above it, is named, not taken for DATA_DIR itself', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'data-link-'));
+    dirs.push(dir);
+    const labs = path.join(dir, 'labs');
+    symlinkSync('/nonexistent/disk/labs', labs);
+    const inside = await run(dir);
+    expect(inside.code).toBe(1);
+    expect(inside.out).toContain(
+      `cannot use DATA_DIR ${dir}: ${labs} is a symbolic link to /nonexistent/disk/labs, which does not exist`,
+    );
+    const mount = path.join(dir, 'mnt');
+    symlinkSync('/nonexistent/disk', mount);
+    const above = await run(path.join(mount, 'data'));
+    expect(above.code).toBe(1);
+    expect(above.out).toContain(`${mount} is a symbolic link to /nonexistent/disk, which does not exist`);
+  }, 30_000);
+
   it('a folder where nothing can be made stops the server naming it, at once', async () => {
     const { code, out } = await run('/proc/1');
     expect(code).toBe(1);
