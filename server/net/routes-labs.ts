@@ -249,8 +249,14 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
     // A metric named twice is one series (each name would otherwise cost a pass over the history).
     const asked = [...new Set(q.data.metrics?.split(',') ?? ['latencyP99Ms', 'cpuGranted', 'cpuUtil'])];
     const known = new Set<string>([...VPS_METRICS, ...HOST_METRICS]);
+    // An empty name (`metrics=`, or a comma too many) would have answered ok with no series at all.
+    if (asked.includes(''))
+      return sendError(
+        res,
+        apiError('INVALID_INPUT', 'metrics: an empty name: give metric names separated by commas', 'metrics'),
+      );
     const unknown = asked.find((m) => !known.has(m));
-    if (unknown)
+    if (unknown !== undefined)
       return sendError(
         res,
         apiError('INVALID_INPUT', `metrics: unknown metric "${unknown.slice(0, 40)}"`, 'metrics'),

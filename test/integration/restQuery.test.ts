@@ -43,6 +43,9 @@ describe('query parameters are checked like bodies', () => {
     ['metrics.csv?form=3', 'form'],
     ['scenario?side=1', 'side'],
     ['scenario?side=one', 'side'],
+    // No metric named at all (an empty answer, ok, before), or an empty name among them.
+    ['history?metrics=', 'metrics'],
+    ['history?metrics=cpuGranted,,cpuUtil', 'metrics'],
   ])('GET /labs/q/%s is a 400 naming %s', async (query, field) => {
     const r = await http(`${api}/labs/q/${query}`);
     expect(r.status, r.text.slice(0, 200)).toBe(400);
