@@ -184,7 +184,7 @@ export const HistoryQuerySchema = z
   .strictObject({
     windowS: z
       .string()
-      .regex(/^\d+(\.\d+)?$/, 'expected seconds: a number above 0')
+      .regex(/^\d+(\.\d+)?$/, 'expected seconds: a number above 0, in digits (300 or 2.5, not 3e2)')
       .transform(urlNumber)
       .pipe(z.number().positive('expected seconds: a number above 0').max(MAX_WINDOW_S))
       .optional(),

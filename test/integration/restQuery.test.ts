@@ -160,6 +160,13 @@ describe('bodies in another format', () => {
     expect(packed.body.error.message).toMatch(/br2/);
   });
 
+  it('a window in seconds written with an exponent is refused saying how to write it', async () => {
+    const r = await http(`${api}/labs/q/history?windowS=1e3`);
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: 'INVALID_INPUT', path: 'windowS' });
+    expect(r.body.error.message).toMatch(/^windowS: .*in digits \(300 or 2\.5, not 3e2\)/);
+  });
+
   it('a body labelled compressed that is not is refused naming Content-Encoding, and changes nothing', async () => {
     const before = await labState();
     for (const encoding of ['gzip', 'deflate', 'br']) {
