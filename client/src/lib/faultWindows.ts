@@ -15,6 +15,10 @@ export interface FaultWindow {
 }
 
 const ENDED = /^(?:\[[^\]]*\] )?(\S+)(?: on (\S+))? ended$/;
+/** A host fault a mode switch ended: "dom0_crash ends: it has no meaning in full". */
+const MEANINGLESS = /^(?:\[[^\]]*\] )?(\S+) ends: it has no meaning in /;
+/** A host fault the mode ignored: "dom0_crash has no meaning in full: nothing happens". */
+const IGNORED = /^(?:\[[^\]]*\] )?(\S+) has no meaning in \S+: nothing happens$/;
 
 /**
  * What the log says of each fault: the spans it saw start and end, and the faults it saw start and
@@ -32,10 +36,14 @@ function readLog(
     open.delete(key);
     closed.push({ t0: start * s, t1: (tick + 1) * s, label: key });
   };
+  // A fault started again while it runs goes on without a gap: its window keeps its first start.
+  const start = (key: string, tick: number): void => {
+    if (!open.has(key)) open.set(key, tick);
+  };
   for (const e of events) {
     const c = e.command;
-    if (c?.type === 'startFault') open.set(`${c.fault} on ${c.vps}`, e.tick);
-    else if (c?.type === 'hostFault') open.set(c.fault, e.tick);
+    if (c?.type === 'startFault') start(`${c.fault} on ${c.vps}`, e.tick);
+    else if (c?.type === 'hostFault') start(c.fault, e.tick);
     else if (c?.type === 'stopFault') close(`${c.fault} on ${c.vps}`, e.tick);
     else if (c?.type === 'removeVps') {
       for (const k of [...open.keys()]) if (k.endsWith(` on ${c.vps}`)) close(k, e.tick);
@@ -44,6 +52,11 @@ function readLog(
     } else if (e.kind === 'faultEnded') {
       const m = ENDED.exec(e.message);
       if (m) close(m[2] ? `${m[1]} on ${m[2]}` : m[1], e.tick);
+    } else if (e.kind === 'info') {
+      const ended = MEANINGLESS.exec(e.message);
+      if (ended) close(ended[1], e.tick);
+      const ignored = IGNORED.exec(e.message);
+      if (ignored && open.get(ignored[1]) === e.tick) open.delete(ignored[1]);
     }
   }
   return { closed, open };
