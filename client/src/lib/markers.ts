@@ -131,7 +131,8 @@ function span(s: number): string {
 
 /**
  * Mode switches, each named: one label per switch, or where the next switch comes before the
- * label would end, one label for the run ("mode → full → para → full"), never cut.
+ * label would end, one label for the run ("mode → full → para → full"), cut only when wider than
+ * the whole plot.
  */
 function modeChains(visible: readonly ChartMarker[], o: MarkerLayoutInput): Candidate[] {
   const out: Candidate[] = [];
@@ -162,7 +163,7 @@ interface Candidate {
   order: number;
   /** Drawn from its right edge leftwards (events ahead beyond the window, pinned to the edge). */
   pinned?: boolean;
-  /** Never cut (mode switches). */
+  /** Not cut to the usual label width, only to the plot's (mode switches). */
   whole?: boolean;
   /** The markers it names, whole (its own label and suffix when absent). */
   full?: string[];
@@ -239,8 +240,15 @@ export function layoutMarkers(
     let text = c.whole ? c.label : fit(c.pinned ? maxLabelPx + PINNED_EXTRA_PX : maxLabelPx);
     let w = o.measure(text);
     const span = o.right - (Number.isFinite(left) ? left : o.right - Math.max(w, 1));
-    if (w > span && !c.whole) {
-      text = fit(span);
+    // A mode switch wider than the plot (a phone's compare view) first drops the name of the lab
+    // it was inherited from, then is cut like any other label: the plot's edge would cut it unsaid.
+    const prefix = c.head.from !== undefined ? `${c.head.from}: ` : '';
+    if (w > span && c.whole && prefix && text.startsWith(prefix)) {
+      text = text.slice(prefix.length);
+      w = o.measure(text);
+    }
+    if (w > span) {
+      text = c.whole ? truncate(text, span, o.measure) : fit(span);
       w = o.measure(text);
     }
     let x: number;

@@ -336,3 +336,26 @@ describe('a compare fork’s inherited past', () => {
     ]);
   });
 });
+
+describe('a mode switch on a plot narrower than its label', () => {
+  // A phone's compare view: each side's plot is about 95 px wide.
+  const narrow = { min: 0, max: 60, toPx: (t: number) => 40 + t * 1.5, left: 40, right: 130, measure };
+
+  it('an inherited switch drops its source lab’s name before anything else', () => {
+    const [l] = layoutMarkers(
+      [m(16, 'Demo lab 3: mode → full', { kind: 'mode', from: 'Demo lab 3' })],
+      narrow,
+    ).labels;
+    expect(l.text).toBe('mode → full');
+    expect(l.full).toEqual(['Demo lab 3: mode → full']);
+    expect(l.x).toBeGreaterThanOrEqual(40);
+    expect(l.x + l.w).toBeLessThanOrEqual(130);
+  });
+
+  it('one still wider than the plot is cut with an ellipsis, never past the plot’s edge', () => {
+    const [l] = layoutMarkers([m(16, 'mode → full → para → full', { kind: 'mode' })], narrow).labels;
+    expect(l.text.endsWith('…')).toBe(true);
+    expect(l.x).toBeGreaterThanOrEqual(40);
+    expect(l.x + l.w).toBeLessThanOrEqual(130);
+  });
+});
