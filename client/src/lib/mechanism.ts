@@ -65,6 +65,16 @@ export function mechanism(resource: Resource, mode: ModeSpec, victim?: VpsMetric
   }
 }
 
+/**
+ * Whether the mode holds a VPS to its plan's CPU cap: a fixed quota always does; under shares
+ * Xen's credit cap is off unless the mode asks for it (`cpuCaps`), cgroups' cpu.max is on.
+ */
+export function capEnforced(mode: ModeSpec): boolean {
+  if (!isShared(mode)) return true;
+  if (typeof mode !== 'string' && mode.cpuCaps !== undefined) return mode.cpuCaps;
+  return base(mode) !== 'para';
+}
+
 /** What enforces a VPS's CPU cap under this mode. */
 export function capName(mode: ModeSpec): string {
   if (!isShared(mode)) return 'fixed quota';
