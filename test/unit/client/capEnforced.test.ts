@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModeSpec } from '../../../shared/protocol.js';
 import { capEnforced } from '../../../client/src/lib/mechanism.js';
+import { resolveMode } from '../../../server/sim/profiles.js';
 
 describe('capEnforced', () => {
   it('holds under fixed quotas and cpu.max, not under Xen’s credit cap unless the mode asks for it', () => {
@@ -10,5 +11,24 @@ describe('capEnforced', () => {
     expect(capEnforced({ base: 'para', cpuCaps: true })).toBe(true);
     expect(capEnforced({ base: 'container', cpuCaps: false })).toBe(false);
     expect(capEnforced({ base: 'para', cpuPolicy: 'quota' })).toBe(true);
+  });
+
+  it('says what the engine does, for every mode and override that bears on caps', () => {
+    const bases = ['full', 'hosted', 'para', 'container'] as const;
+    const policies = [undefined, 'quota', 'share'] as const;
+    const caps = [undefined, true, false];
+    let checked = 0;
+    for (const base of bases)
+      for (const cpuPolicy of policies)
+        for (const cpuCaps of caps) {
+          const spec: ModeSpec = {
+            base,
+            ...(cpuPolicy ? { cpuPolicy } : {}),
+            ...(cpuCaps !== undefined ? { cpuCaps } : {}),
+          };
+          expect(capEnforced(spec), JSON.stringify(spec)).toBe(resolveMode(spec).cpuCaps);
+          checked++;
+        }
+    expect(checked).toBe(36);
   });
 });
