@@ -46,12 +46,16 @@ function bootId(): string | undefined {
   }
 }
 
-/** When process `pid` started, in clock ticks since boot (Linux /proc), else undefined. */
-function startOf(pid: number): string | undefined {
+/**
+ * Process `pid`'s state letter and when it started, in clock ticks since boot (Linux /proc), else
+ * undefined.
+ */
+function statOf(pid: number): { state: string; start: string } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces and parentheses): state is field 3, start time 22.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0], start: fields[19] };
   } catch {
     return undefined;
   }
@@ -77,8 +81,10 @@ function ownerLives(rec: LockRecord, holdsHere: () => boolean): boolean {
   if (pid === process.pid) return holdsHere();
   const boot = bootId();
   if (typeof rec.boot === 'string' && boot !== undefined && rec.boot !== boot) return false;
-  const start = startOf(pid);
-  if (typeof rec.start === 'string' && start !== undefined && rec.start !== start) return false;
+  const stat = statOf(pid);
+  if (typeof rec.start === 'string' && stat !== undefined && rec.start !== stat.start) return false;
+  // A zombie (killed, its parent never reaping it) or a dead process holds no file and writes nothing.
+  if (stat !== undefined && (stat.state === 'Z' || stat.state === 'X')) return false;
   return isAlive(pid);
 }
 
@@ -142,7 +148,7 @@ const ownRecord = (): Owner & { startedAt: string } => ({
   pid: process.pid,
   startedAt: new Date().toISOString(),
   boot: bootId(),
-  start: startOf(process.pid),
+  start: statOf(process.pid)?.start,
 });
 
 /**
