@@ -7,6 +7,7 @@
 import type { LabEvent, LabState } from '../../../shared/protocol.js';
 import { unloggedFaults } from './faultWindows.js';
 import { markerFor, type Marker } from './eventMarker.js';
+import { effectiveUpcoming } from './upcoming.js';
 
 /** A chart marker: something that happened, or (`ahead`) a scheduled event that has not fired yet. */
 export type ChartMarker = Marker & { ahead?: boolean };
@@ -16,10 +17,14 @@ export function markersFor(markers: readonly Marker[], side: number): Marker[] {
   return markers.filter((m) => m.side === undefined || m.side === side);
 }
 
-/** The scenario's events still ahead, as markers (from the lab state the server sends). */
+/**
+ * The scenario's events still ahead, as markers (from the lab state the server sends); a stop that
+ * will find its fault not running (stopped by hand already) is not one: it would count down to
+ * nothing.
+ */
 export function upcomingMarkers(state: LabState | null): ChartMarker[] {
   const out: ChartMarker[] = [];
-  for (const e of state?.upcoming ?? []) {
+  for (const e of effectiveUpcoming(state)) {
     const m = markerFor(
       { tick: e.tick, kind: 'command', by: 'scenario', message: '', command: e.command },
       state!.tickMs,

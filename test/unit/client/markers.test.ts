@@ -145,6 +145,7 @@ describe('a label with room on neither side of its line', () => {
 describe('scheduled events ahead', () => {
   const state = {
     tickMs: 100,
+    faults: [],
     upcoming: [
       { tick: 300, command: { type: 'startFault', vps: 'batch-1', fault: 'io_storm' } },
       { tick: 750, command: { type: 'stopFault', vps: 'batch-1', fault: 'io_storm' } },
