@@ -115,3 +115,18 @@ function cause(input: ExplainInput): Cause {
   }
   return noNeighbourCause(input);
 }
+
+/** How alarming an explanation line is, in the colours the card's badge uses. */
+export type Severity = 'fault' | 'warn' | 'note';
+
+/**
+ * The line's severity, from the VPS's state and the thresholds the line itself uses: red for a VPS
+ * the engine calls degraded, DNR, down or rebooting; amber for one still running but suffering (p99
+ * ×1.5 or 1 % of good responses lost); a plain note for a running VPS near its isolated latency
+ * ("p99 ×1.1: … combined load"), which is no alarm.
+ */
+export function explanationSeverity(v: VpsMetrics | undefined): Severity {
+  if (!v) return 'note';
+  if (v.state !== 'running') return 'fault';
+  return p99Ratio(v) >= P99_RATIO_THRESHOLD || v.degradation >= DEGRADATION_THRESHOLD ? 'warn' : 'note';
+}
