@@ -259,3 +259,30 @@ export function gatedEngines(): { engines: EngineFactory; release: () => void } 
   };
   return { engines, release };
 }
+
+/**
+ * The real app again on `dataDir` (saved by an earlier run), on 127.0.0.1 port 0, every engine
+ * build held until `release()`: its labs stay being restored until the test lets them go.
+ */
+export async function restartHeld(
+  dataDir: string,
+): Promise<{ url: string; server: LabServer; release: () => void }> {
+  const { engines, release } = gatedEngines();
+  const logger = silentLogger();
+  const config: Config = {
+    ...DEFAULTS,
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    clientDir: path.join(dataDir, 'no-client'),
+  };
+  const server = await createApp({
+    config,
+    clock: new ManualClock(1000),
+    logger,
+    store: await openFileStore(dataDir, logger),
+    engines,
+  });
+  const { url } = await server.listen();
+  return { url, server, release };
+}

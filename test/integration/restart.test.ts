@@ -9,10 +9,10 @@ import { silentLogger } from '../../server/log.js';
 import { createApp } from '../../server/net/app.js';
 import {
   client,
-  gatedEngines,
   http,
   removeDir,
   request,
+  restartHeld,
   settle,
   startServer,
   type TestServer,
@@ -178,17 +178,7 @@ describe('while saved labs are being restored', () => {
     a.advance(3000);
     await a.close();
     // Engines for restored labs wait for the test to let them through: the restore is under way.
-    const { engines, release } = gatedEngines();
-    const logger = silentLogger();
-    const config = { ...DEFAULTS, port: 0, host: '127.0.0.1', dataDir: a.dataDir, clientDir: a.dataDir };
-    const b = await createApp({
-      config,
-      clock: new ManualClock(1000),
-      logger,
-      store: await openFileStore(a.dataDir, logger),
-      engines,
-    });
-    const { url } = await b.listen();
+    const { url, server: b, release } = await restartHeld(a.dataDir);
     try {
       const rest = await http(`${url}/api/labs/slow`);
       expect(rest.status).toBe(503);

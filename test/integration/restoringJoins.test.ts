@@ -5,15 +5,9 @@
  * back; a lab it left sends it nothing. The real app on port 0, a real DATA_DIR saved by an earlier
  * run, its restore held until the test lets it go.
  */
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULTS, type Config } from '../../server/config.js';
-import { ManualClock } from '../../server/lab/clock.js';
-import { openFileStore } from '../../server/lab/fileStore.js';
-import { silentLogger } from '../../server/log.js';
-import { createApp } from '../../server/net/app.js';
 import type { SnapshotMessage } from '../../shared/protocol.js';
-import { client, gatedEngines, removeDir, request, startServer, type Client } from './helpers.js';
+import { client, removeDir, request, restartHeld, startServer, type Client } from './helpers.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -38,24 +32,7 @@ describe('joins of labs being restored', () => {
     first.advance(1000);
     await first.close();
 
-    const { engines, release } = gatedEngines();
-    const config: Config = {
-      ...DEFAULTS,
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: first.dataDir,
-      clientDir: path.join(first.dataDir, 'no-client'),
-    };
-    const logger = silentLogger();
-    const clock = new ManualClock(1000);
-    const server = await createApp({
-      config,
-      clock,
-      logger,
-      store: await openFileStore(first.dataDir, logger),
-      engines,
-    });
-    const { url } = await server.listen();
+    const { url, server, release } = await restartHeld(first.dataDir);
     cleanup.push(async () => {
       release();
       await server.close();

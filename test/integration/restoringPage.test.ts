@@ -3,17 +3,11 @@
  * (connectLab + LabClient) against the real server, whose restore is held until the test lets it
  * go. The page shows "restoring", not an error, and opens the lab by itself once it is back.
  */
-import path from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULTS, type Config } from '../../server/config.js';
-import { ManualClock } from '../../server/lab/clock.js';
-import { openFileStore } from '../../server/lab/fileStore.js';
-import { silentLogger } from '../../server/log.js';
-import { createApp, type LabServer } from '../../server/net/app.js';
 import { LabClient } from '../../client/src/lib/lab.svelte.js';
 import { connectLab } from '../../client/src/lib/connect.js';
-import { gatedEngines, removeDir, startServer } from './helpers.js';
+import { removeDir, restartHeld, startServer } from './helpers.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -39,23 +33,7 @@ describe('a page joining a lab still being restored', () => {
     await first.close();
 
     // The same data directory, with every engine build held until `release`.
-    const { engines, release } = gatedEngines();
-    const config: Config = {
-      ...DEFAULTS,
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: first.dataDir,
-      clientDir: path.join(first.dataDir, 'no-client'),
-    };
-    const logger = silentLogger();
-    const server: LabServer = await createApp({
-      config,
-      clock: new ManualClock(1000),
-      logger,
-      store: await openFileStore(first.dataDir, logger),
-      engines,
-    });
-    const { url } = await server.listen();
+    const { url, server, release } = await restartHeld(first.dataDir);
     cleanup.push(async () => {
       release();
       await server.close();
