@@ -132,7 +132,20 @@ function parseFlags(argv: readonly string[]): { flags: Map<string, string>; twic
   return { flags: out, twice };
 }
 
-function int(name: string, raw: string, min: number, max: number): number {
+/**
+ * A command's flags (`--port 4000`, `--port=4000`), each one of `known` given at most once: a
+ * ConfigError names the first flag that is unknown, given twice, or left without a value.
+ */
+export function readFlags(argv: readonly string[], known: ReadonlySet<string>): Map<string, string> {
+  const { flags, twice } = parseFlags(argv);
+  for (const f of flags.keys()) if (!known.has(f)) throw new ConfigError(`--${f}`, 'unknown flag');
+  // `--data-dir a … --data-dir b`: which one was meant cannot be told, so neither is taken.
+  if (twice !== undefined) throw new ConfigError(`--${twice}`, 'given twice (give each flag once)');
+  return flags;
+}
+
+/** `raw` as a whole number from `min` to `max`, else a ConfigError naming `name`. */
+export function int(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
   if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
     throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
@@ -174,11 +187,7 @@ export function loadConfig(
   env: Record<string, string | undefined> = process.env,
   argv: readonly string[] = process.argv.slice(2),
 ): Config {
-  const { flags, twice } = parseFlags(argv);
-  const known = new Set(Object.values(FIELDS).map((f) => f.flag));
-  for (const f of flags.keys()) if (!known.has(f)) throw new ConfigError(`--${f}`, 'unknown flag');
-  // `--data-dir a … --data-dir b`: which one was meant cannot be told, so neither is taken.
-  if (twice !== undefined) throw new ConfigError(`--${twice}`, 'given twice (give each flag once)');
+  const flags = readFlags(argv, new Set(Object.values(FIELDS).map((f) => f.flag)));
   const raw = (k: keyof Config): [string, string] | undefined => {
     const f = FIELDS[k];
     if (flags.has(f.flag)) return [`--${f.flag}`, flags.get(f.flag) as string];

@@ -10,38 +10,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startRedisServer } from '../cluster/redisServer.js';
+import { CLUSTER_USAGE, parseClusterArgs, type ClusterOptions } from './clusterArgs.js';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
-const USAGE = 'usage: npm run cluster -- --workers N (1 to 32, default 2) [--port P (default 3000)] [--help]';
-
-function usage(message: string): never {
-  process.stderr.write(`cluster: ${message}\n${USAGE}\n`);
-  process.exit(2);
-}
-
-function parse(argv: string[]): { workers: number; port: number } {
-  const out = { workers: 2, port: 3000 };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--help' || argv[i] === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
-    }
-    const arg = argv[i];
-    const [flag, inline] = arg.split('=', 2);
-    if (flag !== '--workers' && flag !== '--port') usage(`unknown argument "${arg}"`);
-    const value = inline ?? argv[++i];
-    const n = Number(value);
-    if (value === undefined || !Number.isInteger(n)) usage(`${flag} needs a whole number`);
-    if (flag === '--workers') {
-      if (n < 1 || n > 32) usage('--workers: from 1 to 32');
-      out.workers = n;
-    } else {
-      if (n < 1024 || n > 65_535 - 32) usage('--port: from 1024 to 65503');
-      out.port = n;
-    }
+function parse(argv: string[]): ClusterOptions {
+  const r = parseClusterArgs(argv);
+  if (!r.ok) {
+    process.stderr.write(`cluster: ${r.error.message}\n${CLUSTER_USAGE}\n`);
+    process.exit(2);
   }
-  return out;
+  if (r.help) {
+    process.stdout.write(`${CLUSTER_USAGE}\n`);
+    process.exit(0);
+  }
+  return r.options;
 }
 
 async function main(): Promise<void> {
