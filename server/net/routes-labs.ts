@@ -23,11 +23,11 @@ import {
   HistoryQuerySchema,
   MAX_BATCH,
   ResetSchema,
-  RequestIdSchema,
   ScenarioQuerySchema,
   parseCommandBody,
 } from '../../shared/inbound.js';
 import { readNewLab } from './newLab.js';
+import { readRequestId } from './requestId.js';
 import { fitName } from '../lab/naming.js';
 import { maxPoints, MAX_SERIES_POINTS } from '../../shared/historyLimit.js';
 import { historyAnswer } from './historyAnswer.js';
@@ -47,15 +47,12 @@ type LabRequest = Request<{ id: string }>;
 /** CSV rows written at once before the server turns to other work (a few tens of ms at most). */
 const CSV_PIECE_ROWS = 1000;
 
-/** The header naming a command's or clock action's request id (sent again, it is applied once). */
-export const REQUEST_ID_HEADER = 'idempotency-key';
+export { REQUEST_ID_HEADER } from './requestId.js';
 
 /** The request id a request carries, checked (undefined: none; null: refused, answered here). */
 function requestIdOf(req: Request, res: Response): string | undefined | null {
-  const raw = req.headers[REQUEST_ID_HEADER];
-  if (raw === undefined) return undefined;
-  const id = parseInput(RequestIdSchema, raw, 'Idempotency-Key');
-  if (id.ok) return id.data;
+  const id = readRequestId(req);
+  if (id.ok) return id.id;
   sendError(res, id.error);
   return null;
 }
