@@ -4,14 +4,7 @@
  * edge (server/net), and hands the typed result inward.
  */
 import { z } from 'zod';
-import {
-  CommandSchema,
-  ModeSpecSchema,
-  parseInput,
-  type Command,
-  type ModeSpec,
-  type Result,
-} from './commands.js';
+import { CommandSchema, ModeSpecSchema, parseInput, type Command, type Result } from './commands.js';
 import { VPS_METRICS } from './model.js';
 
 /** Slowest and fastest pace of a lab, × real time. */
@@ -95,7 +88,8 @@ export const CommandBatchSchema = z.array(CommandSchema).min(1).max(MAX_BATCH);
 
 /**
  * REST `POST /api/labs`: neither preset nor scenario starts the `demo` preset; a fork (`from`)
- * takes `compare` and no preset or scenario.
+ * takes `compare` and no preset or scenario. Whether the two modes of `compare` differ is checked
+ * with the profiles they resolve to, by the server (server/sim/compareModes.ts).
  */
 export const CreateLabSchema = z
   .strictObject({
@@ -115,17 +109,8 @@ export const CreateLabSchema = z
       issue('from', 'a fork starts from the running lab: give no "preset" or "scenario"');
     else if (r.from !== undefined && !r.compare)
       issue('compare', 'a fork compares two modes: give "compare"');
-    else if (r.compare && sameMode(r.compare[0], r.compare[1]))
-      issue('compare', 'compare two different modes (both are the same)');
   });
 export type CreateLabRequest = z.infer<typeof CreateLabSchema>;
-
-/** Whether two mode specs name the same mode (`"para"` and `{ "base": "para" }` do). */
-function sameMode(a: ModeSpec, b: ModeSpec): boolean {
-  const norm = (m: ModeSpec) =>
-    JSON.stringify(typeof m === 'string' ? { base: m } : Object.fromEntries(Object.entries(m).sort()));
-  return norm(a) === norm(b);
-}
 
 /** Split a socket `command` into its lab, its request id and the command, all checked. */
 export function parseLabCommand(

@@ -2,6 +2,7 @@
 import { ModeSpecSchema, parseInput, type ModeSpec } from '../../shared/commands.js';
 import { MODE_IDS } from '../../shared/model.js';
 import { UNITS_MODES, type UnitsMode } from '../export/units.js';
+import { sameModeRefusal } from '../sim/compareModes.js';
 
 export const FORMATS = ['json', 'csv', 'summary'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -47,7 +48,8 @@ Options:
   --mode M                   run under mode M instead of the scenario's: full, para, container,
                              hosted, or JSON such as '{"base":"container","containerLimits":false}'
   --compare M1,M2            run the same scenario and events under each mode and report both
-                             (two or more different modes): json gives { meta, runs: [{ mode,
+                             (two or more modes that run differently: para and
+                             {"base":"para","cpuCaps":false} are one): json gives { meta, runs: [{ mode,
                              frames, tickModes, modeSwitches, summary }] }, csv a mode column;
                              a setMode event of the scenario switches every run, and tickModes
                              (per frame), modeSwitches, the mode column and the stderr summary
@@ -134,11 +136,10 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
       for (const p of parts) {
         const m = parseMode(p);
         if (!m.ok) return bad(flag, m.message);
-        const same = modes.findIndex((other) => modeKey(other) === modeKey(m.mode));
-        if (same >= 0)
-          return bad(flag, `mode ${modes.length + 1} is the same as mode ${same + 1} ("${p.trim()}")`);
         modes.push(m.mode);
       }
+      const same = sameModeRefusal(modes);
+      if (same) return bad(flag, same);
       opts.compare = modes;
     } else {
       const d = Number(value);
@@ -168,14 +169,6 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
     return bad('--mode', 'use either --mode or --compare, not both');
   const beside = positional.length === 2 ? { beside: positional[1] } : {};
   return { ok: true, options: { ...opts, scenario: positional[0], ...beside } };
-}
-
-/** A mode's identity whatever its spelling: its base, then its overrides in name order. */
-function modeKey(mode: ModeSpec): string {
-  if (typeof mode === 'string') return JSON.stringify([mode, []]);
-  const { base, ...rest } = mode;
-  const overrides = Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([base, overrides]);
 }
 
 function parseMode(text: string): { ok: true; mode: ModeSpec } | { ok: false; message: string } {

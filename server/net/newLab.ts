@@ -3,6 +3,7 @@ import { parseInput, parseScenario, type Result } from '../../shared/commands.js
 import { CreateLabSchema } from '../../shared/inbound.js';
 import type { ApiError } from '../../shared/protocol.js';
 import { vpsOverLimit, type NewLab } from '../lab/starting.js';
+import { sameModeRefusal } from '../sim/compareModes.js';
 
 /**
  * The request's fields, then a posted scenario's VPS count (before the rest of it is read: a huge
@@ -11,6 +12,9 @@ import { vpsOverLimit, type NewLab } from '../lab/starting.js';
 export function readNewLab(body: unknown, maxVps: number): Result<NewLab, ApiError> {
   const req = parseInput(CreateLabSchema, body ?? {});
   if (!req.ok) return req;
+  const same = req.data.compare && sameModeRefusal(req.data.compare);
+  if (same)
+    return { ok: false, error: { code: 'INVALID_INPUT', message: `compare: ${same}`, path: 'compare' } };
   const { scenario: raw, ...rest } = req.data;
   if (raw === undefined) return { ok: true, data: rest };
   const over = vpsOverLimit(...countVps(raw), maxVps);

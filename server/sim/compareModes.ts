@@ -1,0 +1,42 @@
+/**
+ * Whether the modes of a compare differ: told by the profile each resolves to (server/sim/profiles.ts),
+ * so `"para"` and `{ "base": "para", "cpuCaps": false }` (an override equal to the default) are one
+ * mode, while `{ "base": "para", "cpuCaps": true }` is another. One check for every compare: the
+ * REST body creating a lab and the runner's `--compare`.
+ */
+import type { ModeSpec } from '../../shared/commands.js';
+import { resolveMode } from './profiles.js';
+
+/** A value written with its object keys in name order, so equal profiles give equal text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
+
+/** How a mode is written in a message. */
+const spelled = (mode: ModeSpec): string => (typeof mode === 'string' ? mode : JSON.stringify(mode));
+
+/**
+ * Why a compare of `modes` would be refused (two of them resolve to the same profile: those sides
+ * would run the same mode), or null when every mode differs.
+ */
+export function sameModeRefusal(modes: readonly ModeSpec[]): string | null {
+  const keys = modes.map((m) => canonical(resolveMode(m)));
+  for (let i = 1; i < modes.length; i++) {
+    const j = keys.indexOf(keys[i]);
+    if (j === i) continue;
+    const which = modes.length === 2 ? 'both sides' : `modes ${j + 1} and ${i + 1}`;
+    const how =
+      spelled(modes[i]) === spelled(modes[j])
+        ? `${spelled(modes[i])} given twice`
+        : `${spelled(modes[j])} and ${spelled(modes[i])} resolve to the same profile`;
+    return `${which} would run the same mode (${how}); compare two different modes`;
+  }
+  return null;
+}
