@@ -115,8 +115,10 @@ export const HostSpecSchema = z.strictObject({
 });
 export type HostSpec = z.infer<typeof HostSpecSchema>;
 
+/** The longest a scenario runs (its `durationS`): a week of simulated time, in seconds. */
+export const MAX_DURATION_S = 7 * 86_400;
 /** Latest time a scenario event may name: a week (the longest scenario), in seconds and in ticks. */
-export const MAX_EVENT_S = 7 * 86_400;
+export const MAX_EVENT_S = MAX_DURATION_S;
 export const MAX_EVENT_TICK = (MAX_EVENT_S * 1000) / 10;
 
 /** A scenario event: a command stamped with when it applies (seconds, or an exact tick). */
@@ -163,11 +165,7 @@ export const ScenarioSchema = z.strictObject({
     .max(2 ** 32 - 1)
     .optional(),
   tickMs: z.number().int().min(10).max(10_000).optional(),
-  durationS: z
-    .number()
-    .positive()
-    .max(7 * 86_400)
-    .optional(),
+  durationS: z.number().positive().max(MAX_DURATION_S).optional(),
   mode: ModeSpecSchema,
   host: HostSpecSchema.optional(),
   vps: z

@@ -15,7 +15,7 @@ import { bearer, canControl, controlRefused } from './auth.js';
 import { apiError, noQuery, parseQuery, sendAck, sendData, sendError } from './errors.js';
 import { KeyedBuckets } from './rate.js';
 import { csvValues, ExportBudget, historyValues } from './exports.js';
-import { parseInput } from '../../shared/commands.js';
+import { MAX_DURATION_S, parseInput } from '../../shared/commands.js';
 import {
   ClockActionSchema,
   CsvQuerySchema,
@@ -301,6 +301,16 @@ export function labRoutes({ registry, config, clock, viewers }: LabRoutesDeps): 
       ticks: l.tick,
       name: fitName(l.scenario.name, ' (recorded)'),
     });
+    // A session past the week a scenario holds would be a file the runner and POST /api/labs refuse.
+    if (scenario.durationS !== undefined && scenario.durationS > MAX_DURATION_S)
+      return sendError(
+        res,
+        apiError(
+          'LIMIT_EXCEEDED',
+          `durationS: the session has run ${scenario.durationS} s of simulated time, past the week (${MAX_DURATION_S} s) a scenario file holds; its recent metrics (metrics.csv, history) can still be taken`,
+          'durationS',
+        ),
+      );
     // A download is the scenario file itself (the runner and POST /api/labs read it as is).
     if (q.data.download === undefined) return sendData(res, scenario);
     res.attachment(scenarioFileName(l.id, l.compare?.[side])).json(scenario);
