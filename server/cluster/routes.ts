@@ -14,7 +14,7 @@ import type { LabMeta } from '../lab/store.js';
 import type { Registry } from '../lab/registry.js';
 import { apiError, sendData, sendError } from '../net/errors.js';
 import type { ClusterHealth } from '../net/routes-misc.js';
-import { REQUEST_ID_HEADER } from '../net/routes-labs.js';
+import { REQUEST_ID_HEADER, readRequestId } from '../net/requestId.js';
 import { keys } from './keys.js';
 import { leastLoaded, withRoom, type Member } from './members.js';
 import type { ClusterNode } from './node.js';
@@ -99,7 +99,12 @@ export function clusterRoutes(node: ClusterNode, registry: Registry): Router {
         : next();
     try {
       const resend = resendable(req);
-      if (resend) req.headers[REQUEST_ID_HEADER] ??= randomUUID();
+      if (resend) {
+        // Given twice, the header would reach the owner as one malformed id (its values joined).
+        const rid = readRequestId(req);
+        if (!rid.ok) return sendError(res, rid.error);
+        req.headers[REQUEST_ID_HEADER] ??= randomUUID();
+      }
       const until = performance.now() + OWNER_WAIT_MS;
       for (;;) {
         const owner = await node.members.ownerOf(id, await node.processes());

@@ -2,42 +2,12 @@
  * An `Idempotency-Key` header given twice on a REST command or clock action (Node joins the two
  * with ", ") is refused as given twice, naming the header, and nothing is applied.
  */
-import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { http, removeDir, settle, startServer, type TestServer } from './helpers.js';
+import { postWithKeys } from './keyTwice.js';
 
-/** POST `body` with the Idempotency-Key header once per key (a real header line each). */
-function post(t: TestServer, path: string, body: unknown, keys: string[]) {
-  const url = new URL(`${t.url}${path}`);
-  const text = JSON.stringify(body);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
-  return new Promise<{ status: number; body: any }>((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        agent: false,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(text),
-          'Idempotency-Key': keys,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(text);
-  });
-}
+const post = (t: TestServer, path: string, body: unknown, keys: string[]) =>
+  postWithKeys(`${t.url}${path}`, body, keys);
 
 describe('Idempotency-Key given twice', () => {
   it('is refused naming the header as given twice, and nothing is applied', async () => {
