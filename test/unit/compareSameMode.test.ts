@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../server/cli/args.js';
+import { DEFAULT_PARAMS } from '../../server/sim/params.js';
 import { resolveMode } from '../../server/sim/profiles.js';
 
 describe('--compare of modes that resolve alike', () => {
@@ -25,6 +26,18 @@ describe('--compare of modes that resolve alike', () => {
     const r = parseArgs(['x.json', '--compare', 'full,para,{"base":"para","cpuCaps":false}']);
     expect(r.ok || r.error).toMatchObject({ flag: '--compare' });
     expect(r.ok || r.error.message).toMatch(/^modes 2 and 3 would run the same mode/);
+  });
+
+  it('takes an override equal to a default a scenario may change: its params tell the sides apart', () => {
+    // The premise: under the default parameters both sides resolve alike.
+    const slice = resolveMode('para').schedSliceMs;
+    const pinned = { base: 'para' as const, schedSliceMs: slice };
+    expect(resolveMode(pinned)).toEqual(resolveMode('para'));
+    // A scenario's sliceDomainMs moves para's slice, not the pinned one's.
+    const params = { ...DEFAULT_PARAMS, sliceDomainMs: slice + 10 };
+    expect(resolveMode(pinned, params)).not.toEqual(resolveMode('para', params));
+    const r = parseArgs(['x.json', '--compare', `para,${JSON.stringify(pinned)}`]);
+    expect(r.ok && 'options' in r && r.options.compare).toEqual(['para', pinned]);
   });
 
   it('takes an override that changes the profile', () => {
