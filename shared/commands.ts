@@ -3,7 +3,10 @@
  * Scenario files, the live server, the REST API and the recorded event log all go through these.
  */
 import { z } from 'zod';
+import { MAX_DURATION_S } from './durationLimit.js';
 import { GUEST_FAULTS, HOST_FAULTS, MODE_IDS, VPS_ROLES, WORKLOAD_PROFILES } from './model.js';
+
+export { MAX_DURATION_S };
 
 const id = z
   .string()
@@ -115,8 +118,6 @@ export const HostSpecSchema = z.strictObject({
 });
 export type HostSpec = z.infer<typeof HostSpecSchema>;
 
-/** The longest a scenario runs (its `durationS`): a week of simulated time, in seconds. */
-export const MAX_DURATION_S = 7 * 86_400;
 /** Latest time a scenario event may name: a week (the longest scenario), in seconds and in ticks. */
 export const MAX_EVENT_S = MAX_DURATION_S;
 export const MAX_EVENT_TICK = (MAX_EVENT_S * 1000) / 10;
