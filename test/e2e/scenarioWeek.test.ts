@@ -7,6 +7,7 @@
 import { describe, expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { MAX_DURATION_S, type Scenario } from '../../shared/commands.js';
+import { clippedText } from './clipped.js';
 import { browserTest } from './fixture.js';
 import type { RunningServer } from './harness.js';
 import { createLab, stepTo } from './lab.js';
@@ -132,6 +133,11 @@ describe('the Scenario button past a week of simulated time', () => {
     expect(await exports.getByRole('link', { name: 'Export scenario', exact: true }).count()).toBe(0);
     expect(await exportStatus(server, lab)).toBe(409);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/week-single-past-1280x720.png` });
+    // The event log's times (168:00:10) stand whole beside their lines.
+    expect(await page.getByTestId('event-log').locator('time').first().textContent()).toMatch(
+      /^168:00:\d\d$/,
+    );
+    expect(await clippedText(page, '[data-testid="event-log"] li')).toEqual([]);
     expect(errors).toEqual([]);
   }, 300_000);
 });
