@@ -123,7 +123,7 @@ const recordSchema = (v: unknown) =>
 
 const ProgressSchema = z.strictObject({ tick });
 
-/** The file store's parts (server/lab/fileStore.ts). */
+/** The file store's parts (server/lab/labParts.ts). */
 export const FILE_NAMES: PartNames = {
   meta: 'meta.json',
   snapshot: 'snapshot.json',
