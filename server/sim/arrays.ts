@@ -278,6 +278,13 @@ export class SharedFigures {
   swapTouch = 0.5;
   /** Pages written out to swap per second (leaks growing into swap). */
   swapOutPagesPerS = 0.5;
+  /**
+   * Under fixed quotas with a Dom0: whether a guest asking its whole quota would share cores with
+   * Dom0 (its headroom is then a max-min split, cpuview.ts), and the level of the cores' split
+   * (Infinity: Dom0 found idle cores enough).
+   */
+  quotaHead = false;
+  quotaLevel = 0.5;
   /** Fair levels of the device split (max-min; 0 for a full FIFO queue; Infinity: all fit). */
   diskLevel = 0.5;
   netLevel = 0.5;
@@ -288,6 +295,7 @@ export class SharedFigures {
     this.dom0Work = 0;
     this.hostSwapGiB = 0;
     this.level = Infinity;
+    this.quotaLevel = Infinity;
     this.dom0Got = 0;
     this.dom0Cap = 0;
     this.hostOsCpu = 0;

@@ -192,6 +192,13 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
       );
     else vcpuHeadroom(n, cnt, cpuDemand, cpuLimit, vcpusA, capacity, cpuHeadA, w.vcpuHeadroom);
   }
+  // Under fixed quotas beside a Dom0 short of idle cores: what a guest asking its whole quota gets
+  // beside Dom0 and the others' grants (max-min by weight, as iocpu.ts split them).
+  const quotaHead = !share && w.shared.quotaHead === true;
+  if (quotaHead) {
+    const capacity = Math.max(0, cores - w.shared.hostOsCpu);
+    domainHeadroom(n, n + 1, s.vmNeed, weight, cpuLimit, capacity, w.shared.quotaLevel, cpuHeadA, w.headroom);
+  }
   for (let i = 0; i < n; i++) {
     const vc = vcpusA[i];
     const d = cpuDemand[i];
@@ -200,7 +207,7 @@ export function cpuOutcome(st: SimState, w: Work, ctx: ServiceContext): void {
     const capped = Math.min(d, lim);
     // Headroom: under a share what max-min gives the VPS asking for its whole limit (above);
     // under a quota its (possibly squeezed) cap, set by the CPU split. Only the service reads it.
-    cpuHeadA[i] = share ? Math.max(got, cpuHeadA[i]) : cpuAvail[i];
+    cpuHeadA[i] = share || quotaHead ? Math.max(got, cpuHeadA[i]) : cpuAvail[i];
     // (0 / vc is 0: the division is skipped when nothing is stolen or throttled.)
     const stolen = capped - got,
       over = d - capped;

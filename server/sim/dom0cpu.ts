@@ -189,3 +189,40 @@ export function chargeDom0(n: number, s: Work['s'], ones: Float64Array, dom0Cap:
     cpuGot[i] = Math.min(Math.min(cpuDemand[i], limit[i]), Math.max(0, cpuGot[i] - charge[i]));
   return total;
 }
+
+/**
+ * Dom0 beside fixed quotas (para with `cpuPolicy: quota`): it runs on idle cores first; where it
+ * finds too few (`short`), it is one more scheduling entity with its own weight and the cores are
+ * shared max-min by weight, each guest capped at its quota (`cpuGot` holds min(demand, quota) on
+ * entry and its grant on return). Leaves the split's inputs in `vmNeed` (slot n: Dom0) and, where a
+ * guest asking its whole quota would meet Dom0, `sh.quotaHead` and the level for its headroom
+ * (cpuview.ts). Returns Dom0's CPU.
+ */
+export function shareDom0(
+  n: number,
+  s: Work['s'],
+  sh: Work['shared'],
+  dom0Want: number,
+  dom0Weight: number,
+  capacity: number,
+  short: boolean,
+): number {
+  const cpuGot = s.cpuGot,
+    cpuAvail = s.cpuAvail,
+    cpuLimit = s.cpuLimit,
+    weight = s.weight;
+  const need = s.vmNeed;
+  let sumLimit = 0;
+  for (let i = 0; i < n; i++) {
+    need[i] = cpuGot[i];
+    cpuAvail[i] = cpuLimit[i];
+    sumLimit += cpuLimit[i];
+  }
+  need[n] = dom0Want;
+  weight[n] = dom0Weight;
+  sh.quotaHead = sumLimit + dom0Want > capacity;
+  sh.quotaLevel = 1 / 0;
+  if (!short) return dom0Want;
+  sh.quotaLevel = waterFillDomain(n + 1, need, weight, capacity, cpuGot, 0);
+  return cpuGot[n];
+}

@@ -5,7 +5,7 @@
  * headroom.ts.
  */
 import * as allocMod from './allocate.js';
-import { chargeDom0, dom0Carry, restoreCarryBase, saveCarryBase } from './dom0cpu.js';
+import { chargeDom0, dom0Carry, restoreCarryBase, saveCarryBase, shareDom0 } from './dom0cpu.js';
 import * as guestioMod from './guestio.js';
 import { shareHostOs } from './hostos.js';
 import { ADMISSION_EPS } from './profiles.js';
@@ -288,6 +288,7 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     } else {
       // Fixed quotas: each VPS gets min(demand, cap). Privileged work (a host OS, a Dom0) runs on
       // idle cores first; only what idle capacity cannot hold squeezes the guests' quotas.
+      w.shared.quotaHead = false;
       let sumGotQ = 0;
       for (let i = 0; i < n; i++) {
         const g = Math.min(cpuDemand[i], cpuLimit[i]);
@@ -300,6 +301,11 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
       const deficit = over > ADMISSION_EPS ? over : 0;
       if (deficit > 0 && hostOsCpu > 0 && sumGotQ > 0 && kernelRx <= 0) {
         hostOsCpu = shareHostOs(n, s, Math.max(0, host.cores - dom0Got));
+      } else if (dom0Want > 0 && sumGotQ > 0 && hostOsCpu <= 0) {
+        // Dom0 out of idle cores: Xen's credit scheduler shares the cores between Dom0 and the
+        // capped guests by weight (§3, §5), each guest at most its quota. Dom0 does not take a
+        // guest's whole quota: held below its want, it carries its grant (pass 2 below).
+        dom0Got = shareDom0(n, s, w.shared, dom0Want, st.params.dom0Weight, capacity, deficit > 0);
       } else {
         const squeeze = deficit > 0 && sumGotQ > 0 ? Math.max(0, (sumGotQ - deficit) / sumGotQ) : 1;
         for (let i = 0; i < n; i++) {
@@ -312,7 +318,7 @@ export function ioAndCpu(st: SimState, w: Work, dom0Down: boolean): void {
     // Inside the guest, storm/flood I/O runs in kernel context and shares the CPU with the
     // service in proportion to demand; a pure compute hog yields to both (it is background work).
     // The second pass only matters when some storm or flood was held back by its guest's CPU.
-    dom0Held = dom0Want > 0 && dom0Got < dom0Want * (1 - 1e-9) && p.cpuPolicy === 'share' && !charging;
+    dom0Held = dom0Want > 0 && dom0Got < dom0Want * (1 - 1e-9) && !charging;
     if (pass === 2 || !anyIo) break;
     if (pass === 0) {
       w.ioScaled = true;

@@ -74,7 +74,9 @@ export function isolated(st: SimState, w: Work): void {
   const dom0Div = Math.max(dom0Vcpus, 1e-9);
   const dom0Cap = Math.max(dom0Vcpus, 1);
   const charged = dom0 && share && domainW && p.dom0Charging === true;
-  const splitDom0 = dom0 && share && !charged;
+  // (Beside fixed quotas too: Dom0 short of idle cores shares them by weight, as iocpu.ts splits them.)
+  const splitDom0 = dom0 && !charged;
+  const splitDomainW = domainW || !share;
   const dom0Room = Math.min(dom0Vcpus, cores);
   const isoBacklogA = st.dyn.isoBacklog,
     isoAgeA = st.dyn.isoBacklogAge;
@@ -120,25 +122,25 @@ export function isolated(st: SimState, w: Work): void {
     const nativeIso = dIso * diskOpCpuS + nIso * netMbitCpu;
     const dom0Iso = dom0 ? nativeIso * dom0Factor : 0;
     const svcIso = cpu + nativeIso * ioCpuFactor * selfShare;
-    // Alone, Dom0 takes the cores its own I/O asks of it first under a fixed quota (idle cores);
-    // under a share it is one more scheduling entity beside the VPS (model spec §3), as in the
-    // shared run: it is granted its max-min share beside the VPS's own demand, and the VPS's CPU
-    // headroom is what it gets asking for its whole limit beside Dom0.
+    // Alone, Dom0 is one more scheduling entity beside the VPS (model spec §3), as in the shared
+    // run: it is granted its max-min share beside the VPS's own demand (under a fixed quota only
+    // where idle cores do not hold both), and the VPS's CPU headroom is what it gets asking for
+    // its whole limit beside Dom0.
     const dom0Want = Math.min(dom0Vcpus, dom0Iso);
     let dom0Got = dom0Want,
       ownHead = Math.min(cpuLimit[i], cores - dom0Want);
     if (splitDom0 && dom0Want > 0) {
-      const wOwn = domainW ? weight[i] : 1,
-        wDom0 = domainW ? dom0Weight : 1;
+      const wOwn = splitDomainW ? weight[i] : 1,
+        wDom0 = splitDomainW ? dom0Weight : 1;
       const lim = cpuLimit[i];
       // (Where both wants fit the cores, as on all but a small host, max-min gives each its want:
       // the water-fill would return exactly that, so it is run only where they do not.)
       const ownWant = Math.min(svcIso, lim);
       if (ownWant + dom0Want > cores)
-        dom0Got = aloneSplit(w, domainW, ownWant, lim, wOwn, dom0Want, dom0Cap, wDom0, cores, 1);
+        dom0Got = aloneSplit(w, splitDomainW, ownWant, lim, wOwn, dom0Want, dom0Cap, wDom0, cores, 1);
       ownHead =
         lim + dom0Want > cores
-          ? aloneSplit(w, domainW, lim, lim, wOwn, dom0Want, dom0Cap, wDom0, cores, 0)
+          ? aloneSplit(w, splitDomainW, lim, lim, wOwn, dom0Want, dom0Cap, wDom0, cores, 0)
           : lim;
     } else if (charged && dom0Iso > 0) {
       // Charged ([G06]): its own grant pays its backends' work, as chargeDom0 splits it.
