@@ -5,22 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { stopAll, twoProcesses, type ServerProcess } from './harness.js';
 
-let redis: RedisHandle;
 let owner: ServerProcess;
 let other: ServerProcess;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  [owner, other] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
-  // Made on the process it is sent to (the header says it was forwarded there already).
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'class', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
+  ({ owner, other } = await twoProcesses('class'));
 }, 120_000);
 
 afterAll(async () => {

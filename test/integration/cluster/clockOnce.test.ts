@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, http, request, type Client } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { startServer, stopAll, twoProcesses, type RedisHandle, type ServerProcess } from './harness.js';
 
 let redis: RedisHandle;
 let owner: ServerProcess;
@@ -17,16 +17,8 @@ let sender: Client;
 const started: ServerProcess[] = [];
 
 beforeAll(async () => {
-  redis = await startRedis();
-  [owner, other] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
+  ({ redis, owner, other } = await twoProcesses('class'));
   started.push(owner, other);
-  // Made on the process it is sent to (the header says it was forwarded there already).
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'class', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
   sender = await client(other.url);
 }, 120_000);
 

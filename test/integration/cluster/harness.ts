@@ -174,6 +174,53 @@ export async function anchorLab(p: ServerProcess): Promise<void> {
   expect(made.status, made.text).toBe(201);
 }
 
+export interface TwoProcesses {
+  redis: RedisHandle;
+  /** The process the lab was made on: it runs it. */
+  owner: ServerProcess;
+  /** The other process on the same Redis. */
+  other: ServerProcess;
+}
+
+export interface TwoProcessesOptions {
+  /** What the lab is made of, beside its id (default: the demo preset). */
+  lab?: Record<string, unknown>;
+  /** The owner's environment. */
+  ownerEnv?: Record<string, string>;
+  /** The other process's environment. */
+  otherEnv?: Record<string, string>;
+  /**
+   * The other process only forwards: started first, alone, with MAX_LABS=1 and a lab of its own
+   * (`anchorLab`), then the owner; it takes no lab over. Otherwise both start at once.
+   */
+  otherForwards?: boolean;
+}
+
+/** Redis, two server processes on it, and lab `id` made on the first (`owner`), which runs it. */
+export async function twoProcesses(id: string, o: TwoProcessesOptions = {}): Promise<TwoProcesses> {
+  const redis = await startRedis();
+  let owner: ServerProcess;
+  let other: ServerProcess;
+  if (o.otherForwards) {
+    other = await startServer(redis.url, { ...o.otherEnv, MAX_LABS: '1' });
+    await anchorLab(other);
+    owner = await startServer(redis.url, o.ownerEnv);
+  } else {
+    [owner, other] = await Promise.all([
+      startServer(redis.url, o.ownerEnv),
+      startServer(redis.url, o.otherEnv),
+    ]);
+  }
+  // Made on the process it is sent to (the header says it was forwarded there already).
+  const made = await http(`${owner.url}/api/labs`, {
+    method: 'POST',
+    body: { id, ...(o.lab ?? { preset: 'demo' }) },
+    headers: { 'x-contention-forwarded': 'test' },
+  });
+  expect(made.status, made.text).toBe(201);
+  return { redis, owner, other };
+}
+
 /** Stop every process started here and remove their folders. */
 export async function stopAll(): Promise<void> {
   await Promise.all([...children].map((c) => kill(c, 'SIGKILL')));

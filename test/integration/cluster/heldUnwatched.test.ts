@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../server/cluster/keys.js';
 import { LEASE_TTL_MS } from '../../../server/cluster/node.js';
 import { client, http, request, type Client } from '../helpers.js';
-import { anchorLab, startRedis, startServer, stopAll, type ServerProcess } from './harness.js';
+import { anchorLab, startServer, stopAll, twoProcesses, type ServerProcess } from './harness.js';
 
 let redisUrl: string;
 let peek: Redis;
@@ -70,15 +70,11 @@ async function timed<T>(p: Promise<T>): Promise<{ value: T; ms: number }> {
 }
 
 beforeAll(async () => {
-  const redis = await startRedis();
-  redisUrl = redis.url;
-  [owner, other] = await Promise.all([startServer(redisUrl), startServer(redisUrl, { MAX_LABS: '1' })]);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: LAB, preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
+  ({
+    redis: { url: redisUrl },
+    owner,
+    other,
+  } = await twoProcesses(LAB, { otherEnv: { MAX_LABS: '1' } }));
   // The other process runs a lab of its own: at MAX_LABS, it takes no lab over.
   await anchorLab(other);
   peek = new Redis(redisUrl, { maxRetriesPerRequest: null });

@@ -6,32 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http } from '../helpers.js';
 import { postWithKeys } from '../keyTwice.js';
-import {
-  anchorLab,
-  startRedis,
-  startServer,
-  stopAll,
-  type RedisHandle,
-  type ServerProcess,
-} from './harness.js';
+import { stopAll, twoProcesses, type ServerProcess } from './harness.js';
 
-const FORWARDED = { 'x-contention-forwarded': 'test' };
-let redis: RedisHandle;
 /** Runs a lab of its own and MAX_LABS=1, so it never takes the steered lab. */
 let sender: ServerProcess;
 let owner: ServerProcess;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  sender = await startServer(redis.url, { MAX_LABS: '1' });
-  await anchorLab(sender);
-  owner = await startServer(redis.url);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'steered', preset: 'demo' },
-    headers: FORWARDED,
-  });
-  expect(made.status, made.text).toBe(201);
+  ({ owner, other: sender } = await twoProcesses('steered', { otherForwards: true }));
 }, 180_000);
 
 afterAll(async () => {

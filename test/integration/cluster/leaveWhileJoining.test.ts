@@ -6,22 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotMessage } from '../../../shared/protocol.js';
-import { client, http, request, waitFor, type Client } from '../helpers.js';
-import { startRedis, startServer, stopAll, type ServerProcess } from './harness.js';
+import { client, request, waitFor, type Client } from '../helpers.js';
+import { stopAll, twoProcesses, type ServerProcess } from './harness.js';
 
-let owner: ServerProcess;
 let other: ServerProcess;
 const sockets: Client[] = [];
 
 beforeAll(async () => {
-  const redis = await startRedis();
-  [owner, other] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'switch', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
+  ({ other } = await twoProcesses('switch'));
 }, 120_000);
 
 afterAll(async () => {

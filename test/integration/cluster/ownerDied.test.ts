@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFIX } from '../../../server/cluster/keys.js';
 import { client, http, request, type Client } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { stopAll, twoProcesses, type RedisHandle, type ServerProcess } from './harness.js';
 
 let redis: RedisHandle;
 let peek: Redis;
@@ -17,17 +17,9 @@ let other: ServerProcess;
 let sender: Client;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  [owner, other] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
+  ({ redis, owner, other } = await twoProcesses('steered'));
   peek = new Redis(redis.url, { maxRetriesPerRequest: null });
   peek.on('error', () => undefined);
-  // Made on the process it is sent to (the header says it was forwarded there already).
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'steered', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
   expect((await http(`${owner.url}/healthz`)).body.data.owns).toContain('steered');
   sender = await client(other.url);
 }, 120_000);

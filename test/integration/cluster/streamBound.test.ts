@@ -7,25 +7,17 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_KEEP_MS } from '../../../server/cluster/adapter.js';
 import { keys } from '../../../server/cluster/keys.js';
-import { client, http, request, waitFor, type Client } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { client, request, waitFor, type Client } from '../helpers.js';
+import { stopAll, twoProcesses, type RedisHandle, type ServerProcess } from './harness.js';
 import { bigScenario } from '../bigScenario.js';
 
 let redis: RedisHandle;
 let peek: Redis;
-let owner: ServerProcess;
 let other: ServerProcess;
 let viewer: Client;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  [owner, other] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'big', scenario: bigScenario(256, 9) },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
+  ({ redis, other } = await twoProcesses('big', { lab: { scenario: bigScenario(256, 9) } }));
   viewer = await client(other.url);
   await request(viewer, 'join', { lab: 'big' }, 15_000);
   peek = new Redis(redis.url, { maxRetriesPerRequest: null });

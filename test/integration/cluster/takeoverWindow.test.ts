@@ -7,17 +7,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFIX } from '../../../server/cluster/keys.js';
 import { http } from '../helpers.js';
-import {
-  anchorLab,
-  startRedis,
-  startServer,
-  stopAll,
-  type RedisHandle,
-  type ServerProcess,
-} from './harness.js';
+import { startServer, stopAll, twoProcesses, type RedisHandle, type ServerProcess } from './harness.js';
 import { bigScenario } from '../bigScenario.js';
 
-const FORWARDED = { 'x-contention-forwarded': 'test' };
 /** No periodic snapshot: a takeover re-runs the lab from its start, which takes a while. */
 const ENV = { SNAPSHOT_EVERY_S: '3600' };
 let redis: RedisHandle;
@@ -28,16 +20,16 @@ let taker: ServerProcess;
 let entry: ServerProcess;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  entry = await startServer(redis.url, { ...ENV, MAX_LABS: '1' });
-  await anchorLab(entry);
-  owner = await startServer(redis.url, ENV);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'big', scenario: bigScenario(256, 3) },
-    headers: FORWARDED,
-  });
-  expect(made.status, made.text).toBe(201);
+  ({
+    redis,
+    owner,
+    other: entry,
+  } = await twoProcesses('big', {
+    lab: { scenario: bigScenario(256, 3) },
+    ownerEnv: ENV,
+    otherEnv: ENV,
+    otherForwards: true,
+  }));
   const fast = await http(`${owner.url}/api/labs/big/clock`, {
     method: 'POST',
     body: { action: 'speed', speed: 50 },

@@ -5,22 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, http, request, type Client } from '../helpers.js';
-import { startRedis, startServer, stopAll, type RedisHandle, type ServerProcess } from './harness.js';
+import { stopAll, twoProcesses, type RedisHandle, type ServerProcess } from './harness.js';
 
 let redis: RedisHandle;
-let owner: ServerProcess;
 let other: ServerProcess;
 let onOther: Client;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  [owner, other] = await Promise.all([startServer(redis.url), startServer(redis.url)]);
-  const made = await http(`${owner.url}/api/labs`, {
-    method: 'POST',
-    body: { id: 'far', preset: 'demo' },
-    headers: { 'x-contention-forwarded': 'test' },
-  });
-  expect(made.status, made.text).toBe(201);
+  ({ redis, other } = await twoProcesses('far'));
   onOther = await client(other.url);
   await request(onOther, 'join', { lab: 'far' }, 15_000);
 }, 120_000);
