@@ -19,11 +19,16 @@ export interface Child {
   rss(): number;
 }
 
+/** The environment a spawned server is given: this process's, on 127.0.0.1 port 0, with `env` over it. */
+export function serverEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, LOG_LEVEL: 'info', CONTROL_TOKEN: '', HOST: '127.0.0.1', PORT: '0', ...env };
+}
+
 /** Spawn the server with `env`; `maxFiles` lowers its limit of open files (`ulimit -n`). */
 export function spawnServer(env: Record<string, string>, maxFiles?: number): Child {
   const args = [SERVE];
   const options = {
-    env: { ...process.env, LOG_LEVEL: 'info', CONTROL_TOKEN: '', HOST: '127.0.0.1', PORT: '0', ...env },
+    env: serverEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
   };
   const child =

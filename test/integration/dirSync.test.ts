@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { http } from './helpers.js';
-import { listening, type Child } from './child.js';
+import { listening, serverEnv, type Child } from './child.js';
 
 const STRACE = '/usr/bin/strace';
 const dir = mkdtempSync(path.join(tmpdir(), 'dir-sync-'));
@@ -47,14 +47,7 @@ function tracedServer(): Child {
       'server/main.ts',
     ],
     {
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'info',
-        CONTROL_TOKEN: '',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATA_DIR: dataDir,
-      },
+      env: serverEnv({ DATA_DIR: dataDir }),
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, with the server it starts: stopped together after the test.
       detached: true,

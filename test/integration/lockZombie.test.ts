@@ -10,21 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { SERVE } from '../serve.js';
 import { http } from './helpers.js';
 import { appliedLoads } from './disk.js';
-import { childServers, listening, stop, type Child } from './child.js';
+import { childServers, listening, serverEnv, stop, type Child } from './child.js';
 
 const { dataDir: newDataDir, start } = childServers('zombie');
 
 /** The real server, started by a shell that then becomes `sleep`, which never reaps it. */
 function underNonReapingParent(dataDir: string): { server: Child; pid: () => number } {
   const child = spawn('sh', ['-c', '"$@" & echo "pid=$!"; exec sleep 120', 'sh', process.execPath, SERVE], {
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'info',
-      CONTROL_TOKEN: '',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: dataDir,
-    },
+    env: serverEnv({ DATA_DIR: dataDir }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
