@@ -36,13 +36,20 @@ export function vpsChange(from: VpsState, to: VpsState): VpsChange | null {
   return null;
 }
 
+/** A mode's overrides, each as `name=value` (`cpuPolicy=quota, cpuCaps=true`); '' for none. */
+export function modeOverrides(mode: ModeSpec): string {
+  if (typeof mode === 'string') return '';
+  return Object.entries(mode)
+    .filter(([k]) => k !== 'base')
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
+}
+
 /** The one name of a mode: its id, with its overrides in brackets (`para (steal=0.1)`). */
 export function modeLabel(mode: ModeSpec): string {
   if (typeof mode === 'string') return mode;
-  const extra = Object.entries(mode)
-    .filter(([k]) => k !== 'base')
-    .map(([k, v]) => `${k}=${String(v)}`);
-  return extra.length ? `${mode.base} (${extra.join(', ')})` : mode.base;
+  const extra = modeOverrides(mode);
+  return extra ? `${mode.base} (${extra})` : mode.base;
 }
 
 function pct(x: number): string {

@@ -4,7 +4,7 @@
  * up, a fault ending). Pure: the lab keeps the markers, the charts place them (markers.ts).
  */
 import type { LabEvent } from '../../../shared/protocol.js';
-import { modeBase } from './mode.js';
+import { modeLabel } from '../../../shared/events.js';
 import { hostFaultWords } from './format.js';
 
 /** A vertical line on the charts: something happened at that simulated time. */
@@ -63,7 +63,7 @@ function ownMarker(e: LabEvent, tickMs: number): Marker | null {
       case 'hostFault':
         return { tick: e.tick, t, kind: 'fault', label: hostFaultWords(c.fault) };
       case 'setMode':
-        return { tick: e.tick, t, kind: 'mode', label: `mode → ${modeBase(c.mode)}` };
+        return { tick: e.tick, t, kind: 'mode', label: `mode → ${modeLabel(c.mode)}` };
       case 'resizeVps':
         return { tick: e.tick, t, kind: 'command', label: `resize ${c.vps}` };
       case 'addVps':

@@ -1,7 +1,7 @@
 /** What the page reads of a lab's virtualization mode. */
 import { MODE_LABELS, type ModeId } from '../../../shared/model.js';
 import type { ModeSpec } from '../../../shared/protocol.js';
-import { modeLabel as fullModeLabel } from '../../../shared/events.js';
+import { modeLabel as fullModeLabel, modeOverrides } from '../../../shared/events.js';
 
 /** The base mode of a mode spec (a mode id, or a base with overrides); undefined for none. */
 export function modeBase(mode: ModeSpec | undefined): ModeId | undefined {
@@ -23,6 +23,17 @@ export const MODE_SHORT_LABELS: Record<ModeId, string> = {
 /** A mode's name, short on a phone. */
 export function modeLabel(mode: ModeId, short: boolean): string {
   return short ? MODE_SHORT_LABELS[mode] : MODE_LABELS[mode];
+}
+
+/**
+ * The name of a lab's mode as its menu shows it: its base's name, then its overrides
+ * ("Paravirtualization (Xen PV) · cpuPolicy=quota"), so a mode with overrides does not read as its
+ * plain base. Short on a phone ("Paravirt. (Xen PV) · cpuPolicy=quota").
+ */
+export function modeName(mode: ModeSpec, short = false): string {
+  const name = modeLabel(typeof mode === 'string' ? mode : mode.base, short);
+  const extra = modeOverrides(mode);
+  return extra ? `${name} · ${extra}` : name;
 }
 
 /**

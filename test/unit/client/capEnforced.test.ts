@@ -1,7 +1,7 @@
-/** Whether a mode holds a VPS to its plan's CPU cap, as the cards say it. */
+/** Whether a mode holds a VPS to its plan's CPU cap, as the cards say it, and whether its vCPUs share the cores. */
 import { describe, expect, it } from 'vitest';
 import type { ModeSpec } from '../../../shared/protocol.js';
-import { capEnforced } from '../../../client/src/lib/mechanism.js';
+import { capEnforced, isShared } from '../../../client/src/lib/mechanism.js';
 import { resolveMode } from '../../../server/sim/profiles.js';
 
 describe('capEnforced', () => {
@@ -30,5 +30,18 @@ describe('capEnforced', () => {
           checked++;
         }
     expect(checked).toBe(36);
+  });
+});
+
+describe('isShared', () => {
+  it('is the CPU policy the engine runs (a fixed quota or a share), not the base mode', () => {
+    const bases = ['full', 'hosted', 'para', 'container'] as const;
+    const policies = [undefined, 'quota', 'share'] as const;
+    for (const base of bases)
+      for (const cpuPolicy of policies) {
+        const spec: ModeSpec = cpuPolicy ? { base, cpuPolicy } : base;
+        expect(isShared(spec), JSON.stringify(spec)).toBe(resolveMode(spec).cpuPolicy === 'share');
+      }
+    expect(isShared({ base: 'para', cpuPolicy: 'quota' })).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 /** The modes' names: in full, and short where a phone's mode menu has room for about 150 px. */
 import { describe, expect, it } from 'vitest';
 import { MODE_IDS, MODE_LABELS } from '../../../shared/model.js';
-import { modeBase, modeLabel, sideNames } from '../../../client/src/lib/mode.js';
+import { modeBase, modeLabel, modeName, sideNames } from '../../../client/src/lib/mode.js';
+import { markerFor } from '../../../client/src/lib/eventMarker.js';
 import { scenarioFileName } from '../../../shared/files.js';
 
 describe('modeLabel', () => {
@@ -11,6 +12,36 @@ describe('modeLabel', () => {
     expect(new Set(short).size).toBe(MODE_IDS.length);
     // "Full virtualization (type-2, hosted)" was cut to "Full virtualization (type-2, h" on a phone.
     for (const s of short) expect(s.length, s).toBeLessThanOrEqual(21);
+  });
+});
+
+describe("a lab's mode as the page names it", () => {
+  it('says its overrides after its name, so it does not read as its plain base', () => {
+    expect(modeName('para')).toBe('Paravirtualization (Xen PV)');
+    expect(modeName({ base: 'para' })).toBe('Paravirtualization (Xen PV)');
+    expect(modeName({ base: 'para', cpuPolicy: 'quota' })).toBe(
+      'Paravirtualization (Xen PV) · cpuPolicy=quota',
+    );
+    expect(modeName({ base: 'para', cpuPolicy: 'quota' }, true)).toBe('Paravirt. (Xen PV) · cpuPolicy=quota');
+    expect(modeName({ base: 'container', containerLimits: false, netShaping: true }, true)).toBe(
+      'Containers · containerLimits=false, netShaping=true',
+    );
+    // A compare lab of a base against itself with an override: two names.
+    expect(modeName('para')).not.toBe(modeName({ base: 'para', cpuCaps: true }));
+  });
+
+  it('is the mode a switch marker on the charts names', () => {
+    const marker = markerFor(
+      {
+        by: 'rest',
+        tick: 10,
+        kind: 'command',
+        message: 'mode set',
+        command: { type: 'setMode', mode: { base: 'para', cpuPolicy: 'quota' } },
+      },
+      100,
+    );
+    expect(marker?.label).toBe('mode → para (cpuPolicy=quota)');
   });
 });
 
