@@ -69,6 +69,10 @@ describe('a mode with overrides', () => {
     await resize(page, 390, 844);
     expect(await modeMenu(page)).toEqual({ text: 'Paravirt. (Xen PV) · cpuPolicy=quota', title: full });
     expect(await faults(page, 390, 844), '390: cut, overlapping, off screen').toEqual([]);
+    // Turned to landscape: whole too (the header takes a second row for it).
+    await resize(page, 844, 390);
+    expect(await modeMenu(page)).toEqual({ text: 'Paravirt. (Xen PV) · cpuPolicy=quota', title: full });
+    expect(await faults(page, 844, 390), '844×390: cut, overlapping, off screen').toEqual([]);
 
     // Another mode from the menu is sent plain, as before.
     await resize(page, 1280, 720);
