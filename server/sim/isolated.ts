@@ -7,6 +7,7 @@
  */
 import { waterFillDomain, waterFillVcpu } from './allocate.js';
 import { aloneHeads } from './backends.js';
+import { ADMISSION_EPS } from './profiles.js';
 import * as nicMod from './nicqueue.js';
 import * as journalMod from './journal.js';
 import * as serviceMod from './service.js';
@@ -54,7 +55,9 @@ export function isolated(st: SimState, w: Work): void {
   const dom0 = p.dom0 === true,
     dom0Factor = p.dom0IoFactor,
     ioCpuFactor = p.ioCpuFactor,
-    selfShare = 1 - p.hostOsIoShare;
+    selfShare = 1 - p.hostOsIoShare,
+    hostOs = p.hostOs === true,
+    hostOsFactor = p.ioCpuFactor * p.hostOsIoShare;
   const rttMs = p.netRttMs,
     eCpu = p.eCpu,
     dom0Vcpus = p.dom0Vcpus,
@@ -127,6 +130,7 @@ export function isolated(st: SimState, w: Work): void {
     // where idle cores do not hold both), and the VPS's CPU headroom is what it gets asking for
     // its whole limit beside Dom0.
     const dom0Want = Math.min(dom0Vcpus, dom0Iso);
+    let hostOsWait = 0;
     let dom0Got = dom0Want,
       ownHead = Math.min(cpuLimit[i], cores - dom0Want);
     if (splitDom0 && dom0Want > 0) {
@@ -147,6 +151,26 @@ export function isolated(st: SimState, w: Work): void {
       const lim = cpuLimit[i];
       dom0Got = chargedAlone(Math.min(svcIso, lim), dom0Iso, cores, dom0Room);
       ownHead = Math.min(lim, Math.min(lim + dom0Iso, cores) - chargedAlone(lim, dom0Iso, cores, dom0Room));
+    } else if (hostOs && nativeIso > 0) {
+      // Alone, a type-2 host OS still does its part of the VM's own I/O, as iocpu.ts runs it: under
+      // a share off the cores before the VM's; under a fixed quota on idle cores, and where its quota
+      // leaves none, out of the same cores (hostos.ts: the VM and its host-OS work scaled alike).
+      const lim = cpuLimit[i];
+      // (Under a share the host OS takes at most the cores; under a quota a VM's whole host-OS work
+      // is weighed against its grant, as hostos.ts weighs it.)
+      const hostWork = nativeIso * hostOsFactor;
+      const hostCause = Math.min(cores, hostWork);
+      if (share) {
+        ownHead = Math.min(lim, cores - hostCause);
+        // Its wake-ups wait behind the host OS's bursts as in the shared run (cpuview.ts).
+        const contended = Math.min(svcIso, lim) > cores - hostCause;
+        hostOsWait =
+          guestWakes(useDisk) *
+          wakeWaitMs(cores, contended, hostCause, hostCause * burst * 0.5, hostCause, 0);
+      } else {
+        const need = Math.min(svcIso, lim) + hostWork;
+        if (need - cores > ADMISSION_EPS) ownHead = (lim * cores) / need;
+      }
     }
     const dom0Held = dom0Got < dom0Want * (1 - 1e-9);
     const isoAvail = ownHead * eCpu;
@@ -240,6 +264,7 @@ export function isolated(st: SimState, w: Work): void {
       const wDom0Wake = waitBehind(cores, contended, own, ownRun, ownCredit);
       isoWait = guestWakes(useDisk) * wGuest + dom0Wakes(useDisk, useNet) * wDom0Wake;
     }
+    isoWait += hostOsWait;
     sin.extraMs = netMs + isoWait + swapMs;
     sin.netExtraMs = netMs;
     // Alone, the journal carries only its own writes.
