@@ -251,17 +251,24 @@ export function isolated(st: SimState, w: Work): void {
     const dom0IsoGot = dom0Got;
     if (share && dom0IsoGot > 0 && svcIso > 0) {
       const own = Math.min(svcIso, isoAvail / eCpu);
-      const ownRun = own >= cpuLimit[i] * 0.999 ? slice : burst;
+      // Its runs, its credit and whether the cores are contended follow from what it asks, as in the
+      // shared run (cpuview.ts): all its vCPUs busy run whole slices, whatever the cores grant them.
+      // (Held below its want, Dom0 carries only part of its I/O, and it pays its own I/O CPU for that.)
+      const ownDemand = Math.min(
+        dom0Held ? cpu + (dSrv * diskOpCpuS + nSrv * netMbitCpu) * ioCpuFactor * selfShare : svcIso,
+        vcpusA[i],
+      );
+      const ownRun = ownDemand >= cpuLimit[i] * 0.999 ? slice : burst;
       const dom0Run = dom0IsoGot >= dom0Iso * 0.999 ? burst : slice;
-      const contended = own + dom0IsoGot > cores;
+      const contended = Math.min(ownDemand, cpuLimit[i]) + dom0Want > cores;
       // Fair shares of the two: the cores in proportion to their weights (per vCPU under flat weighting).
       const wOwn = domainW ? weight[i] : pl.vcpus[i],
         wDom0 = domainW ? dom0Weight : dom0Vcpus;
       const unit = cores / (wOwn + wDom0);
-      const ownCredit = credited(domainW, own, own, cpuLimit[i], wOwn, unit),
-        dom0Credit = credited(domainW, dom0IsoGot, dom0IsoGot, dom0Vcpus, wDom0, unit);
-      const wGuest = waitBehind(cores, contended, dom0IsoGot, dom0Run, dom0Credit);
-      const wDom0Wake = waitBehind(cores, contended, own, ownRun, ownCredit);
+      const ownCredit = credited(domainW, own, ownDemand, cpuLimit[i], wOwn, unit),
+        dom0Credit = credited(domainW, dom0IsoGot, dom0Want, dom0Vcpus, wDom0, unit);
+      const wGuest = waitBehind(cores, contended, dom0IsoGot, dom0Run, dom0Credit, dom0IsoGot);
+      const wDom0Wake = waitBehind(cores, contended, own, ownRun, ownCredit, ownDemand);
       isoWait = guestWakes(useDisk) * wGuest + dom0Wakes(useDisk, useNet) * wDom0Wake;
     }
     isoWait += hostOsWait;
@@ -356,8 +363,16 @@ function chargedAlone(own: number, cause: number, cores: number, room: number): 
 
 /**
  * A waking vCPU's wait, alone with one other entity holding `got` cores in runs of `runMs` (§3),
- * `credit` of them run with credit left (queued ahead of the waker).
+ * `credit` of them run with credit left (queued ahead of the waker), its runnable vCPUs those its
+ * `demand` keeps busy.
  */
-function waitBehind(cores: number, contended: boolean, got: number, runMs: number, credit: number): number {
-  return wakeWaitMs(cores, contended, got, got * runMs * 0.5, credit, Math.ceil(got - 1e-9));
+function waitBehind(
+  cores: number,
+  contended: boolean,
+  got: number,
+  runMs: number,
+  credit: number,
+  demand: number,
+): number {
+  return wakeWaitMs(cores, contended, got, got * runMs * 0.5, credit, Math.ceil(demand - 1e-9));
 }
