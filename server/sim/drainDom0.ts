@@ -41,6 +41,8 @@ export class DrainDom0 {
   settled = false;
   /** `carried` and `draining` hold this tick's split (set by `drainThroughDom0`). */
   ready = false;
+  /** Dom0's CPU the backends' work and the drains may take this tick (cores, `drainRoom`). */
+  room = 0;
   /** Dom0 CPU the drained ops cost this tick (cores), summed by outcome.ts as it books them. */
   work = 0;
   /** Dom0 CPU the backends that do not drain gave up to the drained work (cores, `settleDom0`). */
@@ -117,8 +119,8 @@ export function drainThroughDom0(st: SimState, w: Work, idleDisk: number, idleNe
     if (base[n + i] > 0 && ns[i] > 0) want[n + i] += base[n + i] * (d.nGot[i] / ns[i]);
   }
   for (let j = 0; j < 2 * n; j++) sum += want[j];
-  const sh = w.shared;
-  const cap = sh.dom0Cap;
+  const cap = drainRoom(st, w);
+  dd.room = cap;
   const got = dd.got;
   if (sum > cap) waterFillDomain(2 * n, want, w.backends.ones, cap, got, 0, true);
   else got.set(want);
@@ -207,6 +209,21 @@ export function bookDrain(st: SimState, w: Work, i: number): void {
   w.drainDom0.work += dom0 * dom0Factor;
 }
 
+/**
+ * What Dom0 may take for its backends' work and the drains: its vCPUs (or, held below its want, its
+ * grant), no further than the cores the guests, the host OS and its own grant leave idle. A drained
+ * op runs on a core like any other: where the guests keep every core busy, the drains share Dom0's
+ * grant with the backends' own work.
+ */
+function drainRoom(st: SimState, w: Work): number {
+  const sh = w.shared;
+  const got = w.s.cpuGot;
+  let used = sh.dom0Got + sh.hostOsCpu;
+  for (let i = 0; i < st.vps.length; i++) used += got[i];
+  const idle = st.host.cores - used;
+  return Math.min(sh.dom0Cap, sh.dom0Got + (idle > 0 ? idle : 0));
+}
+
 /** Drainer i's ceilings where Dom0 holds its backend (what it carries), else none (Infinity). */
 function heldCeilings(st: SimState, w: Work, i: number): void {
   const d = w.drains;
@@ -225,7 +242,9 @@ function heldCeilings(st: SimState, w: Work, i: number): void {
 export function settleDom0(st: SimState, w: Work): void {
   const dd = w.drainDom0;
   const sh = w.shared;
-  const over = sh.dom0Got + dd.work - sh.dom0Cap;
+  // (With no split of this tick, Dom0's vCPUs: charged, drainCharged.ts held each drain to what its
+  // guest's grant pays for.)
+  const over = sh.dom0Got + dd.work - (dd.ready ? dd.room : sh.dom0Cap);
   if (!(dd.work > 0 && over > 0)) return;
   if (!dd.ready) {
     // (Drained with no split of this tick to read: Dom0 still works no more than it has.)
