@@ -128,7 +128,8 @@ export function drainThroughDom0(st: SimState, w: Work, idleDisk: number, idleNe
   let bound = false;
   for (let j = 0; j < d.kDisk; j++) {
     const i = d.disk[j];
-    if (base[i] > 0) {
+    // (Only where Dom0 holds it below its want: one it carries in full is held by nothing here.)
+    if (base[i] > 0 && got[i] < want[i]) {
       const ceil = ds[i] * (got[i] / base[i]);
       if (ceil < d.dCeil[i]) d.dCeil[i] = ceil;
       if (ds[i] + d.dGot[i] > d.dCeil[i] * (1 + 1e-12)) bound = true;
@@ -136,7 +137,7 @@ export function drainThroughDom0(st: SimState, w: Work, idleDisk: number, idleNe
   }
   for (let j = 0; j < d.kNet; j++) {
     const i = d.net[j];
-    if (base[n + i] > 0) {
+    if (base[n + i] > 0 && got[n + i] < want[n + i]) {
       const ceil = ns[i] * (got[n + i] / base[n + i]);
       if (ceil < d.nCeil[i]) d.nCeil[i] = ceil;
       if (ns[i] + d.nGot[i] > d.nCeil[i] * (1 + 1e-12)) bound = true;

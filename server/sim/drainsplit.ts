@@ -219,6 +219,26 @@ function capDevice(w: Work, onDisk: boolean, first: boolean, yIdle: number): boo
 }
 
 /** The ρ of a service's stage on a device whose headroom is `a` (outcome.ts): Infinity at none. */
+/**
+ * Whether drainer i, on both devices, is held below each device's level by its CPU: at what the
+ * split gave it on each, neither device's ρ is above its CPU's. Its CPU then paces its drain, and
+ * the idle it leaves on each device is not its (headroom.ts reads it the headroom of one not
+ * draining there, as a drainer on one device that its own bottleneck holds).
+ */
+export function cpuPaced(w: Work, i: number): boolean {
+  const d = w.drains;
+  const s = w.s;
+  const rho = d.rhoCpu[i] * (1 + 1e-12);
+  const scale = s.faultIoScale[i],
+    slowAll = s.memSlow[i];
+  return (
+    d.dGot[i] !== d.dLevel &&
+    d.nGot[i] !== d.nLevel &&
+    rho >= rhoAt(s.diskBase[i], s.diskFault[i] * scale, slowAll, s.diskServed[i] + d.dGot[i]) &&
+    rho >= rhoAt(s.netBase[i], s.netFault[i] * scale, slowAll, s.netServed[i] + d.nGot[i])
+  );
+}
+
 function rhoAt(b: number, f: number, slowAll: number, a: number): number {
   let share = 1;
   if (f !== 0 && b + f > 0) share = b / (b + f);
