@@ -189,7 +189,7 @@ export function isolated(st: SimState, w: Work): void {
     // deviceHeadroom gives the shared run).
     let dHead = Math.min(dP, hostDisk),
       nHead = Math.min(nP, hostNet);
-    // Held below its want on the cores, Dom0 carries its grant and has no spare.
+    // Where Dom0 cannot carry all its I/O, it carries what its grant (or its vCPUs) pays for.
     let dSrv = dIso,
       nSrv = nIso;
     if (dom0Iso > 0) {
@@ -218,10 +218,10 @@ export function isolated(st: SimState, w: Work): void {
         aloneHeads(cd, cn, carry, heads);
         if (dIso > 0) dHead = dIso * heads[0];
         if (nIso > 0) nHead = nIso * heads[1];
-        if (dom0Held) {
-          dSrv = dHead;
-          nSrv = nHead;
-        }
+        // Dom0 carries only that much of its I/O (held on the cores, or short of vCPUs for it): the
+        // rest waits in its rings, and its devices and the NIC's queue see what Dom0 forwards.
+        dSrv = dHead;
+        nSrv = nHead;
       }
     }
     sin.rhoDisk = useDisk ? (dHead > 0 ? (db * msi) / dHead : 1 / 0) : 0;
