@@ -216,12 +216,25 @@ export function isolated(st: SimState, w: Work): void {
       } else {
         const heads = w.isoHeads;
         aloneHeads(cd, cn, carry, heads);
-        if (dIso > 0) dHead = dIso * heads[0];
-        if (nIso > 0) nHead = nIso * heads[1];
         // Dom0 carries only that much of its I/O (held on the cores, or short of vCPUs for it): the
         // rest waits in its rings, and its devices and the NIC's queue see what Dom0 forwards.
-        dSrv = dHead;
-        nSrv = nHead;
+        dSrv = dIso * heads[0];
+        nSrv = nIso * heads[1];
+        // A backend it holds back may grow no further; one it carries in full, to the max-min level
+        // (what the held one gets) or a fair half, as backendLimits gives the shared run.
+        const level = heads[0] < 1 ? (heads[1] < 1 ? carry / 2 : carry - cn) : carry - cd;
+        const fair = cd > 0 && cn > 0 ? carry / 2 : carry;
+        const most = level > fair ? level : fair;
+        if (dIso > 0) {
+          let h = dSrv;
+          if (heads[0] >= 1 && most / (diskOpCpuS * dom0Factor) > h) h = most / (diskOpCpuS * dom0Factor);
+          if (h < dHead) dHead = h;
+        }
+        if (nIso > 0) {
+          let h = nSrv;
+          if (heads[1] >= 1 && most / (netMbitCpu * dom0Factor) > h) h = most / (netMbitCpu * dom0Factor);
+          if (h < nHead) nHead = h;
+        }
       }
     }
     sin.rhoDisk = useDisk ? (dHead > 0 ? (db * msi) / dHead : 1 / 0) : 0;
