@@ -263,14 +263,15 @@ export function isolated(st: SimState, w: Work): void {
     let isoWait = 0;
     const dom0IsoGot = dom0Got;
     if (share && dom0IsoGot > 0 && svcIso > 0) {
-      const own = Math.min(svcIso, isoAvail / eCpu);
       // Its runs, its credit and whether the cores are contended follow from what it asks, as in the
       // shared run (cpuview.ts): all its vCPUs busy run whole slices, whatever the cores grant them.
-      // (Held below its want, Dom0 carries only part of its I/O, and it pays its own I/O CPU for that.)
-      const ownDemand = Math.min(
-        dom0Held ? cpu + (dSrv * diskOpCpuS + nSrv * netMbitCpu) * ioCpuFactor * selfShare : svcIso,
-        vcpusA[i],
-      );
+      // (Where Dom0 carries only part of its I/O, it pays its own I/O CPU for that part: iocpu.ts.)
+      const asks =
+        dSrv < dIso || nSrv < nIso
+          ? cpu + (dSrv * diskOpCpuS + nSrv * netMbitCpu) * ioCpuFactor * selfShare
+          : svcIso;
+      const own = Math.min(asks, isoAvail / eCpu);
+      const ownDemand = Math.min(asks, vcpusA[i]);
       const ownRun = ownDemand >= cpuLimit[i] * 0.999 ? slice : burst;
       const dom0Run = dom0IsoGot >= dom0Iso * 0.999 ? burst : slice;
       const contended = Math.min(ownDemand, cpuLimit[i]) + dom0Want > cores;
