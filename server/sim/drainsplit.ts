@@ -220,22 +220,32 @@ function capDevice(w: Work, onDisk: boolean, first: boolean, yIdle: number): boo
 
 /** The ρ of a service's stage on a device whose headroom is `a` (outcome.ts): Infinity at none. */
 /**
- * Whether drainer i, on both devices, is held below each device's level by its CPU: at what the
- * split gave it on each, neither device's ρ is above its CPU's. Its CPU then paces its drain, and
- * the idle it leaves on each device is not its (headroom.ts reads it the headroom of one not
- * draining there, as a drainer on one device that its own bottleneck holds).
+ * Whether drainer i, on both devices, drains at a pace no split sets: at what the split gave it on
+ * each, neither device's ρ is above the largest of its CPU's and each device's at the most its path
+ * (and Dom0) lets it have there. That bottleneck then paces its drain, and the idle it leaves on each
+ * device is not its (headroom.ts reads it the headroom of one not draining there, as a drainer on
+ * one device that its own bottleneck holds).
  */
-export function cpuPaced(w: Work, i: number): boolean {
+export function pacedOutsideSplit(w: Work, i: number): boolean {
   const d = w.drains;
   const s = w.s;
-  const rho = d.rhoCpu[i] * (1 + 1e-12);
+  const pl = w.plan;
+  if (d.dGot[i] === d.dLevel || d.nGot[i] === d.nLevel) return false;
   const scale = s.faultIoScale[i],
     slowAll = s.memSlow[i];
+  const db = s.diskBase[i],
+    nb = s.netBase[i],
+    df = s.diskFault[i] * scale,
+    nf = s.netFault[i] * scale;
+  let pace = d.rhoCpu[i];
+  const dMost = rhoAt(db, df, slowAll, Math.min(pl.dPath[i], d.dCeil[i])),
+    nMost = rhoAt(nb, nf, slowAll, Math.min(pl.nPath[i], d.nCeil[i]));
+  if (dMost > pace) pace = dMost;
+  if (nMost > pace) pace = nMost;
+  pace *= 1 + 1e-12;
   return (
-    d.dGot[i] !== d.dLevel &&
-    d.nGot[i] !== d.nLevel &&
-    rho >= rhoAt(s.diskBase[i], s.diskFault[i] * scale, slowAll, s.diskServed[i] + d.dGot[i]) &&
-    rho >= rhoAt(s.netBase[i], s.netFault[i] * scale, slowAll, s.netServed[i] + d.nGot[i])
+    pace >= rhoAt(db, df, slowAll, s.diskServed[i] + d.dGot[i]) &&
+    pace >= rhoAt(nb, nf, slowAll, s.netServed[i] + d.nGot[i])
   );
 }
 

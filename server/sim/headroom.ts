@@ -5,7 +5,7 @@
 import { backendLimits, dom0Head } from './dom0head.js';
 import { drainCharged } from './drainCharged.js';
 import { drainThroughDom0 } from './drainDom0.js';
-import { capAtDom0, cpuPaced, listDrainer, splitDrains } from './drainsplit.js';
+import { capAtDom0, pacedOutsideSplit, listDrainer, splitDrains } from './drainsplit.js';
 import * as headMod from './cpuheadroom.js';
 import type { SimState } from './state.js';
 import type { Work } from './work.js';
@@ -160,8 +160,8 @@ export function deviceHeadroom(st: SimState, w: Work, dom0Down: boolean): number
     // A drainer on both devices reads on each what the split gave it there, whatever its cap: each
     // cap was read from what the other device gives it, so read past its share on both, neither
     // would hold it and it would drain past the idle (beyond the capacity, beside a full device).
-    // (One its CPU holds below the level on both reads each as one its own bottleneck holds.)
-    const both = onDisk[i] === 1 && onNet[i] === 1 && !cpuPaced(w, i);
+    // (One its own bottleneck holds below the level on both reads each as on one device.)
+    const both = onDisk[i] === 1 && onNet[i] === 1 && !pacedOutsideSplit(w, i);
     if (onDisk[i] === 1) {
       onDisk[i] = 0;
       if (both || (dr.dCap[i] > 0 && dr.dGot[i] === drainDiskLevel)) {
